@@ -1,0 +1,85 @@
+import { createCookie, redirect } from "@remix-run/node";
+import { readConfig } from "./config.server";
+import { db } from "./db.server";
+import { can, type Permission } from "./domain/permissions";
+import { createSession, deleteSession, findSessionUser, SESSION_LIFETIME_MS } from "./models/sessions.server";
+import { getOrCreateSessionSecret } from "./models/settings.server";
+import type { PublicUser } from "./models/users.server";
+import { singleton } from "./singleton.server";
+
+export type { PublicUser };
+
+function sessionSecret(): Promise<string> {
+  return singleton("session-secret", () => {
+    const configured = readConfig().sessionSecret;
+    return configured ? Promise.resolve(configured) : getOrCreateSessionSecret(db());
+  });
+}
+
+/** Over HTTPS the cookie takes the `__Host-` prefix, which browsers only accept with Secure and Path=/. */
+async function sessionCookie(request: Request) {
+  const secure = new URL(request.url).protocol === "https:";
+  return createCookie(secure ? "__Host-casebook_session" : "casebook_session", {
+    httpOnly: true,
+    sameSite: "lax",
+    secure,
+    path: "/",
+    maxAge: SESSION_LIFETIME_MS / 1000,
+    secrets: [await sessionSecret()],
+  });
+}
+
+async function sessionIdFrom(request: Request): Promise<string | null> {
+  const cookie = await sessionCookie(request);
+  const value: unknown = await cookie.parse(request.headers.get("Cookie"));
+  return typeof value === "string" ? value : null;
+}
+
+export async function getUser(request: Request): Promise<PublicUser | null> {
+  const sessionId = await sessionIdFrom(request);
+  if (!sessionId) return null;
+  return (await findSessionUser(db(), sessionId)) ?? null;
+}
+
+/** Only same-site relative paths, so a login link can never send someone to another site. */
+export function safeRedirectPath(target: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
+  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) {
+    return fallback;
+  }
+  return target;
+}
+
+export async function requireUser(request: Request): Promise<PublicUser> {
+  const user = await getUser(request);
+  if (!user) {
+    const url = new URL(request.url);
+    throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  return user;
+}
+
+export async function requirePermission(request: Request, permission: Permission): Promise<PublicUser> {
+  const user = await requireUser(request);
+  if (!can(user.role, permission)) {
+    throw new Response("You do not have permission to open this page.", { status: 403, statusText: "Forbidden" });
+  }
+  return user;
+}
+
+/** Starts a fresh session (a new id on every sign-in) and drops the one the browser had. */
+export async function signIn(request: Request, userId: number, redirectTo: string): Promise<Response> {
+  const previous = await sessionIdFrom(request);
+  if (previous) await deleteSession(db(), previous);
+  const session = await createSession(db(), userId);
+  const cookie = await sessionCookie(request);
+  return redirect(redirectTo, {
+    headers: { "Set-Cookie": await cookie.serialize(session.id, { expires: session.expiresAt }) },
+  });
+}
+
+export async function signOut(request: Request): Promise<Response> {
+  const sessionId = await sessionIdFrom(request);
+  if (sessionId) await deleteSession(db(), sessionId);
+  const cookie = await sessionCookie(request);
+  return redirect("/", { headers: { "Set-Cookie": await cookie.serialize("", { maxAge: 0, expires: new Date(0) }) } });
+}

@@ -1,0 +1,266 @@
+import { createHash } from "node:crypto";
+import type { DB } from "../../db/client";
+import { containsText } from "../../db/text-search";
+import type { CaseStatus } from "../../db/schema";
+import {
+  findDuplicateSlugs,
+  parseCaseFile,
+  type CaseDocument,
+  type CaseFileProblem,
+} from "../domain/case-file";
+import { nowIso } from "./clock";
+
+export interface CaseFile {
+  /** Path as shown to people, e.g. `cases/background-check.md`. */
+  path: string;
+  source: string;
+}
+
+export interface ImportReport {
+  added: string[];
+  updated: string[];
+  unchanged: string[];
+  problems: { file: string; problem: CaseFileProblem }[];
+}
+
+export function contentHash(source: string): string {
+  return createHash("sha256").update(source.replace(/\r\n/g, "\n")).digest("hex");
+}
+
+/**
+ * Imports or updates cases from files. A file whose content changed gets a new version; a
+ * broken file is skipped and its problems stored for the "case file problems" page.
+ */
+export async function importCaseFiles(db: DB, files: CaseFile[]): Promise<ImportReport> {
+  const report: ImportReport = { added: [], updated: [], unchanged: [], problems: [] };
+  const parsed: { file: string; source: string; doc: CaseDocument }[] = [];
+  for (const file of files) {
+    const result = parseCaseFile(file.source);
+    if (result.ok) parsed.push({ file: file.path, source: file.source, doc: result.doc });
+    else for (const problem of result.problems) report.problems.push({ file: file.path, problem });
+  }
+  const duplicates = findDuplicateSlugs(parsed);
+  const duplicateFiles = new Set(duplicates.map((d) => d.file));
+  report.problems.push(...duplicates);
+
+  await db.transaction().execute(async (trx) => {
+    for (const entry of parsed) {
+      if (duplicateFiles.has(entry.file)) continue;
+      const outcome = await saveCaseVersion(trx, {
+        doc: entry.doc,
+        source: entry.source,
+        origin: "file",
+        filePath: entry.file,
+        userId: null,
+      });
+      report[outcome].push(entry.doc.slug);
+    }
+    await trx.deleteFrom("case_file_problems").execute();
+    const now = nowIso();
+    if (report.problems.length > 0) {
+      await trx
+        .insertInto("case_file_problems")
+        .values(
+          report.problems.map(({ file, problem }) => ({
+            file_path: file,
+            line: problem.line,
+            field: problem.field,
+            message: problem.message,
+            created_at: now,
+          })),
+        )
+        .execute();
+    }
+  });
+  return report;
+}
+
+/** Adds a version when the content differs from the current one; says what it did. */
+export async function saveCaseVersion(
+  db: DB,
+  input: { doc: CaseDocument; source: string; origin: "file" | "app"; filePath: string | null; userId: number | null },
+): Promise<"added" | "updated" | "unchanged"> {
+  const hash = contentHash(input.source);
+  const now = nowIso();
+  const existing = await db
+    .selectFrom("cases")
+    .leftJoin("case_versions", "case_versions.id", "cases.current_version_id")
+    .select(["cases.id", "cases.file_hash", "case_versions.content_hash", "case_versions.version"])
+    .where("cases.slug", "=", input.doc.slug)
+    .executeTakeFirst();
+
+  if (existing && existing.content_hash === hash) {
+    if (input.filePath && existing.file_hash !== hash) {
+      await db.updateTable("cases").set({ file_hash: hash, file_path: input.filePath }).where("id", "=", existing.id).execute();
+    }
+    return "unchanged";
+  }
+
+  const caseId =
+    existing?.id ??
+    (
+      await db
+        .insertInto("cases")
+        .values({
+          slug: input.doc.slug,
+          status: "published",
+          current_version_id: null,
+          file_path: input.filePath,
+          file_hash: input.filePath ? hash : null,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+
+  const version = await db
+    .insertInto("case_versions")
+    .values({
+      case_id: caseId,
+      version: (existing?.version ?? 0) + 1,
+      origin: input.origin,
+      source: input.source,
+      content_hash: hash,
+      title: input.doc.title,
+      summary: input.doc.summary,
+      document: JSON.stringify(input.doc),
+      created_by: input.userId,
+      created_at: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+
+  await db
+    .updateTable("cases")
+    .set({
+      current_version_id: version.id,
+      updated_at: now,
+      ...(input.filePath ? { file_path: input.filePath, file_hash: hash } : {}),
+    })
+    .where("id", "=", caseId)
+    .execute();
+  await db.deleteFrom("case_tags").where("case_id", "=", caseId).execute();
+  if (input.doc.tags.length > 0) {
+    await db
+      .insertInto("case_tags")
+      .values([...new Set(input.doc.tags)].map((tag) => ({ case_id: caseId, tag })))
+      .execute();
+  }
+  return existing ? "updated" : "added";
+}
+
+export interface LibraryCard {
+  slug: string;
+  title: string;
+  summary: string;
+  tags: string[];
+}
+
+export async function listLibrary(db: DB, filter: { query?: string; tag?: string } = {}): Promise<LibraryCard[]> {
+  let q = db
+    .selectFrom("cases")
+    .innerJoin("case_versions", "case_versions.id", "cases.current_version_id")
+    .select(["cases.id", "cases.slug", "case_versions.title", "case_versions.summary"])
+    .where("cases.status", "=", "published");
+  if (filter.tag) {
+    const tag = filter.tag;
+    q = q.where((eb) =>
+      eb.exists(
+        eb.selectFrom("case_tags").select("case_tags.tag").whereRef("case_tags.case_id", "=", "cases.id").where("case_tags.tag", "=", tag),
+      ),
+    );
+  }
+  if (filter.query) {
+    const text = filter.query;
+    q = q.where((eb) =>
+      eb.or([
+        containsText(eb.ref("case_versions.title"), text),
+        containsText(eb.ref("case_versions.summary"), text),
+        eb.exists(
+          eb
+            .selectFrom("case_tags")
+            .select("case_tags.tag")
+            .whereRef("case_tags.case_id", "=", "cases.id")
+            .where((inner) => containsText(inner.ref("case_tags.tag"), text)),
+        ),
+      ]),
+    );
+  }
+  const rows = await q.orderBy("case_versions.title").execute();
+  const tagsByCase = await tagsOf(db, rows.map((r) => r.id));
+  return rows.map((r) => ({ slug: r.slug, title: r.title, summary: r.summary, tags: tagsByCase.get(r.id) ?? [] }));
+}
+
+async function tagsOf(db: DB, caseIds: number[]): Promise<Map<number, string[]>> {
+  const byCase = new Map<number, string[]>();
+  if (caseIds.length === 0) return byCase;
+  const rows = await db.selectFrom("case_tags").select(["case_id", "tag"]).where("case_id", "in", caseIds).orderBy("tag").execute();
+  for (const row of rows) byCase.set(row.case_id, [...(byCase.get(row.case_id) ?? []), row.tag]);
+  return byCase;
+}
+
+export async function listLibraryTags(db: DB): Promise<{ tag: string; count: number }[]> {
+  const rows = await db
+    .selectFrom("case_tags")
+    .innerJoin("cases", "cases.id", "case_tags.case_id")
+    .select(["case_tags.tag", (eb) => eb.fn.countAll<number>().as("count")])
+    .where("cases.status", "=", "published")
+    .groupBy("case_tags.tag")
+    .orderBy("case_tags.tag")
+    .execute();
+  return rows.map((r) => ({ tag: r.tag, count: Number(r.count) }));
+}
+
+export interface CaseRecord {
+  id: number;
+  slug: string;
+  status: CaseStatus;
+  version: number;
+  versionId: number;
+  source: string;
+  doc: CaseDocument;
+  updatedAt: string;
+}
+
+export async function findCaseBySlug(db: DB, slug: string): Promise<CaseRecord | undefined> {
+  const row = await db
+    .selectFrom("cases")
+    .innerJoin("case_versions", "case_versions.id", "cases.current_version_id")
+    .select([
+      "cases.id",
+      "cases.slug",
+      "cases.status",
+      "cases.updated_at",
+      "case_versions.id as version_id",
+      "case_versions.version",
+      "case_versions.source",
+      "case_versions.document",
+    ])
+    .where("cases.slug", "=", slug)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    slug: row.slug,
+    status: row.status,
+    version: row.version,
+    versionId: row.version_id,
+    source: row.source,
+    doc: JSON.parse(row.document) as CaseDocument,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function countCaseVersions(db: DB, caseId: number): Promise<number> {
+  const row = await db
+    .selectFrom("case_versions")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("case_id", "=", caseId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function listCaseFileProblems(db: DB) {
+  return db.selectFrom("case_file_problems").selectAll().orderBy("file_path").orderBy("line").execute();
+}

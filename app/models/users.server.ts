@@ -1,0 +1,72 @@
+import type { DB } from "../../db/client";
+import type { Role, Standing, User } from "../../db/schema";
+import { nowIso } from "./clock";
+
+export type PublicUser = Pick<User, "id" | "email" | "display_name" | "role" | "standing" | "created_at">;
+
+const publicColumns = ["id", "email", "display_name", "role", "standing", "created_at"] as const;
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** The first account on a fresh install becomes admin, so someone can hand out roles. */
+export async function createUser(
+  db: DB,
+  input: { email: string; displayName: string; passwordHash: string },
+): Promise<PublicUser> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom("users").select("id").limit(1).executeTakeFirst();
+    const now = nowIso();
+    return trx
+      .insertInto("users")
+      .values({
+        email: normalizeEmail(input.email),
+        display_name: input.displayName.trim(),
+        password_hash: input.passwordHash,
+        role: existing ? "participant" : "admin",
+        standing: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning(publicColumns)
+      .executeTakeFirstOrThrow();
+  });
+}
+
+export async function findUserByEmail(db: DB, email: string): Promise<User | undefined> {
+  return db.selectFrom("users").selectAll().where("email", "=", normalizeEmail(email)).executeTakeFirst();
+}
+
+export async function findUserById(db: DB, id: number): Promise<PublicUser | undefined> {
+  return db.selectFrom("users").select(publicColumns).where("id", "=", id).executeTakeFirst();
+}
+
+export async function updateProfile(
+  db: DB,
+  userId: number,
+  profile: { displayName: string; standing: Standing | null },
+): Promise<void> {
+  await db
+    .updateTable("users")
+    .set({ display_name: profile.displayName.trim(), standing: profile.standing, updated_at: nowIso() })
+    .where("id", "=", userId)
+    .execute();
+}
+
+export async function setUserRole(db: DB, userId: number, role: Role): Promise<void> {
+  await db.updateTable("users").set({ role, updated_at: nowIso() }).where("id", "=", userId).execute();
+}
+
+export async function countAdmins(db: DB): Promise<number> {
+  const row = await db
+    .selectFrom("users")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("role", "=", "admin")
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function listUsers(db: DB): Promise<PublicUser[]> {
+  return db.selectFrom("users").select(publicColumns).orderBy("created_at").orderBy("id").execute();
+}

@@ -1,0 +1,156 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { getUser } from "./auth.server";
+import { can } from "./domain/permissions";
+import { useNonce } from "./nonce";
+import stylesheet from "./styles/app.css?url";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Casebook" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  return {
+    user: user && {
+      displayName: user.display_name,
+      role: user.role,
+      canManageUsers: can(user.role, "users.manage"),
+      canSeeCaseProblems: can(user.role, "case-problems.read"),
+    },
+  };
+}
+
+function SiteHeader() {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const user = data?.user;
+  return (
+    <header className="site-header">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Link to="/" className="brand">
+        Casebook
+      </Link>
+      <nav aria-label="Main">
+        <ul>
+          <li>
+            <NavLink to="/" end>
+              Library
+            </NavLink>
+          </li>
+          {user?.canSeeCaseProblems ? (
+            <li>
+              <NavLink to="/admin/case-problems">Case file problems</NavLink>
+            </li>
+          ) : null}
+          {user?.canManageUsers ? (
+            <li>
+              <NavLink to="/admin">Admin</NavLink>
+            </li>
+          ) : null}
+          {user ? (
+            <>
+              <li>
+                <NavLink to="/me">{user.displayName}</NavLink>
+              </li>
+              <li>
+                <Form method="post" action="/logout">
+                  <button type="submit" className="link-button">
+                    Log out
+                  </button>
+                </Form>
+              </li>
+            </>
+          ) : (
+            <>
+              <li>
+                <NavLink to="/login">Log in</NavLink>
+              </li>
+              <li>
+                <NavLink to="/signup">Sign up</NavLink>
+              </li>
+            </>
+          )}
+        </ul>
+      </nav>
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <SiteHeader />
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+        <footer className="site-footer">
+          <p>Casebook: workplace ethics, argued from both sides.</p>
+        </footer>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error)) {
+    const title =
+      error.status === 404 ? "Page not found" : error.status === 403 ? "Not allowed" : `Something went wrong (${error.status})`;
+    const message =
+      typeof error.data === "string" && error.data
+        ? error.data
+        : error.status === 404
+          ? "There is no page at this address. It may have moved, or the link may be mistyped."
+          : error.statusText;
+    return (
+      <section className="error-page">
+        <h1>{title}</h1>
+        <p>{message}</p>
+        <p>
+          <Link to="/">Back to the case library</Link>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="error-page">
+      <h1>Something went wrong</h1>
+      <p>Sorry, Casebook hit an unexpected problem. Nothing you saved has been lost; please try again.</p>
+      <p>
+        <Link to="/">Back to the case library</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,87 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { db } from "~/db.server";
+import { librarySearch } from "~/domain/account-forms";
+import { listLibrary, listLibraryTags } from "~/models/cases.server";
+
+export const meta: MetaFunction = () => [{ title: "Case library · Casebook" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const filter = librarySearch.parse({
+    q: url.searchParams.get("q") ?? undefined,
+    tag: url.searchParams.get("tag") ?? undefined,
+  });
+  const [cases, tags] = await Promise.all([listLibrary(db(), { query: filter.q, tag: filter.tag }), listLibraryTags(db())]);
+  return { cases, tags, query: filter.q ?? "", tag: filter.tag ?? "" };
+}
+
+function tagHref(tag: string, query: string): string {
+  const params = new URLSearchParams();
+  if (query) params.set("q", query);
+  if (tag) params.set("tag", tag);
+  const search = params.toString();
+  return search ? `/?${search}` : "/";
+}
+
+export default function Library() {
+  const { cases, tags, query, tag } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Case library</h1>
+      <p className="muted">
+        Each case is a real-feeling workplace dilemma. Take a side twice: as the employee, and as the employer.
+      </p>
+      <Form method="get" role="search" className="library-tools">
+        <div className="field">
+          <label htmlFor="q">Search cases</label>
+          <input id="q" type="search" name="q" defaultValue={query} maxLength={100} placeholder="e.g. script, fees, hiring" />
+        </div>
+        {tag ? <input type="hidden" name="tag" value={tag} /> : null}
+        <button type="submit">Search</button>
+      </Form>
+      <nav aria-label="Filter by tag">
+        <ul className="tag-filter">
+          <li>
+            <Link to={tagHref("", query)} aria-current={tag === "" ? "true" : undefined}>
+              All tags
+            </Link>
+          </li>
+          {tags.map((t) => (
+            <li key={t.tag}>
+              <Link to={tagHref(t.tag, query)} aria-current={tag === t.tag ? "true" : undefined}>
+                {t.tag} <span className="visually-hidden">({t.count} cases)</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <p role="status">
+        {cases.length === 1 ? "1 case" : `${cases.length} cases`}
+        {query ? ` matching “${query}”` : ""}
+        {tag ? ` tagged ${tag}` : ""}
+      </p>
+      {cases.length === 0 ? (
+        <p>
+          No cases match. <Link to="/">Show the whole library</Link>.
+        </p>
+      ) : (
+        <ul className="case-grid">
+          {cases.map((c) => (
+            <li key={c.slug} className="case-card">
+              <h2>
+                <Link to={`/cases/${c.slug}`}>{c.title}</Link>
+              </h2>
+              <p>{c.summary}</p>
+              <ul className="tags" aria-label="Tags">
+                {c.tags.map((t) => (
+                  <li key={t}>{t}</li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,107 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { requirePermission } from "~/auth.server";
+import { db } from "~/db.server";
+import { roleForm } from "~/domain/account-forms";
+import { ROLE_LABELS, ROLES, STANDING_LABELS, type Role } from "~/domain/permissions";
+import { parseForm } from "~/forms";
+import { recordAudit } from "~/models/audit.server";
+import { countAdmins, findUserById, listUsers, setUserRole } from "~/models/users.server";
+
+export const meta: MetaFunction = () => [{ title: "Admin · Casebook" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const admin = await requirePermission(request, "users.manage");
+  const users = await listUsers(db());
+  return { users, currentUserId: admin.id };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requirePermission(request, "users.manage");
+  const form = parseForm(roleForm, await request.formData());
+  if (!form.ok) return Response.json({ error: Object.values(form.errors)[0] }, { status: 400 });
+  const target = await findUserById(db(), form.data.userId);
+  if (!target) return Response.json({ error: "That user no longer exists." }, { status: 404 });
+  const role = form.data.role as Role;
+  if (target.role === role) return { message: `${target.display_name} is already ${ROLE_LABELS[role].toLowerCase()}.` };
+  if (target.role === "admin" && (await countAdmins(db())) <= 1) {
+    return Response.json({ error: "Casebook needs at least one admin. Promote someone else first." }, { status: 400 });
+  }
+  await setUserRole(db(), target.id, role);
+  await recordAudit(db(), {
+    actorUserId: admin.id,
+    action: "user.role-changed",
+    subjectType: "user",
+    subjectId: String(target.id),
+    detail: `${target.display_name}: ${target.role} → ${role}`,
+  });
+  return { message: `${target.display_name} is now ${ROLE_LABELS[role].toLowerCase()}.` };
+}
+
+export default function Admin() {
+  const { users } = useLoaderData<typeof loader>();
+  const result = useActionData<{ message?: string; error?: string }>();
+  const navigation = useNavigation();
+  return (
+    <>
+      <h1>Admin</h1>
+      <p>
+        <Link to="/admin/case-problems">Case file problems</Link> · <Link to="/admin/audit">Audit log</Link>
+      </p>
+      {result?.message ? (
+        <p className="notice" role="status">
+          {result.message}
+        </p>
+      ) : null}
+      {result?.error ? (
+        <p className="form-error" role="alert">
+          {result.error}
+        </p>
+      ) : null}
+      <h2>People and roles</h2>
+      <p className="muted">
+        Participants debate cases. Facilitators run workshops and read facilitator notes. Authors write cases. Admins manage people.
+      </p>
+      <div className="table-scroll">
+        <table>
+          <caption className="visually-hidden">Accounts and their roles</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Standing</th>
+              <th scope="col">Role</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((user) => (
+              <tr key={user.id}>
+                <td>{user.display_name}</td>
+                <td>{user.email}</td>
+                <td>{user.standing ? STANDING_LABELS[user.standing] : "—"}</td>
+                <td>
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="userId" value={user.id} />
+                    <label htmlFor={`role-${user.id}`} className="visually-hidden">
+                      Role for {user.display_name}
+                    </label>
+                    <select id={`role-${user.id}`} name="role" defaultValue={user.role}>
+                      {ROLES.map((role) => (
+                        <option key={role} value={role}>
+                          {ROLE_LABELS[role]}
+                        </option>
+                      ))}
+                    </select>
+                    <button type="submit" className="secondary" disabled={navigation.state === "submitting"}>
+                      Save role<span className="visually-hidden"> for {user.display_name}</span>
+                    </button>
+                  </Form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,48 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth.server";
+import { db } from "~/db.server";
+import { listAudit } from "~/models/audit.server";
+
+export const meta: MetaFunction = () => [{ title: "Audit log · Casebook" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, "audit.read");
+  return { entries: await listAudit(db()) };
+}
+
+export default function AuditLog() {
+  const { entries } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Audit log</h1>
+      {entries.length === 0 ? (
+        <p>No actions recorded yet.</p>
+      ) : (
+        <div className="table-scroll">
+          <table>
+            <caption className="visually-hidden">Recorded actions, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">When (UTC)</th>
+                <th scope="col">Who</th>
+                <th scope="col">Action</th>
+                <th scope="col">Detail</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.id}>
+                  <td>{e.created_at.replace("T", " ").slice(0, 19)}</td>
+                  <td>{e.actor_name ?? "system"}</td>
+                  <td>{e.action}</td>
+                  <td>{e.detail}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

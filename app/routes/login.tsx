@@ -1,0 +1,58 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { getUser, safeRedirectPath, signIn } from "~/auth.server";
+import { TextField } from "~/components/field";
+import { db } from "~/db.server";
+import { loginForm } from "~/domain/account-forms";
+import { parseForm } from "~/forms";
+import { findUserByEmail } from "~/models/users.server";
+import { verifyPassword } from "~/password.server";
+
+export const meta: MetaFunction = () => [{ title: "Log in · Casebook" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getUser(request)) throw redirect("/");
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = parseForm(loginForm, await request.formData());
+  if (!form.ok) return Response.json({ errors: form.errors, values: form.values }, { status: 400 });
+  const user = await findUserByEmail(db(), form.data.email);
+  // One message for both cases, so the form does not reveal which emails have accounts.
+  if (!user || !(await verifyPassword(form.data.password, user.password_hash))) {
+    return Response.json(
+      { errors: { form: "That email and password do not match an account." }, values: { email: form.data.email } },
+      { status: 400 },
+    );
+  }
+  return signIn(request, user.id, safeRedirectPath(form.data.redirectTo, "/"));
+}
+
+export default function Login() {
+  const result = useActionData<{ errors: Record<string, string>; values: Record<string, string> }>();
+  const [searchParams] = useSearchParams();
+  const errors = result?.errors ?? {};
+  return (
+    <>
+      <h1>Log in</h1>
+      {errors.form ? (
+        <p className="form-error" role="alert">
+          {errors.form}
+        </p>
+      ) : null}
+      <Form method="post" className="stack" noValidate>
+        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+        <TextField name="email" label="Email" type="email" autoComplete="email" required maxLength={254} defaultValue={result?.values.email} error={errors.email} />
+        <TextField name="password" label="Password" type="password" autoComplete="current-password" required maxLength={200} error={errors.password} />
+        <div>
+          <button type="submit">Log in</button>
+        </div>
+      </Form>
+      <p>
+        New here? <Link to="/signup">Create an account</Link>.
+      </p>
+    </>
+  );
+}

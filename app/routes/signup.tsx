@@ -1,0 +1,64 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { getUser, safeRedirectPath, signIn } from "~/auth.server";
+import { TextField } from "~/components/field";
+import { db } from "~/db.server";
+import { signupForm } from "~/domain/account-forms";
+import { parseForm } from "~/forms";
+import { hashPassword } from "~/password.server";
+import { createUser, findUserByEmail } from "~/models/users.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign up · Casebook" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getUser(request)) throw redirect("/me");
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = parseForm(signupForm, await request.formData());
+  if (!form.ok) return Response.json({ errors: form.errors, values: form.values }, { status: 400 });
+  const { email, displayName, password } = form.data;
+  if (await findUserByEmail(db(), email)) {
+    return Response.json(
+      { errors: { email: "An account with this email already exists. Log in instead." }, values: { email, displayName } },
+      { status: 400 },
+    );
+  }
+  const user = await createUser(db(), { email, displayName, passwordHash: await hashPassword(password) });
+  // New people land on their profile to declare their standing.
+  return signIn(request, user.id, safeRedirectPath(form.data.redirectTo, "/me?welcome=1"));
+}
+
+export default function Signup() {
+  const result = useActionData<{ errors: Record<string, string>; values: Record<string, string> }>();
+  const [searchParams] = useSearchParams();
+  const errors = result?.errors ?? {};
+  return (
+    <>
+      <h1>Create your account</h1>
+      <Form method="post" className="stack" noValidate>
+        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+        <TextField name="email" label="Email" type="email" autoComplete="email" required maxLength={254} defaultValue={result?.values.email} error={errors.email} />
+        <TextField
+          name="displayName"
+          label="Display name"
+          hint="Shown beside your arguments. Your votes are never shown with your name."
+          autoComplete="nickname"
+          required
+          maxLength={60}
+          defaultValue={result?.values.displayName}
+          error={errors.displayName}
+        />
+        <TextField name="password" label="Password" type="password" autoComplete="new-password" hint="At least 10 characters." required minLength={10} maxLength={200} error={errors.password} />
+        <div>
+          <button type="submit">Sign up</button>
+        </div>
+      </Form>
+      <p>
+        Already have an account? <Link to="/login">Log in</Link>.
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,10 @@
+/**
+ * One instance per process, even when a module is loaded twice: by the dev server's hot reload,
+ * or once by server.ts (start-up work) and again inside the server build.
+ */
+export function singleton<T>(name: string, create: () => T): T {
+  const store = globalThis as unknown as { __casebook?: Map<string, unknown> };
+  store.__casebook ??= new Map();
+  if (!store.__casebook.has(name)) store.__casebook.set(name, create());
+  return store.__casebook.get(name) as T;
+}

@@ -1,0 +1,10 @@
+import type { Migration } from "kysely";
+import * as m0001 from "./0001_init";
+
+/**
+ * Migrations are listed here rather than read from the folder, so they are bundled into the
+ * server build and run the same from `npm run db:migrate`, tests and start-up.
+ */
+export const migrations: Record<string, Migration> = {
+  "0001_init": m0001,
+};

@@ -1,0 +1,109 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/** ISO-8601 UTC timestamps, stored as text so SQLite and PostgreSQL agree. */
+type Timestamp = string;
+
+export type Role = "participant" | "facilitator" | "author" | "admin";
+export type Standing = "frontline" | "manager" | "hr" | "other";
+export type CaseStatus = "published" | "draft" | "archived";
+export type VersionOrigin = "file" | "app";
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  role: Role;
+  standing: Standing | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface AppSettingsTable {
+  key: string;
+  value: string;
+  created_at: Timestamp;
+}
+
+export interface CasesTable {
+  id: Generated<number>;
+  slug: string;
+  status: CaseStatus;
+  current_version_id: number | null;
+  /** Path of the case file under cases/ when the case came from a file. */
+  file_path: string | null;
+  /** Content hash of the file as last imported: tells an edited file from an unchanged one. */
+  file_hash: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CaseVersionsTable {
+  id: Generated<number>;
+  case_id: number;
+  version: number;
+  origin: VersionOrigin;
+  source: string;
+  content_hash: string;
+  title: string;
+  summary: string;
+  /** The parsed CaseDocument as JSON, so pages never re-parse Markdown front matter. */
+  document: string;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
+export interface CaseTagsTable {
+  case_id: number;
+  tag: string;
+}
+
+export interface CaseFileProblemsTable {
+  id: Generated<number>;
+  file_path: string;
+  line: number;
+  field: string;
+  message: string;
+  created_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  actor_user_id: number | null;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  detail: string;
+  created_at: Timestamp;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: Timestamp;
+  count: ColumnType<number, number, number>;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  app_settings: AppSettingsTable;
+  cases: CasesTable;
+  case_versions: CaseVersionsTable;
+  case_tags: CaseTagsTable;
+  case_file_problems: CaseFileProblemsTable;
+  audit_log: AuditLogTable;
+  rate_limits: RateLimitsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type CaseRow = Selectable<CasesTable>;
+export type CaseVersionRow = Selectable<CaseVersionsTable>;

@@ -1,0 +1,65 @@
+import { defineConfig, devices } from "@playwright/test";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * The end-to-end run serves the production build on its own port, with a fresh temporary
+ * database and a copy of cases/ plus one deliberately broken file. The paths are made once in
+ * the main process and inherited by the workers through the environment.
+ */
+if (!process.env.CASEBOOK_E2E_DIR) {
+  const dir = mkdtempSync(join(tmpdir(), "casebook-e2e-"));
+  const casesDir = join(dir, "cases");
+  mkdirSync(casesDir);
+  for (const name of readdirSync("cases").filter((n) => n.endsWith(".md"))) copyFileSync(join("cases", name), join(casesDir, name));
+  writeFileSync(
+    join(casesDir, "zz-broken-example.md"),
+    ["---", "slug: broken-example", "title: A broken case", "summary: Missing its employer perspective.", "perspectives:", "  employee:", "    prompt: What do you do?", "    options: [Only one option]", "judgement: Right?", "discussion: [Why?]", "---", "", "## Stage: One", "", "Text.", ""].join("\n"),
+  );
+  process.env.CASEBOOK_E2E_DIR = dir;
+}
+const e2eDir = process.env.CASEBOOK_E2E_DIR;
+const port = Number(process.env.E2E_PORT ?? 3117);
+
+export const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results",
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    },
+  },
+  projects: [
+    { name: "setup", testMatch: /global\.setup\.ts/ },
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, dependencies: ["setup"] },
+  ],
+  webServer: {
+    command: "npx tsx server.ts",
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_PATH: join(e2eDir, "casebook.sqlite"),
+      CASES_DIR: join(e2eDir, "cases"),
+    },
+  },
+});

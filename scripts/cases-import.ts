@@ -1,0 +1,22 @@
+import { describeImport, importCaseDirectory } from "../app/case-files.server";
+import { readConfig } from "../app/config.server";
+import { formatCaseFileProblem } from "../app/domain/case-file";
+import { migrateToLatest, openDatabase } from "../db/client";
+
+const { databasePath, casesDirectory } = readConfig();
+const db = openDatabase(databasePath);
+try {
+  await migrateToLatest(db);
+  const report = await importCaseDirectory(db, casesDirectory);
+  for (const slug of report.added) console.log(`added      ${slug}`);
+  for (const slug of report.updated) console.log(`updated    ${slug}`);
+  for (const slug of report.unchanged) console.log(`unchanged  ${slug}`);
+  for (const { file, problem } of report.problems) console.error(formatCaseFileProblem(file, problem));
+  console.log(`${databasePath}: ${describeImport(report)}`);
+  if (report.problems.length > 0) process.exitCode = 1;
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+} finally {
+  await db.destroy();
+}

@@ -1,0 +1,87 @@
+/**
+ * Casebook's HTTP server: migrates the database, imports cases/, then serves the Remix app.
+ * `npm run dev` runs it with Vite's dev middleware, `npm start` with the production build.
+ */
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describeImport, importCaseDirectory } from "./app/case-files.server";
+import { readConfig } from "./app/config.server";
+import { isCrossSiteWrite } from "./app/csrf";
+import { db } from "./app/db.server";
+import { formatCaseFileProblem } from "./app/domain/case-file";
+import { migrateToLatest } from "./db/client";
+
+const config = readConfig();
+
+async function prepareDatabase(): Promise<void> {
+  const { applied } = await migrateToLatest(db());
+  if (applied.length > 0) console.log(`Database ${config.databasePath}: applied ${applied.join(", ")}`);
+  const report = await importCaseDirectory(db(), config.casesDirectory);
+  console.log(`Cases from ${config.casesDirectory}/: ${describeImport(report)}`);
+  // A broken case file is reported, never fatal: the rest of the library still serves.
+  for (const { file, problem } of report.problems) console.warn(`  ${formatCaseFileProblem(file, problem)}`);
+}
+
+async function loadBuild(): Promise<{ build: ServerBuild | (() => Promise<ServerBuild>); app: express.Express }> {
+  const app = express();
+  if (config.production) {
+    const buildPath = resolve("build/server/index.js");
+    if (!existsSync(buildPath)) {
+      console.error("No production build found. Run `npm run build` first (or `npm run app`, which does it).");
+      process.exit(1);
+    }
+    app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+    app.use(express.static("build/client", { maxAge: "1h" }));
+    const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+    return { build, app };
+  }
+  const vite = await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
+  app.use(vite.middlewares);
+  return { build: () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>, app };
+}
+
+await prepareDatabase();
+const { build, app } = await loadBuild();
+
+app.disable("x-powered-by");
+// Behind a reverse proxy, set TRUST_PROXY so the original protocol (https) is seen.
+if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+
+app.use((req, res, next) => {
+  const crossSite = isCrossSiteWrite({
+    method: req.method,
+    origin: req.get("origin") ?? null,
+    host: req.get("host") ?? null,
+    secFetchSite: req.get("sec-fetch-site") ?? null,
+  });
+  if (crossSite) {
+    res.status(403).type("text/plain").send("Cross-site form submissions are refused. Please use Casebook's own pages.");
+    return;
+  }
+  next();
+});
+
+app.all("*", createRequestHandler({ build, mode: config.production ? "production" : "development" }));
+
+const host = process.env.HOST || "0.0.0.0";
+const server = app.listen(config.port, host, () => {
+  console.log(`Casebook is serving on http://localhost:${config.port}`);
+});
+
+function shutdown(signal: string): void {
+  console.log(`${signal}: finishing requests in flight, then stopping.`);
+  server.close(() => {
+    void db()
+      .destroy()
+      .finally(() => process.exit(0));
+  });
+  // Keep-alive connections would hold close() open forever.
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(0), 10_000).unref();
+}
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+process.on("SIGINT", () => shutdown("SIGINT"));

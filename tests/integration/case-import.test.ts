@@ -1,0 +1,98 @@
+import { readFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readCaseFiles } from "../../app/case-files.server";
+import {
+  findCaseBySlug,
+  importCaseFiles,
+  listCaseFileProblems,
+  listLibrary,
+  listLibraryTags,
+  type CaseFile,
+} from "../../app/models/cases.server";
+import { createTestDatabase, type TestDatabase } from "./test-database";
+
+let testDb: TestDatabase;
+beforeEach(async () => {
+  testDb = await createTestDatabase();
+});
+afterEach(async () => testDb.cleanup());
+
+const library = (): CaseFile[] => readCaseFiles("cases");
+const backgroundCheck = (): CaseFile => ({ path: "cases/background-check.md", source: readFileSync("cases/background-check.md", "utf8") });
+
+describe("importing case files", () => {
+  it("adds every case in cases/ with version 1", async () => {
+    const files = library();
+    const report = await importCaseFiles(testDb.db, files);
+    expect(report.problems).toEqual([]);
+    expect(report.added).toHaveLength(files.length);
+    const found = await findCaseBySlug(testDb.db, "background-check");
+    expect(found?.version).toBe(1);
+    expect(found?.doc.perspectives.map((p) => p.key)).toEqual(expect.arrayContaining(["employee", "employer"]));
+  });
+
+  it("is idempotent: a second import changes nothing", async () => {
+    await importCaseFiles(testDb.db, library());
+    const second = await importCaseFiles(testDb.db, library());
+    expect(second.added).toEqual([]);
+    expect(second.updated).toEqual([]);
+    expect(second.unchanged).toHaveLength(library().length);
+    expect((await findCaseBySlug(testDb.db, "background-check"))?.version).toBe(1);
+  });
+
+  it("creates a new version when a file's content changes, and keeps the old one", async () => {
+    await importCaseFiles(testDb.db, [backgroundCheck()]);
+    const edited = { ...backgroundCheck(), source: backgroundCheck().source.replace("title: The background check", "title: The background check, revisited") };
+    const report = await importCaseFiles(testDb.db, [edited]);
+    expect(report.updated).toEqual(["background-check"]);
+    const found = await findCaseBySlug(testDb.db, "background-check");
+    expect(found?.version).toBe(2);
+    expect(found?.doc.title).toBe("The background check, revisited");
+    const versions = await testDb.db.selectFrom("case_versions").select("version").where("case_id", "=", found!.id).execute();
+    expect(versions.map((v) => v.version).sort()).toEqual([1, 2]);
+  });
+
+  it("skips a broken file, stores its line-numbered problems, and imports the rest", async () => {
+    const broken: CaseFile = { path: "cases/broken.md", source: "---\nslug: broken\ntitle: Broken\n---\n\n## Stage: One\n\nText.\n" };
+    const report = await importCaseFiles(testDb.db, [backgroundCheck(), broken]);
+    expect(report.added).toEqual(["background-check"]);
+    expect(report.problems.length).toBeGreaterThan(0);
+    const stored = await listCaseFileProblems(testDb.db);
+    expect(stored.every((p) => p.file_path === "cases/broken.md" && p.line >= 1)).toBe(true);
+    expect(await findCaseBySlug(testDb.db, "broken")).toBeUndefined();
+
+    // Fixing the file clears its problems on the next import.
+    await importCaseFiles(testDb.db, [backgroundCheck()]);
+    expect(await listCaseFileProblems(testDb.db)).toEqual([]);
+  });
+
+  it("refuses the second of two files with the same slug", async () => {
+    const copy = { path: "cases/copy.md", source: backgroundCheck().source };
+    const report = await importCaseFiles(testDb.db, [backgroundCheck(), copy]);
+    expect(report.added).toEqual(["background-check"]);
+    expect(report.problems.map((p) => [p.file, p.problem.field])).toEqual([["cases/copy.md", "slug"]]);
+  });
+});
+
+describe("the library", () => {
+  beforeEach(async () => {
+    await importCaseFiles(testDb.db, library());
+  });
+
+  it("filters by tag", async () => {
+    const hiring = await listLibrary(testDb.db, { tag: "hiring" });
+    expect(hiring.map((c) => c.slug)).toContain("background-check");
+    expect(hiring.every((c) => c.tags.includes("hiring"))).toBe(true);
+    expect((await listLibraryTags(testDb.db)).find((t) => t.tag === "hiring")?.count).toBe(hiring.length);
+  });
+
+  it("searches titles and summaries without regard to case", async () => {
+    expect((await listLibrary(testDb.db, { query: "BACKGROUND" })).map((c) => c.slug)).toContain("background-check");
+    expect(await listLibrary(testDb.db, { query: "no case mentions this phrase" })).toEqual([]);
+  });
+
+  it("treats LIKE wildcards in a search as plain text", async () => {
+    expect(await listLibrary(testDb.db, { query: "%" })).toEqual([]);
+    expect(await listLibrary(testDb.db, { query: "_" })).toEqual([]);
+  });
+});
