@@ -1,0 +1,263 @@
+/**
+ * Case files: `cases/<slug>.md`, YAML front matter between `---` lines, then a Markdown body
+ * of `## Stage: <title>` sections, optional `## Facilitator notes` and `## Sources`.
+ * Pure: no I/O. Every problem carries the 1-based line in the whole file.
+ */
+import { Document, isSeq } from "yaml";
+import { parseCaseBody } from "./case-file-body";
+import { lineOfField, readFrontMatter, splitCaseFile } from "./case-file-front-matter";
+import {
+  checkPerspectiveKeys,
+  describeZodIssue,
+  frontMatterSchema,
+  type FieldIssue,
+  type FrontMatter,
+  type Lens,
+  type PerspectiveKey,
+} from "./case-file-schema";
+
+export { LENS_LABELS, LENSES, PERSPECTIVE_KEYS } from "./case-file-schema";
+export type { Lens, PerspectiveKey } from "./case-file-schema";
+
+export interface CasePerspective {
+  key: PerspectiveKey;
+  prompt: string;
+  options: string[];
+}
+
+export interface CaseStage {
+  title: string;
+  /** Body of the stage section, without leading blank lines or trailing whitespace. */
+  markdown: string;
+}
+
+export interface CaseDocument {
+  slug: string;
+  title: string;
+  summary: string;
+  tags: string[];
+  /** In file order. */
+  perspectives: CasePerspective[];
+  judgement: string;
+  lenses: Lens[];
+  discussion: string[];
+  stages: CaseStage[];
+  facilitatorNotes: string | null;
+  sources: string | null;
+}
+
+export interface CaseFileProblem {
+  line: number;
+  field: string;
+  message: string;
+}
+
+export type CaseParseResult = { ok: true; doc: CaseDocument } | { ok: false; problems: CaseFileProblem[] };
+
+export const MAX_CASE_FILE_BYTES = 200 * 1024;
+
+/** CRLF to LF, and no byte-order mark, so that line numbers match what editors show. */
+function normalizeSource(source: string): string {
+  return source.replace(/^\uFEFF/, "").replace(/\r\n/g, "\n");
+}
+
+function utf8Length(text: string): number {
+  // UTF-8 never takes fewer bytes than UTF-16 code units, so long strings fail fast.
+  if (text.length > MAX_CASE_FILE_BYTES) return text.length;
+  return new TextEncoder().encode(text).length;
+}
+
+/** Never throws: any input, however broken or hostile, yields a result. */
+export function parseCaseFile(source: string): CaseParseResult {
+  try {
+    return parseCaseFileOrThrow(source);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, problems: [{ line: 1, field: "file", message: `could not be read: ${message}` }] };
+  }
+}
+
+function parseCaseFileOrThrow(source: string): CaseParseResult {
+  if (typeof source !== "string") {
+    return { ok: false, problems: [{ line: 1, field: "file", message: "is not text" }] };
+  }
+  const bytes = utf8Length(source);
+  if (bytes > MAX_CASE_FILE_BYTES) {
+    return {
+      ok: false,
+      problems: [
+        {
+          line: 1,
+          field: "file",
+          message: `is too large (${Math.ceil(bytes / 1024)} KB); a case file may be at most ${MAX_CASE_FILE_BYTES / 1024} KB`,
+        },
+      ],
+    };
+  }
+
+  const split = splitCaseFile(normalizeSource(source));
+  if (!split.ok) return { ok: false, problems: [split.problem] };
+  const { yamlText, yamlFirstLine, closingLine, bodyText, bodyFirstLine } = split.parts;
+
+  const problems: CaseFileProblem[] = [];
+  const frontMatter = readFrontMatter(yamlText, yamlFirstLine);
+  let validFrontMatter: FrontMatter | null = null;
+  if (frontMatter.ok) {
+    const parsed = frontMatterSchema.safeParse(frontMatter.data);
+    const issues: FieldIssue[] = [
+      ...checkPerspectiveKeys(frontMatter.data),
+      ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => describeZodIssue(issue, frontMatter.data))),
+    ];
+    for (const issue of issues) {
+      problems.push({ line: frontMatter.lineOf(issue.path), field: fieldName(issue.path), message: issue.message });
+    }
+    if (parsed.success) validFrontMatter = parsed.data;
+  } else {
+    problems.push(...frontMatter.problems);
+  }
+
+  const { body, problems: bodyProblems } = parseCaseBody(bodyText, bodyFirstLine, closingLine);
+  problems.push(...bodyProblems);
+
+  if (problems.length > 0 || validFrontMatter === null) {
+    // Stable sort: problems on one line keep the order they were found in.
+    return { ok: false, problems: capProblems(problems.sort((a, b) => a.line - b.line)) };
+  }
+  return {
+    ok: true,
+    doc: {
+      slug: validFrontMatter.slug,
+      title: validFrontMatter.title,
+      summary: validFrontMatter.summary,
+      tags: validFrontMatter.tags,
+      perspectives: Object.entries(validFrontMatter.perspectives).map(([key, perspective]) => ({
+        key: key as PerspectiveKey, // checkPerspectiveKeys found no unknown keys
+        prompt: perspective.prompt,
+        options: perspective.options,
+      })),
+      judgement: validFrontMatter.judgement,
+      lenses: validFrontMatter.lenses,
+      discussion: validFrontMatter.discussion,
+      stages: body.stages,
+      facilitatorNotes: body.facilitatorNotes,
+      sources: body.sources,
+    },
+  };
+}
+
+/** A hostile file could produce thousands of problems; a person needs the first screenful. */
+export const MAX_PROBLEMS_PER_FILE = 50;
+
+function capProblems(problems: CaseFileProblem[]): CaseFileProblem[] {
+  if (problems.length <= MAX_PROBLEMS_PER_FILE) return problems;
+  const shown = problems.slice(0, MAX_PROBLEMS_PER_FILE);
+  const last = shown[shown.length - 1]!;
+  return [...shown, { line: last.line, field: "file", message: `and ${problems.length - MAX_PROBLEMS_PER_FILE} more problems not listed` }];
+}
+
+function fieldName(path: readonly (string | number)[]): string {
+  if (path.length === 0) return "front matter";
+  // An empty YAML key ("": x) would otherwise vanish from the name.
+  return path.map((segment) => (segment === "" ? '""' : String(segment))).join(".");
+}
+
+/**
+ * Writes a case file that `parseCaseFile` reads back as an equal document. Empty tag and lens
+ * lists, and null (or blank) notes and sources, are left out.
+ */
+export function serializeCaseFile(doc: CaseDocument): string {
+  const frontMatter: Record<string, unknown> = { slug: doc.slug, title: doc.title, summary: doc.summary };
+  if (doc.tags.length > 0) frontMatter.tags = doc.tags;
+  frontMatter.perspectives = Object.fromEntries(
+    doc.perspectives.map((perspective) => [perspective.key, { prompt: perspective.prompt, options: perspective.options }]),
+  );
+  frontMatter.judgement = doc.judgement;
+  if (doc.lenses.length > 0) frontMatter.lenses = doc.lenses;
+  frontMatter.discussion = doc.discussion;
+
+  // No anchors even if two lists are the same array; the parser treats aliases as suspect.
+  const yamlDocument = new Document(frontMatter, { aliasDuplicateObjects: false });
+  for (const shortList of ["tags", "lenses"]) {
+    const node = yamlDocument.get(shortList, true);
+    if (isSeq(node)) node.flow = true;
+  }
+  // lineWidth 0: one line per value, so diffs and grep stay simple.
+  const yamlText = yamlDocument.toString({ lineWidth: 0, flowCollectionPadding: false });
+
+  const sections = doc.stages.map((stage) => `## Stage: ${stage.title}\n\n${stage.markdown}`);
+  if (doc.facilitatorNotes?.trim()) sections.push(`## Facilitator notes\n\n${doc.facilitatorNotes}`);
+  if (doc.sources?.trim()) sections.push(`## Sources\n\n${doc.sources}`);
+  return `---\n${yamlText}---\n\n${sections.join("\n\n")}\n`;
+}
+
+export function formatCaseFileProblem(file: string, problem: CaseFileProblem): string {
+  return `${file}:${problem.line}: ${problem.field}: ${problem.message}`;
+}
+
+/** The first file to use a slug keeps it; each later one gets a problem at its `slug` line. */
+export function findDuplicateSlugs(
+  files: { file: string; source: string; doc: CaseDocument }[],
+): { file: string; problem: CaseFileProblem }[] {
+  const firstFileBySlug = new Map<string, string>();
+  const duplicates: { file: string; problem: CaseFileProblem }[] = [];
+  for (const { file, source, doc } of files) {
+    const firstFile = firstFileBySlug.get(doc.slug);
+    if (firstFile === undefined) {
+      firstFileBySlug.set(doc.slug, file);
+      continue;
+    }
+    duplicates.push({
+      file,
+      problem: {
+        line: lineOfField(normalizeSource(source), ["slug"]),
+        field: "slug",
+        message: `slug "${doc.slug}" is already used by ${firstFile}`,
+      },
+    });
+  }
+  return duplicates;
+}
+
+/** `cases/background-check.md` → `background-check`; works for / and \ separators. */
+function fileSlug(file: string): string {
+  return (file.split(/[\\/]/).pop() ?? file).replace(/\.md$/i, "");
+}
+
+export interface CheckedCaseFile {
+  file: string;
+  source: string;
+  doc: CaseDocument;
+}
+
+/**
+ * Checks a set of case files together, as `cases:check` and the import both do: each file must
+ * parse, be named after its slug, and not reuse another file's slug.
+ */
+export function checkCaseFiles(files: { file: string; source: string }[]): {
+  valid: CheckedCaseFile[];
+  problems: { file: string; problem: CaseFileProblem }[];
+} {
+  const problems: { file: string; problem: CaseFileProblem }[] = [];
+  const parsed: CheckedCaseFile[] = [];
+  for (const { file, source } of files) {
+    const result = parseCaseFile(source);
+    if (!result.ok) {
+      problems.push(...result.problems.map((problem) => ({ file, problem })));
+    } else if (fileSlug(file) !== result.doc.slug) {
+      problems.push({
+        file,
+        problem: {
+          line: lineOfField(normalizeSource(source), ["slug"]),
+          field: "slug",
+          message: `slug "${result.doc.slug}" does not match the file name; rename the file to ${result.doc.slug}.md or change the slug`,
+        },
+      });
+    } else {
+      parsed.push({ file, source, doc: result.doc });
+    }
+  }
+  const duplicates = findDuplicateSlugs(parsed);
+  const duplicateFiles = new Set(duplicates.map((d) => d.file));
+  problems.push(...duplicates);
+  return { valid: parsed.filter((entry) => !duplicateFiles.has(entry.file)), problems };
+}

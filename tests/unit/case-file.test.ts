@@ -1,0 +1,473 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import {
+  findDuplicateSlugs,
+  formatCaseFileProblem,
+  LENS_LABELS,
+  LENSES,
+  parseCaseFile,
+  serializeCaseFile,
+  type CaseDocument,
+  type CaseFileProblem,
+} from "../../app/domain/case-file";
+
+const fixturesDirectory = fileURLToPath(new URL("../fixtures/cases/", import.meta.url));
+const casesDirectory = fileURLToPath(new URL("../../cases/", import.meta.url));
+
+function fixture(name: string): string {
+  return readFileSync(`${fixturesDirectory}${name}`, "utf8");
+}
+
+function parseOk(source: string): CaseDocument {
+  const result = parseCaseFile(source);
+  if (!result.ok) throw new Error(`expected a valid file, got:\n${result.problems.map((p) => formatCaseFileProblem("file", p)).join("\n")}`);
+  return result.doc;
+}
+
+function problemsOf(source: string): CaseFileProblem[] {
+  const result = parseCaseFile(source);
+  if (result.ok) throw new Error("expected problems, but the file parsed");
+  return result.problems;
+}
+
+const lateInvoice: CaseDocument = {
+  slug: "the-late-invoice",
+  title: "The late invoice",
+  summary: "On the last day of the quarter, a bookkeeper is asked to date an invoice a week early.",
+  tags: ["finance", "honesty", "deadlines"],
+  perspectives: [
+    {
+      key: "employer",
+      prompt: "You run the firm and hear about it the next morning. What do you do?",
+      options: ["Back the bookkeeper", "Overrule the bookkeeper", "Ask both of them: what happened?"],
+    },
+    {
+      key: "employee",
+      prompt: "You are the bookkeeper. What do you do?",
+      options: ["Date it as asked", "Refuse and explain why", "Ask the finance director"],
+    },
+    {
+      key: "client",
+      prompt: "You are the client and notice the date. What do you do?",
+      options: ["Pay it and say nothing", "Ask for a corrected invoice"],
+    },
+  ],
+  judgement: "Should the bookkeeper have refused?",
+  lenses: ["law", "virtue", "outcomes"],
+  discussion: ["Who is harmed by a misdated invoice?", "Is a week early a lie, or a rounding error?"],
+  stages: [
+    {
+      title: "The request",
+      markdown: [
+        "On the last day of the quarter, the sales manager asks Priya to date a new invoice",
+        'a week earlier, "so it lands in the right quarter".',
+        "",
+        "### What the policy says",
+        "",
+        "Invoices are dated on the day they are issued.",
+      ].join("\n"),
+    },
+    {
+      title: "What she did",
+      markdown: [
+        "Priya dates the invoice correctly and writes to the finance director.",
+        "",
+        "```markdown",
+        "## This is inside a code block, not a section",
+        "```",
+      ].join("\n"),
+    },
+  ],
+  facilitatorNotes: "Start with the employer vote; people are gentler as owners than they expect.",
+  sources: "Written for Casebook; no real firm is described.",
+};
+
+describe("parseCaseFile with valid files", () => {
+  it("reads a complete case file into the expected document", () => {
+    expect(parseOk(fixture("good/the-late-invoice.md"))).toEqual(lateInvoice);
+  });
+
+  it("keeps perspectives in file order, not in vocabulary order", () => {
+    const doc = parseOk(fixture("good/the-late-invoice.md"));
+    expect(doc.perspectives.map((p) => p.key)).toEqual(["employer", "employee", "client"]);
+  });
+
+  it("ignores ## lines inside fenced code blocks and keeps ### headings inside a stage", () => {
+    const doc = parseOk(fixture("good/the-late-invoice.md"));
+    expect(doc.stages).toHaveLength(2);
+    expect(doc.stages[0]?.markdown).toContain("### What the policy says");
+    expect(doc.stages[1]?.markdown).toContain("## This is inside a code block, not a section");
+  });
+
+  it("defaults missing tags and lenses to empty lists and missing notes and sources to null", () => {
+    const doc = parseOk(fixture("good/minimal-case.md"));
+    expect(doc).toMatchObject({ tags: [], lenses: [], facilitatorNotes: null, sources: null });
+    expect(doc.stages).toEqual([{ title: "The only stage", markdown: "Something happened." }]);
+  });
+
+  it("reads a CRLF file exactly as the same file with LF line endings", () => {
+    const lf = fixture("good/the-late-invoice.md");
+    expect(parseOk(lf.replace(/\n/g, "\r\n"))).toEqual(parseOk(lf));
+  });
+
+  it("trims surrounding spaces from text fields", () => {
+    const source = fixture("good/minimal-case.md").replace("title: A minimal case", 'title: "  A minimal case  "');
+    expect(parseOk(source).title).toBe("A minimal case");
+  });
+});
+
+interface BrokenFixtureExpectation {
+  behaviour: string;
+  fixture: string;
+  problems: { line: number; field: string; message: string }[];
+}
+
+/** `message` is a fragment the real message must contain. */
+const brokenFixtures: BrokenFixtureExpectation[] = [
+  {
+    behaviour: "reports an unknown perspective at its line, naming the allowed ones",
+    fixture: "unknown-perspective.md",
+    problems: [
+      {
+        line: 18,
+        field: "perspectives.boss",
+        message: 'unknown perspective "boss"; use one of employee, employer, customer, client, applicant, colleague, public',
+      },
+    ],
+  },
+  {
+    behaviour: "reports a perspective with a single option at its options line",
+    fixture: "one-option.md",
+    problems: [{ line: 15, field: "perspectives.employer.options", message: "needs at least 2 options, found 1" }],
+  },
+  {
+    behaviour: "reports a perspective with seven options at its options line",
+    fixture: "seven-options.md",
+    problems: [{ line: 9, field: "perspectives.employee.options", message: "at most 6 options, found 7" }],
+  },
+  {
+    behaviour: "reports a duplicate option, ignoring case and spaces, at the later copy",
+    fixture: "duplicate-options.md",
+    problems: [
+      { line: 17, field: "perspectives.employer.options.1", message: 'duplicate option "back the bookkeeper" (same as option 1)' },
+    ],
+  },
+  {
+    behaviour: "reports a missing title at line 1",
+    fixture: "missing-title.md",
+    problems: [{ line: 1, field: "title", message: "is required" }],
+  },
+  {
+    behaviour: "reports a YAML syntax error at its line in the whole file",
+    fixture: "yaml-syntax-error.md",
+    problems: [{ line: 14, field: "front matter", message: "Nested mappings are not allowed" }],
+  },
+  {
+    behaviour: "reports an empty stage at its heading",
+    fixture: "empty-stage.md",
+    problems: [{ line: 28, field: "stage 2", message: "stage is empty" }],
+  },
+  {
+    behaviour: "reports an unknown section heading, naming the allowed ones",
+    fixture: "unknown-section.md",
+    problems: [
+      {
+        line: 28,
+        field: "body",
+        message: 'unknown section "## Background"; use "## Stage: <title>", "## Facilitator notes" or "## Sources"',
+      },
+    ],
+  },
+  {
+    behaviour: "reports a missing employer perspective at the perspectives line",
+    fixture: "missing-employer.md",
+    problems: [{ line: 6, field: "perspectives.employer", message: "missing the employer perspective" }],
+  },
+  {
+    behaviour: "reports an unknown lens at its line, naming the allowed ones",
+    fixture: "unknown-lens.md",
+    problems: [
+      {
+        line: 19,
+        field: "lenses.1",
+        message: 'unknown lens "ethics"; use one of rights, justice, outcomes, common-good, virtue, care, law',
+      },
+    ],
+  },
+  {
+    behaviour: "reports text before the first stage at the first line of that text",
+    fixture: "text-before-first-stage.md",
+    problems: [{ line: 24, field: "body", message: "text before the first section" }],
+  },
+  {
+    behaviour: "reports a body without any stage",
+    fixture: "no-stages.md",
+    problems: [{ line: 24, field: "body", message: "needs at least 1 '## Stage: <title>' section" }],
+  },
+  {
+    behaviour: "reports missing front matter at line 1",
+    fixture: "missing-front-matter.md",
+    problems: [{ line: 1, field: "front matter", message: "must start with a '---' line" }],
+  },
+  {
+    behaviour: "reports unterminated front matter at line 1",
+    fixture: "unterminated-front-matter.md",
+    problems: [{ line: 1, field: "front matter", message: "is not closed" }],
+  },
+  {
+    behaviour: "reports a billion-laughs alias bomb as one clean problem at the first alias",
+    fixture: "alias-bomb.md",
+    problems: [{ line: 4, field: "front matter", message: "Excessive alias count" }],
+  },
+  {
+    behaviour: "reports an unknown front matter field at its line",
+    fixture: "unknown-field.md",
+    problems: [{ line: 4, field: "author", message: 'unknown field "author"; use one of slug, title, summary' }],
+  },
+  {
+    behaviour: "reports every problem in a file, in line order, not just the first",
+    fixture: "many-problems.md",
+    problems: [
+      { line: 2, field: "slug", message: "must be lowercase letters and digits joined by single hyphens" },
+      { line: 3, field: "title", message: "must not be empty" },
+      { line: 5, field: "tags.1", message: 'duplicate tag "ok"' },
+      { line: 6, field: "perspectives.employer", message: "missing the employer perspective" },
+      { line: 9, field: "perspectives.employee.options", message: "needs at least 2 options, found 1" },
+      { line: 10, field: "perspectives.boss", message: 'unknown perspective "boss"' },
+      { line: 14, field: "lenses", message: "must be a list, found text" },
+      { line: 15, field: "discussion", message: "needs at least 1 question, found 0" },
+      { line: 18, field: "body", message: "text before the first section" },
+      { line: 20, field: "stage 1", message: "stage title is required" },
+      { line: 20, field: "stage 1", message: "stage is empty" },
+      { line: 26, field: "stage 2", message: "stages must come before Facilitator notes and Sources" },
+      { line: 30, field: "sources", message: "appears twice; the first is at line 22" },
+    ],
+  },
+];
+
+describe("parseCaseFile with broken files", () => {
+  it.each(brokenFixtures)("$behaviour ($fixture)", ({ fixture: name, problems: expected }) => {
+    const problems = problemsOf(fixture(`broken/${name}`));
+    expect(problems.map(({ line, field }) => ({ line, field }))).toEqual(expected.map(({ line, field }) => ({ line, field })));
+    problems.forEach((problem, index) => expect(problem.message).toContain(expected[index]?.message));
+  });
+
+  it("reports a YAML error at the same line in a CRLF file", () => {
+    const problems = problemsOf(fixture("broken/yaml-syntax-error.md").replace(/\n/g, "\r\n"));
+    expect(problems.map(({ line, field }) => ({ line, field }))).toEqual([{ line: 14, field: "front matter" }]);
+  });
+
+  it("reports a repeated front matter field as a YAML error at the repeat", () => {
+    const source = fixture("good/minimal-case.md").replace("judgement:", "title: Again\njudgement:");
+    expect(problemsOf(source)).toEqual([
+      { line: 12, field: "front matter", message: expect.stringContaining("Map keys must be unique") },
+    ]);
+  });
+
+  it("reports a file over 200 KB with one clear problem instead of parsing it", () => {
+    const source = fixture("good/minimal-case.md") + "x".repeat(201 * 1024);
+    expect(problemsOf(source)).toEqual([{ line: 1, field: "file", message: expect.stringContaining("at most 200 KB") }]);
+  });
+
+  it("reports more than 8 stages at the ninth stage heading", () => {
+    const stages = Array.from({ length: 9 }, (_, index) => `## Stage: Part ${index + 1}\n\nText.\n`).join("\n");
+    const source = fixture("good/minimal-case.md").replace(/---\n## Stage[\s\S]*$/, `---\n${stages}`);
+    const ninthHeadingLine = source.split("\n").indexOf("## Stage: Part 9") + 1;
+    expect(problemsOf(source)).toEqual([{ line: ninthHeadingLine, field: "stage 9", message: "at most 8 stages, found 9" }]);
+  });
+
+  it("reports a text field over its length limit with the length found", () => {
+    const source = fixture("good/minimal-case.md").replace("title: A minimal case", `title: ${"a".repeat(121)}`);
+    expect(problemsOf(source)).toEqual([{ line: 3, field: "title", message: "must be at most 120 characters, found 121" }]);
+  });
+
+  it("reports a deeply nested YAML document as a problem instead of overflowing the stack", () => {
+    const source = `---\nslug: ${"[".repeat(150_000)}\n---\n## Stage: A\nB\n`;
+    const problems = problemsOf(source);
+    expect(problems[0]).toMatchObject({ line: 2, field: "front matter" });
+  });
+});
+
+/** A small deterministic generator so that failures can be replayed. */
+function pseudoRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+describe("parseCaseFile robustness", () => {
+  const hostileInputs: { label: string; input: string }[] = [
+    { label: "an empty string", input: "" },
+    { label: "a lone opening line", input: "---" },
+    { label: "empty front matter and no body", input: "---\n---" },
+    { label: "a byte-order mark and empty front matter", input: "\uFEFF---\n---\n## Stage: A\nB" },
+    { label: "front matter that is a list", input: "---\n- a list\n---\n## Stage: A\nB" },
+    { label: "front matter that is a number", input: "---\n42\n---\n" },
+    { label: "a complex mapping key", input: "---\n? [complex, key]\n: value\n---\n" },
+    { label: "an empty key", input: '---\n"": x\nperspectives: {"": {prompt: x, options: [a, b]}}\n---\n' },
+    { label: "an undefined alias", input: "---\nslug: *undefined-alias\n---\n" },
+    { label: "prototype keys", input: "---\n__proto__: {polluted: true}\nconstructor: 1\n---\n" },
+    { label: "a __proto__ perspective", input: "---\nperspectives: {__proto__: {prompt: x, options: [a, b]}}\n---\n" },
+    { label: "a binary tag", input: "---\ntitle: !!binary aGVsbG8=\n---\n" },
+    { label: "an unclosed code fence", input: "---\r\n\r\n---\r\n## Stage: A\r\n```\r\n## unclosed fence" },
+    { label: "control characters", input: "\u0000\u0001\u0002" },
+    { label: "a body without front matter", input: "## Stage: no front matter\ntext" },
+    { label: "thousands of YAML errors", input: `---\n${"a: b: c\n".repeat(5000)}---\n` },
+    { label: "thousands of empty stages", input: `---\n---\n${"## Stage: s\n".repeat(2000)}` },
+  ];
+
+  it.each(hostileInputs)("returns problems, never throws, for $label", ({ input }) => {
+    expect(parseCaseFile(input).ok).toBe(false);
+  });
+
+  it("returns a result whose problem lines lie inside the file for randomly damaged files", () => {
+    const random = pseudoRandom(20240611);
+    const original = fixture("good/the-late-invoice.md");
+    for (let round = 0; round < 300; round++) {
+      const lines = original.split("\n");
+      for (let edit = 0; edit < 3; edit++) {
+        const at = Math.floor(random() * lines.length);
+        const choice = random();
+        if (choice < 0.3) lines.splice(at, 1);
+        else if (choice < 0.6) lines.splice(at, 0, lines[Math.floor(random() * lines.length)] ?? "");
+        else if (choice < 0.8) lines[at] = (lines[at] ?? "").slice(0, Math.floor(random() * 20));
+        else lines[at] = `${lines[at] ?? ""}${[":", "[", "- ", "&a", "*a", "'", "## ", "```"][Math.floor(random() * 8)]}`;
+      }
+      const damaged = lines.join("\n");
+      const result = parseCaseFile(damaged);
+      if (!result.ok) {
+        const lineCount = damaged.split("\n").length;
+        for (const problem of result.problems) {
+          expect(problem.line).toBeGreaterThanOrEqual(1);
+          expect(problem.line).toBeLessThanOrEqual(lineCount);
+          expect(problem.field).not.toBe("");
+        }
+      }
+    }
+  });
+
+  it("does not throw for input that is not a string at all", () => {
+    expect(parseCaseFile(undefined as unknown as string)).toEqual({
+      ok: false,
+      problems: [{ line: 1, field: "file", message: "is not text" }],
+    });
+  });
+});
+
+describe("serializeCaseFile", () => {
+  it("writes a file that parses back to the same document for the good fixtures", () => {
+    for (const name of ["good/the-late-invoice.md", "good/minimal-case.md"]) {
+      const doc = parseOk(fixture(name));
+      expect(parseOk(serializeCaseFile(doc))).toEqual(doc);
+    }
+  });
+
+  it("round-trips text that YAML would otherwise misread", () => {
+    const awkward: CaseDocument = {
+      ...lateInvoice,
+      title: "yes",
+      summary: "Note: a summary with a colon, # a hash, 'quotes' and \"double quotes\"",
+      perspectives: [
+        { key: "employee", prompt: "- starts like a list item", options: ["123", "null", "[not, a, list]", "{ nor: a map }", "*alias", "&anchor"] },
+        { key: "employer", prompt: "Line one\nline two", options: ["true", "~"] },
+      ],
+      judgement: "@ and ` start nothing good",
+      discussion: ["Is it: right?", "  - no"],
+      stages: [{ title: "Indented code", markdown: "    code block first\n\nthen text" }],
+      facilitatorNotes: null,
+      sources: "> a quotation\n\n---\n\nafter a rule",
+    };
+    const expected = { ...awkward, discussion: ["Is it: right?", "- no"] }; // text fields are trimmed
+    expect(parseOk(serializeCaseFile(awkward))).toEqual(expected);
+  });
+
+  it("writes tags and lenses as one-line lists and leaves empty ones out", () => {
+    const text = serializeCaseFile(lateInvoice);
+    expect(text).toContain("tags: [finance, honesty, deadlines]\n");
+    expect(text).toContain("lenses: [law, virtue, outcomes]\n");
+    const bare = serializeCaseFile({ ...lateInvoice, tags: [], lenses: [] });
+    expect(bare).not.toContain("tags:");
+    expect(bare).not.toContain("lenses:");
+  });
+
+  it("writes no YAML anchors when two perspectives share one options list", () => {
+    const shared = ["Yes", "No"];
+    const doc: CaseDocument = {
+      ...lateInvoice,
+      perspectives: [
+        { key: "employee", prompt: "A?", options: shared },
+        { key: "employer", prompt: "B?", options: shared },
+      ],
+    };
+    const text = serializeCaseFile(doc);
+    expect(text).not.toMatch(/[&*]a1/);
+    expect(parseOk(text)).toEqual(doc);
+  });
+
+  // Cases that do not parse are the CLI's business (npm run cases:check); here we only round-trip.
+  const libraryDocs = new Map<string, CaseDocument>();
+  if (existsSync(casesDirectory)) {
+    for (const name of readdirSync(casesDirectory).filter((entry) => entry.endsWith(".md")).sort()) {
+      const result = parseCaseFile(readFileSync(`${casesDirectory}${name}`, "utf8"));
+      if (result.ok) libraryDocs.set(name, result.doc);
+    }
+  }
+
+  it.skipIf(libraryDocs.size === 0).each([...libraryDocs.keys()])("round-trips the library case cases/%s", (name) => {
+    const doc = libraryDocs.get(name);
+    expect(doc).toBeDefined();
+    if (doc) expect(parseOk(serializeCaseFile(doc))).toEqual(doc);
+  });
+});
+
+describe("findDuplicateSlugs", () => {
+  const first = { file: "cases/first.md", source: fixture("duplicate-slug/first.md") };
+  const second = { file: "cases/second.md", source: fixture("duplicate-slug/second.md") };
+
+  it("reports a duplicate slug on the later file at its slug line, naming the earlier file", () => {
+    const files = [first, second].map((entry) => ({ ...entry, doc: parseOk(entry.source) }));
+    expect(findDuplicateSlugs(files)).toEqual([
+      {
+        file: "cases/second.md",
+        problem: { line: 4, field: "slug", message: 'slug "the-late-invoice" is already used by cases/first.md' },
+      },
+    ]);
+  });
+
+  it("reports nothing when every slug is different", () => {
+    const files = [first, { file: "cases/minimal.md", source: fixture("good/minimal-case.md") }].map((entry) => ({
+      ...entry,
+      doc: parseOk(entry.source),
+    }));
+    expect(findDuplicateSlugs(files)).toEqual([]);
+  });
+});
+
+describe("formatCaseFileProblem", () => {
+  it("formats a problem as file:line: field: message", () => {
+    expect(formatCaseFileProblem("cases/a.md", { line: 7, field: "perspectives.boss", message: "unknown perspective" })).toBe(
+      "cases/a.md:7: perspectives.boss: unknown perspective",
+    );
+  });
+});
+
+describe("LENS_LABELS", () => {
+  it("labels every lens", () => {
+    expect(Object.keys(LENS_LABELS).sort()).toEqual([...LENSES].sort());
+    expect(LENS_LABELS.justice).toBe("Justice / fairness");
+  });
+});
+
+describe("problem lists", () => {
+  it("stop after the first 50 problems of a hostile file and say how many more there are", () => {
+    const emptyStages = Array.from({ length: 500 }, (_, i) => `## Stage: Empty ${i}\n`).join("\n");
+    const result = parseCaseFile(`---\nslug: many\n---\n\n${emptyStages}`);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toHaveLength(51);
+    expect(result.problems.at(-1)?.message).toMatch(/^and \d+ more problems not listed$/);
+  });
+});
