@@ -2,12 +2,7 @@ import { createHash } from "node:crypto";
 import type { DB } from "../../db/client";
 import { containsText } from "../../db/text-search";
 import type { CaseStatus } from "../../db/schema";
-import {
-  findDuplicateSlugs,
-  parseCaseFile,
-  type CaseDocument,
-  type CaseFileProblem,
-} from "../domain/case-file";
+import { checkCaseFiles, type CaseDocument, type CaseFileProblem } from "../domain/case-file";
 import { nowIso } from "./clock";
 
 export interface CaseFile {
@@ -32,20 +27,11 @@ export function contentHash(source: string): string {
  * broken file is skipped and its problems stored for the "case file problems" page.
  */
 export async function importCaseFiles(db: DB, files: CaseFile[]): Promise<ImportReport> {
-  const report: ImportReport = { added: [], updated: [], unchanged: [], problems: [] };
-  const parsed: { file: string; source: string; doc: CaseDocument }[] = [];
-  for (const file of files) {
-    const result = parseCaseFile(file.source);
-    if (result.ok) parsed.push({ file: file.path, source: file.source, doc: result.doc });
-    else for (const problem of result.problems) report.problems.push({ file: file.path, problem });
-  }
-  const duplicates = findDuplicateSlugs(parsed);
-  const duplicateFiles = new Set(duplicates.map((d) => d.file));
-  report.problems.push(...duplicates);
+  const { valid, problems } = checkCaseFiles(files.map((f) => ({ file: f.path, source: f.source })));
+  const report: ImportReport = { added: [], updated: [], unchanged: [], problems };
 
   await db.transaction().execute(async (trx) => {
-    for (const entry of parsed) {
-      if (duplicateFiles.has(entry.file)) continue;
+    for (const entry of valid) {
       const outcome = await saveCaseVersion(trx, {
         doc: entry.doc,
         source: entry.source,

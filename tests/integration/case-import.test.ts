@@ -66,11 +66,19 @@ describe("importing case files", () => {
     expect(await listCaseFileProblems(testDb.db)).toEqual([]);
   });
 
-  it("refuses the second of two files with the same slug", async () => {
+  it("refuses a file not named after its slug", async () => {
     const copy = { path: "cases/copy.md", source: backgroundCheck().source };
+    const report = await importCaseFiles(testDb.db, [copy]);
+    expect(report.added).toEqual([]);
+    expect(report.problems.map((p) => [p.file, p.problem.field, p.problem.line])).toEqual([["cases/copy.md", "slug", 2]]);
+    expect(report.problems[0]?.problem.message).toMatch(/does not match the file name/);
+  });
+
+  it("refuses the second of two files with the same slug", async () => {
+    const copy = { path: "elsewhere/background-check.md", source: backgroundCheck().source };
     const report = await importCaseFiles(testDb.db, [backgroundCheck(), copy]);
     expect(report.added).toEqual(["background-check"]);
-    expect(report.problems.map((p) => [p.file, p.problem.field])).toEqual([["cases/copy.md", "slug"]]);
+    expect(report.problems.map((p) => [p.file, p.problem.field])).toEqual([["elsewhere/background-check.md", "slug"]]);
   });
 });
 
