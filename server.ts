@@ -26,6 +26,12 @@ async function prepareDatabase(): Promise<void> {
   for (const { file, problem } of report.problems) console.warn(`  ${formatCaseFileProblem(file, problem)}`);
 }
 
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (!value || value === "false") return false;
+  if (value === "true") return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
 async function loadBuild(): Promise<{ build: ServerBuild | (() => Promise<ServerBuild>); app: express.Express }> {
   const app = express();
   if (config.production) {
@@ -48,14 +54,16 @@ await prepareDatabase();
 const { build, app } = await loadBuild();
 
 app.disable("x-powered-by");
-// Behind a reverse proxy, set TRUST_PROXY so the original protocol (https) is seen.
-if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+// Behind a reverse proxy, set TRUST_PROXY (a hop count, true, or addresses) so the original
+// protocol and host are seen. Express reads "1" as an address, so numbers and booleans are converted.
+const trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+if (trustProxy !== false) app.set("trust proxy", trustProxy);
 
 app.use((req, res, next) => {
   const crossSite = isCrossSiteWrite({
     method: req.method,
     origin: req.get("origin") ?? null,
-    host: req.get("host") ?? null,
+    host: (trustProxy !== false ? req.get("x-forwarded-host") : undefined) ?? req.get("host") ?? null,
     secFetchSite: req.get("sec-fetch-site") ?? null,
   });
   if (crossSite) {
@@ -69,7 +77,7 @@ app.all("*", createRequestHandler({ build, mode: config.production ? "production
 
 const host = process.env.HOST || "0.0.0.0";
 const server = app.listen(config.port, host, () => {
-  console.log(`Casebook is serving on http://localhost:${config.port}`);
+  console.log(`Casebook is serving on http://${host === "0.0.0.0" ? "localhost" : host}:${config.port}`);
 });
 
 function shutdown(signal: string): void {
