@@ -17,6 +17,8 @@ export interface UsersTable {
   standing: Standing | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Replies to this person's arguments after this moment count as unread. */
+  replies_seen_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
 }
 
 export interface SessionsTable {
@@ -90,6 +92,56 @@ export interface RateLimitsTable {
   count: ColumnType<number, number, number>;
 }
 
+export type LegalAnswer = "yes" | "no" | "unsure";
+export type Confidence = "low" | "medium" | "high";
+export type ArgumentSide = "for" | "against" | "depends";
+export type ArgumentStatus = "visible" | "hidden" | "deleted";
+
+export interface PositionsTable {
+  id: Generated<number>;
+  case_id: number;
+  case_version_id: number;
+  user_id: number;
+  perspective: string;
+  /** The option's text as offered when cast, so a later rename shows as "no longer offered". */
+  option: string;
+  /** -3 (clearly wrong) … 3 (clearly right). */
+  judgement: number;
+  legal: LegalAnswer;
+  confidence: Confidence;
+  /** The voter's declared standing when they answered. */
+  standing: Standing | null;
+  moved_by_argument_id: number | null;
+  /** Copied from the person's first position on this perspective, so shifts are one grouped scan. */
+  initial_option: string;
+  initial_judgement: number;
+  /** 1 for the person's latest position on this perspective; earlier ones stay as history. */
+  is_current: number;
+  created_at: Timestamp;
+}
+
+export interface ArgumentsTable {
+  id: Generated<number>;
+  case_id: number;
+  user_id: number;
+  parent_id: number | null;
+  perspective: string | null;
+  side: ArgumentSide | null;
+  lens: string | null;
+  body: string;
+  status: ArgumentStatus;
+  moderation_reason: string | null;
+  edited_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EndorsementsTable {
+  argument_id: number;
+  user_id: number;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -100,6 +152,9 @@ export interface Database {
   case_file_problems: CaseFileProblemsTable;
   audit_log: AuditLogTable;
   rate_limits: RateLimitsTable;
+  positions: PositionsTable;
+  arguments: ArgumentsTable;
+  endorsements: EndorsementsTable;
 }
 
 export type User = Selectable<UsersTable>;

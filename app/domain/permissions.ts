@@ -29,6 +29,9 @@ export const PERMISSIONS = {
   "case-problems.read": ["author", "admin"],
   "users.manage": ["admin"],
   "audit.read": ["admin"],
+  "argument.moderate": ["facilitator", "admin"],
+  // Facilitators prepare sessions from the async results, so they need not vote to see them.
+  "results.read-without-answering": ["facilitator", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

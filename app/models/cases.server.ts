@@ -137,6 +137,7 @@ export async function saveCaseVersion(
 }
 
 export interface LibraryCard {
+  id: number;
   slug: string;
   title: string;
   summary: string;
@@ -175,7 +176,7 @@ export async function listLibrary(db: DB, filter: { query?: string; tag?: string
   }
   const rows = await q.orderBy("case_versions.title").execute();
   const tagsByCase = await tagsOf(db, rows.map((r) => r.id));
-  return rows.map((r) => ({ slug: r.slug, title: r.title, summary: r.summary, tags: tagsByCase.get(r.id) ?? [] }));
+  return rows.map((r) => ({ id: r.id, slug: r.slug, title: r.title, summary: r.summary, tags: tagsByCase.get(r.id) ?? [] }));
 }
 
 async function tagsOf(db: DB, caseIds: number[]): Promise<Map<number, string[]>> {

@@ -70,3 +70,8 @@ export async function countAdmins(db: DB): Promise<number> {
 export async function listUsers(db: DB): Promise<PublicUser[]> {
   return db.selectFrom("users").select(publicColumns).orderBy("created_at").orderBy("id").execute();
 }
+
+export async function findUserSeenAt(db: DB, userId: number): Promise<string | null> {
+  const row = await db.selectFrom("users").select("replies_seen_at").where("id", "=", userId).executeTakeFirst();
+  return row?.replies_seen_at ?? null;
+}

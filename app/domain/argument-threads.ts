@@ -1,0 +1,126 @@
+/**
+ * Arranges a case's arguments into threads for one viewer: bridging and endorsement counts,
+ * what this viewer may do with each, and what hidden or deleted posts still show.
+ */
+import { bridgingScore, sortArguments, type ArgumentSort } from "./bridging";
+
+export const EDIT_WINDOW_MS = 15 * 60 * 1000;
+/** Top-level argument, reply, reply to a reply. */
+export const MAX_THREAD_DEPTH = 3;
+
+export interface ThreadInput {
+  id: number;
+  userId: number;
+  authorName: string;
+  parentId: number | null;
+  perspective: string | null;
+  side: string | null;
+  lens: string | null;
+  body: string;
+  status: "visible" | "hidden" | "deleted";
+  moderationReason: string | null;
+  editedAt: string | null;
+  createdAt: string;
+}
+
+export interface EndorsementInput {
+  argumentId: number;
+  userId: number;
+  standing: string | null;
+  judgement: number | null;
+}
+
+export interface Viewer {
+  userId: number | null;
+  mayModerate: boolean;
+}
+
+export interface ThreadNode {
+  id: number;
+  authorName: string;
+  perspective: string | null;
+  side: string | null;
+  lens: string | null;
+  /** Null when the viewer may not read it (deleted, or hidden from a non-moderator). */
+  body: string | null;
+  status: "visible" | "hidden" | "deleted";
+  moderationReason: string | null;
+  edited: boolean;
+  createdAt: string;
+  endorsements: number;
+  bridging: number;
+  endorsedByViewer: boolean;
+  mine: boolean;
+  canEndorse: boolean;
+  canEdit: boolean;
+  canDelete: boolean;
+  canReply: boolean;
+  depth: number;
+  replies: ThreadNode[];
+}
+
+export function canEditArgument(argument: { userId: number; createdAt: string; status: string }, viewerId: number | null, now: Date): boolean {
+  return (
+    viewerId === argument.userId &&
+    argument.status === "visible" &&
+    now.getTime() - new Date(argument.createdAt).getTime() <= EDIT_WINDOW_MS
+  );
+}
+
+export function buildThreads(
+  items: ThreadInput[],
+  endorsements: EndorsementInput[],
+  viewer: Viewer,
+  sort: ArgumentSort,
+  now: Date,
+): ThreadNode[] {
+  const endorsersOf = new Map<number, EndorsementInput[]>();
+  for (const e of endorsements) endorsersOf.set(e.argumentId, [...(endorsersOf.get(e.argumentId) ?? []), e]);
+  const childrenOf = new Map<number | null, ThreadInput[]>();
+  for (const item of items) childrenOf.set(item.parentId, [...(childrenOf.get(item.parentId) ?? []), item]);
+
+  const toNode = (item: ThreadInput, depth: number): ThreadNode => {
+    const endorsers = endorsersOf.get(item.id) ?? [];
+    const mine = viewer.userId === item.userId;
+    const readable = item.status === "visible" || (item.status === "hidden" && viewer.mayModerate);
+    return {
+      id: item.id,
+      authorName: item.status === "deleted" ? "" : item.authorName,
+      perspective: item.perspective,
+      side: item.side,
+      lens: item.lens,
+      body: readable ? item.body : null,
+      status: item.status,
+      moderationReason: item.status === "hidden" ? item.moderationReason : null,
+      edited: item.editedAt !== null,
+      createdAt: item.createdAt,
+      endorsements: endorsers.length,
+      bridging: bridgingScore(endorsers),
+      endorsedByViewer: viewer.userId !== null && endorsers.some((e) => e.userId === viewer.userId),
+      mine,
+      canEndorse: viewer.userId !== null && !mine && item.status === "visible",
+      canEdit: canEditArgument(item, viewer.userId, now),
+      canDelete: mine && item.status !== "deleted",
+      canReply: viewer.userId !== null && item.status === "visible" && depth < MAX_THREAD_DEPTH - 1,
+      depth,
+      // Replies read as a conversation: oldest first.
+      replies: [...(childrenOf.get(item.id) ?? [])]
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id)
+        .map((child) => toNode(child, depth + 1)),
+    };
+  };
+
+  const top = (childrenOf.get(null) ?? []).map((item) => toNode(item, 0));
+  return sortArguments(top, sort);
+}
+
+/** Flattens threads for lists such as "which argument moved you?": readable top-level arguments. */
+export function readableArguments(threads: ThreadNode[]): { id: number; label: string }[] {
+  return threads
+    .filter((t) => t.body !== null && t.status === "visible")
+    .map((t) => {
+      // A plain-text label for a <select>: Markdown emphasis and heading marks dropped.
+      const text = t.body!.replace(/[*_`#>]+/g, "").replace(/\s+/g, " ").trim();
+      return { id: t.id, label: `${t.authorName}: ${text.length > 80 ? `${text.slice(0, 79)}…` : text}` };
+    });
+}

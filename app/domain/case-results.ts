@@ -1,0 +1,211 @@
+/**
+ * Turns grouped counts (computed in SQL) into what the results page shows, applying the
+ * k-threshold to every breakdown. Pure: the rows in, the view out.
+ */
+import { groupLookup, mergeSmallGroups, OTHER_GROUP } from "./k-threshold";
+import { JUDGEMENT_SCALE, LEAN_LABELS, leanOf, LEGAL_ANSWERS, type Lean, type LegalAnswer } from "./scales";
+
+/** Current positions counted by every dimension the page breaks down by. */
+export interface PositionCell {
+  perspective: string;
+  standing: string | null;
+  option: string;
+  judgement: number;
+  legal: LegalAnswer;
+  count: number;
+}
+
+/** People who answered both employee and employer, by standing and gap (employee − employer). */
+export interface GapCell {
+  standing: string | null;
+  gap: number;
+  count: number;
+}
+
+/** Current positions compared with each person's first position on the same perspective. */
+export interface ShiftCell {
+  perspective: string;
+  judgementChange: number;
+  optionChanged: boolean;
+  count: number;
+}
+
+export interface PerspectiveInput {
+  key: string;
+  prompt: string;
+  options: string[];
+}
+
+export const UNDECLARED_STANDING = "undeclared";
+
+export interface OptionCount {
+  label: string;
+  count: number;
+  /** False for an option a later case version renamed or removed; its votes are kept. */
+  offered: boolean;
+}
+
+export interface GroupResult {
+  key: string;
+  count: number;
+  options: OptionCount[];
+  meanJudgement: number;
+}
+
+export interface PerspectiveResult {
+  key: string;
+  prompt: string;
+  respondents: number;
+  /** Set when fewer than k people answered: nothing below is shown. */
+  withheld: string | null;
+  options: OptionCount[];
+  judgements: { value: number; label: string; count: number }[];
+  meanJudgement: number;
+  legalByLean: { legal: LegalAnswer; counts: Record<Lean, number> }[];
+  byStanding: { groups: GroupResult[]; suppressed: string | null };
+  shift: ShiftSummary;
+}
+
+export interface ShiftSummary {
+  changedMind: number;
+  towardRight: number;
+  towardWrong: number;
+  changedOption: number;
+}
+
+export interface GapResult {
+  people: number;
+  withheld: string | null;
+  meanGap: number;
+  distribution: { gap: number; count: number }[];
+  byStanding: { groups: { key: string; count: number; meanGap: number }[]; suppressed: string | null };
+}
+
+function sum<T>(items: T[], count: (item: T) => number): number {
+  return items.reduce((total, item) => total + count(item), 0);
+}
+
+function mean<T>(items: T[], value: (item: T) => number, weight: (item: T) => number): number {
+  const n = sum(items, weight);
+  return n === 0 ? 0 : sum(items, (i) => value(i) * weight(i)) / n;
+}
+
+function optionCounts(cells: PositionCell[], offered: string[]): OptionCount[] {
+  const counts = new Map<string, number>(offered.map((label) => [label, 0]));
+  for (const cell of cells) counts.set(cell.option, (counts.get(cell.option) ?? 0) + cell.count);
+  return [...counts].map(([label, count]) => ({ label, count, offered: offered.includes(label) })).filter((o) => o.offered || o.count > 0);
+}
+
+function standingOf(standing: string | null): string {
+  return standing ?? UNDECLARED_STANDING;
+}
+
+export function summarizeShift(cells: ShiftCell[]): ShiftSummary {
+  const moved = cells.filter((c) => c.judgementChange !== 0 || c.optionChanged);
+  return {
+    changedMind: sum(moved, (c) => c.count),
+    towardRight: sum(cells.filter((c) => c.judgementChange > 0), (c) => c.count),
+    towardWrong: sum(cells.filter((c) => c.judgementChange < 0), (c) => c.count),
+    changedOption: sum(cells.filter((c) => c.optionChanged), (c) => c.count),
+  };
+}
+
+export function perspectiveResult(
+  perspective: PerspectiveInput,
+  allCells: PositionCell[],
+  shiftCells: ShiftCell[],
+  k: number,
+): PerspectiveResult {
+  const cells = allCells.filter((c) => c.perspective === perspective.key);
+  const respondents = sum(cells, (c) => c.count);
+  const empty: PerspectiveResult = {
+    key: perspective.key,
+    prompt: perspective.prompt,
+    respondents,
+    withheld: null,
+    options: [],
+    judgements: [],
+    meanJudgement: 0,
+    legalByLean: [],
+    byStanding: { groups: [], suppressed: null },
+    shift: { changedMind: 0, towardRight: 0, towardWrong: 0, changedOption: 0 },
+  };
+  if (respondents < k) {
+    return { ...empty, withheld: `Results appear once at least ${k} people have answered as the ${perspective.key}.` };
+  }
+
+  const standings = new Map<string, number>();
+  for (const c of cells) standings.set(standingOf(c.standing), (standings.get(standingOf(c.standing)) ?? 0) + c.count);
+  const breakdown = mergeSmallGroups([...standings].map(([key, count]) => ({ key, count })), k);
+  const lookup = groupLookup(breakdown);
+
+  const groups: GroupResult[] = breakdown.shown.map((group) => {
+    const groupCells = cells.filter((c) => lookup.get(standingOf(c.standing)) === group.key);
+    return {
+      key: group.key,
+      count: group.count,
+      options: optionCounts(groupCells, perspective.options),
+      meanJudgement: mean(groupCells, (c) => c.judgement, (c) => c.count),
+    };
+  });
+
+  return {
+    ...empty,
+    options: optionCounts(cells, perspective.options),
+    judgements: JUDGEMENT_SCALE.map((step) => ({
+      value: step.value,
+      label: step.label,
+      count: sum(cells.filter((c) => c.judgement === step.value), (c) => c.count),
+    })),
+    meanJudgement: mean(cells, (c) => c.judgement, (c) => c.count),
+    legalByLean: LEGAL_ANSWERS.map((legal) => {
+      const row = cells.filter((c) => c.legal === legal);
+      const counts = { wrong: 0, torn: 0, right: 0 } as Record<Lean, number>;
+      for (const c of row) counts[leanOf(c.judgement)] += c.count;
+      return { legal, counts };
+    }),
+    byStanding: { groups, suppressed: breakdown.suppressed ? breakdown.reason : null },
+    shift: summarizeShift(shiftCells.filter((c) => c.perspective === perspective.key)),
+  };
+}
+
+export function gapResult(cells: GapCell[], k: number): GapResult {
+  const people = sum(cells, (c) => c.count);
+  if (people < k) {
+    return {
+      people,
+      withheld: `The empathy gap appears once at least ${k} people have answered as both employee and employer.`,
+      meanGap: 0,
+      distribution: [],
+      byStanding: { groups: [], suppressed: null },
+    };
+  }
+  const distribution: { gap: number; count: number }[] = [];
+  for (let gap = -6; gap <= 6; gap += 1) distribution.push({ gap, count: sum(cells.filter((c) => c.gap === gap), (c) => c.count) });
+
+  const standings = new Map<string, number>();
+  for (const c of cells) standings.set(standingOf(c.standing), (standings.get(standingOf(c.standing)) ?? 0) + c.count);
+  const breakdown = mergeSmallGroups([...standings].map(([key, count]) => ({ key, count })), k);
+  const lookup = groupLookup(breakdown);
+  return {
+    people,
+    withheld: null,
+    meanGap: mean(cells, (c) => c.gap, (c) => c.count),
+    distribution,
+    byStanding: {
+      groups: breakdown.shown.map((group) => {
+        const groupCells = cells.filter((c) => lookup.get(standingOf(c.standing)) === group.key);
+        return { key: group.key, count: group.count, meanGap: mean(groupCells, (c) => c.gap, (c) => c.count) };
+      }),
+      suppressed: breakdown.suppressed ? breakdown.reason : null,
+    },
+  };
+}
+
+export function groupLabel(key: string, labels: Record<string, string>): string {
+  if (key === OTHER_GROUP) return "Other standings (merged to protect small groups)";
+  if (key === UNDECLARED_STANDING) return "Standing not declared";
+  return labels[key] ?? key;
+}
+
+export { LEAN_LABELS };

@@ -1,0 +1,225 @@
+import { sql } from "kysely";
+import type { DB } from "../../db/client";
+import type { Confidence, LegalAnswer, Standing } from "../../db/schema";
+import type { GapCell, PositionCell, ShiftCell } from "../domain/case-results";
+import { nowIso } from "./clock";
+
+export interface NewPosition {
+  caseId: number;
+  caseVersionId: number;
+  userId: number;
+  perspective: string;
+  option: string;
+  judgement: number;
+  legal: LegalAnswer;
+  confidence: Confidence;
+  standing: Standing | null;
+  movedByArgumentId: number | null;
+}
+
+/**
+ * Records a position. A change of mind adds a row and retires the previous one as history; the
+ * first position's answers travel with each later row so shifts need no self-join.
+ */
+export async function recordPosition(db: DB, input: NewPosition): Promise<{ id: number; changed: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const previous = await trx
+      .selectFrom("positions")
+      .select(["id", "option", "judgement", "legal", "confidence", "initial_option", "initial_judgement"])
+      .where("case_id", "=", input.caseId)
+      .where("user_id", "=", input.userId)
+      .where("perspective", "=", input.perspective)
+      .where("is_current", "=", 1)
+      .executeTakeFirst();
+    if (previous) {
+      await trx.updateTable("positions").set({ is_current: 0 }).where("id", "=", previous.id).execute();
+    }
+    const row = await trx
+      .insertInto("positions")
+      .values({
+        case_id: input.caseId,
+        case_version_id: input.caseVersionId,
+        user_id: input.userId,
+        perspective: input.perspective,
+        option: input.option,
+        judgement: input.judgement,
+        legal: input.legal,
+        confidence: input.confidence,
+        standing: input.standing,
+        moved_by_argument_id: input.movedByArgumentId,
+        initial_option: previous?.initial_option ?? input.option,
+        initial_judgement: previous?.initial_judgement ?? input.judgement,
+        is_current: 1,
+        created_at: nowIso(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { id: row.id, changed: previous !== undefined };
+  });
+}
+
+export interface MyPosition {
+  id: number;
+  perspective: string;
+  option: string;
+  judgement: number;
+  legal: LegalAnswer;
+  confidence: Confidence;
+  isCurrent: boolean;
+  movedByArgumentId: number | null;
+  version: number;
+  createdAt: string;
+}
+
+/** One person's positions on a case, newest first, history included. */
+export async function listMyPositions(db: DB, userId: number, caseId: number): Promise<MyPosition[]> {
+  const rows = await db
+    .selectFrom("positions")
+    .innerJoin("case_versions", "case_versions.id", "positions.case_version_id")
+    .select([
+      "positions.id",
+      "positions.perspective",
+      "positions.option",
+      "positions.judgement",
+      "positions.legal",
+      "positions.confidence",
+      "positions.is_current",
+      "positions.moved_by_argument_id",
+      "positions.created_at",
+      "case_versions.version",
+    ])
+    .where("positions.user_id", "=", userId)
+    .where("positions.case_id", "=", caseId)
+    .orderBy("positions.id", "desc")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    perspective: r.perspective,
+    option: r.option,
+    judgement: r.judgement,
+    legal: r.legal,
+    confidence: r.confidence,
+    isCurrent: r.is_current === 1,
+    movedByArgumentId: r.moved_by_argument_id,
+    version: r.version,
+    createdAt: r.created_at,
+  }));
+}
+
+export async function answeredPerspectives(db: DB, userId: number, caseId: number): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom("positions")
+    .select("perspective")
+    .where("user_id", "=", userId)
+    .where("case_id", "=", caseId)
+    .where("is_current", "=", 1)
+    .execute();
+  return new Set(rows.map((r) => r.perspective));
+}
+
+/** Current positions counted by perspective, standing, option, judgement and legal answer. */
+export async function positionCells(db: DB, caseId: number): Promise<PositionCell[]> {
+  const rows = await db
+    .selectFrom("positions")
+    .select(["perspective", "standing", "option", "judgement", "legal", (eb) => eb.fn.countAll<number>().as("count")])
+    .where("case_id", "=", caseId)
+    .where("is_current", "=", 1)
+    .groupBy(["perspective", "standing", "option", "judgement", "legal"])
+    .execute();
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+}
+
+export async function shiftCells(db: DB, caseId: number): Promise<ShiftCell[]> {
+  const rows = await db
+    .selectFrom("positions")
+    .select((eb) => [
+      "perspective",
+      eb(eb.ref("judgement"), "-", eb.ref("initial_judgement")).as("judgement_change"),
+      sql<number>`case when ${eb.ref("option")} = ${eb.ref("initial_option")} then 0 else 1 end`.as("option_changed"),
+      eb.fn.countAll<number>().as("count"),
+    ])
+    .where("case_id", "=", caseId)
+    .where("is_current", "=", 1)
+    .groupBy(["perspective", "judgement_change", "option_changed"])
+    .execute();
+  return rows.map((r) => ({
+    perspective: r.perspective,
+    judgementChange: Number(r.judgement_change),
+    optionChanged: Number(r.option_changed) === 1,
+    count: Number(r.count),
+  }));
+}
+
+/** Each person's employee judgement minus their employer judgement, counted by standing and gap. */
+export async function gapCells(db: DB, caseId: number): Promise<GapCell[]> {
+  const rows = await db
+    .selectFrom("positions as employee")
+    .innerJoin("positions as employer", (join) =>
+      join
+        .onRef("employer.user_id", "=", "employee.user_id")
+        .onRef("employer.case_id", "=", "employee.case_id")
+        .on("employer.perspective", "=", "employer")
+        .on("employer.is_current", "=", 1),
+    )
+    .select((eb) => [
+      "employee.standing",
+      eb(eb.ref("employee.judgement"), "-", eb.ref("employer.judgement")).as("gap"),
+      eb.fn.countAll<number>().as("count"),
+    ])
+    .where("employee.case_id", "=", caseId)
+    .where("employee.perspective", "=", "employee")
+    .where("employee.is_current", "=", 1)
+    .groupBy(["employee.standing", "gap"])
+    .execute();
+  return rows.map((r) => ({ standing: r.standing, gap: Number(r.gap), count: Number(r.count) }));
+}
+
+/** How many people took part in each case (any current position). */
+export async function participantCounts(db: DB): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom("positions")
+    .select(["case_id", (eb) => eb.fn.count<number>("user_id").distinct().as("people")])
+    .where("is_current", "=", 1)
+    .groupBy("case_id")
+    .execute();
+  return new Map(rows.map((r) => [r.case_id, Number(r.people)]));
+}
+
+export async function casesAnsweredBy(db: DB, userId: number): Promise<Set<number>> {
+  const rows = await db.selectFrom("positions").select("case_id").distinct().where("user_id", "=", userId).execute();
+  return new Set(rows.map((r) => r.case_id));
+}
+
+export interface MyCasePositions {
+  slug: string;
+  title: string;
+  positions: { perspective: string; option: string; judgement: number; isCurrent: boolean; createdAt: string }[];
+}
+
+/** Everything one person has answered, by case, newest first; for their own activity page. */
+export async function listPositionsOfUser(db: DB, userId: number): Promise<MyCasePositions[]> {
+  const rows = await db
+    .selectFrom("positions")
+    .innerJoin("cases", "cases.id", "positions.case_id")
+    .innerJoin("case_versions", "case_versions.id", "cases.current_version_id")
+    .select([
+      "cases.slug",
+      "case_versions.title",
+      "positions.perspective",
+      "positions.option",
+      "positions.judgement",
+      "positions.is_current",
+      "positions.created_at",
+    ])
+    .where("positions.user_id", "=", userId)
+    .orderBy("positions.id", "desc")
+    .limit(500)
+    .execute();
+  const byCase = new Map<string, MyCasePositions>();
+  for (const r of rows) {
+    const entry = byCase.get(r.slug) ?? { slug: r.slug, title: r.title, positions: [] };
+    entry.positions.push({ perspective: r.perspective, option: r.option, judgement: r.judgement, isCurrent: r.is_current === 1, createdAt: r.created_at });
+    byCase.set(r.slug, entry);
+  }
+  return [...byCase.values()];
+}
