@@ -60,6 +60,7 @@ export default defineConfig({
       HOST: "127.0.0.1",
       DATABASE_PATH: join(e2eDir, "casebook.sqlite"),
       CASES_DIR: join(e2eDir, "cases"),
+      K_THRESHOLD: "3",
     },
   },
 });

@@ -14,6 +14,8 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { getUser } from "./auth.server";
+import { db } from "./db.server";
+import { countUnreadReplies } from "./models/arguments.server";
 import { can } from "./domain/permissions";
 import { useNonce } from "./nonce";
 import stylesheet from "./styles/app.css?url";
@@ -33,6 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       role: user.role,
       canManageUsers: can(user.role, "users.manage"),
       canSeeCaseProblems: can(user.role, "case-problems.read"),
+      unreadReplies: await countUnreadReplies(db(), user.id),
     },
   };
 }
@@ -68,7 +71,15 @@ function SiteHeader() {
           {user ? (
             <>
               <li>
-                <NavLink to="/me">{user.displayName}</NavLink>
+                <NavLink to="/me">
+                  {user.displayName}
+                  {user.unreadReplies > 0 ? (
+                    <span className="unread">
+                      {user.unreadReplies}
+                      <span className="visually-hidden"> unread {user.unreadReplies === 1 ? "reply" : "replies"}</span>
+                    </span>
+                  ) : null}
+                </NavLink>
               </li>
               <li>
                 <Form method="post" action="/logout">

@@ -2,7 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { db } from "~/db.server";
 import { librarySearch } from "~/domain/account-forms";
+import { getUser } from "~/auth.server";
 import { listLibrary, listLibraryTags } from "~/models/cases.server";
+import { casesAnsweredBy, participantCounts } from "~/models/positions.server";
 
 export const meta: MetaFunction = () => [{ title: "Case library · Casebook" }];
 
@@ -12,8 +14,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
     q: url.searchParams.get("q") ?? undefined,
     tag: url.searchParams.get("tag") ?? undefined,
   });
-  const [cases, tags] = await Promise.all([listLibrary(db(), { query: filter.q, tag: filter.tag }), listLibraryTags(db())]);
-  return { cases, tags, query: filter.q ?? "", tag: filter.tag ?? "" };
+  const user = await getUser(request);
+  const [cases, tags, participants, answered] = await Promise.all([
+    listLibrary(db(), { query: filter.q, tag: filter.tag }),
+    listLibraryTags(db()),
+    participantCounts(db()),
+    user ? casesAnsweredBy(db(), user.id) : Promise.resolve(new Set<number>()),
+  ]);
+  return {
+    cases: cases.map((c) => ({ ...c, participants: participants.get(c.id) ?? 0, answeredByMe: answered.has(c.id) })),
+    tags,
+    query: filter.q ?? "",
+    tag: filter.tag ?? "",
+  };
 }
 
 function tagHref(tag: string, query: string): string {
@@ -73,6 +86,15 @@ export default function Library() {
                 <Link to={`/cases/${c.slug}`}>{c.title}</Link>
               </h2>
               <p>{c.summary}</p>
+              <p className="card-meta">
+                {c.participants === 1 ? "1 person has" : `${c.participants} people have`} taken part
+                {c.answeredByMe ? (
+                  <>
+                    {" "}
+                    · <span className="badge">You answered</span>
+                  </>
+                ) : null}
+              </p>
               <ul className="tags" aria-label="Tags">
                 {c.tags.map((t) => (
                   <li key={t}>{t}</li>

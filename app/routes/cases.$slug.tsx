@@ -1,20 +1,29 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { getUser } from "~/auth.server";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { getUser, requireUser } from "~/auth.server";
+import { handleCaseAction, type CaseActionResult } from "~/case-actions.server";
+import { loadDebate, parseSort } from "~/case-page.server";
+import { ArgumentForm } from "~/components/argument-form";
+import { ArgumentThread } from "~/components/argument-thread";
+import { PositionForm } from "~/components/position-form";
 import { db } from "~/db.server";
-import { LENS_LABELS } from "~/domain/case-file";
+import { LENS_LABELS, LENSES } from "~/domain/case-file";
 import { renderMarkdown } from "~/domain/markdown";
 import { can } from "~/domain/permissions";
 import { findCaseBySlug } from "~/models/cases.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} · Casebook` : "Case · Casebook" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const found = await findCaseBySlug(db(), params.slug ?? "");
+async function publishedCase(slug: string | undefined) {
+  const found = await findCaseBySlug(db(), slug ?? "");
   if (!found || found.status !== "published") throw new Response("There is no case at this address.", { status: 404 });
+  return found;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const found = await publishedCase(params.slug);
   const user = await getUser(request);
   const { doc } = found;
-  const mayReadNotes = can(user?.role, "case.read-facilitator-notes");
   return {
     slug: found.slug,
     version: found.version,
@@ -27,14 +36,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     discussion: doc.discussion,
     stages: doc.stages.map((stage) => ({ title: stage.title, html: renderMarkdown(stage.markdown) })),
     // Withheld by the server, not hidden by CSS: participants never receive the notes.
-    facilitatorNotesHtml: mayReadNotes && doc.facilitatorNotes ? renderMarkdown(doc.facilitatorNotes) : null,
+    facilitatorNotesHtml: can(user?.role, "case.read-facilitator-notes") && doc.facilitatorNotes ? renderMarkdown(doc.facilitatorNotes) : null,
     sourcesHtml: doc.sources ? renderMarkdown(doc.sources) : null,
     mayReadSource: can(user?.role, "case.read-source"),
+    debate: await loadDebate(found, user, parseSort(new URL(request.url).searchParams.get("sort"))),
   };
 }
 
+export async function action({ request, params }: ActionFunctionArgs) {
+  const found = await publishedCase(params.slug);
+  const user = await requireUser(request);
+  const { status, body } = await handleCaseAction(found, user, await request.formData());
+  return Response.json(body, { status });
+}
+
+const SORT_LABELS = { bridging: "Most bridging", endorsed: "Most endorsed", newest: "Newest" } as const;
+
 export default function CasePage() {
   const data = useLoaderData<typeof loader>();
+  const result = useActionData<CaseActionResult>();
+  const { debate } = data;
+  const feedbackFor = (intent: string[], target: string) => (result && intent.includes(result.intent) && result.target === target ? result : undefined);
+  const newArgument = feedbackFor(["argument", "preview"], "new");
   return (
     <article>
       <header className="case-header">
@@ -62,24 +85,86 @@ export default function CasePage() {
         </section>
       ))}
 
-      <section aria-labelledby="perspectives-heading">
-        <h2 id="perspectives-heading">Take a side, twice</h2>
+      <section aria-labelledby="positions-heading" id="positions">
+        <h2 id="positions-heading">Take a side, twice</h2>
         <p>
-          The question for every perspective: <strong>{data.judgement}</strong>
+          Answer in each hat: what you would do, and <strong>{data.judgement}</strong>
         </p>
-        <div className="perspectives">
-          {data.perspectives.map((p) => (
-            <section key={p.key} className="perspective" aria-labelledby={`perspective-${p.key}`}>
-              <h3 id={`perspective-${p.key}`}>As the {p.key}</h3>
-              <p>{p.prompt}</p>
-              <ul>
-                {p.options.map((option) => (
-                  <li key={option}>{option}</li>
-                ))}
-              </ul>
-            </section>
+        {!debate.signedIn ? (
+          <p className="notice">
+            <Link to={`/login?redirectTo=/cases/${data.slug}`}>Log in</Link> or <Link to={`/signup?redirectTo=/cases/${data.slug}`}>sign up</Link> to
+            record your answers and argue.
+          </p>
+        ) : (
+          <>
+            {Object.keys(debate.current).length === 0 ? (
+              <p className="notice privacy-note">
+                <strong>Your answers are private.</strong> Results only ever show totals, and no group smaller than five people is broken
+                down. Nobody, including admins, sees on any page who chose what. Your arguments are public, under your display name.
+              </p>
+            ) : null}
+            <div className="perspectives ballots">
+              {data.perspectives.map((p) => {
+                const feedback = feedbackFor(["position"], p.key);
+                return (
+                  <PositionForm
+                    key={p.key}
+                    perspective={p}
+                    judgementQuestion={data.judgement}
+                    current={debate.current[p.key] ?? null}
+                    movableBy={debate.movableBy}
+                    errors={feedback?.errors ?? {}}
+                    message={feedback?.message}
+                  />
+                );
+              })}
+            </div>
+          </>
+        )}
+        {debate.myGap ? (
+          <p className="my-gap">
+            Just for you: as the employee you judged it <strong>{debate.myGap.employee.toLowerCase()}</strong>; as the employer,{" "}
+            <strong>{debate.myGap.employer.toLowerCase()}</strong>
+            {debate.myGap.gap === 0 ? ": no empathy gap." : `: an empathy gap of ${Math.abs(debate.myGap.gap)} point${Math.abs(debate.myGap.gap) === 1 ? "" : "s"}.`}
+          </p>
+        ) : null}
+        {debate.mayReadResults ? (
+          <p>
+            <Link to={`/cases/${data.slug}/results`} className="button">
+              See where people stand
+            </Link>
+          </p>
+        ) : debate.signedIn ? (
+          <p className="muted">Results appear here once you have answered every perspective, so they cannot sway your first answer.</p>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="arguments-heading" id="arguments">
+        <h2 id="arguments-heading">Arguments</h2>
+        <nav aria-label="Sort arguments" className="sort-links">
+          Sort:{" "}
+          {(Object.keys(SORT_LABELS) as (keyof typeof SORT_LABELS)[]).map((sort) => (
+            <Link key={sort} to={`?sort=${sort}#arguments`} preventScrollReset aria-current={debate.sort === sort ? "true" : undefined}>
+              {SORT_LABELS[sort]}
+            </Link>
           ))}
-        </div>
+        </nav>
+        {debate.threads.length === 0 ? <p>No arguments yet. Be the first to make the case for one side.</p> : null}
+        <ol className="argument-list">
+          {debate.threads.map((node) => (
+            <ArgumentThread key={node.id} node={node} mayModerate={debate.mayModerate} feedback={result} />
+          ))}
+        </ol>
+        {debate.signedIn ? (
+          <ArgumentForm
+            perspectives={data.perspectives.map((p) => p.key)}
+            lenses={LENSES.map((key) => ({ key, label: LENS_LABELS[key] }))}
+            errors={newArgument?.errors ?? {}}
+            values={newArgument?.intent === "preview" || Object.keys(newArgument?.errors ?? {}).length > 0 ? (newArgument?.values ?? {}) : {}}
+            previewHtml={newArgument?.previewHtml}
+            message={newArgument?.message}
+          />
+        ) : null}
       </section>
 
       <section aria-labelledby="discussion-heading">

@@ -1,18 +1,35 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { TextField } from "~/components/field";
 import { db } from "~/db.server";
 import { profileForm } from "~/domain/account-forms";
 import { ROLE_LABELS, STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions";
 import { parseForm } from "~/forms";
-import { updateProfile } from "~/models/users.server";
+import { judgementLabel } from "~/domain/scales";
+import { listArgumentsBy, listRepliesTo, markRepliesSeen } from "~/models/arguments.server";
+import { listPositionsOfUser } from "~/models/positions.server";
+import { findUserSeenAt, updateProfile } from "~/models/users.server";
 
 export const meta: MetaFunction = () => [{ title: "My profile · Casebook" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return { displayName: user.display_name, email: user.email, standing: user.standing, role: user.role };
+  const [positions, myArguments, replies] = await Promise.all([
+    listPositionsOfUser(db(), user.id),
+    listArgumentsBy(db(), user.id),
+    listRepliesTo(db(), user.id, await findUserSeenAt(db(), user.id)),
+  ]);
+  if (replies.some((r) => r.unread)) await markRepliesSeen(db(), user.id);
+  return {
+    displayName: user.display_name,
+    email: user.email,
+    standing: user.standing,
+    role: user.role,
+    positions: positions.map((c) => ({ ...c, positions: c.positions.map((p) => ({ ...p, judgementLabel: judgementLabel(p.judgement) })) })),
+    myArguments,
+    replies,
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -23,6 +40,11 @@ export async function action({ request }: ActionFunctionArgs) {
   return { errors: {} as Record<string, string>, saved: true };
 }
 
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 120 ? `${flat.slice(0, 119)}…` : flat;
+}
+
 export default function Me() {
   const user = useLoaderData<typeof loader>();
   const result = useActionData<{ errors: Record<string, string>; saved: boolean }>();
@@ -30,7 +52,7 @@ export default function Me() {
   const errors = result?.errors ?? {};
   return (
     <>
-      <h1>My profile</h1>
+      <h1>My profile and activity</h1>
       {searchParams.get("welcome") && !result ? (
         <p className="notice">Welcome to Casebook. Tell us your standing at work so results can show how different roles see each case.</p>
       ) : null}
@@ -73,6 +95,63 @@ export default function Me() {
           <button type="submit">Save profile</button>
         </div>
       </Form>
+
+      <section aria-labelledby="replies-heading">
+        <h2 id="replies-heading">Replies to my arguments</h2>
+        {user.replies.length === 0 ? (
+          <p className="muted">No replies yet.</p>
+        ) : (
+          <ul className="activity-list">
+            {user.replies.map((r) => (
+              <li key={r.id}>
+                {r.unread ? <span className="unread">new</span> : null} <strong>{r.authorName}</strong> on{" "}
+                <Link to={`/cases/${r.caseSlug}#argument-${r.id}`}>{r.caseTitle}</Link>: {excerpt(r.body)}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="positions-heading">
+        <h2 id="positions-heading">My answers</h2>
+        {user.positions.length === 0 ? (
+          <p className="muted">
+            You have not answered a case yet. <Link to="/">Pick one from the library</Link>.
+          </p>
+        ) : (
+          user.positions.map((c) => (
+            <div key={c.slug}>
+              <h3>
+                <Link to={`/cases/${c.slug}`}>{c.title}</Link>
+              </h3>
+              <ul className="activity-list">
+                {c.positions.map((p, i) => (
+                  <li key={i} className={p.isCurrent ? "" : "muted"}>
+                    As the {p.perspective}: <strong>{p.option}</strong>, {p.judgementLabel.toLowerCase()}
+                    {p.isCurrent ? " (current)" : ` (earlier, ${p.createdAt.slice(0, 10)})`}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))
+        )}
+      </section>
+
+      <section aria-labelledby="arguments-heading">
+        <h2 id="arguments-heading">My arguments</h2>
+        {user.myArguments.length === 0 ? (
+          <p className="muted">No arguments yet.</p>
+        ) : (
+          <ul className="activity-list">
+            {user.myArguments.map((a) => (
+              <li key={a.id}>
+                {a.parentId ? "Reply" : "Argument"} on <Link to={`/cases/${a.caseSlug}#argument-${a.id}`}>{a.caseTitle}</Link>
+                {a.status === "hidden" ? " (hidden by a moderator)" : ""}: {excerpt(a.body)}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
     </>
   );
 }

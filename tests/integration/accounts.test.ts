@@ -18,7 +18,7 @@ const adminRoute = await import("../../app/routes/admin._index");
 const caseRoute = await import("../../app/routes/cases.$slug");
 const problemsRoute = await import("../../app/routes/admin.case-problems");
 const signupRoute = await import("../../app/routes/signup");
-const sourceRoute = await import("../../app/routes/cases.$slug.source");
+const sourceRoute = await import("../../app/routes/cases.$slug_.source");
 
 const BASE = "http://casebook.test";
 

@@ -1,0 +1,74 @@
+/** Everything the case page shows one viewer, gathered in one place so the route stays thin. */
+import type { ThreadView } from "./components/argument-thread";
+import { db } from "./db.server";
+import { buildThreads, readableArguments, type ThreadNode } from "./domain/argument-threads";
+import { ARGUMENT_SORTS, type ArgumentSort } from "./domain/bridging";
+import { LENS_LABELS, type Lens } from "./domain/case-file";
+import { renderMarkdown } from "./domain/markdown";
+import { can } from "./domain/permissions";
+import { judgementLabel } from "./domain/scales";
+import { listCaseArguments, listCaseEndorsements } from "./models/arguments.server";
+import type { CaseRecord } from "./models/cases.server";
+import { listMyPositions } from "./models/positions.server";
+import type { PublicUser } from "./models/users.server";
+
+export function parseSort(value: string | null): ArgumentSort {
+  return (ARGUMENT_SORTS as readonly string[]).includes(value ?? "") ? (value as ArgumentSort) : "bridging";
+}
+
+function toView(node: ThreadNode): ThreadView {
+  return {
+    id: node.id,
+    authorName: node.authorName,
+    perspective: node.perspective,
+    side: node.side,
+    lensLabel: node.lens ? (LENS_LABELS[node.lens as Lens] ?? node.lens) : null,
+    html: node.body === null ? null : renderMarkdown(node.body),
+    body: node.canEdit ? node.body : null,
+    status: node.status,
+    moderationReason: node.moderationReason,
+    edited: node.edited,
+    createdAt: node.createdAt,
+    endorsements: node.endorsements,
+    bridging: node.bridging,
+    endorsedByViewer: node.endorsedByViewer,
+    canEndorse: node.canEndorse,
+    canEdit: node.canEdit,
+    canDelete: node.canDelete,
+    canReply: node.canReply,
+    replies: node.replies.map(toView),
+  };
+}
+
+export async function loadDebate(found: CaseRecord, user: PublicUser | null, sort: ArgumentSort) {
+  const mayModerate = can(user?.role, "argument.moderate");
+  const [items, endorsements, history] = await Promise.all([
+    listCaseArguments(db(), found.id),
+    listCaseEndorsements(db(), found.id),
+    user ? listMyPositions(db(), user.id, found.id) : Promise.resolve([]),
+  ]);
+  const threads = buildThreads(items, endorsements, { userId: user?.id ?? null, mayModerate }, sort, new Date());
+  const current = Object.fromEntries(
+    history.filter((p) => p.isCurrent).map((p) => [p.perspective, { option: p.option, judgement: p.judgement, legal: p.legal, confidence: p.confidence }]),
+  );
+  const perspectives = found.doc.perspectives.map((p) => p.key);
+  const answeredAll = user !== null && perspectives.every((key) => key in current);
+  const employee = current.employee;
+  const employer = current.employer;
+  return {
+    signedIn: user !== null,
+    mayModerate,
+    sort,
+    threads: threads.map(toView),
+    movableBy: readableArguments(threads),
+    current,
+    history: history.map((p) => ({ ...p, judgementLabel: judgementLabel(p.judgement) })),
+    answeredAll,
+    mayReadResults: answeredAll || can(user?.role, "results.read-without-answering"),
+    // Shown only to the person themselves.
+    myGap:
+      employee && employer
+        ? { employee: judgementLabel(employee.judgement), employer: judgementLabel(employer.judgement), gap: employee.judgement - employer.judgement }
+        : null,
+  };
+}

@@ -1,0 +1,51 @@
+/** The results page's data for one case: grouped in SQL, shaped and k-protected by the domain. */
+import { readConfig } from "./config.server";
+import { db } from "./db.server";
+import { bridgingScore } from "./domain/bridging";
+import { LENS_LABELS, type Lens } from "./domain/case-file";
+import { gapResult, perspectiveResult } from "./domain/case-results";
+import { renderMarkdown } from "./domain/markdown";
+import { listCaseArguments, listCaseEndorsements, lensUsage } from "./models/arguments.server";
+import type { CaseRecord } from "./models/cases.server";
+import { gapCells, positionCells, shiftCells } from "./models/positions.server";
+
+export async function loadCaseResults(found: CaseRecord) {
+  const k = readConfig().kThreshold;
+  const [cells, shifts, gaps, lenses, items, endorsements] = await Promise.all([
+    positionCells(db(), found.id),
+    shiftCells(db(), found.id),
+    gapCells(db(), found.id),
+    lensUsage(db(), found.id),
+    listCaseArguments(db(), found.id),
+    listCaseEndorsements(db(), found.id),
+  ]);
+  const perspectives = found.doc.perspectives.map((p) => perspectiveResult(p, cells, shifts, k));
+  const hasBothPerspectives = found.doc.perspectives.some((p) => p.key === "employee") && found.doc.perspectives.some((p) => p.key === "employer");
+
+  const endorsersOf = new Map<number, typeof endorsements>();
+  for (const e of endorsements) endorsersOf.set(e.argumentId, [...(endorsersOf.get(e.argumentId) ?? []), e]);
+  const topBridging = items
+    .filter((a) => a.parentId === null && a.status === "visible")
+    .map((a) => ({ argument: a, score: bridgingScore(endorsersOf.get(a.id) ?? []), endorsements: endorsersOf.get(a.id)?.length ?? 0 }))
+    .filter((entry) => entry.score > 0)
+    .sort((a, b) => b.score - a.score || b.endorsements - a.endorsements)
+    .slice(0, 3)
+    .map(({ argument, score, endorsements: count }) => ({
+      id: argument.id,
+      authorName: argument.authorName,
+      perspective: argument.perspective,
+      side: argument.side,
+      html: renderMarkdown(argument.body),
+      bridging: score,
+      endorsements: count,
+    }));
+
+  return {
+    k,
+    perspectives,
+    gap: hasBothPerspectives ? gapResult(gaps, k) : null,
+    lensUsage: lenses.map((row) => ({ ...row, lensLabel: row.lens ? (LENS_LABELS[row.lens as Lens] ?? row.lens) : "No lens" })),
+    topBridging,
+    changedMind: perspectives.reduce((sum, p) => sum + p.shift.changedMind, 0),
+  };
+}

@@ -1,0 +1,168 @@
+import { Form } from "@remix-run/react";
+import { SIDE_LABELS, type Side } from "~/domain/scales";
+
+export interface ThreadView {
+  id: number;
+  authorName: string;
+  perspective: string | null;
+  side: string | null;
+  lensLabel: string | null;
+  html: string | null;
+  body: string | null;
+  status: "visible" | "hidden" | "deleted";
+  moderationReason: string | null;
+  edited: boolean;
+  createdAt: string;
+  endorsements: number;
+  bridging: number;
+  endorsedByViewer: boolean;
+  canEndorse: boolean;
+  canEdit: boolean;
+  canDelete: boolean;
+  canReply: boolean;
+  replies: ThreadView[];
+}
+
+export interface ActionFeedback {
+  intent: string;
+  target: string;
+  errors: Record<string, string>;
+  message?: string;
+}
+
+interface Props {
+  node: ThreadView;
+  mayModerate: boolean;
+  feedback: ActionFeedback | undefined;
+}
+
+function when(iso: string): string {
+  return iso.replace("T", " ").slice(0, 16) + " UTC";
+}
+
+/** An argument and its replies. Every control is a small form, so it all works without JavaScript. */
+export function ArgumentThread({ node, mayModerate, feedback }: Props) {
+  const mine = feedback && feedback.target === String(node.id) ? feedback : undefined;
+  const headingId = `argument-${node.id}`;
+  return (
+    <li className={`argument argument-${node.status}`} aria-labelledby={headingId}>
+      <article id={headingId + "-body"}>
+        <header className="argument-meta" id={headingId}>
+          {node.status === "deleted" ? (
+            <span>Deleted by its author</span>
+          ) : (
+            <>
+              <strong>{node.authorName}</strong>
+              {node.side ? <span className={`side side-${node.side}`}>{SIDE_LABELS[node.side as Side]}</span> : null}
+              {node.perspective ? <span>as the {node.perspective}</span> : null}
+              {node.lensLabel ? <span className="lens">Lens: {node.lensLabel}</span> : null}
+              <span className="muted">
+                {when(node.createdAt)}
+                {node.edited ? " · edited" : ""}
+              </span>
+            </>
+          )}
+        </header>
+        {node.status === "hidden" ? (
+          <p className="moderation-note">Hidden by a moderator{node.moderationReason ? `: ${node.moderationReason}` : "."}</p>
+        ) : null}
+        {node.html !== null ? <div className="argument-body" dangerouslySetInnerHTML={{ __html: node.html }} /> : null}
+
+        <div className="argument-actions">
+          {node.status === "visible" ? (
+            <span className="endorse-count">
+              {node.endorsements === 1 ? "1 person" : `${node.endorsements} people`} moved
+              {node.bridging > 0 ? ` · bridging ${node.bridging.toFixed(1)}` : ""}
+            </span>
+          ) : null}
+          {node.canEndorse ? (
+            <Form method="post" preventScrollReset>
+              <input type="hidden" name="intent" value="endorse" />
+              <input type="hidden" name="argumentId" value={node.id} />
+              <button type="submit" className="secondary small" aria-pressed={node.endorsedByViewer}>
+                {node.endorsedByViewer ? "Moved me (undo)" : "This moved me"}
+              </button>
+            </Form>
+          ) : null}
+          {node.canDelete ? (
+            <Form method="post" preventScrollReset>
+              <input type="hidden" name="intent" value="delete" />
+              <input type="hidden" name="argumentId" value={node.id} />
+              <button type="submit" className="link-button">
+                Delete
+              </button>
+            </Form>
+          ) : null}
+        </div>
+
+        {mine?.errors.form ? (
+          <p className="form-error" role="alert">
+            {mine.errors.form}
+          </p>
+        ) : null}
+        {mine?.message ? (
+          <p className="notice" role="status">
+            {mine.message}
+          </p>
+        ) : null}
+
+        {node.canEdit && node.body !== null ? (
+          <details>
+            <summary>Edit (for 15 minutes after posting)</summary>
+            <Form method="post" preventScrollReset className="stack">
+              <input type="hidden" name="intent" value="edit" />
+              <input type="hidden" name="argumentId" value={node.id} />
+              <label htmlFor={`edit-${node.id}`}>Your argument</label>
+              <textarea id={`edit-${node.id}`} name="body" rows={4} maxLength={2000} defaultValue={node.body} required />
+              {mine?.intent === "edit" && mine.errors.body ? <p className="field-error">{mine.errors.body}</p> : null}
+              <div>
+                <button type="submit">Save edit</button>
+              </div>
+            </Form>
+          </details>
+        ) : null}
+
+        {node.canReply ? (
+          <details open={mine?.intent === "reply" && Object.keys(mine.errors).length > 0}>
+            <summary>Reply</summary>
+            <Form method="post" preventScrollReset className="stack">
+              <input type="hidden" name="intent" value="reply" />
+              <input type="hidden" name="parentId" value={node.id} />
+              <label htmlFor={`reply-${node.id}`}>Your reply (Markdown, up to 2,000 characters)</label>
+              <textarea id={`reply-${node.id}`} name="body" rows={3} maxLength={2000} required />
+              {mine?.intent === "reply" && mine.errors.body ? <p className="field-error">{mine.errors.body}</p> : null}
+              <div>
+                <button type="submit">Post reply</button>
+              </div>
+            </Form>
+          </details>
+        ) : null}
+
+        {mayModerate && node.status !== "deleted" ? (
+          <details>
+            <summary>{node.status === "hidden" ? "Restore" : "Hide"} (moderation)</summary>
+            <Form method="post" preventScrollReset className="stack">
+              <input type="hidden" name="intent" value={node.status === "hidden" ? "restore" : "hide"} />
+              <input type="hidden" name="argumentId" value={node.id} />
+              <label htmlFor={`reason-${node.id}`}>Reason (kept in the audit log)</label>
+              <input id={`reason-${node.id}`} type="text" name="reason" maxLength={300} required />
+              {mine && (mine.intent === "hide" || mine.intent === "restore") && mine.errors.reason ? <p className="field-error">{mine.errors.reason}</p> : null}
+              <div>
+                <button type="submit" className="secondary">
+                  {node.status === "hidden" ? "Restore argument" : "Hide argument"}
+                </button>
+              </div>
+            </Form>
+          </details>
+        ) : null}
+      </article>
+      {node.replies.length > 0 ? (
+        <ol className="replies" aria-label="Replies">
+          {node.replies.map((reply) => (
+            <ArgumentThread key={reply.id} node={reply} mayModerate={mayModerate} feedback={feedback} />
+          ))}
+        </ol>
+      ) : null}
+    </li>
+  );
+}

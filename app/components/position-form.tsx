@@ -1,0 +1,124 @@
+import { Form } from "@remix-run/react";
+import { CONFIDENCE_LEVELS, JUDGEMENT_SCALE, LEGAL_ANSWERS, LEGAL_LABELS } from "~/domain/scales";
+
+export interface CurrentPosition {
+  option: string;
+  judgement: number;
+  legal: string;
+  confidence: string;
+}
+
+interface Props {
+  perspective: { key: string; prompt: string; options: string[] };
+  judgementQuestion: string;
+  current: CurrentPosition | null;
+  movableBy: { id: number; label: string }[];
+  errors: Record<string, string>;
+  message?: string;
+}
+
+function ErrorText({ id, text }: { id: string; text?: string }) {
+  return text ? (
+    <p className="field-error" id={id}>
+      {text}
+    </p>
+  ) : null;
+}
+
+/** One ballot: what you would do in this hat, and how you judge the case. Works without JavaScript. */
+export function PositionForm({ perspective, judgementQuestion, current, movableBy, errors, message }: Props) {
+  const id = (name: string) => `${perspective.key}-${name}`;
+  const currentIndex = current ? perspective.options.indexOf(current.option) : -1;
+  return (
+    <Form method="post" preventScrollReset className="perspective position-form" aria-labelledby={id("heading")} id={`answer-${perspective.key}`}>
+      <h3 id={id("heading")}>As the {perspective.key}</h3>
+      <input type="hidden" name="intent" value="position" />
+      <input type="hidden" name="perspective" value={perspective.key} />
+      {current ? (
+        <p className="muted">
+          Your current answer: <strong>{current.option}</strong>. Changing it keeps your earlier answer in your history.
+        </p>
+      ) : null}
+      {errors.form ? (
+        <p className="form-error" role="alert">
+          {errors.form}
+        </p>
+      ) : null}
+
+      <fieldset className="field" aria-describedby={errors.option ? id("option-error") : undefined}>
+        <legend>{perspective.prompt}</legend>
+        {perspective.options.map((option, index) => (
+          <label key={option} className="choice">
+            <input type="radio" name="option" value={index} defaultChecked={index === currentIndex} required />
+            {option}
+          </label>
+        ))}
+        <ErrorText id={id("option-error")} text={errors.option} />
+      </fieldset>
+
+      <fieldset className="field" aria-describedby={errors.judgement ? id("judgement-error") : undefined}>
+        <legend>{judgementQuestion}</legend>
+        <div className="scale">
+          {JUDGEMENT_SCALE.map((step) => (
+            <label key={step.value} className="scale-step">
+              <input type="radio" name="judgement" value={step.value} defaultChecked={current?.judgement === step.value} required />
+              <span>{step.label}</span>
+            </label>
+          ))}
+        </div>
+        <ErrorText id={id("judgement-error")} text={errors.judgement} />
+      </fieldset>
+
+      <fieldset className="field" aria-describedby={errors.legal ? id("legal-error") : undefined}>
+        <legend>Was it legal, or within policy?</legend>
+        <div className="inline-choices">
+          {LEGAL_ANSWERS.map((answer) => (
+            <label key={answer} className="choice">
+              <input type="radio" name="legal" value={answer} defaultChecked={current?.legal === answer} required />
+              {answer === "unsure" ? "Unsure" : answer === "yes" ? "Yes" : "No"}
+              <span className="visually-hidden"> ({LEGAL_LABELS[answer]})</span>
+            </label>
+          ))}
+        </div>
+        <ErrorText id={id("legal-error")} text={errors.legal} />
+      </fieldset>
+
+      <fieldset className="field" aria-describedby={errors.confidence ? id("confidence-error") : undefined}>
+        <legend>How confident are you?</legend>
+        <div className="inline-choices">
+          {CONFIDENCE_LEVELS.map((level) => (
+            <label key={level} className="choice">
+              <input type="radio" name="confidence" value={level} defaultChecked={(current?.confidence ?? "medium") === level} />
+              {level[0]!.toUpperCase() + level.slice(1)}
+            </label>
+          ))}
+        </div>
+        <ErrorText id={id("confidence-error")} text={errors.confidence} />
+      </fieldset>
+
+      {current && movableBy.length > 0 ? (
+        <div className="field">
+          <label htmlFor={id("moved-by")}>If you are changing your mind: which argument moved you? (optional)</label>
+          <select id={id("moved-by")} name="movedBy" defaultValue="">
+            <option value="">No particular argument</option>
+            {movableBy.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.label}
+              </option>
+            ))}
+          </select>
+          <ErrorText id={id("moved-by-error")} text={errors.movedBy} />
+        </div>
+      ) : null}
+
+      <div>
+        <button type="submit">{current ? `Change my answer as the ${perspective.key}` : `Save my answer as the ${perspective.key}`}</button>
+      </div>
+      {message ? (
+        <p className="notice" role="status">
+          {message}
+        </p>
+      ) : null}
+    </Form>
+  );
+}

@@ -1,0 +1,256 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth.server";
+import { loadCaseResults } from "~/case-results.server";
+import { BarChart } from "~/components/bar-chart";
+import { db } from "~/db.server";
+import { groupLabel, LEAN_LABELS } from "~/domain/case-results";
+import { can, STANDING_LABELS } from "~/domain/permissions";
+import { judgementLabel, LEGAL_LABELS, SIDE_LABELS, SIDES, type Side } from "~/domain/scales";
+import { findCaseBySlug } from "~/models/cases.server";
+import { answeredPerspectives } from "~/models/positions.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Results: ${data.title} · Casebook` : "Results · Casebook" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const found = await findCaseBySlug(db(), params.slug ?? "");
+  if (!found || found.status !== "published") throw new Response("There is no case at this address.", { status: 404 });
+  const answered = await answeredPerspectives(db(), user.id, found.id);
+  const missing = found.doc.perspectives.map((p) => p.key).filter((key) => !answered.has(key));
+  const base = { slug: found.slug, title: found.doc.title, judgement: found.doc.judgement };
+  // Withheld by the server until the person has answered: hiding with CSS is not hiding.
+  if (missing.length > 0 && !can(user.role, "results.read-without-answering")) {
+    return { ...base, locked: true as const, missing };
+  }
+  return { ...base, locked: false as const, results: await loadCaseResults(found) };
+}
+
+function signed(value: number): string {
+  const rounded = Math.round(value * 10) / 10;
+  return rounded > 0 ? `+${rounded}` : String(rounded);
+}
+
+export default function Results() {
+  const data = useLoaderData<typeof loader>();
+  if (data.locked) {
+    return (
+      <>
+        <h1>Where people stand: {data.title}</h1>
+        <p className="notice">
+          Results are shown once you have answered every perspective, so they cannot sway your own answer. Still to answer: as the{" "}
+          {data.missing.join(" and as the ")}.
+        </p>
+        <p>
+          <Link to={`/cases/${data.slug}#positions`} className="button">
+            Answer the case
+          </Link>
+        </p>
+      </>
+    );
+  }
+  const { results } = data;
+  return (
+    <>
+      <p className="muted">
+        <Link to={`/cases/${data.slug}`}>Back to the case</Link>
+      </p>
+      <h1>Where people stand: {data.title}</h1>
+      <p className="muted">
+        Totals only. No group smaller than {results.k} people is broken down: smaller groups are merged, so no one&apos;s answer can be picked out.
+      </p>
+      <p>
+        {results.changedMind === 0
+          ? "No one has changed their mind yet."
+          : `${results.changedMind} ${results.changedMind === 1 ? "answer has" : "answers have"} changed since first given (see each perspective below).`}
+      </p>
+
+      {results.perspectives.map((p) => (
+        <section key={p.key} className="results-perspective" aria-labelledby={`results-${p.key}`}>
+          <h2 id={`results-${p.key}`}>As the {p.key}</h2>
+          <p className="muted">
+            {p.prompt} · {p.respondents} {p.respondents === 1 ? "person" : "people"} answered
+          </p>
+          {p.withheld ? (
+            <p className="notice">{p.withheld}</p>
+          ) : (
+            <>
+              <div className="chart-grid">
+                <BarChart
+                  title="What they would do"
+                  rows={p.options.map((o) => ({ label: o.offered ? o.label : `${o.label} (option no longer offered)`, count: o.count }))}
+                />
+                <BarChart
+                  title={`${data.judgement} (average: ${judgementLabel(Math.round(p.meanJudgement)).toLowerCase()}, ${signed(p.meanJudgement)})`}
+                  rows={p.judgements.map((j) => ({ label: j.label, count: j.count }))}
+                />
+              </div>
+
+              <h3>Legal versus ethical</h3>
+              <div className="table-scroll">
+                <table>
+                  <caption className="visually-hidden">Was it legal, by how people judged it, as the {p.key}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Was it legal / within policy?</th>
+                      {(["wrong", "torn", "right"] as const).map((lean) => (
+                        <th key={lean} scope="col">
+                          Judged {LEAN_LABELS[lean].toLowerCase()}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {p.legalByLean.map((row) => (
+                      <tr key={row.legal}>
+                        <th scope="row">{LEGAL_LABELS[row.legal]}</th>
+                        <td>{row.counts.wrong}</td>
+                        <td>{row.counts.torn}</td>
+                        <td>{row.counts.right}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+
+              <h3>By standing at work</h3>
+              {p.byStanding.suppressed ? (
+                <p className="muted">Not broken down: {p.byStanding.suppressed}.</p>
+              ) : (
+                <div className="table-scroll">
+                  <table>
+                    <caption className="visually-hidden">Answers as the {p.key}, by the voter&apos;s standing at work</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Standing</th>
+                        <th scope="col">People</th>
+                        {p.options.map((o) => (
+                          <th key={o.label} scope="col">
+                            {o.label}
+                          </th>
+                        ))}
+                        <th scope="col">Average judgement</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {p.byStanding.groups.map((g) => (
+                        <tr key={g.key}>
+                          <th scope="row">{groupLabel(g.key, STANDING_LABELS)}</th>
+                          <td>{g.count}</td>
+                          {p.options.map((o) => (
+                            <td key={o.label}>{g.options.find((x) => x.label === o.label)?.count ?? 0}</td>
+                          ))}
+                          <td>{signed(g.meanJudgement)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+
+              <h3>Changes of mind</h3>
+              <p>
+                {p.shift.changedMind === 0
+                  ? "No one has changed their answer as the " + p.key + " yet."
+                  : `${p.shift.changedMind} changed their answer: ${p.shift.towardRight} now judge it more right, ${p.shift.towardWrong} more wrong, ${p.shift.changedOption} chose a different action.`}
+              </p>
+            </>
+          )}
+        </section>
+      ))}
+
+      {results.gap ? (
+        <section aria-labelledby="gap-heading">
+          <h2 id="gap-heading">Empathy gap</h2>
+          <p className="muted">
+            For each person: their judgement as the employee minus their judgement as the employer, from −6 to +6. Positive means they judged the
+            employee more kindly in the employee&apos;s shoes than in the employer&apos;s.
+          </p>
+          {results.gap.withheld ? (
+            <p className="notice">{results.gap.withheld}</p>
+          ) : (
+            <>
+              <p>
+                Across {results.gap.people} people the average gap is <strong>{signed(results.gap.meanGap)}</strong> points.
+              </p>
+              <BarChart title="How far apart people's two answers were" rows={results.gap.distribution.map((d) => ({ label: signed(d.gap), count: d.count }))} />
+              {results.gap.byStanding.suppressed ? (
+                <p className="muted">Not broken down by standing: {results.gap.byStanding.suppressed}.</p>
+              ) : (
+                <table>
+                  <caption className="visually-hidden">Average empathy gap by standing</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Standing</th>
+                      <th scope="col">People</th>
+                      <th scope="col">Average gap</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {results.gap.byStanding.groups.map((g) => (
+                      <tr key={g.key}>
+                        <th scope="row">{groupLabel(g.key, STANDING_LABELS)}</th>
+                        <td>{g.count}</td>
+                        <td>{signed(g.meanGap)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </>
+          )}
+        </section>
+      ) : null}
+
+      <section aria-labelledby="lens-heading">
+        <h2 id="lens-heading">Lenses used in arguments, by side</h2>
+        {results.lensUsage.length === 0 ? (
+          <p>No arguments yet.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Lens</th>
+                {SIDES.map((side) => (
+                  <th key={side} scope="col">
+                    {SIDE_LABELS[side]}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {[...new Set(results.lensUsage.map((r) => r.lensLabel))].map((label) => (
+                <tr key={label}>
+                  <th scope="row">{label}</th>
+                  {SIDES.map((side) => (
+                    <td key={side}>{results.lensUsage.filter((r) => r.lensLabel === label && r.side === side).reduce((s, r) => s + r.count, 0)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section aria-labelledby="bridging-heading">
+        <h2 id="bridging-heading">Top bridging arguments</h2>
+        <p className="muted">Arguments that moved people on both sides, and of different standings.</p>
+        {results.topBridging.length === 0 ? (
+          <p>No argument has yet moved people on both sides.</p>
+        ) : (
+          <ol className="argument-list">
+            {results.topBridging.map((a) => (
+              <li key={a.id} className="argument">
+                <p className="argument-meta">
+                  <strong>{a.authorName}</strong> {a.side ? SIDE_LABELS[a.side as Side] : ""} as the {a.perspective} · bridging {a.bridging.toFixed(1)} ·{" "}
+                  {a.endorsements} moved
+                </p>
+                <div className="argument-body" dangerouslySetInnerHTML={{ __html: a.html }} />
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </>
+  );
+}

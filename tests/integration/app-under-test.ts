@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Role, Standing } from "../../db/schema";
+
+/**
+ * Points the app's database singleton at a fresh temporary SQLite file with cases/ imported,
+ * so route loaders and actions can be called as the server would call them.
+ */
+export async function startApp(options: { kThreshold?: number } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "casebook-app-"));
+  process.env.DATABASE_PATH = join(dir, "casebook.sqlite");
+  process.env.K_THRESHOLD = String(options.kThreshold ?? 5);
+  (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
+
+  const { db } = await import("../../app/db.server");
+  const { migrateToLatest } = await import("../../db/client");
+  const { importCaseFiles } = await import("../../app/models/cases.server");
+  const { readCaseFiles } = await import("../../app/case-files.server");
+  const { signIn } = await import("../../app/auth.server");
+  const { createUser } = await import("../../app/models/users.server");
+  await migrateToLatest(db());
+  await importCaseFiles(db(), readCaseFiles("cases"));
+
+  const BASE = "http://casebook.test";
+  let people = 0;
+
+  return {
+    db,
+    /** A signed-in person with a role and standing; returns their id and session cookie. */
+    async person(role: Role = "participant", standing: Standing | null = null) {
+      people += 1;
+      // A cheap stored hash: these people never log in with a password.
+      const user = await createUser(db(), { email: `person${people}@casebook.test`, displayName: `Person ${people}`, passwordHash: "scrypt$test" });
+      await db().updateTable("users").set({ role, standing }).where("id", "=", user.id).execute();
+      const response = await signIn(new Request(`${BASE}/login`), user.id, "/");
+      return { id: user.id, name: user.display_name, cookie: (response.headers.get("Set-Cookie") ?? "").split(";")[0]! };
+    },
+    get(path: string, cookie?: string): Request {
+      return new Request(`${BASE}${path}`, { headers: cookie ? { Cookie: cookie } : {} });
+    },
+    post(path: string, fields: Record<string, string>, cookie?: string): Request {
+      return new Request(`${BASE}${path}`, {
+        method: "POST",
+        body: new URLSearchParams(fields),
+        headers: { "Content-Type": "application/x-www-form-urlencoded", ...(cookie ? { Cookie: cookie } : {}) },
+      });
+    },
+    async cleanup() {
+      await db().destroy();
+      (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs a loader or action and returns what it returned or threw (a thrown Response included). */
+export async function settle<T>(fn: () => Promise<T>): Promise<T | Response> {
+  try {
+    return await fn();
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+export async function json<T = Record<string, unknown>>(value: unknown): Promise<T> {
+  if (!(value instanceof Response)) throw new Error(`Expected a Response, got ${JSON.stringify(value)}`);
+  return (await value.json()) as T;
+}
