@@ -115,9 +115,23 @@ export interface PositionsTable {
   /** Copied from the person's first position on this perspective, so shifts are one grouped scan. */
   initial_option: string;
   initial_judgement: number;
+  /** judgement − initial_judgement and option ≠ initial_option, stored so the results scan covers shifts. */
+  judgement_change: number;
+  option_changed: number;
   /** 1 for the person's latest position on this perspective; earlier ones stay as history. */
   is_current: number;
   created_at: Timestamp;
+}
+
+export interface EmpathyGapsTable {
+  case_id: number;
+  user_id: number;
+  standing: Standing | null;
+  employee_judgement: number | null;
+  employer_judgement: number | null;
+  /** employee_judgement − employer_judgement once both are answered, else null. */
+  gap: number | null;
+  updated_at: Timestamp;
 }
 
 export interface ArgumentsTable {
@@ -153,6 +167,7 @@ export interface Database {
   audit_log: AuditLogTable;
   rate_limits: RateLimitsTable;
   positions: PositionsTable;
+  empathy_gaps: EmpathyGapsTable;
   arguments: ArgumentsTable;
   endorsements: EndorsementsTable;
 }

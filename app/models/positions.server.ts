@@ -34,6 +34,8 @@ export async function recordPosition(db: DB, input: NewPosition): Promise<{ id: 
     if (previous) {
       await trx.updateTable("positions").set({ is_current: 0 }).where("id", "=", previous.id).execute();
     }
+    const initialOption = previous?.initial_option ?? input.option;
+    const initialJudgement = previous?.initial_judgement ?? input.judgement;
     const row = await trx
       .insertInto("positions")
       .values({
@@ -47,15 +49,46 @@ export async function recordPosition(db: DB, input: NewPosition): Promise<{ id: 
         confidence: input.confidence,
         standing: input.standing,
         moved_by_argument_id: input.movedByArgumentId,
-        initial_option: previous?.initial_option ?? input.option,
-        initial_judgement: previous?.initial_judgement ?? input.judgement,
+        initial_option: initialOption,
+        initial_judgement: initialJudgement,
+        judgement_change: input.judgement - initialJudgement,
+        option_changed: input.option === initialOption ? 0 : 1,
         is_current: 1,
         created_at: nowIso(),
       })
       .returning("id")
       .executeTakeFirstOrThrow();
+    if (input.perspective === "employee" || input.perspective === "employer") {
+      await updateEmpathyGap(trx, input);
+    }
     return { id: row.id, changed: previous !== undefined };
   });
+}
+
+async function updateEmpathyGap(trx: DB, input: NewPosition): Promise<void> {
+  const column = input.perspective === "employee" ? "employee_judgement" : "employer_judgement";
+  await trx
+    .insertInto("empathy_gaps")
+    .values({
+      case_id: input.caseId,
+      user_id: input.userId,
+      standing: input.standing,
+      employee_judgement: input.perspective === "employee" ? input.judgement : null,
+      employer_judgement: input.perspective === "employer" ? input.judgement : null,
+      gap: null,
+      updated_at: nowIso(),
+    })
+    .onConflict((oc) => oc.columns(["case_id", "user_id"]).doUpdateSet({ [column]: input.judgement, standing: input.standing, updated_at: nowIso() }))
+    .execute();
+  // The gap is derived in SQL from the stored pair, so concurrent writes cannot leave it stale.
+  await trx
+    .updateTable("empathy_gaps")
+    .set({
+      gap: sql<number | null>`case when employee_judgement is not null and employer_judgement is not null then employee_judgement - employer_judgement end`,
+    })
+    .where("case_id", "=", input.caseId)
+    .where("user_id", "=", input.userId)
+    .execute();
 }
 
 export interface MyPosition {
@@ -132,20 +165,16 @@ export async function positionCells(db: DB, caseId: number): Promise<PositionCel
 export async function shiftCells(db: DB, caseId: number): Promise<ShiftCell[]> {
   const rows = await db
     .selectFrom("positions")
-    .select((eb) => [
-      "perspective",
-      eb(eb.ref("judgement"), "-", eb.ref("initial_judgement")).as("judgement_change"),
-      sql<number>`case when ${eb.ref("option")} = ${eb.ref("initial_option")} then 0 else 1 end`.as("option_changed"),
-      eb.fn.countAll<number>().as("count"),
-    ])
+    .select(["perspective", "judgement_change", "option_changed", (eb) => eb.fn.countAll<number>().as("count")])
     .where("case_id", "=", caseId)
     .where("is_current", "=", 1)
+    .where((eb) => eb.or([eb("judgement_change", "!=", 0), eb("option_changed", "=", 1)]))
     .groupBy(["perspective", "judgement_change", "option_changed"])
     .execute();
   return rows.map((r) => ({
     perspective: r.perspective,
-    judgementChange: Number(r.judgement_change),
-    optionChanged: Number(r.option_changed) === 1,
+    judgementChange: r.judgement_change,
+    optionChanged: r.option_changed === 1,
     count: Number(r.count),
   }));
 }
@@ -153,23 +182,11 @@ export async function shiftCells(db: DB, caseId: number): Promise<ShiftCell[]> {
 /** Each person's employee judgement minus their employer judgement, counted by standing and gap. */
 export async function gapCells(db: DB, caseId: number): Promise<GapCell[]> {
   const rows = await db
-    .selectFrom("positions as employee")
-    .innerJoin("positions as employer", (join) =>
-      join
-        .onRef("employer.user_id", "=", "employee.user_id")
-        .onRef("employer.case_id", "=", "employee.case_id")
-        .on("employer.perspective", "=", "employer")
-        .on("employer.is_current", "=", 1),
-    )
-    .select((eb) => [
-      "employee.standing",
-      eb(eb.ref("employee.judgement"), "-", eb.ref("employer.judgement")).as("gap"),
-      eb.fn.countAll<number>().as("count"),
-    ])
-    .where("employee.case_id", "=", caseId)
-    .where("employee.perspective", "=", "employee")
-    .where("employee.is_current", "=", 1)
-    .groupBy(["employee.standing", "gap"])
+    .selectFrom("empathy_gaps")
+    .select(["standing", "gap", (eb) => eb.fn.countAll<number>().as("count")])
+    .where("case_id", "=", caseId)
+    .where("gap", "is not", null)
+    .groupBy(["standing", "gap"])
     .execute();
   return rows.map((r) => ({ standing: r.standing, gap: Number(r.gap), count: Number(r.count) }));
 }

@@ -17,6 +17,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("moved_by_argument_id", "integer")
     .addColumn("initial_option", "text", (c) => c.notNull())
     .addColumn("initial_judgement", "integer", (c) => c.notNull())
+    .addColumn("judgement_change", "integer", (c) => c.notNull())
+    .addColumn("option_changed", "integer", (c) => c.notNull())
     .addColumn("is_current", "integer", (c) => c.notNull())
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
@@ -32,9 +34,24 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createIndex("positions_results")
     .on("positions")
-    .columns(["case_id", "is_current", "perspective", "standing", "option", "judgement", "legal"])
+    .columns(["case_id", "is_current", "perspective", "standing", "option", "judgement", "legal", "judgement_change", "option_changed"])
     .execute();
   await db.schema.createIndex("positions_user").on("positions").columns(["user_id", "case_id", "perspective"]).execute();
+
+  // Each person's current employee and employer judgements side by side, kept in step with
+  // positions, so the empathy gap is one grouped scan instead of a self-join.
+  await db.schema
+    .createTable("empathy_gaps")
+    .addColumn("case_id", "integer", (c) => c.notNull().references("cases.id").onDelete("cascade"))
+    .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
+    .addColumn("standing", "text")
+    .addColumn("employee_judgement", "integer")
+    .addColumn("employer_judgement", "integer")
+    .addColumn("gap", "integer")
+    .addColumn("updated_at", "text", (c) => c.notNull())
+    .addPrimaryKeyConstraint("empathy_gaps_pk", ["case_id", "user_id"])
+    .execute();
+  await db.schema.createIndex("empathy_gaps_results").on("empathy_gaps").columns(["case_id", "gap", "standing"]).execute();
 
   await db.schema
     .createTable("arguments")
@@ -71,5 +88,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable("users").dropColumn("replies_seen_at").execute();
   await db.schema.dropTable("endorsements").execute();
   await db.schema.dropTable("arguments").execute();
+  await db.schema.dropTable("empathy_gaps").execute();
   await db.schema.dropTable("positions").execute();
 }

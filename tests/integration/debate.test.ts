@@ -115,6 +115,30 @@ describe("results", () => {
   });
 });
 
+describe("the empathy gap", () => {
+  it("follows each person's latest employee and employer answers", async () => {
+    const person = await app.person("participant", "hr");
+    const gapOf = async () =>
+      (await app.db().selectFrom("empathy_gaps").select("gap").where("user_id", "=", person.id).executeTakeFirstOrThrow()).gap;
+    await vote(person, "employee", 0, 3);
+    expect(await gapOf()).toBeNull();
+    await vote(person, "employer", 0, -2);
+    expect(await gapOf()).toBe(5);
+    await vote(person, "employee", 1, 1);
+    expect(await gapOf()).toBe(3);
+  });
+
+  it("is shown privately to the person on the case page", async () => {
+    const person = await app.person("participant", "frontline");
+    await vote(person, "employee", 0, 3);
+    await vote(person, "employer", 0, -1);
+    const page = await caseRoute.loader({ request: app.get(`/cases/${SLUG}`, person.cookie), params, context: {} });
+    expect(page.debate.myGap).toEqual({ employee: "Clearly right", employer: "Somewhat wrong", gap: 4 });
+    const stranger = await caseRoute.loader({ request: app.get(`/cases/${SLUG}`), params, context: {} });
+    expect(stranger.debate.myGap).toBeNull();
+  });
+});
+
 describe("arguments", () => {
   let author: Person;
   let other: Person;

@@ -1,0 +1,120 @@
+/**
+ * Results-page loader time as the number of positions on one case grows. Seeds a temporary
+ * SQLite file directly (people answering both perspectives, 10% having changed their mind),
+ * then times the same work the results loader does.
+ */
+import SQLite from "better-sqlite3";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+
+export interface ResultsTiming {
+  positions: number;
+  medianMs: number;
+  p95Ms: number;
+}
+
+const STANDINGS = ["frontline", "manager", "hr", "other", null] as const;
+const LEGAL = ["yes", "no", "unsure"] as const;
+
+function seed(path: string, caseId: number, versionId: number, people: number, options: { employee: string[]; employer: string[] }): number {
+  const sqlite = new SQLite(path);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = OFF");
+  const now = new Date().toISOString();
+  const insertUser = sqlite.prepare(
+    "insert into users (email, display_name, password_hash, role, standing, created_at, updated_at) values (?, ?, 'x', 'participant', ?, ?, ?)",
+  );
+  const insertPosition = sqlite.prepare(
+    `insert into positions (case_id, case_version_id, user_id, perspective, option, judgement, legal, confidence, standing,
+       moved_by_argument_id, initial_option, initial_judgement, judgement_change, option_changed, is_current, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, 'medium', ?, null, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertGap = sqlite.prepare(
+    "insert into empathy_gaps (case_id, user_id, standing, employee_judgement, employer_judgement, gap, updated_at) values (?, ?, ?, ?, ?, ?, ?)",
+  );
+  let positions = 0;
+  let random = 12345;
+  // A small deterministic generator, so every run seeds the same data.
+  const next = (n: number) => {
+    random = (random * 1103515245 + 12345) % 2147483648;
+    return random % n;
+  };
+  const firstUser = (sqlite.prepare("select coalesce(max(id), 0) + 1 as id from users").get() as { id: number }).id;
+  sqlite.transaction(() => {
+    for (let i = 0; i < people; i += 1) {
+      const standing = STANDINGS[next(STANDINGS.length)]!;
+      insertUser.run(`bench${firstUser + i}@casebook.test`, `Bench ${i}`, standing, now, now);
+      const userId = firstUser + i;
+      const judgements: number[] = [];
+      for (const perspective of ["employee", "employer"] as const) {
+        const list = options[perspective];
+        const option = list[next(list.length)]!;
+        const judgement = next(7) - 3;
+        if (i % 10 === 0) {
+          // This person changed their mind once: an old row, then the current one.
+          insertPosition.run(caseId, versionId, userId, perspective, list[0]!, -judgement, LEGAL[next(3)]!, standing, list[0]!, -judgement, 0, 0, 0, now);
+          insertPosition.run(caseId, versionId, userId, perspective, option, judgement, LEGAL[next(3)]!, standing, list[0]!, -judgement, 2 * judgement, option === list[0] ? 0 : 1, 1, now);
+          positions += 2;
+        } else {
+          insertPosition.run(caseId, versionId, userId, perspective, option, judgement, LEGAL[next(3)]!, standing, option, judgement, 0, 0, 1, now);
+          positions += 1;
+        }
+        judgements.push(judgement);
+      }
+      insertGap.run(caseId, userId, standing, judgements[0], judgements[1], judgements[0]! - judgements[1]!, now);
+    }
+  })();
+  sqlite.pragma("optimize");
+  sqlite.close();
+  return positions;
+}
+
+export async function benchResultsLoader(sizes: number[]): Promise<ResultsTiming[]> {
+  const timings: ResultsTiming[] = [];
+  for (const target of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), "casebook-bench-"));
+    process.env.DATABASE_PATH = join(dir, "casebook.sqlite");
+    (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
+    const { db } = await import("../../app/db.server");
+    const { migrateToLatest } = await import("../../db/client");
+    const { importCaseFiles, findCaseBySlug } = await import("../../app/models/cases.server");
+    const { readCaseFiles } = await import("../../app/case-files.server");
+    const { loadCaseResults } = await import("../../app/case-results.server");
+    await migrateToLatest(db());
+    await importCaseFiles(db(), readCaseFiles("cases"));
+    const found = (await findCaseBySlug(db(), "background-check"))!;
+    const options = Object.fromEntries(found.doc.perspectives.map((p) => [p.key, p.options])) as { employee: string[]; employer: string[] };
+    // Each person contributes 2.2 positions on average (10% changed their mind once per perspective).
+    const positions = seed(process.env.DATABASE_PATH, found.id, found.versionId, Math.round(target / 2.2), options);
+
+    await loadCaseResults(found); // warm the page cache and statement cache
+    if (process.env.BENCH_PROFILE) {
+      const models = await import("../../app/models/positions.server");
+      const args = await import("../../app/models/arguments.server");
+      for (const [name, fn] of Object.entries({
+        positionCells: () => models.positionCells(db(), found.id),
+        shiftCells: () => models.shiftCells(db(), found.id),
+        gapCells: () => models.gapCells(db(), found.id),
+        lensUsage: () => args.lensUsage(db(), found.id),
+      })) {
+        const t = performance.now();
+        await fn();
+        console.log(`  ${name}: ${(performance.now() - t).toFixed(1)} ms`);
+      }
+    }
+    const samples: number[] = [];
+    for (let run = 0; run < 7; run += 1) {
+      const started = performance.now();
+      await loadCaseResults(found);
+      samples.push(performance.now() - started);
+    }
+    samples.sort((a, b) => a - b);
+    timings.push({ positions, medianMs: samples[3]!, p95Ms: samples[6]! });
+    await db().destroy();
+    (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return timings;
+}
