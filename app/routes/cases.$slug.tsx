@@ -128,6 +128,19 @@ export default function CasePage() {
             {debate.myGap.gap === 0 ? ": no empathy gap." : `: an empathy gap of ${Math.abs(debate.myGap.gap)} point${Math.abs(debate.myGap.gap) === 1 ? "" : "s"}.`}
           </p>
         ) : null}
+        {debate.history.length > Object.keys(debate.current).length ? (
+          <details className="my-history">
+            <summary>Your history on this case ({debate.history.length} answers)</summary>
+            <ol>
+              {debate.history.map((p) => (
+                <li key={p.id}>
+                  As the {p.perspective}: <strong>{p.option}</strong>, {p.judgementLabel.toLowerCase()} ({p.createdAt.replace("T", " ").slice(0, 16)} UTC, version{" "}
+                  {p.version}){p.isCurrent ? " · current" : ""}
+                </li>
+              ))}
+            </ol>
+          </details>
+        ) : null}
         {debate.mayReadResults ? (
           <p>
             <Link to={`/cases/${data.slug}/results`} className="button">
