@@ -91,7 +91,8 @@ export function buildThreads(
       lens: item.lens,
       body: readable ? item.body : null,
       status: item.status,
-      moderationReason: item.status === "hidden" ? item.moderationReason : null,
+      // The reason can echo what was hidden, so only moderators and the author read it.
+      moderationReason: item.status === "hidden" && (viewer.mayModerate || mine) ? item.moderationReason : null,
       edited: item.editedAt !== null,
       createdAt: item.createdAt,
       endorsements: endorsers.length,

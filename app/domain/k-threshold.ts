@@ -33,6 +33,8 @@ export function mergeSmallGroups(groups: GroupSize[], k: number): Breakdown {
 
   const large = present.filter((g) => g.count >= k).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
   const small = present.filter((g) => g.count < k);
+  // One group holding everybody is no breakdown at all: it would only repeat the total.
+  if (small.length === 0 && large.length === 1) return { shown: [], suppressed: true, reason: "everyone who answered is in the same group" };
   if (small.length === 0) return { shown: large.map((g) => ({ key: g.key, members: [g.key], count: g.count })), suppressed: false };
 
   const other: ShownGroup = { key: OTHER_GROUP, members: small.map((g) => g.key).sort(), count: small.reduce((s, g) => s + g.count, 0) };
