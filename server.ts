@@ -73,7 +73,15 @@ app.use((req, res, next) => {
   next();
 });
 
-app.all("*", createRequestHandler({ build, mode: config.production ? "production" : "development" }));
+app.all(
+  "*",
+  createRequestHandler({
+    build,
+    mode: config.production ? "production" : "development",
+    // The client's address (behind TRUST_PROXY, the forwarded one) for rate limits.
+    getLoadContext: (req) => ({ clientIp: req.ip ?? "unknown" }),
+  }),
+);
 
 const host = process.env.HOST || "0.0.0.0";
 const server = app.listen(config.port, host, () => {

@@ -6,11 +6,13 @@ import { loadDebate, parseSort } from "~/case-page.server";
 import { ArgumentForm } from "~/components/argument-form";
 import { ArgumentThread } from "~/components/argument-thread";
 import { PositionForm } from "~/components/position-form";
+import { readConfig } from "~/config.server";
 import { db } from "~/db.server";
 import { LENS_LABELS, LENSES } from "~/domain/case-file";
 import { renderMarkdown } from "~/domain/markdown";
 import { can } from "~/domain/permissions";
 import { findCaseBySlug } from "~/models/cases.server";
+import { checkRateLimit } from "~/rate-limit.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} · Casebook` : "Case · Casebook" }];
 
@@ -39,6 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     facilitatorNotesHtml: can(user?.role, "case.read-facilitator-notes") && doc.facilitatorNotes ? renderMarkdown(doc.facilitatorNotes) : null,
     sourcesHtml: doc.sources ? renderMarkdown(doc.sources) : null,
     mayReadSource: can(user?.role, "case.read-source"),
+    kThreshold: readConfig().kThreshold,
     debate: await loadDebate(found, user, parseSort(new URL(request.url).searchParams.get("sort"))),
   };
 }
@@ -46,6 +49,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const found = await publishedCase(params.slug);
   const user = await requireUser(request);
+  const verdict = await checkRateLimit("write", `user:${user.id}`);
+  if (!verdict.allowed) {
+    const body: CaseActionResult = { intent: "", target: "", errors: { form: verdict.message } };
+    return Response.json(body, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });
+  }
   const { status, body } = await handleCaseAction(found, user, await request.formData());
   return Response.json(body, { status });
 }
@@ -85,6 +93,12 @@ export default function CasePage() {
         </section>
       ))}
 
+      {result && result.target === "" && result.errors.form ? (
+        <p className="form-error" role="alert">
+          {result.errors.form}
+        </p>
+      ) : null}
+
       <section aria-labelledby="positions-heading" id="positions">
         <h2 id="positions-heading">Take a side, twice</h2>
         <p>
@@ -99,7 +113,7 @@ export default function CasePage() {
           <>
             {Object.keys(debate.current).length === 0 ? (
               <p className="notice privacy-note">
-                <strong>Your answers are private.</strong> Results only ever show totals, and no group smaller than five people is broken
+                <strong>Your answers are private.</strong> Results only ever show totals, and no group smaller than {data.kThreshold} people is broken
                 down. Nobody, including admins, sees on any page who chose what. Your arguments are public, under your display name.
               </p>
             ) : null}

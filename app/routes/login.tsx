@@ -8,6 +8,7 @@ import { loginForm } from "~/domain/account-forms";
 import { parseForm } from "~/forms";
 import { findUserByEmail } from "~/models/users.server";
 import { verifyPassword } from "~/password.server";
+import { checkRateLimit, clientAddress } from "~/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Casebook" }];
 
@@ -16,9 +17,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const form = parseForm(loginForm, await request.formData());
   if (!form.ok) return Response.json({ errors: form.errors, values: form.values }, { status: 400 });
+  for (const [kind, identity] of [["login-address", clientAddress(context)], ["login-account", form.data.email.toLowerCase()]] as const) {
+    const verdict = await checkRateLimit(kind, identity);
+    if (!verdict.allowed) {
+      return Response.json(
+        { errors: { form: verdict.message }, values: { email: form.data.email } },
+        { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } },
+      );
+    }
+  }
   const user = await findUserByEmail(db(), form.data.email);
   // One message for both cases, so the form does not reveal which emails have accounts.
   if (!user || !(await verifyPassword(form.data.password, user.password_hash))) {

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/auth.server";
 import { TextField } from "~/components/field";
+import { readConfig } from "~/config.server";
 import { db } from "~/db.server";
 import { profileForm } from "~/domain/account-forms";
 import { ROLE_LABELS, STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions";
@@ -26,6 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     email: user.email,
     standing: user.standing,
     role: user.role,
+    kThreshold: readConfig().kThreshold,
     positions: positions.map((c) => ({ ...c, positions: c.positions.map((p) => ({ ...p, judgementLabel: judgementLabel(p.judgement) })) })),
     myArguments,
     replies,
@@ -69,7 +71,7 @@ export default function Me() {
         <div className="field">
           <label htmlFor="standing">Your standing at work</label>
           <p className="hint" id="standing-hint">
-            Used only for group breakdowns, and only for groups of at least five people.
+            Used only for group breakdowns, and only for groups of at least {user.kThreshold} people.
           </p>
           <select
             id="standing"

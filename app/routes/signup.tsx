@@ -7,6 +7,7 @@ import { db } from "~/db.server";
 import { signupForm } from "~/domain/account-forms";
 import { parseForm } from "~/forms";
 import { hashPassword } from "~/password.server";
+import { checkRateLimit, clientAddress } from "~/rate-limit.server";
 import { createUser, findUserByEmail } from "~/models/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign up · Casebook" }];
@@ -16,9 +17,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const form = parseForm(signupForm, await request.formData());
   if (!form.ok) return Response.json({ errors: form.errors, values: form.values }, { status: 400 });
+  const verdict = await checkRateLimit("signup", clientAddress(context));
+  if (!verdict.allowed) {
+    return Response.json(
+      { errors: { form: verdict.message }, values: { email: form.data.email, displayName: form.data.displayName } },
+      { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } },
+    );
+  }
   const { email, displayName, password } = form.data;
   if (await findUserByEmail(db(), email)) {
     return Response.json(
@@ -38,6 +46,11 @@ export default function Signup() {
   return (
     <>
       <h1>Create your account</h1>
+      {errors.form ? (
+        <p className="form-error" role="alert">
+          {errors.form}
+        </p>
+      ) : null}
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
         <TextField name="email" label="Email" type="email" autoComplete="email" required maxLength={254} defaultValue={result?.values.email} error={errors.email} />

@@ -1,0 +1,28 @@
+import { db } from "./db.server";
+import { countHit } from "./models/rate-limits.server";
+
+/** Limits per kind of request; generous for people, tight enough to stop scripted guessing. */
+export const RATE_LIMITS = {
+  "login-account": { limit: 10, windowMs: 15 * 60 * 1000, message: "Too many sign-in attempts for this account. Wait 15 minutes and try again." },
+  "login-address": { limit: 50, windowMs: 15 * 60 * 1000, message: "Too many sign-in attempts from your network. Wait 15 minutes and try again." },
+  signup: { limit: 20, windowMs: 60 * 60 * 1000, message: "Too many new accounts from your network. Try again in an hour." },
+  write: { limit: 60, windowMs: 60 * 1000, message: "You are doing that very fast. Wait a minute and try again." },
+} as const;
+
+export type RateLimitKind = keyof typeof RATE_LIMITS;
+
+export interface RateLimitVerdict {
+  allowed: boolean;
+  message: string;
+  retryAfterSeconds: number;
+}
+
+export async function checkRateLimit(kind: RateLimitKind, identity: string): Promise<RateLimitVerdict> {
+  const rule = RATE_LIMITS[kind];
+  const { count, resetAt } = await countHit(db(), `${kind}:${identity}`, rule.windowMs);
+  return { allowed: count <= rule.limit, message: rule.message, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)) };
+}
+
+export function clientAddress(context: { clientIp?: string } | undefined): string {
+  return context?.clientIp || "unknown";
+}

@@ -1,0 +1,28 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { json, settle, startApp } from "./app-under-test";
+
+const app = await startApp();
+const loginRoute = await import("../../app/routes/login");
+const { countHit } = await import("../../app/models/rate-limits.server");
+afterAll(() => app.cleanup());
+
+describe("rate limits", () => {
+  it("count hits within a window and start again in the next", async () => {
+    const t = Date.UTC(2026, 0, 1, 12, 0, 0);
+    expect((await countHit(app.db(), "probe", 60_000, t)).count).toBe(1);
+    expect((await countHit(app.db(), "probe", 60_000, t + 10_000)).count).toBe(2);
+    expect((await countHit(app.db(), "probe", 60_000, t + 60_000)).count).toBe(1);
+  });
+
+  it("answer the eleventh failed sign-in for one account with 429 and a clear message", async () => {
+    const attempt = () =>
+      settle(() =>
+        loginRoute.action({ request: app.post("/login", { email: "victim@casebook.test", password: "guess" }), params: {}, context: { clientIp: "203.0.113.9" } }),
+      );
+    for (let i = 0; i < 10; i += 1) expect(((await attempt()) as Response).status).toBe(400);
+    const blocked = (await attempt()) as Response;
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get("Retry-After")).toMatch(/^\d+$/);
+    expect((await json<{ errors: { form: string } }>(blocked)).errors.form).toMatch(/Too many sign-in attempts/);
+  });
+});
