@@ -47,6 +47,7 @@ describe("positionForm", () => {
     expect(parseForm(positionForm(doc), form(valid))).toEqual({
       ok: true,
       data: { perspective: "employee", option: 1, judgement: -2, legal: "no", confidence: "high", movedBy: null },
+      values: expect.any(Object),
     });
   });
 
@@ -159,6 +160,7 @@ describe("argumentForm", () => {
     expect(parseForm(argumentForm(doc), form(valid))).toEqual({
       ok: true,
       data: { perspective: "employer", side: "against", lens: "justice", body: "The client paid for the truth." },
+      values: expect.any(Object),
     });
   });
 
@@ -228,7 +230,7 @@ describe("argumentForm", () => {
 
 describe("replyForm", () => {
   it("reads the argument being replied to and the trimmed body", () => {
-    expect(parseForm(replyForm, form({ parentId: "7", body: " Agreed. " }))).toEqual({ ok: true, data: { parentId: 7, body: "Agreed." } });
+    expect(parseForm(replyForm, form({ parentId: "7", body: " Agreed. " }))).toEqual({ ok: true, data: { parentId: 7, body: "Agreed." }, values: expect.any(Object) });
   });
 
   it("refuses a reply without a valid argument to reply to", () => {
@@ -250,8 +252,8 @@ describe("replyForm", () => {
 
 describe("editForm and argumentIdForm", () => {
   it("read the argument id and, for edits, the new body", () => {
-    expect(parseForm(editForm, form({ argumentId: "3", body: " Better wording. " }))).toEqual({ ok: true, data: { argumentId: 3, body: "Better wording." } });
-    expect(parseForm(argumentIdForm, form({ argumentId: "3" }))).toEqual({ ok: true, data: { argumentId: 3 } });
+    expect(parseForm(editForm, form({ argumentId: "3", body: " Better wording. " }))).toEqual({ ok: true, data: { argumentId: 3, body: "Better wording." }, values: expect.any(Object) });
+    expect(parseForm(argumentIdForm, form({ argumentId: "3" }))).toEqual({ ok: true, data: { argumentId: 3 }, values: expect.any(Object) });
   });
 
   it("refuse an unknown argument id", () => {
@@ -265,6 +267,7 @@ describe("moderationForm", () => {
     expect(parseForm(moderationForm, form({ argumentId: "4", reason: "  Names a colleague.  " }))).toEqual({
       ok: true,
       data: { argumentId: 4, reason: "Names a colleague." },
+      values: expect.any(Object),
     });
   });
 
