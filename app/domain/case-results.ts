@@ -2,6 +2,7 @@
  * Turns grouped counts (computed in SQL) into what the results page shows, applying the
  * k-threshold to every breakdown. Pure: the rows in, the view out.
  */
+import { mean, sum } from "./stats";
 import { groupLookup, mergeSmallGroups, OTHER_GROUP } from "./k-threshold";
 import { JUDGEMENT_SCALE, LEAN_LABELS, leanOf, LEGAL_ANSWERS, type Lean, type LegalAnswer } from "./scales";
 
@@ -79,15 +80,6 @@ export interface GapResult {
   meanGap: number;
   distribution: { gap: number; count: number }[];
   byStanding: { groups: { key: string; count: number; meanGap: number }[]; suppressed: string | null };
-}
-
-function sum<T>(items: T[], count: (item: T) => number): number {
-  return items.reduce((total, item) => total + count(item), 0);
-}
-
-function mean<T>(items: T[], value: (item: T) => number, weight: (item: T) => number): number {
-  const n = sum(items, weight);
-  return n === 0 ? 0 : sum(items, (i) => value(i) * weight(i)) / n;
 }
 
 function optionCounts(cells: PositionCell[], offered: string[]): OptionCount[] {

@@ -1,0 +1,35 @@
+/**
+ * One line of the comparison page: how a group (this workshop, the async debate, another
+ * workshop) answered one perspective, as shares so groups of different sizes compare.
+ */
+import { mean } from "./stats";
+
+export interface ComparisonCell {
+  option: string;
+  judgement: number;
+  count: number;
+}
+
+export interface ComparisonLine {
+  label: string;
+  respondents: number;
+  /** Null when the group is smaller than k: only its size is shown. */
+  shares: number[] | null;
+  meanJudgement: number | null;
+}
+
+export function comparisonLine(label: string, options: string[], cells: ComparisonCell[], k: number, exempt = false): ComparisonLine {
+  const respondents = cells.reduce((s, c) => s + c.count, 0);
+  if (respondents === 0 || (respondents < k && !exempt)) return { label, respondents, shares: null, meanJudgement: null };
+  return {
+    label,
+    respondents,
+    shares: options.map((o) => cells.filter((c) => c.option === o).reduce((s, c) => s + c.count, 0) / respondents),
+    meanJudgement: mean(cells, (c) => c.judgement, (c) => c.count),
+  };
+}
+
+/** A workshop's final say: round 2 where it has votes, else round 1. */
+export function finalRound<T extends { round: number }>(rows: T[]): T[] {
+  return rows.some((r) => r.round === 2) ? rows.filter((r) => r.round === 2) : rows.filter((r) => r.round === 1);
+}

@@ -1,0 +1,80 @@
+import { z } from "zod";
+import type { CaseDocument } from "./case-file";
+import { STANDINGS } from "./permissions";
+
+export const MAX_SUBMISSION_LENGTH = 500;
+
+export const createWorkshopForm = z.object({
+  caseSlug: z.string({ required_error: "Choose a case." }).trim().min(1, "Choose a case.").max(80, "Choose a case from the list."),
+  title: z.string({ required_error: "Give the workshop a title." }).trim().min(1, "Give the workshop a title.").max(120, "Keep the title to 120 characters or fewer."),
+  perspectives: z.array(z.string().max(40)).min(1, "Poll at least one perspective."),
+  twoRounds: z.boolean(),
+  resultsMode: z.enum(["live", "reveal"], { errorMap: () => ({ message: "Choose when the room sees results." }) }),
+  askStanding: z.boolean(),
+});
+
+/** Reads the create form, whose perspectives are checkboxes (several values under one name). */
+export function readCreateWorkshopForm(formData: FormData) {
+  return createWorkshopForm.safeParse({
+    caseSlug: formData.get("caseSlug") ?? undefined,
+    title: formData.get("title") ?? undefined,
+    perspectives: formData.getAll("perspectives").filter((v): v is string => typeof v === "string"),
+    twoRounds: formData.get("twoRounds") === "on",
+    resultsMode: formData.get("resultsMode") ?? undefined,
+    askStanding: formData.get("askStanding") === "on",
+  });
+}
+
+export const joinForm = z.object({
+  code: z.string({ required_error: "Enter the code shown on the screen." }).max(40, "Enter the 6-character code shown on the screen."),
+  displayName: z
+    .string()
+    .trim()
+    .max(40, "Keep your name to 40 characters or fewer.")
+    .optional()
+    .transform((v) => (v ? v : null)),
+  standing: z
+    .union([z.literal(""), z.enum(STANDINGS as [string, ...string[]])], { errorMap: () => ({ message: "Choose one of the listed standings." }) })
+    .optional()
+    .transform((v) => (v ? v : null)),
+});
+
+/** One vote covers every polled perspective: fields `option-<key>` and `judgement-<key>`. */
+export function workshopVoteForm(perspectives: CaseDocument["perspectives"]) {
+  const shape: Record<string, z.ZodTypeAny> = {
+    movedBy: z
+      .union([z.literal(""), z.coerce.number().int().positive()], { errorMap: () => ({ message: "Choose an argument from the list." }) })
+      .optional()
+      .transform((v) => (v === "" || v === undefined ? null : v)),
+  };
+  for (const p of perspectives) {
+    shape[`option-${p.key}`] = z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.coerce
+        .number({ required_error: `Choose what you would do as the ${p.key}.`, invalid_type_error: `Choose what you would do as the ${p.key}.` })
+        .int()
+        .min(0, `Choose what you would do as the ${p.key}.`)
+        .max(p.options.length - 1, `Choose what you would do as the ${p.key}.`),
+    );
+    shape[`judgement-${p.key}`] = z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.coerce
+        .number({ required_error: `Choose a judgement as the ${p.key}.`, invalid_type_error: `Choose a judgement as the ${p.key}.` })
+        .int()
+        .min(-3, `Choose a judgement as the ${p.key}.`)
+        .max(3, `Choose a judgement as the ${p.key}.`),
+    );
+  }
+  return z.object(shape);
+}
+
+export const submissionForm = z.object({
+  kind: z.enum(["argument", "question"], { errorMap: () => ({ message: "Choose argument or question." }) }),
+  body: z
+    .string({ required_error: "Write something first." })
+    .trim()
+    .min(1, "Write something first.")
+    .max(MAX_SUBMISSION_LENGTH, `Keep it to ${MAX_SUBMISSION_LENGTH} characters or fewer.`),
+});
+
+export const idForm = (field: string, message: string) => z.object({ [field]: z.coerce.number({ invalid_type_error: message }).int(message).positive(message) });

@@ -1,0 +1,135 @@
+/**
+ * The live workshop's stage machine: lobby → case stages → vote (round 1) → results →
+ * discussion → vote (round 2) → shift summary, then ended. Pure: a state and an action in,
+ * the next state (and what the database must do about it) or a refusal out.
+ */
+
+export type StageId = "lobby" | `case-${number}` | "vote-1" | "results-1" | "discussion" | "vote-2" | "shift" | "ended";
+export type ResultsMode = "live" | "reveal";
+export type Round = 1 | 2;
+
+export interface WorkshopPlan {
+  /** How many `## Stage:` sections the case reveals. */
+  caseStages: number;
+  /** A vote before discussion and again after it. */
+  twoRounds: boolean;
+  resultsMode: ResultsMode;
+}
+
+export interface StageState {
+  stage: StageId;
+  votingOpen: boolean;
+  /** Rounds whose results the facilitator revealed early (reveal mode). */
+  revealedRounds: Round[];
+}
+
+export type StageAction =
+  | { type: "next" }
+  | { type: "back" }
+  | { type: "open-voting" }
+  | { type: "close-voting" }
+  | { type: "reveal-results" }
+  | { type: "reset-round"; round: Round }
+  | { type: "end" };
+
+/** Work the caller must do in the database alongside the new state. */
+export type StageEffect = { type: "delete-round-votes"; round: Round };
+
+export type Transition = { ok: true; state: StageState; effects: StageEffect[] } | { ok: false; reason: string };
+
+export const INITIAL_STATE: StageState = { stage: "lobby", votingOpen: false, revealedRounds: [] };
+
+/** Every stage in order, excluding "ended", which only the end action reaches. */
+export function stageSequence(plan: WorkshopPlan): StageId[] {
+  const caseStages = Array.from({ length: plan.caseStages }, (_, i) => `case-${i + 1}` as StageId);
+  return ["lobby", ...caseStages, "vote-1", "results-1", "discussion", ...(plan.twoRounds ? (["vote-2", "shift"] as StageId[]) : [])];
+}
+
+export function isStageId(value: string, plan: WorkshopPlan): value is StageId {
+  return value === "ended" || stageSequence(plan).includes(value as StageId);
+}
+
+/** The round a stage belongs to: its vote, its results, and the shift summary after round 2. */
+export function roundOf(stage: StageId): Round | null {
+  if (stage === "vote-1" || stage === "results-1") return 1;
+  if (stage === "vote-2" || stage === "shift") return 2;
+  return null;
+}
+
+export function isVoteStage(stage: StageId): stage is "vote-1" | "vote-2" {
+  return stage === "vote-1" || stage === "vote-2";
+}
+
+export function caseStageIndex(stage: StageId): number | null {
+  const match = /^case-(\d+)$/.exec(stage);
+  return match ? Number(match[1]) : null;
+}
+
+/** Whether the room (projector and phones) may see a round's tallies now. */
+export function resultsVisible(state: StageState, plan: WorkshopPlan, round: Round): boolean {
+  if (plan.resultsMode === "live" || state.revealedRounds.includes(round)) return true;
+  const order = stageSequence(plan);
+  const resultsStage: StageId = round === 1 ? "results-1" : "shift";
+  // Once the workshop has reached a round's results stage, or moved past it, they are public.
+  return state.stage === "ended" || order.indexOf(state.stage) >= order.indexOf(resultsStage);
+}
+
+function enter(stage: StageId, state: StageState): StageState {
+  return { ...state, stage, votingOpen: isVoteStage(stage) };
+}
+
+export function applyStageAction(state: StageState, action: StageAction, plan: WorkshopPlan): Transition {
+  if (state.stage === "ended") return { ok: false, reason: "This workshop has ended; it can no longer change." };
+  const order = stageSequence(plan);
+  const position = order.indexOf(state.stage);
+  if (position === -1) return { ok: false, reason: `Unknown stage "${state.stage}".` };
+
+  switch (action.type) {
+    case "next": {
+      const next = order[position + 1];
+      if (!next) return { ok: false, reason: "This is the last stage. End the workshop to finish." };
+      return { ok: true, state: enter(next, state), effects: [] };
+    }
+    case "back": {
+      const previous = order[position - 1];
+      if (!previous) return { ok: false, reason: "This is the first stage." };
+      return { ok: true, state: enter(previous, state), effects: [] };
+    }
+    case "open-voting":
+      if (!isVoteStage(state.stage)) return { ok: false, reason: "Voting can only be opened on a vote stage." };
+      if (state.votingOpen) return { ok: false, reason: "Voting is already open." };
+      return { ok: true, state: { ...state, votingOpen: true }, effects: [] };
+    case "close-voting":
+      if (!state.votingOpen) return { ok: false, reason: "Voting is not open." };
+      return { ok: true, state: { ...state, votingOpen: false }, effects: [] };
+    case "reveal-results": {
+      const round = roundOf(state.stage);
+      if (plan.resultsMode === "live") return { ok: false, reason: "This workshop shows results live; there is nothing to reveal." };
+      if (round === null || !isVoteStage(state.stage)) return { ok: false, reason: "Results can be revealed during a vote." };
+      if (state.revealedRounds.includes(round)) return { ok: false, reason: "These results are already revealed." };
+      return { ok: true, state: { ...state, revealedRounds: [...state.revealedRounds, round].sort() as Round[] }, effects: [] };
+    }
+    case "reset-round": {
+      if (action.round === 2 && !plan.twoRounds) return { ok: false, reason: "This workshop has only one round." };
+      const next: StageState = { ...state, revealedRounds: state.revealedRounds.filter((r) => r !== action.round) };
+      return { ok: true, state: next, effects: [{ type: "delete-round-votes", round: action.round }] };
+    }
+    case "end":
+      return { ok: true, state: { stage: "ended", votingOpen: false, revealedRounds: state.revealedRounds }, effects: [] };
+  }
+}
+
+export function stageLabel(stage: StageId, caseStageTitles: string[]): string {
+  const caseIndex = caseStageIndex(stage);
+  if (caseIndex !== null) return `Case, part ${caseIndex} of ${caseStageTitles.length}: ${caseStageTitles[caseIndex - 1] ?? ""}`;
+  const labels: Record<string, string> = {
+    lobby: "Lobby: people are joining",
+    "vote-1": "Vote, round 1",
+    "results-1": "Results, round 1",
+    discussion: "Discussion",
+    "vote-2": "Vote, round 2",
+    shift: "How the room moved",
+    ended: "Ended",
+  };
+  return labels[stage] ?? stage;
+}
