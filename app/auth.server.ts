@@ -9,7 +9,8 @@ import { singleton } from "./singleton.server";
 
 export type { PublicUser };
 
-function sessionSecret(): Promise<string> {
+/** The cookie-signing secret: SESSION_SECRET, else the one generated and stored on first start. */
+export function sessionSecret(): Promise<string> {
   return singleton("session-secret", () => {
     const configured = readConfig().sessionSecret;
     return configured ? Promise.resolve(configured) : getOrCreateSessionSecret(db());

@@ -7,6 +7,11 @@ export const RATE_LIMITS = {
   "login-address": { limit: 50, windowMs: 15 * 60 * 1000, message: "Too many sign-in attempts from your network. Wait 15 minutes and try again." },
   signup: { limit: 20, windowMs: 60 * 60 * 1000, message: "Too many new accounts from your network. Try again in an hour." },
   write: { limit: 60, windowMs: 60 * 1000, message: "You are doing that very fast. Wait a minute and try again." },
+  // A whole room often shares one network address, so per-address limits are room-sized.
+  "join-address": { limit: 2000, windowMs: 60 * 1000, message: "Too many people are joining from your network at once. Wait a moment and try again." },
+  "join-device": { limit: 20, windowMs: 60 * 1000, message: "Too many attempts to join from this device. Wait a minute and try again." },
+  "vote-address": { limit: 6000, windowMs: 60 * 1000, message: "Too many votes from your network at once. Wait a moment and try again." },
+  "vote-device": { limit: 30, windowMs: 60 * 1000, message: "You are voting very fast. Wait a minute and try again." },
 } as const;
 
 export type RateLimitKind = keyof typeof RATE_LIMITS;

@@ -9,6 +9,7 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -35,6 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       role: user.role,
       canManageUsers: can(user.role, "users.manage"),
       canSeeCaseProblems: can(user.role, "case-problems.read"),
+      canRunWorkshops: can(user.role, "workshops.run"),
       unreadReplies: await countUnreadReplies(db(), user.id),
     },
   };
@@ -57,6 +59,14 @@ function SiteHeader() {
             <NavLink to="/" end>
               Library
             </NavLink>
+          </li>
+          {user?.canRunWorkshops ? (
+            <li>
+              <NavLink to="/workshops">Workshops</NavLink>
+            </li>
+          ) : null}
+          <li>
+            <NavLink to="/join">Join a workshop</NavLink>
           </li>
           {user?.canSeeCaseProblems ? (
             <li>
@@ -107,6 +117,8 @@ function SiteHeader() {
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  // A route can opt out of the site's header and footer (the projector view).
+  const chrome = !useMatches().some((match) => (match.handle as { chrome?: boolean } | undefined)?.chrome === false);
   return (
     <html lang="en">
       <head>
@@ -116,13 +128,15 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <SiteHeader />
-        <main id="main" tabIndex={-1}>
+        {chrome ? <SiteHeader /> : null}
+        <main id="main" tabIndex={-1} className={chrome ? undefined : "full-screen"}>
           {children}
         </main>
-        <footer className="site-footer">
-          <p>Casebook: workplace ethics, argued from both sides.</p>
-        </footer>
+        {chrome ? (
+          <footer className="site-footer">
+            <p>Casebook: workplace ethics, argued from both sides.</p>
+          </footer>
+        ) : null}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

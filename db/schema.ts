@@ -156,6 +156,70 @@ export interface EndorsementsTable {
   created_at: Timestamp;
 }
 
+export interface WorkshopsTable {
+  id: Generated<number>;
+  case_id: number;
+  /** The case version the workshop runs on; votes belong to it. */
+  case_version_id: number;
+  facilitator_user_id: number;
+  title: string;
+  /** 6 characters from JOIN_CODE_ALPHABET. */
+  code: string;
+  /** JSON array of the perspective keys polled. */
+  perspectives: string;
+  two_rounds: number;
+  results_mode: "live" | "reveal";
+  ask_standing: number;
+  stage: string;
+  voting_open: number;
+  /** JSON array of rounds revealed early. */
+  revealed_rounds: string;
+  spotlight_submission_id: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  ended_at: Timestamp | null;
+}
+
+export interface WorkshopParticipantsTable {
+  id: Generated<number>;
+  workshop_id: number;
+  /** SHA-256 of the device token cookie; the token itself is never stored. */
+  token_hash: string;
+  display_name: string | null;
+  standing: Standing | null;
+  removed: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+}
+
+export interface WorkshopVotesTable {
+  id: Generated<number>;
+  workshop_id: number;
+  participant_id: number;
+  round: number;
+  perspective: string;
+  option: string;
+  judgement: number;
+  moved_by_submission_id: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WorkshopSubmissionsTable {
+  id: Generated<number>;
+  workshop_id: number;
+  participant_id: number;
+  kind: "argument" | "question";
+  body: string;
+  hidden: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+}
+
+export interface WorkshopUpvotesTable {
+  submission_id: number;
+  participant_id: number;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -170,6 +234,11 @@ export interface Database {
   empathy_gaps: EmpathyGapsTable;
   arguments: ArgumentsTable;
   endorsements: EndorsementsTable;
+  workshops: WorkshopsTable;
+  workshop_participants: WorkshopParticipantsTable;
+  workshop_votes: WorkshopVotesTable;
+  workshop_submissions: WorkshopSubmissionsTable;
+  workshop_upvotes: WorkshopUpvotesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -30,6 +30,8 @@ export const PERMISSIONS = {
   "users.manage": ["admin"],
   "audit.read": ["admin"],
   "argument.moderate": ["facilitator", "admin"],
+  // Running a workshop; each workshop is further limited to its own facilitator (and admins).
+  "workshops.run": ["facilitator", "admin"],
   // Facilitators prepare sessions from the async results, so they need not vote to see them.
   "results.read-without-answering": ["facilitator", "admin"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -1,0 +1,92 @@
+import type { RoomState } from "~/workshop-live.server";
+import { BarChart } from "./bar-chart";
+
+function signed(value: number): string {
+  const rounded = Math.round(value * 10) / 10;
+  return rounded > 0 ? `+${rounded}` : String(rounded);
+}
+
+/** Live tallies for one round: what people would do, and how they judge it, per perspective. */
+export function RoundTallies({ state, round, showJudgements = true }: { state: Pick<RoomState, "tallies">; round: number; showJudgements?: boolean }) {
+  const tallies = state.tallies.filter((t) => t.round === round);
+  if (tallies.length === 0) return null;
+  return (
+    <div className="chart-grid tallies" data-round={round}>
+      {tallies.map((t) => (
+        <div key={t.perspective} className="tally" data-perspective={t.perspective}>
+          <BarChart title={`As the ${t.perspective}: ${t.respondents} answered`} rows={t.options.map((o) => ({ label: o.label, count: o.count }))} />
+          {showJudgements && t.respondents > 0 ? (
+            <p className="muted">
+              Average judgement {signed(t.meanJudgement)} on the scale from −3 (clearly wrong) to +3 (clearly right).
+            </p>
+          ) : null}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function RoomGapLine({ state }: { state: Pick<RoomState, "gap"> }) {
+  if (!state.gap) return null;
+  return (
+    <p className="room-gap">
+      The room&apos;s empathy gap (round {state.gap.round}): <strong>{signed(state.gap.meanGap)}</strong> points on average across {state.gap.people} people: how much
+      kinder they were to the employee as the employee than as the employer.
+    </p>
+  );
+}
+
+export function ShiftTable({ state }: { state: Pick<RoomState, "shift"> }) {
+  if (!state.shift) return null;
+  return (
+    <table className="shift-table">
+      <caption>How the room moved between round 1 and round 2</caption>
+      <thead>
+        <tr>
+          <th scope="col">Perspective</th>
+          <th scope="col">Answered both rounds</th>
+          <th scope="col">Moved</th>
+          <th scope="col">More right</th>
+          <th scope="col">More wrong</th>
+          <th scope="col">Changed action</th>
+        </tr>
+      </thead>
+      <tbody>
+        {state.shift.map((s) => (
+          <tr key={s.perspective}>
+            <th scope="row">As the {s.perspective}</th>
+            <td>{s.people}</td>
+            <td>{s.moved}</td>
+            <td>{s.towardRight}</td>
+            <td>{s.towardWrong}</td>
+            <td>{s.changedOption}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function CaseStage({ state }: { state: Pick<RoomState, "caseStage"> }) {
+  if (!state.caseStage) return null;
+  return (
+    <section className="stage" aria-labelledby="live-stage-title">
+      <h2 id="live-stage-title">
+        <span className="stage-number">
+          Part {state.caseStage.number} of {state.caseStage.count}
+        </span>
+        {state.caseStage.title}
+      </h2>
+      <div dangerouslySetInnerHTML={{ __html: state.caseStage.html }} />
+    </section>
+  );
+}
+
+export function LiveStatusBadge({ status }: { status: string }) {
+  const label = status === "live" ? "Live" : status === "connecting" ? "Connecting…" : status === "closed" ? "Offline: reload the page" : "Reconnecting…";
+  return (
+    <span className={`live-status live-status-${status}`} role="status" aria-live="polite">
+      {label}
+    </span>
+  );
+}

@@ -1,0 +1,545 @@
+import { createHash, getRandomValues } from "node:crypto";
+import { sql } from "kysely";
+import type { DB } from "../../db/client";
+import type { Standing } from "../../db/schema";
+import { generateJoinCode } from "../domain/join-code";
+import type { ResultsMode, Round, StageEffect, StageId, StageState } from "../domain/workshop-stages";
+import { nowIso } from "./clock";
+
+export interface Workshop {
+  id: number;
+  caseId: number;
+  caseVersionId: number;
+  facilitatorUserId: number;
+  title: string;
+  code: string;
+  perspectives: string[];
+  twoRounds: boolean;
+  resultsMode: ResultsMode;
+  askStanding: boolean;
+  state: StageState;
+  spotlightSubmissionId: number | null;
+  createdAt: string;
+  endedAt: string | null;
+}
+
+type WorkshopRow = {
+  id: number;
+  case_id: number;
+  case_version_id: number;
+  facilitator_user_id: number;
+  title: string;
+  code: string;
+  perspectives: string;
+  two_rounds: number;
+  results_mode: ResultsMode;
+  ask_standing: number;
+  stage: string;
+  voting_open: number;
+  revealed_rounds: string;
+  spotlight_submission_id: number | null;
+  created_at: string;
+  ended_at: string | null;
+};
+
+function toWorkshop(row: WorkshopRow): Workshop {
+  return {
+    id: row.id,
+    caseId: row.case_id,
+    caseVersionId: row.case_version_id,
+    facilitatorUserId: row.facilitator_user_id,
+    title: row.title,
+    code: row.code,
+    perspectives: JSON.parse(row.perspectives) as string[],
+    twoRounds: row.two_rounds === 1,
+    resultsMode: row.results_mode,
+    askStanding: row.ask_standing === 1,
+    state: { stage: row.stage as StageId, votingOpen: row.voting_open === 1, revealedRounds: JSON.parse(row.revealed_rounds) as Round[] },
+    spotlightSubmissionId: row.spotlight_submission_id,
+    createdAt: row.created_at,
+    endedAt: row.ended_at,
+  };
+}
+
+const workshopColumns = [
+  "id",
+  "case_id",
+  "case_version_id",
+  "facilitator_user_id",
+  "title",
+  "code",
+  "perspectives",
+  "two_rounds",
+  "results_mode",
+  "ask_standing",
+  "stage",
+  "voting_open",
+  "revealed_rounds",
+  "spotlight_submission_id",
+  "created_at",
+  "ended_at",
+] as const;
+
+export interface NewWorkshop {
+  caseId: number;
+  caseVersionId: number;
+  facilitatorUserId: number;
+  title: string;
+  perspectives: string[];
+  twoRounds: boolean;
+  resultsMode: ResultsMode;
+  askStanding: boolean;
+}
+
+export async function createWorkshop(db: DB, input: NewWorkshop): Promise<Workshop> {
+  // A clash among 31^6 codes is rare; the unique constraint catches it and we draw again.
+  for (let attempt = 0; attempt < 8; attempt += 1) {
+    const code = generateJoinCode((array) => getRandomValues(array));
+    const now = nowIso();
+    const inserted = await db
+      .insertInto("workshops")
+      .values({
+        case_id: input.caseId,
+        case_version_id: input.caseVersionId,
+        facilitator_user_id: input.facilitatorUserId,
+        title: input.title,
+        code,
+        perspectives: JSON.stringify(input.perspectives),
+        two_rounds: input.twoRounds ? 1 : 0,
+        results_mode: input.resultsMode,
+        ask_standing: input.askStanding ? 1 : 0,
+        stage: "lobby",
+        voting_open: 0,
+        revealed_rounds: "[]",
+        spotlight_submission_id: null,
+        created_at: now,
+        updated_at: now,
+        ended_at: null,
+      })
+      .onConflict((oc) => oc.column("code").doNothing())
+      .returning(workshopColumns)
+      .executeTakeFirst();
+    if (inserted) return toWorkshop(inserted);
+  }
+  throw new Error("Could not find a free join code");
+}
+
+export async function findWorkshop(db: DB, id: number): Promise<Workshop | undefined> {
+  const row = await db.selectFrom("workshops").select(workshopColumns).where("id", "=", id).executeTakeFirst();
+  return row && toWorkshop(row);
+}
+
+export async function findWorkshopByCode(db: DB, code: string): Promise<Workshop | undefined> {
+  const row = await db.selectFrom("workshops").select(workshopColumns).where("code", "=", code).executeTakeFirst();
+  return row && toWorkshop(row);
+}
+
+export interface WorkshopListItem {
+  id: number;
+  title: string;
+  code: string;
+  caseTitle: string;
+  stage: string;
+  createdAt: string;
+  participants: number;
+}
+
+export async function listWorkshops(db: DB, filter: { facilitatorUserId?: number; caseId?: number }): Promise<WorkshopListItem[]> {
+  let query = db
+    .selectFrom("workshops")
+    .innerJoin("case_versions", "case_versions.id", "workshops.case_version_id")
+    .select((eb) => [
+      "workshops.id",
+      "workshops.title",
+      "workshops.code",
+      "workshops.stage",
+      "workshops.created_at",
+      "case_versions.title as case_title",
+      eb
+        .selectFrom("workshop_participants")
+        .select(eb.fn.countAll<number>().as("n"))
+        .whereRef("workshop_participants.workshop_id", "=", "workshops.id")
+        .where("workshop_participants.removed", "=", 0)
+        .as("participants"),
+    ]);
+  if (filter.facilitatorUserId !== undefined) query = query.where("workshops.facilitator_user_id", "=", filter.facilitatorUserId);
+  if (filter.caseId !== undefined) query = query.where("workshops.case_id", "=", filter.caseId);
+  const rows = await query.orderBy("workshops.id", "desc").execute();
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    code: r.code,
+    caseTitle: r.case_title,
+    stage: r.stage,
+    createdAt: r.created_at,
+    participants: Number(r.participants ?? 0),
+  }));
+}
+
+/** Stores a new stage state, with its effects, in one transaction. */
+export async function saveStageState(db: DB, workshopId: number, state: StageState, effects: StageEffect[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const effect of effects) {
+      if (effect.type === "delete-round-votes") {
+        await trx.deleteFrom("workshop_votes").where("workshop_id", "=", workshopId).where("round", "=", effect.round).execute();
+      }
+    }
+    const now = nowIso();
+    await trx
+      .updateTable("workshops")
+      .set({
+        stage: state.stage,
+        voting_open: state.votingOpen ? 1 : 0,
+        revealed_rounds: JSON.stringify(state.revealedRounds),
+        updated_at: now,
+        ...(state.stage === "ended" ? { ended_at: now } : {}),
+      })
+      .where("id", "=", workshopId)
+      .execute();
+  });
+}
+
+export async function setSpotlight(db: DB, workshopId: number, submissionId: number | null): Promise<void> {
+  await db.updateTable("workshops").set({ spotlight_submission_id: submissionId, updated_at: nowIso() }).where("id", "=", workshopId).execute();
+}
+
+export function hashDeviceToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export interface Participant {
+  id: number;
+  workshopId: number;
+  displayName: string | null;
+  standing: Standing | null;
+  removed: boolean;
+}
+
+export async function findParticipant(db: DB, workshopId: number, tokenHash: string): Promise<Participant | undefined> {
+  const row = await db
+    .selectFrom("workshop_participants")
+    .select(["id", "workshop_id", "display_name", "standing", "removed"])
+    .where("workshop_id", "=", workshopId)
+    .where("token_hash", "=", tokenHash)
+    .executeTakeFirst();
+  return row && { id: row.id, workshopId: row.workshop_id, displayName: row.display_name, standing: row.standing, removed: row.removed === 1 };
+}
+
+/** Joins, or rejoins as the same participant when this device has joined before. */
+export async function joinWorkshop(
+  db: DB,
+  input: { workshopId: number; tokenHash: string; displayName: string | null; standing: Standing | null },
+): Promise<Participant> {
+  await db
+    .insertInto("workshop_participants")
+    .values({ workshop_id: input.workshopId, token_hash: input.tokenHash, display_name: input.displayName, standing: input.standing, created_at: nowIso() })
+    .onConflict((oc) => oc.columns(["workshop_id", "token_hash"]).doUpdateSet({ display_name: input.displayName, standing: input.standing }))
+    .execute();
+  return (await findParticipant(db, input.workshopId, input.tokenHash))!;
+}
+
+export async function removeParticipant(db: DB, workshopId: number, participantId: number): Promise<boolean> {
+  const result = await db
+    .updateTable("workshop_participants")
+    .set({ removed: 1 })
+    .where("workshop_id", "=", workshopId)
+    .where("id", "=", participantId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function listParticipants(db: DB, workshopId: number) {
+  return db
+    .selectFrom("workshop_participants")
+    .select(["id", "display_name", "standing", "removed", "created_at"])
+    .where("workshop_id", "=", workshopId)
+    .orderBy("id")
+    .execute();
+}
+
+export interface WorkshopVoteInput {
+  workshopId: number;
+  participantId: number;
+  round: Round;
+  perspective: string;
+  option: string;
+  judgement: number;
+  movedBySubmissionId: number | null;
+}
+
+/**
+ * Records or replaces a participant's vote for the round, but only while that round's vote
+ * stage is open: the check and the write are one statement, so a vote racing the facilitator's
+ * "close voting" is either in before it or refused.
+ */
+export async function castWorkshopVote(db: DB, vote: WorkshopVoteInput): Promise<boolean> {
+  const now = nowIso();
+  const result = await db
+    .insertInto("workshop_votes")
+    .columns(["workshop_id", "participant_id", "round", "perspective", "option", "judgement", "moved_by_submission_id", "created_at", "updated_at"])
+    .expression((eb) =>
+      eb
+        .selectFrom("workshops")
+        .innerJoin("workshop_participants", "workshop_participants.workshop_id", "workshops.id")
+        .select([
+          eb.val(vote.workshopId).as("workshop_id"),
+          eb.val(vote.participantId).as("participant_id"),
+          eb.val(vote.round).as("round"),
+          eb.val(vote.perspective).as("perspective"),
+          eb.val(vote.option).as("option"),
+          eb.val(vote.judgement).as("judgement"),
+          eb.val(vote.movedBySubmissionId).as("moved_by_submission_id"),
+          eb.val(now).as("created_at"),
+          eb.val(now).as("updated_at"),
+        ])
+        .where("workshops.id", "=", vote.workshopId)
+        .where("workshops.stage", "=", `vote-${vote.round}`)
+        .where("workshops.voting_open", "=", 1)
+        .where("workshop_participants.id", "=", vote.participantId)
+        .where("workshop_participants.removed", "=", 0),
+    )
+    .onConflict((oc) =>
+      oc.columns(["workshop_id", "participant_id", "round", "perspective"]).doUpdateSet({
+        option: (eb) => eb.ref("excluded.option"),
+        judgement: (eb) => eb.ref("excluded.judgement"),
+        moved_by_submission_id: (eb) => eb.ref("excluded.moved_by_submission_id"),
+        updated_at: (eb) => eb.ref("excluded.updated_at"),
+      }),
+    )
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function votesOf(db: DB, workshopId: number, participantId: number) {
+  return db
+    .selectFrom("workshop_votes")
+    .select(["round", "perspective", "option", "judgement", "moved_by_submission_id"])
+    .where("workshop_id", "=", workshopId)
+    .where("participant_id", "=", participantId)
+    .execute();
+}
+
+export interface TallyRow {
+  round: number;
+  perspective: string;
+  option: string;
+  judgement: number;
+  count: number;
+}
+
+export async function workshopTallies(db: DB, workshopId: number): Promise<TallyRow[]> {
+  const rows = await db
+    .selectFrom("workshop_votes")
+    .innerJoin("workshop_participants", "workshop_participants.id", "workshop_votes.participant_id")
+    .select(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement", (eb) => eb.fn.countAll<number>().as("count")])
+    .where("workshop_votes.workshop_id", "=", workshopId)
+    .where("workshop_participants.removed", "=", 0)
+    .groupBy(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement"])
+    .execute();
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+}
+
+export interface StandingTallyRow extends TallyRow {
+  standing: string | null;
+}
+
+export async function workshopTalliesByStanding(db: DB, workshopId: number): Promise<StandingTallyRow[]> {
+  const rows = await db
+    .selectFrom("workshop_votes")
+    .innerJoin("workshop_participants", "workshop_participants.id", "workshop_votes.participant_id")
+    .select([
+      "workshop_votes.round",
+      "workshop_votes.perspective",
+      "workshop_votes.option",
+      "workshop_votes.judgement",
+      "workshop_participants.standing",
+      (eb) => eb.fn.countAll<number>().as("count"),
+    ])
+    .where("workshop_votes.workshop_id", "=", workshopId)
+    .where("workshop_participants.removed", "=", 0)
+    .groupBy(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement", "workshop_participants.standing"])
+    .execute();
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+}
+
+/** Per participant and round: their employee and employer judgements, for the room's empathy gap. */
+export async function workshopGaps(db: DB, workshopId: number): Promise<{ round: number; standing: string | null; gap: number; count: number }[]> {
+  const rows = await sql<{ round: number; standing: string | null; gap: number; count: number }>`
+    select e.round as round, p.standing as standing, e.judgement - r.judgement as gap, count(*) as count
+    from workshop_votes e
+    join workshop_votes r on r.workshop_id = e.workshop_id and r.participant_id = e.participant_id and r.round = e.round and r.perspective = 'employer'
+    join workshop_participants p on p.id = e.participant_id
+    where e.workshop_id = ${workshopId} and e.perspective = 'employee' and p.removed = 0
+    group by e.round, p.standing, e.judgement - r.judgement`.execute(db);
+  return rows.rows.map((r) => ({ round: Number(r.round), standing: r.standing, gap: Number(r.gap), count: Number(r.count) }));
+}
+
+/** Round 1 against round 2, per participant and perspective: who moved, and which way. */
+export async function workshopShifts(db: DB, workshopId: number): Promise<{ perspective: string; judgementChange: number; optionChanged: boolean; count: number }[]> {
+  const rows = await sql<{ perspective: string; change: number; option_changed: number; count: number }>`
+    select one.perspective as perspective, two.judgement - one.judgement as change,
+      case when one.option = two.option then 0 else 1 end as option_changed, count(*) as count
+    from workshop_votes one
+    join workshop_votes two on two.workshop_id = one.workshop_id and two.participant_id = one.participant_id
+      and two.perspective = one.perspective and two.round = 2
+    join workshop_participants p on p.id = one.participant_id
+    where one.workshop_id = ${workshopId} and one.round = 1 and p.removed = 0
+    group by one.perspective, two.judgement - one.judgement, case when one.option = two.option then 0 else 1 end`.execute(db);
+  return rows.rows.map((r) => ({ perspective: r.perspective, judgementChange: Number(r.change), optionChanged: Number(r.option_changed) === 1, count: Number(r.count) }));
+}
+
+export async function countParticipants(db: DB, workshopId: number): Promise<number> {
+  const row = await db
+    .selectFrom("workshop_participants")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("workshop_id", "=", workshopId)
+    .where("removed", "=", 0)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** How many participants answered every polled perspective, per round. */
+export async function answeredPerRound(db: DB, workshopId: number, perspectives: number): Promise<Record<number, number>> {
+  const rows = await sql<{ round: number; people: number }>`
+    select round, count(*) as people from (
+      select v.round as round, v.participant_id from workshop_votes v
+      join workshop_participants p on p.id = v.participant_id
+      where v.workshop_id = ${workshopId} and p.removed = 0
+      group by v.round, v.participant_id having count(*) >= ${perspectives}
+    ) answered group by round`.execute(db);
+  return Object.fromEntries(rows.rows.map((r) => [Number(r.round), Number(r.people)]));
+}
+
+export async function addSubmission(db: DB, input: { workshopId: number; participantId: number; kind: "argument" | "question"; body: string }): Promise<number> {
+  const row = await db
+    .insertInto("workshop_submissions")
+    .values({ workshop_id: input.workshopId, participant_id: input.participantId, kind: input.kind, body: input.body, created_at: nowIso() })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function findSubmission(db: DB, id: number) {
+  return db.selectFrom("workshop_submissions").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function setSubmissionHidden(db: DB, id: number, hidden: boolean): Promise<void> {
+  await db.updateTable("workshop_submissions").set({ hidden: hidden ? 1 : 0 }).where("id", "=", id).execute();
+}
+
+export async function toggleUpvote(db: DB, submissionId: number, participantId: number): Promise<"added" | "removed"> {
+  return db.transaction().execute(async (trx) => {
+    const removed = await trx.deleteFrom("workshop_upvotes").where("submission_id", "=", submissionId).where("participant_id", "=", participantId).executeTakeFirst();
+    if (Number(removed.numDeletedRows) > 0) return "removed";
+    await trx
+      .insertInto("workshop_upvotes")
+      .values({ submission_id: submissionId, participant_id: participantId, created_at: nowIso() })
+      .onConflict((oc) => oc.columns(["submission_id", "participant_id"]).doNothing())
+      .execute();
+    return "added";
+  });
+}
+
+export interface SubmissionRow {
+  id: number;
+  kind: "argument" | "question";
+  body: string;
+  hidden: boolean;
+  upvotes: number;
+  authorName: string | null;
+  createdAt: string;
+}
+
+export async function listSubmissions(db: DB, workshopId: number): Promise<SubmissionRow[]> {
+  const rows = await db
+    .selectFrom("workshop_submissions")
+    .innerJoin("workshop_participants", "workshop_participants.id", "workshop_submissions.participant_id")
+    .select((eb) => [
+      "workshop_submissions.id",
+      "workshop_submissions.kind",
+      "workshop_submissions.body",
+      "workshop_submissions.hidden",
+      "workshop_submissions.created_at",
+      "workshop_participants.display_name",
+      eb
+        .selectFrom("workshop_upvotes")
+        .select(eb.fn.countAll<number>().as("n"))
+        .whereRef("workshop_upvotes.submission_id", "=", "workshop_submissions.id")
+        .as("upvotes"),
+    ])
+    .where("workshop_submissions.workshop_id", "=", workshopId)
+    .where("workshop_participants.removed", "=", 0)
+    .orderBy("workshop_submissions.id")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    body: r.body,
+    hidden: r.hidden === 1,
+    upvotes: Number(r.upvotes ?? 0),
+    authorName: r.display_name,
+    createdAt: r.created_at,
+  }));
+}
+
+export async function upvotedBy(db: DB, workshopId: number, participantId: number): Promise<Set<number>> {
+  const rows = await db
+    .selectFrom("workshop_upvotes")
+    .innerJoin("workshop_submissions", "workshop_submissions.id", "workshop_upvotes.submission_id")
+    .select("workshop_upvotes.submission_id")
+    .where("workshop_submissions.workshop_id", "=", workshopId)
+    .where("workshop_upvotes.participant_id", "=", participantId)
+    .execute();
+  return new Set(rows.map((r) => r.submission_id));
+}
+
+/** Submissions named as "the argument that moved me" in round 2, with how many named each. */
+export async function movedByCounts(db: DB, workshopId: number): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom("workshop_votes")
+    .select(["moved_by_submission_id", (eb) => eb.fn.count<number>("participant_id").distinct().as("people")])
+    .where("workshop_id", "=", workshopId)
+    .where("moved_by_submission_id", "is not", null)
+    .groupBy("moved_by_submission_id")
+    .execute();
+  return new Map(rows.map((r) => [r.moved_by_submission_id!, Number(r.people)]));
+}
+
+/** Anonymous votes for the CSV export: no participant id, token, name or account. */
+export async function exportVotes(db: DB, workshopId: number) {
+  return db
+    .selectFrom("workshop_votes")
+    .innerJoin("workshop_participants", "workshop_participants.id", "workshop_votes.participant_id")
+    .select([
+      "workshop_votes.participant_id",
+      "workshop_votes.round",
+      "workshop_votes.perspective",
+      "workshop_votes.option",
+      "workshop_votes.judgement",
+      "workshop_participants.standing",
+    ])
+    .where("workshop_votes.workshop_id", "=", workshopId)
+    .where("workshop_participants.removed", "=", 0)
+    .execute();
+}
+
+/** Tallies of every workshop on a case, for comparisons: one row per workshop, round and answer. */
+export async function caseWorkshopTallies(db: DB, caseId: number): Promise<(TallyRow & { workshopId: number })[]> {
+  const rows = await db
+    .selectFrom("workshop_votes")
+    .innerJoin("workshops", "workshops.id", "workshop_votes.workshop_id")
+    .innerJoin("workshop_participants", "workshop_participants.id", "workshop_votes.participant_id")
+    .select([
+      "workshop_votes.workshop_id",
+      "workshop_votes.round",
+      "workshop_votes.perspective",
+      "workshop_votes.option",
+      "workshop_votes.judgement",
+      (eb) => eb.fn.countAll<number>().as("count"),
+    ])
+    .where("workshops.case_id", "=", caseId)
+    .where("workshop_participants.removed", "=", 0)
+    .groupBy(["workshop_votes.workshop_id", "workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement"])
+    .execute();
+  return rows.map((r) => ({ workshopId: r.workshop_id, round: r.round, perspective: r.perspective, option: r.option, judgement: r.judgement, count: Number(r.count) }));
+}

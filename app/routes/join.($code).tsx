@@ -1,0 +1,99 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { TextField } from "~/components/field";
+import { db } from "~/db.server";
+import { joinCodeProblem, normalizeJoinCode } from "~/domain/join-code";
+import { STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions";
+import { joinForm } from "~/domain/workshop-forms";
+import { parseForm } from "~/forms";
+import { findWorkshopByCode, hashDeviceToken, joinWorkshop } from "~/models/workshops.server";
+import { checkRateLimit, clientAddress } from "~/rate-limit.server";
+import { deviceTokenFor, readDeviceToken } from "~/workshop-access.server";
+
+export const meta: MetaFunction = () => [{ title: "Join a workshop · Casebook" }];
+
+async function openWorkshop(rawCode: string) {
+  const code = normalizeJoinCode(rawCode);
+  const problem = joinCodeProblem(code);
+  if (problem) return { code, error: problem, workshop: null };
+  const workshop = await findWorkshopByCode(db(), code);
+  if (!workshop) return { code, error: `No workshop has the code ${code}. Check the code on the screen.`, workshop: null };
+  if (workshop.state.stage === "ended") return { code, error: "This workshop has ended. Thank you for taking part.", workshop: null };
+  return { code, error: null, workshop };
+}
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  if (!params.code) return { code: "", title: null, askStanding: true, error: null };
+  const found = await openWorkshop(params.code);
+  return { code: found.code, title: found.workshop?.title ?? null, askStanding: found.workshop?.askStanding ?? true, error: found.error };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = parseForm(joinForm, await request.formData());
+  if (!form.ok) return Response.json({ errors: form.errors, values: form.values }, { status: 400 });
+  const device = await readDeviceToken(request);
+  for (const [kind, identity] of [["join-address", clientAddress(context)], ["join-device", device ?? "new"]] as const) {
+    const verdict = await checkRateLimit(kind, identity);
+    if (!verdict.allowed) {
+      return Response.json({ errors: { code: verdict.message }, values: form.values }, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });
+    }
+  }
+  const found = await openWorkshop(form.data.code);
+  if (!found.workshop) {
+    return Response.json({ errors: { code: found.error }, values: { ...form.values, code: found.code } }, { status: found.error?.includes("No workshop") ? 404 : 400 });
+  }
+  const { token, setCookie } = await deviceTokenFor(request);
+  // Anonymous by design: the participant row holds a hash of the device token, never an account.
+  await joinWorkshop(db(), {
+    workshopId: found.workshop.id,
+    tokenHash: hashDeviceToken(token),
+    displayName: form.data.displayName,
+    standing: found.workshop.askStanding ? (form.data.standing as Standing | null) : null,
+  });
+  return redirect(`/w/${found.workshop.code}`, setCookie ? { headers: { "Set-Cookie": setCookie } } : undefined);
+}
+
+export default function Join() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<{ errors: Record<string, string>; values: Record<string, string> }>();
+  const errors = result?.errors ?? (data.error ? { code: data.error } : {});
+  return (
+    <>
+      <h1>{data.title ? `Join “${data.title}”` : "Join a workshop"}</h1>
+      <p className="muted">No account needed. Your answers are anonymous: the facilitator sees totals, never who chose what.</p>
+      <Form method="post" className="stack" noValidate>
+        <TextField
+          name="code"
+          label="Workshop code"
+          hint="6 characters, shown on the screen."
+          autoComplete="off"
+          autoCapitalize="characters"
+          inputMode="text"
+          maxLength={12}
+          defaultValue={result?.values.code ?? data.code}
+          error={errors.code}
+          className="code-input"
+        />
+        <TextField name="displayName" label="Your name (optional)" hint="Shown only with arguments you send, never with your votes." maxLength={40} defaultValue={result?.values.displayName} error={errors.displayName} />
+        {data.askStanding ? (
+          <div className="field">
+            <label htmlFor="standing">Your standing at work (optional)</label>
+            <select id="standing" name="standing" defaultValue={result?.values.standing ?? ""}>
+              <option value="">Prefer not to say</option>
+              {STANDINGS.map((s) => (
+                <option key={s} value={s}>
+                  {STANDING_LABELS[s]}
+                </option>
+              ))}
+            </select>
+            {errors.standing ? <p className="field-error">{errors.standing}</p> : null}
+          </div>
+        ) : null}
+        <div>
+          <button type="submit">Join</button>
+        </div>
+      </Form>
+    </>
+  );
+}

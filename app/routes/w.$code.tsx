@@ -1,0 +1,214 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useLiveState } from "~/components/use-live-state";
+import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
+import { db } from "~/db.server";
+import type { CaseDocument } from "~/domain/case-file";
+import { normalizeJoinCode } from "~/domain/join-code";
+import { JUDGEMENT_SCALE } from "~/domain/scales";
+import { isVoteStage, roundOf } from "~/domain/workshop-stages";
+import { findWorkshopByCode, upvotedBy, votesOf } from "~/models/workshops.server";
+import { checkRateLimit, clientAddress } from "~/rate-limit.server";
+import { currentParticipant } from "~/workshop-access.server";
+import { loadWorkshopStates, type RoomState } from "~/workshop-live.server";
+import { handleParticipation, type ParticipationResult } from "~/workshop-participation.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data && !data.removed && data.state ? `${data.state.title} · Casebook` : "Workshop · Casebook" }];
+
+async function joined(request: Request, rawCode: string | undefined) {
+  const code = normalizeJoinCode(rawCode ?? "");
+  const workshop = await findWorkshopByCode(db(), code);
+  if (!workshop) throw new Response("No workshop has this code. Check the code on the screen.", { status: 404 });
+  const participant = await currentParticipant(request, workshop);
+  if (!participant) throw redirect(`/join/${workshop.code}`);
+  return { workshop, participant };
+}
+
+async function caseDoc(versionId: number): Promise<CaseDocument> {
+  const row = await db().selectFrom("case_versions").select("document").where("id", "=", versionId).executeTakeFirstOrThrow();
+  return JSON.parse(row.document) as CaseDocument;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { workshop, participant } = await joined(request, params.code);
+  if (participant.removed) return { removed: true as const, title: workshop.title };
+  const [states, votes, upvoted] = await Promise.all([loadWorkshopStates(workshop.id), votesOf(db(), workshop.id, participant.id), upvotedBy(db(), workshop.id, participant.id)]);
+  return { removed: false as const, state: states!.room, myVotes: votes, myUpvotes: [...upvoted], name: participant.displayName };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { workshop, participant } = await joined(request, params.code);
+  if (participant.removed) return Response.json({ intent: "", errors: { form: "The facilitator removed you from this workshop." } }, { status: 403 });
+  for (const [kind, identity] of [["vote-address", clientAddress(context)], ["vote-device", `participant:${participant.id}`]] as const) {
+    const verdict = await checkRateLimit(kind, identity);
+    if (!verdict.allowed) return Response.json({ intent: "", errors: { form: verdict.message } }, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });
+  }
+  const { status, body } = await handleParticipation(workshop, await caseDoc(workshop.caseVersionId), participant, await request.formData());
+  return Response.json(body, { status });
+}
+
+type Loaded = Extract<Awaited<ReturnType<typeof loader>>, { removed: false }>;
+
+function VoteForm({ state, mine, result }: { state: RoomState; mine: Loaded["myVotes"]; result: ParticipationResult | undefined }) {
+  const round = state.round!;
+  const errors = result?.intent === "vote" ? result.errors : {};
+  const current = (perspective: string) => mine.find((v) => v.round === round && v.perspective === perspective);
+  const hasVoted = state.perspectives.every((p) => current(p.key));
+  return (
+    <Form method="post" className="stack phone-vote" preventScrollReset>
+      <input type="hidden" name="intent" value="vote" />
+      {state.perspectives.map((p) => {
+        const vote = current(p.key);
+        return (
+          <fieldset key={p.key} className="perspective">
+            <legend>
+              <strong>As the {p.key}:</strong> {p.prompt}
+            </legend>
+            {p.options.map((option, index) => (
+              <label key={option} className="choice">
+                <input type="radio" name={`option-${p.key}`} value={index} defaultChecked={vote?.option === option} required />
+                {option}
+              </label>
+            ))}
+            {errors[`option-${p.key}`] ? <p className="field-error">{errors[`option-${p.key}`]}</p> : null}
+            <fieldset className="field">
+              <legend>{state.judgementQuestion}</legend>
+              <div className="scale">
+                {JUDGEMENT_SCALE.map((step) => (
+                  <label key={step.value} className="scale-step">
+                    <input type="radio" name={`judgement-${p.key}`} value={step.value} defaultChecked={vote?.judgement === step.value} required />
+                    <span>{step.label}</span>
+                  </label>
+                ))}
+              </div>
+              {errors[`judgement-${p.key}`] ? <p className="field-error">{errors[`judgement-${p.key}`]}</p> : null}
+            </fieldset>
+          </fieldset>
+        );
+      })}
+      {round === 2 && state.submissions.some((s) => s.kind === "argument") ? (
+        <div className="field">
+          <label htmlFor="movedBy">Did an argument move you? (optional)</label>
+          <select id="movedBy" name="movedBy" defaultValue={String(mine.find((v) => v.round === 2)?.moved_by_submission_id ?? "")}>
+            <option value="">No particular argument</option>
+            {state.submissions
+              .filter((s) => s.kind === "argument")
+              .map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.body.length > 70 ? `${s.body.slice(0, 69)}…` : s.body}
+                </option>
+              ))}
+          </select>
+        </div>
+      ) : null}
+      <div>
+        <button type="submit">{hasVoted ? "Change my vote" : "Send my vote"}</button>
+      </div>
+    </Form>
+  );
+}
+
+export default function ParticipantView() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<ParticipationResult>();
+  const revalidator = useRevalidator();
+  if (data.removed) {
+    return (
+      <>
+        <h1>{data.title}</h1>
+        <p className="notice">The facilitator removed you from this workshop.</p>
+      </>
+    );
+  }
+  return <LiveParticipant data={data} result={result} revalidate={() => revalidator.revalidate()} />;
+}
+
+function LiveParticipant({ data, result, revalidate }: { data: Loaded; result: ParticipationResult | undefined; revalidate: () => void }) {
+  // A new stage or round changes what this person has answered: fetch their own data again.
+  const { state, status } = useLiveState<RoomState>(`/workshops/${data.state.workshopId}/events`, data.state, (next, previous) => {
+    if (next.stage !== previous.stage || next.votingOpen !== previous.votingOpen) revalidate();
+  });
+  const round = roundOf(state.stage);
+  const myRoundVotes = data.myVotes.filter((v) => v.round === round);
+  return (
+    <div className="phone" data-stage={state.stage}>
+      <p className="muted">
+        {state.title} · <LiveStatusBadge status={status} />
+      </p>
+      <h1>{state.stageLabel}</h1>
+      {result?.errors.form ? (
+        <p className="form-error" role="alert">
+          {result.errors.form}
+        </p>
+      ) : null}
+      {result?.message ? (
+        <p className="notice" role="status">
+          {result.message}
+        </p>
+      ) : null}
+
+      {state.stage === "lobby" ? <p>You are in{data.name ? `, ${data.name}` : ""}. The facilitator will start soon; this page follows along by itself.</p> : null}
+      <CaseStage state={state} />
+
+      {isVoteStage(state.stage) ? (
+        state.votingOpen ? (
+          <VoteForm state={state} mine={data.myVotes} result={result} />
+        ) : (
+          <p className="notice">Voting is closed{myRoundVotes.length > 0 ? "; your vote is counted." : "."}</p>
+        )
+      ) : null}
+
+      {round !== null && state.tallies.some((t) => t.round === round) && !isVoteStage(state.stage) ? <RoundTallies state={state} round={round} /> : null}
+      {state.stage === "shift" ? <ShiftTable state={state} /> : null}
+      {state.stage === "results-1" || state.stage === "shift" ? <RoomGapLine state={state} /> : null}
+
+      {state.stage === "discussion" ? (
+        <section aria-labelledby="send-heading">
+          <h2 id="send-heading">Add to the discussion</h2>
+          <Form method="post" className="stack" preventScrollReset>
+            <input type="hidden" name="intent" value="submit" />
+            <fieldset className="inline-choices">
+              <legend className="visually-hidden">Kind</legend>
+              <label className="choice">
+                <input type="radio" name="kind" value="argument" defaultChecked /> An argument
+              </label>
+              <label className="choice">
+                <input type="radio" name="kind" value="question" /> A question
+              </label>
+            </fieldset>
+            <label htmlFor="body">Your argument or question</label>
+            <textarea id="body" name="body" rows={3} maxLength={500} required defaultValue={result?.intent === "submit" && result.errors.body ? result.values?.body : ""} />
+            {result?.intent === "submit" && result.errors.body ? <p className="field-error">{result.errors.body}</p> : null}
+            <div>
+              <button type="submit">Send</button>
+            </div>
+          </Form>
+        </section>
+      ) : null}
+
+      {(state.stage === "discussion" || state.stage === "vote-2") && state.submissions.length > 0 ? (
+        <section aria-labelledby="room-heading">
+          <h2 id="room-heading">From the room</h2>
+          <ul className="submission-list">
+            {state.submissions.map((s) => (
+              <li key={s.id}>
+                <span className="kind">{s.kind}</span> {s.body}
+                <Form method="post" preventScrollReset className="inline-form">
+                  <input type="hidden" name="intent" value="upvote" />
+                  <input type="hidden" name="submissionId" value={s.id} />
+                  <button type="submit" className="secondary small" aria-pressed={data.myUpvotes.includes(s.id)}>
+                    ▲ {s.upvotes}
+                    <span className="visually-hidden"> upvotes{data.myUpvotes.includes(s.id) ? ", remove my upvote" : ", upvote"}</span>
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {state.ended ? <p className="notice">The workshop has ended. Thank you for taking part.</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,185 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import QRCode from "qrcode";
+import { useLiveState } from "~/components/use-live-state";
+import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
+import { isVoteStage } from "~/domain/workshop-stages";
+import { requireWorkshopFacilitator } from "~/workshop-access.server";
+import { handleControl, type ControlResult } from "~/workshop-control.server";
+import { loadWorkshopStates } from "~/workshop-live.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.state.title} · Workshop · Casebook` : "Workshop · Casebook" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { workshop } = await requireWorkshopFacilitator(request, params.id);
+  const states = (await loadWorkshopStates(workshop.id))!;
+  const joinUrl = `${new URL(request.url).origin}/join/${workshop.code}`;
+  return { state: states.facilitator, joinUrl, qrSvg: await QRCode.toString(joinUrl, { type: "svg", margin: 1 }), twoRounds: workshop.twoRounds };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { workshop } = await requireWorkshopFacilitator(request, params.id);
+  const { status, body } = await handleControl(workshop, await request.formData());
+  return Response.json(body, { status });
+}
+
+function Control({ intent, label, secondary, extra }: { intent: string; label: string; secondary?: boolean; extra?: Record<string, string | number> }) {
+  return (
+    <Form method="post" preventScrollReset>
+      <input type="hidden" name="intent" value={intent} />
+      {Object.entries(extra ?? {}).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit" className={secondary ? "secondary" : undefined}>
+        {label}
+      </button>
+    </Form>
+  );
+}
+
+export default function ControlPanel() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<ControlResult>();
+  const { state, status } = useLiveState(`/workshops/${data.state.workshopId}/events`, data.state);
+  const ended = state.ended;
+  return (
+    <>
+      <p className="muted">
+        <Link to="/workshops">Workshops</Link> / {state.caseTitle}
+      </p>
+      <h1>{state.title}</h1>
+      <div className="join-box">
+        <div>
+          <p>
+            Join at <strong>{data.joinUrl.replace(/^https?:\/\//, "").replace(/\/join\/.*$/, "/join")}</strong> with code
+          </p>
+          <p className="join-code" aria-label={`Join code ${state.code.split("").join(" ")}`}>
+            {state.code}
+          </p>
+          <p>
+            <a href={`/workshops/${state.workshopId}/projector`} target="_blank" rel="noreferrer">
+              Open the projector view
+            </a>{" "}
+            · <a href={`/workshops/${state.workshopId}/debrief.md`}>Debrief (Markdown)</a> · <a href={`/workshops/${state.workshopId}/positions.csv`}>Positions (CSV)</a> ·{" "}
+            <Link to={`/workshops/${state.workshopId}/compare`}>Compare</Link>
+          </p>
+        </div>
+        <div className="qr" role="img" aria-label={`QR code for ${data.joinUrl}`} dangerouslySetInnerHTML={{ __html: data.qrSvg }} />
+      </div>
+
+      <section aria-labelledby="stage-heading" className="control-stage">
+        <h2 id="stage-heading">
+          Now: {state.stageLabel} <LiveStatusBadge status={status} />
+        </h2>
+        <p>
+          {state.participants} {state.participants === 1 ? "person has" : "people have"} joined
+          {state.round ? ` · ${state.answered[state.round] ?? 0} answered round ${state.round}` : ""}
+          {isVoteStage(state.stage) ? (state.votingOpen ? " · voting is open" : " · voting is closed") : ""}
+        </p>
+        {result ? (
+          <p className={result.ok ? "notice" : "form-error"} role={result.ok ? "status" : "alert"}>
+            {result.message}
+          </p>
+        ) : null}
+        {ended ? (
+          <p className="notice">This workshop has ended. It stays here, read-only, with its debrief and exports.</p>
+        ) : (
+          <div className="controls">
+            <Control intent="back" label="← Back" secondary />
+            <Control intent="next" label="Next stage →" />
+            {isVoteStage(state.stage) ? (
+              state.votingOpen ? <Control intent="close-voting" label="Close voting" secondary /> : <Control intent="open-voting" label="Open voting" secondary />
+            ) : null}
+            {isVoteStage(state.stage) && state.resultsMode === "reveal" && !state.roomSeesTallies.includes(state.round!) ? (
+              <Control intent="reveal-results" label="Reveal results to the room" secondary />
+            ) : null}
+          </div>
+        )}
+        <CaseStage state={state} />
+      </section>
+
+      <section aria-labelledby="tallies-heading">
+        <h2 id="tallies-heading">Answers</h2>
+        {state.resultsMode === "reveal" ? (
+          <p className="muted">You see every tally; the room sees them only when you reveal them or reach the results stage.</p>
+        ) : null}
+        {[1, 2].filter((r) => r === 1 || data.twoRounds).map((round) => (
+          <div key={round}>
+            <h3>Round {round}</h3>
+            <RoundTallies state={state} round={round} />
+          </div>
+        ))}
+        <RoomGapLine state={state} />
+        <ShiftTable state={state} />
+      </section>
+
+      <section aria-labelledby="submissions-heading">
+        <h2 id="submissions-heading">Arguments and questions from the room</h2>
+        {state.submissions.length === 0 ? <p className="muted">None yet. Participants can send them during the discussion.</p> : null}
+        <ul className="submission-list">
+          {state.submissions.map((s) => (
+            <li key={s.id} className={state.spotlight?.id === s.id ? "spotlit" : undefined}>
+              <span className="kind">{s.kind}</span> {s.body} <span className="muted">({s.upvotes} upvotes)</span>
+              {!ended ? (
+                <span className="inline-form">
+                  <Control intent="spotlight" label={state.spotlight?.id === s.id ? "Remove spotlight" : "Spotlight"} secondary extra={{ submissionId: s.id }} />
+                  <Control intent="hide-submission" label="Hide" secondary extra={{ submissionId: s.id }} />
+                </span>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+        {state.hiddenSubmissions.length > 0 ? (
+          <details>
+            <summary>Hidden ({state.hiddenSubmissions.length})</summary>
+            <ul className="submission-list">
+              {state.hiddenSubmissions.map((s) => (
+                <li key={s.id}>
+                  {s.body} {!ended ? <Control intent="show-submission" label="Show again" secondary extra={{ submissionId: s.id }} /> : null}
+                </li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="people-heading">
+        <h2 id="people-heading">Participants</h2>
+        <p className="muted">Names are optional and never shown beside answers.</p>
+        <ul className="participant-list">
+          {state.participantList.map((p) => (
+            <li key={p.id}>
+              {p.name ?? `Anonymous #${p.id}`} {p.removed ? <span className="muted">(removed)</span> : null}
+              {!p.removed && !ended ? <Control intent="remove-participant" label="Remove" secondary extra={{ participantId: p.id }} /> : null}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      {!ended ? (
+        <section aria-labelledby="danger-heading" className="danger-zone">
+          <h2 id="danger-heading">Reset or end</h2>
+          {[1, 2].filter((r) => r === 1 || data.twoRounds).map((round) => (
+            <Form method="post" key={round} className="inline-form" preventScrollReset>
+              <input type="hidden" name="intent" value="reset-round" />
+              <input type="hidden" name="round" value={round} />
+              <label className="choice">
+                <input type="checkbox" name="confirm" value="yes" required /> Yes, delete every vote of round {round}
+              </label>
+              <button type="submit" className="secondary">
+                Reset round {round}
+              </button>
+            </Form>
+          ))}
+          <Form method="post" className="inline-form" preventScrollReset>
+            <input type="hidden" name="intent" value="end" />
+            <label className="choice">
+              <input type="checkbox" name="confirm" value="yes" required /> Yes, end the workshop for everyone
+            </label>
+            <button type="submit">End workshop</button>
+          </Form>
+        </section>
+      ) : null}
+    </>
+  );
+}

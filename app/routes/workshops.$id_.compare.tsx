@@ -1,0 +1,102 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { readConfig } from "~/config.server";
+import { db } from "~/db.server";
+import type { CaseDocument } from "~/domain/case-file";
+import { comparisonLine, finalRound } from "~/domain/comparison";
+import { caseWorkshopTallies, listWorkshops } from "~/models/workshops.server";
+import { positionCells } from "~/models/positions.server";
+import { requireWorkshopFacilitator } from "~/workshop-access.server";
+
+export const meta: MetaFunction = () => [{ title: "Compare · Workshop · Casebook" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { workshop } = await requireWorkshopFacilitator(request, params.id);
+  const k = readConfig().kThreshold;
+  const version = await db().selectFrom("case_versions").select("document").where("id", "=", workshop.caseVersionId).executeTakeFirstOrThrow();
+  const doc = JSON.parse(version.document) as CaseDocument;
+  const [workshopRows, asyncCells, siblings] = await Promise.all([
+    caseWorkshopTallies(db(), workshop.caseId),
+    positionCells(db(), workshop.caseId),
+    listWorkshops(db(), { caseId: workshop.caseId }),
+  ]);
+  const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));
+  return {
+    title: workshop.title,
+    workshopId: workshop.id,
+    caseTitle: doc.title,
+    k,
+    perspectives: perspectives.map((p) => {
+      const mine = finalRound(workshopRows.filter((r) => r.workshopId === workshop.id && r.perspective === p.key));
+      const others = siblings
+        .filter((w) => w.id !== workshop.id)
+        .map((w) =>
+          comparisonLine(`${w.title} (${w.createdAt.slice(0, 10)})`, p.options, finalRound(workshopRows.filter((r) => r.workshopId === w.id && r.perspective === p.key)), k),
+        )
+        .filter((line) => line.respondents > 0);
+      return {
+        key: p.key,
+        options: p.options,
+        lines: [
+          // The facilitator ran this room and saw its tallies live; its own line is not withheld.
+          comparisonLine("This workshop", p.options, mine, k, true),
+          comparisonLine("Everyone online (async debate)", p.options, asyncCells.filter((c) => c.perspective === p.key), k),
+          ...others,
+        ],
+      };
+    }),
+  };
+}
+
+function percent(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+export default function Compare() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <>
+      <p className="muted">
+        <Link to={`/workshops/${data.workshopId}`}>Back to the control panel</Link>
+      </p>
+      <h1>Compare: {data.title}</h1>
+      <p>
+        How this room answered <strong>{data.caseTitle}</strong> beside everyone who debated it online and other workshops on the same case. Workshops count their final
+        round. Groups under {data.k} people show only their size.
+      </p>
+      {data.perspectives.map((p) => (
+        <section key={p.key} aria-labelledby={`compare-${p.key}`}>
+          <h2 id={`compare-${p.key}`}>As the {p.key}</h2>
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Group</th>
+                  <th scope="col">People</th>
+                  {p.options.map((o) => (
+                    <th key={o} scope="col">
+                      {o}
+                    </th>
+                  ))}
+                  <th scope="col">Average judgement</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.lines.map((line) => (
+                  <tr key={line.label}>
+                    <th scope="row">{line.label}</th>
+                    <td>{line.respondents}</td>
+                    {line.shares
+                      ? line.shares.map((share, i) => <td key={i}>{percent(share)}</td>)
+                      : p.options.map((o) => <td key={o}>{line.respondents === 0 ? "—" : `fewer than ${data.k}`}</td>)}
+                    <td>{line.meanJudgement === null ? "—" : (Math.round(line.meanJudgement * 10) / 10).toString()}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,79 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getUser } from "~/auth.server";
+import { db } from "~/db.server";
+import { can } from "~/domain/permissions";
+import type { Audience } from "~/live/broadcaster.server";
+import { findWorkshop } from "~/models/workshops.server";
+import { currentParticipant } from "~/workshop-access.server";
+import { loadWorkshopStates, workshopBroadcaster } from "~/workshop-live.server";
+
+const HEARTBEAT_MS = 15_000;
+
+/** Whoever asks sees what they may: the facilitator everything (or the room's view, for the projector), a joined phone the room's view. */
+async function audienceFor(request: Request, workshopId: number): Promise<Audience | null> {
+  const workshop = await findWorkshop(db(), workshopId);
+  if (!workshop) return null;
+  const user = await getUser(request);
+  const runsIt = user && can(user.role, "workshops.run") && (workshop.facilitatorUserId === user.id || user.role === "admin");
+  if (runsIt) return new URL(request.url).searchParams.get("view") === "room" ? "room" : "facilitator";
+  const participant = await currentParticipant(request, workshop);
+  return participant && !participant.removed ? "room" : null;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const workshopId = Number(params.id);
+  if (!Number.isInteger(workshopId) || workshopId <= 0) return new Response("There is no workshop at this address.", { status: 404 });
+  const audience = await audienceFor(request, workshopId);
+  if (!audience) return new Response("Join the workshop first.", { status: 403 });
+  const initial = await loadWorkshopStates(workshopId);
+  if (!initial) return new Response("There is no workshop at this address.", { status: 404 });
+
+  const live = workshopBroadcaster();
+  const encoder = new TextEncoder();
+  let cleanup = () => {};
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let open = true;
+      let heartbeat: ReturnType<typeof setInterval> | undefined;
+      let disconnect = () => {};
+      const close = () => {
+        if (!open) return;
+        open = false;
+        clearInterval(heartbeat);
+        disconnect();
+        try {
+          controller.close();
+        } catch {
+          // Already closed by the client going away.
+        }
+      };
+      const write = (text: string) => {
+        if (!open) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          close();
+        }
+      };
+      const send = (event: string, data: string, id: number) => write(`id: ${id}\nevent: ${event}\ndata: ${data}\n\n`);
+      cleanup = close;
+      request.signal.addEventListener("abort", close);
+      // Every connection, first or resumed, starts with the whole current state.
+      write("retry: 2000\n\n");
+      send("state", JSON.stringify(initial[audience]), live.nextEventId());
+      disconnect = live.connect(workshopId, { audience, send });
+      heartbeat = setInterval(() => write(": heartbeat\n\n"), HEARTBEAT_MS);
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    },
+  });
+}

@@ -1,0 +1,162 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth.server";
+import { TextField } from "~/components/field";
+import { db } from "~/db.server";
+import { readCreateWorkshopForm } from "~/domain/workshop-forms";
+import { findCaseBySlug, listLibrary } from "~/models/cases.server";
+import { createWorkshop, listWorkshops } from "~/models/workshops.server";
+import { stageLabelFor } from "~/workshop-labels";
+
+export const meta: MetaFunction = () => [{ title: "Workshops · Casebook" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "workshops.run");
+  const [workshops, cases] = await Promise.all([listWorkshops(db(), { facilitatorUserId: user.id }), listLibrary(db())]);
+  const preselected = new URL(request.url).searchParams.get("case") ?? "";
+  return { workshops, cases: cases.map((c) => ({ slug: c.slug, title: c.title })), preselected };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "workshops.run");
+  const formData = await request.formData();
+  const parsed = readCreateWorkshopForm(formData);
+  const values = { caseSlug: String(formData.get("caseSlug") ?? ""), title: String(formData.get("title") ?? "") };
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+    return Response.json({ errors, values }, { status: 400 });
+  }
+  const found = await findCaseBySlug(db(), parsed.data.caseSlug);
+  if (!found || found.status !== "published") return Response.json({ errors: { caseSlug: "Choose a case from the list." }, values }, { status: 400 });
+  const offered: string[] = found.doc.perspectives.map((p) => p.key);
+  const chosen = parsed.data.perspectives.includes("others")
+    ? [...parsed.data.perspectives, ...offered.filter((p) => p !== "employee" && p !== "employer")]
+    : parsed.data.perspectives;
+  const unknown = chosen.filter((p) => p !== "others" && !offered.includes(p));
+  if (unknown.length > 0) {
+    return Response.json({ errors: { perspectives: `This case has no ${unknown.join(", ")} perspective; choose from ${offered.join(", ")}.` }, values }, { status: 400 });
+  }
+  if (!offered.some((p) => chosen.includes(p))) {
+    return Response.json({ errors: { perspectives: "Poll at least one of this case's perspectives." }, values }, { status: 400 });
+  }
+  const workshop = await createWorkshop(db(), {
+    caseId: found.id,
+    caseVersionId: found.versionId,
+    facilitatorUserId: user.id,
+    title: parsed.data.title,
+    perspectives: offered.filter((p) => chosen.includes(p)),
+    twoRounds: parsed.data.twoRounds,
+    resultsMode: parsed.data.resultsMode,
+    askStanding: parsed.data.askStanding,
+  });
+  return redirect(`/workshops/${workshop.id}`);
+}
+
+export default function Workshops() {
+  const { workshops, cases, preselected } = useLoaderData<typeof loader>();
+  const result = useActionData<{ errors: Record<string, string>; values: Record<string, string> }>();
+  const errors = result?.errors ?? {};
+  return (
+    <>
+      <h1>Workshops</h1>
+      <p className="muted">Run a case live with a room: people join on their phones with a code, you move through the stages, and the projector shows the room&apos;s answers.</p>
+      <section aria-labelledby="new-workshop">
+        <h2 id="new-workshop">New workshop</h2>
+        <Form method="post" className="stack" noValidate>
+          <div className="field">
+            <label htmlFor="caseSlug">Case</label>
+            <select id="caseSlug" name="caseSlug" defaultValue={result?.values.caseSlug ?? preselected} aria-invalid={errors.caseSlug ? true : undefined}>
+              <option value="">Choose a case…</option>
+              {cases.map((c) => (
+                <option key={c.slug} value={c.slug}>
+                  {c.title}
+                </option>
+              ))}
+            </select>
+            {errors.caseSlug ? <p className="field-error">{errors.caseSlug}</p> : null}
+          </div>
+          <TextField name="title" label="Title" hint="What the room sees, e.g. “Team leads, March session”." maxLength={120} defaultValue={result?.values.title} error={errors.title} />
+          <fieldset className="field">
+            <legend>Perspectives to poll</legend>
+            <p className="hint">Both, unless you have a reason: the gap between them is the point.</p>
+            {["employee", "employer"].map((key) => (
+              <label key={key} className="choice">
+                <input type="checkbox" name="perspectives" value={key} defaultChecked />
+                As the {key}
+              </label>
+            ))}
+            <label className="choice">
+              <input type="checkbox" name="perspectives" value="others" />
+              Also any other perspective the case asks (e.g. the customer)
+            </label>
+            {errors.perspectives ? <p className="field-error">{errors.perspectives}</p> : null}
+          </fieldset>
+          <fieldset className="field">
+            <legend>Rounds</legend>
+            <label className="choice">
+              <input type="checkbox" name="twoRounds" defaultChecked />
+              Vote before the discussion and again after it (shows who moved)
+            </label>
+          </fieldset>
+          <fieldset className="field">
+            <legend>When does the room see results?</legend>
+            <label className="choice">
+              <input type="radio" name="resultsMode" value="reveal" defaultChecked />
+              When I reveal them (answers are not swayed by the bars)
+            </label>
+            <label className="choice">
+              <input type="radio" name="resultsMode" value="live" />
+              Live, while people vote
+            </label>
+            {errors.resultsMode ? <p className="field-error">{errors.resultsMode}</p> : null}
+          </fieldset>
+          <fieldset className="field">
+            <legend>Standing</legend>
+            <label className="choice">
+              <input type="checkbox" name="askStanding" defaultChecked />
+              Ask participants for their standing (optional for them; breakdowns only for groups of at least k)
+            </label>
+          </fieldset>
+          <div>
+            <button type="submit">Create workshop</button>
+          </div>
+        </Form>
+      </section>
+      <section aria-labelledby="my-workshops">
+        <h2 id="my-workshops">My workshops</h2>
+        {workshops.length === 0 ? (
+          <p className="muted">None yet.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Workshop</th>
+                <th scope="col">Case</th>
+                <th scope="col">Code</th>
+                <th scope="col">Stage</th>
+                <th scope="col">People</th>
+              </tr>
+            </thead>
+            <tbody>
+              {workshops.map((w) => (
+                <tr key={w.id}>
+                  <td>
+                    <Link to={`/workshops/${w.id}`}>{w.title}</Link>
+                  </td>
+                  <td>{w.caseTitle}</td>
+                  <td>
+                    <code>{w.code}</code>
+                  </td>
+                  <td>{stageLabelFor(w.stage)}</td>
+                  <td>{w.participants}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}

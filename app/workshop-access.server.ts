@@ -1,0 +1,48 @@
+/** Who may see and do what with a workshop: its facilitator (or an admin), or a joined device. */
+import { createCookie } from "@remix-run/node";
+import { randomBytes } from "node:crypto";
+import { requirePermission, sessionSecret, type PublicUser } from "./auth.server";
+import { db } from "./db.server";
+import { findParticipant, findWorkshop, hashDeviceToken, type Participant, type Workshop } from "./models/workshops.server";
+
+export async function requireWorkshopFacilitator(request: Request, idParam: string | undefined): Promise<{ user: PublicUser; workshop: Workshop }> {
+  const user = await requirePermission(request, "workshops.run");
+  const id = Number(idParam);
+  const workshop = Number.isInteger(id) && id > 0 ? await findWorkshop(db(), id) : undefined;
+  if (!workshop) throw new Response("There is no workshop at this address.", { status: 404 });
+  if (workshop.facilitatorUserId !== user.id && user.role !== "admin") {
+    throw new Response("Only this workshop's facilitator can open it.", { status: 403 });
+  }
+  return { user, workshop };
+}
+
+/** A long-lived random token per device, so a reload or a lost connection rejoins as the same participant. */
+async function deviceCookie(request: Request) {
+  const secure = new URL(request.url).protocol === "https:";
+  return createCookie(secure ? "__Host-casebook_device" : "casebook_device", {
+    httpOnly: true,
+    sameSite: "lax",
+    secure,
+    path: "/",
+    maxAge: 60 * 60 * 24 * 365,
+    secrets: [await sessionSecret()],
+  });
+}
+
+export async function readDeviceToken(request: Request): Promise<string | null> {
+  const value: unknown = await (await deviceCookie(request)).parse(request.headers.get("Cookie"));
+  return typeof value === "string" && value.length >= 32 ? value : null;
+}
+
+export async function deviceTokenFor(request: Request): Promise<{ token: string; setCookie: string | null }> {
+  const existing = await readDeviceToken(request);
+  if (existing) return { token: existing, setCookie: null };
+  const token = randomBytes(32).toString("base64url");
+  return { token, setCookie: await (await deviceCookie(request)).serialize(token) };
+}
+
+export async function currentParticipant(request: Request, workshop: Workshop): Promise<Participant | null> {
+  const token = await readDeviceToken(request);
+  if (!token) return null;
+  return (await findParticipant(db(), workshop.id, hashDeviceToken(token))) ?? null;
+}

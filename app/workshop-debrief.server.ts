@@ -1,0 +1,87 @@
+/** Gathers a workshop's data for its debrief and CSV, through the same k-protected builders. */
+import { randomInt } from "node:crypto";
+import { readConfig } from "./config.server";
+import { db } from "./db.server";
+import type { CaseDocument } from "./domain/case-file";
+import { STANDING_LABELS } from "./domain/permissions";
+import { buildDebrief, buildPositionsCsv } from "./domain/workshop-exports";
+import { roomGap, roundTallies, shiftRows } from "./domain/workshop-view";
+import type { Round } from "./domain/workshop-stages";
+import {
+  countParticipants,
+  exportVotes,
+  listSubmissions,
+  movedByCounts,
+  workshopGaps,
+  workshopShifts,
+  workshopTallies,
+  workshopTalliesByStanding,
+  type Workshop,
+} from "./models/workshops.server";
+
+async function caseDocument(workshop: Workshop): Promise<CaseDocument> {
+  const row = await db().selectFrom("case_versions").select("document").where("id", "=", workshop.caseVersionId).executeTakeFirstOrThrow();
+  return JSON.parse(row.document) as CaseDocument;
+}
+
+export async function workshopDebrief(workshop: Workshop): Promise<string> {
+  const doc = await caseDocument(workshop);
+  const k = readConfig().kThreshold;
+  const rounds: Round[] = workshop.twoRounds ? [1, 2] : [1];
+  const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));
+  const [tallyRows, byStanding, gapRows, shifts, participants, submissions, moved] = await Promise.all([
+    workshopTallies(db(), workshop.id),
+    workshopTalliesByStanding(db(), workshop.id),
+    workshopGaps(db(), workshop.id),
+    workshop.twoRounds ? workshopShifts(db(), workshop.id) : Promise.resolve([]),
+    countParticipants(db(), workshop.id),
+    listSubmissions(db(), workshop.id),
+    movedByCounts(db(), workshop.id),
+  ]);
+  const shown = submissions.filter((s) => !s.hidden).sort((a, b) => b.upvotes - a.upvotes || a.id - b.id);
+  const spotlight = shown.find((s) => s.id === workshop.spotlightSubmissionId);
+  return buildDebrief({
+    title: workshop.title,
+    code: workshop.code,
+    startedAt: workshop.createdAt,
+    endedAt: workshop.endedAt,
+    caseTitle: doc.title,
+    caseSummary: doc.summary,
+    judgementQuestion: doc.judgement,
+    discussion: doc.discussion,
+    participants,
+    k,
+    rounds,
+    tallies: roundTallies(tallyRows, perspectives, rounds),
+    byStanding,
+    gaps: rounds.map((r) => roomGap(gapRows, r, k)).filter((g) => g !== null),
+    shift: workshop.twoRounds ? shiftRows(shifts, perspectives.map((p) => p.key)) : null,
+    spotlight: spotlight ? { kind: spotlight.kind, body: spotlight.body, upvotes: spotlight.upvotes } : null,
+    topSubmissions: shown.slice(0, 10).map((s) => ({ kind: s.kind, body: s.body, upvotes: s.upvotes, movedPeople: moved.get(s.id) ?? 0 })),
+    standingLabels: STANDING_LABELS,
+  });
+}
+
+/** Fisher–Yates with a cryptographic source, so export numbering says nothing about join order. */
+function shuffle<T>(items: T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = randomInt(i + 1);
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
+export async function workshopPositionsCsv(workshop: Workshop): Promise<string> {
+  const votes = await exportVotes(db(), workshop.id);
+  return buildPositionsCsv(
+    votes.map((v) => ({ respondentKey: v.participant_id, round: v.round, perspective: v.perspective, option: v.option, judgement: v.judgement, standing: v.standing })),
+    readConfig().kThreshold,
+    shuffle,
+  );
+}
+
+export function exportFileName(workshop: Workshop, extension: string): string {
+  const slug = workshop.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "workshop";
+  return `${slug}-${workshop.code}.${extension}`;
+}

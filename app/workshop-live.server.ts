@@ -1,0 +1,133 @@
+/**
+ * What each audience of a live workshop sees, built in one place: the loaders' first render and
+ * every Server-Sent Event come from here, so the page and its live updates never disagree.
+ */
+import { readConfig } from "./config.server";
+import { db } from "./db.server";
+import type { CaseDocument } from "./domain/case-file";
+import { renderMarkdown } from "./domain/markdown";
+import { caseStageIndex, stageLabel, type Round, type StageId } from "./domain/workshop-stages";
+import { currentRound, roomGap, roundTallies, shiftRows, visibleRounds, type RoomGap, type RoundTally, type ShiftRow } from "./domain/workshop-view";
+import { liveBus } from "./live/bus.server";
+import { WorkshopBroadcaster, type Audience } from "./live/broadcaster.server";
+import {
+  answeredPerRound,
+  countParticipants,
+  findWorkshop,
+  listParticipants,
+  listSubmissions,
+  workshopGaps,
+  workshopShifts,
+  workshopTallies,
+  type Workshop,
+} from "./models/workshops.server";
+import { singleton } from "./singleton.server";
+
+export interface RoomState {
+  workshopId: number;
+  code: string;
+  title: string;
+  caseTitle: string;
+  judgementQuestion: string;
+  stage: StageId;
+  stageLabel: string;
+  votingOpen: boolean;
+  round: Round | null;
+  ended: boolean;
+  resultsMode: "live" | "reveal";
+  caseStage: { number: number; count: number; title: string; html: string } | null;
+  perspectives: { key: string; prompt: string; options: string[] }[];
+  participants: number;
+  answered: Record<number, number>;
+  tallies: RoundTally[];
+  gap: RoomGap | null;
+  shift: ShiftRow[] | null;
+  spotlight: { id: number; kind: string; body: string; upvotes: number } | null;
+  submissions: { id: number; kind: string; body: string; upvotes: number }[];
+}
+
+export interface FacilitatorState extends RoomState {
+  participantList: { id: number; name: string | null; standing: string | null; removed: boolean }[];
+  hiddenSubmissions: { id: number; kind: string; body: string; upvotes: number }[];
+  roomSeesTallies: Round[];
+}
+
+async function caseDocument(workshop: Workshop): Promise<CaseDocument> {
+  const row = await db().selectFrom("case_versions").select("document").where("id", "=", workshop.caseVersionId).executeTakeFirstOrThrow();
+  return JSON.parse(row.document) as CaseDocument;
+}
+
+export async function loadWorkshopStates(workshopId: number): Promise<{ room: RoomState; facilitator: FacilitatorState } | null> {
+  const workshop = await findWorkshop(db(), workshopId);
+  if (!workshop) return null;
+  const doc = await caseDocument(workshop);
+  const k = readConfig().kThreshold;
+  const plan = { caseStages: doc.stages.length, twoRounds: workshop.twoRounds, resultsMode: workshop.resultsMode };
+  const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));
+  const [tallyRows, gapRows, shiftCells, participants, answered, submissions, people] = await Promise.all([
+    workshopTallies(db(), workshopId),
+    workshopGaps(db(), workshopId),
+    workshop.twoRounds ? workshopShifts(db(), workshopId) : Promise.resolve([]),
+    countParticipants(db(), workshopId),
+    answeredPerRound(db(), workshopId, perspectives.length),
+    listSubmissions(db(), workshopId),
+    listParticipants(db(), workshopId),
+  ]);
+  const state = workshop.state;
+  const caseIndex = caseStageIndex(state.stage);
+  const stage = caseIndex !== null ? doc.stages[caseIndex - 1] : undefined;
+  const visible = (submission: (typeof submissions)[number]) => ({ id: submission.id, kind: submission.kind, body: submission.body, upvotes: submission.upvotes });
+  const shown = submissions.filter((s) => !s.hidden).sort((a, b) => b.upvotes - a.upvotes || a.id - b.id);
+  const spotlight = shown.find((s) => s.id === workshop.spotlightSubmissionId);
+
+  const stateFor = (audience: "room" | "facilitator"): RoomState => {
+    const rounds = visibleRounds(state, plan, audience);
+    const latestRound = [...rounds].reverse().find((r) => tallyRows.some((t) => t.round === r));
+    const roundTwoVisible = rounds.includes(2) && (state.stage === "shift" || state.stage === "ended" || audience === "facilitator");
+    return {
+      workshopId,
+      code: workshop.code,
+      title: workshop.title,
+      caseTitle: doc.title,
+      judgementQuestion: doc.judgement,
+      stage: state.stage,
+      stageLabel: stageLabel(state.stage, doc.stages.map((s) => s.title)),
+      votingOpen: state.votingOpen,
+      round: currentRound(state),
+      ended: state.stage === "ended",
+      resultsMode: workshop.resultsMode,
+      caseStage: stage && caseIndex !== null ? { number: caseIndex, count: doc.stages.length, title: stage.title, html: renderMarkdown(stage.markdown) } : null,
+      perspectives,
+      participants,
+      answered,
+      tallies: roundTallies(tallyRows, perspectives, rounds),
+      gap: latestRound ? roomGap(gapRows, latestRound, k) : null,
+      shift: workshop.twoRounds && roundTwoVisible ? shiftRows(shiftCells, perspectives.map((p) => p.key)) : null,
+      spotlight: spotlight ? visible(spotlight) : null,
+      submissions: shown.map(visible),
+    };
+  };
+
+  const room = stateFor("room");
+  return {
+    room,
+    facilitator: {
+      ...stateFor("facilitator"),
+      participantList: people.map((p) => ({ id: p.id, name: p.display_name, standing: p.standing, removed: p.removed === 1 })),
+      hiddenSubmissions: submissions.filter((s) => s.hidden).map(visible),
+      roomSeesTallies: visibleRounds(state, plan, "room"),
+    },
+  };
+}
+
+export function workshopBroadcaster(): WorkshopBroadcaster {
+  return singleton("workshop-broadcaster", () => new WorkshopBroadcaster(liveBus(), (id) => loadWorkshopStates(id) as Promise<Record<Audience, unknown> | null>));
+}
+
+/** Call after every change a watcher should see: the broadcaster coalesces the rest. */
+export function announceWorkshopChange(workshopId: number): void {
+  // Creating the broadcaster here means it is listening before the first change is published.
+  workshopBroadcaster();
+  liveBus().publish(workshopId);
+}
+
