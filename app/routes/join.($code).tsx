@@ -10,6 +10,7 @@ import { parseForm } from "~/forms";
 import { findWorkshopByCode, hashDeviceToken, joinWorkshop } from "~/models/workshops.server";
 import { checkRateLimit, clientAddress } from "~/rate-limit.server";
 import { deviceTokenFor, readDeviceToken } from "~/workshop-access.server";
+import { announceWorkshopChange } from "~/workshop-live.server";
 
 export const meta: MetaFunction = () => [{ title: "Join a workshop · Casebook" }];
 
@@ -51,6 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     displayName: form.data.displayName,
     standing: found.workshop.askStanding ? (form.data.standing as Standing | null) : null,
   });
+  announceWorkshopChange(found.workshop.id);
   return redirect(`/w/${found.workshop.code}`, setCookie ? { headers: { "Set-Cookie": setCookie } } : undefined);
 }
 
