@@ -57,14 +57,9 @@ export default function Projector() {
             {isVoteStage(state.stage) ? (state.votingOpen ? " · voting is open" : " · voting is closed") : ""}
           </p>
           {isVoteStage(state.stage) ? <p className="projector-question">{state.judgementQuestion}</p> : null}
+          {state.stage === "shift" ? <ShiftTable state={state} /> : null}
           {showTallies ? <RoundTallies state={state} round={state.round} /> : <p className="muted">Results are shown when the facilitator reveals them.</p>}
-          {state.stage === "shift" ? (
-            <>
-              <ShiftTable state={state} />
-              <RoomGapLine state={state} />
-            </>
-          ) : null}
-          {state.stage === "results-1" ? <RoomGapLine state={state} /> : null}
+          {state.stage === "results-1" || state.stage === "shift" ? <RoomGapLine state={state} /> : null}
         </section>
       ) : null}
 

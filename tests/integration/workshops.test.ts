@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { json, settle, startApp } from "./app-under-test";
+
+const app = await startApp({ kThreshold: 5 });
+const listRoute = await import("../../app/routes/workshops._index");
+const panelRoute = await import("../../app/routes/workshops.$id");
+const joinRoute = await import("../../app/routes/join.($code)");
+const phoneRoute = await import("../../app/routes/w.$code");
+const debriefRoute = await import("../../app/routes/workshops.$id_.debrief[.]md");
+const csvRoute = await import("../../app/routes/workshops.$id_.positions[.]csv");
+const eventsRoute = await import("../../app/routes/workshops.$id_.events");
+const { findWorkshop } = await import("../../app/models/workshops.server");
+const { WorkshopBroadcaster } = await import("../../app/live/broadcaster.server");
+const { InProcessBus } = await import("../../app/live/bus.server");
+
+afterAll(() => app.cleanup());
+
+type Person = Awaited<ReturnType<typeof app.person>>;
+let facilitator: Person;
+let otherFacilitator: Person;
+let workshopId: number;
+let code: string;
+
+async function control(intent: string, extra: Record<string, string> = {}, who: Person = facilitator) {
+  const response = await settle(() => panelRoute.action({ request: app.post(`/workshops/${workshopId}`, { intent, ...extra }, who.cookie), params: { id: String(workshopId) }, context: {} }));
+  const status = (response as Response).status;
+  const isJson = (response as Response).headers.get("Content-Type")?.includes("json");
+  return { status, body: isJson ? await json<{ ok: boolean; message: string }>(response) : { ok: false, message: await (response as Response).text() } };
+}
+
+async function join(fields: Record<string, string>, deviceCookie?: string) {
+  const response = (await settle(() => joinRoute.action({ request: app.post("/join", fields, deviceCookie), params: {}, context: { clientIp: "198.51.100.7" } }))) as Response;
+  const cookie = response.headers.get("Set-Cookie")?.split(";")[0] ?? deviceCookie ?? "";
+  return { response, cookie };
+}
+
+async function phone(cookie: string, fields: Record<string, string>) {
+  const response = await settle(() => phoneRoute.action({ request: app.post(`/w/${code}`, fields, cookie), params: { code }, context: { clientIp: "198.51.100.7" } }));
+  return { status: (response as Response).status, body: await json<{ errors: Record<string, string>; message?: string }>(response) };
+}
+
+const aVote = { intent: "vote", "option-employee": "1", "judgement-employee": "2", "option-employer": "0", "judgement-employer": "-1" };
+
+async function storedVotes() {
+  return app.db().selectFrom("workshop_votes").selectAll().where("workshop_id", "=", workshopId).execute();
+}
+
+beforeAll(async () => {
+  facilitator = await app.person("facilitator", "manager");
+  otherFacilitator = await app.person("facilitator", "manager");
+  const created = (await settle(() =>
+    listRoute.action({
+      request: app.post("/workshops", { caseSlug: "background-check", title: "Integration room", perspectives: "employee", twoRounds: "on", resultsMode: "reveal" }, facilitator.cookie),
+      params: {},
+      context: {},
+    }),
+  )) as Response;
+  expect(created.status).toBe(302);
+  workshopId = Number(created.headers.get("Location")!.split("/").pop());
+  // URLSearchParams keeps only one "perspectives": add the employer through the database like a second checkbox would.
+  await app.db().updateTable("workshops").set({ perspectives: JSON.stringify(["employee", "employer"]) }).where("id", "=", workshopId).execute();
+  code = (await findWorkshop(app.db(), workshopId))!.code;
+});
+
+describe("creating a workshop", () => {
+  it("refuses a participant, and a form without a case, with clear messages", async () => {
+    const participant = await app.person("participant");
+    const refused = (await settle(() => listRoute.action({ request: app.post("/workshops", { title: "x" }, participant.cookie), params: {}, context: {} }))) as Response;
+    expect(refused.status).toBe(403);
+    const invalid = await settle(() => listRoute.action({ request: app.post("/workshops", { title: "No case", resultsMode: "live", perspectives: "employee" }, facilitator.cookie), params: {}, context: {} }));
+    expect((invalid as Response).status).toBe(400);
+    expect((await json<{ errors: Record<string, string> }>(invalid)).errors.caseSlug).toBe("Choose a case.");
+  });
+
+  it("gives a 6-character code without look-alike characters", () => {
+    expect(code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/);
+  });
+});
+
+describe("who may run it", () => {
+  it("refuses another facilitator the panel, the exports and the event stream", async () => {
+    const params = { id: String(workshopId) };
+    for (const route of [panelRoute.loader, debriefRoute.loader, csvRoute.loader]) {
+      const response = (await settle(() => route({ request: app.get(`/workshops/${workshopId}`, otherFacilitator.cookie), params, context: {} }))) as Response;
+      expect(response.status).toBe(403);
+    }
+    expect((await control("next", {}, otherFacilitator)).status).toBe(403);
+    const events = (await eventsRoute.loader({ request: app.get(`/workshops/${workshopId}/events`, otherFacilitator.cookie), params, context: {} })) as Response;
+    expect(events.status).toBe(403);
+  });
+});
+
+describe("joining", () => {
+  it("explains a malformed, unknown code", async () => {
+    const malformed = await join({ code: "12" });
+    expect(malformed.response.status).toBe(400);
+    expect((await json<{ errors: Record<string, string> }>(malformed.response)).errors.code).toMatch(/6 characters/);
+    const unknown = await join({ code: "ZZZZZZ" === code ? "YYYYYY" : "ZZZZZZ" });
+    expect(unknown.response.status).toBe(404);
+  });
+
+  it("rejoins the same device as the same participant, with no account attached", async () => {
+    const first = await join({ code, displayName: "Sam", standing: "frontline" });
+    expect(first.response.status).toBe(302);
+    expect(first.cookie).toMatch(/^casebook_device=/);
+    const again = await join({ code: code.toLowerCase(), displayName: "Sam again" }, first.cookie);
+    expect(again.response.status).toBe(302);
+    const rows = await app.db().selectFrom("workshop_participants").selectAll().where("workshop_id", "=", workshopId).execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.display_name).toBe("Sam again");
+    expect(Object.keys(rows[0]!)).not.toContain("user_id");
+    // The token itself is never stored, only its hash.
+    expect(rows[0]!.token_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("voting", () => {
+  let sam: string;
+  beforeAll(async () => {
+    sam = (await join({ code, displayName: "Voter" })).cookie;
+  });
+
+  it("is refused outside an open round, with a message", async () => {
+    const early = await phone(sam, aVote);
+    expect(early.status).toBe(409);
+    expect(early.body.errors.form).toMatch(/Voting is not open/);
+  });
+
+  it("is stored once per person, perspective and round, and can change while the round is open", async () => {
+    // Lobby, four case stages, then the vote.
+    for (let i = 0; i < 5; i += 1) expect((await control("next")).status).toBe(200);
+    expect((await findWorkshop(app.db(), workshopId))!.state).toMatchObject({ stage: "vote-1", votingOpen: true });
+    expect((await phone(sam, aVote)).status).toBe(200);
+    expect((await phone(sam, { ...aVote, "judgement-employee": "3" })).status).toBe(200);
+    const votes = (await storedVotes()).filter((v) => v.round === 1);
+    expect(votes).toHaveLength(2);
+    expect(votes.find((v) => v.perspective === "employee")!.judgement).toBe(3);
+  });
+
+  it("answers a missing answer with the field at fault", async () => {
+    const incomplete = await phone(sam, { intent: "vote", "option-employee": "1", "judgement-employee": "2" });
+    expect(incomplete.status).toBe(400);
+    expect(incomplete.body.errors["option-employer"]).toMatch(/as the employer/);
+  });
+
+  it("is refused once the facilitator closes voting, keeping the stored vote", async () => {
+    expect((await control("close-voting")).status).toBe(200);
+    const late = await phone(sam, { ...aVote, "judgement-employee": "-3" });
+    expect(late.status).toBe(409);
+    expect((await storedVotes()).find((v) => v.perspective === "employee" && v.round === 1)!.judgement).toBe(3);
+    expect((await control("open-voting")).status).toBe(200);
+  });
+
+  it("drops a removed participant's votes from the tallies and refuses their next vote", async () => {
+    const leaver = (await join({ code, displayName: "Leaver" })).cookie;
+    expect((await phone(leaver, aVote)).status).toBe(200);
+    const participant = await app.db().selectFrom("workshop_participants").select("id").where("display_name", "=", "Leaver").executeTakeFirstOrThrow();
+    expect((await control("remove-participant", { participantId: String(participant.id) })).status).toBe(200);
+    expect((await phone(leaver, aVote)).status).toBe(403);
+    const panel = await panelRoute.loader({ request: app.get(`/workshops/${workshopId}`, facilitator.cookie), params: { id: String(workshopId) }, context: {} });
+    const employee = panel.state.tallies.find((t) => t.round === 1 && t.perspective === "employee")!;
+    expect(employee.respondents).toBe(1);
+  });
+
+  it("keeps the stage in the database, so a restarted server resumes where it was", async () => {
+    const fresh = await findWorkshop(app.db(), workshopId);
+    expect(fresh!.state.stage).toBe("vote-1");
+  });
+
+  it("needs a confirmation to reset a round, then deletes only that round's votes", async () => {
+    expect((await control("reset-round", { round: "1" })).status).toBe(400);
+    expect((await control("reset-round", { round: "1", confirm: "yes" })).status).toBe(200);
+    expect((await storedVotes()).filter((v) => v.round === 1)).toEqual([]);
+  });
+});
+
+describe("an ended workshop", () => {
+  it("is read-only but keeps its exports", async () => {
+    expect((await control("end")).status).toBe(400);
+    expect((await control("end", { confirm: "yes" })).status).toBe(200);
+    expect((await control("back")).status).toBe(409);
+    expect((await control("remove-participant", { participantId: "1" })).status).toBe(409);
+    const sam = (await join({ code })).response;
+    expect(sam.status).toBe(400);
+    const debrief = (await debriefRoute.loader({ request: app.get(`/workshops/${workshopId}/debrief.md`, facilitator.cookie), params: { id: String(workshopId) }, context: {} })) as Response;
+    expect(debrief.status).toBe(200);
+    expect(await debrief.text()).toContain("# Debrief: Integration room");
+  });
+});
+
+describe("live updates", () => {
+  it("coalesce a burst of 500 changes into a handful of snapshots, the last one current", async () => {
+    const bus = new InProcessBus();
+    let version = 0;
+    let built = 0;
+    const live = new WorkshopBroadcaster(bus, async () => {
+      built += 1;
+      return { room: { version }, facilitator: { version } };
+    });
+    const received: number[] = [];
+    live.connect(1, { audience: "room", send: (_event, data) => received.push((JSON.parse(data) as { version: number }).version) });
+    for (let i = 1; i <= 500; i += 1) {
+      version = i;
+      bus.publish(1);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(built).toBeGreaterThanOrEqual(1);
+    expect(built).toBeLessThanOrEqual(3);
+    expect(received.at(-1)).toBe(500);
+  });
+});
