@@ -24,6 +24,7 @@ async function prepareDatabase(): Promise<void> {
   console.log(`Cases from ${config.casesDirectory}/: ${describeImport(report)}`);
   // A broken case file is reported, never fatal: the rest of the library still serves.
   for (const { file, problem } of report.problems) console.warn(`  ${formatCaseFileProblem(file, problem)}`);
+  for (const { file, slug } of report.conflicts) console.warn(`  ${file}: "${slug}" was edited in the app since the file was imported; kept the app's version`);
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {

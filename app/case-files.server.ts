@@ -14,10 +14,11 @@ export function readCaseFiles(directory: string): CaseFile[] {
     });
 }
 
-export async function importCaseDirectory(db: DB, directory: string): Promise<ImportReport> {
-  return importCaseFiles(db, readCaseFiles(directory));
+export async function importCaseDirectory(db: DB, directory: string, options: { force?: boolean } = {}): Promise<ImportReport> {
+  return importCaseFiles(db, readCaseFiles(directory), options);
 }
 
 export function describeImport(report: ImportReport): string {
-  return `added ${report.added.length}, updated ${report.updated.length}, unchanged ${report.unchanged.length}, skipped with problems ${new Set(report.problems.map((p) => p.file)).size}`;
+  const conflicts = report.conflicts.length > 0 ? `, kept the app's version on conflict ${report.conflicts.length}` : "";
+  return `added ${report.added.length}, updated ${report.updated.length}, unchanged ${report.unchanged.length}${conflicts}, skipped with problems ${new Set(report.problems.map((p) => p.file)).size}`;
 }

@@ -7,17 +7,18 @@ import { gapResult, perspectiveResult } from "./domain/case-results";
 import { renderMarkdown } from "./domain/markdown";
 import { listCaseArguments, listCaseEndorsements, lensUsage } from "./models/arguments.server";
 import type { CaseRecord } from "./models/cases.server";
-import { gapCells, positionCells, shiftCells } from "./models/positions.server";
+import { gapCells, positionCells, shiftCells, versionsOfCurrentPositions } from "./models/positions.server";
 
 export async function loadCaseResults(found: CaseRecord) {
   const k = readConfig().kThreshold;
-  const [cells, shifts, gaps, lenses, items, endorsements] = await Promise.all([
+  const [cells, shifts, gaps, lenses, items, endorsements, versions] = await Promise.all([
     positionCells(db(), found.id),
     shiftCells(db(), found.id),
     gapCells(db(), found.id),
     lensUsage(db(), found.id),
     listCaseArguments(db(), found.id),
     listCaseEndorsements(db(), found.id),
+    versionsOfCurrentPositions(db(), found.id),
   ]);
   const perspectives = found.doc.perspectives.map((p) => perspectiveResult(p, cells, shifts, k));
   const hasBothPerspectives = found.doc.perspectives.some((p) => p.key === "employee") && found.doc.perspectives.some((p) => p.key === "employer");
@@ -42,6 +43,8 @@ export async function loadCaseResults(found: CaseRecord) {
 
   return {
     k,
+    /** Set when answers were given on more than one version of the case. */
+    versions: versions.length > 1 ? { spanned: versions, current: found.version } : null,
     perspectives,
     gap: hasBothPerspectives ? gapResult(gaps, k) : null,
     lensUsage: lenses.map((row) => ({ ...row, lensLabel: row.lens ? (LENS_LABELS[row.lens as Lens] ?? row.lens) : "No lens" })),

@@ -4,13 +4,17 @@ import { formatCaseFileProblem } from "../app/domain/case-file";
 import { migrateToLatest, openDatabase } from "../db/client";
 
 const { databasePath, casesDirectory } = readConfig();
+const force = process.argv.includes("--force");
 const db = openDatabase(databasePath);
 try {
   await migrateToLatest(db);
-  const report = await importCaseDirectory(db, casesDirectory);
+  const report = await importCaseDirectory(db, casesDirectory, { force });
   for (const slug of report.added) console.log(`added      ${slug}`);
   for (const slug of report.updated) console.log(`updated    ${slug}`);
   for (const slug of report.unchanged) console.log(`unchanged  ${slug}`);
+  for (const { file, slug } of report.conflicts) {
+    console.warn(`conflict   ${slug}: edited in the app since ${file} was last imported; kept the app's version (use --force to take the file's)`);
+  }
   for (const { file, problem } of report.problems) console.error(formatCaseFileProblem(file, problem));
   console.log(`${databasePath}: ${describeImport(report)}`);
   if (report.problems.length > 0) process.exitCode = 1;

@@ -1,6 +1,9 @@
 import { z } from "zod";
 
 /** The hats a person can answer in. Every case asks for `employee` and `employer`. */
+/** Addresses under /cases/ that belong to the app, so no case may take them. */
+export const RESERVED_SLUGS = ["new", "upload", "preview"];
+
 export const PERSPECTIVE_KEYS = ["employee", "employer", "customer", "client", "applicant", "colleague", "public"] as const;
 export type PerspectiveKey = (typeof PERSPECTIVE_KEYS)[number];
 export const REQUIRED_PERSPECTIVE_KEYS: readonly PerspectiveKey[] = ["employee", "employer"];
@@ -63,7 +66,13 @@ const perspectiveSchema = z
  */
 export const frontMatterSchema = z
   .object({
-    slug: z.string().trim().min(1).max(80).regex(SLUG_PATTERN, SLUG_FORMAT_MESSAGE),
+    slug: z
+      .string()
+      .trim()
+      .min(1)
+      .max(80)
+      .regex(SLUG_PATTERN, SLUG_FORMAT_MESSAGE)
+      .refine((slug) => !RESERVED_SLUGS.includes(slug), { message: `is reserved for the app's own pages (${RESERVED_SLUGS.join(", ")}); choose another slug` }),
     title: text(120),
     summary: text(300),
     tags: z

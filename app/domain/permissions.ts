@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   "case.read-facilitator-notes": ["facilitator", "author", "admin"],
   "case.read-source": ["facilitator", "author", "admin"],
   "case-problems.read": ["author", "admin"],
+  // Writing cases in the app, drafts, versions, archive; reading drafts and archived cases.
+  "case.edit": ["author", "admin"],
   "users.manage": ["admin"],
   "audit.read": ["admin"],
   "argument.moderate": ["facilitator", "admin"],

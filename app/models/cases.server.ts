@@ -15,8 +15,12 @@ export interface ImportReport {
   added: string[];
   updated: string[];
   unchanged: string[];
+  /** Cases edited in the app since their file was last imported: the app's version was kept. */
+  conflicts: { file: string; slug: string }[];
   problems: { file: string; problem: CaseFileProblem }[];
 }
+
+export type SaveOutcome = "added" | "updated" | "unchanged" | "conflict";
 
 export function contentHash(source: string): string {
   return createHash("sha256").update(source.replace(/\r\n/g, "\n")).digest("hex");
@@ -26,9 +30,9 @@ export function contentHash(source: string): string {
  * Imports or updates cases from files. A file whose content changed gets a new version; a
  * broken file is skipped and its problems stored for the "case file problems" page.
  */
-export async function importCaseFiles(db: DB, files: CaseFile[]): Promise<ImportReport> {
+export async function importCaseFiles(db: DB, files: CaseFile[], options: { force?: boolean } = {}): Promise<ImportReport> {
   const { valid, problems } = checkCaseFiles(files.map((f) => ({ file: f.path, source: f.source })));
-  const report: ImportReport = { added: [], updated: [], unchanged: [], problems };
+  const report: ImportReport = { added: [], updated: [], unchanged: [], conflicts: [], problems };
 
   await db.transaction().execute(async (trx) => {
     for (const entry of valid) {
@@ -38,40 +42,42 @@ export async function importCaseFiles(db: DB, files: CaseFile[]): Promise<Import
         origin: "file",
         filePath: entry.file,
         userId: null,
+        force: options.force,
       });
-      report[outcome].push(entry.doc.slug);
+      if (outcome === "conflict") report.conflicts.push({ file: entry.file, slug: entry.doc.slug });
+      else report[outcome].push(entry.doc.slug);
     }
     await trx.deleteFrom("case_file_problems").execute();
     const now = nowIso();
-    if (report.problems.length > 0) {
-      await trx
-        .insertInto("case_file_problems")
-        .values(
-          report.problems.map(({ file, problem }) => ({
-            file_path: file,
-            line: problem.line,
-            field: problem.field,
-            message: problem.message,
-            created_at: now,
-          })),
-        )
-        .execute();
-    }
+    const rows = [
+      ...report.problems.map(({ file, problem }) => ({ file_path: file, line: problem.line, field: problem.field, message: problem.message, created_at: now })),
+      ...report.conflicts.map(({ file, slug }) => ({
+        file_path: file,
+        line: 1,
+        field: "conflict",
+        message: `"${slug}" was edited in the app after this file was last imported; the app's version is kept. Export it from the app, or run npm run cases:import -- --force to take the file's.`,
+        created_at: now,
+      })),
+    ];
+    if (rows.length > 0) await trx.insertInto("case_file_problems").values(rows).execute();
   });
   return report;
 }
 
-/** Adds a version when the content differs from the current one; says what it did. */
+/**
+ * Adds a version when the content differs from the current one; says what it did. A file never
+ * silently replaces an edit made in the app: unless forced, that is reported as a conflict.
+ */
 export async function saveCaseVersion(
   db: DB,
-  input: { doc: CaseDocument; source: string; origin: "file" | "app"; filePath: string | null; userId: number | null },
-): Promise<"added" | "updated" | "unchanged"> {
+  input: { doc: CaseDocument; source: string; origin: "file" | "app"; filePath: string | null; userId: number | null; force?: boolean; status?: CaseStatus },
+): Promise<SaveOutcome> {
   const hash = contentHash(input.source);
   const now = nowIso();
   const existing = await db
     .selectFrom("cases")
     .leftJoin("case_versions", "case_versions.id", "cases.current_version_id")
-    .select(["cases.id", "cases.file_hash", "case_versions.content_hash", "case_versions.version"])
+    .select(["cases.id", "cases.file_hash", "cases.status", "case_versions.content_hash", "case_versions.version", "case_versions.origin"])
     .where("cases.slug", "=", input.doc.slug)
     .executeTakeFirst();
 
@@ -79,7 +85,15 @@ export async function saveCaseVersion(
     if (input.filePath && existing.file_hash !== hash) {
       await db.updateTable("cases").set({ file_hash: hash, file_path: input.filePath }).where("id", "=", existing.id).execute();
     }
+    if (input.status && input.status !== existing.status) {
+      await db.updateTable("cases").set({ status: input.status, updated_at: now }).where("id", "=", existing.id).execute();
+    }
     return "unchanged";
+  }
+  if (existing && input.origin === "file") {
+    // The file has not changed since it was last imported: whatever the app did since stands.
+    if (existing.file_hash === hash) return "unchanged";
+    if (existing.origin === "app" && !input.force) return "conflict";
   }
 
   const caseId =
@@ -89,7 +103,7 @@ export async function saveCaseVersion(
         .insertInto("cases")
         .values({
           slug: input.doc.slug,
-          status: "published",
+          status: input.status ?? "published",
           current_version_id: null,
           file_path: input.filePath,
           file_hash: input.filePath ? hash : null,
@@ -123,6 +137,7 @@ export async function saveCaseVersion(
       current_version_id: version.id,
       updated_at: now,
       ...(input.filePath ? { file_path: input.filePath, file_hash: hash } : {}),
+      ...(input.status ? { status: input.status } : {}),
     })
     .where("id", "=", caseId)
     .execute();
@@ -250,4 +265,45 @@ export async function countCaseVersions(db: DB, caseId: number): Promise<number>
 
 export async function listCaseFileProblems(db: DB) {
   return db.selectFrom("case_file_problems").selectAll().orderBy("file_path").orderBy("line").execute();
+}
+
+export async function setCaseStatus(db: DB, caseId: number, status: CaseStatus): Promise<void> {
+  await db.updateTable("cases").set({ status, updated_at: nowIso() }).where("id", "=", caseId).execute();
+}
+
+export interface CaseVersionSummary {
+  id: number;
+  version: number;
+  origin: "file" | "app";
+  title: string;
+  authorName: string | null;
+  createdAt: string;
+}
+
+export async function listCaseVersions(db: DB, caseId: number): Promise<CaseVersionSummary[]> {
+  const rows = await db
+    .selectFrom("case_versions")
+    .leftJoin("users", "users.id", "case_versions.created_by")
+    .select(["case_versions.id", "case_versions.version", "case_versions.origin", "case_versions.title", "case_versions.created_at", "users.display_name"])
+    .where("case_versions.case_id", "=", caseId)
+    .orderBy("case_versions.version", "desc")
+    .execute();
+  return rows.map((r) => ({ id: r.id, version: r.version, origin: r.origin, title: r.title, authorName: r.display_name, createdAt: r.created_at }));
+}
+
+export async function findCaseVersionSource(db: DB, caseId: number, version: number): Promise<string | undefined> {
+  const row = await db.selectFrom("case_versions").select("source").where("case_id", "=", caseId).where("version", "=", version).executeTakeFirst();
+  return row?.source;
+}
+
+/** Library listing for authors: drafts and archived cases, which others never see. */
+export async function listUnpublished(db: DB): Promise<{ slug: string; title: string; status: CaseStatus; updatedAt: string }[]> {
+  const rows = await db
+    .selectFrom("cases")
+    .innerJoin("case_versions", "case_versions.id", "cases.current_version_id")
+    .select(["cases.slug", "case_versions.title", "cases.status", "cases.updated_at"])
+    .where("cases.status", "!=", "published")
+    .orderBy("cases.updated_at", "desc")
+    .execute();
+  return rows.map((r) => ({ slug: r.slug, title: r.title, status: r.status, updatedAt: r.updated_at }));
 }

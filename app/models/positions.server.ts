@@ -240,3 +240,17 @@ export async function listPositionsOfUser(db: DB, userId: number): Promise<MyCas
   }
   return [...byCase.values()];
 }
+
+/** The case versions that people's current answers were given on, oldest first. */
+export async function versionsOfCurrentPositions(db: DB, caseId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom("positions")
+    .innerJoin("case_versions", "case_versions.id", "positions.case_version_id")
+    .select("case_versions.version")
+    .distinct()
+    .where("positions.case_id", "=", caseId)
+    .where("positions.is_current", "=", 1)
+    .orderBy("case_versions.version")
+    .execute();
+  return rows.map((r) => r.version);
+}

@@ -3,7 +3,8 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { db } from "~/db.server";
 import { librarySearch } from "~/domain/account-forms";
 import { getUser } from "~/auth.server";
-import { listLibrary, listLibraryTags } from "~/models/cases.server";
+import { can } from "~/domain/permissions";
+import { listLibrary, listLibraryTags, listUnpublished } from "~/models/cases.server";
 import { casesAnsweredBy, participantCounts } from "~/models/positions.server";
 
 export const meta: MetaFunction = () => [{ title: "Case library · Casebook" }];
@@ -21,7 +22,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     participantCounts(db()),
     user ? casesAnsweredBy(db(), user.id) : Promise.resolve(new Set<number>()),
   ]);
+  const mayEdit = can(user?.role, "case.edit");
   return {
+    mayEdit,
+    unpublished: mayEdit ? await listUnpublished(db()) : [],
     cases: cases.map((c) => ({ ...c, participants: participants.get(c.id) ?? 0, answeredByMe: answered.has(c.id) })),
     tags,
     query: filter.q ?? "",
@@ -38,10 +42,18 @@ function tagHref(tag: string, query: string): string {
 }
 
 export default function Library() {
-  const { cases, tags, query, tag } = useLoaderData<typeof loader>();
+  const { cases, tags, query, tag, mayEdit, unpublished } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Case library</h1>
+      {mayEdit ? (
+        <p className="inline-form">
+          <Link to="/cases/new" className="button">
+            New case
+          </Link>
+          <Link to="/cases/upload">Upload a case file</Link>
+        </p>
+      ) : null}
       <p className="muted">
         Each case is a real-feeling workplace dilemma. Take a side twice: as the employee, and as the employer.
       </p>
@@ -104,6 +116,19 @@ export default function Library() {
           ))}
         </ul>
       )}
+      {unpublished.length > 0 ? (
+        <section aria-labelledby="unpublished-heading">
+          <h2 id="unpublished-heading">Drafts and archived cases</h2>
+          <p className="muted">Only authors and admins see these.</p>
+          <ul>
+            {unpublished.map((c) => (
+              <li key={c.slug}>
+                <Link to={`/cases/${c.slug}`}>{c.title}</Link> <span className="badge-muted">{c.status}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </>
   );
 }

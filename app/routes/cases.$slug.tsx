@@ -23,11 +23,17 @@ async function publishedCase(slug: string | undefined) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const found = await publishedCase(params.slug);
   const user = await getUser(request);
+  const found = await findCaseBySlug(db(), params.slug ?? "");
+  // Drafts and archived cases exist only for the people who write cases.
+  if (!found || (found.status !== "published" && !can(user?.role, "case.edit"))) {
+    throw new Response("There is no case at this address.", { status: 404 });
+  }
   const { doc } = found;
   return {
     slug: found.slug,
+    status: found.status,
+    mayEdit: can(user?.role, "case.edit"),
     version: found.version,
     title: doc.title,
     summary: doc.summary,
@@ -72,8 +78,22 @@ export default function CasePage() {
         <p className="muted">
           <Link to="/">Library</Link> / case
         </p>
+        {data.status !== "published" ? (
+          <p className="notice" role="status">
+            {data.status === "draft" ? "Draft: only authors and admins can see this case." : "Archived: hidden from the library; its answers and arguments are kept."}
+          </p>
+        ) : null}
         <h1>{data.title}</h1>
         <p className="summary">{data.summary}</p>
+        {data.mayEdit ? (
+          <p className="inline-form">
+            <Link to={`/cases/${data.slug}/edit`} className="button secondary">
+              Edit case
+            </Link>
+            <Link to={`/cases/${data.slug}/history`}>History</Link>
+            <Link to={`/workshops?case=${data.slug}`}>Run as a workshop</Link>
+          </p>
+        ) : null}
         <ul className="tags" aria-label="Tags">
           {data.tags.map((t) => (
             <li key={t}>{t}</li>

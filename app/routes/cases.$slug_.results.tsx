@@ -59,6 +59,12 @@ export default function Results() {
       <p className="muted">
         Totals only. No group smaller than {results.k} people is broken down: smaller groups are merged, so no one&apos;s answer can be picked out.
       </p>
+      {results.versions ? (
+        <p className="notice" role="note">
+          Answers span versions {results.versions.spanned.join(", ")} of this case (it is now at version {results.versions.current}). Options renamed or removed
+          since keep their votes and are marked &ldquo;option no longer offered&rdquo;.
+        </p>
+      ) : null}
       <p>
         {results.changedMind === 0
           ? "No one has changed their mind yet."

@@ -8,7 +8,7 @@ import { STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions"
 import { joinForm } from "~/domain/workshop-forms";
 import { parseForm } from "~/forms";
 import { findWorkshopByCode, hashDeviceToken, joinWorkshop } from "~/models/workshops.server";
-import { checkRateLimit, clientAddress } from "~/rate-limit.server";
+import { checkRateLimit, clientAddress, type RateLimitKind } from "~/rate-limit.server";
 import { deviceTokenFor, readDeviceToken } from "~/workshop-access.server";
 import { announceWorkshopChange } from "~/workshop-live.server";
 
@@ -34,7 +34,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = parseForm(joinForm, await request.formData());
   if (!form.ok) return Response.json({ errors: form.errors, values: form.values }, { status: 400 });
   const device = await readDeviceToken(request);
-  for (const [kind, identity] of [["join-address", clientAddress(context)], ["join-device", device ?? "new"]] as const) {
+  // A first-time device has no token yet, so only its address can be limited: keying it as
+  // "new" put every first join on the server into one bucket of 20 a minute.
+  const limits: [RateLimitKind, string][] = [["join-address", clientAddress(context)]];
+  if (device) limits.push(["join-device", device]);
+  for (const [kind, identity] of limits) {
     const verdict = await checkRateLimit(kind, identity);
     if (!verdict.allowed) {
       return Response.json({ errors: { code: verdict.message }, values: form.values }, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });

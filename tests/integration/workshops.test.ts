@@ -80,7 +80,8 @@ describe("creating a workshop", () => {
 describe("who may run it", () => {
   it("refuses another facilitator the panel, the exports and the event stream", async () => {
     const params = { id: String(workshopId) };
-    for (const route of [panelRoute.loader, debriefRoute.loader, csvRoute.loader]) {
+    const loaders: ((args: Parameters<typeof panelRoute.loader>[0]) => Promise<unknown>)[] = [panelRoute.loader, debriefRoute.loader, csvRoute.loader];
+    for (const route of loaders) {
       const response = (await settle(() => route({ request: app.get(`/workshops/${workshopId}`, otherFacilitator.cookie), params, context: {} }))) as Response;
       expect(response.status).toBe(403);
     }

@@ -471,3 +471,14 @@ describe("problem lists", () => {
     expect(result.problems.at(-1)?.message).toMatch(/^and \d+ more problems not listed$/);
   });
 });
+
+describe("reserved slugs", () => {
+  it("refuses a slug that would hide one of the app's own pages", () => {
+    const source = readFileSync("cases/background-check.md", "utf8").replace("slug: background-check", "slug: new");
+    const result = parseCaseFile(source);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => [p.line, p.field])).toEqual([[2, "slug"]]);
+    expect(result.problems[0]!.message).toMatch(/reserved/);
+  });
+});
