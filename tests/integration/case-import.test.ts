@@ -104,3 +104,46 @@ describe("the library", () => {
     expect(await listLibrary(testDb.db, { query: "_" })).toEqual([]);
   });
 });
+
+describe("files and the in-app editor", () => {
+  it("never let an import overwrite an edit made in the app, unless forced", async () => {
+    const { saveCaseVersion } = await import("../../app/models/cases.server");
+    const { parseCaseFile } = await import("../../app/domain/case-file");
+    await importCaseFiles(testDb.db, [backgroundCheck()]);
+    const appSource = backgroundCheck().source.replace("title: The background check", "title: The background check (edited in the app)");
+    const appDoc = parseCaseFile(appSource);
+    if (!appDoc.ok) throw new Error("fixture must parse");
+    expect(await saveCaseVersion(testDb.db, { doc: appDoc.doc, source: appSource, origin: "app", filePath: null, userId: null })).toBe("updated");
+
+    // The unchanged file imports as unchanged: the app's version stands.
+    const again = await importCaseFiles(testDb.db, [backgroundCheck()]);
+    expect(again.unchanged).toEqual(["background-check"]);
+    expect((await findCaseBySlug(testDb.db, "background-check"))?.doc.title).toBe("The background check (edited in the app)");
+
+    // A changed file is a conflict: reported, listed for authors, the app's version kept.
+    const fileEdit = { ...backgroundCheck(), source: backgroundCheck().source.replace("title: The background check", "title: The background check (edited in the file)") };
+    const conflicted = await importCaseFiles(testDb.db, [fileEdit]);
+    expect(conflicted.conflicts).toEqual([{ file: "cases/background-check.md", slug: "background-check" }]);
+    expect((await findCaseBySlug(testDb.db, "background-check"))?.doc.title).toBe("The background check (edited in the app)");
+    expect((await listCaseFileProblems(testDb.db)).map((p) => p.field)).toEqual(["conflict"]);
+
+    const forced = await importCaseFiles(testDb.db, [fileEdit], { force: true });
+    expect(forced.updated).toEqual(["background-check"]);
+    const found = await findCaseBySlug(testDb.db, "background-check");
+    expect(found?.doc.title).toBe("The background check (edited in the file)");
+    expect(found?.version).toBe(3);
+  });
+
+  it("keep an archived case out of the library, with its versions and status kept through imports", async () => {
+    const { setCaseStatus, listUnpublished } = await import("../../app/models/cases.server");
+    await importCaseFiles(testDb.db, library());
+    const found = (await findCaseBySlug(testDb.db, "background-check"))!;
+    await setCaseStatus(testDb.db, found.id, "archived");
+    expect((await listLibrary(testDb.db)).map((c) => c.slug)).not.toContain("background-check");
+    expect((await listUnpublished(testDb.db)).map((c) => [c.slug, c.status])).toEqual([["background-check", "archived"]]);
+    await importCaseFiles(testDb.db, library());
+    expect((await findCaseBySlug(testDb.db, "background-check"))?.status).toBe("archived");
+    await setCaseStatus(testDb.db, found.id, "published");
+    expect((await listLibrary(testDb.db)).map((c) => c.slug)).toContain("background-check");
+  });
+});
