@@ -43,8 +43,8 @@ export async function loadCaseResults(found: CaseRecord) {
 
   return {
     k,
-    /** Set when answers were given on more than one version of the case. */
-    versions: versions.length > 1 ? { spanned: versions, current: found.version } : null,
+    /** Set when answers were given on other versions than the current one. */
+    versions: versions.length > 1 || (versions.length === 1 && versions[0] !== found.version) ? { spanned: versions, current: found.version } : null,
     perspectives,
     gap: hasBothPerspectives ? gapResult(gaps, k) : null,
     lensUsage: lenses.map((row) => ({ ...row, lensLabel: row.lens ? (LENS_LABELS[row.lens as Lens] ?? row.lens) : "No lens" })),

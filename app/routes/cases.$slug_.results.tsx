@@ -61,8 +61,8 @@ export default function Results() {
       </p>
       {results.versions ? (
         <p className="notice" role="note">
-          Answers span versions {results.versions.spanned.join(", ")} of this case (it is now at version {results.versions.current}). Options renamed or removed
-          since keep their votes and are marked &ldquo;option no longer offered&rdquo;.
+          Answers were given on version{results.versions.spanned.length > 1 ? "s" : ""} {results.versions.spanned.join(", ")} of this case; it is now at version{" "}
+          {results.versions.current}. Options renamed or removed since keep their votes and are marked &ldquo;option no longer offered&rdquo;.
         </p>
       ) : null}
       <p>

@@ -11,7 +11,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return new Response(found.source, {
     headers: {
       "Content-Type": "text/markdown; charset=utf-8",
-      "Content-Disposition": `inline; filename="${found.slug}.md"`,
+      // ?download=1 is the editor's "Export as .md"; otherwise the file opens in the browser.
+      "Content-Disposition": `${new URL(request.url).searchParams.has("download") ? "attachment" : "inline"}; filename="${found.slug}.md"`,
       "X-Content-Type-Options": "nosniff",
     },
   });

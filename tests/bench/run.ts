@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: performance figures measured in one run, printed as numbers and as ratios
- * against a baseline from the same run. Set BENCH_SIZES=10000,100000 to choose the sizes.
+ * against a baseline from the same run. Set BENCH_SIZES=10000,100000 to choose the sizes, and
+ * BENCH_PARTICIPANTS (default 1000; 0 skips it) for the live-workshop benchmark.
  */
 import { cpus, totalmem } from "node:os";
 import { benchResultsLoader } from "./results-loader";
+import { benchWorkshop } from "./workshop";
 
 const sizes = (process.env.BENCH_SIZES ?? "10000,100000,1000000").split(",").map(Number);
 
@@ -21,5 +23,38 @@ for (const t of timings) {
       t.p95Ms.toFixed(1).padStart(8),
       `${(t.medianMs / baseline.medianMs).toFixed(1)}×`.padStart(14),
     ].join("  "),
+  );
+}
+
+const participants = Number(process.env.BENCH_PARTICIPANTS ?? 1000);
+if (participants > 0) {
+  console.log("");
+  console.log("Live workshop (built server on localhost, SSE streams, every phone votes within ~2.5 s)");
+  const w = await benchWorkshop({ participants });
+  const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "n/a");
+  const columns: [string, string][] = [
+    ["participants", w.participants.toLocaleString("en")],
+    ["votes sent", w.votesSent.toLocaleString("en")],
+    ["acknowledged", w.acknowledged.toLocaleString("en")],
+    ["stored", w.stored.toLocaleString("en")],
+    ["lost", String(w.lost)],
+    ["p50 ms", ms(w.p50Ms)],
+    ["p99 ms", ms(w.p99Ms)],
+    ["peak RSS MB", w.peakRssMb.toFixed(0)],
+    ["projector events", String(w.projectorEvents)],
+  ];
+  console.log(columns.map(([head, value]) => head.padStart(Math.max(head.length, value.length))).join("  "));
+  console.log(columns.map(([head, value]) => value.padStart(Math.max(head.length, value.length))).join("  "));
+  const mark = (ok: boolean) => (ok ? "ok" : "over");
+  console.log(
+    `targets: lost ${w.lost} / 0 ${mark(w.lost === 0)} · p99 ${ms(w.p99Ms)} / 250 ms = ${(w.p99Ms / 250).toFixed(2)}× ${mark(w.p99Ms < 250)}` +
+      ` · RSS ${w.peakRssMb.toFixed(0)} / 300 MB = ${(w.peakRssMb / 300).toFixed(2)}× ${mark(w.peakRssMb < 300)}`,
+  );
+  const failures = Object.entries(w.failures).map(([what, count]) => `${what} ×${count}`);
+  console.log(
+    `detail: ${w.joined} joined, ${w.streams} phone streams, votes posted as ${w.votePath} requests over ${(w.burstMs / 1000).toFixed(1)} s;` +
+      ` send → HTTP ack p50 ${ms(w.ackP50Ms)} ms, p99 ${ms(w.ackP99Ms)} ms; ${w.unseen} acknowledged votes never shown;` +
+      ` ${w.burstEvents} broadcasts during the burst, ${w.phoneEventsAvg.toFixed(1)} events per phone in all; server CPU ${w.serverCpuMsPerVote.toFixed(1)} ms per vote; idle RSS ${w.idleRssMb.toFixed(0)} MB; bench event-loop lag p99 ${w.clientLagP99Ms.toFixed(0)} ms` +
+      (failures.length ? `; failures: ${failures.join(", ")}` : ""),
   );
 }

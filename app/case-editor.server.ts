@@ -1,0 +1,85 @@
+/**
+ * The in-app case editor's save: the form becomes a case document, is written as a case file and
+ * checked by the same validator as `npm run cases:check`; problems come back on their fields.
+ */
+import { db } from "./db.server";
+import { parseCaseFile, serializeCaseFile, type CaseDocument } from "./domain/case-file";
+import { formFieldForProblem, readCaseForm, type CaseFormValues } from "./domain/case-form";
+import { renderMarkdown } from "./domain/markdown";
+import { recordAudit } from "./models/audit.server";
+import { findCaseBySlug, saveCaseVersion, setCaseStatus, type CaseRecord } from "./models/cases.server";
+import type { PublicUser } from "./models/users.server";
+
+export interface CasePreview {
+  title: string;
+  summary: string;
+  stages: { title: string; html: string }[];
+  perspectives: { key: string; prompt: string; options: string[] }[];
+  judgement: string;
+  facilitatorNotesHtml: string | null;
+}
+
+export interface EditorResult {
+  errors: Record<string, string>;
+  values: CaseFormValues;
+  stageSlots: number;
+  preview?: CasePreview;
+  message?: string;
+}
+
+export function previewOf(doc: CaseDocument): CasePreview {
+  return {
+    title: doc.title,
+    summary: doc.summary,
+    stages: doc.stages.map((s) => ({ title: s.title, html: renderMarkdown(s.markdown) })),
+    perspectives: doc.perspectives,
+    judgement: doc.judgement,
+    facilitatorNotesHtml: doc.facilitatorNotes ? renderMarkdown(doc.facilitatorNotes) : null,
+  };
+}
+
+type Outcome = { status: number; body: EditorResult } | { redirect: string };
+
+export async function handleEditor(formData: FormData, user: PublicUser, existing: CaseRecord | null): Promise<Outcome> {
+  const intent = String(formData.get("intent") ?? "save");
+  const form = readCaseForm(formData);
+  // Editing keeps the address: the slug is fixed once a case exists.
+  const doc: CaseDocument = existing ? { ...form.doc, slug: existing.slug } : form.doc;
+  const values: CaseFormValues = existing ? { ...form.values, slug: existing.slug } : form.values;
+
+  if (intent === "add-stage") return { status: 200, body: { errors: {}, values, stageSlots: form.stageSlots + 1 } };
+  if (intent === "preview") return { status: 200, body: { errors: {}, values, stageSlots: form.stageSlots, preview: previewOf(doc) } };
+
+  const errors: Record<string, string> = {};
+  for (const problem of form.problems) errors[problem.field] ??= problem.message;
+  const source = serializeCaseFile(doc);
+  const parsed = parseCaseFile(source);
+  if (!parsed.ok) {
+    for (const problem of parsed.problems) errors[formFieldForProblem(problem, doc)] ??= capitalize(problem.message);
+  }
+  if (!existing && parsed.ok && (await findCaseBySlug(db(), doc.slug))) errors.slug ??= `"${doc.slug}" is already used by another case; choose another address.`;
+  if (Object.keys(errors).length > 0) return { status: 400, body: { errors, values, stageSlots: form.stageSlots } };
+  if (!parsed.ok) return { status: 400, body: { errors: { form: "The case could not be saved." }, values, stageSlots: form.stageSlots } };
+
+  const publish = intent === "publish";
+  const status = existing ? (publish ? "published" : existing.status) : publish ? "published" : "draft";
+  const outcome = await saveCaseVersion(db(), { doc: parsed.doc, source, origin: "app", filePath: null, userId: user.id, status });
+  await recordAudit(db(), {
+    actorUserId: user.id,
+    action: existing ? "case.edited" : "case.created",
+    subjectType: "case",
+    subjectId: parsed.doc.slug,
+    detail: `${status}${outcome === "unchanged" ? ", no content change" : ""}`,
+  });
+  return { redirect: `/cases/${parsed.doc.slug}` };
+}
+
+export async function archiveCase(found: CaseRecord, user: PublicUser, archive: boolean): Promise<void> {
+  await setCaseStatus(db(), found.id, archive ? "archived" : "published");
+  await recordAudit(db(), { actorUserId: user.id, action: archive ? "case.archived" : "case.restored", subjectType: "case", subjectId: found.slug });
+}
+
+/** Validator messages read as "must not be empty"; beside a field they read better as a sentence. */
+function capitalize(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
+}

@@ -1,0 +1,256 @@
+import { Form, useFetcher } from "@remix-run/react";
+import { useEffect, useRef, type ReactNode } from "react";
+import { LENS_LABELS, LENSES, PERSPECTIVE_KEYS } from "~/domain/case-file";
+import { JUDGEMENT_SCALE } from "~/domain/scales";
+
+type Values = Record<string, string | string[]>;
+
+export interface EditorPreview {
+  title: string;
+  summary: string;
+  stages: { title: string; html: string }[];
+  perspectives: { key: string; prompt: string; options: string[] }[];
+  judgement: string;
+  facilitatorNotesHtml: string | null;
+}
+
+interface Props {
+  mode: "new" | "edit";
+  status: "draft" | "published" | "archived" | null;
+  values: Values;
+  errors: Record<string, string>;
+  stageSlots: number;
+  preview?: EditorPreview;
+}
+
+function text(values: Values, name: string): string {
+  const value = values[name];
+  return Array.isArray(value) ? value.join("\n") : (value ?? "");
+}
+
+function FieldError({ name, errors }: { name: string; errors: Record<string, string> }) {
+  return errors[name] ? (
+    <p className="field-error" id={`${name}-error`}>
+      {errors[name]}
+    </p>
+  ) : null;
+}
+
+function Labelled({ name, label, hint, errors, children }: { name: string; label: string; hint?: string; errors: Record<string, string>; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={name}>{label}</label>
+      {hint ? (
+        <p className="hint" id={`${name}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {children}
+      <FieldError name={name} errors={errors} />
+    </div>
+  );
+}
+
+function described(name: string, errors: Record<string, string>, hint?: boolean) {
+  const ids = [hint ? `${name}-hint` : null, errors[name] ? `${name}-error` : null].filter(Boolean).join(" ");
+  return { "aria-describedby": ids || undefined, "aria-invalid": errors[name] ? true : undefined };
+}
+
+/** Renders what the case page will show, from the same sanitized HTML. */
+export function CasePreviewPanel({ preview }: { preview: EditorPreview }) {
+  return (
+    <section className="case-preview" aria-label="Preview">
+      <h2>Preview</h2>
+      <h3 className="preview-title">{preview.title || "(untitled)"}</h3>
+      <p className="summary">{preview.summary}</p>
+      {preview.stages.map((stage, i) => (
+        <section key={i} className="stage">
+          <h4>
+            <span className="stage-number">
+              Stage {i + 1} of {preview.stages.length}
+            </span>
+            {stage.title}
+          </h4>
+          <div dangerouslySetInnerHTML={{ __html: stage.html }} />
+        </section>
+      ))}
+      <p>
+        <strong>{preview.judgement}</strong> ({JUDGEMENT_SCALE[0].label.toLowerCase()} … {JUDGEMENT_SCALE[6].label.toLowerCase()})
+      </p>
+      {preview.perspectives.map((p) => (
+        <div key={p.key} className="perspective">
+          <h4>As the {p.key || "(no perspective chosen)"}</h4>
+          <p>{p.prompt}</p>
+          <ul>
+            {p.options.map((o, i) => (
+              <li key={i}>{o}</li>
+            ))}
+          </ul>
+        </div>
+      ))}
+      {preview.facilitatorNotesHtml ? (
+        <section className="facilitator-notes">
+          <h4>Facilitator notes</h4>
+          <div dangerouslySetInnerHTML={{ __html: preview.facilitatorNotesHtml }} />
+        </section>
+      ) : null}
+    </section>
+  );
+}
+
+export function CaseEditor({ mode, status, values, errors, stageSlots, preview }: Props) {
+  const formRef = useRef<HTMLFormElement>(null);
+  const previewer = useFetcher<{ preview?: EditorPreview }>();
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  // With JavaScript the preview follows the typing; without it, the Preview button does the same.
+  const schedulePreview = () => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      if (!formRef.current) return;
+      const data = new FormData(formRef.current);
+      data.set("intent", "preview");
+      previewer.submit(data, { method: "post" });
+    }, 400);
+  };
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const shown = previewer.data?.preview ?? preview;
+  const formError = errors.form;
+  const errorCount = Object.keys(errors).length;
+  const lenses = new Set(Array.isArray(values.lenses) ? values.lenses : values.lenses ? [values.lenses] : []);
+
+  return (
+    <div className="editor-layout">
+      <Form method="post" className="stack case-editor" ref={formRef} onChange={schedulePreview} noValidate>
+        {errorCount > 0 ? (
+          <div className="form-error" role="alert">
+            <p>
+              {errorCount === 1 ? "One thing needs fixing" : `${errorCount} things need fixing`} before this case can be saved. Everything you typed is still here.
+            </p>
+            {formError ? <p>{formError}</p> : null}
+          </div>
+        ) : null}
+        <input type="hidden" name="stageCount" value={stageSlots} />
+        <fieldset>
+          <legend>
+            <h2>About the case</h2>
+          </legend>
+          <Labelled name="title" label="Title" errors={errors}>
+            <input id="title" name="title" type="text" maxLength={200} defaultValue={text(values, "title")} {...described("title", errors)} />
+          </Labelled>
+          <Labelled name="slug" label="Address (slug)" hint={mode === "edit" ? "Fixed once a case exists, so links keep working." : "Lowercase letters, digits and hyphens, e.g. the-late-report."} errors={errors}>
+            <input id="slug" name="slug" type="text" maxLength={80} defaultValue={text(values, "slug")} readOnly={mode === "edit"} {...described("slug", errors, true)} />
+          </Labelled>
+          <Labelled name="summary" label="Summary" hint="One sentence for the library card." errors={errors}>
+            <textarea id="summary" name="summary" rows={2} maxLength={400} defaultValue={text(values, "summary")} {...described("summary", errors, true)} />
+          </Labelled>
+          <Labelled name="tags" label="Tags" hint="Comma-separated, e.g. hiring, honesty." errors={errors}>
+            <input id="tags" name="tags" type="text" maxLength={400} defaultValue={text(values, "tags")} {...described("tags", errors, true)} />
+          </Labelled>
+        </fieldset>
+
+        <fieldset>
+          <legend>
+            <h2>Perspectives</h2>
+          </legend>
+          <p className="hint">Everyone answers every perspective. Employee and employer are required; add others if the case needs them.</p>
+          {[0, 1, 2, 3].map((i) => {
+            const fixed = i === 0 ? "employee" : i === 1 ? "employer" : null;
+            const key = `perspective-${i}`;
+            return (
+              <div key={i} className="perspective editor-perspective">
+                {fixed ? (
+                  <>
+                    <h3>As the {fixed}</h3>
+                    <input type="hidden" name={`${key}-key`} value={fixed} />
+                  </>
+                ) : (
+                  <Labelled name={`${key}-key`} label={`Extra perspective ${i - 1} (optional)`} errors={errors}>
+                    <select id={`${key}-key`} name={`${key}-key`} defaultValue={text(values, `${key}-key`)} {...described(`${key}-key`, errors)}>
+                      <option value="">None</option>
+                      {PERSPECTIVE_KEYS.filter((k) => k !== "employee" && k !== "employer").map((k) => (
+                        <option key={k} value={k}>
+                          {k}
+                        </option>
+                      ))}
+                    </select>
+                  </Labelled>
+                )}
+                <Labelled name={`${key}-prompt`} label="Prompt" errors={errors}>
+                  <input id={`${key}-prompt`} name={`${key}-prompt`} type="text" maxLength={400} defaultValue={text(values, `${key}-prompt`)} {...described(`${key}-prompt`, errors)} />
+                </Labelled>
+                <Labelled name={`${key}-options`} label="Options" hint="One per line; 2 to 6." errors={errors}>
+                  <textarea id={`${key}-options`} name={`${key}-options`} rows={4} defaultValue={text(values, `${key}-options`)} {...described(`${key}-options`, errors, true)} />
+                </Labelled>
+              </div>
+            );
+          })}
+          <Labelled name="judgement" label="Judgement question" hint="Answered on a 7-point scale from “clearly wrong” to “clearly right”." errors={errors}>
+            <input id="judgement" name="judgement" type="text" maxLength={300} defaultValue={text(values, "judgement")} {...described("judgement", errors, true)} />
+          </Labelled>
+          <fieldset className="field" {...described("lenses", errors)}>
+            <legend>Lenses to suggest</legend>
+            <div className="inline-choices">
+              {LENSES.map((lens) => (
+                <label key={lens} className="choice">
+                  <input type="checkbox" name="lenses" value={lens} defaultChecked={lenses.has(lens)} />
+                  {LENS_LABELS[lens]}
+                </label>
+              ))}
+            </div>
+            <FieldError name="lenses" errors={errors} />
+          </fieldset>
+          <Labelled name="discussion" label="Discussion questions" hint="One per line." errors={errors}>
+            <textarea id="discussion" name="discussion" rows={4} defaultValue={text(values, "discussion")} {...described("discussion", errors, true)} />
+          </Labelled>
+        </fieldset>
+
+        <fieldset>
+          <legend>
+            <h2>Stages</h2>
+          </legend>
+          <p className="hint">Revealed in order. Markdown: **bold**, *italic*, lists, links; use ### for headings inside a stage. Leave a stage blank to drop it.</p>
+          {Array.from({ length: stageSlots }, (_, i) => (
+            <div key={i} className="editor-stage">
+              <Labelled name={`stage-${i}-title`} label={`Stage ${i + 1} title`} errors={errors}>
+                <input id={`stage-${i}-title`} name={`stage-${i}-title`} type="text" maxLength={200} defaultValue={text(values, `stage-${i}-title`)} {...described(`stage-${i}-title`, errors)} />
+              </Labelled>
+              <Labelled name={`stage-${i}-body`} label={`Stage ${i + 1} text`} errors={errors}>
+                <textarea id={`stage-${i}-body`} name={`stage-${i}-body`} rows={8} defaultValue={text(values, `stage-${i}-body`)} {...described(`stage-${i}-body`, errors)} />
+              </Labelled>
+            </div>
+          ))}
+          <button type="submit" name="intent" value="add-stage" className="secondary">
+            Add a stage
+          </button>
+        </fieldset>
+
+        <fieldset>
+          <legend>
+            <h2>For facilitators</h2>
+          </legend>
+          <Labelled name="facilitatorNotes" label="Facilitator notes" hint="Shown only to facilitators, authors and admins." errors={errors}>
+            <textarea id="facilitatorNotes" name="facilitatorNotes" rows={6} defaultValue={text(values, "facilitatorNotes")} {...described("facilitatorNotes", errors, true)} />
+          </Labelled>
+          <Labelled name="sources" label="Sources" errors={errors}>
+            <textarea id="sources" name="sources" rows={3} defaultValue={text(values, "sources")} {...described("sources", errors)} />
+          </Labelled>
+        </fieldset>
+
+        <div className="inline-form editor-actions">
+          <button type="submit" name="intent" value="preview" className="secondary">
+            Preview
+          </button>
+          {status !== "published" ? (
+            <button type="submit" name="intent" value="save" className="secondary">
+              {status === "archived" ? "Save (stays archived)" : "Save draft"}
+            </button>
+          ) : null}
+          <button type="submit" name="intent" value="publish">
+            {status === "published" ? "Publish changes (new version)" : "Publish"}
+          </button>
+        </div>
+      </Form>
+      {shown ? <CasePreviewPanel preview={shown} /> : <p className="muted editor-preview-hint">The preview appears here as you type (or press Preview).</p>}
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth.server";
+import { archiveCase, handleEditor, previewOf, type EditorResult } from "~/case-editor.server";
+import { CaseEditor } from "~/components/case-editor";
+import { db } from "~/db.server";
+import { caseFormValues } from "~/domain/case-form";
+import { findCaseBySlug } from "~/models/cases.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit: ${data.title} · Casebook` : "Edit case · Casebook" }];
+
+async function editableCase(request: Request, slug: string | undefined) {
+  const user = await requirePermission(request, "case.edit");
+  const found = await findCaseBySlug(db(), slug ?? "");
+  if (!found) throw new Response("There is no case at this address.", { status: 404 });
+  return { user, found };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { found } = await editableCase(request, params.slug);
+  return {
+    slug: found.slug,
+    title: found.doc.title,
+    status: found.status,
+    version: found.version,
+    values: caseFormValues(found.doc),
+    stageSlots: found.doc.stages.length + 1,
+    preview: previewOf(found.doc),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, found } = await editableCase(request, params.slug);
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  if (intent === "archive" || intent === "restore") {
+    await archiveCase(found, user, intent === "archive");
+    return redirect(`/cases/${found.slug}`);
+  }
+  const outcome = await handleEditor(formData, user, found);
+  if ("redirect" in outcome) return redirect(outcome.redirect);
+  return Response.json(outcome.body, { status: outcome.status });
+}
+
+export default function EditCase() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<EditorResult>();
+  return (
+    <>
+      <p className="muted">
+        <Link to={`/cases/${data.slug}`}>{data.title}</Link> / edit · <Link to={`/cases/${data.slug}/history`}>History</Link> ·{" "}
+        <a href={`/cases/${data.slug}/source?download=1`}>Export as .md</a>
+      </p>
+      <h1>
+        Edit: {data.title} <span className="badge-muted">{data.status}</span>
+      </h1>
+      <p className="muted">
+        Version {data.version}. {data.status === "published" ? "Publishing changes makes a new version; answers keep the version they were given on." : ""}
+      </p>
+      <CaseEditor
+        mode="edit"
+        status={data.status}
+        values={result?.values ?? data.values}
+        errors={result?.errors ?? {}}
+        stageSlots={result?.stageSlots ?? data.stageSlots}
+        preview={result?.preview ?? data.preview}
+      />
+      <Form method="post" className="inline-form archive-form">
+        <input type="hidden" name="intent" value={data.status === "archived" ? "restore" : "archive"} />
+        <button type="submit" className="secondary">
+          {data.status === "archived" ? "Restore to the library" : "Archive (hide from the library, keep all answers)"}
+        </button>
+      </Form>
+    </>
+  );
+}

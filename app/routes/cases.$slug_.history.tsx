@@ -1,0 +1,106 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth.server";
+import { db } from "~/db.server";
+import { collapseUnchanged, diffLines } from "~/domain/text-diff";
+import { findCaseBySlug, findCaseVersionSource, listCaseVersions } from "~/models/cases.server";
+
+export const meta: MetaFunction = () => [{ title: "Case history · Casebook" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requirePermission(request, "case.edit");
+  const found = await findCaseBySlug(db(), params.slug ?? "");
+  if (!found) throw new Response("There is no case at this address.", { status: 404 });
+  const versions = await listCaseVersions(db(), found.id);
+  const url = new URL(request.url);
+  const to = Number(url.searchParams.get("to") ?? found.version);
+  const from = Number(url.searchParams.get("from") ?? Math.max(1, to - 1));
+  let diff = null;
+  if (versions.length > 1 && Number.isInteger(from) && Number.isInteger(to)) {
+    const [before, after] = await Promise.all([findCaseVersionSource(db(), found.id, from), findCaseVersionSource(db(), found.id, to)]);
+    if (before === undefined || after === undefined) throw new Response("There is no such version of this case.", { status: 404 });
+    diff = { from, to, lines: collapseUnchanged(diffLines(before, after)) };
+  }
+  return { slug: found.slug, title: found.doc.title, current: found.version, versions, diff };
+}
+
+export default function History() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <>
+      <p className="muted">
+        <Link to={`/cases/${data.slug}`}>{data.title}</Link> / history
+      </p>
+      <h1>History of {data.title}</h1>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Version</th>
+            <th scope="col">Saved (UTC)</th>
+            <th scope="col">From</th>
+            <th scope="col">By</th>
+            <th scope="col">Title</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.versions.map((v) => (
+            <tr key={v.id}>
+              <td>
+                {v.version}
+                {v.version === data.current ? " (current)" : ""}
+              </td>
+              <td>{v.createdAt.replace("T", " ").slice(0, 16)}</td>
+              <td>{v.origin === "file" ? "case file" : "the app"}</td>
+              <td>{v.authorName ?? "—"}</td>
+              <td>{v.title}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {data.diff ? (
+        <section aria-labelledby="diff-heading">
+          <h2 id="diff-heading">
+            Changes from version {data.diff.from} to version {data.diff.to}
+          </h2>
+          <Form method="get" className="inline-form">
+            <label htmlFor="from">From</label>
+            <select id="from" name="from" defaultValue={data.diff.from}>
+              {data.versions.map((v) => (
+                <option key={v.version} value={v.version}>
+                  {v.version}
+                </option>
+              ))}
+            </select>
+            <label htmlFor="to">to</label>
+            <select id="to" name="to" defaultValue={data.diff.to}>
+              {data.versions.map((v) => (
+                <option key={v.version} value={v.version}>
+                  {v.version}
+                </option>
+              ))}
+            </select>
+            <button type="submit" className="secondary">
+              Compare
+            </button>
+          </Form>
+          <div className="diff" role="table" aria-label={`Line changes from version ${data.diff.from} to ${data.diff.to}`}>
+            {data.diff.lines.map((line, i) =>
+              line.kind === "skip" ? (
+                <div key={i} className="skip">
+                  … {line.count} unchanged lines …
+                </div>
+              ) : (
+                <div key={i} className={line.kind}>
+                  <span className="line-no">{line.kind === "added" ? "+" : line.kind === "removed" ? "−" : " "}</span>
+                  {line.text}
+                </div>
+              ),
+            )}
+          </div>
+        </section>
+      ) : (
+        <p className="muted">Only one version so far.</p>
+      )}
+    </>
+  );
+}
