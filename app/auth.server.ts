@@ -2,7 +2,7 @@ import { createCookie, redirect } from "@remix-run/node";
 import { readConfig } from "./config.server";
 import { db } from "./db.server";
 import { can, type Permission } from "./domain/permissions";
-import { createSession, deleteSession, findSessionUser, SESSION_LIFETIME_MS } from "./models/sessions.server";
+import { createSession, deleteSession, deleteSessionsOfUser, findSessionUser, SESSION_LIFETIME_MS } from "./models/sessions.server";
 import { getOrCreateSessionSecret } from "./models/settings.server";
 import type { PublicUser } from "./models/users.server";
 import { singleton } from "./singleton.server";
@@ -83,4 +83,10 @@ export async function signOut(request: Request): Promise<Response> {
   if (sessionId) await deleteSession(db(), sessionId);
   const cookie = await sessionCookie(request);
   return redirect("/", { headers: { "Set-Cookie": await cookie.serialize("", { maxAge: 0, expires: new Date(0) }) } });
+}
+
+/** After a password change every other device is signed out; this one gets a fresh session. */
+export async function restartSessions(request: Request, userId: number, redirectTo: string): Promise<Response> {
+  await deleteSessionsOfUser(db(), userId);
+  return signIn(request, userId, redirectTo);
 }

@@ -14,7 +14,7 @@ export function parseForm<S extends ZodTypeAny>(schema: S, formData: FormData): 
   const result = schema.safeParse(values);
   // Passwords are never echoed back into the page.
   const echo = { ...values };
-  delete echo.password;
+  for (const key of Object.keys(echo)) if (/password/i.test(key)) delete echo[key];
   if (result.success) return { ok: true, data: result.data, values: echo };
   const errors: FieldErrors = {};
   for (const issue of result.error.issues) {

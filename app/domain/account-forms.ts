@@ -48,3 +48,11 @@ export const librarySearch = z.object({
   q: z.string().trim().max(100, "Searches are at most 100 characters.").optional().catch(undefined),
   tag: z.string().trim().max(40).regex(/^[a-z0-9-]*$/).optional().catch(undefined),
 });
+
+export const passwordChangeForm = z.object({
+  currentPassword: z.string({ required_error: "Enter your current password." }).min(1, "Enter your current password.").max(200),
+  newPassword: z
+    .string({ required_error: "Choose a new password." })
+    .min(10, "Use at least 10 characters for your new password.")
+    .max(200, "Passwords are at most 200 characters."),
+});

@@ -75,3 +75,12 @@ export async function findUserSeenAt(db: DB, userId: number): Promise<string | n
   const row = await db.selectFrom("users").select("replies_seen_at").where("id", "=", userId).executeTakeFirst();
   return row?.replies_seen_at ?? null;
 }
+
+export async function findPasswordHash(db: DB, userId: number): Promise<string | undefined> {
+  const row = await db.selectFrom("users").select("password_hash").where("id", "=", userId).executeTakeFirst();
+  return row?.password_hash;
+}
+
+export async function updatePasswordHash(db: DB, userId: number, passwordHash: string): Promise<void> {
+  await db.updateTable("users").set({ password_hash: passwordHash, updated_at: nowIso() }).where("id", "=", userId).execute();
+}

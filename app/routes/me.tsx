@@ -1,16 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { requireUser } from "~/auth.server";
+import { requireUser, restartSessions } from "~/auth.server";
 import { TextField } from "~/components/field";
 import { readConfig } from "~/config.server";
 import { db } from "~/db.server";
-import { profileForm } from "~/domain/account-forms";
+import { passwordChangeForm, profileForm } from "~/domain/account-forms";
 import { ROLE_LABELS, STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions";
 import { parseForm } from "~/forms";
 import { judgementLabel } from "~/domain/scales";
 import { listArgumentsBy, listRepliesTo, markRepliesSeen } from "~/models/arguments.server";
 import { listPositionsOfUser } from "~/models/positions.server";
-import { findUserSeenAt, updateProfile } from "~/models/users.server";
+import { findPasswordHash, findUserSeenAt, updatePasswordHash, updateProfile } from "~/models/users.server";
+import { recordAudit } from "~/models/audit.server";
+import { hashPassword, verifyPassword } from "~/password.server";
+import { checkRateLimit } from "~/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "My profile · Casebook" }];
 
@@ -36,7 +39,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const form = parseForm(profileForm, await request.formData());
+  const formData = await request.formData();
+  if (formData.get("intent") === "password") {
+    const form = parseForm(passwordChangeForm, formData);
+    if (!form.ok) return Response.json({ errors: form.errors, saved: false }, { status: 400 });
+    const verdict = await checkRateLimit("login-account", user.email);
+    if (!verdict.allowed) return Response.json({ errors: { currentPassword: verdict.message }, saved: false }, { status: 429 });
+    const stored = await findPasswordHash(db(), user.id);
+    if (!stored || !(await verifyPassword(form.data.currentPassword, stored))) {
+      return Response.json({ errors: { currentPassword: "That is not your current password." }, saved: false }, { status: 400 });
+    }
+    await updatePasswordHash(db(), user.id, await hashPassword(form.data.newPassword));
+    await recordAudit(db(), { actorUserId: user.id, action: "user.password-changed", subjectType: "user", subjectId: String(user.id), detail: "other sessions signed out" });
+    return restartSessions(request, user.id, "/me?password=changed");
+  }
+  const form = parseForm(profileForm, formData);
   if (!form.ok) return Response.json({ errors: form.errors, saved: false }, { status: 400 });
   await updateProfile(db(), user.id, { displayName: form.data.displayName, standing: form.data.standing as Standing | null });
   return { errors: {} as Record<string, string>, saved: true };
@@ -66,7 +83,13 @@ export default function Me() {
       <p>
         Signed in as {user.email} · role: {ROLE_LABELS[user.role]}
       </p>
+      {searchParams.get("password") === "changed" && !result ? (
+        <p className="notice" role="status">
+          Password changed. Every other device you were signed in on has been signed out.
+        </p>
+      ) : null}
       <Form method="post" className="stack" noValidate>
+        <input type="hidden" name="intent" value="profile" />
         <TextField name="displayName" label="Display name" required maxLength={60} defaultValue={user.displayName} error={errors.displayName} />
         <div className="field">
           <label htmlFor="standing">Your standing at work</label>
@@ -97,6 +120,18 @@ export default function Me() {
           <button type="submit">Save profile</button>
         </div>
       </Form>
+
+      <details className="password-change" open={Boolean(errors.currentPassword || errors.newPassword)}>
+        <summary>Change password</summary>
+        <Form method="post" className="stack" noValidate>
+          <input type="hidden" name="intent" value="password" />
+          <TextField name="currentPassword" label="Current password" type="password" autoComplete="current-password" maxLength={200} error={errors.currentPassword} />
+          <TextField name="newPassword" label="New password" type="password" autoComplete="new-password" hint="At least 10 characters. Other devices will be signed out." maxLength={200} error={errors.newPassword} />
+          <div>
+            <button type="submit">Change password</button>
+          </div>
+        </Form>
+      </details>
 
       <section aria-labelledby="replies-heading">
         <h2 id="replies-heading">Replies to my arguments</h2>

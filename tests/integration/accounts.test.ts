@@ -11,7 +11,9 @@ const { db } = await import("../../app/db.server");
 const { migrateToLatest } = await import("../../db/client");
 const { importCaseFiles } = await import("../../app/models/cases.server");
 const { readCaseFiles } = await import("../../app/case-files.server");
-const { signIn } = await import("../../app/auth.server");
+const { signIn, getUser } = await import("../../app/auth.server");
+const meRoute = await import("../../app/routes/me");
+const logoutRoute = await import("../../app/routes/logout");
 const { createUser, findUserById } = await import("../../app/models/users.server");
 const { hashPassword, verifyPassword } = await import("../../app/password.server");
 const adminRoute = await import("../../app/routes/admin._index");
@@ -148,5 +150,32 @@ describe("authorization", () => {
   it("refuses an unknown role with 400", async () => {
     const result = (await run(() => adminRoute.action({ request: post("/admin", { userId: String(participantId), role: "overlord" }, adminCookie), params: {}, context: {} }))) as Response;
     expect(result.status).toBe(400);
+  });
+});
+
+describe("sessions", () => {
+  it("sign everyone out on a password change, except the device that changed it, which gets a new session", async () => {
+    const user = await createUser(db(), { email: "rotate@casebook.test", displayName: "Rotate", passwordHash: await hashPassword("old password!!") });
+    const laptop = await cookieFor(user.id);
+    const phone = await cookieFor(user.id);
+    const wrong = (await run(() => meRoute.action({ request: post("/me", { intent: "password", currentPassword: "nope", newPassword: "a brand new password" }, laptop), params: {}, context: {} }))) as Response;
+    expect(wrong.status).toBe(400);
+    const changed = (await run(() => meRoute.action({ request: post("/me", { intent: "password", currentPassword: "old password!!", newPassword: "a brand new password" }, laptop), params: {}, context: {} }))) as Response;
+    expect(changed.status).toBe(302);
+    const fresh = (changed.headers.get("Set-Cookie") ?? "").split(";")[0]!;
+    expect(fresh).not.toBe(laptop);
+    expect(await getUser(get("/me", laptop))).toBeNull();
+    expect(await getUser(get("/me", phone))).toBeNull();
+    expect((await getUser(get("/me", fresh)))?.id).toBe(user.id);
+  });
+
+  it("issue a new session id on every sign-in and delete it on logout", async () => {
+    const user = await createUser(db(), { email: "logout@casebook.test", displayName: "Out", passwordHash: await hashPassword("some password") });
+    const first = await cookieFor(user.id);
+    const second = (await signIn(get("/login", first), user.id, "/")).headers.get("Set-Cookie")!.split(";")[0]!;
+    expect(second).not.toBe(first);
+    expect(await getUser(get("/", first))).toBeNull();
+    await logoutRoute.action({ request: post("/logout", {}, second), params: {}, context: {} });
+    expect(await getUser(get("/", second))).toBeNull();
   });
 });
