@@ -14,6 +14,8 @@ import { isCrossSiteWrite } from "./app/csrf";
 import { db } from "./app/db.server";
 import { formatCaseFileProblem } from "./app/domain/case-file";
 import { migrateToLatest } from "./db/client";
+import { liveBus } from "./app/live/bus.server";
+import { runShutdownHooks } from "./app/shutdown.server";
 
 const config = readConfig();
 
@@ -89,16 +91,21 @@ const server = app.listen(config.port, host, () => {
   console.log(`Casebook is serving on http://${host === "0.0.0.0" ? "localhost" : host}:${config.port}`);
 });
 
-function shutdown(signal: string): void {
-  console.log(`${signal}: finishing requests in flight, then stopping.`);
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: no new connections; live clients told to reconnect; finishing requests in flight.`);
+  // Stop accepting first, then end the live streams (they would hold close() open forever).
   server.close(() => {
-    void db()
-      .destroy()
-      .finally(() => process.exit(0));
+    void Promise.all([db().destroy(), liveBus().close()]).finally(() => process.exit(0));
   });
-  // Keep-alive connections would hold close() open forever.
+  await runShutdownHooks();
   server.closeIdleConnections();
-  setTimeout(() => process.exit(0), 10_000).unref();
+  setTimeout(() => {
+    console.warn("Requests still in flight after 10 s; stopping anyway.");
+    process.exit(0);
+  }, 10_000).unref();
 }
-process.on("SIGTERM", () => shutdown("SIGTERM"));
-process.on("SIGINT", () => shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

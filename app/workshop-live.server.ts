@@ -21,6 +21,7 @@ import {
   workshopTallies,
   type Workshop,
 } from "./models/workshops.server";
+import { onShutdown } from "./shutdown.server";
 import { singleton } from "./singleton.server";
 
 export interface RoomState {
@@ -121,7 +122,11 @@ export async function loadWorkshopStates(workshopId: number): Promise<{ room: Ro
 }
 
 export function workshopBroadcaster(): WorkshopBroadcaster {
-  return singleton("workshop-broadcaster", () => new WorkshopBroadcaster(liveBus(), (id) => loadWorkshopStates(id) as Promise<Record<Audience, unknown> | null>));
+  return singleton("workshop-broadcaster", () => {
+    const broadcaster = new WorkshopBroadcaster(liveBus(), (id) => loadWorkshopStates(id) as Promise<Record<Audience, unknown> | null>);
+    onShutdown(() => broadcaster.closeAll());
+    return broadcaster;
+  });
 }
 
 /** Call after every change a watcher should see: the broadcaster coalesces the rest. */

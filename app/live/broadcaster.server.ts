@@ -13,6 +13,8 @@ export type Audience = "room" | "facilitator";
 export interface LiveConnection {
   audience: Audience;
   send(event: string, data: string, id: number): void;
+  /** Ends the stream (shutdown); optional so simple test doubles need not implement it. */
+  close?(): void;
 }
 
 export type SnapshotLoader = (workshopId: number) => Promise<Record<Audience, unknown> | null>;
@@ -68,6 +70,12 @@ export class WorkshopBroadcaster {
   sendToAll(event: string, data: string): void {
     const id = this.nextEventId();
     for (const set of this.connections.values()) for (const connection of set) connection.send(event, data, id);
+  }
+
+  /** On shutdown: tell every client to reconnect (elsewhere, or here once back), then end the streams. */
+  closeAll(): void {
+    this.sendToAll("reconnect", JSON.stringify({ reason: "server restarting" }));
+    for (const set of this.connections.values()) for (const connection of [...set]) connection.close?.();
   }
 
   private async flush(workshopId: number): Promise<void> {

@@ -1,12 +1,16 @@
 import { sql } from "kysely";
 import { db } from "~/db.server";
+import { liveBus } from "~/live/bus.server";
 
-/** Liveness plus a real round trip to the database; 503 when the database does not answer. */
+/** Liveness with real round trips to the database and, when configured, Redis; 503 when one is down. */
 export async function loader() {
-  try {
-    await sql`select 1`.execute(db());
-    return Response.json({ status: "ok", database: "ok" }, { headers: { "Cache-Control": "no-store" } });
-  } catch {
-    return Response.json({ status: "error", database: "unreachable" }, { status: 503, headers: { "Cache-Control": "no-store" } });
-  }
+  const [database, redis] = await Promise.all([
+    sql`select 1`
+      .execute(db())
+      .then(() => "ok" as const)
+      .catch(() => "unreachable" as const),
+    liveBus().health(),
+  ]);
+  const healthy = database === "ok" && redis !== "unreachable";
+  return Response.json({ status: healthy ? "ok" : "error", database, redis }, { status: healthy ? 200 : 503, headers: { "Cache-Control": "no-store" } });
 }

@@ -61,7 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       // Every connection, first or resumed, starts with the whole current state.
       write("retry: 2000\n\n");
       send("state", JSON.stringify(initial[audience]), live.nextEventId());
-      disconnect = live.connect(workshopId, { audience, send });
+      disconnect = live.connect(workshopId, { audience, send, close });
       heartbeat = setInterval(() => write(": heartbeat\n\n"), HEARTBEAT_MS);
     },
     cancel() {
