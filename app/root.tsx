@@ -134,7 +134,9 @@ export function Layout({ children }: { children: ReactNode }) {
         </main>
         {chrome ? (
           <footer className="site-footer">
-            <p>Casebook: workplace ethics, argued from both sides.</p>
+            <p>
+            Casebook: workplace ethics, argued from both sides. · <Link to="/privacy">Privacy</Link>
+          </p>
           </footer>
         ) : null}
         <ScrollRestoration nonce={nonce} />

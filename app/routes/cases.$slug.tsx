@@ -134,7 +134,7 @@ export default function CasePage() {
             {Object.keys(debate.current).length === 0 ? (
               <p className="notice privacy-note">
                 <strong>Your answers are private.</strong> Results only ever show totals, and no group smaller than {data.kThreshold} people is broken
-                down. Nobody, including admins, sees on any page who chose what. Your arguments are public, under your display name.
+                down. Nobody, including admins, sees on any page who chose what. Your arguments are public, under your display name. <Link to="/privacy">How your answers are protected</Link>.
               </p>
             ) : null}
             <div className="perspectives ballots">

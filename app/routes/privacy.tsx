@@ -1,0 +1,34 @@
+import type { MetaFunction } from "@remix-run/node";
+import { Link } from "@remix-run/react";
+
+export const meta: MetaFunction = () => [{ title: "Privacy · Casebook" }];
+
+/** A static page: what Casebook shows of people's answers, and what it never shows. */
+export default function Privacy() {
+  return (
+    <article className="prose">
+      <h1>Your answers and your privacy</h1>
+      <p>Casebook holds opinions about work, sometimes about your own employer. It is built so that nobody can find out what you chose.</p>
+      <h2>What others can see</h2>
+      <ul>
+        <li>Totals only. Results show how many people chose each answer, never who.</li>
+        <li>
+          No small groups. A breakdown by standing (front line, managers, HR…) never shows a group smaller than the configured threshold (five by default). Smaller
+          groups are merged, and if that would still let someone work a small group out from the totals, more is merged.
+        </li>
+        <li>Results for a case appear only after you have answered every perspective, so they cannot sway your first answer.</li>
+        <li>Your empathy gap (how your answer as the employee differs from your answer as the employer) is shown only to you.</li>
+        <li>Your arguments and replies are public, under your display name. Votes and arguments are never shown together.</li>
+      </ul>
+      <h2>Live workshops</h2>
+      <ul>
+        <li>You join without an account. Your phone gets a random token so a reload brings you back; only a one-way hash of it is stored.</li>
+        <li>Workshop answers are never linked to an account, even if you are signed in.</li>
+        <li>The facilitator&apos;s exports (a debrief and a CSV) contain no names, tokens or accounts, and apply the same small-group rule.</li>
+      </ul>
+      <p>
+        <Link to="/">Back to the case library</Link>
+      </p>
+    </article>
+  );
+}
