@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describeImport, importCaseDirectory } from "./app/case-files.server";
-import { readConfig } from "./app/config.server";
+import { databaseLabel, readConfig } from "./app/config.server";
 import { isCrossSiteWrite } from "./app/csrf";
 import { db } from "./app/db.server";
 import { formatCaseFileProblem } from "./app/domain/case-file";
@@ -21,8 +21,18 @@ const config = readConfig();
 
 async function prepareDatabase(): Promise<void> {
   const { applied } = await migrateToLatest(db());
-  if (applied.length > 0) console.log(`Database ${config.databasePath}: applied ${applied.join(", ")}`);
-  const report = await importCaseDirectory(db(), config.casesDirectory);
+  if (applied.length > 0) console.log(`Database ${databaseLabel(config)}: applied ${applied.join(", ")}`);
+  // Several processes starting together may race on the same new case; the loser retries and
+  // then finds it imported (unique slugs keep the data right, the retry keeps start-up quiet).
+  let report: Awaited<ReturnType<typeof importCaseDirectory>> | undefined;
+  for (let attempt = 1; !report; attempt += 1) {
+    try {
+      report = await importCaseDirectory(db(), config.casesDirectory);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400));
+    }
+  }
   console.log(`Cases from ${config.casesDirectory}/: ${describeImport(report)}`);
   // A broken case file is reported, never fatal: the rest of the library still serves.
   for (const { file, problem } of report.problems) console.warn(`  ${formatCaseFileProblem(file, problem)}`);

@@ -1,11 +1,13 @@
 import { describeImport, importCaseDirectory } from "../app/case-files.server";
-import { readConfig } from "../app/config.server";
+import { databaseLabel, databaseLocation, readConfig } from "../app/config.server";
 import { formatCaseFileProblem } from "../app/domain/case-file";
 import { migrateToLatest, openDatabase } from "../db/client";
 
-const { databasePath, casesDirectory } = readConfig();
+const config = readConfig();
+const databasePath = databaseLabel(config);
+const { casesDirectory } = config;
 const force = process.argv.includes("--force");
-const db = openDatabase(databasePath);
+const db = openDatabase(databaseLocation(config), { poolSize: config.databasePoolSize });
 try {
   await migrateToLatest(db);
   const report = await importCaseDirectory(db, casesDirectory, { force });

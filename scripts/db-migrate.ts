@@ -1,8 +1,9 @@
-import { readConfig } from "../app/config.server";
+import { databaseLabel, databaseLocation, readConfig } from "../app/config.server";
 import { migrateToLatest, openDatabase } from "../db/client";
 
-const { databasePath } = readConfig();
-const db = openDatabase(databasePath);
+const config = readConfig();
+const databasePath = databaseLabel(config);
+const db = openDatabase(databaseLocation(config), { poolSize: config.databasePoolSize });
 try {
   const { applied } = await migrateToLatest(db);
   console.log(applied.length ? `${databasePath}: applied ${applied.join(", ")}` : `${databasePath}: already up to date`);

@@ -1,4 +1,4 @@
-import { readConfig } from "../app/config.server";
+import { databaseLabel, databaseLocation, readConfig } from "../app/config.server";
 import { recordAudit } from "../app/models/audit.server";
 import { findUserByEmail, setUserRole } from "../app/models/users.server";
 import { migrateToLatest, openDatabase } from "../db/client";
@@ -8,8 +8,9 @@ if (!email) {
   console.error("Usage: npm run users:make-admin -- someone@example.com");
   process.exit(2);
 }
-const { databasePath } = readConfig();
-const db = openDatabase(databasePath);
+const config = readConfig();
+const databasePath = databaseLabel(config);
+const db = openDatabase(databaseLocation(config), { poolSize: config.databasePoolSize });
 try {
   await migrateToLatest(db);
   const user = await findUserByEmail(db, email);

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DB } from "../../db/client";
+import { lockForTransaction } from "../../db/dialect";
 import { containsText } from "../../db/text-search";
 import type { CaseStatus } from "../../db/schema";
 import { checkCaseFiles, type CaseDocument, type CaseFileProblem } from "../domain/case-file";
@@ -22,6 +23,13 @@ export interface ImportReport {
 
 export type SaveOutcome = "added" | "updated" | "unchanged" | "conflict";
 
+/**
+ * Case writes (imports, editor saves, uploads) read the current version and then add the next
+ * one, so they take turns: several servers importing cases/ at start-up, or two authors saving
+ * the same case, would otherwise both try to add the same version.
+ */
+const CASE_WRITES_LOCK = "casebook:case-writes";
+
 export function contentHash(source: string): string {
   return createHash("sha256").update(source.replace(/\r\n/g, "\n")).digest("hex");
 }
@@ -35,6 +43,7 @@ export async function importCaseFiles(db: DB, files: CaseFile[], options: { forc
   const report: ImportReport = { added: [], updated: [], unchanged: [], conflicts: [], problems };
 
   await db.transaction().execute(async (trx) => {
+    await lockForTransaction(trx, CASE_WRITES_LOCK);
     for (const entry of valid) {
       const outcome = await saveCaseVersion(trx, {
         doc: entry.doc,
@@ -72,6 +81,15 @@ export async function saveCaseVersion(
   db: DB,
   input: { doc: CaseDocument; source: string; origin: "file" | "app"; filePath: string | null; userId: number | null; force?: boolean; status?: CaseStatus },
 ): Promise<SaveOutcome> {
+  const save = async (trx: DB) => {
+    await lockForTransaction(trx, CASE_WRITES_LOCK);
+    return saveCaseVersionIn(trx, input);
+  };
+  return db.isTransaction ? save(db) : db.transaction().execute(save);
+}
+
+/** saveCaseVersion's work, inside a transaction that holds CASE_WRITES_LOCK. */
+async function saveCaseVersionIn(db: DB, input: Parameters<typeof saveCaseVersion>[1]): Promise<SaveOutcome> {
   const hash = contentHash(input.source);
   const now = nowIso();
   const existing = await db

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
+import { lockForTransaction } from "../../db/dialect";
 import type { Confidence, LegalAnswer, Standing } from "../../db/schema";
 import type { GapCell, PositionCell, ShiftCell } from "../domain/case-results";
 import { nowIso } from "./clock";
@@ -23,6 +24,8 @@ export interface NewPosition {
  */
 export async function recordPosition(db: DB, input: NewPosition): Promise<{ id: number; changed: boolean }> {
   return db.transaction().execute(async (trx) => {
+    // A double submit must not make two current positions: the second waits and sees the first.
+    await lockForTransaction(trx, `casebook:positions:${input.caseId}:${input.userId}`);
     const previous = await trx
       .selectFrom("positions")
       .select(["id", "option", "judgement", "legal", "confidence", "initial_option", "initial_judgement"])

@@ -1,4 +1,5 @@
 import type { DB } from "../../db/client";
+import { lockForTransaction } from "../../db/dialect";
 import type { Role, Standing, User } from "../../db/schema";
 import { nowIso } from "./clock";
 
@@ -16,6 +17,8 @@ export async function createUser(
   input: { email: string; displayName: string; passwordHash: string },
 ): Promise<PublicUser> {
   return db.transaction().execute(async (trx) => {
+    // Two sign-ups at once on a fresh install must not both find no one and both become admin.
+    await lockForTransaction(trx, "casebook:create-user");
     const existing = await trx.selectFrom("users").select("id").limit(1).executeTakeFirst();
     const now = nowIso();
     return trx

@@ -1,10 +1,11 @@
 import type { Kysely } from "kysely";
+import { autoIncrementId } from "../dialect";
 
 /** Accounts, sessions, the case library with versions, file problems, audit log and rate limits. */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("users")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("email", "text", (c) => c.notNull().unique())
     .addColumn("display_name", "text", (c) => c.notNull())
     .addColumn("password_hash", "text", (c) => c.notNull())
@@ -32,7 +33,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("cases")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("slug", "text", (c) => c.notNull().unique())
     .addColumn("status", "text", (c) => c.notNull().defaultTo("published"))
     .addColumn("current_version_id", "integer")
@@ -44,7 +45,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("case_versions")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("case_id", "integer", (c) => c.notNull().references("cases.id").onDelete("cascade"))
     .addColumn("version", "integer", (c) => c.notNull())
     .addColumn("origin", "text", (c) => c.notNull())
@@ -68,7 +69,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("case_file_problems")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("file_path", "text", (c) => c.notNull())
     .addColumn("line", "integer", (c) => c.notNull())
     .addColumn("field", "text", (c) => c.notNull())
@@ -78,7 +79,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("audit_log")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("actor_user_id", "integer", (c) => c.references("users.id").onDelete("set null"))
     .addColumn("action", "text", (c) => c.notNull())
     .addColumn("subject_type", "text", (c) => c.notNull())

@@ -1,10 +1,11 @@
 import { sql, type Kysely } from "kysely";
+import { autoIncrementId } from "../dialect";
 
 /** Positions (two ballots per person, history kept), arguments with replies, endorsements. */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("positions")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("case_id", "integer", (c) => c.notNull().references("cases.id").onDelete("cascade"))
     .addColumn("case_version_id", "integer", (c) => c.notNull().references("case_versions.id"))
     .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
@@ -55,7 +56,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("arguments")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("case_id", "integer", (c) => c.notNull().references("cases.id").onDelete("cascade"))
     .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
     .addColumn("parent_id", "integer", (c) => c.references("arguments.id"))

@@ -1,10 +1,11 @@
 import type { Kysely } from "kysely";
+import { autoIncrementId } from "../dialect";
 
 /** Live workshops: join code, stage, anonymous participants, their votes per round, submissions. */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("workshops")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("case_id", "integer", (c) => c.notNull().references("cases.id"))
     .addColumn("case_version_id", "integer", (c) => c.notNull().references("case_versions.id"))
     .addColumn("facilitator_user_id", "integer", (c) => c.notNull().references("users.id"))
@@ -28,7 +29,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // No account id anywhere: a participant is a device token's hash within one workshop.
   await db.schema
     .createTable("workshop_participants")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("workshop_id", "integer", (c) => c.notNull().references("workshops.id").onDelete("cascade"))
     .addColumn("token_hash", "text", (c) => c.notNull())
     .addColumn("display_name", "text")
@@ -40,7 +41,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("workshop_votes")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("workshop_id", "integer", (c) => c.notNull().references("workshops.id").onDelete("cascade"))
     .addColumn("participant_id", "integer", (c) => c.notNull().references("workshop_participants.id").onDelete("cascade"))
     .addColumn("round", "integer", (c) => c.notNull())
@@ -56,7 +57,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("workshop_submissions")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("workshop_id", "integer", (c) => c.notNull().references("workshops.id").onDelete("cascade"))
     .addColumn("participant_id", "integer", (c) => c.notNull().references("workshop_participants.id").onDelete("cascade"))
     .addColumn("kind", "text", (c) => c.notNull())

@@ -2,14 +2,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Role, Standing } from "../../db/schema";
+import { createPostgresDatabase, testDialect } from "./test-database";
 
 /**
- * Points the app's database singleton at a fresh temporary SQLite file with cases/ imported,
- * so route loaders and actions can be called as the server would call them.
+ * Points the app's database singleton at a fresh database with cases/ imported, so route
+ * loaders and actions can be called as the server would call them: a temporary SQLite file, or
+ * with CASEBOOK_TEST_DATABASE=postgres a throwaway PostgreSQL database (via DATABASE_URL).
  */
 export async function startApp(options: { kThreshold?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "casebook-app-"));
+  const postgres = testDialect() === "postgres" ? await createPostgresDatabase() : null;
   process.env.DATABASE_PATH = join(dir, "casebook.sqlite");
+  if (postgres) process.env.DATABASE_URL = postgres.url;
+  else delete process.env.DATABASE_URL;
   process.env.K_THRESHOLD = String(options.kThreshold ?? 5);
   (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
 
@@ -27,6 +32,7 @@ export async function startApp(options: { kThreshold?: number } = {}) {
 
   return {
     db,
+    dialect: testDialect(),
     /** A signed-in person with a role and standing; returns their id and session cookie. */
     async person(role: Role = "participant", standing: Standing | null = null) {
       people += 1;
@@ -50,6 +56,10 @@ export async function startApp(options: { kThreshold?: number } = {}) {
       await db().destroy();
       (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
       rmSync(dir, { recursive: true, force: true });
+      if (postgres) {
+        await postgres.drop();
+        if (process.env.DATABASE_URL === postgres.url) delete process.env.DATABASE_URL;
+      }
     },
   };
 }
