@@ -149,7 +149,7 @@ async function threeProcesses(databaseUrl: string, redisPrefix: string): Promise
     for (const server of servers) await server.start();
     const [one, two, three] = servers.map((s) => new Http(s.port)) as [Http, Http, Http];
     clients.push(one, two, three);
-    const session = await signUp(one, `facilitator-${redisPrefix}@casebook.test`, "Facilitator");
+    const session = await signUp(one, `facilitator-${randomBytes(4).toString("hex")}@casebook.test`, "Facilitator");
     const workshop = await createWorkshop(one, session);
     const projector = openStream(servers[0]!.port, `/workshops/${workshop.id}/events?view=room`, session);
     streams.push(projector);
@@ -260,10 +260,15 @@ async function copiedResultsMatch(databaseUrl: string): Promise<void> {
     await pgServer.start();
     const pgClient = new Http(pgServer.port);
     clients.push(pgClient);
-    const login = await pgClient.request("POST", "/login", { form: new URLSearchParams({ email: "copy-admin@casebook.test", password: "a long enough password" }) });
+    const login = await pgClient.request("POST", "/login", { form: new URLSearchParams({ email: "copy-admin@casebook.test", password: "reliability-password-1" }) });
     const session = (login.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).find((c) => c?.startsWith("casebook_session=")) ?? "";
+    if (!session) console.log(`    sign-in on PostgreSQL answered ${login.status}: ${login.body.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 300)}`);
     const pgPage = await pgClient.request("GET", "/cases/background-check/results.data", { cookie: session });
     await pgServer.stop();
+    if (sqlitePage.body !== pgPage.body) {
+      const at = [...sqlitePage.body].findIndex((c, i) => c !== pgPage.body[i]);
+      console.log(`    first difference at ${at}:\n    SQLite:     ${sqlitePage.body.slice(Math.max(0, at - 80), at + 80)}\n    PostgreSQL: ${pgPage.body.slice(Math.max(0, at - 80), at + 80)}`);
+    }
     check(sqlitePage.status === 200 && pgPage.status === 200 && sqlitePage.body === pgPage.body, "the results page's data is identical on SQLite and on PostgreSQL");
   } finally {
     for (const client of clients) client.close();
