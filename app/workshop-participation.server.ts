@@ -4,7 +4,8 @@ import type { CaseDocument } from "./domain/case-file";
 import { isVoteStage, roundOf } from "./domain/workshop-stages";
 import { idForm, submissionForm, workshopVoteForm } from "./domain/workshop-forms";
 import { parseForm, type FieldErrors } from "./forms";
-import { addSubmission, castWorkshopVote, findSubmission, toggleUpvote, type Participant, type Workshop } from "./models/workshops.server";
+import { lockForTransaction } from "../db/dialect";
+import { addSubmission, castWorkshopVote, findSubmission, toggleUpvote, workshopLockKey, type Participant, type Workshop } from "./models/workshops.server";
 import { announceWorkshopChange } from "./workshop-live.server";
 
 export interface ParticipationResult {
@@ -42,6 +43,7 @@ export async function handleParticipation(workshop: Workshop, doc: CaseDocument,
         await db()
           .transaction()
           .execute(async (trx) => {
+            await lockForTransaction(trx, workshopLockKey(workshop.id), "shared");
             for (const p of perspectives) {
               const stored = await castWorkshopVote(trx, {
                 workshopId: workshop.id,

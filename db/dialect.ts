@@ -36,10 +36,12 @@ export function autoIncrementId(db: Kysely<any>): (column: ColumnDefinitionBuild
  * time, and transactions begin immediate (sqlite-immediate.ts), so another process's writer
  * waits for the file lock. Call it with the transaction (`trx`), never with the pool.
  */
-export async function lockForTransaction(trx: Kysely<any>, key: string): Promise<void> {
+export async function lockForTransaction(trx: Kysely<any>, key: string, mode: "exclusive" | "shared" = "exclusive"): Promise<void> {
   if (!trx.isTransaction) throw new Error(`lockForTransaction("${key}") needs a transaction, not the pool`);
   if (dialectOf(trx) !== "postgres") return;
-  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+  // Shared holders run together (many votes at once); an exclusive holder waits for them all.
+  if (mode === "shared") await sql`select pg_advisory_xact_lock_shared(hashtextextended(${key}, 0))`.execute(trx);
+  else await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
 }
 
 /**

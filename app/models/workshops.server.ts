@@ -4,6 +4,7 @@ import type { DB } from "../../db/client";
 import type { Standing } from "../../db/schema";
 import { generateJoinCode } from "../domain/join-code";
 import type { ResultsMode, Round, StageEffect, StageId, StageState } from "../domain/workshop-stages";
+import { lockForTransaction } from "../../db/dialect";
 import { nowIso } from "./clock";
 
 export interface Workshop {
@@ -177,8 +178,15 @@ export async function listWorkshops(db: DB, filter: { facilitatorUserId?: number
 }
 
 /** Stores a new stage state, with its effects, in one transaction. */
+/** Stage changes and votes on one workshop: votes share this lock, stage changes take it alone. */
+export function workshopLockKey(workshopId: number): string {
+  return `workshop:${workshopId}`;
+}
+
 export async function saveStageState(db: DB, workshopId: number, state: StageState, effects: StageEffect[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    // A vote in flight either lands before a reset or close, or sees the new state and is refused.
+    await lockForTransaction(trx, workshopLockKey(workshopId));
     for (const effect of effects) {
       if (effect.type === "delete-round-votes") {
         await trx.deleteFrom("workshop_votes").where("workshop_id", "=", workshopId).where("round", "=", effect.round).execute();
