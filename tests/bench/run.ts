@@ -51,10 +51,14 @@ if (participants > 0) {
       ` · RSS ${w.peakRssMb.toFixed(0)} / 300 MB = ${(w.peakRssMb / 300).toFixed(2)}× ${mark(w.peakRssMb < 300)}`,
   );
   const failures = Object.entries(w.failures).map(([what, count]) => `${what} ×${count}`);
-  console.log(
-    `detail: ${w.joined} joined, ${w.streams} phone streams, votes posted as ${w.votePath} requests over ${(w.burstMs / 1000).toFixed(1)} s;` +
-      ` send → HTTP ack p50 ${ms(w.ackP50Ms)} ms, p99 ${ms(w.ackP99Ms)} ms; ${w.unseen} acknowledged votes never shown;` +
-      ` ${w.burstEvents} broadcasts during the burst, ${w.phoneEventsAvg.toFixed(1)} events per phone in all; server CPU ${w.serverCpuMsPerVote.toFixed(1)} ms per vote; idle RSS ${w.idleRssMb.toFixed(0)} MB; bench event-loop lag p99 ${w.clientLagP99Ms.toFixed(0)} ms` +
-      (failures.length ? `; failures: ${failures.join(", ")}` : ""),
-  );
+  const detail = [
+    `${w.joined} joined, ${w.streams} phone streams; votes posted as ${w.votePath} requests, the last answered ${(w.burstMs / 1000).toFixed(1)} s after the first was sent`,
+    `send → HTTP answer p50 ${ms(w.ackP50Ms)} ms, p99 ${ms(w.ackP99Ms)} ms; ${w.unseen} acknowledged votes never shown on the projector` +
+      (w.storedUnacknowledged ? `; ${w.storedUnacknowledged} votes stored without an acknowledgement` : ""),
+    `${w.burstEvents} broadcasts during the burst, ${w.phoneEventsAvg.toFixed(1)} events per phone in all; idle RSS before the burst ${w.idleRssMb.toFixed(0)} MB`,
+    `server CPU ${w.serverCpuMsPerVote.toFixed(1)} ms per vote; cores busy in the burst: server ${w.serverCpuShare.toFixed(2)}, benchmark ${w.clientCpuShare.toFixed(2)},` +
+      ` whole machine ${w.machineCpuShare.toFixed(2)} of ${cpus().length} (stolen ${w.stealShare.toFixed(2)}); benchmark event-loop lag p99 ${w.clientLagP99Ms.toFixed(0)} ms`,
+  ];
+  if (failures.length) detail.push(`failures: ${failures.join(", ")}`);
+  for (const line of detail) console.log(`  ${line}`);
 }
