@@ -21,7 +21,7 @@ export async function handleControl(workshop: Workshop, formData: FormData): Pro
   const intent = String(formData.get("intent") ?? "");
   const refuse = (status: number, message: string) => ({ status, body: { ok: false, message } });
   const done = (message: string) => {
-    announceWorkshopChange(workshop.id);
+    announceWorkshopChange(workshop.id, { structural: true });
     return { status: 200, body: { ok: true, message } };
   };
 

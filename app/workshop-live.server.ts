@@ -9,7 +9,7 @@ import { renderMarkdown } from "./domain/markdown";
 import { caseStageIndex, stageLabel, type Round, type StageId } from "./domain/workshop-stages";
 import { currentRound, roomGap, roundTallies, shiftRows, visibleRounds, type RoomGap, type RoundTally, type ShiftRow } from "./domain/workshop-view";
 import { liveBus } from "./live/bus.server";
-import { WorkshopBroadcaster, type Audience } from "./live/broadcaster.server";
+import { WorkshopBroadcaster } from "./live/broadcaster.server";
 import {
   answeredPerRound,
   countParticipants,
@@ -48,7 +48,8 @@ export interface RoomState {
 }
 
 export interface FacilitatorState extends RoomState {
-  participantList: { id: number; name: string | null; standing: string | null; removed: boolean }[];
+  /** No standing here: it would single out people in groups smaller than k; standings appear only in k-protected breakdowns. */
+  participantList: { id: number; name: string | null; removed: boolean }[];
   hiddenSubmissions: { id: number; kind: string; body: string; upvotes: number }[];
   roomSeesTallies: Round[];
 }
@@ -114,25 +115,58 @@ export async function loadWorkshopStates(workshopId: number): Promise<{ room: Ro
     room,
     facilitator: {
       ...stateFor("facilitator"),
-      participantList: people.map((p) => ({ id: p.id, name: p.display_name, standing: p.standing, removed: p.removed === 1 })),
+      participantList: people.map((p) => ({ id: p.id, name: p.display_name, removed: p.removed === 1 })),
       hiddenSubmissions: submissions.filter((s) => s.hidden).map(visible),
       roomSeesTallies: visibleRounds(state, plan, "room"),
     },
   };
 }
 
+type WorkshopStates = { room: RoomState; facilitator: FacilitatorState };
+
+/** Snapshots younger than this serve page loads and new streams; a vote burst builds ~10 a second, not one per request. */
+const SNAPSHOT_MAX_AGE_MS = 100;
+
+function snapshotCache(): Map<number, { at: number; promise: Promise<WorkshopStates | null> }> {
+  return singleton("workshop-snapshots", () => new Map());
+}
+
+/** Builds a snapshot now and keeps it for the next SNAPSHOT_MAX_AGE_MS. */
+export function freshWorkshopStates(workshopId: number): Promise<WorkshopStates | null> {
+  const promise = loadWorkshopStates(workshopId);
+  const cache = snapshotCache();
+  cache.set(workshopId, { at: Date.now(), promise });
+  promise.catch(() => cache.delete(workshopId));
+  return promise;
+}
+
+/** A snapshot at most SNAPSHOT_MAX_AGE_MS old: for loaders and the first event of a stream. */
+export function recentWorkshopStates(workshopId: number): Promise<WorkshopStates | null> {
+  const cached = snapshotCache().get(workshopId);
+  return cached && Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS ? cached.promise : freshWorkshopStates(workshopId);
+}
+
+/** What phones must see at once: the stage, voting, and the list they read and upvote. */
+function phoneUrgency(room: unknown): string {
+  const state = room as RoomState;
+  return JSON.stringify([state.stage, state.votingOpen, state.ended, state.spotlight?.id ?? null, state.submissions.map((s) => [s.id, s.upvotes])]);
+}
+
 export function workshopBroadcaster(): WorkshopBroadcaster {
   return singleton("workshop-broadcaster", () => {
-    const broadcaster = new WorkshopBroadcaster(liveBus(), (id) => loadWorkshopStates(id) as Promise<Record<Audience, unknown> | null>);
+    const broadcaster = new WorkshopBroadcaster(liveBus(), (id) => freshWorkshopStates(id), undefined, phoneUrgency);
     onShutdown(() => broadcaster.closeAll());
     return broadcaster;
   });
 }
 
-/** Call after every change a watcher should see: the broadcaster coalesces the rest. */
-export function announceWorkshopChange(workshopId: number): void {
+/**
+ * Call after every change a watcher should see: the broadcaster coalesces the rest. A change of
+ * stage or anything the facilitator does drops the cached snapshot, so the next page shows it.
+ */
+export function announceWorkshopChange(workshopId: number, options: { structural?: boolean } = {}): void {
+  if (options.structural) snapshotCache().delete(workshopId);
   // Creating the broadcaster here means it is listening before the first change is published.
   workshopBroadcaster();
   liveBus().publish(workshopId);
 }
-

@@ -1,26 +1,46 @@
 /**
  * Fans workshop changes out to this process's Server-Sent Event connections. Notices from the
- * bus are coalesced per workshop (at most one snapshot every BROADCAST_INTERVAL_MS), the
- * snapshot is built once per audience, and every connection gets the same serialized text.
+ * bus are coalesced per workshop (at most one snapshot every BROADCAST_INTERVAL_MS); the snapshot
+ * is built once, each audience's event is serialized and encoded once, and every connection is
+ * handed the same bytes. Phones get a calmer stream: at once when something they act on changes
+ * (the stage, voting, the list they upvote), otherwise at most once a second.
  */
 import { Coalescer } from "../domain/coalescer";
 import type { LiveBus } from "./bus.server";
 
 export const BROADCAST_INTERVAL_MS = 100;
+export const PHONE_INTERVAL_MS = 1000;
 
-export type Audience = "room" | "facilitator";
+/** "room" is the projector's view; "phone" the same view for a joined device; "facilitator" everything. */
+export type Audience = "room" | "phone" | "facilitator";
+type SnapshotAudience = "room" | "facilitator";
 
 export interface LiveConnection {
   audience: Audience;
   send(event: string, data: string, id: number): void;
+  /** Writes an already encoded event; preferred when present, so bytes are shared. */
+  write?(frame: Uint8Array): void;
   /** Ends the stream (shutdown); optional so simple test doubles need not implement it. */
   close?(): void;
 }
 
-export type SnapshotLoader = (workshopId: number) => Promise<Record<Audience, unknown> | null>;
+export type SnapshotLoader = (workshopId: number) => Promise<Record<SnapshotAudience, unknown> | null>;
+
+interface PhoneSchedule {
+  lastSentAt: number;
+  lastKey: string;
+  trailing: ReturnType<typeof setTimeout> | null;
+}
+
+const encoder = new TextEncoder();
+
+export function encodeEvent(event: string, data: string, id: number): Uint8Array {
+  return encoder.encode(`id: ${id}\nevent: ${event}\ndata: ${data}\n\n`);
+}
 
 export class WorkshopBroadcaster {
   private readonly connections = new Map<number, Set<LiveConnection>>();
+  private readonly phones = new Map<number, PhoneSchedule>();
   private readonly coalescer: Coalescer<number>;
   private eventId = 0;
   private snapshotsBuilt = 0;
@@ -29,6 +49,8 @@ export class WorkshopBroadcaster {
     bus: LiveBus,
     private readonly loadSnapshots: SnapshotLoader,
     intervalMs = BROADCAST_INTERVAL_MS,
+    /** What must reach phones without delay; the rest can wait for PHONE_INTERVAL_MS. */
+    private readonly phoneUrgency: (room: unknown) => string = (room) => JSON.stringify(room),
   ) {
     this.coalescer = new Coalescer(intervalMs, (workshopId) => void this.flush(workshopId));
     bus.subscribe((workshopId) => {
@@ -51,6 +73,9 @@ export class WorkshopBroadcaster {
       if (set.size === 0) {
         this.connections.delete(workshopId);
         this.coalescer.forget(workshopId);
+        const phone = this.phones.get(workshopId);
+        if (phone?.trailing) clearTimeout(phone.trailing);
+        this.phones.delete(workshopId);
       }
     };
   }
@@ -69,7 +94,8 @@ export class WorkshopBroadcaster {
   /** Tells every client to reconnect (to another process, or to this one once it is back). */
   sendToAll(event: string, data: string): void {
     const id = this.nextEventId();
-    for (const set of this.connections.values()) for (const connection of set) connection.send(event, data, id);
+    const frame = encodeEvent(event, data, id);
+    for (const set of this.connections.values()) for (const connection of set) this.deliver(connection, event, data, id, frame);
   }
 
   /** On shutdown: tell every client to reconnect (elsewhere, or here once back), then end the streams. */
@@ -78,10 +104,15 @@ export class WorkshopBroadcaster {
     for (const set of this.connections.values()) for (const connection of [...set]) connection.close?.();
   }
 
+  private deliver(connection: LiveConnection, event: string, data: string, id: number, frame: Uint8Array): void {
+    if (connection.write) connection.write(frame);
+    else connection.send(event, data, id);
+  }
+
   private async flush(workshopId: number): Promise<void> {
     const set = this.connections.get(workshopId);
     if (!set || set.size === 0) return;
-    let snapshots: Record<Audience, unknown> | null;
+    let snapshots: Record<SnapshotAudience, unknown> | null;
     try {
       snapshots = await this.loadSnapshots(workshopId);
     } catch (error) {
@@ -91,10 +122,44 @@ export class WorkshopBroadcaster {
     this.snapshotsBuilt += 1;
     if (!snapshots) return;
     const id = this.nextEventId();
-    const serialized: Partial<Record<Audience, string>> = {};
+    const sendPhones = this.phonesDue(workshopId, snapshots.room);
+    const prepared = new Map<SnapshotAudience, { data: string; frame: Uint8Array }>();
+    const prepare = (audience: SnapshotAudience) => {
+      let entry = prepared.get(audience);
+      if (!entry) {
+        const data = JSON.stringify(snapshots![audience]);
+        entry = { data, frame: encodeEvent("state", data, id) };
+        prepared.set(audience, entry);
+      }
+      return entry;
+    };
     for (const connection of set) {
-      serialized[connection.audience] ??= JSON.stringify(snapshots[connection.audience]);
-      connection.send("state", serialized[connection.audience]!, id);
+      if (connection.audience === "phone" && !sendPhones) continue;
+      const { data, frame } = prepare(connection.audience === "facilitator" ? "facilitator" : "room");
+      this.deliver(connection, "state", data, id, frame);
     }
+  }
+
+  /** Whether phones get this snapshot now; if not, a trailing flush makes sure they get the last one. */
+  private phonesDue(workshopId: number, room: unknown): boolean {
+    const now = Date.now();
+    const key = this.phoneUrgency(room);
+    const schedule = this.phones.get(workshopId) ?? { lastSentAt: 0, lastKey: "", trailing: null };
+    this.phones.set(workshopId, schedule);
+    if (key !== schedule.lastKey || now - schedule.lastSentAt >= PHONE_INTERVAL_MS) {
+      schedule.lastKey = key;
+      schedule.lastSentAt = now;
+      if (schedule.trailing) clearTimeout(schedule.trailing);
+      schedule.trailing = null;
+      return true;
+    }
+    if (!schedule.trailing) {
+      schedule.trailing = setTimeout(() => {
+        schedule.trailing = null;
+        schedule.lastSentAt = 0; // due on the next flush
+        this.coalescer.notify(workshopId);
+      }, schedule.lastSentAt + PHONE_INTERVAL_MS - now);
+    }
+    return false;
   }
 }

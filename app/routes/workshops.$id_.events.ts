@@ -5,7 +5,7 @@ import { can } from "~/domain/permissions";
 import type { Audience } from "~/live/broadcaster.server";
 import { findWorkshop } from "~/models/workshops.server";
 import { currentParticipant } from "~/workshop-access.server";
-import { loadWorkshopStates, workshopBroadcaster } from "~/workshop-live.server";
+import { recentWorkshopStates, workshopBroadcaster } from "~/workshop-live.server";
 
 const HEARTBEAT_MS = 15_000;
 
@@ -17,7 +17,7 @@ async function audienceFor(request: Request, workshopId: number): Promise<Audien
   const runsIt = user && can(user.role, "workshops.run") && (workshop.facilitatorUserId === user.id || user.role === "admin");
   if (runsIt) return new URL(request.url).searchParams.get("view") === "room" ? "room" : "facilitator";
   const participant = await currentParticipant(request, workshop);
-  return participant && !participant.removed ? "room" : null;
+  return participant && !participant.removed ? "phone" : null;
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -25,8 +25,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!Number.isInteger(workshopId) || workshopId <= 0) return new Response("There is no workshop at this address.", { status: 404 });
   const audience = await audienceFor(request, workshopId);
   if (!audience) return new Response("Join the workshop first.", { status: 403 });
-  const initial = await loadWorkshopStates(workshopId);
-  if (!initial) return new Response("There is no workshop at this address.", { status: 404 });
+  const states = await recentWorkshopStates(workshopId);
+  if (!states) return new Response("There is no workshop at this address.", { status: 404 });
+  // Only the serialized first event outlives this function: a thousand open streams must not
+  // each keep a whole snapshot (with the participant list) alive.
+  const initial = JSON.stringify(audience === "facilitator" ? states.facilitator : states.room);
 
   const live = workshopBroadcaster();
   const encoder = new TextEncoder();
@@ -60,8 +63,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       request.signal.addEventListener("abort", close);
       // Every connection, first or resumed, starts with the whole current state.
       write("retry: 2000\n\n");
-      send("state", JSON.stringify(initial[audience]), live.nextEventId());
-      disconnect = live.connect(workshopId, { audience, send, close });
+      send("state", initial, live.nextEventId());
+      const writeFrame = (frame: Uint8Array) => {
+        if (!open) return;
+        try {
+          controller.enqueue(frame);
+        } catch {
+          close();
+        }
+      };
+      disconnect = live.connect(workshopId, { audience, send, write: writeFrame, close });
       heartbeat = setInterval(() => write(": heartbeat\n\n"), HEARTBEAT_MS);
     },
     cancel() {

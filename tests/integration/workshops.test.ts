@@ -190,6 +190,37 @@ describe("an ended workshop", () => {
 });
 
 describe("live updates", () => {
+  it("send phones only what they act on at once, and the rest at most once a second, ending on the latest", async () => {
+    const bus = new InProcessBus();
+    let tally = 0;
+    let stage = "vote-1";
+    const live = new WorkshopBroadcaster(
+      bus,
+      async () => ({ room: { stage, tally }, facilitator: { stage, tally } }),
+      20,
+      (room) => (room as { stage: string }).stage,
+    );
+    const phone: number[] = [];
+    const projector: number[] = [];
+    live.connect(2, { audience: "phone", send: (_e, data) => phone.push((JSON.parse(data) as { tally: number }).tally) });
+    live.connect(2, { audience: "room", send: (_e, data) => projector.push((JSON.parse(data) as { tally: number }).tally) });
+    for (let i = 1; i <= 10; i += 1) {
+      tally = i;
+      bus.publish(2);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    expect(projector.length).toBeGreaterThanOrEqual(8);
+    expect(phone).toEqual([1]);
+    stage = "results-1";
+    bus.publish(2);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(phone.at(-1)).toBe(10);
+    tally = 11;
+    bus.publish(2);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(phone.at(-1)).toBe(11);
+  });
+
   it("coalesce a burst of 500 changes into a handful of snapshots, the last one current", async () => {
     const bus = new InProcessBus();
     let version = 0;
