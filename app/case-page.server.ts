@@ -4,7 +4,7 @@ import { db } from "./db.server";
 import { buildThreads, readableArguments, type ThreadNode } from "./domain/argument-threads";
 import { ARGUMENT_SORTS, type ArgumentSort } from "./domain/bridging";
 import { LENS_LABELS, type Lens } from "./domain/case-file";
-import { renderMarkdown } from "./domain/markdown";
+import { renderMarkdownCached } from "./markdown-cache.server";
 import { can } from "./domain/permissions";
 import { judgementLabel } from "./domain/scales";
 import { listCaseArguments, listCaseEndorsements } from "./models/arguments.server";
@@ -23,7 +23,7 @@ function toView(node: ThreadNode): ThreadView {
     perspective: node.perspective,
     side: node.side,
     lensLabel: node.lens ? (LENS_LABELS[node.lens as Lens] ?? node.lens) : null,
-    html: node.body === null ? null : renderMarkdown(node.body),
+    html: node.body === null ? null : renderMarkdownCached(node.body),
     body: node.canEdit ? node.body : null,
     status: node.status,
     moderationReason: node.moderationReason,

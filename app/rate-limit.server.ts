@@ -1,3 +1,4 @@
+import type { HeadersFunction } from "@remix-run/node";
 import { db } from "./db.server";
 import { countHit } from "./models/rate-limits.server";
 
@@ -31,3 +32,12 @@ export async function checkRateLimit(kind: RateLimitKind, identity: string): Pro
 export function clientAddress(context: { clientIp?: string } | undefined): string {
   return context?.clientIp || "unknown";
 }
+
+/**
+ * A route's `headers` export for actions that answer 429: Remix passes on only the cookies of an
+ * action's response to the page (and to single-fetch data), so Retry-After would be dropped.
+ */
+export const retryAfterHeaders: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};

@@ -5,7 +5,7 @@
 import { readConfig } from "./config.server";
 import { db } from "./db.server";
 import type { CaseDocument } from "./domain/case-file";
-import { renderMarkdown } from "./domain/markdown";
+import { renderMarkdownCached } from "./markdown-cache.server";
 import { caseStageIndex, stageLabel, type Round, type StageId } from "./domain/workshop-stages";
 import { currentRound, roomGap, roundTallies, shiftRows, visibleRounds, type RoomGap, type RoundTally, type ShiftRow } from "./domain/workshop-view";
 import { liveBus } from "./live/bus.server";
@@ -98,7 +98,7 @@ export async function loadWorkshopStates(workshopId: number): Promise<{ room: Ro
       round: currentRound(state),
       ended: state.stage === "ended",
       resultsMode: workshop.resultsMode,
-      caseStage: stage && caseIndex !== null ? { number: caseIndex, count: doc.stages.length, title: stage.title, html: renderMarkdown(stage.markdown) } : null,
+      caseStage: stage && caseIndex !== null ? { number: caseIndex, count: doc.stages.length, title: stage.title, html: renderMarkdownCached(stage.markdown) } : null,
       perspectives,
       participants,
       answered,

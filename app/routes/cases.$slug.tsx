@@ -9,12 +9,16 @@ import { PositionForm } from "~/components/position-form";
 import { readConfig } from "~/config.server";
 import { db } from "~/db.server";
 import { LENS_LABELS, LENSES } from "~/domain/case-file";
-import { renderMarkdown } from "~/domain/markdown";
+import { renderMarkdownCached } from "~/markdown-cache.server";
 import { can } from "~/domain/permissions";
 import { findCaseBySlug } from "~/models/cases.server";
-import { checkRateLimit } from "~/rate-limit.server";
+import { checkRateLimit, retryAfterHeaders } from "~/rate-limit.server";
+import { readFormData } from "~/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} · Casebook` : "Case · Casebook" }];
+
+/** Keeps Retry-After on a 429 (see retryAfterHeaders). */
+export const headers = retryAfterHeaders;
 
 async function publishedCase(slug: string | undefined) {
   const found = await findCaseBySlug(db(), slug ?? "");
@@ -42,10 +46,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     lenses: doc.lenses.map((lens) => LENS_LABELS[lens]),
     perspectives: doc.perspectives,
     discussion: doc.discussion,
-    stages: doc.stages.map((stage) => ({ title: stage.title, html: renderMarkdown(stage.markdown) })),
+    stages: doc.stages.map((stage) => ({ title: stage.title, html: renderMarkdownCached(stage.markdown) })),
     // Withheld by the server, not hidden by CSS: participants never receive the notes.
-    facilitatorNotesHtml: can(user?.role, "case.read-facilitator-notes") && doc.facilitatorNotes ? renderMarkdown(doc.facilitatorNotes) : null,
-    sourcesHtml: doc.sources ? renderMarkdown(doc.sources) : null,
+    facilitatorNotesHtml: can(user?.role, "case.read-facilitator-notes") && doc.facilitatorNotes ? renderMarkdownCached(doc.facilitatorNotes) : null,
+    sourcesHtml: doc.sources ? renderMarkdownCached(doc.sources) : null,
     mayReadSource: can(user?.role, "case.read-source"),
     kThreshold: readConfig().kThreshold,
     debate: await loadDebate(found, user, parseSort(new URL(request.url).searchParams.get("sort"))),
@@ -60,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const body: CaseActionResult = { intent: "", target: "", errors: { form: verdict.message } };
     return Response.json(body, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });
   }
-  const { status, body } = await handleCaseAction(found, user, await request.formData());
+  const { status, body } = await handleCaseAction(found, user, await readFormData(request));
   return Response.json(body, { status });
 }
 

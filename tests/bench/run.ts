@@ -5,6 +5,7 @@
  */
 import { cpus, totalmem } from "node:os";
 import { benchResultsLoader } from "./results-loader";
+import { benchPages } from "./pages";
 import { benchWorkshop } from "./workshop";
 
 const sizes = (process.env.BENCH_SIZES ?? "10000,100000,1000000").split(",").map(Number);
@@ -23,6 +24,23 @@ for (const t of timings) {
       t.p95Ms.toFixed(1).padStart(8),
       `${(t.medianMs / baseline.medianMs).toFixed(1)}×`.padStart(14),
     ].join("  "),
+  );
+}
+
+if (process.env.BENCH_PAGES !== "0") {
+  console.log("");
+  console.log("Pages and votes (built server on localhost, SQLite; 16 concurrent readers, 50 concurrent voters)");
+  const p = await benchPages();
+  const base = p.pages[0]!.requestsPerSecond;
+  console.log(["page".padEnd(26), "requests/s".padStart(11), "× baseline".padStart(11)].join("  "));
+  for (const page of p.pages) {
+    console.log([`${page.label} ${page.path}`.padEnd(26), page.requestsPerSecond.toFixed(0).padStart(11), `${(page.requestsPerSecond / base).toFixed(2)}×`.padStart(11)].join("  "));
+  }
+  const casePage = p.pages.find((x) => x.path.startsWith("/cases/"))!;
+  console.log(`target: case page ≥ 0.70× the baseline: ${(casePage.requestsPerSecond / base).toFixed(2)}× ${casePage.requestsPerSecond / base >= 0.7 ? "ok" : "under"}`);
+  console.log(
+    `record a position, ${p.vote.voters} voters at once (${p.vote.votes} votes): p50 ${p.vote.p50Ms.toFixed(1)} ms, p99 ${p.vote.p99Ms.toFixed(1)} ms` +
+      (p.vote.failures ? `, ${p.vote.failures} failed` : ""),
   );
 }
 
