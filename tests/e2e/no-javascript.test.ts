@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { uniqueEmail } from "./utils";
+import { ADMIN, uniqueEmail } from "./utils";
 
 test.use({ javaScriptEnabled: false });
 
@@ -34,4 +34,41 @@ test("without JavaScript a person signs up, answers both perspectives and argues
   await expect(page.getByRole("heading", { name: /Where people stand/ })).toBeVisible();
   // One respondent is below k: the page says so instead of showing a breakdown.
   await expect(page.getByText(/Results appear once at least \d+ people have answered as the employee/)).toBeVisible();
+});
+
+test("without JavaScript a phone joins a workshop, follows it by reloading, and votes", async ({ page, browser }) => {
+  const facilitatorContext = await browser.newContext({ javaScriptEnabled: true });
+  const panel = await facilitatorContext.newPage();
+  await panel.goto("/login");
+  await panel.getByLabel("Email").fill(ADMIN.email);
+  await panel.getByLabel("Password").fill(ADMIN.password);
+  await panel.getByRole("button", { name: "Log in" }).click();
+  await panel.goto("/workshops");
+  await panel.getByLabel("Case", { exact: true }).selectOption("off-script");
+  await panel.getByLabel("Title", { exact: true }).fill("No-script room");
+  await panel.getByRole("button", { name: "Create workshop" }).click();
+  const code = (await panel.locator(".join-code").first().textContent())!.trim();
+
+  await page.goto(`/join/${code}`);
+  await page.getByLabel("Your name (optional)").fill("Nadia");
+  await page.getByRole("button", { name: "Join" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: /Lobby/ })).toBeVisible();
+
+  // Lobby, three case stages, then the vote.
+  for (const stage of ["Case, part 1 of 3", "Case, part 2 of 3", "Case, part 3 of 3", "Vote, round 1"]) {
+    await panel.getByRole("button", { name: "Next stage →" }).click();
+    await expect(panel.getByRole("heading", { level: 2, name: new RegExp(`^Now: ${stage}`) })).toBeVisible();
+  }
+
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name: "Vote, round 1" })).toBeVisible();
+  for (const perspective of ["employee", "employer"]) {
+    const fieldset = page.locator("fieldset.perspective").filter({ hasText: `As the ${perspective}:` });
+    await fieldset.getByRole("radio").first().check();
+    await fieldset.getByRole("radio", { name: "Torn / neither", exact: true }).check();
+  }
+  await page.getByRole("button", { name: "Send my vote" }).click();
+  await expect(page.getByText("Your vote is in.")).toBeVisible();
+  await expect(panel.getByText("1 answered round 1")).toBeVisible();
+  await facilitatorContext.close();
 });
