@@ -23,3 +23,15 @@ export function parseForm<S extends ZodTypeAny>(schema: S, formData: FormData): 
   }
   return { ok: false, errors, values: echo };
 }
+
+/**
+ * The request's form data. A body that is no readable form (JSON, plain text, a broken multipart)
+ * is the client's mistake, so it is refused with 400 and a message rather than crashing into a 500.
+ */
+export async function readFormData(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    throw new Response("This form could not be read. Please send it again from Casebook's own pages.", { status: 400, statusText: "Bad Request" });
+  }
+}
