@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, uniqueEmail } from "./utils";
+import { ADMIN, logIn, uniqueEmail } from "./utils";
 
 test.use({ javaScriptEnabled: false });
 
@@ -37,12 +37,9 @@ test("without JavaScript a person signs up, answers both perspectives and argues
 });
 
 test("without JavaScript a phone joins a workshop, follows it by reloading, and votes", async ({ page, browser }) => {
-  const facilitatorContext = await browser.newContext({ javaScriptEnabled: true });
+  const facilitatorContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, javaScriptEnabled: true });
   const panel = await facilitatorContext.newPage();
-  await panel.goto("/login");
-  await panel.getByLabel("Email").fill(ADMIN.email);
-  await panel.getByLabel("Password").fill(ADMIN.password);
-  await panel.getByRole("button", { name: "Log in" }).click();
+  await logIn(panel, ADMIN);
   await panel.goto("/workshops");
   await panel.getByLabel("Case", { exact: true }).selectOption("off-script");
   await panel.getByLabel("Title", { exact: true }).fill("No-script room");
