@@ -7,19 +7,19 @@ import { gapResult, perspectiveResult } from "./domain/case-results";
 import { renderMarkdown } from "./domain/markdown";
 import { listCaseArguments, listCaseEndorsements, lensUsage } from "./models/arguments.server";
 import type { CaseRecord } from "./models/cases.server";
-import { gapCells, positionCells, shiftCells, versionsOfCurrentPositions } from "./models/positions.server";
+import { gapCells, positionCells, shiftCells, versionNumbers } from "./models/positions.server";
 
 export async function loadCaseResults(found: CaseRecord) {
   const k = readConfig().kThreshold;
-  const [cells, shifts, gaps, lenses, items, endorsements, versions] = await Promise.all([
+  const [cells, shifts, gaps, lenses, items, endorsements] = await Promise.all([
     positionCells(db(), found.id),
     shiftCells(db(), found.id),
     gapCells(db(), found.id),
     lensUsage(db(), found.id),
     listCaseArguments(db(), found.id),
     listCaseEndorsements(db(), found.id),
-    versionsOfCurrentPositions(db(), found.id),
   ]);
+  const versions = await versionNumbers(db(), [...new Set(cells.map((c) => c.caseVersionId))]);
   const perspectives = found.doc.perspectives.map((p) => perspectiveResult(p, cells, shifts, k));
   const hasBothPerspectives = found.doc.perspectives.some((p) => p.key === "employee") && found.doc.perspectives.some((p) => p.key === "employer");
 

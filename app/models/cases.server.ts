@@ -243,6 +243,19 @@ export interface CaseRecord {
   updatedAt: string;
 }
 
+/** A version's document is fixed by its content hash, so each is parsed once per process. */
+const parsedDocuments = new Map<string, CaseDocument>();
+
+function parsedDocument(contentHash: string, json: string): CaseDocument {
+  let doc = parsedDocuments.get(contentHash);
+  if (!doc) {
+    doc = JSON.parse(json) as CaseDocument;
+    if (parsedDocuments.size >= 500) parsedDocuments.delete(parsedDocuments.keys().next().value!);
+    parsedDocuments.set(contentHash, doc);
+  }
+  return doc;
+}
+
 export async function findCaseBySlug(db: DB, slug: string): Promise<CaseRecord | undefined> {
   const row = await db
     .selectFrom("cases")
@@ -256,6 +269,7 @@ export async function findCaseBySlug(db: DB, slug: string): Promise<CaseRecord |
       "case_versions.version",
       "case_versions.source",
       "case_versions.document",
+      "case_versions.content_hash",
     ])
     .where("cases.slug", "=", slug)
     .executeTakeFirst();
@@ -267,7 +281,7 @@ export async function findCaseBySlug(db: DB, slug: string): Promise<CaseRecord |
     version: row.version,
     versionId: row.version_id,
     source: row.source,
-    doc: JSON.parse(row.document) as CaseDocument,
+    doc: parsedDocument(row.content_hash, row.document),
     updatedAt: row.updated_at,
   };
 }

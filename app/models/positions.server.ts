@@ -153,16 +153,19 @@ export async function answeredPerspectives(db: DB, userId: number, caseId: numbe
   return new Set(rows.map((r) => r.perspective));
 }
 
-/** Current positions counted by perspective, standing, option, judgement and legal answer. */
-export async function positionCells(db: DB, caseId: number): Promise<PositionCell[]> {
+/**
+ * Current positions counted by perspective, standing, option, judgement, legal answer and the
+ * case version they were given on: one scan of a covering index serves the whole results page.
+ */
+export async function positionCells(db: DB, caseId: number): Promise<(PositionCell & { caseVersionId: number })[]> {
   const rows = await db
     .selectFrom("positions")
-    .select(["perspective", "standing", "option", "judgement", "legal", (eb) => eb.fn.countAll<number>().as("count")])
+    .select(["perspective", "standing", "option", "judgement", "legal", "case_version_id", (eb) => eb.fn.countAll<number>().as("count")])
     .where("case_id", "=", caseId)
     .where("is_current", "=", 1)
-    .groupBy(["perspective", "standing", "option", "judgement", "legal"])
+    .groupBy(["perspective", "standing", "option", "judgement", "legal", "case_version_id"])
     .execute();
-  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+  return rows.map(({ case_version_id, ...r }) => ({ ...r, caseVersionId: case_version_id, count: Number(r.count) }));
 }
 
 export async function shiftCells(db: DB, caseId: number): Promise<ShiftCell[]> {
@@ -244,16 +247,9 @@ export async function listPositionsOfUser(db: DB, userId: number): Promise<MyCas
   return [...byCase.values()];
 }
 
-/** The case versions that people's current answers were given on, oldest first. */
-export async function versionsOfCurrentPositions(db: DB, caseId: number): Promise<number[]> {
-  const rows = await db
-    .selectFrom("positions")
-    .innerJoin("case_versions", "case_versions.id", "positions.case_version_id")
-    .select("case_versions.version")
-    .distinct()
-    .where("positions.case_id", "=", caseId)
-    .where("positions.is_current", "=", 1)
-    .orderBy("case_versions.version")
-    .execute();
+/** Version numbers of the given case version ids, oldest first. */
+export async function versionNumbers(db: DB, versionIds: number[]): Promise<number[]> {
+  if (versionIds.length === 0) return [];
+  const rows = await db.selectFrom("case_versions").select("version").where("id", "in", versionIds).orderBy("version").execute();
   return rows.map((r) => r.version);
 }

@@ -35,7 +35,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createIndex("positions_results")
     .on("positions")
-    .columns(["case_id", "is_current", "perspective", "standing", "option", "judgement", "legal", "judgement_change", "option_changed"])
+    .columns(["case_id", "is_current", "perspective", "standing", "option", "judgement", "legal", "case_version_id", "judgement_change", "option_changed"])
     .execute();
   await db.schema.createIndex("positions_user").on("positions").columns(["user_id", "case_id", "perspective"]).execute();
 
