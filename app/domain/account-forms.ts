@@ -21,13 +21,14 @@ export const signupForm = z.object({
     .string({ required_error: "Choose a password." })
     .min(10, "Use at least 10 characters for your password.")
     .max(200, "Passwords are at most 200 characters."),
-  redirectTo: z.string().max(500).optional(),
+  // A hidden field taken from the URL: one that is unusable is ignored (the form goes to its default page), never an error nobody can see.
+  redirectTo: z.string().max(500).optional().catch(undefined),
 });
 
 export const loginForm = z.object({
   email,
   password: z.string({ required_error: "Enter your password." }).min(1, "Enter your password.").max(200, "Passwords are at most 200 characters."),
-  redirectTo: z.string().max(500).optional(),
+  redirectTo: z.string().max(500).optional().catch(undefined),
 });
 
 export const profileForm = z.object({

@@ -4,7 +4,7 @@ import { requirePermission } from "~/auth.server";
 import { db } from "~/db.server";
 import { roleForm } from "~/domain/account-forms";
 import { ROLE_LABELS, ROLES, STANDING_LABELS, type Role } from "~/domain/permissions";
-import { parseForm } from "~/forms";
+import { parseForm, readFormData } from "~/forms";
 import { recordAudit } from "~/models/audit.server";
 import { countAdmins, findUserById, listUsers, setUserRole } from "~/models/users.server";
 
@@ -18,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requirePermission(request, "users.manage");
-  const form = parseForm(roleForm, await request.formData());
+  const form = parseForm(roleForm, await readFormData(request));
   if (!form.ok) return Response.json({ error: Object.values(form.errors)[0] }, { status: 400 });
   const target = await findUserById(db(), form.data.userId);
   if (!target) return Response.json({ error: "That user no longer exists." }, { status: 404 });

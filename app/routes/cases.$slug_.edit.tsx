@@ -7,6 +7,7 @@ import { CaseEditor } from "~/components/case-editor";
 import { db } from "~/db.server";
 import { caseFormValues } from "~/domain/case-form";
 import { findCaseBySlug } from "~/models/cases.server";
+import { readFormData } from "~/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit: ${data.title} · Casebook` : "Edit case · Casebook" }];
 
@@ -32,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, found } = await editableCase(request, params.slug);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = formData.get("intent");
   if (intent === "archive" || intent === "restore") {
     await archiveCase(found, user, intent === "archive");

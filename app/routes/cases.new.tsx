@@ -4,6 +4,7 @@ import { Link, useActionData } from "@remix-run/react";
 import { requirePermission } from "~/auth.server";
 import { handleEditor, type EditorResult } from "~/case-editor.server";
 import { CaseEditor } from "~/components/case-editor";
+import { readFormData } from "~/forms";
 
 export const meta: MetaFunction = () => [{ title: "New case · Casebook" }];
 
@@ -14,7 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "case.edit");
-  const outcome = await handleEditor(await request.formData(), user, null);
+  const outcome = await handleEditor(await readFormData(request), user, null);
   if ("redirect" in outcome) return redirect(outcome.redirect);
   return Response.json(outcome.body, { status: outcome.status });
 }

@@ -6,6 +6,7 @@ import { db } from "~/db.server";
 import { formatCaseFileProblem, MAX_CASE_FILE_BYTES, parseCaseFile } from "~/domain/case-file";
 import { recordAudit } from "~/models/audit.server";
 import { findCaseBySlug, saveCaseVersion } from "~/models/cases.server";
+import { readFormData } from "~/forms";
 
 export const meta: MetaFunction = () => [{ title: "Upload a case file · Casebook" }];
 
@@ -16,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "case.edit");
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const file = formData.get("file");
   if (!(file instanceof File) || file.size === 0) return Response.json({ problems: ["file: choose a .md case file to upload"] }, { status: 400 });
   if (file.size > MAX_CASE_FILE_BYTES) {

@@ -6,13 +6,16 @@ import { db } from "~/db.server";
 import { joinCodeProblem, normalizeJoinCode } from "~/domain/join-code";
 import { STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions";
 import { joinForm } from "~/domain/workshop-forms";
-import { parseForm } from "~/forms";
+import { parseForm, readFormData } from "~/forms";
 import { findWorkshopByCode, hashDeviceToken, joinWorkshop } from "~/models/workshops.server";
-import { checkRateLimit, clientAddress, type RateLimitKind } from "~/rate-limit.server";
+import { checkRateLimit, clientAddress, retryAfterHeaders, type RateLimitKind } from "~/rate-limit.server";
 import { deviceTokenFor, readDeviceToken } from "~/workshop-access.server";
 import { announceWorkshopChange } from "~/workshop-live.server";
 
 export const meta: MetaFunction = () => [{ title: "Join a workshop · Casebook" }];
+
+/** Keeps Retry-After on a 429 (see retryAfterHeaders). */
+export const headers = retryAfterHeaders;
 
 async function openWorkshop(rawCode: string) {
   const code = normalizeJoinCode(rawCode);
@@ -31,7 +34,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(joinForm, await request.formData());
+  const form = parseForm(joinForm, await readFormData(request));
   if (!form.ok) return Response.json({ errors: form.errors, values: form.values }, { status: 400 });
   const device = await readDeviceToken(request);
   // A first-time device has no token yet, so only its address can be limited: keying it as
@@ -56,7 +59,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     displayName: form.data.displayName,
     standing: found.workshop.askStanding ? (form.data.standing as Standing | null) : null,
   });
-  announceWorkshopChange(found.workshop.id);
+  announceWorkshopChange(found.workshop.id, { structural: true });
   return redirect(`/w/${found.workshop.code}`, setCookie ? { headers: { "Set-Cookie": setCookie } } : undefined);
 }
 

@@ -5,12 +5,15 @@ import { getUser, safeRedirectPath, signIn } from "~/auth.server";
 import { TextField } from "~/components/field";
 import { db } from "~/db.server";
 import { loginForm } from "~/domain/account-forms";
-import { parseForm } from "~/forms";
+import { parseForm, readFormData } from "~/forms";
 import { findUserByEmail } from "~/models/users.server";
 import { verifyPassword } from "~/password.server";
-import { checkRateLimit, clientAddress } from "~/rate-limit.server";
+import { checkRateLimit, clientAddress, retryAfterHeaders } from "~/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Casebook" }];
+
+/** Keeps Retry-After on a 429 (see retryAfterHeaders). */
+export const headers = retryAfterHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect("/");
@@ -18,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(loginForm, await request.formData());
+  const form = parseForm(loginForm, await readFormData(request));
   if (!form.ok) return Response.json({ errors: form.errors, values: form.values }, { status: 400 });
   for (const [kind, identity] of [["login-address", clientAddress(context)], ["login-account", form.data.email.toLowerCase()]] as const) {
     const verdict = await checkRateLimit(kind, identity);

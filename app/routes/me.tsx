@@ -6,7 +6,7 @@ import { readConfig } from "~/config.server";
 import { db } from "~/db.server";
 import { passwordChangeForm, profileForm } from "~/domain/account-forms";
 import { ROLE_LABELS, STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions";
-import { parseForm } from "~/forms";
+import { parseForm, readFormData } from "~/forms";
 import { judgementLabel } from "~/domain/scales";
 import { listArgumentsBy, listRepliesTo, markRepliesSeen } from "~/models/arguments.server";
 import { listPositionsOfUser } from "~/models/positions.server";
@@ -39,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   if (formData.get("intent") === "password") {
     const form = parseForm(passwordChangeForm, formData);
     if (!form.ok) return Response.json({ errors: form.errors, saved: false }, { status: 400 });

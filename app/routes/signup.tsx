@@ -5,12 +5,15 @@ import { getUser, safeRedirectPath, signIn } from "~/auth.server";
 import { TextField } from "~/components/field";
 import { db } from "~/db.server";
 import { signupForm } from "~/domain/account-forms";
-import { parseForm } from "~/forms";
+import { parseForm, readFormData } from "~/forms";
 import { hashPassword } from "~/password.server";
-import { checkRateLimit, clientAddress } from "~/rate-limit.server";
+import { checkRateLimit, clientAddress, retryAfterHeaders } from "~/rate-limit.server";
 import { createUser, findUserByEmail } from "~/models/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign up · Casebook" }];
+
+/** Keeps Retry-After on a 429 (see retryAfterHeaders). */
+export const headers = retryAfterHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect("/me");
@@ -18,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(signupForm, await request.formData());
+  const form = parseForm(signupForm, await readFormData(request));
   if (!form.ok) return Response.json({ errors: form.errors, values: form.values }, { status: 400 });
   const verdict = await checkRateLimit("signup", clientAddress(context));
   if (!verdict.allowed) {

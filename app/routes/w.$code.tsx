@@ -9,12 +9,16 @@ import { normalizeJoinCode } from "~/domain/join-code";
 import { JUDGEMENT_SCALE } from "~/domain/scales";
 import { isVoteStage, roundOf } from "~/domain/workshop-stages";
 import { findWorkshopByCode, upvotedBy, votesOf } from "~/models/workshops.server";
-import { checkRateLimit, clientAddress } from "~/rate-limit.server";
+import { checkRateLimit, clientAddress, retryAfterHeaders } from "~/rate-limit.server";
 import { currentParticipant } from "~/workshop-access.server";
-import { loadWorkshopStates, type RoomState } from "~/workshop-live.server";
+import { recentWorkshopStates, type RoomState } from "~/workshop-live.server";
 import { handleParticipation, type ParticipationResult } from "~/workshop-participation.server";
+import { readFormData } from "~/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data && !data.removed && data.state ? `${data.state.title} · Casebook` : "Workshop · Casebook" }];
+
+/** Keeps Retry-After on a 429 (see retryAfterHeaders). */
+export const headers = retryAfterHeaders;
 
 async function joined(request: Request, rawCode: string | undefined) {
   const code = normalizeJoinCode(rawCode ?? "");
@@ -33,7 +37,7 @@ async function caseDoc(versionId: number): Promise<CaseDocument> {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workshop, participant } = await joined(request, params.code);
   if (participant.removed) return { removed: true as const, title: workshop.title };
-  const [states, votes, upvoted] = await Promise.all([loadWorkshopStates(workshop.id), votesOf(db(), workshop.id, participant.id), upvotedBy(db(), workshop.id, participant.id)]);
+  const [states, votes, upvoted] = await Promise.all([recentWorkshopStates(workshop.id), votesOf(db(), workshop.id, participant.id), upvotedBy(db(), workshop.id, participant.id)]);
   return { removed: false as const, state: states!.room, myVotes: votes, myUpvotes: [...upvoted], name: participant.displayName };
 }
 
@@ -44,7 +48,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const verdict = await checkRateLimit(kind, identity);
     if (!verdict.allowed) return Response.json({ intent: "", errors: { form: verdict.message } }, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });
   }
-  const { status, body } = await handleParticipation(workshop, await caseDoc(workshop.caseVersionId), participant, await request.formData());
+  const { status, body } = await handleParticipation(workshop, await caseDoc(workshop.caseVersionId), participant, await readFormData(request));
   return Response.json(body, { status });
 }
 

@@ -7,6 +7,7 @@ import { isVoteStage } from "~/domain/workshop-stages";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
 import { handleControl, type ControlResult } from "~/workshop-control.server";
 import { loadWorkshopStates } from "~/workshop-live.server";
+import { readFormData } from "~/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.state.title} · Workshop · Casebook` : "Workshop · Casebook" }];
 
@@ -19,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { workshop } = await requireWorkshopFacilitator(request, params.id);
-  const { status, body } = await handleControl(workshop, await request.formData());
+  const { status, body } = await handleControl(workshop, await readFormData(request));
   return Response.json(body, { status });
 }
 

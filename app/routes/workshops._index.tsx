@@ -8,6 +8,7 @@ import { readCreateWorkshopForm } from "~/domain/workshop-forms";
 import { findCaseBySlug, listLibrary } from "~/models/cases.server";
 import { createWorkshop, listWorkshops } from "~/models/workshops.server";
 import { stageLabelFor } from "~/workshop-labels";
+import { readFormData } from "~/forms";
 
 export const meta: MetaFunction = () => [{ title: "Workshops · Casebook" }];
 
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "workshops.run");
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = readCreateWorkshopForm(formData);
   const values = { caseSlug: String(formData.get("caseSlug") ?? ""), title: String(formData.get("title") ?? "") };
   if (!parsed.success) {
