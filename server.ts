@@ -86,8 +86,18 @@ app.use((req, res, next) => {
   next();
 });
 
-app.all(
-  "*",
+// Bodies are small forms and case files (at most 200 KB); anything far larger is refused before it is read.
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+app.use((req, res, next) => {
+  if (Number(req.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+    res.status(413).type("text/plain").send("That is too much to send at once (the limit is 2 MB).");
+    return;
+  }
+  next();
+});
+
+// app.use rather than app.all("*"): a path Express cannot decode still reaches the app's own 404.
+app.use(
   createRequestHandler({
     build,
     mode: config.production ? "production" : "development",

@@ -46,7 +46,7 @@ export function mergeSmallGroups(groups: GroupSize[], k: number): Breakdown {
   }
   const shown = large.map((g) => ({ key: g.key, members: [g.key], count: g.count }));
   // One group holding everybody is no breakdown at all; say so rather than show a copy of the total.
-  if (shown.length === 0) return { shown: [], suppressed: true, reason: `no group has at least ${k} people` };
+  if (shown.length === 0) return { shown: [], suppressed: true, reason: `any breakdown would single out a group of fewer than ${k} people` };
   return { shown: [...shown, other], suppressed: false };
 }
 

@@ -253,7 +253,7 @@ describe("perspectiveResult", () => {
   it("does not break down by standing when no standing has k people", () => {
     const cells = [cell({ standing: "frontline", count: 4 }), cell({ standing: "manager", count: 3 })];
     const result = perspectiveResult(employee, cells, [], K);
-    expect(result.byStanding).toEqual({ groups: [], suppressed: "no group has at least 5 people" });
+    expect(result.byStanding).toEqual({ groups: [], suppressed: "any breakdown would single out a group of fewer than 5 people" });
   });
 
   it("summarizes changes of mind on this perspective only", () => {

@@ -104,7 +104,7 @@ describe("mergeSmallGroups", () => {
   it("suppresses the breakdown when the only large group has to join 'other'", () => {
     const breakdown = mergeSmallGroups(sizes({ a: 30, b: 2, c: 2, d: 1 }), 10);
     // b, c, d make 5 < 10: a must join them, and then there is nothing left to compare.
-    expect(breakdown).toEqual({ shown: [], suppressed: true, reason: "no group has at least 10 people" });
+    expect(breakdown).toEqual({ shown: [], suppressed: true, reason: "any breakdown would single out a group of fewer than 10 people" });
   });
 
   it("suppresses a breakdown where everybody is in one group, because it would only repeat the total", () => {
@@ -119,7 +119,7 @@ describe("mergeSmallGroups", () => {
     expect(mergeSmallGroups(sizes({ frontline: 4, manager: 4, hr: 4 }), 5)).toEqual({
       shown: [],
       suppressed: true,
-      reason: "no group has at least 5 people",
+      reason: "any breakdown would single out a group of fewer than 5 people",
     });
   });
 

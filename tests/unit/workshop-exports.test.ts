@@ -256,7 +256,7 @@ describe("buildDebrief", () => {
   it("replaces the by-standing table with a not-shown line when no standing has k people", () => {
     const byStanding = ["frontline", "manager", "hr"].map((standing) => answers(1, "employee", standing, "Report the record", 1, 3));
     const debrief = buildDebrief(debriefInput({ rounds: [1], byStanding, shift: null }));
-    expect(debrief).toContain("By standing: not shown (no group has at least 5 people; groups under 5 are never broken down).");
+    expect(debrief).toContain("By standing: not shown (any breakdown would single out a group of fewer than 5 people; groups under 5 are never broken down).");
     expect(debrief).not.toContain("| Standing |");
   });
 
