@@ -121,7 +121,9 @@ async function shutdown(signal: string): Promise<void> {
     void Promise.all([db().destroy(), liveBus().close()]).finally(() => process.exit(0));
   });
   await runShutdownHooks();
+  // Keep-alive connections turn idle as their last request finishes; close each as it does.
   server.closeIdleConnections();
+  setInterval(() => server.closeIdleConnections(), 100).unref();
   setTimeout(() => {
     console.warn("Requests still in flight after 10 s; stopping anyway.");
     process.exit(0);

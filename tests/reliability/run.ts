@@ -10,9 +10,10 @@ import { concurrency, twoServers } from "./concurrency";
 import type { ReliabilityTest, TestContext } from "./context";
 import { Timer } from "./context";
 import { crashSafety } from "./crash-safety";
+import { gracefulShutdown } from "./graceful-shutdown";
 import { emergencyCleanup, ensureBuild } from "./harness";
 
-const TESTS: ReliabilityTest[] = [crashSafety, concurrency, twoServers, backupRestore];
+const TESTS: ReliabilityTest[] = [crashSafety, concurrency, twoServers, backupRestore, gracefulShutdown];
 /** The whole suite, including the build when one is needed, must finish in this time. */
 const SUITE_LIMIT_MS = 6 * 60_000;
 
