@@ -5,29 +5,22 @@
 import { db } from "./db.server";
 import { parseCaseFile, serializeCaseFile, type CaseDocument } from "./domain/case-file";
 import { formFieldForProblem, readCaseForm, type CaseFormValues } from "./domain/case-form";
+import type { EditorPreview } from "./components/case-editor";
 import { renderMarkdown } from "./domain/markdown";
 import { recordAudit } from "./models/audit.server";
 import { findCaseBySlug, saveCaseVersion, setCaseStatus, type CaseRecord } from "./models/cases.server";
 import type { PublicUser } from "./models/users.server";
 
-export interface CasePreview {
-  title: string;
-  summary: string;
-  stages: { title: string; html: string }[];
-  perspectives: { key: string; prompt: string; options: string[] }[];
-  judgement: string;
-  facilitatorNotesHtml: string | null;
-}
 
 export interface EditorResult {
   errors: Record<string, string>;
   values: CaseFormValues;
   stageSlots: number;
-  preview?: CasePreview;
+  preview?: EditorPreview;
   message?: string;
 }
 
-export function previewOf(doc: CaseDocument): CasePreview {
+export function previewOf(doc: CaseDocument): EditorPreview {
   return {
     title: doc.title,
     summary: doc.summary,

@@ -22,29 +22,18 @@ export async function createArgument(
   db: DB,
   input: { caseId: number; userId: number; perspective: string; side: ArgumentSide; lens: string | null; body: string },
 ): Promise<number> {
-  const now = nowIso();
-  const row = await db
-    .insertInto("arguments")
-    .values({
-      case_id: input.caseId,
-      user_id: input.userId,
-      parent_id: null,
-      perspective: input.perspective,
-      side: input.side,
-      lens: input.lens,
-      body: input.body,
-      status: "visible",
-      moderation_reason: null,
-      edited_at: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
+  return insertArgument(db, { ...input, parentId: null });
 }
 
+/** A reply has no perspective, side or lens of its own: it answers its parent. */
 export async function createReply(db: DB, input: { caseId: number; userId: number; parentId: number; body: string }): Promise<number> {
+  return insertArgument(db, { ...input, perspective: null, side: null, lens: null });
+}
+
+async function insertArgument(
+  db: DB,
+  input: { caseId: number; userId: number; parentId: number | null; perspective: string | null; side: ArgumentSide | null; lens: string | null; body: string },
+): Promise<number> {
   const now = nowIso();
   const row = await db
     .insertInto("arguments")
@@ -52,9 +41,9 @@ export async function createReply(db: DB, input: { caseId: number; userId: numbe
       case_id: input.caseId,
       user_id: input.userId,
       parent_id: input.parentId,
-      perspective: null,
-      side: null,
-      lens: null,
+      perspective: input.perspective,
+      side: input.side,
+      lens: input.lens,
       body: input.body,
       status: "visible",
       moderation_reason: null,
