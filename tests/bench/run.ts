@@ -5,6 +5,7 @@
  */
 import { cpus, totalmem } from "node:os";
 import { benchResultsLoader } from "./results-loader";
+import { benchResultsLoaderPostgres } from "./results-loader-pg";
 import { benchPages } from "./pages";
 import { benchWorkshop } from "./workshop";
 
@@ -25,6 +26,18 @@ for (const t of timings) {
       `${(t.medianMs / baseline.medianMs).toFixed(1)}×`.padStart(14),
     ].join("  "),
   );
+}
+
+if (process.env.BENCH_POSTGRES !== "0") {
+  const largest = Math.max(...sizes);
+  const onPostgres = await benchResultsLoaderPostgres(largest);
+  const onSqlite = timings.find((t) => t.positions >= largest * 0.99) ?? timings.at(-1)!;
+  if (typeof onPostgres === "string") console.log(`PostgreSQL row ${onPostgres}`);
+  else
+    console.log(
+      `PostgreSQL, ${onPostgres.positions.toLocaleString("en")} positions: median ${onPostgres.medianMs.toFixed(1)} ms, p95 ${onPostgres.p95Ms.toFixed(1)} ms` +
+        ` (${(onPostgres.medianMs / onSqlite.medianMs).toFixed(2)}× SQLite's ${onSqlite.medianMs.toFixed(1)} ms)`,
+    );
 }
 
 if (process.env.BENCH_PAGES !== "0") {

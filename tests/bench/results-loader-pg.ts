@@ -1,0 +1,106 @@
+/**
+ * The results-page loader at scale on PostgreSQL, beside the SQLite figures: a temporary
+ * database seeded in SQL (generate_series), the same model code timed as on SQLite. Skipped,
+ * with one line, when PostgreSQL cannot be reached.
+ */
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+
+const ADMIN_URL = process.env.CASEBOOK_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+export interface PgTiming {
+  positions: number;
+  medianMs: number;
+  p95Ms: number;
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function benchResultsLoaderPostgres(positions: number): Promise<PgTiming | string> {
+  try {
+    await admin((c) => c.query("select 1"));
+  } catch (error) {
+    return `skipped: PostgreSQL at ${ADMIN_URL} cannot be reached (${(error as Error).message})`;
+  }
+  const name = `casebook_bench_${randomBytes(4).toString("hex")}`;
+  await admin((c) => c.query(`create database ${name}`));
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const previous = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = url.toString();
+  (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
+  try {
+    const { db } = await import("../../app/db.server");
+    const { migrateToLatest } = await import("../../db/client");
+    const { importCaseFiles, findCaseBySlug } = await import("../../app/models/cases.server");
+    const { readCaseFiles } = await import("../../app/case-files.server");
+    const { loadCaseResults } = await import("../../app/case-results.server");
+    await migrateToLatest(db());
+    await importCaseFiles(db(), readCaseFiles("cases"));
+    const found = (await findCaseBySlug(db(), "background-check"))!;
+    const options = Object.fromEntries(found.doc.perspectives.map((p) => [p.key, p.options]));
+    const people = Math.round(positions / 2);
+
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      await client.query(
+        `insert into users (email, display_name, password_hash, role, standing, created_at, updated_at)
+         select 'bench' || g || '@casebook.test', 'Bench ' || g, 'x', 'participant',
+                (array['frontline','manager','hr','other',null])[1 + g % 5], now()::text, now()::text
+         from generate_series(1, $1::int) g`,
+        [people],
+      );
+      await client.query(
+        `insert into positions (case_id, case_version_id, user_id, perspective, option, judgement, legal, confidence, standing,
+            moved_by_argument_id, initial_option, initial_judgement, judgement_change, option_changed, is_current, created_at)
+         select $1::int, $2::int, u.id, p.key,
+                (case p.key when 'employee' then $3::text[] else $4::text[] end)[1 + (u.id * 7 + p.n) % 4],
+                (u.id * 3 + p.n) % 7 - 3, (array['yes','no','unsure'])[1 + u.id % 3], 'medium', u.standing,
+                null, (case p.key when 'employee' then $3::text[] else $4::text[] end)[1], 0, (u.id * 3 + p.n) % 7 - 3,
+                case when (u.id * 7 + p.n) % 4 = 0 then 0 else 1 end, 1, now()::text
+         from users u cross join (values ('employee', 1), ('employer', 2)) as p(key, n)
+         where u.email like 'bench%'`,
+        [found.id, found.versionId, options.employee, options.employer],
+      );
+      await client.query(
+        `insert into empathy_gaps (case_id, user_id, standing, employee_judgement, employer_judgement, gap, updated_at)
+         select e.case_id, e.user_id, e.standing, e.judgement, r.judgement, e.judgement - r.judgement, now()::text
+         from positions e join positions r on r.user_id = e.user_id and r.case_id = e.case_id and r.perspective = 'employer'
+         where e.case_id = $1 and e.perspective = 'employee'`,
+        [found.id],
+      );
+      await client.query("analyze");
+    } finally {
+      await client.end();
+    }
+
+    await loadCaseResults(found); // warm caches
+    const samples: number[] = [];
+    for (let run = 0; run < 7; run += 1) {
+      const started = performance.now();
+      await loadCaseResults(found);
+      samples.push(performance.now() - started);
+    }
+    samples.sort((a, b) => a - b);
+    await db().destroy();
+    return { positions: people * 2, medianMs: samples[3]!, p95Ms: samples[6]! };
+  } finally {
+    (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
+    if (previous === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = previous;
+    await admin(async (c) => {
+      await c.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", [name]);
+      await c.query(`drop database if exists ${name}`);
+    });
+  }
+}
