@@ -13,9 +13,12 @@ import { listPositionsOfUser } from "~/models/positions.server";
 import { findPasswordHash, findUserSeenAt, updatePasswordHash, updateProfile } from "~/models/users.server";
 import { recordAudit } from "~/models/audit.server";
 import { hashPassword, verifyPassword } from "~/password.server";
-import { checkRateLimit } from "~/rate-limit.server";
+import { checkRateLimit, retryAfterHeaders } from "~/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "My profile · Casebook" }];
+
+/** Keeps Retry-After on a 429 (see retryAfterHeaders). */
+export const headers = retryAfterHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -44,7 +47,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const form = parseForm(passwordChangeForm, formData);
     if (!form.ok) return Response.json({ errors: form.errors, saved: false }, { status: 400 });
     const verdict = await checkRateLimit("login-account", user.email);
-    if (!verdict.allowed) return Response.json({ errors: { currentPassword: verdict.message }, saved: false }, { status: 429 });
+    if (!verdict.allowed) {
+      return Response.json({ errors: { currentPassword: verdict.message }, saved: false }, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });
+    }
     const stored = await findPasswordHash(db(), user.id);
     if (!stored || !(await verifyPassword(form.data.currentPassword, stored))) {
       return Response.json({ errors: { currentPassword: "That is not your current password." }, saved: false }, { status: 400 });
