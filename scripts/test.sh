@@ -7,12 +7,30 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash scripts/ensure-chromium.sh
+
+LOG=$(mktemp)
+trap 'rm -f "$LOG"' EXIT
+PASSED=0
+
+# Runs one suite, shows its output, and adds the last "N passed" it printed to the total.
+suite() {
+  local name=$1
+  shift
+  echo "== $name"
+  "$@" 2>&1 | tee "$LOG"
+  local count
+  count=$(sed 's/\x1b\[[0-9;]*m//g' "$LOG" | grep -Eo '[0-9]+ passed' | tail -1 | grep -Eo '[0-9]+' || true)
+  PASSED=$((PASSED + ${count:-0}))
+}
+
 echo "== typecheck"; npx tsc --noEmit
 echo "== case library"; npx tsx scripts/cases-check.ts
-echo "== unit and integration tests (SQLite)"; npx vitest run
-echo "== integration tests (PostgreSQL)"; npm run -s test:integration:pg
+suite "unit and integration tests (SQLite)" npx vitest run
+suite "integration tests (PostgreSQL)" npm run -s test:integration:pg
 echo "== build"; npx remix vite:build >/dev/null
-echo "== end-to-end tests"; npx playwright test
-echo "== security suite"; npm run -s test:security
-echo "== reliability suite"; npm run -s test:reliability
-echo "== scale suite (PostgreSQL, Redis, three processes)"; npm run -s test:scale
+suite "end-to-end tests" npx playwright test
+suite "security suite" npm run -s test:security
+suite "reliability suite" npm run -s test:reliability
+suite "scale suite (PostgreSQL, Redis, three processes)" npm run -s test:scale
+echo
+echo "All suites: $PASSED passed, 0 failed"
