@@ -9,6 +9,7 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  type ShouldRevalidateFunction,
   useMatches,
   useRouteError,
   useRouteLoaderData,
@@ -27,6 +28,10 @@ export const links: LinksFunction = () => [
 ];
 
 export const meta: MetaFunction = () => [{ title: "Casebook" }];
+
+/** A phone's workshop actions change nothing the header shows; skipping this keeps a vote to one request. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) =>
+  formAction?.startsWith("/w/") ? false : defaultShouldRevalidate;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);

@@ -5,7 +5,7 @@ import { isVoteStage, roundOf } from "./domain/workshop-stages";
 import { idForm, submissionForm, workshopVoteForm } from "./domain/workshop-forms";
 import { parseForm, type FieldErrors } from "./forms";
 import { lockForTransaction } from "../db/dialect";
-import { addSubmission, castWorkshopVote, findSubmission, toggleUpvote, workshopLockKey, type Participant, type Workshop } from "./models/workshops.server";
+import { addSubmission, castWorkshopVote, findSubmission, toggleUpvote, votesOf, workshopLockKey, type Participant, type Workshop } from "./models/workshops.server";
 import { announceWorkshopChange } from "./workshop-live.server";
 
 export interface ParticipationResult {
@@ -13,6 +13,8 @@ export interface ParticipationResult {
   errors: FieldErrors;
   message?: string;
   values?: Record<string, string>;
+  /** After a vote: this person's votes as stored, so the page need not reload its data. */
+  myVotes?: Awaited<ReturnType<typeof votesOf>>;
 }
 
 type Outcome = { status: number; body: ParticipationResult };
@@ -62,7 +64,10 @@ export async function handleParticipation(workshop: Workshop, doc: CaseDocument,
         throw error;
       }
       announceWorkshopChange(workshop.id);
-      return { status: 200, body: { intent, errors: {}, message: "Your vote is in. You can change it while voting is open." } };
+      return {
+        status: 200,
+        body: { intent, errors: {}, message: "Your vote is in. You can change it while voting is open.", myVotes: await votesOf(db(), workshop.id, participant.id) },
+      };
     }
 
     case "submit": {

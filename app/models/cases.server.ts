@@ -246,7 +246,7 @@ export interface CaseRecord {
 /** A version's document is fixed by its content hash, so each is parsed once per process. */
 const parsedDocuments = new Map<string, CaseDocument>();
 
-function parsedDocument(contentHash: string, json: string): CaseDocument {
+export function parsedDocument(contentHash: string, json: string): CaseDocument {
   let doc = parsedDocuments.get(contentHash);
   if (!doc) {
     doc = JSON.parse(json) as CaseDocument;

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useLiveState } from "~/components/use-live-state";
@@ -8,6 +9,7 @@ import type { CaseDocument } from "~/domain/case-file";
 import { normalizeJoinCode } from "~/domain/join-code";
 import { JUDGEMENT_SCALE } from "~/domain/scales";
 import { isVoteStage, roundOf } from "~/domain/workshop-stages";
+import { parsedDocument } from "~/models/cases.server";
 import { findWorkshopByCode, upvotedBy, votesOf } from "~/models/workshops.server";
 import { checkRateLimit, clientAddress, retryAfterHeaders } from "~/rate-limit.server";
 import { currentParticipant } from "~/workshop-access.server";
@@ -30,9 +32,19 @@ async function joined(request: Request, rawCode: string | undefined) {
 }
 
 async function caseDoc(versionId: number): Promise<CaseDocument> {
-  const row = await db().selectFrom("case_versions").select("document").where("id", "=", versionId).executeTakeFirstOrThrow();
-  return JSON.parse(row.document) as CaseDocument;
+  const row = await db().selectFrom("case_versions").select(["document", "content_hash"]).where("id", "=", versionId).executeTakeFirstOrThrow();
+  return parsedDocument(row.content_hash, row.document);
 }
+
+/**
+ * A successful vote answers with the person's votes, and the live stream carries the room, so
+ * the phone skips reloading its page data: a room voting at once costs one request per vote.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) => {
+  const result = actionResult as ParticipationResult | undefined;
+  if (result?.intent === "vote" && result.myVotes) return false;
+  return defaultShouldRevalidate;
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workshop, participant } = await joined(request, params.code);
@@ -134,7 +146,10 @@ function LiveParticipant({ data, result, revalidate }: { data: Loaded; result: P
     if (next.stage !== previous.stage || next.votingOpen !== previous.votingOpen) revalidate();
   });
   const round = roundOf(state.stage);
-  const myRoundVotes = data.myVotes.filter((v) => v.round === round);
+  // Votes just acknowledged (the page skipped reloading its data) override the loaded ones.
+  const fresh = result?.intent === "vote" ? (result.myVotes ?? []) : [];
+  const myVotes = [...data.myVotes.filter((v) => !fresh.some((f) => f.round === v.round && f.perspective === v.perspective)), ...fresh];
+  const myRoundVotes = myVotes.filter((v) => v.round === round);
   return (
     <div className="phone" data-stage={state.stage}>
       <p className="muted">
@@ -157,7 +172,7 @@ function LiveParticipant({ data, result, revalidate }: { data: Loaded; result: P
 
       {isVoteStage(state.stage) ? (
         state.votingOpen ? (
-          <VoteForm state={state} mine={data.myVotes} result={result} />
+          <VoteForm state={state} mine={myVotes} result={result} />
         ) : (
           <p className="notice">Voting is closed{myRoundVotes.length > 0 ? "; your vote is counted." : "."}</p>
         )

@@ -13,9 +13,10 @@
  * set-up slower but does not change the vote burst. Votes are limited by `vote-address`
  * (6,000 per minute), so above 6,000 participants the burst itself would be refused in part.
  *
- * By default votes go the way Remix's JavaScript client sends them (single fetch: a POST to
- * `/w/:code.data`, then a GET of it to revalidate the loaders). BENCH_VOTE_PATH=document posts a
- * plain form instead (the no-JavaScript path: the action and the whole page in one request).
+ * By default votes go the way the phone page's JavaScript sends them: one single-fetch POST to
+ * `/w/:code.data`; the route opts out of revalidating after a vote. BENCH_VOTE_PATH=data adds the
+ * revalidating GET a route without that opt-out would make; BENCH_VOTE_PATH=document posts a
+ * plain form (the no-JavaScript path: the action and the whole page in one request).
  * BENCH_VOTE_PATH=fetcher posts to `/w/:code.data` without the revalidation, as a client would whose
  * route opts out of revalidating after a vote (the live stream already carries the room's state).
  *
@@ -411,8 +412,9 @@ export async function benchWorkshop(options: { participants: number }): Promise<
     const idleRss = rssMb(pid) ?? 0;
 
     // 6. The burst: every phone votes once, sends spread over VOTE_SPREAD_MS, at most VOTE_CONCURRENCY in flight.
-    // Phones run the page's JavaScript, so by default votes go the way its client sends them.
-    const votePath = process.env.BENCH_VOTE_PATH === "document" || process.env.BENCH_VOTE_PATH === "fetcher" ? process.env.BENCH_VOTE_PATH : "data";
+    // Phones run the page's JavaScript: a vote is one single-fetch POST, and the phone route opts
+    // out of reloading its data afterwards (shouldRevalidate), so no GET follows.
+    const votePath = process.env.BENCH_VOTE_PATH === "document" || process.env.BENCH_VOTE_PATH === "data" ? process.env.BENCH_VOTE_PATH : "fetcher";
     const target = votePath === "document" ? `/w/${code}` : `/w/${code}.data`;
     let peakRss = idleRss;
     sampler = setInterval(() => {
