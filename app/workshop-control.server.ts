@@ -1,6 +1,6 @@
 /** The facilitator's controls: stage changes through the stage machine, and room moderation. */
 import { db } from "./db.server";
-import type { CaseDocument } from "./domain/case-file";
+import { findCaseVersionDocument } from "./models/cases.server";
 import { applyStageAction, type StageAction } from "./domain/workshop-stages";
 import { findSubmission, removeParticipant, saveStageState, setSpotlight, setSubmissionHidden, type Workshop } from "./models/workshops.server";
 import { announceWorkshopChange } from "./workshop-live.server";
@@ -11,11 +11,6 @@ export interface ControlResult {
 }
 
 const STAGE_INTENTS = new Set(["next", "back", "open-voting", "close-voting", "reveal-results", "end"]);
-
-async function caseStages(workshop: Workshop): Promise<number> {
-  const row = await db().selectFrom("case_versions").select("document").where("id", "=", workshop.caseVersionId).executeTakeFirstOrThrow();
-  return (JSON.parse(row.document) as CaseDocument).stages.length;
-}
 
 export async function handleControl(workshop: Workshop, formData: FormData): Promise<{ status: number; body: ControlResult }> {
   const intent = String(formData.get("intent") ?? "");
@@ -36,7 +31,7 @@ export async function handleControl(workshop: Workshop, formData: FormData): Pro
       if (intent === "end" && formData.get("confirm") !== "yes") return refuse(400, "Tick the box to confirm: an ended workshop cannot be restarted.");
       action = { type: intent } as StageAction;
     }
-    const plan = { caseStages: await caseStages(workshop), twoRounds: workshop.twoRounds, resultsMode: workshop.resultsMode };
+    const plan = { caseStages: (await findCaseVersionDocument(db(), workshop.caseVersionId)).stages.length, twoRounds: workshop.twoRounds, resultsMode: workshop.resultsMode };
     const transition = applyStageAction(workshop.state, action, plan);
     if (!transition.ok) return refuse(409, transition.reason);
     await saveStageState(db(), workshop.id, transition.state, transition.effects);

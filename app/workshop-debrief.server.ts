@@ -2,8 +2,8 @@
 import { randomInt } from "node:crypto";
 import { readConfig } from "./config.server";
 import { db } from "./db.server";
-import type { CaseDocument } from "./domain/case-file";
 import { STANDING_LABELS } from "./domain/permissions";
+import { findCaseVersionDocument } from "./models/cases.server";
 import { buildDebrief, buildPositionsCsv } from "./domain/workshop-exports";
 import { roomGap, roundTallies, shiftRows } from "./domain/workshop-view";
 import type { Round } from "./domain/workshop-stages";
@@ -19,13 +19,8 @@ import {
   type Workshop,
 } from "./models/workshops.server";
 
-async function caseDocument(workshop: Workshop): Promise<CaseDocument> {
-  const row = await db().selectFrom("case_versions").select("document").where("id", "=", workshop.caseVersionId).executeTakeFirstOrThrow();
-  return JSON.parse(row.document) as CaseDocument;
-}
-
 export async function workshopDebrief(workshop: Workshop): Promise<string> {
-  const doc = await caseDocument(workshop);
+  const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
   const k = readConfig().kThreshold;
   const rounds: Round[] = workshop.twoRounds ? [1, 2] : [1];
   const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));

@@ -4,7 +4,6 @@
  */
 import { readConfig } from "./config.server";
 import { db } from "./db.server";
-import type { CaseDocument } from "./domain/case-file";
 import { renderMarkdownCached } from "./markdown-cache.server";
 import { caseStageIndex, stageLabel, type Round, type StageId } from "./domain/workshop-stages";
 import { currentRound, roomGap, roundTallies, shiftRows, visibleRounds, type RoomGap, type RoundTally, type ShiftRow } from "./domain/workshop-view";
@@ -19,9 +18,9 @@ import {
   workshopGaps,
   workshopShifts,
   workshopTallies,
-  type Workshop,
 } from "./models/workshops.server";
 import { onShutdown } from "./shutdown.server";
+import { findCaseVersionDocument } from "./models/cases.server";
 import { singleton } from "./singleton.server";
 
 export interface RoomState {
@@ -54,15 +53,10 @@ export interface FacilitatorState extends RoomState {
   roomSeesTallies: Round[];
 }
 
-async function caseDocument(workshop: Workshop): Promise<CaseDocument> {
-  const row = await db().selectFrom("case_versions").select("document").where("id", "=", workshop.caseVersionId).executeTakeFirstOrThrow();
-  return JSON.parse(row.document) as CaseDocument;
-}
-
 export async function loadWorkshopStates(workshopId: number): Promise<{ room: RoomState; facilitator: FacilitatorState } | null> {
   const workshop = await findWorkshop(db(), workshopId);
   if (!workshop) return null;
-  const doc = await caseDocument(workshop);
+  const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
   const k = readConfig().kThreshold;
   const plan = { caseStages: doc.stages.length, twoRounds: workshop.twoRounds, resultsMode: workshop.resultsMode };
   const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));

@@ -246,7 +246,7 @@ export interface CaseRecord {
 /** A version's document is fixed by its content hash, so each is parsed once per process. */
 const parsedDocuments = new Map<string, CaseDocument>();
 
-export function parsedDocument(contentHash: string, json: string): CaseDocument {
+function parsedDocument(contentHash: string, json: string): CaseDocument {
   let doc = parsedDocuments.get(contentHash);
   if (!doc) {
     doc = JSON.parse(json) as CaseDocument;
@@ -254,6 +254,12 @@ export function parsedDocument(contentHash: string, json: string): CaseDocument 
     parsedDocuments.set(contentHash, doc);
   }
   return doc;
+}
+
+/** The document of one case version (workshops run on a fixed version), parsed once per process. */
+export async function findCaseVersionDocument(db: DB, versionId: number): Promise<CaseDocument> {
+  const row = await db.selectFrom("case_versions").select(["document", "content_hash"]).where("id", "=", versionId).executeTakeFirstOrThrow();
+  return parsedDocument(row.content_hash, row.document);
 }
 
 export async function findCaseBySlug(db: DB, slug: string): Promise<CaseRecord | undefined> {

@@ -5,11 +5,10 @@ import { Form, useActionData, useLoaderData, useRevalidator } from "@remix-run/r
 import { useLiveState } from "~/components/use-live-state";
 import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
 import { db } from "~/db.server";
-import type { CaseDocument } from "~/domain/case-file";
 import { normalizeJoinCode } from "~/domain/join-code";
 import { JUDGEMENT_SCALE } from "~/domain/scales";
 import { isVoteStage, roundOf } from "~/domain/workshop-stages";
-import { parsedDocument } from "~/models/cases.server";
+import { findCaseVersionDocument } from "~/models/cases.server";
 import { findWorkshopByCode, upvotedBy, votesOf } from "~/models/workshops.server";
 import { checkRateLimit, clientAddress, retryAfterHeaders } from "~/rate-limit.server";
 import { currentParticipant } from "~/workshop-access.server";
@@ -29,11 +28,6 @@ async function joined(request: Request, rawCode: string | undefined) {
   const participant = await currentParticipant(request, workshop);
   if (!participant) throw redirect(`/join/${workshop.code}`);
   return { workshop, participant };
-}
-
-async function caseDoc(versionId: number): Promise<CaseDocument> {
-  const row = await db().selectFrom("case_versions").select(["document", "content_hash"]).where("id", "=", versionId).executeTakeFirstOrThrow();
-  return parsedDocument(row.content_hash, row.document);
 }
 
 /**
@@ -60,7 +54,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const verdict = await checkRateLimit(kind, identity);
     if (!verdict.allowed) return Response.json({ intent: "", errors: { form: verdict.message } }, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });
   }
-  const { status, body } = await handleParticipation(workshop, await caseDoc(workshop.caseVersionId), participant, await readFormData(request));
+  const { status, body } = await handleParticipation(workshop, await findCaseVersionDocument(db(), workshop.caseVersionId), participant, await readFormData(request));
   return Response.json(body, { status });
 }
 

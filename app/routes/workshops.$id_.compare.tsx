@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { readConfig } from "~/config.server";
 import { db } from "~/db.server";
-import type { CaseDocument } from "~/domain/case-file";
 import { comparisonLine, finalRound } from "~/domain/comparison";
 import { caseWorkshopTallies, listWorkshops } from "~/models/workshops.server";
+import { findCaseVersionDocument } from "~/models/cases.server";
 import { positionCells } from "~/models/positions.server";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
 
@@ -13,8 +13,7 @@ export const meta: MetaFunction = () => [{ title: "Compare · Workshop · Casebo
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workshop } = await requireWorkshopFacilitator(request, params.id);
   const k = readConfig().kThreshold;
-  const version = await db().selectFrom("case_versions").select("document").where("id", "=", workshop.caseVersionId).executeTakeFirstOrThrow();
-  const doc = JSON.parse(version.document) as CaseDocument;
+  const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
   const [workshopRows, asyncCells, siblings] = await Promise.all([
     caseWorkshopTallies(db(), workshop.caseId),
     positionCells(db(), workshop.caseId),
