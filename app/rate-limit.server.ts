@@ -29,6 +29,11 @@ export async function checkRateLimit(kind: RateLimitKind, identity: string): Pro
   return { allowed: count <= rule.limit, message: rule.message, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)) };
 }
 
+/** The 429 answer: the caller's body (field errors and the rule's message) and when to retry. */
+export function tooManyRequests(body: unknown, verdict: RateLimitVerdict): Response {
+  return Response.json(body, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });
+}
+
 export function clientAddress(context: { clientIp?: string } | undefined): string {
   return context?.clientIp || "unknown";
 }

@@ -12,7 +12,7 @@ import { LENS_LABELS, LENSES } from "~/domain/case-file";
 import { renderMarkdownCached } from "~/markdown-cache.server";
 import { can } from "~/domain/permissions";
 import { findCaseBySlug } from "~/models/cases.server";
-import { checkRateLimit, retryAfterHeaders } from "~/rate-limit.server";
+import { checkRateLimit, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
 import { readFormData } from "~/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} · Casebook` : "Case · Casebook" }];
@@ -62,7 +62,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const verdict = await checkRateLimit("write", `user:${user.id}`);
   if (!verdict.allowed) {
     const body: CaseActionResult = { intent: "", target: "", errors: { form: verdict.message } };
-    return Response.json(body, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });
+    return tooManyRequests(body, verdict);
   }
   const { status, body } = await handleCaseAction(found, user, await readFormData(request));
   return Response.json(body, { status });

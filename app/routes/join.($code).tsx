@@ -8,7 +8,7 @@ import { STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions"
 import { joinForm } from "~/domain/workshop-forms";
 import { parseForm, readFormData } from "~/forms";
 import { findWorkshopByCode, hashDeviceToken, joinWorkshop } from "~/models/workshops.server";
-import { checkRateLimit, clientAddress, retryAfterHeaders, type RateLimitKind } from "~/rate-limit.server";
+import { checkRateLimit, clientAddress, retryAfterHeaders, type RateLimitKind, tooManyRequests } from "~/rate-limit.server";
 import { deviceTokenFor, readDeviceToken } from "~/workshop-access.server";
 import { announceWorkshopChange } from "~/workshop-live.server";
 
@@ -44,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   for (const [kind, identity] of limits) {
     const verdict = await checkRateLimit(kind, identity);
     if (!verdict.allowed) {
-      return Response.json({ errors: { code: verdict.message }, values: form.values }, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });
+      return tooManyRequests({ errors: { code: verdict.message }, values: form.values }, verdict);
     }
   }
   const found = await openWorkshop(form.data.code);

@@ -8,7 +8,7 @@ import { loginForm } from "~/domain/account-forms";
 import { parseForm, readFormData } from "~/forms";
 import { findUserByEmail } from "~/models/users.server";
 import { verifyPassword } from "~/password.server";
-import { checkRateLimit, clientAddress, retryAfterHeaders } from "~/rate-limit.server";
+import { checkRateLimit, clientAddress, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Casebook" }];
 
@@ -26,10 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   for (const [kind, identity] of [["login-address", clientAddress(context)], ["login-account", form.data.email.toLowerCase()]] as const) {
     const verdict = await checkRateLimit(kind, identity);
     if (!verdict.allowed) {
-      return Response.json(
-        { errors: { form: verdict.message }, values: { email: form.data.email } },
-        { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } },
-      );
+      return tooManyRequests({ errors: { form: verdict.message }, values: { email: form.data.email } }, verdict);
     }
   }
   const user = await findUserByEmail(db(), form.data.email);

@@ -13,7 +13,7 @@ import { listPositionsOfUser } from "~/models/positions.server";
 import { findPasswordHash, findUserSeenAt, updatePasswordHash, updateProfile } from "~/models/users.server";
 import { recordAudit } from "~/models/audit.server";
 import { hashPassword, verifyPassword } from "~/password.server";
-import { checkRateLimit, retryAfterHeaders } from "~/rate-limit.server";
+import { checkRateLimit, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "My profile · Casebook" }];
 
@@ -48,7 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!form.ok) return Response.json({ errors: form.errors, saved: false }, { status: 400 });
     const verdict = await checkRateLimit("login-account", user.email);
     if (!verdict.allowed) {
-      return Response.json({ errors: { currentPassword: verdict.message }, saved: false }, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });
+      return tooManyRequests({ errors: { currentPassword: verdict.message }, saved: false }, verdict);
     }
     const stored = await findPasswordHash(db(), user.id);
     if (!stored || !(await verifyPassword(form.data.currentPassword, stored))) {

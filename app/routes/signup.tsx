@@ -7,7 +7,7 @@ import { db } from "~/db.server";
 import { signupForm } from "~/domain/account-forms";
 import { parseForm, readFormData } from "~/forms";
 import { hashPassword } from "~/password.server";
-import { checkRateLimit, clientAddress, retryAfterHeaders } from "~/rate-limit.server";
+import { checkRateLimit, clientAddress, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
 import { createUser, findUserByEmail } from "~/models/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign up · Casebook" }];
@@ -25,10 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!form.ok) return Response.json({ errors: form.errors, values: form.values }, { status: 400 });
   const verdict = await checkRateLimit("signup", clientAddress(context));
   if (!verdict.allowed) {
-    return Response.json(
-      { errors: { form: verdict.message }, values: { email: form.data.email, displayName: form.data.displayName } },
-      { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } },
-    );
+    return tooManyRequests({ errors: { form: verdict.message }, values: { email: form.data.email, displayName: form.data.displayName } }, verdict);
   }
   const { email, displayName, password } = form.data;
   if (await findUserByEmail(db(), email)) {

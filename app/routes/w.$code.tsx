@@ -10,7 +10,7 @@ import { JUDGEMENT_SCALE } from "~/domain/scales";
 import { isVoteStage, roundOf } from "~/domain/workshop-stages";
 import { findCaseVersionDocument } from "~/models/cases.server";
 import { findWorkshopByCode, upvotedBy, votesOf } from "~/models/workshops.server";
-import { checkRateLimit, clientAddress, retryAfterHeaders } from "~/rate-limit.server";
+import { checkRateLimit, clientAddress, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
 import { currentParticipant } from "~/workshop-access.server";
 import { recentWorkshopStates, type RoomState } from "~/workshop-live.server";
 import { handleParticipation, type ParticipationResult } from "~/workshop-participation.server";
@@ -52,7 +52,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (participant.removed) return Response.json({ intent: "", errors: { form: "The facilitator removed you from this workshop." } }, { status: 403 });
   for (const [kind, identity] of [["vote-address", clientAddress(context)], ["vote-device", `participant:${participant.id}`]] as const) {
     const verdict = await checkRateLimit(kind, identity);
-    if (!verdict.allowed) return Response.json({ intent: "", errors: { form: verdict.message } }, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });
+    if (!verdict.allowed) return tooManyRequests({ intent: "", errors: { form: verdict.message } }, verdict);
   }
   const { status, body } = await handleParticipation(workshop, await findCaseVersionDocument(db(), workshop.caseVersionId), participant, await readFormData(request));
   return Response.json(body, { status });

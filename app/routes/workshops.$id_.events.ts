@@ -1,10 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getUser } from "~/auth.server";
 import { db } from "~/db.server";
-import { can } from "~/domain/permissions";
 import type { Audience } from "~/live/broadcaster.server";
 import { findWorkshop } from "~/models/workshops.server";
-import { currentParticipant } from "~/workshop-access.server";
+import { currentParticipant, runsWorkshop } from "~/workshop-access.server";
 import { recentWorkshopStates, workshopBroadcaster } from "~/workshop-live.server";
 
 const HEARTBEAT_MS = 15_000;
@@ -14,8 +13,7 @@ async function audienceFor(request: Request, workshopId: number): Promise<Audien
   const workshop = await findWorkshop(db(), workshopId);
   if (!workshop) return null;
   const user = await getUser(request);
-  const runsIt = user && can(user.role, "workshops.run") && (workshop.facilitatorUserId === user.id || user.role === "admin");
-  if (runsIt) return new URL(request.url).searchParams.get("view") === "room" ? "room" : "facilitator";
+  if (runsWorkshop(user, workshop)) return new URL(request.url).searchParams.get("view") === "room" ? "room" : "facilitator";
   const participant = await currentParticipant(request, workshop);
   return participant && !participant.removed ? "phone" : null;
 }
