@@ -3,14 +3,20 @@ import { createCookie } from "@remix-run/node";
 import { randomBytes } from "node:crypto";
 import { requirePermission, sessionSecret, type PublicUser } from "./auth.server";
 import { db } from "./db.server";
+import { can } from "./domain/permissions";
 import { findParticipant, findWorkshop, hashDeviceToken, type Participant, type Workshop } from "./models/workshops.server";
+
+/** A workshop is run by the facilitator who made it; admins may open any. */
+export function runsWorkshop(user: Pick<PublicUser, "id" | "role"> | null, workshop: Pick<Workshop, "facilitatorUserId">): boolean {
+  return user !== null && can(user.role, "workshops.run") && (workshop.facilitatorUserId === user.id || user.role === "admin");
+}
 
 export async function requireWorkshopFacilitator(request: Request, idParam: string | undefined): Promise<{ user: PublicUser; workshop: Workshop }> {
   const user = await requirePermission(request, "workshops.run");
   const id = Number(idParam);
   const workshop = Number.isInteger(id) && id > 0 ? await findWorkshop(db(), id) : undefined;
   if (!workshop) throw new Response("There is no workshop at this address.", { status: 404 });
-  if (workshop.facilitatorUserId !== user.id && user.role !== "admin") {
+  if (!runsWorkshop(user, workshop)) {
     throw new Response("Only this workshop's facilitator can open it.", { status: 403 });
   }
   return { user, workshop };
