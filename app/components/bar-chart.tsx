@@ -1,3 +1,5 @@
+import { formatPercent } from "~/domain/format";
+
 export interface BarRow {
   label: string;
   count: number;
@@ -9,10 +11,6 @@ interface Props {
   rows: BarRow[];
   /** What a count is a count of, for the table header ("people"). */
   unit?: string;
-}
-
-function percent(count: number, total: number): string {
-  return total === 0 ? "0%" : `${Math.round((count / total) * 100)}%`;
 }
 
 /** A small horizontal bar chart drawn as SVG, with the same numbers in a table beside it. */
@@ -32,7 +30,7 @@ export function BarChart({ title, rows, unit = "people" }: Props) {
               <rect x="0" y="0" height="10" width={row.count === 0 ? 0 : Math.max((row.count / max) * 100, 1)} rx="1" className="chart-bar" />
             </svg>
             <span className="bar-value">
-              {row.count} ({percent(row.count, total)})
+              {row.count} ({formatPercent(row.count, total)})
             </span>
           </div>
         ))}
@@ -55,7 +53,7 @@ export function BarChart({ title, rows, unit = "people" }: Props) {
                   {row.note ? <span className="muted"> ({row.note})</span> : null}
                 </th>
                 <td>{row.count}</td>
-                <td>{percent(row.count, total)}</td>
+                <td>{formatPercent(row.count, total)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,10 +1,6 @@
 import type { RoomState } from "~/workshop-live.server";
 import { BarChart } from "./bar-chart";
-
-function signed(value: number): string {
-  const rounded = Math.round(value * 10) / 10;
-  return rounded > 0 ? `+${rounded}` : String(rounded);
-}
+import { formatSigned } from "~/domain/format";
 
 /** Live tallies for one round: what people would do, and how they judge it, per perspective. */
 export function RoundTallies({ state, round, showJudgements = true }: { state: Pick<RoomState, "tallies">; round: number; showJudgements?: boolean }) {
@@ -17,7 +13,7 @@ export function RoundTallies({ state, round, showJudgements = true }: { state: P
           <BarChart title={`As the ${t.perspective}: ${t.respondents} answered`} rows={t.options.map((o) => ({ label: o.label, count: o.count }))} />
           {showJudgements && t.respondents > 0 ? (
             <p className="muted">
-              Average judgement {signed(t.meanJudgement)} on the scale from −3 (clearly wrong) to +3 (clearly right).
+              Average judgement {formatSigned(t.meanJudgement)} on the scale from −3 (clearly wrong) to +3 (clearly right).
             </p>
           ) : null}
         </div>
@@ -30,7 +26,7 @@ export function RoomGapLine({ state }: { state: Pick<RoomState, "gap"> }) {
   if (!state.gap) return null;
   return (
     <p className="room-gap">
-      The room&apos;s empathy gap (round {state.gap.round}): <strong>{signed(state.gap.meanGap)}</strong> points on average across {state.gap.people} people: how much
+      The room&apos;s empathy gap (round {state.gap.round}): <strong>{formatSigned(state.gap.meanGap)}</strong> points on average across {state.gap.people} people: how much
       kinder they were to the employee as the employee than as the employer.
     </p>
   );

@@ -7,6 +7,7 @@ import { judgementLabel } from "./scales";
 import { mean } from "./stats";
 import type { RoomGap, RoundTally, ShiftRow } from "./workshop-view";
 import type { Round } from "./workshop-stages";
+import { formatPercent, formatSigned } from "./format";
 
 export interface DebriefInput {
   title: string;
@@ -30,15 +31,6 @@ export interface DebriefInput {
 }
 
 const UNDECLARED = "undeclared";
-
-function percent(count: number, total: number): string {
-  return total === 0 ? "0%" : `${Math.round((count / total) * 100)}%`;
-}
-
-function signed(value: number): string {
-  const rounded = Math.round(value * 10) / 10;
-  return rounded > 0 ? `+${rounded}` : String(rounded);
-}
 
 /** User text inside the debrief: one quoted paragraph, so it cannot add headings or tables. */
 function quote(text: string): string {
@@ -73,7 +65,7 @@ function standingTable(input: DebriefInput, tally: RoundTally): string[] {
   for (const group of breakdown.shown) {
     const cells = rows.filter((r) => lookup.get(r.standing ?? UNDECLARED) === group.key);
     const counts = tally.options.map((o) => cells.filter((c) => c.option === o.label).reduce((s, c) => s + c.count, 0));
-    lines.push(`| ${standingName(group.key, input.standingLabels)} | ${group.count} | ${counts.join(" | ")} | ${signed(mean(cells, (c) => c.judgement, (c) => c.count))} |`);
+    lines.push(`| ${standingName(group.key, input.standingLabels)} | ${group.count} | ${counts.join(" | ")} | ${formatSigned(mean(cells, (c) => c.judgement, (c) => c.count))} |`);
   }
   return [...lines, ""];
 }
@@ -93,9 +85,9 @@ export function buildDebrief(input: DebriefInput): string {
     for (const tally of input.tallies.filter((t) => t.round === round)) {
       out.push(`### As the ${tally.perspective}: ${tally.respondents} answered`, "");
       out.push("| What they would do | People | Share |", "|---|---|---|");
-      for (const option of tally.options) out.push(`| ${cell(option.label)} | ${option.count} | ${percent(option.count, tally.respondents)} |`);
+      for (const option of tally.options) out.push(`| ${cell(option.label)} | ${option.count} | ${formatPercent(option.count, tally.respondents)} |`);
       out.push("");
-      out.push(`Judgement: average ${signed(tally.meanJudgement)} (${judgementLabel(Math.round(tally.meanJudgement)).toLowerCase()}).`, "");
+      out.push(`Judgement: average ${formatSigned(tally.meanJudgement)} (${judgementLabel(Math.round(tally.meanJudgement)).toLowerCase()}).`, "");
       out.push("| Judgement | People |", "|---|---|");
       for (const j of tally.judgements) out.push(`| ${j.label} | ${j.count} |`);
       out.push("");
@@ -104,7 +96,7 @@ export function buildDebrief(input: DebriefInput): string {
     const gap = input.gaps.find((g) => g.round === round);
     out.push(
       gap
-        ? `Empathy gap (employee judgement minus employer judgement): average ${signed(gap.meanGap)} across ${gap.people} people.`
+        ? `Empathy gap (employee judgement minus employer judgement): average ${formatSigned(gap.meanGap)} across ${gap.people} people.`
         : `Empathy gap: not shown (fewer than ${input.k} people answered both as employee and as employer).`,
       "",
     );

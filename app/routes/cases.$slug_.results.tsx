@@ -9,6 +9,7 @@ import { can, STANDING_LABELS } from "~/domain/permissions";
 import { judgementLabel, LEGAL_LABELS, SIDE_LABELS, SIDES, type Side } from "~/domain/scales";
 import { findCaseBySlug } from "~/models/cases.server";
 import { answeredPerspectives } from "~/models/positions.server";
+import { formatSigned } from "~/domain/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Results: ${data.title} · Casebook` : "Results · Casebook" }];
 
@@ -24,11 +25,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     return { ...base, locked: true as const, missing };
   }
   return { ...base, locked: false as const, results: await loadCaseResults(found) };
-}
-
-function signed(value: number): string {
-  const rounded = Math.round(value * 10) / 10;
-  return rounded > 0 ? `+${rounded}` : String(rounded);
 }
 
 export default function Results() {
@@ -87,7 +83,7 @@ export default function Results() {
                   rows={p.options.map((o) => ({ label: o.offered ? o.label : `${o.label} (option no longer offered)`, count: o.count }))}
                 />
                 <BarChart
-                  title={`${data.judgement} (average: ${judgementLabel(Math.round(p.meanJudgement)).toLowerCase()}, ${signed(p.meanJudgement)})`}
+                  title={`${data.judgement} (average: ${judgementLabel(Math.round(p.meanJudgement)).toLowerCase()}, ${formatSigned(p.meanJudgement)})`}
                   rows={p.judgements.map((j) => ({ label: j.label, count: j.count }))}
                 />
               </div>
@@ -146,7 +142,7 @@ export default function Results() {
                           {p.options.map((o) => (
                             <td key={o.label}>{g.options.find((x) => x.label === o.label)?.count ?? 0}</td>
                           ))}
-                          <td>{signed(g.meanJudgement)}</td>
+                          <td>{formatSigned(g.meanJudgement)}</td>
                         </tr>
                       ))}
                     </tbody>
@@ -177,9 +173,9 @@ export default function Results() {
           ) : (
             <>
               <p>
-                Across {results.gap.people} people the average gap is <strong>{signed(results.gap.meanGap)}</strong> points.
+                Across {results.gap.people} people the average gap is <strong>{formatSigned(results.gap.meanGap)}</strong> points.
               </p>
-              <BarChart title="How far apart people's two answers were" rows={results.gap.distribution.map((d) => ({ label: signed(d.gap), count: d.count }))} />
+              <BarChart title="How far apart people's two answers were" rows={results.gap.distribution.map((d) => ({ label: formatSigned(d.gap), count: d.count }))} />
               {results.gap.byStanding.suppressed ? (
                 <p className="muted">Not broken down by standing: {results.gap.byStanding.suppressed}.</p>
               ) : (
@@ -197,7 +193,7 @@ export default function Results() {
                       <tr key={g.key}>
                         <th scope="row">{groupLabel(g.key, STANDING_LABELS)}</th>
                         <td>{g.count}</td>
-                        <td>{signed(g.meanGap)}</td>
+                        <td>{formatSigned(g.meanGap)}</td>
                       </tr>
                     ))}
                   </tbody>

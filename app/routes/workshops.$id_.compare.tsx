@@ -7,6 +7,7 @@ import { caseWorkshopTallies, listWorkshops } from "~/models/workshops.server";
 import { findCaseVersionDocument } from "~/models/cases.server";
 import { positionCells } from "~/models/positions.server";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
+import { formatPercent } from "~/domain/format";
 
 export const meta: MetaFunction = () => [{ title: "Compare · Workshop · Casebook" }];
 
@@ -47,10 +48,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-function percent(share: number): string {
-  return `${Math.round(share * 100)}%`;
-}
-
 export default function Compare() {
   const data = useLoaderData<typeof loader>();
   return (
@@ -86,7 +83,7 @@ export default function Compare() {
                     <th scope="row">{line.label}</th>
                     <td>{line.respondents}</td>
                     {line.shares
-                      ? line.shares.map((share, i) => <td key={i}>{percent(share)}</td>)
+                      ? line.shares.map((share, i) => <td key={i}>{formatPercent(share, 1)}</td>)
                       : p.options.map((o) => <td key={o}>{line.respondents === 0 ? "—" : `fewer than ${data.k}`}</td>)}
                     <td>{line.meanJudgement === null ? "—" : (Math.round(line.meanJudgement * 10) / 10).toString()}</td>
                   </tr>
