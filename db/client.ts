@@ -5,7 +5,7 @@ import { dirname } from "node:path";
 import pg from "pg";
 import { POSTGRES_BIGINT_OID, dialectOf, describeLocation, isPostgresUrl, parsePostgresBigint, type DialectName } from "./dialect";
 import { migrations } from "./migrations/index";
-import { ImmediateSqliteDialect } from "./sqlite-immediate";
+import { ImmediateSqliteDialect, StatementCachingDatabase } from "./sqlite-immediate";
 import type { Database } from "./schema";
 
 export type DB = Kysely<Database>;
@@ -38,8 +38,9 @@ function openSqlite(path: string): DB {
   // Writers queue behind each other for up to 5 s instead of surfacing SQLITE_BUSY to a user.
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
-  // BEGIN IMMEDIATE: a read-then-write transaction must not fail when another process writes (see sqlite-immediate.ts).
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  // BEGIN IMMEDIATE: a read-then-write transaction must not fail when another process writes;
+  // prepared statements are reused rather than prepared per query (both in sqlite-immediate.ts).
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: new StatementCachingDatabase(sqlite) }) });
 }
 
 function openPostgres(url: string, poolSize: number): DB {
