@@ -39,8 +39,25 @@ export const joinForm = z.object({
     .transform((v) => (v ? v : null)),
 });
 
-/** One vote covers every polled perspective: fields `option-<key>` and `judgement-<key>`. */
+/** Schemas already built, by perspective keys and option counts (all a schema depends on). */
+const voteForms = new Map<string, ReturnType<typeof buildVoteForm>>();
+
+/**
+ * One vote covers every polled perspective: fields `option-<key>` and `judgement-<key>`.
+ * Built once per shape, because a room's whole burst of votes uses the same one.
+ */
 export function workshopVoteForm(perspectives: CaseDocument["perspectives"]) {
+  const shapeKey = perspectives.map((p) => `${p.key}:${p.options.length}`).join("|");
+  let form = voteForms.get(shapeKey);
+  if (!form) {
+    if (voteForms.size >= 200) voteForms.clear();
+    form = buildVoteForm(perspectives);
+    voteForms.set(shapeKey, form);
+  }
+  return form;
+}
+
+function buildVoteForm(perspectives: CaseDocument["perspectives"]) {
   const shape: Record<string, z.ZodTypeAny> = {
     movedBy: z
       .union([z.literal(""), z.coerce.number().int().positive()], { errorMap: () => ({ message: "Choose an argument from the list." }) })
