@@ -15,6 +15,7 @@ import { db } from "./app/db.server";
 import { formatCaseFileProblem } from "./app/domain/case-file";
 import { migrateToLatest } from "./db/client";
 import { liveBus } from "./app/live/bus.server";
+import { phoneVoteEndpoint } from "./app/phone-vote-endpoint.server";
 import { runShutdownHooks } from "./app/shutdown.server";
 
 const config = readConfig();
@@ -95,6 +96,9 @@ app.use((req, res, next) => {
   }
   next();
 });
+
+// A room's burst of votes skips Remix's per-request work (see the module's comment).
+app.use(phoneVoteEndpoint());
 
 // app.use rather than app.all("*"): a path Express cannot decode still reaches the app's own 404.
 app.use(

@@ -5,8 +5,14 @@ export type FieldErrors = Record<string, string>;
 /** `values` are the submitted strings, to refill a form; passwords are never among them. */
 export type FormResult<T> = { ok: true; data: T; values: Record<string, string> } | { ok: false; errors: FieldErrors; values: Record<string, string> };
 
+/** What parseForm reads: a FormData from a Remix action, or the URLSearchParams of a plain urlencoded body. */
+export interface FormFields {
+  get(name: string): FormDataEntryValue | null;
+  entries(): Iterable<[string, FormDataEntryValue]>;
+}
+
 /** Reads a form into plain strings and validates it; errors are keyed by field, one message each. */
-export function parseForm<S extends ZodTypeAny>(schema: S, formData: FormData): FormResult<z.infer<S>> {
+export function parseForm<S extends ZodTypeAny>(schema: S, formData: FormFields): FormResult<z.infer<S>> {
   const values: Record<string, string> = {};
   for (const [key, value] of formData.entries()) {
     if (typeof value === "string" && !(key in values)) values[key] = value;

@@ -23,8 +23,7 @@ export async function requireWorkshopFacilitator(request: Request, idParam: stri
 }
 
 /** A long-lived random token per device, so a reload or a lost connection rejoins as the same participant. */
-async function deviceCookie(request: Request) {
-  const secure = new URL(request.url).protocol === "https:";
+async function deviceCookie(secure: boolean) {
   return createCookie(secure ? "__Host-casebook_device" : "casebook_device", {
     httpOnly: true,
     sameSite: "lax",
@@ -35,20 +34,31 @@ async function deviceCookie(request: Request) {
   });
 }
 
-export async function readDeviceToken(request: Request): Promise<string | null> {
-  const value: unknown = await (await deviceCookie(request)).parse(request.headers.get("Cookie"));
+const isHttps = (request: Request) => new URL(request.url).protocol === "https:";
+
+/** The device token from a Cookie header (over https the cookie has the __Host- prefix). */
+export async function readDeviceTokenFrom(cookieHeader: string | null, secure: boolean): Promise<string | null> {
+  const value: unknown = await (await deviceCookie(secure)).parse(cookieHeader);
   return typeof value === "string" && value.length >= 32 ? value : null;
+}
+
+export function readDeviceToken(request: Request): Promise<string | null> {
+  return readDeviceTokenFrom(request.headers.get("Cookie"), isHttps(request));
 }
 
 export async function deviceTokenFor(request: Request): Promise<{ token: string; setCookie: string | null }> {
   const existing = await readDeviceToken(request);
   if (existing) return { token: existing, setCookie: null };
   const token = randomBytes(32).toString("base64url");
-  return { token, setCookie: await (await deviceCookie(request)).serialize(token) };
+  return { token, setCookie: await (await deviceCookie(isHttps(request))).serialize(token) };
 }
 
 export async function currentParticipant(request: Request, workshop: Workshop): Promise<Participant | null> {
-  const token = await readDeviceToken(request);
+  return participantByCookie(request.headers.get("Cookie"), isHttps(request), workshop);
+}
+
+export async function participantByCookie(cookieHeader: string | null, secure: boolean, workshop: Workshop): Promise<Participant | null> {
+  const token = await readDeviceTokenFrom(cookieHeader, secure);
   if (!token) return null;
   return (await findParticipant(db(), workshop.id, hashDeviceToken(token))) ?? null;
 }

@@ -1,11 +1,15 @@
 /** What a joined phone can do: vote while a round is open, send arguments or questions, upvote. */
 import { db } from "./db.server";
 import type { CaseDocument } from "./domain/case-file";
+import { normalizeJoinCode } from "./domain/join-code";
 import { isVoteStage, roundOf } from "./domain/workshop-stages";
 import { idForm, submissionForm, workshopVoteForm } from "./domain/workshop-forms";
-import { parseForm, type FieldErrors } from "./forms";
+import { parseForm, type FieldErrors, type FormFields } from "./forms";
 import { lockForTransaction } from "../db/dialect";
-import { addSubmission, castWorkshopVote, findSubmission, toggleUpvote, votesOf, workshopLockKey, type Participant, type Workshop } from "./models/workshops.server";
+import { findCaseVersionDocument } from "./models/cases.server";
+import { addSubmission, castWorkshopVote, findSubmission, findWorkshopByCode, toggleUpvote, votesOf, workshopLockKey, type Participant, type Workshop } from "./models/workshops.server";
+import { checkRateLimit } from "./rate-limit.server";
+import { participantByCookie } from "./workshop-access.server";
 import { announceWorkshopChange } from "./workshop-live.server";
 
 export interface ParticipationResult {
@@ -21,8 +25,40 @@ type Outcome = { status: number; body: ParticipationResult };
 
 class VotingClosed extends Error {}
 
-export async function handleParticipation(workshop: Workshop, doc: CaseDocument, participant: Participant, formData: FormData): Promise<Outcome> {
-  const intent = String(formData.get("intent") ?? "");
+/** A phone's POST, whichever way it came: the page's forms (a Remix action) or the JSON vote endpoint. */
+export interface PhoneSubmission {
+  code: string | undefined;
+  cookieHeader: string | null;
+  /** Served over https (the device cookie then has the __Host- prefix). */
+  secure: boolean;
+  clientAddress: string;
+  form: FormFields;
+  /** The JSON vote endpoint takes votes only, whatever the form's `intent` says. */
+  intent?: "vote";
+}
+
+export type PhoneOutcome =
+  | { kind: "no-workshop" }
+  | { kind: "not-joined"; code: string }
+  | { kind: "answer"; status: number; body: ParticipationResult; retryAfterSeconds?: number };
+
+/** Finds the workshop and the device's participant, applies the vote rate limits, then acts. */
+export async function participateByCode(submission: PhoneSubmission): Promise<PhoneOutcome> {
+  const workshop = await findWorkshopByCode(db(), normalizeJoinCode(submission.code ?? ""));
+  if (!workshop) return { kind: "no-workshop" };
+  const participant = await participantByCookie(submission.cookieHeader, submission.secure, workshop);
+  if (!participant) return { kind: "not-joined", code: workshop.code };
+  if (participant.removed) return { kind: "answer", status: 403, body: { intent: "", errors: { form: "The facilitator removed you from this workshop." } } };
+  for (const [kind, identity] of [["vote-address", submission.clientAddress], ["vote-device", `participant:${participant.id}`]] as const) {
+    const verdict = await checkRateLimit(kind, identity);
+    if (!verdict.allowed) return { kind: "answer", status: 429, body: { intent: "", errors: { form: verdict.message } }, retryAfterSeconds: verdict.retryAfterSeconds };
+  }
+  const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
+  return { kind: "answer", ...(await handleParticipation(workshop, doc, participant, submission.form, submission.intent)) };
+}
+
+export async function handleParticipation(workshop: Workshop, doc: CaseDocument, participant: Participant, formData: FormFields, onlyIntent?: "vote"): Promise<Outcome> {
+  const intent = onlyIntent ?? String(formData.get("intent") ?? "");
   const refuse = (status: number, message: string): Outcome => ({ status, body: { intent, errors: { form: message } } });
   if (workshop.state.stage === "ended") return refuse(409, "This workshop has ended. Thank you for taking part.");
 

@@ -33,7 +33,7 @@ export interface RouteAccess {
   /** Any one of these rules lets the visitor in. */
   rule: AccessRule | readonly AccessRule[];
   refusal?: Refusal;
-  /** The module under app/routes that serves it. */
+  /** The module that serves it, as a path from app/routes: a route module, or `../…` for the one endpoint Express serves ahead of Remix. */
   file: string;
 }
 
@@ -106,6 +106,8 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   { method: "POST", path: "/join/:code", rule: "public", file: "join.($code).tsx" },
   { method: "GET", path: "/w/:code", rule: "workshop-participant", refusal: "join", file: "w.$code.tsx" },
   ...["vote", "submit", "upvote"].map((intent): RouteAccess => ({ method: "POST", path: "/w/:code", intent, rule: "workshop-participant", refusal: "join", file: "w.$code.tsx" })),
+  // The phone page's JavaScript sends votes here (JSON); a device that has not joined gets a 403 saying where to join.
+  { method: "POST", path: "/w/:code/vote", rule: "workshop-participant", refusal: "forbidden", file: "../phone-vote-endpoint.server.ts" },
 ];
 
 function satisfies(rule: AccessRule, visitor: Visitor): boolean {

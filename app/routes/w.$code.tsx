@@ -1,19 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect, useState, type FormEvent } from "react";
 import { useLiveState } from "~/components/use-live-state";
 import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
 import { db } from "~/db.server";
 import { normalizeJoinCode } from "~/domain/join-code";
 import { JUDGEMENT_SCALE } from "~/domain/scales";
 import { isVoteStage, roundOf } from "~/domain/workshop-stages";
-import { findCaseVersionDocument } from "~/models/cases.server";
 import { findWorkshopByCode, upvotedBy, votesOf } from "~/models/workshops.server";
-import { checkRateLimit, clientAddress, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
+import { clientAddress, retryAfterHeaders } from "~/rate-limit.server";
 import { currentParticipant } from "~/workshop-access.server";
 import { recentWorkshopStates, type RoomState } from "~/workshop-live.server";
-import { handleParticipation, type ParticipationResult } from "~/workshop-participation.server";
+import { participateByCode, type ParticipationResult } from "~/workshop-participation.server";
 import { readFormData } from "~/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data && !data.removed && data.state ? `${data.state.title} · Casebook` : "Workshop · Casebook" }];
@@ -21,24 +20,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data &&
 /** Keeps Retry-After on a 429 (see retryAfterHeaders). */
 export const headers = retryAfterHeaders;
 
+const NO_WORKSHOP = "No workshop has this code. Check the code on the screen.";
+
 async function joined(request: Request, rawCode: string | undefined) {
   const code = normalizeJoinCode(rawCode ?? "");
   const workshop = await findWorkshopByCode(db(), code);
-  if (!workshop) throw new Response("No workshop has this code. Check the code on the screen.", { status: 404 });
+  if (!workshop) throw new Response(NO_WORKSHOP, { status: 404 });
   const participant = await currentParticipant(request, workshop);
   if (!participant) throw redirect(`/join/${workshop.code}`);
   return { workshop, participant };
 }
-
-/**
- * A successful vote answers with the person's votes, and the live stream carries the room, so
- * the phone skips reloading its page data: a room voting at once costs one request per vote.
- */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) => {
-  const result = actionResult as ParticipationResult | undefined;
-  if (result?.intent === "vote" && result.myVotes) return false;
-  return defaultShouldRevalidate;
-};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workshop, participant } = await joined(request, params.code);
@@ -47,26 +38,61 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { removed: false as const, state: states!.room, myVotes: votes, myUpvotes: [...upvoted], name: participant.displayName };
 }
 
+/** Without JavaScript, every form posts here; with it, votes go to the JSON endpoint (phone-vote-endpoint.server.ts). */
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { workshop, participant } = await joined(request, params.code);
-  if (participant.removed) return Response.json({ intent: "", errors: { form: "The facilitator removed you from this workshop." } }, { status: 403 });
-  for (const [kind, identity] of [["vote-address", clientAddress(context)], ["vote-device", `participant:${participant.id}`]] as const) {
-    const verdict = await checkRateLimit(kind, identity);
-    if (!verdict.allowed) return tooManyRequests({ intent: "", errors: { form: verdict.message } }, verdict);
+  const outcome = await participateByCode({
+    code: params.code,
+    cookieHeader: request.headers.get("Cookie"),
+    secure: new URL(request.url).protocol === "https:",
+    clientAddress: clientAddress(context),
+    form: await readFormData(request),
+  });
+  switch (outcome.kind) {
+    case "no-workshop":
+      throw new Response(NO_WORKSHOP, { status: 404 });
+    case "not-joined":
+      throw redirect(`/join/${outcome.code}`);
+    case "answer":
+      return Response.json(outcome.body, { status: outcome.status, headers: outcome.retryAfterSeconds ? { "Retry-After": String(outcome.retryAfterSeconds) } : undefined });
   }
-  const { status, body } = await handleParticipation(workshop, await findCaseVersionDocument(db(), workshop.caseVersionId), participant, await readFormData(request));
-  return Response.json(body, { status });
 }
 
 type Loaded = Extract<Awaited<ReturnType<typeof loader>>, { removed: false }>;
 
-function VoteForm({ state, mine, result }: { state: RoomState; mine: Loaded["myVotes"]; result: ParticipationResult | undefined }) {
+/**
+ * With JavaScript a vote is one fetch to the JSON endpoint (POST /w/:code/vote), whose answer
+ * carries the person's stored votes; the live stream carries the room, so nothing reloads.
+ * Without it, the form posts to this route's action and the page comes back.
+ */
+function useVoteSender(code: string, onAnswer: (answer: ParticipationResult) => void) {
+  const [sending, setSending] = useState(false);
+  const send = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (sending) return;
+    const fields = new URLSearchParams();
+    for (const [name, value] of new FormData(event.currentTarget)) if (typeof value === "string") fields.append(name, value);
+    setSending(true);
+    try {
+      const response = await fetch(`/w/${encodeURIComponent(code)}/vote`, { method: "POST", body: fields, headers: { Accept: "application/json" } });
+      const answer = (await response.json().catch(() => null)) as ParticipationResult | null;
+      onAnswer(answer ?? { intent: "vote", errors: { form: `The vote could not be sent (the server answered ${response.status}). Please try again.` } });
+    } catch {
+      onAnswer({ intent: "vote", errors: { form: "The vote could not be sent. Check your connection and try again." } });
+    } finally {
+      setSending(false);
+    }
+  };
+  return { send, sending };
+}
+
+function VoteForm({ state, mine, result, onAnswer }: { state: RoomState; mine: Loaded["myVotes"]; result: ParticipationResult | undefined; onAnswer: (answer: ParticipationResult) => void }) {
+  const { send, sending } = useVoteSender(state.code, onAnswer);
   const round = state.round!;
   const errors = result?.intent === "vote" ? result.errors : {};
   const current = (perspective: string) => mine.find((v) => v.round === round && v.perspective === perspective);
   const hasVoted = state.perspectives.every((p) => current(p.key));
   return (
-    <Form method="post" className="stack phone-vote" preventScrollReset>
+    <form method="post" className="stack phone-vote" onSubmit={send} aria-busy={sending}>
       <input type="hidden" name="intent" value="vote" />
       {state.perspectives.map((p) => {
         const vote = current(p.key);
@@ -113,9 +139,11 @@ function VoteForm({ state, mine, result }: { state: RoomState; mine: Loaded["myV
         </div>
       ) : null}
       <div>
-        <button type="submit">{hasVoted ? "Change my vote" : "Send my vote"}</button>
+        <button type="submit" disabled={sending}>
+          {sending ? "Sending…" : hasVoted ? "Change my vote" : "Send my vote"}
+        </button>
       </div>
-    </Form>
+    </form>
   );
 }
 
@@ -134,13 +162,21 @@ export default function ParticipantView() {
   return <LiveParticipant data={data} result={result} revalidate={() => revalidator.revalidate()} />;
 }
 
-function LiveParticipant({ data, result, revalidate }: { data: Loaded; result: ParticipationResult | undefined; revalidate: () => void }) {
+function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loaded; result: ParticipationResult | undefined; revalidate: () => void }) {
+  // The latest answer wins: a vote sent by fetch, until another form of the page answers.
+  const [voteAnswer, setVoteAnswer] = useState<ParticipationResult | undefined>();
+  useEffect(() => setVoteAnswer(undefined), [actionResult]);
+  const result = voteAnswer ?? actionResult;
   // A new stage or round changes what this person has answered: fetch their own data again.
   const { state, status } = useLiveState<RoomState>(`/workshops/${data.state.workshopId}/events`, data.state, (next, previous) => {
-    if (next.stage !== previous.stage || next.votingOpen !== previous.votingOpen) revalidate();
+    if (next.stage !== previous.stage || next.votingOpen !== previous.votingOpen) {
+      // A new stage, or voting (re)opened after a reset: the reloaded data is what counts now.
+      if (next.stage !== previous.stage || next.votingOpen) setVoteAnswer(undefined);
+      revalidate();
+    }
   });
   const round = roundOf(state.stage);
-  // Votes just acknowledged (the page skipped reloading its data) override the loaded ones.
+  // Votes just acknowledged (the page does not reload its data after a vote) override the loaded ones.
   const fresh = result?.intent === "vote" ? (result.myVotes ?? []) : [];
   const myVotes = [...data.myVotes.filter((v) => !fresh.some((f) => f.round === v.round && f.perspective === v.perspective)), ...fresh];
   const myRoundVotes = myVotes.filter((v) => v.round === round);
@@ -166,7 +202,7 @@ function LiveParticipant({ data, result, revalidate }: { data: Loaded; result: P
 
       {isVoteStage(state.stage) ? (
         state.votingOpen ? (
-          <VoteForm state={state} mine={myVotes} result={result} />
+          <VoteForm state={state} mine={myVotes} result={result} onAnswer={setVoteAnswer} />
         ) : (
           <p className="notice">Voting is closed{myRoundVotes.length > 0 ? "; your vote is counted." : "."}</p>
         )

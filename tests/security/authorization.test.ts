@@ -5,7 +5,7 @@
  * join page (workshop phones), and no data.
  */
 import { expect, request, test, type APIRequestContext, type APIResponse } from "@playwright/test";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { accessOutcome, ROUTE_ACCESS, type AccessOutcome, type RouteAccess } from "../../app/domain/route-access";
 import {
@@ -246,6 +246,13 @@ const PROBES: Record<string, Probe> = {
   "POST /w/:code vote": phoneProbe({ intent: "vote" }, [400, 409], /Voting is not open right now|Choose what you would do/),
   "POST /w/:code submit": phoneProbe({ intent: "submit", kind: "question", body: "" }, [400, 409], /Arguments and questions can be sent during the discussion|Write something first/),
   "POST /w/:code upvote": phoneProbe({ intent: "upvote", submissionId: "999999" }, [404, 409], /That is no longer on the list|This workshop has ended/),
+  "POST /w/:code/vote": {
+    send: post("/w/:code/vote", () => ({})),
+    allowed: (s) => {
+      status([400, 409], /Voting is not open right now|Choose what you would do/)(s);
+      expect(s.contentType).toContain("application/json");
+    },
+  },
 };
 
 const keyOf = (entry: RouteAccess) => `${entry.method} ${entry.path}${entry.intent ? ` ${entry.intent}` : ""}`;
@@ -280,7 +287,7 @@ test("every route module is in the access table, and every table entry has a pro
     if (/export (async )?function action|export const action/.test(source)) expect(entries.some((e) => e.method === "POST"), `POST ${file} in ROUTE_ACCESS`).toBe(true);
   }
   for (const entry of ROUTE_ACCESS) {
-    expect(readdirSync(routesDir), `${keyOf(entry)}: ${entry.file} exists`).toContain(entry.file);
+    expect(existsSync(join(routesDir, entry.file)), `${keyOf(entry)}: ${entry.file} exists`).toBe(true);
     expect(PROBES[keyOf(entry)], `a probe for ${keyOf(entry)}`).toBeDefined();
   }
 });

@@ -326,6 +326,29 @@ test("POST /w/:code (vote, submit, upvote): every hostile input is answered with
   await expectNoProblems();
 });
 
+test("POST /w/:code/vote (the JSON vote endpoint): every hostile input is answered without a crash or a leak", async () => {
+  test.setTimeout(120_000);
+  problems.length = 0;
+  statuses.clear();
+  const phones = await Promise.all(phoneStates.map((storageState) => request.newContext({ baseURL, storageState })));
+  const fields = ["intent", "option-employee", "judgement-employee", "option-employer", "judgement-employer", "movedBy"];
+  try {
+    await pool(CORPUS, 4, async (input, index) => {
+      const base: FormFields = { "option-employee": "0", "judgement-employee": "1", "option-employer": "1", "judgement-employer": "-1", movedBy: "" };
+      const path = index % 13 === 12 ? `/w/${segment(input.value)}/vote` : `/w/${corpusWorkshop.code}/vote`;
+      const outcome = await outcomeOf(`POST ${path.slice(0, 60)} ${describe(input, index)}`, post(phones[index % phones.length]!, path, place(base, fields, input, index)));
+      if (outcome && outcome.status < 500 && outcome.status !== 413 && outcome.status !== 431 && !outcome.contentType.includes("application/json") && outcome.status !== 404) {
+        problems.push(`${outcome.what}: ${outcome.status} answered as ${outcome.contentType}, not JSON`);
+      }
+      judge(outcome);
+    });
+    for (const [i, raw] of RAW_BODIES.entries()) judge(await outcomeOf(`POST /w/:code/vote raw ${raw.name}`, postRaw(phones[i % phones.length]!, `/w/${corpusWorkshop.code}/vote`, raw)));
+  } finally {
+    for (const phone of phones) await phone.dispose();
+  }
+  await expectNoProblems();
+});
+
 test("POST /cases/upload: every hostile input and hostile case file is refused with a message or saved", async () => {
   test.setTimeout(120_000);
   problems.length = 0;
