@@ -370,29 +370,41 @@ export async function workshopTalliesByStanding(db: DB, workshopId: number): Pro
   return rows.map((r) => ({ ...r, count: Number(r.count) }));
 }
 
-/** Per participant and round: their employee and employer judgements, for the room's empathy gap. */
+/**
+ * Per participant and round: their employee and employer judgements, for the room's empathy gap.
+ * One pass over the votes, grouped per person: a self-join of workshop_votes planned on stale
+ * statistics (a room's votes all arrive within seconds of an empty table) became a nested loop
+ * of sequential scans on PostgreSQL, 370 ms for 1,500 people instead of 5 ms.
+ */
 export async function workshopGaps(db: DB, workshopId: number): Promise<{ round: number; standing: string | null; gap: number; count: number }[]> {
   const rows = await sql<{ round: number; standing: string | null; gap: number; count: number }>`
-    select e.round as round, p.standing as standing, e.judgement - r.judgement as gap, count(*) as count
-    from workshop_votes e
-    join workshop_votes r on r.workshop_id = e.workshop_id and r.participant_id = e.participant_id and r.round = e.round and r.perspective = 'employer'
-    join workshop_participants p on p.id = e.participant_id
-    where e.workshop_id = ${workshopId} and e.perspective = 'employee' and p.removed = 0
-    group by e.round, p.standing, e.judgement - r.judgement`.execute(db);
+    select round, standing, gap, count(*) as count from (
+      select v.round as round, p.standing as standing,
+        max(case when v.perspective = 'employee' then v.judgement end) - max(case when v.perspective = 'employer' then v.judgement end) as gap
+      from workshop_votes v
+      join workshop_participants p on p.id = v.participant_id
+      where v.workshop_id = ${workshopId} and p.removed = 0
+      group by v.round, v.participant_id, p.standing
+    ) per_person
+    where gap is not null
+    group by round, standing, gap`.execute(db);
   return rows.rows.map((r) => ({ round: Number(r.round), standing: r.standing, gap: Number(r.gap), count: Number(r.count) }));
 }
 
-/** Round 1 against round 2, per participant and perspective: who moved, and which way. */
+/** Round 1 against round 2, per participant and perspective: who moved, and which way (one pass, as workshopGaps). */
 export async function workshopShifts(db: DB, workshopId: number): Promise<{ perspective: string; judgementChange: number; optionChanged: boolean; count: number }[]> {
   const rows = await sql<{ perspective: string; change: number; option_changed: number; count: number }>`
-    select one.perspective as perspective, two.judgement - one.judgement as change,
-      case when one.option = two.option then 0 else 1 end as option_changed, count(*) as count
-    from workshop_votes one
-    join workshop_votes two on two.workshop_id = one.workshop_id and two.participant_id = one.participant_id
-      and two.perspective = one.perspective and two.round = 2
-    join workshop_participants p on p.id = one.participant_id
-    where one.workshop_id = ${workshopId} and one.round = 1 and p.removed = 0
-    group by one.perspective, two.judgement - one.judgement, case when one.option = two.option then 0 else 1 end`.execute(db);
+    select perspective, change, option_changed, count(*) as count from (
+      select v.perspective as perspective,
+        max(case when v.round = 2 then v.judgement end) - max(case when v.round = 1 then v.judgement end) as change,
+        case when max(case when v.round = 1 then v.option end) = max(case when v.round = 2 then v.option end) then 0 else 1 end as option_changed
+      from workshop_votes v
+      join workshop_participants p on p.id = v.participant_id
+      where v.workshop_id = ${workshopId} and p.removed = 0
+      group by v.participant_id, v.perspective
+    ) per_person
+    where change is not null
+    group by perspective, change, option_changed`.execute(db);
   return rows.rows.map((r) => ({ perspective: r.perspective, judgementChange: Number(r.change), optionChanged: Number(r.option_changed) === 1, count: Number(r.count) }));
 }
 

@@ -1,0 +1,80 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { startApp } from "./app-under-test";
+
+const app = await startApp({ kThreshold: 3 });
+const { findCaseBySlug } = await import("../../app/models/cases.server");
+const { createWorkshop, joinWorkshop, removeParticipant, workshopGaps, workshopShifts } = await import("../../app/models/workshops.server");
+
+afterAll(() => app.cleanup());
+
+describe("a workshop's gap and shift aggregates", async () => {
+  const facilitator = await app.person("facilitator");
+  const found = (await findCaseBySlug(app.db(), "background-check"))!;
+  const workshop = await createWorkshop(app.db(), {
+    caseId: found.id,
+    caseVersionId: found.versionId,
+    facilitatorUserId: facilitator.id,
+    title: "Aggregates",
+    perspectives: ["employee", "employer"],
+    twoRounds: true,
+    resultsMode: "live",
+    askStanding: true,
+  });
+  // [standing, round-1 employee, round-1 employer, round-2 employee, round-2 employer]; null = not answered.
+  const people = [
+    ["manager", 3, 1, 2, 2],
+    ["manager", 3, 1, 3, 1],
+    ["frontline", -1, 2, 1, 2], // changes their employee option (B to A)
+    ["frontline", 0, null, 1, 1], // round 1 without the employer answer: no gap there, no employer shift
+    ["hr", 2, -2, null, null], // only round 1: no shift
+    ["hr", -3, 3, 3, -3], // removed below: counted nowhere
+  ] as const;
+  const ids: number[] = [];
+  for (const [i, [standing, ...judgements]] of people.entries()) {
+    const participant = await joinWorkshop(app.db(), { workshopId: workshop.id, tokenHash: `hash-${i}`, displayName: `P${i}`, standing });
+    ids.push(participant.id);
+    const cells = [
+      [1, "employee", judgements[0]],
+      [1, "employer", judgements[1]],
+      [2, "employee", judgements[2]],
+      [2, "employer", judgements[3]],
+    ] as const;
+    for (const [round, perspective, judgement] of cells) {
+      if (judgement === null) continue;
+      const now = new Date().toISOString();
+      // Option follows the judgement's sign, so "changed option" is checkable.
+      const option = judgement >= 0 ? "A" : "B";
+      await app
+        .db()
+        .insertInto("workshop_votes")
+        .values({ workshop_id: workshop.id, participant_id: participant.id, round, perspective, option, judgement, moved_by_submission_id: null, created_at: now, updated_at: now })
+        .execute();
+    }
+  }
+  await removeParticipant(app.db(), workshop.id, ids[5]!);
+
+  it("gives each person's employee minus employer judgement, per round and standing, only where both were answered", async () => {
+    const gaps = (await workshopGaps(app.db(), workshop.id)).sort((a, b) => a.round - b.round || String(a.standing).localeCompare(String(b.standing)) || a.gap - b.gap);
+    expect(gaps).toEqual([
+      { round: 1, standing: "frontline", gap: -3, count: 1 },
+      { round: 1, standing: "hr", gap: 4, count: 1 },
+      { round: 1, standing: "manager", gap: 2, count: 2 },
+      { round: 2, standing: "frontline", gap: -1, count: 1 },
+      { round: 2, standing: "frontline", gap: 0, count: 1 },
+      { round: 2, standing: "manager", gap: 0, count: 1 },
+      { round: 2, standing: "manager", gap: 2, count: 1 },
+    ]);
+  });
+
+  it("gives the change from round 1 to round 2 per perspective, and whether the option changed", async () => {
+    const shifts = (await workshopShifts(app.db(), workshop.id)).sort((a, b) => a.perspective.localeCompare(b.perspective) || a.judgementChange - b.judgementChange);
+    expect(shifts).toEqual([
+      { perspective: "employee", judgementChange: -1, optionChanged: false, count: 1 },
+      { perspective: "employee", judgementChange: 0, optionChanged: false, count: 1 },
+      { perspective: "employee", judgementChange: 1, optionChanged: false, count: 1 },
+      { perspective: "employee", judgementChange: 2, optionChanged: true, count: 1 },
+      { perspective: "employer", judgementChange: 0, optionChanged: false, count: 2 },
+      { perspective: "employer", judgementChange: 1, optionChanged: false, count: 1 },
+    ]);
+  });
+});
