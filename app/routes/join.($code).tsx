@@ -59,7 +59,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     displayName: form.data.displayName,
     standing: found.workshop.askStanding ? (form.data.standing as Standing | null) : null,
   });
-  announceWorkshopChange(found.workshop.id, { structural: true });
+  // Not structural: a room joining at once must not rebuild the snapshot for every new phone;
+  // the count and the facilitator's list catch up with the next coalesced broadcast.
+  announceWorkshopChange(found.workshop.id);
   return redirect(`/w/${found.workshop.code}`, setCookie ? { headers: { "Set-Cookie": setCookie } } : undefined);
 }
 
