@@ -5,7 +5,7 @@
 import { readConfig } from "./config.server";
 import { db } from "./db.server";
 import { renderMarkdownCached } from "./markdown-cache.server";
-import { caseStageIndex, stageLabel, type Round, type StageId } from "./domain/workshop-stages";
+import { caseStageIndex, isVoteStage, stageLabel, type Round, type StageId } from "./domain/workshop-stages";
 import { currentRound, roomGap, roundTallies, shiftRows, visibleRounds, type RoomGap, type RoundTally, type ShiftRow } from "./domain/workshop-view";
 import { liveBus } from "./live/bus.server";
 import { WorkshopBroadcaster } from "./live/broadcaster.server";
@@ -53,7 +53,39 @@ export interface FacilitatorState extends RoomState {
   roomSeesTallies: Round[];
 }
 
-export async function loadWorkshopStates(workshopId: number): Promise<{ room: RoomState; facilitator: FacilitatorState } | null> {
+/**
+ * The room's view as a phone shows it: only what the phone page renders at this stage. Phones
+ * are sent a new state only when this changes, so a room voting at once (tallies and counts
+ * moving, which phones do not show while they vote) costs the phones nothing.
+ */
+export function phoneView(room: RoomState): RoomState {
+  return {
+    ...room,
+    participants: 0,
+    answered: {},
+    tallies: room.round !== null && !isVoteStage(room.stage) ? room.tallies : [],
+    gap: room.stage === "results-1" || room.stage === "shift" ? room.gap : null,
+    shift: room.stage === "shift" ? room.shift : null,
+    spotlight: null,
+    submissions: room.stage === "discussion" || room.stage === "vote-2" ? room.submissions : [],
+  };
+}
+
+export interface WorkshopStates {
+  room: RoomState;
+  phone: RoomState;
+  facilitator: FacilitatorState;
+}
+
+/** The room's and phones' states, and the facilitator's only when asked (it lists every participant). */
+export type LiveStates = Omit<WorkshopStates, "facilitator"> & { facilitator?: FacilitatorState };
+
+/** Every audience's state, for the facilitator's pages. */
+export async function loadWorkshopStates(workshopId: number): Promise<WorkshopStates | null> {
+  return (await buildStates(workshopId, true)) as WorkshopStates | null;
+}
+
+async function buildStates(workshopId: number, withFacilitator: boolean): Promise<LiveStates | null> {
   const workshop = await findWorkshop(db(), workshopId);
   if (!workshop) return null;
   const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
@@ -67,7 +99,7 @@ export async function loadWorkshopStates(workshopId: number): Promise<{ room: Ro
     countParticipants(db(), workshopId),
     answeredPerRound(db(), workshopId, perspectives.length),
     listSubmissions(db(), workshopId),
-    listParticipants(db(), workshopId),
+    withFacilitator ? listParticipants(db(), workshopId) : Promise.resolve(null),
   ]);
   const state = workshop.state;
   const caseIndex = caseStageIndex(state.stage);
@@ -107,48 +139,54 @@ export async function loadWorkshopStates(workshopId: number): Promise<{ room: Ro
   const room = stateFor("room");
   return {
     room,
-    facilitator: {
-      ...stateFor("facilitator"),
-      participantList: people.map((p) => ({ id: p.id, name: p.display_name, removed: p.removed === 1 })),
-      hiddenSubmissions: submissions.filter((s) => s.hidden).map(visible),
-      roomSeesTallies: visibleRounds(state, plan, "room"),
-    },
+    phone: phoneView(room),
+    facilitator: people
+      ? {
+          ...stateFor("facilitator"),
+          participantList: people.map((p) => ({ id: p.id, name: p.display_name, removed: p.removed === 1 })),
+          hiddenSubmissions: submissions.filter((s) => s.hidden).map(visible),
+          roomSeesTallies: visibleRounds(state, plan, "room"),
+        }
+      : undefined,
   };
 }
-
-type WorkshopStates = { room: RoomState; facilitator: FacilitatorState };
 
 /** Snapshots younger than this serve page loads and new streams; a vote burst builds ~10 a second, not one per request. */
 const SNAPSHOT_MAX_AGE_MS = 100;
 
-function snapshotCache(): Map<number, { at: number; promise: Promise<WorkshopStates | null> }> {
+function snapshotCache(): Map<number, { at: number; withFacilitator: boolean; promise: Promise<LiveStates | null> }> {
   return singleton("workshop-snapshots", () => new Map());
 }
 
-/** Builds a snapshot now and keeps it for the next SNAPSHOT_MAX_AGE_MS. */
-export function freshWorkshopStates(workshopId: number): Promise<WorkshopStates | null> {
-  const promise = loadWorkshopStates(workshopId);
+/**
+ * Builds a snapshot now and keeps it for the next SNAPSHOT_MAX_AGE_MS. The facilitator's state
+ * is built only when someone here needs it: a room of phones and a projector never ask for the
+ * list of every participant.
+ */
+export function freshWorkshopStates(workshopId: number, options: { facilitator: boolean }): Promise<LiveStates | null> {
+  const promise = buildStates(workshopId, options.facilitator);
   const cache = snapshotCache();
-  cache.set(workshopId, { at: Date.now(), promise });
+  cache.set(workshopId, { at: Date.now(), withFacilitator: options.facilitator, promise });
   promise.catch(() => cache.delete(workshopId));
   return promise;
 }
 
 /** A snapshot at most SNAPSHOT_MAX_AGE_MS old: for loaders and the first event of a stream. */
-export function recentWorkshopStates(workshopId: number): Promise<WorkshopStates | null> {
+export function recentWorkshopStates(workshopId: number, options: { facilitator: boolean }): Promise<LiveStates | null> {
   const cached = snapshotCache().get(workshopId);
-  return cached && Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS ? cached.promise : freshWorkshopStates(workshopId);
+  const usable = cached && Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS && (cached.withFacilitator || !options.facilitator);
+  return usable ? cached.promise : freshWorkshopStates(workshopId, options);
 }
 
 /** What phones must see at once: the stage, voting, and the list they read and upvote. */
-function phoneUrgency(room: unknown): string {
-  const state = room as RoomState;
-  return JSON.stringify([state.stage, state.votingOpen, state.ended, state.spotlight?.id ?? null, state.submissions.map((s) => [s.id, s.upvotes])]);
+function phoneUrgency(phone: unknown): string {
+  const state = phone as RoomState;
+  return JSON.stringify([state.stage, state.votingOpen, state.ended, state.submissions.map((s) => [s.id, s.upvotes])]);
 }
 
 export function workshopBroadcaster(): WorkshopBroadcaster {
   return singleton("workshop-broadcaster", () => {
-    const broadcaster = new WorkshopBroadcaster(liveBus(), (id) => freshWorkshopStates(id), undefined, phoneUrgency);
+    const broadcaster = new WorkshopBroadcaster(liveBus(), (id, audiences) => freshWorkshopStates(id, { facilitator: audiences.has("facilitator") }), undefined, phoneUrgency);
     onShutdown(() => broadcaster.closeAll());
     return broadcaster;
   });

@@ -2,8 +2,9 @@
  * Fans workshop changes out to this process's Server-Sent Event connections. Notices from the
  * bus are coalesced per workshop (at most one snapshot every BROADCAST_INTERVAL_MS); the snapshot
  * is built once, each audience's event is serialized and encoded once, and every connection is
- * handed the same bytes. Phones get a calmer stream: at once when something they act on changes
- * (the stage, voting, the list they upvote), otherwise at most once a second.
+ * handed the same bytes. Phones get a calmer stream: their own view (only what the phone page
+ * shows), sent only when it changed, at once when something they act on changes (the stage,
+ * voting, the list they upvote), otherwise at most once a second.
  */
 import { Coalescer } from "../domain/coalescer";
 import type { LiveBus } from "./bus.server";
@@ -11,9 +12,8 @@ import type { LiveBus } from "./bus.server";
 export const BROADCAST_INTERVAL_MS = 100;
 export const PHONE_INTERVAL_MS = 1000;
 
-/** "room" is the projector's view; "phone" the same view for a joined device; "facilitator" everything. */
+/** "room" is the projector's view; "phone" what a joined device shows of it; "facilitator" everything. */
 export type Audience = "room" | "phone" | "facilitator";
-type SnapshotAudience = "room" | "facilitator";
 
 export interface LiveConnection {
   audience: Audience;
@@ -24,11 +24,16 @@ export interface LiveConnection {
   close?(): void;
 }
 
-export type SnapshotLoader = (workshopId: number) => Promise<Record<SnapshotAudience, unknown> | null>;
+/** Each audience's state; without `phone`, phones get the room's. `facilitator` may be left out when no facilitator is watching. */
+export type Snapshots = { room: unknown; facilitator?: unknown; phone?: unknown };
+/** Builds the states the audiences connected here need. */
+export type SnapshotLoader = (workshopId: number, audiences: ReadonlySet<Audience>) => Promise<Snapshots | null>;
 
 interface PhoneSchedule {
   lastSentAt: number;
   lastKey: string;
+  /** The phone state last sent, serialized: the same again is not sent. */
+  lastData: string;
   trailing: ReturnType<typeof setTimeout> | null;
 }
 
@@ -50,7 +55,7 @@ export class WorkshopBroadcaster {
     private readonly loadSnapshots: SnapshotLoader,
     intervalMs = BROADCAST_INTERVAL_MS,
     /** What must reach phones without delay; the rest can wait for PHONE_INTERVAL_MS. */
-    private readonly phoneUrgency: (room: unknown) => string = (room) => JSON.stringify(room),
+    private readonly phoneUrgency: (phone: unknown) => string = (phone) => JSON.stringify(phone),
   ) {
     this.coalescer = new Coalescer(intervalMs, (workshopId) => void this.flush(workshopId));
     bus.subscribe((workshopId) => {
@@ -112,9 +117,10 @@ export class WorkshopBroadcaster {
   private async flush(workshopId: number): Promise<void> {
     const set = this.connections.get(workshopId);
     if (!set || set.size === 0) return;
-    let snapshots: Record<SnapshotAudience, unknown> | null;
+    let snapshots: Snapshots | null;
+    const audiences = new Set([...set].map((connection) => connection.audience));
     try {
-      snapshots = await this.loadSnapshots(workshopId);
+      snapshots = await this.loadSnapshots(workshopId, audiences);
     } catch (error) {
       console.error(`Live update for workshop ${workshopId} failed:`, error);
       return;
@@ -122,32 +128,48 @@ export class WorkshopBroadcaster {
     this.snapshotsBuilt += 1;
     if (!snapshots) return;
     const id = this.nextEventId();
-    const sendPhones = this.phonesDue(workshopId, snapshots.room);
-    const prepared = new Map<SnapshotAudience, { data: string; frame: Uint8Array }>();
-    const prepare = (audience: SnapshotAudience) => {
+    const phone = snapshots.phone ?? snapshots.room;
+    const prepared = new Map<Audience, { data: string; frame: Uint8Array }>();
+    const prepare = (audience: Audience) => {
       let entry = prepared.get(audience);
       if (!entry) {
-        const data = JSON.stringify(snapshots![audience]);
+        const data = JSON.stringify(audience === "phone" ? phone : snapshots![audience]);
         entry = { data, frame: encodeEvent("state", data, id) };
         prepared.set(audience, entry);
       }
       return entry;
     };
+    let sendPhones: boolean | undefined;
     for (const connection of set) {
-      if (connection.audience === "phone" && !sendPhones) continue;
-      const { data, frame } = prepare(connection.audience === "facilitator" ? "facilitator" : "room");
+      if (connection.audience === "phone") {
+        sendPhones ??= this.phonesDue(workshopId, phone, prepare("phone").data);
+        if (!sendPhones) continue;
+      }
+      if (connection.audience === "facilitator" && snapshots.facilitator === undefined) {
+        // A facilitator connected while this snapshot was being built without their part: another one follows.
+        this.coalescer.notify(workshopId);
+        continue;
+      }
+      const { data, frame } = prepare(connection.audience);
       this.deliver(connection, "state", data, id, frame);
     }
   }
 
-  /** Whether phones get this snapshot now; if not, a trailing flush makes sure they get the last one. */
-  private phonesDue(workshopId: number, room: unknown): boolean {
+  /** Whether phones get this state now; if not, a trailing flush makes sure they get the last one. */
+  private phonesDue(workshopId: number, phone: unknown, data: string): boolean {
     const now = Date.now();
-    const key = this.phoneUrgency(room);
-    const schedule = this.phones.get(workshopId) ?? { lastSentAt: 0, lastKey: "", trailing: null };
+    const schedule = this.phones.get(workshopId) ?? { lastSentAt: 0, lastKey: "", lastData: "", trailing: null };
     this.phones.set(workshopId, schedule);
+    if (data === schedule.lastData) {
+      // Nothing a phone shows has changed; a pending trailing send would repeat what they have.
+      if (schedule.trailing) clearTimeout(schedule.trailing);
+      schedule.trailing = null;
+      return false;
+    }
+    const key = this.phoneUrgency(phone);
     if (key !== schedule.lastKey || now - schedule.lastSentAt >= PHONE_INTERVAL_MS) {
       schedule.lastKey = key;
+      schedule.lastData = data;
       schedule.lastSentAt = now;
       if (schedule.trailing) clearTimeout(schedule.trailing);
       schedule.trailing = null;

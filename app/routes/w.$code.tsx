@@ -34,8 +34,8 @@ async function joined(request: Request, rawCode: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workshop, participant } = await joined(request, params.code);
   if (participant.removed) return { removed: true as const, title: workshop.title };
-  const [states, votes, upvoted] = await Promise.all([recentWorkshopStates(workshop.id), votesOf(db(), workshop.id, participant.id), upvotedBy(db(), workshop.id, participant.id)]);
-  return { removed: false as const, state: states!.room, myVotes: votes, myUpvotes: [...upvoted], name: participant.displayName };
+  const [states, votes, upvoted] = await Promise.all([recentWorkshopStates(workshop.id, { facilitator: false }), votesOf(db(), workshop.id, participant.id), upvotedBy(db(), workshop.id, participant.id)]);
+  return { removed: false as const, state: states!.phone, myVotes: votes, myUpvotes: [...upvoted], name: participant.displayName };
 }
 
 /** Without JavaScript, every form posts here; with it, votes go to the JSON endpoint (phone-vote-endpoint.server.ts). */

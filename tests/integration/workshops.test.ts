@@ -221,6 +221,69 @@ describe("live updates", () => {
     expect(phone.at(-1)).toBe(11);
   });
 
+  it("send phones their own view, and nothing while it does not change (a room voting moves only what phones do not show)", async () => {
+    const bus = new InProcessBus();
+    let answered = 0;
+    let stage = "vote-1";
+    const live = new WorkshopBroadcaster(bus, async () => ({ room: { stage, answered }, facilitator: { stage, answered }, phone: { stage } }), 20, (phone) => (phone as { stage: string }).stage);
+    const phone: string[] = [];
+    const projector: number[] = [];
+    live.connect(3, { audience: "phone", send: (_e, data) => phone.push(data) });
+    live.connect(3, { audience: "room", send: (_e, data) => projector.push((JSON.parse(data) as { answered: number }).answered) });
+    for (let i = 1; i <= 6; i += 1) {
+      answered = i;
+      bus.publish(3);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // past the phones' one-second window
+    bus.publish(3);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(projector.at(-1)).toBe(6);
+    expect(phone).toEqual(['{"stage":"vote-1"}']);
+    stage = "results-1";
+    bus.publish(3);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(phone).toEqual(['{"stage":"vote-1"}', '{"stage":"results-1"}']);
+  });
+
+  it("build the facilitator's state (every participant listed) only while a facilitator is watching", async () => {
+    const bus = new InProcessBus();
+    const asked: string[][] = [];
+    const live = new WorkshopBroadcaster(bus, async (_id, audiences) => {
+      asked.push([...audiences].sort());
+      return { room: { n: asked.length }, facilitator: audiences.has("facilitator") ? { n: asked.length, everyone: true } : undefined };
+    }, 10);
+    const facilitatorSaw: string[] = [];
+    live.connect(4, { audience: "phone", send: () => {} });
+    live.connect(4, { audience: "room", send: () => {} });
+    bus.publish(4);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const leave = live.connect(4, { audience: "facilitator", send: (_e, data) => facilitatorSaw.push(data) });
+    bus.publish(4);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    leave();
+    bus.publish(4);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(asked).toEqual([["phone", "room"], ["facilitator", "phone", "room"], ["phone", "room"]]);
+    expect(facilitatorSaw).toEqual(['{"n":2,"everyone":true}']);
+    const { recentWorkshopStates } = await import("../../app/workshop-live.server");
+    expect((await recentWorkshopStates(workshopId, { facilitator: false }))!.facilitator).toBeUndefined();
+    expect((await recentWorkshopStates(workshopId, { facilitator: true }))!.facilitator!.participantList.length).toBeGreaterThan(0);
+  });
+
+  it("show phones only what the phone page renders at each stage", async () => {
+    const { loadWorkshopStates, phoneView } = await import("../../app/workshop-live.server");
+    const states = (await loadWorkshopStates(workshopId))!;
+    expect(states.phone).toEqual(phoneView(states.room));
+    const room = { ...states.room, participants: 12, answered: { 1: 9 }, round: 1 as const, submissions: [{ id: 1, kind: "argument", body: "B", upvotes: 2 }] };
+    const tallies = [{ round: 1, perspective: "employee", respondents: 9, options: [], meanJudgement: 0 }] as unknown as typeof room.tallies;
+    const voting = phoneView({ ...room, stage: "vote-1", tallies });
+    expect([voting.participants, voting.answered, voting.tallies, voting.submissions]).toEqual([0, {}, [], []]);
+    const results = phoneView({ ...room, stage: "results-1", tallies });
+    expect(results.tallies).toEqual(tallies);
+    expect(phoneView({ ...room, stage: "discussion" }).submissions).toHaveLength(1);
+  });
+
   it("coalesce a burst of 500 changes into a handful of snapshots, the last one current", async () => {
     const bus = new InProcessBus();
     let version = 0;
