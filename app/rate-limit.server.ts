@@ -1,6 +1,6 @@
 import type { HeadersFunction } from "@remix-run/node";
 import { db } from "./db.server";
-import { countHit } from "./models/rate-limits.server";
+import { countHit, countHits } from "./models/rate-limits.server";
 
 /** Limits per kind of request; generous for people, tight enough to stop scripted guessing. */
 export const RATE_LIMITS = {
@@ -27,6 +27,20 @@ export async function checkRateLimit(kind: RateLimitKind, identity: string): Pro
   const rule = RATE_LIMITS[kind];
   const { count, resetAt } = await countHit(db(), `${kind}:${identity}`, rule.windowMs);
   return { allowed: count <= rule.limit, message: rule.message, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)) };
+}
+
+/** Several limits counted at once (one statement); the first one exceeded, in the order given, decides. */
+export async function checkRateLimits(checks: readonly (readonly [RateLimitKind, string])[]): Promise<RateLimitVerdict> {
+  const counts = await countHits(
+    db(),
+    checks.map(([kind, identity]) => ({ key: `${kind}:${identity}`, windowMs: RATE_LIMITS[kind].windowMs })),
+  );
+  for (const [kind, identity] of checks) {
+    const rule = RATE_LIMITS[kind];
+    const { count, resetAt } = counts.get(`${kind}:${identity}`)!;
+    if (count > rule.limit) return { allowed: false, message: rule.message, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)) };
+  }
+  return { allowed: true, message: "", retryAfterSeconds: 0 };
 }
 
 /** The 429 answer: the caller's body (field errors and the rule's message) and when to retry. */

@@ -7,9 +7,20 @@ import { idForm, submissionForm, workshopVoteForm } from "./domain/workshop-form
 import { parseForm, type FieldErrors, type FormFields } from "./forms";
 import { lockForTransaction } from "../db/dialect";
 import { findCaseVersionDocument } from "./models/cases.server";
-import { addSubmission, castWorkshopVote, findSubmission, findWorkshopByCode, toggleUpvote, votesOf, workshopLockKey, type Participant, type Workshop } from "./models/workshops.server";
-import { checkRateLimit } from "./rate-limit.server";
-import { participantByCookie } from "./workshop-access.server";
+import {
+  addSubmission,
+  castWorkshopVotes,
+  findSubmission,
+  findWorkshopAndParticipant,
+  hashDeviceToken,
+  toggleUpvote,
+  workshopLockKey,
+  type Participant,
+  type StoredWorkshopVote,
+  type Workshop,
+} from "./models/workshops.server";
+import { checkRateLimits } from "./rate-limit.server";
+import { readDeviceTokenFrom } from "./workshop-access.server";
 import { announceWorkshopChange } from "./workshop-live.server";
 
 export interface ParticipationResult {
@@ -17,13 +28,11 @@ export interface ParticipationResult {
   errors: FieldErrors;
   message?: string;
   values?: Record<string, string>;
-  /** After a vote: this person's votes as stored, so the page need not reload its data. */
-  myVotes?: Awaited<ReturnType<typeof votesOf>>;
+  /** After a vote: this round's votes as stored, so the page need not reload its data. */
+  myVotes?: StoredWorkshopVote[];
 }
 
 type Outcome = { status: number; body: ParticipationResult };
-
-class VotingClosed extends Error {}
 
 /** A phone's POST, whichever way it came: the page's forms (a Remix action) or the JSON vote endpoint. */
 export interface PhoneSubmission {
@@ -42,17 +51,22 @@ export type PhoneOutcome =
   | { kind: "not-joined"; code: string }
   | { kind: "answer"; status: number; body: ParticipationResult; retryAfterSeconds?: number };
 
-/** Finds the workshop and the device's participant, applies the vote rate limits, then acts. */
+/**
+ * Finds the workshop and the device's participant, applies the vote rate limits, then acts.
+ * A room's votes all come through here at once, so each step is one query.
+ */
 export async function participateByCode(submission: PhoneSubmission): Promise<PhoneOutcome> {
-  const workshop = await findWorkshopByCode(db(), normalizeJoinCode(submission.code ?? ""));
-  if (!workshop) return { kind: "no-workshop" };
-  const participant = await participantByCookie(submission.cookieHeader, submission.secure, workshop);
+  const token = await readDeviceTokenFrom(submission.cookieHeader, submission.secure);
+  const found = await findWorkshopAndParticipant(db(), normalizeJoinCode(submission.code ?? ""), token && hashDeviceToken(token));
+  if (!found) return { kind: "no-workshop" };
+  const { workshop, participant } = found;
   if (!participant) return { kind: "not-joined", code: workshop.code };
   if (participant.removed) return { kind: "answer", status: 403, body: { intent: "", errors: { form: "The facilitator removed you from this workshop." } } };
-  for (const [kind, identity] of [["vote-address", submission.clientAddress], ["vote-device", `participant:${participant.id}`]] as const) {
-    const verdict = await checkRateLimit(kind, identity);
-    if (!verdict.allowed) return { kind: "answer", status: 429, body: { intent: "", errors: { form: verdict.message } }, retryAfterSeconds: verdict.retryAfterSeconds };
-  }
+  const verdict = await checkRateLimits([
+    ["vote-address", submission.clientAddress],
+    ["vote-device", `participant:${participant.id}`],
+  ]);
+  if (!verdict.allowed) return { kind: "answer", status: 429, body: { intent: "", errors: { form: verdict.message } }, retryAfterSeconds: verdict.retryAfterSeconds };
   const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
   return { kind: "answer", ...(await handleParticipation(workshop, doc, participant, submission.form, submission.intent)) };
 }
@@ -76,34 +90,22 @@ export async function handleParticipation(workshop: Workshop, doc: CaseDocument,
         const submission = await findSubmission(db(), movedBy);
         if (!submission || submission.workshop_id !== workshop.id) return { status: 400, body: { intent, errors: { movedBy: "Choose an argument from this workshop." } } };
       }
-      try {
-        // Both perspectives or neither: the vote is acknowledged only once it is stored.
-        await db()
-          .transaction()
-          .execute(async (trx) => {
-            await lockForTransaction(trx, workshopLockKey(workshop.id), "shared");
-            for (const p of perspectives) {
-              const stored = await castWorkshopVote(trx, {
-                workshopId: workshop.id,
-                participantId: participant.id,
-                round,
-                perspective: p.key,
-                option: p.options[form.data[`option-${p.key}`] as number]!,
-                judgement: form.data[`judgement-${p.key}`] as number,
-                movedBySubmissionId: movedBy,
-              });
-              if (!stored) throw new VotingClosed();
-            }
+      // Both perspectives or neither, in one statement; the shared lock lets a stage change wait for votes in flight.
+      const stored = await db()
+        .transaction()
+        .execute(async (trx) => {
+          await lockForTransaction(trx, workshopLockKey(workshop.id), "shared");
+          return castWorkshopVotes(trx, {
+            workshopId: workshop.id,
+            participantId: participant.id,
+            round,
+            movedBySubmissionId: movedBy,
+            answers: perspectives.map((p) => ({ perspective: p.key, option: p.options[form.data[`option-${p.key}`] as number]!, judgement: form.data[`judgement-${p.key}`] as number })),
           });
-      } catch (error) {
-        if (error instanceof VotingClosed) return refuse(409, "Voting closed just before your vote arrived, so it was not counted.");
-        throw error;
-      }
+        });
+      if (stored.length === 0) return refuse(409, "Voting closed just before your vote arrived, so it was not counted.");
       announceWorkshopChange(workshop.id);
-      return {
-        status: 200,
-        body: { intent, errors: {}, message: "Your vote is in. You can change it while voting is open.", myVotes: await votesOf(db(), workshop.id, participant.id) },
-      };
+      return { status: 200, body: { intent, errors: {}, message: "Your vote is in. You can change it while voting is open.", myVotes: stored } };
     }
 
     case "submit": {

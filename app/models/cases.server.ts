@@ -256,10 +256,23 @@ function parsedDocument(contentHash: string, json: string): CaseDocument {
   return doc;
 }
 
-/** The document of one case version (workshops run on a fixed version), parsed once per process. */
+/** Documents by version id, per database: a version row never changes once written (an edit is a new version). */
+const documentsByVersion = new WeakMap<DB, Map<number, CaseDocument>>();
+
+/**
+ * The document of one case version (workshops run on a fixed version). Every vote in a live
+ * room asks for its workshop's, so after the first read it comes from memory.
+ */
 export async function findCaseVersionDocument(db: DB, versionId: number): Promise<CaseDocument> {
+  let known = documentsByVersion.get(db);
+  if (!known) documentsByVersion.set(db, (known = new Map()));
+  const cached = known.get(versionId);
+  if (cached) return cached;
   const row = await db.selectFrom("case_versions").select(["document", "content_hash"]).where("id", "=", versionId).executeTakeFirstOrThrow();
-  return parsedDocument(row.content_hash, row.document);
+  const doc = parsedDocument(row.content_hash, row.document);
+  if (known.size >= 500) known.delete(known.keys().next().value!);
+  known.set(versionId, doc);
+  return doc;
 }
 
 export async function findCaseBySlug(db: DB, slug: string): Promise<CaseRecord | undefined> {

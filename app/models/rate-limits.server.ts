@@ -2,6 +2,36 @@ import { sql } from "kysely";
 import type { DB } from "../../db/client";
 
 /**
+ * Counts one hit against each key's fixed window in one statement (a vote checks two limits)
+ * and returns the counts so far, by key. Keys are written in sorted order, so two statements
+ * over the same keys lock their rows in the same order.
+ */
+export async function countHits(db: DB, hits: { key: string; windowMs: number }[], now = Date.now()): Promise<Map<string, { count: number; resetAt: number }>> {
+  // One row per key (a statement may not update a row twice), in sorted order.
+  const sorted = [...new Map(hits.map((hit) => [hit.key, hit])).values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const windows = sorted.map((hit) => ({ ...hit, startMs: Math.floor(now / hit.windowMs) * hit.windowMs }));
+  const rows = await db
+    .insertInto("rate_limits")
+    .values(windows.map((w) => ({ key: w.key, window_start: new Date(w.startMs).toISOString(), count: 1 })))
+    .onConflict((oc) =>
+      oc.column("key").doUpdateSet({
+        count: sql<number>`case when rate_limits.window_start = excluded.window_start then rate_limits.count + 1 else 1 end`,
+        window_start: sql<string>`excluded.window_start`,
+      }),
+    )
+    .returning(["key", "count"])
+    .execute();
+  if (Math.random() < 0.01) await sweepOldWindows(db, now);
+  const counts = new Map(rows.map((row) => [row.key, Number(row.count)]));
+  return new Map(windows.map((w) => [w.key, { count: counts.get(w.key) ?? 1, resetAt: w.startMs + w.windowMs }]));
+}
+
+// Old windows are dead weight; sweep them now and then rather than on every hit.
+async function sweepOldWindows(db: DB, now: number): Promise<void> {
+  await db.deleteFrom("rate_limits").where("window_start", "<", new Date(now - 24 * 60 * 60 * 1000).toISOString()).execute();
+}
+
+/**
  * Counts one hit against a fixed window and returns the count so far. One atomic upsert, so
  * concurrent requests (and several processes sharing the database) never lose a hit.
  */
@@ -19,9 +49,6 @@ export async function countHit(db: DB, key: string, windowMs: number, now = Date
     )
     .returning("count")
     .executeTakeFirstOrThrow();
-  // Old windows are dead weight; sweep them now and then rather than on every hit.
-  if (Math.random() < 0.01) {
-    await db.deleteFrom("rate_limits").where("window_start", "<", new Date(now - 24 * 60 * 60 * 1000).toISOString()).execute();
-  }
+  if (Math.random() < 0.01) await sweepOldWindows(db, now);
   return { count: Number(row.count), resetAt: windowStartMs + windowMs };
 }

@@ -233,6 +233,23 @@ export async function findParticipant(db: DB, workshopId: number, tokenHash: str
   return row && { id: row.id, workshopId: row.workshop_id, displayName: row.display_name, standing: row.standing, removed: row.removed === 1 };
 }
 
+/** The workshop with this join code, and the participant holding this device token (if it joined): one query. */
+export async function findWorkshopAndParticipant(db: DB, code: string, tokenHash: string | null): Promise<{ workshop: Workshop; participant: Participant | null } | undefined> {
+  const row = await db
+    .selectFrom("workshops as w")
+    .leftJoin("workshop_participants as p", (join) => join.onRef("p.workshop_id", "=", "w.id").on("p.token_hash", "=", tokenHash ?? ""))
+    .select(workshopColumns.map((column) => `w.${column}` as const))
+    .select(["p.id as participant_id", "p.display_name as participant_name", "p.standing as participant_standing", "p.removed as participant_removed"])
+    .where("w.code", "=", code)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const participant: Participant | null =
+    row.participant_id === null || tokenHash === null
+      ? null
+      : { id: row.participant_id, workshopId: row.id, displayName: row.participant_name, standing: row.participant_standing, removed: row.participant_removed === 1 };
+  return { workshop: toWorkshop(row), participant };
+}
+
 /** Joins, or rejoins as the same participant when this device has joined before. */
 export async function joinWorkshop(
   db: DB,
@@ -265,57 +282,46 @@ export async function listParticipants(db: DB, workshopId: number) {
     .execute();
 }
 
-export interface WorkshopVoteInput {
-  workshopId: number;
-  participantId: number;
-  round: Round;
+export interface WorkshopAnswer {
   perspective: string;
   option: string;
   judgement: number;
-  movedBySubmissionId: number | null;
+}
+
+export interface StoredWorkshopVote {
+  round: number;
+  perspective: string;
+  option: string;
+  judgement: number;
+  moved_by_submission_id: number | null;
 }
 
 /**
- * Records or replaces a participant's vote for the round, but only while that round's vote
- * stage is open: the check and the write are one statement, so a vote racing the facilitator's
- * "close voting" is either in before it or refused.
+ * Records or replaces a participant's answers for the round, every perspective in one
+ * statement, but only while that round's vote stage is open: the check and the write are one
+ * statement, so a vote racing the facilitator's "close voting" is either in before it or
+ * refused. Returns the rows as stored; none when voting was not open.
  */
-export async function castWorkshopVote(db: DB, vote: WorkshopVoteInput): Promise<boolean> {
+export async function castWorkshopVotes(
+  db: DB,
+  vote: { workshopId: number; participantId: number; round: number; movedBySubmissionId: number | null; answers: WorkshopAnswer[] },
+): Promise<StoredWorkshopVote[]> {
+  if (vote.answers.length === 0) return [];
   const now = nowIso();
-  const result = await db
-    .insertInto("workshop_votes")
-    .columns(["workshop_id", "participant_id", "round", "perspective", "option", "judgement", "moved_by_submission_id", "created_at", "updated_at"])
-    .expression((eb) =>
-      eb
-        .selectFrom("workshops")
-        .innerJoin("workshop_participants", "workshop_participants.workshop_id", "workshops.id")
-        .select([
-          eb.val(vote.workshopId).as("workshop_id"),
-          eb.val(vote.participantId).as("participant_id"),
-          eb.val(vote.round).as("round"),
-          eb.val(vote.perspective).as("perspective"),
-          eb.val(vote.option).as("option"),
-          eb.val(vote.judgement).as("judgement"),
-          eb.val(vote.movedBySubmissionId).as("moved_by_submission_id"),
-          eb.val(now).as("created_at"),
-          eb.val(now).as("updated_at"),
-        ])
-        .where("workshops.id", "=", vote.workshopId)
-        .where("workshops.stage", "=", `vote-${vote.round}`)
-        .where("workshops.voting_open", "=", 1)
-        .where("workshop_participants.id", "=", vote.participantId)
-        .where("workshop_participants.removed", "=", 0),
-    )
-    .onConflict((oc) =>
-      oc.columns(["workshop_id", "participant_id", "round", "perspective"]).doUpdateSet({
-        option: (eb) => eb.ref("excluded.option"),
-        judgement: (eb) => eb.ref("excluded.judgement"),
-        moved_by_submission_id: (eb) => eb.ref("excluded.moved_by_submission_id"),
-        updated_at: (eb) => eb.ref("excluded.updated_at"),
-      }),
-    )
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  // VALUES columns are column1, column2, … in both databases; the judgement is cast because
+  // PostgreSQL types an untyped parameter inside VALUES as text.
+  const answers = sql.join(vote.answers.map((a) => sql`(${a.perspective}, ${a.option}, cast(${a.judgement} as integer))`));
+  const result = await sql<StoredWorkshopVote>`
+    insert into workshop_votes (workshop_id, participant_id, round, perspective, option, judgement, moved_by_submission_id, created_at, updated_at)
+    select w.id, p.id, ${vote.round}, a.column1, a.column2, a.column3, ${vote.movedBySubmissionId}, ${now}, ${now}
+    from workshops w
+    join workshop_participants p on p.workshop_id = w.id
+    cross join (values ${answers}) as a
+    where w.id = ${vote.workshopId} and w.stage = ${`vote-${vote.round}`} and w.voting_open = 1 and p.id = ${vote.participantId} and p.removed = 0
+    on conflict (workshop_id, participant_id, round, perspective) do update set
+      option = excluded.option, judgement = excluded.judgement, moved_by_submission_id = excluded.moved_by_submission_id, updated_at = excluded.updated_at
+    returning round, perspective, option, judgement, moved_by_submission_id`.execute(db);
+  return result.rows.map((r) => ({ ...r, round: Number(r.round), judgement: Number(r.judgement) }));
 }
 
 export async function votesOf(db: DB, workshopId: number, participantId: number) {

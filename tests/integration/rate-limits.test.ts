@@ -3,7 +3,7 @@ import { json, settle, startApp } from "./app-under-test";
 
 const app = await startApp();
 const loginRoute = await import("../../app/routes/login");
-const { countHit } = await import("../../app/models/rate-limits.server");
+const { countHit, countHits } = await import("../../app/models/rate-limits.server");
 afterAll(() => app.cleanup());
 
 describe("rate limits", () => {
@@ -12,6 +12,21 @@ describe("rate limits", () => {
     expect((await countHit(app.db(), "probe", 60_000, t)).count).toBe(1);
     expect((await countHit(app.db(), "probe", 60_000, t + 10_000)).count).toBe(2);
     expect((await countHit(app.db(), "probe", 60_000, t + 60_000)).count).toBe(1);
+  });
+
+  it("count several keys in one statement, each in its own window, a repeated key once", async () => {
+    const t = Date.UTC(2026, 0, 1, 13, 0, 0);
+    const hits = [
+      { key: "room:a", windowMs: 60_000 },
+      { key: "device:a", windowMs: 1_000 },
+      { key: "room:a", windowMs: 60_000 },
+    ];
+    const first = await countHits(app.db(), hits, t);
+    expect([first.get("room:a")!.count, first.get("device:a")!.count]).toEqual([1, 1]);
+    const second = await countHits(app.db(), hits, t + 1_500);
+    expect(second.get("room:a")).toEqual({ count: 2, resetAt: t + 60_000 });
+    expect(second.get("device:a")).toEqual({ count: 1, resetAt: t + 2_000 }); // a new one-second window
+    expect((await countHit(app.db(), "room:a", 60_000, t + 2_000)).count).toBe(3);
   });
 
   it("answer the eleventh failed sign-in for one account with 429 and a clear message", async () => {
