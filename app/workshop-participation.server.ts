@@ -5,7 +5,6 @@ import { normalizeJoinCode } from "./domain/join-code";
 import { isVoteStage, roundOf } from "./domain/workshop-stages";
 import { idForm, submissionForm, workshopVoteForm } from "./domain/workshop-forms";
 import { parseForm, type FieldErrors, type FormFields } from "./forms";
-import { lockForTransaction } from "../db/dialect";
 import { findCaseVersionDocument } from "./models/cases.server";
 import {
   addSubmission,
@@ -14,7 +13,6 @@ import {
   findWorkshopAndParticipant,
   hashDeviceToken,
   toggleUpvote,
-  workshopLockKey,
   type Participant,
   type StoredWorkshopVote,
   type Workshop,
@@ -90,19 +88,14 @@ export async function handleParticipation(workshop: Workshop, doc: CaseDocument,
         const submission = await findSubmission(db(), movedBy);
         if (!submission || submission.workshop_id !== workshop.id) return { status: 400, body: { intent, errors: { movedBy: "Choose an argument from this workshop." } } };
       }
-      // Both perspectives or neither, in one statement; the shared lock lets a stage change wait for votes in flight.
-      const stored = await db()
-        .transaction()
-        .execute(async (trx) => {
-          await lockForTransaction(trx, workshopLockKey(workshop.id), "shared");
-          return castWorkshopVotes(trx, {
-            workshopId: workshop.id,
-            participantId: participant.id,
-            round,
-            movedBySubmissionId: movedBy,
-            answers: perspectives.map((p) => ({ perspective: p.key, option: p.options[form.data[`option-${p.key}`] as number]!, judgement: form.data[`judgement-${p.key}`] as number })),
-          });
-        });
+      // Both perspectives or neither: one statement, which also checks that voting is still open.
+      const stored = await castWorkshopVotes(db(), {
+        workshopId: workshop.id,
+        participantId: participant.id,
+        round,
+        movedBySubmissionId: movedBy,
+        answers: perspectives.map((p) => ({ perspective: p.key, option: p.options[form.data[`option-${p.key}`] as number]!, judgement: form.data[`judgement-${p.key}`] as number })),
+      });
       if (stored.length === 0) return refuse(409, "Voting closed just before your vote arrived, so it was not counted.");
       announceWorkshopChange(workshop.id);
       return { status: 200, body: { intent, errors: {}, message: "Your vote is in. You can change it while voting is open.", myVotes: stored } };

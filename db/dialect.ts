@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely } from "kysely";
+import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely, type RawBuilder } from "kysely";
 
 /**
  * Everything that differs between SQLite and PostgreSQL lives here, so migrations and models
@@ -36,12 +36,22 @@ export function autoIncrementId(db: Kysely<any>): (column: ColumnDefinitionBuild
  * time, and transactions begin immediate (sqlite-immediate.ts), so another process's writer
  * waits for the file lock. Call it with the transaction (`trx`), never with the pool.
  */
-export async function lockForTransaction(trx: Kysely<any>, key: string, mode: "exclusive" | "shared" = "exclusive"): Promise<void> {
+export async function lockForTransaction(trx: Kysely<any>, key: string): Promise<void> {
   if (!trx.isTransaction) throw new Error(`lockForTransaction("${key}") needs a transaction, not the pool`);
   if (dialectOf(trx) !== "postgres") return;
-  // Shared holders run together (many votes at once); an exclusive holder waits for them all.
-  if (mode === "shared") await sql`select pg_advisory_xact_lock_shared(hashtextextended(${key}, 0))`.execute(trx);
-  else await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+}
+
+/**
+ * For a single `insert … select` that must see the newest version of a row it checks: on
+ * PostgreSQL `for share of <alias>` waits for a transaction that is changing the row and then
+ * checks the statement's conditions again against the row as committed (in READ COMMITTED a
+ * plain select would use the row as it was when the statement began). Statements holding it
+ * run together; a transaction updating the row waits for them. SQLite needs nothing: a
+ * statement runs under the file's write lock and reads the latest data.
+ */
+export function forShareOf(db: Kysely<any>, alias: string): RawBuilder<unknown> {
+  return dialectOf(db) === "postgres" ? sql`for share of ${sql.raw(alias)}` : sql``;
 }
 
 /**

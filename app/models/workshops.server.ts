@@ -4,7 +4,7 @@ import type { DB } from "../../db/client";
 import type { Standing } from "../../db/schema";
 import { generateJoinCode } from "../domain/join-code";
 import type { ResultsMode, Round, StageEffect, StageId, StageState } from "../domain/workshop-stages";
-import { lockForTransaction } from "../../db/dialect";
+import { forShareOf } from "../../db/dialect";
 import { nowIso } from "./clock";
 
 export interface Workshop {
@@ -177,21 +177,14 @@ export async function listWorkshops(db: DB, filter: { facilitatorUserId?: number
   }));
 }
 
-/** Stores a new stage state, with its effects, in one transaction. */
-/** Stage changes and votes on one workshop: votes share this lock, stage changes take it alone. */
-export function workshopLockKey(workshopId: number): string {
-  return `workshop:${workshopId}`;
-}
-
+/**
+ * Stores a new stage state, with its effects, in one transaction. The workshop row is updated
+ * first: that waits for votes in flight (they hold the row shared, castWorkshopVotes) and makes
+ * later ones wait for this commit and check the new state, so a vote lands either before a
+ * close or a reset (and a reset deletes it) or after it, judged by the new state.
+ */
 export async function saveStageState(db: DB, workshopId: number, state: StageState, effects: StageEffect[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    // A vote in flight either lands before a reset or close, or sees the new state and is refused.
-    await lockForTransaction(trx, workshopLockKey(workshopId));
-    for (const effect of effects) {
-      if (effect.type === "delete-round-votes") {
-        await trx.deleteFrom("workshop_votes").where("workshop_id", "=", workshopId).where("round", "=", effect.round).execute();
-      }
-    }
     const now = nowIso();
     await trx
       .updateTable("workshops")
@@ -204,6 +197,11 @@ export async function saveStageState(db: DB, workshopId: number, state: StageSta
       })
       .where("id", "=", workshopId)
       .execute();
+    for (const effect of effects) {
+      if (effect.type === "delete-round-votes") {
+        await trx.deleteFrom("workshop_votes").where("workshop_id", "=", workshopId).where("round", "=", effect.round).execute();
+      }
+    }
   });
 }
 
@@ -298,9 +296,10 @@ export interface StoredWorkshopVote {
 
 /**
  * Records or replaces a participant's answers for the round, every perspective in one
- * statement, but only while that round's vote stage is open: the check and the write are one
- * statement, so a vote racing the facilitator's "close voting" is either in before it or
- * refused. Returns the rows as stored; none when voting was not open.
+ * statement, but only while that round's vote stage is open. The check and the write are one
+ * statement holding the workshop row shared (forShareOf), so a vote racing the facilitator's
+ * "close voting" or "reset" is either in before it or judged by the new state: no transaction,
+ * no lock round trip. Returns the rows as stored; none when voting was not open.
  */
 export async function castWorkshopVotes(
   db: DB,
@@ -318,6 +317,7 @@ export async function castWorkshopVotes(
     join workshop_participants p on p.workshop_id = w.id
     cross join (values ${answers}) as a
     where w.id = ${vote.workshopId} and w.stage = ${`vote-${vote.round}`} and w.voting_open = 1 and p.id = ${vote.participantId} and p.removed = 0
+    ${forShareOf(db, "w")}
     on conflict (workshop_id, participant_id, round, perspective) do update set
       option = excluded.option, judgement = excluded.judgement, moved_by_submission_id = excluded.moved_by_submission_id, updated_at = excluded.updated_at
     returning round, perspective, option, judgement, moved_by_submission_id`.execute(db);

@@ -3,7 +3,7 @@ import { startApp } from "./app-under-test";
 
 const app = await startApp({ kThreshold: 3 });
 const { findCaseBySlug } = await import("../../app/models/cases.server");
-const { createWorkshop, joinWorkshop, removeParticipant, workshopGaps, workshopShifts } = await import("../../app/models/workshops.server");
+const { castWorkshopVotes, createWorkshop, joinWorkshop, removeParticipant, saveStageState, workshopGaps, workshopShifts } = await import("../../app/models/workshops.server");
 
 afterAll(() => app.cleanup());
 
@@ -76,5 +76,61 @@ describe("a workshop's gap and shift aggregates", async () => {
       { perspective: "employer", judgementChange: 0, optionChanged: false, count: 2 },
       { perspective: "employer", judgementChange: 1, optionChanged: false, count: 1 },
     ]);
+  });
+});
+
+describe("a vote racing the facilitator", async () => {
+  const facilitator = await app.person("facilitator");
+  const found = (await findCaseBySlug(app.db(), "background-check"))!;
+  const workshop = await createWorkshop(app.db(), {
+    caseId: found.id,
+    caseVersionId: found.versionId,
+    facilitatorUserId: facilitator.id,
+    title: "Race",
+    perspectives: ["employee", "employer"],
+    twoRounds: false,
+    resultsMode: "live",
+    askStanding: false,
+  });
+  const voter = await joinWorkshop(app.db(), { workshopId: workshop.id, tokenHash: "racer", displayName: "Racer", standing: null });
+  const answers = [
+    { perspective: "employee", option: "A", judgement: 1 },
+    { perspective: "employer", option: "B", judgement: -1 },
+  ];
+  const vote = () => castWorkshopVotes(app.db(), { workshopId: workshop.id, participantId: voter.id, round: 1, movedBySubmissionId: null, answers });
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it("stores every perspective at once while voting is open, and answers with the rows", async () => {
+    await saveStageState(app.db(), workshop.id, { stage: "vote-1", votingOpen: true, revealedRounds: [] }, []);
+    expect((await vote()).map((v) => [v.perspective, v.option, v.judgement])).toEqual([
+      ["employee", "A", 1],
+      ["employer", "B", -1],
+    ]);
+  });
+
+  it("waits for a close being committed and is then refused, not counted after it", async () => {
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    const closing = app
+      .db()
+      .transaction()
+      .execute(async (trx) => {
+        await trx.updateTable("workshops").set({ voting_open: 0 }).where("id", "=", workshop.id).execute();
+        await held;
+      });
+    await sleep(50);
+    let settled = false;
+    const racing = vote().finally(() => (settled = true));
+    await sleep(150);
+    expect(settled).toBe(false); // it waits for the close to commit or roll back
+    commit();
+    await closing;
+    expect(await racing).toEqual([]);
+  });
+
+  it("after a reset, a new vote counts in the reopened round and the old one is gone", async () => {
+    await saveStageState(app.db(), workshop.id, { stage: "vote-1", votingOpen: true, revealedRounds: [] }, [{ type: "delete-round-votes", round: 1 }]);
+    expect(await app.db().selectFrom("workshop_votes").selectAll().where("workshop_id", "=", workshop.id).execute()).toEqual([]);
+    expect(await vote()).toHaveLength(2);
   });
 });
