@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import pg from "pg";
 import { POSTGRES_BIGINT_OID, dialectOf, describeLocation, isPostgresUrl, parsePostgresBigint, type DialectName } from "./dialect";
 import { migrations } from "./migrations/index";
+import { preparingPool } from "./postgres-prepared";
 import { ImmediateSqliteDialect, StatementCachingDatabase } from "./sqlite-immediate";
 import type { Database } from "./schema";
 
@@ -50,7 +51,7 @@ function openPostgres(url: string, poolSize: number): DB {
   // An idle connection that dies (server restart, failover) must not crash the process; the
   // pool drops it and the next query opens a fresh one.
   pool.on("error", (error) => console.error(`PostgreSQL ${describeLocation(url)}: idle connection error: ${error.message}`));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
 }
 
 export interface MigrationReport {
