@@ -42,9 +42,9 @@ export interface PostgresTestDatabase {
   drop: () => Promise<void>;
 }
 
-/** Creates an empty database `casebook_test_<random>` on the test server and returns its URL. */
-export async function createPostgresDatabase(): Promise<PostgresTestDatabase> {
-  const name = `casebook_test_${randomBytes(6).toString("hex")}`;
+/** Creates an empty database `casebook_<label>_<random>` on the test server and returns its URL. */
+export async function createPostgresDatabase(label = "test"): Promise<PostgresTestDatabase> {
+  const name = `casebook_${label}_${randomBytes(6).toString("hex")}`;
   await withAdmin((client) => client.query(`create database ${pg.escapeIdentifier(name)}`));
   const url = new URL(postgresAdminUrl());
   url.pathname = `/${name}`;
