@@ -3,11 +3,10 @@
  * database seeded in SQL (generate_series), the same model code timed as on SQLite. Skipped,
  * with one line, when PostgreSQL cannot be reached.
  */
-import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-
-const ADMIN_URL = process.env.CASEBOOK_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+import { createPostgresDatabase } from "../integration/test-database";
+import { servicesMissing } from "../scale/services";
 
 export interface PgTiming {
   positions: number;
@@ -15,28 +14,13 @@ export interface PgTiming {
   p95Ms: number;
 }
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function benchResultsLoaderPostgres(positions: number): Promise<PgTiming | string> {
-  try {
-    await admin((c) => c.query("select 1"));
-  } catch (error) {
-    return `skipped: PostgreSQL at ${ADMIN_URL} cannot be reached (${(error as Error).message})`;
-  }
-  const name = `casebook_bench_${randomBytes(4).toString("hex")}`;
-  await admin((c) => c.query(`create database ${name}`));
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const missing = await servicesMissing({ redis: false });
+  if (missing) return `skipped: cannot reach ${missing}`;
+  const database = await createPostgresDatabase("bench");
+  const url = database.url;
   const previous = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = url.toString();
+  process.env.DATABASE_URL = url;
   (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
   try {
     const { db } = await import("../../app/db.server");
@@ -50,7 +34,7 @@ export async function benchResultsLoaderPostgres(positions: number): Promise<PgT
     const options = Object.fromEntries(found.doc.perspectives.map((p) => [p.key, p.options]));
     const people = Math.round(positions / 2);
 
-    const client = new pg.Client({ connectionString: url.toString() });
+    const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
       await client.query(
@@ -98,9 +82,6 @@ export async function benchResultsLoaderPostgres(positions: number): Promise<PgT
     (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
     if (previous === undefined) delete process.env.DATABASE_URL;
     else process.env.DATABASE_URL = previous;
-    await admin(async (c) => {
-      await c.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", [name]);
-      await c.query(`drop database if exists ${name}`);
-    });
+    await database.drop();
   }
 }

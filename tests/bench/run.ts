@@ -1,95 +1,173 @@
 /**
- * `npm run bench`: performance figures measured in one run, printed as numbers and as ratios
- * against a baseline from the same run. Set BENCH_SIZES=10000,100000 to choose the sizes, and
- * BENCH_PARTICIPANTS (default 1000; 0 skips it) for the live-workshop benchmark.
+ * `npm run bench`: one table of performance figures measured in one run, each as a number and as
+ * a ratio against a baseline measured in the same run, with the target it is held to.
+ *
+ * BENCH_SIZES (default 10000,100000,1000000) sets the results-loader sizes; BENCH_POSTGRES=0
+ * skips the PostgreSQL rows; BENCH_PAGES=0 the page and vote rows; BENCH_PARTICIPANTS (default
+ * 1000) and BENCH_SCALE_PARTICIPANTS (default 3000, over 3 processes on PostgreSQL + Redis) size
+ * the live-workshop rows, 0 skips them.
  */
+import { randomBytes } from "node:crypto";
 import { cpus, totalmem } from "node:os";
+import { createPostgresDatabase } from "../integration/test-database";
+import { REDIS_URL, servicesMissing } from "../scale/services";
+import { benchPages } from "./pages";
 import { benchResultsLoader } from "./results-loader";
 import { benchResultsLoaderPostgres } from "./results-loader-pg";
-import { benchPages } from "./pages";
-import { benchWorkshop } from "./workshop";
+import { benchWorkshop, VOTES_PER_SECOND, type WorkshopBenchResult } from "./workshop";
 
+interface Row {
+  figure: string;
+  value: number;
+  unit: string;
+  /** What the ratio is against: a figure from this same run. */
+  baseline?: { label: string; value: number };
+  target?: { text: string; met: boolean };
+}
+
+const rows: Row[] = [];
+const notes: string[] = [];
+const started = Date.now();
 const sizes = (process.env.BENCH_SIZES ?? "10000,100000,1000000").split(",").map(Number);
+const enabled = (name: string) => process.env[name] !== "0";
+const count = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "n/a");
 
 console.log(`Casebook benchmarks, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-console.log("");
-console.log("Results-page loader (SQLite, one case, grouped queries over current positions)");
-const timings = await benchResultsLoader(sizes);
-const baseline = timings[0]!;
-console.log(["positions".padStart(10), "median ms".padStart(10), "p95 ms".padStart(8), `× ${baseline.positions.toLocaleString("en")}`.padStart(14)].join("  "));
-for (const t of timings) {
-  console.log(
-    [
-      t.positions.toLocaleString("en").padStart(10),
-      t.medianMs.toFixed(1).padStart(10),
-      t.p95Ms.toFixed(1).padStart(8),
-      `${(t.medianMs / baseline.medianMs).toFixed(1)}×`.padStart(14),
-    ].join("  "),
-  );
-}
 
-if (process.env.BENCH_POSTGRES !== "0") {
-  const largest = Math.max(...sizes);
-  const onPostgres = await benchResultsLoaderPostgres(largest);
-  const onSqlite = timings.find((t) => t.positions >= largest * 0.99) ?? timings.at(-1)!;
-  if (typeof onPostgres === "string") console.log(`PostgreSQL row ${onPostgres}`);
-  else
-    console.log(
-      `PostgreSQL, ${onPostgres.positions.toLocaleString("en")} positions: median ${onPostgres.medianMs.toFixed(1)} ms, p95 ${onPostgres.p95Ms.toFixed(1)} ms` +
-        ` (${(onPostgres.medianMs / onSqlite.medianMs).toFixed(2)}× SQLite's ${onSqlite.medianMs.toFixed(1)} ms)`,
-    );
-}
-
-if (process.env.BENCH_PAGES !== "0") {
-  console.log("");
-  console.log("Pages and votes (built server on localhost, SQLite; 16 concurrent readers, 50 concurrent voters)");
+// Pages and the async vote: requests per second against a static page through the same stack.
+if (enabled("BENCH_PAGES")) {
+  process.stdout.write("… pages and votes\n");
   const p = await benchPages();
-  const base = p.pages[0]!.requestsPerSecond;
-  console.log(["page".padEnd(26), "requests/s".padStart(11), "× baseline".padStart(11)].join("  "));
-  for (const page of p.pages) {
-    console.log([`${page.label} ${page.path}`.padEnd(26), page.requestsPerSecond.toFixed(0).padStart(11), `${(page.requestsPerSecond / base).toFixed(2)}×`.padStart(11)].join("  "));
+  const [staticPage, ...others] = p.pages;
+  rows.push({ figure: `static page ${staticPage!.path}, 16 clients`, value: staticPage!.requestsPerSecond, unit: "req/s", baseline: { label: "itself", value: staticPage!.requestsPerSecond } });
+  for (const page of others) {
+    const ratio = page.requestsPerSecond / staticPage!.requestsPerSecond;
+    const isCase = page.path.startsWith("/cases/");
+    rows.push({
+      figure: `${page.label} ${page.path}`,
+      value: page.requestsPerSecond,
+      unit: "req/s",
+      baseline: { label: "static page", value: staticPage!.requestsPerSecond },
+      target: isCase ? { text: "≥ 0.70×", met: ratio >= 0.7 } : undefined,
+    });
   }
-  const casePage = p.pages.find((x) => x.path.startsWith("/cases/"))!;
-  console.log(`target: case page ≥ 0.70× the baseline: ${(casePage.requestsPerSecond / base).toFixed(2)}× ${casePage.requestsPerSecond / base >= 0.7 ? "ok" : "under"}`);
-  console.log(
-    `record a position, ${p.vote.voters} voters at once (${p.vote.votes} votes): p50 ${p.vote.p50Ms.toFixed(1)} ms, p99 ${p.vote.p99Ms.toFixed(1)} ms` +
-      (p.vote.failures ? `, ${p.vote.failures} failed` : ""),
+  for (const [label, value, base] of [
+    ["p50", p.vote.p50Ms, p.staticUnderVoters.p50Ms],
+    ["p99", p.vote.p99Ms, p.staticUnderVoters.p99Ms],
+  ] as const) {
+    rows.push({ figure: `record a position, ${p.vote.voters} voters at once, ${label}`, value, unit: "ms", baseline: { label: `static page ${label}, same clients`, value: base } });
+  }
+  if (p.vote.failures) notes.push(`record a position: ${p.vote.failures} of ${p.vote.votes} requests failed`);
+}
+
+// The results loader as positions grow, and on PostgreSQL beside SQLite.
+process.stdout.write("… results loader\n");
+const timings = await benchResultsLoader(sizes);
+const smallest = timings[0]!;
+for (const t of timings) {
+  rows.push({
+    figure: `results loader, ${t.positions.toLocaleString("en")} positions (SQLite)`,
+    value: t.medianMs,
+    unit: "ms",
+    baseline: { label: `${smallest.positions.toLocaleString("en")} positions`, value: smallest.medianMs },
+    target: t.positions >= 1_000_000 ? { text: "< 200 ms", met: t.medianMs < 200 } : undefined,
+  });
+}
+if (enabled("BENCH_POSTGRES")) {
+  const largest = timings.at(-1)!;
+  const onPostgres = await benchResultsLoaderPostgres(largest.positions);
+  if (typeof onPostgres === "string") notes.push(`results loader on PostgreSQL ${onPostgres}`);
+  else
+    rows.push({
+      figure: `results loader, ${onPostgres.positions.toLocaleString("en")} positions (PostgreSQL)`,
+      value: onPostgres.medianMs,
+      unit: "ms",
+      baseline: { label: "SQLite, same size", value: largest.medianMs },
+    });
+}
+
+// The live workshop: one process on SQLite, then three on PostgreSQL + Redis.
+function workshopRows(w: WorkshopBenchResult, base: WorkshopBenchResult | null, p99Limit: number): void {
+  const where = `${w.processes} process${w.processes > 1 ? "es" : ""}, ${w.backend}, ${w.participants.toLocaleString("en")} phones`;
+  rows.push({ figure: `workshop (${where}): lost votes`, value: w.lost, unit: "votes", baseline: { label: "acknowledged", value: w.acknowledged }, target: { text: "0", met: w.lost === 0 } });
+  for (const [label, value, ack, limit] of [
+    ["p50", w.p50Ms, w.ackP50Ms, undefined],
+    ["p99", w.p99Ms, w.ackP99Ms, p99Limit],
+  ] as const) {
+    rows.push({
+      figure: `workshop (${where}): vote → projector ${label}`,
+      value,
+      unit: "ms",
+      baseline: base ? { label: `1 process ${label}`, value: label === "p50" ? base.p50Ms : base.p99Ms } : { label: `vote → HTTP answer ${label}`, value: ack },
+      target: limit ? { text: `< ${limit} ms`, met: value < limit } : undefined,
+    });
+  }
+  const peak = Math.max(...w.peakRssMb);
+  rows.push({
+    figure: `workshop (${where}): peak memory${w.processes > 1 ? " per process (largest)" : ""}`,
+    value: peak,
+    unit: "MB",
+    baseline: base ? { label: "1 process", value: Math.max(...base.peakRssMb) } : { label: "idle, before the votes", value: Math.max(...w.idleRssMb) },
+    target: { text: "< 300 MB", met: peak < 300 },
+  });
+  const failures = Object.entries(w.failures).map(([what, n]) => `${what} ×${n}`);
+  notes.push(
+    `workshop, ${where}: ${w.joined} joined, ${w.streams} streams, ${w.acknowledged}/${w.votesSent} votes acknowledged within a ${fmt(w.voteWindowMs / 1000)} s window ` +
+      `(${w.votePath} votes, ${VOTES_PER_SECOND}/s), ${w.stored} stored, ${w.unseen} never shown on the projector; ` +
+      `peak memory per process ${w.peakRssMb.map((x) => fmt(x, 0)).join(", ")} MB; server CPU ${fmt(w.serverCpuMsPerVote)} ms per vote, ${fmt(w.serverCpuShare, 2)} cores busy ` +
+      `(benchmark ${fmt(w.clientCpuShare, 2)}, its event-loop lag p99 ${fmt(w.clientLagP99Ms, 0)} ms); ${fmt(w.phoneEventsAvg)} events per phone` +
+      (failures.length ? `; failures: ${failures.join(", ")}` : ""),
   );
 }
 
-const participants = Number(process.env.BENCH_PARTICIPANTS ?? 1000);
+let single: WorkshopBenchResult | null = null;
+const participants = count("BENCH_PARTICIPANTS", 1000);
 if (participants > 0) {
-  console.log("");
-  console.log("Live workshop (built server on localhost, SSE streams, every phone votes within ~2.5 s)");
-  const w = await benchWorkshop({ participants });
-  const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "n/a");
-  const columns: [string, string][] = [
-    ["participants", w.participants.toLocaleString("en")],
-    ["votes sent", w.votesSent.toLocaleString("en")],
-    ["acknowledged", w.acknowledged.toLocaleString("en")],
-    ["stored", w.stored.toLocaleString("en")],
-    ["lost", String(w.lost)],
-    ["p50 ms", ms(w.p50Ms)],
-    ["p99 ms", ms(w.p99Ms)],
-    ["peak RSS MB", w.peakRssMb.toFixed(0)],
-    ["projector events", String(w.projectorEvents)],
-  ];
-  console.log(columns.map(([head, value]) => head.padStart(Math.max(head.length, value.length))).join("  "));
-  console.log(columns.map(([head, value]) => value.padStart(Math.max(head.length, value.length))).join("  "));
-  const mark = (ok: boolean) => (ok ? "ok" : "over");
-  console.log(
-    `targets: lost ${w.lost} / 0 ${mark(w.lost === 0)} · p99 ${ms(w.p99Ms)} / 250 ms = ${(w.p99Ms / 250).toFixed(2)}× ${mark(w.p99Ms < 250)}` +
-      ` · RSS ${w.peakRssMb.toFixed(0)} / 300 MB = ${(w.peakRssMb / 300).toFixed(2)}× ${mark(w.peakRssMb < 300)}`,
-  );
-  const failures = Object.entries(w.failures).map(([what, count]) => `${what} ×${count}`);
-  const detail = [
-    `${w.joined} joined, ${w.streams} phone streams; votes posted as ${w.votePath} requests, the last answered ${(w.burstMs / 1000).toFixed(1)} s after the first was sent`,
-    `send → HTTP answer p50 ${ms(w.ackP50Ms)} ms, p99 ${ms(w.ackP99Ms)} ms; ${w.unseen} acknowledged votes never shown on the projector` +
-      (w.storedUnacknowledged ? `; ${w.storedUnacknowledged} votes stored without an acknowledgement` : ""),
-    `${w.burstEvents} broadcasts during the burst, ${w.phoneEventsAvg.toFixed(1)} events per phone in all; idle RSS before the burst ${w.idleRssMb.toFixed(0)} MB`,
-    `server CPU ${w.serverCpuMsPerVote.toFixed(1)} ms per vote; cores busy in the burst: server ${w.serverCpuShare.toFixed(2)}, benchmark ${w.clientCpuShare.toFixed(2)},` +
-      ` whole machine ${w.machineCpuShare.toFixed(2)} of ${cpus().length} (stolen ${w.stealShare.toFixed(2)}); benchmark event-loop lag p99 ${w.clientLagP99Ms.toFixed(0)} ms`,
-  ];
-  if (failures.length) detail.push(`failures: ${failures.join(", ")}`);
-  for (const line of detail) console.log(`  ${line}`);
+  process.stdout.write(`… live workshop, 1 process, ${participants} phones\n`);
+  single = await benchWorkshop({ participants, processes: 1 });
+  workshopRows(single, null, 250);
 }
+const scaleParticipants = count("BENCH_SCALE_PARTICIPANTS", 3000);
+if (scaleParticipants > 0) {
+  const missing = await servicesMissing();
+  if (missing) notes.push(`workshop on 3 processes skipped: cannot reach ${missing}`);
+  else {
+    process.stdout.write(`… live workshop, 3 processes on PostgreSQL + Redis, ${scaleParticipants} phones\n`);
+    const database = await createPostgresDatabase("bench");
+    try {
+      const scaled = await benchWorkshop({
+        participants: scaleParticipants,
+        processes: 3,
+        scaleOut: { databaseUrl: database.url, redisUrl: REDIS_URL, redisPrefix: `casebook_bench_${randomBytes(4).toString("hex")}:` },
+      });
+      workshopRows(scaled, single, 500);
+    } finally {
+      await database.drop();
+    }
+  }
+}
+
+// The table.
+const header = ["figure", "value", "baseline (same run)", "ratio", "target", ""];
+const lines = rows.map((row) => {
+  const ratio = row.baseline && row.baseline.value !== 0 ? row.value / row.baseline.value : Number.NaN;
+  const digits = row.unit === "req/s" || row.unit === "votes" || row.unit === "MB" ? 0 : 1;
+  return [
+    row.figure,
+    `${fmt(row.value, digits)} ${row.unit}`,
+    row.baseline ? `${row.baseline.label}: ${fmt(row.baseline.value, digits)}` : "",
+    Number.isFinite(ratio) ? `${fmt(ratio, 2)}×` : "",
+    row.target?.text ?? "",
+    row.target ? (row.target.met ? "ok" : "MISSED") : "",
+  ];
+});
+const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+const align = (cells: string[]) => cells.map((c, i) => (i === 1 || i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
+console.log("");
+console.log(align(header));
+console.log(widths.map((w) => "-".repeat(w)).join("  "));
+for (const line of lines) console.log(align(line));
+if (notes.length) console.log("");
+for (const note of notes) console.log(`· ${note}`);
+console.log(`\n${rows.filter((r) => r.target && !r.target.met).length} of ${rows.filter((r) => r.target).length} targets missed; ${Math.round((Date.now() - started) / 1000)} s in all.`);

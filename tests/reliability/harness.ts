@@ -79,6 +79,8 @@ export interface ServerOptions {
   databasePath: string;
   casesDir: string;
   env?: Record<string, string>;
+  /** Extra flags for the server's node, e.g. ["--cpu-prof"]. */
+  nodeArgs?: string[];
 }
 
 export class Server {
@@ -114,7 +116,7 @@ export class Server {
     // The caller's environment must not leak in; what the caller passes explicitly wins.
     for (const name of ["K_THRESHOLD", "SESSION_SECRET", "DATABASE_URL", "REDIS_URL"]) if (!(name in (this.options.env ?? {}))) delete env[name];
     if (!this.options.env?.TRUST_PROXY) delete env.TRUST_PROXY;
-    const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), "--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
     liveChildren.add(child);
     child.once("exit", () => liveChildren.delete(child));
@@ -173,12 +175,18 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-/** A keep-alive HTTP client for one port; `close()` aborts whatever is still in flight. */
+/** A keep-alive HTTP client for one port; `close()` aborts whatever is still in flight, event streams included. */
 export class Http {
-  readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  readonly agent: http.Agent;
   private readonly inFlight = new Set<http.ClientRequest>();
 
-  constructor(readonly port: number) {}
+  /** `maxSockets`: Infinity when the client holds many event streams open at once (each keeps its socket). */
+  constructor(
+    readonly port: number,
+    options: { maxSockets?: number } = {},
+  ) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 });
+  }
 
   request(method: string, path: string, options: RequestOptions = {}): Promise<Reply> {
     return new Promise((ok, fail) => {
@@ -208,6 +216,29 @@ export class Http {
         fail(error);
       });
       req.end(body);
+    });
+  }
+
+  /** Opens a Server-Sent Events stream and hands every chunk to `onData`; resolves once the headers arrive. */
+  stream(path: string, cookie: string, onData: (chunk: Buffer) => void): Promise<http.ClientRequest> {
+    return new Promise((ok, fail) => {
+      const req = http.request(
+        { host: "127.0.0.1", port: this.port, method: "GET", path, headers: { Cookie: cookie, Accept: "text/event-stream" }, agent: this.agent },
+        (res) => {
+          if (res.statusCode !== 200) {
+            res.resume();
+            fail(new Error(`GET ${path} answered ${res.statusCode}`));
+            return;
+          }
+          res.on("data", onData);
+          res.on("error", () => {});
+          ok(req);
+        },
+      );
+      this.inFlight.add(req);
+      req.on("close", () => this.inFlight.delete(req));
+      req.on("error", fail);
+      req.end();
     });
   }
 
@@ -293,9 +324,9 @@ export async function advanceTo(client: Http, session: string, workshopId: numbe
 }
 
 /** Joins as a new device; returns its casebook_device cookie. Retries a 429 after its Retry-After. */
-export async function joinWorkshop(client: Http, code: string, displayName: string): Promise<string> {
+export async function joinWorkshop(client: Http, code: string, displayName: string, headers?: Record<string, string>): Promise<string> {
   for (let attempt = 0; attempt < 4; attempt += 1) {
-    const reply = await client.request("POST", "/join", { form: new URLSearchParams({ code, displayName }) });
+    const reply = await client.request("POST", "/join", { form: new URLSearchParams({ code, displayName }), headers });
     if (reply.status === 429) {
       await sleep(1000 * Number(reply.headers["retry-after"] ?? 1));
       continue;
@@ -333,9 +364,9 @@ export function voteForm(values: VoteValues): URLSearchParams {
   });
 }
 
-/** A vote as Remix's JavaScript client sends it (single fetch: the action only). */
-export function vote(client: Http, code: string, device: string, values: VoteValues, timeoutMs?: number): Promise<Reply> {
-  return client.request("POST", `/w/${code}.data`, { cookie: device, form: voteForm(values), timeoutMs });
+/** A vote as the phone page's JavaScript sends it: one POST to the JSON vote endpoint. */
+export function vote(client: Http, code: string, device: string, values: VoteValues, timeoutMs?: number, headers?: Record<string, string>): Promise<Reply> {
+  return client.request("POST", `/w/${code}/vote`, { cookie: device, form: voteForm(values), timeoutMs, headers });
 }
 
 export const VOTE_ACK = "Your vote is in.";
