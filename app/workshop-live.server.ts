@@ -92,10 +92,14 @@ async function buildStates(workshopId: number, withFacilitator: boolean): Promis
   const k = readConfig().kThreshold;
   const plan = { caseStages: doc.stages.length, twoRounds: workshop.twoRounds, resultsMode: workshop.resultsMode };
   const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));
+  // The room sees the gap and the shift only at the stages that show them; the facilitator always.
+  // Skipping them otherwise keeps a vote burst's snapshots to the tallies and counts.
+  const roomSeesGap = ["results-1", "shift", "ended"].includes(workshop.state.stage);
+  const roomSeesShift = ["shift", "ended"].includes(workshop.state.stage);
   const [tallyRows, gapRows, shiftCells, participants, answered, submissions, people] = await Promise.all([
     workshopTallies(db(), workshopId),
-    workshopGaps(db(), workshopId),
-    workshop.twoRounds ? workshopShifts(db(), workshopId) : Promise.resolve([]),
+    withFacilitator || roomSeesGap ? workshopGaps(db(), workshopId) : Promise.resolve([]),
+    workshop.twoRounds && (withFacilitator || roomSeesShift) ? workshopShifts(db(), workshopId) : Promise.resolve([]),
     countParticipants(db(), workshopId),
     answeredPerRound(db(), workshopId, perspectives.length),
     listSubmissions(db(), workshopId),
@@ -111,7 +115,7 @@ async function buildStates(workshopId: number, withFacilitator: boolean): Promis
   const stateFor = (audience: "room" | "facilitator"): RoomState => {
     const rounds = visibleRounds(state, plan, audience);
     const latestRound = [...rounds].reverse().find((r) => tallyRows.some((t) => t.round === r));
-    const roundTwoVisible = rounds.includes(2) && (state.stage === "shift" || state.stage === "ended" || audience === "facilitator");
+    const roundTwoVisible = rounds.includes(2) && (roomSeesShift || audience === "facilitator");
     return {
       workshopId,
       code: workshop.code,
@@ -129,7 +133,7 @@ async function buildStates(workshopId: number, withFacilitator: boolean): Promis
       participants,
       answered,
       tallies: roundTallies(tallyRows, perspectives, rounds),
-      gap: latestRound ? roomGap(gapRows, latestRound, k) : null,
+      gap: latestRound && (roomSeesGap || audience === "facilitator") ? roomGap(gapRows, latestRound, k) : null,
       shift: workshop.twoRounds && roundTwoVisible ? shiftRows(shiftCells, perspectives.map((p) => p.key)) : null,
       spotlight: spotlight ? visible(spotlight) : null,
       submissions: shown.map(visible),
