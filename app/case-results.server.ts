@@ -3,22 +3,22 @@ import { readConfig } from "./config.server";
 import { db } from "./db.server";
 import { bridgingScore } from "./domain/bridging";
 import { LENS_LABELS, type Lens } from "./domain/case-file";
-import { gapResult, perspectiveResult } from "./domain/case-results";
+import { foldResultRows, gapResult, perspectiveResult } from "./domain/case-results";
 import { renderMarkdown } from "./domain/markdown";
 import { listCaseArguments, listCaseEndorsements, lensUsage } from "./models/arguments.server";
 import type { CaseRecord } from "./models/cases.server";
-import { gapCells, positionCells, shiftCells, versionNumbers } from "./models/positions.server";
+import { gapCells, resultRows, versionNumbers } from "./models/positions.server";
 
 export async function loadCaseResults(found: CaseRecord) {
   const k = readConfig().kThreshold;
-  const [cells, shifts, gaps, lenses, items, endorsements] = await Promise.all([
-    positionCells(db(), found.id),
-    shiftCells(db(), found.id),
+  const [rows, gaps, lenses, items, endorsements] = await Promise.all([
+    resultRows(db(), found.id),
     gapCells(db(), found.id),
     lensUsage(db(), found.id),
     listCaseArguments(db(), found.id),
     listCaseEndorsements(db(), found.id),
   ]);
+  const { cells, shifts } = foldResultRows(rows);
   const versions = await versionNumbers(db(), [...new Set(cells.map((c) => c.caseVersionId))]);
   const perspectives = found.doc.perspectives.map((p) => perspectiveResult(p, cells, shifts, k));
   const hasBothPerspectives = found.doc.perspectives.some((p) => p.key === "employee") && found.doc.perspectives.some((p) => p.key === "employer");

@@ -31,6 +31,35 @@ export interface ShiftCell {
   count: number;
 }
 
+/** One group of current positions by everything the results page counts (what resultCells reads in one scan). */
+export interface ResultRow extends PositionCell {
+  caseVersionId: number;
+  judgementChange: number;
+  optionChanged: boolean;
+}
+
+/**
+ * Splits the one grouped scan into the answer cells (by perspective, standing, option, judgement,
+ * legal answer and version) and the shift cells (who moved since their first answer, and how).
+ */
+export function foldResultRows(rows: readonly ResultRow[]): { cells: (PositionCell & { caseVersionId: number })[]; shifts: ShiftCell[] } {
+  const cells = new Map<string, PositionCell & { caseVersionId: number }>();
+  const shifts = new Map<string, ShiftCell>();
+  for (const row of rows) {
+    const cellKey = JSON.stringify([row.perspective, row.standing, row.option, row.judgement, row.legal, row.caseVersionId]);
+    const cell = cells.get(cellKey);
+    if (cell) cell.count += row.count;
+    else
+      cells.set(cellKey, { perspective: row.perspective, standing: row.standing, option: row.option, judgement: row.judgement, legal: row.legal, caseVersionId: row.caseVersionId, count: row.count });
+    if (row.judgementChange === 0 && !row.optionChanged) continue;
+    const shiftKey = JSON.stringify([row.perspective, row.judgementChange, row.optionChanged]);
+    const shift = shifts.get(shiftKey);
+    if (shift) shift.count += row.count;
+    else shifts.set(shiftKey, { perspective: row.perspective, judgementChange: row.judgementChange, optionChanged: row.optionChanged, count: row.count });
+  }
+  return { cells: [...cells.values()], shifts: [...shifts.values()] };
+}
+
 export interface PerspectiveInput {
   key: string;
   prompt: string;

@@ -94,8 +94,7 @@ export async function benchResultsLoader(sizes: number[]): Promise<ResultsTiming
       const models = await import("../../app/models/positions.server");
       const args = await import("../../app/models/arguments.server");
       for (const [name, fn] of Object.entries({
-        positionCells: () => models.positionCells(db(), found.id),
-        shiftCells: () => models.shiftCells(db(), found.id),
+        resultRows: () => models.resultRows(db(), found.id),
         gapCells: () => models.gapCells(db(), found.id),
         lensUsage: () => args.lensUsage(db(), found.id),
       })) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  foldResultRows,
   gapResult,
   groupLabel,
   perspectiveResult,
@@ -383,5 +384,46 @@ describe("groupLabel", () => {
 
   it("falls back to the key for a standing it has no label for", () => {
     expect(groupLabel("contractor", labels)).toBe("contractor");
+  });
+});
+
+describe("foldResultRows", () => {
+  const row = (over: Partial<Parameters<typeof foldResultRows>[0][number]>) => ({
+    perspective: "employee",
+    standing: "manager",
+    option: "Report it",
+    judgement: 2,
+    legal: "yes" as const,
+    caseVersionId: 1,
+    judgementChange: 0,
+    optionChanged: false,
+    count: 1,
+    ...over,
+  });
+
+  it("sums groups that differ only in how people moved into one answer cell, and counts only those who moved as shifts", () => {
+    const { cells, shifts } = foldResultRows([
+      row({ count: 5 }),
+      row({ judgementChange: 3, count: 2 }),
+      row({ judgementChange: -1, optionChanged: true, count: 1 }),
+      row({ perspective: "employer", judgementChange: 3, count: 4 }),
+      row({ standing: null, count: 7 }),
+      row({ caseVersionId: 2, count: 1 }),
+    ]);
+    expect(cells).toEqual([
+      { perspective: "employee", standing: "manager", option: "Report it", judgement: 2, legal: "yes", caseVersionId: 1, count: 8 },
+      { perspective: "employer", standing: "manager", option: "Report it", judgement: 2, legal: "yes", caseVersionId: 1, count: 4 },
+      { perspective: "employee", standing: null, option: "Report it", judgement: 2, legal: "yes", caseVersionId: 1, count: 7 },
+      { perspective: "employee", standing: "manager", option: "Report it", judgement: 2, legal: "yes", caseVersionId: 2, count: 1 },
+    ]);
+    expect(shifts).toEqual([
+      { perspective: "employee", judgementChange: 3, optionChanged: false, count: 2 },
+      { perspective: "employee", judgementChange: -1, optionChanged: true, count: 1 },
+      { perspective: "employer", judgementChange: 3, optionChanged: false, count: 4 },
+    ]);
+  });
+
+  it("gives nothing for nothing", () => {
+    expect(foldResultRows([])).toEqual({ cells: [], shifts: [] });
   });
 });
