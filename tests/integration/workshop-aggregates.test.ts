@@ -7,19 +7,24 @@ const { castWorkshopVotes, createWorkshop, joinWorkshop, removeParticipant, save
 
 afterAll(() => app.cleanup());
 
-describe("a workshop's gap and shift aggregates", async () => {
+/** A background-check workshop polling both perspectives, run by a new facilitator. */
+async function newWorkshop(title: string, twoRounds: boolean) {
   const facilitator = await app.person("facilitator");
   const found = (await findCaseBySlug(app.db(), "background-check"))!;
-  const workshop = await createWorkshop(app.db(), {
+  return createWorkshop(app.db(), {
     caseId: found.id,
     caseVersionId: found.versionId,
     facilitatorUserId: facilitator.id,
-    title: "Aggregates",
+    title,
     perspectives: ["employee", "employer"],
-    twoRounds: true,
+    twoRounds,
     resultsMode: "live",
     askStanding: true,
   });
+}
+
+describe("a workshop's gap and shift aggregates", async () => {
+  const workshop = await newWorkshop("Aggregates", true);
   // [standing, round-1 employee, round-1 employer, round-2 employee, round-2 employer]; null = not answered.
   const people = [
     ["manager", 3, 1, 2, 2],
@@ -80,18 +85,7 @@ describe("a workshop's gap and shift aggregates", async () => {
 });
 
 describe("a vote racing the facilitator", async () => {
-  const facilitator = await app.person("facilitator");
-  const found = (await findCaseBySlug(app.db(), "background-check"))!;
-  const workshop = await createWorkshop(app.db(), {
-    caseId: found.id,
-    caseVersionId: found.versionId,
-    facilitatorUserId: facilitator.id,
-    title: "Race",
-    perspectives: ["employee", "employer"],
-    twoRounds: false,
-    resultsMode: "live",
-    askStanding: false,
-  });
+  const workshop = await newWorkshop("Race", false);
   const voter = await joinWorkshop(app.db(), { workshopId: workshop.id, tokenHash: "racer", displayName: "Racer", standing: null });
   const answers = [
     { perspective: "employee", option: "A", judgement: 1 },
