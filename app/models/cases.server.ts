@@ -238,7 +238,6 @@ export interface CaseRecord {
   status: CaseStatus;
   version: number;
   versionId: number;
-  source: string;
   doc: CaseDocument;
   updatedAt: string;
 }
@@ -275,21 +274,16 @@ export async function findCaseVersionDocument(db: DB, versionId: number): Promis
   return doc;
 }
 
+/**
+ * A case with its current version. The version's document (tens of KB of JSON) is read from
+ * the database only the first time (findCaseVersionDocument keeps it), so the case page's
+ * lookup is one small row; the Markdown source is read only where it is wanted (findCaseVersionSource).
+ */
 export async function findCaseBySlug(db: DB, slug: string): Promise<CaseRecord | undefined> {
   const row = await db
     .selectFrom("cases")
     .innerJoin("case_versions", "case_versions.id", "cases.current_version_id")
-    .select([
-      "cases.id",
-      "cases.slug",
-      "cases.status",
-      "cases.updated_at",
-      "case_versions.id as version_id",
-      "case_versions.version",
-      "case_versions.source",
-      "case_versions.document",
-      "case_versions.content_hash",
-    ])
+    .select(["cases.id", "cases.slug", "cases.status", "cases.updated_at", "case_versions.id as version_id", "case_versions.version"])
     .where("cases.slug", "=", slug)
     .executeTakeFirst();
   if (!row) return undefined;
@@ -299,8 +293,7 @@ export async function findCaseBySlug(db: DB, slug: string): Promise<CaseRecord |
     status: row.status,
     version: row.version,
     versionId: row.version_id,
-    source: row.source,
-    doc: parsedDocument(row.content_hash, row.document),
+    doc: await findCaseVersionDocument(db, row.version_id),
     updatedAt: row.updated_at,
   };
 }
