@@ -8,7 +8,8 @@
  * the live-workshop rows, 0 skips them.
  */
 import { randomBytes } from "node:crypto";
-import { cpus, totalmem } from "node:os";
+import { readFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
 import { createPostgresDatabase } from "../integration/test-database";
 import { REDIS_URL, servicesMissing } from "../scale/services";
 import { benchPages } from "./pages";
@@ -33,7 +34,19 @@ const enabled = (name: string) => process.env[name] !== "0";
 const count = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "n/a");
 
-console.log(`Casebook benchmarks, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+/** Whole-machine CPU counters in ms: busy, and stolen by the hypervisor (other tenants of the host). */
+function machineCpu(): { busy: number; steal: number; total: number } {
+  const [, ...fields] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number) as number[];
+  const busy = user! + nice! + system! + irq! + softirq!;
+  return { busy: busy * 10, steal: steal! * 10, total: (busy + idle! + iowait! + steal!) * 10 };
+}
+const machineBefore = machineCpu();
+
+console.log(
+  `Casebook benchmarks, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ` +
+    `load average before the run ${loadavg()[0]!.toFixed(2)}`,
+);
 
 // Pages and the async vote: requests per second against a static page through the same stack.
 if (enabled("BENCH_PAGES")) {
@@ -170,4 +183,9 @@ console.log(widths.map((w) => "-".repeat(w)).join("  "));
 for (const line of lines) console.log(align(line));
 if (notes.length) console.log("");
 for (const note of notes) console.log(`· ${note}`);
-console.log(`\n${rows.filter((r) => r.target && !r.target.met).length} of ${rows.filter((r) => r.target).length} targets missed; ${Math.round((Date.now() - started) / 1000)} s in all.`);
+const machineAfter = machineCpu();
+const stolen = (machineAfter.steal - machineBefore.steal) / Math.max(1, machineAfter.total - machineBefore.total);
+console.log(
+  `\n${rows.filter((r) => r.target && !r.target.met).length} of ${rows.filter((r) => r.target).length} targets missed; ${Math.round((Date.now() - started) / 1000)} s in all; ` +
+    `${(stolen * 100).toFixed(1)}% of the machine's CPU time was stolen by the hypervisor.`,
+);
