@@ -70,12 +70,37 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 const SORT_LABELS = { bridging: "Most bridging", endorsed: "Most endorsed", newest: "Newest" } as const;
 
+/**
+ * A refusal whose form is not on the page (a forged or stale target, e.g. an argument that is
+ * gone): said at the top instead, so no answer is lost. Forms on the page show their own.
+ */
+function unplacedProblem(result: CaseActionResult | undefined, data: ReturnType<typeof useLoaderData<typeof loader>>): string | null {
+  if (!result) return null;
+  const problem = result.errors.form ?? Object.values(result.errors)[0];
+  if (!problem) return null;
+  const ids = new Set<string>();
+  const collect = (nodes: { id: number; replies: unknown[] }[]) => {
+    for (const node of nodes) {
+      ids.add(String(node.id));
+      collect(node.replies as { id: number; replies: unknown[] }[]);
+    }
+  };
+  collect(data.debate.threads);
+  const { signedIn } = data.debate;
+  const placed =
+    (result.target === "new" && signedIn && (result.intent === "argument" || result.intent === "preview")) ||
+    (result.intent === "position" && signedIn && data.perspectives.some((p) => p.key === result.target)) ||
+    (ids.has(result.target) && (result.errors.form !== undefined || "body" in result.errors || "reason" in result.errors));
+  return placed ? null : problem;
+}
+
 export default function CasePage() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<CaseActionResult>();
   const { debate } = data;
   const feedbackFor = (intent: string[], target: string) => (result && intent.includes(result.intent) && result.target === target ? result : undefined);
   const newArgument = feedbackFor(["argument", "preview"], "new");
+  const unplaced = unplacedProblem(result, data);
   return (
     <article>
       <header className="case-header">
@@ -117,9 +142,9 @@ export default function CasePage() {
         </section>
       ))}
 
-      {result && result.target === "" && result.errors.form ? (
+      {unplaced ? (
         <p className="form-error" role="alert">
-          {result.errors.form}
+          {unplaced}
         </p>
       ) : null}
 

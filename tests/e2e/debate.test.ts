@@ -137,3 +137,13 @@ test("a hostile argument renders inert", async ({ page }) => {
   await body.getByText("click me").click().catch(() => undefined);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 });
+
+test("a reply to an argument that is not on the page gets its refusal at the top of the page", async ({ page, baseURL }) => {
+  await signUp(page, { email: uniqueEmail("stale"), name: "Stale" });
+  await page.goto("/cases/off-script");
+  // As a stale tab or a forged form would send it: the argument does not exist.
+  const response = await page.request.post("/cases/off-script", { form: { intent: "reply", parentId: "999999", body: "Still there?" }, headers: { Origin: baseURL! } });
+  expect(response.status()).toBe(404);
+  await page.setContent(await response.text());
+  await expect(page.getByRole("alert")).toHaveText("That argument is no longer open for replies.");
+});
