@@ -107,7 +107,7 @@ export function ArgumentThread({ node, mayModerate, feedback }: Props) {
         ) : null}
 
         {node.canEdit && node.body !== null ? (
-          <details>
+          <details open={mine?.intent === "edit" && Object.keys(mine.errors).length > 0}>
             <summary>Edit (for 15 minutes after posting)</summary>
             <Form method="post" preventScrollReset className="stack">
               <input type="hidden" name="intent" value="edit" />
@@ -139,7 +139,7 @@ export function ArgumentThread({ node, mayModerate, feedback }: Props) {
         ) : null}
 
         {mayModerate && node.status !== "deleted" ? (
-          <details>
+          <details open={mine !== undefined && (mine.intent === "hide" || mine.intent === "restore") && Object.keys(mine.errors).length > 0}>
             <summary>{node.status === "hidden" ? "Restore" : "Hide"} (moderation)</summary>
             <Form method="post" preventScrollReset className="stack">
               <input type="hidden" name="intent" value={node.status === "hidden" ? "restore" : "hide"} />

@@ -70,28 +70,41 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 const SORT_LABELS = { bridging: "Most bridging", endorsed: "Most endorsed", newest: "Newest" } as const;
 
-/**
- * A refusal whose form is not on the page (a forged or stale target, e.g. an argument that is
- * gone): said at the top instead, so no answer is lost. Forms on the page show their own.
- */
-function unplacedProblem(result: CaseActionResult | undefined, data: ReturnType<typeof useLoaderData<typeof loader>>): string | null {
-  if (!result) return null;
-  const problem = result.errors.form ?? Object.values(result.errors)[0];
-  if (!problem) return null;
-  const ids = new Set<string>();
-  const collect = (nodes: { id: number; replies: unknown[] }[]) => {
-    for (const node of nodes) {
-      ids.add(String(node.id));
-      collect(node.replies as { id: number; replies: unknown[] }[]);
+/** Which of an answer's error fields the page shows beside their form; the rest go to the top. */
+function fieldsShownInPlace(result: CaseActionResult, data: ReturnType<typeof useLoaderData<typeof loader>>): readonly string[] {
+  const { signedIn } = data.debate;
+  if (result.target === "new" && signedIn && (result.intent === "argument" || result.intent === "preview")) return ["form", "body", "side", "perspective", "lens"];
+  if (result.intent === "position" && signedIn && data.perspectives.some((p) => p.key === result.target)) {
+    // The "which argument moved you" list is only there once you have answered and there are arguments.
+    const movedByShown = result.target in data.debate.current && data.debate.movableBy.length > 0;
+    return ["form", "option", "judgement", "legal", "confidence", ...(movedByShown ? ["movedBy"] : [])];
+  }
+  type Node = (typeof data.debate.threads)[number];
+  const nodes = new Map<string, Node>();
+  const collect = (list: Node[]) => {
+    for (const node of list) {
+      nodes.set(String(node.id), node);
+      collect(node.replies as Node[]);
     }
   };
   collect(data.debate.threads);
-  const { signedIn } = data.debate;
-  const placed =
-    (result.target === "new" && signedIn && (result.intent === "argument" || result.intent === "preview")) ||
-    (result.intent === "position" && signedIn && data.perspectives.some((p) => p.key === result.target)) ||
-    (ids.has(result.target) && (result.errors.form !== undefined || "body" in result.errors || "reason" in result.errors));
-  return placed ? null : problem;
+  const node = nodes.get(result.target);
+  if (!node) return [];
+  // An argument shows any refusal of its own; a field error only in a form it actually has.
+  if (result.intent === "edit" && node.canEdit && node.body !== null) return ["form", "body"];
+  if (result.intent === "reply" && node.canReply) return ["form", "body"];
+  if ((result.intent === "hide" || result.intent === "restore") && data.debate.mayModerate && node.status !== "deleted") return ["form", "reason"];
+  return ["form"];
+}
+
+/**
+ * A refusal whose form is not on the page, or whose field the form does not show (a stale or
+ * forged target, an argument that is gone): said at the top instead, so no answer is lost.
+ */
+function unplacedProblem(result: CaseActionResult | undefined, data: ReturnType<typeof useLoaderData<typeof loader>>): string | null {
+  if (!result) return null;
+  const shown = fieldsShownInPlace(result, data);
+  return Object.entries(result.errors).find(([field, message]) => message && !shown.includes(field))?.[1] ?? null;
 }
 
 export default function CasePage() {

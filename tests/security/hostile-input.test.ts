@@ -66,12 +66,11 @@ function judge(outcome: Outcome | null): void {
   if (status >= 500) problems.push(`${what}: ${status} ${body.slice(0, 200)}`);
   else if (status >= 400 && status !== 431 && status !== 413) {
     const html = contentType.includes("text/html");
-    // On a page: shown, or at least handed to the page in its action data (a forged intent and
-    // target pair, e.g. hiding argument "NaN", has no form on the page to show it beside).
-    // Express's own answer to a path it cannot decode is a bare "<pre>Bad Request</pre>" page.
+    // On a page: shown where it can be seen (beside its form, or at the top of the page when its
+    // form is not there, e.g. a forged target). Express's own answer to a path it cannot decode
+    // is a bare "<pre>Bad Request</pre>" page.
     const shown = /class="(?:form-error|field-error|notice)"|class="error-page"|role="alert"|<pre>Bad Request<\/pre>/.test(body);
-    const inActionData = /\\"actionData\\"[\s\S]*\\"(?:errors|error|problems)\\"/.test(body);
-    const hasMessage = html ? shown || inActionData : body.trim().length > 0;
+    const hasMessage = html ? shown : body.trim().length > 0;
     if (!hasMessage) problems.push(`${what}: ${status} without a message (${contentType}) ${body.slice(0, 120)}`);
   } else if (status < 200 || status >= 400) {
     if (status !== 431 && status !== 413) problems.push(`${what}: unexpected status ${status}`);
