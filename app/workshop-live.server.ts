@@ -77,15 +77,29 @@ export interface WorkshopStates {
   facilitator: FacilitatorState;
 }
 
-/** The room's and phones' states, and the facilitator's only when asked (it lists every participant). */
-export type LiveStates = Omit<WorkshopStates, "facilitator"> & { facilitator?: FacilitatorState };
+/**
+ * How much a snapshot holds, each level including the ones before: what phones show, what the
+ * room (projector) shows, or everything the facilitator sees (with every participant listed).
+ * A snapshot is built to the level the audiences connected here need, no further.
+ */
+export type Detail = "phone" | "room" | "facilitator";
+const DETAIL_RANK: Record<Detail, number> = { phone: 0, room: 1, facilitator: 2 };
+
+/** The phones' state always; the room's from "room" up, the facilitator's at "facilitator". */
+export type LiveStates = { phone: RoomState; room?: RoomState; facilitator?: FacilitatorState };
 
 /** Every audience's state, for the facilitator's pages. */
 export async function loadWorkshopStates(workshopId: number): Promise<WorkshopStates | null> {
-  return (await buildStates(workshopId, true)) as WorkshopStates | null;
+  return (await buildStates(workshopId, "facilitator")) as WorkshopStates | null;
 }
 
-async function buildStates(workshopId: number, withFacilitator: boolean): Promise<LiveStates | null> {
+/** The detail the connected audiences need. */
+export function detailFor(audiences: ReadonlySet<string>): Detail {
+  return audiences.has("facilitator") ? "facilitator" : audiences.has("room") ? "room" : "phone";
+}
+
+async function buildStates(workshopId: number, detail: Detail): Promise<LiveStates | null> {
+  const withFacilitator = detail === "facilitator";
   const workshop = await findWorkshop(db(), workshopId);
   if (!workshop) return null;
   const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
@@ -96,12 +110,16 @@ async function buildStates(workshopId: number, withFacilitator: boolean): Promis
   // Skipping them otherwise keeps a vote burst's snapshots to the tallies and counts.
   const roomSeesGap = ["results-1", "shift", "ended"].includes(workshop.state.stage);
   const roomSeesShift = ["shift", "ended"].includes(workshop.state.stage);
+  // Phones alone show no counts while they vote (phoneView): a process serving only phones
+  // then builds its snapshots without a single tally query.
+  const counts = detail !== "phone" || (currentRound(workshop.state) !== null && !isVoteStage(workshop.state.stage));
+  const none = <T,>(empty: T) => Promise.resolve(empty);
   const [tallyRows, gapRows, shiftCells, participants, answered, submissions, people] = await Promise.all([
-    workshopTallies(db(), workshopId),
-    withFacilitator || roomSeesGap ? workshopGaps(db(), workshopId) : Promise.resolve([]),
-    workshop.twoRounds && (withFacilitator || roomSeesShift) ? workshopShifts(db(), workshopId) : Promise.resolve([]),
-    countParticipants(db(), workshopId),
-    answeredPerRound(db(), workshopId, perspectives.length),
+    counts ? workshopTallies(db(), workshopId) : none([]),
+    withFacilitator || (counts && roomSeesGap) ? workshopGaps(db(), workshopId) : none([]),
+    workshop.twoRounds && (withFacilitator || (counts && roomSeesShift)) ? workshopShifts(db(), workshopId) : none([]),
+    counts ? countParticipants(db(), workshopId) : none(0),
+    counts ? answeredPerRound(db(), workshopId, perspectives.length) : none({}),
     listSubmissions(db(), workshopId),
     withFacilitator ? listParticipants(db(), workshopId) : Promise.resolve(null),
   ]);
@@ -142,7 +160,7 @@ async function buildStates(workshopId: number, withFacilitator: boolean): Promis
 
   const room = stateFor("room");
   return {
-    room,
+    room: detail === "phone" ? undefined : room,
     phone: phoneView(room),
     facilitator: people
       ? {
@@ -158,28 +176,28 @@ async function buildStates(workshopId: number, withFacilitator: boolean): Promis
 /** Snapshots younger than this serve page loads and new streams; a vote burst builds ~10 a second, not one per request. */
 const SNAPSHOT_MAX_AGE_MS = 100;
 
-function snapshotCache(): Map<number, { at: number; withFacilitator: boolean; promise: Promise<LiveStates | null> }> {
+function snapshotCache(): Map<number, { at: number; detail: Detail; promise: Promise<LiveStates | null> }> {
   return singleton("workshop-snapshots", () => new Map());
 }
 
 /**
- * Builds a snapshot now and keeps it for the next SNAPSHOT_MAX_AGE_MS. The facilitator's state
- * is built only when someone here needs it: a room of phones and a projector never ask for the
- * list of every participant.
+ * Builds a snapshot now, to the given detail, and keeps it for the next SNAPSHOT_MAX_AGE_MS. The
+ * facilitator's state is built only when someone here needs it (a room of phones and a projector
+ * never ask for the list of every participant), the room's only when a projector or page asks.
  */
-export function freshWorkshopStates(workshopId: number, options: { facilitator: boolean }): Promise<LiveStates | null> {
-  const promise = buildStates(workshopId, options.facilitator);
+export function freshWorkshopStates(workshopId: number, detail: Detail): Promise<LiveStates | null> {
+  const promise = buildStates(workshopId, detail);
   const cache = snapshotCache();
-  cache.set(workshopId, { at: Date.now(), withFacilitator: options.facilitator, promise });
+  cache.set(workshopId, { at: Date.now(), detail, promise });
   promise.catch(() => cache.delete(workshopId));
   return promise;
 }
 
-/** A snapshot at most SNAPSHOT_MAX_AGE_MS old: for loaders and the first event of a stream. */
-export function recentWorkshopStates(workshopId: number, options: { facilitator: boolean }): Promise<LiveStates | null> {
+/** A snapshot at most SNAPSHOT_MAX_AGE_MS old with at least this detail: for loaders and the first event of a stream. */
+export function recentWorkshopStates(workshopId: number, detail: Detail): Promise<LiveStates | null> {
   const cached = snapshotCache().get(workshopId);
-  const usable = cached && Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS && (cached.withFacilitator || !options.facilitator);
-  return usable ? cached.promise : freshWorkshopStates(workshopId, options);
+  const usable = cached && Date.now() - cached.at < SNAPSHOT_MAX_AGE_MS && DETAIL_RANK[cached.detail] >= DETAIL_RANK[detail];
+  return usable ? cached.promise : freshWorkshopStates(workshopId, detail);
 }
 
 /** What phones must see at once: the stage, voting, and the list they read and upvote. */
@@ -190,7 +208,7 @@ function phoneUrgency(phone: unknown): string {
 
 export function workshopBroadcaster(): WorkshopBroadcaster {
   return singleton("workshop-broadcaster", () => {
-    const broadcaster = new WorkshopBroadcaster(liveBus(), (id, audiences) => freshWorkshopStates(id, { facilitator: audiences.has("facilitator") }), undefined, phoneUrgency);
+    const broadcaster = new WorkshopBroadcaster(liveBus(), (id, audiences) => freshWorkshopStates(id, detailFor(audiences)), undefined, phoneUrgency);
     onShutdown(() => broadcaster.closeAll());
     return broadcaster;
   });

@@ -24,8 +24,11 @@ export interface LiveConnection {
   close?(): void;
 }
 
-/** Each audience's state; without `phone`, phones get the room's. `facilitator` may be left out when no facilitator is watching. */
-export type Snapshots = { room: unknown; facilitator?: unknown; phone?: unknown };
+/**
+ * Each audience's state, built to what the connected audiences need: `facilitator` is left out
+ * when no facilitator watches, `room` when only phones do; without `phone`, phones get the room's.
+ */
+export type Snapshots = { room?: unknown; facilitator?: unknown; phone?: unknown };
 /** Builds the states the audiences connected here need. */
 export type SnapshotLoader = (workshopId: number, audiences: ReadonlySet<Audience>) => Promise<Snapshots | null>;
 
@@ -129,6 +132,7 @@ export class WorkshopBroadcaster {
     if (!snapshots) return;
     const id = this.nextEventId();
     const phone = snapshots.phone ?? snapshots.room;
+    const built = snapshots;
     const prepared = new Map<Audience, { data: string; frame: Uint8Array }>();
     const prepare = (audience: Audience) => {
       let entry = prepared.get(audience);
@@ -145,8 +149,8 @@ export class WorkshopBroadcaster {
         sendPhones ??= this.phonesDue(workshopId, phone, prepare("phone").data);
         if (!sendPhones) continue;
       }
-      if (connection.audience === "facilitator" && snapshots.facilitator === undefined) {
-        // A facilitator connected while this snapshot was being built without their part: another one follows.
+      if (connection.audience !== "phone" && built[connection.audience] === undefined) {
+        // This audience connected while the snapshot was being built without its part: another one follows.
         this.coalescer.notify(workshopId);
         continue;
       }

@@ -34,7 +34,7 @@ async function joined(request: Request, rawCode: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workshop, participant } = await joined(request, params.code);
   if (participant.removed) return { removed: true as const, title: workshop.title };
-  const [states, votes, upvoted] = await Promise.all([recentWorkshopStates(workshop.id, { facilitator: false }), votesOf(db(), workshop.id, participant.id), upvotedBy(db(), workshop.id, participant.id)]);
+  const [states, votes, upvoted] = await Promise.all([recentWorkshopStates(workshop.id, "phone"), votesOf(db(), workshop.id, participant.id), upvotedBy(db(), workshop.id, participant.id)]);
   return { removed: false as const, state: states!.phone, myVotes: votes, myUpvotes: [...upvoted], name: participant.displayName };
 }
 

@@ -23,11 +23,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!Number.isInteger(workshopId) || workshopId <= 0) return new Response("There is no workshop at this address.", { status: 404 });
   const audience = await audienceFor(request, workshopId);
   if (!audience) return new Response("Join the workshop first.", { status: 403 });
-  const states = await recentWorkshopStates(workshopId, { facilitator: audience === "facilitator" });
+  const states = await recentWorkshopStates(workshopId, audience);
   if (!states) return new Response("There is no workshop at this address.", { status: 404 });
   // Only the serialized first event outlives this function: a thousand open streams must not
   // each keep a whole snapshot (with the participant list) alive.
-  const initial = JSON.stringify(audience === "facilitator" ? states.facilitator! : audience === "phone" ? states.phone : states.room);
+  // recentWorkshopStates built (or found) the snapshot to this audience's detail.
+  const initial = JSON.stringify(audience === "facilitator" ? states.facilitator! : audience === "phone" ? states.phone : states.room!);
 
   const live = workshopBroadcaster();
   const encoder = new TextEncoder();
