@@ -1,6 +1,9 @@
 import type { HeadersFunction } from "@remix-run/node";
 import { db } from "./db.server";
-import { countHit, countHits } from "./models/rate-limits.server";
+import { RedisWindowCounter, type WindowCounts, type WindowHit } from "./live/redis-counter.server";
+import { countHits } from "./models/rate-limits.server";
+import { onShutdown } from "./shutdown.server";
+import { singleton } from "./singleton.server";
 
 /** Limits per kind of request; generous for people, tight enough to stop scripted guessing. */
 export const RATE_LIMITS = {
@@ -23,18 +26,37 @@ export interface RateLimitVerdict {
   retryAfterSeconds: number;
 }
 
-export async function checkRateLimit(kind: RateLimitKind, identity: string): Promise<RateLimitVerdict> {
-  const rule = RATE_LIMITS[kind];
-  const { count, resetAt } = await countHit(db(), `${kind}:${identity}`, rule.windowMs);
-  return { allowed: count <= rule.limit, message: rule.message, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)) };
+export function checkRateLimit(kind: RateLimitKind, identity: string): Promise<RateLimitVerdict> {
+  return checkRateLimits([[kind, identity]]);
 }
 
-/** Several limits counted at once (one statement); the first one exceeded, in the order given, decides. */
+/** With REDIS_URL (several processes), counters live in Redis; otherwise in the database. */
+function redisCounter(): RedisWindowCounter | null {
+  return singleton("rate-limit-redis", () => {
+    const url = process.env.REDIS_URL;
+    if (!url) return null;
+    const counter = new RedisWindowCounter(url, process.env.REDIS_PREFIX ?? "casebook:");
+    onShutdown(() => counter.close());
+    return counter;
+  });
+}
+
+/** Counts the hits in Redis when there is one, and in the database when not or when Redis fails (limits never lapse). */
+async function countWindowHits(hits: WindowHit[]): Promise<WindowCounts> {
+  const redis = redisCounter();
+  if (redis) {
+    try {
+      return await redis.countHits(hits);
+    } catch {
+      // Redis is down (the health check says so); the shared database still counts.
+    }
+  }
+  return countHits(db(), hits);
+}
+
+/** Several limits counted at once (one round trip); the first one exceeded, in the order given, decides. */
 export async function checkRateLimits(checks: readonly (readonly [RateLimitKind, string])[]): Promise<RateLimitVerdict> {
-  const counts = await countHits(
-    db(),
-    checks.map(([kind, identity]) => ({ key: `${kind}:${identity}`, windowMs: RATE_LIMITS[kind].windowMs })),
-  );
+  const counts = await countWindowHits(checks.map(([kind, identity]) => ({ key: `${kind}:${identity}`, windowMs: RATE_LIMITS[kind].windowMs })));
   for (const [kind, identity] of checks) {
     const rule = RATE_LIMITS[kind];
     const { count, resetAt } = counts.get(`${kind}:${identity}`)!;

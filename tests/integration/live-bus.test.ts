@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { InProcessBus, RedisBus } from "../../app/live/bus.server";
 import { WorkshopBroadcaster } from "../../app/live/broadcaster.server";
+import { RedisWindowCounter } from "../../app/live/redis-counter.server";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -72,6 +73,38 @@ describe.skipIf(!reachable)("the Redis bus", () => {
     expect(built).toBeGreaterThanOrEqual(1);
     expect(built).toBeLessThanOrEqual(8);
     expect(events).toBe(built);
+  });
+});
+
+describe.skipIf(!reachable)("rate-limit counters in Redis", () => {
+  it("are shared by every process on one prefix, per window, expire by themselves, and stay within their prefix", async () => {
+    const prefix = `casebook_test_${randomBytes(4).toString("hex")}:`;
+    const processA = new RedisWindowCounter(REDIS_URL, prefix);
+    const processB = new RedisWindowCounter(REDIS_URL, prefix);
+    const elsewhere = new RedisWindowCounter(REDIS_URL, `${prefix}other:`);
+    const admin = new Redis(REDIS_URL);
+    try {
+      // A moment in the next ten-minute window: Redis expires keys by the real clock, so the windows must lie ahead.
+      const t = (Math.floor(Date.now() / 600_000) + 1) * 600_000 + 300_000;
+      const hits = [
+        { key: "vote-address:10.0.0.1", windowMs: 600_000 },
+        { key: "vote-device:participant:7", windowMs: 1_000 },
+      ];
+      await Promise.all([processA.ready(), processB.ready(), elsewhere.ready()]);
+      expect([...(await processA.countHits(hits, t)).values()].map((c) => c.count)).toEqual([1, 1]);
+      const second = await processB.countHits(hits, t + 1_500);
+      expect(second.get("vote-address:10.0.0.1")).toEqual({ count: 2, resetAt: t + 300_000 });
+      expect(second.get("vote-device:participant:7")).toEqual({ count: 1, resetAt: t + 2_000 });
+      expect((await elsewhere.countHits(hits, t)).get("vote-address:10.0.0.1")!.count).toBe(1);
+      const keys = await admin.keys(`${prefix}rate:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      for (const key of keys) expect(await admin.pexpiretime(key)).toBeGreaterThan(0);
+    } finally {
+      const keys = await admin.keys(`${prefix}*`);
+      if (keys.length) await admin.del(...keys);
+      admin.disconnect();
+      for (const c of [processA, processB, elsewhere]) c.close();
+    }
   });
 });
 

@@ -3,7 +3,8 @@ import { json, settle, startApp } from "./app-under-test";
 
 const app = await startApp();
 const loginRoute = await import("../../app/routes/login");
-const { countHit, countHits } = await import("../../app/models/rate-limits.server");
+const { countHits } = await import("../../app/models/rate-limits.server");
+const countHit = async (db: Parameters<typeof countHits>[0], key: string, windowMs: number, now: number) => (await countHits(db, [{ key, windowMs }], now)).get(key)!;
 afterAll(() => app.cleanup());
 
 describe("rate limits", () => {
