@@ -23,7 +23,11 @@ export default defineConfig({
           v3_relativeSplatPath: true,
           v3_throwAbortReason: true,
           v3_singleFetch: true,
-          v3_lazyRouteDiscovery: true,
+          // Off on purpose: with ~30 routes the whole manifest is one small cached file, and lazy
+          // discovery's fetch of /__manifest could be cut short by the revalidation after an
+          // action's redirect, leaving a blank page (remix-run/react-router#15327). It also
+          // matched every parent path of each page against all routes on every request.
+          v3_lazyRouteDiscovery: false,
           v3_routeConfig: true,
         },
       }),
