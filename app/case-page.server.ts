@@ -42,11 +42,9 @@ function toView(node: ThreadNode): ThreadView {
 
 export async function loadDebate(found: CaseRecord, user: PublicUser | null, sort: ArgumentSort) {
   const mayModerate = can(user?.role, "argument.moderate");
-  const [items, endorsements, history] = await Promise.all([
-    listCaseArguments(db(), found.id),
-    listCaseEndorsements(db(), found.id),
-    user ? listMyPositions(db(), user.id, found.id) : Promise.resolve([]),
-  ]);
+  const [items, history] = await Promise.all([listCaseArguments(db(), found.id), user ? listMyPositions(db(), user.id, found.id) : Promise.resolve([])]);
+  // A case nobody has argued yet (every new one) has nothing to endorse: one query fewer.
+  const endorsements = items.length > 0 ? await listCaseEndorsements(db(), found.id) : [];
   const threads = buildThreads(items, endorsements, { userId: user?.id ?? null, mayModerate }, sort, new Date());
   const current = Object.fromEntries(
     history.filter((p) => p.isCurrent).map((p) => [p.perspective, { option: p.option, judgement: p.judgement, legal: p.legal, confidence: p.confidence }]),
