@@ -63,12 +63,17 @@ export function phoneView(room: RoomState): RoomState {
     ...room,
     participants: 0,
     answered: {},
-    tallies: room.round !== null && !isVoteStage(room.stage) ? room.tallies : [],
+    tallies: phonesShowCounts(room.stage, room.round) ? room.tallies : [],
     gap: room.stage === "results-1" || room.stage === "shift" ? room.gap : null,
     shift: room.stage === "shift" ? room.shift : null,
     spotlight: null,
     submissions: room.stage === "discussion" || room.stage === "vote-2" ? room.submissions : [],
   };
+}
+
+/** Phones show the round's tallies once its vote is over; while they vote, no counts at all. */
+function phonesShowCounts(stage: StageId, round: Round | null): boolean {
+  return round !== null && !isVoteStage(stage);
 }
 
 export interface WorkshopStates {
@@ -112,7 +117,7 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
   const roomSeesShift = ["shift", "ended"].includes(workshop.state.stage);
   // Phones alone show no counts while they vote (phoneView): a process serving only phones
   // then builds its snapshots without a single tally query.
-  const counts = detail !== "phone" || (currentRound(workshop.state) !== null && !isVoteStage(workshop.state.stage));
+  const counts = detail !== "phone" || phonesShowCounts(workshop.state.stage, currentRound(workshop.state));
   const none = <T,>(empty: T) => Promise.resolve(empty);
   const [tallyRows, gapRows, shiftCells, participants, answered, submissions, people] = await Promise.all([
     counts ? workshopTallies(db(), workshopId) : none([]),
@@ -121,7 +126,7 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
     counts ? countParticipants(db(), workshopId) : none(0),
     counts ? answeredPerRound(db(), workshopId, perspectives.length) : none({}),
     listSubmissions(db(), workshopId),
-    withFacilitator ? listParticipants(db(), workshopId) : Promise.resolve(null),
+    withFacilitator ? listParticipants(db(), workshopId) : none(null),
   ]);
   const state = workshop.state;
   const caseIndex = caseStageIndex(state.stage);
