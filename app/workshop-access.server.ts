@@ -34,7 +34,8 @@ async function deviceCookie(secure: boolean) {
   });
 }
 
-const isHttps = (request: Request) => new URL(request.url).protocol === "https:";
+/** Whether the request came over https (behind TRUST_PROXY, as the proxy saw it): the device cookie is then `__Host-` prefixed. */
+export const isHttps = (request: Request) => new URL(request.url).protocol === "https:";
 
 /** The device token from a Cookie header (over https the cookie has the __Host- prefix). */
 export async function readDeviceTokenFrom(cookieHeader: string | null, secure: boolean): Promise<string | null> {
@@ -54,11 +55,7 @@ export async function deviceTokenFor(request: Request): Promise<{ token: string;
 }
 
 export async function currentParticipant(request: Request, workshop: Workshop): Promise<Participant | null> {
-  return participantByCookie(request.headers.get("Cookie"), isHttps(request), workshop);
-}
-
-export async function participantByCookie(cookieHeader: string | null, secure: boolean, workshop: Workshop): Promise<Participant | null> {
-  const token = await readDeviceTokenFrom(cookieHeader, secure);
+  const token = await readDeviceToken(request);
   if (!token) return null;
   return (await findParticipant(db(), workshop.id, hashDeviceToken(token))) ?? null;
 }

@@ -44,21 +44,27 @@ export interface PhoneSubmission {
   intent?: "vote";
 }
 
-export type PhoneOutcome =
-  | { kind: "no-workshop" }
-  | { kind: "not-joined"; code: string }
-  | { kind: "answer"; status: number; body: ParticipationResult; retryAfterSeconds?: number };
+type NotThere = { kind: "no-workshop" } | { kind: "not-joined"; code: string };
+export type PhoneLookup = NotThere | { kind: "joined"; workshop: Workshop; participant: Participant };
+export type PhoneOutcome = NotThere | { kind: "answer"; status: number; body: ParticipationResult; retryAfterSeconds?: number };
+
+/** The workshop with this join code and this device's participant in it (removed or not), in one query. */
+export async function findPhone(code: string | undefined, cookieHeader: string | null, secure: boolean): Promise<PhoneLookup> {
+  const token = await readDeviceTokenFrom(cookieHeader, secure);
+  const found = await findWorkshopAndParticipant(db(), normalizeJoinCode(code ?? ""), token && hashDeviceToken(token));
+  if (!found) return { kind: "no-workshop" };
+  if (!found.participant) return { kind: "not-joined", code: found.workshop.code };
+  return { kind: "joined", workshop: found.workshop, participant: found.participant };
+}
 
 /**
  * Finds the workshop and the device's participant, applies the vote rate limits, then acts.
  * A room's votes all come through here at once, so each step is one query.
  */
 export async function participateByCode(submission: PhoneSubmission): Promise<PhoneOutcome> {
-  const token = await readDeviceTokenFrom(submission.cookieHeader, submission.secure);
-  const found = await findWorkshopAndParticipant(db(), normalizeJoinCode(submission.code ?? ""), token && hashDeviceToken(token));
-  if (!found) return { kind: "no-workshop" };
+  const found = await findPhone(submission.code, submission.cookieHeader, submission.secure);
+  if (found.kind !== "joined") return found;
   const { workshop, participant } = found;
-  if (!participant) return { kind: "not-joined", code: workshop.code };
   if (participant.removed) return { kind: "answer", status: 403, body: { intent: "", errors: { form: "The facilitator removed you from this workshop." } } };
   const verdict = await checkRateLimits([
     ["vote-address", submission.clientAddress],

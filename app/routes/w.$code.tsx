@@ -5,14 +5,13 @@ import { useEffect, useState, type FormEvent } from "react";
 import { useLiveState } from "~/components/use-live-state";
 import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
 import { db } from "~/db.server";
-import { normalizeJoinCode } from "~/domain/join-code";
 import { JUDGEMENT_SCALE } from "~/domain/scales";
 import { isVoteStage, roundOf } from "~/domain/workshop-stages";
-import { findWorkshopByCode, upvotedBy, votesOf } from "~/models/workshops.server";
+import { upvotedBy, votesOf } from "~/models/workshops.server";
 import { clientAddress, retryAfterHeaders } from "~/rate-limit.server";
-import { currentParticipant } from "~/workshop-access.server";
+import { isHttps } from "~/workshop-access.server";
 import { recentWorkshopStates, type RoomState } from "~/workshop-live.server";
-import { participateByCode, type ParticipationResult } from "~/workshop-participation.server";
+import { findPhone, participateByCode, type ParticipationResult } from "~/workshop-participation.server";
 import { readFormData } from "~/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data && !data.removed && data.state ? `${data.state.title} · Casebook` : "Workshop · Casebook" }];
@@ -22,17 +21,15 @@ export const headers = retryAfterHeaders;
 
 const NO_WORKSHOP = "No workshop has this code. Check the code on the screen.";
 
-async function joined(request: Request, rawCode: string | undefined) {
-  const code = normalizeJoinCode(rawCode ?? "");
-  const workshop = await findWorkshopByCode(db(), code);
-  if (!workshop) throw new Response(NO_WORKSHOP, { status: 404 });
-  const participant = await currentParticipant(request, workshop);
-  if (!participant) throw redirect(`/join/${workshop.code}`);
-  return { workshop, participant };
+/** The answer to a phone that is not in this workshop: the code is unknown, or this device has not joined. */
+function notThere(found: { kind: "no-workshop" } | { kind: "not-joined"; code: string }): Response {
+  return found.kind === "no-workshop" ? new Response(NO_WORKSHOP, { status: 404 }) : redirect(`/join/${found.code}`);
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { workshop, participant } = await joined(request, params.code);
+  const found = await findPhone(params.code, request.headers.get("Cookie"), isHttps(request));
+  if (found.kind !== "joined") throw notThere(found);
+  const { workshop, participant } = found;
   if (participant.removed) return { removed: true as const, title: workshop.title };
   const [states, votes, upvoted] = await Promise.all([recentWorkshopStates(workshop.id, "phone"), votesOf(db(), workshop.id, participant.id), upvotedBy(db(), workshop.id, participant.id)]);
   return { removed: false as const, state: states!.phone, myVotes: votes, myUpvotes: [...upvoted], name: participant.displayName };
@@ -43,18 +40,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const outcome = await participateByCode({
     code: params.code,
     cookieHeader: request.headers.get("Cookie"),
-    secure: new URL(request.url).protocol === "https:",
+    secure: isHttps(request),
     clientAddress: clientAddress(context),
     form: await readFormData(request),
   });
-  switch (outcome.kind) {
-    case "no-workshop":
-      throw new Response(NO_WORKSHOP, { status: 404 });
-    case "not-joined":
-      throw redirect(`/join/${outcome.code}`);
-    case "answer":
-      return Response.json(outcome.body, { status: outcome.status, headers: outcome.retryAfterSeconds ? { "Retry-After": String(outcome.retryAfterSeconds) } : undefined });
-  }
+  if (outcome.kind !== "answer") throw notThere(outcome);
+  return Response.json(outcome.body, { status: outcome.status, headers: outcome.retryAfterSeconds ? { "Retry-After": String(outcome.retryAfterSeconds) } : undefined });
 }
 
 type Loaded = Extract<Awaited<ReturnType<typeof loader>>, { removed: false }>;
