@@ -1,6 +1,7 @@
 import type { HeadersFunction } from "@remix-run/node";
 import { db } from "./db.server";
-import { RedisWindowCounter, type WindowCounts, type WindowHit } from "./live/redis-counter.server";
+import type { WindowCounts, WindowHit } from "./domain/rate-windows";
+import { RedisWindowCounter } from "./live/redis-counter.server";
 import { countHits } from "./models/rate-limits.server";
 import { onShutdown } from "./shutdown.server";
 import { singleton } from "./singleton.server";

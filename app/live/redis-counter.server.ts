@@ -1,11 +1,5 @@
 import { Redis } from "ioredis";
-
-export interface WindowHit {
-  key: string;
-  windowMs: number;
-}
-
-export type WindowCounts = Map<string, { count: number; resetAt: number }>;
+import { fixedWindows, type WindowCounts, type WindowHit } from "../domain/rate-windows";
 
 /**
  * Fixed-window hit counters in Redis, for rate limits shared by several app processes: one
@@ -29,10 +23,7 @@ export class RedisWindowCounter {
   }
 
   async countHits(hits: readonly WindowHit[], now = Date.now()): Promise<WindowCounts> {
-    const windows = [...new Map(hits.map((hit) => [hit.key, hit])).values()].map((hit) => {
-      const startMs = Math.floor(now / hit.windowMs) * hit.windowMs;
-      return { ...hit, startMs, redisKey: `${this.prefix}rate:${hit.key}:${startMs}` };
-    });
+    const windows = fixedWindows(hits, now).map((w) => ({ ...w, redisKey: `${this.prefix}rate:${w.key}:${w.startMs}` }));
     const pipeline = this.redis.pipeline();
     for (const w of windows) pipeline.incr(w.redisKey).pexpireat(w.redisKey, w.startMs + w.windowMs + 1_000);
     const replies = (await pipeline.exec()) ?? [];

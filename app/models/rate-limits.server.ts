@@ -1,15 +1,14 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
+import { fixedWindows, type WindowCounts, type WindowHit } from "../domain/rate-windows";
 
 /**
  * Counts one hit against each key's fixed window in one statement (a vote checks two limits)
  * and returns the counts so far, by key. Keys are written in sorted order, so two statements
  * over the same keys lock their rows in the same order.
  */
-export async function countHits(db: DB, hits: { key: string; windowMs: number }[], now = Date.now()): Promise<Map<string, { count: number; resetAt: number }>> {
-  // One row per key (a statement may not update a row twice), in sorted order.
-  const sorted = [...new Map(hits.map((hit) => [hit.key, hit])).values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const windows = sorted.map((hit) => ({ ...hit, startMs: Math.floor(now / hit.windowMs) * hit.windowMs }));
+export async function countHits(db: DB, hits: readonly WindowHit[], now = Date.now()): Promise<WindowCounts> {
+  const windows = fixedWindows(hits, now);
   const rows = await db
     .insertInto("rate_limits")
     .values(windows.map((w) => ({ key: w.key, window_start: new Date(w.startMs).toISOString(), count: 1 })))
