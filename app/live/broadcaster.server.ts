@@ -130,14 +130,13 @@ export class WorkshopBroadcaster {
     }
     this.snapshotsBuilt += 1;
     if (!snapshots) return;
+    const states: Snapshots = { ...snapshots, phone: snapshots.phone ?? snapshots.room };
     const id = this.nextEventId();
-    const phone = snapshots.phone ?? snapshots.room;
-    const built = snapshots;
     const prepared = new Map<Audience, { data: string; frame: Uint8Array }>();
     const prepare = (audience: Audience) => {
       let entry = prepared.get(audience);
       if (!entry) {
-        const data = JSON.stringify(audience === "phone" ? phone : snapshots![audience]);
+        const data = JSON.stringify(states[audience]);
         entry = { data, frame: encodeEvent("state", data, id) };
         prepared.set(audience, entry);
       }
@@ -145,14 +144,14 @@ export class WorkshopBroadcaster {
     };
     let sendPhones: boolean | undefined;
     for (const connection of set) {
-      if (connection.audience === "phone") {
-        sendPhones ??= this.phonesDue(workshopId, phone, prepare("phone").data);
-        if (!sendPhones) continue;
-      }
-      if (connection.audience !== "phone" && built[connection.audience] === undefined) {
+      if (states[connection.audience] === undefined) {
         // This audience connected while the snapshot was being built without its part: another one follows.
         this.coalescer.notify(workshopId);
         continue;
+      }
+      if (connection.audience === "phone") {
+        sendPhones ??= this.phonesDue(workshopId, states.phone, prepare("phone").data);
+        if (!sendPhones) continue;
       }
       const { data, frame } = prepare(connection.audience);
       this.deliver(connection, "state", data, id, frame);
