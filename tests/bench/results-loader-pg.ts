@@ -3,10 +3,10 @@
  * database seeded in SQL (generate_series), the same model code timed as on SQLite. Skipped,
  * with one line, when PostgreSQL cannot be reached.
  */
-import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { createPostgresDatabase } from "../integration/test-database";
 import { servicesMissing } from "../scale/services";
+import { timeLoader } from "./results-loader";
 
 export interface PgTiming {
   positions: number;
@@ -68,16 +68,9 @@ export async function benchResultsLoaderPostgres(positions: number): Promise<PgT
       await client.end();
     }
 
-    await loadCaseResults(found); // warm caches
-    const samples: number[] = [];
-    for (let run = 0; run < 7; run += 1) {
-      const started = performance.now();
-      await loadCaseResults(found);
-      samples.push(performance.now() - started);
-    }
-    samples.sort((a, b) => a - b);
+    const timing = await timeLoader(() => loadCaseResults(found));
     await db().destroy();
-    return { positions: people * 2, medianMs: samples[3]!, p95Ms: samples[6]! };
+    return { positions: people * 2, ...timing };
   } finally {
     (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
     if (previous === undefined) delete process.env.DATABASE_URL;

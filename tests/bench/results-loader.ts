@@ -15,6 +15,19 @@ export interface ResultsTiming {
   p95Ms: number;
 }
 
+/** Times `load` seven times after one warm-up run (page cache, statement cache): median and slowest. */
+export async function timeLoader(load: () => Promise<unknown>): Promise<{ medianMs: number; p95Ms: number }> {
+  await load();
+  const samples: number[] = [];
+  for (let run = 0; run < 7; run += 1) {
+    const started = performance.now();
+    await load();
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  return { medianMs: samples[3]!, p95Ms: samples[6]! };
+}
+
 const STANDINGS = ["frontline", "manager", "hr", "other", null] as const;
 const LEGAL = ["yes", "no", "unsure"] as const;
 
@@ -89,7 +102,7 @@ export async function benchResultsLoader(sizes: number[]): Promise<ResultsTiming
     // Each person contributes 2.2 positions on average (10% changed their mind once per perspective).
     const positions = seed(process.env.DATABASE_PATH, found.id, found.versionId, Math.round(target / 2.2), options);
 
-    await loadCaseResults(found); // warm the page cache and statement cache
+    const timing = await timeLoader(() => loadCaseResults(found));
     if (process.env.BENCH_PROFILE) {
       const models = await import("../../app/models/positions.server");
       const args = await import("../../app/models/arguments.server");
@@ -103,14 +116,7 @@ export async function benchResultsLoader(sizes: number[]): Promise<ResultsTiming
         console.log(`  ${name}: ${(performance.now() - t).toFixed(1)} ms`);
       }
     }
-    const samples: number[] = [];
-    for (let run = 0; run < 7; run += 1) {
-      const started = performance.now();
-      await loadCaseResults(found);
-      samples.push(performance.now() - started);
-    }
-    samples.sort((a, b) => a - b);
-    timings.push({ positions, medianMs: samples[3]!, p95Ms: samples[6]! });
+    timings.push({ positions, ...timing });
     await db().destroy();
     (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
     rmSync(dir, { recursive: true, force: true });
