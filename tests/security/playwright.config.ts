@@ -9,7 +9,7 @@ import { join } from "node:path";
  * paths are made once in the main process and inherited by the workers through the environment.
  *
  * Projects run in order: "setup" makes the accounts and workshops over HTTP; "checks" runs the
- * authorization matrix, XSS, sessions and privacy tests; "hostile-input" goes last because it
+ * authorization matrix, XSS, sessions, privacy and every other `*.test.ts` here; "hostile-input" goes last because it
  * deliberately runs the server's rate limits dry.
  */
 if (!existsSync("build/server/index.js")) {
@@ -48,7 +48,7 @@ export default defineConfig({
   },
   projects: [
     { name: "setup", testMatch: /fixtures\.setup\.ts/ },
-    { name: "checks", testMatch: /(authorization|xss|sessions|privacy)\.test\.ts/, use: { ...devices["Desktop Chrome"] }, dependencies: ["setup"] },
+    { name: "checks", testMatch: /(?<!hostile-input)\.test\.ts$/, use: { ...devices["Desktop Chrome"] }, dependencies: ["setup"] },
     { name: "hostile-input", testMatch: /hostile-input\.test\.ts/, dependencies: ["checks"] },
   ],
   webServer: {
