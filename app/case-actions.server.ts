@@ -2,6 +2,7 @@
  * The case page's form actions: positions, arguments, replies, endorsements, edits and
  * moderation. Each checks who may do it and answers with field errors or what changed.
  */
+import { readConfig } from "./config.server";
 import { db } from "./db.server";
 import { canEditArgument, MAX_THREAD_DEPTH } from "./domain/argument-threads";
 import type { CaseDocument } from "./domain/case-file";
@@ -28,6 +29,7 @@ import {
 import { recordAudit } from "./models/audit.server";
 import type { CaseRecord } from "./models/cases.server";
 import { recordPosition } from "./models/positions.server";
+import { currentRelease } from "./models/result-releases.server";
 import type { PublicUser } from "./models/users.server";
 
 export interface CaseActionResult {
@@ -93,6 +95,8 @@ export async function handleCaseAction(found: CaseRecord, user: PublicUser, form
         standing: user.standing,
         movedByArgumentId: movedBy,
       });
+      // The k-th new answer since the last release releases the results (and the library's count).
+      await currentRelease(db(), found.id, doc.perspectives.length, readConfig().kThreshold);
       return ok(intent, perspective, saved.changed ? `Your new answer as the ${perspective} is saved; your earlier one stays in your history.` : `Your answer as the ${perspective} is saved.`);
     }
 

@@ -7,18 +7,24 @@ import { foldResultRows, gapResult, perspectiveResult } from "./domain/case-resu
 import { renderMarkdown } from "./domain/markdown";
 import { listCaseArguments, listCaseEndorsements, lensUsage } from "./models/arguments.server";
 import type { CaseRecord } from "./models/cases.server";
-import { gapCells, resultRows, versionNumbers } from "./models/positions.server";
+import { versionNumbers } from "./models/positions.server";
+import { currentRelease } from "./models/result-releases.server";
 
+/**
+ * The results page's data: the case's released online results (ADR 009: replaced only in steps
+ * of at least k people), k-protected per breakdown by the domain; `released` is null until k
+ * people have answered.
+ */
 export async function loadCaseResults(found: CaseRecord) {
   const k = readConfig().kThreshold;
-  const [rows, gaps, lenses, items, endorsements] = await Promise.all([
-    resultRows(db(), found.id),
-    gapCells(db(), found.id),
+  const [released, lenses, items, endorsements] = await Promise.all([
+    currentRelease(db(), found.id, found.doc.perspectives.length, k),
     lensUsage(db(), found.id),
     listCaseArguments(db(), found.id),
     listCaseEndorsements(db(), found.id),
   ]);
-  const { cells, shifts } = foldResultRows(rows);
+  const { cells, shifts } = foldResultRows(released?.rows ?? []);
+  const gaps = released?.gaps ?? [];
   const versions = await versionNumbers(db(), [...new Set(cells.map((c) => c.caseVersionId))]);
   const perspectives = found.doc.perspectives.map((p) => perspectiveResult(p, cells, shifts, k));
   const hasBothPerspectives = found.doc.perspectives.some((p) => p.key === "employee") && found.doc.perspectives.some((p) => p.key === "employer");
@@ -43,6 +49,7 @@ export async function loadCaseResults(found: CaseRecord) {
 
   return {
     k,
+    released: released ? { at: released.releasedAt, people: released.people } : null,
     /** Set when answers were given on other versions than the current one. */
     versions: versions.length > 1 || (versions.length === 1 && versions[0] !== found.version) ? { spanned: versions, current: found.version } : null,
     perspectives,

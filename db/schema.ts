@@ -134,6 +134,20 @@ export interface EmpathyGapsTable {
   updated_at: Timestamp;
 }
 
+/** The online results last released for a case (ADR 009): aggregates only, as JSON. */
+export interface ResultReleasesTable {
+  case_id: number;
+  /** The newest positions row the release counts; later rows wait for the next release. */
+  through_position_id: number;
+  /** Distinct people with a current position at release time. */
+  people: number;
+  /** JSON: ResultRow[] as resultRows returns them. */
+  result_rows: string;
+  /** JSON: GapCell[] as gapCells returns them. */
+  gap_cells: string;
+  released_at: Timestamp;
+}
+
 export interface ArgumentsTable {
   id: Generated<number>;
   case_id: number;
@@ -232,6 +246,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   positions: PositionsTable;
   empathy_gaps: EmpathyGapsTable;
+  result_releases: ResultReleasesTable;
   arguments: ArgumentsTable;
   endorsements: EndorsementsTable;
   workshops: WorkshopsTable;

@@ -2,7 +2,8 @@ import { sql } from "kysely";
 import type { DB } from "../../db/client";
 import { lockForTransaction } from "../../db/dialect";
 import type { Confidence, LegalAnswer, Standing } from "../../db/schema";
-import { foldResultRows, type GapCell, type PositionCell, type ResultRow } from "../domain/case-results";
+import { standingForAnswer } from "../domain/disclosure";
+import type { GapCell, ResultRow } from "../domain/case-results";
 import { nowIso } from "./clock";
 
 export interface NewPosition {
@@ -14,12 +15,14 @@ export interface NewPosition {
   judgement: number;
   legal: LegalAnswer;
   confidence: Confidence;
+  /** The standing on the person's profile now; the answer is counted under their first one on the case. */
   standing: Standing | null;
   movedByArgumentId: number | null;
 }
 
 /**
- * Records a position. A change of mind adds a row and retires the previous one as history; the
+ * Records a position, counted under the standing the person had when they first answered the
+ * case (`standingForAnswer`, ADR 009). A change of mind adds a row and retires the previous one as history; the
  * first position's answers travel with each later row so shifts need no self-join.
  */
 export async function recordPosition(db: DB, input: NewPosition): Promise<{ id: number; changed: boolean }> {
@@ -34,6 +37,15 @@ export async function recordPosition(db: DB, input: NewPosition): Promise<{ id: 
       .where("perspective", "=", input.perspective)
       .where("is_current", "=", 1)
       .executeTakeFirst();
+    const first = await trx
+      .selectFrom("positions")
+      .select("standing")
+      .where("user_id", "=", input.userId)
+      .where("case_id", "=", input.caseId)
+      .orderBy("id")
+      .limit(1)
+      .executeTakeFirst();
+    const standing = standingForAnswer(first?.standing, input.standing);
     if (previous) {
       await trx.updateTable("positions").set({ is_current: 0 }).where("id", "=", previous.id).execute();
     }
@@ -50,7 +62,7 @@ export async function recordPosition(db: DB, input: NewPosition): Promise<{ id: 
         judgement: input.judgement,
         legal: input.legal,
         confidence: input.confidence,
-        standing: input.standing,
+        standing,
         moved_by_argument_id: input.movedByArgumentId,
         initial_option: initialOption,
         initial_judgement: initialJudgement,
@@ -62,7 +74,7 @@ export async function recordPosition(db: DB, input: NewPosition): Promise<{ id: 
       .returning("id")
       .executeTakeFirstOrThrow();
     if (input.perspective === "employee" || input.perspective === "employer") {
-      await updateEmpathyGap(trx, input);
+      await updateEmpathyGap(trx, { ...input, standing });
     }
     return { id: row.id, changed: previous !== undefined };
   });
@@ -183,11 +195,6 @@ export async function resultRows(db: DB, caseId: number): Promise<ResultRow[]> {
   }));
 }
 
-/** The answer cells alone (the workshop comparison page). */
-export async function positionCells(db: DB, caseId: number): Promise<(PositionCell & { caseVersionId: number })[]> {
-  return foldResultRows(await resultRows(db, caseId)).cells;
-}
-
 /** Each person's employee judgement minus their employer judgement, counted by standing and gap. */
 export async function gapCells(db: DB, caseId: number): Promise<GapCell[]> {
   const rows = await db
@@ -198,17 +205,6 @@ export async function gapCells(db: DB, caseId: number): Promise<GapCell[]> {
     .groupBy(["standing", "gap"])
     .execute();
   return rows.map((r) => ({ standing: r.standing, gap: Number(r.gap), count: Number(r.count) }));
-}
-
-/** How many people took part in each case (any current position). */
-export async function participantCounts(db: DB): Promise<Map<number, number>> {
-  const rows = await db
-    .selectFrom("positions")
-    .select(["case_id", (eb) => eb.fn.count<number>("user_id").distinct().as("people")])
-    .where("is_current", "=", 1)
-    .groupBy("case_id")
-    .execute();
-  return new Map(rows.map((r) => [r.case_id, Number(r.people)]));
 }
 
 export async function casesAnsweredBy(db: DB, userId: number): Promise<Set<number>> {

@@ -5,7 +5,9 @@ import { librarySearch } from "~/domain/account-forms";
 import { getUser } from "~/auth.server";
 import { can } from "~/domain/permissions";
 import { listLibrary, listLibraryTags, listUnpublished } from "~/models/cases.server";
-import { casesAnsweredBy, participantCounts } from "~/models/positions.server";
+import { readConfig } from "~/config.server";
+import { casesAnsweredBy } from "~/models/positions.server";
+import { releasedParticipantCounts } from "~/models/result-releases.server";
 
 export const meta: MetaFunction = () => [{ title: "Case library · Casebook" }];
 
@@ -19,14 +21,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [cases, tags, participants, answered] = await Promise.all([
     listLibrary(db(), { query: filter.q, tag: filter.tag }),
     listLibraryTags(db()),
-    participantCounts(db()),
+    releasedParticipantCounts(db()),
     user ? casesAnsweredBy(db(), user.id) : Promise.resolve(new Set<number>()),
   ]);
   const mayEdit = can(user?.role, "case.edit");
   return {
     mayEdit,
+    kThreshold: readConfig().kThreshold,
     unpublished: mayEdit ? await listUnpublished(db()) : [],
-    cases: cases.map((c) => ({ ...c, participants: participants.get(c.id) ?? 0, answeredByMe: answered.has(c.id) })),
+    cases: cases.map((c) => ({ ...c, participants: participants.get(c.id) ?? null, answeredByMe: answered.has(c.id) })),
     tags,
     query: filter.q ?? "",
     tag: filter.tag ?? "",
@@ -42,7 +45,7 @@ function tagHref(tag: string, query: string): string {
 }
 
 export default function Library() {
-  const { cases, tags, query, tag, mayEdit, unpublished } = useLoaderData<typeof loader>();
+  const { cases, tags, query, tag, mayEdit, unpublished, kThreshold } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Case library</h1>
@@ -99,7 +102,7 @@ export default function Library() {
               </h2>
               <p>{c.summary}</p>
               <p className="card-meta">
-                {c.participants === 1 ? "1 person has" : `${c.participants} people have`} taken part
+                {c.participants === null ? `Fewer than ${kThreshold} people have taken part` : `At least ${c.participants} people have taken part`}
                 {c.answeredByMe ? (
                   <>
                     {" "}

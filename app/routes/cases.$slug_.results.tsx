@@ -55,6 +55,17 @@ export default function Results() {
       <p className="muted">
         Totals only. No group smaller than {results.k} people is broken down: smaller groups are merged, so no one&apos;s answer can be picked out.
       </p>
+      {results.released ? (
+        <p className="muted" data-testid="release-note">
+          Results as released on <time dateTime={results.released.at}>{results.released.at.slice(0, 16).replace("T", " at ")} UTC</time>, counting{" "}
+          {results.released.people} people. They are updated only once at least {results.k} more people have answered or changed their answer, so no
+          one&apos;s answer shows up on its own; yours may not be counted yet.
+        </p>
+      ) : (
+        <p className="notice" data-testid="release-note">
+          Results appear once at least {results.k} people have answered this case.
+        </p>
+      )}
       {results.versions ? (
         <p className="notice" role="note">
           Answers were given on version{results.versions.spanned.length > 1 ? "s" : ""} {results.versions.spanned.join(", ")} of this case; it is now at version{" "}

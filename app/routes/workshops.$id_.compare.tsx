@@ -5,7 +5,8 @@ import { db } from "~/db.server";
 import { comparisonLine, finalRound } from "~/domain/comparison";
 import { caseWorkshopTallies, listWorkshops } from "~/models/workshops.server";
 import { findCaseVersionDocument } from "~/models/cases.server";
-import { positionCells } from "~/models/positions.server";
+import { foldResultRows } from "~/domain/case-results";
+import { currentRelease } from "~/models/result-releases.server";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
 import { formatPercent } from "~/domain/format";
 
@@ -17,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
   const [workshopRows, asyncCells, siblings] = await Promise.all([
     caseWorkshopTallies(db(), workshop.caseId),
-    positionCells(db(), workshop.caseId),
+    currentRelease(db(), workshop.caseId, doc.perspectives.length, k).then((released) => (released ? foldResultRows(released.rows).cells : [])),
     listWorkshops(db(), { caseId: workshop.caseId }),
   ]);
   const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));

@@ -30,7 +30,7 @@ async function newPerson(browser: Browser, name: string, standing: string): Prom
 }
 
 test("six people answer as employee and employer, argue, change their minds and see protected results", async ({ browser }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(240_000);
   const people = [
     { name: "Fiona", standing: "frontline" },
     { name: "Frank", standing: "frontline" },
@@ -41,7 +41,7 @@ test("six people answer as employee and employer, argue, change their minds and 
   ];
   const pages: Page[] = [];
   for (const person of people) pages.push(await newPerson(browser, person.name, person.standing));
-  const [fiona, frank, , maya] = pages as [Page, Page, Page, Page];
+  const [fiona, frank, , maya, milo, hana] = pages as [Page, Page, Page, Page, Page, Page];
 
   // Before answering: no results, and the page says why.
   await fiona.goto(CASE);
@@ -94,13 +94,25 @@ test("six people answer as employee and employer, argue, change their minds and 
   await mayaForm.getByRole("button", { name: "Change my answer as the employee" }).click();
   await expect(mayaForm.getByRole("status")).toContainText("your earlier one stays in your history");
 
+  // Results are released in steps of k = 3 people: Maya's change shows once two more have changed.
+  await fiona.goto(`${CASE}/results`);
+  await expect(fiona.getByText("counting 6 people")).toBeVisible();
+  await expect(fiona.getByText("1 changed their answer")).toHaveCount(0);
+  for (const page of [milo, hana]) {
+    await page.goto(CASE);
+    const form = page.locator("#answer-employee");
+    await form.getByRole("radio", { name: "Clearly right", exact: true }).check();
+    await form.getByRole("button", { name: "Change my answer as the employee" }).click();
+    await expect(form.getByRole("status")).toContainText("your earlier one stays in your history");
+  }
+
   // Fiona now answered everything: results, with the breakdown protected by k.
   await fiona.goto(CASE);
   await fiona.getByRole("link", { name: "See where people stand" }).click();
   await expect(fiona.getByRole("heading", { name: "As the employee", level: 2 })).toBeVisible();
   const employee = fiona.locator("section.results-perspective").filter({ has: fiona.getByRole("heading", { name: "As the employee" }) });
   await expect(employee.getByText("6 people answered")).toBeVisible();
-  await expect(employee.getByText("1 changed their answer: 1 now judge it more right, 0 more wrong")).toBeVisible();
+  await expect(employee.getByText("3 changed their answer: 3 now judge it more right, 0 more wrong")).toBeVisible();
   const standingTable = employee.locator("table").filter({ hasText: "Average judgement" });
   await expect(standingTable.getByRole("rowheader", { name: "Front line" })).toBeVisible();
   await expect(standingTable.getByRole("rowheader", { name: /Other standings/ })).toBeVisible();
