@@ -16,6 +16,12 @@ export default function Privacy() {
           No small groups. A breakdown by standing (front line, managers, HR…) never shows a group smaller than the configured threshold (five by default). Smaller
           groups are merged, and if that would still let someone work a small group out from the totals, more is merged.
         </li>
+        <li>
+          Results move in steps, not one answer at a time. They are released again only once at least the threshold&apos;s number of people have answered
+          or changed their answer, so comparing the results just before and just after someone answers shows nothing about them. Your own answer may
+          not be counted yet.
+        </li>
+        <li>Your answers on a case count under the standing you had when you first answered it: changing your profile later does not move them.</li>
         <li>Results for a case appear only after you have answered every perspective, so they cannot sway your first answer.</li>
         <li>Your empathy gap (how your answer as the employee differs from your answer as the employer) is shown only to you.</li>
         <li>Your arguments and replies are public, under your display name. Votes and arguments are never shown together.</li>
@@ -25,6 +31,18 @@ export default function Privacy() {
         <li>You join without an account. Your phone gets a random token so a reload brings you back; only a one-way hash of it is stored.</li>
         <li>Workshop answers are never linked to an account, even if you are signed in.</li>
         <li>The facilitator&apos;s exports (a debrief and a CSV) contain no names, tokens or accounts, and apply the same small-group rule.</li>
+      </ul>
+      <h2>What is not protected</h2>
+      <ul>
+        <li>If everyone in a group of people chose the same answer, the group&apos;s totals show it.</li>
+        <li>
+          Someone who creates several accounts can make a group look bigger than it is. Where that matters, your organisation can close sign-up and hand
+          out accounts.
+        </li>
+        <li>
+          In a live workshop, everyone in the room sees the bars move while voting is open, and the room&apos;s totals are shown whatever its size. The
+          facilitator sees the totals change when they remove a participant.
+        </li>
       </ul>
       <p>
         <Link to="/">Back to the case library</Link>
