@@ -63,27 +63,40 @@ function linesIn(text: string): number {
   return count;
 }
 
-/** The 0-based line, within `raw`, of the first line that mentions `text`'s first line; 0 if none does. */
-function lineMentioning(raw: string, text: string): number {
-  const needle = (text.split("\n")[0] ?? "").trim();
-  if (needle === "") return 0;
-  const index = raw.indexOf(needle);
-  return index === -1 ? 0 : linesIn(raw.slice(0, index));
+/**
+ * Finds where nested headings are written inside one top-level token's raw text. Each search
+ * starts after the previous find, so a token's headings cost one pass over it together.
+ */
+function lineFinder(raw: string): (text: string) => number {
+  let from = 0;
+  let line = 0;
+  return (text) => {
+    const needle = (text.split("\n")[0] ?? "").trim();
+    const index = needle === "" ? -1 : raw.indexOf(needle, from);
+    if (index === -1) return line;
+    line += linesIn(raw.slice(from, index));
+    from = index;
+    return line;
+  };
 }
 
-/** Every heading token inside `tokens` (block quotes, lists and their items), depth first. */
-function nestedHeadings(tokens: Token[]): Tokens.Heading[] {
-  const found: Tokens.Heading[] = [];
+/** Headings and HTML blocks anywhere inside `token` (block quotes, lists and their items), in order. */
+function nestedBlocks(token: Token): (Tokens.Heading | Tokens.HTML)[] {
+  const found: (Tokens.Heading | Tokens.HTML)[] = [];
   // An explicit stack: the nesting is already bounded, but the walk should not depend on it.
-  const stack: Token[] = [...tokens].reverse();
+  const stack: Token[] = [token];
   while (stack.length > 0) {
-    const token = stack.pop()!;
-    if (token.type === "heading") found.push(token as Tokens.Heading);
-    const children: Token[] = [...(token.type === "list" ? (token as Tokens.List).items : []), ...("tokens" in token && Array.isArray(token.tokens) && token.type !== "heading" && token.type !== "paragraph" ? token.tokens : [])];
+    const next = stack.pop()!;
+    if (next.type === "heading" || next.type === "html") found.push(next as Tokens.Heading | Tokens.HTML);
+    // Paragraphs, headings and other leaves hold inline tokens only, where no heading can be.
+    const children: Token[] = next.type === "list" ? (next as Tokens.List).items : next.type === "blockquote" || next.type === "list_item" ? (next as Tokens.Blockquote).tokens : [];
     for (let i = children.length - 1; i >= 0; i -= 1) stack.push(children[i]!);
   }
   return found;
 }
+
+/** A hostile body could name reserved sections thousands of times; the problem list is capped anyway. */
+const MAX_MISPLACED_HEADINGS = 50;
 
 /**
  * marked's top-level tokens of `markdown` with the line each starts on (counting from
@@ -115,7 +128,8 @@ export function firstSectionHeadingLine(markdown: string): number | null {
 }
 
 /** `<h1>`…`<h6>` written as HTML, with their text. */
-const HTML_HEADING = /<h([1-6])\b[^>]*>([^<]*)<\/h\1\s*>/gi;
+// No "<" inside the tag or the text, so each match attempt stops at the next "<": linear time.
+const HTML_HEADING = /<h([1-6])\b[^<>]*>([^<]*)<\/h\1\s*>/gi;
 
 /**
  * Splits the body into sections with marked's lexer: a level-2 heading (`## Title` or a title
@@ -139,16 +153,18 @@ function splitSections(
       sections.push(current);
     } else {
       if (!current && token.type !== "space" && firstStrayLine === null) firstStrayLine = line;
-      const headings = token.type === "heading" ? [token as Tokens.Heading] : nestedHeadings([token]);
-      for (const heading of headings) {
-        if (classifyHeading(heading.text).kind === "unknown") continue;
-        const where = heading === token ? `a level-${heading.depth} heading` : "a heading inside a block quote or list";
-        misplaced.push({ line: line + lineMentioning(token.raw, heading.text), heading: heading.text.replace(/\s+/g, " ").trim(), where });
-      }
-      if (token.type === "html") {
-        for (const match of token.raw.matchAll(HTML_HEADING)) {
-          if (classifyHeading(match[2] ?? "").kind === "unknown") continue;
-          misplaced.push({ line: line + linesIn(token.raw.slice(0, match.index)), heading: (match[2] ?? "").trim(), where: `an HTML <h${match[1]}> heading` });
+      const lineOf = lineFinder(token.raw);
+      for (const block of nestedBlocks(token)) {
+        if (misplaced.length >= MAX_MISPLACED_HEADINGS) break;
+        if (block.type === "heading") {
+          if (classifyHeading(block.text).kind === "unknown") continue;
+          const where = block === token ? `a level-${block.depth} heading` : "a heading inside a block quote or list";
+          misplaced.push({ line: line + lineOf(block.text), heading: block.text.replace(/\s+/g, " ").trim(), where });
+        } else {
+          for (const match of block.text.matchAll(HTML_HEADING)) {
+            if (classifyHeading(match[2] ?? "").kind === "unknown") continue;
+            misplaced.push({ line: line + lineOf(match[0]), heading: (match[2] ?? "").trim(), where: `an HTML <h${match[1]}> heading` });
+          }
         }
       }
     }

@@ -541,6 +541,7 @@ describe("reserved section headings, however they are written", () => {
     { how: "as a level-3 stage heading", body: `${stage}### Stage: Two\n\nMore.\n`, offset: 4, heading: "Stage: Two", field: "stage 1" },
     { how: "as a heading inside a block quote", body: `${stage}> ## Facilitator notes\n>\n> Secret.\n`, offset: 4, heading: "Facilitator notes", field: "stage 1" },
     { how: "as a heading inside a list", body: `${stage}- first point\n- ### Facilitator notes\n`, offset: 5, heading: "Facilitator notes", field: "stage 1" },
+    { how: "as an HTML heading inside a block quote", body: `${stage}> Quoted.\n>\n> <h4>Sources</h4>\n`, offset: 6, heading: "Sources", field: "stage 1" },
     { how: "as an HTML heading", body: `${stage}<h2>Facilitator notes</h2>\n\nSecret.\n`, offset: 4, heading: "Facilitator notes", field: "stage 1" },
     { how: "as a role section (a later feature's) at level 3", body: `${stage}### Role: HR\n\nSecret.\n`, offset: 4, heading: "Role: HR", field: "stage 1" },
     { how: "in the facilitator notes, as a level-4 sources heading", body: `${stage}## Facilitator notes\n\nNotes.\n\n#### Sources\n\nA book.\n`, offset: 8, heading: "Sources", field: "facilitator notes" },
@@ -557,6 +558,15 @@ describe("reserved section headings, however they are written", () => {
   it("refuses a level-2 role section, which no feature reads yet, as an unknown section", () => {
     const { source, bodyLine } = withBody(`${stage}## Role: HR\n\nSecret.\n`);
     expect(problemsOf(source)).toEqual([{ line: bodyLine + 4, field: "body", message: expect.stringContaining('unknown section "## Role: HR"') }]);
+  });
+
+  it("reads a hostile body of unfinished HTML headings and thousands of misplaced ones in good time", () => {
+    const started = performance.now();
+    // Tags that never close: a pattern that scanned past "<" to find ">" would take seconds here.
+    expect(parseOk(withBody(`${stage}${"<h1 a</h1 a".repeat(15_000)}\n`).source).stages).toHaveLength(1);
+    const problems = problemsOf(withBody(`${stage}${"> #### Sources\n".repeat(10_000)}`).source);
+    expect(problems.length).toBeLessThanOrEqual(51);
+    expect(performance.now() - started).toBeLessThan(4000);
   });
 
   it("leaves headings inside fenced and indented code blocks alone", () => {
