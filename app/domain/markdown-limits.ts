@@ -58,9 +58,10 @@ const freshCounters = (): ParagraphCounters => ({ brackets: 0, emphasis: 0, html
  * the line may be nested: each marker is a level, and whitespace beyond one separator per marker
  * is indentation, which can nest list items 2 columns a level.
  */
-function readContainerPrefix(line: string): { contentStart: number; depth: number } {
+function readContainerPrefix(line: string): { contentStart: number; depth: number; listMarkers: number } {
   let i = 0;
   let markers = 0;
+  let listMarkers = 0;
   let whitespaceColumns = 0;
   for (;;) {
     const c = line[i];
@@ -75,12 +76,14 @@ function readContainerPrefix(line: string): { contentStart: number; depth: numbe
       i += 1;
     } else if ((c === "-" || c === "+" || c === "*") && isWhitespaceOrEnd(line[i + 1])) {
       markers += 1;
+      listMarkers += 1;
       i += 1;
     } else if (isDigit(c)) {
       let j = i;
       while (j - i < 9 && isDigit(line[j])) j += 1;
       if ((line[j] === "." || line[j] === ")") && isWhitespaceOrEnd(line[j + 1])) {
         markers += 1;
+        listMarkers += 1;
         i = j + 1;
       } else {
         break;
@@ -89,7 +92,7 @@ function readContainerPrefix(line: string): { contentStart: number; depth: numbe
       break;
     }
   }
-  return { contentStart: i, depth: markers + Math.ceil(Math.max(0, whitespaceColumns - markers) / 2) };
+  return { contentStart: i, depth: markers + Math.ceil(Math.max(0, whitespaceColumns - markers) / 2), listMarkers };
 }
 
 /**
@@ -104,10 +107,12 @@ export function findMarkdownNestingProblem(markdown: string): MarkdownNestingPro
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index]!;
     const lineNumber = index + 1;
-    const { contentStart, depth } = readContainerPrefix(line);
+    const { contentStart, depth, listMarkers } = readContainerPrefix(line);
     if (depth > MARKDOWN_LIMITS.blockNesting) return { line: lineNumber, construct: "blocks", found: depth, limit: MARKDOWN_LIMITS.blockNesting };
     if (line.slice(contentStart).trim() === "") {
-      counters = freshCounters(); // a blank line (also ">" alone) ends the paragraph
+      // A blank line (also ">" alone) ends the paragraph. An empty list item ("-") does not: it
+      // cannot interrupt a paragraph, so the text goes on around it.
+      if (listMarkers === 0) counters = freshCounters();
       continue;
     }
     const problem = scanInline(line, contentStart, lineNumber, counters);

@@ -87,6 +87,13 @@ describe("findMarkdownNestingProblem", () => {
     expect(findMarkdownNestingProblem(`${paragraph}\n${paragraph}`)).toMatchObject({ construct: "brackets", line: 2 });
   });
 
+  it("keeps counting across an empty list item, which continues the paragraph rather than ending it", () => {
+    const runs = MARKDOWN_LIMITS.emphasisRunsPerParagraph;
+    for (const separator of ["\n- \n", "\n-\n", "\n1.\n", "\n* \n"]) {
+      expect(findMarkdownNestingProblem(["**a".repeat(runs / 2), "**a".repeat(runs / 2 + 1)].join(separator)), JSON.stringify(separator)).toMatchObject({ construct: "emphasis-runs", line: 3 });
+    }
+  });
+
   it("does not count closed constructs, escaped markers, void HTML elements or autolinks", () => {
     const many = (s: string) => s.repeat(40);
     for (const text of [many("[link](https://example.com) "), many("**bold** _soft_ "), many("\\[ \\* \\> "), many("<br> "), many("<https://example.com> "), many("<b>x</b> ")]) {
