@@ -15,6 +15,8 @@ const body = z
   .max(MAX_ARGUMENT_LENGTH, `Keep it to ${MAX_ARGUMENT_LENGTH} characters or fewer.`)
   // What is stored must render: one post the renderer cannot handle would otherwise be a notice on every view.
   .superRefine((text, ctx) => {
+    // zod runs this even after .max failed: a body over the limit is refused already, and not worth rendering.
+    if (text.length > MAX_ARGUMENT_LENGTH) return;
     const problem = markdownRenderProblem(text);
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `Your text ${problem}.` });
   });
