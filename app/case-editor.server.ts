@@ -6,7 +6,7 @@ import { db } from "./db.server";
 import { parseCaseFile, serializeCaseFile, type CaseDocument } from "./domain/case-file";
 import { formFieldForProblem, readCaseForm, type CaseFormValues } from "./domain/case-form";
 import type { EditorPreview } from "./components/case-editor";
-import { renderMarkdown } from "./domain/markdown";
+import { renderMarkdownCached } from "./markdown-cache.server";
 import { recordAudit } from "./models/audit.server";
 import { findCaseBySlug, saveCaseVersion, setCaseStatus, type CaseRecord } from "./models/cases.server";
 import type { PublicUser } from "./models/users.server";
@@ -24,10 +24,10 @@ export function previewOf(doc: CaseDocument): EditorPreview {
   return {
     title: doc.title,
     summary: doc.summary,
-    stages: doc.stages.map((s) => ({ title: s.title, html: renderMarkdown(s.markdown) })),
+    stages: doc.stages.map((s) => ({ title: s.title, html: renderMarkdownCached(s.markdown) })),
     perspectives: doc.perspectives,
     judgement: doc.judgement,
-    facilitatorNotesHtml: doc.facilitatorNotes ? renderMarkdown(doc.facilitatorNotes) : null,
+    facilitatorNotesHtml: doc.facilitatorNotes ? renderMarkdownCached(doc.facilitatorNotes) : null,
   };
 }
 

@@ -4,7 +4,7 @@ import { db } from "./db.server";
 import { bridgingScore } from "./domain/bridging";
 import { LENS_LABELS, type Lens } from "./domain/case-file";
 import { foldResultRows, gapResult, perspectiveResult } from "./domain/case-results";
-import { renderMarkdown } from "./domain/markdown";
+import { renderMarkdownCached } from "./markdown-cache.server";
 import { listCaseArguments, listCaseEndorsements, lensUsage } from "./models/arguments.server";
 import type { CaseRecord } from "./models/cases.server";
 import { versionNumbers } from "./models/positions.server";
@@ -42,7 +42,7 @@ export async function loadCaseResults(found: CaseRecord) {
       authorName: argument.authorName,
       perspective: argument.perspective,
       side: argument.side,
-      html: renderMarkdown(argument.body),
+      html: renderMarkdownCached(argument.body),
       bridging: score,
       endorsements: count,
     }));

@@ -1,5 +1,8 @@
+import { Lexer, type Token, type Tokens } from "marked";
 import type { CaseFileProblem, CaseStage } from "./case-file";
 import { STAGE_LIMITS } from "./case-file-schema";
+import { tryRenderMarkdown } from "./markdown";
+import { describeMarkdownNestingProblem, findMarkdownNestingProblem } from "./markdown-limits";
 
 export interface CaseBody {
   stages: CaseStage[];
@@ -7,75 +10,166 @@ export interface CaseBody {
   sources: string | null;
 }
 
-type SectionKind = "stage" | "facilitator notes" | "sources" | "unknown";
+type SectionKind = "stage" | "facilitator notes" | "sources" | "role" | "unknown";
 
 interface Section {
   kind: SectionKind;
-  /** The heading text after `## `, e.g. "Stage: The request". */
+  /** The heading's text, e.g. "Stage: The request". */
   heading: string;
   /** For stages: the text after "Stage:". */
   stageTitle: string;
   headingLine: number;
-  lines: string[];
+  /** The section's text after its heading, as written: bodyText from textStart to textEnd. */
+  textStart: number;
+  textEnd: number;
 }
 
 const ALLOWED_HEADINGS = `"## Stage: <title>", "## Facilitator notes" or "## Sources"`;
 
-/** `## Heading` with up to 3 spaces of indent; `###` and deeper are not matched. */
-const LEVEL_TWO_HEADING = /^ {0,3}##(?=[ \t]|$)(.*)$/;
-const FENCE_OPENING = /^ {0,3}(`{3,}|~{3,})/;
-const FENCE_CLOSING = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
-
-function readLevelTwoHeading(line: string): string | null {
-  const match = LEVEL_TWO_HEADING.exec(line);
-  if (!match) return null;
-  // Markdown allows a closing run of #s: "## Sources ##".
-  return (match[1] ?? "").replace(/[ \t]+#+[ \t]*$/, "").trim();
-}
-
+/**
+ * What a heading's text names: a stage ("Stage: <title>"), one of the other reserved sections
+ * ("Facilitator notes", "Sources", and "Role: <name>", which a later feature will use), or
+ * nothing reserved. Case, spacing, emphasis markers and a trailing colon are ignored, so
+ * "**Facilitator  notes:**" is reserved too.
+ */
 function classifyHeading(heading: string): { kind: SectionKind; stageTitle: string } {
-  const stage = /^stage[ \t]*(?::(.*))?$/i.exec(heading);
+  const plain = heading.replace(/[*_~`\\]/g, "").replace(/\s+/g, " ").trim();
+  const stage = /^stage[ \t]*(?::(.*))?$/i.exec(plain);
   if (stage) return { kind: "stage", stageTitle: (stage[1] ?? "").trim() };
-  const normalized = heading.replace(/\s+/g, " ").toLowerCase();
+  if (/^role[ \t]*(?::.*)?$/i.test(plain)) return { kind: "role", stageTitle: "" };
+  const normalized = plain.replace(/:$/, "").trim().toLowerCase();
   if (normalized === "facilitator notes") return { kind: "facilitator notes", stageTitle: "" };
   if (normalized === "sources") return { kind: "sources", stageTitle: "" };
   return { kind: "unknown", stageTitle: "" };
 }
 
 /** Drops leading blank lines and trailing whitespace but keeps the first line's indent. */
-function sectionMarkdown(lines: string[]): string {
-  return lines.join("\n").replace(/^(?:[ \t]*\n)+/, "").trimEnd();
+function sectionMarkdown(text: string): string {
+  return text.replace(/^(?:[ \t]*\n)+/, "").trimEnd();
 }
 
-/** Splits the body into sections, ignoring `##` lines inside fenced code blocks. */
-function splitSections(bodyText: string, bodyFirstLine: number): { sections: Section[]; firstStrayLine: number | null } {
-  const sections: Section[] = [];
-  let current: Section | null = null;
-  let openFence: { marker: string; length: number } | null = null;
-  let firstStrayLine: number | null = null;
+/** A heading the lexer found that names a reserved section but cannot be one (wrong level, or nested). */
+interface MisplacedHeading {
+  line: number;
+  heading: string;
+  where: string;
+}
 
-  bodyText.split("\n").forEach((line, index) => {
-    const lineNumber = bodyFirstLine + index;
-    if (openFence) {
-      const closing = FENCE_CLOSING.exec(line);
-      if (closing?.[1] && closing[1][0] === openFence.marker && closing[1].length >= openFence.length) openFence = null;
+const lexer = () => new Lexer({ gfm: true });
+
+function linesIn(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) count += 1;
+  return count;
+}
+
+/**
+ * Finds where nested headings are written inside one top-level token's raw text. Each search
+ * starts after the previous find, so a token's headings cost one pass over it together.
+ */
+function lineFinder(raw: string): (text: string) => number {
+  let from = 0;
+  let line = 0;
+  return (text) => {
+    const needle = (text.split("\n")[0] ?? "").trim();
+    const index = needle === "" ? -1 : raw.indexOf(needle, from);
+    if (index === -1) return line;
+    line += linesIn(raw.slice(from, index));
+    from = index;
+    return line;
+  };
+}
+
+/** Headings and HTML blocks anywhere inside `token` (block quotes, lists and their items), in order. */
+function nestedBlocks(token: Token): (Tokens.Heading | Tokens.HTML)[] {
+  const found: (Tokens.Heading | Tokens.HTML)[] = [];
+  // An explicit stack: the nesting is already bounded, but the walk should not depend on it.
+  const stack: Token[] = [token];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (next.type === "heading" || next.type === "html") found.push(next as Tokens.Heading | Tokens.HTML);
+    // Paragraphs, headings and other leaves hold inline tokens only, where no heading can be.
+    const children: Token[] = next.type === "list" ? (next as Tokens.List).items : next.type === "blockquote" || next.type === "list_item" ? (next as Tokens.Blockquote).tokens : [];
+    for (let i = children.length - 1; i >= 0; i -= 1) stack.push(children[i]!);
+  }
+  return found;
+}
+
+/** A hostile body could name reserved sections thousands of times; the problem list is capped anyway. */
+const MAX_MISPLACED_HEADINGS = 50;
+
+/**
+ * marked's top-level tokens of `markdown` with the line each starts on (counting from
+ * `firstLine`) and its offsets: the tokens' raw texts add up to the text, in order.
+ */
+function lexWithLines(markdown: string, firstLine: number): { token: Token; line: number; start: number; end: number }[] {
+  const tokens: { token: Token; line: number; start: number; end: number }[] = [];
+  let offset = 0;
+  let line = firstLine;
+  for (const token of lexer().lex(markdown)) {
+    const start = markdown.startsWith(token.raw, offset) ? offset : Math.max(offset, markdown.indexOf(token.raw, offset));
+    line += linesIn(markdown.slice(offset, start));
+    const end = start + token.raw.length;
+    tokens.push({ token, line, start, end });
+    line += linesIn(markdown.slice(start, end));
+    offset = end;
+  }
+  return tokens;
+}
+
+/**
+ * The 1-based line of the first level-2 heading in `markdown` (written `## Title` or underlined
+ * with `---`) outside block quotes, lists and code: where a case file would start a new section.
+ * Null when there is none. Check the text with findMarkdownNestingProblem first.
+ */
+export function firstSectionHeadingLine(markdown: string): number | null {
+  const found = lexWithLines(markdown, 1).find(({ token }) => token.type === "heading" && (token as Tokens.Heading).depth === 2);
+  return found ? found.line : null;
+}
+
+/** `<h1>`…`<h6>` written as HTML, with their text. */
+// No "<" inside the tag or the text, so each match attempt stops at the next "<": linear time.
+const HTML_HEADING = /<h([1-6])\b[^<>]*>([^<]*)<\/h\1\s*>/gi;
+
+/**
+ * Splits the body into sections with marked's lexer: a level-2 heading (`## Title` or a title
+ * underlined with `---`) at the top level starts a section; headings in code blocks are code.
+ * Headings that name a reserved section anywhere else are returned as misplaced.
+ */
+function splitSections(
+  bodyText: string,
+  bodyFirstLine: number,
+): { sections: Section[]; firstStrayLine: number | null; misplaced: MisplacedHeading[] } {
+  const sections: Section[] = [];
+  const misplaced: MisplacedHeading[] = [];
+  let firstStrayLine: number | null = null;
+  let current: Section | null = null;
+
+  for (const { token, line, start, end } of lexWithLines(bodyText, bodyFirstLine)) {
+    if (token.type === "heading" && (token as Tokens.Heading).depth === 2) {
+      if (current) current.textEnd = start;
+      const heading = (token as Tokens.Heading).text.replace(/\s+/g, " ").trim();
+      current = { ...classifyHeading(heading), heading, headingLine: line, textStart: end, textEnd: bodyText.length };
+      sections.push(current);
     } else {
-      const opening = FENCE_OPENING.exec(line);
-      if (opening?.[1]) {
-        openFence = { marker: opening[1][0] ?? "`", length: opening[1].length };
-      } else {
-        const heading = readLevelTwoHeading(line);
-        if (heading !== null) {
-          current = { ...classifyHeading(heading), heading, headingLine: lineNumber, lines: [] };
-          sections.push(current);
-          return;
+      if (!current && token.type !== "space" && firstStrayLine === null) firstStrayLine = line;
+      const lineOf = lineFinder(token.raw);
+      for (const block of nestedBlocks(token)) {
+        if (misplaced.length >= MAX_MISPLACED_HEADINGS) break;
+        if (block.type === "heading") {
+          if (classifyHeading(block.text).kind === "unknown") continue;
+          const where = block === token ? `a level-${block.depth} heading` : "a heading inside a block quote or list";
+          misplaced.push({ line: line + lineOf(block.text), heading: block.text.replace(/\s+/g, " ").trim(), where });
+        } else {
+          for (const match of block.text.matchAll(HTML_HEADING)) {
+            if (classifyHeading(match[2] ?? "").kind === "unknown") continue;
+            misplaced.push({ line: line + lineOf(match[0]), heading: (match[2] ?? "").trim(), where: `an HTML <h${match[1]}> heading` });
+          }
         }
       }
     }
-    if (current) current.lines.push(line);
-    else if (line.trim() !== "" && firstStrayLine === null) firstStrayLine = lineNumber;
-  });
-  return { sections, firstStrayLine };
+  }
+  return { sections, firstStrayLine, misplaced };
 }
 
 export function parseCaseBody(
@@ -83,9 +177,15 @@ export function parseCaseBody(
   bodyFirstLine: number,
   closingLine: number,
 ): { body: CaseBody; problems: CaseFileProblem[] } {
-  const { sections, firstStrayLine } = splitSections(bodyText, bodyFirstLine);
-  const problems: CaseFileProblem[] = [];
   const body: CaseBody = { stages: [], facilitatorNotes: null, sources: null };
+  // Checked before lexing: the lexer itself recurses into what is nested.
+  const nesting = findMarkdownNestingProblem(bodyText);
+  if (nesting) {
+    return { body, problems: [{ line: bodyFirstLine + nesting.line - 1, field: "body", message: describeMarkdownNestingProblem(nesting, { withLine: false }) }] };
+  }
+  const { sections, firstStrayLine, misplaced } = splitSections(bodyText, bodyFirstLine);
+  const problems: CaseFileProblem[] = [];
+  const fieldOf = new Map<Section, string>();
   const stageCount = sections.filter((section) => section.kind === "stage").length;
   const firstLineOf: Partial<Record<SectionKind, number>> = {};
 
@@ -98,10 +198,14 @@ export function parseCaseBody(
   }
 
   for (const section of sections) {
-    const markdown = sectionMarkdown(section.lines);
+    const markdown = sectionMarkdown(bodyText.slice(section.textStart, section.textEnd));
+    const sectionField = section.kind === "stage" ? `stage ${body.stages.length + 1}` : section.kind === "facilitator notes" || section.kind === "sources" ? section.kind : "body";
+    fieldOf.set(section, sectionField);
+    const rendering = tryRenderMarkdown(markdown);
+    if (!rendering.ok) problems.push({ line: section.headingLine, field: sectionField, message: `cannot be rendered: ${rendering.reason}` });
     switch (section.kind) {
       case "stage": {
-        const field = `stage ${body.stages.length + 1}`;
+        const field = sectionField;
         if (firstLineOf["facilitator notes"] !== undefined || firstLineOf.sources !== undefined) {
           problems.push({ line: section.headingLine, field, message: "stages must come before Facilitator notes and Sources" });
         }
@@ -136,6 +240,7 @@ export function parseCaseBody(
         else body.facilitatorNotes = markdown;
         break;
       }
+      case "role":
       case "unknown":
         problems.push({
           line: section.headingLine,
@@ -144,6 +249,16 @@ export function parseCaseBody(
         });
         break;
     }
+  }
+
+  for (const heading of misplaced) {
+    const section = sections.filter((candidate) => candidate.headingLine < heading.line).pop();
+    problems.push({
+      line: heading.line,
+      field: (section && fieldOf.get(section)) ?? "body",
+      // No "title" in the message: the editor reads that word as a problem with a stage's title field.
+      message: `"${heading.heading}" is ${heading.where}, so it would be shown as part of the text around it; write the section as a level-2 heading, "## ${heading.heading}", or rename the heading`,
+    });
   }
 
   if (stageCount === 0) {

@@ -20,7 +20,9 @@ import {
   type Lens,
   type PerspectiveKey,
 } from "./case-file";
+import { firstSectionHeadingLine } from "./case-file-body";
 import { REQUIRED_PERSPECTIVE_KEYS, SLUG_PATTERN } from "./case-file-schema";
+import { describeMarkdownNestingProblem, findMarkdownNestingProblem } from "./markdown-limits";
 
 /** Employee, employer, and two optional extra perspectives. */
 export const PERSPECTIVE_SLOTS = 4;
@@ -303,6 +305,13 @@ function markdownSectionProblems(field: string, text: string, where: string): Ca
   if (openFence) {
     const fence = openFence.marker.repeat(openFence.length);
     return [{ field, message: `The code block opened on line ${openFence.line} is never closed; add a ${fence} line after it.` }];
+  }
+  const nesting = findMarkdownNestingProblem(lines.join("\n"));
+  if (nesting) return [{ field, message: `Line ${nesting.line} ${describeMarkdownNestingProblem(nesting, { withLine: false })}.` }];
+  // A line underlined with "---" is a level-2 heading too (the lines above are patterns for "##" only).
+  const headingLine = firstSectionHeadingLine(lines.join("\n"));
+  if (headingLine !== null) {
+    return [{ field, message: `Line ${headingLine} is underlined with "---", which makes it a heading that starts a new section. Use ### for headings inside ${where}, or leave a blank line above the "---" to draw a line.` }];
   }
   return [];
 }

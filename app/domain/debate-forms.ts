@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LENSES, type CaseDocument } from "./case-file";
+import { markdownRenderProblem } from "./markdown";
 import { CONFIDENCE_LEVELS, LEGAL_ANSWERS, SIDES } from "./scales";
 
 export const MAX_ARGUMENT_LENGTH = 2000;
@@ -11,7 +12,14 @@ const body = z
   .string({ required_error: "Write your argument." })
   .trim()
   .min(1, "Write something before posting.")
-  .max(MAX_ARGUMENT_LENGTH, `Keep it to ${MAX_ARGUMENT_LENGTH} characters or fewer.`);
+  .max(MAX_ARGUMENT_LENGTH, `Keep it to ${MAX_ARGUMENT_LENGTH} characters or fewer.`)
+  // What is stored must render: one post the renderer cannot handle would otherwise be a notice on every view.
+  .superRefine((text, ctx) => {
+    // zod runs this even after .max failed: a body over the limit is refused already, and not worth rendering.
+    if (text.length > MAX_ARGUMENT_LENGTH) return;
+    const problem = markdownRenderProblem(text);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `Your text ${problem}.` });
+  });
 
 /** z.coerce.number turns "" into 0, which would record an unanswered field as the first option or "Torn". */
 const blankAsMissing = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);

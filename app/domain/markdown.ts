@@ -1,5 +1,6 @@
 import { Marked } from "marked";
 import sanitizeHtml from "sanitize-html";
+import { describeMarkdownNestingProblem, findMarkdownNestingProblem, MARKDOWN_LIMITS } from "./markdown-limits";
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
@@ -9,11 +10,13 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     "p", "br", "hr", "strong", "em", "b", "i", "del", "s", "code", "pre", "blockquote",
     "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
   ],
-  allowedAttributes: { a: ["href", "title"], th: ["align"], td: ["align"], ol: ["start"] },
+  allowedAttributes: { a: ["href", "title", "rel"], th: ["align"], td: ["align"], ol: ["start"] },
   allowedSchemes: ["http", "https", "mailto"],
   allowedSchemesAppliedToAttributes: ["href"],
   allowProtocolRelative: false,
   disallowedTagsMode: "discard",
+  // The checked text nests at most this deep; quotes, lists and emphasis together stay far below it.
+  nestingLimit: 4 * MARKDOWN_LIMITS.blockNesting + MARKDOWN_LIMITS.bracketNesting + MARKDOWN_LIMITS.emphasisNesting + MARKDOWN_LIMITS.htmlNesting,
   // Headings 1-2 would compete with the page's own; they are shown as level 3.
   transformTags: {
     h1: "h3",
@@ -22,8 +25,49 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   },
 };
 
-/** Markdown to safe HTML: marked first, then the allow-list sanitizer on its output. */
-export function renderMarkdown(markdown: string): string {
-  const html = marked.parse(markdown) as string;
-  return sanitizeHtml(html, { ...SANITIZE_OPTIONS, allowedAttributes: { ...SANITIZE_OPTIONS.allowedAttributes, a: ["href", "title", "rel"] } });
+/** Shown in place of a text that cannot be rendered, so the rest of its page still can be. */
+export const UNRENDERABLE_NOTICE = "This text cannot be shown: its formatting is nested too deeply or is too complex to display.";
+const UNRENDERABLE_HTML = `<p class="markdown-unrenderable">${UNRENDERABLE_NOTICE}</p>`;
+
+export type MarkdownRendering = { ok: true; html: string } | { ok: false; reason: string };
+
+/**
+ * Markdown to safe HTML: the nesting check (markdown-limits.ts), marked, then the allow-list
+ * sanitizer on its output. Never throws: text past the limits, or anything marked or the
+ * sanitizer throws on, comes back as `ok: false` with the reason.
+ */
+export function tryRenderMarkdown(markdown: string): MarkdownRendering {
+  const problem = findMarkdownNestingProblem(markdown);
+  if (problem) return { ok: false, reason: `the text ${describeMarkdownNestingProblem(problem)}` };
+  try {
+    const html = marked.parse(markdown) as string;
+    return { ok: true, html: sanitizeHtml(html, SANITIZE_OPTIONS) };
+  } catch (error) {
+    return { ok: false, reason: `the renderer failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` };
+  }
+}
+
+/**
+ * Markdown to safe HTML for a page. A text that cannot be rendered (see tryRenderMarkdown)
+ * becomes a short plain notice, UNRENDERABLE_NOTICE, so one item never breaks the page it is on;
+ * `onUnrenderable` hears why (the server logs it).
+ */
+export function renderMarkdown(markdown: string, onUnrenderable?: (reason: string) => void): string {
+  const rendering = tryRenderMarkdown(markdown);
+  if (rendering.ok) return rendering.html;
+  onUnrenderable?.(rendering.reason);
+  return UNRENDERABLE_HTML;
+}
+
+/**
+ * Why a text about to be stored could not be rendered, as the end of a sentence about it
+ * (e.g. "nests block quotes (>), lists or indentation 1990 levels deep at line 1; at most 16
+ * levels are allowed"), or null when it renders. Validators use this so that nothing is stored
+ * that the renderer would refuse.
+ */
+export function markdownRenderProblem(markdown: string): string | null {
+  const problem = findMarkdownNestingProblem(markdown);
+  if (problem) return describeMarkdownNestingProblem(problem);
+  const rendering = tryRenderMarkdown(markdown);
+  return rendering.ok ? null : "cannot be rendered as Markdown";
 }

@@ -239,6 +239,38 @@ const OTHER = [
   `on`,
 ];
 
+/**
+ * Markdown nested past the renderer's limits (app/domain/markdown-limits.ts), one of each
+ * construct. The first ones fit the 2,000-character argument limit, so they reach the nesting
+ * check; about 2,000 `>` in a row used to overflow marked's stack.
+ */
+export const MARKDOWN_DEPTH = [
+  `${">".repeat(1990)} Disagree`,
+  `${"> ".repeat(990)}deep`,
+  `${"- ".repeat(990)}deep`,
+  `${"* ".repeat(990)}deep`,
+  `${"1. ".repeat(660)}deep`,
+  `${" 1) ".repeat(490)}deep`,
+  Array.from({ length: 40 }, (_, i) => `${"  ".repeat(i)}- level ${i + 1}`).join("\n"),
+  Array.from({ length: 200 }, (_, i) => `${">".repeat(i)} line ${i}`).join("\n").slice(0, 2000),
+  `${"> - ".repeat(495)}deep`,
+  `${">".repeat(600)} | a | b |\n${">".repeat(600)} |---|---|\n${">".repeat(600)} | 1 | 2 |`,
+  `${"*".repeat(995)}deep${"*".repeat(995)}`.slice(0, 2000),
+  `${"_a ".repeat(330)}deep${" a_".repeat(330)}`.slice(0, 2000),
+  `${"~~a ".repeat(495)}deep`,
+  `${"***a ".repeat(395)}deep`,
+  `${"[a ".repeat(660)}deep`,
+  `${"![".repeat(990)}deep`,
+  `${"[![a](b) ".repeat(220)}`,
+  `${"<span>".repeat(330)}deep`,
+  `${"<div>\n".repeat(330)}deep`,
+  `${"<b><i>".repeat(120)}deep${"</i></b>".repeat(120)}`,
+  "**a".repeat(660),
+  // Past the length limits: refused for their size, and never rendered.
+  `${">".repeat(100_000)} deep`,
+  "**a".repeat(60_000),
+];
+
 /** Big enough to stress parsers: 1 MB fields. */
 export const ONE_MB = "A".repeat(1024 * 1024);
 const BIG = [ONE_MB, `<script>__xss=1</script>`.repeat(40_000), "\u00e9".repeat(512 * 1024)];
@@ -255,6 +287,7 @@ export const CORPUS: readonly HostileInput[] = [
   ...YAML.map((value) => ({ kind: "yaml", value })),
   ...OTHER.map((value) => ({ kind: "other", value })),
   ...BIG.map((value) => ({ kind: "oversized", value })),
+  ...MARKDOWN_DEPTH.map((value) => ({ kind: "markdown-depth", value })),
 ];
 
 /** Whole request bodies no form would send: broken encodings, wrong content types, absurd shapes. */
@@ -302,10 +335,20 @@ export const RAW_BODIES: readonly RawBody[] = [
   { name: "gzip claimed but not gzip", contentType: "application/x-www-form-urlencoded", body: Buffer.from("intent=argument") },
 ];
 
-/** Case files for POST /cases/upload: each must be refused with a message, never a crash. */
-export function hostileCaseFiles(): { name: string; content: Buffer }[] {
+/**
+ * Case files for POST /cases/upload: each must be refused with a message, never a crash. Those
+ * with `refusedAt` must be refused with a problem at that line (`name:line: field: message`)
+ * whose message contains `message`: they are valid but for their Markdown body.
+ */
+export function hostileCaseFiles(): { name: string; content: Buffer; refusedAt?: { line: number; message: string } }[] {
   const front = (extra: string) =>
     `---\nslug: hostile-upload\ntitle: Hostile\nsummary: A hostile file.\nperspectives:\n  employee:\n    prompt: What?\n    options: [A, B]\n  employer:\n    prompt: What?\n    options: [A, B]\njudgement: Right?\ndiscussion: [Why?]\n${extra}---\n\n## Stage: One\n\nText.\n`;
+  /** A valid file whose body ends with `markdown`, refused at `lineInMarkdown` of it (1-based). */
+  const body = (name: string, markdown: string, lineInMarkdown: number, message: string) => {
+    const head = front("");
+    return { name, content: Buffer.from(`${head}\n${markdown}\n`), refusedAt: { line: head.split("\n").length + lineInMarkdown, message } };
+  };
+  const indented = (levels: number) => Array.from({ length: levels }, (_, i) => `${"  ".repeat(i)}- level ${i + 1}`).join("\n");
   const laughs = ["lol: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]"];
   for (let i = 0; i < 9; i += 1) laughs.push(`l${i}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(",")}]`);
   return [
@@ -333,5 +376,19 @@ export function hostileCaseFiles(): { name: string; content: Buffer }[] {
     { name: "many-stages.md", content: Buffer.from(front("") + Array.from({ length: 5000 }, (_, i) => `## Stage: S${i}\n\nT\n`).join("\n")) },
     { name: "script-everywhere.md", content: Buffer.from(front("").replace("title: Hostile", `title: "${SHORT_XSS[0]}"`) + "\n" + MARKDOWN_XSS + "\n") },
     { name: "a".repeat(5000) + ".md", content: Buffer.from(front("")) },
+    body("deep-blockquote.md", `Fine.\n\n${">".repeat(5000)} deep`, 3, "nests block quotes (>), lists or indentation 5000 levels deep"),
+    body("deep-blockquote-spaced.md", `${"> ".repeat(3000)}deep`, 1, "3000 levels deep"),
+    body("deep-list-markers.md", `${"1. ".repeat(20_000)}deep`, 1, "20000 levels deep"),
+    body("deep-list-indentation.md", indented(300), 17, "17 levels deep"),
+    body("deep-quote-and-list.md", `${"> - ".repeat(2000)}deep`, 1, "4000 levels deep"),
+    body("deep-table-in-quotes.md", `${">".repeat(3000)} | a | b |\n${">".repeat(3000)} |---|---|`, 1, "3000 levels deep"),
+    body("deep-emphasis.md", `${"*".repeat(30_000)}deep${"*".repeat(30_000)}`, 1, "emphasis markers (* _ ~) more than 16 levels deep"),
+    body("emphasis-runs.md", "**a".repeat(50_000), 1, "more than 1000 emphasis markers"),
+    body("deep-brackets.md", `${"[".repeat(50_000)}deep`, 1, "brackets ([ ]) more than 16 levels deep"),
+    body("deep-html.md", `${"<span>".repeat(20_000)}deep`, 1, "HTML tags more than 16 levels deep"),
+    body("notes-as-h4.md", "#### Facilitator notes\n\nWho said what.", 1, '"Facilitator notes" is a level-4 heading'),
+    body("notes-as-h1-setext.md", "Facilitator notes\n=================\n\nWho said what.", 1, '"Facilitator notes" is a level-1 heading'),
+    body("notes-in-quote.md", "> ## Facilitator notes\n>\n> Who said what.", 1, '"Facilitator notes" is a heading inside a block quote or list'),
+    body("sources-as-html.md", "<h2>Sources</h2>\n\nA book.", 1, '"Sources" is an HTML <h2> heading'),
   ];
 }

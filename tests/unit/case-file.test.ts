@@ -482,3 +482,113 @@ describe("reserved slugs", () => {
     expect(result.problems[0]!.message).toMatch(/reserved/);
   });
 });
+
+/** The minimal fixture with its body replaced; the body starts at `bodyLine` in the file. */
+function withBody(body: string): { source: string; bodyLine: number } {
+  const front = fixture("good/minimal-case.md").replace(/\n## Stage[\s\S]*$/, "\n");
+  return { source: front + body, bodyLine: front.split("\n").length };
+}
+
+describe("Markdown the renderer cannot render", () => {
+  it("refuses a stage with 2,000 nested block quotes at its line, before lexing it", () => {
+    const { source, bodyLine } = withBody(`## Stage: Deep\n\nFine text.\n\n${">".repeat(2000)} too deep\n`);
+    expect(problemsOf(source)).toEqual([
+      { line: bodyLine + 4, field: "body", message: "nests block quotes (>), lists or indentation 2000 levels deep; at most 16 levels are allowed" },
+    ]);
+  });
+
+  it("refuses lists nested by indentation in the facilitator notes at the first line too deep", () => {
+    const list = Array.from({ length: 30 }, (_, i) => `${"  ".repeat(i)}- point ${i + 1}`).join("\n");
+    const { source, bodyLine } = withBody(`## Stage: One\n\nText.\n\n## Facilitator notes\n\n${list}\n`);
+    expect(problemsOf(source)).toEqual([{ line: bodyLine + 6 + 16, field: "body", message: expect.stringContaining("17 levels deep") }]);
+  });
+
+  it("refuses deep emphasis in the sources", () => {
+    const { source, bodyLine } = withBody(`## Stage: One\n\nText.\n\n## Sources\n\n${"*".repeat(40)}x${"*".repeat(40)}\n`);
+    expect(problemsOf(source)).toEqual([{ line: bodyLine + 6, field: "body", message: expect.stringContaining("emphasis markers (* _ ~) more than 16 levels deep") }]);
+  });
+
+  it("accepts quotes and lists nested to the limit", () => {
+    const { source } = withBody(`## Stage: One\n\n${"> ".repeat(8)}${"- ".repeat(8)}Text.\n`);
+    expect(parseOk(source).stages[0]?.markdown).toBe(`${"> ".repeat(8)}${"- ".repeat(8)}Text.`);
+  });
+});
+
+describe("reserved section headings, however they are written", () => {
+  const stage = "## Stage: One\n\nThe public story.\n\n";
+
+  it("reads a level-2 setext heading (underlined with ---) as the section it names", () => {
+    const doc = parseOk(withBody(`${stage}Facilitator notes\n-----------------\n\nAsk the quiet ones first.\n`).source);
+    expect(doc.stages).toEqual([{ title: "One", markdown: "The public story." }]);
+    expect(doc.facilitatorNotes).toBe("Ask the quiet ones first.");
+  });
+
+  it("reads a setext stage heading as a stage", () => {
+    const doc = parseOk(withBody(`${stage}Stage: Two\n---\n\nWhat happened next.\n`).source);
+    expect(doc.stages.map((s) => s.title)).toEqual(["One", "Two"]);
+  });
+
+  it("reads ## headings with closing #s, emphasis or other capitals as the section they name", () => {
+    const doc = parseOk(withBody(`${stage}## **Facilitator Notes** ##\n\nNotes.\n\n## SOURCES\n\nA book.\n`).source);
+    expect(doc).toMatchObject({ facilitatorNotes: "Notes.", sources: "A book." });
+  });
+
+  const misplaced: { how: string; body: string; offset: number; heading: string; field: string }[] = [
+    { how: "as a level-1 heading (#)", body: `${stage}# Facilitator notes\n\nSecret.\n`, offset: 4, heading: "Facilitator notes", field: "stage 1" },
+    { how: "as a level-4 heading (####)", body: `${stage}#### Facilitator notes\n\nSecret.\n`, offset: 4, heading: "Facilitator notes", field: "stage 1" },
+    { how: "as a level-6 heading", body: `${stage}###### Sources\n\nSecret.\n`, offset: 4, heading: "Sources", field: "stage 1" },
+    { how: "as a level-1 setext heading (===)", body: `${stage}Facilitator notes\n=================\n\nSecret.\n`, offset: 4, heading: "Facilitator notes", field: "stage 1" },
+    { how: "as a level-3 stage heading", body: `${stage}### Stage: Two\n\nMore.\n`, offset: 4, heading: "Stage: Two", field: "stage 1" },
+    { how: "as a heading inside a block quote", body: `${stage}> ## Facilitator notes\n>\n> Secret.\n`, offset: 4, heading: "Facilitator notes", field: "stage 1" },
+    { how: "as a heading inside a list", body: `${stage}- first point\n- ### Facilitator notes\n`, offset: 5, heading: "Facilitator notes", field: "stage 1" },
+    { how: "as an HTML heading inside a block quote", body: `${stage}> Quoted.\n>\n> <h4>Sources</h4>\n`, offset: 6, heading: "Sources", field: "stage 1" },
+    { how: "as an HTML heading", body: `${stage}<h2>Facilitator notes</h2>\n\nSecret.\n`, offset: 4, heading: "Facilitator notes", field: "stage 1" },
+    { how: "as a role section (a later feature's) at level 3", body: `${stage}### Role: HR\n\nSecret.\n`, offset: 4, heading: "Role: HR", field: "stage 1" },
+    { how: "in the facilitator notes, as a level-4 sources heading", body: `${stage}## Facilitator notes\n\nNotes.\n\n#### Sources\n\nA book.\n`, offset: 8, heading: "Sources", field: "facilitator notes" },
+  ];
+  for (const { how, body, offset, heading, field } of misplaced) {
+    it(`refuses "${heading}" written ${how}, at its line`, () => {
+      const { source, bodyLine } = withBody(body);
+      const problems = problemsOf(source);
+      expect(problems).toEqual([{ line: bodyLine + offset, field, message: expect.stringContaining(`"${heading}" is `) }]);
+      expect(problems[0]?.message).toContain(`write the section as a level-2 heading, "## ${heading}", or rename the heading`);
+    });
+  }
+
+  it("refuses a level-2 role section, which no feature reads yet, as an unknown section", () => {
+    const { source, bodyLine } = withBody(`${stage}## Role: HR\n\nSecret.\n`);
+    expect(problemsOf(source)).toEqual([{ line: bodyLine + 4, field: "body", message: expect.stringContaining('unknown section "## Role: HR"') }]);
+  });
+
+  it("reads a hostile body of unfinished HTML headings and thousands of misplaced ones in good time", () => {
+    const started = performance.now();
+    // Tags that never close: a pattern that scanned past "<" to find ">" would take seconds here.
+    expect(parseOk(withBody(`${stage}${"<h1 a</h1 a".repeat(15_000)}\n`).source).stages).toHaveLength(1);
+    const problems = problemsOf(withBody(`${stage}${"> #### Sources\n".repeat(10_000)}`).source);
+    expect(problems.length).toBeLessThanOrEqual(51);
+    expect(performance.now() - started).toBeLessThan(4000);
+  });
+
+  it("leaves headings inside fenced and indented code blocks alone", () => {
+    const code = "```\n# Facilitator notes\nFacilitator notes\n---\n```\n\n    #### Sources\n";
+    const doc = parseOk(withBody(`${stage}${code}`).source);
+    expect(doc.stages[0]?.markdown).toBe(`The public story.\n\n${code.trimEnd()}`);
+    expect(doc.facilitatorNotes).toBeNull();
+  });
+
+  it("keeps other headings at other levels as part of the stage", () => {
+    const doc = parseOk(withBody(`${stage}### What the policy says\n\n# Notes from the room\n\nText.\n`).source);
+    expect(doc.stages[0]?.markdown).toBe("The public story.\n\n### What the policy says\n\n# Notes from the room\n\nText.");
+  });
+
+  it("reads every case in cases/ and every good fixture with the sections they had", () => {
+    const files = [...readdirSync(casesDirectory).map((name) => `${casesDirectory}${name}`), ...readdirSync(`${fixturesDirectory}good`).map((name) => `${fixturesDirectory}good/${name}`)];
+    for (const file of files.filter((name) => name.endsWith(".md"))) {
+      const source = readFileSync(file, "utf8");
+      const doc = parseOk(source);
+      // The sections by the old rule: lines starting with "## " outside fences.
+      const headings = source.split("\n").filter((line) => /^## /.test(line) && !line.includes("inside a code block"));
+      expect([...doc.stages.map((s) => `## Stage: ${s.title}`), ...(doc.facilitatorNotes ? ["## Facilitator notes"] : []), ...(doc.sources ? ["## Sources"] : [])], file).toEqual(headings);
+    }
+  });
+});

@@ -223,6 +223,19 @@ describe("readCaseForm", () => {
       ]);
     });
 
+    it("rejects a line underlined with ---, which is a level-2 heading, but not a --- after a blank line", () => {
+      expect(read({ "stage-1-body": "She refused.\n\nWhat next\n---\nMore." }).problems).toEqual([
+        { field: "stage-1-body", message: 'Line 3 is underlined with "---", which makes it a heading that starts a new section. Use ### for headings inside a stage, or leave a blank line above the "---" to draw a line.' },
+      ]);
+      expect(read({ "stage-1-body": "She refused.\n\n---\n\nMore." }).problems).toEqual([]);
+    });
+
+    it("rejects Markdown nested deeper than the renderer allows, at its line in the field", () => {
+      expect(read({ facilitatorNotes: `Fine.\n\n${">".repeat(2000)} deep` }).problems).toEqual([
+        { field: "facilitatorNotes", message: "Line 3 nests block quotes (>), lists or indentation 2000 levels deep; at most 16 levels are allowed." },
+      ]);
+    });
+
     it("rejects a code fence that is never closed, since it would swallow the sections after it", () => {
       expect(read({ "stage-0-body": "Text\n````\ncode\n```" }).problems).toEqual([
         { field: "stage-0-body", message: "The code block opened on line 2 is never closed; add a ```` line after it." },

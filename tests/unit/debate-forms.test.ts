@@ -191,6 +191,24 @@ describe("argumentForm", () => {
     });
   });
 
+  it("refuses a body of 2,000 nested block quotes, naming how deep it goes and the limit", () => {
+    expect(errorsOf(parseForm(argumentForm(doc), form({ ...valid, body: `${">".repeat(1990)} Disagree` })))).toEqual({
+      body: "Your text nests block quotes (>), lists or indentation 1990 levels deep at line 1; at most 16 levels are allowed.",
+    });
+  });
+
+  it("refuses over-deep lists, emphasis, links and HTML in a body, and accepts them nested to the limit", () => {
+    for (const [deep, fine] of [
+      ["- ".repeat(17) + "x", "- ".repeat(16) + "x"],
+      ["*".repeat(17) + "x" + "*".repeat(17), "*".repeat(16) + "x" + "*".repeat(16)],
+      ["[a ".repeat(17) + "x", "[a ".repeat(16) + "x"],
+      ["<i>".repeat(17) + "x", "<i>".repeat(16) + "x"],
+    ]) {
+      expect(errorsOf(parseForm(argumentForm(doc), form({ ...valid, body: deep }))).body, deep).toMatch(/^Your text nests .* at most 16 levels are allowed\.$/);
+      expect(parseForm(argumentForm(doc), form({ ...valid, body: fine })).ok, fine).toBe(true);
+    }
+  });
+
   it("requires a side", () => {
     const { side: _omitted, ...withoutSide } = valid;
     expect(errorsOf(parseForm(argumentForm(doc), form(withoutSide)))).toEqual({ side: "Choose for, against or it depends." });
@@ -229,6 +247,10 @@ describe("argumentForm", () => {
 });
 
 describe("replyForm", () => {
+  it("refuses a reply nested past the limit, like an argument", () => {
+    expect(errorsOf(parseForm(replyForm, form({ parentId: "7", body: "> ".repeat(40) + "Agreed." }))).body).toContain("40 levels deep at line 1; at most 16");
+  });
+
   it("reads the argument being replied to and the trimmed body", () => {
     expect(parseForm(replyForm, form({ parentId: "7", body: " Agreed. " }))).toEqual({ ok: true, data: { parentId: 7, body: "Agreed." }, values: expect.any(Object) });
   });
