@@ -2,7 +2,6 @@
  * Casebook's HTTP server: migrates the database, imports cases/, then serves the Remix app.
  * `npm run dev` runs it with Vite's dev middleware, `npm start` with the production build.
  */
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { existsSync } from "node:fs";
@@ -16,6 +15,7 @@ import { formatCaseFileProblem } from "./app/domain/case-file";
 import { migrateToLatest } from "./db/client";
 import { liveBus } from "./app/live/bus.server";
 import { phoneVoteEndpoint } from "./app/phone-vote-endpoint.server";
+import { createRequestHandler, MAX_BODY_BYTES, readBodyWithin } from "./app/request-body.server";
 import { runShutdownHooks } from "./app/shutdown.server";
 
 const config = readConfig();
@@ -87,18 +87,12 @@ app.use((req, res, next) => {
   next();
 });
 
-// Bodies are small forms and case files (at most 200 KB); anything far larger is refused before it is read.
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
-app.use((req, res, next) => {
-  if (Number(req.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-    res.status(413).type("text/plain").send("That is too much to send at once (the limit is 2 MB).");
-    return;
-  }
-  next();
-});
-
 // A room's burst of votes skips Remix's per-request work (see the module's comment).
 app.use(phoneVoteEndpoint());
+
+// Every other body is read here, counting the bytes as they arrive (chunked or not), and handed
+// to Remix whole; past the cap the client gets a 413 and the connection is closed unread.
+app.use(readBodyWithin(MAX_BODY_BYTES, ({ status, message }, _req, res) => res.status(status).type("text/plain").send(message)));
 
 // app.use rather than app.all("*"): a path Express cannot decode still reaches the app's own 404.
 app.use(
