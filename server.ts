@@ -18,7 +18,15 @@ import { phoneVoteEndpoint } from "./app/phone-vote-endpoint.server";
 import { createRequestHandler, MAX_BODY_BYTES, readBodyWithin } from "./app/request-body.server";
 import { runShutdownHooks } from "./app/shutdown.server";
 
-const config = readConfig();
+// A bad setting stops start-up with its message alone (it names the variable and what to set).
+const config = (() => {
+  try {
+    return readConfig();
+  } catch (error) {
+    console.error(`Casebook cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+})();
 
 async function prepareDatabase(): Promise<void> {
   const { applied } = await migrateToLatest(db());
@@ -38,12 +46,6 @@ async function prepareDatabase(): Promise<void> {
   // A broken case file is reported, never fatal: the rest of the library still serves.
   for (const { file, problem } of report.problems) console.warn(`  ${formatCaseFileProblem(file, problem)}`);
   for (const { file, slug } of report.conflicts) console.warn(`  ${file}: "${slug}" was edited in the app since the file was imported; kept the app's version`);
-}
-
-function parseTrustProxy(value: string | undefined): boolean | number | string {
-  if (!value || value === "false") return false;
-  if (value === "true") return true;
-  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 async function loadBuild(): Promise<{ build: ServerBuild | (() => Promise<ServerBuild>); app: express.Express }> {
@@ -68,15 +70,17 @@ await prepareDatabase();
 const { build, app } = await loadBuild();
 
 app.disable("x-powered-by");
-// Behind a reverse proxy, set TRUST_PROXY (a hop count, true, or addresses) so the original
-// protocol and host are seen. Express reads "1" as an address, so numbers and booleans are converted.
-const trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+// Behind a reverse proxy, set TRUST_PROXY (a hop count or the proxies' addresses) so the original
+// address, protocol and host are seen; "true" is refused at start-up (app/domain/trust-proxy.ts).
+const trustProxy = config.trustProxy;
 if (trustProxy !== false) app.set("trust proxy", trustProxy);
 
 app.use((req, res, next) => {
   const crossSite = isCrossSiteWrite({
     method: req.method,
     origin: req.get("origin") ?? null,
+    // Express reads X-Forwarded-Proto only when TRUST_PROXY trusts the sender.
+    protocol: req.protocol,
     host: (trustProxy !== false ? req.get("x-forwarded-host") : undefined) ?? req.get("host") ?? null,
     secFetchSite: req.get("sec-fetch-site") ?? null,
   });
