@@ -1,7 +1,8 @@
 /**
  * Reading request bodies within a byte cap that counts the bytes actually read, whatever the
- * headers say: a chunked body (no Content-Length), a slow drip, or a Content-Length that lies
- * low are all stopped as soon as the cap is passed. The counting is raw-body's (the reader
+ * headers say: a chunked body (no Content-Length) or a slow drip is stopped as soon as it passes
+ * the cap, and a Content-Length above the cap is refused before reading (one that lies low
+ * cannot carry more: Node takes only that many bytes as the body). The counting is raw-body's (the reader
  * behind Express's own body parsers); body-parser itself is not used because on any error it
  * reads off the whole remaining body before answering, which is the fault being closed.
  */
@@ -17,7 +18,7 @@ import getRawBody from "raw-body";
  */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-/** Why a body was not read: too large (413), or broken or cut off by the client (400). */
+/** Why a body was not read: too large (413), compressed (415), or cut off by the client (400). */
 export interface BodyRefusal {
   status: 400 | 413 | 415;
   /** What went wrong, for the person who sent it. */
