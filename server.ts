@@ -2,7 +2,6 @@
  * Casebook's HTTP server: migrates the database, imports cases/, then serves the Remix app.
  * `npm run dev` runs it with Vite's dev middleware, `npm start` with the production build.
  */
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { existsSync } from "node:fs";
@@ -16,9 +15,18 @@ import { formatCaseFileProblem } from "./app/domain/case-file";
 import { migrateToLatest } from "./db/client";
 import { liveBus } from "./app/live/bus.server";
 import { phoneVoteEndpoint } from "./app/phone-vote-endpoint.server";
+import { createRequestHandler, MAX_BODY_BYTES, readBodyWithin } from "./app/request-body.server";
 import { runShutdownHooks } from "./app/shutdown.server";
 
-const config = readConfig();
+// A bad setting stops start-up with its message alone (it names the variable and what to set).
+const config = (() => {
+  try {
+    return readConfig();
+  } catch (error) {
+    console.error(`Casebook cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+})();
 
 async function prepareDatabase(): Promise<void> {
   const { applied } = await migrateToLatest(db());
@@ -38,12 +46,6 @@ async function prepareDatabase(): Promise<void> {
   // A broken case file is reported, never fatal: the rest of the library still serves.
   for (const { file, problem } of report.problems) console.warn(`  ${formatCaseFileProblem(file, problem)}`);
   for (const { file, slug } of report.conflicts) console.warn(`  ${file}: "${slug}" was edited in the app since the file was imported; kept the app's version`);
-}
-
-function parseTrustProxy(value: string | undefined): boolean | number | string {
-  if (!value || value === "false") return false;
-  if (value === "true") return true;
-  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 async function loadBuild(): Promise<{ build: ServerBuild | (() => Promise<ServerBuild>); app: express.Express }> {
@@ -68,15 +70,17 @@ await prepareDatabase();
 const { build, app } = await loadBuild();
 
 app.disable("x-powered-by");
-// Behind a reverse proxy, set TRUST_PROXY (a hop count, true, or addresses) so the original
-// protocol and host are seen. Express reads "1" as an address, so numbers and booleans are converted.
-const trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+// Behind a reverse proxy, set TRUST_PROXY (a hop count or the proxies' addresses) so the original
+// address, protocol and host are seen; "true" is refused at start-up (app/domain/trust-proxy.ts).
+const trustProxy = config.trustProxy;
 if (trustProxy !== false) app.set("trust proxy", trustProxy);
 
 app.use((req, res, next) => {
   const crossSite = isCrossSiteWrite({
     method: req.method,
     origin: req.get("origin") ?? null,
+    // Express reads X-Forwarded-Proto only when TRUST_PROXY trusts the sender.
+    protocol: req.protocol,
     host: (trustProxy !== false ? req.get("x-forwarded-host") : undefined) ?? req.get("host") ?? null,
     secFetchSite: req.get("sec-fetch-site") ?? null,
   });
@@ -87,18 +91,12 @@ app.use((req, res, next) => {
   next();
 });
 
-// Bodies are small forms and case files (at most 200 KB); anything far larger is refused before it is read.
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
-app.use((req, res, next) => {
-  if (Number(req.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-    res.status(413).type("text/plain").send("That is too much to send at once (the limit is 2 MB).");
-    return;
-  }
-  next();
-});
-
 // A room's burst of votes skips Remix's per-request work (see the module's comment).
 app.use(phoneVoteEndpoint());
+
+// Every other body is read here, counting the bytes as they arrive (chunked or not), and handed
+// to Remix whole; past the cap the client gets a 413 and the connection is closed unread.
+app.use(readBodyWithin(MAX_BODY_BYTES, ({ status, message }, _req, res) => res.status(status).type("text/plain").send(message)));
 
 // app.use rather than app.all("*"): a path Express cannot decode still reaches the app's own 404.
 app.use(

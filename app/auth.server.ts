@@ -1,6 +1,7 @@
 import { createCookie, redirect } from "@remix-run/node";
 import { readConfig } from "./config.server";
 import { db } from "./db.server";
+import { cookieKey, type CookiePurpose } from "./domain/cookie-keys";
 import { can, type Permission } from "./domain/permissions";
 import { createSession, deleteSession, deleteSessionsOfUser, findSessionUser, SESSION_LIFETIME_MS } from "./models/sessions.server";
 import { getOrCreateSessionSecret } from "./models/settings.server";
@@ -17,6 +18,19 @@ export function sessionSecret(): Promise<string> {
   });
 }
 
+/**
+ * The keys a cookie of this purpose is signed and checked with (Remix's `secrets`: the first
+ * signs, any verifies). Each purpose has its own key derived from the secret, so a value signed
+ * as one kind of cookie is refused as another. Session cookies signed before this (with the bare
+ * secret) still verify, so nobody was signed out; they stop mattering once those sessions
+ * expire (SESSION_LIFETIME_MS), and the bare secret can then be dropped from the list. Device
+ * cookies get no such grace: a phone from before simply joins again.
+ */
+export async function cookieSecrets(purpose: CookiePurpose): Promise<string[]> {
+  const secret = await sessionSecret();
+  return purpose === "session" ? [cookieKey(secret, "session"), secret] : [cookieKey(secret, purpose)];
+}
+
 /** Over HTTPS the cookie takes the `__Host-` prefix, which browsers only accept with Secure and Path=/. */
 async function sessionCookie(request: Request) {
   const secure = new URL(request.url).protocol === "https:";
@@ -26,7 +40,7 @@ async function sessionCookie(request: Request) {
     secure,
     path: "/",
     maxAge: SESSION_LIFETIME_MS / 1000,
-    secrets: [await sessionSecret()],
+    secrets: await cookieSecrets("session"),
   });
 }
 

@@ -1,3 +1,4 @@
+import { parseTrustProxy, type TrustProxy } from "./domain/trust-proxy";
 import { DEFAULT_DATABASE_PATH, DEFAULT_POOL_SIZE, describeLocation, isPostgresUrl } from "../db/client";
 
 /** Everything the app reads from the environment, in one place, with its default. */
@@ -15,6 +16,8 @@ export interface AppConfig {
   /** Smallest group shown in any breakdown. */
   kThreshold: number;
   production: boolean;
+  /** Express's `trust proxy` from TRUST_PROXY: false, a hop count, or proxy addresses (never "trust everyone"). */
+  trustProxy: TrustProxy;
 }
 
 function positiveInteger(name: string, fallback: number): number {
@@ -46,6 +49,7 @@ export function readConfig(): AppConfig {
     sessionSecret: process.env.SESSION_SECRET || null,
     kThreshold: positiveInteger("K_THRESHOLD", 5),
     production: process.env.NODE_ENV === "production",
+    trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
   };
 }
 

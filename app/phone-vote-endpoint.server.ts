@@ -8,14 +8,36 @@
  * The rules are not duplicated: the page's Remix action and this endpoint both go through
  * participateByCode. Without JavaScript the phone's form still posts to the Remix action.
  */
-import express, { type ErrorRequestHandler, type Router } from "express";
+import express, { type ErrorRequestHandler, type Request, type Router } from "express";
+import { readBodyWithin } from "./request-body.server";
 import type { ParticipationResult } from "./workshop-participation.server";
 import { participateByCode } from "./workshop-participation.server";
 
 export const PHONE_VOTE_PATH = "/w/:code/vote";
 
 /** A vote is a handful of short fields; anything bigger is not a vote. */
-const readVoteForm = express.urlencoded({ extended: false, limit: "16kb", parameterLimit: 50 });
+const MAX_VOTE_BYTES = 16 * 1024;
+const MAX_VOTE_FIELDS = 50;
+
+/** The body must be a UTF-8 urlencoded form; what else a vote might be is refused with a reason. */
+const readVoteBody = readBodyWithin(MAX_VOTE_BYTES, ({ status }, _req, res) => {
+  res.set("Cache-Control", "no-store");
+  res.status(status).json(refusal(status === 413 ? "That vote is too large to read." : status === 415 ? "Votes are sent uncompressed, as a UTF-8 form." : "This vote could not be read. Send it again from the workshop page."));
+});
+
+/**
+ * The vote's fields from the body `readVoteBody` read. Another content type reads as no fields
+ * (the vote then names each missing one); a charset other than UTF-8 is refused (415), and so
+ * are more than MAX_VOTE_FIELDS fields (413), as Express's urlencoded parser did before.
+ */
+function voteForm(req: Request): URLSearchParams | { status: 413 | 415; message: string } {
+  if (!req.is("application/x-www-form-urlencoded")) return new URLSearchParams();
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get("content-type") ?? "")?.[1]?.toLowerCase();
+  if (charset && charset !== "utf-8" && charset !== "utf8") return { status: 415, message: "Votes are read as a UTF-8 form (application/x-www-form-urlencoded)." };
+  const form = new URLSearchParams((req.body as Buffer).toString("utf8"));
+  if ([...form.keys()].length > MAX_VOTE_FIELDS) return { status: 413, message: "That vote is too large to read." };
+  return form;
+}
 
 function refusal(message: string, extra: Partial<ParticipationResult> = {}): ParticipationResult {
   return { intent: "vote", errors: { form: message }, ...extra };
@@ -24,17 +46,21 @@ function refusal(message: string, extra: Partial<ParticipationResult> = {}): Par
 export function phoneVoteEndpoint(): Router {
   const router = express.Router();
 
-  router.post(PHONE_VOTE_PATH, readVoteForm, async (req, res, next) => {
+  router.post(PHONE_VOTE_PATH, readVoteBody, async (req, res, next) => {
     res.set("Cache-Control", "no-store");
     try {
-      const fields = (req.body ?? {}) as Record<string, string | string[]>;
+      const form = voteForm(req);
+      if (!(form instanceof URLSearchParams)) {
+        res.status(form.status).json(refusal(form.message));
+        return;
+      }
       const outcome = await participateByCode({
         code: req.params.code,
         cookieHeader: req.get("cookie") ?? null,
         secure: req.secure,
         clientAddress: req.ip ?? "unknown",
-        // A repeated field keeps its first value, as the Remix action reads it.
-        form: new URLSearchParams(Object.entries(fields).map(([name, value]): [string, string] => [name, Array.isArray(value) ? String(value[0] ?? "") : String(value)])),
+        // A repeated field keeps its first value (parseForm reads it so), as in the Remix action.
+        form,
         intent: "vote",
       });
       switch (outcome.kind) {
@@ -54,18 +80,12 @@ export function phoneVoteEndpoint(): Router {
     }
   });
 
-  // Unreadable bodies get a 4xx that says why; anything else a 500 without details (logged here).
-  const answerErrors: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {
+  // Unreadable bodies were answered by readVoteBody and voteForm; anything else is a 500 without details (logged here).
+  const answerErrors: ErrorRequestHandler = (error: unknown, _req, res, next) => {
     if (res.headersSent) return next(error);
     res.set("Cache-Control", "no-store");
-    const status = typeof error.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 413) res.status(413).json(refusal("That vote is too large to read."));
-    else if (status === 415) res.status(415).json(refusal("Votes are read as a UTF-8 form (application/x-www-form-urlencoded)."));
-    else if (status < 500) res.status(status).json(refusal("This vote could not be read. Send it again from the workshop page."));
-    else {
-      console.error("POST /w/:code/vote failed:", error);
-      res.status(500).json(refusal("Something went wrong and the vote may not have been counted. Please send it again."));
-    }
+    console.error("POST /w/:code/vote failed:", error);
+    res.status(500).json(refusal("Something went wrong and the vote may not have been counted. Please send it again."));
   };
   router.use(PHONE_VOTE_PATH, answerErrors);
   return router;

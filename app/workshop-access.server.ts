@@ -1,7 +1,7 @@
 /** Who may see and do what with a workshop: its facilitator (or an admin), or a joined device. */
 import { createCookie } from "@remix-run/node";
 import { randomBytes } from "node:crypto";
-import { requirePermission, sessionSecret, type PublicUser } from "./auth.server";
+import { cookieSecrets, requirePermission, type PublicUser } from "./auth.server";
 import { db } from "./db.server";
 import { can } from "./domain/permissions";
 import { findParticipant, findWorkshop, hashDeviceToken, type Participant, type Workshop } from "./models/workshops.server";
@@ -30,7 +30,7 @@ async function deviceCookie(secure: boolean) {
     secure,
     path: "/",
     maxAge: 60 * 60 * 24 * 365,
-    secrets: [await sessionSecret()],
+    secrets: await cookieSecrets("device"),
   });
 }
 

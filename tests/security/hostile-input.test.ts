@@ -7,11 +7,13 @@
  */
 import { expect, request, test, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import {
   ACCOUNTS,
   advanceTo,
   baseURL,
   contextFor,
+  cookieHeader,
   createWorkshop,
   encodeForm,
   fixtures,
@@ -82,13 +84,13 @@ function judge(outcome: Outcome | null): void {
  * then closes the connection, which the client may see as a reset. That is refusal, not a crash;
  * any other transport error is a problem.
  */
-async function outcomeOf(what: string, sending: Promise<APIResponse>): Promise<Outcome | null> {
+async function outcomeOf(what: string, sending: Promise<Answer>): Promise<Outcome | null> {
   try {
     const response = await sending;
     return { what, status: response.status(), contentType: response.headers()["content-type"] ?? "", body: await response.text() };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const big = /oversized|1 MB|10,000|\(\d{6,} chars\)/.test(what);
+    const big = /oversized|1 MB|3 MB|10,000|\(\d{6,} chars\)/.test(what);
     if (big && /ECONNRESET|EPIPE|socket hang up/.test(message)) return null;
     problems.push(`${what}: the request failed: ${message.split("\n")[0]}`);
     return null;
@@ -136,11 +138,43 @@ function post(ctx: APIRequestContext, path: string, fields: FormFields): Promise
   return ctx.post(path, { data: encodeForm(fields), headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: baseURL, ...FRESH }, maxRedirects: 0, timeout: 30_000 });
 }
 
-function postRaw(ctx: APIRequestContext, path: string, raw: (typeof RAW_BODIES)[number]): Promise<APIResponse> {
+/** What outcomeOf reads of an answer: Playwright's APIResponse, or one read by sendChunked. */
+type Answer = Pick<APIResponse, "status" | "headers" | "text">;
+
+function postRaw(ctx: APIRequestContext, path: string, raw: (typeof RAW_BODIES)[number]): Promise<Answer> {
   const headers: Record<string, string> = { Origin: baseURL, ...FRESH };
   if (raw.contentType) headers["Content-Type"] = raw.contentType;
   if (raw.name.startsWith("gzip")) headers["Content-Encoding"] = "gzip";
+  if (raw.chunked) return sendChunked(ctx, path, raw.body, headers);
   return ctx.post(path, { data: raw.body, headers, maxRedirects: 0, timeout: 30_000 });
+}
+
+/**
+ * POSTs the body with Transfer-Encoding: chunked (64 KB chunks, no Content-Length), which
+ * Playwright's request API cannot send, carrying the context's cookies.
+ */
+async function sendChunked(ctx: APIRequestContext, path: string, body: Buffer, headers: Record<string, string>): Promise<Answer> {
+  const cookie = await cookieHeader(ctx);
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = httpRequest(new URL(path, baseURL), { method: "POST", headers: { ...headers, ...(cookie ? { Cookie: cookie } : {}), "Transfer-Encoding": "chunked" }, timeout: 30_000 });
+    req.on("response", (res) => {
+      answered = true;
+      const parts: Buffer[] = [];
+      res.on("data", (part: Buffer) => parts.push(part));
+      res.on("end", () => {
+        const text = Buffer.concat(parts).toString("utf8");
+        const flat = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join("\n") : String(v ?? "")]));
+        resolve({ status: () => res.statusCode ?? 0, headers: () => flat, text: () => Promise.resolve(text) } as Answer);
+      });
+    });
+    // The server may hang up on the rest of a refused body once it has answered.
+    req.on("error", (error) => {
+      if (!answered) reject(error);
+    });
+    for (let offset = 0; offset < body.length; offset += 64 * 1024) req.write(body.subarray(offset, offset + 64 * 1024));
+    req.end();
+  });
 }
 
 /**
@@ -292,6 +326,8 @@ test("the corpus has at least 200 inputs of every kind the brief names", () => {
   const kinds = new Set(CORPUS.map((i) => i.kind));
   for (const kind of ["xss", "xss-markdown", "sql", "traversal", "number", "unicode", "join-code", "yaml", "oversized", "other"]) expect(kinds).toContain(kind);
   expect(RAW_BODIES.some((b) => b.name.includes("UTF-8"))).toBe(true);
+  expect(RAW_BODIES.filter((b) => b.chunked).map((b) => b.body.length)).toContain(0);
+  expect(RAW_BODIES.some((b) => b.chunked && b.body.length > 2 * 1024 * 1024)).toBe(true);
 });
 
 for (const name of ["POST /signup", "POST /login", "POST /me (profile)", "POST /me (password)", "POST /admin", "POST /cases/:slug", "POST /cases/new", "POST /cases/:slug/edit", "POST /workshops", "POST /workshops/:id (controls)", "POST /join"]) {

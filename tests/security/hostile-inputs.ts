@@ -295,6 +295,8 @@ export interface RawBody {
   name: string;
   contentType: string;
   body: Buffer;
+  /** Sent with Transfer-Encoding: chunked and no Content-Length, so only counting the bytes read can cap it. */
+  chunked?: true;
 }
 
 const CRLF = "\r\n";
@@ -333,6 +335,10 @@ export const RAW_BODIES: readonly RawBody[] = [
   },
   { name: "multipart with invalid UTF-8 names", contentType: "multipart/form-data; boundary=b", body: Buffer.concat([Buffer.from(`--b${CRLF}Content-Disposition: form-data; name="`), Buffer.from([0xff, 0xfe]), Buffer.from(`"${CRLF}${CRLF}`), Buffer.from([0xc3, 0x28]), Buffer.from(`${CRLF}--b--${CRLF}`)]) },
   { name: "gzip claimed but not gzip", contentType: "application/x-www-form-urlencoded", body: Buffer.from("intent=argument") },
+  { name: "a small chunked form", contentType: "application/x-www-form-urlencoded", body: Buffer.from("intent=argument&body=hello&displayName=x&code=ABCDEF"), chunked: true },
+  { name: "a chunked multipart", contentType: "multipart/form-data; boundary=b", body: multipart("b", [`Content-Disposition: form-data; name="intent"${CRLF}${CRLF}argument`, `Content-Disposition: form-data; name="file"; filename="x.md"${CRLF}${CRLF}---\nslug: x\n---\n`]), chunked: true },
+  { name: "a chunked 3 MB form, over every cap", contentType: "application/x-www-form-urlencoded", body: Buffer.from("body=" + "a".repeat(3 * 1024 * 1024)), chunked: true },
+  { name: "an empty chunked body", contentType: "application/x-www-form-urlencoded", body: Buffer.alloc(0), chunked: true },
 ];
 
 /**

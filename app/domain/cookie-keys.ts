@@ -1,0 +1,21 @@
+/**
+ * Keys for signed cookies, one per purpose, derived from the one cookie-signing secret.
+ *
+ * Remix signs a cookie's value with HMAC-SHA256 but not its name, so with one key for all of
+ * them a value signed as a session cookie would verify as a device cookie too. Deriving a key
+ * per purpose (HKDF-SHA256, RFC 5869, with the purpose as its "info") binds each signed value
+ * to what it was signed for, and the operator still keeps a single SESSION_SECRET.
+ */
+import { hkdfSync } from "node:crypto";
+
+/** What a signed cookie is for. */
+export type CookiePurpose = "session" | "device";
+
+/**
+ * The signing key for one purpose: 32 bytes from HKDF-SHA256 over `secret`, as hex (the form
+ * Remix's `createCookie` takes its secrets in). The same secret and purpose always give the
+ * same key; different purposes give unrelated keys.
+ */
+export function cookieKey(secret: string, purpose: CookiePurpose): string {
+  return Buffer.from(hkdfSync("sha256", secret, "casebook cookie keys", `casebook ${purpose} cookie`, 32)).toString("hex");
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { cookieKey } from "../../app/domain/cookie-keys";
+
+const SECRET = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+describe("cookieKey", () => {
+  it("gives each purpose its own 256-bit key, none of them the secret itself", () => {
+    const session = cookieKey(SECRET, "session");
+    const device = cookieKey(SECRET, "device");
+    expect(session).toMatch(/^[0-9a-f]{64}$/);
+    expect(device).toMatch(/^[0-9a-f]{64}$/);
+    expect(session).not.toBe(device);
+    expect([session, device]).not.toContain(SECRET);
+  });
+
+  it("derives the same key from the same secret, so every process sharing the secret agrees", () => {
+    expect(cookieKey(SECRET, "session")).toBe(cookieKey(SECRET, "session"));
+  });
+
+  it("derives other keys from another secret", () => {
+    expect(cookieKey(`${SECRET}x`, "session")).not.toBe(cookieKey(SECRET, "session"));
+  });
+});
