@@ -159,7 +159,7 @@ export function ErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error)) {
     const title =
-      error.status === 404 ? "Page not found" : error.status === 403 ? "Not allowed" : `Something went wrong (${error.status})`;
+      error.status === 404 ? "Page not found" : error.status === 403 ? "Not allowed" : error.status === 429 ? "Too many attempts" : `Something went wrong (${error.status})`;
     const message =
       typeof error.data === "string" && error.data
         ? error.data
