@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { TextField } from "~/components/field";
 import { db } from "~/db.server";
@@ -34,12 +34,13 @@ async function openWorkshop(rawCode: string, address: string) {
 }
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  if (!params.code) return { code: "", title: null, askStanding: true, error: null };
+  if (!params.code) return data({ code: "", title: null, askStanding: true, error: null as string | null });
   const found = await openWorkshop(params.code, clientAddress(context));
   if (found.status === 429) throw new Response(found.error, { status: 429, headers: { "Retry-After": String(found.retryAfter) } });
   // A locked or full room says so before anyone fills the form in (a phone that joined before still gets back in).
   const door = found.workshop && joinRefusal({ locked: found.workshop.locked, capacity: found.workshop.capacity, present: found.workshop.capacity === null ? 0 : await countParticipants(db(), found.workshop.id), alreadyJoined: false });
-  return { code: found.code, title: found.workshop?.title ?? null, askStanding: found.workshop?.askStanding ?? true, error: found.error ?? door ?? null };
+  // An unknown code is a 404 (a malformed one a 400), as at every other door that looks codes up.
+  return data({ code: found.code, title: found.workshop?.title ?? null, askStanding: found.workshop?.askStanding ?? true, error: found.error ?? door ?? null }, { status: found.status });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

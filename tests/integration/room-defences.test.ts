@@ -169,8 +169,8 @@ describe("locking the room", () => {
     expect(late.status).toBe(403);
     expect(late.error).toBe("This room is locked: the facilitator is not letting anyone else join. Ask them if you should be in.");
     // The join page says so before the form is filled in.
-    const page = (await joinRoute.loader({ request: app.get(`/join/${room.code}`), params: { code: room.code }, context: { clientIp: address } })) as { error: string | null };
-    expect(page.error).toMatch(/This room is locked/);
+    const page = await joinRoute.loader({ request: app.get(`/join/${room.code}`), params: { code: room.code }, context: { clientIp: address } });
+    expect(page.data.error).toMatch(/This room is locked/);
 
     expect((await join(room.code, address, inside.cookie, "Already in")).status).toBe(302);
     await openVoting(room.id);
