@@ -13,10 +13,10 @@ export const RATE_LIMITS = {
   signup: { limit: 20, windowMs: 60 * 60 * 1000, message: "Too many new accounts from your network. Try again in an hour." },
   write: { limit: 60, windowMs: 60 * 1000, message: "You are doing that very fast. Wait a minute and try again." },
   // A whole room often shares one network address, so per-address limits are room-sized: a
-  // room of 600 may join within a minute (the burst), but one network adds at most 1,800 phones
+  // room of 1,000 may join within a minute (the burst), but one network adds at most 3,000 phones
   // an hour (a script dropping its cookie to join again is a new phone each time).
-  "join-address": { limit: 600, windowMs: 60 * 1000, message: "Too many people are joining from your network at once. Wait a moment and try again." },
-  "join-address-hour": { limit: 1800, windowMs: 60 * 60 * 1000, message: "Too many people have joined from your network this hour. Ask the facilitator for help." },
+  "join-address": { limit: 1000, windowMs: 60 * 1000, message: "Too many people are joining from your network at once. Wait a moment and try again." },
+  "join-address-hour": { limit: 3000, windowMs: 60 * 60 * 1000, message: "Too many people have joined from your network this hour. Ask the facilitator for help." },
   // Wrong join codes per client network: a few typos pass, guessing live rooms does not. Once
   // spent, every lookup by code from that network is refused (known codes too), so the answers
   // say nothing about which codes are real (see guardCodeLookup).
