@@ -2,6 +2,7 @@ import { createCookie, redirect } from "@remix-run/node";
 import { readConfig } from "./config.server";
 import { db } from "./db.server";
 import { cookieKey, type CookiePurpose } from "./domain/cookie-keys";
+import { withdrawRights } from "./live/rights.server";
 import { can, type Permission } from "./domain/permissions";
 import { createSession, deleteSession, deleteSessionsOfUser, findSessionUser, SESSION_LIFETIME_MS } from "./models/sessions.server";
 import { getOrCreateSessionSecret } from "./models/settings.server";
@@ -94,7 +95,12 @@ export async function signIn(request: Request, userId: number, redirectTo: strin
 
 export async function signOut(request: Request): Promise<Response> {
   const sessionId = await sessionIdFrom(request);
-  if (sessionId) await deleteSession(db(), sessionId);
+  if (sessionId) {
+    const user = await findSessionUser(db(), sessionId);
+    await deleteSession(db(), sessionId);
+    // The live streams this session opened (control panel, projector) end with it.
+    if (user) withdrawRights({ kind: "user", userId: user.id });
+  }
   const cookie = await sessionCookie(request);
   return redirect("/", { headers: { "Set-Cookie": await cookie.serialize("", { maxAge: 0, expires: new Date(0) }) } });
 }
@@ -102,5 +108,8 @@ export async function signOut(request: Request): Promise<Response> {
 /** After a password change every other device is signed out; this one gets a fresh session. */
 export async function restartSessions(request: Request, userId: number, redirectTo: string): Promise<Response> {
   await deleteSessionsOfUser(db(), userId);
-  return signIn(request, userId, redirectTo);
+  const response = await signIn(request, userId, redirectTo);
+  // Every stream the old sessions opened ends, this device's too (its page reloads on the new session).
+  withdrawRights({ kind: "user", userId });
+  return response;
 }

@@ -70,6 +70,9 @@ export function phoneVoteEndpoint(): Router {
         case "not-joined":
           res.status(403).json(refusal(`Join the workshop first, at /join/${outcome.code}.`));
           return;
+        case "too-many-guesses":
+          res.set("Retry-After", String(outcome.retryAfterSeconds)).status(429).json(refusal(outcome.message));
+          return;
         case "answer":
           if (outcome.retryAfterSeconds) res.set("Retry-After", String(outcome.retryAfterSeconds));
           res.status(outcome.status).json(outcome.body);

@@ -2,7 +2,7 @@ import type { HeadersFunction } from "@remix-run/node";
 import { db } from "./db.server";
 import type { WindowCounts, WindowHit } from "./domain/rate-windows";
 import { RedisWindowCounter } from "./live/redis-counter.server";
-import { countHits } from "./models/rate-limits.server";
+import { countHits, peekHits } from "./models/rate-limits.server";
 import { onShutdown } from "./shutdown.server";
 import { singleton } from "./singleton.server";
 
@@ -12,8 +12,15 @@ export const RATE_LIMITS = {
   "login-address": { limit: 50, windowMs: 15 * 60 * 1000, message: "Too many sign-in attempts from your network. Wait 15 minutes and try again." },
   signup: { limit: 20, windowMs: 60 * 60 * 1000, message: "Too many new accounts from your network. Try again in an hour." },
   write: { limit: 60, windowMs: 60 * 1000, message: "You are doing that very fast. Wait a minute and try again." },
-  // A whole room often shares one network address, so per-address limits are room-sized.
-  "join-address": { limit: 2000, windowMs: 60 * 1000, message: "Too many people are joining from your network at once. Wait a moment and try again." },
+  // A whole room often shares one network address, so per-address limits are room-sized: a
+  // room of 1,000 may join within a minute (the burst), but one network adds at most 3,000 phones
+  // an hour (a script dropping its cookie to join again is a new phone each time).
+  "join-address": { limit: 1000, windowMs: 60 * 1000, message: "Too many people are joining from your network at once. Wait a moment and try again." },
+  "join-address-hour": { limit: 3000, windowMs: 60 * 60 * 1000, message: "Too many people have joined from your network this hour. Ask the facilitator for help." },
+  // Wrong join codes per client network: a few typos pass, guessing live rooms does not. Once
+  // spent, every lookup by code from that network is refused (known codes too), so the answers
+  // say nothing about which codes are real (see guardCodeLookup).
+  "join-code-miss": { limit: 20, windowMs: 10 * 60 * 1000, message: "Too many wrong workshop codes from your network. Wait a few minutes, then check the code on the screen." },
   "join-device": { limit: 20, windowMs: 60 * 1000, message: "Too many attempts to join from this device. Wait a minute and try again." },
   "vote-address": { limit: 6000, windowMs: 60 * 1000, message: "Too many votes from your network at once. Wait a moment and try again." },
   "vote-device": { limit: 30, windowMs: 60 * 1000, message: "You are voting very fast. Wait a minute and try again." },
@@ -55,6 +62,30 @@ async function countWindowHits(hits: WindowHit[]): Promise<WindowCounts> {
   return countHits(db(), hits);
 }
 
+/** The count so far in each key's current window, without counting a hit (Redis when there is one, as countWindowHits). */
+async function peekWindowHits(hits: WindowHit[]): Promise<WindowCounts> {
+  const redis = redisCounter();
+  if (redis) {
+    try {
+      return await redis.peekHits(hits);
+    } catch {
+      // As countWindowHits: the database still counts.
+    }
+  }
+  return peekHits(db(), hits);
+}
+
+/**
+ * Whether this identity has already spent a limit, without spending any of it: for requests
+ * that succeed but must still be refused once a budget of failures is spent (guardCodeLookup).
+ */
+export async function peekRateLimit(kind: RateLimitKind, identity: string): Promise<RateLimitVerdict> {
+  const rule = RATE_LIMITS[kind];
+  const { count, resetAt } = (await peekWindowHits([{ key: `${kind}:${identity}`, windowMs: rule.windowMs }])).get(`${kind}:${identity}`)!;
+  if (count > rule.limit) return { allowed: false, message: rule.message, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)) };
+  return { allowed: true, message: "", retryAfterSeconds: 0 };
+}
+
 /** Several limits counted at once (one round trip); the first one exceeded, in the order given, decides. */
 export async function checkRateLimits(checks: readonly (readonly [RateLimitKind, string])[]): Promise<RateLimitVerdict> {
   const counts = await countWindowHits(checks.map(([kind, identity]) => ({ key: `${kind}:${identity}`, windowMs: RATE_LIMITS[kind].windowMs })));
@@ -76,10 +107,11 @@ export function clientAddress(context: { clientIp?: string } | undefined): strin
 }
 
 /**
- * A route's `headers` export for actions that answer 429: Remix passes on only the cookies of an
- * action's response to the page (and to single-fetch data), so Retry-After would be dropped.
+ * A route's `headers` export for actions and loaders that answer (or throw) 429: Remix passes on
+ * only the cookies of those responses to the page (and to single-fetch data), so Retry-After
+ * would be dropped.
  */
-export const retryAfterHeaders: HeadersFunction = ({ actionHeaders }) => {
-  const retryAfter = actionHeaders.get("Retry-After");
+export const retryAfterHeaders: HeadersFunction = ({ actionHeaders, loaderHeaders, errorHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After") ?? errorHeaders?.get("Retry-After") ?? loaderHeaders.get("Retry-After");
   return retryAfter ? { "Retry-After": retryAfter } : new Headers();
 };

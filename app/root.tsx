@@ -17,6 +17,7 @@ import {
 import type { ReactNode } from "react";
 import { getUser } from "./auth.server";
 import { db } from "./db.server";
+import { retryAfterHeaders } from "./rate-limit.server";
 import { countUnreadReplies } from "./models/arguments.server";
 import { can } from "./domain/permissions";
 import { useNonce } from "./nonce";
@@ -28,6 +29,9 @@ export const links: LinksFunction = () => [
 ];
 
 export const meta: MetaFunction = () => [{ title: "Casebook" }];
+
+/** A 429 thrown by a page's loader or action is rendered by this route's ErrorBoundary, so its Retry-After is passed on here. */
+export const headers = retryAfterHeaders;
 
 /** A phone's workshop actions change nothing the header shows; skipping this keeps a vote to one request. */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) =>
@@ -159,7 +163,7 @@ export function ErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error)) {
     const title =
-      error.status === 404 ? "Page not found" : error.status === 403 ? "Not allowed" : `Something went wrong (${error.status})`;
+      error.status === 404 ? "Page not found" : error.status === 403 ? "Not allowed" : error.status === 429 ? "Too many attempts" : `Something went wrong (${error.status})`;
     const message =
       typeof error.data === "string" && error.data
         ? error.data

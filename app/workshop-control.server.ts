@@ -2,12 +2,27 @@
 import { db } from "./db.server";
 import { findCaseVersionDocument } from "./models/cases.server";
 import { applyStageAction, type StageAction } from "./domain/workshop-stages";
-import { findSubmission, removeParticipant, saveStageState, setSpotlight, setSubmissionHidden, type Workshop } from "./models/workshops.server";
+import { burstWindow, readBurstWindow, readCapacity, VOID_WINDOWS_MINUTES } from "./domain/room-defences";
+import { withdrawRights } from "./live/rights.server";
+import {
+  countJoinedBetween,
+  findSubmission,
+  removeParticipant,
+  removeParticipantsJoinedBetween,
+  saveStageState,
+  setRoomCapacity,
+  setRoomLocked,
+  setSpotlight,
+  setSubmissionHidden,
+  type Workshop,
+} from "./models/workshops.server";
 import { announceWorkshopChange } from "./workshop-live.server";
 
 export interface ControlResult {
   ok: boolean;
   message: string;
+  /** After "void-burst": the phones the chosen window holds, for the facilitator to confirm. */
+  voidPreview?: { since: string; until: string; minutes: number; count: number };
 }
 
 const STAGE_INTENTS = new Set(["next", "back", "open-voting", "close-voting", "reveal-results", "end"]);
@@ -44,7 +59,38 @@ export async function handleControl(workshop: Workshop, formData: FormData): Pro
     case "remove-participant": {
       const id = Number(formData.get("participantId"));
       if (!Number.isInteger(id) || !(await removeParticipant(db(), workshop.id, id))) return refuse(404, "That participant is not in this workshop.");
+      withdrawRights({ kind: "participants", workshopId: workshop.id, participantIds: [id] });
       return done("Removed. Their votes no longer count.");
+    }
+    case "lock-room":
+    case "unlock-room": {
+      await setRoomLocked(db(), workshop.id, intent === "lock-room");
+      return done(intent === "lock-room" ? "The room is locked: nobody new can join. Phones already in keep voting." : "The room is open again: new phones can join.");
+    }
+    case "set-capacity": {
+      const read = readCapacity(formData.get("capacity"));
+      if (!read.ok) return refuse(400, read.message);
+      await setRoomCapacity(db(), workshop.id, read.capacity);
+      return done(read.capacity === null ? "No capacity: the room takes everyone (unless locked)." : `Capacity set: the room takes at most ${read.capacity} ${read.capacity === 1 ? "person" : "people"}.`);
+    }
+    case "void-burst": {
+      // The first step only counts: the facilitator confirms the count before anyone is removed.
+      const window = burstWindow(Number(formData.get("minutes")), Date.now());
+      if (!window) return refuse(400, `Choose how far back to look: ${VOID_WINDOWS_MINUTES.join(", ")} minutes.`);
+      const count = await countJoinedBetween(db(), workshop.id, window.since, window.until);
+      const message =
+        count === 0
+          ? `Nobody still in the room joined in the last ${window.minutes} ${window.minutes === 1 ? "minute" : "minutes"}.`
+          : `${count} ${count === 1 ? "phone" : "phones"} joined in the last ${window.minutes} ${window.minutes === 1 ? "minute" : "minutes"}. Confirm below to remove ${count === 1 ? "it" : "them"}.`;
+      return { status: 200, body: { ok: true, message, voidPreview: { ...window, count } } };
+    }
+    case "void-burst-confirm": {
+      const window = readBurstWindow(formData.get("since"), formData.get("until"), Date.now());
+      if (!window) return refuse(400, "That window could not be read. Choose the minutes again.");
+      if (formData.get("confirm") !== "yes") return refuse(400, "Tick the box to confirm: the phones of that window are removed and their votes stop counting.");
+      const removed = await removeParticipantsJoinedBetween(db(), workshop.id, window.since, window.until);
+      if (removed.length > 0) withdrawRights({ kind: "participants", workshopId: workshop.id, participantIds: removed });
+      return done(`Removed ${removed.length} ${removed.length === 1 ? "phone" : "phones"}. Their votes no longer count.`);
     }
     case "spotlight":
     case "hide-submission":

@@ -7,6 +7,7 @@ import { db } from "./db.server";
 import { renderMarkdownCached } from "./markdown-cache.server";
 import { caseStageIndex, isVoteStage, stageLabel, type Round, type StageId } from "./domain/workshop-stages";
 import { currentRound, roomGap, roundTallies, shiftRows, visibleRounds, type RoomGap, type RoundTally, type ShiftRow } from "./domain/workshop-view";
+import { joinsPerMinute } from "./domain/room-defences";
 import { liveBus } from "./live/bus.server";
 import { WorkshopBroadcaster } from "./live/broadcaster.server";
 import {
@@ -51,7 +52,15 @@ export interface FacilitatorState extends RoomState {
   participantList: { id: number; name: string | null; removed: boolean }[];
   hiddenSubmissions: { id: number; kind: string; body: string; upvotes: number }[];
   roomSeesTallies: Round[];
+  /** The room's door: locked (no new joins) and its capacity (null: no limit). */
+  locked: boolean;
+  capacity: number | null;
+  /** Joins per minute over the last JOIN_RATE_MINUTES minutes, oldest first, the current minute last: a burst shows. */
+  joinsPerMinute: number[];
 }
+
+/** How many minutes of joins the control panel shows. */
+export const JOIN_RATE_MINUTES = 10;
 
 /**
  * The room's view as a phone shows it: only what the phone page renders at this stage. Phones
@@ -173,6 +182,10 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
           participantList: people.map((p) => ({ id: p.id, name: p.display_name, removed: p.removed === 1 })),
           hiddenSubmissions: submissions.filter((s) => s.hidden).map(visible),
           roomSeesTallies: visibleRounds(state, plan, "room"),
+          locked: workshop.locked,
+          capacity: workshop.capacity,
+          // Removed phones count too: a burst that was voided still happened.
+          joinsPerMinute: joinsPerMinute(people.map((p) => p.created_at), Date.now(), JOIN_RATE_MINUTES),
         }
       : undefined,
   };

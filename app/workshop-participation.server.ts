@@ -17,6 +17,7 @@ import {
   type StoredWorkshopVote,
   type Workshop,
 } from "./models/workshops.server";
+import { guardCodeLookup } from "./join-code-guard.server";
 import { checkRateLimits } from "./rate-limit.server";
 import { readDeviceTokenFrom } from "./workshop-access.server";
 import { announceWorkshopChange } from "./workshop-live.server";
@@ -44,17 +45,24 @@ export interface PhoneSubmission {
   intent?: "vote";
 }
 
-type NotThere = { kind: "no-workshop" } | { kind: "not-joined"; code: string };
+/** Not in this workshop: the code is unknown, this device has not joined, or this network has guessed too many codes. */
+type NotThere = { kind: "no-workshop" } | { kind: "not-joined"; code: string } | { kind: "too-many-guesses"; message: string; retryAfterSeconds: number };
 export type PhoneLookup = NotThere | { kind: "joined"; workshop: Workshop; participant: Participant };
 export type PhoneOutcome = NotThere | { kind: "answer"; status: number; body: ParticipationResult; retryAfterSeconds?: number };
 
-/** The workshop with this join code and this device's participant in it (removed or not), in one query. */
-export async function findPhone(code: string | undefined, cookieHeader: string | null, secure: boolean): Promise<PhoneLookup> {
+/**
+ * The workshop with this join code and this device's participant in it (removed or not), in one
+ * query. A device that joined is answered at once; any other lookup goes through the join-code
+ * guard for `clientAddress` (an unknown code spends the network's budget; once it is spent, a
+ * known code is refused alike).
+ */
+export async function findPhone(code: string | undefined, cookieHeader: string | null, secure: boolean, clientAddress: string): Promise<PhoneLookup> {
   const token = await readDeviceTokenFrom(cookieHeader, secure);
   const found = await findWorkshopAndParticipant(db(), normalizeJoinCode(code ?? ""), token && hashDeviceToken(token));
-  if (!found) return { kind: "no-workshop" };
-  if (!found.participant) return { kind: "not-joined", code: found.workshop.code };
-  return { kind: "joined", workshop: found.workshop, participant: found.participant };
+  if (found?.participant) return { kind: "joined", workshop: found.workshop, participant: found.participant };
+  const verdict = await guardCodeLookup(clientAddress, found !== undefined);
+  if (!verdict.allowed) return { kind: "too-many-guesses", message: verdict.message, retryAfterSeconds: verdict.retryAfterSeconds };
+  return found ? { kind: "not-joined", code: found.workshop.code } : { kind: "no-workshop" };
 }
 
 /**
@@ -62,7 +70,7 @@ export async function findPhone(code: string | undefined, cookieHeader: string |
  * A room's votes all come through here at once, so each step is one query.
  */
 export async function participateByCode(submission: PhoneSubmission): Promise<PhoneOutcome> {
-  const found = await findPhone(submission.code, submission.cookieHeader, submission.secure);
+  const found = await findPhone(submission.code, submission.cookieHeader, submission.secure, submission.clientAddress);
   if (found.kind !== "joined") return found;
   const { workshop, participant } = found;
   if (participant.removed) return { kind: "answer", status: 403, body: { intent: "", errors: { form: "The facilitator removed you from this workshop." } } };

@@ -192,6 +192,10 @@ export interface WorkshopsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   ended_at: Timestamp | null;
+  /** 1 while the facilitator has locked the room: no new joins, phones already in keep voting. */
+  locked: ColumnType<number, number | undefined, number>;
+  /** Most participants (not removed) the room takes; null for no limit. */
+  capacity: number | null;
 }
 
 export interface WorkshopParticipantsTable {

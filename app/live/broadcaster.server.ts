@@ -7,7 +7,7 @@
  * voting, the list they upvote), otherwise at most once a second.
  */
 import { Coalescer } from "../domain/coalescer";
-import type { LiveBus } from "./bus.server";
+import type { LiveBus, WithdrawnRight } from "./bus.server";
 
 export const BROADCAST_INTERVAL_MS = 100;
 export const PHONE_INTERVAL_MS = 1000;
@@ -22,7 +22,18 @@ export interface LiveConnection {
   write?(frame: Uint8Array): void;
   /** Ends the stream (shutdown); optional so simple test doubles need not implement it. */
   close?(): void;
+  /** The phone's participant, for a phone's stream: removing it ends the stream. */
+  participantId?: number;
+  /** The signed-in account watching (facilitator, admin): a change to its sessions or role makes the stream check again. */
+  userId?: number;
+  /** Whether the right this stream was opened with still holds (the session, the role, running the workshop). */
+  stillAllowed?(): Promise<boolean>;
 }
+
+/** The last event of a stream whose right was withdrawn; the page shows the message and stops following. */
+export const WITHDRAWN_EVENT = "withdrawn";
+export const REMOVED_MESSAGE = "The facilitator removed you from this workshop.";
+export const SIGNED_OUT_MESSAGE = "You are no longer signed in with the right to follow this workshop. Sign in again to go on.";
 
 /**
  * Each audience's state, built to what the connected audiences need: `facilitator` is left out
@@ -65,6 +76,38 @@ export class WorkshopBroadcaster {
       // Only workshops someone in this process is watching cost a snapshot.
       if (this.connections.has(workshopId)) this.coalescer.notify(workshopId);
     });
+    bus.onWithdrawn((right) => void this.withdraw(right));
+  }
+
+  /**
+   * Ends the streams that depended on a withdrawn right, in this process: a removed phone's at
+   * once (no query: the ids say who), an account's after checking again what it may still see
+   * (a password change keeps the session that made it; a demoted admin may still run their own
+   * workshops). Each gets a last "withdrawn" event with the reason, then the stream closes.
+   */
+  async withdraw(right: WithdrawnRight): Promise<void> {
+    if (right.kind === "participants") {
+      const ids = new Set(right.participantIds);
+      for (const connection of [...(this.connections.get(right.workshopId) ?? [])]) {
+        if (connection.participantId !== undefined && ids.has(connection.participantId)) this.end(connection, REMOVED_MESSAGE);
+      }
+      return;
+    }
+    const watching = [...this.connections.values()].flatMap((set) => [...set]).filter((connection) => connection.userId === right.userId);
+    await Promise.all(
+      watching.map(async (connection) => {
+        const allowed = await (connection.stillAllowed?.() ?? Promise.resolve(false)).catch(() => false);
+        if (!allowed) this.end(connection, SIGNED_OUT_MESSAGE);
+      }),
+    );
+  }
+
+  /** Sends the last event and closes the stream (which disconnects it). */
+  end(connection: LiveConnection, message: string): void {
+    const id = this.nextEventId();
+    const data = JSON.stringify({ message });
+    this.deliver(connection, WITHDRAWN_EVENT, data, id, encodeEvent(WITHDRAWN_EVENT, data, id));
+    connection.close?.();
   }
 
   nextEventId(): number {

@@ -36,6 +36,13 @@ export class RedisWindowCounter {
     return counts;
   }
 
+  /** The counts so far in each key's current window, counting nothing (0 for a key not hit in it). */
+  async peekHits(hits: readonly WindowHit[], now = Date.now()): Promise<WindowCounts> {
+    const windows = fixedWindows(hits, now);
+    const values = await this.redis.mget(windows.map((w) => `${this.prefix}rate:${w.key}:${w.startMs}`));
+    return new Map(windows.map((w, i) => [w.key, { count: Number(values[i] ?? 0), resetAt: w.startMs + w.windowMs }]));
+  }
+
   /** Resolves once the connection is up (commands fail fast before that, and the caller falls back). */
   ready(): Promise<void> {
     return this.redis.status === "ready" ? Promise.resolve() : new Promise((resolve) => this.redis.once("ready", () => resolve()));

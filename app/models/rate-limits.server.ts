@@ -25,6 +25,24 @@ export async function countHits(db: DB, hits: readonly WindowHit[], now = Date.n
   return new Map(windows.map((w) => [w.key, { count: counts.get(w.key) ?? 1, resetAt: w.startMs + w.windowMs }]));
 }
 
+/** The counts so far in each key's current window, counting nothing (0 for a key not hit in it). */
+export async function peekHits(db: DB, hits: readonly WindowHit[], now = Date.now()): Promise<WindowCounts> {
+  const windows = fixedWindows(hits, now);
+  const rows = await db
+    .selectFrom("rate_limits")
+    .select(["key", "count", "window_start"])
+    .where("key", "in", windows.map((w) => w.key))
+    .execute();
+  const current = new Map(rows.map((row) => [row.key, row]));
+  return new Map(
+    windows.map((w) => {
+      const row = current.get(w.key);
+      const count = row && row.window_start === new Date(w.startMs).toISOString() ? Number(row.count) : 0;
+      return [w.key, { count, resetAt: w.startMs + w.windowMs }];
+    }),
+  );
+}
+
 // Old windows are dead weight; sweep them now and then rather than on every hit.
 async function sweepOldWindows(db: DB, now: number): Promise<void> {
   await db.deleteFrom("rate_limits").where("window_start", "<", new Date(now - 24 * 60 * 60 * 1000).toISOString()).execute();

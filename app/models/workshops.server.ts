@@ -4,7 +4,8 @@ import type { DB } from "../../db/client";
 import type { Standing } from "../../db/schema";
 import { generateJoinCode } from "../domain/join-code";
 import type { ResultsMode, Round, StageEffect, StageId, StageState } from "../domain/workshop-stages";
-import { forShareOf } from "../../db/dialect";
+import { forShareOf, lockForTransaction } from "../../db/dialect";
+import { joinRefusal } from "../domain/room-defences";
 import { nowIso } from "./clock";
 
 export interface Workshop {
@@ -22,6 +23,10 @@ export interface Workshop {
   spotlightSubmissionId: number | null;
   createdAt: string;
   endedAt: string | null;
+  /** No new joins while locked; phones already in keep voting. */
+  locked: boolean;
+  /** Most participants (not removed) the room takes; null for no limit. */
+  capacity: number | null;
 }
 
 type WorkshopRow = {
@@ -41,6 +46,8 @@ type WorkshopRow = {
   spotlight_submission_id: number | null;
   created_at: string;
   ended_at: string | null;
+  locked: number;
+  capacity: number | null;
 };
 
 function toWorkshop(row: WorkshopRow): Workshop {
@@ -59,6 +66,8 @@ function toWorkshop(row: WorkshopRow): Workshop {
     spotlightSubmissionId: row.spotlight_submission_id,
     createdAt: row.created_at,
     endedAt: row.ended_at,
+    locked: Number(row.locked) === 1,
+    capacity: row.capacity === null ? null : Number(row.capacity),
   };
 }
 
@@ -79,6 +88,8 @@ const workshopColumns = [
   "spotlight_submission_id",
   "created_at",
   "ended_at",
+  "locked",
+  "capacity",
 ] as const;
 
 export interface NewWorkshop {
@@ -90,6 +101,8 @@ export interface NewWorkshop {
   twoRounds: boolean;
   resultsMode: ResultsMode;
   askStanding: boolean;
+  /** Most participants the room takes; null or left out for no limit. */
+  capacity?: number | null;
 }
 
 export async function createWorkshop(db: DB, input: NewWorkshop): Promise<Workshop> {
@@ -116,6 +129,7 @@ export async function createWorkshop(db: DB, input: NewWorkshop): Promise<Worksh
         created_at: now,
         updated_at: now,
         ended_at: null,
+        capacity: input.capacity ?? null,
       })
       .onConflict((oc) => oc.column("code").doNothing())
       .returning(workshopColumns)
@@ -248,17 +262,95 @@ export async function findWorkshopAndParticipant(db: DB, code: string, tokenHash
   return { workshop: toWorkshop(row), participant };
 }
 
-/** Joins, or rejoins as the same participant when this device has joined before. */
+export type JoinOutcome = { joined: true; participant: Participant } | { joined: false; refusal: string };
+
+/**
+ * Joins, or rejoins as the same participant when this device has joined before, unless the
+ * room's door refuses a new phone (locked, or full: joinRefusal). The check and the insert run
+ * in one transaction that holds the room's join lock, so two phones racing for the last place
+ * cannot both get in (PostgreSQL would otherwise count the room in both before either inserts).
+ */
 export async function joinWorkshop(
   db: DB,
   input: { workshopId: number; tokenHash: string; displayName: string | null; standing: Standing | null },
-): Promise<Participant> {
-  await db
-    .insertInto("workshop_participants")
-    .values({ workshop_id: input.workshopId, token_hash: input.tokenHash, display_name: input.displayName, standing: input.standing, created_at: nowIso() })
-    .onConflict((oc) => oc.columns(["workshop_id", "token_hash"]).doUpdateSet({ display_name: input.displayName, standing: input.standing }))
+): Promise<JoinOutcome> {
+  return db.transaction().execute(async (trx) => {
+    await lockForTransaction(trx, `workshop-join:${input.workshopId}`);
+    const door = await trx
+      .selectFrom("workshops as w")
+      .select((eb) => [
+        "w.locked",
+        "w.capacity",
+        eb
+          .selectFrom("workshop_participants")
+          .select(eb.fn.countAll<number>().as("n"))
+          .whereRef("workshop_participants.workshop_id", "=", "w.id")
+          .where("workshop_participants.removed", "=", 0)
+          .as("present"),
+        eb
+          .selectFrom("workshop_participants")
+          .select("workshop_participants.id")
+          .whereRef("workshop_participants.workshop_id", "=", "w.id")
+          .where("workshop_participants.token_hash", "=", input.tokenHash)
+          .as("existing_id"),
+      ])
+      .where("w.id", "=", input.workshopId)
+      .executeTakeFirstOrThrow();
+    const refusal = joinRefusal({
+      locked: Number(door.locked) === 1,
+      capacity: door.capacity === null ? null : Number(door.capacity),
+      present: Number(door.present ?? 0),
+      alreadyJoined: door.existing_id !== null && door.existing_id !== undefined,
+    });
+    if (refusal) return { joined: false, refusal };
+    await trx
+      .insertInto("workshop_participants")
+      .values({ workshop_id: input.workshopId, token_hash: input.tokenHash, display_name: input.displayName, standing: input.standing, created_at: nowIso() })
+      .onConflict((oc) => oc.columns(["workshop_id", "token_hash"]).doUpdateSet({ display_name: input.displayName, standing: input.standing }))
+      .execute();
+    return { joined: true, participant: (await findParticipant(trx, input.workshopId, input.tokenHash))! };
+  });
+}
+
+/** Locks or unlocks the room's door (phones already in are not affected). */
+export async function setRoomLocked(db: DB, workshopId: number, locked: boolean): Promise<void> {
+  await db.updateTable("workshops").set({ locked: locked ? 1 : 0, updated_at: nowIso() }).where("id", "=", workshopId).execute();
+}
+
+/** Sets the room's capacity (null: no limit). Phones already in stay, even above it. */
+export async function setRoomCapacity(db: DB, workshopId: number, capacity: number | null): Promise<void> {
+  await db.updateTable("workshops").set({ capacity, updated_at: nowIso() }).where("id", "=", workshopId).execute();
+}
+
+/** How many participants still in the room joined within [since, until] (ISO-8601 UTC, inclusive). */
+export async function countJoinedBetween(db: DB, workshopId: number, since: string, until: string): Promise<number> {
+  const row = await db
+    .selectFrom("workshop_participants")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("workshop_id", "=", workshopId)
+    .where("removed", "=", 0)
+    .where("created_at", ">=", since)
+    .where("created_at", "<=", until)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Voids a burst: removes every participant still in the room who joined within [since, until]
+ * (ISO-8601 UTC, inclusive), with the same meaning as removeParticipant (their votes,
+ * arguments and upvotes stop counting everywhere). Returns the ids removed.
+ */
+export async function removeParticipantsJoinedBetween(db: DB, workshopId: number, since: string, until: string): Promise<number[]> {
+  const rows = await db
+    .updateTable("workshop_participants")
+    .set({ removed: 1 })
+    .where("workshop_id", "=", workshopId)
+    .where("removed", "=", 0)
+    .where("created_at", ">=", since)
+    .where("created_at", "<=", until)
+    .returning("id")
     .execute();
-  return (await findParticipant(db, input.workshopId, input.tokenHash))!;
+  return rows.map((r) => r.id);
 }
 
 export async function removeParticipant(db: DB, workshopId: number, participantId: number): Promise<boolean> {

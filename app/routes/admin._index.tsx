@@ -7,6 +7,7 @@ import { ROLE_LABELS, ROLES, STANDING_LABELS, type Role } from "~/domain/permiss
 import { parseForm, readFormData } from "~/forms";
 import { recordAudit } from "~/models/audit.server";
 import { countAdmins, findUserById, listUsers, setUserRole } from "~/models/users.server";
+import { withdrawRights } from "~/live/rights.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Casebook" }];
 
@@ -28,6 +29,8 @@ export async function action({ request }: ActionFunctionArgs) {
     return Response.json({ error: "Casebook needs at least one admin. Promote someone else first." }, { status: 400 });
   }
   await setUserRole(db(), target.id, role);
+  // A demoted facilitator's open control panels and projectors stop following their workshops.
+  withdrawRights({ kind: "user", userId: target.id });
   await recordAudit(db(), {
     actorUserId: admin.id,
     action: "user.role-changed",

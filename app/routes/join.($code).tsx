@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { TextField } from "~/components/field";
 import { db } from "~/db.server";
@@ -7,8 +7,10 @@ import { joinCodeProblem, normalizeJoinCode } from "~/domain/join-code";
 import { STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions";
 import { joinForm } from "~/domain/workshop-forms";
 import { parseForm, readFormData } from "~/forms";
-import { findWorkshopByCode, hashDeviceToken, joinWorkshop } from "~/models/workshops.server";
-import { checkRateLimit, clientAddress, retryAfterHeaders, type RateLimitKind, tooManyRequests } from "~/rate-limit.server";
+import { joinRefusal } from "~/domain/room-defences";
+import { guardCodeLookup } from "~/join-code-guard.server";
+import { countParticipants, findWorkshopByCode, hashDeviceToken, joinWorkshop } from "~/models/workshops.server";
+import { checkRateLimits, clientAddress, retryAfterHeaders, type RateLimitKind, tooManyRequests } from "~/rate-limit.server";
 import { deviceTokenFor, readDeviceToken } from "~/workshop-access.server";
 import { announceWorkshopChange } from "~/workshop-live.server";
 
@@ -17,48 +19,59 @@ export const meta: MetaFunction = () => [{ title: "Join a workshop · Casebook" 
 /** Keeps Retry-After on a 429 (see retryAfterHeaders). */
 export const headers = retryAfterHeaders;
 
-async function openWorkshop(rawCode: string) {
+/**
+ * The workshop a code names, through the join-code guard: an unknown (or malformed) code spends
+ * this network's budget of wrong codes, and once it is spent every code is refused alike (429).
+ */
+async function openWorkshop(rawCode: string, address: string) {
   const code = normalizeJoinCode(rawCode);
-  const problem = joinCodeProblem(code);
-  if (problem) return { code, error: problem, workshop: null };
-  const workshop = await findWorkshopByCode(db(), code);
-  if (!workshop) return { code, error: `No workshop has the code ${code}. Check the code on the screen.`, workshop: null };
-  if (workshop.state.stage === "ended") return { code, error: "This workshop has ended. Thank you for taking part.", workshop: null };
-  return { code, error: null, workshop };
+  const workshop = joinCodeProblem(code) ? undefined : await findWorkshopByCode(db(), code);
+  const verdict = await guardCodeLookup(address, workshop !== undefined);
+  if (!verdict.allowed) return { code, error: verdict.message, workshop: null, status: 429, retryAfter: verdict.retryAfterSeconds };
+  if (!workshop) return { code, error: joinCodeProblem(code) ?? `No workshop has the code ${code}. Check the code on the screen.`, workshop: null, status: joinCodeProblem(code) ? 400 : 404 };
+  if (workshop.state.stage === "ended") return { code, error: "This workshop has ended. Thank you for taking part.", workshop: null, status: 400 };
+  return { code, error: null, workshop, status: 200 };
 }
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  if (!params.code) return { code: "", title: null, askStanding: true, error: null };
-  const found = await openWorkshop(params.code);
-  return { code: found.code, title: found.workshop?.title ?? null, askStanding: found.workshop?.askStanding ?? true, error: found.error };
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  if (!params.code) return data({ code: "", title: null, askStanding: true, error: null as string | null });
+  const found = await openWorkshop(params.code, clientAddress(context));
+  if (found.status === 429) throw new Response(found.error, { status: 429, headers: { "Retry-After": String(found.retryAfter) } });
+  // A locked or full room says so before anyone fills the form in (a phone that joined before still gets back in).
+  const door = found.workshop && joinRefusal({ locked: found.workshop.locked, capacity: found.workshop.capacity, present: found.workshop.capacity === null ? 0 : await countParticipants(db(), found.workshop.id), alreadyJoined: false });
+  // An unknown code is a 404 (a malformed one a 400), as at every other door that looks codes up.
+  return data({ code: found.code, title: found.workshop?.title ?? null, askStanding: found.workshop?.askStanding ?? true, error: found.error ?? door ?? null }, { status: found.status });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = parseForm(joinForm, await readFormData(request));
   if (!form.ok) return Response.json({ errors: form.errors, values: form.values }, { status: 400 });
   const device = await readDeviceToken(request);
+  const address = clientAddress(context);
   // A first-time device has no token yet, so only its address can be limited: keying it as
   // "new" put every first join on the server into one bucket of 20 a minute.
-  const limits: [RateLimitKind, string][] = [["join-address", clientAddress(context)]];
+  const limits: [RateLimitKind, string][] = [
+    ["join-address", address],
+    ["join-address-hour", address],
+  ];
   if (device) limits.push(["join-device", device]);
-  for (const [kind, identity] of limits) {
-    const verdict = await checkRateLimit(kind, identity);
-    if (!verdict.allowed) {
-      return tooManyRequests({ errors: { code: verdict.message }, values: form.values }, verdict);
-    }
-  }
-  const found = await openWorkshop(form.data.code);
+  const verdict = await checkRateLimits(limits);
+  if (!verdict.allowed) return tooManyRequests({ errors: { code: verdict.message }, values: form.values }, verdict);
+  const found = await openWorkshop(form.data.code, address);
   if (!found.workshop) {
-    return Response.json({ errors: { code: found.error }, values: { ...form.values, code: found.code } }, { status: found.error?.includes("No workshop") ? 404 : 400 });
+    const values = { ...form.values, code: found.code };
+    if (found.status === 429) return tooManyRequests({ errors: { code: found.error }, values }, { allowed: false, message: found.error!, retryAfterSeconds: found.retryAfter! });
+    return Response.json({ errors: { code: found.error }, values }, { status: found.status });
   }
   const { token, setCookie } = await deviceTokenFor(request);
   // Anonymous by design: the participant row holds a hash of the device token, never an account.
-  await joinWorkshop(db(), {
+  const joined = await joinWorkshop(db(), {
     workshopId: found.workshop.id,
     tokenHash: hashDeviceToken(token),
     displayName: form.data.displayName,
     standing: found.workshop.askStanding ? (form.data.standing as Standing | null) : null,
   });
+  if (!joined.joined) return Response.json({ errors: { code: joined.refusal }, values: { ...form.values, code: found.code } }, { status: 403 });
   // Not structural: a room joining at once must not rebuild the snapshot for every new phone;
   // the count and the facilitator's list catch up with the next coalesced broadcast.
   announceWorkshopChange(found.workshop.id);

@@ -11,7 +11,7 @@ import { upvotedBy, votesOf } from "~/models/workshops.server";
 import { clientAddress, retryAfterHeaders } from "~/rate-limit.server";
 import { isHttps } from "~/workshop-access.server";
 import { recentWorkshopStates, type RoomState } from "~/workshop-live.server";
-import { findPhone, participateByCode, type ParticipationResult } from "~/workshop-participation.server";
+import { findPhone, participateByCode, type ParticipationResult, type PhoneLookup } from "~/workshop-participation.server";
 import { readFormData } from "~/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data && !data.removed && data.state ? `${data.state.title} · Casebook` : "Workshop · Casebook" }];
@@ -21,13 +21,14 @@ export const headers = retryAfterHeaders;
 
 const NO_WORKSHOP = "No workshop has this code. Check the code on the screen.";
 
-/** The answer to a phone that is not in this workshop: the code is unknown, or this device has not joined. */
-function notThere(found: { kind: "no-workshop" } | { kind: "not-joined"; code: string }): Response {
+/** The answer to a phone that is not in this workshop: the code is unknown, this device has not joined, or its network guessed too many codes. */
+function notThere(found: Exclude<PhoneLookup, { kind: "joined" }>): Response {
+  if (found.kind === "too-many-guesses") return new Response(found.message, { status: 429, headers: { "Retry-After": String(found.retryAfterSeconds) } });
   return found.kind === "no-workshop" ? new Response(NO_WORKSHOP, { status: 404 }) : redirect(`/join/${found.code}`);
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const found = await findPhone(params.code, request.headers.get("Cookie"), isHttps(request));
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const found = await findPhone(params.code, request.headers.get("Cookie"), isHttps(request), clientAddress(context));
   if (found.kind !== "joined") throw notThere(found);
   const { workshop, participant } = found;
   if (participant.removed) return { removed: true as const, title: workshop.title };
@@ -165,7 +166,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
       if (next.stage !== previous.stage || next.votingOpen) setVoteAnswer(undefined);
       revalidate();
     }
-  });
+  }, revalidate);
   const round = roundOf(state.stage);
   // Votes just acknowledged (the page does not reload its data after a vote) override the loaded ones.
   const fresh = result?.intent === "vote" ? (result.myVotes ?? []) : [];

@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import QRCode from "qrcode";
 import { useLiveState } from "~/components/use-live-state";
 import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
 import { isVoteStage } from "~/domain/workshop-stages";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
 import { handleControl, type ControlResult } from "~/workshop-control.server";
-import { loadWorkshopStates } from "~/workshop-live.server";
+import { loadWorkshopStates, type FacilitatorState } from "~/workshop-live.server";
+import { MAX_CAPACITY, VOID_WINDOWS_MINUTES } from "~/domain/room-defences";
 import { readFormData } from "~/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.state.title} · Workshop · Casebook` : "Workshop · Casebook" }];
@@ -38,10 +39,106 @@ function Control({ intent, label, secondary, extra }: { intent: string; label: s
   );
 }
 
+/**
+ * The room's defences against stuffing: lock, capacity, joins per minute (live), and voiding a
+ * burst of joins after a confirmation that shows how many phones it removes. Plain forms: they
+ * work without JavaScript, and with it the live state keeps the figures current.
+ */
+function RoomDoor({ state, result, ended }: { state: FacilitatorState; result: ControlResult | undefined; ended: boolean }) {
+  const lastMinute = state.joinsPerMinute.at(-1) ?? 0;
+  const preview = result?.voidPreview;
+  return (
+    <section aria-labelledby="door-heading" className="room-door">
+      <h2 id="door-heading">Who can join</h2>
+      <p data-testid="room-door-status">
+        {state.locked ? "The room is locked: nobody new can join; phones already in keep voting." : "The room is open: anyone with the code can join."}
+        {state.capacity !== null ? ` Capacity: ${state.capacity} ${state.capacity === 1 ? "person" : "people"}.` : " No capacity set."}
+      </p>
+      {!ended ? (
+        <div className="controls">
+          {state.locked ? <Control intent="unlock-room" label="Unlock the room" secondary /> : <Control intent="lock-room" label="Lock the room" secondary />}
+          <Form method="post" className="inline-form" preventScrollReset>
+            <input type="hidden" name="intent" value="set-capacity" />
+            <label htmlFor="capacity">Capacity</label>{" "}
+            <input id="capacity" name="capacity" type="number" inputMode="numeric" min={1} max={MAX_CAPACITY} defaultValue={state.capacity ?? ""} aria-describedby="capacity-hint" className="narrow" />{" "}
+            <button type="submit" className="secondary">
+              Set capacity
+            </button>
+            <span id="capacity-hint" className="muted">
+              {" "}
+              Empty for no limit.
+            </span>
+          </Form>
+        </div>
+      ) : null}
+      <h3 id="joins-heading">Joins per minute</h3>
+      <p data-testid="joins-last-minute">
+        {lastMinute} {lastMinute === 1 ? "phone" : "phones"} joined in the last minute.
+      </p>
+      <table className="joins-per-minute" aria-labelledby="joins-heading">
+        <thead>
+          <tr>
+            <th scope="row">Minutes ago</th>
+            {state.joinsPerMinute.map((_, i) => (
+              <th key={i} scope="col">
+                {state.joinsPerMinute.length - 1 - i === 0 ? "now" : `${state.joinsPerMinute.length - 1 - i}`}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Joins</th>
+            {state.joinsPerMinute.map((n, i) => (
+              <td key={i}>{n}</td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+      {!ended ? (
+        <>
+          <h3>Void a burst</h3>
+          <p className="muted">Remove every phone that joined in a recent window; their votes, arguments and upvotes stop counting.</p>
+          <Form method="post" className="inline-form" preventScrollReset>
+            <input type="hidden" name="intent" value="void-burst" />
+            <label htmlFor="void-minutes">Phones that joined in the last</label>{" "}
+            <select id="void-minutes" name="minutes" defaultValue={String(preview?.minutes ?? 5)}>
+              {VOID_WINDOWS_MINUTES.map((m) => (
+                <option key={m} value={m}>
+                  {m} {m === 1 ? "minute" : "minutes"}
+                </option>
+              ))}
+            </select>{" "}
+            <button type="submit" className="secondary">
+              Count them
+            </button>
+          </Form>
+          {preview && preview.count > 0 ? (
+            <Form method="post" className="inline-form confirm-void" preventScrollReset>
+              <input type="hidden" name="intent" value="void-burst-confirm" />
+              <input type="hidden" name="since" value={preview.since} />
+              <input type="hidden" name="until" value={preview.until} />
+              <label className="choice">
+                <input type="checkbox" name="confirm" value="yes" required /> Yes, remove the {preview.count} {preview.count === 1 ? "phone" : "phones"} that joined in the last {preview.minutes}{" "}
+                {preview.minutes === 1 ? "minute" : "minutes"}
+              </label>
+              <button type="submit">
+                Remove {preview.count} {preview.count === 1 ? "phone" : "phones"}
+              </button>
+            </Form>
+          ) : null}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
 export default function ControlPanel() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<ControlResult>();
-  const { state, status } = useLiveState(`/workshops/${data.state.workshopId}/events`, data.state);
+  const revalidator = useRevalidator();
+  // Signed out, or no longer allowed to run this workshop: reloading the data takes the page to the sign-in.
+  const { state, status } = useLiveState(`/workshops/${data.state.workshopId}/events`, data.state, undefined, () => revalidator.revalidate());
   const ended = state.ended;
   return (
     <>
@@ -143,6 +240,8 @@ export default function ControlPanel() {
           </details>
         ) : null}
       </section>
+
+      <RoomDoor state={state} result={result} ended={ended} />
 
       <section aria-labelledby="people-heading">
         <h2 id="people-heading">Participants</h2>

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData, useRevalidator } from "@remix-run/react";
 import QRCode from "qrcode";
 import { useLiveState } from "~/components/use-live-state";
 import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
@@ -23,7 +23,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function Projector() {
   const data = useLoaderData<typeof loader>();
-  const { state, status } = useLiveState(`/workshops/${data.state.workshopId}/events?view=room`, data.state);
+  const revalidator = useRevalidator();
+  // Signed out, or no longer allowed to run this workshop: reloading the data takes the page to the sign-in.
+  const { state, status } = useLiveState(`/workshops/${data.state.workshopId}/events?view=room`, data.state, undefined, () => revalidator.revalidate());
   const showTallies = state.round !== null && state.tallies.some((t) => t.round === state.round);
   return (
     <div className="projector" data-stage={state.stage}>

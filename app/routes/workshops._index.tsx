@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth.server";
 import { TextField } from "~/components/field";
 import { db } from "~/db.server";
+import { MAX_CAPACITY, readCapacity } from "~/domain/room-defences";
 import { readCreateWorkshopForm } from "~/domain/workshop-forms";
 import { findCaseBySlug, listLibrary } from "~/models/cases.server";
 import { createWorkshop, listWorkshops } from "~/models/workshops.server";
@@ -23,10 +24,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "workshops.run");
   const formData = await readFormData(request);
   const parsed = readCreateWorkshopForm(formData);
-  const values = { caseSlug: String(formData.get("caseSlug") ?? ""), title: String(formData.get("title") ?? "") };
-  if (!parsed.success) {
+  const values = { caseSlug: String(formData.get("caseSlug") ?? ""), title: String(formData.get("title") ?? ""), capacity: String(formData.get("capacity") ?? "").slice(0, 20) };
+  const capacity = readCapacity(formData.get("capacity"));
+  if (!parsed.success || !capacity.ok) {
     const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+    for (const issue of parsed.success ? [] : parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+    if (!capacity.ok) errors.capacity = capacity.message;
     return Response.json({ errors, values }, { status: 400 });
   }
   const found = await findCaseBySlug(db(), parsed.data.caseSlug);
@@ -51,6 +54,7 @@ export async function action({ request }: ActionFunctionArgs) {
     twoRounds: parsed.data.twoRounds,
     resultsMode: parsed.data.resultsMode,
     askStanding: parsed.data.askStanding,
+    capacity: capacity.capacity,
   });
   return redirect(`/workshops/${workshop.id}`);
 }
@@ -120,6 +124,17 @@ export default function Workshops() {
               Ask participants for their standing (optional for them; breakdowns only for groups of at least k)
             </label>
           </fieldset>
+          <TextField
+            name="capacity"
+            label="Capacity (optional)"
+            hint="The most people who may join; leave empty for no limit. You can change it, or lock the room, from the control panel."
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={MAX_CAPACITY}
+            defaultValue={result?.values.capacity}
+            error={errors.capacity}
+          />
           <div>
             <button type="submit">Create workshop</button>
           </div>

@@ -76,6 +76,37 @@ describe.skipIf(!reachable)("the Redis bus", () => {
   });
 });
 
+describe.skipIf(!reachable)("withdrawn rights through Redis", () => {
+  it("end a removed phone's stream and a signed-out account's stream on another server, and no one else's", async () => {
+    const prefix = `casebook_test_${randomBytes(4).toString("hex")}:`;
+    const serverA = new RedisBus(REDIS_URL, prefix);
+    const serverB = new RedisBus(REDIS_URL, prefix);
+    buses.push(serverA, serverB);
+    const live = new WorkshopBroadcaster(serverB, async () => ({ room: {}, facilitator: {} }));
+    const seen = new Map<string, string[]>();
+    const stream = (name: string, extra: { participantId?: number; userId?: number; stillAllowed?: () => Promise<boolean> }, audience: "phone" | "facilitator") => {
+      seen.set(name, []);
+      const connection = { audience, ...extra, send: (event: string) => seen.get(name)!.push(event), close: () => { seen.get(name)!.push("closed"); disconnect(); } };
+      const disconnect = live.connect(9, connection);
+    };
+    stream("removed phone", { participantId: 31 }, "phone");
+    stream("other phone", { participantId: 32 }, "phone");
+    stream("signed-out facilitator", { userId: 5, stillAllowed: async () => false }, "facilitator");
+    stream("same account, still signed in", { userId: 5, stillAllowed: async () => true }, "facilitator");
+    stream("another account", { userId: 6, stillAllowed: async () => false }, "facilitator");
+    await new Promise((r) => setTimeout(r, 100)); // subscriptions settle
+    serverA.withdraw({ kind: "participants", workshopId: 9, participantIds: [31] });
+    serverA.withdraw({ kind: "user", userId: 5 });
+    await waitFor(() => seen.get("removed phone")!.includes("closed") && seen.get("signed-out facilitator")!.includes("closed"));
+    expect(seen.get("removed phone")).toEqual(["withdrawn", "closed"]);
+    expect(seen.get("signed-out facilitator")).toEqual(["withdrawn", "closed"]);
+    expect(seen.get("other phone")).toEqual([]);
+    expect(seen.get("same account, still signed in")).toEqual([]);
+    expect(seen.get("another account")).toEqual([]);
+    expect(live.connectionCount()).toBe(3);
+  });
+});
+
 describe.skipIf(!reachable)("rate-limit counters in Redis", () => {
   it("are shared by every process on one prefix, per window, expire by themselves, and stay within their prefix", async () => {
     const prefix = `casebook_test_${randomBytes(4).toString("hex")}:`;
@@ -96,6 +127,10 @@ describe.skipIf(!reachable)("rate-limit counters in Redis", () => {
       expect(second.get("vote-address:10.0.0.1")).toEqual({ count: 2, resetAt: t + 300_000 });
       expect(second.get("vote-device:participant:7")).toEqual({ count: 1, resetAt: t + 2_000 });
       expect((await elsewhere.countHits(hits, t)).get("vote-address:10.0.0.1")!.count).toBe(1);
+      // Read without counting: the same count twice, and 0 in a window not hit yet.
+      expect((await processA.peekHits(hits, t + 1_600)).get("vote-address:10.0.0.1")!.count).toBe(2);
+      expect((await processA.peekHits(hits, t + 1_600)).get("vote-address:10.0.0.1")!.count).toBe(2);
+      expect((await processA.peekHits(hits, t + 2_500)).get("vote-device:participant:7")!.count).toBe(0);
       const keys = await admin.keys(`${prefix}rate:*`);
       expect(keys.length).toBeGreaterThan(0);
       for (const key of keys) expect(await admin.pexpiretime(key)).toBeGreaterThan(0);

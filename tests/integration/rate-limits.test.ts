@@ -3,7 +3,7 @@ import { json, settle, startApp } from "./app-under-test";
 
 const app = await startApp();
 const loginRoute = await import("../../app/routes/login");
-const { countHits } = await import("../../app/models/rate-limits.server");
+const { countHits, peekHits } = await import("../../app/models/rate-limits.server");
 const countHit = async (db: Parameters<typeof countHits>[0], key: string, windowMs: number, now: number) => (await countHits(db, [{ key, windowMs }], now)).get(key)!;
 afterAll(() => app.cleanup());
 
@@ -28,6 +28,17 @@ describe("rate limits", () => {
     expect(second.get("room:a")).toEqual({ count: 2, resetAt: t + 60_000 });
     expect(second.get("device:a")).toEqual({ count: 1, resetAt: t + 2_000 }); // a new one-second window
     expect((await countHit(app.db(), "room:a", 60_000, t + 2_000)).count).toBe(3);
+  });
+
+  it("can be read without counting a hit: the current window's count, 0 in a window not hit yet", async () => {
+    const t = Date.UTC(2026, 0, 1, 14, 0, 0);
+    await countHit(app.db(), "miss:10.0.0.9", 60_000, t);
+    await countHit(app.db(), "miss:10.0.0.9", 60_000, t + 1_000);
+    const hits = [{ key: "miss:10.0.0.9", windowMs: 60_000 }, { key: "miss:never", windowMs: 60_000 }];
+    expect((await peekHits(app.db(), hits, t + 2_000)).get("miss:10.0.0.9")).toEqual({ count: 2, resetAt: t + 60_000 });
+    expect((await peekHits(app.db(), hits, t + 3_000)).get("miss:10.0.0.9")!.count).toBe(2);
+    expect((await peekHits(app.db(), hits, t + 3_000)).get("miss:never")!.count).toBe(0);
+    expect((await peekHits(app.db(), hits, t + 61_000)).get("miss:10.0.0.9")!.count).toBe(0);
   });
 
   it("answer the eleventh failed sign-in for one account with 429 and a clear message", async () => {

@@ -4,6 +4,13 @@ import { startApp } from "./app-under-test";
 const app = await startApp({ kThreshold: 3 });
 const { findCaseBySlug } = await import("../../app/models/cases.server");
 const { castWorkshopVotes, createWorkshop, joinWorkshop, removeParticipant, saveStageState, workshopGaps, workshopShifts } = await import("../../app/models/workshops.server");
+type JoinOutcome = Awaited<ReturnType<typeof joinWorkshop>>;
+
+/** The participant a join made; these rooms have no lock or capacity, so every join gets in. */
+function admitted(outcome: JoinOutcome) {
+  if (!outcome.joined) throw new Error(`join refused: ${outcome.refusal}`);
+  return outcome.participant;
+}
 
 afterAll(() => app.cleanup());
 
@@ -36,7 +43,7 @@ describe("a workshop's gap and shift aggregates", async () => {
   ] as const;
   const ids: number[] = [];
   for (const [i, [standing, ...judgements]] of people.entries()) {
-    const participant = await joinWorkshop(app.db(), { workshopId: workshop.id, tokenHash: `hash-${i}`, displayName: `P${i}`, standing });
+    const participant = admitted(await joinWorkshop(app.db(), { workshopId: workshop.id, tokenHash: `hash-${i}`, displayName: `P${i}`, standing }));
     ids.push(participant.id);
     const cells = [
       [1, "employee", judgements[0]],
@@ -86,7 +93,7 @@ describe("a workshop's gap and shift aggregates", async () => {
 
 describe("a vote racing the facilitator", async () => {
   const workshop = await newWorkshop("Race", false);
-  const voter = await joinWorkshop(app.db(), { workshopId: workshop.id, tokenHash: "racer", displayName: "Racer", standing: null });
+  const voter = admitted(await joinWorkshop(app.db(), { workshopId: workshop.id, tokenHash: "racer", displayName: "Racer", standing: null }));
   const answers = [
     { perspective: "employee", option: "A", judgement: 1 },
     { perspective: "employer", option: "B", judgement: -1 },

@@ -30,7 +30,7 @@ import { CORPUS, hostileCaseFiles, RAW_BODIES, type HostileInput } from "./hosti
 
 test.describe.configure({ mode: "parallel" });
 
-const CONTROL_INTENTS = ["next", "back", "open-voting", "close-voting", "reveal-results", "end", "reset-round", "remove-participant", "spotlight", "hide-submission", "show-submission"];
+const CONTROL_INTENTS = ["next", "back", "open-voting", "close-voting", "reveal-results", "end", "reset-round", "remove-participant", "spotlight", "hide-submission", "show-submission", "lock-room", "unlock-room", "set-capacity", "void-burst", "void-burst-confirm"];
 const CASE_INTENTS = ["position", "preview", "argument", "reply", "endorse", "edit", "delete", "hide", "restore"];
 const EDITOR_INTENTS = ["preview", "save", "publish", "add-stage"];
 const EDIT_CASE = "the-fee-waiver";
@@ -250,15 +250,15 @@ function formTargets(): FormTarget[] {
       name: "POST /workshops",
       path: "/workshops",
       who: ["facilitator", "admin"],
-      base: () => ({ caseSlug: f.cases.authz, title: "Corpus room", perspectives: ["employee", "employer"], twoRounds: "on", resultsMode: "live", askStanding: "on" }),
-      fields: ["caseSlug", "title", "perspectives", "twoRounds", "resultsMode", "askStanding"],
+      base: () => ({ caseSlug: f.cases.authz, title: "Corpus room", perspectives: ["employee", "employer"], twoRounds: "on", resultsMode: "live", askStanding: "on", capacity: "" }),
+      fields: ["caseSlug", "title", "perspectives", "twoRounds", "resultsMode", "askStanding", "capacity"],
     },
     {
       name: "POST /workshops/:id (controls)",
       path: () => `/workshops/${corpusWorkshop.id}`,
       who: ["facilitator", "admin"],
-      base: () => ({ round: "1", confirm: "no", participantId: "1", submissionId: "1" }),
-      fields: ["intent", "round", "confirm", "participantId", "submissionId"],
+      base: () => ({ round: "1", confirm: "no", participantId: "1", submissionId: "1", capacity: "", minutes: "5", since: "2026-01-01T00:00:00.000Z", until: "2026-01-01T00:05:00.000Z" }),
+      fields: ["intent", "round", "confirm", "participantId", "submissionId", "capacity", "minutes", "since", "until"],
       intents: CONTROL_INTENTS,
     },
     { name: "POST /join", path: "/join", who: ["anonymous"], base: () => ({ code: corpusWorkshop.code, displayName: "Corpus phone", standing: "manager" }), fields: ["code", "displayName", "standing"] },
@@ -303,7 +303,9 @@ test.beforeAll(async () => {
   const facilitator = await contextFor("facilitator");
   corpusWorkshop = await createWorkshop(facilitator, fixtures().cases.authz, "Corpus room");
   for (let i = 0; i < 8; i += 1) {
-    const phone = await request.newContext({ baseURL });
+    // Its own network: the corpus spends 127.0.0.1's budget of wrong join codes, and this set-up
+    // may run in one worker while the other is already sending the corpus.
+    const phone = await request.newContext({ baseURL, extraHTTPHeaders: { "X-Forwarded-For": "10.66.0.1" } });
     await joinWorkshop(phone, corpusWorkshop.code, `Corpus phone ${i}`, "frontline");
     phoneStates.push(await phone.storageState());
     await phone.dispose();

@@ -169,6 +169,15 @@ const JOIN_CODES = [
   `<b>AB`,
   `../../`,
   `ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ`,
+  // Guesses that look like real codes (the join-code guard counts each as a miss), and the
+  // numbers a capacity or a burst window must refuse.
+  `QQQQQQ`,
+  `23456A`,
+  `abcdef.data`,
+  `0`,
+  `-1`,
+  `1e9`,
+  `2026-13-45T99:99:99.999Z`,
 ];
 
 const YAML = [

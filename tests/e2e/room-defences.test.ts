@@ -1,0 +1,59 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { ADMIN, logIn } from "./utils";
+
+async function phoneAt(browser: Browser, code: string, name: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const phone = await context.newPage();
+  await phone.goto("/join");
+  await phone.getByLabel("Workshop code").fill(code);
+  await phone.getByLabel("Your name (optional)").fill(name);
+  await phone.getByRole("button", { name: "Join" }).click();
+  return phone;
+}
+
+test("a facilitator sees a burst of joins, locks the room, voids the burst, and the removed phones are told at once", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const facilitator = await browser.newContext();
+  const panel = await facilitator.newPage();
+  await logIn(panel, ADMIN);
+  await panel.goto("/workshops");
+  await panel.getByLabel("Case", { exact: true }).selectOption("background-check");
+  await panel.getByLabel("Title", { exact: true }).fill("Stuffing drill");
+  await panel.getByLabel("Capacity (optional)").fill("5");
+  await panel.getByRole("button", { name: "Create workshop" }).click();
+  await expect(panel.getByRole("heading", { level: 1, name: "Stuffing drill" })).toBeVisible();
+  await expect(panel.getByTestId("room-door-status")).toContainText("Capacity: 5 people.");
+  const code = (await panel.locator(".join-code").first().textContent())!.trim();
+
+  // Two phones join; the panel's joins per minute follows without a reload.
+  const ana = await phoneAt(browser, code, "Ana");
+  const ben = await phoneAt(browser, code, "Ben");
+  for (const phone of [ana, ben]) await expect(phone).toHaveURL(new RegExp(`/w/${code}$`));
+  await expect(ben.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
+  await expect(panel.getByTestId("joins-last-minute")).toHaveText("2 phones joined in the last minute.");
+
+  // Locked: a third phone is turned away with the reason, on the join page itself.
+  await panel.getByRole("button", { name: "Lock the room" }).click();
+  await expect(panel.getByTestId("room-door-status")).toContainText("The room is locked");
+  const late = await phoneAt(browser, code, "Late");
+  await expect(late.getByText("This room is locked: the facilitator is not letting anyone else join.")).toBeVisible();
+  await late.goto(`/join/${code}`);
+  await expect(late.getByText("This room is locked")).toBeVisible();
+
+  // Void the burst: count first, confirm the count, and the phones' pages say they were removed.
+  await panel.getByLabel("Phones that joined in the last").selectOption("5");
+  await panel.getByRole("button", { name: "Count them" }).click();
+  await expect(panel.getByText("2 phones joined in the last 5 minutes. Confirm below to remove them.")).toBeVisible();
+  await panel.getByLabel("Yes, remove the 2 phones that joined in the last 5 minutes").check();
+  await panel.getByRole("button", { name: "Remove 2 phones" }).click();
+  await expect(panel.getByText("Removed 2 phones. Their votes no longer count.")).toBeVisible();
+  for (const phone of [ana, ben]) await expect(phone.getByText("The facilitator removed you from this workshop.")).toBeVisible();
+  await expect(panel.locator(".participant-list")).toContainText("Ana (removed)");
+
+  // Unlocked, a new phone gets in again.
+  await panel.getByRole("button", { name: "Unlock the room" }).click();
+  await expect(panel.getByTestId("room-door-status")).toContainText("The room is open");
+  const welcome = await phoneAt(browser, code, "Welcome");
+  await expect(welcome).toHaveURL(new RegExp(`/w/${code}$`));
+  await facilitator.close();
+});
