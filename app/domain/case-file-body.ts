@@ -1,5 +1,6 @@
 import type { CaseFileProblem, CaseStage } from "./case-file";
-import { STAGE_LIMITS } from "./case-file-schema";
+import { singleLineProblem, STAGE_LIMITS } from "./case-file-schema";
+import { findControlCharacter } from "./single-line";
 
 export interface CaseBody {
   stages: CaseStage[];
@@ -117,6 +118,8 @@ export function parseCaseBody(
             message: `stage title must be at most ${STAGE_LIMITS.titleLength} characters, found ${section.stageTitle.length}`,
           });
         }
+        const control = findControlCharacter(section.stageTitle);
+        if (control) problems.push({ line: section.headingLine, field, message: `stage title ${singleLineProblem(control)}` });
         if (markdown === "") problems.push({ line: section.headingLine, field, message: "stage is empty" });
         body.stages.push({ title: section.stageTitle, markdown });
         break;

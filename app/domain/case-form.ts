@@ -20,7 +20,8 @@ import {
   type Lens,
   type PerspectiveKey,
 } from "./case-file";
-import { REQUIRED_PERSPECTIVE_KEYS, SLUG_PATTERN } from "./case-file-schema";
+import { REQUIRED_PERSPECTIVE_KEYS, singleLineProblem, SLUG_PATTERN } from "./case-file-schema";
+import { findControlCharacter } from "./single-line";
 
 /** Employee, employer, and two optional extra perspectives. */
 export const PERSPECTIVE_SLOTS = 4;
@@ -266,9 +267,8 @@ function perspectiveKeyProblems(slots: PerspectiveSlot[]): CaseFormProblem[] {
 function stageProblems(slot: StageSlot, index: number): CaseFormProblem[] {
   const problems: CaseFormProblem[] = [];
   // The title is written into the "## Stage: <title>" heading line; a second line would become body text.
-  if (/[\r\n]/.test(slot.title.trim())) {
-    problems.push({ field: stageFieldName(index, "title"), message: "A stage title must fit on one line." });
-  }
+  const control = findControlCharacter(slot.title.trim());
+  if (control) problems.push({ field: stageFieldName(index, "title"), message: `A stage title ${singleLineProblem(control)}.` });
   problems.push(...markdownSectionProblems(stageFieldName(index, "body"), slot.body, "a stage"));
   return problems;
 }
