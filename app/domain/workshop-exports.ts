@@ -138,11 +138,15 @@ export interface CsvVote {
   standing: string | null;
 }
 
-/** A spreadsheet will not run a cell that starts like a formula. */
+/**
+ * One CSV field (RFC 4180: quoted when it holds a quote, comma or line break, quotes doubled).
+ * Text that starts like a formula (=, +, -, @, tab, CR: OWASP "CSV Injection"; and LF, CR's
+ * twin) gets a leading apostrophe, so a spreadsheet shows it as text instead of running it.
+ */
 function csvCell(value: string | number): string {
   let text = String(value);
   // Only text can be a formula; our own numbers (a judgement of -2) must stay numbers.
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (typeof value === "string" && /^[=+\-@\t\r\n]/.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -173,4 +177,23 @@ export function buildPositionsCsv(votes: CsvVote[], k: number, shuffle: <T>(item
     ])
     .sort((a, b) => Number(a[0]) - Number(b[0]) || Number(a[1]) - Number(b[1]) || String(a[2]).localeCompare(String(b[2])));
   return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
+}
+
+/**
+ * A download's file name: the workshop title as lowercase ASCII words joined by hyphens (at
+ * most 40 characters, "workshop" when nothing is left), then the join code's letters and
+ * digits, then the extension. Only [a-z0-9-], [A-Za-z0-9] and "." reach the header.
+ */
+export function exportFileName(title: string, code: string, extension: string): string {
+  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40).replace(/-$/, "") || "workshop";
+  return `${slug}-${code.replace(/[^A-Za-z0-9]/g, "")}.${extension.replace(/[^a-z0-9]/g, "")}`;
+}
+
+/**
+ * A `Content-Disposition` value that saves the download under `fileName` (RFC 6266): the name
+ * is quoted, and anything but ASCII letters, digits, ".", "_" and "-" becomes "-", so no quote,
+ * semicolon or line break can end the parameter or the header.
+ */
+export function attachment(fileName: string): string {
+  return `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]+/g, "-")}"`;
 }
