@@ -1,7 +1,7 @@
 /**
  * Writes generated Markdown documents (the workshop debrief) as a syntax tree serialized by a
  * Markdown library, so text from users and authors is always a text node that the library
- * escapes: it can never open a heading, a table, a list, a link or raw HTML (ADR 009).
+ * escapes: it can never open a heading, a table, a list, a link or raw HTML (ADR 010).
  *
  * Build a document from these node makers and pass it to `writeMarkdown`; never concatenate
  * user text into a Markdown string. Plain strings given as phrasing become text nodes.
