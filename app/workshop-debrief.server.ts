@@ -4,7 +4,7 @@ import { readConfig } from "./config.server";
 import { db } from "./db.server";
 import { STANDING_LABELS } from "./domain/permissions";
 import { findCaseVersionDocument } from "./models/cases.server";
-import { buildDebrief, buildPositionsCsv } from "./domain/workshop-exports";
+import { attachment, buildDebrief, buildPositionsCsv, exportFileName } from "./domain/workshop-exports";
 import { roomGap, roundTallies, shiftRows } from "./domain/workshop-view";
 import type { Round } from "./domain/workshop-stages";
 import {
@@ -76,7 +76,7 @@ export async function workshopPositionsCsv(workshop: Workshop): Promise<string> 
   );
 }
 
-export function exportFileName(workshop: Workshop, extension: string): string {
-  const slug = workshop.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "workshop";
-  return `${slug}-${workshop.code}.${extension}`;
+/** The `Content-Disposition` of a workshop's download, e.g. `attachment; filename="tuesday-lab-K7M2QP.csv"`. */
+export function exportDisposition(workshop: Workshop, extension: string): string {
+  return attachment(exportFileName(workshop.title, workshop.code, extension));
 }

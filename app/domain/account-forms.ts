@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROLES, STANDINGS } from "./permissions";
+import { oneLineMessage, singleLine } from "./single-line";
 
 const email = z
   .string({ required_error: "Enter your email address." })
@@ -8,11 +9,10 @@ const email = z
   .max(254, "Email addresses are at most 254 characters.")
   .email("Enter an email address like name@example.com.");
 
-const displayName = z
-  .string({ required_error: "Enter a display name." })
-  .trim()
-  .min(1, "Enter a display name.")
-  .max(60, "Display names are at most 60 characters.");
+const displayName = singleLine(
+  z.string({ required_error: "Enter a display name." }).trim().min(1, "Enter a display name.").max(60, "Display names are at most 60 characters."),
+  oneLineMessage("your display name"),
+);
 
 export const signupForm = z.object({
   email,

@@ -1,8 +1,9 @@
 import { Lexer, type Token, type Tokens } from "marked";
 import type { CaseFileProblem, CaseStage } from "./case-file";
-import { STAGE_LIMITS } from "./case-file-schema";
+import { singleLineProblem, STAGE_LIMITS } from "./case-file-schema";
 import { tryRenderMarkdown } from "./markdown";
 import { describeMarkdownNestingProblem, findMarkdownNestingProblem } from "./markdown-limits";
+import { findControlCharacter } from "./single-line";
 
 export interface CaseBody {
   stages: CaseStage[];
@@ -221,6 +222,8 @@ export function parseCaseBody(
             message: `stage title must be at most ${STAGE_LIMITS.titleLength} characters, found ${section.stageTitle.length}`,
           });
         }
+        const control = findControlCharacter(section.stageTitle);
+        if (control) problems.push({ line: section.headingLine, field, message: `stage title ${singleLineProblem(control)}` });
         if (markdown === "") problems.push({ line: section.headingLine, field, message: "stage is empty" });
         body.stages.push({ title: section.stageTitle, markdown });
         break;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "./single-line";
 
 /** The hats a person can answer in. Every case asks for `employee` and `employer`. */
 /** Addresses under /cases/ that belong to the app, so no case may take them. */
@@ -27,9 +28,15 @@ const SLUG_FORMAT_MESSAGE = "must be lowercase letters and digits joined by sing
 
 export const STAGE_LIMITS = { min: 1, max: 8, titleLength: 120 } as const;
 
-/** Text fields are trimmed first so that "   " counts as empty. */
+/** The single-line rule's wording in case file problems ("title: must be one line …"). */
+export const singleLineProblem = (found: string) => `must be one line without tabs or control characters; it has ${found}`;
+
+/**
+ * Text fields are one line (shown in headings, table cells and exports), trimmed first so that
+ * "   " counts as empty and a YAML block's final line break does not count.
+ */
 function text(maxLength: number) {
-  return z.string().trim().min(1).max(maxLength);
+  return singleLine(z.string().trim().min(1).max(maxLength), singleLineProblem);
 }
 
 /** Rejects repeats, ignoring case, at the index of the later copy. */

@@ -21,8 +21,9 @@ import {
   type PerspectiveKey,
 } from "./case-file";
 import { firstSectionHeadingLine } from "./case-file-body";
-import { REQUIRED_PERSPECTIVE_KEYS, SLUG_PATTERN } from "./case-file-schema";
+import { REQUIRED_PERSPECTIVE_KEYS, singleLineProblem, SLUG_PATTERN } from "./case-file-schema";
 import { describeMarkdownNestingProblem, findMarkdownNestingProblem } from "./markdown-limits";
+import { findControlCharacter } from "./single-line";
 
 /** Employee, employer, and two optional extra perspectives. */
 export const PERSPECTIVE_SLOTS = 4;
@@ -268,9 +269,8 @@ function perspectiveKeyProblems(slots: PerspectiveSlot[]): CaseFormProblem[] {
 function stageProblems(slot: StageSlot, index: number): CaseFormProblem[] {
   const problems: CaseFormProblem[] = [];
   // The title is written into the "## Stage: <title>" heading line; a second line would become body text.
-  if (/[\r\n]/.test(slot.title.trim())) {
-    problems.push({ field: stageFieldName(index, "title"), message: "A stage title must fit on one line." });
-  }
+  const control = findControlCharacter(slot.title.trim());
+  if (control) problems.push({ field: stageFieldName(index, "title"), message: `A stage title ${singleLineProblem(control)}.` });
   problems.push(...markdownSectionProblems(stageFieldName(index, "body"), slot.body, "a stage"));
   return problems;
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LENSES, type CaseDocument } from "./case-file";
 import { markdownRenderProblem } from "./markdown";
 import { CONFIDENCE_LEVELS, LEGAL_ANSWERS, SIDES } from "./scales";
+import { oneLineMessage, singleLine } from "./single-line";
 
 export const MAX_ARGUMENT_LENGTH = 2000;
 export const MAX_REASON_LENGTH = 300;
@@ -72,9 +73,12 @@ export const editForm = z.object({ argumentId: id("Unknown argument."), body });
 export const argumentIdForm = z.object({ argumentId: id("Unknown argument.") });
 export const moderationForm = z.object({
   argumentId: id("Unknown argument."),
-  reason: z
-    .string({ required_error: "Give a reason; it is kept in the audit log." })
-    .trim()
-    .min(3, "Give a reason; it is kept in the audit log.")
-    .max(MAX_REASON_LENGTH, `Keep the reason to ${MAX_REASON_LENGTH} characters or fewer.`),
+  reason: singleLine(
+    z
+      .string({ required_error: "Give a reason; it is kept in the audit log." })
+      .trim()
+      .min(3, "Give a reason; it is kept in the audit log.")
+      .max(MAX_REASON_LENGTH, `Keep the reason to ${MAX_REASON_LENGTH} characters or fewer.`),
+    oneLineMessage("the reason"),
+  ),
 });

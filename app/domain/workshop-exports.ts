@@ -8,6 +8,8 @@ import { mean } from "./stats";
 import type { RoomGap, RoundTally, ShiftRow } from "./workshop-view";
 import type { Round } from "./workshop-stages";
 import { formatPercent, formatSigned } from "./format";
+import { blockquote, emphasis, heading, lines, list, oneLine, paragraph, strong, table, writeMarkdown } from "./markdown-writer";
+import type { BlockContent } from "mdast";
 
 export interface DebriefInput {
   title: string;
@@ -32,95 +34,99 @@ export interface DebriefInput {
 
 const UNDECLARED = "undeclared";
 
-/** User text inside the debrief: one quoted paragraph, so it cannot add headings or tables. */
-function quote(text: string): string {
-  return text
-    .replace(/\r\n?/g, "\n")
-    .split("\n")
-    .map((line) => `> ${line.replace(/^([#>|-])/, "\\$1")}`)
-    .join("\n");
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
-
 function standingName(key: string, labels: Record<string, string>): string {
   if (key === OTHER_GROUP) return "Other standings (merged)";
   if (key === UNDECLARED) return "Not declared";
   return labels[key] ?? key;
 }
 
-function standingTable(input: DebriefInput, tally: RoundTally): string[] {
+/** A phone's submission: a quoted paragraph whose text keeps its line breaks. */
+function quote(body: string): BlockContent {
+  return blockquote(paragraph(lines(body)));
+}
+
+function standingTable(input: DebriefInput, tally: RoundTally): BlockContent {
   const rows = input.byStanding.filter((r) => r.round === tally.round && r.perspective === tally.perspective);
   const sizes = new Map<string, number>();
   for (const r of rows) sizes.set(r.standing ?? UNDECLARED, (sizes.get(r.standing ?? UNDECLARED) ?? 0) + r.count);
   const breakdown = mergeSmallGroups([...sizes].map(([key, count]) => ({ key, count })), input.k);
-  if (breakdown.suppressed) return [`By standing: not shown (${breakdown.reason}; groups under ${input.k} are never broken down).`, ""];
+  if (breakdown.suppressed) return paragraph(`By standing: not shown (${breakdown.reason}; groups under ${input.k} are never broken down).`);
   const lookup = groupLookup(breakdown);
-  const lines = [
-    `| Standing | People | ${tally.options.map((o) => cell(o.label)).join(" | ")} | Average judgement |`,
-    `|---|---|${tally.options.map(() => "---").join("|")}|---|`,
-  ];
-  for (const group of breakdown.shown) {
-    const cells = rows.filter((r) => lookup.get(r.standing ?? UNDECLARED) === group.key);
-    const counts = tally.options.map((o) => cells.filter((c) => c.option === o.label).reduce((s, c) => s + c.count, 0));
-    lines.push(`| ${standingName(group.key, input.standingLabels)} | ${group.count} | ${counts.join(" | ")} | ${formatSigned(mean(cells, (c) => c.judgement, (c) => c.count))} |`);
-  }
-  return [...lines, ""];
+  return table(
+    ["Standing", "People", ...tally.options.map((o) => oneLine(o.label)), "Average judgement"],
+    breakdown.shown.map((group) => {
+      const cells = rows.filter((r) => lookup.get(r.standing ?? UNDECLARED) === group.key);
+      const counts = tally.options.map((o) => cells.filter((c) => c.option === o.label).reduce((s, c) => s + c.count, 0));
+      return [oneLine(standingName(group.key, input.standingLabels)), String(group.count), ...counts.map(String), formatSigned(mean(cells, (c) => c.judgement, (c) => c.count))];
+    }),
+  );
 }
 
+/**
+ * The debrief as GFM Markdown, built as a syntax tree and written by `writeMarkdown`, so every
+ * text from the room and from the case (titles, options, questions, submissions) stays text.
+ * Times are shown in UTC to the minute.
+ */
 export function buildDebrief(input: DebriefInput): string {
-  const out: string[] = [];
-  out.push(`# Debrief: ${input.title}`, "");
-  out.push(`- Case: **${input.caseTitle}**`);
-  out.push(`- Join code: ${input.code}`);
-  out.push(`- Started: ${input.startedAt.replace("T", " ").slice(0, 16)} UTC${input.endedAt ? `; ended ${input.endedAt.replace("T", " ").slice(0, 16)} UTC` : " (still running when exported)"}`);
-  out.push(`- Participants: ${input.participants}`);
-  out.push(`- Breakdowns by standing show only groups of at least ${input.k} people.`, "");
-  out.push("## The case", "", input.caseSummary, "", `Judgement question: *${input.judgementQuestion}*`, "");
+  const out: BlockContent[] = [];
+  const minute = (iso: string) => iso.replace("T", " ").slice(0, 16);
+  out.push(heading(1, `Debrief: ${oneLine(input.title)}`));
+  out.push(
+    list(false, [
+      ["Case: ", strong(oneLine(input.caseTitle))],
+      [`Join code: ${input.code}`],
+      [`Started: ${minute(input.startedAt)} UTC${input.endedAt ? `; ended ${minute(input.endedAt)} UTC` : " (still running when exported)"}`],
+      [`Participants: ${input.participants}`],
+      [`Breakdowns by standing show only groups of at least ${input.k} people.`],
+    ]),
+  );
+  out.push(heading(2, "The case"), paragraph(oneLine(input.caseSummary)), paragraph("Judgement question: ", emphasis(oneLine(input.judgementQuestion))));
 
   for (const round of input.rounds) {
-    out.push(`## Round ${round}${input.rounds.length > 1 ? (round === 1 ? " (before discussion)" : " (after discussion)") : ""}`, "");
+    out.push(heading(2, `Round ${round}${input.rounds.length > 1 ? (round === 1 ? " (before discussion)" : " (after discussion)") : ""}`));
     for (const tally of input.tallies.filter((t) => t.round === round)) {
-      out.push(`### As the ${tally.perspective}: ${tally.respondents} answered`, "");
-      out.push("| What they would do | People | Share |", "|---|---|---|");
-      for (const option of tally.options) out.push(`| ${cell(option.label)} | ${option.count} | ${formatPercent(option.count, tally.respondents)} |`);
-      out.push("");
-      out.push(`Judgement: average ${formatSigned(tally.meanJudgement)} (${judgementLabel(Math.round(tally.meanJudgement)).toLowerCase()}).`, "");
-      out.push("| Judgement | People |", "|---|---|");
-      for (const j of tally.judgements) out.push(`| ${j.label} | ${j.count} |`);
-      out.push("");
-      out.push(...standingTable(input, tally));
+      out.push(heading(3, `As the ${oneLine(tally.perspective)}: ${tally.respondents} answered`));
+      out.push(
+        table(
+          ["What they would do", "People", "Share"],
+          tally.options.map((option) => [oneLine(option.label), String(option.count), formatPercent(option.count, tally.respondents)]),
+        ),
+      );
+      out.push(paragraph(`Judgement: average ${formatSigned(tally.meanJudgement)} (${judgementLabel(Math.round(tally.meanJudgement)).toLowerCase()}).`));
+      out.push(table(["Judgement", "People"], tally.judgements.map((j) => [j.label, String(j.count)])));
+      out.push(standingTable(input, tally));
     }
     const gap = input.gaps.find((g) => g.round === round);
     out.push(
-      gap
-        ? `Empathy gap (employee judgement minus employer judgement): average ${formatSigned(gap.meanGap)} across ${gap.people} people.`
-        : `Empathy gap: not shown (fewer than ${input.k} people answered both as employee and as employer).`,
-      "",
+      paragraph(
+        gap
+          ? `Empathy gap (employee judgement minus employer judgement): average ${formatSigned(gap.meanGap)} across ${gap.people} people.`
+          : `Empathy gap: not shown (fewer than ${input.k} people answered both as employee and as employer).`,
+      ),
     );
   }
 
   if (input.shift) {
-    out.push("## How the room moved (round 1 to round 2)", "");
-    out.push("| Perspective | Answered both rounds | Moved | More right | More wrong | Changed action |", "|---|---|---|---|---|---|");
-    for (const s of input.shift) out.push(`| ${s.perspective} | ${s.people} | ${s.moved} | ${s.towardRight} | ${s.towardWrong} | ${s.changedOption} |`);
-    out.push("");
+    out.push(heading(2, "How the room moved (round 1 to round 2)"));
+    out.push(
+      table(
+        ["Perspective", "Answered both rounds", "Moved", "More right", "More wrong", "Changed action"],
+        input.shift.map((s) => [oneLine(s.perspective), ...[s.people, s.moved, s.towardRight, s.towardWrong, s.changedOption].map(String)]),
+      ),
+    );
   }
 
-  out.push("## Arguments and questions from the room", "");
-  if (input.spotlight) out.push(`Spotlighted (${input.spotlight.kind}, ${input.spotlight.upvotes} upvotes):`, "", quote(input.spotlight.body), "");
-  if (input.topSubmissions.length === 0) out.push("None were submitted.", "");
+  out.push(heading(2, "Arguments and questions from the room"));
+  if (input.spotlight) out.push(paragraph(`Spotlighted (${oneLine(input.spotlight.kind)}, ${input.spotlight.upvotes} upvotes):`), quote(input.spotlight.body));
+  if (input.topSubmissions.length === 0) out.push(paragraph("None were submitted."));
   for (const s of input.topSubmissions) {
     const moved = s.movedPeople > 0 ? `, named by ${s.movedPeople} as what moved them` : "";
-    out.push(`- ${s.kind === "question" ? "Question" : "Argument"} (${s.upvotes} upvotes${moved}):`, "", quote(s.body), "");
+    out.push(list(false, [[`${s.kind === "question" ? "Question" : "Argument"} (${s.upvotes} upvotes${moved}):`]]), quote(s.body));
   }
 
-  out.push("## Questions for discussion", "");
-  input.discussion.forEach((q, i) => out.push(`${i + 1}. ${q}`));
-  out.push("");
-  return out.join("\n");
+  out.push(heading(2, "Questions for discussion"));
+  out.push(list(true, input.discussion.map((q) => [oneLine(q)])));
+  return writeMarkdown(out);
 }
 
 export interface CsvVote {
@@ -132,11 +138,15 @@ export interface CsvVote {
   standing: string | null;
 }
 
-/** A spreadsheet will not run a cell that starts like a formula. */
+/**
+ * One CSV field (RFC 4180: quoted when it holds a quote, comma or line break, quotes doubled).
+ * Text that starts like a formula (=, +, -, @, tab, CR: OWASP "CSV Injection"; and LF, CR's
+ * twin) gets a leading apostrophe, so a spreadsheet shows it as text instead of running it.
+ */
 function csvCell(value: string | number): string {
   let text = String(value);
   // Only text can be a formula; our own numbers (a judgement of -2) must stay numbers.
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (typeof value === "string" && /^[=+\-@\t\r\n]/.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -167,4 +177,23 @@ export function buildPositionsCsv(votes: CsvVote[], k: number, shuffle: <T>(item
     ])
     .sort((a, b) => Number(a[0]) - Number(b[0]) || Number(a[1]) - Number(b[1]) || String(a[2]).localeCompare(String(b[2])));
   return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
+}
+
+/**
+ * A download's file name: the workshop title as lowercase ASCII words joined by hyphens (at
+ * most 40 characters, "workshop" when nothing is left), then the join code's letters and
+ * digits, then the extension. Only [a-z0-9-], [A-Za-z0-9] and "." reach the header.
+ */
+export function exportFileName(title: string, code: string, extension: string): string {
+  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40).replace(/-$/, "") || "workshop";
+  return `${slug}-${code.replace(/[^A-Za-z0-9]/g, "")}.${extension.replace(/[^a-z0-9]/g, "")}`;
+}
+
+/**
+ * A `Content-Disposition` value that saves the download under `fileName` (RFC 6266): the name
+ * is quoted, and anything but ASCII letters, digits, ".", "_" and "-" becomes "-", so no quote,
+ * semicolon or line break can end the parameter or the header.
+ */
+export function attachment(fileName: string): string {
+  return `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]+/g, "-")}"`;
 }

@@ -1,12 +1,16 @@
 import { z } from "zod";
 import type { CaseDocument } from "./case-file";
 import { STANDINGS } from "./permissions";
+import { oneLineMessage, singleLine } from "./single-line";
 
 export const MAX_SUBMISSION_LENGTH = 500;
 
 export const createWorkshopForm = z.object({
   caseSlug: z.string({ required_error: "Choose a case." }).trim().min(1, "Choose a case.").max(80, "Choose a case from the list."),
-  title: z.string({ required_error: "Give the workshop a title." }).trim().min(1, "Give the workshop a title.").max(120, "Keep the title to 120 characters or fewer."),
+  title: singleLine(
+    z.string({ required_error: "Give the workshop a title." }).trim().min(1, "Give the workshop a title.").max(120, "Keep the title to 120 characters or fewer."),
+    oneLineMessage("the workshop title"),
+  ),
   perspectives: z.array(z.string().max(40)).min(1, "Poll at least one perspective."),
   twoRounds: z.boolean(),
   resultsMode: z.enum(["live", "reveal"], { errorMap: () => ({ message: "Choose when the room sees results." }) }),
@@ -27,10 +31,7 @@ export function readCreateWorkshopForm(formData: FormData) {
 
 export const joinForm = z.object({
   code: z.string({ required_error: "Enter the code shown on the screen." }).max(40, "Enter the 6-character code shown on the screen."),
-  displayName: z
-    .string()
-    .trim()
-    .max(40, "Keep your name to 40 characters or fewer.")
+  displayName: singleLine(z.string().trim().max(40, "Keep your name to 40 characters or fewer."), oneLineMessage("your name"))
     .optional()
     .transform((v) => (v ? v : null)),
   standing: z

@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
-import { exportFileName, workshopDebrief } from "~/workshop-debrief.server";
+import { exportDisposition, workshopDebrief } from "~/workshop-debrief.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workshop } = await requireWorkshopFacilitator(request, params.id);
   return new Response(await workshopDebrief(workshop), {
     headers: {
       "Content-Type": "text/markdown; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${exportFileName(workshop, "md")}"`,
+      "Content-Disposition": exportDisposition(workshop, "md"),
       "Cache-Control": "no-store",
     },
   });

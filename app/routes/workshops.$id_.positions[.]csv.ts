@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
-import { exportFileName, workshopPositionsCsv } from "~/workshop-debrief.server";
+import { exportDisposition, workshopPositionsCsv } from "~/workshop-debrief.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workshop } = await requireWorkshopFacilitator(request, params.id);
   return new Response(await workshopPositionsCsv(workshop), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${exportFileName(workshop, "csv")}"`,
+      "Content-Disposition": exportDisposition(workshop, "csv"),
       "Cache-Control": "no-store",
     },
   });

@@ -59,6 +59,55 @@ export const MARKDOWN_XSS = [
   `\u202Egnp.exe\u202C and zero\u200Bwidth\u200Dtext\uFEFF`,
 ].join("\n\n");
 
+/**
+ * Markdown aimed at a generated document's structure, of kinds the corpus had none of: each
+ * tries to end the place it is put in (a heading, a table cell, a quote, a list item) or to add
+ * a heading, a table or a link of its own. Sent to every action with the rest of the corpus.
+ */
+export const EXPORT_STRUCTURE = [
+  "</blockquote><h1>Injected heading</h1>",
+  "Plain text\n===",
+  ":--|--:",
+  "| a | b |\n|---|---|\n| c | d |",
+  "x\r\n# CRLF heading\r| CR table |",
+  "Tab\there\tand\u000bvertical\u000cfeed",
+  "**bold** _em_ ~~struck~~ `code`",
+  "https://evil.example www.evil.example someone@evil.example ftp://evil.example",
+];
+
+/**
+ * Markdown and HTML in every field that reaches an export (the debrief, the CSV): the ones
+ * above and more of each kind, which the export tests put in every field.
+ */
+export const EXPORT_MARKDOWN = [
+  ...EXPORT_STRUCTURE,
+  "<script>alert(document.domain)</script>",
+  `<img src=x onerror="alert(1)">`,
+  "[click me](javascript:alert(1))",
+  "<javascript:alert(1)>",
+  "Plain text\n---",
+  "a | b\n:-- | --:",
+  "# Injected heading",
+  "   ### Indented heading",
+  "Title ###",
+  "Trailing backslash \\",
+  "1. first\n2. second",
+  "- item\n* item\n+ item",
+  "> quoted\n> more",
+  "```\nfenced code",
+  "    indented code",
+  "***",
+  "line one\n\nline two\n\n\n\nline three",
+  "hard  \nbreak",
+  "[ref][r]\n\n[r]: javascript:alert(1)",
+  "![image](https://evil.example/x.png)",
+  "&lt;script&gt; &#60;b&#62; &amp;",
+  "<!-- comment -->",
+  "[^note]\n\n[^note]: a footnote",
+  "- [ ] task",
+  "\\# escaped already \\| pipe",
+];
+
 /** Inputs for the corpus, by kind; each becomes one request to every target. */
 export interface HostileInput {
   kind: string;
@@ -279,6 +328,7 @@ export const CORPUS: readonly HostileInput[] = [
   ...SHORT_XSS.map((value) => ({ kind: "xss", value })),
   ...MARKDOWN_XSS.split("\n\n").map((value) => ({ kind: "xss-markdown", value })),
   { kind: "xss-markdown", value: MARKDOWN_XSS },
+  ...EXPORT_STRUCTURE.map((value) => ({ kind: "export-markdown", value })),
   ...SQL.map((value) => ({ kind: "sql", value })),
   ...TRAVERSAL.map((value) => ({ kind: "traversal", value })),
   ...NUMBERS.map((value) => ({ kind: "number", value })),

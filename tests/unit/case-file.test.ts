@@ -372,7 +372,7 @@ describe("serializeCaseFile", () => {
       summary: "Note: a summary with a colon, # a hash, 'quotes' and \"double quotes\"",
       perspectives: [
         { key: "employee", prompt: "- starts like a list item", options: ["123", "null", "[not, a, list]", "{ nor: a map }", "*alias", "&anchor"] },
-        { key: "employer", prompt: "Line one\nline two", options: ["true", "~"] },
+        { key: "employer", prompt: "Ends with a colon:", options: ["true", "~"] }, // one line: a line break is refused
       ],
       judgement: "@ and ` start nothing good",
       discussion: ["Is it: right?", "  - no"],

@@ -244,7 +244,7 @@ describe("readCaseForm", () => {
 
     it("rejects a stage title with a line break", () => {
       expect(read({ "stage-0-title": "The request\r\nand more" }).problems).toEqual([
-        { field: "stage-0-title", message: "A stage title must fit on one line." },
+        { field: "stage-0-title", message: "A stage title must be one line without tabs or control characters; it has a line break at character 12." },
       ]);
     });
 

@@ -1,0 +1,189 @@
+/**
+ * Single-line fields hold one line of printable text, in every form and in case files: a line
+ * break, a tab or another control character is refused with a message naming the field (and,
+ * in a case file, its line), never stored.
+ */
+import { describe, expect, it } from "vitest";
+import { profileForm, signupForm } from "../../app/domain/account-forms";
+import { parseCaseFile, serializeCaseFile, type CaseFileProblem } from "../../app/domain/case-file";
+import { formFieldForProblem, readCaseForm } from "../../app/domain/case-form";
+import { moderationForm } from "../../app/domain/debate-forms";
+import { findControlCharacter } from "../../app/domain/single-line";
+import { joinForm, readCreateWorkshopForm } from "../../app/domain/workshop-forms";
+
+/** Control characters as people and attackers type them, and what the message says of each. */
+const CONTROLS: [string, string][] = [
+  ["\n", "a line break"],
+  ["\r", "a line break"],
+  ["\u2028", "a line break"],
+  ["\u0085", "a line break"],
+  ["\t", "a tab"],
+  ["\u0000", "the control character U+0000"],
+  ["\u0007", "the control character U+0007"],
+  ["\u001B", "the control character U+001B"],
+  ["\u007F", "the control character U+007F"],
+];
+
+function formData(fields: Record<string, string | string[]>): FormData {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) data.append(name, v);
+  return data;
+}
+
+/** The messages a zod result holds for one field. */
+function messagesFor(result: { success: boolean; error?: { issues: { path: (string | number)[]; message: string }[] } }, field: string): string[] {
+  return (result.error?.issues ?? []).filter((issue) => issue.path[0] === field).map((issue) => issue.message);
+}
+
+describe("findControlCharacter", () => {
+  it.each(CONTROLS)("names %j and where it is", (character, name) => {
+    expect(findControlCharacter(`Tuesday${character}lab`)).toBe(`${name} at character 8`);
+  });
+
+  it("finds nothing in printable text, including accents, emoji, right-to-left text and non-breaking spaces", () => {
+    for (const text of ["Tuesday ethics lab", "Ana Souza-Müller", "Zoë 👩‍👩‍👧", "مرحبا", "a\u00A0b"]) expect(findControlCharacter(text)).toBeNull();
+  });
+});
+
+describe("single-line fields in forms", () => {
+  const workshop = (title: string) =>
+    readCreateWorkshopForm(formData({ caseSlug: "the-fee-waiver", title, perspectives: ["employee", "employer"], resultsMode: "live" }));
+
+  it("accepts a workshop title on one line, and trims line breaks at its ends", () => {
+    const result = workshop("\r\nTuesday ethics lab\n");
+    expect(result.success && result.data.title).toBe("Tuesday ethics lab");
+  });
+
+  it.each(CONTROLS)("refuses a workshop title with %j inside, saying where", (character, name) => {
+    expect(messagesFor(workshop(`Tuesday${character}# Injected`), "title")).toEqual([
+      `Keep the workshop title on one line, without tabs or control characters (it has ${name} at character 8).`,
+    ]);
+  });
+
+  it("refuses a display name with a line break when joining a workshop, signing up or changing a profile", () => {
+    const name = "Ana\r\nSouza";
+    const found = "a line break at character 4";
+    expect(messagesFor(joinForm.safeParse({ code: "K7M2QP", displayName: name }), "displayName")).toEqual([
+      `Keep your name on one line, without tabs or control characters (it has ${found}).`,
+    ]);
+    const message = `Keep your display name on one line, without tabs or control characters (it has ${found}).`;
+    expect(messagesFor(signupForm.safeParse({ email: "ana@example.com", displayName: name, password: "a long enough password" }), "displayName")).toEqual([message]);
+    expect(messagesFor(profileForm.safeParse({ displayName: name, standing: "" }), "displayName")).toEqual([message]);
+  });
+
+  it("still accepts a blank name when joining, as before", () => {
+    expect(joinForm.safeParse({ code: "K7M2QP", displayName: "" }).success).toBe(true);
+  });
+
+  it("refuses a moderation reason with a control character (it goes into the audit log)", () => {
+    expect(messagesFor(moderationForm.safeParse({ argumentId: "3", reason: "Off topic\u001B[2J" }), "reason")).toEqual([
+      "Keep the reason on one line, without tabs or control characters (it has the control character U+001B at character 10).",
+    ]);
+  });
+});
+
+const FRONT = (fields: Record<string, string>) =>
+  [
+    "---",
+    "slug: the-late-invoice",
+    `title: ${fields.title ?? "The late invoice"}`,
+    `summary: ${fields.summary ?? "A bookkeeper is asked to date an invoice a week early."}`,
+    "perspectives:",
+    "  employee:",
+    `    prompt: ${fields.prompt ?? "You are the bookkeeper. What do you do?"}`,
+    `    options: [${fields.option ?? "Date it early"}, Refuse]`,
+    "  employer:",
+    "    prompt: You are the controller. What do you do?",
+    "    options: [Back her, Overrule her]",
+    `judgement: ${fields.judgement ?? "Was the bookkeeper right?"}`,
+    `discussion: [${fields.discussion ?? "Who is harmed by a date?"}]`,
+    "---",
+    "",
+    `## Stage: ${fields.stage ?? "The request"}`,
+    "",
+    "Ana is asked to date an invoice early.",
+    "",
+  ].join("\n");
+
+function problemsOf(source: string): CaseFileProblem[] {
+  const result = parseCaseFile(source);
+  if (result.ok) throw new Error("expected problems, but the file parsed");
+  return result.problems;
+}
+
+describe("single-line fields in case files", () => {
+  it("accepts the file without control characters", () => {
+    expect(parseCaseFile(FRONT({})).ok).toBe(true);
+  });
+
+  it.each([
+    ["title", { title: `"The late\\ninvoice"` }, 3, "a line break at character 9"],
+    ["summary", { summary: `"Dated early.\\tOr not."` }, 4, "a tab at character 13"],
+    ["perspectives.employee.prompt", { prompt: `"What do you do?\\u0007"` }, 7, "the control character U+0007 at character 16"],
+    ["perspectives.employee.options.0", { option: `"Date it\\r\\n# early"` }, 8, "a line break at character 8"],
+    ["judgement", { judgement: `"Right?\\u2028Wrong?"` }, 12, "a line break at character 7"],
+    ["discussion.0", { discussion: `"Who?\\u001B[31m"` }, 13, "the control character U+001B at character 5"],
+  ])("refuses %s with a control character, at its line", (field, fields, line, found) => {
+    expect(problemsOf(FRONT(fields))).toEqual([{ line, field, message: `must be one line without tabs or control characters; it has ${found}` }]);
+  });
+
+  it("refuses a multi-line YAML block in a single-line field", () => {
+    const source = FRONT({}).replace("summary: A bookkeeper is asked to date an invoice a week early.", "summary: |\n  A bookkeeper.\n  # Injected");
+    expect(problemsOf(source)).toEqual([{ line: 4, field: "summary", message: "must be one line without tabs or control characters; it has a line break at character 14" }]);
+  });
+
+  it("refuses a stage title with a control character, at its heading's line", () => {
+    expect(problemsOf(FRONT({ stage: "The\u000Brequest" }))).toEqual([
+      { line: 16, field: "stage 1", message: "stage title must be one line without tabs or control characters; it has a line break at character 4" },
+    ]);
+  });
+});
+
+describe("single-line fields in the case editor", () => {
+  const editorForm = (changes: Record<string, string>) =>
+    formData({
+      title: "The late invoice",
+      slug: "the-late-invoice",
+      summary: "A bookkeeper is asked to date an invoice a week early.",
+      tags: "",
+      judgement: "Was the bookkeeper right?",
+      discussion: "Who is harmed by a date?",
+      "perspective-0-prompt": "You are the bookkeeper. What do you do?",
+      "perspective-0-options": "Date it early\nRefuse",
+      "perspective-1-prompt": "You are the controller. What do you do?",
+      "perspective-1-options": "Back her\nOverrule her",
+      stageCount: "1",
+      "stage-0-title": "The request",
+      "stage-0-body": "Ana is asked to date an invoice early.",
+      ...changes,
+    });
+
+  /** The editor's check (case-editor.server.ts): its own problems first, then the case file validator's, one per form field. */
+  function editorProblems(changes: Record<string, string>): Record<string, string> {
+    const reading = readCaseForm(editorForm(changes));
+    const errors: Record<string, string> = {};
+    for (const problem of reading.problems) errors[problem.field] ??= problem.message;
+    const parsed = parseCaseFile(serializeCaseFile(reading.doc));
+    if (!parsed.ok) for (const p of parsed.problems) errors[formFieldForProblem(p, reading.doc)] ??= p.message[0]!.toUpperCase() + p.message.slice(1);
+    return errors;
+  }
+
+  it("accepts the form without control characters", () => {
+    expect(editorProblems({})).toEqual({});
+  });
+
+  it("shows a control character in the title, summary, an option or the judgement beside that field", () => {
+    expect(editorProblems({ title: "The late\ninvoice" })).toEqual({ title: "Must be one line without tabs or control characters; it has a line break at character 9" });
+    expect(editorProblems({ summary: "Dated early.\r\nOr not." })).toEqual({ summary: "Must be one line without tabs or control characters; it has a line break at character 13" });
+    expect(editorProblems({ "perspective-0-options": "Date it\u0007early\nRefuse" })).toEqual({
+      "perspective-0-options": "Must be one line without tabs or control characters; it has the control character U+0007 at character 8",
+    });
+    expect(editorProblems({ judgement: "Right?\tWrong?" })).toEqual({ judgement: "Must be one line without tabs or control characters; it has a tab at character 7" });
+  });
+
+  it("shows a control character in a stage title beside that stage's title", () => {
+    expect(editorProblems({ "stage-0-title": "The\u001Brequest" })).toEqual({
+      "stage-0-title": "A stage title must be one line without tabs or control characters; it has the control character U+001B at character 4.",
+    });
+  });
+});
