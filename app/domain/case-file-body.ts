@@ -36,7 +36,10 @@ const ALLOWED_HEADINGS = `"## Stage: <title>", "## Facilitator notes" or "## Sou
 function classifyHeading(heading: string): { kind: SectionKind; stageTitle: string } {
   const plain = heading.replace(/[*_~`\\]/g, "").replace(/\s+/g, " ").trim();
   const stage = /^stage[ \t]*(?::(.*))?$/i.exec(plain);
-  if (stage) return { kind: "stage", stageTitle: (stage[1] ?? "").trim() };
+  // The title as written when the heading is plainly "Stage: …", so the single-line check sees
+  // any control character in it (the normalised text above has folded them into spaces).
+  const written = /^stage[ \t]*:(.*)$/is.exec(heading.trim());
+  if (stage) return { kind: "stage", stageTitle: (written ? written[1]! : (stage[1] ?? "")).trim() };
   if (/^role[ \t]*(?::.*)?$/i.test(plain)) return { kind: "role", stageTitle: "" };
   const normalized = plain.replace(/:$/, "").trim().toLowerCase();
   if (normalized === "facilitator notes") return { kind: "facilitator notes", stageTitle: "" };
@@ -149,8 +152,9 @@ function splitSections(
   for (const { token, line, start, end } of lexWithLines(bodyText, bodyFirstLine)) {
     if (token.type === "heading" && (token as Tokens.Heading).depth === 2) {
       if (current) current.textEnd = start;
-      const heading = (token as Tokens.Heading).text.replace(/\s+/g, " ").trim();
-      current = { ...classifyHeading(heading), heading, headingLine: line, textStart: end, textEnd: bodyText.length };
+      const written = (token as Tokens.Heading).text;
+      const heading = written.replace(/\s+/g, " ").trim();
+      current = { ...classifyHeading(written), heading, headingLine: line, textStart: end, textEnd: bodyText.length };
       sections.push(current);
     } else {
       if (!current && token.type !== "space" && firstStrayLine === null) firstStrayLine = line;
