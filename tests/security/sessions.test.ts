@@ -232,7 +232,7 @@ test.describe("rate limits", () => {
     expect(eleventh.status()).toBe(429);
     expect(await eleventh.text()).toContain("Too many sign-in attempts for this account");
     expect(Number(eleventh.headers()["retry-after"])).toBeGreaterThan(0);
-    // Locked, not just slowed: the right password is refused too until the window passes.
+    // From this address, refused and not just slowed: the right password is refused too until the window passes (the owner elsewhere is not: accounts.test.ts).
     const right = await logIn(ctx, lockedOut.email, password);
     expect(right.status()).toBe(429);
     // Another account is unaffected.
