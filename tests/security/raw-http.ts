@@ -50,3 +50,15 @@ export function rawForm(path: string, fields: FormFields, from: string, cookie =
     headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: baseURL, ...(cookie ? { Cookie: cookie } : {}) },
   });
 }
+
+/** The sign-in limits' window (RATE_LIMITS in app/rate-limit.server.ts): fixed 15-minute windows, starting on the quarter hour. */
+export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
+
+/**
+ * Waits, when needed, until a fixed rate-limit window has at least `needMs` left, so a test that
+ * counts attempts to a limit does not see the count restart half-way (the server shares this clock).
+ */
+export async function awayFromWindowEdge(needMs: number, windowMs = SIGN_IN_WINDOW_MS): Promise<void> {
+  const left = windowMs - (Date.now() % windowMs);
+  if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 1_000));
+}
