@@ -4,6 +4,7 @@ import { db } from "./db.server";
 import { cookieKey, type CookiePurpose } from "./domain/cookie-keys";
 import { withdrawRights } from "./live/rights.server";
 import { can, type Permission } from "./domain/permissions";
+import { safeRedirectTarget } from "./domain/redirect-target";
 import { createSession, deleteSession, deleteSessionsOfUser, findSessionUser, SESSION_LIFETIME_MS } from "./models/sessions.server";
 import { getOrCreateSessionSecret } from "./models/settings.server";
 import type { PublicUser } from "./models/users.server";
@@ -57,12 +58,12 @@ export async function getUser(request: Request): Promise<PublicUser | null> {
   return (await findSessionUser(db(), sessionId)) ?? null;
 }
 
-/** Only same-site relative paths, so a login link can never send someone to another site. */
+/**
+ * Only paths on this site, so a login link can never send someone to another site: see
+ * safeRedirectTarget (app/domain/redirect-target.ts), which every redirect to a supplied target uses.
+ */
 export function safeRedirectPath(target: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) {
-    return fallback;
-  }
-  return target;
+  return safeRedirectTarget(target, fallback);
 }
 
 export async function requireUser(request: Request): Promise<PublicUser> {
@@ -82,13 +83,16 @@ export async function requirePermission(request: Request, permission: Permission
   return user;
 }
 
-/** Starts a fresh session (a new id on every sign-in) and drops the one the browser had. */
+/**
+ * Starts a fresh session (a new id on every sign-in) and drops the one the browser had, then sends
+ * the browser to `redirectTo` if it is a path on this site (checked again here, whoever called), else home.
+ */
 export async function signIn(request: Request, userId: number, redirectTo: string): Promise<Response> {
   const previous = await sessionIdFrom(request);
   if (previous) await deleteSession(db(), previous);
   const session = await createSession(db(), userId);
   const cookie = await sessionCookie(request);
-  return redirect(redirectTo, {
+  return redirect(safeRedirectTarget(redirectTo, "/"), {
     headers: { "Set-Cookie": await cookie.serialize(session.id, { expires: session.expiresAt }) },
   });
 }

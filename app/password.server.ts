@@ -17,6 +17,22 @@ export async function hashPassword(password: string): Promise<string> {
   return ["scrypt", PARAMS.N, PARAMS.r, PARAMS.p, salt.toString("base64"), key.toString("base64")].join("$");
 }
 
+/** A hash made once per process with the current parameters, for accounts that do not exist. */
+let dummyHash: Promise<string> | null = null;
+
+/**
+ * `verifyPassword` against the stored hash, or, when there is no account (`stored` undefined),
+ * against a dummy hash with the same scrypt parameters, answering false: so a wrong email costs
+ * the same scrypt work as a wrong password and the answer's timing does not tell which emails
+ * have accounts (OWASP Authentication Cheat Sheet, "Authentication Responses").
+ */
+export async function verifyPasswordInConstantCost(password: string, stored: string | undefined): Promise<boolean> {
+  if (stored !== undefined) return verifyPassword(password, stored);
+  dummyHash ??= hashPassword(randomBytes(16).toString("base64"));
+  await verifyPassword(password, await dummyHash);
+  return false;
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split("$");
   if (scheme !== "scrypt" || !salt || !hash) return false;

@@ -8,7 +8,11 @@ import { singleton } from "./singleton.server";
 
 /** Limits per kind of request; generous for people, tight enough to stop scripted guessing. */
 export const RATE_LIMITS = {
-  "login-account": { limit: 10, windowMs: 15 * 60 * 1000, message: "Too many sign-in attempts for this account. Wait 15 minutes and try again." },
+  // Sign-in is limited per account *and address*, so guessing from one address cannot lock the owner out
+  // from another; the per-account ceiling counts only attempts the per-address limits let through, so
+  // reaching it takes 20 addresses or more (see docs/decisions/014-sign-in-throttling-and-account-enumeration.md).
+  "login-account-address": { limit: 10, windowMs: 15 * 60 * 1000, message: "Too many sign-in attempts for this account from your network. Wait 15 minutes and try again." },
+  "login-account": { limit: 200, windowMs: 15 * 60 * 1000, message: "Too many sign-in attempts for this account. Wait 15 minutes and try again." },
   "login-address": { limit: 50, windowMs: 15 * 60 * 1000, message: "Too many sign-in attempts from your network. Wait 15 minutes and try again." },
   signup: { limit: 20, windowMs: 60 * 60 * 1000, message: "Too many new accounts from your network. Try again in an hour." },
   write: { limit: 60, windowMs: 60 * 1000, message: "You are doing that very fast. Wait a minute and try again." },
@@ -95,6 +99,22 @@ export async function checkRateLimits(checks: readonly (readonly [RateLimitKind,
     if (count > rule.limit) return { allowed: false, message: rule.message, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)) };
   }
   return { allowed: true, message: "", retryAfterSeconds: 0 };
+}
+
+/**
+ * The sign-in limits for one attempt on `account` (the lower-cased email) from `address`: first
+ * per address and per account-and-address (counted together), then, only when those allow it,
+ * the account's own ceiling. So an address over its limits adds nothing to the account's count,
+ * and the owner signing in from another address is not refused because of it. Resolves to the
+ * first limit exceeded, or allowed.
+ */
+export async function checkSignInLimits(address: string, account: string): Promise<RateLimitVerdict> {
+  const perAddress = await checkRateLimits([
+    ["login-address", address],
+    ["login-account-address", `${account} ${address}`],
+  ]);
+  if (!perAddress.allowed) return perAddress;
+  return checkRateLimit("login-account", account);
 }
 
 /** The 429 answer: the caller's body (field errors and the rule's message) and when to retry. */

@@ -1,6 +1,6 @@
-import type { Role, Standing } from "../../db/schema";
+import type { CaseStatus, Role, Standing } from "../../db/schema";
 
-export type { Role, Standing };
+export type { CaseStatus, Role, Standing };
 
 export const ROLES: readonly Role[] = ["participant", "facilitator", "author", "admin"];
 export const STANDINGS: readonly Standing[] = ["frontline", "manager", "hr", "other"];
@@ -43,6 +43,58 @@ export type Permission = keyof typeof PERMISSIONS;
 export function can(role: Role | null | undefined, permission: Permission): boolean {
   if (!role) return false;
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/**
+ * The parts of a case a viewer may reach, each behind its own URL or page section:
+ * - "page": the case page (stages, perspectives, discussion, sources) and its `.data`;
+ * - "facilitator-notes": the notes section of the page;
+ * - "source": the case file at /cases/:slug/source (it holds the notes);
+ * - "history": versions and diffs at /cases/:slug/history;
+ * - "results": /cases/:slug/results and a workshop comparison's online line (answered-first is checked there);
+ * - "edit": the editor, archive and restore at /cases/:slug/edit;
+ * - "debate": answering and arguing on the case page (POST /cases/:slug);
+ * - "workshop": creating a workshop on the case at /workshops.
+ */
+export const CASE_PARTS = ["page", "facilitator-notes", "source", "history", "results", "edit", "debate", "workshop"] as const;
+export type CasePart = (typeof CASE_PARTS)[number];
+
+/** What each part needs of the viewer on a published case; "signed-in" is any account. */
+const PUBLISHED_CASE_PARTS: Record<CasePart, "anyone" | "signed-in" | Permission> = {
+  page: "anyone",
+  "facilitator-notes": "case.read-facilitator-notes",
+  source: "case.read-source",
+  history: "case.edit",
+  results: "signed-in",
+  edit: "case.edit",
+  debate: "signed-in",
+  workshop: "workshops.run",
+};
+
+/** Drafts and archived cases take no answers, results or workshops; the rest is for those who write cases. */
+const UNPUBLISHED_CASE_PARTS: readonly CasePart[] = ["page", "facilitator-notes", "source", "history", "edit"];
+
+/**
+ * Who may see which part of a case, from its status and the viewer's role (null: no account), in
+ * one place: every route that loads a case by its slug asks this (through `loadCaseFor` in
+ * app/case-access.server.ts), and the security suite generates its case matrix from it.
+ *
+ * A published case is open to everyone, its parts to the roles in PUBLISHED_CASE_PARTS. A draft or
+ * archived case exists only for people with "case.edit" (authors, admins): for anyone else every
+ * part, the source included, is "not found", so the address does not even reveal the case exists.
+ * Returns one boolean per part.
+ */
+export function caseVisibility(status: CaseStatus, role: Role | null | undefined): Record<CasePart, boolean> {
+  const visible = {} as Record<CasePart, boolean>;
+  for (const part of CASE_PARTS) {
+    if (status !== "published") {
+      visible[part] = can(role, "case.edit") && UNPUBLISHED_CASE_PARTS.includes(part);
+      continue;
+    }
+    const needs = PUBLISHED_CASE_PARTS[part];
+    visible[part] = needs === "anyone" ? true : needs === "signed-in" ? Boolean(role) : can(role, needs);
+  }
+  return visible;
 }
 
 export function isRole(value: unknown): value is Role {

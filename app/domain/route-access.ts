@@ -2,7 +2,9 @@
  * Who may use each URL, in one table. Loaders and actions enforce it (with `can()` from
  * permissions.ts and the workshop checks in workshop-access.server.ts); the authorization tests
  * (tests/security/authorization.test.ts) generate one test per entry and visitor from it, and
- * fail when a route file has no entry here. Pure: no I/O.
+ * fail when a route file has no entry here. What each role may see of a case by its status (draft,
+ * published, archived) is `caseVisibility` in permissions.ts; tests/security/case-visibility.test.ts
+ * checks every case route against it. Pure: no I/O.
  */
 import { can, type Permission, type Role } from "./permissions";
 
@@ -84,7 +86,8 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   { method: "GET", path: "/cases/:slug/edit", rule: "case.edit", file: "cases.$slug_.edit.tsx" },
   ...EDITOR_INTENTS.map((intent): RouteAccess => ({ method: "POST", path: "/cases/:slug/edit", intent, rule: "case.edit", file: "cases.$slug_.edit.tsx" })),
   { method: "POST", path: "/cases/:slug/edit", intent: "archive", rule: "case.edit", file: "cases.$slug_.edit.tsx" },
-  { method: "POST", path: "/cases/:slug/edit", intent: "restore", rule: "case.edit", file: "cases.$slug_.edit.tsx" },
+  // Restoring acts on an archived case, which does not exist for anyone but authors and admins (caseVisibility).
+  { method: "POST", path: "/cases/:slug/edit", intent: "restore", rule: "case.edit", refusal: "not-found", file: "cases.$slug_.edit.tsx" },
   { method: "GET", path: "/cases/new", rule: "case.edit", file: "cases.new.tsx" },
   ...EDITOR_INTENTS.map((intent): RouteAccess => ({ method: "POST", path: "/cases/new", intent, rule: "case.edit", file: "cases.new.tsx" })),
   { method: "GET", path: "/cases/upload", rule: "case.edit", file: "cases.upload.tsx" },

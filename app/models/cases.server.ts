@@ -299,6 +299,12 @@ export async function findCaseBySlug(db: DB, slug: string): Promise<CaseRecord |
   };
 }
 
+/** The status of the case with this id (a workshop's case), or undefined when there is none. */
+export async function findCaseStatus(db: DB, caseId: number): Promise<CaseStatus | undefined> {
+  const row = await db.selectFrom("cases").select("status").where("id", "=", caseId).executeTakeFirst();
+  return row?.status;
+}
+
 export async function countCaseVersions(db: DB, caseId: number): Promise<number> {
   const row = await db
     .selectFrom("case_versions")

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { db } from "~/db.server";
 import { librarySearch } from "~/domain/account-forms";
 import { getUser } from "~/auth.server";
-import { can } from "~/domain/permissions";
+import { can, caseVisibility } from "~/domain/permissions";
 import { listLibrary, listLibraryTags, listUnpublished } from "~/models/cases.server";
 import { readConfig } from "~/config.server";
 import { casesAnsweredBy } from "~/models/positions.server";
@@ -25,10 +25,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user ? casesAnsweredBy(db(), user.id) : Promise.resolve(new Set<number>()),
   ]);
   const mayEdit = can(user?.role, "case.edit");
+  // Drafts and archived cases are listed to those who may open them (caseVisibility), and only asked for then.
+  const seesUnpublished = (["draft", "archived"] as const).some((status) => caseVisibility(status, user?.role).page);
   return {
     mayEdit,
     kThreshold: readConfig().kThreshold,
-    unpublished: mayEdit ? await listUnpublished(db()) : [],
+    unpublished: seesUnpublished ? (await listUnpublished(db())).filter((c) => caseVisibility(c.status, user?.role).page) : [],
     cases: cases.map((c) => ({ ...c, participants: participants.get(c.id) ?? null, answeredByMe: answered.has(c.id) })),
     tags,
     query: filter.q ?? "",

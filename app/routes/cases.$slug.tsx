@@ -1,17 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { getUser, requireUser } from "~/auth.server";
+import { loadCaseFor, loadCaseForAccount } from "~/case-access.server";
 import { handleCaseAction, type CaseActionResult } from "~/case-actions.server";
 import { loadDebate, parseSort } from "~/case-page.server";
 import { ArgumentForm } from "~/components/argument-form";
 import { ArgumentThread } from "~/components/argument-thread";
 import { PositionForm } from "~/components/position-form";
 import { readConfig } from "~/config.server";
-import { db } from "~/db.server";
 import { LENS_LABELS, LENSES } from "~/domain/case-file";
 import { renderMarkdownCached } from "~/markdown-cache.server";
-import { can } from "~/domain/permissions";
-import { findCaseBySlug } from "~/models/cases.server";
 import { checkRateLimit, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
 import { readFormData } from "~/forms";
 
@@ -20,24 +17,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 /** Keeps Retry-After on a 429 (see retryAfterHeaders). */
 export const headers = retryAfterHeaders;
 
-async function publishedCase(slug: string | undefined) {
-  const found = await findCaseBySlug(db(), slug ?? "");
-  if (!found || found.status !== "published") throw new Response("There is no case at this address.", { status: 404 });
-  return found;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await getUser(request);
-  const found = await findCaseBySlug(db(), params.slug ?? "");
-  // Drafts and archived cases exist only for the people who write cases.
-  if (!found || (found.status !== "published" && !can(user?.role, "case.edit"))) {
-    throw new Response("There is no case at this address.", { status: 404 });
-  }
+  // Drafts and archived cases exist only for the people who write cases (caseVisibility).
+  const { user, found, visible } = await loadCaseFor(request, params.slug, "page");
   const { doc } = found;
   return {
     slug: found.slug,
     status: found.status,
-    mayEdit: can(user?.role, "case.edit"),
+    mayEdit: visible.edit,
     version: found.version,
     title: doc.title,
     summary: doc.summary,
@@ -48,17 +35,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     discussion: doc.discussion,
     stages: doc.stages.map((stage) => ({ title: stage.title, html: renderMarkdownCached(stage.markdown) })),
     // Withheld by the server, not hidden by CSS: participants never receive the notes.
-    facilitatorNotesHtml: can(user?.role, "case.read-facilitator-notes") && doc.facilitatorNotes ? renderMarkdownCached(doc.facilitatorNotes) : null,
+    facilitatorNotesHtml: visible["facilitator-notes"] && doc.facilitatorNotes ? renderMarkdownCached(doc.facilitatorNotes) : null,
     sourcesHtml: doc.sources ? renderMarkdownCached(doc.sources) : null,
-    mayReadSource: can(user?.role, "case.read-source"),
+    mayReadSource: visible.source,
     kThreshold: readConfig().kThreshold,
     debate: await loadDebate(found, user, parseSort(new URL(request.url).searchParams.get("sort"))),
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const found = await publishedCase(params.slug);
-  const user = await requireUser(request);
+  const { user, found } = await loadCaseForAccount(request, params.slug, "debate");
   const verdict = await checkRateLimit("write", `user:${user.id}`);
   if (!verdict.allowed) {
     const body: CaseActionResult = { intent: "", target: "", errors: { form: verdict.message } };

@@ -1,21 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/auth.server";
+import { loadCaseForAccount } from "~/case-access.server";
 import { archiveCase, handleEditor, previewOf, type EditorResult } from "~/case-editor.server";
 import { CaseEditor } from "~/components/case-editor";
-import { db } from "~/db.server";
 import { caseFormValues } from "~/domain/case-form";
-import { findCaseBySlug } from "~/models/cases.server";
 import { readFormData } from "~/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit: ${data.title} · Casebook` : "Edit case · Casebook" }];
 
-async function editableCase(request: Request, slug: string | undefined) {
-  const user = await requirePermission(request, "case.edit");
-  const found = await findCaseBySlug(db(), slug ?? "");
-  if (!found) throw new Response("There is no case at this address.", { status: 404 });
-  return { user, found };
+function editableCase(request: Request, slug: string | undefined) {
+  return loadCaseForAccount(request, slug, "edit");
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -1,16 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/auth.server";
+import { loadCaseFor } from "~/case-access.server";
 import { db } from "~/db.server";
 import { collapseUnchanged, diffLines } from "~/domain/text-diff";
-import { findCaseBySlug, findCaseVersionSource, listCaseVersions } from "~/models/cases.server";
+import { findCaseVersionSource, listCaseVersions } from "~/models/cases.server";
 
 export const meta: MetaFunction = () => [{ title: "Case history · Casebook" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requirePermission(request, "case.edit");
-  const found = await findCaseBySlug(db(), params.slug ?? "");
-  if (!found) throw new Response("There is no case at this address.", { status: 404 });
+  const { found } = await loadCaseFor(request, params.slug, "history");
   const versions = await listCaseVersions(db(), found.id);
   const url = new URL(request.url);
   const to = Number(url.searchParams.get("to") ?? found.version);

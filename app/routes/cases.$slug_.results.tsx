@@ -1,22 +1,19 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { requireUser } from "~/auth.server";
+import { loadCaseForAccount } from "~/case-access.server";
 import { loadCaseResults } from "~/case-results.server";
 import { BarChart } from "~/components/bar-chart";
 import { db } from "~/db.server";
 import { groupLabel, LEAN_LABELS } from "~/domain/case-results";
 import { can, STANDING_LABELS } from "~/domain/permissions";
 import { judgementLabel, LEGAL_LABELS, SIDE_LABELS, SIDES, type Side } from "~/domain/scales";
-import { findCaseBySlug } from "~/models/cases.server";
 import { answeredPerspectives } from "~/models/positions.server";
 import { formatSigned } from "~/domain/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Results: ${data.title} · Casebook` : "Results · Casebook" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  const found = await findCaseBySlug(db(), params.slug ?? "");
-  if (!found || found.status !== "published") throw new Response("There is no case at this address.", { status: 404 });
+  const { user, found } = await loadCaseForAccount(request, params.slug, "results");
   const answered = await answeredPerspectives(db(), user.id, found.id);
   const missing = found.doc.perspectives.map((p) => p.key).filter((key) => !answered.has(key));
   const base = { slug: found.slug, title: found.doc.title, judgement: found.doc.judgement };

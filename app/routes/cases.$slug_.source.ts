@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requirePermission } from "~/auth.server";
+import { loadCaseFor } from "~/case-access.server";
 import { db } from "~/db.server";
-import { findCaseBySlug, findCaseVersionSource } from "~/models/cases.server";
+import { findCaseVersionSource } from "~/models/cases.server";
 
-/** The case file exactly as stored; it holds facilitator notes, so only staff who may read them get it. */
+/**
+ * The case file exactly as stored; it holds facilitator notes, so only staff who may read them get
+ * it, and of a draft or archived case only those who may see that case at all (caseVisibility).
+ */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requirePermission(request, "case.read-source");
-  const found = await findCaseBySlug(db(), params.slug ?? "");
-  if (!found) return new Response("There is no case at this address.", { status: 404 });
+  const { found } = await loadCaseFor(request, params.slug, "source");
   const source = (await findCaseVersionSource(db(), found.id, found.version)) ?? "";
   return new Response(source, {
     headers: {

@@ -7,8 +7,8 @@ import { db } from "~/db.server";
 import { loginForm } from "~/domain/account-forms";
 import { parseForm, readFormData } from "~/forms";
 import { findUserByEmail } from "~/models/users.server";
-import { verifyPassword } from "~/password.server";
-import { checkRateLimit, clientAddress, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
+import { verifyPasswordInConstantCost } from "~/password.server";
+import { checkSignInLimits, clientAddress, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Casebook" }];
 
@@ -23,15 +23,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = parseForm(loginForm, await readFormData(request));
   if (!form.ok) return Response.json({ errors: form.errors, values: form.values }, { status: 400 });
-  for (const [kind, identity] of [["login-address", clientAddress(context)], ["login-account", form.data.email.toLowerCase()]] as const) {
-    const verdict = await checkRateLimit(kind, identity);
-    if (!verdict.allowed) {
-      return tooManyRequests({ errors: { form: verdict.message }, values: { email: form.data.email } }, verdict);
-    }
-  }
+  const verdict = await checkSignInLimits(clientAddress(context), form.data.email.toLowerCase());
+  if (!verdict.allowed) return tooManyRequests({ errors: { form: verdict.message }, values: { email: form.data.email } }, verdict);
   const user = await findUserByEmail(db(), form.data.email);
-  // One message for both cases, so the form does not reveal which emails have accounts.
-  if (!user || !(await verifyPassword(form.data.password, user.password_hash))) {
+  // One message and the same scrypt work for both cases, so neither the form nor its timing reveals which emails have accounts.
+  const matches = await verifyPasswordInConstantCost(form.data.password, user?.password_hash);
+  if (!user || !matches) {
     return Response.json(
       { errors: { form: "That email and password do not match an account." }, values: { email: form.data.email } },
       { status: 400 },

@@ -28,13 +28,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return tooManyRequests({ errors: { form: verdict.message }, values: { email: form.data.email, displayName: form.data.displayName } }, verdict);
   }
   const { email, displayName, password } = form.data;
+  // Hashed first, whether or not the email is taken, so the refusal costs the same as a sign-up.
+  const passwordHash = await hashPassword(password);
   if (await findUserByEmail(db(), email)) {
+    // Neutral: it does not confirm the account exists (ADR 014 says what this does and does not protect).
     return Response.json(
-      { errors: { email: "An account with this email already exists. Log in instead." }, values: { email, displayName } },
+      { errors: { email: "We could not create an account with this email. If you have signed up before, log in instead." }, values: { email, displayName } },
       { status: 400 },
     );
   }
-  const user = await createUser(db(), { email, displayName, passwordHash: await hashPassword(password) });
+  const user = await createUser(db(), { email, displayName, passwordHash });
   // New people land on their profile to declare their standing.
   return signIn(request, user.id, safeRedirectPath(form.data.redirectTo, "/me?welcome=1"));
 }

@@ -4,8 +4,9 @@ import { readConfig } from "~/config.server";
 import { db } from "~/db.server";
 import { comparisonLine, finalRound } from "~/domain/comparison";
 import { caseWorkshopTallies, listWorkshops } from "~/models/workshops.server";
-import { findCaseVersionDocument } from "~/models/cases.server";
+import { caseVisibility } from "~/domain/permissions";
 import { foldResultRows } from "~/domain/case-results";
+import { findCaseStatus, findCaseVersionDocument } from "~/models/cases.server";
 import { currentRelease } from "~/models/result-releases.server";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
 import { formatPercent } from "~/domain/format";
@@ -13,12 +14,15 @@ import { formatPercent } from "~/domain/format";
 export const meta: MetaFunction = () => [{ title: "Compare · Workshop · Casebook" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { workshop } = await requireWorkshopFacilitator(request, params.id);
+  const { user, workshop } = await requireWorkshopFacilitator(request, params.id);
   const k = readConfig().kThreshold;
   const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
+  // The room is the facilitator's own; the online debate's results follow the case's visibility (a case archived since shows none).
+  const status = await findCaseStatus(db(), workshop.caseId);
+  const showOnline = status !== undefined && caseVisibility(status, user.role).results;
   const [workshopRows, asyncCells, siblings] = await Promise.all([
     caseWorkshopTallies(db(), workshop.caseId),
-    currentRelease(db(), workshop.caseId, doc.perspectives.length, k).then((released) => (released ? foldResultRows(released.rows).cells : [])),
+    showOnline ? currentRelease(db(), workshop.caseId, doc.perspectives.length, k).then((released) => (released ? foldResultRows(released.rows).cells : [])) : Promise.resolve([]),
     listWorkshops(db(), { caseId: workshop.caseId }),
   ]);
   const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));
@@ -41,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         lines: [
           // The facilitator ran this room and saw its tallies live; its own line is not withheld.
           comparisonLine("This workshop", p.options, mine, k, true),
-          comparisonLine("Everyone online (async debate)", p.options, asyncCells.filter((c) => c.perspective === p.key), k),
+          ...(showOnline ? [comparisonLine("Everyone online (async debate)", p.options, asyncCells.filter((c) => c.perspective === p.key), k)] : []),
           ...others,
         ],
       };

@@ -5,6 +5,7 @@ import { requirePermission } from "~/auth.server";
 import { TextField } from "~/components/field";
 import { db } from "~/db.server";
 import { MAX_CAPACITY, readCapacity } from "~/domain/room-defences";
+import { caseVisibility } from "~/domain/permissions";
 import { readCreateWorkshopForm } from "~/domain/workshop-forms";
 import { findCaseBySlug, listLibrary } from "~/models/cases.server";
 import { createWorkshop, listWorkshops } from "~/models/workshops.server";
@@ -33,7 +34,8 @@ export async function action({ request }: ActionFunctionArgs) {
     return Response.json({ errors, values }, { status: 400 });
   }
   const found = await findCaseBySlug(db(), parsed.data.caseSlug);
-  if (!found || found.status !== "published") return Response.json({ errors: { caseSlug: "Choose a case from the list." }, values }, { status: 400 });
+  // Only a case whose workshops this facilitator may run (published ones): others look like no case at all.
+  if (!found || !caseVisibility(found.status, user.role).workshop) return Response.json({ errors: { caseSlug: "Choose a case from the list." }, values }, { status: 400 });
   const offered: string[] = found.doc.perspectives.map((p) => p.key);
   const chosen = parsed.data.perspectives.includes("others")
     ? [...parsed.data.perspectives, ...offered.filter((p) => p !== "employee" && p !== "employer")]

@@ -15,7 +15,7 @@ const { signIn, getUser } = await import("../../app/auth.server");
 const meRoute = await import("../../app/routes/me");
 const logoutRoute = await import("../../app/routes/logout");
 const { createUser, findUserById } = await import("../../app/models/users.server");
-const { hashPassword, verifyPassword } = await import("../../app/password.server");
+const { hashPassword, verifyPassword, verifyPasswordInConstantCost } = await import("../../app/password.server");
 const adminRoute = await import("../../app/routes/admin._index");
 const caseRoute = await import("../../app/routes/cases.$slug");
 const problemsRoute = await import("../../app/routes/admin.case-problems");
@@ -84,6 +84,13 @@ describe("passwords", () => {
     expect(await verifyPassword("a long enough password", hash)).toBe(true);
     expect(await verifyPassword("a long enough passworD", hash)).toBe(false);
   });
+
+  it("are checked with the same scrypt work when there is no account, which never matches", async () => {
+    const hash = await hashPassword("a long enough password");
+    expect(await verifyPasswordInConstantCost("a long enough password", hash)).toBe(true);
+    expect(await verifyPasswordInConstantCost("a long enough password", undefined)).toBe(false);
+    expect(await verifyPasswordInConstantCost("", undefined)).toBe(false);
+  });
 });
 
 describe("sign-up", () => {
@@ -94,10 +101,12 @@ describe("sign-up", () => {
     expect(Object.keys(body.errors).sort()).toEqual(["displayName", "email", "password"]);
   });
 
-  it("refuses an email that already has an account, ignoring case", async () => {
+  it("refuses an email that already has an account, ignoring case, without saying that it has one", async () => {
     const result = (await run(() => signupRoute.action({ request: post("/signup", { email: "PAT@casebook.test", displayName: "Pat again", password: "a long enough password" }), params: {}, context: {} }))) as Response;
     expect(result.status).toBe(400);
-    expect(((await result.json()) as { errors: Record<string, string> }).errors.email).toMatch(/already exists/);
+    const message = ((await result.json()) as { errors: Record<string, string> }).errors.email;
+    expect(message).toBe("We could not create an account with this email. If you have signed up before, log in instead.");
+    expect(message).not.toMatch(/already|exists|registered|taken/i);
   });
 });
 

@@ -4,6 +4,8 @@ import { json, settle, startApp } from "./app-under-test";
 const app = await startApp();
 const loginRoute = await import("../../app/routes/login");
 const { countHits, peekHits } = await import("../../app/models/rate-limits.server");
+const { createUser } = await import("../../app/models/users.server");
+const { hashPassword } = await import("../../app/password.server");
 const countHit = async (db: Parameters<typeof countHits>[0], key: string, windowMs: number, now: number) => (await countHits(db, [{ key, windowMs }], now)).get(key)!;
 afterAll(() => app.cleanup());
 
@@ -51,5 +53,17 @@ describe("rate limits", () => {
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get("Retry-After")).toMatch(/^\d+$/);
     expect((await json<{ errors: { form: string } }>(blocked)).errors.form).toMatch(/Too many sign-in attempts/);
+  });
+
+  it("let the owner sign in from another address while one address is refused for guessing their password", async () => {
+    await createUser(app.db(), { email: "owner@casebook.test", displayName: "Owner", passwordHash: await hashPassword("the owner's long password") });
+    const attempt = (password: string, clientIp: string) =>
+      settle(() => loginRoute.action({ request: app.post("/login", { email: "owner@casebook.test", password }), params: {}, context: { clientIp } }));
+    for (let i = 0; i < 10; i += 1) expect(((await attempt("guess", "198.51.100.7")) as Response).status).toBe(400);
+    for (let i = 0; i < 20; i += 1) expect(((await attempt("guess", "198.51.100.7")) as Response).status).toBe(429);
+    // The owner's own address: their password works (302 to home), and a typo is an ordinary 400.
+    expect(((await attempt("typo by the owner", "192.0.2.44")) as Response).status).toBe(400);
+    const owner = (await attempt("the owner's long password", "192.0.2.44")) as Response;
+    expect(owner.status).toBe(302);
   });
 });

@@ -41,6 +41,8 @@ interface Outcome {
   status: number;
   contentType: string;
   body: string;
+  /** The Location header of a redirect ("" otherwise). */
+  location?: string;
 }
 
 const problems: string[] = [];
@@ -66,6 +68,8 @@ function judge(outcome: Outcome | null): void {
   const leak = leakedInternals(body);
   if (leak) problems.push(`${what}: ${status} leaks ${leak}`);
   if (status >= 500) problems.push(`${what}: ${status} ${body.slice(0, 200)}`);
+  // However hostile the input (a redirectTo among them), a redirect never leaves this site.
+  if (outcome.location && new URL(outcome.location, baseURL).origin !== new URL(baseURL).origin) problems.push(`${what}: redirects off the site to ${outcome.location}`);
   else if (status >= 400 && status !== 431 && status !== 413) {
     const html = contentType.includes("text/html");
     // On a page: shown where it can be seen (beside its form, or at the top of the page when its
@@ -87,7 +91,8 @@ function judge(outcome: Outcome | null): void {
 async function outcomeOf(what: string, sending: Promise<Answer>): Promise<Outcome | null> {
   try {
     const response = await sending;
-    return { what, status: response.status(), contentType: response.headers()["content-type"] ?? "", body: await response.text() };
+    const headers = response.headers();
+    return { what, status: response.status(), contentType: headers["content-type"] ?? "", body: await response.text(), location: headers["location"] ?? "" };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const big = /oversized|1 MB|3 MB|10,000|\(\d{6,} chars\)/.test(what);
@@ -326,7 +331,7 @@ test.afterAll(async () => {
 test("the corpus has at least 200 inputs of every kind the brief names", () => {
   expect(CORPUS.length).toBeGreaterThanOrEqual(200);
   const kinds = new Set(CORPUS.map((i) => i.kind));
-  for (const kind of ["xss", "xss-markdown", "sql", "traversal", "number", "unicode", "join-code", "yaml", "oversized", "other"]) expect(kinds).toContain(kind);
+  for (const kind of ["xss", "xss-markdown", "sql", "traversal", "number", "unicode", "join-code", "yaml", "oversized", "other", "url"]) expect(kinds).toContain(kind);
   expect(RAW_BODIES.some((b) => b.name.includes("UTF-8"))).toBe(true);
   expect(RAW_BODIES.filter((b) => b.chunked).map((b) => b.body.length)).toContain(0);
   expect(RAW_BODIES.some((b) => b.chunked && b.body.length > 2 * 1024 * 1024)).toBe(true);

@@ -320,6 +320,49 @@ export const MARKDOWN_DEPTH = [
   "**a".repeat(660),
 ];
 
+/**
+ * Redirect targets that leave this site (or break the Location header) however they are spelled:
+ * every one must be refused, the redirect going home instead. Used by the unit tests of
+ * safeRedirectTarget and, as `redirectTo`, by the security suite against the real login.
+ */
+export const URL_TRICKS = [
+  `//evil.example/path`,
+  `///evil.example/path`,
+  `////evil.example`,
+  `/\\evil.example/path`,
+  `/\\/evil.example`,
+  `\\evil.example`,
+  `\\\\evil.example`,
+  `/\t/evil.example/path`,
+  `/\t\t/evil.example`,
+  `\t//evil.example`,
+  `/\n/evil.example`,
+  `/\r\n/evil.example`,
+  `/path\r\nSet-Cookie: injected=1`,
+  `/\u0000/evil.example`,
+  `/\u007f/evil.example`,
+  `/\u0085/evil.example`,
+  `/ /evil.example`.replace(" ", "\u000b"),
+  `/.//evil.example`,
+  `/./\\evil.example`,
+  `/a/../..//evil.example`,
+  `//evil.example@casebook.test`,
+  `//casebook.test@evil.example`,
+  `https://evil.example`,
+  `http:evil.example`,
+  `https:/evil.example`,
+  `javascript:alert(document.domain)`,
+  `data:text/html,<script>alert(1)</script>`,
+  `evil.example`,
+  ` /evil.example`,
+  `//evil%2Eexample`,
+  `//%65vil.example`,
+  ``,
+] as const;
+
+/** Targets on this site that must survive the check unchanged. */
+export const LOCAL_TARGETS = ["/", "/cases/the-lockout", "/cases/the-lockout?sort=newest#positions", "/me?welcome=1", "/%09/evil.example", "/%2F%2Fevil.example", "/@evil.example"] as const;
+
 /** Big enough to stress parsers: 1 MB fields. */
 export const ONE_MB = "A".repeat(1024 * 1024);
 const BIG = [ONE_MB, `<script>__xss=1</script>`.repeat(40_000), "\u00e9".repeat(512 * 1024)];
@@ -338,6 +381,9 @@ export const CORPUS: readonly HostileInput[] = [
   ...OTHER.map((value) => ({ kind: "other", value })),
   ...BIG.map((value) => ({ kind: "oversized", value })),
   ...MARKDOWN_DEPTH.map((value) => ({ kind: "markdown-depth", value })),
+  // A few of each spelling: every input goes to every field of every target, and the full list is
+  // checked against the real login in redirects.test.ts and against safeRedirectTarget in unit tests.
+  ...["/\t/evil.example/path", "/\\evil.example/path", "//evil.example/path", "/.//evil.example", "/\r\n/evil.example", "javascript:alert(document.domain)"].map((value) => ({ kind: "url", value })),
 ];
 
 /** Whole request bodies no form would send: broken encodings, wrong content types, absurd shapes. */
