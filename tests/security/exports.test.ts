@@ -10,6 +10,7 @@ import { marked } from "marked";
 import { advanceTo, baseURL, contextFor, control, createWorkshop, get, joinWorkshop, postForm, unique, type FormFields } from "./helpers";
 import { EXPORT_MARKDOWN, MARKDOWN_XSS } from "./hostile-inputs";
 import { plainText, shape, words } from "./markdown-structure";
+import { parseCsv } from "../support/csv-reader";
 
 test.describe.configure({ mode: "serial" });
 
@@ -148,26 +149,6 @@ test("every hostile text reaches the debrief as text", () => {
   for (const text of texts) expect(seen, text).toContain(words(text));
 });
 
-/** A small RFC 4180 reader. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(cell), (cell = "");
-    else if (c === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
-    else cell += c;
-  }
-  expect(cell === "" && row.length === 0, "the CSV ends with CRLF").toBe(true);
-  return rows;
-}
 
 test("the CSV keeps every row's seven cells, and no text cell starts like a formula", () => {
   const rows = parseCsv(hostile.csv);

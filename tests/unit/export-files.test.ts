@@ -7,27 +7,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { attachment, buildPositionsCsv, exportFileName, type CsvVote } from "../../app/domain/workshop-exports";
 import { CORPUS, EXPORT_MARKDOWN } from "../security/hostile-inputs";
+import { parseCsv } from "../support/csv-reader";
 
-/** A small RFC 4180 reader. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(cell), (cell = "");
-    else if (c === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
-    else cell += c;
-  }
-  if (cell !== "" || row.length > 0) throw new Error("CSV does not end with CRLF");
-  return rows;
-}
 
 /** What a spreadsheet runs as a formula when a cell starts with it (OWASP), and line feed as carriage return's twin. */
 const FORMULA_START = /^[=+\-@\t\r\n]/;

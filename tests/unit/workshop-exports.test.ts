@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildDebrief, buildPositionsCsv, type CsvVote, type DebriefInput } from "../../app/domain/workshop-exports";
 import { roundTallies } from "../../app/domain/workshop-view";
+import { parseCsv } from "../support/csv-reader";
 
 const EMPLOYEE_OPTIONS = ["Report the record", "Delay and help", "Ask your manager"];
 const EMPLOYER_OPTIONS = ["Fire", "Warn and retrain", "Back the screener"];
@@ -354,26 +355,6 @@ describe("buildDebrief", () => {
   });
 });
 
-/** A small RFC 4180 reader, so tests compare cells, not escaping. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(cell), (cell = "");
-    else if (c === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
-    else cell += c;
-  }
-  if (cell !== "" || row.length > 0) throw new Error("CSV does not end with CRLF");
-  return rows;
-}
 
 const HEADER = ["respondent", "round", "perspective", "option", "judgement", "judgement_label", "standing"];
 const reverse = <T,>(items: T[]): T[] => [...items].reverse();
