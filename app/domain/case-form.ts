@@ -309,7 +309,13 @@ function markdownSectionProblems(field: string, text: string, where: string): Ca
   const nesting = findMarkdownNestingProblem(lines.join("\n"));
   if (nesting) return [{ field, message: `Line ${nesting.line} ${describeMarkdownNestingProblem(nesting, { withLine: false })}.` }];
   // A line underlined with "---" is a level-2 heading too (the lines above are patterns for "##" only).
-  const headingLine = firstSectionHeadingLine(lines.join("\n"));
+  let headingLine: number | null;
+  try {
+    headingLine = firstSectionHeadingLine(lines.join("\n"));
+  } catch {
+    // The lexer gave up on this text (the renderer would too): refuse it rather than answer 500.
+    return [{ field, message: "This text cannot be read as Markdown; simplify its nesting (block quotes, lists, emphasis)." }];
+  }
   if (headingLine !== null) {
     return [{ field, message: `Line ${headingLine} is underlined with "---", which makes it a heading that starts a new section. Use ### for headings inside ${where}, or leave a blank line above the "---" to draw a line.` }];
   }

@@ -102,14 +102,16 @@ function readContainerPrefix(line: string): { contentStart: number; depth: numbe
  * every limit. Linear time; never throws.
  */
 export function findMarkdownNestingProblem(markdown: string): MarkdownNestingProblem | null {
-  const lines = markdown.split("\n");
+  // Line ends and blank lines as marked reads them: a lone CR ends a line too, and a blank line
+  // holds only spaces and tabs (a line of NBSP or other Unicode space continues the paragraph).
+  const lines = markdown.split(/\r\n|\r|\n/);
   let counters = freshCounters();
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index]!;
     const lineNumber = index + 1;
     const { contentStart, depth, listMarkers } = readContainerPrefix(line);
     if (depth > MARKDOWN_LIMITS.blockNesting) return { line: lineNumber, construct: "blocks", found: depth, limit: MARKDOWN_LIMITS.blockNesting };
-    if (line.slice(contentStart).trim() === "") {
+    if (/^[ \t]*$/.test(line.slice(contentStart))) {
       // A blank line (also ">" alone) ends the paragraph. An empty list item ("-") does not: it
       // cannot interrupt a paragraph, so the text goes on around it.
       if (listMarkers === 0) counters = freshCounters();

@@ -94,6 +94,14 @@ describe("findMarkdownNestingProblem", () => {
     }
   });
 
+  it("reads line ends and blank lines as marked does: a lone CR ends a line, a line of Unicode spaces is no blank line", () => {
+    expect(findMarkdownNestingProblem(`a\r${">".repeat(1900)} x`)).toMatchObject({ line: 2, construct: "blocks" });
+    const emphasis = (open: boolean) => (open ? "*a " : "a* ").repeat(15);
+    const acrossNbspLines = [emphasis(true), "\u00a0", emphasis(true), "\u2003", emphasis(false), "\u00a0", emphasis(false)].join("\n");
+    expect(findMarkdownNestingProblem(acrossNbspLines)).toMatchObject({ construct: "emphasis" });
+    expect(renderMarkdown(acrossNbspLines)).toContain(UNRENDERABLE_NOTICE);
+  });
+
   it("does not count closed constructs, escaped markers, void HTML elements or autolinks", () => {
     const many = (s: string) => s.repeat(40);
     for (const text of [many("[link](https://example.com) "), many("**bold** _soft_ "), many("\\[ \\* \\> "), many("<br> "), many("<https://example.com> "), many("<b>x</b> ")]) {
