@@ -12,6 +12,10 @@ import { isIP } from "node:net";
 /** What Express's `trust proxy` is set to: false (trust nobody), a hop count, or proxy addresses and subnets. */
 export type TrustProxy = false | number | string[];
 
+/** The widest subnets accepted: 10.0.0.0/8 is the broadest private IPv4 range; /32 is an IPv6 allocation (fc00::/7, the private range, excepted). */
+const MIN_IPV4_PREFIX = 8;
+const MIN_IPV6_PREFIX = 32;
+
 /** The names proxy-addr (Express's `trust proxy`) knows for the private ranges. */
 const NAMED_RANGES = new Set(["loopback", "linklocal", "uniquelocal"]);
 
@@ -34,8 +38,16 @@ function problemWithEntry(entry: string): string | null {
     prefix = binary.indexOf("0") === -1 ? 32 : binary.indexOf("0");
   } else return `"${entry}" has a prefix that is neither a number nor an IPv4 netmask`;
   if (prefix > bits) return `"${entry}" has a prefix longer than ${bits} bits`;
-  // A /0 "subnet" is every address: the same as trusting everyone.
-  if (prefix === 0) return `"${entry}" trusts every address, so any client could forge X-Forwarded-For`;
+  // A /0 "subnet" is every address: the same as trusting everyone. Wider than a private range
+  // (10.0.0.0/8, or a /32 for IPv6) is no set of proxies either, and a few broad subnets add up
+  // to everyone (0.0.0.0/1 with 128.0.0.0/1); ::ffff:0:0/96 is every IPv4 client, mapped.
+  const ipv4Prefix = family === 4 ? prefix : /^::ffff:/i.test(address) ? prefix - 96 : null;
+  // Unique local addresses (fc00::/7) are IPv6's private range, as wide as the prefix says.
+  const uniqueLocal = family === 6 && /^f[cd]/i.test(address) && prefix >= 7;
+  const tooBroad = ipv4Prefix !== null ? ipv4Prefix < MIN_IPV4_PREFIX : prefix < MIN_IPV6_PREFIX && !uniqueLocal;
+  if (tooBroad) {
+    return `"${entry}" trusts ${prefix === 0 ? "every address" : "a range wider than any set of proxies"} (at most /${MIN_IPV4_PREFIX} for IPv4, /${MIN_IPV6_PREFIX} for IPv6), so clients in it could forge X-Forwarded-For`;
+  }
   return null;
 }
 

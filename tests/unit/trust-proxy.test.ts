@@ -29,6 +29,13 @@ describe("parseTrustProxy (TRUST_PROXY)", () => {
     expect(() => parseTrustProxy("10.0.0.0/0.0.0.0")).toThrow(/trusts every address/);
   });
 
+  it("refuses subnets wider than any set of proxies, which together can hold every address", () => {
+    for (const raw of ["0.0.0.0/1,128.0.0.0/1", "::/1,8000::/1", "::ffff:0:0/96", "11.0.0.0/7", "2001::/16", "128.0.0.0/128.0.0.0"]) {
+      expect(() => parseTrustProxy(raw), raw).toThrow(/a range wider than any set of proxies/);
+    }
+    expect(parseTrustProxy("10.0.0.0/8,fc00::/7,2001:db8::/32,::ffff:10.0.0.0/104")).toEqual(["10.0.0.0/8", "fc00::/7", "2001:db8::/32", "::ffff:10.0.0.0/104"]);
+  });
+
   it("refuses malformed values, naming each bad entry and the safe values", () => {
     const cases: [string, RegExp][] = [
       ["yes", /"yes" is not an IP address/],
