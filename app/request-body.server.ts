@@ -102,8 +102,15 @@ export function readBodyWithin(limitBytes: number, refuse: (refusal: BodyRefusal
 export function createRequestHandler(options: { build: ServerBuild | (() => Promise<ServerBuild>); mode: string; getLoadContext: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext }): RequestHandler {
   const handleRequest = createRemixHandler(options.build, options.mode);
   return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
+    let streamed: Request;
     try {
-      const streamed = createRemixRequest(req, res);
+      streamed = createRemixRequest(req, res);
+    } catch {
+      // A Host header that is no host name ("a b", "x:99999") makes no valid URL: the client's fault.
+      res.status(400).type("text/plain").set("Connection", "close").send("Bad request: the Host header is not a valid host name.");
+      return;
+    }
+    try {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const request = req.method === "GET" || req.method === "HEAD" ? streamed : new Request(streamed, { body, duplex: "half" } as RequestInit);
       await sendRemixResponse(res, await handleRequest(request, options.getLoadContext(req, res)));
