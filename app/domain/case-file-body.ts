@@ -20,6 +20,8 @@ interface Section {
   /** For stages: the text after "Stage:". */
   stageTitle: string;
   headingLine: number;
+  /** The line textStart is on. */
+  textStartLine: number;
   /** The section's text after its heading, as written: bodyText from textStart to textEnd. */
   textStart: number;
   textEnd: number;
@@ -135,6 +137,66 @@ export function firstSectionHeadingLine(markdown: string): number | null {
 // No "<" inside the tag or the text, so each match attempt stops at the next "<": linear time.
 const HTML_HEADING = /<h([1-6])\b[^<>]*>([^<]*)<\/h\1\s*>/gi;
 
+/** Entities sanitize-html and marked may leave or that stand for (invisible) spacing; the rest stay as written. */
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0", ensp: "\u2002", emsp: "\u2003",
+  thinsp: "\u2009", shy: "\u00ad", zwsp: "\u200b", zwj: "\u200d", zwnj: "\u200c", lrm: "\u200e", rlm: "\u200f",
+};
+
+/** Tags that break the line or start a block where they are displayed: read as a space. Other tags are read as nothing. */
+const SPACING_TAGS = /^(?:br|hr|p|div|li|ul|ol|table|thead|tbody|tr|td|th|blockquote|pre|h[1-6])$/i;
+
+/**
+ * The text a reader sees of an HTML fragment: tags dropped (line-breaking ones read as a space),
+ * entities decoded once (named, decimal and hex), invisible characters (soft hyphens, zero-width
+ * and direction marks) removed, compatibility forms folded (NFKC), white space folded, trimmed.
+ */
+function displayedText(html: string): string {
+  const text = html
+    .replace(/<!--[\s\S]*?-->/g, "")
+    .replace(/<\/?([a-z][a-z0-9]*)\b[^<>]*>/gi, (_, name: string) => (SPACING_TAGS.test(name) ? " " : ""))
+    .replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z][a-z0-9]{1,31}));?/gi, (entity, decimal?: string, hex?: string, name?: string) => {
+      if (name !== undefined) return NAMED_ENTITIES[name.toLowerCase()] ?? entity;
+      const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
+      return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : "\ufffd";
+    });
+  return text.normalize("NFKC").replace(/\p{Default_Ignorable_Code_Point}/gu, "").replace(/\s+/g, " ").trim();
+}
+
+/**
+ * The headings in rendered, sanitized HTML, in the order they open, each with its displayed
+ * text. Sanitized HTML may nest headings (an <h4> written inside an <h3>); each is found, and
+ * the outer one's text includes the inner one's.
+ */
+function renderedHeadings(html: string): string[] {
+  const found: { start: number; text: string }[] = [];
+  const open: { level: string; start: number; index: number }[] = [];
+  for (const match of html.matchAll(/<(\/?)h([1-6])\b[^<>]*>/gi)) {
+    const at = match.index!;
+    if (match[1] === "") {
+      open.push({ level: match[2]!, start: at + match[0].length, index: found.length });
+      found.push({ start: at, text: "" });
+      continue;
+    }
+    // Close the nearest open heading of this level (and any left open inside it).
+    let depth = open.length - 1;
+    while (depth >= 0 && open[depth]!.level !== match[2]) depth -= 1;
+    if (depth < 0) continue;
+    for (const heading of open.splice(depth)) found[heading.index]!.text = displayedText(html.slice(heading.start, at));
+  }
+  // Any left open (sanitized HTML closes them, but be sure) run to the end.
+  for (const heading of open) found[heading.index]!.text = displayedText(html.slice(heading.start));
+  return found.map((heading) => heading.text);
+}
+
+/** The word each reserved kind of heading starts with, to find where it is written. */
+const RESERVED_WORD: Record<Exclude<SectionKind, "unknown">, string> = {
+  stage: "stage",
+  "facilitator notes": "facilitator",
+  sources: "sources",
+  role: "role",
+};
+
 /**
  * Splits the body into sections with marked's lexer: a level-2 heading (`## Title` or a title
  * underlined with `---`) at the top level starts a section; headings in code blocks are code.
@@ -154,7 +216,8 @@ function splitSections(
       if (current) current.textEnd = start;
       const written = (token as Tokens.Heading).text;
       const heading = written.replace(/\s+/g, " ").trim();
-      current = { ...classifyHeading(written), heading, headingLine: line, textStart: end, textEnd: bodyText.length };
+      const textStartLine = line + linesIn(token.raw);
+      current = { ...classifyHeading(written), heading, headingLine: line, textStartLine, textStart: end, textEnd: bodyText.length };
       sections.push(current);
     } else {
       if (!current && token.type !== "space" && firstStrayLine === null) firstStrayLine = line;
@@ -177,6 +240,45 @@ function splitSections(
   return { sections, firstStrayLine, misplaced };
 }
 
+function misplacedMessage(heading: string, where: string): string {
+  // No "title" in the message: the editor reads that word as a problem with a stage's title field.
+  return `"${heading}" is ${where}, so it would be shown as part of the text around it; write the section as a level-2 heading, "## ${heading}", or rename the heading`;
+}
+
+/** Text compared the way classifyHeading compares it: emphasis markers dropped, spacing folded, lower case. */
+function comparable(text: string): string {
+  return text.replace(/[*_~`\\]/g, "").replace(/\s+/g, " ").trim().toLowerCase();
+}
+
+/**
+ * Where a heading found in a section's rendered HTML is written: the index in `lines` (the
+ * section's source lines, with `seen`, each line's displayed text made comparable) of the first
+ * line that shows the whole heading, else one that names `word` and writes a heading ("#" or
+ * "<h1>"…"<h6>"), else one that names `word`; a line from `from` on before one above it. -1 when
+ * no line does. One pass over the lines.
+ */
+function lineOfHeading(lines: string[], seen: string[], heading: string, word: string, from: number): number {
+  const whole = comparable(heading);
+  // For each rule in turn: the first line from `from` on, and the first line at all.
+  const after = [-1, -1, -1];
+  const anywhere = [-1, -1, -1];
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = seen[i]!;
+    if (!line.includes(word)) continue;
+    const rules = [whole !== "" && line.includes(whole), /#|<h[1-6]/i.test(lines[i]!), true];
+    for (let rule = 0; rule < 3; rule += 1) {
+      if (!rules[rule]) continue;
+      if (anywhere[rule] === -1) anywhere[rule] = i;
+      if (i >= from && after[rule] === -1) after[rule] = i;
+    }
+  }
+  for (let rule = 0; rule < 3; rule += 1) {
+    if (after[rule] !== -1) return after[rule]!;
+    if (anywhere[rule] !== -1) return anywhere[rule]!;
+  }
+  return -1;
+}
+
 export function parseCaseBody(
   bodyText: string,
   bodyFirstLine: number,
@@ -191,6 +293,10 @@ export function parseCaseBody(
   const { sections, firstStrayLine, misplaced } = splitSections(bodyText, bodyFirstLine);
   const problems: CaseFileProblem[] = [];
   const fieldOf = new Map<Section, string>();
+  const misplacedLines = new Set(misplaced.map((heading) => heading.line));
+  let misplacedCount = misplaced.length;
+  let reservedRendered = 0;
+  const renderedMisplaced: CaseFileProblem[] = [];
   const stageCount = sections.filter((section) => section.kind === "stage").length;
   const firstLineOf: Partial<Record<SectionKind, number>> = {};
 
@@ -208,6 +314,31 @@ export function parseCaseBody(
     fieldOf.set(section, sectionField);
     const rendering = tryRenderMarkdown(markdown);
     if (!rendering.ok) problems.push({ line: section.headingLine, field: sectionField, message: `cannot be rendered: ${rendering.reason}` });
+    else if (section.kind === "stage" || section.kind === "facilitator notes" || section.kind === "sources") {
+      // The backstop to splitSections: whatever the spelling (entities, tags, comments, links,
+      // tables), a heading the page would display that names a reserved section is refused.
+      let lines: string[] | null = null;
+      let seen: string[] = [];
+      let cursor = 0;
+      for (const text of renderedHeadings(rendering.html)) {
+        // Each heading looked up costs a pass over the section: a bounded number of them, as with splitSections.
+        if (misplacedCount >= MAX_MISPLACED_HEADINGS || reservedRendered >= 2 * MAX_MISPLACED_HEADINGS) break;
+        const { kind } = classifyHeading(text);
+        if (kind === "unknown") continue;
+        reservedRendered += 1;
+        if (!lines) {
+          lines = bodyText.slice(section.textStart, section.textEnd).split("\n");
+          seen = lines.map((line) => comparable(displayedText(line)));
+        }
+        const at = lineOfHeading(lines, seen, text, RESERVED_WORD[kind], cursor);
+        const line = at === -1 ? section.headingLine : section.textStartLine + at;
+        if (at !== -1) cursor = at + 1;
+        if (misplacedLines.has(line)) continue;
+        misplacedLines.add(line);
+        misplacedCount += 1;
+        renderedMisplaced.push({ line, field: sectionField, message: misplacedMessage(text, "a heading in the text as the page displays it") });
+      }
+    }
     switch (section.kind) {
       case "stage": {
         const field = sectionField;
@@ -263,10 +394,10 @@ export function parseCaseBody(
     problems.push({
       line: heading.line,
       field: (section && fieldOf.get(section)) ?? "body",
-      // No "title" in the message: the editor reads that word as a problem with a stage's title field.
-      message: `"${heading.heading}" is ${heading.where}, so it would be shown as part of the text around it; write the section as a level-2 heading, "## ${heading.heading}", or rename the heading`,
+      message: misplacedMessage(heading.heading, heading.where),
     });
   }
+  problems.push(...renderedMisplaced);
 
   if (stageCount === 0) {
     problems.push({

@@ -492,5 +492,7 @@ export function hostileCaseFiles(): { name: string; content: Buffer; refusedAt?:
     body("notes-as-h1-setext.md", "Facilitator notes\n=================\n\nWho said what.", 1, '"Facilitator notes" is a level-1 heading'),
     body("notes-in-quote.md", "> ## Facilitator notes\n>\n> Who said what.", 1, '"Facilitator notes" is a heading inside a block quote or list'),
     body("sources-as-html.md", "<h2>Sources</h2>\n\nA book.", 1, '"Sources" is an HTML <h2> heading'),
+    body("notes-entity-space.md", "### Facilitator&#32;notes\n\nWho said what.", 1, '"Facilitator notes" is a heading in the text as the page displays it'),
+    body("sources-in-table-cell.md", "| Column |\n|---|\n| <h3>Sources</h3> |\n\nA book.", 3, '"Sources" is a heading in the text as the page displays it'),
   ];
 }

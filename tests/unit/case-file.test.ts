@@ -592,3 +592,45 @@ describe("reserved section headings, however they are written", () => {
     }
   });
 });
+
+describe("a reserved heading however it is spelled is refused, by what the page would show", () => {
+  const stage = "## Stage: One\n\nThe public story.\n\n";
+  const spelled: { how: string; written: string; heading: string; offset?: number }[] = [
+    { how: "as an HTML heading around emphasis", written: "<h2><em>Facilitator notes</em></h2>", heading: "Facilitator notes" },
+    { how: "as inline HTML in a paragraph", written: "Intro <h2>Facilitator notes</h2>", heading: "Facilitator notes" },
+    { how: "with a numeric entity for its space", written: "### Facilitator&#32;notes", heading: "Facilitator notes" },
+    { how: "with &nbsp; for its space in an HTML heading", written: "<h2>Facilitator&nbsp;notes</h2>", heading: "Facilitator notes" },
+    { how: "with a trailing <br> in an HTML heading", written: "<h2>Facilitator notes<br></h2>", heading: "Facilitator notes" },
+    { how: "with an HTML comment inside", written: "<h2>Facilitator <!-- x --> notes</h2>", heading: "Facilitator notes" },
+    { how: "with a <span> around a word", written: "### Facilitator <span>notes</span>", heading: "Facilitator notes" },
+    { how: "as a link", written: "### [Facilitator notes](http://x)", heading: "Facilitator notes" },
+    { how: "as an HTML heading in a table cell", written: "| Column |\n|---|\n| <h3>Sources</h3> |", heading: "Sources", offset: 2 },
+    { how: "as an HTML heading in a list item", written: "- Intro <h4>Role: boss</h4>", heading: "Role: boss" },
+  ];
+  for (const { how, written, heading, offset = 0 } of spelled) {
+    it(`refuses "${heading}" written ${how}, at its line`, () => {
+      const { source, bodyLine } = withBody(`${stage}${written}\n\nThe secret the facilitator keeps.\n`);
+      const problems = problemsOf(source);
+      expect(problems).toContainEqual({ line: bodyLine + 4 + offset, field: "stage 1", message: expect.stringContaining(`"${heading}" is `) });
+      expect(problems.every((problem) => problem.message.includes(`"## ${heading}", or rename the heading`))).toBe(true);
+      // One problem per line: the lexer's check and the rendered one do not both report it.
+      expect(new Set(problems.map((problem) => problem.line)).size).toBe(problems.length);
+    });
+  }
+
+  it("refuses one in the sources or the facilitator notes too, in that section's field", () => {
+    const { source, bodyLine } = withBody(`${stage}## Facilitator notes\n\nNotes.\n\n## Sources\n\nA book.\n\n### Facilitator&#32;notes\n`);
+    expect(problemsOf(source)).toEqual([{ line: bodyLine + 12, field: "sources", message: expect.stringContaining('"Facilitator notes" is ') }]);
+  });
+
+  it("reports a second, differently spelled heading in the same stage at its own line", () => {
+    const { source, bodyLine } = withBody(`${stage}### Facilitator notes\n\nOne.\n\n<h2>Facilitator&nbsp;notes</h2>\n\nTwo.\n`);
+    expect(problemsOf(source).map((problem) => problem.line)).toEqual([bodyLine + 4, bodyLine + 8]);
+  });
+
+  it("accepts ordinary headings and the words \"facilitator notes\" in running text", () => {
+    const text = "The public story.\n\n### What happened next\n\nThe facilitator notes that nobody spoke. See the sources, stage by stage.";
+    const doc = parseOk(withBody(`## Stage: One\n\n${text}\n`).source);
+    expect(doc.stages).toEqual([{ title: "One", markdown: text }]);
+  });
+});
