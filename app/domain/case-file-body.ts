@@ -169,24 +169,24 @@ function displayedText(html: string): string {
  * the outer one's text includes the inner one's.
  */
 function renderedHeadings(html: string): string[] {
-  const found: { start: number; text: string }[] = [];
+  const found: string[] = [];
   const open: { level: string; start: number; index: number }[] = [];
   for (const match of html.matchAll(/<(\/?)h([1-6])\b[^<>]*>/gi)) {
     const at = match.index!;
     if (match[1] === "") {
       open.push({ level: match[2]!, start: at + match[0].length, index: found.length });
-      found.push({ start: at, text: "" });
+      found.push("");
       continue;
     }
     // Close the nearest open heading of this level (and any left open inside it).
     let depth = open.length - 1;
     while (depth >= 0 && open[depth]!.level !== match[2]) depth -= 1;
     if (depth < 0) continue;
-    for (const heading of open.splice(depth)) found[heading.index]!.text = displayedText(html.slice(heading.start, at));
+    for (const heading of open.splice(depth)) found[heading.index] = displayedText(html.slice(heading.start, at));
   }
   // Any left open (sanitized HTML closes them, but be sure) run to the end.
-  for (const heading of open) found[heading.index]!.text = displayedText(html.slice(heading.start));
-  return found.map((heading) => heading.text);
+  for (const heading of open) found[heading.index] = displayedText(html.slice(heading.start));
+  return found;
 }
 
 /** The word each reserved kind of heading starts with, to find where it is written. */
@@ -253,26 +253,28 @@ function comparable(text: string): string {
 /**
  * Where a heading found in a section's rendered HTML is written: the index in `lines` (the
  * section's source lines, with `seen`, each line's displayed text made comparable) of the first
- * line that shows the whole heading, else one that names `word` and writes a heading ("#" or
- * "<h1>"…"<h6>"), else one that names `word`; a line from `from` on before one above it. -1 when
- * no line does. One pass over the lines.
+ * line that writes a heading ("#" or "<h1>"…"<h6>") and shows the whole heading, else one that
+ * writes a heading and names `word`, else one that shows the whole heading, else one that names
+ * `word`; a line from `from` on before one above it. -1 when no line does. One pass over the lines.
  */
 function lineOfHeading(lines: string[], seen: string[], heading: string, word: string, from: number): number {
   const whole = comparable(heading);
   // For each rule in turn: the first line from `from` on, and the first line at all.
-  const after = [-1, -1, -1];
-  const anywhere = [-1, -1, -1];
+  const after = [-1, -1, -1, -1];
+  const anywhere = [-1, -1, -1, -1];
   for (let i = 0; i < lines.length; i += 1) {
     const line = seen[i]!;
     if (!line.includes(word)) continue;
-    const rules = [whole !== "" && line.includes(whole), /#|<h[1-6]/i.test(lines[i]!), true];
-    for (let rule = 0; rule < 3; rule += 1) {
+    const shown = whole !== "" && line.includes(whole);
+    const writesHeading = /#|<h[1-6]/i.test(lines[i]!);
+    const rules = [shown && writesHeading, writesHeading, shown, true];
+    for (let rule = 0; rule < rules.length; rule += 1) {
       if (!rules[rule]) continue;
       if (anywhere[rule] === -1) anywhere[rule] = i;
       if (i >= from && after[rule] === -1) after[rule] = i;
     }
   }
-  for (let rule = 0; rule < 3; rule += 1) {
+  for (let rule = 0; rule < after.length; rule += 1) {
     if (after[rule] !== -1) return after[rule]!;
     if (anywhere[rule] !== -1) return anywhere[rule]!;
   }

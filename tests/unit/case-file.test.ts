@@ -628,6 +628,11 @@ describe("a reserved heading however it is spelled is refused, by what the page 
     expect(problemsOf(source).map((problem) => problem.line)).toEqual([bodyLine + 4, bodyLine + 8]);
   });
 
+  it("finds the line of a heading whose words are themselves spelled with entities or wide letters", () => {
+    const { source, bodyLine } = withBody(`${stage}The sources come last.\n\n### S&#111;urces\n\n### \uFF33\uFF4F\uFF55\uFF52\uFF43\uFF45\uFF53\n`);
+    expect(problemsOf(source).map((problem) => problem.line)).toEqual([bodyLine + 6, bodyLine + 8]);
+  });
+
   it("accepts ordinary headings and the words \"facilitator notes\" in running text", () => {
     const text = "The public story.\n\n### What happened next\n\nThe facilitator notes that nobody spoke. See the sources, stage by stage.";
     const doc = parseOk(withBody(`## Stage: One\n\n${text}\n`).source);
