@@ -53,30 +53,30 @@ function redisCounter(): RedisWindowCounter | null {
   });
 }
 
-/** Counts the hits in Redis when there is one, and in the database when not or when Redis fails (limits never lapse). */
-async function countWindowHits(hits: WindowHit[]): Promise<WindowCounts> {
+/**
+ * Runs a counter operation in Redis when there is one, and in the database when not or when
+ * Redis fails (the health check says so), so limits never lapse. One place for that rule.
+ */
+async function inRedisElseDatabase(redisOp: (redis: RedisWindowCounter) => Promise<WindowCounts>, databaseOp: () => Promise<WindowCounts>): Promise<WindowCounts> {
   const redis = redisCounter();
   if (redis) {
     try {
-      return await redis.countHits(hits);
+      return await redisOp(redis);
     } catch {
-      // Redis is down (the health check says so); the shared database still counts.
+      // Redis is down; the shared database still counts.
     }
   }
-  return countHits(db(), hits);
+  return databaseOp();
 }
 
-/** The count so far in each key's current window, without counting a hit (Redis when there is one, as countWindowHits). */
-async function peekWindowHits(hits: WindowHit[]): Promise<WindowCounts> {
-  const redis = redisCounter();
-  if (redis) {
-    try {
-      return await redis.peekHits(hits);
-    } catch {
-      // As countWindowHits: the database still counts.
-    }
-  }
-  return peekHits(db(), hits);
+/** Counts the hits (Redis, else the database). */
+function countWindowHits(hits: WindowHit[]): Promise<WindowCounts> {
+  return inRedisElseDatabase((redis) => redis.countHits(hits), () => countHits(db(), hits));
+}
+
+/** The count so far in each key's current window, without counting a hit (Redis, else the database). */
+function peekWindowHits(hits: WindowHit[]): Promise<WindowCounts> {
+  return inRedisElseDatabase((redis) => redis.peekHits(hits), () => peekHits(db(), hits));
 }
 
 /**
