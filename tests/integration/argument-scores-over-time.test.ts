@@ -134,3 +134,46 @@ describe("the standings term", () => {
     expect(await scoreOn(reader, slug, first)).toEqual(await scoreOn(reader, slug, second));
   });
 });
+
+describe("released scores", () => {
+  it("scores an argument at the first release that counts k endorsers who answered, and sorts it before unscored ones", async () => {
+    const slug = "the-fee-waiver";
+    const author = (await answering(slug, "frontline", 0))[0]!;
+    const scored = await argue(author, slug, "Scored: say what you saw.");
+    const popular = await argue(author, slug, "Unscored: stay out of it.");
+    const endorsers = [...(await answering(slug, "frontline", 2, 2)), ...(await answering(slug, "manager", -2, 2))];
+    for (const endorser of endorsers) await endorse(endorser, slug, scored);
+    // More endorsements than the scored one, but from people who have not answered: never counted.
+    for (let i = 0; i < 5; i += 1) await endorse(await app.person("participant", "frontline"), slug, popular);
+    // Anyone may read the case page; this reader has not answered, so reading releases nothing.
+    const visitor = await app.person("participant", "hr");
+    expect(await scoreOn(visitor, slug, scored)).toBeNull();
+
+    const reader = (await answering(slug, "other", 0, K))[0]!;
+    // min(2 right, 2 wrong); front line and managers are two groups of fewer than k: one kind of person.
+    expect(await scoreOn(reader, slug, scored)).toBe(2);
+    expect(await scoreOn(reader, slug, popular)).toBeNull();
+    const data = await caseRoute.loader({ request: app.get(`/cases/${slug}?sort=bridging`, reader.cookie), params: { slug }, context: {} });
+    const order = data.debate.threads.map((t) => t.id);
+    expect(order.indexOf(scored)).toBeLessThan(order.indexOf(popular));
+    const results = await resultsRoute.loader({ request: app.get(`/cases/${slug}/results`, reader.cookie), params: { slug }, context: {} });
+    if (results.locked) throw new Error("the reader has not answered");
+    expect(results.results.topBridging.map((a) => [a.id, a.bridging])).toEqual([[scored, 2]]);
+  });
+
+  it("moves a score once k of its endorsers have changed their answers, at the next release", async () => {
+    const slug = "empathy-from-the-top";
+    const author = (await answering(slug, "frontline", 0))[0]!;
+    const argumentId = await argue(author, slug, "Lead from the top.");
+    const endorsers = [...(await answering(slug, "frontline", 1, K)), ...(await answering(slug, "frontline", -1, K))];
+    for (const endorser of endorsers) await endorse(endorser, slug, argumentId);
+    await answering(slug, "manager", 0, K);
+    const reader = (await answering(slug, "hr", 0))[0]!;
+    expect(await scoreOn(reader, slug, argumentId)).toBe(K);
+
+    // k of those who judged it right now judge it wrong: at the next release, min(0, 2k) = 0.
+    for (const endorser of endorsers.slice(0, K)) await answer(endorser, slug, -2);
+    await answering(slug, "manager", 0, K);
+    expect(await scoreOn(reader, slug, argumentId)).toBe(0);
+  });
+});
