@@ -177,3 +177,21 @@ describe("released scores", () => {
     expect(await scoreOn(reader, slug, argumentId)).toBe(0);
   });
 });
+
+describe("a release stored before scores were released", () => {
+  it("gets its scores once, from the endorsers' answers at the next read", async () => {
+    const slug = "the-lockout";
+    const author = (await answering(slug, "frontline", 0))[0]!;
+    const argumentId = await argue(author, slug, "Open the doors.");
+    const endorsers = [...(await answering(slug, "frontline", 2, 2)), ...(await answering(slug, "frontline", -2, 2))];
+    for (const endorser of endorsers) await endorse(endorser, slug, argumentId);
+    // As a release made before migration 0007 was stored: no scores, and nothing pending.
+    const { id: caseId } = await app.db().selectFrom("cases").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
+    await app.db().updateTable("result_releases").set({ argument_scores: null, through_position_id: 1_000_000 }).where("case_id", "=", caseId).execute();
+
+    const visitor = await app.person("participant", "hr");
+    expect(await scoreOn(visitor, slug, argumentId)).toBe(2);
+    const stored = await app.db().selectFrom("result_releases").select("argument_scores").where("case_id", "=", caseId).executeTakeFirstOrThrow();
+    expect(JSON.parse(stored.argument_scores!)[String(argumentId)].score).toBe(2);
+  });
+});
