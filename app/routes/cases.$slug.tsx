@@ -220,14 +220,16 @@ export default function CasePage() {
             </Link>
           ))}
         </nav>
-        <p className="muted">
-          &ldquo;Most bridging&rdquo; puts first the arguments that moved people on both sides and of different standings. Because those scores are
-          built from what endorsers answered, they are released with the results, in steps: an argument gets a score once at least {data.kThreshold}{" "}
-          people who answered its perspective have endorsed it, and its score changes only after at least {data.kThreshold} of its endorsers have
-          endorsed, withdrawn or changed their answer, at the next release of the results.{" "}
-          {debate.scoresReleasedAt ? `Scores as released ${debate.scoresReleasedAt.replace("T", " ").slice(0, 16)} UTC. ` : ""}How many people each
-          argument moved is counted as it happens.
-        </p>
+        {debate.threads.length > 0 ? (
+          <p className="muted">
+            &ldquo;Most bridging&rdquo; puts first the arguments that moved people on both sides and of different standings. Because those scores are
+            built from what endorsers answered, they are released with the results, in steps: an argument gets a score once at least {data.kThreshold}{" "}
+            people who answered its perspective have endorsed it, and its score changes only after at least {data.kThreshold} of its endorsers have
+            endorsed, withdrawn or changed their answer, at the next release of the results.{" "}
+            {debate.scoresReleasedAt ? `Scores as released ${debate.scoresReleasedAt.replace("T", " ").slice(0, 16)} UTC. ` : ""}How many people each
+            argument moved is counted as it happens.
+          </p>
+        ) : null}
         {debate.threads.length === 0 ? <p>No arguments yet. Be the first to make the case for one side.</p> : null}
         <ol className="argument-list">
           {debate.threads.map((node) => (
