@@ -11,7 +11,8 @@ import { startApp } from "./app-under-test";
 const K = 5;
 const app = await startApp({ kThreshold: K });
 const { findCaseBySlug } = await import("../../app/models/cases.server");
-const { castWorkshopVotes, createWorkshop, findWorkshop, joinWorkshop, removeParticipant, saveStageState } = await import("../../app/models/workshops.server");
+const { castWorkshopVotes, createWorkshop, exportVotes, findWorkshop, joinWorkshop, removeParticipant, saveStageState } = await import("../../app/models/workshops.server");
+const { withdrawnVoters } = await import("../../app/domain/disclosure");
 const { loadWorkshopStates } = await import("../../app/workshop-live.server");
 const { workshopDebrief, workshopPositionsCsv } = await import("../../app/workshop-debrief.server");
 
@@ -99,7 +100,7 @@ describe("removing a named participant between two reads (attack 1)", async () =
         const tally = audience.tallies.find((t) => t.round === 1 && t.perspective === perspective)!;
         expect(tally).toMatchObject({ respondents: remaining.length });
         const options = (tally as { options: { label: string; count: number }[] }).options;
-        expect(options.map((o) => o.count)).toEqual(OPTIONS.map((_, index) => remaining.filter((v) => v[perspective][0] === index).length));
+        expect(OPTIONS.map((label) => options.find((o) => o.label === label)!.count)).toEqual(OPTIONS.map((_, index) => remaining.filter((v) => v[perspective][0] === index).length));
       }
     }
     expect(after.control.answered[1]).toBe(remaining.length);
@@ -176,5 +177,38 @@ describe("the debrief beside the CSV (attack 3)", async () => {
     expect(tables).toHaveLength(4);
     const label: Record<string, string> = { "Other standings (merged)": "merged small groups", Manager: "manager", "Front line": "frontline" };
     for (const groups of tables) expect(new Set(groups.map((g) => label[g] ?? g))).toEqual(csvGroups);
+  });
+});
+
+describe("the withdrawal rule in SQL is disclosure.ts's withdrawnVoters", async () => {
+  const room = await newRoom("Batches room");
+  const voters: Voter[] = [];
+  for (let i = 0; i < 13; i += 1) voters.push(await joinAndVote(room.id, 1, null, [i % 2, 0], [0, 1]));
+  const silent: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const joined = await joinWorkshop(app.db(), { workshopId: room.id, tokenHash: `silent-${i}`, displayName: null, standing: null });
+    if (joined.joined) silent.push(joined.participant.id);
+  }
+
+  it("counts every voter but the first whole batches of k removed voters, whatever the order, ties and non-voters removed between them", async () => {
+    // A fixed scramble of voters and non-voters; the last four are removed with one time stamp (as a voided burst is).
+    const order = [voters[7]!.id, silent[0]!, voters[2]!.id, voters[11]!.id, voters[0]!.id, silent[1]!, voters[5]!.id, voters[9]!.id, voters[3]!.id, voters[12]!.id, silent[2]!, voters[1]!.id];
+    const tie = "2099-01-01T00:00:00.000Z";
+    for (const [step, id] of order.entries()) {
+      if (step < order.length - 4) await removeParticipant(app.db(), room.id, id);
+      else await app.db().updateTable("workshop_participants").set({ removed: 1, removed_at: tie }).where("id", "=", id).execute();
+      const removed = await app.db().selectFrom("workshop_participants").select(["id", "removed_at"]).where("workshop_id", "=", room.id).where("removed", "=", 1).execute();
+      const removedVoters = removed.filter((r) => voters.some((v) => v.id === r.id)).map((r) => ({ id: r.id, removedAt: r.removed_at! }));
+      const withdrawn = withdrawnVoters(removedVoters, K);
+      const counted = new Set((await exportVotes(app.db(), room.id, K)).map((v) => v.participant_id));
+      expect([...counted].sort((a, b) => a - b), `after removal ${step + 1}`).toEqual(voters.map((v) => v.id).filter((id) => !withdrawn.has(id)));
+    }
+  });
+
+  it("keeps a participant's place in the removal order when they are removed again", async () => {
+    const first = voters[7]!.id;
+    const before = await app.db().selectFrom("workshop_participants").select("removed_at").where("id", "=", first).executeTakeFirstOrThrow();
+    await removeParticipant(app.db(), room.id, first);
+    expect(await app.db().selectFrom("workshop_participants").select("removed_at").where("id", "=", first).executeTakeFirstOrThrow()).toEqual(before);
   });
 });
