@@ -1,5 +1,7 @@
 /** The facilitator's controls: stage changes through the stage machine, and room moderation. */
+import { readConfig } from "./config.server";
 import { db } from "./db.server";
+import { removalNotice } from "./domain/disclosure";
 import { findCaseVersionDocument } from "./models/cases.server";
 import { applyStageAction, type StageAction } from "./domain/workshop-stages";
 import { burstWindow, readBurstWindow, readCapacity, VOID_WINDOWS_MINUTES } from "./domain/room-defences";
@@ -60,7 +62,7 @@ export async function handleControl(workshop: Workshop, formData: FormData): Pro
       const id = Number(formData.get("participantId"));
       if (!Number.isInteger(id) || !(await removeParticipant(db(), workshop.id, id))) return refuse(404, "That participant is not in this workshop.");
       withdrawRights({ kind: "participants", workshopId: workshop.id, participantIds: [id] });
-      return done("Removed. Their votes no longer count.");
+      return done(`Removed: they cannot vote again. ${removalNotice(readConfig().kThreshold)}`);
     }
     case "lock-room":
     case "unlock-room": {
@@ -87,10 +89,10 @@ export async function handleControl(workshop: Workshop, formData: FormData): Pro
     case "void-burst-confirm": {
       const window = readBurstWindow(formData.get("since"), formData.get("until"), Date.now());
       if (!window) return refuse(400, "That window could not be read. Choose the minutes again.");
-      if (formData.get("confirm") !== "yes") return refuse(400, "Tick the box to confirm: the phones of that window are removed and their votes stop counting.");
+      if (formData.get("confirm") !== "yes") return refuse(400, "Tick the box to confirm: the phones of that window are removed and cannot vote again.");
       const removed = await removeParticipantsJoinedBetween(db(), workshop.id, window.since, window.until);
       if (removed.length > 0) withdrawRights({ kind: "participants", workshopId: workshop.id, participantIds: removed });
-      return done(`Removed ${removed.length} ${removed.length === 1 ? "phone" : "phones"}. Their votes no longer count.`);
+      return done(`Removed ${removed.length} ${removed.length === 1 ? "phone" : "phones"}: they cannot vote again. ${removalNotice(readConfig().kThreshold)}`);
     }
     case "spotlight":
     case "hide-submission":

@@ -1,13 +1,18 @@
-/** Gathers a workshop's data for its debrief and CSV, through the same k-protected builders. */
+/**
+ * Gathers a workshop's counted votes for its debrief and CSV, through the same release rules
+ * (disclosure.ts) and the same workshop grouping by standing.
+ */
 import { randomInt } from "node:crypto";
 import { readConfig } from "./config.server";
 import { db } from "./db.server";
 import { STANDING_LABELS } from "./domain/permissions";
 import { findCaseVersionDocument } from "./models/cases.server";
 import { attachment, buildDebrief, buildPositionsCsv, exportFileName } from "./domain/workshop-exports";
+import { workshopGrouping } from "./domain/disclosure";
 import { roomGap, roundTallies, shiftRows } from "./domain/workshop-view";
 import type { Round } from "./domain/workshop-stages";
 import {
+  countedVoterStandings,
   countParticipants,
   exportVotes,
   listSubmissions,
@@ -24,14 +29,15 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
   const k = readConfig().kThreshold;
   const rounds: Round[] = workshop.twoRounds ? [1, 2] : [1];
   const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));
-  const [tallyRows, byStanding, gapRows, shifts, participants, submissions, moved] = await Promise.all([
-    workshopTallies(db(), workshop.id),
-    workshopTalliesByStanding(db(), workshop.id),
-    workshopGaps(db(), workshop.id),
-    workshop.twoRounds ? workshopShifts(db(), workshop.id) : Promise.resolve([]),
+  const [tallyRows, byStanding, standings, gapRows, shifts, participants, submissions, moved] = await Promise.all([
+    workshopTallies(db(), workshop.id, k),
+    workshopTalliesByStanding(db(), workshop.id, k),
+    countedVoterStandings(db(), workshop.id, k),
+    workshopGaps(db(), workshop.id, k),
+    workshop.twoRounds ? workshopShifts(db(), workshop.id, k) : Promise.resolve([]),
     countParticipants(db(), workshop.id),
     listSubmissions(db(), workshop.id),
-    movedByCounts(db(), workshop.id),
+    movedByCounts(db(), workshop.id, k),
   ]);
   const shown = submissions.filter((s) => !s.hidden).sort((a, b) => b.upvotes - a.upvotes || a.id - b.id);
   const spotlight = shown.find((s) => s.id === workshop.spotlightSubmissionId);
@@ -47,10 +53,11 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
     participants,
     k,
     rounds,
-    tallies: roundTallies(tallyRows, perspectives, rounds),
+    tallies: roundTallies(tallyRows, perspectives, rounds, k),
     byStanding,
+    grouping: workshopGrouping(standings, k),
     gaps: rounds.map((r) => roomGap(gapRows, r, k)).filter((g) => g !== null),
-    shift: workshop.twoRounds ? shiftRows(shifts, perspectives.map((p) => p.key)) : null,
+    shift: workshop.twoRounds ? shiftRows(shifts, perspectives.map((p) => p.key), k) : null,
     spotlight: spotlight ? { kind: spotlight.kind, body: spotlight.body, upvotes: spotlight.upvotes } : null,
     topSubmissions: shown.slice(0, 10).map((s) => ({ kind: s.kind, body: s.body, upvotes: s.upvotes, movedPeople: moved.get(s.id) ?? 0 })),
     standingLabels: STANDING_LABELS,
@@ -68,11 +75,13 @@ function shuffle<T>(items: T[]): T[] {
 }
 
 export async function workshopPositionsCsv(workshop: Workshop): Promise<string> {
-  const votes = await exportVotes(db(), workshop.id);
+  const k = readConfig().kThreshold;
+  const [votes, standings] = await Promise.all([exportVotes(db(), workshop.id, k), countedVoterStandings(db(), workshop.id, k)]);
   return buildPositionsCsv(
     votes.map((v) => ({ respondentKey: v.participant_id, round: v.round, perspective: v.perspective, option: v.option, judgement: v.judgement, standing: v.standing })),
-    readConfig().kThreshold,
+    k,
     shuffle,
+    workshopGrouping(standings, k),
   );
 }
 

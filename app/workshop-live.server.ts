@@ -36,6 +36,8 @@ export interface RoomState {
   round: Round | null;
   ended: boolean;
   resultsMode: "live" | "reveal";
+  /** The k-threshold: tallies appear at k counted voters, and removed voters are withdrawn in batches of k (ADR 009). */
+  k: number;
   caseStage: { number: number; count: number; title: string; html: string } | null;
   perspectives: { key: string; prompt: string; options: string[] }[];
   participants: number;
@@ -48,7 +50,11 @@ export interface RoomState {
 }
 
 export interface FacilitatorState extends RoomState {
-  /** No standing here: it would single out people in groups smaller than k; standings appear only in k-protected breakdowns. */
+  /**
+   * No standing here: it would single out people in groups smaller than k; standings appear only
+   * in k-protected breakdowns. Nor whether each has voted (ADR 009): beside counts that move with
+   * each vote that would say who voted what; the control panel shows how many answered instead.
+   */
   participantList: { id: number; name: string | null; removed: boolean }[];
   hiddenSubmissions: { id: number; kind: string; body: string; upvotes: number }[];
   roomSeesTallies: Round[];
@@ -129,11 +135,11 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
   const counts = detail !== "phone" || phonesShowCounts(workshop.state.stage, currentRound(workshop.state));
   const none = <T,>(empty: T) => Promise.resolve(empty);
   const [tallyRows, gapRows, shiftCells, participants, answered, submissions, people] = await Promise.all([
-    counts ? workshopTallies(db(), workshopId) : none([]),
-    withFacilitator || (counts && roomSeesGap) ? workshopGaps(db(), workshopId) : none([]),
-    workshop.twoRounds && (withFacilitator || (counts && roomSeesShift)) ? workshopShifts(db(), workshopId) : none([]),
+    counts ? workshopTallies(db(), workshopId, k) : none([]),
+    withFacilitator || (counts && roomSeesGap) ? workshopGaps(db(), workshopId, k) : none([]),
+    workshop.twoRounds && (withFacilitator || (counts && roomSeesShift)) ? workshopShifts(db(), workshopId, k) : none([]),
     counts ? countParticipants(db(), workshopId) : none(0),
-    counts ? answeredPerRound(db(), workshopId, perspectives.length) : none({}),
+    counts ? answeredPerRound(db(), workshopId, perspectives.length, k) : none({}),
     listSubmissions(db(), workshopId),
     withFacilitator ? listParticipants(db(), workshopId) : none(null),
   ]);
@@ -160,13 +166,14 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
       round: currentRound(state),
       ended: state.stage === "ended",
       resultsMode: workshop.resultsMode,
+      k,
       caseStage: stage && caseIndex !== null ? { number: caseIndex, count: doc.stages.length, title: stage.title, html: renderMarkdownCached(stage.markdown) } : null,
       perspectives,
       participants,
       answered,
-      tallies: roundTallies(tallyRows, perspectives, rounds),
+      tallies: roundTallies(tallyRows, perspectives, rounds, k),
       gap: latestRound && (roomSeesGap || audience === "facilitator") ? roomGap(gapRows, latestRound, k) : null,
-      shift: workshop.twoRounds && roundTwoVisible ? shiftRows(shiftCells, perspectives.map((p) => p.key)) : null,
+      shift: workshop.twoRounds && roundTwoVisible ? shiftRows(shiftCells, perspectives.map((p) => p.key), k) : null,
       spotlight: spotlight ? visible(spotlight) : null,
       submissions: shown.map(visible),
     };

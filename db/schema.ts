@@ -212,6 +212,8 @@ export interface WorkshopParticipantsTable {
   display_name: string | null;
   standing: Standing | null;
   removed: ColumnType<number, number | undefined, number>;
+  /** When the facilitator removed them (ISO-8601 UTC); null while they are in. Orders the batches of withdrawn voters (ADR 009). */
+  removed_at: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 

@@ -1,14 +1,25 @@
 import type { RoomState } from "~/workshop-live.server";
 import { BarChart } from "./bar-chart";
 import { formatSigned } from "~/domain/format";
+import { resultsAppearAt } from "~/domain/disclosure";
 
-/** Live tallies for one round: what people would do, and how they judge it, per perspective. */
+/**
+ * Live tallies for one round: what people would do, and how they judge it, per perspective. A
+ * withheld tally (fewer than k counted voters, ADR 009) is a sentence, not an empty chart.
+ */
 export function RoundTallies({ state, round, showJudgements = true }: { state: Pick<RoomState, "tallies">; round: number; showJudgements?: boolean }) {
   const tallies = state.tallies.filter((t) => t.round === round);
   if (tallies.length === 0) return null;
   return (
     <div className="chart-grid tallies" data-round={round}>
-      {tallies.map((t) => (
+      {tallies.map((t) =>
+        !t.released ? (
+          <div key={t.perspective} className="tally tally-withheld" data-perspective={t.perspective}>
+            <p className="withheld" data-testid="results-withheld">
+              <strong>As the {t.perspective}:</strong> {resultsAppearAt(t.k)}.
+            </p>
+          </div>
+        ) : (
         <div key={t.perspective} className="tally" data-perspective={t.perspective}>
           <BarChart title={`As the ${t.perspective}: ${t.respondents} answered`} rows={t.options.map((o) => ({ label: o.label, count: o.count }))} />
           {showJudgements && t.respondents > 0 ? (
@@ -17,7 +28,8 @@ export function RoundTallies({ state, round, showJudgements = true }: { state: P
             </p>
           ) : null}
         </div>
-      ))}
+        ),
+      )}
     </div>
   );
 }
@@ -48,16 +60,23 @@ export function ShiftTable({ state }: { state: Pick<RoomState, "shift"> }) {
         </tr>
       </thead>
       <tbody>
-        {state.shift.map((s) => (
-          <tr key={s.perspective}>
-            <th scope="row">As the {s.perspective}</th>
-            <td>{s.people}</td>
-            <td>{s.moved}</td>
-            <td>{s.towardRight}</td>
-            <td>{s.towardWrong}</td>
-            <td>{s.changedOption}</td>
-          </tr>
-        ))}
+        {state.shift.map((s) =>
+          s.released ? (
+            <tr key={s.perspective}>
+              <th scope="row">As the {s.perspective}</th>
+              <td>{s.people}</td>
+              <td>{s.moved}</td>
+              <td>{s.towardRight}</td>
+              <td>{s.towardWrong}</td>
+              <td>{s.changedOption}</td>
+            </tr>
+          ) : (
+            <tr key={s.perspective}>
+              <th scope="row">As the {s.perspective}</th>
+              <td colSpan={5}>Not shown: fewer than {s.k} people answered both rounds.</td>
+            </tr>
+          ),
+        )}
       </tbody>
     </table>
   );

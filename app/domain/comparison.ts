@@ -2,6 +2,7 @@
  * One line of the comparison page: how a group (this workshop, the async debate, another
  * workshop) answered one perspective, as shares so groups of different sizes compare.
  */
+import { cellReleased } from "./disclosure";
 import { mean } from "./stats";
 
 export interface ComparisonCell {
@@ -18,9 +19,10 @@ export interface ComparisonLine {
   meanJudgement: number | null;
 }
 
-export function comparisonLine(label: string, options: string[], cells: ComparisonCell[], k: number, exempt = false): ComparisonLine {
+/** A group's line: its shares and mean only when `cellReleased` (disclosure.ts) releases its counted respondents. */
+export function comparisonLine(label: string, options: string[], cells: ComparisonCell[], k: number): ComparisonLine {
   const respondents = cells.reduce((s, c) => s + c.count, 0);
-  if (respondents === 0 || (respondents < k && !exempt)) return { label, respondents, shares: null, meanJudgement: null };
+  if (respondents === 0 || !cellReleased(respondents, k)) return { label, respondents, shares: null, meanJudgement: null };
   return {
     label,
     respondents,

@@ -9,7 +9,7 @@
  * belongs to, and when an argument's bridging score (built from its endorsers' answers) may change.
  */
 import { bridgingScore } from "./bridging";
-import { groupLookup, mergeSmallGroups, OTHER_GROUP } from "./k-threshold";
+import { groupLookup, mergeSmallGroups, OTHER_GROUP, type Breakdown } from "./k-threshold";
 
 /**
  * Whether online results may be released again: only once at least `k` distinct people have
@@ -161,4 +161,139 @@ export function shownArgumentScores(scores: ArgumentScores): Map<number, number>
   const shown = new Map<number, number>();
   for (const [id, entry] of Object.entries(scores)) if (entry.score !== null) shown.set(Number(id), entry.score);
   return shown;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The live workshop room (ADR 009, "Removals", "Tiny rooms", "Same suppression everywhere").
+// Every audience of a room (projector, phones, control panel, debrief.md, positions.csv, the
+// comparison page) releases its aggregates through these rules, and keeps no k logic of its own.
+// ---------------------------------------------------------------------------------------------
+
+/** A removed participant who had cast at least one vote in the workshop. */
+export interface RemovedVoter {
+  id: number;
+  /** When they were removed (ISO-8601 UTC); ties are broken by id. */
+  removedAt: string;
+}
+
+/**
+ * How many of the workshop's removed voters are withdrawn (their votes stop counting): whole
+ * batches of `k` only, so withdrawing them never changes a shown count by fewer than `k` people.
+ * The rest stay counted until further removals complete a batch.
+ *
+ * @param removedVoters removed participants with at least one vote in the workshop (a whole number)
+ * @param k the k-threshold (a positive whole number)
+ * @returns floor(removedVoters / k) * k
+ */
+export function withdrawnCount(removedVoters: number, k: number): number {
+  return Math.floor(removedVoters / k) * k;
+}
+
+/**
+ * Which removed voters are withdrawn: the first `withdrawnCount` of them in order of removal
+ * (time, then id). Removed participants who never voted are not passed here: they simply leave.
+ * The models apply the same rule in SQL (`withdrawnParticipants` in workshops.server.ts) so a
+ * snapshot never loads every vote; this is its specification, and the tests hold one to the other.
+ *
+ * @returns the ids of the withdrawn participants
+ */
+export function withdrawnVoters(removed: readonly RemovedVoter[], k: number): Set<number> {
+  const inOrder = [...removed].sort((a, b) => (a.removedAt < b.removedAt ? -1 : a.removedAt > b.removedAt ? 1 : a.id - b.id));
+  return new Set(inOrder.slice(0, withdrawnCount(inOrder.length, k)).map((voter) => voter.id));
+}
+
+/**
+ * Whether a (round, perspective) tally of a live room may be released to any audience: only once
+ * it counts at least `k` voters. Below that every audience is told that results appear when `k`
+ * people have voted, with no option count, judgement count, mean or respondents figure.
+ *
+ * @param countedVoters voters counted in the cell (withdrawn participants excluded)
+ */
+export function cellReleased(countedVoters: number, k: number): boolean {
+  return countedVoters >= k;
+}
+
+/** The room's empathy gap for a round: released only when at least `k` counted people answered both perspectives. */
+export function gapReleased(peopleInBothPerspectives: number, k: number): boolean {
+  return peopleInBothPerspectives >= k;
+}
+
+/** The shift from round 1 to round 2 for a perspective: released only when at least `k` counted people answered it in both rounds. */
+export function shiftReleased(peopleInBothRounds: number, k: number): boolean {
+  return peopleInBothRounds >= k;
+}
+
+/**
+ * Whether the debrief may say how many people named an argument as what moved them: a change of
+ * mind is a protected answer, so only when at least `k` counted people did.
+ */
+export function movedByShown(people: number, k: number): boolean {
+  return people >= k;
+}
+
+/** What a withheld aggregate carries instead of its figures: that results appear at `k` people. */
+export interface Withheld {
+  released: false;
+  /** The number of voters at which results appear. */
+  k: number;
+}
+
+/** A released aggregate, or what identifies it (`Keep`) with the k it waits for and no figure. */
+export type Release<T, Keep extends keyof T> = (T & { released: true }) | (Pick<T, Keep> & Withheld);
+
+/**
+ * Releases an aggregate when `released` is true, or withholds every figure in it, keeping only
+ * the fields that say which aggregate it is (e.g. round and perspective).
+ *
+ * @param value the aggregate with its figures
+ * @param released the verdict of one of the rules above (cellReleased, gapReleased, shiftReleased)
+ * @param keep the identifying fields a withheld aggregate keeps
+ */
+export function release<T extends object, Keep extends keyof T>(value: T, released: boolean, k: number, keep: readonly Keep[]): Release<T, Keep> {
+  if (released) return { ...value, released: true as const };
+  const kept = {} as Pick<T, Keep>;
+  for (const key of keep) kept[key] = value[key];
+  return { ...kept, released: false as const, k };
+}
+
+/** The sentence every audience shows in place of a withheld tally. */
+export function resultsAppearAt(k: number): string {
+  return `Results appear when ${k} people have voted`;
+}
+
+/** The standing key of participants who declared none (never a real standing). */
+export const UNDECLARED_STANDING = "undeclared";
+
+/**
+ * The workshop's one grouping by standing (fixed group membership): the participants with at
+ * least one counted vote, by the standing they declared on joining, merged by `mergeSmallGroups`
+ * (k-anonymity with complementary suppression). Chosen once per workshop and used by every
+ * round's and perspective's standing table in the debrief and by the CSV's standing column, so
+ * two exports never differ by a small group.
+ *
+ * @param standings one entry per standing: how many counted voters declared it (null: none)
+ */
+export function workshopGrouping(standings: readonly { standing: string | null; people: number }[], k: number): Breakdown {
+  const sizes = new Map<string, number>();
+  for (const s of standings) sizes.set(s.standing ?? UNDECLARED_STANDING, (sizes.get(s.standing ?? UNDECLARED_STANDING) ?? 0) + s.people);
+  return mergeSmallGroups([...sizes].map(([key, count]) => ({ key, count })), k);
+}
+
+/**
+ * The shown group a participant's answers are counted in under the workshop grouping: a
+ * standing's own key, OTHER_GROUP for merged small groups, or null when the grouping is
+ * suppressed (nothing is broken down).
+ */
+export function groupOfStanding(grouping: Breakdown, standing: string | null): string | null {
+  if (grouping.suppressed) return null;
+  return groupLookup(grouping).get(standing ?? UNDECLARED_STANDING) ?? OTHER_GROUP;
+}
+
+/**
+ * What the facilitator is told before and after removing participants, in plain words: votes
+ * already cast are withdrawn only in batches of `k` removed voters (withdrawnVoters), so that no
+ * count on any screen or export changes by one removed person.
+ */
+export function removalNotice(k: number): string {
+  return `Votes they already cast keep counting until ${k} removed people who voted can be taken out together, so no count ever shows what one removed person answered.`;
 }

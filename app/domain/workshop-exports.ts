@@ -1,8 +1,10 @@
 /**
- * The facilitator's downloads: a Markdown debrief and a CSV of anonymous positions. Both apply
- * the k-threshold to every breakdown by standing and carry no name, token or account.
+ * The facilitator's downloads: a Markdown debrief and a CSV of anonymous positions. Both release
+ * only what `disclosure.ts` releases (ADR 009): tallies of at least k counted voters, the
+ * workshop's one grouping by standing in every table and column, and no name, token or account.
  */
-import { groupLookup, mergeSmallGroups, OTHER_GROUP } from "./k-threshold";
+import { cellReleased, groupOfStanding, movedByShown, resultsAppearAt, UNDECLARED_STANDING, workshopGrouping } from "./disclosure";
+import { OTHER_GROUP, type Breakdown } from "./k-threshold";
 import { judgementLabel } from "./scales";
 import { mean } from "./stats";
 import type { RoomGap, RoundTally, ShiftRow } from "./workshop-view";
@@ -23,8 +25,12 @@ export interface DebriefInput {
   participants: number;
   k: number;
   rounds: Round[];
+  /** Released or withheld per (round, perspective), by roundTallies. */
   tallies: RoundTally[];
+  /** Counted votes by declared standing, for the standing tables. */
   byStanding: { round: number; perspective: string; standing: string | null; option: string; judgement: number; count: number }[];
+  /** The workshop's one grouping by standing (disclosure.ts `workshopGrouping`), used by every table. */
+  grouping: Breakdown;
   gaps: RoomGap[];
   shift: ShiftRow[] | null;
   spotlight: { kind: string; body: string; upvotes: number } | null;
@@ -32,7 +38,7 @@ export interface DebriefInput {
   standingLabels: Record<string, string>;
 }
 
-const UNDECLARED = "undeclared";
+const UNDECLARED = UNDECLARED_STANDING;
 
 function standingName(key: string, labels: Record<string, string>): string {
   if (key === OTHER_GROUP) return "Other standings (merged)";
@@ -45,19 +51,20 @@ function quote(body: string): BlockContent {
   return blockquote(paragraph(lines(body)));
 }
 
-function standingTable(input: DebriefInput, tally: RoundTally): BlockContent {
+/**
+ * A released tally's breakdown by standing, in the workshop's one grouping (never regrouped per
+ * round or perspective, so the tables and the CSV never differ by a small group).
+ */
+function standingTable(input: DebriefInput, tally: Extract<RoundTally, { released: true }>): BlockContent {
+  if (input.grouping.suppressed) return paragraph(`By standing: not shown (${input.grouping.reason}; groups under ${input.k} are never broken down).`);
   const rows = input.byStanding.filter((r) => r.round === tally.round && r.perspective === tally.perspective);
-  const sizes = new Map<string, number>();
-  for (const r of rows) sizes.set(r.standing ?? UNDECLARED, (sizes.get(r.standing ?? UNDECLARED) ?? 0) + r.count);
-  const breakdown = mergeSmallGroups([...sizes].map(([key, count]) => ({ key, count })), input.k);
-  if (breakdown.suppressed) return paragraph(`By standing: not shown (${breakdown.reason}; groups under ${input.k} are never broken down).`);
-  const lookup = groupLookup(breakdown);
   return table(
     ["Standing", "People", ...tally.options.map((o) => oneLine(o.label)), "Average judgement"],
-    breakdown.shown.map((group) => {
-      const cells = rows.filter((r) => lookup.get(r.standing ?? UNDECLARED) === group.key);
+    input.grouping.shown.map((group) => {
+      const cells = rows.filter((r) => groupOfStanding(input.grouping, r.standing) === group.key);
+      const people = cells.reduce((s, c) => s + c.count, 0);
       const counts = tally.options.map((o) => cells.filter((c) => c.option === o.label).reduce((s, c) => s + c.count, 0));
-      return [oneLine(standingName(group.key, input.standingLabels)), String(group.count), ...counts.map(String), formatSigned(mean(cells, (c) => c.judgement, (c) => c.count))];
+      return [oneLine(standingName(group.key, input.standingLabels)), String(people), ...counts.map(String), people > 0 ? formatSigned(mean(cells, (c) => c.judgement, (c) => c.count)) : "none"];
     }),
   );
 }
@@ -85,6 +92,10 @@ export function buildDebrief(input: DebriefInput): string {
   for (const round of input.rounds) {
     out.push(heading(2, `Round ${round}${input.rounds.length > 1 ? (round === 1 ? " (before discussion)" : " (after discussion)") : ""}`));
     for (const tally of input.tallies.filter((t) => t.round === round)) {
+      if (!tally.released) {
+        out.push(heading(3, `As the ${oneLine(tally.perspective)}`), paragraph(`${resultsAppearAt(tally.k)}.`));
+        continue;
+      }
       out.push(heading(3, `As the ${oneLine(tally.perspective)}: ${tally.respondents} answered`));
       out.push(
         table(
@@ -109,10 +120,16 @@ export function buildDebrief(input: DebriefInput): string {
   if (input.shift) {
     out.push(heading(2, "How the room moved (round 1 to round 2)"));
     out.push(
-      table(
-        ["Perspective", "Answered both rounds", "Moved", "More right", "More wrong", "Changed action"],
-        input.shift.map((s) => [oneLine(s.perspective), ...[s.people, s.moved, s.towardRight, s.towardWrong, s.changedOption].map(String)]),
-      ),
+      input.shift.some((s) => s.released)
+        ? table(
+            ["Perspective", "Answered both rounds", "Moved", "More right", "More wrong", "Changed action"],
+            input.shift.map((s) =>
+              s.released
+                ? [oneLine(s.perspective), ...[s.people, s.moved, s.towardRight, s.towardWrong, s.changedOption].map(String)]
+                : [oneLine(s.perspective), `not shown (fewer than ${s.k} people answered both rounds)`, "—", "—", "—", "—"],
+            ),
+          )
+        : paragraph(`Not shown: fewer than ${input.k} people answered both rounds from any perspective.`),
     );
   }
 
@@ -120,7 +137,8 @@ export function buildDebrief(input: DebriefInput): string {
   if (input.spotlight) out.push(paragraph(`Spotlighted (${oneLine(input.spotlight.kind)}, ${input.spotlight.upvotes} upvotes):`), quote(input.spotlight.body));
   if (input.topSubmissions.length === 0) out.push(paragraph("None were submitted."));
   for (const s of input.topSubmissions) {
-    const moved = s.movedPeople > 0 ? `, named by ${s.movedPeople} as what moved them` : "";
+    // A change of mind is a protected answer: how many named it only once at least k did.
+    const moved = movedByShown(s.movedPeople, input.k) ? `, named by ${s.movedPeople} as what moved them` : "";
     out.push(list(false, [[`${s.kind === "question" ? "Question" : "Argument"} (${s.upvotes} upvotes${moved}):`]]), quote(s.body));
   }
 
@@ -150,31 +168,43 @@ function csvCell(value: string | number): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** The workshop grouping of the people who cast these votes: one standing per person. */
+function groupingOfVotes(votes: CsvVote[], k: number): Breakdown {
+  const standingOf = new Map<number, string | null>();
+  for (const v of votes) standingOf.set(v.respondentKey, v.standing);
+  const people = new Map<string | null, number>();
+  for (const standing of standingOf.values()) people.set(standing, (people.get(standing) ?? 0) + 1);
+  return workshopGrouping([...people].map(([standing, count]) => ({ standing, people: count })), k);
+}
+
 /**
- * One row per vote. Respondents are renumbered in a shuffled order, so the numbers say which
- * answers came from one person without saying who, or in what order people joined; standings
- * below k are reported as merged.
+ * One row per counted vote in a released (round, perspective) cell (at least k counted voters:
+ * disclosure.ts `cellReleased`). Respondents are renumbered in a shuffled order, so the numbers
+ * say which answers came from one person without saying who, or in what order people joined.
+ * The standing column is the workshop's one grouping: a standing, "merged small groups", or
+ * "not shown" when the grouping is suppressed.
+ *
+ * @param votes the workshop's counted votes (withdrawn participants already left out)
+ * @param shuffle orders the respondents before they are numbered 1..n
+ * @param grouping the workshop grouping (disclosure.ts `workshopGrouping`), the debrief's too;
+ *   by default built by the same rule from the people these votes hold, which are the same
+ *   people (everyone with at least one counted vote)
  */
-export function buildPositionsCsv(votes: CsvVote[], k: number, shuffle: <T>(items: T[]) => T[]): string {
-  const people = new Map<number, string | null>();
-  for (const v of votes) people.set(v.respondentKey, v.standing);
-  const sizes = new Map<string, number>();
-  for (const standing of people.values()) sizes.set(standing ?? UNDECLARED, (sizes.get(standing ?? UNDECLARED) ?? 0) + 1);
-  const breakdown = mergeSmallGroups([...sizes].map(([key, count]) => ({ key, count })), k);
-  const lookup = groupLookup(breakdown);
-  const numbers = new Map(shuffle([...people.keys()]).map((key, index) => [key, index + 1]));
+export function buildPositionsCsv(votes: CsvVote[], k: number, shuffle: <T>(items: T[]) => T[], grouping: Breakdown = groupingOfVotes(votes, k)): string {
+  const cellSizes = new Map<string, number>();
+  const cellOf = (v: CsvVote) => `${v.round}\u0000${v.perspective}`;
+  for (const v of votes) cellSizes.set(cellOf(v), (cellSizes.get(cellOf(v)) ?? 0) + 1);
+  const released = votes.filter((v) => cellReleased(cellSizes.get(cellOf(v)) ?? 0, k));
+  const people = new Set(released.map((v) => v.respondentKey));
+  const numbers = new Map(shuffle([...people]).map((key, index) => [key, index + 1]));
+  const standingColumn = (standing: string | null) => {
+    const group = groupOfStanding(grouping, standing);
+    return group === null ? "not shown" : group === OTHER_GROUP ? "merged small groups" : group;
+  };
 
   const header = ["respondent", "round", "perspective", "option", "judgement", "judgement_label", "standing"];
-  const rows = votes
-    .map((v) => [
-      numbers.get(v.respondentKey)!,
-      v.round,
-      v.perspective,
-      v.option,
-      v.judgement,
-      judgementLabel(v.judgement),
-      breakdown.suppressed ? "not shown" : (lookup.get(v.standing ?? UNDECLARED) ?? OTHER_GROUP) === OTHER_GROUP ? "merged small groups" : (v.standing ?? UNDECLARED),
-    ])
+  const rows = released
+    .map((v) => [numbers.get(v.respondentKey)!, v.round, v.perspective, v.option, v.judgement, judgementLabel(v.judgement), standingColumn(v.standing)])
     .sort((a, b) => Number(a[0]) - Number(b[0]) || Number(a[1]) - Number(b[1]) || String(a[2]).localeCompare(String(b[2])));
   return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
 }

@@ -1,12 +1,16 @@
 /**
- * What the room sees of a live workshop, built from grouped counts. Shared by the projector,
- * the phones, the control panel and the debrief, so they never disagree.
+ * What the room sees of a live workshop, built from grouped counts of counted voters. Shared by
+ * the projector, the phones, the control panel and the debrief, so they never disagree. Every
+ * figure leaves through the release rules of `disclosure.ts` (ADR 009): a cell of fewer than k
+ * counted voters carries no figure at all, only the k at which results appear.
  */
+import { cellReleased, gapReleased, release, shiftReleased, type Release } from "./disclosure";
 import { mean } from "./stats";
 import { JUDGEMENT_SCALE } from "./scales";
 import { roundOf, resultsVisible, type Round, type StageState, type WorkshopPlan } from "./workshop-stages";
 
-export interface RoundTally {
+/** A (round, perspective) tally's figures, before the release rule. */
+export interface TallyFigures {
   round: Round;
   perspective: string;
   respondents: number;
@@ -15,7 +19,11 @@ export interface RoundTally {
   meanJudgement: number;
 }
 
-export interface ShiftRow {
+/** A (round, perspective) tally as released: its figures, or only which cell it is and the k it waits for. */
+export type RoundTally = Release<TallyFigures, "round" | "perspective">;
+
+/** One perspective's movement from round 1 to round 2, before the release rule. */
+export interface ShiftFigures {
   perspective: string;
   people: number;
   moved: number;
@@ -23,6 +31,9 @@ export interface ShiftRow {
   towardWrong: number;
   changedOption: number;
 }
+
+/** A perspective's shift as released: its figures, or "not shown" until k people answered both rounds. */
+export type ShiftRow = Release<ShiftFigures, "perspective">;
 
 export interface RoomGap {
   round: Round;
@@ -38,14 +49,21 @@ interface RawTally {
   count: number;
 }
 
-export function roundTallies(rows: RawTally[], perspectives: { key: string; options: string[] }[], rounds: Round[]): RoundTally[] {
+/**
+ * The tallies of the given rounds, one per round and perspective, each released or withheld by
+ * `cellReleased` (counted voters in the cell against k).
+ *
+ * @param rows counted votes grouped by round, perspective, option and judgement
+ * @param k the k-threshold
+ */
+export function roundTallies(rows: RawTally[], perspectives: { key: string; options: string[] }[], rounds: Round[], k: number): RoundTally[] {
   const result: RoundTally[] = [];
   for (const round of rounds) {
     for (const perspective of perspectives) {
       const cells = rows.filter((r) => r.round === round && r.perspective === perspective.key);
       const respondents = cells.reduce((sum, c) => sum + c.count, 0);
       const optionLabels = [...perspective.options, ...new Set(cells.map((c) => c.option).filter((o) => !perspective.options.includes(o)))];
-      result.push({
+      const figures: TallyFigures = {
         round,
         perspective: perspective.key,
         respondents,
@@ -56,17 +74,19 @@ export function roundTallies(rows: RawTally[], perspectives: { key: string; opti
           count: cells.filter((c) => c.judgement === step.value).reduce((s, c) => s + c.count, 0),
         })),
         meanJudgement: mean(cells, (c) => c.judgement, (c) => c.count),
-      });
+      };
+      result.push(release(figures, cellReleased(respondents, k), k, ["round", "perspective"]));
     }
   }
   return result;
 }
 
-export function shiftRows(rows: { perspective: string; judgementChange: number; optionChanged: boolean; count: number }[], perspectives: string[]): ShiftRow[] {
+/** The shift per perspective, each released or withheld by `shiftReleased` (counted people in both rounds against k). */
+export function shiftRows(rows: { perspective: string; judgementChange: number; optionChanged: boolean; count: number }[], perspectives: string[], k: number): ShiftRow[] {
   return perspectives.map((perspective) => {
     const cells = rows.filter((r) => r.perspective === perspective);
     const count = (keep: (r: (typeof cells)[number]) => boolean) => cells.filter(keep).reduce((s, r) => s + r.count, 0);
-    return {
+    const figures: ShiftFigures = {
       perspective,
       people: count(() => true),
       moved: count((r) => r.judgementChange !== 0 || r.optionChanged),
@@ -74,14 +94,15 @@ export function shiftRows(rows: { perspective: string; judgementChange: number; 
       towardWrong: count((r) => r.judgementChange < 0),
       changedOption: count((r) => r.optionChanged),
     };
+    return release(figures, shiftReleased(figures.people, k), k, ["perspective"]);
   });
 }
 
-/** The room's empathy gap for a round: shown only when at least k people answered both hats. */
+/** The room's empathy gap for a round, or null when `gapReleased` withholds it (fewer than k counted people answered both hats). */
 export function roomGap(rows: { round: number; gap: number; count: number }[], round: Round, k: number): RoomGap | null {
   const cells = rows.filter((r) => r.round === round);
   const people = cells.reduce((s, c) => s + c.count, 0);
-  if (people < k) return null;
+  if (!gapReleased(people, k)) return null;
   return { round, people, meanGap: mean(cells, (c) => c.gap, (c) => c.count) };
 }
 

@@ -337,13 +337,14 @@ export async function countJoinedBetween(db: DB, workshopId: number, since: stri
 
 /**
  * Voids a burst: removes every participant still in the room who joined within [since, until]
- * (ISO-8601 UTC, inclusive), with the same meaning as removeParticipant (their votes,
- * arguments and upvotes stop counting everywhere). Returns the ids removed.
+ * (ISO-8601 UTC, inclusive), with the same meaning as removeParticipant (their arguments and
+ * upvotes stop counting at once; their votes once they complete batches of k removed voters).
+ * Returns the ids removed.
  */
 export async function removeParticipantsJoinedBetween(db: DB, workshopId: number, since: string, until: string): Promise<number[]> {
   const rows = await db
     .updateTable("workshop_participants")
-    .set({ removed: 1 })
+    .set({ removed: 1, removed_at: nowIso() })
     .where("workshop_id", "=", workshopId)
     .where("removed", "=", 0)
     .where("created_at", ">=", since)
@@ -353,10 +354,17 @@ export async function removeParticipantsJoinedBetween(db: DB, workshopId: number
   return rows.map((r) => r.id);
 }
 
+/**
+ * Removes a participant: they cannot vote, submit or upvote again. Votes they already cast keep
+ * counting until k removed voters can be withdrawn together (withdrawnParticipants). Removing
+ * someone already removed changes nothing (their place in the removal order is kept).
+ *
+ * @returns false when no such participant is in this workshop
+ */
 export async function removeParticipant(db: DB, workshopId: number, participantId: number): Promise<boolean> {
   const result = await db
     .updateTable("workshop_participants")
-    .set({ removed: 1 })
+    .set({ removed: 1, removed_at: sql<string>`coalesce(removed_at, ${nowIso()})` })
     .where("workshop_id", "=", workshopId)
     .where("id", "=", participantId)
     .executeTakeFirst();
@@ -425,6 +433,34 @@ export async function votesOf(db: DB, workshopId: number, participantId: number)
     .execute();
 }
 
+/**
+ * The workshop's withdrawn participants, as an SQL subquery of ids: removed participants with at
+ * least one vote in the workshop, in order of removal (time, then id), the first
+ * floor(n / k) * k of them (disclosure.ts `withdrawnVoters` is the rule; the tests hold the two
+ * together). Every aggregate of a room's votes leaves these out, and only these: votes of other
+ * removed voters keep counting until a batch of k is complete. Uncorrelated, so each database
+ * runs it once per query, over the few removed participants, using the votes' unique index.
+ */
+function withdrawnParticipants(scope: { workshopId: number } | { caseId: number }, k: number) {
+  const within = "workshopId" in scope ? sql`p.workshop_id = ${scope.workshopId}` : sql`p.workshop_id in (select id from workshops where case_id = ${scope.caseId})`;
+  return sql`(
+    select removed_in_order.id from (
+      select p.id as id,
+        row_number() over (partition by p.workshop_id order by p.removed_at, p.id) as removal_rank,
+        count(*) over (partition by p.workshop_id) as removed_voters
+      from workshop_participants p
+      where ${within} and p.removed = 1
+        and exists (select 1 from workshop_votes rv where rv.workshop_id = p.workshop_id and rv.participant_id = p.id)
+    ) removed_in_order
+    where removed_in_order.removal_rank <= (removed_in_order.removed_voters / cast(${k} as integer)) * cast(${k} as integer)
+  )`;
+}
+
+/** A where-clause for vote rows (aliased `alias`) of counted voters: not withdrawn. */
+function countedVote(alias: string, workshopId: number, k: number) {
+  return sql<boolean>`${sql.ref(`${alias}.participant_id`)} not in ${withdrawnParticipants({ workshopId }, k)}`;
+}
+
 export interface TallyRow {
   round: number;
   perspective: string;
@@ -433,13 +469,13 @@ export interface TallyRow {
   count: number;
 }
 
-export async function workshopTallies(db: DB, workshopId: number): Promise<TallyRow[]> {
+/** Counted votes per round, perspective, option and judgement (k: the k-threshold, for withdrawals). */
+export async function workshopTallies(db: DB, workshopId: number, k: number): Promise<TallyRow[]> {
   const rows = await db
     .selectFrom("workshop_votes")
-    .innerJoin("workshop_participants", "workshop_participants.id", "workshop_votes.participant_id")
     .select(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement", (eb) => eb.fn.countAll<number>().as("count")])
     .where("workshop_votes.workshop_id", "=", workshopId)
-    .where("workshop_participants.removed", "=", 0)
+    .where(countedVote("workshop_votes", workshopId, k))
     .groupBy(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement"])
     .execute();
   return rows.map((r) => ({ ...r, count: Number(r.count) }));
@@ -449,7 +485,8 @@ export interface StandingTallyRow extends TallyRow {
   standing: string | null;
 }
 
-export async function workshopTalliesByStanding(db: DB, workshopId: number): Promise<StandingTallyRow[]> {
+/** As workshopTallies, split by the standing each voter declared on joining (for the workshop grouping's tables). */
+export async function workshopTalliesByStanding(db: DB, workshopId: number, k: number): Promise<StandingTallyRow[]> {
   const rows = await db
     .selectFrom("workshop_votes")
     .innerJoin("workshop_participants", "workshop_participants.id", "workshop_votes.participant_id")
@@ -462,26 +499,40 @@ export async function workshopTalliesByStanding(db: DB, workshopId: number): Pro
       (eb) => eb.fn.countAll<number>().as("count"),
     ])
     .where("workshop_votes.workshop_id", "=", workshopId)
-    .where("workshop_participants.removed", "=", 0)
+    .where(countedVote("workshop_votes", workshopId, k))
     .groupBy(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement", "workshop_participants.standing"])
     .execute();
   return rows.map((r) => ({ ...r, count: Number(r.count) }));
 }
 
 /**
- * Per participant and round: their employee and employer judgements, for the room's empathy gap.
- * One pass over the votes, grouped per person: a self-join of workshop_votes planned on stale
- * statistics (a room's votes all arrive within seconds of an empty table) became a nested loop
- * of sequential scans on PostgreSQL, 370 ms for 1,500 people instead of 5 ms.
+ * How many counted voters (at least one counted vote in the workshop) declared each standing on
+ * joining: the input of the workshop's one grouping (disclosure.ts `workshopGrouping`).
  */
-export async function workshopGaps(db: DB, workshopId: number): Promise<{ round: number; standing: string | null; gap: number; count: number }[]> {
+export async function countedVoterStandings(db: DB, workshopId: number, k: number): Promise<{ standing: string | null; people: number }[]> {
+  const rows = await sql<{ standing: string | null; people: number }>`
+    select p.standing as standing, count(*) as people from workshop_participants p
+    where p.workshop_id = ${workshopId}
+      and exists (select 1 from workshop_votes v where v.workshop_id = ${workshopId} and v.participant_id = p.id)
+      and p.id not in ${withdrawnParticipants({ workshopId }, k)}
+    group by p.standing`.execute(db);
+  return rows.rows.map((r) => ({ standing: r.standing, people: Number(r.people) }));
+}
+
+/**
+ * Per counted participant and round: their employee and employer judgements, for the room's
+ * empathy gap. One pass over the votes, grouped per person: a self-join of workshop_votes planned
+ * on stale statistics (a room's votes all arrive within seconds of an empty table) became a
+ * nested loop of sequential scans on PostgreSQL, 370 ms for 1,500 people instead of 5 ms.
+ */
+export async function workshopGaps(db: DB, workshopId: number, k: number): Promise<{ round: number; standing: string | null; gap: number; count: number }[]> {
   const rows = await sql<{ round: number; standing: string | null; gap: number; count: number }>`
     select round, standing, gap, count(*) as count from (
       select v.round as round, p.standing as standing,
         max(case when v.perspective = 'employee' then v.judgement end) - max(case when v.perspective = 'employer' then v.judgement end) as gap
       from workshop_votes v
       join workshop_participants p on p.id = v.participant_id
-      where v.workshop_id = ${workshopId} and p.removed = 0
+      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId, k)}
       group by v.round, v.participant_id, p.standing
     ) per_person
     where gap is not null
@@ -489,16 +540,15 @@ export async function workshopGaps(db: DB, workshopId: number): Promise<{ round:
   return rows.rows.map((r) => ({ round: Number(r.round), standing: r.standing, gap: Number(r.gap), count: Number(r.count) }));
 }
 
-/** Round 1 against round 2, per participant and perspective: who moved, and which way (one pass, as workshopGaps). */
-export async function workshopShifts(db: DB, workshopId: number): Promise<{ perspective: string; judgementChange: number; optionChanged: boolean; count: number }[]> {
+/** Round 1 against round 2, per counted participant and perspective: who moved, and which way (one pass, as workshopGaps). */
+export async function workshopShifts(db: DB, workshopId: number, k: number): Promise<{ perspective: string; judgementChange: number; optionChanged: boolean; count: number }[]> {
   const rows = await sql<{ perspective: string; change: number; option_changed: number; count: number }>`
     select perspective, change, option_changed, count(*) as count from (
       select v.perspective as perspective,
         max(case when v.round = 2 then v.judgement end) - max(case when v.round = 1 then v.judgement end) as change,
         case when max(case when v.round = 1 then v.option end) = max(case when v.round = 2 then v.option end) then 0 else 1 end as option_changed
       from workshop_votes v
-      join workshop_participants p on p.id = v.participant_id
-      where v.workshop_id = ${workshopId} and p.removed = 0
+      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId, k)}
       group by v.participant_id, v.perspective
     ) per_person
     where change is not null
@@ -506,6 +556,7 @@ export async function workshopShifts(db: DB, workshopId: number): Promise<{ pers
   return rows.rows.map((r) => ({ perspective: r.perspective, judgementChange: Number(r.change), optionChanged: Number(r.option_changed) === 1, count: Number(r.count) }));
 }
 
+/** Participants in the room now (not removed): who could still answer. */
 export async function countParticipants(db: DB, workshopId: number): Promise<number> {
   const row = await db
     .selectFrom("workshop_participants")
@@ -516,13 +567,12 @@ export async function countParticipants(db: DB, workshopId: number): Promise<num
   return Number(row.n);
 }
 
-/** How many participants answered every polled perspective, per round. */
-export async function answeredPerRound(db: DB, workshopId: number, perspectives: number): Promise<Record<number, number>> {
+/** How many counted voters answered every polled perspective, per round. */
+export async function answeredPerRound(db: DB, workshopId: number, perspectives: number, k: number): Promise<Record<number, number>> {
   const rows = await sql<{ round: number; people: number }>`
     select round, count(*) as people from (
       select v.round as round, v.participant_id from workshop_votes v
-      join workshop_participants p on p.id = v.participant_id
-      where v.workshop_id = ${workshopId} and p.removed = 0
+      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId, k)}
       group by v.round, v.participant_id having count(*) >= ${perspectives}
     ) answered group by round`.execute(db);
   return Object.fromEntries(rows.rows.map((r) => [Number(r.round), Number(r.people)]));
@@ -611,20 +661,21 @@ export async function upvotedBy(db: DB, workshopId: number, participantId: numbe
   return new Set(rows.map((r) => r.submission_id));
 }
 
-/** Submissions named as "the argument that moved me" in round 2, with how many named each. */
-export async function movedByCounts(db: DB, workshopId: number): Promise<Map<number, number>> {
+/** Submissions named as "the argument that moved me" in round 2, with how many counted voters named each. */
+export async function movedByCounts(db: DB, workshopId: number, k: number): Promise<Map<number, number>> {
   const rows = await db
     .selectFrom("workshop_votes")
     .select(["moved_by_submission_id", (eb) => eb.fn.count<number>("participant_id").distinct().as("people")])
     .where("workshop_id", "=", workshopId)
     .where("moved_by_submission_id", "is not", null)
+    .where(countedVote("workshop_votes", workshopId, k))
     .groupBy("moved_by_submission_id")
     .execute();
   return new Map(rows.map((r) => [r.moved_by_submission_id!, Number(r.people)]));
 }
 
-/** Anonymous votes for the CSV export: no participant id, token, name or account. */
-export async function exportVotes(db: DB, workshopId: number) {
+/** Counted votes for the CSV export, with the voter's id (renumbered before it leaves) and declared standing: no token, name or account. */
+export async function exportVotes(db: DB, workshopId: number, k: number) {
   return db
     .selectFrom("workshop_votes")
     .innerJoin("workshop_participants", "workshop_participants.id", "workshop_votes.participant_id")
@@ -637,16 +688,15 @@ export async function exportVotes(db: DB, workshopId: number) {
       "workshop_participants.standing",
     ])
     .where("workshop_votes.workshop_id", "=", workshopId)
-    .where("workshop_participants.removed", "=", 0)
+    .where(countedVote("workshop_votes", workshopId, k))
     .execute();
 }
 
-/** Tallies of every workshop on a case, for comparisons: one row per workshop, round and answer. */
-export async function caseWorkshopTallies(db: DB, caseId: number): Promise<(TallyRow & { workshopId: number })[]> {
+/** Counted tallies of every workshop on a case, for comparisons: one row per workshop, round and answer. */
+export async function caseWorkshopTallies(db: DB, caseId: number, k: number): Promise<(TallyRow & { workshopId: number })[]> {
   const rows = await db
     .selectFrom("workshop_votes")
     .innerJoin("workshops", "workshops.id", "workshop_votes.workshop_id")
-    .innerJoin("workshop_participants", "workshop_participants.id", "workshop_votes.participant_id")
     .select([
       "workshop_votes.workshop_id",
       "workshop_votes.round",
@@ -656,7 +706,7 @@ export async function caseWorkshopTallies(db: DB, caseId: number): Promise<(Tall
       (eb) => eb.fn.countAll<number>().as("count"),
     ])
     .where("workshops.case_id", "=", caseId)
-    .where("workshop_participants.removed", "=", 0)
+    .where(sql<boolean>`workshop_votes.participant_id not in ${withdrawnParticipants({ caseId }, k)}`)
     .groupBy(["workshop_votes.workshop_id", "workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement"])
     .execute();
   return rows.map((r) => ({ workshopId: r.workshop_id, round: r.round, perspective: r.perspective, option: r.option, judgement: r.judgement, count: Number(r.count) }));

@@ -2,6 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { TextField } from "~/components/field";
+import { LivePrivacyStatement } from "~/components/live-privacy";
+import { readConfig } from "~/config.server";
 import { db } from "~/db.server";
 import { joinCodeProblem, normalizeJoinCode } from "~/domain/join-code";
 import { STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions";
@@ -34,13 +36,14 @@ async function openWorkshop(rawCode: string, address: string) {
 }
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  if (!params.code) return data({ code: "", title: null, askStanding: true, error: null as string | null });
+  const k = readConfig().kThreshold;
+  if (!params.code) return data({ code: "", title: null, askStanding: true, error: null as string | null, k });
   const found = await openWorkshop(params.code, clientAddress(context));
   if (found.status === 429) throw new Response(found.error, { status: 429, headers: { "Retry-After": String(found.retryAfter) } });
   // A locked or full room says so before anyone fills the form in (a phone that joined before still gets back in).
   const door = found.workshop && joinRefusal({ locked: found.workshop.locked, capacity: found.workshop.capacity, present: found.workshop.capacity === null ? 0 : await countParticipants(db(), found.workshop.id), alreadyJoined: false });
   // An unknown code is a 404 (a malformed one a 400), as at every other door that looks codes up.
-  return data({ code: found.code, title: found.workshop?.title ?? null, askStanding: found.workshop?.askStanding ?? true, error: found.error ?? door ?? null }, { status: found.status });
+  return data({ code: found.code, title: found.workshop?.title ?? null, askStanding: found.workshop?.askStanding ?? true, error: found.error ?? door ?? null, k }, { status: found.status });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -86,6 +89,7 @@ export default function Join() {
     <>
       <h1>{data.title ? `Join “${data.title}”` : "Join a workshop"}</h1>
       <p className="muted">No account needed. Your answers are anonymous: the facilitator sees totals, never who chose what.</p>
+      <LivePrivacyStatement k={data.k} />
       <Form method="post" className="stack" noValidate>
         <TextField
           name="code"

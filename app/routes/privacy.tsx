@@ -35,7 +35,20 @@ export default function Privacy() {
       <ul>
         <li>You join without an account. Your phone gets a random token so a reload brings you back; only a one-way hash of it is stored.</li>
         <li>Workshop answers are never linked to an account, even if you are signed in.</li>
-        <li>The facilitator&apos;s exports (a debrief and a CSV) contain no names, tokens or accounts, and apply the same small-group rule.</li>
+        <li>
+          Counts appear only once the threshold&apos;s number of people (five by default) have voted in a round. Until then the projector, the phones, the
+          facilitator&apos;s screen and the debrief say that results appear when that many people have voted, and show no counts or averages. How many people
+          have answered is shown: that is not an answer.
+        </li>
+        <li>The facilitator sees how many people have voted, never who voted what: the list of participants does not say who has voted.</li>
+        <li>
+          If the facilitator removes someone, that person cannot vote again, but the votes they already cast keep counting until as many removed people as the
+          threshold can be taken out together. So no count ever changes by one removed person.
+        </li>
+        <li>
+          The facilitator&apos;s exports (a debrief and a CSV) contain no names, tokens or accounts. Both group people by standing in the same way, chosen once
+          for the whole workshop, so laying one beside the other singles nobody out.
+        </li>
       </ul>
       <h2>What is not protected</h2>
       <ul>
@@ -45,8 +58,8 @@ export default function Privacy() {
           out accounts.
         </li>
         <li>
-          In a live workshop, everyone in the room sees the bars move while voting is open, and the room&apos;s totals are shown whatever its size. The
-          facilitator sees the totals change when they remove a participant.
+          In a live workshop of at least the threshold&apos;s number of people, everyone in the room sees the bars move while voting is open: the room is the
+          group, and someone watching your phone sees what anyone in the room would.
         </li>
       </ul>
       <p>

@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData, useRevalidator } from "@remix-run/r
 import { useEffect, useState, type FormEvent } from "react";
 import { useLiveState } from "~/components/use-live-state";
 import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
+import { LivePrivacyStatement } from "~/components/live-privacy";
 import { db } from "~/db.server";
 import { JUDGEMENT_SCALE } from "~/domain/scales";
 import { isVoteStage, roundOf } from "~/domain/workshop-stages";
@@ -191,6 +192,9 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
 
       {state.stage === "lobby" ? <p>You are in{data.name ? `, ${data.name}` : ""}. The facilitator will start soon; this page follows along by itself.</p> : null}
       <CaseStage state={state} />
+
+      {/* Said before anyone votes: in the lobby and above the vote itself. */}
+      {state.stage === "lobby" || isVoteStage(state.stage) ? <LivePrivacyStatement k={state.k} /> : null}
 
       {isVoteStage(state.stage) ? (
         state.votingOpen ? (

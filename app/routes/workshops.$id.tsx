@@ -9,6 +9,7 @@ import { handleControl, type ControlResult } from "~/workshop-control.server";
 import { loadWorkshopStates, type FacilitatorState } from "~/workshop-live.server";
 import { MAX_CAPACITY, VOID_WINDOWS_MINUTES } from "~/domain/room-defences";
 import { readFormData } from "~/forms";
+import { removalNotice } from "~/domain/disclosure";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.state.title} · Workshop · Casebook` : "Workshop · Casebook" }];
 
@@ -98,7 +99,9 @@ function RoomDoor({ state, result, ended }: { state: FacilitatorState; result: C
       {!ended ? (
         <>
           <h3>Void a burst</h3>
-          <p className="muted">Remove every phone that joined in a recent window; their votes, arguments and upvotes stop counting.</p>
+          <p className="muted">
+            Remove every phone that joined in a recent window: they cannot vote again, and their arguments and upvotes stop counting. {removalNotice(state.k)}
+          </p>
           <Form method="post" className="inline-form" preventScrollReset>
             <input type="hidden" name="intent" value="void-burst" />
             <label htmlFor="void-minutes">Phones that joined in the last</label>{" "}
@@ -245,14 +248,33 @@ export default function ControlPanel() {
 
       <section aria-labelledby="people-heading">
         <h2 id="people-heading">Participants</h2>
-        <p className="muted">Names are optional and never shown beside answers.</p>
+        <p className="muted">Names are optional and never shown beside answers. This list does not say who has voted; how many answered is shown above.</p>
         <ul className="participant-list">
-          {state.participantList.map((p) => (
-            <li key={p.id}>
-              {p.name ?? `Anonymous #${p.id}`} {p.removed ? <span className="muted">(removed)</span> : null}
-              {!p.removed && !ended ? <Control intent="remove-participant" label="Remove" secondary extra={{ participantId: p.id }} /> : null}
-            </li>
-          ))}
+          {state.participantList.map((p) => {
+            const name = p.name ?? `Anonymous #${p.id}`;
+            return (
+              <li key={p.id}>
+                {name} {p.removed ? <span className="muted">(removed)</span> : null}
+                {!p.removed && !ended ? (
+                  <details className="confirm-remove">
+                    <summary>
+                      Remove<span className="visually-hidden"> {name}</span>
+                    </summary>
+                    <p id={`remove-note-${p.id}`}>
+                      {name} will not be able to vote again. {removalNotice(state.k)}
+                    </p>
+                    <Form method="post" preventScrollReset>
+                      <input type="hidden" name="intent" value="remove-participant" />
+                      <input type="hidden" name="participantId" value={p.id} />
+                      <button type="submit" className="secondary" aria-describedby={`remove-note-${p.id}`}>
+                        Yes, remove {name}
+                      </button>
+                    </Form>
+                  </details>
+                ) : null}
+              </li>
+            );
+          })}
         </ul>
       </section>
 

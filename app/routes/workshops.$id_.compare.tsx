@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const status = await findCaseStatus(db(), workshop.caseId);
   const showOnline = status !== undefined && caseVisibility(status, user.role).results;
   const [workshopRows, asyncCells, siblings] = await Promise.all([
-    caseWorkshopTallies(db(), workshop.caseId),
+    caseWorkshopTallies(db(), workshop.caseId, k),
     showOnline ? currentRelease(db(), workshop.caseId, doc.perspectives.length, k).then((released) => (released ? foldResultRows(released.rows).cells : [])) : Promise.resolve([]),
     listWorkshops(db(), { caseId: workshop.caseId }),
   ]);
@@ -43,8 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         key: p.key,
         options: p.options,
         lines: [
-          // The facilitator ran this room and saw its tallies live; its own line is not withheld.
-          comparisonLine("This workshop", p.options, mine, k, true),
+          // Withheld below k like any other line: the room's own tallies are withheld there too (ADR 009).
+          comparisonLine("This workshop", p.options, mine, k),
           ...(showOnline ? [comparisonLine("Everyone online (async debate)", p.options, asyncCells.filter((c) => c.perspective === p.key), k)] : []),
           ...others,
         ],

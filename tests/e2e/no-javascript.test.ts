@@ -49,6 +49,12 @@ test("without JavaScript a phone joins a workshop, follows it by reloading, and 
   const code = (await panel.locator(".join-code").first().textContent())!.trim();
 
   await page.goto(`/join/${code}`);
+  // What is and is not protected, said before anyone votes, with the k the server uses (3 in e2e).
+  const statement = page.getByRole("region", { name: "Who sees your answers" });
+  await expect(statement).toContainText("No name is shown with an answer.");
+  await expect(statement).toContainText("Counts appear only once 3 people have voted");
+  await expect(statement).toContainText("In a room of 3 or more, everyone sees the room's bars move while voting is open.");
+  await expect(statement.getByRole("link", { name: "How Casebook protects your answers" })).toHaveAttribute("href", "/privacy");
   await page.getByLabel("Your name (optional)").fill("Nadia");
   await page.getByRole("button", { name: "Join" }).click();
   await expect(page.getByRole("heading", { level: 1, name: /Lobby/ })).toBeVisible();
@@ -61,6 +67,7 @@ test("without JavaScript a phone joins a workshop, follows it by reloading, and 
 
   await page.reload();
   await expect(page.getByRole("heading", { level: 1, name: "Vote, round 1" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Who sees your answers" })).toContainText("The facilitator sees how many people have voted, not who voted what.");
   for (const perspective of ["employee", "employer"]) {
     const fieldset = page.locator("fieldset.perspective").filter({ hasText: `As the ${perspective}:` });
     await fieldset.getByRole("radio").first().check();

@@ -69,6 +69,10 @@ test("a facilitator runs the background check with three phones, a live projecto
   await expect(ana.getByRole("button", { name: "Send my vote" })).toBeVisible();
   await vote(ana, { option: 0, judgement: "Mostly wrong" }, { option: 0, judgement: "Clearly wrong" });
   await expect(projector.getByTestId("answered-count")).toHaveText(/^1 of 3 answered/);
+  // Fewer than k (3 here) voters: a sentence instead of bars, on the projector and the control panel.
+  await expect(projector.locator(".tally[data-perspective='employee']")).toHaveText("As the employee: Results appear when 3 people have voted.");
+  await expect(panel.locator(".tally[data-perspective='employer']").first()).toContainText("Results appear when 3 people have voted.");
+  await expect(projector.locator(".tally .bar-row")).toHaveCount(0);
   await vote(ben, { option: 1, judgement: "Somewhat right" }, { option: 1, judgement: "Somewhat wrong" });
   await vote(chi, { option: 1, judgement: "Mostly right" }, { option: 0, judgement: "Mostly wrong" });
   await expect(projector.getByTestId("answered-count")).toHaveText(/^3 of 3 answered/);
@@ -109,7 +113,9 @@ test("a facilitator runs the background check with three phones, a live projecto
   expect(text).toContain("### As the employee: 3 answered");
   expect(text).toContain("| Delay the report and help him get it expunged | 2 | 67% |");
   expect(text).toContain("## How the room moved (round 1 to round 2)");
-  expect(text).toContain("named by 1 as what moved them");
+  // Only Ben named the argument: a change of mind is an answer, so the count waits for k (3 here) people.
+  expect(text).toContain("- Argument (0 upvotes):");
+  expect(text).not.toContain("named by");
   expect(text).not.toMatch(/Ana|Ben|Chi/);
 
   const csv = await panel.request.get(`${workshopUrl}/positions.csv`);

@@ -16,6 +16,7 @@ const eventsRoute = await import("../../app/routes/workshops.$id_.events");
 const logoutRoute = await import("../../app/routes/logout");
 const adminRoute = await import("../../app/routes/admin._index");
 const { findWorkshop, workshopTallies } = await import("../../app/models/workshops.server");
+const { removalNotice } = await import("../../app/domain/disclosure");
 const { restartSessions, signIn } = await import("../../app/auth.server");
 
 afterAll(() => app.cleanup());
@@ -239,7 +240,7 @@ describe("joins per minute on the control panel", () => {
 });
 
 describe("voiding a burst", () => {
-  it("shows how many phones the window holds, then removes exactly those, and their votes leave the tallies", async () => {
+  it("shows how many phones the window holds, then removes exactly those, and their votes leave the tallies in whole batches of k", async () => {
     const room = await newWorkshop("Stuffed room");
     const address = newAddress();
     const honest = await Promise.all(Array.from({ length: 3 }, () => join(room.code, address)));
@@ -249,7 +250,7 @@ describe("voiding a burst", () => {
     await openVoting(room.id);
     for (const phone of honest) expect((await vote(room.code, phone.cookie, address, "1")).status).toBe(200);
     for (const phone of stuffed) expect((await vote(room.code, phone.cookie, address, "0")).status).toBe(200);
-    const countFor = async (option: number) => (await workshopTallies(app.db(), room.id)).filter((t) => t.option === (option === 0 ? "Report the record as found" : "Delay the report and help him get it expunged")).reduce((n, t) => n + t.count, 0);
+    const countFor = async (option: number) => (await workshopTallies(app.db(), room.id, 5)).filter((t) => t.option === (option === 0 ? "Report the record as found" : "Delay the report and help him get it expunged")).reduce((n, t) => n + t.count, 0);
     expect(await countFor(0)).toBe(6);
 
     const preview = await control(room.id, "void-burst", { minutes: "5" });
@@ -263,9 +264,10 @@ describe("voiding a burst", () => {
     expect(unconfirmed.status).toBe(400);
     expect(unconfirmed.body.message).toMatch(/Tick the box to confirm/);
     const confirmed = await control(room.id, "void-burst-confirm", { since, until, confirm: "yes" });
-    expect(confirmed.body.message).toBe("Removed 6 phones. Their votes no longer count.");
+    expect(confirmed.body.message).toBe(`Removed 6 phones: they cannot vote again. ${removalNotice(5)}`);
 
-    expect(await countFor(0)).toBe(0);
+    // k = 5: one batch of five removed voters is withdrawn at once; the sixth keeps counting until a second batch is complete.
+    expect(await countFor(0)).toBe(1);
     expect(await countFor(1)).toBe(3);
     expect((await panel(room.id)).participants).toBe(4);
     for (const phone of stuffed) expect((await vote(room.code, phone.cookie, address)).body).toMatch(/The facilitator removed you from this workshop/);

@@ -39,7 +39,9 @@ describe("a workshop's gap and shift aggregates", async () => {
     ["frontline", -1, 2, 1, 2], // changes their employee option (B to A)
     ["frontline", 0, null, 1, 1], // round 1 without the employer answer: no gap there, no employer shift
     ["hr", 2, -2, null, null], // only round 1: no shift
-    ["hr", -3, 3, 3, -3], // removed below: counted nowhere
+    ["hr", -3, 3, 3, -3], // removed below with two non-voters' worth of removed voters: a batch of k = 3, counted nowhere
+    ["other", 1, 1, null, null], // removed below
+    ["other", 2, 2, null, null], // removed below
   ] as const;
   const ids: number[] = [];
   for (const [i, [standing, ...judgements]] of people.entries()) {
@@ -63,10 +65,11 @@ describe("a workshop's gap and shift aggregates", async () => {
         .execute();
     }
   }
-  await removeParticipant(app.db(), workshop.id, ids[5]!);
+  // Removed voters are withdrawn only in whole batches of k = 3 (ADR 009): these three together.
+  for (const removed of ids.slice(5)) await removeParticipant(app.db(), workshop.id, removed);
 
   it("gives each person's employee minus employer judgement, per round and standing, only where both were answered", async () => {
-    const gaps = (await workshopGaps(app.db(), workshop.id)).sort((a, b) => a.round - b.round || String(a.standing).localeCompare(String(b.standing)) || a.gap - b.gap);
+    const gaps = (await workshopGaps(app.db(), workshop.id, 3)).sort((a, b) => a.round - b.round || String(a.standing).localeCompare(String(b.standing)) || a.gap - b.gap);
     expect(gaps).toEqual([
       { round: 1, standing: "frontline", gap: -3, count: 1 },
       { round: 1, standing: "hr", gap: 4, count: 1 },
@@ -79,7 +82,7 @@ describe("a workshop's gap and shift aggregates", async () => {
   });
 
   it("gives the change from round 1 to round 2 per perspective, and whether the option changed", async () => {
-    const shifts = (await workshopShifts(app.db(), workshop.id)).sort((a, b) => a.perspective.localeCompare(b.perspective) || a.judgementChange - b.judgementChange);
+    const shifts = (await workshopShifts(app.db(), workshop.id, 3)).sort((a, b) => a.perspective.localeCompare(b.perspective) || a.judgementChange - b.judgementChange);
     expect(shifts).toEqual([
       { perspective: "employee", judgementChange: -1, optionChanged: false, count: 1 },
       { perspective: "employee", judgementChange: 0, optionChanged: false, count: 1 },

@@ -152,15 +152,25 @@ describe("voting", () => {
     expect((await control("open-voting")).status).toBe(200);
   });
 
-  it("drops a removed participant's votes from the tallies and refuses their next vote", async () => {
+  it("refuses a removed participant's next vote, keeping the votes they cast counted until k removed voters can be withdrawn together", async () => {
     const leaver = (await join({ code, displayName: "Leaver" })).cookie;
     expect((await phone(leaver, aVote)).status).toBe(200);
     const participant = await app.db().selectFrom("workshop_participants").select("id").where("display_name", "=", "Leaver").executeTakeFirstOrThrow();
-    expect((await control("remove-participant", { participantId: String(participant.id) })).status).toBe(200);
+    const removal = await control("remove-participant", { participantId: String(participant.id) });
+    expect(removal.status).toBe(200);
+    expect(removal.body.message).toMatch(/cannot vote again\. Votes they already cast keep counting until 5 removed people who voted can be taken out together/);
     expect((await phone(leaver, aVote)).status).toBe(403);
     const panel = await panelRoute.loader({ request: app.get(`/workshops/${workshopId}`, facilitator.cookie), params: { id: String(workshopId) }, context: {} });
-    const employee = panel.state.tallies.find((t) => t.round === 1 && t.perspective === "employee")!;
-    expect(employee.respondents).toBe(1);
+    // Two voters, one of them removed: still two answered, and with fewer than k = 5 no tally at all.
+    expect(panel.state.answered[1]).toBe(2);
+    expect(panel.state.tallies.find((t) => t.round === 1 && t.perspective === "employee")).toEqual({ round: 1, perspective: "employee", released: false, k: 5 });
+  });
+
+  it("never marks in the facilitator's participant list who has voted: it shows how many answered", async () => {
+    const panel = await panelRoute.loader({ request: app.get(`/workshops/${workshopId}`, facilitator.cookie), params: { id: String(workshopId) }, context: {} });
+    expect(panel.state.participantList.length).toBeGreaterThan(1);
+    for (const entry of panel.state.participantList) expect(Object.keys(entry).sort()).toEqual(["id", "name", "removed"]);
+    expect(panel.state.answered[1]).toBe(2);
   });
 
   it("keeps the stage in the database, so a restarted server resumes where it was", async () => {

@@ -125,38 +125,40 @@ test("a room's capacity, set at creation, refuses the phone beyond it with a cle
   for (const ctx of [facilitator, ...phones.map((p) => p.ctx)]) await ctx.dispose();
 });
 
-test("void a burst: the control panel shows the burst, the confirmation its count, and the removed phones' votes leave the tallies", async () => {
+test("void a burst: the control panel shows the burst, the confirmation its count, and the removed phones' votes leave the tallies in a batch of k", async () => {
   const { facilitator, room } = await ownRoom("Stuffed room");
   const script = newNetwork();
   await advanceTo(facilitator, room.id, "Vote, round 1");
+  // k = 5 here: five removed voters make one whole batch, withdrawn together (ADR 009).
   const stuffers = [];
-  for (let i = 0; i < 4; i += 1) stuffers.push(await joinFrom(script, room.code));
+  for (let i = 0; i < 5; i += 1) stuffers.push(await joinFrom(script, room.code));
   for (const s of stuffers) expect((await postForm(s.ctx, `/w/${room.code}/vote`, aVote(0))).status()).toBe(200);
 
   const panel = (await (await get(facilitator, `/workshops/${room.id}`)).text()).replace(/<!-- -->/g, "");
-  expect(panel).toContain("4 phones joined in the last minute.");
+  expect(panel).toContain("5 phones joined in the last minute.");
 
   const preview = await control(facilitator, room.id, "void-burst", { minutes: "1" });
   const previewPage = (await preview.text()).replace(/<!-- -->/g, "");
-  expect(previewPage).toContain("4 phones joined in the last 1 minute. Confirm below to remove them.");
-  expect(previewPage).toContain("Remove 4 phones");
+  expect(previewPage).toContain("5 phones joined in the last 1 minute. Confirm below to remove them.");
+  expect(previewPage).toContain("Remove 5 phones");
   // The confirmation form carries the window the count was made for.
   const since = /name="since" value="([^"]+)"/.exec(previewPage)?.[1];
   const until = /name="until" value="([^"]+)"/.exec(previewPage)?.[1];
   expect(since && until).toBeTruthy();
-  // Someone who joins after the count is not part of what the facilitator confirmed.
-  const honest = await joinFrom(newNetwork(), room.code, "Honest");
-  expect((await postForm(honest.ctx, `/w/${room.code}/vote`, aVote(1))).status()).toBe(200);
+  // People who join after the count are not part of what the facilitator confirmed.
+  const honest = [];
+  for (let i = 0; i < 5; i += 1) honest.push(await joinFrom(newNetwork(), room.code, `Honest ${i}`));
+  for (const h of honest) expect((await postForm(h.ctx, `/w/${room.code}/vote`, aVote(1))).status()).toBe(200);
   const removed = await control(facilitator, room.id, "void-burst-confirm", { since: since!, until: until!, confirm: "yes" });
-  expect((await removed.text()).replace(/<!-- -->/g, "")).toContain("Removed 4 phones. Their votes no longer count.");
+  expect((await removed.text()).replace(/<!-- -->/g, "")).toContain("Removed 5 phones: they cannot vote again.");
 
   const csv = await (await get(facilitator, `/workshops/${room.id}/positions.csv`)).text();
-  const rows = csv.trim().split("\n").slice(1);
-  expect(rows.length).toBe(2); // the honest phone's two perspectives only
+  const rows = csv.trim().split("\r\n").slice(1);
+  expect(rows.length).toBe(10); // the honest phones' two perspectives only: the five stuffed phones' ten rows left together
   const again = await postForm(stuffers[0]!.ctx, `/w/${room.code}/vote`, aVote(0));
   expect(again.status()).toBe(403);
   expect(await again.text()).toContain("The facilitator removed you from this workshop.");
-  for (const ctx of [facilitator, honest.ctx, ...stuffers.map((s) => s.ctx)]) await ctx.dispose();
+  for (const ctx of [facilitator, ...honest.map((h) => h.ctx), ...stuffers.map((s) => s.ctx)]) await ctx.dispose();
 });
 
 /** Opens a stream with the context's cookies and collects its events until it ends or `ms` pass. */

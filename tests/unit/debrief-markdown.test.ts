@@ -8,6 +8,7 @@ import { marked } from "marked";
 import { describe, expect, it } from "vitest";
 import { buildDebrief, type DebriefInput } from "../../app/domain/workshop-exports";
 import { roundTallies } from "../../app/domain/workshop-view";
+import { workshopGrouping } from "../../app/domain/disclosure";
 import { CORPUS, EXPORT_MARKDOWN, MARKDOWN_XSS } from "../security/hostile-inputs";
 import { plainText, shape, words } from "../security/markdown-structure";
 
@@ -45,13 +46,22 @@ function input(say: (field: string) => string): DebriefInput {
       byStanding.map(({ round, perspective, option, judgement, count }) => ({ round, perspective, option, judgement, count })),
       PERSPECTIVES(options),
       [1, 2],
+      5,
     ),
     byStanding,
+    grouping: workshopGrouping(
+      [
+        { standing: "frontline", people: 6 },
+        { standing: "manager", people: 5 },
+        { standing: "hr", people: 2 },
+      ],
+      5,
+    ),
     gaps: [{ round: 1, people: 13, meanGap: 0.5 }],
-    shift: [{ perspective: "employee", people: 13, moved: 4, towardRight: 3, towardWrong: 1, changedOption: 2 }],
+    shift: [{ perspective: "employee", people: 13, moved: 4, towardRight: 3, towardWrong: 1, changedOption: 2, released: true }],
     spotlight: { kind: "argument", body: say("spotlight"), upvotes: 7 },
     topSubmissions: [
-      { kind: "question", body: say("submission"), upvotes: 5, movedPeople: 2 },
+      { kind: "question", body: say("submission"), upvotes: 5, movedPeople: 6 },
       { kind: "argument", body: say("submission"), upvotes: 3, movedPeople: 0 },
     ],
     standingLabels: { frontline: "Frontline staff", manager: "Manager", hr: "HR" },

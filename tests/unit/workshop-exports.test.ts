@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildDebrief, buildPositionsCsv, type CsvVote, type DebriefInput } from "../../app/domain/workshop-exports";
 import { roundTallies } from "../../app/domain/workshop-view";
+import { workshopGrouping } from "../../app/domain/disclosure";
 import { parseCsv } from "../support/csv-reader";
 
 const EMPLOYEE_OPTIONS = ["Report the record", "Delay and help", "Ask your manager"];
@@ -66,11 +67,26 @@ const HOSTILE = [
   "```",
 ].join("\n");
 
+/**
+ * The workshop grouping of the people behind these rows: everyone here answered the cell in
+ * which their standing has the most people, so that is how many people hold the standing.
+ */
+function groupingOf(byStanding: StandingRow[], k: number) {
+  const cells = new Map<string, number>();
+  for (const r of byStanding) {
+    const key = `${r.round}/${r.perspective}/${r.standing}`;
+    cells.set(key, (cells.get(key) ?? 0) + r.count);
+  }
+  const people = new Map<string | null, number>();
+  for (const r of byStanding) people.set(r.standing, Math.max(people.get(r.standing) ?? 0, cells.get(`${r.round}/${r.perspective}/${r.standing}`)!));
+  return workshopGrouping([...people].map(([standing, count]) => ({ standing, people: count })), k);
+}
+
 function debriefInput(overrides: Partial<DebriefInput> = {}): DebriefInput {
   const byStanding = overrides.byStanding ?? [...ROUND_1_EMPLOYEE, ...ROUND_1_EMPLOYER, ...ROUND_2];
   const spotlight = { kind: "argument", body: HOSTILE, upvotes: 12, authorName: NAMES[1] };
   const topSubmissions = [
-    { kind: "argument", body: "Compassion is not a policy.", upvotes: 9, movedPeople: 3, authorName: NAMES[0] },
+    { kind: "argument", body: "Compassion is not a policy.", upvotes: 9, movedPeople: 6, authorName: NAMES[0] },
     { kind: "question", body: "What would the client want?\r\n# Not a heading\r| not a table |", upvotes: 4, movedPeople: 0, authorName: NAMES[2] },
   ];
   return {
@@ -89,12 +105,14 @@ function debriefInput(overrides: Partial<DebriefInput> = {}): DebriefInput {
       byStanding.map(({ round, perspective, option, judgement, count }) => ({ round, perspective, option, judgement, count })),
       PERSPECTIVES,
       overrides.rounds ?? [1, 2],
+      overrides.k ?? 5,
     ),
     byStanding,
+    grouping: groupingOf(byStanding, overrides.k ?? 5),
     gaps: [{ round: 1, people: 18, meanGap: 1.25 }],
     shift: [
-      { perspective: "employee", people: 18, moved: 11, towardRight: 9, towardWrong: 0, changedOption: 4 },
-      { perspective: "employer", people: 18, moved: 16, towardRight: 9, towardWrong: 0, changedOption: 6 },
+      { perspective: "employee", people: 18, moved: 11, towardRight: 9, towardWrong: 0, changedOption: 4, released: true },
+      { perspective: "employer", people: 18, moved: 16, towardRight: 9, towardWrong: 0, changedOption: 6, released: true },
     ],
     spotlight,
     topSubmissions,
@@ -245,13 +263,25 @@ describe("buildDebrief", () => {
     expect(debrief).not.toContain("| Standing |");
   });
 
-  it("replaces the by-standing table with a not-shown line when fewer than k answered", () => {
+  it("says results appear when k people have voted, with no count, mean or table, when fewer than k answered", () => {
     const byStanding = [answers(1, "employee", "frontline", "Report the record", 1, 2), answers(1, "employee", "manager", "Delay and help", 0, 2)];
-    const debrief = buildDebrief(debriefInput({ rounds: [1], byStanding, shift: null, participants: 4 }));
-    expect(section(debrief, "### As the employee: 4 answered")).toContain(
-      "By standing: not shown (fewer than 5 people have answered; groups under 5 are never broken down).",
-    );
-    expect(debrief).not.toContain("| Standing |");
+    const debrief = buildDebrief(debriefInput({ rounds: [1], byStanding, shift: null, participants: 4, gaps: [] }));
+    expect(section(debrief, "### As the employee")).toEqual(["### As the employee", "", "Results appear when 5 people have voted.", ""]);
+    const round = section(debrief, "## Round 1").join("\n");
+    for (const absent of ["| Standing |", "| What they would do |", "| Judgement |", "4 answered", "average"]) expect(round, absent).not.toContain(absent);
+  });
+
+  it("breaks every round down by the one workshop grouping it is given, even where a round alone would group differently", () => {
+    // Round 2 alone has five managers and five front-line staff; the workshop merged managers with the HR pair.
+    const round1 = [
+      answers(1, "employee", "frontline", "Report the record", 1, 5),
+      answers(1, "employee", "manager", "Delay and help", -1, 5),
+      answers(1, "employee", "hr", "Ask your manager", 2, 2),
+    ];
+    const round2 = [answers(2, "employee", "frontline", "Report the record", 2, 5), answers(2, "employee", "manager", "Delay and help", 0, 5)];
+    const debrief = buildDebrief(debriefInput({ byStanding: [...round1, ...round2], shift: null }));
+    const round2Table = section(debrief, "### As the employee: 10 answered").filter((l) => /^\| (Frontline|Manager|Other)/.test(l));
+    expect(round2Table).toEqual(["| Frontline staff | 5 | 5 | 0 | 0 | +2 |", "| Other standings (merged) | 5 | 0 | 5 | 0 | 0 |"]);
   });
 
   it("replaces the by-standing table with a not-shown line when no standing has k people", () => {
@@ -295,8 +325,8 @@ describe("buildDebrief", () => {
   it("quotes the spotlighted submission and the top submissions, with upvotes and how many they moved", () => {
     const room = section(buildDebrief(debriefInput()), "## Arguments and questions from the room");
     expect(room).toContain("Spotlighted (argument, 12 upvotes):");
-    const argument = room.indexOf("- Argument (9 upvotes, named by 3 as what moved them):");
-    expect(room.slice(argument, argument + 4)).toEqual(["- Argument (9 upvotes, named by 3 as what moved them):", "", "> Compassion is not a policy.", ""]);
+    const argument = room.indexOf("- Argument (9 upvotes, named by 6 as what moved them):");
+    expect(room.slice(argument, argument + 4)).toEqual(["- Argument (9 upvotes, named by 6 as what moved them):", "", "> Compassion is not a policy.", ""]);
     const question = room.indexOf("- Question (4 upvotes):");
     expect(room.slice(question, question + 6)).toEqual([
       "- Question (4 upvotes):",
@@ -306,6 +336,27 @@ describe("buildDebrief", () => {
       "> \\| not a table |",
       "",
     ]);
+  });
+
+  it("says how many named an argument as what moved them only when at least k did (a change of mind is an answer)", () => {
+    const topSubmissions = [4, 5].map((movedPeople) => ({ kind: "argument", body: `Moved ${movedPeople}`, upvotes: 1, movedPeople }));
+    const room = section(buildDebrief(debriefInput({ topSubmissions })), "## Arguments and questions from the room");
+    expect(room).toContain("- Argument (1 upvotes):");
+    expect(room).toContain("- Argument (1 upvotes, named by 5 as what moved them):");
+    expect(room.join("\n")).not.toContain("named by 4");
+  });
+
+  it("withholds a perspective's shift that fewer than k people answered in both rounds, and says so", () => {
+    const shift = [
+      { perspective: "employee", people: 18, moved: 11, towardRight: 9, towardWrong: 0, changedOption: 4, released: true as const },
+      { perspective: "employer", released: false as const, k: 5 },
+    ];
+    expect(section(buildDebrief(debriefInput({ shift })), "## How the room moved (round 1 to round 2)")).toContain(
+      "| employer | not shown (fewer than 5 people answered both rounds) | — | — | — | — |",
+    );
+    const none = buildDebrief(debriefInput({ shift: [{ perspective: "employee", released: false, k: 5 }] }));
+    expect(section(none, "## How the room moved (round 1 to round 2)")).toContain("Not shown: fewer than 5 people answered both rounds from any perspective.");
+    expect(none).not.toContain("| Answered both rounds |");
   });
 
   it("keeps every line of a hostile submission inside the blockquote, so it cannot add headings, tables or HTML", () => {
@@ -392,7 +443,7 @@ describe("buildPositionsCsv", () => {
   it("hands the shuffle each respondent exactly once", () => {
     const seen: unknown[][] = [];
     const votes = [vote(7, 1, "employee", "A", 0, null), vote(9, 1, "employee", "B", 0, null), vote(7, 2, "employee", "A", 1, null)];
-    buildPositionsCsv(votes, 5, (items) => {
+    buildPositionsCsv(votes, 1, (items) => {
       seen.push([...items]);
       return items;
     });
@@ -406,12 +457,12 @@ describe("buildPositionsCsv", () => {
       vote(1, 2, "employee", "A", 1, null),
       vote(1, 1, "employee", "A", 1, null),
     ];
-    const rows = parseCsv(buildPositionsCsv(votes, 5, keepOrder)).slice(1);
+    const rows = parseCsv(buildPositionsCsv(votes, 1, keepOrder)).slice(1);
     expect(rows.map((r) => `${r[1]} ${r[2]}`)).toEqual(["1 employee", "1 employer", "2 employee", "2 employer"]);
   });
 
   it("writes negative judgements as plain numbers", () => {
-    const rows = parseCsv(buildPositionsCsv([vote(1, 1, "employee", "A", -2, null), vote(2, 1, "employee", "A", -3, null)], 5, keepOrder));
+    const rows = parseCsv(buildPositionsCsv([vote(1, 1, "employee", "A", -2, null), vote(2, 1, "employee", "A", -3, null)], 1, keepOrder));
     expect(rows.slice(1).map((r) => [r[4], r[5]])).toEqual([
       ["-2", "Mostly wrong"],
       ["-3", "Clearly wrong"],
@@ -454,7 +505,8 @@ describe("buildPositionsCsv", () => {
       vote(6, 1, "employee", "A", 0, "legal"),
     ];
     const rows = parseCsv(buildPositionsCsv(votes, 2, keepOrder)).slice(1);
-    expect(rows.filter((r) => r[0] === "5").map((r) => r[6])).toEqual(Array(4).fill("merged small groups"));
+    // Only round 1 as the employee has k voters; the hr person's other votes are in cells of one.
+    expect(rows.filter((r) => r[0] === "5").map((r) => r[6])).toEqual(["merged small groups"]);
   });
 
   it("also merges the smallest shown standing when the small ones together are still below k", () => {
@@ -482,9 +534,20 @@ describe("buildPositionsCsv", () => {
     expect(standingsOf(buildPositionsCsv(votes, 2, keepOrder))).toEqual({ 1: "undeclared", 2: "undeclared", 3: "manager", 4: "manager" });
   });
 
-  it("writes every standing as not shown when fewer than k people answered", () => {
-    const votes = [vote(1, 1, "employee", "A", 0, "frontline"), vote(2, 1, "employee", "A", 0, "manager"), vote(3, 1, "employee", "A", 0, "manager")];
-    expect(Object.values(standingsOf(buildPositionsCsv(votes, 5, keepOrder)))).toEqual(["not shown", "not shown", "not shown"]);
+  it("writes no row of a (round, perspective) that fewer than k people answered", () => {
+    const votes = [
+      ...[1, 2, 3].map((key) => vote(key, 1, "employee", "A", 0, "manager")),
+      ...[1, 2].map((key) => vote(key, 1, "employer", "B", 1, "manager")),
+      ...[1, 2, 3].map((key) => vote(key, 2, "employee", "A", 2, "manager")),
+    ];
+    expect(parseCsv(buildPositionsCsv(votes, 3, keepOrder)).slice(1).map((r) => `${r[1]} ${r[2]}`)).toEqual(["1 employee", "2 employee", "1 employee", "2 employee", "1 employee", "2 employee"]);
+    expect(buildPositionsCsv(votes.slice(0, 2), 3, keepOrder)).toBe(`${HEADER.join(",")}\r\n`);
+  });
+
+  it("writes the standing column from the workshop grouping it is given, the debrief's", () => {
+    const votes = [1, 2, 3, 4].map((key) => vote(key, 1, "employee", "A", 0, key <= 2 ? "manager" : "frontline"));
+    const grouping = workshopGrouping([{ standing: "manager", people: 2 }, { standing: "frontline", people: 2 }, { standing: "hr", people: 1 }], 2);
+    expect(standingsOf(buildPositionsCsv(votes, 2, keepOrder, grouping))).toEqual({ 1: "merged small groups", 2: "merged small groups", 3: "frontline", 4: "frontline" });
   });
 
   it("writes every standing as not shown when everyone is in one standing", () => {
@@ -499,7 +562,7 @@ describe("buildPositionsCsv", () => {
       vote(3, 1, "employee", "Line one\nLine two", 0, null),
       vote(4, 1, "employee", "Carriage\rreturn", 0, null),
     ];
-    const csv = buildPositionsCsv(votes, 5, keepOrder);
+    const csv = buildPositionsCsv(votes, 1, keepOrder);
     expect(csv).toContain(',"Warn, then retrain",');
     expect(csv).toContain(',"Say ""no""",');
     expect(csv).toContain(',"Line one\nLine two",');
@@ -539,7 +602,7 @@ describe("buildPositionsCsv", () => {
       { ...vote(90210, 1, "employee", "A", 1, null), displayName: NAMES[0], accountId: 4242, token: "tok_4f9a" },
       { ...vote(31337, 1, "employee", "B", 2, null), displayName: NAMES[1], accountId: 4343, token: "tok_77c1" },
     ];
-    const csv = buildPositionsCsv(fromDatabase, 5, keepOrder);
+    const csv = buildPositionsCsv(fromDatabase, 1, keepOrder);
     for (const secret of [...NAMES, "90210", "31337", "4242", "4343", "tok_"]) expect(csv).not.toContain(secret);
     expect(parseCsv(csv)[0]).toEqual(HEADER);
     expect(parseCsv(csv).slice(1).map((r) => r[0])).toEqual(["1", "2"]);

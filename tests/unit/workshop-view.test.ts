@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currentRound, roomGap, roundTallies, shiftRows, visibleRounds } from "../../app/domain/workshop-view";
+import { currentRound, roomGap, roundTallies, shiftRows, visibleRounds, type RoundTally } from "../../app/domain/workshop-view";
 import type { Round, StageId, StageState, WorkshopPlan } from "../../app/domain/workshop-stages";
 
 const PERSPECTIVES = [
@@ -11,14 +11,20 @@ function row(round: number, perspective: string, option: string, judgement: numb
   return { round, perspective, option, judgement, count };
 }
 
+/** The figures of a released tally (these tests pass k = 1 unless they test the release rule). */
+function figures(tally: RoundTally | undefined) {
+  if (!tally?.released) throw new Error(`expected a released tally, got ${JSON.stringify(tally)}`);
+  return tally;
+}
+
 describe("roundTallies", () => {
   it("lists each round's perspectives in the order asked for, with the people who answered", () => {
     const rows = [row(2, "employer", "Fire", 1, 2), row(1, "employer", "Fire", 0, 4), row(1, "employee", "Delay and help", 2, 3)];
-    const tallies = roundTallies(rows, PERSPECTIVES, [1, 2]);
-    expect(tallies.map((t) => [t.round, t.perspective, t.respondents])).toEqual([
+    const tallies = roundTallies(rows, PERSPECTIVES, [1, 2], 1);
+    expect(tallies.map((t) => [t.round, t.perspective, t.released ? t.respondents : "withheld"])).toEqual([
       [1, "employee", 3],
       [1, "employer", 4],
-      [2, "employee", 0],
+      [2, "employee", "withheld"],
       [2, "employer", 2],
     ]);
   });
@@ -29,8 +35,8 @@ describe("roundTallies", () => {
       row(1, "employee", "Report the record", -2, 5),
       row(1, "employee", "Ask your manager", 3, 1),
     ];
-    const [employee] = roundTallies(rows, PERSPECTIVES.slice(0, 1), [1]);
-    expect(employee.options).toEqual([
+    const [employeeTally] = roundTallies(rows, PERSPECTIVES.slice(0, 1), [1], 1);
+    expect(figures(employeeTally).options).toEqual([
       { label: "Report the record", count: 5 },
       { label: "Delay and help", count: 0 },
       { label: "Ask your manager", count: 3 },
@@ -44,21 +50,21 @@ describe("roundTallies", () => {
       row(1, "employee", "Quit", 1, 1),
       row(1, "employee", "Tell the client", 2, 1),
     ];
-    const [employee] = roundTallies(rows, PERSPECTIVES.slice(0, 1), [1]);
-    expect(employee.options).toEqual([
+    const [employeeTally] = roundTallies(rows, PERSPECTIVES.slice(0, 1), [1], 1);
+    expect(figures(employeeTally).options).toEqual([
       { label: "Report the record", count: 1 },
       { label: "Delay and help", count: 0 },
       { label: "Ask your manager", count: 0 },
       { label: "Tell the client", count: 3 },
       { label: "Quit", count: 1 },
     ]);
-    expect(employee.respondents).toBe(5);
+    expect(figures(employeeTally).respondents).toBe(5);
   });
 
   it("counts all seven judgement steps from clearly wrong to clearly right, zeros included", () => {
     const rows = [row(1, "employer", "Fire", -3, 2), row(1, "employer", "Warn and retrain", -3, 1), row(1, "employer", "Fire", 2, 4)];
-    const [, employer] = roundTallies(rows, PERSPECTIVES, [1]);
-    expect(employer.judgements).toEqual([
+    const [, employerTally] = roundTallies(rows, PERSPECTIVES, [1], 1);
+    expect(figures(employerTally).judgements).toEqual([
       { value: -3, label: "Clearly wrong", count: 3 },
       { value: -2, label: "Mostly wrong", count: 0 },
       { value: -1, label: "Somewhat wrong", count: 0 },
@@ -72,28 +78,28 @@ describe("roundTallies", () => {
   it("averages judgements over people, not over rows", () => {
     // 3 people at -3 and 1 person at +3: (-9 + 3) / 4 = -1.5.
     const rows = [row(1, "employee", "Report the record", -3, 3), row(1, "employee", "Delay and help", 3, 1)];
-    const [employee] = roundTallies(rows, PERSPECTIVES, [1]);
-    expect(employee.meanJudgement).toBe(-1.5);
+    const [employeeTally] = roundTallies(rows, PERSPECTIVES, [1], 1);
+    expect(figures(employeeTally).meanJudgement).toBe(-1.5);
   });
 
-  it("gives a round nobody has answered zero people, zero counts and an average of 0", () => {
-    const [employee] = roundTallies([], PERSPECTIVES.slice(0, 1), [1]);
-    expect(employee).toEqual({
-      round: 1,
-      perspective: "employee",
-      respondents: 0,
-      options: PERSPECTIVES[0].options.map((label) => ({ label, count: 0 })),
-      judgements: [-3, -2, -1, 0, 1, 2, 3].map((value) => expect.objectContaining({ value, count: 0 })),
-      meanJudgement: 0,
-    });
+  it("withholds a round nobody has answered: which cell it is and the k it waits for, no figure", () => {
+    expect(roundTallies([], PERSPECTIVES.slice(0, 1), [1], 1)).toEqual([{ round: 1, perspective: "employee", released: false, k: 1 }]);
+  });
+
+  it("withholds every figure of a cell with fewer than k counted voters, and releases it at k", () => {
+    const rows = [row(1, "employee", "Report the record", -3, 3), row(1, "employee", "Delay and help", 3, 1), row(1, "employer", "Fire", 2, 5)];
+    const [employee, employer] = roundTallies(rows, PERSPECTIVES, [1], 5);
+    expect(employee).toEqual({ round: 1, perspective: "employee", released: false, k: 5 });
+    expect(figures(employer)).toMatchObject({ released: true, respondents: 5, meanJudgement: 2 });
+    expect(figures(roundTallies(rows, PERSPECTIVES, [1], 4)[0])).toMatchObject({ respondents: 4, meanJudgement: -1.5 });
   });
 
   it("leaves out rounds and perspectives that were not asked for", () => {
     const rows = [row(1, "employee", "Delay and help", 1, 2), row(2, "employee", "Delay and help", 1, 7), row(1, "client", "Sue", 0, 9)];
-    const tallies = roundTallies(rows, PERSPECTIVES.slice(0, 1), [1]);
+    const tallies = roundTallies(rows, PERSPECTIVES.slice(0, 1), [1], 1);
     expect(tallies).toHaveLength(1);
-    expect(tallies[0].respondents).toBe(2);
-    expect(tallies[0].options.map((o) => o.label)).not.toContain("Sue");
+    expect(figures(tallies[0]).respondents).toBe(2);
+    expect(figures(tallies[0]).options.map((o) => o.label)).not.toContain("Sue");
   });
 });
 
@@ -106,17 +112,20 @@ describe("shiftRows", () => {
       { perspective: "employee", judgementChange: 0, optionChanged: true, count: 1 },
       { perspective: "employer", judgementChange: 1, optionChanged: true, count: 5 },
     ];
-    expect(shiftRows(rows, ["employee", "employer"])).toEqual([
-      { perspective: "employee", people: 10, moved: 6, towardRight: 3, towardWrong: 2, changedOption: 3 },
-      { perspective: "employer", people: 5, moved: 5, towardRight: 5, towardWrong: 0, changedOption: 5 },
+    expect(shiftRows(rows, ["employee", "employer"], 5)).toEqual([
+      { perspective: "employee", people: 10, moved: 6, towardRight: 3, towardWrong: 2, changedOption: 3, released: true },
+      { perspective: "employer", people: 5, moved: 5, towardRight: 5, towardWrong: 0, changedOption: 5, released: true },
     ]);
   });
 
-  it("follows the order of the perspectives given and shows zeros for one nobody answered twice", () => {
-    const rows = [{ perspective: "employee", judgementChange: 1, optionChanged: false, count: 2 }];
-    expect(shiftRows(rows, ["employer", "employee"])).toEqual([
-      { perspective: "employer", people: 0, moved: 0, towardRight: 0, towardWrong: 0, changedOption: 0 },
-      { perspective: "employee", people: 2, moved: 2, towardRight: 2, towardWrong: 0, changedOption: 0 },
+  it("follows the order of the perspectives given and withholds one fewer than k people answered in both rounds", () => {
+    const rows = [
+      { perspective: "employee", judgementChange: 1, optionChanged: false, count: 2 },
+      { perspective: "employer", judgementChange: 0, optionChanged: false, count: 1 },
+    ];
+    expect(shiftRows(rows, ["employer", "employee"], 2)).toEqual([
+      { perspective: "employer", released: false, k: 2 },
+      { perspective: "employee", people: 2, moved: 2, towardRight: 2, towardWrong: 0, changedOption: 0, released: true },
     ]);
   });
 });

@@ -1,0 +1,214 @@
+/**
+ * The live room's attacks of the privacy threat model (ADR 009), played as a facilitator would:
+ * removing a named phone between two reads, running a room of fewer than k voters, and putting
+ * the debrief's standing tables beside the CSV. Every audience's snapshot (control panel,
+ * projector, phones) and both exports are read as the server builds them.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import type { Standing } from "../../db/schema";
+import { startApp } from "./app-under-test";
+
+const K = 5;
+const app = await startApp({ kThreshold: K });
+const { findCaseBySlug } = await import("../../app/models/cases.server");
+const { castWorkshopVotes, createWorkshop, exportVotes, findWorkshop, joinWorkshop, removeParticipant, saveStageState } = await import("../../app/models/workshops.server");
+const { withdrawnVoters } = await import("../../app/domain/disclosure");
+const { loadWorkshopStates } = await import("../../app/workshop-live.server");
+const { workshopDebrief, workshopPositionsCsv } = await import("../../app/workshop-debrief.server");
+
+afterAll(() => app.cleanup());
+
+const OPTIONS = ["Report the record as found", "Delay the report and help him get it expunged"];
+
+/** A background-check workshop polling both perspectives, at its first vote with voting open. */
+async function newRoom(title: string, twoRounds = false) {
+  const facilitator = await app.person("facilitator");
+  const found = (await findCaseBySlug(app.db(), "background-check"))!;
+  const workshop = await createWorkshop(app.db(), {
+    caseId: found.id,
+    caseVersionId: found.versionId,
+    facilitatorUserId: facilitator.id,
+    title,
+    perspectives: ["employee", "employer"],
+    twoRounds,
+    resultsMode: "live",
+    askStanding: true,
+  });
+  await saveStageState(app.db(), workshop.id, { stage: "vote-1", votingOpen: true, revealedRounds: [] }, []);
+  return workshop;
+}
+
+interface Voter {
+  id: number;
+  standing: Standing | null;
+  /** [option index, judgement] as the employee and as the employer. */
+  employee: [number, number];
+  employer: [number, number];
+}
+
+let devices = 0;
+/** Joins a phone and votes in the round (voting must be open there). */
+async function joinAndVote(workshopId: number, round: 1 | 2, standing: Standing | null, employee: [number, number], employer: [number, number]): Promise<Voter> {
+  devices += 1;
+  const joined = await joinWorkshop(app.db(), { workshopId, tokenHash: `device-${devices}`, displayName: `Phone ${devices}`, standing });
+  if (!joined.joined) throw new Error(joined.refusal);
+  const voter = { id: joined.participant.id, standing, employee, employer };
+  await vote(workshopId, round, voter);
+  return voter;
+}
+
+async function vote(workshopId: number, round: 1 | 2, voter: Voter) {
+  const answers = [
+    { perspective: "employee", option: OPTIONS[voter.employee[0]]!, judgement: voter.employee[1] },
+    { perspective: "employer", option: OPTIONS[voter.employer[0]]!, judgement: voter.employer[1] },
+  ];
+  expect(await castWorkshopVotes(app.db(), { workshopId, participantId: voter.id, round, movedBySubmissionId: null, answers })).toHaveLength(2);
+}
+
+/** What each audience's snapshot shows of the votes: tallies, answered counts, gap and shift. */
+async function everyAudience(workshopId: number) {
+  const states = (await loadWorkshopStates(workshopId))!;
+  const shown = (s: typeof states.room) => ({ tallies: s.tallies, answered: s.answered, gap: s.gap, shift: s.shift });
+  return { control: shown(states.facilitator), projector: shown(states.room), phone: shown(states.phone) };
+}
+
+/** Any count, mean or respondents figure anywhere in a value (loader data, stream event). */
+const COUNT_KEYS = /"(count|respondents|meanJudgement|meanGap|people|moved|towardRight|towardWrong|changedOption)"/;
+
+describe("removing a named participant between two reads (attack 1)", async () => {
+  const room = await newRoom("Removal room");
+  // Eleven voters: five removals complete one batch of k and leave six (at least k) counted.
+  const voters: Voter[] = [];
+  for (let i = 0; i < 11; i += 1) voters.push(await joinAndVote(room.id, 1, "frontline", [i % 2, (i % 7) - 3], [(i + 1) % 2, 3 - (i % 5)]));
+  await saveStageState(app.db(), room.id, { stage: "results-1", votingOpen: false, revealedRounds: [] }, []);
+  const before = await everyAudience(room.id);
+
+  it("shows every audience the same counts while fewer than k voters have been removed", async () => {
+    for (const removed of voters.slice(0, K - 1)) {
+      await removeParticipant(app.db(), room.id, removed.id);
+      // Before the fix the difference is exactly that person's option and judgement.
+      expect(await everyAudience(room.id)).toEqual(before);
+    }
+  });
+
+  it("withdraws the k removed voters all at once when the k-th removal completes the batch", async () => {
+    await removeParticipant(app.db(), room.id, voters[K - 1]!.id);
+    const after = await everyAudience(room.id);
+    const remaining = voters.slice(K);
+    for (const audience of [after.control, after.projector, after.phone]) {
+      for (const perspective of ["employee", "employer"] as const) {
+        const tally = audience.tallies.find((t) => t.round === 1 && t.perspective === perspective)!;
+        expect(tally).toMatchObject({ respondents: remaining.length });
+        const options = (tally as { options: { label: string; count: number }[] }).options;
+        expect(OPTIONS.map((label) => options.find((o) => o.label === label)!.count)).toEqual(OPTIONS.map((_, index) => remaining.filter((v) => v[perspective][0] === index).length));
+      }
+    }
+    expect(after.control.answered[1]).toBe(remaining.length);
+    expect(after.control.gap).toMatchObject({ people: remaining.length });
+  });
+
+  it("keeps a removed phone from voting again", async () => {
+    const answers = [{ perspective: "employee", option: OPTIONS[0]!, judgement: 1 }];
+    await saveStageState(app.db(), room.id, { stage: "vote-1", votingOpen: true, revealedRounds: [] }, []);
+    expect(await castWorkshopVotes(app.db(), { workshopId: room.id, participantId: voters[0]!.id, round: 1, movedBySubmissionId: null, answers })).toEqual([]);
+  });
+});
+
+describe("a room of fewer than k voters (attack 5)", async () => {
+  const room = await newRoom("Tiny room", true);
+  const voters: Voter[] = [];
+  for (let i = 0; i < K - 1; i += 1) voters.push(await joinAndVote(room.id, 1, i < 2 ? "manager" : "hr", [i % 2, i - 1], [0, 2 - i]));
+  await saveStageState(app.db(), room.id, { stage: "vote-2", votingOpen: true, revealedRounds: [] }, []);
+  for (const voter of voters) await vote(room.id, 2, { ...voter, employee: [1, -3] });
+  await saveStageState(app.db(), room.id, { stage: "shift", votingOpen: false, revealedRounds: [] }, []);
+
+  it("shows no count, mean or respondents figure to any audience, but says results appear at k", async () => {
+    const audiences = await everyAudience(room.id);
+    for (const [name, audience] of Object.entries(audiences)) {
+      expect(JSON.stringify(audience.tallies), name).not.toMatch(COUNT_KEYS);
+      expect(audience.tallies.length, name).toBeGreaterThan(0);
+      for (const tally of audience.tallies) expect(tally, name).toMatchObject({ released: false, k: K });
+      expect(audience.gap, name).toBeNull();
+      expect(JSON.stringify(audience.shift ?? []), name).not.toMatch(COUNT_KEYS);
+    }
+    // How many answered is not an answer: the control panel and projector keep it.
+    expect(audiences.control.answered[1]).toBe(K - 1);
+  });
+
+  it("writes no tally, mean or standing table into the debrief, and says results appear at k", async () => {
+    const debrief = await workshopDebrief((await findWorkshop(app.db(), room.id))!);
+    expect(debrief).toContain(`Results appear when ${K} people have voted`);
+    expect(debrief).not.toMatch(/answered\n|average [+−-]?\d|\| What they would do|\| Judgement \|/);
+    expect(debrief).not.toMatch(/Answered both rounds/);
+  });
+
+  it("puts no row in positions.csv", async () => {
+    const csv = await workshopPositionsCsv((await findWorkshop(app.db(), room.id))!);
+    expect(csv.trim().split("\r\n")).toEqual(["respondent,round,perspective,option,judgement,judgement_label,standing"]);
+  });
+});
+
+describe("the debrief beside the CSV (attack 3)", async () => {
+  const room = await newRoom("Exports room", true);
+  // Round 1: five managers, five front-line staff, two HR. Round 2: the HR pair stays away.
+  const voters: Voter[] = [];
+  const standings: Standing[] = [...Array<Standing>(5).fill("manager"), ...Array<Standing>(5).fill("frontline"), "hr", "hr"];
+  for (const [i, standing] of standings.entries()) voters.push(await joinAndVote(room.id, 1, standing, [i % 2, (i % 7) - 3], [i % 2, 1]));
+  await saveStageState(app.db(), room.id, { stage: "vote-2", votingOpen: true, revealedRounds: [] }, []);
+  for (const voter of voters.filter((v) => v.standing !== "hr")) await vote(room.id, 2, voter);
+  await saveStageState(app.db(), room.id, { stage: "ended", votingOpen: false, revealedRounds: [] }, []);
+
+  it("uses one grouping by standing in every round's tables and in the CSV's standing column", async () => {
+    const workshop = (await findWorkshop(app.db(), room.id))!;
+    const debrief = await workshopDebrief(workshop);
+    const csv = await workshopPositionsCsv(workshop);
+    const csvGroups = new Set(
+      csv
+        .trim()
+        .split("\r\n")
+        .slice(1)
+        .map((line) => line.split(",").at(-1)!),
+    );
+    // The debrief's standing tables, one per round and perspective: the first cell of each row.
+    const tables = debrief
+      .split(/\n(?=###? )/)
+      .map((section) => section.split("\n").filter((line) => /^\| (Manager|HR|Front line|Not declared|Other standings)/.test(line)).map((line) => line.split("|")[1]!.trim()))
+      .filter((groups) => groups.length > 0);
+    expect(tables).toHaveLength(4);
+    const label: Record<string, string> = { "Other standings (merged)": "merged small groups", Manager: "manager", "Front line": "frontline" };
+    for (const groups of tables) expect(new Set(groups.map((g) => label[g] ?? g))).toEqual(csvGroups);
+  });
+});
+
+describe("the withdrawal rule in SQL is disclosure.ts's withdrawnVoters", async () => {
+  const room = await newRoom("Batches room");
+  const voters: Voter[] = [];
+  for (let i = 0; i < 13; i += 1) voters.push(await joinAndVote(room.id, 1, null, [i % 2, 0], [0, 1]));
+  const silent: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const joined = await joinWorkshop(app.db(), { workshopId: room.id, tokenHash: `silent-${i}`, displayName: null, standing: null });
+    if (joined.joined) silent.push(joined.participant.id);
+  }
+
+  it("counts every voter but the first whole batches of k removed voters, whatever the order, ties and non-voters removed between them", async () => {
+    // A fixed scramble of voters and non-voters; the last four are removed with one time stamp (as a voided burst is).
+    const order = [voters[7]!.id, silent[0]!, voters[2]!.id, voters[11]!.id, voters[0]!.id, silent[1]!, voters[5]!.id, voters[9]!.id, voters[3]!.id, voters[12]!.id, silent[2]!, voters[1]!.id];
+    const tie = "2099-01-01T00:00:00.000Z";
+    for (const [step, id] of order.entries()) {
+      if (step < order.length - 4) await removeParticipant(app.db(), room.id, id);
+      else await app.db().updateTable("workshop_participants").set({ removed: 1, removed_at: tie }).where("id", "=", id).execute();
+      const removed = await app.db().selectFrom("workshop_participants").select(["id", "removed_at"]).where("workshop_id", "=", room.id).where("removed", "=", 1).execute();
+      const removedVoters = removed.filter((r) => voters.some((v) => v.id === r.id)).map((r) => ({ id: r.id, removedAt: r.removed_at! }));
+      const withdrawn = withdrawnVoters(removedVoters, K);
+      const counted = new Set((await exportVotes(app.db(), room.id, K)).map((v) => v.participant_id));
+      expect([...counted].sort((a, b) => a - b), `after removal ${step + 1}`).toEqual(voters.map((v) => v.id).filter((id) => !withdrawn.has(id)));
+    }
+  });
+
+  it("keeps a participant's place in the removal order when they are removed again", async () => {
+    const first = voters[7]!.id;
+    const before = await app.db().selectFrom("workshop_participants").select("removed_at").where("id", "=", first).executeTakeFirstOrThrow();
+    await removeParticipant(app.db(), room.id, first);
+    expect(await app.db().selectFrom("workshop_participants").select("removed_at").where("id", "=", first).executeTakeFirstOrThrow()).toEqual(before);
+  });
+});
