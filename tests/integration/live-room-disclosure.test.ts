@@ -212,3 +212,59 @@ describe("the withdrawal rule in SQL is disclosure.ts's withdrawnVoters", async 
     expect(await app.db().selectFrom("workshop_participants").select("removed_at").where("id", "=", first).executeTakeFirstOrThrow()).toEqual(before);
   });
 });
+
+describe("a group of k in the workshop but fewer in one round (attack 3, per round)", async () => {
+  const room = await newRoom("Thin round room", true);
+  // Round 1: five of each standing. Round 2: every manager and front-line voter, one HR person.
+  const voters: Voter[] = [];
+  for (const standing of ["manager", "frontline", "hr"] as const) for (let i = 0; i < K; i += 1) voters.push(await joinAndVote(room.id, 1, standing, [i % 2, (i % 5) - 2], [(i + 1) % 2, 1]));
+  await saveStageState(app.db(), room.id, { stage: "vote-2", votingOpen: true, revealedRounds: [] }, []);
+  const hrInRoundTwo = voters.filter((v) => v.standing === "hr").slice(0, 1);
+  for (const voter of [...voters.filter((v) => v.standing !== "hr"), ...hrInRoundTwo]) await vote(room.id, 2, voter);
+  await saveStageState(app.db(), room.id, { stage: "ended", votingOpen: false, revealedRounds: [] }, []);
+
+  it("never shows a standing row of fewer than k people in any round's table", async () => {
+    const debrief = await workshopDebrief((await findWorkshop(app.db(), room.id))!);
+    const rows = debrief.split("\n").filter((line) => /^\| (Manager|HR|Front line|Not declared|Other standings)/.test(line));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(Number(row.split("|")[2]!.trim()), row).toBeGreaterThanOrEqual(K);
+  });
+
+  it("does not let the CSV link one person's rows across rounds (a late joiner or an early leaver stands out)", async () => {
+    const csv = await workshopPositionsCsv((await findWorkshop(app.db(), room.id))!);
+    const rows = csv.trim().split("\r\n").slice(1).map((line) => line.split(","));
+    const roundsOf = new Map<string, Set<string>>();
+    for (const [respondent, round] of rows) roundsOf.set(respondent!, (roundsOf.get(respondent!) ?? new Set()).add(round!));
+    expect([...roundsOf.values()].every((rounds) => rounds.size === 1)).toBe(true);
+    // Each standing label in each round stands for at least k people.
+    const people = new Map<string, Set<string>>();
+    for (const row of rows) people.set(`${row[1]} ${row.at(-1)}`, (people.get(`${row[1]} ${row.at(-1)}`) ?? new Set()).add(row[0]!));
+    for (const [label, who] of people) if (!label.endsWith("not shown")) expect(who.size, label).toBeGreaterThanOrEqual(K);
+  });
+});
+
+describe("exports read before and after a known person votes, while the room runs", async () => {
+  const room = await newRoom("Running exports room");
+  for (const standing of ["manager", "frontline"] as const) for (let i = 0; i < K; i += 1) await joinAndVote(room.id, 1, standing, [i % 2, 1], [0, 1]);
+  const standingSections = async () => {
+    const workshop = (await findWorkshop(app.db(), room.id))!;
+    const debrief = await workshopDebrief(workshop);
+    const csv = await workshopPositionsCsv(workshop);
+    return {
+      tables: debrief.split("\n").filter((line) => /^\| (Manager|HR|Front line|Not declared|Other standings)/.test(line) || /^By standing/.test(line)),
+      csvStandings: [...new Set(csv.trim().split("\r\n").slice(1).map((line) => line.split(",").at(-1)))],
+    };
+  };
+
+  it("shows no breakdown by standing until the workshop has ended, so one vote never moves a group's row", async () => {
+    const before = await standingSections();
+    await joinAndVote(room.id, 1, "manager", [1, -3], [1, -3]);
+    const after = await standingSections();
+    expect(after).toEqual(before);
+    expect(before.csvStandings).toEqual(["shown when the workshop has ended"]);
+    await saveStageState(app.db(), room.id, { stage: "ended", votingOpen: false, revealedRounds: [] }, []);
+    const ended = await standingSections();
+    expect(ended.tables.some((line) => line.startsWith("| Manager"))).toBe(true);
+    expect(ended.csvStandings.sort()).toEqual(["frontline", "manager"]);
+  });
+});
