@@ -13,7 +13,7 @@ import { roomGap, roundTallies, shiftRows } from "./domain/workshop-view";
 import type { Round } from "./domain/workshop-stages";
 import {
   countedVoterStandings,
-  countParticipants,
+  countCountedPeople,
   exportVotes,
   listSubmissions,
   movedByCounts,
@@ -35,7 +35,7 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
     countedVoterStandings(db(), workshop.id, k),
     workshopGaps(db(), workshop.id, k),
     workshop.twoRounds ? workshopShifts(db(), workshop.id, k) : Promise.resolve([]),
-    countParticipants(db(), workshop.id),
+    countCountedPeople(db(), workshop.id, k),
     listSubmissions(db(), workshop.id),
     movedByCounts(db(), workshop.id, k),
   ]);
@@ -56,6 +56,7 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
     tallies: roundTallies(tallyRows, perspectives, rounds, k),
     byStanding,
     grouping: workshopGrouping(standings, k),
+    standingsReleased: workshop.state.stage === "ended",
     gaps: rounds.map((r) => roomGap(gapRows, r, k)).filter((g) => g !== null),
     shift: workshop.twoRounds ? shiftRows(shifts, perspectives.map((p) => p.key), k) : null,
     spotlight: spotlight ? { kind: spotlight.kind, body: spotlight.body, upvotes: spotlight.upvotes } : null,
@@ -81,7 +82,7 @@ export async function workshopPositionsCsv(workshop: Workshop): Promise<string> 
     votes.map((v) => ({ respondentKey: v.participant_id, round: v.round, perspective: v.perspective, option: v.option, judgement: v.judgement, standing: v.standing })),
     k,
     shuffle,
-    workshopGrouping(standings, k),
+    { grouping: workshopGrouping(standings, k), standingsReleased: workshop.state.stage === "ended" },
   );
 }
 

@@ -264,6 +264,21 @@ export function resultsAppearAt(k: number): string {
 /** The standing key of participants who declared none (never a real standing). */
 export const UNDECLARED_STANDING = "undeclared";
 
+/** The key of one (round, perspective) cell of a workshop, for `StandingVoters.cells`. */
+export function workshopCellKey(round: number, perspective: string): string {
+  return `${round}:${perspective}`;
+}
+
+/** One standing's counted voters in a workshop: in all, and per (round, perspective) cell. */
+export interface StandingVoters {
+  /** The standing declared on joining; null when none was declared. */
+  standing: string | null;
+  /** Counted voters (at least one counted vote in the workshop) who declared it. */
+  people: number;
+  /** Counted voters who declared it, per cell key (any string naming one round and perspective). */
+  cells?: Readonly<Record<string, number>>;
+}
+
 /**
  * The workshop's one grouping by standing (fixed group membership): the participants with at
  * least one counted vote, by the standing they declared on joining, merged by `mergeSmallGroups`
@@ -271,13 +286,61 @@ export const UNDECLARED_STANDING = "undeclared";
  * round's and perspective's standing table in the debrief and by the CSV's standing column, so
  * two exports never differ by a small group.
  *
- * @param standings one entry per standing: how many counted voters declared it (null: none)
+ * A group must hold at least k people in every cell it appears in, not only in the workshop: a
+ * standing with k voters in round 1 and one in round 2 would show that one person's answer in
+ * round 2's table. Such a group is merged, and if the merged group is then thin in some cell, the
+ * smallest shown standing joins it too, until every shown group has 0 or at least k voters in
+ * every released cell (`cellReleased`; an unreleased cell is not broken down), or nothing can be
+ * shown.
+ *
+ * @param standings one entry per standing, with its cells when the caller breaks tables down by them
  */
-export function workshopGrouping(standings: readonly { standing: string | null; people: number }[], k: number): Breakdown {
+export function workshopGrouping(standings: readonly StandingVoters[], k: number): Breakdown {
   const sizes = new Map<string, number>();
-  for (const s of standings) sizes.set(s.standing ?? UNDECLARED_STANDING, (sizes.get(s.standing ?? UNDECLARED_STANDING) ?? 0) + s.people);
-  return mergeSmallGroups([...sizes].map(([key, count]) => ({ key, count })), k);
+  const cells = new Map<string, Map<string, number>>();
+  for (const s of standings) {
+    const key = s.standing ?? UNDECLARED_STANDING;
+    sizes.set(key, (sizes.get(key) ?? 0) + s.people);
+    const own = cells.get(key) ?? new Map<string, number>();
+    for (const [cell, people] of Object.entries(s.cells ?? {})) own.set(cell, (own.get(cell) ?? 0) + people);
+    cells.set(key, own);
+  }
+  const groups = [...sizes].map(([key, count]) => ({ key, count }));
+  // Only released cells are broken down by standing; a cell under k shows nothing to be thin in.
+  const cellTotals = new Map<string, number>();
+  for (const own of cells.values()) for (const [cell, people] of own) cellTotals.set(cell, (cellTotals.get(cell) ?? 0) + people);
+  const cellKeys = [...cellTotals].filter(([, people]) => cellReleased(people, k)).map(([cell]) => cell);
+  const thin = (members: string[]) =>
+    cellKeys.some((cell) => {
+      const people = members.reduce((sum, member) => sum + (cells.get(member)?.get(cell) ?? 0), 0);
+      return people > 0 && people < k;
+    });
+  const mustMerge = new Set<string>();
+  // Each pass merges at least one more standing, so this ends (at worst with everything merged).
+  for (;;) {
+    const grouping = mergeSmallGroups(groups, k, mustMerge);
+    if (grouping.suppressed) return grouping;
+    const thinGroups = grouping.shown.filter((group) => thin(group.members));
+    if (thinGroups.length === 0) return grouping;
+    const thinStandings = thinGroups.filter((group) => group.key !== OTHER_GROUP);
+    if (thinStandings.length > 0) for (const group of thinStandings) mustMerge.add(group.key);
+    else mustMerge.add(grouping.shown.filter((group) => group.key !== OTHER_GROUP).at(-1)!.key);
+  }
 }
+
+/**
+ * Whether a workshop's breakdowns by standing (the debrief's standing tables, the CSV's standing
+ * column) may be released: once, when the workshop has ended. While it runs, votes arrive one at
+ * a time, and a breakdown read just before and just after a known person votes would say which
+ * group they are in (ADR 009, "What must never be learned", 3). An ended workshop is read-only,
+ * so this one release never changes.
+ */
+export function standingBreakdownReleased(workshopEnded: boolean): boolean {
+  return workshopEnded;
+}
+
+/** What the exports say in place of a breakdown by standing while the workshop runs. */
+export const STANDINGS_AT_END = "shown when the workshop has ended";
 
 /**
  * The shown group a participant's answers are counted in under the workshop grouping: a

@@ -26,13 +26,20 @@ export interface ShownGroup {
 
 export type Breakdown = { shown: ShownGroup[]; suppressed: false } | { shown: []; suppressed: true; reason: string };
 
-export function mergeSmallGroups(groups: GroupSize[], k: number): Breakdown {
+/**
+ * @param groups each original group's size
+ * @param k the k-threshold
+ * @param mustMerge groups to merge however large they are (a caller that knows a group is too
+ *   small somewhere else, e.g. in one round, names it here); empty by default
+ */
+export function mergeSmallGroups(groups: GroupSize[], k: number, mustMerge: ReadonlySet<string> = new Set()): Breakdown {
   const present = groups.filter((g) => g.count > 0);
   const total = present.reduce((sum, g) => sum + g.count, 0);
   if (total < k) return { shown: [], suppressed: true, reason: `fewer than ${k} people have answered` };
 
-  const large = present.filter((g) => g.count >= k).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
-  const small = present.filter((g) => g.count < k);
+  const isSmall = (g: GroupSize) => g.count < k || mustMerge.has(g.key);
+  const large = present.filter((g) => !isSmall(g)).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+  const small = present.filter(isSmall);
   // One group holding everybody is no breakdown at all: it would only repeat the total.
   if (small.length === 0 && large.length === 1) return { shown: [], suppressed: true, reason: "everyone who answered is in the same group" };
   if (small.length === 0) return { shown: large.map((g) => ({ key: g.key, members: [g.key], count: g.count })), suppressed: false };

@@ -3,7 +3,17 @@
  * only what `disclosure.ts` releases (ADR 009): tallies of at least k counted voters, the
  * workshop's one grouping by standing in every table and column, and no name, token or account.
  */
-import { cellReleased, groupOfStanding, movedByShown, resultsAppearAt, UNDECLARED_STANDING, workshopGrouping } from "./disclosure";
+import {
+  cellReleased,
+  groupOfStanding,
+  movedByShown,
+  resultsAppearAt,
+  standingBreakdownReleased,
+  STANDINGS_AT_END,
+  UNDECLARED_STANDING,
+  workshopCellKey,
+  workshopGrouping,
+} from "./disclosure";
 import { OTHER_GROUP, type Breakdown } from "./k-threshold";
 import { judgementLabel } from "./scales";
 import { mean } from "./stats";
@@ -31,6 +41,8 @@ export interface DebriefInput {
   byStanding: { round: number; perspective: string; standing: string | null; option: string; judgement: number; count: number }[];
   /** The workshop's one grouping by standing (disclosure.ts `workshopGrouping`), used by every table. */
   grouping: Breakdown;
+  /** Whether breakdowns by standing may be shown yet (disclosure.ts `standingBreakdownReleased`: once the workshop has ended). */
+  standingsReleased: boolean;
   gaps: RoomGap[];
   shift: ShiftRow[] | null;
   spotlight: { kind: string; body: string; upvotes: number } | null;
@@ -56,6 +68,7 @@ function quote(body: string): BlockContent {
  * round or perspective, so the tables and the CSV never differ by a small group).
  */
 function standingTable(input: DebriefInput, tally: Extract<RoundTally, { released: true }>): BlockContent {
+  if (!standingBreakdownReleased(input.standingsReleased)) return paragraph(`By standing: ${STANDINGS_AT_END}.`);
   if (input.grouping.suppressed) return paragraph(`By standing: not shown (${input.grouping.reason}; groups under ${input.k} are never broken down).`);
   const rows = input.byStanding.filter((r) => r.round === tally.round && r.perspective === tally.perspective);
   return table(
@@ -168,44 +181,70 @@ function csvCell(value: string | number): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The workshop grouping of the people who cast these votes: one standing per person. */
+/** The workshop grouping of the people who cast these votes: one standing per person, counted per cell too. */
 function groupingOfVotes(votes: CsvVote[], k: number): Breakdown {
   const standingOf = new Map<number, string | null>();
   for (const v of votes) standingOf.set(v.respondentKey, v.standing);
-  const people = new Map<string | null, number>();
-  for (const standing of standingOf.values()) people.set(standing, (people.get(standing) ?? 0) + 1);
-  return workshopGrouping([...people].map(([standing, count]) => ({ standing, people: count })), k);
+  const byStanding = new Map<string | null, { people: number; cells: Record<string, number> }>();
+  for (const standing of standingOf.values()) {
+    const entry = byStanding.get(standing) ?? { people: 0, cells: {} };
+    entry.people += 1;
+    byStanding.set(standing, entry);
+  }
+  for (const v of votes) {
+    const cells = byStanding.get(v.standing)!.cells;
+    const key = workshopCellKey(v.round, v.perspective);
+    cells[key] = (cells[key] ?? 0) + 1;
+  }
+  return workshopGrouping([...byStanding].map(([standing, entry]) => ({ standing, ...entry })), k);
 }
 
 /**
  * One row per counted vote in a released (round, perspective) cell (at least k counted voters:
- * disclosure.ts `cellReleased`). Respondents are renumbered in a shuffled order, so the numbers
- * say which answers came from one person without saying who, or in what order people joined.
- * The standing column is the workshop's one grouping: a standing, "merged small groups", or
- * "not shown" when the grouping is suppressed.
+ * disclosure.ts `cellReleased`). Respondents are numbered per round ("r2-7": respondent 7 of
+ * round 2) in a shuffled order: the rows of one round say which answers came from one person
+ * (their employee and employer answers) without saying who or in what order people joined, and
+ * rows of two rounds are never linked, because who took part in which round (a late joiner, an
+ * early leaver) would single a known person out. The standing column is the workshop's one
+ * grouping (a standing, "merged small groups", or "not shown" when the grouping is suppressed),
+ * and only once the workshop has ended (disclosure.ts `standingBreakdownReleased`).
  *
  * @param votes the workshop's counted votes (withdrawn participants already left out)
- * @param shuffle orders the respondents before they are numbered 1..n
- * @param grouping the workshop grouping (disclosure.ts `workshopGrouping`), the debrief's too;
- *   by default built by the same rule from the people these votes hold, which are the same
+ * @param shuffle orders each round's respondents before they are numbered 1..n
+ * @param options.grouping the workshop grouping (disclosure.ts `workshopGrouping`), the debrief's
+ *   too; by default built by the same rule from the people these votes hold, which are the same
  *   people (everyone with at least one counted vote)
+ * @param options.standingsReleased false while the workshop runs (default true)
  */
-export function buildPositionsCsv(votes: CsvVote[], k: number, shuffle: <T>(items: T[]) => T[], grouping: Breakdown = groupingOfVotes(votes, k)): string {
+export function buildPositionsCsv(
+  votes: CsvVote[],
+  k: number,
+  shuffle: <T>(items: T[]) => T[],
+  options: { grouping?: Breakdown; standingsReleased?: boolean } = {},
+): string {
+  const grouping = options.grouping ?? groupingOfVotes(votes, k);
+  const standingsReleased = options.standingsReleased ?? true;
   const cellSizes = new Map<string, number>();
-  const cellOf = (v: CsvVote) => `${v.round}\u0000${v.perspective}`;
+  const cellOf = (v: CsvVote) => workshopCellKey(v.round, v.perspective);
   for (const v of votes) cellSizes.set(cellOf(v), (cellSizes.get(cellOf(v)) ?? 0) + 1);
   const released = votes.filter((v) => cellReleased(cellSizes.get(cellOf(v)) ?? 0, k));
-  const people = new Set(released.map((v) => v.respondentKey));
-  const numbers = new Map(shuffle([...people]).map((key, index) => [key, index + 1]));
+  const rounds = [...new Set(released.map((v) => v.round))].sort((a, b) => a - b);
+  const numbers = new Map<string, number>();
+  for (const round of rounds) {
+    const people = [...new Set(released.filter((v) => v.round === round).map((v) => v.respondentKey))];
+    for (const [index, key] of shuffle(people).entries()) numbers.set(`${round}:${key}`, index + 1);
+  }
   const standingColumn = (standing: string | null) => {
+    if (!standingBreakdownReleased(standingsReleased)) return STANDINGS_AT_END;
     const group = groupOfStanding(grouping, standing);
     return group === null ? "not shown" : group === OTHER_GROUP ? "merged small groups" : group;
   };
 
   const header = ["respondent", "round", "perspective", "option", "judgement", "judgement_label", "standing"];
   const rows = released
-    .map((v) => [numbers.get(v.respondentKey)!, v.round, v.perspective, v.option, v.judgement, judgementLabel(v.judgement), standingColumn(v.standing)])
-    .sort((a, b) => Number(a[0]) - Number(b[0]) || Number(a[1]) - Number(b[1]) || String(a[2]).localeCompare(String(b[2])));
+    .map((v) => ({ round: v.round, number: numbers.get(`${v.round}:${v.respondentKey}`)!, v }))
+    .sort((a, b) => a.round - b.round || a.number - b.number || a.v.perspective.localeCompare(b.v.perspective))
+    .map(({ round, number, v }) => [`r${round}-${number}`, v.round, v.perspective, v.option, v.judgement, judgementLabel(v.judgement), standingColumn(v.standing)]);
   return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
 }
 

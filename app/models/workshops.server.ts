@@ -6,6 +6,7 @@ import { generateJoinCode } from "../domain/join-code";
 import type { ResultsMode, Round, StageEffect, StageId, StageState } from "../domain/workshop-stages";
 import { forShareOf, lockForTransaction } from "../../db/dialect";
 import { joinRefusal } from "../domain/room-defences";
+import { workshopCellKey, type StandingVoters } from "../domain/disclosure";
 import { nowIso } from "./clock";
 
 export interface Workshop {
@@ -507,16 +508,29 @@ export async function workshopTalliesByStanding(db: DB, workshopId: number, k: n
 
 /**
  * How many counted voters (at least one counted vote in the workshop) declared each standing on
- * joining: the input of the workshop's one grouping (disclosure.ts `workshopGrouping`).
+ * joining, in all and per (round, perspective) cell (keyed `workshopCellKey`): the input of the
+ * workshop's one grouping (disclosure.ts `workshopGrouping`).
  */
-export async function countedVoterStandings(db: DB, workshopId: number, k: number): Promise<{ standing: string | null; people: number }[]> {
-  const rows = await sql<{ standing: string | null; people: number }>`
-    select p.standing as standing, count(*) as people from workshop_participants p
-    where p.workshop_id = ${workshopId}
-      and exists (select 1 from workshop_votes v where v.workshop_id = ${workshopId} and v.participant_id = p.id)
-      and p.id not in ${withdrawnParticipants({ workshopId }, k)}
-    group by p.standing`.execute(db);
-  return rows.rows.map((r) => ({ standing: r.standing, people: Number(r.people) }));
+export async function countedVoterStandings(db: DB, workshopId: number, k: number): Promise<StandingVoters[]> {
+  const [people, cells] = await Promise.all([
+    sql<{ standing: string | null; people: number }>`
+      select p.standing as standing, count(*) as people from workshop_participants p
+      where p.workshop_id = ${workshopId}
+        and exists (select 1 from workshop_votes v where v.workshop_id = ${workshopId} and v.participant_id = p.id)
+        and p.id not in ${withdrawnParticipants({ workshopId }, k)}
+      group by p.standing`.execute(db),
+    // One vote row per participant, round and perspective (the votes' unique key), so rows count people.
+    sql<{ standing: string | null; round: number; perspective: string; people: number }>`
+      select p.standing as standing, v.round as round, v.perspective as perspective, count(*) as people
+      from workshop_votes v join workshop_participants p on p.id = v.participant_id
+      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId, k)}
+      group by p.standing, v.round, v.perspective`.execute(db),
+  ]);
+  return people.rows.map((r) => ({
+    standing: r.standing,
+    people: Number(r.people),
+    cells: Object.fromEntries(cells.rows.filter((c) => c.standing === r.standing).map((c) => [workshopCellKey(Number(c.round), c.perspective), Number(c.people)])),
+  }));
 }
 
 /**
@@ -565,6 +579,21 @@ export async function countParticipants(db: DB, workshopId: number): Promise<num
     .where("removed", "=", 0)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * The people a room's counts stand for: participants present now, plus removed participants whose
+ * votes still count (they wait for a batch of k removals, ADR 009). The "N of M answered" figures
+ * use it, so N never exceeds M after a removal. (Capacity checks count only those present.)
+ */
+export async function countCountedPeople(db: DB, workshopId: number, k: number): Promise<number> {
+  const row = await sql<{ n: number }>`
+    select count(*) as n from workshop_participants p
+    where p.workshop_id = ${workshopId}
+      and (p.removed = 0 or (
+        exists (select 1 from workshop_votes v where v.workshop_id = ${workshopId} and v.participant_id = p.id)
+        and p.id not in ${withdrawnParticipants({ workshopId }, k)}))`.execute(db);
+  return Number(row.rows[0]?.n ?? 0);
 }
 
 /** How many counted voters answered every polled perspective, per round. */

@@ -47,7 +47,8 @@ export default function Privacy() {
         </li>
         <li>
           The facilitator&apos;s exports (a debrief and a CSV) contain no names, tokens or accounts. Both group people by standing in the same way, chosen once
-          for the whole workshop, so laying one beside the other singles nobody out.
+          for the whole workshop, so laying one beside the other singles nobody out. A group is shown only if it has at least as many people as the threshold in
+          every round, and only once the workshop has ended. The CSV numbers people separately in each round, so nobody can be picked out by when they took part.
         </li>
       </ul>
       <h2>What is not protected</h2>

@@ -164,6 +164,7 @@ export default function ControlPanel() {
             · <a href={`/workshops/${state.workshopId}/debrief.md`}>Debrief (Markdown)</a> · <a href={`/workshops/${state.workshopId}/positions.csv`}>Positions (CSV)</a> ·{" "}
             <Link to={`/workshops/${state.workshopId}/compare`}>Compare</Link>
           </p>
+          {!state.ended ? <p className="hint">Breakdowns by standing appear in the debrief and the CSV once the workshop has ended.</p> : null}
         </div>
         <div className="qr" role="img" aria-label={`QR code for ${data.joinUrl}`} dangerouslySetInnerHTML={{ __html: data.qrSvg }} />
       </div>

@@ -268,3 +268,16 @@ describe("exports read before and after a known person votes, while the room run
     expect(ended.csvStandings.sort()).toEqual(["frontline", "manager"]);
   });
 });
+
+describe("how many answered, after a removal", async () => {
+  const room = await newRoom("Answered room");
+  const voters: Voter[] = [];
+  for (let i = 0; i < K; i += 1) voters.push(await joinAndVote(room.id, 1, null, [i % 2, 1], [0, 1]));
+
+  it("never says more people answered than the counts stand for", async () => {
+    await removeParticipant(app.db(), room.id, voters[0]!.id);
+    const states = (await loadWorkshopStates(room.id))!;
+    expect(states.room.answered[1]).toBe(K);
+    expect(states.room.participants).toBeGreaterThanOrEqual(states.room.answered[1]!);
+  });
+});

@@ -182,37 +182,14 @@ test.describe("workshop exports and live views", () => {
     return [...tokens, ...raw, ...raw.map((t) => createHash("sha256").update(t).digest("hex"))];
   }
 
-  test("the CSV has anonymous renumbered respondents, and HR (and the next smallest group) merged", async () => {
-    const response = await get(facilitator, `/workshops/${workshop.id}/positions.csv`);
-    expect(response.status()).toBe(200);
-    const csv = await response.text();
-    for (const id of identifiers()) expectAbsent(csv, id, "the CSV");
-    const [header, ...rows] = csv.trim().split("\r\n").map((line) => line.split(","));
-    expect(header).toEqual(["respondent", "round", "perspective", "option", "judgement", "judgement_label", "standing"]);
+  test("while the workshop runs, neither export breaks anything down by standing", async () => {
+    const csv = await (await get(facilitator, `/workshops/${workshop.id}/positions.csv`)).text();
+    const rows = csv.trim().split("\r\n").slice(1).map((line) => line.split(","));
     expect(rows).toHaveLength(19 * 2);
-    expect(new Set(rows.map((r) => Number(r[0])))).toEqual(new Set(Array.from({ length: 19 }, (_, i) => i + 1)));
-    const standings = new Set(rows.map((r) => r[6]));
-    expect([...standings].sort()).toEqual(["manager", "merged small groups"]);
-    // Every HR answer (judgement 3) is in the merged group, together with the 5 front-line people.
-    const hrRows = rows.filter((r) => r[4] === "3");
-    expect(hrRows).toHaveLength(8);
-    for (const row of hrRows) expect(row[6]).toBe("merged small groups");
-    expect(rows.filter((r) => r[6] === "merged small groups")).toHaveLength((4 + 5) * 2);
-  });
-
-  test("the debrief breaks down only groups of at least k and names nobody", async () => {
-    const response = await get(facilitator, `/workshops/${workshop.id}/debrief.md`);
-    expect(response.status()).toBe(200);
-    const debrief = await response.text();
-    for (const id of identifiers()) expectAbsent(debrief, id, "the debrief");
-    const standingRows = debrief.split("\n").filter((line) => /^\| (Manager|HR|Front line|Other standings)/.test(line));
-    expect(standingRows.length).toBeGreaterThan(0);
-    for (const row of standingRows) {
-      expect(row).not.toContain(HR_LABEL);
-      expect(row).not.toContain(FRONTLINE_LABEL);
-    }
-    expect(standingRows.some((row) => row.startsWith("| Other standings (merged) | 9 |"))).toBe(true);
-    expect(standingRows.some((row) => row.startsWith("| Manager | 10 |"))).toBe(true);
+    expect(new Set(rows.map((r) => r[6]))).toEqual(new Set(["shown when the workshop has ended"]));
+    const debrief = await (await get(facilitator, `/workshops/${workshop.id}/debrief.md`)).text();
+    expect(debrief.split("\n").filter((line) => /^\| (Manager|HR|Front line|Other standings)/.test(line))).toEqual([]);
+    expect(debrief).toContain("By standing: shown when the workshop has ended.");
   });
 
   test("the control panel, projector, comparison and their JSON carry no per-person standing or vote", async () => {
@@ -242,5 +219,39 @@ test.describe("workshop exports and live views", () => {
     expect(stream.status).toBe(200);
     for (const name of names) expectAbsent(stream.firstChunk, name, "the phone's live stream");
     await phone.dispose();
+  });
+
+  test("once it has ended, the CSV has anonymous respondents numbered per round, and HR (and the next smallest group) merged", async () => {
+    expect((await control(facilitator, workshop.id, "end", { confirm: "yes" })).status()).toBe(200);
+    const response = await get(facilitator, `/workshops/${workshop.id}/positions.csv`);
+    expect(response.status()).toBe(200);
+    const csv = await response.text();
+    for (const id of identifiers()) expectAbsent(csv, id, "the CSV");
+    const [header, ...rows] = csv.trim().split("\r\n").map((line) => line.split(","));
+    expect(header).toEqual(["respondent", "round", "perspective", "option", "judgement", "judgement_label", "standing"]);
+    expect(rows).toHaveLength(19 * 2);
+    expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(Array.from({ length: 19 }, (_, i) => `r1-${i + 1}`)));
+    const standings = new Set(rows.map((r) => r[6]));
+    expect([...standings].sort()).toEqual(["manager", "merged small groups"]);
+    // Every HR answer (judgement 3) is in the merged group, together with the 5 front-line people.
+    const hrRows = rows.filter((r) => r[4] === "3");
+    expect(hrRows).toHaveLength(8);
+    for (const row of hrRows) expect(row[6]).toBe("merged small groups");
+    expect(rows.filter((r) => r[6] === "merged small groups")).toHaveLength((4 + 5) * 2);
+  });
+
+  test("the debrief breaks down only groups of at least k and names nobody", async () => {
+    const response = await get(facilitator, `/workshops/${workshop.id}/debrief.md`);
+    expect(response.status()).toBe(200);
+    const debrief = await response.text();
+    for (const id of identifiers()) expectAbsent(debrief, id, "the debrief");
+    const standingRows = debrief.split("\n").filter((line) => /^\| (Manager|HR|Front line|Other standings)/.test(line));
+    expect(standingRows.length).toBeGreaterThan(0);
+    for (const row of standingRows) {
+      expect(row).not.toContain(HR_LABEL);
+      expect(row).not.toContain(FRONTLINE_LABEL);
+    }
+    expect(standingRows.some((row) => row.startsWith("| Other standings (merged) | 9 |"))).toBe(true);
+    expect(standingRows.some((row) => row.startsWith("| Manager | 10 |"))).toBe(true);
   });
 });

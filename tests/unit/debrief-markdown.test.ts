@@ -57,6 +57,7 @@ function input(say: (field: string) => string): DebriefInput {
       ],
       5,
     ),
+    standingsReleased: true,
     gaps: [{ round: 1, people: 13, meanGap: 0.5 }],
     shift: [{ perspective: "employee", people: 13, moved: 4, towardRight: 3, towardWrong: 1, changedOption: 2, released: true }],
     spotlight: { kind: "argument", body: say("spotlight"), upvotes: 7 },

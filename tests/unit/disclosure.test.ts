@@ -15,9 +15,11 @@ import {
   shiftReleased,
   shownArgumentScores,
   standingForAnswer,
+  standingBreakdownReleased,
   standingsForScore,
   withdrawnCount,
   withdrawnVoters,
+  workshopCellKey,
   workshopGrouping,
   type CountedEndorser,
 } from "../../app/domain/disclosure";
@@ -279,5 +281,72 @@ describe("workshopGrouping and groupOfStanding (one grouping per workshop)", () 
     const suppressed = workshopGrouping([{ standing: "frontline", people: 4 }], 5);
     expect(suppressed.suppressed).toBe(true);
     expect(groupOfStanding(suppressed, "frontline")).toBeNull();
+  });
+
+  const round = (one: number, two: number) => ({ [workshopCellKey(1, "employee")]: one, [workshopCellKey(2, "employee")]: two });
+
+  it("merges a standing that has k people in the workshop but fewer in one released round", () => {
+    const thin = workshopGrouping(
+      [
+        { standing: "frontline", people: 5, cells: round(5, 5) },
+        { standing: "manager", people: 6, cells: round(6, 6) },
+        { standing: "hr", people: 5, cells: round(5, 1) },
+      ],
+      5,
+    );
+    // hr is thin in round 2, so it is merged; the merged group alone would be thin there too, so frontline joins it.
+    expect(thin).toEqual({
+      suppressed: false,
+      shown: [
+        { key: "manager", members: ["manager"], count: 6 },
+        { key: OTHER_GROUP, members: ["frontline", "hr"], count: 10 },
+      ],
+    });
+  });
+
+  it("ignores a round nobody in a standing answered, and cells too small to be released at all", () => {
+    const grouping = workshopGrouping(
+      [
+        { standing: "frontline", people: 5, cells: { ...round(5, 0), [workshopCellKey(3, "employee")]: 1 } },
+        { standing: "manager", people: 5, cells: { ...round(5, 6), [workshopCellKey(3, "employee")]: 1 } },
+      ],
+      5,
+    );
+    expect(grouping.shown.map((g) => g.key)).toEqual(["frontline", "manager"]);
+  });
+
+  it("holds every shown group to 0 or at least k voters in every released cell (property)", () => {
+    const K = 3;
+    const standing = fc.constantFrom("frontline", "manager", "hr", "legal", null);
+    const voter = fc.record({ standing, cells: fc.subarray(["1:employee", "1:employer", "2:employee", "2:employer"], { minLength: 1 }) });
+    fc.assert(
+      fc.property(fc.array(voter, { maxLength: 14 }), (voters) => {
+        const byStanding = new Map<string | null, { people: number; cells: Record<string, number> }>();
+        for (const v of voters) {
+          const entry = byStanding.get(v.standing) ?? { people: 0, cells: {} };
+          entry.people += 1;
+          for (const cell of v.cells) entry.cells[cell] = (entry.cells[cell] ?? 0) + 1;
+          byStanding.set(v.standing, entry);
+        }
+        const grouping = workshopGrouping([...byStanding].map(([s, e]) => ({ standing: s, ...e })), K);
+        if (grouping.suppressed) return;
+        for (const cell of ["1:employee", "1:employer", "2:employee", "2:employer"]) {
+          const total = voters.filter((v) => v.cells.includes(cell)).length;
+          if (!cellReleased(total, K)) continue;
+          for (const group of grouping.shown) {
+            const people = voters.filter((v) => v.cells.includes(cell) && groupOfStanding(grouping, v.standing) === group.key).length;
+            expect(people === 0 || people >= K, `${group.key} in ${cell}: ${people}`).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("standingBreakdownReleased", () => {
+  it("releases breakdowns by standing once, when the workshop has ended", () => {
+    expect(standingBreakdownReleased(false)).toBe(false);
+    expect(standingBreakdownReleased(true)).toBe(true);
   });
 });

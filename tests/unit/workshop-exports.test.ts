@@ -109,6 +109,7 @@ function debriefInput(overrides: Partial<DebriefInput> = {}): DebriefInput {
     ),
     byStanding,
     grouping: groupingOf(byStanding, overrides.k ?? 5),
+    standingsReleased: true,
     gaps: [{ round: 1, people: 18, meanGap: 1.25 }],
     shift: [
       { perspective: "employee", people: 18, moved: 11, towardRight: 9, towardWrong: 0, changedOption: 4, released: true },
@@ -420,7 +421,7 @@ function standingsOf(csv: string): Record<string, string> {
 }
 
 describe("buildPositionsCsv", () => {
-  it("writes a header and one CRLF-terminated row per vote, renumbering respondents 1..n in the shuffled order", () => {
+  it("writes a header and one CRLF-terminated row per vote, numbering each round's respondents 1..n in the shuffled order", () => {
     const votes = [
       vote(501, 1, "employee", "Report the record", 2, "frontline"),
       vote(502, 1, "employee", "Delay and help", -3, "manager"),
@@ -431,23 +432,23 @@ describe("buildPositionsCsv", () => {
     expect(csv).toBe(
       [
         "respondent,round,perspective,option,judgement,judgement_label,standing",
-        "1,2,employee,Ask your manager,1,Somewhat right,frontline",
-        "2,1,employee,Delay and help,-3,Clearly wrong,manager",
-        "3,1,employee,Report the record,2,Mostly right,frontline",
-        "3,1,employer,Fire,0,Torn / neither,frontline",
+        "r1-1,1,employee,Delay and help,-3,Clearly wrong,manager",
+        "r1-2,1,employee,Report the record,2,Mostly right,frontline",
+        "r1-2,1,employer,Fire,0,Torn / neither,frontline",
+        "r2-1,2,employee,Ask your manager,1,Somewhat right,frontline",
         "",
       ].join("\r\n"),
     );
   });
 
-  it("hands the shuffle each respondent exactly once", () => {
+  it("hands the shuffle each round's respondents exactly once, round by round", () => {
     const seen: unknown[][] = [];
     const votes = [vote(7, 1, "employee", "A", 0, null), vote(9, 1, "employee", "B", 0, null), vote(7, 2, "employee", "A", 1, null)];
     buildPositionsCsv(votes, 1, (items) => {
       seen.push([...items]);
       return items;
     });
-    expect(seen).toEqual([[7, 9]]);
+    expect(seen).toEqual([[7, 9], [7]]);
   });
 
   it("orders one person's rows by round, then perspective", () => {
@@ -481,13 +482,13 @@ describe("buildPositionsCsv", () => {
       vote(7, 1, "employee", "A", 0, null),
     ];
     expect(standingsOf(buildPositionsCsv(votes, 2, keepOrder))).toEqual({
-      1: "frontline",
-      2: "frontline",
-      3: "frontline",
-      4: "manager",
-      5: "manager",
-      6: "merged small groups",
-      7: "merged small groups",
+      "r1-1": "frontline",
+      "r1-2": "frontline",
+      "r1-3": "frontline",
+      "r1-4": "manager",
+      "r1-5": "manager",
+      "r1-6": "merged small groups",
+      "r1-7": "merged small groups",
     });
   });
 
@@ -506,7 +507,7 @@ describe("buildPositionsCsv", () => {
     ];
     const rows = parseCsv(buildPositionsCsv(votes, 2, keepOrder)).slice(1);
     // Only round 1 as the employee has k voters; the hr person's other votes are in cells of one.
-    expect(rows.filter((r) => r[0] === "5").map((r) => r[6])).toEqual(["merged small groups"]);
+    expect(rows.filter((r) => r[0] === "r1-5").map((r) => r[6])).toEqual(["merged small groups"]);
   });
 
   it("also merges the smallest shown standing when the small ones together are still below k", () => {
@@ -520,18 +521,18 @@ describe("buildPositionsCsv", () => {
       vote(6, 1, "employee", "A", 0, "hr"),
     ];
     expect(standingsOf(buildPositionsCsv(votes, 2, keepOrder))).toEqual({
-      1: "frontline",
-      2: "frontline",
-      3: "frontline",
-      4: "merged small groups",
-      5: "merged small groups",
-      6: "merged small groups",
+      "r1-1": "frontline",
+      "r1-2": "frontline",
+      "r1-3": "frontline",
+      "r1-4": "merged small groups",
+      "r1-5": "merged small groups",
+      "r1-6": "merged small groups",
     });
   });
 
   it("writes people without a standing as undeclared when there are at least k of them", () => {
     const votes = [vote(1, 1, "employee", "A", 0, null), vote(2, 1, "employee", "A", 0, null), vote(3, 1, "employee", "A", 0, "manager"), vote(4, 1, "employee", "A", 0, "manager")];
-    expect(standingsOf(buildPositionsCsv(votes, 2, keepOrder))).toEqual({ 1: "undeclared", 2: "undeclared", 3: "manager", 4: "manager" });
+    expect(standingsOf(buildPositionsCsv(votes, 2, keepOrder))).toEqual({ "r1-1": "undeclared", "r1-2": "undeclared", "r1-3": "manager", "r1-4": "manager" });
   });
 
   it("writes no row of a (round, perspective) that fewer than k people answered", () => {
@@ -540,14 +541,14 @@ describe("buildPositionsCsv", () => {
       ...[1, 2].map((key) => vote(key, 1, "employer", "B", 1, "manager")),
       ...[1, 2, 3].map((key) => vote(key, 2, "employee", "A", 2, "manager")),
     ];
-    expect(parseCsv(buildPositionsCsv(votes, 3, keepOrder)).slice(1).map((r) => `${r[1]} ${r[2]}`)).toEqual(["1 employee", "2 employee", "1 employee", "2 employee", "1 employee", "2 employee"]);
+    expect(parseCsv(buildPositionsCsv(votes, 3, keepOrder)).slice(1).map((r) => `${r[1]} ${r[2]}`)).toEqual(["1 employee", "1 employee", "1 employee", "2 employee", "2 employee", "2 employee"]);
     expect(buildPositionsCsv(votes.slice(0, 2), 3, keepOrder)).toBe(`${HEADER.join(",")}\r\n`);
   });
 
   it("writes the standing column from the workshop grouping it is given, the debrief's", () => {
     const votes = [1, 2, 3, 4].map((key) => vote(key, 1, "employee", "A", 0, key <= 2 ? "manager" : "frontline"));
     const grouping = workshopGrouping([{ standing: "manager", people: 2 }, { standing: "frontline", people: 2 }, { standing: "hr", people: 1 }], 2);
-    expect(standingsOf(buildPositionsCsv(votes, 2, keepOrder, grouping))).toEqual({ 1: "merged small groups", 2: "merged small groups", 3: "frontline", 4: "frontline" });
+    expect(standingsOf(buildPositionsCsv(votes, 2, keepOrder, { grouping }))).toEqual({ "r1-1": "merged small groups", "r1-2": "merged small groups", "r1-3": "frontline", "r1-4": "frontline" });
   });
 
   it("writes every standing as not shown when everyone is in one standing", () => {
@@ -605,7 +606,21 @@ describe("buildPositionsCsv", () => {
     const csv = buildPositionsCsv(fromDatabase, 1, keepOrder);
     for (const secret of [...NAMES, "90210", "31337", "4242", "4343", "tok_"]) expect(csv).not.toContain(secret);
     expect(parseCsv(csv)[0]).toEqual(HEADER);
-    expect(parseCsv(csv).slice(1).map((r) => r[0])).toEqual(["1", "2"]);
+    expect(parseCsv(csv).slice(1).map((r) => r[0])).toEqual(["r1-1", "r1-2"]);
+  });
+
+  it("never links one person's rows across rounds: each round numbers its own respondents", () => {
+    const votes = [1, 2, 3].flatMap((key) => [vote(key, 1, "employee", "A", 0, null), vote(key, 2, "employee", "B", 1, null)]);
+    const rows = parseCsv(buildPositionsCsv([...votes, vote(4, 2, "employee", "B", 1, null)], 3, keepOrder)).slice(1);
+    const roundOne = new Set(rows.filter((r) => r[1] === "1").map((r) => r[0]));
+    expect(rows.filter((r) => r[1] === "2").some((r) => roundOne.has(r[0]))).toBe(false);
+    expect(rows.map((r) => r[0])).toEqual(["r1-1", "r1-2", "r1-3", "r2-1", "r2-2", "r2-3", "r2-4"]);
+  });
+
+  it("writes the standing column only once the workshop has ended", () => {
+    const votes = [1, 2, 3, 4].map((key) => vote(key, 1, "employee", "A", 0, key <= 2 ? "manager" : "frontline"));
+    expect(new Set(Object.values(standingsOf(buildPositionsCsv(votes, 2, keepOrder, { standingsReleased: false }))))).toEqual(new Set(["shown when the workshop has ended"]));
+    expect(new Set(Object.values(standingsOf(buildPositionsCsv(votes, 2, keepOrder, { standingsReleased: true }))))).toEqual(new Set(["manager", "frontline"]));
   });
 
   it("writes only the header for a workshop nobody voted in", () => {
