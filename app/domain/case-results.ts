@@ -3,7 +3,7 @@
  * k-threshold to every breakdown. Pure: the rows in, the view out.
  */
 import { mean, sum } from "./stats";
-import { groupLookup, mergeSmallGroups, OTHER_GROUP } from "./k-threshold";
+import { groupLookup, groupReleased, mergeSmallGroups, OTHER_GROUP } from "./disclosure";
 import { JUDGEMENT_SCALE, LEAN_LABELS, leanOf, LEGAL_ANSWERS, type Lean, type LegalAnswer } from "./scales";
 
 /** Current positions counted by every dimension the page breaks down by. */
@@ -151,7 +151,7 @@ export function perspectiveResult(
     byStanding: { groups: [], suppressed: null },
     shift: { changedMind: 0, towardRight: 0, towardWrong: 0, changedOption: 0 },
   };
-  if (respondents < k) {
+  if (!groupReleased(respondents, k)) {
     return { ...empty, withheld: `Results appear once at least ${k} people have answered as the ${perspective.key}.` };
   }
 
@@ -192,7 +192,7 @@ export function perspectiveResult(
 
 export function gapResult(cells: GapCell[], k: number): GapResult {
   const people = sum(cells, (c) => c.count);
-  if (people < k) {
+  if (!groupReleased(people, k)) {
     return {
       people,
       withheld: `The empathy gap appears once at least ${k} people have answered as both employee and employer.`,

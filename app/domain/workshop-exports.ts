@@ -14,7 +14,7 @@ import {
   workshopCellKey,
   workshopGrouping,
 } from "./disclosure";
-import { OTHER_GROUP, type Breakdown } from "./k-threshold";
+import { OTHER_GROUP, type Breakdown } from "./disclosure";
 import { judgementLabel } from "./scales";
 import { mean } from "./stats";
 import type { RoomGap, RoundTally, ShiftRow } from "./workshop-view";

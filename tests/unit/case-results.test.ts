@@ -11,7 +11,7 @@ import {
   type PositionCell,
   type ShiftCell,
 } from "../../app/domain/case-results";
-import { OTHER_GROUP } from "../../app/domain/k-threshold";
+import { OTHER_GROUP } from "../../app/domain/disclosure";
 
 const K = 5;
 

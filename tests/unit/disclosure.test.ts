@@ -7,6 +7,7 @@ import {
   gapReleased,
   groupOfStanding,
   movedByShown,
+  OTHER_GROUP,
   release,
   releaseArgumentScores,
   releaseIsDue,
@@ -23,7 +24,6 @@ import {
   workshopGrouping,
   type CountedEndorser,
 } from "../../app/domain/disclosure";
-import { OTHER_GROUP } from "../../app/domain/k-threshold";
 
 describe("releaseIsDue", () => {
   it("waits until k people have changed something since the last release", () => {

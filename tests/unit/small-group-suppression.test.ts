@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_K, groupLookup, mergeSmallGroups, OTHER_GROUP, type Breakdown, type GroupSize } from "../../app/domain/k-threshold";
+import { DEFAULT_K, groupLookup, mergeSmallGroups, OTHER_GROUP, type Breakdown, type GroupSize } from "../../app/domain/disclosure";
 
 function sizes(counts: Record<string, number>): GroupSize[] {
   return Object.entries(counts).map(([key, count]) => ({ key, count }));
