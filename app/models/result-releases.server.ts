@@ -4,6 +4,7 @@ import type { GapCell, ResultRow } from "../domain/case-results";
 import { releaseIsDue } from "../domain/disclosure";
 import { nowIso } from "./clock";
 import { gapCells, resultRows } from "./positions.server";
+import { singleton } from "../singleton.server";
 
 /** A case's released online results: aggregates only (ADR 009). */
 export interface ResultRelease {
@@ -14,8 +15,14 @@ export interface ResultRelease {
   releasedAt: string;
 }
 
-// Parsed releases by case, so a busy results page parses its JSON once per release.
-const parsed = new Map<number, { through: number; release: ResultRelease }>();
+/**
+ * Parsed releases by case, so a busy results page parses its JSON once per release. Kept in the
+ * process's singleton store with the database it describes, so whatever replaces the database
+ * (a restore, a test's fresh copy) clears both together and a stale release is never served.
+ */
+function parsedReleases(): Map<number, { through: number; release: ResultRelease }> {
+  return singleton("parsed-result-releases", () => new Map());
+}
 
 /**
  * The results every reader of a case sees now: the stored release, replaced first when at least
@@ -34,7 +41,7 @@ export async function currentRelease(db: DB, caseId: number, perspectives: numbe
   `.execute(db);
   if (releaseIsDue(Number(pending.rows[0]?.people ?? 0), k)) return release(db, caseId, through);
   if (!stored) return null;
-  const cached = parsed.get(caseId);
+  const cached = parsedReleases().get(caseId);
   if (cached && cached.through === through) return cached.release;
   const fromStore: ResultRelease = {
     rows: JSON.parse(stored.result_rows) as ResultRow[],
@@ -42,7 +49,7 @@ export async function currentRelease(db: DB, caseId: number, perspectives: numbe
     people: stored.people,
     releasedAt: stored.released_at,
   };
-  parsed.set(caseId, { through, release: fromStore });
+  parsedReleases().set(caseId, { through, release: fromStore });
   return fromStore;
 }
 
@@ -77,7 +84,7 @@ async function release(db: DB, caseId: number, through: number): Promise<ResultR
         })).where("result_releases.through_position_id", "<", throughId),
       )
       .execute();
-    parsed.set(caseId, { through: throughId, release: made });
+    parsedReleases().set(caseId, { through: throughId, release: made });
     return made;
   });
 }
