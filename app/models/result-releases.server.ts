@@ -3,14 +3,17 @@ import type { DB } from "../../db/client";
 import type { GapCell, ResultRow } from "../domain/case-results";
 import { releaseIsDue } from "../domain/disclosure";
 import { nowIso } from "./clock";
-import { gapCells, resultRows } from "./positions.server";
+import { countAnsweredEvery, gapCells, resultRows } from "./positions.server";
 import { singleton } from "../singleton.server";
 
-/** A case's released online results: aggregates only (ADR 009). */
+/**
+ * A case's released online results: aggregates only (ADR 009), of the people who had answered
+ * every perspective when it was made.
+ */
 export interface ResultRelease {
   rows: ResultRow[];
   gaps: GapCell[];
-  /** Distinct people with a current position when it was released. */
+  /** Distinct people with a current answer to every perspective when it was released. */
   people: number;
   releasedAt: string;
 }
@@ -39,7 +42,7 @@ export async function currentRelease(db: DB, caseId: number, perspectives: numbe
     select count(*) as people from (select distinct user_id from positions where case_id = ${caseId} and id > ${through}) as changed
     where (select count(*) from positions as mine where mine.user_id = changed.user_id and mine.case_id = ${caseId} and mine.is_current = 1) >= ${perspectives}
   `.execute(db);
-  if (releaseIsDue(Number(pending.rows[0]?.people ?? 0), k)) return release(db, caseId, through);
+  if (releaseIsDue(Number(pending.rows[0]?.people ?? 0), k)) return release(db, caseId, perspectives, through);
   if (!stored) return null;
   const cached = parsedReleases().get(caseId);
   if (cached && cached.through === through) return cached.release;
@@ -53,23 +56,23 @@ export async function currentRelease(db: DB, caseId: number, perspectives: numbe
   return fromStore;
 }
 
-/** Makes and stores a release counting every position written so far (after `through` too). */
-async function release(db: DB, caseId: number, through: number): Promise<ResultRelease> {
+/**
+ * Makes and stores a release counting every position written so far (after `through` too) by
+ * the people who have answered all `perspectives`. Only they count towards a release's k, so only
+ * they are in it: a person's lone answer to one perspective waits for their others (and then for
+ * the next release), otherwise two releases could differ by that answer alone.
+ */
+async function release(db: DB, caseId: number, perspectives: number, through: number): Promise<ResultRelease> {
   return db.transaction().execute(async (trx) => {
     // Counted in the same transaction as the rows, so people and cells describe one moment; rows
     // written after `through` by then are counted too, and the next release starts after them.
     const [rows, gaps, newest, people] = await Promise.all([
-      resultRows(trx, caseId),
-      gapCells(trx, caseId),
+      resultRows(trx, caseId, perspectives),
+      gapCells(trx, caseId, perspectives),
       trx.selectFrom("positions").select((eb) => eb.fn.max("id").as("id")).where("case_id", "=", caseId).executeTakeFirstOrThrow(),
-      trx
-        .selectFrom("positions")
-        .select((eb) => eb.fn.count<number>("user_id").distinct().as("n"))
-        .where("case_id", "=", caseId)
-        .where("is_current", "=", 1)
-        .executeTakeFirstOrThrow(),
+      countAnsweredEvery(trx, caseId, perspectives),
     ]);
-    const made: ResultRelease = { rows, gaps, people: Number(people.n), releasedAt: nowIso() };
+    const made: ResultRelease = { rows, gaps, people, releasedAt: nowIso() };
     const throughId = Math.max(through, Number(newest.id ?? 0));
     await trx
       .insertInto("result_releases")

@@ -45,33 +45,56 @@ export interface OnlineScenario {
 
 const standing = fc.constantFrom<Standing | null>("frontline", "manager", "hr", "other", null);
 
-/** Random small populations and action sequences; hidden answers capped at MAX_SLOTS. */
+/**
+ * Random small populations and action sequences; hidden answers capped at MAX_SLOTS. Steps are
+ * weighted towards a person answering both perspectives in a row, so releases (which need k
+ * people who answered every perspective) happen in most scenarios.
+ */
 export function onlineScenarios(): fc.Arbitrary<OnlineScenario> {
+  const perspective = fc.constantFrom<0 | 1>(0, 1);
   return fc
-    .record({ k: fc.integer({ min: 2, max: 3 }), hidden: fc.array(standing, { minLength: 1, maxLength: 4 }), attackerCount: fc.nat({ max: 1 }) })
+    .record({ k: fc.integer({ min: 2, max: 3 }), attackerCount: fc.nat({ max: 1 }) })
+    // Mostly populations that can reach k people, sometimes any size from 1 to 4.
+    .chain(({ k, attackerCount }) =>
+      fc.oneof({ weight: 1, arbitrary: fc.array(standing, { minLength: 1, maxLength: 4 }) }, { weight: 3, arbitrary: fc.array(standing, { minLength: k, maxLength: 4 }) }).map((hidden) => ({ k, hidden, attackerCount })),
+    )
     .chain(({ k, hidden, attackerCount }) => {
       const accounts = Math.min(attackerCount, k - 2);
-      const action: fc.Arbitrary<OnlineAction>[] = [
-        fc.record({ kind: fc.constant("hidden-answer" as const), person: fc.nat({ max: hidden.length - 1 }), perspective: fc.constantFrom<0 | 1>(0, 1) }),
-        fc.record({ kind: fc.constant("hidden-answer" as const), person: fc.nat({ max: hidden.length - 1 }), perspective: fc.constantFrom<0 | 1>(0, 1) }),
-        fc.record({ kind: fc.constant("read" as const), page: fc.constantFrom<"results" | "library" | "case" | "me">("results", "results", "library", "case", "me"), account: fc.nat({ max: Math.max(0, accounts - 1) }) }),
+      const person = fc.nat({ max: hidden.length - 1 });
+      const account = fc.nat({ max: Math.max(0, accounts - 1) });
+      const steps: fc.WeightedArbitrary<OnlineAction[]>[] = [
+        // person −1: the next hidden person who has not answered yet (resolved below), so most
+        // scenarios reach k people within the slot budget; otherwise anyone, re-answering too.
+        { weight: 6, arbitrary: fc.oneof(fc.constant(-1), person).map((p) => [0, 1].map((q): OnlineAction => ({ kind: "hidden-answer", person: p, perspective: q as 0 | 1 }))) },
+        { weight: 1, arbitrary: fc.record({ kind: fc.constant("hidden-answer" as const), person, perspective }).map((a) => [a]) },
+        { weight: 3, arbitrary: account.map((a): OnlineAction[] => [{ kind: "read", page: "results", account: a }]) },
+        { weight: 1, arbitrary: fc.record({ kind: fc.constant("read" as const), page: fc.constantFrom<"library" | "case" | "me">("library", "case", "me"), account }).map((a) => [a]) },
       ];
       if (accounts > 0) {
-        action.push(
-          fc.record({ kind: fc.constant("attacker-answer" as const), account: fc.nat({ max: accounts - 1 }), perspective: fc.constantFrom<0 | 1>(0, 1), value: fc.nat({ max: 3 }) }),
-          fc.record({ kind: fc.constant("attacker-standing" as const), account: fc.nat({ max: accounts - 1 }), standing }),
+        steps.push(
+          { weight: 2, arbitrary: fc.tuple(account, fc.nat({ max: 3 }), fc.nat({ max: 3 })).map(([a, e, r]) => [0, 1].map((q): OnlineAction => ({ kind: "attacker-answer", account: a, perspective: q as 0 | 1, value: q ? r : e }))) },
+          { weight: 1, arbitrary: fc.record({ kind: fc.constant("attacker-answer" as const), account, perspective, value: fc.nat({ max: 3 }) }).map((a) => [a]) },
+          { weight: 1, arbitrary: fc.record({ kind: fc.constant("attacker-standing" as const), account, standing }).map((a) => [a]) },
         );
       }
       return fc.record({
         k: fc.constant(k),
         hidden: fc.constant(hidden),
         attackers: fc.array(standing, { minLength: accounts, maxLength: accounts }),
-        actions: fc.array(fc.oneof(...action), { minLength: 3, maxLength: 16 }),
+        actions: fc.array(fc.oneof(...steps), { minLength: 4, maxLength: 10 }).map((chosen) => chosen.flat()),
       });
     })
     .map((s) => {
       let slots = 0;
-      const actions = s.actions.filter((a) => a.kind !== "hidden-answer" || (slots += 1) <= MAX_SLOTS);
+      let fresh = -1;
+      let lastFresh = 0;
+      const resolved = s.actions.map((a) => {
+        if (a.kind !== "hidden-answer" || a.person !== -1) return a;
+        // Both perspectives of one step resolve to the same next person.
+        if (a.perspective === 0) lastFresh = fresh = Math.min(fresh + 1, s.hidden.length - 1);
+        return { ...a, person: lastFresh };
+      });
+      const actions = resolved.filter((a) => a.kind !== "hidden-answer" || (slots += 1) <= MAX_SLOTS);
       // Always end with a read of the results: a scenario whose last writes are never read tests nothing more.
       return { ...s, actions: [...actions, { kind: "read" as const, page: "results" as const, account: 0 }] };
     })
