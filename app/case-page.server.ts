@@ -10,6 +10,7 @@ import { judgementLabel } from "./domain/scales";
 import { listCaseArguments, listCaseEndorsements } from "./models/arguments.server";
 import type { CaseRecord } from "./models/cases.server";
 import { listMyPositions } from "./models/positions.server";
+import { currentRelease } from "./models/result-releases.server";
 import type { PublicUser } from "./models/users.server";
 
 export function parseSort(value: string | null): ArgumentSort {
@@ -40,12 +41,20 @@ function toView(node: ThreadNode): ThreadView {
   };
 }
 
-export async function loadDebate(found: CaseRecord, user: PublicUser | null, sort: ArgumentSort) {
+/**
+ * The debate part of the case page for one viewer. Bridging scores and the "most bridging" order
+ * come from the case's current release (ADR 009), never from endorsers' answers now; endorsement
+ * counts are live.
+ */
+export async function loadDebate(found: CaseRecord, user: PublicUser | null, sort: ArgumentSort, k: number) {
   const mayModerate = can(user?.role, "argument.moderate");
   const [items, history] = await Promise.all([listCaseArguments(db(), found.id), user ? listMyPositions(db(), user.id, found.id) : Promise.resolve([])]);
-  // A case nobody has argued yet (every new one) has nothing to endorse: one query fewer.
-  const endorsements = items.length > 0 ? await listCaseEndorsements(db(), found.id) : [];
-  const threads = buildThreads(items, endorsements, { userId: user?.id ?? null, mayModerate }, sort, new Date());
+  // A case nobody has argued yet (every new one) has nothing to endorse or score: two queries fewer.
+  const [endorsements, released] = await Promise.all([
+    items.length > 0 ? listCaseEndorsements(db(), found.id) : [],
+    items.length > 0 ? currentRelease(db(), found.id, found.doc.perspectives.length, k) : null,
+  ]);
+  const threads = buildThreads(items, endorsements, { userId: user?.id ?? null, mayModerate }, sort, new Date(), released?.argumentScores);
   const current = Object.fromEntries(
     history.filter((p) => p.isCurrent).map((p) => [p.perspective, { option: p.option, judgement: p.judgement, legal: p.legal, confidence: p.confidence }]),
   );
@@ -57,6 +66,8 @@ export async function loadDebate(found: CaseRecord, user: PublicUser | null, sor
     signedIn: user !== null,
     mayModerate,
     sort,
+    /** When the scores shown were released (with the results), or null before the first release. */
+    scoresReleasedAt: released?.releasedAt ?? null,
     threads: threads.map(toView),
     movableBy: readableArguments(threads),
     current,

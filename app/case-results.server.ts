@@ -1,7 +1,6 @@
 /** The results page's data for one case: grouped in SQL, shaped and k-protected by the domain. */
 import { readConfig } from "./config.server";
 import { db } from "./db.server";
-import { bridgingScore } from "./domain/bridging";
 import { LENS_LABELS, type Lens } from "./domain/case-file";
 import { foldResultRows, gapResult, perspectiveResult } from "./domain/case-results";
 import { renderMarkdownCached } from "./markdown-cache.server";
@@ -29,11 +28,13 @@ export async function loadCaseResults(found: CaseRecord) {
   const perspectives = found.doc.perspectives.map((p) => perspectiveResult(p, cells, shifts, k));
   const hasBothPerspectives = found.doc.perspectives.some((p) => p.key === "employee") && found.doc.perspectives.some((p) => p.key === "employer");
 
-  const endorsersOf = new Map<number, typeof endorsements>();
-  for (const e of endorsements) endorsersOf.set(e.argumentId, [...(endorsersOf.get(e.argumentId) ?? []), e]);
+  // Scores as the release gives them (ADR 009), never from endorsers' answers now; counts are live.
+  const scores = released?.argumentScores ?? new Map<number, number>();
+  const endorsementsOf = new Map<number, number>();
+  for (const e of endorsements) endorsementsOf.set(e.argumentId, (endorsementsOf.get(e.argumentId) ?? 0) + 1);
   const topBridging = items
     .filter((a) => a.parentId === null && a.status === "visible")
-    .map((a) => ({ argument: a, score: bridgingScore(endorsersOf.get(a.id) ?? []), endorsements: endorsersOf.get(a.id)?.length ?? 0 }))
+    .map((a) => ({ argument: a, score: scores.get(a.id) ?? 0, endorsements: endorsementsOf.get(a.id) ?? 0 }))
     .filter((entry) => entry.score > 0)
     .sort((a, b) => b.score - a.score || b.endorsements - a.endorsements)
     .slice(0, 3)

@@ -145,6 +145,12 @@ export interface ResultReleasesTable {
   result_rows: string;
   /** JSON: GapCell[] as gapCells returns them. */
   gap_cells: string;
+  /**
+   * JSON: ArgumentScores (app/domain/disclosure.ts): per argument, the bridging score released (or
+   * null) and which endorsers' positions it counted; null for a release made before scores were.
+   * Never sent to a page as is: only the scores leave the server.
+   */
+  argument_scores: ColumnType<string | null, string | null | undefined, string | null>;
   released_at: Timestamp;
 }
 

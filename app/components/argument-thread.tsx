@@ -14,7 +14,8 @@ export interface ThreadView {
   edited: boolean;
   createdAt: string;
   endorsements: number;
-  bridging: number;
+  /** The released bridging score; null while the release gives this argument none. */
+  bridging: number | null;
   endorsedByViewer: boolean;
   canEndorse: boolean;
   canEdit: boolean;
@@ -72,7 +73,7 @@ export function ArgumentThread({ node, mayModerate, feedback }: Props) {
           {node.status === "visible" ? (
             <span className="endorse-count">
               {node.endorsements === 1 ? "1 person" : `${node.endorsements} people`} moved
-              {node.bridging > 0 ? ` · bridging ${node.bridging.toFixed(1)}` : ""}
+              {node.bridging !== null ? ` · bridging ${node.bridging.toFixed(1)}` : node.perspective ? " · no bridging score yet" : ""}
             </span>
           ) : null}
           {node.canEndorse ? (

@@ -1,8 +1,9 @@
 /**
- * Arranges a case's arguments into threads for one viewer: bridging and endorsement counts,
- * what this viewer may do with each, and what hidden or deleted posts still show.
+ * Arranges a case's arguments into threads for one viewer: endorsement counts (live: endorsing
+ * is a public action), bridging scores as the case's release gives them (ADR 009), what this
+ * viewer may do with each, and what hidden or deleted posts still show.
  */
-import { bridgingScore, sortArguments, type ArgumentSort } from "./bridging";
+import { sortArguments, type ArgumentSort } from "./bridging";
 
 export const EDIT_WINDOW_MS = 15 * 60 * 1000;
 /** Top-level argument, reply, reply to a reply. */
@@ -26,8 +27,6 @@ export interface ThreadInput {
 export interface EndorsementInput {
   argumentId: number;
   userId: number;
-  standing: string | null;
-  judgement: number | null;
 }
 
 export interface Viewer {
@@ -48,7 +47,8 @@ export interface ThreadNode {
   edited: boolean;
   createdAt: string;
   endorsements: number;
-  bridging: number;
+  /** The released bridging score, or null while the release gives this argument none. */
+  bridging: number | null;
   endorsedByViewer: boolean;
   mine: boolean;
   canEndorse: boolean;
@@ -67,12 +67,17 @@ export function canEditArgument(argument: { userId: number; createdAt: string; s
   );
 }
 
+/**
+ * @param releasedScores bridging score by argument id, as the case's current release gives them
+ *   (`shownArgumentScores`); an argument not in it has no score
+ */
 export function buildThreads(
   items: ThreadInput[],
   endorsements: EndorsementInput[],
   viewer: Viewer,
   sort: ArgumentSort,
   now: Date,
+  releasedScores: ReadonlyMap<number, number> = new Map(),
 ): ThreadNode[] {
   const endorsersOf = new Map<number, EndorsementInput[]>();
   for (const e of endorsements) endorsersOf.set(e.argumentId, [...(endorsersOf.get(e.argumentId) ?? []), e]);
@@ -96,7 +101,7 @@ export function buildThreads(
       edited: item.editedAt !== null,
       createdAt: item.createdAt,
       endorsements: endorsers.length,
-      bridging: bridgingScore(endorsers),
+      bridging: releasedScores.get(item.id) ?? null,
       endorsedByViewer: viewer.userId !== null && endorsers.some((e) => e.userId === viewer.userId),
       mine,
       canEndorse: viewer.userId !== null && !mine && item.status === "visible",

@@ -35,16 +35,21 @@ export type ArgumentSort = (typeof ARGUMENT_SORTS)[number];
 
 export interface Sortable {
   id: number;
-  bridging: number;
+  /** null for an argument with no released score: it sorts after every scored one. */
+  bridging: number | null;
   endorsements: number;
   createdAt: string;
 }
 
-/** Ties fall back to endorsements, then newest first, so the order is stable. */
+/**
+ * Ties fall back to endorsements, then newest first, so the order is stable. By bridging, scored
+ * arguments come first (highest score first), then those without a score yet.
+ */
 export function sortArguments<T extends Sortable>(items: T[], sort: ArgumentSort): T[] {
   const newest = (a: T, b: T) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id;
   const byEndorsed = (a: T, b: T) => b.endorsements - a.endorsements || newest(a, b);
-  const compare =
-    sort === "newest" ? newest : sort === "endorsed" ? byEndorsed : (a: T, b: T) => b.bridging - a.bridging || byEndorsed(a, b);
+  const byBridging = (a: T, b: T) =>
+    Number(b.bridging !== null) - Number(a.bridging !== null) || (b.bridging ?? 0) - (a.bridging ?? 0) || byEndorsed(a, b);
+  const compare = sort === "newest" ? newest : sort === "endorsed" ? byEndorsed : byBridging;
   return [...items].sort(compare);
 }

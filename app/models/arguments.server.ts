@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
-import type { ArgumentSide, ArgumentStatus, Standing } from "../../db/schema";
+import type { ArgumentSide, ArgumentStatus } from "../../db/schema";
+import type { CountedEndorser } from "../domain/disclosure";
 import { nowIso } from "./clock";
 
 export interface ArgumentRow {
@@ -174,28 +175,43 @@ export async function toggleEndorsement(db: DB, argumentId: number, userId: numb
 export interface EndorsementRow {
   argumentId: number;
   userId: number;
-  standing: Standing | null;
-  /** The endorser's current judgement on the argument's perspective, null if not answered. */
-  judgement: number | null;
 }
 
-/** Endorsements on a case's arguments, with what bridging needs to know of each endorser. */
+/**
+ * Endorsements on a case's arguments: who endorsed what. Public actions (ADR 009), so the page
+ * counts them live; what endorsers answered is read only by a release (`countedEndorsers`).
+ */
 export async function listCaseEndorsements(db: DB, caseId: number): Promise<EndorsementRow[]> {
   const rows = await db
     .selectFrom("endorsements")
     .innerJoin("arguments", "arguments.id", "endorsements.argument_id")
-    .innerJoin("users", "users.id", "endorsements.user_id")
-    .leftJoin("positions", (join) =>
+    .select(["endorsements.argument_id", "endorsements.user_id"])
+    .where("arguments.case_id", "=", caseId)
+    .execute();
+  return rows.map((r) => ({ argumentId: r.argument_id, userId: r.user_id }));
+}
+
+/**
+ * The endorsers a release of bridging scores counts: every endorser of the case's arguments who
+ * has a current position on the argument's perspective, with that position's row id, judgement
+ * and standing (the standing of their first answer on the case, as `recordPosition` stores it).
+ * Replies have no perspective and so no counted endorsers.
+ */
+export async function countedEndorsers(db: DB, caseId: number): Promise<CountedEndorser[]> {
+  const rows = await db
+    .selectFrom("endorsements")
+    .innerJoin("arguments", "arguments.id", "endorsements.argument_id")
+    .innerJoin("positions", (join) =>
       join
         .onRef("positions.user_id", "=", "endorsements.user_id")
         .onRef("positions.case_id", "=", "arguments.case_id")
         .onRef("positions.perspective", "=", "arguments.perspective")
         .on("positions.is_current", "=", 1),
     )
-    .select(["endorsements.argument_id", "endorsements.user_id", "users.standing", "positions.judgement"])
+    .select(["endorsements.argument_id", "endorsements.user_id", "positions.id", "positions.judgement", "positions.standing"])
     .where("arguments.case_id", "=", caseId)
     .execute();
-  return rows.map((r) => ({ argumentId: r.argument_id, userId: r.user_id, standing: r.standing, judgement: r.judgement }));
+  return rows.map((r) => ({ argumentId: r.argument_id, userId: r.user_id, positionId: r.id, judgement: r.judgement, standing: r.standing }));
 }
 
 export interface MyArgument {

@@ -1,7 +1,9 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
 import type { GapCell, ResultRow } from "../domain/case-results";
-import { releaseIsDue } from "../domain/disclosure";
+import { lockForTransaction } from "../../db/dialect";
+import { releaseArgumentScores, releaseIsDue, shownArgumentScores, type ArgumentScores } from "../domain/disclosure";
+import { countedEndorsers } from "./arguments.server";
 import { nowIso } from "./clock";
 import { countAnsweredEvery, gapCells, resultRows } from "./positions.server";
 import { singleton } from "../singleton.server";
@@ -15,6 +17,8 @@ export interface ResultRelease {
   gaps: GapCell[];
   /** Distinct people with a current answer to every perspective when it was released. */
   people: number;
+  /** Bridging score by argument id, for the arguments the release gives one (`releaseArgumentScores`). */
+  argumentScores: ReadonlyMap<number, number>;
   releasedAt: string;
 }
 
@@ -34,6 +38,9 @@ function parsedReleases(): Map<number, { through: number; release: ResultRelease
  * answering both perspectives in a row usually lands in one release; anyone's newer rows are
  * still counted in the next release made. Returns `null` while no release was due yet.
  * Concurrent releases are harmless: the newer `through_position_id` wins.
+ *
+ * A release also carries the case's bridging scores (`releaseArgumentScores`): between releases
+ * every reader sees the same scores, and each argument's changes only in steps of k endorsers.
  */
 export async function currentRelease(db: DB, caseId: number, perspectives: number, k: number): Promise<ResultRelease | null> {
   const stored = await db.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
@@ -42,14 +49,16 @@ export async function currentRelease(db: DB, caseId: number, perspectives: numbe
     select count(*) as people from (select distinct user_id from positions where case_id = ${caseId} and id > ${through}) as changed
     where (select count(*) from positions as mine where mine.user_id = changed.user_id and mine.case_id = ${caseId} and mine.is_current = 1) >= ${perspectives}
   `.execute(db);
-  if (releaseIsDue(Number(pending.rows[0]?.people ?? 0), k)) return release(db, caseId, perspectives, through);
+  if (releaseIsDue(Number(pending.rows[0]?.people ?? 0), k)) return release(db, caseId, perspectives, through, k);
   if (!stored) return null;
   const cached = parsedReleases().get(caseId);
   if (cached && cached.through === through) return cached.release;
+  const scores = stored.argument_scores === null ? await backfillArgumentScores(db, caseId, through, k) : (JSON.parse(stored.argument_scores) as ArgumentScores);
   const fromStore: ResultRelease = {
     rows: JSON.parse(stored.result_rows) as ResultRow[],
     gaps: JSON.parse(stored.gap_cells) as GapCell[],
     people: stored.people,
+    argumentScores: shownArgumentScores(scores),
     releasedAt: stored.released_at,
   };
   parsedReleases().set(caseId, { through, release: fromStore });
@@ -62,27 +71,41 @@ export async function currentRelease(db: DB, caseId: number, perspectives: numbe
  * they are in it: a person's lone answer to one perspective waits for their others (and then for
  * the next release), otherwise two releases could differ by that answer alone.
  */
-async function release(db: DB, caseId: number, perspectives: number, through: number): Promise<ResultRelease> {
+async function release(db: DB, caseId: number, perspectives: number, through: number, k: number): Promise<ResultRelease> {
   return db.transaction().execute(async (trx) => {
+    // One release of a case at a time, so each one's scores are decided against the one before.
+    await lockForTransaction(trx, `casebook:release:${caseId}`);
     // Counted in the same transaction as the rows, so people and cells describe one moment; rows
     // written after `through` by then are counted too, and the next release starts after them.
-    const [rows, gaps, newest, people] = await Promise.all([
+    const [rows, gaps, newest, people, previous, endorsers] = await Promise.all([
       resultRows(trx, caseId, perspectives),
       gapCells(trx, caseId, perspectives),
       trx.selectFrom("positions").select((eb) => eb.fn.max("id").as("id")).where("case_id", "=", caseId).executeTakeFirstOrThrow(),
       countAnsweredEvery(trx, caseId, perspectives),
+      trx.selectFrom("result_releases").select("argument_scores").where("case_id", "=", caseId).executeTakeFirst(),
+      countedEndorsers(trx, caseId),
     ]);
-    const made: ResultRelease = { rows, gaps, people, releasedAt: nowIso() };
+    const scores = releaseArgumentScores(previous?.argument_scores ? (JSON.parse(previous.argument_scores) as ArgumentScores) : {}, endorsers, k);
+    const made: ResultRelease = { rows, gaps, people, argumentScores: shownArgumentScores(scores), releasedAt: nowIso() };
     const throughId = Math.max(through, Number(newest.id ?? 0));
     await trx
       .insertInto("result_releases")
-      .values({ case_id: caseId, through_position_id: throughId, people: made.people, result_rows: JSON.stringify(rows), gap_cells: JSON.stringify(gaps), released_at: made.releasedAt })
+      .values({
+        case_id: caseId,
+        through_position_id: throughId,
+        people: made.people,
+        result_rows: JSON.stringify(rows),
+        gap_cells: JSON.stringify(gaps),
+        argument_scores: JSON.stringify(scores),
+        released_at: made.releasedAt,
+      })
       .onConflict((oc) =>
         oc.column("case_id").doUpdateSet((eb) => ({
           through_position_id: eb.ref("excluded.through_position_id"),
           people: eb.ref("excluded.people"),
           result_rows: eb.ref("excluded.result_rows"),
           gap_cells: eb.ref("excluded.gap_cells"),
+          argument_scores: eb.ref("excluded.argument_scores"),
           released_at: eb.ref("excluded.released_at"),
         })).where("result_releases.through_position_id", "<", throughId),
       )
@@ -90,6 +113,24 @@ async function release(db: DB, caseId: number, perspectives: number, through: nu
     parsedReleases().set(caseId, { through: throughId, release: made });
     return made;
   });
+}
+
+/**
+ * Scores for a release stored before scores were part of releases (migration 0007): worked out
+ * once from the endorsers' answers now, as a first release of scores, and stored with it. Scores
+ * were shown live until then, so this shows nothing that was not already shown; from here on
+ * they change only with releases.
+ */
+async function backfillArgumentScores(db: DB, caseId: number, through: number, k: number): Promise<ArgumentScores> {
+  const scores = releaseArgumentScores({}, await countedEndorsers(db, caseId), k);
+  await db
+    .updateTable("result_releases")
+    .set({ argument_scores: JSON.stringify(scores) })
+    .where("case_id", "=", caseId)
+    .where("through_position_id", "=", through)
+    .where("argument_scores", "is", null)
+    .execute();
+  return scores;
 }
 
 /** How many people took part in each case, as of each case's last release (the library's count). */

@@ -5,6 +5,7 @@ import { handleCaseAction, type CaseActionResult } from "~/case-actions.server";
 import { loadDebate, parseSort } from "~/case-page.server";
 import { ArgumentForm } from "~/components/argument-form";
 import { ArgumentThread } from "~/components/argument-thread";
+import { OnlinePrivacyStatement } from "~/components/online-privacy-statement";
 import { PositionForm } from "~/components/position-form";
 import { readConfig } from "~/config.server";
 import { LENS_LABELS, LENSES } from "~/domain/case-file";
@@ -39,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     sourcesHtml: doc.sources ? renderMarkdownCached(doc.sources) : null,
     mayReadSource: visible.source,
     kThreshold: readConfig().kThreshold,
-    debate: await loadDebate(found, user, parseSort(new URL(request.url).searchParams.get("sort"))),
+    debate: await loadDebate(found, user, parseSort(new URL(request.url).searchParams.get("sort")), readConfig().kThreshold),
   };
 }
 
@@ -152,6 +153,7 @@ export default function CasePage() {
         <p>
           Answer in each hat: what you would do, and <strong>{data.judgement}</strong>
         </p>
+        {Object.keys(debate.current).length === 0 ? <OnlinePrivacyStatement k={data.kThreshold} /> : null}
         {!debate.signedIn ? (
           <p className="notice">
             <Link to={`/login?redirectTo=/cases/${data.slug}`}>Log in</Link> or <Link to={`/signup?redirectTo=/cases/${data.slug}`}>sign up</Link> to
@@ -159,12 +161,6 @@ export default function CasePage() {
           </p>
         ) : (
           <>
-            {Object.keys(debate.current).length === 0 ? (
-              <p className="notice privacy-note">
-                <strong>Your answers are private.</strong> Results only ever show totals, and no group smaller than {data.kThreshold} people is broken
-                down. Nobody, including admins, sees on any page who chose what. Your arguments are public, under your display name. <Link to="/privacy">How your answers are protected</Link>.
-              </p>
-            ) : null}
             <div className="perspectives ballots">
               {data.perspectives.map((p) => {
                 const feedback = feedbackFor(["position"], p.key);
@@ -224,6 +220,16 @@ export default function CasePage() {
             </Link>
           ))}
         </nav>
+        {debate.threads.length > 0 ? (
+          <p className="muted">
+            &ldquo;Most bridging&rdquo; puts first the arguments that moved people on both sides and of different standings. Because those scores are
+            built from what endorsers answered, they are released with the results, in steps: an argument gets a score once at least {data.kThreshold}{" "}
+            people who answered its perspective have endorsed it, and its score changes only after at least {data.kThreshold} of its endorsers have
+            endorsed, withdrawn or changed their answer, at the next release of the results.{" "}
+            {debate.scoresReleasedAt ? `Scores as released ${debate.scoresReleasedAt.replace("T", " ").slice(0, 16)} UTC. ` : ""}How many people each
+            argument moved is counted as it happens.
+          </p>
+        ) : null}
         {debate.threads.length === 0 ? <p>No arguments yet. Be the first to make the case for one side.</p> : null}
         <ol className="argument-list">
           {debate.threads.map((node) => (

@@ -244,9 +244,12 @@ export default function Results() {
 
       <section aria-labelledby="bridging-heading">
         <h2 id="bridging-heading">Top bridging arguments</h2>
-        <p className="muted">Arguments that moved people on both sides, and of different standings.</p>
+        <p className="muted">
+          Arguments that moved people on both sides, and of different standings. Scores are released with these results: an argument gets one once at least{" "}
+          {results.k} people who answered have endorsed it, and it changes only after {results.k} of its endorsers have changed.
+        </p>
         {results.topBridging.length === 0 ? (
-          <p>No argument has yet moved people on both sides.</p>
+          <p>No argument has a released score showing it moved people on both sides yet.</p>
         ) : (
           <ol className="argument-list">
             {results.topBridging.map((a) => (

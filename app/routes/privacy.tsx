@@ -22,6 +22,11 @@ export default function Privacy() {
           not be counted yet.
         </li>
         <li>Your answers on a case count under the standing you had when you first answered it: changing your profile later does not move them.</li>
+        <li>
+          Bridging scores on arguments (how well an argument moved people on both sides) are built from what the people who endorsed it answered, so they
+          are released with the results, not live: an argument gets a score only once at least the threshold&apos;s number of people who answered have
+          endorsed it, and its score changes only after that many of its endorsers have changed. How many people an argument moved is shown as it happens.
+        </li>
         <li>Results for a case appear only after you have answered every perspective, so they cannot sway your first answer.</li>
         <li>Your empathy gap (how your answer as the employee differs from your answer as the employer) is shown only to you.</li>
         <li>Your arguments and replies are public, under your display name. Votes and arguments are never shown together.</li>

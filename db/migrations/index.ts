@@ -4,6 +4,7 @@ import * as m0002 from "./0002_debate";
 import * as m0003 from "./0003_workshops";
 import * as m0004 from "./0004_result_releases";
 import * as m0005 from "./0005_room_defences";
+import * as m0007 from "./0007_released_argument_scores";
 
 /**
  * Migrations are listed here rather than read from the folder, so they are bundled into the
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "0003_workshops": m0003,
   "0004_result_releases": m0004,
   "0005_room_defences": m0005,
+  "0007_released_argument_scores": m0007,
 };

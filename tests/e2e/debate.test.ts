@@ -46,6 +46,11 @@ test("six people answer as employee and employer, argue, change their minds and 
   // Before answering: no results, and the page says why.
   await fiona.goto(CASE);
   await expect(fiona.getByText("Your answers are private.")).toBeVisible();
+  // The privacy statement beside the ballot, before the first answer (ADR 009).
+  const statement = fiona.getByRole("complementary", { name: "Your answers are private." });
+  await expect(statement.getByText("count under the standing you had when you first answered it")).toBeVisible();
+  await expect(statement.getByText(/Not protected: if everyone in a group of 3 or more chose the same/)).toBeVisible();
+  await expect(statement.getByRole("link", { name: "How your answers are protected" })).toHaveAttribute("href", "/privacy");
   await expect(fiona.getByRole("link", { name: "See where people stand" })).toHaveCount(0);
   await fiona.goto(`${CASE}/results`);
   await expect(fiona.getByText("Results are shown once you have answered every perspective")).toBeVisible();
@@ -85,6 +90,8 @@ test("six people answer as employee and employer, argue, change their minds and 
   await onMaya.getByRole("button", { name: "This moved me" }).click();
   await expect(onMaya.getByRole("button", { name: "Moved me (undo)" })).toBeVisible();
   await expect(onMaya.getByText("1 person moved")).toBeVisible();
+  // Fewer than k endorsers: the count is live, a bridging score is not shown.
+  await expect(onMaya.getByText("no bridging score yet")).toBeVisible();
 
   // Maya changes her mind as the employee, naming the argument that moved her.
   const mayaForm = maya.locator("#answer-employee");

@@ -12,6 +12,8 @@ test("without JavaScript a person signs up, answers both perspectives and argues
   await expect(page.getByRole("heading", { name: /My profile/ })).toBeVisible();
 
   await page.goto("/cases/no-authority");
+  // The privacy statement is plain HTML beside the ballot.
+  await expect(page.getByRole("complementary", { name: "Your answers are private." }).getByRole("link", { name: "How your answers are protected" })).toBeVisible();
   for (const perspective of ["employee", "employer"]) {
     const form = page.locator(`#answer-${perspective}`);
     await form.getByRole("radio").first().check();

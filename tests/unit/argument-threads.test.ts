@@ -43,8 +43,8 @@ function argument(id: number, overrides: Partial<ThreadInput> = {}): ThreadInput
   };
 }
 
-function endorsement(argumentId: number, userId: number, judgement: number | null = 1, standing: string | null = "frontline"): EndorsementInput {
-  return { argumentId, userId, judgement, standing };
+function endorsement(argumentId: number, userId: number): EndorsementInput {
+  return { argumentId, userId };
 }
 
 function only(threads: ThreadNode[]): ThreadNode {
@@ -83,27 +83,28 @@ describe("buildThreads", () => {
 
   it("sorts top-level arguments by the chosen sort", () => {
     const items = [argument(1, { createdAt: minutesAgo(30) }), argument(2, { createdAt: minutesAgo(20) }), argument(3, { createdAt: minutesAgo(10) })];
-    const endorsements = [
-      endorsement(1, BOB, 2, "frontline"),
-      endorsement(1, CAROL, -2, "manager"),
-      endorsement(2, BOB, 3),
-      endorsement(2, CAROL, 3),
-      endorsement(2, 4, 3),
-    ];
-    expect(buildThreads(items, endorsements, alice, "newest", NOW).map((t) => t.id)).toEqual([3, 2, 1]);
-    expect(buildThreads(items, endorsements, alice, "endorsed", NOW).map((t) => t.id)).toEqual([2, 1, 3]);
-    expect(buildThreads(items, endorsements, alice, "bridging", NOW).map((t) => t.id)).toEqual([1, 2, 3]);
+    const endorsements = [endorsement(1, BOB), endorsement(1, CAROL), endorsement(2, BOB), endorsement(2, CAROL), endorsement(2, 4)];
+    const released = new Map([[1, 1.5]]);
+    expect(buildThreads(items, endorsements, alice, "newest", NOW, released).map((t) => t.id)).toEqual([3, 2, 1]);
+    expect(buildThreads(items, endorsements, alice, "endorsed", NOW, released).map((t) => t.id)).toEqual([2, 1, 3]);
+    expect(buildThreads(items, endorsements, alice, "bridging", NOW, released).map((t) => t.id)).toEqual([1, 2, 3]);
   });
 
-  it("counts endorsements and scores bridging from the endorsers' judgements and standings", () => {
-    const endorsements = [endorsement(1, BOB, 2, "frontline"), endorsement(1, CAROL, -1, "manager"), endorsement(1, 4, 0, "hr"), endorsement(9, BOB)];
-    const thread = only(buildThreads([argument(1)], endorsements, anonymous, "bridging", NOW));
+  it("counts endorsements as they are and takes the bridging score from the release", () => {
+    const endorsements = [endorsement(1, BOB), endorsement(1, CAROL), endorsement(1, 4), endorsement(9, BOB)];
+    const thread = only(buildThreads([argument(1)], endorsements, anonymous, "bridging", NOW, new Map([[1, 2], [9, 5]])));
     expect([thread.endorsements, thread.bridging]).toEqual([3, 2]);
+  });
+
+  it("gives an argument the release did not score no bridging score, however many endorse it", () => {
+    const endorsements = [BOB, CAROL, 4, 5, 6, 7].map((userId) => endorsement(1, userId));
+    const thread = only(buildThreads([argument(1)], endorsements, anonymous, "bridging", NOW, new Map([[2, 3]])));
+    expect([thread.endorsements, thread.bridging]).toEqual([6, null]);
   });
 
   it("shows an argument nobody endorsed with no endorsements and no bridging score", () => {
     const thread = only(buildThreads([argument(1)], [endorsement(2, BOB)], alice, "bridging", NOW));
-    expect([thread.endorsements, thread.bridging, thread.endorsedByViewer]).toEqual([0, 0, false]);
+    expect([thread.endorsements, thread.bridging, thread.endorsedByViewer]).toEqual([0, null, false]);
   });
 
   it("tells a viewer which arguments they have endorsed", () => {

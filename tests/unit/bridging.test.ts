@@ -90,7 +90,7 @@ describe("bridgingScore", () => {
 });
 
 describe("sortArguments", () => {
-  function arg(id: number, bridging: number, endorsements: number, createdAt: string): Sortable & { title: string } {
+  function arg(id: number, bridging: number | null, endorsements: number, createdAt: string): Sortable & { title: string } {
     return { id, bridging, endorsements, createdAt, title: `argument ${id}` };
   }
 
@@ -151,6 +151,16 @@ describe("sortArguments", () => {
     expect(items.map((a) => a.id)).toEqual(before);
     expect(sorted).not.toBe(items);
     expect(sorted.map((a) => a.id)).toEqual([3, 2, 1]);
+  });
+
+  it("puts arguments without a released score after every scored one, scored 0 included", () => {
+    const items = [arg(1, null, 9, "2025-01-01T10:00:00Z"), arg(2, 0, 1, "2025-01-01T09:00:00Z"), arg(3, 2, 0, "2025-01-01T08:00:00Z")];
+    expect(sortArguments(items, "bridging").map((a) => a.id)).toEqual([3, 2, 1]);
+  });
+
+  it("orders arguments without a score by endorsements, then newest", () => {
+    const items = [arg(1, null, 1, "2025-01-01T10:00:00Z"), arg(2, null, 4, "2025-01-01T09:00:00Z"), arg(3, null, 1, "2025-01-01T11:00:00Z")];
+    expect(sortArguments(items, "bridging").map((a) => a.id)).toEqual([2, 3, 1]);
   });
 
   it("returns an empty list for no arguments", () => {

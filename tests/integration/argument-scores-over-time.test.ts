@@ -1,0 +1,197 @@
+/**
+ * The case page's bridging scores and "most bridging" order (ADR 009): built from endorsers'
+ * answers, so they are a release of those answers. Each attack below is played as an attacker
+ * would, with accounts of their own, reading the page's data before and after.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import type { Standing } from "../../db/schema";
+import { settle, startApp } from "./app-under-test";
+
+const K = 3;
+const app = await startApp({ kThreshold: K });
+const caseRoute = await import("../../app/routes/cases.$slug");
+const resultsRoute = await import("../../app/routes/cases.$slug_.results");
+
+type Person = Awaited<ReturnType<typeof app.person>>;
+afterAll(() => app.cleanup());
+
+async function act(person: Person, slug: string, fields: Record<string, string>) {
+  const response = await settle(() => caseRoute.action({ request: app.post(`/cases/${slug}`, fields, person.cookie), params: { slug }, context: {} }));
+  expect((response as Response).status).toBe(200);
+}
+
+/** Answers both perspectives: `judgement` as the employee (the arguments' perspective), 0 as the employer. */
+async function answer(person: Person, slug: string, judgement: number) {
+  for (const [perspective, value] of [["employee", judgement], ["employer", 0]] as const) {
+    await act(person, slug, { intent: "position", perspective, option: "0", judgement: String(value), legal: "unsure", confidence: "medium" });
+  }
+}
+
+async function answering(slug: string, standing: Standing, judgement: number, count = 1): Promise<Person[]> {
+  const people: Person[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const person = await app.person("participant", standing);
+    await answer(person, slug, judgement);
+    people.push(person);
+  }
+  return people;
+}
+
+/** Posts an argument as the employee and returns its id. */
+async function argue(author: Person, slug: string, body: string): Promise<number> {
+  await act(author, slug, { intent: "argument", perspective: "employee", side: "for", lens: "", body });
+  const row = await app.db().selectFrom("arguments").select("id").where("body", "=", body).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function endorse(person: Person, slug: string, argumentId: number) {
+  await act(person, slug, { intent: "endorse", argumentId: String(argumentId) });
+}
+
+/** The bridging score the case page's data gives this reader for one argument. */
+async function scoreOn(reader: Person, slug: string, argumentId: number) {
+  const data = await caseRoute.loader({ request: app.get(`/cases/${slug}?sort=bridging`, reader.cookie), params: { slug }, context: {} });
+  const thread = data.debate.threads.find((t) => t.id === argumentId);
+  if (!thread) throw new Error(`argument ${argumentId} is not on the page`);
+  return thread.bridging;
+}
+
+/** When the case's results were last released, as the results page says. */
+async function releasedAt(reader: Person, slug: string) {
+  const data = await resultsRoute.loader({ request: app.get(`/cases/${slug}/results`, reader.cookie), params: { slug }, context: {} });
+  if (data.locked) throw new Error("the reader has not answered");
+  return data.results.released?.at ?? null;
+}
+
+describe("an attacker's own endorsement", () => {
+  const slug = "the-quiet-fix";
+
+  it("does not reveal the lean of an argument's only endorser, before or after the next release", async () => {
+    // Two worlds side by side: argument A's only endorser judged it right, argument B's wrong.
+    // The attacker, who judged it wrong, endorses both and compares: today A scores 1, B 0.
+    const author = (await answering(slug, "frontline", 0))[0]!;
+    const first = await argue(author, slug, "A: ship it, then push in writing.");
+    const second = await argue(author, slug, "B: ship it, then push in writing.");
+    const [right] = await answering(slug, "frontline", 2);
+    const [wrong] = await answering(slug, "frontline", -2);
+    await endorse(right!, slug, first);
+    await endorse(wrong!, slug, second);
+    const [attacker] = await answering(slug, "frontline", -3);
+    await endorse(attacker!, slug, first);
+    await endorse(attacker!, slug, second);
+    expect(await scoreOn(attacker!, slug, first)).toEqual(await scoreOn(attacker!, slug, second));
+
+    // k more people answer (none of them endorsers): the results are released again.
+    const before = await releasedAt(attacker!, slug);
+    await answering(slug, "manager", 1, K);
+    expect(await releasedAt(attacker!, slug)).not.toBe(before);
+    expect(await scoreOn(attacker!, slug, first)).toEqual(await scoreOn(attacker!, slug, second));
+  });
+});
+
+describe("watching one known endorser change their mind", () => {
+  const slug = "no-authority";
+
+  it("shows no change in the argument's score, even after the results are released again", async () => {
+    // Five endorsers: two judged it right (one of them the colleague the attacker watches), three wrong.
+    const author = (await answering(slug, "frontline", 0))[0]!;
+    const argumentId = await argue(author, slug, "Go to the floor manager in person.");
+    const [colleague] = await answering(slug, "frontline", 2);
+    const endorsers = [colleague!, ...(await answering(slug, "frontline", 1)), ...(await answering(slug, "frontline", -2, 3))];
+    for (const endorser of endorsers) await endorse(endorser, slug, argumentId);
+    // k people answer after the endorsements: a release that counts them all.
+    await answering(slug, "manager", 0, K);
+    const reader = (await answering(slug, "hr", 0))[0]!;
+    const before = await scoreOn(reader, slug, argumentId);
+    const releasedBefore = await releasedAt(reader, slug);
+
+    // The colleague changes their mind (right → wrong); then k people who never endorsed it answer.
+    await answer(colleague!, slug, -1);
+    expect(await scoreOn(reader, slug, argumentId)).toEqual(before);
+    await answering(slug, "manager", 0, K);
+    expect(await releasedAt(reader, slug)).not.toBe(releasedBefore);
+    expect(await scoreOn(reader, slug, argumentId)).toEqual(before);
+  });
+});
+
+describe("the standings term", () => {
+  const slug = "off-script";
+
+  it("does not reveal that one endorser's standing differs from the others'", async () => {
+    // Two worlds side by side, each argument endorsed by k people leaning both ways: A's last
+    // endorser is the only HR person, B's is front line like the rest. Today A scores half again as much.
+    const author = (await answering(slug, "frontline", 0))[0]!;
+    const first = await argue(author, slug, "A: stick to what you were trained to do.");
+    const second = await argue(author, slug, "B: stick to what you were trained to do.");
+    for (const [argumentId, lastStanding] of [[first, "hr"], [second, "frontline"]] as const) {
+      const endorsers = [...(await answering(slug, "frontline", 2)), ...(await answering(slug, "frontline", -2, K - 2)), ...(await answering(slug, lastStanding, 3))];
+      for (const endorser of endorsers) await endorse(endorser, slug, argumentId);
+    }
+    await answering(slug, "manager", 0, K);
+    const reader = (await answering(slug, "manager", 0))[0]!;
+    // Both arguments have a score (k endorsers, both sides): the two worlds must show the same one.
+    expect(await scoreOn(reader, slug, second)).toBeGreaterThan(0);
+    expect(await scoreOn(reader, slug, first)).toEqual(await scoreOn(reader, slug, second));
+  });
+});
+
+describe("released scores", () => {
+  it("scores an argument at the first release that counts k endorsers who answered, and sorts it before unscored ones", async () => {
+    const slug = "the-fee-waiver";
+    const author = (await answering(slug, "frontline", 0))[0]!;
+    const scored = await argue(author, slug, "Scored: say what you saw.");
+    const popular = await argue(author, slug, "Unscored: stay out of it.");
+    const endorsers = [...(await answering(slug, "frontline", 2, 2)), ...(await answering(slug, "manager", -2, 2))];
+    for (const endorser of endorsers) await endorse(endorser, slug, scored);
+    // More endorsements than the scored one, but from people who have not answered: never counted.
+    for (let i = 0; i < 5; i += 1) await endorse(await app.person("participant", "frontline"), slug, popular);
+    // Anyone may read the case page; this reader has not answered, so reading releases nothing.
+    const visitor = await app.person("participant", "hr");
+    expect(await scoreOn(visitor, slug, scored)).toBeNull();
+
+    const reader = (await answering(slug, "other", 0, K))[0]!;
+    // min(2 right, 2 wrong); front line and managers are two groups of fewer than k: one kind of person.
+    expect(await scoreOn(reader, slug, scored)).toBe(2);
+    expect(await scoreOn(reader, slug, popular)).toBeNull();
+    const data = await caseRoute.loader({ request: app.get(`/cases/${slug}?sort=bridging`, reader.cookie), params: { slug }, context: {} });
+    const order = data.debate.threads.map((t) => t.id);
+    expect(order.indexOf(scored)).toBeLessThan(order.indexOf(popular));
+    const results = await resultsRoute.loader({ request: app.get(`/cases/${slug}/results`, reader.cookie), params: { slug }, context: {} });
+    if (results.locked) throw new Error("the reader has not answered");
+    expect(results.results.topBridging.map((a) => [a.id, a.bridging])).toEqual([[scored, 2]]);
+  });
+
+  it("moves a score once k of its endorsers have changed their answers, at the next release", async () => {
+    const slug = "empathy-from-the-top";
+    const author = (await answering(slug, "frontline", 0))[0]!;
+    const argumentId = await argue(author, slug, "Lead from the top.");
+    const endorsers = [...(await answering(slug, "frontline", 1, K)), ...(await answering(slug, "frontline", -1, K))];
+    for (const endorser of endorsers) await endorse(endorser, slug, argumentId);
+    await answering(slug, "manager", 0, K);
+    const reader = (await answering(slug, "hr", 0))[0]!;
+    expect(await scoreOn(reader, slug, argumentId)).toBe(K);
+
+    // k of those who judged it right now judge it wrong: at the next release, min(0, 2k) = 0.
+    for (const endorser of endorsers.slice(0, K)) await answer(endorser, slug, -2);
+    await answering(slug, "manager", 0, K);
+    expect(await scoreOn(reader, slug, argumentId)).toBe(0);
+  });
+});
+
+describe("a release stored before scores were released", () => {
+  it("gets its scores once, from the endorsers' answers at the next read", async () => {
+    const slug = "the-lockout";
+    const author = (await answering(slug, "frontline", 0))[0]!;
+    const argumentId = await argue(author, slug, "Open the doors.");
+    const endorsers = [...(await answering(slug, "frontline", 2, 2)), ...(await answering(slug, "frontline", -2, 2))];
+    for (const endorser of endorsers) await endorse(endorser, slug, argumentId);
+    // As a release made before migration 0007 was stored: no scores, and nothing pending.
+    const { id: caseId } = await app.db().selectFrom("cases").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
+    await app.db().updateTable("result_releases").set({ argument_scores: null, through_position_id: 1_000_000 }).where("case_id", "=", caseId).execute();
+
+    const visitor = await app.person("participant", "hr");
+    expect(await scoreOn(visitor, slug, argumentId)).toBe(2);
+    const stored = await app.db().selectFrom("result_releases").select("argument_scores").where("case_id", "=", caseId).executeTakeFirstOrThrow();
+    expect(JSON.parse(stored.argument_scores!)[String(argumentId)].score).toBe(2);
+  });
+});
