@@ -55,8 +55,11 @@
  *
  * Residual risks excluded by construction, as ADR 009 accepts them: k − 1 sybil accounts or
  * phones ("Several accounts"); live bars of a released cell moving with each vote ("What is not
- * protected"); homogeneity. Endorsements (case page scores) are attacker and hidden actions only
- * with ATTACK_ENDORSEMENTS=1, until those scores are released in steps of k too.
+ * protected"); homogeneity. Endorsements of an argument (whose bridging score, on the case page
+ * and the results page, is built from its endorsers' answers) are hidden and attacker actions
+ * only with ATTACK_ENDORSEMENTS=1 (off by default): the reference then also releases, with each
+ * case release, the endorsers' standings and leans once k of them changed (ADR 009, "Bridging
+ * scores are part of the release").
  *
  * Budget and replay: ATTACK_RUNS (runs per property, default below), ATTACK_SEED and
  * ATTACK_PATH (fast-check's seed and path, printed on a failure) replay a run exactly;
@@ -72,7 +75,9 @@ import { onlineScenarios } from "./online";
 const app = await startAttackApp();
 afterAll(() => app.cleanup());
 
-const RUNS = Number(process.env.ATTACK_RUNS ?? 25);
+// About 20 s per property on a 2-core machine when the app holds; a failing run stops at the
+// time limit below, shrinking included.
+const RUNS = Number(process.env.ATTACK_RUNS ?? 200);
 const settings = (runs: number): fc.Parameters<[unknown]> => ({
   numRuns: runs,
   ...(process.env.ATTACK_SEED ? { seed: Number(process.env.ATTACK_SEED), path: process.env.ATTACK_PATH } : {}),

@@ -50,41 +50,58 @@ export interface LiveScenario {
 
 const standing = fc.constantFrom<Standing | null>("frontline", "manager", "hr", "other", null);
 
+/**
+ * Random rooms and facilitator moves. Steps are weighted so that most rooms reach k voters:
+ * a vote is most often by the next participant who has not voted yet (person −1, resolved
+ * below), and "to round 2" is one step (results, discussion, vote).
+ */
 export function liveScenarios(): fc.Arbitrary<LiveScenario> {
   return fc
     .record({
       k: fc.integer({ min: 2, max: 3 }),
       twoRounds: fc.boolean(),
       resultsMode: fc.constantFrom<"live" | "reveal">("live", "reveal"),
-      hidden: fc.array(standing, { minLength: 1, maxLength: 4 }),
       sybilCount: fc.nat({ max: 1 }),
     })
     .chain(({ sybilCount, ...s }) => {
       const sybils = Math.min(sybilCount, s.k - 2);
-      const vote = fc.record({ kind: fc.constant("hidden-vote" as const), person: fc.nat({ max: s.hidden.length - 1 }) });
-      const read = fc.record({ kind: fc.constant("read" as const), what: fc.constantFrom<"snapshots" | "debrief" | "csv">("snapshots", "snapshots", "debrief", "csv") });
-      const action = fc.oneof(
-        { arbitrary: vote, weight: 5 },
-        { arbitrary: read, weight: 4 },
-        { arbitrary: fc.record({ kind: fc.constant("control" as const), intent: fc.constantFrom<Intent>("next", "next", "open-voting", "close-voting", "reveal-results", "back") }), weight: 2 },
-        { arbitrary: fc.record({ kind: fc.constant("remove" as const), who: fc.constant("hidden" as const), index: fc.nat({ max: s.hidden.length - 1 }) }), weight: 2 },
-        { arbitrary: fc.record({ kind: fc.constant("reset" as const), round: fc.constantFrom<1 | 2>(1, 2) }), weight: 1 },
-        ...(sybils > 0
-          ? [
-              { arbitrary: fc.record({ kind: fc.constant("sybil-vote" as const), phone: fc.nat({ max: sybils - 1 }), value: fc.nat({ max: 3 }) }), weight: 2 },
-              { arbitrary: fc.record({ kind: fc.constant("remove" as const), who: fc.constant("sybil" as const), index: fc.nat({ max: sybils - 1 }) }), weight: 1 },
-            ]
-          : []),
-      );
-      return fc.record({
-        ...Object.fromEntries(Object.entries(s).map(([key, value]) => [key, fc.constant(value)])),
-        sybils: fc.array(standing, { minLength: sybils, maxLength: sybils }),
-        actions: fc.array(action, { minLength: 3, maxLength: 16 }),
-      }) as fc.Arbitrary<Omit<LiveScenario, "truth">>;
+      // Mostly rooms that can reach k voters, sometimes any size from 1 to 4.
+      const hidden = fc.oneof({ weight: 1, arbitrary: fc.array(standing, { minLength: 1, maxLength: 4 }) }, { weight: 3, arbitrary: fc.array(standing, { minLength: Math.max(1, s.k - sybils), maxLength: 4 }) });
+      return hidden.chain((people) => {
+        const person = fc.nat({ max: people.length - 1 });
+        const one = (a: fc.Arbitrary<LiveAction>) => a.map((x) => [x]);
+        const steps: fc.WeightedArbitrary<LiveAction[]>[] = [
+          { weight: 5, arbitrary: fc.constant<LiveAction[]>([{ kind: "hidden-vote", person: -1 }]) },
+          { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("hidden-vote" as const), person })) },
+          { weight: 4, arbitrary: one(fc.record({ kind: fc.constant("read" as const), what: fc.constantFrom<"snapshots" | "debrief" | "csv">("snapshots", "snapshots", "debrief", "csv") })) },
+          { weight: 1, arbitrary: fc.constant<LiveAction[]>(["next", "next", "next"].map((intent) => ({ kind: "control", intent: intent as Intent }))) },
+          { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("control" as const), intent: fc.constantFrom<Intent>("next", "back", "open-voting", "close-voting", "reveal-results") })) },
+          { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("remove" as const), who: fc.constant("hidden" as const), index: person })) },
+          { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("reset" as const), round: fc.constantFrom<1 | 2>(1, 2) })) },
+        ];
+        if (sybils > 0) {
+          const phone = fc.nat({ max: sybils - 1 });
+          steps.push(
+            { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("sybil-vote" as const), phone, value: fc.nat({ max: 3 }) })) },
+            { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("remove" as const), who: fc.constant("sybil" as const), index: phone })) },
+          );
+        }
+        return fc.record({
+          ...s,
+          k: fc.constant(s.k),
+          twoRounds: fc.constant(s.twoRounds),
+          resultsMode: fc.constant(s.resultsMode),
+          hidden: fc.constant(people),
+          sybils: fc.array(standing, { minLength: sybils, maxLength: sybils }),
+          actions: fc.array(fc.oneof(...steps), { minLength: 4, maxLength: 12 }).map((chosen) => chosen.flat()),
+        });
+      });
     })
     .map((s) => {
       let slots = 0;
-      const actions = s.actions.filter((a) => a.kind !== "hidden-vote" || (slots += 1) <= MAX_LIVE_SLOTS);
+      let fresh = -1;
+      const resolved = s.actions.map((a) => (a.kind === "hidden-vote" && a.person === -1 ? { ...a, person: (fresh = Math.min(fresh + 1, s.hidden.length - 1)) } : a));
+      const actions = resolved.filter((a) => a.kind !== "hidden-vote" || (slots += 1) <= MAX_LIVE_SLOTS);
       return { ...s, actions: [...actions, { kind: "read" as const, what: "snapshots" as const }, { kind: "read" as const, what: "debrief" as const }, { kind: "read" as const, what: "csv" as const }] };
     })
     .chain((s) => fc.array(fc.nat({ max: 3 }), { minLength: countLiveSlots(s.actions), maxLength: countLiveSlots(s.actions) }).map((truth) => ({ ...s, truth })))

@@ -70,6 +70,10 @@ export function onlineScenarios(): fc.Arbitrary<OnlineScenario> {
         { weight: 3, arbitrary: account.map((a): OnlineAction[] => [{ kind: "read", page: "results", account: a }]) },
         { weight: 1, arbitrary: fc.record({ kind: fc.constant("read" as const), page: fc.constantFrom<"library" | "case" | "me">("library", "case", "me"), account }).map((a) => [a]) },
       ];
+      if (WITH_ENDORSEMENTS) {
+        steps.push({ weight: 3, arbitrary: person.map((p): OnlineAction[] => [{ kind: "endorse", who: "hidden", index: p }]) });
+        if (accounts > 0) steps.push({ weight: 1, arbitrary: account.map((a): OnlineAction[] => [{ kind: "endorse", who: "attacker", index: a }]) });
+      }
       if (accounts > 0) {
         steps.push(
           { weight: 2, arbitrary: fc.tuple(account, fc.nat({ max: 3 }), fc.nat({ max: 3 })).map(([a, e, r]) => [0, 1].map((q): OnlineAction => ({ kind: "attacker-answer", account: a, perspective: q as 0 | 1, value: q ? r : e }))) },
@@ -121,7 +125,7 @@ export function describeOnlineSlot(s: OnlineScenario, slot: number): string {
 /** The scenario as a numbered script, for a failure message. */
 export function describeOnlineScenario(s: OnlineScenario): string {
   const lines = [
-    `k = ${s.k}; hidden people: ${s.hidden.map((st, i) => `H${i + 1} (${st ?? "no standing"})`).join(", ")}; attacker accounts: ${s.attackers.map((st, i) => `A${i + 1} (${st ?? "no standing"})`).join(", ") || "none"}; the attacker also reads as a facilitator account R`,
+    `${WITH_ENDORSEMENTS ? "R has posted an argument as the employee. " : ""}k = ${s.k}; hidden people: ${s.hidden.map((st, i) => `H${i + 1} (${st ?? "no standing"})`).join(", ")}; attacker accounts: ${s.attackers.map((st, i) => `A${i + 1} (${st ?? "no standing"})`).join(", ") || "none"}; the attacker also reads as a facilitator account R`,
   ];
   let slot = 0;
   for (const [i, a] of s.actions.entries()) {
@@ -130,7 +134,7 @@ export function describeOnlineScenario(s: OnlineScenario): string {
     else if (a.kind === "attacker-answer") lines.push(`${step} A${a.account + 1} answers as ${PERSPECTIVES[a.perspective]}: ${describeAnswer(a.value)}`);
     else if (a.kind === "attacker-standing") lines.push(`${step} A${a.account + 1} changes their standing to ${a.standing ?? "none"} on /me`);
     else if (a.kind === "read") lines.push(`${step} reads the ${a.page} page's loader data${a.page === "results" || a.page === "library" ? " (as R)" : ` (as ${s.attackers.length ? `A${a.account + 1}` : "R"})`}`);
-    else lines.push(`${step} ${a.who} ${a.index + 1} endorses the first argument`);
+    else lines.push(`${step} ${a.who === "hidden" ? "H" : "A"}${a.index + 1} endorses R's argument (or withdraws their endorsement)`);
   }
   return lines.join("\n");
 }
@@ -165,9 +169,29 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
     record.first[perspective] ??= value;
     record.current[perspective] = value;
     record.lastWrite = ++write;
+    if (perspective === 0) employeeWrite.set(key, write);
     people.set(key, record);
   };
   const complete = (r: PersonRecord) => PERSPECTIVES.every((_, p) => r.current[p] !== undefined);
+  // Endorsements (ATTACK_ENDORSEMENTS=1): who endorses R's argument (argued as the employee), and
+  // what its score last released counted (endorser → the write of their employee answer).
+  const endorsers = new Set<string>();
+  let scoreCounted = new Map<string, number>();
+  let score = "no score";
+  const employeeWrite = new Map<string, number>();
+  const releaseScore = () => {
+    // The score of an argument is a release of its endorsers' answers (ADR 009): it changes only
+    // once k of them endorsed, withdrew or answered anew since it was last released, and shows
+    // only with k endorsers counted; what it may show is at most their standings and leans.
+    const counted = new Map([...endorsers].filter((key) => employeeWrite.has(key)).map((key) => [key, employeeWrite.get(key)!] as const));
+    const changed = [...counted].filter(([key, w]) => scoreCounted.get(key) !== w).length + [...scoreCounted.keys()].filter((key) => !counted.has(key)).length;
+    if (changed < s.k) return;
+    scoreCounted = counted;
+    score =
+      counted.size >= s.k
+        ? JSON.stringify([...counted.keys()].map((key) => `${people.get(key)!.standing ?? "undeclared"}:${answerOf(people.get(key)!.current[0]!).judgement > 0 ? "right" : "wrong"}`).sort())
+        : "withheld";
+  };
   const releaseIfDue = () => {
     const counted = [...people.values()].filter(complete);
     if (counted.filter((r) => r.lastWrite > through).length < s.k) return;
@@ -176,14 +200,18 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
     for (const r of counted) sizes.set(r.standing ?? "undeclared", (sizes.get(r.standing ?? "undeclared") ?? 0) + 1);
     const breakdown = mergeSmallGroups([...sizes].map(([key, count]) => ({ key, count })), s.k);
     const groups = breakdown.shown.map((g) => [g.key, counted.filter((r) => g.members.includes(r.standing ?? "undeclared")).map(record).sort()]);
-    release = JSON.stringify({ overall: counted.map(record).sort(), groups });
+    if (WITH_ENDORSEMENTS) releaseScore();
+    release = JSON.stringify({ overall: counted.map(record).sort(), groups, score });
     through = write;
   };
   for (const a of s.actions) {
     if (a.kind === "hidden-answer") answer(`H${a.person}`, a.perspective, world[slot++]!);
     else if (a.kind === "attacker-answer") answer(`A${a.account}`, a.perspective, a.value);
     else if (a.kind === "attacker-standing") profile.set(`A${a.account}`, a.standing);
-    else if (a.kind === "read" && a.page === "results") out.push(release);
+    else if (a.kind === "endorse") {
+      const key = `${a.who === "hidden" ? "H" : "A"}${a.index}`;
+      if (!endorsers.delete(key)) endorsers.add(key);
+    } else if (a.kind === "read" && (a.page === "results" || (WITH_ENDORSEMENTS && a.page === "case"))) out.push(release);
     if (a.kind === "hidden-answer" || a.kind === "attacker-answer") releaseIfDue();
   }
   return out.join("\n");
@@ -203,6 +231,14 @@ export async function replayOnline(app: AttackApp, s: OnlineScenario, world: num
   for (const [i, st] of s.hidden.entries()) hidden.push(await app.person("participant", st, `Hidden ${i + 1}`));
   const attackers: Account[] = [];
   for (const [i, st] of s.attackers.entries()) attackers.push(await app.person("participant", st, `Attacker ${i + 1}`));
+  let argumentId = 0;
+  if (WITH_ENDORSEMENTS) {
+    const posted = (await settle(() =>
+      cases.action({ request: app.post(`/cases/${SLUG}`, { intent: "argument", perspective: "employee", side: "for", lens: "", body: "The record was lawfully expungeable." }, reader.cookie), params: { slug: SLUG }, context: {} }),
+    )) as Response;
+    if (posted.status !== 200) throw new Error(`R's argument was refused: ${posted.status} ${await posted.text()}`);
+    argumentId = (await app.db().selectFrom("arguments").select("id").where("user_id", "=", reader.id).executeTakeFirstOrThrow()).id;
+  }
   const replay: Replay = { entries: [], slotsBefore: [] };
   let slot = 0;
   /** Records one thing the attacker read; false once it differs from the expected replay. */
@@ -243,6 +279,14 @@ export async function replayOnline(app: AttackApp, s: OnlineScenario, world: num
       else if (a.page === "library") ok = read(await index.loader({ request: app.get("/", reader.cookie), params: {}, context: {} }));
       else if (a.page === "case") ok = read(await cases.loader({ request: app.get(`/cases/${SLUG}`, viewer(a.account).cookie), params: { slug: SLUG }, context: {} }));
       else ok = read(await me.loader({ request: app.get("/me", viewer(a.account).cookie), params: {}, context: {} }));
+    }
+    else if (a.kind === "endorse") {
+      const who = a.who === "hidden" ? hidden[a.index]! : attackers[a.index]!;
+      const response = (await settle(() =>
+        cases.action({ request: app.post(`/cases/${SLUG}`, { intent: "endorse", argumentId: String(argumentId) }, who.cookie), params: { slug: SLUG }, context: {} }),
+      )) as Response;
+      if (response.status !== 200) throw new Error(`${who.name}'s endorsement was refused: ${response.status} ${await response.text()}`);
+      if (a.who === "attacker") ok = read(await response.json());
     }
     if (!ok) return replay;
   }

@@ -118,4 +118,36 @@ describe("issue 13's attacks, replayed exactly", () => {
     };
     await assertOnlineHolds(app, s);
   });
+  it("7. resetting a round after a batch of removals brings back no removed voter's votes", async () => {
+    // k = 2. P1 votes in both rounds, P4 only in round 2; both are removed (a whole batch of k,
+    // withdrawn together; P2 and P3 still make both rounds). Resetting round 2 must not make P4
+    // "never a voter" and so return P1 alone to round 1's counts: the policy withdraws whoever
+    // cast a vote in the workshop, reset or not.
+    const s: LiveScenario = {
+      k: 2,
+      twoRounds: true,
+      resultsMode: "live",
+      hidden: ["frontline", "frontline", "frontline", "frontline"],
+      sybils: [],
+      actions: [
+        vote(0),
+        vote(1),
+        vote(2),
+        next,
+        next,
+        next,
+        vote(0),
+        vote(3),
+        vote(1),
+        vote(2),
+        { kind: "remove", who: "hidden", index: 0 },
+        { kind: "remove", who: "hidden", index: 3 },
+        read("snapshots"),
+        { kind: "reset", round: 2 },
+        read("snapshots"),
+      ],
+      truth: [3, 0, 1, 2, 1, 0, 3],
+    };
+    await assertLiveHolds(app, s);
+  });
 });
