@@ -47,6 +47,11 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
+      {
+        extends: true,
+        // The property-based attacker suite (ADR 009): replays hundreds of worlds, on SQLite only.
+        test: { name: "attack", include: ["tests/attack/**/*.test.ts"], environment: "node", testTimeout: 120_000 },
+      },
     ],
   },
 });

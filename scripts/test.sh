@@ -25,7 +25,7 @@ suite() {
 
 echo "== typecheck"; npx tsc --noEmit
 echo "== case library"; npx tsx scripts/cases-check.ts
-suite "unit and integration tests (SQLite)" npx vitest run
+suite "unit and integration tests and the attacker suite (SQLite)" npx vitest run
 suite "integration tests (PostgreSQL)" npm run -s test:integration:pg
 echo "== build"; npx remix vite:build >/dev/null
 suite "end-to-end tests" npx playwright test

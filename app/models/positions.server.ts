@@ -166,20 +166,42 @@ export async function answeredPerspectives(db: DB, userId: number, caseId: numbe
 }
 
 /**
- * Current positions counted by perspective, standing, option, judgement, legal answer and the
- * case version they were given on: one scan of a covering index serves the whole results page.
+ * The people who have a current answer to every one of a case's `perspectives`: the only people
+ * a release counts (ADR 009). Someone who answered one perspective waits for their others, so a
+ * lone answer never rides in a release without counting towards its k people.
  */
+function answeredEvery(db: DB, caseId: number, perspectives: number) {
+  return db
+    .selectFrom("positions")
+    .select("user_id")
+    .where("case_id", "=", caseId)
+    .where("is_current", "=", 1)
+    .groupBy("user_id")
+    .having((eb) => eb.fn.countAll(), ">=", perspectives);
+}
+
+/** How many people have a current answer to every one of a case's `perspectives` (a release's people). */
+export async function countAnsweredEvery(db: DB, caseId: number, perspectives: number): Promise<number> {
+  const row = await db
+    .selectFrom(answeredEvery(db, caseId, perspectives).as("complete"))
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /**
- * Every current position of a case, grouped by all the results page counts, in one scan of the
- * covering index (its column order is the grouping order, so no sort); foldResultRows splits
- * the groups into answer cells and shift cells. Two grouped scans took 190 ms at a million positions.
+ * Every current position of a case from the people who answered all its `perspectives`,
+ * grouped by all the results page counts, in one scan of the covering index (its column order
+ * is the grouping order, so no sort); foldResultRows splits the groups into answer cells and
+ * shift cells. Two grouped scans took 190 ms at a million positions.
  */
-export async function resultRows(db: DB, caseId: number): Promise<ResultRow[]> {
+export async function resultRows(db: DB, caseId: number, perspectives: number): Promise<ResultRow[]> {
   const rows = await db
     .selectFrom("positions")
     .select(["perspective", "standing", "option", "judgement", "legal", "case_version_id", "judgement_change", "option_changed", (eb) => eb.fn.countAll<number>().as("count")])
     .where("case_id", "=", caseId)
     .where("is_current", "=", 1)
+    .where("user_id", "in", answeredEvery(db, caseId, perspectives))
     .groupBy(["perspective", "standing", "option", "judgement", "legal", "case_version_id", "judgement_change", "option_changed"])
     .execute();
   return rows.map((r) => ({
@@ -195,13 +217,17 @@ export async function resultRows(db: DB, caseId: number): Promise<ResultRow[]> {
   }));
 }
 
-/** Each person's employee judgement minus their employer judgement, counted by standing and gap. */
-export async function gapCells(db: DB, caseId: number): Promise<GapCell[]> {
+/**
+ * Each person's employee judgement minus their employer judgement, counted by standing and gap,
+ * for the people who answered all the case's `perspectives` (as resultRows).
+ */
+export async function gapCells(db: DB, caseId: number, perspectives: number): Promise<GapCell[]> {
   const rows = await db
     .selectFrom("empathy_gaps")
     .select(["standing", "gap", (eb) => eb.fn.countAll<number>().as("count")])
     .where("case_id", "=", caseId)
     .where("gap", "is not", null)
+    .where("user_id", "in", answeredEvery(db, caseId, perspectives))
     .groupBy(["standing", "gap"])
     .execute();
   return rows.map((r) => ({ standing: r.standing, gap: Number(r.gap), count: Number(r.count) }));

@@ -5,21 +5,31 @@ import { lockForTransaction } from "../../db/dialect";
 import { releaseArgumentScores, releaseIsDue, shownArgumentScores, type ArgumentScores } from "../domain/disclosure";
 import { countedEndorsers } from "./arguments.server";
 import { nowIso } from "./clock";
-import { gapCells, resultRows } from "./positions.server";
+import { countAnsweredEvery, gapCells, resultRows } from "./positions.server";
+import { singleton } from "../singleton.server";
 
-/** A case's released online results: aggregates only (ADR 009). */
+/**
+ * A case's released online results: aggregates only (ADR 009), of the people who had answered
+ * every perspective when it was made.
+ */
 export interface ResultRelease {
   rows: ResultRow[];
   gaps: GapCell[];
-  /** Distinct people with a current position when it was released. */
+  /** Distinct people with a current answer to every perspective when it was released. */
   people: number;
   /** Bridging score by argument id, for the arguments the release gives one (`releaseArgumentScores`). */
   argumentScores: ReadonlyMap<number, number>;
   releasedAt: string;
 }
 
-// Parsed releases by case, so a busy results page parses its JSON once per release.
-const parsed = new Map<number, { through: number; release: ResultRelease }>();
+/**
+ * Parsed releases by case, so a busy results page parses its JSON once per release. Kept in the
+ * process's singleton store with the database it describes, so whatever replaces the database
+ * (a restore, a test's fresh copy) clears both together and a stale release is never served.
+ */
+function parsedReleases(): Map<number, { through: number; release: ResultRelease }> {
+  return singleton("parsed-result-releases", () => new Map());
+}
 
 /**
  * The results every reader of a case sees now: the stored release, replaced first when at least
@@ -39,9 +49,9 @@ export async function currentRelease(db: DB, caseId: number, perspectives: numbe
     select count(*) as people from (select distinct user_id from positions where case_id = ${caseId} and id > ${through}) as changed
     where (select count(*) from positions as mine where mine.user_id = changed.user_id and mine.case_id = ${caseId} and mine.is_current = 1) >= ${perspectives}
   `.execute(db);
-  if (releaseIsDue(Number(pending.rows[0]?.people ?? 0), k)) return release(db, caseId, through, k);
+  if (releaseIsDue(Number(pending.rows[0]?.people ?? 0), k)) return release(db, caseId, perspectives, through, k);
   if (!stored) return null;
-  const cached = parsed.get(caseId);
+  const cached = parsedReleases().get(caseId);
   if (cached && cached.through === through) return cached.release;
   const scores = stored.argument_scores === null ? await backfillArgumentScores(db, caseId, through, k) : (JSON.parse(stored.argument_scores) as ArgumentScores);
   const fromStore: ResultRelease = {
@@ -51,32 +61,32 @@ export async function currentRelease(db: DB, caseId: number, perspectives: numbe
     argumentScores: shownArgumentScores(scores),
     releasedAt: stored.released_at,
   };
-  parsed.set(caseId, { through, release: fromStore });
+  parsedReleases().set(caseId, { through, release: fromStore });
   return fromStore;
 }
 
-/** Makes and stores a release counting every position written so far (after `through` too). */
-async function release(db: DB, caseId: number, through: number, k: number): Promise<ResultRelease> {
+/**
+ * Makes and stores a release counting every position written so far (after `through` too) by
+ * the people who have answered all `perspectives`. Only they count towards a release's k, so only
+ * they are in it: a person's lone answer to one perspective waits for their others (and then for
+ * the next release), otherwise two releases could differ by that answer alone.
+ */
+async function release(db: DB, caseId: number, perspectives: number, through: number, k: number): Promise<ResultRelease> {
   return db.transaction().execute(async (trx) => {
     // One release of a case at a time, so each one's scores are decided against the one before.
     await lockForTransaction(trx, `casebook:release:${caseId}`);
     // Counted in the same transaction as the rows, so people and cells describe one moment; rows
     // written after `through` by then are counted too, and the next release starts after them.
     const [rows, gaps, newest, people, previous, endorsers] = await Promise.all([
-      resultRows(trx, caseId),
-      gapCells(trx, caseId),
+      resultRows(trx, caseId, perspectives),
+      gapCells(trx, caseId, perspectives),
       trx.selectFrom("positions").select((eb) => eb.fn.max("id").as("id")).where("case_id", "=", caseId).executeTakeFirstOrThrow(),
-      trx
-        .selectFrom("positions")
-        .select((eb) => eb.fn.count<number>("user_id").distinct().as("n"))
-        .where("case_id", "=", caseId)
-        .where("is_current", "=", 1)
-        .executeTakeFirstOrThrow(),
+      countAnsweredEvery(trx, caseId, perspectives),
       trx.selectFrom("result_releases").select("argument_scores").where("case_id", "=", caseId).executeTakeFirst(),
       countedEndorsers(trx, caseId),
     ]);
     const scores = releaseArgumentScores(previous?.argument_scores ? (JSON.parse(previous.argument_scores) as ArgumentScores) : {}, endorsers, k);
-    const made: ResultRelease = { rows, gaps, people: Number(people.n), argumentScores: shownArgumentScores(scores), releasedAt: nowIso() };
+    const made: ResultRelease = { rows, gaps, people, argumentScores: shownArgumentScores(scores), releasedAt: nowIso() };
     const throughId = Math.max(through, Number(newest.id ?? 0));
     await trx
       .insertInto("result_releases")
@@ -100,7 +110,7 @@ async function release(db: DB, caseId: number, through: number, k: number): Prom
         })).where("result_releases.through_position_id", "<", throughId),
       )
       .execute();
-    parsed.set(caseId, { through: throughId, release: made });
+    parsedReleases().set(caseId, { through: throughId, release: made });
     return made;
   });
 }

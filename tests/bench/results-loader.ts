@@ -107,8 +107,8 @@ export async function benchResultsLoader(sizes: number[]): Promise<ResultsTiming
       const models = await import("../../app/models/positions.server");
       const args = await import("../../app/models/arguments.server");
       for (const [name, fn] of Object.entries({
-        resultRows: () => models.resultRows(db(), found.id),
-        gapCells: () => models.gapCells(db(), found.id),
+        resultRows: () => models.resultRows(db(), found.id, found.doc.perspectives.length),
+        gapCells: () => models.gapCells(db(), found.id, found.doc.perspectives.length),
         lensUsage: () => args.lensUsage(db(), found.id),
       })) {
         const t = performance.now();

@@ -1,0 +1,105 @@
+/**
+ * The attacker suite: a property-based adversary against Casebook's privacy promise (ADR 009,
+ * "Privacy threat model"), checked exactly by enumerating every world.
+ *
+ * **The adversary.** A scenario is a random small population and a random sequence of actions
+ * on one case ("background-check", two perspectives), with k = 2 or 3.
+ * - Online: 1 to 4 hidden people with standings (so groups of 1 to 4 by standing occur), and 0
+ *   to k − 2 attacker accounts with standings the attacker chooses. Hidden people answer and
+ *   re-answer perspectives; the attacker's accounts answer, re-answer and change their standing
+ *   (/me); the attacker reads the results page, the library, the case page and /me (loader data,
+ *   as a facilitator account that may read results without answering, or as its own accounts).
+ * - Live: a workshop on the same case run by the attacker as its facilitator. Hidden
+ *   participants join with a standing and vote or re-vote while rounds are open; the attacker's
+ *   own phones (0 to k − 2) vote too; the attacker moves stages, opens, closes and resets rounds,
+ *   removes participants by name, and reads the control panel's, projector's and phones'
+ *   snapshots, debrief.md and positions.csv.
+ * Everything read is appended to the attacker's transcript, whole, minus wall-clock times and
+ * the join code (which differ between two replays of the same world) and with the CSV's
+ * shuffled respondent numbers put in a canonical order.
+ *
+ * **The secret.** The hidden people's answers. Each hidden answer is a slot with a value from a
+ * small alphabet (online: option 0 or 1 × judgement −2 or +2; live: per perspective option 0
+ * with −2 or option 1 with +2), so every world is enumerable. The timing and kind of every
+ * action are the same in every world; only the hidden values differ.
+ *
+ * **Why differential.** The threat model accepts some inferences: homogeneity (a unanimous group
+ * of k or more says what each chose), k − 1 accounts of one person (ADR 009, "Several
+ * accounts"; excluded here by giving the attacker at most k − 2), and whatever the policy itself
+ * releases. "Nothing can be learned" is therefore the wrong property; the right one is that *the
+ * app reveals nothing beyond the policy's own releases*. A reference model, written here
+ * independently of the app and deliberately simple, says what the policy releases (online:
+ * onlineReference in online.ts; live: liveReference in live.ts, from the live-room policy).
+ *
+ * **Why exact.** For a scenario with true world w:
+ * 1. Enumerate every world w' (4^slots, at most 4,096) through the reference model and keep R,
+ *    those whose reference transcript equals w's. For each hidden answer slot t, the policy
+ *    leaves open possibleRef(t) = the values t takes over R.
+ * 2. Replay worlds of R through the real app (a fresh database copy per world) and require that
+ *    every value in possibleRef(t) has a witness in R whose app transcript equals w's: the app
+ *    leaves open at least what the policy does. A value without a witness is a protected answer
+ *    the app lets the attacker rule out: a violation, reported with the slot, the true value,
+ *    the missing value and the first differing read. No sampling and no statistics: a pass is
+ *    a proof for that scenario, a failure a concrete attack. A replay that differed at read i
+ *    rules out every world agreeing with it on the slots written before read i, so a proof
+ *    rarely needs many replays (differential.ts; past 40 differing replays it reports the
+ *    attack unproven rather than spend the budget).
+ * 3. A correct app shows aggregates of what the policy releases, so its transcript is the same
+ *    for every world in R. Any two worlds of R that replay differently (met while looking for
+ *    witnesses, or among two more drawn at random) are reported too ("joint"): the app then
+ *    releases something the policy does not, even if no single answer is narrowed yet (a room
+ *    of 4 voting 2 and 2 under k = 5, for example).
+ * A hidden vote the app refused (voting closed, phone removed) was stored nowhere and is no slot.
+ * The reference models follow the app's timing where the policy leaves it open: an online
+ * release is made after the answer that completes k changed people (the answer action releases).
+ *
+ * Residual risks excluded by construction, as ADR 009 accepts them: k − 1 sybil accounts or
+ * phones ("Several accounts"); live bars of a released cell moving with each vote ("What is not
+ * protected"); homogeneity. Endorsements of an argument (whose bridging score, on the case page
+ * and the results page, is built from its endorsers' answers) are hidden and attacker actions
+ * only with ATTACK_ENDORSEMENTS=1 (off by default): the reference then also releases, with each
+ * case release, the endorsers' standings and leans once k of them changed (ADR 009, "Bridging
+ * scores are part of the release").
+ *
+ * Budget and replay: ATTACK_RUNS (runs per property, default below), ATTACK_SEED and
+ * ATTACK_PATH (fast-check's seed and path, printed on a failure) replay a run exactly;
+ * ATTACK_VERBOSE=1 prints each scenario's worlds and replays.
+ */
+import fc from "fast-check";
+import { afterAll, describe, it } from "vitest";
+import { assertLiveHolds, assertOnlineHolds } from "./checks";
+import { startAttackApp } from "./harness";
+import { liveScenarios } from "./live";
+import { onlineScenarios } from "./online";
+
+const app = await startAttackApp();
+afterAll(() => app.cleanup());
+
+// About 20 s per property on a 2-core machine when the app holds; a failing run stops at the
+// time limit below, shrinking included.
+const RUNS = Number(process.env.ATTACK_RUNS ?? 200);
+const settings = (runs: number): fc.Parameters<[unknown]> => ({
+  numRuns: runs,
+  ...(process.env.ATTACK_SEED ? { seed: Number(process.env.ATTACK_SEED), path: process.env.ATTACK_PATH } : {}),
+  // Shrinking replays the app too: cap it, keeping the smallest attack found so far.
+  interruptAfterTimeLimit: 25_000,
+  markInterruptAsFailure: false,
+});
+
+describe("the online adversary (results, library, case page, /me)", () => {
+  it("learns nothing about a hidden answer beyond ADR 009's releases", async () => {
+    await fc.assert(
+      fc.asyncProperty(onlineScenarios(), (s) => assertOnlineHolds(app, s)),
+      settings(RUNS),
+    );
+  }, 120_000);
+});
+
+describe("the live adversary (the facilitator: control panel, projector, phones, debrief.md, positions.csv)", () => {
+  it("learns nothing about a hidden vote beyond the live-room policy's releases", async () => {
+    await fc.assert(
+      fc.asyncProperty(liveScenarios(), (s) => assertLiveHolds(app, s)),
+      settings(RUNS),
+    );
+  }, 120_000);
+});

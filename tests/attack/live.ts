@@ -1,0 +1,373 @@
+/**
+ * The live part of the attacker suite: a workshop run by the attacker as facilitator, the
+ * reference model of the live-room disclosure policy (ADR 009), and the replay through the app.
+ */
+import fc from "fast-check";
+import type { Standing } from "../../db/schema";
+import { mergeSmallGroups } from "../../app/domain/k-threshold";
+import { parseCsv } from "../support/csv-reader";
+import type { AttackApp, Account } from "./harness";
+import { canonical, settle } from "./harness";
+import type { Replay } from "./differential";
+import { SLUG } from "./online";
+
+/** At most this many hidden votes per scenario: 4^6 = 4,096 worlds. */
+export const MAX_LIVE_SLOTS = 6;
+const PERSPECTIVES = ["employee", "employer"] as const;
+
+/** A vote's secret value: per perspective, option 0 with judgement −2 or option 1 with +2. */
+export function voteOf(value: number): { option: number; judgement: number }[] {
+  return [value & 1, (value >> 1) & 1].map((bit) => ({ option: bit, judgement: bit ? 2 : -2 }));
+}
+export function describeVote(value: number): string {
+  return voteOf(value)
+    .map((v, p) => `${PERSPECTIVES[p]} option ${v.option} (${v.judgement > 0 ? "+" : ""}${v.judgement})`)
+    .join(", ");
+}
+
+export type Intent = "next" | "back" | "open-voting" | "close-voting" | "reveal-results" | "end";
+export type LiveAction =
+  | { kind: "control"; intent: Intent }
+  | { kind: "reset"; round: 1 | 2 }
+  /** `refused`: the true world's replay showed the app refused it, so its value was never stored and is no slot. */
+  | { kind: "hidden-vote"; person: number; refused?: number }
+  | { kind: "sybil-vote"; phone: number; value: number }
+  | { kind: "remove"; who: "hidden" | "sybil"; index: number }
+  | { kind: "read"; what: "snapshots" | "debrief" | "csv" };
+
+export interface LiveScenario {
+  k: number;
+  twoRounds: boolean;
+  resultsMode: "live" | "reveal";
+  /** Hidden participants' standings as declared on joining (known; their votes are secret). */
+  hidden: (Standing | null)[];
+  /** The attacker's own phones (at most k − 2: ADR 009 accepts k − 1 as a residual risk). */
+  sybils: (Standing | null)[];
+  /** After joining, the workshop is moved to round 1's vote (open) before these. */
+  actions: LiveAction[];
+  truth: number[];
+}
+
+const standing = fc.constantFrom<Standing | null>("frontline", "manager", "hr", "other", null);
+
+/**
+ * Random rooms and facilitator moves. Steps are weighted so that most rooms reach k voters:
+ * a vote is most often by the next participant who has not voted yet (person −1, resolved
+ * below), and "to round 2" is one step (results, discussion, vote).
+ */
+export function liveScenarios(): fc.Arbitrary<LiveScenario> {
+  return fc
+    .record({
+      k: fc.integer({ min: 2, max: 3 }),
+      twoRounds: fc.boolean(),
+      resultsMode: fc.constantFrom<"live" | "reveal">("live", "reveal"),
+      sybilCount: fc.nat({ max: 1 }),
+    })
+    .chain(({ sybilCount, ...s }) => {
+      const sybils = Math.min(sybilCount, s.k - 2);
+      // Mostly rooms that can reach k voters, sometimes any size from 1 to 4.
+      const hidden = fc.oneof({ weight: 1, arbitrary: fc.array(standing, { minLength: 1, maxLength: 4 }) }, { weight: 3, arbitrary: fc.array(standing, { minLength: Math.max(1, s.k - sybils), maxLength: 4 }) });
+      return hidden.chain((people) => {
+        const person = fc.nat({ max: people.length - 1 });
+        const one = (a: fc.Arbitrary<LiveAction>) => a.map((x) => [x]);
+        const steps: fc.WeightedArbitrary<LiveAction[]>[] = [
+          { weight: 5, arbitrary: fc.constant<LiveAction[]>([{ kind: "hidden-vote", person: -1 }]) },
+          { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("hidden-vote" as const), person })) },
+          { weight: 4, arbitrary: one(fc.record({ kind: fc.constant("read" as const), what: fc.constantFrom<"snapshots" | "debrief" | "csv">("snapshots", "snapshots", "debrief", "csv") })) },
+          { weight: 1, arbitrary: fc.constant<LiveAction[]>(["next", "next", "next"].map((intent) => ({ kind: "control", intent: intent as Intent }))) },
+          { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("control" as const), intent: fc.constantFrom<Intent>("next", "back", "open-voting", "close-voting", "reveal-results") })) },
+          { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("remove" as const), who: fc.constant("hidden" as const), index: person })) },
+          { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("reset" as const), round: fc.constantFrom<1 | 2>(1, 2) })) },
+        ];
+        if (sybils > 0) {
+          const phone = fc.nat({ max: sybils - 1 });
+          steps.push(
+            { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("sybil-vote" as const), phone, value: fc.nat({ max: 3 }) })) },
+            { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("remove" as const), who: fc.constant("sybil" as const), index: phone })) },
+          );
+        }
+        return fc.record({
+          ...s,
+          k: fc.constant(s.k),
+          twoRounds: fc.constant(s.twoRounds),
+          resultsMode: fc.constant(s.resultsMode),
+          hidden: fc.constant(people),
+          sybils: fc.array(standing, { minLength: sybils, maxLength: sybils }),
+          actions: fc.array(fc.oneof(...steps), { minLength: 4, maxLength: 12 }).map((chosen) => chosen.flat()),
+        });
+      });
+    })
+    .map((s) => {
+      let slots = 0;
+      let fresh = -1;
+      const resolved = s.actions.map((a) => (a.kind === "hidden-vote" && a.person === -1 ? { ...a, person: (fresh = Math.min(fresh + 1, s.hidden.length - 1)) } : a));
+      const actions = resolved.filter((a) => a.kind !== "hidden-vote" || (slots += 1) <= MAX_LIVE_SLOTS);
+      return { ...s, actions: [...actions, { kind: "read" as const, what: "snapshots" as const }, { kind: "read" as const, what: "debrief" as const }, { kind: "read" as const, what: "csv" as const }] };
+    })
+    .chain((s) => fc.array(fc.nat({ max: 3 }), { minLength: countLiveSlots(s.actions), maxLength: countLiveSlots(s.actions) }).map((truth) => ({ ...s, truth })))
+    // Plain objects, so a counterexample prints as plain JSON.
+    .map((s) => JSON.parse(JSON.stringify(s)) as LiveScenario);
+}
+
+export function countLiveSlots(actions: LiveAction[]): number {
+  return actions.filter((a) => a.kind === "hidden-vote" && a.refused === undefined).length;
+}
+
+/**
+ * The scenario with every hidden vote the app refused (voting closed, participant removed,
+ * workshop ended) turned into a fixed value: a refused vote is stored nowhere, so it is no
+ * secret, and leaving it a slot would multiply the worlds by 4 for nothing.
+ */
+export function withoutRefusedVotes(s: LiveScenario, outcomes: LiveOutcome[]): LiveScenario {
+  let slot = 0;
+  const truth: number[] = [];
+  const actions = s.actions.map((a, i): LiveAction => {
+    if (a.kind !== "hidden-vote" || a.refused !== undefined) return a;
+    const value = s.truth[slot++]!;
+    if (outcomes[i]!.accepted) {
+      truth.push(value);
+      return a;
+    }
+    return { ...a, refused: value };
+  });
+  return { ...s, actions, truth };
+}
+
+export function describeLiveSlot(s: LiveScenario, slot: number): string {
+  let seen = 0;
+  for (const [i, a] of s.actions.entries()) {
+    if (a.kind !== "hidden-vote" || a.refused !== undefined) continue;
+    if (seen === slot) return `hidden participant P${a.person + 1}'s vote (step ${i + 1})`;
+    seen += 1;
+  }
+  return `slot ${slot}`;
+}
+
+export function describeLiveScenario(s: LiveScenario): string {
+  const lines = [
+    `k = ${s.k}; ${s.twoRounds ? "two rounds" : "one round"}, results ${s.resultsMode}; hidden participants: ${s.hidden.map((st, i) => `P${i + 1} (${st ?? "no standing"})`).join(", ")}; attacker's phones: ${s.sybils.map((st, i) => `S${i + 1} (${st ?? "no standing"})`).join(", ") || "none"}. All join; the facilitator (the attacker) moves to round 1's vote.`,
+  ];
+  let slot = 0;
+  for (const [i, a] of s.actions.entries()) {
+    const step = `${i + 1}.`;
+    if (a.kind === "hidden-vote" && a.refused !== undefined) lines.push(`${step} P${a.person + 1} tries to vote (refused by the app: no slot)`);
+    else if (a.kind === "hidden-vote") lines.push(`${step} P${a.person + 1} votes [slot ${slot}: truly ${describeVote(s.truth[slot++]!)}]`);
+    else if (a.kind === "sybil-vote") lines.push(`${step} S${a.phone + 1} votes ${describeVote(a.value)}`);
+    else if (a.kind === "control") lines.push(`${step} facilitator: ${a.intent}`);
+    else if (a.kind === "reset") lines.push(`${step} facilitator resets round ${a.round}`);
+    else if (a.kind === "remove") lines.push(`${step} facilitator removes ${a.who === "hidden" ? "P" : "S"}${a.index + 1}`);
+    else lines.push(`${step} facilitator reads ${a.what === "snapshots" ? "the control, projector and phone snapshots" : a.what === "debrief" ? "debrief.md" : "positions.csv"}`);
+  }
+  return lines.join("\n");
+}
+
+/** What happened to each action in the app (the same in every world: no action depends on a hidden value). */
+export interface LiveOutcome {
+  accepted: boolean;
+  /** The round a vote was stored in. */
+  round?: 1 | 2;
+}
+
+/**
+ * What the live-room policy (ADR 009, the lead's live-room rules) lets the facilitator see,
+ * written independently of the app. Counted voters of a round: those with a vote in it, minus
+ * withdrawn participants; removed participants who ever voted are withdrawn in whole batches of
+ * k in order of removal. A (round, perspective) cell is released when it has ≥ k counted
+ * voters, and then shows the multiset of their values (live: at every read); the room gap then
+ * follows from the released cells. The shift of a perspective is released when ≥ k people are
+ * counted in both rounds (moved / more right / more wrong / changed option counts). debrief.md
+ * adds, per released cell, the multiset per group of the one workshop grouping (standing on
+ * joining of people with a counted vote, merged by mergeSmallGroups); positions.csv is the
+ * multiset of counted people's records over released cells, labelled with that grouping.
+ */
+export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: number[]): string {
+  const votes = new Map<number, Map<string, number>>([
+    [1, new Map()],
+    [2, new Map()],
+  ]);
+  const joined = new Map<string, Standing | null>([...s.hidden.map((st, i) => [`P${i}`, st] as const), ...s.sybils.map((st, i) => [`S${i}`, st] as const)]);
+  const votedEver = new Set<string>();
+  const removedVoters: string[] = [];
+  const removed = new Set<string>();
+  const rounds = s.twoRounds ? [1, 2] : [1];
+  const out: string[] = [];
+  let slot = 0;
+
+  const withdrawn = () => new Set(removedVoters.slice(0, Math.floor(removedVoters.length / s.k) * s.k));
+  const counted = (round: number) => {
+    const out = withdrawn();
+    return [...votes.get(round)!].filter(([pid]) => !out.has(pid));
+  };
+  const cells = () =>
+    rounds.flatMap((round) => {
+      const voters = counted(round);
+      return voters.length >= s.k ? PERSPECTIVES.map((_, p) => ({ round, p, values: voters.map(([, v]) => (v >> p) & 1).sort() })) : [];
+    });
+  const shift = () => {
+    if (!s.twoRounds) return null;
+    const second = new Map(counted(2));
+    const both = counted(1).filter(([pid]) => second.has(pid));
+    if (both.length < s.k) return "not shown";
+    return PERSPECTIVES.map((_, p) => {
+      const pairs = both.map(([pid, v]) => [(v >> p) & 1, (second.get(pid)! >> p) & 1] as const);
+      return [pairs.filter(([a, b]) => a !== b).length, pairs.filter(([a, b]) => b > a).length, pairs.filter(([a, b]) => b < a).length];
+    });
+  };
+  const grouping = () => {
+    const out = withdrawn();
+    const people = [...joined.keys()].filter((pid) => !out.has(pid) && rounds.some((r) => votes.get(r)!.has(pid)));
+    const sizes = new Map<string, number>();
+    for (const pid of people) sizes.set(joined.get(pid) ?? "undeclared", (sizes.get(joined.get(pid) ?? "undeclared") ?? 0) + 1);
+    const breakdown = mergeSmallGroups([...sizes].map(([key, count]) => ({ key, count })), s.k);
+    return (pid: string) => (breakdown.suppressed ? "not shown" : (breakdown.shown.find((g) => g.members.includes(joined.get(pid) ?? "undeclared"))?.key ?? "?"));
+  };
+
+  for (const [i, a] of s.actions.entries()) {
+    const outcome = outcomes[i]!;
+    if (a.kind === "hidden-vote" || a.kind === "sybil-vote") {
+      const value = a.kind === "sybil-vote" ? a.value : (a.refused ?? world[slot++]!);
+      const pid = a.kind === "hidden-vote" ? `P${a.person}` : `S${a.phone}`;
+      if (outcome.accepted) {
+        votes.get(outcome.round!)!.set(pid, value);
+        votedEver.add(pid);
+      }
+    } else if (a.kind === "reset" && outcome.accepted) votes.get(a.round)!.clear();
+    else if (a.kind === "remove" && outcome.accepted) {
+      const pid = `${a.who === "hidden" ? "P" : "S"}${a.index}`;
+      if (!removed.has(pid)) {
+        removed.add(pid);
+        if (votedEver.has(pid)) removedVoters.push(pid);
+      }
+    } else if (a.kind === "read") {
+      if (a.what === "snapshots") out.push(JSON.stringify({ cells: cells(), shift: shift() }));
+      else if (a.what === "debrief") {
+        const groupOf = grouping();
+        const byGroup = cells().map((cell) => {
+          const voters = counted(cell.round);
+          const groups = [...new Set(voters.map(([pid]) => groupOf(pid)))].sort();
+          return groups.map((g) => [g, voters.filter(([pid]) => groupOf(pid) === g).map(([, v]) => (v >> cell.p) & 1).sort()]);
+        });
+        out.push(JSON.stringify({ cells: cells(), shift: shift(), byGroup }));
+      } else {
+        const groupOf = grouping();
+        const released = cells();
+        const records = new Map<string, string[]>();
+        for (const cell of released) {
+          for (const [pid, v] of counted(cell.round)) records.set(pid, [...(records.get(pid) ?? []), `${cell.round}${PERSPECTIVES[cell.p]}=${(v >> cell.p) & 1}`]);
+        }
+        out.push(JSON.stringify([...records].map(([pid, rows]) => `${groupOf(pid)}:${rows.sort().join(",")}`).sort()));
+      }
+    }
+  }
+  return out.join("\n");
+}
+
+const listRoute = () => import("../../app/routes/workshops._index");
+const panelRoute = () => import("../../app/routes/workshops.$id");
+const joinRoute = () => import("../../app/routes/join.($code)");
+const phoneRoute = () => import("../../app/routes/w.$code");
+const debriefRoute = () => import("../../app/routes/workshops.$id_.debrief[.]md");
+const csvRoute = () => import("../../app/routes/workshops.$id_.positions[.]csv");
+const live = () => import("../../app/workshop-live.server");
+
+/** positions.csv with its shuffled respondent numbers replaced by a canonical order of whole records. */
+function canonicalCsv(text: string): unknown {
+  const [header, ...rows] = parseCsv(text);
+  const byRespondent = new Map<string, string[]>();
+  for (const row of rows) byRespondent.set(row[0]!, [...(byRespondent.get(row[0]!) ?? []), row.slice(1).join("|")]);
+  return { header, respondents: [...byRespondent.values()].map((r) => r.sort().join(" / ")).sort() };
+}
+
+/** Plays the scenario in `world` through the real routes; `outcomes` gets what each action did. */
+export async function replayLive(app: AttackApp, s: LiveScenario, world: number[], expected?: Replay, outcomes: LiveOutcome[] = []): Promise<Replay> {
+  const [list, panel, join, phone, debrief, csv, { loadWorkshopStates }] = await Promise.all([listRoute(), panelRoute(), joinRoute(), phoneRoute(), debriefRoute(), csvRoute(), live()]);
+  await app.fresh(s.k);
+  const facilitator = await app.person("facilitator", null, "Facilitator");
+  const created = (await settle(() =>
+    list.action({
+      request: app.post("/workshops", { caseSlug: SLUG, title: "Attacked room", perspectives: "employee", ...(s.twoRounds ? { twoRounds: "on" } : {}), resultsMode: s.resultsMode, askStanding: "on" }, facilitator.cookie),
+      params: {},
+      context: {},
+    }),
+  )) as Response;
+  if (created.status !== 302) throw new Error(`The workshop was not created: ${created.status} ${await created.text()}`);
+  const id = Number(created.headers.get("Location")!.split("/").pop());
+  // The form's checkboxes send "perspectives" twice; URLSearchParams in a test keeps one, so add the employer here.
+  await app.db().updateTable("workshops").set({ perspectives: JSON.stringify(PERSPECTIVES) }).where("id", "=", id).execute();
+  const { code } = await app.db().selectFrom("workshops").select("code").where("id", "=", id).executeTakeFirstOrThrow();
+  const params = { id: String(id) };
+
+  const phones: { cookie: string; ip: string; participantId: number }[] = [];
+  const people: (Standing | null)[] = [...s.hidden, ...s.sybils];
+  for (const [i, st] of people.entries()) {
+    const ip = `198.51.100.${i + 10}`;
+    const name = i < s.hidden.length ? `P${i + 1}` : `S${i - s.hidden.length + 1}`;
+    const response = (await settle(() => join.action({ request: app.post("/join", { code, displayName: name, standing: st ?? "" }), params: {}, context: { clientIp: ip } }))) as Response;
+    if (response.status !== 302) throw new Error(`${name} could not join: ${response.status} ${await response.text()}`);
+    const cookie = response.headers.get("Set-Cookie")!.split(";")[0]!;
+    const row = await app.db().selectFrom("workshop_participants").select("id").where("workshop_id", "=", id).where("display_name", "=", name).executeTakeFirstOrThrow();
+    phones.push({ cookie, ip, participantId: row.id });
+  }
+  const control = async (fields: Record<string, string>) => {
+    const response = (await settle(() => panel.action({ request: app.post(`/workshops/${id}`, fields, facilitator.cookie), params, context: {} }))) as Response;
+    return { status: response.status, body: await response.json() };
+  };
+  // Lobby, the case's four stages, then round 1's vote (voting opens with it).
+  for (let i = 0; i < 5; i += 1) await control({ intent: "next" });
+
+  const replay: Replay = { entries: [], slotsBefore: [] };
+  let slot = 0;
+  const read = (value: unknown): boolean => {
+    const entry = canonical(value, [[code, "<code>"]]);
+    const index = replay.entries.length;
+    replay.entries.push(entry);
+    replay.slotsBefore.push(slot);
+    if (expected && expected.entries[index] !== entry) {
+      replay.mismatch = { index, got: entry };
+      return false;
+    }
+    return true;
+  };
+  const vote = async (who: number, value: number) => {
+    const fields: Record<string, string> = { intent: "vote" };
+    for (const [p, answer] of voteOf(value).entries()) {
+      fields[`option-${PERSPECTIVES[p]}`] = String(answer.option);
+      fields[`judgement-${PERSPECTIVES[p]}`] = String(answer.judgement);
+    }
+    const response = (await settle(() => phone.action({ request: app.post(`/w/${code}`, fields, phones[who]!.cookie), params: { code }, context: { clientIp: phones[who]!.ip } }))) as Response;
+    const body = (await response.json()) as { myVotes?: { round: number }[] };
+    return { status: response.status, body, round: body.myVotes?.[0]?.round as 1 | 2 | undefined };
+  };
+
+  for (const [i, a] of s.actions.entries()) {
+    let ok = true;
+    if (a.kind === "hidden-vote") {
+      const result = await vote(a.person, a.refused ?? world[slot++]!);
+      outcomes[i] = { accepted: result.status === 200, round: result.round };
+    } else if (a.kind === "sybil-vote") {
+      const result = await vote(s.hidden.length + a.phone, a.value);
+      outcomes[i] = { accepted: result.status === 200, round: result.round };
+      ok = read(result);
+    } else if (a.kind === "control" || a.kind === "reset" || a.kind === "remove") {
+      const fields: Record<string, string> =
+        a.kind === "control"
+          ? { intent: a.intent, confirm: "yes" }
+          : a.kind === "reset"
+            ? { intent: "reset-round", round: String(a.round), confirm: "yes" }
+            : { intent: "remove-participant", participantId: String(phones[a.who === "hidden" ? a.index : s.hidden.length + a.index]!.participantId) };
+      const result = await control(fields);
+      outcomes[i] = { accepted: result.status === 200 };
+      ok = read(result);
+    } else {
+      outcomes[i] = { accepted: true };
+      const request = app.get(`/workshops/${id}`, facilitator.cookie);
+      if (a.what === "snapshots") ok = read(await loadWorkshopStates(id));
+      else if (a.what === "debrief") ok = read(await ((await debrief.loader({ request, params, context: {} })) as Response).text());
+      else ok = read(canonicalCsv(await ((await csv.loader({ request, params, context: {} })) as Response).text()));
+    }
+    if (!ok) return replay;
+  }
+  return replay;
+}
+
+export type { Account };

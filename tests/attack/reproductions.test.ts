@@ -1,0 +1,153 @@
+/**
+ * The attacks of issue 13 ("Privacy that holds against differencing"), each as one fixed
+ * scenario put through the same exact differential check as the random ones (method:
+ * attacker.test.ts): the app must leave open every hidden value the policy leaves open.
+ */
+import { afterAll, describe, it } from "vitest";
+import { assertLiveHolds, assertOnlineHolds } from "./checks";
+import { startAttackApp } from "./harness";
+import type { LiveAction, LiveScenario } from "./live";
+import type { OnlineAction, OnlineScenario } from "./online";
+
+const app = await startAttackApp();
+afterAll(() => app.cleanup());
+
+const both = (person: number): OnlineAction[] => [
+  { kind: "hidden-answer", person, perspective: 0 },
+  { kind: "hidden-answer", person, perspective: 1 },
+];
+const readResults: OnlineAction = { kind: "read", page: "results", account: 0 };
+const vote = (person: number): LiveAction => ({ kind: "hidden-vote", person });
+const read = (what: "snapshots" | "debrief" | "csv"): LiveAction => ({ kind: "read", what });
+const next: LiveAction = { kind: "control", intent: "next" };
+
+describe("issue 13's attacks, replayed exactly", () => {
+  it("1. removing a named participant and reading the tallies again shows nothing of their vote", async () => {
+    const s: LiveScenario = {
+      k: 3,
+      twoRounds: false,
+      resultsMode: "live",
+      hidden: ["frontline", "frontline", "frontline", "frontline"],
+      sybils: [],
+      actions: [vote(0), vote(1), vote(2), vote(3), read("snapshots"), { kind: "remove", who: "hidden", index: 0 }, read("snapshots"), read("debrief"), read("csv")],
+      truth: [1, 2, 0, 3],
+    };
+    await assertLiveHolds(app, s);
+  });
+
+  it("2. two accounts moving their own standing between two reads learn nothing of the group they left", async () => {
+    const attackerAnswers = (account: number, value: number): OnlineAction[] => [
+      { kind: "attacker-answer", account, perspective: 0, value },
+      { kind: "attacker-answer", account, perspective: 1, value },
+    ];
+    const s: OnlineScenario = {
+      k: 4,
+      hidden: ["hr", "hr", "other"],
+      attackers: ["manager", "manager"],
+      actions: [
+        ...both(0),
+        ...both(1),
+        ...both(2),
+        ...attackerAnswers(0, 1),
+        ...attackerAnswers(1, 1),
+        readResults,
+        { kind: "attacker-standing", account: 0, standing: "frontline" },
+        { kind: "attacker-standing", account: 1, standing: "frontline" },
+        ...attackerAnswers(0, 1),
+        ...attackerAnswers(1, 1),
+        { kind: "hidden-answer", person: 0, perspective: 0 },
+        { kind: "hidden-answer", person: 2, perspective: 0 },
+        readResults,
+      ],
+      truth: [3, 3, 3, 3, 0, 0, 3, 0],
+    };
+    await assertOnlineHolds(app, s);
+  });
+
+  it("3. debrief.md beside positions.csv shows nothing of a round with fewer than k voters", async () => {
+    const s: LiveScenario = {
+      k: 3,
+      twoRounds: true,
+      resultsMode: "live",
+      hidden: ["hr", "hr", "frontline"],
+      sybils: ["frontline"],
+      actions: [vote(0), vote(1), vote(2), { kind: "sybil-vote", phone: 0, value: 0 }, next, next, next, vote(0), { kind: "sybil-vote", phone: 0, value: 0 }, read("debrief"), read("csv")],
+      truth: [1, 2, 3, 2],
+    };
+    await assertLiveHolds(app, s);
+  });
+
+  it("4. reading the results just before and just after one known person answers shows nothing of their answer", async () => {
+    const s: OnlineScenario = {
+      k: 2,
+      hidden: ["frontline", "frontline", "hr"],
+      attackers: [],
+      actions: [...both(0), ...both(1), readResults, { kind: "read", page: "library", account: 0 }, ...both(2), readResults, { kind: "read", page: "library", account: 0 }],
+      truth: [0, 1, 2, 3, 1, 2],
+    };
+    await assertOnlineHolds(app, s);
+  });
+
+  for (const voters of [1, 2, 3, 4]) {
+    it(`5. a room of ${voters} voter${voters > 1 ? "s" : ""} (k = 5) shows no tallies, averages or exports of their votes`, async () => {
+      const hidden = (["frontline", "manager", "hr", "other"] as const).slice(0, voters);
+      const s: LiveScenario = {
+        k: 5,
+        twoRounds: false,
+        resultsMode: "live",
+        hidden: [...hidden],
+        sybils: [],
+        actions: [...hidden.map((_, i) => vote(i)), read("snapshots"), next, read("snapshots"), read("debrief"), read("csv")],
+        truth: [3, 0, 1, 2].slice(0, voters),
+      };
+      await assertLiveHolds(app, s);
+    });
+  }
+
+  it("6. an answer to one perspective is not released without counting towards the release's k people", async () => {
+    // k = 2. H1 answers both perspectives, H3 the first only, H2 both: a release (H1 and H2 are
+    // the k people). Then H3 answers the second perspective and H4 both: a second release. If
+    // the first release held H3's first answer, the first perspective changed between the two
+    // releases by H4's answer alone.
+    const s: OnlineScenario = {
+      k: 2,
+      hidden: ["frontline", "frontline", "frontline", "frontline"],
+      attackers: [],
+      actions: [...both(0), { kind: "hidden-answer", person: 2, perspective: 0 }, ...both(1), readResults, { kind: "hidden-answer", person: 2, perspective: 1 }, ...both(3), readResults],
+      truth: [0, 1, 2, 3, 1, 2, 3, 0],
+    };
+    await assertOnlineHolds(app, s);
+  });
+  it("7. resetting a round after a batch of removals brings back no removed voter's votes", async () => {
+    // k = 2. P1 votes in both rounds, P4 only in round 2; both are removed (a whole batch of k,
+    // withdrawn together; P2 and P3 still make both rounds). Resetting round 2 must not make P4
+    // "never a voter" and so return P1 alone to round 1's counts: the policy withdraws whoever
+    // cast a vote in the workshop, reset or not.
+    const s: LiveScenario = {
+      k: 2,
+      twoRounds: true,
+      resultsMode: "live",
+      hidden: ["frontline", "frontline", "frontline", "frontline"],
+      sybils: [],
+      actions: [
+        vote(0),
+        vote(1),
+        vote(2),
+        next,
+        next,
+        next,
+        vote(0),
+        vote(3),
+        vote(1),
+        vote(2),
+        { kind: "remove", who: "hidden", index: 0 },
+        { kind: "remove", who: "hidden", index: 3 },
+        read("snapshots"),
+        { kind: "reset", round: 2 },
+        read("snapshots"),
+      ],
+      truth: [3, 0, 1, 2, 1, 0, 3],
+    };
+    await assertLiveHolds(app, s);
+  });
+});
