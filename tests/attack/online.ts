@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import type { Standing } from "../../db/schema";
-import { mergeSmallGroups } from "../../app/domain/k-threshold";
+import { mergeSmallGroups } from "../../app/domain/disclosure";
 import type { AttackApp, Account } from "./harness";
 import { canonical, settle } from "./harness";
 import type { Replay } from "./differential";
