@@ -242,7 +242,7 @@ export function shownArgumentScores(scores: ArgumentScores): Map<number, number>
 // comparison page) releases its aggregates through these rules, and keeps no k logic of its own.
 // ---------------------------------------------------------------------------------------------
 
-/** A removed participant who had cast at least one vote in the workshop. */
+/** A removed participant who had cast at least one vote in the workshop (a vote since cleared by a reset still counts). */
 export interface RemovedVoter {
   id: number;
   /** When they were removed (ISO-8601 UTC); ties are broken by id. */

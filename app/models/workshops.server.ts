@@ -214,6 +214,13 @@ export async function saveStageState(db: DB, workshopId: number, state: StageSta
       .execute();
     for (const effect of effects) {
       if (effect.type === "delete-round-votes") {
+        // Who cast a vote stays known after the reset: removal batches count them (ADR 009, "Removals").
+        await trx
+          .updateTable("workshop_participants")
+          .set({ had_reset_votes: 1 })
+          .where("workshop_id", "=", workshopId)
+          .where("id", "in", (eb) => eb.selectFrom("workshop_votes").select("participant_id").where("workshop_id", "=", workshopId).where("round", "=", effect.round))
+          .execute();
         await trx.deleteFrom("workshop_votes").where("workshop_id", "=", workshopId).where("round", "=", effect.round).execute();
       }
     }
@@ -435,8 +442,8 @@ export async function votesOf(db: DB, workshopId: number, participantId: number)
 }
 
 /**
- * The workshop's withdrawn participants, as an SQL subquery of ids: removed participants with at
- * least one vote in the workshop, in order of removal (time, then id), the first
+ * The workshop's withdrawn participants, as an SQL subquery of ids: removed participants who cast
+ * at least one vote in the workshop (votes since cleared by a reset included), in order of removal (time, then id), the first
  * floor(n / k) * k of them (disclosure.ts `withdrawnVoters` is the rule; the tests hold the two
  * together). Every aggregate of a room's votes leaves these out, and only these: votes of other
  * removed voters keep counting until a batch of k is complete. Uncorrelated, so each database
@@ -451,7 +458,7 @@ function withdrawnParticipants(scope: { workshopId: number } | { caseId: number 
         count(*) over (partition by p.workshop_id) as removed_voters
       from workshop_participants p
       where ${within} and p.removed = 1
-        and exists (select 1 from workshop_votes rv where rv.workshop_id = p.workshop_id and rv.participant_id = p.id)
+        and (p.had_reset_votes = 1 or exists (select 1 from workshop_votes rv where rv.workshop_id = p.workshop_id and rv.participant_id = p.id))
     ) removed_in_order
     where removed_in_order.removal_rank <= (removed_in_order.removed_voters / cast(${k} as integer)) * cast(${k} as integer)
   )`;
