@@ -17,7 +17,8 @@ export function LivePrivacyStatement({ k }: { k: number }) {
         <li>In a room of {k} or more, everyone sees the room&apos;s bars move while voting is open.</li>
         <li>The facilitator sees how many people have voted, not who voted what.</li>
         <li>The debrief and the CSV the facilitator downloads carry no names.</li>
-        <li>If everyone chooses the same answer, the bars show it.</li>
+        <li>If you give your standing, it is used only for groups of at least {k} people, in the facilitator&apos;s downloads once the workshop has ended.</li>
+        <li>Not protected: if everyone chooses the same answer, the bars show it; and someone who joins with several phones can make a room of {k} around one person.</li>
       </ul>
       <p>
         <Link to="/privacy">How Casebook protects your answers</Link>

@@ -55,8 +55,8 @@ export default function Privacy() {
       <ul>
         <li>If everyone in a group of people chose the same answer, the group&apos;s totals show it.</li>
         <li>
-          Someone who creates several accounts can make a group look bigger than it is. Where that matters, your organisation can close sign-up and hand
-          out accounts.
+          Someone who creates several accounts, or joins a live workshop with several phones, can make a group look bigger than it is. Where that matters,
+          your organisation can close sign-up and hand out accounts, and a facilitator can lock the room.
         </li>
         <li>
           In a live workshop of at least the threshold&apos;s number of people, everyone in the room sees the bars move while voting is open: the room is the
