@@ -1,0 +1,131 @@
+/**
+ * Privacy review of issue 13 (ADR 009), live rooms: leaks that remain after withdrawing removed
+ * voters in batches of k. Played as a facilitator would, with no phones of their own; each test
+ * states the property that should hold and fails on the code as reviewed.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { startApp } from "./app-under-test";
+
+const K = 3;
+const app = await startApp({ kThreshold: K });
+const { findCaseBySlug } = await import("../../app/models/cases.server");
+const { castWorkshopVotes, createWorkshop, findWorkshop, joinWorkshop, removeParticipant, saveStageState } = await import("../../app/models/workshops.server");
+const { loadWorkshopStates } = await import("../../app/workshop-live.server");
+const { workshopPositionsCsv } = await import("../../app/workshop-debrief.server");
+
+afterAll(() => app.cleanup());
+
+const OPTIONS = ["Report the record as found", "Delay the report and help him get it expunged"];
+
+async function newRoom(title: string, twoRounds: boolean) {
+  const facilitator = await app.person("facilitator");
+  const found = (await findCaseBySlug(app.db(), "background-check"))!;
+  const workshop = await createWorkshop(app.db(), {
+    caseId: found.id,
+    caseVersionId: found.versionId,
+    facilitatorUserId: facilitator.id,
+    title,
+    perspectives: ["employee", "employer"],
+    twoRounds,
+    resultsMode: "live",
+    askStanding: false,
+  });
+  await saveStageState(app.db(), workshop.id, { stage: "vote-1", votingOpen: true, revealedRounds: [] }, []);
+  return workshop;
+}
+
+let devices = 0;
+async function join(workshopId: number): Promise<number> {
+  devices += 1;
+  const joined = await joinWorkshop(app.db(), { workshopId, tokenHash: `review-device-${devices}`, displayName: `Phone ${devices}`, standing: null });
+  if (!joined.joined) throw new Error(joined.refusal);
+  return joined.participant.id;
+}
+
+async function vote(workshopId: number, participantId: number, round: 1 | 2, option: number, judgement: number) {
+  const answers = ["employee", "employer"].map((perspective) => ({ perspective, option: OPTIONS[option]!, judgement }));
+  expect(await castWorkshopVotes(app.db(), { workshopId, participantId, round, movedBySubmissionId: null, answers })).toHaveLength(2);
+}
+
+type Tally = { round: number; perspective: string; released: boolean; respondents?: number; options?: { label: string; count: number }[]; meanJudgement?: number };
+
+/** The control panel's released tallies, by "round:perspective". */
+async function controlTallies(workshopId: number): Promise<Map<string, Tally>> {
+  const states = (await loadWorkshopStates(workshopId))!;
+  return new Map((states.facilitator.tallies as Tally[]).filter((t) => t.released).map((t) => [`${t.round}:${t.perspective}`, t]));
+}
+
+/** Every released cell that moved by fewer than k people between two reads, with what the move gives away. */
+function smallSteps(before: Map<string, Tally>, after: Map<string, Tally>): string[] {
+  const found: string[] = [];
+  for (const [cell, earlier] of before) {
+    const later = after.get(cell);
+    if (!later) continue;
+    const delta = earlier.respondents! - later.respondents!;
+    if (delta === 0 || delta >= K) continue;
+    const option = earlier.options!.find((o, i) => o.count !== later.options![i]!.count)?.label;
+    const judgement = Math.round(earlier.meanJudgement! * earlier.respondents! - later.meanJudgement! * later.respondents!);
+    found.push(`${cell} -${delta}${delta === 1 ? `: ${option}, judgement ${judgement}` : ""}`);
+  }
+  return found;
+}
+
+describe("a withdrawal batch whose k removed voters did not all vote in the same round", () => {
+  it("never changes a released round-2 tally by one removed person", async () => {
+    const room = await newRoom("Uneven batch room", true);
+    // Round 1: A, B, X and three others.
+    const [a, b, x, ...others] = [await join(room.id), await join(room.id), await join(room.id), await join(room.id), await join(room.id), await join(room.id)];
+    for (const id of [a!, b!, x!, ...others]) await vote(room.id, id, 1, 0, -1);
+    // Between the rounds the facilitator removes A and B (2 < k: nothing is withdrawn yet), so
+    // they cannot vote in round 2.
+    await saveStageState(app.db(), room.id, { stage: "discussion", votingOpen: false, revealedRounds: [] }, []);
+    await removeParticipant(app.db(), room.id, a!);
+    await removeParticipant(app.db(), room.id, b!);
+    // Round 2: X (the person the facilitator is after) and the three others: four voters, released.
+    await saveStageState(app.db(), room.id, { stage: "vote-2", votingOpen: true, revealedRounds: [] }, []);
+    await vote(room.id, x!, 2, 1, 3);
+    for (const id of others) await vote(room.id, id, 2, 0, -1);
+    await saveStageState(app.db(), room.id, { stage: "shift", votingOpen: false, revealedRounds: [] }, []);
+
+    const before = await controlTallies(room.id);
+    expect(before.get("2:employee")?.respondents).toBe(4);
+    // Removing X completes a batch of k removed voters (A, B, X): all three are withdrawn, but
+    // only X had a round-2 vote, so round 2 moves by X alone.
+    await removeParticipant(app.db(), room.id, x!);
+    const after = await controlTallies(room.id);
+    // Today: ["2:employee -1: Delay the report…, judgement 3", "2:employer -1: …"]: X's round-2 answer.
+    expect(smallSteps(before, after)).toEqual([]);
+  });
+});
+
+describe("a withdrawal batch filled with voters whose votes a reset cleared", () => {
+  it("never changes a released tally by one removed person", async () => {
+    const room = await newRoom("Reset batch room", false);
+    // A and B vote; the facilitator resets the round ("let's start again") and removes them
+    // before they vote again. A reset-cleared vote counts towards the removal batches
+    // (had_reset_votes, migration 0008), yet withdrawing them changes no count.
+    const a = await join(room.id);
+    const b = await join(room.id);
+    await vote(room.id, a, 1, 0, 0);
+    await vote(room.id, b, 1, 0, 0);
+    await saveStageState(app.db(), room.id, { stage: "vote-1", votingOpen: true, revealedRounds: [] }, [{ type: "delete-round-votes", round: 1 }]);
+    await removeParticipant(app.db(), room.id, a);
+    await removeParticipant(app.db(), room.id, b);
+    // The round proper: X and three others.
+    const x = await join(room.id);
+    await vote(room.id, x, 1, 1, -3);
+    for (let i = 0; i < 3; i += 1) await vote(room.id, await join(room.id), 1, 0, 2);
+    await saveStageState(app.db(), room.id, { stage: "results-1", votingOpen: false, revealedRounds: [] }, []);
+
+    const before = await controlTallies(room.id);
+    const csvBefore = (await workshopPositionsCsv((await findWorkshop(app.db(), room.id))!)).trim().split("\r\n").length;
+    expect(before.get("1:employee")?.respondents).toBe(4);
+    await removeParticipant(app.db(), room.id, x);
+    const after = await controlTallies(room.id);
+    const csvAfter = (await workshopPositionsCsv((await findWorkshop(app.db(), room.id))!)).trim().split("\r\n").length;
+    // Today: ["1:employee -1: Delay the report…, judgement -3", "1:employer -1: …"], and the CSV
+    // loses exactly X's two rows.
+    expect(smallSteps(before, after)).toEqual([]);
+    expect(csvBefore - csvAfter === 0 || csvBefore - csvAfter >= 2 * K).toBe(true);
+  });
+});
