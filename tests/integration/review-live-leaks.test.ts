@@ -129,3 +129,45 @@ describe("a withdrawal batch filled with voters whose votes a reset cleared", ()
     expect(csvBefore - csvAfter === 0 || csvBefore - csvAfter >= 2 * K).toBe(true);
   });
 });
+
+describe("another facilitator's running room on the comparison page", () => {
+  it("does not show a room that is still voting, in reveal mode, to a facilitator outside it", async () => {
+    const compareRoute = await import("../../app/routes/workshops.$id_.compare");
+    const found = (await findCaseBySlug(app.db(), "background-check"))!;
+    // Room B: its own facilitator, results revealed only when they choose; voting is open.
+    const roomB = await createWorkshop(app.db(), {
+      caseId: found.id,
+      caseVersionId: found.versionId,
+      facilitatorUserId: (await app.person("facilitator")).id,
+      title: "Room B",
+      perspectives: ["employee", "employer"],
+      twoRounds: false,
+      resultsMode: "reveal",
+      askStanding: false,
+    });
+    await saveStageState(app.db(), roomB.id, { stage: "vote-1", votingOpen: true, revealedRounds: [] }, []);
+    for (let i = 0; i < K; i += 1) await vote(roomB.id, await join(roomB.id), 1, 0, 0);
+    // A manager who facilitates a room of their own on the same case reads the comparison...
+    const manager = await app.person("facilitator");
+    const roomA = await createWorkshop(app.db(), {
+      caseId: found.id,
+      caseVersionId: found.versionId,
+      facilitatorUserId: manager.id,
+      title: "Room A",
+      perspectives: ["employee", "employer"],
+      twoRounds: false,
+      resultsMode: "live",
+      askStanding: false,
+    });
+    const lineOfB = async () => {
+      const data = await compareRoute.loader({ request: app.get(`/workshops/${roomA.id}/compare`, manager.cookie), params: { id: String(roomA.id) }, context: {} });
+      return data.perspectives.find((p) => p.key === "employee")!.lines.find((l) => l.label.startsWith("Room B"));
+    };
+    const before = await lineOfB();
+    // ...before and after a named colleague in room B votes (room B itself has seen nothing yet).
+    await vote(roomB.id, await join(roomB.id), 1, 1, 3);
+    const after = await lineOfB();
+    // Today both reads show room B's shares (3 then 4 people): the colleague chose option 2.
+    expect(after).toEqual(before);
+  });
+});
