@@ -171,3 +171,30 @@ describe("another facilitator's running room on the comparison page", () => {
     expect(after).toEqual(before);
   });
 });
+
+describe("round 1 beside round 2 when one person left between them", () => {
+  it("does not give the early leaver's answer as the difference of the two rounds' tallies", async () => {
+    const room = await newRoom("Early leaver room", true);
+    // Round 1: E (who leaves during the discussion) and three colleagues.
+    const leaver = await join(room.id);
+    await vote(room.id, leaver, 1, 1, -3);
+    const stayers = [await join(room.id), await join(room.id), await join(room.id)];
+    for (const [i, id] of stayers.entries()) await vote(room.id, id, 1, 0, i);
+    // Round 2: the three who stayed vote as before (nobody moved; the shift says so).
+    await saveStageState(app.db(), room.id, { stage: "vote-2", votingOpen: true, revealedRounds: [] }, []);
+    for (const [i, id] of stayers.entries()) await vote(room.id, id, 2, 0, i);
+    await saveStageState(app.db(), room.id, { stage: "shift", votingOpen: false, revealedRounds: [] }, []);
+
+    const states = (await loadWorkshopStates(room.id))!;
+    const shift = states.room.shift?.find((s) => s.perspective === "employee") as { released: boolean; moved?: number } | undefined;
+    const tallies = new Map((states.room.tallies as Tally[]).map((t) => [`${t.round}:${t.perspective}`, t]));
+    const round1 = tallies.get("1:employee")!;
+    const round2 = tallies.get("2:employee")!;
+    // The projector shows both rounds (4 and 3 voters) and a shift of 0 people moved: round 1
+    // minus round 2 is E's answer (option 2, judgement -3).
+    const differ = round1.released && round2.released ? Math.abs(round1.respondents! - round2.respondents!) : 0;
+    const nobodyMoved = shift?.released === true && shift.moved === 0;
+    const recovered = nobodyMoved && differ === 1 ? smallSteps(new Map([["rounds", round1]]), new Map([["rounds", round2]])) : [];
+    expect(recovered).toEqual([]);
+  });
+});
