@@ -198,3 +198,23 @@ describe("round 1 beside round 2 when one person left between them", () => {
     expect(recovered).toEqual([]);
   });
 });
+
+describe("removing a named phone and watching how many people the room stands for", () => {
+  it("does not tell the facilitator whether that person has voted", async () => {
+    const room = await newRoom("Who voted room", false);
+    for (let i = 0; i < K; i += 1) await vote(room.id, await join(room.id), 1, 0, 0);
+    const voted = await join(room.id);
+    await vote(room.id, voted, 1, 1, 1);
+    const silent = await join(room.id);
+    const participants = async () => (await loadWorkshopStates(room.id))!.facilitator.participants;
+    const start = await participants();
+    // The list shows no voted mark (ADR 009), but removal does: a non-voter leaves the "of M"
+    // figure at once, a voter stays in it until a batch of k.
+    await removeParticipant(app.db(), room.id, silent);
+    const afterSilent = await participants();
+    await removeParticipant(app.db(), room.id, voted);
+    const afterVoted = await participants();
+    // Today: the non-voter's removal moves it by 1, the voter's by 0.
+    expect(start - afterSilent).toBe(afterSilent - afterVoted);
+  });
+});
