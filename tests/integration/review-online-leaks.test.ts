@@ -2,6 +2,9 @@
  * Privacy review of issue 13 (ADR 009), online results: leaks that remain after releases in
  * steps of k people. Each test plays the attack with ordinary accounts (no sybils) and states the
  * property that should hold; they fail on the code as reviewed.
+ *
+ * Marked `it.fails` so the suite stays green while the leaks are open: each passes only while
+ * its attack still works. Fixing a leak turns its test red; then change `it.fails` to `it`.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import type { Standing } from "../../db/schema";
@@ -47,7 +50,7 @@ async function readResults(reader: Person, slug: string) {
 describe("a standing group that changes by one person between two releases", () => {
   const slug = "the-quiet-fix";
 
-  it("never lets a shown group's figures change by fewer than k people from one release to the next", async () => {
+  it.fails("never lets a shown group's figures change by fewer than k people from one release to the next", async () => {
     // Release 1: three front-line staff and three managers, each group shown on its own.
     await crowd(slug, "frontline", K, [0, -2]);
     await crowd(slug, "manager", K, [0, -2]);
@@ -84,7 +87,7 @@ describe("a standing group that changes by one person between two releases", () 
 describe("a change of mind by the only returning person in a release", () => {
   const slug = "the-lockout";
 
-  it("does not show the direction of one known person's change of mind", async () => {
+  it.fails("does not show the direction of one known person's change of mind", async () => {
     const first = await crowd(slug, "frontline", K, [0, -2]);
     const reader = await app.person("facilitator", "other");
     const before = await readResults(reader, slug);
