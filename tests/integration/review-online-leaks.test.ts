@@ -1,0 +1,112 @@
+/**
+ * Privacy review of issue 13 (ADR 009), online results: leaks that remain after releases in
+ * steps of k people. Each test plays the attack with ordinary accounts (no sybils) and states the
+ * property that should hold; they fail on the code as reviewed.
+ *
+ * Marked `it.fails` so the suite stays green while the leaks are open: each passes only while
+ * its attack still works. Fixing a leak turns its test red; then change `it.fails` to `it`.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import type { Standing } from "../../db/schema";
+import { settle, startApp } from "./app-under-test";
+
+const K = 3;
+const app = await startApp({ kThreshold: K });
+const caseRoute = await import("../../app/routes/cases.$slug");
+const resultsRoute = await import("../../app/routes/cases.$slug_.results");
+
+type Person = Awaited<ReturnType<typeof app.person>>;
+afterAll(() => app.cleanup());
+
+async function answer(person: Person, slug: string, employee: [number, number], employer: [number, number] = [0, 0]) {
+  for (const [perspective, [option, judgement]] of [["employee", employee], ["employer", employer]] as const) {
+    const response = await settle(() =>
+      caseRoute.action({
+        request: app.post(`/cases/${slug}`, { intent: "position", perspective, option: String(option), judgement: String(judgement), legal: "unsure", confidence: "medium" }, person.cookie),
+        params: { slug },
+        context: {},
+      }),
+    );
+    expect((response as Response).status).toBe(200);
+  }
+}
+
+async function crowd(slug: string, standing: Standing, count: number, employee: [number, number]): Promise<Person[]> {
+  const people: Person[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const person = await app.person("participant", standing);
+    await answer(person, slug, employee);
+    people.push(person);
+  }
+  return people;
+}
+
+async function readResults(reader: Person, slug: string) {
+  const data = await resultsRoute.loader({ request: app.get(`/cases/${slug}/results`, reader.cookie), params: { slug }, context: {} });
+  if (data.locked) throw new Error("locked");
+  return data.results;
+}
+
+describe("a standing group that changes by one person between two releases", () => {
+  const slug = "the-quiet-fix";
+
+  it.fails("never lets a shown group's figures change by fewer than k people from one release to the next", async () => {
+    // Release 1: three front-line staff and three managers, each group shown on its own.
+    await crowd(slug, "frontline", K, [0, -2]);
+    await crowd(slug, "manager", K, [0, -2]);
+    const reader = await app.person("facilitator", "other");
+    const before = await readResults(reader, slug);
+    expect(before.released?.people).toBe(2 * K);
+
+    // The only manager who answers this week (known to the reader) and K-1 front-line staff:
+    // k people changed, so a new release is made. No account here is the attacker's.
+    const bob = await app.person("participant", "manager");
+    await answer(bob, slug, [1, 3]);
+    await crowd(slug, "frontline", K - 1, [0, -2]);
+    const after = await readResults(reader, slug);
+    expect(after.released?.at).not.toBe(before.released?.at);
+
+    const employeeBefore = before.perspectives.find((p) => p.key === "employee")!;
+    const employeeAfter = after.perspectives.find((p) => p.key === "employee")!;
+    const smallSteps: string[] = [];
+    for (const group of employeeAfter.byStanding.groups) {
+      const earlier = employeeBefore.byStanding.groups.find((g) => g.key === group.key);
+      if (!earlier) continue;
+      const delta = group.count - earlier.count;
+      if (delta === 0 || delta >= K) continue;
+      // What the reader recovers from a row that moved by one: that person's option and exact judgement.
+      const option = group.options.find((o, i) => o.count !== earlier.options[i]!.count)?.label;
+      const judgement = Math.round(group.meanJudgement * group.count - earlier.meanJudgement * earlier.count);
+      smallSteps.push(`${group.key} +${delta}${delta === 1 ? `: ${option}, judgement ${judgement}` : ""}`);
+    }
+    // Today: ["frontline +2", "manager +1: File a formal incident report and copy legal, judgement 3"]: Bob's answer.
+    expect(smallSteps).toEqual([]);
+  });
+});
+
+describe("a change of mind by the only returning person in a release", () => {
+  const slug = "the-lockout";
+
+  it.fails("does not show the direction of one known person's change of mind", async () => {
+    const first = await crowd(slug, "frontline", K, [0, -2]);
+    const reader = await app.person("facilitator", "other");
+    const before = await readResults(reader, slug);
+    expect(before.released?.people).toBe(K);
+
+    // Carol (known to be back: she posts a reply under her name) changes her mind; K-1 newcomers answer.
+    const carol = first[0]!;
+    await answer(carol, slug, [1, 3]);
+    await crowd(slug, "frontline", K - 1, [0, -2]);
+    const after = await readResults(reader, slug);
+    expect(after.released?.at).not.toBe(before.released?.at);
+
+    // People went up by K-1, so exactly one of the K changes is a returning person's: the shift
+    // summary's movement is that one person's change of mind and its direction.
+    expect(after.released!.people - before.released!.people).toBe(K - 1);
+    const shiftBefore = before.perspectives.find((p) => p.key === "employee")!.shift;
+    const shiftAfter = after.perspectives.find((p) => p.key === "employee")!.shift;
+    const moved = shiftAfter.changedMind - shiftBefore.changedMind;
+    const towardRight = shiftAfter.towardRight - shiftBefore.towardRight;
+    expect(moved === 0 || moved >= K, `change of mind by ${moved} person(s), ${towardRight} toward "right"`).toBe(true);
+  });
+});
