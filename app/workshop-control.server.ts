@@ -60,7 +60,7 @@ export async function handleControl(workshop: Workshop, formData: FormData): Pro
   switch (intent) {
     case "remove-participant": {
       const id = Number(formData.get("participantId"));
-      if (!Number.isInteger(id) || !(await removeParticipant(db(), workshop.id, id))) return refuse(404, "That participant is not in this workshop.");
+      if (!Number.isInteger(id) || !(await removeParticipant(db(), workshop.id, id, readConfig().kThreshold))) return refuse(404, "That participant is not in this workshop.");
       withdrawRights({ kind: "participants", workshopId: workshop.id, participantIds: [id] });
       return done(`Removed: they cannot vote again. ${removalNotice(readConfig().kThreshold)}`);
     }
@@ -90,7 +90,7 @@ export async function handleControl(workshop: Workshop, formData: FormData): Pro
       const window = readBurstWindow(formData.get("since"), formData.get("until"), Date.now());
       if (!window) return refuse(400, "That window could not be read. Choose the minutes again.");
       if (formData.get("confirm") !== "yes") return refuse(400, "Tick the box to confirm: the phones of that window are removed and cannot vote again.");
-      const removed = await removeParticipantsJoinedBetween(db(), workshop.id, window.since, window.until);
+      const removed = await removeParticipantsJoinedBetween(db(), workshop.id, window.since, window.until, readConfig().kThreshold);
       if (removed.length > 0) withdrawRights({ kind: "participants", workshopId: workshop.id, participantIds: removed });
       return done(`Removed ${removed.length} ${removed.length === 1 ? "phone" : "phones"}: they cannot vote again. ${removalNotice(readConfig().kThreshold)}`);
     }

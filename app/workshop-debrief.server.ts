@@ -13,7 +13,7 @@ import { roomGap, roundTallies, shiftRows } from "./domain/workshop-view";
 import type { Round } from "./domain/workshop-stages";
 import {
   countedVoterStandings,
-  countCountedPeople,
+  countJoined,
   exportVotes,
   listSubmissions,
   movedByCounts,
@@ -35,7 +35,7 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
     countedVoterStandings(db(), workshop.id, k),
     workshopGaps(db(), workshop.id, k),
     workshop.twoRounds ? workshopShifts(db(), workshop.id, k) : Promise.resolve([]),
-    countCountedPeople(db(), workshop.id, k),
+    countJoined(db(), workshop.id),
     listSubmissions(db(), workshop.id),
     movedByCounts(db(), workshop.id, k),
   ]);

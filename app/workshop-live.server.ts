@@ -12,7 +12,7 @@ import { liveBus } from "./live/bus.server";
 import { WorkshopBroadcaster } from "./live/broadcaster.server";
 import {
   answeredPerRound,
-  countCountedPeople,
+  countJoined,
   findWorkshop,
   listParticipants,
   listSubmissions,
@@ -138,7 +138,7 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
     counts ? workshopTallies(db(), workshopId, k) : none([]),
     withFacilitator || (counts && roomSeesGap) ? workshopGaps(db(), workshopId, k) : none([]),
     workshop.twoRounds && (withFacilitator || (counts && roomSeesShift)) ? workshopShifts(db(), workshopId, k) : none([]),
-    counts ? countCountedPeople(db(), workshopId, k) : none(0),
+    counts ? countJoined(db(), workshopId) : none(0),
     counts ? answeredPerRound(db(), workshopId, perspectives.length, k) : none({}),
     listSubmissions(db(), workshopId),
     withFacilitator ? listParticipants(db(), workshopId) : none(null),

@@ -212,10 +212,8 @@ export interface WorkshopParticipantsTable {
   display_name: string | null;
   standing: Standing | null;
   removed: ColumnType<number, number | undefined, number>;
-  /** When the facilitator removed them (ISO-8601 UTC); null while they are in. Orders the batches of withdrawn voters (ADR 009). */
-  removed_at: ColumnType<string | null, string | null | undefined, string | null>;
-  /** 1 when the participant had votes in a round that was later reset: still a voter for removal batches (ADR 009). */
-  had_reset_votes: ColumnType<number, number | undefined, number>;
+  /** 1 once the removed participant's votes are withdrawn from the room's counts (ADR 009, "Removals"). */
+  withdrawn: ColumnType<number, number | undefined, number>;
   created_at: Timestamp;
 }
 

@@ -242,37 +242,46 @@ export function shownArgumentScores(scores: ArgumentScores): Map<number, number>
 // comparison page) releases its aggregates through these rules, and keeps no k logic of its own.
 // ---------------------------------------------------------------------------------------------
 
-/** A removed participant who had cast at least one vote in the workshop (a vote since cleared by a reset still counts). */
-export interface RemovedVoter {
-  id: number;
-  /** When they were removed (ISO-8601 UTC); ties are broken by id. */
-  removedAt: string;
+/** One vote cell of a participant: a perspective answered in a round. */
+export interface VoteCell {
+  round: number;
+  perspective: string;
 }
 
 /**
- * How many of the workshop's removed voters are withdrawn (their votes stop counting): whole
- * batches of `k` only, so withdrawing them never changes a shown count by fewer than `k` people.
- * The rest stay counted until further removals complete a batch.
+ * Every count of a room a participant's votes are part of: each (round, perspective) tally, each
+ * round's "answered" count and empathy gap (every polled perspective in the round), and each
+ * perspective's shift (both rounds). Withdrawing a person's votes changes exactly these counts.
  *
- * @param removedVoters removed participants with at least one vote in the workshop (a whole number)
+ * @param cells the participant's votes still stored
+ * @param perspectives the perspectives the workshop polls
+ * @returns population keys, e.g. "cell 1 employee", "round 1", "shift employee"
+ */
+export function countsHolding(cells: readonly VoteCell[], perspectives: readonly string[]): Set<string> {
+  const keys = new Set<string>();
+  const rounds = new Set(cells.map((c) => c.round));
+  for (const c of cells) keys.add(`cell ${c.round} ${c.perspective}`);
+  for (const round of rounds) if (perspectives.every((p) => cells.some((c) => c.round === round && c.perspective === p))) keys.add(`round ${round}`);
+  for (const p of perspectives) if (cells.filter((c) => c.perspective === p).length >= 2) keys.add(`shift ${p}`);
+  return keys;
+}
+
+/**
+ * Whether the removed participants whose votes still count (the pending ones) may all be
+ * withdrawn together now: only when every count of the room loses either none or at least `k` of
+ * them (`countsHolding`), so that no tally, answered count, gap or shift ever changes by fewer
+ * than `k` removed people (ADR 009, "Removals"). A batch counted over the whole workshop is not
+ * enough: two people who voted only in round 1 and one who voted only in round 2 would take one
+ * named person out of round 2's tally. Withdrawn people stay withdrawn (a later reset cannot
+ * bring a batch back); pending ones keep counting until a removal makes the whole set safe.
+ *
+ * @param pending for each pending removed participant, the counts their votes are part of
  * @param k the k-threshold (a positive whole number)
- * @returns floor(removedVoters / k) * k
  */
-export function withdrawnCount(removedVoters: number, k: number): number {
-  return Math.floor(removedVoters / k) * k;
-}
-
-/**
- * Which removed voters are withdrawn: the first `withdrawnCount` of them in order of removal
- * (time, then id). Removed participants who never voted are not passed here: they simply leave.
- * The models apply the same rule in SQL (`withdrawnParticipants` in workshops.server.ts) so a
- * snapshot never loads every vote; this is its specification, and the tests hold one to the other.
- *
- * @returns the ids of the withdrawn participants
- */
-export function withdrawnVoters(removed: readonly RemovedVoter[], k: number): Set<number> {
-  const inOrder = [...removed].sort((a, b) => (a.removedAt < b.removedAt ? -1 : a.removedAt > b.removedAt ? 1 : a.id - b.id));
-  return new Set(inOrder.slice(0, withdrawnCount(inOrder.length, k)).map((voter) => voter.id));
+export function withdrawalIsSafe(pending: readonly ReadonlySet<string>[], k: number): boolean {
+  const losses = new Map<string, number>();
+  for (const counts of pending) for (const key of counts) losses.set(key, (losses.get(key) ?? 0) + 1);
+  return [...losses.values()].every((lost) => lost >= k);
 }
 
 /**
@@ -427,9 +436,9 @@ export function groupOfStanding(grouping: Breakdown, standing: string | null): s
 
 /**
  * What the facilitator is told before and after removing participants, in plain words: votes
- * already cast are withdrawn only in batches of `k` removed voters (withdrawnVoters), so that no
- * count on any screen or export changes by one removed person.
+ * already cast are withdrawn only when every count loses none or at least `k` removed people
+ * (`withdrawalIsSafe`), so that no count on any screen or export changes by one removed person.
  */
 export function removalNotice(k: number): string {
-  return `Votes they already cast keep counting until ${k} removed people who voted can be taken out together, so no count ever shows what one removed person answered.`;
+  return `Votes they already cast keep counting until every count they are part of can lose at least ${k} removed people at once, so no count ever shows what one removed person answered. To clear unwanted votes at once, reset the round.`;
 }

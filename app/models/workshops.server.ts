@@ -6,7 +6,7 @@ import { generateJoinCode } from "../domain/join-code";
 import type { ResultsMode, Round, StageEffect, StageId, StageState } from "../domain/workshop-stages";
 import { forShareOf, lockForTransaction } from "../../db/dialect";
 import { joinRefusal } from "../domain/room-defences";
-import { workshopCellKey, type StandingVoters } from "../domain/disclosure";
+import { countsHolding, withdrawalIsSafe, workshopCellKey, type StandingVoters, type VoteCell } from "../domain/disclosure";
 import { nowIso } from "./clock";
 
 export interface Workshop {
@@ -214,13 +214,6 @@ export async function saveStageState(db: DB, workshopId: number, state: StageSta
       .execute();
     for (const effect of effects) {
       if (effect.type === "delete-round-votes") {
-        // Who cast a vote stays known after the reset: removal batches count them (ADR 009, "Removals").
-        await trx
-          .updateTable("workshop_participants")
-          .set({ had_reset_votes: 1 })
-          .where("workshop_id", "=", workshopId)
-          .where("id", "in", (eb) => eb.selectFrom("workshop_votes").select("participant_id").where("workshop_id", "=", workshopId).where("round", "=", effect.round))
-          .execute();
         await trx.deleteFrom("workshop_votes").where("workshop_id", "=", workshopId).where("round", "=", effect.round).execute();
       }
     }
@@ -346,37 +339,70 @@ export async function countJoinedBetween(db: DB, workshopId: number, since: stri
 /**
  * Voids a burst: removes every participant still in the room who joined within [since, until]
  * (ISO-8601 UTC, inclusive), with the same meaning as removeParticipant (their arguments and
- * upvotes stop counting at once; their votes once they complete batches of k removed voters).
- * Returns the ids removed.
+ * upvotes stop counting at once; their votes when `withdrawalIsSafe`). Returns the ids removed.
+ *
+ * @param k the k-threshold, for withdrawing removed voters' votes
  */
-export async function removeParticipantsJoinedBetween(db: DB, workshopId: number, since: string, until: string): Promise<number[]> {
-  const rows = await db
-    .updateTable("workshop_participants")
-    .set({ removed: 1, removed_at: nowIso() })
-    .where("workshop_id", "=", workshopId)
-    .where("removed", "=", 0)
-    .where("created_at", ">=", since)
-    .where("created_at", "<=", until)
-    .returning("id")
-    .execute();
-  return rows.map((r) => r.id);
+export async function removeParticipantsJoinedBetween(db: DB, workshopId: number, since: string, until: string, k: number): Promise<number[]> {
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .updateTable("workshop_participants")
+      .set({ removed: 1 })
+      .where("workshop_id", "=", workshopId)
+      .where("removed", "=", 0)
+      .where("created_at", ">=", since)
+      .where("created_at", "<=", until)
+      .returning("id")
+      .execute();
+    await withdrawRemovedVotersIfSafe(trx, workshopId, k);
+    return rows.map((r) => r.id);
+  });
 }
 
 /**
  * Removes a participant: they cannot vote, submit or upvote again. Votes they already cast keep
- * counting until k removed voters can be withdrawn together (withdrawnParticipants). Removing
- * someone already removed changes nothing (their place in the removal order is kept).
+ * counting until every count they are part of can lose at least k removed people at once
+ * (`withdrawalIsSafe`). Removing someone already removed changes nothing.
  *
+ * @param k the k-threshold, for withdrawing removed voters' votes
  * @returns false when no such participant is in this workshop
  */
-export async function removeParticipant(db: DB, workshopId: number, participantId: number): Promise<boolean> {
-  const result = await db
-    .updateTable("workshop_participants")
-    .set({ removed: 1, removed_at: sql<string>`coalesce(removed_at, ${nowIso()})` })
-    .where("workshop_id", "=", workshopId)
-    .where("id", "=", participantId)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+export async function removeParticipant(db: DB, workshopId: number, participantId: number, k: number): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx.updateTable("workshop_participants").set({ removed: 1 }).where("workshop_id", "=", workshopId).where("id", "=", participantId).executeTakeFirst();
+    await withdrawRemovedVotersIfSafe(trx, workshopId, k);
+    return Number(result.numUpdatedRows) > 0;
+  });
+}
+
+/**
+ * Withdraws every removed participant whose votes still count, all together, when
+ * `withdrawalIsSafe` allows it (each count loses none or at least k of them); otherwise nothing.
+ * Runs in the removal's transaction, after the removal.
+ */
+async function withdrawRemovedVotersIfSafe(trx: DB, workshopId: number, k: number): Promise<void> {
+  await lockForTransaction(trx, `casebook:withdraw:${workshopId}`);
+  const [workshop, rows] = await Promise.all([
+    trx.selectFrom("workshops").select("perspectives").where("id", "=", workshopId).executeTakeFirstOrThrow(),
+    trx
+      .selectFrom("workshop_participants as p")
+      .leftJoin("workshop_votes as v", (join) => join.onRef("v.participant_id", "=", "p.id").onRef("v.workshop_id", "=", "p.workshop_id"))
+      .select(["p.id as id", "v.round as round", "v.perspective as perspective"])
+      .where("p.workshop_id", "=", workshopId)
+      .where("p.removed", "=", 1)
+      .where("p.withdrawn", "=", 0)
+      .execute(),
+  ]);
+  if (rows.length === 0) return;
+  const perspectives = JSON.parse(workshop.perspectives) as string[];
+  const cells = new Map<number, VoteCell[]>();
+  for (const r of rows) {
+    const own = cells.get(r.id) ?? [];
+    if (r.round !== null && r.perspective !== null) own.push({ round: r.round, perspective: r.perspective });
+    cells.set(r.id, own);
+  }
+  if (!withdrawalIsSafe([...cells.values()].map((own) => countsHolding(own, perspectives)), k)) return;
+  await trx.updateTable("workshop_participants").set({ withdrawn: 1 }).where("id", "in", [...cells.keys()]).execute();
 }
 
 export async function listParticipants(db: DB, workshopId: number) {
@@ -442,31 +468,18 @@ export async function votesOf(db: DB, workshopId: number, participantId: number)
 }
 
 /**
- * The workshop's withdrawn participants, as an SQL subquery of ids: removed participants who cast
- * at least one vote in the workshop (votes since cleared by a reset included), in order of removal (time, then id), the first
- * floor(n / k) * k of them (disclosure.ts `withdrawnVoters` is the rule; the tests hold the two
- * together). Every aggregate of a room's votes leaves these out, and only these: votes of other
- * removed voters keep counting until a batch of k is complete. Uncorrelated, so each database
- * runs it once per query, over the few removed participants, using the votes' unique index.
+ * The workshop's withdrawn participants, as an SQL subquery of ids (`withdrawn` is set by
+ * withdrawRemovedVotersIfSafe). Every aggregate of a room's votes leaves these out, and only
+ * these: removed participants not yet withdrawn keep counting.
  */
-function withdrawnParticipants(scope: { workshopId: number } | { caseId: number }, k: number) {
+function withdrawnParticipants(scope: { workshopId: number } | { caseId: number }) {
   const within = "workshopId" in scope ? sql`p.workshop_id = ${scope.workshopId}` : sql`p.workshop_id in (select id from workshops where case_id = ${scope.caseId})`;
-  return sql`(
-    select removed_in_order.id from (
-      select p.id as id,
-        row_number() over (partition by p.workshop_id order by p.removed_at, p.id) as removal_rank,
-        count(*) over (partition by p.workshop_id) as removed_voters
-      from workshop_participants p
-      where ${within} and p.removed = 1
-        and (p.had_reset_votes = 1 or exists (select 1 from workshop_votes rv where rv.workshop_id = p.workshop_id and rv.participant_id = p.id))
-    ) removed_in_order
-    where removed_in_order.removal_rank <= (removed_in_order.removed_voters / cast(${k} as integer)) * cast(${k} as integer)
-  )`;
+  return sql`(select p.id from workshop_participants p where ${within} and p.withdrawn = 1)`;
 }
 
 /** A where-clause for vote rows (aliased `alias`) of counted voters: not withdrawn. */
 function countedVote(alias: string, workshopId: number, k: number) {
-  return sql<boolean>`${sql.ref(`${alias}.participant_id`)} not in ${withdrawnParticipants({ workshopId }, k)}`;
+  return sql<boolean>`${sql.ref(`${alias}.participant_id`)} not in ${withdrawnParticipants({ workshopId })}`;
 }
 
 export interface TallyRow {
@@ -524,7 +537,7 @@ export async function countedVoterStandings(db: DB, workshopId: number, k: numbe
       select p.standing as standing, count(*) as people from workshop_participants p
       where p.workshop_id = ${workshopId}
         and exists (select 1 from workshop_votes v where v.workshop_id = ${workshopId} and v.participant_id = p.id)
-        and p.id not in ${withdrawnParticipants({ workshopId }, k)}
+        and p.id not in ${withdrawnParticipants({ workshopId })}
       group by p.standing`.execute(db),
     // One vote row per participant, round and perspective (the votes' unique key), so rows count people.
     sql<{ standing: string | null; round: number; perspective: string; people: number }>`
@@ -589,18 +602,13 @@ export async function countParticipants(db: DB, workshopId: number): Promise<num
 }
 
 /**
- * The people a room's counts stand for: participants present now, plus removed participants whose
- * votes still count (they wait for a batch of k removals, ADR 009). The "N of M answered" figures
- * use it, so N never exceeds M after a removal. (Capacity checks count only those present.)
+ * Everyone who joined the room, removed or not: the "of M" in "N of M answered". A removal never
+ * changes it, so removing a named phone says nothing about whether that phone had voted (ADR 009);
+ * capacity checks count only those present (countParticipants).
  */
-export async function countCountedPeople(db: DB, workshopId: number, k: number): Promise<number> {
-  const row = await sql<{ n: number }>`
-    select count(*) as n from workshop_participants p
-    where p.workshop_id = ${workshopId}
-      and (p.removed = 0 or (
-        exists (select 1 from workshop_votes v where v.workshop_id = ${workshopId} and v.participant_id = p.id)
-        and p.id not in ${withdrawnParticipants({ workshopId }, k)}))`.execute(db);
-  return Number(row.rows[0]?.n ?? 0);
+export async function countJoined(db: DB, workshopId: number): Promise<number> {
+  const row = await db.selectFrom("workshop_participants").select((eb) => eb.fn.countAll<number>().as("n")).where("workshop_id", "=", workshopId).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** How many counted voters answered every polled perspective, per round. */
@@ -742,7 +750,7 @@ export async function caseWorkshopTallies(db: DB, caseId: number, k: number): Pr
       (eb) => eb.fn.countAll<number>().as("count"),
     ])
     .where("workshops.case_id", "=", caseId)
-    .where(sql<boolean>`workshop_votes.participant_id not in ${withdrawnParticipants({ caseId }, k)}`)
+    .where(sql<boolean>`workshop_votes.participant_id not in ${withdrawnParticipants({ caseId })}`)
     .groupBy(["workshop_votes.workshop_id", "workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement"])
     .execute();
   return rows.map((r) => ({ workshopId: r.workshop_id, round: r.round, perspective: r.perspective, option: r.option, judgement: r.judgement, count: Number(r.count) }));

@@ -4,9 +4,8 @@ import * as m0002 from "./0002_debate";
 import * as m0003 from "./0003_workshops";
 import * as m0004 from "./0004_result_releases";
 import * as m0005 from "./0005_room_defences";
-import * as m0006 from "./0006_removal_order";
+import * as m0006 from "./0006_withdrawn_voters";
 import * as m0007 from "./0007_released_argument_scores";
-import * as m0008 from "./0008_reset_voters";
 
 /**
  * Migrations are listed here rather than read from the folder, so they are bundled into the
@@ -18,7 +17,6 @@ export const migrations: Record<string, Migration> = {
   "0003_workshops": m0003,
   "0004_result_releases": m0004,
   "0005_room_defences": m0005,
-  "0006_removal_order": m0006,
+  "0006_withdrawn_voters": m0006,
   "0007_released_argument_scores": m0007,
-  "0008_reset_voters": m0008,
 };

@@ -12,7 +12,6 @@ const K = 5;
 const app = await startApp({ kThreshold: K });
 const { findCaseBySlug } = await import("../../app/models/cases.server");
 const { castWorkshopVotes, createWorkshop, exportVotes, findWorkshop, joinWorkshop, removeParticipant, saveStageState } = await import("../../app/models/workshops.server");
-const { withdrawnVoters } = await import("../../app/domain/disclosure");
 const { loadWorkshopStates } = await import("../../app/workshop-live.server");
 const { workshopDebrief, workshopPositionsCsv } = await import("../../app/workshop-debrief.server");
 
@@ -77,7 +76,7 @@ const COUNT_KEYS = /"(count|respondents|meanJudgement|meanGap|people|moved|towar
 
 describe("removing a named participant between two reads (attack 1)", async () => {
   const room = await newRoom("Removal room");
-  // Eleven voters: five removals complete one batch of k and leave six (at least k) counted.
+  // Eleven voters: five removals make one safe batch of k (each count loses k) and leave six (at least k) counted.
   const voters: Voter[] = [];
   for (let i = 0; i < 11; i += 1) voters.push(await joinAndVote(room.id, 1, "frontline", [i % 2, (i % 7) - 3], [(i + 1) % 2, 3 - (i % 5)]));
   await saveStageState(app.db(), room.id, { stage: "results-1", votingOpen: false, revealedRounds: [] }, []);
@@ -85,14 +84,14 @@ describe("removing a named participant between two reads (attack 1)", async () =
 
   it("shows every audience the same counts while fewer than k voters have been removed", async () => {
     for (const removed of voters.slice(0, K - 1)) {
-      await removeParticipant(app.db(), room.id, removed.id);
+      await removeParticipant(app.db(), room.id, removed.id, K);
       // Before the fix the difference is exactly that person's option and judgement.
       expect(await everyAudience(room.id)).toEqual(before);
     }
   });
 
   it("withdraws the k removed voters all at once when the k-th removal completes the batch", async () => {
-    await removeParticipant(app.db(), room.id, voters[K - 1]!.id);
+    await removeParticipant(app.db(), room.id, voters[K - 1]!.id, K);
     const after = await everyAudience(room.id);
     const remaining = voters.slice(K);
     for (const audience of [after.control, after.projector, after.phone]) {
@@ -180,36 +179,21 @@ describe("the debrief beside the CSV (attack 3)", async () => {
   });
 });
 
-describe("the withdrawal rule in SQL is disclosure.ts's withdrawnVoters", async () => {
-  const room = await newRoom("Batches room");
+describe("withdrawals stay withdrawn", async () => {
+  const room = await newRoom("Withdrawals room", true);
   const voters: Voter[] = [];
-  for (let i = 0; i < 13; i += 1) voters.push(await joinAndVote(room.id, 1, null, [i % 2, 0], [0, 1]));
-  const silent: number[] = [];
-  for (let i = 0; i < 3; i += 1) {
-    const joined = await joinWorkshop(app.db(), { workshopId: room.id, tokenHash: `silent-${i}`, displayName: null, standing: null });
-    if (joined.joined) silent.push(joined.participant.id);
-  }
+  for (let i = 0; i < 2 * K; i += 1) voters.push(await joinAndVote(room.id, 1, null, [i % 2, 0], [0, 1]));
+  await saveStageState(app.db(), room.id, { stage: "vote-2", votingOpen: true, revealedRounds: [] }, []);
+  for (const voter of voters) await vote(room.id, 2, voter);
 
-  it("counts every voter but the first whole batches of k removed voters, whatever the order, ties and non-voters removed between them", async () => {
-    // A fixed scramble of voters and non-voters; the last four are removed with one time stamp (as a voided burst is).
-    const order = [voters[7]!.id, silent[0]!, voters[2]!.id, voters[11]!.id, voters[0]!.id, silent[1]!, voters[5]!.id, voters[9]!.id, voters[3]!.id, voters[12]!.id, silent[2]!, voters[1]!.id];
-    const tie = "2099-01-01T00:00:00.000Z";
-    for (const [step, id] of order.entries()) {
-      if (step < order.length - 4) await removeParticipant(app.db(), room.id, id);
-      else await app.db().updateTable("workshop_participants").set({ removed: 1, removed_at: tie }).where("id", "=", id).execute();
-      const removed = await app.db().selectFrom("workshop_participants").select(["id", "removed_at"]).where("workshop_id", "=", room.id).where("removed", "=", 1).execute();
-      const removedVoters = removed.filter((r) => voters.some((v) => v.id === r.id)).map((r) => ({ id: r.id, removedAt: r.removed_at! }));
-      const withdrawn = withdrawnVoters(removedVoters, K);
-      const counted = new Set((await exportVotes(app.db(), room.id, K)).map((v) => v.participant_id));
-      expect([...counted].sort((a, b) => a - b), `after removal ${step + 1}`).toEqual(voters.map((v) => v.id).filter((id) => !withdrawn.has(id)));
-    }
-  });
-
-  it("keeps a participant's place in the removal order when they are removed again", async () => {
-    const first = voters[7]!.id;
-    const before = await app.db().selectFrom("workshop_participants").select("removed_at").where("id", "=", first).executeTakeFirstOrThrow();
-    await removeParticipant(app.db(), room.id, first);
-    expect(await app.db().selectFrom("workshop_participants").select("removed_at").where("id", "=", first).executeTakeFirstOrThrow()).toEqual(before);
+  it("takes a safe batch out for good: resetting a round later brings none of its votes back", async () => {
+    for (const voter of voters.slice(0, K)) await removeParticipant(app.db(), room.id, voter.id, K);
+    const counted = async (round: number) => new Set((await exportVotes(app.db(), room.id, K)).filter((v) => v.round === round).map((v) => v.participant_id));
+    const kept = new Set(voters.slice(K).map((v) => v.id));
+    expect(await counted(1)).toEqual(kept);
+    expect(await counted(2)).toEqual(kept);
+    await saveStageState(app.db(), room.id, { stage: "vote-2", votingOpen: true, revealedRounds: [] }, [{ type: "delete-round-votes", round: 2 }]);
+    expect(await counted(1)).toEqual(kept);
   });
 });
 
@@ -275,7 +259,7 @@ describe("how many answered, after a removal", async () => {
   for (let i = 0; i < K; i += 1) voters.push(await joinAndVote(room.id, 1, null, [i % 2, 1], [0, 1]));
 
   it("never says more people answered than the counts stand for", async () => {
-    await removeParticipant(app.db(), room.id, voters[0]!.id);
+    await removeParticipant(app.db(), room.id, voters[0]!.id, K);
     const states = (await loadWorkshopStates(room.id))!;
     expect(states.room.answered[1]).toBe(K);
     expect(states.room.participants).toBeGreaterThanOrEqual(states.room.answered[1]!);

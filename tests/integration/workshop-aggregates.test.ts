@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp } from "./app-under-test";
 
-const app = await startApp({ kThreshold: 3 });
+const K = 3;
+const app = await startApp({ kThreshold: K });
 const { findCaseBySlug } = await import("../../app/models/cases.server");
 const { castWorkshopVotes, createWorkshop, joinWorkshop, removeParticipant, saveStageState, workshopGaps, workshopShifts } = await import("../../app/models/workshops.server");
 type JoinOutcome = Awaited<ReturnType<typeof joinWorkshop>>;
@@ -39,9 +40,9 @@ describe("a workshop's gap and shift aggregates", async () => {
     ["frontline", -1, 2, 1, 2], // changes their employee option (B to A)
     ["frontline", 0, null, 1, 1], // round 1 without the employer answer: no gap there, no employer shift
     ["hr", 2, -2, null, null], // only round 1: no shift
-    ["hr", -3, 3, 3, -3], // removed below with two non-voters' worth of removed voters: a batch of k = 3, counted nowhere
-    ["other", 1, 1, null, null], // removed below
-    ["other", 2, 2, null, null], // removed below
+    ["hr", -3, 3, 3, -3], // removed below with the next two: every count they are in loses k = 3 of them, so all three are withdrawn
+    ["other", 1, 1, 1, 1], // removed below
+    ["other", 2, 2, 2, 2], // removed below
   ] as const;
   const ids: number[] = [];
   for (const [i, [standing, ...judgements]] of people.entries()) {
@@ -65,8 +66,8 @@ describe("a workshop's gap and shift aggregates", async () => {
         .execute();
     }
   }
-  // Removed voters are withdrawn only in whole batches of k = 3 (ADR 009): these three together.
-  for (const removed of ids.slice(5)) await removeParticipant(app.db(), workshop.id, removed);
+  // Removed voters are withdrawn only when each count loses none or at least k = 3 of them (ADR 009): these three together.
+  for (const removed of ids.slice(5)) await removeParticipant(app.db(), workshop.id, removed, K);
 
   it("gives each person's employee minus employer judgement, per round and standing, only where both were answered", async () => {
     const gaps = (await workshopGaps(app.db(), workshop.id, 3)).sort((a, b) => a.round - b.round || String(a.standing).localeCompare(String(b.standing)) || a.gap - b.gap);

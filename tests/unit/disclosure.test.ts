@@ -3,6 +3,7 @@ import fc from "fast-check";
 import {
   argumentScoreDecision,
   cellReleased,
+  countsHolding,
   endorsersChangedSince,
   gapReleased,
   groupOfStanding,
@@ -18,8 +19,7 @@ import {
   standingForAnswer,
   standingBreakdownReleased,
   standingsForScore,
-  withdrawnCount,
-  withdrawnVoters,
+  withdrawalIsSafe,
   workshopCellKey,
   workshopGrouping,
   type CountedEndorser,
@@ -184,37 +184,40 @@ describe("releaseArgumentScores", () => {
   });
 });
 
-describe("withdrawnCount and withdrawnVoters (removals in batches of k)", () => {
-  it("withdraws removed voters only in whole batches of k", () => {
-    expect([0, 1, 4, 5, 6, 9, 10, 11].map((n) => withdrawnCount(n, 5))).toEqual([0, 0, 0, 5, 5, 5, 10, 10]);
-    expect(withdrawnCount(3, 1)).toBe(3);
+describe("countsHolding and withdrawalIsSafe (removals never move a count by fewer than k)", () => {
+  const PERSPECTIVES = ["employee", "employer"];
+  const both = (round: number) => [
+    { round, perspective: "employee" },
+    { round, perspective: "employer" },
+  ];
+
+  it("names every count a person's votes are part of: cells, rounds answered in full, shifts", () => {
+    expect(countsHolding([...both(1), { round: 2, perspective: "employee" }], PERSPECTIVES)).toEqual(
+      new Set(["cell 1 employee", "cell 1 employer", "cell 2 employee", "round 1", "shift employee"]),
+    );
+    expect(countsHolding([], PERSPECTIVES)).toEqual(new Set());
   });
 
-  it("withdraws the first removed, in order of removal time and then id", () => {
-    const removed = [
-      { id: 9, removedAt: "2026-01-01T10:00:02.000Z" },
-      { id: 4, removedAt: "2026-01-01T10:00:01.000Z" },
-      { id: 7, removedAt: "2026-01-01T10:00:01.000Z" },
-      { id: 2, removedAt: "2026-01-01T10:00:03.000Z" },
-      { id: 5, removedAt: "2026-01-01T10:00:00.000Z" },
-    ];
-    expect(withdrawnVoters(removed, 2)).toEqual(new Set([5, 4, 7, 9]));
-    expect(withdrawnVoters(removed, 3)).toEqual(new Set([5, 4, 7]));
-    expect(withdrawnVoters(removed, 6)).toEqual(new Set());
-    expect(withdrawnVoters(removed, 5)).toEqual(new Set([9, 4, 7, 2, 5]));
+  it("allows a withdrawal only when each count loses none or at least k of the pending people", () => {
+    const roundOne = countsHolding(both(1), PERSPECTIVES);
+    const roundTwo = countsHolding(both(2), PERSPECTIVES);
+    expect(withdrawalIsSafe([roundOne, roundOne, roundOne], 3)).toBe(true);
+    expect(withdrawalIsSafe([roundOne, roundOne], 3)).toBe(false);
+    // Two who voted in round 1 and one who voted in round 2: round 2 would lose one named person.
+    expect(withdrawalIsSafe([roundOne, roundOne, roundTwo], 3)).toBe(false);
+    // Removed people without votes change no count.
+    expect(withdrawalIsSafe([new Set(), new Set()], 3)).toBe(true);
   });
 
-  it("never changes the set of counted voters by fewer than k people between two removals (property)", () => {
+  it("never lets a withdrawal move any count by 1 to k-1 people (property)", () => {
+    const cell = fc.record({ round: fc.constantFrom(1, 2), perspective: fc.constantFrom("employee", "employer") });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 30 }), (k, n) => {
-        // Removals one after another: each step's withdrawn set only grows, by nothing or by k.
-        const removed = Array.from({ length: n }, (_, i) => ({ id: 100 - i, removedAt: new Date(Date.UTC(2026, 0, 1, 10, 0, i)).toISOString() }));
-        let before = new Set<number>();
-        for (let step = 1; step <= n; step += 1) {
-          const after = withdrawnVoters(removed.slice(0, step), k);
-          for (const id of before) expect(after.has(id)).toBe(true);
-          expect([0, k]).toContain(after.size - before.size);
-          before = after;
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(fc.uniqueArray(cell, { selector: (c) => `${c.round} ${c.perspective}`, maxLength: 4 }), { maxLength: 8 }), (k, people) => {
+        const pending = people.map((cells) => countsHolding(cells, PERSPECTIVES));
+        if (!withdrawalIsSafe(pending, k)) return;
+        for (const key of new Set(pending.flatMap((counts) => [...counts]))) {
+          const lost = pending.filter((counts) => counts.has(key)).length;
+          expect(lost === 0 || lost >= k, `${key} loses ${lost}`).toBe(true);
         }
       }),
     );
@@ -244,7 +247,7 @@ describe("release rules of the live room", () => {
 
   it("tells every audience, in words, that results appear at k voters, and the facilitator how removals count", () => {
     expect(resultsAppearAt(5)).toBe("Results appear when 5 people have voted");
-    expect(removalNotice(5)).toMatch(/keep counting until 5 removed people who voted can be taken out together/);
+    expect(removalNotice(5)).toMatch(/keep counting until every count they are part of can lose at least 5 removed people at once/);
   });
 });
 
