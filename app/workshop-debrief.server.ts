@@ -18,6 +18,7 @@ import {
   listSubmissions,
   movedByCounts,
   workshopGaps,
+  votersInOneRoundOnly,
   workshopShifts,
   workshopTallies,
   workshopTalliesByStanding,
@@ -29,12 +30,13 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
   const k = readConfig().kThreshold;
   const rounds: Round[] = workshop.twoRounds ? [1, 2] : [1];
   const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));
-  const [tallyRows, byStanding, standings, gapRows, shifts, participants, submissions, moved] = await Promise.all([
+  const [tallyRows, byStanding, standings, gapRows, shifts, oneRoundOnly, participants, submissions, moved] = await Promise.all([
     workshopTallies(db(), workshop.id, k),
     workshopTalliesByStanding(db(), workshop.id, k),
     countedVoterStandings(db(), workshop.id, k),
     workshopGaps(db(), workshop.id, k),
     workshop.twoRounds ? workshopShifts(db(), workshop.id, k) : Promise.resolve([]),
+    workshop.twoRounds ? votersInOneRoundOnly(db(), workshop.id) : Promise.resolve({}),
     countJoined(db(), workshop.id),
     listSubmissions(db(), workshop.id),
     movedByCounts(db(), workshop.id, k),
@@ -58,7 +60,7 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
     grouping: workshopGrouping(standings, k),
     standingsReleased: workshop.state.stage === "ended",
     gaps: rounds.map((r) => roomGap(gapRows, r, k)).filter((g) => g !== null),
-    shift: workshop.twoRounds ? shiftRows(shifts, perspectives.map((p) => p.key), k) : null,
+    shift: workshop.twoRounds ? shiftRows(shifts, perspectives.map((p) => p.key), k, oneRoundOnly) : null,
     spotlight: spotlight ? { kind: spotlight.kind, body: spotlight.body, upvotes: spotlight.upvotes } : null,
     topSubmissions: shown.slice(0, 10).map((s) => ({ kind: s.kind, body: s.body, upvotes: s.upvotes, movedPeople: moved.get(s.id) ?? 0 })),
     standingLabels: STANDING_LABELS,

@@ -17,6 +17,7 @@ import {
   listParticipants,
   listSubmissions,
   workshopGaps,
+  votersInOneRoundOnly,
   workshopShifts,
   workshopTallies,
 } from "./models/workshops.server";
@@ -134,10 +135,12 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
   // then builds its snapshots without a single tally query.
   const counts = detail !== "phone" || phonesShowCounts(workshop.state.stage, currentRound(workshop.state));
   const none = <T,>(empty: T) => Promise.resolve(empty);
-  const [tallyRows, gapRows, shiftCells, participants, answered, submissions, people] = await Promise.all([
+  const needsShift = workshop.twoRounds && (withFacilitator || (counts && roomSeesShift));
+  const [tallyRows, gapRows, shiftCells, oneRoundOnly, participants, answered, submissions, people] = await Promise.all([
     counts ? workshopTallies(db(), workshopId, k) : none([]),
     withFacilitator || (counts && roomSeesGap) ? workshopGaps(db(), workshopId, k) : none([]),
-    workshop.twoRounds && (withFacilitator || (counts && roomSeesShift)) ? workshopShifts(db(), workshopId, k) : none([]),
+    needsShift ? workshopShifts(db(), workshopId, k) : none([]),
+    needsShift ? votersInOneRoundOnly(db(), workshopId) : none({}),
     counts ? countJoined(db(), workshopId) : none(0),
     counts ? answeredPerRound(db(), workshopId, perspectives.length, k) : none({}),
     listSubmissions(db(), workshopId),
@@ -173,7 +176,7 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
       answered,
       tallies: roundTallies(tallyRows, perspectives, rounds, k),
       gap: latestRound && (roomSeesGap || audience === "facilitator") ? roomGap(gapRows, latestRound, k) : null,
-      shift: workshop.twoRounds && roundTwoVisible ? shiftRows(shiftCells, perspectives.map((p) => p.key), k) : null,
+      shift: workshop.twoRounds && roundTwoVisible ? shiftRows(shiftCells, perspectives.map((p) => p.key), k, oneRoundOnly) : null,
       spotlight: spotlight ? visible(spotlight) : null,
       submissions: shown.map(visible),
     };

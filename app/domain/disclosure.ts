@@ -300,9 +300,18 @@ export function gapReleased(peopleInBothPerspectives: number, k: number): boolea
   return peopleInBothPerspectives >= k;
 }
 
-/** The shift from round 1 to round 2 for a perspective: released only when at least `k` counted people answered it in both rounds. */
-export function shiftReleased(peopleInBothRounds: number, k: number): boolean {
-  return peopleInBothRounds >= k;
+/**
+ * The shift from round 1 to round 2 for a perspective: released only when at least `k` counted
+ * people answered it in both rounds, and the people who answered only one of the rounds (early
+ * leavers, late joiners) number none or at least `k` each. Otherwise round 1's tally minus round
+ * 2's, read beside a shift of "nobody moved", is one known leaver's (or joiner's) answer.
+ *
+ * @param onlyRoundOne counted people who answered the perspective in round 1 and not in round 2
+ * @param onlyRoundTwo counted people who answered it in round 2 and not in round 1
+ */
+export function shiftReleased(peopleInBothRounds: number, k: number, onlyRoundOne = 0, onlyRoundTwo = 0): boolean {
+  const noneOrK = (people: number) => people === 0 || people >= k;
+  return peopleInBothRounds >= k && noneOrK(onlyRoundOne) && noneOrK(onlyRoundTwo);
 }
 
 /**

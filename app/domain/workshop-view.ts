@@ -82,7 +82,16 @@ export function roundTallies(rows: RawTally[], perspectives: { key: string; opti
 }
 
 /** The shift per perspective, each released or withheld by `shiftReleased` (counted people in both rounds against k). */
-export function shiftRows(rows: { perspective: string; judgementChange: number; optionChanged: boolean; count: number }[], perspectives: string[], k: number): ShiftRow[] {
+/**
+ * @param onlyOneRound per perspective, counted people who answered it in only one of the two
+ *   rounds (`shiftReleased` withholds the shift while they number 1 to k−1); none when omitted
+ */
+export function shiftRows(
+  rows: { perspective: string; judgementChange: number; optionChanged: boolean; count: number }[],
+  perspectives: string[],
+  k: number,
+  onlyOneRound: Record<string, { roundOne: number; roundTwo: number }> = {},
+): ShiftRow[] {
   return perspectives.map((perspective) => {
     const cells = rows.filter((r) => r.perspective === perspective);
     const count = (keep: (r: (typeof cells)[number]) => boolean) => cells.filter(keep).reduce((s, r) => s + r.count, 0);
@@ -94,7 +103,8 @@ export function shiftRows(rows: { perspective: string; judgementChange: number; 
       towardWrong: count((r) => r.judgementChange < 0),
       changedOption: count((r) => r.optionChanged),
     };
-    return release(figures, shiftReleased(figures.people, k), k, ["perspective"]);
+    const only = onlyOneRound[perspective] ?? { roundOne: 0, roundTwo: 0 };
+    return release(figures, shiftReleased(figures.people, k, only.roundOne, only.roundTwo), k, ["perspective"]);
   });
 }
 

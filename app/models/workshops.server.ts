@@ -478,7 +478,7 @@ function withdrawnParticipants(scope: { workshopId: number } | { caseId: number 
 }
 
 /** A where-clause for vote rows (aliased `alias`) of counted voters: not withdrawn. */
-function countedVote(alias: string, workshopId: number, k: number) {
+function countedVote(alias: string, workshopId: number) {
   return sql<boolean>`${sql.ref(`${alias}.participant_id`)} not in ${withdrawnParticipants({ workshopId })}`;
 }
 
@@ -496,7 +496,7 @@ export async function workshopTallies(db: DB, workshopId: number, k: number): Pr
     .selectFrom("workshop_votes")
     .select(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement", (eb) => eb.fn.countAll<number>().as("count")])
     .where("workshop_votes.workshop_id", "=", workshopId)
-    .where(countedVote("workshop_votes", workshopId, k))
+    .where(countedVote("workshop_votes", workshopId))
     .groupBy(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement"])
     .execute();
   return rows.map((r) => ({ ...r, count: Number(r.count) }));
@@ -520,7 +520,7 @@ export async function workshopTalliesByStanding(db: DB, workshopId: number, k: n
       (eb) => eb.fn.countAll<number>().as("count"),
     ])
     .where("workshop_votes.workshop_id", "=", workshopId)
-    .where(countedVote("workshop_votes", workshopId, k))
+    .where(countedVote("workshop_votes", workshopId))
     .groupBy(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement", "workshop_participants.standing"])
     .execute();
   return rows.map((r) => ({ ...r, count: Number(r.count) }));
@@ -543,7 +543,7 @@ export async function countedVoterStandings(db: DB, workshopId: number, k: numbe
     sql<{ standing: string | null; round: number; perspective: string; people: number }>`
       select p.standing as standing, v.round as round, v.perspective as perspective, count(*) as people
       from workshop_votes v join workshop_participants p on p.id = v.participant_id
-      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId, k)}
+      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId)}
       group by p.standing, v.round, v.perspective`.execute(db),
   ]);
   return people.rows.map((r) => ({
@@ -566,7 +566,7 @@ export async function workshopGaps(db: DB, workshopId: number, k: number): Promi
         max(case when v.perspective = 'employee' then v.judgement end) - max(case when v.perspective = 'employer' then v.judgement end) as gap
       from workshop_votes v
       join workshop_participants p on p.id = v.participant_id
-      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId, k)}
+      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId)}
       group by v.round, v.participant_id, p.standing
     ) per_person
     where gap is not null
@@ -582,7 +582,7 @@ export async function workshopShifts(db: DB, workshopId: number, k: number): Pro
         max(case when v.round = 2 then v.judgement end) - max(case when v.round = 1 then v.judgement end) as change,
         case when max(case when v.round = 1 then v.option end) = max(case when v.round = 2 then v.option end) then 0 else 1 end as option_changed
       from workshop_votes v
-      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId, k)}
+      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId)}
       group by v.participant_id, v.perspective
     ) per_person
     where change is not null
@@ -602,6 +602,29 @@ export async function countParticipants(db: DB, workshopId: number): Promise<num
 }
 
 /**
+ * Per perspective, counted people who answered it in only one of the two rounds (early leavers,
+ * late joiners): the input of `shiftReleased`.
+ */
+export async function votersInOneRoundOnly(db: DB, workshopId: number): Promise<Record<string, { roundOne: number; roundTwo: number }>> {
+  const rows = await sql<{ perspective: string; round: number; people: number }>`
+    select perspective, round, count(*) as people from (
+      select v.perspective as perspective, v.participant_id, max(v.round) as round, count(*) as rounds
+      from workshop_votes v
+      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId)}
+      group by v.perspective, v.participant_id
+    ) per_person
+    where rounds = 1
+    group by perspective, round`.execute(db);
+  const result: Record<string, { roundOne: number; roundTwo: number }> = {};
+  for (const r of rows.rows) {
+    const entry = (result[r.perspective] ??= { roundOne: 0, roundTwo: 0 });
+    if (Number(r.round) === 1) entry.roundOne = Number(r.people);
+    else entry.roundTwo = Number(r.people);
+  }
+  return result;
+}
+
+/**
  * Everyone who joined the room, removed or not: the "of M" in "N of M answered". A removal never
  * changes it, so removing a named phone says nothing about whether that phone had voted (ADR 009);
  * capacity checks count only those present (countParticipants).
@@ -616,7 +639,7 @@ export async function answeredPerRound(db: DB, workshopId: number, perspectives:
   const rows = await sql<{ round: number; people: number }>`
     select round, count(*) as people from (
       select v.round as round, v.participant_id from workshop_votes v
-      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId, k)}
+      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId)}
       group by v.round, v.participant_id having count(*) >= ${perspectives}
     ) answered group by round`.execute(db);
   return Object.fromEntries(rows.rows.map((r) => [Number(r.round), Number(r.people)]));
@@ -712,7 +735,7 @@ export async function movedByCounts(db: DB, workshopId: number, k: number): Prom
     .select(["moved_by_submission_id", (eb) => eb.fn.count<number>("participant_id").distinct().as("people")])
     .where("workshop_id", "=", workshopId)
     .where("moved_by_submission_id", "is not", null)
-    .where(countedVote("workshop_votes", workshopId, k))
+    .where(countedVote("workshop_votes", workshopId))
     .groupBy("moved_by_submission_id")
     .execute();
   return new Map(rows.map((r) => [r.moved_by_submission_id!, Number(r.people)]));
@@ -732,7 +755,7 @@ export async function exportVotes(db: DB, workshopId: number, k: number) {
       "workshop_participants.standing",
     ])
     .where("workshop_votes.workshop_id", "=", workshopId)
-    .where(countedVote("workshop_votes", workshopId, k))
+    .where(countedVote("workshop_votes", workshopId))
     .execute();
 }
 

@@ -33,8 +33,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     k,
     perspectives: perspectives.map((p) => {
       const mine = finalRound(workshopRows.filter((r) => r.workshopId === workshop.id && r.perspective === p.key));
+      // Other rooms only once they have ended: a running room's line would move with each vote,
+      // in front of a facilitator outside the room, even before that room has seen anything (ADR 009).
       const others = siblings
-        .filter((w) => w.id !== workshop.id)
+        .filter((w) => w.id !== workshop.id && w.stage === "ended")
         .map((w) =>
           comparisonLine(`${w.title} (${w.createdAt.slice(0, 10)})`, p.options, finalRound(workshopRows.filter((r) => r.workshopId === w.id && r.perspective === p.key)), k),
         )
@@ -62,7 +64,7 @@ export default function Compare() {
       </p>
       <h1>Compare: {data.title}</h1>
       <p>
-        How this room answered <strong>{data.caseTitle}</strong> beside everyone who debated it online and other workshops on the same case. Workshops count their final
+        How this room answered <strong>{data.caseTitle}</strong> beside everyone who debated it online and other workshops on the same case that have ended. Workshops count their final
         round. Groups under {data.k} people show only their size.
       </p>
       {data.perspectives.map((p) => (

@@ -234,6 +234,14 @@ describe("release rules of the live room", () => {
     }
   });
 
+  it("withholds the shift while 1 to k-1 people answered only one of the two rounds (an early leaver, a late joiner)", () => {
+    expect(shiftReleased(8, 5, 1, 0)).toBe(false);
+    expect(shiftReleased(8, 5, 0, 4)).toBe(false);
+    expect(shiftReleased(8, 5, 5, 0)).toBe(true);
+    expect(shiftReleased(8, 5, 0, 0)).toBe(true);
+    expect(shiftReleased(8, 5, 6, 7)).toBe(true);
+  });
+
   it("says how many named an argument as what moved them only from k people", () => {
     expect(movedByShown(4, 5)).toBe(false);
     expect(movedByShown(5, 5)).toBe(true);
