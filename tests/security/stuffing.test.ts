@@ -125,11 +125,11 @@ test("a room's capacity, set at creation, refuses the phone beyond it with a cle
   for (const ctx of [facilitator, ...phones.map((p) => p.ctx)]) await ctx.dispose();
 });
 
-test("void a burst: the control panel shows the burst, the confirmation its count, and the removed phones' votes leave the tallies in a batch of k", async () => {
+test("void a burst: the control panel shows the burst, the confirmation its count, and the removed phones' votes leave the tallies together, at least k of them in every count", async () => {
   const { facilitator, room } = await ownRoom("Stuffed room");
   const script = newNetwork();
   await advanceTo(facilitator, room.id, "Vote, round 1");
-  // k = 5 here: five removed voters make one whole batch, withdrawn together (ADR 009).
+  // k = 5 here: five removed voters who all voted in round 1 take five out of every count they are in, so they are withdrawn together (ADR 009).
   const stuffers = [];
   for (let i = 0; i < 5; i += 1) stuffers.push(await joinFrom(script, room.code));
   for (const s of stuffers) expect((await postForm(s.ctx, `/w/${room.code}/vote`, aVote(0))).status()).toBe(200);
