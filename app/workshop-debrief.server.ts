@@ -31,15 +31,15 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
   const rounds: Round[] = workshop.twoRounds ? [1, 2] : [1];
   const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));
   const [tallyRows, byStanding, standings, gapRows, shifts, oneRoundOnly, participants, submissions, moved] = await Promise.all([
-    workshopTallies(db(), workshop.id, k),
-    workshopTalliesByStanding(db(), workshop.id, k),
-    countedVoterStandings(db(), workshop.id, k),
-    workshopGaps(db(), workshop.id, k),
-    workshop.twoRounds ? workshopShifts(db(), workshop.id, k) : Promise.resolve([]),
+    workshopTallies(db(), workshop.id),
+    workshopTalliesByStanding(db(), workshop.id),
+    countedVoterStandings(db(), workshop.id),
+    workshopGaps(db(), workshop.id),
+    workshop.twoRounds ? workshopShifts(db(), workshop.id) : Promise.resolve([]),
     workshop.twoRounds ? votersInOneRoundOnly(db(), workshop.id) : Promise.resolve({}),
     countJoined(db(), workshop.id),
     listSubmissions(db(), workshop.id),
-    movedByCounts(db(), workshop.id, k),
+    movedByCounts(db(), workshop.id),
   ]);
   const shown = submissions.filter((s) => !s.hidden).sort((a, b) => b.upvotes - a.upvotes || a.id - b.id);
   const spotlight = shown.find((s) => s.id === workshop.spotlightSubmissionId);
@@ -79,7 +79,7 @@ function shuffle<T>(items: T[]): T[] {
 
 export async function workshopPositionsCsv(workshop: Workshop): Promise<string> {
   const k = readConfig().kThreshold;
-  const [votes, standings] = await Promise.all([exportVotes(db(), workshop.id, k), countedVoterStandings(db(), workshop.id, k)]);
+  const [votes, standings] = await Promise.all([exportVotes(db(), workshop.id), countedVoterStandings(db(), workshop.id)]);
   return buildPositionsCsv(
     votes.map((v) => ({ respondentKey: v.participant_id, round: v.round, perspective: v.perspective, option: v.option, judgement: v.judgement, standing: v.standing })),
     k,

@@ -137,12 +137,12 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
   const none = <T,>(empty: T) => Promise.resolve(empty);
   const needsShift = workshop.twoRounds && (withFacilitator || (counts && roomSeesShift));
   const [tallyRows, gapRows, shiftCells, oneRoundOnly, participants, answered, submissions, people] = await Promise.all([
-    counts ? workshopTallies(db(), workshopId, k) : none([]),
-    withFacilitator || (counts && roomSeesGap) ? workshopGaps(db(), workshopId, k) : none([]),
-    needsShift ? workshopShifts(db(), workshopId, k) : none([]),
+    counts ? workshopTallies(db(), workshopId) : none([]),
+    withFacilitator || (counts && roomSeesGap) ? workshopGaps(db(), workshopId) : none([]),
+    needsShift ? workshopShifts(db(), workshopId) : none([]),
     needsShift ? votersInOneRoundOnly(db(), workshopId) : none({}),
     counts ? countJoined(db(), workshopId) : none(0),
-    counts ? answeredPerRound(db(), workshopId, perspectives.length, k) : none({}),
+    counts ? answeredPerRound(db(), workshopId, perspectives.length) : none({}),
     listSubmissions(db(), workshopId),
     withFacilitator ? listParticipants(db(), workshopId) : none(null),
   ]);

@@ -490,8 +490,8 @@ export interface TallyRow {
   count: number;
 }
 
-/** Counted votes per round, perspective, option and judgement (k: the k-threshold, for withdrawals). */
-export async function workshopTallies(db: DB, workshopId: number, k: number): Promise<TallyRow[]> {
+/** Counted votes (withdrawn participants left out) per round, perspective, option and judgement. */
+export async function workshopTallies(db: DB, workshopId: number): Promise<TallyRow[]> {
   const rows = await db
     .selectFrom("workshop_votes")
     .select(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement", (eb) => eb.fn.countAll<number>().as("count")])
@@ -507,7 +507,7 @@ export interface StandingTallyRow extends TallyRow {
 }
 
 /** As workshopTallies, split by the standing each voter declared on joining (for the workshop grouping's tables). */
-export async function workshopTalliesByStanding(db: DB, workshopId: number, k: number): Promise<StandingTallyRow[]> {
+export async function workshopTalliesByStanding(db: DB, workshopId: number): Promise<StandingTallyRow[]> {
   const rows = await db
     .selectFrom("workshop_votes")
     .innerJoin("workshop_participants", "workshop_participants.id", "workshop_votes.participant_id")
@@ -531,7 +531,7 @@ export async function workshopTalliesByStanding(db: DB, workshopId: number, k: n
  * joining, in all and per (round, perspective) cell (keyed `workshopCellKey`): the input of the
  * workshop's one grouping (disclosure.ts `workshopGrouping`).
  */
-export async function countedVoterStandings(db: DB, workshopId: number, k: number): Promise<StandingVoters[]> {
+export async function countedVoterStandings(db: DB, workshopId: number): Promise<StandingVoters[]> {
   const [people, cells] = await Promise.all([
     sql<{ standing: string | null; people: number }>`
       select p.standing as standing, count(*) as people from workshop_participants p
@@ -559,7 +559,7 @@ export async function countedVoterStandings(db: DB, workshopId: number, k: numbe
  * on stale statistics (a room's votes all arrive within seconds of an empty table) became a
  * nested loop of sequential scans on PostgreSQL, 370 ms for 1,500 people instead of 5 ms.
  */
-export async function workshopGaps(db: DB, workshopId: number, k: number): Promise<{ round: number; standing: string | null; gap: number; count: number }[]> {
+export async function workshopGaps(db: DB, workshopId: number): Promise<{ round: number; standing: string | null; gap: number; count: number }[]> {
   const rows = await sql<{ round: number; standing: string | null; gap: number; count: number }>`
     select round, standing, gap, count(*) as count from (
       select v.round as round, p.standing as standing,
@@ -575,7 +575,7 @@ export async function workshopGaps(db: DB, workshopId: number, k: number): Promi
 }
 
 /** Round 1 against round 2, per counted participant and perspective: who moved, and which way (one pass, as workshopGaps). */
-export async function workshopShifts(db: DB, workshopId: number, k: number): Promise<{ perspective: string; judgementChange: number; optionChanged: boolean; count: number }[]> {
+export async function workshopShifts(db: DB, workshopId: number): Promise<{ perspective: string; judgementChange: number; optionChanged: boolean; count: number }[]> {
   const rows = await sql<{ perspective: string; change: number; option_changed: number; count: number }>`
     select perspective, change, option_changed, count(*) as count from (
       select v.perspective as perspective,
@@ -635,7 +635,7 @@ export async function countJoined(db: DB, workshopId: number): Promise<number> {
 }
 
 /** How many counted voters answered every polled perspective, per round. */
-export async function answeredPerRound(db: DB, workshopId: number, perspectives: number, k: number): Promise<Record<number, number>> {
+export async function answeredPerRound(db: DB, workshopId: number, perspectives: number): Promise<Record<number, number>> {
   const rows = await sql<{ round: number; people: number }>`
     select round, count(*) as people from (
       select v.round as round, v.participant_id from workshop_votes v
@@ -729,7 +729,7 @@ export async function upvotedBy(db: DB, workshopId: number, participantId: numbe
 }
 
 /** Submissions named as "the argument that moved me" in round 2, with how many counted voters named each. */
-export async function movedByCounts(db: DB, workshopId: number, k: number): Promise<Map<number, number>> {
+export async function movedByCounts(db: DB, workshopId: number): Promise<Map<number, number>> {
   const rows = await db
     .selectFrom("workshop_votes")
     .select(["moved_by_submission_id", (eb) => eb.fn.count<number>("participant_id").distinct().as("people")])
@@ -742,7 +742,7 @@ export async function movedByCounts(db: DB, workshopId: number, k: number): Prom
 }
 
 /** Counted votes for the CSV export, with the voter's id (renumbered before it leaves) and declared standing: no token, name or account. */
-export async function exportVotes(db: DB, workshopId: number, k: number) {
+export async function exportVotes(db: DB, workshopId: number) {
   return db
     .selectFrom("workshop_votes")
     .innerJoin("workshop_participants", "workshop_participants.id", "workshop_votes.participant_id")
@@ -760,7 +760,7 @@ export async function exportVotes(db: DB, workshopId: number, k: number) {
 }
 
 /** Counted tallies of every workshop on a case, for comparisons: one row per workshop, round and answer. */
-export async function caseWorkshopTallies(db: DB, caseId: number, k: number): Promise<(TallyRow & { workshopId: number })[]> {
+export async function caseWorkshopTallies(db: DB, caseId: number): Promise<(TallyRow & { workshopId: number })[]> {
   const rows = await db
     .selectFrom("workshop_votes")
     .innerJoin("workshops", "workshops.id", "workshop_votes.workshop_id")

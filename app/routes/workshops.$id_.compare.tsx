@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const status = await findCaseStatus(db(), workshop.caseId);
   const showOnline = status !== undefined && caseVisibility(status, user.role).results;
   const [workshopRows, asyncCells, siblings] = await Promise.all([
-    caseWorkshopTallies(db(), workshop.caseId, k),
+    caseWorkshopTallies(db(), workshop.caseId),
     showOnline ? currentRelease(db(), workshop.caseId, doc.perspectives.length, k).then((released) => (released ? foldResultRows(released.rows).cells : [])) : Promise.resolve([]),
     listWorkshops(db(), { caseId: workshop.caseId }),
   ]);

@@ -250,7 +250,7 @@ describe("voiding a burst", () => {
     await openVoting(room.id);
     for (const phone of honest) expect((await vote(room.code, phone.cookie, address, "1")).status).toBe(200);
     for (const phone of stuffed) expect((await vote(room.code, phone.cookie, address, "0")).status).toBe(200);
-    const countFor = async (option: number) => (await workshopTallies(app.db(), room.id, 5)).filter((t) => t.option === (option === 0 ? "Report the record as found" : "Delay the report and help him get it expunged")).reduce((n, t) => n + t.count, 0);
+    const countFor = async (option: number) => (await workshopTallies(app.db(), room.id)).filter((t) => t.option === (option === 0 ? "Report the record as found" : "Delay the report and help him get it expunged")).reduce((n, t) => n + t.count, 0);
     expect(await countFor(0)).toBe(6);
 
     const preview = await control(room.id, "void-burst", { minutes: "5" });
