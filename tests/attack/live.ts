@@ -57,7 +57,7 @@ const hiddenStanding = fc.oneof({ weight: 1, arbitrary: standing }, { weight: 2,
  * two-round workshops reach round 2: each round opens with a burst of votes by participants who
  * have not voted in it yet (person −1, resolved below), then random steps; "to round 2" is one
  * step (results, discussion, vote), after which the next fresh voter is P1 or P2 again, so some
- * people vote in both rounds and others in only one. Half the workshops end, with every read
+ * people vote in both rounds and others in only one. Three in four workshops end, with every read
  * made again after the end (breakdowns by standing are released then).
  */
 export function liveScenarios(): fc.Arbitrary<LiveScenario> {
@@ -71,13 +71,15 @@ export function liveScenarios(): fc.Arbitrary<LiveScenario> {
     .chain(({ sybilCount, ...s }) => {
       const sybils = Math.min(sybilCount, s.k - 2);
       // Mostly rooms that can reach k voters, sometimes any size from 1 to 4.
-      const hidden = fc.oneof({ weight: 1, arbitrary: fc.array(hiddenStanding, { minLength: 1, maxLength: 4 }) }, { weight: 3, arbitrary: fc.array(hiddenStanding, { minLength: Math.max(1, s.k - sybils), maxLength: 4 }) });
+      const hidden = fc.oneof({ weight: 1, arbitrary: fc.array(hiddenStanding, { minLength: 1, maxLength: 4, size: "max" }) }, { weight: 3, arbitrary: fc.array(hiddenStanding, { minLength: Math.max(1, s.k - sybils), maxLength: 4, size: "max" }) });
       return hidden.chain((people) => {
         const person = fc.nat({ max: people.length - 1 });
         const one = (a: fc.Arbitrary<LiveAction>) => a.map((x) => [x]);
         // `freshFrom` (dropped below) restarts the fresh voters at P1 or P2.
         const toRound2 = fc.nat({ max: 1 }).map((from): LiveAction[] => ["next", "next", "next"].map((intent, i) => ({ kind: "control", intent: intent as Intent, ...(i === 2 ? { freshFrom: from } : {}) })));
-        const burst = fc.nat({ max: people.length }).map((n) => Array.from({ length: n }, (): LiveAction => ({ kind: "hidden-vote", person: -1 })));
+        // Mostly at least k fresh voters (a released round without the attacker's phones), sometimes any number.
+        const burstSize = fc.oneof({ weight: 1, arbitrary: fc.nat({ max: people.length }) }, { weight: 3, arbitrary: fc.integer({ min: Math.min(s.k, people.length), max: people.length }) });
+        const burst = burstSize.map((n) => Array.from({ length: n }, (): LiveAction => ({ kind: "hidden-vote", person: -1 })));
         const steps: fc.WeightedArbitrary<LiveAction[]>[] = [
           { weight: 5, arbitrary: fc.constant<LiveAction[]>([{ kind: "hidden-vote", person: -1 }]) },
           { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("hidden-vote" as const), person })) },
@@ -104,21 +106,27 @@ export function liveScenarios(): fc.Arbitrary<LiveScenario> {
           actions: fc
             .tuple(burst, fc.array(fc.oneof(...steps), { minLength: 1, maxLength: 4 }), fc.nat({ max: 3 }).map((n) => n > 0), toRound2, burst, fc.array(fc.oneof(...steps), { minLength: 1, maxLength: 6 }))
             .map(([votes1, steps1, second, move, votes2, steps2]) => [...votes1, ...steps1.flat(), ...(s.twoRounds && second ? [...move, ...votes2] : []), ...steps2.flat()]),
-          ends: fc.boolean(),
+          ends: fc.nat({ max: 3 }).map((n) => n > 0),
         });
       });
     })
     .map(({ ends, ...s }) => {
+      // Round 1's votes leave room for two in round 2; a fresh vote once everyone has had one in
+      // the round is dropped (re-votes come from the votes by a random participant).
+      const move = s.actions.findIndex((a) => a.kind === "control" && "freshFrom" in a);
       let slots = 0;
       let fresh = -1;
-      const resolved = s.actions.map((a): LiveAction => {
+      const actions = s.actions.flatMap((a, i): LiveAction[] => {
         if (a.kind === "control" && "freshFrom" in a) {
           fresh = Math.min(Number(a.freshFrom), s.hidden.length) - 1;
-          return { kind: "control", intent: a.intent };
+          return [{ kind: "control", intent: a.intent }];
         }
-        return a.kind === "hidden-vote" && a.person === -1 ? { ...a, person: (fresh = Math.min(fresh + 1, s.hidden.length - 1)) } : a;
+        if (a.kind !== "hidden-vote") return [a];
+        if (a.person === -1 && fresh >= s.hidden.length - 1) return [];
+        if (slots >= MAX_LIVE_SLOTS || (i < move && slots >= MAX_LIVE_SLOTS - 2)) return [];
+        slots += 1;
+        return [a.person === -1 ? { ...a, person: (fresh += 1) } : a];
       });
-      const actions = resolved.filter((a) => a.kind !== "hidden-vote" || (slots += 1) <= MAX_LIVE_SLOTS);
       const reads = (["snapshots", "debrief", "csv"] as const).map((what): LiveAction => ({ kind: "read", what }));
       return { ...s, actions: [...actions, ...reads, ...(ends ? [{ kind: "control", intent: "end" } as LiveAction, ...reads] : [])] };
     })
@@ -396,6 +404,9 @@ export async function replayLive(app: AttackApp, s: LiveScenario, world: number[
           : a.kind === "reset"
             ? { intent: "reset-round", round: String(a.round), confirm: "yes" }
             : { intent: "remove-participant", participantId: String(phones[a.who === "hidden" ? a.index : s.hidden.length + a.index]!.participantId) };
+      // Withdrawal follows the order of removal (time to the millisecond, then id): two removals
+      // in one millisecond would be ordered by id, differently from one replay to the next.
+      if (a.kind === "remove") await new Promise((resolve) => setTimeout(resolve, 2));
       const result = await control(fields);
       outcomes[i] = { accepted: result.status === 200 };
       ok = read(result);
