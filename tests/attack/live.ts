@@ -49,11 +49,16 @@ export interface LiveScenario {
 }
 
 const standing = fc.constantFrom<Standing | null>("frontline", "manager", "hr", "other", null);
+/** Hidden participants' standings: often two of them share one, so groups of k form and break up by round. */
+const hiddenStanding = fc.oneof({ weight: 1, arbitrary: standing }, { weight: 2, arbitrary: fc.constantFrom<Standing | null>("frontline", "manager") });
 
 /**
- * Random rooms and facilitator moves. Steps are weighted so that most rooms reach k voters:
- * a vote is most often by the next participant who has not voted yet (person −1, resolved
- * below), and "to round 2" is one step (results, discussion, vote).
+ * Random rooms and facilitator moves, weighted so that most rooms reach k voters and most
+ * two-round workshops reach round 2: each round opens with a burst of votes by participants who
+ * have not voted in it yet (person −1, resolved below), then random steps; "to round 2" is one
+ * step (results, discussion, vote), after which the next fresh voter is P1 or P2 again, so some
+ * people vote in both rounds and others in only one. Three in four workshops end, with every read
+ * made again after the end (breakdowns by standing are released then).
  */
 export function liveScenarios(): fc.Arbitrary<LiveScenario> {
   return fc
@@ -66,16 +71,21 @@ export function liveScenarios(): fc.Arbitrary<LiveScenario> {
     .chain(({ sybilCount, ...s }) => {
       const sybils = Math.min(sybilCount, s.k - 2);
       // Mostly rooms that can reach k voters, sometimes any size from 1 to 4.
-      const hidden = fc.oneof({ weight: 1, arbitrary: fc.array(standing, { minLength: 1, maxLength: 4 }) }, { weight: 3, arbitrary: fc.array(standing, { minLength: Math.max(1, s.k - sybils), maxLength: 4 }) });
+      const hidden = fc.oneof({ weight: 1, arbitrary: fc.array(hiddenStanding, { minLength: 1, maxLength: 4, size: "max" }) }, { weight: 3, arbitrary: fc.array(hiddenStanding, { minLength: Math.max(1, s.k - sybils), maxLength: 4, size: "max" }) });
       return hidden.chain((people) => {
         const person = fc.nat({ max: people.length - 1 });
         const one = (a: fc.Arbitrary<LiveAction>) => a.map((x) => [x]);
+        // `freshFrom` (dropped below) restarts the fresh voters at P1 or P2.
+        const toRound2 = fc.nat({ max: 1 }).map((from): LiveAction[] => ["next", "next", "next"].map((intent, i) => ({ kind: "control", intent: intent as Intent, ...(i === 2 ? { freshFrom: from } : {}) })));
+        // Mostly at least k fresh voters (a released round without the attacker's phones), sometimes any number.
+        const burstSize = fc.oneof({ weight: 1, arbitrary: fc.nat({ max: people.length }) }, { weight: 3, arbitrary: fc.integer({ min: Math.min(s.k, people.length), max: people.length }) });
+        const burst = burstSize.map((n) => Array.from({ length: n }, (): LiveAction => ({ kind: "hidden-vote", person: -1 })));
         const steps: fc.WeightedArbitrary<LiveAction[]>[] = [
           { weight: 5, arbitrary: fc.constant<LiveAction[]>([{ kind: "hidden-vote", person: -1 }]) },
           { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("hidden-vote" as const), person })) },
           { weight: 4, arbitrary: one(fc.record({ kind: fc.constant("read" as const), what: fc.constantFrom<"snapshots" | "debrief" | "csv">("snapshots", "snapshots", "debrief", "csv") })) },
-          { weight: 1, arbitrary: fc.constant<LiveAction[]>(["next", "next", "next"].map((intent) => ({ kind: "control", intent: intent as Intent }))) },
-          { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("control" as const), intent: fc.constantFrom<Intent>("next", "back", "open-voting", "close-voting", "reveal-results") })) },
+          { weight: 1, arbitrary: toRound2 },
+          { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("control" as const), intent: fc.constantFrom<Intent>("next", "back", "open-voting", "close-voting", "reveal-results", "end") })) },
           { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("remove" as const), who: fc.constant("hidden" as const), index: person })) },
           { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("reset" as const), round: fc.constantFrom<1 | 2>(1, 2) })) },
         ];
@@ -93,16 +103,32 @@ export function liveScenarios(): fc.Arbitrary<LiveScenario> {
           resultsMode: fc.constant(s.resultsMode),
           hidden: fc.constant(people),
           sybils: fc.array(standing, { minLength: sybils, maxLength: sybils }),
-          actions: fc.array(fc.oneof(...steps), { minLength: 4, maxLength: 12 }).map((chosen) => chosen.flat()),
+          actions: fc
+            .tuple(burst, fc.array(fc.oneof(...steps), { minLength: 1, maxLength: 4 }), fc.nat({ max: 3 }).map((n) => n > 0), toRound2, burst, fc.array(fc.oneof(...steps), { minLength: 1, maxLength: 6 }))
+            .map(([votes1, steps1, second, move, votes2, steps2]) => [...votes1, ...steps1.flat(), ...(s.twoRounds && second ? [...move, ...votes2] : []), ...steps2.flat()]),
+          ends: fc.nat({ max: 3 }).map((n) => n > 0),
         });
       });
     })
-    .map((s) => {
+    .map(({ ends, ...s }) => {
+      // Round 1's votes leave room for two in round 2; a fresh vote once everyone has had one in
+      // the round is dropped (re-votes come from the votes by a random participant).
+      const move = s.actions.findIndex((a) => a.kind === "control" && "freshFrom" in a);
       let slots = 0;
       let fresh = -1;
-      const resolved = s.actions.map((a) => (a.kind === "hidden-vote" && a.person === -1 ? { ...a, person: (fresh = Math.min(fresh + 1, s.hidden.length - 1)) } : a));
-      const actions = resolved.filter((a) => a.kind !== "hidden-vote" || (slots += 1) <= MAX_LIVE_SLOTS);
-      return { ...s, actions: [...actions, { kind: "read" as const, what: "snapshots" as const }, { kind: "read" as const, what: "debrief" as const }, { kind: "read" as const, what: "csv" as const }] };
+      const actions = s.actions.flatMap((a, i): LiveAction[] => {
+        if (a.kind === "control" && "freshFrom" in a) {
+          fresh = Math.min(Number(a.freshFrom), s.hidden.length) - 1;
+          return [{ kind: "control", intent: a.intent }];
+        }
+        if (a.kind !== "hidden-vote") return [a];
+        if (a.person === -1 && fresh >= s.hidden.length - 1) return [];
+        if (slots >= MAX_LIVE_SLOTS || (i < move && slots >= MAX_LIVE_SLOTS - 2)) return [];
+        slots += 1;
+        return [a.person === -1 ? { ...a, person: (fresh += 1) } : a];
+      });
+      const reads = (["snapshots", "debrief", "csv"] as const).map((what): LiveAction => ({ kind: "read", what }));
+      return { ...s, actions: [...actions, ...reads, ...(ends ? [{ kind: "control", intent: "end" } as LiveAction, ...reads] : [])] };
     })
     .chain((s) => fc.array(fc.nat({ max: 3 }), { minLength: countLiveSlots(s.actions), maxLength: countLiveSlots(s.actions) }).map((truth) => ({ ...s, truth })))
     // Plain objects, so a counterexample prints as plain JSON.
@@ -175,10 +201,16 @@ export interface LiveOutcome {
  * k in order of removal. A (round, perspective) cell is released when it has ≥ k counted
  * voters, and then shows the multiset of their values (live: at every read); the room gap then
  * follows from the released cells. The shift of a perspective is released when ≥ k people are
- * counted in both rounds (moved / more right / more wrong / changed option counts). debrief.md
- * adds, per released cell, the multiset per group of the one workshop grouping (standing on
- * joining of people with a counted vote, merged by mergeSmallGroups); positions.csv is the
- * multiset of counted people's records over released cells, labelled with that grouping.
+ * counted in both rounds (moved / more right / more wrong / changed option counts).
+ *
+ * Breakdowns by standing are released once, when the workshop has ended (before that, nothing
+ * by standing). They use the one workshop grouping: the standings declared on joining of people
+ * with a counted vote, merged by mergeSmallGroups, and merged further until every shown group
+ * holds 0 or ≥ k counted voters in every released cell (a thin standing is merged; a thin merged
+ * group takes in the smallest shown standing). debrief.md adds, per released cell, the multiset
+ * of each shown group's values. positions.csv is, per released round, the multiset of counted
+ * voters' records of that round (both perspectives' values, and once ended their group): one
+ * round's records are never linked to another's.
  */
 export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: number[]): string {
   const votes = new Map<number, Map<string, number>>([
@@ -192,17 +224,16 @@ export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: n
   const rounds = s.twoRounds ? [1, 2] : [1];
   const out: string[] = [];
   let slot = 0;
+  let ended = false;
 
   const withdrawn = () => new Set(removedVoters.slice(0, Math.floor(removedVoters.length / s.k) * s.k));
   const counted = (round: number) => {
     const out = withdrawn();
     return [...votes.get(round)!].filter(([pid]) => !out.has(pid));
   };
-  const cells = () =>
-    rounds.flatMap((round) => {
-      const voters = counted(round);
-      return voters.length >= s.k ? PERSPECTIVES.map((_, p) => ({ round, p, values: voters.map(([, v]) => (v >> p) & 1).sort() })) : [];
-    });
+  // Every phone votes both perspectives at once, so a round's two cells have the same voters.
+  const releasedRounds = () => rounds.filter((round) => counted(round).length >= s.k);
+  const cells = () => releasedRounds().flatMap((round) => PERSPECTIVES.map((_, p) => ({ round, p, values: counted(round).map(([, v]) => (v >> p) & 1).sort() })));
   const shift = () => {
     if (!s.twoRounds) return null;
     const second = new Map(counted(2));
@@ -213,13 +244,28 @@ export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: n
       return [pairs.filter(([a, b]) => a !== b).length, pairs.filter(([a, b]) => b > a).length, pairs.filter(([a, b]) => b < a).length];
     });
   };
+  /** The workshop grouping: who is counted in which shown group ("not shown" when suppressed). */
   const grouping = () => {
+    const standingOf = (pid: string) => joined.get(pid) ?? "undeclared";
     const out = withdrawn();
     const people = [...joined.keys()].filter((pid) => !out.has(pid) && rounds.some((r) => votes.get(r)!.has(pid)));
     const sizes = new Map<string, number>();
-    for (const pid of people) sizes.set(joined.get(pid) ?? "undeclared", (sizes.get(joined.get(pid) ?? "undeclared") ?? 0) + 1);
-    const breakdown = mergeSmallGroups([...sizes].map(([key, count]) => ({ key, count })), s.k);
-    return (pid: string) => (breakdown.suppressed ? "not shown" : (breakdown.shown.find((g) => g.members.includes(joined.get(pid) ?? "undeclared"))?.key ?? "?"));
+    for (const pid of people) sizes.set(standingOf(pid), (sizes.get(standingOf(pid)) ?? 0) + 1);
+    const inCell = (members: string[], round: number) => counted(round).filter(([pid]) => members.includes(standingOf(pid))).length;
+    const isThin = (members: string[]) => releasedRounds().some((round) => inCell(members, round) > 0 && inCell(members, round) < s.k);
+    const alone = (g: { key: string; members: string[] }) => g.members.length === 1 && g.key === g.members[0];
+    const merged = new Set<string>();
+    let breakdown = mergeSmallGroups([...sizes].map(([key, count]) => ({ key, count })), s.k, merged);
+    for (;;) {
+      const thin = breakdown.shown.filter((g) => isThin(g.members));
+      if (thin.length === 0) break;
+      // A thin standing shown alone is merged; when only the merged group is thin, the smallest standing shown alone joins it.
+      const thinAlone = thin.filter(alone);
+      for (const g of thinAlone.length > 0 ? thinAlone : [breakdown.shown.filter(alone).at(-1)!]) merged.add(g.key);
+      breakdown = mergeSmallGroups([...sizes].map(([key, count]) => ({ key, count })), s.k, merged);
+    }
+    const shown = breakdown;
+    return (pid: string) => (shown.suppressed ? "not shown" : (shown.shown.find((g) => g.members.includes(standingOf(pid)))?.key ?? "?"));
   };
 
   for (const [i, a] of s.actions.entries()) {
@@ -232,6 +278,7 @@ export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: n
         votedEver.add(pid);
       }
     } else if (a.kind === "reset" && outcome.accepted) votes.get(a.round)!.clear();
+    else if (a.kind === "control" && a.intent === "end" && outcome.accepted) ended = true;
     else if (a.kind === "remove" && outcome.accepted) {
       const pid = `${a.who === "hidden" ? "P" : "S"}${a.index}`;
       if (!removed.has(pid)) {
@@ -242,20 +289,22 @@ export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: n
       if (a.what === "snapshots") out.push(JSON.stringify({ cells: cells(), shift: shift() }));
       else if (a.what === "debrief") {
         const groupOf = grouping();
-        const byGroup = cells().map((cell) => {
-          const voters = counted(cell.round);
-          const groups = [...new Set(voters.map(([pid]) => groupOf(pid)))].sort();
-          return groups.map((g) => [g, voters.filter(([pid]) => groupOf(pid) === g).map(([, v]) => (v >> cell.p) & 1).sort()]);
-        });
+        const byGroup = ended
+          ? cells().map((cell) => {
+              const voters = counted(cell.round);
+              const groups = [...new Set(voters.map(([pid]) => groupOf(pid)))].sort();
+              return groups.map((g) => [g, voters.filter(([pid]) => groupOf(pid) === g).map(([, v]) => (v >> cell.p) & 1).sort()]);
+            })
+          : "shown when the workshop has ended";
         out.push(JSON.stringify({ cells: cells(), shift: shift(), byGroup }));
       } else {
         const groupOf = grouping();
-        const released = cells();
-        const records = new Map<string, string[]>();
-        for (const cell of released) {
-          for (const [pid, v] of counted(cell.round)) records.set(pid, [...(records.get(pid) ?? []), `${cell.round}${PERSPECTIVES[cell.p]}=${(v >> cell.p) & 1}`]);
-        }
-        out.push(JSON.stringify([...records].map(([pid, rows]) => `${groupOf(pid)}:${rows.sort().join(",")}`).sort()));
+        const records = releasedRounds().map((round) =>
+          counted(round)
+            .map(([pid, v]) => `${ended ? groupOf(pid) : "-"}:${PERSPECTIVES.map((name, p) => `${name}=${(v >> p) & 1}`).join(",")}`)
+            .sort(),
+        );
+        out.push(JSON.stringify(records));
       }
     }
   }
@@ -355,6 +404,9 @@ export async function replayLive(app: AttackApp, s: LiveScenario, world: number[
           : a.kind === "reset"
             ? { intent: "reset-round", round: String(a.round), confirm: "yes" }
             : { intent: "remove-participant", participantId: String(phones[a.who === "hidden" ? a.index : s.hidden.length + a.index]!.participantId) };
+      // Withdrawal follows the order of removal (time to the millisecond, then id): two removals
+      // in one millisecond would be ordered by id, differently from one replay to the next.
+      if (a.kind === "remove") await new Promise((resolve) => setTimeout(resolve, 2));
       const result = await control(fields);
       outcomes[i] = { accepted: result.status === 200 };
       ok = read(result);

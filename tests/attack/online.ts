@@ -13,8 +13,8 @@ export const SLUG = "background-check";
 export const PERSPECTIVES = ["employee", "employer"] as const;
 /** At most this many hidden answers per scenario: 4^6 = 4,096 worlds to enumerate. */
 export const MAX_SLOTS = 6;
-/** Endorsements move case page scores; off until those scores are released in steps of k too. */
-export const WITH_ENDORSEMENTS = process.env.ATTACK_ENDORSEMENTS === "1";
+/** Endorsements move bridging scores (a release of the endorsers' answers): on unless ATTACK_ENDORSEMENTS=0. */
+export const WITH_ENDORSEMENTS = process.env.ATTACK_ENDORSEMENTS !== "0";
 
 /** One answer's secret value: option 0 or 1, judgement −2 or +2 (four values). */
 export function answerOf(value: number): { option: number; judgement: number } {
@@ -173,7 +173,7 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
     people.set(key, record);
   };
   const complete = (r: PersonRecord) => PERSPECTIVES.every((_, p) => r.current[p] !== undefined);
-  // Endorsements (ATTACK_ENDORSEMENTS=1): who endorses R's argument (argued as the employee), and
+  // Endorsements (unless ATTACK_ENDORSEMENTS=0): who endorses R's argument (argued as the employee), and
   // what its score last released counted (endorser → the write of their employee answer).
   const endorsers = new Set<string>();
   let scoreCounted = new Map<string, number>();

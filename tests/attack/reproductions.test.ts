@@ -20,6 +20,8 @@ const readResults: OnlineAction = { kind: "read", page: "results", account: 0 };
 const vote = (person: number): LiveAction => ({ kind: "hidden-vote", person });
 const read = (what: "snapshots" | "debrief" | "csv"): LiveAction => ({ kind: "read", what });
 const next: LiveAction = { kind: "control", intent: "next" };
+// Breakdowns by standing are released only then (ADR 009).
+const end: LiveAction = { kind: "control", intent: "end" };
 
 describe("issue 13's attacks, replayed exactly", () => {
   it("1. removing a named participant and reading the tallies again shows nothing of their vote", async () => {
@@ -71,7 +73,7 @@ describe("issue 13's attacks, replayed exactly", () => {
       resultsMode: "live",
       hidden: ["hr", "hr", "frontline"],
       sybils: ["frontline"],
-      actions: [vote(0), vote(1), vote(2), { kind: "sybil-vote", phone: 0, value: 0 }, next, next, next, vote(0), { kind: "sybil-vote", phone: 0, value: 0 }, read("debrief"), read("csv")],
+      actions: [vote(0), vote(1), vote(2), { kind: "sybil-vote", phone: 0, value: 0 }, next, next, next, vote(0), { kind: "sybil-vote", phone: 0, value: 0 }, read("debrief"), read("csv"), end, read("debrief"), read("csv")],
       truth: [1, 2, 3, 2],
     };
     await assertLiveHolds(app, s);
@@ -147,6 +149,54 @@ describe("issue 13's attacks, replayed exactly", () => {
         read("snapshots"),
       ],
       truth: [3, 0, 1, 2, 1, 0, 3],
+    };
+    await assertLiveHolds(app, s);
+  });
+
+  // The stricter live-room rules of ADR 009 ("One grouping per workshop", "Breakdowns by
+  // standing are released once, at the end", "positions.csv never links rounds"), each as the
+  // attack it stops.
+  it("8. a standing with k voters in the workshop but fewer in one round shows nothing of that round's votes by standing", async () => {
+    // k = 2. Two front-line people vote in round 1, only P2 in round 2: a "Front line" row in
+    // round 2's table would be P2's vote. The grouping must merge it (here: nothing is shown).
+    const s: LiveScenario = {
+      k: 2,
+      twoRounds: true,
+      resultsMode: "live",
+      hidden: ["frontline", "frontline", "manager", "hr"],
+      sybils: [],
+      actions: [vote(0), vote(1), vote(2), vote(3), next, next, next, vote(1), vote(2), end, read("debrief"), read("csv")],
+      truth: [0, 1, 2, 3, 1, 2],
+    };
+    await assertLiveHolds(app, s);
+  });
+
+  it("9. the exports read just before and just after one known person votes show nothing of their standing group", async () => {
+    // k = 2. Before P4 votes, the managers are one person (merged away); after, a group of two
+    // whose tally, minus what P3 could have answered, would narrow P4's vote.
+    const s: LiveScenario = {
+      k: 2,
+      twoRounds: false,
+      resultsMode: "live",
+      hidden: ["frontline", "frontline", "manager", "manager"],
+      sybils: [],
+      actions: [vote(0), vote(1), vote(2), read("debrief"), read("csv"), vote(3), read("debrief"), read("csv")],
+      truth: [0, 3, 1, 2],
+    };
+    await assertLiveHolds(app, s);
+  });
+
+  it("10. positions.csv does not link a person's rows across rounds", async () => {
+    // k = 2. P3 votes in round 1 only, which the facilitator sees: linked rows would make the
+    // round-1 respondent with no round-2 rows P3.
+    const s: LiveScenario = {
+      k: 2,
+      twoRounds: true,
+      resultsMode: "live",
+      hidden: ["frontline", "frontline", "frontline"],
+      sybils: [],
+      actions: [vote(0), vote(1), vote(2), next, next, next, vote(0), vote(1), read("csv"), end, read("csv")],
+      truth: [0, 1, 2, 3, 3],
     };
     await assertLiveHolds(app, s);
   });
