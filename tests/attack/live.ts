@@ -197,11 +197,14 @@ export interface LiveOutcome {
 /**
  * What the live-room policy (ADR 009, the lead's live-room rules) lets the facilitator see,
  * written independently of the app. Counted voters of a round: those with a vote in it, minus
- * withdrawn participants; removed participants who ever voted are withdrawn in whole batches of
- * k in order of removal. A (round, perspective) cell is released when it has ≥ k counted
- * voters, and then shows the multiset of their values (live: at every read); the room gap then
- * follows from the released cells. The shift of a perspective is released when ≥ k people are
- * counted in both rounds (moved / more right / more wrong / changed option counts).
+ * withdrawn participants. At each removal, every removed participant not yet withdrawn is
+ * withdrawn, all together and for good, when each count they are part of (each round's cells,
+ * the round answered in full, the shift) loses none or ≥ k of them; otherwise none is. A
+ * (round, perspective) cell is released when it has ≥ k counted voters, and then shows the
+ * multiset of their values (live: at every read); the room gap then follows from the released
+ * cells. The shift of a perspective is released when ≥ k people are counted in both rounds and
+ * those counted in only one round number 0 or ≥ k each (moved / more right / more wrong /
+ * changed option counts).
  *
  * Breakdowns by standing are released once, when the workshop has ended (before that, nothing
  * by standing). They use the one workshop grouping: the standings declared on joining of people
@@ -218,15 +221,26 @@ export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: n
     [2, new Map()],
   ]);
   const joined = new Map<string, Standing | null>([...s.hidden.map((st, i) => [`P${i}`, st] as const), ...s.sybils.map((st, i) => [`S${i}`, st] as const)]);
-  const votedEver = new Set<string>();
-  const removedVoters: string[] = [];
   const removed = new Set<string>();
+  const withdrawnForGood = new Set<string>();
   const rounds = s.twoRounds ? [1, 2] : [1];
   const out: string[] = [];
   let slot = 0;
   let ended = false;
 
-  const withdrawn = () => new Set(removedVoters.slice(0, Math.floor(removedVoters.length / s.k) * s.k));
+  const withdrawn = () => withdrawnForGood;
+  /** After a removal: the pending removed people leave together, if every count loses 0 or ≥ k of them. */
+  const withdrawIfSafe = () => {
+    const pending = [...removed].filter((pid) => !withdrawnForGood.has(pid));
+    const losses = new Map<string, number>();
+    for (const pid of pending) {
+      const inRounds = rounds.filter((round) => votes.get(round)!.has(pid));
+      // A phone answers every perspective at once: its cells, its round and (both rounds) its shift move together.
+      const counts = [...inRounds.map((round) => `round ${round}`), ...(inRounds.length === 2 ? ["shift"] : [])];
+      for (const key of counts) losses.set(key, (losses.get(key) ?? 0) + 1);
+    }
+    if ([...losses.values()].every((lost) => lost >= s.k)) for (const pid of pending) withdrawnForGood.add(pid);
+  };
   const counted = (round: number) => {
     const out = withdrawn();
     return [...votes.get(round)!].filter(([pid]) => !out.has(pid));
@@ -238,7 +252,11 @@ export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: n
     if (!s.twoRounds) return null;
     const second = new Map(counted(2));
     const both = counted(1).filter(([pid]) => second.has(pid));
-    if (both.length < s.k) return "not shown";
+    const first = new Map(counted(1));
+    const onlyOne = counted(1).filter(([pid]) => !second.has(pid)).length;
+    const onlyTwo = counted(2).filter(([pid]) => !first.has(pid)).length;
+    const noneOrK = (n: number) => n === 0 || n >= s.k;
+    if (both.length < s.k || !noneOrK(onlyOne) || !noneOrK(onlyTwo)) return "not shown";
     return PERSPECTIVES.map((_, p) => {
       const pairs = both.map(([pid, v]) => [(v >> p) & 1, (second.get(pid)! >> p) & 1] as const);
       return [pairs.filter(([a, b]) => a !== b).length, pairs.filter(([a, b]) => b > a).length, pairs.filter(([a, b]) => b < a).length];
@@ -273,18 +291,13 @@ export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: n
     if (a.kind === "hidden-vote" || a.kind === "sybil-vote") {
       const value = a.kind === "sybil-vote" ? a.value : (a.refused ?? world[slot++]!);
       const pid = a.kind === "hidden-vote" ? `P${a.person}` : `S${a.phone}`;
-      if (outcome.accepted) {
-        votes.get(outcome.round!)!.set(pid, value);
-        votedEver.add(pid);
-      }
+      if (outcome.accepted) votes.get(outcome.round!)!.set(pid, value);
     } else if (a.kind === "reset" && outcome.accepted) votes.get(a.round)!.clear();
     else if (a.kind === "control" && a.intent === "end" && outcome.accepted) ended = true;
     else if (a.kind === "remove" && outcome.accepted) {
       const pid = `${a.who === "hidden" ? "P" : "S"}${a.index}`;
-      if (!removed.has(pid)) {
-        removed.add(pid);
-        if (votedEver.has(pid)) removedVoters.push(pid);
-      }
+      removed.add(pid);
+      withdrawIfSafe();
     } else if (a.kind === "read") {
       if (a.what === "snapshots") out.push(JSON.stringify({ cells: cells(), shift: shift() }));
       else if (a.what === "debrief") {
@@ -404,9 +417,6 @@ export async function replayLive(app: AttackApp, s: LiveScenario, world: number[
           : a.kind === "reset"
             ? { intent: "reset-round", round: String(a.round), confirm: "yes" }
             : { intent: "remove-participant", participantId: String(phones[a.who === "hidden" ? a.index : s.hidden.length + a.index]!.participantId) };
-      // Withdrawal follows the order of removal (time to the millisecond, then id): two removals
-      // in one millisecond would be ordered by id, differently from one replay to the next.
-      if (a.kind === "remove") await new Promise((resolve) => setTimeout(resolve, 2));
       const result = await control(fields);
       outcomes[i] = { accepted: result.status === 200 };
       ok = read(result);
