@@ -53,6 +53,10 @@ export default function Privacy() {
       </ul>
       <h2>What is not protected</h2>
       <ul>
+        <li>
+          Not yet: online results are released once enough people have answered in all, not in each group they show, so between two releases one group&apos;s
+          figures, or the count of people who changed their mind, can move by a single person. This is being fixed.
+        </li>
         <li>If everyone in a group of people chose the same answer, the group&apos;s totals show it.</li>
         <li>
           Someone who creates several accounts, or joins a live workshop with several phones, can make a group look bigger than it is. Where that matters,
