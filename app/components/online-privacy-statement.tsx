@@ -20,7 +20,8 @@ export function OnlinePrivacyStatement({ k }: { k: number }) {
       </ul>
       <p>
         Not protected: if everyone in a group of {k} or more chose the same, the group&apos;s results show what each of them chose; and someone who
-        makes several accounts can make a group of {k} around one real person. <Link to="/privacy">How your answers are protected</Link>.
+        makes several accounts can make a group of {k} around one real person. Not yet: between two releases, one group&apos;s figures can move by a
+        single person. <Link to="/privacy">How your answers are protected</Link>.
       </p>
     </aside>
   );
