@@ -42,6 +42,47 @@ export async function startApp(options: { kThreshold?: number } = {}) {
       const response = await signIn(new Request(`${BASE}/login`), user.id, "/");
       return { id: user.id, name: user.display_name, cookie: (response.headers.get("Set-Cookie") ?? "").split(";")[0]! };
     },
+    /**
+     * A background-check workshop polling both perspectives, run by a new facilitator. With
+     * `openVoting` it is already at round 1's vote with voting open.
+     */
+    async backgroundCheckWorkshop(title: string, options: { twoRounds?: boolean; askStanding?: boolean; openVoting?: boolean } = {}) {
+      const { findCaseBySlug } = await import("../../app/models/cases.server");
+      const { createWorkshop, saveStageState } = await import("../../app/models/workshops.server");
+      const facilitator = await this.person("facilitator");
+      const found = (await findCaseBySlug(db(), "background-check"))!;
+      const workshop = await createWorkshop(db(), {
+        caseId: found.id,
+        caseVersionId: found.versionId,
+        facilitatorUserId: facilitator.id,
+        title,
+        perspectives: ["employee", "employer"],
+        twoRounds: options.twoRounds ?? false,
+        resultsMode: "live",
+        askStanding: options.askStanding ?? true,
+      });
+      if (options.openVoting) await saveStageState(db(), workshop.id, { stage: "vote-1", votingOpen: true, revealedRounds: [] }, []);
+      return workshop;
+    },
+    /**
+     * Answers a case as the employee and as the employer through the case page's action, as the
+     * browser's form would ([option index, judgement] each, legal "unsure", confidence "medium").
+     * Throws when the action refuses.
+     */
+    async answerCase(person: { cookie: string }, slug: string, employee: [number, number], employer: [number, number]) {
+      const caseRoute = await import("../../app/routes/cases.$slug");
+      for (const [perspective, [option, judgement]] of [["employee", employee], ["employer", employer]] as const) {
+        const response = await settle(() =>
+          caseRoute.action({
+            request: this.post(`/cases/${slug}`, { intent: "position", perspective, option: String(option), judgement: String(judgement), legal: "unsure", confidence: "medium" }, person.cookie),
+            params: { slug },
+            context: {},
+          }),
+        );
+        const status = response instanceof Response ? response.status : 200;
+        if (status !== 200) throw new Error(`answering ${slug} as the ${perspective}: ${status}`);
+      }
+    },
     get(path: string, cookie?: string): Request {
       return new Request(`${BASE}${path}`, { headers: cookie ? { Cookie: cookie } : {} });
     },

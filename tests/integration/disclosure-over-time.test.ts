@@ -8,7 +8,6 @@ import { settle, startApp } from "./app-under-test";
 
 const K = 5;
 const app = await startApp({ kThreshold: K });
-const caseRoute = await import("../../app/routes/cases.$slug");
 const resultsRoute = await import("../../app/routes/cases.$slug_.results");
 const meRoute = await import("../../app/routes/me");
 
@@ -16,18 +15,7 @@ type Person = Awaited<ReturnType<typeof app.person>>;
 afterAll(() => app.cleanup());
 
 /** Answers as the employee and as the employer (the same option and judgement unless given). */
-async function answer(person: Person, slug: string, employee: [number, number], employer: [number, number] = employee) {
-  for (const [perspective, [option, judgement]] of [["employee", employee], ["employer", employer]] as const) {
-    const response = await settle(() =>
-      caseRoute.action({
-        request: app.post(`/cases/${slug}`, { intent: "position", perspective, option: String(option), judgement: String(judgement), legal: "unsure", confidence: "medium" }, person.cookie),
-        params: { slug },
-        context: {},
-      }),
-    );
-    expect((response as Response).status).toBe(200);
-  }
-}
+const answer = (person: Person, slug: string, employee: [number, number], employer: [number, number] = employee) => app.answerCase(person, slug, employee, employer);
 
 /** Everything the results page's data gives this person, minus the release's own time stamp. */
 async function readResults(person: Person, slug: string) {

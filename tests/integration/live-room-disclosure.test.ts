@@ -10,8 +10,7 @@ import { startApp } from "./app-under-test";
 
 const K = 5;
 const app = await startApp({ kThreshold: K });
-const { findCaseBySlug } = await import("../../app/models/cases.server");
-const { castWorkshopVotes, createWorkshop, exportVotes, findWorkshop, joinWorkshop, removeParticipant, saveStageState } = await import("../../app/models/workshops.server");
+const { castWorkshopVotes, exportVotes, findWorkshop, joinWorkshop, removeParticipant, saveStageState } = await import("../../app/models/workshops.server");
 const { loadWorkshopStates } = await import("../../app/workshop-live.server");
 const { workshopDebrief, workshopPositionsCsv } = await import("../../app/workshop-debrief.server");
 
@@ -20,22 +19,7 @@ afterAll(() => app.cleanup());
 const OPTIONS = ["Report the record as found", "Delay the report and help him get it expunged"];
 
 /** A background-check workshop polling both perspectives, at its first vote with voting open. */
-async function newRoom(title: string, twoRounds = false) {
-  const facilitator = await app.person("facilitator");
-  const found = (await findCaseBySlug(app.db(), "background-check"))!;
-  const workshop = await createWorkshop(app.db(), {
-    caseId: found.id,
-    caseVersionId: found.versionId,
-    facilitatorUserId: facilitator.id,
-    title,
-    perspectives: ["employee", "employer"],
-    twoRounds,
-    resultsMode: "live",
-    askStanding: true,
-  });
-  await saveStageState(app.db(), workshop.id, { stage: "vote-1", votingOpen: true, revealedRounds: [] }, []);
-  return workshop;
-}
+const newRoom = (title: string, twoRounds = false) => app.backgroundCheckWorkshop(title, { twoRounds, openVoting: true });
 
 interface Voter {
   id: number;

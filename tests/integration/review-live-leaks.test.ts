@@ -20,22 +20,7 @@ afterAll(() => app.cleanup());
 
 const OPTIONS = ["Report the record as found", "Delay the report and help him get it expunged"];
 
-async function newRoom(title: string, twoRounds: boolean) {
-  const facilitator = await app.person("facilitator");
-  const found = (await findCaseBySlug(app.db(), "background-check"))!;
-  const workshop = await createWorkshop(app.db(), {
-    caseId: found.id,
-    caseVersionId: found.versionId,
-    facilitatorUserId: facilitator.id,
-    title,
-    perspectives: ["employee", "employer"],
-    twoRounds,
-    resultsMode: "live",
-    askStanding: false,
-  });
-  await saveStageState(app.db(), workshop.id, { stage: "vote-1", votingOpen: true, revealedRounds: [] }, []);
-  return workshop;
-}
+const newRoom = (title: string, twoRounds: boolean) => app.backgroundCheckWorkshop(title, { twoRounds, askStanding: false, openVoting: true });
 
 let devices = 0;
 async function join(workshopId: number): Promise<number> {

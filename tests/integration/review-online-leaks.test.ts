@@ -8,28 +8,16 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import type { Standing } from "../../db/schema";
-import { settle, startApp } from "./app-under-test";
+import { startApp } from "./app-under-test";
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const caseRoute = await import("../../app/routes/cases.$slug");
 const resultsRoute = await import("../../app/routes/cases.$slug_.results");
 
 type Person = Awaited<ReturnType<typeof app.person>>;
 afterAll(() => app.cleanup());
 
-async function answer(person: Person, slug: string, employee: [number, number], employer: [number, number] = [0, 0]) {
-  for (const [perspective, [option, judgement]] of [["employee", employee], ["employer", employer]] as const) {
-    const response = await settle(() =>
-      caseRoute.action({
-        request: app.post(`/cases/${slug}`, { intent: "position", perspective, option: String(option), judgement: String(judgement), legal: "unsure", confidence: "medium" }, person.cookie),
-        params: { slug },
-        context: {},
-      }),
-    );
-    expect((response as Response).status).toBe(200);
-  }
-}
+const answer = (person: Person, slug: string, employee: [number, number], employer: [number, number] = [0, 0]) => app.answerCase(person, slug, employee, employer);
 
 async function crowd(slug: string, standing: Standing, count: number, employee: [number, number]): Promise<Person[]> {
   const people: Person[] = [];

@@ -3,8 +3,7 @@ import { startApp } from "./app-under-test";
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const { findCaseBySlug } = await import("../../app/models/cases.server");
-const { castWorkshopVotes, createWorkshop, joinWorkshop, removeParticipant, saveStageState, workshopGaps, workshopShifts } = await import("../../app/models/workshops.server");
+const { castWorkshopVotes, joinWorkshop, removeParticipant, saveStageState, workshopGaps, workshopShifts } = await import("../../app/models/workshops.server");
 type JoinOutcome = Awaited<ReturnType<typeof joinWorkshop>>;
 
 /** The participant a join made; these rooms have no lock or capacity, so every join gets in. */
@@ -16,20 +15,7 @@ function admitted(outcome: JoinOutcome) {
 afterAll(() => app.cleanup());
 
 /** A background-check workshop polling both perspectives, run by a new facilitator. */
-async function newWorkshop(title: string, twoRounds: boolean) {
-  const facilitator = await app.person("facilitator");
-  const found = (await findCaseBySlug(app.db(), "background-check"))!;
-  return createWorkshop(app.db(), {
-    caseId: found.id,
-    caseVersionId: found.versionId,
-    facilitatorUserId: facilitator.id,
-    title,
-    perspectives: ["employee", "employer"],
-    twoRounds,
-    resultsMode: "live",
-    askStanding: true,
-  });
-}
+const newWorkshop = (title: string, twoRounds: boolean) => app.backgroundCheckWorkshop(title, { twoRounds });
 
 describe("a workshop's gap and shift aggregates", async () => {
   const workshop = await newWorkshop("Aggregates", true);
