@@ -84,18 +84,34 @@ export function groupReleased(people: number, k: number): boolean {
   return people >= k;
 }
 
+/** What changed in one perspective since the last release, among the people a release would count. */
+export interface PerspectiveChanges {
+  /** People whose current answer to the perspective was written since the last release. */
+  changed: number;
+  /** Of them, people who had answered the perspective before (a re-answer: a possible change of mind). */
+  returning: number;
+}
+
 /**
  * Whether online results may be released again: only once at least `k` distinct people have
- * answered or changed an answer since the last release (or since the start, for the first one).
- * Between releases every reader sees the same numbers, so reading just before and just after one
- * person answers shows nothing about that person.
+ * answered or changed an answer since the last release (or since the start, for the first one),
+ * and, in each perspective, the people whose answer changed and the people who re-answered
+ * number none or at least `k` each. Between releases every reader sees the same numbers, so
+ * reading just before and just after one person answers shows nothing about that person; the
+ * per-perspective counts keep one perspective from moving by a single re-answer (the others
+ * having changed the other perspective), and the shift summary ("changed their answer", which
+ * only re-answers move) from moving by one returning person among newcomers.
+ *
+ * Not yet covered: each standing group shown within a perspective (ADR 009, "Still open").
  *
  * @param peopleChangedSince distinct people with any position written after the last release (the
  *   caller may count only people who have answered every perspective: stricter, never looser)
  * @param k the k-threshold (a positive whole number)
+ * @param perspectives what changed in each perspective; none given means no per-perspective rule
  */
-export function releaseIsDue(peopleChangedSince: number, k: number): boolean {
-  return peopleChangedSince >= k;
+export function releaseIsDue(peopleChangedSince: number, k: number, perspectives: readonly PerspectiveChanges[] = []): boolean {
+  const noneOrK = (people: number) => people === 0 || people >= k;
+  return peopleChangedSince >= k && perspectives.every((p) => noneOrK(p.changed) && noneOrK(p.returning));
 }
 
 /**

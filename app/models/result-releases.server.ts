@@ -45,11 +45,24 @@ function parsedReleases(): Map<number, { through: number; release: ResultRelease
 export async function currentRelease(db: DB, caseId: number, perspectives: number, k: number): Promise<ResultRelease | null> {
   const stored = await db.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
   const through = stored?.through_position_id ?? 0;
-  const pending = await sql<{ people: number | string }>`
-    select count(*) as people from (select distinct user_id from positions where case_id = ${caseId} and id > ${through}) as changed
-    where (select count(*) from positions as mine where mine.user_id = changed.user_id and mine.case_id = ${caseId} and mine.is_current = 1) >= ${perspectives}
-  `.execute(db);
-  if (releaseIsDue(Number(pending.rows[0]?.people ?? 0), k)) return release(db, caseId, perspectives, through, k);
+  // Only people who have answered every perspective count (and are released), so only they are counted here.
+  const [pending, byPerspective] = await Promise.all([
+    sql<{ people: number | string }>`
+      select count(*) as people from (select distinct user_id from positions where case_id = ${caseId} and id > ${through}) as changed
+      where (select count(*) from positions as mine where mine.user_id = changed.user_id and mine.case_id = ${caseId} and mine.is_current = 1) >= ${perspectives}
+    `.execute(db),
+    sql<{ perspective: string; changed: number | string; reanswered: number | string | null }>`
+      select p.perspective as perspective, count(*) as changed,
+        sum(case when exists (select 1 from positions as earlier where earlier.case_id = p.case_id and earlier.user_id = p.user_id
+          and earlier.perspective = p.perspective and earlier.id <= ${through}) then 1 else 0 end) as reanswered
+      from positions as p
+      where p.case_id = ${caseId} and p.id > ${through} and p.is_current = 1
+        and (select count(*) from positions as mine where mine.user_id = p.user_id and mine.case_id = ${caseId} and mine.is_current = 1) >= ${perspectives}
+      group by p.perspective
+    `.execute(db),
+  ]);
+  const changes = byPerspective.rows.map((r) => ({ changed: Number(r.changed), returning: Number(r.reanswered ?? 0) }));
+  if (releaseIsDue(Number(pending.rows[0]?.people ?? 0), k, changes)) return release(db, caseId, perspectives, through, k);
   if (!stored) return null;
   const cached = parsedReleases().get(caseId);
   if (cached && cached.through === through) return cached.release;

@@ -54,8 +54,8 @@ export default function Privacy() {
       <h2>What is not protected</h2>
       <ul>
         <li>
-          Not yet: online results are released once enough people have answered in all, not in each group they show, so between two releases one group&apos;s
-          figures, or the count of people who changed their mind, can move by a single person. This is being fixed.
+          Not yet: online results are released once enough people have answered in all and in each perspective, not in each group they show, so between two
+          releases one group&apos;s figures can move by a single person. This is being fixed.
         </li>
         <li>If everyone in a group of people chose the same answer, the group&apos;s totals show it.</li>
         <li>

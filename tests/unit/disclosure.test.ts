@@ -38,6 +38,17 @@ describe("releaseIsDue", () => {
   });
 });
 
+describe("releaseIsDue per perspective", () => {
+  it("waits while one perspective changed, or was re-answered, by 1 to k-1 people", () => {
+    expect(releaseIsDue(3, 3, [{ changed: 3, returning: 0 }, { changed: 3, returning: 0 }])).toBe(true);
+    // One person re-answered as the employee, two others only as the employer.
+    expect(releaseIsDue(3, 3, [{ changed: 1, returning: 1 }, { changed: 2, returning: 2 }])).toBe(false);
+    // One returning person among newcomers: the shift would move by their change of mind alone.
+    expect(releaseIsDue(3, 3, [{ changed: 3, returning: 1 }, { changed: 3, returning: 1 }])).toBe(false);
+    expect(releaseIsDue(4, 3, [{ changed: 4, returning: 3 }, { changed: 0, returning: 0 }])).toBe(true);
+  });
+});
+
 describe("standingForAnswer", () => {
   it("uses the profile's standing for a first answer", () => {
     expect(standingForAnswer(undefined, "manager")).toBe("manager");
