@@ -145,12 +145,16 @@ interface PersonRecord {
   first: (number | undefined)[];
   current: (number | undefined)[];
   lastWrite: number;
+  /** Per perspective: the write of the current answer, and of the first. */
+  writes: number[];
+  firstWrites: number[];
 }
 
 /**
  * What ADR 009 lets the attacker see of the online results, written independently of the app:
  * a release is made after an answer once at least k distinct people, each having answered every
- * perspective, wrote an answer since the last release; it shows, overall and per
+ * perspective, wrote an answer since the last release, and in each perspective the people whose
+ * answer changed and those who re-answered number none or at least k each; it shows, overall and per
  * group of the fixed grouping (first standing on the case, small groups merged by
  * mergeSmallGroups), the multiset of each counted person's record (first and current answer per
  * perspective). Every read until the next release shows the same; nothing before the first.
@@ -165,10 +169,12 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
   const out: string[] = [];
   let slot = 0;
   const answer = (key: string, perspective: number, value: number) => {
-    const record = people.get(key) ?? { standing: profile.get(key) ?? null, first: [], current: [], lastWrite: 0 };
+    const record = people.get(key) ?? { standing: profile.get(key) ?? null, first: [], current: [], lastWrite: 0, writes: [], firstWrites: [] };
     record.first[perspective] ??= value;
     record.current[perspective] = value;
     record.lastWrite = ++write;
+    record.writes[perspective] = write;
+    record.firstWrites[perspective] ??= write;
     if (perspective === 0) employeeWrite.set(key, write);
     people.set(key, record);
   };
@@ -195,6 +201,12 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
   const releaseIfDue = () => {
     const counted = [...people.values()].filter(complete);
     if (counted.filter((r) => r.lastWrite > through).length < s.k) return;
+    // In each perspective, those whose answer changed and those who re-answered: none or at least k each.
+    const noneOrK = (n: number) => n === 0 || n >= s.k;
+    for (const [p] of PERSPECTIVES.entries()) {
+      const changed = counted.filter((r) => r.writes[p]! > through);
+      if (!noneOrK(changed.length) || !noneOrK(changed.filter((r) => r.firstWrites[p]! <= through).length)) return;
+    }
     const record = (r: PersonRecord) => PERSPECTIVES.map((_, p) => `${r.first[p]}${r.current[p]}`).join("/");
     const sizes = new Map<string, number>();
     for (const r of counted) sizes.set(r.standing ?? "undeclared", (sizes.get(r.standing ?? "undeclared") ?? 0) + 1);
