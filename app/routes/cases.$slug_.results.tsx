@@ -55,8 +55,9 @@ export default function Results() {
       {results.released ? (
         <p className="muted" data-testid="release-note">
           Results as released on <time dateTime={results.released.at}>{results.released.at.slice(0, 16).replace("T", " at ")} UTC</time>, counting{" "}
-          {results.released.people} people. They are updated only once at least {results.k} more people have answered or changed their answer, so no
-          one&apos;s answer shows up on its own; yours may not be counted yet.
+          {results.released.people} people. They are updated only once at least {results.k} more people have answered or changed their answer, and,
+          in each perspective where answers changed, at least {results.k} changed or answered again, so no one&apos;s answer or change of mind shows up on its
+          own; yours may not be counted yet.
         </p>
       ) : (
         <p className="notice" data-testid="release-note">
