@@ -14,6 +14,28 @@ export interface Replay {
   mismatch?: { index: number; got: string };
 }
 
+/**
+ * Records one replay as the attacker reads it: each entry with how many slots had been written
+ * before it (`slotsWritten()` at the time). With `expected`, `read` returns false at the first
+ * entry that differs from it (and marks the mismatch), so the replay can stop there.
+ */
+export function replayRecorder(expected: Replay | undefined, slotsWritten: () => number): { replay: Replay; read(entry: string): boolean } {
+  const replay: Replay = { entries: [], slotsBefore: [] };
+  return {
+    replay,
+    read(entry) {
+      const index = replay.entries.length;
+      replay.entries.push(entry);
+      replay.slotsBefore.push(slotsWritten());
+      if (expected && expected.entries[index] !== entry) {
+        replay.mismatch = { index, got: entry };
+        return false;
+      }
+      return true;
+    },
+  };
+}
+
 export interface DifferentialInput {
   slots: number;
   alphabet: number;

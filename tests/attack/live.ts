@@ -8,7 +8,7 @@ import { mergeSmallGroups } from "../../app/domain/disclosure";
 import { parseCsv } from "../support/csv-reader";
 import type { AttackApp, Account } from "./harness";
 import { canonical, settle } from "./harness";
-import type { Replay } from "./differential";
+import { replayRecorder, type Replay } from "./differential";
 import { SLUG } from "./online";
 
 /** At most this many hidden votes per scenario: 4^6 = 4,096 worlds. */
@@ -377,19 +377,10 @@ export async function replayLive(app: AttackApp, s: LiveScenario, world: number[
   // Lobby, the case's four stages, then round 1's vote (voting opens with it).
   for (let i = 0; i < 5; i += 1) await control({ intent: "next" });
 
-  const replay: Replay = { entries: [], slotsBefore: [] };
   let slot = 0;
-  const read = (value: unknown): boolean => {
-    const entry = canonical(value, [[code, "<code>"]]);
-    const index = replay.entries.length;
-    replay.entries.push(entry);
-    replay.slotsBefore.push(slot);
-    if (expected && expected.entries[index] !== entry) {
-      replay.mismatch = { index, got: entry };
-      return false;
-    }
-    return true;
-  };
+  const recorder = replayRecorder(expected, () => slot);
+  const replay = recorder.replay;
+  const read = (value: unknown): boolean => recorder.read(canonical(value, [[code, "<code>"]]));
   const vote = async (who: number, value: number) => {
     const fields: Record<string, string> = { intent: "vote" };
     for (const [p, answer] of voteOf(value).entries()) {

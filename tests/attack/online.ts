@@ -7,7 +7,7 @@ import type { Standing } from "../../db/schema";
 import { mergeSmallGroups } from "../../app/domain/disclosure";
 import type { AttackApp, Account } from "./harness";
 import { canonical, settle } from "./harness";
-import type { Replay } from "./differential";
+import { replayRecorder, type Replay } from "./differential";
 
 export const SLUG = "background-check";
 export const PERSPECTIVES = ["employee", "employer"] as const;
@@ -251,20 +251,11 @@ export async function replayOnline(app: AttackApp, s: OnlineScenario, world: num
     if (posted.status !== 200) throw new Error(`R's argument was refused: ${posted.status} ${await posted.text()}`);
     argumentId = (await app.db().selectFrom("arguments").select("id").where("user_id", "=", reader.id).executeTakeFirstOrThrow()).id;
   }
-  const replay: Replay = { entries: [], slotsBefore: [] };
   let slot = 0;
+  const recorder = replayRecorder(expected, () => slot);
+  const replay = recorder.replay;
   /** Records one thing the attacker read; false once it differs from the expected replay. */
-  const read = (value: unknown): boolean => {
-    const entry = canonical(value);
-    const index = replay.entries.length;
-    replay.entries.push(entry);
-    replay.slotsBefore.push(slot);
-    if (expected && expected.entries[index] !== entry) {
-      replay.mismatch = { index, got: entry };
-      return false;
-    }
-    return true;
-  };
+  const read = (value: unknown): boolean => recorder.read(canonical(value));
   const answer = async (who: Account, perspective: number, value: number) => {
     const { option, judgement } = answerOf(value);
     const response = (await settle(() =>
