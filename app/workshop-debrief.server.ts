@@ -8,7 +8,7 @@ import { db } from "./db.server";
 import { STANDING_LABELS } from "./domain/permissions";
 import { findCaseVersionDocument } from "./models/cases.server";
 import { attachment, buildDebrief, buildPositionsCsv, exportFileName } from "./domain/workshop-exports";
-import { workshopGrouping } from "./domain/disclosure";
+import { standingBreakdownReleased, workshopGrouping } from "./domain/disclosure";
 import { roomGap, roundTallies, shiftRows } from "./domain/workshop-view";
 import type { Round } from "./domain/workshop-stages";
 import {
@@ -24,6 +24,11 @@ import {
   workshopTalliesByStanding,
   type Workshop,
 } from "./models/workshops.server";
+
+/** Whether the exports may break answers down by standing yet (`standingBreakdownReleased`: once the workshop has ended). */
+function standingsReleased(workshop: Workshop): boolean {
+  return standingBreakdownReleased(workshop.state.stage === "ended");
+}
 
 export async function workshopDebrief(workshop: Workshop): Promise<string> {
   const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
@@ -58,7 +63,7 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
     tallies: roundTallies(tallyRows, perspectives, rounds, k),
     byStanding,
     grouping: workshopGrouping(standings, k),
-    standingsReleased: workshop.state.stage === "ended",
+    standingsReleased: standingsReleased(workshop),
     gaps: rounds.map((r) => roomGap(gapRows, r, k)).filter((g) => g !== null),
     shift: workshop.twoRounds ? shiftRows(shifts, perspectives.map((p) => p.key), k, oneRoundOnly) : null,
     spotlight: spotlight ? { kind: spotlight.kind, body: spotlight.body, upvotes: spotlight.upvotes } : null,
@@ -84,7 +89,7 @@ export async function workshopPositionsCsv(workshop: Workshop): Promise<string> 
     votes.map((v) => ({ respondentKey: v.participant_id, round: v.round, perspective: v.perspective, option: v.option, judgement: v.judgement, standing: v.standing })),
     k,
     shuffle,
-    { grouping: workshopGrouping(standings, k), standingsReleased: workshop.state.stage === "ended" },
+    { grouping: workshopGrouping(standings, k), standingsReleased: standingsReleased(workshop) },
   );
 }
 

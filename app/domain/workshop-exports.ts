@@ -8,7 +8,6 @@ import {
   groupOfStanding,
   movedByShown,
   resultsAppearAt,
-  standingBreakdownReleased,
   STANDINGS_AT_END,
   UNDECLARED_STANDING,
   workshopCellKey,
@@ -68,7 +67,7 @@ function quote(body: string): BlockContent {
  * round or perspective, so the tables and the CSV never differ by a small group).
  */
 function standingTable(input: DebriefInput, tally: Extract<RoundTally, { released: true }>): BlockContent {
-  if (!standingBreakdownReleased(input.standingsReleased)) return paragraph(`By standing: ${STANDINGS_AT_END}.`);
+  if (!input.standingsReleased) return paragraph(`By standing: ${STANDINGS_AT_END}.`);
   if (input.grouping.suppressed) return paragraph(`By standing: not shown (${input.grouping.reason}; groups under ${input.k} are never broken down).`);
   const rows = input.byStanding.filter((r) => r.round === tally.round && r.perspective === tally.perspective);
   return table(
@@ -235,7 +234,7 @@ export function buildPositionsCsv(
     for (const [index, key] of shuffle(people).entries()) numbers.set(`${round}:${key}`, index + 1);
   }
   const standingColumn = (standing: string | null) => {
-    if (!standingBreakdownReleased(standingsReleased)) return STANDINGS_AT_END;
+    if (!standingsReleased) return STANDINGS_AT_END;
     const group = groupOfStanding(grouping, standing);
     return group === null ? "not shown" : group === OTHER_GROUP ? "merged small groups" : group;
   };
