@@ -37,7 +37,7 @@ export interface RoomState {
   round: Round | null;
   ended: boolean;
   resultsMode: "live" | "reveal";
-  /** The k-threshold: tallies appear at k counted voters, and removed voters are withdrawn in batches of k (ADR 009). */
+  /** The k-threshold: tallies appear at k counted voters, and removed voters leave the counts only when every count loses at least k of them (ADR 009). */
   k: number;
   caseStage: { number: number; count: number; title: string; html: string } | null;
   perspectives: { key: string; prompt: string; options: string[] }[];
