@@ -17,7 +17,7 @@ import { currentRelease } from "./models/result-releases.server";
 export async function loadCaseResults(found: CaseRecord) {
   const k = readConfig().kThreshold;
   const [released, lenses, items, endorsements] = await Promise.all([
-    currentRelease(db(), found.id, found.doc.perspectives.length, k),
+    currentRelease(db(), found.id, found.doc.perspectives.map((p) => p.key), k),
     lensUsage(db(), found.id),
     listCaseArguments(db(), found.id),
     listCaseEndorsements(db(), found.id),
@@ -25,7 +25,7 @@ export async function loadCaseResults(found: CaseRecord) {
   const { cells, shifts } = foldResultRows(released?.rows ?? []);
   const gaps = released?.gaps ?? [];
   const versions = await versionNumbers(db(), [...new Set(cells.map((c) => c.caseVersionId))]);
-  const perspectives = found.doc.perspectives.map((p) => perspectiveResult(p, cells, shifts, k));
+  const perspectives = found.doc.perspectives.map((p) => perspectiveResult(p, cells, shifts, k, released?.grouping));
   const hasBothPerspectives = found.doc.perspectives.some((p) => p.key === "employee") && found.doc.perspectives.some((p) => p.key === "employer");
 
   // Scores as the release gives them (ADR 009), never from endorsers' answers now; counts are live.
@@ -50,11 +50,11 @@ export async function loadCaseResults(found: CaseRecord) {
 
   return {
     k,
-    released: released ? { at: released.releasedAt, people: released.people } : null,
+    released: released ? { at: released.releasedAt, people: released.people, waiting: released.waiting } : null,
     /** Set when answers were given on other versions than the current one. */
     versions: versions.length > 1 || (versions.length === 1 && versions[0] !== found.version) ? { spanned: versions, current: found.version } : null,
     perspectives,
-    gap: hasBothPerspectives ? gapResult(gaps, k) : null,
+    gap: hasBothPerspectives ? gapResult(gaps, k, released?.grouping) : null,
     lensUsage: lenses.map((row) => ({ ...row, lensLabel: row.lens ? (LENS_LABELS[row.lens as Lens] ?? row.lens) : "No lens" })),
     topBridging,
     changedMind: perspectives.reduce((sum, p) => sum + p.shift.changedMind, 0),

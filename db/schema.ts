@@ -152,6 +152,21 @@ export interface ResultReleasesTable {
    */
   argument_scores: ColumnType<string | null, string | null | undefined, string | null>;
   released_at: Timestamp;
+  /**
+   * JSON: ReleasedGrouping (app/models/result-releases.server.ts): the release's grouping by
+   * standing and its people per standing; null for a release made before migration 0008.
+   */
+  grouping: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Where the next release looks for people this one left waiting; null when nobody waits. */
+  waiting_from_position_id: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** Each person's released answer per perspective: the positions row a release took (ADR 009). */
+export interface ReleasedPositionsTable {
+  case_id: number;
+  user_id: number;
+  perspective: string;
+  position_id: number;
 }
 
 export interface ArgumentsTable {
@@ -259,6 +274,7 @@ export interface Database {
   positions: PositionsTable;
   empathy_gaps: EmpathyGapsTable;
   result_releases: ResultReleasesTable;
+  released_positions: ReleasedPositionsTable;
   arguments: ArgumentsTable;
   endorsements: EndorsementsTable;
   workshops: WorkshopsTable;

@@ -3,7 +3,7 @@
  * k-threshold to every breakdown. Pure: the rows in, the view out.
  */
 import { mean, sum } from "./stats";
-import { groupLookup, groupReleased, mergeSmallGroups, OTHER_GROUP } from "./disclosure";
+import { groupLookup, groupReleased, mergeSmallGroups, OTHER_GROUP, type Breakdown } from "./disclosure";
 import { JUDGEMENT_SCALE, LEAN_LABELS, leanOf, LEGAL_ANSWERS, type Lean, type LegalAnswer } from "./scales";
 
 /** Current positions counted by every dimension the page breaks down by. */
@@ -131,11 +131,35 @@ export function summarizeShift(cells: ShiftCell[]): ShiftSummary {
   };
 }
 
+/**
+ * The grouping a breakdown uses: the release's own (sticky across releases, ADR 009) when given,
+ * otherwise small standings merged by `mergeSmallGroups` over the cells' people.
+ */
+function breakdownOf(standings: Map<string, number>, k: number, grouping: Breakdown | undefined): Breakdown {
+  return grouping ?? mergeSmallGroups([...standings].map(([key, count]) => ({ key, count })), k);
+}
+
+/** Groups a breakdown shows, with the cells each one counts (a standing a grouping does not name counts in "other"). */
+function cellsByGroup<C extends { standing: string | null }>(breakdown: Breakdown, cells: C[]): Map<string, C[]> {
+  const lookup = groupLookup(breakdown);
+  const byGroup = new Map<string, C[]>(breakdown.shown.map((g) => [g.key, []]));
+  for (const cell of cells) byGroup.get(lookup.get(standingOf(cell.standing)) ?? OTHER_GROUP)?.push(cell);
+  return byGroup;
+}
+
+/**
+ * One perspective's results: counts, judgement distribution, legal answers by lean, groups by
+ * standing and the shift, or only `withheld` when fewer than `k` people answered it.
+ *
+ * @param grouping the release's grouping by standing (ADR 009, sticky across releases); when
+ *   omitted, small standings are merged over these cells alone
+ */
 export function perspectiveResult(
   perspective: PerspectiveInput,
   allCells: PositionCell[],
   shiftCells: ShiftCell[],
   k: number,
+  grouping?: Breakdown,
 ): PerspectiveResult {
   const cells = allCells.filter((c) => c.perspective === perspective.key);
   const respondents = sum(cells, (c) => c.count);
@@ -157,14 +181,14 @@ export function perspectiveResult(
 
   const standings = new Map<string, number>();
   for (const c of cells) standings.set(standingOf(c.standing), (standings.get(standingOf(c.standing)) ?? 0) + c.count);
-  const breakdown = mergeSmallGroups([...standings].map(([key, count]) => ({ key, count })), k);
-  const lookup = groupLookup(breakdown);
+  const breakdown = breakdownOf(standings, k, grouping);
+  const byGroup = cellsByGroup(breakdown, cells);
 
   const groups: GroupResult[] = breakdown.shown.map((group) => {
-    const groupCells = cells.filter((c) => lookup.get(standingOf(c.standing)) === group.key);
+    const groupCells = byGroup.get(group.key)!;
     return {
       key: group.key,
-      count: group.count,
+      count: sum(groupCells, (c) => c.count),
       options: optionCounts(groupCells, perspective.options),
       meanJudgement: mean(groupCells, (c) => c.judgement, (c) => c.count),
     };
@@ -190,7 +214,13 @@ export function perspectiveResult(
   };
 }
 
-export function gapResult(cells: GapCell[], k: number): GapResult {
+/**
+ * The empathy gap (employee judgement minus employer judgement, per person) overall and by
+ * standing, or only `withheld` when fewer than `k` people answered both.
+ *
+ * @param grouping the release's grouping by standing, as for `perspectiveResult`
+ */
+export function gapResult(cells: GapCell[], k: number, grouping?: Breakdown): GapResult {
   const people = sum(cells, (c) => c.count);
   if (!groupReleased(people, k)) {
     return {
@@ -206,8 +236,8 @@ export function gapResult(cells: GapCell[], k: number): GapResult {
 
   const standings = new Map<string, number>();
   for (const c of cells) standings.set(standingOf(c.standing), (standings.get(standingOf(c.standing)) ?? 0) + c.count);
-  const breakdown = mergeSmallGroups([...standings].map(([key, count]) => ({ key, count })), k);
-  const lookup = groupLookup(breakdown);
+  const breakdown = breakdownOf(standings, k, grouping);
+  const byGroup = cellsByGroup(breakdown, cells);
   return {
     people,
     withheld: null,
@@ -215,8 +245,8 @@ export function gapResult(cells: GapCell[], k: number): GapResult {
     distribution,
     byStanding: {
       groups: breakdown.shown.map((group) => {
-        const groupCells = cells.filter((c) => lookup.get(standingOf(c.standing)) === group.key);
-        return { key: group.key, count: group.count, meanGap: mean(groupCells, (c) => c.gap, (c) => c.count) };
+        const groupCells = byGroup.get(group.key)!;
+        return { key: group.key, count: sum(groupCells, (c) => c.count), meanGap: mean(groupCells, (c) => c.gap, (c) => c.count) };
       }),
       suppressed: breakdown.suppressed ? breakdown.reason : null,
     },

@@ -84,34 +84,158 @@ export function groupReleased(people: number, k: number): boolean {
   return people >= k;
 }
 
-/** What changed in one perspective since the last release, among the people a release would count. */
-export interface PerspectiveChanges {
-  /** People whose current answer to the perspective was written since the last release. */
-  changed: number;
-  /** Of them, people who had answered the perspective before (a re-answer: a possible change of mind). */
-  returning: number;
+/**
+ * Whether an aggregate that was released may change: only once at least `k` of the people it
+ * counts have changed since (ADR 009, "Release in batches"). Used for each argument's bridging
+ * score (`argumentScoreDecision`); results follow the finer rule of `planRelease`.
+ *
+ * @param peopleChangedSince distinct people counted by the aggregate who changed since it was released
+ * @param k the k-threshold (a positive whole number)
+ */
+export function releaseIsDue(peopleChangedSince: number, k: number): boolean {
+  return peopleChangedSince >= k;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Online results: which people's answers a new release takes, per cell (ADR 009, "Release per
+// cell, per person, with a sticky grouping"). Decided from public facts only (who wrote which
+// perspective since their released record, and standings), never from the answers' values.
+// ---------------------------------------------------------------------------------------------
+
+/** One person who has answered every perspective and wrote an answer since their released record. */
+export interface PendingPerson {
+  /** Any stable id (the user id). */
+  id: number;
+  /** Standing key counted on the case (their first answer's; UNDECLARED_STANDING for none). */
+  standing: string;
+  /** Whether a previous release holds a record of theirs. */
+  released: boolean;
+  /** Perspectives they wrote since their released record (every perspective, for a newcomer). */
+  wrote: readonly string[];
+  /** Perspectives they have answered more than once in all (a first answer's shift is predictably none). */
+  reanswered: readonly string[];
+}
+
+export interface ReleasePlanInput {
+  /** The case's perspective keys. */
+  perspectives: readonly string[];
+  /** Whether the empathy gap (employee minus employer) is shown, and so is a cell. */
+  gap: boolean;
+  /** People the previous release holds, by standing key (pending people who were released included). */
+  releasedByStanding: ReadonlyMap<string, number>;
+  /** The previous release's grouping; null when nothing was released yet. */
+  previous: Breakdown | null;
+  pending: readonly PendingPerson[];
+  k: number;
+}
+
+/** What a release takes: whose records it replaces, and the grouping its breakdowns use. */
+export interface ReleasePlan {
+  /** Ids of the pending people whose current answers the release takes (never empty). */
+  people: number[];
+  grouping: Breakdown;
+}
+
+/** The group a standing is counted in under a grouping: a shown group's key, or null when no breakdown is shown. */
+function groupUnder(grouping: Breakdown | null, standing: string): string | null {
+  if (!grouping || grouping.suppressed) return null;
+  return groupLookup(grouping).get(standing) ?? null;
 }
 
 /**
- * Whether online results may be released again: only once at least `k` distinct people have
- * answered or changed an answer since the last release (or since the start, for the first one),
- * and, in each perspective, the people whose answer changed and the people who re-answered
- * number none or at least `k` each. Between releases every reader sees the same numbers, so
- * reading just before and just after one person answers shows nothing about that person; the
- * per-perspective counts keep one perspective from moving by a single re-answer (the others
- * having changed the other perspective), and the shift summary ("changed their answer", which
- * only re-answers move) from moving by one returning person among newcomers.
- *
- * Not yet covered: each standing group shown within a perspective (ADR 009, "Still open").
- *
- * @param peopleChangedSince distinct people with any position written after the last release (the
- *   caller may count only people who have answered every perspective: stricter, never looser)
- * @param k the k-threshold (a positive whole number)
- * @param perspectives what changed in each perspective; none given means no per-perspective rule
+ * The sticky-grouping pair rule: for every (previous group, new group) pair, the already-released
+ * people in both number 0 or at least k ("everyone" standing for a breakdown that was not shown),
+ * so that no previous aggregate of fewer than k people can be worked out from the two releases.
  */
-export function releaseIsDue(peopleChangedSince: number, k: number, perspectives: readonly PerspectiveChanges[] = []): boolean {
-  const noneOrK = (people: number) => people === 0 || people >= k;
-  return peopleChangedSince >= k && perspectives.every((p) => noneOrK(p.changed) && noneOrK(p.returning));
+function groupingChangeIsSafe(previous: Breakdown, next: Breakdown, releasedByStanding: ReadonlyMap<string, number>, k: number): boolean {
+  const EVERYONE = "\u0000everyone";
+  const pairs = new Map<string, number>();
+  for (const [standing, people] of releasedByStanding) {
+    if (people === 0) continue;
+    const pair = `${groupUnder(previous, standing) ?? EVERYONE}\u0000${groupUnder(next, standing) ?? EVERYONE}`;
+    pairs.set(pair, (pairs.get(pair) ?? 0) + people);
+  }
+  return [...pairs.values()].every((people) => people >= k);
+}
+
+/**
+ * The grouping a release holding `standingSizes` may use: `mergeSmallGroups` keeping merged every
+ * standing the previous release merged that holds 1 to k−1 released people, else keeping every
+ * previously merged standing merged; null when neither passes `groupingChangeIsSafe` (only after
+ * people were deleted).
+ */
+function stickyGrouping(standingSizes: ReadonlyMap<string, number>, input: ReleasePlanInput): Breakdown | null {
+  const sizes = [...standingSizes].map(([key, count]) => ({ key, count }));
+  if (!input.previous) return mergeSmallGroups(sizes, input.k);
+  const previous = input.previous;
+  const mergedBefore = [...input.releasedByStanding].filter(([standing, people]) => people > 0 && (previous.suppressed || groupUnder(previous, standing) === OTHER_GROUP));
+  const candidates = [
+    new Set(mergedBefore.filter(([, people]) => people < input.k).map(([standing]) => standing)),
+    new Set(mergedBefore.map(([standing]) => standing)),
+  ];
+  for (const mustMerge of candidates) {
+    const grouping = mergeSmallGroups(sizes, input.k, mustMerge);
+    if (groupingChangeIsSafe(previous, grouping, input.releasedByStanding, input.k)) return grouping;
+  }
+  return null;
+}
+
+/**
+ * Plans the next release of a case's online results (ADR 009, "Release per cell, per person,
+ * with a sticky grouping"): which pending people's answers it takes, and its grouping. Every cell
+ * the release shows (each perspective; each group within it, of this grouping or the previous
+ * one; each perspective's shift; the empathy gap and its groups) must change by none or at least
+ * k people of those taken. Starting from every pending person, whoever changes a cell that 1 to
+ * k−1 of them would change is left out (to wait for a later release), and the grouping is chosen
+ * again (`stickyGrouping`), until nothing changes. Pure and deterministic; a person's values are
+ * never an input, so whether a release happens says nothing about what anyone answered.
+ *
+ * Who changes a cell: a perspective, those who wrote it; a group within a perspective, those who
+ * wrote the perspective or whose group changed, in the group before or after; a perspective's
+ * shift, those who wrote it and have answered it more than once; the gap, those who wrote either
+ * perspective (its groups as a perspective's). People not taken whose group changes with the
+ * grouping count towards no cell: `groupingChangeIsSafe` bounds what their move shows.
+ *
+ * @returns the plan, or null when nothing may be released now
+ */
+export function planRelease(input: ReleasePlanInput): ReleasePlan | null {
+  const { k, perspectives } = input;
+  let taken = [...input.pending];
+  for (;;) {
+    if (taken.length === 0) return null;
+    const sizes = new Map(input.releasedByStanding);
+    for (const person of taken) if (!person.released) sizes.set(person.standing, (sizes.get(person.standing) ?? 0) + 1);
+    const grouping = stickyGrouping(sizes, input);
+    if (!grouping) return null;
+
+    const changers = new Map<string, number[]>();
+    const change = (cell: string, person: PendingPerson) => {
+      const ids = changers.get(cell);
+      if (ids) ids.push(person.id);
+      else changers.set(cell, [person.id]);
+    };
+    for (const person of taken) {
+      const before = person.released ? groupUnder(input.previous, person.standing) : null;
+      const after = groupUnder(grouping, person.standing);
+      const moved = before !== after;
+      const groups = [...new Set([before, after])].filter((g): g is string => g !== null);
+      for (const perspective of perspectives) {
+        const wrote = person.wrote.includes(perspective);
+        if (wrote) change(`answers:${perspective}`, person);
+        if (wrote && person.reanswered.includes(perspective)) change(`shift:${perspective}`, person);
+        for (const group of groups) if (wrote || moved) change(`answers:${perspective}:${group}`, person);
+      }
+      if (input.gap) {
+        const wroteEither = person.wrote.length > 0;
+        if (wroteEither) change("gap", person);
+        for (const group of groups) if (wroteEither || moved) change(`gap:${group}`, person);
+      }
+    }
+    const waiting = new Set<number>();
+    for (const ids of changers.values()) if (ids.length < k) for (const id of ids) waiting.add(id);
+    if (waiting.size === 0) return { people: taken.map((p) => p.id), grouping };
+    taken = taken.filter((person) => !waiting.has(person.id));
+  }
 }
 
 /**

@@ -166,43 +166,17 @@ export async function answeredPerspectives(db: DB, userId: number, caseId: numbe
 }
 
 /**
- * The people who have a current answer to every one of a case's `perspectives`: the only people
- * a release counts (ADR 009). Someone who answered one perspective waits for their others, so a
- * lone answer never rides in a release without counting towards its k people.
+ * A case's released answers (`released_positions`, ADR 009), grouped by all the results page
+ * counts; foldResultRows splits the groups into answer cells and shift cells. Released answers
+ * point at positions rows, which never change, so a release is counted from them alone.
  */
-function answeredEvery(db: DB, caseId: number, perspectives: number) {
-  return db
-    .selectFrom("positions")
-    .select("user_id")
-    .where("case_id", "=", caseId)
-    .where("is_current", "=", 1)
-    .groupBy("user_id")
-    .having((eb) => eb.fn.countAll(), ">=", perspectives);
-}
-
-/** How many people have a current answer to every one of a case's `perspectives` (a release's people). */
-export async function countAnsweredEvery(db: DB, caseId: number, perspectives: number): Promise<number> {
-  const row = await db
-    .selectFrom(answeredEvery(db, caseId, perspectives).as("complete"))
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/**
- * Every current position of a case from the people who answered all its `perspectives`,
- * grouped by all the results page counts, in one scan of the covering index (its column order
- * is the grouping order, so no sort); foldResultRows splits the groups into answer cells and
- * shift cells. Two grouped scans took 190 ms at a million positions.
- */
-export async function resultRows(db: DB, caseId: number, perspectives: number): Promise<ResultRow[]> {
+export async function releasedResultRows(db: DB, caseId: number): Promise<ResultRow[]> {
   const rows = await db
-    .selectFrom("positions")
-    .select(["perspective", "standing", "option", "judgement", "legal", "case_version_id", "judgement_change", "option_changed", (eb) => eb.fn.countAll<number>().as("count")])
-    .where("case_id", "=", caseId)
-    .where("is_current", "=", 1)
-    .where("user_id", "in", answeredEvery(db, caseId, perspectives))
-    .groupBy(["perspective", "standing", "option", "judgement", "legal", "case_version_id", "judgement_change", "option_changed"])
+    .selectFrom("released_positions as r")
+    .innerJoin("positions as p", "p.id", "r.position_id")
+    .select(["p.perspective", "p.standing", "p.option", "p.judgement", "p.legal", "p.case_version_id", "p.judgement_change", "p.option_changed", (eb) => eb.fn.countAll<number>().as("count")])
+    .where("r.case_id", "=", caseId)
+    .groupBy(["p.perspective", "p.standing", "p.option", "p.judgement", "p.legal", "p.case_version_id", "p.judgement_change", "p.option_changed"])
     .execute();
   return rows.map((r) => ({
     perspective: r.perspective,
@@ -218,17 +192,19 @@ export async function resultRows(db: DB, caseId: number, perspectives: number): 
 }
 
 /**
- * Each person's employee judgement minus their employer judgement, counted by standing and gap,
- * for the people who answered all the case's `perspectives` (as resultRows).
+ * Each released person's released employee judgement minus their released employer judgement,
+ * counted by standing and gap. Empty for a case without both perspectives.
  */
-export async function gapCells(db: DB, caseId: number, perspectives: number): Promise<GapCell[]> {
+export async function releasedGapCells(db: DB, caseId: number): Promise<GapCell[]> {
   const rows = await db
-    .selectFrom("empathy_gaps")
-    .select(["standing", "gap", (eb) => eb.fn.countAll<number>().as("count")])
-    .where("case_id", "=", caseId)
-    .where("gap", "is not", null)
-    .where("user_id", "in", answeredEvery(db, caseId, perspectives))
-    .groupBy(["standing", "gap"])
+    .selectFrom("released_positions as re")
+    .innerJoin("positions as pe", "pe.id", "re.position_id")
+    .innerJoin("released_positions as rr", (join) => join.onRef("rr.case_id", "=", "re.case_id").onRef("rr.user_id", "=", "re.user_id").on("rr.perspective", "=", "employer"))
+    .innerJoin("positions as pr", "pr.id", "rr.position_id")
+    .select(["pe.standing", sql<number>`pe.judgement - pr.judgement`.as("gap"), (eb) => eb.fn.countAll<number>().as("count")])
+    .where("re.case_id", "=", caseId)
+    .where("re.perspective", "=", "employee")
+    .groupBy(["pe.standing", sql`pe.judgement - pr.judgement`])
     .execute();
   return rows.map((r) => ({ standing: r.standing, gap: Number(r.gap), count: Number(r.count) }));
 }

@@ -1,131 +1,284 @@
-import { sql } from "kysely";
 import type { DB } from "../../db/client";
 import type { GapCell, ResultRow } from "../domain/case-results";
 import { lockForTransaction } from "../../db/dialect";
-import { releaseArgumentScores, releaseIsDue, shownArgumentScores, type ArgumentScores } from "../domain/disclosure";
+import {
+  mergeSmallGroups,
+  planRelease,
+  releaseArgumentScores,
+  shownArgumentScores,
+  UNDECLARED_STANDING,
+  type ArgumentScores,
+  type Breakdown,
+  type PendingPerson,
+} from "../domain/disclosure";
 import { countedEndorsers } from "./arguments.server";
 import { nowIso } from "./clock";
-import { countAnsweredEvery, gapCells, resultRows } from "./positions.server";
+import { releasedGapCells, releasedResultRows } from "./positions.server";
 import { singleton } from "../singleton.server";
 
 /**
- * A case's released online results: aggregates only (ADR 009), of the people who had answered
- * every perspective when it was made.
+ * A case's released online results: aggregates only (ADR 009), of each released person's
+ * released answers (`released_positions`), grouped by the release's sticky grouping.
  */
 export interface ResultRelease {
   rows: ResultRow[];
   gaps: GapCell[];
-  /** Distinct people with a current answer to every perspective when it was released. */
+  /** Distinct people the release holds (each has a released answer to every perspective). */
   people: number;
+  /** The release's grouping by standing, used by every breakdown of it. */
+  grouping: Breakdown;
+  /** Whether some people answered since and wait for a later release (the page says so). */
+  waiting: boolean;
   /** Bridging score by argument id, for the arguments the release gives one (`releaseArgumentScores`). */
   argumentScores: ReadonlyMap<number, number>;
   releasedAt: string;
+}
+
+/** What `result_releases.grouping` holds: the release's grouping and its people per standing key. */
+interface ReleasedGrouping {
+  breakdown: Breakdown;
+  standings: Record<string, number>;
 }
 
 /**
  * Parsed releases by case, so a busy results page parses its JSON once per release. Kept in the
  * process's singleton store with the database it describes, so whatever replaces the database
  * (a restore, a test's fresh copy) clears both together and a stale release is never served.
+ * `checked` is the newest position this process has planned a release with, for cases where
+ * nothing could be released yet (no row to store it in).
  */
 function parsedReleases(): Map<number, { through: number; release: ResultRelease }> {
   return singleton("parsed-result-releases", () => new Map());
 }
+function checkedWithoutRelease(): Map<number, number> {
+  return singleton("result-release-checks", () => new Map());
+}
+
+const standingKey = (standing: string | null) => standing ?? UNDECLARED_STANDING;
 
 /**
- * The results every reader of a case sees now: the stored release, replaced first when at least
- * k people have answered or changed an answer since it was made (`releaseIsDue`). Only people
- * who have answered every perspective (`perspectives` of them) count towards the k, so a person
- * answering both perspectives in a row usually lands in one release; anyone's newer rows are
- * still counted in the next release made. Returns `null` while no release was due yet.
- * Concurrent releases are harmless: the newer `through_position_id` wins.
+ * The results every reader of a case sees now. When answers were written since the stored
+ * release was planned, a new release is planned first (`planRelease`: it takes the people whose
+ * answers change every shown cell by none or at least k people, and leaves the others waiting).
+ * Returns `null` while nothing was ever released. Concurrent readers plan one at a time (the
+ * case's release lock); the plan is deterministic, so whoever plans first decides.
  *
- * A release also carries the case's bridging scores (`releaseArgumentScores`): between releases
- * every reader sees the same scores, and each argument's changes only in steps of k endorsers.
+ * @param perspectives the case's perspective keys, in order
+ * @param k the k-threshold
  */
-export async function currentRelease(db: DB, caseId: number, perspectives: number, k: number): Promise<ResultRelease | null> {
-  const stored = await db.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
-  const through = stored?.through_position_id ?? 0;
-  // Only people who have answered every perspective count (and are released), so only they are counted here.
-  const [pending, byPerspective] = await Promise.all([
-    sql<{ people: number | string }>`
-      select count(*) as people from (select distinct user_id from positions where case_id = ${caseId} and id > ${through}) as changed
-      where (select count(*) from positions as mine where mine.user_id = changed.user_id and mine.case_id = ${caseId} and mine.is_current = 1) >= ${perspectives}
-    `.execute(db),
-    sql<{ perspective: string; changed: number | string; reanswered: number | string | null }>`
-      select p.perspective as perspective, count(*) as changed,
-        sum(case when exists (select 1 from positions as earlier where earlier.case_id = p.case_id and earlier.user_id = p.user_id
-          and earlier.perspective = p.perspective and earlier.id <= ${through}) then 1 else 0 end) as reanswered
-      from positions as p
-      where p.case_id = ${caseId} and p.id > ${through} and p.is_current = 1
-        and (select count(*) from positions as mine where mine.user_id = p.user_id and mine.case_id = ${caseId} and mine.is_current = 1) >= ${perspectives}
-      group by p.perspective
-    `.execute(db),
+export async function currentRelease(db: DB, caseId: number, perspectives: readonly string[], k: number): Promise<ResultRelease | null> {
+  const [stored, newest] = await Promise.all([
+    db.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst(),
+    newestPositionId(db, caseId),
   ]);
-  const changes = byPerspective.rows.map((r) => ({ changed: Number(r.changed), returning: Number(r.reanswered ?? 0) }));
-  if (releaseIsDue(Number(pending.rows[0]?.people ?? 0), k, changes)) return release(db, caseId, perspectives, through, k);
+  const checked = Math.max(stored?.through_position_id ?? 0, checkedWithoutRelease().get(caseId) ?? 0);
+  if (newest > checked || (stored && stored.grouping === null)) {
+    const planned = await planAndRelease(db, caseId, perspectives, k);
+    if (planned) return planned;
+    if (!stored) return null;
+  }
   if (!stored) return null;
   const cached = parsedReleases().get(caseId);
-  if (cached && cached.through === through) return cached.release;
-  const scores = stored.argument_scores === null ? await backfillArgumentScores(db, caseId, through, k) : (JSON.parse(stored.argument_scores) as ArgumentScores);
-  const fromStore: ResultRelease = {
+  if (cached && cached.through === stored.through_position_id && cached.release.releasedAt === stored.released_at) return cached.release;
+  return readStored(db, caseId, stored.through_position_id, k);
+}
+
+async function newestPositionId(db: DB, caseId: number): Promise<number> {
+  const row = await db.selectFrom("positions").select((eb) => eb.fn.max("id").as("id")).where("case_id", "=", caseId).executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
+/** The stored release as pages use it (parsed once per process and release). */
+async function readStored(db: DB, caseId: number, through: number, k: number): Promise<ResultRelease | null> {
+  const stored = await db.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
+  if (!stored || stored.grouping === null) return null;
+  const scores = stored.argument_scores === null ? await backfillArgumentScores(db, caseId, stored.through_position_id, k) : (JSON.parse(stored.argument_scores) as ArgumentScores);
+  const release: ResultRelease = {
     rows: JSON.parse(stored.result_rows) as ResultRow[],
     gaps: JSON.parse(stored.gap_cells) as GapCell[],
     people: stored.people,
+    grouping: (JSON.parse(stored.grouping) as ReleasedGrouping).breakdown,
+    waiting: stored.waiting_from_position_id !== null,
     argumentScores: shownArgumentScores(scores),
     releasedAt: stored.released_at,
   };
-  parsedReleases().set(caseId, { through, release: fromStore });
-  return fromStore;
+  parsedReleases().set(caseId, { through: Math.max(through, stored.through_position_id), release });
+  return release;
+}
+
+/** One candidate's rows: every positions row of theirs on the case (history included). */
+interface CandidateRow {
+  user_id: number;
+  perspective: string;
+  id: number;
+  standing: string | null;
+  is_current: number;
 }
 
 /**
- * Makes and stores a release counting every position written so far (after `through` too) by
- * the people who have answered all `perspectives`. Only they count towards a release's k, so only
- * they are in it: a person's lone answer to one perspective waits for their others (and then for
- * the next release), otherwise two releases could differ by that answer alone.
+ * Plans a release with what was written since the last plan and, if `planRelease` takes anyone,
+ * makes it: their released answers move to their current rows, and the aggregates, people,
+ * grouping and bridging scores are worked out again from the released answers alone. Returns
+ * the new release, or null when nothing was released (the stored one stays, and the planned
+ * position is remembered so the next read does not plan again for nothing).
  */
-async function release(db: DB, caseId: number, perspectives: number, through: number, k: number): Promise<ResultRelease> {
+async function planAndRelease(db: DB, caseId: number, perspectives: readonly string[], k: number): Promise<ResultRelease | null> {
   return db.transaction().execute(async (trx) => {
-    // One release of a case at a time, so each one's scores are decided against the one before.
+    // One plan of a case at a time, so each is made against the release before it.
     await lockForTransaction(trx, `casebook:release:${caseId}`);
-    // Counted in the same transaction as the rows, so people and cells describe one moment; rows
-    // written after `through` by then are counted too, and the next release starts after them.
-    const [rows, gaps, newest, people, previous, endorsers] = await Promise.all([
-      resultRows(trx, caseId, perspectives),
-      gapCells(trx, caseId, perspectives),
-      trx.selectFrom("positions").select((eb) => eb.fn.max("id").as("id")).where("case_id", "=", caseId).executeTakeFirstOrThrow(),
-      countAnsweredEvery(trx, caseId, perspectives),
-      trx.selectFrom("result_releases").select("argument_scores").where("case_id", "=", caseId).executeTakeFirst(),
-      countedEndorsers(trx, caseId),
+    let stored = await trx.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
+    if (stored && stored.grouping === null) {
+      await adoptReleaseMadeBeforePeople(trx, caseId, perspectives, stored.through_position_id, k);
+      stored = await trx.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirstOrThrow();
+    }
+    const through = stored?.through_position_id ?? 0;
+    const from = Math.min(through, stored?.waiting_from_position_id ?? through);
+    const candidates = trx.selectFrom("positions").select("user_id").distinct().where("case_id", "=", caseId).where("id", ">", from);
+    const [rows, releasedRows, newest] = await Promise.all([
+      trx
+        .selectFrom("positions")
+        .select(["user_id", "perspective", "id", "standing", "is_current"])
+        .where("case_id", "=", caseId)
+        .where("user_id", "in", candidates)
+        .execute() as Promise<CandidateRow[]>,
+      trx.selectFrom("released_positions").select(["user_id", "perspective", "position_id"]).where("case_id", "=", caseId).where("user_id", "in", candidates).execute(),
+      newestPositionId(trx, caseId),
     ]);
-    const scores = releaseArgumentScores(previous?.argument_scores ? (JSON.parse(previous.argument_scores) as ArgumentScores) : {}, endorsers, k);
-    const made: ResultRelease = { rows, gaps, people, argumentScores: shownArgumentScores(scores), releasedAt: nowIso() };
-    const throughId = Math.max(through, Number(newest.id ?? 0));
-    await trx
-      .insertInto("result_releases")
-      .values({
-        case_id: caseId,
-        through_position_id: throughId,
-        people: made.people,
-        result_rows: JSON.stringify(rows),
-        gap_cells: JSON.stringify(gaps),
-        argument_scores: JSON.stringify(scores),
-        released_at: made.releasedAt,
-      })
-      .onConflict((oc) =>
-        oc.column("case_id").doUpdateSet((eb) => ({
-          through_position_id: eb.ref("excluded.through_position_id"),
-          people: eb.ref("excluded.people"),
-          result_rows: eb.ref("excluded.result_rows"),
-          gap_cells: eb.ref("excluded.gap_cells"),
-          argument_scores: eb.ref("excluded.argument_scores"),
-          released_at: eb.ref("excluded.released_at"),
-        })).where("result_releases.through_position_id", "<", throughId),
-      )
-      .execute();
-    parsedReleases().set(caseId, { through: throughId, release: made });
+    const releasedGrouping = stored?.grouping ? (JSON.parse(stored.grouping) as ReleasedGrouping) : null;
+    const { pending, currentRows } = pendingPeople(rows, releasedRows, perspectives);
+    const plan = planRelease({
+      perspectives,
+      gap: perspectives.includes("employee") && perspectives.includes("employer"),
+      releasedByStanding: new Map(Object.entries(releasedGrouping?.standings ?? {})),
+      previous: releasedGrouping?.breakdown ?? null,
+      pending,
+      k,
+    });
+    const taken = new Set(plan?.people ?? []);
+    const waiting = pending.filter((p) => !taken.has(p.id));
+    // The next plan must see the waiting people again although their rows are now behind `newest`.
+    const waitingFrom = waiting.length === 0 ? null : waiting.reduce((lowest, p) => Math.min(lowest, Math.max(...currentRows.get(p.id)!.values())), Infinity) - 1;
+    if (!plan) {
+      if (stored) {
+        await trx.updateTable("result_releases").set({ through_position_id: newest, waiting_from_position_id: waitingFrom }).where("case_id", "=", caseId).execute();
+      } else checkedWithoutRelease().set(caseId, newest);
+      return null;
+    }
+
+    const values = plan.people.flatMap((userId) => [...currentRows.get(userId)!].map(([perspective, positionId]) => ({ case_id: caseId, user_id: userId, perspective, position_id: positionId })));
+    for (let i = 0; i < values.length; i += 500) {
+      await trx
+        .insertInto("released_positions")
+        .values(values.slice(i, i + 500))
+        .onConflict((oc) => oc.columns(["case_id", "user_id", "perspective"]).doUpdateSet((eb) => ({ position_id: eb.ref("excluded.position_id") })))
+        .execute();
+    }
+    const standings = { ...(releasedGrouping?.standings ?? {}) };
+    for (const person of pending) if (taken.has(person.id) && !person.released) standings[person.standing] = (standings[person.standing] ?? 0) + 1;
+    const [resultRowsNow, gaps, endorsers] = await Promise.all([releasedResultRows(trx, caseId), releasedGapCells(trx, caseId), countedEndorsers(trx, caseId)]);
+    const scores = releaseArgumentScores(stored?.argument_scores ? (JSON.parse(stored.argument_scores) as ArgumentScores) : {}, endorsers, k);
+    const people = Object.values(standings).reduce((sum, n) => sum + n, 0);
+    const grouping: ReleasedGrouping = { breakdown: plan.grouping, standings };
+    const made: ResultRelease = {
+      rows: resultRowsNow,
+      gaps,
+      people,
+      grouping: plan.grouping,
+      waiting: waitingFrom !== null,
+      argumentScores: shownArgumentScores(scores),
+      releasedAt: nowIso(),
+    };
+    const record = {
+      through_position_id: newest,
+      people,
+      result_rows: JSON.stringify(resultRowsNow),
+      gap_cells: JSON.stringify(gaps),
+      argument_scores: JSON.stringify(scores),
+      grouping: JSON.stringify(grouping),
+      waiting_from_position_id: waitingFrom,
+      released_at: made.releasedAt,
+    };
+    if (stored) await trx.updateTable("result_releases").set(record).where("case_id", "=", caseId).execute();
+    else await trx.insertInto("result_releases").values({ case_id: caseId, ...record }).execute();
+    parsedReleases().set(caseId, { through: newest, release: made });
     return made;
   });
+}
+
+/**
+ * The pending people among the candidates' rows (`PendingPerson`): those with a current answer
+ * to every perspective who wrote one since their released answer (or have none released), and
+ * each candidate's current row id per perspective.
+ */
+function pendingPeople(
+  rows: readonly CandidateRow[],
+  releasedRows: readonly { user_id: number; perspective: string; position_id: number }[],
+  perspectives: readonly string[],
+): { pending: PendingPerson[]; currentRows: Map<number, Map<string, number>> } {
+  const currentRows = new Map<number, Map<string, number>>();
+  const answers = new Map<string, number>();
+  const standing = new Map<number, string>();
+  for (const row of rows) {
+    answers.set(`${row.user_id}:${row.perspective}`, (answers.get(`${row.user_id}:${row.perspective}`) ?? 0) + 1);
+    if (row.is_current !== 1) continue;
+    const mine = currentRows.get(row.user_id) ?? new Map<string, number>();
+    mine.set(row.perspective, row.id);
+    currentRows.set(row.user_id, mine);
+    standing.set(row.user_id, standingKey(row.standing));
+  }
+  const released = new Map<string, number>(releasedRows.map((r) => [`${r.user_id}:${r.perspective}`, r.position_id]));
+  const releasedPeople = new Set(releasedRows.map((r) => r.user_id));
+  const pending: PendingPerson[] = [];
+  for (const [userId, mine] of currentRows) {
+    if (!perspectives.every((p) => mine.has(p))) continue;
+    const wrote = perspectives.filter((p) => released.get(`${userId}:${p}`) !== mine.get(p));
+    if (wrote.length === 0) continue;
+    pending.push({
+      id: userId,
+      standing: standing.get(userId)!,
+      released: releasedPeople.has(userId),
+      wrote,
+      reanswered: perspectives.filter((p) => (answers.get(`${userId}:${p}`) ?? 0) > 1),
+    });
+  }
+  pending.sort((a, b) => a.id - b.id);
+  return { pending, currentRows };
+}
+
+/**
+ * A release stored before per-person releases (migration 0008) holds, as then decided, every
+ * person who had answered every perspective by its `through` position, with their answers as of
+ * then: recorded here as their released answers, with the grouping it showed (small standings
+ * merged), so the next release is planned against what readers saw.
+ */
+async function adoptReleaseMadeBeforePeople(trx: DB, caseId: number, perspectives: readonly string[], through: number, k: number): Promise<void> {
+  const rows = await trx
+    .selectFrom("positions")
+    .select(["user_id", "perspective", "id", "standing"])
+    .where("case_id", "=", caseId)
+    .where("id", "<=", through)
+    .orderBy("id")
+    .execute();
+  const latest = new Map<number, { standing: string; answers: Map<string, number> }>();
+  for (const row of rows) {
+    const person = latest.get(row.user_id) ?? { standing: standingKey(row.standing), answers: new Map<string, number>() };
+    person.answers.set(row.perspective, row.id);
+    latest.set(row.user_id, person);
+  }
+  const standings: Record<string, number> = {};
+  const values: { case_id: number; user_id: number; perspective: string; position_id: number }[] = [];
+  for (const [userId, person] of latest) {
+    if (!perspectives.every((p) => person.answers.has(p))) continue;
+    standings[person.standing] = (standings[person.standing] ?? 0) + 1;
+    for (const [perspective, positionId] of person.answers) if (perspectives.includes(perspective)) values.push({ case_id: caseId, user_id: userId, perspective, position_id: positionId });
+  }
+  for (let i = 0; i < values.length; i += 500) await trx.insertInto("released_positions").values(values.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
+  const breakdown = mergeSmallGroups(Object.entries(standings).map(([key, count]) => ({ key, count })), k);
+  await trx
+    .updateTable("result_releases")
+    .set({ grouping: JSON.stringify({ breakdown, standings } satisfies ReleasedGrouping) })
+    .where("case_id", "=", caseId)
+    .execute();
 }
 
 /**

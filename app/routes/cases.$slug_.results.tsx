@@ -55,9 +55,9 @@ export default function Results() {
       {results.released ? (
         <p className="muted" data-testid="release-note">
           Results as released on <time dateTime={results.released.at}>{results.released.at.slice(0, 16).replace("T", " at ")} UTC</time>, counting{" "}
-          {results.released.people} people. They are updated only once at least {results.k} more people have answered or changed their answer, and,
-          in each perspective where answers changed, at least {results.k} changed or answered again, so no one&apos;s answer or change of mind shows up on its
-          own; yours may not be counted yet.
+          {results.released.people} people. They change only in steps where every figure shown (each perspective, each group, the change of mind) moves by
+          none or at least {results.k} people&apos;s answers, so no one&apos;s answer or change of mind shows up on its own.
+          {results.released.waiting ? " Some answers given since are waiting for enough others in their group; yours may be one of them." : " Yours may not be counted yet."}
         </p>
       ) : (
         <p className="notice" data-testid="release-note">

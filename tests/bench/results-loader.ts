@@ -107,8 +107,8 @@ export async function benchResultsLoader(sizes: number[]): Promise<ResultsTiming
       const models = await import("../../app/models/positions.server");
       const args = await import("../../app/models/arguments.server");
       for (const [name, fn] of Object.entries({
-        resultRows: () => models.resultRows(db(), found.id, found.doc.perspectives.length),
-        gapCells: () => models.gapCells(db(), found.id, found.doc.perspectives.length),
+        releasedResultRows: () => models.releasedResultRows(db(), found.id),
+        releasedGapCells: () => models.releasedGapCells(db(), found.id),
         lensUsage: () => args.lensUsage(db(), found.id),
       })) {
         const t = performance.now();

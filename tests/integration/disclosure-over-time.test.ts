@@ -55,17 +55,38 @@ describe("watching the results over time", () => {
     expect(after).toEqual(before);
   });
 
-  it("updates once at least k people have answered since the last release, never for fewer", async () => {
+  it("changes only in steps where every figure shown moves by none or at least k people", async () => {
     const slug = "the-overpayment";
     const watcher = await app.person("facilitator", "other");
     const seen = [await readResults(watcher, slug)];
-    for (let person = 1; person <= 3 * K; person += 1) {
+    type Read = (typeof seen)[number];
+    const stepsOf = (before: Read, after: Read): number[] => {
+      const steps = [after.people - before.people];
+      for (const perspective of after.perspectives) {
+        const earlier = before.perspectives.find((p) => p.key === perspective.key)!;
+        steps.push(perspective.respondents - earlier.respondents, perspective.shift.changedMind - earlier.shift.changedMind);
+        const keys = new Set([...perspective.byStanding.groups, ...earlier.byStanding.groups].map((g) => g.key));
+        for (const key of keys) {
+          const count = (r: typeof perspective) => r.byStanding.groups.find((g) => g.key === key)?.count ?? 0;
+          // A group that appears or goes is a change of all its people.
+          steps.push(count(perspective) - count(earlier));
+        }
+      }
+      return steps.map(Math.abs);
+    };
+    for (let person = 1; person <= 4 * K; person += 1) {
       await crowd(slug, person % 2 ? "frontline" : "manager", 1, [person % 3, (person % 7) - 3]);
       const now = await readResults(watcher, slug);
-      if (JSON.stringify(now) !== JSON.stringify(seen.at(-1))) seen.push(now);
-      else expect(person % K, `a change after person ${person}`).not.toBe(0);
+      if (JSON.stringify(now) === JSON.stringify(seen.at(-1))) continue;
+      for (const step of stepsOf(seen.at(-1)!, now)) expect(step === 0 || step >= K, `a step of ${step} after person ${person}`).toBe(true);
+      seen.push(now);
     }
-    expect(seen.map((r) => r.people)).toEqual([0, K, 2 * K, 3 * K]);
+    // Released at K (no breakdown: one group would be under K) and at 2K (each standing still
+    // merged while under K of its people are released); then, with both standings shown, the
+    // K front-line newcomers among the next 2K-1 people are released while the K-1 managers wait,
+    // and those managers once the K-th arrives.
+    expect(seen.map((r) => r.people)).toEqual([0, K, 2 * K, 3 * K, 4 * K]);
+    expect(seen.at(-1)!.perspectives[0]!.byStanding.groups.map((g) => g.key).sort()).toEqual(["frontline", "manager"]);
   });
 });
 

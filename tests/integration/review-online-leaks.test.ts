@@ -3,8 +3,8 @@
  * steps of k people. Each test plays the attack with ordinary accounts (no sybils) and states the
  * property that should hold; they fail on the code as reviewed.
  *
- * Marked `it.fails` so the suite stays green while the leaks are open: each passes only while
- * its attack still works. Fixing a leak turns its test red; then change `it.fails` to `it`.
+ * Each was marked `it.fails` while its attack worked, and turned into a plain `it` with its fix
+ * (the standing group's: releases per cell, per person, ADR 009).
  */
 import { afterAll, describe, expect, it } from "vitest";
 import type { Standing } from "../../db/schema";
@@ -38,7 +38,7 @@ async function readResults(reader: Person, slug: string) {
 describe("a standing group that changes by one person between two releases", () => {
   const slug = "the-quiet-fix";
 
-  it.fails("never lets a shown group's figures change by fewer than k people from one release to the next", async () => {
+  it("never lets a shown group's figures change by fewer than k people from one release to the next", async () => {
     // Release 1: three front-line staff and three managers, each group shown on its own.
     await crowd(slug, "frontline", K, [0, -2]);
     await crowd(slug, "manager", K, [0, -2]);
@@ -47,10 +47,12 @@ describe("a standing group that changes by one person between two releases", () 
     expect(before.released?.people).toBe(2 * K);
 
     // The only manager who answers this week (known to the reader) and K-1 front-line staff:
-    // k people changed, so a new release is made. No account here is the attacker's.
+    // k people changed (a release was made here before the fix). No account here is the attacker's.
     const bob = await app.person("participant", "manager");
     await answer(bob, slug, [1, 3]);
     await crowd(slug, "frontline", K - 1, [0, -2]);
+    // One more front-line answer: the front-line group now changes by K, and a release is made.
+    await crowd(slug, "frontline", 1, [0, -2]);
     const after = await readResults(reader, slug);
     expect(after.released?.at).not.toBe(before.released?.at);
 
@@ -67,8 +69,9 @@ describe("a standing group that changes by one person between two releases", () 
       const judgement = Math.round(group.meanJudgement * group.count - earlier.meanJudgement * earlier.count);
       smallSteps.push(`${group.key} +${delta}${delta === 1 ? `: ${option}, judgement ${judgement}` : ""}`);
     }
-    // Today: ["frontline +2", "manager +1: File a formal incident report and copy legal, judgement 3"]: Bob's answer.
+    // Before the fix: ["frontline +2", "manager +1: File a formal incident report and copy legal, judgement 3"]: Bob's answer.
     expect(smallSteps).toEqual([]);
+    expect(after.released?.people).toBe(3 * K);
   });
 });
 

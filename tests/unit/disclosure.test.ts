@@ -23,6 +23,9 @@ import {
   workshopCellKey,
   workshopGrouping,
   type CountedEndorser,
+  planRelease,
+  type Breakdown,
+  type PendingPerson,
 } from "../../app/domain/disclosure";
 
 describe("releaseIsDue", () => {
@@ -38,14 +41,84 @@ describe("releaseIsDue", () => {
   });
 });
 
-describe("releaseIsDue per perspective", () => {
-  it("waits while one perspective changed, or was re-answered, by 1 to k-1 people", () => {
-    expect(releaseIsDue(3, 3, [{ changed: 3, returning: 0 }, { changed: 3, returning: 0 }])).toBe(true);
-    // One person re-answered as the employee, two others only as the employer.
-    expect(releaseIsDue(3, 3, [{ changed: 1, returning: 1 }, { changed: 2, returning: 2 }])).toBe(false);
-    // One returning person among newcomers: the shift would move by their change of mind alone.
-    expect(releaseIsDue(3, 3, [{ changed: 3, returning: 1 }, { changed: 3, returning: 1 }])).toBe(false);
-    expect(releaseIsDue(4, 3, [{ changed: 4, returning: 3 }, { changed: 0, returning: 0 }])).toBe(true);
+describe("planRelease", () => {
+  const K = 3;
+  const BOTH = ["employee", "employer"];
+  let nextId = 1;
+  /** `count` newcomers of one standing who answered both perspectives once. */
+  const newcomers = (standing: string, count: number): PendingPerson[] =>
+    Array.from({ length: count }, () => ({ id: nextId++, standing, released: false, wrote: BOTH, reanswered: [] }));
+  const returning = (standing: string, wrote: string[], reanswered = wrote): PendingPerson => ({ id: nextId++, standing, released: true, wrote, reanswered });
+  const plan = (pending: PendingPerson[], released: Record<string, number> = {}, previous: Breakdown | null = null) =>
+    planRelease({ perspectives: BOTH, gap: true, releasedByStanding: new Map(Object.entries(released)), previous, pending, k: K });
+  const shown = (...groups: [string, number][]): Breakdown => ({ shown: groups.map(([key, count]) => ({ key, members: [key], count })), suppressed: false });
+
+  it("makes a first release only from k people, and shows groups of k", () => {
+    expect(plan(newcomers("frontline", K - 1))).toBeNull();
+    const first = plan([...newcomers("frontline", K), ...newcomers("manager", K)]);
+    expect(first?.people).toHaveLength(2 * K);
+    expect(first?.grouping.shown.map((g) => g.key)).toEqual(["frontline", "manager"]);
+  });
+
+  it("takes a busy group's k changes and leaves a quiet group's one change waiting", () => {
+    const previous = shown(["frontline", K], ["manager", K]);
+    const bob = returning("manager", BOTH);
+    const frontline = newcomers("frontline", K);
+    const next = plan([bob, ...frontline], { frontline: K, manager: K }, previous);
+    expect(next?.people).toEqual(frontline.map((p) => p.id));
+  });
+
+  it("never moves a shown group by one person, even when the perspective moves by k", () => {
+    // The attacker review's scenario: one manager and K-1 front-line people answer.
+    const previous = shown(["frontline", K], ["manager", K]);
+    expect(plan([returning("manager", BOTH), ...newcomers("frontline", K - 1)], { frontline: K, manager: K }, previous)).toBeNull();
+  });
+
+  it("holds a lone re-answer back from the shift, while newcomers are released", () => {
+    const carol = returning("frontline", ["employee"]);
+    const fresh = newcomers("frontline", K);
+    const next = plan([carol, ...fresh], { frontline: 2 * K }, { shown: [], suppressed: true, reason: "everyone who answered is in the same group" });
+    expect(next?.people).toEqual(fresh.map((p) => p.id));
+  });
+
+  it("moves one perspective only by k writes: one employee re-answer waits beside employer re-answers", () => {
+    const previous: Breakdown = { shown: [], suppressed: true, reason: "everyone who answered is in the same group" };
+    const known = returning("manager", ["employee"]);
+    const others = Array.from({ length: K }, () => returning("manager", ["employer"]));
+    const next = plan([known, ...others], { manager: 2 * K }, previous);
+    expect(next?.people).toEqual(others.map((p) => p.id));
+  });
+
+  it("counts a newcomer's re-answer before their first release as a change of mind", () => {
+    const early = { ...newcomers("frontline", 1)[0]!, reanswered: ["employee"] };
+    const next = plan([early, ...newcomers("frontline", K)]);
+    expect(next?.people).not.toContain(early.id);
+    expect(next?.people).toHaveLength(K);
+  });
+
+  it("keeps a small standing merged while 1 to k-1 of its people are released (sticky grouping)", () => {
+    // Released: frontline 3, manager 3, and one HR person inside "other" with 2 "undeclared".
+    const previous: Breakdown = { shown: [{ key: "frontline", members: ["frontline"], count: 3 }, { key: "manager", members: ["manager"], count: 3 }, { key: OTHER_GROUP, members: ["hr", "undeclared"], count: 3 }], suppressed: false };
+    const released = { frontline: 3, manager: 3, hr: 1, undeclared: 2 };
+    // Three more HR people: HR alone would now hold 4, but its one released person may not leave "other".
+    const next = plan(newcomers("hr", K), released, previous);
+    expect(next).not.toBeNull();
+    const other = next!.grouping.shown.find((g) => g.key === OTHER_GROUP);
+    expect(other?.members).toContain("hr");
+  });
+
+  it("does not break down a total shown before any breakdown when the rest would be fewer than k", () => {
+    // Released: 3 front-line people and 1 HR person, shown only as a total. Three managers arrive.
+    const previous: Breakdown = { shown: [], suppressed: true, reason: "any breakdown would single out a group of fewer than 3 people" };
+    const next = plan(newcomers("manager", K), { frontline: 3, hr: 1 }, previous);
+    expect(next).not.toBeNull();
+    // Front-line may not be shown on its own: the old total minus its unchanged row would be the HR person.
+    for (const group of next!.grouping.shown) expect(group.members.includes("frontline") && !group.members.includes("hr")).toBe(false);
+  });
+
+  it("decides from who wrote, never from values: the same writes give the same plan", () => {
+    const people = [...newcomers("frontline", K), returning("frontline", ["employer"])];
+    expect(plan(people, { frontline: K }, { shown: [], suppressed: true, reason: "x" })).toEqual(plan(people, { frontline: K }, { shown: [], suppressed: true, reason: "x" }));
   });
 });
 
