@@ -96,7 +96,7 @@ export async function handleCaseAction(found: CaseRecord, user: PublicUser, form
         movedByArgumentId: movedBy,
       });
       // The k-th new answer since the last release releases the results (and the library's count).
-      await currentRelease(db(), found.id, doc.perspectives.map((p) => p.key), readConfig().kThreshold);
+      await currentRelease(db(), found.id, readConfig().kThreshold);
       return ok(intent, perspective, saved.changed ? `Your new answer as the ${perspective} is saved; your earlier one stays in your history.` : `Your answer as the ${perspective} is saved.`);
     }
 

@@ -52,7 +52,7 @@ export async function loadDebate(found: CaseRecord, user: PublicUser | null, sor
   // A case nobody has argued yet (every new one) has nothing to endorse or score: two queries fewer.
   const [endorsements, released] = await Promise.all([
     items.length > 0 ? listCaseEndorsements(db(), found.id) : [],
-    items.length > 0 ? currentRelease(db(), found.id, found.doc.perspectives.map((p) => p.key), k) : null,
+    items.length > 0 ? currentRelease(db(), found.id, k) : null,
   ]);
   const threads = buildThreads(items, endorsements, { userId: user?.id ?? null, mayModerate }, sort, new Date(), released?.argumentScores);
   const current = Object.fromEntries(

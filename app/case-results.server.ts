@@ -17,7 +17,7 @@ import { currentRelease } from "./models/result-releases.server";
 export async function loadCaseResults(found: CaseRecord) {
   const k = readConfig().kThreshold;
   const [released, lenses, items, endorsements] = await Promise.all([
-    currentRelease(db(), found.id, found.doc.perspectives.map((p) => p.key), k),
+    currentRelease(db(), found.id, k),
     lensUsage(db(), found.id),
     listCaseArguments(db(), found.id),
     listCaseEndorsements(db(), found.id),

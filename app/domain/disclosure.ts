@@ -114,6 +114,13 @@ export interface PendingPerson {
   wrote: readonly string[];
   /** Perspectives they have answered more than once in all (a first answer's shift is predictably none). */
   reanswered: readonly string[];
+  /**
+   * For perspectives they wrote: the case versions of their released or new answer whose options
+   * for that perspective differ from the current version's. Answers on such a version can show
+   * as an option "no longer offered", whose only possible voters are the people who answered that
+   * version (known by when they answered), so each such version is a cell of its own.
+   */
+  retired?: readonly { perspective: string; version: number }[];
 }
 
 export interface ReleasePlanInput {
@@ -193,8 +200,10 @@ function stickyGrouping(standingSizes: ReadonlyMap<string, number>, input: Relea
  * Who changes a cell: a perspective, those who wrote it; a group within a perspective, those who
  * wrote the perspective or whose group changed, in the group before or after; a perspective's
  * shift, those who wrote it and have answered it more than once; the gap, those who wrote either
- * perspective (its groups as a perspective's). People not taken whose group changes with the
- * grouping count towards no cell: `groupingChangeIsSafe` bounds what their move shows.
+ * perspective (its groups as a perspective's); the answers on a case version whose options have
+ * changed since, those who wrote the perspective and whose released or new answer is on it.
+ * People not taken whose group changes with the grouping count towards no cell:
+ * `groupingChangeIsSafe` bounds what their move shows.
  *
  * @returns the plan, or null when nothing may be released now
  */
@@ -225,6 +234,7 @@ export function planRelease(input: ReleasePlanInput): ReleasePlan | null {
         if (wrote && person.reanswered.includes(perspective)) change(`shift:${perspective}`, person);
         for (const group of groups) if (wrote || moved) change(`answers:${perspective}:${group}`, person);
       }
+      for (const { perspective, version } of person.retired ?? []) if (person.wrote.includes(perspective)) change(`retired:${perspective}:${version}`, person);
       if (input.gap) {
         const wroteEither = person.wrote.length > 0;
         if (wroteEither) change("gap", person);

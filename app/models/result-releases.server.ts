@@ -12,6 +12,7 @@ import {
   type PendingPerson,
 } from "../domain/disclosure";
 import { countedEndorsers } from "./arguments.server";
+import { findCaseVersionDocument } from "./cases.server";
 import { nowIso } from "./clock";
 import { releasedGapCells, releasedResultRows } from "./positions.server";
 import { singleton } from "../singleton.server";
@@ -56,6 +57,12 @@ function checkedWithoutRelease(): Map<number, number> {
 
 const standingKey = (standing: string | null) => standing ?? UNDECLARED_STANDING;
 
+/** A perspective of the case's current version: what a release is planned against. */
+interface CurrentPerspective {
+  key: string;
+  options: readonly string[];
+}
+
 /**
  * The results every reader of a case sees now. When answers were written since the stored
  * release was planned, a new release is planned first (`planRelease`: it takes the people whose
@@ -63,17 +70,19 @@ const standingKey = (standing: string | null) => standing ?? UNDECLARED_STANDING
  * Returns `null` while nothing was ever released. Concurrent readers plan one at a time (the
  * case's release lock); the plan is deterministic, so whoever plans first decides.
  *
- * @param perspectives the case's perspective keys, in order
+ * A release is always planned against the case's current version (its perspectives and options),
+ * whatever page asks, so every reader's plan is the same.
+ *
  * @param k the k-threshold
  */
-export async function currentRelease(db: DB, caseId: number, perspectives: readonly string[], k: number): Promise<ResultRelease | null> {
+export async function currentRelease(db: DB, caseId: number, k: number): Promise<ResultRelease | null> {
   const [stored, newest] = await Promise.all([
     db.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst(),
     newestPositionId(db, caseId),
   ]);
   const checked = Math.max(stored?.through_position_id ?? 0, checkedWithoutRelease().get(caseId) ?? 0);
   if (newest > checked || (stored && stored.grouping === null)) {
-    const planned = await planAndRelease(db, caseId, perspectives, k);
+    const planned = await planAndRelease(db, caseId, k);
     if (planned) return planned;
     if (!stored) return null;
   }
@@ -113,6 +122,32 @@ interface CandidateRow {
   id: number;
   standing: string | null;
   is_current: number;
+  case_version_id: number;
+}
+
+/** A released answer's pointer, with the case version it was given on. */
+interface ReleasedRow {
+  user_id: number;
+  perspective: string;
+  position_id: number;
+  case_version_id: number;
+}
+
+/**
+ * Of the given case versions, per perspective key, those whose options for it differ from the
+ * current version's (answers on them can show as options "no longer offered").
+ */
+async function retiredVersions(db: DB, current: readonly CurrentPerspective[], versionIds: readonly number[]): Promise<Map<string, Set<number>>> {
+  const retired = new Map<string, Set<number>>(current.map((p) => [p.key, new Set<number>()]));
+  for (const versionId of new Set(versionIds)) {
+    const doc = await findCaseVersionDocument(db, versionId);
+    for (const perspective of current) {
+      const then = doc.perspectives.find((p) => p.key === perspective.key)?.options ?? [];
+      const same = then.length === perspective.options.length && then.every((option) => perspective.options.includes(option));
+      if (!same) retired.get(perspective.key)!.add(versionId);
+    }
+  }
+  return retired;
 }
 
 /**
@@ -122,10 +157,13 @@ interface CandidateRow {
  * the new release, or null when nothing was released (the stored one stays, and the planned
  * position is remembered so the next read does not plan again for nothing).
  */
-async function planAndRelease(db: DB, caseId: number, perspectives: readonly string[], k: number): Promise<ResultRelease | null> {
+async function planAndRelease(db: DB, caseId: number, k: number): Promise<ResultRelease | null> {
   return db.transaction().execute(async (trx) => {
     // One plan of a case at a time, so each is made against the release before it.
     await lockForTransaction(trx, `casebook:release:${caseId}`);
+    const { current_version_id: versionId } = await trx.selectFrom("cases").select("current_version_id").where("id", "=", caseId).executeTakeFirstOrThrow();
+    const current: readonly CurrentPerspective[] = versionId === null ? [] : (await findCaseVersionDocument(trx, versionId)).perspectives;
+    const perspectives = current.map((p) => p.key);
     let stored = await trx.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
     if (stored && stored.grouping === null) {
       await adoptReleaseMadeBeforePeople(trx, caseId, perspectives, stored.through_position_id, k);
@@ -137,15 +175,22 @@ async function planAndRelease(db: DB, caseId: number, perspectives: readonly str
     const [rows, releasedRows, newest] = await Promise.all([
       trx
         .selectFrom("positions")
-        .select(["user_id", "perspective", "id", "standing", "is_current"])
+        .select(["user_id", "perspective", "id", "standing", "is_current", "case_version_id"])
         .where("case_id", "=", caseId)
         .where("user_id", "in", candidates)
         .execute() as Promise<CandidateRow[]>,
-      trx.selectFrom("released_positions").select(["user_id", "perspective", "position_id"]).where("case_id", "=", caseId).where("user_id", "in", candidates).execute(),
+      trx
+        .selectFrom("released_positions as r")
+        .innerJoin("positions as p", "p.id", "r.position_id")
+        .select(["r.user_id", "r.perspective", "r.position_id", "p.case_version_id"])
+        .where("r.case_id", "=", caseId)
+        .where("r.user_id", "in", candidates)
+        .execute(),
       newestPositionId(trx, caseId),
     ]);
     const releasedGrouping = stored?.grouping ? (JSON.parse(stored.grouping) as ReleasedGrouping) : null;
-    const { pending, currentRows } = pendingPeople(rows, releasedRows, perspectives);
+    const retired = await retiredVersions(trx, current, [...rows.map((r) => r.case_version_id), ...releasedRows.map((r) => r.case_version_id)]);
+    const { pending, currentRows } = pendingPeople(rows, releasedRows, perspectives, retired);
     const plan = planRelease({
       perspectives,
       gap: perspectives.includes("employee") && perspectives.includes("employer"),
@@ -212,10 +257,13 @@ async function planAndRelease(db: DB, caseId: number, perspectives: readonly str
  */
 function pendingPeople(
   rows: readonly CandidateRow[],
-  releasedRows: readonly { user_id: number; perspective: string; position_id: number }[],
+  releasedRows: readonly ReleasedRow[],
   perspectives: readonly string[],
+  retired: ReadonlyMap<string, ReadonlySet<number>>,
 ): { pending: PendingPerson[]; currentRows: Map<number, Map<string, number>> } {
   const currentRows = new Map<number, Map<string, number>>();
+  const versionOf = new Map<number, number>(rows.map((r) => [r.id, r.case_version_id]));
+  for (const r of releasedRows) versionOf.set(r.position_id, r.case_version_id);
   const answers = new Map<string, number>();
   const standing = new Map<number, string>();
   for (const row of rows) {
@@ -233,12 +281,19 @@ function pendingPeople(
     if (!perspectives.every((p) => mine.has(p))) continue;
     const wrote = perspectives.filter((p) => released.get(`${userId}:${p}`) !== mine.get(p));
     if (wrote.length === 0) continue;
+    const touched = wrote.flatMap((p) =>
+      [released.get(`${userId}:${p}`), mine.get(p)]
+        .map((positionId) => (positionId === undefined ? undefined : versionOf.get(positionId)))
+        .filter((version): version is number => version !== undefined && retired.get(p)!.has(version))
+        .map((version) => ({ perspective: p, version })),
+    );
     pending.push({
       id: userId,
       standing: standing.get(userId)!,
       released: releasedPeople.has(userId),
       wrote,
       reanswered: perspectives.filter((p) => (answers.get(`${userId}:${p}`) ?? 0) > 1),
+      retired: [...new Map(touched.map((t) => [`${t.perspective}:${t.version}`, t])).values()],
     });
   }
   pending.sort((a, b) => a.id - b.id);

@@ -22,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const showOnline = status !== undefined && caseVisibility(status, user.role).results;
   const [workshopRows, asyncCells, siblings] = await Promise.all([
     caseWorkshopTallies(db(), workshop.caseId),
-    showOnline ? currentRelease(db(), workshop.caseId, doc.perspectives.map((p) => p.key), k).then((released) => (released ? foldResultRows(released.rows).cells : [])) : Promise.resolve([]),
+    showOnline ? currentRelease(db(), workshop.caseId, k).then((released) => (released ? foldResultRows(released.rows).cells : [])) : Promise.resolve([]),
     listWorkshops(db(), { caseId: workshop.caseId }),
   ]);
   const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));

@@ -124,3 +124,33 @@ describe("one perspective re-answered by one person while others re-answer the o
     expect(employee(after)).toEqual(employee(before));
   });
 });
+
+describe("answers on options a later version reworded", () => {
+  const slug = "off-script";
+
+  it("never lets a bar of an option no longer offered move by the one person who answered before the change", async () => {
+    // Release 1: K people answer version 1 (all front-line: no breakdown is shown).
+    await crowd(slug, "frontline", K, [1, -2]);
+    const reader = await app.person("facilitator", "other");
+    // Dana answers version 1 too, just before the author rewords the first employee option;
+    // everyone knows she answered then (she said so in a reply).
+    const dana = await app.person("participant", "frontline");
+    await answer(dana, slug, [0, 2]);
+    const { findCaseBySlug, findCaseVersionSource, saveCaseVersion } = await import("../../app/models/cases.server");
+    const { parseCaseFile } = await import("../../app/domain/case-file");
+    const found = (await findCaseBySlug(app.db(), slug))!;
+    const source = (await findCaseVersionSource(app.db(), found.id, found.version))!.replace("- Follow the script step by step", "- Follow every step of the script");
+    const parsed = parseCaseFile(source);
+    if (!parsed.ok) throw new Error("the reworded case must parse");
+    await saveCaseVersion(app.db(), { doc: parsed.doc, source, origin: "app", filePath: null, userId: null });
+    const before = await readResults(reader, slug);
+    const oldBar = (r: typeof before) => r.perspectives.find((p) => p.key === "employee")!.options.find((o) => o.label === "Follow the script step by step")?.count ?? 0;
+
+    // K newcomers answer the new version: a release is made, but Dana's version-1 answer would
+    // show in (or stay out of) the old option's bar on its own, so she waits.
+    await crowd(slug, "frontline", K, [1, -2]);
+    const after = await readResults(reader, slug);
+    expect(after.released?.people).toBe(2 * K);
+    expect(oldBar(after)).toBe(oldBar(before));
+  });
+});

@@ -116,6 +116,16 @@ describe("planRelease", () => {
     for (const group of next!.grouping.shown) expect(group.members.includes("frontline") && !group.members.includes("hr")).toBe(false);
   });
 
+  it("holds a lone answer on a version whose options changed since, whether it enters or leaves that version's bars", () => {
+    const dana: PendingPerson = { ...newcomers("frontline", 1)[0]!, retired: [{ perspective: "employee", version: 1 }] };
+    const fresh = newcomers("frontline", K);
+    const next = plan([dana, ...fresh]);
+    expect(next?.people).toEqual(fresh.map((p) => p.id));
+    // With K-1 others who answered that version, she is released with them.
+    const peers = newcomers("frontline", K - 1).map((p) => ({ ...p, retired: [{ perspective: "employee", version: 1 }] }));
+    expect(plan([dana, ...peers])?.people).toEqual([dana, ...peers].map((p) => p.id));
+  });
+
   it("decides from who wrote, never from values: the same writes give the same plan", () => {
     const people = [...newcomers("frontline", K), returning("frontline", ["employer"])];
     expect(plan(people, { frontline: K }, { shown: [], suppressed: true, reason: "x" })).toEqual(plan(people, { frontline: K }, { shown: [], suppressed: true, reason: "x" }));
