@@ -11,8 +11,8 @@ export function OnlinePrivacyStatement({ k }: { k: number }) {
       <ul>
         <li>Your answers are never shown with your name, to anyone: not other people, not facilitators, not admins.</li>
         <li>
-          Results appear only once {k} people have answered, and then update in steps of at least {k} people, so nobody can see one answer arrive. The
-          bridging scores of arguments, built from what their endorsers answered, update in the same steps.
+          Results appear only once {k} people have answered, and then update in steps where every figure, each group&apos;s too, moves by at least {k}{" "}
+          people, so nobody can see one answer arrive. The bridging scores of arguments, built from what their endorsers answered, update in steps too.
         </li>
         <li>A breakdown by standing never shows a group of fewer than {k} people.</li>
         <li>Your answers on this case count under the standing you had when you first answered it; changing your profile later does not move them.</li>
@@ -20,8 +20,7 @@ export function OnlinePrivacyStatement({ k }: { k: number }) {
       </ul>
       <p>
         Not protected: if everyone in a group of {k} or more chose the same, the group&apos;s results show what each of them chose; and someone who
-        makes several accounts can make a group of {k} around one real person. Not yet: between two releases, one group&apos;s figures can move by a
-        single person. <Link to="/privacy">How your answers are protected</Link>.
+        makes several accounts can make a group of {k} around one real person. <Link to="/privacy">How your answers are protected</Link>.
       </p>
     </aside>
   );

@@ -17,9 +17,10 @@ export default function Privacy() {
           groups are merged, and if that would still let someone work a small group out from the totals, more is merged.
         </li>
         <li>
-          Results move in steps, not one answer at a time. They are released again only once at least the threshold&apos;s number of people have answered
-          or changed their answer, so comparing the results just before and just after someone answers shows nothing about them. Your own answer may
-          not be counted yet.
+          Results move in steps, not one answer at a time. A new answer is released only together with at least the threshold&apos;s number of others
+          that move the same figures: each perspective, each group, the count of people who changed their mind. So comparing the results just before and
+          just after someone answers shows nothing about them, and no group&apos;s figures move by one person. Which answers are released is decided from
+          who answered when, never from what they answered. Your own answer may not be counted yet.
         </li>
         <li>Your answers on a case count under the standing you had when you first answered it: changing your profile later does not move them.</li>
         <li>
@@ -53,10 +54,6 @@ export default function Privacy() {
       </ul>
       <h2>What is not protected</h2>
       <ul>
-        <li>
-          Not yet: online results are released once enough people have answered in all and in each perspective, not in each group they show, so between two
-          releases one group&apos;s figures can move by a single person. This is being fixed.
-        </li>
         <li>If everyone in a group of people chose the same answer, the group&apos;s totals show it.</li>
         <li>
           Someone who creates several accounts, or joins a live workshop with several phones, can make a group look bigger than it is. Where that matters,
