@@ -114,13 +114,13 @@ export interface PendingPerson {
   wrote: readonly string[];
   /** Perspectives they have answered more than once in all (a first answer's shift is predictably none). */
   reanswered: readonly string[];
-  /**
-   * For perspectives they wrote: the case versions of their released or new answer whose options
-   * for that perspective differ from the current version's. Answers on such a version can show
-   * as an option "no longer offered", whose only possible voters are the people who answered that
-   * version (known by when they answered), so each such version is a cell of its own.
-   */
-  retired?: readonly { perspective: string; version: number }[];
+  /** Per perspective they wrote: the case version of their released answer (null if none) and of their new one. */
+  versions?: Readonly<Record<string, { released: number | null; current: number }>>;
+}
+
+/** The key of `ReleasePlanInput.releasedAnswers`: a perspective, a case version and a standing key. */
+export function releasedAnswersKey(perspective: string, version: number, standing: string): string {
+  return `${perspective}\u0000${version}\u0000${standing}`;
 }
 
 export interface ReleasePlanInput {
@@ -128,12 +128,26 @@ export interface ReleasePlanInput {
   perspectives: readonly string[];
   /** Whether the empathy gap (employee minus employer) is shown, and so is a cell. */
   gap: boolean;
-  /** People the previous release holds, by standing key (pending people who were released included). */
-  releasedByStanding: ReadonlyMap<string, number>;
-  /** The previous release's grouping; null when nothing was released yet. */
-  previous: Breakdown | null;
+  /** Every earlier release's grouping and people by standing, oldest first; empty when nothing was released yet. */
+  history: readonly ReleasedGrouping[];
+  /**
+   * Per perspective, the case versions whose options differ from the current version's. Answers
+   * on them can show as an option "no longer offered", whose only possible voters are the people
+   * who answered those versions (known by when they answered): each is a population of its own.
+   */
+  retiredVersions?: Readonly<Record<string, readonly number[]>>;
+  /** The previous release's answers per perspective, case version and standing (`releasedAnswersKey`). */
+  releasedAnswers?: Readonly<Record<string, number>>;
   pending: readonly PendingPerson[];
   k: number;
+}
+
+/** One release's grouping by standing, and the people it held per standing key. */
+export interface ReleasedGrouping {
+  breakdown: Breakdown;
+  released: Readonly<Record<string, number>>;
+  /** Standings with a person whose answers that release took (new or changed); absent in older entries: read as all. */
+  changed?: readonly string[];
 }
 
 /** What a release takes: whose records it replaces, and the grouping its breakdowns use. */
@@ -149,40 +163,96 @@ function groupUnder(grouping: Breakdown | null, standing: string): string | null
   return groupLookup(grouping).get(standing) ?? null;
 }
 
-/**
- * The sticky-grouping pair rule: for every (previous group, new group) pair, the already-released
- * people in both number 0 or at least k ("everyone" standing for a breakdown that was not shown),
- * so that no previous aggregate of fewer than k people can be worked out from the two releases.
- */
-function groupingChangeIsSafe(previous: Breakdown, next: Breakdown, releasedByStanding: ReadonlyMap<string, number>, k: number): boolean {
-  const EVERYONE = "\u0000everyone";
-  const pairs = new Map<string, number>();
-  for (const [standing, people] of releasedByStanding) {
-    if (people === 0) continue;
-    const pair = `${groupUnder(previous, standing) ?? EVERYONE}\u0000${groupUnder(next, standing) ?? EVERYONE}`;
-    pairs.set(pair, (pairs.get(pair) ?? 0) + people);
+/** The rank of a small real matrix (rows of equal length), by Gaussian elimination. */
+function matrixRank(rows: readonly (readonly number[])[]): number {
+  const m = rows.map((r) => [...r]);
+  let rank = 0;
+  const columns = m[0]?.length ?? 0;
+  for (let c = 0; c < columns && rank < m.length; c += 1) {
+    const pivot = m.findIndex((r, i) => i >= rank && Math.abs(r[c]!) > 1e-9);
+    if (pivot === -1) continue;
+    [m[rank], m[pivot]] = [m[pivot]!, m[rank]!];
+    for (let i = 0; i < m.length; i += 1) {
+      if (i === rank) continue;
+      const factor = m[i]![c]! / m[rank]![c]!;
+      if (factor !== 0) for (let j = c; j < columns; j += 1) m[i]![j]! -= factor * m[rank]![j]!;
+    }
+    rank += 1;
   }
-  return [...pairs.values()].every((people) => people >= k);
+  return rank;
 }
 
 /**
- * The grouping a release holding `standingSizes` may use: `mergeSmallGroups` keeping merged every
- * standing the previous release merged that holds 1 to k−1 released people, else keeping every
- * previously merged standing merged; null when neither passes `groupingChangeIsSafe` (only after
- * people were deleted).
+ * The sticky-grouping rule, against every earlier release (ADR 009): laying any earlier release
+ * beside this one must not give the aggregate of 1 to k−1 of the people that release held. For
+ * each earlier release i, the unknowns are each standing's aggregate then (weighted by its
+ * people then); release i's groups give their sums, and so does each group of `next` none of
+ * whose standings took a new or changed answer since i (its people's answers are still those of
+ * release i; a group with a change hides its standings behind unknown changes). A set of
+ * standings holding 1 to k−1 people at i is exposed when some combination of those sums is
+ * nonzero only on it: tested as a drop in rank when its columns are removed. Found by the
+ * attacker review: "other" in one release minus a standing that left it two releases later.
+ * Compares each earlier release with this one (not three at a time; the attacker suite plays
+ * longer sequences).
+ *
+ * @param changedSince for each history entry i, the standings with a new or changed answer after it (this release's included)
  */
-function stickyGrouping(standingSizes: ReadonlyMap<string, number>, input: ReleasePlanInput): Breakdown | null {
+function groupingHistoryAllows(history: readonly ReleasedGrouping[], next: Breakdown, changedSince: readonly ReadonlySet<string>[], k: number): boolean {
+  for (const [i, entry] of history.entries()) {
+    const standings = Object.entries(entry.released).filter(([, people]) => people > 0);
+    if (standings.length < 2) continue;
+    const column = new Map(standings.map(([standing], index) => [standing, index]));
+    const indicator = (members: Iterable<string>) => {
+      const row = standings.map(() => 0);
+      for (const member of members) if (column.has(member)) row[column.get(member)!] = 1;
+      return row;
+    };
+    const rows = entry.breakdown.suppressed ? [indicator(column.keys())] : entry.breakdown.shown.map((g) => indicator(g.members));
+    for (const group of next.shown) if (!group.members.some((member) => changedSince[i]!.has(member))) rows.push(indicator(group.members));
+    const rank = matrixRank(rows);
+    // Every set of standings (at most a handful) whose people then number 1 to k−1.
+    for (let mask = 1; mask < 1 << standings.length; mask += 1) {
+      const people = standings.reduce((sum, [, count], index) => sum + (mask & (1 << index) ? count : 0), 0);
+      if (people >= k) continue;
+      const without = rows.map((row) => row.filter((_, index) => !(mask & (1 << index))));
+      if (matrixRank(without) < rank) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The grouping a release holding `standingSizes` may use: the first of `mergeSmallGroups` as is,
+ * keeping merged every standing the previous release merged that holds 1 to k−1 released people,
+ * and keeping every previously merged standing merged (a coarsening of the previous grouping,
+ * which the rule always allows), that passes `groupingHistoryAllows`; null when none does (only
+ * after people were deleted).
+ */
+function stickyGrouping(standingSizes: ReadonlyMap<string, number>, input: ReleasePlanInput, changingNow: ReadonlySet<string>): Breakdown | null {
   const sizes = [...standingSizes].map(([key, count]) => ({ key, count }));
-  if (!input.previous) return mergeSmallGroups(sizes, input.k);
-  const previous = input.previous;
-  const mergedBefore = [...input.releasedByStanding].filter(([standing, people]) => people > 0 && (previous.suppressed || groupUnder(previous, standing) === OTHER_GROUP));
+  const previous = input.history.at(-1);
+  // For each earlier release, the standings that took a new or changed answer after it.
+  const changedSince: Set<string>[] = [];
+  let later = new Set(changingNow);
+  for (let i = input.history.length - 1; i >= 0; i -= 1) {
+    changedSince[i] = later;
+    const entry = input.history[i]!;
+    later = new Set([...later, ...(entry.changed ?? Object.keys(entry.released))]);
+  }
+  if (!previous) return mergeSmallGroups(sizes, input.k);
+  const mergedBefore = Object.entries(previous.released).filter(
+    ([standing, people]) => people > 0 && (previous.breakdown.suppressed || groupUnder(previous.breakdown, standing) === OTHER_GROUP),
+  );
+  // Freshest first: the history rule is what keeps old small sets hidden; a coarsening of the
+  // previous grouping (the last) always passes it.
   const candidates = [
+    new Set<string>(),
     new Set(mergedBefore.filter(([, people]) => people < input.k).map(([standing]) => standing)),
     new Set(mergedBefore.map(([standing]) => standing)),
   ];
   for (const mustMerge of candidates) {
     const grouping = mergeSmallGroups(sizes, input.k, mustMerge);
-    if (groupingChangeIsSafe(previous, grouping, input.releasedByStanding, input.k)) return grouping;
+    if (groupingHistoryAllows(input.history, grouping, changedSince, input.k)) return grouping;
   }
   return null;
 }
@@ -197,52 +267,87 @@ function stickyGrouping(standingSizes: ReadonlyMap<string, number>, input: Relea
  * again (`stickyGrouping`), until nothing changes. Pure and deterministic; a person's values are
  * never an input, so whether a release happens says nothing about what anyone answered.
  *
- * Who changes a cell: a perspective, those who wrote it; a group within a perspective, those who
- * wrote the perspective or whose group changed, in the group before or after; a perspective's
- * shift, those who wrote it and have answered it more than once; the gap, those who wrote either
- * perspective (its groups as a perspective's); the answers on a case version whose options have
- * changed since, those who wrote the perspective and whose released or new answer is on it.
- * People not taken whose group changes with the grouping count towards no cell:
- * `groupingChangeIsSafe` bounds what their move shows.
+ * Who changes a cell: a perspective, those who wrote it; a group within a perspective, those in
+ * the group before or after who wrote the perspective; a perspective's shift, those who wrote it
+ * and have answered it more than once; the gap, those who wrote either perspective (its groups
+ * likewise); the answers on a case version whose options have changed since (`retiredVersions`),
+ * overall and per group, those who wrote the perspective and whose released or new answer is on
+ * it, and what stays on such a version must also number 0 or at least k. A move from one group to
+ * another counts towards no cell: `groupingHistoryAllows` bounds what moves show.
  *
  * @returns the plan, or null when nothing may be released now
  */
 export function planRelease(input: ReleasePlanInput): ReleasePlan | null {
   const { k, perspectives } = input;
+  const previous = input.history.at(-1)?.breakdown ?? null;
   let taken = [...input.pending];
   for (;;) {
     if (taken.length === 0) return null;
-    const sizes = new Map(input.releasedByStanding);
+    const sizes = new Map(Object.entries(input.history.at(-1)?.released ?? {}));
     for (const person of taken) if (!person.released) sizes.set(person.standing, (sizes.get(person.standing) ?? 0) + 1);
-    const grouping = stickyGrouping(sizes, input);
+    const grouping = stickyGrouping(sizes, input, new Set(taken.map((person) => person.standing)));
     if (!grouping) return null;
 
     const changers = new Map<string, number[]>();
+    // Answers left on each retired version after the release, by perspective, version and standing.
+    const remaining = new Map<string, number>();
+    const retiredCells = new Map<string, { perspective: string; version: number; group: string | undefined }>();
     const change = (cell: string, person: PendingPerson) => {
       const ids = changers.get(cell);
       if (ids) ids.push(person.id);
       else changers.set(cell, [person.id]);
     };
     for (const person of taken) {
-      const before = person.released ? groupUnder(input.previous, person.standing) : null;
+      const before = person.released ? groupUnder(previous, person.standing) : null;
       const after = groupUnder(grouping, person.standing);
-      const moved = before !== after;
       const groups = [...new Set([before, after])].filter((g): g is string => g !== null);
       for (const perspective of perspectives) {
         const wrote = person.wrote.includes(perspective);
         if (wrote) change(`answers:${perspective}`, person);
         if (wrote && person.reanswered.includes(perspective)) change(`shift:${perspective}`, person);
-        for (const group of groups) if (wrote || moved) change(`answers:${perspective}:${group}`, person);
+        // A move alone is bounded by the grouping rule, like anyone else's; counting it here would
+        // let a person who did not write this perspective pad a group's cell (attacker review).
+        for (const group of groups) if (wrote) change(`answers:${perspective}:${group}`, person);
       }
-      for (const { perspective, version } of person.retired ?? []) if (person.wrote.includes(perspective)) change(`retired:${perspective}:${version}`, person);
+      for (const perspective of person.wrote) {
+        const { released = null, current } = person.versions?.[perspective] ?? {};
+        for (const version of new Set([released, current])) {
+          if (version === null || version === undefined || !input.retiredVersions?.[perspective]?.includes(version)) continue;
+          for (const group of [undefined, ...groups]) {
+            const cell = `retired:${perspective}:${version}${group === undefined ? "" : `:${group}`}`;
+            change(cell, person);
+            retiredCells.set(cell, { perspective, version, group });
+          }
+          // What stays on the version: its "no longer offered" bars are about those people only.
+          const delta = (version === current ? 1 : 0) - (version === released ? 1 : 0);
+          const key = releasedAnswersKey(perspective, version, person.standing);
+          remaining.set(key, (remaining.get(key) ?? input.releasedAnswers?.[key] ?? 0) + delta);
+        }
+      }
       if (input.gap) {
         const wroteEither = person.wrote.length > 0;
         if (wroteEither) change("gap", person);
-        for (const group of groups) if (wroteEither || moved) change(`gap:${group}`, person);
+        for (const group of groups) if (wroteEither) change(`gap:${group}`, person);
       }
     }
     const waiting = new Set<number>();
     for (const ids of changers.values()) if (ids.length < k) for (const id of ids) waiting.add(id);
+    // A retired version's answers left after the release, overall and in each group, must also
+    // number 0 or at least k: three of four re-answering would leave one person's bars alone.
+    for (const [cell, { perspective, version, group }] of retiredCells) {
+      // Only the groups of this release show bars; a group it no longer shows has none left.
+      const standings = group === undefined ? null : new Set(grouping.shown.find((g) => g.key === group)?.members ?? []);
+      if (standings?.size === 0) continue;
+      let left = 0;
+      const prefix = releasedAnswersKey(perspective, version, "");
+      const keys = new Set([...Object.keys(input.releasedAnswers ?? {}), ...remaining.keys()].filter((key) => key.startsWith(prefix)));
+      for (const key of keys) {
+        const standing = key.slice(prefix.length);
+        if (standings && !standings.has(standing)) continue;
+        left += remaining.get(key) ?? input.releasedAnswers?.[key] ?? 0;
+      }
+      if (left > 0 && left < k) for (const id of changers.get(cell)!) waiting.add(id);
+    }
     if (waiting.size === 0) return { people: taken.map((p) => p.id), grouping };
     taken = taken.filter((person) => !waiting.has(person.id));
   }
@@ -379,10 +484,32 @@ export function releaseArgumentScores(previous: ArgumentScores, endorsers: reado
   return next;
 }
 
-/** The scores a release shows, by argument id: only arguments with a released score. */
-export function shownArgumentScores(scores: ArgumentScores): Map<number, number> {
+/**
+ * The scores a release shows, by argument id: arguments with a released score, oldest first, each
+ * shown only if, with those before it, every set of people counted by exactly the same shown
+ * scores numbers 0 or at least `k`. Two arguments endorsed by the same people but one would
+ * otherwise differ by that one person's lean (attacker review); with the rule, any difference
+ * between shown scores is about at least k people. Decided from who endorsed, never from leans.
+ *
+ * @param scores the release's `ArgumentScores`
+ * @param k the k-threshold
+ */
+export function shownArgumentScores(scores: ArgumentScores, k: number): Map<number, number> {
   const shown = new Map<number, number>();
-  for (const [id, entry] of Object.entries(scores)) if (entry.score !== null) shown.set(Number(id), entry.score);
+  // Each counted person's signature: the shown arguments that count them, as a sorted id list.
+  let signatures = new Map<string, string>();
+  const released = Object.entries(scores)
+    .filter(([, entry]) => entry.score !== null)
+    .sort(([a], [b]) => Number(a) - Number(b));
+  for (const [id, entry] of released) {
+    const next = new Map(signatures);
+    for (const userId of Object.keys(entry.counted)) next.set(userId, `${next.get(userId) ?? ""},${id}`);
+    const sizes = new Map<string, number>();
+    for (const signature of next.values()) sizes.set(signature, (sizes.get(signature) ?? 0) + 1);
+    if ([...sizes.values()].some((people) => people < k)) continue;
+    signatures = next;
+    shown.set(Number(id), entry.score!);
+  }
   return shown;
 }
 

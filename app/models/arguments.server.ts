@@ -192,22 +192,24 @@ export async function listCaseEndorsements(db: DB, caseId: number): Promise<Endo
 }
 
 /**
- * The endorsers a release of bridging scores counts: every endorser of the case's arguments who
- * has a current position on the argument's perspective, with that position's row id, judgement
- * and standing (the standing of their first answer on the case, as `recordPosition` stores it).
+ * The endorsers a release of bridging scores counts: every endorser of the case's arguments with
+ * a released answer (`released_positions`, as the release just made holds them) on the argument's
+ * perspective, with that answer's row id, judgement and standing (the standing of their first
+ * answer on the case). Scores are read from the release's own records, so an answer the results
+ * hold back, or a person never released, is never in a score either (attacker review, ADR 009).
  * Replies have no perspective and so no counted endorsers.
  */
 export async function countedEndorsers(db: DB, caseId: number): Promise<CountedEndorser[]> {
   const rows = await db
     .selectFrom("endorsements")
     .innerJoin("arguments", "arguments.id", "endorsements.argument_id")
-    .innerJoin("positions", (join) =>
+    .innerJoin("released_positions as released", (join) =>
       join
-        .onRef("positions.user_id", "=", "endorsements.user_id")
-        .onRef("positions.case_id", "=", "arguments.case_id")
-        .onRef("positions.perspective", "=", "arguments.perspective")
-        .on("positions.is_current", "=", 1),
+        .onRef("released.user_id", "=", "endorsements.user_id")
+        .onRef("released.case_id", "=", "arguments.case_id")
+        .onRef("released.perspective", "=", "arguments.perspective"),
     )
+    .innerJoin("positions", "positions.id", "released.position_id")
     .select(["endorsements.argument_id", "endorsements.user_id", "positions.id", "positions.judgement", "positions.standing"])
     .where("arguments.case_id", "=", caseId)
     .execute();

@@ -10,6 +10,8 @@ import {
   type ArgumentScores,
   type Breakdown,
   type PendingPerson,
+  type ReleasedGrouping,
+  releasedAnswersKey,
 } from "../domain/disclosure";
 import { countedEndorsers } from "./arguments.server";
 import { findCaseVersionDocument } from "./cases.server";
@@ -35,10 +37,32 @@ export interface ResultRelease {
   releasedAt: string;
 }
 
-/** What `result_releases.grouping` holds: the release's grouping and its people per standing key. */
-interface ReleasedGrouping {
-  breakdown: Breakdown;
-  standings: Record<string, number>;
+/**
+ * What `result_releases.grouping` holds: every release's grouping and people per standing key,
+ * oldest first (the sticky-grouping rule reads them all, `planRelease`); the last is this one's.
+ */
+interface GroupingHistory {
+  history: ReleasedGrouping[];
+  /** The release's answers per perspective, case version and standing (`releasedAnswersKey`). */
+  answers?: Record<string, number>;
+}
+
+function parseGroupingHistory(json: string): GroupingHistory {
+  const parsed = JSON.parse(json) as GroupingHistory | { breakdown: Breakdown; standings: Record<string, number> };
+  // Releases stored before the history was kept hold only their own grouping.
+  return "history" in parsed ? parsed : { history: [{ breakdown: parsed.breakdown, released: parsed.standings }] };
+}
+
+/** A case's released answers counted per perspective, case version and standing (`releasedAnswersKey`). */
+async function countReleasedAnswers(db: DB, caseId: number): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom("released_positions as r")
+    .innerJoin("positions as p", "p.id", "r.position_id")
+    .select(["r.perspective", "p.case_version_id", "p.standing", (eb) => eb.fn.countAll<number>().as("count")])
+    .where("r.case_id", "=", caseId)
+    .groupBy(["r.perspective", "p.case_version_id", "p.standing"])
+    .execute();
+  return Object.fromEntries(rows.map((r) => [releasedAnswersKey(r.perspective, r.case_version_id, standingKey(r.standing)), Number(r.count)]));
 }
 
 /**
@@ -106,9 +130,9 @@ async function readStored(db: DB, caseId: number, through: number, k: number): P
     rows: JSON.parse(stored.result_rows) as ResultRow[],
     gaps: JSON.parse(stored.gap_cells) as GapCell[],
     people: stored.people,
-    grouping: (JSON.parse(stored.grouping) as ReleasedGrouping).breakdown,
+    grouping: parseGroupingHistory(stored.grouping).history.at(-1)!.breakdown,
     waiting: stored.waiting_from_position_id !== null,
-    argumentScores: shownArgumentScores(scores),
+    argumentScores: shownArgumentScores(scores, k),
     releasedAt: stored.released_at,
   };
   parsedReleases().set(caseId, { through: Math.max(through, stored.through_position_id), release });
@@ -137,14 +161,14 @@ interface ReleasedRow {
  * Of the given case versions, per perspective key, those whose options for it differ from the
  * current version's (answers on them can show as options "no longer offered").
  */
-async function retiredVersions(db: DB, current: readonly CurrentPerspective[], versionIds: readonly number[]): Promise<Map<string, Set<number>>> {
-  const retired = new Map<string, Set<number>>(current.map((p) => [p.key, new Set<number>()]));
+async function retiredVersions(db: DB, current: readonly CurrentPerspective[], versionIds: readonly number[]): Promise<Record<string, number[]>> {
+  const retired: Record<string, number[]> = Object.fromEntries(current.map((p) => [p.key, []]));
   for (const versionId of new Set(versionIds)) {
     const doc = await findCaseVersionDocument(db, versionId);
     for (const perspective of current) {
       const then = doc.perspectives.find((p) => p.key === perspective.key)?.options ?? [];
       const same = then.length === perspective.options.length && then.every((option) => perspective.options.includes(option));
-      if (!same) retired.get(perspective.key)!.add(versionId);
+      if (!same) retired[perspective.key]!.push(versionId);
     }
   }
   return retired;
@@ -188,14 +212,18 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
         .execute(),
       newestPositionId(trx, caseId),
     ]);
-    const releasedGrouping = stored?.grouping ? (JSON.parse(stored.grouping) as ReleasedGrouping) : null;
-    const retired = await retiredVersions(trx, current, [...rows.map((r) => r.case_version_id), ...releasedRows.map((r) => r.case_version_id)]);
-    const { pending, currentRows } = pendingPeople(rows, releasedRows, perspectives, retired);
+    const stateBefore: GroupingHistory = stored?.grouping ? parseGroupingHistory(stored.grouping) : { history: [] };
+    const history = stateBefore.history;
+    const answersBefore = stateBefore.answers ?? (stored ? await countReleasedAnswers(trx, caseId) : {});
+    const versionsSeen = [...rows.map((r) => r.case_version_id), ...Object.keys(answersBefore).map((key) => Number(key.split("\u0000")[1]))];
+    const retired = await retiredVersions(trx, current, versionsSeen);
+    const { pending, currentRows } = pendingPeople(rows, releasedRows, perspectives);
     const plan = planRelease({
       perspectives,
       gap: perspectives.includes("employee") && perspectives.includes("employer"),
-      releasedByStanding: new Map(Object.entries(releasedGrouping?.standings ?? {})),
-      previous: releasedGrouping?.breakdown ?? null,
+      history,
+      retiredVersions: retired,
+      releasedAnswers: answersBefore,
       pending,
       k,
     });
@@ -210,7 +238,20 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
       return null;
     }
 
-    const values = plan.people.flatMap((userId) => [...currentRows.get(userId)!].map(([perspective, positionId]) => ({ case_id: caseId, user_id: userId, perspective, position_id: positionId })));
+    // Only the current version's perspectives are released: an answer to one the author removed
+    // would otherwise ride in with the others and move that perspective's line by one person.
+    const values = plan.people.flatMap((userId) =>
+      perspectives.map((perspective) => ({ case_id: caseId, user_id: userId, perspective, position_id: currentRows.get(userId)!.get(perspective)! })),
+    );
+    const answers = { ...answersBefore };
+    for (const person of pending) {
+      if (!taken.has(person.id)) continue;
+      for (const perspective of person.wrote) {
+        const { released, current: now } = person.versions![perspective]!;
+        if (released !== null) answers[releasedAnswersKey(perspective, released, person.standing)] = (answers[releasedAnswersKey(perspective, released, person.standing)] ?? 0) - 1;
+        answers[releasedAnswersKey(perspective, now, person.standing)] = (answers[releasedAnswersKey(perspective, now, person.standing)] ?? 0) + 1;
+      }
+    }
     for (let i = 0; i < values.length; i += 500) {
       await trx
         .insertInto("released_positions")
@@ -218,19 +259,20 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
         .onConflict((oc) => oc.columns(["case_id", "user_id", "perspective"]).doUpdateSet((eb) => ({ position_id: eb.ref("excluded.position_id") })))
         .execute();
     }
-    const standings = { ...(releasedGrouping?.standings ?? {}) };
+    const standings = { ...(history.at(-1)?.released ?? {}) };
     for (const person of pending) if (taken.has(person.id) && !person.released) standings[person.standing] = (standings[person.standing] ?? 0) + 1;
     const [resultRowsNow, gaps, endorsers] = await Promise.all([releasedResultRows(trx, caseId), releasedGapCells(trx, caseId), countedEndorsers(trx, caseId)]);
     const scores = releaseArgumentScores(stored?.argument_scores ? (JSON.parse(stored.argument_scores) as ArgumentScores) : {}, endorsers, k);
     const people = Object.values(standings).reduce((sum, n) => sum + n, 0);
-    const grouping: ReleasedGrouping = { breakdown: plan.grouping, standings };
+    const changed = [...new Set(pending.filter((person) => taken.has(person.id)).map((person) => person.standing))].sort();
+    const grouping: GroupingHistory = { history: [...history, { breakdown: plan.grouping, released: standings, changed }], answers };
     const made: ResultRelease = {
       rows: resultRowsNow,
       gaps,
       people,
       grouping: plan.grouping,
       waiting: waitingFrom !== null,
-      argumentScores: shownArgumentScores(scores),
+      argumentScores: shownArgumentScores(scores, k),
       releasedAt: nowIso(),
     };
     const record = {
@@ -259,7 +301,6 @@ function pendingPeople(
   rows: readonly CandidateRow[],
   releasedRows: readonly ReleasedRow[],
   perspectives: readonly string[],
-  retired: ReadonlyMap<string, ReadonlySet<number>>,
 ): { pending: PendingPerson[]; currentRows: Map<number, Map<string, number>> } {
   const currentRows = new Map<number, Map<string, number>>();
   const versionOf = new Map<number, number>(rows.map((r) => [r.id, r.case_version_id]));
@@ -281,11 +322,11 @@ function pendingPeople(
     if (!perspectives.every((p) => mine.has(p))) continue;
     const wrote = perspectives.filter((p) => released.get(`${userId}:${p}`) !== mine.get(p));
     if (wrote.length === 0) continue;
-    const touched = wrote.flatMap((p) =>
-      [released.get(`${userId}:${p}`), mine.get(p)]
-        .map((positionId) => (positionId === undefined ? undefined : versionOf.get(positionId)))
-        .filter((version): version is number => version !== undefined && retired.get(p)!.has(version))
-        .map((version) => ({ perspective: p, version })),
+    const versions = Object.fromEntries(
+      wrote.map((p) => {
+        const releasedId = released.get(`${userId}:${p}`);
+        return [p, { released: releasedId === undefined ? null : versionOf.get(releasedId)!, current: versionOf.get(mine.get(p)!)! }];
+      }),
     );
     pending.push({
       id: userId,
@@ -293,7 +334,7 @@ function pendingPeople(
       released: releasedPeople.has(userId),
       wrote,
       reanswered: perspectives.filter((p) => (answers.get(`${userId}:${p}`) ?? 0) > 1),
-      retired: [...new Map(touched.map((t) => [`${t.perspective}:${t.version}`, t])).values()],
+      versions,
     });
   }
   pending.sort((a, b) => a.id - b.id);
@@ -329,9 +370,10 @@ async function adoptReleaseMadeBeforePeople(trx: DB, caseId: number, perspective
   }
   for (let i = 0; i < values.length; i += 500) await trx.insertInto("released_positions").values(values.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
   const breakdown = mergeSmallGroups(Object.entries(standings).map(([key, count]) => ({ key, count })), k);
+  const answers = await countReleasedAnswers(trx, caseId);
   await trx
     .updateTable("result_releases")
-    .set({ grouping: JSON.stringify({ breakdown, standings } satisfies ReleasedGrouping) })
+    .set({ grouping: JSON.stringify({ history: [{ breakdown, released: standings }], answers } satisfies GroupingHistory) })
     .where("case_id", "=", caseId)
     .execute();
 }

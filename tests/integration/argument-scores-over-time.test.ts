@@ -130,6 +130,8 @@ describe("the standings term", () => {
       for (const endorser of endorsers) await endorse(endorser, slug, argumentId);
     }
     await answering(slug, "manager", 0, K);
+    // More front-line answers, so every endorser's answer is released (one waits for peers).
+    await answering(slug, "frontline", 0, K);
     const reader = (await answering(slug, "manager", 0))[0]!;
     // Both arguments have a score (k endorsers, both sides): the two worlds must show the same one.
     expect(await scoreOn(reader, slug, second)).toBeGreaterThan(0);
@@ -187,6 +189,8 @@ describe("a release stored before scores were released", () => {
     const argumentId = await argue(author, slug, "Open the doors.");
     const endorsers = [...(await answering(slug, "frontline", 2, 2)), ...(await answering(slug, "frontline", -2, 2))];
     for (const endorser of endorsers) await endorse(endorser, slug, argumentId);
+    // One more answer, so the two who answered last are released with it (two would be under k).
+    await answering(slug, "frontline", 0);
     // As a release made before migration 0007 was stored: no scores, and nothing pending.
     const { id: caseId } = await app.db().selectFrom("cases").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
     await app.db().updateTable("result_releases").set({ argument_scores: null, through_position_id: 1_000_000 }).where("case_id", "=", caseId).execute();

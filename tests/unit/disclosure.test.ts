@@ -24,6 +24,7 @@ import {
   workshopGrouping,
   type CountedEndorser,
   planRelease,
+  releasedAnswersKey,
   type Breakdown,
   type PendingPerson,
 } from "../../app/domain/disclosure";
@@ -50,7 +51,7 @@ describe("planRelease", () => {
     Array.from({ length: count }, () => ({ id: nextId++, standing, released: false, wrote: BOTH, reanswered: [] }));
   const returning = (standing: string, wrote: string[], reanswered = wrote): PendingPerson => ({ id: nextId++, standing, released: true, wrote, reanswered });
   const plan = (pending: PendingPerson[], released: Record<string, number> = {}, previous: Breakdown | null = null) =>
-    planRelease({ perspectives: BOTH, gap: true, releasedByStanding: new Map(Object.entries(released)), previous, pending, k: K });
+    planRelease({ perspectives: BOTH, gap: true, history: previous ? [{ breakdown: previous, released }] : [], pending, k: K });
   const shown = (...groups: [string, number][]): Breakdown => ({ shown: groups.map(([key, count]) => ({ key, members: [key], count })), suppressed: false });
 
   it("makes a first release only from k people, and shows groups of k", () => {
@@ -117,13 +118,70 @@ describe("planRelease", () => {
   });
 
   it("holds a lone answer on a version whose options changed since, whether it enters or leaves that version's bars", () => {
-    const dana: PendingPerson = { ...newcomers("frontline", 1)[0]!, retired: [{ perspective: "employee", version: 1 }] };
+    const onVersionOne = { employee: { released: null, current: 1 }, employer: { released: null, current: 2 } };
+    const retiredPlan = (pending: PendingPerson[], releasedAnswers: Record<string, number> = {}) =>
+      planRelease({ perspectives: BOTH, gap: true, history: [], retiredVersions: { employee: [1], employer: [] }, releasedAnswers, pending, k: K });
+    const dana: PendingPerson = { ...newcomers("frontline", 1)[0]!, versions: onVersionOne };
     const fresh = newcomers("frontline", K);
-    const next = plan([dana, ...fresh]);
-    expect(next?.people).toEqual(fresh.map((p) => p.id));
+    expect(retiredPlan([dana, ...fresh])?.people).toEqual(fresh.map((p) => p.id));
     // With K-1 others who answered that version, she is released with them.
-    const peers = newcomers("frontline", K - 1).map((p) => ({ ...p, retired: [{ perspective: "employee", version: 1 }] }));
-    expect(plan([dana, ...peers])?.people).toEqual([dana, ...peers].map((p) => p.id));
+    const peers = newcomers("frontline", K - 1).map((p) => ({ ...p, versions: onVersionOne }));
+    expect(retiredPlan([dana, ...peers])?.people).toEqual([dana, ...peers].map((p) => p.id));
+  });
+
+  it("never leaves 1 to k-1 answers on a version whose options changed since", () => {
+    // K+1 released answers on version 1; K of them re-answer on version 2, which would leave one.
+    const history = [{ breakdown: { shown: [], suppressed: true, reason: "x" } as Breakdown, released: { frontline: K + 1 } }];
+    const leaving = Array.from({ length: K }, () => ({ ...returning("frontline", ["employee"], []), versions: { employee: { released: 1, current: 2 } } }));
+    const input = { perspectives: BOTH, gap: true, history, retiredVersions: { employee: [1], employer: [] }, pending: leaving, k: K };
+    expect(planRelease({ ...input, releasedAnswers: { [releasedAnswersKey("employee", 1, "frontline")]: K + 1 } })).toBeNull();
+    // With 2K released there, K leave and K stay: released.
+    expect(planRelease({ ...input, releasedAnswers: { [releasedAnswersKey("employee", 1, "frontline")]: 2 * K } })?.people).toHaveLength(K);
+  });
+
+  it("never splits a group two releases later so that one released person is left apart (every earlier release is checked)", () => {
+    // Release 1: front line shown; "other" = three managers and Hana, the only HR person.
+    const merged: Breakdown = {
+      shown: [{ key: "frontline", members: ["frontline"], count: 3 }, { key: OTHER_GROUP, members: ["hr", "manager"], count: 4 }],
+      suppressed: false,
+    };
+    const release1 = { breakdown: merged, released: { frontline: 3, manager: 3, hr: 1 }, changed: ["frontline", "hr", "manager"] };
+    // Release 2: two "other" newcomers and one undeclared join "other".
+    const merged2: Breakdown = {
+      shown: [{ key: "frontline", members: ["frontline"], count: 3 }, { key: OTHER_GROUP, members: ["hr", "manager", "other", "undeclared"], count: 7 }],
+      suppressed: false,
+    };
+    const release2 = { breakdown: merged2, released: { frontline: 3, manager: 3, hr: 1, other: 2, undeclared: 1 }, changed: ["other", "undeclared"] };
+    // Three front-line newcomers now: the managers (3, unchanged since release 1) may not leave
+    // "other", since release 1's "other" minus their row would be Hana's answer.
+    const next = planRelease({ perspectives: BOTH, gap: true, history: [release1, release2], pending: newcomers("frontline", K), k: K });
+    expect(next).not.toBeNull();
+    expect(next!.grouping.shown.map((g) => g.key)).not.toContain("manager");
+    // Checked against the previous release alone, the split passes: manager 3 and the rest 4.
+    const againstLastOnly = planRelease({ perspectives: BOTH, gap: true, history: [release2], pending: newcomers("frontline", K), k: K });
+    expect(againstLastOnly!.grouping.shown.map((g) => g.key)).toContain("manager");
+  });
+
+  it("lets a first breakdown appear when every standing changed since the release that showed none", () => {
+    // Release 1: three front-line people and two managers, no breakdown (K = 3: managers under K).
+    const release1 = { breakdown: { shown: [], suppressed: true, reason: "x" } as Breakdown, released: { frontline: 3, manager: 2 }, changed: ["frontline", "manager"] };
+    // Newcomers in both standings: the old total cannot be split, as each row also holds new people.
+    const next = planRelease({ perspectives: BOTH, gap: true, history: [release1], pending: [...newcomers("frontline", K), ...newcomers("manager", K)], k: K });
+    expect(next!.grouping.shown.map((g) => g.key).sort()).toEqual(["frontline", "manager"]);
+  });
+
+  it("does not let people who moved group but did not write a perspective pad that perspective's group cell", () => {
+    // Released: K front-line people, no breakdown. Now: K HR newcomers, K-1 of the front-line
+    // people re-answer as the employer only, and Xavier, a front-line newcomer. The front-line
+    // row's employee figures would move by Xavier alone: the others' employee answers were in the
+    // old total already (attacker review).
+    const history = [{ breakdown: { shown: [], suppressed: true, reason: "x" } as Breakdown, released: { frontline: K }, changed: ["frontline"] }];
+    // The HR newcomers each corrected their employer answer once, so the employer shift moves by 2K-1.
+    const hr = newcomers("hr", K).map((p) => ({ ...p, reanswered: ["employer"] }));
+    const employerOnly = Array.from({ length: K - 1 }, () => returning("frontline", ["employer"]));
+    const xavier = newcomers("frontline", 1)[0]!;
+    const next = planRelease({ perspectives: BOTH, gap: true, history, pending: [...hr, ...employerOnly, xavier], k: K });
+    expect(next?.people ?? []).not.toContain(xavier.id);
   });
 
   it("decides from who wrote, never from values: the same writes give the same plan", () => {
@@ -218,13 +276,13 @@ describe("releaseArgumentScores", () => {
 
   it("gives no score to an argument with fewer than k endorsers counted", () => {
     const scores = releaseArgumentScores({}, [endorser(1, 1, 2), endorser(1, 2, -2)], K);
-    expect(shownArgumentScores(scores)).toEqual(new Map());
+    expect(shownArgumentScores(scores, K)).toEqual(new Map());
   });
 
   it("scores an argument once k endorsers are counted, with the bridging formula", () => {
     const scores = releaseArgumentScores({}, [endorser(1, 1, 2), endorser(1, 2, -2), endorser(1, 3, 1)], K);
     // min(2 right, 1 wrong) × 1 standing
-    expect(shownArgumentScores(scores)).toEqual(new Map([[1, 1]]));
+    expect(shownArgumentScores(scores, K)).toEqual(new Map([[1, 1]]));
   });
 
   it("keeps an argument's released score while fewer than k of its endorsers changed", () => {
@@ -239,41 +297,53 @@ describe("releaseArgumentScores", () => {
   it("releases a new score once k endorsers changed, counted from the score's own last release", () => {
     const first = [endorser(1, 1, 2), endorser(1, 2, 2), endorser(1, 3, 2)];
     const released = releaseArgumentScores({}, first, K);
-    expect(shownArgumentScores(released).get(1)).toBe(0);
+    expect(shownArgumentScores(released, K).get(1)).toBe(0);
     // Two change their minds: live, the score would now be 1; released, it stays 0.
     const twoChanged = [endorser(1, 1, -3), endorser(1, 2, -3), first[2]!];
     const kept = releaseArgumentScores(released, twoChanged, K);
-    expect(shownArgumentScores(kept).get(1)).toBe(0);
+    expect(shownArgumentScores(kept, K).get(1)).toBe(0);
     // A third answers again: three changes since the score's release, in two releases of the case.
     const threeChanged = [twoChanged[0]!, twoChanged[1]!, endorser(1, 3, 1)];
     const next = releaseArgumentScores(kept, threeChanged, K);
-    expect(shownArgumentScores(next).get(1)).toBe(1);
+    expect(shownArgumentScores(next, K).get(1)).toBe(1);
     expect(next["1"]!.counted).toEqual({ "1": threeChanged[0]!.positionId, "2": threeChanged[1]!.positionId, "3": threeChanged[2]!.positionId });
   });
 
   it("withdraws a score once k changes leave fewer than k endorsers", () => {
     const first = [endorser(1, 1, 2), endorser(1, 2, -2), endorser(1, 3, -1), endorser(1, 4, 1)];
     const released = releaseArgumentScores({}, first, K);
-    expect(shownArgumentScores(released).get(1)).toBe(2);
+    expect(shownArgumentScores(released, K).get(1)).toBe(2);
     const afterThreeLeft = releaseArgumentScores(released, [first[0]!], K);
-    expect(shownArgumentScores(afterThreeLeft).has(1)).toBe(false);
+    expect(shownArgumentScores(afterThreeLeft, K).has(1)).toBe(false);
     expect(afterThreeLeft["1"]!.counted).toEqual({ "1": first[0]!.positionId });
   });
 
   it("counts standings under k as one kind of person", () => {
     const scores = releaseArgumentScores({}, [endorser(1, 1, 2, "frontline"), endorser(1, 2, -2, "frontline"), endorser(1, 3, 1, "hr")], K);
-    expect(shownArgumentScores(scores).get(1)).toBe(1);
+    expect(shownArgumentScores(scores, K).get(1)).toBe(1);
     const wide = [
       ...[1, 2, 3].map((u) => endorser(2, u, 2, "frontline")),
       ...[4, 5, 6].map((u) => endorser(2, u, -2, "manager")),
     ];
     // min(3, 3) × (1 + 0.5 × 1): two standings of k each.
-    expect(shownArgumentScores(releaseArgumentScores({}, wide, K)).get(2)).toBe(4.5);
+    expect(shownArgumentScores(releaseArgumentScores({}, wide, K), K).get(2)).toBe(4.5);
+  });
+
+  it("never shows two scores whose endorsers differ by 1 to k-1 people", () => {
+    // Arguments 1 and 2 share three endorsers; Vera also endorses 2. Their scores side by side
+    // would differ by her lean alone (attacker review): 2 is not shown beside 1.
+    const shared = [1, 2, 3].map((u) => [endorser(1, u, u === 1 ? 2 : -2), endorser(2, u, u === 1 ? 2 : -2)]).flat();
+    const vera = endorser(2, 4, 2);
+    const scores = releaseArgumentScores({}, [...shared, vera], K);
+    expect([...shownArgumentScores(scores, K).keys()]).toEqual([1]);
+    // With K people apart, both are shown: what differs is about K people.
+    const more = [4, 5, 6].map((u) => endorser(2, u, 2));
+    expect([...shownArgumentScores(releaseArgumentScores({}, [...shared, ...more], K), K).keys()]).toEqual([1, 2]);
   });
 
   it("decides each argument on its own endorsers", () => {
     const scores = releaseArgumentScores({}, [endorser(1, 1, 2), endorser(1, 2, -2), endorser(1, 3, -1), endorser(2, 1, 2)], K);
-    expect([...shownArgumentScores(scores).keys()]).toEqual([1]);
+    expect([...shownArgumentScores(scores, K).keys()]).toEqual([1]);
     expect(scores["2"]).toBeUndefined();
   });
 });
