@@ -2,7 +2,8 @@
  * Third privacy review of online results (ADR 009, "Release per cell, per person, with a sticky
  * grouping"). Each test plays an attack with ordinary accounts (no sybils: every account that
  * answers is an honest person acting as people do) read by one reader, and asserts the property
- * that should hold. Each is `it.fails` while the attack works: the comment says what is learned.
+ * that should hold. Each was `it.fails` while its attack worked (the comment says what was
+ * learned) and is a plain `it` since its fix.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import type { Standing } from "../../db/schema";
