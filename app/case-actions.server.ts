@@ -6,6 +6,7 @@ import { readConfig } from "./config.server";
 import { db } from "./db.server";
 import { canEditArgument, MAX_THREAD_DEPTH } from "./domain/argument-threads";
 import type { CaseDocument } from "./domain/case-file";
+import { argumentContribution, creditRefusal } from "./domain/counting";
 import {
   argumentForm,
   argumentIdForm,
@@ -79,8 +80,10 @@ export async function handleCaseAction(found: CaseRecord, user: PublicUser, form
       if (!form.ok) return invalid(intent, target, form.errors, form.values);
       const { perspective, option, judgement, legal, confidence, movedBy } = form.data;
       if (movedBy !== null) {
+        // Only a visible argument by someone else can be what moved you (counting.ts).
         const argument = await findArgument(db(), movedBy);
-        if (!argument || argument.caseId !== found.id) return invalid(intent, target, { movedBy: "Choose an argument from this case." }, formValues(formData));
+        const refusal = creditRefusal("moved-by", argument && argument.caseId === found.id ? argumentContribution(argument) : undefined, user.id);
+        if (refusal) return invalid(intent, target, { movedBy: refusal.message }, formValues(formData));
       }
       const label = doc.perspectives.find((p) => p.key === perspective)!.options[option]!;
       const saved = await recordPosition(db(), {
@@ -125,8 +128,8 @@ export async function handleCaseAction(found: CaseRecord, user: PublicUser, form
     case "endorse": {
       const { argument, error } = await argumentOnCase(found.id, formData, intent);
       if (error) return error;
-      if (argument.userId === user.id) return refused(403, intent, String(argument.id), "You cannot endorse your own argument.");
-      if (argument.status !== "visible") return refused(400, intent, String(argument.id), "That argument can no longer be endorsed.");
+      const refusal = creditRefusal("endorsement", argumentContribution(argument), user.id);
+      if (refusal) return refused(refusal.reason === "own" ? 403 : 400, intent, String(argument.id), refusal.message);
       const result = await toggleEndorsement(db(), argument.id, user.id);
       return ok(intent, String(argument.id), result === "endorsed" ? "Marked as an argument that moved you." : "Endorsement withdrawn.");
     }

@@ -1,7 +1,7 @@
 /** Everything the case page shows one viewer, gathered in one place so the route stays thin. */
 import type { ThreadView } from "./components/argument-thread";
 import { db } from "./db.server";
-import { buildThreads, readableArguments, type ThreadNode } from "./domain/argument-threads";
+import { buildThreads, movedByChoices, type ThreadNode } from "./domain/argument-threads";
 import { ARGUMENT_SORTS, type ArgumentSort } from "./domain/bridging";
 import { LENS_LABELS, type Lens } from "./domain/case-file";
 import { renderMarkdownCached } from "./markdown-cache.server";
@@ -69,7 +69,7 @@ export async function loadDebate(found: CaseRecord, user: PublicUser | null, sor
     /** When the scores shown were released (with the results), or null before the first release. */
     scoresReleasedAt: released?.releasedAt ?? null,
     threads: threads.map(toView),
-    movableBy: readableArguments(threads),
+    movableBy: movedByChoices(threads, user?.id ?? null),
     current,
     history: history.map((p) => ({ ...p, judgementLabel: judgementLabel(p.judgement) })),
     answeredAll,

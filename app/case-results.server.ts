@@ -2,9 +2,10 @@
 import { readConfig } from "./config.server";
 import { db } from "./db.server";
 import { LENS_LABELS, type Lens } from "./domain/case-file";
+import { argumentContribution, countCredits, countLensUsage, endorsementCredits } from "./domain/counting";
 import { foldResultRows, gapResult, perspectiveResult } from "./domain/case-results";
 import { renderMarkdownCached } from "./markdown-cache.server";
-import { listCaseArguments, listCaseEndorsements, lensUsage } from "./models/arguments.server";
+import { listCaseArguments, listCaseEndorsements } from "./models/arguments.server";
 import type { CaseRecord } from "./models/cases.server";
 import { versionNumbers } from "./models/positions.server";
 import { currentRelease } from "./models/result-releases.server";
@@ -16,9 +17,8 @@ import { currentRelease } from "./models/result-releases.server";
  */
 export async function loadCaseResults(found: CaseRecord) {
   const k = readConfig().kThreshold;
-  const [released, lenses, items, endorsements] = await Promise.all([
+  const [released, items, endorsements] = await Promise.all([
     currentRelease(db(), found.id, k),
-    lensUsage(db(), found.id),
     listCaseArguments(db(), found.id),
     listCaseEndorsements(db(), found.id),
   ]);
@@ -28,12 +28,12 @@ export async function loadCaseResults(found: CaseRecord) {
   const perspectives = found.doc.perspectives.map((p) => perspectiveResult(p, cells, shifts, k, released?.grouping));
   const hasBothPerspectives = found.doc.perspectives.some((p) => p.key === "employee") && found.doc.perspectives.some((p) => p.key === "employer");
 
-  // Scores as the release gives them (ADR 009), never from endorsers' answers now; counts are live.
+  // Scores as the release gives them (ADR 009), never from endorsers' answers now; counts are
+  // live, and only of arguments that count (counting.ts: a hidden or deleted one is not credited).
   const scores = released?.argumentScores ?? new Map<number, number>();
-  const endorsementsOf = new Map<number, number>();
-  for (const e of endorsements) endorsementsOf.set(e.argumentId, (endorsementsOf.get(e.argumentId) ?? 0) + 1);
+  const endorsementsOf = countCredits("endorsement", items.map(argumentContribution), endorsementCredits(new Map(items.map((a) => [a.id, a.userId])), endorsements));
   const topBridging = items
-    .filter((a) => a.parentId === null && a.status === "visible")
+    .filter((a) => a.parentId === null && endorsementsOf.has(a.id))
     .map((a) => ({ argument: a, score: scores.get(a.id) ?? 0, endorsements: endorsementsOf.get(a.id) ?? 0 }))
     .filter((entry) => entry.score > 0)
     .sort((a, b) => b.score - a.score || b.endorsements - a.endorsements)
@@ -55,7 +55,7 @@ export async function loadCaseResults(found: CaseRecord) {
     versions: versions.length > 1 || (versions.length === 1 && versions[0] !== found.version) ? { spanned: versions, current: found.version } : null,
     perspectives,
     gap: hasBothPerspectives ? gapResult(gaps, k, released?.grouping) : null,
-    lensUsage: lenses.map((row) => ({ ...row, lensLabel: row.lens ? (LENS_LABELS[row.lens as Lens] ?? row.lens) : "No lens" })),
+    lensUsage: countLensUsage(items).map((row) => ({ ...row, lensLabel: row.lens ? (LENS_LABELS[row.lens as Lens] ?? row.lens) : "No lens" })),
     topBridging,
     changedMind: perspectives.reduce((sum, p) => sum + p.shift.changedMind, 0),
   };

@@ -1,6 +1,7 @@
 /** The facilitator's controls: stage changes through the stage machine, and room moderation. */
 import { readConfig } from "./config.server";
 import { db } from "./db.server";
+import { contributionCounts, submissionContribution } from "./domain/counting";
 import { removalNotice } from "./domain/disclosure";
 import { findCaseVersionDocument } from "./models/cases.server";
 import { applyStageAction, type StageAction } from "./domain/workshop-stages";
@@ -99,8 +100,11 @@ export async function handleControl(workshop: Workshop, formData: FormData): Pro
     case "show-submission": {
       const id = Number(formData.get("submissionId"));
       const submission = Number.isInteger(id) ? await findSubmission(db(), id) : undefined;
-      if (!submission || submission.workshop_id !== workshop.id) return refuse(404, "That submission is not in this workshop.");
-      if (intent === "spotlight") await setSpotlight(db(), workshop.id, workshop.spotlightSubmissionId === id ? null : id);
+      if (!submission || submission.workshopId !== workshop.id) return refuse(404, "That submission is not in this workshop.");
+      // Only what the room is shown can be spotlighted (counting.ts): not a hidden one, nor a removed phone's.
+      const spotlit = workshop.spotlightSubmissionId === id;
+      if (intent === "spotlight" && !spotlit && !contributionCounts(submissionContribution(submission))) return refuse(409, "Only a submission the room is shown can be spotlighted: show it again first.");
+      if (intent === "spotlight") await setSpotlight(db(), workshop.id, spotlit ? null : id);
       else {
         await setSubmissionHidden(db(), id, intent === "hide-submission");
         if (intent === "hide-submission" && workshop.spotlightSubmissionId === id) await setSpotlight(db(), workshop.id, null);

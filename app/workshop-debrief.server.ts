@@ -9,6 +9,7 @@ import { STANDING_LABELS } from "./domain/permissions";
 import { findCaseVersionDocument } from "./models/cases.server";
 import { attachment, buildDebrief, buildPositionsCsv, exportFileName } from "./domain/workshop-exports";
 import { standingBreakdownReleased, workshopGrouping } from "./domain/disclosure";
+import { countCredits, roomSubmissions, submissionContribution } from "./domain/counting";
 import { roomGap, roundTallies, shiftRows } from "./domain/workshop-view";
 import type { Round } from "./domain/workshop-stages";
 import {
@@ -16,7 +17,7 @@ import {
   countJoined,
   exportVotes,
   listSubmissions,
-  movedByCounts,
+  movedByFacts,
   workshopGaps,
   votersInOneRoundOnly,
   workshopShifts,
@@ -35,7 +36,7 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
   const k = readConfig().kThreshold;
   const rounds: Round[] = workshop.twoRounds ? [1, 2] : [1];
   const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));
-  const [tallyRows, byStanding, standings, gapRows, shifts, oneRoundOnly, participants, submissions, moved] = await Promise.all([
+  const [tallyRows, byStanding, standings, gapRows, shifts, oneRoundOnly, participants, submissions, movedBy] = await Promise.all([
     workshopTallies(db(), workshop.id),
     workshopTalliesByStanding(db(), workshop.id),
     countedVoterStandings(db(), workshop.id),
@@ -44,9 +45,11 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
     workshop.twoRounds ? votersInOneRoundOnly(db(), workshop.id) : Promise.resolve({}),
     countJoined(db(), workshop.id),
     listSubmissions(db(), workshop.id),
-    movedByCounts(db(), workshop.id),
+    movedByFacts(db(), workshop.id),
   ]);
-  const shown = submissions.filter((s) => !s.hidden).sort((a, b) => b.upvotes - a.upvotes || a.id - b.id);
+  // Listed, ordered and credited by the one counting rule (counting.ts), as on every screen.
+  const { shown } = roomSubmissions(submissions.submissions, submissions.upvotes);
+  const moved = countCredits("moved-by", submissions.submissions.map(submissionContribution), movedBy);
   const spotlight = shown.find((s) => s.id === workshop.spotlightSubmissionId);
   return buildDebrief({
     title: workshop.title,

@@ -8,6 +8,7 @@ import { renderMarkdownCached } from "./markdown-cache.server";
 import { caseStageIndex, isVoteStage, stageLabel, type Round, type StageId } from "./domain/workshop-stages";
 import { currentRound, roomGap, roundTallies, shiftRows, visibleRounds, type RoomGap, type RoundTally, type ShiftRow } from "./domain/workshop-view";
 import { joinsPerMinute } from "./domain/room-defences";
+import { roomSubmissions } from "./domain/counting";
 import { liveBus } from "./live/bus.server";
 import { WorkshopBroadcaster } from "./live/broadcaster.server";
 import {
@@ -149,8 +150,10 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
   const state = workshop.state;
   const caseIndex = caseStageIndex(state.stage);
   const stage = caseIndex !== null ? doc.stages[caseIndex - 1] : undefined;
-  const visible = (submission: (typeof submissions)[number]) => ({ id: submission.id, kind: submission.kind, body: submission.body, upvotes: submission.upvotes });
-  const shown = submissions.filter((s) => !s.hidden).sort((a, b) => b.upvotes - a.upvotes || a.id - b.id);
+  // What the room lists, in what order and with which counts: the one counting rule (counting.ts).
+  const listed = roomSubmissions(submissions.submissions, submissions.upvotes);
+  const visible = (submission: (typeof listed.shown)[number]) => ({ id: submission.id, kind: submission.kind, body: submission.body, upvotes: submission.upvotes });
+  const shown = listed.shown;
   const spotlight = shown.find((s) => s.id === workshop.spotlightSubmissionId);
 
   const stateFor = (audience: "room" | "facilitator"): RoomState => {
@@ -190,7 +193,7 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
       ? {
           ...stateFor("facilitator"),
           participantList: people.map((p) => ({ id: p.id, name: p.display_name, removed: p.removed === 1 })),
-          hiddenSubmissions: submissions.filter((s) => s.hidden).map(visible),
+          hiddenSubmissions: listed.hidden.map(visible),
           roomSeesTallies: visibleRounds(state, plan, "room"),
           locked: workshop.locked,
           capacity: workshop.capacity,

@@ -2,6 +2,7 @@
 import { db } from "./db.server";
 import type { CaseDocument } from "./domain/case-file";
 import { normalizeJoinCode } from "./domain/join-code";
+import { creditRefusal, submissionContribution } from "./domain/counting";
 import { isVoteStage, roundOf } from "./domain/workshop-stages";
 import { idForm, submissionForm, workshopVoteForm } from "./domain/workshop-forms";
 import { parseForm, type FieldErrors, type FormFields } from "./forms";
@@ -99,8 +100,10 @@ export async function handleParticipation(workshop: Workshop, doc: CaseDocument,
       if (!form.ok) return { status: 400, body: { intent, errors: form.errors, values: form.values } };
       const movedBy = round === 2 ? (form.data.movedBy as number | null) : null;
       if (movedBy !== null) {
+        // Only an argument the room is shown, by someone else, can be what moved you (counting.ts).
         const submission = await findSubmission(db(), movedBy);
-        if (!submission || submission.workshop_id !== workshop.id) return { status: 400, body: { intent, errors: { movedBy: "Choose an argument from this workshop." } } };
+        const refusal = creditRefusal("moved-by", submission && submission.workshopId === workshop.id ? submissionContribution(submission) : undefined, participant.id);
+        if (refusal) return { status: 400, body: { intent, errors: { movedBy: refusal.message }, values: form.values } };
       }
       // Both perspectives or neither: one statement, which also checks that voting is still open.
       const stored = await castWorkshopVotes(db(), {
@@ -128,8 +131,10 @@ export async function handleParticipation(workshop: Workshop, doc: CaseDocument,
       const form = parseForm(idForm("submissionId", "Unknown submission."), formData);
       if (!form.ok) return refuse(400, "Unknown submission.");
       const submission = await findSubmission(db(), form.data.submissionId as number);
-      if (!submission || submission.workshop_id !== workshop.id || submission.hidden) return refuse(404, "That is no longer on the list.");
-      const result = await toggleUpvote(db(), submission.id, participant.id);
+      // The counting rule (counting.ts): only what the room is shown, and never one's own.
+      const refusal = creditRefusal("upvote", submission && submission.workshopId === workshop.id ? submissionContribution(submission) : undefined, participant.id);
+      if (refusal) return refuse(refusal.reason === "own" ? 403 : 404, refusal.message);
+      const result = await toggleUpvote(db(), form.data.submissionId as number, participant.id);
       announceWorkshopChange(workshop.id);
       return { status: 200, body: { intent, errors: {}, message: result === "added" ? "Upvoted." : "Upvote removed." } };
     }

@@ -1,9 +1,12 @@
 /**
  * Arranges a case's arguments into threads for one viewer: endorsement counts (live: endorsing
  * is a public action), bridging scores as the case's release gives them (ADR 009), what this
- * viewer may do with each, and what hidden or deleted posts still show.
+ * viewer may do with each, and what hidden or deleted posts still show. What counts follows the
+ * one counting rule (counting.ts): a hidden or deleted post has no counted endorsements and no
+ * score, so it neither shows nor orders by them.
  */
 import { sortArguments, type ArgumentSort } from "./bridging";
+import { argumentContribution, countCredits, creditRefusal, endorsementCredits } from "./counting";
 
 export const EDIT_WINDOW_MS = 15 * 60 * 1000;
 /** Top-level argument, reply, reply to a reply. */
@@ -36,6 +39,8 @@ export interface Viewer {
 
 export interface ThreadNode {
   id: number;
+  /** Server-side only (never copied into a page's data): who wrote it, for the counting rule. */
+  authorId: number;
   authorName: string;
   perspective: string | null;
   side: string | null;
@@ -46,8 +51,9 @@ export interface ThreadNode {
   moderationReason: string | null;
   edited: boolean;
   createdAt: string;
+  /** Endorsements that count (counting.ts): 0 for a hidden or deleted post. */
   endorsements: number;
-  /** The released bridging score, or null while the release gives this argument none. */
+  /** The released bridging score, or null while the release gives this argument none or it is hidden or deleted. */
   bridging: number | null;
   endorsedByViewer: boolean;
   mine: boolean;
@@ -81,6 +87,11 @@ export function buildThreads(
 ): ThreadNode[] {
   const endorsersOf = new Map<number, EndorsementInput[]>();
   for (const e of endorsements) endorsersOf.set(e.argumentId, [...(endorsersOf.get(e.argumentId) ?? []), e]);
+  const counted = countCredits(
+    "endorsement",
+    items.map(argumentContribution),
+    endorsementCredits(new Map(items.map((item) => [item.id, item.userId])), endorsements),
+  );
   const childrenOf = new Map<number | null, ThreadInput[]>();
   for (const item of items) childrenOf.set(item.parentId, [...(childrenOf.get(item.parentId) ?? []), item]);
 
@@ -90,6 +101,7 @@ export function buildThreads(
     const readable = item.status === "visible" || (item.status === "hidden" && viewer.mayModerate);
     return {
       id: item.id,
+      authorId: item.userId,
       authorName: item.status === "deleted" ? "" : item.authorName,
       perspective: item.perspective,
       side: item.side,
@@ -100,8 +112,8 @@ export function buildThreads(
       moderationReason: item.status === "hidden" && (viewer.mayModerate || mine) ? item.moderationReason : null,
       edited: item.editedAt !== null,
       createdAt: item.createdAt,
-      endorsements: endorsers.length,
-      bridging: releasedScores.get(item.id) ?? null,
+      endorsements: counted.get(item.id) ?? 0,
+      bridging: counted.has(item.id) ? (releasedScores.get(item.id) ?? null) : null,
       endorsedByViewer: viewer.userId !== null && endorsers.some((e) => e.userId === viewer.userId),
       mine,
       canEndorse: viewer.userId !== null && !mine && item.status === "visible",
@@ -120,10 +132,13 @@ export function buildThreads(
   return sortArguments(top, sort);
 }
 
-/** Flattens threads for lists such as "which argument moved you?": readable top-level arguments. */
-export function readableArguments(threads: ThreadNode[]): { id: number; label: string }[] {
+/**
+ * The choices for "which argument moved you?": the top-level arguments this viewer may name
+ * (counting.ts `creditRefusal`: visible, and not their own).
+ */
+export function movedByChoices(threads: ThreadNode[], viewerId: number | null): { id: number; label: string }[] {
   return threads
-    .filter((t) => t.body !== null && t.status === "visible")
+    .filter((t) => t.body !== null && viewerId !== null && creditRefusal("moved-by", { kind: "argument", visible: t.status === "visible", authorRemoved: false, authorId: t.authorId }, viewerId) === null)
     .map((t) => {
       // A plain-text label for a <select>: Markdown emphasis and heading marks dropped.
       const text = t.body!.replace(/[*_`#>]+/g, "").replace(/\s+/g, " ").trim();

@@ -526,16 +526,21 @@ export interface VoteCell {
 }
 
 /**
- * Every count of a room a participant's votes are part of: each (round, perspective) tally, each
- * round's "answered" count and empathy gap (every polled perspective in the round), and each
- * perspective's shift (both rounds). Withdrawing a person's votes changes exactly these counts.
+ * Every count of a room a participant's votes and credits are part of: each (round, perspective)
+ * tally, each round's "answered" count and empathy gap (every polled perspective in the round),
+ * each perspective's shift (both rounds), and each count of a submission they credited (its
+ * upvotes, or how many named it as what moved them). Withdrawing a person changes exactly these
+ * counts. Upvotes name no one, so a removed person's upvotes leaving at once would say which
+ * submissions that known person upvoted: they leave with the votes, under the same rule.
  *
  * @param cells the participant's votes still stored
  * @param perspectives the perspectives the workshop polls
- * @returns population keys, e.g. "cell 1 employee", "round 1", "shift employee"
+ * @param credited the submission counts their credits are part of, e.g. "upvote 12",
+ *   "moved-by 12" (those the counting rule may count: `creditMayCount`)
+ * @returns population keys, e.g. "cell 1 employee", "round 1", "shift employee", "upvote 12"
  */
-export function countsHolding(cells: readonly VoteCell[], perspectives: readonly string[]): Set<string> {
-  const keys = new Set<string>();
+export function countsHolding(cells: readonly VoteCell[], perspectives: readonly string[], credited: readonly string[] = []): Set<string> {
+  const keys = new Set<string>(credited);
   const rounds = new Set(cells.map((c) => c.round));
   for (const c of cells) keys.add(`cell ${c.round} ${c.perspective}`);
   for (const round of rounds) if (perspectives.every((p) => cells.some((c) => c.round === round && c.perspective === p))) keys.add(`round ${round}`);
@@ -722,9 +727,10 @@ export function groupOfStanding(grouping: Breakdown, standing: string | null): s
 
 /**
  * What the facilitator is told before and after removing participants, in plain words: votes
- * already cast are withdrawn only when every count loses none or at least `k` removed people
- * (`withdrawalIsSafe`), so that no count on any screen or export changes by one removed person.
+ * already cast, and upvotes already given, are withdrawn only when every count loses none or at
+ * least `k` removed people (`withdrawalIsSafe`), so that no count on any screen or export changes
+ * by one removed person.
  */
 export function removalNotice(k: number): string {
-  return `Votes they already cast keep counting until every count they are part of can lose at least ${k} removed people at once, so no count ever shows what one removed person answered. To clear unwanted votes at once, reset the round.`;
+  return `Votes they already cast keep counting until every count they are part of can lose at least ${k} removed people at once, so no count ever shows what one removed person answered. Their upvotes leave with their votes, under the same rule; what they sent leaves the room's list at once. To clear unwanted votes at once, reset the round.`;
 }

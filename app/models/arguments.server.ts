@@ -309,15 +309,3 @@ export async function countUnreadReplies(db: DB, userId: number): Promise<number
 export async function markRepliesSeen(db: DB, userId: number): Promise<void> {
   await db.updateTable("users").set({ replies_seen_at: nowIso() }).where("id", "=", userId).execute();
 }
-
-export async function lensUsage(db: DB, caseId: number): Promise<{ lens: string | null; side: ArgumentSide | null; count: number }[]> {
-  const rows = await db
-    .selectFrom("arguments")
-    .select(["lens", "side", (eb) => eb.fn.countAll<number>().as("count")])
-    .where("case_id", "=", caseId)
-    .where("parent_id", "is", null)
-    .where("status", "=", "visible")
-    .groupBy(["lens", "side"])
-    .execute();
-  return rows.map((r) => ({ lens: r.lens, side: r.side, count: Number(r.count) }));
-}

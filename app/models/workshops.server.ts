@@ -7,6 +7,7 @@ import type { ResultsMode, Round, StageEffect, StageId, StageState } from "../do
 import { forShareOf, lockForTransaction } from "../../db/dialect";
 import { joinRefusal } from "../domain/room-defences";
 import { countsHolding, withdrawalIsSafe, workshopCellKey, type StandingVoters, type VoteCell } from "../domain/disclosure";
+import { creditMayCount, type CreditFacts, type CreditKind } from "../domain/counting";
 import { nowIso } from "./clock";
 
 export interface Workshop {
@@ -339,7 +340,8 @@ export async function countJoinedBetween(db: DB, workshopId: number, since: stri
 /**
  * Voids a burst: removes every participant still in the room who joined within [since, until]
  * (ISO-8601 UTC, inclusive), with the same meaning as removeParticipant (their arguments and
- * upvotes stop counting at once; their votes when `withdrawalIsSafe`). Returns the ids removed.
+ * questions leave the room's list at once; their votes and upvotes when `withdrawalIsSafe`).
+ * Returns the ids removed.
  *
  * @param k the k-threshold, for withdrawing removed voters' votes
  */
@@ -360,8 +362,9 @@ export async function removeParticipantsJoinedBetween(db: DB, workshopId: number
 }
 
 /**
- * Removes a participant: they cannot vote, submit or upvote again. Votes they already cast keep
- * counting until every count they are part of can lose at least k removed people at once
+ * Removes a participant: they cannot vote, submit or upvote again, and what they sent leaves the
+ * room's list at once (counting.ts). Votes they already cast and upvotes they gave keep counting
+ * until every count they are part of can lose at least k removed people at once
  * (`withdrawalIsSafe`). Removing someone already removed changes nothing.
  *
  * @param k the k-threshold, for withdrawing removed voters' votes
@@ -376,13 +379,16 @@ export async function removeParticipant(db: DB, workshopId: number, participantI
 }
 
 /**
- * Withdraws every removed participant whose votes still count, all together, when
- * `withdrawalIsSafe` allows it (each count loses none or at least k of them); otherwise nothing.
- * Runs in the removal's transaction, after the removal.
+ * Withdraws every removed participant whose votes and credits still count, all together, when
+ * `withdrawalIsSafe` allows it (each count loses none or at least k of them: every tally, gap and
+ * shift their votes are in, and each submission's upvote count and "what moved me" count their
+ * upvotes and round-2 votes are part of, or may be once a hidden submission is shown again);
+ * otherwise nothing. Runs in the removal's transaction, after the removal.
  */
 async function withdrawRemovedVotersIfSafe(trx: DB, workshopId: number, k: number): Promise<void> {
   await lockForTransaction(trx, `casebook:withdraw:${workshopId}`);
-  const [workshop, rows] = await Promise.all([
+  const pending = sql`(select p.id from workshop_participants p where p.workshop_id = ${workshopId} and p.removed = 1 and p.withdrawn = 0)`;
+  const [workshop, rows, credits] = await Promise.all([
     trx.selectFrom("workshops").select("perspectives").where("id", "=", workshopId).executeTakeFirstOrThrow(),
     trx
       .selectFrom("workshop_participants as p")
@@ -392,6 +398,15 @@ async function withdrawRemovedVotersIfSafe(trx: DB, workshopId: number, k: numbe
       .where("p.removed", "=", 1)
       .where("p.withdrawn", "=", 0)
       .execute(),
+    // Each pending person's upvotes and "what moved me", with the facts the counting rule reads.
+    sql<{ kind: CreditKind; giver: number; submission_id: number; submission_kind: "argument" | "question"; author_id: number; author_removed: number }>`
+      select 'upvote' as kind, u.participant_id as giver, s.id as submission_id, s.kind as submission_kind, s.participant_id as author_id, a.removed as author_removed
+      from workshop_upvotes u join workshop_submissions s on s.id = u.submission_id join workshop_participants a on a.id = s.participant_id
+      where s.workshop_id = ${workshopId} and u.participant_id in ${pending}
+      union
+      select 'moved-by' as kind, v.participant_id as giver, s.id as submission_id, s.kind as submission_kind, s.participant_id as author_id, a.removed as author_removed
+      from workshop_votes v join workshop_submissions s on s.id = v.moved_by_submission_id join workshop_participants a on a.id = s.participant_id
+      where v.workshop_id = ${workshopId} and v.participant_id in ${pending}`.execute(trx),
   ]);
   if (rows.length === 0) return;
   const perspectives = JSON.parse(workshop.perspectives) as string[];
@@ -401,7 +416,14 @@ async function withdrawRemovedVotersIfSafe(trx: DB, workshopId: number, k: numbe
     if (r.round !== null && r.perspective !== null) own.push({ round: r.round, perspective: r.perspective });
     cells.set(r.id, own);
   }
-  if (!withdrawalIsSafe([...cells.values()].map((own) => countsHolding(own, perspectives)), k)) return;
+  const credited = new Map<number, string[]>();
+  for (const c of credits.rows) {
+    const contribution = { kind: c.submission_kind, authorRemoved: Number(c.author_removed) === 1 };
+    if (creditMayCount(c.kind, contribution, { byAuthor: Number(c.giver) === Number(c.author_id) })) {
+      credited.set(Number(c.giver), [...(credited.get(Number(c.giver)) ?? []), `${c.kind} ${c.submission_id}`]);
+    }
+  }
+  if (!withdrawalIsSafe([...cells].map(([id, own]) => countsHolding(own, perspectives, credited.get(id) ?? [])), k)) return;
   await trx.updateTable("workshop_participants").set({ withdrawn: 1 }).where("id", "in", [...cells.keys()]).execute();
 }
 
@@ -654,8 +676,67 @@ export async function addSubmission(db: DB, input: { workshopId: number; partici
   return row.id;
 }
 
-export async function findSubmission(db: DB, id: number) {
-  return db.selectFrom("workshop_submissions").selectAll().where("id", "=", id).executeTakeFirst();
+/**
+ * A workshop submission with the facts the counting rule reads (app/domain/counting.ts): whether
+ * a moderator hid it, who wrote it and whether they were removed.
+ */
+export interface SubmissionFacts {
+  id: number;
+  workshopId: number;
+  kind: "argument" | "question";
+  body: string;
+  hidden: boolean;
+  /** The participant who sent it. */
+  authorId: number;
+  authorRemoved: boolean;
+  authorName: string | null;
+  createdAt: string;
+}
+
+const submissionFactColumns = [
+  "s.id",
+  "s.workshop_id",
+  "s.kind",
+  "s.body",
+  "s.hidden",
+  "s.participant_id",
+  "a.removed",
+  "a.display_name",
+  "s.created_at",
+] as const;
+
+function toSubmissionFacts(r: {
+  id: number;
+  workshop_id: number;
+  kind: "argument" | "question";
+  body: string;
+  hidden: number;
+  participant_id: number;
+  removed: number;
+  display_name: string | null;
+  created_at: string;
+}): SubmissionFacts {
+  return {
+    id: r.id,
+    workshopId: r.workshop_id,
+    kind: r.kind,
+    body: r.body,
+    hidden: Number(r.hidden) === 1,
+    authorId: r.participant_id,
+    authorRemoved: Number(r.removed) === 1,
+    authorName: r.display_name,
+    createdAt: r.created_at,
+  };
+}
+
+export async function findSubmission(db: DB, id: number): Promise<SubmissionFacts | undefined> {
+  const row = await db
+    .selectFrom("workshop_submissions as s")
+    .innerJoin("workshop_participants as a", "a.id", "s.participant_id")
+    .select(submissionFactColumns)
+    .where("s.id", "=", id)
+    .executeTakeFirst();
+  return row && toSubmissionFacts(row);
 }
 
 export async function setSubmissionHidden(db: DB, id: number, hidden: boolean): Promise<void> {
@@ -675,46 +756,41 @@ export async function toggleUpvote(db: DB, submissionId: number, participantId: 
   });
 }
 
-export interface SubmissionRow {
-  id: number;
-  kind: "argument" | "question";
-  body: string;
-  hidden: boolean;
-  upvotes: number;
-  authorName: string | null;
-  createdAt: string;
+/**
+ * Every submission of a workshop, oldest first, removed authors' and hidden ones included, with
+ * the room's upvotes grouped by what the counting rule reads (one row per submission, whether
+ * the author gave it, and whether the giver was withdrawn). `roomSubmissions` (counting.ts)
+ * turns them into the lists every screen and the debrief show.
+ */
+export async function listSubmissions(db: DB, workshopId: number): Promise<{ submissions: SubmissionFacts[]; upvotes: CreditFacts[] }> {
+  const [submissions, upvotes] = await Promise.all([
+    db
+      .selectFrom("workshop_submissions as s")
+      .innerJoin("workshop_participants as a", "a.id", "s.participant_id")
+      .select(submissionFactColumns)
+      .where("s.workshop_id", "=", workshopId)
+      .orderBy("s.id")
+      .execute(),
+    sql<{ submission_id: number; by_author: number; by_withdrawn: number; people: number }>`
+      select u.submission_id as submission_id, case when u.participant_id = s.participant_id then 1 else 0 end as by_author,
+        g.withdrawn as by_withdrawn, count(*) as people
+      from workshop_upvotes u
+      join workshop_submissions s on s.id = u.submission_id
+      join workshop_participants g on g.id = u.participant_id
+      where s.workshop_id = ${workshopId}
+      group by u.submission_id, case when u.participant_id = s.participant_id then 1 else 0 end, g.withdrawn`.execute(db),
+  ]);
+  return { submissions: submissions.map(toSubmissionFacts), upvotes: upvotes.rows.map(toCreditFacts) };
 }
 
-export async function listSubmissions(db: DB, workshopId: number): Promise<SubmissionRow[]> {
-  const rows = await db
-    .selectFrom("workshop_submissions")
-    .innerJoin("workshop_participants", "workshop_participants.id", "workshop_submissions.participant_id")
-    .select((eb) => [
-      "workshop_submissions.id",
-      "workshop_submissions.kind",
-      "workshop_submissions.body",
-      "workshop_submissions.hidden",
-      "workshop_submissions.created_at",
-      "workshop_participants.display_name",
-      eb
-        .selectFrom("workshop_upvotes")
-        .select(eb.fn.countAll<number>().as("n"))
-        .whereRef("workshop_upvotes.submission_id", "=", "workshop_submissions.id")
-        .as("upvotes"),
-    ])
-    .where("workshop_submissions.workshop_id", "=", workshopId)
-    .where("workshop_participants.removed", "=", 0)
-    .orderBy("workshop_submissions.id")
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    body: r.body,
-    hidden: r.hidden === 1,
-    upvotes: Number(r.upvotes ?? 0),
-    authorName: r.display_name,
-    createdAt: r.created_at,
-  }));
+function toCreditFacts(r: { submission_id: number; by_author: number; by_withdrawn: number; people: number }): CreditFacts {
+  return { contributionId: Number(r.submission_id), byAuthor: Number(r.by_author) === 1, byWithdrawn: Number(r.by_withdrawn) === 1, people: Number(r.people) };
+}
+
+/** The submissions this participant sent (their phone offers no upvote, nor "what moved me", on them). */
+export async function submittedBy(db: DB, workshopId: number, participantId: number): Promise<Set<number>> {
+  const rows = await db.selectFrom("workshop_submissions").select("id").where("workshop_id", "=", workshopId).where("participant_id", "=", participantId).execute();
+  return new Set(rows.map((r) => r.id));
 }
 
 export async function upvotedBy(db: DB, workshopId: number, participantId: number): Promise<Set<number>> {
@@ -728,17 +804,22 @@ export async function upvotedBy(db: DB, workshopId: number, participantId: numbe
   return new Set(rows.map((r) => r.submission_id));
 }
 
-/** Submissions named as "the argument that moved me" in round 2, with how many counted voters named each. */
-export async function movedByCounts(db: DB, workshopId: number): Promise<Map<number, number>> {
-  const rows = await db
-    .selectFrom("workshop_votes")
-    .select(["moved_by_submission_id", (eb) => eb.fn.count<number>("participant_id").distinct().as("people")])
-    .where("workshop_id", "=", workshopId)
-    .where("moved_by_submission_id", "is not", null)
-    .where(countedVote("workshop_votes", workshopId))
-    .groupBy("moved_by_submission_id")
-    .execute();
-  return new Map(rows.map((r) => [r.moved_by_submission_id!, Number(r.people)]));
+/**
+ * Who named each submission as "the argument that moved me" in round 2, grouped by what the
+ * counting rule reads (whether the voter wrote it, whether the voter was withdrawn); one person
+ * counts once per submission whatever the perspectives they answered. `countCredits("moved-by")`
+ * says how many of them count.
+ */
+export async function movedByFacts(db: DB, workshopId: number): Promise<CreditFacts[]> {
+  const rows = await sql<{ submission_id: number; by_author: number; by_withdrawn: number; people: number }>`
+    select v.moved_by_submission_id as submission_id, case when v.participant_id = s.participant_id then 1 else 0 end as by_author,
+      g.withdrawn as by_withdrawn, count(distinct v.participant_id) as people
+    from workshop_votes v
+    join workshop_submissions s on s.id = v.moved_by_submission_id
+    join workshop_participants g on g.id = v.participant_id
+    where v.workshop_id = ${workshopId} and v.moved_by_submission_id is not null
+    group by v.moved_by_submission_id, case when v.participant_id = s.participant_id then 1 else 0 end, g.withdrawn`.execute(db);
+  return rows.rows.map(toCreditFacts);
 }
 
 /** Counted votes for the CSV export, with the voter's id (renumbered before it leaves) and declared standing: no token, name or account. */

@@ -43,8 +43,8 @@ export default function Privacy() {
         </li>
         <li>The facilitator sees how many people have voted, never who voted what: the list of participants does not say who has voted.</li>
         <li>
-          If the facilitator removes someone, that person cannot vote again, but the votes they already cast keep counting until at least as many removed people
-          as the threshold can be taken out of every count they are in at once. So no count ever changes by one removed person.
+          If the facilitator removes someone, that person cannot vote again, but the votes they already cast and the upvotes they gave keep counting until at
+          least as many removed people as the threshold can be taken out of every count they are in at once. So no count ever changes by one removed person.
         </li>
         <li>
           The facilitator&apos;s exports (a debrief and a CSV) contain no names, tokens or accounts. Both group people by standing in the same way, chosen once

@@ -6,9 +6,10 @@ import { useLiveState } from "~/components/use-live-state";
 import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
 import { LivePrivacyStatement } from "~/components/live-privacy";
 import { db } from "~/db.server";
+import { phoneMovedByChoices } from "~/domain/counting";
 import { JUDGEMENT_SCALE } from "~/domain/scales";
 import { isVoteStage, roundOf } from "~/domain/workshop-stages";
-import { upvotedBy, votesOf } from "~/models/workshops.server";
+import { submittedBy, upvotedBy, votesOf } from "~/models/workshops.server";
 import { clientAddress, retryAfterHeaders } from "~/rate-limit.server";
 import { isHttps } from "~/workshop-access.server";
 import { recentWorkshopStates, type RoomState } from "~/workshop-live.server";
@@ -33,8 +34,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (found.kind !== "joined") throw notThere(found);
   const { workshop, participant } = found;
   if (participant.removed) return { removed: true as const, title: workshop.title };
-  const [states, votes, upvoted] = await Promise.all([recentWorkshopStates(workshop.id, "phone"), votesOf(db(), workshop.id, participant.id), upvotedBy(db(), workshop.id, participant.id)]);
-  return { removed: false as const, state: states!.phone, myVotes: votes, myUpvotes: [...upvoted], name: participant.displayName };
+  const [states, votes, upvoted, mine] = await Promise.all([
+    recentWorkshopStates(workshop.id, "phone"),
+    votesOf(db(), workshop.id, participant.id),
+    upvotedBy(db(), workshop.id, participant.id),
+    submittedBy(db(), workshop.id, participant.id),
+  ]);
+  return { removed: false as const, state: states!.phone, myVotes: votes, myUpvotes: [...upvoted], mySubmissions: [...mine], name: participant.displayName };
 }
 
 /** Without JavaScript, every form posts here; with it, votes go to the JSON endpoint (phone-vote-endpoint.server.ts). */
@@ -78,9 +84,22 @@ function useVoteSender(code: string, onAnswer: (answer: ParticipationResult) => 
   return { send, sending };
 }
 
-function VoteForm({ state, mine, result, onAnswer }: { state: RoomState; mine: Loaded["myVotes"]; result: ParticipationResult | undefined; onAnswer: (answer: ParticipationResult) => void }) {
+function VoteForm({
+  state,
+  mine,
+  mySubmissions,
+  result,
+  onAnswer,
+}: {
+  state: RoomState;
+  mine: Loaded["myVotes"];
+  mySubmissions: number[];
+  result: ParticipationResult | undefined;
+  onAnswer: (answer: ParticipationResult) => void;
+}) {
   const { send, sending } = useVoteSender(state.code, onAnswer);
   const round = state.round!;
+  const movedByChoices = phoneMovedByChoices(state.submissions, mySubmissions);
   const errors = result?.intent === "vote" ? result.errors : {};
   const current = (perspective: string) => mine.find((v) => v.round === round && v.perspective === perspective);
   const hasVoted = state.perspectives.every((p) => current(p.key));
@@ -116,20 +135,25 @@ function VoteForm({ state, mine, result, onAnswer }: { state: RoomState; mine: L
           </fieldset>
         );
       })}
-      {round === 2 && state.submissions.some((s) => s.kind === "argument") ? (
+      {round === 2 && movedByChoices.length > 0 ? (
         <div className="field">
           <label htmlFor="movedBy">Did an argument move you? (optional)</label>
-          <select id="movedBy" name="movedBy" defaultValue={String(mine.find((v) => v.round === 2)?.moved_by_submission_id ?? "")}>
+          <select id="movedBy" name="movedBy" defaultValue={String(mine.find((v) => v.round === 2)?.moved_by_submission_id ?? "")} aria-describedby={errors.movedBy ? "movedBy-error" : undefined}>
             <option value="">No particular argument</option>
-            {state.submissions
-              .filter((s) => s.kind === "argument")
-              .map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.body.length > 70 ? `${s.body.slice(0, 69)}…` : s.body}
-                </option>
-              ))}
+            {movedByChoices.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.body.length > 70 ? `${s.body.slice(0, 69)}…` : s.body}
+              </option>
+            ))}
           </select>
+          {errors.movedBy ? (
+            <p className="field-error" id="movedBy-error">
+              {errors.movedBy}
+            </p>
+          ) : null}
         </div>
+      ) : errors.movedBy ? (
+        <p className="field-error">{errors.movedBy}</p>
       ) : null}
       <div>
         <button type="submit" disabled={sending}>
@@ -198,7 +222,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
 
       {isVoteStage(state.stage) ? (
         state.votingOpen ? (
-          <VoteForm state={state} mine={myVotes} result={result} onAnswer={setVoteAnswer} />
+          <VoteForm state={state} mine={myVotes} mySubmissions={data.mySubmissions} result={result} onAnswer={setVoteAnswer} />
         ) : (
           <p className="notice">Voting is closed{myRoundVotes.length > 0 ? "; your vote is counted." : "."}</p>
         )
@@ -239,14 +263,23 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
             {state.submissions.map((s) => (
               <li key={s.id}>
                 <span className="kind">{s.kind}</span> {s.body}
-                <Form method="post" preventScrollReset className="inline-form">
-                  <input type="hidden" name="intent" value="upvote" />
-                  <input type="hidden" name="submissionId" value={s.id} />
-                  <button type="submit" className="secondary small" aria-pressed={data.myUpvotes.includes(s.id)}>
-                    ▲ {s.upvotes}
-                    <span className="visually-hidden"> upvotes{data.myUpvotes.includes(s.id) ? ", remove my upvote" : ", upvote"}</span>
-                  </button>
-                </Form>
+                {data.mySubmissions.includes(s.id) ? (
+                  // One's own submission takes no upvote from its author (counting.ts).
+                  <span className="muted">
+                    {" "}
+                    (yours) ▲ {s.upvotes}
+                    <span className="visually-hidden"> upvotes</span>
+                  </span>
+                ) : (
+                  <Form method="post" preventScrollReset className="inline-form">
+                    <input type="hidden" name="intent" value="upvote" />
+                    <input type="hidden" name="submissionId" value={s.id} />
+                    <button type="submit" className="secondary small" aria-pressed={data.myUpvotes.includes(s.id)}>
+                      ▲ {s.upvotes}
+                      <span className="visually-hidden"> upvotes{data.myUpvotes.includes(s.id) ? ", remove my upvote" : ", upvote"}</span>
+                    </button>
+                  </Form>
+                )}
               </li>
             ))}
           </ul>

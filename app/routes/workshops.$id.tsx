@@ -100,7 +100,7 @@ function RoomDoor({ state, result, ended }: { state: FacilitatorState; result: C
         <>
           <h3>Void a burst</h3>
           <p className="muted">
-            Remove every phone that joined in a recent window: they cannot vote again, and their arguments and upvotes stop counting. {removalNotice(state.k)}
+            Remove every phone that joined in a recent window: they cannot vote again. {removalNotice(state.k)}
           </p>
           <Form method="post" className="inline-form" preventScrollReset>
             <input type="hidden" name="intent" value="void-burst" />

@@ -106,10 +106,11 @@ export async function benchResultsLoader(sizes: number[]): Promise<ResultsTiming
     if (process.env.BENCH_PROFILE) {
       const models = await import("../../app/models/positions.server");
       const args = await import("../../app/models/arguments.server");
+      const { countLensUsage } = await import("../../app/domain/counting");
       for (const [name, fn] of Object.entries({
         releasedResultRows: () => models.releasedResultRows(db(), found.id),
         releasedGapCells: () => models.releasedGapCells(db(), found.id),
-        lensUsage: () => args.lensUsage(db(), found.id),
+        lensUsage: async () => countLensUsage(await args.listCaseArguments(db(), found.id)),
       })) {
         const t = performance.now();
         await fn();

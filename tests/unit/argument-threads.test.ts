@@ -4,7 +4,7 @@ import {
   canEditArgument,
   EDIT_WINDOW_MS,
   MAX_THREAD_DEPTH,
-  readableArguments,
+  movedByChoices,
   type EndorsementInput,
   type ThreadInput,
   type ThreadNode,
@@ -100,6 +100,20 @@ describe("buildThreads", () => {
     const endorsements = [BOB, CAROL, 4, 5, 6, 7].map((userId) => endorsement(1, userId));
     const thread = only(buildThreads([argument(1)], endorsements, anonymous, "bridging", NOW, new Map([[2, 3]])));
     expect([thread.endorsements, thread.bridging]).toEqual([6, null]);
+  });
+
+  it("gives a hidden or deleted argument no counted endorsements and no score, so it neither shows them nor sorts by them", () => {
+    const items = [argument(1, { status: "hidden", moderationReason: "Off topic" }), argument(2, { status: "deleted" }), argument(3)];
+    const endorsements = [BOB, CAROL, 4].flatMap((userId) => [endorsement(1, userId), endorsement(2, userId)]).concat(endorsement(3, BOB));
+    const released = new Map([[1, 4], [2, 4], [3, 1]]);
+    const threads = buildThreads(items, endorsements, moderator, "endorsed", NOW, released);
+    expect(threads.map((t) => [t.id, t.endorsements, t.bridging])).toEqual([[3, 1, 1], [2, 0, null], [1, 0, null]]);
+    expect(buildThreads(items, endorsements, moderator, "bridging", NOW, released).map((t) => t.id)[0]).toBe(3);
+  });
+
+  it("does not count an endorsement by the argument's own author (one stored before it was refused)", () => {
+    const thread = only(buildThreads([argument(1)], [endorsement(1, ALICE), endorsement(1, BOB)], anonymous, "bridging", NOW));
+    expect(thread.endorsements).toBe(1);
   });
 
   it("shows an argument nobody endorsed with no endorsements and no bridging score", () => {
@@ -278,45 +292,51 @@ describe("canEditArgument", () => {
   });
 });
 
-describe("readableArguments", () => {
+describe("movedByChoices", () => {
   it("lists the visible top-level arguments with their author and text", () => {
-    const threads = buildThreads([argument(1, { body: "Compassion matters." }), argument(2, { userId: BOB, authorName: "Bob", body: "Rules are rules." })], [], alice, "newest", NOW);
-    expect(readableArguments(threads)).toEqual([
+    const threads = buildThreads([argument(1, { body: "Compassion matters." }), argument(2, { userId: BOB, authorName: "Bob", body: "Rules are rules." })], [], moderator, "newest", NOW);
+    expect(movedByChoices(threads, CAROL)).toEqual([
       { id: 2, label: "Bob: Rules are rules." },
       { id: 1, label: "Alice: Compassion matters." },
     ]);
   });
 
+  it("leaves out the viewer's own arguments (your own cannot be what moved you), and offers nothing to a signed-out viewer", () => {
+    const threads = buildThreads([argument(1, { body: "Compassion matters." }), argument(2, { userId: BOB, authorName: "Bob", body: "Rules are rules." })], [], alice, "newest", NOW);
+    expect(movedByChoices(threads, ALICE).map((a) => a.id)).toEqual([2]);
+    expect(movedByChoices(threads, null)).toEqual([]);
+  });
+
   it("leaves out hidden and deleted arguments, even for a moderator who can read them", () => {
     const items = [argument(1), argument(2, { status: "hidden", moderationReason: "Off topic" }), argument(3, { status: "deleted" })];
     const threads = buildThreads(items, [], moderator, "newest", NOW);
-    expect(readableArguments(threads).map((a) => a.id)).toEqual([1]);
+    expect(movedByChoices(threads, CAROL).map((a) => a.id)).toEqual([1]);
   });
 
   it("leaves out replies", () => {
     const threads = buildThreads([argument(1), argument(2, { parentId: 1 })], [], alice, "newest", NOW);
-    expect(readableArguments(threads).map((a) => a.id)).toEqual([1]);
+    expect(movedByChoices(threads, CAROL).map((a) => a.id)).toEqual([1]);
   });
 
   it("flattens line breaks and Markdown marks into one plain line", () => {
     const threads = buildThreads([argument(1, { body: "# Duty\n\n**Clients** pay for   the _truth_." })], [], alice, "newest", NOW);
-    expect(readableArguments(threads)).toEqual([{ id: 1, label: "Alice: Duty Clients pay for the truth." }]);
+    expect(movedByChoices(threads, CAROL)).toEqual([{ id: 1, label: "Alice: Duty Clients pay for the truth." }]);
   });
 
   it("keeps a text of 80 characters whole", () => {
     const body = "a".repeat(80);
     const threads = buildThreads([argument(1, { body })], [], alice, "newest", NOW);
-    expect(readableArguments(threads)[0].label).toBe(`Alice: ${body}`);
+    expect(movedByChoices(threads, CAROL)[0].label).toBe(`Alice: ${body}`);
   });
 
   it("shortens a longer text to 80 characters ending in an ellipsis", () => {
     const threads = buildThreads([argument(1, { body: "b".repeat(81) })], [], alice, "newest", NOW);
-    expect(readableArguments(threads)[0].label).toBe(`Alice: ${"b".repeat(79)}…`);
+    expect(movedByChoices(threads, CAROL)[0].label).toBe(`Alice: ${"b".repeat(79)}…`);
   });
 
   it("does not add an ellipsis to a text that only looked long because of its line breaks", () => {
     const body = `${"c".repeat(40)}\n\n\n\n\n\n${"d".repeat(39)}`;
     const threads = buildThreads([argument(1, { body })], [], alice, "newest", NOW);
-    expect(readableArguments(threads)[0].label).toBe(`Alice: ${"c".repeat(40)} ${"d".repeat(39)}`);
+    expect(movedByChoices(threads, CAROL)[0].label).toBe(`Alice: ${"c".repeat(40)} ${"d".repeat(39)}`);
   });
 });

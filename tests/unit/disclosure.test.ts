@@ -362,6 +362,15 @@ describe("countsHolding and withdrawalIsSafe (removals never move a count by few
     expect(countsHolding([], PERSPECTIVES)).toEqual(new Set());
   });
 
+  it("names the submission counts a person's upvotes and 'what moved me' are part of, so they leave only with k others", () => {
+    const upvoter = countsHolding([], PERSPECTIVES, ["upvote 12"]);
+    expect(upvoter).toEqual(new Set(["upvote 12"]));
+    expect(countsHolding(both(2), PERSPECTIVES, ["moved-by 12"])).toEqual(new Set(["cell 2 employee", "cell 2 employer", "round 2", "moved-by 12"]));
+    // One upvoter of a submission among removed people who did nothing else: that count would lose one known person.
+    expect(withdrawalIsSafe([upvoter, new Set(), new Set()], 3)).toBe(false);
+    expect(withdrawalIsSafe([upvoter, upvoter, upvoter], 3)).toBe(true);
+  });
+
   it("allows a withdrawal only when each count loses none or at least k of the pending people", () => {
     const roundOne = countsHolding(both(1), PERSPECTIVES);
     const roundTwo = countsHolding(both(2), PERSPECTIVES);
