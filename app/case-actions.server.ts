@@ -1,7 +1,10 @@
 /**
  * The case page's form actions: positions, arguments, replies, endorsements, edits and
- * moderation. Each checks who may do it and answers with field errors or what changed.
+ * moderation. Each checks who may do it and answers with field errors or what changed. The
+ * creates (a position, an argument, a reply, an endorsement) are idempotent per submission: a
+ * repeat of a form's key gets the first answer (ADR 015).
  */
+import type { DB } from "../db/client";
 import { readConfig } from "./config.server";
 import { db } from "./db.server";
 import { canEditArgument, MAX_THREAD_DEPTH } from "./domain/argument-threads";
@@ -15,7 +18,9 @@ import {
   positionForm,
   replyForm,
 } from "./domain/debate-forms";
+import { KEY_REUSED_MESSAGE } from "./domain/idempotency";
 import { renderMarkdown } from "./domain/markdown";
+import { readSubmission } from "./idempotency.server";
 import { can } from "./domain/permissions";
 import { parseForm, type FieldErrors } from "./forms";
 import {
@@ -28,6 +33,7 @@ import {
   toggleEndorsement,
 } from "./models/arguments.server";
 import { recordAudit } from "./models/audit.server";
+import { answerOnce } from "./models/idempotency-keys.server";
 import type { CaseRecord } from "./models/cases.server";
 import { recordPosition } from "./models/positions.server";
 import { currentRelease } from "./models/result-releases.server";
@@ -43,7 +49,8 @@ export interface CaseActionResult {
   previewHtml?: string;
 }
 
-type Outcome = { status: number; body: CaseActionResult };
+/** `replayed`: the first answer to this submission's idempotency key, sent again. */
+type Outcome = { status: number; body: CaseActionResult; replayed?: boolean };
 
 const ok = (intent: string, target: string, message: string): Outcome => ({ status: 200, body: { intent, target, errors: {}, message } });
 const refused = (status: number, intent: string, target: string, message: string): Outcome => ({
@@ -61,16 +68,37 @@ function formValues(formData: FormData): Record<string, string> {
   return values;
 }
 
-async function argumentOnCase(caseId: number, formData: FormData, intent: string) {
+async function argumentOnCase(database: DB, caseId: number, formData: FormData, intent: string) {
   const form = parseForm(argumentIdForm, formData);
   if (!form.ok) return { error: refused(400, intent, "", "That argument does not exist.") };
-  const argument = await findArgument(db(), form.data.argumentId);
+  const argument = await findArgument(database, form.data.argumentId);
   if (!argument || argument.caseId !== caseId) return { error: refused(404, intent, String(form.data.argumentId), "That argument does not exist on this case.") };
   return { argument };
 }
 
+/** The intents that create something, and the form each answers to (a perspective key, "new", an argument id). */
+const CREATES: Record<string, (formData: FormData) => string> = {
+  position: (formData) => String(formData.get("perspective") ?? ""),
+  argument: () => "new",
+  reply: (formData) => String(formData.get("parentId") ?? ""),
+  endorse: (formData) => String(formData.get("argumentId") ?? ""),
+};
+
 export async function handleCaseAction(found: CaseRecord, user: PublicUser, formData: FormData): Promise<Outcome> {
   const intent = String(formData.get("intent") ?? "");
+  const targetOf = CREATES[intent];
+  if (!targetOf) return act(db(), found, user, formData, intent);
+  const read = readSubmission(formData, null, `user:${user.id}`, `case:${found.id}`, intent);
+  if (!read.ok) return refused(400, intent, targetOf(formData), read.message);
+  const once = await answerOnce(db(), read.submission, (trx) => act(trx, found, user, formData, intent));
+  if (once.kind === "reused") return refused(422, intent, targetOf(formData), KEY_REUSED_MESSAGE);
+  // The k-th new answer since the last release releases the results (and the library's count).
+  if (once.kind === "first" && intent === "position" && once.answer.status === 200) await currentRelease(db(), found.id, readConfig().kThreshold);
+  return { ...once.answer, replayed: once.kind === "repeat" };
+}
+
+/** One action; a create runs inside its idempotency key's transaction, so every query goes through `database`. */
+async function act(database: DB, found: CaseRecord, user: PublicUser, formData: FormData, intent: string): Promise<Outcome> {
   const doc: CaseDocument = found.doc;
 
   switch (intent) {
@@ -81,12 +109,12 @@ export async function handleCaseAction(found: CaseRecord, user: PublicUser, form
       const { perspective, option, judgement, legal, confidence, movedBy } = form.data;
       if (movedBy !== null) {
         // Only a visible argument by someone else can be what moved you (counting.ts).
-        const argument = await findArgument(db(), movedBy);
+        const argument = await findArgument(database, movedBy);
         const refusal = creditRefusal("moved-by", argument && argument.caseId === found.id ? argumentContribution(argument) : undefined, user.id);
         if (refusal) return invalid(intent, target, { movedBy: refusal.message }, formValues(formData));
       }
       const label = doc.perspectives.find((p) => p.key === perspective)!.options[option]!;
-      const saved = await recordPosition(db(), {
+      const saved = await recordPosition(database, {
         caseId: found.id,
         caseVersionId: found.versionId,
         userId: user.id,
@@ -98,8 +126,6 @@ export async function handleCaseAction(found: CaseRecord, user: PublicUser, form
         standing: user.standing,
         movedByArgumentId: movedBy,
       });
-      // The k-th new answer since the last release releases the results (and the library's count).
-      await currentRelease(db(), found.id, readConfig().kThreshold);
       return ok(intent, perspective, saved.changed ? `Your new answer as the ${perspective} is saved; your earlier one stays in your history.` : `Your answer as the ${perspective} is saved.`);
     }
 
@@ -110,7 +136,7 @@ export async function handleCaseAction(found: CaseRecord, user: PublicUser, form
       if (intent === "preview") {
         return { status: 200, body: { intent, target: "new", errors: {}, values: formValues(formData), previewHtml: renderMarkdown(form.data.body) } };
       }
-      await createArgument(db(), { caseId: found.id, userId: user.id, ...form.data });
+      await createArgument(database, { caseId: found.id, userId: user.id, ...form.data });
       return ok(intent, "new", "Your argument is posted.");
     }
 
@@ -118,19 +144,19 @@ export async function handleCaseAction(found: CaseRecord, user: PublicUser, form
       const form = parseForm(replyForm, formData);
       const target = String(formData.get("parentId") ?? "");
       if (!form.ok) return invalid(intent, target, form.errors, form.values);
-      const parent = await findArgument(db(), form.data.parentId);
+      const parent = await findArgument(database, form.data.parentId);
       if (!parent || parent.caseId !== found.id || parent.status !== "visible") return refused(404, intent, target, "That argument is no longer open for replies.");
-      if ((await depthOf(db(), parent.id)) >= MAX_THREAD_DEPTH - 1) return refused(400, intent, target, "Replies go at most two levels deep; reply to the post above instead.");
-      await createReply(db(), { caseId: found.id, userId: user.id, parentId: parent.id, body: form.data.body });
+      if ((await depthOf(database, parent.id)) >= MAX_THREAD_DEPTH - 1) return refused(400, intent, target, "Replies go at most two levels deep; reply to the post above instead.");
+      await createReply(database, { caseId: found.id, userId: user.id, parentId: parent.id, body: form.data.body });
       return ok(intent, target, "Your reply is posted.");
     }
 
     case "endorse": {
-      const { argument, error } = await argumentOnCase(found.id, formData, intent);
+      const { argument, error } = await argumentOnCase(database, found.id, formData, intent);
       if (error) return error;
       const refusal = creditRefusal("endorsement", argumentContribution(argument), user.id);
       if (refusal) return refused(refusal.reason === "own" ? 403 : 400, intent, String(argument.id), refusal.message);
-      const result = await toggleEndorsement(db(), argument.id, user.id);
+      const result = await toggleEndorsement(database, argument.id, user.id);
       return ok(intent, String(argument.id), result === "endorsed" ? "Marked as an argument that moved you." : "Endorsement withdrawn.");
     }
 
@@ -138,20 +164,20 @@ export async function handleCaseAction(found: CaseRecord, user: PublicUser, form
       const form = parseForm(editForm, formData);
       const target = String(formData.get("argumentId") ?? "");
       if (!form.ok) return invalid(intent, target, form.errors, form.values);
-      const argument = await findArgument(db(), form.data.argumentId);
+      const argument = await findArgument(database, form.data.argumentId);
       if (!argument || argument.caseId !== found.id) return refused(404, intent, target, "That argument does not exist on this case.");
       if (argument.userId !== user.id) return refused(403, intent, target, "Only its author can edit an argument.");
       if (!canEditArgument(argument, user.id, new Date())) return refused(403, intent, target, "Arguments can be edited for 15 minutes after posting.");
-      await editArgumentBody(db(), argument.id, form.data.body);
+      await editArgumentBody(database, argument.id, form.data.body);
       return ok(intent, target, "Your edit is saved.");
     }
 
     case "delete": {
-      const { argument, error } = await argumentOnCase(found.id, formData, intent);
+      const { argument, error } = await argumentOnCase(database, found.id, formData, intent);
       if (error) return error;
       if (argument.userId !== user.id) return refused(403, intent, String(argument.id), "Only its author can delete an argument.");
-      await setArgumentStatus(db(), argument.id, "deleted", null);
-      await recordAudit(db(), { actorUserId: user.id, action: "argument.deleted", subjectType: "argument", subjectId: String(argument.id), detail: `by its author on ${found.slug}` });
+      await setArgumentStatus(database, argument.id, "deleted", null);
+      await recordAudit(database, { actorUserId: user.id, action: "argument.deleted", subjectType: "argument", subjectId: String(argument.id), detail: `by its author on ${found.slug}` });
       return ok(intent, String(argument.id), "Deleted.");
     }
 
@@ -161,10 +187,10 @@ export async function handleCaseAction(found: CaseRecord, user: PublicUser, form
       if (!can(user.role, "argument.moderate")) return refused(403, intent, target, "Only facilitators and admins can hide or restore arguments.");
       const form = parseForm(moderationForm, formData);
       if (!form.ok) return invalid(intent, target, form.errors, form.values);
-      const argument = await findArgument(db(), form.data.argumentId);
+      const argument = await findArgument(database, form.data.argumentId);
       if (!argument || argument.caseId !== found.id || argument.status === "deleted") return refused(404, intent, target, "That argument does not exist on this case.");
-      await setArgumentStatus(db(), argument.id, intent === "hide" ? "hidden" : "visible", intent === "hide" ? form.data.reason : null);
-      await recordAudit(db(), {
+      await setArgumentStatus(database, argument.id, intent === "hide" ? "hidden" : "visible", intent === "hide" ? form.data.reason : null);
+      await recordAudit(database, {
         actorUserId: user.id,
         action: intent === "hide" ? "argument.hidden" : "argument.restored",
         subjectType: "argument",

@@ -6,9 +6,13 @@
  * web Request, encoding single-fetch data) cost as much CPU as the vote itself, which put the
  * benchmark's p99 from vote to projector at seconds (docs/decisions/008-phone-vote-endpoint.md).
  * The rules are not duplicated: the page's Remix action and this endpoint both go through
- * participateByCode. Without JavaScript the phone's form still posts to the Remix action.
+ * participateByCode. Without JavaScript the phone's form still posts to the Remix action. A vote
+ * may carry its idempotency key in the form's `idempotencyKey` field or an `Idempotency-Key`
+ * header (ADR 015); a repeat is answered with the first answer and `Idempotent-Replayed: true`.
  */
 import express, { type ErrorRequestHandler, type Request, type Router } from "express";
+import { IDEMPOTENCY_KEY_HEADER } from "./domain/idempotency";
+import { REPLAYED_HEADER } from "./idempotency.server";
 import { readBodyWithin } from "./request-body.server";
 import type { ParticipationResult } from "./workshop-participation.server";
 import { participateByCode } from "./workshop-participation.server";
@@ -62,6 +66,8 @@ export function phoneVoteEndpoint(): Router {
         // A repeated field keeps its first value (parseForm reads it so), as in the Remix action.
         form,
         intent: "vote",
+        // The key may come as the IETF draft's header instead of the form's field (ADR 015).
+        idempotencyKeyHeader: req.get(IDEMPOTENCY_KEY_HEADER) ?? null,
       });
       switch (outcome.kind) {
         case "no-workshop":
@@ -75,6 +81,7 @@ export function phoneVoteEndpoint(): Router {
           return;
         case "answer":
           if (outcome.retryAfterSeconds) res.set("Retry-After", String(outcome.retryAfterSeconds));
+          if (outcome.replayed) res.set(REPLAYED_HEADER, "true");
           res.status(outcome.status).json(outcome.body);
           return;
       }

@@ -1,4 +1,8 @@
-/** What a joined phone can do: vote while a round is open, send arguments or questions, upvote. */
+/**
+ * What a joined phone can do: vote while a round is open, send arguments or questions, upvote.
+ * Each is idempotent per submission: a repeat of a form's key gets the first answer (ADR 015).
+ */
+import type { DB } from "../db/client";
 import { db } from "./db.server";
 import type { CaseDocument } from "./domain/case-file";
 import { normalizeJoinCode } from "./domain/join-code";
@@ -6,6 +10,9 @@ import { creditRefusal, submissionContribution } from "./domain/counting";
 import { isVoteStage, roundOf } from "./domain/workshop-stages";
 import { idForm, submissionForm, workshopVoteForm } from "./domain/workshop-forms";
 import { parseForm, type FieldErrors, type FormFields } from "./forms";
+import { KEY_REUSED_MESSAGE } from "./domain/idempotency";
+import { readSubmission } from "./idempotency.server";
+import { answerOnce } from "./models/idempotency-keys.server";
 import { findCaseVersionDocument } from "./models/cases.server";
 import {
   addSubmission,
@@ -32,7 +39,8 @@ export interface ParticipationResult {
   myVotes?: StoredWorkshopVote[];
 }
 
-type Outcome = { status: number; body: ParticipationResult };
+/** `replayed`: the first answer to this submission's idempotency key, sent again. */
+type Outcome = { status: number; body: ParticipationResult; replayed?: boolean };
 
 /** A phone's POST, whichever way it came: the page's forms (a Remix action) or the JSON vote endpoint. */
 export interface PhoneSubmission {
@@ -44,12 +52,14 @@ export interface PhoneSubmission {
   form: FormFields;
   /** The JSON vote endpoint takes votes only, whatever the form's `intent` says. */
   intent?: "vote";
+  /** The `Idempotency-Key` header, if any (the form's `idempotencyKey` field may carry it instead). */
+  idempotencyKeyHeader?: string | null;
 }
 
 /** Not in this workshop: the code is unknown, this device has not joined, or this network has guessed too many codes. */
 type NotThere = { kind: "no-workshop" } | { kind: "not-joined"; code: string } | { kind: "too-many-guesses"; message: string; retryAfterSeconds: number };
 export type PhoneLookup = NotThere | { kind: "joined"; workshop: Workshop; participant: Participant };
-export type PhoneOutcome = NotThere | { kind: "answer"; status: number; body: ParticipationResult; retryAfterSeconds?: number };
+export type PhoneOutcome = NotThere | { kind: "answer"; status: number; body: ParticipationResult; replayed?: boolean; retryAfterSeconds?: number };
 
 /**
  * The workshop with this join code and this device's participant in it (removed or not), in one
@@ -81,11 +91,33 @@ export async function participateByCode(submission: PhoneSubmission): Promise<Ph
   ]);
   if (!verdict.allowed) return { kind: "answer", status: 429, body: { intent: "", errors: { form: verdict.message } }, retryAfterSeconds: verdict.retryAfterSeconds };
   const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
-  return { kind: "answer", ...(await handleParticipation(workshop, doc, participant, submission.form, submission.intent)) };
+  return { kind: "answer", ...(await handleParticipation(workshop, doc, participant, submission.form, submission.intent, submission.idempotencyKeyHeader ?? null)) };
 }
 
-export async function handleParticipation(workshop: Workshop, doc: CaseDocument, participant: Participant, formData: FormFields, onlyIntent?: "vote"): Promise<Outcome> {
+/**
+ * Acts on a phone's form. With an idempotency key, the act runs once per key: a repeat (a double
+ * tap, a retry, a parallel request) gets the first answer, even after voting closed or the
+ * workshop ended; the room hears of a change once, after it is committed.
+ */
+export async function handleParticipation(
+  workshop: Workshop,
+  doc: CaseDocument,
+  participant: Participant,
+  formData: FormFields,
+  onlyIntent?: "vote",
+  keyHeader: string | null = null,
+): Promise<Outcome> {
   const intent = onlyIntent ?? String(formData.get("intent") ?? "");
+  const read = readSubmission(formData, keyHeader, `participant:${participant.id}`, `workshop:${workshop.id}`, intent);
+  if (!read.ok) return { status: 400, body: { intent, errors: { form: read.message } } };
+  const once = await answerOnce(db(), read.submission, (trx) => act(trx, workshop, doc, participant, formData, intent));
+  if (once.kind === "reused") return { status: 422, body: { intent, errors: { form: KEY_REUSED_MESSAGE } } };
+  if (once.kind === "first" && once.answer.status === 200) announceWorkshopChange(workshop.id);
+  return { ...once.answer, replayed: once.kind === "repeat" };
+}
+
+/** One phone action; every query goes through `database` (the key's transaction, when there is a key). */
+async function act(database: DB, workshop: Workshop, doc: CaseDocument, participant: Participant, formData: FormFields, intent: string): Promise<Outcome> {
   const refuse = (status: number, message: string): Outcome => ({ status, body: { intent, errors: { form: message } } });
   if (workshop.state.stage === "ended") return refuse(409, "This workshop has ended. Thank you for taking part.");
 
@@ -101,12 +133,12 @@ export async function handleParticipation(workshop: Workshop, doc: CaseDocument,
       const movedBy = round === 2 ? (form.data.movedBy as number | null) : null;
       if (movedBy !== null) {
         // Only an argument the room is shown, by someone else, can be what moved you (counting.ts).
-        const submission = await findSubmission(db(), movedBy);
+        const submission = await findSubmission(database, movedBy);
         const refusal = creditRefusal("moved-by", submission && submission.workshopId === workshop.id ? submissionContribution(submission) : undefined, participant.id);
         if (refusal) return { status: 400, body: { intent, errors: { movedBy: refusal.message }, values: form.values } };
       }
       // Both perspectives or neither: one statement, which also checks that voting is still open.
-      const stored = await castWorkshopVotes(db(), {
+      const stored = await castWorkshopVotes(database, {
         workshopId: workshop.id,
         participantId: participant.id,
         round,
@@ -114,7 +146,6 @@ export async function handleParticipation(workshop: Workshop, doc: CaseDocument,
         answers: perspectives.map((p) => ({ perspective: p.key, option: p.options[form.data[`option-${p.key}`] as number]!, judgement: form.data[`judgement-${p.key}`] as number })),
       });
       if (stored.length === 0) return refuse(409, "Voting closed just before your vote arrived, so it was not counted.");
-      announceWorkshopChange(workshop.id);
       return { status: 200, body: { intent, errors: {}, message: "Your vote is in. You can change it while voting is open.", myVotes: stored } };
     }
 
@@ -122,20 +153,18 @@ export async function handleParticipation(workshop: Workshop, doc: CaseDocument,
       if (workshop.state.stage !== "discussion") return refuse(409, "Arguments and questions can be sent during the discussion.");
       const form = parseForm(submissionForm, formData);
       if (!form.ok) return { status: 400, body: { intent, errors: form.errors, values: form.values } };
-      await addSubmission(db(), { workshopId: workshop.id, participantId: participant.id, kind: form.data.kind, body: form.data.body });
-      announceWorkshopChange(workshop.id);
+      await addSubmission(database, { workshopId: workshop.id, participantId: participant.id, kind: form.data.kind, body: form.data.body });
       return { status: 200, body: { intent, errors: {}, message: "Sent to the room." } };
     }
 
     case "upvote": {
       const form = parseForm(idForm("submissionId", "Unknown submission."), formData);
       if (!form.ok) return refuse(400, "Unknown submission.");
-      const submission = await findSubmission(db(), form.data.submissionId as number);
+      const submission = await findSubmission(database, form.data.submissionId as number);
       // The counting rule (counting.ts): only what the room is shown, and never one's own.
       const refusal = creditRefusal("upvote", submission && submission.workshopId === workshop.id ? submissionContribution(submission) : undefined, participant.id);
       if (refusal) return refuse(refusal.reason === "own" ? 403 : 404, refusal.message);
-      const result = await toggleUpvote(db(), form.data.submissionId as number, participant.id);
-      announceWorkshopChange(workshop.id);
+      const result = await toggleUpvote(database, form.data.submissionId as number, participant.id);
       return { status: 200, body: { intent, errors: {}, message: result === "added" ? "Upvoted." : "Upvote removed." } };
     }
 

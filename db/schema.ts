@@ -261,6 +261,21 @@ export interface WorkshopUpvotesTable {
   created_at: Timestamp;
 }
 
+/**
+ * The first answer to each idempotency key (ADR 015), per scope ("user:12", "participant:34",
+ * "device:<token hash>", "signup"), kept for IDEMPOTENCY_KEY_LIFETIME_MS.
+ */
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  /** SHA-256 (hex) of what the first request sent (`canonicalSubmission`), to refuse a reused key. */
+  fingerprint: string;
+  /** The first answer's HTTP status and JSON body; set in the transaction that claimed the key. */
+  status: number | null;
+  response: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -282,6 +297,7 @@ export interface Database {
   workshop_votes: WorkshopVotesTable;
   workshop_submissions: WorkshopSubmissionsTable;
   workshop_upvotes: WorkshopUpvotesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -1,4 +1,5 @@
 import { Form } from "@remix-run/react";
+import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { SIDES, SIDE_LABELS } from "~/domain/scales";
 
 interface Props {
@@ -8,14 +9,17 @@ interface Props {
   values: Record<string, string>;
   previewHtml?: string;
   message?: string;
+  /** This rendered form's idempotency key (ADR 015). */
+  formKey: string;
 }
 
 /** Post an argument. "Preview" renders it through the same sanitizer without saving. */
-export function ArgumentForm({ perspectives, lenses, errors, values, previewHtml, message }: Props) {
+export function ArgumentForm({ perspectives, lenses, errors, values, previewHtml, message, formKey }: Props) {
   const described = (name: string) => (errors[name] ? `argument-${name}-error` : undefined);
   return (
     <Form method="post" preventScrollReset className="stack argument-form" id="new-argument" aria-labelledby="new-argument-heading">
       <h3 id="new-argument-heading">Make an argument</h3>
+      <IdempotencyKeyField value={formKey} />
       <div className="field">
         <label htmlFor="argument-perspective">Arguing as the</label>
         <select id="argument-perspective" name="perspective" defaultValue={values.perspective ?? perspectives[0]} aria-describedby={described("perspective")}>
@@ -74,12 +78,12 @@ export function ArgumentForm({ perspectives, lenses, errors, values, previewHtml
         </section>
       ) : null}
       <div className="inline-form">
-        <button type="submit" name="intent" value="preview" className="secondary">
+        <SendButton sendingKey={formKey} name="intent" value="preview" className="secondary">
           Preview
-        </button>
-        <button type="submit" name="intent" value="argument">
+        </SendButton>
+        <SendButton sendingKey={formKey} name="intent" value="argument">
           Post argument
-        </button>
+        </SendButton>
       </div>
       {message ? (
         <p className="notice" role="status">

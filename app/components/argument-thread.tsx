@@ -1,4 +1,6 @@
 import { Form } from "@remix-run/react";
+import { IdempotencyKeyField, SendButton } from "~/components/send-once";
+import { formKey } from "~/domain/idempotency";
 import { SIDE_LABELS, type Side } from "~/domain/scales";
 
 export interface ThreadView {
@@ -35,6 +37,8 @@ interface Props {
   node: ThreadView;
   mayModerate: boolean;
   feedback: ActionFeedback | undefined;
+  /** The page's key; each create form's idempotency key is this plus its name (ADR 015). */
+  pageKey: string;
 }
 
 function when(iso: string): string {
@@ -42,8 +46,10 @@ function when(iso: string): string {
 }
 
 /** An argument and its replies. Every control is a small form, so it all works without JavaScript. */
-export function ArgumentThread({ node, mayModerate, feedback }: Props) {
+export function ArgumentThread({ node, mayModerate, feedback, pageKey }: Props) {
   const mine = feedback && feedback.target === String(node.id) ? feedback : undefined;
+  const endorseKey = formKey(pageKey, `endorse-${node.id}`);
+  const replyKey = formKey(pageKey, `reply-${node.id}`);
   const headingId = `argument-${node.id}`;
   return (
     <li className={`argument argument-${node.status}`} aria-labelledby={headingId}>
@@ -80,9 +86,10 @@ export function ArgumentThread({ node, mayModerate, feedback }: Props) {
             <Form method="post" preventScrollReset>
               <input type="hidden" name="intent" value="endorse" />
               <input type="hidden" name="argumentId" value={node.id} />
-              <button type="submit" className="secondary small" aria-pressed={node.endorsedByViewer}>
+              <IdempotencyKeyField value={endorseKey} />
+              <SendButton sendingKey={endorseKey} className="secondary small" aria-pressed={node.endorsedByViewer}>
                 {node.endorsedByViewer ? "Moved me (undo)" : "This moved me"}
-              </button>
+              </SendButton>
             </Form>
           ) : null}
           {node.canDelete ? (
@@ -129,11 +136,12 @@ export function ArgumentThread({ node, mayModerate, feedback }: Props) {
             <Form method="post" preventScrollReset className="stack">
               <input type="hidden" name="intent" value="reply" />
               <input type="hidden" name="parentId" value={node.id} />
+              <IdempotencyKeyField value={replyKey} />
               <label htmlFor={`reply-${node.id}`}>Your reply (Markdown, up to 2,000 characters)</label>
               <textarea id={`reply-${node.id}`} name="body" rows={3} maxLength={2000} required />
               {mine?.intent === "reply" && mine.errors.body ? <p className="field-error">{mine.errors.body}</p> : null}
               <div>
-                <button type="submit">Post reply</button>
+                <SendButton sendingKey={replyKey}>Post reply</SendButton>
               </div>
             </Form>
           </details>
@@ -160,7 +168,7 @@ export function ArgumentThread({ node, mayModerate, feedback }: Props) {
       {node.replies.length > 0 ? (
         <ol className="replies" aria-label="Replies">
           {node.replies.map((reply) => (
-            <ArgumentThread key={reply.id} node={reply} mayModerate={mayModerate} feedback={feedback} />
+            <ArgumentThread key={reply.id} node={reply} mayModerate={mayModerate} feedback={feedback} pageKey={pageKey} />
           ))}
         </ol>
       ) : null}

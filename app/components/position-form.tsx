@@ -1,4 +1,5 @@
 import { Form } from "@remix-run/react";
+import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { CONFIDENCE_LEVELS, JUDGEMENT_SCALE, LEGAL_ANSWERS, LEGAL_LABELS } from "~/domain/scales";
 
 export interface CurrentPosition {
@@ -15,6 +16,8 @@ interface Props {
   movableBy: { id: number; label: string }[];
   errors: Record<string, string>;
   message?: string;
+  /** This rendered form's idempotency key (ADR 015). */
+  formKey: string;
 }
 
 function ErrorText({ id, text }: { id: string; text?: string }) {
@@ -26,7 +29,7 @@ function ErrorText({ id, text }: { id: string; text?: string }) {
 }
 
 /** One ballot: what you would do in this hat, and how you judge the case. Works without JavaScript. */
-export function PositionForm({ perspective, judgementQuestion, current, movableBy, errors, message }: Props) {
+export function PositionForm({ perspective, judgementQuestion, current, movableBy, errors, message, formKey }: Props) {
   const id = (name: string) => `${perspective.key}-${name}`;
   const currentIndex = current ? perspective.options.indexOf(current.option) : -1;
   return (
@@ -34,6 +37,7 @@ export function PositionForm({ perspective, judgementQuestion, current, movableB
       <h3 id={id("heading")}>As the {perspective.key}</h3>
       <input type="hidden" name="intent" value="position" />
       <input type="hidden" name="perspective" value={perspective.key} />
+      <IdempotencyKeyField value={formKey} />
       {current ? (
         <p className="muted">
           Your current answer: <strong>{current.option}</strong>. Changing it keeps your earlier answer in your history.
@@ -112,7 +116,7 @@ export function PositionForm({ perspective, judgementQuestion, current, movableB
       ) : null}
 
       <div>
-        <button type="submit">{current ? `Change my answer as the ${perspective.key}` : `Save my answer as the ${perspective.key}`}</button>
+        <SendButton sendingKey={formKey}>{current ? `Change my answer as the ${perspective.key}` : `Save my answer as the ${perspective.key}`}</SendButton>
       </div>
       {message ? (
         <p className="notice" role="status">

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
+import { inTransaction } from "../../db/dialect";
 import type { ArgumentSide, ArgumentStatus } from "../../db/schema";
 import type { CountedEndorser } from "../domain/disclosure";
 import { nowIso } from "./clock";
@@ -156,7 +157,7 @@ export async function setArgumentStatus(db: DB, id: number, status: ArgumentStat
 
 /** Toggles one person's endorsement; the primary key makes a double endorsement impossible. */
 export async function toggleEndorsement(db: DB, argumentId: number, userId: number): Promise<"endorsed" | "withdrawn"> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const removed = await trx
       .deleteFrom("endorsements")
       .where("argument_id", "=", argumentId)

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
-import { lockForTransaction } from "../../db/dialect";
+import { inTransaction, lockForTransaction } from "../../db/dialect";
 import type { Confidence, LegalAnswer, Standing } from "../../db/schema";
 import { standingForAnswer } from "../domain/disclosure";
 import type { GapCell, ResultRow } from "../domain/case-results";
@@ -26,7 +26,7 @@ export interface NewPosition {
  * first position's answers travel with each later row so shifts need no self-join.
  */
 export async function recordPosition(db: DB, input: NewPosition): Promise<{ id: number; changed: boolean }> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     // A double submit must not make two current positions: the second waits and sees the first.
     await lockForTransaction(trx, `casebook:positions:${input.caseId}:${input.userId}`);
     const previous = await trx

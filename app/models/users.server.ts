@@ -1,5 +1,5 @@
 import type { DB } from "../../db/client";
-import { lockForTransaction } from "../../db/dialect";
+import { inTransaction, lockForTransaction } from "../../db/dialect";
 import type { Role, Standing, User } from "../../db/schema";
 import { nowIso } from "./clock";
 
@@ -16,10 +16,27 @@ export async function createUser(
   db: DB,
   input: { email: string; displayName: string; passwordHash: string },
 ): Promise<PublicUser> {
-  return db.transaction().execute(async (trx) => {
+  const user = await createUserUnlessTaken(db, input);
+  if (!user) throw new Error(`An account with the email ${normalizeEmail(input.email)} already exists`);
+  return user;
+}
+
+/**
+ * As createUser, but null when the email already has an account. The check and the insert run
+ * under one lock, so two sign-ups with one email at once make one account and no error.
+ */
+export async function createUserUnlessTaken(
+  db: DB,
+  input: { email: string; displayName: string; passwordHash: string },
+): Promise<PublicUser | null> {
+  return inTransaction(db, async (trx) => {
     // Two sign-ups at once on a fresh install must not both find no one and both become admin.
     await lockForTransaction(trx, "casebook:create-user");
-    const existing = await trx.selectFrom("users").select("id").limit(1).executeTakeFirst();
+    const [existing, taken] = await Promise.all([
+      trx.selectFrom("users").select("id").limit(1).executeTakeFirst(),
+      trx.selectFrom("users").select("id").where("email", "=", normalizeEmail(input.email)).executeTakeFirst(),
+    ]);
+    if (taken) return null;
     const now = nowIso();
     return trx
       .insertInto("users")

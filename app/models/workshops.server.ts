@@ -4,7 +4,7 @@ import type { DB } from "../../db/client";
 import type { Standing } from "../../db/schema";
 import { generateJoinCode } from "../domain/join-code";
 import type { ResultsMode, Round, StageEffect, StageId, StageState } from "../domain/workshop-stages";
-import { forShareOf, lockForTransaction } from "../../db/dialect";
+import { forShareOf, inTransaction, lockForTransaction } from "../../db/dialect";
 import { joinRefusal } from "../domain/room-defences";
 import { countsHolding, withdrawalIsSafe, workshopCellKey, type StandingVoters, type VoteCell } from "../domain/disclosure";
 import { creditMayCount, type CreditFacts, type CreditKind } from "../domain/counting";
@@ -276,7 +276,7 @@ export async function joinWorkshop(
   db: DB,
   input: { workshopId: number; tokenHash: string; displayName: string | null; standing: Standing | null },
 ): Promise<JoinOutcome> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await lockForTransaction(trx, `workshop-join:${input.workshopId}`);
     const door = await trx
       .selectFrom("workshops as w")
@@ -744,7 +744,7 @@ export async function setSubmissionHidden(db: DB, id: number, hidden: boolean): 
 }
 
 export async function toggleUpvote(db: DB, submissionId: number, participantId: number): Promise<"added" | "removed"> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const removed = await trx.deleteFrom("workshop_upvotes").where("submission_id", "=", submissionId).where("participant_id", "=", participantId).executeTakeFirst();
     if (Number(removed.numDeletedRows) > 0) return "removed";
     await trx

@@ -9,14 +9,16 @@ import { OnlinePrivacyStatement } from "~/components/online-privacy-statement";
 import { PositionForm } from "~/components/position-form";
 import { readConfig } from "~/config.server";
 import { LENS_LABELS, LENSES } from "~/domain/case-file";
+import { formKey } from "~/domain/idempotency";
 import { renderMarkdownCached } from "~/markdown-cache.server";
-import { checkRateLimit, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
+import { checkRateLimit, tooManyRequests } from "~/rate-limit.server";
 import { readFormData } from "~/forms";
+import { answerHeaders, newPageKey, REPLAYED_HEADER } from "~/idempotency.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} · Casebook` : "Case · Casebook" }];
 
-/** Keeps Retry-After on a 429 (see retryAfterHeaders). */
-export const headers = retryAfterHeaders;
+/** Keeps Retry-After on a 429 and Idempotent-Replayed on a repeat (see answerHeaders). */
+export const headers = answerHeaders;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   // Drafts and archived cases exist only for the people who write cases (caseVisibility).
@@ -41,6 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     mayReadSource: visible.source,
     kThreshold: readConfig().kThreshold,
     debate: await loadDebate(found, user, parseSort(new URL(request.url).searchParams.get("sort")), readConfig().kThreshold),
+    /** New on every load: each form's idempotency key is this plus the form's name (ADR 015). */
+    pageKey: newPageKey(),
   };
 }
 
@@ -51,8 +55,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const body: CaseActionResult = { intent: "", target: "", errors: { form: verdict.message } };
     return tooManyRequests(body, verdict);
   }
-  const { status, body } = await handleCaseAction(found, user, await readFormData(request));
-  return Response.json(body, { status });
+  const { status, body, replayed } = await handleCaseAction(found, user, await readFormData(request));
+  return Response.json(body, { status, headers: replayed ? { [REPLAYED_HEADER]: "true" } : undefined });
 }
 
 const SORT_LABELS = { bridging: "Most bridging", endorsed: "Most endorsed", newest: "Newest" } as const;
@@ -173,6 +177,7 @@ export default function CasePage() {
                     movableBy={debate.movableBy}
                     errors={feedback?.errors ?? {}}
                     message={feedback?.message}
+                    formKey={formKey(data.pageKey, `position-${p.key}`)}
                   />
                 );
               })}
@@ -233,7 +238,7 @@ export default function CasePage() {
         {debate.threads.length === 0 ? <p>No arguments yet. Be the first to make the case for one side.</p> : null}
         <ol className="argument-list">
           {debate.threads.map((node) => (
-            <ArgumentThread key={node.id} node={node} mayModerate={debate.mayModerate} feedback={result} />
+            <ArgumentThread key={node.id} node={node} mayModerate={debate.mayModerate} feedback={result} pageKey={data.pageKey} />
           ))}
         </ol>
         {debate.signedIn ? (
@@ -244,6 +249,7 @@ export default function CasePage() {
             values={newArgument?.intent === "preview" || Object.keys(newArgument?.errors ?? {}).length > 0 ? (newArgument?.values ?? {}) : {}}
             previewHtml={newArgument?.previewHtml}
             message={newArgument?.message}
+            formKey={formKey(data.pageKey, "argument")}
           />
         ) : null}
       </section>

@@ -2,9 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { TextField } from "~/components/field";
+import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { LivePrivacyStatement } from "~/components/live-privacy";
 import { readConfig } from "~/config.server";
 import { db } from "~/db.server";
+import { formKey, KEY_REUSED_MESSAGE } from "~/domain/idempotency";
 import { joinCodeProblem, normalizeJoinCode } from "~/domain/join-code";
 import { STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions";
 import { joinForm } from "~/domain/workshop-forms";
@@ -12,14 +14,16 @@ import { parseForm, readFormData } from "~/forms";
 import { joinRefusal } from "~/domain/room-defences";
 import { guardCodeLookup } from "~/join-code-guard.server";
 import { countParticipants, findWorkshopByCode, hashDeviceToken, joinWorkshop } from "~/models/workshops.server";
-import { checkRateLimits, clientAddress, retryAfterHeaders, type RateLimitKind, tooManyRequests } from "~/rate-limit.server";
+import { checkRateLimits, clientAddress, type RateLimitKind, tooManyRequests } from "~/rate-limit.server";
+import { answerHeaders, newPageKey, readSubmission, REPLAYED_HEADER } from "~/idempotency.server";
+import { answerOnce } from "~/models/idempotency-keys.server";
 import { deviceTokenFor, readDeviceToken } from "~/workshop-access.server";
 import { announceWorkshopChange } from "~/workshop-live.server";
 
 export const meta: MetaFunction = () => [{ title: "Join a workshop · Casebook" }];
 
-/** Keeps Retry-After on a 429 (see retryAfterHeaders). */
-export const headers = retryAfterHeaders;
+/** Keeps Retry-After on a 429 and Idempotent-Replayed on a repeat (see answerHeaders). */
+export const headers = answerHeaders;
 
 /**
  * The workshop a code names, through the join-code guard: an unknown (or malformed) code spends
@@ -35,19 +39,25 @@ async function openWorkshop(rawCode: string, address: string) {
   return { code, error: null, workshop, status: 200 };
 }
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const k = readConfig().kThreshold;
-  if (!params.code) return data({ code: "", title: null, askStanding: true, error: null as string | null, k });
+  // The device token is issued with the form, so a double-submitted join (or two at once) comes
+  // from one device and makes one participant; the form's key makes the repeat's answer the first's (ADR 015).
+  const { setCookie } = await deviceTokenFor(request);
+  const init = (status: number) => ({ status, headers: setCookie ? { "Set-Cookie": setCookie } : undefined });
+  const pageKey = newPageKey();
+  if (!params.code) return data({ code: "", title: null, askStanding: true, error: null as string | null, k, pageKey }, init(200));
   const found = await openWorkshop(params.code, clientAddress(context));
   if (found.status === 429) throw new Response(found.error, { status: 429, headers: { "Retry-After": String(found.retryAfter) } });
   // A locked or full room says so before anyone fills the form in (a phone that joined before still gets back in).
   const door = found.workshop && joinRefusal({ locked: found.workshop.locked, capacity: found.workshop.capacity, present: found.workshop.capacity === null ? 0 : await countParticipants(db(), found.workshop.id), alreadyJoined: false });
   // An unknown code is a 404 (a malformed one a 400), as at every other door that looks codes up.
-  return data({ code: found.code, title: found.workshop?.title ?? null, askStanding: found.workshop?.askStanding ?? true, error: found.error ?? door ?? null, k }, { status: found.status });
+  return data({ code: found.code, title: found.workshop?.title ?? null, askStanding: found.workshop?.askStanding ?? true, error: found.error ?? door ?? null, k, pageKey }, init(found.status));
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(joinForm, await readFormData(request));
+  const formData = await readFormData(request);
+  const form = parseForm(joinForm, formData);
   if (!form.ok) return Response.json({ errors: form.errors, values: form.values }, { status: 400 });
   const device = await readDeviceToken(request);
   const address = clientAddress(context);
@@ -67,18 +77,31 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return Response.json({ errors: { code: found.error }, values }, { status: found.status });
   }
   const { token, setCookie } = await deviceTokenFor(request);
-  // Anonymous by design: the participant row holds a hash of the device token, never an account.
-  const joined = await joinWorkshop(db(), {
-    workshopId: found.workshop.id,
-    tokenHash: hashDeviceToken(token),
-    displayName: form.data.displayName,
-    standing: found.workshop.askStanding ? (form.data.standing as Standing | null) : null,
+  const tokenHash = hashDeviceToken(token);
+  const workshop = found.workshop;
+  // The device's keys: a join is idempotent per form (ADR 015); one device is one participant anyway.
+  const read = readSubmission(formData, null, `device:${tokenHash}`, `join:${workshop.id}`, "join");
+  if (!read.ok) return Response.json({ errors: { code: read.message }, values: form.values }, { status: 400 });
+  const once = await answerOnce<{ location?: string; refusal?: string }>(db(), read.submission, async (trx) => {
+    // Anonymous by design: the participant row holds a hash of the device token, never an account.
+    const joined = await joinWorkshop(trx, {
+      workshopId: workshop.id,
+      tokenHash,
+      displayName: form.data.displayName,
+      standing: workshop.askStanding ? (form.data.standing as Standing | null) : null,
+    });
+    return joined.joined ? { status: 302, body: { location: `/w/${workshop.code}` } } : { status: 403, body: { refusal: joined.refusal } };
   });
-  if (!joined.joined) return Response.json({ errors: { code: joined.refusal }, values: { ...form.values, code: found.code } }, { status: 403 });
+  if (once.kind === "reused") return Response.json({ errors: { code: KEY_REUSED_MESSAGE }, values: form.values }, { status: 422 });
+  const body = once.answer.body;
+  if (once.answer.status !== 302) return Response.json({ errors: { code: body.refusal }, values: { ...form.values, code: found.code } }, { status: once.answer.status });
   // Not structural: a room joining at once must not rebuild the snapshot for every new phone;
   // the count and the facilitator's list catch up with the next coalesced broadcast.
-  announceWorkshopChange(found.workshop.id);
-  return redirect(`/w/${found.workshop.code}`, setCookie ? { headers: { "Set-Cookie": setCookie } } : undefined);
+  if (once.kind === "first") announceWorkshopChange(workshop.id);
+  const headers = new Headers();
+  if (setCookie) headers.set("Set-Cookie", setCookie);
+  if (once.kind === "repeat") headers.set(REPLAYED_HEADER, "true");
+  return redirect(body.location!, { headers });
 }
 
 export default function Join() {
@@ -91,6 +114,7 @@ export default function Join() {
       <p className="muted">No account needed. Your answers are anonymous: the facilitator sees totals, never who chose what.</p>
       <LivePrivacyStatement k={data.k} />
       <Form method="post" className="stack" noValidate>
+        <IdempotencyKeyField value={formKey(data.pageKey, "join")} />
         <TextField
           name="code"
           label="Workshop code"
@@ -119,7 +143,7 @@ export default function Join() {
           </div>
         ) : null}
         <div>
-          <button type="submit">Join</button>
+          <SendButton sendingKey={formKey(data.pageKey, "join")}>Join</SendButton>
         </div>
       </Form>
     </>

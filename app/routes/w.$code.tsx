@@ -1,25 +1,28 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { useLiveState } from "~/components/use-live-state";
 import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
 import { LivePrivacyStatement } from "~/components/live-privacy";
 import { db } from "~/db.server";
 import { phoneMovedByChoices } from "~/domain/counting";
+import { formKey } from "~/domain/idempotency";
 import { JUDGEMENT_SCALE } from "~/domain/scales";
 import { isVoteStage, roundOf } from "~/domain/workshop-stages";
 import { submittedBy, upvotedBy, votesOf } from "~/models/workshops.server";
-import { clientAddress, retryAfterHeaders } from "~/rate-limit.server";
+import { clientAddress } from "~/rate-limit.server";
 import { isHttps } from "~/workshop-access.server";
 import { recentWorkshopStates, type RoomState } from "~/workshop-live.server";
 import { findPhone, participateByCode, type ParticipationResult, type PhoneLookup } from "~/workshop-participation.server";
 import { readFormData } from "~/forms";
+import { answerHeaders, newPageKey, REPLAYED_HEADER } from "~/idempotency.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data && !data.removed && data.state ? `${data.state.title} · Casebook` : "Workshop · Casebook" }];
 
-/** Keeps Retry-After on a 429 (see retryAfterHeaders). */
-export const headers = retryAfterHeaders;
+/** Keeps Retry-After on a 429 and Idempotent-Replayed on a repeat (see answerHeaders). */
+export const headers = answerHeaders;
 
 const NO_WORKSHOP = "No workshop has this code. Check the code on the screen.";
 
@@ -40,7 +43,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     upvotedBy(db(), workshop.id, participant.id),
     submittedBy(db(), workshop.id, participant.id),
   ]);
-  return { removed: false as const, state: states!.phone, myVotes: votes, myUpvotes: [...upvoted], mySubmissions: [...mine], name: participant.displayName };
+  return {
+    removed: false as const,
+    state: states!.phone,
+    myVotes: votes,
+    myUpvotes: [...upvoted],
+    mySubmissions: [...mine],
+    name: participant.displayName,
+    /** New on every load: each form's idempotency key is this plus the form's name (ADR 015). */
+    pageKey: newPageKey(),
+  };
 }
 
 /** Without JavaScript, every form posts here; with it, votes go to the JSON endpoint (phone-vote-endpoint.server.ts). */
@@ -53,7 +65,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     form: await readFormData(request),
   });
   if (outcome.kind !== "answer") throw notThere(outcome);
-  return Response.json(outcome.body, { status: outcome.status, headers: outcome.retryAfterSeconds ? { "Retry-After": String(outcome.retryAfterSeconds) } : undefined });
+  const headers = new Headers();
+  if (outcome.retryAfterSeconds) headers.set("Retry-After", String(outcome.retryAfterSeconds));
+  if (outcome.replayed) headers.set(REPLAYED_HEADER, "true");
+  return Response.json(outcome.body, { status: outcome.status, headers });
 }
 
 type Loaded = Extract<Awaited<ReturnType<typeof loader>>, { removed: false }>;
@@ -62,42 +77,56 @@ type Loaded = Extract<Awaited<ReturnType<typeof loader>>, { removed: false }>;
  * With JavaScript a vote is one fetch to the JSON endpoint (POST /w/:code/vote), whose answer
  * carries the person's stored votes; the live stream carries the room, so nothing reloads.
  * Without it, the form posts to this route's action and the page comes back.
+ *
+ * The vote's idempotency key (ADR 015) is the page's key and a count of votes answered: once a
+ * vote is answered (or its key refused as reused), the next change of vote is a new submission;
+ * a vote lost on the way (no answer, or a server error) keeps its key, so sending it again can
+ * never count it twice.
  */
-function useVoteSender(code: string, onAnswer: (answer: ParticipationResult) => void) {
+function useVoteSender(code: string, pageKey: string, onAnswer: (answer: ParticipationResult) => void) {
   const [sending, setSending] = useState(false);
+  const inFlight = useRef(false);
+  const [answered, setAnswered] = useState(0);
+  const key = formKey(pageKey, `vote-${answered}`);
   const send = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (sending) return;
+    // A second tap before the first re-render still sees the first one in flight.
+    if (inFlight.current) return;
+    inFlight.current = true;
     const fields = new URLSearchParams();
     for (const [name, value] of new FormData(event.currentTarget)) if (typeof value === "string") fields.append(name, value);
     setSending(true);
     try {
       const response = await fetch(`/w/${encodeURIComponent(code)}/vote`, { method: "POST", body: fields, headers: { Accept: "application/json" } });
       const answer = (await response.json().catch(() => null)) as ParticipationResult | null;
+      if (response.ok || response.status === 422) setAnswered((n) => n + 1);
       onAnswer(answer ?? { intent: "vote", errors: { form: `The vote could not be sent (the server answered ${response.status}). Please try again.` } });
     } catch {
       onAnswer({ intent: "vote", errors: { form: "The vote could not be sent. Check your connection and try again." } });
     } finally {
+      inFlight.current = false;
       setSending(false);
     }
   };
-  return { send, sending };
+  return { send, sending, key };
 }
 
 function VoteForm({
   state,
   mine,
   mySubmissions,
+  pageKey,
   result,
   onAnswer,
 }: {
   state: RoomState;
   mine: Loaded["myVotes"];
   mySubmissions: number[];
+  pageKey: string;
   result: ParticipationResult | undefined;
   onAnswer: (answer: ParticipationResult) => void;
 }) {
-  const { send, sending } = useVoteSender(state.code, onAnswer);
+  const { send, sending, key } = useVoteSender(state.code, pageKey, onAnswer);
   const round = state.round!;
   const movedByChoices = phoneMovedByChoices(state.submissions, mySubmissions);
   const errors = result?.intent === "vote" ? result.errors : {};
@@ -106,6 +135,7 @@ function VoteForm({
   return (
     <form method="post" className="stack phone-vote" onSubmit={send} aria-busy={sending}>
       <input type="hidden" name="intent" value="vote" />
+      <IdempotencyKeyField value={key} />
       {state.perspectives.map((p) => {
         const vote = current(p.key);
         return (
@@ -222,7 +252,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
 
       {isVoteStage(state.stage) ? (
         state.votingOpen ? (
-          <VoteForm state={state} mine={myVotes} mySubmissions={data.mySubmissions} result={result} onAnswer={setVoteAnswer} />
+          <VoteForm state={state} mine={myVotes} mySubmissions={data.mySubmissions} pageKey={data.pageKey} result={result} onAnswer={setVoteAnswer} />
         ) : (
           <p className="notice">Voting is closed{myRoundVotes.length > 0 ? "; your vote is counted." : "."}</p>
         )
@@ -237,6 +267,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
           <h2 id="send-heading">Add to the discussion</h2>
           <Form method="post" className="stack" preventScrollReset>
             <input type="hidden" name="intent" value="submit" />
+            <IdempotencyKeyField value={formKey(data.pageKey, "submit")} />
             <fieldset className="inline-choices">
               <legend className="visually-hidden">Kind</legend>
               <label className="choice">
@@ -250,7 +281,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
             <textarea id="body" name="body" rows={3} maxLength={500} required defaultValue={result?.intent === "submit" && result.errors.body ? result.values?.body : ""} />
             {result?.intent === "submit" && result.errors.body ? <p className="field-error">{result.errors.body}</p> : null}
             <div>
-              <button type="submit">Send</button>
+              <SendButton sendingKey={formKey(data.pageKey, "submit")}>Send</SendButton>
             </div>
           </Form>
         </section>
@@ -274,10 +305,11 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
                   <Form method="post" preventScrollReset className="inline-form">
                     <input type="hidden" name="intent" value="upvote" />
                     <input type="hidden" name="submissionId" value={s.id} />
-                    <button type="submit" className="secondary small" aria-pressed={data.myUpvotes.includes(s.id)}>
+                    <IdempotencyKeyField value={formKey(data.pageKey, `upvote-${s.id}`)} />
+                    <SendButton sendingKey={formKey(data.pageKey, `upvote-${s.id}`)} className="secondary small" aria-pressed={data.myUpvotes.includes(s.id)}>
                       ▲ {s.upvotes}
                       <span className="visually-hidden"> upvotes{data.myUpvotes.includes(s.id) ? ", remove my upvote" : ", upvote"}</span>
-                    </button>
+                    </SendButton>
                   </Form>
                 )}
               </li>

@@ -3,6 +3,10 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth.server";
 import { TextField } from "~/components/field";
+import { IdempotencyKeyField, SendButton } from "~/components/send-once";
+import { formKey, KEY_REUSED_MESSAGE } from "~/domain/idempotency";
+import { newPageKey, readSubmission, REPLAYED_HEADER } from "~/idempotency.server";
+import { answerOnce } from "~/models/idempotency-keys.server";
 import { db } from "~/db.server";
 import { MAX_CAPACITY, readCapacity } from "~/domain/room-defences";
 import { caseVisibility } from "~/domain/permissions";
@@ -18,7 +22,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "workshops.run");
   const [workshops, cases] = await Promise.all([listWorkshops(db(), { facilitatorUserId: user.id }), listLibrary(db())]);
   const preselected = new URL(request.url).searchParams.get("case") ?? "";
-  return { workshops, cases: cases.map((c) => ({ slug: c.slug, title: c.title })), preselected };
+  // pageKey: new on every load; the create form's idempotency key is this plus its name (ADR 015).
+  return { workshops, cases: cases.map((c) => ({ slug: c.slug, title: c.title })), preselected, pageKey: newPageKey() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -47,22 +52,30 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!offered.some((p) => chosen.includes(p))) {
     return Response.json({ errors: { perspectives: "Poll at least one of this case's perspectives." }, values }, { status: 400 });
   }
-  const workshop = await createWorkshop(db(), {
-    caseId: found.id,
-    caseVersionId: found.versionId,
-    facilitatorUserId: user.id,
-    title: parsed.data.title,
-    perspectives: offered.filter((p) => chosen.includes(p)),
-    twoRounds: parsed.data.twoRounds,
-    resultsMode: parsed.data.resultsMode,
-    askStanding: parsed.data.askStanding,
-    capacity: capacity.capacity,
+  // A double click makes one workshop: the form's key gets the first answer (ADR 015).
+  const read = readSubmission(formData, null, `user:${user.id}`, "workshops", "create-workshop");
+  if (!read.ok) return Response.json({ errors: { form: read.message }, values }, { status: 400 });
+  const once = await answerOnce(db(), read.submission, async (trx) => {
+    const workshop = await createWorkshop(trx, {
+      caseId: found.id,
+      caseVersionId: found.versionId,
+      facilitatorUserId: user.id,
+      title: parsed.data.title,
+      perspectives: offered.filter((p) => chosen.includes(p)),
+      twoRounds: parsed.data.twoRounds,
+      resultsMode: parsed.data.resultsMode,
+      askStanding: parsed.data.askStanding,
+      capacity: capacity.capacity,
+    });
+    return { status: 302, body: { location: `/workshops/${workshop.id}` } };
   });
-  return redirect(`/workshops/${workshop.id}`);
+  if (once.kind === "reused") return Response.json({ errors: { form: KEY_REUSED_MESSAGE }, values }, { status: 422 });
+  return redirect(once.answer.body.location, once.kind === "repeat" ? { headers: { [REPLAYED_HEADER]: "true" } } : undefined);
 }
 
 export default function Workshops() {
-  const { workshops, cases, preselected } = useLoaderData<typeof loader>();
+  const { workshops, cases, preselected, pageKey } = useLoaderData<typeof loader>();
+  const key = formKey(pageKey, "create-workshop");
   const result = useActionData<{ errors: Record<string, string>; values: Record<string, string> }>();
   const errors = result?.errors ?? {};
   return (
@@ -72,6 +85,12 @@ export default function Workshops() {
       <section aria-labelledby="new-workshop">
         <h2 id="new-workshop">New workshop</h2>
         <Form method="post" className="stack" noValidate>
+          <IdempotencyKeyField value={key} />
+          {errors.form ? (
+            <p className="form-error" role="alert">
+              {errors.form}
+            </p>
+          ) : null}
           <div className="field">
             <label htmlFor="caseSlug">Case</label>
             <select id="caseSlug" name="caseSlug" defaultValue={result?.values.caseSlug ?? preselected} aria-invalid={errors.caseSlug ? true : undefined}>
@@ -138,7 +157,7 @@ export default function Workshops() {
             error={errors.capacity}
           />
           <div>
-            <button type="submit">Create workshop</button>
+            <SendButton sendingKey={key}>Create workshop</SendButton>
           </div>
         </Form>
       </section>

@@ -7,6 +7,7 @@ import * as m0005 from "./0005_room_defences";
 import * as m0006 from "./0006_withdrawn_voters";
 import * as m0007 from "./0007_released_argument_scores";
 import * as m0008 from "./0008_released_positions";
+import * as m0009 from "./0009_idempotency_keys";
 
 /**
  * Migrations are listed here rather than read from the folder, so they are bundled into the
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "0006_withdrawn_voters": m0006,
   "0007_released_argument_scores": m0007,
   "0008_released_positions": m0008,
+  "0009_idempotency_keys": m0009,
 };

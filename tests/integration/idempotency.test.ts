@@ -1,0 +1,286 @@
+/**
+ * Every create is idempotent per submission (issue 15, item 3; ADR 015): a form carries a key of
+ * its own, and the server answers a repeat of the key (a double click, a retry, a second POST at
+ * the same moment) with the first answer instead of creating again. Each create is held to it
+ * with two POSTs in sequence and two truly parallel (Promise.all); `npm run test:integration:pg`
+ * runs the same on PostgreSQL.
+ */
+import express from "express";
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { json, settle, startApp } from "./app-under-test";
+
+const app = await startApp({ kThreshold: 5 });
+const caseRoute = await import("../../app/routes/cases.$slug");
+const joinRoute = await import("../../app/routes/join.($code)");
+const phoneRoute = await import("../../app/routes/w.$code");
+const signupRoute = await import("../../app/routes/signup");
+const workshopsRoute = await import("../../app/routes/workshops._index");
+const { phoneVoteEndpoint } = await import("../../app/phone-vote-endpoint.server");
+const { saveStageState } = await import("../../app/models/workshops.server");
+const { answerOnce, keyedSubmission, sweepIdempotencyKeys } = await import("../../app/models/idempotency-keys.server");
+const { KEY_REUSED_MESSAGE, IDEMPOTENCY_KEY_LIFETIME_MS } = await import("../../app/domain/idempotency");
+
+afterAll(() => app.cleanup());
+
+type Person = Awaited<ReturnType<typeof app.person>>;
+type Body = { errors: Record<string, string>; message?: string; myVotes?: { perspective: string; judgement: number }[] };
+
+/** A fresh key, as a rendered form would carry. */
+const newKey = () => `test-${randomUUID()}`;
+const count = async (table: "arguments" | "positions" | "endorsements" | "workshop_submissions" | "workshop_upvotes" | "workshop_participants" | "users" | "workshops") =>
+  Number((await app.db().selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+
+describe("on the case page", () => {
+  const SLUG = "background-check";
+  let author: Person;
+  let reader: Person;
+
+  async function act(person: Person, fields: Record<string, string>) {
+    const response = (await settle(() => caseRoute.action({ request: app.post(`/cases/${SLUG}`, fields, person.cookie), params: { slug: SLUG }, context: {} }))) as Response;
+    return { status: response.status, replayed: response.headers.get("Idempotent-Replayed"), body: await json<Body>(response) };
+  }
+  const argument = (body: string, key: string) => ({ intent: "argument", perspective: "employee", side: "for", lens: "", body, idempotencyKey: key });
+
+  beforeAll(async () => {
+    author = await app.person("participant", "frontline");
+    reader = await app.person("participant", "manager");
+  });
+
+  it("posts an argument once when the form is sent twice: the repeat gets the first answer", async () => {
+    const before = await count("arguments");
+    const key = newKey();
+    const first = await act(author, argument("Sent twice by a slow connection.", key));
+    const repeat = await act(author, argument("Sent twice by a slow connection.", key));
+    expect([first.status, first.replayed]).toEqual([200, null]);
+    expect([repeat.status, repeat.replayed]).toEqual([200, "true"]);
+    expect(repeat.body).toEqual(first.body);
+    expect(await count("arguments")).toBe(before + 1);
+  });
+
+  it("posts an argument, a reply, an answer and an endorsement once each when two POSTs arrive together", async () => {
+    const before = { arguments: await count("arguments"), positions: await count("positions"), endorsements: await count("endorsements") };
+    const key = newKey();
+    const both = await Promise.all([act(author, argument("Two at once.", key)), act(author, argument("Two at once.", key))]);
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    expect(both.map((r) => r.replayed).sort()).toEqual([null, "true"].sort());
+    const parent = (await app.db().selectFrom("arguments").select("id").where("body", "=", "Two at once.").executeTakeFirstOrThrow()).id;
+
+    const replyKey = newKey();
+    const reply = { intent: "reply", parentId: String(parent), body: "One reply, however fast the clicks.", idempotencyKey: replyKey };
+    expect((await Promise.all([act(reader, reply), act(reader, reply)])).map((r) => r.status)).toEqual([200, 200]);
+
+    const answerKey = newKey();
+    const answer = { intent: "position", perspective: "employee", option: "1", judgement: "2", legal: "unsure", confidence: "medium", idempotencyKey: answerKey };
+    expect((await Promise.all([act(reader, answer), act(reader, answer)])).map((r) => r.status)).toEqual([200, 200]);
+
+    // An endorsement is a toggle: without a key, the second click would withdraw the first.
+    const endorseKey = newKey();
+    const endorse = { intent: "endorse", argumentId: String(parent), idempotencyKey: endorseKey };
+    const endorsed = await Promise.all([act(reader, endorse), act(reader, endorse)]);
+    expect(endorsed.map((r) => r.body.message)).toEqual(["Marked as an argument that moved you.", "Marked as an argument that moved you."]);
+
+    expect(await count("arguments")).toBe(before.arguments + 2);
+    expect(await app.db().selectFrom("positions").selectAll().where("user_id", "=", reader.id).execute()).toHaveLength(1);
+    expect(await count("endorsements")).toBe(before.endorsements + 1);
+  });
+
+  it("refuses a key reused for something else (422, saying what to do), saving nothing", async () => {
+    const key = newKey();
+    expect((await act(author, argument("The first text.", key))).status).toBe(200);
+    const before = await count("arguments");
+    const reused = await act(author, argument("A different text under the same key.", key));
+    expect(reused.status).toBe(422);
+    expect(reused.body.errors.form).toBe(KEY_REUSED_MESSAGE);
+    expect(await count("arguments")).toBe(before);
+  });
+
+  it("keeps no key for a refused submission, so the corrected form can be sent with it", async () => {
+    const key = newKey();
+    const empty = await act(author, argument("", key));
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors.body).toBeTruthy();
+    expect((await act(author, argument("Now with a text.", key))).status).toBe(200);
+  });
+
+  it("refuses a malformed key with a 400 that names it", async () => {
+    const malformed = await act(author, argument("Short key.", "abc"));
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors.form).toMatch(/idempotencyKey is malformed/);
+  });
+
+  it("keeps keys per person: another account's form with the same key is its own submission", async () => {
+    const key = newKey();
+    const before = await count("arguments");
+    expect((await act(author, argument("Same words, two people.", key))).replayed).toBeNull();
+    expect((await act(reader, argument("Same words, two people.", key))).replayed).toBeNull();
+    expect(await count("arguments")).toBe(before + 2);
+  });
+
+  it("serves a form without a key as before (scripts, pages rendered before keys)", async () => {
+    const before = await count("arguments");
+    const { idempotencyKey: _none, ...unkeyed } = argument("No key at all.", "");
+    await act(author, unkeyed);
+    await act(author, unkeyed);
+    expect(await count("arguments")).toBe(before + 2);
+  });
+});
+
+describe("keys are kept for a bounded time", () => {
+  it("answers a repeat within a day with the first answer, and after it creates again; the sweep deletes expired keys", async () => {
+    const submission = keyedSubmission("user:999", newKey(), "case:1", "test", [["body", "x"]]);
+    let runs = 0;
+    const act = async () => ({ status: 200, body: { run: ++runs } });
+    const now = Date.now();
+    expect(await answerOnce(app.db(), submission, act, now)).toEqual({ kind: "first", answer: { status: 200, body: { run: 1 } } });
+    expect(await answerOnce(app.db(), submission, act, now + IDEMPOTENCY_KEY_LIFETIME_MS - 1000)).toEqual({ kind: "repeat", answer: { status: 200, body: { run: 1 } } });
+    expect(await answerOnce(app.db(), submission, act, now + IDEMPOTENCY_KEY_LIFETIME_MS + 1000)).toEqual({ kind: "first", answer: { status: 200, body: { run: 2 } } });
+    expect(await sweepIdempotencyKeys(app.db(), now + 3 * IDEMPOTENCY_KEY_LIFETIME_MS)).toBeGreaterThanOrEqual(1);
+    expect(await app.db().selectFrom("idempotency_keys").selectAll().where("scope", "=", "user:999").execute()).toEqual([]);
+  });
+});
+
+describe("in a workshop", () => {
+  let code: string;
+  let workshopId: number;
+  let server: Server;
+  let base: string;
+  const address = { clientIp: "198.51.100.40" };
+
+  async function phone(cookie: string, fields: Record<string, string>) {
+    const response = (await settle(() => phoneRoute.action({ request: app.post(`/w/${code}`, fields, cookie), params: { code }, context: address }))) as Response;
+    return { status: response.status, replayed: response.headers.get("Idempotent-Replayed"), body: await json<Body>(response) };
+  }
+
+  async function endpoint(cookie: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+    const response = await fetch(`${base}/w/${code}/vote`, { method: "POST", body: new URLSearchParams(fields), headers: { Cookie: cookie, ...headers } });
+    return { status: response.status, replayed: response.headers.get("Idempotent-Replayed"), body: (await response.json()) as Body };
+  }
+
+  /** The join page issues the device cookie with the form; the form then posts with it. */
+  async function openJoinPage(): Promise<string> {
+    const page = (await settle(() => joinRoute.loader({ request: app.get(`/join/${code}`), params: { code }, context: address }))) as unknown as { init?: { headers?: Record<string, string> } };
+    const setCookie = page.init?.headers?.["Set-Cookie"];
+    expect(setCookie, "the join page sets the device cookie").toMatch(/^casebook_device=/);
+    return setCookie!.split(";")[0]!;
+  }
+
+  async function join(cookie: string, key: string, displayName = "Pat") {
+    const response = (await settle(() => joinRoute.action({ request: app.post("/join", { code, displayName, idempotencyKey: key }, cookie), params: {}, context: address }))) as Response;
+    return { status: response.status, location: response.headers.get("Location"), replayed: response.headers.get("Idempotent-Replayed") };
+  }
+
+  const vote = (judgement: number, key: string) => ({ intent: "vote", "option-employee": "1", "judgement-employee": String(judgement), "option-employer": "0", "judgement-employer": "-1", idempotencyKey: key });
+
+  beforeAll(async () => {
+    const workshop = await app.backgroundCheckWorkshop("Idempotent room", { twoRounds: true });
+    code = workshop.code;
+    workshopId = workshop.id;
+    const web = express();
+    web.use(phoneVoteEndpoint());
+    await new Promise<void>((ready) => {
+      server = web.listen(0, "127.0.0.1", () => ready());
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => new Promise((closed) => server.close(closed)));
+
+  it("joins a device once when its join form is sent twice at the same moment, answering both with the room", async () => {
+    const cookie = await openJoinPage();
+    const before = await count("workshop_participants");
+    const key = newKey();
+    const both = await Promise.all([join(cookie, key), join(cookie, key)]);
+    expect(both.map((r) => [r.status, r.location])).toEqual([
+      [302, `/w/${code}`],
+      [302, `/w/${code}`],
+    ]);
+    expect(both.map((r) => r.replayed).sort()).toEqual([null, "true"].sort());
+    expect(await count("workshop_participants")).toBe(before + 1);
+  });
+
+  it("takes a vote once per key, by the page and by the JSON endpoint (field or Idempotency-Key header): a late repeat never overwrites a newer vote", async () => {
+    await saveStageState(app.db(), workshopId, { stage: "vote-1", votingOpen: true, revealedRounds: [] }, []);
+    const cookie = await openJoinPage();
+    expect((await join(cookie, newKey())).status).toBe(302);
+    const voter = (await app.db().selectFrom("workshop_participants").select("id").where("workshop_id", "=", workshopId).orderBy("id", "desc").executeTakeFirstOrThrow()).id;
+    const judgements = async () =>
+      (await app.db().selectFrom("workshop_votes").select("judgement").where("participant_id", "=", voter).where("perspective", "=", "employee").execute()).map((r) => r.judgement);
+
+    const first = newKey();
+    const sent = await Promise.all([endpoint(cookie, vote(2, first)), endpoint(cookie, vote(2, first))]);
+    expect(sent.map((r) => r.status)).toEqual([200, 200]);
+    expect(sent.map((r) => r.replayed).sort()).toEqual([null, "true"].sort());
+    // The person changes their mind with a new form (a new key)…
+    expect((await endpoint(cookie, vote(-3, newKey()))).status).toBe(200);
+    // …and the first vote's retry, delayed on the network, arrives last: it gets its first answer and changes nothing.
+    const late = await endpoint(cookie, vote(2, first));
+    expect([late.status, late.replayed, late.body.myVotes?.find((v) => v.perspective === "employee")?.judgement]).toEqual([200, "true", 2]);
+    expect(await judgements()).toEqual([-3]);
+
+    // The header carries the key as well as the field; the page's action shares the keys.
+    const headerKey = newKey();
+    const { idempotencyKey: _field, ...unkeyed } = vote(1, headerKey);
+    expect((await endpoint(cookie, unkeyed, { "Idempotency-Key": headerKey })).replayed).toBeNull();
+    expect((await phone(cookie, vote(1, headerKey))).replayed).toBe("true");
+    const clash = await endpoint(cookie, vote(1, newKey()), { "Idempotency-Key": newKey() });
+    expect(clash.status).toBe(400);
+    expect(clash.body.errors.form).toMatch(/header and the form's idempotencyKey field differ/);
+    // A reused key with other answers is refused.
+    const reused = await endpoint(cookie, vote(0, headerKey));
+    expect([reused.status, reused.body.errors.form]).toEqual([422, KEY_REUSED_MESSAGE]);
+    expect(await judgements()).toEqual([1]);
+  });
+
+  it("sends a submission once and upvotes once when each form is sent twice at the same moment", async () => {
+    await saveStageState(app.db(), workshopId, { stage: "discussion", votingOpen: false, revealedRounds: [] }, []);
+    const [writer, reader] = [await openJoinPage(), await openJoinPage()];
+    for (const cookie of [writer, reader]) expect((await join(cookie, newKey())).status).toBe(302);
+    const before = await count("workshop_submissions");
+    const submitKey = newKey();
+    const submit = { intent: "submit", kind: "argument", body: "Sent from a phone on a bad network.", idempotencyKey: submitKey };
+    expect((await Promise.all([phone(writer, submit), phone(writer, submit)])).map((r) => r.status)).toEqual([200, 200]);
+    expect(await count("workshop_submissions")).toBe(before + 1);
+
+    const id = (await app.db().selectFrom("workshop_submissions").select("id").where("body", "=", "Sent from a phone on a bad network.").executeTakeFirstOrThrow()).id;
+    // An upvote is a toggle: without a key the second tap would take the first back.
+    const upvote = { intent: "upvote", submissionId: String(id), idempotencyKey: newKey() };
+    const both = await Promise.all([phone(reader, upvote), phone(reader, upvote)]);
+    expect(both.map((r) => r.body.message)).toEqual(["Upvoted.", "Upvoted."]);
+    expect(await app.db().selectFrom("workshop_upvotes").selectAll().where("submission_id", "=", id).execute()).toHaveLength(1);
+  });
+});
+
+describe("a facilitator's new workshop and a sign-up", () => {
+  it("creates one workshop when the form is sent twice at the same moment, sending both to it", async () => {
+    const facilitator = await app.person("facilitator");
+    const before = await count("workshops");
+    const fields = { caseSlug: "background-check", title: "Double-clicked", perspectives: "employee", resultsMode: "live", idempotencyKey: newKey() };
+    const both = (await Promise.all([0, 1].map(() => settle(() => workshopsRoute.action({ request: app.post("/workshops", fields, facilitator.cookie), params: {}, context: {} }))))) as Response[];
+    expect(both.map((r) => r.status)).toEqual([302, 302]);
+    expect(both[0]!.headers.get("Location")).toBe(both[1]!.headers.get("Location"));
+    expect(await count("workshops")).toBe(before + 1);
+  });
+
+  it("makes one account when the sign-up form is sent twice at the same moment, and signs both answers in", async () => {
+    const before = await count("users");
+    const fields = { email: "double@casebook.test", displayName: "Double", password: "a long enough password", redirectTo: "", idempotencyKey: newKey() };
+    const signUp = (password = fields.password) => settle(() => signupRoute.action({ request: app.post("/signup", { ...fields, password }), params: {}, context: { clientIp: "198.51.100.41" } })) as Promise<Response>;
+    const both = await Promise.all([signUp(), signUp()]);
+    expect(both.map((r) => r.status)).toEqual([302, 302]);
+    for (const response of both) expect(response.headers.get("Set-Cookie")).toMatch(/^casebook_session=/);
+    expect(await count("users")).toBe(before + 1);
+    // The same form with another password does not sign anyone in.
+    const other = await signUp("another long password");
+    expect(other.status).toBe(422);
+    expect(other.headers.get("Set-Cookie")).toBeNull();
+  });
+
+  it("answers two sign-ups with one email and no key with one account and a neutral refusal, never an error", async () => {
+    const fields = { email: "twice@casebook.test", displayName: "Twice", password: "a long enough password", redirectTo: "" };
+    const both = (await Promise.all([0, 1].map(() => settle(() => signupRoute.action({ request: app.post("/signup", fields), params: {}, context: { clientIp: "198.51.100.42" } }))))) as Response[];
+    expect(both.map((r) => r.status).sort()).toEqual([302, 400]);
+  });
+});
