@@ -115,8 +115,9 @@ const ISO_TIME = /\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?Z?/g;
 
 /**
  * What the attacker read, as a canonical string: wall-clock times (keys ending in "At"/"_at",
- * "at", ISO times inside text) and the join-rate histogram (minutes of the wall clock) are
- * removed, since they differ between two replays of the same world; everything else is kept.
+ * "at", ISO times inside text), the join-rate histogram (minutes of the wall clock) and a page's
+ * `pageKey` (128 random bits per load, its forms' idempotency keys: ADR 015) are removed, since
+ * they differ between two replays of the same world; everything else is kept.
  */
 export function canonical(value: unknown, replace: [string, string][] = []): string {
   const strip = (v: unknown): unknown => {
@@ -129,7 +130,7 @@ export function canonical(value: unknown, replace: [string, string][] = []): str
     if (v && typeof v === "object") {
       const out: Record<string, unknown> = {};
       for (const [key, inner] of Object.entries(v as Record<string, unknown>)) {
-        if (key === "at" || /At$|_at$/.test(key) || key === "joinsPerMinute" || key === "qrSvg") continue;
+        if (key === "at" || /At$|_at$/.test(key) || key === "joinsPerMinute" || key === "qrSvg" || key === "pageKey") continue;
         out[key] = strip(inner);
       }
       return out;
