@@ -1,5 +1,7 @@
 import { Form } from "@remix-run/react";
 import { SIDE_LABELS, type Side } from "~/domain/scales";
+import { TEXT_LIMITS } from "~/domain/text-limits";
+import { codeUnitCap } from "~/domain/visible-length";
 
 export interface ThreadView {
   id: number;
@@ -114,7 +116,7 @@ export function ArgumentThread({ node, mayModerate, feedback }: Props) {
               <input type="hidden" name="intent" value="edit" />
               <input type="hidden" name="argumentId" value={node.id} />
               <label htmlFor={`edit-${node.id}`}>Your argument</label>
-              <textarea id={`edit-${node.id}`} name="body" rows={4} maxLength={2000} defaultValue={node.body} required />
+              <textarea id={`edit-${node.id}`} name="body" rows={4} maxLength={codeUnitCap(TEXT_LIMITS.argument)} defaultValue={node.body} required />
               {mine?.intent === "edit" && mine.errors.body ? <p className="field-error">{mine.errors.body}</p> : null}
               <div>
                 <button type="submit">Save edit</button>
@@ -130,7 +132,7 @@ export function ArgumentThread({ node, mayModerate, feedback }: Props) {
               <input type="hidden" name="intent" value="reply" />
               <input type="hidden" name="parentId" value={node.id} />
               <label htmlFor={`reply-${node.id}`}>Your reply (Markdown, up to 2,000 characters)</label>
-              <textarea id={`reply-${node.id}`} name="body" rows={3} maxLength={2000} required />
+              <textarea id={`reply-${node.id}`} name="body" rows={3} maxLength={codeUnitCap(TEXT_LIMITS.argument)} required />
               {mine?.intent === "reply" && mine.errors.body ? <p className="field-error">{mine.errors.body}</p> : null}
               <div>
                 <button type="submit">Post reply</button>
@@ -146,7 +148,7 @@ export function ArgumentThread({ node, mayModerate, feedback }: Props) {
               <input type="hidden" name="intent" value={node.status === "hidden" ? "restore" : "hide"} />
               <input type="hidden" name="argumentId" value={node.id} />
               <label htmlFor={`reason-${node.id}`}>Reason (kept in the audit log)</label>
-              <input id={`reason-${node.id}`} type="text" name="reason" maxLength={300} required />
+              <input id={`reason-${node.id}`} type="text" name="reason" maxLength={codeUnitCap(TEXT_LIMITS.moderationReason)} required />
               {mine && (mine.intent === "hide" || mine.intent === "restore") && mine.errors.reason ? <p className="field-error">{mine.errors.reason}</p> : null}
               <div>
                 <button type="submit" className="secondary">

@@ -2,6 +2,8 @@ import { Form, useFetcher } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
 import { LENS_LABELS, LENSES, PERSPECTIVE_KEYS } from "~/domain/case-file";
 import { JUDGEMENT_SCALE } from "~/domain/scales";
+import { TEXT_LIMITS } from "~/domain/text-limits";
+import { codeUnitCap } from "~/domain/visible-length";
 
 type Values = Record<string, string | string[]>;
 
@@ -135,13 +137,13 @@ export function CaseEditor({ mode, status, values, errors, stageSlots, preview }
             <h2>About the case</h2>
           </legend>
           <Labelled name="title" label="Title" errors={errors}>
-            <input id="title" name="title" type="text" maxLength={200} defaultValue={text(values, "title")} {...described("title", errors)} />
+            <input id="title" name="title" type="text" maxLength={codeUnitCap(TEXT_LIMITS.caseTitle)} defaultValue={text(values, "title")} {...described("title", errors)} />
           </Labelled>
           <Labelled name="slug" label="Address (slug)" hint={mode === "edit" ? "Fixed once a case exists, so links keep working." : "Lowercase letters, digits and hyphens, e.g. the-late-report."} errors={errors}>
             <input id="slug" name="slug" type="text" maxLength={80} defaultValue={text(values, "slug")} readOnly={mode === "edit"} {...described("slug", errors, true)} />
           </Labelled>
           <Labelled name="summary" label="Summary" hint="One sentence for the library card." errors={errors}>
-            <textarea id="summary" name="summary" rows={2} maxLength={400} defaultValue={text(values, "summary")} {...described("summary", errors, true)} />
+            <textarea id="summary" name="summary" rows={2} maxLength={codeUnitCap(TEXT_LIMITS.caseSummary)} defaultValue={text(values, "summary")} {...described("summary", errors, true)} />
           </Labelled>
           <Labelled name="tags" label="Tags" hint="Comma-separated, e.g. hiring, honesty." errors={errors}>
             <input id="tags" name="tags" type="text" maxLength={400} defaultValue={text(values, "tags")} {...described("tags", errors, true)} />
@@ -176,7 +178,7 @@ export function CaseEditor({ mode, status, values, errors, stageSlots, preview }
                   </Labelled>
                 )}
                 <Labelled name={`${key}-prompt`} label="Prompt" errors={errors}>
-                  <input id={`${key}-prompt`} name={`${key}-prompt`} type="text" maxLength={400} defaultValue={text(values, `${key}-prompt`)} {...described(`${key}-prompt`, errors)} />
+                  <input id={`${key}-prompt`} name={`${key}-prompt`} type="text" maxLength={codeUnitCap(TEXT_LIMITS.prompt)} defaultValue={text(values, `${key}-prompt`)} {...described(`${key}-prompt`, errors)} />
                 </Labelled>
                 <Labelled name={`${key}-options`} label="Options" hint="One per line; 2 to 6." errors={errors}>
                   <textarea id={`${key}-options`} name={`${key}-options`} rows={4} defaultValue={text(values, `${key}-options`)} {...described(`${key}-options`, errors, true)} />
@@ -185,7 +187,7 @@ export function CaseEditor({ mode, status, values, errors, stageSlots, preview }
             );
           })}
           <Labelled name="judgement" label="Judgement question" hint="Answered on a 7-point scale from “clearly wrong” to “clearly right”." errors={errors}>
-            <input id="judgement" name="judgement" type="text" maxLength={300} defaultValue={text(values, "judgement")} {...described("judgement", errors, true)} />
+            <input id="judgement" name="judgement" type="text" maxLength={codeUnitCap(TEXT_LIMITS.judgement)} defaultValue={text(values, "judgement")} {...described("judgement", errors, true)} />
           </Labelled>
           <fieldset className="field" {...described("lenses", errors)}>
             <legend>Lenses to suggest</legend>
@@ -212,7 +214,7 @@ export function CaseEditor({ mode, status, values, errors, stageSlots, preview }
           {Array.from({ length: stageSlots }, (_, i) => (
             <div key={i} className="editor-stage">
               <Labelled name={`stage-${i}-title`} label={`Stage ${i + 1} title`} errors={errors}>
-                <input id={`stage-${i}-title`} name={`stage-${i}-title`} type="text" maxLength={200} defaultValue={text(values, `stage-${i}-title`)} {...described(`stage-${i}-title`, errors)} />
+                <input id={`stage-${i}-title`} name={`stage-${i}-title`} type="text" maxLength={codeUnitCap(TEXT_LIMITS.stageTitle)} defaultValue={text(values, `stage-${i}-title`)} {...described(`stage-${i}-title`, errors)} />
               </Labelled>
               <Labelled name={`stage-${i}-body`} label={`Stage ${i + 1} text`} errors={errors}>
                 <textarea id={`stage-${i}-body`} name={`stage-${i}-body`} rows={8} defaultValue={text(values, `stage-${i}-body`)} {...described(`stage-${i}-body`, errors)} />

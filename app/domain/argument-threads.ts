@@ -4,6 +4,7 @@
  * viewer may do with each, and what hidden or deleted posts still show.
  */
 import { sortArguments, type ArgumentSort } from "./bridging";
+import { truncateVisible } from "./visible-length";
 
 export const EDIT_WINDOW_MS = 15 * 60 * 1000;
 /** Top-level argument, reply, reply to a reply. */
@@ -127,6 +128,6 @@ export function readableArguments(threads: ThreadNode[]): { id: number; label: s
     .map((t) => {
       // A plain-text label for a <select>: Markdown emphasis and heading marks dropped.
       const text = t.body!.replace(/[*_`#>]+/g, "").replace(/\s+/g, " ").trim();
-      return { id: t.id, label: `${t.authorName}: ${text.length > 80 ? `${text.slice(0, 79)}…` : text}` };
+      return { id: t.id, label: `${t.authorName}: ${truncateVisible(text, 80)}` };
     });
 }

@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { db } from "~/db.server";
 import { librarySearch } from "~/domain/account-forms";
+import { TEXT_LIMITS } from "~/domain/text-limits";
+import { codeUnitCap } from "~/domain/visible-length";
 import { getUser } from "~/auth.server";
 import { can, caseVisibility } from "~/domain/permissions";
 import { listLibrary, listLibraryTags, listUnpublished } from "~/models/cases.server";
@@ -65,7 +67,7 @@ export default function Library() {
       <Form method="get" role="search" className="library-tools">
         <div className="field">
           <label htmlFor="q">Search cases</label>
-          <input id="q" type="search" name="q" defaultValue={query} maxLength={100} placeholder="e.g. script, fees, hiring" />
+          <input id="q" type="search" name="q" defaultValue={query} maxLength={codeUnitCap(TEXT_LIMITS.search)} placeholder="e.g. script, fees, hiring" />
         </div>
         {tag ? <input type="hidden" name="tag" value={tag} /> : null}
         <button type="submit">Search</button>

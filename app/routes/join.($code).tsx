@@ -8,6 +8,8 @@ import { db } from "~/db.server";
 import { joinCodeProblem, normalizeJoinCode } from "~/domain/join-code";
 import { STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions";
 import { joinForm } from "~/domain/workshop-forms";
+import { TEXT_LIMITS } from "~/domain/text-limits";
+import { codeUnitCap } from "~/domain/visible-length";
 import { parseForm, readFormData } from "~/forms";
 import { joinRefusal } from "~/domain/room-defences";
 import { guardCodeLookup } from "~/join-code-guard.server";
@@ -103,7 +105,7 @@ export default function Join() {
           error={errors.code}
           className="code-input"
         />
-        <TextField name="displayName" label="Your name (optional)" hint="Shown only with arguments you send, never with your votes." maxLength={40} defaultValue={result?.values.displayName} error={errors.displayName} />
+        <TextField name="displayName" label="Your name (optional)" hint="Shown only with arguments you send, never with your votes." maxLength={codeUnitCap(TEXT_LIMITS.participantName)} defaultValue={result?.values.displayName} error={errors.displayName} />
         {data.askStanding ? (
           <div className="field">
             <label htmlFor="standing">Your standing at work (optional)</label>

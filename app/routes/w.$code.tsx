@@ -7,6 +7,8 @@ import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } fro
 import { LivePrivacyStatement } from "~/components/live-privacy";
 import { db } from "~/db.server";
 import { JUDGEMENT_SCALE } from "~/domain/scales";
+import { codeUnitCap, truncateVisible } from "~/domain/visible-length";
+import { TEXT_LIMITS } from "~/domain/text-limits";
 import { isVoteStage, roundOf } from "~/domain/workshop-stages";
 import { upvotedBy, votesOf } from "~/models/workshops.server";
 import { clientAddress, retryAfterHeaders } from "~/rate-limit.server";
@@ -125,7 +127,7 @@ function VoteForm({ state, mine, result, onAnswer }: { state: RoomState; mine: L
               .filter((s) => s.kind === "argument")
               .map((s) => (
                 <option key={s.id} value={s.id}>
-                  {s.body.length > 70 ? `${s.body.slice(0, 69)}…` : s.body}
+                  {truncateVisible(s.body, 70)}
                 </option>
               ))}
           </select>
@@ -223,7 +225,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
               </label>
             </fieldset>
             <label htmlFor="body">Your argument or question</label>
-            <textarea id="body" name="body" rows={3} maxLength={500} required defaultValue={result?.intent === "submit" && result.errors.body ? result.values?.body : ""} />
+            <textarea id="body" name="body" rows={3} maxLength={codeUnitCap(TEXT_LIMITS.submission)} required defaultValue={result?.intent === "submit" && result.errors.body ? result.values?.body : ""} />
             {result?.intent === "submit" && result.errors.body ? <p className="field-error">{result.errors.body}</p> : null}
             <div>
               <button type="submit">Send</button>

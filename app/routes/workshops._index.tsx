@@ -7,6 +7,8 @@ import { db } from "~/db.server";
 import { MAX_CAPACITY, readCapacity } from "~/domain/room-defences";
 import { caseVisibility } from "~/domain/permissions";
 import { readCreateWorkshopForm } from "~/domain/workshop-forms";
+import { TEXT_LIMITS } from "~/domain/text-limits";
+import { codeUnitCap } from "~/domain/visible-length";
 import { findCaseBySlug, listLibrary } from "~/models/cases.server";
 import { createWorkshop, listWorkshops } from "~/models/workshops.server";
 import { stageLabelFor } from "~/workshop-labels";
@@ -84,7 +86,7 @@ export default function Workshops() {
             </select>
             {errors.caseSlug ? <p className="field-error">{errors.caseSlug}</p> : null}
           </div>
-          <TextField name="title" label="Title" hint="What the room sees, e.g. “Team leads, March session”." maxLength={120} defaultValue={result?.values.title} error={errors.title} />
+          <TextField name="title" label="Title" hint="What the room sees, e.g. “Team leads, March session”." maxLength={codeUnitCap(TEXT_LIMITS.workshopTitle)} defaultValue={result?.values.title} error={errors.title} />
           <fieldset className="field">
             <legend>Perspectives to poll</legend>
             <p className="hint">Both, unless you have a reason: the gap between them is the point.</p>
