@@ -3,7 +3,7 @@ import type { CaseFileProblem, CaseStage } from "./case-file";
 import { lengthProblem, singleLineProblem, STAGE_LIMITS } from "./case-file-schema";
 import { tryRenderMarkdown } from "./markdown";
 import { describeMarkdownNestingProblem, findMarkdownNestingProblem } from "./markdown-limits";
-import { findControlCharacter } from "./single-line";
+import { findSingleLineProblem } from "./single-line";
 import { visibleLengthProblem } from "./visible-length";
 
 export interface CaseBody {
@@ -357,8 +357,8 @@ export function parseCaseBody(
           const tooLong = visibleLengthProblem(section.stageTitle, STAGE_LIMITS.titleLength);
           if (tooLong) problems.push({ line: section.headingLine, field, message: `stage title ${lengthProblem(tooLong, STAGE_LIMITS.titleLength)}` });
         }
-        const control = findControlCharacter(section.stageTitle);
-        if (control) problems.push({ line: section.headingLine, field, message: `stage title ${singleLineProblem(control)}` });
+        const finding = findSingleLineProblem(section.stageTitle);
+        if (finding) problems.push({ line: section.headingLine, field, message: `stage title ${singleLineProblem(finding)}` });
         if (markdown === "") problems.push({ line: section.headingLine, field, message: "stage is empty" });
         body.stages.push({ title: section.stageTitle, markdown });
         break;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { singleLine } from "./single-line";
+import { singleLine, type SingleLineFinding } from "./single-line";
 import { TEXT_LIMITS } from "./text-limits";
 import { maxVisible, visibleLength, type VisibleLengthProblem } from "./visible-length";
 
@@ -31,7 +31,8 @@ const SLUG_FORMAT_MESSAGE = "must be lowercase letters and digits joined by sing
 export const STAGE_LIMITS = { min: 1, max: 8, titleLength: TEXT_LIMITS.stageTitle } as const;
 
 /** The single-line rule's wording in case file problems ("title: must be one line …"). */
-export const singleLineProblem = (found: string) => `must be one line without tabs or control characters; it has ${found}`;
+export const singleLineProblem = ({ kind, found }: SingleLineFinding) =>
+  kind === "control" ? `must be one line without tabs or control characters; it has ${found}` : `must not contain invisible formatting characters; it has ${found}`;
 
 /**
  * A length problem's wording in case file problems, for a limit of `max` visible characters:

@@ -23,7 +23,7 @@ import {
 import { firstSectionHeadingLine } from "./case-file-body";
 import { REQUIRED_PERSPECTIVE_KEYS, singleLineProblem, SLUG_PATTERN } from "./case-file-schema";
 import { describeMarkdownNestingProblem, findMarkdownNestingProblem } from "./markdown-limits";
-import { findControlCharacter } from "./single-line";
+import { findSingleLineProblem } from "./single-line";
 
 /** Employee, employer, and two optional extra perspectives. */
 export const PERSPECTIVE_SLOTS = 4;
@@ -269,8 +269,8 @@ function perspectiveKeyProblems(slots: PerspectiveSlot[]): CaseFormProblem[] {
 function stageProblems(slot: StageSlot, index: number): CaseFormProblem[] {
   const problems: CaseFormProblem[] = [];
   // The title is written into the "## Stage: <title>" heading line; a second line would become body text.
-  const control = findControlCharacter(slot.title.trim());
-  if (control) problems.push({ field: stageFieldName(index, "title"), message: `A stage title ${singleLineProblem(control)}.` });
+  const finding = findSingleLineProblem(slot.title.trim());
+  if (finding) problems.push({ field: stageFieldName(index, "title"), message: `A stage title ${singleLineProblem(finding)}.` });
   problems.push(...markdownSectionProblems(stageFieldName(index, "body"), slot.body, "a stage"));
   return problems;
 }
