@@ -72,7 +72,7 @@ export function ArgumentForm({ perspectives, lenses, errors, values, previewHtml
       {previewHtml !== undefined ? (
         <section className="preview" aria-label="Preview">
           <h4>Preview</h4>
-          <div dangerouslySetInnerHTML={{ __html: previewHtml }} />
+          <div dir="auto" dangerouslySetInnerHTML={{ __html: previewHtml }} />
         </section>
       ) : null}
       <div className="inline-form">

@@ -55,7 +55,9 @@ export function ArgumentThread({ node, mayModerate, feedback }: Props) {
             <span>Deleted by its author</span>
           ) : (
             <>
-              <strong>{node.authorName}</strong>
+              <strong>
+                <bdi>{node.authorName}</bdi>
+              </strong>
               {node.side ? <span className={`side side-${node.side}`}>{SIDE_LABELS[node.side as Side]}</span> : null}
               {node.perspective ? <span>as the {node.perspective}</span> : null}
               {node.lensLabel ? <span className="lens">Lens: {node.lensLabel}</span> : null}
@@ -67,9 +69,18 @@ export function ArgumentThread({ node, mayModerate, feedback }: Props) {
           )}
         </header>
         {node.status === "hidden" ? (
-          <p className="moderation-note">Hidden by a moderator{node.moderationReason ? `: ${node.moderationReason}` : "."}</p>
+          <p className="moderation-note">
+            Hidden by a moderator
+            {node.moderationReason ? (
+              <>
+                : <bdi>{node.moderationReason}</bdi>
+              </>
+            ) : (
+              "."
+            )}
+          </p>
         ) : null}
-        {node.html !== null ? <div className="argument-body" dangerouslySetInnerHTML={{ __html: node.html }} /> : null}
+        {node.html !== null ? <div className="argument-body" dir="auto" dangerouslySetInnerHTML={{ __html: node.html }} /> : null}
 
         <div className="argument-actions">
           {node.status === "visible" ? (

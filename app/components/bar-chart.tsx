@@ -25,7 +25,7 @@ export function BarChart({ title, rows, unit = "people" }: Props) {
       <div className="bars" role="img" aria-label={`${title}. ${summary}`}>
         {rows.map((row) => (
           <div className="bar-row" key={row.label} aria-hidden="true">
-            <span className="bar-label">{row.label}</span>
+            <bdi className="bar-label">{row.label}</bdi>
             <svg className="bar" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false">
               <rect x="0" y="0" height="10" width={row.count === 0 ? 0 : Math.max((row.count / max) * 100, 1)} rx="1" className="chart-bar" />
             </svg>
@@ -49,7 +49,7 @@ export function BarChart({ title, rows, unit = "people" }: Props) {
             {rows.map((row) => (
               <tr key={row.label}>
                 <th scope="row">
-                  {row.label}
+                  <bdi>{row.label}</bdi>
                   {row.note ? <span className="muted"> ({row.note})</span> : null}
                 </th>
                 <td>{row.count}</td>

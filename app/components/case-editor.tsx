@@ -63,29 +63,38 @@ export function CasePreviewPanel({ preview }: { preview: EditorPreview }) {
   return (
     <section className="case-preview" aria-label="Preview">
       <h2>Preview</h2>
-      <h3 className="preview-title">{preview.title || "(untitled)"}</h3>
-      <p className="summary">{preview.summary}</p>
+      <h3 className="preview-title" dir="auto">
+        {preview.title || "(untitled)"}
+      </h3>
+      <p className="summary" dir="auto">
+        {preview.summary}
+      </p>
       {preview.stages.map((stage, i) => (
         <section key={i} className="stage">
           <h4>
             <span className="stage-number">
               Stage {i + 1} of {preview.stages.length}
             </span>
-            {stage.title}
+            <bdi>{stage.title}</bdi>
           </h4>
-          <div dangerouslySetInnerHTML={{ __html: stage.html }} />
+          <div dir="auto" dangerouslySetInnerHTML={{ __html: stage.html }} />
         </section>
       ))}
       <p>
-        <strong>{preview.judgement}</strong> ({JUDGEMENT_SCALE[0].label.toLowerCase()} … {JUDGEMENT_SCALE[6].label.toLowerCase()})
+        <strong>
+          <bdi>{preview.judgement}</bdi>
+        </strong>{" "}
+        ({JUDGEMENT_SCALE[0].label.toLowerCase()} … {JUDGEMENT_SCALE[6].label.toLowerCase()})
       </p>
       {preview.perspectives.map((p) => (
         <div key={p.key} className="perspective">
           <h4>As the {p.key || "(no perspective chosen)"}</h4>
-          <p>{p.prompt}</p>
+          <p dir="auto">{p.prompt}</p>
           <ul>
             {p.options.map((o, i) => (
-              <li key={i}>{o}</li>
+              <li key={i} dir="auto">
+                {o}
+              </li>
             ))}
           </ul>
         </div>
@@ -93,7 +102,7 @@ export function CasePreviewPanel({ preview }: { preview: EditorPreview }) {
       {preview.facilitatorNotesHtml ? (
         <section className="facilitator-notes">
           <h4>Facilitator notes</h4>
-          <div dangerouslySetInnerHTML={{ __html: preview.facilitatorNotesHtml }} />
+          <div dir="auto" dangerouslySetInnerHTML={{ __html: preview.facilitatorNotesHtml }} />
         </section>
       ) : null}
     </section>

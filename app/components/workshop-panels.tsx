@@ -90,9 +90,9 @@ export function CaseStage({ state }: { state: Pick<RoomState, "caseStage"> }) {
         <span className="stage-number">
           Part {state.caseStage.number} of {state.caseStage.count}
         </span>
-        {state.caseStage.title}
+        <bdi>{state.caseStage.title}</bdi>
       </h2>
-      <div dangerouslySetInnerHTML={{ __html: state.caseStage.html }} />
+      <div dir="auto" dangerouslySetInnerHTML={{ __html: state.caseStage.html }} />
     </section>
   );
 }

@@ -90,7 +90,12 @@ export default function Library() {
       </nav>
       <p role="status">
         {cases.length === 1 ? "1 case" : `${cases.length} cases`}
-        {query ? ` matching “${query}”` : ""}
+        {query ? (
+          <>
+            {" "}
+            matching “<bdi>{query}</bdi>”
+          </>
+        ) : null}
         {tag ? ` tagged ${tag}` : ""}
       </p>
       {cases.length === 0 ? (
@@ -101,10 +106,10 @@ export default function Library() {
         <ul className="case-grid">
           {cases.map((c) => (
             <li key={c.slug} className="case-card">
-              <h2>
+              <h2 dir="auto">
                 <Link to={`/cases/${c.slug}`}>{c.title}</Link>
               </h2>
-              <p>{c.summary}</p>
+              <p dir="auto">{c.summary}</p>
               <p className="card-meta">
                 {c.participants === null ? `Fewer than ${kThreshold} people have taken part` : `At least ${c.participants} people have taken part`}
                 {c.answeredByMe ? (
@@ -130,7 +135,10 @@ export default function Library() {
           <ul>
             {unpublished.map((c) => (
               <li key={c.slug}>
-                <Link to={`/cases/${c.slug}`}>{c.title}</Link> <span className="badge-muted">{c.status}</span>
+                <Link to={`/cases/${c.slug}`}>
+                  <bdi>{c.title}</bdi>
+                </Link>{" "}
+                <span className="badge-muted">{c.status}</span>
               </li>
             ))}
           </ul>

@@ -34,7 +34,7 @@ export default function AuditLog() {
               {entries.map((e) => (
                 <tr key={e.id}>
                   <td>{e.created_at.replace("T", " ").slice(0, 19)}</td>
-                  <td>{e.actor_name ?? "system"}</td>
+                  <td>{e.actor_name === null ? "system" : <bdi>{e.actor_name}</bdi>}</td>
                   <td>{e.action}</td>
                   <td>{e.detail}</td>
                 </tr>

@@ -27,9 +27,14 @@ export default function History() {
   return (
     <>
       <p className="muted">
-        <Link to={`/cases/${data.slug}`}>{data.title}</Link> / history
+        <Link to={`/cases/${data.slug}`}>
+          <bdi>{data.title}</bdi>
+        </Link>{" "}
+        / history
       </p>
-      <h1>History of {data.title}</h1>
+      <h1>
+        History of <bdi>{data.title}</bdi>
+      </h1>
       <table>
         <thead>
           <tr>
@@ -49,8 +54,8 @@ export default function History() {
               </td>
               <td>{v.createdAt.replace("T", " ").slice(0, 16)}</td>
               <td>{v.origin === "file" ? "case file" : "the app"}</td>
-              <td>{v.authorName ?? "—"}</td>
-              <td>{v.title}</td>
+              <td dir="auto">{v.authorName ?? "—"}</td>
+              <td dir="auto">{v.title}</td>
             </tr>
           ))}
         </tbody>
@@ -90,7 +95,7 @@ export default function History() {
               ) : (
                 <div key={i} className={line.kind}>
                   <span className="line-no">{line.kind === "added" ? "+" : line.kind === "removed" ? "−" : " "}</span>
-                  {line.text}
+                  <bdi>{line.text}</bdi>
                 </div>
               ),
             )}

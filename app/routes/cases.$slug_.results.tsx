@@ -9,8 +9,9 @@ import { can, STANDING_LABELS } from "~/domain/permissions";
 import { judgementLabel, LEGAL_LABELS, SIDE_LABELS, SIDES, type Side } from "~/domain/scales";
 import { answeredPerspectives } from "~/models/positions.server";
 import { formatSigned } from "~/domain/format";
+import { isolate } from "~/domain/bidi";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Results: ${data.title} · Casebook` : "Results · Casebook" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Results: ${isolate(data.title)} · Casebook` : "Results · Casebook" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, found } = await loadCaseForAccount(request, params.slug, "results");
@@ -29,7 +30,9 @@ export default function Results() {
   if (data.locked) {
     return (
       <>
-        <h1>Where people stand: {data.title}</h1>
+        <h1>
+          Where people stand: <bdi>{data.title}</bdi>
+        </h1>
         <p className="notice">
           Results are shown once you have answered every perspective, so they cannot sway your own answer. Still to answer: as the{" "}
           {data.missing.join(" and as the ")}.
@@ -48,7 +51,9 @@ export default function Results() {
       <p className="muted">
         <Link to={`/cases/${data.slug}`}>Back to the case</Link>
       </p>
-      <h1>Where people stand: {data.title}</h1>
+      <h1>
+        Where people stand: <bdi>{data.title}</bdi>
+      </h1>
       <p className="muted">
         Totals only. No group smaller than {results.k} people is broken down: smaller groups are merged, so no one&apos;s answer can be picked out.
       </p>
@@ -80,7 +85,7 @@ export default function Results() {
         <section key={p.key} className="results-perspective" aria-labelledby={`results-${p.key}`}>
           <h2 id={`results-${p.key}`}>As the {p.key}</h2>
           <p className="muted">
-            {p.prompt} · {p.respondents} {p.respondents === 1 ? "person" : "people"} answered
+            <bdi>{p.prompt}</bdi> · {p.respondents} {p.respondents === 1 ? "person" : "people"} answered
           </p>
           {p.withheld ? (
             <p className="notice">{p.withheld}</p>
@@ -92,7 +97,7 @@ export default function Results() {
                   rows={p.options.map((o) => ({ label: o.offered ? o.label : `${o.label} (option no longer offered)`, count: o.count }))}
                 />
                 <BarChart
-                  title={`${data.judgement} (average: ${judgementLabel(Math.round(p.meanJudgement)).toLowerCase()}, ${formatSigned(p.meanJudgement)})`}
+                  title={`${isolate(data.judgement)} (average: ${judgementLabel(Math.round(p.meanJudgement)).toLowerCase()}, ${formatSigned(p.meanJudgement)})`}
                   rows={p.judgements.map((j) => ({ label: j.label, count: j.count }))}
                 />
               </div>
@@ -256,10 +261,13 @@ export default function Results() {
             {results.topBridging.map((a) => (
               <li key={a.id} className="argument">
                 <p className="argument-meta">
-                  <strong>{a.authorName}</strong> {a.side ? SIDE_LABELS[a.side as Side] : ""} as the {a.perspective} · bridging {a.bridging.toFixed(1)} ·{" "}
+                  <strong>
+                    <bdi>{a.authorName}</bdi>
+                  </strong>{" "}
+                  {a.side ? SIDE_LABELS[a.side as Side] : ""} as the {a.perspective} · bridging {a.bridging.toFixed(1)} ·{" "}
                   {a.endorsements} moved
                 </p>
-                <div className="argument-body" dangerouslySetInnerHTML={{ __html: a.html }} />
+                <div className="argument-body" dir="auto" dangerouslySetInnerHTML={{ __html: a.html }} />
               </li>
             ))}
           </ol>

@@ -89,7 +89,15 @@ export default function Join() {
   const errors = result?.errors ?? (data.error ? { code: data.error } : {});
   return (
     <>
-      <h1>{data.title ? `Join “${data.title}”` : "Join a workshop"}</h1>
+      <h1>
+        {data.title ? (
+          <>
+            Join “<bdi>{data.title}</bdi>”
+          </>
+        ) : (
+          "Join a workshop"
+        )}
+      </h1>
       <p className="muted">No account needed. Your answers are anonymous: the facilitator sees totals, never who chose what.</p>
       <LivePrivacyStatement k={data.k} />
       <Form method="post" className="stack" noValidate>

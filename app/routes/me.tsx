@@ -148,8 +148,15 @@ export default function Me() {
           <ul className="activity-list">
             {user.replies.map((r) => (
               <li key={r.id}>
-                {r.unread ? <span className="unread">new</span> : null} <strong>{r.authorName}</strong> on{" "}
-                <Link to={`/cases/${r.caseSlug}#argument-${r.id}`}>{r.caseTitle}</Link>: {excerpt(r.body)}
+                {r.unread ? <span className="unread">new</span> : null}{" "}
+                <strong>
+                  <bdi>{r.authorName}</bdi>
+                </strong>{" "}
+                on{" "}
+                <Link to={`/cases/${r.caseSlug}#argument-${r.id}`}>
+                  <bdi>{r.caseTitle}</bdi>
+                </Link>
+                : <bdi>{excerpt(r.body)}</bdi>
               </li>
             ))}
           </ul>
@@ -165,13 +172,17 @@ export default function Me() {
         ) : (
           user.positions.map((c) => (
             <div key={c.slug}>
-              <h3>
+              <h3 dir="auto">
                 <Link to={`/cases/${c.slug}`}>{c.title}</Link>
               </h3>
               <ul className="activity-list">
                 {c.positions.map((p, i) => (
                   <li key={i} className={p.isCurrent ? "" : "muted"}>
-                    As the {p.perspective}: <strong>{p.option}</strong>, {p.judgementLabel.toLowerCase()}
+                    As the {p.perspective}:{" "}
+                    <strong>
+                      <bdi>{p.option}</bdi>
+                    </strong>
+                    , {p.judgementLabel.toLowerCase()}
                     {p.isCurrent ? " (current)" : ` (earlier, ${p.createdAt.slice(0, 10)})`}
                   </li>
                 ))}
@@ -189,8 +200,11 @@ export default function Me() {
           <ul className="activity-list">
             {user.myArguments.map((a) => (
               <li key={a.id}>
-                {a.parentId ? "Reply" : "Argument"} on <Link to={`/cases/${a.caseSlug}#argument-${a.id}`}>{a.caseTitle}</Link>
-                {a.status === "hidden" ? " (hidden by a moderator)" : ""}: {excerpt(a.body)}
+                {a.parentId ? "Reply" : "Argument"} on{" "}
+                <Link to={`/cases/${a.caseSlug}#argument-${a.id}`}>
+                  <bdi>{a.caseTitle}</bdi>
+                </Link>
+                {a.status === "hidden" ? " (hidden by a moderator)" : ""}: <bdi>{excerpt(a.body)}</bdi>
               </li>
             ))}
           </ul>

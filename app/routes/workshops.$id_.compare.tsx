@@ -10,6 +10,7 @@ import { findCaseStatus, findCaseVersionDocument } from "~/models/cases.server";
 import { currentRelease } from "~/models/result-releases.server";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
 import { formatPercent } from "~/domain/format";
+import { isolate } from "~/domain/bidi";
 
 export const meta: MetaFunction = () => [{ title: "Compare · Workshop · Casebook" }];
 
@@ -38,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       const others = siblings
         .filter((w) => w.id !== workshop.id && w.stage === "ended")
         .map((w) =>
-          comparisonLine(`${w.title} (${w.createdAt.slice(0, 10)})`, p.options, finalRound(workshopRows.filter((r) => r.workshopId === w.id && r.perspective === p.key)), k),
+          comparisonLine(`${isolate(w.title)} (${w.createdAt.slice(0, 10)})`, p.options, finalRound(workshopRows.filter((r) => r.workshopId === w.id && r.perspective === p.key)), k),
         )
         .filter((line) => line.respondents > 0);
       return {
@@ -62,9 +63,15 @@ export default function Compare() {
       <p className="muted">
         <Link to={`/workshops/${data.workshopId}`}>Back to the control panel</Link>
       </p>
-      <h1>Compare: {data.title}</h1>
+      <h1>
+        Compare: <bdi>{data.title}</bdi>
+      </h1>
       <p>
-        How this room answered <strong>{data.caseTitle}</strong> beside everyone who debated it online and other workshops on the same case that have ended. Workshops count their final
+        How this room answered{" "}
+        <strong>
+          <bdi>{data.caseTitle}</bdi>
+        </strong>{" "}
+        beside everyone who debated it online and other workshops on the same case that have ended. Workshops count their final
         round. Groups under {data.k} people show only their size.
       </p>
       {data.perspectives.map((p) => (
