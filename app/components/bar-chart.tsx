@@ -1,4 +1,5 @@
 import { formatPercent } from "~/domain/format";
+import { TableScroll } from "./table-scroll";
 
 export interface BarRow {
   label: string;
@@ -37,27 +38,29 @@ export function BarChart({ title, rows, unit = "people" }: Props) {
       </div>
       <details>
         <summary>Show as a table</summary>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Answer</th>
-              <th scope="col">{unit[0]!.toUpperCase() + unit.slice(1)}</th>
-              <th scope="col">Share</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.label}>
-                <th scope="row">
-                  <bdi>{row.label}</bdi>
-                  {row.note ? <span className="muted"> ({row.note})</span> : null}
-                </th>
-                <td>{row.count}</td>
-                <td>{formatPercent(row.count, total)}</td>
+        <TableScroll label={title}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Answer</th>
+                <th scope="col">{unit[0]!.toUpperCase() + unit.slice(1)}</th>
+                <th scope="col">Share</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.label}>
+                  <th scope="row">
+                    <bdi>{row.label}</bdi>
+                    {row.note ? <span className="muted"> ({row.note})</span> : null}
+                  </th>
+                  <td>{row.count}</td>
+                  <td>{formatPercent(row.count, total)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       </details>
     </figure>
   );

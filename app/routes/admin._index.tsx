@@ -9,6 +9,7 @@ import { parseForm, readFormData } from "~/forms";
 import { recordAudit } from "~/models/audit.server";
 import { countAdmins, findUserById, listUsers, setUserRole } from "~/models/users.server";
 import { withdrawRights } from "~/live/rights.server";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Casebook" }];
 
@@ -67,7 +68,7 @@ export default function Admin() {
       <p className="muted">
         Participants debate cases. Facilitators run workshops and read facilitator notes. Authors write cases. Admins manage people.
       </p>
-      <div className="table-scroll">
+      <TableScroll label="Accounts and their roles">
         <table>
           <caption className="visually-hidden">Accounts and their roles</caption>
           <thead>
@@ -106,7 +107,7 @@ export default function Admin() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }

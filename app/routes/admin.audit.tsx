@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth.server";
 import { db } from "~/db.server";
 import { listAudit } from "~/models/audit.server";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Casebook" }];
 
@@ -19,7 +20,7 @@ export default function AuditLog() {
       {entries.length === 0 ? (
         <p>No actions recorded yet.</p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label="Audit log">
           <table>
             <caption className="visually-hidden">Recorded actions, newest first</caption>
             <thead>
@@ -41,7 +42,7 @@ export default function AuditLog() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { TableScroll } from "~/components/table-scroll";
 import { loadCaseFor } from "~/case-access.server";
 import { db } from "~/db.server";
 import { collapseUnchanged, diffLines } from "~/domain/text-diff";
@@ -35,31 +36,33 @@ export default function History() {
       <h1>
         History of <bdi>{data.title}</bdi>
       </h1>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Saved (UTC)</th>
-            <th scope="col">From</th>
-            <th scope="col">By</th>
-            <th scope="col">Title</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.versions.map((v) => (
-            <tr key={v.id}>
-              <td>
-                {v.version}
-                {v.version === data.current ? " (current)" : ""}
-              </td>
-              <td>{v.createdAt.replace("T", " ").slice(0, 16)}</td>
-              <td>{v.origin === "file" ? "case file" : "the app"}</td>
-              <td dir="auto">{v.authorName ?? "—"}</td>
-              <td dir="auto">{v.title}</td>
+      <TableScroll label="Versions">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">Saved (UTC)</th>
+              <th scope="col">From</th>
+              <th scope="col">By</th>
+              <th scope="col">Title</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {data.versions.map((v) => (
+              <tr key={v.id}>
+                <td>
+                  {v.version}
+                  {v.version === data.current ? " (current)" : ""}
+                </td>
+                <td>{v.createdAt.replace("T", " ").slice(0, 16)}</td>
+                <td>{v.origin === "file" ? "case file" : "the app"}</td>
+                <td dir="auto">{v.authorName ?? "—"}</td>
+                <td dir="auto">{v.title}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       {data.diff ? (
         <section aria-labelledby="diff-heading">
           <h2 id="diff-heading">

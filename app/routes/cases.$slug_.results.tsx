@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { loadCaseForAccount } from "~/case-access.server";
 import { loadCaseResults } from "~/case-results.server";
 import { BarChart } from "~/components/bar-chart";
+import { TableScroll } from "~/components/table-scroll";
 import { db } from "~/db.server";
 import { groupLabel, LEAN_LABELS } from "~/domain/case-results";
 import { can, STANDING_LABELS } from "~/domain/permissions";
@@ -103,7 +104,7 @@ export default function Results() {
               </div>
 
               <h3>Legal versus ethical</h3>
-              <div className="table-scroll">
+              <TableScroll label={`Legal versus ethical, as the ${p.key}`}>
                 <table>
                   <caption className="visually-hidden">Was it legal, by how people judged it, as the {p.key}</caption>
                   <thead>
@@ -127,13 +128,13 @@ export default function Results() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
 
               <h3>By standing at work</h3>
               {p.byStanding.suppressed ? (
                 <p className="muted">Not broken down: {p.byStanding.suppressed}.</p>
               ) : (
-                <div className="table-scroll">
+                <TableScroll label={`By standing at work, as the ${p.key}`}>
                   <table>
                     <caption className="visually-hidden">Answers as the {p.key}, by the voter&apos;s standing at work</caption>
                     <thead>
@@ -161,7 +162,7 @@ export default function Results() {
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </TableScroll>
               )}
 
               <h3>Changes of mind</h3>
@@ -193,25 +194,27 @@ export default function Results() {
               {results.gap.byStanding.suppressed ? (
                 <p className="muted">Not broken down by standing: {results.gap.byStanding.suppressed}.</p>
               ) : (
-                <table>
-                  <caption className="visually-hidden">Average empathy gap by standing</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Standing</th>
-                      <th scope="col">People</th>
-                      <th scope="col">Average gap</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {results.gap.byStanding.groups.map((g) => (
-                      <tr key={g.key}>
-                        <th scope="row">{groupLabel(g.key, STANDING_LABELS)}</th>
-                        <td>{g.count}</td>
-                        <td>{formatSigned(g.meanGap)}</td>
+                <TableScroll label="Empathy gap by standing">
+                  <table>
+                    <caption className="visually-hidden">Average empathy gap by standing</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Standing</th>
+                        <th scope="col">People</th>
+                        <th scope="col">Average gap</th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {results.gap.byStanding.groups.map((g) => (
+                        <tr key={g.key}>
+                          <th scope="row">{groupLabel(g.key, STANDING_LABELS)}</th>
+                          <td>{g.count}</td>
+                          <td>{formatSigned(g.meanGap)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableScroll>
               )}
             </>
           )}
@@ -223,28 +226,30 @@ export default function Results() {
         {results.lensUsage.length === 0 ? (
           <p>No arguments yet.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Lens</th>
-                {SIDES.map((side) => (
-                  <th key={side} scope="col">
-                    {SIDE_LABELS[side]}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {[...new Set(results.lensUsage.map((r) => r.lensLabel))].map((label) => (
-                <tr key={label}>
-                  <th scope="row">{label}</th>
+          <TableScroll label="Lenses used in arguments">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Lens</th>
                   {SIDES.map((side) => (
-                    <td key={side}>{results.lensUsage.filter((r) => r.lensLabel === label && r.side === side).reduce((s, r) => s + r.count, 0)}</td>
+                    <th key={side} scope="col">
+                      {SIDE_LABELS[side]}
+                    </th>
                   ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {[...new Set(results.lensUsage.map((r) => r.lensLabel))].map((label) => (
+                  <tr key={label}>
+                    <th scope="row">{label}</th>
+                    {SIDES.map((side) => (
+                      <td key={side}>{results.lensUsage.filter((r) => r.lensLabel === label && r.side === side).reduce((s, r) => s + r.count, 0)}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
 

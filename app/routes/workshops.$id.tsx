@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import QRCode from "qrcode";
 import { useLiveState } from "~/components/use-live-state";
+import { TableScroll } from "~/components/table-scroll";
 import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
 import { isVoteStage } from "~/domain/workshop-stages";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
@@ -77,26 +78,28 @@ function RoomDoor({ state, result, ended }: { state: FacilitatorState; result: C
       <p data-testid="joins-last-minute">
         {lastMinute} {lastMinute === 1 ? "phone" : "phones"} joined in the last minute.
       </p>
-      <table className="joins-per-minute" aria-labelledby="joins-heading">
-        <thead>
-          <tr>
-            <th scope="row">Minutes ago</th>
-            {state.joinsPerMinute.map((_, i) => (
-              <th key={i} scope="col">
-                {state.joinsPerMinute.length - 1 - i === 0 ? "now" : `${state.joinsPerMinute.length - 1 - i}`}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          <tr>
-            <th scope="row">Joins</th>
-            {state.joinsPerMinute.map((n, i) => (
-              <td key={i}>{n}</td>
-            ))}
-          </tr>
-        </tbody>
-      </table>
+      <TableScroll label="Joins per minute">
+        <table className="joins-per-minute" aria-labelledby="joins-heading">
+          <thead>
+            <tr>
+              <th scope="row">Minutes ago</th>
+              {state.joinsPerMinute.map((_, i) => (
+                <th key={i} scope="col">
+                  {state.joinsPerMinute.length - 1 - i === 0 ? "now" : `${state.joinsPerMinute.length - 1 - i}`}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <th scope="row">Joins</th>
+              {state.joinsPerMinute.map((n, i) => (
+                <td key={i}>{n}</td>
+              ))}
+            </tr>
+          </tbody>
+        </table>
+      </TableScroll>
       {!ended ? (
         <>
           <h3>Void a burst</h3>

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { TableScroll } from "~/components/table-scroll";
 import { readConfig } from "~/config.server";
 import { db } from "~/db.server";
 import { comparisonLine, finalRound } from "~/domain/comparison";
@@ -77,7 +78,7 @@ export default function Compare() {
       {data.perspectives.map((p) => (
         <section key={p.key} aria-labelledby={`compare-${p.key}`}>
           <h2 id={`compare-${p.key}`}>As the {p.key}</h2>
-          <div className="table-scroll">
+          <TableScroll label={`Compare, as the ${p.key}`}>
             <table>
               <thead>
                 <tr>
@@ -104,7 +105,7 @@ export default function Compare() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </section>
       ))}
     </>

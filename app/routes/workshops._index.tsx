@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth.server";
 import { TextField } from "~/components/field";
+import { TableScroll } from "~/components/table-scroll";
 import { db } from "~/db.server";
 import { MAX_CAPACITY, readCapacity } from "~/domain/room-defences";
 import { caseVisibility } from "~/domain/permissions";
@@ -149,32 +150,34 @@ export default function Workshops() {
         {workshops.length === 0 ? (
           <p className="muted">None yet.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Workshop</th>
-                <th scope="col">Case</th>
-                <th scope="col">Code</th>
-                <th scope="col">Stage</th>
-                <th scope="col">People</th>
-              </tr>
-            </thead>
-            <tbody>
-              {workshops.map((w) => (
-                <tr key={w.id}>
-                  <td>
-                    <Link to={`/workshops/${w.id}`}>{w.title}</Link>
-                  </td>
-                  <td>{w.caseTitle}</td>
-                  <td>
-                    <code>{w.code}</code>
-                  </td>
-                  <td>{stageLabelFor(w.stage)}</td>
-                  <td>{w.participants}</td>
+          <TableScroll label="My workshops">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Workshop</th>
+                  <th scope="col">Case</th>
+                  <th scope="col">Code</th>
+                  <th scope="col">Stage</th>
+                  <th scope="col">People</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {workshops.map((w) => (
+                  <tr key={w.id}>
+                    <td>
+                      <Link to={`/workshops/${w.id}`}>{w.title}</Link>
+                    </td>
+                    <td>{w.caseTitle}</td>
+                    <td>
+                      <code>{w.code}</code>
+                    </td>
+                    <td>{stageLabelFor(w.stage)}</td>
+                    <td>{w.participants}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
     </>
