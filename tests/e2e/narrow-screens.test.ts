@@ -186,3 +186,20 @@ test("every kind of page fits a 320 px screen with long unbroken words in it", a
   const visitor = await narrowPage(browser);
   for (const path of ["/", `/cases/${SLUG}`, "/login", "/signup", "/privacy", "/join", "/no-such-page"]) await expectFits(visitor, path);
 });
+
+test("the editor's preview scrolls by itself and can be reached with the keyboard", async ({ browser }) => {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 600 } })).newPage();
+  await logIn(page, ADMIN);
+  await page.goto("/cases/background-check/edit");
+  await page.getByRole("button", { name: "Preview" }).click();
+  const preview = page.getByRole("region", { name: "Preview" });
+  await expect(preview).toBeVisible();
+  // Taller than the window: it scrolls inside itself.
+  expect(await preview.evaluate((element) => element.scrollHeight > element.clientHeight)).toBe(true);
+  await expect(preview).toHaveAttribute("tabindex", "0");
+  await preview.focus();
+  await expect(preview).toBeFocused();
+  await page.keyboard.press("PageDown");
+  await expect.poll(() => preview.evaluate((element) => element.scrollTop)).toBeGreaterThan(0);
+  expect(await layoutProblems(page)).toEqual([]);
+});
