@@ -198,6 +198,8 @@ function groupingOfVotes(votes: CsvVote[], k: number): Breakdown {
   return workshopGrouping([...byStanding].map(([standing, entry]) => ({ standing, ...entry })), k);
 }
 
+const UTF8_BOM = "\uFEFF";
+
 /**
  * One row per counted vote in a released (round, perspective) cell (at least k counted voters:
  * disclosure.ts `cellReleased`). Respondents are numbered per round ("r2-7": respondent 7 of
@@ -214,6 +216,7 @@ function groupingOfVotes(votes: CsvVote[], k: number): Breakdown {
  *   too; by default built by the same rule from the people these votes hold, which are the same
  *   people (everyone with at least one counted vote)
  * @param options.standingsReleased false while the workshop runs (default true)
+ * @returns the file's text, starting with a UTF-8 byte-order mark (for Excel)
  */
 export function buildPositionsCsv(
   votes: CsvVote[],
@@ -244,7 +247,10 @@ export function buildPositionsCsv(
     .map((v) => ({ round: v.round, number: numbers.get(`${v.round}:${v.respondentKey}`)!, v }))
     .sort((a, b) => a.round - b.round || a.number - b.number || a.v.perspective.localeCompare(b.v.perspective))
     .map(({ round, number, v }) => [`r${round}-${number}`, v.round, v.perspective, v.option, v.judgement, judgementLabel(v.judgement), standingColumn(v.standing)]);
-  return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
+  // A UTF-8 byte-order mark first: Excel reads a CSV without one in the computer's legacy code
+  // page, so accents and emoji in options come out garbled; with it, Excel and other spreadsheet
+  // programs read UTF-8 (RFC 4180 readers and our own tests skip it).
+  return UTF8_BOM + [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
 }
 
 /**

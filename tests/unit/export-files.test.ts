@@ -54,6 +54,15 @@ describe("buildPositionsCsv against formula injection", () => {
   });
 });
 
+describe("buildPositionsCsv for spreadsheets", () => {
+  it("starts with a UTF-8 byte-order mark, so Excel reads accents and emoji as UTF-8", () => {
+    const csv = buildPositionsCsv([{ respondentKey: 1, round: 1, perspective: "employee", option: "Émoji 👩‍👩‍👧 ok", judgement: 1, standing: null }], 1, keepOrder);
+    expect([...new TextEncoder().encode(csv).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csv.slice(1).startsWith("respondent,round,")).toBe(true);
+    expect(csv.match(/\uFEFF/g)).toHaveLength(1);
+  });
+});
+
 describe("download file names", () => {
   it("are the workshop title as lowercase words joined by hyphens, then the join code", () => {
     expect(exportFileName("Tuesday ethics lab", "K7M2QP", "md")).toBe("tuesday-ethics-lab-K7M2QP.md");
