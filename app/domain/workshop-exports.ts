@@ -21,6 +21,7 @@ import type { Round } from "./workshop-stages";
 import { formatPercent, formatSigned } from "./format";
 import { blockquote, emphasis, heading, lines, list, oneLine, paragraph, strong, table, writeMarkdown } from "./markdown-writer";
 import type { BlockContent } from "mdast";
+import { visibleCharacters } from "./visible-length";
 
 export interface DebriefInput {
   title: string;
@@ -254,20 +255,13 @@ export function buildPositionsCsv(
 }
 
 /**
- * A download's file name: the workshop title as lowercase ASCII words joined by hyphens (at
- * most 40 characters, "workshop" when nothing is left), then the join code's letters and
- * digits, then the extension. Only [a-z0-9-], [A-Za-z0-9] and "." reach the header.
+ * A download's file name: the workshop title's words (letters, marks and digits of any script)
+ * in lower case joined by hyphens, at most 40 characters ("workshop" when nothing is left), then
+ * the join code's letters and digits, then the extension: "Émoji CSV" → `émoji-csv-K7M2QP.csv`.
+ * `contentDisposition` puts it in the header, with an ASCII twin.
  */
 export function exportFileName(title: string, code: string, extension: string): string {
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40).replace(/-$/, "") || "workshop";
+  const words = title.normalize("NFC").toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u).filter((word) => word !== "");
+  const slug = visibleCharacters(words.join("-")).slice(0, 40).join("").replace(/-$/, "") || "workshop";
   return `${slug}-${code.replace(/[^A-Za-z0-9]/g, "")}.${extension.replace(/[^a-z0-9]/g, "")}`;
-}
-
-/**
- * A `Content-Disposition` value that saves the download under `fileName` (RFC 6266): the name
- * is quoted, and anything but ASCII letters, digits, ".", "_" and "-" becomes "-", so no quote,
- * semicolon or line break can end the parameter or the header.
- */
-export function attachment(fileName: string): string {
-  return `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]+/g, "-")}"`;
 }
