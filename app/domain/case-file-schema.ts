@@ -40,7 +40,7 @@ export const singleLineProblem = ({ kind, found }: SingleLineFinding) =>
  */
 export function lengthProblem(problem: VisibleLengthProblem, max: number): string {
   return problem.kind === "too long"
-    ? `must be at most ${max} characters, found ${problem.length}`
+    ? `must be at most ${max} characters${problem.length === null ? "" : `, found ${problem.length}`}`
     : `is built from too many invisible parts (combining marks or joined symbols); it may hold up to ${max} characters of ordinary text`;
 }
 

@@ -10,7 +10,7 @@
  * Positions are counted in the characters people see (visible-length.ts).
  */
 import { z } from "zod";
-import { visibleCharacters } from "./visible-length";
+import { graphemes } from "./visible-length";
 
 /**
  * Control characters: C0 (U+0000–U+001F, which holds tab, line feed and carriage return), DEL,
@@ -28,22 +28,36 @@ export interface SingleLineFinding {
   found: string;
 }
 
-/**
- * Where a code point sits, for a person: "at character 4" when it is (or starts) the fourth
- * character people see, "after character 4" when it is an invisible part of it.
- */
-function positions(value: string): { codePoint: string; where: string; cluster: string[]; indexInCluster: number; next: string | undefined }[] {
-  const clusters = visibleCharacters(value);
-  return clusters.flatMap((cluster, c) => {
-    const codePoints = Array.from(cluster);
-    return codePoints.map((codePoint, indexInCluster) => ({
-      codePoint,
-      where: `${indexInCluster === 0 ? "at" : "after"} character ${c + 1}`,
-      cluster: codePoints,
-      indexInCluster,
-      next: codePoints[indexInCluster + 1] ?? (clusters[c + 1] === undefined ? undefined : Array.from(clusters[c + 1]!)[0]),
-    }));
-  });
+/** A code point of a value, in the character people see that holds it. */
+interface Place {
+  codePoint: string;
+  /** For a person: "at character 4" when it is (or starts) the fourth character people see, "after character 4" when it is an invisible part of it. */
+  where: string;
+  /** The code points of its character. */
+  cluster: string[];
+  indexInCluster: number;
+  /** The code point after it, in its character or the next one. */
+  next: string | undefined;
+}
+
+/** Every code point of `value` in order, lazily, so a search stops at the first it looks for. */
+function* places(value: string): Generator<Place> {
+  const characters = graphemes(value);
+  let current = characters.next();
+  for (let n = 1; !current.done; n += 1) {
+    const following = characters.next();
+    const cluster = Array.from(current.value);
+    const nextCharacter = following.done ? undefined : String.fromCodePoint(following.value.codePointAt(0)!);
+    for (let i = 0; i < cluster.length; i += 1) {
+      yield { codePoint: cluster[i]!, where: `${i === 0 ? "at" : "after"} character ${n}`, cluster, indexInCluster: i, next: cluster[i + 1] ?? nextCharacter };
+    }
+    current = following;
+  }
+}
+
+function first(value: string, wanted: (place: Place) => boolean): Place | null {
+  for (const place of places(value)) if (wanted(place)) return place;
+  return null;
 }
 
 /**
@@ -53,7 +67,7 @@ function positions(value: string): { codePoint: string; where: string; cluster: 
  */
 export function findControlCharacter(value: string): string | null {
   if (!CONTROL_CHARACTER.test(value)) return null;
-  const at = positions(value).find((p) => CONTROL_CHARACTER.test(p.codePoint))!;
+  const at = first(value, (p) => CONTROL_CHARACTER.test(p.codePoint))!;
   const character = at.codePoint;
   const what = LINE_BREAKS.has(character) ? "a line break" : character === "\t" ? "a tab" : `the control character ${codePointName(character)}`;
   return `${what} ${at.where}`;
@@ -100,7 +114,7 @@ const BLACK_FLAG = "\u{1F3F4}";
  * word joiners, byte-order marks, soft hyphens, fillers, or any of these at the start or end.
  * The contexts follow Unicode's UAX #31 (joiners) and UTS #51 (emoji sequences).
  */
-function doesVisibleWork(p: ReturnType<typeof positions>[number]): boolean {
+function doesVisibleWork(p: Place): boolean {
   if (DIRECTION_CONTROL.test(p.codePoint)) return false;
   if (TAG.test(p.codePoint)) return p.cluster[0] === BLACK_FLAG && p.indexInCluster > 0;
   if (JOINERS.has(p.codePoint)) return p.indexInCluster > 0 && p.next !== undefined && !/\s/u.test(p.next) && !IGNORABLE.test(p.next);
@@ -115,7 +129,7 @@ function doesVisibleWork(p: ReturnType<typeof positions>[number]): boolean {
  */
 export function findInvisibleCharacter(value: string): string | null {
   if (!IGNORABLE.test(value)) return null; // Bidi_Control characters are all Default_Ignorable too
-  const at = positions(value).find((p) => IGNORABLE.test(p.codePoint) && !doesVisibleWork(p));
+  const at = first(value, (p) => IGNORABLE.test(p.codePoint) && !doesVisibleWork(p));
   if (!at) return null;
   const name = INVISIBLE_NAMES[at.codePoint];
   return `${name ? `the ${name} (${codePointName(at.codePoint)})` : `the invisible character ${codePointName(at.codePoint)}`} ${at.where}`;

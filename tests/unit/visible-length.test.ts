@@ -3,11 +3,12 @@
  * clusters), not UTF-16 code units. An option of 21 visible characters with emoji is 21
  * characters, in every form, in case files and in the editor; messages say how many there are.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { librarySearch, passwordChangeForm, profileForm, signupForm } from "../../app/domain/account-forms";
 import { parseCaseFile, type CaseFileProblem } from "../../app/domain/case-file";
 import { argumentForm, editForm, moderationForm, replyForm } from "../../app/domain/debate-forms";
-import { codeUnitCap, truncateVisible, visibleLength } from "../../app/domain/visible-length";
+import { codeUnitCap, graphemes, truncateVisible, visibleLength } from "../../app/domain/visible-length";
 import { joinForm, readCreateWorkshopForm, submissionForm } from "../../app/domain/workshop-forms";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -35,6 +36,29 @@ describe("visibleLength", () => {
 
   it("stops counting past the number it is asked about", () => {
     expect(visibleLength("a".repeat(1000), 10)).toBe(11);
+  });
+});
+
+describe("graphemes", () => {
+  const whole = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+  /** Pieces that join into characters across any window boundary: marks, joiners, skin tones, flags, Hangul jamo, Indic conjuncts, prepended marks, lone surrogates. */
+  const PIECES = ["a", " ", "\r", "\n", "\u0301", "👩", "\u200D", "🏽", "🇫", "🇷", "ᄀ", "ᅡ", "ᆨ", "각", "\u0E33", "क", "्", "ष", "\uFE0F", "\u{E0067}", "🏴", "\u0600", "\uD83D", "\uDC69"];
+
+  it("splits any text exactly as segmenting it whole does, however long", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 1500 }), (pieces) => {
+        const text = pieces.join("");
+        expect([...graphemes(text)]).toEqual(Array.from(whole.segment(text), (s) => s.segment));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("takes time in proportion to the text (segmenting 200,000 letters whole takes V8 minutes)", () => {
+    const started = performance.now();
+    expect(visibleLength("a".repeat(200_000))).toBe(200_000);
+    expect(visibleLength("a" + "\u0301".repeat(100_000))).toBe(1);
+    expect(performance.now() - started).toBeLessThan(3_000);
   });
 });
 
@@ -110,6 +134,11 @@ describe("form fields count visible characters", () => {
     expect(messagesFor(f.check(zalgo), f.field)).toEqual([
       `This text is built from too many invisible parts (combining marks or joined symbols) to store; it may hold up to ${f.max} characters of ordinary text.`,
     ]);
+  });
+
+  it.each(FORM_FIELDS.map((f) => [f.name, f] as const))("%s: a plain text far past the limit is refused as too long, without counting all of it", (_, f) => {
+    const message = f.message(0).replace(" (it has 0)", "");
+    expect(messagesFor(f.check("x".repeat(codeUnitCap(f.max) + 1)), f.field)).toEqual([message]);
   });
 
   it("keeps a library search of 100 emoji, which people see as 100 characters", () => {
