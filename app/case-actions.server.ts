@@ -14,6 +14,7 @@ import {
   positionForm,
   replyForm,
 } from "./domain/debate-forms";
+import { isolate } from "./domain/bidi";
 import { renderMarkdown } from "./domain/markdown";
 import { can } from "./domain/permissions";
 import { parseForm, type FieldErrors } from "./forms";
@@ -166,7 +167,7 @@ export async function handleCaseAction(found: CaseRecord, user: PublicUser, form
         action: intent === "hide" ? "argument.hidden" : "argument.restored",
         subjectType: "argument",
         subjectId: String(argument.id),
-        detail: `${found.slug}, by ${argument.authorName}: ${form.data.reason}`,
+        detail: `${found.slug}, by ${isolate(argument.authorName)}: ${isolate(form.data.reason)}`,
       });
       return ok(intent, target, intent === "hide" ? "Hidden; the reason is in the audit log." : "Restored.");
     }

@@ -36,7 +36,11 @@ export function PositionForm({ perspective, judgementQuestion, current, movableB
       <input type="hidden" name="perspective" value={perspective.key} />
       {current ? (
         <p className="muted">
-          Your current answer: <strong>{current.option}</strong>. Changing it keeps your earlier answer in your history.
+          Your current answer:{" "}
+          <strong>
+            <bdi>{current.option}</bdi>
+          </strong>
+          . Changing it keeps your earlier answer in your history.
         </p>
       ) : null}
       {errors.form ? (
@@ -46,18 +50,18 @@ export function PositionForm({ perspective, judgementQuestion, current, movableB
       ) : null}
 
       <fieldset className="field" aria-describedby={errors.option ? id("option-error") : undefined}>
-        <legend>{perspective.prompt}</legend>
+        <legend dir="auto">{perspective.prompt}</legend>
         {perspective.options.map((option, index) => (
           <label key={option} className="choice">
             <input type="radio" name="option" value={index} defaultChecked={index === currentIndex} required />
-            {option}
+            <bdi>{option}</bdi>
           </label>
         ))}
         <ErrorText id={id("option-error")} text={errors.option} />
       </fieldset>
 
       <fieldset className="field" aria-describedby={errors.judgement ? id("judgement-error") : undefined}>
-        <legend>{judgementQuestion}</legend>
+        <legend dir="auto">{judgementQuestion}</legend>
         <div className="scale">
           {JUDGEMENT_SCALE.map((step) => (
             <label key={step.value} className="scale-step">

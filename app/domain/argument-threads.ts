@@ -4,6 +4,8 @@
  * viewer may do with each, and what hidden or deleted posts still show.
  */
 import { sortArguments, type ArgumentSort } from "./bridging";
+import { isolate } from "./bidi";
+import { truncateVisible } from "./visible-length";
 
 export const EDIT_WINDOW_MS = 15 * 60 * 1000;
 /** Top-level argument, reply, reply to a reply. */
@@ -125,8 +127,9 @@ export function readableArguments(threads: ThreadNode[]): { id: number; label: s
   return threads
     .filter((t) => t.body !== null && t.status === "visible")
     .map((t) => {
-      // A plain-text label for a <select>: Markdown emphasis and heading marks dropped.
+      // A plain-text label for a <select>: Markdown emphasis and heading marks dropped; name and
+      // text isolated, since an <option> cannot hold <bdi>.
       const text = t.body!.replace(/[*_`#>]+/g, "").replace(/\s+/g, " ").trim();
-      return { id: t.id, label: `${t.authorName}: ${text.length > 80 ? `${text.slice(0, 79)}…` : text}` };
+      return { id: t.id, label: `${isolate(t.authorName)}: ${isolate(truncateVisible(text, 80))}` };
     });
 }

@@ -8,6 +8,8 @@ import { db } from "~/db.server";
 import { joinCodeProblem, normalizeJoinCode } from "~/domain/join-code";
 import { STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions";
 import { joinForm } from "~/domain/workshop-forms";
+import { TEXT_LIMITS } from "~/domain/text-limits";
+import { codeUnitCap } from "~/domain/visible-length";
 import { parseForm, readFormData } from "~/forms";
 import { joinRefusal } from "~/domain/room-defences";
 import { guardCodeLookup } from "~/join-code-guard.server";
@@ -87,7 +89,15 @@ export default function Join() {
   const errors = result?.errors ?? (data.error ? { code: data.error } : {});
   return (
     <>
-      <h1>{data.title ? `Join “${data.title}”` : "Join a workshop"}</h1>
+      <h1>
+        {data.title ? (
+          <>
+            Join “<bdi>{data.title}</bdi>”
+          </>
+        ) : (
+          "Join a workshop"
+        )}
+      </h1>
       <p className="muted">No account needed. Your answers are anonymous: the facilitator sees totals, never who chose what.</p>
       <LivePrivacyStatement k={data.k} />
       <Form method="post" className="stack" noValidate>
@@ -103,7 +113,7 @@ export default function Join() {
           error={errors.code}
           className="code-input"
         />
-        <TextField name="displayName" label="Your name (optional)" hint="Shown only with arguments you send, never with your votes." maxLength={40} defaultValue={result?.values.displayName} error={errors.displayName} />
+        <TextField name="displayName" label="Your name (optional)" hint="Shown only with arguments you send, never with your votes." maxLength={codeUnitCap(TEXT_LIMITS.participantName)} defaultValue={result?.values.displayName} error={errors.displayName} />
         {data.askStanding ? (
           <div className="field">
             <label htmlFor="standing">Your standing at work (optional)</label>

@@ -5,6 +5,8 @@ import { getUser, safeRedirectPath, signIn } from "~/auth.server";
 import { TextField } from "~/components/field";
 import { db } from "~/db.server";
 import { signupForm } from "~/domain/account-forms";
+import { PASSWORD_LIMITS, TEXT_LIMITS } from "~/domain/text-limits";
+import { codeUnitCap } from "~/domain/visible-length";
 import { parseForm, readFormData } from "~/forms";
 import { hashPassword } from "~/password.server";
 import { checkRateLimit, clientAddress, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
@@ -63,11 +65,11 @@ export default function Signup() {
           hint="Shown beside your arguments. Your votes are never shown with your name."
           autoComplete="nickname"
           required
-          maxLength={60}
+          maxLength={codeUnitCap(TEXT_LIMITS.displayName)}
           defaultValue={result?.values.displayName}
           error={errors.displayName}
         />
-        <TextField name="password" label="Password" type="password" autoComplete="new-password" hint="At least 10 characters." required minLength={10} maxLength={200} error={errors.password} />
+        <TextField name="password" label="Password" type="password" autoComplete="new-password" hint="At least 10 characters." required minLength={PASSWORD_LIMITS.min} maxLength={PASSWORD_LIMITS.inputMaxLength} error={errors.password} />
         <div>
           <button type="submit">Sign up</button>
         </div>

@@ -7,6 +7,9 @@ import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } fro
 import { LivePrivacyStatement } from "~/components/live-privacy";
 import { db } from "~/db.server";
 import { JUDGEMENT_SCALE } from "~/domain/scales";
+import { isolate } from "~/domain/bidi";
+import { codeUnitCap, truncateVisible } from "~/domain/visible-length";
+import { TEXT_LIMITS } from "~/domain/text-limits";
 import { isVoteStage, roundOf } from "~/domain/workshop-stages";
 import { upvotedBy, votesOf } from "~/models/workshops.server";
 import { clientAddress, retryAfterHeaders } from "~/rate-limit.server";
@@ -15,7 +18,7 @@ import { recentWorkshopStates, type RoomState } from "~/workshop-live.server";
 import { findPhone, participateByCode, type ParticipationResult, type PhoneLookup } from "~/workshop-participation.server";
 import { readFormData } from "~/forms";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data && !data.removed && data.state ? `${data.state.title} · Casebook` : "Workshop · Casebook" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data && !data.removed && data.state ? `${isolate(data.state.title)} · Casebook` : "Workshop · Casebook" }];
 
 /** Keeps Retry-After on a 429 (see retryAfterHeaders). */
 export const headers = retryAfterHeaders;
@@ -92,17 +95,17 @@ function VoteForm({ state, mine, result, onAnswer }: { state: RoomState; mine: L
         return (
           <fieldset key={p.key} className="perspective">
             <legend>
-              <strong>As the {p.key}:</strong> {p.prompt}
+              <strong>As the {p.key}:</strong> <bdi>{p.prompt}</bdi>
             </legend>
             {p.options.map((option, index) => (
               <label key={option} className="choice">
                 <input type="radio" name={`option-${p.key}`} value={index} defaultChecked={vote?.option === option} required />
-                {option}
+                <bdi>{option}</bdi>
               </label>
             ))}
             {errors[`option-${p.key}`] ? <p className="field-error">{errors[`option-${p.key}`]}</p> : null}
             <fieldset className="field">
-              <legend>{state.judgementQuestion}</legend>
+              <legend dir="auto">{state.judgementQuestion}</legend>
               <div className="scale">
                 {JUDGEMENT_SCALE.map((step) => (
                   <label key={step.value} className="scale-step">
@@ -125,7 +128,7 @@ function VoteForm({ state, mine, result, onAnswer }: { state: RoomState; mine: L
               .filter((s) => s.kind === "argument")
               .map((s) => (
                 <option key={s.id} value={s.id}>
-                  {s.body.length > 70 ? `${s.body.slice(0, 69)}…` : s.body}
+                  {isolate(truncateVisible(s.body, 70))}
                 </option>
               ))}
           </select>
@@ -147,7 +150,7 @@ export default function ParticipantView() {
   if (data.removed) {
     return (
       <>
-        <h1>{data.title}</h1>
+        <h1 dir="auto">{data.title}</h1>
         <p className="notice">The facilitator removed you from this workshop.</p>
       </>
     );
@@ -176,7 +179,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
   return (
     <div className="phone" data-stage={state.stage}>
       <p className="muted">
-        {state.title} · <LiveStatusBadge status={status} />
+        <bdi>{state.title}</bdi> · <LiveStatusBadge status={status} />
       </p>
       <h1>{state.stageLabel}</h1>
       {result?.errors.form ? (
@@ -190,7 +193,17 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
         </p>
       ) : null}
 
-      {state.stage === "lobby" ? <p>You are in{data.name ? `, ${data.name}` : ""}. The facilitator will start soon; this page follows along by itself.</p> : null}
+      {state.stage === "lobby" ? (
+        <p>
+          You are in
+          {data.name ? (
+            <>
+              , <bdi>{data.name}</bdi>
+            </>
+          ) : null}
+          . The facilitator will start soon; this page follows along by itself.
+        </p>
+      ) : null}
       <CaseStage state={state} />
 
       {/* Said before anyone votes: in the lobby and above the vote itself. */}
@@ -223,7 +236,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
               </label>
             </fieldset>
             <label htmlFor="body">Your argument or question</label>
-            <textarea id="body" name="body" rows={3} maxLength={500} required defaultValue={result?.intent === "submit" && result.errors.body ? result.values?.body : ""} />
+            <textarea id="body" name="body" rows={3} maxLength={codeUnitCap(TEXT_LIMITS.submission)} required defaultValue={result?.intent === "submit" && result.errors.body ? result.values?.body : ""} />
             {result?.intent === "submit" && result.errors.body ? <p className="field-error">{result.errors.body}</p> : null}
             <div>
               <button type="submit">Send</button>
@@ -238,7 +251,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
           <ul className="submission-list">
             {state.submissions.map((s) => (
               <li key={s.id}>
-                <span className="kind">{s.kind}</span> {s.body}
+                <span className="kind">{s.kind}</span> <bdi>{s.body}</bdi>
                 <Form method="post" preventScrollReset className="inline-form">
                   <input type="hidden" name="intent" value="upvote" />
                   <input type="hidden" name="submissionId" value={s.id} />

@@ -3,10 +3,13 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth.server";
 import { TextField } from "~/components/field";
+import { TableScroll } from "~/components/table-scroll";
 import { db } from "~/db.server";
 import { MAX_CAPACITY, readCapacity } from "~/domain/room-defences";
 import { caseVisibility } from "~/domain/permissions";
 import { readCreateWorkshopForm } from "~/domain/workshop-forms";
+import { TEXT_LIMITS } from "~/domain/text-limits";
+import { codeUnitCap } from "~/domain/visible-length";
 import { findCaseBySlug, listLibrary } from "~/models/cases.server";
 import { createWorkshop, listWorkshops } from "~/models/workshops.server";
 import { stageLabelFor } from "~/workshop-labels";
@@ -84,7 +87,7 @@ export default function Workshops() {
             </select>
             {errors.caseSlug ? <p className="field-error">{errors.caseSlug}</p> : null}
           </div>
-          <TextField name="title" label="Title" hint="What the room sees, e.g. “Team leads, March session”." maxLength={120} defaultValue={result?.values.title} error={errors.title} />
+          <TextField name="title" label="Title" hint="What the room sees, e.g. “Team leads, March session”." maxLength={codeUnitCap(TEXT_LIMITS.workshopTitle)} defaultValue={result?.values.title} error={errors.title} />
           <fieldset className="field">
             <legend>Perspectives to poll</legend>
             <p className="hint">Both, unless you have a reason: the gap between them is the point.</p>
@@ -147,32 +150,34 @@ export default function Workshops() {
         {workshops.length === 0 ? (
           <p className="muted">None yet.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Workshop</th>
-                <th scope="col">Case</th>
-                <th scope="col">Code</th>
-                <th scope="col">Stage</th>
-                <th scope="col">People</th>
-              </tr>
-            </thead>
-            <tbody>
-              {workshops.map((w) => (
-                <tr key={w.id}>
-                  <td>
-                    <Link to={`/workshops/${w.id}`}>{w.title}</Link>
-                  </td>
-                  <td>{w.caseTitle}</td>
-                  <td>
-                    <code>{w.code}</code>
-                  </td>
-                  <td>{stageLabelFor(w.stage)}</td>
-                  <td>{w.participants}</td>
+          <TableScroll label="My workshops">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Workshop</th>
+                  <th scope="col">Case</th>
+                  <th scope="col">Code</th>
+                  <th scope="col">Stage</th>
+                  <th scope="col">People</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {workshops.map((w) => (
+                  <tr key={w.id}>
+                    <td>
+                      <Link to={`/workshops/${w.id}`}>{w.title}</Link>
+                    </td>
+                    <td>{w.caseTitle}</td>
+                    <td>
+                      <code>{w.code}</code>
+                    </td>
+                    <td>{stageLabelFor(w.stage)}</td>
+                    <td>{w.participants}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
     </>
