@@ -2,7 +2,7 @@
  * The case page's form actions: positions, arguments, replies, endorsements, edits and
  * moderation. Each checks who may do it and answers with field errors or what changed. The
  * creates (a position, an argument, a reply, an endorsement) are idempotent per submission: a
- * repeat of a form's key gets the first answer (ADR 015).
+ * repeat of a form's key gets the first answer (ADR 016).
  */
 import type { DB } from "../db/client";
 import { readConfig } from "./config.server";
@@ -19,6 +19,7 @@ import {
   replyForm,
 } from "./domain/debate-forms";
 import { KEY_REUSED_MESSAGE } from "./domain/idempotency";
+import { isolate } from "./domain/bidi";
 import { renderMarkdown } from "./domain/markdown";
 import { readSubmission } from "./idempotency.server";
 import { can } from "./domain/permissions";
@@ -195,7 +196,7 @@ async function act(database: DB, found: CaseRecord, user: PublicUser, formData: 
         action: intent === "hide" ? "argument.hidden" : "argument.restored",
         subjectType: "argument",
         subjectId: String(argument.id),
-        detail: `${found.slug}, by ${argument.authorName}: ${form.data.reason}`,
+        detail: `${found.slug}, by ${isolate(argument.authorName)}: ${isolate(form.data.reason)}`,
       });
       return ok(intent, target, intent === "hide" ? "Hidden; the reason is in the audit log." : "Restored.");
     }

@@ -1,5 +1,5 @@
 /**
- * Reading a submission's idempotency key (ADR 015) and making the page keys its forms carry.
+ * Reading a submission's idempotency key (ADR 016) and making the page keys its forms carry.
  * The rule lives in app/domain/idempotency.ts; the keys' store in app/models/idempotency-keys.server.ts.
  */
 import type { HeadersFunction } from "@remix-run/node";

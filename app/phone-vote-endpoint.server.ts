@@ -8,7 +8,7 @@
  * The rules are not duplicated: the page's Remix action and this endpoint both go through
  * participateByCode. Without JavaScript the phone's form still posts to the Remix action. A vote
  * may carry its idempotency key in the form's `idempotencyKey` field or an `Idempotency-Key`
- * header (ADR 015); a repeat is answered with the first answer and `Idempotent-Replayed: true`.
+ * header (ADR 016); a repeat is answered with the first answer and `Idempotent-Replayed: true`.
  */
 import express, { type ErrorRequestHandler, type Request, type Router } from "express";
 import { IDEMPOTENCY_KEY_HEADER } from "./domain/idempotency";
@@ -66,7 +66,7 @@ export function phoneVoteEndpoint(): Router {
         // A repeated field keeps its first value (parseForm reads it so), as in the Remix action.
         form,
         intent: "vote",
-        // The key may come as the IETF draft's header instead of the form's field (ADR 015).
+        // The key may come as the IETF draft's header instead of the form's field (ADR 016).
         idempotencyKeyHeader: req.get(IDEMPOTENCY_KEY_HEADER) ?? null,
       });
       switch (outcome.kind) {

@@ -91,7 +91,7 @@ function SiteHeader() {
             <>
               <li>
                 <NavLink to="/me">
-                  {user.displayName}
+                  <bdi>{user.displayName}</bdi>
                   {user.unreadReplies > 0 ? (
                     <span className="unread">
                       {user.unreadReplies}

@@ -7,7 +7,8 @@ import { readConfig } from "./config.server";
 import { db } from "./db.server";
 import { STANDING_LABELS } from "./domain/permissions";
 import { findCaseVersionDocument } from "./models/cases.server";
-import { attachment, buildDebrief, buildPositionsCsv, exportFileName } from "./domain/workshop-exports";
+import { contentDisposition } from "./domain/content-disposition";
+import { buildDebrief, buildPositionsCsv, exportFileName } from "./domain/workshop-exports";
 import { standingBreakdownReleased, workshopGrouping } from "./domain/disclosure";
 import { countCredits, roomSubmissions, submissionContribution } from "./domain/counting";
 import { roomGap, roundTallies, shiftRows } from "./domain/workshop-view";
@@ -96,7 +97,7 @@ export async function workshopPositionsCsv(workshop: Workshop): Promise<string> 
   );
 }
 
-/** The `Content-Disposition` of a workshop's download, e.g. `attachment; filename="tuesday-lab-K7M2QP.csv"`. */
+/** The `Content-Disposition` of a workshop's download, e.g. `attachment; filename="tuesday-lab-K7M2QP.csv"; filename*=UTF-8''tuesday-lab-K7M2QP.csv`. */
 export function exportDisposition(workshop: Workshop, extension: string): string {
-  return attachment(exportFileName(workshop.title, workshop.code, extension));
+  return contentDisposition("attachment", exportFileName(workshop.title, workshop.code, extension));
 }

@@ -1,6 +1,6 @@
 /**
  * What a joined phone can do: vote while a round is open, send arguments or questions, upvote.
- * Each is idempotent per submission: a repeat of a form's key gets the first answer (ADR 015).
+ * Each is idempotent per submission: a repeat of a form's key gets the first answer (ADR 016).
  */
 import type { DB } from "../db/client";
 import { db } from "./db.server";

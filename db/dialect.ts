@@ -78,7 +78,7 @@ export function describeLocation(location: string): string {
 /**
  * Runs `run` in a transaction: the caller's own when `db` is already one (Kysely does not nest
  * transactions; an idempotent create runs a model's work inside the transaction that claims its
- * key, ADR 015), else a new one.
+ * key, ADR 016), else a new one.
  */
 export function inTransaction<D extends Kysely<any>, T>(db: D, run: (trx: D) => Promise<T>): Promise<T> {
   return db.isTransaction ? run(db) : db.transaction().execute((trx) => run(trx as unknown as D));

@@ -262,7 +262,7 @@ export interface WorkshopUpvotesTable {
 }
 
 /**
- * The first answer to each idempotency key (ADR 015), per scope ("user:12", "participant:34",
+ * The first answer to each idempotency key (ADR 016), per scope ("user:12", "participant:34",
  * "device:<token hash>", "signup"), kept for IDEMPOTENCY_KEY_LIFETIME_MS.
  */
 export interface IdempotencyKeysTable {

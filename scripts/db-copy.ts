@@ -2,7 +2,7 @@
  * Copies a Casebook database into an empty one, usually SQLite → PostgreSQL:
  *   npm run db:copy -- --from data/casebook.sqlite --to "$DATABASE_URL" [--force]
  * Everything but sessions, rate-limit counters and idempotency keys (a day's answers to repeated
- * forms, ADR 015), ids kept, a progress line per table, then
+ * forms, ADR 016), ids kept, a progress line per table, then
  * row counts and a checksum per table compared on both sides. Every column of a table is copied
  * and checked (result_releases.argument_scores, the released bridging scores, included), so a new
  * column needs no change here; a new table goes in TABLES.

@@ -1,6 +1,8 @@
 import { Form } from "@remix-run/react";
 import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { SIDES, SIDE_LABELS } from "~/domain/scales";
+import { TEXT_LIMITS } from "~/domain/text-limits";
+import { codeUnitCap } from "~/domain/visible-length";
 
 interface Props {
   perspectives: string[];
@@ -9,7 +11,7 @@ interface Props {
   values: Record<string, string>;
   previewHtml?: string;
   message?: string;
-  /** This rendered form's idempotency key (ADR 015). */
+  /** This rendered form's idempotency key (ADR 016). */
   formKey: string;
 }
 
@@ -64,7 +66,7 @@ export function ArgumentForm({ perspectives, lenses, errors, values, previewHtml
           id="argument-body"
           name="body"
           rows={5}
-          maxLength={2000}
+          maxLength={codeUnitCap(TEXT_LIMITS.argument)}
           defaultValue={values.body ?? ""}
           aria-invalid={errors.body ? true : undefined}
           aria-describedby={["argument-body-hint", described("body")].filter(Boolean).join(" ")}
@@ -74,7 +76,7 @@ export function ArgumentForm({ perspectives, lenses, errors, values, previewHtml
       {previewHtml !== undefined ? (
         <section className="preview" aria-label="Preview">
           <h4>Preview</h4>
-          <div dangerouslySetInnerHTML={{ __html: previewHtml }} />
+          <div dir="auto" dangerouslySetInnerHTML={{ __html: previewHtml }} />
         </section>
       ) : null}
       <div className="inline-form">

@@ -2,6 +2,8 @@ import { Form } from "@remix-run/react";
 import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { formKey } from "~/domain/idempotency";
 import { SIDE_LABELS, type Side } from "~/domain/scales";
+import { TEXT_LIMITS } from "~/domain/text-limits";
+import { codeUnitCap } from "~/domain/visible-length";
 
 export interface ThreadView {
   id: number;
@@ -37,7 +39,7 @@ interface Props {
   node: ThreadView;
   mayModerate: boolean;
   feedback: ActionFeedback | undefined;
-  /** The page's key; each create form's idempotency key is this plus its name (ADR 015). */
+  /** The page's key; each create form's idempotency key is this plus its name (ADR 016). */
   pageKey: string;
 }
 
@@ -59,7 +61,9 @@ export function ArgumentThread({ node, mayModerate, feedback, pageKey }: Props) 
             <span>Deleted by its author</span>
           ) : (
             <>
-              <strong>{node.authorName}</strong>
+              <strong>
+                <bdi>{node.authorName}</bdi>
+              </strong>
               {node.side ? <span className={`side side-${node.side}`}>{SIDE_LABELS[node.side as Side]}</span> : null}
               {node.perspective ? <span>as the {node.perspective}</span> : null}
               {node.lensLabel ? <span className="lens">Lens: {node.lensLabel}</span> : null}
@@ -71,9 +75,18 @@ export function ArgumentThread({ node, mayModerate, feedback, pageKey }: Props) 
           )}
         </header>
         {node.status === "hidden" ? (
-          <p className="moderation-note">Hidden by a moderator{node.moderationReason ? `: ${node.moderationReason}` : "."}</p>
+          <p className="moderation-note">
+            Hidden by a moderator
+            {node.moderationReason ? (
+              <>
+                : <bdi>{node.moderationReason}</bdi>
+              </>
+            ) : (
+              "."
+            )}
+          </p>
         ) : null}
-        {node.html !== null ? <div className="argument-body" dangerouslySetInnerHTML={{ __html: node.html }} /> : null}
+        {node.html !== null ? <div className="argument-body" dir="auto" dangerouslySetInnerHTML={{ __html: node.html }} /> : null}
 
         <div className="argument-actions">
           {node.status === "visible" ? (
@@ -121,7 +134,7 @@ export function ArgumentThread({ node, mayModerate, feedback, pageKey }: Props) 
               <input type="hidden" name="intent" value="edit" />
               <input type="hidden" name="argumentId" value={node.id} />
               <label htmlFor={`edit-${node.id}`}>Your argument</label>
-              <textarea id={`edit-${node.id}`} name="body" rows={4} maxLength={2000} defaultValue={node.body} required />
+              <textarea id={`edit-${node.id}`} name="body" rows={4} maxLength={codeUnitCap(TEXT_LIMITS.argument)} defaultValue={node.body} required />
               {mine?.intent === "edit" && mine.errors.body ? <p className="field-error">{mine.errors.body}</p> : null}
               <div>
                 <button type="submit">Save edit</button>
@@ -138,7 +151,7 @@ export function ArgumentThread({ node, mayModerate, feedback, pageKey }: Props) 
               <input type="hidden" name="parentId" value={node.id} />
               <IdempotencyKeyField value={replyKey} />
               <label htmlFor={`reply-${node.id}`}>Your reply (Markdown, up to 2,000 characters)</label>
-              <textarea id={`reply-${node.id}`} name="body" rows={3} maxLength={2000} required />
+              <textarea id={`reply-${node.id}`} name="body" rows={3} maxLength={codeUnitCap(TEXT_LIMITS.argument)} required />
               {mine?.intent === "reply" && mine.errors.body ? <p className="field-error">{mine.errors.body}</p> : null}
               <div>
                 <SendButton sendingKey={replyKey}>Post reply</SendButton>
@@ -154,7 +167,7 @@ export function ArgumentThread({ node, mayModerate, feedback, pageKey }: Props) 
               <input type="hidden" name="intent" value={node.status === "hidden" ? "restore" : "hide"} />
               <input type="hidden" name="argumentId" value={node.id} />
               <label htmlFor={`reason-${node.id}`}>Reason (kept in the audit log)</label>
-              <input id={`reason-${node.id}`} type="text" name="reason" maxLength={300} required />
+              <input id={`reason-${node.id}`} type="text" name="reason" maxLength={codeUnitCap(TEXT_LIMITS.moderationReason)} required />
               {mine && (mine.intent === "hide" || mine.intent === "restore") && mine.errors.reason ? <p className="field-error">{mine.errors.reason}</p> : null}
               <div>
                 <button type="submit" className="secondary">

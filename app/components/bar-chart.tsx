@@ -1,4 +1,5 @@
 import { formatPercent } from "~/domain/format";
+import { TableScroll } from "./table-scroll";
 
 export interface BarRow {
   label: string;
@@ -25,7 +26,7 @@ export function BarChart({ title, rows, unit = "people" }: Props) {
       <div className="bars" role="img" aria-label={`${title}. ${summary}`}>
         {rows.map((row) => (
           <div className="bar-row" key={row.label} aria-hidden="true">
-            <span className="bar-label">{row.label}</span>
+            <bdi className="bar-label">{row.label}</bdi>
             <svg className="bar" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false">
               <rect x="0" y="0" height="10" width={row.count === 0 ? 0 : Math.max((row.count / max) * 100, 1)} rx="1" className="chart-bar" />
             </svg>
@@ -37,27 +38,29 @@ export function BarChart({ title, rows, unit = "people" }: Props) {
       </div>
       <details>
         <summary>Show as a table</summary>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Answer</th>
-              <th scope="col">{unit[0]!.toUpperCase() + unit.slice(1)}</th>
-              <th scope="col">Share</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.label}>
-                <th scope="row">
-                  {row.label}
-                  {row.note ? <span className="muted"> ({row.note})</span> : null}
-                </th>
-                <td>{row.count}</td>
-                <td>{formatPercent(row.count, total)}</td>
+        <TableScroll label={title}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Answer</th>
+                <th scope="col">{unit[0]!.toUpperCase() + unit.slice(1)}</th>
+                <th scope="col">Share</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.label}>
+                  <th scope="row">
+                    <bdi>{row.label}</bdi>
+                    {row.note ? <span className="muted"> ({row.note})</span> : null}
+                  </th>
+                  <td>{row.count}</td>
+                  <td>{formatPercent(row.count, total)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       </details>
     </figure>
   );

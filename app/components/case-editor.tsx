@@ -2,6 +2,8 @@ import { Form, useFetcher } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
 import { LENS_LABELS, LENSES, PERSPECTIVE_KEYS } from "~/domain/case-file";
 import { JUDGEMENT_SCALE } from "~/domain/scales";
+import { TEXT_LIMITS } from "~/domain/text-limits";
+import { codeUnitCap } from "~/domain/visible-length";
 
 type Values = Record<string, string | string[]>;
 
@@ -56,34 +58,47 @@ function described(name: string, errors: Record<string, string>, hint?: boolean)
   return { "aria-describedby": ids || undefined, "aria-invalid": errors[name] ? true : undefined };
 }
 
-/** Renders what the case page will show, from the same sanitized HTML. */
+/**
+ * Renders what the case page will show, from the same sanitized HTML. Beside the form it scrolls
+ * by itself, so it takes the keyboard's focus (tabIndex 0) to be scrolled without a mouse (axe
+ * "scrollable-region-focusable"); its label names the region when it is focused.
+ */
 export function CasePreviewPanel({ preview }: { preview: EditorPreview }) {
   return (
-    <section className="case-preview" aria-label="Preview">
+    <section className="case-preview" aria-label="Preview" tabIndex={0}>
       <h2>Preview</h2>
-      <h3 className="preview-title">{preview.title || "(untitled)"}</h3>
-      <p className="summary">{preview.summary}</p>
+      <h3 className="preview-title" dir="auto">
+        {preview.title || "(untitled)"}
+      </h3>
+      <p className="summary" dir="auto">
+        {preview.summary}
+      </p>
       {preview.stages.map((stage, i) => (
         <section key={i} className="stage">
           <h4>
             <span className="stage-number">
               Stage {i + 1} of {preview.stages.length}
             </span>
-            {stage.title}
+            <bdi>{stage.title}</bdi>
           </h4>
-          <div dangerouslySetInnerHTML={{ __html: stage.html }} />
+          <div dir="auto" dangerouslySetInnerHTML={{ __html: stage.html }} />
         </section>
       ))}
       <p>
-        <strong>{preview.judgement}</strong> ({JUDGEMENT_SCALE[0].label.toLowerCase()} … {JUDGEMENT_SCALE[6].label.toLowerCase()})
+        <strong>
+          <bdi>{preview.judgement}</bdi>
+        </strong>{" "}
+        ({JUDGEMENT_SCALE[0].label.toLowerCase()} … {JUDGEMENT_SCALE[6].label.toLowerCase()})
       </p>
       {preview.perspectives.map((p) => (
         <div key={p.key} className="perspective">
           <h4>As the {p.key || "(no perspective chosen)"}</h4>
-          <p>{p.prompt}</p>
+          <p dir="auto">{p.prompt}</p>
           <ul>
             {p.options.map((o, i) => (
-              <li key={i}>{o}</li>
+              <li key={i} dir="auto">
+                {o}
+              </li>
             ))}
           </ul>
         </div>
@@ -91,7 +106,7 @@ export function CasePreviewPanel({ preview }: { preview: EditorPreview }) {
       {preview.facilitatorNotesHtml ? (
         <section className="facilitator-notes">
           <h4>Facilitator notes</h4>
-          <div dangerouslySetInnerHTML={{ __html: preview.facilitatorNotesHtml }} />
+          <div dir="auto" dangerouslySetInnerHTML={{ __html: preview.facilitatorNotesHtml }} />
         </section>
       ) : null}
     </section>
@@ -135,13 +150,13 @@ export function CaseEditor({ mode, status, values, errors, stageSlots, preview }
             <h2>About the case</h2>
           </legend>
           <Labelled name="title" label="Title" errors={errors}>
-            <input id="title" name="title" type="text" maxLength={200} defaultValue={text(values, "title")} {...described("title", errors)} />
+            <input id="title" name="title" type="text" maxLength={codeUnitCap(TEXT_LIMITS.caseTitle)} defaultValue={text(values, "title")} {...described("title", errors)} />
           </Labelled>
           <Labelled name="slug" label="Address (slug)" hint={mode === "edit" ? "Fixed once a case exists, so links keep working." : "Lowercase letters, digits and hyphens, e.g. the-late-report."} errors={errors}>
             <input id="slug" name="slug" type="text" maxLength={80} defaultValue={text(values, "slug")} readOnly={mode === "edit"} {...described("slug", errors, true)} />
           </Labelled>
           <Labelled name="summary" label="Summary" hint="One sentence for the library card." errors={errors}>
-            <textarea id="summary" name="summary" rows={2} maxLength={400} defaultValue={text(values, "summary")} {...described("summary", errors, true)} />
+            <textarea id="summary" name="summary" rows={2} maxLength={codeUnitCap(TEXT_LIMITS.caseSummary)} defaultValue={text(values, "summary")} {...described("summary", errors, true)} />
           </Labelled>
           <Labelled name="tags" label="Tags" hint="Comma-separated, e.g. hiring, honesty." errors={errors}>
             <input id="tags" name="tags" type="text" maxLength={400} defaultValue={text(values, "tags")} {...described("tags", errors, true)} />
@@ -176,7 +191,7 @@ export function CaseEditor({ mode, status, values, errors, stageSlots, preview }
                   </Labelled>
                 )}
                 <Labelled name={`${key}-prompt`} label="Prompt" errors={errors}>
-                  <input id={`${key}-prompt`} name={`${key}-prompt`} type="text" maxLength={400} defaultValue={text(values, `${key}-prompt`)} {...described(`${key}-prompt`, errors)} />
+                  <input id={`${key}-prompt`} name={`${key}-prompt`} type="text" maxLength={codeUnitCap(TEXT_LIMITS.prompt)} defaultValue={text(values, `${key}-prompt`)} {...described(`${key}-prompt`, errors)} />
                 </Labelled>
                 <Labelled name={`${key}-options`} label="Options" hint="One per line; 2 to 6." errors={errors}>
                   <textarea id={`${key}-options`} name={`${key}-options`} rows={4} defaultValue={text(values, `${key}-options`)} {...described(`${key}-options`, errors, true)} />
@@ -185,7 +200,7 @@ export function CaseEditor({ mode, status, values, errors, stageSlots, preview }
             );
           })}
           <Labelled name="judgement" label="Judgement question" hint="Answered on a 7-point scale from “clearly wrong” to “clearly right”." errors={errors}>
-            <input id="judgement" name="judgement" type="text" maxLength={300} defaultValue={text(values, "judgement")} {...described("judgement", errors, true)} />
+            <input id="judgement" name="judgement" type="text" maxLength={codeUnitCap(TEXT_LIMITS.judgement)} defaultValue={text(values, "judgement")} {...described("judgement", errors, true)} />
           </Labelled>
           <fieldset className="field" {...described("lenses", errors)}>
             <legend>Lenses to suggest</legend>
@@ -212,7 +227,7 @@ export function CaseEditor({ mode, status, values, errors, stageSlots, preview }
           {Array.from({ length: stageSlots }, (_, i) => (
             <div key={i} className="editor-stage">
               <Labelled name={`stage-${i}-title`} label={`Stage ${i + 1} title`} errors={errors}>
-                <input id={`stage-${i}-title`} name={`stage-${i}-title`} type="text" maxLength={200} defaultValue={text(values, `stage-${i}-title`)} {...described(`stage-${i}-title`, errors)} />
+                <input id={`stage-${i}-title`} name={`stage-${i}-title`} type="text" maxLength={codeUnitCap(TEXT_LIMITS.stageTitle)} defaultValue={text(values, `stage-${i}-title`)} {...described(`stage-${i}-title`, errors)} />
               </Labelled>
               <Labelled name={`stage-${i}-body`} label={`Stage ${i + 1} text`} errors={errors}>
                 <textarea id={`stage-${i}-body`} name={`stage-${i}-body`} rows={8} defaultValue={text(values, `stage-${i}-body`)} {...described(`stage-${i}-body`, errors)} />

@@ -16,7 +16,7 @@ interface Props {
   movableBy: { id: number; label: string }[];
   errors: Record<string, string>;
   message?: string;
-  /** This rendered form's idempotency key (ADR 015). */
+  /** This rendered form's idempotency key (ADR 016). */
   formKey: string;
 }
 
@@ -40,7 +40,11 @@ export function PositionForm({ perspective, judgementQuestion, current, movableB
       <IdempotencyKeyField value={formKey} />
       {current ? (
         <p className="muted">
-          Your current answer: <strong>{current.option}</strong>. Changing it keeps your earlier answer in your history.
+          Your current answer:{" "}
+          <strong>
+            <bdi>{current.option}</bdi>
+          </strong>
+          . Changing it keeps your earlier answer in your history.
         </p>
       ) : null}
       {errors.form ? (
@@ -50,18 +54,18 @@ export function PositionForm({ perspective, judgementQuestion, current, movableB
       ) : null}
 
       <fieldset className="field" aria-describedby={errors.option ? id("option-error") : undefined}>
-        <legend>{perspective.prompt}</legend>
+        <legend dir="auto">{perspective.prompt}</legend>
         {perspective.options.map((option, index) => (
           <label key={option} className="choice">
             <input type="radio" name="option" value={index} defaultChecked={index === currentIndex} required />
-            {option}
+            <bdi>{option}</bdi>
           </label>
         ))}
         <ErrorText id={id("option-error")} text={errors.option} />
       </fieldset>
 
       <fieldset className="field" aria-describedby={errors.judgement ? id("judgement-error") : undefined}>
-        <legend>{judgementQuestion}</legend>
+        <legend dir="auto">{judgementQuestion}</legend>
         <div className="scale">
           {JUDGEMENT_SCALE.map((step) => (
             <label key={step.value} className="scale-step">

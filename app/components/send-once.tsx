@@ -2,7 +2,7 @@ import { useNavigation } from "@remix-run/react";
 import type { ButtonHTMLAttributes } from "react";
 import { IDEMPOTENCY_KEY_FIELD } from "~/domain/idempotency";
 
-/** The hidden field that carries a rendered form's idempotency key (ADR 015, `formKey`). */
+/** The hidden field that carries a rendered form's idempotency key (ADR 016, `formKey`). */
 export function IdempotencyKeyField({ value }: { value: string }) {
   return <input type="hidden" name={IDEMPOTENCY_KEY_FIELD} value={value} />;
 }

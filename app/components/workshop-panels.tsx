@@ -1,5 +1,6 @@
 import type { RoomState } from "~/workshop-live.server";
 import { BarChart } from "./bar-chart";
+import { TableScroll } from "./table-scroll";
 import { formatSigned } from "~/domain/format";
 import { resultsAppearAt } from "~/domain/disclosure";
 
@@ -47,38 +48,40 @@ export function RoomGapLine({ state }: { state: Pick<RoomState, "gap"> }) {
 export function ShiftTable({ state }: { state: Pick<RoomState, "shift"> }) {
   if (!state.shift) return null;
   return (
-    <table className="shift-table">
-      <caption>How the room moved between round 1 and round 2</caption>
-      <thead>
-        <tr>
-          <th scope="col">Perspective</th>
-          <th scope="col">Answered both rounds</th>
-          <th scope="col">Moved</th>
-          <th scope="col">More right</th>
-          <th scope="col">More wrong</th>
-          <th scope="col">Changed action</th>
-        </tr>
-      </thead>
-      <tbody>
-        {state.shift.map((s) =>
-          s.released ? (
-            <tr key={s.perspective}>
-              <th scope="row">As the {s.perspective}</th>
-              <td>{s.people}</td>
-              <td>{s.moved}</td>
-              <td>{s.towardRight}</td>
-              <td>{s.towardWrong}</td>
-              <td>{s.changedOption}</td>
-            </tr>
-          ) : (
-            <tr key={s.perspective}>
-              <th scope="row">As the {s.perspective}</th>
-              <td colSpan={5}>Not shown: fewer than {s.k} people answered both rounds.</td>
-            </tr>
-          ),
-        )}
-      </tbody>
-    </table>
+    <TableScroll label="How the room moved">
+      <table className="shift-table">
+        <caption>How the room moved between round 1 and round 2</caption>
+        <thead>
+          <tr>
+            <th scope="col">Perspective</th>
+            <th scope="col">Answered both rounds</th>
+            <th scope="col">Moved</th>
+            <th scope="col">More right</th>
+            <th scope="col">More wrong</th>
+            <th scope="col">Changed action</th>
+          </tr>
+        </thead>
+        <tbody>
+          {state.shift.map((s) =>
+            s.released ? (
+              <tr key={s.perspective}>
+                <th scope="row">As the {s.perspective}</th>
+                <td>{s.people}</td>
+                <td>{s.moved}</td>
+                <td>{s.towardRight}</td>
+                <td>{s.towardWrong}</td>
+                <td>{s.changedOption}</td>
+              </tr>
+            ) : (
+              <tr key={s.perspective}>
+                <th scope="row">As the {s.perspective}</th>
+                <td colSpan={5}>Not shown: fewer than {s.k} people answered both rounds.</td>
+              </tr>
+            ),
+          )}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }
 
@@ -90,9 +93,9 @@ export function CaseStage({ state }: { state: Pick<RoomState, "caseStage"> }) {
         <span className="stage-number">
           Part {state.caseStage.number} of {state.caseStage.count}
         </span>
-        {state.caseStage.title}
+        <bdi>{state.caseStage.title}</bdi>
       </h2>
-      <div dangerouslySetInnerHTML={{ __html: state.caseStage.html }} />
+      <div dir="auto" dangerouslySetInnerHTML={{ __html: state.caseStage.html }} />
     </section>
   );
 }

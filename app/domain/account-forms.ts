@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { ROLES, STANDINGS } from "./permissions";
 import { oneLineMessage, singleLine } from "./single-line";
+import { PASSWORD_LIMITS, TEXT_LIMITS } from "./text-limits";
+import { keepToMessage, maxVisible } from "./visible-length";
 
+// zod's email pattern takes ASCII only, so here code units are the characters people see.
 const email = z
   .string({ required_error: "Enter your email address." })
   .trim()
@@ -10,24 +13,33 @@ const email = z
   .email("Enter an email address like name@example.com.");
 
 const displayName = singleLine(
-  z.string({ required_error: "Enter a display name." }).trim().min(1, "Enter a display name.").max(60, "Display names are at most 60 characters."),
+  maxVisible(z.string({ required_error: "Enter a display name." }).trim().min(1, "Enter a display name."), TEXT_LIMITS.displayName, keepToMessage("your display name", TEXT_LIMITS.displayName)),
   oneLineMessage("your display name"),
 );
+
+/**
+ * A password's length in Unicode code points, as NIST SP 800-63B (5.1.1.2) counts it: "each
+ * Unicode code point SHALL be counted as a single character". A password is never shown, so what
+ * it looks like does not matter; its code points are what a guesser has to find.
+ */
+function password(required: string, tooShort: string, min: number = PASSWORD_LIMITS.min) {
+  return z
+    .string({ required_error: required })
+    .refine((value) => Array.from(value).length >= min, tooShort)
+    .refine((value) => Array.from(value).length <= PASSWORD_LIMITS.max, `Passwords are at most ${PASSWORD_LIMITS.max} characters.`);
+}
 
 export const signupForm = z.object({
   email,
   displayName,
-  password: z
-    .string({ required_error: "Choose a password." })
-    .min(10, "Use at least 10 characters for your password.")
-    .max(200, "Passwords are at most 200 characters."),
+  password: password("Choose a password.", `Use at least ${PASSWORD_LIMITS.min} characters for your password.`),
   // A hidden field taken from the URL: one that is unusable is ignored (the form goes to its default page), never an error nobody can see.
   redirectTo: z.string().max(500).optional().catch(undefined),
 });
 
 export const loginForm = z.object({
   email,
-  password: z.string({ required_error: "Enter your password." }).min(1, "Enter your password.").max(200, "Passwords are at most 200 characters."),
+  password: password("Enter your password.", "Enter your password.", 1),
   redirectTo: z.string().max(500).optional().catch(undefined),
 });
 
@@ -46,14 +58,11 @@ export const roleForm = z.object({
 });
 
 export const librarySearch = z.object({
-  q: z.string().trim().max(100, "Searches are at most 100 characters.").optional().catch(undefined),
+  q: maxVisible(z.string().trim(), TEXT_LIMITS.search, keepToMessage("the search", TEXT_LIMITS.search)).optional().catch(undefined),
   tag: z.string().trim().max(40).regex(/^[a-z0-9-]*$/).optional().catch(undefined),
 });
 
 export const passwordChangeForm = z.object({
-  currentPassword: z.string({ required_error: "Enter your current password." }).min(1, "Enter your current password.").max(200),
-  newPassword: z
-    .string({ required_error: "Choose a new password." })
-    .min(10, "Use at least 10 characters for your new password.")
-    .max(200, "Passwords are at most 200 characters."),
+  currentPassword: password("Enter your current password.", "Enter your current password.", 1),
+  newPassword: password("Choose a new password.", `Use at least ${PASSWORD_LIMITS.min} characters for your new password.`),
 });

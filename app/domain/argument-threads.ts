@@ -7,6 +7,8 @@
  */
 import { sortArguments, type ArgumentSort } from "./bridging";
 import { argumentContribution, countCredits, creditRefusal, endorsementCredits } from "./counting";
+import { isolate } from "./bidi";
+import { truncateVisible } from "./visible-length";
 
 export const EDIT_WINDOW_MS = 15 * 60 * 1000;
 /** Top-level argument, reply, reply to a reply. */
@@ -140,8 +142,9 @@ export function movedByChoices(threads: ThreadNode[], viewerId: number | null): 
   return threads
     .filter((t) => t.body !== null && viewerId !== null && creditRefusal("moved-by", { kind: "argument", visible: t.status === "visible", authorRemoved: false, authorId: t.authorId }, viewerId) === null)
     .map((t) => {
-      // A plain-text label for a <select>: Markdown emphasis and heading marks dropped.
+      // A plain-text label for a <select>: Markdown emphasis and heading marks dropped; name and
+      // text isolated, since an <option> cannot hold <bdi>.
       const text = t.body!.replace(/[*_`#>]+/g, "").replace(/\s+/g, " ").trim();
-      return { id: t.id, label: `${t.authorName}: ${text.length > 80 ? `${text.slice(0, 79)}…` : text}` };
+      return { id: t.id, label: `${isolate(t.authorName)}: ${isolate(truncateVisible(text, 80))}` };
     });
 }

@@ -1,9 +1,10 @@
 import { Lexer, type Token, type Tokens } from "marked";
 import type { CaseFileProblem, CaseStage } from "./case-file";
-import { singleLineProblem, STAGE_LIMITS } from "./case-file-schema";
+import { lengthProblem, singleLineProblem, STAGE_LIMITS } from "./case-file-schema";
 import { tryRenderMarkdown } from "./markdown";
 import { describeMarkdownNestingProblem, findMarkdownNestingProblem } from "./markdown-limits";
-import { findControlCharacter } from "./single-line";
+import { findSingleLineProblem } from "./single-line";
+import { visibleLengthProblem } from "./visible-length";
 
 export interface CaseBody {
   stages: CaseStage[];
@@ -352,15 +353,12 @@ export function parseCaseBody(
         }
         if (section.stageTitle === "") {
           problems.push({ line: section.headingLine, field, message: "stage title is required, e.g. '## Stage: The request'" });
-        } else if (section.stageTitle.length > STAGE_LIMITS.titleLength) {
-          problems.push({
-            line: section.headingLine,
-            field,
-            message: `stage title must be at most ${STAGE_LIMITS.titleLength} characters, found ${section.stageTitle.length}`,
-          });
+        } else {
+          const tooLong = visibleLengthProblem(section.stageTitle, STAGE_LIMITS.titleLength);
+          if (tooLong) problems.push({ line: section.headingLine, field, message: `stage title ${lengthProblem(tooLong, STAGE_LIMITS.titleLength)}` });
         }
-        const control = findControlCharacter(section.stageTitle);
-        if (control) problems.push({ line: section.headingLine, field, message: `stage title ${singleLineProblem(control)}` });
+        const finding = findSingleLineProblem(section.stageTitle);
+        if (finding) problems.push({ line: section.headingLine, field, message: `stage title ${singleLineProblem(finding)}` });
         if (markdown === "") problems.push({ line: section.headingLine, field, message: "stage is empty" });
         body.stages.push({ title: section.stageTitle, markdown });
         break;

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { singleLine } from "./single-line";
+import { singleLine, type SingleLineFinding } from "./single-line";
+import { TEXT_LIMITS } from "./text-limits";
+import { maxVisible, visibleLength, type VisibleLengthProblem } from "./visible-length";
 
 /** The hats a person can answer in. Every case asks for `employee` and `employer`. */
 /** Addresses under /cases/ that belong to the app, so no case may take them. */
@@ -26,17 +28,37 @@ export const LENS_LABELS: Record<Lens, string> = {
 export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const SLUG_FORMAT_MESSAGE = "must be lowercase letters and digits joined by single hyphens, e.g. background-check";
 
-export const STAGE_LIMITS = { min: 1, max: 8, titleLength: 120 } as const;
+export const STAGE_LIMITS = { min: 1, max: 8, titleLength: TEXT_LIMITS.stageTitle } as const;
 
 /** The single-line rule's wording in case file problems ("title: must be one line …"). */
-export const singleLineProblem = (found: string) => `must be one line without tabs or control characters; it has ${found}`;
+export const singleLineProblem = ({ kind, found }: SingleLineFinding) =>
+  kind === "control" ? `must be one line without tabs or control characters; it has ${found}` : `must not contain invisible formatting characters; it has ${found}`;
+
+/**
+ * A length problem's wording in case file problems, for a limit of `max` visible characters:
+ * "must be at most 120 characters, found 121".
+ */
+export function lengthProblem(problem: VisibleLengthProblem, max: number): string {
+  return problem.kind === "too long"
+    ? `must be at most ${max} characters${problem.length === null ? "" : `, found ${problem.length}`}`
+    : `is built from too many invisible parts (combining marks or joined symbols); it may hold up to ${max} characters of ordinary text`;
+}
 
 /**
  * Text fields are one line (shown in headings, table cells and exports), trimmed first so that
- * "   " counts as empty and a YAML block's final line break does not count.
+ * "   " counts as empty and a YAML block's final line break does not count. Their length is
+ * counted in the characters people see (visible-length.ts).
  */
 function text(maxLength: number) {
-  return singleLine(z.string().trim().min(1).max(maxLength), singleLineProblem);
+  return singleLine(
+    maxVisible(
+      z.string().trim().min(1),
+      maxLength,
+      (length) => lengthProblem({ kind: "too long", length }, maxLength),
+      (codeUnits) => lengthProblem({ kind: "too large", codeUnits }, maxLength),
+    ),
+    singleLineProblem,
+  );
 }
 
 /** Rejects repeats, ignoring case, at the index of the later copy. */
@@ -61,8 +83,8 @@ function rejectDuplicates(noun: string) {
 
 const perspectiveSchema = z
   .object({
-    prompt: text(300),
-    options: z.array(text(120)).min(2).max(6).superRefine(rejectDuplicates("option")),
+    prompt: text(TEXT_LIMITS.prompt),
+    options: z.array(text(TEXT_LIMITS.option)).min(2).max(6).superRefine(rejectDuplicates("option")),
   })
   .strict();
 
@@ -80,17 +102,17 @@ export const frontMatterSchema = z
       .max(80)
       .regex(SLUG_PATTERN, SLUG_FORMAT_MESSAGE)
       .refine((slug) => !RESERVED_SLUGS.includes(slug), { message: `is reserved for the app's own pages (${RESERVED_SLUGS.join(", ")}); choose another slug` }),
-    title: text(120),
-    summary: text(300),
+    title: text(TEXT_LIMITS.caseTitle),
+    summary: text(TEXT_LIMITS.caseSummary),
     tags: z
       .array(z.string().trim().min(1).max(40).regex(SLUG_PATTERN, SLUG_FORMAT_MESSAGE))
       .max(10)
       .superRefine(rejectDuplicates("tag"))
       .default([]),
     perspectives: z.record(z.string(), perspectiveSchema),
-    judgement: text(200),
+    judgement: text(TEXT_LIMITS.judgement),
     lenses: z.array(z.enum(LENSES)).superRefine(rejectDuplicates("lens")).default([]),
-    discussion: z.array(text(300)).min(1).max(12),
+    discussion: z.array(text(TEXT_LIMITS.discussionQuestion)).min(1).max(12),
   })
   .strict();
 
@@ -204,7 +226,7 @@ function typeName(zodType: string): string {
 }
 
 function lengthOf(value: unknown): number {
-  if (typeof value === "string") return value.trim().length;
+  if (typeof value === "string") return visibleLength(value.trim());
   if (Array.isArray(value)) return value.length;
   return 0;
 }

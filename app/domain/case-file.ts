@@ -164,6 +164,12 @@ function fieldName(path: readonly (string | number)[]): string {
 /**
  * Writes a case file that `parseCaseFile` reads back as an equal document. Empty tag and lens
  * lists, and null (or blank) notes and sources, are left out.
+ *
+ * Every text value is double-quoted, so every YAML parser reads it as the same text: written
+ * plain, YAML 1.1 parsers (PyYAML, Ruby's Psych, editors' plugins) read `Yes`, `off` or `y` as
+ * booleans, `2024-04-01` as a date, `1:20` as 80 and `1_000` as 1000, and YAML 1.2 reads `true`,
+ * `null` or `12` as something else than text. Field names stay plain. The `yaml` library does the
+ * quoting and escaping (`defaultStringType`), no rule of our own.
  */
 export function serializeCaseFile(doc: CaseDocument): string {
   const frontMatter: Record<string, unknown> = { slug: doc.slug, title: doc.title, summary: doc.summary };
@@ -182,7 +188,7 @@ export function serializeCaseFile(doc: CaseDocument): string {
     if (isSeq(node)) node.flow = true;
   }
   // lineWidth 0: one line per value, so diffs and grep stay simple.
-  const yamlText = yamlDocument.toString({ lineWidth: 0, flowCollectionPadding: false });
+  const yamlText = yamlDocument.toString({ lineWidth: 0, flowCollectionPadding: false, defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" });
 
   const sections = doc.stages.map((stage) => `## Stage: ${stage.title}\n\n${stage.markdown}`);
   if (doc.facilitatorNotes?.trim()) sections.push(`## Facilitator notes\n\n${doc.facilitatorNotes}`);

@@ -23,7 +23,9 @@ import {
 import { firstSectionHeadingLine } from "./case-file-body";
 import { REQUIRED_PERSPECTIVE_KEYS, singleLineProblem, SLUG_PATTERN } from "./case-file-schema";
 import { describeMarkdownNestingProblem, findMarkdownNestingProblem } from "./markdown-limits";
-import { findControlCharacter } from "./single-line";
+import { findSingleLineProblem } from "./single-line";
+import { TEXT_LIMITS } from "./text-limits";
+import { codeUnitCap } from "./visible-length";
 
 /** Employee, employer, and two optional extra perspectives. */
 export const PERSPECTIVE_SLOTS = 4;
@@ -269,8 +271,10 @@ function perspectiveKeyProblems(slots: PerspectiveSlot[]): CaseFormProblem[] {
 function stageProblems(slot: StageSlot, index: number): CaseFormProblem[] {
   const problems: CaseFormProblem[] = [];
   // The title is written into the "## Stage: <title>" heading line; a second line would become body text.
-  const control = findControlCharacter(slot.title.trim());
-  if (control) problems.push({ field: stageFieldName(index, "title"), message: `A stage title ${singleLineProblem(control)}.` });
+  const title = slot.title.trim();
+  // A title past its limit is refused by the validator already; not worth reading through.
+  const finding = title.length <= codeUnitCap(TEXT_LIMITS.stageTitle) ? findSingleLineProblem(title) : null;
+  if (finding) problems.push({ field: stageFieldName(index, "title"), message: `A stage title ${singleLineProblem(finding)}.` });
   problems.push(...markdownSectionProblems(stageFieldName(index, "body"), slot.body, "a stage"));
   return problems;
 }

@@ -3,21 +3,19 @@ import { LENSES, type CaseDocument } from "./case-file";
 import { markdownRenderProblem } from "./markdown";
 import { CONFIDENCE_LEVELS, LEGAL_ANSWERS, SIDES } from "./scales";
 import { oneLineMessage, singleLine } from "./single-line";
+import { TEXT_LIMITS } from "./text-limits";
+import { keepToMessage, maxVisible, minVisible, visibleLengthProblem } from "./visible-length";
 
-export const MAX_ARGUMENT_LENGTH = 2000;
-export const MAX_REASON_LENGTH = 300;
+export const MAX_ARGUMENT_LENGTH = TEXT_LIMITS.argument;
+export const MAX_REASON_LENGTH = TEXT_LIMITS.moderationReason;
 
 const id = (message: string) => z.coerce.number({ invalid_type_error: message }).int(message).positive(message);
 
-const body = z
-  .string({ required_error: "Write your argument." })
-  .trim()
-  .min(1, "Write something before posting.")
-  .max(MAX_ARGUMENT_LENGTH, `Keep it to ${MAX_ARGUMENT_LENGTH} characters or fewer.`)
+const body = maxVisible(z.string({ required_error: "Write your argument." }).trim().min(1, "Write something before posting."), MAX_ARGUMENT_LENGTH, keepToMessage("it", MAX_ARGUMENT_LENGTH))
   // What is stored must render: one post the renderer cannot handle would otherwise be a notice on every view.
-  .superRefine((text, ctx) => {
-    // zod runs this even after .max failed: a body over the limit is refused already, and not worth rendering.
-    if (text.length > MAX_ARGUMENT_LENGTH) return;
+  .superRefine((text: string, ctx) => {
+    // zod runs this even after the limit failed: a body over the limit is refused already, and not worth rendering.
+    if (visibleLengthProblem(text, MAX_ARGUMENT_LENGTH)) return;
     const problem = markdownRenderProblem(text);
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `Your text ${problem}.` });
   });
@@ -74,11 +72,11 @@ export const argumentIdForm = z.object({ argumentId: id("Unknown argument.") });
 export const moderationForm = z.object({
   argumentId: id("Unknown argument."),
   reason: singleLine(
-    z
-      .string({ required_error: "Give a reason; it is kept in the audit log." })
-      .trim()
-      .min(3, "Give a reason; it is kept in the audit log.")
-      .max(MAX_REASON_LENGTH, `Keep the reason to ${MAX_REASON_LENGTH} characters or fewer.`),
+    maxVisible(
+      minVisible(z.string({ required_error: "Give a reason; it is kept in the audit log." }).trim(), 3, "Give a reason; it is kept in the audit log."),
+      MAX_REASON_LENGTH,
+      keepToMessage("the reason", MAX_REASON_LENGTH),
+    ),
     oneLineMessage("the reason"),
   ),
 });

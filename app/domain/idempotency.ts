@@ -1,5 +1,5 @@
 /**
- * Idempotency keys (ADR 015; the IETF draft "The Idempotency-Key HTTP Header Field"): each
+ * Idempotency keys (ADR 016; the IETF draft "The Idempotency-Key HTTP Header Field"): each
  * rendered form that creates something carries a key of its own, and the server answers every
  * request with a key it has already answered with that first answer, instead of creating again.
  * Pure and free of Node imports: the pages use the field name and `formKey` too.

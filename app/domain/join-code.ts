@@ -1,3 +1,5 @@
+import { visibleLength } from "./visible-length";
+
 /**
  * Workshop join codes: 6 characters people can read off a projector and type on a phone.
  * No O/0, I/1/L or other look-alikes.
@@ -23,7 +25,7 @@ export function isWellFormedJoinCode(code: string): boolean {
 /** A message for a code that cannot exist, or null when it is well formed. */
 export function joinCodeProblem(code: string): string | null {
   if (code.length === 0) return "Enter the 6-character code shown on the screen.";
-  if (code.length !== JOIN_CODE_LENGTH) return `Codes have ${JOIN_CODE_LENGTH} characters; you entered ${code.length}.`;
+  if (code.length !== JOIN_CODE_LENGTH) return `Codes have ${JOIN_CODE_LENGTH} characters; you entered ${visibleLength(code)}.`;
   if (!isWellFormedJoinCode(code)) return "Codes use letters and digits but never O, 0, I, 1 or L. Check the code on the screen.";
   return null;
 }

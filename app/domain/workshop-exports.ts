@@ -21,6 +21,7 @@ import type { Round } from "./workshop-stages";
 import { formatPercent, formatSigned } from "./format";
 import { blockquote, emphasis, heading, lines, list, oneLine, paragraph, strong, table, writeMarkdown } from "./markdown-writer";
 import type { BlockContent } from "mdast";
+import { visibleCharacters } from "./visible-length";
 
 export interface DebriefInput {
   title: string;
@@ -198,6 +199,8 @@ function groupingOfVotes(votes: CsvVote[], k: number): Breakdown {
   return workshopGrouping([...byStanding].map(([standing, entry]) => ({ standing, ...entry })), k);
 }
 
+const UTF8_BOM = "\uFEFF";
+
 /**
  * One row per counted vote in a released (round, perspective) cell (at least k counted voters:
  * disclosure.ts `cellReleased`). Respondents are numbered per round ("r2-7": respondent 7 of
@@ -214,6 +217,7 @@ function groupingOfVotes(votes: CsvVote[], k: number): Breakdown {
  *   too; by default built by the same rule from the people these votes hold, which are the same
  *   people (everyone with at least one counted vote)
  * @param options.standingsReleased false while the workshop runs (default true)
+ * @returns the file's text, starting with a UTF-8 byte-order mark (for Excel)
  */
 export function buildPositionsCsv(
   votes: CsvVote[],
@@ -244,24 +248,20 @@ export function buildPositionsCsv(
     .map((v) => ({ round: v.round, number: numbers.get(`${v.round}:${v.respondentKey}`)!, v }))
     .sort((a, b) => a.round - b.round || a.number - b.number || a.v.perspective.localeCompare(b.v.perspective))
     .map(({ round, number, v }) => [`r${round}-${number}`, v.round, v.perspective, v.option, v.judgement, judgementLabel(v.judgement), standingColumn(v.standing)]);
-  return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
+  // A UTF-8 byte-order mark first: Excel reads a CSV without one in the computer's legacy code
+  // page, so accents and emoji in options come out garbled; with it, Excel and other spreadsheet
+  // programs read UTF-8 (RFC 4180 readers and our own tests skip it).
+  return UTF8_BOM + [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
 }
 
 /**
- * A download's file name: the workshop title as lowercase ASCII words joined by hyphens (at
- * most 40 characters, "workshop" when nothing is left), then the join code's letters and
- * digits, then the extension. Only [a-z0-9-], [A-Za-z0-9] and "." reach the header.
+ * A download's file name: the workshop title's words (letters, marks and digits of any script)
+ * in lower case joined by hyphens, at most 40 characters ("workshop" when nothing is left), then
+ * the join code's letters and digits, then the extension: "Émoji CSV" → `émoji-csv-K7M2QP.csv`.
+ * `contentDisposition` puts it in the header, with an ASCII twin.
  */
 export function exportFileName(title: string, code: string, extension: string): string {
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40).replace(/-$/, "") || "workshop";
+  const words = title.normalize("NFC").toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u).filter((word) => word !== "");
+  const slug = visibleCharacters(words.join("-")).slice(0, 40).join("").replace(/-$/, "") || "workshop";
   return `${slug}-${code.replace(/[^A-Za-z0-9]/g, "")}.${extension.replace(/[^a-z0-9]/g, "")}`;
-}
-
-/**
- * A `Content-Disposition` value that saves the download under `fileName` (RFC 6266): the name
- * is quoted, and anything but ASCII letters, digits, ".", "_" and "-" becomes "-", so no quote,
- * semicolon or line break can end the parameter or the header.
- */
-export function attachment(fileName: string): string {
-  return `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]+/g, "-")}"`;
 }

@@ -2,13 +2,19 @@ import { z } from "zod";
 import type { CaseDocument } from "./case-file";
 import { STANDINGS } from "./permissions";
 import { oneLineMessage, singleLine } from "./single-line";
+import { TEXT_LIMITS } from "./text-limits";
+import { keepToMessage, maxVisible } from "./visible-length";
 
-export const MAX_SUBMISSION_LENGTH = 500;
+export const MAX_SUBMISSION_LENGTH = TEXT_LIMITS.submission;
 
 export const createWorkshopForm = z.object({
   caseSlug: z.string({ required_error: "Choose a case." }).trim().min(1, "Choose a case.").max(80, "Choose a case from the list."),
   title: singleLine(
-    z.string({ required_error: "Give the workshop a title." }).trim().min(1, "Give the workshop a title.").max(120, "Keep the title to 120 characters or fewer."),
+    maxVisible(
+      z.string({ required_error: "Give the workshop a title." }).trim().min(1, "Give the workshop a title."),
+      TEXT_LIMITS.workshopTitle,
+      keepToMessage("the title", TEXT_LIMITS.workshopTitle),
+    ),
     oneLineMessage("the workshop title"),
   ),
   perspectives: z.array(z.string().max(40)).min(1, "Poll at least one perspective."),
@@ -31,7 +37,7 @@ export function readCreateWorkshopForm(formData: FormData) {
 
 export const joinForm = z.object({
   code: z.string({ required_error: "Enter the code shown on the screen." }).max(40, "Enter the 6-character code shown on the screen."),
-  displayName: singleLine(z.string().trim().max(40, "Keep your name to 40 characters or fewer."), oneLineMessage("your name"))
+  displayName: singleLine(maxVisible(z.string().trim(), TEXT_LIMITS.participantName, keepToMessage("your name", TEXT_LIMITS.participantName)), oneLineMessage("your name"))
     .optional()
     .transform((v) => (v ? v : null)),
   standing: z
@@ -88,11 +94,7 @@ function buildVoteForm(perspectives: CaseDocument["perspectives"]) {
 
 export const submissionForm = z.object({
   kind: z.enum(["argument", "question"], { errorMap: () => ({ message: "Choose argument or question." }) }),
-  body: z
-    .string({ required_error: "Write something first." })
-    .trim()
-    .min(1, "Write something first.")
-    .max(MAX_SUBMISSION_LENGTH, `Keep it to ${MAX_SUBMISSION_LENGTH} characters or fewer.`),
+  body: maxVisible(z.string({ required_error: "Write something first." }).trim().min(1, "Write something first."), MAX_SUBMISSION_LENGTH, keepToMessage("it", MAX_SUBMISSION_LENGTH)),
 });
 
 export const idForm = (field: string, message: string) => z.object({ [field]: z.coerce.number({ invalid_type_error: message }).int(message).positive(message) });

@@ -3,6 +3,7 @@
  * discussion → vote (round 2) → shift summary, then ended. Pure: a state and an action in,
  * the next state (and what the database must do about it) or a refusal out.
  */
+import { isolate } from "./bidi";
 
 export type StageId = "lobby" | `case-${number}` | "vote-1" | "results-1" | "discussion" | "vote-2" | "shift" | "ended";
 export type ResultsMode = "live" | "reveal";
@@ -119,9 +120,10 @@ export function applyStageAction(state: StageState, action: StageAction, plan: W
   }
 }
 
+/** A stage's name for people: "Case, part 1 of 3: The request" (the case's stage title isolated, as it is shown as plain text), "Vote, round 1". */
 export function stageLabel(stage: StageId, caseStageTitles: string[]): string {
   const caseIndex = caseStageIndex(stage);
-  if (caseIndex !== null) return `Case, part ${caseIndex} of ${caseStageTitles.length}: ${caseStageTitles[caseIndex - 1] ?? ""}`;
+  if (caseIndex !== null) return `Case, part ${caseIndex} of ${caseStageTitles.length}: ${isolate(caseStageTitles[caseIndex - 1] ?? "")}`;
   const labels: Record<string, string> = {
     lobby: "Lobby: people are joining",
     "vote-1": "Vote, round 1",

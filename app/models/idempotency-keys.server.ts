@@ -1,5 +1,5 @@
 /**
- * Idempotency keys (ADR 015): the first answer to each (scope, key), kept for
+ * Idempotency keys (ADR 016): the first answer to each (scope, key), kept for
  * IDEMPOTENCY_KEY_LIFETIME_MS, so a repeat of a submission is answered with it instead of
  * creating again, even when the repeat runs at the same moment as the first.
  */

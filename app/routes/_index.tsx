@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { db } from "~/db.server";
 import { librarySearch } from "~/domain/account-forms";
+import { TEXT_LIMITS } from "~/domain/text-limits";
+import { codeUnitCap } from "~/domain/visible-length";
 import { getUser } from "~/auth.server";
 import { can, caseVisibility } from "~/domain/permissions";
 import { listLibrary, listLibraryTags, listUnpublished } from "~/models/cases.server";
@@ -65,7 +67,7 @@ export default function Library() {
       <Form method="get" role="search" className="library-tools">
         <div className="field">
           <label htmlFor="q">Search cases</label>
-          <input id="q" type="search" name="q" defaultValue={query} maxLength={100} placeholder="e.g. script, fees, hiring" />
+          <input id="q" type="search" name="q" defaultValue={query} maxLength={codeUnitCap(TEXT_LIMITS.search)} placeholder="e.g. script, fees, hiring" />
         </div>
         {tag ? <input type="hidden" name="tag" value={tag} /> : null}
         <button type="submit">Search</button>
@@ -88,7 +90,12 @@ export default function Library() {
       </nav>
       <p role="status">
         {cases.length === 1 ? "1 case" : `${cases.length} cases`}
-        {query ? ` matching “${query}”` : ""}
+        {query ? (
+          <>
+            {" "}
+            matching “<bdi>{query}</bdi>”
+          </>
+        ) : null}
         {tag ? ` tagged ${tag}` : ""}
       </p>
       {cases.length === 0 ? (
@@ -99,10 +106,10 @@ export default function Library() {
         <ul className="case-grid">
           {cases.map((c) => (
             <li key={c.slug} className="case-card">
-              <h2>
+              <h2 dir="auto">
                 <Link to={`/cases/${c.slug}`}>{c.title}</Link>
               </h2>
-              <p>{c.summary}</p>
+              <p dir="auto">{c.summary}</p>
               <p className="card-meta">
                 {c.participants === null ? `Fewer than ${kThreshold} people have taken part` : `At least ${c.participants} people have taken part`}
                 {c.answeredByMe ? (
@@ -128,7 +135,10 @@ export default function Library() {
           <ul>
             {unpublished.map((c) => (
               <li key={c.slug}>
-                <Link to={`/cases/${c.slug}`}>{c.title}</Link> <span className="badge-muted">{c.status}</span>
+                <Link to={`/cases/${c.slug}`}>
+                  <bdi>{c.title}</bdi>
+                </Link>{" "}
+                <span className="badge-muted">{c.status}</span>
               </li>
             ))}
           </ul>

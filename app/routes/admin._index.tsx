@@ -3,11 +3,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { requirePermission } from "~/auth.server";
 import { db } from "~/db.server";
 import { roleForm } from "~/domain/account-forms";
+import { isolate } from "~/domain/bidi";
 import { ROLE_LABELS, ROLES, STANDING_LABELS, type Role } from "~/domain/permissions";
 import { parseForm, readFormData } from "~/forms";
 import { recordAudit } from "~/models/audit.server";
 import { countAdmins, findUserById, listUsers, setUserRole } from "~/models/users.server";
 import { withdrawRights } from "~/live/rights.server";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Casebook" }];
 
@@ -24,7 +26,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const target = await findUserById(db(), form.data.userId);
   if (!target) return Response.json({ error: "That user no longer exists." }, { status: 404 });
   const role = form.data.role as Role;
-  if (target.role === role) return { message: `${target.display_name} is already ${ROLE_LABELS[role].toLowerCase()}.` };
+  // The name apart from the sentence, so the page can isolate it (<bdi>) from the words after it.
+  if (target.role === role) return { name: target.display_name, message: `is already ${ROLE_LABELS[role].toLowerCase()}.` };
   if (target.role === "admin" && (await countAdmins(db())) <= 1) {
     return Response.json({ error: "Casebook needs at least one admin. Promote someone else first." }, { status: 400 });
   }
@@ -36,14 +39,14 @@ export async function action({ request }: ActionFunctionArgs) {
     action: "user.role-changed",
     subjectType: "user",
     subjectId: String(target.id),
-    detail: `${target.display_name}: ${target.role} → ${role}`,
+    detail: `${isolate(target.display_name)}: ${target.role} → ${role}`,
   });
-  return { message: `${target.display_name} is now ${ROLE_LABELS[role].toLowerCase()}.` };
+  return { name: target.display_name, message: `is now ${ROLE_LABELS[role].toLowerCase()}.` };
 }
 
 export default function Admin() {
   const { users } = useLoaderData<typeof loader>();
-  const result = useActionData<{ message?: string; error?: string }>();
+  const result = useActionData<{ name?: string; message?: string; error?: string }>();
   const navigation = useNavigation();
   return (
     <>
@@ -53,7 +56,7 @@ export default function Admin() {
       </p>
       {result?.message ? (
         <p className="notice" role="status">
-          {result.message}
+          <bdi>{result.name}</bdi> {result.message}
         </p>
       ) : null}
       {result?.error ? (
@@ -65,7 +68,7 @@ export default function Admin() {
       <p className="muted">
         Participants debate cases. Facilitators run workshops and read facilitator notes. Authors write cases. Admins manage people.
       </p>
-      <div className="table-scroll">
+      <TableScroll label="Accounts and their roles">
         <table>
           <caption className="visually-hidden">Accounts and their roles</caption>
           <thead>
@@ -79,14 +82,14 @@ export default function Admin() {
           <tbody>
             {users.map((user) => (
               <tr key={user.id}>
-                <td>{user.display_name}</td>
+                <td dir="auto">{user.display_name}</td>
                 <td>{user.email}</td>
                 <td>{user.standing ? STANDING_LABELS[user.standing] : "—"}</td>
                 <td>
                   <Form method="post" className="inline-form">
                     <input type="hidden" name="userId" value={user.id} />
                     <label htmlFor={`role-${user.id}`} className="visually-hidden">
-                      Role for {user.display_name}
+                      Role for <bdi>{user.display_name}</bdi>
                     </label>
                     <select id={`role-${user.id}`} name="role" defaultValue={user.role}>
                       {ROLES.map((role) => (
@@ -96,7 +99,7 @@ export default function Admin() {
                       ))}
                     </select>
                     <button type="submit" className="secondary" disabled={navigation.state === "submitting"}>
-                      Save role<span className="visually-hidden"> for {user.display_name}</span>
+                      Save role<span className="visually-hidden"> for <bdi>{user.display_name}</bdi></span>
                     </button>
                   </Form>
                 </td>
@@ -104,7 +107,7 @@ export default function Admin() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }

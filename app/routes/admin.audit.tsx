@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth.server";
 import { db } from "~/db.server";
 import { listAudit } from "~/models/audit.server";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Casebook" }];
 
@@ -19,7 +20,7 @@ export default function AuditLog() {
       {entries.length === 0 ? (
         <p>No actions recorded yet.</p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label="Audit log">
           <table>
             <caption className="visually-hidden">Recorded actions, newest first</caption>
             <thead>
@@ -34,14 +35,14 @@ export default function AuditLog() {
               {entries.map((e) => (
                 <tr key={e.id}>
                   <td>{e.created_at.replace("T", " ").slice(0, 19)}</td>
-                  <td>{e.actor_name ?? "system"}</td>
+                  <td>{e.actor_name === null ? "system" : <bdi>{e.actor_name}</bdi>}</td>
                   <td>{e.action}</td>
                   <td>{e.detail}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );

@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth.server";
 import { db } from "~/db.server";
 import { listCaseFileProblems } from "~/models/cases.server";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = () => [{ title: "Case file problems · Casebook" }];
 
@@ -25,7 +26,7 @@ export default function CaseProblems() {
           Every case file imported cleanly.
         </p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label="Case file problems">
           <table>
             <caption className="visually-hidden">Problems by file and line</caption>
             <thead>
@@ -51,7 +52,7 @@ export default function CaseProblems() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );

@@ -10,12 +10,13 @@ import { PositionForm } from "~/components/position-form";
 import { readConfig } from "~/config.server";
 import { LENS_LABELS, LENSES } from "~/domain/case-file";
 import { formKey } from "~/domain/idempotency";
+import { isolate } from "~/domain/bidi";
 import { renderMarkdownCached } from "~/markdown-cache.server";
 import { checkRateLimit, tooManyRequests } from "~/rate-limit.server";
 import { readFormData } from "~/forms";
 import { answerHeaders, newPageKey, REPLAYED_HEADER } from "~/idempotency.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} · Casebook` : "Case · Casebook" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${isolate(data.title)} · Casebook` : "Case · Casebook" }];
 
 /** Keeps Retry-After on a 429 and Idempotent-Replayed on a repeat (see answerHeaders). */
 export const headers = answerHeaders;
@@ -43,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     mayReadSource: visible.source,
     kThreshold: readConfig().kThreshold,
     debate: await loadDebate(found, user, parseSort(new URL(request.url).searchParams.get("sort")), readConfig().kThreshold),
-    /** New on every load: each form's idempotency key is this plus the form's name (ADR 015). */
+    /** New on every load: each form's idempotency key is this plus the form's name (ADR 016). */
     pageKey: newPageKey(),
   };
 }
@@ -116,8 +117,10 @@ export default function CasePage() {
             {data.status === "draft" ? "Draft: only authors and admins can see this case." : "Archived: hidden from the library; its answers and arguments are kept."}
           </p>
         ) : null}
-        <h1>{data.title}</h1>
-        <p className="summary">{data.summary}</p>
+        <h1 dir="auto">{data.title}</h1>
+        <p className="summary" dir="auto">
+          {data.summary}
+        </p>
         {data.mayEdit ? (
           <p className="inline-form">
             <Link to={`/cases/${data.slug}/edit`} className="button secondary">
@@ -140,9 +143,9 @@ export default function CasePage() {
             <span className="stage-number">
               Stage {index + 1} of {data.stages.length}
             </span>
-            {stage.title}
+            <bdi>{stage.title}</bdi>
           </h2>
-          <div dangerouslySetInnerHTML={{ __html: stage.html }} />
+          <div dir="auto" dangerouslySetInnerHTML={{ __html: stage.html }} />
         </section>
       ))}
 
@@ -155,7 +158,10 @@ export default function CasePage() {
       <section aria-labelledby="positions-heading" id="positions">
         <h2 id="positions-heading">Take a side, twice</h2>
         <p>
-          Answer in each hat: what you would do, and <strong>{data.judgement}</strong>
+          Answer in each hat: what you would do, and{" "}
+          <strong>
+            <bdi>{data.judgement}</bdi>
+          </strong>
         </p>
         {Object.keys(debate.current).length === 0 ? <OnlinePrivacyStatement k={data.kThreshold} /> : null}
         {!debate.signedIn ? (
@@ -197,7 +203,11 @@ export default function CasePage() {
             <ol>
               {debate.history.map((p) => (
                 <li key={p.id}>
-                  As the {p.perspective}: <strong>{p.option}</strong>, {p.judgementLabel.toLowerCase()} ({p.createdAt.replace("T", " ").slice(0, 16)} UTC, version{" "}
+                  As the {p.perspective}:{" "}
+                  <strong>
+                    <bdi>{p.option}</bdi>
+                  </strong>
+                  , {p.judgementLabel.toLowerCase()} ({p.createdAt.replace("T", " ").slice(0, 16)} UTC, version{" "}
                   {p.version}){p.isCurrent ? " · current" : ""}
                 </li>
               ))}
@@ -258,7 +268,9 @@ export default function CasePage() {
         <h2 id="discussion-heading">Questions for discussion</h2>
         <ol>
           {data.discussion.map((q) => (
-            <li key={q}>{q}</li>
+            <li key={q} dir="auto">
+              {q}
+            </li>
           ))}
         </ol>
         {data.lenses.length > 0 ? <p className="muted">Lenses to try: {data.lenses.join(", ")}.</p> : null}
@@ -267,14 +279,14 @@ export default function CasePage() {
       {data.facilitatorNotesHtml ? (
         <section className="facilitator-notes" aria-labelledby="notes-heading">
           <h2 id="notes-heading">Facilitator notes</h2>
-          <div dangerouslySetInnerHTML={{ __html: data.facilitatorNotesHtml }} />
+          <div dir="auto" dangerouslySetInnerHTML={{ __html: data.facilitatorNotesHtml }} />
         </section>
       ) : null}
 
       {data.sourcesHtml ? (
         <section aria-labelledby="sources-heading">
           <h2 id="sources-heading">Sources</h2>
-          <div dangerouslySetInnerHTML={{ __html: data.sourcesHtml }} />
+          <div dir="auto" dangerouslySetInnerHTML={{ __html: data.sourcesHtml }} />
         </section>
       ) : null}
 

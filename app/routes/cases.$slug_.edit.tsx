@@ -4,10 +4,11 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { loadCaseForAccount } from "~/case-access.server";
 import { archiveCase, handleEditor, previewOf, type EditorResult } from "~/case-editor.server";
 import { CaseEditor } from "~/components/case-editor";
+import { isolate } from "~/domain/bidi";
 import { caseFormValues } from "~/domain/case-form";
 import { readFormData } from "~/forms";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit: ${data.title} · Casebook` : "Edit case · Casebook" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit: ${isolate(data.title)} · Casebook` : "Edit case · Casebook" }];
 
 function editableCase(request: Request, slug: string | undefined) {
   return loadCaseForAccount(request, slug, "edit");
@@ -45,11 +46,14 @@ export default function EditCase() {
   return (
     <>
       <p className="muted">
-        <Link to={`/cases/${data.slug}`}>{data.title}</Link> / edit · <Link to={`/cases/${data.slug}/history`}>History</Link> ·{" "}
+        <Link to={`/cases/${data.slug}`}>
+          <bdi>{data.title}</bdi>
+        </Link>{" "}
+        / edit · <Link to={`/cases/${data.slug}/history`}>History</Link> ·{" "}
         <a href={`/cases/${data.slug}/source?download=1`}>Export as .md</a>
       </p>
       <h1>
-        Edit: {data.title} <span className="badge-muted">{data.status}</span>
+        Edit: <bdi>{data.title}</bdi> <span className="badge-muted">{data.status}</span>
       </h1>
       <p className="muted">
         Version {data.version}. {data.status === "published" ? "Publishing changes makes a new version; answers keep the version they were given on." : ""}

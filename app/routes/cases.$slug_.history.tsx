@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { TableScroll } from "~/components/table-scroll";
 import { loadCaseFor } from "~/case-access.server";
 import { db } from "~/db.server";
 import { collapseUnchanged, diffLines } from "~/domain/text-diff";
@@ -27,34 +28,41 @@ export default function History() {
   return (
     <>
       <p className="muted">
-        <Link to={`/cases/${data.slug}`}>{data.title}</Link> / history
+        <Link to={`/cases/${data.slug}`}>
+          <bdi>{data.title}</bdi>
+        </Link>{" "}
+        / history
       </p>
-      <h1>History of {data.title}</h1>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Saved (UTC)</th>
-            <th scope="col">From</th>
-            <th scope="col">By</th>
-            <th scope="col">Title</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.versions.map((v) => (
-            <tr key={v.id}>
-              <td>
-                {v.version}
-                {v.version === data.current ? " (current)" : ""}
-              </td>
-              <td>{v.createdAt.replace("T", " ").slice(0, 16)}</td>
-              <td>{v.origin === "file" ? "case file" : "the app"}</td>
-              <td>{v.authorName ?? "—"}</td>
-              <td>{v.title}</td>
+      <h1>
+        History of <bdi>{data.title}</bdi>
+      </h1>
+      <TableScroll label="Versions">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">Saved (UTC)</th>
+              <th scope="col">From</th>
+              <th scope="col">By</th>
+              <th scope="col">Title</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {data.versions.map((v) => (
+              <tr key={v.id}>
+                <td>
+                  {v.version}
+                  {v.version === data.current ? " (current)" : ""}
+                </td>
+                <td>{v.createdAt.replace("T", " ").slice(0, 16)}</td>
+                <td>{v.origin === "file" ? "case file" : "the app"}</td>
+                <td dir="auto">{v.authorName ?? "—"}</td>
+                <td dir="auto">{v.title}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       {data.diff ? (
         <section aria-labelledby="diff-heading">
           <h2 id="diff-heading">
@@ -90,7 +98,7 @@ export default function History() {
               ) : (
                 <div key={i} className={line.kind}>
                   <span className="line-no">{line.kind === "added" ? "+" : line.kind === "removed" ? "−" : " "}</span>
-                  {line.text}
+                  <bdi>{line.text}</bdi>
                 </div>
               ),
             )}

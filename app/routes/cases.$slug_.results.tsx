@@ -3,14 +3,16 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { loadCaseForAccount } from "~/case-access.server";
 import { loadCaseResults } from "~/case-results.server";
 import { BarChart } from "~/components/bar-chart";
+import { TableScroll } from "~/components/table-scroll";
 import { db } from "~/db.server";
 import { groupLabel, LEAN_LABELS } from "~/domain/case-results";
 import { can, STANDING_LABELS } from "~/domain/permissions";
 import { judgementLabel, LEGAL_LABELS, SIDE_LABELS, SIDES, type Side } from "~/domain/scales";
 import { answeredPerspectives } from "~/models/positions.server";
 import { formatSigned } from "~/domain/format";
+import { isolate } from "~/domain/bidi";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Results: ${data.title} · Casebook` : "Results · Casebook" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Results: ${isolate(data.title)} · Casebook` : "Results · Casebook" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, found } = await loadCaseForAccount(request, params.slug, "results");
@@ -29,7 +31,9 @@ export default function Results() {
   if (data.locked) {
     return (
       <>
-        <h1>Where people stand: {data.title}</h1>
+        <h1>
+          Where people stand: <bdi>{data.title}</bdi>
+        </h1>
         <p className="notice">
           Results are shown once you have answered every perspective, so they cannot sway your own answer. Still to answer: as the{" "}
           {data.missing.join(" and as the ")}.
@@ -48,7 +52,9 @@ export default function Results() {
       <p className="muted">
         <Link to={`/cases/${data.slug}`}>Back to the case</Link>
       </p>
-      <h1>Where people stand: {data.title}</h1>
+      <h1>
+        Where people stand: <bdi>{data.title}</bdi>
+      </h1>
       <p className="muted">
         Totals only. No group smaller than {results.k} people is broken down: smaller groups are merged, so no one&apos;s answer can be picked out.
       </p>
@@ -80,7 +86,7 @@ export default function Results() {
         <section key={p.key} className="results-perspective" aria-labelledby={`results-${p.key}`}>
           <h2 id={`results-${p.key}`}>As the {p.key}</h2>
           <p className="muted">
-            {p.prompt} · {p.respondents} {p.respondents === 1 ? "person" : "people"} answered
+            <bdi>{p.prompt}</bdi> · {p.respondents} {p.respondents === 1 ? "person" : "people"} answered
           </p>
           {p.withheld ? (
             <p className="notice">{p.withheld}</p>
@@ -92,13 +98,13 @@ export default function Results() {
                   rows={p.options.map((o) => ({ label: o.offered ? o.label : `${o.label} (option no longer offered)`, count: o.count }))}
                 />
                 <BarChart
-                  title={`${data.judgement} (average: ${judgementLabel(Math.round(p.meanJudgement)).toLowerCase()}, ${formatSigned(p.meanJudgement)})`}
+                  title={`${isolate(data.judgement)} (average: ${judgementLabel(Math.round(p.meanJudgement)).toLowerCase()}, ${formatSigned(p.meanJudgement)})`}
                   rows={p.judgements.map((j) => ({ label: j.label, count: j.count }))}
                 />
               </div>
 
               <h3>Legal versus ethical</h3>
-              <div className="table-scroll">
+              <TableScroll label={`Legal versus ethical, as the ${p.key}`}>
                 <table>
                   <caption className="visually-hidden">Was it legal, by how people judged it, as the {p.key}</caption>
                   <thead>
@@ -122,13 +128,13 @@ export default function Results() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
 
               <h3>By standing at work</h3>
               {p.byStanding.suppressed ? (
                 <p className="muted">Not broken down: {p.byStanding.suppressed}.</p>
               ) : (
-                <div className="table-scroll">
+                <TableScroll label={`By standing at work, as the ${p.key}`}>
                   <table>
                     <caption className="visually-hidden">Answers as the {p.key}, by the voter&apos;s standing at work</caption>
                     <thead>
@@ -156,7 +162,7 @@ export default function Results() {
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </TableScroll>
               )}
 
               <h3>Changes of mind</h3>
@@ -188,25 +194,27 @@ export default function Results() {
               {results.gap.byStanding.suppressed ? (
                 <p className="muted">Not broken down by standing: {results.gap.byStanding.suppressed}.</p>
               ) : (
-                <table>
-                  <caption className="visually-hidden">Average empathy gap by standing</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Standing</th>
-                      <th scope="col">People</th>
-                      <th scope="col">Average gap</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {results.gap.byStanding.groups.map((g) => (
-                      <tr key={g.key}>
-                        <th scope="row">{groupLabel(g.key, STANDING_LABELS)}</th>
-                        <td>{g.count}</td>
-                        <td>{formatSigned(g.meanGap)}</td>
+                <TableScroll label="Empathy gap by standing">
+                  <table>
+                    <caption className="visually-hidden">Average empathy gap by standing</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Standing</th>
+                        <th scope="col">People</th>
+                        <th scope="col">Average gap</th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {results.gap.byStanding.groups.map((g) => (
+                        <tr key={g.key}>
+                          <th scope="row">{groupLabel(g.key, STANDING_LABELS)}</th>
+                          <td>{g.count}</td>
+                          <td>{formatSigned(g.meanGap)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableScroll>
               )}
             </>
           )}
@@ -218,28 +226,30 @@ export default function Results() {
         {results.lensUsage.length === 0 ? (
           <p>No arguments yet.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Lens</th>
-                {SIDES.map((side) => (
-                  <th key={side} scope="col">
-                    {SIDE_LABELS[side]}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {[...new Set(results.lensUsage.map((r) => r.lensLabel))].map((label) => (
-                <tr key={label}>
-                  <th scope="row">{label}</th>
+          <TableScroll label="Lenses used in arguments">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Lens</th>
                   {SIDES.map((side) => (
-                    <td key={side}>{results.lensUsage.filter((r) => r.lensLabel === label && r.side === side).reduce((s, r) => s + r.count, 0)}</td>
+                    <th key={side} scope="col">
+                      {SIDE_LABELS[side]}
+                    </th>
                   ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {[...new Set(results.lensUsage.map((r) => r.lensLabel))].map((label) => (
+                  <tr key={label}>
+                    <th scope="row">{label}</th>
+                    {SIDES.map((side) => (
+                      <td key={side}>{results.lensUsage.filter((r) => r.lensLabel === label && r.side === side).reduce((s, r) => s + r.count, 0)}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
 
@@ -256,10 +266,13 @@ export default function Results() {
             {results.topBridging.map((a) => (
               <li key={a.id} className="argument">
                 <p className="argument-meta">
-                  <strong>{a.authorName}</strong> {a.side ? SIDE_LABELS[a.side as Side] : ""} as the {a.perspective} · bridging {a.bridging.toFixed(1)} ·{" "}
+                  <strong>
+                    <bdi>{a.authorName}</bdi>
+                  </strong>{" "}
+                  {a.side ? SIDE_LABELS[a.side as Side] : ""} as the {a.perspective} · bridging {a.bridging.toFixed(1)} ·{" "}
                   {a.endorsements} moved
                 </p>
-                <div className="argument-body" dangerouslySetInnerHTML={{ __html: a.html }} />
+                <div className="argument-body" dir="auto" dangerouslySetInnerHTML={{ __html: a.html }} />
               </li>
             ))}
           </ol>

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { loadCaseFor } from "~/case-access.server";
 import { db } from "~/db.server";
+import { contentDisposition } from "~/domain/content-disposition";
 import { findCaseVersionSource } from "~/models/cases.server";
 
 /**
@@ -14,7 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     headers: {
       "Content-Type": "text/markdown; charset=utf-8",
       // ?download=1 is the editor's "Export as .md"; otherwise the file opens in the browser.
-      "Content-Disposition": `${new URL(request.url).searchParams.has("download") ? "attachment" : "inline"}; filename="${found.slug}.md"`,
+      "Content-Disposition": contentDisposition(new URL(request.url).searchParams.has("download") ? "attachment" : "inline", `${found.slug}.md`),
       "X-Content-Type-Options": "nosniff",
     },
   });

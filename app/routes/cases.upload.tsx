@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { requirePermission } from "~/auth.server";
 import { db } from "~/db.server";
+import { isolate } from "~/domain/bidi";
 import { formatCaseFileProblem, MAX_CASE_FILE_BYTES, parseCaseFile } from "~/domain/case-file";
 import { recordAudit } from "~/models/audit.server";
 import { findCaseBySlug, saveCaseVersion } from "~/models/cases.server";
@@ -36,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
     // A new case arrives as a draft to review; an existing one keeps its status.
     status: existing ? undefined : formData.get("publish") === "on" ? "published" : "draft",
   });
-  await recordAudit(db(), { actorUserId: user.id, action: `case.uploaded`, subjectType: "case", subjectId: result.doc.slug, detail: `${file.name}: ${outcome}` });
+  await recordAudit(db(), { actorUserId: user.id, action: `case.uploaded`, subjectType: "case", subjectId: result.doc.slug, detail: `${isolate(file.name)}: ${outcome}` });
   return redirect(`/cases/${result.doc.slug}`);
 }
 

@@ -10,6 +10,8 @@ import { formKey, KEY_REUSED_MESSAGE } from "~/domain/idempotency";
 import { joinCodeProblem, normalizeJoinCode } from "~/domain/join-code";
 import { STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions";
 import { joinForm } from "~/domain/workshop-forms";
+import { TEXT_LIMITS } from "~/domain/text-limits";
+import { codeUnitCap } from "~/domain/visible-length";
 import { parseForm, readFormData } from "~/forms";
 import { joinRefusal } from "~/domain/room-defences";
 import { guardCodeLookup } from "~/join-code-guard.server";
@@ -42,7 +44,7 @@ async function openWorkshop(rawCode: string, address: string) {
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const k = readConfig().kThreshold;
   // The device token is issued with the form, so a double-submitted join (or two at once) comes
-  // from one device and makes one participant; the form's key makes the repeat's answer the first's (ADR 015).
+  // from one device and makes one participant; the form's key makes the repeat's answer the first's (ADR 016).
   const { setCookie } = await deviceTokenFor(request);
   const init = (status: number) => ({ status, headers: setCookie ? { "Set-Cookie": setCookie } : undefined });
   const pageKey = newPageKey();
@@ -79,7 +81,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { token, setCookie } = await deviceTokenFor(request);
   const tokenHash = hashDeviceToken(token);
   const workshop = found.workshop;
-  // The device's keys: a join is idempotent per form (ADR 015); one device is one participant anyway.
+  // The device's keys: a join is idempotent per form (ADR 016); one device is one participant anyway.
   const read = readSubmission(formData, null, `device:${tokenHash}`, `join:${workshop.id}`, "join");
   if (!read.ok) return Response.json({ errors: { code: read.message }, values: form.values }, { status: 400 });
   const once = await answerOnce<{ location?: string; refusal?: string }>(db(), read.submission, async (trx) => {
@@ -110,7 +112,15 @@ export default function Join() {
   const errors = result?.errors ?? (data.error ? { code: data.error } : {});
   return (
     <>
-      <h1>{data.title ? `Join “${data.title}”` : "Join a workshop"}</h1>
+      <h1>
+        {data.title ? (
+          <>
+            Join “<bdi>{data.title}</bdi>”
+          </>
+        ) : (
+          "Join a workshop"
+        )}
+      </h1>
       <p className="muted">No account needed. Your answers are anonymous: the facilitator sees totals, never who chose what.</p>
       <LivePrivacyStatement k={data.k} />
       <Form method="post" className="stack" noValidate>
@@ -127,7 +137,7 @@ export default function Join() {
           error={errors.code}
           className="code-input"
         />
-        <TextField name="displayName" label="Your name (optional)" hint="Shown only with arguments you send, never with your votes." maxLength={40} defaultValue={result?.values.displayName} error={errors.displayName} />
+        <TextField name="displayName" label="Your name (optional)" hint="Shown only with arguments you send, never with your votes." maxLength={codeUnitCap(TEXT_LIMITS.participantName)} defaultValue={result?.values.displayName} error={errors.displayName} />
         {data.askStanding ? (
           <div className="field">
             <label htmlFor="standing">Your standing at work (optional)</label>

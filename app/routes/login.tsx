@@ -5,6 +5,7 @@ import { getUser, safeRedirectPath, signIn } from "~/auth.server";
 import { TextField } from "~/components/field";
 import { db } from "~/db.server";
 import { loginForm } from "~/domain/account-forms";
+import { PASSWORD_LIMITS } from "~/domain/text-limits";
 import { parseForm, readFormData } from "~/forms";
 import { findUserByEmail } from "~/models/users.server";
 import { verifyPasswordInConstantCost } from "~/password.server";
@@ -52,7 +53,7 @@ export default function Login() {
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
         <TextField name="email" label="Email" type="email" autoComplete="email" required maxLength={254} defaultValue={result?.values.email} error={errors.email} />
-        <TextField name="password" label="Password" type="password" autoComplete="current-password" required maxLength={200} error={errors.password} />
+        <TextField name="password" label="Password" type="password" autoComplete="current-password" required maxLength={PASSWORD_LIMITS.inputMaxLength} error={errors.password} />
         <div>
           <button type="submit">Log in</button>
         </div>

@@ -5,9 +5,11 @@ import { TextField } from "~/components/field";
 import { readConfig } from "~/config.server";
 import { db } from "~/db.server";
 import { passwordChangeForm, profileForm } from "~/domain/account-forms";
+import { PASSWORD_LIMITS, TEXT_LIMITS } from "~/domain/text-limits";
 import { ROLE_LABELS, STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions";
 import { parseForm, readFormData } from "~/forms";
 import { judgementLabel } from "~/domain/scales";
+import { codeUnitCap, truncateVisible } from "~/domain/visible-length";
 import { listArgumentsBy, listRepliesTo, markRepliesSeen } from "~/models/arguments.server";
 import { listPositionsOfUser } from "~/models/positions.server";
 import { findPasswordHash, findUserSeenAt, updatePasswordHash, updateProfile } from "~/models/users.server";
@@ -66,7 +68,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > 120 ? `${flat.slice(0, 119)}…` : flat;
+  return truncateVisible(flat, 120);
 }
 
 export default function Me() {
@@ -95,7 +97,7 @@ export default function Me() {
       ) : null}
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="intent" value="profile" />
-        <TextField name="displayName" label="Display name" required maxLength={60} defaultValue={user.displayName} error={errors.displayName} />
+        <TextField name="displayName" label="Display name" required maxLength={codeUnitCap(TEXT_LIMITS.displayName)} defaultValue={user.displayName} error={errors.displayName} />
         <div className="field">
           <label htmlFor="standing">Your standing at work</label>
           <p className="hint" id="standing-hint">
@@ -130,8 +132,8 @@ export default function Me() {
         <summary>Change password</summary>
         <Form method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="password" />
-          <TextField name="currentPassword" label="Current password" type="password" autoComplete="current-password" maxLength={200} error={errors.currentPassword} />
-          <TextField name="newPassword" label="New password" type="password" autoComplete="new-password" hint="At least 10 characters. Other devices will be signed out." maxLength={200} error={errors.newPassword} />
+          <TextField name="currentPassword" label="Current password" type="password" autoComplete="current-password" maxLength={PASSWORD_LIMITS.inputMaxLength} error={errors.currentPassword} />
+          <TextField name="newPassword" label="New password" type="password" autoComplete="new-password" hint="At least 10 characters. Other devices will be signed out." maxLength={PASSWORD_LIMITS.inputMaxLength} error={errors.newPassword} />
           <div>
             <button type="submit">Change password</button>
           </div>
@@ -146,8 +148,15 @@ export default function Me() {
           <ul className="activity-list">
             {user.replies.map((r) => (
               <li key={r.id}>
-                {r.unread ? <span className="unread">new</span> : null} <strong>{r.authorName}</strong> on{" "}
-                <Link to={`/cases/${r.caseSlug}#argument-${r.id}`}>{r.caseTitle}</Link>: {excerpt(r.body)}
+                {r.unread ? <span className="unread">new</span> : null}{" "}
+                <strong>
+                  <bdi>{r.authorName}</bdi>
+                </strong>{" "}
+                on{" "}
+                <Link to={`/cases/${r.caseSlug}#argument-${r.id}`}>
+                  <bdi>{r.caseTitle}</bdi>
+                </Link>
+                : <bdi>{excerpt(r.body)}</bdi>
               </li>
             ))}
           </ul>
@@ -163,13 +172,17 @@ export default function Me() {
         ) : (
           user.positions.map((c) => (
             <div key={c.slug}>
-              <h3>
+              <h3 dir="auto">
                 <Link to={`/cases/${c.slug}`}>{c.title}</Link>
               </h3>
               <ul className="activity-list">
                 {c.positions.map((p, i) => (
                   <li key={i} className={p.isCurrent ? "" : "muted"}>
-                    As the {p.perspective}: <strong>{p.option}</strong>, {p.judgementLabel.toLowerCase()}
+                    As the {p.perspective}:{" "}
+                    <strong>
+                      <bdi>{p.option}</bdi>
+                    </strong>
+                    , {p.judgementLabel.toLowerCase()}
                     {p.isCurrent ? " (current)" : ` (earlier, ${p.createdAt.slice(0, 10)})`}
                   </li>
                 ))}
@@ -187,8 +200,11 @@ export default function Me() {
           <ul className="activity-list">
             {user.myArguments.map((a) => (
               <li key={a.id}>
-                {a.parentId ? "Reply" : "Argument"} on <Link to={`/cases/${a.caseSlug}#argument-${a.id}`}>{a.caseTitle}</Link>
-                {a.status === "hidden" ? " (hidden by a moderator)" : ""}: {excerpt(a.body)}
+                {a.parentId ? "Reply" : "Argument"} on{" "}
+                <Link to={`/cases/${a.caseSlug}#argument-${a.id}`}>
+                  <bdi>{a.caseTitle}</bdi>
+                </Link>
+                {a.status === "hidden" ? " (hidden by a moderator)" : ""}: <bdi>{excerpt(a.body)}</bdi>
               </li>
             ))}
           </ul>

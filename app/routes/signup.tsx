@@ -5,6 +5,8 @@ import { getUser, safeRedirectPath, signIn } from "~/auth.server";
 import { TextField } from "~/components/field";
 import { db } from "~/db.server";
 import { signupForm } from "~/domain/account-forms";
+import { PASSWORD_LIMITS, TEXT_LIMITS } from "~/domain/text-limits";
+import { codeUnitCap } from "~/domain/visible-length";
 import { parseForm, readFormData } from "~/forms";
 import { hashPassword, verifyPassword } from "~/password.server";
 import { checkRateLimit, clientAddress, tooManyRequests } from "~/rate-limit.server";
@@ -21,7 +23,7 @@ export const headers = answerHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect("/me");
-  /** New on every load: the form's idempotency key is this plus "signup" (ADR 015). */
+  /** New on every load: the form's idempotency key is this plus "signup" (ADR 016). */
   return { pageKey: newPageKey() };
 }
 
@@ -35,7 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const { email, displayName, password } = form.data;
   const values = { email, displayName };
-  // Keyed like every create (ADR 015); the password is never part of what is hashed and kept.
+  // Keyed like every create (ADR 016); the password is never part of what is hashed and kept.
   const read = readSubmission(formData, null, "signup", "signup", "signup", ["password"]);
   if (!read.ok) return Response.json({ errors: { form: read.message }, values }, { status: 400 });
   // Hashed first, whether or not the email is taken, so the refusal costs the same as a sign-up.
@@ -84,11 +86,11 @@ export default function Signup() {
           hint="Shown beside your arguments. Your votes are never shown with your name."
           autoComplete="nickname"
           required
-          maxLength={60}
+          maxLength={codeUnitCap(TEXT_LIMITS.displayName)}
           defaultValue={result?.values.displayName}
           error={errors.displayName}
         />
-        <TextField name="password" label="Password" type="password" autoComplete="new-password" hint="At least 10 characters." required minLength={10} maxLength={200} error={errors.password} />
+        <TextField name="password" label="Password" type="password" autoComplete="new-password" hint="At least 10 characters." required minLength={PASSWORD_LIMITS.min} maxLength={PASSWORD_LIMITS.inputMaxLength} error={errors.password} />
         <div>
           <SendButton sendingKey={key}>Sign up</SendButton>
         </div>

@@ -10,6 +10,9 @@ import { db } from "~/db.server";
 import { phoneMovedByChoices } from "~/domain/counting";
 import { formKey } from "~/domain/idempotency";
 import { JUDGEMENT_SCALE } from "~/domain/scales";
+import { isolate } from "~/domain/bidi";
+import { codeUnitCap, truncateVisible } from "~/domain/visible-length";
+import { TEXT_LIMITS } from "~/domain/text-limits";
 import { isVoteStage, roundOf } from "~/domain/workshop-stages";
 import { submittedBy, upvotedBy, votesOf } from "~/models/workshops.server";
 import { clientAddress } from "~/rate-limit.server";
@@ -19,7 +22,7 @@ import { findPhone, participateByCode, type ParticipationResult, type PhoneLooku
 import { readFormData } from "~/forms";
 import { answerHeaders, newPageKey, REPLAYED_HEADER } from "~/idempotency.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data && !data.removed && data.state ? `${data.state.title} · Casebook` : "Workshop · Casebook" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data && !data.removed && data.state ? `${isolate(data.state.title)} · Casebook` : "Workshop · Casebook" }];
 
 /** Keeps Retry-After on a 429 and Idempotent-Replayed on a repeat (see answerHeaders). */
 export const headers = answerHeaders;
@@ -50,7 +53,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     myUpvotes: [...upvoted],
     mySubmissions: [...mine],
     name: participant.displayName,
-    /** New on every load: each form's idempotency key is this plus the form's name (ADR 015). */
+    /** New on every load: each form's idempotency key is this plus the form's name (ADR 016). */
     pageKey: newPageKey(),
   };
 }
@@ -78,7 +81,7 @@ type Loaded = Extract<Awaited<ReturnType<typeof loader>>, { removed: false }>;
  * carries the person's stored votes; the live stream carries the room, so nothing reloads.
  * Without it, the form posts to this route's action and the page comes back.
  *
- * The vote's idempotency key (ADR 015) is the page's key and a count of votes answered: once a
+ * The vote's idempotency key (ADR 016) is the page's key and a count of votes answered: once a
  * vote is answered (or its key refused as reused), the next change of vote is a new submission;
  * a vote lost on the way (no answer, or a server error) keeps its key, so sending it again can
  * never count it twice.
@@ -141,17 +144,17 @@ function VoteForm({
         return (
           <fieldset key={p.key} className="perspective">
             <legend>
-              <strong>As the {p.key}:</strong> {p.prompt}
+              <strong>As the {p.key}:</strong> <bdi>{p.prompt}</bdi>
             </legend>
             {p.options.map((option, index) => (
               <label key={option} className="choice">
                 <input type="radio" name={`option-${p.key}`} value={index} defaultChecked={vote?.option === option} required />
-                {option}
+                <bdi>{option}</bdi>
               </label>
             ))}
             {errors[`option-${p.key}`] ? <p className="field-error">{errors[`option-${p.key}`]}</p> : null}
             <fieldset className="field">
-              <legend>{state.judgementQuestion}</legend>
+              <legend dir="auto">{state.judgementQuestion}</legend>
               <div className="scale">
                 {JUDGEMENT_SCALE.map((step) => (
                   <label key={step.value} className="scale-step">
@@ -172,7 +175,7 @@ function VoteForm({
             <option value="">No particular argument</option>
             {movedByChoices.map((s) => (
               <option key={s.id} value={s.id}>
-                {s.body.length > 70 ? `${s.body.slice(0, 69)}…` : s.body}
+                {isolate(truncateVisible(s.body, 70))}
               </option>
             ))}
           </select>
@@ -201,7 +204,7 @@ export default function ParticipantView() {
   if (data.removed) {
     return (
       <>
-        <h1>{data.title}</h1>
+        <h1 dir="auto">{data.title}</h1>
         <p className="notice">The facilitator removed you from this workshop.</p>
       </>
     );
@@ -230,7 +233,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
   return (
     <div className="phone" data-stage={state.stage}>
       <p className="muted">
-        {state.title} · <LiveStatusBadge status={status} />
+        <bdi>{state.title}</bdi> · <LiveStatusBadge status={status} />
       </p>
       <h1>{state.stageLabel}</h1>
       {result?.errors.form ? (
@@ -244,7 +247,17 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
         </p>
       ) : null}
 
-      {state.stage === "lobby" ? <p>You are in{data.name ? `, ${data.name}` : ""}. The facilitator will start soon; this page follows along by itself.</p> : null}
+      {state.stage === "lobby" ? (
+        <p>
+          You are in
+          {data.name ? (
+            <>
+              , <bdi>{data.name}</bdi>
+            </>
+          ) : null}
+          . The facilitator will start soon; this page follows along by itself.
+        </p>
+      ) : null}
       <CaseStage state={state} />
 
       {/* Said before anyone votes: in the lobby and above the vote itself. */}
@@ -278,7 +291,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
               </label>
             </fieldset>
             <label htmlFor="body">Your argument or question</label>
-            <textarea id="body" name="body" rows={3} maxLength={500} required defaultValue={result?.intent === "submit" && result.errors.body ? result.values?.body : ""} />
+            <textarea id="body" name="body" rows={3} maxLength={codeUnitCap(TEXT_LIMITS.submission)} required defaultValue={result?.intent === "submit" && result.errors.body ? result.values?.body : ""} />
             {result?.intent === "submit" && result.errors.body ? <p className="field-error">{result.errors.body}</p> : null}
             <div>
               <SendButton sendingKey={formKey(data.pageKey, "submit")}>Send</SendButton>
@@ -293,7 +306,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
           <ul className="submission-list">
             {state.submissions.map((s) => (
               <li key={s.id}>
-                <span className="kind">{s.kind}</span> {s.body}
+                <span className="kind">{s.kind}</span> <bdi>{s.body}</bdi>
                 {data.mySubmissions.includes(s.id) ? (
                   // One's own submission takes no upvote from its author (counting.ts).
                   <span className="muted">

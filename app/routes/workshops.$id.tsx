@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import QRCode from "qrcode";
 import { useLiveState } from "~/components/use-live-state";
+import { TableScroll } from "~/components/table-scroll";
 import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
 import { isVoteStage } from "~/domain/workshop-stages";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
@@ -10,8 +11,9 @@ import { loadWorkshopStates, type FacilitatorState } from "~/workshop-live.serve
 import { MAX_CAPACITY, VOID_WINDOWS_MINUTES } from "~/domain/room-defences";
 import { readFormData } from "~/forms";
 import { removalNotice } from "~/domain/disclosure";
+import { isolate } from "~/domain/bidi";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.state.title} · Workshop · Casebook` : "Workshop · Casebook" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${isolate(data.state.title)} · Workshop · Casebook` : "Workshop · Casebook" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workshop } = await requireWorkshopFacilitator(request, params.id);
@@ -76,26 +78,28 @@ function RoomDoor({ state, result, ended }: { state: FacilitatorState; result: C
       <p data-testid="joins-last-minute">
         {lastMinute} {lastMinute === 1 ? "phone" : "phones"} joined in the last minute.
       </p>
-      <table className="joins-per-minute" aria-labelledby="joins-heading">
-        <thead>
-          <tr>
-            <th scope="row">Minutes ago</th>
-            {state.joinsPerMinute.map((_, i) => (
-              <th key={i} scope="col">
-                {state.joinsPerMinute.length - 1 - i === 0 ? "now" : `${state.joinsPerMinute.length - 1 - i}`}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          <tr>
-            <th scope="row">Joins</th>
-            {state.joinsPerMinute.map((n, i) => (
-              <td key={i}>{n}</td>
-            ))}
-          </tr>
-        </tbody>
-      </table>
+      <TableScroll label="Joins per minute">
+        <table className="joins-per-minute" aria-labelledby="joins-heading">
+          <thead>
+            <tr>
+              <th scope="row">Minutes ago</th>
+              {state.joinsPerMinute.map((_, i) => (
+                <th key={i} scope="col">
+                  {state.joinsPerMinute.length - 1 - i === 0 ? "now" : `${state.joinsPerMinute.length - 1 - i}`}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <th scope="row">Joins</th>
+              {state.joinsPerMinute.map((n, i) => (
+                <td key={i}>{n}</td>
+              ))}
+            </tr>
+          </tbody>
+        </table>
+      </TableScroll>
       {!ended ? (
         <>
           <h3>Void a burst</h3>
@@ -146,9 +150,9 @@ export default function ControlPanel() {
   return (
     <>
       <p className="muted">
-        <Link to="/workshops">Workshops</Link> / {state.caseTitle}
+        <Link to="/workshops">Workshops</Link> / <bdi>{state.caseTitle}</bdi>
       </p>
-      <h1>{state.title}</h1>
+      <h1 dir="auto">{state.title}</h1>
       <div className="join-box">
         <div>
           <p>
@@ -221,7 +225,7 @@ export default function ControlPanel() {
         <ul className="submission-list">
           {state.submissions.map((s) => (
             <li key={s.id} className={state.spotlight?.id === s.id ? "spotlit" : undefined}>
-              <span className="kind">{s.kind}</span> {s.body} <span className="muted">({s.upvotes} upvotes)</span>
+              <span className="kind">{s.kind}</span> <bdi>{s.body}</bdi> <span className="muted">({s.upvotes} upvotes)</span>
               {!ended ? (
                 <span className="inline-form">
                   <Control intent="spotlight" label={state.spotlight?.id === s.id ? "Remove spotlight" : "Spotlight"} secondary extra={{ submissionId: s.id }} />
@@ -237,7 +241,7 @@ export default function ControlPanel() {
             <ul className="submission-list">
               {state.hiddenSubmissions.map((s) => (
                 <li key={s.id}>
-                  {s.body} {!ended ? <Control intent="show-submission" label="Show again" secondary extra={{ submissionId: s.id }} /> : null}
+                  <bdi>{s.body}</bdi> {!ended ? <Control intent="show-submission" label="Show again" secondary extra={{ submissionId: s.id }} /> : null}
                 </li>
               ))}
             </ul>
@@ -255,20 +259,24 @@ export default function ControlPanel() {
             const name = p.name ?? `Anonymous #${p.id}`;
             return (
               <li key={p.id}>
-                {name} {p.removed ? <span className="muted">(removed)</span> : null}
+                <bdi>{name}</bdi> {p.removed ? <span className="muted">(removed)</span> : null}
                 {!p.removed && !ended ? (
                   <details className="confirm-remove">
                     <summary>
-                      Remove<span className="visually-hidden"> {name}</span>
+                      Remove
+                      <span className="visually-hidden">
+                        {" "}
+                        <bdi>{name}</bdi>
+                      </span>
                     </summary>
                     <p id={`remove-note-${p.id}`}>
-                      {name} will not be able to vote again. {removalNotice(state.k)}
+                      <bdi>{name}</bdi> will not be able to vote again. {removalNotice(state.k)}
                     </p>
                     <Form method="post" preventScrollReset>
                       <input type="hidden" name="intent" value="remove-participant" />
                       <input type="hidden" name="participantId" value={p.id} />
                       <button type="submit" className="secondary" aria-describedby={`remove-note-${p.id}`}>
-                        Yes, remove {name}
+                        Yes, remove <bdi>{name}</bdi>
                       </button>
                     </Form>
                   </details>

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { TableScroll } from "~/components/table-scroll";
 import { readConfig } from "~/config.server";
 import { db } from "~/db.server";
 import { comparisonLine, finalRound } from "~/domain/comparison";
@@ -10,6 +11,7 @@ import { findCaseStatus, findCaseVersionDocument } from "~/models/cases.server";
 import { currentRelease } from "~/models/result-releases.server";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
 import { formatPercent } from "~/domain/format";
+import { isolate } from "~/domain/bidi";
 
 export const meta: MetaFunction = () => [{ title: "Compare · Workshop · Casebook" }];
 
@@ -38,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       const others = siblings
         .filter((w) => w.id !== workshop.id && w.stage === "ended")
         .map((w) =>
-          comparisonLine(`${w.title} (${w.createdAt.slice(0, 10)})`, p.options, finalRound(workshopRows.filter((r) => r.workshopId === w.id && r.perspective === p.key)), k),
+          comparisonLine(`${isolate(w.title)} (${w.createdAt.slice(0, 10)})`, p.options, finalRound(workshopRows.filter((r) => r.workshopId === w.id && r.perspective === p.key)), k),
         )
         .filter((line) => line.respondents > 0);
       return {
@@ -62,15 +64,21 @@ export default function Compare() {
       <p className="muted">
         <Link to={`/workshops/${data.workshopId}`}>Back to the control panel</Link>
       </p>
-      <h1>Compare: {data.title}</h1>
+      <h1>
+        Compare: <bdi>{data.title}</bdi>
+      </h1>
       <p>
-        How this room answered <strong>{data.caseTitle}</strong> beside everyone who debated it online and other workshops on the same case that have ended. Workshops count their final
+        How this room answered{" "}
+        <strong>
+          <bdi>{data.caseTitle}</bdi>
+        </strong>{" "}
+        beside everyone who debated it online and other workshops on the same case that have ended. Workshops count their final
         round. Groups under {data.k} people show only their size.
       </p>
       {data.perspectives.map((p) => (
         <section key={p.key} aria-labelledby={`compare-${p.key}`}>
           <h2 id={`compare-${p.key}`}>As the {p.key}</h2>
-          <div className="table-scroll">
+          <TableScroll label={`Compare, as the ${p.key}`}>
             <table>
               <thead>
                 <tr>
@@ -97,7 +105,7 @@ export default function Compare() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </section>
       ))}
     </>

@@ -4,13 +4,14 @@ import QRCode from "qrcode";
 import { useLiveState } from "~/components/use-live-state";
 import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
 import { isVoteStage } from "~/domain/workshop-stages";
+import { isolate } from "~/domain/bidi";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
 import { loadWorkshopStates } from "~/workshop-live.server";
 
 /** The projector fills the screen: no site header or footer. */
 export const handle = { chrome: false };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.state.title} · Projector` : "Projector" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${isolate(data.state.title)} · Projector` : "Projector" }];
 
 /** The room's view on the big screen: only what the room may see, even though the facilitator opens it. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -30,7 +31,7 @@ export default function Projector() {
   return (
     <div className="projector" data-stage={state.stage}>
       <header className="projector-header">
-        <span>{state.title}</span>
+        <bdi>{state.title}</bdi>
         <span>
           Join: <strong>{data.joinHost}</strong> · code <strong className="projector-code-small">{state.code}</strong>
         </span>
@@ -39,7 +40,7 @@ export default function Projector() {
 
       {state.stage === "lobby" ? (
         <section className="projector-lobby">
-          <h1>{state.caseTitle}</h1>
+          <h1 dir="auto">{state.caseTitle}</h1>
           <p>Join on your phone at {data.joinHost}</p>
           <p className="join-code projector-code">{state.code}</p>
           <div className="qr projector-qr" role="img" aria-label="QR code to join" dangerouslySetInnerHTML={{ __html: data.qrSvg }} />
@@ -58,7 +59,11 @@ export default function Projector() {
             {state.answered[state.round] ?? 0} of {state.participants} answered
             {isVoteStage(state.stage) ? (state.votingOpen ? " · voting is open" : " · voting is closed") : ""}
           </p>
-          {isVoteStage(state.stage) ? <p className="projector-question">{state.judgementQuestion}</p> : null}
+          {isVoteStage(state.stage) ? (
+            <p className="projector-question" dir="auto">
+              {state.judgementQuestion}
+            </p>
+          ) : null}
           {state.stage === "shift" ? <ShiftTable state={state} /> : null}
           {showTallies ? <RoundTallies state={state} round={state.round} /> : <p className="muted">Results are shown when the facilitator reveals them.</p>}
           {state.stage === "results-1" || state.stage === "shift" ? <RoomGapLine state={state} /> : null}
@@ -70,7 +75,7 @@ export default function Projector() {
           <h1>Discussion</h1>
           {state.spotlight ? (
             <blockquote className="spotlight" data-testid="spotlight">
-              <p>{state.spotlight.body}</p>
+              <p dir="auto">{state.spotlight.body}</p>
               <footer>
                 {state.spotlight.kind} · {state.spotlight.upvotes} upvotes
               </footer>
@@ -79,7 +84,7 @@ export default function Projector() {
           <ol className="submission-list">
             {state.submissions.slice(0, 6).map((s) => (
               <li key={s.id}>
-                {s.body} <span className="muted">({s.upvotes})</span>
+                <bdi>{s.body}</bdi> <span className="muted">({s.upvotes})</span>
               </li>
             ))}
           </ol>

@@ -7,10 +7,13 @@ import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { formKey, KEY_REUSED_MESSAGE } from "~/domain/idempotency";
 import { newPageKey, readSubmission, REPLAYED_HEADER } from "~/idempotency.server";
 import { answerOnce } from "~/models/idempotency-keys.server";
+import { TableScroll } from "~/components/table-scroll";
 import { db } from "~/db.server";
 import { MAX_CAPACITY, readCapacity } from "~/domain/room-defences";
 import { caseVisibility } from "~/domain/permissions";
 import { readCreateWorkshopForm } from "~/domain/workshop-forms";
+import { TEXT_LIMITS } from "~/domain/text-limits";
+import { codeUnitCap } from "~/domain/visible-length";
 import { findCaseBySlug, listLibrary } from "~/models/cases.server";
 import { createWorkshop, listWorkshops } from "~/models/workshops.server";
 import { stageLabelFor } from "~/workshop-labels";
@@ -22,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "workshops.run");
   const [workshops, cases] = await Promise.all([listWorkshops(db(), { facilitatorUserId: user.id }), listLibrary(db())]);
   const preselected = new URL(request.url).searchParams.get("case") ?? "";
-  // pageKey: new on every load; the create form's idempotency key is this plus its name (ADR 015).
+  // pageKey: new on every load; the create form's idempotency key is this plus its name (ADR 016).
   return { workshops, cases: cases.map((c) => ({ slug: c.slug, title: c.title })), preselected, pageKey: newPageKey() };
 }
 
@@ -52,7 +55,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!offered.some((p) => chosen.includes(p))) {
     return Response.json({ errors: { perspectives: "Poll at least one of this case's perspectives." }, values }, { status: 400 });
   }
-  // A double click makes one workshop: the form's key gets the first answer (ADR 015).
+  // A double click makes one workshop: the form's key gets the first answer (ADR 016).
   const read = readSubmission(formData, null, `user:${user.id}`, "workshops", "create-workshop");
   if (!read.ok) return Response.json({ errors: { form: read.message }, values }, { status: 400 });
   const once = await answerOnce(db(), read.submission, async (trx) => {
@@ -103,7 +106,7 @@ export default function Workshops() {
             </select>
             {errors.caseSlug ? <p className="field-error">{errors.caseSlug}</p> : null}
           </div>
-          <TextField name="title" label="Title" hint="What the room sees, e.g. “Team leads, March session”." maxLength={120} defaultValue={result?.values.title} error={errors.title} />
+          <TextField name="title" label="Title" hint="What the room sees, e.g. “Team leads, March session”." maxLength={codeUnitCap(TEXT_LIMITS.workshopTitle)} defaultValue={result?.values.title} error={errors.title} />
           <fieldset className="field">
             <legend>Perspectives to poll</legend>
             <p className="hint">Both, unless you have a reason: the gap between them is the point.</p>
@@ -166,32 +169,34 @@ export default function Workshops() {
         {workshops.length === 0 ? (
           <p className="muted">None yet.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Workshop</th>
-                <th scope="col">Case</th>
-                <th scope="col">Code</th>
-                <th scope="col">Stage</th>
-                <th scope="col">People</th>
-              </tr>
-            </thead>
-            <tbody>
-              {workshops.map((w) => (
-                <tr key={w.id}>
-                  <td>
-                    <Link to={`/workshops/${w.id}`}>{w.title}</Link>
-                  </td>
-                  <td>{w.caseTitle}</td>
-                  <td>
-                    <code>{w.code}</code>
-                  </td>
-                  <td>{stageLabelFor(w.stage)}</td>
-                  <td>{w.participants}</td>
+          <TableScroll label="My workshops">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Workshop</th>
+                  <th scope="col">Case</th>
+                  <th scope="col">Code</th>
+                  <th scope="col">Stage</th>
+                  <th scope="col">People</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {workshops.map((w) => (
+                  <tr key={w.id}>
+                    <td>
+                      <Link to={`/workshops/${w.id}`}>{w.title}</Link>
+                    </td>
+                    <td>{w.caseTitle}</td>
+                    <td>
+                      <code>{w.code}</code>
+                    </td>
+                    <td>{stageLabelFor(w.stage)}</td>
+                    <td>{w.participants}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
     </>

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 
 /**
- * Idempotency keys (ADR 015): every create a form sends carries a key made for that rendered form,
+ * Idempotency keys (ADR 016): every create a form sends carries a key made for that rendered form,
  * and the first answer to it is kept here for a day, so a double click, a retry or two parallel
  * POSTs with the same key create once and get the first answer. The key is unique per scope (an
  * account, a workshop participant, a device joining, a sign-up); `fingerprint` is a hash of what

@@ -4,12 +4,20 @@
  *
  * **The adversary.** A scenario is a random small population and a random sequence of actions
  * on one case ("background-check", two perspectives), with k = 2 or 3.
- * - Online: 1 to 4 hidden people with standings (so groups of 1 to 4 by standing occur), and 0
- *   to k − 2 attacker accounts with standings the attacker chooses. Hidden people answer and
- *   re-answer perspectives and endorse (or stop endorsing) an argument the attacker posted; the
- *   attacker's accounts answer, re-answer, endorse and change their standing (/me); the attacker
- *   reads the results page, the library, the case page and /me (loader data, as a facilitator
- *   account that may read results without answering, or as its own accounts).
+ * - Online: a population of people with standings, mostly built so that two standings reach
+ *   k and a third has one person (groups of k shown side by side, a lone standing merged), who
+ *   each answer both perspectives in turn; 1 to 3 of them are hidden, the others bystanders
+ *   (below). And 0 to k − 2 attacker accounts with standings the attacker chooses. Mostly a wave
+ *   follows, each person keeping their answers or re-answering one perspective or both; at random
+ *   steps hidden people and bystanders re-answer and endorse (or stop endorsing) an argument the
+ *   attacker posted; the attacker's accounts answer, re-answer, endorse and change their
+ *   standing (/me); the attacker reads the results page, the library, the case page and /me
+ *   (loader data, as a facilitator account that may read results without answering, or as its
+ *   own accounts). So releases meet a group changed by fewer than k people while the whole
+ *   changes by k or more, a lone re-answerer among newcomers, and a merged standing that
+ *   newcomers would split off: the per-group, shift and sticky-grouping rules of ADR 009
+ *   ("Release per cell, per person, with a sticky grouping"), which 3 hidden people alone would
+ *   rarely reach (onlineScenarios).
  * - Live: a workshop on the same case run by the attacker as its facilitator. Hidden
  *   participants join with a standing and vote or re-vote while rounds are open (in one round or
  *   in both); the attacker's own phones (0 to k − 2) vote too; the attacker moves stages, opens,
@@ -26,7 +34,9 @@
  * **The secret.** The hidden people's answers. Each hidden answer is a slot with a value from a
  * small alphabet (online: option 0 or 1 × judgement −2 or +2; live: per perspective option 0
  * with −2 or option 1 with +2), so every world is enumerable. The timing and kind of every
- * action are the same in every world; only the hidden values differ.
+ * action are the same in every world; only the hidden values differ. An online bystander's
+ * answers are not secret: their values are part of the scenario, the same in every world, like
+ * the attacker's accounts' (no slots), so groups reach k within the slot budget.
  *
  * **Why differential.** The threat model accepts some inferences: homogeneity (a unanimous group
  * of k or more says what each chose), k − 1 accounts of one person (ADR 009, "Several
@@ -40,10 +50,21 @@
  * CSV's records per round, never linked across rounds). A reference more permissive than the
  * app lets the app's leaks through unchecked, so it follows the policy as decided, not as it was.
  *
+ * Bystanders are no way round the k − 2 accounts: that limit is about the *policy* revealing an
+ * answer (k − 1 known answers beside one in a group of k: the policy's own release gives it away).
+ * The property compares the app with the policy in the same worlds, and the reference sees the
+ * bystanders' answers too: where they let the policy give a hidden answer away, nothing is asked
+ * of the app; wherever the policy leaves values open, the app must too. A bystander is a hidden
+ * person whose value is fixed, so a scenario's worlds are some of the worlds of a larger
+ * enumeration, and two of them that the policy cannot tell apart but the app can are a
+ * violation in that one too.
+ *
  * **Why exact.** For a scenario with true world w:
  * 1. Enumerate every world w' (4^slots, at most 4,096) through the reference model and keep R,
  *    those whose reference transcript equals w's. For each hidden answer slot t, the policy
- *    leaves open possibleRef(t) = the values t takes over R.
+ *    leaves open possibleRef(t) = the values t takes over R. (The online reference plans each
+ *    release once per scenario: a plan reads who wrote what, never a value, so it is the same in
+ *    every world.)
  * 2. Replay worlds of R through the real app (a fresh database copy per world) and require that
  *    every value in possibleRef(t) has a witness in R whose app transcript equals w's: the app
  *    leaves open at least what the policy does. A value without a witness is a protected answer
@@ -58,9 +79,12 @@
  *    witnesses, or among two more drawn at random) are reported too ("joint"): the app then
  *    releases something the policy does not, even if no single answer is narrowed yet (a room
  *    of 4 voting 2 and 2 under k = 5, for example).
+ * Before any violation is reported the true world is replayed once more: two replays of one
+ * world that differ mean the transcript holds something random or timed, reported as such.
  * A hidden vote the app refused (voting closed, phone removed) was stored nowhere and is no slot.
  * The reference models follow the app's timing where the policy leaves it open: an online
- * release is made after the answer that completes k changed people (the answer action releases).
+ * release is attempted after every answer (the answer action releases), per cell and per person
+ * (ADR 009, "Release per cell, per person, with a sticky grouping"; onlineReference's comment).
  *
  * Residual risks excluded by construction, as ADR 009 accepts them: k − 1 sybil accounts or
  * phones ("Several accounts"); live bars of a released cell moving with each vote ("What is not

@@ -108,11 +108,16 @@ export async function differentialCheck(input: DifferentialInput): Promise<Diffe
 
   const expected = input.truthReplay ?? (await input.replay(truth));
   let replays = 1;
-  const again = await input.replay(truth, expected);
-  replays += 1;
-  if (again.mismatch) {
-    throw new Error(`Two replays of the same world differ at entry ${again.mismatch.index}, so the transcript holds something random or timed:\n${entryDiff(expected.entries[again.mismatch.index]!, again.mismatch.got)}`);
-  }
+  // Before reporting a violation, the true world once more: a transcript holding something random
+  // or timed would tell worlds apart that the app does not. (Only then: a passing check needs no
+  // second replay, and the suite's budget is replays.)
+  const deterministic = async () => {
+    const again = await input.replay(truth, expected);
+    replays += 1;
+    if (again.mismatch) {
+      throw new Error(`Two replays of the same world differ at entry ${again.mismatch.index}, so the transcript holds something random or timed:\n${entryDiff(expected.entries[again.mismatch.index]!, again.mismatch.got)}`);
+    }
+  };
 
   const failures: Failure[] = [];
   const ruledOut = (world: number[]) => failures.some((f) => f.world.slice(0, f.length).every((value, t) => world[t] === value));
@@ -139,7 +144,10 @@ export async function differentialCheck(input: DifferentialInput): Promise<Diffe
       failures.push({ world: best, length: expected.slotsBefore[replay.mismatch.index]!, index: replay.mismatch.index, got: replay.mismatch.got });
       // A value is proven missing once every consistent world holding it is tried or ruled out.
       const violation = provenMissing(input, consistent, need, tried, ruledOut, failures, expected);
-      if (violation) return { worlds: total, referenceConsistent: consistent.length, replays, violations: [violation] };
+      if (violation) {
+        await deterministic();
+        return { worlds: total, referenceConsistent: consistent.length, replays, violations: [violation] };
+      }
     } else {
       for (let t = 0; t < slots; t += 1) need[t]!.delete(best[t]!);
     }
@@ -154,7 +162,7 @@ export async function differentialCheck(input: DifferentialInput): Promise<Diffe
   // shows aggregates of what the policy releases), so every world the policy cannot tell apart
   // replays alike: a few more of them, chosen at random, must too.
   let seed = truth.reduce((h, v) => (h * 31 + v + 7) >>> 0, 17);
-  const untried = consistent.filter((world) => !tried.has(world) && world !== truth);
+  const untried = consistent.filter((world) => !tried.has(world) && world.some((v, t) => v !== truth[t]));
   for (let sample = 0; sample < EXTRA_SAMPLES && untried.length > 0 && violations.length === 0 && failures.length === 0; sample += 1) {
     seed = (seed * 1103515245 + 12345) >>> 0;
     const [world] = untried.splice(seed % untried.length, 1);
@@ -166,6 +174,7 @@ export async function differentialCheck(input: DifferentialInput): Promise<Diffe
     const failure = failures[0]!;
     violations.push({ kind: "joint", evidence: describeFailure(input, failure, expected) });
   }
+  if (violations.length > 0) await deterministic();
   return { worlds: total, referenceConsistent: consistent.length, replays, violations };
 }
 

@@ -116,7 +116,7 @@ const ISO_TIME = /\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?Z?/g;
 /**
  * What the attacker read, as a canonical string: wall-clock times (keys ending in "At"/"_at",
  * "at", ISO times inside text), the join-rate histogram (minutes of the wall clock) and a page's
- * `pageKey` (128 random bits per load, its forms' idempotency keys: ADR 015) are removed, since
+ * `pageKey` (128 random bits per load, its forms' idempotency keys: ADR 016) are removed, since
  * they differ between two replays of the same world; everything else is kept.
  */
 export function canonical(value: unknown, replace: [string, string][] = []): string {

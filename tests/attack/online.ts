@@ -27,15 +27,24 @@ export function describeAnswer(value: number): string {
 
 export type OnlineAction =
   | { kind: "hidden-answer"; person: number; perspective: 0 | 1 }
+  /** A bystander's answer: its value is part of the scenario, the same in every world (no slot). */
+  | { kind: "bystander-answer"; person: number; perspective: 0 | 1; value: number }
   | { kind: "attacker-answer"; account: number; perspective: 0 | 1; value: number }
   | { kind: "attacker-standing"; account: number; standing: Standing | null }
   | { kind: "read"; page: "results" | "library" | "case" | "me"; account: number }
-  | { kind: "endorse"; who: "hidden" | "attacker"; index: number };
+  | { kind: "endorse"; who: "hidden" | "attacker" | "bystander"; index: number };
 
 export interface OnlineScenario {
   k: number;
   /** Hidden people's standings (known to the attacker; only their answers are secret). */
   hidden: (Standing | null)[];
+  /**
+   * Bystanders' standings (none when absent): other people on the case whose answers are not
+   * secret. Each of their answers carries its value in the scenario, the same in every world, as
+   * the attacker's accounts' do; they are no slots. They let standing groups reach k, and change
+   * by a few people, with the few slots an exact enumeration affords (see onlineScenarios).
+   */
+  bystanders?: (Standing | null)[];
   /** The attacker's own accounts' first standings (at most k − 2 accounts: ADR 009 accepts k − 1). */
   attackers: (Standing | null)[];
   actions: OnlineAction[];
@@ -43,62 +52,139 @@ export interface OnlineScenario {
   truth: number[];
 }
 
-const standing = fc.constantFrom<Standing | null>("frontline", "manager", "hr", "other", null);
+const STANDINGS: (Standing | null)[] = ["frontline", "manager", "hr", "other", null];
+const standing = fc.constantFrom<Standing | null>(...STANDINGS);
 
 /**
- * Random small populations and action sequences; hidden answers capped at MAX_SLOTS. Steps are
- * weighted towards a person answering both perspectives in a row, so releases (which need k
- * people who answered every perspective) happen in most scenarios.
+ * The people of a scenario besides the attacker's accounts, by standing, in the order they first
+ * answer. Mostly (3 in 4) standing groups made to reach k: a standing A of k people (k or k + 1
+ * when k = 2), a standing B as large or, less often, of none or k − 1, and sometimes one person
+ * of a third standing C; in blocks (A's, then C, then B's: a release with no breakdown or
+ * with C merged, which B's arrival would split) or shuffled. Otherwise 1 to 5 people of any
+ * standings, none declared included.
+ */
+function population(k: number): fc.Arbitrary<(Standing | null)[]> {
+  // One more person per group only for k = 2: every answer is a request replayed in every world.
+  const spare = k === 2 ? 1 : 0;
+  const grouped = fc
+    .record({
+      palette: fc.shuffledSubarray(STANDINGS, { minLength: 3, maxLength: 3 }),
+      a: fc.integer({ min: k, max: k + spare }),
+      b: fc.oneof({ weight: 1, arbitrary: fc.constantFrom(0, k - 1) }, { weight: 3, arbitrary: fc.integer({ min: k, max: k + spare }) }),
+      lone: fc.nat({ max: 1 }),
+    })
+    .map(({ palette: [a, b, c], ...n }): (Standing | null)[] => [...Array<Standing | null>(n.a).fill(a!), ...Array<Standing | null>(n.lone).fill(c!), ...Array<Standing | null>(n.b).fill(b!)])
+    .chain((list) => fc.oneof(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length })));
+  return fc.oneof({ weight: 3, arbitrary: grouped }, { weight: 1, arbitrary: fc.array(standing, { minLength: 1, maxLength: 5 }) });
+}
+
+/**
+ * Random small populations and action sequences; hidden answers capped at MAX_SLOTS.
+ *
+ * **Who.** A population (`population`) of which 1 to 3 people, at random places, are hidden and
+ * the others bystanders (answers part of the scenario, the same in every world), so a hidden
+ * person is often in a group with its peers. With at most 3 hidden people (2 slots each) and
+ * k − 2 attacker accounts alone, groups of k by standing, releases that show two of them, and a
+ * group then changed by fewer than k people, would be rare: the per-group rules of ADR 009
+ * went untested. k is 2 in three scenarios of four (groups of k then need fewer people, and
+ * every answer is a request replayed in every world).
+ *
+ * **What.** Everyone answers both perspectives in turn (their introduction). In two scenarios of
+ * three the attacker then reads the results and a wave follows: each person in turn keeps their
+ * answers, or re-answers one perspective (twice as likely) or both, so that a group's two
+ * perspectives, or two groups, move by different people while the whole moves by k or more.
+ * Besides, 1 to 4 random steps, mostly after the introductions: a hidden person or a bystander
+ * re-answers one perspective or both, the attacker's accounts answer, re-answer and change
+ * standing, people endorse (or stop endorsing) R's argument, and the attacker reads. The last
+ * step reads the results. So releases meet a group changed by 1 to k − 1 people (its cells per
+ * perspective and its gap), a lone re-answerer among newcomers (the shift), and a standing merged
+ * before that newcomers would split off (the sticky grouping).
+ *
+ * **Why bystanders are no weakening.** ADR 009's limit of k − 1 sybil accounts (the attacker gets
+ * at most k − 2 here) is about what the *policy* reveals: with k − 1 known answers in a group of
+ * k, the policy's own release gives away the last one. The property checked is differential: the
+ * app's transcript against the policy's (onlineReference), in the same worlds, and the reference
+ * sees the bystanders' answers too. Where the known answers let the policy's releases give a
+ * hidden answer away, the reference leaves it no other value and nothing is asked of the app;
+ * wherever the policy leaves values open, the app must too. A bystander is a hidden person whose
+ * value is fixed: the scenario's worlds are some of the worlds of a larger enumeration, and two
+ * worlds the policy cannot tell apart but the app can are a violation in both.
  */
 export function onlineScenarios(): fc.Arbitrary<OnlineScenario> {
   const perspective = fc.constantFrom<0 | 1>(0, 1);
+  const value = fc.nat({ max: 3 });
   return fc
-    .record({ k: fc.integer({ min: 2, max: 3 }), attackerCount: fc.nat({ max: 1 }) })
-    // Mostly populations that can reach k people, sometimes any size from 1 to 4.
-    .chain(({ k, attackerCount }) =>
-      fc.oneof({ weight: 1, arbitrary: fc.array(standing, { minLength: 1, maxLength: 4 }) }, { weight: 3, arbitrary: fc.array(standing, { minLength: k, maxLength: 4 }) }).map((hidden) => ({ k, hidden, attackerCount })),
+    .record({ k: fc.constantFrom(2, 2, 2, 3), attackerCount: fc.nat({ max: 1 }) })
+    .chain(({ k, attackerCount }) => population(k).map((people) => ({ k, people, accounts: Math.min(attackerCount, k - 2) })))
+    .chain(({ k, people, accounts }) =>
+      fc.uniqueArray(fc.nat({ max: people.length - 1 }), { minLength: 1, maxLength: Math.min(3, people.length) }).map((hiddenAt) => ({ k, people, accounts, hiddenAt: new Set(hiddenAt) })),
     )
-    .chain(({ k, hidden, attackerCount }) => {
-      const accounts = Math.min(attackerCount, k - 2);
+    .chain(({ k, people, accounts, hiddenAt }) => {
+      // Each person's index among the hidden people or among the bystanders.
+      const roles = people.map((_, i) => ({ hidden: hiddenAt.has(i), index: [...Array(i).keys()].filter((j) => hiddenAt.has(j) === hiddenAt.has(i)).length }));
+      const hidden = people.filter((_, i) => hiddenAt.has(i));
+      const bystanders = people.filter((_, i) => !hiddenAt.has(i));
       const person = fc.nat({ max: hidden.length - 1 });
+      const bystander = fc.nat({ max: Math.max(0, bystanders.length - 1) });
       const account = fc.nat({ max: Math.max(0, accounts - 1) });
+      const both = (kind: "hidden" | "bystander", index: number, values: [number, number]) =>
+        ([0, 1] as const).map((q): OnlineAction => (kind === "hidden" ? { kind: "hidden-answer", person: index, perspective: q } : { kind: "bystander-answer", person: index, perspective: q, value: values[q] }));
+      /** The i-th person of the population answers perspective q (with `value`, when a bystander). */
+      const answerBy = (i: number, q: 0 | 1, value: number): OnlineAction =>
+        roles[i]!.hidden ? { kind: "hidden-answer", person: roles[i]!.index, perspective: q } : { kind: "bystander-answer", person: roles[i]!.index, perspective: q, value };
+      // A wave: each person of the population in turn keeps their answers or re-answers one
+      // perspective or both, so a group's two perspectives (and two groups) move by different people.
+      const wave = fc
+        .array(fc.tuple(fc.constantFrom<"none" | 0 | 1 | "both">("none", 0, 0, 1, 1, "both"), value, value), { minLength: people.length, maxLength: people.length })
+        .map((changes) => changes.flatMap(([change, e, r], i) => (change === "none" ? [] : change === "both" ? [0, 1] as const : [change]).map((q) => answerBy(i, q, q ? r : e))));
       const steps: fc.WeightedArbitrary<OnlineAction[]>[] = [
-        // person −1: the next hidden person who has not answered yet (resolved below), so most
-        // scenarios reach k people within the slot budget; otherwise anyone, re-answering too.
-        { weight: 6, arbitrary: fc.oneof(fc.constant(-1), person).map((p) => [0, 1].map((q): OnlineAction => ({ kind: "hidden-answer", person: p, perspective: q as 0 | 1 }))) },
-        { weight: 1, arbitrary: fc.record({ kind: fc.constant("hidden-answer" as const), person, perspective }).map((a) => [a]) },
+        { weight: 2, arbitrary: fc.record({ kind: fc.constant("hidden-answer" as const), person, perspective }).map((a) => [a]) },
+        { weight: 1, arbitrary: person.map((p) => both("hidden", p, [0, 0])) },
         { weight: 3, arbitrary: account.map((a): OnlineAction[] => [{ kind: "read", page: "results", account: a }]) },
         { weight: 1, arbitrary: fc.record({ kind: fc.constant("read" as const), page: fc.constantFrom<"library" | "case" | "me">("library", "case", "me"), account }).map((a) => [a]) },
       ];
+      if (bystanders.length > 0) {
+        steps.push(
+          { weight: 2, arbitrary: fc.record({ kind: fc.constant("bystander-answer" as const), person: bystander, perspective, value }).map((a) => [a]) },
+          { weight: 1, arbitrary: fc.tuple(bystander, value, value).map(([b, e, r]) => both("bystander", b, [e, r])) },
+        );
+      }
       if (WITH_ENDORSEMENTS) {
-        steps.push({ weight: 3, arbitrary: person.map((p): OnlineAction[] => [{ kind: "endorse", who: "hidden", index: p }]) });
+        steps.push({ weight: 2, arbitrary: person.map((p): OnlineAction[] => [{ kind: "endorse", who: "hidden", index: p }]) });
+        if (bystanders.length > 0) steps.push({ weight: 1, arbitrary: bystander.map((b): OnlineAction[] => [{ kind: "endorse", who: "bystander", index: b }]) });
         if (accounts > 0) steps.push({ weight: 1, arbitrary: account.map((a): OnlineAction[] => [{ kind: "endorse", who: "attacker", index: a }]) });
       }
       if (accounts > 0) {
         steps.push(
-          { weight: 2, arbitrary: fc.tuple(account, fc.nat({ max: 3 }), fc.nat({ max: 3 })).map(([a, e, r]) => [0, 1].map((q): OnlineAction => ({ kind: "attacker-answer", account: a, perspective: q as 0 | 1, value: q ? r : e }))) },
-          { weight: 1, arbitrary: fc.record({ kind: fc.constant("attacker-answer" as const), account, perspective, value: fc.nat({ max: 3 }) }).map((a) => [a]) },
+          { weight: 2, arbitrary: fc.tuple(account, value, value).map(([a, e, r]) => [0, 1].map((q): OnlineAction => ({ kind: "attacker-answer", account: a, perspective: q as 0 | 1, value: q ? r : e }))) },
+          { weight: 1, arbitrary: fc.record({ kind: fc.constant("attacker-answer" as const), account, perspective, value }).map((a) => [a]) },
           { weight: 1, arbitrary: fc.record({ kind: fc.constant("attacker-standing" as const), account, standing }).map((a) => [a]) },
         );
       }
+      // A random step's place: after the introduction of that many people, mostly after all of them.
+      const at = fc.oneof({ weight: 2, arbitrary: fc.constant(people.length) }, { weight: 1, arbitrary: fc.nat({ max: people.length }) });
       return fc.record({
         k: fc.constant(k),
         hidden: fc.constant(hidden),
+        bystanders: fc.constant(bystanders),
         attackers: fc.array(standing, { minLength: accounts, maxLength: accounts }),
-        actions: fc.array(fc.oneof(...steps), { minLength: 4, maxLength: 10 }).map((chosen) => chosen.flat()),
+        introductions: fc.array(fc.tuple(value, value), { minLength: people.length, maxLength: people.length }),
+        extra: fc.array(fc.record({ at, step: fc.oneof(...steps) }), { minLength: 1, maxLength: 4 }),
+        waved: fc.option(wave, { freq: 3 }),
+      }).map(({ introductions, extra, waved, ...s }) => {
+        const actions: OnlineAction[] = [];
+        for (let i = 0; i <= people.length; i += 1) {
+          // Read just before the wave and (at the end) after it: the before-and-after attack.
+          if (i === people.length && waved) actions.push({ kind: "read", page: "results", account: 0 }, ...waved);
+          for (const e of extra) if (e.at === i) actions.push(...e.step);
+          if (i < people.length) actions.push(...both(roles[i]!.hidden ? "hidden" : "bystander", roles[i]!.index, introductions[i]!));
+        }
+        return { ...s, actions };
       });
     })
     .map((s) => {
       let slots = 0;
-      let fresh = -1;
-      let lastFresh = 0;
-      const resolved = s.actions.map((a) => {
-        if (a.kind !== "hidden-answer" || a.person !== -1) return a;
-        // Both perspectives of one step resolve to the same next person.
-        if (a.perspective === 0) lastFresh = fresh = Math.min(fresh + 1, s.hidden.length - 1);
-        return { ...a, person: lastFresh };
-      });
-      const actions = resolved.filter((a) => a.kind !== "hidden-answer" || (slots += 1) <= MAX_SLOTS);
+      const actions = s.actions.filter((a) => a.kind !== "hidden-answer" || (slots += 1) <= MAX_SLOTS);
       // Always end with a read of the results: a scenario whose last writes are never read tests nothing more.
       return { ...s, actions: [...actions, { kind: "read" as const, page: "results" as const, account: 0 }] };
     })
@@ -122,60 +208,130 @@ export function describeOnlineSlot(s: OnlineScenario, slot: number): string {
   return `slot ${slot}`;
 }
 
+/** The letter of an endorser's key in the reference and the script: H1, B1, A1. */
+const ENDORSER = { hidden: "H", bystander: "B", attacker: "A" } as const;
+
 /** The scenario as a numbered script, for a failure message. */
 export function describeOnlineScenario(s: OnlineScenario): string {
+  const people = (list: (Standing | null)[], letter: string) => list.map((st, i) => `${letter}${i + 1} (${st ?? "no standing"})`).join(", ") || "none";
   const lines = [
-    `${WITH_ENDORSEMENTS ? "R has posted an argument as the employee. " : ""}k = ${s.k}; hidden people: ${s.hidden.map((st, i) => `H${i + 1} (${st ?? "no standing"})`).join(", ")}; attacker accounts: ${s.attackers.map((st, i) => `A${i + 1} (${st ?? "no standing"})`).join(", ") || "none"}; the attacker also reads as a facilitator account R`,
+    `${WITH_ENDORSEMENTS ? "R has posted an argument as the employee. " : ""}k = ${s.k}; hidden people: ${people(s.hidden, "H")}; bystanders (answers not secret: the same in every world): ${people(s.bystanders ?? [], "B")}; attacker accounts: ${people(s.attackers, "A")}; the attacker also reads as a facilitator account R`,
   ];
   let slot = 0;
   for (const [i, a] of s.actions.entries()) {
     const step = `${i + 1}.`;
     if (a.kind === "hidden-answer") lines.push(`${step} H${a.person + 1} answers as ${PERSPECTIVES[a.perspective]} [slot ${slot}: truly ${describeAnswer(s.truth[slot++]!)}]`);
+    else if (a.kind === "bystander-answer") lines.push(`${step} B${a.person + 1} answers as ${PERSPECTIVES[a.perspective]}: ${describeAnswer(a.value)}`);
     else if (a.kind === "attacker-answer") lines.push(`${step} A${a.account + 1} answers as ${PERSPECTIVES[a.perspective]}: ${describeAnswer(a.value)}`);
     else if (a.kind === "attacker-standing") lines.push(`${step} A${a.account + 1} changes their standing to ${a.standing ?? "none"} on /me`);
     else if (a.kind === "read") lines.push(`${step} reads the ${a.page} page's loader data${a.page === "results" || a.page === "library" ? " (as R)" : ` (as ${s.attackers.length ? `A${a.account + 1}` : "R"})`}`);
-    else lines.push(`${step} ${a.who === "hidden" ? "H" : "A"}${a.index + 1} endorses R's argument (or withdraws their endorsement)`);
+    else lines.push(`${step} ${ENDORSER[a.who]}${a.index + 1} endorses R's argument (or withdraws their endorsement)`);
   }
   return lines.join("\n");
 }
 
 interface PersonRecord {
+  /** H0, B0, A0: a hidden person, a bystander, an attacker's account. */
+  key: string;
   /** The standing counted for the person on this case: their profile's when they first answered it. */
   standing: Standing | null;
   first: (number | undefined)[];
   current: (number | undefined)[];
-  lastWrite: number;
   /** Per perspective: the write of the current answer, and of the first. */
   writes: number[];
   firstWrites: number[];
+  /**
+   * What the current release holds of the person, none until a release takes them: per
+   * perspective the write released, and the record shown (first and released answer).
+   */
+  released?: { writes: number[]; shown: string; values: (number | undefined)[] };
 }
 
+type Breakdown = ReturnType<typeof mergeSmallGroups>;
+
+/** Rank of a small matrix, by elimination over fractions-free floats (entries are small integers). */
+function rank(matrix: number[][]): number {
+  const rows = matrix.map((r) => [...r]);
+  let r = 0;
+  for (let c = 0; c < (rows[0]?.length ?? 0); c += 1) {
+    const pivot = rows.findIndex((row, i) => i >= r && Math.abs(row[c]!) > 1e-9);
+    if (pivot < 0) continue;
+    [rows[r], rows[pivot]] = [rows[pivot]!, rows[r]!];
+    for (const [i, row] of rows.entries()) {
+      if (i === r) continue;
+      const f = row[c]! / rows[r]![c]!;
+      for (let j = 0; j < row.length; j += 1) row[j]! -= f * rows[r]![j]!;
+    }
+    r += 1;
+  }
+  return r;
+}
+
+/** Every non-empty subset of `items` with fewer than `k` members. */
+function subsetsUnder<T>(items: T[], k: number): T[][] {
+  const out: T[][] = [];
+  const grow = (from: number, picked: T[]) => {
+    if (picked.length > 0) out.push(picked);
+    if (picked.length === k - 1) return;
+    for (let i = from; i < items.length; i += 1) grow(i + 1, [...picked, items[i]!]);
+  };
+  grow(0, []);
+  return out;
+}
+
+/** Per scenario, the release planned after each write (by its number), the same in every world. */
+const plannedReleases = new WeakMap<OnlineScenario, Map<number, { keys: string[]; candidate: Breakdown } | null>>();
+
 /**
- * What ADR 009 lets the attacker see of the online results, written independently of the app:
- * a release is made after an answer once at least k distinct people, each having answered every
- * perspective, wrote an answer since the last release, and in each perspective the people whose
- * answer changed and those who re-answered number none or at least k each; it shows, overall and per
- * group of the fixed grouping (first standing on the case, small groups merged by
- * mergeSmallGroups), the multiset of each counted person's record (first and current answer per
- * perspective). Every read until the next release shows the same; nothing before the first.
- * The library, case page and /me show nothing of other people's answers.
+ * What ADR 009 lets the attacker see of the online results ("Release per cell, per person, with
+ * a sticky grouping"), written independently of the app's `planRelease`. Each person has a
+ * released record (or none): per perspective, the answer a release took and their first answer.
+ * After every answer (hidden, bystander or attacker) a release is attempted, decided from
+ * public facts only (who wrote which perspective since their released record, and standings):
+ * - Pending: people who answered every perspective and wrote an answer since their released
+ *   record (or have none). S starts as all of them.
+ * - Grouping: mergeSmallGroups over the released people and S, by standing counted (their
+ *   first on the case; "undeclared" for none). Sticky: the released people who shared a group
+ *   in the previous release and share one in the candidate number 0 or at least k for every such
+ *   pair ("everyone" when no breakdown is shown). Tried first with every standing the previous
+ *   release did not show on its own kept merged while 1 to k − 1 of its people are released,
+ *   then with all of them kept merged; if neither holds, nothing is released. A person's old
+ *   group is their standing's group in the previous release (none if no breakdown was shown or
+ *   they were not released), their new group its group in the candidate.
+ * - Cells, and who in S changes each: per perspective p, overall (wrote p), per group g of the
+ *   previous or candidate breakdown (in g before or after, and wrote p or moved groups), and the
+ *   shift (wrote p and has answered p more than once in all); the empathy gap overall (wrote
+ *   either) and per group (in g before or after, and wrote either or moved).
+ * - Fixpoint: while some cell has 1 to k − 1 changers, all of them leave S and the grouping is
+ *   chosen again.
+ * - Nothing is released when S ends empty. Released people outside S whose group the new
+ *   grouping moves count towards no cell (the pair rule bounds what their move shows).
+ * - Otherwise S's records are replaced by their current ones and the release shows, overall and
+ *   per shown group, the multiset of released records (each person's first and released answer
+ *   per perspective; people outside S keep what was released of them, even if they wrote since),
+ *   with the bridging score re-evaluated. Every read until the next release shows the same;
+ *   nothing before the first. The library, case page and /me show nothing of other people's
+ *   answers.
  */
 export function onlineReference(s: OnlineScenario, world: number[]): string {
-  const profile = new Map<string, Standing | null>([...s.hidden.map((st, i) => [`H${i}`, st] as const), ...s.attackers.map((st, i) => [`A${i}`, st] as const)]);
+  const profile = new Map<string, Standing | null>([
+    ...s.hidden.map((st, i) => [`H${i}`, st] as const),
+    ...(s.bystanders ?? []).map((st, i) => [`B${i}`, st] as const),
+    ...s.attackers.map((st, i) => [`A${i}`, st] as const),
+  ]);
   const people = new Map<string, PersonRecord>();
+  const plans = plannedReleases.get(s) ?? new Map<number, { keys: string[]; candidate: Breakdown } | null>();
+  plannedReleases.set(s, plans);
   let write = 0;
-  let through = 0;
-  let release = "nothing released";
+  let release = () => "nothing released";
   const out: string[] = [];
   let slot = 0;
   const answer = (key: string, perspective: number, value: number) => {
-    const record = people.get(key) ?? { standing: profile.get(key) ?? null, first: [], current: [], lastWrite: 0, writes: [], firstWrites: [] };
+    const record = people.get(key) ?? { key, standing: profile.get(key) ?? null, first: [], current: [], writes: [], firstWrites: [] };
     record.first[perspective] ??= value;
     record.current[perspective] = value;
-    record.lastWrite = ++write;
-    record.writes[perspective] = write;
+    record.writes[perspective] = ++write;
     record.firstWrites[perspective] ??= write;
-    if (perspective === 0) employeeWrite.set(key, write);
     people.set(key, record);
   };
   const complete = (r: PersonRecord) => PERSPECTIVES.every((_, p) => r.current[p] !== undefined);
@@ -184,47 +340,146 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
   const endorsers = new Set<string>();
   let scoreCounted = new Map<string, number>();
   let score = "no score";
-  const employeeWrite = new Map<string, number>();
   const releaseScore = () => {
     // The score of an argument is a release of its endorsers' answers (ADR 009): it changes only
     // once k of them endorsed, withdrew or answered anew since it was last released, and shows
     // only with k endorsers counted; what it may show is at most their standings and leans.
-    const counted = new Map([...endorsers].filter((key) => employeeWrite.has(key)).map((key) => [key, employeeWrite.get(key)!] as const));
+    // Endorsers count with their *released* employee answer only (ADR 009): an answer the results
+    // hold back, or a person never released, is in no score either.
+    const counted = new Map([...endorsers].filter((key) => people.get(key)?.released).map((key) => [key, people.get(key)!.released!.writes[0]!] as const));
     const changed = [...counted].filter(([key, w]) => scoreCounted.get(key) !== w).length + [...scoreCounted.keys()].filter((key) => !counted.has(key)).length;
     if (changed < s.k) return;
     scoreCounted = counted;
     score =
       counted.size >= s.k
-        ? JSON.stringify([...counted.keys()].map((key) => `${people.get(key)!.standing ?? "undeclared"}:${answerOf(people.get(key)!.current[0]!).judgement > 0 ? "right" : "wrong"}`).sort())
+        ? JSON.stringify([...counted.keys()].map((key) => `${people.get(key)!.standing ?? "undeclared"}:${answerOf(people.get(key)!.released!.values[0]!).judgement > 0 ? "right" : "wrong"}`).sort())
         : "withheld";
   };
-  const releaseIfDue = () => {
-    const counted = [...people.values()].filter(complete);
-    if (counted.filter((r) => r.lastWrite > through).length < s.k) return;
-    // In each perspective, those whose answer changed and those who re-answered: none or at least k each.
-    const noneOrK = (n: number) => n === 0 || n >= s.k;
-    for (const [p] of PERSPECTIVES.entries()) {
-      const changed = counted.filter((r) => r.writes[p]! > through);
-      if (!noneOrK(changed.length) || !noneOrK(changed.filter((r) => r.firstWrites[p]! <= through).length)) return;
+
+  /** The previous release's grouping (undefined before the first release). */
+  let previous: Breakdown | undefined;
+  /** Every release so far: its grouping, the people it held, and whose answers it took. */
+  const history: { breakdown: Breakdown; holds: string[]; taken: Set<string> }[] = [];
+  const standingKey = (r: PersonRecord) => r.standing ?? "undeclared";
+  const groupIn = (b: Breakdown | undefined, r: PersonRecord) => b?.shown.find((g) => g.members.includes(standingKey(r)))?.key ?? null;
+  const oldGroup = (r: PersonRecord) => (r.released ? groupIn(previous, r) : null);
+  /** Whether the person's current answer to p is not the one released (a newcomer wrote every p). */
+  const wrote = (r: PersonRecord, p: number) => r.writes[p] !== r.released?.writes[p];
+  const wroteAny = (r: PersonRecord) => PERSPECTIVES.some((_, p) => wrote(r, p));
+  const counting = (n: number) => n > 0 && n < s.k;
+  const shownRecord = (r: PersonRecord) => PERSPECTIVES.map((_, p) => `${r.first[p]}${r.current[p]}`).join("/");
+
+  /** Who the release after this write takes, and its grouping: null when nothing is released. */
+  const plan = (): { S: PersonRecord[]; candidate: Breakdown } | null => {
+    const released = [...people.values()].filter((r) => r.released);
+    const sizes = (holds: PersonRecord[]) => {
+      const counts = new Map<string, number>();
+      for (const r of holds) counts.set(standingKey(r), (counts.get(standingKey(r)) ?? 0) + 1);
+      return counts;
+    };
+    // Sticky grouping, against every earlier release (ADR 009's history rule), over people: the
+    // unknowns are the answers each person had in release i; release i's groups give their sums,
+    // and so does each candidate group all of whose people were held by release i and took
+    // nothing since. No combination of these sums may be nonzero on 1 to k − 1 people only:
+    // removing those people's columns must not lower the rank.
+    const historyHolds = (candidate: Breakdown, S: PersonRecord[]) => {
+      const holdsNext = [...new Set([...released, ...S])];
+      for (const [i, then] of history.entries()) {
+        const changedSince = new Set([...history.slice(i + 1).flatMap((h) => [...h.taken]), ...S.map((r) => r.key)]);
+        const columns = then.holds;
+        const row = (members: string[]) => columns.map((key) => (members.includes(key) ? 1 : 0));
+        const rows: number[][] = [];
+        if (then.breakdown.shown.length === 0) rows.push(row(columns));
+        for (const g of then.breakdown.shown) rows.push(row(columns.filter((key) => g.members.includes(standingKey(people.get(key)!)))));
+        for (const g of candidate.shown) {
+          const members = holdsNext.filter((r) => g.members.includes(standingKey(r))).map((r) => r.key);
+          if (members.every((key) => columns.includes(key) && !changedSince.has(key))) rows.push(row(members));
+        }
+        const full = rank(rows);
+        for (const few of subsetsUnder(columns, s.k)) if (rank(rows.map((r) => r.filter((_, c) => !few.includes(columns[c]!)))) < full) return false;
+      }
+      return true;
+    };
+    // Tried in order: the grouping as it comes; standings merged last time kept merged while 1 to
+    // k − 1 of their people are released; all of them kept merged; else nothing is released.
+    const mergedLastTime = [...sizes(released)].filter(([key]) => !previous?.shown.some((g) => g.key === key));
+    const tries = previous ? [[], mergedLastTime.filter(([, n]) => counting(n)), mergedLastTime] : [[]];
+    const groupingFor = (S: PersonRecord[]): Breakdown | undefined => {
+      const counts = [...sizes([...new Set([...released, ...S])])].map(([key, count]) => ({ key, count }));
+      for (const merged of tries) {
+        const candidate = mergeSmallGroups(counts, s.k, new Set(merged.map(([key]) => key)));
+        if (historyHolds(candidate, S)) return candidate;
+      }
+      return undefined;
+    };
+    const groupsOf = (candidate: Breakdown) => [...new Set([...(previous?.shown ?? []), ...candidate.shown].map((g) => g.key))];
+    /** Every cell the candidate release shows, as the people of S who change it. */
+    const cells = (S: PersonRecord[], candidate: Breakdown) => {
+      const inGroup = (r: PersonRecord, g: string) => oldGroup(r) === g || groupIn(candidate, r) === g;
+      const groups = groupsOf(candidate);
+      return [
+        ...PERSPECTIVES.flatMap((_, p) => [
+          S.filter((r) => wrote(r, p)),
+          // Only re-answers move the shift: a first answer's "no change" is predictable.
+          S.filter((r) => wrote(r, p) && r.firstWrites[p] !== r.writes[p]),
+          // Writers only: a move alone is the history rule's to bound.
+          ...groups.map((g) => S.filter((r) => inGroup(r, g) && wrote(r, p))),
+        ]),
+        // The empathy gap (the case has both perspectives).
+        S.filter(wroteAny),
+        ...groups.map((g) => S.filter((r) => inGroup(r, g) && wroteAny(r))),
+      ];
+    };
+
+    let S = [...people.values()].filter((r) => complete(r) && wroteAny(r));
+    let candidate = groupingFor(S);
+    for (;;) {
+      if (!candidate || S.length === 0) return null;
+      // Whoever changes a cell by 1 to k − 1 waits for a later release; S only shrinks.
+      const waiting = new Set(cells(S, candidate).filter((c) => counting(c.length)).flat());
+      if (waiting.size === 0) return { S, candidate };
+      S = S.filter((r) => !waiting.has(r));
+      candidate = groupingFor(S);
     }
-    const record = (r: PersonRecord) => PERSPECTIVES.map((_, p) => `${r.first[p]}${r.current[p]}`).join("/");
-    const sizes = new Map<string, number>();
-    for (const r of counted) sizes.set(r.standing ?? "undeclared", (sizes.get(r.standing ?? "undeclared") ?? 0) + 1);
-    const breakdown = mergeSmallGroups([...sizes].map(([key, count]) => ({ key, count })), s.k);
-    const groups = breakdown.shown.map((g) => [g.key, counted.filter((r) => g.members.includes(r.standing ?? "undeclared")).map(record).sort()]);
+  };
+
+  const releaseIfDue = () => {
+    // The plan reads public facts only (who wrote what, standings), never a value, so it is the
+    // same in every world: worked out in the first world enumerated and looked up in the others.
+    let decided = plans.get(write);
+    if (decided === undefined) {
+      const made = plan();
+      decided = made && { keys: made.S.map((r) => r.key), candidate: made.candidate };
+      plans.set(write, decided);
+    }
+    if (!decided) return;
+    const S = decided.keys.map((key) => people.get(key)!);
+    const candidate = decided.candidate;
+    for (const r of S) r.released = { writes: [...r.writes], shown: shownRecord(r), values: [...r.current] };
+    previous = candidate;
+    history.push({ breakdown: candidate, holds: [...people.values()].filter((r) => r.released).map((r) => r.key), taken: new Set(S.map((r) => r.key)) });
+    // Counted from released records alone: people outside S show what was released of them.
+    const holds = [...people.values()].filter((r) => r.released).map((r) => ({ standing: standingKey(r), shown: r.released!.shown }));
     if (WITH_ENDORSEMENTS) releaseScore();
-    release = JSON.stringify({ overall: counted.map(record).sort(), groups, score });
-    through = write;
+    const shownScore = score;
+    // Written out when read (most releases are replaced unread).
+    let text: string | undefined;
+    release = () => {
+      const records = (members: typeof holds) => members.map((r) => r.shown).sort();
+      const groups = candidate.shown.map((g) => [g.key, records(holds.filter((r) => g.members.includes(r.standing)))]);
+      return (text ??= JSON.stringify({ overall: records(holds), groups, score: shownScore }));
+    };
   };
   for (const a of s.actions) {
     if (a.kind === "hidden-answer") answer(`H${a.person}`, a.perspective, world[slot++]!);
+    else if (a.kind === "bystander-answer") answer(`B${a.person}`, a.perspective, a.value);
     else if (a.kind === "attacker-answer") answer(`A${a.account}`, a.perspective, a.value);
     else if (a.kind === "attacker-standing") profile.set(`A${a.account}`, a.standing);
     else if (a.kind === "endorse") {
-      const key = `${a.who === "hidden" ? "H" : "A"}${a.index}`;
+      const key = `${ENDORSER[a.who]}${a.index}`;
       if (!endorsers.delete(key)) endorsers.add(key);
-    } else if (a.kind === "read" && (a.page === "results" || (WITH_ENDORSEMENTS && a.page === "case"))) out.push(release);
-    if (a.kind === "hidden-answer" || a.kind === "attacker-answer") releaseIfDue();
+    } else if (a.kind === "read" && (a.page === "results" || (WITH_ENDORSEMENTS && a.page === "case"))) out.push(release());
+    if (a.kind === "hidden-answer" || a.kind === "bystander-answer" || a.kind === "attacker-answer") releaseIfDue();
   }
   return out.join("\n");
 }
@@ -243,6 +498,8 @@ export async function replayOnline(app: AttackApp, s: OnlineScenario, world: num
   for (const [i, st] of s.hidden.entries()) hidden.push(await app.person("participant", st, `Hidden ${i + 1}`));
   const attackers: Account[] = [];
   for (const [i, st] of s.attackers.entries()) attackers.push(await app.person("participant", st, `Attacker ${i + 1}`));
+  const bystanders: Account[] = [];
+  for (const [i, st] of (s.bystanders ?? []).entries()) bystanders.push(await app.person("participant", st, `Bystander ${i + 1}`));
   let argumentId = 0;
   if (WITH_ENDORSEMENTS) {
     const posted = (await settle(() =>
@@ -273,6 +530,7 @@ export async function replayOnline(app: AttackApp, s: OnlineScenario, world: num
   for (const a of s.actions) {
     let ok = true;
     if (a.kind === "hidden-answer") await answer(hidden[a.person]!, a.perspective, world[slot++]!);
+    else if (a.kind === "bystander-answer") await answer(bystanders[a.person]!, a.perspective, a.value);
     else if (a.kind === "attacker-answer") ok = read(await answer(attackers[a.account]!, a.perspective, a.value));
     else if (a.kind === "attacker-standing") {
       const who = attackers[a.account]!;
@@ -284,7 +542,7 @@ export async function replayOnline(app: AttackApp, s: OnlineScenario, world: num
       else ok = read(await me.loader({ request: app.get("/me", viewer(a.account).cookie), params: {}, context: {} }));
     }
     else if (a.kind === "endorse") {
-      const who = a.who === "hidden" ? hidden[a.index]! : attackers[a.index]!;
+      const who = { hidden, bystander: bystanders, attacker: attackers }[a.who][a.index]!;
       const response = (await settle(() =>
         cases.action({ request: app.post(`/cases/${SLUG}`, { intent: "endorse", argumentId: String(argumentId) }, who.cookie), params: { slug: SLUG }, context: {} }),
       )) as Response;

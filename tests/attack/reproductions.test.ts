@@ -201,3 +201,89 @@ describe("issue 13's attacks, replayed exactly", () => {
     await assertLiveHolds(app, s);
   });
 });
+
+// ADR 009's per-group rules for online results ("Release per cell, per person, with a sticky
+// grouping"), each as the attack it stops. Bystanders (answers not secret, the same in every
+// world) fill the groups to k with few slots; the check still asks only that the app leave open
+// what the policy leaves open (attacker.test.ts).
+describe("the per-group rules of online releases, each as the attack it stops", () => {
+  const bystanderBoth = (person: number, value: number): OnlineAction[] => [
+    { kind: "bystander-answer", person, perspective: 0, value },
+    { kind: "bystander-answer", person, perspective: 1, value },
+  ];
+  const bystanderAnswer = (person: number, perspective: 0 | 1, value: number): OnlineAction => ({ kind: "bystander-answer", person, perspective, value });
+
+  it("11. a standing group's row moved by one person, while the whole moves by k, shows nothing of their new answer", async () => {
+    // k = 2. Front line {B1, B2}, then HR {H1, B3} are released, each group shown. H1 and B1
+    // then re-answer as the employer: the employer row, its shift and the gap move by two
+    // people, but each group's rows by one, and HR's beside B3's known answer would be H1's.
+    const s: OnlineScenario = {
+      k: 2,
+      hidden: ["hr"],
+      bystanders: ["frontline", "frontline", "hr"],
+      attackers: [],
+      actions: [...bystanderBoth(0, 0), ...bystanderBoth(1, 1), ...both(0), ...bystanderBoth(2, 2), readResults, { kind: "hidden-answer", person: 0, perspective: 1 }, bystanderAnswer(0, 1, 3), readResults],
+      truth: [1, 2, 3],
+    };
+    await assertOnlineHolds(app, s);
+  });
+
+  it("12. a group's perspective moved by one person shows nothing, even when the group's gap moves by k", async () => {
+    // k = 2. "Other" {B1, B2}, then no standing {H1, B3} are released, each group shown. Then B1
+    // re-answers both perspectives, B2 and B3 the employer's, H1 the employee's: every overall
+    // figure, shift and group gap moves by two or more people, but each group's employee row by
+    // one (B1 in "other", H1 in no standing, beside B3's known answer).
+    const s: OnlineScenario = {
+      k: 2,
+      hidden: [null],
+      bystanders: ["other", "other", null],
+      attackers: [],
+      actions: [
+        ...bystanderBoth(0, 0),
+        ...bystanderBoth(1, 1),
+        ...both(0),
+        ...bystanderBoth(2, 2),
+        readResults,
+        ...bystanderBoth(0, 3),
+        bystanderAnswer(1, 1, 3),
+        bystanderAnswer(2, 1, 3),
+        { kind: "hidden-answer", person: 0, perspective: 0 },
+        readResults,
+      ],
+      truth: [1, 2, 3],
+    };
+    await assertOnlineHolds(app, s);
+  });
+
+  it("13. a total released with no breakdown is not split so that it singles out one person (sticky grouping)", async () => {
+    // k = 2. H1 and H2 (front line, HR), then B1 and B2 (front line) are released with no
+    // breakdown (HR alone would be a group of one). Two managers then make a breakdown possible,
+    // but "front line" beside "other" (HR and managers) would tell H1's answers from H2's: front
+    // line minus B1 and B2 is H1, the total before minus front line H2. Front line and HR stay
+    // merged, beside the managers' own row.
+    const s: OnlineScenario = {
+      k: 2,
+      hidden: ["frontline", "hr"],
+      bystanders: ["frontline", "frontline", "manager", "manager"],
+      attackers: [],
+      actions: [...both(0), ...both(1), readResults, ...bystanderBoth(0, 0), ...bystanderBoth(1, 1), readResults, ...bystanderBoth(2, 2), ...bystanderBoth(3, 3), readResults],
+      truth: [1, 2, 3, 0],
+    };
+    await assertOnlineHolds(app, s);
+  });
+
+  it("14. one known re-answerer among k newcomers shows nothing of the newcomers' answers (the shift)", async () => {
+    // k = 2. B1 and H1 are released. H2 answers (a newcomer) and B1 re-answers: each perspective
+    // moves by two people, but its shift ("changed their answer") by B1 alone, so both wait; a
+    // release beside B1's known answer would be H2's.
+    const s: OnlineScenario = {
+      k: 2,
+      hidden: ["frontline", "frontline"],
+      bystanders: ["frontline"],
+      attackers: [],
+      actions: [...bystanderBoth(0, 0), ...both(0), readResults, ...both(1), ...bystanderBoth(0, 3), readResults],
+      truth: [1, 2, 3, 0],
+    };
+    await assertOnlineHolds(app, s);
+  });
+});

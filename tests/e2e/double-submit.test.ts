@@ -1,5 +1,5 @@
 /**
- * Sending a form twice creates once (issue 15, item 3; ADR 015): with JavaScript the button is
+ * Sending a form twice creates once (issue 15, item 3; ADR 016): with JavaScript the button is
  * disabled while its form is on its way; without it the form still works, and the browser's
  * repeat of the same form (same idempotency key) gets the first answer instead of a second post.
  */

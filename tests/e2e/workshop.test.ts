@@ -119,7 +119,9 @@ test("a facilitator runs the background check with three phones, a live projecto
   expect(text).not.toMatch(/Ana|Ben|Chi/);
 
   const csv = await panel.request.get(`${workshopUrl}/positions.csv`);
-  const csvText = await csv.text();
+  // A UTF-8 byte-order mark first, so Excel reads the file as UTF-8.
+  expect([...(await csv.body()).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const csvText = (await csv.body()).subarray(3).toString("utf8");
   expect(csvText.split("\r\n")[0]).toBe("respondent,round,perspective,option,judgement,judgement_label,standing");
   expect(csvText.trim().split("\r\n")).toHaveLength(1 + 12);
   expect(csvText).not.toMatch(/Ana|Ben|Chi|casebook_device/);

@@ -150,10 +150,10 @@ describe("authorization", () => {
 
   it("lets the admin change a role and records it in the audit log", async () => {
     const result = await adminRoute.action({ request: post("/admin", { userId: String(participantId), role: "author" }, adminCookie), params: {}, context: {} });
-    expect(result).toEqual({ message: "Pat is now author." });
+    expect(result).toEqual({ name: "Pat", message: "is now author." });
     expect((await findUserById(db(), participantId))?.role).toBe("author");
     const audit = await db().selectFrom("audit_log").selectAll().execute();
-    expect(audit.at(-1)?.detail).toBe("Pat: participant → author");
+    expect(audit.at(-1)?.detail).toBe("\u2068Pat\u2069: participant → author");
   });
 
   it("refuses an unknown role with 400", async () => {

@@ -170,7 +170,7 @@ describe("arguments", () => {
   it("refuses a body over 2,000 characters, naming the field", async () => {
     const result = await act(author, { intent: "argument", perspective: "employee", side: "for", body: "x".repeat(2001) });
     expect(result.status).toBe(400);
-    expect(result.body.errors.body).toMatch(/2000 characters/);
+    expect(result.body.errors.body).toMatch(/2,000 characters/);
   });
 
   it("previews without saving", async () => {

@@ -1,5 +1,5 @@
 /**
- * Every create is idempotent per submission (issue 15, item 3; ADR 015): a form carries a key of
+ * Every create is idempotent per submission (issue 15, item 3; ADR 016): a form carries a key of
  * its own, and the server answers a repeat of the key (a double click, a retry, a second POST at
  * the same moment) with the first answer instead of creating again. Each create is held to it
  * with two POSTs in sequence and two truly parallel (Promise.all); `npm run test:integration:pg`

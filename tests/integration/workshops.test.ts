@@ -199,6 +199,19 @@ describe("an ended workshop", () => {
   });
 });
 
+describe("download names", () => {
+  it("keep a title's accents and other scripts in filename*, with a plain ASCII filename before it (RFC 6266)", async () => {
+    const room = await app.backgroundCheckWorkshop("Émoji CSV 会議");
+    const { cookie } = await app.person("admin"); // admins may open any workshop
+    for (const [route, extension] of [[csvRoute, "csv"], [debriefRoute, "md"]] as const) {
+      const response = (await route.loader({ request: app.get(`/workshops/${room.id}/positions.${extension}`, cookie), params: { id: String(room.id) }, context: {} })) as Response;
+      expect(response.headers.get("Content-Disposition")).toBe(
+        `attachment; filename="emoji-csv-${room.code}.${extension}"; filename*=UTF-8''%C3%A9moji-csv-%E4%BC%9A%E8%AD%B0-${room.code}.${extension}`,
+      );
+    }
+  });
+});
+
 describe("live updates", () => {
   it("send phones only what they act on at once, and the rest at most once a second, ending on the latest", async () => {
     const bus = new InProcessBus();

@@ -14,7 +14,7 @@ test.describe.configure({ mode: "parallel" });
 
 const GUESS_MESSAGE = "Too many wrong workshop codes from your network. Wait a few minutes, then check the code on the screen.";
 /**
- * The join form's page issues the device cookie with the form (ADR 015), so a guesser posting to
+ * The join form's page issues the device cookie with the form (ADR 016), so a guesser posting to
  * /join has a device after its first answer, and the device's own join limit (also 20) may answer
  * the 21st guess before the code guard does: either refusal, as long as the real code gets the same.
  */

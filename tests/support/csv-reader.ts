@@ -1,11 +1,13 @@
 /**
  * A small RFC 4180 reader for the tests that check CSV exports cell by cell, so they compare
  * cells rather than escaping. Quoted cells may hold commas, quotes (doubled) and line breaks;
- * every record ends with CRLF.
+ * every record ends with CRLF. A leading UTF-8 byte-order mark (which our exports carry for
+ * Excel) is not part of the first cell, as spreadsheet programs read it.
  *
  * @throws Error when the text does not end with CRLF (an unfinished record)
  */
 export function parseCsv(text: string): string[][] {
+  if (text.startsWith("\uFEFF")) text = text.slice(1);
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = "";

@@ -293,11 +293,14 @@ describe("canEditArgument", () => {
 });
 
 describe("movedByChoices", () => {
+  /** Labels isolate the name and the text (Unicode's FSI … PDI), as an <option> cannot hold <bdi>. */
+  const iso = (text: string) => `\u2068${text}\u2069`;
+
   it("lists the visible top-level arguments with their author and text", () => {
     const threads = buildThreads([argument(1, { body: "Compassion matters." }), argument(2, { userId: BOB, authorName: "Bob", body: "Rules are rules." })], [], moderator, "newest", NOW);
     expect(movedByChoices(threads, CAROL)).toEqual([
-      { id: 2, label: "Bob: Rules are rules." },
-      { id: 1, label: "Alice: Compassion matters." },
+      { id: 2, label: `${iso("Bob")}: ${iso("Rules are rules.")}` },
+      { id: 1, label: `${iso("Alice")}: ${iso("Compassion matters.")}` },
     ]);
   });
 
@@ -320,23 +323,23 @@ describe("movedByChoices", () => {
 
   it("flattens line breaks and Markdown marks into one plain line", () => {
     const threads = buildThreads([argument(1, { body: "# Duty\n\n**Clients** pay for   the _truth_." })], [], alice, "newest", NOW);
-    expect(movedByChoices(threads, CAROL)).toEqual([{ id: 1, label: "Alice: Duty Clients pay for the truth." }]);
+    expect(movedByChoices(threads, CAROL)).toEqual([{ id: 1, label: `${iso("Alice")}: ${iso("Duty Clients pay for the truth.")}` }]);
   });
 
   it("keeps a text of 80 characters whole", () => {
     const body = "a".repeat(80);
     const threads = buildThreads([argument(1, { body })], [], alice, "newest", NOW);
-    expect(movedByChoices(threads, CAROL)[0].label).toBe(`Alice: ${body}`);
+    expect(movedByChoices(threads, CAROL)[0].label).toBe(`${iso("Alice")}: ${iso(body)}`);
   });
 
   it("shortens a longer text to 80 characters ending in an ellipsis", () => {
     const threads = buildThreads([argument(1, { body: "b".repeat(81) })], [], alice, "newest", NOW);
-    expect(movedByChoices(threads, CAROL)[0].label).toBe(`Alice: ${"b".repeat(79)}…`);
+    expect(movedByChoices(threads, CAROL)[0].label).toBe(`${iso("Alice")}: ${iso(`${"b".repeat(79)}…`)}`);
   });
 
   it("does not add an ellipsis to a text that only looked long because of its line breaks", () => {
     const body = `${"c".repeat(40)}\n\n\n\n\n\n${"d".repeat(39)}`;
     const threads = buildThreads([argument(1, { body })], [], alice, "newest", NOW);
-    expect(movedByChoices(threads, CAROL)[0].label).toBe(`Alice: ${"c".repeat(40)} ${"d".repeat(39)}`);
+    expect(movedByChoices(threads, CAROL)[0].label).toBe(`${iso("Alice")}: ${iso(`${"c".repeat(40)} ${"d".repeat(39)}`)}`);
   });
 });

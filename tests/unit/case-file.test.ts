@@ -386,8 +386,8 @@ describe("serializeCaseFile", () => {
 
   it("writes tags and lenses as one-line lists and leaves empty ones out", () => {
     const text = serializeCaseFile(lateInvoice);
-    expect(text).toContain("tags: [finance, honesty, deadlines]\n");
-    expect(text).toContain("lenses: [law, virtue, outcomes]\n");
+    expect(text).toContain('tags: ["finance", "honesty", "deadlines"]\n');
+    expect(text).toContain('lenses: ["law", "virtue", "outcomes"]\n');
     const bare = serializeCaseFile({ ...lateInvoice, tags: [], lenses: [] });
     expect(bare).not.toContain("tags:");
     expect(bare).not.toContain("lenses:");

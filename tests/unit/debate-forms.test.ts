@@ -187,7 +187,7 @@ describe("argumentForm", () => {
 
   it("refuses a body of 2001 characters", () => {
     expect(errorsOf(parseForm(argumentForm(doc), form({ ...valid, body: "x".repeat(2001) })))).toEqual({
-      body: "Keep it to 2000 characters or fewer.",
+      body: "Keep it to 2,000 characters or fewer (it has 2,001).",
     });
   });
 
@@ -268,7 +268,7 @@ describe("replyForm", () => {
   });
 
   it("holds replies to the same length limit as arguments", () => {
-    expect(errorsOf(parseForm(replyForm, form({ parentId: "7", body: "y".repeat(2001) })))).toEqual({ body: "Keep it to 2000 characters or fewer." });
+    expect(errorsOf(parseForm(replyForm, form({ parentId: "7", body: "y".repeat(2001) })))).toEqual({ body: "Keep it to 2,000 characters or fewer (it has 2,001)." });
   });
 });
 
@@ -310,7 +310,7 @@ describe("moderationForm", () => {
     expect(MAX_REASON_LENGTH).toBe(300);
     expect(parseForm(moderationForm, form({ argumentId: "4", reason: "r".repeat(300) })).ok).toBe(true);
     expect(errorsOf(parseForm(moderationForm, form({ argumentId: "4", reason: "r".repeat(301) })))).toEqual({
-      reason: "Keep the reason to 300 characters or fewer.",
+      reason: "Keep the reason to 300 characters or fewer (it has 301).",
     });
   });
 });

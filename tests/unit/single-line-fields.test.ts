@@ -8,7 +8,7 @@ import { profileForm, signupForm } from "../../app/domain/account-forms";
 import { parseCaseFile, serializeCaseFile, type CaseFileProblem } from "../../app/domain/case-file";
 import { formFieldForProblem, readCaseForm } from "../../app/domain/case-form";
 import { moderationForm } from "../../app/domain/debate-forms";
-import { findControlCharacter } from "../../app/domain/single-line";
+import { findControlCharacter, findInvisibleCharacter } from "../../app/domain/single-line";
 import { joinForm, readCreateWorkshopForm } from "../../app/domain/workshop-forms";
 
 /** Control characters as people and attackers type them, and what the message says of each. */
@@ -185,5 +185,123 @@ describe("single-line fields in the case editor", () => {
     expect(editorProblems({ "stage-0-title": "The\u001Brequest" })).toEqual({
       "stage-0-title": "A stage title must be one line without tabs or control characters; it has the control character U+001B at character 4.",
     });
+  });
+});
+
+/**
+ * Invisible formatting characters (issue 15, item 5): a display name ending in U+202E reversed
+ * the text after it wherever it was shown. Single-line fields refuse direction controls
+ * anywhere, and zero-width characters that do no visible work, naming the field.
+ */
+const INVISIBLES: [string, string][] = [
+  ["\u202A", "the left-to-right embedding (U+202A)"],
+  ["\u202B", "the right-to-left embedding (U+202B)"],
+  ["\u202C", "the pop directional formatting (U+202C)"],
+  ["\u202D", "the left-to-right override (U+202D)"],
+  ["\u202E", "the right-to-left override (U+202E)"],
+  ["\u2066", "the left-to-right isolate (U+2066)"],
+  ["\u2067", "the right-to-left isolate (U+2067)"],
+  ["\u2068", "the first strong isolate (U+2068)"],
+  ["\u2069", "the pop directional isolate (U+2069)"],
+  ["\u200E", "the left-to-right mark (U+200E)"],
+  ["\u200F", "the right-to-left mark (U+200F)"],
+  ["\u061C", "the Arabic letter mark (U+061C)"],
+  ["\u200B", "the zero width space (U+200B)"],
+  ["\u2060", "the word joiner (U+2060)"],
+  ["\uFEFF", "the zero width no-break space (U+FEFF)"],
+  ["\u00AD", "the soft hyphen (U+00AD)"],
+  ["\u3164", "the invisible character U+3164"],
+];
+
+describe("findInvisibleCharacter", () => {
+  it.each(INVISIBLES)("names %j and the character it is at", (character, name) => {
+    expect(findInvisibleCharacter(`Tuesday${character}lab`)).toBe(`${name} at character 8`);
+  });
+
+  it("counts positions in the characters people see", () => {
+    expect(findInvisibleCharacter("👩‍👩‍👧 Ana\u202E")).toBe("the right-to-left override (U+202E) at character 6");
+  });
+
+  it("refuses zero width joiners and non-joiners that join nothing, saying which character they follow", () => {
+    expect(findInvisibleCharacter("Alice\u200D")).toBe("the zero width joiner (U+200D) after character 5");
+    expect(findInvisibleCharacter("\u200CAlice")).toBe("the zero width non-joiner (U+200C) at character 1");
+    expect(findInvisibleCharacter("Ana\u200D Souza")).toBe("the zero width joiner (U+200D) after character 3");
+  });
+
+  it("refuses tag characters that hide text after a letter", () => {
+    expect(findInvisibleCharacter("Ana\u{E0041}\u{E0042}")).toBe("the invisible character U+E0041 after character 3");
+  });
+
+  it("finds nothing in text whose invisible characters do visible work: emoji sequences, flags, Persian and Hindi joining, variation selectors", () => {
+    for (const text of ["Zoë 👩‍👩‍👧", "❤️ Lab", "🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F} team", "می\u200Cخواهم", "क्\u200Dष", "מנהל 2", "مرحبا", "Ana Souza-Müller"]) {
+      expect(findInvisibleCharacter(text)).toBeNull();
+    }
+  });
+});
+
+describe("invisible formatting characters in single-line fields", () => {
+  const RLO_NAME = "Ana\u202E";
+  const found = "the right-to-left override (U+202E) at character 4";
+
+  it("refuses a display name ending in U+202E at sign-up, on the profile and when joining a workshop", () => {
+    const message = `Your display name cannot contain invisible formatting characters; remove ${found}.`;
+    expect(messagesFor(signupForm.safeParse({ email: "ana@example.com", displayName: RLO_NAME, password: "a long enough password" }), "displayName")).toEqual([message]);
+    expect(messagesFor(profileForm.safeParse({ displayName: RLO_NAME, standing: "" }), "displayName")).toEqual([message]);
+    expect(messagesFor(joinForm.safeParse({ code: "K7M2QP", displayName: RLO_NAME }), "displayName")).toEqual([
+      `Your name cannot contain invisible formatting characters; remove ${found}.`,
+    ]);
+  });
+
+  it("refuses a workshop title and a moderation reason with a zero width space", () => {
+    const workshop = readCreateWorkshopForm(formData({ caseSlug: "the-fee-waiver", title: "Tuesday\u200Blab", perspectives: ["employee"], resultsMode: "live" }));
+    expect(messagesFor(workshop, "title")).toEqual(["The workshop title cannot contain invisible formatting characters; remove the zero width space (U+200B) at character 8."]);
+    expect(messagesFor(moderationForm.safeParse({ argumentId: "3", reason: "Off\u2067topic" }), "reason")).toEqual([
+      "The reason cannot contain invisible formatting characters; remove the right-to-left isolate (U+2067) at character 4.",
+    ]);
+  });
+
+  it.each([
+    ["title", { title: `"The late\\u202Einvoice"` }, 3, "the right-to-left override (U+202E) at character 9"],
+    ["summary", { summary: `"Dated early.\\u200F"` }, 4, "the right-to-left mark (U+200F) at character 13"],
+    ["perspectives.employee.prompt", { prompt: `"What do you do?\\u2066"` }, 7, "the left-to-right isolate (U+2066) at character 16"],
+    ["perspectives.employee.options.0", { option: `"Date it\\u200Bearly"` }, 8, "the zero width space (U+200B) at character 8"],
+    ["judgement", { judgement: `"Right?\\u061C"` }, 12, "the Arabic letter mark (U+061C) at character 7"],
+    ["discussion.0", { discussion: `"Who\\uFEFF?"` }, 13, "the zero width no-break space (U+FEFF) at character 4"],
+  ])("refuses %s in a case file with an invisible formatting character, at its line", (field, fields, line, description) => {
+    expect(problemsOf(FRONT(fields))).toEqual([{ line, field, message: `must not contain invisible formatting characters; it has ${description}` }]);
+  });
+
+  it("refuses a stage title with a direction control, at its heading's line", () => {
+    expect(problemsOf(FRONT({ stage: "The request\u202D" }))).toEqual([
+      { line: 16, field: "stage 1", message: "stage title must not contain invisible formatting characters; it has the left-to-right override (U+202D) at character 12" },
+    ]);
+  });
+});
+
+describe("invisible formatting characters in the case editor", () => {
+  it("shows a direction control in an option or a stage title beside that field", () => {
+    const reading = readCaseForm(
+      formData({
+        title: "The late invoice",
+        slug: "the-late-invoice",
+        summary: "A bookkeeper is asked to date an invoice a week early.",
+        tags: "",
+        judgement: "Was the bookkeeper right?",
+        discussion: "Who is harmed by a date?",
+        "perspective-0-prompt": "You are the bookkeeper. What do you do?",
+        "perspective-0-options": "Date it early\u202E\nRefuse",
+        "perspective-1-prompt": "You are the controller. What do you do?",
+        "perspective-1-options": "Back her\nOverrule her",
+        stageCount: "1",
+        "stage-0-title": "The\u2067request",
+        "stage-0-body": "Ana is asked to date an invoice early.",
+      }),
+    );
+    expect(reading.problems).toEqual([
+      { field: "stage-0-title", message: "A stage title must not contain invisible formatting characters; it has the right-to-left isolate (U+2067) at character 4." },
+    ]);
+    const parsed = parseCaseFile(serializeCaseFile(reading.doc));
+    const problems = parsed.ok ? [] : parsed.problems.map((p) => [formFieldForProblem(p, reading.doc), p.message]);
+    expect(problems).toContainEqual(["perspective-0-options", "must not contain invisible formatting characters; it has the right-to-left override (U+202E) at character 14"]);
   });
 });

@@ -431,7 +431,7 @@ describe("buildPositionsCsv", () => {
     const csv = buildPositionsCsv(votes, 1, reverse);
     expect(csv).toBe(
       [
-        "respondent,round,perspective,option,judgement,judgement_label,standing",
+        "\uFEFFrespondent,round,perspective,option,judgement,judgement_label,standing",
         "r1-1,1,employee,Delay and help,-3,Clearly wrong,manager",
         "r1-2,1,employee,Report the record,2,Mostly right,frontline",
         "r1-2,1,employer,Fire,0,Torn / neither,frontline",
@@ -542,7 +542,7 @@ describe("buildPositionsCsv", () => {
       ...[1, 2, 3].map((key) => vote(key, 2, "employee", "A", 2, "manager")),
     ];
     expect(parseCsv(buildPositionsCsv(votes, 3, keepOrder)).slice(1).map((r) => `${r[1]} ${r[2]}`)).toEqual(["1 employee", "1 employee", "1 employee", "2 employee", "2 employee", "2 employee"]);
-    expect(buildPositionsCsv(votes.slice(0, 2), 3, keepOrder)).toBe(`${HEADER.join(",")}\r\n`);
+    expect(buildPositionsCsv(votes.slice(0, 2), 3, keepOrder)).toBe(`\uFEFF${HEADER.join(",")}\r\n`);
   });
 
   it("writes the standing column from the workshop grouping it is given, the debrief's", () => {
@@ -624,6 +624,6 @@ describe("buildPositionsCsv", () => {
   });
 
   it("writes only the header for a workshop nobody voted in", () => {
-    expect(buildPositionsCsv([], 5, keepOrder)).toBe(`${HEADER.join(",")}\r\n`);
+    expect(buildPositionsCsv([], 5, keepOrder)).toBe(`\uFEFF${HEADER.join(",")}\r\n`);
   });
 });

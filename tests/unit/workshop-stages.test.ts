@@ -393,9 +393,9 @@ describe("stageLabel", () => {
   const titles = ["The request", "What he did", "The outcome"];
 
   it("names a case part by its number, the number of parts and its title", () => {
-    expect(stageLabel("case-1", titles)).toBe("Case, part 1 of 3: The request");
-    expect(stageLabel("case-3", titles)).toBe("Case, part 3 of 3: The outcome");
-    expect(stageLabel("case-1", ["Only part"])).toBe("Case, part 1 of 1: Only part");
+    expect(stageLabel("case-1", titles)).toBe("Case, part 1 of 3: \u2068The request\u2069");
+    expect(stageLabel("case-3", titles)).toBe("Case, part 3 of 3: \u2068The outcome\u2069");
+    expect(stageLabel("case-1", ["Only part"])).toBe("Case, part 1 of 1: \u2068Only part\u2069");
   });
 
   it("names every other stage in words", () => {
