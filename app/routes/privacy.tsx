@@ -54,6 +54,10 @@ export default function Privacy() {
       </ul>
       <h2>What is not protected</h2>
       <ul>
+        <li>
+          Not yet: someone who keeps many releases of the online results and subtracts them from one another can, in some sequences, still work out one
+          person&apos;s answer or change of mind, or an endorser&apos;s lean from two arguments&apos; scores. This is being fixed.
+        </li>
         <li>If everyone in a group of people chose the same answer, the group&apos;s totals show it.</li>
         <li>
           Someone who creates several accounts, or joins a live workshop with several phones, can make a group look bigger than it is. Where that matters,
