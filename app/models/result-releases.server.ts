@@ -1,4 +1,6 @@
+import type { Selectable } from "kysely";
 import type { DB } from "../../db/client";
+import type { ResultReleasesTable } from "../../db/schema";
 import type { GapCell, ResultRow } from "../domain/case-results";
 import { lockForTransaction } from "../../db/dialect";
 import {
@@ -100,20 +102,21 @@ interface CurrentPerspective {
  * @param k the k-threshold
  */
 export async function currentRelease(db: DB, caseId: number, k: number): Promise<ResultRelease | null> {
-  const [stored, newest] = await Promise.all([
-    db.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst(),
-    newestPositionId(db, caseId),
-  ]);
+  const readRow = () => db.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
+  const [stored, newest] = await Promise.all([readRow(), newestPositionId(db, caseId)]);
+  let row = stored;
   const checked = Math.max(stored?.through_position_id ?? 0, checkedWithoutRelease().get(caseId) ?? 0);
   if (newest > checked || (stored && stored.grouping === null)) {
     const planned = await planAndRelease(db, caseId, k);
     if (planned) return planned;
-    if (!stored) return null;
+    // Nothing released, but the plan moved the row's cursor and waiting mark (or adopted a release
+    // made before migration 0008): the row read above is stale.
+    if (stored) row = await readRow();
   }
-  if (!stored) return null;
+  if (!row?.grouping) return null;
   const cached = parsedReleases().get(caseId);
-  if (cached && cached.through === stored.through_position_id && cached.release.releasedAt === stored.released_at) return cached.release;
-  return readStored(db, caseId, stored.through_position_id, k);
+  if (cached && cached.through === row.through_position_id && cached.release.releasedAt === row.released_at) return cached.release;
+  return parseStored(db, caseId, row, row.grouping, k);
 }
 
 async function newestPositionId(db: DB, caseId: number): Promise<number> {
@@ -121,21 +124,19 @@ async function newestPositionId(db: DB, caseId: number): Promise<number> {
   return Number(row?.id ?? 0);
 }
 
-/** The stored release as pages use it (parsed once per process and release). */
-async function readStored(db: DB, caseId: number, through: number, k: number): Promise<ResultRelease | null> {
-  const stored = await db.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
-  if (!stored || stored.grouping === null) return null;
+/** A stored release row as pages use it, parsed once per process and release. */
+async function parseStored(db: DB, caseId: number, stored: Selectable<ResultReleasesTable>, grouping: string, k: number): Promise<ResultRelease> {
   const scores = stored.argument_scores === null ? await backfillArgumentScores(db, caseId, stored.through_position_id, k) : (JSON.parse(stored.argument_scores) as ArgumentScores);
   const release: ResultRelease = {
     rows: JSON.parse(stored.result_rows) as ResultRow[],
     gaps: JSON.parse(stored.gap_cells) as GapCell[],
     people: stored.people,
-    grouping: parseGroupingHistory(stored.grouping).history.at(-1)!.breakdown,
+    grouping: parseGroupingHistory(grouping).history.at(-1)!.breakdown,
     waiting: stored.waiting_from_position_id !== null,
     argumentScores: shownArgumentScores(scores, k),
     releasedAt: stored.released_at,
   };
-  parsedReleases().set(caseId, { through: Math.max(through, stored.through_position_id), release });
+  parsedReleases().set(caseId, { through: stored.through_position_id, release });
   return release;
 }
 
