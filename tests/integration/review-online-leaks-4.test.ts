@@ -5,69 +5,16 @@
  * comment says what is learned).
  */
 import { afterAll, describe, expect, it } from "vitest";
-import type { Standing } from "../../db/schema";
 import { startApp } from "./app-under-test";
+import { combine, releaseAttacks, type Perspective, type Row } from "./release-attacks";
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const resultsRoute = await import("../../app/routes/cases.$slug_.results");
-const caseRoute = await import("../../app/routes/cases.$slug");
+const { caseRoute, answer, crowd, readResults, perspectiveOf, groupOf, overallRow } = await releaseAttacks(app);
 
 type Person = Awaited<ReturnType<typeof app.person>>;
-type Perspective = "employee" | "employer" | "customer";
-afterAll(() => app.cleanup());
-
-/** Answers both perspectives (employee first, then employer). */
-const answer = (person: Person, slug: string, employee: [number, number], employer: [number, number] = [0, 0]) => app.answerCase(person, slug, employee, employer);
-
-/** One answer to one perspective, as the case page's form sends it. */
-async function answerOne(person: Person, slug: string, perspective: Perspective, option: number, judgement: number) {
-  const response = await caseRoute.action({
-    request: app.post(`/cases/${slug}`, { intent: "position", perspective, option: String(option), judgement: String(judgement), legal: "unsure", confidence: "medium" }, person.cookie),
-    params: { slug },
-    context: {},
-  });
-  if (response.status !== 200) throw new Error(`answer refused: ${response.status}`);
-}
-
-async function crowd(slug: string, standing: Standing, count: number, employee: [number, number], employer: [number, number] = [0, 0]): Promise<Person[]> {
-  const people: Person[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const person = await app.person("participant", standing);
-    await answer(person, slug, employee, employer);
-    people.push(person);
-  }
-  return people;
-}
-
-async function readResults(reader: Person, slug: string) {
-  const data = await resultsRoute.loader({ request: app.get(`/cases/${slug}/results`, reader.cookie), params: { slug }, context: {} });
-  if (data.locked) throw new Error("locked");
-  return data.results;
-}
 type Results = Awaited<ReturnType<typeof readResults>>;
-type Row = { count: number; options: { label: string; count: number }[]; meanJudgement: number };
-
-const perspectiveOf = (r: Results, key: Perspective) => r.perspectives.find((p) => p.key === key)!;
-const groupOf = (r: Results, key: Perspective, group: string) => perspectiveOf(r, key).byStanding.groups.find((g) => g.key === group);
-const overallRow = (r: Results, key: Perspective): Row => {
-  const p = perspectiveOf(r, key);
-  return { count: p.respondents, options: p.options, meanJudgement: p.meanJudgement };
-};
-
-/** a − b (+ c …) of rows, as option counts and a judgement sum: what a reader works out by subtraction. */
-function combine(terms: [1 | -1, Row][]): { count: number; options: Record<string, number>; judgementSum: number } {
-  const options: Record<string, number> = {};
-  let count = 0;
-  let judgementSum = 0;
-  for (const [sign, row] of terms) {
-    count += sign * row.count;
-    judgementSum += sign * row.meanJudgement * row.count;
-    for (const o of row.options) options[o.label] = (options[o.label] ?? 0) + sign * o.count;
-  }
-  for (const label of Object.keys(options)) if (options[label] === 0) delete options[label];
-  return { count, options, judgementSum: Math.round(judgementSum * 1000) / 1000 };
-}
+afterAll(() => app.cleanup());
 
 const totalOf = (r: Results, key: Perspective): Row => overallRow(r, key);
 

@@ -7,33 +7,15 @@
  * (the standing group's: releases per cell, per person, ADR 009).
  */
 import { afterAll, describe, expect, it } from "vitest";
-import type { Standing } from "../../db/schema";
 import { startApp } from "./app-under-test";
+import { releaseAttacks } from "./release-attacks";
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const resultsRoute = await import("../../app/routes/cases.$slug_.results");
+const { answer, crowd, readResults } = await releaseAttacks(app);
 
 type Person = Awaited<ReturnType<typeof app.person>>;
 afterAll(() => app.cleanup());
-
-const answer = (person: Person, slug: string, employee: [number, number], employer: [number, number] = [0, 0]) => app.answerCase(person, slug, employee, employer);
-
-async function crowd(slug: string, standing: Standing, count: number, employee: [number, number]): Promise<Person[]> {
-  const people: Person[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const person = await app.person("participant", standing);
-    await answer(person, slug, employee);
-    people.push(person);
-  }
-  return people;
-}
-
-async function readResults(reader: Person, slug: string) {
-  const data = await resultsRoute.loader({ request: app.get(`/cases/${slug}/results`, reader.cookie), params: { slug }, context: {} });
-  if (data.locked) throw new Error("locked");
-  return data.results;
-}
 
 describe("a standing group that changes by one person between two releases", () => {
   const slug = "the-quiet-fix";
