@@ -14,7 +14,9 @@ import {
   type PendingPerson,
   type ReleasedGrouping,
   releasedAnswersKey,
+  type ShownScore,
 } from "../domain/disclosure";
+import type { HeldRecord } from "../domain/release-equations";
 import { countedEndorsers } from "./arguments.server";
 import { findCaseVersionDocument } from "./cases.server";
 import { nowIso } from "./clock";
@@ -47,6 +49,13 @@ interface GroupingHistory {
   history: ReleasedGrouping[];
   /** The release's answers per perspective, case version and standing (`releasedAnswersKey`). */
   answers?: Record<string, number>;
+  /**
+   * The first release whose records `release_records` holds (migration 0012); absent in releases
+   * stored before it, whose current records are then adopted as taken by their last release.
+   */
+  jointFrom?: number;
+  /** Every bridging score ever shown, with whose answers it counted (`shownArgumentScores`). */
+  scoresShown?: ShownScore[];
 }
 
 function parseGroupingHistory(json: string): GroupingHistory {
@@ -127,13 +136,14 @@ async function newestPositionId(db: DB, caseId: number): Promise<number> {
 /** A stored release row as pages use it, parsed once per process and release. */
 async function parseStored(db: DB, caseId: number, stored: Selectable<ResultReleasesTable>, grouping: string, k: number): Promise<ResultRelease> {
   const scores = stored.argument_scores === null ? await backfillArgumentScores(db, caseId, stored.through_position_id, k) : (JSON.parse(stored.argument_scores) as ArgumentScores);
+  const state = parseGroupingHistory(grouping);
   const release: ResultRelease = {
     rows: JSON.parse(stored.result_rows) as ResultRow[],
     gaps: JSON.parse(stored.gap_cells) as GapCell[],
     people: stored.people,
-    grouping: parseGroupingHistory(grouping).history.at(-1)!.breakdown,
+    grouping: state.history.at(-1)!.breakdown,
     waiting: stored.waiting_from_position_id !== null,
-    argumentScores: shownArgumentScores(scores, k),
+    argumentScores: shownArgumentScores(scores, k, state.scoresShown ?? []).shown,
     releasedAt: stored.released_at,
   };
   parsedReleases().set(caseId, { through: stored.through_position_id, release });
@@ -213,8 +223,10 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
         .execute(),
       newestPositionId(trx, caseId),
     ]);
-    const stateBefore: GroupingHistory = stored?.grouping ? parseGroupingHistory(stored.grouping) : { history: [] };
+    let stateBefore: GroupingHistory = stored?.grouping ? parseGroupingHistory(stored.grouping) : { history: [], jointFrom: 0 };
+    if (stateBefore.jointFrom === undefined) stateBefore = await adoptRecordsMadeBeforeThem(trx, caseId, stateBefore);
     const history = stateBefore.history;
+    const records = await heldRecords(trx, caseId);
     const answersBefore = stateBefore.answers ?? (stored ? await countReleasedAnswers(trx, caseId) : {});
     const versionsSeen = [...rows.map((r) => r.case_version_id), ...Object.keys(answersBefore).map((key) => Number(key.split("\u0000")[1]))];
     const retired = await retiredVersions(trx, current, versionsSeen);
@@ -225,6 +237,8 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
       history,
       retiredVersions: retired,
       releasedAnswers: answersBefore,
+      records,
+      jointFrom: stateBefore.jointFrom,
       pending,
       k,
     });
@@ -253,6 +267,29 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
         answers[releasedAnswersKey(perspective, now, person.standing)] = (answers[releasedAnswersKey(perspective, now, person.standing)] ?? 0) + 1;
       }
     }
+    // The records this release takes: those of the perspectives each taken person wrote.
+    const releaseIndex = history.length;
+    const newRecords = pending
+      .filter((person) => taken.has(person.id))
+      .flatMap((person) =>
+        person.wrote.map((perspective) => ({ case_id: caseId, user_id: person.id, perspective, position_id: currentRows.get(person.id)!.get(perspective)!, from_release: releaseIndex, until_release: null })),
+      );
+    for (let i = 0; i < newRecords.length; i += 500) {
+      const batch = newRecords.slice(i, i + 500);
+      for (const perspective of perspectives) {
+        const users = batch.filter((r) => r.perspective === perspective).map((r) => r.user_id);
+        if (users.length === 0) continue;
+        await trx
+          .updateTable("release_records")
+          .set({ until_release: releaseIndex })
+          .where("case_id", "=", caseId)
+          .where("perspective", "=", perspective)
+          .where("user_id", "in", users)
+          .where("until_release", "is", null)
+          .execute();
+      }
+      await trx.insertInto("release_records").values(batch).execute();
+    }
     for (let i = 0; i < values.length; i += 500) {
       await trx
         .insertInto("released_positions")
@@ -264,16 +301,22 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     for (const person of pending) if (taken.has(person.id) && !person.released) standings[person.standing] = (standings[person.standing] ?? 0) + 1;
     const [resultRowsNow, gaps, endorsers] = await Promise.all([releasedResultRows(trx, caseId), releasedGapCells(trx, caseId), countedEndorsers(trx, caseId)]);
     const scores = releaseArgumentScores(stored?.argument_scores ? (JSON.parse(stored.argument_scores) as ArgumentScores) : {}, endorsers, k);
+    const scoresNow = shownArgumentScores(scores, k, stateBefore.scoresShown ?? []);
     const people = Object.values(standings).reduce((sum, n) => sum + n, 0);
     const changed = [...new Set(pending.filter((person) => taken.has(person.id)).map((person) => person.standing))].sort();
-    const grouping: GroupingHistory = { history: [...history, { breakdown: plan.grouping, released: standings, changed }], answers };
+    const grouping: GroupingHistory = {
+      history: [...history, { breakdown: plan.grouping, released: standings, changed, retired }],
+      answers,
+      jointFrom: stateBefore.jointFrom,
+      scoresShown: scoresNow.everShown,
+    };
     const made: ResultRelease = {
       rows: resultRowsNow,
       gaps,
       people,
       grouping: plan.grouping,
       waiting: waitingFrom !== null,
-      argumentScores: shownArgumentScores(scores, k),
+      argumentScores: scoresNow.shown,
       releasedAt: nowIso(),
     };
     const record = {
@@ -291,6 +334,55 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     parsedReleases().set(caseId, { through: newest, release: made });
     return made;
   });
+}
+
+/**
+ * Every record the case's releases held since the records were kept (`release_records`), as
+ * the joint test reads them (`HeldRecord`): standing and case version from the positions row,
+ * and whether it is a re-answer (not the person's first positions row for that perspective).
+ */
+async function heldRecords(db: DB, caseId: number): Promise<HeldRecord[]> {
+  const [rows, firsts] = await Promise.all([
+    db
+      .selectFrom("release_records as rr")
+      .innerJoin("positions as p", "p.id", "rr.position_id")
+      .select(["rr.user_id", "rr.perspective", "rr.position_id", "rr.from_release", "rr.until_release", "p.standing", "p.case_version_id"])
+      .where("rr.case_id", "=", caseId)
+      .orderBy("rr.user_id")
+      .orderBy("rr.perspective")
+      .orderBy("rr.from_release")
+      .execute(),
+    db
+      .selectFrom("positions")
+      .select(["user_id", "perspective", (eb) => eb.fn.min("id").as("first_id")])
+      .where("case_id", "=", caseId)
+      .where("user_id", "in", (eb) => eb.selectFrom("release_records").select("user_id").where("case_id", "=", caseId))
+      .groupBy(["user_id", "perspective"])
+      .execute(),
+  ]);
+  const firstId = new Map(firsts.map((f) => [`${f.user_id}:${f.perspective}`, Number(f.first_id)]));
+  return rows.map((r) => ({
+    person: r.user_id,
+    perspective: r.perspective,
+    standing: standingKey(r.standing),
+    version: r.case_version_id,
+    reanswer: firstId.get(`${r.user_id}:${r.perspective}`) !== r.position_id,
+    from: r.from_release,
+    until: r.until_release,
+  }));
+}
+
+/**
+ * A case released before records were kept (migration 0012): its current released answers are
+ * recorded as taken by its last release, and the joint test starts there (the older pairwise
+ * rule still compares the releases before it). Returns the state with `jointFrom` set.
+ */
+async function adoptRecordsMadeBeforeThem(trx: DB, caseId: number, state: GroupingHistory): Promise<GroupingHistory> {
+  const last = Math.max(0, state.history.length - 1);
+  const released = await trx.selectFrom("released_positions").select(["user_id", "perspective", "position_id"]).where("case_id", "=", caseId).execute();
+  const values = released.map((r) => ({ case_id: caseId, user_id: r.user_id, perspective: r.perspective, position_id: r.position_id, from_release: last, until_release: null }));
+  for (let i = 0; i < values.length; i += 500) await trx.insertInto("release_records").values(values.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
+  return { ...state, jointFrom: last };
 }
 
 /**
