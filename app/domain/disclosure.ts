@@ -620,6 +620,34 @@ export function shownArgumentScores(scores: ArgumentScores, k: number, shownBefo
   return { shown, everShown: [...everShown.values()] };
 }
 
+/**
+ * The scores a new release of a case carries and shows: `releaseArgumentScores`, except that an
+ * argument whose new score `shownArgumentScores` would not show beside every score shown before
+ * keeps its previous release (its score and counted set, already shown, so showing it again
+ * tells nothing new) until a later release's set passes. Without this, one endorser changing
+ * their answer among k newcomers would take the argument's score away.
+ *
+ * @param previous the previous release's `ArgumentScores` ({} for the first release)
+ * @param endorsers every counted endorser of the case's arguments as of this release
+ * @param shownBefore every score shown by earlier releases
+ * @returns what to store (`scores`, `everShown`) and the scores shown now by argument id
+ */
+export function releaseShownScores(
+  previous: ArgumentScores,
+  endorsers: readonly CountedEndorser[],
+  k: number,
+  shownBefore: readonly ShownScore[],
+): { scores: ArgumentScores; shown: Map<number, number>; everShown: ShownScore[] } {
+  const scores = releaseArgumentScores(previous, endorsers, k);
+  const first = shownArgumentScores(scores, k, shownBefore);
+  for (const [id, entry] of Object.entries(scores)) {
+    if (entry === previous[id] || entry.score === null || first.shown.has(Number(id))) continue;
+    if (previous[id]) scores[id] = previous[id]!;
+    else delete scores[id];
+  }
+  return { scores, ...shownArgumentScores(scores, k, shownBefore) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The live workshop room (ADR 009, "Removals", "Tiny rooms", "Same suppression everywhere").
 // Every audience of a room (projector, phones, control panel, debrief.md, positions.csv, the

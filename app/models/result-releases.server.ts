@@ -7,6 +7,7 @@ import {
   mergeSmallGroups,
   planRelease,
   releaseArgumentScores,
+  releaseShownScores,
   shownArgumentScores,
   UNDECLARED_STANDING,
   type ArgumentScores,
@@ -300,8 +301,7 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     const standings = { ...(history.at(-1)?.released ?? {}) };
     for (const person of pending) if (taken.has(person.id) && !person.released) standings[person.standing] = (standings[person.standing] ?? 0) + 1;
     const [resultRowsNow, gaps, endorsers] = await Promise.all([releasedResultRows(trx, caseId), releasedGapCells(trx, caseId), countedEndorsers(trx, caseId)]);
-    const scores = releaseArgumentScores(stored?.argument_scores ? (JSON.parse(stored.argument_scores) as ArgumentScores) : {}, endorsers, k);
-    const scoresNow = shownArgumentScores(scores, k, stateBefore.scoresShown ?? []);
+    const { scores, ...scoresNow } = releaseShownScores(stored?.argument_scores ? (JSON.parse(stored.argument_scores) as ArgumentScores) : {}, endorsers, k, stateBefore.scoresShown ?? []);
     const people = Object.values(standings).reduce((sum, n) => sum + n, 0);
     const changed = [...new Set(pending.filter((person) => taken.has(person.id)).map((person) => person.standing))].sort();
     const grouping: GroupingHistory = {

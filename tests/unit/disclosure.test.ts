@@ -16,6 +16,7 @@ import {
   resultsAppearAt,
   shiftReleased,
   shownArgumentScores,
+  releaseShownScores,
   standingForAnswer,
   standingBreakdownReleased,
   standingsForScore,
@@ -341,6 +342,23 @@ describe("releaseArgumentScores", () => {
     // With K people apart, both are shown: what differs is about K people.
     const more = [4, 5, 6].map((u) => answerOf(endorser(2, u, 2)));
     expect([...shownArgumentScores(releaseArgumentScores({}, [...shared, ...more], K), K).shown.keys()]).toEqual([1, 2]);
+  });
+
+  it("keeps an argument's shown score when its new one would differ from every shown one by fewer than k answers", () => {
+    const answer = (userId: number, positionId: number, judgement: number) => ({ argumentId: 1, userId, positionId, judgement, standing: "frontline" });
+    const before = [answer(1, 11, 2), answer(2, 12, -2), answer(3, 13, 2)];
+    const first = releaseShownScores({}, before, K, []);
+    expect(first.shown.get(1)).toBeDefined();
+    // Three newcomers, and endorser 1 answers anew: k changed, so the score is due, but the old
+    // answer of endorser 1 would be a set of one (counted by the first score only).
+    const after = [answer(1, 21, -2), answer(2, 12, -2), answer(3, 13, 2), answer(4, 14, 2), answer(5, 15, 2), answer(6, 16, 2)];
+    const second = releaseShownScores(first.scores, after, K, first.everShown);
+    expect(second.shown.get(1)).toBe(first.shown.get(1));
+    expect(second.scores["1"]).toBe(first.scores["1"]);
+    // Two more answer anew with endorser 1: the old answers now number k, and the new score shows.
+    const third = releaseShownScores(second.scores, [answer(1, 21, -2), answer(2, 22, 2), answer(3, 23, -2), ...after.slice(3)], K, second.everShown);
+    expect(third.scores["1"]).not.toBe(first.scores["1"]);
+    expect(third.shown.has(1)).toBe(true);
   });
 
   it("decides each argument on its own endorsers", () => {
