@@ -91,41 +91,85 @@ export function exposedBySeveralReleases(records: readonly HeldRecord[], release
     rows.map((row) => order.map((column) => row.get(column) ?? 0)),
     order.length,
   );
-  const smallBasis = echelon.filter((r) => r.pivot >= large.length).map((r) => r.values.slice(large.length));
-  if (smallBasis.length === 0) return null;
-  const touched = small.map((column, i) => ({ i, column })).filter(({ i }) => smallBasis.some((row) => row[i] !== 0));
-  const rank = smallBasis.length;
+  // A basis of the combinations that vanish on every large atom, over the small atoms, reduced so
+  // each row is 1 on its own pivot atom and 0 on every other row's.
+  const basis = reduce(echelon.filter((r) => r.pivot >= large.length).map((r) => ({ pivot: r.pivot - large.length, values: r.values.slice(large.length) })));
+  if (basis.length === 0) return null;
+  const peopleOf = (i: number) => columns[small[i]!]!.people;
+  const pivots = new Set(basis.map((r) => r.pivot));
+  const nonzero = basis.map((r) => r.values.flatMap((v, i) => (v !== 0 && !pivots.has(i) ? [i] : [])));
 
-  // Every set of people that touched small atoms can make, under k people; each is exposed when
-  // removing the atoms lying wholly within it lowers the rank. The answer is the union of the
-  // minimal exposed sets: the people some isolating combination is nonzero on, whatever order
-  // the sets are found in.
-  const peopleSets = new Map<string, number[]>();
-  let overBudget = false;
-  const grow = (start: number, people: ReadonlySet<number>) => {
-    if (overBudget) return;
-    if (people.size > 0) {
-      const sorted = [...people].sort((x, y) => x - y);
-      peopleSets.set(sorted.join(","), sorted);
-      if (peopleSets.size > MAX_SETS_TRIED) overBudget = true;
-    }
-    for (let t = start; t < touched.length; t += 1) {
-      const more = new Set([...people, ...columns[touched[t]!.column]!.people]);
-      if (more.size < options.k) grow(t + 1, more);
+  // A combination y·basis is nonzero on the pivots of the rows it uses (Q), and on the other atoms
+  // it does not cancel. A minimal isolating combination uses rows linked by shared atoms (else
+  // one part alone would isolate a subset), so sets Q are grown along those links; for each, the
+  // atoms it may leave nonzero (S) are tried, and Q with S is exposed when some combination of
+  // Q's rows vanishes on every other atom those rows touch (a rank drop of a |Q|-row matrix).
+  const byAtom = new Map<number, number[]>();
+  nonzero.forEach((atoms, row) => atoms.forEach((atom) => byAtom.set(atom, [...(byAtom.get(atom) ?? []), row])));
+  const neighbours = nonzero.map((atoms, row) => new Set(atoms.flatMap((atom) => byAtom.get(atom)!).filter((other) => other !== row)));
+  const exposedSets = new Map<string, number[]>();
+  const seen = new Set<string>();
+  let budget = MAX_SETS_TRIED;
+  const trySets = (rows: number[]) => {
+    const people = new Set(rows.flatMap((row) => [...peopleOf(basis[row]!.pivot)]));
+    const reach = [...new Set(rows.flatMap((row) => nonzero[row]!))].sort((x, y) => x - y);
+    const pick = (from: number, kept: number[], who: ReadonlySet<number>) => {
+      if ((budget -= 1) < 0) return;
+      const kept_ = new Set(kept);
+      const cancelled = reach.filter((atom) => !kept_.has(atom));
+      const matrix = rows.map((row) => cancelled.map((atom) => basis[row]!.values[atom]!));
+      if (cancelled.length === 0 || rowEchelon(matrix, cancelled.length).length < rows.length) {
+        const sorted = [...who].sort((x, y) => x - y);
+        exposedSets.set(sorted.join(","), sorted);
+      }
+      for (let t = from; t < reach.length; t += 1) {
+        const more = new Set([...who, ...peopleOf(reach[t]!)]);
+        if (more.size < options.k) pick(t + 1, [...kept, reach[t]!], more);
+      }
+    };
+    pick(0, [], people);
+  };
+  const growRows = (rows: number[], people: ReadonlySet<number>) => {
+    const key = [...rows].sort((x, y) => x - y).join(",");
+    if (seen.has(key) || budget < 0) return;
+    seen.add(key);
+    trySets(rows);
+    for (const next of new Set(rows.flatMap((row) => [...neighbours[row]!]))) {
+      if (rows.includes(next)) continue;
+      const more = new Set([...people, ...peopleOf(basis[next]!.pivot)]);
+      if (more.size < options.k) growRows([...rows, next], more);
     }
   };
-  grow(0, new Set());
-  if (overBudget) return [...new Set(touched.flatMap(({ column }) => [...columns[column]!.people]))].sort((x, y) => x - y);
-  const exposedSets = [...peopleSets.values()].filter((people) => {
-    const within = new Set(people);
-    const removed = new Set(touched.filter(({ column }) => [...columns[column]!.people].every((p) => within.has(p))).map(({ i }) => i));
-    const rest = smallBasis.map((row) => row.filter((_, i) => !removed.has(i)));
-    return rowEchelon(rest, rest[0]!.length).length < rank;
+  basis.forEach((row, i) => {
+    if (peopleOf(row.pivot).size < options.k) growRows([i], peopleOf(row.pivot));
   });
-  if (exposedSets.length === 0) return null;
+  if (budget < 0) {
+    // Past the budget: everyone the combinations touch counts as exposed (refusing is always safe).
+    return [...new Set(basis.flatMap((row, i) => [row.pivot, ...nonzero[i]!]).flatMap((atom) => [...peopleOf(atom)]))].sort((x, y) => x - y);
+  }
+  const found = [...exposedSets.values()];
+  if (found.length === 0) return null;
   const isSubset = (a: number[], b: number[]) => a.length < b.length && a.every((p) => b.includes(p));
-  const minimal = exposedSets.filter((set) => !exposedSets.some((other) => isSubset(other, set)));
+  const minimal = found.filter((set) => !found.some((other) => isSubset(other, set)));
   return [...new Set(minimal.flat())].sort((x, y) => x - y);
+}
+
+/**
+ * Reduced row echelon form of echelon rows (each 1 at its pivot, zeros before it): every pivot
+ * column is cleared in the other rows. Modulo PRIME, like `rowEchelon`.
+ */
+function reduce(rows: { pivot: number; values: number[] }[]): { pivot: number; values: number[] }[] {
+  const sorted = [...rows].sort((a, b) => a.pivot - b.pivot);
+  for (let i = sorted.length - 1; i >= 0; i -= 1) {
+    const { pivot, values } = sorted[i]!;
+    for (let j = 0; j < i; j += 1) {
+      const other = sorted[j]!.values;
+      const factor = other[pivot]!;
+      if (factor === 0) continue;
+      for (let c = pivot; c < values.length; c += 1) if (values[c] !== 0) other[c] = toResidue(other[c]! - mulMod(factor, values[c]!));
+    }
+  }
+  return sorted;
 }
 
 /** An atom: unknowns touched by exactly the same rows with the same signs, and whose they are. */
@@ -147,59 +191,90 @@ export function releaseEquations(
   options: Pick<EquationOptions, "perspectives" | "gap" | "from">,
 ): { columns: Atom[]; rows: Map<number, number>[] } {
   const from = options.from ?? 0;
-  // Each unknown's entries: row key → coefficient. Unknowns are records and unreleased first answers.
-  const entries = new Map<string, { person: number; rows: Map<string, number> }>();
-  const add = (unknown: string, person: number, row: string, coefficient: number) => {
-    const own = entries.get(unknown) ?? { person, rows: new Map<string, number>() };
-    own.rows.set(row, (own.rows.get(row) ?? 0) + coefficient);
-    entries.set(unknown, own);
+  // Records alike in perspective, standing, version, re-answer and run touch the same rows: their
+  // entries are worked out once per class. Row keys become small integers.
+  const rowIds = new Map<string, number>();
+  const rowId = (key: string) => {
+    let found = rowIds.get(key);
+    if (found === undefined) rowIds.set(key, (found = rowIds.size));
+    return found;
   };
-  // A person's first answer is their first record's unknown when that record was released.
-  const firstRecord = new Map<string, string>();
-  records.forEach((record, i) => {
-    if (!record.reanswer) firstRecord.set(`${record.person}:${record.perspective}`, `r${i}`);
-  });
   const lookups = releases.map((release) => (release.grouping.suppressed ? null : groupLookup(release.grouping)));
-  records.forEach((record, i) => {
-    if (!options.perspectives.includes(record.perspective)) return;
-    const unknown = `r${i}`;
-    const first = firstRecord.get(`${record.person}:${record.perspective}`) ?? `f${record.person}:${record.perspective}`;
+  /** A class's entries: `own` for its records' unknowns; `shift` (re-answers) for the first answers they are compared with, negated. */
+  interface ClassEntries {
+    own: string;
+    shift: string | null;
+  }
+  const entriesById = new Map<string, Map<number, number>>();
+  const intern = (entries: Map<number, number>): string => {
+    const key = [...entries].sort(([x], [y]) => x - y).map(([row, c]) => `${row}=${c}`).join(";");
+    if (!entriesById.has(key)) entriesById.set(key, entries);
+    return key;
+  };
+  const classes = new Map<string, ClassEntries>();
+  const classOf = (record: HeldRecord): ClassEntries => {
+    const key = `${record.perspective}|${record.standing}|${record.version}|${record.reanswer}|${record.from}|${record.until}`;
+    const known = classes.get(key);
+    if (known) return known;
+    const own = new Map<number, number>();
+    const shift = new Map<number, number>();
     const last = Math.min(record.until ?? releases.length, releases.length);
     for (let r = Math.max(record.from, from); r < last; r += 1) {
       const group = lookups[r]?.get(record.standing);
       const populations = group === undefined ? ["all"] : ["all", `g${group}`];
       const retired = releases[r]!.retired?.[record.perspective]?.includes(record.version) ?? false;
       for (const population of populations) {
-        add(unknown, record.person, `${r}|${record.perspective}|${population}`, 1);
+        own.set(rowId(`${r}|${record.perspective}|${population}`), 1);
         if (record.reanswer) {
-          add(unknown, record.person, `${r}|${record.perspective}|${population}|shift`, 1);
-          add(first, record.person, `${r}|${record.perspective}|${population}|shift`, -1);
+          own.set(rowId(`${r}|${record.perspective}|${population}|shift`), 1);
+          shift.set(rowId(`${r}|${record.perspective}|${population}|shift`), -1);
         }
-        if (retired) add(unknown, record.person, `${r}|${record.perspective}|${population}|v${record.version}`, 1);
+        if (retired) own.set(rowId(`${r}|${record.perspective}|${population}|v${record.version}`), 1);
         if (options.gap && (record.perspective === "employee" || record.perspective === "employer")) {
-          add(unknown, record.person, `${r}|gap|${population}`, record.perspective === "employee" ? 1 : -1);
+          own.set(rowId(`${r}|gap|${population}`), record.perspective === "employee" ? 1 : -1);
         }
       }
     }
+    const made = { own: intern(own), shift: record.reanswer ? intern(shift) : null };
+    classes.set(key, made);
+    return made;
+  };
+  // Each unknown as the entries it is made of. Unknowns are records and unreleased first answers;
+  // a person's first answer is their first record's unknown when that record was released.
+  const parts = new Map<string, { person: number; entries: string[] }>();
+  const addPart = (unknown: string, person: number, entries: string) => {
+    const own = parts.get(unknown) ?? { person, entries: [] };
+    own.entries.push(entries);
+    parts.set(unknown, own);
+  };
+  const firstRecord = new Map<string, string>();
+  records.forEach((record, i) => {
+    if (!record.reanswer) firstRecord.set(`${record.person}:${record.perspective}`, `r${i}`);
   });
-  // Atoms: unknowns with identical entries.
-  const atomOf = new Map<string, Atom>();
-  const atomRows = new Map<string, Map<string, number>>();
-  for (const { person, rows } of entries.values()) {
-    const nonzero = [...rows].filter(([, c]) => c !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    if (nonzero.length === 0) continue;
-    const signature = nonzero.map(([row, c]) => `${row}=${c}`).join(";");
-    let atom = atomOf.get(signature);
-    if (!atom) {
-      atom = { index: atomOf.size, people: new Set() };
-      atomOf.set(signature, atom);
-      atomRows.set(signature, new Map(nonzero));
+  records.forEach((record, i) => {
+    if (!options.perspectives.includes(record.perspective)) return;
+    const entries = classOf(record);
+    addPart(`r${i}`, record.person, entries.own);
+    if (entries.shift !== null) addPart(firstRecord.get(`${record.person}:${record.perspective}`) ?? `f${record.person}:${record.perspective}`, record.person, entries.shift);
+  });
+  // Atoms: unknowns made of the same entries (so with identical columns).
+  const atoms = new Map<string, { atom: Atom; entries: Map<number, number> }>();
+  for (const { person, entries } of parts.values()) {
+    const key = entries.length === 1 ? entries[0]! : [...entries].sort().join("+");
+    let found = atoms.get(key);
+    if (!found) {
+      const sum = new Map<number, number>();
+      for (const part of entries) for (const [row, c] of entriesById.get(part)!) sum.set(row, (sum.get(row) ?? 0) + c);
+      for (const [row, c] of sum) if (c === 0) sum.delete(row);
+      if (sum.size === 0) continue;
+      found = { atom: { index: atoms.size, people: new Set() }, entries: sum };
+      atoms.set(key, found);
     }
-    atom.people.add(person);
+    found.atom.people.add(person);
   }
-  const byRow = new Map<string, Map<number, number>>();
-  for (const [signature, atom] of atomOf) {
-    for (const [row, c] of atomRows.get(signature)!) {
+  const byRow = new Map<number, Map<number, number>>();
+  for (const { atom, entries } of atoms.values()) {
+    for (const [row, c] of entries) {
       const own = byRow.get(row) ?? new Map<number, number>();
       own.set(atom.index, c);
       byRow.set(row, own);
@@ -207,10 +282,10 @@ export function releaseEquations(
   }
   const distinct = new Map<string, Map<number, number>>();
   for (const row of byRow.values()) {
-    const key = [...row].sort(([a], [b]) => a - b).map(([column, c]) => `${column}=${c}`).join(";");
+    const key = [...row].sort(([x], [y]) => x - y).map(([column, c]) => `${column}=${c}`).join(";");
     distinct.set(key, row);
   }
-  return { columns: [...atomOf.values()], rows: [...distinct.values()] };
+  return { columns: [...atoms.values()].map((a) => a.atom), rows: [...distinct.values()] };
 }
 
 /** (a · b) mod PRIME, exact for residues below 2^26. */
@@ -237,23 +312,28 @@ function inverse(a: number): number {
  * @returns the nonzero echelon rows, each with its pivot column, in pivot order
  */
 function rowEchelon(rows: readonly (readonly number[])[], width: number): { pivot: number; values: number[] }[] {
-  const pending = rows.map((row) => row.map(toResidue));
   const basis: { pivot: number; values: number[] }[] = [];
-  const byPivot = new Map<number, number[]>();
-  for (const row of pending) {
-    // Reduce against the basis so far, column by column.
+  // Pivot rows by pivot column, with the columns where each is nonzero (rows are sparse).
+  const byPivot = new Map<number, { values: Float64Array; nonzero: Int32Array }>();
+  for (const source of rows) {
+    const row = Float64Array.from(source, toResidue);
     for (let c = 0; c < width; c += 1) {
       if (row[c] === 0) continue;
       const pivotRow = byPivot.get(c);
       if (!pivotRow) {
         const scale = inverse(row[c]!);
-        for (let j = c; j < width; j += 1) row[j] = mulMod(row[j]!, scale);
-        byPivot.set(c, row);
-        basis.push({ pivot: c, values: row });
+        const nonzero: number[] = [];
+        for (let j = c; j < width; j += 1) {
+          if (row[j] === 0) continue;
+          row[j] = mulMod(row[j]!, scale);
+          nonzero.push(j);
+        }
+        byPivot.set(c, { values: row, nonzero: Int32Array.from(nonzero) });
+        basis.push({ pivot: c, values: Array.from(row) });
         break;
       }
       const factor = row[c]!;
-      for (let j = c; j < width; j += 1) if (pivotRow[j] !== 0) row[j] = toResidue(row[j]! - mulMod(factor, pivotRow[j]!));
+      for (const j of pivotRow.nonzero) row[j] = toResidue(row[j]! - mulMod(factor, pivotRow.values[j]!));
     }
   }
   return basis.sort((a, b) => a.pivot - b.pivot);
