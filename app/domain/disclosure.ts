@@ -289,6 +289,7 @@ function stickyGrouping(
   input: ReleasePlanInput,
   taken: readonly PendingPerson[],
   mustMerge: ReadonlySet<string>,
+  tested: Map<string, readonly number[] | null> = new Map(),
 ): { grouping: Breakdown } | { grouping: null; exposed: readonly number[] } {
   const standingSizes = new Map(Object.entries(input.history.at(-1)?.released ?? {}));
   for (const person of taken) if (!person.released) standingSizes.set(person.standing, (standingSizes.get(person.standing) ?? 0) + 1);
@@ -304,7 +305,13 @@ function stickyGrouping(
   }
   if (!groupingHistoryAllows(input.history, grouping, changedSince, input.k, jointFrom)) return { grouping: null, exposed: [] };
   const releases = [...input.history.map((entry) => ({ grouping: entry.breakdown, retired: entry.retired })), { grouping, retired: input.retiredVersions }];
-  const exposed = exposedBySeveralReleases(recordsWith(input, taken), releases, { perspectives: input.perspectives, gap: input.gap, from: jointFrom, k: input.k });
+  // Candidates often make the same grouping of the same people: test each pair once per plan.
+  const key = `${taken.map((person) => person.id).join(",")}|${grouping.shown.map((g) => g.members.join("+")).join("/")}`;
+  let exposed = tested.get(key);
+  if (exposed === undefined) {
+    exposed = exposedBySeveralReleases(recordsWith(input, taken), releases, { perspectives: input.perspectives, gap: input.gap, from: jointFrom, k: input.k });
+    tested.set(key, exposed);
+  }
   return exposed === null ? { grouping } : { grouping: null, exposed };
 }
 
@@ -332,13 +339,14 @@ export function planRelease(input: ReleasePlanInput): ReleasePlan | null {
   const { k, perspectives } = input;
   const previous = input.history.at(-1)?.breakdown ?? null;
   const candidates = groupingCandidates(input);
+  const tested = new Map<string, readonly number[] | null>();
   let taken = [...input.pending];
   for (;;) {
     if (taken.length === 0) return null;
     // The first candidate grouping both history rules allow; failing all, who the last would expose.
     let sticky: ReturnType<typeof stickyGrouping> = { grouping: null, exposed: [] };
     for (const mustMerge of candidates) {
-      sticky = stickyGrouping(input, taken, mustMerge);
+      sticky = stickyGrouping(input, taken, mustMerge, tested);
       if (sticky.grouping) break;
     }
     if (!sticky.grouping) {
