@@ -159,6 +159,8 @@ export interface ReleasedGrouping {
   changed?: readonly string[];
   /** Per perspective, the case versions that release showed as "no longer offered" (`ReleasePlanInput.retiredVersions` then). */
   retired?: Readonly<Record<string, readonly number[]>>;
+  /** The perspectives that release showed (the case version's then); absent in older entries. */
+  perspectives?: readonly string[];
 }
 
 /** What a release takes: whose records it replaces, and the grouping its breakdowns use. */
@@ -304,7 +306,10 @@ function stickyGrouping(
     later = new Set([...later, ...(entry.changed ?? Object.keys(entry.released))]);
   }
   if (!groupingHistoryAllows(input.history, grouping, changedSince, input.k, jointFrom)) return { grouping: null, exposed: [] };
-  const releases = [...input.history.map((entry) => ({ grouping: entry.breakdown, retired: entry.retired })), { grouping, retired: input.retiredVersions }];
+  const releases = [
+    ...input.history.map((entry) => ({ grouping: entry.breakdown, retired: entry.retired, perspectives: entry.perspectives })),
+    { grouping, retired: input.retiredVersions, perspectives: input.perspectives },
+  ];
   // Candidates often make the same grouping of the same people: test each pair once per plan.
   const key = `${taken.map((person) => person.id).join(",")}|${grouping.shown.map((g) => g.members.join("+")).join("/")}`;
   let exposed = tested.get(key);

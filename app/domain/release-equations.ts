@@ -50,12 +50,14 @@ export interface HeldRecord {
 /** What one release showed, beyond its records: its grouping and the case versions then retired. */
 export interface ReleaseShape {
   grouping: Breakdown;
+  /** The perspectives it showed (the case version's then); absent: `EquationOptions.perspectives`, with the gap as `EquationOptions.gap` says. */
+  perspectives?: readonly string[];
   /** Per perspective, the case versions whose answers showed as options "no longer offered". */
   retired?: Readonly<Record<string, readonly number[]>>;
 }
 
 export interface EquationOptions {
-  /** The case's perspective keys. */
+  /** The case's perspective keys now (for releases that do not say which they showed). */
   perspectives: readonly string[];
   /** Whether the empathy gap (employee minus employer) is shown. */
   gap: boolean;
@@ -220,6 +222,10 @@ export function releaseEquations(
     const shift = new Map<number, number>();
     const last = Math.min(record.until ?? releases.length, releases.length);
     for (let r = Math.max(record.from, from); r < last; r += 1) {
+      // A release shows the perspectives of the case's version then (all of `options` if unknown).
+      const shown = releases[r]!.perspectives ?? options.perspectives;
+      if (!shown.includes(record.perspective)) continue;
+      const gapShown = shown.includes("employee") && shown.includes("employer") && (releases[r]!.perspectives !== undefined || options.gap);
       const group = lookups[r]?.get(record.standing);
       const populations = group === undefined ? ["all"] : ["all", `g${group}`];
       const retired = releases[r]!.retired?.[record.perspective]?.includes(record.version) ?? false;
@@ -230,7 +236,7 @@ export function releaseEquations(
           shift.set(rowId(`${r}|${record.perspective}|${population}|shift`), -1);
         }
         if (retired) own.set(rowId(`${r}|${record.perspective}|${population}|v${record.version}`), 1);
-        if (options.gap && (record.perspective === "employee" || record.perspective === "employer")) {
+        if (gapShown && (record.perspective === "employee" || record.perspective === "employer")) {
           own.set(rowId(`${r}|gap|${population}`), record.perspective === "employee" ? 1 : -1);
         }
       }
@@ -252,7 +258,6 @@ export function releaseEquations(
     if (!record.reanswer) firstRecord.set(`${record.person}:${record.perspective}`, `r${i}`);
   });
   records.forEach((record, i) => {
-    if (!options.perspectives.includes(record.perspective)) return;
     const entries = classOf(record);
     addPart(`r${i}`, record.person, entries.own);
     if (entries.shift !== null) addPart(firstRecord.get(`${record.person}:${record.perspective}`) ?? `f${record.person}:${record.perspective}`, record.person, entries.shift);

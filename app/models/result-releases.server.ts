@@ -305,7 +305,7 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     const people = Object.values(standings).reduce((sum, n) => sum + n, 0);
     const changed = [...new Set(pending.filter((person) => taken.has(person.id)).map((person) => person.standing))].sort();
     const grouping: GroupingHistory = {
-      history: [...history, { breakdown: plan.grouping, released: standings, changed, retired }],
+      history: [...history, { breakdown: plan.grouping, released: standings, changed, retired, perspectives }],
       answers,
       jointFrom: stateBefore.jointFrom,
       scoresShown: scoresNow.everShown,

@@ -83,6 +83,18 @@ describe("exposedBySeveralReleases", () => {
     expect(exposedBySeveralReleases(records, releases, { ...options, from: 3 })).toBeNull();
   });
 
+  it("reads each release's rows for the perspectives it showed: a removed perspective's old rows still count", () => {
+    // Release 0 showed a third perspective, removed before release 1.
+    const three = ["employee", "employer", "customer"];
+    const customer = (id: number, from: number): HeldRecord => ({ person: id, perspective: "customer", standing: "frontline", version: 1, reanswer: false, from, until: null });
+    const records = [...people(1, 3, "frontline", 0), ...[1, 2, 3].map((id) => customer(id, 0)), ...people(4, 3, "frontline", 1)];
+    const releases: ReleaseShape[] = [{ grouping: none, perspectives: three }, { grouping: none, perspectives: BOTH }];
+    const { rows } = releaseEquations(records, releases, { perspectives: BOTH, gap: true });
+    // Release 0: three perspectives and the gap; release 1: two perspectives and the gap.
+    expect(rows).toHaveLength(4 + 3);
+    expect(exposedBySeveralReleases(records, releases, { ...options, perspectives: BOTH })).toBeNull();
+  });
+
   it("merges unknowns touched by the same rows into atoms of their people", () => {
     const { columns } = releaseEquations(people(1, 4, "frontline", 0), [{ grouping: none }], { perspectives: BOTH, gap: true });
     // Employee answers and employer answers: two atoms of four people each.
