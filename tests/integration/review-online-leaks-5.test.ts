@@ -10,7 +10,7 @@ import { releaseAttacks } from "./release-attacks";
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const { caseRoute, answer, crowd, readResults } = await releaseAttacks(app);
+const { caseRoute, answer, answerOne, crowd, readResults, perspectiveOf } = await releaseAttacks(app);
 
 type Person = Awaited<ReturnType<typeof app.person>>;
 afterAll(() => app.cleanup());
@@ -75,5 +75,69 @@ describe("a bridging score read beside the results", () => {
     expect(bars[0], "the bars of both worlds").toEqual(bars[1]);
     // With the leak: [2, 1] (Mara right, then Mara wrong).
     expect(seen[0], JSON.stringify(seen)).toEqual(seen[1]);
+  });
+});
+
+/** The case's author publishes a new version made from the current one's source by `edit`. */
+async function publish(slug: string, edit: (source: string) => string) {
+  const { findCaseBySlug, findCaseVersionSource, saveCaseVersion } = await import("../../app/models/cases.server");
+  const { parseCaseFile } = await import("../../app/domain/case-file");
+  const found = (await findCaseBySlug(app.db(), slug))!;
+  const source = edit((await findCaseVersionSource(app.db(), found.id, found.version))!);
+  const parsed = parseCaseFile(source);
+  if (!parsed.ok) throw new Error(`the edited case must parse: ${JSON.stringify(parsed.problems)}`);
+  await saveCaseVersion(app.db(), { doc: parsed.doc, source, origin: "app", filePath: null, userId: null });
+}
+const CUSTOMER = "\n  customer:\n    prompt: You are the patient. What do you do?\n    options:\n      - Thank the nurse\n      - Report the nurse\n      - Say nothing\n";
+const withCustomer = (source: string) => source.replace("\njudgement:", `${CUSTOMER}judgement:`);
+const withoutCustomer = (source: string) => source.replace(CUSTOMER, "\n");
+
+describe("a perspective the author removes and later restores", () => {
+  const slug = "empathy-from-the-top";
+
+  // What is learned: Mara's exact answer as the customer (option and judgement). The author adds
+  // a customer perspective; Mara (the one manager) and two front-line staff answer all three and
+  // are released together (no breakdown). Three managers and three front-line staff answer as
+  // the employee and the employer only (a front-line colleague's lone change of mind waits, so
+  // the next plan looks at them again); the author then removes the customer perspective, and
+  // the next plan releases the six at once, with a breakdown by standing (the joint test passes: as the employee and employer, the manager row is Mara with
+  // three others). A release is planned and tested over the current perspectives only, so nothing
+  // checked how the customer answers fall into the new groups. When the author restores the
+  // customer perspective, the stored release is shown again with it, under its grouping: the
+  // manager row as the customer counts Mara alone (the other managers never answered it).
+  it.fails("never shows a standing row of fewer than k people when a removed perspective comes back", async () => {
+    const reader = await app.person("facilitator", "other");
+    await publish(slug, withCustomer);
+    const mara = await app.person("participant", "manager");
+    const front = [await app.person("participant", "frontline"), await app.person("participant", "frontline")];
+    for (const [person, customer] of [
+      [mara, [2, -3]],
+      [front[0]!, [0, 1]],
+      [front[1]!, [0, 1]],
+    ] as const) {
+      await answerOne(person, slug, "employee", 0, 1);
+      await answerOne(person, slug, "employer", 0, 1);
+      await answerOne(person, slug, "customer", ...customer);
+    }
+    expect((await readResults(reader, slug)).released?.people).toBe(3);
+
+    // One front-line colleague answers again as the employee: alone, the change waits.
+    await answerOne(front[0]!, slug, "employee", 1, 1);
+    // Three managers and three front-line staff answer as the employee and the employer (they
+    // wait for their customer answers); the author removes the customer perspective; the next
+    // answer written (the reader's, to one perspective) plans a release, which takes the six at once.
+    await crowd(slug, "manager", K, [0, 1], [0, 1]);
+    await crowd(slug, "frontline", K, [0, 1], [0, 1]);
+    await publish(slug, withoutCustomer);
+    await answerOne(reader, slug, "employee", 0, 0);
+    const release2 = await readResults(reader, slug);
+    expect(release2.released?.people).toBe(3 + 2 * K);
+    expect(perspectiveOf(release2, "employee").byStanding.groups.map((g) => g.key).sort()).toEqual(["frontline", "manager"]);
+
+    await publish(slug, withCustomer);
+    const restored = await readResults(reader, slug);
+    const rows = perspectiveOf(restored, "customer").byStanding.groups.map((g) => ({ key: g.key, count: g.count, options: g.options.filter((o) => o.count > 0), mean: g.meanJudgement }));
+    // With the leak: manager { count: 1, options: [Say nothing: 1], mean: -3 }: Mara's answer (and a front-line row of 2).
+    expect(rows.every((row) => row.count === 0 || row.count >= K), JSON.stringify(rows)).toBe(true);
   });
 });
