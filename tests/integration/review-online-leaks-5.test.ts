@@ -117,7 +117,7 @@ describe("a perspective the author removes and later restores", () => {
     ] as const) {
       await answerOne(person, slug, "employee", 0, 1);
       await answerOne(person, slug, "employer", 0, 1);
-      await answerOne(person, slug, "customer", ...customer);
+      await answerOne(person, slug, "customer", customer[0], customer[1]);
     }
     expect((await readResults(reader, slug)).released?.people).toBe(3);
 
