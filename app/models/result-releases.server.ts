@@ -57,6 +57,12 @@ interface GroupingHistory {
   jointFrom?: number;
   /** Every bridging score ever shown, with whose answers it counted (`shownArgumentScores`). */
   scoresShown?: ShownScore[];
+  /**
+   * The case version the last plan (with or without a release) was made against. When the case's
+   * current version differs, the next read plans again, looking at every answer (a person whose
+   * missing answer was to a perspective removed since is now complete).
+   */
+  plannedVersion?: number | null;
 }
 
 function parseGroupingHistory(json: string): GroupingHistory {
@@ -84,7 +90,7 @@ async function countReleasedAnswers(db: DB, caseId: number): Promise<Record<stri
  * `checked` is the newest position this process has planned a release with, for cases where
  * nothing could be released yet (no row to store it in).
  */
-function parsedReleases(): Map<number, { through: number; release: ResultRelease }> {
+function parsedReleases(): Map<number, { through: number; release: ResultRelease; plannedVersion: number | null | undefined }> {
   return singleton("parsed-result-releases", () => new Map());
 }
 function checkedWithoutRelease(): Map<number, number> {
@@ -113,10 +119,12 @@ interface CurrentPerspective {
  */
 export async function currentRelease(db: DB, caseId: number, k: number): Promise<ResultRelease | null> {
   const readRow = () => db.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
-  const [stored, newest] = await Promise.all([readRow(), newestPositionId(db, caseId)]);
+  const readVersion = () => db.selectFrom("cases").select("current_version_id").where("id", "=", caseId).executeTakeFirst();
+  const [stored, newest, current] = await Promise.all([readRow(), newestPositionId(db, caseId), readVersion()]);
   let row = stored;
   const checked = Math.max(stored?.through_position_id ?? 0, checkedWithoutRelease().get(caseId) ?? 0);
-  if (newest > checked || (stored && stored.grouping === null)) {
+  const versionChanged = !!stored?.grouping && plannedVersionOf(caseId, stored) !== (current?.current_version_id ?? null);
+  if (newest > checked || (stored && stored.grouping === null) || versionChanged) {
     const planned = await planAndRelease(db, caseId, k);
     if (planned) return planned;
     // Nothing released, but the plan moved the row's cursor and waiting mark (or adopted a release
@@ -129,6 +137,13 @@ export async function currentRelease(db: DB, caseId: number, k: number): Promise
   return parseStored(db, caseId, row, row.grouping, k);
 }
 
+/** The version a stored release's last plan was made against (`GroupingHistory.plannedVersion`), read from the parsed cache when it is current. */
+function plannedVersionOf(caseId: number, stored: Selectable<ResultReleasesTable>): number | null | undefined {
+  const cached = parsedReleases().get(caseId);
+  if (cached && cached.through === stored.through_position_id && cached.release.releasedAt === stored.released_at) return cached.plannedVersion;
+  return parseGroupingHistory(stored.grouping!).plannedVersion;
+}
+
 async function newestPositionId(db: DB, caseId: number): Promise<number> {
   const row = await db.selectFrom("positions").select((eb) => eb.fn.max("id").as("id")).where("case_id", "=", caseId).executeTakeFirst();
   return Number(row?.id ?? 0);
@@ -138,17 +153,29 @@ async function newestPositionId(db: DB, caseId: number): Promise<number> {
 async function parseStored(db: DB, caseId: number, stored: Selectable<ResultReleasesTable>, grouping: string, k: number): Promise<ResultRelease> {
   const scores = stored.argument_scores === null ? await backfillArgumentScores(db, caseId, stored.through_position_id, k) : (JSON.parse(stored.argument_scores) as ArgumentScores);
   const state = parseGroupingHistory(grouping);
+  const { rows, gaps } = ofReleasedPerspectives(JSON.parse(stored.result_rows) as ResultRow[], JSON.parse(stored.gap_cells) as GapCell[], state.history.at(-1)!.perspectives);
   const release: ResultRelease = {
-    rows: JSON.parse(stored.result_rows) as ResultRow[],
-    gaps: JSON.parse(stored.gap_cells) as GapCell[],
+    rows,
+    gaps,
     people: stored.people,
     grouping: state.history.at(-1)!.breakdown,
     waiting: stored.waiting_from_position_id !== null,
     argumentScores: shownArgumentScores(scores, k, state.scoresShown ?? []).shown,
     releasedAt: stored.released_at,
   };
-  parsedReleases().set(caseId, { through: stored.through_position_id, release });
+  parsedReleases().set(caseId, { through: stored.through_position_id, release, plannedVersion: state.plannedVersion });
   return release;
+}
+
+/**
+ * A release's rows and gap cells for the perspectives it was planned with only: a perspective
+ * added (or restored) since was never checked against its grouping, so it shows nothing until a
+ * release takes it (fifth attacker review). Releases stored before the perspectives were kept
+ * (`perspectives` absent) show every row.
+ */
+function ofReleasedPerspectives(rows: ResultRow[], gaps: GapCell[], perspectives: readonly string[] | undefined): { rows: ResultRow[]; gaps: GapCell[] } {
+  if (!perspectives) return { rows, gaps };
+  return { rows: rows.filter((r) => perspectives.includes(r.perspective)), gaps: perspectives.includes("employee") && perspectives.includes("employer") ? gaps : [] };
 }
 
 /** One candidate's rows: every positions row of theirs on the case (history included). */
@@ -205,8 +232,15 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
       await adoptReleaseMadeBeforePeople(trx, caseId, perspectives, stored.through_position_id, k);
       stored = await trx.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirstOrThrow();
     }
+    let stateBefore: GroupingHistory = stored?.grouping ? parseGroupingHistory(stored.grouping) : { history: [], jointFrom: 0 };
+    if (stateBefore.jointFrom === undefined) stateBefore = await adoptRecordsMadeBeforeThem(trx, caseId, stateBefore);
+    const history = stateBefore.history;
+    const versionChanged = stored !== undefined && stateBefore.plannedVersion !== versionId;
+    if (versionChanged) await endRemovedPerspectives(trx, caseId, perspectives, history.length);
     const through = stored?.through_position_id ?? 0;
-    const from = Math.min(through, stored?.waiting_from_position_id ?? through);
+    // After a version change every answer is looked at again: someone whose missing answer was to
+    // a perspective removed since is complete now, though they wrote nothing new.
+    const from = versionChanged ? 0 : Math.min(through, stored?.waiting_from_position_id ?? through);
     const candidates = trx.selectFrom("positions").select("user_id").distinct().where("case_id", "=", caseId).where("id", ">", from);
     const [rows, releasedRows, newest] = await Promise.all([
       trx
@@ -224,9 +258,6 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
         .execute(),
       newestPositionId(trx, caseId),
     ]);
-    let stateBefore: GroupingHistory = stored?.grouping ? parseGroupingHistory(stored.grouping) : { history: [], jointFrom: 0 };
-    if (stateBefore.jointFrom === undefined) stateBefore = await adoptRecordsMadeBeforeThem(trx, caseId, stateBefore);
-    const history = stateBefore.history;
     const records = await heldRecords(trx, caseId);
     const answersBefore = stateBefore.answers ?? (stored ? await countReleasedAnswers(trx, caseId) : {});
     const versionsSeen = [...rows.map((r) => r.case_version_id), ...Object.keys(answersBefore).map((key) => Number(key.split("\u0000")[1]))];
@@ -249,7 +280,11 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     const waitingFrom = waiting.length === 0 ? null : waiting.reduce((lowest, p) => Math.min(lowest, Math.max(...currentRows.get(p.id)!.values())), Infinity) - 1;
     if (!plan) {
       if (stored) {
-        await trx.updateTable("result_releases").set({ through_position_id: newest, waiting_from_position_id: waitingFrom }).where("case_id", "=", caseId).execute();
+        await trx
+          .updateTable("result_releases")
+          .set({ through_position_id: newest, waiting_from_position_id: waitingFrom, grouping: JSON.stringify({ ...stateBefore, plannedVersion: versionId } satisfies GroupingHistory) })
+          .where("case_id", "=", caseId)
+          .execute();
       } else checkedWithoutRelease().set(caseId, newest);
       return null;
     }
@@ -309,10 +344,10 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
       answers,
       jointFrom: stateBefore.jointFrom,
       scoresShown: scoresNow.everShown,
+      plannedVersion: versionId,
     };
     const made: ResultRelease = {
-      rows: resultRowsNow,
-      gaps,
+      ...ofReleasedPerspectives(resultRowsNow, gaps, perspectives),
       people,
       grouping: plan.grouping,
       waiting: waitingFrom !== null,
@@ -331,9 +366,27 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     };
     if (stored) await trx.updateTable("result_releases").set(record).where("case_id", "=", caseId).execute();
     else await trx.insertInto("result_releases").values({ case_id: caseId, ...record }).execute();
-    parsedReleases().set(caseId, { through: newest, release: made });
+    parsedReleases().set(caseId, { through: newest, release: made, plannedVersion: versionId });
     return made;
   });
+}
+
+/**
+ * A version that no longer asks some perspectives: their released answers leave the release (and
+ * their records end at the next release, `nextRelease`), so a perspective restored later starts
+ * again from answers released under the rules, never from ones held under a grouping chosen
+ * without it (fifth attacker review).
+ */
+async function endRemovedPerspectives(trx: DB, caseId: number, perspectives: readonly string[], nextRelease: number): Promise<void> {
+  if (perspectives.length === 0) return;
+  await trx.deleteFrom("released_positions").where("case_id", "=", caseId).where("perspective", "not in", [...perspectives]).execute();
+  await trx
+    .updateTable("release_records")
+    .set({ until_release: nextRelease })
+    .where("case_id", "=", caseId)
+    .where("perspective", "not in", [...perspectives])
+    .where("until_release", "is", null)
+    .execute();
 }
 
 /**
