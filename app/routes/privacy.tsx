@@ -25,7 +25,8 @@ export default function Privacy() {
         <li>
           Keeping every release and subtracting them from one another does not help either: each new release is checked together with all the earlier ones,
           and a breakdown that would let any combination of them single out fewer than the threshold&apos;s number of people (or one person&apos;s change of
-          mind) is not shown; the answers it would expose wait for a later release.
+          mind) is not shown; the answers it would expose wait for a later release. The same check covers bridging scores: an argument keeps its previous
+          score rather than show one that, beside the results, would single someone out.
         </li>
         <li>Your answers on a case count under the standing you had when you first answered it: changing your profile later does not move them.</li>
         <li>
