@@ -69,7 +69,7 @@ function fieldsShownInPlace(result: CaseActionResult, data: ReturnType<typeof us
   if (result.intent === "position" && signedIn && data.perspectives.some((p) => p.key === result.target)) {
     // The "which argument moved you" list is only there once you have answered and there are arguments.
     const movedByShown = result.target in data.debate.current && data.debate.movableBy.length > 0;
-    return ["form", "option", "judgement", "legal", "confidence", ...(movedByShown ? ["movedBy"] : [])];
+    return ["form", "option", "version", "judgement", "legal", "confidence", ...(movedByShown ? ["movedBy"] : [])];
   }
   type Node = (typeof data.debate.threads)[number];
   const nodes = new Map<string, Node>();
@@ -178,6 +178,7 @@ export default function CasePage() {
                   <PositionForm
                     key={p.key}
                     perspective={p}
+                    version={data.version}
                     judgementQuestion={data.judgement}
                     current={debate.current[p.key] ?? null}
                     movableBy={debate.movableBy}
