@@ -15,7 +15,7 @@ import {
   type Lens,
   type PerspectiveKey,
 } from "./case-file-schema";
-import { optionIdIsImplied, type CaseDraft, type CaseOption, type OptionDraft } from "./option-identity";
+import type { CaseDraft, CaseOption, OptionDraft } from "./option-identity";
 
 export { LENS_LABELS, LENSES, PERSPECTIVE_KEYS } from "./case-file-schema";
 export type { Lens, PerspectiveKey } from "./case-file-schema";
@@ -172,10 +172,10 @@ function fieldName(path: readonly (string | number)[]): string {
 
 /**
  * Writes a case file that `parseCaseFile` reads back as an equal document. Empty tag and lens
- * lists, and null (or blank) notes and sources, are left out. An option is written as its plain
- * wording when its id is the one that wording implies (`optionIdIsImplied`), and as
- * `{ id, text }` otherwise (a reworded option, or a new one whose wording an earlier option had),
- * so the file says which option each is (ADR 017).
+ * lists, and null (or blank) notes and sources, are left out. An option with an id is written as
+ * `{id: "…", text: "…"}`, so the file itself says which option each is, whatever the case's
+ * history (ADR 017: a plain wording is matched against earlier versions' wordings, and a reworded
+ * option's new wording matches none); an option without one (new in the editor) as its wording.
  *
  * Every text value is double-quoted, so every YAML parser reads it as the same text: written
  * plain, YAML 1.1 parsers (PyYAML, Ruby's Psych, editors' plugins) read `Yes`, `off` or `y` as
@@ -189,7 +189,7 @@ export function serializeCaseFile(doc: CaseDraft): string {
   frontMatter.perspectives = Object.fromEntries(
     doc.perspectives.map((perspective) => [
       perspective.key,
-      { prompt: perspective.prompt, options: perspective.options.map((option) => (optionIdIsImplied(option) ? option.text : { id: option.id, text: option.text })) },
+      { prompt: perspective.prompt, options: perspective.options.map((option) => (option.id === undefined ? option.text : { id: option.id, text: option.text })) },
     ]),
   );
   frontMatter.judgement = doc.judgement;

@@ -94,16 +94,6 @@ function identifyPerspectiveOptions(perspective: CasePerspective<OptionDraft>, e
 }
 
 /**
- * Whether a case file may write this option as its plain wording: a file that does is read back
- * as the same option whenever its id is the one its wording would get (`optionIdFor`), or the
- * earlier versions know the wording (`identifyOptions`). Files the app writes name the id
- * otherwise (`{ id, text }`).
- */
-export function optionIdIsImplied(option: OptionDraft): boolean {
-  return option.id === undefined || option.id === optionIdFor(option.text);
-}
-
-/**
  * Every option a case has offered in a perspective, by id, with the wording of the newest version
  * that offered it: how results name an option a later version removed.
  *

@@ -9,7 +9,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseCaseFile, serializeCaseFile, type CaseDraft } from "../../app/domain/case-file";
-import { optionIdIsImplied } from "../../app/domain/option-identity";
 import { splitCaseFile } from "../../app/domain/case-file-front-matter";
 import { findSingleLineProblem } from "../../app/domain/single-line";
 
@@ -71,7 +70,7 @@ function frontMatterOf(doc: CaseDraft): unknown {
     summary: doc.summary,
     ...(doc.tags.length > 0 ? { tags: doc.tags } : {}),
     perspectives: Object.fromEntries(
-      doc.perspectives.map((p) => [p.key, { prompt: p.prompt, options: p.options.map((o) => (optionIdIsImplied(o) ? o.text : { id: o.id, text: o.text })) }]),
+      doc.perspectives.map((p) => [p.key, { prompt: p.prompt, options: p.options.map((o) => (o.id === undefined ? o.text : { id: o.id, text: o.text })) }]),
     ),
     judgement: doc.judgement,
     ...(doc.lenses.length > 0 ? { lenses: doc.lenses } : {}),

@@ -136,13 +136,22 @@ describe("case files name option ids when they need to", () => {
     expect(result.ok ? [] : result.problems).toEqual([{ line: 10, field: "perspectives.employee.options.1.id", message: 'duplicate option id "refuse" (same as option 1)' }]);
   });
 
-  it("writes an option plainly when its wording implies its id, and as { id, text } otherwise", () => {
+  it("writes every option that has an id as {id, text}, and one without as its wording", () => {
     const doc = identifyOptions(draftWith(["Date it as asked", { id: "refuse", text: "Decline" }]), []);
-    const written = serializeCaseFile(doc);
-    expect(written).toContain('      - "Date it as asked"\n');
+    const written = serializeCaseFile({ ...doc, perspectives: doc.perspectives.map((p, i) => (i === 1 ? { ...p, options: p.options.map((o) => ({ text: o.text })) } : p)) });
+    expect(written).toContain('      - {id: "date-it-as-asked", text: "Date it as asked"}\n');
     expect(written).toContain('      - {id: "refuse", text: "Decline"}\n');
-    const reread = parseCaseFile(written);
+    expect(written).toContain('      - "Back her"\n');
+    const reread = parseCaseFile(serializeCaseFile(doc));
     expect(reread.ok && identifyOptions(reread.doc, [])).toEqual(doc);
+  });
+
+  it("reads back a long reworded option as the same option, even when its new wording begins like the old", () => {
+    const long = "Escalate through the normal queue and tell her honestly";
+    const v1 = identifyOptions(draftWith([long, "Refuse"]), []);
+    const v2 = employeeOptions(v1).map((o, i) => (i === 0 ? { ...o, text: `${long} straight away` } : o));
+    const reread = parseCaseFile(serializeCaseFile(draftWith(v2)));
+    expect(reread.ok && employeeOptions(identifyOptions(reread.doc, [v1]))[0]).toEqual({ id: employeeOptions(v1)[0]!.id, text: `${long} straight away` });
   });
 });
 
