@@ -1,0 +1,35 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN, logIn, signUp, uniqueEmail } from "./utils";
+
+// Issue 15, item 1 (ADR 017): the ballot names its option by a stable id, not by its place in the list.
+const CASE = "/cases/the-covering-nurse";
+
+test("an answer records the option picked, though the author reordered the options while the page was open", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const voter = await (await browser.newContext()).newPage();
+  await signUp(voter, { email: uniqueEmail("nadia"), name: "Nadia" });
+  await voter.goto(CASE);
+  const ballot = voter.locator("#answer-employee");
+  const labels = await ballot.locator("fieldset").first().locator("label.choice").allTextContents();
+  const picked = labels[2]!.trim();
+  await ballot.getByRole("radio", { name: picked, exact: true }).check();
+  await ballot.getByRole("radio", { name: "Somewhat right", exact: true }).check();
+  await ballot.getByRole("radio", { name: /^Unsure/ }).check();
+
+  // Meanwhile the author puts the options in the opposite order and publishes.
+  const author = await (await browser.newContext()).newPage();
+  await logIn(author, ADMIN);
+  await author.goto(`${CASE}/edit`);
+  const options = author.locator("#perspective-0-options");
+  const lines = (await options.inputValue()).split("\n");
+  await options.fill([...lines].reverse().join("\n"));
+  await author.getByRole("button", { name: "Publish changes (new version)" }).click();
+  await expect(author).toHaveURL(new RegExp(`${CASE}$`));
+
+  await ballot.getByRole("button", { name: "Save my answer as the employee" }).click();
+  await expect(ballot.getByRole("status")).toContainText("Your answer as the employee is saved.");
+  await expect(ballot.getByText("Your current answer:")).toContainText(picked);
+  // The form now shows the new order, with the answer still on the option picked.
+  await expect(ballot.getByRole("radio", { name: picked, exact: true })).toBeChecked();
+  await expect(ballot.locator("fieldset").first().locator("label.choice").first()).toHaveText(lines.at(-1)!);
+});
