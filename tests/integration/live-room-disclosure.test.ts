@@ -85,8 +85,8 @@ describe("removing a named participant between two reads (attack 1)", async () =
       for (const perspective of ["employee", "employer"] as const) {
         const tally = audience.tallies.find((t) => t.round === 1 && t.perspective === perspective)!;
         expect(tally).toMatchObject({ respondents: remaining.length });
-        const options = (tally as { options: { label: string; count: number }[] }).options;
-        expect(OPTIONS.map((option) => options.find((o) => o.label === option.text)!.count)).toEqual(OPTIONS.map((_, index) => remaining.filter((v) => v[perspective][0] === index).length));
+        const options = (tally as { options: { id: string; count: number }[] }).options;
+        expect(OPTIONS.map((option) => options.find((o) => o.id === option.id)!.count)).toEqual(OPTIONS.map((_, index) => remaining.filter((v) => v[perspective][0] === index).length));
       }
     }
     expect(after.control.answered[1]).toBe(remaining.length);
