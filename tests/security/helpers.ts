@@ -148,6 +148,12 @@ export async function setProfile(ctx: APIRequestContext, displayName: string, st
   expect(response.status(), await response.text()).toBe(200);
 }
 
+/** The values of the `<input>`s named `name` in some HTML, in page order, whatever order their attributes come in. */
+function inputValues(html: string, name: string): string[] {
+  const attribute = (tag: string, key: string) => new RegExp(`\\s${key}="([^"]*)"`).exec(tag)?.[1];
+  return [...html.matchAll(/<input\b[^>]*>/g)].map((m) => m[0]).filter((tag) => attribute(tag, "name") === name).map((tag) => attribute(tag, "value") ?? "");
+}
+
 /**
  * What the case page's ballot for `perspective` posts for the option at `index`, read from the page
  * as the browser has it: the option's stable id and the version shown (ADR 017).
@@ -156,8 +162,8 @@ export async function ballotFields(ctx: APIRequestContext, slug: string, perspec
   const html = await (await get(ctx, `/cases/${slug}`)).text();
   const start = html.indexOf(`id="answer-${perspective}"`);
   const form = html.slice(start, html.indexOf("</form>", start));
-  const ids = [...form.matchAll(/name="option" value="([^"]+)"/g)].map((m) => m[1]!);
-  const version = /name="version" value="(\d+)"/.exec(form)?.[1];
+  const ids = inputValues(form, "option");
+  const version = inputValues(form, "version")[0];
   if (start === -1 || !ids[index] || !version) throw new Error(`no ballot with an option ${index} as the ${perspective} on /cases/${slug}`);
   return { option: ids[index]!, version };
 }
@@ -165,7 +171,7 @@ export async function ballotFields(ctx: APIRequestContext, slug: string, perspec
 /** The stable id of the option at `index` a phone's vote form offers as `perspective` (ADR 017), read from its page. */
 export async function phoneOptionId(ctx: APIRequestContext, code: string, perspective: string, index: number): Promise<string> {
   const html = await (await get(ctx, `/w/${code}`)).text();
-  const ids = [...html.matchAll(new RegExp(`name="option-${perspective}" value="([^"]+)"`, "g"))].map((m) => m[1]!);
+  const ids = inputValues(html, `option-${perspective}`);
   if (!ids[index]) throw new Error(`no option ${index} as the ${perspective} on /w/${code}`);
   return ids[index]!;
 }
