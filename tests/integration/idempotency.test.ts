@@ -167,17 +167,30 @@ describe("in a workshop", () => {
     return { status: response.status, replayed: response.headers.get("Idempotent-Replayed"), body: (await response.json()) as Body };
   }
 
-  /** The join page issues the device cookie with the form; the form then posts with it. */
-  async function openJoinPage(): Promise<string> {
+  /** The join page: viewing it sets no cookie, so a new phone has none until it joins. */
+  async function openJoinPage(): Promise<void> {
     const page = (await settle(() => joinRoute.loader({ request: app.get(`/join/${code}`), params: { code }, context: address }))) as unknown as { init?: { headers?: Record<string, string> } };
-    const setCookie = page.init?.headers?.["Set-Cookie"];
-    expect(setCookie, "the join page sets the device cookie").toMatch(/^casebook_device=/);
-    return setCookie!.split(";")[0]!;
+    expect(page.init?.headers?.["Set-Cookie"], "viewing the join page sets no cookie").toBeUndefined();
   }
 
-  async function join(cookie: string, key: string, displayName = "Pat") {
-    const response = (await settle(() => joinRoute.action({ request: app.post("/join", { code, displayName, idempotencyKey: key }, cookie), params: {}, context: address }))) as Response;
-    return { status: response.status, location: response.headers.get("Location"), replayed: response.headers.get("Idempotent-Replayed") };
+  /** Sends the join form, with the phone's device cookie if it has one; `cookie` is the device cookie the answer sets. */
+  async function join(cookie: string | undefined, key: string, displayName = "Pat", joinCode = code) {
+    const response = (await settle(() => joinRoute.action({ request: app.post("/join", { code: joinCode, displayName, idempotencyKey: key }, cookie), params: {}, context: address }))) as Response;
+    return {
+      status: response.status,
+      location: response.headers.get("Location"),
+      replayed: response.headers.get("Idempotent-Replayed"),
+      cookie: response.headers.get("Set-Cookie")?.split(";")[0],
+    };
+  }
+
+  /** A new phone: opens the join page and joins; returns the device cookie joining gave it. */
+  async function newPhone(displayName = "Pat"): Promise<string> {
+    await openJoinPage();
+    const joined = await join(undefined, newKey(), displayName);
+    expect(joined.status).toBe(302);
+    expect(joined.cookie).toMatch(/^casebook_device=/);
+    return joined.cookie!;
   }
 
   const vote = (judgement: number, key: string) => ({ intent: "vote", "option-employee": "1", "judgement-employee": String(judgement), "option-employer": "0", "judgement-employer": "-1", idempotencyKey: key });
@@ -196,23 +209,38 @@ describe("in a workshop", () => {
 
   afterAll(() => new Promise((closed) => server.close(closed)));
 
-  it("joins a device once when its join form is sent twice at the same moment, answering both with the room", async () => {
-    const cookie = await openJoinPage();
+  it("joins a new phone once when its join form is sent twice, at the same moment or again later: every answer sets the same device cookie", async () => {
+    await openJoinPage();
     const before = await count("workshop_participants");
     const key = newKey();
-    const both = await Promise.all([join(cookie, key), join(cookie, key)]);
+    const both = await Promise.all([join(undefined, key), join(undefined, key)]);
     expect(both.map((r) => [r.status, r.location])).toEqual([
       [302, `/w/${code}`],
       [302, `/w/${code}`],
     ]);
     expect(both.map((r) => r.replayed).sort()).toEqual([null, "true"].sort());
+    expect(both[0]!.cookie).toMatch(/^casebook_device=/);
+    expect(both[1]!.cookie).toBe(both[0]!.cookie);
+    // Again without the cookie (the browser dropped the first answer), and with it (it kept it).
+    const again = await join(undefined, key);
+    expect([again.status, again.replayed, again.cookie]).toEqual([302, "true", both[0]!.cookie]);
+    expect((await join(both[0]!.cookie, key)).status).toBe(302);
     expect(await count("workshop_participants")).toBe(before + 1);
+  });
+
+  it("sets the device cookie only on a join that lets the phone in", async () => {
+    await openJoinPage();
+    const unknown = await join(undefined, newKey(), "Pat", code === "ZZZZZZ" ? "YYYYYY" : "ZZZZZZ");
+    expect([unknown.status, unknown.cookie]).toEqual([404, undefined]);
+    const malformed = await join(undefined, newKey(), "Pat", "12");
+    expect([malformed.status, malformed.cookie]).toEqual([400, undefined]);
+    const unkeyed = (await settle(() => joinRoute.action({ request: app.post("/join", { code, displayName: "Script" }), params: {}, context: address }))) as Response;
+    expect([unkeyed.status, unkeyed.headers.get("Set-Cookie")]).toEqual([302, expect.stringMatching(/^casebook_device=/)]);
   });
 
   it("takes a vote once per key, by the page and by the JSON endpoint (field or Idempotency-Key header): a late repeat never overwrites a newer vote", async () => {
     await saveStageState(app.db(), workshopId, { stage: "vote-1", votingOpen: true, revealedRounds: [] }, []);
-    const cookie = await openJoinPage();
-    expect((await join(cookie, newKey())).status).toBe(302);
+    const cookie = await newPhone();
     const voter = (await app.db().selectFrom("workshop_participants").select("id").where("workshop_id", "=", workshopId).orderBy("id", "desc").executeTakeFirstOrThrow()).id;
     const judgements = async () =>
       (await app.db().selectFrom("workshop_votes").select("judgement").where("participant_id", "=", voter).where("perspective", "=", "employee").execute()).map((r) => r.judgement);
@@ -244,8 +272,7 @@ describe("in a workshop", () => {
 
   it("sends a submission once and upvotes once when each form is sent twice at the same moment", async () => {
     await saveStageState(app.db(), workshopId, { stage: "discussion", votingOpen: false, revealedRounds: [] }, []);
-    const [writer, reader] = [await openJoinPage(), await openJoinPage()];
-    for (const cookie of [writer, reader]) expect((await join(cookie, newKey())).status).toBe(302);
+    const [writer, reader] = [await newPhone(), await newPhone()];
     const before = await count("workshop_submissions");
     const submitKey = newKey();
     const submit = { intent: "submit", kind: "argument", body: "Sent from a phone on a bad network.", idempotencyKey: submitKey };
@@ -314,8 +341,7 @@ describe("in a workshop", () => {
 
     it("resets a round once: a vote cast after the reset survives the reset's repeat", async () => {
       await at("vote-1", true);
-      const cookie = await openJoinPage();
-      expect((await join(cookie, newKey())).status).toBe(302);
+      const cookie = await newPhone();
       const voter = (await app.db().selectFrom("workshop_participants").select("id").where("workshop_id", "=", workshopId).orderBy("id", "desc").executeTakeFirstOrThrow()).id;
       const votes = async () => (await app.db().selectFrom("workshop_votes").select("judgement").where("participant_id", "=", voter).where("round", "=", 1).execute()).length;
       expect((await phone(cookie, vote(1, newKey()))).status).toBe(200);
@@ -330,8 +356,7 @@ describe("in a workshop", () => {
 
     it("spotlights once when 'Spotlight' is sent twice (a toggle: without a key the repeat took it off)", async () => {
       await at("discussion");
-      const cookie = await openJoinPage();
-      expect((await join(cookie, newKey())).status).toBe(302);
+      const cookie = await newPhone();
       expect((await phone(cookie, { intent: "submit", kind: "question", body: "Who decides what counts as fair?" })).status).toBe(200);
       const id = (await app.db().selectFrom("workshop_submissions").select("id").where("body", "=", "Who decides what counts as fair?").executeTakeFirstOrThrow()).id;
       const spotlight = { intent: "spotlight", submissionId: String(id), idempotencyKey: newKey() };
@@ -344,8 +369,7 @@ describe("in a workshop", () => {
     });
 
     it("answers a repeated removal, lock and end with the first answer instead of an error, and refuses a key reused for another control", async () => {
-      const cookie = await openJoinPage();
-      expect((await join(cookie, newKey(), "Robin")).status).toBe(302);
+      await newPhone("Robin");
       const robin = (await app.db().selectFrom("workshop_participants").select("id").where("workshop_id", "=", workshopId).orderBy("id", "desc").executeTakeFirstOrThrow()).id;
       const remove = { intent: "remove-participant", participantId: String(robin), idempotencyKey: newKey() };
       const removals = [await control(remove), await control(remove)];
