@@ -6,7 +6,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { ADMIN, logIn, signUp, uniqueEmail } from "./utils";
+import { logInAsNew, signUp, uniqueEmail } from "./utils";
 
 const CASE = "/cases/the-quiet-fix";
 
@@ -70,9 +70,9 @@ test.describe("without JavaScript", () => {
   });
 });
 
-/** A new workshop on the background check, run by the admin; returns the control panel's path. */
+/** A new workshop on the background check, run by a new facilitator; returns the control panel's path. */
 async function newWorkshop(page: Page, title: string): Promise<string> {
-  await logIn(page, ADMIN);
+  await logInAsNew(page, "facilitator");
   await page.goto("/workshops");
   await page.getByLabel("Case", { exact: true }).selectOption("background-check");
   await page.getByLabel("Title", { exact: true }).fill(title);
@@ -120,7 +120,7 @@ test.describe("without JavaScript, a browser's repeat", () => {
   });
 
   test("of an upload is answered as the first and adds no second version", async ({ page }) => {
-    await logIn(page, ADMIN);
+    await logInAsNew(page, "author");
     const slug = `uploaded-once-${Date.now()}`;
     const file = { name: `${slug}.md`, mimeType: "text/markdown", buffer: Buffer.from(readFileSync("cases/background-check.md", "utf8").replace(/^slug: .*$/m, `slug: ${slug}`)) };
     await page.goto("/cases/upload");

@@ -5,7 +5,7 @@
  * without it every box stays reachable, since the page cannot know which ones scroll.
  */
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { ADMIN, logIn } from "./utils";
+import { logInAsNew } from "./utils";
 
 const HISTORY = "/cases/background-check/history";
 
@@ -21,7 +21,7 @@ async function versionsBox(page: Page): Promise<Locator> {
 
 test("with JavaScript, the box is a named tab stop only while its table scrolls sideways, following the screen's width", async ({ browser }) => {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  await logIn(page, ADMIN);
+  await logInAsNew(page, "author");
   const box = await versionsBox(page);
   expect(await scrollsSideways(box)).toBe(false);
   await expect(box).not.toHaveAttribute("tabindex");
@@ -46,7 +46,7 @@ test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
   test("every box stays a named tab stop, since the page cannot tell which ones scroll", async ({ page }) => {
-    await logIn(page, ADMIN);
+    await logInAsNew(page, "author");
     const box = await versionsBox(page);
     await expect(box).toHaveAttribute("tabindex", "0");
     await expect(page.getByRole("region", { name: "Versions" })).toHaveCount(1);
