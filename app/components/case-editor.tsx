@@ -1,8 +1,10 @@
 import { Form, useFetcher } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
+import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { isolate } from "~/domain/bidi";
 import { LENS_LABELS, LENSES, PERSPECTIVE_KEYS } from "~/domain/case-file";
 import { NEW_OPTION, type OptionOriginQuestion } from "~/domain/case-form";
+import { formKey } from "~/domain/idempotency";
 import { JUDGEMENT_SCALE } from "~/domain/scales";
 import { TEXT_LIMITS } from "~/domain/text-limits";
 import { codeUnitCap } from "~/domain/visible-length";
@@ -20,6 +22,8 @@ export interface EditorPreview {
 
 interface Props {
   mode: "new" | "edit";
+  /** The page's key (its loader's `newPageKey`): the form's idempotency key is this plus "case-editor" (ADR 016). */
+  pageKey: string;
   status: "draft" | "published" | "archived" | null;
   values: Values;
   errors: Record<string, string>;
@@ -152,7 +156,8 @@ function OptionOrigins({ questions, errors }: { questions: OptionOriginQuestion[
   );
 }
 
-export function CaseEditor({ mode, status, values, errors, stageSlots, preview, optionQuestions }: Props) {
+export function CaseEditor({ mode, pageKey, status, values, errors, stageSlots, preview, optionQuestions }: Props) {
+  const key = formKey(pageKey, "case-editor");
   const formRef = useRef<HTMLFormElement>(null);
   const previewer = useFetcher<{ preview?: EditorPreview }>();
   const timer = useRef<ReturnType<typeof setTimeout>>();
@@ -183,6 +188,7 @@ export function CaseEditor({ mode, status, values, errors, stageSlots, preview, 
             {formError ? <p>{formError}</p> : null}
           </div>
         ) : null}
+        <IdempotencyKeyField value={key} />
         <input type="hidden" name="stageCount" value={stageSlots} />
         <fieldset>
           <legend>
@@ -296,13 +302,13 @@ export function CaseEditor({ mode, status, values, errors, stageSlots, preview, 
             Preview
           </button>
           {status !== "published" ? (
-            <button type="submit" name="intent" value="save" className="secondary">
+            <SendButton sendingKey={key} name="intent" value="save" className="secondary">
               {status === "archived" ? "Save (stays archived)" : "Save draft"}
-            </button>
+            </SendButton>
           ) : null}
-          <button type="submit" name="intent" value="publish">
+          <SendButton sendingKey={key} name="intent" value="publish">
             {status === "published" ? "Publish changes (new version)" : "Publish"}
-          </button>
+          </SendButton>
         </div>
       </Form>
       {shown ? <CasePreviewPanel preview={shown} /> : <p className="muted editor-preview-hint">The preview appears here as you type (or press Preview).</p>}

@@ -5,7 +5,7 @@
  */
 import { Document, isMap, isSeq } from "yaml";
 import { parseCaseBody } from "./case-file-body";
-import { lineOfField, readFrontMatter, splitCaseFile } from "./case-file-front-matter";
+import { lineOfField, readFrontMatter, splitCaseFile, yaml11Warnings } from "./case-file-front-matter";
 import {
   checkPerspectiveKeys,
   describeZodIssue,
@@ -220,6 +220,23 @@ export function formatCaseFileProblem(file: string, problem: CaseFileProblem): s
   return `${file}:${problem.line}: ${problem.field}: ${problem.message}`;
 }
 
+/** A warning, said apart from a problem: `file:line: warning: field: message`. */
+export function formatCaseFileWarning(file: string, warning: CaseFileProblem): string {
+  return `${file}:${warning.line}: warning: ${warning.field}: ${warning.message}`;
+}
+
+/**
+ * What a file says that other tools will read differently, though the app reads it as meant:
+ * hand-written front matter values YAML 1.1 reads as non-text (`yaml11Warnings`, ADR 015).
+ * Warnings, not problems: the app reads such a file, and refusing it would break a case that
+ * worked. Nothing for a file whose front matter cannot be read (that is a problem already).
+ */
+export function findCaseFileWarnings(source: string): CaseFileProblem[] {
+  const split = splitCaseFile(normalizeSource(source));
+  if (!split.ok) return [];
+  return yaml11Warnings(split.parts.yamlText, split.parts.yamlFirstLine);
+}
+
 /** The first file to use a slug keeps it; each later one gets a problem at its `slug` line. */
 export function findDuplicateSlugs(
   files: { file: string; source: string; doc: CaseDraft }[],
@@ -257,16 +274,20 @@ export interface CheckedCaseFile {
 
 /**
  * Checks a set of case files together, as `cases:check` and the import both do: each file must
- * parse, be named after its slug, and not reuse another file's slug.
+ * parse, be named after its slug, and not reuse another file's slug. `warnings` are what a file
+ * says that other tools will read differently (`findCaseFileWarnings`); they refuse nothing.
  */
 export function checkCaseFiles(files: { file: string; source: string }[]): {
   valid: CheckedCaseFile[];
   problems: { file: string; problem: CaseFileProblem }[];
+  warnings: { file: string; warning: CaseFileProblem }[];
 } {
   const problems: { file: string; problem: CaseFileProblem }[] = [];
+  const warnings: { file: string; warning: CaseFileProblem }[] = [];
   const parsed: CheckedCaseFile[] = [];
   for (const { file, source } of files) {
     const result = parseCaseFile(source);
+    warnings.push(...findCaseFileWarnings(source).map((warning) => ({ file, warning })));
     if (!result.ok) {
       problems.push(...result.problems.map((problem) => ({ file, problem })));
     } else if (fileSlug(file) !== result.doc.slug) {
@@ -285,5 +306,5 @@ export function checkCaseFiles(files: { file: string; source: string }[]): {
   const duplicates = findDuplicateSlugs(parsed);
   const duplicateFiles = new Set(duplicates.map((d) => d.file));
   problems.push(...duplicates);
-  return { valid: parsed.filter((entry) => !duplicateFiles.has(entry.file)), problems };
+  return { valid: parsed.filter((entry) => !duplicateFiles.has(entry.file)), problems, warnings };
 }

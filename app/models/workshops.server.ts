@@ -4,7 +4,7 @@ import type { DB } from "../../db/client";
 import type { CaseOption } from "../domain/option-identity";
 import type { Standing } from "../../db/schema";
 import { generateJoinCode } from "../domain/join-code";
-import type { ResultsMode, Round, StageEffect, StageId, StageState } from "../domain/workshop-stages";
+import type { ResultsMode, Round, StageEffect, StageId, StageState, Transition } from "../domain/workshop-stages";
 import { forShareOf, inTransaction, lockForTransaction } from "../../db/dialect";
 import { joinRefusal } from "../domain/room-defences";
 import { countsHolding, withdrawalIsSafe, workshopCellKey, type StandingVoters, type VoteCell } from "../domain/disclosure";
@@ -201,7 +201,7 @@ export async function listWorkshops(db: DB, filter: { facilitatorUserId?: number
  * close or a reset (and a reset deletes it) or after it, judged by the new state.
  */
 export async function saveStageState(db: DB, workshopId: number, state: StageState, effects: StageEffect[]): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const now = nowIso();
     await trx
       .updateTable("workshops")
@@ -219,6 +219,25 @@ export async function saveStageState(db: DB, workshopId: number, state: StageSta
         await trx.deleteFrom("workshop_votes").where("workshop_id", "=", workshopId).where("round", "=", effect.round).execute();
       }
     }
+  });
+}
+
+/**
+ * Changes a workshop's stage state by what `decide` (the stage machine) makes of the state as it
+ * is stored now, in one transaction no other stage change interleaves with: two moves sent at
+ * the same moment are judged one after the other, the second against the state the first left
+ * (ADR 016, "Stage moves"). A refusal, or a move made already (`already`), stores nothing.
+ *
+ * @returns the state `decide` was given (`before`) and what it answered
+ */
+export async function changeStageState(db: DB, workshopId: number, decide: (state: StageState) => Transition): Promise<{ before: StageState; transition: Transition }> {
+  return inTransaction(db, async (trx) => {
+    await lockForTransaction(trx, `casebook:workshop-stage:${workshopId}`);
+    const workshop = await findWorkshop(trx, workshopId);
+    if (!workshop) throw new Error(`Workshop ${workshopId} does not exist`);
+    const transition = decide(workshop.state);
+    if (transition.ok && !transition.already) await saveStageState(trx, workshopId, transition.state, transition.effects);
+    return { before: workshop.state, transition };
   });
 }
 
@@ -347,7 +366,7 @@ export async function countJoinedBetween(db: DB, workshopId: number, since: stri
  * @param k the k-threshold, for withdrawing removed voters' votes
  */
 export async function removeParticipantsJoinedBetween(db: DB, workshopId: number, since: string, until: string, k: number): Promise<number[]> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const rows = await trx
       .updateTable("workshop_participants")
       .set({ removed: 1 })
@@ -372,7 +391,7 @@ export async function removeParticipantsJoinedBetween(db: DB, workshopId: number
  * @returns false when no such participant is in this workshop
  */
 export async function removeParticipant(db: DB, workshopId: number, participantId: number, k: number): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const result = await trx.updateTable("workshop_participants").set({ removed: 1 }).where("workshop_id", "=", workshopId).where("id", "=", participantId).executeTakeFirst();
     await withdrawRemovedVotersIfSafe(trx, workshopId, k);
     return Number(result.numUpdatedRows) > 0;

@@ -7,12 +7,16 @@ import { CaseEditor } from "~/components/case-editor";
 import { isolate } from "~/domain/bidi";
 import { caseFormValues } from "~/domain/case-form";
 import { readFormData } from "~/forms";
+import { answerHeaders, newPageKey, replayedInit } from "~/idempotency.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit: ${isolate(data.title)} · Casebook` : "Edit case · Casebook" }];
 
 function editableCase(request: Request, slug: string | undefined) {
   return loadCaseForAccount(request, slug, "edit");
 }
+
+/** Keeps Idempotent-Replayed on a repeat (see answerHeaders). */
+export const headers = answerHeaders;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { found } = await editableCase(request, params.slug);
@@ -24,6 +28,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     values: caseFormValues(found.doc),
     stageSlots: found.doc.stages.length + 1,
     preview: previewOf(found.doc),
+    // New on every load; the editor's idempotency key is this plus its name (ADR 016).
+    pageKey: newPageKey(),
   };
 }
 
@@ -36,7 +42,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return redirect(`/cases/${found.slug}`);
   }
   const outcome = await handleEditor(formData, user, found);
-  if ("redirect" in outcome) return redirect(outcome.redirect);
+  if ("redirect" in outcome) return redirect(outcome.redirect, replayedInit(outcome.replayed));
   return Response.json(outcome.body, { status: outcome.status });
 }
 
@@ -63,6 +69,7 @@ export default function EditCase() {
       </p>
       <CaseEditor
         mode="edit"
+        pageKey={data.pageKey}
         status={data.status}
         values={result?.values ?? data.values}
         errors={result?.errors ?? {}}

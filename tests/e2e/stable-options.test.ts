@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, logIn, signUp, uniqueEmail } from "./utils";
+import { logInAsNew, signUp, uniqueEmail } from "./utils";
 
 // Issue 15, item 1 (ADR 017): the ballot names its option by a stable id, not by its place in the list.
 const CASE = "/cases/the-covering-nurse";
@@ -18,7 +18,7 @@ test("an answer records the option picked, though the author reordered the optio
 
   // Meanwhile the author puts the options in the opposite order and publishes.
   const author = await (await browser.newContext()).newPage();
-  await logIn(author, ADMIN);
+  await logInAsNew(author, "author");
   await author.goto(`${CASE}/edit`);
   const options = author.locator("#perspective-0-options");
   const lines = (await options.inputValue()).split("\n");
@@ -48,7 +48,7 @@ test("a ballot for an option the author removed meanwhile is refused beside the 
   await ballot.getByRole("radio", { name: /^Unsure/ }).check();
 
   const author = await (await browser.newContext()).newPage();
-  await logIn(author, ADMIN);
+  await logInAsNew(author, "author");
   await author.goto(`${CASE_TWO}/edit`);
   await author.locator("#perspective-0-options").fill(labels.slice(0, -1).join("\n"));
   await author.getByRole("button", { name: "Publish changes (new version)" }).click();

@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { parseCaseFile, serializeCaseFile, type CaseDraft } from "../../app/domain/case-file";
+import { checkCaseFiles, formatCaseFileWarning, parseCaseFile, serializeCaseFile, type CaseDraft } from "../../app/domain/case-file";
 import { splitCaseFile } from "../../app/domain/case-file-front-matter";
 import { findSingleLineProblem } from "../../app/domain/single-line";
 
@@ -114,5 +114,59 @@ describe("serializeCaseFile writes text that every YAML parser reads as text", (
     const source = serializeCaseFile(caseOf(["Yes"], ["the-late-invoice", "finance"]));
     expect(source).toContain('\ntitle: "Yes"\n');
     expect(source).toContain("\nperspectives:\n  employee:\n");
+  });
+});
+
+/** A hand-written case file, its front matter as people type it (plain values). */
+const HAND_WRITTEN = [
+  "---", // 1
+  "slug: the-late-invoice", // 2
+  "title: 2024-04-01", // 3
+  "summary: An invoice arrives a day after the budget closes.", // 4
+  "tags: [finance, on]", // 5
+  "perspectives:", // 6
+  "  employee:", // 7
+  "    prompt: You are Dana. Do you pay it?", // 8
+  "    options: [Yes, 'No', \"Off\"]", // 9
+  "  employer:", // 10
+  "    prompt: You run finance. What do you do?", // 11
+  "    options:", // 12
+  "      - Back Dana", // 13
+  "      - 1:20", // 14
+  "      - <<", // 15
+  "judgement: Was Dana right?", // 16
+  "discussion:", // 17
+  "  - Who is hurt by a late payment?", // 18
+  "  - 1_000", // 19
+  "---",
+  "",
+  "## Stage: The invoice",
+  "",
+  "Dana finds the invoice on Friday.",
+  "",
+].join("\n");
+
+describe("cases:check warns of hand-written values YAML 1.1 tools read as something else than text (ADR 015)", () => {
+  const checked = checkCaseFiles([{ file: "cases/the-late-invoice.md", source: HAND_WRITTEN }]);
+
+  it("keeps the file valid: the app reads every one of them as text", () => {
+    expect(checked.problems).toEqual([]);
+    expect(checked.valid.map((c) => c.doc.perspectives[0]!.options)).toEqual([["Yes", "No", "Off"]]);
+  });
+
+  it("names each plain value a YAML 1.1 tool reads otherwise, at its line and field, with what it becomes and how to quote it", () => {
+    expect(checked.warnings.map(({ file, warning }) => formatCaseFileWarning(file, warning))).toEqual([
+      'cases/the-late-invoice.md:3: warning: title: 2024-04-01 is text to Casebook, but YAML 1.1 tools (PyYAML, Ruby, many editors) read it as a date (2024-04-01); write it in quotes: "2024-04-01"',
+      'cases/the-late-invoice.md:5: warning: tags.1: on is text to Casebook, but YAML 1.1 tools (PyYAML, Ruby, many editors) read it as the boolean true; write it in quotes: "on"',
+      'cases/the-late-invoice.md:9: warning: perspectives.employee.options.0: Yes is text to Casebook, but YAML 1.1 tools (PyYAML, Ruby, many editors) read it as the boolean true; write it in quotes: "Yes"',
+      'cases/the-late-invoice.md:14: warning: perspectives.employer.options.1: 1:20 is text to Casebook, but YAML 1.1 tools (PyYAML, Ruby, many editors) read it as the number 80; write it in quotes: "1:20"',
+      'cases/the-late-invoice.md:15: warning: perspectives.employer.options.2: << is text to Casebook, but YAML 1.1 tools (PyYAML, Ruby, many editors) read it as a merge key, which they refuse as a value; write it in quotes: "<<"',
+      'cases/the-late-invoice.md:19: warning: discussion.1: 1_000 is text to Casebook, but YAML 1.1 tools (PyYAML, Ruby, many editors) read it as the number 1000; write it in quotes: "1_000"',
+    ]);
+  });
+
+  it("has nothing to say about what the editor writes", () => {
+    const written = serializeCaseFile(caseOf(TRICKY, ["the-late-invoice", "yes", "2024"]));
+    expect(checkCaseFiles([{ file: "cases/the-late-invoice.md", source: written }]).warnings).toEqual([]);
   });
 });
