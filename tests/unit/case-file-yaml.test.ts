@@ -151,7 +151,7 @@ describe("cases:check warns of hand-written values YAML 1.1 tools read as someth
 
   it("keeps the file valid: the app reads every one of them as text", () => {
     expect(checked.problems).toEqual([]);
-    expect(checked.valid.map((c) => c.doc.perspectives[0]!.options)).toEqual([["Yes", "No", "Off"]]);
+    expect(checked.valid.map((c) => c.doc.perspectives[0]!.options.map((o) => o.text))).toEqual([["Yes", "No", "Off"]]);
   });
 
   it("names each plain value a YAML 1.1 tool reads otherwise, at its line and field, with what it becomes and how to quote it", () => {
