@@ -8,8 +8,8 @@ import { createHash } from "node:crypto";
 import type { DB } from "../db/client";
 import { db } from "./db.server";
 import { isolate } from "./domain/bidi";
-import { formatCaseFileProblem, MAX_CASE_FILE_BYTES, parseCaseFile, serializeCaseFile, type CaseDocument } from "./domain/case-file";
-import { formFieldForProblem, readCaseForm, type CaseFormValues } from "./domain/case-form";
+import { formatCaseFileProblem, MAX_CASE_FILE_BYTES, parseCaseFile, serializeCaseFile, type CaseDraft } from "./domain/case-file";
+import { decideOptionIdentities, formFieldForProblem, readCaseForm, type CaseFormValues, type OptionOriginQuestion } from "./domain/case-form";
 import { KEY_REUSED_MESSAGE } from "./domain/idempotency";
 import type { EditorPreview } from "./components/case-editor";
 import { readSubmission } from "./idempotency.server";
@@ -24,16 +24,18 @@ export interface EditorResult {
   errors: Record<string, string>;
   values: CaseFormValues;
   stageSlots: number;
+  /** Per perspective slot, the changed option lines the author must call a rewording or a new option (ADR 017). */
+  optionQuestions?: Record<number, OptionOriginQuestion[]>;
   preview?: EditorPreview;
   message?: string;
 }
 
-export function previewOf(doc: CaseDocument): EditorPreview {
+export function previewOf(doc: CaseDraft): EditorPreview {
   return {
     title: doc.title,
     summary: doc.summary,
     stages: doc.stages.map((s) => ({ title: s.title, html: renderMarkdownCached(s.markdown) })),
-    perspectives: doc.perspectives,
+    perspectives: doc.perspectives.map((p) => ({ key: p.key, prompt: p.prompt, options: p.options.map((o) => o.text) })),
     judgement: doc.judgement,
     facilitatorNotesHtml: doc.facilitatorNotes ? renderMarkdownCached(doc.facilitatorNotes) : null,
   };
@@ -52,20 +54,28 @@ export async function handleEditor(formData: FormData, user: PublicUser, existin
   const intent = String(formData.get("intent") ?? "save");
   const form = readCaseForm(formData);
   // Editing keeps the address: the slug is fixed once a case exists.
-  const doc: CaseDocument = existing ? { ...form.doc, slug: existing.slug } : form.doc;
+  const typed: CaseDraft = existing ? { ...form.doc, slug: existing.slug } : form.doc;
   const values: CaseFormValues = existing ? { ...form.values, slug: existing.slug } : form.values;
 
   if (intent === "add-stage") return { status: 200, body: { errors: {}, values, stageSlots: form.stageSlots + 1 } };
-  if (intent === "preview") return { status: 200, body: { errors: {}, values, stageSlots: form.stageSlots, preview: previewOf(doc) } };
+  if (intent === "preview") return { status: 200, body: { errors: {}, values, stageSlots: form.stageSlots, preview: previewOf(typed) } };
 
+  // Which option each line is: kept, reworded (the author says so) or new (ADR 017).
+  const field = (name: string) => {
+    const value = formData.get(name);
+    return typeof value === "string" ? value : "";
+  };
+  const identities = decideOptionIdentities(typed, existing?.doc ?? null, field);
+  const doc = identities.doc;
+  const optionQuestions = Object.keys(identities.questions).length > 0 ? identities.questions : undefined;
   const errors: Record<string, string> = {};
-  for (const problem of form.problems) errors[problem.field] ??= problem.message;
+  for (const problem of [...form.problems, ...identities.problems]) errors[problem.field] ??= problem.message;
   const source = serializeCaseFile(doc);
   const parsed = parseCaseFile(source);
   if (!parsed.ok) {
     for (const problem of parsed.problems) errors[formFieldForProblem(problem, doc)] ??= capitalize(problem.message);
   }
-  const refuse = (errors: Record<string, string>, status = 400) => ({ status, body: { errors, values, stageSlots: form.stageSlots } });
+  const refuse = (errors: Record<string, string>, status = 400) => ({ status, body: { errors, values, stageSlots: form.stageSlots, optionQuestions } });
   if (Object.keys(errors).length > 0) return refuse(errors);
   if (!parsed.ok) return refuse({ form: "The case could not be saved." });
 

@@ -62,7 +62,10 @@ export default function EditCase() {
         Edit: <bdi>{data.title}</bdi> <span className="badge-muted">{data.status}</span>
       </h1>
       <p className="muted">
-        Version {data.version}. {data.status === "published" ? "Publishing changes makes a new version; answers keep the version they were given on." : ""}
+        Version {data.version}.{" "}
+        {data.status === "published"
+          ? "Publishing changes makes a new version; answers keep the version they were given on. Options you move keep their answers; if you change an option's wording, you will be asked whether it is the same option reworded or a new one."
+          : ""}
       </p>
       <CaseEditor
         mode="edit"
@@ -72,6 +75,7 @@ export default function EditCase() {
         errors={result?.errors ?? {}}
         stageSlots={result?.stageSlots ?? data.stageSlots}
         preview={result?.preview ?? data.preview}
+        optionQuestions={result?.optionQuestions}
       />
       <Form method="post" className="inline-form archive-form">
         <input type="hidden" name="intent" value={data.status === "archived" ? "restore" : "archive"} />

@@ -81,7 +81,7 @@ describe("on the case page", () => {
     expect((await Promise.all([act(reader, reply), act(reader, reply)])).map((r) => r.status)).toEqual([200, 200]);
 
     const answerKey = newKey();
-    const answer = { intent: "position", perspective: "employee", option: "1", judgement: "2", legal: "unsure", confidence: "medium", idempotencyKey: answerKey };
+    const answer = { intent: "position", perspective: "employee", ...(await app.ballot(SLUG, "employee", 1)), judgement: "2", legal: "unsure", confidence: "medium", idempotencyKey: answerKey };
     expect((await Promise.all([act(reader, answer), act(reader, answer)])).map((r) => r.status)).toEqual([200, 200]);
 
     // An endorsement is a toggle: without a key, the second click would withdraw the first.
@@ -193,7 +193,7 @@ describe("in a workshop", () => {
     return joined.cookie!;
   }
 
-  const vote = (judgement: number, key: string) => ({ intent: "vote", "option-employee": "1", "judgement-employee": String(judgement), "option-employer": "0", "judgement-employer": "-1", idempotencyKey: key });
+  const vote = (judgement: number, key: string) => ({ intent: "vote", "option-employee": "delay-the-report-and-help-him-get-it-expunged", "judgement-employee": String(judgement), "option-employer": "fire-the-screener", "judgement-employer": "-1", idempotencyKey: key });
 
   beforeAll(async () => {
     const workshop = await app.backgroundCheckWorkshop("Idempotent room", { twoRounds: true });

@@ -62,7 +62,7 @@ describe("in a workshop", () => {
   const roomList = async () => (await loadWorkshopStates(workshopId))!.room.submissions.map((s) => [s.body, s.upvotes]);
   const debrief = async () => workshopDebrief((await findWorkshop(app.db(), workshopId))!);
   const vote = (cookie: string, movedBy: string) =>
-    phone(cookie, { intent: "vote", "option-employee": "0", "judgement-employee": "1", "option-employer": "1", "judgement-employer": "-1", movedBy });
+    phone(cookie, { intent: "vote", "option-employee": "report-the-record-as-found", "judgement-employee": "1", "option-employer": "keep-him-with-a-final-written-warning", "judgement-employer": "-1", movedBy });
 
   beforeAll(async () => {
     const workshop = await app.backgroundCheckWorkshop("Counting room", { twoRounds: true });
@@ -163,7 +163,7 @@ describe("in a workshop", () => {
       const name = async (who: { id: number }, id: number | null) =>
         app.db().updateTable("workshop_votes").set({ moved_by_submission_id: id }).where("workshop_id", "=", workshopId).where("participant_id", "=", who.id).execute();
       for (const v of voters) expect((await vote(v.cookie, "")).status).toBe(200);
-      await app.db().insertInto("workshop_votes").values({ workshop_id: workshopId, participant_id: author.id, round: 2, perspective: "employee", option: "x", judgement: 0, moved_by_submission_id: null, created_at: "2026-01-01T00:00:00.000Z", updated_at: "2026-01-01T00:00:00.000Z" }).execute();
+      await app.db().insertInto("workshop_votes").values({ workshop_id: workshopId, participant_id: author.id, round: 2, perspective: "employee", option: "x", option_id: "x", judgement: 0, moved_by_submission_id: null, created_at: "2026-01-01T00:00:00.000Z", updated_at: "2026-01-01T00:00:00.000Z" }).execute();
 
       // k voters named the question: a question is not an argument one is moved by.
       for (const v of voters) await name(v, question);
@@ -213,8 +213,8 @@ describe("online", () => {
     return row.id;
   }
 
-  const answer = (person: Person, movedBy: string) =>
-    act(person, { intent: "position", perspective: "employee", option: "0", judgement: "1", legal: "unsure", confidence: "medium", movedBy });
+  const answer = async (person: Person, movedBy: string) =>
+    act(person, { intent: "position", perspective: "employee", ...(await app.ballot(SLUG, "employee", 0)), judgement: "1", legal: "unsure", confidence: "medium", movedBy });
 
   beforeAll(async () => {
     author = await app.person("participant", "frontline");
