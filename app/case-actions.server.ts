@@ -35,7 +35,8 @@ import {
 } from "./models/arguments.server";
 import { recordAudit } from "./models/audit.server";
 import { answerOnce } from "./models/idempotency-keys.server";
-import type { CaseRecord } from "./models/cases.server";
+import { findCaseVersionByNumber, type CaseRecord } from "./models/cases.server";
+import { mapBallotOption } from "./domain/option-identity";
 import { recordPosition } from "./models/positions.server";
 import { currentRelease } from "./models/result-releases.server";
 import type { PublicUser } from "./models/users.server";
@@ -114,13 +115,25 @@ async function act(database: DB, found: CaseRecord, user: PublicUser, formData: 
         const refusal = creditRefusal("moved-by", argument && argument.caseId === found.id ? argumentContribution(argument) : undefined, user.id);
         if (refusal) return invalid(intent, target, { movedBy: refusal.message }, formValues(formData));
       }
-      const label = doc.perspectives.find((p) => p.key === perspective)!.options[option]!;
+      // The form names its option by id and says which version it showed (ADR 017).
+      const shown = form.data.version === found.version ? { id: found.versionId, doc } : await findCaseVersionByNumber(database, found.id, form.data.version);
+      if (!shown || form.data.version > found.version) {
+        return invalid(intent, target, { version: "This form names a version of the case that does not exist. Reload the page and answer again." }, formValues(formData));
+      }
+      const mapped = mapBallotOption(
+        shown.doc.perspectives.find((p) => p.key === perspective),
+        doc.perspectives.find((p) => p.key === perspective)!,
+        option,
+        found.version,
+      );
+      if (!mapped.ok) return { status: mapped.status, body: { intent, target, errors: { [mapped.field]: mapped.message }, values: formValues(formData) } };
       const saved = await recordPosition(database, {
         caseId: found.id,
+        // Counted on the current version, which offers the option (moved or reworded, it is the same one).
         caseVersionId: found.versionId,
         userId: user.id,
         perspective,
-        option: label,
+        option: mapped.option,
         judgement,
         legal,
         confidence,

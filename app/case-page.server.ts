@@ -56,7 +56,7 @@ export async function loadDebate(found: CaseRecord, user: PublicUser | null, sor
   ]);
   const threads = buildThreads(items, endorsements, { userId: user?.id ?? null, mayModerate }, sort, new Date(), released?.argumentScores);
   const current = Object.fromEntries(
-    history.filter((p) => p.isCurrent).map((p) => [p.perspective, { option: p.option, judgement: p.judgement, legal: p.legal, confidence: p.confidence }]),
+    history.filter((p) => p.isCurrent).map((p) => [p.perspective, { option: p.option, optionId: p.optionId, judgement: p.judgement, legal: p.legal, confidence: p.confidence }]),
   );
   const perspectives = found.doc.perspectives.map((p) => p.key);
   const answeredAll = user !== null && perspectives.every((key) => key in current);

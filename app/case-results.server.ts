@@ -6,7 +6,8 @@ import { argumentContribution, countCredits, countLensUsage, endorsementCredits 
 import { foldResultRows, gapResult, perspectiveResult } from "./domain/case-results";
 import { renderMarkdownCached } from "./markdown-cache.server";
 import { listCaseArguments, listCaseEndorsements } from "./models/arguments.server";
-import type { CaseRecord } from "./models/cases.server";
+import { caseVersionDocuments, type CaseRecord } from "./models/cases.server";
+import { optionLabels } from "./domain/option-identity";
 import { versionNumbers } from "./models/positions.server";
 import { currentRelease } from "./models/result-releases.server";
 
@@ -17,15 +18,17 @@ import { currentRelease } from "./models/result-releases.server";
  */
 export async function loadCaseResults(found: CaseRecord) {
   const k = readConfig().kThreshold;
-  const [released, items, endorsements] = await Promise.all([
+  const [released, items, endorsements, history] = await Promise.all([
     currentRelease(db(), found.id, k),
     listCaseArguments(db(), found.id),
     listCaseEndorsements(db(), found.id),
+    caseVersionDocuments(db(), found.id),
   ]);
   const { cells, shifts } = foldResultRows(released?.rows ?? []);
   const gaps = released?.gaps ?? [];
   const versions = await versionNumbers(db(), [...new Set(cells.map((c) => c.caseVersionId))]);
-  const perspectives = found.doc.perspectives.map((p) => perspectiveResult(p, cells, shifts, k, released?.grouping));
+  // Options are counted by id (ADR 017); one a later version removed is named by its last wording.
+  const perspectives = found.doc.perspectives.map((p) => perspectiveResult({ ...p, labels: optionLabels(history, p.key) }, cells, shifts, k, released?.grouping));
   const hasBothPerspectives = found.doc.perspectives.some((p) => p.key === "employee") && found.doc.perspectives.some((p) => p.key === "employer");
 
   // Scores as the release gives them (ADR 009), never from endorsers' answers now; counts are

@@ -24,19 +24,35 @@ export type SubmissionReading = { ok: true; submission: Submission | null } | { 
  * @param scope whose keys: "user:<id>", "participant:<id>", "device:<token hash>", "signup"
  * @param target where it was sent, e.g. "case:<id>", "workshop:<id>"
  * @param leaveOut fields never fingerprinted (passwords: nothing secret is hashed into the store)
+ * @param alsoSent what else the form sent that is not a text field, as [name, value] (an uploaded
+ *   file's name and content hash): files are not fingerprinted otherwise
  */
-export function readSubmission(form: FormFields, header: string | null, scope: string, target: string, intent: string, leaveOut: readonly string[] = []): SubmissionReading {
+export function readSubmission(
+  form: FormFields,
+  header: string | null,
+  scope: string,
+  target: string,
+  intent: string,
+  leaveOut: readonly string[] = [],
+  alsoSent: readonly [string, string][] = [],
+): SubmissionReading {
   const field = form.get(IDEMPOTENCY_KEY_FIELD);
   const reading = readIdempotencyKey(typeof field === "string" ? field : null, header);
   if (!reading.ok) return reading;
   if (reading.key === null) return { ok: true, submission: null };
   const fields: [string, string][] = [];
   for (const [name, value] of form.entries()) if (typeof value === "string" && !leaveOut.includes(name)) fields.push([name, value]);
+  fields.push(...alsoSent);
   return { ok: true, submission: keyedSubmission(scope, reading.key, target, intent, fields) };
 }
 
 /** The header that tells a client it got the first answer again (as Stripe names it): set on a repeat. */
 export const REPLAYED_HEADER = "Idempotent-Replayed";
+
+/** A redirect's or answer's init that says `Idempotent-Replayed: true` when it repeats a first answer. */
+export function replayedInit(replayed: boolean): ResponseInit | undefined {
+  return replayed ? { headers: { [REPLAYED_HEADER]: "true" } } : undefined;
+}
 
 /**
  * A route's `headers` export for pages whose forms are keyed: Remix passes on only the cookies of

@@ -46,7 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       canManageUsers: can(user.role, "users.manage"),
       canSeeCaseProblems: can(user.role, "case-problems.read"),
       canRunWorkshops: can(user.role, "workshops.run"),
-      unreadReplies: await countUnreadReplies(db(), user.id),
+      unreadReplies: await countUnreadReplies(db(), user),
     },
   };
 }

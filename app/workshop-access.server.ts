@@ -1,7 +1,8 @@
 /** Who may see and do what with a workshop: its facilitator (or an admin), or a joined device. */
 import { createCookie } from "@remix-run/node";
-import { randomBytes } from "node:crypto";
-import { cookieSecrets, requirePermission, type PublicUser } from "./auth.server";
+import { createHmac, randomBytes } from "node:crypto";
+import { cookieSecrets, requirePermission, sessionSecret, type PublicUser } from "./auth.server";
+import { serverKey } from "./domain/cookie-keys";
 import { db } from "./db.server";
 import { can } from "./domain/permissions";
 import { findParticipant, findWorkshop, hashDeviceToken, type Participant, type Workshop } from "./models/workshops.server";
@@ -47,11 +48,26 @@ export function readDeviceToken(request: Request): Promise<string | null> {
   return readDeviceTokenFrom(request.headers.get("Cookie"), isHttps(request));
 }
 
-export async function deviceTokenFor(request: Request): Promise<{ token: string; setCookie: string | null }> {
-  const existing = await readDeviceToken(request);
-  if (existing) return { token: existing, setCookie: null };
-  const token = randomBytes(32).toString("base64url");
-  return { token, setCookie: await (await deviceCookie(isHttps(request))).serialize(token) };
+/** The Set-Cookie header that gives a phone its device token. */
+export async function deviceCookieHeader(request: Request, token: string): Promise<string> {
+  return (await deviceCookie(isHttps(request))).serialize(token);
+}
+
+/** A new phone's seed: 256 random bits, base64url. Not a token: only `deviceTokenMinter` makes one of it. */
+export function newDeviceSeed(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/**
+ * Makes a new phone's device token from its seed, with a key only the server has (HMAC-SHA256
+ * under a key derived from the cookie secret, `serverKey`). A join keeps the seed with its first
+ * answer (ADR 016), so a repeat of the join from a phone that never got the first answer's
+ * cookie gets the same device, while the kept answers hold no token. Ask for it before a
+ * transaction: the secret may have to be read from the database the first time.
+ */
+export async function deviceTokenMinter(): Promise<(seed: string) => string> {
+  const key = serverKey(await sessionSecret(), "device token");
+  return (seed) => createHmac("sha256", key).update(seed).digest("base64url");
 }
 
 export async function currentParticipant(request: Request, workshop: Workshop): Promise<Participant | null> {

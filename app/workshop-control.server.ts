@@ -1,18 +1,28 @@
-/** The facilitator's controls: stage changes through the stage machine, and room moderation. */
+/**
+ * The facilitator's controls: stage changes through the stage machine, and room moderation.
+ * Every control is idempotent per submission (ADR 016): a form's key gets its first answer
+ * again, and a stage move names the stage it starts from, so a repeat changes nothing.
+ */
 import { readConfig } from "./config.server";
 import { db } from "./db.server";
+import type { DB } from "../db/client";
 import { contributionCounts, submissionContribution } from "./domain/counting";
 import { removalNotice } from "./domain/disclosure";
+import { KEY_REUSED_MESSAGE } from "./domain/idempotency";
 import { findCaseVersionDocument } from "./models/cases.server";
-import { applyStageAction, type StageAction } from "./domain/workshop-stages";
+import { answerOnce } from "./models/idempotency-keys.server";
+import { applyStageAction, isStageId, stageLabel, type StageAction, type WorkshopPlan } from "./domain/workshop-stages";
 import { burstWindow, readBurstWindow, readCapacity, VOID_WINDOWS_MINUTES } from "./domain/room-defences";
+import { readSubmission } from "./idempotency.server";
 import { withdrawRights } from "./live/rights.server";
+import type { PublicUser } from "./models/users.server";
 import {
+  changeStageState,
   countJoinedBetween,
   findSubmission,
+  findWorkshop,
   removeParticipant,
   removeParticipantsJoinedBetween,
-  saveStageState,
   setRoomCapacity,
   setRoomLocked,
   setSpotlight,
@@ -28,13 +38,42 @@ export interface ControlResult {
   voidPreview?: { since: string; until: string; minutes: number; count: number };
 }
 
+/** A control's answer; `replayed` when it is the first answer to this form, sent again. */
+export interface ControlAnswer {
+  status: number;
+  body: ControlResult;
+  replayed: boolean;
+}
+
 const STAGE_INTENTS = new Set(["next", "back", "open-voting", "close-voting", "reveal-results", "end"]);
 
-export async function handleControl(workshop: Workshop, formData: FormData): Promise<{ status: number; body: ControlResult }> {
+/** What must follow the commit of a control that changed something: live updates, withdrawn rights. */
+type AfterCommit = () => void;
+
+/**
+ * Runs one facilitator control from its form: once per idempotency key (a repeat gets the first
+ * answer, marked `replayed`; a key reused for another control is a 422), inside the transaction
+ * that keeps the key. Live announcements and withdrawn rights follow the commit of a first answer.
+ */
+export async function handleControl(workshop: Workshop, user: Pick<PublicUser, "id">, formData: FormData): Promise<ControlAnswer> {
   const intent = String(formData.get("intent") ?? "");
+  const read = readSubmission(formData, null, `user:${user.id}`, `workshop:${workshop.id}`, intent);
+  if (!read.ok) return { status: 400, body: { ok: false, message: read.message }, replayed: false };
+  const caseStages = (await findCaseVersionDocument(db(), workshop.caseVersionId)).stages;
+  const plan: WorkshopPlan = { caseStages: caseStages.length, twoRounds: workshop.twoRounds, resultsMode: workshop.resultsMode };
+  const titles = caseStages.map((s) => s.title);
+  const after: AfterCommit[] = [];
+  const once = await answerOnce<ControlResult>(db(), read.submission, (trx) => control(trx, workshop.id, plan, titles, intent, formData, after));
+  if (once.kind === "reused") return { status: 422, body: { ok: false, message: KEY_REUSED_MESSAGE }, replayed: false };
+  if (once.kind === "first") for (const run of after) run();
+  return { status: once.answer.status, body: once.answer.body, replayed: once.kind === "repeat" };
+}
+
+/** One control's work, all through `trx`; what must follow the commit goes on `after`. */
+async function control(trx: DB, workshopId: number, plan: WorkshopPlan, titles: string[], intent: string, formData: FormData, after: AfterCommit[]): Promise<{ status: number; body: ControlResult }> {
   const refuse = (status: number, message: string) => ({ status, body: { ok: false, message } });
   const done = (message: string) => {
-    announceWorkshopChange(workshop.id, { structural: true });
+    after.push(() => announceWorkshopChange(workshopId, { structural: true }));
     return { status: 200, body: { ok: true, message } };
   };
 
@@ -45,42 +84,52 @@ export async function handleControl(workshop: Workshop, formData: FormData): Pro
       if (round !== 1 && round !== 2) return refuse(400, "Choose round 1 or 2 to reset.");
       if (formData.get("confirm") !== "yes") return refuse(400, `Tick the box to confirm: resetting round ${round} deletes its votes.`);
       action = { type: "reset-round", round };
+    } else if (intent === "next" || intent === "back") {
+      // The stage the page showed: a repeat of the move finds the workshop already moved.
+      const from = formData.get("from");
+      if (from !== null && (typeof from !== "string" || !isStageId(from, plan) || from === "ended")) return refuse(400, "from: name the stage you are moving from, as the control panel shows it.");
+      action = from === null ? { type: intent } : { type: intent, from };
     } else {
       if (intent === "end" && formData.get("confirm") !== "yes") return refuse(400, "Tick the box to confirm: an ended workshop cannot be restarted.");
       action = { type: intent } as StageAction;
     }
-    const plan = { caseStages: (await findCaseVersionDocument(db(), workshop.caseVersionId)).stages.length, twoRounds: workshop.twoRounds, resultsMode: workshop.resultsMode };
-    const transition = applyStageAction(workshop.state, action, plan);
-    if (!transition.ok) return refuse(409, transition.reason);
-    await saveStageState(db(), workshop.id, transition.state, transition.effects);
+    const { before, transition } = await changeStageState(trx, workshopId, (state) => applyStageAction(state, action, plan));
+    if (!transition.ok) {
+      const movedOn = "from" in action && action.from !== undefined && action.from !== before.stage && before.stage !== "ended";
+      return refuse(409, movedOn ? `${transition.reason} Now: ${stageLabel(before.stage, titles)}.` : transition.reason);
+    }
+    if (transition.already) return { status: 200, body: { ok: true, message: `Already on ${stageLabel(transition.state.stage, titles)}: nothing changed.` } };
     return done(intent === "reset-round" ? `Round ${formData.get("round")} is reset.` : "Done.");
   }
 
+  const workshop = await findWorkshop(trx, workshopId);
+  if (!workshop) return refuse(404, "There is no such workshop.");
   if (workshop.state.stage === "ended") return refuse(409, "This workshop has ended; it is read-only now.");
+  const k = readConfig().kThreshold;
 
   switch (intent) {
     case "remove-participant": {
       const id = Number(formData.get("participantId"));
-      if (!Number.isInteger(id) || !(await removeParticipant(db(), workshop.id, id, readConfig().kThreshold))) return refuse(404, "That participant is not in this workshop.");
-      withdrawRights({ kind: "participants", workshopId: workshop.id, participantIds: [id] });
-      return done(`Removed: they cannot vote again. ${removalNotice(readConfig().kThreshold)}`);
+      if (!Number.isInteger(id) || !(await removeParticipant(trx, workshopId, id, k))) return refuse(404, "That participant is not in this workshop.");
+      after.push(() => withdrawRights({ kind: "participants", workshopId, participantIds: [id] }));
+      return done(`Removed: they cannot vote again. ${removalNotice(k)}`);
     }
     case "lock-room":
     case "unlock-room": {
-      await setRoomLocked(db(), workshop.id, intent === "lock-room");
+      await setRoomLocked(trx, workshopId, intent === "lock-room");
       return done(intent === "lock-room" ? "The room is locked: nobody new can join. Phones already in keep voting." : "The room is open again: new phones can join.");
     }
     case "set-capacity": {
       const read = readCapacity(formData.get("capacity"));
       if (!read.ok) return refuse(400, read.message);
-      await setRoomCapacity(db(), workshop.id, read.capacity);
+      await setRoomCapacity(trx, workshopId, read.capacity);
       return done(read.capacity === null ? "No capacity: the room takes everyone (unless locked)." : `Capacity set: the room takes at most ${read.capacity} ${read.capacity === 1 ? "person" : "people"}.`);
     }
     case "void-burst": {
       // The first step only counts: the facilitator confirms the count before anyone is removed.
       const window = burstWindow(Number(formData.get("minutes")), Date.now());
       if (!window) return refuse(400, `Choose how far back to look: ${VOID_WINDOWS_MINUTES.join(", ")} minutes.`);
-      const count = await countJoinedBetween(db(), workshop.id, window.since, window.until);
+      const count = await countJoinedBetween(trx, workshopId, window.since, window.until);
       const message =
         count === 0
           ? `Nobody still in the room joined in the last ${window.minutes} ${window.minutes === 1 ? "minute" : "minutes"}.`
@@ -91,23 +140,23 @@ export async function handleControl(workshop: Workshop, formData: FormData): Pro
       const window = readBurstWindow(formData.get("since"), formData.get("until"), Date.now());
       if (!window) return refuse(400, "That window could not be read. Choose the minutes again.");
       if (formData.get("confirm") !== "yes") return refuse(400, "Tick the box to confirm: the phones of that window are removed and cannot vote again.");
-      const removed = await removeParticipantsJoinedBetween(db(), workshop.id, window.since, window.until, readConfig().kThreshold);
-      if (removed.length > 0) withdrawRights({ kind: "participants", workshopId: workshop.id, participantIds: removed });
-      return done(`Removed ${removed.length} ${removed.length === 1 ? "phone" : "phones"}: they cannot vote again. ${removalNotice(readConfig().kThreshold)}`);
+      const removed = await removeParticipantsJoinedBetween(trx, workshopId, window.since, window.until, k);
+      if (removed.length > 0) after.push(() => withdrawRights({ kind: "participants", workshopId, participantIds: removed }));
+      return done(`Removed ${removed.length} ${removed.length === 1 ? "phone" : "phones"}: they cannot vote again. ${removalNotice(k)}`);
     }
     case "spotlight":
     case "hide-submission":
     case "show-submission": {
       const id = Number(formData.get("submissionId"));
-      const submission = Number.isInteger(id) ? await findSubmission(db(), id) : undefined;
-      if (!submission || submission.workshopId !== workshop.id) return refuse(404, "That submission is not in this workshop.");
+      const submission = Number.isInteger(id) ? await findSubmission(trx, id) : undefined;
+      if (!submission || submission.workshopId !== workshopId) return refuse(404, "That submission is not in this workshop.");
       // Only what the room is shown can be spotlighted (counting.ts): not a hidden one, nor a removed phone's.
       const spotlit = workshop.spotlightSubmissionId === id;
       if (intent === "spotlight" && !spotlit && !contributionCounts(submissionContribution(submission))) return refuse(409, "Only a submission the room is shown can be spotlighted: show it again first.");
-      if (intent === "spotlight") await setSpotlight(db(), workshop.id, spotlit ? null : id);
+      if (intent === "spotlight") await setSpotlight(trx, workshopId, spotlit ? null : id);
       else {
-        await setSubmissionHidden(db(), id, intent === "hide-submission");
-        if (intent === "hide-submission" && workshop.spotlightSubmissionId === id) await setSpotlight(db(), workshop.id, null);
+        await setSubmissionHidden(trx, id, intent === "hide-submission");
+        if (intent === "hide-submission" && workshop.spotlightSubmissionId === id) await setSpotlight(trx, workshopId, null);
       }
       return done(intent === "spotlight" ? "Spotlight updated." : intent === "hide-submission" ? "Hidden from the room." : "Shown to the room again.");
     }

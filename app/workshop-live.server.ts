@@ -41,7 +41,8 @@ export interface RoomState {
   /** The k-threshold: tallies appear at k counted voters, and removed voters leave the counts only when every count loses at least k of them (ADR 009). */
   k: number;
   caseStage: { number: number; count: number; title: string; html: string } | null;
-  perspectives: { key: string; prompt: string; options: string[] }[];
+  /** Options by stable id (ADR 017): phones post the id, never a position. */
+  perspectives: { key: string; prompt: string; options: { id: string; text: string }[] }[];
   participants: number;
   answered: Record<number, number>;
   tallies: RoundTally[];

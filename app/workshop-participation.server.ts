@@ -143,7 +143,8 @@ async function act(database: DB, workshop: Workshop, doc: CaseDocument, particip
         participantId: participant.id,
         round,
         movedBySubmissionId: movedBy,
-        answers: perspectives.map((p) => ({ perspective: p.key, option: p.options[form.data[`option-${p.key}`] as number]!, judgement: form.data[`judgement-${p.key}`] as number })),
+        // The form names each option by its stable id, checked against the workshop's version (ADR 017).
+        answers: perspectives.map((p) => ({ perspective: p.key, option: p.options.find((o) => o.id === form.data[`option-${p.key}`])!, judgement: form.data[`judgement-${p.key}`] as number })),
       });
       if (stored.length === 0) return refuse(409, "Voting closed just before your vote arrived, so it was not counted.");
       return { status: 200, body: { intent, errors: {}, message: "Your vote is in. You can change it while voting is open.", myVotes: stored } };

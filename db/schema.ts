@@ -103,8 +103,10 @@ export interface PositionsTable {
   case_version_id: number;
   user_id: number;
   perspective: string;
-  /** The option's text as offered when cast, so a later rename shows as "no longer offered". */
+  /** The option's wording as offered when cast (what the person read; kept as history). */
   option: string;
+  /** The option's stable id (ADR 017): what results count, whatever later versions call it. */
+  option_id: string;
   /** -3 (clearly wrong) … 3 (clearly right). */
   judgement: number;
   legal: LegalAnswer;
@@ -114,8 +116,9 @@ export interface PositionsTable {
   moved_by_argument_id: number | null;
   /** Copied from the person's first position on this perspective, so shifts are one grouped scan. */
   initial_option: string;
+  initial_option_id: string;
   initial_judgement: number;
-  /** judgement − initial_judgement and option ≠ initial_option, stored so the results scan covers shifts. */
+  /** judgement − initial_judgement and option_id ≠ initial_option_id, stored so the results scan covers shifts. */
   judgement_change: number;
   option_changed: number;
   /** 1 for the person's latest position on this perspective; earlier ones stay as history. */
@@ -169,7 +172,7 @@ export interface ReleasedPositionsTable {
   position_id: number;
 }
 
-/** One record an online release held (migration 0012): a released answer and the run of releases that held it. */
+/** One record an online release held (migration 0011): a released answer and the run of releases that held it. */
 export interface ReleaseRecordsTable {
   case_id: number;
   user_id: number;
@@ -250,7 +253,10 @@ export interface WorkshopVotesTable {
   participant_id: number;
   round: number;
   perspective: string;
+  /** The option's wording in the workshop's case version. */
   option: string;
+  /** The option's stable id (ADR 017), so rooms on different versions compare. */
+  option_id: string;
   judgement: number;
   moved_by_submission_id: number | null;
   created_at: Timestamp;

@@ -1,16 +1,23 @@
 /**
  * Checks case files: `tsx scripts/cases-check.ts [paths…]` (npm run cases:check).
  * Paths may be files or folders (their *.md files); the default is the repository's cases/.
- * Prints `file:line: field: message` for every problem, then a summary; exits 1 on any problem.
+ * Prints `file:line: field: message` for every problem and `file:line: warning: field: message`
+ * for every warning (a value YAML 1.1 tools read as something else than the text the app reads,
+ * ADR 015), then a summary; exits 1 on any problem. Warnings alone exit 0: the app reads those files.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { checkCaseFiles, formatCaseFileProblem, type CaseFileProblem } from "../app/domain/case-file";
+import { checkCaseFiles, formatCaseFileProblem, formatCaseFileWarning, type CaseFileProblem } from "../app/domain/case-file";
 
 interface FileProblem {
   file: string;
   problem: CaseFileProblem;
+}
+
+interface FileWarning {
+  file: string;
+  warning: CaseFileProblem;
 }
 
 const defaultCasesDirectory = fileURLToPath(new URL("../cases", import.meta.url));
@@ -43,7 +50,7 @@ function collectFiles(args: string[]): { files: string[]; problems: FileProblem[
   return { files, problems };
 }
 
-function checkFiles(files: string[]): FileProblem[] {
+function checkFiles(files: string[]): { problems: FileProblem[]; warnings: FileWarning[] } {
   const problems: FileProblem[] = [];
   const readable: { file: string; source: string }[] = [];
   for (const file of files) {
@@ -54,7 +61,8 @@ function checkFiles(files: string[]): FileProblem[] {
       problems.push({ file, problem: { line: 1, field: "file", message: `cannot be read: ${message}` } });
     }
   }
-  return [...problems, ...checkCaseFiles(readable).problems];
+  const checked = checkCaseFiles(readable);
+  return { problems: [...problems, ...checked.problems], warnings: checked.warnings };
 }
 
 function plural(count: number, one: string, many: string): string {
@@ -68,22 +76,25 @@ function main(args: string[]): number {
     return 1;
   }
 
-  const problems = [...collected.problems, ...checkFiles(collected.files)];
+  const checked = checkFiles(collected.files);
+  const problems = [...collected.problems, ...checked.problems];
   const fileOrder = new Map(collected.files.map((file, index) => [file, index]));
-  problems.sort(
-    (a, b) => (fileOrder.get(a.file) ?? -1) - (fileOrder.get(b.file) ?? -1) || a.problem.line - b.problem.line,
-  );
-  for (const { file, problem } of problems) console.log(formatCaseFileProblem(file, problem));
+  // Problems and warnings together, in file order and then line order.
+  const lines = [
+    ...problems.map(({ file, problem }) => ({ file, line: problem.line, text: formatCaseFileProblem(file, problem) })),
+    ...checked.warnings.map(({ file, warning }) => ({ file, line: warning.line, text: formatCaseFileWarning(file, warning) })),
+  ];
+  lines.sort((a, b) => (fileOrder.get(a.file) ?? -1) - (fileOrder.get(b.file) ?? -1) || a.line - b.line);
+  for (const { text } of lines) console.log(text);
 
   const filesWithProblems = new Set(problems.map((entry) => entry.file).filter((file) => fileOrder.has(file)));
   const okCount = collected.files.length - filesWithProblems.size;
+  const warned = checked.warnings.length > 0 ? ` (${plural(checked.warnings.length, "warning", "warnings")}: quote those values so other tools read them as text)` : "";
   if (problems.length === 0) {
-    console.log(`${plural(okCount, "file", "files")} OK`);
+    console.log(`${plural(okCount, "file", "files")} OK${warned}`);
     return 0;
   }
-  console.log(
-    `${plural(okCount, "file", "files")} OK, ${filesWithProblems.size} with problems (${plural(problems.length, "problem", "problems")})`,
-  );
+  console.log(`${plural(okCount, "file", "files")} OK, ${filesWithProblems.size} with problems (${plural(problems.length, "problem", "problems")})${warned}`);
   return 1;
 }
 

@@ -1,6 +1,10 @@
 import { Form, useFetcher } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
+import { IdempotencyKeyField, SendButton } from "~/components/send-once";
+import { isolate } from "~/domain/bidi";
 import { LENS_LABELS, LENSES, PERSPECTIVE_KEYS } from "~/domain/case-file";
+import { NEW_OPTION, type OptionOriginQuestion } from "~/domain/case-form";
+import { formKey } from "~/domain/idempotency";
 import { JUDGEMENT_SCALE } from "~/domain/scales";
 import { TEXT_LIMITS } from "~/domain/text-limits";
 import { codeUnitCap } from "~/domain/visible-length";
@@ -18,11 +22,15 @@ export interface EditorPreview {
 
 interface Props {
   mode: "new" | "edit";
+  /** The page's key (its loader's `newPageKey`): the form's idempotency key is this plus "case-editor" (ADR 016). */
+  pageKey: string;
   status: "draft" | "published" | "archived" | null;
   values: Values;
   errors: Record<string, string>;
   stageSlots: number;
   preview?: EditorPreview;
+  /** Per perspective slot, changed option lines to call a rewording or a new option (ADR 017). */
+  optionQuestions?: Record<number, OptionOriginQuestion[]>;
 }
 
 function text(values: Values, name: string): string {
@@ -113,7 +121,43 @@ export function CasePreviewPanel({ preview }: { preview: EditorPreview }) {
   );
 }
 
-export function CaseEditor({ mode, status, values, errors, stageSlots, preview }: Props) {
+/**
+ * Beside a perspective's options, once a save found lines with new wordings while options left
+ * the list: for each line, is it a rewording of one of those (its answers stay with it) or a new
+ * option? Answered with a select; the hidden field ties the answer to the wording it was given for.
+ */
+function OptionOrigins({ questions, errors }: { questions: OptionOriginQuestion[]; errors: Record<string, string> }) {
+  return (
+    <fieldset className="field option-origins">
+      <legend>Changed options: reworded, or new?</legend>
+      <p className="hint">
+        A reworded option keeps the answers already given to it. A new option starts with none, and an option that left the list keeps its answers, shown as
+        no longer offered.
+      </p>
+      {questions.map((question) => (
+        <div key={question.field} className="field">
+          <label htmlFor={question.field}>
+            &ldquo;<bdi>{question.text}</bdi>&rdquo; is
+          </label>
+          <input type="hidden" name={`${question.field}-text`} value={question.text} />
+          <select id={question.field} name={question.field} defaultValue={question.chosen} {...described(question.field, errors)}>
+            <option value="">Choose…</option>
+            {question.candidates.map((candidate) => (
+              <option key={candidate.id} value={candidate.id}>
+                a rewording of &ldquo;{isolate(candidate.text)}&rdquo;
+              </option>
+            ))}
+            <option value={NEW_OPTION}>a new option</option>
+          </select>
+          <FieldError name={question.field} errors={errors} />
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+export function CaseEditor({ mode, pageKey, status, values, errors, stageSlots, preview, optionQuestions }: Props) {
+  const key = formKey(pageKey, "case-editor");
   const formRef = useRef<HTMLFormElement>(null);
   const previewer = useFetcher<{ preview?: EditorPreview }>();
   const timer = useRef<ReturnType<typeof setTimeout>>();
@@ -144,6 +188,7 @@ export function CaseEditor({ mode, status, values, errors, stageSlots, preview }
             {formError ? <p>{formError}</p> : null}
           </div>
         ) : null}
+        <IdempotencyKeyField value={key} />
         <input type="hidden" name="stageCount" value={stageSlots} />
         <fieldset>
           <legend>
@@ -196,6 +241,7 @@ export function CaseEditor({ mode, status, values, errors, stageSlots, preview }
                 <Labelled name={`${key}-options`} label="Options" hint="One per line; 2 to 6." errors={errors}>
                   <textarea id={`${key}-options`} name={`${key}-options`} rows={4} defaultValue={text(values, `${key}-options`)} {...described(`${key}-options`, errors, true)} />
                 </Labelled>
+                {optionQuestions?.[i]?.length ? <OptionOrigins questions={optionQuestions[i]} errors={errors} /> : null}
               </div>
             );
           })}
@@ -256,13 +302,13 @@ export function CaseEditor({ mode, status, values, errors, stageSlots, preview }
             Preview
           </button>
           {status !== "published" ? (
-            <button type="submit" name="intent" value="save" className="secondary">
+            <SendButton sendingKey={key} name="intent" value="save" className="secondary">
               {status === "archived" ? "Save (stays archived)" : "Save draft"}
-            </button>
+            </SendButton>
           ) : null}
-          <button type="submit" name="intent" value="publish">
+          <SendButton sendingKey={key} name="intent" value="publish">
             {status === "published" ? "Publish changes (new version)" : "Publish"}
-          </button>
+          </SendButton>
         </div>
       </Form>
       {shown ? <CasePreviewPanel preview={shown} /> : <p className="muted editor-preview-hint">The preview appears here as you type (or press Preview).</p>}

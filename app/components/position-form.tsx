@@ -3,14 +3,18 @@ import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { CONFIDENCE_LEVELS, JUDGEMENT_SCALE, LEGAL_ANSWERS, LEGAL_LABELS } from "~/domain/scales";
 
 export interface CurrentPosition {
+  /** The wording the person chose, as the version they answered on offered it. */
   option: string;
+  optionId: string;
   judgement: number;
   legal: string;
   confidence: string;
 }
 
 interface Props {
-  perspective: { key: string; prompt: string; options: string[] };
+  perspective: { key: string; prompt: string; options: { id: string; text: string }[] };
+  /** The case version this form shows: sent with the answer, so the server maps the option safely (ADR 017). */
+  version: number;
   judgementQuestion: string;
   current: CurrentPosition | null;
   movableBy: { id: number; label: string }[];
@@ -28,21 +32,26 @@ function ErrorText({ id, text }: { id: string; text?: string }) {
   ) : null;
 }
 
-/** One ballot: what you would do in this hat, and how you judge the case. Works without JavaScript. */
-export function PositionForm({ perspective, judgementQuestion, current, movableBy, errors, message, formKey }: Props) {
+/**
+ * One ballot: what you would do in this hat, and how you judge the case. Works without
+ * JavaScript. Each option is sent by its stable id, never its position, with the version shown.
+ */
+export function PositionForm({ perspective, version, judgementQuestion, current, movableBy, errors, message, formKey }: Props) {
   const id = (name: string) => `${perspective.key}-${name}`;
-  const currentIndex = current ? perspective.options.indexOf(current.option) : -1;
+  // A reworded option is the same option: the current answer shows (and is checked) in today's wording.
+  const currentLabel = current ? (perspective.options.find((o) => o.id === current.optionId)?.text ?? current.option) : null;
   return (
     <Form method="post" preventScrollReset className="perspective position-form" aria-labelledby={id("heading")} id={`answer-${perspective.key}`}>
       <h3 id={id("heading")}>As the {perspective.key}</h3>
       <input type="hidden" name="intent" value="position" />
       <input type="hidden" name="perspective" value={perspective.key} />
+      <input type="hidden" name="version" value={version} />
       <IdempotencyKeyField value={formKey} />
       {current ? (
         <p className="muted">
           Your current answer:{" "}
           <strong>
-            <bdi>{current.option}</bdi>
+            <bdi>{currentLabel}</bdi>
           </strong>
           . Changing it keeps your earlier answer in your history.
         </p>
@@ -52,13 +61,18 @@ export function PositionForm({ perspective, judgementQuestion, current, movableB
           {errors.form}
         </p>
       ) : null}
+      {errors.version ? (
+        <p className="form-error" role="alert" id={id("version-error")}>
+          {errors.version}
+        </p>
+      ) : null}
 
       <fieldset className="field" aria-describedby={errors.option ? id("option-error") : undefined}>
         <legend dir="auto">{perspective.prompt}</legend>
-        {perspective.options.map((option, index) => (
-          <label key={option} className="choice">
-            <input type="radio" name="option" value={index} defaultChecked={index === currentIndex} required />
-            <bdi>{option}</bdi>
+        {perspective.options.map((option) => (
+          <label key={option.id} className="choice">
+            <input type="radio" name="option" value={option.id} defaultChecked={option.id === current?.optionId} required />
+            <bdi>{option.text}</bdi>
           </label>
         ))}
         <ErrorText id={id("option-error")} text={errors.option} />

@@ -4,7 +4,9 @@ import {
   isScalar,
   isSeq,
   LineCounter,
+  parse,
   parseDocument,
+  Scalar,
   visit,
   type Document,
   type ErrorCode,
@@ -182,4 +184,63 @@ export function lineOfField(normalizedSource: string, path: readonly (string | n
   const split = splitCaseFile(normalizedSource);
   if (!split.ok) return 1;
   return readFrontMatter(split.parts.yamlText, split.parts.yamlFirstLine).lineOf(path);
+}
+
+/**
+ * YAML 1.1 types the `yaml` library does not resolve, but PyYAML and others do, and then refuse
+ * as a value: the merge key `<<` (yaml.org/type/merge.html) and the value key `=`
+ * (yaml.org/type/value.html).
+ */
+const YAML11_KEY_TYPES: Record<string, string> = { "<<": "a merge key", "=": "a value key" };
+
+/** What YAML 1.1 makes of a plain scalar's text, when it is not that text; null when it is. */
+function yaml11Reading(text: string): string | null {
+  const keyType = YAML11_KEY_TYPES[text];
+  if (keyType) return `${keyType}, which they refuse as a value`;
+  let value: unknown;
+  try {
+    value = parse(text, { version: "1.1", logLevel: "silent" });
+  } catch {
+    return null;
+  }
+  if (typeof value === "string") return value === text ? null : `the text ${JSON.stringify(value)}`;
+  if (value instanceof Date) return `a date (${value.toISOString().replace(/T00:00:00\.000Z$/, "")})`;
+  if (value === null) return "no value (null)";
+  if (typeof value === "boolean") return `the boolean ${value}`;
+  if (typeof value === "number") return `the number ${value}`;
+  return null;
+}
+
+/**
+ * Front matter values written plain that the app reads as text (YAML 1.2, ADR 004) but a YAML 1.1
+ * parser (PyYAML, Ruby's Psych, many editors' plugins) reads as something else: `Yes`/`No`/`on`/
+ * `off`/`y`/`n` as booleans, `2024-04-01` as a date, `1:20` or `1_000` as numbers, `<<` as a
+ * merge key (ADR 015). Which values YAML 1.1 resolves is the `yaml` library's YAML 1.1 schema,
+ * plus the two key types it leaves out. Quoted values, field names and values the app does not
+ * read as text (refused elsewhere) are not looked at.
+ *
+ * @returns one warning per value, at its file line, with its field path (e.g. perspectives.employee.options.0)
+ */
+export function yaml11Warnings(yamlText: string, yamlFirstLine: number): CaseFileProblem[] {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: "silent" });
+  if (document.errors.length > 0) return [];
+  const warnings: CaseFileProblem[] = [];
+  const walk = (node: unknown, path: (string | number)[]): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) if (isScalar(pair.key)) walk(pair.value, [...path, String(pair.key.value)]);
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => walk(item, [...path, index]));
+    } else if (isScalar(node) && node.type === Scalar.PLAIN && typeof node.value === "string") {
+      const reading = yaml11Reading(node.value);
+      if (reading === null) return;
+      warnings.push({
+        line: lineCounter.linePos(node.range?.[0] ?? 0).line + yamlFirstLine - 1,
+        field: path.length === 0 ? "front matter" : path.join("."),
+        message: `${node.value} is text to Casebook, but YAML 1.1 tools (PyYAML, Ruby, many editors) read it as ${reading}; write it in quotes: ${JSON.stringify(node.value)}`,
+      });
+    }
+  };
+  walk(document.contents, []);
+  return warnings;
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { singleLine, type SingleLineFinding } from "./single-line";
 import { TEXT_LIMITS } from "./text-limits";
 import { maxVisible, visibleLength, type VisibleLengthProblem } from "./visible-length";
+import { OPTION_ID_FORMAT_MESSAGE, OPTION_ID_MAX_LENGTH, OPTION_ID_PATTERN } from "./option-identity";
 
 /** The hats a person can answer in. Every case asks for `employee` and `employer`. */
 /** Addresses under /cases/ that belong to the app, so no case may take them. */
@@ -61,32 +62,56 @@ function text(maxLength: number) {
   );
 }
 
-/** Rejects repeats, ignoring case, at the index of the later copy. */
-function rejectDuplicates(noun: string) {
-  return (items: readonly string[], ctx: z.RefinementCtx): void => {
+/** Rejects repeats, ignoring case, at the index of the later copy (`path` below it, if given). */
+function rejectDuplicates<T>(noun: string, valueOf: (item: T) => string | undefined = (item) => String(item), path: string[] = []) {
+  return (items: readonly T[], ctx: z.RefinementCtx): void => {
     const firstIndexByValue = new Map<string, number>();
     items.forEach((item, index) => {
-      const normalized = item.toLowerCase();
+      const value = valueOf(item);
+      if (value === undefined) return;
+      const normalized = value.toLowerCase();
       const firstIndex = firstIndexByValue.get(normalized);
       if (firstIndex === undefined) {
         firstIndexByValue.set(normalized, index);
       } else {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
-          path: [index],
-          message: `duplicate ${noun} "${item}" (same as ${noun} ${firstIndex + 1})`,
+          path: [index, ...path],
+          message: `duplicate ${noun} "${value}" (same as ${noun === "option id" ? "option" : noun} ${firstIndex + 1})`,
         });
       }
     });
   };
 }
 
+/**
+ * An option is its wording, or a mapping naming its stable id as well (ADR 017):
+ * `{ id: refuse, text: Decline }` says "Decline" is the option "refuse" of earlier versions, reworded.
+ */
+const optionSchema = z.union([
+  text(TEXT_LIMITS.option),
+  z
+    .object({
+      id: z.string().trim().min(1).max(OPTION_ID_MAX_LENGTH).regex(OPTION_ID_PATTERN, OPTION_ID_FORMAT_MESSAGE),
+      text: text(TEXT_LIMITS.option),
+    })
+    .strict(),
+]);
+type OptionEntry = z.infer<typeof optionSchema>;
+
 const perspectiveSchema = z
   .object({
     prompt: text(TEXT_LIMITS.prompt),
-    options: z.array(text(TEXT_LIMITS.option)).min(2).max(6).superRefine(rejectDuplicates("option")),
+    options: z
+      .array(optionSchema)
+      .min(2)
+      .max(6)
+      .superRefine(rejectDuplicates<OptionEntry>("option", (option) => (typeof option === "string" ? option : option.text)))
+      .superRefine(rejectDuplicates<OptionEntry>("option id", (option) => (typeof option === "string" ? undefined : option.id), ["id"])),
   })
   .strict();
+
+const OPTION_FIELDS = ["id", "text"];
 
 /**
  * Perspectives are a record, not an object with fixed keys, so the output keeps the file's
@@ -107,11 +132,11 @@ export const frontMatterSchema = z
     tags: z
       .array(z.string().trim().min(1).max(40).regex(SLUG_PATTERN, SLUG_FORMAT_MESSAGE))
       .max(10)
-      .superRefine(rejectDuplicates("tag"))
+      .superRefine(rejectDuplicates<string>("tag"))
       .default([]),
     perspectives: z.record(z.string(), perspectiveSchema),
     judgement: text(TEXT_LIMITS.judgement),
-    lenses: z.array(z.enum(LENSES)).superRefine(rejectDuplicates("lens")).default([]),
+    lenses: z.array(z.enum(LENSES)).superRefine(rejectDuplicates<string>("lens")).default([]),
     discussion: z.array(text(TEXT_LIMITS.discussionQuestion)).min(1).max(12),
   })
   .strict();
@@ -158,7 +183,7 @@ export function describeZodIssue(issue: z.ZodIssue, input: unknown): FieldIssue[
   const value = valueAt(input, path);
   switch (issue.code) {
     case z.ZodIssueCode.unrecognized_keys: {
-      const allowed = path.length === 0 ? FRONT_MATTER_FIELDS : PERSPECTIVE_FIELDS;
+      const allowed = path.length === 0 ? FRONT_MATTER_FIELDS : path.at(-2) === "options" ? OPTION_FIELDS : PERSPECTIVE_FIELDS;
       return issue.keys.map((key) => ({
         path: [...path, key],
         message: `unknown field "${key}"; use one of ${allowed.join(", ")}`,
@@ -188,6 +213,12 @@ export function describeZodIssue(issue: z.ZodIssue, input: unknown): FieldIssue[
     case z.ZodIssueCode.invalid_enum_value: {
       const noun = listNoun(path.slice(0, -1)).one;
       return [{ path, message: `unknown ${noun} "${String(issue.received)}"; use one of ${issue.options.join(", ")}` }];
+    }
+    case z.ZodIssueCode.invalid_union: {
+      // An option (the only union): text fails as text, a mapping as a mapping; anything else is neither.
+      const branch = typeof value === "string" ? issue.unionErrors[0] : isPlainObject(value) ? issue.unionErrors[1] : undefined;
+      if (branch) return branch.issues.flatMap((inner) => describeZodIssue(inner, input));
+      return [{ path, message: `must be text, or a mapping of id and text (e.g. { id: refuse, text: Decline }), found ${typeName(value === null ? "null" : Array.isArray(value) ? "array" : typeof value)}` }];
     }
     case z.ZodIssueCode.invalid_string:
       // An empty value already gets "must not be empty"; its format is beside the point.

@@ -3,9 +3,9 @@
  * of `## Stage: <title>` sections, optional `## Facilitator notes` and `## Sources`.
  * Pure: no I/O. Every problem carries the 1-based line in the whole file.
  */
-import { Document, isSeq } from "yaml";
+import { Document, isMap, isSeq } from "yaml";
 import { parseCaseBody } from "./case-file-body";
-import { lineOfField, readFrontMatter, splitCaseFile } from "./case-file-front-matter";
+import { lineOfField, readFrontMatter, splitCaseFile, yaml11Warnings } from "./case-file-front-matter";
 import {
   checkPerspectiveKeys,
   describeZodIssue,
@@ -15,14 +15,21 @@ import {
   type Lens,
   type PerspectiveKey,
 } from "./case-file-schema";
+import type { CaseDraft, CaseOption, OptionDraft } from "./option-identity";
 
 export { LENS_LABELS, LENSES, PERSPECTIVE_KEYS } from "./case-file-schema";
 export type { Lens, PerspectiveKey } from "./case-file-schema";
+export type { CaseDraft, CaseOption, OptionDraft } from "./option-identity";
 
-export interface CasePerspective {
+/**
+ * One hat a case asks people to answer in. A stored case's options have their stable ids
+ * (`CaseOption`); a case as read from a file or the editor (`CaseDraft`) has an id only where one
+ * was written (`OptionDraft`), until `identifyOptions` gives the rest theirs (ADR 017).
+ */
+export interface CasePerspective<O extends OptionDraft = CaseOption> {
   key: PerspectiveKey;
   prompt: string;
-  options: string[];
+  options: O[];
 }
 
 export interface CaseStage {
@@ -31,13 +38,13 @@ export interface CaseStage {
   markdown: string;
 }
 
-export interface CaseDocument {
+export interface CaseDocument<O extends OptionDraft = CaseOption> {
   slug: string;
   title: string;
   summary: string;
   tags: string[];
   /** In file order. */
-  perspectives: CasePerspective[];
+  perspectives: CasePerspective<O>[];
   judgement: string;
   lenses: Lens[];
   discussion: string[];
@@ -52,7 +59,8 @@ export interface CaseFileProblem {
   message: string;
 }
 
-export type CaseParseResult = { ok: true; doc: CaseDocument } | { ok: false; problems: CaseFileProblem[] };
+/** A file read: its options carry ids only where the file names them (`identifyOptions` does the rest). */
+export type CaseParseResult = { ok: true; doc: CaseDraft } | { ok: false; problems: CaseFileProblem[] };
 
 export const MAX_CASE_FILE_BYTES = 200 * 1024;
 
@@ -133,7 +141,8 @@ function parseCaseFileOrThrow(source: string): CaseParseResult {
       perspectives: Object.entries(validFrontMatter.perspectives).map(([key, perspective]) => ({
         key: key as PerspectiveKey, // checkPerspectiveKeys found no unknown keys
         prompt: perspective.prompt,
-        options: perspective.options,
+        // A plain wording, or `{ id, text }` where the file names the option's id (ADR 017).
+        options: perspective.options.map((option) => (typeof option === "string" ? { text: option } : { id: option.id, text: option.text })),
       })),
       judgement: validFrontMatter.judgement,
       lenses: validFrontMatter.lenses,
@@ -163,7 +172,10 @@ function fieldName(path: readonly (string | number)[]): string {
 
 /**
  * Writes a case file that `parseCaseFile` reads back as an equal document. Empty tag and lens
- * lists, and null (or blank) notes and sources, are left out.
+ * lists, and null (or blank) notes and sources, are left out. An option with an id is written as
+ * `{id: "…", text: "…"}`, so the file itself says which option each is, whatever the case's
+ * history (ADR 017: a plain wording is matched against earlier versions' wordings, and a reworded
+ * option's new wording matches none); an option without one (new in the editor) as its wording.
  *
  * Every text value is double-quoted, so every YAML parser reads it as the same text: written
  * plain, YAML 1.1 parsers (PyYAML, Ruby's Psych, editors' plugins) read `Yes`, `off` or `y` as
@@ -171,11 +183,14 @@ function fieldName(path: readonly (string | number)[]): string {
  * `null` or `12` as something else than text. Field names stay plain. The `yaml` library does the
  * quoting and escaping (`defaultStringType`), no rule of our own.
  */
-export function serializeCaseFile(doc: CaseDocument): string {
+export function serializeCaseFile(doc: CaseDraft): string {
   const frontMatter: Record<string, unknown> = { slug: doc.slug, title: doc.title, summary: doc.summary };
   if (doc.tags.length > 0) frontMatter.tags = doc.tags;
   frontMatter.perspectives = Object.fromEntries(
-    doc.perspectives.map((perspective) => [perspective.key, { prompt: perspective.prompt, options: perspective.options }]),
+    doc.perspectives.map((perspective) => [
+      perspective.key,
+      { prompt: perspective.prompt, options: perspective.options.map((option) => (option.id === undefined ? option.text : { id: option.id, text: option.text })) },
+    ]),
   );
   frontMatter.judgement = doc.judgement;
   if (doc.lenses.length > 0) frontMatter.lenses = doc.lenses;
@@ -186,6 +201,11 @@ export function serializeCaseFile(doc: CaseDocument): string {
   for (const shortList of ["tags", "lenses"]) {
     const node = yamlDocument.get(shortList, true);
     if (isSeq(node)) node.flow = true;
+  }
+  // An option with its id on one line: `- {id: "refuse", text: "Decline"}`.
+  for (const perspective of doc.perspectives) {
+    const options = yamlDocument.getIn(["perspectives", perspective.key, "options"], true);
+    if (isSeq(options)) for (const item of options.items) if (isMap(item)) item.flow = true;
   }
   // lineWidth 0: one line per value, so diffs and grep stay simple.
   const yamlText = yamlDocument.toString({ lineWidth: 0, flowCollectionPadding: false, defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" });
@@ -200,9 +220,26 @@ export function formatCaseFileProblem(file: string, problem: CaseFileProblem): s
   return `${file}:${problem.line}: ${problem.field}: ${problem.message}`;
 }
 
+/** A warning, said apart from a problem: `file:line: warning: field: message`. */
+export function formatCaseFileWarning(file: string, warning: CaseFileProblem): string {
+  return `${file}:${warning.line}: warning: ${warning.field}: ${warning.message}`;
+}
+
+/**
+ * What a file says that other tools will read differently, though the app reads it as meant:
+ * hand-written front matter values YAML 1.1 reads as non-text (`yaml11Warnings`, ADR 015).
+ * Warnings, not problems: the app reads such a file, and refusing it would break a case that
+ * worked. Nothing for a file whose front matter cannot be read (that is a problem already).
+ */
+export function findCaseFileWarnings(source: string): CaseFileProblem[] {
+  const split = splitCaseFile(normalizeSource(source));
+  if (!split.ok) return [];
+  return yaml11Warnings(split.parts.yamlText, split.parts.yamlFirstLine);
+}
+
 /** The first file to use a slug keeps it; each later one gets a problem at its `slug` line. */
 export function findDuplicateSlugs(
-  files: { file: string; source: string; doc: CaseDocument }[],
+  files: { file: string; source: string; doc: CaseDraft }[],
 ): { file: string; problem: CaseFileProblem }[] {
   const firstFileBySlug = new Map<string, string>();
   const duplicates: { file: string; problem: CaseFileProblem }[] = [];
@@ -232,21 +269,25 @@ function fileSlug(file: string): string {
 export interface CheckedCaseFile {
   file: string;
   source: string;
-  doc: CaseDocument;
+  doc: CaseDraft;
 }
 
 /**
  * Checks a set of case files together, as `cases:check` and the import both do: each file must
- * parse, be named after its slug, and not reuse another file's slug.
+ * parse, be named after its slug, and not reuse another file's slug. `warnings` are what a file
+ * says that other tools will read differently (`findCaseFileWarnings`); they refuse nothing.
  */
 export function checkCaseFiles(files: { file: string; source: string }[]): {
   valid: CheckedCaseFile[];
   problems: { file: string; problem: CaseFileProblem }[];
+  warnings: { file: string; warning: CaseFileProblem }[];
 } {
   const problems: { file: string; problem: CaseFileProblem }[] = [];
+  const warnings: { file: string; warning: CaseFileProblem }[] = [];
   const parsed: CheckedCaseFile[] = [];
   for (const { file, source } of files) {
     const result = parseCaseFile(source);
+    warnings.push(...findCaseFileWarnings(source).map((warning) => ({ file, warning })));
     if (!result.ok) {
       problems.push(...result.problems.map((problem) => ({ file, problem })));
     } else if (fileSlug(file) !== result.doc.slug) {
@@ -265,5 +306,5 @@ export function checkCaseFiles(files: { file: string; source: string }[]): {
   const duplicates = findDuplicateSlugs(parsed);
   const duplicateFiles = new Set(duplicates.map((d) => d.file));
   problems.push(...duplicates);
-  return { valid: parsed.filter((entry) => !duplicateFiles.has(entry.file)), problems };
+  return { valid: parsed.filter((entry) => !duplicateFiles.has(entry.file)), problems, warnings };
 }

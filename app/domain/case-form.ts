@@ -14,10 +14,13 @@
 import {
   PERSPECTIVE_KEYS,
   type CaseDocument,
+  type CaseDraft,
   type CaseFileProblem,
+  type CaseOption,
   type CasePerspective,
   type CaseStage,
   type Lens,
+  type OptionDraft,
   type PerspectiveKey,
 } from "./case-file";
 import { firstSectionHeadingLine } from "./case-file-body";
@@ -42,8 +45,8 @@ export interface CaseFormProblem {
 }
 
 export interface CaseFormReading {
-  /** Built from the form, trimmed, not validated. */
-  doc: CaseDocument;
+  /** Built from the form, trimmed, not validated; options without ids (see `decideOptionIdentities`). */
+  doc: CaseDraft;
   /** Every field as typed (untrimmed), with filled slots before blank ones. */
   values: CaseFormValues;
   /** How many stage slots to render: the posted `stageCount`, 1 to MAX_STAGE_SLOTS. */
@@ -89,7 +92,7 @@ export function readCaseForm(formData: FormData): CaseFormReading {
     isBlankStage,
   );
 
-  const doc: CaseDocument = {
+  const doc: CaseDraft = {
     slug: field("slug").trim(),
     title: field("title").trim(),
     summary: field("summary").trim(),
@@ -171,8 +174,8 @@ function isBlankStage(slot: StageSlot): boolean {
 }
 
 /** An extra slot with content but no key keeps key "", so the validator reports it. */
-function toPerspective(slot: PerspectiveSlot): CasePerspective {
-  return { key: slot.key.trim() as PerspectiveKey, prompt: slot.prompt.trim(), options: nonBlankLines(slot.options) };
+function toPerspective(slot: PerspectiveSlot): CasePerspective<OptionDraft> {
+  return { key: slot.key.trim() as PerspectiveKey, prompt: slot.prompt.trim(), options: nonBlankLines(slot.options).map((text) => ({ text })) };
 }
 
 function toStage(slot: StageSlot): CaseStage {
@@ -333,8 +336,8 @@ function markdownSectionProblems(field: string, text: string, where: string): Ca
  * Pre-fills the editor from a stored case, with one blank stage slot to add a stage in. Only
  * PERSPECTIVE_SLOTS perspectives fit the form: a case with more extras than that loses them here.
  */
-export function caseFormValues(doc: CaseDocument): CaseFormValues {
-  const byKey = (key: string): CasePerspective | undefined => doc.perspectives.find((perspective) => perspective.key === key);
+export function caseFormValues(doc: CaseDraft): CaseFormValues {
+  const byKey = (key: string): CasePerspective<OptionDraft> | undefined => doc.perspectives.find((perspective) => perspective.key === key);
   const extras = doc.perspectives.filter((perspective) => !REQUIRED_PERSPECTIVE_KEYS.includes(perspective.key));
   const slots: PerspectiveSlot[] = Array.from({ length: PERSPECTIVE_SLOTS }, (_, slot) => {
     const isRequired = slot < REQUIRED_PERSPECTIVE_KEYS.length;
@@ -342,7 +345,7 @@ export function caseFormValues(doc: CaseDocument): CaseFormValues {
     return {
       key: isRequired ? REQUIRED_PERSPECTIVE_KEYS[slot] : (perspective?.key ?? ""),
       prompt: perspective?.prompt ?? "",
-      options: perspective?.options.join("\n") ?? "",
+      options: perspective?.options.map((option) => option.text).join("\n") ?? "",
     };
   });
   const stageSlots = Math.min(doc.stages.length + 1, MAX_STAGE_SLOTS);
@@ -390,7 +393,7 @@ const FIELDS_BY_NAME: Record<string, string> = {
  * (whose perspective and stage order match the form's slots). Problems about the file as a
  * whole ("body", "front matter", "file") go to "form".
  */
-export function formFieldForProblem(problem: CaseFileProblem, doc: CaseDocument): string {
+export function formFieldForProblem(problem: CaseFileProblem, doc: CaseDraft): string {
   const { field } = problem;
   // "tags" and "tags.3" (the fourth tag) both go to the one tags field.
   const listField = field.replace(/\.\d+$/, "");
@@ -411,7 +414,7 @@ export function formFieldForProblem(problem: CaseFileProblem, doc: CaseDocument)
  * "<key>.options.N". Keys are matched against the document rather than split on dots, since
  * a typed key may contain one; the validator writes an empty key as `""`.
  */
-function perspectiveField(rest: string, doc: CaseDocument): string {
+function perspectiveField(rest: string, doc: CaseDraft): string {
   const keys = doc.perspectives.map((perspective) => String(perspective.key));
   const slot = longestMatchingKeyIndex(keys, rest);
   if (slot === -1) {
@@ -441,4 +444,81 @@ function longestMatchingKeyIndex(keys: string[], rest: string): number {
     if (matches && (best === -1 || shown.length > displayedKey(keys[best]).length)) best = index;
   });
   return best;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reworded or new? (ADR 017)
+
+/** The form field holding the author's answer for option line `line` of perspective slot `slot`. */
+export function optionOriginFieldName(slot: number, line: number): string {
+  return `perspective-${slot}-option-${line}-origin`;
+}
+
+/** What `optionOriginFieldName` holds for a line that is a new option rather than a rewording. */
+export const NEW_OPTION = "new";
+
+/** One option line the editor asks about: a wording the current version lacks, while some of its options left the list. */
+export interface OptionOriginQuestion {
+  /** The select's name (`optionOriginFieldName`); a hidden `<field>-text` holds the wording it was answered for. */
+  field: string;
+  /** The line's wording. */
+  text: string;
+  /** The current version's options no longer in the list: what this line may be a rewording of. */
+  candidates: CaseOption[];
+  /** The answer posted for this wording: an option id, NEW_OPTION, or "" when not answered yet. */
+  chosen: string;
+}
+
+export interface OptionIdentityDecision {
+  /** The draft with ids on every line that keeps or rewords an option of the current version. */
+  doc: CaseDraft;
+  /** Per perspective slot, the lines asked about (shown beside the options until the case is saved). */
+  questions: Record<number, OptionOriginQuestion[]>;
+  problems: CaseFormProblem[];
+}
+
+/**
+ * The author decides whether a changed option is a rewording or a new option (ADR 017). Against
+ * the case's current version, per perspective: a line with exactly an option's wording is that
+ * option (moved or not); when lines with new wordings and options that left the list are both
+ * there, each such line must say, in its `optionOriginFieldName` select, which option it rewords
+ * or that it is new (an answer counts only for the wording it was given for). A line that is new,
+ * or whose perspective only gained or only lost options, keeps no id: the case file's rule
+ * applies (`identifyOptions`: a wording an earlier version had is that option, else a new one).
+ *
+ * @param draft the form's case (`readCaseForm`), slot i being draft.perspectives[i]
+ * @param current the case's current version, or null for a new case
+ * @param field the posted form field of this name ("" when absent)
+ */
+export function decideOptionIdentities(draft: CaseDraft, current: CaseDocument | null, field: (name: string) => string): OptionIdentityDecision {
+  const questions: Record<number, OptionOriginQuestion[]> = {};
+  const problems: CaseFormProblem[] = [];
+  const perspectives = draft.perspectives.map((perspective, slot) => {
+    const before = current?.perspectives.find((p) => p.key === perspective.key)?.options ?? [];
+    const kept = new Map(before.map((option) => [option.text, option.id]));
+    const lines = perspective.options.map((option) => ({ text: option.text, id: kept.get(option.text) }));
+    const keptIds = new Set(lines.flatMap((line) => (line.id ? [line.id] : [])));
+    const candidates = before.filter((option) => !keptIds.has(option.id));
+    const changed = lines.flatMap((line, index) => (line.id === undefined ? [index] : []));
+    if (candidates.length > 0 && changed.length > 0) {
+      const claimed = new Map<string, string>();
+      questions[slot] = changed.map((index) => {
+        const name = optionOriginFieldName(slot, index);
+        const text = lines[index]!.text;
+        const answer = field(`${name}-text`) === text ? field(name) : "";
+        const chosen = answer === NEW_OPTION || candidates.some((option) => option.id === answer) ? answer : "";
+        if (chosen === "") {
+          problems.push({ field: name, message: `Say whether “${text}” rewords an option that is no longer in the list, or is a new option.` });
+        } else if (chosen !== NEW_OPTION && claimed.has(chosen)) {
+          problems.push({ field: name, message: `“${claimed.get(chosen)}” already rewords that option; choose another, or say this is a new option.` });
+        } else if (chosen !== NEW_OPTION) {
+          claimed.set(chosen, text);
+          lines[index]!.id = chosen;
+        }
+        return { field: name, text, candidates, chosen };
+      });
+    }
+    return { ...perspective, options: lines.map((line) => (line.id === undefined ? { text: line.text } : { id: line.id, text: line.text })) };
+  });
+  return { doc: { ...draft, perspectives }, questions, problems };
 }

@@ -4,13 +4,15 @@
  */
 import { mean, sum } from "./stats";
 import { groupLookup, groupReleased, mergeSmallGroups, OTHER_GROUP, type Breakdown } from "./disclosure";
+import type { CaseOption } from "./option-identity";
 import { JUDGEMENT_SCALE, LEAN_LABELS, leanOf, LEGAL_ANSWERS, type Lean, type LegalAnswer } from "./scales";
 
 /** Current positions counted by every dimension the page breaks down by. */
 export interface PositionCell {
   perspective: string;
   standing: string | null;
-  option: string;
+  /** The option's stable id (ADR 017): a moved or reworded option is one option. */
+  optionId: string;
   judgement: number;
   legal: LegalAnswer;
   count: number;
@@ -46,11 +48,11 @@ export function foldResultRows(rows: readonly ResultRow[]): { cells: (PositionCe
   const cells = new Map<string, PositionCell & { caseVersionId: number }>();
   const shifts = new Map<string, ShiftCell>();
   for (const row of rows) {
-    const cellKey = JSON.stringify([row.perspective, row.standing, row.option, row.judgement, row.legal, row.caseVersionId]);
+    const cellKey = JSON.stringify([row.perspective, row.standing, row.optionId, row.judgement, row.legal, row.caseVersionId]);
     const cell = cells.get(cellKey);
     if (cell) cell.count += row.count;
     else
-      cells.set(cellKey, { perspective: row.perspective, standing: row.standing, option: row.option, judgement: row.judgement, legal: row.legal, caseVersionId: row.caseVersionId, count: row.count });
+      cells.set(cellKey, { perspective: row.perspective, standing: row.standing, optionId: row.optionId, judgement: row.judgement, legal: row.legal, caseVersionId: row.caseVersionId, count: row.count });
     if (row.judgementChange === 0 && !row.optionChanged) continue;
     const shiftKey = JSON.stringify([row.perspective, row.judgementChange, row.optionChanged]);
     const shift = shifts.get(shiftKey);
@@ -63,15 +65,22 @@ export function foldResultRows(rows: readonly ResultRow[]): { cells: (PositionCe
 export interface PerspectiveInput {
   key: string;
   prompt: string;
-  options: string[];
+  /** The current version's options, in its order. */
+  options: readonly CaseOption[];
+  /**
+   * The wording of every option the case ever offered in this perspective (`optionLabels`), to
+   * name one a later version removed; an id it lacks is shown as is.
+   */
+  labels?: ReadonlyMap<string, string>;
 }
 
 export const UNDECLARED_STANDING = "undeclared";
 
 export interface OptionCount {
+  id: string;
   label: string;
   count: number;
-  /** False for an option a later case version renamed or removed; its votes are kept. */
+  /** False for an option a later case version removed; its votes are kept. A reworded option is still offered (ADR 017). */
   offered: boolean;
 }
 
@@ -111,10 +120,14 @@ export interface GapResult {
   byStanding: { groups: { key: string; count: number; meanGap: number }[]; suppressed: string | null };
 }
 
-function optionCounts(cells: PositionCell[], offered: string[]): OptionCount[] {
-  const counts = new Map<string, number>(offered.map((label) => [label, 0]));
-  for (const cell of cells) counts.set(cell.option, (counts.get(cell.option) ?? 0) + cell.count);
-  return [...counts].map(([label, count]) => ({ label, count, offered: offered.includes(label) })).filter((o) => o.offered || o.count > 0);
+/** Counts per option: the current version's, in order, then removed ones that still hold answers. */
+function optionCounts(cells: PositionCell[], perspective: PerspectiveInput): OptionCount[] {
+  const offered = new Map(perspective.options.map((option) => [option.id, option.text]));
+  const counts = new Map<string, number>([...offered.keys()].map((id) => [id, 0]));
+  for (const cell of cells) counts.set(cell.optionId, (counts.get(cell.optionId) ?? 0) + cell.count);
+  return [...counts]
+    .map(([id, count]) => ({ id, label: offered.get(id) ?? perspective.labels?.get(id) ?? id, count, offered: offered.has(id) }))
+    .filter((o) => o.offered || o.count > 0);
 }
 
 function standingOf(standing: string | null): string {
@@ -189,14 +202,14 @@ export function perspectiveResult(
     return {
       key: group.key,
       count: sum(groupCells, (c) => c.count),
-      options: optionCounts(groupCells, perspective.options),
+      options: optionCounts(groupCells, perspective),
       meanJudgement: mean(groupCells, (c) => c.judgement, (c) => c.count),
     };
   });
 
   return {
     ...empty,
-    options: optionCounts(cells, perspective.options),
+    options: optionCounts(cells, perspective),
     judgements: JUDGEMENT_SCALE.map((step) => ({
       value: step.value,
       label: step.label,

@@ -6,7 +6,8 @@ import { cellReleased } from "./disclosure";
 import { mean } from "./stats";
 
 export interface ComparisonCell {
-  option: string;
+  /** The option's stable id (ADR 017): rooms on different versions and the online debate line up by it. */
+  optionId: string;
   judgement: number;
   count: number;
 }
@@ -20,13 +21,13 @@ export interface ComparisonLine {
 }
 
 /** A group's line: its shares and mean only when `cellReleased` (disclosure.ts) releases its counted respondents. */
-export function comparisonLine(label: string, options: string[], cells: ComparisonCell[], k: number): ComparisonLine {
+export function comparisonLine(label: string, options: readonly { id: string }[], cells: ComparisonCell[], k: number): ComparisonLine {
   const respondents = cells.reduce((s, c) => s + c.count, 0);
   if (respondents === 0 || !cellReleased(respondents, k)) return { label, respondents, shares: null, meanJudgement: null };
   return {
     label,
     respondents,
-    shares: options.map((o) => cells.filter((c) => c.option === o).reduce((s, c) => s + c.count, 0) / respondents),
+    shares: options.map((o) => cells.filter((c) => c.optionId === o.id).reduce((s, c) => s + c.count, 0) / respondents),
     meanJudgement: mean(cells, (c) => c.judgement, (c) => c.count),
   };
 }

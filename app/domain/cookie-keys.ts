@@ -19,3 +19,12 @@ export type CookiePurpose = "session" | "device";
 export function cookieKey(secret: string, purpose: CookiePurpose): string {
   return Buffer.from(hkdfSync("sha256", secret, "casebook cookie keys", `casebook ${purpose} cookie`, 32)).toString("hex");
 }
+
+/**
+ * A key for the server's own use rather than for signing a cookie: 32 bytes from HKDF-SHA256 over
+ * `secret`, with the use as its "info", so it is unrelated to every cookie key. "device token":
+ * turns a new phone's seed into its device token (ADR 016, joins).
+ */
+export function serverKey(secret: string, use: "device token"): Buffer {
+  return Buffer.from(hkdfSync("sha256", secret, "casebook server keys", `casebook ${use}`, 32));
+}

@@ -14,6 +14,8 @@
  * when a moderator restores it. The models read the facts (who wrote what, status, removal,
  * withdrawal), grouped where a room is large; this module alone decides what they add up to.
  */
+import type { CaseStatus, Role } from "../../db/schema";
+import { caseVisibility } from "./permissions";
 
 /** What a credit is: a "this moved me" endorsement online, an upvote in a room, or naming it as what moved you. */
 export type CreditKind = "endorsement" | "upvote" | "moved-by";
@@ -139,6 +141,30 @@ export function creditRefusal(
 /** An online argument or reply as the rule sees it (an account is never removed from a case). */
 export function argumentContribution(argument: { id: number; userId: number; parentId: number | null; status: "visible" | "hidden" | "deleted" }): Contribution & { authorId: number } {
   return { id: argument.id, kind: argument.parentId === null ? "argument" : "reply", visible: argument.status === "visible", authorRemoved: false, authorId: argument.userId };
+}
+
+/** A reply to one of a person's posts, with what the rule reads: its author, status, and its case's status. */
+export interface ReplyFacts {
+  id: number;
+  userId: number;
+  parentId: number | null;
+  status: "visible" | "hidden" | "deleted";
+  caseStatus: CaseStatus;
+}
+
+/**
+ * The replies to tell a person about ("replies to me", the header's number and /me): those that
+ * count (visible: not hidden by a moderator, not deleted by its author), written by someone else,
+ * on a case the person may still read (an archived case is not, except to those who write cases).
+ * Order is kept.
+ *
+ * @param reader the person the replies answer: their account id and role
+ */
+export function repliesToTell<T extends ReplyFacts>(replies: readonly T[], reader: { id: number; role: Role }): T[] {
+  return replies.filter((reply) => {
+    const contribution = argumentContribution(reply);
+    return contribution.kind === "reply" && contributionCounts(contribution) && contribution.authorId !== reader.id && caseVisibility(reply.caseStatus, reader.role).page;
+  });
 }
 
 /** Endorsements (who endorsed which argument) as credits, one per endorsement. */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LENSES, type CaseDocument } from "./case-file";
 import { markdownRenderProblem } from "./markdown";
 import { CONFIDENCE_LEVELS, LEGAL_ANSWERS, SIDES } from "./scales";
+import { OPTION_ID_MAX_LENGTH, OPTION_ID_PATTERN } from "./option-identity";
 import { oneLineMessage, singleLine } from "./single-line";
 import { TEXT_LIMITS } from "./text-limits";
 import { keepToMessage, maxVisible, minVisible, visibleLengthProblem } from "./visible-length";
@@ -23,37 +24,49 @@ const body = maxVisible(z.string({ required_error: "Write your argument." }).tri
 /** z.coerce.number turns "" into 0, which would record an unanswered field as the first option or "Torn". */
 const blankAsMissing = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
-/** A position on one perspective of this case; the option arrives as its index in the list shown. */
+/**
+ * A position on one perspective of this case. The option arrives as its stable id (ADR 017), with
+ * the case version the form was shown with (`version`); which option that is on the current
+ * version is `mapBallotOption`'s to say, not this schema's.
+ */
 export function positionForm(doc: CaseDocument) {
   const keys = doc.perspectives.map((p) => p.key) as [string, ...string[]];
-  return z
-    .object({
-      perspective: z.enum(keys, { errorMap: () => ({ message: "Choose one of this case's perspectives." }) }),
-      option: z.preprocess(blankAsMissing, z.coerce.number({ invalid_type_error: "Choose what you would do." }).int("Choose what you would do.")),
-      judgement: z.preprocess(
-        blankAsMissing,
-        z.coerce
-          .number({ invalid_type_error: "Choose a judgement on the scale." })
-          .int("Choose a judgement on the scale.")
-          .min(-3, "Choose a judgement on the scale.")
-          .max(3, "Choose a judgement on the scale."),
-      ),
-      legal: z.enum(LEGAL_ANSWERS, { errorMap: () => ({ message: "Say whether it was legal or within policy (yes, no or unsure)." }) }),
-      confidence: z.enum(CONFIDENCE_LEVELS, { errorMap: () => ({ message: "Choose how confident you are." }) }),
-      movedBy: z
-        .union([z.literal(""), id("Choose an argument from the list.")], { errorMap: () => ({ message: "Choose an argument from the list." }) })
-        .optional()
-        .transform((value) => (value === "" || value === undefined ? null : value)),
-    })
-    .superRefine((value, ctx) => {
-      const options = doc.perspectives.find((p) => p.key === value.perspective)?.options ?? [];
-      if (value.option < 0 || value.option >= options.length) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["option"], message: "Choose what you would do." });
-      }
-    });
+  return z.object({
+    perspective: z.enum(keys, { errorMap: () => ({ message: "Choose one of this case's perspectives." }) }),
+    option: z
+      .string({ required_error: "Choose what you would do.", invalid_type_error: "Choose what you would do." })
+      .trim()
+      .min(1, "Choose what you would do.")
+      .max(OPTION_ID_MAX_LENGTH, "Choose one of the options shown.")
+      .regex(OPTION_ID_PATTERN, "Choose one of the options shown."),
+    version: z.preprocess(
+      blankAsMissing,
+      z.coerce
+        .number({ required_error: STALE_FORM_MESSAGE, invalid_type_error: STALE_FORM_MESSAGE })
+        .int(STALE_FORM_MESSAGE)
+        .positive(STALE_FORM_MESSAGE),
+    ),
+    judgement: z.preprocess(
+      blankAsMissing,
+      z.coerce
+        .number({ invalid_type_error: "Choose a judgement on the scale." })
+        .int("Choose a judgement on the scale.")
+        .min(-3, "Choose a judgement on the scale.")
+        .max(3, "Choose a judgement on the scale."),
+    ),
+    legal: z.enum(LEGAL_ANSWERS, { errorMap: () => ({ message: "Say whether it was legal or within policy (yes, no or unsure)." }) }),
+    confidence: z.enum(CONFIDENCE_LEVELS, { errorMap: () => ({ message: "Choose how confident you are." }) }),
+    movedBy: z
+      .union([z.literal(""), id("Choose an argument from the list.")], { errorMap: () => ({ message: "Choose an argument from the list." }) })
+      .optional()
+      .transform((value) => (value === "" || value === undefined ? null : value)),
+  });
 }
 
-export function argumentForm(doc: CaseDocument) {
+/** A ballot without the case version its form showed: from a page older than stable options, or not from the app. */
+export const STALE_FORM_MESSAGE = "This form does not say which version of the case it showed, so your choice cannot be matched safely. Reload the page and answer again.";
+
+export function argumentForm(doc: { perspectives: readonly { key: string }[] }) {
   const keys = doc.perspectives.map((p) => p.key) as [string, ...string[]];
   return z.object({
     perspective: z.enum(keys, { errorMap: () => ({ message: "Choose the perspective you are arguing from." }) }),

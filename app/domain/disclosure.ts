@@ -132,9 +132,11 @@ export interface ReleasePlanInput {
   /** Every earlier release's grouping and people by standing, oldest first; empty when nothing was released yet. */
   history: readonly ReleasedGrouping[];
   /**
-   * Per perspective, the case versions whose options differ from the current version's. Answers
-   * on them can show as an option "no longer offered", whose only possible voters are the people
-   * who answered those versions (known by when they answered): each is a population of its own.
+   * Per perspective, the case versions that offered an option the current version has removed
+   * (options compared by their stable ids, ADR 017: one only moved or reworded is not removed).
+   * Answers on them can show as an option "no longer offered", whose only possible voters are the
+   * people who answered those versions (known by when they answered, never by what): each is a
+   * population of its own.
    */
   retiredVersions?: Readonly<Record<string, readonly number[]>>;
   /** The previous release's answers per perspective, case version and standing (`releasedAnswersKey`). */
@@ -341,7 +343,7 @@ function stickyGrouping(
  * Who changes a cell: a perspective, those who wrote it; a group within a perspective, those in
  * the group before or after who wrote the perspective; a perspective's shift, those who wrote it
  * and have answered it more than once; the gap, those who wrote either perspective (its groups
- * likewise); the answers on a case version whose options have changed since (`retiredVersions`),
+ * likewise); the answers on a case version that offered an option removed since (`retiredVersions`),
  * overall and per group, those who wrote the perspective and whose released or new answer is on
  * it, and what stays on such a version must also number 0 or at least k. A move from one group to
  * another counts towards no cell: `groupingHistoryAllows` bounds what moves show.

@@ -38,7 +38,7 @@ export interface DebriefInput {
   /** Released or withheld per (round, perspective), by roundTallies. */
   tallies: RoundTally[];
   /** Counted votes by declared standing, for the standing tables. */
-  byStanding: { round: number; perspective: string; standing: string | null; option: string; judgement: number; count: number }[];
+  byStanding: { round: number; perspective: string; standing: string | null; optionId: string; judgement: number; count: number }[];
   /** The workshop's one grouping by standing (disclosure.ts `workshopGrouping`), used by every table. */
   grouping: Breakdown;
   /** Whether breakdowns by standing may be shown yet (disclosure.ts `standingBreakdownReleased`: once the workshop has ended). */
@@ -76,7 +76,7 @@ function standingTable(input: DebriefInput, tally: Extract<RoundTally, { release
     input.grouping.shown.map((group) => {
       const cells = rows.filter((r) => groupOfStanding(input.grouping, r.standing) === group.key);
       const people = cells.reduce((s, c) => s + c.count, 0);
-      const counts = tally.options.map((o) => cells.filter((c) => c.option === o.label).reduce((s, c) => s + c.count, 0));
+      const counts = tally.options.map((o) => cells.filter((c) => c.optionId === o.id).reduce((s, c) => s + c.count, 0));
       return [oneLine(standingName(group.key, input.standingLabels)), String(people), ...counts.map(String), people > 0 ? formatSigned(mean(cells, (c) => c.judgement, (c) => c.count)) : "none"];
     }),
   );

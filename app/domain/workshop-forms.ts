@@ -46,15 +46,17 @@ export const joinForm = z.object({
     .transform((v) => (v ? v : null)),
 });
 
-/** Schemas already built, by perspective keys and option counts (all a schema depends on). */
+/** Schemas already built, by perspective keys and option ids (all a schema depends on). */
 const voteForms = new Map<string, ReturnType<typeof buildVoteForm>>();
 
 /**
- * One vote covers every polled perspective: fields `option-<key>` and `judgement-<key>`.
- * Built once per shape, because a room's whole burst of votes uses the same one.
+ * One vote covers every polled perspective: fields `option-<key>` (the option's stable id, never
+ * its position: ADR 017) and `judgement-<key>`. A workshop runs on one case version, so an id it
+ * does not offer is simply not a choice. Built once per shape, because a room's whole burst of
+ * votes uses the same one.
  */
 export function workshopVoteForm(perspectives: CaseDocument["perspectives"]) {
-  const shapeKey = perspectives.map((p) => `${p.key}:${p.options.length}`).join("|");
+  const shapeKey = JSON.stringify(perspectives.map((p) => [p.key, p.options.map((o) => o.id)]));
   let form = voteForms.get(shapeKey);
   if (!form) {
     if (voteForms.size >= 200) voteForms.clear();
@@ -72,14 +74,8 @@ function buildVoteForm(perspectives: CaseDocument["perspectives"]) {
       .transform((v) => (v === "" || v === undefined ? null : v)),
   };
   for (const p of perspectives) {
-    shape[`option-${p.key}`] = z.preprocess(
-      (v) => (v === "" ? undefined : v),
-      z.coerce
-        .number({ required_error: `Choose what you would do as the ${p.key}.`, invalid_type_error: `Choose what you would do as the ${p.key}.` })
-        .int()
-        .min(0, `Choose what you would do as the ${p.key}.`)
-        .max(p.options.length - 1, `Choose what you would do as the ${p.key}.`),
-    );
+    const ids = p.options.map((o) => o.id) as [string, ...string[]];
+    shape[`option-${p.key}`] = z.enum(ids, { errorMap: () => ({ message: `Choose what you would do as the ${p.key}.` }) });
     shape[`judgement-${p.key}`] = z.preprocess(
       (v) => (v === "" ? undefined : v),
       z.coerce

@@ -24,9 +24,14 @@ export interface StageState {
   revealedRounds: Round[];
 }
 
+/**
+ * `from` on a move: the stage the facilitator's page showed when they moved on. A move states
+ * where it starts, so a repeat (a double click, a retry, a second tab) is recognised by the
+ * state it finds rather than applied again (ADR 016, "Stage moves").
+ */
 export type StageAction =
-  | { type: "next" }
-  | { type: "back" }
+  | { type: "next"; from?: StageId }
+  | { type: "back"; from?: StageId }
   | { type: "open-voting" }
   | { type: "close-voting" }
   | { type: "reveal-results" }
@@ -36,7 +41,11 @@ export type StageAction =
 /** Work the caller must do in the database alongside the new state. */
 export type StageEffect = { type: "delete-round-votes"; round: Round };
 
-export type Transition = { ok: true; state: StageState; effects: StageEffect[] } | { ok: false; reason: string };
+/**
+ * `already`: the move was made before (the workshop is where a move from `from` leads), so
+ * nothing changes: `state` is the current one and there are no effects.
+ */
+export type Transition = { ok: true; state: StageState; effects: StageEffect[]; already?: true } | { ok: false; reason: string };
 
 export const INITIAL_STATE: StageState = { stage: "lobby", votingOpen: false, revealedRounds: [] };
 
@@ -85,6 +94,10 @@ export function applyStageAction(state: StageState, action: StageAction, plan: W
   const position = order.indexOf(state.stage);
   if (position === -1) return { ok: false, reason: `Unknown stage "${state.stage}".` };
 
+  if ((action.type === "next" || action.type === "back") && action.from !== undefined && action.from !== state.stage) {
+    return movedSince(state, action.type, action.from, order);
+  }
+
   switch (action.type) {
     case "next": {
       const next = order[position + 1];
@@ -118,6 +131,18 @@ export function applyStageAction(state: StageState, action: StageAction, plan: W
     case "end":
       return { ok: true, state: { stage: "ended", votingOpen: false, revealedRounds: state.revealedRounds }, effects: [] };
   }
+}
+
+/**
+ * A move from a stage the workshop is no longer on: made already when the workshop is where that
+ * move leads (answered as done, changing nothing); refused when it has gone elsewhere since, as
+ * the facilitator meant to move from somewhere else.
+ */
+function movedSince(state: StageState, direction: "next" | "back", from: StageId, order: StageId[]): Transition {
+  const start = order.indexOf(from);
+  const leadsTo = start === -1 ? undefined : order[start + (direction === "next" ? 1 : -1)];
+  if (leadsTo === state.stage) return { ok: true, state, effects: [], already: true };
+  return { ok: false, reason: "The workshop has moved on since this page showed it, so nothing changed." };
 }
 
 /** A stage's name for people: "Case, part 1 of 3: The request" (the case's stage title isolated, as it is shown as plain text), "Vote, round 1". */

@@ -14,7 +14,8 @@ export interface TallyFigures {
   round: Round;
   perspective: string;
   respondents: number;
-  options: { label: string; count: number }[];
+  /** The workshop version's options in order, by stable id (ADR 017), with their wording. */
+  options: { id: string; label: string; count: number }[];
   judgements: { value: number; label: string; count: number }[];
   meanJudgement: number;
 }
@@ -44,7 +45,7 @@ export interface RoomGap {
 interface RawTally {
   round: number;
   perspective: string;
-  option: string;
+  optionId: string;
   judgement: number;
   count: number;
 }
@@ -56,18 +57,20 @@ interface RawTally {
  * @param rows counted votes grouped by round, perspective, option and judgement
  * @param k the k-threshold
  */
-export function roundTallies(rows: RawTally[], perspectives: { key: string; options: string[] }[], rounds: Round[], k: number): RoundTally[] {
+export function roundTallies(rows: RawTally[], perspectives: { key: string; options: readonly { id: string; text: string }[] }[], rounds: Round[], k: number): RoundTally[] {
   const result: RoundTally[] = [];
   for (const round of rounds) {
     for (const perspective of perspectives) {
       const cells = rows.filter((r) => r.round === round && r.perspective === perspective.key);
       const respondents = cells.reduce((sum, c) => sum + c.count, 0);
-      const optionLabels = [...perspective.options, ...new Set(cells.map((c) => c.option).filter((o) => !perspective.options.includes(o)))];
+      // The version's options, then any id its votes hold that it does not offer (none should), shown as the id.
+      const offered = new Map(perspective.options.map((o) => [o.id, o.text]));
+      const optionIds = [...offered.keys(), ...new Set(cells.map((c) => c.optionId).filter((id) => !offered.has(id)))];
       const figures: TallyFigures = {
         round,
         perspective: perspective.key,
         respondents,
-        options: optionLabels.map((label) => ({ label, count: cells.filter((c) => c.option === label).reduce((s, c) => s + c.count, 0) })),
+        options: optionIds.map((id) => ({ id, label: offered.get(id) ?? id, count: cells.filter((c) => c.optionId === id).reduce((s, c) => s + c.count, 0) })),
         judgements: JUDGEMENT_SCALE.map((step) => ({
           value: step.value,
           label: step.label,

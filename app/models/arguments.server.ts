@@ -1,8 +1,9 @@
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
 import { inTransaction } from "../../db/dialect";
-import type { ArgumentSide, ArgumentStatus } from "../../db/schema";
+import type { ArgumentSide, ArgumentStatus, CaseStatus, Role } from "../../db/schema";
 import type { CountedEndorser } from "../domain/disclosure";
+import { repliesToTell, type ReplyFacts } from "../domain/counting";
 import { nowIso } from "./clock";
 
 export interface ArgumentRow {
@@ -267,22 +268,56 @@ export interface ReplyToMe {
   unread: boolean;
 }
 
-/** Visible replies by others to this person's arguments and replies. */
-export async function listRepliesTo(db: DB, userId: number, seenAt: string | null): Promise<ReplyToMe[]> {
-  const rows = await db
+/** How many of the newest replies to a person's posts are read to find those to list on /me, and how many are listed. */
+const REPLIES_READ = 200;
+const REPLIES_LISTED = 100;
+/** How many of the newest unread replies are read to count the header's number. */
+const UNREAD_REPLIES_READ = 1000;
+
+/**
+ * Replies to this person's arguments and replies, newest first, with the facts the counting rule
+ * reads (counting.ts `ReplyFacts`), not yet filtered by it.
+ *
+ * @param unreadOnly only those written after the person last looked at /me (users.replies_seen_at)
+ */
+function replyFactsQuery(db: DB, userId: number, unreadOnly: boolean) {
+  let query = db
     .selectFrom("arguments as reply")
     .innerJoin("arguments as mine", "mine.id", "reply.parent_id")
-    .innerJoin("users", "users.id", "reply.user_id")
     .innerJoin("cases", "cases.id", "reply.case_id")
+    .select(["reply.id", "reply.user_id", "reply.parent_id", "reply.status", "reply.created_at", "cases.status as case_status"])
+    .where("mine.user_id", "=", userId);
+  if (unreadOnly) {
+    query = query
+      .innerJoin("users", "users.id", "mine.user_id")
+      .where((eb) => eb.or([eb("users.replies_seen_at", "is", null), eb("reply.created_at", ">", eb.ref("users.replies_seen_at"))]));
+  }
+  return query.orderBy("reply.id", "desc");
+}
+
+const toReplyFacts = (r: { id: number; user_id: number; parent_id: number | null; status: ArgumentStatus; case_status: CaseStatus }): ReplyFacts => ({
+  id: r.id,
+  userId: r.user_id,
+  parentId: r.parent_id,
+  status: r.status,
+  caseStatus: r.case_status,
+});
+
+/**
+ * The replies to tell this person about on /me (counting.ts `repliesToTell`: visible, by someone
+ * else, on a case they may read), newest first, at most 100 of the newest 200 replies to them.
+ *
+ * @param seenAt when they last looked (ISO UTC), to mark newer replies unread; null: all are
+ */
+export async function listRepliesTo(db: DB, reader: { id: number; role: Role }, seenAt: string | null): Promise<ReplyToMe[]> {
+  const facts = await replyFactsQuery(db, reader.id, false)
+    .innerJoin("users as author", "author.id", "reply.user_id")
     .innerJoin("case_versions", "case_versions.id", "cases.current_version_id")
-    .select(["reply.id", "cases.slug", "case_versions.title", "users.display_name", "reply.body", "reply.created_at"])
-    .where("mine.user_id", "=", userId)
-    .where("reply.user_id", "!=", userId)
-    .where("reply.status", "=", "visible")
-    .orderBy("reply.id", "desc")
-    .limit(100)
+    .select(["cases.slug", "case_versions.title", "author.display_name", "reply.body"])
+    .limit(REPLIES_READ)
     .execute();
-  return rows.map((r) => ({
+  const told = repliesToTell(facts.map((r) => ({ ...toReplyFacts(r), row: r })), reader).slice(0, REPLIES_LISTED);
+  return told.map(({ row: r }) => ({
     id: r.id,
     caseSlug: r.slug,
     caseTitle: r.title,
@@ -293,18 +328,13 @@ export async function listRepliesTo(db: DB, userId: number, seenAt: string | nul
   }));
 }
 
-export async function countUnreadReplies(db: DB, userId: number): Promise<number> {
-  const row = await db
-    .selectFrom("arguments as reply")
-    .innerJoin("arguments as mine", "mine.id", "reply.parent_id")
-    .innerJoin("users", "users.id", "mine.user_id")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("mine.user_id", "=", userId)
-    .where("reply.user_id", "!=", userId)
-    .where("reply.status", "=", "visible")
-    .where((eb) => eb.or([eb("users.replies_seen_at", "is", null), eb("reply.created_at", ">", eb.ref("users.replies_seen_at"))]))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+/**
+ * The header's number: unread replies to tell this person about (the same rule as /me,
+ * `repliesToTell`), counted among the newest 1,000 unread replies to them.
+ */
+export async function countUnreadReplies(db: DB, reader: { id: number; role: Role }): Promise<number> {
+  const facts = await replyFactsQuery(db, reader.id, true).limit(UNREAD_REPLIES_READ).execute();
+  return repliesToTell(facts.map(toReplyFacts), reader).length;
 }
 
 export async function markRepliesSeen(db: DB, userId: number): Promise<void> {

@@ -4,7 +4,8 @@ import type { DB } from "../../db/client";
 import { lockForTransaction } from "../../db/dialect";
 import { containsText } from "../../db/text-search";
 import type { CaseStatus } from "../../db/schema";
-import { checkCaseFiles, type CaseDocument, type CaseFileProblem } from "../domain/case-file";
+import { checkCaseFiles, type CaseDocument, type CaseDraft, type CaseFileProblem } from "../domain/case-file";
+import { identifyOptions } from "../domain/option-identity";
 import { nowIso } from "./clock";
 
 export interface CaseFile {
@@ -76,11 +77,14 @@ export async function importCaseFiles(db: DB, files: CaseFile[], options: { forc
 
 /**
  * Adds a version when the content differs from the current one; says what it did. A file never
- * silently replaces an edit made in the app: unless forced, that is reported as a conflict.
+ * silently replaces an edit made in the app: unless forced, that is reported as a conflict. The
+ * draft's options get their stable ids against the case's earlier versions (`identifyOptions`,
+ * ADR 017): an id written in the file (or decided in the editor) stands, a wording an earlier
+ * version offered is that option, any other is new.
  */
 export async function saveCaseVersion(
   db: DB,
-  input: { doc: CaseDocument; source: string; origin: "file" | "app"; filePath: string | null; userId: number | null; force?: boolean; status?: CaseStatus },
+  input: { doc: CaseDraft; source: string; origin: "file" | "app"; filePath: string | null; userId: number | null; force?: boolean; status?: CaseStatus },
 ): Promise<SaveOutcome> {
   const save = async (trx: DB) => {
     await lockForTransaction(trx, CASE_WRITES_LOCK);
@@ -133,6 +137,7 @@ async function saveCaseVersionIn(db: DB, input: Parameters<typeof saveCaseVersio
         .executeTakeFirstOrThrow()
     ).id;
 
+  const doc = identifyOptions(input.doc, existing ? await caseVersionDocuments(db, caseId) : []);
   const version = await db
     .insertInto("case_versions")
     .values({
@@ -141,9 +146,9 @@ async function saveCaseVersionIn(db: DB, input: Parameters<typeof saveCaseVersio
       origin: input.origin,
       source: input.source,
       content_hash: hash,
-      title: input.doc.title,
-      summary: input.doc.summary,
-      document: JSON.stringify(input.doc),
+      title: doc.title,
+      summary: doc.summary,
+      document: JSON.stringify(doc),
       created_by: input.userId,
       created_at: now,
     })
@@ -243,15 +248,18 @@ export interface CaseRecord {
   updatedAt: string;
 }
 
-/** A version's document is fixed by its content hash, so each is parsed once per process. */
+/**
+ * Parsed documents by their JSON, so each is parsed once per process. (Not by content hash: the
+ * same file can be saved again later, and its options then take their ids from a longer history.)
+ */
 const parsedDocuments = new Map<string, CaseDocument>();
 
-function parsedDocument(contentHash: string, json: string): CaseDocument {
-  let doc = parsedDocuments.get(contentHash);
+function parsedDocument(json: string): CaseDocument {
+  let doc = parsedDocuments.get(json);
   if (!doc) {
     doc = JSON.parse(json) as CaseDocument;
     if (parsedDocuments.size >= 500) parsedDocuments.delete(parsedDocuments.keys().next().value!);
-    parsedDocuments.set(contentHash, doc);
+    parsedDocuments.set(json, doc);
   }
   return doc;
 }
@@ -268,11 +276,29 @@ export async function findCaseVersionDocument(db: DB, versionId: number): Promis
   if (!known) documentsByVersion.set(db, (known = new Map()));
   const cached = known.get(versionId);
   if (cached) return cached;
-  const row = await db.selectFrom("case_versions").select(["document", "content_hash"]).where("id", "=", versionId).executeTakeFirstOrThrow();
-  const doc = parsedDocument(row.content_hash, row.document);
+  const row = await db.selectFrom("case_versions").select("document").where("id", "=", versionId).executeTakeFirstOrThrow();
+  const doc = parsedDocument(row.document);
   if (known.size >= 500) known.delete(known.keys().next().value!);
   known.set(versionId, doc);
   return doc;
+}
+
+/**
+ * Every version's document of a case, newest first: the history option ids are given against
+ * (`identifyOptions`) and the wording results show for an option removed since (`optionLabels`).
+ */
+export async function caseVersionDocuments(db: DB, caseId: number): Promise<CaseDocument[]> {
+  const rows = await db.selectFrom("case_versions").select("id").where("case_id", "=", caseId).orderBy("version", "desc").execute();
+  return Promise.all(rows.map((row) => findCaseVersionDocument(db, row.id)));
+}
+
+/**
+ * The document of a case's version by its number (the version a form was shown with), or
+ * undefined when the case has no such version.
+ */
+export async function findCaseVersionByNumber(db: DB, caseId: number, version: number): Promise<{ id: number; doc: CaseDocument } | undefined> {
+  const row = await db.selectFrom("case_versions").select("id").where("case_id", "=", caseId).where("version", "=", version).executeTakeFirst();
+  return row ? { id: row.id, doc: await findCaseVersionDocument(db, row.id) } : undefined;
 }
 
 /**

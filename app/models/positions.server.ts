@@ -4,6 +4,7 @@ import { inTransaction, lockForTransaction } from "../../db/dialect";
 import type { Confidence, LegalAnswer, Standing } from "../../db/schema";
 import { standingForAnswer } from "../domain/disclosure";
 import type { GapCell, ResultRow } from "../domain/case-results";
+import type { CaseOption } from "../domain/option-identity";
 import { nowIso } from "./clock";
 
 export interface NewPosition {
@@ -11,7 +12,8 @@ export interface NewPosition {
   caseVersionId: number;
   userId: number;
   perspective: string;
-  option: string;
+  /** The chosen option as the case version offers it: its stable id and the wording shown (ADR 017). */
+  option: CaseOption;
   judgement: number;
   legal: LegalAnswer;
   confidence: Confidence;
@@ -23,7 +25,8 @@ export interface NewPosition {
 /**
  * Records a position, counted under the standing the person had when they first answered the
  * case (`standingForAnswer`, ADR 009). A change of mind adds a row and retires the previous one as history; the
- * first position's answers travel with each later row so shifts need no self-join.
+ * first position's answers travel with each later row so shifts need no self-join. Whether the
+ * option changed is decided by its stable id (ADR 017): a reworded option is the same option.
  */
 export async function recordPosition(db: DB, input: NewPosition): Promise<{ id: number; changed: boolean }> {
   return inTransaction(db, async (trx) => {
@@ -31,7 +34,7 @@ export async function recordPosition(db: DB, input: NewPosition): Promise<{ id: 
     await lockForTransaction(trx, `casebook:positions:${input.caseId}:${input.userId}`);
     const previous = await trx
       .selectFrom("positions")
-      .select(["id", "option", "judgement", "legal", "confidence", "initial_option", "initial_judgement"])
+      .select(["id", "initial_option", "initial_option_id", "initial_judgement"])
       .where("case_id", "=", input.caseId)
       .where("user_id", "=", input.userId)
       .where("perspective", "=", input.perspective)
@@ -49,7 +52,7 @@ export async function recordPosition(db: DB, input: NewPosition): Promise<{ id: 
     if (previous) {
       await trx.updateTable("positions").set({ is_current: 0 }).where("id", "=", previous.id).execute();
     }
-    const initialOption = previous?.initial_option ?? input.option;
+    const initialOption = previous ? { id: previous.initial_option_id, text: previous.initial_option } : input.option;
     const initialJudgement = previous?.initial_judgement ?? input.judgement;
     const row = await trx
       .insertInto("positions")
@@ -58,16 +61,18 @@ export async function recordPosition(db: DB, input: NewPosition): Promise<{ id: 
         case_version_id: input.caseVersionId,
         user_id: input.userId,
         perspective: input.perspective,
-        option: input.option,
+        option: input.option.text,
+        option_id: input.option.id,
         judgement: input.judgement,
         legal: input.legal,
         confidence: input.confidence,
         standing,
         moved_by_argument_id: input.movedByArgumentId,
-        initial_option: initialOption,
+        initial_option: initialOption.text,
+        initial_option_id: initialOption.id,
         initial_judgement: initialJudgement,
         judgement_change: input.judgement - initialJudgement,
-        option_changed: input.option === initialOption ? 0 : 1,
+        option_changed: input.option.id === initialOption.id ? 0 : 1,
         is_current: 1,
         created_at: nowIso(),
       })
@@ -109,7 +114,9 @@ async function updateEmpathyGap(trx: DB, input: NewPosition): Promise<void> {
 export interface MyPosition {
   id: number;
   perspective: string;
+  /** The wording the person chose (as that version offered it). */
   option: string;
+  optionId: string;
   judgement: number;
   legal: LegalAnswer;
   confidence: Confidence;
@@ -128,6 +135,7 @@ export async function listMyPositions(db: DB, userId: number, caseId: number): P
       "positions.id",
       "positions.perspective",
       "positions.option",
+      "positions.option_id",
       "positions.judgement",
       "positions.legal",
       "positions.confidence",
@@ -144,6 +152,7 @@ export async function listMyPositions(db: DB, userId: number, caseId: number): P
     id: r.id,
     perspective: r.perspective,
     option: r.option,
+    optionId: r.option_id,
     judgement: r.judgement,
     legal: r.legal,
     confidence: r.confidence,
@@ -167,21 +176,22 @@ export async function answeredPerspectives(db: DB, userId: number, caseId: numbe
 
 /**
  * A case's released answers (`released_positions`, ADR 009), grouped by all the results page
- * counts; foldResultRows splits the groups into answer cells and shift cells. Released answers
- * point at positions rows, which never change, so a release is counted from them alone.
+ * counts (options by their stable id, ADR 017); foldResultRows splits the groups into answer
+ * cells and shift cells. Released answers point at positions rows, which never change, so a
+ * release is counted from them alone.
  */
 export async function releasedResultRows(db: DB, caseId: number): Promise<ResultRow[]> {
   const rows = await db
     .selectFrom("released_positions as r")
     .innerJoin("positions as p", "p.id", "r.position_id")
-    .select(["p.perspective", "p.standing", "p.option", "p.judgement", "p.legal", "p.case_version_id", "p.judgement_change", "p.option_changed", (eb) => eb.fn.countAll<number>().as("count")])
+    .select(["p.perspective", "p.standing", "p.option_id", "p.judgement", "p.legal", "p.case_version_id", "p.judgement_change", "p.option_changed", (eb) => eb.fn.countAll<number>().as("count")])
     .where("r.case_id", "=", caseId)
-    .groupBy(["p.perspective", "p.standing", "p.option", "p.judgement", "p.legal", "p.case_version_id", "p.judgement_change", "p.option_changed"])
+    .groupBy(["p.perspective", "p.standing", "p.option_id", "p.judgement", "p.legal", "p.case_version_id", "p.judgement_change", "p.option_changed"])
     .execute();
   return rows.map((r) => ({
     perspective: r.perspective,
     standing: r.standing,
-    option: r.option,
+    optionId: r.option_id,
     judgement: r.judgement,
     legal: r.legal,
     caseVersionId: r.case_version_id,

@@ -2,6 +2,7 @@ import type { Selectable } from "kysely";
 import type { DB } from "../../db/client";
 import type { ResultReleasesTable } from "../../db/schema";
 import type { GapCell, ResultRow } from "../domain/case-results";
+import type { CaseOption } from "../domain/option-identity";
 import { lockForTransaction } from "../../db/dialect";
 import {
   mergeSmallGroups,
@@ -52,7 +53,7 @@ interface GroupingHistory {
   /** The release's answers per perspective, case version and standing (`releasedAnswersKey`). */
   answers?: Record<string, number>;
   /**
-   * The first release whose records `release_records` holds (migration 0012); absent in releases
+   * The first release whose records `release_records` holds (migration 0011); absent in releases
    * stored before it, whose current records are then adopted as taken by their last release.
    */
   jointFrom?: number;
@@ -103,7 +104,7 @@ const standingKey = (standing: string | null) => standing ?? UNDECLARED_STANDING
 /** A perspective of the case's current version: what a release is planned against. */
 interface CurrentPerspective {
   key: string;
-  options: readonly string[];
+  options: readonly CaseOption[];
 }
 
 /**
@@ -199,17 +200,20 @@ interface ReleasedRow {
 }
 
 /**
- * Of the given case versions, per perspective key, those whose options for it differ from the
- * current version's (answers on them can show as options "no longer offered").
+ * Of the given case versions, per perspective key, those that offered an option the current
+ * version has removed: answers on them can show as an option "no longer offered", whose only
+ * possible voters are the people who answered such a version. Options are compared by their
+ * stable ids (ADR 017), so a version whose options were only moved, reworded or added to since
+ * is not retired: every answer on it is on an option offered now.
  */
 async function retiredVersions(db: DB, current: readonly CurrentPerspective[], versionIds: readonly number[]): Promise<Record<string, number[]>> {
   const retired: Record<string, number[]> = Object.fromEntries(current.map((p) => [p.key, []]));
   for (const versionId of new Set(versionIds)) {
     const doc = await findCaseVersionDocument(db, versionId);
     for (const perspective of current) {
+      const offeredNow = new Set(perspective.options.map((option) => option.id));
       const then = doc.perspectives.find((p) => p.key === perspective.key)?.options ?? [];
-      const same = then.length === perspective.options.length && then.every((option) => perspective.options.includes(option));
-      if (!same) retired[perspective.key]!.push(versionId);
+      if (then.some((option) => !offeredNow.has(option.id))) retired[perspective.key]!.push(versionId);
     }
   }
   return retired;
@@ -464,7 +468,7 @@ async function heldRecords(db: DB, caseId: number): Promise<HeldRecord[]> {
 }
 
 /**
- * A case released before records were kept (migration 0012): its current released answers are
+ * A case released before records were kept (migration 0011): its current released answers are
  * recorded as taken by its last release, and the joint test starts there (the older pairwise
  * rule still compares the releases before it). Returns the state with `jointFrom` set.
  */

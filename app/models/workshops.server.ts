@@ -1,9 +1,10 @@
 import { createHash, getRandomValues } from "node:crypto";
 import { sql } from "kysely";
 import type { DB } from "../../db/client";
+import type { CaseOption } from "../domain/option-identity";
 import type { Standing } from "../../db/schema";
 import { generateJoinCode } from "../domain/join-code";
-import type { ResultsMode, Round, StageEffect, StageId, StageState } from "../domain/workshop-stages";
+import type { ResultsMode, Round, StageEffect, StageId, StageState, Transition } from "../domain/workshop-stages";
 import { forShareOf, inTransaction, lockForTransaction } from "../../db/dialect";
 import { joinRefusal } from "../domain/room-defences";
 import { countsHolding, withdrawalIsSafe, workshopCellKey, type StandingVoters, type VoteCell } from "../domain/disclosure";
@@ -200,7 +201,7 @@ export async function listWorkshops(db: DB, filter: { facilitatorUserId?: number
  * close or a reset (and a reset deletes it) or after it, judged by the new state.
  */
 export async function saveStageState(db: DB, workshopId: number, state: StageState, effects: StageEffect[]): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const now = nowIso();
     await trx
       .updateTable("workshops")
@@ -218,6 +219,25 @@ export async function saveStageState(db: DB, workshopId: number, state: StageSta
         await trx.deleteFrom("workshop_votes").where("workshop_id", "=", workshopId).where("round", "=", effect.round).execute();
       }
     }
+  });
+}
+
+/**
+ * Changes a workshop's stage state by what `decide` (the stage machine) makes of the state as it
+ * is stored now, in one transaction no other stage change interleaves with: two moves sent at
+ * the same moment are judged one after the other, the second against the state the first left
+ * (ADR 016, "Stage moves"). A refusal, or a move made already (`already`), stores nothing.
+ *
+ * @returns the state `decide` was given (`before`) and what it answered
+ */
+export async function changeStageState(db: DB, workshopId: number, decide: (state: StageState) => Transition): Promise<{ before: StageState; transition: Transition }> {
+  return inTransaction(db, async (trx) => {
+    await lockForTransaction(trx, `casebook:workshop-stage:${workshopId}`);
+    const workshop = await findWorkshop(trx, workshopId);
+    if (!workshop) throw new Error(`Workshop ${workshopId} does not exist`);
+    const transition = decide(workshop.state);
+    if (transition.ok && !transition.already) await saveStageState(trx, workshopId, transition.state, transition.effects);
+    return { before: workshop.state, transition };
   });
 }
 
@@ -346,7 +366,7 @@ export async function countJoinedBetween(db: DB, workshopId: number, since: stri
  * @param k the k-threshold, for withdrawing removed voters' votes
  */
 export async function removeParticipantsJoinedBetween(db: DB, workshopId: number, since: string, until: string, k: number): Promise<number[]> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const rows = await trx
       .updateTable("workshop_participants")
       .set({ removed: 1 })
@@ -371,7 +391,7 @@ export async function removeParticipantsJoinedBetween(db: DB, workshopId: number
  * @returns false when no such participant is in this workshop
  */
 export async function removeParticipant(db: DB, workshopId: number, participantId: number, k: number): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const result = await trx.updateTable("workshop_participants").set({ removed: 1 }).where("workshop_id", "=", workshopId).where("id", "=", participantId).executeTakeFirst();
     await withdrawRemovedVotersIfSafe(trx, workshopId, k);
     return Number(result.numUpdatedRows) > 0;
@@ -438,14 +458,17 @@ export async function listParticipants(db: DB, workshopId: number) {
 
 export interface WorkshopAnswer {
   perspective: string;
-  option: string;
+  /** The chosen option of the workshop's case version: its stable id and wording (ADR 017). */
+  option: CaseOption;
   judgement: number;
 }
 
 export interface StoredWorkshopVote {
   round: number;
   perspective: string;
+  /** The option's wording in the workshop's case version. */
   option: string;
+  option_id: string;
   judgement: number;
   moved_by_submission_id: number | null;
 }
@@ -465,25 +488,25 @@ export async function castWorkshopVotes(
   const now = nowIso();
   // VALUES columns are column1, column2, … in both databases; the judgement is cast because
   // PostgreSQL types an untyped parameter inside VALUES as text.
-  const answers = sql.join(vote.answers.map((a) => sql`(${a.perspective}, ${a.option}, cast(${a.judgement} as integer))`));
+  const answers = sql.join(vote.answers.map((a) => sql`(${a.perspective}, ${a.option.text}, ${a.option.id}, cast(${a.judgement} as integer))`));
   const result = await sql<StoredWorkshopVote>`
-    insert into workshop_votes (workshop_id, participant_id, round, perspective, option, judgement, moved_by_submission_id, created_at, updated_at)
-    select w.id, p.id, ${vote.round}, a.column1, a.column2, a.column3, ${vote.movedBySubmissionId}, ${now}, ${now}
+    insert into workshop_votes (workshop_id, participant_id, round, perspective, option, option_id, judgement, moved_by_submission_id, created_at, updated_at)
+    select w.id, p.id, ${vote.round}, a.column1, a.column2, a.column3, a.column4, ${vote.movedBySubmissionId}, ${now}, ${now}
     from workshops w
     join workshop_participants p on p.workshop_id = w.id
     cross join (values ${answers}) as a
     where w.id = ${vote.workshopId} and w.stage = ${`vote-${vote.round}`} and w.voting_open = 1 and p.id = ${vote.participantId} and p.removed = 0
     ${forShareOf(db, "w")}
     on conflict (workshop_id, participant_id, round, perspective) do update set
-      option = excluded.option, judgement = excluded.judgement, moved_by_submission_id = excluded.moved_by_submission_id, updated_at = excluded.updated_at
-    returning round, perspective, option, judgement, moved_by_submission_id`.execute(db);
+      option = excluded.option, option_id = excluded.option_id, judgement = excluded.judgement, moved_by_submission_id = excluded.moved_by_submission_id, updated_at = excluded.updated_at
+    returning round, perspective, option, option_id, judgement, moved_by_submission_id`.execute(db);
   return result.rows.map((r) => ({ ...r, round: Number(r.round), judgement: Number(r.judgement) }));
 }
 
 export async function votesOf(db: DB, workshopId: number, participantId: number) {
   return db
     .selectFrom("workshop_votes")
-    .select(["round", "perspective", "option", "judgement", "moved_by_submission_id"])
+    .select(["round", "perspective", "option", "option_id", "judgement", "moved_by_submission_id"])
     .where("workshop_id", "=", workshopId)
     .where("participant_id", "=", participantId)
     .execute();
@@ -507,7 +530,8 @@ function countedVote(alias: string, workshopId: number) {
 export interface TallyRow {
   round: number;
   perspective: string;
-  option: string;
+  /** The option's stable id (ADR 017); its wording comes from the case version shown. */
+  optionId: string;
   judgement: number;
   count: number;
 }
@@ -516,12 +540,12 @@ export interface TallyRow {
 export async function workshopTallies(db: DB, workshopId: number): Promise<TallyRow[]> {
   const rows = await db
     .selectFrom("workshop_votes")
-    .select(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement", (eb) => eb.fn.countAll<number>().as("count")])
+    .select(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option_id", "workshop_votes.judgement", (eb) => eb.fn.countAll<number>().as("count")])
     .where("workshop_votes.workshop_id", "=", workshopId)
     .where(countedVote("workshop_votes", workshopId))
-    .groupBy(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement"])
+    .groupBy(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option_id", "workshop_votes.judgement"])
     .execute();
-  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+  return rows.map((r) => ({ round: r.round, perspective: r.perspective, optionId: r.option_id, judgement: r.judgement, count: Number(r.count) }));
 }
 
 export interface StandingTallyRow extends TallyRow {
@@ -536,16 +560,16 @@ export async function workshopTalliesByStanding(db: DB, workshopId: number): Pro
     .select([
       "workshop_votes.round",
       "workshop_votes.perspective",
-      "workshop_votes.option",
+      "workshop_votes.option_id",
       "workshop_votes.judgement",
       "workshop_participants.standing",
       (eb) => eb.fn.countAll<number>().as("count"),
     ])
     .where("workshop_votes.workshop_id", "=", workshopId)
     .where(countedVote("workshop_votes", workshopId))
-    .groupBy(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement", "workshop_participants.standing"])
+    .groupBy(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option_id", "workshop_votes.judgement", "workshop_participants.standing"])
     .execute();
-  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+  return rows.map((r) => ({ round: r.round, perspective: r.perspective, optionId: r.option_id, judgement: r.judgement, standing: r.standing, count: Number(r.count) }));
 }
 
 /**
@@ -602,7 +626,7 @@ export async function workshopShifts(db: DB, workshopId: number): Promise<{ pers
     select perspective, change, option_changed, count(*) as count from (
       select v.perspective as perspective,
         max(case when v.round = 2 then v.judgement end) - max(case when v.round = 1 then v.judgement end) as change,
-        case when max(case when v.round = 1 then v.option end) = max(case when v.round = 2 then v.option end) then 0 else 1 end as option_changed
+        case when max(case when v.round = 1 then v.option_id end) = max(case when v.round = 2 then v.option_id end) then 0 else 1 end as option_changed
       from workshop_votes v
       where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId)}
       group by v.participant_id, v.perspective
@@ -840,7 +864,10 @@ export async function exportVotes(db: DB, workshopId: number) {
     .execute();
 }
 
-/** Counted tallies of every workshop on a case, for comparisons: one row per workshop, round and answer. */
+/**
+ * Counted tallies of every workshop on a case, for comparisons: one row per workshop, round and
+ * answer, options by stable id (ADR 017), so rooms run on different versions line up.
+ */
 export async function caseWorkshopTallies(db: DB, caseId: number): Promise<(TallyRow & { workshopId: number })[]> {
   const rows = await db
     .selectFrom("workshop_votes")
@@ -849,13 +876,13 @@ export async function caseWorkshopTallies(db: DB, caseId: number): Promise<(Tall
       "workshop_votes.workshop_id",
       "workshop_votes.round",
       "workshop_votes.perspective",
-      "workshop_votes.option",
+      "workshop_votes.option_id",
       "workshop_votes.judgement",
       (eb) => eb.fn.countAll<number>().as("count"),
     ])
     .where("workshops.case_id", "=", caseId)
     .where(sql<boolean>`workshop_votes.participant_id not in ${withdrawnParticipants({ caseId })}`)
-    .groupBy(["workshop_votes.workshop_id", "workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement"])
+    .groupBy(["workshop_votes.workshop_id", "workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option_id", "workshop_votes.judgement"])
     .execute();
-  return rows.map((r) => ({ workshopId: r.workshop_id, round: r.round, perspective: r.perspective, option: r.option, judgement: r.judgement, count: Number(r.count) }));
+  return rows.map((r) => ({ workshopId: r.workshop_id, round: r.round, perspective: r.perspective, optionId: r.option_id, judgement: r.judgement, count: Number(r.count) }));
 }

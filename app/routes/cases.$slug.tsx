@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { loadCaseFor, loadCaseForAccount } from "~/case-access.server";
 import { handleCaseAction, type CaseActionResult } from "~/case-actions.server";
 import { loadDebate, parseSort } from "~/case-page.server";
@@ -20,6 +20,17 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 /** Keeps Retry-After on a 429 and Idempotent-Replayed on a repeat (see answerHeaders). */
 export const headers = answerHeaders;
+
+/**
+ * A ballot refused because the case changed under it (an option removed since, a form from an
+ * older page) must show the case as it is now, so the page's data is loaded again even after that
+ * 4xx answer, which Remix would otherwise not do (ADR 017).
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) => {
+  const result = actionResult as CaseActionResult | undefined;
+  const stale = result?.intent === "position" && (result.errors?.option !== undefined || result.errors?.version !== undefined);
+  return stale || defaultShouldRevalidate;
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   // Drafts and archived cases exist only for the people who write cases (caseVisibility).
@@ -69,7 +80,7 @@ function fieldsShownInPlace(result: CaseActionResult, data: ReturnType<typeof us
   if (result.intent === "position" && signedIn && data.perspectives.some((p) => p.key === result.target)) {
     // The "which argument moved you" list is only there once you have answered and there are arguments.
     const movedByShown = result.target in data.debate.current && data.debate.movableBy.length > 0;
-    return ["form", "option", "judgement", "legal", "confidence", ...(movedByShown ? ["movedBy"] : [])];
+    return ["form", "option", "version", "judgement", "legal", "confidence", ...(movedByShown ? ["movedBy"] : [])];
   }
   type Node = (typeof data.debate.threads)[number];
   const nodes = new Map<string, Node>();
@@ -178,6 +189,7 @@ export default function CasePage() {
                   <PositionForm
                     key={p.key}
                     perspective={p}
+                    version={data.version}
                     judgementQuestion={data.judgement}
                     current={debate.current[p.key] ?? null}
                     movableBy={debate.movableBy}

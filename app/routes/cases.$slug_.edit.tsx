@@ -7,12 +7,16 @@ import { CaseEditor } from "~/components/case-editor";
 import { isolate } from "~/domain/bidi";
 import { caseFormValues } from "~/domain/case-form";
 import { readFormData } from "~/forms";
+import { answerHeaders, newPageKey, replayedInit } from "~/idempotency.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit: ${isolate(data.title)} · Casebook` : "Edit case · Casebook" }];
 
 function editableCase(request: Request, slug: string | undefined) {
   return loadCaseForAccount(request, slug, "edit");
 }
+
+/** Keeps Idempotent-Replayed on a repeat (see answerHeaders). */
+export const headers = answerHeaders;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { found } = await editableCase(request, params.slug);
@@ -24,6 +28,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     values: caseFormValues(found.doc),
     stageSlots: found.doc.stages.length + 1,
     preview: previewOf(found.doc),
+    // New on every load; the editor's idempotency key is this plus its name (ADR 016).
+    pageKey: newPageKey(),
   };
 }
 
@@ -36,7 +42,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return redirect(`/cases/${found.slug}`);
   }
   const outcome = await handleEditor(formData, user, found);
-  if ("redirect" in outcome) return redirect(outcome.redirect);
+  if ("redirect" in outcome) return redirect(outcome.redirect, replayedInit(outcome.replayed));
   return Response.json(outcome.body, { status: outcome.status });
 }
 
@@ -56,15 +62,20 @@ export default function EditCase() {
         Edit: <bdi>{data.title}</bdi> <span className="badge-muted">{data.status}</span>
       </h1>
       <p className="muted">
-        Version {data.version}. {data.status === "published" ? "Publishing changes makes a new version; answers keep the version they were given on." : ""}
+        Version {data.version}.{" "}
+        {data.status === "published"
+          ? "Publishing changes makes a new version; answers keep the version they were given on. Options you move keep their answers; if you change an option's wording, you will be asked whether it is the same option reworded or a new one."
+          : ""}
       </p>
       <CaseEditor
         mode="edit"
+        pageKey={data.pageKey}
         status={data.status}
         values={result?.values ?? data.values}
         errors={result?.errors ?? {}}
         stageSlots={result?.stageSlots ?? data.stageSlots}
         preview={result?.preview ?? data.preview}
+        optionQuestions={result?.optionQuestions}
       />
       <Form method="post" className="inline-form archive-form">
         <input type="hidden" name="intent" value={data.status === "archived" ? "restore" : "archive"} />

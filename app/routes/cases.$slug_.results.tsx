@@ -73,7 +73,8 @@ export default function Results() {
       {results.versions ? (
         <p className="notice" role="note">
           Answers were given on version{results.versions.spanned.length > 1 ? "s" : ""} {results.versions.spanned.join(", ")} of this case; it is now at version{" "}
-          {results.versions.current}. Options renamed or removed since keep their votes and are marked &ldquo;option no longer offered&rdquo;.
+          {results.versions.current}. A reworded or moved option counts as the same option; options removed since keep their votes and are marked
+          &ldquo;option no longer offered&rdquo;.
         </p>
       ) : null}
       <p>
@@ -142,7 +143,7 @@ export default function Results() {
                         <th scope="col">Standing</th>
                         <th scope="col">People</th>
                         {p.options.map((o) => (
-                          <th key={o.label} scope="col">
+                          <th key={o.id} scope="col">
                             {o.label}
                           </th>
                         ))}
@@ -155,7 +156,7 @@ export default function Results() {
                           <th scope="row">{groupLabel(g.key, STANDING_LABELS)}</th>
                           <td>{g.count}</td>
                           {p.options.map((o) => (
-                            <td key={o.label}>{g.options.find((x) => x.label === o.label)?.count ?? 0}</td>
+                            <td key={o.id}>{g.options.find((x) => x.id === o.id)?.count ?? 0}</td>
                           ))}
                           <td>{formatSigned(g.meanJudgement)}</td>
                         </tr>

@@ -1,26 +1,32 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Link, useActionData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth.server";
 import { handleEditor, type EditorResult } from "~/case-editor.server";
 import { CaseEditor } from "~/components/case-editor";
 import { readFormData } from "~/forms";
+import { answerHeaders, newPageKey, replayedInit } from "~/idempotency.server";
 
 export const meta: MetaFunction = () => [{ title: "New case · Casebook" }];
 
+/** Keeps Idempotent-Replayed on a repeat (see answerHeaders). */
+export const headers = answerHeaders;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "case.edit");
-  return null;
+  // pageKey: new on every load; the editor's idempotency key is this plus its name (ADR 016).
+  return { pageKey: newPageKey() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "case.edit");
   const outcome = await handleEditor(await readFormData(request), user, null);
-  if ("redirect" in outcome) return redirect(outcome.redirect);
+  if ("redirect" in outcome) return redirect(outcome.redirect, replayedInit(outcome.replayed));
   return Response.json(outcome.body, { status: outcome.status });
 }
 
 export default function NewCase() {
+  const { pageKey } = useLoaderData<typeof loader>();
   const result = useActionData<EditorResult>();
   return (
     <>
@@ -28,7 +34,7 @@ export default function NewCase() {
         <Link to="/">Library</Link> / new case
       </p>
       <h1>New case</h1>
-      <CaseEditor mode="new" status={null} values={result?.values ?? {}} errors={result?.errors ?? {}} stageSlots={result?.stageSlots ?? 3} preview={result?.preview} />
+      <CaseEditor mode="new" pageKey={pageKey} status={null} values={result?.values ?? {}} errors={result?.errors ?? {}} stageSlots={result?.stageSlots ?? 3} preview={result?.preview} />
     </>
   );
 }

@@ -19,7 +19,7 @@ import { countParticipants, findWorkshopByCode, hashDeviceToken, joinWorkshop } 
 import { checkRateLimits, clientAddress, type RateLimitKind, tooManyRequests } from "~/rate-limit.server";
 import { answerHeaders, newPageKey, readSubmission, REPLAYED_HEADER } from "~/idempotency.server";
 import { answerOnce } from "~/models/idempotency-keys.server";
-import { deviceTokenFor, readDeviceToken } from "~/workshop-access.server";
+import { deviceCookieHeader, deviceTokenMinter, newDeviceSeed, readDeviceToken } from "~/workshop-access.server";
 import { announceWorkshopChange } from "~/workshop-live.server";
 
 export const meta: MetaFunction = () => [{ title: "Join a workshop · Casebook" }];
@@ -41,12 +41,10 @@ async function openWorkshop(rawCode: string, address: string) {
   return { code, error: null, workshop, status: 200 };
 }
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
+export async function loader({ params, context }: LoaderFunctionArgs) {
   const k = readConfig().kThreshold;
-  // The device token is issued with the form, so a double-submitted join (or two at once) comes
-  // from one device and makes one participant; the form's key makes the repeat's answer the first's (ADR 016).
-  const { setCookie } = await deviceTokenFor(request);
-  const init = (status: number) => ({ status, headers: setCookie ? { "Set-Cookie": setCookie } : undefined });
+  // Viewing the page sets no cookie: a phone gets its device cookie when it joins (see the action).
+  const init = (status: number) => ({ status });
   const pageKey = newPageKey();
   if (!params.code) return data({ code: "", title: null, askStanding: true, error: null as string | null, k, pageKey }, init(200));
   const found = await openWorkshop(params.code, clientAddress(context));
@@ -78,21 +76,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (found.status === 429) return tooManyRequests({ errors: { code: found.error }, values }, { allowed: false, message: found.error!, retryAfterSeconds: found.retryAfter! });
     return Response.json({ errors: { code: found.error }, values }, { status: found.status });
   }
-  const { token, setCookie } = await deviceTokenFor(request);
-  const tokenHash = hashDeviceToken(token);
   const workshop = found.workshop;
-  // The device's keys: a join is idempotent per form (ADR 016); one device is one participant anyway.
-  const read = readSubmission(formData, null, `device:${tokenHash}`, `join:${workshop.id}`, "join");
+  // A phone without a device cookie gets one only when it is let in. Its token is made from a
+  // seed the first answer keeps, so the form sent again (twice at once, or by a browser that
+  // dropped the first answer) is answered with the same device and makes one participant (ADR 016).
+  const mint = await deviceTokenMinter();
+  const read = readSubmission(formData, null, device ? `device:${hashDeviceToken(device)}` : "new-device", `join:${workshop.id}`, "join");
   if (!read.ok) return Response.json({ errors: { code: read.message }, values: form.values }, { status: 400 });
-  const once = await answerOnce<{ location?: string; refusal?: string }>(db(), read.submission, async (trx) => {
+  const once = await answerOnce<{ location?: string; refusal?: string; seed?: string }>(db(), read.submission, async (trx) => {
+    const seed = device ? undefined : newDeviceSeed();
     // Anonymous by design: the participant row holds a hash of the device token, never an account.
     const joined = await joinWorkshop(trx, {
       workshopId: workshop.id,
-      tokenHash,
+      tokenHash: hashDeviceToken(device ?? mint(seed!)),
       displayName: form.data.displayName,
       standing: workshop.askStanding ? (form.data.standing as Standing | null) : null,
     });
-    return joined.joined ? { status: 302, body: { location: `/w/${workshop.code}` } } : { status: 403, body: { refusal: joined.refusal } };
+    return joined.joined ? { status: 302, body: { location: `/w/${workshop.code}`, seed } } : { status: 403, body: { refusal: joined.refusal } };
   });
   if (once.kind === "reused") return Response.json({ errors: { code: KEY_REUSED_MESSAGE }, values: form.values }, { status: 422 });
   const body = once.answer.body;
@@ -101,7 +101,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // the count and the facilitator's list catch up with the next coalesced broadcast.
   if (once.kind === "first") announceWorkshopChange(workshop.id);
   const headers = new Headers();
-  if (setCookie) headers.set("Set-Cookie", setCookie);
+  if (body.seed) headers.set("Set-Cookie", await deviceCookieHeader(request, mint(body.seed)));
   if (once.kind === "repeat") headers.set(REPLAYED_HEADER, "true");
   return redirect(body.location!, { headers });
 }

@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [positions, myArguments, replies] = await Promise.all([
     listPositionsOfUser(db(), user.id),
     listArgumentsBy(db(), user.id),
-    listRepliesTo(db(), user.id, await findUserSeenAt(db(), user.id)),
+    listRepliesTo(db(), user, await findUserSeenAt(db(), user.id)),
   ]);
   if (replies.some((r) => r.unread)) await markRepliesSeen(db(), user.id);
   return {

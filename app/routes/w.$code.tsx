@@ -146,10 +146,10 @@ function VoteForm({
             <legend>
               <strong>As the {p.key}:</strong> <bdi>{p.prompt}</bdi>
             </legend>
-            {p.options.map((option, index) => (
-              <label key={option} className="choice">
-                <input type="radio" name={`option-${p.key}`} value={index} defaultChecked={vote?.option === option} required />
-                <bdi>{option}</bdi>
+            {p.options.map((option) => (
+              <label key={option.id} className="choice">
+                <input type="radio" name={`option-${p.key}`} value={option.id} defaultChecked={vote?.option_id === option.id} required />
+                <bdi>{option.text}</bdi>
               </label>
             ))}
             {errors[`option-${p.key}`] ? <p className="field-error">{errors[`option-${p.key}`]}</p> : null}

@@ -12,32 +12,50 @@ import { MAX_CAPACITY, VOID_WINDOWS_MINUTES } from "~/domain/room-defences";
 import { readFormData } from "~/forms";
 import { removalNotice } from "~/domain/disclosure";
 import { isolate } from "~/domain/bidi";
+import { formKey } from "~/domain/idempotency";
+import { IdempotencyKeyField, SendButton } from "~/components/send-once";
+import { answerHeaders, newPageKey, REPLAYED_HEADER } from "~/idempotency.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${isolate(data.state.title)} · Workshop · Casebook` : "Workshop · Casebook" }];
+
+/** Keeps Idempotent-Replayed on a repeated control (see answerHeaders). */
+export const headers = answerHeaders;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workshop } = await requireWorkshopFacilitator(request, params.id);
   const states = (await loadWorkshopStates(workshop.id))!;
   const joinUrl = `${new URL(request.url).origin}/join/${workshop.code}`;
-  return { state: states.facilitator, joinUrl, qrSvg: await QRCode.toString(joinUrl, { type: "svg", margin: 1 }), twoRounds: workshop.twoRounds };
+  // pageKey: new on every load; each control's idempotency key is this plus the control's name (ADR 016).
+  return { state: states.facilitator, joinUrl, qrSvg: await QRCode.toString(joinUrl, { type: "svg", margin: 1 }), twoRounds: workshop.twoRounds, pageKey: newPageKey() };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { workshop } = await requireWorkshopFacilitator(request, params.id);
-  const { status, body } = await handleControl(workshop, await readFormData(request));
-  return Response.json(body, { status });
+  const { user, workshop } = await requireWorkshopFacilitator(request, params.id);
+  const { status, body, replayed } = await handleControl(workshop, user, await readFormData(request));
+  return Response.json(body, { status, headers: replayed ? { [REPLAYED_HEADER]: "true" } : undefined });
 }
 
-function Control({ intent, label, secondary, extra }: { intent: string; label: string; secondary?: boolean; extra?: Record<string, string | number> }) {
+/** The idempotency key of the control form named `name` on this rendering of the page. */
+function useControlKey(name: string): string {
+  return formKey(useLoaderData<typeof loader>().pageKey, name);
+}
+
+/**
+ * One control's form: its idempotency key (one per control on the page, e.g. `spotlight-12`) and
+ * a button disabled while it is sent, so a double click does it once (ADR 016).
+ */
+function Control({ intent, name, label, secondary, extra }: { intent: string; name?: string; label: string; secondary?: boolean; extra?: Record<string, string | number> }) {
+  const key = useControlKey(name ?? intent);
   return (
     <Form method="post" preventScrollReset>
+      <IdempotencyKeyField value={key} />
       <input type="hidden" name="intent" value={intent} />
-      {Object.entries(extra ?? {}).map(([name, value]) => (
-        <input key={name} type="hidden" name={name} value={value} />
+      {Object.entries(extra ?? {}).map(([field, value]) => (
+        <input key={field} type="hidden" name={field} value={value} />
       ))}
-      <button type="submit" className={secondary ? "secondary" : undefined}>
+      <SendButton sendingKey={key} className={secondary ? "secondary" : undefined}>
         {label}
-      </button>
+      </SendButton>
     </Form>
   );
 }
@@ -50,6 +68,7 @@ function Control({ intent, label, secondary, extra }: { intent: string; label: s
 function RoomDoor({ state, result, ended }: { state: FacilitatorState; result: ControlResult | undefined; ended: boolean }) {
   const lastMinute = state.joinsPerMinute.at(-1) ?? 0;
   const preview = result?.voidPreview;
+  const [capacityKey, countKey, voidKey] = [useControlKey("set-capacity"), useControlKey("void-burst"), useControlKey("void-burst-confirm")];
   return (
     <section aria-labelledby="door-heading" className="room-door">
       <h2 id="door-heading">Who can join</h2>
@@ -61,12 +80,13 @@ function RoomDoor({ state, result, ended }: { state: FacilitatorState; result: C
         <div className="controls">
           {state.locked ? <Control intent="unlock-room" label="Unlock the room" secondary /> : <Control intent="lock-room" label="Lock the room" secondary />}
           <Form method="post" className="inline-form" preventScrollReset>
+            <IdempotencyKeyField value={capacityKey} />
             <input type="hidden" name="intent" value="set-capacity" />
             <label htmlFor="capacity">Capacity</label>{" "}
             <input id="capacity" name="capacity" type="number" inputMode="numeric" min={1} max={MAX_CAPACITY} defaultValue={state.capacity ?? ""} aria-describedby="capacity-hint" className="narrow" />{" "}
-            <button type="submit" className="secondary">
+            <SendButton sendingKey={capacityKey} className="secondary">
               Set capacity
-            </button>
+            </SendButton>
             <span id="capacity-hint" className="muted">
               {" "}
               Empty for no limit.
@@ -107,6 +127,7 @@ function RoomDoor({ state, result, ended }: { state: FacilitatorState; result: C
             Remove every phone that joined in a recent window: they cannot vote again. {removalNotice(state.k)}
           </p>
           <Form method="post" className="inline-form" preventScrollReset>
+            <IdempotencyKeyField value={countKey} />
             <input type="hidden" name="intent" value="void-burst" />
             <label htmlFor="void-minutes">Phones that joined in the last</label>{" "}
             <select id="void-minutes" name="minutes" defaultValue={String(preview?.minutes ?? 5)}>
@@ -116,12 +137,13 @@ function RoomDoor({ state, result, ended }: { state: FacilitatorState; result: C
                 </option>
               ))}
             </select>{" "}
-            <button type="submit" className="secondary">
+            <SendButton sendingKey={countKey} className="secondary">
               Count them
-            </button>
+            </SendButton>
           </Form>
           {preview && preview.count > 0 ? (
             <Form method="post" className="inline-form confirm-void" preventScrollReset>
+              <IdempotencyKeyField value={voidKey} />
               <input type="hidden" name="intent" value="void-burst-confirm" />
               <input type="hidden" name="since" value={preview.since} />
               <input type="hidden" name="until" value={preview.until} />
@@ -129,9 +151,9 @@ function RoomDoor({ state, result, ended }: { state: FacilitatorState; result: C
                 <input type="checkbox" name="confirm" value="yes" required /> Yes, remove the {preview.count} {preview.count === 1 ? "phone" : "phones"} that joined in the last {preview.minutes}{" "}
                 {preview.minutes === 1 ? "minute" : "minutes"}
               </label>
-              <button type="submit">
+              <SendButton sendingKey={voidKey}>
                 Remove {preview.count} {preview.count === 1 ? "phone" : "phones"}
-              </button>
+              </SendButton>
             </Form>
           ) : null}
         </>
@@ -191,8 +213,9 @@ export default function ControlPanel() {
           <p className="notice">This workshop has ended. It stays here, read-only, with its debrief and exports.</p>
         ) : (
           <div className="controls">
-            <Control intent="back" label="← Back" secondary />
-            <Control intent="next" label="Next stage →" />
+            {/* A move names the stage it starts from, so a repeat of it changes nothing (ADR 016). */}
+            <Control intent="back" label="← Back" secondary extra={{ from: state.stage }} />
+            <Control intent="next" label="Next stage →" extra={{ from: state.stage }} />
             {isVoteStage(state.stage) ? (
               state.votingOpen ? <Control intent="close-voting" label="Close voting" secondary /> : <Control intent="open-voting" label="Open voting" secondary />
             ) : null}
@@ -228,8 +251,8 @@ export default function ControlPanel() {
               <span className="kind">{s.kind}</span> <bdi>{s.body}</bdi> <span className="muted">({s.upvotes} upvotes)</span>
               {!ended ? (
                 <span className="inline-form">
-                  <Control intent="spotlight" label={state.spotlight?.id === s.id ? "Remove spotlight" : "Spotlight"} secondary extra={{ submissionId: s.id }} />
-                  <Control intent="hide-submission" label="Hide" secondary extra={{ submissionId: s.id }} />
+                  <Control intent="spotlight" name={`spotlight-${s.id}`} label={state.spotlight?.id === s.id ? "Remove spotlight" : "Spotlight"} secondary extra={{ submissionId: s.id }} />
+                  <Control intent="hide-submission" name={`hide-${s.id}`} label="Hide" secondary extra={{ submissionId: s.id }} />
                 </span>
               ) : null}
             </li>
@@ -241,7 +264,7 @@ export default function ControlPanel() {
             <ul className="submission-list">
               {state.hiddenSubmissions.map((s) => (
                 <li key={s.id}>
-                  <bdi>{s.body}</bdi> {!ended ? <Control intent="show-submission" label="Show again" secondary extra={{ submissionId: s.id }} /> : null}
+                  <bdi>{s.body}</bdi> {!ended ? <Control intent="show-submission" name={`show-${s.id}`} label="Show again" secondary extra={{ submissionId: s.id }} /> : null}
                 </li>
               ))}
             </ul>
@@ -273,11 +296,12 @@ export default function ControlPanel() {
                       <bdi>{name}</bdi> will not be able to vote again. {removalNotice(state.k)}
                     </p>
                     <Form method="post" preventScrollReset>
+                      <IdempotencyKeyField value={formKey(data.pageKey, `remove-${p.id}`)} />
                       <input type="hidden" name="intent" value="remove-participant" />
                       <input type="hidden" name="participantId" value={p.id} />
-                      <button type="submit" className="secondary" aria-describedby={`remove-note-${p.id}`}>
+                      <SendButton sendingKey={formKey(data.pageKey, `remove-${p.id}`)} className="secondary" aria-describedby={`remove-note-${p.id}`}>
                         Yes, remove <bdi>{name}</bdi>
-                      </button>
+                      </SendButton>
                     </Form>
                   </details>
                 ) : null}
@@ -292,22 +316,24 @@ export default function ControlPanel() {
           <h2 id="danger-heading">Reset or end</h2>
           {[1, 2].filter((r) => r === 1 || data.twoRounds).map((round) => (
             <Form method="post" key={round} className="inline-form" preventScrollReset>
+              <IdempotencyKeyField value={formKey(data.pageKey, `reset-round-${round}`)} />
               <input type="hidden" name="intent" value="reset-round" />
               <input type="hidden" name="round" value={round} />
               <label className="choice">
                 <input type="checkbox" name="confirm" value="yes" required /> Yes, delete every vote of round {round}
               </label>
-              <button type="submit" className="secondary">
+              <SendButton sendingKey={formKey(data.pageKey, `reset-round-${round}`)} className="secondary">
                 Reset round {round}
-              </button>
+              </SendButton>
             </Form>
           ))}
           <Form method="post" className="inline-form" preventScrollReset>
+            <IdempotencyKeyField value={formKey(data.pageKey, "end")} />
             <input type="hidden" name="intent" value="end" />
             <label className="choice">
               <input type="checkbox" name="confirm" value="yes" required /> Yes, end the workshop for everyone
             </label>
-            <button type="submit">End workshop</button>
+            <SendButton sendingKey={formKey(data.pageKey, "end")}>End workshop</SendButton>
           </Form>
         </section>
       ) : null}

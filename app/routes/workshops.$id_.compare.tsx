@@ -85,8 +85,8 @@ export default function Compare() {
                   <th scope="col">Group</th>
                   <th scope="col">People</th>
                   {p.options.map((o) => (
-                    <th key={o} scope="col">
-                      {o}
+                    <th key={o.id} scope="col">
+                      <bdi>{o.text}</bdi>
                     </th>
                   ))}
                   <th scope="col">Average judgement</th>
@@ -99,7 +99,7 @@ export default function Compare() {
                     <td>{line.respondents}</td>
                     {line.shares
                       ? line.shares.map((share, i) => <td key={i}>{formatPercent(share, 1)}</td>)
-                      : p.options.map((o) => <td key={o}>{line.respondents === 0 ? "—" : `fewer than ${data.k}`}</td>)}
+                      : p.options.map((o) => <td key={o.id}>{line.respondents === 0 ? "—" : `fewer than ${data.k}`}</td>)}
                     <td>{line.meanJudgement === null ? "—" : (Math.round(line.meanJudgement * 10) / 10).toString()}</td>
                   </tr>
                 ))}

@@ -381,10 +381,14 @@ export async function replayLive(app: AttackApp, s: LiveScenario, world: number[
   const recorder = replayRecorder(expected, () => slot);
   const replay = recorder.replay;
   const read = (value: unknown): boolean => recorder.read(canonical(value, [[code, "<code>"]]));
+  // A phone sends each option by its stable id (ADR 017).
+  const { findCaseBySlug } = await import("../../app/models/cases.server");
+  const shown = (await findCaseBySlug(app.db(), SLUG))!;
+  const optionId = (p: number, option: number) => shown.doc.perspectives.find((q) => q.key === PERSPECTIVES[p])!.options[option]!.id;
   const vote = async (who: number, value: number) => {
     const fields: Record<string, string> = { intent: "vote" };
     for (const [p, answer] of voteOf(value).entries()) {
-      fields[`option-${PERSPECTIVES[p]}`] = String(answer.option);
+      fields[`option-${PERSPECTIVES[p]}`] = optionId(p, answer.option);
       fields[`judgement-${PERSPECTIVES[p]}`] = String(answer.judgement);
     }
     const response = (await settle(() => phone.action({ request: app.post(`/w/${code}`, fields, phones[who]!.cookie), params: { code }, context: { clientIp: phones[who]!.ip } }))) as Response;

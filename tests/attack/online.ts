@@ -513,11 +513,18 @@ export async function replayOnline(app: AttackApp, s: OnlineScenario, world: num
   const replay = recorder.replay;
   /** Records one thing the attacker read; false once it differs from the expected replay. */
   const read = (value: unknown): boolean => recorder.read(canonical(value));
+  // The case page's form sends an option by its stable id, with the version shown (ADR 017).
+  const { findCaseBySlug } = await import("../../app/models/cases.server");
+  const shown = (await findCaseBySlug(app.db(), SLUG))!;
+  const ballot = (perspective: number, option: number) => ({
+    option: shown.doc.perspectives.find((p) => p.key === PERSPECTIVES[perspective])!.options[option]!.id,
+    version: String(shown.version),
+  });
   const answer = async (who: Account, perspective: number, value: number) => {
     const { option, judgement } = answerOf(value);
     const response = (await settle(() =>
       cases.action({
-        request: app.post(`/cases/${SLUG}`, { intent: "position", perspective: PERSPECTIVES[perspective]!, option: String(option), judgement: String(judgement), legal: "unsure", confidence: "medium" }, who.cookie),
+        request: app.post(`/cases/${SLUG}`, { intent: "position", perspective: PERSPECTIVES[perspective]!, ...ballot(perspective, option), judgement: String(judgement), legal: "unsure", confidence: "medium" }, who.cookie),
         params: { slug: SLUG },
         context: {},
       }),

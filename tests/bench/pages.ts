@@ -5,7 +5,7 @@
  */
 import http from "node:http";
 import { performance } from "node:perf_hooks";
-import { ensureBuild, Http, makeWorkspace, Server, signUp } from "../reliability/harness";
+import { ballotFields, ensureBuild, Http, makeWorkspace, Server, signUp } from "../reliability/harness";
 
 export interface PageThroughput {
   path: string;
@@ -101,10 +101,11 @@ export async function benchPages(options: { seconds?: number; concurrency?: numb
     await Promise.all(
       sessions.map(async (cookie, i) => {
         for (let k = 0; k < votesEach; k += 1) {
+          const perspective = k % 2 === 0 ? "employee" : "employer";
           const form = new URLSearchParams({
             intent: "position",
-            perspective: k % 2 === 0 ? "employee" : "employer",
-            option: String((i + k) % 4),
+            perspective,
+            ...ballotFields(perspective, (i + k) % 4),
             judgement: String(((i + k) % 7) - 3),
             legal: "unsure",
             confidence: "medium",

@@ -31,7 +31,8 @@ export async function benchResultsLoaderPostgres(positions: number): Promise<PgT
     await migrateToLatest(db());
     await importCaseFiles(db(), readCaseFiles("cases"));
     const found = (await findCaseBySlug(db(), "background-check"))!;
-    const options = Object.fromEntries(found.doc.perspectives.map((p) => [p.key, p.options]));
+    const texts = Object.fromEntries(found.doc.perspectives.map((p) => [p.key, p.options.map((o) => o.text)]));
+    const ids = Object.fromEntries(found.doc.perspectives.map((p) => [p.key, p.options.map((o) => o.id)]));
     const people = Math.round(positions / 2);
 
     const client = new pg.Client({ connectionString: url });
@@ -45,16 +46,18 @@ export async function benchResultsLoaderPostgres(positions: number): Promise<PgT
         [people],
       );
       await client.query(
-        `insert into positions (case_id, case_version_id, user_id, perspective, option, judgement, legal, confidence, standing,
-            moved_by_argument_id, initial_option, initial_judgement, judgement_change, option_changed, is_current, created_at)
+        `insert into positions (case_id, case_version_id, user_id, perspective, option, option_id, judgement, legal, confidence, standing,
+            moved_by_argument_id, initial_option, initial_option_id, initial_judgement, judgement_change, option_changed, is_current, created_at)
          select $1::int, $2::int, u.id, p.key,
                 (case p.key when 'employee' then $3::text[] else $4::text[] end)[1 + (u.id * 7 + p.n) % 4],
+                (case p.key when 'employee' then $5::text[] else $6::text[] end)[1 + (u.id * 7 + p.n) % 4],
                 (u.id * 3 + p.n) % 7 - 3, (array['yes','no','unsure'])[1 + u.id % 3], 'medium', u.standing,
-                null, (case p.key when 'employee' then $3::text[] else $4::text[] end)[1], 0, (u.id * 3 + p.n) % 7 - 3,
+                null, (case p.key when 'employee' then $3::text[] else $4::text[] end)[1],
+                (case p.key when 'employee' then $5::text[] else $6::text[] end)[1], 0, (u.id * 3 + p.n) % 7 - 3,
                 case when (u.id * 7 + p.n) % 4 = 0 then 0 else 1 end, 1, now()::text
          from users u cross join (values ('employee', 1), ('employer', 2)) as p(key, n)
          where u.email like 'bench%'`,
-        [found.id, found.versionId, options.employee, options.employer],
+        [found.id, found.versionId, texts.employee, texts.employer, ids.employee, ids.employer],
       );
       await client.query(
         `insert into empathy_gaps (case_id, user_id, standing, employee_judgement, employer_judgement, gap, updated_at)

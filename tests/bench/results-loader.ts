@@ -3,6 +3,7 @@
  * SQLite file directly (people answering both perspectives, 10% having changed their mind),
  * then times the same work the results loader does.
  */
+import type { CaseOption } from "../../app/domain/option-identity";
 import SQLite from "better-sqlite3";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,7 +32,7 @@ export async function timeLoader(load: () => Promise<unknown>): Promise<{ median
 const STANDINGS = ["frontline", "manager", "hr", "other", null] as const;
 const LEGAL = ["yes", "no", "unsure"] as const;
 
-function seed(path: string, caseId: number, versionId: number, people: number, options: { employee: string[]; employer: string[] }): number {
+function seed(path: string, caseId: number, versionId: number, people: number, options: { employee: CaseOption[]; employer: CaseOption[] }): number {
   const sqlite = new SQLite(path);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = OFF");
@@ -40,9 +41,9 @@ function seed(path: string, caseId: number, versionId: number, people: number, o
     "insert into users (email, display_name, password_hash, role, standing, created_at, updated_at) values (?, ?, 'x', 'participant', ?, ?, ?)",
   );
   const insertPosition = sqlite.prepare(
-    `insert into positions (case_id, case_version_id, user_id, perspective, option, judgement, legal, confidence, standing,
-       moved_by_argument_id, initial_option, initial_judgement, judgement_change, option_changed, is_current, created_at)
-     values (?, ?, ?, ?, ?, ?, ?, 'medium', ?, null, ?, ?, ?, ?, ?, ?)`,
+    `insert into positions (case_id, case_version_id, user_id, perspective, option, option_id, judgement, legal, confidence, standing,
+       moved_by_argument_id, initial_option, initial_option_id, initial_judgement, judgement_change, option_changed, is_current, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, 'medium', ?, null, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertGap = sqlite.prepare(
     "insert into empathy_gaps (case_id, user_id, standing, employee_judgement, employer_judgement, gap, updated_at) values (?, ?, ?, ?, ?, ?, ?)",
@@ -67,11 +68,11 @@ function seed(path: string, caseId: number, versionId: number, people: number, o
         const judgement = next(7) - 3;
         if (i % 10 === 0) {
           // This person changed their mind once: an old row, then the current one.
-          insertPosition.run(caseId, versionId, userId, perspective, list[0]!, -judgement, LEGAL[next(3)]!, standing, list[0]!, -judgement, 0, 0, 0, now);
-          insertPosition.run(caseId, versionId, userId, perspective, option, judgement, LEGAL[next(3)]!, standing, list[0]!, -judgement, 2 * judgement, option === list[0] ? 0 : 1, 1, now);
+          insertPosition.run(caseId, versionId, userId, perspective, list[0]!.text, list[0]!.id, -judgement, LEGAL[next(3)]!, standing, list[0]!.text, list[0]!.id, -judgement, 0, 0, 0, now);
+          insertPosition.run(caseId, versionId, userId, perspective, option.text, option.id, judgement, LEGAL[next(3)]!, standing, list[0]!.text, list[0]!.id, -judgement, 2 * judgement, option === list[0] ? 0 : 1, 1, now);
           positions += 2;
         } else {
-          insertPosition.run(caseId, versionId, userId, perspective, option, judgement, LEGAL[next(3)]!, standing, option, judgement, 0, 0, 1, now);
+          insertPosition.run(caseId, versionId, userId, perspective, option.text, option.id, judgement, LEGAL[next(3)]!, standing, option.text, option.id, judgement, 0, 0, 1, now);
           positions += 1;
         }
         judgements.push(judgement);
@@ -98,7 +99,7 @@ export async function benchResultsLoader(sizes: number[]): Promise<ResultsTiming
     await migrateToLatest(db());
     await importCaseFiles(db(), readCaseFiles("cases"));
     const found = (await findCaseBySlug(db(), "background-check"))!;
-    const options = Object.fromEntries(found.doc.perspectives.map((p) => [p.key, p.options])) as { employee: string[]; employer: string[] };
+    const options = Object.fromEntries(found.doc.perspectives.map((p) => [p.key, p.options])) as { employee: CaseOption[]; employer: CaseOption[] };
     // Each person contributes 2.2 positions on average (10% changed their mind once per perspective).
     const positions = seed(process.env.DATABASE_PATH, found.id, found.versionId, Math.round(target / 2.2), options);
 

@@ -20,7 +20,7 @@ async function answerBoth(page: Page, slug: string) {
   }
 }
 
-test("an author writes, previews and publishes a case; people answer it; a renamed option is noted on the results", async ({ browser }) => {
+test("an author writes, previews and publishes a case; people answer it; a reworded option keeps its answers", async ({ browser }) => {
   test.setTimeout(120_000);
   const author = await person(browser, "Ari Author");
   const admin = await (await browser.newContext()).newPage();
@@ -78,20 +78,29 @@ test("an author writes, previews and publishes a case; people answer it; a renam
   await participant.page.goto("/cases/the-late-invoice/results");
   await expect(participant.page.getByText("Pay it quietly").first()).toBeVisible();
 
-  // The author renames an option: a new version; results keep the old votes and say so.
+  // The author rewords an option: the editor asks whether it is the same option reworded or a new
+  // one (issue 15, item 2); a rewording keeps its answers, so results do not split (ADR 017).
   await page.goto("/cases/the-late-invoice/edit");
   await page.locator("#perspective-0-options").fill("Pay it and tell nobody\nHold it until next quarter\nTell the supplier and your manager");
+  await page.getByRole("button", { name: "Publish changes (new version)" }).click();
+  await expect(page.getByRole("alert")).toContainText("needs fixing");
+  const origin = page.getByLabel("“Pay it and tell nobody” is");
+  await expect(origin).toBeVisible();
+  await expect(origin.locator("option").nth(1)).toContainText("a rewording of “\u2068Pay it quietly\u2069”");
+  await origin.selectOption({ index: 1 });
   await page.getByRole("button", { name: "Publish changes (new version)" }).click();
   await expect(page).toHaveURL(/\/cases\/the-late-invoice$/);
   await expect(page.getByText("Version 2")).toBeVisible();
 
   await participant.page.goto("/cases/the-late-invoice/results");
   await expect(participant.page.getByText(/Answers were given on version 1 of this case; it is now at version\s+2/)).toBeVisible();
-  await expect(participant.page.getByText("Pay it quietly (option no longer offered)").first()).toBeVisible();
+  await expect(participant.page.getByText("Pay it and tell nobody").first()).toBeVisible();
+  await expect(participant.page.getByText("(option no longer offered)")).toHaveCount(0);
 
   await page.goto("/cases/the-late-invoice/history");
   await expect(page.getByRole("heading", { name: "Changes from version 1 to version 2" })).toBeVisible();
-  await expect(page.locator(".diff .added")).toContainText("Pay it and tell nobody");
+  // The file names the reworded option's id, so it reads back as the same option (ADR 017).
+  await expect(page.locator(".diff .added").filter({ hasText: "Pay it and tell nobody" })).toContainText('id: "pay-it-quietly"');
 });
 
 test("participants and facilitators cannot open the editor, even by address", async ({ page }) => {

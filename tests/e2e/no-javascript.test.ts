@@ -55,9 +55,13 @@ test("without JavaScript a phone joins a workshop, follows it by reloading, and 
   await expect(statement).toContainText("Counts appear only once 3 people have voted");
   await expect(statement).toContainText("In a room of 3 or more, everyone sees the room's bars move while voting is open.");
   await expect(statement.getByRole("link", { name: "How Casebook protects your answers" })).toHaveAttribute("href", "/privacy");
+  // Looking at the join page sets no cookie; joining gives the phone its device cookie.
+  const deviceCookies = async () => (await page.context().cookies()).filter((c) => c.name.endsWith("casebook_device"));
+  expect(await deviceCookies()).toEqual([]);
   await page.getByLabel("Your name (optional)").fill("Nadia");
   await page.getByRole("button", { name: "Join" }).click();
   await expect(page.getByRole("heading", { level: 1, name: /Lobby/ })).toBeVisible();
+  expect(await deviceCookies()).toHaveLength(1);
 
   // Lobby, three case stages, then the vote.
   for (const stage of ["Case, part 1 of 3", "Case, part 2 of 3", "Case, part 3 of 3", "Vote, round 1"]) {

@@ -1,6 +1,7 @@
 import { expect, type Page } from "@playwright/test";
 import { join } from "node:path";
 import { openDatabase } from "../../db/client";
+import type { Role } from "../../db/schema";
 import { createUser } from "../../app/models/users.server";
 import { hashPassword } from "../../app/password.server";
 
@@ -26,12 +27,13 @@ export async function signUp(page: Page, person: { email: string; name: string; 
  * Makes an account through the app's users model on the end-to-end server's database, without the
  * sign-up form: the form allows 20 sign-ups an hour per network address, and every test comes
  * from one. Also stores what the form would now refuse, as an older version might have (a name
- * with a direction control). Log in with `logIn` afterwards.
+ * with a direction control), and gives it `role` if asked. Log in with `logIn` afterwards.
  */
-export async function createAccount(person: { email: string; name: string; password?: string }): Promise<void> {
+export async function createAccount(person: { email: string; name: string; password?: string; role?: Role }): Promise<void> {
   const db = openDatabase(join(process.env.CASEBOOK_E2E_DIR!, "casebook.sqlite"));
   try {
-    await createUser(db, { email: person.email, displayName: person.name, passwordHash: await hashPassword(person.password ?? "a long enough password") });
+    const user = await createUser(db, { email: person.email, displayName: person.name, passwordHash: await hashPassword(person.password ?? "a long enough password") });
+    if (person.role) await db.updateTable("users").set({ role: person.role }).where("id", "=", user.id).execute();
   } finally {
     await db.destroy();
   }
@@ -43,4 +45,15 @@ export async function logIn(page: Page, person: { email: string; password?: stri
   await page.getByLabel("Password").fill(person.password ?? "a long enough password");
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page.getByRole("button", { name: "Log out" })).toBeVisible();
+}
+
+/**
+ * Signs in a new account with `role` (made by `createAccount`). Tests that need an author or a
+ * facilitator use this rather than ADMIN: sign-in allows 10 attempts per account and network in
+ * 15 minutes, and every test signs in from one.
+ */
+export async function logInAsNew(page: Page, role: Role, name = `A ${role}`): Promise<void> {
+  const email = uniqueEmail(role);
+  await createAccount({ email, name, role });
+  await logIn(page, { email });
 }

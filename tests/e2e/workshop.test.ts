@@ -5,11 +5,14 @@ async function joinOnPhone(browser: Browser, code: string, name: string, standin
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const phone = await context.newPage();
   await phone.goto("/join");
+  // Looking at the join page sets no cookie; joining gives the phone its device cookie.
+  expect(await context.cookies()).toEqual([]);
   await phone.getByLabel("Workshop code").fill(code.toLowerCase());
   await phone.getByLabel("Your name (optional)").fill(name);
   await phone.getByLabel("Your standing at work (optional)").selectOption(standing);
   await phone.getByRole("button", { name: "Join" }).click();
   await expect(phone).toHaveURL(new RegExp(`/w/${code}$`));
+  expect((await context.cookies()).map((c) => c.name)).toEqual(["casebook_device"]);
   await expect(phone.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
   return phone;
 }

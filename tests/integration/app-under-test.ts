@@ -65,16 +65,27 @@ export async function startApp(options: { kThreshold?: number } = {}) {
       return workshop;
     },
     /**
+     * What the case page's form posts for the option at `index` of a perspective as the case
+     * stands now: the option's stable id and the version shown (ADR 017).
+     */
+    async ballot(slug: string, perspective: string, index: number): Promise<{ option: string; version: string }> {
+      const { findCaseBySlug } = await import("../../app/models/cases.server");
+      const found = (await findCaseBySlug(db(), slug))!;
+      const option = found.doc.perspectives.find((p) => p.key === perspective)?.options[index];
+      return { option: option?.id ?? `no-option-${index}`, version: String(found.version) };
+    },
+    /**
      * Answers a case as the employee and as the employer through the case page's action, as the
-     * browser's form would ([option index, judgement] each, legal "unsure", confidence "medium").
-     * Throws when the action refuses.
+     * browser's form would ([option index on the page, judgement] each, legal "unsure", confidence
+     * "medium"). Throws when the action refuses.
      */
     async answerCase(person: { cookie: string }, slug: string, employee: [number, number], employer: [number, number]) {
       const caseRoute = await import("../../app/routes/cases.$slug");
       for (const [perspective, [option, judgement]] of [["employee", employee], ["employer", employer]] as const) {
+        const ballot = await this.ballot(slug, perspective, option);
         const response = await settle(() =>
           caseRoute.action({
-            request: this.post(`/cases/${slug}`, { intent: "position", perspective, option: String(option), judgement: String(judgement), legal: "unsure", confidence: "medium" }, person.cookie),
+            request: this.post(`/cases/${slug}`, { intent: "position", perspective, ...ballot, judgement: String(judgement), legal: "unsure", confidence: "medium" }, person.cookie),
             params: { slug },
             context: {},
           }),

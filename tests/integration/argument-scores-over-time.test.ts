@@ -23,7 +23,7 @@ async function act(person: Person, slug: string, fields: Record<string, string>)
 /** Answers both perspectives: `judgement` as the employee (the arguments' perspective), 0 as the employer. */
 async function answer(person: Person, slug: string, judgement: number) {
   for (const [perspective, value] of [["employee", judgement], ["employer", 0]] as const) {
-    await act(person, slug, { intent: "position", perspective, option: "0", judgement: String(value), legal: "unsure", confidence: "medium" });
+    await act(person, slug, { intent: "position", perspective, ...(await app.ballot(slug, perspective, 0)), judgement: String(value), legal: "unsure", confidence: "medium" });
   }
 }
 

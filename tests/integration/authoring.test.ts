@@ -63,12 +63,14 @@ describe("the case editor", () => {
 
   it("adds a version for each content change and keeps the old ones", async () => {
     const author = await app.person("author");
-    const renamed = { ...background.doc, perspectives: background.doc.perspectives.map((p, i) => (i === 0 ? { ...p, options: ["Report it at once", ...p.options.slice(1)] } : p)) };
-    const response = await submit(editRoute.action, "/cases/background-check/edit", formOf(caseFormValues(renamed), "publish"), author.cookie, { slug: "background-check" });
+    const renamed = { ...background.doc, perspectives: background.doc.perspectives.map((p, i) => (i === 0 ? { ...p, options: [{ text: "Report it at once" }, ...p.options.slice(1)] } : p)) };
+    // The first option's wording changed: the author says it is a new option (ADR 017).
+    const decided = { ...caseFormValues(renamed), "perspective-0-option-0-origin": "new", "perspective-0-option-0-origin-text": "Report it at once" };
+    const response = await submit(editRoute.action, "/cases/background-check/edit", formOf(decided, "publish"), author.cookie, { slug: "background-check" });
     expect(response.status).toBe(302);
     const found = (await findCaseBySlug(app.db(), "background-check"))!;
     expect(found.version).toBe(2);
-    expect(found.doc.perspectives[0]!.options[0]).toBe("Report it at once");
+    expect(found.doc.perspectives[0]!.options[0]).toEqual({ id: "report-it-at-once", text: "Report it at once" });
     expect((await listCaseVersions(app.db(), found.id)).map((v) => [v.version, v.origin])).toEqual([
       [2, "app"],
       [1, "file"],

@@ -4,7 +4,7 @@ import { startApp } from "./app-under-test";
 
 const app = await startApp();
 const { getUser, sessionSecret } = await import("../../app/auth.server");
-const { deviceTokenFor, readDeviceToken } = await import("../../app/workshop-access.server");
+const { deviceCookieHeader, deviceTokenMinter, newDeviceSeed, readDeviceToken } = await import("../../app/workshop-access.server");
 
 afterAll(() => app.cleanup());
 
@@ -20,8 +20,8 @@ describe("a signed cookie is bound to its purpose", () => {
   });
 
   it("refuses a device cookie's signed value presented as the session cookie", async () => {
-    const { token, setCookie } = await deviceTokenFor(app.get("/join"));
-    const deviceValue = valueOf(setCookie!, "casebook_device");
+    const token = (await deviceTokenMinter())(newDeviceSeed());
+    const deviceValue = valueOf(await deviceCookieHeader(app.get("/join"), token), "casebook_device");
     expect(await readDeviceToken(app.get("/join", `casebook_device=${deviceValue}`))).toBe(token);
     // Make the device token a live session id too, so only the signature can refuse it.
     const person = await app.person();

@@ -15,8 +15,8 @@ async function act(person: Person, fields: Record<string, string>, slug = SLUG) 
   return { status: (response as Response).status, body: await json<{ errors: Record<string, string>; message?: string }>(response) };
 }
 
-function vote(person: Person, perspective: string, option: number, judgement: number, extra: Record<string, string> = {}, slug = SLUG) {
-  return act(person, { intent: "position", perspective, option: String(option), judgement: String(judgement), legal: "unsure", confidence: "medium", ...extra }, slug);
+async function vote(person: Person, perspective: string, option: number, judgement: number, extra: Record<string, string> = {}, slug = SLUG) {
+  return act(person, { intent: "position", perspective, ...(await app.ballot(slug, perspective, option)), judgement: String(judgement), legal: "unsure", confidence: "medium", ...extra }, slug);
 }
 
 afterAll(() => app.cleanup());

@@ -16,7 +16,10 @@ const { workshopDebrief, workshopPositionsCsv } = await import("../../app/worksh
 
 afterAll(() => app.cleanup());
 
-const OPTIONS = ["Report the record as found", "Delay the report and help him get it expunged"];
+const OPTIONS = [
+  { id: "report-the-record-as-found", text: "Report the record as found" },
+  { id: "delay-the-report-and-help-him-get-it-expunged", text: "Delay the report and help him get it expunged" },
+];
 
 /** A background-check workshop polling both perspectives, at its first vote with voting open. */
 const newRoom = (title: string, twoRounds = false) => app.backgroundCheckWorkshop(title, { twoRounds, openVoting: true });
@@ -82,8 +85,8 @@ describe("removing a named participant between two reads (attack 1)", async () =
       for (const perspective of ["employee", "employer"] as const) {
         const tally = audience.tallies.find((t) => t.round === 1 && t.perspective === perspective)!;
         expect(tally).toMatchObject({ respondents: remaining.length });
-        const options = (tally as { options: { label: string; count: number }[] }).options;
-        expect(OPTIONS.map((label) => options.find((o) => o.label === label)!.count)).toEqual(OPTIONS.map((_, index) => remaining.filter((v) => v[perspective][0] === index).length));
+        const options = (tally as { options: { id: string; count: number }[] }).options;
+        expect(OPTIONS.map((option) => options.find((o) => o.id === option.id)!.count)).toEqual(OPTIONS.map((_, index) => remaining.filter((v) => v[perspective][0] === index).length));
       }
     }
     expect(after.control.answered[1]).toBe(remaining.length);

@@ -31,7 +31,7 @@ async function post(path: string, body: string, headers: Record<string, string> 
   return { status: response.status, body: JSON.parse(text) as Answer, headers: response.headers };
 }
 
-const aVote = new URLSearchParams({ "option-employee": "1", "judgement-employee": "2", "option-employer": "0", "judgement-employer": "-1" }).toString();
+const aVote = new URLSearchParams({ "option-employee": "delay-the-report-and-help-him-get-it-expunged", "judgement-employee": "2", "option-employer": "fire-the-screener", "judgement-employer": "-1" }).toString();
 
 async function control(intent: string) {
   const response = (await settle(() => panelRoute.action({ request: app.post(`/workshops/${workshopId}`, { intent }, facilitatorCookie), params: { id: String(workshopId) }, context: {} }))) as Response;
@@ -119,7 +119,7 @@ describe("POST /w/:code/vote", () => {
 
   it("names the field that is wrong, and reads a repeated field by its first value", async () => {
     const device = await joinDevice("Careless");
-    const wrong = await post(`/w/${code}/vote`, aVote.replace("option-employer=0", "option-employer=9"), { Cookie: device });
+    const wrong = await post(`/w/${code}/vote`, aVote.replace("option-employer=fire-the-screener", "option-employer=0"), { Cookie: device });
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors).toEqual({ "option-employer": "Choose what you would do as the employer." });
     const repeated = await post(`/w/${code}/vote`, `${aVote}&judgement-employee=7`, { Cookie: device });

@@ -1,5 +1,5 @@
 /**
- * The records every online release held (`release_records`, migration 0012; ADR 009, "Several
+ * The records every online release held (`release_records`, migration 0011; ADR 009, "Several
  * releases read together"): kept release by release, and adopted once for a case released before
  * they were kept.
  */
@@ -45,7 +45,7 @@ describe("release records", () => {
     await crowd(slug, "frontline", K, [0, 1], [1, 1]);
     await crowd(slug, "manager", K, [1, 1], [0, 0]);
     await readResults(reader, slug);
-    // As a release made before migration 0012 was stored: no records, no `jointFrom`.
+    // As a release made before migration 0011 was stored: no records, no `jointFrom`.
     const id = await caseId(slug);
     await app.db().deleteFrom("release_records").where("case_id", "=", id).execute();
     const stored = await app.db().selectFrom("result_releases").select("grouping").where("case_id", "=", id).executeTakeFirstOrThrow();

@@ -18,7 +18,10 @@ const { workshopPositionsCsv } = await import("../../app/workshop-debrief.server
 
 afterAll(() => app.cleanup());
 
-const OPTIONS = ["Report the record as found", "Delay the report and help him get it expunged"];
+const OPTIONS = [
+  { id: "report-the-record-as-found", text: "Report the record as found" },
+  { id: "delay-the-report-and-help-him-get-it-expunged", text: "Delay the report and help him get it expunged" },
+];
 
 const newRoom = (title: string, twoRounds: boolean) => app.backgroundCheckWorkshop(title, { twoRounds, askStanding: false, openVoting: true });
 

@@ -94,7 +94,7 @@ describe("one perspective re-answered by one person while others re-answer the o
     const reanswer = async (person: Person, perspective: "employee" | "employer", option: number, judgement: number) => {
       const caseRoute = await import("../../app/routes/cases.$slug");
       await caseRoute.action({
-        request: app.post(`/cases/${slug}`, { intent: "position", perspective, option: String(option), judgement: String(judgement), legal: "unsure", confidence: "medium" }, person.cookie),
+        request: app.post(`/cases/${slug}`, { intent: "position", perspective, ...(await app.ballot(slug, perspective, option)), judgement: String(judgement), legal: "unsure", confidence: "medium" }, person.cookie),
         params: { slug },
         context: {},
       });

@@ -52,9 +52,11 @@ async function join(code: string, address: string, deviceCookie?: string, displa
   return { status: response.status, cookie, error: body?.errors.code, retryAfter: response.headers.get("Retry-After") };
 }
 
-async function vote(code: string, cookie: string, address: string, option = "0") {
+/** A phone's vote as the employee for the background check's first or second option (sent by its stable id, ADR 017). */
+async function vote(code: string, cookie: string, address: string, option: "0" | "1" = "0") {
+  const optionId = option === "0" ? "report-the-record-as-found" : "delay-the-report-and-help-him-get-it-expunged";
   const response = (await settle(() =>
-    phoneRoute.action({ request: app.post(`/w/${code}`, { intent: "vote", "option-employee": option, "judgement-employee": "2" }, cookie), params: { code }, context: { clientIp: address } }),
+    phoneRoute.action({ request: app.post(`/w/${code}`, { intent: "vote", "option-employee": optionId, "judgement-employee": "2" }, cookie), params: { code }, context: { clientIp: address } }),
   )) as Response;
   return { status: response.status, body: await response.text() };
 }
@@ -250,7 +252,7 @@ describe("voiding a burst", () => {
     await openVoting(room.id);
     for (const phone of honest) expect((await vote(room.code, phone.cookie, address, "1")).status).toBe(200);
     for (const phone of stuffed) expect((await vote(room.code, phone.cookie, address, "0")).status).toBe(200);
-    const countFor = async (option: number) => (await workshopTallies(app.db(), room.id)).filter((t) => t.option === (option === 0 ? "Report the record as found" : "Delay the report and help him get it expunged")).reduce((n, t) => n + t.count, 0);
+    const countFor = async (option: number) => (await workshopTallies(app.db(), room.id)).filter((t) => t.optionId === (option === 0 ? "report-the-record-as-found" : "delay-the-report-and-help-him-get-it-expunged")).reduce((n, t) => n + t.count, 0);
     expect(await countFor(0)).toBe(6);
 
     const preview = await control(room.id, "void-burst", { minutes: "5" });

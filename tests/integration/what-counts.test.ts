@@ -17,6 +17,9 @@ const caseRoute = await import("../../app/routes/cases.$slug");
 const { findWorkshop, saveStageState } = await import("../../app/models/workshops.server");
 const { loadWorkshopStates } = await import("../../app/workshop-live.server");
 const { workshopDebrief } = await import("../../app/workshop-debrief.server");
+const meRoute = await import("../../app/routes/me");
+const { countUnreadReplies } = await import("../../app/models/arguments.server");
+const { findCaseBySlug, setCaseStatus } = await import("../../app/models/cases.server");
 
 afterAll(() => app.cleanup());
 
@@ -59,7 +62,7 @@ describe("in a workshop", () => {
   const roomList = async () => (await loadWorkshopStates(workshopId))!.room.submissions.map((s) => [s.body, s.upvotes]);
   const debrief = async () => workshopDebrief((await findWorkshop(app.db(), workshopId))!);
   const vote = (cookie: string, movedBy: string) =>
-    phone(cookie, { intent: "vote", "option-employee": "0", "judgement-employee": "1", "option-employer": "1", "judgement-employer": "-1", movedBy });
+    phone(cookie, { intent: "vote", "option-employee": "report-the-record-as-found", "judgement-employee": "1", "option-employer": "keep-him-with-a-final-written-warning", "judgement-employer": "-1", movedBy });
 
   beforeAll(async () => {
     const workshop = await app.backgroundCheckWorkshop("Counting room", { twoRounds: true });
@@ -160,7 +163,7 @@ describe("in a workshop", () => {
       const name = async (who: { id: number }, id: number | null) =>
         app.db().updateTable("workshop_votes").set({ moved_by_submission_id: id }).where("workshop_id", "=", workshopId).where("participant_id", "=", who.id).execute();
       for (const v of voters) expect((await vote(v.cookie, "")).status).toBe(200);
-      await app.db().insertInto("workshop_votes").values({ workshop_id: workshopId, participant_id: author.id, round: 2, perspective: "employee", option: "x", judgement: 0, moved_by_submission_id: null, created_at: "2026-01-01T00:00:00.000Z", updated_at: "2026-01-01T00:00:00.000Z" }).execute();
+      await app.db().insertInto("workshop_votes").values({ workshop_id: workshopId, participant_id: author.id, round: 2, perspective: "employee", option: "x", option_id: "x", judgement: 0, moved_by_submission_id: null, created_at: "2026-01-01T00:00:00.000Z", updated_at: "2026-01-01T00:00:00.000Z" }).execute();
 
       // k voters named the question: a question is not an argument one is moved by.
       for (const v of voters) await name(v, question);
@@ -210,8 +213,8 @@ describe("online", () => {
     return row.id;
   }
 
-  const answer = (person: Person, movedBy: string) =>
-    act(person, { intent: "position", perspective: "employee", option: "0", judgement: "1", legal: "unsure", confidence: "medium", movedBy });
+  const answer = async (person: Person, movedBy: string) =>
+    act(person, { intent: "position", perspective: "employee", ...(await app.ballot(SLUG, "employee", 0)), judgement: "1", legal: "unsure", confidence: "medium", movedBy });
 
   beforeAll(async () => {
     author = await app.person("participant", "frontline");
@@ -259,5 +262,38 @@ describe("online", () => {
     // "Which argument moved you?" offers only visible arguments by someone else.
     const movable = (await caseRoute.loader({ request: app.get(`/cases/${SLUG}`, reader.cookie), params: { slug: SLUG }, context: {} })).debate.movableBy.map((a) => a.id);
     expect(movable).toEqual([argumentIds.kept]);
+  });
+
+  it("tells me of replies that count (visible, by someone else, on a case I may read), alike in the header's number and on /me", async () => {
+    const me = await app.person("participant", "frontline");
+    const other = await app.person("participant", "manager");
+    const mine = await post(me, "Mine, to be replied to");
+    await post(other, "A reply that counts", { parentId: String(mine) });
+    const hidden = await post(other, "A reply a moderator hides", { parentId: String(mine) });
+    const deleted = await post(other, "A reply its author deletes", { parentId: String(mine) });
+    await post(me, "My own reply to my argument", { parentId: String(mine) });
+    expect((await act(moderator, { intent: "hide", argumentId: String(hidden), reason: "Off topic" })).status).toBe(200);
+    expect((await act(other, { intent: "delete", argumentId: String(deleted) })).status).toBe(200);
+    // A reply on another case, which is then archived: I can no longer read it there.
+    const archivedSlug = "background-check";
+    const onOther = async (person: Person, fields: Record<string, string>) => {
+      const response = (await settle(() => caseRoute.action({ request: app.post(`/cases/${archivedSlug}`, fields, person.cookie), params: { slug: archivedSlug }, context: {} }))) as Response;
+      expect(response.status).toBe(200);
+    };
+    await onOther(me, { intent: "argument", perspective: "employee", side: "for", body: "Mine on a case that gets archived" });
+    const mineThere = (await app.db().selectFrom("arguments").select("id").where("body", "=", "Mine on a case that gets archived").executeTakeFirstOrThrow()).id;
+    await onOther(other, { intent: "reply", parentId: String(mineThere), body: "A reply on a case that gets archived" });
+    const archived = (await findCaseBySlug(app.db(), archivedSlug))!;
+    await setCaseStatus(app.db(), archived.id, "archived");
+    try {
+      const meUser = { id: me.id, role: "participant" as const };
+      expect(await countUnreadReplies(app.db(), meUser)).toBe(1);
+      const page = await meRoute.loader({ request: app.get("/me", me.cookie), params: {}, context: {} });
+      expect(page.replies.map((r) => [r.body, r.unread])).toEqual([["A reply that counts", true]]);
+      // Seen on /me: the header's number goes to none.
+      expect(await countUnreadReplies(app.db(), meUser)).toBe(0);
+    } finally {
+      await setCaseStatus(app.db(), archived.id, "published");
+    }
   });
 });

@@ -48,7 +48,7 @@ describe("a workshop's gap and shift aggregates", async () => {
       await app
         .db()
         .insertInto("workshop_votes")
-        .values({ workshop_id: workshop.id, participant_id: participant.id, round, perspective, option, judgement, moved_by_submission_id: null, created_at: now, updated_at: now })
+        .values({ workshop_id: workshop.id, participant_id: participant.id, round, perspective, option, option_id: option.toLowerCase(), judgement, moved_by_submission_id: null, created_at: now, updated_at: now })
         .execute();
     }
   }
@@ -85,8 +85,8 @@ describe("a vote racing the facilitator", async () => {
   const workshop = await newWorkshop("Race", false);
   const voter = admitted(await joinWorkshop(app.db(), { workshopId: workshop.id, tokenHash: "racer", displayName: "Racer", standing: null }));
   const answers = [
-    { perspective: "employee", option: "A", judgement: 1 },
-    { perspective: "employer", option: "B", judgement: -1 },
+    { perspective: "employee", option: { id: "a", text: "A" }, judgement: 1 },
+    { perspective: "employer", option: { id: "b", text: "B" }, judgement: -1 },
   ];
   const vote = () => castWorkshopVotes(app.db(), { workshopId: workshop.id, participantId: voter.id, round: 1, movedBySubmissionId: null, answers });
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

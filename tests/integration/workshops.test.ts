@@ -39,7 +39,7 @@ async function phone(cookie: string, fields: Record<string, string>) {
   return { status: (response as Response).status, body: await json<{ errors: Record<string, string>; message?: string }>(response) };
 }
 
-const aVote = { intent: "vote", "option-employee": "1", "judgement-employee": "2", "option-employer": "0", "judgement-employer": "-1" };
+const aVote = { intent: "vote", "option-employee": "delay-the-report-and-help-him-get-it-expunged", "judgement-employee": "2", "option-employer": "fire-the-screener", "judgement-employer": "-1" };
 
 async function storedVotes() {
   return app.db().selectFrom("workshop_votes").selectAll().where("workshop_id", "=", workshopId).execute();
@@ -139,7 +139,7 @@ describe("voting", () => {
   });
 
   it("answers a missing answer with the field at fault", async () => {
-    const incomplete = await phone(sam, { intent: "vote", "option-employee": "1", "judgement-employee": "2" });
+    const incomplete = await phone(sam, { intent: "vote", "option-employee": "delay-the-report-and-help-him-get-it-expunged", "judgement-employee": "2" });
     expect(incomplete.status).toBe(400);
     expect(incomplete.body.errors["option-employer"]).toMatch(/as the employer/);
   });

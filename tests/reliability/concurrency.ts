@@ -19,6 +19,7 @@ import type { ReliabilityTest, TestContext } from "./context";
 import { Timer } from "./context";
 import {
   advanceTo,
+  ballotFields,
   caseOptions,
   control,
   createWorkshop,
@@ -199,7 +200,7 @@ async function storm(ctx: TestContext, plan: StormPlan): Promise<void> {
             caseAction(u, {
               intent: "position",
               perspective,
-              option: String(values.option),
+              ...ballotFields(perspective, values.option),
               judgement: String(values.judgement),
               legal: values.legal,
               confidence: values.confidence,

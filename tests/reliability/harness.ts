@@ -9,12 +9,14 @@
 import SQLite from "better-sqlite3";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseCaseFile } from "../../app/domain/case-file";
+import { identifyOptions } from "../../app/domain/option-identity";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -354,12 +356,27 @@ export function voteValues(p: number, k: number): VoteValues {
   };
 }
 
+/**
+ * The background check's option ids per perspective, as a fresh import gives them (ADR 017: the
+ * id of each wording): forms send an option by its id, never its position.
+ */
+export const OPTION_IDS: Record<string, string[]> = (() => {
+  const parsed = parseCaseFile(readFileSync(join(ROOT, "cases/background-check.md"), "utf8"));
+  if (!parsed.ok) throw new Error("cases/background-check.md must parse");
+  return Object.fromEntries(identifyOptions(parsed.doc, []).perspectives.map((p) => [p.key, p.options.map((o) => o.id)]));
+})();
+
+/** What the case page's ballot posts for the background check's option at `index`: its id and the version shown (1, as imported). */
+export function ballotFields(perspective: string, index: number): { option: string; version: string } {
+  return { option: OPTION_IDS[perspective]![index]!, version: "1" };
+}
+
 export function voteForm(values: VoteValues): URLSearchParams {
   return new URLSearchParams({
     intent: "vote",
-    "option-employee": String(values.optionEmployee),
+    "option-employee": OPTION_IDS.employee![values.optionEmployee]!,
     "judgement-employee": String(values.judgementEmployee),
-    "option-employer": String(values.optionEmployer),
+    "option-employer": OPTION_IDS.employer![values.optionEmployer]!,
     "judgement-employer": String(values.judgementEmployer),
   });
 }
@@ -377,8 +394,8 @@ export function caseOptions(databasePath: string, slug = "background-check"): Re
   try {
     const row = db.prepare("select v.document from cases c join case_versions v on v.id = c.current_version_id where c.slug = ?").get(slug) as { document: string } | undefined;
     if (!row) throw new Error(`No case ${slug} in the database.`);
-    const doc = JSON.parse(row.document) as { perspectives: { key: string; options: string[] }[] };
-    return Object.fromEntries(doc.perspectives.map((p) => [p.key, p.options]));
+    const doc = JSON.parse(row.document) as { perspectives: { key: string; options: { text: string }[] }[] };
+    return Object.fromEntries(doc.perspectives.map((p) => [p.key, p.options.map((o) => o.text)]));
   } finally {
     db.close();
   }

@@ -14,6 +14,7 @@ import pg from "pg";
 import { createPostgresDatabase } from "../integration/test-database";
 import {
   advanceTo,
+  ballotFields,
   createWorkshop,
   emergencyCleanup,
   ensureBuild,
@@ -198,12 +199,12 @@ async function copiedResultsMatch(databaseUrl: string): Promise<void> {
       for (const perspective of ["employee", "employer"]) {
         await client.request("POST", "/cases/background-check", {
           cookie: session,
-          form: new URLSearchParams({ intent: "position", perspective, option: String(i % 3), judgement: String((i % 7) - 3), legal: "unsure", confidence: "medium" }),
+          form: new URLSearchParams({ intent: "position", perspective, ...ballotFields(perspective, i % 3), judgement: String((i % 7) - 3), legal: "unsure", confidence: "medium" }),
         });
       }
     }
-    await client.request("POST", "/cases/background-check", { cookie: admin, form: new URLSearchParams({ intent: "position", perspective: "employee", option: "1", judgement: "2", legal: "yes", confidence: "high" }) });
-    await client.request("POST", "/cases/background-check", { cookie: admin, form: new URLSearchParams({ intent: "position", perspective: "employer", option: "2", judgement: "-2", legal: "no", confidence: "high" }) });
+    await client.request("POST", "/cases/background-check", { cookie: admin, form: new URLSearchParams({ intent: "position", perspective: "employee", ...ballotFields("employee", 1), judgement: "2", legal: "yes", confidence: "high" }) });
+    await client.request("POST", "/cases/background-check", { cookie: admin, form: new URLSearchParams({ intent: "position", perspective: "employer", ...ballotFields("employer", 2), judgement: "-2", legal: "no", confidence: "high" }) });
     const sqlitePage = await client.request("GET", "/cases/background-check/results.data", { cookie: admin });
     await sqliteServer.stop();
 

@@ -7,7 +7,7 @@
  */
 import { expect, request, test, type APIRequestContext } from "@playwright/test";
 import { marked } from "marked";
-import { advanceTo, baseURL, contextFor, control, createWorkshop, get, joinWorkshop, postForm, unique, type FormFields } from "./helpers";
+import { advanceTo, baseURL, contextFor, control, createWorkshop, get, joinWorkshop, phoneOptionId, postForm, unique, type FormFields } from "./helpers";
 import { EXPORT_MARKDOWN, MARKDOWN_XSS } from "./hostile-inputs";
 import { plainText, shape, words } from "./markdown-structure";
 import { parseCsv } from "../support/csv-reader";
@@ -97,7 +97,13 @@ async function runWorkshop(texts: Texts, author: APIRequestContext, facilitator:
   }
   await advanceTo(facilitator, workshop.id, "Vote, round 1");
   for (const [i, phone] of phones.entries()) {
-    const vote = { intent: "vote", "option-employee": String(i % texts.employeeOptions.length), "judgement-employee": String((i % 7) - 3), "option-employer": String(i % texts.employerOptions.length), "judgement-employer": "1" };
+    const vote = {
+      intent: "vote",
+      "option-employee": await phoneOptionId(phone, workshop.code, "employee", i % texts.employeeOptions.length),
+      "judgement-employee": String((i % 7) - 3),
+      "option-employer": await phoneOptionId(phone, workshop.code, "employer", i % texts.employerOptions.length),
+      "judgement-employer": "1",
+    };
     await ok(postForm(phone, `/w/${workshop.code}`, vote), 200, `phone ${i + 1} votes`);
   }
   await advanceTo(facilitator, workshop.id, "Discussion");

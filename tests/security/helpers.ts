@@ -148,10 +148,39 @@ export async function setProfile(ctx: APIRequestContext, displayName: string, st
   expect(response.status(), await response.text()).toBe(200);
 }
 
-/** Answers both perspectives of a published case with the given option index and judgement. */
+/** The values of the `<input>`s named `name` in some HTML, in page order, whatever order their attributes come in. */
+function inputValues(html: string, name: string): string[] {
+  const attribute = (tag: string, key: string) => new RegExp(`\\s${key}="([^"]*)"`).exec(tag)?.[1];
+  return [...html.matchAll(/<input\b[^>]*>/g)].map((m) => m[0]).filter((tag) => attribute(tag, "name") === name).map((tag) => attribute(tag, "value") ?? "");
+}
+
+/**
+ * What the case page's ballot for `perspective` posts for the option at `index`, read from the page
+ * as the browser has it: the option's stable id and the version shown (ADR 017).
+ */
+export async function ballotFields(ctx: APIRequestContext, slug: string, perspective: string, index: number): Promise<{ option: string; version: string }> {
+  const html = await (await get(ctx, `/cases/${slug}`)).text();
+  const start = html.indexOf(`id="answer-${perspective}"`);
+  const form = html.slice(start, html.indexOf("</form>", start));
+  const ids = inputValues(form, "option");
+  const version = inputValues(form, "version")[0];
+  if (start === -1 || !ids[index] || !version) throw new Error(`no ballot with an option ${index} as the ${perspective} on /cases/${slug}`);
+  return { option: ids[index]!, version };
+}
+
+/** The stable id of the option at `index` a phone's vote form offers as `perspective` (ADR 017), read from its page. */
+export async function phoneOptionId(ctx: APIRequestContext, code: string, perspective: string, index: number): Promise<string> {
+  const html = await (await get(ctx, `/w/${code}`)).text();
+  const ids = inputValues(html, `option-${perspective}`);
+  if (!ids[index]) throw new Error(`no option ${index} as the ${perspective} on /w/${code}`);
+  return ids[index]!;
+}
+
+/** Answers both perspectives of a published case with the given option (its place on the page) and judgement. */
 export async function answerCase(ctx: APIRequestContext, slug: string, option: number, judgement: number, perspectives = ["employee", "employer"]): Promise<void> {
   for (const perspective of perspectives) {
-    const response = await postForm(ctx, `/cases/${slug}`, { intent: "position", perspective, option: String(option), judgement: String(judgement), legal: "unsure", confidence: "medium", movedBy: "" });
+    const ballot = await ballotFields(ctx, slug, perspective, option);
+    const response = await postForm(ctx, `/cases/${slug}`, { intent: "position", perspective, ...ballot, judgement: String(judgement), legal: "unsure", confidence: "medium", movedBy: "" });
     expect(response.status(), `answer ${slug} as the ${perspective}`).toBe(200);
   }
 }

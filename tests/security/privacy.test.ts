@@ -17,6 +17,7 @@ import {
   fixtures,
   get,
   joinWorkshop,
+  phoneOptionId,
   peekStream,
   postForm,
   setProfile,
@@ -155,7 +156,8 @@ test.describe("workshop exports and live views", () => {
     for (const { ctx, standing } of phones) {
       const option = standing === "hr" ? HR_OPTION : 0;
       const judgement = standing === "hr" ? "3" : standing === "manager" ? "-2" : "-1";
-      const response = await postForm(ctx, `/w/${workshop.code}`, { intent: "vote", "option-employee": String(option), "judgement-employee": judgement, "option-employer": String(option), "judgement-employer": judgement });
+      const ids = { employee: await phoneOptionId(ctx, workshop.code, "employee", option), employer: await phoneOptionId(ctx, workshop.code, "employer", option) };
+      const response = await postForm(ctx, `/w/${workshop.code}`, { intent: "vote", "option-employee": ids.employee, "judgement-employee": judgement, "option-employer": ids.employer, "judgement-employer": judgement });
       expect(response.status()).toBe(200);
       await ctx.dispose();
     }

@@ -17,6 +17,7 @@ import {
   fixtures,
   get,
   joinWorkshop,
+  phoneOptionId,
   postForm,
   setProfile,
   type VisitorName,
@@ -151,7 +152,8 @@ test.beforeAll(async () => {
     await advanceTo(facilitator!, workshop.id, "Vote, round 1");
     // Entering a vote stage opens voting.
     for (const [i, phone] of phones.entries()) {
-      await ok(postForm(phone, `/w/${workshop.code}`, { intent: "vote", "option-employee": String(i % 3), "judgement-employee": "1", "option-employer": "0", "judgement-employer": "-1" }), 200, "vote");
+      const vote = { "option-employee": await phoneOptionId(phone, workshop.code, "employee", i % 3), "option-employer": await phoneOptionId(phone, workshop.code, "employer", 0) };
+      await ok(postForm(phone, `/w/${workshop.code}`, { intent: "vote", ...vote, "judgement-employee": "1", "judgement-employer": "-1" }), 200, "vote");
     }
     await advanceTo(facilitator!, workshop.id, "Discussion");
     for (const phone of phones) {

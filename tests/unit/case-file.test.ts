@@ -8,7 +8,7 @@ import {
   LENSES,
   parseCaseFile,
   serializeCaseFile,
-  type CaseDocument,
+  type CaseDraft,
   type CaseFileProblem,
 } from "../../app/domain/case-file";
 
@@ -19,11 +19,14 @@ function fixture(name: string): string {
   return readFileSync(`${fixturesDirectory}${name}`, "utf8");
 }
 
-function parseOk(source: string): CaseDocument {
+function parseOk(source: string): CaseDraft {
   const result = parseCaseFile(source);
   if (!result.ok) throw new Error(`expected a valid file, got:\n${result.problems.map((p) => formatCaseFileProblem("file", p)).join("\n")}`);
   return result.doc;
 }
+
+/** Options as a file writes them plainly: wordings with no ids (ADR 017). */
+const plain = (...texts: string[]) => texts.map((text) => ({ text }));
 
 function problemsOf(source: string): CaseFileProblem[] {
   const result = parseCaseFile(source);
@@ -31,7 +34,7 @@ function problemsOf(source: string): CaseFileProblem[] {
   return result.problems;
 }
 
-const lateInvoice: CaseDocument = {
+const lateInvoice: CaseDraft = {
   slug: "the-late-invoice",
   title: "The late invoice",
   summary: "On the last day of the quarter, a bookkeeper is asked to date an invoice a week early.",
@@ -40,17 +43,17 @@ const lateInvoice: CaseDocument = {
     {
       key: "employer",
       prompt: "You run the firm and hear about it the next morning. What do you do?",
-      options: ["Back the bookkeeper", "Overrule the bookkeeper", "Ask both of them: what happened?"],
+      options: plain("Back the bookkeeper", "Overrule the bookkeeper", "Ask both of them: what happened?"),
     },
     {
       key: "employee",
       prompt: "You are the bookkeeper. What do you do?",
-      options: ["Date it as asked", "Refuse and explain why", "Ask the finance director"],
+      options: plain("Date it as asked", "Refuse and explain why", "Ask the finance director"),
     },
     {
       key: "client",
       prompt: "You are the client and notice the date. What do you do?",
-      options: ["Pay it and say nothing", "Ask for a corrected invoice"],
+      options: plain("Pay it and say nothing", "Ask for a corrected invoice"),
     },
   ],
   judgement: "Should the bookkeeper have refused?",
@@ -366,13 +369,13 @@ describe("serializeCaseFile", () => {
   });
 
   it("round-trips text that YAML would otherwise misread", () => {
-    const awkward: CaseDocument = {
+    const awkward: CaseDraft = {
       ...lateInvoice,
       title: "yes",
       summary: "Note: a summary with a colon, # a hash, 'quotes' and \"double quotes\"",
       perspectives: [
-        { key: "employee", prompt: "- starts like a list item", options: ["123", "null", "[not, a, list]", "{ nor: a map }", "*alias", "&anchor"] },
-        { key: "employer", prompt: "Ends with a colon:", options: ["true", "~"] }, // one line: a line break is refused
+        { key: "employee", prompt: "- starts like a list item", options: plain("123", "null", "[not, a, list]", "{ nor: a map }", "*alias", "&anchor") },
+        { key: "employer", prompt: "Ends with a colon:", options: plain("true", "~") }, // one line: a line break is refused
       ],
       judgement: "@ and ` start nothing good",
       discussion: ["Is it: right?", "  - no"],
@@ -394,8 +397,8 @@ describe("serializeCaseFile", () => {
   });
 
   it("writes no YAML anchors when two perspectives share one options list", () => {
-    const shared = ["Yes", "No"];
-    const doc: CaseDocument = {
+    const shared = plain("Yes", "No");
+    const doc: CaseDraft = {
       ...lateInvoice,
       perspectives: [
         { key: "employee", prompt: "A?", options: shared },
@@ -408,7 +411,7 @@ describe("serializeCaseFile", () => {
   });
 
   // Cases that do not parse are the CLI's business (npm run cases:check); here we only round-trip.
-  const libraryDocs = new Map<string, CaseDocument>();
+  const libraryDocs = new Map<string, CaseDraft>();
   if (existsSync(casesDirectory)) {
     for (const name of readdirSync(casesDirectory).filter((entry) => entry.endsWith(".md")).sort()) {
       const result = parseCaseFile(readFileSync(`${casesDirectory}${name}`, "utf8"));

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   parseCaseFile,
   serializeCaseFile,
-  type CaseDocument,
+  type CaseDraft,
   type CaseFileProblem,
 } from "../../app/domain/case-file";
 import {
@@ -58,15 +58,18 @@ const validForm: CaseFormValues = {
   "stage-2-body": "",
 };
 
-const lateInvoice: CaseDocument = {
+/** Options as the form gives them: wordings, no ids yet (ADR 017). */
+const plain = (...texts: string[]) => texts.map((text) => ({ text }));
+
+const lateInvoice: CaseDraft = {
   slug: "the-late-invoice",
   title: "The late invoice",
   summary: "A bookkeeper is asked to date an invoice a week early.",
   tags: ["finance", "honesty", "deadlines"],
   perspectives: [
-    { key: "employee", prompt: "You are the bookkeeper. What do you do?", options: ["Date it early", "Refuse", "Ask the controller"] },
-    { key: "employer", prompt: "You are the controller. What do you do?", options: ["Back the bookkeeper", "Overrule her"] },
-    { key: "client", prompt: "You are the client. What do you do?", options: ["Pay early", "Wait"] },
+    { key: "employee", prompt: "You are the bookkeeper. What do you do?", options: plain("Date it early", "Refuse", "Ask the controller") },
+    { key: "employer", prompt: "You are the controller. What do you do?", options: plain("Back the bookkeeper", "Overrule her") },
+    { key: "client", prompt: "You are the client. What do you do?", options: plain("Pay early", "Wait") },
   ],
   judgement: "Was the bookkeeper right?",
   lenses: ["rights", "law"],
@@ -84,7 +87,7 @@ function read(changes: CaseFormValues = {}) {
 }
 
 /** What the editor does: the same validator as cases:check, on the document the form describes. */
-function validatorProblems(doc: CaseDocument): CaseFileProblem[] {
+function validatorProblems(doc: CaseDraft): CaseFileProblem[] {
   const result = parseCaseFile(serializeCaseFile(doc));
   return result.ok ? [] : result.problems;
 }
@@ -167,7 +170,7 @@ describe("readCaseForm", () => {
       discussion: ["Who is harmed?"],
       lenses: ["care"],
     });
-    expect(reading.doc.perspectives[1].options).toEqual(["Back her", "Overrule her"]);
+    expect(reading.doc.perspectives[1].options).toEqual(plain("Back her", "Overrule her"));
     // Like the case file parser: LF line ends, no leading blank lines, first line's indent kept.
     expect(reading.doc.stages[0]).toEqual({ title: "The request", markdown: "    indented code\nnext line" });
   });
@@ -190,7 +193,7 @@ describe("readCaseForm", () => {
 
   it("keeps an empty key for an extra perspective with content, for the validator to report", () => {
     const { doc } = read({ "perspective-2-key": "  " });
-    expect(doc.perspectives[2]).toEqual({ key: "", prompt: "You are the client. What do you do?", options: ["Pay early", "Wait"] });
+    expect(doc.perspectives[2]).toEqual({ key: "", prompt: "You are the client. What do you do?", options: plain("Pay early", "Wait") });
   });
 
   it("renders the posted number of stage slots, at least 1 and at most MAX_STAGE_SLOTS", () => {

@@ -18,11 +18,12 @@ const K = 5;
 const employee: PerspectiveInput = {
   key: "employee",
   prompt: "You are the screener. What do you do?",
-  options: ["Report the record", "Delay and help", "Ask your manager"],
+  // Ids as wordings keep the cells below readable; real ids are slugs (ADR 017).
+  options: ["Report the record", "Delay and help", "Ask your manager"].map((text) => ({ id: text, text })),
 };
 
 function cell(overrides: Partial<PositionCell> & { count: number }): PositionCell {
-  return { perspective: "employee", standing: "frontline", option: "Report the record", judgement: 0, legal: "unsure", ...overrides };
+  return { perspective: "employee", standing: "frontline", optionId: "Report the record", judgement: 0, legal: "unsure", ...overrides };
 }
 
 function shift(overrides: Partial<ShiftCell> & { count: number }): ShiftCell {
@@ -52,7 +53,7 @@ describe("perspectiveResult", () => {
   });
 
   it("does not count answers given as another perspective towards k", () => {
-    const cells = [cell({ count: 4 }), cell({ perspective: "employer", option: "Fire the screener", count: 20 })];
+    const cells = [cell({ count: 4 }), cell({ perspective: "employer", optionId: "Fire the screener", count: 20 })];
     const result = perspectiveResult(employee, cells, [], K);
     expect(result.respondents).toBe(4);
     expect(result.withheld).not.toBeNull();
@@ -66,32 +67,46 @@ describe("perspectiveResult", () => {
 
   it("counts each option in the order offered, keeping offered options nobody chose at zero", () => {
     const cells = [
-      cell({ option: "Ask your manager", count: 3 }),
-      cell({ option: "Report the record", count: 2 }),
-      cell({ option: "Ask your manager", standing: "manager", count: 1 }),
-      cell({ perspective: "employer", option: "Delay and help", count: 9 }),
+      cell({ optionId: "Ask your manager", count: 3 }),
+      cell({ optionId: "Report the record", count: 2 }),
+      cell({ optionId: "Ask your manager", standing: "manager", count: 1 }),
+      cell({ perspective: "employer", optionId: "Delay and help", count: 9 }),
     ];
     const result = perspectiveResult(employee, cells, [], K);
     expect(result.options).toEqual([
-      { label: "Report the record", count: 2, offered: true },
-      { label: "Delay and help", count: 0, offered: true },
-      { label: "Ask your manager", count: 4, offered: true },
+      { id: "Report the record", label: "Report the record", count: 2, offered: true },
+      { id: "Delay and help", label: "Delay and help", count: 0, offered: true },
+      { id: "Ask your manager", label: "Ask your manager", count: 4, offered: true },
     ]);
   });
 
   it("keeps votes for an option the case no longer offers, marked as not offered", () => {
-    const cells = [cell({ option: "Report the record", count: 4 }), cell({ option: "Call the applicant", count: 2 })];
+    const cells = [cell({ optionId: "Report the record", count: 4 }), cell({ optionId: "Call the applicant", count: 2 })];
     const result = perspectiveResult(employee, cells, [], K);
     expect(result.options).toEqual([
-      { label: "Report the record", count: 4, offered: true },
-      { label: "Delay and help", count: 0, offered: true },
-      { label: "Ask your manager", count: 0, offered: true },
-      { label: "Call the applicant", count: 2, offered: false },
+      { id: "Report the record", label: "Report the record", count: 4, offered: true },
+      { id: "Delay and help", label: "Delay and help", count: 0, offered: true },
+      { id: "Ask your manager", label: "Ask your manager", count: 0, offered: true },
+      { id: "Call the applicant", label: "Call the applicant", count: 2, offered: false },
+    ]);
+  });
+
+  it("names a removed option by the wording it last had, and counts a reworded one as the same option (ADR 017)", () => {
+    const cells = [cell({ optionId: "refuse", count: 4 }), cell({ optionId: "call-the-applicant", count: 2 })];
+    const reworded: PerspectiveInput = {
+      ...employee,
+      options: [{ id: "refuse", text: "Decline" }, ...employee.options],
+      labels: new Map([["refuse", "Decline"], ["call-the-applicant", "Call the applicant"]]),
+    };
+    const result = perspectiveResult(reworded, cells, [], K);
+    expect(result.options.filter((o) => o.count > 0)).toEqual([
+      { id: "refuse", label: "Decline", count: 4, offered: true },
+      { id: "call-the-applicant", label: "Call the applicant", count: 2, offered: false },
     ]);
   });
 
   it("ignores a cell with nobody in it for an option the case no longer offers", () => {
-    const cells = [cell({ option: "Report the record", count: 5 }), cell({ option: "Call the applicant", count: 0 })];
+    const cells = [cell({ optionId: "Report the record", count: 5 }), cell({ optionId: "Call the applicant", count: 0 })];
     const result = perspectiveResult(employee, cells, [], K);
     expect(result.options.map((o) => o.label)).toEqual(["Report the record", "Delay and help", "Ask your manager"]);
   });
@@ -139,9 +154,9 @@ describe("perspectiveResult", () => {
 
   it("breaks results down by standing, each group with its own option counts and mean judgement", () => {
     const cells = [
-      cell({ standing: "frontline", option: "Delay and help", judgement: 3, count: 4 }),
-      cell({ standing: "frontline", option: "Report the record", judgement: -1, count: 2 }),
-      cell({ standing: "manager", option: "Report the record", judgement: -2, count: 5 }),
+      cell({ standing: "frontline", optionId: "Delay and help", judgement: 3, count: 4 }),
+      cell({ standing: "frontline", optionId: "Report the record", judgement: -1, count: 2 }),
+      cell({ standing: "manager", optionId: "Report the record", judgement: -2, count: 5 }),
     ];
     const result = perspectiveResult(employee, cells, [], K);
     expect(result.byStanding).toEqual({
@@ -152,9 +167,9 @@ describe("perspectiveResult", () => {
           count: 6,
           meanJudgement: (4 * 3 + 2 * -1) / 6,
           options: [
-            { label: "Report the record", count: 2, offered: true },
-            { label: "Delay and help", count: 4, offered: true },
-            { label: "Ask your manager", count: 0, offered: true },
+            { id: "Report the record", label: "Report the record", count: 2, offered: true },
+            { id: "Delay and help", label: "Delay and help", count: 4, offered: true },
+            { id: "Ask your manager", label: "Ask your manager", count: 0, offered: true },
           ],
         },
         {
@@ -162,9 +177,9 @@ describe("perspectiveResult", () => {
           count: 5,
           meanJudgement: -2,
           options: [
-            { label: "Report the record", count: 5, offered: true },
-            { label: "Delay and help", count: 0, offered: true },
-            { label: "Ask your manager", count: 0, offered: true },
+            { id: "Report the record", label: "Report the record", count: 5, offered: true },
+            { id: "Delay and help", label: "Delay and help", count: 0, offered: true },
+            { id: "Ask your manager", label: "Ask your manager", count: 0, offered: true },
           ],
         },
       ],
@@ -174,8 +189,8 @@ describe("perspectiveResult", () => {
   it("merges two small standings into 'other' when together they reach k, and counts their answers there", () => {
     const cells = [
       cell({ standing: "frontline", judgement: 1, count: 7 }),
-      cell({ standing: "hr", option: "Ask your manager", judgement: -3, count: 2 }),
-      cell({ standing: "manager", option: "Delay and help", judgement: 2, count: 3 }),
+      cell({ standing: "hr", optionId: "Ask your manager", judgement: -3, count: 2 }),
+      cell({ standing: "manager", optionId: "Delay and help", judgement: 2, count: 3 }),
     ];
     const result = perspectiveResult(employee, cells, [], K);
     expect(result.byStanding.suppressed).toBeNull();
@@ -185,9 +200,9 @@ describe("perspectiveResult", () => {
     ]);
     const other = result.byStanding.groups[1];
     expect(other.options).toEqual([
-      { label: "Report the record", count: 0, offered: true },
-      { label: "Delay and help", count: 3, offered: true },
-      { label: "Ask your manager", count: 2, offered: true },
+      { id: "Report the record", label: "Report the record", count: 0, offered: true },
+      { id: "Delay and help", label: "Delay and help", count: 3, offered: true },
+      { id: "Ask your manager", label: "Ask your manager", count: 2, offered: true },
     ]);
     expect(other.meanJudgement).toBe((2 * -3 + 3 * 2) / 5);
   });
@@ -234,9 +249,9 @@ describe("perspectiveResult", () => {
 
   it("keeps the real 'other' standing's answers apart from the merged small standings", () => {
     const cells = [
-      cell({ standing: "other", option: "Report the record", judgement: -3, count: 6 }),
-      cell({ standing: "hr", option: "Delay and help", judgement: 3, count: 3 }),
-      cell({ standing: "manager", option: "Delay and help", judgement: 3, count: 2 }),
+      cell({ standing: "other", optionId: "Report the record", judgement: -3, count: 6 }),
+      cell({ standing: "hr", optionId: "Delay and help", judgement: 3, count: 3 }),
+      cell({ standing: "manager", optionId: "Delay and help", judgement: 3, count: 2 }),
     ];
     const result = perspectiveResult(employee, cells, [], K);
     expect(result.byStanding.groups.map((g) => [g.key, g.count, g.meanJudgement, g.options.map((o) => o.count)])).toEqual([
@@ -391,7 +406,7 @@ describe("foldResultRows", () => {
   const row = (over: Partial<Parameters<typeof foldResultRows>[0][number]>) => ({
     perspective: "employee",
     standing: "manager",
-    option: "Report it",
+    optionId: "Report it",
     judgement: 2,
     legal: "yes" as const,
     caseVersionId: 1,
@@ -411,10 +426,10 @@ describe("foldResultRows", () => {
       row({ caseVersionId: 2, count: 1 }),
     ]);
     expect(cells).toEqual([
-      { perspective: "employee", standing: "manager", option: "Report it", judgement: 2, legal: "yes", caseVersionId: 1, count: 8 },
-      { perspective: "employer", standing: "manager", option: "Report it", judgement: 2, legal: "yes", caseVersionId: 1, count: 4 },
-      { perspective: "employee", standing: null, option: "Report it", judgement: 2, legal: "yes", caseVersionId: 1, count: 7 },
-      { perspective: "employee", standing: "manager", option: "Report it", judgement: 2, legal: "yes", caseVersionId: 2, count: 1 },
+      { perspective: "employee", standing: "manager", optionId: "Report it", judgement: 2, legal: "yes", caseVersionId: 1, count: 8 },
+      { perspective: "employer", standing: "manager", optionId: "Report it", judgement: 2, legal: "yes", caseVersionId: 1, count: 4 },
+      { perspective: "employee", standing: null, optionId: "Report it", judgement: 2, legal: "yes", caseVersionId: 1, count: 7 },
+      { perspective: "employee", standing: "manager", optionId: "Report it", judgement: 2, legal: "yes", caseVersionId: 2, count: 1 },
     ]);
     expect(shifts).toEqual([
       { perspective: "employee", judgementChange: 3, optionChanged: false, count: 2 },

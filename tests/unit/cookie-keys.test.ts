@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cookieKey } from "../../app/domain/cookie-keys";
+import { cookieKey, serverKey } from "../../app/domain/cookie-keys";
 
 const SECRET = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
@@ -19,5 +19,15 @@ describe("cookieKey", () => {
 
   it("derives other keys from another secret", () => {
     expect(cookieKey(`${SECRET}x`, "session")).not.toBe(cookieKey(SECRET, "session"));
+  });
+});
+
+describe("serverKey", () => {
+  it("gives the device-token key 256 bits of its own, unrelated to every cookie key and the secret, and the same from the same secret", () => {
+    const key = serverKey(SECRET, "device token").toString("hex");
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect([cookieKey(SECRET, "session"), cookieKey(SECRET, "device"), SECRET]).not.toContain(key);
+    expect(serverKey(SECRET, "device token").toString("hex")).toBe(key);
+    expect(serverKey(`${SECRET}x`, "device token").toString("hex")).not.toBe(key);
   });
 });

@@ -8,9 +8,11 @@ import {
   creditRefusal,
   phoneMovedByChoices,
   rankByCredits,
+  repliesToTell,
   roomSubmissions,
   type Contribution,
   type CreditFacts,
+  type ReplyFacts,
 } from "../../app/domain/counting";
 
 const shown: Contribution = { id: 1, kind: "argument", visible: true, authorRemoved: false };
@@ -131,5 +133,25 @@ describe("countLensUsage", () => {
       { lens: "care", side: "for", count: 2 },
       { lens: "care", side: "against", count: 1 },
     ]);
+  });
+});
+
+describe("repliesToTell (replies to me)", () => {
+  const ME = 7;
+  const reply = (id: number, overrides: Partial<ReplyFacts> = {}): ReplyFacts => ({ id, userId: 8, parentId: 100, status: "visible", caseStatus: "published", ...overrides });
+
+  it("tells of a visible reply by someone else, in order, and of no hidden, deleted or own reply", () => {
+    const replies = [reply(5), reply(4, { status: "hidden" }), reply(3, { status: "deleted" }), reply(2, { userId: ME }), reply(1, { userId: 9 })];
+    expect(repliesToTell(replies, { id: ME, role: "participant" }).map((r) => r.id)).toEqual([5, 1]);
+  });
+
+  it("tells of a reply on an archived or draft case only someone who writes cases can still read", () => {
+    const replies = [reply(3, { caseStatus: "archived" }), reply(2, { caseStatus: "draft" }), reply(1)];
+    expect(repliesToTell(replies, { id: ME, role: "participant" }).map((r) => r.id)).toEqual([1]);
+    expect(repliesToTell(replies, { id: ME, role: "author" }).map((r) => r.id)).toEqual([3, 2, 1]);
+  });
+
+  it("tells of replies only, never a top-level argument", () => {
+    expect(repliesToTell([reply(1, { parentId: null })], { id: ME, role: "admin" })).toEqual([]);
   });
 });

@@ -11,22 +11,27 @@ import {
   moderationForm,
   positionForm,
   replyForm,
+  STALE_FORM_MESSAGE,
 } from "../../app/domain/debate-forms";
 import { parseForm } from "../../app/forms";
+import { identifyOptions } from "../../app/domain/option-identity";
 
 const caseFile = fileURLToPath(new URL("../../cases/background-check.md", import.meta.url));
 
 function backgroundCheck(): CaseDocument {
   const result = parseCaseFile(readFileSync(caseFile, "utf8"));
   if (!result.ok) throw new Error(`cases/background-check.md does not parse: ${JSON.stringify(result.problems)}`);
-  return result.doc;
+  return identifyOptions(result.doc, []);
 }
 
 const doc = backgroundCheck();
-/** The same case asked from a third hat, with fewer options than the employee has. */
+/** The same case asked from a third hat. */
 const withClient: CaseDocument = {
   ...doc,
-  perspectives: [...doc.perspectives, { key: "client", prompt: "You are the client. What do you do?", options: ["Drop the firm", "Keep the firm"] }],
+  perspectives: [
+    ...doc.perspectives,
+    { key: "client", prompt: "You are the client. What do you do?", options: [{ id: "drop-the-firm", text: "Drop the firm" }, { id: "keep-the-firm", text: "Keep the firm" }] },
+  ],
 };
 
 function form(fields: Record<string, string>): FormData {
@@ -41,37 +46,25 @@ function errorsOf(result: ReturnType<typeof parseForm>): Record<string, string> 
 }
 
 describe("positionForm", () => {
-  const valid = { perspective: "employee", option: "1", judgement: "-2", legal: "no", confidence: "high" };
+  const valid = { perspective: "employee", option: "delay-the-report-and-help-him-get-it-expunged", version: "2", judgement: "-2", legal: "no", confidence: "high" };
 
-  it("reads a complete answer, with the option as its index in the list shown", () => {
+  it("reads a complete answer, with the option as its stable id and the version the form showed (ADR 017)", () => {
     expect(parseForm(positionForm(doc), form(valid))).toEqual({
       ok: true,
-      data: { perspective: "employee", option: 1, judgement: -2, legal: "no", confidence: "high", movedBy: null },
+      data: { perspective: "employee", option: "delay-the-report-and-help-him-get-it-expunged", version: 2, judgement: -2, legal: "no", confidence: "high", movedBy: null },
       values: expect.any(Object),
     });
   });
 
-  it("accepts the first and last options and both ends of the judgement scale", () => {
-    const first = parseForm(positionForm(doc), form({ ...valid, option: "0", judgement: "-3" }));
-    const last = parseForm(positionForm(doc), form({ ...valid, option: "3", judgement: "3" }));
-    expect([first.ok && [first.data.option, first.data.judgement], last.ok && [last.data.option, last.data.judgement]]).toEqual([
-      [0, -3],
-      [3, 3],
-    ]);
+  it("accepts both ends of the judgement scale", () => {
+    const first = parseForm(positionForm(doc), form({ ...valid, judgement: "-3" }));
+    const last = parseForm(positionForm(doc), form({ ...valid, judgement: "3" }));
+    expect([first.ok && first.data.judgement, last.ok && last.data.judgement]).toEqual([-3, 3]);
   });
 
-  it("refuses an option index past the end of the list", () => {
-    // The employee has four options: 0 to 3.
-    expect(errorsOf(parseForm(positionForm(doc), form({ ...valid, option: "4" })))).toEqual({ option: "Choose what you would do." });
-  });
-
-  it("refuses a negative option index", () => {
-    expect(errorsOf(parseForm(positionForm(doc), form({ ...valid, option: "-1" })))).toEqual({ option: "Choose what you would do." });
-  });
-
-  it("refuses an option that is not a whole number", () => {
-    for (const option of ["abc", "1.5"]) {
-      expect(errorsOf(parseForm(positionForm(doc), form({ ...valid, option }))), option).toEqual({ option: "Choose what you would do." });
+  it("refuses an option that is not an option id", () => {
+    for (const option of ["Report It", "1.5", "a b", "x".repeat(61)]) {
+      expect(errorsOf(parseForm(positionForm(doc), form({ ...valid, option }))), option).toEqual({ option: "Choose one of the options shown." });
     }
   });
 
@@ -81,11 +74,11 @@ describe("positionForm", () => {
     expect(errorsOf(parseForm(positionForm(doc), form({ ...valid, option: "" })))).toEqual({ option: "Choose what you would do." });
   });
 
-  it("checks the option against the options of the perspective being answered", () => {
-    const asEmployee = parseForm(positionForm(withClient), form({ ...valid, perspective: "employee", option: "3" }));
-    const asClient = parseForm(positionForm(withClient), form({ ...valid, perspective: "client", option: "3" }));
-    expect(asEmployee.ok).toBe(true);
-    expect(errorsOf(asClient)).toEqual({ option: "Choose what you would do." });
+  it("refuses a form that does not say which version of the case it showed", () => {
+    const { version: _omitted, ...withoutVersion } = valid;
+    for (const fields of [withoutVersion, { ...valid, version: "" }, { ...valid, version: "0" }, { ...valid, version: "v2" }]) {
+      expect(errorsOf(parseForm(positionForm(doc), form(fields)))).toEqual({ version: STALE_FORM_MESSAGE });
+    }
   });
 
   it("refuses a judgement outside −3 to 3", () => {
@@ -123,8 +116,8 @@ describe("positionForm", () => {
   });
 
   it("names every wrong field at once", () => {
-    const errors = errorsOf(parseForm(positionForm(doc), form({ perspective: "employee", option: "x", judgement: "9", legal: "", confidence: "" })));
-    expect(Object.keys(errors).sort()).toEqual(["confidence", "judgement", "legal", "option"]);
+    const errors = errorsOf(parseForm(positionForm(doc), form({ perspective: "employee", option: "", judgement: "9", legal: "", confidence: "" })));
+    expect(Object.keys(errors).sort()).toEqual(["confidence", "judgement", "legal", "option", "version"]);
   });
 
   it("reads 'no particular argument' as no argument", () => {
@@ -146,10 +139,10 @@ describe("positionForm", () => {
   });
 
   it("gives back what was typed so the form can be shown again", () => {
-    const result = parseForm(positionForm(doc), form({ ...valid, option: "9" }));
+    const result = parseForm(positionForm(doc), form({ ...valid, option: "Not An Id" }));
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.values).toEqual({ ...valid, option: "9" });
+    expect(result.values).toEqual({ ...valid, option: "Not An Id" });
   });
 });
 

@@ -15,9 +15,10 @@ import { plainText, shape, words } from "../security/markdown-structure";
 /** Every payload: the corpus (bar the megabyte-sized ones, which say nothing new here) and the ones above. */
 const PAYLOADS = [...new Set([...CORPUS.filter((c) => c.kind !== "oversized").map((c) => c.value), MARKDOWN_XSS, ...EXPORT_MARKDOWN])].filter((p) => p.trim() !== "");
 
+// Ids as wordings: the debrief shows wordings, whatever the ids (ADR 017).
 const PERSPECTIVES = (options: string[]) => [
-  { key: "employee", options },
-  { key: "employer", options: options.map((o) => `${o}`) },
+  { key: "employee", options: options.map((o) => ({ id: o, text: o })) },
+  { key: "employer", options: options.map((o) => ({ id: o, text: `${o}` })) },
 ];
 
 /** A two-round workshop with every section present, every text field set to `say(field)`. */
@@ -25,9 +26,9 @@ function input(say: (field: string) => string): DebriefInput {
   const options = [say("option"), `${say("option")} `, ` ${say("option")}`];
   const byStanding = [1, 2].flatMap((round) =>
     ["employee", "employer"].flatMap((perspective) => [
-      { round, perspective, standing: "frontline", option: options[0], judgement: 1, count: 6 },
-      { round, perspective, standing: "manager", option: options[1], judgement: -2, count: 5 },
-      { round, perspective, standing: "hr", option: options[2], judgement: 3, count: 2 },
+      { round, perspective, standing: "frontline", optionId: options[0], judgement: 1, count: 6 },
+      { round, perspective, standing: "manager", optionId: options[1], judgement: -2, count: 5 },
+      { round, perspective, standing: "hr", optionId: options[2], judgement: 3, count: 2 },
     ]),
   );
   return {
@@ -43,7 +44,7 @@ function input(say: (field: string) => string): DebriefInput {
     k: 5,
     rounds: [1, 2],
     tallies: roundTallies(
-      byStanding.map(({ round, perspective, option, judgement, count }) => ({ round, perspective, option, judgement, count })),
+      byStanding.map(({ round, perspective, optionId, judgement, count }) => ({ round, perspective, optionId, judgement, count })),
       PERSPECTIVES(options),
       [1, 2],
       5,

@@ -6,9 +6,10 @@ import { parseCsv } from "../support/csv-reader";
 
 const EMPLOYEE_OPTIONS = ["Report the record", "Delay and help", "Ask your manager"];
 const EMPLOYER_OPTIONS = ["Fire", "Warn and retrain", "Back the screener"];
+// Ids as wordings: exports show wordings, whatever the ids (ADR 017).
 const PERSPECTIVES = [
-  { key: "employee", options: EMPLOYEE_OPTIONS },
-  { key: "employer", options: EMPLOYER_OPTIONS },
+  { key: "employee", options: EMPLOYEE_OPTIONS.map((text) => ({ id: text, text })) },
+  { key: "employer", options: EMPLOYER_OPTIONS.map((text) => ({ id: text, text })) },
 ];
 
 /** Names that exist in the database beside the answers; none may reach an export. */
@@ -17,8 +18,8 @@ const NAMES = ["Priya Raman", "Jonas Berg", "Ana Souza"];
 type StandingRow = DebriefInput["byStanding"][number];
 
 /** `people` people of one standing who all gave the same answer; rows carry a name as a careless query might. */
-function answers(round: number, perspective: string, standing: string | null, option: string, judgement: number, count: number): StandingRow {
-  const fromDatabase = { round, perspective, standing, option, judgement, count, displayName: NAMES[count % NAMES.length] };
+function answers(round: number, perspective: string, standing: string | null, optionId: string, judgement: number, count: number): StandingRow {
+  const fromDatabase = { round, perspective, standing, optionId, judgement, count, displayName: NAMES[count % NAMES.length] };
   return fromDatabase;
 }
 
@@ -102,7 +103,7 @@ function debriefInput(overrides: Partial<DebriefInput> = {}): DebriefInput {
     k: 5,
     rounds: [1, 2],
     tallies: roundTallies(
-      byStanding.map(({ round, perspective, option, judgement, count }) => ({ round, perspective, option, judgement, count })),
+      byStanding.map(({ round, perspective, optionId, judgement, count }) => ({ round, perspective, optionId, judgement, count })),
       PERSPECTIVES,
       overrides.rounds ?? [1, 2],
       overrides.k ?? 5,

@@ -4,9 +4,10 @@ import { workshopVoteForm } from "../../app/domain/workshop-forms";
 import { parseForm } from "../../app/forms";
 
 type Perspectives = CaseDocument["perspectives"];
+const options = (...texts: string[]) => texts.map((text) => ({ id: text.toLowerCase().replace(/ /g, "-"), text }));
 const two: Perspectives = [
-  { key: "employee", prompt: "As the employee?", options: ["Report", "Stay quiet", "Ask a manager", "Resign"] },
-  { key: "employer", prompt: "As the employer?", options: ["Fire", "Warn"] },
+  { key: "employee", prompt: "As the employee?", options: options("Report", "Stay quiet", "Ask a manager", "Resign") },
+  { key: "employer", prompt: "As the employer?", options: options("Fire", "Warn") },
 ];
 
 function form(values: Record<string, string>): FormData {
@@ -16,25 +17,27 @@ function form(values: Record<string, string>): FormData {
 }
 
 describe("workshopVoteForm", () => {
-  it("accepts one option and one judgement per perspective, as numbers", () => {
-    const result = parseForm(workshopVoteForm(two), form({ "option-employee": "3", "judgement-employee": "-3", "option-employer": "1", "judgement-employer": "2" }));
-    expect(result.ok && result.data).toEqual({ movedBy: null, "option-employee": 3, "judgement-employee": -3, "option-employer": 1, "judgement-employer": 2 });
+  it("accepts one option, by its stable id, and one judgement per perspective (ADR 017)", () => {
+    const result = parseForm(workshopVoteForm(two), form({ "option-employee": "resign", "judgement-employee": "-3", "option-employer": "warn", "judgement-employer": "2" }));
+    expect(result.ok && result.data).toEqual({ movedBy: null, "option-employee": "resign", "judgement-employee": -3, "option-employer": "warn", "judgement-employer": 2 });
   });
 
-  it("names the perspective whose answer is missing or out of range", () => {
-    const result = parseForm(workshopVoteForm(two), form({ "option-employee": "4", "judgement-employee": "0", "option-employer": "1" }));
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.errors["option-employee"]).toBe("Choose what you would do as the employee.");
-    expect(result.errors["judgement-employer"]).toBe("Choose a judgement as the employer.");
+  it("names the perspective whose answer is missing or not one of its options, and refuses an option's position", () => {
+    for (const posted of ["4", "1", "fire", ""]) {
+      const result = parseForm(workshopVoteForm(two), form({ "option-employee": posted, "judgement-employee": "0", "option-employer": "warn" }));
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.errors["option-employee"]).toBe("Choose what you would do as the employee.");
+      expect(result.errors["judgement-employer"]).toBe("Choose a judgement as the employer.");
+    }
   });
 
-  it("is built once per shape, and a shape with fewer options gets its own bounds", () => {
+  it("is built once per shape, and a shape with other options gets its own choices", () => {
     expect(workshopVoteForm(two)).toBe(workshopVoteForm(two.map((p) => ({ ...p }))));
-    const fewer: Perspectives = [two[0]!, { ...two[1]!, options: ["Fire"] }];
+    const fewer: Perspectives = [two[0]!, { ...two[1]!, options: options("Fire") }];
     expect(workshopVoteForm(fewer)).not.toBe(workshopVoteForm(two));
-    const result = parseForm(workshopVoteForm(fewer), form({ "option-employee": "0", "judgement-employee": "0", "option-employer": "1", "judgement-employer": "0" }));
+    const result = parseForm(workshopVoteForm(fewer), form({ "option-employee": "report", "judgement-employee": "0", "option-employer": "warn", "judgement-employer": "0" }));
     expect(result.ok).toBe(false);
-    expect(parseForm(workshopVoteForm(two), form({ "option-employee": "0", "judgement-employee": "0", "option-employer": "1", "judgement-employer": "0" })).ok).toBe(true);
+    expect(parseForm(workshopVoteForm(two), form({ "option-employee": "report", "judgement-employee": "0", "option-employer": "warn", "judgement-employer": "0" })).ok).toBe(true);
   });
 });

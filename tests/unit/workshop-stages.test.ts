@@ -295,6 +295,46 @@ describe("applyStageAction, the facilitator's path", () => {
   });
 });
 
+describe("applyStageAction, a move that says where it starts (ADR 016)", () => {
+  const { plan } = planNamed(3, true, "live");
+  const at = (stage: StageId, votingOpen = false): StageState => ({ stage, votingOpen, revealedRounds: [] });
+
+  it("moves as usual from the stage it names", () => {
+    expect(applyStageAction(at("case-3"), { type: "next", from: "case-3" }, plan)).toEqual({ ok: true, state: at("vote-1", true), effects: [] });
+    expect(applyStageAction(at("case-3"), { type: "back", from: "case-3" }, plan)).toEqual({ ok: true, state: at("case-2"), effects: [] });
+  });
+
+  it("answers a repeat, which finds the workshop where the move leads, as done and changes nothing", () => {
+    for (const { stage, type, from } of [
+      { stage: "vote-1", type: "next", from: "case-3" },
+      { stage: "case-2", type: "back", from: "case-3" },
+      { stage: "case-1", type: "next", from: "lobby" },
+    ] as const) {
+      const current = at(stage, stage === "vote-1");
+      expect(applyStageAction(current, { type, from }, plan)).toEqual({ ok: true, state: current, effects: [], already: true });
+    }
+  });
+
+  it("refuses a move from a stage the workshop has left for anywhere else", () => {
+    for (const [stage, type, from] of [
+      ["case-3", "next", "lobby"],
+      ["lobby", "next", "case-1"],
+      ["case-2", "next", "case-2x"],
+      ["discussion", "back", "discussion-old"],
+      ["case-1", "back", "case-1x"],
+    ] as const) {
+      const result = applyStageAction(at(stage), { type, from: from as StageId }, plan);
+      expect(result.ok, `${type} from ${from} on ${stage}`).toBe(false);
+      if (!result.ok) expect(result.reason).toMatch(/moved on since this page showed it, so nothing changed/);
+    }
+  });
+
+  it("still refuses a move past either end, and any move once ended", () => {
+    expect(applyStageAction(at("shift"), { type: "next", from: "shift" }, plan)).toEqual({ ok: false, reason: "This is the last stage. End the workshop to finish." });
+    expect(applyStageAction(at("ended"), { type: "next", from: "shift" }, plan)).toEqual({ ok: false, reason: "This workshop has ended; it can no longer change." });
+  });
+});
+
 describe("stageSequence", () => {
   for (const { plan, sequence, name } of PLANS) {
     it(`lists the lobby, the case parts, the votes, results and discussion in order (${name})`, () => {

@@ -2,13 +2,15 @@ import { describe, expect, it } from "vitest";
 import { currentRound, roomGap, roundTallies, shiftRows, visibleRounds, type RoundTally } from "../../app/domain/workshop-view";
 import type { Round, StageId, StageState, WorkshopPlan } from "../../app/domain/workshop-stages";
 
+// Ids as wordings keep the rows readable; real ids are slugs (ADR 017).
+const withIds = (texts: string[]) => texts.map((text) => ({ id: text, text }));
 const PERSPECTIVES = [
-  { key: "employee", options: ["Report the record", "Delay and help", "Ask your manager"] },
-  { key: "employer", options: ["Fire", "Warn and retrain", "Back the screener"] },
+  { key: "employee", options: withIds(["Report the record", "Delay and help", "Ask your manager"]) },
+  { key: "employer", options: withIds(["Fire", "Warn and retrain", "Back the screener"]) },
 ];
 
-function row(round: number, perspective: string, option: string, judgement: number, count: number) {
-  return { round, perspective, option, judgement, count };
+function row(round: number, perspective: string, optionId: string, judgement: number, count: number) {
+  return { round, perspective, optionId, judgement, count };
 }
 
 /** The figures of a released tally (these tests pass k = 1 unless they test the release rule). */
@@ -37,9 +39,9 @@ describe("roundTallies", () => {
     ];
     const [employeeTally] = roundTallies(rows, PERSPECTIVES.slice(0, 1), [1], 1);
     expect(figures(employeeTally).options).toEqual([
-      { label: "Report the record", count: 5 },
-      { label: "Delay and help", count: 0 },
-      { label: "Ask your manager", count: 3 },
+      { id: "Report the record", label: "Report the record", count: 5 },
+      { id: "Delay and help", label: "Delay and help", count: 0 },
+      { id: "Ask your manager", label: "Ask your manager", count: 3 },
     ]);
   });
 
@@ -52,11 +54,11 @@ describe("roundTallies", () => {
     ];
     const [employeeTally] = roundTallies(rows, PERSPECTIVES.slice(0, 1), [1], 1);
     expect(figures(employeeTally).options).toEqual([
-      { label: "Report the record", count: 1 },
-      { label: "Delay and help", count: 0 },
-      { label: "Ask your manager", count: 0 },
-      { label: "Tell the client", count: 3 },
-      { label: "Quit", count: 1 },
+      { id: "Report the record", label: "Report the record", count: 1 },
+      { id: "Delay and help", label: "Delay and help", count: 0 },
+      { id: "Ask your manager", label: "Ask your manager", count: 0 },
+      { id: "Tell the client", label: "Tell the client", count: 3 },
+      { id: "Quit", label: "Quit", count: 1 },
     ]);
     expect(figures(employeeTally).respondents).toBe(5);
   });

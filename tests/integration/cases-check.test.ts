@@ -1,0 +1,52 @@
+/**
+ * `npm run cases:check` as an author runs it: a hand-written value that YAML 1.1 tools read as
+ * something else than text (ADR 015) is a warning with its file and line, and does not fail the
+ * check, since the app reads the file; a real problem still does.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const dir = mkdtempSync(join(tmpdir(), "casebook-cases-check-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function casesCheck(...paths: string[]): Promise<{ code: number; lines: string[] }> {
+  return new Promise((done) => {
+    execFile(process.execPath, ["--import", "tsx", "scripts/cases-check.ts", ...paths], (error, stdout) => {
+      done({ code: error ? Number(error.code) : 0, lines: stdout.trim().split("\n") });
+    });
+  });
+}
+
+/** The shipped off-script case with some values written plain as people type them. */
+function handWritten(slug: string, replacements: [RegExp, string][]): string {
+  let source = readFileSync("cases/off-script.md", "utf8").replace("slug: off-script", `slug: ${slug}`);
+  for (const [pattern, value] of replacements) source = source.replace(pattern, value);
+  return source;
+}
+
+describe("cases:check", () => {
+  it("warns of each plain Yes, date or 1:20 at its file and line, and passes a file the app reads", async () => {
+    const file = join(dir, "plain-values.md");
+    writeFileSync(file, handWritten("plain-values", [[/^title: .*$/m, "title: 2024-04-01"], [/- Follow the script step by step/, "- Yes"], [/- Review the script itself/, "- '1:20'"]]));
+    const { code, lines } = await casesCheck(file);
+    expect(lines).toEqual([
+      `${file}:3: warning: title: 2024-04-01 is text to Casebook, but YAML 1.1 tools (PyYAML, Ruby, many editors) read it as a date (2024-04-01); write it in quotes: "2024-04-01"`,
+      `${file}:10: warning: perspectives.employee.options.0: Yes is text to Casebook, but YAML 1.1 tools (PyYAML, Ruby, many editors) read it as the boolean true; write it in quotes: "Yes"`,
+      "1 file OK (2 warnings: quote those values so other tools read them as text)",
+    ]);
+    expect(code).toBe(0);
+  });
+
+  it("still fails on a problem, listing problems and warnings together in line order", async () => {
+    const file = join(dir, "with-a-problem.md");
+    writeFileSync(file, handWritten("with-a-problem", [[/^title: .*$/m, "title: On"], [/^judgement: .*$/m, "judgement: 12"]]));
+    const { code, lines } = await casesCheck(file);
+    expect(lines[0]).toBe(`${file}:3: warning: title: On is text to Casebook, but YAML 1.1 tools (PyYAML, Ruby, many editors) read it as the boolean true; write it in quotes: "On"`);
+    expect(lines[1]).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+: judgement: `));
+    expect(lines.at(-1)).toBe("0 files OK, 1 with problems (1 problem) (1 warning: quote those values so other tools read them as text)");
+    expect(code).toBe(1);
+  });
+});
