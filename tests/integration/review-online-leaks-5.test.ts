@@ -49,7 +49,7 @@ describe("a bridging score read beside the results", () => {
       // The two cases word their options differently and offer different numbers of them: bars
       // are compared as the counts of nonzero bars in order, without wording.
       const unworded = (key: string, value: unknown) =>
-        key === "prompt" || key === "label" ? undefined : key === "options" && Array.isArray(value) ? value.filter((o: { count: number }) => o.count > 0) : value;
+        key === "prompt" || key === "label" || key === "id" ? undefined : key === "options" && Array.isArray(value) ? value.filter((o: { count: number }) => o.count > 0) : value;
       return JSON.stringify({ perspectives, gap, people: released?.people }, unworded);
     };
     for (const [slug, maraJudgement, colleagueJudgement] of [["the-fee-waiver", 2, -2], ["off-script", -2, 2]] as const) {
