@@ -9,7 +9,7 @@
  * belongs to, and when an argument's bridging score (built from its endorsers' answers) may change.
  */
 import { bridgingScore } from "./bridging";
-import { exposedBySeveralReleases, type CountedAnswer, type HeldRecord } from "./release-equations";
+import { exposedBySeveralReleases, type HeldRecord } from "./release-equations";
 
 // ---------------------------------------------------------------------------------------------
 // Small-group suppression within one release: every breakdown (pages, exports, JSON).
@@ -149,8 +149,6 @@ export interface ReleasePlanInput {
   records?: readonly HeldRecord[];
   /** The first release whose records `records` holds (releases stored before the records were kept come before it). */
   jointFrom?: number;
-  /** Every bridging score ever shown, as the answers it counted: rows of the joint test too (`EquationOptions.scoreRows`). */
-  scoreRows?: readonly (readonly CountedAnswer[])[];
   pending: readonly PendingPerson[];
   k: number;
 }
@@ -318,13 +316,7 @@ function stickyGrouping(
   const key = `${taken.map((person) => person.id).join(",")}|${grouping.shown.map((g) => g.members.join("+")).join("/")}`;
   let exposed = tested.get(key);
   if (exposed === undefined) {
-    exposed = exposedBySeveralReleases(recordsWith(input, taken), releases, {
-      perspectives: input.perspectives,
-      gap: input.gap,
-      from: jointFrom,
-      scoreRows: input.scoreRows,
-      k: input.k,
-    });
+    exposed = exposedBySeveralReleases(recordsWith(input, taken), releases, { perspectives: input.perspectives, gap: input.gap, from: jointFrom, k: input.k });
     tested.set(key, exposed);
   }
   return exposed === null ? { grouping } : { grouping: null, exposed };
@@ -598,17 +590,9 @@ function shownScoreKey(score: ShownScore): string {
  * @param scores the release's `ArgumentScores`
  * @param k the k-threshold
  * @param shownBefore every score shown by earlier releases (`everShown` of the previous call; [] at first)
- * @param admits whether the scores ever shown, with a new one last, may all stand beside the
- *   results (the joint test with each as a row: `EquationOptions.scoreRows`); a score it refuses is
- *   not shown. Called only for scores not shown before.
  * @returns `shown`: score by argument id; `everShown`: `shownBefore` and the scores shown now, without repeats
  */
-export function shownArgumentScores(
-  scores: ArgumentScores,
-  k: number,
-  shownBefore: readonly ShownScore[] = [],
-  admits: (everShown: readonly ShownScore[]) => boolean = () => true,
-): { shown: Map<number, number>; everShown: ShownScore[] } {
+export function shownArgumentScores(scores: ArgumentScores, k: number, shownBefore: readonly ShownScore[] = []): { shown: Map<number, number>; everShown: ShownScore[] } {
   const shown = new Map<number, number>();
   const everShown = new Map<string, ShownScore>();
   // Each counted answer's signature: the shown scores that count it.
@@ -644,26 +628,11 @@ export function shownArgumentScores(
       people.set(signature, own);
     }
     if ([...people.values()].some((who) => who.size < k)) continue;
-    if (!admits([...everShown.values(), score])) continue;
     signatures = next;
     everShown.set(shownScoreKey(score), score);
     shown.set(Number(id), entry.score!);
   }
   return { shown, everShown: [...everShown.values()] };
-}
-
-/**
- * The scores a stored release shows, read back: each argument's stored score whose counted set
- * is among those the release recorded as shown (`everShown`), exactly what `releaseShownScores`
- * decided when the release was made.
- */
-export function scoresShownFrom(scores: ArgumentScores, everShown: readonly ShownScore[]): Map<number, number> {
-  const keys = new Set(everShown.map(shownScoreKey));
-  const shown = new Map<number, number>();
-  for (const [id, entry] of Object.entries(scores)) {
-    if (entry.score !== null && keys.has(shownScoreKey({ argument: Number(id), counted: entry.counted }))) shown.set(Number(id), entry.score);
-  }
-  return shown;
 }
 
 /**
@@ -676,7 +645,6 @@ export function scoresShownFrom(scores: ArgumentScores, everShown: readonly Show
  * @param previous the previous release's `ArgumentScores` ({} for the first release)
  * @param endorsers every counted endorser of the case's arguments as of this release
  * @param shownBefore every score shown by earlier releases
- * @param admits as for `shownArgumentScores`
  * @returns what to store (`scores`, `everShown`) and the scores shown now by argument id
  */
 export function releaseShownScores(
@@ -684,16 +652,15 @@ export function releaseShownScores(
   endorsers: readonly CountedEndorser[],
   k: number,
   shownBefore: readonly ShownScore[],
-  admits?: (everShown: readonly ShownScore[]) => boolean,
 ): { scores: ArgumentScores; shown: Map<number, number>; everShown: ShownScore[] } {
   const scores = releaseArgumentScores(previous, endorsers, k);
-  const first = shownArgumentScores(scores, k, shownBefore, admits);
+  const first = shownArgumentScores(scores, k, shownBefore);
   for (const [id, entry] of Object.entries(scores)) {
     if (entry === previous[id] || entry.score === null || first.shown.has(Number(id))) continue;
     if (previous[id]) scores[id] = previous[id]!;
     else delete scores[id];
   }
-  return { scores, ...shownArgumentScores(scores, k, shownBefore, admits) };
+  return { scores, ...shownArgumentScores(scores, k, shownBefore) };
 }
 
 // ---------------------------------------------------------------------------------------------

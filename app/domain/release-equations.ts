@@ -45,15 +45,6 @@ export interface HeldRecord {
   from: number;
   /** Index of the release that replaced it; null while it is held. */
   until: number | null;
-  /** The positions row it is (what a bridging score names when it counts this answer). */
-  positionId?: number;
-}
-
-/** One answer as a shown bridging score counts it: a person's positions row for a perspective. */
-export interface CountedAnswer {
-  person: number;
-  perspective: string;
-  positionId: number;
 }
 
 /** What one release showed, beyond its records: its grouping and the case versions then retired. */
@@ -72,12 +63,6 @@ export interface EquationOptions {
   gap: boolean;
   /** The first release whose rows count (earlier ones are checked by the older pairwise rule). */
   from?: number;
-  /**
-   * Rows beside the releases' own: each bridging score ever shown, as the answers it counted. A
-   * score is min(leaning right, leaning wrong) times a term of public standings, and leaning
-   * right or wrong is a sum of judgement bars, so its row is the sum of the answers it counts.
-   */
-  scoreRows?: readonly (readonly CountedAnswer[])[];
   k: number;
 }
 
@@ -205,7 +190,7 @@ interface Atom {
 export function releaseEquations(
   records: readonly HeldRecord[],
   releases: readonly ReleaseShape[],
-  options: Pick<EquationOptions, "perspectives" | "gap" | "from" | "scoreRows">,
+  options: Pick<EquationOptions, "perspectives" | "gap" | "from">,
 ): { columns: Atom[]; rows: Map<number, number>[] } {
   const from = options.from ?? 0;
   // Records alike in perspective, standing, version, re-answer and run touch the same rows: their
@@ -271,18 +256,6 @@ export function releaseEquations(
   const firstRecord = new Map<string, string>();
   records.forEach((record, i) => {
     if (!record.reanswer) firstRecord.set(`${record.person}:${record.perspective}`, `r${i}`);
-  });
-  // A score's row: +1 on each answer it counted (the record that answer is, or an unknown of its own).
-  const recordOf = new Map<string, string>();
-  records.forEach((record, i) => {
-    if (record.positionId !== undefined) recordOf.set(`${record.person}:${record.perspective}:${record.positionId}`, `r${i}`);
-  });
-  (options.scoreRows ?? []).forEach((answers, i) => {
-    const entry = intern(new Map([[rowId(`score ${i}`), 1]]));
-    for (const answer of answers) {
-      const key = `${answer.person}:${answer.perspective}:${answer.positionId}`;
-      addPart(recordOf.get(key) ?? `a${key}`, answer.person, entry);
-    }
   });
   records.forEach((record, i) => {
     const entries = classOf(record);

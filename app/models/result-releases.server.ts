@@ -9,7 +9,6 @@ import {
   planRelease,
   releaseArgumentScores,
   releaseShownScores,
-  scoresShownFrom,
   shownArgumentScores,
   UNDECLARED_STANDING,
   type ArgumentScores,
@@ -19,7 +18,7 @@ import {
   releasedAnswersKey,
   type ShownScore,
 } from "../domain/disclosure";
-import { exposedBySeveralReleases, type CountedAnswer, type HeldRecord } from "../domain/release-equations";
+import type { HeldRecord } from "../domain/release-equations";
 import { countedEndorsers } from "./arguments.server";
 import { findCaseVersionDocument } from "./cases.server";
 import { nowIso } from "./clock";
@@ -162,8 +161,7 @@ async function parseStored(db: DB, caseId: number, stored: Selectable<ResultRele
     people: stored.people,
     grouping: state.history.at(-1)!.breakdown,
     waiting: stored.waiting_from_position_id !== null,
-    // Releases stored before the scores shown were kept decide again by the signature rule alone.
-    argumentScores: state.scoresShown ? scoresShownFrom(scores, state.scoresShown) : shownArgumentScores(scores, k).shown,
+    argumentScores: shownArgumentScores(scores, k, state.scoresShown ?? []).shown,
     releasedAt: stored.released_at,
   };
   parsedReleases().set(caseId, { through: stored.through_position_id, release, plannedVersion: state.plannedVersion });
@@ -277,7 +275,6 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
       releasedAnswers: answersBefore,
       records,
       jointFrom: stateBefore.jointFrom,
-      scoreRows: await scoreRowsOf(trx, caseId, stateBefore.scoresShown ?? []),
       pending,
       k,
     });
@@ -343,26 +340,11 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     const standings = { ...(history.at(-1)?.released ?? {}) };
     for (const person of pending) if (taken.has(person.id) && !person.released) standings[person.standing] = (standings[person.standing] ?? 0) + 1;
     const [resultRowsNow, gaps, endorsers] = await Promise.all([releasedResultRows(trx, caseId), releasedGapCells(trx, caseId), countedEndorsers(trx, caseId)]);
+    const { scores, ...scoresNow } = releaseShownScores(stored?.argument_scores ? (JSON.parse(stored.argument_scores) as ArgumentScores) : {}, endorsers, k, stateBefore.scoresShown ?? []);
     const people = Object.values(standings).reduce((sum, n) => sum + n, 0);
     const changed = [...new Set(pending.filter((person) => taken.has(person.id)).map((person) => person.standing))].sort();
-    const entry: ReleasedGrouping = { breakdown: plan.grouping, released: standings, changed, retired, perspectives };
-    // A new score may be shown only if the results of every release, with it and every score shown
-    // before as rows, still isolate nobody (fifth attacker review: endorsers = a released batch and
-    // one person).
-    const recordsNow = await heldRecords(trx, caseId);
-    const releasesNow = [...history, entry].map((h) => ({ grouping: h.breakdown, retired: h.retired, perspectives: h.perspectives }));
-    const argumentPerspectives = await perspectivesOfArguments(trx, caseId);
-    const admits = (everShown: readonly ShownScore[]) =>
-      exposedBySeveralReleases(recordsNow, releasesNow, {
-        perspectives,
-        gap: perspectives.includes("employee") && perspectives.includes("employer"),
-        from: stateBefore.jointFrom,
-        scoreRows: scoreRowsWith(everShown, argumentPerspectives),
-        k,
-      }) === null;
-    const { scores, ...scoresNow } = releaseShownScores(stored?.argument_scores ? (JSON.parse(stored.argument_scores) as ArgumentScores) : {}, endorsers, k, stateBefore.scoresShown ?? [], admits);
     const grouping: GroupingHistory = {
-      history: [...history, entry],
+      history: [...history, { breakdown: plan.grouping, released: standings, changed, retired, perspectives }],
       answers,
       jointFrom: stateBefore.jointFrom,
       scoresShown: scoresNow.everShown,
@@ -391,25 +373,6 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     parsedReleases().set(caseId, { through: newest, release: made, plannedVersion: versionId });
     return made;
   });
-}
-
-/** Each argument's perspective, by argument id, for the case. */
-async function perspectivesOfArguments(db: DB, caseId: number): Promise<Map<number, string>> {
-  const rows = await db.selectFrom("arguments").select(["id", "perspective"]).where("case_id", "=", caseId).execute();
-  return new Map(rows.flatMap((r) => (r.perspective === null ? [] : [[r.id, r.perspective] as const])));
-}
-
-/** The joint test's rows for the scores shown (`EquationOptions.scoreRows`): each score's counted answers. */
-function scoreRowsWith(shown: readonly ShownScore[], perspectiveOf: ReadonlyMap<number, string>): CountedAnswer[][] {
-  return shown.flatMap((score) => {
-    const perspective = perspectiveOf.get(score.argument);
-    if (perspective === undefined) return [];
-    return [Object.entries(score.counted).map(([user, positionId]) => ({ person: Number(user), perspective, positionId }))];
-  });
-}
-
-async function scoreRowsOf(db: DB, caseId: number, shown: readonly ShownScore[]): Promise<CountedAnswer[][]> {
-  return shown.length === 0 ? [] : scoreRowsWith(shown, await perspectivesOfArguments(db, caseId));
 }
 
 /**
@@ -463,7 +426,6 @@ async function heldRecords(db: DB, caseId: number): Promise<HeldRecord[]> {
     reanswer: firstId.get(`${r.user_id}:${r.perspective}`) !== r.position_id,
     from: r.from_release,
     until: r.until_release,
-    positionId: r.position_id,
   }));
 }
 

@@ -1,8 +1,8 @@
 /**
  * Fifth privacy review of online results (ADR 009), after the joint test of several releases
  * (`exposedBySeveralReleases`) and the signature rule over every score ever shown. Each test plays
- * an attack with ordinary accounts (no sybils) and asserts the property that should hold; it was
- * `it.fails` while its attack worked (the comment says what is learned and how).
+ * an attack with ordinary accounts (no sybils) and asserts the property that should hold; it is
+ * `it.fails` while its attack works (the comment says what is learned and how).
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp } from "./app-under-test";
@@ -41,7 +41,7 @@ describe("a bridging score read beside the results", () => {
   // only against other scores, never against the results' rows: endorsers = a released batch plus
   // one person, so (score, batch's bars) gives that person's lean. The two worlds below differ only
   // in who of release 1 leans right (Mara or a colleague): every bar of every release is the same.
-  it("shows the same score whatever one known endorser's lean, when the results are the same", async () => {
+  it.fails("shows the same score whatever one known endorser's lean, when the results are the same", async () => {
     const seen: (number | null | undefined)[] = [];
     const bars: string[] = [];
     const barsOf = async (reader: Person, slug: string) => {

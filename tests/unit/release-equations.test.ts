@@ -95,19 +95,6 @@ describe("exposedBySeveralReleases", () => {
     expect(exposedBySeveralReleases(records, releases, { ...options, perspectives: BOTH })).toBeNull();
   });
 
-  it("reads a shown bridging score as the sum of the answers it counted (fifth review: a released batch and one endorser)", () => {
-    // Release 0: Mara and two others; release 1: a batch of three. A score counting Mara and the
-    // batch, beside total(1) − total(0) (the batch), is Mara's lean.
-    const withPositions = [...people(1, 3, "frontline", 0), ...people(4, 3, "frontline", 1)].map((r) => ({ ...r, positionId: r.person * 10 + (r.perspective === "employee" ? 1 : 2) }));
-    const releases: ReleaseShape[] = [{ grouping: none }, { grouping: none }];
-    const score = [1, 4, 5, 6].map((person) => ({ person, perspective: "employee", positionId: person * 10 + 1 }));
-    expect(exposedBySeveralReleases(withPositions, releases, options)).toBeNull();
-    expect(exposedBySeveralReleases(withPositions, releases, { ...options, scoreRows: [score] })).toContain(1);
-    // Counting the whole of release 0 and the batch, it gives nothing new.
-    const everyone = [1, 2, 3, 4, 5, 6].map((person) => ({ person, perspective: "employee", positionId: person * 10 + 1 }));
-    expect(exposedBySeveralReleases(withPositions, releases, { ...options, scoreRows: [everyone] })).toBeNull();
-  });
-
   it("merges unknowns touched by the same rows into atoms of their people", () => {
     const { columns } = releaseEquations(people(1, 4, "frontline", 0), [{ grouping: none }], { perspectives: BOTH, gap: true });
     // Employee answers and employer answers: two atoms of four people each.
