@@ -117,6 +117,8 @@ export interface PendingPerson {
   reanswered: readonly string[];
   /** Per perspective they wrote: the case version of their released answer (null if none) and of their new one. */
   versions?: Readonly<Record<string, { released: number | null; current: number }>>;
+  /** Per perspective they wrote: the positions row of their new answer (`HeldRecord.positionId`). */
+  positions?: Readonly<Record<string, number>>;
 }
 
 /** The key of `ReleasePlanInput.releasedAnswers`: a perspective, a case version and a standing key. */
@@ -260,6 +262,7 @@ function recordsWith(input: ReleasePlanInput, taken: readonly PendingPerson[]): 
         reanswer: person.reanswered.includes(perspective),
         from: next,
         until: null,
+        positionId: person.positions?.[perspective],
       });
     }
   }

@@ -45,6 +45,8 @@ export interface HeldRecord {
   from: number;
   /** Index of the release that replaced it; null while it is held. */
   until: number | null;
+  /** The positions row it is: runs of the same row are one unknown. */
+  positionId?: number;
 }
 
 /** What one release showed, beyond its records: its grouping and the case versions then retired. */
@@ -253,13 +255,16 @@ export function releaseEquations(
     own.entries.push(entries);
     parts.set(unknown, own);
   };
+  // A record's unknown is its answer: two runs of the same positions row (a perspective shown,
+  // not shown, then shown again) are one unknown.
+  const unknownOf = (record: HeldRecord, i: number) => (record.positionId === undefined ? `r${i}` : `p${record.person}:${record.perspective}:${record.positionId}`);
   const firstRecord = new Map<string, string>();
   records.forEach((record, i) => {
-    if (!record.reanswer) firstRecord.set(`${record.person}:${record.perspective}`, `r${i}`);
+    if (!record.reanswer) firstRecord.set(`${record.person}:${record.perspective}`, unknownOf(record, i));
   });
   records.forEach((record, i) => {
     const entries = classOf(record);
-    addPart(`r${i}`, record.person, entries.own);
+    addPart(unknownOf(record, i), record.person, entries.own);
     if (entries.shift !== null) addPart(firstRecord.get(`${record.person}:${record.perspective}`) ?? `f${record.person}:${record.perspective}`, record.person, entries.shift);
   });
   // Atoms: unknowns made of the same entries (so with identical columns).

@@ -240,7 +240,8 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     if (stateBefore.jointFrom === undefined) stateBefore = await adoptRecordsMadeBeforeThem(trx, caseId, stateBefore);
     const history = stateBefore.history;
     const versionChanged = stored !== undefined && stateBefore.plannedVersion !== versionId;
-    if (versionChanged) await endRemovedPerspectives(trx, caseId, perspectives, history.length);
+    const lastShown = history.at(-1)?.perspectives;
+    if (versionChanged && lastShown) await takeBackRestoredPerspectives(trx, caseId, perspectives.filter((p) => !lastShown.includes(p)), history.length);
     const through = stored?.through_position_id ?? 0;
     // After a version change every answer is looked at again: someone whose missing answer was to
     // a perspective removed since is complete now, though they wrote nothing new.
@@ -376,19 +377,20 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
 }
 
 /**
- * A version that no longer asks some perspectives: their released answers leave the release (and
- * their records end at the next release, `nextRelease`), so a perspective restored later starts
- * again from answers released under the rules, never from ones held under a grouping chosen
- * without it (fifth attacker review).
+ * Perspectives the case asks again (or anew) that the last release did not show: answers to them
+ * released long ago leave the release (their records end at the next release, `nextRelease`), so
+ * they come back only through a release that takes them under the rules, never shown under a
+ * grouping chosen without them (fifth attacker review). The same answer released again is the
+ * same unknown of the joint test (`HeldRecord.positionId`).
  */
-async function endRemovedPerspectives(trx: DB, caseId: number, perspectives: readonly string[], nextRelease: number): Promise<void> {
-  if (perspectives.length === 0) return;
-  await trx.deleteFrom("released_positions").where("case_id", "=", caseId).where("perspective", "not in", [...perspectives]).execute();
+async function takeBackRestoredPerspectives(trx: DB, caseId: number, restored: readonly string[], nextRelease: number): Promise<void> {
+  if (restored.length === 0) return;
+  await trx.deleteFrom("released_positions").where("case_id", "=", caseId).where("perspective", "in", [...restored]).execute();
   await trx
     .updateTable("release_records")
     .set({ until_release: nextRelease })
     .where("case_id", "=", caseId)
-    .where("perspective", "not in", [...perspectives])
+    .where("perspective", "in", [...restored])
     .where("until_release", "is", null)
     .execute();
 }
@@ -426,6 +428,7 @@ async function heldRecords(db: DB, caseId: number): Promise<HeldRecord[]> {
     reanswer: firstId.get(`${r.user_id}:${r.perspective}`) !== r.position_id,
     from: r.from_release,
     until: r.until_release,
+    positionId: r.position_id,
   }));
 }
 
@@ -485,6 +488,7 @@ function pendingPeople(
       wrote,
       reanswered: perspectives.filter((p) => (answers.get(`${userId}:${p}`) ?? 0) > 1),
       versions,
+      positions: Object.fromEntries(wrote.map((p) => [p, mine.get(p)!])),
     });
   }
   pending.sort((a, b) => a.id - b.id);

@@ -25,8 +25,7 @@ export default function Privacy() {
         <li>
           Keeping every release and subtracting them from one another does not help either: each new release is checked together with all the earlier ones,
           and a breakdown that would let any combination of them single out fewer than the threshold&apos;s number of people (or one person&apos;s change of
-          mind) is not shown; the answers it would expose wait for a later release. The same check covers bridging scores: an argument keeps its previous
-          score rather than show one that, beside the results, would single someone out.
+          mind) is not shown; the answers it would expose wait for a later release.
         </li>
         <li>Your answers on a case count under the standing you had when you first answered it: changing your profile later does not move them.</li>
         <li>
@@ -60,6 +59,10 @@ export default function Privacy() {
       </ul>
       <h2>What is not protected</h2>
       <ul>
+        <li>
+          Not yet: an argument&apos;s bridging score counts how its endorsers lean. When the people endorsing it are a group whose answers were released
+          together plus one more person, the score beside that group&apos;s results can give that one person&apos;s lean. This is being fixed.
+        </li>
         <li>If everyone in a group of people chose the same answer, the group&apos;s totals show it.</li>
         <li>
           Someone who creates several accounts, or joins a live workshop with several phones, can make a group look bigger than it is. Where that matters,
