@@ -101,6 +101,12 @@ function population(k: number): fc.Arbitrary<(Standing | null)[]> {
  * perspective and its gap), a lone re-answerer among newcomers (the shift), and a standing merged
  * before that newcomers would split off (the sticky grouping).
  *
+ * **Scores.** A score needs k endorsers with released answers, and moves only when k of them
+ * changed: a few random endorsements rarely got there (one scenario in 500 showed a score, none
+ * two). So, with endorsements, in half the scenarios each person endorses R's argument or not as
+ * they arrive, and in the wave one person in four endorses or withdraws before re-answering:
+ * scores are shown, replaced, withheld and kept (the rule over every score ever shown).
+ *
  * **Why bystanders are no weakening.** ADR 009's limit of k − 1 sybil accounts (the attacker gets
  * at most k − 2 here) is about what the *policy* reveals: with k − 1 known answers in a group of
  * k, the policy's own release gives away the last one. The property checked is differential: the
@@ -133,11 +139,20 @@ export function onlineScenarios(): fc.Arbitrary<OnlineScenario> {
       /** The i-th person of the population answers perspective q (with `value`, when a bystander). */
       const answerBy = (i: number, q: 0 | 1, value: number): OnlineAction =>
         roles[i]!.hidden ? { kind: "hidden-answer", person: roles[i]!.index, perspective: q } : { kind: "bystander-answer", person: roles[i]!.index, perspective: q, value };
+      /** The i-th person of the population endorses R's argument (or withdraws their endorsement). */
+      const endorseBy = (i: number): OnlineAction => ({ kind: "endorse", who: roles[i]!.hidden ? "hidden" : "bystander", index: roles[i]!.index });
       // A wave: each person of the population in turn keeps their answers or re-answers one
-      // perspective or both, so a group's two perspectives (and two groups) move by different people.
+      // perspective or both, so a group's two perspectives (and two groups) move by different
+      // people; with endorsements, one in four also endorses or withdraws first.
+      const toggles = WITH_ENDORSEMENTS ? fc.constantFrom(false, false, false, true) : fc.constant(false);
       const wave = fc
-        .array(fc.tuple(fc.constantFrom<"none" | 0 | 1 | "both">("none", 0, 0, 1, 1, "both"), value, value), { minLength: people.length, maxLength: people.length })
-        .map((changes) => changes.flatMap(([change, e, r], i) => (change === "none" ? [] : change === "both" ? [0, 1] as const : [change]).map((q) => answerBy(i, q, q ? r : e))));
+        .array(fc.tuple(fc.constantFrom<"none" | 0 | 1 | "both">("none", 0, 0, 1, 1, "both"), value, value, toggles), { minLength: people.length, maxLength: people.length })
+        .map((changes) =>
+          changes.flatMap(([change, e, r, toggle], i) => [
+            ...(toggle ? [endorseBy(i)] : []),
+            ...(change === "none" ? [] : change === "both" ? ([0, 1] as const) : [change]).map((q) => answerBy(i, q, q ? r : e)),
+          ]),
+        );
       const steps: fc.WeightedArbitrary<OnlineAction[]>[] = [
         { weight: 2, arbitrary: fc.record({ kind: fc.constant("hidden-answer" as const), person, perspective }).map((a) => [a]) },
         { weight: 1, arbitrary: person.map((p) => both("hidden", p, [0, 0])) },
@@ -172,12 +187,15 @@ export function onlineScenarios(): fc.Arbitrary<OnlineScenario> {
         introductions: fc.array(fc.tuple(value, value), { minLength: people.length, maxLength: people.length }),
         extra: fc.array(fc.record({ at, step: fc.oneof(...steps) }), { minLength: 1, maxLength: 4 }),
         waved: fc.option(wave, { freq: 3 }),
-      }).map(({ introductions, extra, waved, ...s }) => {
+        // In half the scenarios with endorsements, who endorses R's argument as they arrive.
+        supporters: WITH_ENDORSEMENTS ? fc.option(fc.array(fc.boolean(), { minLength: people.length, maxLength: people.length }), { freq: 2 }) : fc.constant(null),
+      }).map(({ introductions, extra, waved, supporters, ...s }) => {
         const actions: OnlineAction[] = [];
         for (let i = 0; i <= people.length; i += 1) {
           // Read just before the wave and (at the end) after it: the before-and-after attack.
           if (i === people.length && waved) actions.push({ kind: "read", page: "results", account: 0 }, ...waved);
           for (const e of extra) if (e.at === i) actions.push(...e.step);
+          if (i < people.length && supporters?.[i]) actions.push(endorseBy(i));
           if (i < people.length) actions.push(...both(roles[i]!.hidden ? "hidden" : "bystander", roles[i]!.index, introductions[i]!));
         }
         return { ...s, actions };
