@@ -172,6 +172,18 @@ export interface ReleasedPositionsTable {
   position_id: number;
 }
 
+/** One record an online release held (migration 0011): a released answer and the run of releases that held it. */
+export interface ReleaseRecordsTable {
+  case_id: number;
+  user_id: number;
+  perspective: string;
+  position_id: number;
+  /** Index of the release that took it in the case's release history (0 first). */
+  from_release: number;
+  /** Index of the release that replaced it; null while held. */
+  until_release: number | null;
+}
+
 export interface ArgumentsTable {
   id: Generated<number>;
   case_id: number;
@@ -296,6 +308,7 @@ export interface Database {
   empathy_gaps: EmpathyGapsTable;
   result_releases: ResultReleasesTable;
   released_positions: ReleasedPositionsTable;
+  release_records: ReleaseRecordsTable;
   arguments: ArgumentsTable;
   endorsements: EndorsementsTable;
   workshops: WorkshopsTable;

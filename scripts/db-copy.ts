@@ -26,6 +26,7 @@ const TABLES: { name: string; key: string[]; identity: boolean }[] = [
   { name: "empathy_gaps", key: ["case_id", "user_id"], identity: false },
   { name: "result_releases", key: ["case_id"], identity: false },
   { name: "released_positions", key: ["case_id", "user_id", "perspective"], identity: false },
+  { name: "release_records", key: ["case_id", "user_id", "perspective", "from_release"], identity: false },
   { name: "workshops", key: ["id"], identity: true },
   { name: "workshop_participants", key: ["id"], identity: true },
   { name: "workshop_submissions", key: ["id"], identity: true },

@@ -9,6 +9,7 @@
  * belongs to, and when an argument's bridging score (built from its endorsers' answers) may change.
  */
 import { bridgingScore } from "./bridging";
+import { exposedBySeveralReleases, type HeldRecord } from "./release-equations";
 
 // ---------------------------------------------------------------------------------------------
 // Small-group suppression within one release: every breakdown (pages, exports, JSON).
@@ -116,6 +117,8 @@ export interface PendingPerson {
   reanswered: readonly string[];
   /** Per perspective they wrote: the case version of their released answer (null if none) and of their new one. */
   versions?: Readonly<Record<string, { released: number | null; current: number }>>;
+  /** Per perspective they wrote: the positions row of their new answer (`HeldRecord.positionId`). */
+  positions?: Readonly<Record<string, number>>;
 }
 
 /** The key of `ReleasePlanInput.releasedAnswers`: a perspective, a case version and a standing key. */
@@ -140,6 +143,14 @@ export interface ReleasePlanInput {
   retiredVersions?: Readonly<Record<string, readonly number[]>>;
   /** The previous release's answers per perspective, case version and standing (`releasedAnswersKey`). */
   releasedAnswers?: Readonly<Record<string, number>>;
+  /**
+   * Every record held by the releases from `jointFrom` on, with the runs they were held for
+   * (`HeldRecord`): what `exposedBySeveralReleases` reads to test all those releases together.
+   * Absent: only the people taken now are known, and only the new release is tested that way.
+   */
+  records?: readonly HeldRecord[];
+  /** The first release whose records `records` holds (releases stored before the records were kept come before it). */
+  jointFrom?: number;
   pending: readonly PendingPerson[];
   k: number;
 }
@@ -150,6 +161,10 @@ export interface ReleasedGrouping {
   released: Readonly<Record<string, number>>;
   /** Standings with a person whose answers that release took (new or changed); absent in older entries: read as all. */
   changed?: readonly string[];
+  /** Per perspective, the case versions that release showed as "no longer offered" (`ReleasePlanInput.retiredVersions` then). */
+  retired?: Readonly<Record<string, readonly number[]>>;
+  /** The perspectives that release showed (the case version's then); absent in older entries. */
+  perspectives?: readonly string[];
 }
 
 /** What a release takes: whose records it replaces, and the grouping its breakdowns use. */
@@ -194,13 +209,16 @@ function matrixRank(rows: readonly (readonly number[])[]): number {
  * standings holding 1 to k−1 people at i is exposed when some combination of those sums is
  * nonzero only on it: tested as a drop in rank when its columns are removed. Found by the
  * attacker review: "other" in one release minus a standing that left it two releases later.
- * Compares each earlier release with this one (not three at a time; the attacker suite plays
- * longer sequences).
+ * Compares each earlier release with this one alone, so it misses what several releases give
+ * together (the fourth attacker review); it is kept for releases stored before their records
+ * were (`upTo`: entries from there on are tested jointly by `exposedBySeveralReleases`).
  *
  * @param changedSince for each history entry i, the standings with a new or changed answer after it (this release's included)
+ * @param upTo the first history entry not compared here
  */
-function groupingHistoryAllows(history: readonly ReleasedGrouping[], next: Breakdown, changedSince: readonly ReadonlySet<string>[], k: number): boolean {
+function groupingHistoryAllows(history: readonly ReleasedGrouping[], next: Breakdown, changedSince: readonly ReadonlySet<string>[], k: number, upTo = history.length): boolean {
   for (const [i, entry] of history.entries()) {
+    if (i >= upTo) break;
     const standings = Object.entries(entry.released).filter(([, people]) => people > 0);
     if (standings.length < 2) continue;
     const column = new Map(standings.map(([standing], index) => [standing, index]));
@@ -224,39 +242,87 @@ function groupingHistoryAllows(history: readonly ReleasedGrouping[], next: Break
 }
 
 /**
- * The grouping a release holding `standingSizes` may use: the first of `mergeSmallGroups` as is,
- * keeping merged every standing the previous release merged that holds 1 to k−1 released people,
- * and keeping every previously merged standing merged (a coarsening of the previous grouping,
- * which the rule always allows), that passes `groupingHistoryAllows`; null when none does (only
- * after people were deleted).
+ * The records a release taking `taken` would hold: `input.records` with the taken people's
+ * released records for the perspectives they wrote ending at the new release, and their current
+ * answers starting there (`HeldRecord`).
  */
-function stickyGrouping(standingSizes: ReadonlyMap<string, number>, input: ReleasePlanInput, changingNow: ReadonlySet<string>): Breakdown | null {
-  const sizes = [...standingSizes].map(([key, count]) => ({ key, count }));
+function recordsWith(input: ReleasePlanInput, taken: readonly PendingPerson[]): HeldRecord[] {
+  const next = input.history.length;
+  const replaced = new Set(taken.flatMap((person) => person.wrote.map((perspective) => `${person.id}:${perspective}`)));
+  const records = (input.records ?? []).map((record) =>
+    record.until === null && replaced.has(`${record.person}:${record.perspective}`) ? { ...record, until: next } : record,
+  );
+  for (const person of taken) {
+    for (const perspective of person.wrote) {
+      records.push({
+        person: person.id,
+        perspective,
+        standing: person.standing,
+        version: person.versions?.[perspective]?.current ?? 0,
+        reanswer: person.reanswered.includes(perspective),
+        from: next,
+        until: null,
+        positionId: person.positions?.[perspective],
+      });
+    }
+  }
+  return records;
+}
+
+/**
+ * The sets of standings a release may keep merged, tried in order (ADR 009, sticky grouping):
+ * none (the grouping `mergeSmallGroups` makes of the sizes as they are); the standings the
+ * previous release merged that hold 1 to k−1 released people; every standing it merged (a
+ * coarsening of the previous grouping; with no breakdown before, no breakdown now).
+ */
+function groupingCandidates(input: ReleasePlanInput): ReadonlySet<string>[] {
   const previous = input.history.at(-1);
+  if (!previous) return [new Set()];
+  const mergedBefore = Object.entries(previous.released).filter(
+    ([standing, people]) => people > 0 && (previous.breakdown.suppressed || groupUnder(previous.breakdown, standing) === OTHER_GROUP),
+  );
+  return [new Set(), new Set(mergedBefore.filter(([, people]) => people < input.k).map(([standing]) => standing)), new Set(mergedBefore.map(([standing]) => standing))];
+}
+
+/**
+ * The grouping a release taking `taken` would use with `mustMerge` kept merged, if it passes both
+ * history rules: every release since `jointFrom` read together with this one isolates nobody
+ * (`exposedBySeveralReleases`), and the releases before it compared with this one one at a time
+ * (`groupingHistoryAllows`). Otherwise null, with the people of the set it would expose
+ * (`exposed`; empty when the older rule refused it), so the caller can leave those it was about
+ * to take waiting.
+ */
+function stickyGrouping(
+  input: ReleasePlanInput,
+  taken: readonly PendingPerson[],
+  mustMerge: ReadonlySet<string>,
+  tested: Map<string, readonly number[] | null> = new Map(),
+): { grouping: Breakdown } | { grouping: null; exposed: readonly number[] } {
+  const standingSizes = new Map(Object.entries(input.history.at(-1)?.released ?? {}));
+  for (const person of taken) if (!person.released) standingSizes.set(person.standing, (standingSizes.get(person.standing) ?? 0) + 1);
+  const grouping = mergeSmallGroups([...standingSizes].map(([key, count]) => ({ key, count })), input.k, mustMerge);
+  const jointFrom = input.records ? (input.jointFrom ?? 0) : input.history.length;
   // For each earlier release, the standings that took a new or changed answer after it.
   const changedSince: Set<string>[] = [];
-  let later = new Set(changingNow);
+  let later = new Set(taken.map((person) => person.standing));
   for (let i = input.history.length - 1; i >= 0; i -= 1) {
     changedSince[i] = later;
     const entry = input.history[i]!;
     later = new Set([...later, ...(entry.changed ?? Object.keys(entry.released))]);
   }
-  if (!previous) return mergeSmallGroups(sizes, input.k);
-  const mergedBefore = Object.entries(previous.released).filter(
-    ([standing, people]) => people > 0 && (previous.breakdown.suppressed || groupUnder(previous.breakdown, standing) === OTHER_GROUP),
-  );
-  // Freshest first: the history rule is what keeps old small sets hidden; a coarsening of the
-  // previous grouping (the last) always passes it.
-  const candidates = [
-    new Set<string>(),
-    new Set(mergedBefore.filter(([, people]) => people < input.k).map(([standing]) => standing)),
-    new Set(mergedBefore.map(([standing]) => standing)),
+  if (!groupingHistoryAllows(input.history, grouping, changedSince, input.k, jointFrom)) return { grouping: null, exposed: [] };
+  const releases = [
+    ...input.history.map((entry) => ({ grouping: entry.breakdown, retired: entry.retired, perspectives: entry.perspectives })),
+    { grouping, retired: input.retiredVersions, perspectives: input.perspectives },
   ];
-  for (const mustMerge of candidates) {
-    const grouping = mergeSmallGroups(sizes, input.k, mustMerge);
-    if (groupingHistoryAllows(input.history, grouping, changedSince, input.k)) return grouping;
+  // Candidates often make the same grouping of the same people: test each pair once per plan.
+  const key = `${taken.map((person) => person.id).join(",")}|${grouping.shown.map((g) => g.members.join("+")).join("/")}`;
+  let exposed = tested.get(key);
+  if (exposed === undefined) {
+    exposed = exposedBySeveralReleases(recordsWith(input, taken), releases, { perspectives: input.perspectives, gap: input.gap, from: jointFrom, k: input.k });
+    tested.set(key, exposed);
   }
-  return null;
+  return exposed === null ? { grouping } : { grouping: null, exposed };
 }
 
 /**
@@ -282,13 +348,27 @@ function stickyGrouping(standingSizes: ReadonlyMap<string, number>, input: Relea
 export function planRelease(input: ReleasePlanInput): ReleasePlan | null {
   const { k, perspectives } = input;
   const previous = input.history.at(-1)?.breakdown ?? null;
+  const candidates = groupingCandidates(input);
+  const tested = new Map<string, readonly number[] | null>();
   let taken = [...input.pending];
   for (;;) {
     if (taken.length === 0) return null;
-    const sizes = new Map(Object.entries(input.history.at(-1)?.released ?? {}));
-    for (const person of taken) if (!person.released) sizes.set(person.standing, (sizes.get(person.standing) ?? 0) + 1);
-    const grouping = stickyGrouping(sizes, input, new Set(taken.map((person) => person.standing)));
-    if (!grouping) return null;
+    // The first candidate grouping both history rules allow; failing all, who the last would expose.
+    let sticky: ReturnType<typeof stickyGrouping> = { grouping: null, exposed: [] };
+    for (const mustMerge of candidates) {
+      sticky = stickyGrouping(input, taken, mustMerge, tested);
+      if (sticky.grouping) break;
+    }
+    if (!sticky.grouping) {
+      // Every grouping would let the releases together isolate some people: those of them this
+      // release would take wait, and the plan is made again without them.
+      const exposed = new Set(sticky.exposed);
+      const rest = taken.filter((person) => !exposed.has(person.id));
+      if (rest.length === taken.length) return null;
+      taken = rest;
+      continue;
+    }
+    const grouping = sticky.grouping;
 
     const changers = new Map<string, number[]>();
     // Answers left on each retired version after the release, by perspective, version and standing.
@@ -486,33 +566,104 @@ export function releaseArgumentScores(previous: ArgumentScores, endorsers: reado
   return next;
 }
 
+/** A bridging score as it was shown once: the argument, and whose answers (positions rows) it counted. */
+export interface ShownScore {
+  argument: number;
+  /** Endorser user id → positions row id counted. */
+  counted: Record<string, number>;
+}
+
+/** One key per distinct shown score (argument and counted set), whatever order its entries were stored in. */
+function shownScoreKey(score: ShownScore): string {
+  const counted = Object.entries(score.counted).sort(([a], [b]) => Number(a) - Number(b));
+  return `${score.argument}|${counted.map(([user, position]) => `${user}:${position}`).join(",")}`;
+}
+
 /**
- * The scores a release shows, by argument id: arguments with a released score, oldest first, each
- * shown only if, with those before it, every set of people counted by exactly the same shown
- * scores numbers 0 or at least `k`. Two arguments endorsed by the same people but one would
- * otherwise differ by that one person's lean (attacker review); with the rule, any difference
- * between shown scores is about at least k people. Decided from who endorsed, never from leans.
+ * The scores a release shows, by argument id, and every score shown so far. Arguments with a
+ * released score are taken oldest first, each shown only if, with every score shown in earlier
+ * releases and those shown before it now, every set of answers counted by exactly the same
+ * shown scores numbers 0 or at least `k` people. An answer is a person's positions row, so a
+ * person's old and new answer are told apart. Two arguments endorsed by the same people but one
+ * would otherwise differ by that one person's lean (third attacker review), and so would one
+ * argument's score read at an earlier release beside another's read later (fourth review): with
+ * the rule, any difference between scores ever shown is about at least k people. Decided from
+ * who endorsed, never from leans.
  *
  * @param scores the release's `ArgumentScores`
  * @param k the k-threshold
+ * @param shownBefore every score shown by earlier releases (`everShown` of the previous call; [] at first)
+ * @returns `shown`: score by argument id; `everShown`: `shownBefore` and the scores shown now, without repeats
  */
-export function shownArgumentScores(scores: ArgumentScores, k: number): Map<number, number> {
+export function shownArgumentScores(scores: ArgumentScores, k: number, shownBefore: readonly ShownScore[] = []): { shown: Map<number, number>; everShown: ShownScore[] } {
   const shown = new Map<number, number>();
-  // Each counted person's signature: the shown arguments that count them, as a sorted id list.
+  const everShown = new Map<string, ShownScore>();
+  // Each counted answer's signature: the shown scores that count it.
   let signatures = new Map<string, string>();
+  const count = (score: ShownScore, into: Map<string, string>) => {
+    const key = shownScoreKey(score);
+    for (const [userId, positionId] of Object.entries(score.counted)) {
+      const answer = `${userId}:${positionId}`;
+      into.set(answer, `${into.get(answer) ?? ""};${key}`);
+    }
+  };
+  for (const score of shownBefore) {
+    if (everShown.has(shownScoreKey(score))) continue;
+    everShown.set(shownScoreKey(score), score);
+    count(score, signatures);
+  }
   const released = Object.entries(scores)
     .filter(([, entry]) => entry.score !== null)
     .sort(([a], [b]) => Number(a) - Number(b));
   for (const [id, entry] of released) {
+    const score: ShownScore = { argument: Number(id), counted: entry.counted };
+    if (everShown.has(shownScoreKey(score))) {
+      shown.set(Number(id), entry.score!);
+      continue;
+    }
     const next = new Map(signatures);
-    for (const userId of Object.keys(entry.counted)) next.set(userId, `${next.get(userId) ?? ""},${id}`);
-    const sizes = new Map<string, number>();
-    for (const signature of next.values()) sizes.set(signature, (sizes.get(signature) ?? 0) + 1);
-    if ([...sizes.values()].some((people) => people < k)) continue;
+    count(score, next);
+    // People per signature: answers of one person with the same signature count once.
+    const people = new Map<string, Set<string>>();
+    for (const [answer, signature] of next) {
+      const own = people.get(signature) ?? new Set<string>();
+      own.add(answer.split(":")[0]!);
+      people.set(signature, own);
+    }
+    if ([...people.values()].some((who) => who.size < k)) continue;
     signatures = next;
+    everShown.set(shownScoreKey(score), score);
     shown.set(Number(id), entry.score!);
   }
-  return shown;
+  return { shown, everShown: [...everShown.values()] };
+}
+
+/**
+ * The scores a new release of a case carries and shows: `releaseArgumentScores`, except that an
+ * argument whose new score `shownArgumentScores` would not show beside every score shown before
+ * keeps its previous release (its score and counted set, already shown, so showing it again
+ * tells nothing new) until a later release's set passes. Without this, one endorser changing
+ * their answer among k newcomers would take the argument's score away.
+ *
+ * @param previous the previous release's `ArgumentScores` ({} for the first release)
+ * @param endorsers every counted endorser of the case's arguments as of this release
+ * @param shownBefore every score shown by earlier releases
+ * @returns what to store (`scores`, `everShown`) and the scores shown now by argument id
+ */
+export function releaseShownScores(
+  previous: ArgumentScores,
+  endorsers: readonly CountedEndorser[],
+  k: number,
+  shownBefore: readonly ShownScore[],
+): { scores: ArgumentScores; shown: Map<number, number>; everShown: ShownScore[] } {
+  const scores = releaseArgumentScores(previous, endorsers, k);
+  const first = shownArgumentScores(scores, k, shownBefore);
+  for (const [id, entry] of Object.entries(scores)) {
+    if (entry === previous[id] || entry.score === null || first.shown.has(Number(id))) continue;
+    if (previous[id]) scores[id] = previous[id]!;
+    else delete scores[id];
+  }
+  return { scores, ...shownArgumentScores(scores, k, shownBefore) };
 }
 
 // ---------------------------------------------------------------------------------------------

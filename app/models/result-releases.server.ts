@@ -8,6 +8,7 @@ import {
   mergeSmallGroups,
   planRelease,
   releaseArgumentScores,
+  releaseShownScores,
   shownArgumentScores,
   UNDECLARED_STANDING,
   type ArgumentScores,
@@ -15,7 +16,9 @@ import {
   type PendingPerson,
   type ReleasedGrouping,
   releasedAnswersKey,
+  type ShownScore,
 } from "../domain/disclosure";
+import type { HeldRecord } from "../domain/release-equations";
 import { countedEndorsers } from "./arguments.server";
 import { findCaseVersionDocument } from "./cases.server";
 import { nowIso } from "./clock";
@@ -48,6 +51,19 @@ interface GroupingHistory {
   history: ReleasedGrouping[];
   /** The release's answers per perspective, case version and standing (`releasedAnswersKey`). */
   answers?: Record<string, number>;
+  /**
+   * The first release whose records `release_records` holds (migration 0011); absent in releases
+   * stored before it, whose current records are then adopted as taken by their last release.
+   */
+  jointFrom?: number;
+  /** Every bridging score ever shown, with whose answers it counted (`shownArgumentScores`). */
+  scoresShown?: ShownScore[];
+  /**
+   * The case version the last plan (with or without a release) was made against. When the case's
+   * current version differs, the next read plans again, looking at every answer (a person whose
+   * missing answer was to a perspective removed since is now complete).
+   */
+  plannedVersion?: number | null;
 }
 
 function parseGroupingHistory(json: string): GroupingHistory {
@@ -75,7 +91,7 @@ async function countReleasedAnswers(db: DB, caseId: number): Promise<Record<stri
  * `checked` is the newest position this process has planned a release with, for cases where
  * nothing could be released yet (no row to store it in).
  */
-function parsedReleases(): Map<number, { through: number; release: ResultRelease }> {
+function parsedReleases(): Map<number, { through: number; release: ResultRelease; plannedVersion: number | null | undefined }> {
   return singleton("parsed-result-releases", () => new Map());
 }
 function checkedWithoutRelease(): Map<number, number> {
@@ -104,10 +120,12 @@ interface CurrentPerspective {
  */
 export async function currentRelease(db: DB, caseId: number, k: number): Promise<ResultRelease | null> {
   const readRow = () => db.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
-  const [stored, newest] = await Promise.all([readRow(), newestPositionId(db, caseId)]);
+  const readVersion = () => db.selectFrom("cases").select("current_version_id").where("id", "=", caseId).executeTakeFirst();
+  const [stored, newest, current] = await Promise.all([readRow(), newestPositionId(db, caseId), readVersion()]);
   let row = stored;
   const checked = Math.max(stored?.through_position_id ?? 0, checkedWithoutRelease().get(caseId) ?? 0);
-  if (newest > checked || (stored && stored.grouping === null)) {
+  const versionChanged = !!stored?.grouping && plannedVersionOf(caseId, stored) !== (current?.current_version_id ?? null);
+  if (newest > checked || (stored && stored.grouping === null) || versionChanged) {
     const planned = await planAndRelease(db, caseId, k);
     if (planned) return planned;
     // Nothing released, but the plan moved the row's cursor and waiting mark (or adopted a release
@@ -120,6 +138,13 @@ export async function currentRelease(db: DB, caseId: number, k: number): Promise
   return parseStored(db, caseId, row, row.grouping, k);
 }
 
+/** The version a stored release's last plan was made against (`GroupingHistory.plannedVersion`), read from the parsed cache when it is current. */
+function plannedVersionOf(caseId: number, stored: Selectable<ResultReleasesTable>): number | null | undefined {
+  const cached = parsedReleases().get(caseId);
+  if (cached && cached.through === stored.through_position_id && cached.release.releasedAt === stored.released_at) return cached.plannedVersion;
+  return parseGroupingHistory(stored.grouping!).plannedVersion;
+}
+
 async function newestPositionId(db: DB, caseId: number): Promise<number> {
   const row = await db.selectFrom("positions").select((eb) => eb.fn.max("id").as("id")).where("case_id", "=", caseId).executeTakeFirst();
   return Number(row?.id ?? 0);
@@ -128,17 +153,30 @@ async function newestPositionId(db: DB, caseId: number): Promise<number> {
 /** A stored release row as pages use it, parsed once per process and release. */
 async function parseStored(db: DB, caseId: number, stored: Selectable<ResultReleasesTable>, grouping: string, k: number): Promise<ResultRelease> {
   const scores = stored.argument_scores === null ? await backfillArgumentScores(db, caseId, stored.through_position_id, k) : (JSON.parse(stored.argument_scores) as ArgumentScores);
+  const state = parseGroupingHistory(grouping);
+  const { rows, gaps } = ofReleasedPerspectives(JSON.parse(stored.result_rows) as ResultRow[], JSON.parse(stored.gap_cells) as GapCell[], state.history.at(-1)!.perspectives);
   const release: ResultRelease = {
-    rows: JSON.parse(stored.result_rows) as ResultRow[],
-    gaps: JSON.parse(stored.gap_cells) as GapCell[],
+    rows,
+    gaps,
     people: stored.people,
-    grouping: parseGroupingHistory(grouping).history.at(-1)!.breakdown,
+    grouping: state.history.at(-1)!.breakdown,
     waiting: stored.waiting_from_position_id !== null,
-    argumentScores: shownArgumentScores(scores, k),
+    argumentScores: shownArgumentScores(scores, k, state.scoresShown ?? []).shown,
     releasedAt: stored.released_at,
   };
-  parsedReleases().set(caseId, { through: stored.through_position_id, release });
+  parsedReleases().set(caseId, { through: stored.through_position_id, release, plannedVersion: state.plannedVersion });
   return release;
+}
+
+/**
+ * A release's rows and gap cells for the perspectives it was planned with only: a perspective
+ * added (or restored) since was never checked against its grouping, so it shows nothing until a
+ * release takes it (fifth attacker review). Releases stored before the perspectives were kept
+ * (`perspectives` absent) show every row.
+ */
+function ofReleasedPerspectives(rows: ResultRow[], gaps: GapCell[], perspectives: readonly string[] | undefined): { rows: ResultRow[]; gaps: GapCell[] } {
+  if (!perspectives) return { rows, gaps };
+  return { rows: rows.filter((r) => perspectives.includes(r.perspective)), gaps: perspectives.includes("employee") && perspectives.includes("employer") ? gaps : [] };
 }
 
 /** One candidate's rows: every positions row of theirs on the case (history included). */
@@ -198,8 +236,16 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
       await adoptReleaseMadeBeforePeople(trx, caseId, perspectives, stored.through_position_id, k);
       stored = await trx.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirstOrThrow();
     }
+    let stateBefore: GroupingHistory = stored?.grouping ? parseGroupingHistory(stored.grouping) : { history: [], jointFrom: 0 };
+    if (stateBefore.jointFrom === undefined) stateBefore = await adoptRecordsMadeBeforeThem(trx, caseId, stateBefore);
+    const history = stateBefore.history;
+    const versionChanged = stored !== undefined && stateBefore.plannedVersion !== versionId;
+    const lastShown = history.at(-1)?.perspectives;
+    if (versionChanged && lastShown) await takeBackRestoredPerspectives(trx, caseId, perspectives.filter((p) => !lastShown.includes(p)), history.length);
     const through = stored?.through_position_id ?? 0;
-    const from = Math.min(through, stored?.waiting_from_position_id ?? through);
+    // After a version change every answer is looked at again: someone whose missing answer was to
+    // a perspective removed since is complete now, though they wrote nothing new.
+    const from = versionChanged ? 0 : Math.min(through, stored?.waiting_from_position_id ?? through);
     const candidates = trx.selectFrom("positions").select("user_id").distinct().where("case_id", "=", caseId).where("id", ">", from);
     const [rows, releasedRows, newest] = await Promise.all([
       trx
@@ -217,8 +263,7 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
         .execute(),
       newestPositionId(trx, caseId),
     ]);
-    const stateBefore: GroupingHistory = stored?.grouping ? parseGroupingHistory(stored.grouping) : { history: [] };
-    const history = stateBefore.history;
+    const records = await heldRecords(trx, caseId);
     const answersBefore = stateBefore.answers ?? (stored ? await countReleasedAnswers(trx, caseId) : {});
     const versionsSeen = [...rows.map((r) => r.case_version_id), ...Object.keys(answersBefore).map((key) => Number(key.split("\u0000")[1]))];
     const retired = await retiredVersions(trx, current, versionsSeen);
@@ -229,6 +274,8 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
       history,
       retiredVersions: retired,
       releasedAnswers: answersBefore,
+      records,
+      jointFrom: stateBefore.jointFrom,
       pending,
       k,
     });
@@ -238,7 +285,11 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     const waitingFrom = waiting.length === 0 ? null : waiting.reduce((lowest, p) => Math.min(lowest, Math.max(...currentRows.get(p.id)!.values())), Infinity) - 1;
     if (!plan) {
       if (stored) {
-        await trx.updateTable("result_releases").set({ through_position_id: newest, waiting_from_position_id: waitingFrom }).where("case_id", "=", caseId).execute();
+        await trx
+          .updateTable("result_releases")
+          .set({ through_position_id: newest, waiting_from_position_id: waitingFrom, grouping: JSON.stringify({ ...stateBefore, plannedVersion: versionId } satisfies GroupingHistory) })
+          .where("case_id", "=", caseId)
+          .execute();
       } else checkedWithoutRelease().set(caseId, newest);
       return null;
     }
@@ -257,6 +308,29 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
         answers[releasedAnswersKey(perspective, now, person.standing)] = (answers[releasedAnswersKey(perspective, now, person.standing)] ?? 0) + 1;
       }
     }
+    // The records this release takes: those of the perspectives each taken person wrote.
+    const releaseIndex = history.length;
+    const newRecords = pending
+      .filter((person) => taken.has(person.id))
+      .flatMap((person) =>
+        person.wrote.map((perspective) => ({ case_id: caseId, user_id: person.id, perspective, position_id: currentRows.get(person.id)!.get(perspective)!, from_release: releaseIndex, until_release: null })),
+      );
+    for (let i = 0; i < newRecords.length; i += 500) {
+      const batch = newRecords.slice(i, i + 500);
+      for (const perspective of perspectives) {
+        const users = batch.filter((r) => r.perspective === perspective).map((r) => r.user_id);
+        if (users.length === 0) continue;
+        await trx
+          .updateTable("release_records")
+          .set({ until_release: releaseIndex })
+          .where("case_id", "=", caseId)
+          .where("perspective", "=", perspective)
+          .where("user_id", "in", users)
+          .where("until_release", "is", null)
+          .execute();
+      }
+      await trx.insertInto("release_records").values(batch).execute();
+    }
     for (let i = 0; i < values.length; i += 500) {
       await trx
         .insertInto("released_positions")
@@ -267,17 +341,22 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     const standings = { ...(history.at(-1)?.released ?? {}) };
     for (const person of pending) if (taken.has(person.id) && !person.released) standings[person.standing] = (standings[person.standing] ?? 0) + 1;
     const [resultRowsNow, gaps, endorsers] = await Promise.all([releasedResultRows(trx, caseId), releasedGapCells(trx, caseId), countedEndorsers(trx, caseId)]);
-    const scores = releaseArgumentScores(stored?.argument_scores ? (JSON.parse(stored.argument_scores) as ArgumentScores) : {}, endorsers, k);
+    const { scores, ...scoresNow } = releaseShownScores(stored?.argument_scores ? (JSON.parse(stored.argument_scores) as ArgumentScores) : {}, endorsers, k, stateBefore.scoresShown ?? []);
     const people = Object.values(standings).reduce((sum, n) => sum + n, 0);
     const changed = [...new Set(pending.filter((person) => taken.has(person.id)).map((person) => person.standing))].sort();
-    const grouping: GroupingHistory = { history: [...history, { breakdown: plan.grouping, released: standings, changed }], answers };
+    const grouping: GroupingHistory = {
+      history: [...history, { breakdown: plan.grouping, released: standings, changed, retired, perspectives }],
+      answers,
+      jointFrom: stateBefore.jointFrom,
+      scoresShown: scoresNow.everShown,
+      plannedVersion: versionId,
+    };
     const made: ResultRelease = {
-      rows: resultRowsNow,
-      gaps,
+      ...ofReleasedPerspectives(resultRowsNow, gaps, perspectives),
       people,
       grouping: plan.grouping,
       waiting: waitingFrom !== null,
-      argumentScores: shownArgumentScores(scores, k),
+      argumentScores: scoresNow.shown,
       releasedAt: nowIso(),
     };
     const record = {
@@ -292,9 +371,78 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     };
     if (stored) await trx.updateTable("result_releases").set(record).where("case_id", "=", caseId).execute();
     else await trx.insertInto("result_releases").values({ case_id: caseId, ...record }).execute();
-    parsedReleases().set(caseId, { through: newest, release: made });
+    parsedReleases().set(caseId, { through: newest, release: made, plannedVersion: versionId });
     return made;
   });
+}
+
+/**
+ * Perspectives the case asks again (or anew) that the last release did not show: answers to them
+ * released long ago leave the release (their records end at the next release, `nextRelease`), so
+ * they come back only through a release that takes them under the rules, never shown under a
+ * grouping chosen without them (fifth attacker review). The same answer released again is the
+ * same unknown of the joint test (`HeldRecord.positionId`).
+ */
+async function takeBackRestoredPerspectives(trx: DB, caseId: number, restored: readonly string[], nextRelease: number): Promise<void> {
+  if (restored.length === 0) return;
+  await trx.deleteFrom("released_positions").where("case_id", "=", caseId).where("perspective", "in", [...restored]).execute();
+  await trx
+    .updateTable("release_records")
+    .set({ until_release: nextRelease })
+    .where("case_id", "=", caseId)
+    .where("perspective", "in", [...restored])
+    .where("until_release", "is", null)
+    .execute();
+}
+
+/**
+ * Every record the case's releases held since the records were kept (`release_records`), as
+ * the joint test reads them (`HeldRecord`): standing and case version from the positions row,
+ * and whether it is a re-answer (not the person's first positions row for that perspective).
+ */
+async function heldRecords(db: DB, caseId: number): Promise<HeldRecord[]> {
+  const [rows, firsts] = await Promise.all([
+    db
+      .selectFrom("release_records as rr")
+      .innerJoin("positions as p", "p.id", "rr.position_id")
+      .select(["rr.user_id", "rr.perspective", "rr.position_id", "rr.from_release", "rr.until_release", "p.standing", "p.case_version_id"])
+      .where("rr.case_id", "=", caseId)
+      .orderBy("rr.user_id")
+      .orderBy("rr.perspective")
+      .orderBy("rr.from_release")
+      .execute(),
+    db
+      .selectFrom("positions")
+      .select(["user_id", "perspective", (eb) => eb.fn.min("id").as("first_id")])
+      .where("case_id", "=", caseId)
+      .where("user_id", "in", (eb) => eb.selectFrom("release_records").select("user_id").where("case_id", "=", caseId))
+      .groupBy(["user_id", "perspective"])
+      .execute(),
+  ]);
+  const firstId = new Map(firsts.map((f) => [`${f.user_id}:${f.perspective}`, Number(f.first_id)]));
+  return rows.map((r) => ({
+    person: r.user_id,
+    perspective: r.perspective,
+    standing: standingKey(r.standing),
+    version: r.case_version_id,
+    reanswer: firstId.get(`${r.user_id}:${r.perspective}`) !== r.position_id,
+    from: r.from_release,
+    until: r.until_release,
+    positionId: r.position_id,
+  }));
+}
+
+/**
+ * A case released before records were kept (migration 0011): its current released answers are
+ * recorded as taken by its last release, and the joint test starts there (the older pairwise
+ * rule still compares the releases before it). Returns the state with `jointFrom` set.
+ */
+async function adoptRecordsMadeBeforeThem(trx: DB, caseId: number, state: GroupingHistory): Promise<GroupingHistory> {
+  const last = Math.max(0, state.history.length - 1);
+  const released = await trx.selectFrom("released_positions").select(["user_id", "perspective", "position_id"]).where("case_id", "=", caseId).execute();
+  const values = released.map((r) => ({ case_id: caseId, user_id: r.user_id, perspective: r.perspective, position_id: r.position_id, from_release: last, until_release: null }));
+  for (let i = 0; i < values.length; i += 500) await trx.insertInto("release_records").values(values.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
+  return { ...state, jointFrom: last };
 }
 
 /**
@@ -340,6 +488,7 @@ function pendingPeople(
       wrote,
       reanswered: perspectives.filter((p) => (answers.get(`${userId}:${p}`) ?? 0) > 1),
       versions,
+      positions: Object.fromEntries(wrote.map((p) => [p, mine.get(p)!])),
     });
   }
   pending.sort((a, b) => a.id - b.id);

@@ -22,6 +22,11 @@ export default function Privacy() {
           just after someone answers shows nothing about them, and no group&apos;s figures move by one person. Which answers are released is decided from
           who answered when, never from what they answered. Your own answer may not be counted yet.
         </li>
+        <li>
+          Keeping every release and subtracting them from one another does not help either: each new release is checked together with all the earlier ones,
+          and a breakdown that would let any combination of them single out fewer than the threshold&apos;s number of people (or one person&apos;s change of
+          mind) is not shown; the answers it would expose wait for a later release.
+        </li>
         <li>Your answers on a case count under the standing you had when you first answered it: changing your profile later does not move them.</li>
         <li>
           Bridging scores on arguments (how well an argument moved people on both sides) are built from what the people who endorsed it answered, so they
@@ -55,8 +60,8 @@ export default function Privacy() {
       <h2>What is not protected</h2>
       <ul>
         <li>
-          Not yet: someone who keeps many releases of the online results and subtracts them from one another can, in some sequences, still work out one
-          person&apos;s answer or change of mind, or an endorser&apos;s lean from two arguments&apos; scores. This is being fixed.
+          Not yet: an argument&apos;s bridging score counts how its endorsers lean. When the people endorsing it are a group whose answers were released
+          together plus one more person, the score beside that group&apos;s results can give that one person&apos;s lean. This is being fixed.
         </li>
         <li>If everyone in a group of people chose the same answer, the group&apos;s totals show it.</li>
         <li>

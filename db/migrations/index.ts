@@ -9,6 +9,7 @@ import * as m0007 from "./0007_released_argument_scores";
 import * as m0008 from "./0008_released_positions";
 import * as m0009 from "./0009_idempotency_keys";
 import * as m0010 from "./0010_stable_option_ids";
+import * as m0011 from "./0011_release_records";
 
 /**
  * Migrations are listed here rather than read from the folder, so they are bundled into the
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "0008_released_positions": m0008,
   "0009_idempotency_keys": m0009,
   "0010_stable_option_ids": m0010,
+  "0011_release_records": m0011,
 };

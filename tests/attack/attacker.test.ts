@@ -10,14 +10,16 @@
  *   (below). And 0 to k − 2 attacker accounts with standings the attacker chooses. Mostly a wave
  *   follows, each person keeping their answers or re-answering one perspective or both; at random
  *   steps hidden people and bystanders re-answer and endorse (or stop endorsing) an argument the
- *   attacker posted; the attacker's accounts answer, re-answer, endorse and change their
+ *   attacker posted (in half the scenarios, as they arrive and in the wave too, so its score is
+ *   shown, replaced and kept); the attacker's accounts answer, re-answer, endorse and change their
  *   standing (/me); the attacker reads the results page, the library, the case page and /me
  *   (loader data, as a facilitator account that may read results without answering, or as its
  *   own accounts). So releases meet a group changed by fewer than k people while the whole
  *   changes by k or more, a lone re-answerer among newcomers, and a merged standing that
  *   newcomers would split off: the per-group, shift and sticky-grouping rules of ADR 009
- *   ("Release per cell, per person, with a sticky grouping"), which 3 hidden people alone would
- *   rarely reach (onlineScenarios).
+ *   ("Release per cell, per person, with a sticky grouping"), and the joint test of every release
+ *   so far ("Several releases read together"), which 3 hidden people alone would rarely reach
+ *   (onlineScenarios).
  * - Live: a workshop on the same case run by the attacker as its facilitator. Hidden
  *   participants join with a standing and vote or re-vote while rounds are open (in one round or
  *   in both); the attacker's own phones (0 to k − 2) vote too; the attacker moves stages, opens,

@@ -13,8 +13,11 @@ interface Release {
   score: string;
 }
 
-/** One step of a script: a hidden person answers a perspective with a value, or R reads the results. */
-type Step = { person: number; perspective: 0 | 1; value: number } | "read";
+/**
+ * One step of a script: a hidden person answers a perspective with a value, endorses R's argument
+ * (or withdraws), or R reads the results.
+ */
+type Step = { person: number; perspective: 0 | 1; value: number } | { endorse: number } | "read";
 
 /** A person answers both perspectives (value 0 unless told). */
 const both = (person: number, value = 0): Step[] => [
@@ -25,8 +28,14 @@ const read: Step = "read";
 
 /** Every read of the results page: the release then, or null before the first. */
 function releases(k: number, hidden: (Standing | null)[], steps: Step[]): (Release | null)[] {
-  const world = steps.flatMap((step) => (step === "read" ? [] : [step.value]));
-  const actions = steps.map((step): OnlineAction => (step === "read" ? { kind: "read", page: "results", account: 0 } : { kind: "hidden-answer", person: step.person, perspective: step.perspective }));
+  const world = steps.flatMap((step) => (step === "read" || "endorse" in step ? [] : [step.value]));
+  const actions = steps.map((step): OnlineAction =>
+    step === "read"
+      ? { kind: "read", page: "results", account: 0 }
+      : "endorse" in step
+        ? { kind: "endorse", who: "hidden", index: step.endorse }
+        : { kind: "hidden-answer", person: step.person, perspective: step.perspective },
+  );
   return onlineReference({ k, hidden, attackers: [], actions, truth: world }, world)
     .split("\n")
     .map((line) => (line === "nothing released" ? null : (JSON.parse(line) as Release)));
@@ -148,6 +157,59 @@ describe("the online reference model (ADR 009, release per cell, per person)", (
     expect(suppressed?.groups).toEqual([]);
     expect(groupKeys(broken)).toEqual([M, "_other"]);
     expect(groupSize(broken, "_other")).toBe(6);
+  });
+
+  it("shows no breakdown whose standing row, minus the batches released since, is one person (Mara)", () => {
+    // Release 1: Mara (H1, a manager) and two frontline; release 2: three frontline; release 3:
+    // three managers, all without breakdown. A manager row would be Mara and the three managers,
+    // and total(3) − total(2) is the three managers: the row minus it is Mara. So release 3, and
+    // release 4 (three more frontline), show no breakdown, whichever grouping is tried.
+    const batches = [[...both(0), ...both(1), ...both(2)], [...both(3), ...both(4), ...both(5)], [...both(6), ...both(7), ...both(8)], [...both(9), ...both(10), ...both(11)]];
+    const mara = releases(3, [M, F, F, F, F, F, M, M, M, F, F, F], batches.flatMap((batch) => [...batch, read]));
+    expect(mara.map((r) => r?.overall.length)).toEqual([3, 6, 9, 12]);
+    expect(mara.map(groupKeys)).toEqual([[], [], [], []]);
+    // The same batches with a frontline person in Mara's place: the manager row is the three
+    // managers' batch, released whole, so release 3 shows the breakdown.
+    const control = releases(3, [F, F, F, F, F, F, M, M, M, F, F, F], batches.flatMap((batch) => [...batch, read]));
+    expect(control.map(groupKeys)).toEqual([[], [], [F, M], [F, M]]);
+  });
+
+  it("holds back a change of mind released beside two people who corrected their answers before their first release", () => {
+    // Release 1: Fred (H1) and two others. Two more people each answer and correct both answers,
+    // then Fred answers again. Released together, total(2) − total(1) − shift(2) would be the two
+    // correctors' first answers (Fred's change cancels out): everyone waits.
+    const correct = (person: number): Step[] => [...both(person, 1), ...both(person, 2)];
+    const [first, withFred, withNewcomer] = releases(3, [F, F, F, F, F, F], [
+      ...both(0), ...both(1), ...both(2), read,
+      ...correct(3), ...correct(4), ...both(0, 3), read,
+      // A newcomer's first answer joins the correctors' in that difference: three people, released.
+      ...both(5, 1), read,
+    ]);
+    expect(first?.overall).toHaveLength(3);
+    expect(withFred).toEqual(first);
+    expect(withNewcomer?.overall).toHaveLength(6);
+    expect(withNewcomer?.overall.filter((r) => r === "12/12")).toHaveLength(2);
+    expect(withNewcomer?.overall).toContain("03/03");
+  });
+
+  it("keeps the score when one endorser's new answer would be counted among k newcomers", () => {
+    // R's argument is scored over H1 to H3. Then H1, H4 and H5 answer anew (so H1's change is
+    // released: three re-answers move the shift) and three newcomers answer and endorse. The new
+    // counted set holds H1's new answer, the old one H1's old answer: each alone in its group of
+    // answers by which scores count them, so the old score stays.
+    const endorse = (...people: number[]): Step[] => people.map((p) => ({ endorse: p }));
+    const start = [...both(0), ...both(1), ...both(2), ...endorse(0, 1, 2), ...both(3), ...both(4), ...both(5), read];
+    // Endorsing releases nothing: the newcomers endorse first, so the release their answers make counts them.
+    const newcomers = [...endorse(6, 7, 8), ...both(6, 2), ...both(7, 2), ...both(8, 2)];
+    const [scored, kept] = releases(3, Array<Standing>(9).fill(F), [...start, ...both(0, 2), ...both(3, 2), ...both(4, 2), ...newcomers, read]);
+    expect(scored?.overall).toHaveLength(6);
+    expect(JSON.parse(scored!.score)).toEqual(Array(3).fill("frontline:wrong"));
+    expect(kept?.overall).toHaveLength(9);
+    expect(kept?.score).toBe(scored?.score);
+    // Without H1's new answer, the old endorsers and the newcomers are two groups of three: shown.
+    const [, rescored] = releases(3, Array<Standing>(9).fill(F), [...start, ...newcomers, read]);
+    expect(rescored?.overall).toHaveLength(9);
+    expect(JSON.parse(rescored!.score)).toEqual([...Array(3).fill("frontline:right"), ...Array(3).fill("frontline:wrong")]);
   });
 
   it("plans each release once per scenario: enumerating worlds on one scenario gives each world's own transcript", () => {

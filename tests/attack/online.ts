@@ -8,6 +8,7 @@ import { mergeSmallGroups } from "../../app/domain/disclosure";
 import type { AttackApp, Account } from "./harness";
 import { canonical, settle } from "./harness";
 import { replayRecorder, type Replay } from "./differential";
+import { exposure, type Row } from "./exposure";
 
 export const SLUG = "background-check";
 export const PERSPECTIVES = ["employee", "employer"] as const;
@@ -100,6 +101,12 @@ function population(k: number): fc.Arbitrary<(Standing | null)[]> {
  * perspective and its gap), a lone re-answerer among newcomers (the shift), and a standing merged
  * before that newcomers would split off (the sticky grouping).
  *
+ * **Scores.** A score needs k endorsers with released answers, and moves only when k of them
+ * changed: a few random endorsements rarely got there (one scenario in 500 showed a score, none
+ * two). So, with endorsements, in half the scenarios each person endorses R's argument or not as
+ * they arrive, and in the wave one person in four endorses or withdraws before re-answering:
+ * scores are shown, replaced, withheld and kept (the rule over every score ever shown).
+ *
  * **Why bystanders are no weakening.** ADR 009's limit of k − 1 sybil accounts (the attacker gets
  * at most k − 2 here) is about what the *policy* reveals: with k − 1 known answers in a group of
  * k, the policy's own release gives away the last one. The property checked is differential: the
@@ -132,11 +139,20 @@ export function onlineScenarios(): fc.Arbitrary<OnlineScenario> {
       /** The i-th person of the population answers perspective q (with `value`, when a bystander). */
       const answerBy = (i: number, q: 0 | 1, value: number): OnlineAction =>
         roles[i]!.hidden ? { kind: "hidden-answer", person: roles[i]!.index, perspective: q } : { kind: "bystander-answer", person: roles[i]!.index, perspective: q, value };
+      /** The i-th person of the population endorses R's argument (or withdraws their endorsement). */
+      const endorseBy = (i: number): OnlineAction => ({ kind: "endorse", who: roles[i]!.hidden ? "hidden" : "bystander", index: roles[i]!.index });
       // A wave: each person of the population in turn keeps their answers or re-answers one
-      // perspective or both, so a group's two perspectives (and two groups) move by different people.
+      // perspective or both, so a group's two perspectives (and two groups) move by different
+      // people; with endorsements, one in four also endorses or withdraws first.
+      const toggles = WITH_ENDORSEMENTS ? fc.constantFrom(false, false, false, true) : fc.constant(false);
       const wave = fc
-        .array(fc.tuple(fc.constantFrom<"none" | 0 | 1 | "both">("none", 0, 0, 1, 1, "both"), value, value), { minLength: people.length, maxLength: people.length })
-        .map((changes) => changes.flatMap(([change, e, r], i) => (change === "none" ? [] : change === "both" ? [0, 1] as const : [change]).map((q) => answerBy(i, q, q ? r : e))));
+        .array(fc.tuple(fc.constantFrom<"none" | 0 | 1 | "both">("none", 0, 0, 1, 1, "both"), value, value, toggles), { minLength: people.length, maxLength: people.length })
+        .map((changes) =>
+          changes.flatMap(([change, e, r, toggle], i) => [
+            ...(toggle ? [endorseBy(i)] : []),
+            ...(change === "none" ? [] : change === "both" ? ([0, 1] as const) : [change]).map((q) => answerBy(i, q, q ? r : e)),
+          ]),
+        );
       const steps: fc.WeightedArbitrary<OnlineAction[]>[] = [
         { weight: 2, arbitrary: fc.record({ kind: fc.constant("hidden-answer" as const), person, perspective }).map((a) => [a]) },
         { weight: 1, arbitrary: person.map((p) => both("hidden", p, [0, 0])) },
@@ -171,12 +187,15 @@ export function onlineScenarios(): fc.Arbitrary<OnlineScenario> {
         introductions: fc.array(fc.tuple(value, value), { minLength: people.length, maxLength: people.length }),
         extra: fc.array(fc.record({ at, step: fc.oneof(...steps) }), { minLength: 1, maxLength: 4 }),
         waved: fc.option(wave, { freq: 3 }),
-      }).map(({ introductions, extra, waved, ...s }) => {
+        // In half the scenarios with endorsements, who endorses R's argument as they arrive.
+        supporters: WITH_ENDORSEMENTS ? fc.option(fc.array(fc.boolean(), { minLength: people.length, maxLength: people.length }), { freq: 2 }) : fc.constant(null),
+      }).map(({ introductions, extra, waved, supporters, ...s }) => {
         const actions: OnlineAction[] = [];
         for (let i = 0; i <= people.length; i += 1) {
           // Read just before the wave and (at the end) after it: the before-and-after attack.
           if (i === people.length && waved) actions.push({ kind: "read", page: "results", account: 0 }, ...waved);
           for (const e of extra) if (e.at === i) actions.push(...e.step);
+          if (i < people.length && supporters?.[i]) actions.push(endorseBy(i));
           if (i < people.length) actions.push(...both(roles[i]!.hidden ? "hidden" : "bystander", roles[i]!.index, introductions[i]!));
         }
         return { ...s, actions };
@@ -249,34 +268,10 @@ interface PersonRecord {
 
 type Breakdown = ReturnType<typeof mergeSmallGroups>;
 
-/** Rank of a small matrix, by elimination over fractions-free floats (entries are small integers). */
-function rank(matrix: number[][]): number {
-  const rows = matrix.map((r) => [...r]);
-  let r = 0;
-  for (let c = 0; c < (rows[0]?.length ?? 0); c += 1) {
-    const pivot = rows.findIndex((row, i) => i >= r && Math.abs(row[c]!) > 1e-9);
-    if (pivot < 0) continue;
-    [rows[r], rows[pivot]] = [rows[pivot]!, rows[r]!];
-    for (const [i, row] of rows.entries()) {
-      if (i === r) continue;
-      const f = row[c]! / rows[r]![c]!;
-      for (let j = 0; j < row.length; j += 1) row[j]! -= f * rows[r]![j]!;
-    }
-    r += 1;
-  }
-  return r;
-}
-
-/** Every non-empty subset of `items` with fewer than `k` members. */
-function subsetsUnder<T>(items: T[], k: number): T[][] {
-  const out: T[][] = [];
-  const grow = (from: number, picked: T[]) => {
-    if (picked.length > 0) out.push(picked);
-    if (picked.length === k - 1) return;
-    for (let i = from; i < items.length; i += 1) grow(i + 1, [...picked, items[i]!]);
-  };
-  grow(0, []);
-  return out;
+/** A release as the joint test reads it: its grouping, and per person it held the write held per perspective. */
+interface Held {
+  breakdown: Breakdown;
+  writes: Map<string, number[]>;
 }
 
 /** Per scenario, the release planned after each write (by its number), the same in every world. */
@@ -284,34 +279,52 @@ const plannedReleases = new WeakMap<OnlineScenario, Map<number, { keys: string[]
 
 /**
  * What ADR 009 lets the attacker see of the online results ("Release per cell, per person, with
- * a sticky grouping"), written independently of the app's `planRelease`. Each person has a
- * released record (or none): per perspective, the answer a release took and their first answer.
- * After every answer (hidden, bystander or attacker) a release is attempted, decided from
- * public facts only (who wrote which perspective since their released record, and standings):
+ * a sticky grouping" and "Several releases read together"), written independently of the app's
+ * `planRelease`. Each person has a released record (or none): per perspective, the answer a
+ * release took and their first answer. After every answer (hidden, bystander or attacker) a
+ * release is attempted, decided from public facts only (who wrote which perspective when, and
+ * standings), never from a value:
  * - Pending: people who answered every perspective and wrote an answer since their released
  *   record (or have none). S starts as all of them.
  * - Grouping: mergeSmallGroups over the released people and S, by standing counted (their
- *   first on the case; "undeclared" for none). Sticky: the released people who shared a group
- *   in the previous release and share one in the candidate number 0 or at least k for every such
- *   pair ("everyone" when no breakdown is shown). Tried first with every standing the previous
- *   release did not show on its own kept merged while 1 to k − 1 of its people are released,
- *   then with all of them kept merged; if neither holds, nothing is released. A person's old
- *   group is their standing's group in the previous release (none if no breakdown was shown or
- *   they were not released), their new group its group in the candidate.
+ *   first on the case; "undeclared" for none). Tried in order: as it comes; with every standing
+ *   the previous release did not show on its own kept merged while 1 to k − 1 of its people are
+ *   released; with all of them kept merged. The first whose release passes the joint test is
+ *   used.
+ * - Joint test (the history rule), over every release so far and the candidate at once. The
+ *   unknowns, per person and perspective p: each record (the answer of p a release took, held
+ *   from that release until one takes the person's next answer to p; an answer written since
+ *   but not taken leaves the old record held) and the first answer to p (the same unknown as
+ *   their first record when that record was their first answer; a separate one when they
+ *   corrected it before their first release). The rows, per release, per population (everyone,
+ *   and each group it shows, by standing counted) and per p: the sum of the records of p held
+ *   by the population's people; the shift (each of those records that is a re-answer, minus
+ *   that person's first answer to p); and per population the empathy gap (each person's
+ *   employee record minus their employer record). A set of 1 to k − 1 people is exposed when
+ *   removing their unknowns' columns lowers the rank (some combination of rows is nonzero on
+ *   their unknowns only); the exposure is the union of the minimal exposed sets (exposure.ts).
+ *   When every grouping tried exposes someone, the people of S exposed under the last one wait
+ *   and the plan starts again; if it exposes nobody of S, nothing is released.
  * - Cells, and who in S changes each: per perspective p, overall (wrote p), per group g of the
- *   previous or candidate breakdown (in g before or after, and wrote p or moved groups), and the
- *   shift (wrote p and has answered p more than once in all); the empathy gap overall (wrote
- *   either) and per group (in g before or after, and wrote either or moved).
+ *   previous or candidate breakdown (in g before or after, and wrote p: a move alone is the
+ *   joint test's to bound), and the shift (wrote p and has answered p more than once in all:
+ *   a first answer's "no change" is predictable); the empathy gap overall (wrote either) and
+ *   per group (in g before or after, and wrote either).
  * - Fixpoint: while some cell has 1 to k − 1 changers, all of them leave S and the grouping is
- *   chosen again.
- * - Nothing is released when S ends empty. Released people outside S whose group the new
- *   grouping moves count towards no cell (the pair rule bounds what their move shows).
+ *   chosen again. Nothing is released when S ends empty.
  * - Otherwise S's records are replaced by their current ones and the release shows, overall and
  *   per shown group, the multiset of released records (each person's first and released answer
  *   per perspective; people outside S keep what was released of them, even if they wrote since),
  *   with the bridging score re-evaluated. Every read until the next release shows the same;
  *   nothing before the first. The library, case page and /me show nothing of other people's
  *   answers.
+ * - The bridging score of R's argument: its counted set is each endorser with a released
+ *   employee answer (which write of theirs). It is due when k or more endorsers endorsed,
+ *   withdrew or had a new answer released since the score last shown or withheld. Due with fewer
+ *   than k counted: withheld. Due with k or more: shown only if, over every counted set a shown
+ *   score ever stood for and the new one, the answers grouped by exactly which of those sets hold
+ *   them number 0 or at least k people per group; otherwise the previous score (and its baseline)
+ *   stays.
  */
 export function onlineReference(s: OnlineScenario, world: number[]): string {
   const profile = new Map<string, Standing | null>([
@@ -335,11 +348,30 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
     people.set(key, record);
   };
   const complete = (r: PersonRecord) => PERSPECTIVES.every((_, p) => r.current[p] !== undefined);
-  // Endorsements (unless ATTACK_ENDORSEMENTS=0): who endorses R's argument (argued as the employee), and
-  // what its score last released counted (endorser → the write of their employee answer).
+  // Endorsements (unless ATTACK_ENDORSEMENTS=0): who endorses R's argument (argued as the employee).
+  // An answer counted is an endorser with the write of their released employee answer.
   const endorsers = new Set<string>();
+  /** What the score now shown (or withheld) counted: the baseline for "changed since". */
   let scoreCounted = new Map<string, number>();
+  /** Every counted set a shown score ever stood for, oldest first. */
+  const everShown: Map<string, number>[] = [];
   let score = "no score";
+  /**
+   * Whether showing a score for `counted` keeps every score ever shown apart by k: the answers in
+   * any of them, grouped by exactly which of them (and `counted`) hold each, number 0 or at least
+   * k people per group. Otherwise a reader of two scores could subtract one from the other.
+   */
+  const scoresStayApart = (counted: Map<string, number>) => {
+    const sets = [...everShown, counted];
+    const answers = new Set(sets.flatMap((set) => [...set].map(([key, w]) => `${key}@${w}`)));
+    const groups = new Map<string, Set<string>>();
+    for (const answer of answers) {
+      const [key, w] = answer.split("@") as [string, string];
+      const signature = sets.map((set) => (set.get(key) === Number(w) ? "1" : "0")).join("");
+      groups.set(signature, (groups.get(signature) ?? new Set()).add(key));
+    }
+    return [...groups.values()].every((people) => people.size >= s.k);
+  };
   const releaseScore = () => {
     // The score of an argument is a release of its endorsers' answers (ADR 009): it changes only
     // once k of them endorsed, withdrew or answered anew since it was last released, and shows
@@ -349,17 +381,23 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
     const counted = new Map([...endorsers].filter((key) => people.get(key)?.released).map((key) => [key, people.get(key)!.released!.writes[0]!] as const));
     const changed = [...counted].filter(([key, w]) => scoreCounted.get(key) !== w).length + [...scoreCounted.keys()].filter((key) => !counted.has(key)).length;
     if (changed < s.k) return;
+    if (counted.size < s.k) {
+      scoreCounted = counted;
+      score = "withheld";
+      return;
+    }
+    // Due, but beside the scores shown before it would tell 1 to k − 1 answers apart: the old
+    // score stays, and so does the baseline it is compared with.
+    if (!scoresStayApart(counted)) return;
+    everShown.push(counted);
     scoreCounted = counted;
-    score =
-      counted.size >= s.k
-        ? JSON.stringify([...counted.keys()].map((key) => `${people.get(key)!.standing ?? "undeclared"}:${answerOf(people.get(key)!.released!.values[0]!).judgement > 0 ? "right" : "wrong"}`).sort())
-        : "withheld";
+    score = JSON.stringify([...counted.keys()].map((key) => `${people.get(key)!.standing ?? "undeclared"}:${answerOf(people.get(key)!.released!.values[0]!).judgement > 0 ? "right" : "wrong"}`).sort());
   };
 
   /** The previous release's grouping (undefined before the first release). */
   let previous: Breakdown | undefined;
-  /** Every release so far: its grouping, the people it held, and whose answers it took. */
-  const history: { breakdown: Breakdown; holds: string[]; taken: Set<string> }[] = [];
+  /** Every release so far: its grouping, and per person it held the write it held per perspective. */
+  const history: Held[] = [];
   const standingKey = (r: PersonRecord) => r.standing ?? "undeclared";
   const groupIn = (b: Breakdown | undefined, r: PersonRecord) => b?.shown.find((g) => g.members.includes(standingKey(r)))?.key ?? null;
   const oldGroup = (r: PersonRecord) => (r.released ? groupIn(previous, r) : null);
@@ -369,6 +407,36 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
   const counting = (n: number) => n > 0 && n < s.k;
   const shownRecord = (r: PersonRecord) => PERSPECTIVES.map((_, p) => `${r.first[p]}${r.current[p]}`).join("/");
 
+  /**
+   * What a release shows, as sums of unknowns (rows). An unknown is a record, `key/p/write`: the
+   * answer of that write, held from the release that took it until one takes the person's next
+   * answer to p. A person's first answer to p is `key/p/<its write>`: the same unknown as their
+   * first record when that record was their first answer, a separate one when they corrected it
+   * before their first release. Per population (everyone, and each shown group, by standing
+   * counted) and per perspective p: the records of p (the bars and judgement); the shift (each
+   * re-answer's record minus that person's first answer). Per population: the empathy gap (each
+   * person's employee record minus their employer record).
+   */
+  const rowsOf = (held: Held): Row[] => {
+    const unknown = (key: string, p: number, w: number) => `${key}/${p}/${w}`;
+    const first = (key: string, p: number) => people.get(key)!.firstWrites[p]!;
+    const populations = [undefined, ...held.breakdown.shown.map((g) => g.members)];
+    return populations.flatMap((members) => {
+      const inside = [...held.writes].filter(([key]) => !members || members.includes(standingKey(people.get(key)!)));
+      return [
+        ...PERSPECTIVES.flatMap((_, p) => [
+          new Map(inside.map(([key, w]) => [unknown(key, p, w[p]!), 1])),
+          new Map(
+            inside
+              .filter(([key, w]) => w[p] !== first(key, p))
+              .flatMap(([key, w]) => [[unknown(key, p, w[p]!), 1], [unknown(key, p, first(key, p)), -1]] as const),
+          ),
+        ]),
+        new Map(inside.flatMap(([key, w]) => [[unknown(key, 0, w[0]!), 1], [unknown(key, 1, w[1]!), -1]] as const)),
+      ];
+    });
+  };
+
   /** Who the release after this write takes, and its grouping: null when nothing is released. */
   const plan = (): { S: PersonRecord[]; candidate: Breakdown } | null => {
     const released = [...people.values()].filter((r) => r.released);
@@ -377,40 +445,28 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
       for (const r of holds) counts.set(standingKey(r), (counts.get(standingKey(r)) ?? 0) + 1);
       return counts;
     };
-    // Sticky grouping, against every earlier release (ADR 009's history rule), over people: the
-    // unknowns are the answers each person had in release i; release i's groups give their sums,
-    // and so does each candidate group all of whose people were held by release i and took
-    // nothing since. No combination of these sums may be nonzero on 1 to k − 1 people only:
-    // removing those people's columns must not lower the rank.
-    const historyHolds = (candidate: Breakdown, S: PersonRecord[]) => {
-      const holdsNext = [...new Set([...released, ...S])];
-      for (const [i, then] of history.entries()) {
-        const changedSince = new Set([...history.slice(i + 1).flatMap((h) => [...h.taken]), ...S.map((r) => r.key)]);
-        const columns = then.holds;
-        const row = (members: string[]) => columns.map((key) => (members.includes(key) ? 1 : 0));
-        const rows: number[][] = [];
-        if (then.breakdown.shown.length === 0) rows.push(row(columns));
-        for (const g of then.breakdown.shown) rows.push(row(columns.filter((key) => g.members.includes(standingKey(people.get(key)!)))));
-        for (const g of candidate.shown) {
-          const members = holdsNext.filter((r) => g.members.includes(standingKey(r))).map((r) => r.key);
-          if (members.every((key) => columns.includes(key) && !changedSince.has(key))) rows.push(row(members));
-        }
-        const full = rank(rows);
-        for (const few of subsetsUnder(columns, s.k)) if (rank(rows.map((r) => r.filter((_, c) => !few.includes(columns[c]!)))) < full) return false;
-      }
-      return true;
-    };
+    // The joint test (ADR 009, "Several releases read together"): every row every release showed,
+    // with the candidate's, as sums of records and first answers (`rowsOf`); a grouping is usable
+    // when no combination of them singles out 1 to k − 1 people.
+    const earlierRows = history.flatMap(rowsOf);
+    const heldAfter = (S: PersonRecord[], breakdown: Breakdown): Held => ({
+      breakdown,
+      writes: new Map([...new Set([...released, ...S])].map((r) => [r.key, S.includes(r) ? [...r.writes] : [...r.released!.writes]])),
+    });
     // Tried in order: the grouping as it comes; standings merged last time kept merged while 1 to
-    // k − 1 of their people are released; all of them kept merged; else nothing is released.
+    // k − 1 of their people are released; all of them kept merged.
     const mergedLastTime = [...sizes(released)].filter(([key]) => !previous?.shown.some((g) => g.key === key));
     const tries = previous ? [[], mergedLastTime.filter(([, n]) => counting(n)), mergedLastTime] : [[]];
-    const groupingFor = (S: PersonRecord[]): Breakdown | undefined => {
+    /** The first grouping whose release exposes nobody, or else whom the last one tried exposes. */
+    const groupingFor = (S: PersonRecord[]): { candidate: Breakdown } | { exposed: Set<string> } => {
       const counts = [...sizes([...new Set([...released, ...S])])].map(([key, count]) => ({ key, count }));
+      let exposed = new Set<string>();
       for (const merged of tries) {
         const candidate = mergeSmallGroups(counts, s.k, new Set(merged.map(([key]) => key)));
-        if (historyHolds(candidate, S)) return candidate;
+        exposed = exposure([...earlierRows, ...rowsOf(heldAfter(S, candidate))], (unknown) => unknown.split("/")[0]!, s.k);
+        if (exposed.size === 0) return { candidate };
       }
-      return undefined;
+      return { exposed };
     };
     const groupsOf = (candidate: Breakdown) => [...new Set([...(previous?.shown ?? []), ...candidate.shown].map((g) => g.key))];
     /** Every cell the candidate release shows, as the people of S who change it. */
@@ -432,14 +488,22 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
     };
 
     let S = [...people.values()].filter((r) => complete(r) && wroteAny(r));
-    let candidate = groupingFor(S);
     for (;;) {
-      if (!candidate || S.length === 0) return null;
+      if (S.length === 0) return null;
+      const choice = groupingFor(S);
+      if ("exposed" in choice) {
+        // Every grouping singles someone out: whoever of S it exposes waits. If it exposes nobody
+        // of S (only people released before), waiting helps nobody: nothing is released.
+        const waiting = S.filter((r) => choice.exposed.has(r.key));
+        if (waiting.length === 0) return null;
+        S = S.filter((r) => !waiting.includes(r));
+        continue;
+      }
+      const { candidate } = choice;
       // Whoever changes a cell by 1 to k − 1 waits for a later release; S only shrinks.
       const waiting = new Set(cells(S, candidate).filter((c) => counting(c.length)).flat());
       if (waiting.size === 0) return { S, candidate };
       S = S.filter((r) => !waiting.has(r));
-      candidate = groupingFor(S);
     }
   };
 
@@ -457,7 +521,7 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
     const candidate = decided.candidate;
     for (const r of S) r.released = { writes: [...r.writes], shown: shownRecord(r), values: [...r.current] };
     previous = candidate;
-    history.push({ breakdown: candidate, holds: [...people.values()].filter((r) => r.released).map((r) => r.key), taken: new Set(S.map((r) => r.key)) });
+    history.push({ breakdown: candidate, writes: new Map([...people.values()].filter((r) => r.released).map((r) => [r.key, [...r.released!.writes]])) });
     // Counted from released records alone: people outside S show what was released of them.
     const holds = [...people.values()].filter((r) => r.released).map((r) => ({ standing: standingKey(r), shown: r.released!.shown }));
     if (WITH_ENDORSEMENTS) releaseScore();

@@ -5,7 +5,7 @@
  * BENCH_SIZES (default 10000,100000,1000000) sets the results-loader sizes; BENCH_POSTGRES=0
  * skips the PostgreSQL rows; BENCH_PAGES=0 the page and vote rows; BENCH_PARTICIPANTS (default
  * 1000) and BENCH_SCALE_PARTICIPANTS (default 3000, over 3 processes on PostgreSQL + Redis) size
- * the live-workshop rows, 0 skips them.
+ * the live-workshop rows, 0 skips them; BENCH_RELEASE_PLAN=0 skips the release-plan rows.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -13,6 +13,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { createPostgresDatabase } from "../integration/test-database";
 import { REDIS_URL, servicesMissing } from "../scale/services";
 import { benchPages } from "./pages";
+import { benchReleasePlan } from "./release-plan";
 import { benchResultsLoader } from "./results-loader";
 import { benchResultsLoaderPostgres } from "./results-loader-pg";
 import { benchWorkshop, VOTES_PER_SECOND, type WorkshopBenchResult } from "./workshop";
@@ -98,6 +99,22 @@ if (enabled("BENCH_POSTGRES")) {
       unit: "ms",
       baseline: { label: "SQLite, same size", value: largest.medianMs },
     });
+}
+
+// Planning an online release as the case's history grows (every release tested with all earlier ones).
+if (enabled("BENCH_RELEASE_PLAN")) {
+  process.stdout.write("… release plan\n");
+  const plans = benchReleasePlan([0, 10, 50, 100]);
+  const first = plans[0]!;
+  for (const p of plans) {
+    rows.push({
+      figure: `plan an online release after ${p.releases} releases (${p.people.toLocaleString("en")} people)`,
+      value: p.medianMs,
+      unit: "ms",
+      baseline: { label: "first release", value: first.medianMs },
+      target: p.releases >= 100 ? { text: "< 250 ms", met: p.medianMs < 250 } : undefined,
+    });
+  }
 }
 
 // The live workshop: one process on SQLite, then three on PostgreSQL + Redis.

@@ -16,6 +16,7 @@ import {
   resultsAppearAt,
   shiftReleased,
   shownArgumentScores,
+  releaseShownScores,
   standingForAnswer,
   standingBreakdownReleased,
   standingsForScore,
@@ -276,13 +277,13 @@ describe("releaseArgumentScores", () => {
 
   it("gives no score to an argument with fewer than k endorsers counted", () => {
     const scores = releaseArgumentScores({}, [endorser(1, 1, 2), endorser(1, 2, -2)], K);
-    expect(shownArgumentScores(scores, K)).toEqual(new Map());
+    expect(shownArgumentScores(scores, K).shown).toEqual(new Map());
   });
 
   it("scores an argument once k endorsers are counted, with the bridging formula", () => {
     const scores = releaseArgumentScores({}, [endorser(1, 1, 2), endorser(1, 2, -2), endorser(1, 3, 1)], K);
     // min(2 right, 1 wrong) × 1 standing
-    expect(shownArgumentScores(scores, K)).toEqual(new Map([[1, 1]]));
+    expect(shownArgumentScores(scores, K).shown).toEqual(new Map([[1, 1]]));
   });
 
   it("keeps an argument's released score while fewer than k of its endorsers changed", () => {
@@ -297,53 +298,72 @@ describe("releaseArgumentScores", () => {
   it("releases a new score once k endorsers changed, counted from the score's own last release", () => {
     const first = [endorser(1, 1, 2), endorser(1, 2, 2), endorser(1, 3, 2)];
     const released = releaseArgumentScores({}, first, K);
-    expect(shownArgumentScores(released, K).get(1)).toBe(0);
+    expect(shownArgumentScores(released, K).shown.get(1)).toBe(0);
     // Two change their minds: live, the score would now be 1; released, it stays 0.
     const twoChanged = [endorser(1, 1, -3), endorser(1, 2, -3), first[2]!];
     const kept = releaseArgumentScores(released, twoChanged, K);
-    expect(shownArgumentScores(kept, K).get(1)).toBe(0);
+    expect(shownArgumentScores(kept, K).shown.get(1)).toBe(0);
     // A third answers again: three changes since the score's release, in two releases of the case.
     const threeChanged = [twoChanged[0]!, twoChanged[1]!, endorser(1, 3, 1)];
     const next = releaseArgumentScores(kept, threeChanged, K);
-    expect(shownArgumentScores(next, K).get(1)).toBe(1);
+    expect(shownArgumentScores(next, K).shown.get(1)).toBe(1);
     expect(next["1"]!.counted).toEqual({ "1": threeChanged[0]!.positionId, "2": threeChanged[1]!.positionId, "3": threeChanged[2]!.positionId });
   });
 
   it("withdraws a score once k changes leave fewer than k endorsers", () => {
     const first = [endorser(1, 1, 2), endorser(1, 2, -2), endorser(1, 3, -1), endorser(1, 4, 1)];
     const released = releaseArgumentScores({}, first, K);
-    expect(shownArgumentScores(released, K).get(1)).toBe(2);
+    expect(shownArgumentScores(released, K).shown.get(1)).toBe(2);
     const afterThreeLeft = releaseArgumentScores(released, [first[0]!], K);
-    expect(shownArgumentScores(afterThreeLeft, K).has(1)).toBe(false);
+    expect(shownArgumentScores(afterThreeLeft, K).shown.has(1)).toBe(false);
     expect(afterThreeLeft["1"]!.counted).toEqual({ "1": first[0]!.positionId });
   });
 
   it("counts standings under k as one kind of person", () => {
     const scores = releaseArgumentScores({}, [endorser(1, 1, 2, "frontline"), endorser(1, 2, -2, "frontline"), endorser(1, 3, 1, "hr")], K);
-    expect(shownArgumentScores(scores, K).get(1)).toBe(1);
+    expect(shownArgumentScores(scores, K).shown.get(1)).toBe(1);
     const wide = [
       ...[1, 2, 3].map((u) => endorser(2, u, 2, "frontline")),
       ...[4, 5, 6].map((u) => endorser(2, u, -2, "manager")),
     ];
     // min(3, 3) × (1 + 0.5 × 1): two standings of k each.
-    expect(shownArgumentScores(releaseArgumentScores({}, wide, K), K).get(2)).toBe(4.5);
+    expect(shownArgumentScores(releaseArgumentScores({}, wide, K), K).shown.get(2)).toBe(4.5);
   });
 
   it("never shows two scores whose endorsers differ by 1 to k-1 people", () => {
     // Arguments 1 and 2 share three endorsers; Vera also endorses 2. Their scores side by side
     // would differ by her lean alone (attacker review): 2 is not shown beside 1.
-    const shared = [1, 2, 3].map((u) => [endorser(1, u, u === 1 ? 2 : -2), endorser(2, u, u === 1 ? 2 : -2)]).flat();
-    const vera = endorser(2, 4, 2);
+    // A person's counted answer is one positions row, whichever argument counts it.
+    const answerOf = (e: CountedEndorser) => ({ ...e, positionId: 1000 + e.userId });
+    const shared = [1, 2, 3].map((u) => [endorser(1, u, u === 1 ? 2 : -2), endorser(2, u, u === 1 ? 2 : -2)].map(answerOf)).flat();
+    const vera = answerOf(endorser(2, 4, 2));
     const scores = releaseArgumentScores({}, [...shared, vera], K);
-    expect([...shownArgumentScores(scores, K).keys()]).toEqual([1]);
+    expect([...shownArgumentScores(scores, K).shown.keys()]).toEqual([1]);
     // With K people apart, both are shown: what differs is about K people.
-    const more = [4, 5, 6].map((u) => endorser(2, u, 2));
-    expect([...shownArgumentScores(releaseArgumentScores({}, [...shared, ...more], K), K).keys()]).toEqual([1, 2]);
+    const more = [4, 5, 6].map((u) => answerOf(endorser(2, u, 2)));
+    expect([...shownArgumentScores(releaseArgumentScores({}, [...shared, ...more], K), K).shown.keys()]).toEqual([1, 2]);
+  });
+
+  it("keeps an argument's shown score when its new one would differ from every shown one by fewer than k answers", () => {
+    const answer = (userId: number, positionId: number, judgement: number) => ({ argumentId: 1, userId, positionId, judgement, standing: "frontline" });
+    const before = [answer(1, 11, 2), answer(2, 12, -2), answer(3, 13, 2)];
+    const first = releaseShownScores({}, before, K, []);
+    expect(first.shown.get(1)).toBeDefined();
+    // Three newcomers, and endorser 1 answers anew: k changed, so the score is due, but the old
+    // answer of endorser 1 would be a set of one (counted by the first score only).
+    const after = [answer(1, 21, -2), answer(2, 12, -2), answer(3, 13, 2), answer(4, 14, 2), answer(5, 15, 2), answer(6, 16, 2)];
+    const second = releaseShownScores(first.scores, after, K, first.everShown);
+    expect(second.shown.get(1)).toBe(first.shown.get(1));
+    expect(second.scores["1"]).toBe(first.scores["1"]);
+    // Two more answer anew with endorser 1: the old answers now number k, and the new score shows.
+    const third = releaseShownScores(second.scores, [answer(1, 21, -2), answer(2, 22, 2), answer(3, 23, -2), ...after.slice(3)], K, second.everShown);
+    expect(third.scores["1"]).not.toBe(first.scores["1"]);
+    expect(third.shown.has(1)).toBe(true);
   });
 
   it("decides each argument on its own endorsers", () => {
     const scores = releaseArgumentScores({}, [endorser(1, 1, 2), endorser(1, 2, -2), endorser(1, 3, -1), endorser(2, 1, 2)], K);
-    expect([...shownArgumentScores(scores, K).keys()]).toEqual([1]);
+    expect([...shownArgumentScores(scores, K).shown.keys()]).toEqual([1]);
     expect(scores["2"]).toBeUndefined();
   });
 });

@@ -1,0 +1,350 @@
+/**
+ * Part of the disclosure module (`disclosure.ts`, ADR 009): what every online release of a case
+ * shows, read together, as one system of linear equations, and whether it isolates anyone.
+ * Pure: no I/O.
+ *
+ * The unknowns are answers. Each person's released answer to a perspective is a *record*, held
+ * from the release that took it until the release that replaced it; a person's first answer to a
+ * perspective is an unknown too (the shift compares with it), the same unknown as their first
+ * record when that record was released. Every figure a release shows is the sum, over a set of
+ * people everyone can name (who answered what when, and standings, are public), of a linear
+ * function of those unknowns: a perspective's bars and judgement, per group; the shift (each
+ * re-answer minus the first answer); the bars of answers given on a retired case version; the
+ * empathy gap (employee minus employer). Modelled conservatively, each shown row gives the full
+ * sum of the vectors it touches.
+ *
+ * An attacker who reads every release can compute any linear combination of the shown rows (the
+ * row space). The rule: no combination may be nonzero on the unknowns of 1 to k−1 people only
+ * (k-anonymity of every derivable aggregate; the source is statistical disclosure control's
+ * "differencing" attack on tables released over time, closed here exactly rather than by
+ * perturbation). A combination that isolates one person's old answer minus their new one (a
+ * change of mind) is such a combination too.
+ *
+ * How it is decided: unknowns with identical columns (touched by exactly the same rows with the
+ * same signs) are merged into *atoms*; every combination gives equal weight to an atom's
+ * unknowns, so an atom of k or more people can never be singled out in part. With the large
+ * atoms' columns first, one Gaussian elimination (modulo a prime, exact) leaves a basis of the
+ * combinations that are zero on every large atom; if there is none, nothing small is exposed.
+ * Otherwise each set of small atoms holding 1 to k−1 people is tried: it is exposed when removing
+ * its columns from that basis lowers the rank.
+ */
+import { groupLookup, type Breakdown } from "./disclosure";
+
+/** One released record: a person's answer to one perspective, as a run of releases held it. */
+export interface HeldRecord {
+  /** The person (any stable id: the user id). */
+  person: number;
+  perspective: string;
+  /** Standing key counted on the case (fixed per person and case). */
+  standing: string;
+  /** Case version the answer was given on. */
+  version: number;
+  /** Whether the answer is not the person's first to this perspective (it then shows a shift). */
+  reanswer: boolean;
+  /** Index of the release that took it (0 is the first release). */
+  from: number;
+  /** Index of the release that replaced it; null while it is held. */
+  until: number | null;
+  /** The positions row it is: runs of the same row are one unknown. */
+  positionId?: number;
+}
+
+/** What one release showed, beyond its records: its grouping and the case versions then retired. */
+export interface ReleaseShape {
+  grouping: Breakdown;
+  /** The perspectives it showed (the case version's then); absent: `EquationOptions.perspectives`, with the gap as `EquationOptions.gap` says. */
+  perspectives?: readonly string[];
+  /** Per perspective, the case versions whose answers showed as options "no longer offered". */
+  retired?: Readonly<Record<string, readonly number[]>>;
+}
+
+export interface EquationOptions {
+  /** The case's perspective keys now (for releases that do not say which they showed). */
+  perspectives: readonly string[];
+  /** Whether the empathy gap (employee minus employer) is shown. */
+  gap: boolean;
+  /** The first release whose rows count (earlier ones are checked by the older pairwise rule). */
+  from?: number;
+  k: number;
+}
+
+/** Past this many sets of people to try, everyone in a touched small atom counts as exposed (refusing is always safe). */
+const MAX_SETS_TRIED = 20_000;
+/** A prime below 2^26, so a product of two residues stays exact in a double. */
+const PRIME = 67_108_859;
+
+/**
+ * The people whom some combination of the releases' rows singles out: the union of every
+ * minimal set of 1 to k−1 people that a combination is nonzero on only (so the same whatever
+ * order the sets are found in), or null when there is none and the releases may all be shown.
+ * See the module comment for the model and the method.
+ *
+ * @param records every record any of the releases held, with the runs they were held for
+ * @param releases every release, oldest first (indices as in `HeldRecord.from`/`until`)
+ * @returns the exposed person ids, ascending, or null
+ */
+export function exposedBySeveralReleases(records: readonly HeldRecord[], releases: readonly ReleaseShape[], options: EquationOptions): number[] | null {
+  const { columns, rows } = releaseEquations(records, releases, options);
+  if (rows.length === 0) return null;
+  const large = columns.filter((c) => c.people.size >= options.k).map((c) => c.index);
+  const small = columns.filter((c) => c.people.size < options.k).map((c) => c.index);
+  if (small.length === 0) return null;
+  // Combinations that are zero on every large atom: the echelon rows whose pivot is a small atom.
+  const order = [...large, ...small];
+  const echelon = rowEchelon(
+    rows.map((row) => order.map((column) => row.get(column) ?? 0)),
+    order.length,
+  );
+  // A basis of the combinations that vanish on every large atom, over the small atoms, reduced so
+  // each row is 1 on its own pivot atom and 0 on every other row's.
+  const basis = reduce(echelon.filter((r) => r.pivot >= large.length).map((r) => ({ pivot: r.pivot - large.length, values: r.values.slice(large.length) })));
+  if (basis.length === 0) return null;
+  const peopleOf = (i: number) => columns[small[i]!]!.people;
+  const pivots = new Set(basis.map((r) => r.pivot));
+  const nonzero = basis.map((r) => r.values.flatMap((v, i) => (v !== 0 && !pivots.has(i) ? [i] : [])));
+
+  // A combination y·basis is nonzero on the pivots of the rows it uses (Q), and on the other atoms
+  // it does not cancel. A minimal isolating combination uses rows linked by shared atoms (else
+  // one part alone would isolate a subset), so sets Q are grown along those links; for each, the
+  // atoms it may leave nonzero (S) are tried, and Q with S is exposed when some combination of
+  // Q's rows vanishes on every other atom those rows touch (a rank drop of a |Q|-row matrix).
+  const byAtom = new Map<number, number[]>();
+  nonzero.forEach((atoms, row) => atoms.forEach((atom) => byAtom.set(atom, [...(byAtom.get(atom) ?? []), row])));
+  const neighbours = nonzero.map((atoms, row) => new Set(atoms.flatMap((atom) => byAtom.get(atom)!).filter((other) => other !== row)));
+  const exposedSets = new Map<string, number[]>();
+  const seen = new Set<string>();
+  let budget = MAX_SETS_TRIED;
+  const trySets = (rows: number[]) => {
+    const people = new Set(rows.flatMap((row) => [...peopleOf(basis[row]!.pivot)]));
+    const reach = [...new Set(rows.flatMap((row) => nonzero[row]!))].sort((x, y) => x - y);
+    const pick = (from: number, kept: number[], who: ReadonlySet<number>) => {
+      if ((budget -= 1) < 0) return;
+      const kept_ = new Set(kept);
+      const cancelled = reach.filter((atom) => !kept_.has(atom));
+      const matrix = rows.map((row) => cancelled.map((atom) => basis[row]!.values[atom]!));
+      if (cancelled.length === 0 || rowEchelon(matrix, cancelled.length).length < rows.length) {
+        const sorted = [...who].sort((x, y) => x - y);
+        exposedSets.set(sorted.join(","), sorted);
+      }
+      for (let t = from; t < reach.length; t += 1) {
+        const more = new Set([...who, ...peopleOf(reach[t]!)]);
+        if (more.size < options.k) pick(t + 1, [...kept, reach[t]!], more);
+      }
+    };
+    pick(0, [], people);
+  };
+  const growRows = (rows: number[], people: ReadonlySet<number>) => {
+    const key = [...rows].sort((x, y) => x - y).join(",");
+    if (seen.has(key) || budget < 0) return;
+    seen.add(key);
+    trySets(rows);
+    for (const next of new Set(rows.flatMap((row) => [...neighbours[row]!]))) {
+      if (rows.includes(next)) continue;
+      const more = new Set([...people, ...peopleOf(basis[next]!.pivot)]);
+      if (more.size < options.k) growRows([...rows, next], more);
+    }
+  };
+  basis.forEach((row, i) => {
+    if (peopleOf(row.pivot).size < options.k) growRows([i], peopleOf(row.pivot));
+  });
+  if (budget < 0) {
+    // Past the budget: everyone the combinations touch counts as exposed (refusing is always safe).
+    return [...new Set(basis.flatMap((row, i) => [row.pivot, ...nonzero[i]!]).flatMap((atom) => [...peopleOf(atom)]))].sort((x, y) => x - y);
+  }
+  const found = [...exposedSets.values()];
+  if (found.length === 0) return null;
+  const isSubset = (a: number[], b: number[]) => a.length < b.length && a.every((p) => b.includes(p));
+  const minimal = found.filter((set) => !found.some((other) => isSubset(other, set)));
+  return [...new Set(minimal.flat())].sort((x, y) => x - y);
+}
+
+/**
+ * Reduced row echelon form of echelon rows (each 1 at its pivot, zeros before it): every pivot
+ * column is cleared in the other rows. Modulo PRIME, like `rowEchelon`.
+ */
+function reduce(rows: { pivot: number; values: number[] }[]): { pivot: number; values: number[] }[] {
+  const sorted = [...rows].sort((a, b) => a.pivot - b.pivot);
+  for (let i = sorted.length - 1; i >= 0; i -= 1) {
+    const { pivot, values } = sorted[i]!;
+    for (let j = 0; j < i; j += 1) {
+      const other = sorted[j]!.values;
+      const factor = other[pivot]!;
+      if (factor === 0) continue;
+      for (let c = pivot; c < values.length; c += 1) if (values[c] !== 0) other[c] = toResidue(other[c]! - mulMod(factor, values[c]!));
+    }
+  }
+  return sorted;
+}
+
+/** An atom: unknowns touched by exactly the same rows with the same signs, and whose they are. */
+interface Atom {
+  index: number;
+  people: Set<number>;
+}
+
+/**
+ * The releases' rows over atoms (see the module comment). Rows and atoms are deduplicated, so a
+ * row repeated unchanged by later releases counts once.
+ *
+ * @returns the atoms (column index = position) and the distinct nonzero rows, each a map from
+ *   atom index to coefficient
+ */
+export function releaseEquations(
+  records: readonly HeldRecord[],
+  releases: readonly ReleaseShape[],
+  options: Pick<EquationOptions, "perspectives" | "gap" | "from">,
+): { columns: Atom[]; rows: Map<number, number>[] } {
+  const from = options.from ?? 0;
+  // Records alike in perspective, standing, version, re-answer and run touch the same rows: their
+  // entries are worked out once per class. Row keys become small integers.
+  const rowIds = new Map<string, number>();
+  const rowId = (key: string) => {
+    let found = rowIds.get(key);
+    if (found === undefined) rowIds.set(key, (found = rowIds.size));
+    return found;
+  };
+  const lookups = releases.map((release) => (release.grouping.suppressed ? null : groupLookup(release.grouping)));
+  /** A class's entries: `own` for its records' unknowns; `shift` (re-answers) for the first answers they are compared with, negated. */
+  interface ClassEntries {
+    own: string;
+    shift: string | null;
+  }
+  const entriesById = new Map<string, Map<number, number>>();
+  const intern = (entries: Map<number, number>): string => {
+    const key = [...entries].sort(([x], [y]) => x - y).map(([row, c]) => `${row}=${c}`).join(";");
+    if (!entriesById.has(key)) entriesById.set(key, entries);
+    return key;
+  };
+  const classes = new Map<string, ClassEntries>();
+  const classOf = (record: HeldRecord): ClassEntries => {
+    const key = `${record.perspective}|${record.standing}|${record.version}|${record.reanswer}|${record.from}|${record.until}`;
+    const known = classes.get(key);
+    if (known) return known;
+    const own = new Map<number, number>();
+    const shift = new Map<number, number>();
+    const last = Math.min(record.until ?? releases.length, releases.length);
+    for (let r = Math.max(record.from, from); r < last; r += 1) {
+      // A release shows the perspectives of the case's version then (all of `options` if unknown).
+      const shown = releases[r]!.perspectives ?? options.perspectives;
+      if (!shown.includes(record.perspective)) continue;
+      const gapShown = shown.includes("employee") && shown.includes("employer") && (releases[r]!.perspectives !== undefined || options.gap);
+      const group = lookups[r]?.get(record.standing);
+      const populations = group === undefined ? ["all"] : ["all", `g${group}`];
+      const retired = releases[r]!.retired?.[record.perspective]?.includes(record.version) ?? false;
+      for (const population of populations) {
+        own.set(rowId(`${r}|${record.perspective}|${population}`), 1);
+        if (record.reanswer) {
+          own.set(rowId(`${r}|${record.perspective}|${population}|shift`), 1);
+          shift.set(rowId(`${r}|${record.perspective}|${population}|shift`), -1);
+        }
+        if (retired) own.set(rowId(`${r}|${record.perspective}|${population}|v${record.version}`), 1);
+        if (gapShown && (record.perspective === "employee" || record.perspective === "employer")) {
+          own.set(rowId(`${r}|gap|${population}`), record.perspective === "employee" ? 1 : -1);
+        }
+      }
+    }
+    const made = { own: intern(own), shift: record.reanswer ? intern(shift) : null };
+    classes.set(key, made);
+    return made;
+  };
+  // Each unknown as the entries it is made of. Unknowns are records and unreleased first answers;
+  // a person's first answer is their first record's unknown when that record was released.
+  const parts = new Map<string, { person: number; entries: string[] }>();
+  const addPart = (unknown: string, person: number, entries: string) => {
+    const own = parts.get(unknown) ?? { person, entries: [] };
+    own.entries.push(entries);
+    parts.set(unknown, own);
+  };
+  // A record's unknown is its answer: two runs of the same positions row (a perspective shown,
+  // not shown, then shown again) are one unknown.
+  const unknownOf = (record: HeldRecord, i: number) => (record.positionId === undefined ? `r${i}` : `p${record.person}:${record.perspective}:${record.positionId}`);
+  const firstRecord = new Map<string, string>();
+  records.forEach((record, i) => {
+    if (!record.reanswer) firstRecord.set(`${record.person}:${record.perspective}`, unknownOf(record, i));
+  });
+  records.forEach((record, i) => {
+    const entries = classOf(record);
+    addPart(unknownOf(record, i), record.person, entries.own);
+    if (entries.shift !== null) addPart(firstRecord.get(`${record.person}:${record.perspective}`) ?? `f${record.person}:${record.perspective}`, record.person, entries.shift);
+  });
+  // Atoms: unknowns made of the same entries (so with identical columns).
+  const atoms = new Map<string, { atom: Atom; entries: Map<number, number> }>();
+  for (const { person, entries } of parts.values()) {
+    const key = entries.length === 1 ? entries[0]! : [...entries].sort().join("+");
+    let found = atoms.get(key);
+    if (!found) {
+      const sum = new Map<number, number>();
+      for (const part of entries) for (const [row, c] of entriesById.get(part)!) sum.set(row, (sum.get(row) ?? 0) + c);
+      for (const [row, c] of sum) if (c === 0) sum.delete(row);
+      if (sum.size === 0) continue;
+      found = { atom: { index: atoms.size, people: new Set() }, entries: sum };
+      atoms.set(key, found);
+    }
+    found.atom.people.add(person);
+  }
+  const byRow = new Map<number, Map<number, number>>();
+  for (const { atom, entries } of atoms.values()) {
+    for (const [row, c] of entries) {
+      const own = byRow.get(row) ?? new Map<number, number>();
+      own.set(atom.index, c);
+      byRow.set(row, own);
+    }
+  }
+  const distinct = new Map<string, Map<number, number>>();
+  for (const row of byRow.values()) {
+    const key = [...row].sort(([x], [y]) => x - y).map(([column, c]) => `${column}=${c}`).join(";");
+    distinct.set(key, row);
+  }
+  return { columns: [...atoms.values()].map((a) => a.atom), rows: [...distinct.values()] };
+}
+
+/** (a · b) mod PRIME, exact for residues below 2^26. */
+const mulMod = (a: number, b: number) => (a * b) % PRIME;
+const toResidue = (x: number) => ((x % PRIME) + PRIME) % PRIME;
+
+/** a^(PRIME−2) mod PRIME: the inverse of a nonzero residue (Fermat). */
+function inverse(a: number): number {
+  let result = 1;
+  let base = a;
+  for (let e = PRIME - 2; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) result = mulMod(result, base);
+    base = mulMod(base, base);
+  }
+  return result;
+}
+
+/**
+ * A row echelon form of an integer matrix modulo PRIME (exact; the rank modulo a prime this large
+ * equals the rank over the rationals except when the prime divides every maximal minor, which
+ * for coefficients of ±1 and a few thousand rows does not happen in practice).
+ *
+ * @param rows integer rows of length `width`
+ * @returns the nonzero echelon rows, each with its pivot column, in pivot order
+ */
+function rowEchelon(rows: readonly (readonly number[])[], width: number): { pivot: number; values: number[] }[] {
+  const basis: { pivot: number; values: number[] }[] = [];
+  // Pivot rows by pivot column, with the columns where each is nonzero (rows are sparse).
+  const byPivot = new Map<number, { values: Float64Array; nonzero: Int32Array }>();
+  for (const source of rows) {
+    const row = Float64Array.from(source, toResidue);
+    for (let c = 0; c < width; c += 1) {
+      if (row[c] === 0) continue;
+      const pivotRow = byPivot.get(c);
+      if (!pivotRow) {
+        const scale = inverse(row[c]!);
+        const nonzero: number[] = [];
+        for (let j = c; j < width; j += 1) {
+          if (row[j] === 0) continue;
+          row[j] = mulMod(row[j]!, scale);
+          nonzero.push(j);
+        }
+        byPivot.set(c, { values: row, nonzero: Int32Array.from(nonzero) });
+        basis.push({ pivot: c, values: Array.from(row) });
+        break;
+      }
+      const factor = row[c]!;
+      for (const j of pivotRow.nonzero) row[j] = toResidue(row[j]! - mulMod(factor, pivotRow.values[j]!));
+    }
+  }
+  return basis.sort((a, b) => a.pivot - b.pivot);
+}
