@@ -6,12 +6,12 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { logInAsNew, signUp, uniqueEmail } from "./utils";
+import { logInAsNew } from "./utils";
 
 const CASE = "/cases/the-quiet-fix";
 
 test("with JavaScript, 'Post argument' is disabled while sending, so clicking it again posts nothing more", async ({ page }) => {
-  await signUp(page, { email: uniqueEmail("double"), name: "Dana Double" });
+  await logInAsNew(page, "participant", "Dana Double");
   await page.goto(CASE);
   const text = `Posted once on a slow connection ${Date.now()}.`;
   await page.getByRole("radio", { name: "For", exact: true }).check();
@@ -42,7 +42,7 @@ test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
   test("the same argument form sent again (a browser's repeat) is answered as the first and posts once", async ({ page }) => {
-    await signUp(page, { email: uniqueEmail("repeat"), name: "Rey Repeat" });
+    await logInAsNew(page, "participant", "Rey Repeat");
     await page.goto(CASE);
     const text = `Sent again by the browser ${Date.now()}.`;
     await page.getByRole("radio", { name: "It depends", exact: true }).check();

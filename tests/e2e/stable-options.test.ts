@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { logInAsNew, signUp, uniqueEmail } from "./utils";
+import { logInAsNew } from "./utils";
 
 // Issue 15, item 1 (ADR 017): the ballot names its option by a stable id, not by its place in the list.
 const CASE = "/cases/the-covering-nurse";
@@ -7,7 +7,7 @@ const CASE = "/cases/the-covering-nurse";
 test("an answer records the option picked, though the author reordered the options while the page was open", async ({ browser }) => {
   test.setTimeout(60_000);
   const voter = await (await browser.newContext()).newPage();
-  await signUp(voter, { email: uniqueEmail("nadia"), name: "Nadia" });
+  await logInAsNew(voter, "participant", "Nadia");
   await voter.goto(CASE);
   const ballot = voter.locator("#answer-employee");
   const labels = await ballot.locator("fieldset").first().locator("label.choice").allTextContents();
@@ -38,7 +38,7 @@ test("a ballot for an option the author removed meanwhile is refused beside the 
   test.setTimeout(60_000);
   const CASE_TWO = "/cases/empathy-from-the-top";
   const voter = await (await browser.newContext()).newPage();
-  await signUp(voter, { email: uniqueEmail("omar"), name: "Omar" });
+  await logInAsNew(voter, "participant", "Omar");
   await voter.goto(CASE_TWO);
   const ballot = voter.locator("#answer-employee");
   const labels = (await ballot.locator("fieldset").first().locator("label.choice").allTextContents()).map((label) => label.trim());
