@@ -43,8 +43,8 @@ function toView(node: ThreadNode): ThreadView {
 
 /**
  * The debate part of the case page for one viewer. Bridging scores and the "most bridging" order
- * come from the case's current release (ADR 009), never from endorsers' answers now; endorsement
- * counts are live.
+ * come from the case's current release (ADR 009), never worked out per read; they count endorsers'
+ * public leans, never their answers (ADR 018). Endorsement counts are live.
  */
 export async function loadDebate(found: CaseRecord, user: PublicUser | null, sort: ArgumentSort, k: number) {
   const mayModerate = can(user?.role, "argument.moderate");

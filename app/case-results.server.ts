@@ -31,7 +31,7 @@ export async function loadCaseResults(found: CaseRecord) {
   const perspectives = found.doc.perspectives.map((p) => perspectiveResult({ ...p, labels: optionLabels(history, p.key) }, cells, shifts, k, released?.grouping));
   const hasBothPerspectives = found.doc.perspectives.some((p) => p.key === "employee") && found.doc.perspectives.some((p) => p.key === "employer");
 
-  // Scores as the release gives them (ADR 009), never from endorsers' answers now; counts are
+  // Scores as the release gives them (ADR 009), from endorsers' public leans (ADR 018); counts are
   // live, and only of arguments that count (counting.ts: a hidden or deleted one is not credited).
   const scores = released?.argumentScores ?? new Map<number, number>();
   const endorsementsOf = countCredits("endorsement", items.map(argumentContribution), endorsementCredits(new Map(items.map((a) => [a.id, a.userId])), endorsements));

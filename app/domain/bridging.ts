@@ -3,17 +3,25 @@
  *
  *   bridging = min(E_right, E_wrong) × (1 + 0.5 × (S − 1))
  *
- * E_right and E_wrong count the endorsers whose current judgement on the argument's perspective
- * leans "right" and "wrong"; S is the number of distinct declared standings among all endorsers
- * (at least 1). An argument endorsed only by one side scores 0 however popular it is; one
- * endorsed by both sides scores more the more evenly it is endorsed and the more kinds of people
- * (front line, managers, HR…) endorse it.
+ * E_right and E_wrong count the endorsers whose **public lean** on the argument is "right" and
+ * "wrong" (`publicLeans`): read from the other arguments they endorsed, never from their private
+ * answers (ADR 018). S is the number of distinct declared standings among all endorsers (at
+ * least 1). An argument endorsed only by one side scores 0 however popular it is; one endorsed by
+ * both sides scores more the more evenly it is endorsed and the more kinds of people (front line,
+ * managers, HR…) endorse it.
  */
-import { leanOf } from "./scales";
+import { creditCounts } from "./counting";
+import type { Side } from "./scales";
+
+/**
+ * Where an endorser stands on what the person in the case did, as their public endorsements show
+ * it: "right" (they endorse more arguments for it than against it) or "wrong" (the reverse).
+ */
+export type PublicLean = "right" | "wrong";
 
 export interface Endorser {
-  /** The endorser's current judgement on the argument's perspective, if they have answered it. */
-  judgement: number | null;
+  /** The endorser's public lean on the argument (`publicLeans`); null when they have none. */
+  lean: PublicLean | null;
   standing: string | null;
 }
 
@@ -21,13 +29,81 @@ export function bridgingScore(endorsers: Endorser[]): number {
   let right = 0;
   let wrong = 0;
   for (const e of endorsers) {
-    if (e.judgement === null) continue;
-    const lean = leanOf(e.judgement);
-    if (lean === "right") right += 1;
-    else if (lean === "wrong") wrong += 1;
+    if (e.lean === "right") right += 1;
+    else if (e.lean === "wrong") wrong += 1;
   }
   const standings = new Set(endorsers.map((e) => e.standing).filter((s): s is string => s !== null));
   return Math.min(right, wrong) * (1 + 0.5 * (Math.max(standings.size, 1) - 1));
+}
+
+/**
+ * The lean a set of endorsed arguments' sides shows. An argument's side is taken on what the
+ * person in the case did, the question the judgement asks ("Was the rep right to go off
+ * script?"; the form's legend: "Your side, on what the person in the case did"): "for" says they
+ * were right, "against" that they were wrong, "it depends" neither.
+ *
+ * @param sides the sides of the arguments a person endorsed (any order, repeats counted)
+ * @returns "right" when "for" outnumbers "against", "wrong" when "against" outnumbers "for", null
+ *   on a tie (none of either included)
+ */
+export function publicLean(sides: readonly Side[]): PublicLean | null {
+  return leanOfNet(sides.reduce((net, side) => net + netOf(side), 0));
+}
+
+/** What one endorsed argument adds to "for" minus "against". */
+const netOf = (side: Side) => (side === "for" ? 1 : side === "against" ? -1 : 0);
+const leanOfNet = (net: number): PublicLean | null => (net > 0 ? "right" : net < 0 ? "wrong" : null);
+
+/** A top-level argument of a case as the public-lean rule reads it. */
+export interface SidedArgument {
+  id: number;
+  /** The author's user id: their own endorsement would not count (counting.ts). */
+  userId: number;
+  perspective: string;
+  side: Side;
+  /** Visible (not hidden by a moderator nor deleted): only then are its endorsements public and counted. */
+  visible: boolean;
+}
+
+/**
+ * Each endorser's public lean on each top-level argument they endorse (ADR 018). A person's lean
+ * on argument A is `publicLean` of the sides of the *other* top-level arguments of the same case
+ * and perspective that they endorsed, counted by the counting rule (`creditCounts`: visible
+ * arguments, not their own). Endorsements are public under the person's display name, so a lean,
+ * and therefore a bridging score, is a function of public facts only: no answer of anyone's goes
+ * into it, whoever the endorsers are. A's own side is left out, so endorsing A never makes its
+ * endorser lean towards A's side by that endorsement alone. Replies have no perspective or side:
+ * they neither get nor give a lean.
+ *
+ * @param sided the case's top-level arguments (replies left out)
+ * @param endorsements every endorsement of the case's arguments: who endorsed which argument
+ * @returns argument id → endorser user id → lean (null: none), for every endorsement of a sided argument
+ */
+export function publicLeans(
+  sided: readonly SidedArgument[],
+  endorsements: readonly { argumentId: number; userId: number }[],
+): Map<number, Map<number, PublicLean | null>> {
+  const byId = new Map(sided.map((a) => [a.id, a]));
+  const counts = (a: SidedArgument, userId: number) => creditCounts("endorsement", { kind: "argument", visible: a.visible, authorRemoved: false }, { byAuthor: a.userId === userId, byWithdrawn: false });
+  // Per person and perspective: "for" minus "against" over every counted endorsement.
+  const net = new Map<string, number>();
+  const key = (userId: number, perspective: string) => JSON.stringify([userId, perspective]);
+  for (const e of endorsements) {
+    const argument = byId.get(e.argumentId);
+    if (!argument || !counts(argument, e.userId)) continue;
+    net.set(key(e.userId, argument.perspective), (net.get(key(e.userId, argument.perspective)) ?? 0) + netOf(argument.side));
+  }
+  const leans = new Map<number, Map<number, PublicLean | null>>();
+  for (const e of endorsements) {
+    const argument = byId.get(e.argumentId);
+    if (!argument) continue;
+    // The other arguments only: this one's own contribution, if it counted, is taken back out.
+    const others = (net.get(key(e.userId, argument.perspective)) ?? 0) - (counts(argument, e.userId) ? netOf(argument.side) : 0);
+    const mine = leans.get(argument.id) ?? new Map<number, PublicLean | null>();
+    mine.set(e.userId, leanOfNet(others));
+    leans.set(argument.id, mine);
+  }
+  return leans;
 }
 
 export const ARGUMENT_SORTS = ["bridging", "endorsed", "newest"] as const;

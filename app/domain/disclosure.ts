@@ -6,9 +6,10 @@
  * released in batches, and the same suppression in every report. It holds both halves:
  * small-group suppression within one release (k-anonymity with complementary suppression,
  * `mergeSmallGroups`), and the rules across releases: when a new release may be made and which group an answer
- * belongs to, and when an argument's bridging score (built from its endorsers' answers) may change.
+ * belongs to, and when an argument's bridging score may change (built from its endorsers' public
+ * leans and their standings, which are protected: ADR 009 "Bridging scores", ADR 018).
  */
-import { bridgingScore } from "./bridging";
+import { bridgingScore, type PublicLean } from "./bridging";
 import { exposedBySeveralReleases, type HeldRecord } from "./release-equations";
 
 // ---------------------------------------------------------------------------------------------
@@ -449,27 +450,50 @@ export function standingForAnswer<S extends string>(firstStanding: S | null | un
 }
 
 /**
- * One endorser of an argument as a release counts them: their answer on the argument's
- * perspective as of the release. Endorsers who have not answered that perspective are not
- * counted at all (they would add a standing and no lean).
+ * One endorser of a top-level argument as a release counts them (ADR 018): every endorser counts,
+ * whether or not they have answered the case, with their public lean on the argument (from the
+ * sides of the other arguments they endorsed, `publicLeans` in bridging.ts) and the standing
+ * declared on their profile. No answer goes into it, so a score tells nothing of anyone's answer;
+ * the standing is protected (`standingsForScore`), which is why scores still move only with
+ * releases and in steps of k endorsers.
  */
 export interface CountedEndorser {
   argumentId: number;
   userId: number;
-  /** The positions row counted; positions are never overwritten, so a new id is a changed answer. */
-  positionId: number;
-  /** -3 (clearly wrong) … 3 (clearly right). */
-  judgement: number;
-  /** The standing counted for the case: the one of the person's first answer on it (`standingForAnswer`). */
+  /** Public lean on this argument: "right", "wrong", or null (none: not counted on either side). */
+  lean: PublicLean | null;
+  /** The standing declared on the endorser's profile now (null: none declared). */
   standing: string | null;
 }
 
-/** An argument's bridging score as released, and whose answers it counted (server-side only). */
+/**
+ * What one endorser adds to an argument's score, as a key: their public lean and their standing.
+ * Two keys differ exactly when the endorser's contribution changed (lean or standing), so a new
+ * key is a change in `endorsersChangedSince` and a different "answer" in `shownArgumentScores`.
+ */
+export function endorserContribution(e: Pick<CountedEndorser, "lean" | "standing">): string {
+  return `${e.lean ?? "none"}/${e.standing ?? "undeclared"}`;
+}
+
+/**
+ * The protected part of a counted contribution, what `shownArgumentScores` keeps apart: the
+ * standing (a lean is public, so a change of lean alone is no new "answer" to protect). A
+ * positions row id stored before ADR 018 stands for itself.
+ */
+function protectedPart(contribution: string | number): string {
+  return typeof contribution === "number" ? `position ${contribution}` : contribution.slice(contribution.indexOf("/") + 1);
+}
+
+/** An argument's bridging score as released, and whom it counted (server-side only). */
 export interface ReleasedArgumentScore {
   /** The score, or null while the release may not show one (fewer than k endorsers counted). */
   score: number | null;
-  /** Endorser user id → the positions row counted for them when this score was released. */
-  counted: Record<string, number>;
+  /**
+   * Endorser user id → what they added when this score was released (`endorserContribution`).
+   * Releases stored before ADR 018 hold a positions row id (a number) instead, which never equals
+   * a contribution key: their endorsers all count as changed once.
+   */
+  counted: Record<string, string | number>;
 }
 
 /** Per argument id: what the case's release says of its bridging score (absent: no score, nothing counted). */
@@ -479,18 +503,19 @@ export type ArgumentScores = Record<string, ReleasedArgumentScore>;
 export type ArgumentScoreDecision = "keep" | "release" | "withhold";
 
 /**
- * Whether an argument's bridging score may change in this release of the case. A score is built
- * from its endorsers' answers, so it is a release of them and follows the same rule as results:
- * it changes only once at least `k` of its endorsers have endorsed, withdrawn or changed their
- * answer since the score was last released ("keep" until then, whatever the case's release
- * does), and it is shown only when at least `k` endorsers are counted ("withhold" otherwise).
- * Without the first rule, a release made because k other people answered would show one known
- * endorser's change of mind; without the second, an attacker endorsing with a known lean would
- * read the lean of an argument's only endorser.
+ * Whether an argument's bridging score may change in this release of the case. A score counts its
+ * endorsers' standings (protected: a standing is which group a known person is in), so it follows
+ * the same rule as results: it changes only once at least `k` of its endorsers have endorsed,
+ * withdrawn or changed what they add (public lean or standing) since the score was last released
+ * ("keep" until then, whatever the case's release does), and it is shown only when at least `k`
+ * endorsers are counted ("withhold" otherwise). Without the first rule, one known endorser's
+ * move between standings could show in the standings term; without the second, the term of a few
+ * endorsers would be read beside whom they are. (Leans are public since ADR 018: before it, the
+ * lean came from answers and these rules also kept one endorser's change of mind from showing.)
  *
- * @param changedSince endorsers whose counted answer differs from the last released score's
+ * @param changedSince endorsers whose contribution differs from the last released score's
  *   (`endorsersChangedSince`); for an argument never scored, every endorser counted now
- * @param counted endorsers counted now (those who answered the argument's perspective)
+ * @param counted endorsers counted now (every endorser of the argument)
  * @param k the k-threshold (a positive whole number)
  */
 export function argumentScoreDecision(changedSince: number, counted: number, k: number): ArgumentScoreDecision {
@@ -500,15 +525,16 @@ export function argumentScoreDecision(changedSince: number, counted: number, k: 
 
 /**
  * How many people's contribution to an argument's score differs from what was counted before:
- * endorsers added or gone, and endorsers whose counted positions row changed (a new answer).
+ * endorsers added (endorsed) or gone (withdrew), and endorsers whose public lean or standing
+ * changed (`endorserContribution`).
  *
- * @param before endorser user id → positions row id, as last released
+ * @param before endorser user id → contribution, as last released (`ReleasedArgumentScore.counted`)
  * @param now the endorsers counted now, for this one argument
  */
-export function endorsersChangedSince(before: Record<string, number>, now: readonly Pick<CountedEndorser, "userId" | "positionId">[]): number {
-  const current = new Map(now.map((e) => [String(e.userId), e.positionId]));
+export function endorsersChangedSince(before: Record<string, string | number>, now: readonly Pick<CountedEndorser, "userId" | "lean" | "standing">[]): number {
+  const current = new Map(now.map((e) => [String(e.userId), endorserContribution(e)]));
   let changed = 0;
-  for (const [userId, positionId] of current) if (before[userId] !== positionId) changed += 1;
+  for (const [userId, contribution] of current) if (before[userId] !== contribution) changed += 1;
   for (const userId of Object.keys(before)) if (!current.has(userId)) changed += 1;
   return changed;
 }
@@ -552,7 +578,7 @@ export function releaseArgumentScores(previous: ArgumentScores, endorsers: reado
     const before = previous[id];
     const now = byArgument.get(id) ?? [];
     const decision = argumentScoreDecision(endorsersChangedSince(before?.counted ?? {}, now), now.length, k);
-    const counted = Object.fromEntries(now.map((e) => [String(e.userId), e.positionId]));
+    const counted = Object.fromEntries(now.map((e) => [String(e.userId), endorserContribution(e)]));
     if (decision === "keep") {
       if (before) next[id] = before;
     } else if (decision === "withhold") {
@@ -560,35 +586,36 @@ export function releaseArgumentScores(previous: ArgumentScores, endorsers: reado
       if (now.length > 0) next[id] = { score: null, counted };
     } else {
       const groups = standingsForScore(now.map((e) => e.standing), k);
-      next[id] = { score: bridgingScore(now.map((e, i) => ({ judgement: e.judgement, standing: groups[i]! }))), counted };
+      next[id] = { score: bridgingScore(now.map((e, i) => ({ lean: e.lean, standing: groups[i]! }))), counted };
     }
   }
   return next;
 }
 
-/** A bridging score as it was shown once: the argument, and whose answers (positions rows) it counted. */
+/** A bridging score as it was shown once: the argument, and whom it counted with what. */
 export interface ShownScore {
   argument: number;
-  /** Endorser user id → positions row id counted. */
-  counted: Record<string, number>;
+  /** Endorser user id → their contribution (`ReleasedArgumentScore.counted`). */
+  counted: Record<string, string | number>;
 }
 
 /** One key per distinct shown score (argument and counted set), whatever order its entries were stored in. */
 function shownScoreKey(score: ShownScore): string {
   const counted = Object.entries(score.counted).sort(([a], [b]) => Number(a) - Number(b));
-  return `${score.argument}|${counted.map(([user, position]) => `${user}:${position}`).join(",")}`;
+  return `${score.argument}|${counted.map(([user, contribution]) => `${user}:${contribution}`).join(",")}`;
 }
 
 /**
  * The scores a release shows, by argument id, and every score shown so far. Arguments with a
  * released score are taken oldest first, each shown only if, with every score shown in earlier
- * releases and those shown before it now, every set of answers counted by exactly the same
- * shown scores numbers 0 or at least `k` people. An answer is a person's positions row, so a
- * person's old and new answer are told apart. Two arguments endorsed by the same people but one
- * would otherwise differ by that one person's lean (third attacker review), and so would one
- * argument's score read at an earlier release beside another's read later (fourth review): with
- * the rule, any difference between scores ever shown is about at least k people. Decided from
- * who endorsed, never from leans.
+ * releases and those shown before it now, every set of protected contributions counted by
+ * exactly the same shown scores numbers 0 or at least `k` people. A protected contribution is a
+ * person's standing as counted (`protectedPart`; leans are public since ADR 018), so a person's
+ * old and new standing are told apart. Two arguments endorsed by the same people but one would
+ * otherwise differ by that one person's standing in the standings term, and so would one
+ * argument's score read at an earlier release beside another's read later (third and fourth
+ * reviews, then about leans read from answers): with the rule, any difference between scores
+ * ever shown is about at least k people. Decided from who endorsed, never from standings.
  *
  * @param scores the release's `ArgumentScores`
  * @param k the k-threshold
@@ -598,12 +625,12 @@ function shownScoreKey(score: ShownScore): string {
 export function shownArgumentScores(scores: ArgumentScores, k: number, shownBefore: readonly ShownScore[] = []): { shown: Map<number, number>; everShown: ShownScore[] } {
   const shown = new Map<number, number>();
   const everShown = new Map<string, ShownScore>();
-  // Each counted answer's signature: the shown scores that count it.
+  // Each counted (person, protected contribution)'s signature: the shown scores that count it.
   let signatures = new Map<string, string>();
   const count = (score: ShownScore, into: Map<string, string>) => {
     const key = shownScoreKey(score);
-    for (const [userId, positionId] of Object.entries(score.counted)) {
-      const answer = `${userId}:${positionId}`;
+    for (const [userId, contribution] of Object.entries(score.counted)) {
+      const answer = `${userId}:${protectedPart(contribution)}`;
       into.set(answer, `${into.get(answer) ?? ""};${key}`);
     }
   };
@@ -623,7 +650,7 @@ export function shownArgumentScores(scores: ArgumentScores, k: number, shownBefo
     }
     const next = new Map(signatures);
     count(score, next);
-    // People per signature: answers of one person with the same signature count once.
+    // People per signature: contributions of one person with the same signature count once.
     const people = new Map<string, Set<string>>();
     for (const [answer, signature] of next) {
       const own = people.get(signature) ?? new Set<string>();
@@ -643,7 +670,7 @@ export function shownArgumentScores(scores: ArgumentScores, k: number, shownBefo
  * argument whose new score `shownArgumentScores` would not show beside every score shown before
  * keeps its previous release (its score and counted set, already shown, so showing it again
  * tells nothing new) until a later release's set passes. Without this, one endorser changing
- * their answer among k newcomers would take the argument's score away.
+ * their standing among k newcomers would take the argument's score away.
  *
  * @param previous the previous release's `ArgumentScores` ({} for the first release)
  * @param endorsers every counted endorser of the case's arguments as of this release

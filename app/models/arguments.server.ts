@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/client";
 import { inTransaction } from "../../db/dialect";
 import type { ArgumentSide, ArgumentStatus, CaseStatus, Role } from "../../db/schema";
+import { publicLeans } from "../domain/bridging";
 import type { CountedEndorser } from "../domain/disclosure";
 import { repliesToTell, type ReplyFacts } from "../domain/counting";
 import { nowIso } from "./clock";
@@ -181,7 +182,8 @@ export interface EndorsementRow {
 
 /**
  * Endorsements on a case's arguments: who endorsed what. Public actions (ADR 009), so the page
- * counts them live; what endorsers answered is read only by a release (`countedEndorsers`).
+ * counts them live; bridging scores read them (and endorsers' standings) only at a release
+ * (`countedEndorsers`).
  */
 export async function listCaseEndorsements(db: DB, caseId: number): Promise<EndorsementRow[]> {
   const rows = await db
@@ -194,28 +196,38 @@ export async function listCaseEndorsements(db: DB, caseId: number): Promise<Endo
 }
 
 /**
- * The endorsers a release of bridging scores counts: every endorser of the case's arguments with
- * a released answer (`released_positions`, as the release just made holds them) on the argument's
- * perspective, with that answer's row id, judgement and standing (the standing of their first
- * answer on the case). Scores are read from the release's own records, so an answer the results
- * hold back, or a person never released, is never in a score either (attacker review, ADR 009).
- * Replies have no perspective and so no counted endorsers.
+ * The endorsers a release of bridging scores counts (ADR 018): every endorser of the case's
+ * top-level arguments, answered or not, with their public lean on the argument (`publicLeans`:
+ * from the sides of the other top-level arguments of the same perspective they endorsed) and the
+ * standing declared on their profile. Nothing is read from anyone's answers, so no score can
+ * tell one (ADR 009, "Bridging scores"). Replies have no perspective and so no counted endorsers.
  */
 export async function countedEndorsers(db: DB, caseId: number): Promise<CountedEndorser[]> {
-  const rows = await db
-    .selectFrom("endorsements")
-    .innerJoin("arguments", "arguments.id", "endorsements.argument_id")
-    .innerJoin("released_positions as released", (join) =>
-      join
-        .onRef("released.user_id", "=", "endorsements.user_id")
-        .onRef("released.case_id", "=", "arguments.case_id")
-        .onRef("released.perspective", "=", "arguments.perspective"),
-    )
-    .innerJoin("positions", "positions.id", "released.position_id")
-    .select(["endorsements.argument_id", "endorsements.user_id", "positions.id", "positions.judgement", "positions.standing"])
-    .where("arguments.case_id", "=", caseId)
-    .execute();
-  return rows.map((r) => ({ argumentId: r.argument_id, userId: r.user_id, positionId: r.id, judgement: r.judgement, standing: r.standing }));
+  const [sided, endorsements] = await Promise.all([
+    db
+      .selectFrom("arguments")
+      .select(["id", "user_id", "perspective", "side", "status"])
+      .where("case_id", "=", caseId)
+      .where("parent_id", "is", null)
+      .where("perspective", "is not", null)
+      .where("side", "is not", null)
+      .execute(),
+    db
+      .selectFrom("endorsements")
+      .innerJoin("arguments", "arguments.id", "endorsements.argument_id")
+      .innerJoin("users", "users.id", "endorsements.user_id")
+      .select(["endorsements.argument_id", "endorsements.user_id", "users.standing"])
+      .where("arguments.case_id", "=", caseId)
+      .where("arguments.parent_id", "is", null)
+      .execute(),
+  ]);
+  const leans = publicLeans(
+    sided.map((a) => ({ id: a.id, userId: a.user_id, perspective: a.perspective!, side: a.side!, visible: a.status === "visible" })),
+    endorsements.map((e) => ({ argumentId: e.argument_id, userId: e.user_id })),
+  );
+  return endorsements
+    .filter((e) => leans.get(e.argument_id)?.has(e.user_id))
+    .map((e) => ({ argumentId: e.argument_id, userId: e.user_id, lean: leans.get(e.argument_id)!.get(e.user_id)!, standing: e.standing }));
 }
 
 export interface MyArgument {

@@ -56,7 +56,7 @@ interface GroupingHistory {
    * stored before it, whose current records are then adopted as taken by their last release.
    */
   jointFrom?: number;
-  /** Every bridging score ever shown, with whose answers it counted (`shownArgumentScores`). */
+  /** Every bridging score ever shown, with whom it counted and what they added (`shownArgumentScores`). */
   scoresShown?: ShownScore[];
   /**
    * The case version the last plan (with or without a release) was made against. When the case's
@@ -220,7 +220,8 @@ async function retiredVersions(db: DB, current: readonly CurrentPerspective[], v
 /**
  * Plans a release with what was written since the last plan and, if `planRelease` takes anyone,
  * makes it: their released answers move to their current rows, and the aggregates, people,
- * grouping and bridging scores are worked out again from the released answers alone. Returns
+ * and grouping are worked out again from the released answers alone, and the bridging scores from
+ * endorsements and standings (`countedEndorsers`: no answer goes into them, ADR 018). Returns
  * the new release, or null when nothing was released (the stored one stays, and the planned
  * position is remembered so the next read does not plan again for nothing).
  */
@@ -534,9 +535,8 @@ async function adoptReleaseMadeBeforePeople(trx: DB, caseId: number, perspective
 
 /**
  * Scores for a release stored before scores were part of releases (migration 0007): worked out
- * once from the endorsers' answers now, as a first release of scores, and stored with it. Scores
- * were shown live until then, so this shows nothing that was not already shown; from here on
- * they change only with releases.
+ * once from the endorsers now (`countedEndorsers`: public leans and standings), as a first release
+ * of scores, and stored with it. From here on they change only with releases.
  */
 async function backfillArgumentScores(db: DB, caseId: number, through: number, k: number): Promise<ArgumentScores> {
   const scores = releaseArgumentScores({}, await countedEndorsers(db, caseId), k);

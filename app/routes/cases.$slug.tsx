@@ -249,10 +249,11 @@ export default function CasePage() {
         </nav>
         {debate.threads.length > 0 ? (
           <p className="muted">
-            &ldquo;Most bridging&rdquo; puts first the arguments that moved people on both sides and of different standings. Because those scores are
-            built from what endorsers answered, they are released with the results, in steps: an argument gets a score once at least {data.kThreshold}{" "}
-            people who answered its perspective have endorsed it, and its score changes only after at least {data.kThreshold} of its endorsers have
-            endorsed, withdrawn or changed their answer, at the next release of the results.{" "}
+            &ldquo;Most bridging&rdquo; puts first the arguments endorsed by people on both sides and of different standings. Nobody&apos;s answers go
+            into those scores: an endorser counts on a side from the other arguments they endorsed (more &ldquo;for&rdquo; than &ldquo;against&rdquo;
+            what the person in the case did, or the reverse). Because scores count endorsers&apos; standings, they are released with the results, in
+            steps: an argument gets a score once at least {data.kThreshold} people have endorsed it, and its score changes only after at least{" "}
+            {data.kThreshold} of its endorsers have endorsed, withdrawn, or changed side or standing, at the next release of the results.{" "}
             {debate.scoresReleasedAt ? `Scores as released ${debate.scoresReleasedAt.replace("T", " ").slice(0, 16)} UTC. ` : ""}How many people each
             argument moved is counted as it happens.
           </p>

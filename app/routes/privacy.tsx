@@ -29,9 +29,13 @@ export default function Privacy() {
         </li>
         <li>Your answers on a case count under the standing you had when you first answered it: changing your profile later does not move them.</li>
         <li>
-          Bridging scores on arguments (how well an argument moved people on both sides) are built from what the people who endorsed it answered, so they
-          are released with the results, not live: an argument gets a score only once at least the threshold&apos;s number of people who answered have
-          endorsed it, and its score changes only after that many of its endorsers have changed. How many people an argument moved is shown as it happens.
+          Bridging scores on arguments (how well an argument moved people on both sides) never use anyone&apos;s answers. Each endorser counts on a side
+          from what they do in public: the other arguments on the same case and perspective they endorsed, more &ldquo;for&rdquo; than
+          &ldquo;against&rdquo; (they think the person in the case was right) or the reverse; someone who endorsed no other argument counts on neither
+          side. Scores also count how many standings their endorsers have, and standings are protected, so scores are released with the results, not
+          live: an argument gets a score only once at least the threshold&apos;s number of people have endorsed it, a standing held by fewer of them does
+          not count as a kind of person of its own, and a score changes only after that many of its endorsers have changed. How many people an argument
+          moved is shown as it happens.
         </li>
         <li>Results for a case appear only after you have answered every perspective, so they cannot sway your first answer.</li>
         <li>Your empathy gap (how your answer as the employee differs from your answer as the employer) is shown only to you.</li>
@@ -60,8 +64,8 @@ export default function Privacy() {
       <h2>What is not protected</h2>
       <ul>
         <li>
-          Not yet: an argument&apos;s bridging score counts how its endorsers lean. When the people endorsing it are a group whose answers were released
-          together plus one more person, the score beside that group&apos;s results can give that one person&apos;s lean. This is being fixed.
+          Which side your endorsements put you on is public, like the endorsements themselves: anyone can read the arguments you endorsed and count
+          them. It is never taken from your answer, which may say otherwise.
         </li>
         <li>If everyone in a group of people chose the same answer, the group&apos;s totals show it.</li>
         <li>

@@ -91,10 +91,13 @@
  * Residual risks excluded by construction, as ADR 009 accepts them: k − 1 sybil accounts or
  * phones ("Several accounts"); live bars of a released cell moving with each vote ("What is not
  * protected"); homogeneity. Endorsements of an argument (whose bridging score, on the case page
- * and the results page, is built from its endorsers' answers) are hidden and attacker actions
- * (ATTACK_ENDORSEMENTS=0 leaves them out): the reference also releases, with each case
- * release, the endorsers' standings and leans once k of them changed (ADR 009, "Bridging scores
- * are part of the release"). "N of M answered" is the same in every world (who votes when is
+ * and the results page, counts its endorsers' standings and public leans) are hidden and
+ * attacker actions (ATTACK_ENDORSEMENTS=0 leaves them out): the reference also releases, with
+ * each case release, the endorsers' standings and their leans read from their released answers
+ * once k of them changed (ADR 009, "Bridging scores count no answers"). That lean model predates
+ * ADR 018 and is an upper bound: the app's score reads no answer (the scenario's one argument
+ * gives nobody a public lean), so the check holds, but it would not catch a score that read
+ * answers again as long as it kept these rules. "N of M answered" is the same in every world (who votes when is
  * not secret), so the differential check cannot see whom M counts; the integration tests do.
  *
  * Budget and replay: ATTACK_RUNS (runs per property, defaults below: the whole attack project

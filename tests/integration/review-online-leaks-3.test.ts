@@ -5,6 +5,7 @@
  * that should hold. Each was `it.fails` while its attack worked (the comment says what was
  * learned) and is a plain `it` since its fix.
  */
+import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Standing } from "../../db/schema";
 import { startApp } from "./app-under-test";
@@ -69,9 +70,9 @@ async function actOn(slug: string, person: Person, fields: Record<string, string
   const response = await caseRoute.action({ request: app.post(`/cases/${slug}`, fields, person.cookie), params: { slug }, context: {} });
   if (response.status !== 200) throw new Error(`${fields.intent} refused: ${response.status}`);
 }
-/** Posts an argument as the employee; returns its id. */
-async function argueOn(slug: string, author: Person, body: string): Promise<number> {
-  await actOn(slug, author, { intent: "argument", perspective: "employee", side: "for", lens: "", body });
+/** Posts an argument as the employee ("for" unless told); returns its id. */
+async function argueOn(slug: string, author: Person, body: string, side: "for" | "against" | "depends" = "for"): Promise<number> {
+  await actOn(slug, author, { intent: "argument", perspective: "employee", side, lens: "", body });
   return (await app.db().selectFrom("arguments").select("id").where("body", "=", body).executeTakeFirstOrThrow()).id;
 }
 /** Every argument's bridging score as the case page's data gives it. */
@@ -131,10 +132,12 @@ describe("two arguments whose endorsers differ by one known person", () => {
   const argue = (author: Person, body: string) => argueOn(slug, author, body);
   const scores = (reader: Person) => scoresOn(slug, reader);
 
-  // What is learned: the lean of Vera's (and Victor's) employee judgement. Each argument's score is
+  // What was learned: the lean of Vera's (and Victor's) employee judgement. Each argument's score is
   // held to k endorsers and k changes, but two arguments scored in the same release whose endorsers
-  // differ by one person differ by that person's lean: min(right, wrong) over the same three
-  // people plus her. Endorsers are public, so the reader sees which pairs differ by whom.
+  // differ by one person differed by that person's lean, counted from answers: min(right, wrong)
+  // over the same three people plus her. Endorsers are public, so the reader sees which pairs
+  // differ by whom. Leans are public now (ADR 018), but the pair still differs by her standing,
+  // so the signature rule still keeps the second score of each pair off.
   it("shows the same scores whichever way the one extra endorser leans", async () => {
     const author = (await crowd(slug, "other", 1, [0, 0]))[0]!;
     const reader = await app.person("facilitator", "other");
@@ -149,7 +152,7 @@ describe("two arguments whose endorsers differ by one known person", () => {
     // The next release (three newcomers) releases every argument's score.
     await crowd(slug, "manager", K, [0, 0]);
     const shown = await scores(reader);
-    // On the current code: Vera's world shows [1, 2] (she leans right), Victor's [1, 1].
+    // Counted from answers, without the signature rule: Vera's world showed [1, 2] (she leans right), Victor's [1, 1].
     expect([shown.get(a1), shown.get(a2)]).toEqual([shown.get(b1), shown.get(b2)]);
   });
 });
@@ -200,38 +203,48 @@ describe("the last answer left on a version whose options changed", () => {
 });
 
 describe("a bridging score beside the results it should be a release of", () => {
-  const slug = "the-quiet-fix";
-
-  // What is learned: the lean of Vic's employee judgement, although Vic answered only as the
+  // What was learned: the lean of Vic's employee judgement, although Vic answered only as the
   // employee and so is in no release of the results at all. The argument's endorsers are the
   // three people of the first release (whose leans its legal-by-lean table gives: one right,
-  // two wrong, and none of them has answered again since) and Vic; the score counts Vic's
-  // current answer: min(1 + right, 2 + wrong) is 2 only if Vic leans right.
+  // two wrong, and none of them has answered again since) and Vic; counted from answers, the
+  // score was min(1 + right, 2 + wrong): 2 only if Vic leans right. Scores now count public leans
+  // (ADR 018): the two worlds below differ only in Vic's answer (and one first-release person's,
+  // so the bars are the same), and everyone leans in public as in the other world.
   it("does not let the score and an earlier release of its other endorsers' answers tell one endorser's lean", async () => {
-    const reader = await app.person("facilitator", "other");
-    const first = [...(await crowd(slug, "frontline", 1, [0, 2])), ...(await crowd(slug, "frontline", 2, [0, -2]))];
-    const before = await readResults(reader, slug);
-    const leans = perspectiveOf(before, "employee").legalByLean.find((row) => row.legal === "unsure")!.counts;
-    expect(leans).toEqual({ right: 1, torn: 0, wrong: 2 });
+    // The second world is a copy of the case under another address (every other case here has a
+    // test of its own, or a third perspective).
+    const { parseCaseFile } = await import("../../app/domain/case-file");
+    const { saveCaseVersion } = await import("../../app/models/cases.server");
+    const source = readFileSync(new URL("../../cases/the-quiet-fix.md", import.meta.url), "utf8").replace("slug: the-quiet-fix", "slug: the-quiet-fix-again");
+    const parsed = parseCaseFile(source);
+    if (!parsed.ok) throw new Error("the copied case must parse");
+    await saveCaseVersion(app.db(), { doc: parsed.doc, source, origin: "app", filePath: null, userId: null, status: "published" });
+    const seen: (number | null | undefined)[] = [];
+    for (const [slug, vicJudgement] of [["the-quiet-fix", 3], ["the-quiet-fix-again", -3]] as const) {
+      const reader = await app.person("facilitator", "other");
+      const first = [...(await crowd(slug, "frontline", 1, [0, 2])), ...(await crowd(slug, "frontline", 2, [0, -2]))];
+      const before = await readResults(reader, slug);
+      const leans = perspectiveOf(before, "employee").legalByLean.find((row) => row.legal === "unsure")!.counts;
+      expect(leans).toEqual({ right: 1, torn: 0, wrong: 2 });
 
-    const vic = await app.person("participant", "frontline");
-    await answerOne(vic, slug, "employee", 0, 3);
-    const argument = await argueOn(slug, reader, "Fix it and tell the customer.");
-    for (const person of [...first, vic]) await actOn(slug, person, { intent: "endorse", argumentId: String(argument) });
-    // Three other people answer: a release, which also releases the argument's score.
-    await crowd(slug, "manager", K, [1, 0]);
-    const after = await readResults(reader, slug);
-    expect(after.released?.people).toBe(2 * K); // Vic is not in the results
-    const score = (await scoresOn(slug, reader)).get(argument);
-
-    // Every lean Vic may have, given what the reader saw: the score's formula is public.
-    const possible = (["right", "torn", "wrong"] as const).filter((lean) => {
-      const right = leans.right + (lean === "right" ? 1 : 0);
-      const wrong = leans.wrong + (lean === "wrong" ? 1 : 0);
-      return score === null || Math.min(right, wrong) === score;
-    });
-    // On the current code: ["right"].
-    expect(possible.length, `Vic's lean can only be ${possible.join(" or ")}`).toBeGreaterThan(1);
+      const vic = await app.person("participant", "frontline");
+      await answerOne(vic, slug, "employee", 0, vicJudgement);
+      const argument = await argueOn(slug, reader, `Fix it and tell the customer (${slug}).`);
+      // Public sides: Vic and one of the first release endorse an argument against, the two others one for.
+      const against = await argueOn(slug, reader, `Against: it was wrong (${slug}).`, "against");
+      const forIt = await argueOn(slug, reader, `For: it was right (${slug}).`, "for");
+      for (const person of [vic, first[1]!]) await actOn(slug, person, { intent: "endorse", argumentId: String(against) });
+      for (const person of [first[0]!, first[2]!]) await actOn(slug, person, { intent: "endorse", argumentId: String(forIt) });
+      for (const person of [...first, vic]) await actOn(slug, person, { intent: "endorse", argumentId: String(argument) });
+      // Three other people answer: a release, which also releases the argument's score.
+      await crowd(slug, "manager", K, [1, 0]);
+      const after = await readResults(reader, slug);
+      expect(after.released?.people).toBe(2 * K); // Vic is not in the results
+      seen.push((await scoresOn(slug, reader)).get(argument));
+    }
+    // min(2 right, 2 wrong) in public, in both worlds. Counted from every endorser's answer (before
+    // the third review): [2, 1].
+    expect(seen).toEqual([2, 2]);
   });
 });
 

@@ -134,7 +134,9 @@ async function scoresOn(slug: string, reader: Person): Promise<Map<number, numbe
 const endorse = (slug: string, person: Person, id: number) => actOn(slug, person, { intent: "endorse", argumentId: String(id) });
 
 describe("two arguments' scores read at different releases", () => {
-  // What is learned: whether Xena leans right as the employee. Argument A is endorsed by three
+  // What was learned: whether Xena leans right as the employee (scores counted answers then; they
+  // count public leans since ADR 018, the same in both worlds here, and the rule below still keeps
+  // standings apart). Argument A is endorsed by three
   // colleagues and Xena and gets a score at one release. Argument B, endorsed by the same three
   // colleagues only, gets its score at a later release, where A's score was released again (three
   // more people endorsed A), so `shownArgumentScores` compares B with A's new counted set

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ARGUMENT_SORTS, bridgingScore, sortArguments, type Endorser, type Sortable } from "../../app/domain/bridging";
+import { ARGUMENT_SORTS, bridgingScore, publicLean, publicLeans, sortArguments, type Endorser, type PublicLean, type SidedArgument, type Sortable } from "../../app/domain/bridging";
 
-function endorsers(judgements: (number | null)[], standing: string | null = "frontline"): Endorser[] {
-  return judgements.map((judgement) => ({ judgement, standing }));
+/** Endorsers with these leans: "+" right, "-" wrong, "0" none. */
+function endorsers(leans: string, standing: string | null = "frontline"): Endorser[] {
+  const of: Record<string, PublicLean | null> = { "+": "right", "-": "wrong", "0": null };
+  return [...leans].map((c) => ({ lean: of[c]!, standing }));
 }
 
 describe("bridgingScore", () => {
@@ -10,82 +12,132 @@ describe("bridgingScore", () => {
     expect(bridgingScore([])).toBe(0);
   });
 
-  it("scores an argument endorsed only by people who judged it right at 0, however many", () => {
-    const all = [...endorsers([3, 2, 1, 3, 3, 2], "frontline"), ...endorsers([1, 2], "manager"), ...endorsers([3], "hr")];
-    expect(bridgingScore(all)).toBe(0);
+  it("scores an argument endorsed only by people leaning right at 0, however many", () => {
+    expect(bridgingScore([...endorsers("++++++", "frontline"), ...endorsers("++", "manager"), ...endorsers("+", "hr")])).toBe(0);
   });
 
-  it("scores an argument endorsed only by people who judged it wrong at 0, however many", () => {
-    expect(bridgingScore([...endorsers([-3, -1, -2], "frontline"), ...endorsers([-1], "manager")])).toBe(0);
+  it("scores an argument endorsed only by people leaning wrong at 0, however many", () => {
+    expect(bridgingScore([...endorsers("---", "frontline"), ...endorsers("-", "manager")])).toBe(0);
   });
 
   it("scores the smaller side's endorsements when both sides endorse and all share one standing", () => {
     // min(E_right = 2, E_wrong = 3) × (1 + 0.5 × 0)
-    expect(bridgingScore(endorsers([1, 3, -1, -2, -3]))).toBe(2);
+    expect(bridgingScore(endorsers("++---"))).toBe(2);
   });
 
   it("scores an evenly endorsed argument above a lopsided one with as many endorsers", () => {
-    const even = bridgingScore(endorsers([1, 1, 1, -1, -1, -1]));
-    const lopsided = bridgingScore(endorsers([1, 1, 1, 1, 1, -1]));
-    expect([even, lopsided]).toEqual([3, 1]);
+    expect([bridgingScore(endorsers("+++---")), bridgingScore(endorsers("+++++-"))]).toEqual([3, 1]);
   });
 
-  it("does not count torn endorsers (judgement 0) as either side", () => {
-    expect(bridgingScore(endorsers([2, 0, 0, 0]))).toBe(0);
-    expect(bridgingScore(endorsers([2, -2, 0, 0, 0]))).toBe(1);
-  });
-
-  it("does not count endorsers who have not answered the perspective as either side", () => {
-    expect(bridgingScore(endorsers([3, null, null]))).toBe(0);
-    expect(bridgingScore(endorsers([3, -3, null]))).toBe(1);
+  it("does not count endorsers with no public lean as either side", () => {
+    expect(bridgingScore(endorsers("+000"))).toBe(0);
+    expect(bridgingScore(endorsers("+-000"))).toBe(1);
   });
 
   it("adds half again for each further standing among the endorsers", () => {
-    const two = [
-      { judgement: 2, standing: "frontline" },
-      { judgement: -2, standing: "manager" },
+    const two: Endorser[] = [
+      { lean: "right", standing: "frontline" },
+      { lean: "wrong", standing: "manager" },
     ];
-    const three = [...two, { judgement: 1, standing: "hr" }];
+    const three: Endorser[] = [...two, { lean: "right", standing: "hr" }];
     // min(1, 1) × 1.5 and min(2, 1) × 2
     expect([bridgingScore(two), bridgingScore(three)]).toEqual([1.5, 2]);
   });
 
   it("multiplies the whole balanced count by the standings factor", () => {
-    const mixed = [
-      ...endorsers([3, 3], "frontline"),
-      ...endorsers([-1, -2], "manager"),
-      ...endorsers([1], "hr"),
-      ...endorsers([-3], "other"),
-    ];
+    const mixed = [...endorsers("++", "frontline"), ...endorsers("--", "manager"), ...endorsers("+", "hr"), ...endorsers("-", "other")];
     // min(3, 3) × (1 + 0.5 × 3)
     expect(bridgingScore(mixed)).toBe(7.5);
   });
 
-  it("counts the standings of all endorsers, including torn and unanswered ones", () => {
-    const all = [
-      { judgement: 2, standing: "frontline" },
-      { judgement: -2, standing: "frontline" },
-      { judgement: 0, standing: "hr" },
-      { judgement: null, standing: "manager" },
+  it("counts the standings of all endorsers, those with no lean included", () => {
+    const all: Endorser[] = [
+      { lean: "right", standing: "frontline" },
+      { lean: "wrong", standing: "frontline" },
+      { lean: null, standing: "hr" },
+      { lean: null, standing: "manager" },
     ];
     expect(bridgingScore(all)).toBe(1 * (1 + 0.5 * 2));
   });
 
   it("does not count an undeclared standing as a kind of person", () => {
-    const all = [
-      { judgement: 2, standing: null },
-      { judgement: -2, standing: "manager" },
+    const all: Endorser[] = [
+      { lean: "right", standing: null },
+      { lean: "wrong", standing: "manager" },
     ];
     expect(bridgingScore(all)).toBe(1);
   });
 
   it("treats endorsers with no declared standing at all as one kind of person", () => {
-    expect(bridgingScore(endorsers([2, -2, 1, -1], null))).toBe(2);
+    expect(bridgingScore(endorsers("+-+-", null))).toBe(2);
   });
 
   it("counts a standing once however many endorsers share it", () => {
-    const all = [...endorsers([1, 1, 1], "frontline"), ...endorsers([-1, -1, -1], "manager")];
-    expect(bridgingScore(all)).toBe(3 * 1.5);
+    expect(bridgingScore([...endorsers("+++", "frontline"), ...endorsers("---", "manager")])).toBe(3 * 1.5);
+  });
+});
+
+describe("publicLean", () => {
+  it("reads \"for\" (the person in the case was right) as right and \"against\" as wrong", () => {
+    expect(publicLean(["for"])).toBe("right");
+    expect(publicLean(["against"])).toBe("wrong");
+  });
+
+  it("takes the side endorsed more often, ignoring \"it depends\"", () => {
+    expect(publicLean(["for", "for", "against", "depends", "depends"])).toBe("right");
+    expect(publicLean(["for", "against", "against"])).toBe("wrong");
+  });
+
+  it("gives no lean on a tie, for \"it depends\" alone, or for nothing endorsed", () => {
+    expect(publicLean(["for", "against"])).toBeNull();
+    expect(publicLean(["depends"])).toBeNull();
+    expect(publicLean([])).toBeNull();
+  });
+});
+
+describe("publicLeans", () => {
+  const AUTHOR = 99;
+  const argument = (id: number, side: SidedArgument["side"], perspective = "employee", visible = true): SidedArgument => ({ id, userId: AUTHOR, perspective, side, visible });
+  const endorse = (userId: number, ...argumentIds: number[]) => argumentIds.map((argumentId) => ({ argumentId, userId }));
+
+  it("reads a person's lean on an argument from the other arguments of its perspective they endorsed", () => {
+    const sided = [argument(1, "depends"), argument(2, "for"), argument(3, "against"), argument(4, "for")];
+    const leans = publicLeans(sided, [...endorse(7, 1, 2, 4), ...endorse(8, 1, 3)]);
+    expect(leans.get(1)).toEqual(new Map([[7, "right"], [8, "wrong"]]));
+  });
+
+  it("leaves the argument's own side out: endorsing it alone gives no lean on it", () => {
+    const sided = [argument(1, "for"), argument(2, "against")];
+    // Person 7 endorsed only 1: on 1, no other argument, so no lean.
+    expect(publicLeans(sided, endorse(7, 1)).get(1)!.get(7)).toBeNull();
+    // Person 8 endorsed both: on 1 they lean wrong (from 2), on 2 right (from 1).
+    const both = publicLeans(sided, endorse(8, 1, 2));
+    expect([both.get(1)!.get(8), both.get(2)!.get(8)]).toEqual(["wrong", "right"]);
+  });
+
+  it("counts only arguments of the same perspective", () => {
+    const sided = [argument(1, "depends"), argument(2, "for", "employer"), argument(3, "for", "employer")];
+    expect(publicLeans(sided, endorse(7, 1, 2, 3)).get(1)!.get(7)).toBeNull();
+  });
+
+  it("counts no hidden or deleted argument's endorsements, as the counting rule says", () => {
+    const sided = [argument(1, "depends"), argument(2, "for", "employee", false)];
+    expect(publicLeans(sided, endorse(7, 1, 2)).get(1)!.get(7)).toBeNull();
+  });
+
+  it("gives every endorser of a top-level argument an entry, and replies none", () => {
+    const sided = [argument(1, "for")];
+    // Argument 5 is a reply: not sided, so neither it nor its endorsers get a lean.
+    const leans = publicLeans(sided, [...endorse(7, 1), ...endorse(8, 5), ...endorse(9, 1, 5)]);
+    expect([...leans.keys()]).toEqual([1]);
+    expect(leans.get(1)).toEqual(new Map([[7, null], [9, null]]));
+  });
+
+  it("gives the same leans whatever order the endorsements come in", () => {
+    const sided = [argument(1, "depends"), argument(2, "for"), argument(3, "against")];
+    const facts = [...endorse(7, 1, 2), ...endorse(8, 1, 3), ...endorse(9, 1, 2, 3)];
+    expect(publicLeans(sided, facts)).toEqual(publicLeans(sided, [...facts].reverse()));
+    expect(publicLeans(sided, facts).get(1)).toEqual(new Map([[7, "right"], [8, "wrong"], [9, null]]));
   });
 });
 

@@ -4,6 +4,7 @@ import {
   argumentScoreDecision,
   cellReleased,
   countsHolding,
+  endorserContribution,
   endorsersChangedSince,
   gapReleased,
   groupOfStanding,
@@ -221,23 +222,30 @@ describe("argumentScoreDecision", () => {
 });
 
 describe("endorsersChangedSince", () => {
-  it("counts endorsers added, endorsers gone and endorsers with a new answer, once each", () => {
-    const before = { "1": 10, "2": 20, "3": 30 };
+  const e = (userId: number, lean: CountedEndorser["lean"], standing: string | null = "frontline") => ({ userId, lean, standing });
+  const before = { "1": endorserContribution(e(1, "right")), "2": endorserContribution(e(2, "wrong")), "3": endorserContribution(e(3, null)), "5": endorserContribution(e(5, "right")) };
+
+  it("counts endorsers added, gone, with a new public lean or a new standing, once each", () => {
     const now = [
-      { userId: 1, positionId: 10 }, // unchanged
-      { userId: 2, positionId: 25 }, // answered again
-      { userId: 4, positionId: 40 }, // new endorser
+      e(1, "right"), // unchanged
+      e(2, "right"), // lean changed
+      e(5, "right", "manager"), // standing changed
+      e(4, null), // new endorser
     ];
-    // 3 gone, 2 re-answered, 4 added.
-    expect(endorsersChangedSince(before, now)).toBe(3);
+    // 3 gone, 2's lean, 5's standing, 4 added.
+    expect(endorsersChangedSince(before, now)).toBe(4);
   });
 
   it("counts every endorser of an argument never scored", () => {
-    expect(endorsersChangedSince({}, [{ userId: 1, positionId: 1 }, { userId: 2, positionId: 2 }])).toBe(2);
+    expect(endorsersChangedSince({}, [e(1, null), e(2, "wrong")])).toBe(2);
   });
 
-  it("counts nothing when the same answers are counted", () => {
-    expect(endorsersChangedSince({ "7": 70 }, [{ userId: 7, positionId: 70 }])).toBe(0);
+  it("counts nothing when every endorser adds the same as before", () => {
+    expect(endorsersChangedSince(before, [e(1, "right"), e(2, "wrong"), e(3, null), e(5, "right")])).toBe(0);
+  });
+
+  it("counts every endorser of a score stored before ADR 018 (a positions row id) as changed once", () => {
+    expect(endorsersChangedSince({ "1": 10, "2": 20 }, [e(1, "right"), e(2, null)])).toBe(2);
   });
 });
 
@@ -266,103 +274,111 @@ describe("standingsForScore", () => {
 
 describe("releaseArgumentScores", () => {
   const K = 3;
-  let position = 0;
-  const endorser = (argumentId: number, userId: number, judgement: number, standing: string | null = "frontline"): CountedEndorser => ({
-    argumentId,
-    userId,
-    positionId: (position += 1),
-    judgement,
-    standing,
-  });
+  const endorser = (argumentId: number, userId: number, lean: CountedEndorser["lean"], standing: string | null = "frontline"): CountedEndorser => ({ argumentId, userId, lean, standing });
 
   it("gives no score to an argument with fewer than k endorsers counted", () => {
-    const scores = releaseArgumentScores({}, [endorser(1, 1, 2), endorser(1, 2, -2)], K);
+    const scores = releaseArgumentScores({}, [endorser(1, 1, "right"), endorser(1, 2, "wrong")], K);
     expect(shownArgumentScores(scores, K).shown).toEqual(new Map());
   });
 
-  it("scores an argument once k endorsers are counted, with the bridging formula", () => {
-    const scores = releaseArgumentScores({}, [endorser(1, 1, 2), endorser(1, 2, -2), endorser(1, 3, 1)], K);
+  it("scores an argument once k endorsers are counted, with the bridging formula over public leans", () => {
+    const scores = releaseArgumentScores({}, [endorser(1, 1, "right"), endorser(1, 2, "wrong"), endorser(1, 3, "right")], K);
     // min(2 right, 1 wrong) × 1 standing
     expect(shownArgumentScores(scores, K).shown).toEqual(new Map([[1, 1]]));
   });
 
+  it("counts endorsers with no public lean towards k, on neither side", () => {
+    const scores = releaseArgumentScores({}, [endorser(1, 1, "right"), endorser(1, 2, "wrong"), endorser(1, 3, null)], K);
+    expect(shownArgumentScores(scores, K).shown).toEqual(new Map([[1, 1]]));
+  });
+
   it("keeps an argument's released score while fewer than k of its endorsers changed", () => {
-    const first = [endorser(1, 1, 2), endorser(1, 2, -2), endorser(1, 3, -1)];
+    const first = [endorser(1, 1, "right"), endorser(1, 2, "wrong"), endorser(1, 3, "wrong")];
     const released = releaseArgumentScores({}, first, K);
-    // Endorser 1 changes their mind (right → wrong) and someone new endorses: two changes.
-    const later = [endorser(1, 1, -3), first[1]!, first[2]!, endorser(1, 4, 3)];
+    // Endorser 1 now leans wrong and someone new endorses: two changes.
+    const later = [endorser(1, 1, "wrong"), first[1]!, first[2]!, endorser(1, 4, "right")];
     const again = releaseArgumentScores(released, later, K);
     expect(again["1"]).toEqual(released["1"]);
   });
 
   it("releases a new score once k endorsers changed, counted from the score's own last release", () => {
-    const first = [endorser(1, 1, 2), endorser(1, 2, 2), endorser(1, 3, 2)];
+    const first = [endorser(1, 1, "right"), endorser(1, 2, "right"), endorser(1, 3, "right")];
     const released = releaseArgumentScores({}, first, K);
     expect(shownArgumentScores(released, K).shown.get(1)).toBe(0);
-    // Two change their minds: live, the score would now be 1; released, it stays 0.
-    const twoChanged = [endorser(1, 1, -3), endorser(1, 2, -3), first[2]!];
+    // Two now lean wrong: worked out now, the score would be 1; released, it stays 0.
+    const twoChanged = [endorser(1, 1, "wrong"), endorser(1, 2, "wrong"), first[2]!];
     const kept = releaseArgumentScores(released, twoChanged, K);
     expect(shownArgumentScores(kept, K).shown.get(1)).toBe(0);
-    // A third answers again: three changes since the score's release, in two releases of the case.
-    const threeChanged = [twoChanged[0]!, twoChanged[1]!, endorser(1, 3, 1)];
+    // A third changes standing: three changes since the score's release, in two releases of the case.
+    const threeChanged = [twoChanged[0]!, twoChanged[1]!, endorser(1, 3, "right", "manager")];
     const next = releaseArgumentScores(kept, threeChanged, K);
     expect(shownArgumentScores(next, K).shown.get(1)).toBe(1);
-    expect(next["1"]!.counted).toEqual({ "1": threeChanged[0]!.positionId, "2": threeChanged[1]!.positionId, "3": threeChanged[2]!.positionId });
+    expect(next["1"]!.counted).toEqual({ "1": "wrong/frontline", "2": "wrong/frontline", "3": "right/manager" });
   });
 
   it("withdraws a score once k changes leave fewer than k endorsers", () => {
-    const first = [endorser(1, 1, 2), endorser(1, 2, -2), endorser(1, 3, -1), endorser(1, 4, 1)];
+    const first = [endorser(1, 1, "right"), endorser(1, 2, "wrong"), endorser(1, 3, "wrong"), endorser(1, 4, "right")];
     const released = releaseArgumentScores({}, first, K);
     expect(shownArgumentScores(released, K).shown.get(1)).toBe(2);
     const afterThreeLeft = releaseArgumentScores(released, [first[0]!], K);
     expect(shownArgumentScores(afterThreeLeft, K).shown.has(1)).toBe(false);
-    expect(afterThreeLeft["1"]!.counted).toEqual({ "1": first[0]!.positionId });
+    expect(afterThreeLeft["1"]!.counted).toEqual({ "1": "right/frontline" });
   });
 
   it("counts standings under k as one kind of person", () => {
-    const scores = releaseArgumentScores({}, [endorser(1, 1, 2, "frontline"), endorser(1, 2, -2, "frontline"), endorser(1, 3, 1, "hr")], K);
+    const scores = releaseArgumentScores({}, [endorser(1, 1, "right", "frontline"), endorser(1, 2, "wrong", "frontline"), endorser(1, 3, "right", "hr")], K);
     expect(shownArgumentScores(scores, K).shown.get(1)).toBe(1);
-    const wide = [
-      ...[1, 2, 3].map((u) => endorser(2, u, 2, "frontline")),
-      ...[4, 5, 6].map((u) => endorser(2, u, -2, "manager")),
-    ];
+    const wide = [...[1, 2, 3].map((u) => endorser(2, u, "right", "frontline")), ...[4, 5, 6].map((u) => endorser(2, u, "wrong", "manager"))];
     // min(3, 3) × (1 + 0.5 × 1): two standings of k each.
     expect(shownArgumentScores(releaseArgumentScores({}, wide, K), K).shown.get(2)).toBe(4.5);
   });
 
   it("never shows two scores whose endorsers differ by 1 to k-1 people", () => {
-    // Arguments 1 and 2 share three endorsers; Vera also endorses 2. Their scores side by side
-    // would differ by her lean alone (attacker review): 2 is not shown beside 1.
-    // A person's counted answer is one positions row, whichever argument counts it.
-    const answerOf = (e: CountedEndorser) => ({ ...e, positionId: 1000 + e.userId });
-    const shared = [1, 2, 3].map((u) => [endorser(1, u, u === 1 ? 2 : -2), endorser(2, u, u === 1 ? 2 : -2)].map(answerOf)).flat();
-    const vera = answerOf(endorser(2, 4, 2));
-    const scores = releaseArgumentScores({}, [...shared, vera], K);
-    expect([...shownArgumentScores(scores, K).shown.keys()]).toEqual([1]);
+    // Arguments 1 and 2 share three endorsers; Vera also endorses 2. Side by side, their standings
+    // terms would differ by her standing alone: 2 is not shown beside 1.
+    const shared = [1, 2, 3].flatMap((u) => [endorser(1, u, u === 1 ? "right" : "wrong"), endorser(2, u, u === 1 ? "right" : "wrong")]);
+    const vera = endorser(2, 4, "right");
+    expect([...shownArgumentScores(releaseArgumentScores({}, [...shared, vera], K), K).shown.keys()]).toEqual([1]);
     // With K people apart, both are shown: what differs is about K people.
-    const more = [4, 5, 6].map((u) => answerOf(endorser(2, u, 2)));
+    const more = [4, 5, 6].map((u) => endorser(2, u, "right"));
     expect([...shownArgumentScores(releaseArgumentScores({}, [...shared, ...more], K), K).shown.keys()]).toEqual([1, 2]);
   });
 
-  it("keeps an argument's shown score when its new one would differ from every shown one by fewer than k answers", () => {
-    const answer = (userId: number, positionId: number, judgement: number) => ({ argumentId: 1, userId, positionId, judgement, standing: "frontline" });
-    const before = [answer(1, 11, 2), answer(2, 12, -2), answer(3, 13, 2)];
+  it("keeps no two shown scores apart for a lean alone: leans are public", () => {
+    // The same three endorse 1 and 2, but each leans differently on each (their other endorsements
+    // differ): only standings are protected, so both scores are shown.
+    const leans: CountedEndorser["lean"][] = ["right", "wrong", null];
+    const endorsers = [1, 2, 3].flatMap((u) => [endorser(1, u, leans[u - 1]!), endorser(2, u, leans[(u + 1) % 3]!)]);
+    expect([...shownArgumentScores(releaseArgumentScores({}, endorsers, K), K).shown.keys()]).toEqual([1, 2]);
+  });
+
+  it("keeps an argument's shown score when its new one would tell one endorser's new standing apart", () => {
+    const before = [endorser(1, 1, "right"), endorser(1, 2, "wrong"), endorser(1, 3, "right")];
     const first = releaseShownScores({}, before, K, []);
     expect(first.shown.get(1)).toBeDefined();
-    // Three newcomers, and endorser 1 answers anew: k changed, so the score is due, but the old
-    // answer of endorser 1 would be a set of one (counted by the first score only).
-    const after = [answer(1, 21, -2), answer(2, 12, -2), answer(3, 13, 2), answer(4, 14, 2), answer(5, 15, 2), answer(6, 16, 2)];
+    // Three newcomers, and endorser 1 declares another standing: k changed, so the score is due,
+    // but endorser 1's old standing would be a set of one (counted by the first score only).
+    const after = [endorser(1, 1, "right", "manager"), before[1]!, before[2]!, endorser(1, 4, "right"), endorser(1, 5, "right"), endorser(1, 6, "wrong")];
     const second = releaseShownScores(first.scores, after, K, first.everShown);
     expect(second.shown.get(1)).toBe(first.shown.get(1));
     expect(second.scores["1"]).toBe(first.scores["1"]);
-    // Two more answer anew with endorser 1: the old answers now number k, and the new score shows.
-    const third = releaseShownScores(second.scores, [answer(1, 21, -2), answer(2, 22, 2), answer(3, 23, -2), ...after.slice(3)], K, second.everShown);
+    // Two more change standing with endorser 1: the old standings now number k, and the new score shows.
+    const third = releaseShownScores(second.scores, [after[0]!, endorser(1, 2, "wrong", "manager"), endorser(1, 3, "right", "manager"), ...after.slice(3)], K, second.everShown);
     expect(third.scores["1"]).not.toBe(first.scores["1"]);
     expect(third.shown.has(1)).toBe(true);
   });
 
+  it("shows a score that differs from the last only in public leans, once k endorsers changed", () => {
+    const before = [1, 2, 3, 4].map((u) => endorser(1, u, "right"));
+    const first = releaseShownScores({}, before, K, []);
+    expect(first.shown.get(1)).toBe(0);
+    // Three of the four now lean wrong (they endorsed other arguments since); nobody's standing changed.
+    const after = [endorser(1, 1, "wrong"), endorser(1, 2, "wrong"), endorser(1, 3, "wrong"), endorser(1, 4, "right")];
+    expect(releaseShownScores(first.scores, after, K, first.everShown).shown.get(1)).toBe(1);
+  });
+
   it("decides each argument on its own endorsers", () => {
-    const scores = releaseArgumentScores({}, [endorser(1, 1, 2), endorser(1, 2, -2), endorser(1, 3, -1), endorser(2, 1, 2)], K);
+    const scores = releaseArgumentScores({}, [endorser(1, 1, "right"), endorser(1, 2, "wrong"), endorser(1, 3, "wrong"), endorser(2, 1, "right")], K);
     expect([...shownArgumentScores(scores, K).shown.keys()]).toEqual([1]);
     expect(scores["2"]).toBeUndefined();
   });
