@@ -13,7 +13,8 @@ const joinRoute = await import("../../app/routes/join.($code)");
 const phoneRoute = await import("../../app/routes/w.$code");
 const panelRoute = await import("../../app/routes/workshops.$id");
 const { caseFormValues } = await import("../../app/domain/case-form");
-const { findCaseBySlug } = await import("../../app/models/cases.server");
+const { findCaseBySlug, importCaseFiles } = await import("../../app/models/cases.server");
+const { readFileSync } = await import("node:fs");
 const { findWorkshop, saveStageState } = await import("../../app/models/workshops.server");
 afterAll(() => app.cleanup());
 
@@ -119,5 +120,49 @@ describe("toggles sent from two pages (ADR 016)", () => {
     const second = await phone(reader, { intent: "upvote", submissionId: String(id), idempotencyKey: newKey() });
     expect([first.body.message, second.status]).toEqual(["Upvoted.", 200]);
     expect(await app.db().selectFrom("workshop_upvotes").selectAll().where("submission_id", "=", id).execute()).toHaveLength(1);
+  });
+});
+
+describe("rewording an option in a case file (ADR 017)", () => {
+  const slug = "the-overpayment";
+  const path = `cases/${slug}.md`;
+  const original = readFileSync(path, "utf8");
+  const REPORT = "Report it through the normal process and say nothing to him";
+  const WARN = "Warn him privately before you report it";
+
+  /*
+   * Defect: a hand-edited file that names an id the case never had is taken as a brand-new
+   * option, silently. An author rewording "Report it through the normal process and say nothing
+   * to him" writes the id they would expect (the wording, hyphenated):
+   *   - { id: report-it-through-the-normal-process-and-say-nothing-to-him, text: Report it through the usual process … }
+   * but the stored id was cut at 48 characters mid-word ("…-and-say-not"), and ids are shown on
+   * no page, so the guess misses. cases:check says "1 file OK", cases:import says "updated", and
+   * every earlier answer becomes "option no longer offered"; a ballot open on the old version is
+   * refused with 409. Expected: the import names the unknown id (a problem, or at least a warning
+   * listing the case's ids for that perspective), since an explicit id exists to say "same option".
+   */
+  it.fails("tells the author when a file names an option id this case never had", async () => {
+    const edited = original.replace(`      - ${REPORT}\n`, `      - { id: report-it-through-the-normal-process-and-say-nothing-to-him, text: Report it through the usual process and say nothing to him }\n`);
+    expect(edited).not.toBe(original);
+    const report = await importCaseFiles(app.db(), [{ path, source: edited }]);
+    expect(report.updated).toEqual([slug]);
+    expect(JSON.stringify(report)).toContain("report-it-through-the-normal-process-and-say-nothing-to-him");
+  });
+
+  /*
+   * Defect (usability, issue 15 item 2 for files): rewording an option in place in a case file,
+   * as every file in cases/ is written (plain wordings), makes a new option and retires the old
+   * one with all its answers, and the import only says "updated". The editor asks "rewording or
+   * new?"; a file import neither asks nor tells. Expected: the import report (and
+   * /admin/case-problems) warns that option "Warn him privately…" (id warn-him-privately-before-
+   * you-report-it) left the list while a new wording arrived, and shows how to write the rewording
+   * (`- { id: warn-him-privately-before-you-report-it, text: … }`).
+   */
+  it.fails("warns when a file rewords an option in place, naming the id that would keep its answers", async () => {
+    const edited = original.replace(`      - ${WARN}\n`, "      - Give him a private heads-up before you report it\n");
+    expect(edited).not.toBe(original);
+    const report = await importCaseFiles(app.db(), [{ path, source: edited }], { force: true });
+    expect(report.updated).toEqual([slug]);
+    expect(JSON.stringify(report)).toContain("warn-him-privately-before-you-report-it");
   });
 });
