@@ -47,7 +47,7 @@ describe("the editor's rewording question (ADR 017)", () => {
    * Steps: v1 A,B,C → publish A,B (C removed) → publish A,C (B removed, C's wording back); the
    * editor asks about "C"; answer "a new option". Expected: "C" gets a new id (c-2). Actual: c.
    */
-  it.fails("gives a line the author called 'a new option' a new id, even when an older version offered that wording", async () => {
+  it("gives a line the author called 'a new option' a new id, even when an older version offered that wording", async () => {
     const slug = "off-script";
     const author = await app.person("author");
     const v1 = await employeeOptions(slug);
