@@ -141,7 +141,7 @@ describe("rewording an option in a case file (ADR 017)", () => {
    * refused with 409. Expected: the import names the unknown id (a problem, or at least a warning
    * listing the case's ids for that perspective), since an explicit id exists to say "same option".
    */
-  it.fails("tells the author when a file names an option id this case never had", async () => {
+  it("tells the author when a file names an option id this case never had", async () => {
     const edited = original.replace(`      - ${REPORT}\n`, `      - { id: report-it-through-the-normal-process-and-say-nothing-to-him, text: Report it through the usual process and say nothing to him }\n`);
     expect(edited).not.toBe(original);
     const report = await importCaseFiles(app.db(), [{ path, source: edited }]);
@@ -158,7 +158,7 @@ describe("rewording an option in a case file (ADR 017)", () => {
    * you-report-it) left the list while a new wording arrived, and shows how to write the rewording
    * (`- { id: warn-him-privately-before-you-report-it, text: … }`).
    */
-  it.fails("warns when a file rewords an option in place, naming the id that would keep its answers", async () => {
+  it("warns when a file rewords an option in place, naming the id that would keep its answers", async () => {
     const edited = original.replace(`      - ${WARN}\n`, "      - Give him a private heads-up before you report it\n");
     expect(edited).not.toBe(original);
     const report = await importCaseFiles(app.db(), [{ path, source: edited }], { force: true });
