@@ -96,7 +96,7 @@ describe("toggles sent from two pages (ADR 016)", () => {
    * Expected: a control that says "spotlight #12" leaves #12 spotlighted (the form should carry
    * the wanted state, e.g. spotlight=on/off, as stage moves carry `from`). Actual: no spotlight.
    */
-  it.fails("keeps a submission spotlighted when 'Spotlight' is sent from two pages at once", async () => {
+  it("keeps a submission spotlighted when 'Spotlight' is sent from two pages at once", async () => {
     const { workshop, id } = await setUp();
     const facilitator = await app.person("admin");
     const control = async (fields: Record<string, string>) =>
@@ -113,7 +113,7 @@ describe("toggles sent from two pages (ADR 016)", () => {
    * Expected: an upvote sent from a page that showed "not upvoted" upvotes (or answers "already
    * upvoted"); only a form that showed "remove my upvote" removes it. Actual: removed.
    */
-  it.fails("keeps a phone's upvote when 'upvote' is sent from two pages that both showed it not upvoted", async () => {
+  it("keeps a phone's upvote when 'upvote' is sent from two pages that both showed it not upvoted", async () => {
     const { newPhone, phone, id } = await setUp();
     const reader = await newPhone("Reader");
     const first = await phone(reader, { intent: "upvote", submissionId: String(id), idempotencyKey: newKey() });
