@@ -11,7 +11,7 @@ import { describeImport, importCaseDirectory } from "./app/case-files.server";
 import { databaseLabel, readConfig } from "./app/config.server";
 import { isCrossSiteWrite } from "./app/csrf";
 import { db } from "./app/db.server";
-import { formatCaseFileProblem } from "./app/domain/case-file";
+import { formatCaseFileProblem, formatCaseFileWarning } from "./app/domain/case-file";
 import { migrateToLatest } from "./db/client";
 import { liveBus } from "./app/live/bus.server";
 import { phoneVoteEndpoint } from "./app/phone-vote-endpoint.server";
@@ -45,6 +45,7 @@ async function prepareDatabase(): Promise<void> {
   console.log(`Cases from ${config.casesDirectory}/: ${describeImport(report)}`);
   // A broken case file is reported, never fatal: the rest of the library still serves.
   for (const { file, problem } of report.problems) console.warn(`  ${formatCaseFileProblem(file, problem)}`);
+  for (const { file, warning } of report.warnings) console.warn(`  ${formatCaseFileWarning(file, warning)}`);
   for (const { file, slug } of report.conflicts) console.warn(`  ${file}: "${slug}" was edited in the app since the file was imported; kept the app's version`);
 }
 

@@ -15,7 +15,7 @@ import type { EditorPreview } from "./components/case-editor";
 import { readSubmission } from "./idempotency.server";
 import { renderMarkdownCached } from "./markdown-cache.server";
 import { recordAudit } from "./models/audit.server";
-import { findCaseBySlug, saveCaseVersion, setCaseStatus, type CaseRecord } from "./models/cases.server";
+import { caseVersionDocuments, findCaseBySlug, saveCaseVersion, setCaseStatus, type CaseRecord } from "./models/cases.server";
 import { answerOnce } from "./models/idempotency-keys.server";
 import type { PublicUser } from "./models/users.server";
 
@@ -65,7 +65,7 @@ export async function handleEditor(formData: FormData, user: PublicUser, existin
     const value = formData.get(name);
     return typeof value === "string" ? value : "";
   };
-  const identities = decideOptionIdentities(typed, existing?.doc ?? null, field);
+  const identities = decideOptionIdentities(typed, existing?.doc ?? null, field, existing ? await caseVersionDocuments(db(), existing.id) : []);
   const doc = identities.doc;
   const optionQuestions = Object.keys(identities.questions).length > 0 ? identities.questions : undefined;
   const errors: Record<string, string> = {};

@@ -152,13 +152,21 @@ async function control(trx: DB, workshopId: number, plan: WorkshopPlan, titles: 
       if (!submission || submission.workshopId !== workshopId) return refuse(404, "That submission is not in this workshop.");
       // Only what the room is shown can be spotlighted (counting.ts): not a hidden one, nor a removed phone's.
       const spotlit = workshop.spotlightSubmissionId === id;
-      if (intent === "spotlight" && !spotlit && !contributionCounts(submissionContribution(submission))) return refuse(409, "Only a submission the room is shown can be spotlighted: show it again first.");
-      if (intent === "spotlight") await setSpotlight(trx, workshopId, spotlit ? null : id);
-      else {
-        await setSubmissionHidden(trx, id, intent === "hide-submission");
-        if (intent === "hide-submission" && workshop.spotlightSubmissionId === id) await setSpotlight(trx, workshopId, null);
+      if (intent === "spotlight") {
+        // The state the button asked for (ADR 016): "on" spotlights this submission, "off" takes
+        // its spotlight away; a form without it spotlights. Sent again, from this page or
+        // another, it changes nothing, where a toggle took the spotlight off again.
+        const wanted = formData.get("spotlight") ?? "on";
+        if (wanted !== "on" && wanted !== "off") return refuse(400, "spotlight: must be on or off.");
+        if (wanted === "on" && spotlit) return done("Already spotlighted: nothing changed.");
+        if (wanted === "off" && !spotlit) return done("Not spotlighted: nothing changed.");
+        if (wanted === "on" && !contributionCounts(submissionContribution(submission))) return refuse(409, "Only a submission the room is shown can be spotlighted: show it again first.");
+        await setSpotlight(trx, workshopId, wanted === "on" ? id : null);
+        return done(wanted === "on" ? "Spotlighted." : "Spotlight removed.");
       }
-      return done(intent === "spotlight" ? "Spotlight updated." : intent === "hide-submission" ? "Hidden from the room." : "Shown to the room again.");
+      await setSubmissionHidden(trx, id, intent === "hide-submission");
+      if (intent === "hide-submission" && workshop.spotlightSubmissionId === id) await setSpotlight(trx, workshopId, null);
+      return done(intent === "hide-submission" ? "Hidden from the room." : "Shown to the room again.");
     }
     default:
       return refuse(400, "Unknown control.");

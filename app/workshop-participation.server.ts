@@ -20,7 +20,7 @@ import {
   findSubmission,
   findWorkshopAndParticipant,
   hashDeviceToken,
-  toggleUpvote,
+  setUpvote,
   type Participant,
   type StoredWorkshopVote,
   type Workshop,
@@ -165,8 +165,13 @@ async function act(database: DB, workshop: Workshop, doc: CaseDocument, particip
       // The counting rule (counting.ts): only what the room is shown, and never one's own.
       const refusal = creditRefusal("upvote", submission && submission.workshopId === workshop.id ? submissionContribution(submission) : undefined, participant.id);
       if (refusal) return refuse(refusal.reason === "own" ? 403 : 404, refusal.message);
-      const result = await toggleUpvote(database, form.data.submissionId as number, participant.id);
-      return { status: 200, body: { intent, errors: {}, message: result === "added" ? "Upvoted." : "Upvote removed." } };
+      // The state the button showed it would give (ADR 016): "yes" upvotes, "no" takes it back; a
+      // form without it upvotes. A second page's or a late repeat's post then changes nothing.
+      const wanted = formData.get("upvoted") ?? "yes";
+      if (wanted !== "yes" && wanted !== "no") return refuse(400, "upvoted: must be yes or no.");
+      const result = await setUpvote(database, form.data.submissionId as number, participant.id, wanted === "yes");
+      const messages = { added: "Upvoted.", removed: "Upvote removed.", unchanged: wanted === "yes" ? "Already upvoted: nothing changed." : "Not upvoted: nothing changed." };
+      return { status: 200, body: { intent, errors: {}, message: messages[result] } };
     }
 
     default:

@@ -4,11 +4,17 @@
  * Prints `file:line: field: message` for every problem and `file:line: warning: field: message`
  * for every warning (a value YAML 1.1 tools read as something else than the text the app reads,
  * ADR 015), then a summary; exits 1 on any problem. Warnings alone exit 0: the app reads those files.
+ * When the configured database exists (DATABASE_URL, or a DATABASE_PATH file), each valid file of
+ * a case stored there is also compared with the case's versions, read only: an option id the case
+ * never had, or a plain rewording in place that retires an option, is a warning (ADR 017).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { checkCaseFiles, formatCaseFileProblem, formatCaseFileWarning, type CaseFileProblem } from "../app/domain/case-file";
+import { databaseLocation, readConfig } from "../app/config.server";
+import { checkCaseFiles, findOptionIdentityWarnings, formatCaseFileProblem, formatCaseFileWarning, type CaseDraft, type CaseFileProblem } from "../app/domain/case-file";
+import { caseVersionDocuments } from "../app/models/cases.server";
+import { isPostgresUrl, openDatabase } from "../db/client";
 
 interface FileProblem {
   file: string;
@@ -50,7 +56,32 @@ function collectFiles(args: string[]): { files: string[]; problems: FileProblem[
   return { files, problems };
 }
 
-function checkFiles(files: string[]): { problems: FileProblem[]; warnings: FileWarning[] } {
+/**
+ * Option warnings (ADR 017) for the valid files whose case the configured database holds; none
+ * when there is no database yet (a SQLite file is never created here) or it cannot be read.
+ */
+async function optionWarnings(valid: { file: string; source: string; doc: CaseDraft }[]): Promise<FileWarning[]> {
+  const location = databaseLocation(readConfig());
+  if (valid.length === 0 || (!isPostgresUrl(location) && (location === ":memory:" || !existsSync(location)))) return [];
+  const db = openDatabase(location, { poolSize: 1 });
+  try {
+    const warnings: FileWarning[] = [];
+    for (const entry of valid) {
+      const stored = await db.selectFrom("cases").select("id").where("slug", "=", entry.doc.slug).executeTakeFirst();
+      if (!stored) continue;
+      const history = await caseVersionDocuments(db, stored.id);
+      warnings.push(...findOptionIdentityWarnings(entry.source, entry.doc, history).map((warning) => ({ file: entry.file, warning })));
+    }
+    return warnings;
+  } catch (error) {
+    console.warn(`(not compared with the database: ${error instanceof Error ? error.message : String(error)})`);
+    return [];
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function checkFiles(files: string[]): Promise<{ problems: FileProblem[]; warnings: FileWarning[]; optionWarnings: number }> {
   const problems: FileProblem[] = [];
   const readable: { file: string; source: string }[] = [];
   for (const file of files) {
@@ -62,21 +93,22 @@ function checkFiles(files: string[]): { problems: FileProblem[]; warnings: FileW
     }
   }
   const checked = checkCaseFiles(readable);
-  return { problems: [...problems, ...checked.problems], warnings: checked.warnings };
+  const options = await optionWarnings(checked.valid);
+  return { problems: [...problems, ...checked.problems], warnings: [...checked.warnings, ...options], optionWarnings: options.length };
 }
 
 function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-function main(args: string[]): number {
+async function main(args: string[]): Promise<number> {
   const collected = collectFiles(args);
   if (collected.files.length === 0 && collected.problems.length === 0) {
     console.log(`No case files found in ${args.length > 0 ? args.join(", ") : displayPath(defaultCasesDirectory)}`);
     return 1;
   }
 
-  const checked = checkFiles(collected.files);
+  const checked = await checkFiles(collected.files);
   const problems = [...collected.problems, ...checked.problems];
   const fileOrder = new Map(collected.files.map((file, index) => [file, index]));
   // Problems and warnings together, in file order and then line order.
@@ -89,7 +121,8 @@ function main(args: string[]): number {
 
   const filesWithProblems = new Set(problems.map((entry) => entry.file).filter((file) => fileOrder.has(file)));
   const okCount = collected.files.length - filesWithProblems.size;
-  const warned = checked.warnings.length > 0 ? ` (${plural(checked.warnings.length, "warning", "warnings")}: quote those values so other tools read them as text)` : "";
+  const advice = checked.optionWarnings > 0 ? "read them above: the files are valid, but may not do what you meant" : "quote those values so other tools read them as text";
+  const warned = checked.warnings.length > 0 ? ` (${plural(checked.warnings.length, "warning", "warnings")}: ${advice})` : "";
   if (problems.length === 0) {
     console.log(`${plural(okCount, "file", "files")} OK${warned}`);
     return 0;
@@ -98,4 +131,4 @@ function main(args: string[]): number {
   return 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

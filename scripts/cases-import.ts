@@ -1,6 +1,6 @@
 import { describeImport, importCaseDirectory } from "../app/case-files.server";
 import { databaseLabel, databaseLocation, readConfig } from "../app/config.server";
-import { formatCaseFileProblem } from "../app/domain/case-file";
+import { formatCaseFileProblem, formatCaseFileWarning } from "../app/domain/case-file";
 import { migrateToLatest, openDatabase } from "../db/client";
 
 const config = readConfig();
@@ -17,6 +17,7 @@ try {
   for (const { file, slug } of report.conflicts) {
     console.warn(`conflict   ${slug}: edited in the app since ${file} was last imported; kept the app's version (use --force to take the file's)`);
   }
+  for (const { file, warning } of report.warnings) console.warn(formatCaseFileWarning(file, warning));
   for (const { file, problem } of report.problems) console.error(formatCaseFileProblem(file, problem));
   console.log(`${databasePath}: ${describeImport(report)}`);
   if (report.problems.length > 0) process.exitCode = 1;

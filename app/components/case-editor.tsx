@@ -176,12 +176,24 @@ export function CaseEditor({ mode, pageKey, status, values, errors, stageSlots, 
   const formError = errors.form;
   const errorCount = Object.keys(errors).length;
   const lenses = new Set(Array.isArray(values.lenses) ? values.lenses : values.lenses ? [values.lenses] : []);
+  // After a refused save the page may have grown a question far from the Publish button (or
+  // off a small screen): focus moves to the first "reworded, or new?" select still unanswered,
+  // else to the summary of what needs fixing, so keyboard, screen reader and phone users land on it.
+  const summaryRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (Object.keys(errors).length === 0) return;
+    const question = Object.values(optionQuestions ?? {})
+      .flat()
+      .find((q) => errors[q.field]);
+    const target = question ? document.getElementById(question.field) : summaryRef.current;
+    target?.focus();
+  }, [errors, optionQuestions]);
 
   return (
     <div className="editor-layout">
       <Form method="post" className="stack case-editor" ref={formRef} onChange={schedulePreview} noValidate>
         {errorCount > 0 ? (
-          <div className="form-error" role="alert">
+          <div className="form-error" role="alert" tabIndex={-1} ref={summaryRef}>
             <p>
               {errorCount === 1 ? "One thing needs fixing" : `${errorCount} things need fixing`} before this case can be saved. Everything you typed is still here.
             </p>

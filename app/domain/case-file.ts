@@ -15,7 +15,7 @@ import {
   type Lens,
   type PerspectiveKey,
 } from "./case-file-schema";
-import type { CaseDraft, CaseOption, OptionDraft } from "./option-identity";
+import { optionIdentityWarnings, type CaseDraft, type CaseOption, type OptionDraft } from "./option-identity";
 
 export { LENS_LABELS, LENSES, PERSPECTIVE_KEYS } from "./case-file-schema";
 export type { Lens, PerspectiveKey } from "./case-file-schema";
@@ -235,6 +235,19 @@ export function findCaseFileWarnings(source: string): CaseFileProblem[] {
   const split = splitCaseFile(normalizeSource(source));
   if (!split.ok) return [];
   return yaml11Warnings(split.parts.yamlText, split.parts.yamlFirstLine);
+}
+
+/**
+ * What a valid file's options would do to the case's earlier answers that its author may not mean
+ * (`optionIdentityWarnings`, ADR 017), each at the option's file line: an id the case never had,
+ * or a plain rewording in place that retires an option.
+ *
+ * @param source the file's text, as parsed into `draft`
+ * @param history the case's stored versions, newest first (none for a new case)
+ */
+export function findOptionIdentityWarnings(source: string, draft: CaseDraft, history: readonly CaseDocument[]): CaseFileProblem[] {
+  const normalized = normalizeSource(source);
+  return optionIdentityWarnings(draft, history, (key, index) => lineOfField(normalized, ["perspectives", key, "options", index]));
 }
 
 /** The first file to use a slug keeps it; each later one gets a problem at its `slug` line. */

@@ -24,6 +24,7 @@ import {
   type PerspectiveKey,
 } from "./case-file";
 import { firstSectionHeadingLine } from "./case-file-body";
+import { optionIdFor } from "./option-identity";
 import { REQUIRED_PERSPECTIVE_KEYS, singleLineProblem, SLUG_PATTERN } from "./case-file-schema";
 import { describeMarkdownNestingProblem, findMarkdownNestingProblem } from "./markdown-limits";
 import { findSingleLineProblem } from "./single-line";
@@ -470,7 +471,7 @@ export interface OptionOriginQuestion {
 }
 
 export interface OptionIdentityDecision {
-  /** The draft with ids on every line that keeps or rewords an option of the current version. */
+  /** The draft with ids on every line that keeps or rewords an option of the current version, or that the author called new. */
   doc: CaseDraft;
   /** Per perspective slot, the lines asked about (shown beside the options until the case is saved). */
   questions: Record<number, OptionOriginQuestion[]>;
@@ -485,16 +486,26 @@ export interface OptionIdentityDecision {
  * or that it is new (an answer counts only for the wording it was given for). A line that is new,
  * or whose perspective only gained or only lost options, keeps no id: the case file's rule
  * applies (`identifyOptions`: a wording an earlier version had is that option, else a new one).
+ * A line the author called "a new option" gets a new id here (`optionIdFor`, unlike any id of
+ * `history` or of this draft), so a wording an older version offered cannot give it that old
+ * option's id and answers: the author's answer wins over the file rule.
  *
  * @param draft the form's case (`readCaseForm`), slot i being draft.perspectives[i]
  * @param current the case's current version, or null for a new case
  * @param field the posted form field of this name ("" when absent)
+ * @param history every stored version of the case, any order (the ids a new option must not take); defaults to `current`
  */
-export function decideOptionIdentities(draft: CaseDraft, current: CaseDocument | null, field: (name: string) => string): OptionIdentityDecision {
+export function decideOptionIdentities(
+  draft: CaseDraft,
+  current: CaseDocument | null,
+  field: (name: string) => string,
+  history: readonly CaseDocument[] = current ? [current] : [],
+): OptionIdentityDecision {
   const questions: Record<number, OptionOriginQuestion[]> = {};
   const problems: CaseFormProblem[] = [];
   const perspectives = draft.perspectives.map((perspective, slot) => {
     const before = current?.perspectives.find((p) => p.key === perspective.key)?.options ?? [];
+    const fresh: number[] = [];
     const kept = new Map(before.map((option) => [option.text, option.id]));
     const lines = perspective.options.map((option) => ({ text: option.text, id: kept.get(option.text) }));
     const keptIds = new Set(lines.flatMap((line) => (line.id ? [line.id] : [])));
@@ -514,9 +525,22 @@ export function decideOptionIdentities(draft: CaseDraft, current: CaseDocument |
         } else if (chosen !== NEW_OPTION) {
           claimed.set(chosen, text);
           lines[index]!.id = chosen;
+        } else {
+          fresh.push(index);
         }
         return { field: name, text, candidates, chosen };
       });
+    }
+    if (fresh.length > 0) {
+      const taken = new Set<string>(lines.flatMap((line) => (line.id ? [line.id] : [])));
+      for (const doc of [...history, ...(current ? [current] : [])]) {
+        for (const option of doc.perspectives.find((p) => p.key === perspective.key)?.options ?? []) taken.add(option.id);
+      }
+      for (const index of fresh) {
+        const id = optionIdFor(lines[index]!.text, taken);
+        taken.add(id);
+        lines[index]!.id = id;
+      }
     }
     return { ...perspective, options: lines.map((line) => (line.id === undefined ? { text: line.text } : { id: line.id, text: line.text })) };
   });

@@ -93,6 +93,68 @@ function identifyPerspectiveOptions(perspective: CasePerspective<OptionDraft>, e
   });
 }
 
+/** A warning about a file's options, at a 1-based file line (the shape of `CaseFileProblem`). */
+export interface OptionWarning {
+  line: number;
+  /** The option's field path, e.g. `perspectives.employee.options.2`. */
+  field: string;
+  message: string;
+}
+
+/**
+ * What a case file's options will do to earlier answers that the author may not mean (ADR 017),
+ * against the case's stored versions. Warnings, not problems: the file is valid as written.
+ * - An option naming an id the perspective never had becomes a new option; an author who meant
+ *   to reword an option has likely mistyped or guessed its id, so the warning lists the ids the
+ *   perspective has (current ones first, each with its wording).
+ * - A plain wording no earlier version offered, while an option of the newest version left the
+ *   list: a rewording in place makes a new option and retires the old one with its answers, so
+ *   the warning shows the `{ id: …, text: … }` line that would keep them, for each option that left.
+ * Nothing for a new case (no history).
+ *
+ * @param draft the case as read from the file
+ * @param history the case's stored versions, newest first
+ * @param lineOf the file line of option `index` of perspective `key`
+ */
+export function optionIdentityWarnings(
+  draft: CaseDraft,
+  history: readonly CaseDocument[],
+  lineOf: (key: string, index: number) => number,
+): OptionWarning[] {
+  if (history.length === 0) return [];
+  const identified = identifyOptions(draft, history);
+  const warnings: OptionWarning[] = [];
+  draft.perspectives.forEach((perspective, slot) => {
+    const labels = optionLabels(history, perspective.key);
+    if (labels.size === 0) return;
+    const latest = history[0]!.perspectives.find((p) => p.key === perspective.key)?.options ?? [];
+    const ids = identified.perspectives[slot]!.options.map((option) => option.id);
+    const gone = latest.filter((option) => !ids.includes(option.id));
+    const offered = new Set(latest.map((option) => option.id));
+    const known = [...labels].sort(([a], [b]) => Number(offered.has(b)) - Number(offered.has(a)));
+    perspective.options.forEach((option, index) => {
+      const id = ids[index]!;
+      if (labels.has(id)) return;
+      const at = { line: lineOf(perspective.key, index), field: `perspectives.${perspective.key}.options.${index}` };
+      if (option.id !== undefined) {
+        const list = known.map(([knownId, text]) => `${knownId} (“${text}”${offered.has(knownId) ? "" : ", no longer offered"})`).join(", ");
+        warnings.push({
+          ...at,
+          message: `option id "${option.id}" is new to this case, so “${option.text}” becomes a new option and no earlier answer counts for it. If you meant to reword an option, name its id; the ${perspective.key} options have: ${list}`,
+        });
+      } else if (gone.length > 0) {
+        const lines = gone.map((old) => `- { id: ${old.id}, text: ${JSON.stringify(option.text)} }`).join("  or  ");
+        const names = gone.map((old) => `“${old.text}” (id ${old.id})`).join(", ");
+        warnings.push({
+          ...at,
+          message: `“${option.text}” is a new option, and ${names} left the list: ${gone.length === 1 ? "its" : "their"} answers will show as "option no longer offered". If this line rewords it, write it as ${lines}`,
+        });
+      }
+    });
+  });
+  return warnings;
+}
+
 /**
  * Every option a case has offered in a perspective, by id, with the wording of the newest version
  * that offered it: how results name an option a later version removed.

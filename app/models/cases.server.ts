@@ -4,7 +4,7 @@ import type { DB } from "../../db/client";
 import { lockForTransaction } from "../../db/dialect";
 import { containsText } from "../../db/text-search";
 import type { CaseStatus } from "../../db/schema";
-import { checkCaseFiles, type CaseDocument, type CaseDraft, type CaseFileProblem } from "../domain/case-file";
+import { checkCaseFiles, findOptionIdentityWarnings, type CaseDocument, type CaseDraft, type CaseFileProblem } from "../domain/case-file";
 import { identifyOptions } from "../domain/option-identity";
 import { nowIso } from "./clock";
 
@@ -21,6 +21,12 @@ export interface ImportReport {
   /** Cases edited in the app since their file was last imported: the app's version was kept. */
   conflicts: { file: string; slug: string }[];
   problems: { file: string; problem: CaseFileProblem }[];
+  /**
+   * Updated cases whose file's options may not do what the author meant (ADR 017): an option id
+   * the case never had, or a rewording in place that retired an option (`findOptionIdentityWarnings`).
+   * The file was imported as written.
+   */
+  warnings: { file: string; warning: CaseFileProblem }[];
 }
 
 export type SaveOutcome = "added" | "updated" | "unchanged" | "conflict";
@@ -42,11 +48,13 @@ export function contentHash(source: string): string {
  */
 export async function importCaseFiles(db: DB, files: CaseFile[], options: { force?: boolean } = {}): Promise<ImportReport> {
   const { valid, problems } = checkCaseFiles(files.map((f) => ({ file: f.path, source: f.source })));
-  const report: ImportReport = { added: [], updated: [], unchanged: [], conflicts: [], problems };
+  const report: ImportReport = { added: [], updated: [], unchanged: [], conflicts: [], problems, warnings: [] };
 
   await db.transaction().execute(async (trx) => {
     await lockForTransaction(trx, CASE_WRITES_LOCK);
     for (const entry of valid) {
+      const stored = await trx.selectFrom("cases").select("id").where("slug", "=", entry.doc.slug).executeTakeFirst();
+      const history = stored ? await caseVersionDocuments(trx, stored.id) : [];
       const outcome = await saveCaseVersion(trx, {
         doc: entry.doc,
         source: entry.source,
@@ -57,6 +65,9 @@ export async function importCaseFiles(db: DB, files: CaseFile[], options: { forc
       });
       if (outcome === "conflict") report.conflicts.push({ file: entry.file, slug: entry.doc.slug });
       else report[outcome].push(entry.doc.slug);
+      if (outcome === "updated") {
+        report.warnings.push(...findOptionIdentityWarnings(entry.source, entry.doc, history).map((warning) => ({ file: entry.file, warning })));
+      }
     }
     await trx.deleteFrom("case_file_problems").execute();
     const now = nowIso();

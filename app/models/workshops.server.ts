@@ -767,17 +767,24 @@ export async function setSubmissionHidden(db: DB, id: number, hidden: boolean): 
   await db.updateTable("workshop_submissions").set({ hidden: hidden ? 1 : 0 }).where("id", "=", id).execute();
 }
 
-export async function toggleUpvote(db: DB, submissionId: number, participantId: number): Promise<"added" | "removed"> {
-  return inTransaction(db, async (trx) => {
-    const removed = await trx.deleteFrom("workshop_upvotes").where("submission_id", "=", submissionId).where("participant_id", "=", participantId).executeTakeFirst();
-    if (Number(removed.numDeletedRows) > 0) return "removed";
-    await trx
-      .insertInto("workshop_upvotes")
-      .values({ submission_id: submissionId, participant_id: participantId, created_at: nowIso() })
-      .onConflict((oc) => oc.columns(["submission_id", "participant_id"]).doNothing())
-      .execute();
-    return "added";
-  });
+/**
+ * Sets one phone's upvote of a submission to the state its form asked for (ADR 016: state-based,
+ * so a repeat, or the same button sent from a second page, changes nothing). Says what changed:
+ * "added", "removed", or "unchanged" when the upvote already was as asked.
+ *
+ * @param upvoted true to upvote, false to take the upvote back
+ */
+export async function setUpvote(db: DB, submissionId: number, participantId: number, upvoted: boolean): Promise<"added" | "removed" | "unchanged"> {
+  if (!upvoted) {
+    const removed = await db.deleteFrom("workshop_upvotes").where("submission_id", "=", submissionId).where("participant_id", "=", participantId).executeTakeFirst();
+    return Number(removed.numDeletedRows) > 0 ? "removed" : "unchanged";
+  }
+  const added = await db
+    .insertInto("workshop_upvotes")
+    .values({ submission_id: submissionId, participant_id: participantId, created_at: nowIso() })
+    .onConflict((oc) => oc.columns(["submission_id", "participant_id"]).doNothing())
+    .executeTakeFirst();
+  return Number(added.numInsertedOrUpdatedRows ?? 0) > 0 ? "added" : "unchanged";
 }
 
 /**

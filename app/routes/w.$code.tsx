@@ -318,6 +318,8 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
                   <Form method="post" preventScrollReset className="inline-form">
                     <input type="hidden" name="intent" value="upvote" />
                     <input type="hidden" name="submissionId" value={s.id} />
+                    {/* The state this button gives (ADR 016), so the same tap from a second page changes nothing. */}
+                    <input type="hidden" name="upvoted" value={data.myUpvotes.includes(s.id) ? "no" : "yes"} />
                     <IdempotencyKeyField value={formKey(data.pageKey, `upvote-${s.id}`)} />
                     <SendButton sendingKey={formKey(data.pageKey, `upvote-${s.id}`)} className="secondary small" aria-pressed={data.myUpvotes.includes(s.id)}>
                       ▲ {s.upvotes}

@@ -251,7 +251,7 @@ export default function ControlPanel() {
               <span className="kind">{s.kind}</span> <bdi>{s.body}</bdi> <span className="muted">({s.upvotes} upvotes)</span>
               {!ended ? (
                 <span className="inline-form">
-                  <Control intent="spotlight" name={`spotlight-${s.id}`} label={state.spotlight?.id === s.id ? "Remove spotlight" : "Spotlight"} secondary extra={{ submissionId: s.id }} />
+                  <Control intent="spotlight" name={`spotlight-${s.id}`} label={state.spotlight?.id === s.id ? "Remove spotlight" : "Spotlight"} secondary extra={{ submissionId: s.id, spotlight: state.spotlight?.id === s.id ? "off" : "on" }} />
                   <Control intent="hide-submission" name={`hide-${s.id}`} label="Hide" secondary extra={{ submissionId: s.id }} />
                 </span>
               ) : null}

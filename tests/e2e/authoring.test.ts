@@ -86,6 +86,8 @@ test("an author writes, previews and publishes a case; people answer it; a rewor
   await expect(page.getByRole("alert")).toContainText("needs fixing");
   const origin = page.getByLabel("“Pay it and tell nobody” is");
   await expect(origin).toBeVisible();
+  // Focus moves to the question, so keyboard and small-screen users land on it.
+  await expect(origin).toBeFocused();
   await expect(origin.locator("option").nth(1)).toContainText("a rewording of “\u2068Pay it quietly\u2069”");
   await origin.selectOption({ index: 1 });
   await page.getByRole("button", { name: "Publish changes (new version)" }).click();

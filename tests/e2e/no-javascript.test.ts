@@ -82,3 +82,43 @@ test("without JavaScript a phone joins a workshop, follows it by reloading, and 
   await expect(panel.getByText("1 answered round 1")).toBeVisible();
   await facilitatorContext.close();
 });
+
+test("without JavaScript a phone's upvote, sent from two pages that both showed it not upvoted, upvotes once (ADR 016)", async ({ page, browser }) => {
+  const facilitatorContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, javaScriptEnabled: true });
+  const panel = await facilitatorContext.newPage();
+  await logIn(panel, ADMIN);
+  await panel.goto("/workshops");
+  await panel.getByLabel("Case", { exact: true }).selectOption("off-script");
+  await panel.getByLabel("Title", { exact: true }).fill("No-script upvotes");
+  await panel.getByRole("button", { name: "Create workshop" }).click();
+  const code = (await panel.locator(".join-code").first().textContent())!.trim();
+
+  const writerContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, javaScriptEnabled: false });
+  const writer = await writerContext.newPage();
+  for (const [phone, name] of [[writer, "Wren"], [page, "Nadia"]] as const) {
+    await phone.goto(`/join/${code}`);
+    await phone.getByLabel("Your name (optional)").fill(name);
+    await phone.getByRole("button", { name: "Join" }).click();
+    await expect(phone.getByRole("heading", { level: 1, name: /Lobby/ })).toBeVisible();
+  }
+  for (const stage of ["Case, part 1 of 3", "Case, part 2 of 3", "Case, part 3 of 3", "Vote, round 1", "Results, round 1", "Discussion"]) {
+    await panel.getByRole("button", { name: "Next stage →" }).click();
+    await expect(panel.getByRole("heading", { level: 2, name: new RegExp(`^Now: ${stage}`) })).toBeVisible();
+  }
+  await writer.reload();
+  await writer.getByLabel("Your argument or question").fill("Does a script protect the caller?");
+  await writer.getByRole("button", { name: "Send", exact: true }).click();
+  await expect(writer.getByText("Sent to the room.")).toBeVisible();
+
+  const second = await page.context().newPage();
+  await page.reload();
+  await second.goto(page.url());
+  for (const tab of [page, second]) {
+    await tab.getByRole("button", { name: /upvotes, upvote$/ }).click();
+    await expect(tab.getByRole("button", { name: /remove my upvote$/ })).toHaveAttribute("aria-pressed", "true");
+  }
+  await expect(second.getByText("Already upvoted: nothing changed.")).toBeVisible();
+  await expect(second.getByRole("button", { name: /remove my upvote$/ })).toContainText("▲ 1");
+  await facilitatorContext.close();
+  await writerContext.close();
+});

@@ -147,3 +147,45 @@ describe("files and the in-app editor", () => {
     expect((await listLibrary(testDb.db)).map((c) => c.slug)).toContain("background-check");
   });
 });
+
+describe("warnings about a file's options (ADR 017)", () => {
+  const overpayment = (): CaseFile => ({ path: "cases/the-overpayment.md", source: readFileSync("cases/the-overpayment.md", "utf8") });
+  const edit = (from: string, to: string): CaseFile => {
+    const file = overpayment();
+    const source = file.source.replace(`      - ${from}\n`, `      - ${to}\n`);
+    expect(source).not.toBe(file.source);
+    return { ...file, source };
+  };
+  const REPORT = "Report it through the normal process and say nothing to him";
+  const WARN = "Warn him privately before you report it";
+
+  it("names an option id the case never had at its line, listing the perspective's ids", async () => {
+    await importCaseFiles(testDb.db, [overpayment()]);
+    const report = await importCaseFiles(testDb.db, [edit(REPORT, "{ id: report-it, text: Report it and say nothing }")]);
+    expect(report.updated).toEqual(["the-overpayment"]);
+    expect(report.warnings).toHaveLength(1);
+    const { file, warning } = report.warnings[0]!;
+    expect([file, warning.line, warning.field]).toEqual(["cases/the-overpayment.md", 10, "perspectives.employee.options.0"]);
+    expect(warning.message).toMatch(/^option id "report-it" is new to this case/);
+    expect(warning.message).toContain("report-it-through-the-normal-process-and-say-not (“Report it through the normal process and say nothing to him”)");
+    expect(warning.message).toContain("warn-him-privately-before-you-report-it (“Warn him privately before you report it”)");
+  });
+
+  it("shows the line that keeps a plain in-place rewording's answers, at its line", async () => {
+    await importCaseFiles(testDb.db, [overpayment()]);
+    const report = await importCaseFiles(testDb.db, [edit(WARN, "Give him a private heads-up first")]);
+    expect(report.warnings.map(({ warning }) => [warning.line, warning.field])).toEqual([[11, "perspectives.employee.options.1"]]);
+    expect(report.warnings[0]!.warning.message).toContain('write it as - { id: warn-him-privately-before-you-report-it, text: "Give him a private heads-up first" }');
+  });
+
+  it("says nothing for a kept id, a reorder, an added or removed option, a new case, or a file imported before", async () => {
+    expect((await importCaseFiles(testDb.db, [overpayment()])).warnings).toEqual([]);
+    expect((await importCaseFiles(testDb.db, [overpayment()])).warnings).toEqual([]);
+    const reworded = edit(WARN, "{ id: warn-him-privately-before-you-report-it, text: Give him a private heads-up first }");
+    expect((await importCaseFiles(testDb.db, [reworded])).warnings).toEqual([]);
+    const added = { ...reworded, source: reworded.source.replace("      - Hand the file", "      - Ask HR what to do\n      - Hand the file") };
+    expect((await importCaseFiles(testDb.db, [added])).warnings).toEqual([]);
+    const removed = { ...added, source: added.source.replace("      - Ask HR what to do\n", "").replace(`      - ${REPORT}\n`, "") };
+    expect((await importCaseFiles(testDb.db, [removed])).warnings).toEqual([]);
+  });
+});

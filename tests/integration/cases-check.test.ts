@@ -8,13 +8,22 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { importCaseFiles } from "../../app/models/cases.server";
+import { migrateToLatest, openDatabase } from "../../db/client";
 
 const dir = mkdtempSync(join(tmpdir(), "casebook-cases-check-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** No database unless a test gives one: the check then compares nothing with stored cases. */
+const noDatabase = { ...process.env, DATABASE_PATH: join(dir, "none.sqlite"), DATABASE_URL: "" };
+
 function casesCheck(...paths: string[]): Promise<{ code: number; lines: string[] }> {
+  return casesCheckWith(noDatabase, ...paths);
+}
+
+function casesCheckWith(env: NodeJS.ProcessEnv, ...paths: string[]): Promise<{ code: number; lines: string[] }> {
   return new Promise((done) => {
-    execFile(process.execPath, ["--import", "tsx", "scripts/cases-check.ts", ...paths], (error, stdout) => {
+    execFile(process.execPath, ["--import", "tsx", "scripts/cases-check.ts", ...paths], { env }, (error, stdout) => {
       done({ code: error ? Number(error.code) : 0, lines: stdout.trim().split("\n") });
     });
   });
@@ -50,3 +59,31 @@ describe("cases:check", () => {
     expect(code).toBe(1);
   });
 });
+
+describe("cases:check against the database (ADR 017)", () => {
+  it("warns of an option id the case never had and of a plain rewording in place, at file:line, when the case is stored", async () => {
+    const databasePath = join(dir, "stored.sqlite");
+    const db = openDatabase(databasePath);
+    await migrateToLatest(db);
+    await importCaseFiles(db, [{ path: "cases/the-overpayment.md", source: readFileSync("cases/the-overpayment.md", "utf8") }]);
+    await db.destroy();
+    const file = join(dir, "the-overpayment.md");
+    const source = readFileSync("cases/the-overpayment.md", "utf8")
+      .replace("      - Report it through the normal process and say nothing to him\n", "      - { id: report-it, text: Report it and say nothing }\n")
+      .replace("      - Warn him privately before you report it\n", "      - Give him a private heads-up first\n");
+    writeFileSync(file, source);
+    const { code, lines } = await casesCheckWith({ ...noDatabase, DATABASE_PATH: databasePath }, file);
+    expect(lines[0]).toMatch(new RegExp(`^${escape(file)}:10: warning: perspectives\\.employee\\.options\\.0: option id "report-it" is new to this case`));
+    expect(lines[0]).toContain("report-it-through-the-normal-process-and-say-not (“Report it through the normal process and say nothing to him”)");
+    expect(lines[1]).toMatch(new RegExp(`^${escape(file)}:11: warning: perspectives\\.employee\\.options\\.1: “Give him a private heads-up first” is a new option`));
+    expect(lines[1]).toContain('- { id: warn-him-privately-before-you-report-it, text: "Give him a private heads-up first" }');
+    expect(lines.at(-1)).toBe("1 file OK (2 warnings: read them above: the files are valid, but may not do what you meant)");
+    expect(code).toBe(0);
+    // Without the database the same file is simply valid.
+    expect((await casesCheck(file)).lines).toEqual(["1 file OK"]);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

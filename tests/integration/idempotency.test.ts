@@ -280,11 +280,17 @@ describe("in a workshop", () => {
     expect(await count("workshop_submissions")).toBe(before + 1);
 
     const id = (await app.db().selectFrom("workshop_submissions").select("id").where("body", "=", "Sent from a phone on a bad network.").executeTakeFirstOrThrow()).id;
-    // An upvote is a toggle: without a key the second tap would take the first back.
+    // The same form twice: the key answers the repeat with the first answer (and the form asks for "upvoted", so it could not take it back anyway).
     const upvote = { intent: "upvote", submissionId: String(id), idempotencyKey: newKey() };
     const both = await Promise.all([phone(reader, upvote), phone(reader, upvote)]);
     expect(both.map((r) => r.body.message)).toEqual(["Upvoted.", "Upvoted."]);
     expect(await app.db().selectFrom("workshop_upvotes").selectAll().where("submission_id", "=", id).execute()).toHaveLength(1);
+
+    // Taking it back is said too (upvoted=no): sent from two pages, it removes once and adds nothing back.
+    const takeBack = () => phone(reader, { intent: "upvote", submissionId: String(id), upvoted: "no", idempotencyKey: newKey() });
+    expect([(await takeBack()).body.message, (await takeBack()).body.message]).toEqual(["Upvote removed.", "Not upvoted: nothing changed."]);
+    expect(await app.db().selectFrom("workshop_upvotes").selectAll().where("submission_id", "=", id).execute()).toHaveLength(0);
+    expect((await phone(reader, { intent: "upvote", submissionId: String(id), upvoted: "maybe", idempotencyKey: newKey() })).status).toBe(400);
   });
 
   describe("the facilitator's controls", () => {
@@ -366,6 +372,22 @@ describe("in a workshop", () => {
         [200, "true"],
       ]);
       expect((await findWorkshop(app.db(), workshopId))!.spotlightSubmissionId).toBe(id);
+    });
+
+    it("takes the spotlight off only from a form that says spotlight=off, once however often it is sent, and refuses another value", async () => {
+      await at("discussion");
+      const cookie = await newPhone();
+      expect((await phone(cookie, { intent: "submit", kind: "question", body: "Is a warning a favour?" })).status).toBe(200);
+      const id = (await app.db().selectFrom("workshop_submissions").select("id").where("body", "=", "Is a warning a favour?").executeTakeFirstOrThrow()).id;
+      expect((await control({ intent: "spotlight", submissionId: String(id), spotlight: "on", idempotencyKey: newKey() })).body.message).toBe("Spotlighted.");
+      const offs = [await control({ intent: "spotlight", submissionId: String(id), spotlight: "off", idempotencyKey: newKey() }), await control({ intent: "spotlight", submissionId: String(id), spotlight: "off", idempotencyKey: newKey() })];
+      expect(offs.map((r) => [r.status, r.body.message])).toEqual([
+        [200, "Spotlight removed."],
+        [200, "Not spotlighted: nothing changed."],
+      ]);
+      expect((await findWorkshop(app.db(), workshopId))!.spotlightSubmissionId).toBeNull();
+      const odd = await control({ intent: "spotlight", submissionId: String(id), spotlight: "toggle", idempotencyKey: newKey() });
+      expect([odd.status, odd.body.message]).toEqual([400, "spotlight: must be on or off."]);
     });
 
     it("answers a repeated removal, lock and end with the first answer instead of an error, and refuses a key reused for another control", async () => {

@@ -206,7 +206,7 @@ describe("decideOptionIdentities: the editor asks whether a changed option is re
     expect(decided.problems).toEqual([{ field, message: "Say whether “Decline” rewords an option that is no longer in the list, or is a new option." }]);
   });
 
-  it("takes the author's answer: a rewording keeps the option's id, a new option gets none yet", () => {
+  it("takes the author's answer: a rewording keeps the option's id, a new option gets a new one", () => {
     const field = optionOriginFieldName(0, 1);
     const answered = (answer: string) => (name: string) => (name === field ? answer : name === `${field}-text` ? "Decline" : "");
     const reworded = decideOptionIdentities(draftWith(["Date it as asked", "Decline", "Ask the director"]), current, answered("refuse"));
@@ -214,7 +214,17 @@ describe("decideOptionIdentities: the editor asks whether a changed option is re
     expect(reworded.doc.perspectives[0]!.options[1]).toEqual({ id: "refuse", text: "Decline" });
     const fresh = decideOptionIdentities(draftWith(["Date it as asked", "Decline", "Ask the director"]), current, answered(NEW_OPTION));
     expect(fresh.problems).toEqual([]);
-    expect(fresh.doc.perspectives[0]!.options[1]).toEqual({ text: "Decline" });
+    expect(fresh.doc.perspectives[0]!.options[1]).toEqual({ id: "decline", text: "Decline" });
+  });
+
+  it("gives a line called 'a new option' an id no earlier version used, even when an older version offered its wording", () => {
+    const older = identifyOptions(draftWith(["Date it as asked", "Refuse", "Ask the director", "Decline"]), []);
+    const field = optionOriginFieldName(0, 1);
+    const answered = (name: string) => (name === field ? NEW_OPTION : name === `${field}-text` ? "Decline" : "");
+    const fresh = decideOptionIdentities(draftWith(["Date it as asked", "Decline", "Ask the director"]), current, answered, [current, older]);
+    expect(fresh.problems).toEqual([]);
+    expect(fresh.doc.perspectives[0]!.options[1]).toEqual({ id: "decline-2", text: "Decline" });
+    expect(identifyOptions(fresh.doc, [current, older]).perspectives[0]!.options[1]).toEqual({ id: "decline-2", text: "Decline" });
   });
 
   it("asks again when the answer was given for another wording", () => {
