@@ -64,6 +64,11 @@ export default function Privacy() {
       <h2>What is not protected</h2>
       <ul>
         <li>
+          Not yet: when the author adds an option after some people answered, its results count only those who answered since; if they are few, its bar can be
+          theirs. The spread of empathy gaps and the count of changed minds pair each person&apos;s two answers, which someone keeping several releases can
+          sometimes take apart. This is being fixed.
+        </li>
+        <li>
           Which side your endorsements put you on is public, like the endorsements themselves: anyone can read the arguments you endorsed and count
           them. It is never taken from your answer, which may say otherwise.
         </li>
