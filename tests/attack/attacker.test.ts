@@ -92,12 +92,12 @@
  * phones ("Several accounts"); live bars of a released cell moving with each vote ("What is not
  * protected"); homogeneity. Endorsements of an argument (whose bridging score, on the case page
  * and the results page, counts its endorsers' standings and public leans) are hidden and
- * attacker actions (ATTACK_ENDORSEMENTS=0 leaves them out): the reference also releases, with
- * each case release, the endorsers' standings and their leans read from their released answers
- * once k of them changed (ADR 009, "Bridging scores count no answers"). That lean model predates
- * ADR 018 and is an upper bound: the app's score reads no answer (the scenario's one argument
- * gives nobody a public lean), so the check holds, but it would not catch a score that read
- * answers again as long as it kept these rules. "N of M answered" is the same in every world (who votes when is
+ * attacker actions (ATTACK_ENDORSEMENTS=0 leaves them out): the reference releases, with each
+ * case release once k endorsers changed, the score as ADR 018 defines it: leans read from the
+ * other arguments an endorser endorsed, of which the scenario has none, so every endorser has no
+ * lean and the score is 0; only the endorsers' standings (the S term) are a release, and they are
+ * known to the attacker. So the app's score must be the same in every world: a score that read
+ * answers again fails the check. "N of M answered" is the same in every world (who votes when is
  * not secret), so the differential check cannot see whom M counts; the integration tests do.
  *
  * Budget and replay: ATTACK_RUNS (runs per property, defaults below: the whole attack project

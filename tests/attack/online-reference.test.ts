@@ -192,24 +192,43 @@ describe("the online reference model (ADR 009, release per cell, per person)", (
     expect(withNewcomer?.overall).toContain("03/03");
   });
 
-  it("keeps the score when one endorser's new answer would be counted among k newcomers", () => {
-    // R's argument is scored over H1 to H3. Then H1, H4 and H5 answer anew (so H1's change is
-    // released: three re-answers move the shift) and three newcomers answer and endorse. The new
-    // counted set holds H1's new answer, the old one H1's old answer: each alone in its group of
-    // answers by which scores count them, so the old score stays.
+  it("scores every endorser, answered or not, with no lean (ADR 018): 0, the same in every world", () => {
+    // R's argument is the only one: nobody endorsed another argument, so nobody has a public lean.
     const endorse = (...people: number[]): Step[] => people.map((p) => ({ endorse: p }));
-    const start = [...both(0), ...both(1), ...both(2), ...endorse(0, 1, 2), ...both(3), ...both(4), ...both(5), read];
-    // Endorsing releases nothing: the newcomers endorse first, so the release their answers make counts them.
-    const newcomers = [...endorse(6, 7, 8), ...both(6, 2), ...both(7, 2), ...both(8, 2)];
-    const [scored, kept] = releases(3, Array<Standing>(9).fill(F), [...start, ...both(0, 2), ...both(3, 2), ...both(4, 2), ...newcomers, read]);
-    expect(scored?.overall).toHaveLength(6);
-    expect(JSON.parse(scored!.score)).toEqual(Array(3).fill("frontline:wrong"));
-    expect(kept?.overall).toHaveLength(9);
+    const script = (value: number): Step[] => [...both(0, value), ...both(1, value), ...both(2, value), ...endorse(0, 1, 3), read, ...both(4, value), ...both(5, value), ...both(6, value), read];
+    const people = [F, F, F, M, HR, HR, HR];
+    const [before, scored] = releases(3, people, script(0));
+    // Endorsing releases nothing: the first release, made before the endorsements, has no score.
+    expect(before?.score).toBe("no score");
+    // H4 never answered and counts; the score waits for the next release of the results (H5 to H7's).
+    expect(JSON.parse(scored!.score)).toEqual({ value: 0, standings: ["frontline", "frontline", "manager"] });
+    // Answers are no part of a score: every world shows the same one.
+    for (const value of [1, 2, 3]) expect(releases(3, people, script(value))[1]?.score).toBe(scored?.score);
+  });
+
+  it("keeps the score when a withdrawal would leave one endorser's standing counted by one score only", () => {
+    // R's argument is scored over H1 to H3. Then three newcomers endorse and H1 withdraws: four
+    // changes, due; but H1's standing would be counted by the old score alone, a group of one
+    // in the signature rule, so the old score stays.
+    const endorse = (...people: number[]): Step[] => people.map((p) => ({ endorse: p }));
+    const start = [...endorse(0, 1, 2), ...both(0), ...both(1), ...both(2), read];
+    const newcomers = [...endorse(3, 4, 5), ...both(3), ...both(4), ...both(5)];
+    const [scored, kept] = releases(3, Array<Standing>(6).fill(F), [...start, ...endorse(0), ...newcomers, read]);
+    expect(JSON.parse(scored!.score)).toEqual({ value: 0, standings: Array(3).fill("frontline") });
+    expect(kept?.overall).toHaveLength(6);
     expect(kept?.score).toBe(scored?.score);
-    // Without H1's new answer, the old endorsers and the newcomers are two groups of three: shown.
-    const [, rescored] = releases(3, Array<Standing>(9).fill(F), [...start, ...newcomers, read]);
-    expect(rescored?.overall).toHaveLength(9);
-    expect(JSON.parse(rescored!.score)).toEqual([...Array(3).fill("frontline:right"), ...Array(3).fill("frontline:wrong")]);
+    // Without the withdrawal, the old endorsers and the newcomers are two groups of three: shown.
+    const [, rescored] = releases(3, Array<Standing>(6).fill(F), [...start, ...newcomers, read]);
+    expect(JSON.parse(rescored!.score)).toEqual({ value: 0, standings: Array(6).fill("frontline") });
+  });
+
+  it("keeps the score while fewer than k endorsers changed", () => {
+    const endorse = (...people: number[]): Step[] => people.map((p) => ({ endorse: p }));
+    // Two newcomers endorse; they and a third newcomer answer, a release of three.
+    const [scored, kept] = releases(3, Array<Standing>(6).fill(F), [...endorse(0, 1, 2), ...both(0), ...both(1), ...both(2), read, ...endorse(3, 4), ...both(3), ...both(4), ...both(5), read]);
+    expect(JSON.parse(scored!.score)).toEqual({ value: 0, standings: Array(3).fill("frontline") });
+    expect(kept?.overall).toHaveLength(6);
+    expect(kept?.score).toBe(scored?.score);
   });
 
   it("plans each release once per scenario: enumerating worlds on one scenario gives each world's own transcript", () => {

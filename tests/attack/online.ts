@@ -14,7 +14,7 @@ export const SLUG = "background-check";
 export const PERSPECTIVES = ["employee", "employer"] as const;
 /** At most this many hidden answers per scenario: 4^6 = 4,096 worlds to enumerate. */
 export const MAX_SLOTS = 6;
-/** Endorsements move bridging scores (a release of the endorsers' answers): on unless ATTACK_ENDORSEMENTS=0. */
+/** Endorsements move bridging scores (a release of the endorsers' standings, ADR 018): on unless ATTACK_ENDORSEMENTS=0. */
 export const WITH_ENDORSEMENTS = process.env.ATTACK_ENDORSEMENTS !== "0";
 
 /** One answer's secret value: option 0 or 1, judgement −2 or +2 (four values). */
@@ -101,8 +101,8 @@ function population(k: number): fc.Arbitrary<(Standing | null)[]> {
  * perspective and its gap), a lone re-answerer among newcomers (the shift), and a standing merged
  * before that newcomers would split off (the sticky grouping).
  *
- * **Scores.** A score needs k endorsers with released answers, and moves only when k of them
- * changed: a few random endorsements rarely got there (one scenario in 500 showed a score, none
+ * **Scores.** A score needs k endorsers and a release of the results, and moves only when k of
+ * them changed: a few random endorsements rarely got there (one scenario in 500 showed a score, none
  * two). So, with endorsements, in half the scenarios each person endorses R's argument or not as
  * they arrive, and in the wave one person in four endorses or withdraws before re-answering:
  * scores are shown, replaced, withheld and kept (the rule over every score ever shown).
@@ -263,7 +263,7 @@ interface PersonRecord {
    * What the current release holds of the person, none until a release takes them: per
    * perspective the write released, and the record shown (first and released answer).
    */
-  released?: { writes: number[]; shown: string; values: (number | undefined)[] };
+  released?: { writes: number[]; shown: string };
 }
 
 type Breakdown = ReturnType<typeof mergeSmallGroups>;
@@ -318,13 +318,21 @@ const plannedReleases = new WeakMap<OnlineScenario, Map<number, { keys: string[]
  *   with the bridging score re-evaluated. Every read until the next release shows the same;
  *   nothing before the first. The library, case page and /me show nothing of other people's
  *   answers.
- * - The bridging score of R's argument: its counted set is each endorser with a released
- *   employee answer (which write of theirs). It is due when k or more endorsers endorsed,
- *   withdrew or had a new answer released since the score last shown or withheld. Due with fewer
- *   than k counted: withheld. Due with k or more: shown only if, over every counted set a shown
- *   score ever stood for and the new one, the answers grouped by exactly which of those sets hold
- *   them number 0 or at least k people per group; otherwise the previous score (and its baseline)
- *   stays.
+ * - The bridging score of R's argument (ADR 018, and ADR 009's "Bridging scores count no
+ *   answers"): min(E_right, E_wrong) × (1 + 0.5 × (S − 1)), where an endorser's lean is read from
+ *   the other top-level arguments of the case and perspective they endorsed ("for" minus
+ *   "against"), never from an answer. Here R's is the only argument, so nobody has a public lean:
+ *   every endorser, answered or not, counts in S and on neither side, and the score is 0 whenever
+ *   shown. Only the standings (S, each endorser's profile standing) are protected, so the score
+ *   is still a release: its counted set is each endorser with their standing. It is re-evaluated
+ *   only at a release of the results (endorsing releases nothing), and is due when k or more
+ *   endorsers endorsed, withdrew or changed standing since the score last shown or withheld. Due
+ *   with fewer than k counted: withheld. Due with k or more: shown only if, over every counted
+ *   set a shown score ever stood for and the new one, the (endorser, standing) pairs grouped by
+ *   exactly which of those sets hold them number 0 or at least k people per group; otherwise the
+ *   previous score (and its baseline) stays. What is shown is the value and, as an upper bound on
+ *   what S could tell, the multiset of counted standings; all of it is the same in every world
+ *   (standings are known to the attacker), so no hidden answer may move the app's score either.
  */
 export function onlineReference(s: OnlineScenario, world: number[]): string {
   const profile = new Map<string, Standing | null>([
@@ -349,49 +357,49 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
   };
   const complete = (r: PersonRecord) => PERSPECTIVES.every((_, p) => r.current[p] !== undefined);
   // Endorsements (unless ATTACK_ENDORSEMENTS=0): who endorses R's argument (argued as the employee).
-  // An answer counted is an endorser with the write of their released employee answer.
   const endorsers = new Set<string>();
-  /** What the score now shown (or withheld) counted: the baseline for "changed since". */
-  let scoreCounted = new Map<string, number>();
+  /** What the score now shown (or withheld) counted, endorser → standing: the baseline for "changed since". */
+  let scoreCounted = new Map<string, string>();
   /** Every counted set a shown score ever stood for, oldest first. */
-  const everShown: Map<string, number>[] = [];
+  const everShown: Map<string, string>[] = [];
   let score = "no score";
   /**
-   * Whether showing a score for `counted` keeps every score ever shown apart by k: the answers in
-   * any of them, grouped by exactly which of them (and `counted`) hold each, number 0 or at least
-   * k people per group. Otherwise a reader of two scores could subtract one from the other.
+   * Whether showing a score for `counted` keeps every score ever shown apart by k: the
+   * (endorser, standing) pairs in any of them, grouped by exactly which of them (and `counted`)
+   * hold each, number 0 or at least k people per group. Otherwise a reader of two scores could
+   * subtract one's standings from the other's.
    */
-  const scoresStayApart = (counted: Map<string, number>) => {
+  const scoresStayApart = (counted: Map<string, string>) => {
     const sets = [...everShown, counted];
-    const answers = new Set(sets.flatMap((set) => [...set].map(([key, w]) => `${key}@${w}`)));
+    const pairs = new Set(sets.flatMap((set) => [...set].map(([key, st]) => `${key}@${st}`)));
     const groups = new Map<string, Set<string>>();
-    for (const answer of answers) {
-      const [key, w] = answer.split("@") as [string, string];
-      const signature = sets.map((set) => (set.get(key) === Number(w) ? "1" : "0")).join("");
+    for (const pair of pairs) {
+      const [key, st] = pair.split("@") as [string, string];
+      const signature = sets.map((set) => (set.get(key) === st ? "1" : "0")).join("");
       groups.set(signature, (groups.get(signature) ?? new Set()).add(key));
     }
     return [...groups.values()].every((people) => people.size >= s.k);
   };
   const releaseScore = () => {
-    // The score of an argument is a release of its endorsers' answers (ADR 009): it changes only
-    // once k of them endorsed, withdrew or answered anew since it was last released, and shows
-    // only with k endorsers counted; what it may show is at most their standings and leans.
-    // Endorsers count with their *released* employee answer only (ADR 009): an answer the results
-    // hold back, or a person never released, is in no score either.
-    const counted = new Map([...endorsers].filter((key) => people.get(key)?.released).map((key) => [key, people.get(key)!.released!.writes[0]!] as const));
-    const changed = [...counted].filter(([key, w]) => scoreCounted.get(key) !== w).length + [...scoreCounted.keys()].filter((key) => !counted.has(key)).length;
+    // ADR 018: an endorser's lean is public, read from the other arguments they endorsed; R's is
+    // the only argument, so every endorser has none. Every endorser counts, answered or not, with
+    // their profile's standing (the S term's secret); no answer is read.
+    const counted = new Map([...endorsers].map((key) => [key, profile.get(key) ?? "undeclared"] as const));
+    const changed = [...counted].filter(([key, st]) => scoreCounted.get(key) !== st).length + [...scoreCounted.keys()].filter((key) => !counted.has(key)).length;
     if (changed < s.k) return;
     if (counted.size < s.k) {
       scoreCounted = counted;
       score = "withheld";
       return;
     }
-    // Due, but beside the scores shown before it would tell 1 to k − 1 answers apart: the old
+    // Due, but beside the scores shown before it would tell 1 to k − 1 standings apart: the old
     // score stays, and so does the baseline it is compared with.
     if (!scoresStayApart(counted)) return;
     everShown.push(counted);
     scoreCounted = counted;
-    score = JSON.stringify([...counted.keys()].map((key) => `${people.get(key)!.standing ?? "undeclared"}:${answerOf(people.get(key)!.released!.values[0]!).judgement > 0 ? "right" : "wrong"}`).sort());
+    // No endorser leans either way: E_right = E_wrong = 0, whatever S.
+    const value = Math.min(0, 0) * (1 + 0.5 * (new Set(counted.values()).size - 1));
+    score = JSON.stringify({ value, standings: [...counted.values()].sort() });
   };
 
   /** The previous release's grouping (undefined before the first release). */
@@ -519,7 +527,7 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
     if (!decided) return;
     const S = decided.keys.map((key) => people.get(key)!);
     const candidate = decided.candidate;
-    for (const r of S) r.released = { writes: [...r.writes], shown: shownRecord(r), values: [...r.current] };
+    for (const r of S) r.released = { writes: [...r.writes], shown: shownRecord(r) };
     previous = candidate;
     history.push({ breakdown: candidate, writes: new Map([...people.values()].filter((r) => r.released).map((r) => [r.key, [...r.released!.writes]])) });
     // Counted from released records alone: people outside S show what was released of them.
