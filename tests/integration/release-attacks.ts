@@ -16,7 +16,8 @@ export type Row = { count: number; options: { label: string; count: number }[]; 
  *
  * @returns answer (both perspectives), answerOne (one, as the form sends it), crowd (`count`
  *   new people of one standing answering both), readResults (the results page's data; throws
- *   while the reader is locked out), and row accessors
+ *   while the reader is locked out), row accessors, and the case page's debate: actOn (any
+ *   form), argueOn, endorse and scoresOn (every argument's bridging score)
  */
 export async function releaseAttacks(app: App) {
   const resultsRoute = await import("../../app/routes/cases.$slug_.results");
@@ -59,7 +60,24 @@ export async function releaseAttacks(app: App) {
     const p = perspectiveOf(r, key);
     return { count: p.respondents, options: p.options, meanJudgement: p.meanJudgement };
   };
-  return { caseRoute, answer, answerOne, crowd, readResults, perspectiveOf, groupOf, overallRow };
+  /** Sends one case-page form (`intent` and its fields) as `person`; throws unless it is answered 200. */
+  async function actOn(slug: string, person: Person, fields: Record<string, string>) {
+    const response = await caseRoute.action({ request: app.post(`/cases/${slug}`, fields, person.cookie), params: { slug }, context: {} });
+    if (response.status !== 200) throw new Error(`${fields.intent} refused: ${response.status}`);
+  }
+  /** Posts an argument as the employee ("for" unless told); returns its id. */
+  async function argueOn(slug: string, author: Person, body: string, side: "for" | "against" | "depends" = "for"): Promise<number> {
+    await actOn(slug, author, { intent: "argument", perspective: "employee", side, lens: "", body });
+    return (await app.db().selectFrom("arguments").select("id").where("body", "=", body).executeTakeFirstOrThrow()).id;
+  }
+  /** Every argument's bridging score as the case page's data gives it. */
+  async function scoresOn(slug: string, reader: Person): Promise<Map<number, number | null>> {
+    const data = await caseRoute.loader({ request: app.get(`/cases/${slug}?sort=bridging`, reader.cookie), params: { slug }, context: {} });
+    return new Map(data.debate.threads.map((t) => [t.id, t.bridging]));
+  }
+  const endorse = (slug: string, person: Person, id: number) => actOn(slug, person, { intent: "endorse", argumentId: String(id) });
+
+  return { caseRoute, answer, answerOne, crowd, readResults, perspectiveOf, groupOf, overallRow, actOn, argueOn, scoresOn, endorse };
 }
 
 /** a − b (+ c …) of rows, as option counts and a judgement sum: what a reader works out by subtraction. */

@@ -13,7 +13,7 @@ import { combine, releaseAttacks } from "./release-attacks";
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const { caseRoute, answer, answerOne, crowd, readResults, perspectiveOf, groupOf, overallRow } = await releaseAttacks(app);
+const { answer, answerOne, crowd, readResults, perspectiveOf, groupOf, overallRow, actOn, argueOn, scoresOn } = await releaseAttacks(app);
 
 type Person = Awaited<ReturnType<typeof app.person>>;
 type Results = Awaited<ReturnType<typeof readResults>>;
@@ -66,20 +66,6 @@ describe("a first breakdown whose new group is the only one newcomers joined", (
   });
 });
 
-async function actOn(slug: string, person: Person, fields: Record<string, string>) {
-  const response = await caseRoute.action({ request: app.post(`/cases/${slug}`, fields, person.cookie), params: { slug }, context: {} });
-  if (response.status !== 200) throw new Error(`${fields.intent} refused: ${response.status}`);
-}
-/** Posts an argument as the employee ("for" unless told); returns its id. */
-async function argueOn(slug: string, author: Person, body: string, side: "for" | "against" | "depends" = "for"): Promise<number> {
-  await actOn(slug, author, { intent: "argument", perspective: "employee", side, lens: "", body });
-  return (await app.db().selectFrom("arguments").select("id").where("body", "=", body).executeTakeFirstOrThrow()).id;
-}
-/** Every argument's bridging score as the case page's data gives it. */
-async function scoresOn(slug: string, reader: Person): Promise<Map<number, number | null>> {
-  const data = await caseRoute.loader({ request: app.get(`/cases/${slug}?sort=bridging`, reader.cookie), params: { slug }, context: {} });
-  return new Map(data.debate.threads.map((t) => [t.id, t.bridging]));
-}
 
 /** The case's author publishes a new version with one option reworded. */
 async function reword(slug: string, from: string, to: string) {

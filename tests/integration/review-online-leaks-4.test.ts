@@ -10,7 +10,7 @@ import { combine, releaseAttacks, type Perspective, type Row } from "./release-a
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const { caseRoute, answer, crowd, readResults, perspectiveOf, groupOf, overallRow } = await releaseAttacks(app);
+const { answer, crowd, readResults, perspectiveOf, groupOf, overallRow, argueOn, scoresOn, endorse } = await releaseAttacks(app);
 
 type Person = Awaited<ReturnType<typeof app.person>>;
 type Results = Awaited<ReturnType<typeof readResults>>;
@@ -117,21 +117,6 @@ describe("a change of mind released beside a batch that a later breakdown takes 
   });
 });
 
-async function actOn(slug: string, person: Person, fields: Record<string, string>) {
-  const response = await caseRoute.action({ request: app.post(`/cases/${slug}`, fields, person.cookie), params: { slug }, context: {} });
-  if (response.status !== 200) throw new Error(`${fields.intent} refused: ${response.status}`);
-}
-/** Posts an argument as the employee; returns its id. */
-async function argueOn(slug: string, author: Person, body: string): Promise<number> {
-  await actOn(slug, author, { intent: "argument", perspective: "employee", side: "for", lens: "", body });
-  return (await app.db().selectFrom("arguments").select("id").where("body", "=", body).executeTakeFirstOrThrow()).id;
-}
-/** Every argument's bridging score as the case page's data gives it. */
-async function scoresOn(slug: string, reader: Person): Promise<Map<number, number | null>> {
-  const data = await caseRoute.loader({ request: app.get(`/cases/${slug}?sort=bridging`, reader.cookie), params: { slug }, context: {} });
-  return new Map(data.debate.threads.map((t) => [t.id, t.bridging]));
-}
-const endorse = (slug: string, person: Person, id: number) => actOn(slug, person, { intent: "endorse", argumentId: String(id) });
 
 describe("two arguments' scores read at different releases", () => {
   // What was learned: whether Xena leans right as the employee (scores counted answers then; they

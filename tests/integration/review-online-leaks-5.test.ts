@@ -10,26 +10,11 @@ import { releaseAttacks } from "./release-attacks";
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const { caseRoute, answer, answerOne, crowd, readResults, perspectiveOf } = await releaseAttacks(app);
+const { answer, answerOne, crowd, readResults, perspectiveOf, argueOn, scoresOn, endorse } = await releaseAttacks(app);
 
 type Person = Awaited<ReturnType<typeof app.person>>;
 afterAll(() => app.cleanup());
 
-async function actOn(slug: string, person: Person, fields: Record<string, string>) {
-  const response = await caseRoute.action({ request: app.post(`/cases/${slug}`, fields, person.cookie), params: { slug }, context: {} });
-  if (response.status !== 200) throw new Error(`${fields.intent} refused: ${response.status}`);
-}
-/** Posts an argument as the employee ("for" unless told); returns its id. */
-async function argueOn(slug: string, author: Person, body: string, side: "for" | "against" | "depends" = "for"): Promise<number> {
-  await actOn(slug, author, { intent: "argument", perspective: "employee", side, lens: "", body });
-  return (await app.db().selectFrom("arguments").select("id").where("body", "=", body).executeTakeFirstOrThrow()).id;
-}
-/** Every argument's bridging score as the case page's data gives it. */
-async function scoresOn(slug: string, reader: Person): Promise<Map<number, number | null>> {
-  const data = await caseRoute.loader({ request: app.get(`/cases/${slug}?sort=bridging`, reader.cookie), params: { slug }, context: {} });
-  return new Map(data.debate.threads.map((t) => [t.id, t.bridging]));
-}
-const endorse = (slug: string, person: Person, id: number) => actOn(slug, person, { intent: "endorse", argumentId: String(id) });
 
 describe("a bridging score read beside the results", () => {
   // What was learned: whether Mara leans right or wrong as the employee. Release 1 is Mara and two
