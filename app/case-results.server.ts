@@ -60,6 +60,9 @@ export async function loadCaseResults(found: CaseRecord) {
     gap: hasBothPerspectives ? gapResult(gaps, k, released?.grouping) : null,
     lensUsage: countLensUsage(items).map((row) => ({ ...row, lensLabel: row.lens ? (LENS_LABELS[row.lens as Lens] ?? row.lens) : "No lens" })),
     topBridging,
-    changedMind: perspectives.reduce((sum, p) => sum + p.shift.changedMind, 0),
+    /** Per released perspective, the mean judgement at first answers and now (sums only, ADR 009). */
+    movedSinceFirst: perspectives
+      .filter((p) => p.withheld === null)
+      .map((p) => ({ key: p.key, first: p.shift.firstMeanJudgement, now: p.meanJudgement, moved: p.shift.firstJudgements.some((step, i) => step.count !== p.judgements[i]?.count) })),
   };
 }

@@ -9,7 +9,8 @@
  * record when that record was released. Every figure a release shows is the sum, over a set of
  * people everyone can name (who answered what when, and standings, are public), of a linear
  * function of those unknowns: a perspective's bars and judgement, per group; the shift (each
- * re-answer minus the first answer); the bars of answers given on a retired case version; the
+ * re-answer minus the first answer); the bars of answers given on a retired case version, and
+ * of an option only some versions offered (over the answers on those versions); the
  * empathy gap (employee minus employer). Modelled conservatively, each shown row gives the full
  * sum of the vectors it touches.
  *
@@ -56,6 +57,8 @@ export interface ReleaseShape {
   perspectives?: readonly string[];
   /** Per perspective, the case versions whose answers showed as options "no longer offered". */
   retired?: Readonly<Record<string, readonly number[]>>;
+  /** Per perspective, the sets of case versions whose answers an option's bar counts alone (`optionPopulations`). */
+  populations?: Readonly<Record<string, readonly (readonly number[])[]>>;
 }
 
 export interface EquationOptions {
@@ -236,6 +239,7 @@ export function releaseEquations(
       const group = lookups[r]?.get(record.standing);
       const populations = group === undefined ? ["all"] : ["all", `g${group}`];
       const retired = releases[r]!.retired?.[record.perspective]?.includes(record.version) ?? false;
+      const optionPopulations = (releases[r]!.populations?.[record.perspective] ?? []).filter((versions) => versions.includes(record.version));
       for (const population of populations) {
         own.set(rowId(`${r}|${record.perspective}|${population}`), 1);
         if (record.reanswer) {
@@ -243,6 +247,7 @@ export function releaseEquations(
           shift.set(rowId(`${r}|${record.perspective}|${population}|shift`), -1);
         }
         if (retired) own.set(rowId(`${r}|${record.perspective}|${population}|v${record.version}`), 1);
+        for (const versions of optionPopulations) own.set(rowId(`${r}|${record.perspective}|${population}|o${[...versions].sort((a, b) => a - b).join(".")}`), 1);
         if (gapShown && (record.perspective === "employee" || record.perspective === "employer")) {
           own.set(rowId(`${r}|gap|${population}`), record.perspective === "employee" ? 1 : -1);
         }

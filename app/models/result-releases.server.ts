@@ -15,6 +15,7 @@ import {
   type Breakdown,
   type PendingPerson,
   type ReleasedGrouping,
+  optionPopulations,
   releasedAnswersKey,
   type ShownScore,
 } from "../domain/disclosure";
@@ -198,23 +199,36 @@ interface ReleasedRow {
 }
 
 /**
- * Of the given case versions, per perspective key, those that offered an option the current
- * version has removed: answers on them can show as an option "no longer offered", whose only
- * possible voters are the people who answered such a version. Options are compared by their
- * stable ids (ADR 017), so a version whose options were only moved, reworded or added to since
- * is not retired: every answer on it is on an option offered now.
+ * Of the given case versions, per perspective key: those that offered an option the current
+ * version has removed (`retired`: answers on them can show as an option "no longer offered",
+ * whose only possible voters are the people who answered such a version), and the sets of
+ * versions offering an option not all of them (and the current one) offered (`populations`,
+ * `optionPopulations`: an option added later, or removed and brought back, can only hold answers
+ * given on a version offering it). Options are compared by their stable ids (ADR 017), so a
+ * version whose options were only moved or reworded since is in neither.
  */
-async function retiredVersions(db: DB, current: readonly CurrentPerspective[], versionIds: readonly number[]): Promise<Record<string, number[]>> {
+async function versionPopulationsOf(
+  db: DB,
+  current: readonly CurrentPerspective[],
+  currentVersionId: number | null,
+  versionIds: readonly number[],
+): Promise<{ retired: Record<string, number[]>; populations: Record<string, number[][]> }> {
   const retired: Record<string, number[]> = Object.fromEntries(current.map((p) => [p.key, []]));
-  for (const versionId of new Set(versionIds)) {
+  const offered = new Map(current.map((p) => [p.key, new Map<number, string[]>()]));
+  const versions = new Set(versionIds);
+  if (currentVersionId !== null) versions.add(currentVersionId);
+  for (const versionId of versions) {
     const doc = await findCaseVersionDocument(db, versionId);
     for (const perspective of current) {
       const offeredNow = new Set(perspective.options.map((option) => option.id));
-      const then = doc.perspectives.find((p) => p.key === perspective.key)?.options ?? [];
+      const then = doc.perspectives.find((p) => p.key === perspective.key)?.options;
+      if (!then) continue;
+      offered.get(perspective.key)!.set(versionId, then.map((option) => option.id));
       if (then.some((option) => !offeredNow.has(option.id))) retired[perspective.key]!.push(versionId);
     }
   }
-  return retired;
+  const populations = Object.fromEntries([...offered].map(([key, byVersion]) => [key, optionPopulations(byVersion)]));
+  return { retired, populations };
 }
 
 /**
@@ -267,13 +281,14 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     const records = await heldRecords(trx, caseId);
     const answersBefore = stateBefore.answers ?? (stored ? await countReleasedAnswers(trx, caseId) : {});
     const versionsSeen = [...rows.map((r) => r.case_version_id), ...Object.keys(answersBefore).map((key) => Number(key.split("\u0000")[1]))];
-    const retired = await retiredVersions(trx, current, versionsSeen);
+    const { retired, populations } = await versionPopulationsOf(trx, current, versionId, versionsSeen);
     const { pending, currentRows } = pendingPeople(rows, releasedRows, perspectives);
     const plan = planRelease({
       perspectives,
       gap: perspectives.includes("employee") && perspectives.includes("employer"),
       history,
       retiredVersions: retired,
+      optionPopulations: populations,
       releasedAnswers: answersBefore,
       records,
       jointFrom: stateBefore.jointFrom,
@@ -346,7 +361,7 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     const people = Object.values(standings).reduce((sum, n) => sum + n, 0);
     const changed = [...new Set(pending.filter((person) => taken.has(person.id)).map((person) => person.standing))].sort();
     const grouping: GroupingHistory = {
-      history: [...history, { breakdown: plan.grouping, released: standings, changed, retired, perspectives }],
+      history: [...history, { breakdown: plan.grouping, released: standings, changed, retired, populations, perspectives }],
       answers,
       jointFrom: stateBefore.jointFrom,
       scoresShown: scoresNow.everShown,
