@@ -20,10 +20,11 @@ import {
   type ShownScore,
 } from "../domain/disclosure";
 import type { HeldRecord } from "../domain/release-equations";
+import { tallyMovedBy, type MovedByArgument } from "../domain/persuasion";
 import { countedEndorsers } from "./arguments.server";
 import { findCaseVersionDocument } from "./cases.server";
 import { nowIso } from "./clock";
-import { releasedGapCells, releasedResultRows } from "./positions.server";
+import { releasedGapCells, releasedMovedByRows, releasedResultRows } from "./positions.server";
 import { singleton } from "../singleton.server";
 
 /**
@@ -41,6 +42,8 @@ export interface ResultRelease {
   waiting: boolean;
   /** Bridging score by argument id, for the arguments the release gives one (`releaseArgumentScores`). */
   argumentScores: ReadonlyMap<number, number>;
+  /** Per argument named by released answers as what changed the person's mind (`tallyMovedBy`); empty before migration 0012's first release. */
+  movedBy: readonly MovedByArgument[];
   releasedAt: string;
 }
 
@@ -163,6 +166,7 @@ async function parseStored(db: DB, caseId: number, stored: Selectable<ResultRele
     grouping: state.history.at(-1)!.breakdown,
     waiting: stored.waiting_from_position_id !== null,
     argumentScores: shownArgumentScores(scores, k, state.scoresShown ?? []).shown,
+    movedBy: stored.moved_by === null ? [] : (JSON.parse(stored.moved_by) as MovedByArgument[]),
     releasedAt: stored.released_at,
   };
   parsedReleases().set(caseId, { through: stored.through_position_id, release, plannedVersion: state.plannedVersion });
@@ -356,7 +360,12 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     }
     const standings = { ...(history.at(-1)?.released ?? {}) };
     for (const person of pending) if (taken.has(person.id) && !person.released) standings[person.standing] = (standings[person.standing] ?? 0) + 1;
-    const [resultRowsNow, gaps, endorsers] = await Promise.all([releasedResultRows(trx, caseId), releasedGapCells(trx, caseId), countedEndorsers(trx, caseId)]);
+    const [resultRowsNow, gaps, endorsers, movedRows] = await Promise.all([
+      releasedResultRows(trx, caseId),
+      releasedGapCells(trx, caseId),
+      countedEndorsers(trx, caseId),
+      releasedMovedByRows(trx, caseId),
+    ]);
     const { scores, ...scoresNow } = releaseShownScores(stored?.argument_scores ? (JSON.parse(stored.argument_scores) as ArgumentScores) : {}, endorsers, k, stateBefore.scoresShown ?? []);
     const people = Object.values(standings).reduce((sum, n) => sum + n, 0);
     const changed = [...new Set(pending.filter((person) => taken.has(person.id)).map((person) => person.standing))].sort();
@@ -373,6 +382,8 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
       grouping: plan.grouping,
       waiting: waitingFrom !== null,
       argumentScores: scoresNow.shown,
+      // Only the current version's perspectives, like the rows (`ofReleasedPerspectives`).
+      movedBy: tallyMovedBy(movedRows.filter((row) => perspectives.includes(row.perspective))),
       releasedAt: nowIso(),
     };
     const record = {
@@ -381,6 +392,7 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
       result_rows: JSON.stringify(resultRowsNow),
       gap_cells: JSON.stringify(gaps),
       argument_scores: JSON.stringify(scores),
+      moved_by: JSON.stringify(made.movedBy),
       grouping: JSON.stringify(grouping),
       waiting_from_position_id: waitingFrom,
       released_at: made.releasedAt,

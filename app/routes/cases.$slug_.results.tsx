@@ -10,6 +10,7 @@ import { can, STANDING_LABELS } from "~/domain/permissions";
 import { judgementLabel, LEGAL_LABELS, SIDE_LABELS, SIDES, type Side } from "~/domain/scales";
 import { answeredPerspectives } from "~/models/positions.server";
 import { formatSigned } from "~/domain/format";
+import { changedMindsLabel } from "~/domain/persuasion";
 import { isolate } from "~/domain/bidi";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Results: ${isolate(data.title)} · Casebook` : "Results · Casebook" }];
@@ -296,6 +297,32 @@ export default function Results() {
                   </strong>{" "}
                   {a.side ? SIDE_LABELS[a.side as Side] : ""} as the {a.perspective} · bridging {a.bridging.toFixed(1)} ·{" "}
                   {a.endorsements} moved
+                </p>
+                <div className="argument-body" dir="auto" dangerouslySetInnerHTML={{ __html: a.html }} />
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+
+      <section aria-labelledby="changed-minds-heading" data-testid="changed-minds-section">
+        <h2 id="changed-minds-heading">Arguments that changed minds</h2>
+        <p className="muted">
+          When people change an answer they can name the argument that changed their mind. These are counted from released answers only, in the same steps
+          as the results; which way each person moved is not shown.
+        </p>
+        {results.changedMinds.length === 0 ? (
+          <p>No released answer names an argument as what changed the person&apos;s mind yet.</p>
+        ) : (
+          <ol className="argument-list">
+            {results.changedMinds.map((a) => (
+              <li key={a.id} className="argument">
+                <p className="argument-meta">
+                  <strong>
+                    <bdi>{a.authorName}</bdi>
+                  </strong>{" "}
+                  {a.side ? SIDE_LABELS[a.side as Side] : ""} as the {a.perspective} · {changedMindsLabel(a.count)}; they now judge it{" "}
+                  {(["right", "torn", "wrong"] as const).map((lean) => `${LEAN_LABELS[lean].toLowerCase()}: ${a.leans[lean]}`).join(", ")}
                 </p>
                 <div className="argument-body" dir="auto" dangerouslySetInnerHTML={{ __html: a.html }} />
               </li>
