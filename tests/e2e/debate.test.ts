@@ -132,9 +132,15 @@ test("six people answer as employee and employer, argue, change their minds and 
   await expect(standingTable.getByRole("rowheader", { name: /HR/ })).toHaveCount(0);
   await expect(fiona.getByRole("heading", { name: "Empathy gap" })).toBeVisible();
   await expect(fiona.getByText("Across 6 people the average gap is")).toBeVisible();
+  // Maya named Fiona's argument when she changed her mind, released with the others' changes.
+  const changedMinds = fiona.getByTestId("changed-minds-section");
+  await expect(changedMinds.locator("li").filter({ hasText: "real hardship" })).toContainText("changed 1 person's mind");
 
-  // Fiona's history on her activity page, and Frank's reply waiting for her.
+  // Fiona's history on her activity page, and Frank's reply waiting for her; the header told her
+  // someone's mind was changed by her argument.
+  await expect(fiona.getByTestId("newly-persuaded")).toContainText("+1");
   await fiona.goto("/me");
+  await expect(fiona.getByTestId("persuasion-total")).toContainText("Your arguments changed 1 person's mind (1 new since you last looked)");
   await expect(fiona.getByRole("heading", { name: "Replies to my arguments" })).toBeVisible();
   await expect(fiona.getByText("But every waiver is a fee someone else pays.")).toBeVisible();
 });
