@@ -102,7 +102,8 @@ function ScaleKey() {
  */
 export function JudgementDistribution({ state, round }: { state: Pick<RoomState, "tallies">; round: number }) {
   const tallies = state.tallies.filter((t) => t.round === round);
-  if (tallies.length === 0) return null;
+  // Nothing released yet: the tallies beside it already say when results appear.
+  if (!tallies.some((t) => t.released)) return null;
   const caption = `How the room judged it, round ${round}`;
   return (
     <figure className="distribution" data-round={round} data-testid="judgement-distribution">
@@ -112,7 +113,7 @@ export function JudgementDistribution({ state, round }: { state: Pick<RoomState,
           {tallies.map((t) =>
             t.released ? <DivergingBar key={t.perspective} tally={t} label={`As the ${t.perspective}`} /> : null,
           )}
-          {tallies.some((t) => t.released) ? <ScaleKey /> : null}
+          <ScaleKey />
         </div>
         <JudgementTable caption={caption} columns={tallies.map((t) => ({ key: t.perspective, label: `As the ${t.perspective}`, tally: t }))} />
       </div>

@@ -119,11 +119,11 @@ test("the projector shows the choices, the judgement as a distribution, how the 
   }
 
   await vote(ana, { option: 0, judgement: "Mostly wrong" }, { option: 0, judgement: "Clearly wrong" });
-  // One voter, k = 3: no distribution is drawn, and the table row says when it appears.
+  // One voter, k = 3: no distribution and no figure of it, only when results appear.
   for (const projector of projectors) {
-    const distribution = projector.getByTestId("judgement-distribution");
-    await expect(distribution.getByRole("table").locator("td.withheld-cell")).toHaveText(["Results appear when 3 people have voted.", "Results appear when 3 people have voted."]);
-    await expect(distribution.locator(".diverging-row")).toHaveCount(0);
+    await expect(projector.locator(".tally[data-perspective='employee']")).toHaveText("As the employee: Results appear when 3 people have voted.");
+    await expect(projector.getByTestId("judgement-distribution")).toHaveCount(0);
+    await expect(projector.locator(".diverging-row")).toHaveCount(0);
   }
   await screenshots(screens, info, "vote-1-withheld");
   await vote(ben, { option: 1, judgement: "Somewhat right" }, { option: 1, judgement: "Somewhat wrong" });
