@@ -24,8 +24,16 @@ async function onFirstScreen(page: Page, locator: Locator): Promise<boolean> {
   return box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width + 0.5 && box.y + box.height <= viewport.height + 0.5;
 }
 
+/** The page never scrolls sideways, and every box that does (a wide table) takes the keyboard's focus, with a visible outline. */
 async function noSidewaysScroll(page: Page): Promise<void> {
   expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(1);
+  for (const box of await page.locator(".table-scroll").all()) {
+    if (await box.evaluate((e) => e.scrollWidth > e.clientWidth + 1)) {
+      await expect(box).toHaveAttribute("tabindex", "0");
+      await box.focus();
+      expect(await box.evaluate((e) => getComputedStyle(e).outlineStyle)).toBe("solid");
+    }
+  }
 }
 
 async function screenshots(screens: Record<Size, Page>, info: TestInfo, stage: string): Promise<void> {
