@@ -38,10 +38,7 @@ export function VoteChoices({ state }: { state: Pick<RoomState, "perspectives" |
           </section>
         ))}
       </div>
-      <section className="judgement-ask" aria-labelledby="judgement-ask-heading">
-        <h2 id="judgement-ask-heading" className="visually-hidden">
-          And for each perspective
-        </h2>
+      <div className="judgement-ask">
         <p className="projector-question" dir="auto">
           {state.judgementQuestion}
         </p>
@@ -52,7 +49,7 @@ export function VoteChoices({ state }: { state: Pick<RoomState, "perspectives" |
             </li>
           ))}
         </ol>
-      </section>
+      </div>
     </div>
   );
 }

@@ -237,8 +237,8 @@ export default function ControlPanel() {
           <section aria-labelledby="questions-heading">
             <h3 id="questions-heading">Questions to discuss (on the projector)</h3>
             <ol>
-              {state.discussionQuestions.map((q) => (
-                <li key={q} dir="auto">
+              {state.discussionQuestions.map((q, i) => (
+                <li key={i} dir="auto">
                   {q}
                 </li>
               ))}

@@ -98,8 +98,8 @@ export default function Projector() {
             <section aria-labelledby="questions-heading" className="discussion-questions">
               <h2 id="questions-heading">Questions to discuss</h2>
               <ol>
-                {state.discussionQuestions.map((q) => (
-                  <li key={q} dir="auto">
+                {state.discussionQuestions.map((q, i) => (
+                  <li key={i} dir="auto">
                     {q}
                   </li>
                 ))}

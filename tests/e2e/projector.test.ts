@@ -169,6 +169,8 @@ test("the projector shows the choices, the judgement as a distribution, how the 
     await expect(questions.getByRole("listitem")).toHaveText(CASE.discussion);
   }
   await screenshots(screens, info, "discussion-empty");
+  // The control panel lists them too, for the facilitator to point at.
+  await expect(panel.getByRole("region", { name: "Questions to discuss (on the projector)" }).getByRole("listitem")).toHaveText(CASE.discussion);
   await ana.getByLabel("Your argument or question").fill("He made the record true before he reported it.");
   await ana.getByRole("button", { name: "Send" }).click();
   await expect(ana.getByRole("status").filter({ hasText: "Sent to the room." })).toBeVisible();
@@ -243,6 +245,8 @@ test("the projector shows the choices, the judgement as a distribution, how the 
   }
   const roomData = await facilitator.request.get(`${workshopUrl}/projector.data`);
   expect(await roomData.text()).not.toContain("This case splits rooms.");
+  await ana.reload();
+  expect(await ana.content()).not.toContain("This case splits rooms.");
 });
 
 /** A string as a regular expression matching it literally. */
