@@ -1,0 +1,137 @@
+/**
+ * Seventh privacy review of online results (ADR 009), after option populations and sums-only
+ * figures (sixth review). Each test plays an attack with ordinary accounts (no sybils) and
+ * asserts the property that should hold; each is `it.fails` while its attack works (the comment
+ * says what is learned and how). Fixing a leak turns its test red: then change `it.fails` to `it`.
+ *
+ * The joint test (`exposedBySeveralReleases`) treats each answer as a vector that may be
+ * anything, and refuses a release when some combination of shown rows is nonzero on 1 to k−1
+ * people only. But a bar counts people: it is a sum of one-hot vectors (an option, a step of the
+ * judgement scale, a legal answer and lean), never negative. When two releases of one row differ
+ * by people *entering* it and other people *leaving* it without entering again, every bar that
+ * grew grew by the people who entered. The combination is nonzero on at least k people (who
+ * entered and who left), so the joint test allows it; its positive part is the answers of those
+ * who entered alone.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { startApp } from "./app-under-test";
+import { releaseAttacks, type Perspective } from "./release-attacks";
+
+const K = 3;
+const app = await startApp({ kThreshold: K });
+const { answer, answerOne, readResults } = await releaseAttacks(app);
+
+type Results = Awaited<ReturnType<typeof readResults>>;
+afterAll(() => app.cleanup());
+
+/** The case's author publishes a new version made from the current one's source by `edit`. */
+async function publish(slug: string, edit: (source: string) => string) {
+  const { findCaseBySlug, findCaseVersionSource, saveCaseVersion } = await import("../../app/models/cases.server");
+  const { parseCaseFile } = await import("../../app/domain/case-file");
+  const found = (await findCaseBySlug(app.db(), slug))!;
+  const before = (await findCaseVersionSource(app.db(), found.id, found.version))!;
+  const source = edit(before);
+  if (source === before) throw new Error("the edit must change the case");
+  const parsed = parseCaseFile(source);
+  if (!parsed.ok) throw new Error(`the edited case must parse: ${JSON.stringify(parsed.problems)}`);
+  await saveCaseVersion(app.db(), { doc: parsed.doc, source, origin: "app", filePath: null, userId: null });
+}
+
+/**
+ * What grew between two reads of one perspective's bars: every option and every step of the
+ * judgement scale whose count is higher in `after` than in `before` (by how much). A perspective
+ * not shown counts as no bars.
+ */
+function grown(before: Results, after: Results, key: Perspective): Record<string, number> {
+  const bars = (r: Results) => {
+    const p = r.released ? r.perspectives.find((q) => q.key === key) : undefined;
+    const counts: Record<string, number> = {};
+    if (!p || p.withheld !== null) return counts;
+    for (const o of p.options) counts[`option: ${o.label}`] = o.count;
+    for (const j of p.judgements) counts[`judgement: ${j.value}`] = j.count;
+    for (const row of p.legalByLean) for (const [lean, count] of Object.entries(row.counts)) counts[`legal ${row.legal}, leaning ${lean}`] = count;
+    return counts;
+  };
+  const [a, b] = [bars(before), bars(after)];
+  const out: Record<string, number> = {};
+  for (const [label, count] of Object.entries(b)) if (count > (a[label] ?? 0)) out[label] = count - (a[label] ?? 0);
+  return out;
+}
+
+describe("a perspective taken back and asked again beside a new one", () => {
+  const slug = "the-frightened-rep";
+  const CUSTOMER = /  customer:\n(?: {4}.*\n)+/;
+  const COLLEAGUE = [
+    "  colleague:",
+    "    prompt: You sit next to her on the phones and heard the whole call. What do you do?",
+    "    options:",
+    "      - Take over the call",
+    "      - Mute and tell her she is doing fine",
+    "      - Fetch the team lead",
+    "",
+  ].join("\n");
+
+  // What is learned: Tess's whole answer as the customer (her option, her judgement, and her
+  // legal answer with its lean), and with it the sum of Mo's and Max's answers as the customer
+  // (two people).
+  // Release 1: Ann, Ben and Mo answer all three perspectives; release 2: Cat, Dan and Max. The
+  // author takes the customer perspective out (version 2); Tess and two colleagues answer as the
+  // employee and the employer and are released without it (release 3). The author then puts
+  // the customer back word for word and adds a colleague's perspective (version 3): every
+  // released customer answer is taken back, to come back only through a release that takes it
+  // (ADR 009, fifth review), and only people who answered every perspective can be taken. Ann,
+  // Ben, Cat and Dan answer as the colleague (their customer answers are the same ones); Mo and
+  // Max do not come back. Nothing is released: those four alone would be release 2's customer
+  // bars minus Mo and Max. Then Tess answers as the customer and the colleague, and release 4
+  // takes the five. customer(4) − customer(2) is Tess's answer minus Mo's and Max's: three
+  // people, so the joint test lets it through. But bars only count people: every bar that grew
+  // from release 2 to release 4 grew by Tess, the only one who entered the customer's bars.
+  // Unless Mo or Max gave the very same answer, each of Tess's choices is the one bar of its
+  // kind that grew (and what shrank, with her answer added back, is Mo's and Max's).
+  it.fails("never shows bars that grew, between two releases, by one person alone", async () => {
+    const reader = await app.person("facilitator", "other");
+    const person = () => app.person("participant", "frontline");
+    type Person = Awaited<ReturnType<typeof person>>;
+    const answerAll = async (who: Person, customer: [number, number]) => {
+      await answer(who, slug, [0, 1], [0, 1]);
+      await answerOne(who, slug, "customer", ...customer);
+    };
+    const asColleague = (who: Person) => answerOne(who, slug, "colleague" as Perspective, 0, 1);
+    const [ann, ben, mo] = [await person(), await person(), await person()];
+    await answerAll(ann, [0, -1]);
+    await answerAll(ben, [0, -1]);
+    await answerAll(mo, [1, -2]);
+    const release1 = await readResults(reader, slug);
+    expect(release1.released?.people).toBe(3);
+    const [cat, dan, max] = [await person(), await person(), await person()];
+    await answerAll(cat, [0, -1]);
+    await answerAll(dan, [0, -1]);
+    await answerAll(max, [1, -2]);
+    const release2 = await readResults(reader, slug);
+    expect(release2.released?.people).toBe(6);
+
+    const { findCaseBySlug, findCaseVersionSource } = await import("../../app/models/cases.server");
+    const found = (await findCaseBySlug(app.db(), slug))!;
+    const customerBlock = CUSTOMER.exec((await findCaseVersionSource(app.db(), found.id, found.version))!)![0];
+    await publish(slug, (s) => s.replace(CUSTOMER, ""));
+    await readResults(reader, slug);
+    const tess = await person();
+    await answer(tess, slug, [0, 1], [0, 1]);
+    for (let i = 0; i < K - 1; i += 1) await answer(await person(), slug, [0, 1], [0, 1]);
+    const release3 = await readResults(reader, slug);
+    expect(release3.released?.people, "Tess and two colleagues, without the customer").toBe(9);
+
+    await publish(slug, (s) => s.replace("judgement: ", `${customerBlock}${COLLEAGUE}judgement: `));
+    for (const who of [ann, ben, cat, dan]) await asColleague(who);
+    const waiting = await readResults(reader, slug);
+    expect(waiting.released?.at, "four taken again alone would show Mo and Max: nothing is released").toBe(release3.released?.at);
+
+    await answerOne(tess, slug, "customer", 3, 3); // "Hang up and post about it online", clearly right
+    await asColleague(tess);
+    const release4 = await readResults(reader, slug);
+    const tessAnswer = grown(release2, release4, "customer");
+    // On the current code, release 4 takes the five, and what grew since release 2 is Tess's answer:
+    // { "option: Hang up and post about it online": 1, "judgement: 3": 1, "legal unsure, leaning right": 1 }.
+    expect(tessAnswer, `release 4 (${release4.released?.people} people) grew by Tess alone`).toEqual({});
+  });
+});
