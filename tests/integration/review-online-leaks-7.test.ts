@@ -15,11 +15,24 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp } from "./app-under-test";
+import type { Standing } from "../../db/schema";
 import { releaseAttacks, type Perspective } from "./release-attacks";
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const { answer, answerOne, readResults } = await releaseAttacks(app);
+const { answer, answerOne, readResults, groupOf, perspectiveOf } = await releaseAttacks(app);
+const OTHER = "_other";
+
+/** `count` new people of one standing (null: none declared) answering both perspectives. */
+async function crowdOf(standing: Standing | null, count: number, employee: [number, number], employer: [number, number]) {
+  const people: Awaited<ReturnType<typeof app.person>>[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const who = await app.person("participant", standing);
+    await answer(who, "no-authority", employee, employer);
+    people.push(who);
+  }
+  return people;
+}
 
 type Results = Awaited<ReturnType<typeof readResults>>;
 afterAll(() => app.cleanup());
@@ -173,5 +186,60 @@ describe("an option removed while one answer on it waits", () => {
     const grew = grown(release2, release3, "employee");
     // On the current code, release 3 holds 9 people and `grew` has { "option: Hand the file to a colleague because of the conflict": 1 }: Tess's.
     expect(grew[`option: ${REMOVED}`], `release 3 (${release3.released?.people} people): ${JSON.stringify(grew)}`).toBeUndefined();
+  });
+});
+
+describe("a standing that leaves the merged group while one newcomer joins it", () => {
+  const slug = "no-authority";
+
+  // The same class without any edit of the case, tried and blocked today (a plain test: it
+  // documents that the attack fails, and fails if a change lets it through).
+  // Release 1: three front-line staff (no breakdown). Release 2: Mia and Max (managers) and Hal
+  // (HR): the breakdown shows front line and "other standings" (managers and HR, merged: each
+  // is under k). Release 3: Oz (standing "other") and two people who declared none join "other
+  // standings". Then Fay (front line) answers again beside two front-line newcomers, Mia and Max
+  // answer again, a third manager answers, and Tess (HR) answers last. Managers would number k
+  // and get a row of their own, leaving "other standings" (HR, "other", undeclared) with one
+  // newcomer: Tess. Every cell the page shows changes by at least k of the people taken ("other
+  // standings" by Mia and Max, who wrote and leave it, and Tess, who enters it), so had the
+  // release been made, every bar of "other standings" that grew would have grown by Tess alone.
+  // It is not made: the joint test also holds a shift row per group (the page shows the shift
+  // overall only), and on those the managers' two re-answers and Fay's one are fewer than k,
+  // so everyone taken waits. The class is closed here only by that conservative row.
+  it("never shows a group's bars that grew, between two releases, by one person alone", async () => {
+    const reader = await app.person("facilitator", "other");
+    const [fay] = await crowdOf("frontline", 3, [0, 1], [0, 1]);
+    const [mia, max] = await crowdOf("manager", 2, [1, -1], [1, -1]);
+    await crowdOf("hr", 1, [0, 1], [0, 1]);
+    const release2 = await readResults(reader, slug);
+    expect(release2.released?.people).toBe(6);
+    expect(groupOf(release2, "employee", OTHER)?.count, "managers and HR merged").toBe(3);
+    await crowdOf("other", 1, [0, 1], [0, 1]);
+    await crowdOf(null, 2, [0, 1], [0, 1]);
+    const release3 = await readResults(reader, slug);
+    expect(release3.released?.people).toBe(9);
+    expect(groupOf(release3, "employee", OTHER)?.count).toBe(6);
+
+    await answer(fay!, slug, [0, 2], [0, 2]);
+    await crowdOf("frontline", 2, [0, 1], [0, 1]);
+    await answer(mia!, slug, [0, 1], [0, 1]);
+    await answer(max!, slug, [0, 1], [0, 1]);
+    await crowdOf("manager", 1, [0, 1], [0, 1]);
+    const tess = await app.person("participant", "hr");
+    await answer(tess, slug, [2, 3], [3, -3]);
+    const release4 = await readResults(reader, slug);
+    const grewOf = (key: Perspective) => {
+      const [before, after] = [groupOf(release3, key, OTHER), groupOf(release4, key, OTHER)];
+      const out: Record<string, number> = {};
+      for (const o of after?.options ?? []) {
+        const was = before?.options.find((b) => b.id === o.id)?.count ?? 0;
+        if (o.count > was) out[o.label] = o.count - was;
+      }
+      return out;
+    };
+    const grew = { employee: grewOf("employee"), employer: grewOf("employer") };
+    // On the current code, release 4 holds 15 people with a managers' row, and "other standings"
+    // grew by Tess's options only: employee { <option 3>: 1 }, employer { <option 4>: 1 }.
+    expect(grew, `release 4 (${release4.released?.people} people, groups ${JSON.stringify(perspectiveOf(release4, "employee").byStanding.groups.map((g) => [g.key, g.count]))})`).toEqual({ employee: {}, employer: {} });
   });
 });
