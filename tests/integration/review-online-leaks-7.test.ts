@@ -11,7 +11,9 @@
  * by people *entering* it and other people *leaving* it without entering again, every bar that
  * grew grew by the people who entered. The combination is nonzero on at least k people (who
  * entered and who left), so the joint test allows it; its positive part is the answers of those
- * who entered alone.
+ * who entered alone. The first two tests play it (a perspective taken back and asked again, an
+ * option removed while an answer on it waits); the third, through the merged group of small
+ * standings without any edit, is refused today and is a plain test.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp } from "./app-under-test";
