@@ -11,9 +11,10 @@
  * by people *entering* it and other people *leaving* it without entering again, every bar that
  * grew grew by the people who entered. The combination is nonzero on at least k people (who
  * entered and who left), so the joint test allows it; its positive part is the answers of those
- * who entered alone. The first two tests play it (a perspective taken back and asked again, an
- * option removed while an answer on it waits); the third, through the merged group of small
- * standings without any edit, is refused today and is a plain test.
+ * who entered alone. The first two tests play it on the bars (a perspective taken back and asked
+ * again, an option removed while an answer on it waits); the fourth on the persuasion figures
+ * (issue 16: which argument changed someone's mind); the third, through the merged group of
+ * small standings without any edit, is refused today and is a plain test.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp } from "./app-under-test";
@@ -246,5 +247,72 @@ describe("a standing that leaves the merged group while one newcomer joins it", 
     // On the current code, release 4 holds 15 people with a managers' row, and "other standings"
     // grew by Tess's options only: employee { <option 3>: 1 }, employer { <option 4>: 1 }.
     expect(grew, `release 4 (${release4.released?.people} people, groups ${JSON.stringify(perspectiveOf(release4, "employee").byStanding.groups.map((g) => [g.key, g.count]))})`).toEqual({ employee: {}, employer: {} });
+  });
+});
+
+describe("persuasion (issue 16) when a perspective is taken back and asked again beside a new one", () => {
+  const slug = "the-covering-nurse";
+  const THIRD = "colleague" as Perspective;
+  const BLOCK = /  colleague:\n(?: {4}.*\n)+/;
+  const ADDED = ["  customer:", "    prompt: You are a patient on the ward that night. What do you do?", "    options:", "      - Ask for another nurse", "      - Say nothing", ""].join("\n");
+
+  // What is learned: which argument changed Tess's mind as the colleague, and the lean of her new
+  // answer (a protected answer, ADR 009: "which argument moved them"), besides her new answer.
+  // The same class as the first test, read off the persuasion figures the results page shows
+  // ("changed 1 person's mind", with the lean now) instead of the bars.
+  // Nine people answer all three perspectives, in three batches of three (Ann, Mo, Xia; Ben,
+  // Max, Yan; Tess, Mia, Zoe). Mo, Max and Ann answer again as the colleague (a release), then
+  // Mia, Ben and Tess (another): none names an argument. The author takes the colleague out
+  // (version 2); three newcomers are released without it. The author brings the colleague back
+  // and adds a customer's perspective (version 3). Ann and Ben answer as the customer: their two
+  // re-answers wait (the shift cell). Tess answers again as the colleague, naming Ann's argument
+  // as what changed her mind, and answers as the customer: the next release takes Ann, Ben and
+  // Tess. The six who do not answer as the customer left the colleague's figures: every
+  // persuasion figure that grew since the last release showing the colleague grew by Tess alone.
+  it.fails("never shows persuasion that grew, between two releases, by one person alone", async () => {
+    const { actOn } = await releaseAttacks(app);
+    const reader = await app.person("facilitator", "other");
+    const person = () => app.person("participant", "frontline");
+    type Person = Awaited<ReturnType<typeof person>>;
+    const again = async (who: Person, option: number, judgement: number, movedBy = "") =>
+      actOn(slug, who, { intent: "position", perspective: THIRD, ...(await app.ballot(slug, THIRD, option)), judgement: String(judgement), legal: "unsure", confidence: "medium", movedBy });
+    const answerAll = async (who: Person) => {
+      await answer(who, slug, [0, 1], [0, 1]);
+      await answerOne(who, slug, THIRD, 0, -1);
+    };
+    const nine: Person[] = [];
+    for (let i = 0; i < 9; i += 1) {
+      nine.push(await person());
+      await answerAll(nine[i]!);
+    }
+    const [ann, mo, , ben, max, , tess, mia] = nine;
+    const body = "She asked for time; a week is what a friend would give.";
+    await actOn(slug, ann!, { intent: "argument", perspective: THIRD, side: "for", lens: "", body });
+    const argument = (await app.db().selectFrom("arguments").select("id").where("body", "=", body).executeTakeFirstOrThrow()).id;
+    for (const who of [mo, max, ann, mia, ben, tess]) await again(who!, 1, -2);
+    const shown = await readResults(reader, slug);
+    expect(shown.released?.people).toBe(9);
+
+    const { findCaseBySlug, findCaseVersionSource } = await import("../../app/models/cases.server");
+    const found = (await findCaseBySlug(app.db(), slug))!;
+    const block = BLOCK.exec((await findCaseVersionSource(app.db(), found.id, found.version))!)![0];
+    await publish(slug, (s) => s.replace(BLOCK, ""));
+    await readResults(reader, slug);
+    for (let i = 0; i < K; i += 1) await answer(await person(), slug, [0, 1], [0, 1]);
+    const without = await readResults(reader, slug);
+    expect(without.released?.people).toBe(12);
+
+    await publish(slug, (s) => s.replace("judgement: ", `${block}${ADDED}judgement: `));
+    for (const who of [ann, ben]) await answerOne(who!, slug, "customer", 0, 1);
+    expect((await readResults(reader, slug)).released?.at, "two re-answers wait").toBe(without.released?.at);
+    await again(tess!, 2, 3, String(argument));
+    await answerOne(tess!, slug, "customer", 0, 1);
+    const last = await readResults(reader, slug);
+    const moved = (r: Results) => r.changedMinds;
+    const before = moved(shown).find((m) => m.id === argument);
+    const after = moved(last).find((m) => m.id === argument);
+    const grew = after && after.count > (before?.count ?? 0) ? { count: after.count - (before?.count ?? 0), leans: after.leans } : null;
+    // On the current code, the last release shows Ann's argument "changed 1 person's mind", leaning right: Tess.
+    expect(grew, `last release (${last.released?.people} people); the colleague's bars grew by ${JSON.stringify(grown(shown, last, THIRD))}`).toBeNull();
   });
 });
