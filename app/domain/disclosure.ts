@@ -10,7 +10,7 @@
  * leans and their standings, which are protected: ADR 009 "Bridging scores", ADR 018).
  */
 import { bridgingScore, type PublicLean } from "./bridging";
-import { exposedBySeveralReleases, type HeldRecord } from "./release-equations";
+import { exposedByPersuasion, exposedByRowChurn, exposedBySeveralReleases, type HeldRecord, type NamedArgument } from "./release-equations";
 
 // ---------------------------------------------------------------------------------------------
 // Small-group suppression within one release: every breakdown (pages, exports, JSON).
@@ -150,6 +150,8 @@ export interface ReleasePlanInput {
    * retired version.
    */
   optionPopulations?: Readonly<Record<string, readonly (readonly number[])[]>>;
+  /** The case's arguments whose persuasion figures releases show, with who may name each (`exposedByPersuasion`). */
+  namedArguments?: readonly NamedArgument[];
   /** The previous release's answers per perspective, case version and standing (`releasedAnswersKey`). */
   releasedAnswers?: Readonly<Record<string, number>>;
   /**
@@ -330,7 +332,9 @@ function stickyGrouping(
   const key = `${taken.map((person) => person.id).join(",")}|${grouping.shown.map((g) => g.members.join("+")).join("/")}`;
   let exposed = tested.get(key);
   if (exposed === undefined) {
-    exposed = exposedBySeveralReleases(recordsWith(input, taken), releases, { perspectives: input.perspectives, gap: input.gap, from: jointFrom, k: input.k });
+    const held = recordsWith(input, taken);
+    const options = { perspectives: input.perspectives, gap: input.gap, from: jointFrom, k: input.k };
+    exposed = exposedBySeveralReleases(held, releases, options) ?? exposedByRowChurn(held, releases, options) ?? exposedByPersuasion(held, releases, input.namedArguments ?? [], options);
     tested.set(key, exposed);
   }
   return exposed === null ? { grouping } : { grouping: null, exposed };

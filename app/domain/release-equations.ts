@@ -9,9 +9,7 @@
  * record when that record was released. Every figure a release shows is the sum, over a set of
  * people everyone can name (who answered what when, and standings, are public), of a linear
  * function of those unknowns: a perspective's bars and judgement, per group; the shift (each
- * re-answer minus the first answer); the arguments re-answers name as having changed the
- * person's mind (persuasion.ts: a part of each re-answer no other row shows, so an unknown of
- * its own); the bars of answers given on a retired case version, and
+ * re-answer minus the first answer); the bars of answers given on a retired case version, and
  * of an option only some versions offered (over the answers on those versions); the
  * empathy gap (employee minus employer). Modelled conservatively, each shown row gives the full
  * sum of the vectors it touches.
@@ -169,6 +167,121 @@ export function exposedBySeveralReleases(records: readonly HeldRecord[], release
 }
 
 /**
+ * The people whom one shown row's churn between two releases singles out, for counts (ADR 009,
+ * "Bars only grow by who entered"; seventh attacker review). A bar counts people, so it is never
+ * negative: when a row's records differ between two releases by the records that *entered* it
+ * and those that *left* it, every bar that grew grew by the answers of those who entered, and
+ * every bar that shrank by those who left. The linear test (`exposedBySeveralReleases`) sees the
+ * difference as one sum over both sets together, at least k people, and lets it through; here
+ * each set must hold none or at least k people. Checked for the newest release (the candidate)
+ * against every earlier one from `options.from` on that shows the same row: per perspective,
+ * overall, per shown group, per retired version and option population (persuasion has its own
+ * rows, `exposedByPersuasion`). Combinations of several different rows are the linear test's alone.
+ *
+ * @param records every record any of the releases held (`HeldRecord`)
+ * @param releases every release, oldest first; the last is the one being planned
+ * @returns the people of every entering or leaving set of 1 to k−1 people, ascending, or null
+ */
+export function exposedByRowChurn(records: readonly HeldRecord[], releases: readonly ReleaseShape[], options: EquationOptions): number[] | null {
+  const last = releases.length - 1;
+  if (last < 1) return null;
+  const from = Math.max(options.from ?? 0, 0);
+  const lookups = releases.map((release) => (release.grouping.suppressed ? null : groupLookup(release.grouping)));
+  const shownPerspectives = releases.map((release) => release.perspectives ?? options.perspectives);
+  // Per release, row key → the records (by unknown) it holds; and whose each unknown is.
+  const rows = releases.map(() => new Map<string, Set<string>>());
+  const personOf = new Map<string, number>();
+  const hold = (r: number, key: string, unknown: string) => {
+    const set = rows[r]!.get(key);
+    if (set) set.add(unknown);
+    else rows[r]!.set(key, new Set([unknown]));
+  };
+  records.forEach((record, i) => {
+    const unknown = record.positionId === undefined ? `r${i}` : `p${record.person}:${record.perspective}:${record.positionId}`;
+    personOf.set(unknown, record.person);
+    const until = Math.min(record.until ?? releases.length, releases.length);
+    for (let r = Math.max(record.from, from); r < until; r += 1) {
+      if (!shownPerspectives[r]!.includes(record.perspective)) continue;
+      const p = record.perspective;
+      hold(r, `${p}|all`, unknown);
+      const group = lookups[r]?.get(record.standing);
+      if (group !== undefined) hold(r, `${p}|g${group}`, unknown);
+      if (releases[r]!.retired?.[p]?.includes(record.version)) hold(r, `${p}|v${record.version}`, unknown);
+      for (const versions of releases[r]!.populations?.[p] ?? []) {
+        if (versions.includes(record.version)) hold(r, `${p}|o${[...versions].sort((a, b) => a - b).join(".")}`, unknown);
+      }
+    }
+  });
+  // The rows a release shows, held by nobody or not: each shown perspective overall and per shown
+  // group, its retired versions, option populations and re-answers.
+  const shownRows = (r: number): Set<string> => {
+    const keys = new Set<string>();
+    const release = releases[r]!;
+    for (const p of shownPerspectives[r]!) {
+      keys.add(`${p}|all`);
+      if (!release.grouping.suppressed) for (const group of release.grouping.shown) keys.add(`${p}|g${group.key}`);
+      for (const version of release.retired?.[p] ?? []) keys.add(`${p}|v${version}`);
+      for (const versions of release.populations?.[p] ?? []) keys.add(`${p}|o${[...versions].sort((a, b) => a - b).join(".")}`);
+    }
+    return keys;
+  };
+  const now = shownRows(last);
+  const exposed = new Set<number>();
+  const peopleIn = (unknowns: Iterable<string>) => new Set([...unknowns].map((unknown) => personOf.get(unknown)!));
+  for (let i = from; i < last; i += 1) {
+    const then = shownRows(i);
+    for (const key of now) {
+      if (!then.has(key)) continue;
+      const before = rows[i]!.get(key) ?? new Set<string>();
+      const after = rows[last]!.get(key) ?? new Set<string>();
+      const entered = peopleIn([...after].filter((unknown) => !before.has(unknown)));
+      const left = peopleIn([...before].filter((unknown) => !after.has(unknown)));
+      for (const set of [entered, left]) if (set.size > 0 && set.size < options.k) for (const person of set) exposed.add(person);
+    }
+  }
+  return exposed.size === 0 ? null : [...exposed].sort((a, b) => a - b);
+}
+
+/** An argument whose persuasion figure a release shows (persuasion.ts), with who may name it. */
+export interface NamedArgument {
+  id: number;
+  /** Its author, who may not name it. */
+  author: number;
+  perspective: string;
+  /** The lowest positions row id given after it was posted: an earlier answer cannot name it. */
+  fromPositionId: number;
+}
+
+/**
+ * The people whom the persuasion figures of the releases single out (issue 16, ADR 009). An
+ * argument's "changed N minds" is a count over the re-answers that *could* name it: to its
+ * perspective, given after it was posted, by someone other than its author (the others are
+ * predictably not on it, as an option's bar is over the versions offering it). Each argument is
+ * a population of its own, with a part of each such answer no other figure shows; its rows (one
+ * per release showing its perspective) are tested like the rest: by the linear test
+ * (`exposedBySeveralReleases`) and for churn (`exposedByRowChurn`).
+ *
+ * @returns the exposed person ids, ascending, or null
+ */
+export function exposedByPersuasion(records: readonly HeldRecord[], releases: readonly ReleaseShape[], named: readonly NamedArgument[], options: EquationOptions): number[] | null {
+  const exposed = new Set<number>();
+  const none: Breakdown = { shown: [], suppressed: true, reason: "persuasion is not broken down" };
+  for (const argument of named) {
+    const eligible = records
+      .filter((r) => r.reanswer && r.perspective === argument.perspective && r.person !== argument.author && (r.positionId ?? Number.MAX_SAFE_INTEGER) >= argument.fromPositionId)
+      .map((r) => ({ ...r, perspective: "moved", standing: "", version: 0, reanswer: false }));
+    if (eligible.length === 0) continue;
+    const shapes: ReleaseShape[] = releases.map((release) => ({
+      grouping: none,
+      perspectives: (release.perspectives ?? options.perspectives).includes(argument.perspective) ? ["moved"] : [],
+    }));
+    const settings = { perspectives: ["moved"], gap: false, from: options.from, k: options.k };
+    for (const person of [...(exposedBySeveralReleases(eligible, shapes, settings) ?? []), ...(exposedByRowChurn(eligible, shapes, settings) ?? [])]) exposed.add(person);
+  }
+  return exposed.size === 0 ? null : [...exposed].sort((a, b) => a - b);
+}
+
+/**
  * Reduced row echelon form of echelon rows (each 1 at its pivot, zeros before it): every pivot
  * column is cleared in the other rows. Modulo PRIME, like `rowEchelon`.
  */
@@ -218,8 +331,6 @@ export function releaseEquations(
   interface ClassEntries {
     own: string;
     shift: string | null;
-    /** Re-answers: the argument named as what changed the person's mind, per release (`persuasion.ts`). */
-    moved: string | null;
   }
   const entriesById = new Map<string, Map<number, number>>();
   const intern = (entries: Map<number, number>): string => {
@@ -234,7 +345,6 @@ export function releaseEquations(
     if (known) return known;
     const own = new Map<number, number>();
     const shift = new Map<number, number>();
-    const moved = new Map<number, number>();
     const last = Math.min(record.until ?? releases.length, releases.length);
     for (let r = Math.max(record.from, from); r < last; r += 1) {
       // A release shows the perspectives of the case's version then (all of `options` if unknown).
@@ -250,9 +360,6 @@ export function releaseEquations(
         if (record.reanswer) {
           own.set(rowId(`${r}|${record.perspective}|${population}|shift`), 1);
           shift.set(rowId(`${r}|${record.perspective}|${population}|shift`), -1);
-          // What re-answers name as having changed their mind (persuasion.ts; first answers name
-          // nothing): a part of the answer no other row shows, so an unknown of its own.
-          if (population === "all") moved.set(rowId(`${r}|${record.perspective}|moved`), 1);
         }
         if (retired) own.set(rowId(`${r}|${record.perspective}|${population}|v${record.version}`), 1);
         for (const versions of optionPopulations) own.set(rowId(`${r}|${record.perspective}|${population}|o${[...versions].sort((a, b) => a - b).join(".")}`), 1);
@@ -261,7 +368,7 @@ export function releaseEquations(
         }
       }
     }
-    const made = { own: intern(own), shift: record.reanswer ? intern(shift) : null, moved: record.reanswer && moved.size > 0 ? intern(moved) : null };
+    const made = { own: intern(own), shift: record.reanswer ? intern(shift) : null };
     classes.set(key, made);
     return made;
   };
@@ -284,7 +391,6 @@ export function releaseEquations(
     const entries = classOf(record);
     addPart(unknownOf(record, i), record.person, entries.own);
     if (entries.shift !== null) addPart(firstRecord.get(`${record.person}:${record.perspective}`) ?? `f${record.person}:${record.perspective}`, record.person, entries.shift);
-    if (entries.moved !== null) addPart(`m${unknownOf(record, i)}`, record.person, entries.moved);
   });
   // Atoms: unknowns made of the same entries (so with identical columns).
   const atoms = new Map<string, { atom: Atom; entries: Map<number, number> }>();

@@ -215,6 +215,22 @@ export async function releasedMovedByRows(db: DB, caseId: number): Promise<Moved
     .select(["p.moved_by_argument_id", "p.perspective", "p.judgement", (eb) => eb.fn.countAll<number>().as("count")])
     .where("r.case_id", "=", caseId)
     .where("a.case_id", "=", caseId)
+    // Only answers that could name it (exposedByPersuasion's population): a re-answer to its
+    // perspective, given after it, by someone else; anything else stored long ago is not counted.
+    .whereRef("p.perspective", "=", "a.perspective")
+    .whereRef("p.user_id", "<>", "a.user_id")
+    .whereRef("p.created_at", ">", "a.created_at")
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("positions as q")
+          .select("q.id")
+          .whereRef("q.case_id", "=", "p.case_id")
+          .whereRef("q.user_id", "=", "p.user_id")
+          .whereRef("q.perspective", "=", "p.perspective")
+          .whereRef("q.id", "<", "p.id"),
+      ),
+    )
     .groupBy(["p.moved_by_argument_id", "p.perspective", "p.judgement"])
     .execute();
   return rows.map((r) => ({ argumentId: Number(r.moved_by_argument_id), perspective: r.perspective, judgement: r.judgement, count: Number(r.count) }));

