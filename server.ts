@@ -10,9 +10,11 @@ import { pathToFileURL } from "node:url";
 import { describeImport, importCaseDirectory } from "./app/case-files.server";
 import { databaseLabel, readConfig } from "./app/config.server";
 import { isCrossSiteWrite } from "./app/csrf";
-import { db } from "./app/db.server";
+import { answerUnavailable } from "./app/database-outage.server";
+import { databaseOutage, db } from "./app/db.server";
 import { formatCaseFileProblem, formatCaseFileWarning } from "./app/domain/case-file";
 import { migrateToLatest } from "./db/client";
+import { isConnectionLoss } from "./db/connection-loss";
 import { liveBus } from "./app/live/bus.server";
 import { phoneVoteEndpoint } from "./app/phone-vote-endpoint.server";
 import { createRequestHandler, MAX_BODY_BYTES, readBodyWithin } from "./app/request-body.server";
@@ -76,6 +78,18 @@ app.disable("x-powered-by");
 const trustProxy = config.trustProxy;
 if (trustProxy !== false) app.set("trust proxy", trustProxy);
 
+// While the database is away every request is answered 503 with Retry-After at once, except the
+// health checks, which say so themselves (ADR 019). The outage ends by itself when a probe answers.
+const HEALTH_PATHS = new Set(["/livez", "/readyz", "/healthz"]);
+app.use((req, res, next) => {
+  if (databaseOutage().down && !HEALTH_PATHS.has(req.path)) {
+    answerUnavailable(req, res);
+    return;
+  }
+  res.locals.startedAt = Date.now();
+  next();
+});
+
 app.use((req, res, next) => {
   const crossSite = isCrossSiteWrite({
     method: req.method,
@@ -106,8 +120,22 @@ app.use(
     mode: config.production ? "production" : "development",
     // The client's address (behind TRUST_PROXY, the forwarded one) for rate limits.
     getLoadContext: (req) => ({ clientIp: req.ip ?? "unknown" }),
+    // A page whose queries failed because the database went away is the outage's 503, not a 500.
+    unavailable: { lostSince: (time) => databaseOutage().lostSince(time), answer: answerUnavailable },
   }),
 );
+
+// Anything that reached Express's error handling: the outage's 503 when the database went away
+// during the request, else a 500 without details (logged here).
+app.use(((error, req, res, next) => {
+  if (res.headersSent) return next(error);
+  if (isConnectionLoss(error) || databaseOutage().lostSince(Number(res.locals.startedAt ?? Date.now()))) {
+    answerUnavailable(req, res);
+    return;
+  }
+  console.error(`${req.method} ${req.path} failed:`, error);
+  res.status(500).type("text/plain").set("Cache-Control", "no-store").send("Something went wrong on our side. Please try again.");
+}) as express.ErrorRequestHandler);
 
 const host = process.env.HOST || "0.0.0.0";
 const server = app.listen(config.port, host, () => {

@@ -1,6 +1,6 @@
 /**
  * `npm run test:reliability [-- name…]`: crash safety, concurrency (one server, then two on one
- * database file), and backup/restore against
+ * database file), backup/restore, graceful shutdown and a PostgreSQL restart under load, against
  * the built server (built first if build/server/index.js is missing). Each test runs alone with
  * a hard time limit; its server processes and temporary folders are removed whatever happens.
  * Exits 1 if any check failed. Pass words from the test names to run only some, e.g. `-- crash`.
@@ -10,10 +10,11 @@ import { concurrency, twoServers } from "./concurrency";
 import type { ReliabilityTest, TestContext } from "./context";
 import { Timer } from "./context";
 import { crashSafety } from "./crash-safety";
+import { databaseRestart } from "./database-restart";
 import { gracefulShutdown } from "./graceful-shutdown";
 import { emergencyCleanup, ensureBuild } from "./harness";
 
-const TESTS: ReliabilityTest[] = [crashSafety, concurrency, twoServers, backupRestore, gracefulShutdown];
+const TESTS: ReliabilityTest[] = [crashSafety, concurrency, twoServers, backupRestore, gracefulShutdown, databaseRestart];
 /** The whole suite, including the build when one is needed, must finish in this time. */
 const SUITE_LIMIT_MS = 6 * 60_000;
 
