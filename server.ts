@@ -18,6 +18,7 @@ import { isConnectionLoss } from "./db/connection-loss";
 import { liveBus } from "./app/live/bus.server";
 import { phoneVoteEndpoint } from "./app/phone-vote-endpoint.server";
 import { createRequestHandler, MAX_BODY_BYTES, readBodyWithin } from "./app/request-body.server";
+import { drainable } from "./app/http-drain.server";
 import { runShutdownHooks } from "./app/shutdown.server";
 
 // A bad setting stops start-up with its message alone (it names the variable and what to set).
@@ -142,23 +143,27 @@ const server = app.listen(config.port, host, () => {
   console.log(`Casebook is serving on http://${host === "0.0.0.0" ? "localhost" : host}:${config.port}`);
 });
 
-let stopping = false;
+const drainer = drainable(server);
+
+/** Most time a shutdown waits for requests in flight before exiting anyway (ms). */
+const SHUTDOWN_BACKSTOP_MS = 10_000;
+
+// Stop accepting, end the live streams (they would hold their connections open for ever), answer
+// every request already sent, then close the database and exit (ADR 019, app/http-drain.server.ts).
 async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
+  if (drainer.draining) return;
   console.log(`${signal}: no new connections; live clients told to reconnect; finishing requests in flight.`);
-  // Stop accepting first, then end the live streams (they would hold close() open forever).
-  server.close(() => {
-    void Promise.all([db().destroy(), liveBus().close()]).finally(() => process.exit(0));
-  });
-  await runShutdownHooks();
-  // Keep-alive connections turn idle as their last request finishes; close each as it does.
-  server.closeIdleConnections();
-  setInterval(() => server.closeIdleConnections(), 100).unref();
   setTimeout(() => {
-    console.warn("Requests still in flight after 10 s; stopping anyway.");
+    console.warn(`Requests still in flight after ${SHUTDOWN_BACKSTOP_MS / 1000} s; stopping anyway.`);
     process.exit(0);
-  }, 10_000).unref();
+  }, SHUTDOWN_BACKSTOP_MS).unref();
+  const drained = drainer.drain();
+  await runShutdownHooks("drain");
+  await drained;
+  await runShutdownHooks("after-requests");
+  await Promise.allSettled([db().destroy(), liveBus().close()]);
+  console.log("Every request answered; stopped.");
+  process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -11,10 +11,10 @@ import type { ReliabilityTest, TestContext } from "./context";
 import { Timer } from "./context";
 import { crashSafety } from "./crash-safety";
 import { databaseRestart } from "./database-restart";
-import { gracefulShutdown } from "./graceful-shutdown";
+import { gracefulShutdown, inFlightAtSigterm } from "./graceful-shutdown";
 import { emergencyCleanup, ensureBuild } from "./harness";
 
-const TESTS: ReliabilityTest[] = [crashSafety, concurrency, twoServers, backupRestore, gracefulShutdown, databaseRestart];
+const TESTS: ReliabilityTest[] = [crashSafety, concurrency, twoServers, backupRestore, gracefulShutdown, inFlightAtSigterm, databaseRestart];
 /** The whole suite, including the build when one is needed, must finish in this time. */
 const SUITE_LIMIT_MS = 6 * 60_000;
 
