@@ -70,7 +70,21 @@ async function loadBuild(): Promise<{ build: ServerBuild | (() => Promise<Server
   return { build: () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>, app };
 }
 
-await prepareDatabase();
+/** How often start-up tries again while the database cannot be reached (ms). */
+const START_RETRY_MS = 2_000;
+
+// A database that is not there yet (PostgreSQL starting with the app, a restart) delays start-up
+// instead of ending it: one line, then a try every START_RETRY_MS. Any other error stops start-up.
+for (let attempt = 1; ; attempt += 1) {
+  try {
+    await prepareDatabase();
+    break;
+  } catch (error) {
+    if (!isConnectionLoss(error)) throw error;
+    if (attempt === 1) console.error(`Database ${databaseLabel(config)} cannot be reached (${(error as Error).message}); trying again every ${START_RETRY_MS / 1000} s before serving.`);
+    await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
+  }
+}
 const { build, app } = await loadBuild();
 
 app.disable("x-powered-by");

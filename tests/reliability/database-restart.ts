@@ -5,6 +5,7 @@
  * command"), started again, then stopped with `-m immediate` (no goodbye: crash recovery on start).
  * The app process must never die; while the database is away every request is answered 503 with
  * Retry-After and a plain message (never a stack trace, never a 500 or a dropped connection);
+ * started while the database is down, it waits for it;
  * /livez stays 200 and /readyz turns 503; once the database returns the app serves again by
  * itself, and every vote answered 200 is stored.
  * Skips (one line) without PostgreSQL's server binaries, unless CASEBOOK_REQUIRE_SERVICES=1.
@@ -62,7 +63,13 @@ export const databaseRestart: ReliabilityTest = {
     ctx.defer(ws.remove);
     const server = new Server({ databasePath: ws.databasePath, casesDir: ws.casesDir, env: { DATABASE_URL: cluster.url } });
     ctx.defer(() => server.stop(3_000));
-    await server.start(60_000);
+    // Started while PostgreSQL is still down: start-up waits for it rather than exiting.
+    cluster.stop("fast");
+    const starting = server.start(60_000);
+    await sleep(3_000);
+    ctx.check(server.running, `the app waits for a database that is not up yet instead of exiting:\n${server.tail(5)}`);
+    cluster.start();
+    await starting;
     let died = "";
     server.child!.once("exit", (code, signal) => (died = `exited (${signal ?? code}):\n${server.tail(15)}`));
     const client = new Http(server.port);
