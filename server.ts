@@ -1,6 +1,7 @@
 /**
  * Casebook's HTTP server: migrates the database, imports cases/, then serves the Remix app.
- * `npm run dev` runs it with Vite's dev middleware, `npm start` with the production build.
+ * `npm run dev` runs it with tsx and Vite's dev middleware; `npm run build` compiles it into
+ * build/server.js, which `npm start` runs on the production build (ADR 019).
  */
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";

@@ -10,6 +10,7 @@
  * itself, and every vote answered 200 is stored.
  * Skips (one line) without PostgreSQL's server binaries, unless CASEBOOK_REQUIRE_SERVICES=1.
  */
+import http from "node:http";
 import pg from "pg";
 import type { ReliabilityTest, TestContext } from "./context";
 import { advanceTo, createWorkshop, Http, joinWorkshop, makeWorkspace, Server, signUp, sleep, vote, VOTE_ACK, voteValues, type Reply, type VoteValues } from "./harness";
@@ -48,7 +49,7 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Pr
 
 export const databaseRestart: ReliabilityTest = {
   name: "PostgreSQL restart: stopped (fast, then immediate) and started under load",
-  timeoutMs: 75_000,
+  timeoutMs: 120_000,
   async run(ctx: TestContext) {
     if (!postgresBinaries()) {
       ctx.check(process.env.CASEBOOK_REQUIRE_SERVICES !== "1", "PostgreSQL's server binaries (initdb, pg_ctl) are installed");
@@ -104,6 +105,12 @@ export const databaseRestart: ReliabilityTest = {
       }
     };
     const load = Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
+    // Live streams too (the projector and two phones), whose updates read the database: they may
+    // end during the outage, but must not take the process with them.
+    const streams = [session, devices[1]!, devices[2]!].map((cookie, i) =>
+      http.get({ host: "127.0.0.1", port: server.port, path: `/workshops/${workshop.id}/events${i === 0 ? "?view=room" : ""}`, headers: { Cookie: cookie, Accept: "text/event-stream" } }, (res) => res.resume()).on("error", () => {}),
+    );
+    ctx.defer(() => streams.forEach((stream) => stream.destroy()));
 
     const probe = new Http(server.port);
     ctx.defer(() => probe.close());
