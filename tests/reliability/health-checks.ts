@@ -8,8 +8,8 @@ import { createServer, type Socket } from "node:net";
 import type { ReliabilityTest, TestContext } from "./context";
 import { freePort, Http, makeWorkspace, Server } from "./harness";
 
-/** Redis's checks wait at most 1 s; the whole answer must come well within 2. */
-const ANSWER_WITHIN_MS = 2_000;
+/** The checks run at once and wait at most 1 s each; 3 s leaves room for a loaded machine. */
+const ANSWER_WITHIN_MS = 3_000;
 
 async function expectDegraded(ctx: TestContext, server: Server, label: string): Promise<void> {
   const client = new Http(server.port);
