@@ -89,9 +89,11 @@ export class DatabaseOutage {
  */
 export function answerUnavailable(req: Request, res: Response): void {
   res.status(503).set("Retry-After", String(RETRY_AFTER_SECONDS)).set("Cache-Control", "no-store");
-  if (req.method === "POST" && /^\/w\/[^/]+\/vote$/.test(req.path)) {
+  // The whole path: inside a router mounted on a path, req.path is relative to it.
+  const path = req.originalUrl.split("?")[0]!;
+  if (req.method === "POST" && /^\/w\/[^/]+\/vote$/.test(path)) {
     res.json({ intent: "vote", errors: { form: "Casebook cannot reach its database right now, so this vote was not counted. Please send it again in a few seconds." } });
-  } else if (req.accepts(["text/plain", "text/html"]) === "text/html" && !req.path.endsWith(".data")) {
+  } else if (req.accepts(["text/plain", "text/html"]) === "text/html" && !path.endsWith(".data")) {
     res.type("html").send(unavailablePage());
   } else {
     res.type("text/plain").send(UNAVAILABLE_MESSAGE);
