@@ -141,16 +141,14 @@ app.use(
   }),
 );
 
-// Anything that reached Express's error handling: the outage's 503 when the database went away
-// during the request, else a 500 without details (logged here).
+// An error that reached Express because the database went away during the request is the
+// outage's 503; any other goes on to Express's own handler (its status, e.g. 400 for a bad path).
 app.use(((error, req, res, next) => {
-  if (res.headersSent) return next(error);
-  if (isConnectionLoss(error) || databaseOutage().lostSince(Number(res.locals.startedAt ?? Date.now()))) {
+  if (!res.headersSent && (isConnectionLoss(error) || databaseOutage().lostSince(Number(res.locals.startedAt ?? Date.now())))) {
     answerUnavailable(req, res);
     return;
   }
-  console.error(`${req.method} ${req.path} failed:`, error);
-  res.status(500).type("text/plain").set("Cache-Control", "no-store").send("Something went wrong on our side. Please try again.");
+  next(error);
 }) as express.ErrorRequestHandler);
 
 const host = process.env.HOST || "0.0.0.0";
