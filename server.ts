@@ -1,6 +1,7 @@
 /**
  * Casebook's HTTP server: migrates the database, imports cases/, then serves the Remix app.
- * `npm run dev` runs it with Vite's dev middleware, `npm start` with the production build.
+ * `npm run dev` runs it with tsx and Vite's dev middleware; `npm run build` compiles it into
+ * build/server.js, which `npm start` runs on the production build (ADR 019).
  */
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
@@ -10,12 +11,15 @@ import { pathToFileURL } from "node:url";
 import { describeImport, importCaseDirectory } from "./app/case-files.server";
 import { databaseLabel, readConfig } from "./app/config.server";
 import { isCrossSiteWrite } from "./app/csrf";
-import { db } from "./app/db.server";
+import { answerUnavailable } from "./app/database-outage.server";
+import { databaseOutage, db } from "./app/db.server";
 import { formatCaseFileProblem, formatCaseFileWarning } from "./app/domain/case-file";
 import { migrateToLatest } from "./db/client";
+import { isConnectionLoss } from "./db/connection-loss";
 import { liveBus } from "./app/live/bus.server";
 import { phoneVoteEndpoint } from "./app/phone-vote-endpoint.server";
 import { createRequestHandler, MAX_BODY_BYTES, readBodyWithin } from "./app/request-body.server";
+import { drainable } from "./app/http-drain.server";
 import { runShutdownHooks } from "./app/shutdown.server";
 
 // A bad setting stops start-up with its message alone (it names the variable and what to set).
@@ -67,7 +71,21 @@ async function loadBuild(): Promise<{ build: ServerBuild | (() => Promise<Server
   return { build: () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>, app };
 }
 
-await prepareDatabase();
+/** How often start-up tries again while the database cannot be reached (ms). */
+const START_RETRY_MS = 2_000;
+
+// A database that is not there yet (PostgreSQL starting with the app, a restart) delays start-up
+// instead of ending it: one line, then a try every START_RETRY_MS. Any other error stops start-up.
+for (let attempt = 1; ; attempt += 1) {
+  try {
+    await prepareDatabase();
+    break;
+  } catch (error) {
+    if (!isConnectionLoss(error)) throw error;
+    if (attempt === 1) console.error(`Database ${databaseLabel(config)} cannot be reached (${(error as Error).message}); trying again every ${START_RETRY_MS / 1000} s before serving.`);
+    await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
+  }
+}
 const { build, app } = await loadBuild();
 
 app.disable("x-powered-by");
@@ -75,6 +93,18 @@ app.disable("x-powered-by");
 // address, protocol and host are seen; "true" is refused at start-up (app/domain/trust-proxy.ts).
 const trustProxy = config.trustProxy;
 if (trustProxy !== false) app.set("trust proxy", trustProxy);
+
+// While the database is away every request is answered 503 with Retry-After at once, except the
+// health checks, which say so themselves (ADR 019). The outage ends by itself when a probe answers.
+const HEALTH_PATHS = new Set(["/livez", "/readyz", "/healthz"]);
+app.use((req, res, next) => {
+  if (databaseOutage().down && !HEALTH_PATHS.has(req.path)) {
+    answerUnavailable(req, res);
+    return;
+  }
+  res.locals.startedAt = Date.now();
+  next();
+});
 
 app.use((req, res, next) => {
   const crossSite = isCrossSiteWrite({
@@ -106,31 +136,47 @@ app.use(
     mode: config.production ? "production" : "development",
     // The client's address (behind TRUST_PROXY, the forwarded one) for rate limits.
     getLoadContext: (req) => ({ clientIp: req.ip ?? "unknown" }),
+    // A page whose queries failed because the database went away is the outage's 503, not a 500.
+    unavailable: { lostSince: (time) => databaseOutage().lostSince(time), answer: answerUnavailable },
   }),
 );
+
+// An error that reached Express because the database went away during the request is the
+// outage's 503; any other goes on to Express's own handler (its status, e.g. 400 for a bad path).
+app.use(((error, req, res, next) => {
+  if (!res.headersSent && (isConnectionLoss(error) || databaseOutage().lostSince(Number(res.locals.startedAt ?? Date.now())))) {
+    answerUnavailable(req, res);
+    return;
+  }
+  next(error);
+}) as express.ErrorRequestHandler);
 
 const host = process.env.HOST || "0.0.0.0";
 const server = app.listen(config.port, host, () => {
   console.log(`Casebook is serving on http://${host === "0.0.0.0" ? "localhost" : host}:${config.port}`);
 });
 
-let stopping = false;
+const drainer = drainable(server);
+
+/** Most time a shutdown waits for requests in flight before exiting anyway (ms). */
+const SHUTDOWN_BACKSTOP_MS = 10_000;
+
+// Stop accepting, end the live streams (they would hold their connections open for ever), answer
+// every request already sent, then close the database and exit (ADR 019, app/http-drain.server.ts).
 async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
+  if (drainer.draining) return;
   console.log(`${signal}: no new connections; live clients told to reconnect; finishing requests in flight.`);
-  // Stop accepting first, then end the live streams (they would hold close() open forever).
-  server.close(() => {
-    void Promise.all([db().destroy(), liveBus().close()]).finally(() => process.exit(0));
-  });
-  await runShutdownHooks();
-  // Keep-alive connections turn idle as their last request finishes; close each as it does.
-  server.closeIdleConnections();
-  setInterval(() => server.closeIdleConnections(), 100).unref();
   setTimeout(() => {
-    console.warn("Requests still in flight after 10 s; stopping anyway.");
+    console.warn(`Requests still in flight after ${SHUTDOWN_BACKSTOP_MS / 1000} s; stopping anyway.`);
     process.exit(0);
-  }, 10_000).unref();
+  }, SHUTDOWN_BACKSTOP_MS).unref();
+  const drained = drainer.drain();
+  await runShutdownHooks("drain");
+  await drained;
+  await runShutdownHooks("after-requests");
+  await Promise.allSettled([db().destroy(), liveBus().close()]);
+  console.log("Every request answered; stopped.");
+  process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,14 +1,25 @@
 import { PassThrough } from "node:stream";
 import { randomBytes } from "node:crypto";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { isConnectionLoss } from "../db/connection-loss";
 import { NonceProvider } from "./nonce";
 import { securityHeaders } from "./security-headers";
 
 const ABORT_DELAY = 5_000;
+
+/**
+ * Errors thrown by loaders and actions, logged as Remix does by default, except a lost database
+ * connection: the outage logs one line when it starts and one when it ends (ADR 019), and the
+ * request is answered 503 (request-body.server.ts), so a stack trace per request would only bury it.
+ */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted || isConnectionLoss(error)) return;
+  console.error(error);
+};
 
 export default function handleRequest(
   request: Request,

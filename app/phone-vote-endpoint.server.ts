@@ -11,6 +11,9 @@
  * header (ADR 016); a repeat is answered with the first answer and `Idempotent-Replayed: true`.
  */
 import express, { type ErrorRequestHandler, type Request, type Router } from "express";
+import { isConnectionLoss } from "../db/connection-loss";
+import { answerUnavailable } from "./database-outage.server";
+import { databaseOutage } from "./db.server";
 import { IDEMPOTENCY_KEY_HEADER } from "./domain/idempotency";
 import { REPLAYED_HEADER } from "./idempotency.server";
 import { readBodyWithin } from "./request-body.server";
@@ -91,8 +94,13 @@ export function phoneVoteEndpoint(): Router {
   });
 
   // Unreadable bodies were answered by readVoteBody and voteForm; anything else is a 500 without details (logged here).
-  const answerErrors: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+  // While the database is away the answer is the outage's 503 with Retry-After, logged once by the outage (ADR 019).
+  const answerErrors: ErrorRequestHandler = (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
+    if (isConnectionLoss(error) || databaseOutage().down) {
+      answerUnavailable(req, res);
+      return;
+    }
     res.set("Cache-Control", "no-store");
     console.error("POST /w/:code/vote failed:", error);
     res.status(500).json(refusal("Something went wrong and the vote may not have been counted. Please send it again."));

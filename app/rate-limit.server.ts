@@ -48,7 +48,8 @@ function redisCounter(): RedisWindowCounter | null {
     const url = process.env.REDIS_URL;
     if (!url) return null;
     const counter = new RedisWindowCounter(url, process.env.REDIS_PREFIX ?? "casebook:");
-    onShutdown(() => counter.close());
+    // After the last request: a vote still in flight at SIGTERM checks its limits here.
+    onShutdown(() => counter.close(), "after-requests");
     return counter;
   });
 }

@@ -99,9 +99,19 @@ export function readBodyWithin(limitBytes: number, refuse: (refusal: BodyRefusal
  * instead of the request stream. @remix-run/express only reads the stream, which bypasses any
  * cap, so its own request and response conversions are reused and just the body is swapped.
  */
-export function createRequestHandler(options: { build: ServerBuild | (() => Promise<ServerBuild>); mode: string; getLoadContext: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext }): RequestHandler {
+export function createRequestHandler(options: {
+  build: ServerBuild | (() => Promise<ServerBuild>);
+  mode: string;
+  getLoadContext: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext;
+  /**
+   * A 5xx that Remix rendered while a dependency was away (`lostSince(start of the request, ms)`)
+   * is replaced by `answer`: the outage's 503 with Retry-After rather than an error page (ADR 019).
+   */
+  unavailable?: { lostSince(time: number): boolean; answer(req: ExpressRequest, res: ExpressResponse): void };
+}): RequestHandler {
   const handleRequest = createRemixHandler(options.build, options.mode);
   return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
+    const started = Date.now();
     let streamed: Request;
     try {
       streamed = createRemixRequest(req, res);
@@ -113,7 +123,13 @@ export function createRequestHandler(options: { build: ServerBuild | (() => Prom
     try {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const request = req.method === "GET" || req.method === "HEAD" ? streamed : new Request(streamed, { body, duplex: "half" } as RequestInit);
-      await sendRemixResponse(res, await handleRequest(request, options.getLoadContext(req, res)));
+      const response = await handleRequest(request, options.getLoadContext(req, res));
+      if (response.status >= 500 && options.unavailable?.lostSince(started)) {
+        await response.body?.cancel().catch(() => {});
+        options.unavailable.answer(req, res);
+        return;
+      }
+      await sendRemixResponse(res, response);
     } catch (error) {
       next(error);
     }

@@ -1,5 +1,5 @@
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect } from "kysely";
+import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import pg from "pg";
@@ -19,7 +19,15 @@ export const DEFAULT_POOL_SIZE = 10;
 export interface OpenOptions {
   /** Most connections the PostgreSQL pool opens (ignored for SQLite, which has one). */
   poolSize?: number;
+  /**
+   * PostgreSQL only: called with the error whenever a connection is lost or cannot be opened
+   * (server stopped or restarting, network gone; see isConnectionLoss). Never for SQLite.
+   */
+  onConnectionLoss?: (error: Error) => void;
 }
+
+/** How long the pool waits for a new PostgreSQL connection before the query fails (ms). */
+export const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * Opens the database at `location`: a `postgres://` (or `postgresql://`) URL opens a pg pool
@@ -27,7 +35,7 @@ export interface OpenOptions {
  * Nothing connects to PostgreSQL until the first query.
  */
 export function openDatabase(location: string = DEFAULT_DATABASE_PATH, options: OpenOptions = {}): DB {
-  return isPostgresUrl(location) ? openPostgres(location, options.poolSize ?? DEFAULT_POOL_SIZE) : openSqlite(location);
+  return isPostgresUrl(location) ? openPostgres(location, options.poolSize ?? DEFAULT_POOL_SIZE, options.onConnectionLoss) : openSqlite(location);
 }
 
 /** Opens (creating if missing) the SQLite file with the pragmas a concurrent web app needs. */
@@ -44,14 +52,35 @@ function openSqlite(path: string): DB {
   return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: new StatementCachingDatabase(sqlite) }) });
 }
 
-function openPostgres(url: string, poolSize: number): DB {
+function openPostgres(url: string, poolSize: number, onConnectionLoss = (error: Error) => console.error(`PostgreSQL ${describeLocation(url)}: connection lost: ${error.message}`)): DB {
   const types = new pg.TypeOverrides();
   types.setTypeParser(POSTGRES_BIGINT_OID, parsePostgresBigint);
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  // A connection attempt that hangs (a host that drops packets) fails after CONNECT_TIMEOUT_MS
+  // instead of holding the request for ever.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle connection that dies (server restart, failover) must not crash the process; the
-  // pool drops it and the next query opens a fresh one.
-  pool.on("error", (error) => console.error(`PostgreSQL ${describeLocation(url)}: idle connection error: ${error.message}`));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+  // pool drops it and the next query opens a fresh one. Checked-out connections get their own
+  // listener in preparingPool.
+  pool.on("error", (error) => onConnectionLoss(error));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool, onConnectionLoss) }) });
+}
+
+/**
+ * One round trip (`select 1`) that must finish within `timeoutMs`; rejects with the database's
+ * error or "no answer within N ms". For readiness checks and outage probes.
+ */
+export async function pingDatabase(db: DB, timeoutMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      sql`select 1`.execute(db),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface MigrationReport {
@@ -67,7 +96,7 @@ export async function migrateToLatest(db: DB): Promise<MigrationReport> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
-    throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   return { applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName) };
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import type { PostgresPool, PostgresPoolClient } from "kysely";
+import { isConnectionLoss } from "./connection-loss";
 
 /** Most named statements one connection keeps; rarer query texts past this run unnamed. */
 const MAX_NAMED_PER_CONNECTION = 500;
@@ -12,15 +13,29 @@ const MAX_NAMED_PER_CONNECTION = 500;
  * parsing and planning them was a large share of the database server's CPU.
  * A statement whose plan went stale because a migration changed a table's columns
  * ("cached plan must not change result type") is run once more, unnamed, and is not named again.
+ *
+ * A lost connection never crashes the process: pg-pool listens for a client's 'error' event only
+ * while the client is idle, so a checked-out client whose server goes away ("terminating
+ * connection due to administrator command" between two queries of a transaction) would raise an
+ * unhandled 'error' event. Each client gets a listener of its own for its whole life; the broken
+ * client is dropped by the pool when released (pg marks it not queryable). Every lost or refused
+ * connection (see isConnectionLoss) is reported to `onConnectionLoss`.
  */
-export function preparingPool(pool: pg.Pool): PostgresPool {
+export function preparingPool(pool: pg.Pool, onConnectionLoss: (error: Error) => void = () => {}): PostgresPool {
   const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   return {
     async connect() {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        if (isConnectionLoss(error)) onConnectionLoss(error as Error);
+        throw error;
+      }
       let wrapper = wrapped.get(client);
       if (!wrapper) {
-        wrapper = preparingClient(client);
+        client.on("error", (error) => onConnectionLoss(error));
+        wrapper = preparingClient(client, onConnectionLoss);
         wrapped.set(client, wrapper);
       }
       return wrapper;
@@ -31,23 +46,32 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
 
 const refused = new Set<string>();
 
-function preparingClient(client: pg.PoolClient): PostgresPoolClient {
+function preparingClient(client: pg.PoolClient, onConnectionLoss: (error: Error) => void): PostgresPoolClient {
   const named = new Set<string>();
+  const run = async (text: string, values?: unknown[]) => {
+    try {
+      return await namedQuery(text, values);
+    } catch (error) {
+      if (isConnectionLoss(error)) onConnectionLoss(error as Error);
+      throw error;
+    }
+  };
+  const namedQuery = async (text: string, values?: unknown[]) => {
+    if (!values || values.length === 0 || refused.has(text) || (named.size >= MAX_NAMED_PER_CONNECTION && !named.has(text))) {
+      return client.query(text, values);
+    }
+    named.add(text);
+    const name = `cb_${createHash("sha1").update(text).digest("base64url").slice(0, 20)}`;
+    try {
+      return await client.query({ name, text, values });
+    } catch (error) {
+      if ((error as { code?: string }).code !== "0A000") throw error;
+      refused.add(text);
+      return client.query(text, values);
+    }
+  };
   return {
-    async query(text: string, values?: unknown[]) {
-      if (!values || values.length === 0 || refused.has(text) || (named.size >= MAX_NAMED_PER_CONNECTION && !named.has(text))) {
-        return client.query(text, values);
-      }
-      named.add(text);
-      const name = `cb_${createHash("sha1").update(text).digest("base64url").slice(0, 20)}`;
-      try {
-        return await client.query({ name, text, values });
-      } catch (error) {
-        if ((error as { code?: string }).code !== "0A000") throw error;
-        refused.add(text);
-        return client.query(text, values);
-      }
-    },
+    query: run,
     release: () => client.release(),
   } as unknown as PostgresPoolClient;
 }

@@ -27,7 +27,7 @@ echo "== typecheck"; npx tsc --noEmit
 echo "== case library"; npx tsx scripts/cases-check.ts
 suite "unit and integration tests and the attacker suite (SQLite)" npx vitest run
 suite "integration tests (PostgreSQL)" npm run -s test:integration:pg
-echo "== build"; npx remix vite:build >/dev/null
+echo "== build"; npm run -s build >/dev/null
 suite "end-to-end tests" npx playwright test
 suite "security suite" npm run -s test:security
 suite "reliability suite" npm run -s test:reliability

@@ -57,6 +57,8 @@ const EDITOR_INTENTS = ["preview", "add-stage", "save", "publish"];
 export const ROUTE_ACCESS: readonly RouteAccess[] = [
   { method: "GET", path: "/", rule: "public", file: "_index.tsx" },
   { method: "GET", path: "/healthz", rule: "public", file: "healthz.ts" },
+  { method: "GET", path: "/livez", rule: "public", file: "livez.ts" },
+  { method: "GET", path: "/readyz", rule: "public", file: "readyz.ts" },
   { method: "GET", path: "/no-such-page", rule: "public", file: "$.tsx" },
   { method: "GET", path: "/privacy", rule: "public", file: "privacy.tsx" },
   { method: "GET", path: "/signup", rule: "public", file: "signup.tsx" },

@@ -5,7 +5,8 @@
  * BENCH_SIZES (default 10000,100000,1000000) sets the results-loader sizes; BENCH_POSTGRES=0
  * skips the PostgreSQL rows; BENCH_PAGES=0 the page and vote rows; BENCH_PARTICIPANTS (default
  * 1000) and BENCH_SCALE_PARTICIPANTS (default 3000, over 3 processes on PostgreSQL + Redis) size
- * the live-workshop rows, 0 skips them; BENCH_RELEASE_PLAN=0 skips the release-plan rows.
+ * the live-workshop rows, 0 skips them; BENCH_RELEASE_PLAN=0 skips the release-plan rows;
+ * BENCH_STARTUP=0 the start-up row.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -16,6 +17,7 @@ import { benchPages } from "./pages";
 import { benchReleasePlan } from "./release-plan";
 import { benchResultsLoader } from "./results-loader";
 import { benchResultsLoaderPostgres } from "./results-loader-pg";
+import { benchStartup } from "./startup";
 import { benchWorkshop, VOTES_PER_SECOND, type WorkshopBenchResult } from "./workshop";
 
 interface Row {
@@ -115,6 +117,19 @@ if (enabled("BENCH_RELEASE_PLAN")) {
       target: p.releases >= 100 ? { text: "< 250 ms", met: p.medianMs < 250 } : undefined,
     });
   }
+}
+
+// Start-up to the first /livez answer: what `npm start` runs against the source through tsx.
+if (enabled("BENCH_STARTUP")) {
+  process.stdout.write("… start-up\n");
+  const s = await benchStartup();
+  rows.push({
+    figure: "start-up to first /livez, node build/server.js (npm start)",
+    value: s.builtMs,
+    unit: "ms",
+    baseline: { label: "tsx server.ts, same database", value: s.tsxMs },
+    target: { text: "< tsx", met: s.builtMs < s.tsxMs },
+  });
 }
 
 // The live workshop: one process on SQLite, then three on PostgreSQL + Redis.

@@ -41,10 +41,11 @@ export function emergencyCleanup(): void {
   for (const dir of liveDirectories) rmSync(dir, { recursive: true, force: true });
 }
 
+/** Runs `npm run build` unless both halves of the production build exist (the Remix build, and build/server.js for `npm start`). */
 export function ensureBuild(): void {
-  if (existsSync(join(ROOT, "build/server/index.js"))) return;
-  console.log("No production build: running npx remix vite:build …");
-  const built = spawnSync("npx", ["remix", "vite:build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], timeout: 300_000 });
+  if (existsSync(join(ROOT, "build/server/index.js")) && existsSync(join(ROOT, "build/server.js"))) return;
+  console.log("No production build: running npm run build …");
+  const built = spawnSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], timeout: 300_000 });
   if (built.status !== 0) throw new Error("The production build failed.");
 }
 

@@ -1,6 +1,6 @@
 /**
  * `npm run test:reliability [-- name…]`: crash safety, concurrency (one server, then two on one
- * database file), and backup/restore against
+ * database file), backup/restore, graceful shutdown, a PostgreSQL restart under load, `npm start`'s signals and the health checks with Redis away, against
  * the built server (built first if build/server/index.js is missing). Each test runs alone with
  * a hard time limit; its server processes and temporary folders are removed whatever happens.
  * Exits 1 if any check failed. Pass words from the test names to run only some, e.g. `-- crash`.
@@ -10,12 +10,15 @@ import { concurrency, twoServers } from "./concurrency";
 import type { ReliabilityTest, TestContext } from "./context";
 import { Timer } from "./context";
 import { crashSafety } from "./crash-safety";
-import { gracefulShutdown } from "./graceful-shutdown";
+import { databaseRestart } from "./database-restart";
+import { gracefulShutdown, inFlightAtSigterm } from "./graceful-shutdown";
+import { healthChecks } from "./health-checks";
 import { emergencyCleanup, ensureBuild } from "./harness";
+import { npmStart } from "./npm-start";
 
-const TESTS: ReliabilityTest[] = [crashSafety, concurrency, twoServers, backupRestore, gracefulShutdown];
+const TESTS: ReliabilityTest[] = [crashSafety, concurrency, twoServers, backupRestore, gracefulShutdown, inFlightAtSigterm, databaseRestart, npmStart, healthChecks];
 /** The whole suite, including the build when one is needed, must finish in this time. */
-const SUITE_LIMIT_MS = 6 * 60_000;
+const SUITE_LIMIT_MS = 8 * 60_000;
 
 interface Result {
   name: string;

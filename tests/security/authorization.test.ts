@@ -108,6 +108,8 @@ const phoneProbe = (fields: FormFields, expected: number[], text: RegExp): Probe
 const PROBES: Record<string, Probe> = {
   "GET /": { send: getPage("/"), allowed: status(200, "Case library") },
   "GET /healthz": { send: getPage("/healthz"), allowed: status(200, '"status":"ok"') },
+  "GET /livez": { send: getPage("/livez"), allowed: status(200, '"status":"ok"') },
+  "GET /readyz": { send: getPage("/readyz"), allowed: status(200, '"status":"ok"') },
   "GET /privacy": { send: getPage("/privacy"), allowed: status(200, "Your answers and your privacy") },
   "GET /no-such-page": { send: getPage("/no-such-page"), allowed: status(404, "There is no page at this address") },
   "GET /signup": { send: getPage("/signup"), allowed: pageOrAway("/me") },
