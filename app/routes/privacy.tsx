@@ -25,7 +25,9 @@ export default function Privacy() {
         <li>
           Keeping every release and subtracting them from one another does not help either: each new release is checked together with all the earlier ones,
           and a breakdown that would let any combination of them single out fewer than the threshold&apos;s number of people (or one person&apos;s change of
-          mind) is not shown; the answers it would expose wait for a later release.
+          mind) is not shown; the answers it would expose wait for a later release. Between any two releases, the people who come into a figure and
+          the people who leave it (changing your answer does both) each number none or at least the threshold, so a change of mind may wait until
+          enough of the people released with you earlier have changed theirs too.
         </li>
         <li>
           Online, every figure is a total over people of one answer each: how many chose each option or judgement, the same people&apos;s judgements when they
