@@ -101,7 +101,7 @@ export function CaseStage({ state }: { state: Pick<RoomState, "caseStage"> }) {
 }
 
 export function LiveStatusBadge({ status }: { status: string }) {
-  const label = status === "live" ? "Live" : status === "connecting" ? "Connecting…" : status === "closed" ? "Offline: reload the page" : "Reconnecting…";
+  const label = status === "live" ? "Live" : status === "connecting" ? "Connecting…" : status === "closed" ? "Stopped: reload the page" : "Reconnecting…";
   return (
     <span className={`live-status live-status-${status}`} role="status" aria-live="polite">
       {label}
