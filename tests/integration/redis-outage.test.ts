@@ -1,0 +1,43 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { redisServerAvailable } from "../support/private-redis";
+import { redisOutageRoom, until } from "./redis-outage-room";
+
+// ADR 020: a bus outage costs latency, never correctness.
+const available = redisServerAvailable();
+const room = available ? await redisOutageRoom({ phones: 9 }) : null;
+afterAll(() => room?.cleanup());
+
+describe.skipIf(!available)("Redis dies in the middle of a vote", () => {
+  it("keeps each process's clients current from the database while it is down, and both converge on the database's state, stage changes included, when it returns", async () => {
+    const { processA, processB, vote, control, stored, redis } = room!;
+    const answered = (client: typeof processA.room) => client.last()?.answered?.["1"] ?? 0;
+
+    // Redis up: votes on A reach the room on both processes through the bus.
+    for (const index of [0, 1, 2]) await vote(index);
+    expect(await until(() => answered(processA.room) === 3 && answered(processB.room) === 3, 3_000)).toBe(true);
+
+    await redis.kill();
+    // Votes still go through, without waiting on Redis (rate limits count in the database).
+    for (const index of [3, 4, 5]) expect(await vote(index)).toBeLessThan(1_500);
+    // A's own clients hear A's changes at once; B's catch up from the database while the bus is down.
+    expect(await until(() => answered(processA.room) === 6, 1_000)).toBe(true);
+    expect(await until(() => answered(processB.room) === 6, 4_000)).toBe(true);
+    expect(processB.bus.healthy()).toBe(false);
+    // A stage change during the outage reaches phones and rooms on both processes.
+    await control("next");
+    expect((await stored()).stage).toBe("results-1");
+    expect(await until(() => [processA.room, processA.phone].every((c) => c.last()?.stage === "results-1"), 1_000)).toBe(true);
+    expect(await until(() => [processB.room, processB.phone].every((c) => c.last()?.stage === "results-1"), 4_000)).toBe(true);
+
+    await redis.restart();
+    expect(await until(() => processA.health.isUp() && processB.health.isUp(), 8_000)).toBe(true);
+    const now = await stored();
+    for (const client of [processA.room, processB.room]) expect(client.last()).toMatchObject({ stage: now.stage, answered: now.answered });
+    // The bus carries changes again (B no longer reads the database on a timer): the next stage reaches B at once.
+    const before = processB.room.states.length;
+    await control("next");
+    expect(await until(() => processB.room.last()?.stage === "discussion" && processB.phone.last()?.stage === "discussion", 1_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(processB.room.states.length - before).toBeLessThanOrEqual(2);
+  });
+});
