@@ -13,6 +13,8 @@ import { startPrivateRedis, type PrivateRedis } from "../support/private-redis";
 export interface Client {
   states: { stage: string; answered: Record<string, number> }[];
   last(): { stage: string; answered: Record<string, number> } | undefined;
+  /** Every event's name, in order, and "closed" when the server ended the stream. */
+  events: string[];
 }
 
 /** Polls `check` every 20 ms until it holds or `ms` pass; returns whether it held. */
@@ -45,8 +47,8 @@ export async function redisOutageRoom(options: { phones: number }) {
   const workshopId = Number(created.headers.get("Location")!.split("/").pop());
   const code = (await findWorkshop(app.db(), workshopId))!.code;
 
-  const control = async (intent: string) => {
-    const response = (await settle(() => panelRoute.action({ request: app.post(`/workshops/${workshopId}`, { intent }, facilitator.cookie), params: { id: String(workshopId) }, context: {} }))) as Response;
+  const control = async (intent: string, fields: Record<string, string> = {}) => {
+    const response = (await settle(() => panelRoute.action({ request: app.post(`/workshops/${workshopId}`, { intent, ...fields }, facilitator.cookie), params: { id: String(workshopId) }, context: {} }))) as Response;
     expect(response.status).toBe(200);
   };
   const phones: string[] = [];
@@ -70,11 +72,26 @@ export async function redisOutageRoom(options: { phones: number }) {
     return Date.now() - started;
   };
 
-  const client = (broadcaster: InstanceType<typeof WorkshopBroadcaster>, audience: "room" | "phone"): Client => {
+  const client = (broadcaster: InstanceType<typeof WorkshopBroadcaster>, audience: "room" | "phone", participantId?: number): Client => {
     const states: Client["states"] = [];
-    broadcaster.connect(workshopId, { audience, send: (event, data) => event === "state" && states.push(JSON.parse(data)) });
-    return { states, last: () => states.at(-1) };
+    const events: string[] = [];
+    const disconnect = broadcaster.connect(workshopId, {
+      audience,
+      participantId,
+      send: (event, data) => {
+        events.push(event);
+        if (event === "state") states.push(JSON.parse(data));
+      },
+      close: () => {
+        events.push("closed");
+        disconnect();
+      },
+    });
+    return { states, events, last: () => states.at(-1) };
   };
+  /** Phone `index`'s participant id. */
+  const participantId = async (index: number) =>
+    (await app.db().selectFrom("workshop_participants").select("id").where("workshop_id", "=", workshopId).where("display_name", "=", `Phone ${index}`).executeTakeFirstOrThrow()).id;
 
   const processA = { broadcaster: workshopBroadcaster(), health: sharedRedisHealth() };
   const healthB = new RedisHealth({ log: () => {} });
@@ -90,6 +107,9 @@ export async function redisOutageRoom(options: { phones: number }) {
     workshopId,
     control,
     vote,
+    participantId,
+    /** Another client on process B: phone `index`'s own stream there. */
+    phoneOnB: async (index: number) => client(processB.broadcaster, "phone", await participantId(index)),
     stored,
     processA: { ...processA, room: client(processA.broadcaster, "room"), phone: client(processA.broadcaster, "phone") },
     processB: { ...processB, room: client(processB.broadcaster, "room"), phone: client(processB.broadcaster, "phone") },

@@ -9,7 +9,8 @@ afterAll(() => room?.cleanup());
 
 describe.skipIf(!available)("Redis dies in the middle of a vote", () => {
   it("keeps each process's clients current from the database while it is down, and both converge on the database's state, stage changes included, when it returns", async () => {
-    const { processA, processB, vote, control, stored, redis } = room!;
+    const { processA, processB, vote, control, stored, redis, participantId, phoneOnB } = room!;
+    const removedPhone = await phoneOnB(8);
     const answered = (client: typeof processA.room) => client.last()?.answered?.["1"] ?? 0;
 
     // Redis up: votes on A reach the room on both processes through the bus.
@@ -28,11 +29,16 @@ describe.skipIf(!available)("Redis dies in the middle of a vote", () => {
     expect((await stored()).stage).toBe("results-1");
     expect(await until(() => [processA.room, processA.phone].every((c) => c.last()?.stage === "results-1"), 1_000)).toBe(true);
     expect(await until(() => [processB.room, processB.phone].every((c) => c.last()?.stage === "results-1"), 4_000)).toBe(true);
+    // A phone removed on A during the outage: its stream on B cannot hear of it yet.
+    await control("remove-participant", { participantId: String(await participantId(8)) });
 
     await redis.restart();
     expect(await until(() => processA.health.isUp() && processB.health.isUp(), 8_000)).toBe(true);
     const now = await stored();
     for (const client of [processA.room, processB.room]) expect(client.last()).toMatchObject({ stage: now.stage, answered: now.answered });
+    // ... but once Redis is back, the withdrawal is published again and ends it there.
+    expect(await until(() => removedPhone.events.includes("closed"), 2_000)).toBe(true);
+    expect(removedPhone.events.slice(-2)).toEqual(["withdrawn", "closed"]);
     // The bus carries changes again (B no longer reads the database on a timer): the next stage reaches B at once.
     const before = processB.room.states.length;
     await control("next");
