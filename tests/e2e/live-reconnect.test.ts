@@ -72,66 +72,94 @@ async function voteOn(phone: Page) {
   await expect(phone.getByRole("status").filter({ hasText: "Your vote is in." })).toBeVisible();
 }
 
-test("the projector, the control panel and phones come back live by themselves after every process restarts (502, 503, reset), and show what happened meanwhile", async ({ browser }) => {
+const liveStatus = (page: Page) => page.getByRole("status").filter({ hasText: /^(Live|Reconnecting…|Connecting…|Stopped: reload the page)$/ });
+
+/**
+ * A workshop whose facilitator's panel and one voting phone talk to the app directly, and whose
+ * projector, a second control panel and the phones named in `watching` follow through the proxy.
+ */
+async function roomBehind(proxy: Awaited<ReturnType<typeof outageProxy>>, browser: Browser, title: string, watching: string[]) {
+  const facilitator = await browser.newContext();
+  const panel = await facilitator.newPage();
+  await logInAsNew(panel, "facilitator", "Reconnecting Facilitator");
+  await panel.goto("/workshops");
+  await panel.getByLabel("Case", { exact: true }).selectOption("background-check");
+  await panel.getByLabel("Title", { exact: true }).fill(title);
+  await panel.getByRole("button", { name: "Create workshop" }).click();
+  await expect(panel.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  const code = (await panel.locator(".join-code").first().textContent())!.trim();
+  const workshopPath = new URL(panel.url()).pathname;
+  const projector = await facilitator.newPage();
+  await projector.goto(`${proxy.url}${workshopPath}/projector`);
+  const watchingPanel = await facilitator.newPage();
+  await watchingPanel.goto(`${proxy.url}${workshopPath}`);
+  const phone = await phoneJoins(browser, code, "Ana");
+  const phones = [];
+  for (const name of watching) phones.push(await phoneJoins(browser, code, name, proxy.url));
+  for (const page of [projector, watchingPanel]) await expect(liveStatus(page)).toHaveText("Live");
+  await expect(projector.getByTestId("participant-count")).toHaveText(`${watching.length + 1} people have joined`);
+  const next = async (stage: string) => {
+    await panel.getByRole("button", { name: "Next stage →" }).click();
+    await expect(panel.getByRole("heading", { level: 2, name: new RegExp(`^Now: ${stage}`) })).toBeVisible();
+  };
+  return { panel, projector, watchingPanel, phone, phones, next };
+}
+
+test("after every process restarts behind a balancer answering 502, the projector, the control panel and phones come back live by themselves, with the stages and the vote of the outage", async ({ browser }) => {
   test.setTimeout(60_000);
   const proxy = await outageProxy(Number(new URL(baseURL).port));
   try {
-    const facilitator = await browser.newContext();
-    const panel = await facilitator.newPage();
-    await logInAsNew(panel, "facilitator", "Reconnecting Facilitator");
-    await panel.goto("/workshops");
-    await panel.getByLabel("Case", { exact: true }).selectOption("background-check");
-    await panel.getByLabel("Title", { exact: true }).fill("Restart drill");
-    await panel.getByRole("button", { name: "Create workshop" }).click();
-    await expect(panel.getByRole("heading", { level: 1, name: "Restart drill" })).toBeVisible();
-    const code = (await panel.locator(".join-code").first().textContent())!.trim();
-    const workshopPath = new URL(panel.url()).pathname;
+    const { projector, watchingPanel, phone, phones, next } = await roomBehind(proxy, browser, "Restart drill", ["Ben"]);
+    const watchingPhone = phones[0]!;
+    const following = [projector, watchingPanel, watchingPhone];
 
-    // The projector, a second control panel and one phone follow through the proxy; the voting phone and the panel that acts do not.
-    const projector = await facilitator.newPage();
-    await projector.goto(`${proxy.url}${workshopPath}/projector`);
-    const liveStatus = (page: Page) => page.getByRole("status").filter({ hasText: /^(Live|Reconnecting…|Connecting…|Stopped: reload the page)$/ });
-    const projectorStatus = liveStatus(projector);
-    await expect(projectorStatus).toHaveText("Live");
-    const watchingPanel = await facilitator.newPage();
-    await watchingPanel.goto(`${proxy.url}${workshopPath}`);
-    await expect(liveStatus(watchingPanel)).toHaveText("Live");
-    const phone = await phoneJoins(browser, code, "Ana");
-    const watchingPhone = await phoneJoins(browser, code, "Ben", proxy.url);
-    await expect(projector.getByTestId("participant-count")).toHaveText("2 people have joined");
-
-    // Outage 1: the balancer answers 502 while the processes restart; a stage change and a vote happen meanwhile.
     proxy.outage(502);
-    for (const page of [projector, watchingPanel, watchingPhone]) await expect(liveStatus(page)).toHaveText("Reconnecting…");
-    for (const stage of ["Case, part 1 of 4", "Case, part 2 of 4", "Case, part 3 of 4", "Case, part 4 of 4", "Vote, round 1"]) {
-      await panel.getByRole("button", { name: "Next stage →" }).click();
-      await expect(panel.getByRole("heading", { level: 2, name: new RegExp(`^Now: ${stage}`) })).toBeVisible();
-    }
+    for (const page of following) await expect(liveStatus(page)).toHaveText("Reconnecting…");
+    for (const stage of ["Case, part 1 of 4", "Case, part 2 of 4", "Case, part 3 of 4", "Case, part 4 of 4", "Vote, round 1"]) await next(stage);
     await voteOn(phone);
     // It keeps trying (with backoff) instead of giving up on the first refusal.
     await expect.poll(() => proxy.requestsDuringOutage(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
-    await expect(projectorStatus).toHaveText("Reconnecting…");
+    await expect(liveStatus(projector)).toHaveText("Reconnecting…");
     proxy.restore();
     // Back within the backoff's cap (5 s) with no reload: the vote cast during the outage is counted.
-    for (const page of [projector, watchingPanel, watchingPhone]) await expect(liveStatus(page)).toHaveText("Live", { timeout: 8_000 });
+    for (const page of following) await expect(liveStatus(page)).toHaveText("Live", { timeout: 8_000 });
     await expect(projector.getByTestId("answered-count")).toHaveText(/^1 of 2 answered/);
     await expect(watchingPanel.getByRole("heading", { level: 2, name: /^Now: Vote, round 1/ })).toBeVisible();
     await expect(watchingPhone.getByRole("heading", { level: 1, name: "Vote, round 1" })).toBeVisible();
+  } finally {
+    await proxy.close();
+  }
+});
 
-    // Outage 2 and 3: a 503, then connections reset (a network error); the stage moves on meanwhile.
-    for (const [answer, stage] of [
-      [503, "Results, round 1"],
-      ["reset", "Discussion"],
-    ] as const) {
-      proxy.outage(answer);
-      await expect(projectorStatus).toHaveText("Reconnecting…");
-      await panel.getByRole("button", { name: "Next stage →" }).click();
-      await expect(panel.getByRole("heading", { level: 2, name: new RegExp(`^Now: ${stage}`) })).toBeVisible();
-      await expect.poll(() => proxy.requestsDuringOutage(), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
-      proxy.restore();
-      await expect(projectorStatus).toHaveText("Live", { timeout: 8_000 });
-      await expect(projector.locator(".projector")).toHaveAttribute("data-stage", stage === "Discussion" ? "discussion" : "results-1");
-    }
+test("live pages also come back after a 503 and after connections are reset, and a phone removed meanwhile stops and says why", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const proxy = await outageProxy(Number(new URL(baseURL).port));
+  try {
+    const { panel, projector, phones, next } = await roomBehind(proxy, browser, "Reset drill", ["Chi"]);
+    const removedPhone = phones[0]!;
+
+    proxy.outage(503);
+    for (const page of [projector, removedPhone]) await expect(liveStatus(page)).toHaveText("Reconnecting…");
+    await next("Case, part 1 of 4");
+    // Removed while its stream was away: refused when it comes back, it stops instead of retrying for ever.
+    const removeChi = panel.locator(".participant-list li").filter({ hasText: "Chi" }).locator("details");
+    await removeChi.locator("summary").click();
+    await removeChi.getByRole("button", { name: "Yes, remove Chi" }).click();
+    await expect(panel.locator(".participant-list")).toContainText("Chi (removed)");
+    await expect.poll(() => proxy.requestsDuringOutage(), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    proxy.restore();
+    await expect(liveStatus(projector)).toHaveText("Live", { timeout: 8_000 });
+    await expect(projector.locator(".projector")).toHaveAttribute("data-stage", "case-1");
+    await expect(removedPhone.getByText("The facilitator removed you from this workshop.")).toBeVisible({ timeout: 8_000 });
+
+    // A network error (connections reset): the browser alone would retry at a fixed pace; the page retries with backoff all the same.
+    proxy.outage("reset");
+    await expect(liveStatus(projector)).toHaveText("Reconnecting…");
+    await next("Case, part 2 of 4");
+    await expect.poll(() => proxy.requestsDuringOutage(), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    proxy.restore();
+    await expect(liveStatus(projector)).toHaveText("Live", { timeout: 8_000 });
+    await expect(projector.locator(".projector")).toHaveAttribute("data-stage", "case-2");
   } finally {
     await proxy.close();
   }
