@@ -134,7 +134,11 @@ export class RedisBus implements LiveBus {
       connection.on("error", failed);
       connection.on("close", () => failed(new Error("connection closed")));
     }
-    void this.subscriber.subscribe(this.channel, this.withdrawnChannel).catch((error: unknown) => this.redisHealth.reportFailure(error));
+    // Subscribe on every (re)connection, not once: a SUBSCRIBE that failed while Redis was away
+    // (a process started during an outage) would otherwise never be sent again. It is idempotent.
+    this.subscriber.on("ready", () => {
+      this.subscriber.subscribe(this.channel, this.withdrawnChannel).catch((error: unknown) => this.closed || this.redisHealth.reportFailure(error));
+    });
     this.subscriber.on("message", (channel: string, message: string) => {
       if (channel === this.withdrawnChannel) {
         const right = readWithdrawnRight(message);

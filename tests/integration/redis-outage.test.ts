@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { RedisBus } from "../../app/live/bus.server";
+import { RedisHealth } from "../../app/live/redis-health.server";
 import { redisServerAvailable } from "../support/private-redis";
 import { redisOutageRoom, until } from "./redis-outage-room";
 
@@ -45,5 +47,26 @@ describe.skipIf(!available)("Redis dies in the middle of a vote", () => {
     expect(await until(() => processB.room.last()?.stage === "discussion" && processB.phone.last()?.stage === "discussion", 1_000)).toBe(true);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(processB.room.states.length - before).toBeLessThanOrEqual(2);
+  });
+
+  it("lets a process started while Redis is down hear the others once Redis is up", async () => {
+    const { redis } = room!;
+    await redis.kill();
+    const prefix = `casebook_late_${Date.now()}:`;
+    const late = new RedisBus(redis.url, prefix, new RedisHealth({ log: () => {} }));
+    const other = new RedisBus(redis.url, prefix, new RedisHealth({ log: () => {} }));
+    try {
+      const heard: number[] = [];
+      late.subscribe((id) => heard.push(id));
+      await new Promise((r) => setTimeout(r, 2_500)); // its first SUBSCRIBE has failed by now
+      expect(late.healthy()).toBe(false);
+      await redis.restart();
+      expect(await until(() => late.healthy() && other.healthy(), 5_000)).toBe(true);
+      other.publish(77);
+      expect(await until(() => heard.includes(77), 2_000)).toBe(true);
+    } finally {
+      await late.close();
+      await other.close();
+    }
   });
 });
