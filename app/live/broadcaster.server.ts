@@ -17,6 +17,8 @@ export const PHONE_INTERVAL_MS = 1000;
  * this one's clients within about this long (ADR 020).
  */
 export const BUS_OUTAGE_RESYNC_MS = 1000;
+/** After a snapshot could not be built (the database away), it is tried again this much later, in milliseconds. */
+export const LOAD_RETRY_MS = 1000;
 
 /** "room" is the projector's view; "phone" what a joined device shows of it; "facilitator" everything. */
 export type Audience = "room" | "phone" | "facilitator";
@@ -70,6 +72,7 @@ export class WorkshopBroadcaster {
   private eventId = 0;
   private snapshotsBuilt = 0;
   private outageResync: ReturnType<typeof setInterval> | undefined;
+  private loadFailing = false;
   private readonly stopListening: Array<() => void> = [];
 
   constructor(
@@ -209,9 +212,15 @@ export class WorkshopBroadcaster {
     try {
       snapshots = await this.loadSnapshots(workshopId, audiences);
     } catch (error) {
-      console.error(`Live update for workshop ${workshopId} failed:`, error);
+      // One line per failing spell (the database away), not one per room per second of it.
+      if (!this.loadFailing) console.error(`Live updates cannot be built (${error instanceof Error ? error.message : String(error)}); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`);
+      this.loadFailing = true;
+      // The change that asked for this snapshot is in the database (or was refused): try again, or clients would keep a stale state until the next change.
+      setTimeout(() => this.connections.has(workshopId) && this.coalescer.notify(workshopId), LOAD_RETRY_MS).unref?.();
       return;
     }
+    if (this.loadFailing) console.error("Live updates are built again.");
+    this.loadFailing = false;
     this.snapshotsBuilt += 1;
     if (!snapshots) return;
     const states: Snapshots = { ...snapshots, phone: snapshots.phone ?? snapshots.room };
