@@ -37,7 +37,7 @@ import { recordAudit } from "./models/audit.server";
 import { answerOnce } from "./models/idempotency-keys.server";
 import { findCaseVersionByNumber, type CaseRecord } from "./models/cases.server";
 import { mapBallotOption } from "./domain/option-identity";
-import { recordPosition } from "./models/positions.server";
+import { answeredPerspectives, recordPosition } from "./models/positions.server";
 import { currentRelease } from "./models/result-releases.server";
 import type { PublicUser } from "./models/users.server";
 
@@ -114,6 +114,14 @@ async function act(database: DB, found: CaseRecord, user: PublicUser, formData: 
         const argument = await findArgument(database, movedBy);
         const refusal = creditRefusal("moved-by", argument && argument.caseId === found.id ? argumentContribution(argument) : undefined, user.id);
         if (refusal) return invalid(intent, target, { movedBy: refusal.message }, formValues(formData));
+        // What changed your mind on this perspective is an argument about it, named when you change
+        // an answer: a first answer names nothing (persuasion.ts counts re-answers only).
+        if (argument!.perspective !== perspective) {
+          return invalid(intent, target, { movedBy: `Name an argument made as the ${perspective}, or "No particular argument".` }, formValues(formData));
+        }
+        if (!(await answeredPerspectives(database, user.id, found.id)).has(perspective)) {
+          return invalid(intent, target, { movedBy: "You can name what changed your mind once you change an answer; this is your first answer here." }, formValues(formData));
+        }
       }
       // The form names its option by id and says which version it showed (ADR 017).
       const shown = form.data.version === found.version ? { id: found.versionId, doc } : await findCaseVersionByNumber(database, found.id, form.data.version);

@@ -17,7 +17,11 @@ export function parseSort(value: string | null): ArgumentSort {
   return (ARGUMENT_SORTS as readonly string[]).includes(value ?? "") ? (value as ArgumentSort) : "bridging";
 }
 
-function toView(node: ThreadNode): ThreadView {
+/**
+ * A thread as the page shows it. `changedMinds` comes from the release (persuasion.ts), and only
+ * for an argument that counts (visible: the counting rule, counting.ts).
+ */
+function toView(node: ThreadNode, changedMinds: ReadonlyMap<number, number>): ThreadView {
   return {
     id: node.id,
     authorName: node.authorName,
@@ -37,7 +41,8 @@ function toView(node: ThreadNode): ThreadView {
     canEdit: node.canEdit,
     canDelete: node.canDelete,
     canReply: node.canReply,
-    replies: node.replies.map(toView),
+    changedMinds: node.status === "visible" ? (changedMinds.get(node.id) ?? 0) : 0,
+    replies: node.replies.map((reply) => toView(reply, changedMinds)),
   };
 }
 
@@ -54,6 +59,7 @@ export async function loadDebate(found: CaseRecord, user: PublicUser | null, sor
     items.length > 0 ? listCaseEndorsements(db(), found.id) : [],
     items.length > 0 ? currentRelease(db(), found.id, k) : null,
   ]);
+  const changedMinds = new Map((released?.movedBy ?? []).map((m) => [m.argumentId, m.count]));
   const threads = buildThreads(items, endorsements, { userId: user?.id ?? null, mayModerate }, sort, new Date(), released?.argumentScores);
   const current = Object.fromEntries(
     history.filter((p) => p.isCurrent).map((p) => [p.perspective, { option: p.option, optionId: p.optionId, judgement: p.judgement, legal: p.legal, confidence: p.confidence }]),
@@ -68,8 +74,9 @@ export async function loadDebate(found: CaseRecord, user: PublicUser | null, sor
     sort,
     /** When the scores shown were released (with the results), or null before the first release. */
     scoresReleasedAt: released?.releasedAt ?? null,
-    threads: threads.map(toView),
-    movableBy: movedByChoices(threads, user?.id ?? null),
+    threads: threads.map((node) => toView(node, changedMinds)),
+    /** Per perspective, the arguments a person changing that answer may name as what moved them. */
+    movableBy: Object.fromEntries(found.doc.perspectives.map((p) => [p.key, movedByChoices(threads, user?.id ?? null, p.key)])),
     current,
     history: history.map((p) => ({ ...p, judgementLabel: judgementLabel(p.judgement) })),
     answeredAll,

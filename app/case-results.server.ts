@@ -51,8 +51,20 @@ export async function loadCaseResults(found: CaseRecord) {
       endorsements: count,
     }));
 
+  // Persuasion (persuasion.ts): from the release, only for arguments that count (visible).
+  const counting = new Map(items.filter((a) => a.parentId === null && argumentContribution(a).visible).map((a) => [a.id, a]));
+  const changedMinds = (released?.movedBy ?? [])
+    .filter((m) => counting.has(m.argumentId))
+    .slice(0, 5)
+    .map((m) => {
+      const argument = counting.get(m.argumentId)!;
+      return { id: argument.id, authorName: argument.authorName, perspective: argument.perspective, side: argument.side, html: renderMarkdownCached(argument.body), count: m.count, leans: m.leans };
+    });
+
   return {
     k,
+    /** The arguments released answers named most as what changed the person's mind, with those people's lean now. */
+    changedMinds,
     released: released ? { at: released.releasedAt, people: released.people, waiting: released.waiting } : null,
     /** Set when answers were given on other versions than the current one. */
     versions: versions.length > 1 || (versions.length === 1 && versions[0] !== found.version) ? { spanned: versions, current: found.version } : null,
@@ -60,6 +72,9 @@ export async function loadCaseResults(found: CaseRecord) {
     gap: hasBothPerspectives ? gapResult(gaps, k, released?.grouping) : null,
     lensUsage: countLensUsage(items).map((row) => ({ ...row, lensLabel: row.lens ? (LENS_LABELS[row.lens as Lens] ?? row.lens) : "No lens" })),
     topBridging,
-    changedMind: perspectives.reduce((sum, p) => sum + p.shift.changedMind, 0),
+    /** Per released perspective, the mean judgement at first answers and now (sums only, ADR 009). */
+    movedSinceFirst: perspectives
+      .filter((p) => p.withheld === null)
+      .map((p) => ({ key: p.key, first: p.shift.firstMeanJudgement, now: p.meanJudgement, moved: p.shift.firstJudgements.some((step, i) => step.count !== p.judgements[i]?.count) })),
   };
 }

@@ -19,6 +19,7 @@ import { getUser } from "./auth.server";
 import { db } from "./db.server";
 import { retryAfterHeaders } from "./rate-limit.server";
 import { countUnreadReplies } from "./models/arguments.server";
+import { persuasionNewsFor } from "./models/persuasion.server";
 import { can } from "./domain/permissions";
 import { useNonce } from "./nonce";
 import stylesheet from "./styles/app.css?url";
@@ -47,6 +48,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       canSeeCaseProblems: can(user.role, "case-problems.read"),
       canRunWorkshops: can(user.role, "workshops.run"),
       unreadReplies: await countUnreadReplies(db(), user),
+      /** People newly named one of this person's arguments as what changed their mind (persuasion.ts). */
+      newlyPersuaded: (await persuasionNewsFor(db(), user.id)).unread,
     },
   };
 }
@@ -96,6 +99,12 @@ function SiteHeader() {
                     <span className="unread">
                       {user.unreadReplies}
                       <span className="visually-hidden"> unread {user.unreadReplies === 1 ? "reply" : "replies"}</span>
+                    </span>
+                  ) : null}
+                  {user.newlyPersuaded > 0 ? (
+                    <span className="unread persuaded" data-testid="newly-persuaded">
+                      +{user.newlyPersuaded}
+                      <span className="visually-hidden"> {user.newlyPersuaded === 1 ? "person" : "people"} newly changed their mind by your arguments</span>
                     </span>
                   ) : null}
                 </NavLink>

@@ -6,6 +6,8 @@ import { serverKey } from "./domain/cookie-keys";
 import { db } from "./db.server";
 import { can } from "./domain/permissions";
 import { findParticipant, findWorkshop, hashDeviceToken, type Participant, type Workshop } from "./models/workshops.server";
+import { findCaseVersionDocument } from "./models/cases.server";
+import { renderMarkdownCached } from "./markdown-cache.server";
 
 /** A workshop is run by the facilitator who made it; admins may open any. */
 export function runsWorkshop(user: Pick<PublicUser, "id" | "role"> | null, workshop: Pick<Workshop, "facilitatorUserId">): boolean {
@@ -21,6 +23,17 @@ export async function requireWorkshopFacilitator(request: Request, idParam: stri
     throw new Response("Only this workshop's facilitator can open it.", { status: 403 });
   }
   return { user, workshop };
+}
+
+/**
+ * The facilitator notes of the case version a workshop runs, rendered, for its control panel:
+ * null when the case has none or the viewer's role may not read notes ("case.read-facilitator-notes";
+ * every role that runs workshops may today). Withheld by the server, never hidden by CSS.
+ */
+export async function facilitatorNotesHtml(user: Pick<PublicUser, "role">, workshop: Pick<Workshop, "caseVersionId">): Promise<string | null> {
+  if (!can(user.role, "case.read-facilitator-notes")) return null;
+  const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
+  return doc.facilitatorNotes?.trim() ? renderMarkdownCached(doc.facilitatorNotes) : null;
 }
 
 /** A long-lived random token per device, so a reload or a lost connection rejoins as the same participant. */

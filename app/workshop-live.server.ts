@@ -32,6 +32,8 @@ export interface RoomState {
   title: string;
   caseTitle: string;
   judgementQuestion: string;
+  /** The case's discussion questions, shown while the room discusses (case text, no figure). */
+  discussionQuestions: string[];
   stage: StageId;
   stageLabel: string;
   votingOpen: boolean;
@@ -167,6 +169,7 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
       title: workshop.title,
       caseTitle: doc.title,
       judgementQuestion: doc.judgement,
+      discussionQuestions: doc.discussion,
       stage: state.stage,
       stageLabel: stageLabel(state.stage, doc.stages.map((s) => s.title)),
       votingOpen: state.votingOpen,

@@ -19,6 +19,8 @@ export interface UsersTable {
   updated_at: Timestamp;
   /** Replies to this person's arguments after this moment count as unread. */
   replies_seen_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  /** The total of "changed N minds" over this person's arguments when they last opened /me (migration 0012). */
+  moved_seen: ColumnType<number, number | undefined, number>;
 }
 
 export interface SessionsTable {
@@ -162,6 +164,11 @@ export interface ResultReleasesTable {
   grouping: ColumnType<string | null, string | null | undefined, string | null>;
   /** Where the next release looks for people this one left waiting; null when nobody waits. */
   waiting_from_position_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /**
+   * JSON: MovedByArgument[] (app/domain/persuasion.ts): per argument, how many released answers
+   * named it as what changed the person's mind, by their lean now; null before migration 0012.
+   */
+  moved_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Each person's released answer per perspective: the positions row a release took (ADR 009). */

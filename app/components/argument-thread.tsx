@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { formKey } from "~/domain/idempotency";
+import { changedMindsLabel } from "~/domain/persuasion";
 import { SIDE_LABELS, type Side } from "~/domain/scales";
 import { TEXT_LIMITS } from "~/domain/text-limits";
 import { codeUnitCap } from "~/domain/visible-length";
@@ -20,6 +21,8 @@ export interface ThreadView {
   endorsements: number;
   /** The released bridging score; null while the release gives this argument none. */
   bridging: number | null;
+  /** Released answers naming it as what changed the person's mind (persuasion.ts); 0 for a reply or one that does not count. */
+  changedMinds: number;
   endorsedByViewer: boolean;
   canEndorse: boolean;
   canEdit: boolean;
@@ -93,6 +96,7 @@ export function ArgumentThread({ node, mayModerate, feedback, pageKey }: Props) 
             <span className="endorse-count">
               {node.endorsements === 1 ? "1 person" : `${node.endorsements} people`} moved
               {node.bridging !== null ? ` · bridging ${node.bridging.toFixed(1)}` : node.perspective ? " · no bridging score yet" : ""}
+              {node.changedMinds > 0 ? <span data-testid="changed-minds"> · {changedMindsLabel(node.changedMinds)}</span> : null}
             </span>
           ) : null}
           {node.canEndorse ? (

@@ -121,7 +121,8 @@ export function PositionForm({ perspective, version, judgementQuestion, current,
       {current && movableBy.length > 0 ? (
         <div className="field">
           <label htmlFor={id("moved-by")}>If you are changing your mind: which argument moved you? (optional)</label>
-          <select id={id("moved-by")} name="movedBy" defaultValue="">
+          {/* Keyed by the form's key, which is new after each save: the list starts at "No particular argument" again. */}
+          <select key={formKey} id={id("moved-by")} name="movedBy" defaultValue="">
             <option value="">No particular argument</option>
             {movableBy.map((a) => (
               <option key={a.id} value={a.id}>

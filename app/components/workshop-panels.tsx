@@ -100,7 +100,18 @@ export function CaseStage({ state }: { state: Pick<RoomState, "caseStage"> }) {
   );
 }
 
-export function LiveStatusBadge({ status }: { status: string }) {
+/**
+ * Whether the page is receiving live updates. Once the workshop has ended nothing is live any
+ * more, whatever the stream's state: the badge says "Ended".
+ */
+export function LiveStatusBadge({ status, ended = false }: { status: string; ended?: boolean }) {
+  if (ended) {
+    return (
+      <span className="live-status live-status-ended" role="status">
+        Ended
+      </span>
+    );
+  }
   const label = status === "live" ? "Live" : status === "connecting" ? "Connecting…" : status === "closed" ? "Stopped: reload the page" : "Reconnecting…";
   return (
     <span className={`live-status live-status-${status}`} role="status" aria-live="polite">

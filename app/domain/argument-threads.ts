@@ -135,11 +135,13 @@ export function buildThreads(
 }
 
 /**
- * The choices for "which argument moved you?": the top-level arguments this viewer may name
- * (counting.ts `creditRefusal`: visible, and not their own).
+ * The choices for "which argument moved you?" as one perspective: the top-level arguments made
+ * as that perspective that this viewer may name (counting.ts `creditRefusal`: visible, and not
+ * their own).
  */
-export function movedByChoices(threads: ThreadNode[], viewerId: number | null): { id: number; label: string }[] {
+export function movedByChoices(threads: ThreadNode[], viewerId: number | null, perspective: string): { id: number; label: string }[] {
   return threads
+    .filter((t) => t.perspective === perspective)
     .filter((t) => t.body !== null && viewerId !== null && creditRefusal("moved-by", { kind: "argument", visible: t.status === "visible", authorRemoved: false, authorId: t.authorId }, viewerId) === null)
     .map((t) => {
       // A plain-text label for a <select>: Markdown emphasis and heading marks dropped; name and

@@ -25,11 +25,13 @@ export interface GapCell {
   count: number;
 }
 
-/** Current positions compared with each person's first position on the same perspective. */
+/**
+ * Released answers of one perspective by the judgement of each person's first answer to it (an
+ * answer never changed is its own first): the judgements "at first answers" beside those now.
+ */
 export interface ShiftCell {
   perspective: string;
-  judgementChange: number;
-  optionChanged: boolean;
+  firstJudgement: number;
   count: number;
 }
 
@@ -42,7 +44,7 @@ export interface ResultRow extends PositionCell {
 
 /**
  * Splits the one grouped scan into the answer cells (by perspective, standing, option, judgement,
- * legal answer and version) and the shift cells (who moved since their first answer, and how).
+ * legal answer and version) and the shift cells (the same answers by their first judgement).
  */
 export function foldResultRows(rows: readonly ResultRow[]): { cells: (PositionCell & { caseVersionId: number })[]; shifts: ShiftCell[] } {
   const cells = new Map<string, PositionCell & { caseVersionId: number }>();
@@ -53,11 +55,11 @@ export function foldResultRows(rows: readonly ResultRow[]): { cells: (PositionCe
     if (cell) cell.count += row.count;
     else
       cells.set(cellKey, { perspective: row.perspective, standing: row.standing, optionId: row.optionId, judgement: row.judgement, legal: row.legal, caseVersionId: row.caseVersionId, count: row.count });
-    if (row.judgementChange === 0 && !row.optionChanged) continue;
-    const shiftKey = JSON.stringify([row.perspective, row.judgementChange, row.optionChanged]);
+    const firstJudgement = row.judgement - row.judgementChange;
+    const shiftKey = JSON.stringify([row.perspective, firstJudgement]);
     const shift = shifts.get(shiftKey);
     if (shift) shift.count += row.count;
-    else shifts.set(shiftKey, { perspective: row.perspective, judgementChange: row.judgementChange, optionChanged: row.optionChanged, count: row.count });
+    else shifts.set(shiftKey, { perspective: row.perspective, firstJudgement, count: row.count });
   }
   return { cells: [...cells.values()], shifts: [...shifts.values()] };
 }
@@ -105,18 +107,23 @@ export interface PerspectiveResult {
   shift: ShiftSummary;
 }
 
+/**
+ * How a perspective's judgements moved since people first answered, as sums only (ADR 009,
+ * "Figures online are sums"): the same people's judgements at their first answers, beside
+ * `PerspectiveResult.judgements` now. Who changed their mind, and which way, pairs two answers of
+ * one person and is not shown online (the sixth attacker review read it across batches).
+ */
 export interface ShiftSummary {
-  changedMind: number;
-  towardRight: number;
-  towardWrong: number;
-  changedOption: number;
+  /** The same people's judgements at their first answers, per step of the scale. */
+  firstJudgements: { value: number; label: string; count: number }[];
+  /** Mean of `firstJudgements`, on the scale's −3…+3. */
+  firstMeanJudgement: number;
 }
 
 export interface GapResult {
   people: number;
   withheld: string | null;
   meanGap: number;
-  distribution: { gap: number; count: number }[];
   byStanding: { groups: { key: string; count: number; meanGap: number }[]; suppressed: string | null };
 }
 
@@ -134,13 +141,18 @@ function standingOf(standing: string | null): string {
   return standing ?? UNDECLARED_STANDING;
 }
 
+/**
+ * A perspective's judgements at first answers (`ShiftSummary`) from its shift cells: a count per
+ * step of the judgement scale and their mean (0 when there are none).
+ */
 export function summarizeShift(cells: ShiftCell[]): ShiftSummary {
-  const moved = cells.filter((c) => c.judgementChange !== 0 || c.optionChanged);
   return {
-    changedMind: sum(moved, (c) => c.count),
-    towardRight: sum(cells.filter((c) => c.judgementChange > 0), (c) => c.count),
-    towardWrong: sum(cells.filter((c) => c.judgementChange < 0), (c) => c.count),
-    changedOption: sum(cells.filter((c) => c.optionChanged), (c) => c.count),
+    firstJudgements: JUDGEMENT_SCALE.map((step) => ({
+      value: step.value,
+      label: step.label,
+      count: sum(cells.filter((c) => c.firstJudgement === step.value), (c) => c.count),
+    })),
+    firstMeanJudgement: mean(cells, (c) => c.firstJudgement, (c) => c.count),
   };
 }
 
@@ -186,7 +198,7 @@ export function perspectiveResult(
     meanJudgement: 0,
     legalByLean: [],
     byStanding: { groups: [], suppressed: null },
-    shift: { changedMind: 0, towardRight: 0, towardWrong: 0, changedOption: 0 },
+    shift: summarizeShift([]),
   };
   if (!groupReleased(respondents, k)) {
     return { ...empty, withheld: `Results appear once at least ${k} people have answered as the ${perspective.key}.` };
@@ -240,13 +252,9 @@ export function gapResult(cells: GapCell[], k: number, grouping?: Breakdown): Ga
       people,
       withheld: `The empathy gap appears once at least ${k} people have answered as both employee and employer.`,
       meanGap: 0,
-      distribution: [],
       byStanding: { groups: [], suppressed: null },
     };
   }
-  const distribution: { gap: number; count: number }[] = [];
-  for (let gap = -6; gap <= 6; gap += 1) distribution.push({ gap, count: sum(cells.filter((c) => c.gap === gap), (c) => c.count) });
-
   const standings = new Map<string, number>();
   for (const c of cells) standings.set(standingOf(c.standing), (standings.get(standingOf(c.standing)) ?? 0) + c.count);
   const breakdown = breakdownOf(standings, k, grouping);
@@ -255,7 +263,6 @@ export function gapResult(cells: GapCell[], k: number, grouping?: Breakdown): Ga
     people,
     withheld: null,
     meanGap: mean(cells, (c) => c.gap, (c) => c.count),
-    distribution,
     byStanding: {
       groups: breakdown.shown.map((group) => {
         const groupCells = byGroup.get(group.key)!;

@@ -142,6 +142,14 @@ export interface ReleasePlanInput {
    * population of its own.
    */
   retiredVersions?: Readonly<Record<string, readonly number[]>>;
+  /**
+   * Per perspective, the sets of case versions that offered some option which not every version
+   * answered on offered (`optionPopulations`): an option a later version added, or removed and
+   * brought back, can only hold answers given on a version offering it, so its bar is a sum over
+   * those people alone (sixth attacker review). Each set is a population of its own, like a
+   * retired version.
+   */
+  optionPopulations?: Readonly<Record<string, readonly (readonly number[])[]>>;
   /** The previous release's answers per perspective, case version and standing (`releasedAnswersKey`). */
   releasedAnswers?: Readonly<Record<string, number>>;
   /**
@@ -164,6 +172,8 @@ export interface ReleasedGrouping {
   changed?: readonly string[];
   /** Per perspective, the case versions that release showed as "no longer offered" (`ReleasePlanInput.retiredVersions` then). */
   retired?: Readonly<Record<string, readonly number[]>>;
+  /** Per perspective, the option populations that release showed (`ReleasePlanInput.optionPopulations` then). */
+  populations?: Readonly<Record<string, readonly (readonly number[])[]>>;
   /** The perspectives that release showed (the case version's then); absent in older entries. */
   perspectives?: readonly string[];
 }
@@ -313,8 +323,8 @@ function stickyGrouping(
   }
   if (!groupingHistoryAllows(input.history, grouping, changedSince, input.k, jointFrom)) return { grouping: null, exposed: [] };
   const releases = [
-    ...input.history.map((entry) => ({ grouping: entry.breakdown, retired: entry.retired, perspectives: entry.perspectives })),
-    { grouping, retired: input.retiredVersions, perspectives: input.perspectives },
+    ...input.history.map((entry) => ({ grouping: entry.breakdown, retired: entry.retired, populations: entry.populations, perspectives: entry.perspectives })),
+    { grouping, retired: input.retiredVersions, populations: input.optionPopulations, perspectives: input.perspectives },
   ];
   // Candidates often make the same grouping of the same people: test each pair once per plan.
   const key = `${taken.map((person) => person.id).join(",")}|${grouping.shown.map((g) => g.members.join("+")).join("/")}`;
@@ -324,6 +334,43 @@ function stickyGrouping(
     tested.set(key, exposed);
   }
   return exposed === null ? { grouping } : { grouping: null, exposed };
+}
+
+/**
+ * Per perspective, the populations of case versions whose answers some bar counts apart from
+ * the rest: each retired version alone, and each of `optionPopulations`' sets, without repeats.
+ * Version sets are sorted ascending.
+ */
+function versionPopulations(input: ReleasePlanInput): Map<string, (readonly number[])[]> {
+  const populations = new Map<string, (readonly number[])[]>();
+  for (const perspective of input.perspectives) {
+    const sets = [...(input.retiredVersions?.[perspective] ?? []).map((version) => [version]), ...(input.optionPopulations?.[perspective] ?? [])];
+    const byKey = new Map(sets.map((set) => {
+      const sorted = [...set].sort((a, b) => a - b);
+      return [sorted.join("."), sorted] as const;
+    }));
+    if (byKey.size > 0) populations.set(perspective, [...byKey.values()]);
+  }
+  return populations;
+}
+
+/**
+ * The option populations of a perspective (ADR 009, sixth attacker review): for each option any
+ * of the given case versions offered, the versions offering it, when that is not all of them.
+ * An answer can only be on an option its version offered, so such an option's bar is a sum over
+ * the people who answered those versions alone; who answered which version is public.
+ *
+ * @param offered each case version (its id) with the option ids it offered in this perspective;
+ *   include every version with answers, released or pending, and the current one
+ * @returns distinct version-id sets, each sorted ascending, in the order first met
+ */
+export function optionPopulations(offered: ReadonlyMap<number, readonly string[]>): number[][] {
+  const versionsOf = new Map<string, number[]>();
+  const versions = [...offered.keys()].sort((a, b) => a - b);
+  for (const version of versions) for (const id of new Set(offered.get(version))) versionsOf.set(id, [...(versionsOf.get(id) ?? []), version]);
+  const sets = new Map<string, number[]>();
+  for (const set of versionsOf.values()) if (set.length < versions.length) sets.set(set.join("."), set);
+  return [...sets.values()];
 }
 
 /**
@@ -340,8 +387,9 @@ function stickyGrouping(
  * the group before or after who wrote the perspective; a perspective's shift, those who wrote it
  * and have answered it more than once; the gap, those who wrote either perspective (its groups
  * likewise); the answers on a case version that offered an option removed since (`retiredVersions`),
+ * or on the versions offering an option not every answered version offered (`optionPopulations`),
  * overall and per group, those who wrote the perspective and whose released or new answer is on
- * it, and what stays on such a version must also number 0 or at least k. A move from one group to
+ * them, and what stays on them must also number 0 or at least k. A move from one group to
  * another counts towards no cell: `groupingHistoryAllows` bounds what moves show.
  *
  * @returns the plan, or null when nothing may be released now
@@ -351,6 +399,8 @@ export function planRelease(input: ReleasePlanInput): ReleasePlan | null {
   const previous = input.history.at(-1)?.breakdown ?? null;
   const candidates = groupingCandidates(input);
   const tested = new Map<string, readonly number[] | null>();
+  const populations = versionPopulations(input);
+  const versionsInPopulations = new Map([...populations].map(([perspective, sets]) => [perspective, new Set(sets.flat())]));
   let taken = [...input.pending];
   for (;;) {
     if (taken.length === 0) return null;
@@ -372,9 +422,10 @@ export function planRelease(input: ReleasePlanInput): ReleasePlan | null {
     const grouping = sticky.grouping;
 
     const changers = new Map<string, number[]>();
-    // Answers left on each retired version after the release, by perspective, version and standing.
+    // Answers on each case version after the release, by perspective, version and standing (only
+    // versions some population holds are kept).
     const remaining = new Map<string, number>();
-    const retiredCells = new Map<string, { perspective: string; version: number; group: string | undefined }>();
+    const populationCells = new Map<string, { perspective: string; versions: readonly number[]; group: string | undefined }>();
     const change = (cell: string, person: PendingPerson) => {
       const ids = changers.get(cell);
       if (ids) ids.push(person.id);
@@ -394,14 +445,19 @@ export function planRelease(input: ReleasePlanInput): ReleasePlan | null {
       }
       for (const perspective of person.wrote) {
         const { released = null, current } = person.versions?.[perspective] ?? {};
-        for (const version of new Set([released, current])) {
-          if (version === null || version === undefined || !input.retiredVersions?.[perspective]?.includes(version)) continue;
+        for (const versions of populations.get(perspective) ?? []) {
+          const inBefore = released !== null && versions.includes(released);
+          const inAfter = current !== undefined && versions.includes(current);
+          if (!inBefore && !inAfter) continue;
           for (const group of [undefined, ...groups]) {
-            const cell = `retired:${perspective}:${version}${group === undefined ? "" : `:${group}`}`;
+            const cell = `population:${perspective}:${versions.join(".")}${group === undefined ? "" : `:${group}`}`;
             change(cell, person);
-            retiredCells.set(cell, { perspective, version, group });
+            populationCells.set(cell, { perspective, versions, group });
           }
-          // What stays on the version: its "no longer offered" bars are about those people only.
+        }
+        // What stays on each version: a population's bars are about those people only.
+        for (const version of new Set([released, current])) {
+          if (version === null || version === undefined || !versionsInPopulations.get(perspective)?.has(version)) continue;
           const delta = (version === current ? 1 : 0) - (version === released ? 1 : 0);
           const key = releasedAnswersKey(perspective, version, person.standing);
           remaining.set(key, (remaining.get(key) ?? input.releasedAnswers?.[key] ?? 0) + delta);
@@ -415,19 +471,21 @@ export function planRelease(input: ReleasePlanInput): ReleasePlan | null {
     }
     const waiting = new Set<number>();
     for (const ids of changers.values()) if (ids.length < k) for (const id of ids) waiting.add(id);
-    // A retired version's answers left after the release, overall and in each group, must also
-    // number 0 or at least k: three of four re-answering would leave one person's bars alone.
-    for (const [cell, { perspective, version, group }] of retiredCells) {
+    // A population's answers left after the release, overall and in each group, must also number
+    // 0 or at least k: three of four re-answering would leave one person's bars alone.
+    for (const [cell, { perspective, versions, group }] of populationCells) {
       // Only the groups of this release show bars; a group it no longer shows has none left.
       const standings = group === undefined ? null : new Set(grouping.shown.find((g) => g.key === group)?.members ?? []);
       if (standings?.size === 0) continue;
       let left = 0;
-      const prefix = releasedAnswersKey(perspective, version, "");
-      const keys = new Set([...Object.keys(input.releasedAnswers ?? {}), ...remaining.keys()].filter((key) => key.startsWith(prefix)));
-      for (const key of keys) {
-        const standing = key.slice(prefix.length);
-        if (standings && !standings.has(standing)) continue;
-        left += remaining.get(key) ?? input.releasedAnswers?.[key] ?? 0;
+      for (const version of versions) {
+        const prefix = releasedAnswersKey(perspective, version, "");
+        const keys = new Set([...Object.keys(input.releasedAnswers ?? {}), ...remaining.keys()].filter((key) => key.startsWith(prefix)));
+        for (const key of keys) {
+          const standing = key.slice(prefix.length);
+          if (standings && !standings.has(standing)) continue;
+          left += remaining.get(key) ?? input.releasedAnswers?.[key] ?? 0;
+        }
       }
       if (left > 0 && left < k) for (const id of changers.get(cell)!) waiting.add(id);
     }

@@ -9,7 +9,10 @@
  * record when that record was released. Every figure a release shows is the sum, over a set of
  * people everyone can name (who answered what when, and standings, are public), of a linear
  * function of those unknowns: a perspective's bars and judgement, per group; the shift (each
- * re-answer minus the first answer); the bars of answers given on a retired case version; the
+ * re-answer minus the first answer); the arguments re-answers name as having changed the
+ * person's mind (persuasion.ts: a part of each re-answer no other row shows, so an unknown of
+ * its own); the bars of answers given on a retired case version, and
+ * of an option only some versions offered (over the answers on those versions); the
  * empathy gap (employee minus employer). Modelled conservatively, each shown row gives the full
  * sum of the vectors it touches.
  *
@@ -56,6 +59,8 @@ export interface ReleaseShape {
   perspectives?: readonly string[];
   /** Per perspective, the case versions whose answers showed as options "no longer offered". */
   retired?: Readonly<Record<string, readonly number[]>>;
+  /** Per perspective, the sets of case versions whose answers an option's bar counts alone (`optionPopulations`). */
+  populations?: Readonly<Record<string, readonly (readonly number[])[]>>;
 }
 
 export interface EquationOptions {
@@ -213,6 +218,8 @@ export function releaseEquations(
   interface ClassEntries {
     own: string;
     shift: string | null;
+    /** Re-answers: the argument named as what changed the person's mind, per release (`persuasion.ts`). */
+    moved: string | null;
   }
   const entriesById = new Map<string, Map<number, number>>();
   const intern = (entries: Map<number, number>): string => {
@@ -227,6 +234,7 @@ export function releaseEquations(
     if (known) return known;
     const own = new Map<number, number>();
     const shift = new Map<number, number>();
+    const moved = new Map<number, number>();
     const last = Math.min(record.until ?? releases.length, releases.length);
     for (let r = Math.max(record.from, from); r < last; r += 1) {
       // A release shows the perspectives of the case's version then (all of `options` if unknown).
@@ -236,19 +244,24 @@ export function releaseEquations(
       const group = lookups[r]?.get(record.standing);
       const populations = group === undefined ? ["all"] : ["all", `g${group}`];
       const retired = releases[r]!.retired?.[record.perspective]?.includes(record.version) ?? false;
+      const optionPopulations = (releases[r]!.populations?.[record.perspective] ?? []).filter((versions) => versions.includes(record.version));
       for (const population of populations) {
         own.set(rowId(`${r}|${record.perspective}|${population}`), 1);
         if (record.reanswer) {
           own.set(rowId(`${r}|${record.perspective}|${population}|shift`), 1);
           shift.set(rowId(`${r}|${record.perspective}|${population}|shift`), -1);
+          // What re-answers name as having changed their mind (persuasion.ts; first answers name
+          // nothing): a part of the answer no other row shows, so an unknown of its own.
+          if (population === "all") moved.set(rowId(`${r}|${record.perspective}|moved`), 1);
         }
         if (retired) own.set(rowId(`${r}|${record.perspective}|${population}|v${record.version}`), 1);
+        for (const versions of optionPopulations) own.set(rowId(`${r}|${record.perspective}|${population}|o${[...versions].sort((a, b) => a - b).join(".")}`), 1);
         if (gapShown && (record.perspective === "employee" || record.perspective === "employer")) {
           own.set(rowId(`${r}|gap|${population}`), record.perspective === "employee" ? 1 : -1);
         }
       }
     }
-    const made = { own: intern(own), shift: record.reanswer ? intern(shift) : null };
+    const made = { own: intern(own), shift: record.reanswer ? intern(shift) : null, moved: record.reanswer && moved.size > 0 ? intern(moved) : null };
     classes.set(key, made);
     return made;
   };
@@ -271,6 +284,7 @@ export function releaseEquations(
     const entries = classOf(record);
     addPart(unknownOf(record, i), record.person, entries.own);
     if (entries.shift !== null) addPart(firstRecord.get(`${record.person}:${record.perspective}`) ?? `f${record.person}:${record.perspective}`, record.person, entries.shift);
+    if (entries.moved !== null) addPart(`m${unknownOf(record, i)}`, record.person, entries.moved);
   });
   // Atoms: unknowns made of the same entries (so with identical columns).
   const atoms = new Map<string, { atom: Atom; entries: Map<number, number> }>();

@@ -4,6 +4,7 @@ import { inTransaction, lockForTransaction } from "../../db/dialect";
 import type { Confidence, LegalAnswer, Standing } from "../../db/schema";
 import { standingForAnswer } from "../domain/disclosure";
 import type { GapCell, ResultRow } from "../domain/case-results";
+import type { MovedByRow } from "../domain/persuasion";
 import type { CaseOption } from "../domain/option-identity";
 import { nowIso } from "./clock";
 
@@ -199,6 +200,24 @@ export async function releasedResultRows(db: DB, caseId: number): Promise<Result
     optionChanged: r.option_changed === 1,
     count: Number(r.count),
   }));
+}
+
+/**
+ * Released answers that name an argument as what changed the person's mind, grouped by argument,
+ * perspective and judgement now (`tallyMovedBy` in persuasion.ts folds them). Only arguments of
+ * this case are counted.
+ */
+export async function releasedMovedByRows(db: DB, caseId: number): Promise<MovedByRow[]> {
+  const rows = await db
+    .selectFrom("released_positions as r")
+    .innerJoin("positions as p", "p.id", "r.position_id")
+    .innerJoin("arguments as a", "a.id", "p.moved_by_argument_id")
+    .select(["p.moved_by_argument_id", "p.perspective", "p.judgement", (eb) => eb.fn.countAll<number>().as("count")])
+    .where("r.case_id", "=", caseId)
+    .where("a.case_id", "=", caseId)
+    .groupBy(["p.moved_by_argument_id", "p.perspective", "p.judgement"])
+    .execute();
+  return rows.map((r) => ({ argumentId: Number(r.moved_by_argument_id), perspective: r.perspective, judgement: r.judgement, count: Number(r.count) }));
 }
 
 /**

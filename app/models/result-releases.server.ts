@@ -15,14 +15,16 @@ import {
   type Breakdown,
   type PendingPerson,
   type ReleasedGrouping,
+  optionPopulations,
   releasedAnswersKey,
   type ShownScore,
 } from "../domain/disclosure";
 import type { HeldRecord } from "../domain/release-equations";
+import { tallyMovedBy, type MovedByArgument } from "../domain/persuasion";
 import { countedEndorsers } from "./arguments.server";
 import { findCaseVersionDocument } from "./cases.server";
 import { nowIso } from "./clock";
-import { releasedGapCells, releasedResultRows } from "./positions.server";
+import { releasedGapCells, releasedMovedByRows, releasedResultRows } from "./positions.server";
 import { singleton } from "../singleton.server";
 
 /**
@@ -40,6 +42,8 @@ export interface ResultRelease {
   waiting: boolean;
   /** Bridging score by argument id, for the arguments the release gives one (`releaseArgumentScores`). */
   argumentScores: ReadonlyMap<number, number>;
+  /** Per argument named by released answers as what changed the person's mind (`tallyMovedBy`); empty before migration 0012's first release. */
+  movedBy: readonly MovedByArgument[];
   releasedAt: string;
 }
 
@@ -162,6 +166,7 @@ async function parseStored(db: DB, caseId: number, stored: Selectable<ResultRele
     grouping: state.history.at(-1)!.breakdown,
     waiting: stored.waiting_from_position_id !== null,
     argumentScores: shownArgumentScores(scores, k, state.scoresShown ?? []).shown,
+    movedBy: stored.moved_by === null ? [] : (JSON.parse(stored.moved_by) as MovedByArgument[]),
     releasedAt: stored.released_at,
   };
   parsedReleases().set(caseId, { through: stored.through_position_id, release, plannedVersion: state.plannedVersion });
@@ -198,23 +203,36 @@ interface ReleasedRow {
 }
 
 /**
- * Of the given case versions, per perspective key, those that offered an option the current
- * version has removed: answers on them can show as an option "no longer offered", whose only
- * possible voters are the people who answered such a version. Options are compared by their
- * stable ids (ADR 017), so a version whose options were only moved, reworded or added to since
- * is not retired: every answer on it is on an option offered now.
+ * Of the given case versions, per perspective key: those that offered an option the current
+ * version has removed (`retired`: answers on them can show as an option "no longer offered",
+ * whose only possible voters are the people who answered such a version), and the sets of
+ * versions offering an option not all of them (and the current one) offered (`populations`,
+ * `optionPopulations`: an option added later, or removed and brought back, can only hold answers
+ * given on a version offering it). Options are compared by their stable ids (ADR 017), so a
+ * version whose options were only moved or reworded since is in neither.
  */
-async function retiredVersions(db: DB, current: readonly CurrentPerspective[], versionIds: readonly number[]): Promise<Record<string, number[]>> {
+async function versionPopulationsOf(
+  db: DB,
+  current: readonly CurrentPerspective[],
+  currentVersionId: number | null,
+  versionIds: readonly number[],
+): Promise<{ retired: Record<string, number[]>; populations: Record<string, number[][]> }> {
   const retired: Record<string, number[]> = Object.fromEntries(current.map((p) => [p.key, []]));
-  for (const versionId of new Set(versionIds)) {
+  const offered = new Map(current.map((p) => [p.key, new Map<number, string[]>()]));
+  const versions = new Set(versionIds);
+  if (currentVersionId !== null) versions.add(currentVersionId);
+  for (const versionId of versions) {
     const doc = await findCaseVersionDocument(db, versionId);
     for (const perspective of current) {
       const offeredNow = new Set(perspective.options.map((option) => option.id));
-      const then = doc.perspectives.find((p) => p.key === perspective.key)?.options ?? [];
+      const then = doc.perspectives.find((p) => p.key === perspective.key)?.options;
+      if (!then) continue;
+      offered.get(perspective.key)!.set(versionId, then.map((option) => option.id));
       if (then.some((option) => !offeredNow.has(option.id))) retired[perspective.key]!.push(versionId);
     }
   }
-  return retired;
+  const populations = Object.fromEntries([...offered].map(([key, byVersion]) => [key, optionPopulations(byVersion)]));
+  return { retired, populations };
 }
 
 /**
@@ -267,13 +285,14 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     const records = await heldRecords(trx, caseId);
     const answersBefore = stateBefore.answers ?? (stored ? await countReleasedAnswers(trx, caseId) : {});
     const versionsSeen = [...rows.map((r) => r.case_version_id), ...Object.keys(answersBefore).map((key) => Number(key.split("\u0000")[1]))];
-    const retired = await retiredVersions(trx, current, versionsSeen);
+    const { retired, populations } = await versionPopulationsOf(trx, current, versionId, versionsSeen);
     const { pending, currentRows } = pendingPeople(rows, releasedRows, perspectives);
     const plan = planRelease({
       perspectives,
       gap: perspectives.includes("employee") && perspectives.includes("employer"),
       history,
       retiredVersions: retired,
+      optionPopulations: populations,
       releasedAnswers: answersBefore,
       records,
       jointFrom: stateBefore.jointFrom,
@@ -341,12 +360,17 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     }
     const standings = { ...(history.at(-1)?.released ?? {}) };
     for (const person of pending) if (taken.has(person.id) && !person.released) standings[person.standing] = (standings[person.standing] ?? 0) + 1;
-    const [resultRowsNow, gaps, endorsers] = await Promise.all([releasedResultRows(trx, caseId), releasedGapCells(trx, caseId), countedEndorsers(trx, caseId)]);
+    const [resultRowsNow, gaps, endorsers, movedRows] = await Promise.all([
+      releasedResultRows(trx, caseId),
+      releasedGapCells(trx, caseId),
+      countedEndorsers(trx, caseId),
+      releasedMovedByRows(trx, caseId),
+    ]);
     const { scores, ...scoresNow } = releaseShownScores(stored?.argument_scores ? (JSON.parse(stored.argument_scores) as ArgumentScores) : {}, endorsers, k, stateBefore.scoresShown ?? []);
     const people = Object.values(standings).reduce((sum, n) => sum + n, 0);
     const changed = [...new Set(pending.filter((person) => taken.has(person.id)).map((person) => person.standing))].sort();
     const grouping: GroupingHistory = {
-      history: [...history, { breakdown: plan.grouping, released: standings, changed, retired, perspectives }],
+      history: [...history, { breakdown: plan.grouping, released: standings, changed, retired, populations, perspectives }],
       answers,
       jointFrom: stateBefore.jointFrom,
       scoresShown: scoresNow.everShown,
@@ -358,6 +382,8 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
       grouping: plan.grouping,
       waiting: waitingFrom !== null,
       argumentScores: scoresNow.shown,
+      // Only the current version's perspectives, like the rows (`ofReleasedPerspectives`).
+      movedBy: tallyMovedBy(movedRows.filter((row) => perspectives.includes(row.perspective))),
       releasedAt: nowIso(),
     };
     const record = {
@@ -366,6 +392,7 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
       result_rows: JSON.stringify(resultRowsNow),
       gap_cells: JSON.stringify(gaps),
       argument_scores: JSON.stringify(scores),
+      moved_by: JSON.stringify(made.movedBy),
       grouping: JSON.stringify(grouping),
       waiting_from_position_id: waitingFrom,
       released_at: made.releasedAt,

@@ -79,7 +79,7 @@ function fieldsShownInPlace(result: CaseActionResult, data: ReturnType<typeof us
   if (result.target === "new" && signedIn && (result.intent === "argument" || result.intent === "preview")) return ["form", "body", "side", "perspective", "lens"];
   if (result.intent === "position" && signedIn && data.perspectives.some((p) => p.key === result.target)) {
     // The "which argument moved you" list is only there once you have answered and there are arguments.
-    const movedByShown = result.target in data.debate.current && data.debate.movableBy.length > 0;
+    const movedByShown = result.target in data.debate.current && (data.debate.movableBy[result.target]?.length ?? 0) > 0;
     return ["form", "option", "version", "judgement", "legal", "confidence", ...(movedByShown ? ["movedBy"] : [])];
   }
   type Node = (typeof data.debate.threads)[number];
@@ -192,7 +192,7 @@ export default function CasePage() {
                     version={data.version}
                     judgementQuestion={data.judgement}
                     current={debate.current[p.key] ?? null}
-                    movableBy={debate.movableBy}
+                    movableBy={debate.movableBy[p.key] ?? []}
                     errors={feedback?.errors ?? {}}
                     message={feedback?.message}
                     formKey={formKey(data.pageKey, `position-${p.key}`)}

@@ -10,6 +10,7 @@ import { can, STANDING_LABELS } from "~/domain/permissions";
 import { judgementLabel, LEGAL_LABELS, SIDE_LABELS, SIDES, type Side } from "~/domain/scales";
 import { answeredPerspectives } from "~/models/positions.server";
 import { formatSigned } from "~/domain/format";
+import { changedMindsLabel } from "~/domain/persuasion";
 import { isolate } from "~/domain/bidi";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Results: ${isolate(data.title)} · Casebook` : "Results · Casebook" }];
@@ -77,11 +78,15 @@ export default function Results() {
           &ldquo;option no longer offered&rdquo;.
         </p>
       ) : null}
-      <p>
-        {results.changedMind === 0
-          ? "No one has changed their mind yet."
-          : `${results.changedMind} ${results.changedMind === 1 ? "answer has" : "answers have"} changed since first given (see each perspective below).`}
-      </p>
+      {results.movedSinceFirst.length > 0 ? (
+        <p data-testid="moved-since-first">
+          {results.movedSinceFirst.every((m) => !m.moved)
+            ? "Judgements are as people first gave them."
+            : `Since people first answered, the average judgement ${results.movedSinceFirst
+                .map((m) => `as the ${m.key} went from ${formatSigned(m.first)} to ${formatSigned(m.now)}`)
+                .join("; ")} (see each perspective below).`}
+        </p>
+      ) : null}
 
       {results.perspectives.map((p) => (
         <section key={p.key} className="results-perspective" aria-labelledby={`results-${p.key}`}>
@@ -166,12 +171,32 @@ export default function Results() {
                 </TableScroll>
               )}
 
-              <h3>Changes of mind</h3>
-              <p>
-                {p.shift.changedMind === 0
-                  ? "No one has changed their answer as the " + p.key + " yet."
-                  : `${p.shift.changedMind} changed their answer: ${p.shift.towardRight} now judge it more right, ${p.shift.towardWrong} more wrong, ${p.shift.changedOption} chose a different action.`}
+              <h3>Since people first answered</h3>
+              <p className="muted">
+                The same people&apos;s judgements as the {p.key} when they first answered, and now (average {formatSigned(p.shift.firstMeanJudgement)}, now{" "}
+                {formatSigned(p.meanJudgement)}). Who changed their mind is not shown: only totals, so no one&apos;s change shows up on its own.
               </p>
+              <TableScroll label={`Judgements at first answers and now, as the ${p.key}`}>
+                <table data-testid={`since-first-${p.key}`}>
+                  <caption className="visually-hidden">Judgements as the {p.key} at first answers and now</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Judgement</th>
+                      <th scope="col">At first answers</th>
+                      <th scope="col">Now</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {p.shift.firstJudgements.map((step, i) => (
+                      <tr key={step.value}>
+                        <th scope="row">{step.label}</th>
+                        <td>{step.count}</td>
+                        <td>{p.judgements[i]?.count ?? 0}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
             </>
           )}
         </section>
@@ -181,7 +206,7 @@ export default function Results() {
         <section aria-labelledby="gap-heading">
           <h2 id="gap-heading">Empathy gap</h2>
           <p className="muted">
-            For each person: their judgement as the employee minus their judgement as the employer, from −6 to +6. Positive means they judged the
+            The average, over people, of their judgement as the employee minus their judgement as the employer, from −6 to +6. Positive means they judged the
             employee more kindly in the employee&apos;s shoes than in the employer&apos;s.
           </p>
           {results.gap.withheld ? (
@@ -191,7 +216,7 @@ export default function Results() {
               <p>
                 Across {results.gap.people} people the average gap is <strong>{formatSigned(results.gap.meanGap)}</strong> points.
               </p>
-              <BarChart title="How far apart people's two answers were" rows={results.gap.distribution.map((d) => ({ label: formatSigned(d.gap), count: d.count }))} />
+              <GapSides perspectives={results.perspectives} />
               {results.gap.byStanding.suppressed ? (
                 <p className="muted">Not broken down by standing: {results.gap.byStanding.suppressed}.</p>
               ) : (
@@ -279,6 +304,66 @@ export default function Results() {
           </ol>
         )}
       </section>
+
+      <section aria-labelledby="changed-minds-heading" data-testid="changed-minds-section">
+        <h2 id="changed-minds-heading">Arguments that changed minds</h2>
+        <p className="muted">
+          When people change an answer they can name the argument that changed their mind. These are counted from released answers only, in the same steps
+          as the results; which way each person moved is not shown.
+        </p>
+        {results.changedMinds.length === 0 ? (
+          <p>No released answer names an argument as what changed the person&apos;s mind yet.</p>
+        ) : (
+          <ol className="argument-list">
+            {results.changedMinds.map((a) => (
+              <li key={a.id} className="argument">
+                <p className="argument-meta">
+                  <strong>
+                    <bdi>{a.authorName}</bdi>
+                  </strong>{" "}
+                  {a.side ? SIDE_LABELS[a.side as Side] : ""} as the {a.perspective} · {changedMindsLabel(a.count)}; they now judge it{" "}
+                  {(["right", "torn", "wrong"] as const).map((lean) => `${LEAN_LABELS[lean].toLowerCase()}: ${a.leans[lean]}`).join(", ")}
+                </p>
+                <div className="argument-body" dir="auto" dangerouslySetInnerHTML={{ __html: a.html }} />
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
     </>
+  );
+}
+
+/**
+ * The empathy gap as a picture of sums: how the same released people judged the case in each
+ * role, step by step, side by side. Each person's own gap (a pairing of their two answers) is not
+ * shown online (ADR 009, "Figures online are sums").
+ */
+function GapSides({ perspectives }: { perspectives: { key: string; withheld: string | null; judgements: { value: number; label: string; count: number }[] }[] }) {
+  const employee = perspectives.find((p) => p.key === "employee");
+  const employer = perspectives.find((p) => p.key === "employer");
+  if (!employee || !employer || employee.withheld || employer.withheld) return null;
+  return (
+    <TableScroll label="How each role judged it">
+      <table data-testid="gap-sides">
+        <caption>How the same people judged it in each role</caption>
+        <thead>
+          <tr>
+            <th scope="col">Judgement</th>
+            <th scope="col">As the employee</th>
+            <th scope="col">As the employer</th>
+          </tr>
+        </thead>
+        <tbody>
+          {employee.judgements.map((step, i) => (
+            <tr key={step.value}>
+              <th scope="row">{step.label}</th>
+              <td>{step.count}</td>
+              <td>{employer.judgements[i]?.count ?? 0}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }

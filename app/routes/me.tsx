@@ -12,6 +12,8 @@ import { judgementLabel } from "~/domain/scales";
 import { codeUnitCap, truncateVisible } from "~/domain/visible-length";
 import { listArgumentsBy, listRepliesTo, markRepliesSeen } from "~/models/arguments.server";
 import { listPositionsOfUser } from "~/models/positions.server";
+import { markPersuasionSeen, persuasionNewsFor } from "~/models/persuasion.server";
+import { changedMindsLabel } from "~/domain/persuasion";
 import { findPasswordHash, findUserSeenAt, updatePasswordHash, updateProfile } from "~/models/users.server";
 import { recordAudit } from "~/models/audit.server";
 import { hashPassword, verifyPassword } from "~/password.server";
@@ -24,12 +26,14 @@ export const headers = retryAfterHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const [positions, myArguments, replies] = await Promise.all([
+  const [positions, myArguments, replies, persuasion] = await Promise.all([
     listPositionsOfUser(db(), user.id),
     listArgumentsBy(db(), user.id),
     listRepliesTo(db(), user, await findUserSeenAt(db(), user.id)),
+    persuasionNewsFor(db(), user.id),
   ]);
   if (replies.some((r) => r.unread)) await markRepliesSeen(db(), user.id);
+  if (persuasion.total !== persuasion.seen) await markPersuasionSeen(db(), user.id, persuasion.total);
   return {
     displayName: user.display_name,
     email: user.email,
@@ -37,7 +41,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     role: user.role,
     kThreshold: readConfig().kThreshold,
     positions: positions.map((c) => ({ ...c, positions: c.positions.map((p) => ({ ...p, judgementLabel: judgementLabel(p.judgement) })) })),
-    myArguments,
+    myArguments: myArguments.map((a) => ({ ...a, changedMinds: persuasion.byArgument.get(a.id) ?? 0 })),
+    /** How many people the person's arguments changed the mind of, and how many of those are new to them. */
+    persuasion: { total: persuasion.total, unread: persuasion.unread },
     replies,
   };
 }
@@ -194,6 +200,13 @@ export default function Me() {
 
       <section aria-labelledby="arguments-heading">
         <h2 id="arguments-heading">My arguments</h2>
+        {user.persuasion.total > 0 ? (
+          <p data-testid="persuasion-total">
+            Your arguments {changedMindsLabel(user.persuasion.total)}
+            {user.persuasion.unread > 0 ? <strong> ({user.persuasion.unread} new since you last looked)</strong> : null}: people named them when they changed an
+            answer. Counted from released results, so they arrive in steps.
+          </p>
+        ) : null}
         {user.myArguments.length === 0 ? (
           <p className="muted">No arguments yet.</p>
         ) : (
@@ -205,6 +218,7 @@ export default function Me() {
                   <bdi>{a.caseTitle}</bdi>
                 </Link>
                 {a.status === "hidden" ? " (hidden by a moderator)" : ""}: <bdi>{excerpt(a.body)}</bdi>
+                {a.changedMinds > 0 ? <span className="muted"> · {changedMindsLabel(a.changedMinds)}</span> : null}
               </li>
             ))}
           </ul>

@@ -18,7 +18,7 @@ export default function Privacy() {
         </li>
         <li>
           Results move in steps, not one answer at a time. A new answer is released only together with at least the threshold&apos;s number of others
-          that move the same figures: each perspective, each group, the count of people who changed their mind. So comparing the results just before and
+          that move the same figures: each perspective, each group, the judgements at first answers. So comparing the results just before and
           just after someone answers shows nothing about them, and no group&apos;s figures move by one person. Which answers are released is decided from
           who answered when, never from what they answered. Your own answer may not be counted yet.
         </li>
@@ -26,6 +26,11 @@ export default function Privacy() {
           Keeping every release and subtracting them from one another does not help either: each new release is checked together with all the earlier ones,
           and a breakdown that would let any combination of them single out fewer than the threshold&apos;s number of people (or one person&apos;s change of
           mind) is not shown; the answers it would expose wait for a later release.
+        </li>
+        <li>
+          Online, every figure is a total over people of one answer each: how many chose each option or judgement, the same people&apos;s judgements when they
+          first answered, the average empathy gap. Who changed their mind and which way, and each person&apos;s own gap between their two answers, are not
+          shown, since they pair two of one person&apos;s answers. An option that only some versions of a case offered counts as a group of its own.
         </li>
         <li>Your answers on a case count under the standing you had when you first answered it: changing your profile later does not move them.</li>
         <li>
@@ -63,11 +68,6 @@ export default function Privacy() {
       </ul>
       <h2>What is not protected</h2>
       <ul>
-        <li>
-          Not yet: when the author adds an option after some people answered, its results count only those who answered since; if they are few, its bar can be
-          theirs. The spread of empathy gaps and the count of changed minds pair each person&apos;s two answers, which someone keeping several releases can
-          sometimes take apart. This is being fixed.
-        </li>
         <li>
           Which side your endorsements put you on is public, like the endorsements themselves: anyone can read the arguments you endorsed and count
           them. It is never taken from your answer, which may say otherwise.

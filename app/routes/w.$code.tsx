@@ -233,7 +233,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
   return (
     <div className="phone" data-stage={state.stage}>
       <p className="muted">
-        <bdi>{state.title}</bdi> · <LiveStatusBadge status={status} />
+        <bdi>{state.title}</bdi> · <LiveStatusBadge status={status} ended={state.ended} />
       </p>
       <h1>{state.stageLabel}</h1>
       {result?.errors.form ? (

@@ -5,7 +5,7 @@ import { useLiveState } from "~/components/use-live-state";
 import { TableScroll } from "~/components/table-scroll";
 import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
 import { isVoteStage } from "~/domain/workshop-stages";
-import { requireWorkshopFacilitator } from "~/workshop-access.server";
+import { facilitatorNotesHtml, requireWorkshopFacilitator } from "~/workshop-access.server";
 import { handleControl, type ControlResult } from "~/workshop-control.server";
 import { loadWorkshopStates, type FacilitatorState } from "~/workshop-live.server";
 import { MAX_CAPACITY, VOID_WINDOWS_MINUTES } from "~/domain/room-defences";
@@ -22,11 +22,19 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export const headers = answerHeaders;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { workshop } = await requireWorkshopFacilitator(request, params.id);
+  const { user, workshop } = await requireWorkshopFacilitator(request, params.id);
   const states = (await loadWorkshopStates(workshop.id))!;
   const joinUrl = `${new URL(request.url).origin}/join/${workshop.code}`;
-  // pageKey: new on every load; each control's idempotency key is this plus the control's name (ADR 016).
-  return { state: states.facilitator, joinUrl, qrSvg: await QRCode.toString(joinUrl, { type: "svg", margin: 1 }), twoRounds: workshop.twoRounds, pageKey: newPageKey() };
+  return {
+    state: states.facilitator,
+    joinUrl,
+    qrSvg: await QRCode.toString(joinUrl, { type: "svg", margin: 1 }),
+    twoRounds: workshop.twoRounds,
+    // The notes of the case version the workshop runs; only this page's loader sends them (never the room's state).
+    facilitatorNotesHtml: await facilitatorNotesHtml(user, workshop),
+    // pageKey: new on every load; each control's idempotency key is this plus the control's name (ADR 016).
+    pageKey: newPageKey(),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -197,7 +205,7 @@ export default function ControlPanel() {
 
       <section aria-labelledby="stage-heading" className="control-stage">
         <h2 id="stage-heading">
-          Now: {state.stageLabel} <LiveStatusBadge status={status} />
+          Now: {state.stageLabel} <LiveStatusBadge status={status} ended={state.ended} />
         </h2>
         <p>
           {state.participants} {state.participants === 1 ? "person has" : "people have"} joined
@@ -225,7 +233,27 @@ export default function ControlPanel() {
           </div>
         )}
         <CaseStage state={state} />
+        {state.stage === "discussion" ? (
+          <section aria-labelledby="questions-heading">
+            <h3 id="questions-heading">Questions to discuss (on the projector)</h3>
+            <ol>
+              {state.discussionQuestions.map((q, i) => (
+                <li key={i} dir="auto">
+                  {q}
+                </li>
+              ))}
+            </ol>
+          </section>
+        ) : null}
       </section>
+
+      {data.facilitatorNotesHtml ? (
+        <section className="facilitator-notes" aria-labelledby="notes-heading" data-testid="facilitator-notes">
+          <h2 id="notes-heading">Facilitator notes</h2>
+          <p className="muted">For you only: the projector and the phones never receive them.</p>
+          <div dir="auto" dangerouslySetInnerHTML={{ __html: data.facilitatorNotesHtml }} />
+        </section>
+      ) : null}
 
       <section aria-labelledby="tallies-heading">
         <h2 id="tallies-heading">Answers</h2>

@@ -3,6 +3,7 @@ import { useLoaderData, useRevalidator } from "@remix-run/react";
 import QRCode from "qrcode";
 import { useLiveState } from "~/components/use-live-state";
 import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
+import { JudgementDistribution, RoomMovement, VoteChoices } from "~/components/projector-panels";
 import { isVoteStage } from "~/domain/workshop-stages";
 import { isolate } from "~/domain/bidi";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
@@ -28,25 +29,35 @@ export default function Projector() {
   // Signed out, or no longer allowed to run this workshop: reloading the data takes the page to the sign-in.
   const { state, status } = useLiveState(`/workshops/${data.state.workshopId}/events?view=room`, data.state, undefined, () => revalidator.revalidate());
   const showTallies = state.round !== null && state.tallies.some((t) => t.round === state.round);
+  const lastRound = state.tallies.some((t) => t.round === 2) ? 2 : 1;
+  // The spotlit item is shown big above the list, never again in it.
+  const listed = state.submissions.filter((s) => s.id !== state.spotlight?.id).slice(0, 6);
   return (
     <div className="projector" data-stage={state.stage}>
       <header className="projector-header">
-        <bdi>{state.title}</bdi>
-        <span>
-          Join: <strong>{data.joinHost}</strong> · code <strong className="projector-code-small">{state.code}</strong>
-        </span>
-        <LiveStatusBadge status={status} />
+        <bdi className="projector-title">{state.title}</bdi>
+        {!state.ended ? (
+          <span className="projector-join" data-testid="header-join">
+            Join: <strong>{data.joinHost}</strong> · code <strong className="projector-code-small">{state.code}</strong>
+          </span>
+        ) : null}
+        <LiveStatusBadge status={status} ended={state.ended} />
+        {state.stage !== "lobby" && !state.ended ? (
+          <div className="qr projector-qr-small" role="img" aria-label="QR code to join" dangerouslySetInnerHTML={{ __html: data.qrSvg }} />
+        ) : null}
       </header>
 
       {state.stage === "lobby" ? (
         <section className="projector-lobby">
-          <h1 dir="auto">{state.caseTitle}</h1>
-          <p>Join on your phone at {data.joinHost}</p>
-          <p className="join-code projector-code">{state.code}</p>
+          <div className="projector-lobby-text">
+            <h1 dir="auto">{state.caseTitle}</h1>
+            <p>Join on your phone at {data.joinHost}</p>
+            <p className="join-code projector-code">{state.code}</p>
+            <p className="projector-count" data-testid="participant-count">
+              {state.participants} {state.participants === 1 ? "person has" : "people have"} joined
+            </p>
+          </div>
           <div className="qr projector-qr" role="img" aria-label="QR code to join" dangerouslySetInnerHTML={{ __html: data.qrSvg }} />
-          <p className="projector-count" data-testid="participant-count">
-            {state.participants} {state.participants === 1 ? "person has" : "people have"} joined
-          </p>
         </section>
       ) : null}
 
@@ -59,13 +70,23 @@ export default function Projector() {
             {state.answered[state.round] ?? 0} of {state.participants} answered
             {isVoteStage(state.stage) ? (state.votingOpen ? " · voting is open" : " · voting is closed") : ""}
           </p>
-          {isVoteStage(state.stage) ? (
-            <p className="projector-question" dir="auto">
-              {state.judgementQuestion}
-            </p>
+          {isVoteStage(state.stage) ? <VoteChoices state={state} /> : null}
+          {state.stage === "shift" && state.shift ? (
+            <>
+              <RoomMovement state={state} />
+              <ShiftTable state={state} />
+            </>
           ) : null}
-          {state.stage === "shift" ? <ShiftTable state={state} /> : null}
-          {showTallies ? <RoundTallies state={state} round={state.round} /> : <p className="muted">Results are shown when the facilitator reveals them.</p>}
+          {state.stage !== "shift" ? (
+            showTallies ? (
+              <>
+                <JudgementDistribution state={state} round={state.round} />
+                <RoundTallies state={state} round={state.round} showJudgements={false} />
+              </>
+            ) : (
+              <p className="muted">Results are shown when the facilitator reveals them.</p>
+            )
+          ) : null}
           {state.stage === "results-1" || state.stage === "shift" ? <RoomGapLine state={state} /> : null}
         </section>
       ) : null}
@@ -73,21 +94,40 @@ export default function Projector() {
       {state.stage === "discussion" ? (
         <section className="projector-discussion">
           <h1>Discussion</h1>
-          {state.spotlight ? (
-            <blockquote className="spotlight" data-testid="spotlight">
-              <p dir="auto">{state.spotlight.body}</p>
-              <footer>
-                {state.spotlight.kind} · {state.spotlight.upvotes} upvotes
-              </footer>
-            </blockquote>
-          ) : null}
-          <ol className="submission-list">
-            {state.submissions.slice(0, 6).map((s) => (
-              <li key={s.id}>
-                <bdi>{s.body}</bdi> <span className="muted">({s.upvotes})</span>
-              </li>
-            ))}
-          </ol>
+          <div className="discussion-layout">
+            <section aria-labelledby="questions-heading" className="discussion-questions">
+              <h2 id="questions-heading">Questions to discuss</h2>
+              <ol>
+                {state.discussionQuestions.map((q, i) => (
+                  <li key={i} dir="auto">
+                    {q}
+                  </li>
+                ))}
+              </ol>
+            </section>
+            <section aria-labelledby="room-items-heading" className="discussion-room">
+              <h2 id="room-items-heading">From the room</h2>
+              {state.spotlight ? (
+                <blockquote className="spotlight" data-testid="spotlight">
+                  <p dir="auto">{state.spotlight.body}</p>
+                  <footer>
+                    {state.spotlight.kind} · {upvotes(state.spotlight.upvotes)}
+                  </footer>
+                </blockquote>
+              ) : null}
+              {listed.length > 0 ? (
+                <ol className="submission-list" data-testid="submission-list">
+                  {listed.map((s) => (
+                    <li key={s.id}>
+                      <bdi>{s.body}</bdi> <span className="muted">({upvotes(s.upvotes)})</span>
+                    </li>
+                  ))}
+                </ol>
+              ) : !state.spotlight ? (
+                <p className="muted">Send an argument or a question from your phone.</p>
+              ) : null}
+            </section>
+          </div>
         </section>
       ) : null}
 
@@ -95,11 +135,18 @@ export default function Projector() {
         <section>
           <h1>Thank you</h1>
           <p>This workshop has ended.</p>
-          <RoundTallies state={state} round={state.tallies.some((t) => t.round === 2) ? 2 : 1} />
+          <JudgementDistribution state={state} round={lastRound} />
+          <RoundTallies state={state} round={lastRound} showJudgements={false} />
+          {state.shift ? <RoomMovement state={state} /> : null}
           <ShiftTable state={state} />
           <RoomGapLine state={state} />
         </section>
       ) : null}
     </div>
   );
+}
+
+/** "1 upvote", "3 upvotes". */
+function upvotes(count: number): string {
+  return `${count} ${count === 1 ? "upvote" : "upvotes"}`;
 }

@@ -10,6 +10,7 @@ import * as m0008 from "./0008_released_positions";
 import * as m0009 from "./0009_idempotency_keys";
 import * as m0010 from "./0010_stable_option_ids";
 import * as m0011 from "./0011_release_records";
+import * as m0012 from "./0012_released_persuasion";
 
 /**
  * Migrations are listed here rather than read from the folder, so they are bundled into the
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "0009_idempotency_keys": m0009,
   "0010_stable_option_ids": m0010,
   "0011_release_records": m0011,
+  "0012_released_persuasion": m0012,
 };

@@ -104,7 +104,7 @@ test("six people answer as employee and employer, argue, change their minds and 
   // Results are released in steps of k = 3 people: Maya's change shows once two more have changed.
   await fiona.goto(`${CASE}/results`);
   await expect(fiona.getByText("counting 6 people")).toBeVisible();
-  await expect(fiona.getByText("1 changed their answer")).toHaveCount(0);
+  await expect(fiona.getByTestId("moved-since-first")).toHaveText("Judgements are as people first gave them.");
   for (const page of [milo, hana]) {
     await page.goto(CASE);
     const form = page.locator("#answer-employee");
@@ -119,7 +119,11 @@ test("six people answer as employee and employer, argue, change their minds and 
   await expect(fiona.getByRole("heading", { name: "As the employee", level: 2 })).toBeVisible();
   const employee = fiona.locator("section.results-perspective").filter({ has: fiona.getByRole("heading", { name: "As the employee" }) });
   await expect(employee.getByText("6 people answered")).toBeVisible();
-  await expect(employee.getByText("3 changed their answer: 3 now judge it more right, 0 more wrong")).toBeVisible();
+  // Three moved to "Clearly right": shown as totals at first answers and now, never who moved.
+  const clearlyRight = employee.getByTestId("since-first-employee").getByRole("row", { name: /^Clearly right/ });
+  const [atFirst, now] = (await clearlyRight.getByRole("cell").allTextContents()).map(Number);
+  expect(now! - atFirst!).toBe(3);
+  await expect(fiona.getByTestId("moved-since-first")).toContainText("Since people first answered, the average judgement as the employee went from");
   const standingTable = employee.locator("table").filter({ hasText: "Average judgement" });
   await expect(standingTable.getByRole("rowheader", { name: "Front line" })).toBeVisible();
   await expect(standingTable.getByRole("rowheader", { name: /Other standings/ })).toBeVisible();
@@ -128,9 +132,15 @@ test("six people answer as employee and employer, argue, change their minds and 
   await expect(standingTable.getByRole("rowheader", { name: /HR/ })).toHaveCount(0);
   await expect(fiona.getByRole("heading", { name: "Empathy gap" })).toBeVisible();
   await expect(fiona.getByText("Across 6 people the average gap is")).toBeVisible();
+  // Maya named Fiona's argument when she changed her mind, released with the others' changes.
+  const changedMinds = fiona.getByTestId("changed-minds-section");
+  await expect(changedMinds.locator("li").filter({ hasText: "real hardship" })).toContainText("changed 1 person's mind");
 
-  // Fiona's history on her activity page, and Frank's reply waiting for her.
+  // Fiona's history on her activity page, and Frank's reply waiting for her; the header told her
+  // someone's mind was changed by her argument.
+  await expect(fiona.getByTestId("newly-persuaded")).toContainText("+1");
   await fiona.goto("/me");
+  await expect(fiona.getByTestId("persuasion-total")).toContainText("Your arguments changed 1 person's mind (1 new since you last looked)");
   await expect(fiona.getByRole("heading", { name: "Replies to my arguments" })).toBeVisible();
   await expect(fiona.getByText("But every waiver is a fee someone else pays.")).toBeVisible();
 });

@@ -100,7 +100,7 @@ describe("results", () => {
     expect(serialized).not.toMatch(/"key":"hr"/);
   });
 
-  it("count a change of mind in its direction, once k people have changed since the last release", async () => {
+  it("show a change of mind as judgements at first answers beside those now, once k people have changed since the last release", async () => {
     // Results are released in steps where every cell moves by at least k people (ADR 009), so it
     // takes k movers; on a case of its own, so people left waiting by other tests hold nobody back.
     const slug = "the-fee-waiver";
@@ -120,14 +120,19 @@ describe("results", () => {
     await flush();
     const before = await resultsRoute.loader({ request: app.get(`/cases/${slug}/results`, movers[0]!.cookie), params: { slug }, context: {} });
     if (before.locked) throw new Error("answered both");
-    const shiftBefore = before.results.perspectives.find((p) => p.key === "employer")!.shift;
+    // People now at a judgement minus people first at it (the same people).
+    const net = (p: (typeof before.results.perspectives)[number], value: number) =>
+      p.judgements.find((j) => j.value === value)!.count - p.shift.firstJudgements.find((j) => j.value === value)!.count;
+    const employerBefore = before.results.perspectives.find((p) => p.key === "employer")!;
     for (const mover of movers) await vote(mover, "employer", 3, 2, {}, slug);
     await flush();
     const after = await resultsRoute.loader({ request: app.get(`/cases/${slug}/results`, movers[0]!.cookie), params: { slug }, context: {} });
     if (after.locked) throw new Error("answered both");
     const employer = after.results.perspectives.find((p) => p.key === "employer")!;
-    expect(employer.shift.towardRight - shiftBefore.towardRight).toBe(5);
-    expect(employer.shift.changedOption - shiftBefore.changedOption).toBe(5);
+    // The five moved from "clearly wrong" (−3) to +2: five fewer now than at first at −3, five more at +2.
+    expect(net(employer, -3) - net(employerBefore, -3)).toBe(-5);
+    expect(net(employer, 2) - net(employerBefore, 2)).toBe(5);
+    expect(employer.meanJudgement - employer.shift.firstMeanJudgement).toBeGreaterThan(employerBefore.meanJudgement - employerBefore.shift.firstMeanJudgement);
   });
 });
 

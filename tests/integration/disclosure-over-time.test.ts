@@ -64,7 +64,7 @@ describe("watching the results over time", () => {
       const steps = [after.people - before.people];
       for (const perspective of after.perspectives) {
         const earlier = before.perspectives.find((p) => p.key === perspective.key)!;
-        steps.push(perspective.respondents - earlier.respondents, perspective.shift.changedMind - earlier.shift.changedMind);
+        steps.push(perspective.respondents - earlier.respondents);
         const keys = new Set([...perspective.byStanding.groups, ...earlier.byStanding.groups].map((g) => g.key));
         for (const key of keys) {
           const count = (r: typeof perspective) => r.byStanding.groups.find((g) => g.key === key)?.count ?? 0;

@@ -144,7 +144,10 @@ describe("a rewording is the same option (issue 15, item 2)", () => {
     if (data.locked) throw new Error("the facilitator reads results without answering");
     const employee = data.results.perspectives.find((p) => p.key === "employee")!;
     expect(employee.options.filter((o) => o.count > 0)).toEqual([{ id: original.id, label: reworded, count: K, offered: true }]);
-    expect(employee.shift).toEqual({ changedMind: K, towardRight: 0, towardWrong: K, changedOption: 0 });
+    // Same option, judgement softened: K people now at +1 who first answered something else.
+    const at = (steps: { value: number; count: number }[], value: number) => steps.find((s) => s.value === value)!.count;
+    expect(at(employee.shift.firstJudgements, 3)).toBe(K);
+    expect(at(employee.judgements, 1)).toBe(K);
   });
 });
 

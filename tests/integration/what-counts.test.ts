@@ -243,7 +243,23 @@ describe("online", () => {
       expect(refused.body.errors.movedBy, which).toMatch(message);
     }
     expect(await app.db().selectFrom("positions").selectAll().where("user_id", "=", reader.id).execute()).toHaveLength(0);
+    // A first answer names nothing: what changed your mind goes with a change of answer.
+    const first = await answer(reader, String(argumentIds.kept));
+    expect(first.status).toBe(400);
+    expect(first.body.errors.movedBy).toMatch(/once you change an answer/);
+    expect((await answer(reader, "")).status).toBe(200);
     expect((await answer(reader, String(argumentIds.kept))).status).toBe(200);
+  });
+
+  it("refuses naming an argument made as the other perspective as what changed one's answer (400, on movedBy)", async () => {
+    const person = await app.person("participant", "frontline");
+    const employerArgument = await act(author, { intent: "argument", perspective: "employer", side: "for", body: "An employer's argument" });
+    expect(employerArgument.status).toBe(200);
+    const id = (await app.db().selectFrom("arguments").select("id").where("body", "=", "An employer's argument").executeTakeFirstOrThrow()).id;
+    expect((await answer(person, "")).status).toBe(200);
+    const refused = await answer(person, String(id));
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.movedBy).toMatch(/made as the employee/);
   });
 
   it("gives a hidden argument no endorsement count in the page's data, and does not order by it", async () => {
@@ -260,7 +276,7 @@ describe("online", () => {
     expect(threads[0]).toEqual([argumentIds.kept, 1]);
     expect(threads).toContainEqual([argumentIds.hidden, 0]);
     // "Which argument moved you?" offers only visible arguments by someone else.
-    const movable = (await caseRoute.loader({ request: app.get(`/cases/${SLUG}`, reader.cookie), params: { slug: SLUG }, context: {} })).debate.movableBy.map((a) => a.id);
+    const movable = (await caseRoute.loader({ request: app.get(`/cases/${SLUG}`, reader.cookie), params: { slug: SLUG }, context: {} })).debate.movableBy.employee!.map((a) => a.id);
     expect(movable).toEqual([argumentIds.kept]);
   });
 

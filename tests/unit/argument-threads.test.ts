@@ -298,7 +298,7 @@ describe("movedByChoices", () => {
 
   it("lists the visible top-level arguments with their author and text", () => {
     const threads = buildThreads([argument(1, { body: "Compassion matters." }), argument(2, { userId: BOB, authorName: "Bob", body: "Rules are rules." })], [], moderator, "newest", NOW);
-    expect(movedByChoices(threads, CAROL)).toEqual([
+    expect(movedByChoices(threads, CAROL, "employee")).toEqual([
       { id: 2, label: `${iso("Bob")}: ${iso("Rules are rules.")}` },
       { id: 1, label: `${iso("Alice")}: ${iso("Compassion matters.")}` },
     ]);
@@ -306,40 +306,46 @@ describe("movedByChoices", () => {
 
   it("leaves out the viewer's own arguments (your own cannot be what moved you), and offers nothing to a signed-out viewer", () => {
     const threads = buildThreads([argument(1, { body: "Compassion matters." }), argument(2, { userId: BOB, authorName: "Bob", body: "Rules are rules." })], [], alice, "newest", NOW);
-    expect(movedByChoices(threads, ALICE).map((a) => a.id)).toEqual([2]);
-    expect(movedByChoices(threads, null)).toEqual([]);
+    expect(movedByChoices(threads, ALICE, "employee").map((a) => a.id)).toEqual([2]);
+    expect(movedByChoices(threads, null, "employee")).toEqual([]);
   });
 
   it("leaves out hidden and deleted arguments, even for a moderator who can read them", () => {
     const items = [argument(1), argument(2, { status: "hidden", moderationReason: "Off topic" }), argument(3, { status: "deleted" })];
     const threads = buildThreads(items, [], moderator, "newest", NOW);
-    expect(movedByChoices(threads, CAROL).map((a) => a.id)).toEqual([1]);
+    expect(movedByChoices(threads, CAROL, "employee").map((a) => a.id)).toEqual([1]);
+  });
+
+  it("offers only the arguments made as the perspective being answered", () => {
+    const threads = buildThreads([argument(1), argument(2, { perspective: "employer", userId: BOB, authorName: "Bob" })], [], alice, "newest", NOW);
+    expect(movedByChoices(threads, CAROL, "employee").map((a) => a.id)).toEqual([1]);
+    expect(movedByChoices(threads, CAROL, "employer").map((a) => a.id)).toEqual([2]);
   });
 
   it("leaves out replies", () => {
     const threads = buildThreads([argument(1), argument(2, { parentId: 1 })], [], alice, "newest", NOW);
-    expect(movedByChoices(threads, CAROL).map((a) => a.id)).toEqual([1]);
+    expect(movedByChoices(threads, CAROL, "employee").map((a) => a.id)).toEqual([1]);
   });
 
   it("flattens line breaks and Markdown marks into one plain line", () => {
     const threads = buildThreads([argument(1, { body: "# Duty\n\n**Clients** pay for   the _truth_." })], [], alice, "newest", NOW);
-    expect(movedByChoices(threads, CAROL)).toEqual([{ id: 1, label: `${iso("Alice")}: ${iso("Duty Clients pay for the truth.")}` }]);
+    expect(movedByChoices(threads, CAROL, "employee")).toEqual([{ id: 1, label: `${iso("Alice")}: ${iso("Duty Clients pay for the truth.")}` }]);
   });
 
   it("keeps a text of 80 characters whole", () => {
     const body = "a".repeat(80);
     const threads = buildThreads([argument(1, { body })], [], alice, "newest", NOW);
-    expect(movedByChoices(threads, CAROL)[0].label).toBe(`${iso("Alice")}: ${iso(body)}`);
+    expect(movedByChoices(threads, CAROL, "employee")[0].label).toBe(`${iso("Alice")}: ${iso(body)}`);
   });
 
   it("shortens a longer text to 80 characters ending in an ellipsis", () => {
     const threads = buildThreads([argument(1, { body: "b".repeat(81) })], [], alice, "newest", NOW);
-    expect(movedByChoices(threads, CAROL)[0].label).toBe(`${iso("Alice")}: ${iso(`${"b".repeat(79)}…`)}`);
+    expect(movedByChoices(threads, CAROL, "employee")[0].label).toBe(`${iso("Alice")}: ${iso(`${"b".repeat(79)}…`)}`);
   });
 
   it("does not add an ellipsis to a text that only looked long because of its line breaks", () => {
     const body = `${"c".repeat(40)}\n\n\n\n\n\n${"d".repeat(39)}`;
     const threads = buildThreads([argument(1, { body })], [], alice, "newest", NOW);
-    expect(movedByChoices(threads, CAROL)[0].label).toBe(`${iso("Alice")}: ${iso(`${"c".repeat(40)} ${"d".repeat(39)}`)}`);
+    expect(movedByChoices(threads, CAROL, "employee")[0].label).toBe(`${iso("Alice")}: ${iso(`${"c".repeat(40)} ${"d".repeat(39)}`)}`);
   });
 });

@@ -28,8 +28,8 @@ describe("isolate", () => {
 
 describe("movedByChoices", () => {
   it("isolates the author's name and the text in each label, as a select cannot hold <bdi>", () => {
-    const node = { id: 7, authorId: 2, authorName: "Rahel\u202E", body: "Customers **deserve** to know.", status: "visible" as const };
-    const [label] = movedByChoices([node as never], 1);
+    const node = { id: 7, authorId: 2, authorName: "Rahel\u202E", body: "Customers **deserve** to know.", status: "visible" as const, perspective: "employee" };
+    const [label] = movedByChoices([node as never], 1, "employee");
     expect(label).toEqual({ id: 7, label: `${FSI}Rahel\u202E${PDI}: ${FSI}Customers deserve to know.${PDI}` });
   });
 });

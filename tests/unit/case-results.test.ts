@@ -27,7 +27,7 @@ function cell(overrides: Partial<PositionCell> & { count: number }): PositionCel
 }
 
 function shift(overrides: Partial<ShiftCell> & { count: number }): ShiftCell {
-  return { perspective: "employee", judgementChange: 0, optionChanged: false, ...overrides };
+  return { perspective: "employee", firstJudgement: 0, ...overrides };
 }
 
 function gap(standing: string | null, value: number, count: number): GapCell {
@@ -37,7 +37,7 @@ function gap(standing: string | null, value: number, count: number): GapCell {
 describe("perspectiveResult", () => {
   it("withholds every result while fewer than k people have answered as that perspective", () => {
     const cells = [cell({ standing: "frontline", count: 2 }), cell({ standing: "manager", count: 2 })];
-    const result = perspectiveResult(employee, cells, [shift({ judgementChange: 2, count: 3 })], K);
+    const result = perspectiveResult(employee, cells, [shift({ firstJudgement: 2, count: 3 })], K);
     expect(result).toEqual({
       key: "employee",
       prompt: "You are the screener. What do you do?",
@@ -48,7 +48,7 @@ describe("perspectiveResult", () => {
       meanJudgement: 0,
       legalByLean: [],
       byStanding: { groups: [], suppressed: null },
-      shift: { changedMind: 0, towardRight: 0, towardWrong: 0, changedOption: 0 },
+      shift: summarizeShift([]),
     });
   });
 
@@ -272,15 +272,16 @@ describe("perspectiveResult", () => {
     expect(result.byStanding).toEqual({ groups: [], suppressed: "any breakdown would single out a group of fewer than 5 people" });
   });
 
-  it("summarizes changes of mind on this perspective only", () => {
+  it("shows the judgements at first answers of this perspective only", () => {
     const shifts = [
-      shift({ judgementChange: 2, count: 3 }),
-      shift({ judgementChange: -1, optionChanged: true, count: 1 }),
-      shift({ judgementChange: 0, count: 4 }),
-      shift({ perspective: "employer", judgementChange: 3, optionChanged: true, count: 7 }),
+      shift({ firstJudgement: 2, count: 3 }),
+      shift({ firstJudgement: -1, count: 1 }),
+      shift({ firstJudgement: 0, count: 4 }),
+      shift({ perspective: "employer", firstJudgement: 3, count: 7 }),
     ];
     const result = perspectiveResult(employee, [cell({ count: 8 })], shifts, K);
-    expect(result.shift).toEqual({ changedMind: 4, towardRight: 3, towardWrong: 1, changedOption: 1 });
+    expect(result.shift.firstJudgements.map((step) => step.count)).toEqual([0, 0, 1, 4, 0, 3, 0]);
+    expect(result.shift.firstMeanJudgement).toBeCloseTo(5 / 8);
   });
 });
 
@@ -290,29 +291,15 @@ describe("gapResult", () => {
       people: 4,
       withheld: "The empathy gap appears once at least 5 people have answered as both employee and employer.",
       meanGap: 0,
-      distribution: [],
       byStanding: { groups: [], suppressed: null },
     });
   });
 
-  it("spreads gaps over every value from −6 to 6, including those nobody has", () => {
+  it("shows no per-person distribution of gaps, only the mean (ADR 009: figures online are sums)", () => {
     const result = gapResult([gap("frontline", -6, 1), gap("frontline", 0, 2), gap("manager", 0, 1), gap("manager", 6, 1), gap(null, 3, 2)], K);
     expect(result.withheld).toBeNull();
-    expect(result.distribution).toEqual([
-      { gap: -6, count: 1 },
-      { gap: -5, count: 0 },
-      { gap: -4, count: 0 },
-      { gap: -3, count: 0 },
-      { gap: -2, count: 0 },
-      { gap: -1, count: 0 },
-      { gap: 0, count: 3 },
-      { gap: 1, count: 0 },
-      { gap: 2, count: 0 },
-      { gap: 3, count: 2 },
-      { gap: 4, count: 0 },
-      { gap: 5, count: 0 },
-      { gap: 6, count: 1 },
-    ]);
+    expect(Object.keys(result).sort()).toEqual(["byStanding", "meanGap", "people", "withheld"]);
+    expect(result.meanGap).toBeCloseTo(6 / 7);
   });
 
   it("weights the mean gap by how many people have each gap", () => {
@@ -350,31 +337,17 @@ describe("gapResult", () => {
 });
 
 describe("summarizeShift", () => {
-  it("reports no change when nobody has voted twice", () => {
-    expect(summarizeShift([])).toEqual({ changedMind: 0, towardRight: 0, towardWrong: 0, changedOption: 0 });
+  it("reports every step of the scale at zero, and a mean of 0, when nobody has answered", () => {
+    const summary = summarizeShift([]);
+    expect(summary.firstJudgements.map((step) => [step.value, step.count])).toEqual([-3, -2, -1, 0, 1, 2, 3].map((value) => [value, 0]));
+    expect(summary.firstMeanJudgement).toBe(0);
   });
 
-  it("does not count people whose second answer matches their first", () => {
-    expect(summarizeShift([shift({ count: 6 })])).toEqual({ changedMind: 0, towardRight: 0, towardWrong: 0, changedOption: 0 });
-  });
-
-  it("counts a person once as having changed their mind even when both option and judgement changed", () => {
-    const summary = summarizeShift([shift({ judgementChange: 1, optionChanged: true, count: 1 })]);
-    expect(summary).toEqual({ changedMind: 1, towardRight: 1, towardWrong: 0, changedOption: 1 });
-  });
-
-  it("counts moves toward right and toward wrong by the sign of the judgement change", () => {
-    const summary = summarizeShift([
-      shift({ judgementChange: 3, count: 2 }),
-      shift({ judgementChange: 1, count: 1 }),
-      shift({ judgementChange: -2, count: 4 }),
-    ]);
-    expect(summary).toEqual({ changedMind: 7, towardRight: 3, towardWrong: 4, changedOption: 0 });
-  });
-
-  it("counts a new option with the same judgement as a change of mind in neither direction", () => {
-    const summary = summarizeShift([shift({ optionChanged: true, count: 2 })]);
-    expect(summary).toEqual({ changedMind: 2, towardRight: 0, towardWrong: 0, changedOption: 2 });
+  it("counts people by the judgement of their first answer, with its label, and averages it", () => {
+    const summary = summarizeShift([shift({ firstJudgement: 3, count: 2 }), shift({ firstJudgement: -2, count: 4 }), shift({ firstJudgement: 3, count: 1 })]);
+    expect(summary.firstJudgements.find((step) => step.value === 3)).toEqual({ value: 3, label: expect.any(String), count: 3 });
+    expect(summary.firstJudgements.find((step) => step.value === -2)!.count).toBe(4);
+    expect(summary.firstMeanJudgement).toBeCloseTo((9 - 8) / 7);
   });
 });
 
@@ -416,7 +389,7 @@ describe("foldResultRows", () => {
     ...over,
   });
 
-  it("sums groups that differ only in how people moved into one answer cell, and counts only those who moved as shifts", () => {
+  it("sums groups that differ only in how people moved into one answer cell, and counts every answer by its first judgement", () => {
     const { cells, shifts } = foldResultRows([
       row({ count: 5 }),
       row({ judgementChange: 3, count: 2 }),
@@ -431,10 +404,12 @@ describe("foldResultRows", () => {
       { perspective: "employee", standing: null, optionId: "Report it", judgement: 2, legal: "yes", caseVersionId: 1, count: 7 },
       { perspective: "employee", standing: "manager", optionId: "Report it", judgement: 2, legal: "yes", caseVersionId: 2, count: 1 },
     ]);
+    // An answer never changed is its own first; a change of option alone keeps the judgement.
     expect(shifts).toEqual([
-      { perspective: "employee", judgementChange: 3, optionChanged: false, count: 2 },
-      { perspective: "employee", judgementChange: -1, optionChanged: true, count: 1 },
-      { perspective: "employer", judgementChange: 3, optionChanged: false, count: 4 },
+      { perspective: "employee", firstJudgement: 2, count: 13 },
+      { perspective: "employee", firstJudgement: -1, count: 2 },
+      { perspective: "employee", firstJudgement: 3, count: 1 },
+      { perspective: "employer", firstJudgement: -1, count: 4 },
     ]);
   });
 

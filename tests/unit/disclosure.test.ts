@@ -25,6 +25,7 @@ import {
   workshopCellKey,
   workshopGrouping,
   type CountedEndorser,
+  optionPopulations,
   planRelease,
   releasedAnswersKey,
   type Breakdown,
@@ -131,6 +132,18 @@ describe("planRelease", () => {
     expect(retiredPlan([dana, ...peers])?.people).toEqual([dana, ...peers].map((p) => p.id));
   });
 
+  it("holds a lone answer on the only version offering an option (added later, or removed and brought back)", () => {
+    const onVersionTwo = { employee: { released: null, current: 2 }, employer: { released: null, current: 2 } };
+    const populationPlan = (pending: PendingPerson[]) =>
+      planRelease({ perspectives: BOTH, gap: true, history: [], optionPopulations: { employee: [[2]], employer: [] }, pending, k: K });
+    const tess: PendingPerson = { ...newcomers("frontline", 1)[0]!, versions: onVersionTwo };
+    const onVersionOne = newcomers("frontline", K).map((p) => ({ ...p, versions: { employee: { released: null, current: 1 }, employer: { released: null, current: 1 } } }));
+    expect(populationPlan([tess, ...onVersionOne])?.people).toEqual(onVersionOne.map((p) => p.id));
+    // With K-1 others on version 2, she is released with them.
+    const peers = newcomers("frontline", K - 1).map((p) => ({ ...p, versions: onVersionTwo }));
+    expect(populationPlan([tess, ...peers, ...onVersionOne])?.people).toHaveLength(2 * K);
+  });
+
   it("never leaves 1 to k-1 answers on a version whose options changed since", () => {
     // K+1 released answers on version 1; K of them re-answer on version 2, which would leave one.
     const history = [{ breakdown: { shown: [], suppressed: true, reason: "x" } as Breakdown, released: { frontline: K + 1 } }];
@@ -189,6 +202,23 @@ describe("planRelease", () => {
   it("decides from who wrote, never from values: the same writes give the same plan", () => {
     const people = [...newcomers("frontline", K), returning("frontline", ["employer"])];
     expect(plan(people, { frontline: K }, { shown: [], suppressed: true, reason: "x" })).toEqual(plan(people, { frontline: K }, { shown: [], suppressed: true, reason: "x" }));
+  });
+});
+
+describe("optionPopulations", () => {
+  it("gives, for each option not every version offered, the versions that offered it", () => {
+    const offered = new Map<number, string[]>([
+      [1, ["report", "help", "ask"]],
+      [2, ["report", "help"]],
+      [3, ["report", "help", "ask", "proof"]],
+    ]);
+    // "ask" was removed and brought back; "proof" was added; "report" and "help" are everyone's.
+    expect(optionPopulations(offered)).toEqual([[1, 3], [3]]);
+  });
+
+  it("gives none when every version offered the same options, and sets each once", () => {
+    expect(optionPopulations(new Map([[1, ["a", "b"]], [2, ["b", "a"]]]))).toEqual([]);
+    expect(optionPopulations(new Map([[1, ["a"]], [2, ["a", "b", "c"]]]))).toEqual([[2]]);
   });
 });
 

@@ -42,6 +42,19 @@ describe("exposedBySeveralReleases", () => {
     expect(exposedBySeveralReleases(records, [...releases.slice(0, 3), { grouping: none }], options)).toBeNull();
   });
 
+  it("finds one person in an option's bar that only the version they answered offered (sixth review)", () => {
+    // Release 0: two people on version 1 and Tess on version 2, which added an option: its bar is
+    // a sum over the version-2 answers alone, Tess's. Without the population, nobody is exposed.
+    const records = [...person(1, "frontline", 0, null, false, 1), ...person(2, "frontline", 0, null, false, 1), ...person(3, "frontline", 0, null, false, 2)];
+    expect(exposedBySeveralReleases(records, [{ grouping: none }], options)).toBeNull();
+    const added: ReleaseShape = { grouping: none, populations: { employee: [[2]], employer: [] } };
+    // Tess alone, and so the two others (the total minus her).
+    expect(exposedBySeveralReleases(records, [added], options)).toEqual([1, 2, 3]);
+    // With k people on each version the option's bar is a sum over k: nobody alone.
+    const more = [...records, ...person(4, "frontline", 0, null, false, 2), ...person(5, "frontline", 0, null, false, 2), ...person(6, "frontline", 0, null, false, 1)];
+    expect(exposedBySeveralReleases(more, [added], options)).toBeNull();
+  });
+
   it("finds a change of mind: a record replaced while the rest of its batch is told apart later", () => {
     // Release 0: Fred and two front line. Release 1: Fred's new answer and three managers. Release
     // 2: the breakdown. total(1) − total(0) − manager(2) = Fred's new answer minus his old one.

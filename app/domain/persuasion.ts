@@ -1,0 +1,69 @@
+/**
+ * Persuasion, shown (issue 16): how many people an argument changed the mind of, read from the
+ * answers that named it ("which argument moved you?") in a case's online release. Pure.
+ *
+ * Only released answers count, so these figures move with the results, in the release's steps
+ * (ADR 009). Each is a sum over people of a function of one answer (did it name this argument,
+ * and the lean it holds now), which the joint test of releases bounds like the bars: an answer
+ * may name an argument only when it changes an earlier answer to the same perspective, and
+ * first answers never do, so the count is over re-answers (`release-equations.ts` has a row for
+ * them). Which way someone moved (a pairing with their first answer) is never shown.
+ */
+import { leanOf, type Lean } from "./scales";
+
+/** Released answers that name one argument, with one judgement (as `releasedMovedByRows` groups them). */
+export interface MovedByRow {
+  argumentId: number;
+  /** The perspective of the answers. */
+  perspective: string;
+  /** Their judgement now, −3…+3. */
+  judgement: number;
+  count: number;
+}
+
+/** One argument's released persuasion. */
+export interface MovedByArgument {
+  argumentId: number;
+  /** People whose released answer names the argument as what changed their mind. */
+  count: number;
+  /** The same people by the lean of their answer now. */
+  leans: Record<Lean, number>;
+}
+
+/**
+ * Folds grouped rows into one entry per argument, most persuasive first (then lowest id, so the
+ * order is stable).
+ *
+ * @param rows released answers naming an argument, grouped by argument and judgement
+ * @returns one entry per argument named at least once
+ */
+export function tallyMovedBy(rows: readonly MovedByRow[]): MovedByArgument[] {
+  const byArgument = new Map<number, MovedByArgument>();
+  for (const row of rows) {
+    if (row.count <= 0) continue;
+    const entry = byArgument.get(row.argumentId) ?? { argumentId: row.argumentId, count: 0, leans: { wrong: 0, torn: 0, right: 0 } };
+    entry.count += row.count;
+    entry.leans[leanOf(row.judgement)] += row.count;
+    byArgument.set(row.argumentId, entry);
+  }
+  return [...byArgument.values()].sort((a, b) => b.count - a.count || a.argumentId - b.argumentId);
+}
+
+/**
+ * What a person's arguments have done, for /me and the header: the total of people they changed
+ * the mind of, and how many of those are new since they last looked.
+ *
+ * @param counts the released count of each of the person's arguments that counts (moderation rule, counting.ts)
+ * @param seen the total when they last opened /me (`users.moved_seen`)
+ * @returns `total`, and `unread` = total − seen when positive (a count can fall when someone
+ *   answers again without naming the argument; it is then not "new")
+ */
+export function persuasionNews(counts: readonly number[], seen: number): { total: number; unread: number } {
+  const total = counts.reduce((sum, n) => sum + n, 0);
+  return { total, unread: Math.max(0, total - seen) };
+}
+
+/** "changed 1 person's mind" / "changed 3 people's minds". */
+export function changedMindsLabel(count: number): string {
+  return count === 1 ? "changed 1 person's mind" : `changed ${count} people's minds`;
+}

@@ -1,0 +1,40 @@
+/** Driving a live workshop from the control panel and phones, for the end-to-end tests. */
+import { expect, type Browser, type Page } from "@playwright/test";
+
+/** Joins the workshop `code` from a new phone (390×844), with a name and a standing; returns the phone's page. */
+export async function joinOnPhone(browser: Browser, code: string, name: string, standing: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const phone = await context.newPage();
+  await phone.goto("/join");
+  // Looking at the join page sets no cookie; joining gives the phone its device cookie.
+  expect(await context.cookies()).toEqual([]);
+  await phone.getByLabel("Workshop code").fill(code.toLowerCase());
+  await phone.getByLabel("Your name (optional)").fill(name);
+  await phone.getByLabel("Your standing at work (optional)").selectOption(standing);
+  await phone.getByRole("button", { name: "Join" }).click();
+  await expect(phone).toHaveURL(new RegExp(`/w/${code}$`));
+  expect((await context.cookies()).map((c) => c.name)).toEqual(["casebook_device"]);
+  await expect(phone.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
+  return phone;
+}
+
+/** Votes on the phone: per perspective, the nth option and a judgement by its label; optionally names what moved them. */
+export async function vote(phone: Page, employee: { option: number; judgement: string }, employer: { option: number; judgement: string }, movedBy?: string) {
+  for (const [perspective, choice] of [["employee", employee], ["employer", employer]] as const) {
+    const fieldset = phone.locator("fieldset.perspective").filter({ hasText: `As the ${perspective}:` });
+    await fieldset.getByRole("radio").nth(choice.option).check();
+    await fieldset.getByRole("radio", { name: choice.judgement, exact: true }).check();
+  }
+  if (movedBy) {
+    const select = phone.getByLabel("Did an argument move you? (optional)");
+    await select.selectOption((await select.locator("option", { hasText: movedBy }).getAttribute("value"))!);
+  }
+  await phone.getByRole("button", { name: /Send my vote|Change my vote/ }).click();
+  await expect(phone.getByRole("status").filter({ hasText: "Your vote is in." })).toBeVisible();
+}
+
+/** Moves the workshop one stage on the control panel and waits for the stage's heading. */
+export async function next(panel: Page, expectedStage: string) {
+  await panel.getByRole("button", { name: "Next stage →" }).click();
+  await expect(panel.getByRole("heading", { level: 2, name: new RegExp(`^Now: ${expectedStage}`) })).toBeVisible();
+}
