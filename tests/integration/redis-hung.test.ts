@@ -20,9 +20,9 @@ describe.skipIf(!available)("a Redis that hangs (connected, not answering)", () 
       const took: number[] = [];
       for (const index of [1, 2, 3, 4, 5]) took.push(await vote(index));
       // The first vote waits for the time limit (500 ms) and falls back; the rest do not wait at all.
-      expect(Math.max(...took)).toBeLessThan(1_500);
-      expect(took.reduce((a, b) => a + b, 0)).toBeLessThan(3_000);
-      expect(await until(() => answered(processA.room) === 6, 1_000)).toBe(true);
+      expect(Math.max(...took)).toBeLessThan(2_000);
+      expect(took.reduce((a, b) => a + b, 0)).toBeLessThan(4_000);
+      expect(await until(() => answered(processA.room) === 6, 2_000)).toBe(true);
       // Process B sends nothing to Redis, yet its probe notices the hang and its room catches up from the database.
       expect(await until(() => answered(processB.room) === 6, 4_000)).toBe(true);
       expect(processB.health.isUp()).toBe(false);
@@ -35,8 +35,8 @@ describe.skipIf(!available)("a Redis that hangs (connected, not answering)", () 
     expect(await until(() => processA.health.isUp() && processB.health.isUp(), 4_000)).toBe(true);
     expect(logged.mock.calls.filter(([line]) => String(line).startsWith("Redis answers again after"))).toHaveLength(1);
     // Back to Redis: the next votes count there and reach both rooms through the bus.
-    for (const index of [6, 7]) expect(await vote(index)).toBeLessThan(500);
-    expect(await until(() => answered(processA.room) === 8 && answered(processB.room) === 8, 1_000)).toBe(true);
+    for (const index of [6, 7]) expect(await vote(index)).toBeLessThan(1_000);
+    expect(await until(() => answered(processA.room) === 8 && answered(processB.room) === 8, 2_000)).toBe(true);
     logged.mockRestore();
   });
 });
