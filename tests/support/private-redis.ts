@@ -24,7 +24,7 @@ export interface PrivateRedis {
 export function redisServerAvailable(): boolean {
   const found = spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
   if (!found && process.env.CASEBOOK_REQUIRE_SERVICES === "1") throw new Error("redis-server is required (CASEBOOK_REQUIRE_SERVICES=1) but is not on the PATH");
-  if (!found) console.log("Skipping: no redis-server binary on the PATH.");
+  if (!found) console.log("Skipping the Redis outage tests: no redis-server binary on the PATH.");
   return found;
 }
 
