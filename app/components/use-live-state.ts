@@ -50,11 +50,12 @@ export function useLiveState<T>(
     let attempt = 0;
     let stopped = false;
 
-    const stop = (message: string | null) => {
+    /** Stops following for good: the server withdrew or refused this page's right to the stream. */
+    const stop = (message: string) => {
       stopped = true;
       source?.close();
       setStatus("closed");
-      if (message !== null) withdrawn.current?.(message);
+      withdrawn.current?.(message);
     };
 
     const retryLater = () => {
@@ -70,6 +71,7 @@ export function useLiveState<T>(
       probe = new AbortController();
       try {
         const response = await fetch(url, { headers: { Accept: "text/event-stream" }, cache: "no-store", signal: probe.signal });
+        if (stopped) return;
         if (REFUSALS.has(response.status)) return stop((await response.text()).slice(0, 300));
         probe.abort(); // a stream again (or a 5xx): the body is not wanted
       } catch {
