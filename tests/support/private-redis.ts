@@ -54,7 +54,13 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | null = null;
   const start = async () => {
-    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--enable-debug-command", "local"], { stdio: "ignore" });
+    const started = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--enable-debug-command", "local"], { stdio: "ignore" });
+    // A test that times out or crashes must not leave its Redis behind (frozen or not).
+    process.once("exit", () => {
+      started.kill("SIGCONT");
+      started.kill("SIGKILL");
+    });
+    child = started;
     await waitForPort(port, true);
   };
   const kill = async () => {
