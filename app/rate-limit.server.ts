@@ -2,6 +2,7 @@ import type { HeadersFunction } from "@remix-run/node";
 import { db } from "./db.server";
 import type { WindowCounts, WindowHit } from "./domain/rate-windows";
 import { RedisWindowCounter } from "./live/redis-counter.server";
+import { sharedRedisHealth } from "./live/redis-health.server";
 import { countHits, peekHits } from "./models/rate-limits.server";
 import { onShutdown } from "./shutdown.server";
 import { singleton } from "./singleton.server";
@@ -47,7 +48,7 @@ function redisCounter(): RedisWindowCounter | null {
   return singleton("rate-limit-redis", () => {
     const url = process.env.REDIS_URL;
     if (!url) return null;
-    const counter = new RedisWindowCounter(url, process.env.REDIS_PREFIX ?? "casebook:");
+    const counter = new RedisWindowCounter(url, process.env.REDIS_PREFIX ?? "casebook:", sharedRedisHealth());
     // After the last request: a vote still in flight at SIGTERM checks its limits here.
     onShutdown(() => counter.close(), "after-requests");
     return counter;
@@ -56,7 +57,8 @@ function redisCounter(): RedisWindowCounter | null {
 
 /**
  * Runs a counter operation in Redis when there is one, and in the database when not or when
- * Redis fails (the health check says so), so limits never lapse. One place for that rule.
+ * Redis fails: at once while Redis is known to be down, else after at most the command time
+ * limit (ADR 020), so limits never lapse and a vote never waits on a hung Redis. One place for that rule.
  */
 async function inRedisElseDatabase(redisOp: (redis: RedisWindowCounter) => Promise<WindowCounts>, databaseOp: () => Promise<WindowCounts>): Promise<WindowCounts> {
   const redis = redisCounter();

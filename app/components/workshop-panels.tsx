@@ -112,7 +112,7 @@ export function LiveStatusBadge({ status, ended = false }: { status: string; end
       </span>
     );
   }
-  const label = status === "live" ? "Live" : status === "connecting" ? "Connecting…" : status === "closed" ? "Offline: reload the page" : "Reconnecting…";
+  const label = status === "live" ? "Live" : status === "connecting" ? "Connecting…" : status === "closed" ? "Stopped: reload the page" : "Reconnecting…";
   return (
     <span className={`live-status live-status-${status}`} role="status" aria-live="polite">
       {label}

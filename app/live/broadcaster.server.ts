@@ -11,6 +11,14 @@ import type { LiveBus, WithdrawnRight } from "./bus.server";
 
 export const BROADCAST_INTERVAL_MS = 100;
 export const PHONE_INTERVAL_MS = 1000;
+/**
+ * While the bus is losing messages (Redis down or hung), every room with a client here is
+ * rebuilt from the database this often, in milliseconds: changes made on other processes reach
+ * this one's clients within about this long (ADR 020).
+ */
+export const BUS_OUTAGE_RESYNC_MS = 1000;
+/** After a snapshot could not be built (the database away), it is tried again this much later, in milliseconds. */
+export const LOAD_RETRY_MS = 1000;
 
 /** "room" is the projector's view; "phone" what a joined device shows of it; "facilitator" everything. */
 export type Audience = "room" | "phone" | "facilitator";
@@ -63,6 +71,9 @@ export class WorkshopBroadcaster {
   private readonly coalescer: Coalescer<number>;
   private eventId = 0;
   private snapshotsBuilt = 0;
+  private outageResync: ReturnType<typeof setInterval> | undefined;
+  private loadFailing = false;
+  private readonly stopListening: Array<() => void> = [];
 
   constructor(
     bus: LiveBus,
@@ -70,13 +81,46 @@ export class WorkshopBroadcaster {
     intervalMs = BROADCAST_INTERVAL_MS,
     /** What must reach phones without delay; the rest can wait for PHONE_INTERVAL_MS. */
     private readonly phoneUrgency: (phone: unknown) => string = (phone) => JSON.stringify(phone),
+    private readonly outageResyncMs = BUS_OUTAGE_RESYNC_MS,
   ) {
     this.coalescer = new Coalescer(intervalMs, (workshopId) => void this.flush(workshopId));
-    bus.subscribe((workshopId) => {
-      // Only workshops someone in this process is watching cost a snapshot.
-      if (this.connections.has(workshopId)) this.coalescer.notify(workshopId);
-    });
-    bus.onWithdrawn((right) => void this.withdraw(right));
+    this.stopListening.push(
+      bus.subscribe((workshopId) => {
+        // Only workshops someone in this process is watching cost a snapshot.
+        if (this.connections.has(workshopId)) this.coalescer.notify(workshopId);
+      }),
+      bus.onWithdrawn((right) => void this.withdraw(right)),
+      bus.onHealthChange((healthy) => (healthy ? this.busRecovered() : this.busLosingMessages())),
+    );
+    if (!bus.healthy()) this.busLosingMessages();
+  }
+
+  /**
+   * The bus may be dropping other processes' changes: rebuild every room watched here from the
+   * database every outageResyncMs until it is back. Phones still get only what changed for them.
+   */
+  private busLosingMessages(): void {
+    this.outageResync ??= setInterval(() => this.resyncAll(), this.outageResyncMs);
+    this.outageResync.unref?.();
+  }
+
+  /** The bus carries messages again: one last resync brings every client here to the database's state. */
+  private busRecovered(): void {
+    clearInterval(this.outageResync);
+    this.outageResync = undefined;
+    this.resyncAll();
+  }
+
+  /** Sends every room watched here its current state, built from the database (coalesced as usual). */
+  resyncAll(): void {
+    for (const workshopId of this.connections.keys()) this.coalescer.notify(workshopId);
+  }
+
+  /** Stops listening to the bus and resyncing (tests; the process's own broadcaster lives as long as it does). */
+  stop(): void {
+    clearInterval(this.outageResync);
+    this.outageResync = undefined;
+    for (const stop of this.stopListening.splice(0)) stop();
   }
 
   /**
@@ -168,9 +212,15 @@ export class WorkshopBroadcaster {
     try {
       snapshots = await this.loadSnapshots(workshopId, audiences);
     } catch (error) {
-      console.error(`Live update for workshop ${workshopId} failed:`, error);
+      // One line per failing spell (the database away), not one per room per second of it.
+      if (!this.loadFailing) console.error(`Live updates cannot be built (${error instanceof Error ? error.message : String(error)}); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`);
+      this.loadFailing = true;
+      // The change that asked for this snapshot is in the database (or was refused): try again, or clients would keep a stale state until the next change.
+      setTimeout(() => this.connections.has(workshopId) && this.coalescer.notify(workshopId), LOAD_RETRY_MS).unref?.();
       return;
     }
+    if (this.loadFailing) console.error("Live updates are built again.");
+    this.loadFailing = false;
     this.snapshotsBuilt += 1;
     if (!snapshots) return;
     const states: Snapshots = { ...snapshots, phone: snapshots.phone ?? snapshots.room };

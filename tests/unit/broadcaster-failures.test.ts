@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { InProcessBus } from "../../app/live/bus.server";
+import { LOAD_RETRY_MS, WorkshopBroadcaster } from "../../app/live/broadcaster.server";
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("a live update that cannot be built", () => {
+  it("is tried again until it can, so clients do not keep a stale state, with one log line for the whole spell", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const bus = new InProcessBus();
+    let failures = 3;
+    const live = new WorkshopBroadcaster(
+      bus,
+      async () => {
+        if (failures > 0) {
+          failures -= 1;
+          throw new Error("Connection terminated unexpectedly");
+        }
+        return { room: { answered: 7 } };
+      },
+      10,
+    );
+    const received: string[] = [];
+    live.connect(4, { audience: "room", send: (_event, data) => received.push(data) });
+    bus.publish(4);
+    await vi.waitFor(() => expect(received).toEqual(['{"answered":7}']), { timeout: LOAD_RETRY_MS * 5, interval: 50 });
+    expect(logged.mock.calls.map(([line]) => String(line))).toEqual([
+      `Live updates cannot be built (Connection terminated unexpectedly); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`,
+      "Live updates are built again.",
+    ]);
+    live.stop();
+  });
+});
