@@ -37,6 +37,8 @@ export interface RoomState {
   stage: StageId;
   stageLabel: string;
   votingOpen: boolean;
+  /** How many times round votes were reset: a phone whose vote a reset voided sees it change. */
+  voteResets: number;
   round: Round | null;
   ended: boolean;
   resultsMode: "live" | "reveal";
@@ -173,6 +175,7 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
       stage: state.stage,
       stageLabel: stageLabel(state.stage, doc.stages.map((s) => s.title)),
       votingOpen: state.votingOpen,
+      voteResets: workshop.voteResets,
       round: currentRound(state),
       ended: state.stage === "ended",
       resultsMode: workshop.resultsMode,

@@ -231,6 +231,8 @@ export interface WorkshopsTable {
   voting_open: number;
   /** JSON array of rounds revealed early. */
   revealed_rounds: string;
+  /** How many times round votes were reset (migration 0013): phones follow it. */
+  vote_resets: ColumnType<number, number | undefined, number>;
   spotlight_submission_id: number | null;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -30,6 +30,8 @@ export interface Workshop {
   locked: boolean;
   /** Most participants (not removed) the room takes; null for no limit. */
   capacity: number | null;
+  /** How many times round votes were reset: phones follow it, to void what they show as their vote. */
+  voteResets: number;
 }
 
 type WorkshopRow = {
@@ -46,6 +48,7 @@ type WorkshopRow = {
   stage: string;
   voting_open: number;
   revealed_rounds: string;
+  vote_resets: number;
   spotlight_submission_id: number | null;
   created_at: string;
   ended_at: string | null;
@@ -71,6 +74,7 @@ function toWorkshop(row: WorkshopRow): Workshop {
     endedAt: row.ended_at,
     locked: Number(row.locked) === 1,
     capacity: row.capacity === null ? null : Number(row.capacity),
+    voteResets: Number(row.vote_resets),
   };
 }
 
@@ -88,6 +92,7 @@ const workshopColumns = [
   "stage",
   "voting_open",
   "revealed_rounds",
+  "vote_resets",
   "spotlight_submission_id",
   "created_at",
   "ended_at",
@@ -217,6 +222,7 @@ export async function saveStageState(db: DB, workshopId: number, state: StageSta
     for (const effect of effects) {
       if (effect.type === "delete-round-votes") {
         await trx.deleteFrom("workshop_votes").where("workshop_id", "=", workshopId).where("round", "=", effect.round).execute();
+        await trx.updateTable("workshops").set((eb) => ({ vote_resets: eb("vote_resets", "+", 1) })).where("id", "=", workshopId).execute();
       }
     }
   });

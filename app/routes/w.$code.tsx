@@ -76,6 +76,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 type Loaded = Extract<Awaited<ReturnType<typeof loader>>, { removed: false }>;
 
+/** Votes answered on this page, kept by the page so the form can be drawn afresh. */
+interface VoteCounter {
+  answered: number;
+  setAnswered: (update: (n: number) => number) => void;
+}
+
 /**
  * With JavaScript a vote is one fetch to the JSON endpoint (POST /w/:code/vote), whose answer
  * carries the person's stored votes; the live stream carries the room, so nothing reloads.
@@ -86,10 +92,11 @@ type Loaded = Extract<Awaited<ReturnType<typeof loader>>, { removed: false }>;
  * a vote lost on the way (no answer, or a server error) keeps its key, so sending it again can
  * never count it twice.
  */
-function useVoteSender(code: string, pageKey: string, onAnswer: (answer: ParticipationResult) => void) {
+function useVoteSender(code: string, pageKey: string, counter: VoteCounter, onAnswer: (answer: ParticipationResult) => void) {
   const [sending, setSending] = useState(false);
   const inFlight = useRef(false);
-  const [answered, setAnswered] = useState(0);
+  // Counted by the page, not the form: a form drawn afresh (after a reset) never reuses a key.
+  const { answered, setAnswered } = counter;
   const key = formKey(pageKey, `vote-${answered}`);
   const send = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -119,6 +126,7 @@ function VoteForm({
   mine,
   mySubmissions,
   pageKey,
+  counter,
   result,
   onAnswer,
 }: {
@@ -126,10 +134,11 @@ function VoteForm({
   mine: Loaded["myVotes"];
   mySubmissions: number[];
   pageKey: string;
+  counter: VoteCounter;
   result: ParticipationResult | undefined;
   onAnswer: (answer: ParticipationResult) => void;
 }) {
-  const { send, sending, key } = useVoteSender(state.code, pageKey, onAnswer);
+  const { send, sending, key } = useVoteSender(state.code, pageKey, counter, onAnswer);
   const round = state.round!;
   const movedByChoices = phoneMovedByChoices(state.submissions, mySubmissions);
   const errors = result?.intent === "vote" ? result.errors : {};
@@ -215,13 +224,24 @@ export default function ParticipantView() {
 function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loaded; result: ParticipationResult | undefined; revalidate: () => void }) {
   // The latest answer wins: a vote sent by fetch, until another form of the page answers.
   const [voteAnswer, setVoteAnswer] = useState<ParticipationResult | undefined>();
-  useEffect(() => setVoteAnswer(undefined), [actionResult]);
+  // Bumped when what the phone shows as its own vote is void (a reset): the form is drawn afresh.
+  const [voteGeneration, setVoteGeneration] = useState(0);
+  // Bumped after each thing sent to the room: the text box starts empty again.
+  const [sent, setSent] = useState(0);
+  const [votesAnswered, setVotesAnswered] = useState(0);
+  useEffect(() => {
+    setVoteAnswer(undefined);
+    if (actionResult?.intent === "submit" && !actionResult.errors.body && !actionResult.errors.form) setSent((n) => n + 1);
+  }, [actionResult]);
   const result = voteAnswer ?? actionResult;
   // A new stage or round changes what this person has answered: fetch their own data again.
   const { state, status } = useLiveState<RoomState>(`/workshops/${data.state.workshopId}/events`, data.state, (next, previous) => {
-    if (next.stage !== previous.stage || next.votingOpen !== previous.votingOpen) {
-      // A new stage, or voting (re)opened after a reset: the reloaded data is what counts now.
-      if (next.stage !== previous.stage || next.votingOpen) setVoteAnswer(undefined);
+    // A reset voids this phone's vote: what it shows as its own is read again.
+    const reset = next.voteResets !== previous.voteResets;
+    if (next.stage !== previous.stage || next.votingOpen !== previous.votingOpen || reset) {
+      // A new stage, voting opened or closed, or a reset: "your vote is in" no longer holds.
+      setVoteAnswer(undefined);
+      if (reset) setVoteGeneration((n) => n + 1);
       revalidate();
     }
   }, revalidate);
@@ -265,7 +285,17 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
 
       {isVoteStage(state.stage) ? (
         state.votingOpen ? (
-          <VoteForm state={state} mine={myVotes} mySubmissions={data.mySubmissions} pageKey={data.pageKey} result={result} onAnswer={setVoteAnswer} />
+          <VoteForm
+            // Drawn afresh on a reset, and when the reloaded data says what this phone's vote is now.
+            key={`${voteGeneration}:${data.myVotes.filter((v) => v.round === round).map((v) => `${v.perspective}=${v.option_id}/${v.judgement}`).join(",")}`}
+            counter={{ answered: votesAnswered, setAnswered: setVotesAnswered }}
+            state={state}
+            mine={myVotes}
+            mySubmissions={data.mySubmissions}
+            pageKey={data.pageKey}
+            result={result}
+            onAnswer={setVoteAnswer}
+          />
         ) : (
           <p className="notice">Voting is closed{myRoundVotes.length > 0 ? "; your vote is counted." : "."}</p>
         )
@@ -291,7 +321,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
               </label>
             </fieldset>
             <label htmlFor="body">Your argument or question</label>
-            <textarea id="body" name="body" rows={3} maxLength={codeUnitCap(TEXT_LIMITS.submission)} required defaultValue={result?.intent === "submit" && result.errors.body ? result.values?.body : ""} />
+            <textarea key={sent} id="body" name="body" rows={3} maxLength={codeUnitCap(TEXT_LIMITS.submission)} required defaultValue={result?.intent === "submit" && result.errors.body ? result.values?.body : ""} />
             {result?.intent === "submit" && result.errors.body ? <p className="field-error">{result.errors.body}</p> : null}
             <div>
               <SendButton sendingKey={formKey(data.pageKey, "submit")}>Send</SendButton>
