@@ -135,8 +135,10 @@ function SiteHeader() {
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
-  // A route can opt out of the site's header and footer (the projector view).
-  const chrome = !useMatches().some((match) => (match.handle as { chrome?: boolean } | undefined)?.chrome === false);
+  // A route can opt out of the site's header and footer (the projector, phones) and style its main.
+  const handles = useMatches().map((match) => match.handle as { chrome?: boolean; mainClass?: string } | undefined);
+  const chrome = !handles.some((handle) => handle?.chrome === false);
+  const mainClass = handles.find((handle) => handle?.mainClass)?.mainClass;
   return (
     <html lang="en">
       <head>
@@ -147,7 +149,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         {chrome ? <SiteHeader /> : null}
-        <main id="main" tabIndex={-1} className={chrome ? undefined : "full-screen"}>
+        <main id="main" tabIndex={-1} className={mainClass}>
           {children}
         </main>
         {chrome ? (

@@ -27,6 +27,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data &&
 /** Keeps Retry-After on a 429 and Idempotent-Replayed on a repeat (see answerHeaders). */
 export const headers = answerHeaders;
 
+/** A phone gets a focused page: no site menu (log in, sign up), only the room (issue 16). */
+export const handle = { chrome: false, mainClass: "phone-screen" };
+
 const NO_WORKSHOP = "No workshop has this code. Check the code on the screen.";
 
 /** The answer to a phone that is not in this workshop: the code is unknown, this device has not joined, or its network guessed too many codes. */
@@ -143,13 +146,18 @@ function VoteForm({
   const movedByChoices = phoneMovedByChoices(state.submissions, mySubmissions);
   const errors = result?.intent === "vote" ? result.errors : {};
   const current = (perspective: string) => mine.find((v) => v.round === round && v.perspective === perspective);
+  const earlier = (perspective: string) => (round === 2 ? mine.find((v) => v.round === 1 && v.perspective === perspective) : undefined);
   const hasVoted = state.perspectives.every((p) => current(p.key));
   return (
     <form method="post" className="stack phone-vote" onSubmit={send} aria-busy={sending}>
       <input type="hidden" name="intent" value="vote" />
       <IdempotencyKeyField value={key} />
+      {round === 2 && !hasVoted && state.perspectives.some((p) => earlier(p.key)) ? (
+        <p className="muted">Your round 1 answers are filled in: change what you now see differently, then send.</p>
+      ) : null}
       {state.perspectives.map((p) => {
-        const vote = current(p.key);
+        // Round 2 starts from this phone's round 1 answer, so a change of mind is one tap.
+        const vote = current(p.key) ?? earlier(p.key);
         return (
           <fieldset key={p.key} className="perspective">
             <legend>

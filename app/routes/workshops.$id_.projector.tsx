@@ -10,7 +10,7 @@ import { requireWorkshopFacilitator } from "~/workshop-access.server";
 import { loadWorkshopStates } from "~/workshop-live.server";
 
 /** The projector fills the screen: no site header or footer. */
-export const handle = { chrome: false };
+export const handle = { chrome: false, mainClass: "full-screen" };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${isolate(data.state.title)} · Projector` : "Projector" }];
 

@@ -1,7 +1,8 @@
 /**
  * A phone's own state follows the room (issue 16, "The phones"): a reset while voting is open
  * voids "your vote is in" and the ticked choices at once, without a reload; closing the vote
- * takes back "you can change it"; what was sent to the room leaves the text box.
+ * takes back "you can change it"; what was sent to the room leaves the text box; the page is
+ * the room alone (no site menu), and round 2 starts from the round 1 answer.
  */
 import { expect, test } from "@playwright/test";
 import { logInAsNew } from "./utils";
@@ -18,6 +19,9 @@ test("a phone forgets a vote a reset voided, stops offering changes once voting 
   await panel.getByRole("button", { name: "Create workshop" }).click();
   const code = (await panel.locator(".join-code").first().textContent())!.trim();
   const phone = await joinOnPhone(browser, code, "Ola", "frontline");
+  // A focused page: the room only, not the site's menu (log in, sign up).
+  await expect(phone.getByRole("navigation", { name: "Main" })).toHaveCount(0);
+  await expect(phone.getByRole("link", { name: "Log in" })).toHaveCount(0);
   for (const stage of ["Case, part 1 of 4", "Case, part 2 of 4", "Case, part 3 of 4", "Case, part 4 of 4", "Vote, round 1"]) await next(panel, stage);
 
   const employee = phone.locator("fieldset.perspective").filter({ hasText: "As the employee:" });
@@ -48,4 +52,10 @@ test("a phone forgets a vote a reset voided, stops offering changes once voting 
   await phone.getByRole("button", { name: "Send" }).click();
   await expect(phone.getByRole("status").filter({ hasText: /sent|room/i })).toBeVisible();
   await expect(phone.getByLabel("Your argument or question")).toHaveValue("");
+
+  // Round 2 starts from the round 1 answer.
+  await next(panel, "Vote, round 2");
+  await expect(phone.getByText("Your round 1 answers are filled in")).toBeVisible();
+  await expect(employee.getByRole("radio", { name: "Clearly wrong", exact: true })).toBeChecked();
+  await expect(phone.getByRole("button", { name: "Send my vote" })).toBeVisible();
 });
