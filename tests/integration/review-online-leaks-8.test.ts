@@ -8,11 +8,11 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp } from "./app-under-test";
-import { releaseAttacks } from "./release-attacks";
+import { releaseAttacks, type Perspective } from "./release-attacks";
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const { answer, readResults, actOn, argueOn } = await releaseAttacks(app);
+const { answer, answerOne, readResults, actOn, argueOn, perspectiveOf } = await releaseAttacks(app);
 type Results = Awaited<ReturnType<typeof readResults>>;
 type Person = Awaited<ReturnType<typeof app.person>>;
 afterAll(() => app.cleanup());
@@ -87,5 +87,103 @@ describe("persuasion figures of two arguments read together (one answer names at
     const shown = changedMinds(second, a1) + changedMinds(second, a2);
     // On the current code: A1 changed 2 minds, A2 changed 2: 4 > 3, so Vic named A1.
     expect(shown, `A1 ${changedMinds(second, a1)}, A2 ${changedMinds(second, a2)}`).toBeLessThanOrEqual(couldNameBoth);
+  });
+});
+
+/** The case's author publishes a new version made from the current one's source by `edit` (as in the seventh review). */
+async function publish(slug: string, edit: (source: string) => string) {
+  const { findCaseBySlug, findCaseVersionSource, saveCaseVersion } = await import("../../app/models/cases.server");
+  const { parseCaseFile } = await import("../../app/domain/case-file");
+  const found = (await findCaseBySlug(app.db(), slug))!;
+  const before = (await findCaseVersionSource(app.db(), found.id, found.version))!;
+  const source = edit(before);
+  if (source === before) throw new Error("the edit must change the case");
+  const parsed = parseCaseFile(source);
+  if (!parsed.ok) throw new Error(`the edited case must parse: ${JSON.stringify(parsed.problems)}`);
+  await saveCaseVersion(app.db(), { doc: parsed.doc, source, origin: "app", filePath: null, userId: null });
+}
+
+/** The "Since people first answered" column: per step of the scale, how many released people's first answer had that judgement. */
+function firstJudgements(r: Results, key: Perspective): Record<string, number> {
+  const p = r.released ? r.perspectives.find((q) => q.key === key) : undefined;
+  const out: Record<string, number> = {};
+  if (!p || p.withheld !== null) return out;
+  for (const step of p.shift.firstJudgements) if (step.count > 0) out[String(step.value)] = step.count;
+  return out;
+}
+
+describe("the judgements at first answers (\"Since people first answered\") when a perspective is taken back and asked again", () => {
+  const slug = "the-frightened-rep";
+  const CUSTOMER = /  customer:\n(?: {4}.*\n)+/;
+  const COLLEAGUE = [
+    "  colleague:",
+    "    prompt: You sit next to her on the phones and heard the whole call. What do you do?",
+    "    options:",
+    "      - Take over the call",
+    "      - Mute and tell her she is doing fine",
+    "      - Fetch the team lead",
+    "",
+  ].join("\n");
+
+  // What is learned: Tess's judgement as the customer (her first answer, which is her answer).
+  // The seventh review's first attack, closed for the bars by the churn rule
+  // (`exposedByRowChurn`: per perspective, the people entering and leaving each row number 0 or
+  // at least k), played on a figure the churn rule does not check: the judgements at first
+  // answers, a sum over every released person of their first answer to the perspective. Its
+  // entering people are only the newcomers: people who answer again enter the bars (their new
+  // answer) and leave them (their old one), so they pad the bars' churn to k, but their first
+  // answer was in the column before and stays.
+  // Release 1: Ann, Ben and Mo answer all three perspectives; release 2: Cat, Dan and Max. The
+  // author takes the customer perspective out; Tess and two others answer as the employee and
+  // the employer and are released without it. The author puts the customer back word for word
+  // and adds a colleague's perspective: every released customer answer is taken back, to come
+  // back only through a release that takes it. Tess answers as the customer and the colleague
+  // (she waits); Ann, Ben and Cat answer the customer again and, with Dan, answer as the
+  // colleague; Mo and Max do not come back. The next release takes the five: the customer's bars
+  // gain Tess and the three new answers (4 entering) and lose Mo, Max and the three old answers
+  // (5 leaving); the shift holds three re-answers. But the judgements at first answers, since
+  // release 2, lost Mo's and Max's and gained Tess's alone: the step of the scale that grew is
+  // her judgement.
+  it.fails("never shows judgements at first answers that grew, between two releases, by one person alone", async () => {
+    const reader = await app.person("facilitator", "other");
+    const person = () => app.person("participant", "frontline");
+    const answerAll = async (who: Person, customer: [number, number]) => {
+      await answer(who, slug, [0, 1], [0, 1]);
+      await answerOne(who, slug, "customer", ...customer);
+    };
+    const asColleague = (who: Person) => answerOne(who, slug, "colleague" as Perspective, 0, 1);
+    const [ann, ben, mo] = [await person(), await person(), await person()];
+    await answerAll(ann, [0, -1]);
+    await answerAll(ben, [0, -1]);
+    await answerAll(mo, [1, -2]);
+    const [cat, dan, max] = [await person(), await person(), await person()];
+    await answerAll(cat, [0, -1]);
+    await answerAll(dan, [0, -1]);
+    await answerAll(max, [1, -2]);
+    const release2 = await readResults(reader, slug);
+    expect(release2.released?.people).toBe(6);
+
+    const { findCaseBySlug, findCaseVersionSource } = await import("../../app/models/cases.server");
+    const found = (await findCaseBySlug(app.db(), slug))!;
+    const customerBlock = CUSTOMER.exec((await findCaseVersionSource(app.db(), found.id, found.version))!)![0];
+    await publish(slug, (s) => s.replace(CUSTOMER, ""));
+    await readResults(reader, slug);
+    const tess = await person();
+    await answer(tess, slug, [0, 1], [0, 1]);
+    for (let i = 0; i < K - 1; i += 1) await answer(await person(), slug, [0, 1], [0, 1]);
+    const release3 = await readResults(reader, slug);
+    expect(release3.released?.people, "Tess and two more, without the customer").toBe(9);
+
+    await publish(slug, (s) => s.replace("judgement: ", `${customerBlock}${COLLEAGUE}judgement: `));
+    await answerOne(tess, slug, "customer", 3, 3);
+    await asColleague(tess);
+    for (const who of [ann, ben, cat]) await answerOne(who, slug, "customer", 2, 2);
+    for (const who of [dan, ann, ben, cat]) await asColleague(who);
+    const release4 = await readResults(reader, slug);
+    const [before, after] = [firstJudgements(release2, "customer"), firstJudgements(release4, "customer")];
+    const grew: Record<string, number> = {};
+    for (const [step, count] of Object.entries(after)) if (count > (before[step] ?? 0)) grew[step] = count - (before[step] ?? 0);
+    // On the current code: release 4 (9 people) and the first judgements went from { -2: 2, -1: 4 } to { 3: 1, -1: 4 }: grew by { "3": 1 }, Tess's.
+    expect(grew, `release 4 (${release4.released?.people} people); first judgements ${JSON.stringify(before)} then ${JSON.stringify(after)}; bars now ${JSON.stringify(perspectiveOf(release4, "customer").judgements)}`).toEqual({});
   });
 });
