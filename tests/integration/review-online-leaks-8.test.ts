@@ -88,6 +88,40 @@ describe("persuasion figures of two arguments read together (one answer names at
     // On the current code: A1 changed 2 minds, A2 changed 2: 4 > 3, so Vic named A1.
     expect(shown, `A1 ${changedMinds(second, a1)}, A2 ${changedMinds(second, a2)}`).toBeLessThanOrEqual(couldNameBoth);
   });
+
+  // What is learned: which argument changed Vic's mind, when Vic has written an argument of his
+  // own; the attacker controls no timing at all and only reads the case page.
+  // The same class as above, through the author's exclusion: nobody may name their own
+  // argument, so the population of an argument posted just before Vic's (no re-answer between
+  // the two) is Vic's argument's population and Vic. Ada posts A; Vic posts V; Vic answers again
+  // naming A; Pat answers again naming A, Pia and Pam naming V. The case page says A changed 2
+  // minds and V changed 2: only Pat, Pia and Pam could name V, each names one argument at most,
+  // so the fourth is Vic's, on A.
+  it.fails("never shows counts that exceed, together, who could name both (the author's own argument)", async () => {
+    const slug = "the-overpayment";
+    const reader = await app.person("facilitator", "other");
+    const ada = await app.person("participant", "frontline");
+    const [vic, pat, pia, pam] = [await app.person("participant", "frontline"), await app.person("participant", "frontline"), await app.person("participant", "frontline"), await app.person("participant", "frontline")];
+    for (const who of [vic, pat, pia, pam]) await answer(who!, slug, [0, -1], [0, -1]);
+    for (let i = 0; i < 2; i += 1) await answer(await app.person("participant", "frontline"), slug, [0, -1], [0, -1]);
+    const first = await readResults(reader, slug);
+    expect(first.released?.people).toBe(6);
+
+    await tick();
+    const a = await argueOn(slug, ada, "Money paid by mistake is the firm's; say so at once.");
+    await tick();
+    const v = await argueOn(slug, vic!, "Tell the customer before anyone else does.", "against");
+    await tick();
+    await againAsEmployee(slug, vic!, 1, 2, a);
+    await againAsEmployee(slug, pat!, 1, 1, a);
+    await againAsEmployee(slug, pia!, 1, 1, v);
+    await againAsEmployee(slug, pam!, 1, 1, v);
+    const second = await readResults(reader, slug);
+    expect(second.released?.at, "the four re-answers are released").not.toBe(first.released?.at);
+    const couldNameBoth = 3; // Pat, Pia, Pam: Vic may not name his own argument
+    // On the current code: A changed 2 minds, V changed 2: 4 > 3, so Vic named A.
+    expect(changedMinds(second, a) + changedMinds(second, v), `A ${changedMinds(second, a)}, V ${changedMinds(second, v)}`).toBeLessThanOrEqual(couldNameBoth);
+  });
 });
 
 /** The case's author publishes a new version made from the current one's source by `edit` (as in the seventh review). */
