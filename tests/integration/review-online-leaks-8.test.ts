@@ -280,3 +280,52 @@ describe("an option removed while one answer on it waits, then offered again", (
     expect(grew, diagnosis).toBe(1);
   });
 });
+
+describe("whether a release happens never depends on which argument people named", () => {
+  // Tried: a timing side channel. If whether (or whom) a release takes depended on the values of
+  // answers (here: which argument each re-answer names), the release's moment would tell them,
+  // whatever it shows. The same actions are played on two cases, differing only in what Pat and
+  // Pia name: Ada's argument, posted after Vic's re-answer (so its population is Pat and Pia, 2
+  // people), or nothing. Refused today: each case is released at the same steps (on the fourth re-answer, when three could name the argument)
+  // people (`planRelease` and the persuasion populations read who could name an argument, never
+  // who did). A plain test: it fails if a release comes to depend on what was named.
+  it("releases the same people at the same steps whatever argument is named", async () => {
+    const reader = await app.person("facilitator", "other");
+    const play = async (slug: string, named: boolean) => {
+      // Per look, how many releases the case has had so far (a new release time is a new release).
+      const seen: string[] = [];
+      const steps: number[] = [];
+      const look = async () => {
+        const at = (await readResults(reader, slug)).released?.at;
+        if (at && !seen.includes(at)) seen.push(at);
+        steps.push(seen.length);
+      };
+      const ada = await app.person("participant", "frontline");
+      const people: Person[] = [];
+      for (let i = 0; i < 6; i += 1) {
+        people.push(await app.person("participant", "frontline"));
+        await answer(people[i]!, slug, [0, -1], [0, -1]);
+      }
+      await look();
+      const [vic, pat, pia, pam, pol, pen] = people;
+      await tick();
+      await againAsEmployee(slug, vic!, 1, 2, null);
+      await tick();
+      const argument = await argueOn(slug, ada, `Ada's reading of ${slug}: the rules were plain.`);
+      await tick();
+      await againAsEmployee(slug, pat!, 1, 1, named ? argument : null);
+      await look();
+      await againAsEmployee(slug, pia!, 1, 1, named ? argument : null);
+      await look();
+      for (const who of [pam, pol, pen]) {
+        await againAsEmployee(slug, who!, 2, 0, null);
+        await look();
+      }
+      return steps;
+    };
+    const withNames = await play("off-script", true);
+    const without = await play("background-check", false);
+    expect(withNames).toEqual(without);
+    expect(withNames.at(-1), `releases at each look: ${JSON.stringify(withNames)}`).toBeGreaterThan(withNames[0]!);
+  });
+});
