@@ -286,9 +286,9 @@ describe("whether a release happens never depends on which argument people named
   // answers (here: which argument each re-answer names), the release's moment would tell them,
   // whatever it shows. The same actions are played on two cases, differing only in what Pat and
   // Pia name: Ada's argument, posted after Vic's re-answer (so its population is Pat and Pia, 2
-  // people), or nothing. Refused today: each case is released at the same steps (on the fourth re-answer, when three could name the argument)
-  // people (`planRelease` and the persuasion populations read who could name an argument, never
-  // who did). A plain test: it fails if a release comes to depend on what was named.
+  // people), or nothing. Refused today: each case is released at the same step (the fourth
+  // re-answer, when three could name the argument): `planRelease` and the persuasion populations
+  // read who could name an argument, never who did. A plain test: it fails if a release comes to depend on what was named.
   it("releases the same people at the same steps whatever argument is named", async () => {
     const reader = await app.person("facilitator", "other");
     const play = async (slug: string, named: boolean) => {
