@@ -5,6 +5,15 @@
  * `it.fails` while its attack works (the comment says what is learned and how). Fixing a leak
  * turns its test red: then change `it.fails` to `it`. Attacks tried and refused today are plain
  * tests documenting them.
+ *
+ * Found: (1, 2) the persuasion figures of different arguments are tested one argument at a
+ * time, each with an unknown of its own per answer, but one answer names at most one argument:
+ * two arguments whose populations differ by one person (posted either side of that person's
+ * re-answer, or one of them theirs) give which argument moved that person when the others all
+ * named one of the two. (3) The churn rule checks the bars, not the judgements at first answers
+ * ("Since people first answered"): re-answers pad the bars' entering and leaving people to k,
+ * while the first answers gain one newcomer alone. Tried and refused: an option removed and
+ * offered again around a waiting answer (4); release timing depending on what was named (5).
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp } from "./app-under-test";
