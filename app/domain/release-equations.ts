@@ -204,6 +204,9 @@ export function exposedByRowChurn(records: readonly HeldRecord[], releases: read
       if (!shownPerspectives[r]!.includes(record.perspective)) continue;
       const p = record.perspective;
       hold(r, `${p}|all`, unknown);
+      // The judgements at first answers ("Since people first answered"): one per person released.
+      hold(r, `${p}|first`, `f${record.person}:${p}`);
+      personOf.set(`f${record.person}:${p}`, record.person);
       const group = lookups[r]?.get(record.standing);
       if (group !== undefined) hold(r, `${p}|g${group}`, unknown);
       if (releases[r]!.retired?.[p]?.includes(record.version)) hold(r, `${p}|v${record.version}`, unknown);
@@ -219,6 +222,7 @@ export function exposedByRowChurn(records: readonly HeldRecord[], releases: read
     const release = releases[r]!;
     for (const p of shownPerspectives[r]!) {
       keys.add(`${p}|all`);
+      keys.add(`${p}|first`);
       if (!release.grouping.suppressed) for (const group of release.grouping.shown) keys.add(`${p}|g${group.key}`);
       for (const version of release.retired?.[p] ?? []) keys.add(`${p}|v${version}`);
       for (const versions of release.populations?.[p] ?? []) keys.add(`${p}|o${[...versions].sort((a, b) => a - b).join(".")}`);
@@ -256,25 +260,40 @@ export interface NamedArgument {
  * The people whom the persuasion figures of the releases single out (issue 16, ADR 009). An
  * argument's "changed N minds" is a count over the re-answers that *could* name it: to its
  * perspective, given after it was posted, by someone other than its author (the others are
- * predictably not on it, as an option's bar is over the versions offering it). Each argument is
- * a population of its own, with a part of each such answer no other figure shows; its rows (one
- * per release showing its perspective) are tested like the rest: by the linear test
- * (`exposedBySeveralReleases`) and for churn (`exposedByRowChurn`).
+ * predictably not on it, as an option's bar is over the versions offering it). An answer names
+ * at most one argument, so the arguments of a perspective are read together (the eighth review
+ * took two arguments' counts apart): per perspective, each re-answer is one unknown (a part of
+ * the answer no other figure shows) and each argument's count a row over the re-answers that may
+ * name it, tested like option populations: by the linear test (`exposedBySeveralReleases`) and
+ * for churn (`exposedByRowChurn`).
  *
  * @returns the exposed person ids, ascending, or null
  */
 export function exposedByPersuasion(records: readonly HeldRecord[], releases: readonly ReleaseShape[], named: readonly NamedArgument[], options: EquationOptions): number[] | null {
   const exposed = new Set<number>();
   const none: Breakdown = { shown: [], suppressed: true, reason: "persuasion is not broken down" };
-  for (const argument of named) {
+  for (const perspective of new Set(named.map((a) => a.perspective))) {
+    const ofPerspective = named.filter((a) => a.perspective === perspective);
+    const mayName = (r: HeldRecord, a: NamedArgument) => r.person !== a.author && (r.positionId ?? Number.MAX_SAFE_INTEGER) >= a.fromPositionId;
+    // Each re-answer is one unknown (the argument it names, if any: at most one), and each
+    // argument's count a row over the re-answers that may name it. Re-answers alike in which
+    // arguments they may name form a class, written as the record's version, so each argument's
+    // row is a population of classes, as an option's bar is of case versions.
+    const classes = new Map<string, number>();
     const eligible = records
-      .filter((r) => r.reanswer && r.perspective === argument.perspective && r.person !== argument.author && (r.positionId ?? Number.MAX_SAFE_INTEGER) >= argument.fromPositionId)
-      .map((r) => ({ ...r, perspective: "moved", standing: "", version: 0, reanswer: false }));
+      .filter((r) => r.reanswer && r.perspective === perspective)
+      .map((r) => {
+        const signature = ofPerspective.map((a) => (mayName(r, a) ? "1" : "0")).join("");
+        if (!classes.has(signature)) classes.set(signature, classes.size);
+        return { ...r, perspective: "moved", standing: "", version: classes.get(signature)!, reanswer: false, signature };
+      })
+      .filter((r) => r.signature.includes("1"));
     if (eligible.length === 0) continue;
-    const shapes: ReleaseShape[] = releases.map((release) => ({
-      grouping: none,
-      perspectives: (release.perspectives ?? options.perspectives).includes(argument.perspective) ? ["moved"] : [],
-    }));
+    const populations = ofPerspective.map((a, index) => [...classes].filter(([signature]) => signature[index] === "1").map(([, id]) => id));
+    const shapes: ReleaseShape[] = releases.map((release) => {
+      const shown = (release.perspectives ?? options.perspectives).includes(perspective);
+      return { grouping: none, perspectives: shown ? ["moved"] : [], populations: shown ? { moved: populations } : undefined };
+    });
     const settings = { perspectives: ["moved"], gap: false, from: options.from, k: options.k };
     for (const person of [...(exposedBySeveralReleases(eligible, shapes, settings) ?? []), ...(exposedByRowChurn(eligible, shapes, settings) ?? [])]) exposed.add(person);
   }

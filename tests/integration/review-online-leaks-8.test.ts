@@ -69,7 +69,7 @@ describe("persuasion figures of two arguments read together (one answer names at
   // has a population larger by the author alone.
   // The property: the sum of two shown counts never exceeds the re-answers that could name
   // both (otherwise the excess is named by the few who could name only one).
-  it.fails("never shows two arguments' counts whose sum exceeds who could name both", async () => {
+  it("never shows two arguments' counts whose sum exceeds who could name both", async () => {
     const reader = await app.person("facilitator", "other");
     const ada = await app.person("participant", "frontline");
     const [vic, pat, pia, pam] = [await app.person("participant", "frontline"), await app.person("participant", "frontline"), await app.person("participant", "frontline"), await app.person("participant", "frontline")];
@@ -89,7 +89,9 @@ describe("persuasion figures of two arguments read together (one answer names at
     await againAsEmployee(slug, pia!, 1, 1, a2);
     await againAsEmployee(slug, pam!, 1, 1, a2);
     const second = await readResults(reader, slug);
-    expect(second.released?.at, "the four re-answers are released").not.toBe(first.released?.at);
+    // Since the fix (an argument's count read together with the others of its perspective,
+    // `exposedByPersuasion`), Vic waits, and so do the others until the counts hide him: either
+    // way, what is shown must keep the property below.
 
     // Who could name A2: re-answers to its perspective given after it, by others than its author.
     const couldNameBoth = 3; // Pat, Pia, Pam (public: who answered when)
@@ -106,7 +108,7 @@ describe("persuasion figures of two arguments read together (one answer names at
   // naming A; Pat answers again naming A, Pia and Pam naming V. The case page says A changed 2
   // minds and V changed 2: only Pat, Pia and Pam could name V, each names one argument at most,
   // so the fourth is Vic's, on A.
-  it.fails("never shows counts that exceed, together, who could name both (the author's own argument)", async () => {
+  it("never shows counts that exceed, together, who could name both (the author's own argument)", async () => {
     const slug = "the-overpayment";
     const reader = await app.person("facilitator", "other");
     const ada = await app.person("participant", "frontline");
@@ -126,7 +128,9 @@ describe("persuasion figures of two arguments read together (one answer names at
     await againAsEmployee(slug, pia!, 1, 1, v);
     await againAsEmployee(slug, pam!, 1, 1, v);
     const second = await readResults(reader, slug);
-    expect(second.released?.at, "the four re-answers are released").not.toBe(first.released?.at);
+    // Since the fix (an argument's count read together with the others of its perspective,
+    // `exposedByPersuasion`), Vic waits, and so do the others until the counts hide him: either
+    // way, what is shown must keep the property below.
     const couldNameBoth = 3; // Pat, Pia, Pam: Vic may not name his own argument
     // On the current code: A changed 2 minds, V changed 2: 4 > 3, so Vic named A.
     expect(changedMinds(second, a) + changedMinds(second, v), `A ${changedMinds(second, a)}, V ${changedMinds(second, v)}`).toBeLessThanOrEqual(couldNameBoth);
@@ -187,7 +191,7 @@ describe("the judgements at first answers (\"Since people first answered\") when
   // (5 leaving); the shift holds three re-answers. But the judgements at first answers, since
   // release 2, lost Mo's and Max's and gained Tess's alone: the step of the scale that grew is
   // her judgement.
-  it.fails("never shows judgements at first answers that grew, between two releases, by one person alone", async () => {
+  it("never shows judgements at first answers that grew, between two releases, by one person alone", async () => {
     const reader = await app.person("facilitator", "other");
     const person = () => app.person("participant", "frontline");
     const answerAll = async (who: Person, customer: [number, number]) => {
