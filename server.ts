@@ -126,6 +126,14 @@ app.use(
     return labelPath(req.path);
   }),
 );
+// LOG_LEVEL=debug: one line per request, as the app saw it (behind TRUST_PROXY, the client's
+// address and protocol as the proxy reports them).
+app.use((req, res, next) => {
+  if (!log().isLevelEnabled("debug")) return next();
+  const started = Date.now();
+  res.once("finish", () => log().debug({ event: "request", reqId: res.locals.reqId as string, method: req.method, path: req.path, status: res.statusCode, ms: Date.now() - started, ip: req.ip, protocol: req.protocol }, "request answered"));
+  next();
+});
 metrics().setSources({
   // Read without creating: no stream opened yet means no broadcaster (and no bus) to ask.
   streams: () => existingSingleton<WorkshopBroadcaster>("workshop-broadcaster")?.connectionsByAudience() ?? {},
