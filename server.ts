@@ -179,6 +179,9 @@ app.use((req, res, next) => {
     secFetchSite: req.get("sec-fetch-site") ?? null,
   });
   if (crossSite) {
+    // One line per refusal: behind a proxy that drops the port from Host, every browser's form
+    // lands here, and this line (the origin against the host seen) is how an operator finds out.
+    log().info({ event: "cross-site-refused", method: req.method, origin: req.get("origin") ?? null, host: req.get("host") ?? null, protocol: req.protocol }, "Refused a cross-site write");
     res.status(403).type("text/plain").send("Cross-site form submissions are refused. Please use Casebook's own pages.");
     return;
   }
