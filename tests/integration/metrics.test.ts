@@ -90,13 +90,14 @@ describe("GET /metrics", () => {
     const disconnect = workshopBroadcaster().connect(workshopId, { audience: "room", send: (_event, data) => received.push(data) });
     try {
       const phones = await Promise.all(["Ann", "Bob", "Cy"].map(joinDevice));
-      for (const cookie of phones) {
-        const answer = await fetch(`${base}/w/${code}/vote`, { method: "POST", body: aVote, headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie, "Idempotency-Key": `vote-${cookie.slice(-12)}` } });
+      const keys = phones.map((_, index) => `metrics-vote-${index}-${Date.now()}`);
+      for (const [index, cookie] of phones.entries()) {
+        const answer = await fetch(`${base}/w/${code}/vote`, { method: "POST", body: aVote, headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie, "Idempotency-Key": keys[index]! } });
         expect(answer.status).toBe(200);
         expect(answer.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
       }
       // A replay of the last vote is answered again but is not a second vote stored.
-      const replay = await fetch(`${base}/w/${code}/vote`, { method: "POST", body: aVote, headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: phones[2]!, "Idempotency-Key": `vote-${phones[2]!.slice(-12)}` } });
+      const replay = await fetch(`${base}/w/${code}/vote`, { method: "POST", body: aVote, headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: phones[2]!, "Idempotency-Key": keys[2]! } });
       expect(replay.headers.get("idempotent-replayed")).toBe("true");
       const refused = await fetch(`${base}/w/${code}/vote`, { method: "POST", body: aVote, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
       expect(refused.status).toBe(403);
