@@ -11,47 +11,10 @@
  * into a temporary folder (no service installed or started). Skips (one line) without either,
  * unless CASEBOOK_REQUIRE_SERVICES=1.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import https from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { ReliabilityTest, TestContext } from "./context";
-import { freePort, makeWorkspace, ROOT, Server, sleep } from "./harness";
-
-/** The ```nginx block after `<!-- name: … -->` in the README. */
-export function readmeBlock(readme: string, name: string): string {
-  const marker = readme.indexOf(`<!-- ${name}:`);
-  if (marker < 0) throw new Error(`README.md has no <!-- ${name}: … --> block`);
-  const match = /```nginx\n([\s\S]*?)```/.exec(readme.slice(marker));
-  if (!match) throw new Error(`README.md: no \`\`\`nginx block after <!-- ${name}: … -->`);
-  return match[1]!;
-}
-
-/** Replaces one line of the README's config, failing loudly when the README changed it. */
-function swap(config: string, pattern: RegExp, replacement: string): string {
-  if (!pattern.test(config)) throw new Error(`The README's nginx block no longer has ${pattern}; update tests/reliability/behind-nginx.ts with it`);
-  return config.replace(pattern, replacement);
-}
-
-/** An nginx binary: on PATH, or Debian's package unpacked into `dir`. Null when neither works. */
-function findNginx(dir: string, ctx: TestContext): string | null {
-  for (const candidate of ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"]) if (existsSync(candidate)) return candidate;
-  const onPath = spawnSync("sh", ["-c", "command -v nginx"], { encoding: "utf8" });
-  if (onPath.status === 0 && onPath.stdout.trim()) return onPath.stdout.trim();
-  if (spawnSync("sh", ["-c", "command -v apt-get && command -v dpkg"]).status !== 0) return null;
-  ctx.log("nginx is not installed: fetching Debian's package (apt-get download) into a temporary folder");
-  const download = spawnSync("apt-get", ["download", "nginx"], { cwd: dir, encoding: "utf8", timeout: 120_000 });
-  const deb = readdirSync(dir).find((file) => file.startsWith("nginx_") && file.endsWith(".deb"));
-  if (!deb) {
-    ctx.log(`apt-get download nginx failed: ${(download.stderr || download.stdout).trim().split("\n").pop()}`);
-    return null;
-  }
-  const unpacked = join(dir, "nginx-package");
-  if (spawnSync("dpkg", ["-x", join(dir, deb), unpacked]).status !== 0) return null;
-  const binary = join(unpacked, "usr/sbin/nginx");
-  return existsSync(binary) && spawnSync(binary, ["-v"]).status === 0 ? binary : null;
-}
+import type { ReliabilityTest } from "./context";
+import { makeWorkspace, Server, sleep } from "./harness";
+import { startPrivateNginx } from "../support/private-nginx";
 
 interface Answer {
   status: number;
@@ -82,67 +45,24 @@ export const behindNginx: ReliabilityTest = {
   name: "behind nginx: the README's configuration passes forms, the client's address and https, and live streams",
   timeoutMs: 180_000,
   async run(ctx) {
-    const dir = mkdtempSync(join(tmpdir(), "casebook-nginx-"));
-    ctx.defer(() => rmSync(dir, { recursive: true, force: true }));
-    const nginx = findNginx(dir, ctx);
-    if (!nginx) {
-      ctx.check(process.env.CASEBOOK_REQUIRE_SERVICES !== "1", "nginx is installed or Debian's package can be fetched");
-      ctx.log("skipped: no nginx, and Debian's package could not be fetched");
-      ctx.note("skipped", "no nginx");
-      return;
-    }
-
     const workspace = makeWorkspace("nginx");
     ctx.defer(() => workspace.remove());
     const app = new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env: { TRUST_PROXY: "1", LOG_LEVEL: "debug", HOST: "127.0.0.1" } });
     ctx.defer(() => app.stop());
     await app.start();
 
-    // A throwaway certificate for 127.0.0.1.
-    const cert = join(dir, "cert.pem");
-    const key = join(dir, "key.pem");
-    const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1", "-keyout", key, "-out", cert], { encoding: "utf8" });
-    if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
-
-    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-    const port = await freePort();
-    let site = readmeBlock(readme, "nginx-site");
-    site = swap(site, /^(\s*)upstream casebook \{[\s\S]*?\n\1\}/m, `upstream casebook {\n    server 127.0.0.1:${app.port};\n    keepalive 32;\n}`);
-    site = swap(site, /listen 443 ssl;/, `listen 127.0.0.1:${port} ssl;`);
-    site = swap(site, /ssl_certificate\s+\S+;/, `ssl_certificate ${cert};`);
-    site = swap(site, /ssl_certificate_key\s+\S+;/, `ssl_certificate_key ${key};`);
-    for (const temp of ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]) mkdirSync(join(dir, temp));
-    const config = [
-      // As root, nginx's workers would run as nobody, who cannot read this test's private folder.
-      process.getuid?.() === 0 ? "user root;" : "",
-      "daemon off;",
-      `pid ${join(dir, "nginx.pid")};`,
-      `error_log ${join(dir, "error.log")} warn;`,
-      readmeBlock(readme, "nginx-main"),
-      "http {",
-      `  access_log ${join(dir, "access.log")};`,
-      ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((temp) => `  ${temp}_temp_path ${join(dir, temp)};`),
-      site,
-      "}",
-    ].join("\n");
-    const configPath = join(dir, "nginx.conf");
-    writeFileSync(configPath, config);
-    const checked = spawnSync(nginx, ["-t", "-p", dir, "-c", configPath], { encoding: "utf8" });
-    ctx.check(checked.status === 0, `nginx -t accepts the README's configuration: ${checked.stderr.trim()}`);
-    if (checked.status !== 0) return;
-
-    const proxy: ChildProcess = spawn(nginx, ["-p", dir, "-c", configPath], { stdio: ["ignore", "ignore", "pipe"] });
-    let proxyErrors = "";
-    proxy.stderr!.on("data", (chunk: Buffer) => (proxyErrors += chunk.toString("utf8")));
-    ctx.defer(async () => {
-      if (proxy.exitCode === null) proxy.kill("SIGQUIT");
-      await Promise.race([new Promise((resolve) => proxy.once("exit", resolve)), sleep(5_000)]);
-      if (proxy.exitCode === null) proxy.kill("SIGKILL");
-    });
+    const proxy = await startPrivateNginx([app.port], (line) => ctx.log(line));
+    if (!proxy) {
+      ctx.check(process.env.CASEBOOK_REQUIRE_SERVICES !== "1", "nginx is installed or Debian's package can be fetched");
+      ctx.log("skipped: no nginx, and Debian's package could not be fetched");
+      ctx.note("skipped", "no nginx");
+      return;
+    }
+    ctx.defer(() => proxy.stop());
+    const { port } = proxy;
     for (let i = 0; i < 50; i += 1) {
       const up = await request(port, "GET", "/livez").catch(() => null);
       if (up?.status === 200) break;
-      if (proxy.exitCode !== null) throw new Error(`nginx exited: ${proxyErrors}`);
       await sleep(100);
     }
 
