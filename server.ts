@@ -5,6 +5,7 @@
  */
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+import { STATUS_CODES } from "node:http";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -21,12 +22,21 @@ import { phoneVoteEndpoint } from "./app/phone-vote-endpoint.server";
 import { createRequestHandler, MAX_BODY_BYTES, readBodyWithin } from "./app/request-body.server";
 import { drainable } from "./app/http-drain.server";
 import { runShutdownHooks } from "./app/shutdown.server";
+import { errorFields, log, requestIds } from "./app/log.server";
+import { metrics } from "./app/metrics.server";
+import { routeLabeler, UNMATCHED_ROUTE } from "./app/route-label.server";
+import { poolState } from "./db/client";
+import { sharedRedisHealth } from "./app/live/redis-health.server";
+import type { WorkshopBroadcaster } from "./app/live/broadcaster.server";
+import { existingSingleton } from "./app/singleton.server";
 
 // A bad setting stops start-up with its message alone (it names the variable and what to set).
 const config = (() => {
   try {
     return readConfig();
   } catch (error) {
+    // Plain text on stderr, not a JSON line: it is for the person starting the server, and the
+    // logger's own setting (LOG_LEVEL) may be what was refused.
     console.error(`Casebook cannot start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
@@ -34,7 +44,7 @@ const config = (() => {
 
 async function prepareDatabase(): Promise<void> {
   const { applied } = await migrateToLatest(db());
-  if (applied.length > 0) console.log(`Database ${databaseLabel(config)}: applied ${applied.join(", ")}`);
+  if (applied.length > 0) log().info({ event: "migrated" }, `Database ${databaseLabel(config)}: applied ${applied.join(", ")}`);
   // Several processes starting together may race on the same new case; the loser retries and
   // then finds it imported (unique slugs keep the data right, the retry keeps start-up quiet).
   let report: Awaited<ReturnType<typeof importCaseDirectory>> | undefined;
@@ -46,29 +56,41 @@ async function prepareDatabase(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400));
     }
   }
-  console.log(`Cases from ${config.casesDirectory}/: ${describeImport(report)}`);
+  log().info({ event: "cases-imported" }, `Cases from ${config.casesDirectory}/: ${describeImport(report)}`);
   // A broken case file is reported, never fatal: the rest of the library still serves.
-  for (const { file, problem } of report.problems) console.warn(`  ${formatCaseFileProblem(file, problem)}`);
-  for (const { file, warning } of report.warnings) console.warn(`  ${formatCaseFileWarning(file, warning)}`);
-  for (const { file, slug } of report.conflicts) console.warn(`  ${file}: "${slug}" was edited in the app since the file was imported; kept the app's version`);
+  for (const { file, problem } of report.problems) log().warn({ event: "case-file-problem", file }, formatCaseFileProblem(file, problem));
+  for (const { file, warning } of report.warnings) log().warn({ event: "case-file-warning", file }, formatCaseFileWarning(file, warning));
+  for (const { file, slug } of report.conflicts) log().warn({ event: "case-file-conflict", file }, `${file}: "${slug}" was edited in the app since the file was imported; kept the app's version`);
 }
 
-async function loadBuild(): Promise<{ build: ServerBuild | (() => Promise<ServerBuild>); app: express.Express }> {
-  const app = express();
+/** Label of requests answered by the static file handlers, in the HTTP metrics. */
+const STATIC_ROUTE = "static";
+
+/** Serves build/client's files (production) or Vite's dev middleware on `app`, and returns the Remix build. */
+async function loadBuild(app: express.Express): Promise<ServerBuild | (() => Promise<ServerBuild>)> {
+  // Files answered here are counted under one route label, whatever their name.
+  const labelled =
+    (handler: express.RequestHandler): express.RequestHandler =>
+    (req, res, next) => {
+      res.locals.routeLabel = STATIC_ROUTE;
+      handler(req, res, (error?: unknown) => {
+        res.locals.routeLabel = undefined;
+        next(error);
+      });
+    };
   if (config.production) {
     const buildPath = resolve("build/server/index.js");
     if (!existsSync(buildPath)) {
-      console.error("No production build found. Run `npm run build` first (or `npm run app`, which does it).");
+      log().fatal({ event: "no-build" }, "No production build found. Run `npm run build` first (or `npm run app`, which does it).");
       process.exit(1);
     }
-    app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-    app.use(express.static("build/client", { maxAge: "1h" }));
-    const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
-    return { build, app };
+    app.use("/assets", labelled(express.static("build/client/assets", { immutable: true, maxAge: "1y" })));
+    app.use(labelled(express.static("build/client", { maxAge: "1h" })));
+    return (await import(pathToFileURL(buildPath).href)) as ServerBuild;
   }
   const vite = await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
-  app.use(vite.middlewares);
-  return { build: () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>, app };
+  app.use(labelled(vite.middlewares));
+  return () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
 }
 
 /** How often start-up tries again while the database cannot be reached (ms). */
@@ -82,13 +104,54 @@ for (let attempt = 1; ; attempt += 1) {
     break;
   } catch (error) {
     if (!isConnectionLoss(error)) throw error;
-    if (attempt === 1) console.error(`Database ${databaseLabel(config)} cannot be reached (${(error as Error).message}); trying again every ${START_RETRY_MS / 1000} s before serving.`);
+    if (attempt === 1) log().error({ event: "database-outage" }, `Database ${databaseLabel(config)} cannot be reached (${(error as Error).message}); trying again every ${START_RETRY_MS / 1000} s before serving.`);
     await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
   }
 }
-const { build, app } = await loadBuild();
-
+const app = express();
 app.disable("x-powered-by");
+
+// Every request gets an id (the client's X-Request-Id when well formed), echoed in the answer and
+// carried by every log line written while it is handled (ADR 022).
+app.use(requestIds());
+
+// Requests by route and status, and their latency. The route is the Remix route id the path
+// matches, or a fixed name, never the URL itself (bounded series; app/route-label.server.ts).
+let labelPath: (path: string) => string = () => UNMATCHED_ROUTE;
+const PHONE_VOTE = /^\/w\/[^/]+\/vote$/;
+app.use(
+  metrics().httpMiddleware((req, res) => {
+    if (typeof res.locals.routeLabel === "string") return res.locals.routeLabel;
+    if (req.method === "POST" && PHONE_VOTE.test(req.path)) return "phone-vote";
+    return labelPath(req.path);
+  }),
+);
+// LOG_LEVEL=debug: one line per request, as the app saw it (behind TRUST_PROXY, the client's
+// address and protocol as the proxy reports them).
+app.use((req, res, next) => {
+  if (!log().isLevelEnabled("debug")) return next();
+  const started = Date.now();
+  res.once("finish", () => log().debug({ event: "request", reqId: res.locals.reqId as string, method: req.method, path: req.path, status: res.statusCode, ms: Date.now() - started, ip: req.ip, protocol: req.protocol }, "request answered"));
+  next();
+});
+metrics().setSources({
+  // Read without creating: no stream opened yet means no broadcaster (and no bus) to ask.
+  streams: () => existingSingleton<WorkshopBroadcaster>("workshop-broadcaster")?.connectionsByAudience() ?? {},
+  databaseUp: () => !databaseOutage().down,
+  pool: () => poolState(db()),
+  redisUp: process.env.REDIS_URL ? () => sharedRedisHealth().isUp() : undefined,
+});
+// Before the outage's 503: metrics matter most while the database is away. Who may read them: ADR 022.
+app.get("/metrics", (_req, res, next) => {
+  res.locals.routeLabel = "metrics";
+  next();
+}, metrics().handler(config.metricsToken));
+
+const build = await loadBuild(app);
+void Promise.resolve(typeof build === "function" ? build() : build).then(
+  (loaded) => (labelPath = routeLabeler(loaded.routes)),
+  (error: unknown) => log().error({ event: "route-labels-failed", ...errorFields(error) }, "Routes could not be read for the metrics' route labels"),
+);
 // Behind a reverse proxy, set TRUST_PROXY (a hop count or the proxies' addresses) so the original
 // address, protocol and host are seen; "true" is refused at start-up (app/domain/trust-proxy.ts).
 const trustProxy = config.trustProxy;
@@ -116,6 +179,9 @@ app.use((req, res, next) => {
     secFetchSite: req.get("sec-fetch-site") ?? null,
   });
   if (crossSite) {
+    // One line per refusal: behind a proxy that drops the port from Host, every browser's form
+    // lands here, and this line (the origin against the host seen) is how an operator finds out.
+    log().info({ event: "cross-site-refused", method: req.method, origin: req.get("origin") ?? null, host: req.get("host") ?? null, protocol: req.protocol }, "Refused a cross-site write");
     res.status(403).type("text/plain").send("Cross-site form submissions are refused. Please use Casebook's own pages.");
     return;
   }
@@ -151,9 +217,25 @@ app.use(((error, req, res, next) => {
   next(error);
 }) as express.ErrorRequestHandler);
 
+// Any other error: one log line with the request's id, and the status the error names (400 for a
+// path Express cannot decode) or 500, with no details for the client. Replaces Express's own
+// final handler, which printed a bare stack trace.
+app.use(((error, req, res, _next) => {
+  const named = Number((error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode);
+  const status = Number.isInteger(named) && named >= 400 && named < 600 ? named : 500;
+  const fields = { event: "request-failed", method: req.method, status, ...errorFields(error) };
+  if (status >= 500) log().error(fields, "A request failed");
+  else log().info(fields, "A request was refused");
+  if (res.headersSent) {
+    req.socket.destroy();
+    return;
+  }
+  res.status(status).type("text/plain").set("Cache-Control", "no-store").send(STATUS_CODES[status] ?? "Error");
+}) as express.ErrorRequestHandler);
+
 const host = process.env.HOST || "0.0.0.0";
 const server = app.listen(config.port, host, () => {
-  console.log(`Casebook is serving on http://${host === "0.0.0.0" ? "localhost" : host}:${config.port}`);
+  log().info({ event: "serving", port: config.port }, `Casebook is serving on http://${host === "0.0.0.0" ? "localhost" : host}:${config.port}`);
 });
 
 const drainer = drainable(server);
@@ -165,9 +247,9 @@ const SHUTDOWN_BACKSTOP_MS = 10_000;
 // every request already sent, then close the database and exit (ADR 019, app/http-drain.server.ts).
 async function shutdown(signal: string): Promise<void> {
   if (drainer.draining) return;
-  console.log(`${signal}: no new connections; live clients told to reconnect; finishing requests in flight.`);
+  log().info({ event: "draining", signal }, `${signal}: no new connections; live clients told to reconnect; finishing requests in flight.`);
   setTimeout(() => {
-    console.warn(`Requests still in flight after ${SHUTDOWN_BACKSTOP_MS / 1000} s; stopping anyway.`);
+    log().warn({ event: "drain-backstop" }, `Requests still in flight after ${SHUTDOWN_BACKSTOP_MS / 1000} s; stopping anyway.`);
     process.exit(0);
   }, SHUTDOWN_BACKSTOP_MS).unref();
   const drained = drainer.drain();
@@ -175,7 +257,7 @@ async function shutdown(signal: string): Promise<void> {
   await drained;
   await runShutdownHooks("after-requests");
   await Promise.allSettled([db().destroy(), liveBus().close()]);
-  console.log("Every request answered; stopped.");
+  log().info({ event: "stopped" }, "Every request answered; stopped.");
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

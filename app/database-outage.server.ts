@@ -7,6 +7,7 @@
  * the outage starts and one when it ends, never one per request.
  */
 import type { Request, Response } from "express";
+import { log } from "./log.server";
 
 /** What clients are told to wait before trying again (seconds): about one PostgreSQL restart. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -33,7 +34,10 @@ export class DatabaseOutage {
 
   constructor(
     private readonly ping: () => Promise<void>,
-    private readonly out: OutageLog = console,
+    private readonly out: OutageLog = {
+      error: (message) => log().error({ event: "database-outage" }, message),
+      log: (message) => log().info({ event: "database-recovered" }, message),
+    },
     private readonly probeEveryMs = PROBE_EVERY_MS,
     private readonly now: () => number = Date.now,
   ) {}

@@ -6,6 +6,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { isConnectionLoss } from "../db/connection-loss";
+import { errorFields, log } from "./log.server";
 import { NonceProvider } from "./nonce";
 import { securityHeaders } from "./security-headers";
 
@@ -18,7 +19,7 @@ const ABORT_DELAY = 5_000;
  */
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted || isConnectionLoss(error)) return;
-  console.error(error);
+  log().error({ event: "request-failed", method: request.method, path: new URL(request.url).pathname, ...errorFields(error) }, "A page or form failed");
 };
 
 export default function handleRequest(
@@ -58,7 +59,7 @@ export default function handleRequest(
         onError(error: unknown) {
           responseStatusCode = 500;
           // Errors after the shell are already streaming; log them, the error boundary shows the page.
-          if (shellRendered) console.error(error);
+          if (shellRendered) log().error({ event: "render-failed", ...errorFields(error) }, "Rendering a streamed page failed");
         },
       },
     );

@@ -1,4 +1,5 @@
 import { renderMarkdown } from "./domain/markdown";
+import { log } from "./log.server";
 import { singleton } from "./singleton.server";
 
 const MAX_ENTRIES = 1000;
@@ -13,7 +14,7 @@ export function renderMarkdownCached(markdown: string): string {
   const hit = cache.get(markdown);
   if (hit !== undefined) return hit;
   const html = renderMarkdown(markdown, (reason) => {
-    console.warn(`Markdown shown as a notice instead (${markdown.length} characters, starting ${JSON.stringify(markdown.slice(0, 40))}): ${reason}`);
+    log().warn({ event: "markdown-notice" }, `Markdown shown as a notice instead (${markdown.length} characters, starting ${JSON.stringify(markdown.slice(0, 40))}): ${reason}`);
   });
   if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(markdown, html);

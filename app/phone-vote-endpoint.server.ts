@@ -15,6 +15,7 @@ import { isConnectionLoss } from "../db/connection-loss";
 import { answerUnavailable } from "./database-outage.server";
 import { databaseOutage } from "./db.server";
 import { IDEMPOTENCY_KEY_HEADER } from "./domain/idempotency";
+import { errorFields, log } from "./log.server";
 import { REPLAYED_HEADER } from "./idempotency.server";
 import { readBodyWithin } from "./request-body.server";
 import type { ParticipationResult } from "./workshop-participation.server";
@@ -102,7 +103,7 @@ export function phoneVoteEndpoint(): Router {
       return;
     }
     res.set("Cache-Control", "no-store");
-    console.error("POST /w/:code/vote failed:", error);
+    log().error({ event: "request-failed", method: "POST", route: PHONE_VOTE_PATH, ...errorFields(error) }, "A phone vote failed");
     res.status(500).json(refusal("Something went wrong and the vote may not have been counted. Please send it again."));
   };
   router.use(PHONE_VOTE_PATH, answerErrors);

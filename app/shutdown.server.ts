@@ -5,6 +5,7 @@
  * streams, which would otherwise hold their connections open for ever); "after-requests" hooks
  * run once the last request in flight was answered (closing clients those requests still use).
  */
+import { errorFields, log } from "./log.server";
 import { singleton } from "./singleton.server";
 
 type Hook = () => void | Promise<void>;
@@ -25,7 +26,7 @@ export async function runShutdownHooks(moment: ShutdownMoment = "drain"): Promis
     try {
       await hook();
     } catch (error) {
-      console.error("Shutdown step failed:", error);
+      log().error({ event: "shutdown-step-failed", ...errorFields(error) }, "Shutdown step failed");
     }
   }
 }

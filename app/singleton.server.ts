@@ -8,3 +8,8 @@ export function singleton<T>(name: string, create: () => T): T {
   if (!store.__casebook.has(name)) store.__casebook.set(name, create());
   return store.__casebook.get(name) as T;
 }
+
+/** The instance made under `name`, or undefined when none was made yet (nothing is created). */
+export function existingSingleton<T>(name: string): T | undefined {
+  return (globalThis as unknown as { __casebook?: Map<string, unknown> }).__casebook?.get(name) as T | undefined;
+}

@@ -23,6 +23,7 @@ import {
   workshopTallies,
 } from "./models/workshops.server";
 import { onShutdown } from "./shutdown.server";
+import { metrics } from "./metrics.server";
 import { findCaseVersionDocument } from "./models/cases.server";
 import { singleton } from "./singleton.server";
 
@@ -248,6 +249,7 @@ export function workshopBroadcaster(): WorkshopBroadcaster {
   return singleton("workshop-broadcaster", () => {
     const broadcaster = new WorkshopBroadcaster(liveBus(), (id, audiences) => freshWorkshopStates(id, detailFor(audiences)), undefined, phoneUrgency);
     onShutdown(() => broadcaster.closeAll());
+    broadcaster.onFanOut((lagMs) => metrics().broadcastLag.observe(lagMs / 1000));
     return broadcaster;
   });
 }

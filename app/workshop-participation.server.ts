@@ -29,6 +29,7 @@ import { guardCodeLookup } from "./join-code-guard.server";
 import { checkRateLimits } from "./rate-limit.server";
 import { readDeviceTokenFrom } from "./workshop-access.server";
 import { announceWorkshopChange } from "./workshop-live.server";
+import { metrics } from "./metrics.server";
 
 export interface ParticipationResult {
   intent: string;
@@ -112,7 +113,10 @@ export async function handleParticipation(
   if (!read.ok) return { status: 400, body: { intent, errors: { form: read.message } } };
   const once = await answerOnce(db(), read.submission, (trx) => act(trx, workshop, doc, participant, formData, intent));
   if (once.kind === "reused") return { status: 422, body: { intent, errors: { form: KEY_REUSED_MESSAGE } } };
-  if (once.kind === "first" && once.answer.status === 200) announceWorkshopChange(workshop.id);
+  if (once.kind === "first" && once.answer.status === 200) {
+    if (intent === "vote") metrics().votesStored.inc();
+    announceWorkshopChange(workshop.id);
+  }
   return { ...once.answer, replayed: once.kind === "repeat" };
 }
 

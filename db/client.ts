@@ -62,7 +62,26 @@ function openPostgres(url: string, poolSize: number, onConnectionLoss = (error: 
   // pool drops it and the next query opens a fresh one. Checked-out connections get their own
   // listener in preparingPool.
   pool.on("error", (error) => onConnectionLoss(error));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool, onConnectionLoss) }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool, onConnectionLoss) }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/** The pg pool behind each PostgreSQL database opened here, for poolState(). */
+const pools = new WeakMap<DB, pg.Pool>();
+
+/** A PostgreSQL pool's connections at one moment: open in all, idle among them, and requests waiting for one. */
+export interface PoolState {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
+/** The pool's state for metrics (ADR 022), or null for SQLite (one connection, no pool). */
+export function poolState(db: DB): PoolState | null {
+  const pool = pools.get(db);
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? DEFAULT_POOL_SIZE } : null;
 }
 
 /**

@@ -7,6 +7,7 @@
  * voting, the list they upvote), otherwise at most once a second.
  */
 import { Coalescer } from "../domain/coalescer";
+import { errorFields, log } from "../log.server";
 import type { LiveBus, WithdrawnRight } from "./bus.server";
 
 export const BROADCAST_INTERVAL_MS = 100;
@@ -74,6 +75,9 @@ export class WorkshopBroadcaster {
   private outageResync: ReturnType<typeof setInterval> | undefined;
   private loadFailing = false;
   private readonly stopListening: Array<() => void> = [];
+  /** When this process first heard of a change of each workshop not yet sent to its clients (ms). */
+  private readonly changedSince = new Map<number, number>();
+  private readonly fanOutListeners = new Set<(lagMs: number) => void>();
 
   constructor(
     bus: LiveBus,
@@ -87,7 +91,9 @@ export class WorkshopBroadcaster {
     this.stopListening.push(
       bus.subscribe((workshopId) => {
         // Only workshops someone in this process is watching cost a snapshot.
-        if (this.connections.has(workshopId)) this.coalescer.notify(workshopId);
+        if (!this.connections.has(workshopId)) return;
+        if (!this.changedSince.has(workshopId)) this.changedSince.set(workshopId, Date.now());
+        this.coalescer.notify(workshopId);
       }),
       bus.onWithdrawn((right) => void this.withdraw(right)),
       bus.onHealthChange((healthy) => (healthy ? this.busRecovered() : this.busLosingMessages())),
@@ -168,11 +174,29 @@ export class WorkshopBroadcaster {
       if (set.size === 0) {
         this.connections.delete(workshopId);
         this.coalescer.forget(workshopId);
+        this.changedSince.delete(workshopId);
         const phone = this.phones.get(workshopId);
         if (phone?.trailing) clearTimeout(phone.trailing);
         this.phones.delete(workshopId);
       }
     };
+  }
+
+  /**
+   * Calls `listener` each time a change is sent to this process's clients, with the time in ms
+   * since this process heard of it (the first change the sent state includes). Outage resyncs and
+   * retries are not changes; returns the removal.
+   */
+  onFanOut(listener: (lagMs: number) => void): () => void {
+    this.fanOutListeners.add(listener);
+    return () => this.fanOutListeners.delete(listener);
+  }
+
+  /** Open streams on this process by audience (for metrics). */
+  connectionsByAudience(): Record<Audience, number> {
+    const counts: Record<Audience, number> = { room: 0, phone: 0, facilitator: 0 };
+    for (const set of this.connections.values()) for (const connection of set) counts[connection.audience] += 1;
+    return counts;
   }
 
   connectionCount(): number {
@@ -209,17 +233,21 @@ export class WorkshopBroadcaster {
     if (!set || set.size === 0) return;
     let snapshots: Snapshots | null;
     const audiences = new Set([...set].map((connection) => connection.audience));
+    // The snapshot built now includes every change heard of until here.
+    const changedAt = this.changedSince.get(workshopId);
+    this.changedSince.delete(workshopId);
     try {
       snapshots = await this.loadSnapshots(workshopId, audiences);
     } catch (error) {
       // One line per failing spell (the database away), not one per room per second of it.
-      if (!this.loadFailing) console.error(`Live updates cannot be built (${error instanceof Error ? error.message : String(error)}); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`);
+      if (changedAt !== undefined && !this.changedSince.has(workshopId)) this.changedSince.set(workshopId, changedAt);
+      if (!this.loadFailing) log().error({ event: "live-updates-failing", ...errorFields(error) }, `Live updates cannot be built (${error instanceof Error ? error.message : String(error)}); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`);
       this.loadFailing = true;
       // The change that asked for this snapshot is in the database (or was refused): try again, or clients would keep a stale state until the next change.
       setTimeout(() => this.connections.has(workshopId) && this.coalescer.notify(workshopId), LOAD_RETRY_MS).unref?.();
       return;
     }
-    if (this.loadFailing) console.error("Live updates are built again.");
+    if (this.loadFailing) log().info({ event: "live-updates-recovered" }, "Live updates are built again.");
     this.loadFailing = false;
     this.snapshotsBuilt += 1;
     if (!snapshots) return;
@@ -248,6 +276,10 @@ export class WorkshopBroadcaster {
       }
       const { data, frame } = prepare(connection.audience);
       this.deliver(connection, "state", data, id, frame);
+    }
+    if (changedAt !== undefined) {
+      const lag = Date.now() - changedAt;
+      for (const listener of this.fanOutListeners) listener(lag);
     }
   }
 

@@ -8,6 +8,7 @@
  * is what notices a Redis that hangs while nothing else is sent. ADR 020.
  */
 import type { RedisOptions } from "ioredis";
+import { log } from "../log.server";
 import { singleton } from "../singleton.server";
 
 /** No Redis command waits longer than this, in milliseconds; a healthy Redis answers in well under one. */
@@ -24,7 +25,8 @@ export function redisOptions(extra: Partial<RedisOptions> = {}): RedisOptions {
 
 export interface RedisHealthOptions {
   probeIntervalMs: number;
-  log: (line: string) => void;
+  /** Writes one line; `level` is "error" when an outage starts and "info" when it ends. */
+  log: (line: string, level: "error" | "info") => void;
   now: () => number;
 }
 
@@ -43,7 +45,7 @@ export class RedisHealth {
   private readonly options: RedisHealthOptions;
 
   constructor(options: Partial<RedisHealthOptions> = {}) {
-    this.options = { probeIntervalMs: REDIS_PROBE_INTERVAL_MS, log: (line) => console.error(line), now: () => Date.now(), ...options };
+    this.options = { probeIntervalMs: REDIS_PROBE_INTERVAL_MS, log: (line, level) => log()[level]({ event: level === "error" ? "redis-outage" : "redis-recovered" }, line), now: () => Date.now(), ...options };
   }
 
   /** False from the first failure until every connection answers the probe again. */
@@ -56,7 +58,7 @@ export class RedisHealth {
     if (!this.up) return;
     this.up = false;
     this.downSince = this.options.now();
-    this.options.log(`Redis is not answering (${describe(error)}): live updates are delivered from the database and rate limits counted in it until Redis answers again.`);
+    this.options.log(`Redis is not answering (${describe(error)}): live updates are delivered from the database and rate limits counted in it until Redis answers again.`, "error");
     for (const listener of this.listeners) listener(false);
   }
 
@@ -91,7 +93,7 @@ export class RedisHealth {
       if (this.up) return;
       this.up = true;
       const seconds = ((this.options.now() - this.downSince) / 1000).toFixed(1);
-      this.options.log(`Redis answers again after ${seconds} s: live views resynced from the database, changes made meanwhile published again.`);
+      this.options.log(`Redis answers again after ${seconds} s: live views resynced from the database, changes made meanwhile published again.`, "info");
       for (const listener of this.listeners) listener(true);
     } finally {
       this.probing = false;

@@ -1,11 +1,12 @@
 /**
  * `npm run test:reliability [-- name…]`: crash safety, concurrency (one server, then two on one
- * database file), backup/restore, graceful shutdown, a PostgreSQL restart under load, `npm start`'s signals and the health checks with Redis away, against
+ * database file), backup/restore, graceful shutdown, a PostgreSQL restart under load, `npm start`'s signals, the health checks with Redis away and the README's nginx configuration in front of the app, against
  * the built server (built first if build/server/index.js is missing). Each test runs alone with
  * a hard time limit; its server processes and temporary folders are removed whatever happens.
  * Exits 1 if any check failed. Pass words from the test names to run only some, e.g. `-- crash`.
  */
 import { backupRestore } from "./backup-restore";
+import { behindNginx } from "./behind-nginx";
 import { concurrency, twoServers } from "./concurrency";
 import type { ReliabilityTest, TestContext } from "./context";
 import { Timer } from "./context";
@@ -16,7 +17,7 @@ import { healthChecks } from "./health-checks";
 import { emergencyCleanup, ensureBuild } from "./harness";
 import { npmStart } from "./npm-start";
 
-const TESTS: ReliabilityTest[] = [crashSafety, concurrency, twoServers, backupRestore, gracefulShutdown, inFlightAtSigterm, databaseRestart, npmStart, healthChecks];
+const TESTS: ReliabilityTest[] = [crashSafety, concurrency, twoServers, backupRestore, gracefulShutdown, inFlightAtSigterm, databaseRestart, npmStart, healthChecks, behindNginx];
 /** The whole suite, including the build when one is needed, must finish in this time. */
 const SUITE_LIMIT_MS = 8 * 60_000;
 

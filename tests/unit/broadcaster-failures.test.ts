@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { InProcessBus } from "../../app/live/bus.server";
 import { LOAD_RETRY_MS, WorkshopBroadcaster } from "../../app/live/broadcaster.server";
+import { log } from "../../app/log.server";
 
 afterEach(() => vi.restoreAllMocks());
 
 describe("a live update that cannot be built", () => {
   it("is tried again until it can, so clients do not keep a stale state, with one log line for the whole spell", async () => {
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const lines: string[] = [];
+    for (const level of ["error", "info"] as const) vi.spyOn(log(), level).mockImplementation(((_fields: object, message: string) => void lines.push(`${level}: ${message}`)) as never);
     const bus = new InProcessBus();
     let failures = 3;
     const live = new WorkshopBroadcaster(
@@ -24,9 +26,9 @@ describe("a live update that cannot be built", () => {
     live.connect(4, { audience: "room", send: (_event, data) => received.push(data) });
     bus.publish(4);
     await vi.waitFor(() => expect(received).toEqual(['{"answered":7}']), { timeout: LOAD_RETRY_MS * 5, interval: 50 });
-    expect(logged.mock.calls.map(([line]) => String(line))).toEqual([
-      `Live updates cannot be built (Connection terminated unexpectedly); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`,
-      "Live updates are built again.",
+    expect(lines).toEqual([
+      `error: Live updates cannot be built (Connection terminated unexpectedly); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`,
+      "info: Live updates are built again.",
     ]);
     live.stop();
   });
