@@ -108,7 +108,7 @@ test("a name stored with a right-to-left override no longer reverses the text be
     await form.getByRole("button", { name: new RegExp(`my answer as the ${perspective}`) }).click();
     await expect(form.getByRole("status")).toContainText(`as the ${perspective}`);
   }
-  const option = owen.page.locator("#employee-moved-by option").filter({ hasText: "Customers deserve" });
+  const option = owen.page.locator("#employer-moved-by option").filter({ hasText: "Customers deserve" }); // an employer argument: offered where the employer answer changes
   await expect(option).toHaveText(`\u2068Rahel${RLO}\u2069: \u2068Customers deserve to know what went wrong.\u2069`);
 
   // The audit log: an admin hides Rahel's argument; "…, by Rahel‮: Off topic" keeps its order.
