@@ -11,6 +11,7 @@ import * as m0009 from "./0009_idempotency_keys";
 import * as m0010 from "./0010_stable_option_ids";
 import * as m0011 from "./0011_release_records";
 import * as m0012 from "./0012_released_persuasion";
+import * as m0013 from "./0013_accounts";
 
 /**
  * Migrations are listed here rather than read from the folder, so they are bundled into the
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   "0010_stable_option_ids": m0010,
   "0011_release_records": m0011,
   "0012_released_persuasion": m0012,
+  "0013_accounts": m0013,
 };
