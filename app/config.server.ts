@@ -106,7 +106,7 @@ const mailEnvironment = z
  * SMTP_PASS, SMTP_SECURE; MAIL_FROM and PUBLIC_URL), or null when neither SMTP_URL nor SMTP_HOST
  * is set. Empty variables count as unset. Throws an Error naming each variable that is wrong.
  */
-export function readMailConfig(env: NodeJS.ProcessEnv = process.env): MailConfig | null {
+export function readMailConfig(env: Record<string, string | undefined> = process.env): MailConfig | null {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = mailEnvironment.safeParse(present);
   if (!parsed.success) {
