@@ -18,7 +18,7 @@ import { judgementLabel } from "./scales";
 import { mean } from "./stats";
 import type { RoomGap, RoundTally, ShiftRow } from "./workshop-view";
 import type { Round } from "./workshop-stages";
-import { formatPercent, formatSigned } from "./format";
+import { countOf, formatPercent, formatSigned } from "./format";
 import { blockquote, emphasis, heading, lines, list, oneLine, paragraph, strong, table, writeMarkdown } from "./markdown-writer";
 import type { BlockContent } from "mdast";
 import { visibleCharacters } from "./visible-length";
@@ -124,7 +124,7 @@ export function buildDebrief(input: DebriefInput): string {
     out.push(
       paragraph(
         gap
-          ? `Empathy gap (employee judgement minus employer judgement): average ${formatSigned(gap.meanGap)} across ${gap.people} people.`
+          ? `Empathy gap (employee judgement minus employer judgement): average ${formatSigned(gap.meanGap)} across ${countOf(gap.people, "person", "people")}.`
           : `Empathy gap: not shown (fewer than ${input.k} people answered both as employee and as employer).`,
       ),
     );

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { countOf } from "~/domain/format";
 import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { loadCaseFor, loadCaseForAccount } from "~/case-access.server";
 import { handleCaseAction, type CaseActionResult } from "~/case-actions.server";
@@ -211,7 +212,7 @@ export default function CasePage() {
         ) : null}
         {debate.history.length > Object.keys(debate.current).length ? (
           <details className="my-history">
-            <summary>Your history on this case ({debate.history.length} answers)</summary>
+            <summary>Your history on this case ({countOf(debate.history.length, "answer", "answers")})</summary>
             <ol>
               {debate.history.map((p) => (
                 <li key={p.id}>
