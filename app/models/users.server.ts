@@ -54,6 +54,11 @@ export async function createUserUnlessTaken(
   });
 }
 
+/** Whether any account exists yet: on an empty site the next sign-up becomes admin (createUserUnlessTaken). */
+export async function anyUserExists(db: DB): Promise<boolean> {
+  return (await db.selectFrom("users").select("id").limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function findUserByEmail(db: DB, email: string): Promise<User | undefined> {
   return db.selectFrom("users").selectAll().where("email", "=", normalizeEmail(email)).executeTakeFirst();
 }

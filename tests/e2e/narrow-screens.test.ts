@@ -87,7 +87,7 @@ test("every kind of page fits a 320 px screen with long unbroken words in it", a
   await expect(admin.getByRole("region", { name: "Preview" })).toBeVisible();
   await expectFits(admin, "");
   await admin.getByRole("button", { name: "Publish", exact: true }).click();
-  await expect(admin).toHaveURL(new RegExp(`/cases/${SLUG}$`));
+  await expect(admin).toHaveURL(new RegExp(`/cases/${SLUG}\\?notice=published$`));
 
   // People with the longest names answer and argue; k is 3 on the end-to-end server.
   const people: Page[] = [];
