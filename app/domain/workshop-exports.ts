@@ -147,12 +147,12 @@ export function buildDebrief(input: DebriefInput): string {
   }
 
   out.push(heading(2, "Arguments and questions from the room"));
-  if (input.spotlight) out.push(paragraph(`Spotlighted (${oneLine(input.spotlight.kind)}, ${input.spotlight.upvotes} upvotes):`), quote(input.spotlight.body));
+  if (input.spotlight) out.push(paragraph(`Spotlighted (${oneLine(input.spotlight.kind)}, ${countOf(input.spotlight.upvotes, "upvote", "upvotes")}):`), quote(input.spotlight.body));
   if (input.topSubmissions.length === 0) out.push(paragraph("None were submitted."));
   for (const s of input.topSubmissions) {
     // A change of mind is a protected answer: how many named it only once at least k did.
     const moved = movedByShown(s.movedPeople, input.k) ? `, named by ${s.movedPeople} as what moved them` : "";
-    out.push(list(false, [[`${s.kind === "question" ? "Question" : "Argument"} (${s.upvotes} upvotes${moved}):`]]), quote(s.body));
+    out.push(list(false, [[`${s.kind === "question" ? "Question" : "Argument"} (${countOf(s.upvotes, "upvote", "upvotes")}${moved}):`]]), quote(s.body));
   }
 
   out.push(heading(2, "Questions for discussion"));
