@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describeImport, importCaseDirectory } from "./app/case-files.server";
-import { databaseLabel, readConfig } from "./app/config.server";
+import { databaseLabel, readConfig, readMailConfig } from "./app/config.server";
 import { isCrossSiteWrite } from "./app/csrf";
 import { answerUnavailable } from "./app/database-outage.server";
 import { databaseOutage, db } from "./app/db.server";
@@ -33,6 +33,8 @@ import { existingSingleton } from "./app/singleton.server";
 // A bad setting stops start-up with its message alone (it names the variable and what to set).
 const config = (() => {
   try {
+    // Mail settings are checked here too, so a wrong SMTP variable stops start-up rather than a reset.
+    readMailConfig();
     return readConfig();
   } catch (error) {
     // Plain text on stderr, not a JSON line: it is for the person starting the server, and the

@@ -4,6 +4,7 @@
  * fields) and a case file's upload. Both are idempotent per submission (ADR 016): a form's key
  * gets its first answer again, so a double click or a late retry makes no second case or version.
  */
+import { casePathWithNotice } from "./domain/case-notices";
 import { createHash } from "node:crypto";
 import type { DB } from "../db/client";
 import { db } from "./db.server";
@@ -95,7 +96,7 @@ export async function handleEditor(formData: FormData, user: PublicUser, existin
       subjectId: parsed.doc.slug,
       detail: `${status}${outcome === "unchanged" ? ", no content change" : ""}`,
     });
-    return { status: 302, body: { location: `/cases/${parsed.doc.slug}` } };
+    return { status: 302, body: { location: publish ? casePathWithNotice(parsed.doc.slug, "published") : `/cases/${parsed.doc.slug}` } };
   });
   if (once.kind === "reused") return refuse({ form: KEY_REUSED_MESSAGE }, 422);
   if (once.answer.status !== 302) return refuse(once.answer.body.errors ?? {}, once.answer.status);

@@ -96,3 +96,63 @@ export function databaseLocation(config: AppConfig = readConfig()): string {
 export function databaseLabel(config: AppConfig = readConfig()): string {
   return describeLocation(databaseLocation(config));
 }
+
+/** How the app sends mail (password reset links); null when SMTP is not configured. */
+export interface MailConfig {
+  /** nodemailer transport: an smtp(s):// URL, or host/port/auth. */
+  transport: string | { host: string; port: number; secure: boolean; auth?: { user: string; pass: string } };
+  /** The From address, e.g. "Casebook <casebook@example.org>". */
+  from: string;
+  /**
+   * The site's own address for links in mail (PUBLIC_URL), never taken from the request's Host
+   * header, which a stranger can set (reset-link poisoning; ADR 023).
+   */
+  publicUrl: string;
+}
+
+const mailEnvironment = z
+  .object({
+    SMTP_URL: z.string().url("SMTP_URL must be a URL like smtp://user:pass@mail.example.org:587").refine((v) => /^smtps?:\/\//.test(v), "SMTP_URL must start with smtp:// or smtps://").optional(),
+    SMTP_HOST: z.string().min(1).optional(),
+    SMTP_PORT: z.coerce.number({ invalid_type_error: "SMTP_PORT must be a port number" }).int("SMTP_PORT must be a whole number").min(1, "SMTP_PORT must be 1–65535").max(65535, "SMTP_PORT must be 1–65535").optional(),
+    SMTP_USER: z.string().min(1).optional(),
+    SMTP_PASS: z.string().min(1).optional(),
+    SMTP_SECURE: z.enum(["true", "false"], { errorMap: () => ({ message: 'SMTP_SECURE must be "true" or "false"' }) }).optional(),
+    MAIL_FROM: z.string().min(3, "MAIL_FROM must be an address like Casebook <casebook@example.org>").optional(),
+    PUBLIC_URL: z.string().url("PUBLIC_URL must be the site's address, like https://casebook.example.org").refine((v) => /^https?:\/\//.test(v), "PUBLIC_URL must start with http:// or https://").optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SMTP_URL && !env.SMTP_HOST) {
+      for (const name of ["SMTP_PORT", "SMTP_USER", "SMTP_PASS", "SMTP_SECURE"] as const) {
+        if (env[name] !== undefined) ctx.addIssue({ code: "custom", path: [name], message: `${name} is set but SMTP_HOST is not; set SMTP_HOST (or SMTP_URL) to send mail` });
+      }
+      return;
+    }
+    if (env.SMTP_URL && env.SMTP_HOST) ctx.addIssue({ code: "custom", path: ["SMTP_HOST"], message: "Set either SMTP_URL or SMTP_HOST, not both" });
+    if ((env.SMTP_USER === undefined) !== (env.SMTP_PASS === undefined)) ctx.addIssue({ code: "custom", path: [env.SMTP_USER ? "SMTP_PASS" : "SMTP_USER"], message: "SMTP_USER and SMTP_PASS go together" });
+    if (!env.MAIL_FROM) ctx.addIssue({ code: "custom", path: ["MAIL_FROM"], message: "MAIL_FROM is required when SMTP is configured" });
+    if (!env.PUBLIC_URL) ctx.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: "PUBLIC_URL is required when SMTP is configured (links in mail use it)" });
+  });
+
+/**
+ * The mail settings from the environment (SMTP_URL, or SMTP_HOST with SMTP_PORT, SMTP_USER,
+ * SMTP_PASS, SMTP_SECURE; MAIL_FROM and PUBLIC_URL), or null when neither SMTP_URL nor SMTP_HOST
+ * is set. Empty variables count as unset. Throws an Error naming each variable that is wrong.
+ */
+export function readMailConfig(env: Record<string, string | undefined> = process.env): MailConfig | null {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = mailEnvironment.safeParse(present);
+  if (!parsed.success) {
+    throw new Error(`Mail configuration: ${parsed.error.issues.map((issue) => issue.message).join("; ")}`);
+  }
+  const e = parsed.data;
+  if (!e.SMTP_URL && !e.SMTP_HOST) return null;
+  const port = e.SMTP_PORT ?? 587;
+  const transport = e.SMTP_URL ?? {
+    host: e.SMTP_HOST!,
+    port,
+    secure: e.SMTP_SECURE ? e.SMTP_SECURE === "true" : port === 465,
+    ...(e.SMTP_USER ? { auth: { user: e.SMTP_USER, pass: e.SMTP_PASS! } } : {}),
+  };
+  return { transport, from: e.MAIL_FROM!, publicUrl: e.PUBLIC_URL!.replace(/\/+$/, "") };
+}

@@ -15,6 +15,9 @@ export const RATE_LIMITS = {
   "login-account-address": { limit: 10, windowMs: 15 * 60 * 1000, message: "Too many sign-in attempts for this account from your network. Wait 15 minutes and try again." },
   "login-account": { limit: 200, windowMs: 15 * 60 * 1000, message: "Too many sign-in attempts for this account. Wait 15 minutes and try again." },
   "login-address": { limit: 50, windowMs: 15 * 60 * 1000, message: "Too many sign-in attempts from your network. Wait 15 minutes and try again." },
+  // Reset mail (ADR 023): per address so one network cannot mail-bomb, per account so nobody's inbox floods.
+  "reset-address": { limit: 10, windowMs: 60 * 60 * 1000, message: "Too many password reset requests from your network. Try again in an hour." },
+  "reset-account": { limit: 3, windowMs: 60 * 60 * 1000, message: "Too many password reset requests. Try again in an hour." },
   signup: { limit: 20, windowMs: 60 * 60 * 1000, message: "Too many new accounts from your network. Try again in an hour." },
   write: { limit: 60, windowMs: 60 * 1000, message: "You are doing that very fast. Wait a minute and try again." },
   // A whole room often shares one network address, so per-address limits are room-sized: a

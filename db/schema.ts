@@ -21,6 +21,20 @@ export interface UsersTable {
   replies_seen_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
   /** The total of "changed N minds" over this person's arguments when they last opened /me (migration 0012). */
   moved_seen: ColumnType<number, number | undefined, number>;
+  /** When an admin deactivated the account (migration 0014); null while it is active. */
+  deactivated_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+}
+
+/** A password reset (ADR 023): only the token's SHA-256 is kept; single-use and expiring. */
+export interface PasswordResetsTable {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: string;
+  /** The admin who made the link; null when the person asked by email. */
+  created_by: number | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
 }
 
 export interface SessionsTable {
@@ -306,6 +320,7 @@ export interface IdempotencyKeysTable {
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
+  password_resets: PasswordResetsTable;
   app_settings: AppSettingsTable;
   cases: CasesTable;
   case_versions: CaseVersionsTable;

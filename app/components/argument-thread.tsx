@@ -110,13 +110,18 @@ export function ArgumentThread({ node, mayModerate, feedback, pageKey }: Props) 
             </Form>
           ) : null}
           {node.canDelete ? (
-            <Form method="post" preventScrollReset>
-              <input type="hidden" name="intent" value="delete" />
-              <input type="hidden" name="argumentId" value={node.id} />
-              <button type="submit" className="link-button">
-                Delete
-              </button>
-            </Form>
+            // A second step before deleting, without JavaScript: the button only appears once "Delete…" is opened.
+            <details className="confirm-delete">
+              <summary>Delete…</summary>
+              <Form method="post" preventScrollReset>
+                <input type="hidden" name="intent" value="delete" />
+                <input type="hidden" name="argumentId" value={node.id} />
+                <p>Delete this argument for good? Its replies stay.</p>
+                <button type="submit" className="danger small">
+                  Yes, delete it
+                </button>
+              </Form>
+            </details>
           ) : null}
         </div>
 

@@ -1,7 +1,7 @@
 import type { RoomState } from "~/workshop-live.server";
 import { BarChart } from "./bar-chart";
 import { TableScroll } from "./table-scroll";
-import { formatSigned } from "~/domain/format";
+import { countOf, formatSigned, formatSignedPoints } from "~/domain/format";
 import { resultsAppearAt } from "~/domain/disclosure";
 
 /**
@@ -39,7 +39,7 @@ export function RoomGapLine({ state }: { state: Pick<RoomState, "gap"> }) {
   if (!state.gap) return null;
   return (
     <p className="room-gap">
-      The room&apos;s empathy gap (round {state.gap.round}): <strong>{formatSigned(state.gap.meanGap)}</strong> points on average across {state.gap.people} people: how much
+      The room&apos;s empathy gap (round {state.gap.round}): <strong>{formatSignedPoints(state.gap.meanGap)}</strong> on average across {countOf(state.gap.people, "person", "people")}: how much
       kinder they were to the employee as the employee than as the employer.
     </p>
   );

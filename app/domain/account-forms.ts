@@ -66,3 +66,17 @@ export const passwordChangeForm = z.object({
   currentPassword: password("Enter your current password.", "Enter your current password.", 1),
   newPassword: password("Choose a new password.", `Use at least ${PASSWORD_LIMITS.min} characters for your new password.`),
 });
+
+/** "Forgot password": just the email. */
+export const forgotPasswordForm = z.object({ email });
+
+/** The reset page: a new password, under the same rules as sign-up. */
+export const passwordResetForm = z.object({
+  newPassword: password("Choose a new password.", `Use at least ${PASSWORD_LIMITS.min} characters for your new password.`),
+});
+
+/** The admin page's account actions: a reset link, deactivate, reactivate. */
+export const accountActionForm = z.object({
+  userId: z.coerce.number({ invalid_type_error: "Unknown user." }).int().positive("Unknown user."),
+  intent: z.enum(["reset-link", "deactivate", "reactivate"], { errorMap: () => ({ message: "Unknown action." }) }),
+});

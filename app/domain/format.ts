@@ -10,3 +10,19 @@ export function formatSigned(value: number): string {
 export function formatPercent(count: number, total: number): string {
   return total === 0 ? "0%" : `${Math.round((count / total) * 100)}%`;
 }
+
+/** The word for `count` things: `one` for exactly 1 (or -1), else `many` ("1 upvote", "0 upvotes", "1.5 points"). */
+export function plural(count: number, one: string, many: string): string {
+  return Math.abs(count) === 1 ? one : many;
+}
+
+/** The count and its word: "1 upvote", "3 upvotes". */
+export function countOf(count: number, one: string, many: string): string {
+  return `${count} ${plural(count, one, many)}`;
+}
+
+/** A signed score in points as formatSigned rounds it: "+1 point", "-0.7 points", "0 points". */
+export function formatSignedPoints(value: number): string {
+  const shown = formatSigned(value);
+  return `${shown} ${plural(Number(shown), "point", "points")}`;
+}

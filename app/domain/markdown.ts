@@ -71,3 +71,33 @@ export function markdownRenderProblem(markdown: string): string | null {
   const rendering = tryRenderMarkdown(markdown);
   return rendering.ok ? null : "cannot be rendered as Markdown";
 }
+
+type TokenLike = { type: string; text?: string; tokens?: TokenLike[]; items?: TokenLike[]; header?: { tokens: TokenLike[] }[]; rows?: { tokens: TokenLike[] }[][] };
+
+function tokenText(tokens: TokenLike[]): string {
+  return tokens
+    .map((t): string => {
+      if (t.tokens) return tokenText(t.tokens);
+      if (t.items) return tokenText(t.items);
+      if (t.header && t.rows) return tokenText([...t.header, ...t.rows.flat()] as TokenLike[]);
+      // Raw HTML is dropped, as the renderer's allow-list would drop most of it.
+      if (t.type === "html") return "";
+      return t.text ?? "";
+    })
+    .join(" ");
+}
+
+/**
+ * The words of a Markdown text without its marks (no `**`, `#`, `[..](..)`, raw HTML), whitespace
+ * collapsed to single spaces: for one-line excerpts such as those on /me (issue 16). A text past
+ * the nesting limits (ADR 010) is not parsed; its whitespace is collapsed and it is returned as is.
+ */
+export function markdownPlainText(markdown: string): string {
+  const collapse = (text: string) => text.replace(/\s+/g, " ").trim();
+  if (findMarkdownNestingProblem(markdown)) return collapse(markdown);
+  try {
+    return collapse(tokenText(marked.lexer(markdown) as unknown as TokenLike[]));
+  } catch {
+    return collapse(markdown);
+  }
+}

@@ -18,7 +18,7 @@ import { judgementLabel } from "./scales";
 import { mean } from "./stats";
 import type { RoomGap, RoundTally, ShiftRow } from "./workshop-view";
 import type { Round } from "./workshop-stages";
-import { formatPercent, formatSigned } from "./format";
+import { countOf, formatPercent, formatSigned } from "./format";
 import { blockquote, emphasis, heading, lines, list, oneLine, paragraph, strong, table, writeMarkdown } from "./markdown-writer";
 import type { BlockContent } from "mdast";
 import { visibleCharacters } from "./visible-length";
@@ -124,7 +124,7 @@ export function buildDebrief(input: DebriefInput): string {
     out.push(
       paragraph(
         gap
-          ? `Empathy gap (employee judgement minus employer judgement): average ${formatSigned(gap.meanGap)} across ${gap.people} people.`
+          ? `Empathy gap (employee judgement minus employer judgement): average ${formatSigned(gap.meanGap)} across ${countOf(gap.people, "person", "people")}.`
           : `Empathy gap: not shown (fewer than ${input.k} people answered both as employee and as employer).`,
       ),
     );
@@ -147,12 +147,12 @@ export function buildDebrief(input: DebriefInput): string {
   }
 
   out.push(heading(2, "Arguments and questions from the room"));
-  if (input.spotlight) out.push(paragraph(`Spotlighted (${oneLine(input.spotlight.kind)}, ${input.spotlight.upvotes} upvotes):`), quote(input.spotlight.body));
+  if (input.spotlight) out.push(paragraph(`Spotlighted (${oneLine(input.spotlight.kind)}, ${countOf(input.spotlight.upvotes, "upvote", "upvotes")}):`), quote(input.spotlight.body));
   if (input.topSubmissions.length === 0) out.push(paragraph("None were submitted."));
   for (const s of input.topSubmissions) {
     // A change of mind is a protected answer: how many named it only once at least k did.
     const moved = movedByShown(s.movedPeople, input.k) ? `, named by ${s.movedPeople} as what moved them` : "";
-    out.push(list(false, [[`${s.kind === "question" ? "Question" : "Argument"} (${s.upvotes} upvotes${moved}):`]]), quote(s.body));
+    out.push(list(false, [[`${s.kind === "question" ? "Question" : "Argument"} (${countOf(s.upvotes, "upvote", "upvotes")}${moved}):`]]), quote(s.body));
   }
 
   out.push(heading(2, "Questions for discussion"));

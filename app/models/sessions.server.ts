@@ -29,6 +29,8 @@ export async function findSessionUser(db: DB, sessionId: string): Promise<Public
     ])
     .where("sessions.id", "=", sessionId)
     .where("sessions.expires_at", ">", nowIso())
+    // A deactivated account's sessions are deleted when it is switched off; this keeps any that raced that out too.
+    .where("users.deactivated_at", "is", null)
     .executeTakeFirst();
 }
 

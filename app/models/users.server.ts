@@ -54,6 +54,11 @@ export async function createUserUnlessTaken(
   });
 }
 
+/** Whether any account exists yet: on an empty site the next sign-up becomes admin (createUserUnlessTaken). */
+export async function anyUserExists(db: DB): Promise<boolean> {
+  return (await db.selectFrom("users").select("id").limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function findUserByEmail(db: DB, email: string): Promise<User | undefined> {
   return db.selectFrom("users").selectAll().where("email", "=", normalizeEmail(email)).executeTakeFirst();
 }
@@ -87,8 +92,37 @@ export async function countAdmins(db: DB): Promise<number> {
   return Number(row.n);
 }
 
-export async function listUsers(db: DB): Promise<PublicUser[]> {
-  return db.selectFrom("users").select(publicColumns).orderBy("created_at").orderBy("id").execute();
+/** Every account, oldest first, with when it was deactivated (null while active). */
+export async function listUsers(db: DB): Promise<(PublicUser & { deactivated_at: string | null })[]> {
+  return db.selectFrom("users").select([...publicColumns, "deactivated_at"]).orderBy("created_at").orderBy("id").execute();
+}
+
+/** Admins whose accounts are active: the ones who can still manage people. */
+export async function countActiveAdmins(db: DB): Promise<number> {
+  const row = await db
+    .selectFrom("users")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("role", "=", "admin")
+    .where("deactivated_at", "is", null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** When the account was deactivated, null while active, undefined when there is no such account. */
+export async function findDeactivatedAt(db: DB, userId: number): Promise<string | null | undefined> {
+  const row = await db.selectFrom("users").select("deactivated_at").where("id", "=", userId).executeTakeFirst();
+  return row ? row.deactivated_at : undefined;
+}
+
+/**
+ * Switches an account off (`deactivatedAt` an ISO time) or on again (null). Its sessions end
+ * (the caller also ends its live streams); its answers stay and count as before, anonymously.
+ */
+export async function setDeactivated(db: DB, userId: number, deactivatedAt: string | null): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await trx.updateTable("users").set({ deactivated_at: deactivatedAt, updated_at: nowIso() }).where("id", "=", userId).execute();
+    if (deactivatedAt !== null) await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
+  });
 }
 
 export async function findUserSeenAt(db: DB, userId: number): Promise<string | null> {

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { countOf } from "~/domain/format";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { db } from "~/db.server";
 import { librarySearch } from "~/domain/account-forms";
@@ -82,7 +83,7 @@ export default function Library() {
           {tags.map((t) => (
             <li key={t.tag}>
               <Link to={tagHref(t.tag, query)} aria-current={tag === t.tag ? "true" : undefined}>
-                {t.tag} <span className="visually-hidden">({t.count} cases)</span>
+                {t.tag} <span className="visually-hidden">({countOf(t.count, "case", "cases")})</span>
               </Link>
             </li>
           ))}
@@ -111,7 +112,7 @@ export default function Library() {
               </h2>
               <p dir="auto">{c.summary}</p>
               <p className="card-meta">
-                {c.participants === null ? `Fewer than ${kThreshold} people have taken part` : `At least ${c.participants} people have taken part`}
+                {c.participants === null ? `Fewer than ${kThreshold} people have taken part` : `At least ${countOf(c.participants, "person has", "people have")} taken part`}
                 {c.answeredByMe ? (
                   <>
                     {" "}

@@ -1,4 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { countOf } from "~/domain/format";
+import { can } from "~/domain/permissions";
+import { caseNoticeText } from "~/domain/case-notices";
 import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { loadCaseFor, loadCaseForAccount } from "~/case-access.server";
 import { handleCaseAction, type CaseActionResult } from "~/case-actions.server";
@@ -40,6 +43,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     slug: found.slug,
     status: found.status,
     mayEdit: visible.edit,
+    notice: caseNoticeText(new URL(request.url).searchParams.get("notice")),
+    // Only people who may run workshops are offered to (authors could not, and met a 403).
+    mayRunWorkshop: can(user?.role, "workshops.run"),
     version: found.version,
     title: doc.title,
     summary: doc.summary,
@@ -128,17 +134,26 @@ export default function CasePage() {
             {data.status === "draft" ? "Draft: only authors and admins can see this case." : "Archived: hidden from the library; its answers and arguments are kept."}
           </p>
         ) : null}
+        {data.notice ? (
+          <p className="notice" role="status">
+            {data.notice}
+          </p>
+        ) : null}
         <h1 dir="auto">{data.title}</h1>
         <p className="summary" dir="auto">
           {data.summary}
         </p>
-        {data.mayEdit ? (
+        {data.mayEdit || data.mayRunWorkshop ? (
           <p className="inline-form">
-            <Link to={`/cases/${data.slug}/edit`} className="button secondary">
-              Edit case
-            </Link>
-            <Link to={`/cases/${data.slug}/history`}>History</Link>
-            <Link to={`/workshops?case=${data.slug}`}>Run as a workshop</Link>
+            {data.mayEdit ? (
+              <>
+                <Link to={`/cases/${data.slug}/edit`} className="button secondary">
+                  Edit case
+                </Link>
+                <Link to={`/cases/${data.slug}/history`}>History</Link>
+              </>
+            ) : null}
+            {data.mayRunWorkshop ? <Link to={`/workshops?case=${data.slug}`}>Run as a workshop</Link> : null}
           </p>
         ) : null}
         <ul className="tags" aria-label="Tags">
@@ -211,7 +226,7 @@ export default function CasePage() {
         ) : null}
         {debate.history.length > Object.keys(debate.current).length ? (
           <details className="my-history">
-            <summary>Your history on this case ({debate.history.length} answers)</summary>
+            <summary>Your history on this case ({countOf(debate.history.length, "answer", "answers")})</summary>
             <ol>
               {debate.history.map((p) => (
                 <li key={p.id}>

@@ -1,3 +1,4 @@
+import { casePathWithNotice } from "~/domain/case-notices";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -39,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = formData.get("intent");
   if (intent === "archive" || intent === "restore") {
     await archiveCase(found, user, intent === "archive");
-    return redirect(`/cases/${found.slug}`);
+    return redirect(casePathWithNotice(found.slug, intent === "archive" ? "archived" : "restored"));
   }
   const outcome = await handleEditor(formData, user, found);
   if ("redirect" in outcome) return redirect(outcome.redirect, replayedInit(outcome.replayed));

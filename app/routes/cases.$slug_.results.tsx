@@ -9,7 +9,7 @@ import { groupLabel, LEAN_LABELS } from "~/domain/case-results";
 import { can, STANDING_LABELS } from "~/domain/permissions";
 import { judgementLabel, LEGAL_LABELS, SIDE_LABELS, SIDES, type Side } from "~/domain/scales";
 import { answeredPerspectives } from "~/models/positions.server";
-import { formatSigned } from "~/domain/format";
+import { countOf, formatSigned, formatSignedPoints } from "~/domain/format";
 import { changedMindsLabel } from "~/domain/persuasion";
 import { isolate } from "~/domain/bidi";
 
@@ -62,7 +62,7 @@ export default function Results() {
       {results.released ? (
         <p className="muted" data-testid="release-note">
           Results as released on <time dateTime={results.released.at}>{results.released.at.slice(0, 16).replace("T", " at ")} UTC</time>, counting{" "}
-          {results.released.people} people. They change only in steps where every figure shown (each perspective, each group, the change of mind) moves by
+          {countOf(results.released.people, "person", "people")}. They change only in steps where every figure shown (each perspective, each group, the change of mind) moves by
           none or at least {results.k} people&apos;s answers, so no one&apos;s answer or change of mind shows up on its own.
           {results.released.waiting ? " Some answers given since are waiting for enough others in their group; yours may be one of them." : " Yours may not be counted yet."}
         </p>
@@ -214,7 +214,7 @@ export default function Results() {
           ) : (
             <>
               <p>
-                Across {results.gap.people} people the average gap is <strong>{formatSigned(results.gap.meanGap)}</strong> points.
+                Across {countOf(results.gap.people, "person", "people")} the average gap is <strong>{formatSignedPoints(results.gap.meanGap)}</strong>.
               </p>
               <GapSides perspectives={results.perspectives} />
               {results.gap.byStanding.suppressed ? (

@@ -35,6 +35,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
+  // Told only to someone who knows the password, so it reveals nothing a stranger could use.
+  if (user.deactivated_at !== null) {
+    return Response.json({ errors: { form: "This account has been deactivated. Ask an admin of this Casebook if you need it back." }, values: { email: form.data.email } }, { status: 403 });
+  }
   return signIn(request, user.id, safeRedirectPath(form.data.redirectTo, "/"));
 }
 
@@ -58,6 +62,9 @@ export default function Login() {
           <button type="submit">Log in</button>
         </div>
       </Form>
+      <p>
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
       <p>
         New here? <Link to="/signup">Create an account</Link>.
       </p>

@@ -1,3 +1,4 @@
+import { markdownPlainText } from "~/domain/markdown";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser, restartSessions } from "~/auth.server";
@@ -72,9 +73,9 @@ export async function action({ request }: ActionFunctionArgs) {
   return { errors: {} as Record<string, string>, saved: true };
 }
 
+/** A one-line plain-text excerpt: the words without Markdown marks (issue 16), at most 120 visible characters. */
 function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return truncateVisible(flat, 120);
+  return truncateVisible(markdownPlainText(text), 120);
 }
 
 export default function Me() {

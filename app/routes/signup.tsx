@@ -10,7 +10,7 @@ import { codeUnitCap } from "~/domain/visible-length";
 import { parseForm, readFormData } from "~/forms";
 import { hashPassword, verifyPassword } from "~/password.server";
 import { checkRateLimit, clientAddress, tooManyRequests } from "~/rate-limit.server";
-import { createUserUnlessTaken, findUserByEmail } from "~/models/users.server";
+import { anyUserExists, createUserUnlessTaken, findUserByEmail } from "~/models/users.server";
 import { answerOnce } from "~/models/idempotency-keys.server";
 import { answerHeaders, newPageKey, readSubmission } from "~/idempotency.server";
 import { formKey, KEY_REUSED_MESSAGE } from "~/domain/idempotency";
@@ -24,7 +24,8 @@ export const headers = answerHeaders;
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) throw redirect("/me");
   /** New on every load: the form's idempotency key is this plus "signup" (ADR 016). */
-  return { pageKey: newPageKey() };
+  // The first-admin rule (createUserUnlessTaken), said where it applies, not only in the README.
+  return { pageKey: newPageKey(), firstAccount: !(await anyUserExists(db())) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -63,7 +64,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Signup() {
-  const { pageKey } = useLoaderData<typeof loader>();
+  const { pageKey, firstAccount } = useLoaderData<typeof loader>();
   const key = formKey(pageKey, "signup");
   const result = useActionData<{ errors: Record<string, string>; values: Record<string, string> }>();
   const [searchParams] = useSearchParams();
@@ -71,6 +72,12 @@ export default function Signup() {
   return (
     <>
       <h1>Create your account</h1>
+      {firstAccount ? (
+        <p className="notice" role="note">
+          No one has an account on this Casebook yet. The first account becomes its <strong>admin</strong>, who gives everyone else their roles, so
+          create yours before you share the address.
+        </p>
+      ) : null}
       {errors.form ? (
         <p className="form-error" role="alert">
           {errors.form}

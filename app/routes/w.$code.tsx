@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { plural } from "~/domain/format";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
@@ -350,7 +351,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
                   <span className="muted">
                     {" "}
                     (yours) ▲ {s.upvotes}
-                    <span className="visually-hidden"> upvotes</span>
+                    <span className="visually-hidden"> {plural(s.upvotes, "upvote", "upvotes")}</span>
                   </span>
                 ) : (
                   <Form method="post" preventScrollReset className="inline-form">
@@ -361,7 +362,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
                     <IdempotencyKeyField value={formKey(data.pageKey, `upvote-${s.id}`)} />
                     <SendButton sendingKey={formKey(data.pageKey, `upvote-${s.id}`)} className="secondary small" aria-pressed={data.myUpvotes.includes(s.id)}>
                       ▲ {s.upvotes}
-                      <span className="visually-hidden"> upvotes{data.myUpvotes.includes(s.id) ? ", remove my upvote" : ", upvote"}</span>
+                      <span className="visually-hidden"> {plural(s.upvotes, "upvote", "upvotes")}{data.myUpvotes.includes(s.id) ? ", remove my upvote" : ", upvote"}</span>
                     </SendButton>
                   </Form>
                 )}

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { countOf } from "~/domain/format";
 import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import QRCode from "qrcode";
 import { useLiveState } from "~/components/use-live-state";
@@ -276,7 +277,7 @@ export default function ControlPanel() {
         <ul className="submission-list">
           {state.submissions.map((s) => (
             <li key={s.id} className={state.spotlight?.id === s.id ? "spotlit" : undefined}>
-              <span className="kind">{s.kind}</span> <bdi>{s.body}</bdi> <span className="muted">({s.upvotes} upvotes)</span>
+              <span className="kind">{s.kind}</span> <bdi>{s.body}</bdi> <span className="muted">({countOf(s.upvotes, "upvote", "upvotes")})</span>
               {!ended ? (
                 <span className="inline-form">
                   <Control intent="spotlight" name={`spotlight-${s.id}`} label={state.spotlight?.id === s.id ? "Remove spotlight" : "Spotlight"} secondary extra={{ submissionId: s.id, spotlight: state.spotlight?.id === s.id ? "off" : "on" }} />

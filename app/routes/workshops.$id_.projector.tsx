@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { countOf } from "~/domain/format";
 import { useLoaderData, useRevalidator } from "@remix-run/react";
 import QRCode from "qrcode";
 import { useLiveState } from "~/components/use-live-state";
@@ -148,5 +149,5 @@ export default function Projector() {
 
 /** "1 upvote", "3 upvotes". */
 function upvotes(count: number): string {
-  return `${count} ${count === 1 ? "upvote" : "upvotes"}`;
+  return countOf(count, "upvote", "upvotes");
 }

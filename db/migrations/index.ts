@@ -12,6 +12,7 @@ import * as m0010 from "./0010_stable_option_ids";
 import * as m0011 from "./0011_release_records";
 import * as m0012 from "./0012_released_persuasion";
 import * as m0013 from "./0013_vote_resets";
+import * as m0014 from "./0014_accounts";
 
 /**
  * Migrations are listed here rather than read from the folder, so they are bundled into the
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   "0011_release_records": m0011,
   "0012_released_persuasion": m0012,
   "0013_vote_resets": m0013,
+  "0014_accounts": m0014,
 };

@@ -67,7 +67,9 @@ test("an author writes, previews and publishes a case; people answer it; a rewor
   await expect(preview.getByText("Stage 3 of 3")).toBeVisible();
 
   await page.getByRole("button", { name: "Publish", exact: true }).click();
-  await expect(page).toHaveURL(/\/cases\/the-late-invoice$/);
+  // Publishing says so (issue 16).
+  await expect(page).toHaveURL(/\/cases\/the-late-invoice\?notice=published$/);
+  await expect(page.getByRole("status").filter({ hasText: "Published." })).toBeVisible();
   await expect(page.getByRole("heading", { level: 1, name: "The late invoice" })).toBeVisible();
   await expect(page.locator("section.stage")).toHaveCount(3);
 
@@ -91,7 +93,7 @@ test("an author writes, previews and publishes a case; people answer it; a rewor
   await expect(origin.locator("option").nth(1)).toContainText("a rewording of “\u2068Pay it quietly\u2069”");
   await origin.selectOption({ index: 1 });
   await page.getByRole("button", { name: "Publish changes (new version)" }).click();
-  await expect(page).toHaveURL(/\/cases\/the-late-invoice$/);
+  await expect(page).toHaveURL(/\/cases\/the-late-invoice\?notice=published$/);
   await expect(page.getByText("Version 2")).toBeVisible();
 
   await participant.page.goto("/cases/the-late-invoice/results");

@@ -87,7 +87,7 @@ test("every kind of page fits a 320 px screen with long unbroken words in it", a
   await expect(admin.getByRole("region", { name: "Preview" })).toBeVisible();
   await expectFits(admin, "");
   await admin.getByRole("button", { name: "Publish", exact: true }).click();
-  await expect(admin).toHaveURL(new RegExp(`/cases/${SLUG}$`));
+  await expect(admin).toHaveURL(new RegExp(`/cases/${SLUG}\\?notice=published$`));
 
   // People with the longest names answer and argue; k is 3 on the end-to-end server.
   const people: Page[] = [];
@@ -192,6 +192,12 @@ test("every kind of page fits a 320 px screen with long unbroken words in it", a
   await expectFits(first, `/cases/${SLUG}`);
   const visitor = await narrowPage(browser);
   for (const path of ["/", `/cases/${SLUG}`, "/login", "/signup", "/privacy", "/join", "/no-such-page"]) await expectFits(visitor, path);
+  // A 390 px phone too (issue 16: results cards overflowed there), with the results of a case many answered.
+  for (const page of [admin, first]) {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const path of [`/cases/${SLUG}/results`, "/cases/background-check/results", "/"]) await expectFits(page, path);
+    await page.screenshot({ path: test.info().outputPath(`results-390-${page === admin ? "admin" : "participant"}.png`), fullPage: true });
+  }
 });
 
 test("the editor's preview scrolls by itself and can be reached with the keyboard", async ({ browser }) => {

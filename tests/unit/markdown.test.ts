@@ -43,3 +43,12 @@ describe("renderMarkdown", () => {
     expect(html).not.toMatch(/<iframe|<style|<form|<input/i);
   });
 });
+
+describe("markdownPlainText (excerpts on /me, issue 16)", () => {
+  it("keeps the words and drops the marks", async () => {
+    const { markdownPlainText } = await import("../../app/domain/markdown");
+    expect(markdownPlainText("# Title\n\n**bold** and _it_ [a link](https://x.test) `code`\n\n- one\n- two\n\n> quoted <b>html</b>")).toBe("Title bold and it a link code one two quoted html");
+    expect(markdownPlainText("| a | b |\n|---|---|\n| c | d |")).toBe("a b c d");
+    expect(markdownPlainText("<script>alert(1)</script>plain")).not.toContain("<script>");
+  });
+});

@@ -343,8 +343,8 @@ describe("buildDebrief", () => {
   it("says how many named an argument as what moved them only when at least k did (a change of mind is an answer)", () => {
     const topSubmissions = [4, 5].map((movedPeople) => ({ kind: "argument", body: `Moved ${movedPeople}`, upvotes: 1, movedPeople }));
     const room = section(buildDebrief(debriefInput({ topSubmissions })), "## Arguments and questions from the room");
-    expect(room).toContain("- Argument (1 upvotes):");
-    expect(room).toContain("- Argument (1 upvotes, named by 5 as what moved them):");
+    expect(room).toContain("- Argument (1 upvote):");
+    expect(room).toContain("- Argument (1 upvote, named by 5 as what moved them):");
     expect(room.join("\n")).not.toContain("named by 4");
   });
 
