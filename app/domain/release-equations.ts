@@ -182,7 +182,14 @@ export function exposedBySeveralReleases(records: readonly HeldRecord[], release
  * @param releases every release, oldest first; the last is the one being planned
  * @returns the people of every entering or leaving set of 1 to k−1 people, ascending, or null
  */
-export function exposedByRowChurn(records: readonly HeldRecord[], releases: readonly ReleaseShape[], options: EquationOptions): number[] | null {
+export function exposedByRowChurn(
+  records: readonly HeldRecord[],
+  releases: readonly ReleaseShape[],
+  options: EquationOptions & { firstAnswers?: boolean },
+): number[] | null {
+  // The judgements at first answers are a row of the results (one per person released); a
+  // system of other figures (persuasion's) has none.
+  const firstAnswers = options.firstAnswers ?? true;
   const last = releases.length - 1;
   if (last < 1) return null;
   const from = Math.max(options.from ?? 0, 0);
@@ -205,8 +212,10 @@ export function exposedByRowChurn(records: readonly HeldRecord[], releases: read
       const p = record.perspective;
       hold(r, `${p}|all`, unknown);
       // The judgements at first answers ("Since people first answered"): one per person released.
-      hold(r, `${p}|first`, `f${record.person}:${p}`);
-      personOf.set(`f${record.person}:${p}`, record.person);
+      if (firstAnswers) {
+        hold(r, `${p}|first`, `f${record.person}:${p}`);
+        personOf.set(`f${record.person}:${p}`, record.person);
+      }
       const group = lookups[r]?.get(record.standing);
       if (group !== undefined) hold(r, `${p}|g${group}`, unknown);
       if (releases[r]!.retired?.[p]?.includes(record.version)) hold(r, `${p}|v${record.version}`, unknown);
@@ -222,7 +231,7 @@ export function exposedByRowChurn(records: readonly HeldRecord[], releases: read
     const release = releases[r]!;
     for (const p of shownPerspectives[r]!) {
       keys.add(`${p}|all`);
-      keys.add(`${p}|first`);
+      if (firstAnswers) keys.add(`${p}|first`);
       if (!release.grouping.suppressed) for (const group of release.grouping.shown) keys.add(`${p}|g${group.key}`);
       for (const version of release.retired?.[p] ?? []) keys.add(`${p}|v${version}`);
       for (const versions of release.populations?.[p] ?? []) keys.add(`${p}|o${[...versions].sort((a, b) => a - b).join(".")}`);
@@ -295,7 +304,7 @@ export function exposedByPersuasion(records: readonly HeldRecord[], releases: re
       return { grouping: none, perspectives: shown ? ["moved"] : [], populations: shown ? { moved: populations } : undefined };
     });
     const settings = { perspectives: ["moved"], gap: false, from: options.from, k: options.k };
-    for (const person of [...(exposedBySeveralReleases(eligible, shapes, settings) ?? []), ...(exposedByRowChurn(eligible, shapes, settings) ?? [])]) exposed.add(person);
+    for (const person of [...(exposedBySeveralReleases(eligible, shapes, settings) ?? []), ...(exposedByRowChurn(eligible, shapes, { ...settings, firstAnswers: false }) ?? [])]) exposed.add(person);
   }
   return exposed.size === 0 ? null : [...exposed].sort((a, b) => a - b);
 }

@@ -441,8 +441,52 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
           ),
         ]),
         new Map(inside.flatMap(([key, w]) => [[unknown(key, 0, w[0]!), 1], [unknown(key, 1, w[1]!), -1]] as const)),
+        // Persuasion (issue 16): R's argument (as the employee) may be named by re-answers to the
+        // employee: what they name is a part of each no other row shows, one row over them.
+        ...(members || !WITH_ENDORSEMENTS ? [] : [new Map(inside.filter(([key, w]) => w[0] !== first(key, 0)).map(([key, w]) => [`${unknown(key, 0, w[0]!)}/named`, 1] as const))]),
       ];
     });
+  };
+
+  /**
+   * Bars only grow by who entered (ADR 009): against every earlier release showing the same
+   * row, the people entering the candidate's row and those leaving it must each be none or at
+   * least k. Rows: per perspective overall, per group shown in both, the first answers (one per
+   * person released, overall), and the re-answers naming R's argument. Returns who is exposed.
+   */
+  const churn = (candidate: Held): Set<string> => {
+    const first = (key: string, p: number) => people.get(key)!.firstWrites[p]!;
+    const rowsIn = (held: Held) => {
+      const rows = new Map<string, Set<string>>();
+      const add = (row: string, unknown: string) => rows.set(row, (rows.get(row) ?? new Set()).add(unknown));
+      for (const [key, w] of held.writes) {
+        const group = held.breakdown.shown.find((g) => g.members.includes(standingKey(people.get(key)!)))?.key;
+        PERSPECTIVES.forEach((_, p) => {
+          add(`${p}|all`, `${key}/${p}/${w[p]}`);
+          if (group !== undefined) add(`${p}|g${group}`, `${key}/${p}/${w[p]}`);
+          add(`${p}|first`, `${key}/${p}/first`);
+        });
+        if (WITH_ENDORSEMENTS && w[0] !== first(key, 0)) add("named", `${key}/0/${w[0]}`);
+      }
+      return rows;
+    };
+    const shownRows = (held: Held) => new Set([...(WITH_ENDORSEMENTS ? ["named"] : []), ...PERSPECTIVES.flatMap((_, p) => [`${p}|all`, `${p}|first`, ...held.breakdown.shown.map((g) => `${p}|g${g.key}`)])]);
+    const exposed = new Set<string>();
+    const now = rowsIn(candidate);
+    const nowShown = shownRows(candidate);
+    for (const earlier of history) {
+      const then = rowsIn(earlier);
+      const thenShown = shownRows(earlier);
+      for (const row of nowShown) {
+        if (!thenShown.has(row)) continue;
+        const before = then.get(row) ?? new Set<string>();
+        const after = now.get(row) ?? new Set<string>();
+        const entered = new Set([...after].filter((u) => !before.has(u)).map((u) => u.split("/")[0]!));
+        const left = new Set([...before].filter((u) => !after.has(u)).map((u) => u.split("/")[0]!));
+        for (const set of [entered, left]) if (counting(set.size)) for (const key of set) exposed.add(key);
+      }
+    }
+    return exposed;
   };
 
   /** Who the release after this write takes, and its grouping: null when nothing is released. */
@@ -472,6 +516,7 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
       for (const merged of tries) {
         const candidate = mergeSmallGroups(counts, s.k, new Set(merged.map(([key]) => key)));
         exposed = exposure([...earlierRows, ...rowsOf(heldAfter(S, candidate))], (unknown) => unknown.split("/")[0]!, s.k);
+        if (exposed.size === 0) exposed = churn(heldAfter(S, candidate));
         if (exposed.size === 0) return { candidate };
       }
       return { exposed };
