@@ -84,6 +84,8 @@ test("without JavaScript a phone joins a workshop, follows it by reloading, and 
 });
 
 test("without JavaScript a phone's upvote, sent from two pages that both showed it not upvoted, upvotes once (ADR 016)", async ({ page, browser }) => {
+  // Four pages and a whole workshop to the discussion: more than the default 30 s on a busy machine.
+  test.setTimeout(90_000);
   const facilitatorContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, javaScriptEnabled: true });
   const panel = await facilitatorContext.newPage();
   await logIn(panel, ADMIN);
