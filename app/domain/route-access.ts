@@ -66,6 +66,10 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   { method: "GET", path: "/login", rule: "public", file: "login.tsx" },
   { method: "POST", path: "/login", rule: "public", file: "login.tsx" },
   { method: "GET", path: "/logout", rule: "public", file: "logout.tsx" },
+  { method: "GET", path: "/forgot-password", rule: "public", file: "forgot-password.tsx" },
+  { method: "POST", path: "/forgot-password", rule: "public", file: "forgot-password.tsx" },
+  { method: "GET", path: "/reset-password/not-a-reset-token", rule: "public", file: "reset-password.$token.tsx" },
+  { method: "POST", path: "/reset-password/not-a-reset-token", rule: "public", file: "reset-password.$token.tsx" },
   { method: "POST", path: "/logout", rule: "public", file: "logout.tsx" },
 
   { method: "GET", path: "/me", rule: "signed-in", file: "me.tsx" },
