@@ -72,6 +72,20 @@ export interface EquationOptions {
 }
 
 /**
+ * A record's unknown: its answer, so two runs of the same positions row (a perspective shown,
+ * not shown, then shown again) are one unknown; `i` (its index in the records) when the row is
+ * not known.
+ */
+function unknownOf(record: HeldRecord, i: number): string {
+  return record.positionId === undefined ? `r${i}` : `p${record.person}:${record.perspective}:${record.positionId}`;
+}
+
+/** The row key part of an option population (a set of case versions, in any order). */
+function populationKey(versions: readonly number[]): string {
+  return `o${[...versions].sort((a, b) => a - b).join(".")}`;
+}
+
+/**
  * Past this many sets of people to try, everyone the combinations touch counts as exposed
  * (refusing is always safe). Histories full of re-answers make many small atoms; the plan runs
  * inside the case's release lock, so its time is bounded here at the cost of some waiting
@@ -204,7 +218,7 @@ export function exposedByRowChurn(
     else rows[r]!.set(key, new Set([unknown]));
   };
   records.forEach((record, i) => {
-    const unknown = record.positionId === undefined ? `r${i}` : `p${record.person}:${record.perspective}:${record.positionId}`;
+    const unknown = unknownOf(record, i);
     personOf.set(unknown, record.person);
     const until = Math.min(record.until ?? releases.length, releases.length);
     for (let r = Math.max(record.from, from); r < until; r += 1) {
@@ -220,7 +234,7 @@ export function exposedByRowChurn(
       if (group !== undefined) hold(r, `${p}|g${group}`, unknown);
       if (releases[r]!.retired?.[p]?.includes(record.version)) hold(r, `${p}|v${record.version}`, unknown);
       for (const versions of releases[r]!.populations?.[p] ?? []) {
-        if (versions.includes(record.version)) hold(r, `${p}|o${[...versions].sort((a, b) => a - b).join(".")}`, unknown);
+        if (versions.includes(record.version)) hold(r, `${p}|${populationKey(versions)}`, unknown);
       }
     }
   });
@@ -234,7 +248,7 @@ export function exposedByRowChurn(
       if (firstAnswers) keys.add(`${p}|first`);
       if (!release.grouping.suppressed) for (const group of release.grouping.shown) keys.add(`${p}|g${group.key}`);
       for (const version of release.retired?.[p] ?? []) keys.add(`${p}|v${version}`);
-      for (const versions of release.populations?.[p] ?? []) keys.add(`${p}|o${[...versions].sort((a, b) => a - b).join(".")}`);
+      for (const versions of release.populations?.[p] ?? []) keys.add(`${p}|${populationKey(versions)}`);
     }
     return keys;
   };
@@ -390,7 +404,7 @@ export function releaseEquations(
           shift.set(rowId(`${r}|${record.perspective}|${population}|shift`), -1);
         }
         if (retired) own.set(rowId(`${r}|${record.perspective}|${population}|v${record.version}`), 1);
-        for (const versions of optionPopulations) own.set(rowId(`${r}|${record.perspective}|${population}|o${[...versions].sort((a, b) => a - b).join(".")}`), 1);
+        for (const versions of optionPopulations) own.set(rowId(`${r}|${record.perspective}|${population}|${populationKey(versions)}`), 1);
         if (gapShown && (record.perspective === "employee" || record.perspective === "employer")) {
           own.set(rowId(`${r}|gap|${population}`), record.perspective === "employee" ? 1 : -1);
         }
@@ -408,9 +422,6 @@ export function releaseEquations(
     own.entries.push(entries);
     parts.set(unknown, own);
   };
-  // A record's unknown is its answer: two runs of the same positions row (a perspective shown,
-  // not shown, then shown again) are one unknown.
-  const unknownOf = (record: HeldRecord, i: number) => (record.positionId === undefined ? `r${i}` : `p${record.person}:${record.perspective}:${record.positionId}`);
   const firstRecord = new Map<string, string>();
   records.forEach((record, i) => {
     if (!record.reanswer) firstRecord.set(`${record.person}:${record.perspective}`, unknownOf(record, i));
