@@ -95,7 +95,7 @@ export async function handleCaseAction(found: CaseRecord, user: PublicUser, form
   const once = await answerOnce(db(), read.submission, (trx) => act(trx, found, user, formData, intent));
   if (once.kind === "reused") return refused(422, intent, targetOf(formData), KEY_REUSED_MESSAGE);
   // The k-th new answer since the last release releases the results (and the library's count).
-  if (once.kind === "first" && intent === "position" && once.answer.status === 200) await currentRelease(db(), found.id, readConfig().kThreshold);
+  if (once.kind === "first" && intent === "position" && once.answer.status === 200) await currentRelease(db(), found.id, readConfig().kThreshold, "trigger");
   return { ...once.answer, replayed: once.kind === "repeat" };
 }
 

@@ -399,6 +399,21 @@ export function optionPopulations(offered: ReadonlyMap<number, readonly string[]
  * @returns the plan, or null when nothing may be released now
  */
 export function planRelease(input: ReleasePlanInput): ReleasePlan | null {
+  const steps = planReleaseSteps(input);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `planRelease` as steps: the generator yields after each grouping it tests against the release
+ * history (the joint test, the costly part: tens of ms each on a long history) and returns the
+ * plan. A server drives it a few steps per turn of the event loop (`planReleaseCooperatively` in
+ * the model), so a long plan never holds the loop: Node accepts one new connection per turn, and
+ * a plan held in one piece left connections waiting for seconds under load.
+ */
+export function* planReleaseSteps(input: ReleasePlanInput): Generator<void, ReleasePlan | null, void> {
   const { k, perspectives } = input;
   const previous = input.history.at(-1)?.breakdown ?? null;
   const candidates = groupingCandidates(input);
@@ -413,6 +428,7 @@ export function planRelease(input: ReleasePlanInput): ReleasePlan | null {
     for (const mustMerge of candidates) {
       sticky = stickyGrouping(input, taken, mustMerge, tested);
       if (sticky.grouping) break;
+      yield;
     }
     if (!sticky.grouping) {
       // Every grouping would let the releases together isolate some people: those of them this
@@ -424,6 +440,7 @@ export function planRelease(input: ReleasePlanInput): ReleasePlan | null {
       continue;
     }
     const grouping = sticky.grouping;
+    yield;
 
     const changers = new Map<string, number[]>();
     // Answers on each case version after the release, by perspective, version and standing (only

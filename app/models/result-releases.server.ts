@@ -6,7 +6,9 @@ import type { CaseOption } from "../domain/option-identity";
 import { lockForTransaction } from "../../db/dialect";
 import {
   mergeSmallGroups,
-  planRelease,
+  planReleaseSteps,
+  type ReleasePlan,
+  type ReleasePlanInput,
   releaseArgumentScores,
   releaseShownScores,
   shownArgumentScores,
@@ -26,6 +28,8 @@ import { findCaseVersionDocument } from "./cases.server";
 import { nowIso } from "./clock";
 import { releasedGapCells, releasedMovedByRows, releasedResultRows } from "./positions.server";
 import { singleton } from "../singleton.server";
+import { errorFields, log } from "../log.server";
+import { PacedSingleFlight, type Demand } from "../paced-single-flight.server";
 
 /**
  * A case's released online results: aggregates only (ADR 009), of each released person's
@@ -114,15 +118,20 @@ interface CurrentPerspective {
  * The results every reader of a case sees now. When answers were written since the stored
  * release was planned, a new release is planned first (`planRelease`: it takes the people whose
  * answers change every shown cell by none or at least k people, and leaves the others waiting).
- * Returns `null` while nothing was ever released. Concurrent readers plan one at a time (the
- * case's release lock); the plan is deterministic, so whoever plans first decides.
+ * Returns `null` while nothing was ever released. A process plans a case once at a time, and
+ * requests arriving during a plan share one trailing plan, paced (`releasePlanning`); processes
+ * plan one at a time (the case's release lock). The plan is deterministic, so whoever plans first
+ * decides.
  *
  * A release is always planned against the case's current version (its perspectives and options),
  * whatever page asks, so every reader's plan is the same.
  *
  * @param k the k-threshold
+ * @param demand `"fresh"` (readers): the release returned covers every answer written before the
+ *   call; `"trigger"` (the answer form): plan when idle, else leave it to the trailing plan and
+ *   return the stored release at once
  */
-export async function currentRelease(db: DB, caseId: number, k: number): Promise<ResultRelease | null> {
+export async function currentRelease(db: DB, caseId: number, k: number, demand: Demand = "fresh"): Promise<ResultRelease | null> {
   const readRow = () => db.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
   const readVersion = () => db.selectFrom("cases").select("current_version_id").where("id", "=", caseId).executeTakeFirst();
   const [stored, newest, current] = await Promise.all([readRow(), newestPositionId(db, caseId), readVersion()]);
@@ -130,16 +139,47 @@ export async function currentRelease(db: DB, caseId: number, k: number): Promise
   const checked = Math.max(stored?.through_position_id ?? 0, checkedWithoutRelease().get(caseId) ?? 0);
   const versionChanged = !!stored?.grouping && plannedVersionOf(caseId, stored) !== (current?.current_version_id ?? null);
   if (newest > checked || (stored && stored.grouping === null) || versionChanged) {
-    const planned = await planAndRelease(db, caseId, k);
-    if (planned) return planned;
-    // Nothing released, but the plan moved the row's cursor and waiting mark (or adopted a release
-    // made before migration 0008): the row read above is stale.
-    if (stored) row = await readRow();
+    const planned = await releasePlanning().run(caseId, () => planAndRelease(db, caseId, k), demand);
+    if (planned.ran && planned.value) return planned.value;
+    // Nothing released by this call, but a plan moved the row's cursor and waiting mark (or
+    // adopted a release made before migration 0008), or another request's plan released: the row
+    // read above is stale.
+    row = await readRow();
   }
   if (!row?.grouping) return null;
   const cached = parsedReleases().get(caseId);
   if (cached && cached.through === row.through_position_id && cached.release.releasedAt === row.released_at) return cached.release;
   return parseStored(db, caseId, row, row.grouping, k);
+}
+
+/** Longest the event loop runs a plan without a turn for other work (ms). */
+const PLAN_SLICE_MS = 10;
+
+/**
+ * `planRelease`, run a slice at a time (`planReleaseSteps`): after PLAN_SLICE_MS of planning the
+ * event loop gets a turn (`setImmediate`), so requests, streams and new connections go on while
+ * a long plan is made. Same plan as `planRelease`.
+ */
+async function planReleaseCooperatively(input: ReleasePlanInput): Promise<ReleasePlan | null> {
+  const steps = planReleaseSteps(input);
+  let sliceStarted = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStarted >= PLAN_SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStarted = performance.now();
+    }
+  }
+}
+
+/**
+ * Release plans, one at a time per case in this process, with demand during a plan folded into
+ * one paced trailing plan (`PacedSingleFlight`): planning is CPU work on the event loop that grows
+ * with the case's history, and a burst of answers must not turn into a queue of plans.
+ */
+function releasePlanning(): PacedSingleFlight<number> {
+  return singleton("result-release-planning", () => new PacedSingleFlight<number>(1, (error) => log().error({ event: "release-plan-failed", ...errorFields(error) }, "Planning a results release failed")));
 }
 
 /** The version a stored release's last plan was made against (`GroupingHistory.plannedVersion`), read from the parsed cache when it is current. */
@@ -312,7 +352,7 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     const versionsSeen = [...rows.map((r) => r.case_version_id), ...Object.keys(answersBefore).map((key) => Number(key.split("\u0000")[1]))];
     const { retired, populations } = await versionPopulationsOf(trx, current, versionId, versionsSeen);
     const { pending, currentRows } = pendingPeople(rows, releasedRows, perspectives);
-    const plan = planRelease({
+    const plan = await planReleaseCooperatively({
       perspectives,
       gap: perspectives.includes("employee") && perspectives.includes("employer"),
       history,

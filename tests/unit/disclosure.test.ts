@@ -27,6 +27,7 @@ import {
   type CountedEndorser,
   optionPopulations,
   planRelease,
+  planReleaseSteps,
   releasedAnswersKey,
   type Breakdown,
   type PendingPerson,
@@ -56,6 +57,19 @@ describe("planRelease", () => {
   const plan = (pending: PendingPerson[], released: Record<string, number> = {}, previous: Breakdown | null = null) =>
     planRelease({ perspectives: BOTH, gap: true, history: previous ? [{ breakdown: previous, released }] : [], pending, k: K });
   const shown = (...groups: [string, number][]): Breakdown => ({ shown: groups.map(([key, count]) => ({ key, members: [key], count })), suppressed: false });
+
+  it("planReleaseSteps yields between the groupings it tests and ends with planRelease's plan (a server runs it a slice at a time)", () => {
+    const previous = shown(["frontline", K], ["manager", K]);
+    const pending = [returning("manager", BOTH), ...newcomers("frontline", K), ...newcomers("hr", 1), ...newcomers("exec", 2)];
+    const input = { perspectives: BOTH, gap: true, history: [{ breakdown: previous, released: { frontline: K, manager: K } }], pending, k: K };
+    const steps = planReleaseSteps(input);
+    let yields = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) yields += 1;
+    expect(yields).toBeGreaterThan(0);
+    expect(step.value).toEqual(planRelease(input));
+    expect(step.value?.people.length).toBeGreaterThan(0);
+  });
 
   it("makes a first release only from k people, and shows groups of k", () => {
     expect(plan(newcomers("frontline", K - 1))).toBeNull();
