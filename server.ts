@@ -240,6 +240,12 @@ const server = app.listen(config.port, host, () => {
   log().info({ event: "serving", port: config.port }, `Casebook is serving on http://${host === "0.0.0.0" ? "localhost" : host}:${config.port}`);
 });
 
+// Idle keep-alive connections stay open longer than a proxy's or client's own idle timeout
+// (nginx's upstream keepalive_timeout is 60 s): with Node's 5 s default, a client reusing a
+// connection at the moment the server closed it got a reset, and its request was lost. Headers
+// may take as long (Node requires headersTimeout above keepAliveTimeout).
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 const drainer = drainable(server);
 
 /** Most time a shutdown waits for requests in flight before exiting anyway (ms). */
