@@ -350,7 +350,7 @@ describe("parseCaseFile robustness", () => {
         }
       }
     }
-  });
+  }, 60_000); // a few hundred damaged files: seconds on a loaded machine; not a speed target
 
   it("does not throw for input that is not a string at all", () => {
     expect(parseCaseFile(undefined as unknown as string)).toEqual({
