@@ -17,8 +17,18 @@ export type CookiePurpose = "session" | "device";
  * same key; different purposes give unrelated keys.
  */
 export function cookieKey(secret: string, purpose: CookiePurpose): string {
-  return Buffer.from(hkdfSync("sha256", secret, "casebook cookie keys", `casebook ${purpose} cookie`, 32)).toString("hex");
+  // Every request derives its cookie keys; HKDF is cheap but not free (about 1% of a busy server's time).
+  const known = derivedKeys.get(`${purpose}\u0000${secret}`);
+  if (known !== undefined) return known;
+  const key = Buffer.from(hkdfSync("sha256", secret, "casebook cookie keys", `casebook ${purpose} cookie`, 32)).toString("hex");
+  // A process has one secret (or a few, across a rotation or in tests): a small cache is enough.
+  if (derivedKeys.size >= 64) derivedKeys.clear();
+  derivedKeys.set(`${purpose}\u0000${secret}`, key);
+  return key;
 }
+
+/** Keys derived so far, by purpose and secret. */
+const derivedKeys = new Map<string, string>();
 
 /**
  * A key for the server's own use rather than for signing a cookie: 32 bytes from HKDF-SHA256 over

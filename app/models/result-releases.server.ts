@@ -309,165 +309,243 @@ async function argumentsNamable(db: DB, caseId: number): Promise<NamedArgument[]
  * position is remembered so the next read does not plan again for nothing).
  */
 async function planAndRelease(db: DB, caseId: number, k: number): Promise<ResultRelease | null> {
-  return db.transaction().execute(async (trx) => {
-    // One plan of a case at a time, so each is made against the release before it.
-    await lockForTransaction(trx, `casebook:release:${caseId}`);
-    const { current_version_id: versionId } = await trx.selectFrom("cases").select("current_version_id").where("id", "=", caseId).executeTakeFirstOrThrow();
-    const current: readonly CurrentPerspective[] = versionId === null ? [] : (await findCaseVersionDocument(trx, versionId)).perspectives;
-    const perspectives = current.map((p) => p.key);
-    let stored = await trx.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
-    if (stored && stored.grouping === null) {
-      await adoptReleaseMadeBeforePeople(trx, caseId, perspectives, stored.through_position_id, k);
-      stored = await trx.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirstOrThrow();
-    }
-    let stateBefore: GroupingHistory = stored?.grouping ? parseGroupingHistory(stored.grouping) : { history: [], jointFrom: 0 };
-    if (stateBefore.jointFrom === undefined) stateBefore = await adoptRecordsMadeBeforeThem(trx, caseId, stateBefore);
-    const history = stateBefore.history;
-    const versionChanged = stored !== undefined && stateBefore.plannedVersion !== versionId;
-    const lastShown = history.at(-1)?.perspectives;
-    if (versionChanged && lastShown) await takeBackRestoredPerspectives(trx, caseId, perspectives.filter((p) => !lastShown.includes(p)), history.length);
-    const through = stored?.through_position_id ?? 0;
-    // After a version change every answer is looked at again: someone whose missing answer was to
-    // a perspective removed since is complete now, though they wrote nothing new.
-    const from = versionChanged ? 0 : Math.min(through, stored?.waiting_from_position_id ?? through);
-    const candidates = trx.selectFrom("positions").select("user_id").distinct().where("case_id", "=", caseId).where("id", ">", from);
-    const [rows, releasedRows, newest] = await Promise.all([
-      trx
-        .selectFrom("positions")
-        .select(["user_id", "perspective", "id", "standing", "is_current", "case_version_id"])
-        .where("case_id", "=", caseId)
-        .where("user_id", "in", candidates)
-        .execute() as Promise<CandidateRow[]>,
-      trx
-        .selectFrom("released_positions as r")
-        .innerJoin("positions as p", "p.id", "r.position_id")
-        .select(["r.user_id", "r.perspective", "r.position_id", "p.case_version_id"])
-        .where("r.case_id", "=", caseId)
-        .where("r.user_id", "in", candidates)
-        .execute(),
-      newestPositionId(trx, caseId),
-    ]);
-    const [records, namedArguments] = await Promise.all([heldRecords(trx, caseId), argumentsNamable(trx, caseId)]);
-    const answersBefore = stateBefore.answers ?? (stored ? await countReleasedAnswers(trx, caseId) : {});
-    const versionsSeen = [...rows.map((r) => r.case_version_id), ...Object.keys(answersBefore).map((key) => Number(key.split("\u0000")[1]))];
-    const { retired, populations } = await versionPopulationsOf(trx, current, versionId, versionsSeen);
-    const { pending, currentRows } = pendingPeople(rows, releasedRows, perspectives);
-    const plan = await planReleaseCooperatively({
-      perspectives,
-      gap: perspectives.includes("employee") && perspectives.includes("employer"),
-      history,
-      retiredVersions: retired,
-      optionPopulations: populations,
-      namedArguments,
-      releasedAnswers: answersBefore,
-      records,
-      jointFrom: stateBefore.jointFrom,
-      pending,
-      k,
+  // The plan itself is CPU work (tens to hundreds of ms on a long history): it is made between two
+  // short transactions, so the process's other queries (SQLite has one connection) go on meanwhile
+  // (ADR 024). The release is written only if no other plan was written in between; else planned again.
+  for (let attempt = 0; attempt < MAX_PLAN_ATTEMPTS; attempt += 1) {
+    const inputs = await db.transaction().execute((trx) => readPlanInputs(trx, caseId, k, "read"));
+    if (inputs.kind === "written") return inputs.release;
+    const plan = await planReleaseCooperatively(inputs.input);
+    const written = await db.transaction().execute(async (trx) => {
+      await lockForTransaction(trx, `casebook:release:${caseId}`);
+      const now = await trx.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
+      if (fingerprintOf(now) !== inputs.fingerprint) return STALE;
+      return writePlan(trx, caseId, inputs, plan);
     });
-    const taken = new Set(plan?.people ?? []);
-    const waiting = pending.filter((p) => !taken.has(p.id));
-    // The next plan must see the waiting people again although their rows are now behind `newest`.
-    const waitingFrom = waiting.length === 0 ? null : waiting.reduce((lowest, p) => Math.min(lowest, Math.max(...currentRows.get(p.id)!.values())), Infinity) - 1;
-    if (!plan) {
-      if (stored) {
-        await trx
-          .updateTable("result_releases")
-          .set({ through_position_id: newest, waiting_from_position_id: waitingFrom, grouping: JSON.stringify({ ...stateBefore, plannedVersion: versionId } satisfies GroupingHistory) })
-          .where("case_id", "=", caseId)
-          .execute();
-      } else checkedWithoutRelease().set(caseId, newest);
-      return null;
-    }
+    if (written !== STALE) return written;
+  }
+  // Plans kept being overtaken (several processes planning the same case at once): plan and write
+  // in one transaction, as every plan did before ADR 024, so this one certainly lands.
+  return db.transaction().execute(async (trx) => {
+    const inputs = await readPlanInputs(trx, caseId, k, "read-and-write");
+    if (inputs.kind === "written") return inputs.release;
+    return writePlan(trx, caseId, inputs, await planReleaseCooperatively(inputs.input));
+  });
+}
 
-    // Only the current version's perspectives are released: an answer to one the author removed
-    // would otherwise ride in with the others and move that perspective's line by one person.
-    const values = plan.people.flatMap((userId) =>
-      perspectives.map((perspective) => ({ case_id: caseId, user_id: userId, perspective, position_id: currentRows.get(userId)!.get(perspective)! })),
-    );
-    const answers = { ...answersBefore };
-    for (const person of pending) {
-      if (!taken.has(person.id)) continue;
-      for (const perspective of person.wrote) {
-        const { released, current: now } = person.versions![perspective]!;
-        if (released !== null) answers[releasedAnswersKey(perspective, released, person.standing)] = (answers[releasedAnswersKey(perspective, released, person.standing)] ?? 0) - 1;
-        answers[releasedAnswersKey(perspective, now, person.standing)] = (answers[releasedAnswersKey(perspective, now, person.standing)] ?? 0) + 1;
-      }
+/** Times a plan made between two transactions is made again when another plan was written meanwhile. */
+const MAX_PLAN_ATTEMPTS = 3;
+const STALE = Symbol("stale plan");
+
+/** What a plan was made against: the stored release row as it was read (any plan written since changes it). */
+function fingerprintOf(row: Selectable<ResultReleasesTable> | undefined): string {
+  return row ? JSON.stringify([row.through_position_id, row.waiting_from_position_id, row.released_at, row.grouping]) : "none";
+}
+
+/** Everything `writePlan` needs from the read: the plan's input and the state it was made against. */
+interface PlanInputs {
+  kind: "inputs";
+  input: ReleasePlanInput;
+  fingerprint: string;
+  k: number;
+  versionId: number | null;
+  perspectives: string[];
+  stored: Selectable<ResultReleasesTable> | undefined;
+  stateBefore: GroupingHistory;
+  newest: number;
+  pending: PendingPerson[];
+  currentRows: Map<number, Map<string, number>>;
+  answersBefore: Record<string, number>;
+  retired: Record<string, number[]>;
+  populations: Record<string, number[][]>;
+}
+
+/**
+ * Reads what a plan of the case needs, under the case's release lock. Adopting a release made
+ * before migrations 0008 and 0011, and taking back perspectives a new version asks again, are
+ * writes: when one is due and `mode` is `"read"`, the whole plan is made and written here, in
+ * this transaction (rare: once per migration or version change), and `{ kind: "written" }` returned.
+ */
+async function readPlanInputs(trx: DB, caseId: number, k: number, mode: "read" | "read-and-write"): Promise<PlanInputs | { kind: "written"; release: ResultRelease | null }> {
+  // One plan of a case at a time, so each is made against the release before it.
+  await lockForTransaction(trx, `casebook:release:${caseId}`);
+  const { current_version_id: versionId } = await trx.selectFrom("cases").select("current_version_id").where("id", "=", caseId).executeTakeFirstOrThrow();
+  const current: readonly CurrentPerspective[] = versionId === null ? [] : (await findCaseVersionDocument(trx, versionId)).perspectives;
+  const perspectives = current.map((p) => p.key);
+  let stored = await trx.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
+  const fingerprint = fingerprintOf(stored);
+  if (mode === "read") {
+    const versionChangedNow = !!stored?.grouping && parseGroupingHistory(stored.grouping).plannedVersion !== versionId;
+    const adoptionDue = !!stored && (stored.grouping === null || parseGroupingHistory(stored.grouping).jointFrom === undefined);
+    if (versionChangedNow || adoptionDue) {
+      const inputs = await readPlanInputs(trx, caseId, k, "read-and-write");
+      if (inputs.kind === "written") return inputs;
+      return { kind: "written", release: await writePlan(trx, caseId, inputs, await planReleaseCooperatively(inputs.input)) };
     }
-    // The records this release takes: those of the perspectives each taken person wrote.
-    const releaseIndex = history.length;
-    const newRecords = pending
-      .filter((person) => taken.has(person.id))
-      .flatMap((person) =>
-        person.wrote.map((perspective) => ({ case_id: caseId, user_id: person.id, perspective, position_id: currentRows.get(person.id)!.get(perspective)!, from_release: releaseIndex, until_release: null })),
-      );
-    for (let i = 0; i < newRecords.length; i += 500) {
-      const batch = newRecords.slice(i, i + 500);
-      for (const perspective of perspectives) {
-        const users = batch.filter((r) => r.perspective === perspective).map((r) => r.user_id);
-        if (users.length === 0) continue;
-        await trx
-          .updateTable("release_records")
-          .set({ until_release: releaseIndex })
-          .where("case_id", "=", caseId)
-          .where("perspective", "=", perspective)
-          .where("user_id", "in", users)
-          .where("until_release", "is", null)
-          .execute();
-      }
-      await trx.insertInto("release_records").values(batch).execute();
-    }
-    for (let i = 0; i < values.length; i += 500) {
+  }
+  if (stored && stored.grouping === null) {
+    await adoptReleaseMadeBeforePeople(trx, caseId, perspectives, stored.through_position_id, k);
+    stored = await trx.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirstOrThrow();
+  }
+  let stateBefore: GroupingHistory = stored?.grouping ? parseGroupingHistory(stored.grouping) : { history: [], jointFrom: 0 };
+  if (stateBefore.jointFrom === undefined) stateBefore = await adoptRecordsMadeBeforeThem(trx, caseId, stateBefore);
+  const history = stateBefore.history;
+  const versionChanged = stored !== undefined && stateBefore.plannedVersion !== versionId;
+  const lastShown = history.at(-1)?.perspectives;
+  if (versionChanged && lastShown) await takeBackRestoredPerspectives(trx, caseId, perspectives.filter((p) => !lastShown.includes(p)), history.length);
+  const through = stored?.through_position_id ?? 0;
+  // After a version change every answer is looked at again: someone whose missing answer was to
+  // a perspective removed since is complete now, though they wrote nothing new.
+  const from = versionChanged ? 0 : Math.min(through, stored?.waiting_from_position_id ?? through);
+  const candidates = trx.selectFrom("positions").select("user_id").distinct().where("case_id", "=", caseId).where("id", ">", from);
+  const [rows, releasedRows, newest] = await Promise.all([
+    trx
+      .selectFrom("positions")
+      .select(["user_id", "perspective", "id", "standing", "is_current", "case_version_id"])
+      .where("case_id", "=", caseId)
+      .where("user_id", "in", candidates)
+      .execute() as Promise<CandidateRow[]>,
+    trx
+      .selectFrom("released_positions as r")
+      .innerJoin("positions as p", "p.id", "r.position_id")
+      .select(["r.user_id", "r.perspective", "r.position_id", "p.case_version_id"])
+      .where("r.case_id", "=", caseId)
+      .where("r.user_id", "in", candidates)
+      .execute(),
+    newestPositionId(trx, caseId),
+  ]);
+  const [records, namedArguments] = await Promise.all([heldRecords(trx, caseId), argumentsNamable(trx, caseId)]);
+  const answersBefore = stateBefore.answers ?? (stored ? await countReleasedAnswers(trx, caseId) : {});
+  const versionsSeen = [...rows.map((r) => r.case_version_id), ...Object.keys(answersBefore).map((key) => Number(key.split("\u0000")[1]))];
+  const { retired, populations } = await versionPopulationsOf(trx, current, versionId, versionsSeen);
+  const { pending, currentRows } = pendingPeople(rows, releasedRows, perspectives);
+  const input: ReleasePlanInput = {
+    perspectives,
+    gap: perspectives.includes("employee") && perspectives.includes("employer"),
+    history,
+    retiredVersions: retired,
+    optionPopulations: populations,
+    namedArguments,
+    releasedAnswers: answersBefore,
+    records,
+    jointFrom: stateBefore.jointFrom,
+    pending,
+    k,
+  };
+  return { kind: "inputs", input, fingerprint, k, versionId, perspectives, stored, stateBefore, newest, pending, currentRows, answersBefore, retired, populations };
+}
+
+/**
+ * Writes a plan made on `inputs` (by `planRelease`): when it takes anyone, their released answers
+ * move to their current rows and the release's aggregates, people, grouping and scores are worked
+ * out again; when it takes nobody, the row's cursor and waiting mark move. Call inside the case's
+ * release lock, with nothing written since `inputs` were read.
+ */
+async function writePlan(trx: DB, caseId: number, inputs: PlanInputs, plan: ReleasePlan | null): Promise<ResultRelease | null> {
+  const { k, versionId, perspectives, stored, stateBefore, newest, pending, currentRows, answersBefore, retired, populations } = inputs;
+  const history = stateBefore.history;
+  const taken = new Set(plan?.people ?? []);
+  const waiting = pending.filter((p) => !taken.has(p.id));
+  // The next plan must see the waiting people again although their rows are now behind `newest`.
+  const waitingFrom = waiting.length === 0 ? null : waiting.reduce((lowest, p) => Math.min(lowest, Math.max(...currentRows.get(p.id)!.values())), Infinity) - 1;
+  if (!plan) {
+    if (stored) {
       await trx
-        .insertInto("released_positions")
-        .values(values.slice(i, i + 500))
-        .onConflict((oc) => oc.columns(["case_id", "user_id", "perspective"]).doUpdateSet((eb) => ({ position_id: eb.ref("excluded.position_id") })))
+        .updateTable("result_releases")
+        .set({ through_position_id: newest, waiting_from_position_id: waitingFrom, grouping: JSON.stringify({ ...stateBefore, plannedVersion: versionId } satisfies GroupingHistory) })
+        .where("case_id", "=", caseId)
+        .execute();
+    } else checkedWithoutRelease().set(caseId, newest);
+    return null;
+  }
+
+  // Only the current version's perspectives are released: an answer to one the author removed
+  // would otherwise ride in with the others and move that perspective's line by one person.
+  const values = plan.people.flatMap((userId) =>
+    perspectives.map((perspective) => ({ case_id: caseId, user_id: userId, perspective, position_id: currentRows.get(userId)!.get(perspective)! })),
+  );
+  const answers = { ...answersBefore };
+  for (const person of pending) {
+    if (!taken.has(person.id)) continue;
+    for (const perspective of person.wrote) {
+      const { released, current: now } = person.versions![perspective]!;
+      if (released !== null) answers[releasedAnswersKey(perspective, released, person.standing)] = (answers[releasedAnswersKey(perspective, released, person.standing)] ?? 0) - 1;
+      answers[releasedAnswersKey(perspective, now, person.standing)] = (answers[releasedAnswersKey(perspective, now, person.standing)] ?? 0) + 1;
+    }
+  }
+  // The records this release takes: those of the perspectives each taken person wrote.
+  const releaseIndex = history.length;
+  const newRecords = pending
+    .filter((person) => taken.has(person.id))
+    .flatMap((person) =>
+      person.wrote.map((perspective) => ({ case_id: caseId, user_id: person.id, perspective, position_id: currentRows.get(person.id)!.get(perspective)!, from_release: releaseIndex, until_release: null })),
+    );
+  for (let i = 0; i < newRecords.length; i += 500) {
+    const batch = newRecords.slice(i, i + 500);
+    for (const perspective of perspectives) {
+      const users = batch.filter((r) => r.perspective === perspective).map((r) => r.user_id);
+      if (users.length === 0) continue;
+      await trx
+        .updateTable("release_records")
+        .set({ until_release: releaseIndex })
+        .where("case_id", "=", caseId)
+        .where("perspective", "=", perspective)
+        .where("user_id", "in", users)
+        .where("until_release", "is", null)
         .execute();
     }
-    const standings = { ...(history.at(-1)?.released ?? {}) };
-    for (const person of pending) if (taken.has(person.id) && !person.released) standings[person.standing] = (standings[person.standing] ?? 0) + 1;
-    const [resultRowsNow, gaps, endorsers, movedRows] = await Promise.all([
-      releasedResultRows(trx, caseId),
-      releasedGapCells(trx, caseId),
-      countedEndorsers(trx, caseId),
-      releasedMovedByRows(trx, caseId),
-    ]);
-    const { scores, ...scoresNow } = releaseShownScores(stored?.argument_scores ? (JSON.parse(stored.argument_scores) as ArgumentScores) : {}, endorsers, k, stateBefore.scoresShown ?? []);
-    const people = Object.values(standings).reduce((sum, n) => sum + n, 0);
-    const changed = [...new Set(pending.filter((person) => taken.has(person.id)).map((person) => person.standing))].sort();
-    const grouping: GroupingHistory = {
-      history: [...history, { breakdown: plan.grouping, released: standings, changed, retired, populations, perspectives }],
-      answers,
-      jointFrom: stateBefore.jointFrom,
-      scoresShown: scoresNow.everShown,
-      plannedVersion: versionId,
-    };
-    const made: ResultRelease = {
-      ...ofReleasedPerspectives(resultRowsNow, gaps, perspectives),
-      people,
-      grouping: plan.grouping,
-      waiting: waitingFrom !== null,
-      argumentScores: scoresNow.shown,
-      // Only the current version's perspectives, like the rows (`ofReleasedPerspectives`).
-      movedBy: tallyMovedBy(movedRows.filter((row) => perspectives.includes(row.perspective))),
-      releasedAt: nowIso(),
-    };
-    const record = {
-      through_position_id: newest,
-      people,
-      result_rows: JSON.stringify(resultRowsNow),
-      gap_cells: JSON.stringify(gaps),
-      argument_scores: JSON.stringify(scores),
-      moved_by: JSON.stringify(made.movedBy),
-      grouping: JSON.stringify(grouping),
-      waiting_from_position_id: waitingFrom,
-      released_at: made.releasedAt,
-    };
-    if (stored) await trx.updateTable("result_releases").set(record).where("case_id", "=", caseId).execute();
-    else await trx.insertInto("result_releases").values({ case_id: caseId, ...record }).execute();
-    parsedReleases().set(caseId, { through: newest, release: made, plannedVersion: versionId });
-    return made;
-  });
+    await trx.insertInto("release_records").values(batch).execute();
+  }
+  for (let i = 0; i < values.length; i += 500) {
+    await trx
+      .insertInto("released_positions")
+      .values(values.slice(i, i + 500))
+      .onConflict((oc) => oc.columns(["case_id", "user_id", "perspective"]).doUpdateSet((eb) => ({ position_id: eb.ref("excluded.position_id") })))
+      .execute();
+  }
+  const standings = { ...(history.at(-1)?.released ?? {}) };
+  for (const person of pending) if (taken.has(person.id) && !person.released) standings[person.standing] = (standings[person.standing] ?? 0) + 1;
+  const [resultRowsNow, gaps, endorsers, movedRows] = await Promise.all([
+    releasedResultRows(trx, caseId),
+    releasedGapCells(trx, caseId),
+    countedEndorsers(trx, caseId),
+    releasedMovedByRows(trx, caseId),
+  ]);
+  const { scores, ...scoresNow } = releaseShownScores(stored?.argument_scores ? (JSON.parse(stored.argument_scores) as ArgumentScores) : {}, endorsers, k, stateBefore.scoresShown ?? []);
+  const people = Object.values(standings).reduce((sum, n) => sum + n, 0);
+  const changed = [...new Set(pending.filter((person) => taken.has(person.id)).map((person) => person.standing))].sort();
+  const grouping: GroupingHistory = {
+    history: [...history, { breakdown: plan.grouping, released: standings, changed, retired, populations, perspectives }],
+    answers,
+    jointFrom: stateBefore.jointFrom,
+    scoresShown: scoresNow.everShown,
+    plannedVersion: versionId,
+  };
+  const made: ResultRelease = {
+    ...ofReleasedPerspectives(resultRowsNow, gaps, perspectives),
+    people,
+    grouping: plan.grouping,
+    waiting: waitingFrom !== null,
+    argumentScores: scoresNow.shown,
+    // Only the current version's perspectives, like the rows (`ofReleasedPerspectives`).
+    movedBy: tallyMovedBy(movedRows.filter((row) => perspectives.includes(row.perspective))),
+    releasedAt: nowIso(),
+  };
+  const record = {
+    through_position_id: newest,
+    people,
+    result_rows: JSON.stringify(resultRowsNow),
+    gap_cells: JSON.stringify(gaps),
+    argument_scores: JSON.stringify(scores),
+    moved_by: JSON.stringify(made.movedBy),
+    grouping: JSON.stringify(grouping),
+    waiting_from_position_id: waitingFrom,
+    released_at: made.releasedAt,
+  };
+  if (stored) await trx.updateTable("result_releases").set(record).where("case_id", "=", caseId).execute();
+  else await trx.insertInto("result_releases").values({ case_id: caseId, ...record }).execute();
+  parsedReleases().set(caseId, { through: newest, release: made, plannedVersion: versionId });
+  return made;
 }
 
 /**

@@ -47,7 +47,7 @@ describe("cases:check", () => {
       "1 file OK (2 warnings: quote those values so other tools read them as text)",
     ]);
     expect(code).toBe(0);
-  });
+  }, 60_000); // spawns the command line (tsx start-up: seconds on a loaded machine)
 
   it("still fails on a problem, listing problems and warnings together in line order", async () => {
     const file = join(dir, "with-a-problem.md");
@@ -57,7 +57,7 @@ describe("cases:check", () => {
     expect(lines[1]).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+: judgement: `));
     expect(lines.at(-1)).toBe("0 files OK, 1 with problems (1 problem) (1 warning: quote those values so other tools read them as text)");
     expect(code).toBe(1);
-  });
+  }, 60_000); // spawns the command line (tsx start-up: seconds on a loaded machine)
 });
 
 describe("cases:check against the database (ADR 017)", () => {
@@ -81,7 +81,7 @@ describe("cases:check against the database (ADR 017)", () => {
     expect(code).toBe(0);
     // Without the database the same file is simply valid.
     expect((await casesCheck(file)).lines).toEqual(["1 file OK"]);
-  });
+  }, 60_000); // runs the command line three times: tsx start-up takes seconds on a loaded machine
 });
 
 function escape(text: string): string {
