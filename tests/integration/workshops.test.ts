@@ -299,7 +299,7 @@ describe("live updates", () => {
     const { saveStageState } = await import("../../app/models/workshops.server");
     const before = (await findWorkshop(app.db(), workshopId))!.state;
     try {
-      for (const stage of ["vote-1", "results-1", "discussion", "vote-2", "shift"] as const) {
+      for (const stage of ["vote-1", "results-1", "discussion", "vote-2", "shift", "ended"] as const) {
         await saveStageState(app.db(), workshopId, { stage, votingOpen: stage.startsWith("vote"), revealedRounds: [1, 2] }, []);
         const phonesOnly = (await freshWorkshopStates(workshopId, "phone"))!;
         const everything = (await loadWorkshopStates(workshopId))!;
@@ -322,6 +322,11 @@ describe("live updates", () => {
     const results = phoneView({ ...room, stage: "results-1", tallies });
     expect(results.tallies).toEqual(tallies);
     expect(phoneView({ ...room, stage: "discussion" }).submissions).toHaveLength(1);
+    // Once the workshop has ended, phones show the room's results: exactly what the projector has.
+    const gap = { round: 2 as const, people: 9, meanGap: 1 };
+    const shift = [{ perspective: "employee", released: false as const, k: 5 }] as unknown as typeof room.shift;
+    const ended = phoneView({ ...room, stage: "ended", round: null, ended: true, tallies, gap, shift });
+    expect([ended.tallies, ended.gap, ended.shift, ended.participants, ended.answered]).toEqual([tallies, gap, shift, 0, {}]);
   });
 
   it("coalesce a burst of 500 changes into a handful of snapshots, the last one current", async () => {
