@@ -235,10 +235,9 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
                     {/* Only this phone's own upvotes are marked: the loader reads this participant's, never anyone else's. */}
                     <SendButton sendingKey={formKey(data.pageKey, `upvote-${s.id}`)} className="secondary small upvote" aria-pressed={data.myUpvotes.includes(s.id)}>
                       ▲ {s.upvotes}
-                      <span className="visually-hidden"> {plural(s.upvotes, "upvote", "upvotes")}</span>
-                      {data.myUpvotes.includes(s.id) ? <span className="upvoted-mark"> · You upvoted</span> : null}
-                      <span className="visually-hidden">{data.myUpvotes.includes(s.id) ? ", remove my upvote" : ", upvote"}</span>
+                      <span className="visually-hidden"> {plural(s.upvotes, "upvote", "upvotes")}{data.myUpvotes.includes(s.id) ? ", remove my upvote" : ", upvote"}</span>
                     </SendButton>
+                    {data.myUpvotes.includes(s.id) ? <span className="upvoted-mark">You upvoted</span> : null}
                   </Form>
                 )}
               </li>
