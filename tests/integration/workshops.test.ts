@@ -138,6 +138,19 @@ describe("voting", () => {
     expect(votes.find((v) => v.perspective === "employee")!.judgement).toBe(3);
   });
 
+  it("without JavaScript, moves between the vote's screens (Next, Back) storing nothing, and asks for a screen's answers before the next", async () => {
+    const before = await storedVotes();
+    const { intent, "option-employee": option, "judgement-employee": judgement } = aVote;
+    const next = await phone(sam, { intent, step: "2", "option-employee": option, "judgement-employee": judgement });
+    expect(next).toEqual({ status: 200, body: { intent: "vote", errors: {}, values: { "option-employee": option, "judgement-employee": judgement }, step: 2 } });
+    const unanswered = await phone(sam, { intent, step: "2", "option-employee": option });
+    expect(unanswered).toEqual({ status: 400, body: { intent: "vote", errors: { "judgement-employee": "Choose a judgement as the employee." }, values: { "option-employee": option }, step: 1 } });
+    const back = await phone(sam, { intent, step: "1", "option-employer": "fire-the-screener" });
+    expect(back.body).toMatchObject({ errors: {}, step: 1, values: { "option-employer": "fire-the-screener" } });
+    expect((await phone(sam, { intent, step: "3" })).status).toBe(400);
+    expect(await storedVotes()).toEqual(before);
+  });
+
   it("answers a missing answer with the field at fault", async () => {
     const incomplete = await phone(sam, { intent: "vote", "option-employee": "delay-the-report-and-help-him-get-it-expunged", "judgement-employee": "2" });
     expect(incomplete.status).toBe(400);
