@@ -200,6 +200,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
               <label className="choice">
                 <input type="radio" name="kind" value="question" /> A question
               </label>
+              {result?.intent === "submit" && result.errors.kind ? <p className="field-error">{result.errors.kind}</p> : null}
             </fieldset>
             <label htmlFor="body">Your argument or question</label>
             <textarea key={sent} id="body" name="body" rows={3} maxLength={codeUnitCap(TEXT_LIMITS.submission)} required defaultValue={result?.intent === "submit" && result.errors.body ? result.values?.body : ""} />
