@@ -111,6 +111,9 @@ test("phones vote one perspective per screen (with and without JavaScript), see 
 
   // The keyboard alone: Space chooses, arrows move through the scale, Enter on Next moves on; the focus is visible.
   const benEmployee = perspectiveScreen(ben, "employee");
+  await expect(ben.getByTestId("vote-step")).toHaveText("1 of 2: as the employee");
+  await fitsWidth(ben);
+  await shot(ben, "stepper-1-employee");
   await benEmployee.getByRole("radio").first().focus();
   await ben.keyboard.press("Space");
   await expect(benEmployee.getByRole("radio").first()).toBeChecked();
@@ -124,6 +127,9 @@ test("phones vote one perspective per screen (with and without JavaScript), see 
   await expect(ben.getByRole("button", { name: "Next", exact: true })).toBeFocused();
   await ben.keyboard.press("Enter");
   await expect(ben.getByTestId("vote-step")).toHaveText("2 of 2: as the employer");
+  await expect(ben.getByTestId("vote-step")).toBeFocused();
+  await fitsWidth(ben);
+  await shot(ben, "stepper-2-employer");
   await answer(ben, "employer", 1, "Somewhat wrong");
   await ben.getByRole("button", { name: "Send my vote" }).click();
   await expect(ben.getByRole("status").filter({ hasText: "Your vote is in." })).toBeVisible();
