@@ -87,16 +87,19 @@ export function phoneView(room: RoomState): RoomState {
     participants: 0,
     answered: {},
     tallies: phonesShowCounts(room.stage, room.round) ? room.tallies : [],
-    gap: room.stage === "results-1" || room.stage === "shift" ? room.gap : null,
-    shift: room.stage === "shift" ? room.shift : null,
+    gap: ["results-1", "shift", "ended"].includes(room.stage) ? room.gap : null,
+    shift: room.stage === "shift" || room.stage === "ended" ? room.shift : null,
     spotlight: null,
     submissions: room.stage === "discussion" || room.stage === "vote-2" ? room.submissions : [],
   };
 }
 
-/** Phones show the round's tallies once its vote is over; while they vote, no counts at all. */
+/**
+ * Phones show the round's tallies once its vote is over, and the room's results once the
+ * workshop has ended (the projector's, issue 16); while they vote, no counts at all.
+ */
 function phonesShowCounts(stage: StageId, round: Round | null): boolean {
-  return round !== null && !isVoteStage(stage);
+  return stage === "ended" || (round !== null && !isVoteStage(stage));
 }
 
 export interface WorkshopStates {

@@ -9,6 +9,7 @@ import { normalizeJoinCode } from "./domain/join-code";
 import { creditRefusal, submissionContribution } from "./domain/counting";
 import { isVoteStage, roundOf } from "./domain/workshop-stages";
 import { idForm, submissionForm, workshopVoteForm } from "./domain/workshop-forms";
+import { parseVoteStep, voteStepToShow } from "./domain/vote-steps";
 import { parseForm, type FieldErrors, type FormFields } from "./forms";
 import { KEY_REUSED_MESSAGE } from "./domain/idempotency";
 import { readSubmission } from "./idempotency.server";
@@ -38,6 +39,8 @@ export interface ParticipationResult {
   values?: Record<string, string>;
   /** After a vote: this round's votes as stored, so the page need not reload its data. */
   myVotes?: StoredWorkshopVote[];
+  /** Without JavaScript, after Next or Back on the vote: the screen to show (vote-steps.ts). */
+  step?: number;
 }
 
 /** `replayed`: the first answer to this submission's idempotency key, sent again. */
@@ -86,6 +89,9 @@ export async function participateByCode(submission: PhoneSubmission): Promise<Ph
   if (found.kind !== "joined") return found;
   const { workshop, participant } = found;
   if (participant.removed) return { kind: "answer", status: 403, body: { intent: "", errors: { form: "The facilitator removed you from this workshop." } } };
+  // Next or Back on the vote without JavaScript: nothing is stored, so no vote budget is spent.
+  const step = submission.intent === undefined && submission.form.get("intent") === "vote" ? submission.form.get("step") : null;
+  if (step !== null) return { kind: "answer", ...(await showVoteStep(workshop, submission.form, step)) };
   const verdict = await checkRateLimits([
     ["vote-address", submission.clientAddress],
     ["vote-device", `participant:${participant.id}`],
@@ -93,6 +99,23 @@ export async function participateByCode(submission: PhoneSubmission): Promise<Ph
   if (!verdict.allowed) return { kind: "answer", status: 429, body: { intent: "", errors: { form: verdict.message } }, retryAfterSeconds: verdict.retryAfterSeconds };
   const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
   return { kind: "answer", ...(await handleParticipation(workshop, doc, participant, submission.form, submission.intent, submission.idempotencyKeyHeader ?? null)) };
+}
+
+/**
+ * Next or Back on a phone's vote without JavaScript (with it, the page moves between screens
+ * itself): the screen asked for once the ones before it are answered, and the answers so far,
+ * which the page carries to the next screen. Nothing is stored until the last screen sends.
+ */
+async function showVoteStep(workshop: Workshop, formData: FormFields, rawStep: FormDataEntryValue): Promise<Outcome> {
+  const intent = "vote";
+  const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
+  const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));
+  const requested = parseVoteStep(rawStep, perspectives.length);
+  if (requested === null) return { status: 400, body: { intent, errors: { form: "That screen of the vote does not exist. Start again from the first one." } } };
+  const values: Record<string, string> = {};
+  for (const [name, value] of formData.entries()) if (typeof value === "string" && /^(option-|judgement-|movedBy$)/.test(name)) values[name] ??= value;
+  const { step, errors } = voteStepToShow(perspectives, formData, requested);
+  return { status: Object.keys(errors).length > 0 ? 400 : 200, body: { intent, errors, values, step } };
 }
 
 /**

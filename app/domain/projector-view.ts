@@ -113,3 +113,12 @@ function pairOptions(before: ReleasedTally, after: ReleasedTally): OptionMovemen
     return { id, label, before: b, after: a, beforeShare: share(b, before.respondents), afterShare: share(a, after.respondents) };
   });
 }
+
+/**
+ * The round whose results the end of a workshop shows: round 2 when the room's tallies hold it
+ * (released or withheld: a withheld cell still says when it appears), else round 1. The
+ * projector and the phones both show it, so they show the same round.
+ */
+export function lastTalliedRound(tallies: readonly RoundTally[]): 1 | 2 {
+  return tallies.some((t) => t.round === 2) ? 2 : 1;
+}

@@ -2,17 +2,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { plural } from "~/domain/format";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useState } from "react";
 import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { useLiveState } from "~/components/use-live-state";
-import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
+import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies } from "~/components/workshop-panels";
+import { EndResults, ShiftResults } from "~/components/room-results";
 import { LivePrivacyStatement } from "~/components/live-privacy";
+import { PhoneVoteForm } from "~/components/phone-vote-form";
 import { db } from "~/db.server";
-import { phoneMovedByChoices } from "~/domain/counting";
 import { formKey } from "~/domain/idempotency";
-import { JUDGEMENT_SCALE } from "~/domain/scales";
 import { isolate } from "~/domain/bidi";
-import { codeUnitCap, truncateVisible } from "~/domain/visible-length";
+import { codeUnitCap } from "~/domain/visible-length";
 import { TEXT_LIMITS } from "~/domain/text-limits";
 import { isVoteStage, roundOf } from "~/domain/workshop-stages";
 import { submittedBy, upvotedBy, votesOf } from "~/models/workshops.server";
@@ -80,141 +80,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 type Loaded = Extract<Awaited<ReturnType<typeof loader>>, { removed: false }>;
 
-/** Votes answered on this page, kept by the page so the form can be drawn afresh. */
-interface VoteCounter {
-  answered: number;
-  setAnswered: (update: (n: number) => number) => void;
-}
-
-/**
- * With JavaScript a vote is one fetch to the JSON endpoint (POST /w/:code/vote), whose answer
- * carries the person's stored votes; the live stream carries the room, so nothing reloads.
- * Without it, the form posts to this route's action and the page comes back.
- *
- * The vote's idempotency key (ADR 016) is the page's key and a count of votes answered: once a
- * vote is answered (or its key refused as reused), the next change of vote is a new submission;
- * a vote lost on the way (no answer, or a server error) keeps its key, so sending it again can
- * never count it twice.
- */
-function useVoteSender(code: string, pageKey: string, counter: VoteCounter, onAnswer: (answer: ParticipationResult) => void) {
-  const [sending, setSending] = useState(false);
-  const inFlight = useRef(false);
-  // Counted by the page, not the form: a form drawn afresh (after a reset) never reuses a key.
-  const { answered, setAnswered } = counter;
-  const key = formKey(pageKey, `vote-${answered}`);
-  const send = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    // A second tap before the first re-render still sees the first one in flight.
-    if (inFlight.current) return;
-    inFlight.current = true;
-    const fields = new URLSearchParams();
-    for (const [name, value] of new FormData(event.currentTarget)) if (typeof value === "string") fields.append(name, value);
-    setSending(true);
-    try {
-      const response = await fetch(`/w/${encodeURIComponent(code)}/vote`, { method: "POST", body: fields, headers: { Accept: "application/json" } });
-      const answer = (await response.json().catch(() => null)) as ParticipationResult | null;
-      if (response.ok || response.status === 422) setAnswered((n) => n + 1);
-      onAnswer(answer ?? { intent: "vote", errors: { form: `The vote could not be sent (the server answered ${response.status}). Please try again.` } });
-    } catch {
-      onAnswer({ intent: "vote", errors: { form: "The vote could not be sent. Check your connection and try again." } });
-    } finally {
-      inFlight.current = false;
-      setSending(false);
-    }
-  };
-  return { send, sending, key };
-}
-
-function VoteForm({
-  state,
-  mine,
-  mySubmissions,
-  pageKey,
-  counter,
-  result,
-  onAnswer,
-}: {
-  state: RoomState;
-  mine: Loaded["myVotes"];
-  mySubmissions: number[];
-  pageKey: string;
-  counter: VoteCounter;
-  result: ParticipationResult | undefined;
-  onAnswer: (answer: ParticipationResult) => void;
-}) {
-  const { send, sending, key } = useVoteSender(state.code, pageKey, counter, onAnswer);
-  const round = state.round!;
-  const movedByChoices = phoneMovedByChoices(state.submissions, mySubmissions);
-  const errors = result?.intent === "vote" ? result.errors : {};
-  const current = (perspective: string) => mine.find((v) => v.round === round && v.perspective === perspective);
-  const earlier = (perspective: string) => (round === 2 ? mine.find((v) => v.round === 1 && v.perspective === perspective) : undefined);
-  const hasVoted = state.perspectives.every((p) => current(p.key));
-  return (
-    <form method="post" className="stack phone-vote" onSubmit={send} aria-busy={sending}>
-      <input type="hidden" name="intent" value="vote" />
-      <IdempotencyKeyField value={key} />
-      {round === 2 && !hasVoted && state.perspectives.some((p) => earlier(p.key)) ? (
-        <p className="muted">Your round 1 answers are filled in: change what you now see differently, then send.</p>
-      ) : null}
-      {state.perspectives.map((p) => {
-        // Round 2 starts from this phone's round 1 answer, so a change of mind is one tap.
-        const vote = current(p.key) ?? earlier(p.key);
-        return (
-          <fieldset key={p.key} className="perspective">
-            <legend>
-              <strong>As the {p.key}:</strong> <bdi>{p.prompt}</bdi>
-            </legend>
-            {p.options.map((option) => (
-              <label key={option.id} className="choice">
-                <input type="radio" name={`option-${p.key}`} value={option.id} defaultChecked={vote?.option_id === option.id} required />
-                <bdi>{option.text}</bdi>
-              </label>
-            ))}
-            {errors[`option-${p.key}`] ? <p className="field-error">{errors[`option-${p.key}`]}</p> : null}
-            <fieldset className="field">
-              <legend dir="auto">{state.judgementQuestion}</legend>
-              <div className="scale">
-                {JUDGEMENT_SCALE.map((step) => (
-                  <label key={step.value} className="scale-step">
-                    <input type="radio" name={`judgement-${p.key}`} value={step.value} defaultChecked={vote?.judgement === step.value} required />
-                    <span>{step.label}</span>
-                  </label>
-                ))}
-              </div>
-              {errors[`judgement-${p.key}`] ? <p className="field-error">{errors[`judgement-${p.key}`]}</p> : null}
-            </fieldset>
-          </fieldset>
-        );
-      })}
-      {round === 2 && movedByChoices.length > 0 ? (
-        <div className="field">
-          <label htmlFor="movedBy">Did an argument move you? (optional)</label>
-          <select id="movedBy" name="movedBy" defaultValue={String(mine.find((v) => v.round === 2)?.moved_by_submission_id ?? "")} aria-describedby={errors.movedBy ? "movedBy-error" : undefined}>
-            <option value="">No particular argument</option>
-            {movedByChoices.map((s) => (
-              <option key={s.id} value={s.id}>
-                {isolate(truncateVisible(s.body, 70))}
-              </option>
-            ))}
-          </select>
-          {errors.movedBy ? (
-            <p className="field-error" id="movedBy-error">
-              {errors.movedBy}
-            </p>
-          ) : null}
-        </div>
-      ) : errors.movedBy ? (
-        <p className="field-error">{errors.movedBy}</p>
-      ) : null}
-      <div>
-        <button type="submit" disabled={sending}>
-          {sending ? "Sending…" : hasVoted ? "Change my vote" : "Send my vote"}
-        </button>
-      </div>
-    </form>
-  );
-}
-
 export default function ParticipantView() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<ParticipationResult>();
@@ -276,6 +141,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
         </p>
       ) : null}
 
+      {state.ended ? <p className="notice">The workshop has ended. Thank you for taking part.</p> : null}
       {state.stage === "lobby" ? (
         <p>
           You are in
@@ -294,7 +160,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
 
       {isVoteStage(state.stage) ? (
         state.votingOpen ? (
-          <VoteForm
+          <PhoneVoteForm
             // Drawn afresh on a reset, and when the reloaded data says what this phone's vote is now.
             key={`${voteGeneration}:${data.myVotes.filter((v) => v.round === round).map((v) => `${v.perspective}=${v.option_id}/${v.judgement}`).join(",")}`}
             counter={{ answered: votesAnswered, setAnswered: setVotesAnswered }}
@@ -310,9 +176,15 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
         )
       ) : null}
 
-      {round !== null && state.tallies.some((t) => t.round === round) && !isVoteStage(state.stage) ? <RoundTallies state={state} round={round} /> : null}
-      {state.stage === "shift" ? <ShiftTable state={state} /> : null}
-      {state.stage === "results-1" || state.stage === "shift" ? <RoomGapLine state={state} /> : null}
+      {state.stage === "results-1" && state.tallies.some((t) => t.round === 1) ? <RoundTallies state={state} round={1} /> : null}
+      {state.stage === "results-1" ? <RoomGapLine state={state} /> : null}
+      {state.stage === "shift" || state.ended ? (
+        // The room's results, as the projector shows them at this stage (room-results.tsx).
+        <section className="room-results" aria-labelledby="room-results-heading">
+          <h2 id="room-results-heading">The room&apos;s results</h2>
+          {state.ended ? <EndResults state={state} /> : <ShiftResults state={state} />}
+        </section>
+      ) : null}
 
       {state.stage === "discussion" ? (
         <section aria-labelledby="send-heading">
@@ -328,6 +200,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
               <label className="choice">
                 <input type="radio" name="kind" value="question" /> A question
               </label>
+              {result?.intent === "submit" && result.errors.kind ? <p className="field-error">{result.errors.kind}</p> : null}
             </fieldset>
             <label htmlFor="body">Your argument or question</label>
             <textarea key={sent} id="body" name="body" rows={3} maxLength={codeUnitCap(TEXT_LIMITS.submission)} required defaultValue={result?.intent === "submit" && result.errors.body ? result.values?.body : ""} />
@@ -360,10 +233,12 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
                     {/* The state this button gives (ADR 016), so the same tap from a second page changes nothing. */}
                     <input type="hidden" name="upvoted" value={data.myUpvotes.includes(s.id) ? "no" : "yes"} />
                     <IdempotencyKeyField value={formKey(data.pageKey, `upvote-${s.id}`)} />
-                    <SendButton sendingKey={formKey(data.pageKey, `upvote-${s.id}`)} className="secondary small" aria-pressed={data.myUpvotes.includes(s.id)}>
+                    {/* Only this phone's own upvotes are marked: the loader reads this participant's, never anyone else's. */}
+                    <SendButton sendingKey={formKey(data.pageKey, `upvote-${s.id}`)} className="secondary small upvote" aria-pressed={data.myUpvotes.includes(s.id)}>
                       ▲ {s.upvotes}
                       <span className="visually-hidden"> {plural(s.upvotes, "upvote", "upvotes")}{data.myUpvotes.includes(s.id) ? ", remove my upvote" : ", upvote"}</span>
                     </SendButton>
+                    {data.myUpvotes.includes(s.id) ? <span className="upvoted-mark">You upvoted</span> : null}
                   </Form>
                 )}
               </li>
@@ -372,7 +247,6 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
         </section>
       ) : null}
 
-      {state.ended ? <p className="notice">The workshop has ended. Thank you for taking part.</p> : null}
     </div>
   );
 }

@@ -3,8 +3,9 @@ import { countOf } from "~/domain/format";
 import { useLoaderData, useRevalidator } from "@remix-run/react";
 import QRCode from "qrcode";
 import { useLiveState } from "~/components/use-live-state";
-import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
-import { JudgementDistribution, RoomMovement, VoteChoices } from "~/components/projector-panels";
+import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies } from "~/components/workshop-panels";
+import { JudgementDistribution, VoteChoices } from "~/components/projector-panels";
+import { EndResults, ShiftResults } from "~/components/room-results";
 import { isVoteStage } from "~/domain/workshop-stages";
 import { isolate } from "~/domain/bidi";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
@@ -30,7 +31,6 @@ export default function Projector() {
   // Signed out, or no longer allowed to run this workshop: reloading the data takes the page to the sign-in.
   const { state, status } = useLiveState(`/workshops/${data.state.workshopId}/events?view=room`, data.state, undefined, () => revalidator.revalidate());
   const showTallies = state.round !== null && state.tallies.some((t) => t.round === state.round);
-  const lastRound = state.tallies.some((t) => t.round === 2) ? 2 : 1;
   // The spotlit item is shown big above the list, never again in it.
   const listed = state.submissions.filter((s) => s.id !== state.spotlight?.id).slice(0, 6);
   return (
@@ -72,12 +72,7 @@ export default function Projector() {
             {isVoteStage(state.stage) ? (state.votingOpen ? " · voting is open" : " · voting is closed") : ""}
           </p>
           {isVoteStage(state.stage) ? <VoteChoices state={state} /> : null}
-          {state.stage === "shift" && state.shift ? (
-            <>
-              <RoomMovement state={state} />
-              <ShiftTable state={state} />
-            </>
-          ) : null}
+          {state.stage === "shift" && state.shift ? <ShiftResults state={state} /> : null}
           {state.stage !== "shift" ? (
             showTallies ? (
               <>
@@ -88,7 +83,7 @@ export default function Projector() {
               <p className="muted">Results are shown when the facilitator reveals them.</p>
             )
           ) : null}
-          {state.stage === "results-1" || state.stage === "shift" ? <RoomGapLine state={state} /> : null}
+          {state.stage === "results-1" || (state.stage === "shift" && !state.shift) ? <RoomGapLine state={state} /> : null}
         </section>
       ) : null}
 
@@ -136,11 +131,7 @@ export default function Projector() {
         <section>
           <h1>Thank you</h1>
           <p>This workshop has ended.</p>
-          <JudgementDistribution state={state} round={lastRound} />
-          <RoundTallies state={state} round={lastRound} showJudgements={false} />
-          {state.shift ? <RoomMovement state={state} /> : null}
-          <ShiftTable state={state} />
-          <RoomGapLine state={state} />
+          <EndResults state={state} />
         </section>
       ) : null}
     </div>

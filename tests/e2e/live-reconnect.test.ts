@@ -63,10 +63,12 @@ async function phoneJoins(browser: Browser, code: string, name: string, origin =
 }
 
 async function voteOn(phone: Page) {
+  // One perspective per screen: the employee, Next, then the employer.
   for (const perspective of ["employee", "employer"]) {
     const fieldset = phone.locator("fieldset.perspective").filter({ hasText: `As the ${perspective}:` });
     await fieldset.getByRole("radio").first().check();
     await fieldset.getByRole("radio", { name: "Clearly right", exact: true }).check();
+    if (perspective === "employee") await phone.getByRole("button", { name: "Next", exact: true }).click();
   }
   await phone.getByRole("button", { name: "Send my vote" }).click();
   await expect(phone.getByRole("status").filter({ hasText: "Your vote is in." })).toBeVisible();

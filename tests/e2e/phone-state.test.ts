@@ -6,7 +6,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { logInAsNew } from "./utils";
-import { joinOnPhone, next, vote } from "./workshop-helpers";
+import { backToFirstScreen, joinOnPhone, next, vote } from "./workshop-helpers";
 
 test("a phone forgets a vote a reset voided, stops offering changes once voting closes, and empties the box after sending", async ({ browser }) => {
   test.setTimeout(180_000);
@@ -26,6 +26,8 @@ test("a phone forgets a vote a reset voided, stops offering changes once voting 
 
   const employee = phone.locator("fieldset.perspective").filter({ hasText: "As the employee:" });
   await vote(phone, { option: 1, judgement: "Mostly right" }, { option: 0, judgement: "Somewhat wrong" });
+  // The vote's last screen is the employer's; Back shows the employee's answer as sent.
+  await backToFirstScreen(phone);
   await expect(employee.getByRole("radio", { name: "Mostly right", exact: true })).toBeChecked();
 
   // The facilitator resets round 1 while voting stays open: the phone says nothing of a vote.
@@ -34,7 +36,9 @@ test("a phone forgets a vote a reset voided, stops offering changes once voting 
   await expect(panel.getByText("Round 1 is reset.")).toBeVisible();
   await expect(phone.getByText("Your vote is in.")).toHaveCount(0);
   await expect(employee.getByRole("radio", { name: "Mostly right", exact: true })).not.toBeChecked();
-  await expect(phone.getByRole("button", { name: "Send my vote" })).toBeVisible();
+  // The form starts again at its first screen, with nothing chosen.
+  await expect(phone.getByTestId("vote-step")).toHaveText("1 of 2: as the employee");
+  await expect(phone.getByRole("button", { name: "Next", exact: true })).toBeVisible();
 
   // Voting again after the reset is stored (a fresh submission, not a replay of the voided one).
   await vote(phone, { option: 0, judgement: "Clearly wrong" }, { option: 1, judgement: "Torn / neither" });
@@ -57,5 +61,7 @@ test("a phone forgets a vote a reset voided, stops offering changes once voting 
   await next(panel, "Vote, round 2");
   await expect(phone.getByText("Your round 1 answers are filled in")).toBeVisible();
   await expect(employee.getByRole("radio", { name: "Clearly wrong", exact: true })).toBeChecked();
+  await phone.getByRole("button", { name: "Next", exact: true }).click();
+  await expect(phone.locator("fieldset.perspective").filter({ hasText: "As the employer:" }).getByRole("radio", { name: "Torn / neither", exact: true })).toBeChecked();
   await expect(phone.getByRole("button", { name: "Send my vote" })).toBeVisible();
 });

@@ -18,12 +18,29 @@ export async function joinOnPhone(browser: Browser, code: string, name: string, 
   return phone;
 }
 
-/** Votes on the phone: per perspective, the nth option and a judgement by its label; optionally names what moved them. */
+/** The phone's screen for one perspective of the vote (only the current screen is visible). */
+export function perspectiveScreen(phone: Page, perspective: string) {
+  return phone.locator("fieldset.perspective").filter({ hasText: `As the ${perspective}:` });
+}
+
+/** Goes back to the vote's first screen (after a vote the page stays on the last one). */
+export async function backToFirstScreen(phone: Page) {
+  const back = phone.getByRole("button", { name: "Back", exact: true });
+  while (await back.isVisible()) await back.click();
+}
+
+/**
+ * Votes on the phone, one perspective per screen (employee, Next, employer): the nth option and a
+ * judgement by its label; optionally names what moved them; then sends.
+ */
 export async function vote(phone: Page, employee: { option: number; judgement: string }, employer: { option: number; judgement: string }, movedBy?: string) {
+  await backToFirstScreen(phone);
   for (const [perspective, choice] of [["employee", employee], ["employer", employer]] as const) {
-    const fieldset = phone.locator("fieldset.perspective").filter({ hasText: `As the ${perspective}:` });
-    await fieldset.getByRole("radio").nth(choice.option).check();
-    await fieldset.getByRole("radio", { name: choice.judgement, exact: true }).check();
+    const screen = perspectiveScreen(phone, perspective);
+    await expect(phone.getByTestId("vote-step")).toContainText(`${perspective === "employee" ? 1 : 2} of 2`);
+    await screen.getByRole("radio").nth(choice.option).check();
+    await screen.getByRole("radio", { name: choice.judgement, exact: true }).check();
+    if (perspective === "employee") await phone.getByRole("button", { name: "Next", exact: true }).click();
   }
   if (movedBy) {
     const select = phone.getByLabel("Did an argument move you? (optional)");

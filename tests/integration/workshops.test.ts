@@ -138,6 +138,19 @@ describe("voting", () => {
     expect(votes.find((v) => v.perspective === "employee")!.judgement).toBe(3);
   });
 
+  it("without JavaScript, moves between the vote's screens (Next, Back) storing nothing, and asks for a screen's answers before the next", async () => {
+    const before = await storedVotes();
+    const { intent, "option-employee": option, "judgement-employee": judgement } = aVote;
+    const next = await phone(sam, { intent, step: "2", "option-employee": option, "judgement-employee": judgement });
+    expect(next).toEqual({ status: 200, body: { intent: "vote", errors: {}, values: { "option-employee": option, "judgement-employee": judgement }, step: 2 } });
+    const unanswered = await phone(sam, { intent, step: "2", "option-employee": option });
+    expect(unanswered).toEqual({ status: 400, body: { intent: "vote", errors: { "judgement-employee": "Choose a judgement as the employee." }, values: { "option-employee": option }, step: 1 } });
+    const back = await phone(sam, { intent, step: "1", "option-employer": "fire-the-screener" });
+    expect(back.body).toMatchObject({ errors: {}, step: 1, values: { "option-employer": "fire-the-screener" } });
+    expect((await phone(sam, { intent, step: "3" })).status).toBe(400);
+    expect(await storedVotes()).toEqual(before);
+  });
+
   it("answers a missing answer with the field at fault", async () => {
     const incomplete = await phone(sam, { intent: "vote", "option-employee": "delay-the-report-and-help-him-get-it-expunged", "judgement-employee": "2" });
     expect(incomplete.status).toBe(400);
@@ -299,7 +312,7 @@ describe("live updates", () => {
     const { saveStageState } = await import("../../app/models/workshops.server");
     const before = (await findWorkshop(app.db(), workshopId))!.state;
     try {
-      for (const stage of ["vote-1", "results-1", "discussion", "vote-2", "shift"] as const) {
+      for (const stage of ["vote-1", "results-1", "discussion", "vote-2", "shift", "ended"] as const) {
         await saveStageState(app.db(), workshopId, { stage, votingOpen: stage.startsWith("vote"), revealedRounds: [1, 2] }, []);
         const phonesOnly = (await freshWorkshopStates(workshopId, "phone"))!;
         const everything = (await loadWorkshopStates(workshopId))!;
@@ -322,6 +335,11 @@ describe("live updates", () => {
     const results = phoneView({ ...room, stage: "results-1", tallies });
     expect(results.tallies).toEqual(tallies);
     expect(phoneView({ ...room, stage: "discussion" }).submissions).toHaveLength(1);
+    // Once the workshop has ended, phones show the room's results: exactly what the projector has.
+    const gap = { round: 2 as const, people: 9, meanGap: 1 };
+    const shift = [{ perspective: "employee", released: false as const, k: 5 }] as unknown as typeof room.shift;
+    const ended = phoneView({ ...room, stage: "ended", round: null, ended: true, tallies, gap, shift });
+    expect([ended.tallies, ended.gap, ended.shift, ended.participants, ended.answered]).toEqual([tallies, gap, shift, 0, {}]);
   });
 
   it("coalesce a burst of 500 changes into a handful of snapshots, the last one current", async () => {

@@ -354,7 +354,8 @@ test("POST /w/:code (vote, submit, upvote): every hostile input is answered with
   statuses.clear();
   const phones = await Promise.all(phoneStates.map((storageState) => request.newContext({ baseURL, storageState })));
   const intents = ["vote", "submit", "upvote"];
-  const fields = ["intent", "option-employee", "judgement-employee", "option-employer", "judgement-employer", "movedBy", "kind", "body", "submissionId"];
+  // "step": the vote's Next and Back without JavaScript (ADR 025).
+  const fields = ["intent", "option-employee", "judgement-employee", "option-employer", "judgement-employer", "movedBy", "kind", "body", "submissionId", "step"];
   try {
     await pool(CORPUS, 4, async (input, index) => {
       const base: FormFields = { intent: intents[index % 3], "option-employee": "0", "judgement-employee": "1", "option-employer": "1", "judgement-employer": "-1", movedBy: "", kind: "question", body: "Why?", submissionId: "1" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { divergingSegments, roomMovement } from "../../app/domain/projector-view";
+import { divergingSegments, lastTalliedRound, roomMovement } from "../../app/domain/projector-view";
 import { roundTallies, shiftRows } from "../../app/domain/workshop-view";
 import { JUDGEMENT_SCALE } from "../../app/domain/scales";
 
@@ -106,5 +106,17 @@ describe("roomMovement", () => {
       ["employer", 4, null, null],
       ["employee", 4, null, null],
     ]);
+  });
+});
+
+describe("lastTalliedRound", () => {
+  it("is round 2 once the room's tallies hold it, released or withheld", () => {
+    const rows = [row(1, "employee", "Report", 1, 3), row(2, "employee", "Ask", 2, 1)];
+    expect(lastTalliedRound(roundTallies(rows, PERSPECTIVES, [1, 2], 3))).toBe(2);
+  });
+
+  it("is round 1 for a one-round workshop, or before anyone voted", () => {
+    expect(lastTalliedRound(roundTallies([row(1, "employee", "Report", 1, 3)], PERSPECTIVES, [1], 3))).toBe(1);
+    expect(lastTalliedRound([])).toBe(1);
   });
 });
