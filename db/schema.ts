@@ -225,6 +225,8 @@ export interface EndorsementsTable {
   argument_id: number;
   user_id: number;
   created_at: Timestamp;
+  /** The endorser's public lean on the argument from when it was first known (ADR 018); null while unknown. */
+  recorded_lean: ColumnType<"right" | "wrong" | null, "right" | "wrong" | null | undefined, "right" | "wrong" | null>;
 }
 
 export interface WorkshopsTable {

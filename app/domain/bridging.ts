@@ -106,6 +106,36 @@ export function publicLeans(
   return leans;
 }
 
+/**
+ * The leans to record now (issue 16, ADR 018 "A lean is kept from when it is first known"): an
+ * endorsement with no recorded lean takes the endorser's public lean on that argument as
+ * `publicLeans` gives it now, when they have one; a recorded lean never changes afterwards. So an
+ * endorser persuaded later (who goes on to endorse the other side's arguments) still counts on the
+ * side they were on when their endorsement first told: persuading people raises an argument's
+ * bridging score instead of erasing it.
+ *
+ * @param endorsements endorsements with the lean recorded on each (null: none yet)
+ * @param current `publicLeans` of the case now
+ * @returns the endorsements whose lean is to be recorded, with that lean
+ */
+export function leansToRecord(
+  endorsements: readonly { argumentId: number; userId: number; recorded: PublicLean | null }[],
+  current: ReadonlyMap<number, ReadonlyMap<number, PublicLean | null>>,
+): { argumentId: number; userId: number; lean: PublicLean }[] {
+  return endorsements.flatMap((e) => {
+    const lean = e.recorded === null ? (current.get(e.argumentId)?.get(e.userId) ?? null) : null;
+    return lean === null ? [] : [{ argumentId: e.argumentId, userId: e.userId, lean }];
+  });
+}
+
+/**
+ * The lean a release counts for one endorsement: the recorded one once there is one
+ * (`leansToRecord`), else the public lean now (null: none).
+ */
+export function countedLean(recorded: PublicLean | null, now: PublicLean | null): PublicLean | null {
+  return recorded ?? now;
+}
+
 export const ARGUMENT_SORTS = ["bridging", "endorsed", "newest"] as const;
 export type ArgumentSort = (typeof ARGUMENT_SORTS)[number];
 

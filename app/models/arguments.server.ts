@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/client";
 import { inTransaction } from "../../db/dialect";
 import type { ArgumentSide, ArgumentStatus, CaseStatus, Role } from "../../db/schema";
-import { publicLeans } from "../domain/bridging";
+import { countedLean, leansToRecord, publicLeans, type SidedArgument } from "../domain/bridging";
 import type { CountedEndorser } from "../domain/disclosure";
 import { repliesToTell, type ReplyFacts } from "../domain/counting";
 import { nowIso } from "./clock";
@@ -165,14 +165,57 @@ export async function toggleEndorsement(db: DB, argumentId: number, userId: numb
       .where("argument_id", "=", argumentId)
       .where("user_id", "=", userId)
       .executeTakeFirst();
-    if (Number(removed.numDeletedRows) > 0) return "withdrawn";
+    if (Number(removed.numDeletedRows) > 0) {
+      await recordKnownLeans(trx, argumentId, userId);
+      return "withdrawn";
+    }
     await trx
       .insertInto("endorsements")
       .values({ argument_id: argumentId, user_id: userId, created_at: nowIso() })
       .onConflict((oc) => oc.columns(["argument_id", "user_id"]).doNothing())
       .execute();
+    await recordKnownLeans(trx, argumentId, userId);
     return "endorsed";
   });
+}
+
+/**
+ * Records the endorser's lean on each of their endorsements of the argument's case that has
+ * none yet and has one now (`leansToRecord`, ADR 018). Called whenever they endorse or withdraw,
+ * the moments their public lean can change (a moderator hiding an argument can change it too:
+ * until their next endorsement or withdrawal the lean counted is then the one they have now).
+ */
+async function recordKnownLeans(trx: DB, argumentId: number, userId: number): Promise<void> {
+  const argument = await trx.selectFrom("arguments").select("case_id").where("id", "=", argumentId).executeTakeFirst();
+  if (!argument) return;
+  const [sided, mine] = await Promise.all([
+    sidedArguments(trx, argument.case_id),
+    trx
+      .selectFrom("endorsements")
+      .innerJoin("arguments", "arguments.id", "endorsements.argument_id")
+      .select(["endorsements.argument_id", "endorsements.recorded_lean"])
+      .where("arguments.case_id", "=", argument.case_id)
+      .where("arguments.parent_id", "is", null)
+      .where("endorsements.user_id", "=", userId)
+      .execute(),
+  ]);
+  const current = publicLeans(sided, mine.map((e) => ({ argumentId: e.argument_id, userId })));
+  for (const { argumentId: endorsed, lean } of leansToRecord(mine.map((e) => ({ argumentId: e.argument_id, userId, recorded: e.recorded_lean })), current)) {
+    await trx.updateTable("endorsements").set({ recorded_lean: lean }).where("argument_id", "=", endorsed).where("user_id", "=", userId).where("recorded_lean", "is", null).execute();
+  }
+}
+
+/** A case's top-level arguments with a perspective and side, as `publicLeans` reads them. */
+async function sidedArguments(db: DB, caseId: number): Promise<SidedArgument[]> {
+  const rows = await db
+    .selectFrom("arguments")
+    .select(["id", "user_id", "perspective", "side", "status"])
+    .where("case_id", "=", caseId)
+    .where("parent_id", "is", null)
+    .where("perspective", "is not", null)
+    .where("side", "is not", null)
+    .execute();
+  return rows.map((a) => ({ id: a.id, userId: a.user_id, perspective: a.perspective!, side: a.side!, visible: a.status === "visible" }));
 }
 
 export interface EndorsementRow {
@@ -204,30 +247,23 @@ export async function listCaseEndorsements(db: DB, caseId: number): Promise<Endo
  */
 export async function countedEndorsers(db: DB, caseId: number): Promise<CountedEndorser[]> {
   const [sided, endorsements] = await Promise.all([
-    db
-      .selectFrom("arguments")
-      .select(["id", "user_id", "perspective", "side", "status"])
-      .where("case_id", "=", caseId)
-      .where("parent_id", "is", null)
-      .where("perspective", "is not", null)
-      .where("side", "is not", null)
-      .execute(),
+    sidedArguments(db, caseId),
     db
       .selectFrom("endorsements")
       .innerJoin("arguments", "arguments.id", "endorsements.argument_id")
       .innerJoin("users", "users.id", "endorsements.user_id")
-      .select(["endorsements.argument_id", "endorsements.user_id", "users.standing"])
+      .select(["endorsements.argument_id", "endorsements.user_id", "endorsements.recorded_lean", "users.standing"])
       .where("arguments.case_id", "=", caseId)
       .where("arguments.parent_id", "is", null)
       .execute(),
   ]);
   const leans = publicLeans(
-    sided.map((a) => ({ id: a.id, userId: a.user_id, perspective: a.perspective!, side: a.side!, visible: a.status === "visible" })),
+    sided,
     endorsements.map((e) => ({ argumentId: e.argument_id, userId: e.user_id })),
   );
   return endorsements
     .filter((e) => leans.get(e.argument_id)?.has(e.user_id))
-    .map((e) => ({ argumentId: e.argument_id, userId: e.user_id, lean: leans.get(e.argument_id)!.get(e.user_id)!, standing: e.standing }));
+    .map((e) => ({ argumentId: e.argument_id, userId: e.user_id, lean: countedLean(e.recorded_lean, leans.get(e.argument_id)!.get(e.user_id)!), standing: e.standing }));
 }
 
 export interface MyArgument {

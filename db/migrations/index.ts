@@ -13,6 +13,7 @@ import * as m0011 from "./0011_release_records";
 import * as m0012 from "./0012_released_persuasion";
 import * as m0013 from "./0013_vote_resets";
 import * as m0014 from "./0014_accounts";
+import * as m0015 from "./0015_recorded_leans";
 
 /**
  * Migrations are listed here rather than read from the folder, so they are bundled into the
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   "0012_released_persuasion": m0012,
   "0013_vote_resets": m0013,
   "0014_accounts": m0014,
+  "0015_recorded_leans": m0015,
 };

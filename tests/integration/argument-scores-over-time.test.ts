@@ -196,7 +196,7 @@ describe("released scores", () => {
     expect(results.results.topBridging.map((a) => [a.id, a.bridging])).toEqual([[scored, 2]]);
   });
 
-  it("moves a score once k of its endorsers have changed side in public, at the next release", async () => {
+  it("keeps each endorser's side from when it was first known: k endorsers persuaded to the other side later do not erase the score (issue 16)", async () => {
     const slug = "empathy-from-the-top";
     const author = (await answering(slug, "frontline", 0))[0]!;
     const argumentId = await argue(author, slug, "Lead from the top.");
@@ -210,15 +210,46 @@ describe("released scores", () => {
     const reader = (await answering(slug, "hr", 0))[0]!;
     expect(await scoreOn(reader, slug, argumentId)).toBe(K);
 
-    // k of those leaning right withdraw that endorsement and endorse the other side: the score
-    // waits for the next release of the results, then is min(0, 2k) = 0.
+    // k of those leaning right are persuaded: they withdraw that endorsement and endorse the other
+    // side. Their lean on this argument was recorded as "right" when they endorsed it, so the
+    // argument still bridges both sides after the next release (before issue 16: min(0, 2k) = 0).
     for (const endorser of right) {
       await endorse(endorser, slug, sides.right); // a second endorsement withdraws
       await endorse(endorser, slug, sides.wrong);
     }
-    expect(await scoreOn(reader, slug, argumentId)).toBe(K);
     await answering(slug, "manager", 0, K);
-    expect(await scoreOn(reader, slug, argumentId)).toBe(0);
+    expect(await scoreOn(reader, slug, argumentId)).toBe(K);
+    const recorded = await app
+      .db()
+      .selectFrom("endorsements")
+      .select(["user_id", "recorded_lean"])
+      .where("argument_id", "=", argumentId)
+      .execute();
+    expect(recorded.filter((r) => r.recorded_lean === "right")).toHaveLength(K);
+    expect(recorded.filter((r) => r.recorded_lean === "wrong")).toHaveLength(K);
+  });
+
+  it("records the side an endorser's later endorsements first give, when they had none on endorsing", async () => {
+    const slug = "the-overpayment";
+    const author = (await answering(slug, "frontline", 0))[0]!;
+    const argumentId = await argue(author, slug, "Pay what was worked.");
+    const sides = await sideArguments(author, slug);
+    const early = await answering(slug, "frontline", 1, K);
+    const late = await answering(slug, "frontline", -1, K);
+    // Endorsing the argument first: no other endorsement, so no lean yet.
+    for (const endorser of [...early, ...late]) await endorse(endorser, slug, argumentId);
+    const none = await app.db().selectFrom("endorsements").select("recorded_lean").where("argument_id", "=", argumentId).execute();
+    expect(none.every((r) => r.recorded_lean === null)).toBe(true);
+    // Their next endorsements give them a side, which is recorded; a later change does not move it.
+    for (const endorser of early) await endorse(endorser, slug, sides.right);
+    for (const endorser of late) await endorse(endorser, slug, sides.wrong);
+    for (const endorser of early) {
+      await endorse(endorser, slug, sides.right);
+      await endorse(endorser, slug, sides.wrong);
+    }
+    await answering(slug, "manager", 0, K);
+    const reader = (await answering(slug, "hr", 0))[0]!;
+    expect(await scoreOn(reader, slug, argumentId)).toBe(K);
   });
 });
 

@@ -75,7 +75,7 @@ describe("migration 0010: stable option ids (ADR 017)", () => {
     const rows = [{ perspective: "employee", standing: null, option: "Decline", judgement: 1, legal: "unsure", caseVersionId: v2, judgementChange: -1, optionChanged: true, count: 5 }];
     await db.insertInto("result_releases").values({ case_id: caseId, through_position_id: 5, people: 5, result_rows: JSON.stringify(rows), gap_cells: "[]", released_at: T }).execute();
 
-    expect((await migrateToLatest(testDb.db)).applied).toEqual(["0010_stable_option_ids", "0011_release_records", "0012_released_persuasion", "0013_vote_resets", "0014_accounts"]);
+    expect((await migrateToLatest(testDb.db)).applied).toEqual(["0010_stable_option_ids", "0011_release_records", "0012_released_persuasion", "0013_vote_resets", "0014_accounts", "0015_recorded_leans"]);
 
     const documents = await db.selectFrom("case_versions").select(["version", "document"]).where("case_id", "=", caseId).orderBy("version").execute();
     const employeeOptions = documents.map((d) => (JSON.parse(d.document as string) as { perspectives: { options: unknown }[] }).perspectives[0]!.options);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ARGUMENT_SORTS, bridgingScore, publicLean, publicLeans, sortArguments, type Endorser, type PublicLean, type SidedArgument, type Sortable } from "../../app/domain/bridging";
+import { ARGUMENT_SORTS, bridgingScore, countedLean, leansToRecord, publicLean, publicLeans, sortArguments, type Endorser, type PublicLean, type SidedArgument, type Sortable } from "../../app/domain/bridging";
 
 /** Endorsers with these leans: "+" right, "-" wrong, "0" none. */
 function endorsers(leans: string, standing: string | null = "frontline"): Endorser[] {
@@ -217,5 +217,31 @@ describe("sortArguments", () => {
 
   it("returns an empty list for no arguments", () => {
     expect(sortArguments([], "bridging")).toEqual([]);
+  });
+});
+
+describe("leansToRecord and countedLean (issue 16: a lean is kept from when it is first known)", () => {
+  const current = new Map([
+    [1, new Map<number, "right" | "wrong" | null>([[7, "wrong"], [8, null]])],
+    [2, new Map<number, "right" | "wrong" | null>([[7, "right"]])],
+  ]);
+
+  it("records the lean an endorsement has now when it has none recorded, and nothing when there is none now", () => {
+    expect(
+      leansToRecord(
+        [
+          { argumentId: 1, userId: 7, recorded: null },
+          { argumentId: 1, userId: 8, recorded: null },
+        ],
+        current,
+      ),
+    ).toEqual([{ argumentId: 1, userId: 7, lean: "wrong" }]);
+  });
+
+  it("never changes a recorded lean, whatever the lean now", () => {
+    expect(leansToRecord([{ argumentId: 2, userId: 7, recorded: "wrong" }], current)).toEqual([]);
+    expect(countedLean("wrong", "right")).toBe("wrong");
+    expect(countedLean(null, "right")).toBe("right");
+    expect(countedLean(null, null)).toBeNull();
   });
 });
