@@ -23,6 +23,8 @@ const e2eDir = process.env.CASEBOOK_E2E_DIR;
 const port = Number(process.env.E2E_PORT ?? 3117);
 
 export const baseURL = `http://127.0.0.1:${port}`;
+/** The SMTP server tests/e2e/email-reset.test.ts starts; the app sends its reset mail there. */
+export const smtpPort = port + 2000;
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -61,6 +63,9 @@ export default defineConfig({
       DATABASE_PATH: join(e2eDir, "casebook.sqlite"),
       CASES_DIR: join(e2eDir, "cases"),
       K_THRESHOLD: "3",
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      MAIL_FROM: "Casebook <casebook@casebook.test>",
+      PUBLIC_URL: baseURL,
     },
   },
 });

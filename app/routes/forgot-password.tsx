@@ -7,6 +7,7 @@ import { db } from "~/db.server";
 import { forgotPasswordForm } from "~/domain/account-forms";
 import { RESET_REQUESTED_MESSAGE } from "~/domain/accounts";
 import { parseForm, readFormData } from "~/forms";
+import { errorFields, log } from "~/log.server";
 import { mailConfigured, sendResetMail } from "~/mail.server";
 import { createPasswordReset } from "~/models/password-resets.server";
 import { findUserByEmail, normalizeEmail } from "~/models/users.server";
@@ -39,7 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (user && user.deactivated_at === null) {
     const { token } = await createPasswordReset(db(), user.id, null);
     // Not awaited: a slow mail server must not make an existing account's answer slower.
-    sendResetMail(user.email, token).catch((error: unknown) => console.error("Password reset mail failed:", error));
+    sendResetMail(user.email, token).catch((error: unknown) => log().error({ event: "reset-mail-failed", ...errorFields(error) }, "A password reset mail could not be sent"));
   }
   return { sent: RESET_REQUESTED_MESSAGE };
 }
