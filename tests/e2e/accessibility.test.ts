@@ -68,7 +68,16 @@ async function axeClean(page: Page, name: string): Promise<void> {
       details.removeAttribute("data-axe-opened");
     }
   });
-  const found = [...describeResults(results.violations), ...describeResults(toReview(results.incomplete), "needs review: ")];
+  // axe 4.14 no longer checks ids for uniqueness (only those ARIA points at); a label or a skip link needs it too.
+  const duplicateIds = await page.evaluate(() => {
+    const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);
+    return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+  });
+  const found = [
+    ...describeResults(results.violations),
+    ...describeResults(toReview(results.incomplete), "needs review: "),
+    ...duplicateIds.map((id) => `duplicate id: #${id} is on more than one element`),
+  ];
   expect.soft(found, `axe on ${name} (${page.viewportSize()?.width ?? "?"} px): ${page.url()}`).toEqual([]);
 }
 
@@ -95,7 +104,9 @@ async function visit(page: Page, path: string, name: string, options: { phone?: 
 
 /**
  * Tabs through the page (until the focus comes round again, at most `presses` times) and returns
- * every focused element that shows no focus indicator: no visible outline and no box-shadow.
+ * every focused element whose focus is not shown: no outline and no box-shadow, or an outline of
+ * less than 3:1 contrast against what is behind it (WCAG 1.4.11: the outline sits outside the
+ * element, on its nearest ancestor's background).
  */
 async function unmarkedFocus(page: Page, presses = 150): Promise<string[]> {
   await page.evaluate(() => {
@@ -109,21 +120,41 @@ async function unmarkedFocus(page: Page, presses = 150): Promise<string[]> {
     const found = await page.evaluate(() => {
       const element = document.activeElement as HTMLElement | null;
       if (!element || element === document.body) return null;
+      const rgba = (colour: string) => {
+        const [r = 0, g = 0, b = 0, a = 1] = (colour.match(/[\d.]+/g) ?? []).map(Number);
+        return { r, g, b, a: colour.startsWith("rgba") ? a : 1 };
+      };
+      const luminance = ({ r, g, b }: { r: number; g: number; b: number }) => {
+        const [R, G, B] = [r, g, b].map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * R! + 0.7152 * G! + 0.0722 * B!;
+      };
+      let background = { r: 255, g: 255, b: 255, a: 1 };
+      for (let e = element.parentElement; e; e = e.parentElement) {
+        const colour = rgba(getComputedStyle(e).backgroundColor);
+        if (colour.a > 0.5) {
+          background = colour;
+          break;
+        }
+      }
       const style = getComputedStyle(element);
-      const transparent = (colour: string) => colour === "transparent" || /rgba\(.*,\s*0\)$/.test(colour);
-      const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0 && !transparent(style.outlineColor);
+      const outlineColour = rgba(style.outlineColor);
+      const [light, dark] = [luminance(outlineColour), luminance(background)].sort((x, y) => y - x);
+      const contrast = (light! + 0.05) / (dark! + 0.05);
+      const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0 && outlineColour.a > 0;
       const shadow = style.boxShadow !== "none";
       const path: string[] = [];
       for (let e: Element | null = element; e && e !== document.body; e = e.parentElement) {
         path.unshift(`${e.tagName.toLowerCase()}:nth-child(${[...(e.parentElement?.children ?? [])].indexOf(e) + 1})`);
       }
       const text = (element.getAttribute("aria-label") ?? element.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 40);
-      return { path: path.join(" > "), describe: `${element.tagName.toLowerCase()}${element.className ? `.${String(element.className).trim().split(/\s+/).join(".")}` : ""} "${text}"`, marked: outline || shadow };
+      const describe = `${element.tagName.toLowerCase()}${element.className ? `.${String(element.className).trim().split(/\s+/).join(".")}` : ""} "${text}"`;
+      const problem = shadow ? null : !outline ? "no outline" : contrast < 3 ? `outline ${style.outlineColor} on rgb(${background.r}, ${background.g}, ${background.b}) is ${contrast.toFixed(2)}:1, under 3:1` : null;
+      return { path: path.join(" > "), describe, problem };
     });
     if (!found) continue;
     if (seen.has(found.path)) break;
     seen.add(found.path);
-    if (!found.marked) unmarked.push(found.describe);
+    if (found.problem) unmarked.push(`${found.describe}: ${found.problem}`);
   }
   if (process.env.AXE_DEBUG) console.log(`FOCUS ${page.url()}: ${seen.size} reached`);
   return unmarked;
