@@ -1,10 +1,10 @@
 /**
  * The axe check (issue 16, "Done means: … the axe check stays clean on every page"): every page of
- * the app, as the person who sees it, run through axe-core with the WCAG 2.0 and 2.1 A and AA rules,
- * on a desktop (1280×800) and, for the pages people use on phones, at 390 px too. A failure lists
- * each violation's rule, impact, help and the elements it found, so it can be fixed from the report.
- * Where it is cheap, the keyboard is checked too: every link, button and field shows where the
- * focus is when reached with Tab.
+ * the app, as the person who sees it, run through axe-core with the WCAG 2.0 and 2.1 A and AA rules
+ * and axe's best practices, on a desktop (1280×800) and, for the pages people use on phones, at
+ * 390 px too. A failure lists each finding's rule, impact, help and the elements it found, so it
+ * can be fixed from the report. Where it is cheap, the keyboard is checked too: every link, button
+ * and field reached with Tab shows an outline that stands out from what is behind it.
  *
  * Each check is soft: one run reports every page's problems, not only the first page's.
  */
@@ -156,7 +156,6 @@ async function unmarkedFocus(page: Page, presses = 150): Promise<string[]> {
     seen.add(found.path);
     if (found.problem) unmarked.push(`${found.describe}: ${found.problem}`);
   }
-  if (process.env.AXE_DEBUG) console.log(`FOCUS ${page.url()}: ${seen.size} reached`);
   return unmarked;
 }
 
