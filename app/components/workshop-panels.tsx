@@ -85,16 +85,19 @@ export function ShiftTable({ state }: { state: Pick<RoomState, "shift"> }) {
   );
 }
 
-export function CaseStage({ state }: { state: Pick<RoomState, "caseStage"> }) {
+/** The part of the case the room is reading now, if any: its number, title and text. */
+export function CaseStage({ state, headingLevel = 2 }: { state: Pick<RoomState, "caseStage">; headingLevel?: 1 | 2 }) {
   if (!state.caseStage) return null;
+  // The projector shows nothing else at a case stage, so there the part's title is the page's heading.
+  const Heading = headingLevel === 1 ? "h1" : "h2";
   return (
     <section className="stage" aria-labelledby="live-stage-title">
-      <h2 id="live-stage-title">
+      <Heading id="live-stage-title">
         <span className="stage-number">
           Part {state.caseStage.number} of {state.caseStage.count}
         </span>
         <bdi>{state.caseStage.title}</bdi>
-      </h2>
+      </Heading>
       <div dir="auto" dangerouslySetInnerHTML={{ __html: state.caseStage.html }} />
     </section>
   );

@@ -189,7 +189,9 @@ export default function ControlPanel() {
           <p>
             Join at <strong>{data.joinUrl.replace(/^https?:\/\//, "").replace(/\/join\/.*$/, "/join")}</strong> with code
           </p>
-          <p className="join-code" aria-label={`Join code ${state.code.split("").join(" ")}`}>
+          {/* A paragraph takes no aria-label (ARIA 1.2): the code is read out letter by letter from a hidden twin instead. */}
+          <p className="visually-hidden">Join code {state.code.split("").join(" ")}</p>
+          <p className="join-code" aria-hidden="true">
             {state.code}
           </p>
           <p>

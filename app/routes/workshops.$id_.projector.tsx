@@ -62,7 +62,7 @@ export default function Projector() {
         </section>
       ) : null}
 
-      {state.caseStage ? <CaseStage state={state} /> : null}
+      {state.caseStage ? <CaseStage state={state} headingLevel={1} /> : null}
 
       {state.round !== null ? (
         <section className="projector-round">
