@@ -361,9 +361,15 @@ test.describe("the axe check", () => {
     await axeAtSizes(panel, "control panel: the case");
     for (const stage of ["Case, part 2 of 4", "Case, part 3 of 4", "Case, part 4 of 4", "Vote, round 1"]) await next(panel, stage);
 
-    await expect(ana.getByRole("button", { name: "Send my vote" })).toBeVisible();
-    await axeAtSizes(ana, "phone: the vote", { phone: true, desktop: false });
-    await focusVisible(ana, "phone: the vote");
+    // The vote is one perspective per screen (ADR 025): both screens are checked.
+    await expect(ana.getByTestId("vote-step")).toContainText("1 of 2");
+    await axeAtSizes(ana, "phone: the vote, first screen", { phone: true, desktop: false });
+    await focusVisible(ana, "phone: the vote, first screen");
+    await ana.getByRole("radio").first().check();
+    await ana.getByRole("radio", { name: "Mostly wrong", exact: true }).first().check();
+    await ana.getByRole("button", { name: "Next", exact: true }).click();
+    await expect(ana.getByTestId("vote-step")).toContainText("2 of 2");
+    await axeAtSizes(ana, "phone: the vote, last screen", { phone: true, desktop: false });
     await axeAtSizes(projector, "projector: the vote, nobody yet");
     await vote(ana, { option: 0, judgement: "Mostly wrong" }, { option: 0, judgement: "Clearly wrong" });
     await axeAtSizes(ana, "phone: voted", { phone: true, desktop: false });
@@ -403,7 +409,7 @@ test.describe("the axe check", () => {
     await focusVisible(panel, "control panel: discussion");
 
     await next(panel, "Vote, round 2");
-    await expect(ana.getByRole("button", { name: "Send my vote" })).toBeVisible();
+    await expect(ana.getByTestId("vote-step")).toContainText("1 of 2");
     await axeAtSizes(ana, "phone: the vote, round 2", { phone: true, desktop: false });
     await vote(ana, { option: 0, judgement: "Mostly wrong" }, { option: 0, judgement: "Clearly wrong" });
     await vote(ben, { option: 1, judgement: "Clearly right" }, { option: 2, judgement: "Somewhat right" }, "He made the record true");
