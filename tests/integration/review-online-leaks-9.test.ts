@@ -93,6 +93,47 @@ describe("the leans of the people an argument moved, beside the bars", () => {
     // On the current code: released, the four re-answers taken; the +2 step grew (and −2), A changed 3 minds, all leaning wrong: the +2 is Pam's.
     expect(onlyPam, `released ${second.released?.at !== first.released?.at}; grew ${JSON.stringify(grew)}; A ${JSON.stringify(moved)}`).toEqual([]);
   });
+
+  // What is learned: the same, Pam's new judgement (+2), when no argument's count equals its
+  // population: what matters is that the arguments' counts *together* cover a population. Ada
+  // posts A and B; Vic names A, Pat and Pia name B (after Pam's re-answer, which names nothing).
+  // A "changed 1 person's mind, wrong: 1", B "changed 2, wrong: 2": A and B have the same
+  // population (Vic, Pat, Pia), the counts sum to it, so every one of the three leans wrong, and
+  // the +2 that entered the bars is Pam's. A fix must bound the leans of every union of
+  // arguments (or not show leans), not only an argument whose count is its whole population.
+  it.fails("never shows arguments' leans that together cover who could name them, beside the bars", async () => {
+    const slug = "off-script";
+    const reader = await app.person("facilitator", "other");
+    const ada = await app.person("participant", "frontline");
+    const people: Person[] = [];
+    for (const judgement of [-1, -1, 0, 0, -1, 0]) {
+      const who = await app.person("participant", "frontline");
+      await answer(who, slug, [0, judgement], [0, -1]);
+      people.push(who);
+    }
+    const [vic, pat, pia, pam] = people as [Person, Person, Person, Person];
+    const first = await readResults(reader, slug);
+    expect(first.released?.people).toBe(6);
+
+    await tick();
+    await againAsEmployee(slug, pam, 1, 2, null);
+    await tick();
+    const a = await argueOn(slug, ada, "The script is there for the customer, not for the rep.");
+    const b = await argueOn(slug, ada, "Going off script without telling anyone is the real fault.", "against");
+    await tick();
+    await againAsEmployee(slug, vic, 1, -2, a);
+    for (const who of [pat, pia]) await againAsEmployee(slug, who, 1, -1, b);
+    const second = await readResults(reader, slug);
+
+    const [before, after] = [judgementsOf(first), judgementsOf(second)];
+    const grew = [...after].filter(([value, count]) => count > (before.get(value) ?? 0)).map(([value]) => value);
+    const [movedA, movedB] = [changedMinds(second, a), changedMinds(second, b)];
+    const covered = (movedA?.count ?? 0) + (movedB?.count ?? 0) === 3; // A's and B's population: Vic, Pat, Pia
+    const namersLeans = new Set((["wrong", "torn", "right"] as Lean[]).filter((lean) => (movedA?.leans[lean] ?? 0) + (movedB?.leans[lean] ?? 0) > 0));
+    const onlyPam = covered ? grew.filter((value) => !namersLeans.has(leanOf(value))) : [];
+    // On the current code: released; the +2 step grew; A 1 and B 2, all leaning wrong: the +2 is Pam's.
+    expect(onlyPam, `released ${second.released?.at !== first.released?.at}; grew ${JSON.stringify(grew)}; A ${JSON.stringify(movedA?.leans)} B ${JSON.stringify(movedB?.leans)}`).toEqual([]);
+  });
 });
 
 /** The case's author publishes a new version made from the current one's source by `edit` (as in the seventh review). */
@@ -178,5 +219,60 @@ describe("an option only one version offered, within one group of standings", ()
     const diagnosis = `released ${release3.released?.at !== release2.released?.at} (${release3.released?.people} people); X in frontline ${xIn(release2, "frontline")} then ${xIn(release3, "frontline")}, in managers ${xIn(release3, "manager")}`;
     // Today: released (Ann, Ben, Cal, then Dee, Eve, Fay), X in frontline 0 then 0; Tess waits.
     expect(grew <= 0 || entered === 0 || entered >= K, diagnosis).toBe(true);
+  });
+});
+
+describe("plans made between two transactions (ADR 024), raced by answers", () => {
+  // Tried: whether a plan made on a read a moment old can be made to release fewer than k
+  // changes, by an attacker who answers, re-answers and reads all at once (several accounts,
+  // requests in flight together, so the answers land between a plan's read and its write, and
+  // readers fold into the paced trailing plan). What could go wrong: a plan counts its changes
+  // on the read, but `writePlan` works the figures out again from the database at write time; if
+  // an answer written in between were taken (or a newer release overwritten), a release could
+  // hold a batch of 1 to k−1 people, or two releases could differ by one answer.
+  // Refused today: positions rows never change, the plan takes each person's rows as read (an
+  // answer written meanwhile is after its cursor and waits for the next plan), and the write
+  // checks the release row is the one planned against (`fingerprintOf`), else plans again. Every
+  // release, however the requests interleave, takes 0 or at least k people's records per
+  // perspective, and the last read shows exactly the people released.
+  it("takes 0 or at least k people per release, however answers and reads interleave", async () => {
+    const slug = "the-fee-waiver";
+    const readers = [await app.person("facilitator", "other"), await app.person("facilitator", "hr")];
+    const read = () => Promise.all(readers.map((r) => readResults(r, slug)));
+    const everyone: Person[] = [];
+    const newcomers = async (count: number) => {
+      const people: Person[] = [];
+      for (let i = 0; i < count; i += 1) people.push(await app.person("participant", "frontline"));
+      everyone.push(...people);
+      return people;
+    };
+    for (const who of await newcomers(3)) await answer(who, slug, [0, -1], [0, -1]);
+    await read();
+    // Rounds of requests in flight together: newcomers, re-answers and readers.
+    for (const round of [2, 1, 2, 4]) {
+      const fresh = await newcomers(round);
+      const again = everyone.slice(0, round);
+      await Promise.all([
+        read(),
+        ...fresh.map((who, i) => answer(who, slug, [i % 3, (i % 5) - 2], [1, 0])),
+        read(),
+        ...again.map((who, i) => answerOne(who, slug, "employee", (i + 1) % 3, 1 - i)),
+        read(),
+      ]);
+    }
+    const last = (await read())[0]!;
+    const found = (await app.db().selectFrom("cases").select("id").where("slug", "=", slug).executeTakeFirstOrThrow()).id;
+    const taken = await app
+      .db()
+      .selectFrom("release_records")
+      .select(["from_release", "perspective", (eb) => eb.fn.count<number>("user_id").distinct().as("people")])
+      .where("case_id", "=", found)
+      .groupBy(["from_release", "perspective"])
+      .execute();
+    expect(new Set(taken.map((t) => t.from_release)).size, "several releases were made while requests raced").toBeGreaterThanOrEqual(3);
+    const small = taken.filter((t) => Number(t.people) > 0 && Number(t.people) < K);
+    expect(small, JSON.stringify(taken)).toEqual([]);
+    const released = await app.db().selectFrom("released_positions").select("user_id").distinct().where("case_id", "=", found).execute();
+    expect(last.released?.people).toBe(released.length);
   });
 });
