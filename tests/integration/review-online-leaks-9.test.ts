@@ -5,6 +5,18 @@
  * the property that should hold; each is `it.fails` while its attack works (the comment says what
  * is learned and how, by whom). Fixing a leak turns its test red: then change `it.fails` to `it`.
  * Attacks tried and refused today are plain tests documenting them.
+ *
+ * Found: (1, 2) "changed N minds" shows, per argument, the lean its namers hold *now*: a
+ * function of the answer's judgement as well as of the argument named. The joint test reads
+ * persuasion as a system of its own whose unknown per re-answer is only the argument named, so
+ * when the counts of a perspective's arguments together cover the re-answers that could name them,
+ * their leans are those people's current leans, a row over answers the bars' system never sees;
+ * beside the bars (a step grows only by who entered) they give the lean of whoever else entered.
+ * Tried and refused: (3) an option population within one group of standings, whose entering and
+ * leaving the churn rule did not check (refused in the app by the per-step cells and the linear
+ * test; the rule's gap is now closed, with a unit test); (4) plans made between two transactions
+ * raced by answers and reads (ADR 024); (5) /me's persuasion and the library's count around one
+ * answer.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp } from "./app-under-test";
@@ -274,5 +286,55 @@ describe("plans made between two transactions (ADR 024), raced by answers", () =
     expect(small, JSON.stringify(taken)).toEqual([]);
     const released = await app.db().selectFrom("released_positions").select("user_id").distinct().where("case_id", "=", found).execute();
     expect(last.released?.people).toBe(released.length);
+  });
+});
+
+describe("an author's /me and the library, read around one answer", () => {
+  // Tried: what one person's answer does to the figures outside the results page. Ada (an
+  // argument's author) reads /me, where "your arguments changed N minds" and its "new since you
+  // last looked" are hers alone to see, and anyone reads the library's "N took part", just
+  // before and just after Vic alone answers again naming her argument (and just after Nia alone
+  // answers for the first time). If either moved with one answer, Ada would learn that Vic named
+  // her argument (and the library that Nia's answer counted). Refused today: /me reads each
+  // case's stored release (`changedMindsByAuthor`), the library its released people
+  // (`releasedParticipantCounts`), and a release takes 0 or at least k people: both stay put
+  // until k people have changed, and then move with the case page.
+  it("moves /me's persuasion and the library's count only with a release of k people", async () => {
+    const slug = "the-quiet-fix";
+    const meRoute = await import("../../app/routes/me");
+    const indexRoute = await import("../../app/routes/_index");
+    const reader = await app.person("facilitator", "other");
+    const ada = await app.person("participant", "frontline");
+    const mine = async () => {
+      const data = await meRoute.loader({ request: app.get("/me", ada.cookie), params: {}, context: {} });
+      return { total: data.persuasion.total, unread: data.persuasion.unread };
+    };
+    const tookPart = async () => {
+      const data = await indexRoute.loader({ request: app.get("/", reader.cookie), params: {}, context: {} });
+      return data.cases.find((c) => c.slug === slug)?.participants ?? null;
+    };
+    const people: Person[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const who = await app.person("participant", "frontline");
+      await answer(who, slug, [0, -1], [0, -1]);
+      people.push(who);
+    }
+    await readResults(reader, slug);
+    await tick();
+    const argument = await argueOn(slug, ada, "Fixing it quietly still leaves the customers who were hurt.");
+    await tick();
+    const before = { me: await mine(), library: await tookPart() };
+    expect(before.library).toBe(6);
+
+    await againAsEmployee(slug, people[0]!, 1, 2, argument);
+    const nia = await app.person("participant", "frontline");
+    await answer(nia, slug, [1, 1], [0, -1]);
+    await readResults(reader, slug);
+    expect({ me: await mine(), library: await tookPart() }, "one re-answer and one newcomer move nothing").toEqual(before);
+
+    for (const who of people.slice(1, 3)) await againAsEmployee(slug, who, 1, 1, argument);
+    await readResults(reader, slug);
+    const after = { me: await mine(), library: await tookPart() };
+    expect(after.me.total, "three re-answers naming it, released together").toBe(3);
   });
 });
