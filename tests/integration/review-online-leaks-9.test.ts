@@ -6,17 +6,18 @@
  * is learned and how, by whom). Fixing a leak turns its test red: then change `it.fails` to `it`.
  * Attacks tried and refused today are plain tests documenting them.
  *
- * Found: (1, 2) "changed N minds" shows, per argument, the lean its namers hold *now*: a
+ * Found: (1, 2, 3) "changed N minds" shows, per argument, the lean its namers hold *now*: a
  * function of the answer's judgement as well as of the argument named. The joint test reads
  * persuasion as a system of its own whose unknown per re-answer is only the argument named, so
  * when the counts of a perspective's arguments together cover the re-answers that could name them,
  * their leans are those people's current leans, a row over answers the bars' system never sees;
- * beside the bars (a step grows only by who entered) they give the lean of whoever else entered.
- * Tried and refused: (3) an option population within one group of standings, whose entering and
- * leaving the churn rule did not check (refused in the app by the per-step cells and the linear
- * test; the rule's gap is now closed, with a unit test); (4) plans made between two transactions
- * raced by answers and reads (ADR 024); (5) /me's persuasion and the library's count around one
- * answer.
+ * beside the bars (a step grows only by who entered) they give the lean of whoever else entered:
+ * a re-answer given before the argument (1), beside two arguments (2), or the author's own (3,
+ * read by someone who controls nothing). Tried and refused: (4) an option population within one
+ * group of standings, whose entering and leaving the churn rule did not check (refused in the app
+ * by the per-step cells and the linear test; the rule's gap is now closed, with a unit test);
+ * (5) plans made between two transactions raced by answers and reads (ADR 024); (6) /me's
+ * persuasion and the library's count around one answer.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp } from "./app-under-test";
@@ -145,6 +146,42 @@ describe("the leans of the people an argument moved, beside the bars", () => {
     const onlyPam = covered ? grew.filter((value) => !namersLeans.has(leanOf(value))) : [];
     // On the current code: released; the +2 step grew; A 1 and B 2, all leaning wrong: the +2 is Pam's.
     expect(onlyPam, `released ${second.released?.at !== first.released?.at}; grew ${JSON.stringify(grew)}; A ${JSON.stringify(movedA?.leans)} B ${JSON.stringify(movedB?.leans)}`).toEqual([]);
+  });
+
+  // What is learned: where Ada's new judgement leans, Ada being the author of the argument the
+  // others credit, by a reader who controls nothing (no timing, no account of their own in play).
+  // The same class through the author's exclusion: Ada may not name her own argument, so A's
+  // population is everyone else who answered again after it. Ada posts A; Ada answers again
+  // (+2); Vic, Pat and Pia answer again naming A (−2). A "changed 3 people's minds, wrong: 3"
+  // covers its population; the bars' +2 that grew is Ada's.
+  it.fails("never shows an argument's leans that, beside the bars, single out its author's change", async () => {
+    const slug = "background-check";
+    const reader = await app.person("facilitator", "other");
+    const people: Person[] = [];
+    for (const judgement of [-1, -1, 0, 0, -1, 0]) {
+      const who = await app.person("participant", "frontline");
+      await answer(who, slug, [0, judgement], [0, -1]);
+      people.push(who);
+    }
+    const [ada, vic, pat, pia] = people as [Person, Person, Person, Person];
+    const first = await readResults(reader, slug);
+    expect(first.released?.people).toBe(6);
+
+    await tick();
+    const a = await argueOn(slug, ada, "Covering for a colleague is kind until a patient pays for it.");
+    await tick();
+    await againAsEmployee(slug, ada, 1, 2, null);
+    for (const who of [vic, pat, pia]) await againAsEmployee(slug, who, 1, -2, a);
+    const second = await readResults(reader, slug);
+
+    const [before, after] = [judgementsOf(first), judgementsOf(second)];
+    const grew = [...after].filter(([value, count]) => count > (before.get(value) ?? 0)).map(([value]) => value);
+    const moved = changedMinds(second, a);
+    const namersEverywhere = moved?.count === 3; // A's population: Vic, Pat, Pia (Ada wrote it)
+    const namersLeans = new Set((["wrong", "torn", "right"] as Lean[]).filter((lean) => (moved?.leans[lean] ?? 0) > 0));
+    const onlyAda = namersEverywhere ? grew.filter((value) => !namersLeans.has(leanOf(value))) : [];
+    // On the current code: released; the +2 step grew; A changed 3 minds, all leaning wrong: the +2 is Ada's.
+    expect(onlyAda, `released ${second.released?.at !== first.released?.at}; grew ${JSON.stringify(grew)}; A ${JSON.stringify(moved?.leans)}`).toEqual([]);
   });
 });
 
