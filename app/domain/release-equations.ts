@@ -189,8 +189,8 @@ export function exposedBySeveralReleases(records: readonly HeldRecord[], release
  * difference as one sum over both sets together, at least k people, and lets it through; here
  * each set must hold none or at least k people. Checked for the newest release (the candidate)
  * against every earlier one from `options.from` on that shows the same row: per perspective,
- * overall, per shown group, per retired version and option population (persuasion has its own
- * rows, `exposedByPersuasion`). Combinations of several different rows are the linear test's alone.
+ * overall and per shown group, and per retired version and option population, overall and
+ * within each shown group (persuasion has its own rows, `exposedByPersuasion`). Combinations of several different rows are the linear test's alone.
  *
  * @param records every record any of the releases held (`HeldRecord`)
  * @param releases every release, oldest first; the last is the one being planned
@@ -231,10 +231,15 @@ export function exposedByRowChurn(
         personOf.set(`f${record.person}:${p}`, record.person);
       }
       const group = lookups[r]?.get(record.standing);
+      // Overall, and within the record's shown group: a group's bars show its answers on a
+      // retired version and an option population apart too (ninth review).
+      const scopes = group === undefined ? [p] : [p, `${p}|g${group}`];
       if (group !== undefined) hold(r, `${p}|g${group}`, unknown);
-      if (releases[r]!.retired?.[p]?.includes(record.version)) hold(r, `${p}|v${record.version}`, unknown);
-      for (const versions of releases[r]!.populations?.[p] ?? []) {
-        if (versions.includes(record.version)) hold(r, `${p}|${populationKey(versions)}`, unknown);
+      for (const scope of scopes) {
+        if (releases[r]!.retired?.[p]?.includes(record.version)) hold(r, `${scope}|v${record.version}`, unknown);
+        for (const versions of releases[r]!.populations?.[p] ?? []) {
+          if (versions.includes(record.version)) hold(r, `${scope}|${populationKey(versions)}`, unknown);
+        }
       }
     }
   });
@@ -246,9 +251,12 @@ export function exposedByRowChurn(
     for (const p of shownPerspectives[r]!) {
       keys.add(`${p}|all`);
       if (firstAnswers) keys.add(`${p}|first`);
-      if (!release.grouping.suppressed) for (const group of release.grouping.shown) keys.add(`${p}|g${group.key}`);
-      for (const version of release.retired?.[p] ?? []) keys.add(`${p}|v${version}`);
-      for (const versions of release.populations?.[p] ?? []) keys.add(`${p}|${populationKey(versions)}`);
+      const scopes = [p, ...(release.grouping.suppressed ? [] : release.grouping.shown.map((group) => `${p}|g${group.key}`))];
+      for (const scope of scopes) {
+        if (scope !== p) keys.add(scope);
+        for (const version of release.retired?.[p] ?? []) keys.add(`${scope}|v${version}`);
+        for (const versions of release.populations?.[p] ?? []) keys.add(`${scope}|${populationKey(versions)}`);
+      }
     }
     return keys;
   };

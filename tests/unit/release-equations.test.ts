@@ -177,6 +177,40 @@ describe("exposedByRowChurn (bars only grow by who entered)", () => {
     expect(exposedByRowChurn(whole, releases, options)).toBeNull();
   });
 
+  it("checks an option population within each shown group, as the group's bars show it (ninth review)", () => {
+    // Employee only; version 2 is the only one offering an option (a population of its own).
+    // Release 0: front line 1, 2, 3, 20, 21, 22 and managers 4, 5, 6, 23, 24, 25 on version 2,
+    // front line 10, 11, 12 and managers 8, 9, 19 on version 1. Release 1: 1, 2, 3, 4, 5, 6, 11,
+    // 12 and 19 answer again on version 3, and 10, 8 and 9 on version 2 (they answered before
+    // version 3 and waited). Every row checked before has 0 or at least 3 entering and leaving
+    // (the population overall: 10, 8, 9 in, six out; the front line: six in, six out), and the
+    // linear test finds nothing; but within the front line the population gained 10 alone while
+    // 1, 2, 3 left, so its bar that grew is 10's (and within the managers, 8's and 9's).
+    const one = (id: number, standing: string, version: number, from: number, until: number | null = null, reanswer = false): HeldRecord => ({ person: id, perspective: "employee", standing, version, reanswer, from, until });
+    const again = (id: number, standing: string, from: number, to: number) => [one(id, standing, from, 0, 1), one(id, standing, to, 1, null, true)];
+    const records = [
+      ...[1, 2, 3].flatMap((id) => again(id, "frontline", 2, 3)),
+      ...[20, 21, 22].map((id) => one(id, "frontline", 2, 0)),
+      ...again(10, "frontline", 1, 2),
+      ...[11, 12].flatMap((id) => again(id, "frontline", 1, 3)),
+      ...[4, 5, 6].flatMap((id) => again(id, "manager", 2, 3)),
+      ...[23, 24, 25].map((id) => one(id, "manager", 2, 0)),
+      ...[8, 9].flatMap((id) => again(id, "manager", 1, 2)),
+      ...again(19, "manager", 1, 3),
+    ];
+    const employeeOnly = { perspectives: ["employee"], gap: false, k: K };
+    const shape: ReleaseShape = { grouping: groups("frontline", "manager"), perspectives: ["employee"], populations: { employee: [[2]] } };
+    expect(exposedBySeveralReleases(records, [shape, shape], employeeOnly)).toBeNull();
+    expect(exposedByRowChurn(records, [shape, shape], employeeOnly)).toEqual([8, 9, 10]);
+    // The same with version 2 retired (its answers shown as options "no longer offered").
+    const retired: ReleaseShape = { grouping: groups("frontline", "manager"), perspectives: ["employee"], retired: { employee: [2] } };
+    expect(exposedBySeveralReleases(records, [retired, retired], employeeOnly)).toBeNull();
+    expect(exposedByRowChurn(records, [retired, retired], employeeOnly)).toEqual([8, 9, 10]);
+    // Without a breakdown there is no group's row to check, and the overall rows hold 3 or more.
+    const overall: ReleaseShape = { grouping: none, perspectives: ["employee"], populations: { employee: [[2]] } };
+    expect(exposedByRowChurn(records, [overall, overall], employeeOnly)).toBeNull();
+  });
+
   it("compares only releases that show the row, and finds nothing in batches of newcomers", () => {
     const records = [...people(1, 3, "frontline", 0), ...people(4, 3, "frontline", 1), ...people(7, 3, "manager", 2)];
     expect(exposedByRowChurn(records, [{ grouping: none }, { grouping: none }, { grouping: none }], options)).toBeNull();
