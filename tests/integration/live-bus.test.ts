@@ -36,6 +36,26 @@ const waitFor = async (check: () => boolean, ms = 2000) => {
   while (!check() && Date.now() - start < ms) await new Promise((r) => setTimeout(r, 10));
 };
 
+/**
+ * Waits until Redis counts `subscribers` on the prefix's change channel (PUBSUB NUMSUB): a
+ * message published before a SUBSCRIBE lands is not delivered, and on a loaded machine a fixed
+ * pause was not always long enough.
+ */
+async function subscriptionsSettled(prefix: string, subscribers: number, ms = 10_000): Promise<void> {
+  const probe = new Redis(REDIS_URL);
+  try {
+    const start = Date.now();
+    for (;;) {
+      const [, count] = (await probe.pubsub("NUMSUB", `${prefix}workshop-changed`)) as [string, number];
+      if (Number(count) >= subscribers) return;
+      if (Date.now() - start > ms) throw new Error(`only ${count} of ${subscribers} subscribers on ${prefix}workshop-changed after ${ms} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    probe.disconnect();
+  }
+}
+
 describe.skipIf(!reachable)("the Redis bus", () => {
   it("carries a change published on one server to the listeners of another, within its own key prefix", async () => {
     const prefix = `casebook_test_${randomBytes(4).toString("hex")}:`;
@@ -47,7 +67,8 @@ describe.skipIf(!reachable)("the Redis bus", () => {
     const seenByStranger: number[] = [];
     serverB.subscribe((id) => seenByB.push(id));
     stranger.subscribe((id) => seenByStranger.push(id));
-    await new Promise((r) => setTimeout(r, 100)); // subscriptions settle
+    await subscriptionsSettled(prefix, 2); // A and B each hold a subscriber connection
+    await subscriptionsSettled(`${prefix}other:`, 1);
     serverA.publish(42);
     await waitFor(() => seenByB.length > 0);
     expect(seenByB).toEqual([42]);
@@ -67,7 +88,7 @@ describe.skipIf(!reachable)("the Redis bus", () => {
     });
     let events = 0;
     live.connect(7, { audience: "room", send: () => (events += 1) });
-    await new Promise((r) => setTimeout(r, 100));
+    await subscriptionsSettled(prefix, 2);
     for (let i = 0; i < 300; i += 1) origin.publish(7);
     await new Promise((r) => setTimeout(r, 600));
     expect(built).toBeGreaterThanOrEqual(1);
@@ -94,7 +115,7 @@ describe.skipIf(!reachable)("withdrawn rights through Redis", () => {
     stream("signed-out facilitator", { userId: 5, stillAllowed: async () => false }, "facilitator");
     stream("same account, still signed in", { userId: 5, stillAllowed: async () => true }, "facilitator");
     stream("another account", { userId: 6, stillAllowed: async () => false }, "facilitator");
-    await new Promise((r) => setTimeout(r, 100)); // subscriptions settle
+    await subscriptionsSettled(prefix, 2);
     serverA.withdraw({ kind: "participants", workshopId: 9, participantIds: [31] });
     serverA.withdraw({ kind: "user", userId: 5 });
     await waitFor(() => seen.get("removed phone")!.includes("closed") && seen.get("signed-out facilitator")!.includes("closed"));
