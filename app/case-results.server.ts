@@ -58,7 +58,7 @@ export async function loadCaseResults(found: CaseRecord) {
     .slice(0, 5)
     .map((m) => {
       const argument = counting.get(m.argumentId)!;
-      return { id: argument.id, authorName: argument.authorName, perspective: argument.perspective, side: argument.side, html: renderMarkdownCached(argument.body), count: m.count, leans: m.leans };
+      return { id: argument.id, authorName: argument.authorName, perspective: argument.perspective, side: argument.side, html: renderMarkdownCached(argument.body), count: m.count };
     });
 
   return {

@@ -3,21 +3,20 @@
  * answers that named it ("which argument moved you?") in a case's online release. Pure.
  *
  * Only released answers count, so these figures move with the results, in the release's steps
- * (ADR 009). Each is a sum over people of a function of one answer (did it name this argument,
- * and the lean it holds now), which the joint test of releases bounds like the bars: an answer
- * may name an argument only when it changes an earlier answer to the same perspective, and
- * first answers never do, so the count is over re-answers (`release-equations.ts` has a row for
- * them). Which way someone moved (a pairing with their first answer) is never shown.
+ * (ADR 009). Each is a count over people of one fact of their answer (did it name this argument),
+ * which the joint test of releases bounds like the bars: an answer may name an argument only
+ * when it changes an earlier answer to the same perspective, and first answers never do, so the
+ * count is over re-answers (`release-equations.ts` has a row for them). Nothing about the
+ * namers' answers is shown beside it: neither which way they moved (a pairing with their first
+ * answer) nor where they lean now (ninth attacker review: the leans of an argument's namers,
+ * read beside the bars, gave the one other person who entered a bar).
  */
-import { leanOf, type Lean } from "./scales";
 
-/** Released answers that name one argument, with one judgement (as `releasedMovedByRows` groups them). */
+/** Released answers that name one argument (as `releasedMovedByRows` groups them). */
 export interface MovedByRow {
   argumentId: number;
   /** The perspective of the answers. */
   perspective: string;
-  /** Their judgement now, −3…+3. */
-  judgement: number;
   count: number;
 }
 
@@ -26,24 +25,21 @@ export interface MovedByArgument {
   argumentId: number;
   /** People whose released answer names the argument as what changed their mind. */
   count: number;
-  /** The same people by the lean of their answer now. */
-  leans: Record<Lean, number>;
 }
 
 /**
  * Folds grouped rows into one entry per argument, most persuasive first (then lowest id, so the
  * order is stable).
  *
- * @param rows released answers naming an argument, grouped by argument and judgement
+ * @param rows released answers naming an argument, grouped by argument and perspective
  * @returns one entry per argument named at least once
  */
 export function tallyMovedBy(rows: readonly MovedByRow[]): MovedByArgument[] {
   const byArgument = new Map<number, MovedByArgument>();
   for (const row of rows) {
     if (row.count <= 0) continue;
-    const entry = byArgument.get(row.argumentId) ?? { argumentId: row.argumentId, count: 0, leans: { wrong: 0, torn: 0, right: 0 } };
+    const entry = byArgument.get(row.argumentId) ?? { argumentId: row.argumentId, count: 0 };
     entry.count += row.count;
-    entry.leans[leanOf(row.judgement)] += row.count;
     byArgument.set(row.argumentId, entry);
   }
   return [...byArgument.values()].sort((a, b) => b.count - a.count || a.argumentId - b.argumentId);

@@ -212,7 +212,7 @@ export async function releasedMovedByRows(db: DB, caseId: number): Promise<Moved
     .selectFrom("released_positions as r")
     .innerJoin("positions as p", "p.id", "r.position_id")
     .innerJoin("arguments as a", "a.id", "p.moved_by_argument_id")
-    .select(["p.moved_by_argument_id", "p.perspective", "p.judgement", (eb) => eb.fn.countAll<number>().as("count")])
+    .select(["p.moved_by_argument_id", "p.perspective", (eb) => eb.fn.countAll<number>().as("count")])
     .where("r.case_id", "=", caseId)
     .where("a.case_id", "=", caseId)
     // Only answers that could name it (exposedByPersuasion's population): a re-answer to its
@@ -231,9 +231,9 @@ export async function releasedMovedByRows(db: DB, caseId: number): Promise<Moved
           .whereRef("q.id", "<", "p.id"),
       ),
     )
-    .groupBy(["p.moved_by_argument_id", "p.perspective", "p.judgement"])
+    .groupBy(["p.moved_by_argument_id", "p.perspective"])
     .execute();
-  return rows.map((r) => ({ argumentId: Number(r.moved_by_argument_id), perspective: r.perspective, judgement: r.judgement, count: Number(r.count) }));
+  return rows.map((r) => ({ argumentId: Number(r.moved_by_argument_id), perspective: r.perspective, count: Number(r.count) }));
 }
 
 /**

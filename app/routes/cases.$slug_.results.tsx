@@ -309,7 +309,7 @@ export default function Results() {
         <h2 id="changed-minds-heading">Arguments that changed minds</h2>
         <p className="muted">
           When people change an answer they can name the argument that changed their mind. These are counted from released answers only, in the same steps
-          as the results; which way each person moved is not shown.
+          as the results. Nothing else about those people&apos;s answers is shown here: not which way they moved, nor how they judge it now.
         </p>
         {results.changedMinds.length === 0 ? (
           <p>No released answer names an argument as what changed the person&apos;s mind yet.</p>
@@ -321,8 +321,7 @@ export default function Results() {
                   <strong>
                     <bdi>{a.authorName}</bdi>
                   </strong>{" "}
-                  {a.side ? SIDE_LABELS[a.side as Side] : ""} as the {a.perspective} · {changedMindsLabel(a.count)}; they now judge it{" "}
-                  {(["right", "torn", "wrong"] as const).map((lean) => `${LEAN_LABELS[lean].toLowerCase()}: ${a.leans[lean]}`).join(", ")}
+                  {a.side ? SIDE_LABELS[a.side as Side] : ""} as the {a.perspective} · {changedMindsLabel(a.count)}
                 </p>
                 <div className="argument-body" dir="auto" dangerouslySetInnerHTML={{ __html: a.html }} />
               </li>

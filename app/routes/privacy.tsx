@@ -32,7 +32,9 @@ export default function Privacy() {
         <li>
           Online, every figure is a total over people of one answer each: how many chose each option or judgement, the same people&apos;s judgements when they
           first answered, the average empathy gap. Who changed their mind and which way, and each person&apos;s own gap between their two answers, are not
-          shown, since they pair two of one person&apos;s answers. An option that only some versions of a case offered counts as a group of its own.
+          shown, since they pair two of one person&apos;s answers. An option that only some versions of a case offered counts as a group of its own. When
+          you name the argument that changed your mind, it counts towards that argument&apos;s &ldquo;changed N minds&rdquo; and nothing else of your answer is
+          shown beside it.
         </li>
         <li>Your answers on a case count under the standing you had when you first answered it: changing your profile later does not move them.</li>
         <li>

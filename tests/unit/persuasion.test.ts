@@ -2,23 +2,23 @@ import { describe, expect, it } from "vitest";
 import { changedMindsLabel, persuasionNews, tallyMovedBy } from "../../app/domain/persuasion";
 
 describe("tallyMovedBy", () => {
-  it("sums each argument's answers by the lean they hold now, most persuasive first", () => {
+  it("sums each argument's answers, most persuasive first, and says nothing of those answers but their number (ninth review)", () => {
     expect(
       tallyMovedBy([
-        { argumentId: 7, perspective: "employee", judgement: 2, count: 1 },
-        { argumentId: 3, perspective: "employee", judgement: -1, count: 2 },
-        { argumentId: 7, perspective: "employee", judgement: 0, count: 1 },
-        { argumentId: 3, perspective: "employee", judgement: 3, count: 1 },
-        { argumentId: 9, perspective: "employer", judgement: 1, count: 0 },
+        { argumentId: 7, perspective: "employee", count: 1 },
+        { argumentId: 3, perspective: "employee", count: 2 },
+        { argumentId: 7, perspective: "employer", count: 1 },
+        { argumentId: 3, perspective: "employee", count: 1 },
+        { argumentId: 9, perspective: "employer", count: 0 },
       ]),
     ).toEqual([
-      { argumentId: 3, count: 3, leans: { wrong: 2, torn: 0, right: 1 } },
-      { argumentId: 7, count: 2, leans: { wrong: 0, torn: 1, right: 1 } },
+      { argumentId: 3, count: 3 },
+      { argumentId: 7, count: 2 },
     ]);
   });
 
   it("orders ties by argument id, and gives nothing for nothing", () => {
-    const rows = [5, 2].map((argumentId) => ({ argumentId, perspective: "employee", judgement: 1, count: 1 }));
+    const rows = [5, 2].map((argumentId) => ({ argumentId, perspective: "employee", count: 1 }));
     expect(tallyMovedBy(rows).map((m) => m.argumentId)).toEqual([2, 5]);
     expect(tallyMovedBy([])).toEqual([]);
   });
