@@ -3,7 +3,7 @@
  * second time, without JavaScript; a text input written without a type is styled like the rest.
  */
 import { expect, test } from "@playwright/test";
-import { ADMIN, createAccount, logIn, uniqueEmail } from "./utils";
+import { createAccount, logIn, logInAsNew, uniqueEmail } from "./utils";
 
 test("an admin makes a one-time reset link; it sets a new password once and signs the old sessions out", async ({ page, browser }) => {
   test.setTimeout(120_000);
@@ -14,7 +14,7 @@ test("an admin makes a one-time reset link; it sets a new password once and sign
   const oldDevice = await (await browser.newContext()).newPage();
   await logIn(oldDevice, { email });
 
-  await logIn(page, ADMIN);
+  await logInAsNew(page, "admin", "An admin");
   await page.goto("/admin");
   await page.getByRole("button", { name: `Make reset link for ${name}` }).click();
   const shown = page.getByTestId("reset-link");

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ADMIN, logIn, signUp, uniqueEmail } from "./utils";
+import { logInAsNew, signUp, uniqueEmail } from "./utils";
 
 async function person(browser: Browser, name: string): Promise<{ page: Page; email: string }> {
   const page = await (await browser.newContext()).newPage();
@@ -24,7 +24,7 @@ test("an author writes, previews and publishes a case; people answer it; a rewor
   test.setTimeout(120_000);
   const author = await person(browser, "Ari Author");
   const admin = await (await browser.newContext()).newPage();
-  await logIn(admin, ADMIN);
+  await logInAsNew(admin, "admin", "An admin");
   await admin.goto("/admin");
   const row = admin.getByRole("row").filter({ hasText: author.email });
   await row.getByLabel("Role for Ari Author").selectOption("author");

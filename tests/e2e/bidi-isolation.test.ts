@@ -5,7 +5,7 @@
  * text, are isolated wherever they are shown next to other text.
  */
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ADMIN, createAccount, logIn, uniqueEmail } from "./utils";
+import { createAccount, logIn, logInAsNew, uniqueEmail } from "./utils";
 
 const CASE = "/cases/the-quiet-fix";
 const RLO = "\u202E";
@@ -113,7 +113,7 @@ test("a name stored with a right-to-left override no longer reverses the text be
 
   // The audit log: an admin hides Rahel's argument; "…, by Rahel‮: Off topic" keeps its order.
   const admin = await (await browser.newContext()).newPage();
-  await logIn(admin, ADMIN);
+  await logInAsNew(admin, "admin", "An admin");
   await admin.goto(CASE);
   const rahelsArgument = admin.locator(".argument").filter({ hasText: "Customers deserve to know" }).first();
   await rahelsArgument.getByText("Hide (moderation)").click();

@@ -6,7 +6,7 @@
  * with the keyboard (axe's rule "scrollable-region-focusable").
  */
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ADMIN, createAccount, logIn, uniqueEmail } from "./utils";
+import { createAccount, logIn, logInAsNew, uniqueEmail } from "./utils";
 
 const PHONE = { width: 320, height: 640 };
 /** Letters without a break, as a URL, a German compound or a keyboard-mash would be. */
@@ -67,7 +67,7 @@ async function answerBoth(page: Page): Promise<void> {
 test("every kind of page fits a 320 px screen with long unbroken words in it", async ({ browser }) => {
   test.setTimeout(240_000);
   const admin = await narrowPage(browser);
-  await logIn(admin, ADMIN);
+  await logInAsNew(admin, "admin", "An admin");
 
   // A case with the longest title and option there can be, written in the editor.
   await admin.goto("/cases/new");
@@ -202,7 +202,7 @@ test("every kind of page fits a 320 px screen with long unbroken words in it", a
 
 test("the editor's preview scrolls by itself and can be reached with the keyboard", async ({ browser }) => {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 600 } })).newPage();
-  await logIn(page, ADMIN);
+  await logInAsNew(page, "admin", "An admin");
   await page.goto("/cases/background-check/edit");
   await page.getByRole("button", { name: "Preview" }).click();
   const preview = page.getByRole("region", { name: "Preview" });

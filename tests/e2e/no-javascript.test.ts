@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, logIn, uniqueEmail } from "./utils";
+import { logInAsNew, uniqueEmail } from "./utils";
 
 test.use({ javaScriptEnabled: false });
 
@@ -41,7 +41,7 @@ test("without JavaScript a person signs up, answers both perspectives and argues
 test("without JavaScript a phone joins a workshop, follows it by reloading, and votes", async ({ page, browser }) => {
   const facilitatorContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, javaScriptEnabled: true });
   const panel = await facilitatorContext.newPage();
-  await logIn(panel, ADMIN);
+  await logInAsNew(panel, "admin", "An admin");
   await panel.goto("/workshops");
   await panel.getByLabel("Case", { exact: true }).selectOption("off-script");
   await panel.getByLabel("Title", { exact: true }).fill("No-script room");
@@ -90,7 +90,7 @@ test("without JavaScript a phone's upvote, sent from two pages that both showed 
   test.setTimeout(90_000);
   const facilitatorContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, javaScriptEnabled: true });
   const panel = await facilitatorContext.newPage();
-  await logIn(panel, ADMIN);
+  await logInAsNew(panel, "admin", "An admin");
   await panel.goto("/workshops");
   await panel.getByLabel("Case", { exact: true }).selectOption("off-script");
   await panel.getByLabel("Title", { exact: true }).fill("No-script upvotes");

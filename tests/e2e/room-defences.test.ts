@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ADMIN, logIn } from "./utils";
+import { logInAsNew } from "./utils";
 
 async function phoneAt(browser: Browser, code: string, name: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -15,7 +15,7 @@ test("a facilitator sees a burst of joins, locks the room, voids the burst, and 
   test.setTimeout(90_000);
   const facilitator = await browser.newContext();
   const panel = await facilitator.newPage();
-  await logIn(panel, ADMIN);
+  await logInAsNew(panel, "admin", "An admin");
   await panel.goto("/workshops");
   await panel.getByLabel("Case", { exact: true }).selectOption("background-check");
   await panel.getByLabel("Title", { exact: true }).fill("Stuffing drill");

@@ -1,12 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, logIn } from "./utils";
+import { logInAsNew } from "./utils";
 import { joinOnPhone, next, vote } from "./workshop-helpers";
 
 test("a facilitator runs the background check with three phones, a live projector, two rounds and a debrief", async ({ browser }) => {
   test.setTimeout(120_000);
   const facilitator = await browser.newContext();
   const panel = await facilitator.newPage();
-  await logIn(panel, ADMIN);
+  await logInAsNew(panel, "admin", "An admin");
   await panel.getByRole("link", { name: "Workshops", exact: true }).click();
   await panel.getByLabel("Case", { exact: true }).selectOption("background-check");
   await panel.getByLabel("Title", { exact: true }).fill("Screening team, live session");
