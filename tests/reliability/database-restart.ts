@@ -16,7 +16,13 @@ import type { ReliabilityTest, TestContext } from "./context";
 import { advanceTo, createWorkshop, Http, joinWorkshop, makeWorkspace, Server, signUp, sleep, vote, VOTE_ACK, voteValues, type Reply, type VoteValues } from "./harness";
 import { postgresBinaries, PrivatePostgres } from "./private-postgres";
 
-const PHONES = 16;
+const PHONES = 48;
+/**
+ * Least time between two votes of one phone (ms): the app allows a device 30 votes a minute
+ * ("vote-device" in rate-limit.server.ts), and the load must stay within it whatever the
+ * server's speed (a fast server let 5 workers over 16 phones pass it: 429s, not an outage's fault).
+ */
+const PHONE_VOTE_INTERVAL_MS = 2_100;
 const WORKERS = 6;
 
 interface Tally {
@@ -87,6 +93,7 @@ export const databaseRestart: ReliabilityTest = {
     const attempts: { values: VoteValues; acked: boolean }[][] = devices.map(() => []);
     let loading = true;
     let k = 0;
+    const lastVoteAt = devices.map(() => 0);
     const worker = async (w: number) => {
       for (let round = 0; loading && !ctx.cancelled; round += 1) {
         if (w === 0) {
@@ -94,6 +101,10 @@ export const databaseRestart: ReliabilityTest = {
           classify(tally, "control panel", reply, (r) => r.status === 200);
         } else {
           const phone = (w * 7 + round) % PHONES;
+          // Reserve the phone's next slot before waiting, so two workers never share one.
+          const slot = Math.max(Date.now(), lastVoteAt[phone]! + PHONE_VOTE_INTERVAL_MS);
+          lastVoteAt[phone] = slot;
+          if (slot > Date.now()) await sleep(slot - Date.now());
           const values = voteValues(phone, (k += 1));
           const attempt = { values, acked: false };
           attempts[phone]!.push(attempt);
