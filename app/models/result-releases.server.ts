@@ -314,7 +314,7 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
   // (ADR 024). The release is written only if no other plan was written in between; else planned again.
   for (let attempt = 0; attempt < MAX_PLAN_ATTEMPTS; attempt += 1) {
     const inputs = await db.transaction().execute((trx) => readPlanInputs(trx, caseId, k, "read"));
-    if (inputs.kind === "written") return inputs.release;
+    if (inputs.kind === "writes-due") break;
     const plan = await planReleaseCooperatively(inputs.input);
     const written = await db.transaction().execute(async (trx) => {
       await lockForTransaction(trx, `casebook:release:${caseId}`);
@@ -324,11 +324,12 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     });
     if (written !== STALE) return written;
   }
-  // Plans kept being overtaken (several processes planning the same case at once): plan and write
-  // in one transaction, as every plan did before ADR 024, so this one certainly lands.
+  // Writes are due before planning (rare: see readPlanInputs), or plans kept being overtaken
+  // (several processes planning the same case at once): plan and write in one transaction, as
+  // every plan did before ADR 024, so this one certainly lands.
   return db.transaction().execute(async (trx) => {
     const inputs = await readPlanInputs(trx, caseId, k, "read-and-write");
-    if (inputs.kind === "written") return inputs.release;
+    if (inputs.kind === "writes-due") throw new Error("readPlanInputs reported writes due in read-and-write mode");
     return writePlan(trx, caseId, inputs, await planReleaseCooperatively(inputs.input));
   });
 }
@@ -363,10 +364,11 @@ interface PlanInputs {
 /**
  * Reads what a plan of the case needs, under the case's release lock. Adopting a release made
  * before migrations 0008 and 0011, and taking back perspectives a new version asks again, are
- * writes: when one is due and `mode` is `"read"`, the whole plan is made and written here, in
- * this transaction (rare: once per migration or version change), and `{ kind: "written" }` returned.
+ * writes: when one is due, `"read"` mode returns `{ kind: "writes-due" }` (the caller then plans
+ * in one transaction; rare: once per migration or version change) and `"read-and-write"` mode
+ * makes them.
  */
-async function readPlanInputs(trx: DB, caseId: number, k: number, mode: "read" | "read-and-write"): Promise<PlanInputs | { kind: "written"; release: ResultRelease | null }> {
+async function readPlanInputs(trx: DB, caseId: number, k: number, mode: "read" | "read-and-write"): Promise<PlanInputs | { kind: "writes-due" }> {
   // One plan of a case at a time, so each is made against the release before it.
   await lockForTransaction(trx, `casebook:release:${caseId}`);
   const { current_version_id: versionId } = await trx.selectFrom("cases").select("current_version_id").where("id", "=", caseId).executeTakeFirstOrThrow();
@@ -374,20 +376,15 @@ async function readPlanInputs(trx: DB, caseId: number, k: number, mode: "read" |
   const perspectives = current.map((p) => p.key);
   let stored = await trx.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
   const fingerprint = fingerprintOf(stored);
-  if (mode === "read") {
-    const versionChangedNow = !!stored?.grouping && parseGroupingHistory(stored.grouping).plannedVersion !== versionId;
-    const adoptionDue = !!stored && (stored.grouping === null || parseGroupingHistory(stored.grouping).jointFrom === undefined);
-    if (versionChangedNow || adoptionDue) {
-      const inputs = await readPlanInputs(trx, caseId, k, "read-and-write");
-      if (inputs.kind === "written") return inputs;
-      return { kind: "written", release: await writePlan(trx, caseId, inputs, await planReleaseCooperatively(inputs.input)) };
-    }
-  }
+  const parsed = stored?.grouping ? parseGroupingHistory(stored.grouping) : null;
+  // Due writes: a release adopted from before migration 0008 (no grouping) or 0011 (no
+  // jointFrom), or perspectives taken back after a version change.
+  if (mode === "read" && stored && (parsed === null || parsed.jointFrom === undefined || parsed.plannedVersion !== versionId)) return { kind: "writes-due" };
   if (stored && stored.grouping === null) {
     await adoptReleaseMadeBeforePeople(trx, caseId, perspectives, stored.through_position_id, k);
     stored = await trx.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirstOrThrow();
   }
-  let stateBefore: GroupingHistory = stored?.grouping ? parseGroupingHistory(stored.grouping) : { history: [], jointFrom: 0 };
+  let stateBefore: GroupingHistory = stored?.grouping ? (parsed ?? parseGroupingHistory(stored.grouping)) : { history: [], jointFrom: 0 };
   if (stateBefore.jointFrom === undefined) stateBefore = await adoptRecordsMadeBeforeThem(trx, caseId, stateBefore);
   const history = stateBefore.history;
   const versionChanged = stored !== undefined && stateBefore.plannedVersion !== versionId;
