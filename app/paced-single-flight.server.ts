@@ -22,6 +22,8 @@ export type Outcome<T> = { ran: true; value: T } | { ran: false };
 
 interface KeyState {
   running: boolean;
+  /** The task the trailing run runs: the newest caller's (any of them does the same work). */
+  task: () => Promise<unknown>;
   /** Resolved when the trailing run (started after the current one) has finished. */
   trailing: { done: Promise<void>; settle: (error?: unknown) => void } | null;
   timer: ReturnType<typeof setTimeout> | null;
@@ -54,8 +56,7 @@ export class PacedSingleFlight<K> {
     state.trailing ??= deferred();
     const waitFor = state.trailing.done;
     // (A key with a state is running or has its trailing run's timer set: `start` schedules it.)
-    // The task of the trailing run is the newest caller's: any of them plans the same thing.
-    this.latestTask.set(key, task);
+    state.task = task;
     if (demand === "trigger") return { ran: false };
     await waitFor;
     return { ran: false };
@@ -66,10 +67,8 @@ export class PacedSingleFlight<K> {
     return this.states.has(key);
   }
 
-  private readonly latestTask = new Map<K, () => Promise<unknown>>();
-
   private async start<T>(key: K, task: () => Promise<T>): Promise<T> {
-    const state: KeyState = this.states.get(key) ?? { running: true, trailing: null, timer: null };
+    const state: KeyState = this.states.get(key) ?? { running: true, task, trailing: null, timer: null };
     state.running = true;
     this.states.set(key, state);
     const started = performance.now();
@@ -78,18 +77,17 @@ export class PacedSingleFlight<K> {
     } finally {
       state.running = false;
       const took = performance.now() - started;
-      if (state.trailing) this.schedule(key, state, this.latestTask.get(key) ?? task, took * this.gapFactor);
+      if (state.trailing) this.schedule(key, state, took * this.gapFactor);
       else this.states.delete(key);
     }
   }
 
-  private schedule(key: K, state: KeyState, task: () => Promise<unknown>, gapMs: number): void {
+  private schedule(key: K, state: KeyState, gapMs: number): void {
     state.timer = setTimeout(() => {
       state.timer = null;
       const trailing = state.trailing!;
       state.trailing = null;
-      this.latestTask.delete(key);
-      this.start(key, task).then(
+      this.start(key, state.task).then(
         () => trailing.settle(),
         (error: unknown) => {
           this.onTrailingError(error);
