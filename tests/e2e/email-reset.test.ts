@@ -4,40 +4,24 @@
  * the person asks on /forgot-password, the mail arrives, its link sets a new password once.
  */
 import { expect, test } from "@playwright/test";
-import { SMTPServer } from "smtp-server";
 import { smtpPort } from "../../playwright.config";
+import { startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
 import { createAccount, logIn, uniqueEmail } from "./utils";
 
-const inbox: { to: string; body: string }[] = [];
-let smtp: SMTPServer;
+let smtp: SmtpInbox;
 
 test.beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onData(stream, session, callback) {
-      let body = "";
-      stream.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-      stream.on("end", () => {
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address).join(","), body });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    smtp.once("error", reject);
-    smtp.listen(smtpPort, "127.0.0.1", resolve);
-  });
+  smtp = await startSmtpInbox(smtpPort);
 });
 
 test.afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
 });
 
 /** The reset link in the mail sent to `to` (quoted-printable soft breaks undone). */
 async function resetLinkMailedTo(to: string): Promise<string> {
   for (let i = 0; i < 100; i += 1) {
-    const mail = inbox.find((m) => m.to === to);
+    const mail = smtp.messages.find((m) => m.to === to);
     if (mail) {
       const text = mail.body.replace(/=\r?\n/g, "").replace(/=3D/gi, "=");
       const link = text.match(/https?:\/\/\S+\/reset-password\/[A-Za-z0-9_-]{43}/)?.[0];
@@ -80,5 +64,5 @@ test("a person who forgot their password gets a link by email; it sets a new one
   const again = await (await browser.newContext()).newPage();
   await again.goto(link);
   await expect(again.getByRole("alert")).toContainText("does not work any more");
-  expect(inbox.filter((m) => m.to !== email)).toHaveLength(0);
+  expect(smtp.messages.filter((m) => m.to !== email)).toHaveLength(0);
 });

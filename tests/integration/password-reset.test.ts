@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SMTPServer } from "smtp-server";
+import { startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
 import { startApp } from "./app-under-test";
 
 /**
@@ -7,19 +7,7 @@ import { startApp } from "./app-under-test";
  * them, with mail going to a real SMTP server this test starts on its own port.
  */
 const SMTP_PORT = 2525 + Math.floor(Math.random() * 400);
-const inbox: { to: string; body: string }[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ["STARTTLS"],
-  onData(stream, session, callback) {
-    let body = "";
-    stream.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-    stream.on("end", () => {
-      inbox.push({ to: session.envelope.rcptTo.map((r) => r.address).join(","), body });
-      callback();
-    });
-  },
-});
+let smtp: SmtpInbox;
 
 const BASE = "http://casebook.test";
 const app = await startApp();
@@ -55,7 +43,7 @@ async function cookieFor(userId: number): Promise<string> {
 
 async function waitForMail(to: string): Promise<string> {
   for (let i = 0; i < 100; i++) {
-    const found = inbox.find((m) => m.to === to);
+    const found = smtp.messages.find((m) => m.to === to);
     if (found) return found.body;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -66,7 +54,7 @@ let adminId: number;
 let adminCookie: string;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => smtp.listen(SMTP_PORT, "127.0.0.1", resolve));
+  smtp = await startSmtpInbox(SMTP_PORT);
   process.env.SMTP_URL = `smtp://127.0.0.1:${SMTP_PORT}`;
   process.env.MAIL_FROM = "Casebook <casebook@casebook.test>";
   process.env.PUBLIC_URL = "https://casebook.example.org";
@@ -77,7 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const name of ["SMTP_URL", "MAIL_FROM", "PUBLIC_URL"]) delete process.env[name];
-  await new Promise<void>((resolve) => smtp.close(resolve));
+  await smtp.close();
   await app.db().destroy();
 });
 
@@ -124,7 +112,7 @@ describe("password reset by email", () => {
     expect(unknown).toEqual(known);
     await waitForMail("known@casebook.test");
     await new Promise((r) => setTimeout(r, 300));
-    expect(inbox.some((m) => m.to === "nobody@casebook.test")).toBe(false);
+    expect(smtp.messages.some((m) => m.to === "nobody@casebook.test")).toBe(false);
   });
 
   it("is rate-limited per account with the same 429 whether or not it exists", async () => {
