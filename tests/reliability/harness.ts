@@ -11,6 +11,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -84,6 +85,11 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** Extra flags for the server's node, e.g. ["--cpu-prof"]. */
   nodeArgs?: string[];
+  /**
+   * What runs: `source` (server.ts through tsx, the default) or `built` (`node build/server.js`,
+   * what the README's systemd unit and `npm start` run: no compile work at start-up).
+   */
+  entry?: "source" | "built";
 }
 
 export class Server {
@@ -105,8 +111,12 @@ export class Server {
     return this.log.slice(-lines).join("\n");
   }
 
-  async start(timeoutMs = 30_000): Promise<void> {
-    this.port = await freePort();
+  /**
+   * Starts the server and waits until /healthz answers 200. `samePort`: on the port it had before
+   * (a restart behind a proxy whose upstream names that port); otherwise on a free one.
+   */
+  async start(timeoutMs = 30_000, { samePort = false }: { samePort?: boolean } = {}): Promise<void> {
+    if (!samePort || this.port === 0) this.port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: "production",
@@ -119,7 +129,8 @@ export class Server {
     // The caller's environment must not leak in; what the caller passes explicitly wins.
     for (const name of ["K_THRESHOLD", "SESSION_SECRET", "DATABASE_URL", "REDIS_URL"]) if (!(name in (this.options.env ?? {}))) delete env[name];
     if (!this.options.env?.TRUST_PROXY) delete env.TRUST_PROXY;
-    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), "--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const entry = this.options.entry === "built" ? ["build/server.js"] : ["--import", "tsx", "server.ts"];
+    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), ...entry], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
     liveChildren.add(child);
     child.once("exit", () => liveChildren.delete(child));
@@ -178,17 +189,26 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-/** A keep-alive HTTP client for one port; `close()` aborts whatever is still in flight, event streams included. */
+/**
+ * A keep-alive HTTP client for one port on 127.0.0.1; `close()` aborts whatever is still in
+ * flight, event streams included.
+ */
 export class Http {
   readonly agent: http.Agent;
   private readonly inFlight = new Set<http.ClientRequest>();
+  private readonly send: typeof http.request;
 
-  /** `maxSockets`: Infinity when the client holds many event streams open at once (each keeps its socket). */
+  /**
+   * `maxSockets`: Infinity when the client holds many event streams open at once (each keeps its
+   * socket). `tls`: HTTPS, accepting a test's throwaway certificate (a proxy in front of the app).
+   */
   constructor(
     readonly port: number,
-    options: { maxSockets?: number } = {},
+    options: { maxSockets?: number; tls?: boolean } = {},
   ) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 });
+    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256 };
+    this.agent = options.tls ? new https.Agent({ ...agentOptions, rejectUnauthorized: false }) : new http.Agent(agentOptions);
+    this.send = options.tls ? (https.request as typeof http.request) : http.request;
   }
 
   request(method: string, path: string, options: RequestOptions = {}): Promise<Reply> {
@@ -200,7 +220,7 @@ export class Http {
         headers["Content-Type"] = "application/x-www-form-urlencoded";
         headers["Content-Length"] = String(Buffer.byteLength(body));
       }
-      const req = http.request({ host: "127.0.0.1", port: this.port, method, path, headers, agent: this.agent }, (res) => {
+      const req = this.send({ host: "127.0.0.1", port: this.port, method, path, headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () => {
@@ -225,7 +245,7 @@ export class Http {
   /** Opens a Server-Sent Events stream and hands every chunk to `onData`; resolves once the headers arrive. */
   stream(path: string, cookie: string, onData: (chunk: Buffer) => void): Promise<http.ClientRequest> {
     return new Promise((ok, fail) => {
-      const req = http.request(
+      const req = this.send(
         { host: "127.0.0.1", port: this.port, method: "GET", path, headers: { Cookie: cookie, Accept: "text/event-stream" }, agent: this.agent },
         (res) => {
           if (res.statusCode !== 200) {
@@ -263,10 +283,11 @@ export function deviceTokenHash(cookie: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
+/** The `name=value` pair of cookie `name` set by `reply` (over HTTPS the app gives it the `__Host-` prefix). */
 export function cookieFrom(reply: Reply, name: string): string {
   for (const header of reply.headers["set-cookie"] ?? []) {
     const pair = header.split(";")[0]!;
-    if (pair.startsWith(`${name}=`)) return pair;
+    if (pair.startsWith(`${name}=`) || pair.startsWith(`__Host-${name}=`)) return pair;
   }
   throw new Error(`No ${name} cookie in the answer (status ${reply.status}): ${reply.body.slice(0, 200)}`);
 }

@@ -10,7 +10,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { freePort } from "./harness";
+import { freePort } from "../reliability/harness";
 
 /** The folder holding initdb and pg_ctl, or null when PostgreSQL's server binaries are missing. */
 export function postgresBinaries(): string | null {
