@@ -41,6 +41,9 @@ export interface LiveConnection {
 
 /** The last event of a stream whose right was withdrawn; the page shows the message and stops following. */
 export const WITHDRAWN_EVENT = "withdrawn";
+/** Sent when this process shuts down: the page reconnects (to another process, or to this one once back). */
+export const RECONNECT_EVENT = "reconnect";
+const RECONNECT_DATA = JSON.stringify({ reason: "server restarting" });
 export const REMOVED_MESSAGE = "The facilitator removed you from this workshop.";
 export const SIGNED_OUT_MESSAGE = "You are no longer signed in with the right to follow this workshop. Sign in again to go on.";
 
@@ -72,6 +75,8 @@ export class WorkshopBroadcaster {
   private readonly coalescer: Coalescer<number>;
   private eventId = 0;
   private snapshotsBuilt = 0;
+  /** Set by closeAll: the process is draining and takes no new streams. */
+  private closing = false;
   private outageResync: ReturnType<typeof setInterval> | undefined;
   private loadFailing = false;
   private readonly stopListening: Array<() => void> = [];
@@ -165,7 +170,19 @@ export class WorkshopBroadcaster {
     return this.eventId;
   }
 
+  /**
+   * Adds `connection` to the workshop's clients; returns its removal. After `closeAll` (the
+   * process is draining) a new stream is told at once to reconnect and is ended: the listener may
+   * still accept a connection queued before it closed, and a stream begun then would hold the
+   * shutdown until its backstop.
+   */
   connect(workshopId: number, connection: LiveConnection): () => void {
+    if (this.closing) {
+      const id = this.nextEventId();
+      this.deliver(connection, RECONNECT_EVENT, RECONNECT_DATA, id, encodeEvent(RECONNECT_EVENT, RECONNECT_DATA, id));
+      connection.close?.();
+      return () => {};
+    }
     const set = this.connections.get(workshopId) ?? new Set<LiveConnection>();
     set.add(connection);
     this.connections.set(workshopId, set);
@@ -219,7 +236,8 @@ export class WorkshopBroadcaster {
 
   /** On shutdown: tell every client to reconnect (elsewhere, or here once back), then end the streams. */
   closeAll(): void {
-    this.sendToAll("reconnect", JSON.stringify({ reason: "server restarting" }));
+    this.closing = true;
+    this.sendToAll(RECONNECT_EVENT, RECONNECT_DATA);
     for (const set of this.connections.values()) for (const connection of [...set]) connection.close?.();
   }
 

@@ -33,3 +33,22 @@ describe("a live update that cannot be built", () => {
     live.stop();
   });
 });
+
+describe("a process that is shutting down", () => {
+  it("tells open streams to reconnect and ends them, and ends a stream that arrives afterwards the same way", () => {
+    const live = new WorkshopBroadcaster(new InProcessBus(), async () => ({ room: {} }), 10);
+    const events: string[] = [];
+    const closed: string[] = [];
+    const client = (name: string) => ({ audience: "room" as const, send: (event: string) => events.push(`${name} ${event}`), close: () => closed.push(name) });
+    live.connect(4, client("before"));
+    live.closeAll();
+    // The listener can still accept a connection the kernel queued before it closed.
+    const remove = live.connect(4, client("after"));
+    expect(events).toEqual(["before reconnect", "after reconnect"]);
+    expect(closed).toEqual(["before", "after"]);
+    // The late stream is never registered (the first one's route removes it when its stream closes).
+    expect(live.connectionCount()).toBe(1);
+    remove();
+    live.stop();
+  });
+});
