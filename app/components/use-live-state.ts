@@ -14,7 +14,7 @@ const REFUSALS = new Set([401, 403, 404, 410]);
  * Reconnecting is ours, not the browser's: the browser gives up for good on an HTTP error (a
  * balancer's 502 or 503 while every process restarts) and retries a network error at a fixed
  * pace. On any loss this closes the stream and opens a new one after `reconnectDelay` (ADR 020:
- * exponential with jitter, capped at 5 s), for as long as the page is open; a snapshot arriving
+ * exponential with jitter, capped at 4 s), for as long as the page is open; a snapshot arriving
  * resets the backoff. When the server refused the stream, a plain request first asks why: a
  * refusal (the phone was removed, the session ended) stops following and is handed to
  * `onWithdrawn` like a withdrawal; anything else (5xx, no answer) is an outage and is retried.

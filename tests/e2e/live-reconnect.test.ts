@@ -123,7 +123,7 @@ test("after every process restarts behind a balancer answering 502, the projecto
     await expect.poll(() => proxy.requestsDuringOutage(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     await expect(liveStatus(projector)).toHaveText("Reconnecting…");
     proxy.restore();
-    // Back within the backoff's cap (5 s) with no reload: the vote cast during the outage is counted.
+    // Back within the backoff's cap (4 s) with no reload: the vote cast during the outage is counted.
     for (const page of following) await expect(liveStatus(page)).toHaveText("Live", { timeout: 8_000 });
     await expect(projector.getByTestId("answered-count")).toHaveText(/^1 of 2 answered/);
     await expect(watchingPanel.getByRole("heading", { level: 2, name: /^Now: Vote, round 1/ })).toBeVisible();
