@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what it needs, then typecheck, the case
 # library, unit and integration tests (SQLite, then PostgreSQL), a production build, the
-# end-to-end, security, reliability and scale suites. Suites that need PostgreSQL or Redis say
+# end-to-end, security, reliability, scale and operations suites. Suites that need PostgreSQL or Redis say
 # so and skip when those are missing, unless CASEBOOK_REQUIRE_SERVICES=1 (CI sets it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,5 +32,6 @@ suite "end-to-end tests" npx playwright test
 suite "security suite" npm run -s test:security
 suite "reliability suite" npm run -s test:reliability
 suite "scale suite (PostgreSQL, Redis, three processes)" npm run -s test:scale
+suite "operations suite (three processes behind nginx; PostgreSQL, Redis and the processes fail)" npm run -s test:ops
 echo
 echo "All suites: $PASSED passed, 0 failed"

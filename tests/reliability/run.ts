@@ -1,6 +1,6 @@
 /**
  * `npm run test:reliability [-- name…]`: crash safety, concurrency (one server, then two on one
- * database file), backup/restore, graceful shutdown, a PostgreSQL restart under load, `npm start`'s signals, the health checks with Redis away and the README's nginx configuration in front of the app, against
+ * database file), backup/restore, graceful shutdown, `npm start`'s signals, the health checks with Redis away and the README's nginx configuration in front of the app, against
  * the built server (built first if build/server/index.js is missing). Each test runs alone with
  * a hard time limit; its server processes and temporary folders are removed whatever happens.
  * Exits 1 if any check failed. Pass words from the test names to run only some, e.g. `-- crash`.
@@ -11,13 +11,12 @@ import { concurrency, twoServers } from "./concurrency";
 import type { ReliabilityTest, TestContext } from "./context";
 import { Timer } from "./context";
 import { crashSafety } from "./crash-safety";
-import { databaseRestart } from "./database-restart";
 import { gracefulShutdown, inFlightAtSigterm } from "./graceful-shutdown";
 import { healthChecks } from "./health-checks";
 import { emergencyCleanup, ensureBuild } from "./harness";
 import { npmStart } from "./npm-start";
 
-const TESTS: ReliabilityTest[] = [crashSafety, concurrency, twoServers, backupRestore, gracefulShutdown, inFlightAtSigterm, databaseRestart, npmStart, healthChecks, behindNginx];
+const TESTS: ReliabilityTest[] = [crashSafety, concurrency, twoServers, backupRestore, gracefulShutdown, inFlightAtSigterm, npmStart, healthChecks, behindNginx];
 /** The whole suite, including the build when one is needed, must finish in this time. */
 const SUITE_LIMIT_MS = 8 * 60_000;
 

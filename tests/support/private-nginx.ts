@@ -4,8 +4,8 @@
  * the tests cannot drift: only the ports, the upstream's servers, the certificate and the paths
  * of its own files are replaced. HTTPS on 127.0.0.1 with a throwaway certificate. The binary is
  * the one installed, else Debian's package fetched with `apt-get download` and unpacked into a
- * temporary folder (no service is installed or started). Used by tests/reliability/behind-nginx.ts,
- * and meant for `test:ops` (three processes behind it, issue 18).
+ * temporary folder (no service is installed or started). Used by tests/reliability/behind-nginx.ts
+ * (one process behind it) and tests/ops/run.ts (three).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -101,7 +101,9 @@ export async function startPrivateNginx(appPorts: number[], say: (line: string) 
 
   const write = (servers: { port: number; down?: boolean }[]) => {
     let site = readmeBlock(readme, "nginx-site");
-    const upstream = servers.map((server) => `    server 127.0.0.1:${server.port}${server.down ? " down" : ""};`).join("\n");
+    // Each server line keeps the README's parameters (max_fails=0…); only the address is the test's.
+    const parameters = /^\s*server\s+\S+((?:\s+[a-z_]+(?:=\S+)?)*)\s*;/m.exec(/upstream casebook \{[\s\S]*?\}/.exec(site)?.[0] ?? "")?.[1] ?? "";
+    const upstream = servers.map((server) => `    server 127.0.0.1:${server.port}${parameters}${server.down ? " down" : ""};`).join("\n");
     site = swap(site, /^(\s*)upstream casebook \{[\s\S]*?\n\1\}/m, `upstream casebook {\n${upstream}\n    keepalive 32;\n}`);
     site = swap(site, /listen 443 ssl;/, `listen 127.0.0.1:${port} ssl;`);
     site = swap(site, /ssl_certificate\s+\S+;/, `ssl_certificate ${cert};`);
