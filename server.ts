@@ -13,7 +13,7 @@ import { describeImport, importCaseDirectory } from "./app/case-files.server";
 import { databaseLabel, readConfig, readMailConfig } from "./app/config.server";
 import { isCrossSiteWrite } from "./app/csrf";
 import { answerUnavailable } from "./app/database-outage.server";
-import { databaseOutage, db } from "./app/db.server";
+import { databaseOutage, db, migrationDatabase } from "./app/db.server";
 import { formatCaseFileProblem, formatCaseFileWarning } from "./app/domain/case-file";
 import { migrateToLatest } from "./db/client";
 import { isConnectionLoss } from "./db/connection-loss";
@@ -45,7 +45,8 @@ const config = (() => {
 })();
 
 async function prepareDatabase(): Promise<void> {
-  const { applied } = await migrateToLatest(db());
+  const migrations = migrationDatabase();
+  const { applied } = await migrateToLatest(migrations.db).finally(() => migrations.done());
   if (applied.length > 0) log().info({ event: "migrated" }, `Database ${databaseLabel(config)}: applied ${applied.join(", ")}`);
   // Several processes starting together may race on the same new case; the loser retries and
   // then finds it imported (unique slugs keep the data right, the retry keeps start-up quiet).

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseTrustProxy, type TrustProxy } from "./domain/trust-proxy";
-import { DEFAULT_DATABASE_PATH, DEFAULT_POOL_SIZE, describeLocation, isPostgresUrl } from "../db/client";
+import { DEFAULT_DATABASE_PATH, DEFAULT_POOL_SIZE, DEFAULT_QUERY_TIMEOUT_MS, describeLocation, isPostgresUrl } from "../db/client";
 
 /** Everything the app reads from the environment, in one place, with its default. */
 export interface AppConfig {
@@ -11,6 +11,8 @@ export interface AppConfig {
   databaseUrl: string | null;
   /** Most PostgreSQL connections this process opens. */
   databasePoolSize: number;
+  /** Longest a PostgreSQL statement may run while serving (ms); see OpenOptions.queryTimeoutMs. */
+  databaseQueryTimeoutMs: number;
   casesDirectory: string;
   /** Overrides the generated secret stored in the database; useful when several servers share one. */
   sessionSecret: string | null;
@@ -77,6 +79,7 @@ export function readConfig(): AppConfig {
     databasePath: process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH,
     databaseUrl: databaseUrl(),
     databasePoolSize: positiveInteger("DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE),
+    databaseQueryTimeoutMs: positiveInteger("DATABASE_QUERY_TIMEOUT_MS", DEFAULT_QUERY_TIMEOUT_MS),
     casesDirectory: process.env.CASES_DIR || "cases",
     sessionSecret: process.env.SESSION_SECRET || null,
     kThreshold: positiveInteger("K_THRESHOLD", 5),

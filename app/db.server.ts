@@ -5,14 +5,28 @@ import { singleton } from "./singleton.server";
 
 /**
  * The app's database: PostgreSQL when DATABASE_URL is set (a pool of DATABASE_POOL_SIZE
- * connections), else the SQLite file at DATABASE_PATH. Migrations run in server.ts before the
- * first request is served. Lost PostgreSQL connections are reported to databaseOutage().
+ * connections, each statement limited to DATABASE_QUERY_TIMEOUT_MS), else the SQLite file at
+ * DATABASE_PATH. Migrations run in server.ts before the first request is served, on a handle of
+ * their own without the limit (migrationDatabase). Lost PostgreSQL connections, and a server
+ * that does not answer within the limit, are reported to databaseOutage().
  */
 export function db(): DB {
   return singleton("db", () => {
     const config = readConfig();
-    return openDatabase(databaseLocation(config), { poolSize: config.databasePoolSize, onConnectionLoss: (error) => databaseOutage().lost(error) });
+    return openDatabase(databaseLocation(config), { poolSize: config.databasePoolSize, queryTimeoutMs: config.databaseQueryTimeoutMs, onConnectionLoss: (error) => databaseOutage().lost(error) });
   });
+}
+
+/**
+ * The handle migrations run on: on PostgreSQL a one-connection pool of its own without the
+ * serving pool's statement time limit (a migration may build an index on a large table), which
+ * the caller closes with `done()`; on SQLite the app's database itself.
+ */
+export function migrationDatabase(): { db: DB; done: () => Promise<void> } {
+  const config = readConfig();
+  if (!config.databaseUrl) return { db: db(), done: async () => {} };
+  const own = openDatabase(config.databaseUrl, { poolSize: 1, onConnectionLoss: (error) => databaseOutage().lost(error) });
+  return { db: own, done: () => own.destroy() };
 }
 
 /** Whether the database is away (PostgreSQL restarting, unreachable), one per process; see ADR 019. */

@@ -15,6 +15,11 @@ export { dialectOf, describeLocation, isPostgresUrl };
 
 export const DEFAULT_DATABASE_PATH = "data/casebook.sqlite";
 export const DEFAULT_POOL_SIZE = 10;
+/**
+ * The serving pool's statement time limit (ms): far above any query a page runs (the results
+ * loader at a million positions takes about 0.2 s), far below a request nobody waits for.
+ */
+export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 
 export interface OpenOptions {
   /** Most connections the PostgreSQL pool opens (ignored for SQLite, which has one). */
@@ -24,7 +29,18 @@ export interface OpenOptions {
    * (server stopped or restarting, network gone; see isConnectionLoss). Never for SQLite.
    */
   onConnectionLoss?: (error: Error) => void;
+  /**
+   * PostgreSQL only: the longest a statement may run (ms), enforced by the server
+   * (`statement_timeout`: SQLSTATE 57014, the connection stays usable), and by the client
+   * QUERY_TIMEOUT_GRACE_MS later for a server that does not answer at all (hung, or cut off by
+   * the network): the query fails as a lost connection and its connection is dropped. No limit
+   * when absent (migrations and scripts, which may build an index on a large table).
+   */
+  queryTimeoutMs?: number;
 }
+
+/** How much longer the client waits than the server's statement_timeout before giving up on the server (ms). */
+export const QUERY_TIMEOUT_GRACE_MS = 2_000;
 
 /** How long the pool waits for a new PostgreSQL connection before the query fails (ms). */
 export const CONNECT_TIMEOUT_MS = 5_000;
@@ -35,7 +51,7 @@ export const CONNECT_TIMEOUT_MS = 5_000;
  * Nothing connects to PostgreSQL until the first query.
  */
 export function openDatabase(location: string = DEFAULT_DATABASE_PATH, options: OpenOptions = {}): DB {
-  return isPostgresUrl(location) ? openPostgres(location, options.poolSize ?? DEFAULT_POOL_SIZE, options.onConnectionLoss) : openSqlite(location);
+  return isPostgresUrl(location) ? openPostgres(location, options.poolSize ?? DEFAULT_POOL_SIZE, options.onConnectionLoss, options.queryTimeoutMs) : openSqlite(location);
 }
 
 /** Opens (creating if missing) the SQLite file with the pragmas a concurrent web app needs. */
@@ -52,12 +68,13 @@ function openSqlite(path: string): DB {
   return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: new StatementCachingDatabase(sqlite) }) });
 }
 
-function openPostgres(url: string, poolSize: number, onConnectionLoss = (error: Error) => console.error(`PostgreSQL ${describeLocation(url)}: connection lost: ${error.message}`)): DB {
+function openPostgres(url: string, poolSize: number, onConnectionLoss = (error: Error) => console.error(`PostgreSQL ${describeLocation(url)}: connection lost: ${error.message}`), queryTimeoutMs?: number): DB {
   const types = new pg.TypeOverrides();
   types.setTypeParser(POSTGRES_BIGINT_OID, parsePostgresBigint);
   // A connection attempt that hangs (a host that drops packets) fails after CONNECT_TIMEOUT_MS
   // instead of holding the request for ever.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const limits = queryTimeoutMs ? { statement_timeout: queryTimeoutMs, query_timeout: queryTimeoutMs + QUERY_TIMEOUT_GRACE_MS } : {};
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...limits });
   // An idle connection that dies (server restart, failover) must not crash the process; the
   // pool drops it and the next query opens a fresh one. Checked-out connections get their own
   // listener in preparingPool.

@@ -19,9 +19,11 @@ const LOST_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIME
 
 /**
  * Messages node-postgres and pg-pool raise without a code: the socket ended mid-query, a client
- * used after its connection broke, or the pool's connection time limit.
+ * used after its connection broke, the pool's connection time limit, or the client's query time
+ * limit (`query_timeout`: the server did not answer at all, as when it hangs).
  */
 const LOST_MESSAGES = [
+  /^Query read timeout/i,
   /^Connection terminated/i,
   /Client has encountered a connection error and is not queryable/i,
   /^timeout exceeded when trying to connect/i,

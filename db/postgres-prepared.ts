@@ -48,11 +48,18 @@ const refused = new Set<string>();
 
 function preparingClient(client: pg.PoolClient, onConnectionLoss: (error: Error) => void): PostgresPoolClient {
   const named = new Set<string>();
+  // Set when a query found the connection lost or the server silent past the client's time limit:
+  // the connection is handed back as broken, so the pool closes it instead of lending it again
+  // (pg marks a client whose socket ended as not queryable, but not one whose query timed out).
+  let broken: Error | null = null;
   const run = async (text: string, values?: unknown[]) => {
     try {
       return await namedQuery(text, values);
     } catch (error) {
-      if (isConnectionLoss(error)) onConnectionLoss(error as Error);
+      if (isConnectionLoss(error)) {
+        broken = error as Error;
+        onConnectionLoss(error as Error);
+      }
       throw error;
     }
   };
@@ -72,6 +79,6 @@ function preparingClient(client: pg.PoolClient, onConnectionLoss: (error: Error)
   };
   return {
     query: run,
-    release: () => client.release(),
+    release: () => client.release(broken ?? undefined),
   } as unknown as PostgresPoolClient;
 }

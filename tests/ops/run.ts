@@ -16,7 +16,8 @@
  *     projector and phones follow from the database, and again once Redis is back;
  *  4. PostgreSQL stops (`-m fast`, then `-m immediate`) and starts: requests are answered 503
  *     with Retry-After meanwhile, /livez stays 200 and /readyz is 503, and serving resumes by
- *     itself;
+ *     itself; then it hangs (SIGSTOP, nothing closed, nothing answered): once the statement
+ *     limit has passed, requests are answered 503 at once instead of waiting, until it answers;
  *  5. SIGTERM to one process mid-burst (not drained at the balancer first): it finishes what it
  *     received and exits 0; it is started again;
  *  6. kill -9 of all three processes at once, then started again: the pages in the browser come
@@ -72,6 +73,10 @@ const CONVERGE_MS = 5_000;
 /** The app's Redis command limit is 500 ms (ADR 020); a vote during a hang may pay it once or twice, never the hang. */
 const VOTE_DURING_HANG_MS = 3_000;
 const SESSION_SECRET = randomBytes(32).toString("hex");
+/** DATABASE_QUERY_TIMEOUT_MS for the processes; the client gives up 2 s (QUERY_TIMEOUT_GRACE_MS) after it. */
+const QUERY_TIMEOUT_MS = 2_000;
+/** The whole scenario's limit: it takes about 80 s; past this something is stuck, and the run fails and cleans up. */
+const SCENARIO_LIMIT_MS = 5 * 60_000;
 
 let passed = 0;
 let failed = 0;
@@ -216,12 +221,19 @@ async function main(): Promise<number> {
   ensureBuild();
 
   const cleanups: (() => unknown)[] = [];
+  let deadline: ReturnType<typeof setTimeout> | undefined;
   try {
-    await scenario(cleanups);
+    await Promise.race([
+      scenario(cleanups),
+      new Promise<never>((_, fail) => {
+        deadline = setTimeout(() => fail(new Error(`took longer than its limit of ${SCENARIO_LIMIT_MS / 60_000} minutes (something waited without a time limit)`)), SCENARIO_LIMIT_MS);
+      }),
+    ]);
   } catch (error) {
     failed += 1;
     console.log(`  ${clock()}  ✗ stopped: ${(error as Error).stack ?? error}`);
   } finally {
+    clearTimeout(deadline);
     for (const cleanup of cleanups.reverse()) await Promise.race([Promise.resolve().then(cleanup).catch(() => {}), sleep(10_000)]);
     emergencyCleanup();
   }
@@ -239,7 +251,8 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
   say(`private PostgreSQL on port ${cluster.port}, Redis on port ${redis.port}`);
   const workspace = makeWorkspace("ops");
   cleanups.push(() => workspace.remove());
-  const env = { DATABASE_URL: cluster.url, REDIS_URL: redis.url, REDIS_PREFIX: "casebook-ops:", SESSION_SECRET, TRUST_PROXY: "1", HOST: "127.0.0.1" };
+  // A 2 s statement limit (default 10 s) keeps the hung-database step short; it is the same code path.
+  const env = { DATABASE_URL: cluster.url, REDIS_URL: redis.url, REDIS_PREFIX: "casebook-ops:", SESSION_SECRET, TRUST_PROXY: "1", HOST: "127.0.0.1", DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS) };
   const servers = [1, 2, 3].map(() => new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env, entry: "built" }));
   cleanups.push(() => Promise.all(servers.map((s) => s.stop(3_000))));
 
@@ -512,6 +525,34 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
     await converged(`after PostgreSQL returned (-m ${mode})`);
     resume();
   }
+  // ---- 4b. PostgreSQL hangs (SIGSTOP): nothing is refused or closed, nothing is answered.
+  await sleep(1_500);
+  phase = "PostgreSQL hung";
+  say("PostgreSQL frozen (SIGSTOP)");
+  cluster.freeze();
+  await sleep(QUERY_TIMEOUT_MS + 2_500);
+  const askedAt = Date.now();
+  const whileHung = await proxy.request("GET", `/workshops/${workshop.id}`, { cookie: session, timeoutMs: 15_000 }).catch((e: Error) => e);
+  const answeredIn = Date.now() - askedAt;
+  check(!(whileHung instanceof Error) && isCleanUnavailable(whileHung) && answeredIn < 2_000, `PostgreSQL hung: a page is answered 503 with Retry-After at once, not held (${whileHung instanceof Error ? whileHung.message : whileHung.status} in ${answeredIn} ms)`);
+  cluster.thaw();
+  say("PostgreSQL thawed");
+  phase = "PostgreSQL back (hung)";
+  const thawed = await within(15_000, async () => {
+    const probes = servers.map((s) => new Http(s.port));
+    try {
+      const replies = await Promise.all(probes.map((probe) => probe.request("GET", "/readyz", { timeoutMs: 2_000 }).then((r) => r.status)));
+      return replies.every((status) => status === 200);
+    } finally {
+      probes.forEach((probe) => probe.close());
+    }
+  });
+  check(thawed !== null, `every process is ready again by itself after PostgreSQL answered again (${thawed ?? "never"} ms)`);
+  await sleep(2_000);
+  await pause();
+  await lateVote("PostgreSQL answering again after a hang");
+  await converged("after PostgreSQL hung");
+  resume();
   check(deaths.length === 0, `no process died while PostgreSQL and Redis failed${deaths.length ? `: ${deaths.join("\n")}` : ""}`);
 
   // ---- 5. SIGTERM to one process mid-burst, without draining it at nginx first.
@@ -598,4 +639,5 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
   check(lines.every((n) => n < 60), `each outage is a line or two in the logs, not one per request (lines per process over the whole run: ${lines.join(", ")})`);
 }
 
-process.exitCode = await main();
+// Exit rather than wait for the event loop: after a failure a worker or a stream may still be pending.
+process.exit(await main());

@@ -6,7 +6,7 @@
  * refuses) the cluster runs as the `postgres` user through `runuser`.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -90,8 +90,36 @@ export class PrivatePostgres {
     this.run("pg_ctl", ["-D", this.dataDir, "-m", mode, "-w", "-t", "30", "stop"]);
   }
 
+  /** The postmaster's pid and its children's (backends, checkpointer, walwriter…). */
+  private processes(): number[] {
+    const pidFile = join(this.dataDir, "postmaster.pid");
+    if (!existsSync(pidFile)) return [];
+    const postmaster = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+    const children = spawnSync("pgrep", ["-P", String(postmaster)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+    return [postmaster, ...children];
+  }
+
+  /**
+   * Hangs the server without closing anything (SIGSTOP to the postmaster, then to each of its
+   * processes): connections stay open and connecting still completes at the TCP level, but
+   * nothing is answered, as when the host stalls or the network drops packets.
+   */
+  freeze(): void {
+    for (const pid of this.processes()) process.kill(pid, "SIGSTOP");
+  }
+
+  /** Undoes freeze() (SIGCONT to every process of the cluster). */
+  thaw(): void {
+    for (const pid of this.processes().reverse()) process.kill(pid, "SIGCONT");
+  }
+
   /** Stops the server if it runs and removes the folder. */
   remove(): void {
+    try {
+      this.thaw();
+    } catch {
+      // not running
+    }
     try {
       this.run("pg_ctl", ["-D", this.dataDir, "-m", "immediate", "-w", "-t", "10", "stop"]);
     } catch {
