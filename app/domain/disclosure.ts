@@ -10,7 +10,7 @@
  * leans and their standings, which are protected: ADR 009 "Bridging scores", ADR 018).
  */
 import { bridgingScore, type PublicLean } from "./bridging";
-import { exposedByPersuasion, exposedByRowChurn, exposedBySeveralReleases, type HeldRecord, type NamedArgument } from "./release-equations";
+import { exposedByBounds, exposedByPersuasion, exposedByRowChurn, exposedBySeveralReleases, type HeldRecord, type NamedArgument } from "./release-equations";
 
 // ---------------------------------------------------------------------------------------------
 // Small-group suppression within one release: every breakdown (pages, exports, JSON).
@@ -334,7 +334,11 @@ function stickyGrouping(
   if (exposed === undefined) {
     const held = recordsWith(input, taken);
     const options = { perspectives: input.perspectives, gap: input.gap, from: jointFrom, k: input.k };
-    exposed = exposedBySeveralReleases(held, releases, options) ?? exposedByRowChurn(held, releases, options) ?? exposedByPersuasion(held, releases, input.namedArguments ?? [], options);
+    exposed =
+      exposedBySeveralReleases(held, releases, options) ??
+      exposedByBounds(held, releases, options) ??
+      exposedByRowChurn(held, releases, options) ??
+      exposedByPersuasion(held, releases, input.namedArguments ?? [], options);
     tested.set(key, exposed);
   }
   return exposed === null ? { grouping } : { grouping: null, exposed };

@@ -277,6 +277,185 @@ export function exposedByRowChurn(
   return exposed.size === 0 ? null : [...exposed].sort((a, b) => a - b);
 }
 
+/**
+ * The people whom the releases' rows single out by bounds (ADR 009, "Bars are counts: bounds
+ * across rows"; tenth attacker review). An answer is a count vector (one option, one step of the
+ * judgement scale, one legal answer), so every unknown is non-negative and at most one per
+ * category. A combination of rows whose coefficients are positive only on the unknowns of 1 to
+ * k−1 people (its *positive support*) and zero or negative on everyone else gives, wherever its
+ * value is positive, a bar those few people hold: "'other' then minus a standing shown alone
+ * now" was one person who stayed in "other", and "a batch's bars minus the bars now" the first
+ * answer of one of that batch who changed since. The linear test (`exposedBySeveralReleases`)
+ * sees only combinations that are zero on everyone else, and the churn rule
+ * (`exposedByRowChurn`) only one row against itself: this is the general case of both (the
+ * negated combination covers a small negative support, as the churn rule's leaving people; a
+ * judgement bounded −3…3 is a count shifted by 3).
+ *
+ * The rule: no combination of rows may have a positive support of 1 to k−1 people. By Farkas'
+ * lemma, some combination is positive on atom t and nowhere positive outside a set T of atoms
+ * exactly when t's column is not a non-negative combination of the columns outside T (a cone).
+ * For each atom t of fewer than k people, sets P of people are tried, starting with t's: T is
+ * every atom whose people are all in P; if t is outside the cone of the other atoms, P is
+ * exposed; if the combination found uses atoms of k or more people only, no P beyond it is;
+ * otherwise each small atom it uses is added to P in turn (while P stays under k people), since
+ * any T that breaks this combination holds one of them. The exposed people are those of the
+ * minimal exposed sets, so the answer does not depend on the order sets are found in. Each cone test is a linear program (phase one of
+ * the simplex method, with Bland's rule), after the rows that settle it at once. Past a budget
+ * of pivots, t's set counts as exposed (refusing is always safe).
+ *
+ * @param records every record any of the releases held (`HeldRecord`)
+ * @param releases every release, oldest first; the last is the one being planned
+ * @returns the people of every minimal exposed set, ascending, or null
+ */
+export function exposedByBounds(records: readonly HeldRecord[], releases: readonly ReleaseShape[], options: EquationOptions): number[] | null {
+  const { columns, rows } = releaseEquations(records, releases, options);
+  return boundsExposure(columns, rows, options.k);
+}
+
+/** `exposedByBounds` on rows already worked out: atoms and rows as `releaseEquations` gives them. */
+function boundsExposure(columns: readonly Atom[], rows: readonly Map<number, number>[], k: number): number[] | null {
+  if (columns.every((c) => c.people.size >= k)) return null;
+  // Each atom's column: row index → coefficient.
+  const byColumn = columns.map(() => new Map<number, number>());
+  rows.forEach((row, r) => {
+    for (const [atom, c] of row) byColumn[atom]!.set(r, c);
+  });
+  const exposed = new Set<number>();
+  let budget = MAX_PIVOTS;
+  const spend = (used: number) => (budget -= used) > 0;
+  for (const atom of columns) {
+    if (atom.people.size >= k) continue;
+    const seen = new Set<string>();
+    const found: Set<number>[] = [];
+    // Depth first over sets of people P (fewer than k), each tried once; an exposed P is not grown.
+    const tryPeople = (people: ReadonlySet<number>) => {
+      const key = [...people].sort((a, b) => a - b).join(",");
+      if (seen.has(key)) return;
+      seen.add(key);
+      const inside = (c: Atom) => [...c.people].every((p) => people.has(p));
+      const outside = columns.filter((c) => !inside(c));
+      const used = budget > 0 ? coneCombination(byColumn[atom.index]!, outside.map((c) => byColumn[c.index]!), spend) : null;
+      if (used === null) {
+        found.push(new Set(people));
+        return;
+      }
+      for (const j of used) {
+        const c = outside[j]!;
+        if (c.people.size >= k) continue;
+        const more = new Set([...people, ...c.people]);
+        if (more.size < k) tryPeople(more);
+      }
+    };
+    tryPeople(atom.people);
+    // The minimal exposed sets (none holds another), so the answer does not depend on the order.
+    const minimal = found.filter((set) => !found.some((other) => other.size < set.size && [...other].every((p) => set.has(p))));
+    for (const set of minimal) for (const person of set) exposed.add(person);
+  }
+  return exposed.size === 0 ? null : [...exposed].sort((a, b) => a - b);
+}
+
+/** Past this many simplex pivots in one test, the atoms not yet shown covered count as exposed. */
+const MAX_PIVOTS = 20_000;
+/** Below this, a floating-point value is zero (coefficients are small whole numbers). */
+const EPSILON = 1e-9;
+
+/**
+ * Whether `target` is a non-negative combination of `generators` (all sparse: row → value).
+ *
+ * @returns whether some μ ≥ 0 has Σ μ_j·generator_j = target (`coneCombination`)
+ */
+export function inCone(target: ReadonlyMap<number, number>, generators: readonly ReadonlyMap<number, number>[], spend: (pivots: number) => boolean = () => true): boolean {
+  return coneCombination(target, generators, spend) !== null;
+}
+
+/**
+ * A non-negative combination of `generators` equal to `target` (all sparse: row → value), as the
+ * indices of the generators it weighs positively; null when there is none. First the rows that
+ * settle it at once: a row where the target is zero and every generator touching it has one sign
+ * rules those generators out; a row where the target is nonzero and no remaining generator can
+ * reach its sign rules the target out. Then phase one of the simplex method (artificial
+ * variables, Bland's rule, so it cannot cycle) on what remains.
+ *
+ * @param spend told of each pivot made; returns false to stop (the answer is then null: refusing is safe)
+ */
+function coneCombination(target: ReadonlyMap<number, number>, generators: readonly ReadonlyMap<number, number>[], spend: (pivots: number) => boolean): number[] | null {
+  let live = generators.flatMap((g, index) => (g.size > 0 ? [{ g, index }] : []));
+  for (let changed = true; changed; ) {
+    changed = false;
+    const rowsOf = new Set<number>([...target.keys()]);
+    for (const { g } of live) for (const r of g.keys()) rowsOf.add(r);
+    for (const r of rowsOf) {
+      const want = target.get(r) ?? 0;
+      const touching = live.filter(({ g }) => (g.get(r) ?? 0) !== 0);
+      const positive = touching.some(({ g }) => g.get(r)! > 0);
+      const negative = touching.some(({ g }) => g.get(r)! < 0);
+      if (want > 0 && !positive) return null;
+      if (want < 0 && !negative) return null;
+      if (want === 0 && touching.length > 0 && !(positive && negative)) {
+        live = live.filter(({ g }) => (g.get(r) ?? 0) === 0);
+        changed = true;
+        break;
+      }
+    }
+  }
+  if (target.size === 0) return [];
+  const rowKeys = [...new Set([...target.keys(), ...live.flatMap(({ g }) => [...g.keys()])])];
+  const m = rowKeys.length;
+  const n = live.length;
+  // Tableau: m constraint rows over n generators and m artificials, right-hand side last; each row
+  // signed so its right-hand side is non-negative.
+  const width = n + m + 1;
+  const tableau = rowKeys.map((r, i) => {
+    const sign = (target.get(r) ?? 0) < 0 ? -1 : 1;
+    const row = new Float64Array(width);
+    live.forEach(({ g }, j) => (row[j] = sign * (g.get(r) ?? 0)));
+    row[n + i] = 1;
+    row[width - 1] = sign * (target.get(r) ?? 0);
+    return row;
+  });
+  const basis = rowKeys.map((_, i) => n + i);
+  // Phase one minimises the artificials' sum: a generator's reduced cost is minus the sum of its
+  // entries in the rows whose basic variable is an artificial. An artificial that leaves stays out.
+  for (;;) {
+    let entering = -1;
+    for (let j = 0; j < n && entering === -1; j += 1) {
+      let gain = 0;
+      for (let i = 0; i < m; i += 1) if (basis[i]! >= n) gain += tableau[i]![j]!;
+      if (gain > EPSILON) entering = j;
+    }
+    if (entering === -1) break;
+    let leaving = -1;
+    let best = Infinity;
+    for (let i = 0; i < m; i += 1) {
+      const a = tableau[i]![entering]!;
+      if (a <= EPSILON) continue;
+      const ratio = tableau[i]![width - 1]! / a;
+      if (ratio < best - EPSILON || (Math.abs(ratio - best) <= EPSILON && basis[i]! < basis[leaving]!)) {
+        best = ratio;
+        leaving = i;
+      }
+    }
+    // Phase one is bounded below by zero, so some row always limits the step.
+    if (leaving === -1) break;
+    if (!spend(1)) return null;
+    const pivotRow = tableau[leaving]!;
+    const scale = pivotRow[entering]!;
+    for (let c = 0; c < width; c += 1) pivotRow[c]! /= scale;
+    for (let i = 0; i < m; i += 1) {
+      if (i === leaving) continue;
+      const factor = tableau[i]![entering]!;
+      if (factor === 0) continue;
+      const row = tableau[i]!;
+      for (let c = 0; c < width; c += 1) row[c]! -= factor * pivotRow[c]!;
+    }
+    basis[leaving] = entering;
+  }
+  let residual = 0;
+  for (let i = 0; i < m; i += 1) if (basis[i]! >= n) residual += tableau[i]![width - 1]!;
+  if (residual > 1e-7) return null;
+  return basis.flatMap((j, i) => (j < n && tableau[i]![width - 1]! > EPSILON ? [live[j]!.index] : [])).sort((a, b) => a - b);
+}
+
 /** An argument whose persuasion figure a release shows (persuasion.ts), with who may name it. */
 export interface NamedArgument {
   id: number;
@@ -326,7 +505,12 @@ export function exposedByPersuasion(records: readonly HeldRecord[], releases: re
       return { grouping: none, perspectives: shown ? ["moved"] : [], populations: shown ? { moved: populations } : undefined };
     });
     const settings = { perspectives: ["moved"], gap: false, from: options.from, k: options.k };
-    for (const person of [...(exposedBySeveralReleases(eligible, shapes, settings) ?? []), ...(exposedByRowChurn(eligible, shapes, { ...settings, firstAnswers: false }) ?? [])]) exposed.add(person);
+    const found = [
+      ...(exposedBySeveralReleases(eligible, shapes, settings) ?? []),
+      ...(exposedByBounds(eligible, shapes, settings) ?? []),
+      ...(exposedByRowChurn(eligible, shapes, { ...settings, firstAnswers: false }) ?? []),
+    ];
+    for (const person of found) exposed.add(person);
   }
   return exposed.size === 0 ? null : [...exposed].sort((a, b) => a - b);
 }
