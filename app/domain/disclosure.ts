@@ -10,7 +10,7 @@
  * leans and their standings, which are protected: ADR 009 "Bridging scores", ADR 018).
  */
 import { bridgingScore, type PublicLean } from "./bridging";
-import { exposedByBounds, exposedByPersuasion, exposedByRowChurn, exposedBySeveralReleases, type HeldRecord, type NamedArgument } from "./release-equations";
+import { exposedByPersuasion, exposedByRowChurn, exposedJointly, type HeldRecord, type NamedArgument } from "./release-equations";
 
 // ---------------------------------------------------------------------------------------------
 // Small-group suppression within one release: every breakdown (pages, exports, JSON).
@@ -299,8 +299,9 @@ function groupingCandidates(input: ReleasePlanInput): ReadonlySet<string>[] {
 
 /**
  * The grouping a release taking `taken` would use with `mustMerge` kept merged, if it passes both
- * history rules: every release since `jointFrom` read together with this one isolates nobody
- * (`exposedBySeveralReleases`), and the releases before it compared with this one one at a time
+ * history rules: every release since `jointFrom` read together with this one isolates nobody,
+ * neither linearly nor by bounds on counts (`exposedJointly`; each row against itself,
+ * `exposedByRowChurn`; persuasion, `exposedByPersuasion`), and the releases before it compared with this one one at a time
  * (`groupingHistoryAllows`). Otherwise null, with the people of the set it would expose
  * (`exposed`; empty when the older rule refused it), so the caller can leave those it was about
  * to take waiting.
@@ -334,11 +335,7 @@ function stickyGrouping(
   if (exposed === undefined) {
     const held = recordsWith(input, taken);
     const options = { perspectives: input.perspectives, gap: input.gap, from: jointFrom, k: input.k };
-    exposed =
-      exposedBySeveralReleases(held, releases, options) ??
-      exposedByBounds(held, releases, options) ??
-      exposedByRowChurn(held, releases, options) ??
-      exposedByPersuasion(held, releases, input.namedArguments ?? [], options);
+    exposed = exposedJointly(held, releases, options) ?? exposedByRowChurn(held, releases, options) ?? exposedByPersuasion(held, releases, input.namedArguments ?? [], options);
     tested.set(key, exposed);
   }
   return exposed === null ? { grouping } : { grouping: null, exposed };

@@ -107,6 +107,22 @@ const PRIME = 67_108_859;
  */
 export function exposedBySeveralReleases(records: readonly HeldRecord[], releases: readonly ReleaseShape[], options: EquationOptions): number[] | null {
   const { columns, rows } = releaseEquations(records, releases, options);
+  return linearExposure(columns, rows, options);
+}
+
+/**
+ * Both tests of the releases' rows, worked out once: the linear test (`exposedBySeveralReleases`),
+ * then, when it finds nobody, the bounds test (`exposedByBounds`).
+ *
+ * @returns the exposed person ids, ascending, or null
+ */
+export function exposedJointly(records: readonly HeldRecord[], releases: readonly ReleaseShape[], options: EquationOptions): number[] | null {
+  const { columns, rows } = releaseEquations(records, releases, options);
+  return linearExposure(columns, rows, options) ?? boundsExposure(columns, rows, options.k);
+}
+
+/** `exposedBySeveralReleases` on rows already worked out. */
+function linearExposure(columns: readonly Atom[], rows: readonly Map<number, number>[], options: EquationOptions): number[] | null {
   if (rows.length === 0) return null;
   const large = columns.filter((c) => c.people.size >= options.k).map((c) => c.index);
   const small = columns.filter((c) => c.people.size < options.k).map((c) => c.index);
@@ -320,6 +336,7 @@ function boundsExposure(columns: readonly Atom[], rows: readonly Map<number, num
   rows.forEach((row, r) => {
     for (const [atom, c] of row) byColumn[atom]!.set(r, c);
   });
+  const index = coneIndex(byColumn);
   const exposed = new Set<number>();
   let budget = MAX_PIVOTS;
   const spend = (used: number) => (budget -= used) > 0;
@@ -332,15 +349,15 @@ function boundsExposure(columns: readonly Atom[], rows: readonly Map<number, num
       const key = [...people].sort((a, b) => a - b).join(",");
       if (seen.has(key)) return;
       seen.add(key);
-      const inside = (c: Atom) => [...c.people].every((p) => people.has(p));
-      const outside = columns.filter((c) => !inside(c));
-      const used = budget > 0 ? coneCombination(byColumn[atom.index]!, outside.map((c) => byColumn[c.index]!), spend) : null;
+      // T: the atoms whose people are all in P (the atom itself among them).
+      const inside = new Set(columns.filter((c) => c.people.size <= people.size && [...c.people].every((p) => people.has(p))).map((c) => c.index));
+      const used = budget > 0 ? coneCombination(byColumn[atom.index]!, byColumn, spend, inside, index) : null;
       if (used === null) {
         found.push(new Set(people));
         return;
       }
       for (const j of used) {
-        const c = outside[j]!;
+        const c = columns[j]!;
         if (c.people.size >= k) continue;
         const more = new Set([...people, ...c.people]);
         if (more.size < k) tryPeople(more);
@@ -352,6 +369,30 @@ function boundsExposure(columns: readonly Atom[], rows: readonly Map<number, num
     for (const set of minimal) for (const person of set) exposed.add(person);
   }
   return exposed.size === 0 ? null : [...exposed].sort((a, b) => a - b);
+}
+
+/** Per row, the generators touching it and how many do so positively and negatively (`coneCombination`). */
+interface ConeIndex {
+  touching: Map<number, number[]>;
+  positive: Map<number, number>;
+  negative: Map<number, number>;
+}
+
+function coneIndex(generators: readonly ReadonlyMap<number, number>[]): ConeIndex {
+  const touching = new Map<number, number[]>();
+  const positive = new Map<number, number>();
+  const negative = new Map<number, number>();
+  generators.forEach((g, j) => {
+    for (const [r, c] of g) {
+      if (c === 0) continue;
+      const list = touching.get(r);
+      if (list) list.push(j);
+      else touching.set(r, [j]);
+      const signs = c > 0 ? positive : negative;
+      signs.set(r, (signs.get(r) ?? 0) + 1);
+    }
+  });
+  return { touching, positive, negative };
 }
 
 /** Past this many simplex pivots in one test, the atoms not yet shown covered count as exposed. */
@@ -377,27 +418,47 @@ export function inCone(target: ReadonlyMap<number, number>, generators: readonly
  * variables, Bland's rule, so it cannot cycle) on what remains.
  *
  * @param spend told of each pivot made; returns false to stop (the answer is then null: refusing is safe)
+ * @param excluded indices of generators left out (the atoms of the set being tried)
+ * @param index `coneIndex(generators)`, when several targets share the generators
  */
-function coneCombination(target: ReadonlyMap<number, number>, generators: readonly ReadonlyMap<number, number>[], spend: (pivots: number) => boolean): number[] | null {
-  let live = generators.flatMap((g, index) => (g.size > 0 ? [{ g, index }] : []));
-  for (let changed = true; changed; ) {
-    changed = false;
-    const rowsOf = new Set<number>([...target.keys()]);
-    for (const { g } of live) for (const r of g.keys()) rowsOf.add(r);
-    for (const r of rowsOf) {
-      const want = target.get(r) ?? 0;
-      const touching = live.filter(({ g }) => (g.get(r) ?? 0) !== 0);
-      const positive = touching.some(({ g }) => g.get(r)! > 0);
-      const negative = touching.some(({ g }) => g.get(r)! < 0);
-      if (want > 0 && !positive) return null;
-      if (want < 0 && !negative) return null;
-      if (want === 0 && touching.length > 0 && !(positive && negative)) {
-        live = live.filter(({ g }) => (g.get(r) ?? 0) === 0);
-        changed = true;
-        break;
-      }
+function coneCombination(
+  target: ReadonlyMap<number, number>,
+  generators: readonly ReadonlyMap<number, number>[],
+  spend: (pivots: number) => boolean,
+  excluded: ReadonlySet<number> = new Set(),
+  index: ConeIndex = coneIndex(generators),
+): number[] | null {
+  // Which generators touch each row, and with which signs; a generator ruled out leaves every row
+  // it touched to be looked at again.
+  const alive = generators.map((g, j) => g.size > 0 && !excluded.has(j));
+  const { touching } = index;
+  const positive = new Map(index.positive);
+  const negative = new Map(index.negative);
+  const remove = (j: number) => {
+    for (const [r, c] of generators[j]!) {
+      if (c === 0) continue;
+      const signs = c > 0 ? positive : negative;
+      signs.set(r, signs.get(r)! - 1);
+    }
+  };
+  for (const j of excluded) if (generators[j] && generators[j]!.size > 0) remove(j);
+  const queue = [...new Set([...target.keys(), ...touching.keys()])];
+  while (queue.length > 0) {
+    const r = queue.pop()!;
+    const want = target.get(r) ?? 0;
+    const up = positive.get(r) ?? 0;
+    const down = negative.get(r) ?? 0;
+    if (want > 0 && up === 0) return null;
+    if (want < 0 && down === 0) return null;
+    if (want !== 0 || up + down === 0 || (up > 0 && down > 0)) continue;
+    for (const j of touching.get(r) ?? []) {
+      if (!alive[j]) continue;
+      alive[j] = false;
+      remove(j);
+      for (const r2 of generators[j]!.keys()) queue.push(r2);
     }
   }
+  const live = generators.flatMap((g, index) => (alive[index] ? [{ g, index }] : []));
   if (target.size === 0) return [];
   const rowKeys = [...new Set([...target.keys(), ...live.flatMap(({ g }) => [...g.keys()])])];
   const m = rowKeys.length;
@@ -505,11 +566,7 @@ export function exposedByPersuasion(records: readonly HeldRecord[], releases: re
       return { grouping: none, perspectives: shown ? ["moved"] : [], populations: shown ? { moved: populations } : undefined };
     });
     const settings = { perspectives: ["moved"], gap: false, from: options.from, k: options.k };
-    const found = [
-      ...(exposedBySeveralReleases(eligible, shapes, settings) ?? []),
-      ...(exposedByBounds(eligible, shapes, settings) ?? []),
-      ...(exposedByRowChurn(eligible, shapes, { ...settings, firstAnswers: false }) ?? []),
-    ];
+    const found = [...(exposedJointly(eligible, shapes, settings) ?? []), ...(exposedByRowChurn(eligible, shapes, { ...settings, firstAnswers: false }) ?? [])];
     for (const person of found) exposed.add(person);
   }
   return exposed.size === 0 ? null : [...exposed].sort((a, b) => a - b);
