@@ -69,6 +69,13 @@ export interface EquationOptions {
   /** The first release whose rows count (earlier ones are checked by the older pairwise rule). */
   from?: number;
   k: number;
+  /**
+   * People the earlier releases alone already bound (releases made before the bounds test, ADR
+   * 009 "Bars are counts"): the bounds test treats their answers as known, so it neither reports
+   * them again (refusing cannot take back what was shown, and would stop every later release)
+   * nor lets them pad a set of others to k.
+   */
+  known?: ReadonlySet<number>;
 }
 
 /**
@@ -118,7 +125,7 @@ export function exposedBySeveralReleases(records: readonly HeldRecord[], release
  */
 export function exposedJointly(records: readonly HeldRecord[], releases: readonly ReleaseShape[], options: EquationOptions): number[] | null {
   const { columns, rows } = releaseEquations(records, releases, options);
-  return linearExposure(columns, rows, options) ?? boundsExposure(columns, rows, options.k);
+  return linearExposure(columns, rows, options) ?? boundsExposure(columns, rows, options.k, options.known);
 }
 
 /** `exposedBySeveralReleases` on rows already worked out. */
@@ -325,12 +332,14 @@ export function exposedByRowChurn(
  */
 export function exposedByBounds(records: readonly HeldRecord[], releases: readonly ReleaseShape[], options: EquationOptions): number[] | null {
   const { columns, rows } = releaseEquations(records, releases, options);
-  return boundsExposure(columns, rows, options.k);
+  return boundsExposure(columns, rows, options.k, options.known);
 }
 
 /** `exposedByBounds` on rows already worked out: atoms and rows as `releaseEquations` gives them. */
-function boundsExposure(columns: readonly Atom[], rows: readonly Map<number, number>[], k: number): number[] | null {
-  if (columns.every((c) => c.people.size >= k)) return null;
+function boundsExposure(columns: readonly Atom[], rows: readonly Map<number, number>[], k: number, known: ReadonlySet<number> = new Set()): number[] | null {
+  // People counted towards a set's size: those not already known.
+  const unknownPeople = (people: Iterable<number>) => [...people].filter((p) => !known.has(p)).length;
+  if (columns.every((c) => unknownPeople(c.people) >= k || unknownPeople(c.people) === 0)) return null;
   // Each atom's column: row index → coefficient.
   const byColumn = columns.map(() => new Map<number, number>());
   rows.forEach((row, r) => {
@@ -341,7 +350,7 @@ function boundsExposure(columns: readonly Atom[], rows: readonly Map<number, num
   let budget = MAX_PIVOTS;
   const spend = (used: number) => (budget -= used) > 0;
   for (const atom of columns) {
-    if (atom.people.size >= k) continue;
+    if (unknownPeople(atom.people) >= k || unknownPeople(atom.people) === 0) continue;
     const seen = new Set<string>();
     const found: Set<number>[] = [];
     // Depth first over sets of people P (fewer than k), each tried once; an exposed P is not grown.
@@ -350,7 +359,7 @@ function boundsExposure(columns: readonly Atom[], rows: readonly Map<number, num
       if (seen.has(key)) return;
       seen.add(key);
       // T: the atoms whose people are all in P (the atom itself among them).
-      const inside = new Set(columns.filter((c) => c.people.size <= people.size && [...c.people].every((p) => people.has(p))).map((c) => c.index));
+      const inside = new Set(columns.filter((c) => [...c.people].every((p) => people.has(p) || known.has(p))).map((c) => c.index));
       const used = budget > 0 ? coneCombination(byColumn[atom.index]!, byColumn, spend, inside, index) : null;
       if (used === null) {
         found.push(new Set(people));
@@ -358,12 +367,12 @@ function boundsExposure(columns: readonly Atom[], rows: readonly Map<number, num
       }
       for (const j of used) {
         const c = columns[j]!;
-        if (c.people.size >= k) continue;
-        const more = new Set([...people, ...c.people]);
+        if (unknownPeople(c.people) >= k) continue;
+        const more = new Set([...people, ...[...c.people].filter((p) => !known.has(p))]);
         if (more.size < k) tryPeople(more);
       }
     };
-    tryPeople(atom.people);
+    tryPeople(new Set([...atom.people].filter((p) => !known.has(p))));
     // The minimal exposed sets (none holds another), so the answer does not depend on the order.
     const minimal = found.filter((set) => !found.some((other) => other.size < set.size && [...other].every((p) => set.has(p))));
     for (const set of minimal) for (const person of set) exposed.add(person);
@@ -565,7 +574,7 @@ export function exposedByPersuasion(records: readonly HeldRecord[], releases: re
       const shown = (release.perspectives ?? options.perspectives).includes(perspective);
       return { grouping: none, perspectives: shown ? ["moved"] : [], populations: shown ? { moved: populations } : undefined };
     });
-    const settings = { perspectives: ["moved"], gap: false, from: options.from, k: options.k };
+    const settings = { perspectives: ["moved"], gap: false, from: options.from, k: options.k, known: options.known };
     const found = [...(exposedJointly(eligible, shapes, settings) ?? []), ...(exposedByRowChurn(eligible, shapes, { ...settings, firstAnswers: false }) ?? [])];
     for (const person of found) exposed.add(person);
   }

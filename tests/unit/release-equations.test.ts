@@ -310,6 +310,29 @@ describe("exposedByBounds (bars are counts: bounds across rows, tenth review)", 
     expect(exposedByBounds(records, [merged, merged], employeeOnly)).toBeNull();
   });
 
+  it("tests what a new release adds to a history that already bounds someone (releases made before the rule)", () => {
+    // The four releases of the first test, made before the bounds test: they bound Bob (4). The
+    // combination stays in every later system; counted again, it would refuse every release.
+    const records = [
+      ...[1, 2].flatMap((id) => [one(id, 0, 2), one(id, 2, 3, true), one(id, 3, null, true)]),
+      one(3, 0, 2),
+      one(3, 2, null, true),
+      one(4, 1, 3),
+      one(4, 3, null, true),
+      one(5, 1),
+      one(6, 1),
+    ];
+    expect(exposedByBounds(records, [shape, shape, shape, shape], employeeOnly)).toContain(4);
+    const entry = (people: number): ReleasedGrouping => ({ breakdown: none, released: { frontline: people }, changed: ["frontline"], perspectives: ["employee"] });
+    const history = [entry(3), entry(6), entry(6), entry(6)];
+    const newcomer = (id: number): PendingPerson => ({ id, standing: "frontline", released: false, wrote: ["employee"], reanswered: [] });
+    const plan = planRelease({ perspectives: ["employee"], gap: false, history, records, jointFrom: 0, pending: [newcomer(7), newcomer(8), newcomer(9)], k: K });
+    expect(plan?.people).toEqual([7, 8, 9]);
+    // Bob known does not let a new set of others through: 5 and 6 answering again alone still wait.
+    const again = (id: number): PendingPerson => ({ id, standing: "frontline", released: true, wrote: ["employee"], reanswered: ["employee"] });
+    expect(planRelease({ perspectives: ["employee"], gap: false, history, records, jointFrom: 0, pending: [again(5), again(6), newcomer(7)], k: K })).toBeNull();
+  });
+
   it("lets planRelease keep a merged group merged rather than split it around one person", () => {
     const history: ReleasedGrouping[] = [
       { breakdown: groups("frontline", [OTHER_GROUP, ["hr", "manager"]]), released: { frontline: 3, manager: 3, hr: 1 }, changed: ["frontline", "manager", "hr"], perspectives: ["employee"] },
