@@ -28,6 +28,10 @@
  * combinations that are zero on every large atom; if there is none, nothing small is exposed.
  * Otherwise each set of small atoms holding 1 to k−1 people is tried: it is exposed when removing
  * its columns from that basis lowers the rank.
+ *
+ * Answers are counts, never negative, so a combination need not be zero elsewhere to single
+ * someone out: it is enough that it is nowhere positive elsewhere (`exposedByBounds`, the tenth
+ * review), tested over the same atoms and rows.
  */
 import { groupLookup, type Breakdown } from "./disclosure";
 
@@ -213,7 +217,8 @@ function linearExposure(columns: readonly Atom[], rows: readonly Map<number, num
  * each set must hold none or at least k people. Checked for the newest release (the candidate)
  * against every earlier one from `options.from` on that shows the same row: per perspective,
  * overall and per shown group, and per retired version and option population, overall and
- * within each shown group (persuasion has its own rows, `exposedByPersuasion`). Combinations of several different rows are the linear test's alone.
+ * within each shown group (persuasion has its own rows, `exposedByPersuasion`). Combinations of
+ * several different rows are the linear test's and the bounds test's (`exposedByBounds`).
  *
  * @param records every record any of the releases held (`HeldRecord`)
  * @param releases every release, oldest first; the last is the one being planned
@@ -322,9 +327,10 @@ export function exposedByRowChurn(
  * exposed; if the combination found uses atoms of k or more people only, no P beyond it is;
  * otherwise each small atom it uses is added to P in turn (while P stays under k people), since
  * any T that breaks this combination holds one of them. The exposed people are those of the
- * minimal exposed sets, so the answer does not depend on the order sets are found in. Each cone test is a linear program (phase one of
- * the simplex method, with Bland's rule), after the rows that settle it at once. Past a budget
- * of pivots, t's set counts as exposed (refusing is always safe).
+ * minimal exposed sets, so the answer does not depend on the order sets are found in. Each cone
+ * test is a linear program (phase one of the simplex method, with Bland's rule), after the rows
+ * that settle it at once. Past a budget of pivots, t's set counts as exposed (refusing is always
+ * safe). People in `options.known` are taken as known (`EquationOptions.known`).
  *
  * @param records every record any of the releases held (`HeldRecord`)
  * @param releases every release, oldest first; the last is the one being planned
