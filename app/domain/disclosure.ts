@@ -10,7 +10,7 @@
  * leans and their standings, which are protected: ADR 009 "Bridging scores", ADR 018).
  */
 import { bridgingScore, type PublicLean } from "./bridging";
-import { exposedByPersuasion, exposedByRowChurn, exposedBySeveralReleases, type HeldRecord, type NamedArgument } from "./release-equations";
+import { exposedByBounds, exposedByPersuasion, exposedByRowChurn, exposedJointly, type HeldRecord, type NamedArgument } from "./release-equations";
 
 // ---------------------------------------------------------------------------------------------
 // Small-group suppression within one release: every breakdown (pages, exports, JSON).
@@ -178,6 +178,11 @@ export interface ReleasedGrouping {
   populations?: Readonly<Record<string, readonly (readonly number[])[]>>;
   /** The perspectives that release showed (the case version's then); absent in older entries. */
   perspectives?: readonly string[];
+  /**
+   * People the releases up to this one bound by counts before the bounds test (`alreadyBound`),
+   * as the plan that made it found them; absent in entries planned before it (then worked out).
+   */
+  known?: readonly number[];
 }
 
 /** What a release takes: whose records it replaces, and the grouping its breakdowns use. */
@@ -185,6 +190,8 @@ export interface ReleasePlan {
   /** Ids of the pending people whose current answers the release takes (never empty). */
   people: number[];
   grouping: Breakdown;
+  /** People the releases before it already bound (`alreadyBound`): store as the new entry's `ReleasedGrouping.known`. */
+  known: number[];
 }
 
 /** The group a standing is counted in under a grouping: a shown group's key, or null when no breakdown is shown. */
@@ -299,8 +306,9 @@ function groupingCandidates(input: ReleasePlanInput): ReadonlySet<string>[] {
 
 /**
  * The grouping a release taking `taken` would use with `mustMerge` kept merged, if it passes both
- * history rules: every release since `jointFrom` read together with this one isolates nobody
- * (`exposedBySeveralReleases`), and the releases before it compared with this one one at a time
+ * history rules: every release since `jointFrom` read together with this one isolates nobody,
+ * neither linearly nor by bounds on counts (`exposedJointly`; each row against itself,
+ * `exposedByRowChurn`; persuasion, `exposedByPersuasion`), and the releases before it compared with this one one at a time
  * (`groupingHistoryAllows`). Otherwise null, with the people of the set it would expose
  * (`exposed`; empty when the older rule refused it), so the caller can leave those it was about
  * to take waiting.
@@ -310,6 +318,7 @@ function stickyGrouping(
   taken: readonly PendingPerson[],
   mustMerge: ReadonlySet<string>,
   tested: Map<string, readonly number[] | null> = new Map(),
+  known: ReadonlySet<number> = new Set(),
 ): { grouping: Breakdown } | { grouping: null; exposed: readonly number[] } {
   const standingSizes = new Map(Object.entries(input.history.at(-1)?.released ?? {}));
   for (const person of taken) if (!person.released) standingSizes.set(person.standing, (standingSizes.get(person.standing) ?? 0) + 1);
@@ -333,11 +342,37 @@ function stickyGrouping(
   let exposed = tested.get(key);
   if (exposed === undefined) {
     const held = recordsWith(input, taken);
-    const options = { perspectives: input.perspectives, gap: input.gap, from: jointFrom, k: input.k };
-    exposed = exposedBySeveralReleases(held, releases, options) ?? exposedByRowChurn(held, releases, options) ?? exposedByPersuasion(held, releases, input.namedArguments ?? [], options);
+    const options = { perspectives: input.perspectives, gap: input.gap, from: jointFrom, k: input.k, known };
+    exposed = exposedJointly(held, releases, options) ?? exposedByRowChurn(held, releases, options) ?? exposedByPersuasion(held, releases, input.namedArguments ?? [], options);
     tested.set(key, exposed);
   }
   return exposed === null ? { grouping } : { grouping: null, exposed };
+}
+
+/**
+ * The people whom the earlier releases alone already bound (ADR 009, "Bars are counts: bounds
+ * across rows"): releases made before the bounds test may hold a combination that bounds a few
+ * people's answers. Refusing a new release cannot take that back, and since the combination
+ * stays in every later system it would refuse every release after it; so the bounds test treats
+ * these people's answers as known (`EquationOptions.known`): it tests what a new release adds.
+ * Empty when the history is clean (every history the bounds test planned). Worked out once (a
+ * test of the history), then carried by each release's entry (`ReleasedGrouping.known`).
+ */
+function alreadyBound(input: ReleasePlanInput): ReadonlySet<number> {
+  if (!input.records || input.history.length === 0) return new Set();
+  // A release planned with the bounds test adds no bound: what its plan found still holds.
+  const stored = input.history.at(-1)!.known;
+  if (stored) return new Set(stored);
+  const releases = input.history.map((entry) => ({ grouping: entry.breakdown, retired: entry.retired, populations: entry.populations, perspectives: entry.perspectives }));
+  let known = new Set<number>();
+  // Treating some people as known can bound others: repeat until nobody new is found.
+  for (;;) {
+    const options = { perspectives: input.perspectives, gap: input.gap, from: input.jointFrom ?? 0, k: input.k, known };
+    const found = [...(exposedByBounds(input.records, releases, options) ?? []), ...(exposedByPersuasion(input.records, releases, input.namedArguments ?? [], options) ?? [])];
+    const more = found.filter((person) => !known.has(person));
+    if (more.length === 0) return known;
+    known = new Set([...known, ...more]);
+  }
 }
 
 /**
@@ -418,6 +453,7 @@ export function* planReleaseSteps(input: ReleasePlanInput): Generator<void, Rele
   const previous = input.history.at(-1)?.breakdown ?? null;
   const candidates = groupingCandidates(input);
   const tested = new Map<string, readonly number[] | null>();
+  const known = alreadyBound(input);
   const populations = versionPopulations(input);
   const versionsInPopulations = new Map([...populations].map(([perspective, sets]) => [perspective, new Set(sets.flat())]));
   let taken = [...input.pending];
@@ -426,7 +462,7 @@ export function* planReleaseSteps(input: ReleasePlanInput): Generator<void, Rele
     // The first candidate grouping both history rules allow; failing all, who the last would expose.
     let sticky: ReturnType<typeof stickyGrouping> = { grouping: null, exposed: [] };
     for (const mustMerge of candidates) {
-      sticky = stickyGrouping(input, taken, mustMerge, tested);
+      sticky = stickyGrouping(input, taken, mustMerge, tested, known);
       if (sticky.grouping) break;
       yield;
     }
@@ -510,7 +546,7 @@ export function* planReleaseSteps(input: ReleasePlanInput): Generator<void, Rele
       }
       if (left > 0 && left < k) for (const id of changers.get(cell)!) waiting.add(id);
     }
-    if (waiting.size === 0) return { people: taken.map((p) => p.id), grouping };
+    if (waiting.size === 0) return { people: taken.map((p) => p.id), grouping, known: [...known].sort((a, b) => a - b) };
     taken = taken.filter((person) => !waiting.has(person.id));
   }
 }

@@ -28,6 +28,10 @@
  * combinations that are zero on every large atom; if there is none, nothing small is exposed.
  * Otherwise each set of small atoms holding 1 to k−1 people is tried: it is exposed when removing
  * its columns from that basis lowers the rank.
+ *
+ * Answers are counts, never negative, so a combination need not be zero elsewhere to single
+ * someone out: it is enough that it is nowhere positive elsewhere (`exposedByBounds`, the tenth
+ * review), tested over the same atoms and rows.
  */
 import { groupLookup, type Breakdown } from "./disclosure";
 
@@ -69,6 +73,13 @@ export interface EquationOptions {
   /** The first release whose rows count (earlier ones are checked by the older pairwise rule). */
   from?: number;
   k: number;
+  /**
+   * People the earlier releases alone already bound (releases made before the bounds test, ADR
+   * 009 "Bars are counts"): the bounds test treats their answers as known, so it neither reports
+   * them again (refusing cannot take back what was shown, and would stop every later release)
+   * nor lets them pad a set of others to k.
+   */
+  known?: ReadonlySet<number>;
 }
 
 /**
@@ -107,6 +118,22 @@ const PRIME = 67_108_859;
  */
 export function exposedBySeveralReleases(records: readonly HeldRecord[], releases: readonly ReleaseShape[], options: EquationOptions): number[] | null {
   const { columns, rows } = releaseEquations(records, releases, options);
+  return linearExposure(columns, rows, options);
+}
+
+/**
+ * Both tests of the releases' rows, worked out once: the linear test (`exposedBySeveralReleases`),
+ * then, when it finds nobody, the bounds test (`exposedByBounds`).
+ *
+ * @returns the exposed person ids, ascending, or null
+ */
+export function exposedJointly(records: readonly HeldRecord[], releases: readonly ReleaseShape[], options: EquationOptions): number[] | null {
+  const { columns, rows } = releaseEquations(records, releases, options);
+  return linearExposure(columns, rows, options) ?? boundsExposure(columns, rows, options.k, options.known);
+}
+
+/** `exposedBySeveralReleases` on rows already worked out. */
+function linearExposure(columns: readonly Atom[], rows: readonly Map<number, number>[], options: EquationOptions): number[] | null {
   if (rows.length === 0) return null;
   const large = columns.filter((c) => c.people.size >= options.k).map((c) => c.index);
   const small = columns.filter((c) => c.people.size < options.k).map((c) => c.index);
@@ -190,7 +217,8 @@ export function exposedBySeveralReleases(records: readonly HeldRecord[], release
  * each set must hold none or at least k people. Checked for the newest release (the candidate)
  * against every earlier one from `options.from` on that shows the same row: per perspective,
  * overall and per shown group, and per retired version and option population, overall and
- * within each shown group (persuasion has its own rows, `exposedByPersuasion`). Combinations of several different rows are the linear test's alone.
+ * within each shown group (persuasion has its own rows, `exposedByPersuasion`). Combinations of
+ * several different rows are the linear test's and the bounds test's (`exposedByBounds`).
  *
  * @param records every record any of the releases held (`HeldRecord`)
  * @param releases every release, oldest first; the last is the one being planned
@@ -277,6 +305,233 @@ export function exposedByRowChurn(
   return exposed.size === 0 ? null : [...exposed].sort((a, b) => a - b);
 }
 
+/**
+ * The people whom the releases' rows single out by bounds (ADR 009, "Bars are counts: bounds
+ * across rows"; tenth attacker review). An answer is a count vector (one option, one step of the
+ * judgement scale, one legal answer), so every unknown is non-negative and at most one per
+ * category. A combination of rows whose coefficients are positive only on the unknowns of 1 to
+ * k−1 people (its *positive support*) and zero or negative on everyone else gives, wherever its
+ * value is positive, a bar those few people hold: "'other' then minus a standing shown alone
+ * now" was one person who stayed in "other", and "a batch's bars minus the bars now" the first
+ * answer of one of that batch who changed since. The linear test (`exposedBySeveralReleases`)
+ * sees only combinations that are zero on everyone else, and the churn rule
+ * (`exposedByRowChurn`) only one row against itself: this is the general case of both (the
+ * negated combination covers a small negative support, as the churn rule's leaving people; a
+ * judgement bounded −3…3 is a count shifted by 3).
+ *
+ * The rule: no combination of rows may have a positive support of 1 to k−1 people. By Farkas'
+ * lemma, some combination is positive on atom t and nowhere positive outside a set T of atoms
+ * exactly when t's column is not a non-negative combination of the columns outside T (a cone).
+ * For each atom t of fewer than k people, sets P of people are tried, starting with t's: T is
+ * every atom whose people are all in P; if t is outside the cone of the other atoms, P is
+ * exposed; if the combination found uses atoms of k or more people only, no P beyond it is;
+ * otherwise each small atom it uses is added to P in turn (while P stays under k people), since
+ * any T that breaks this combination holds one of them. The exposed people are those of the
+ * minimal exposed sets, so the answer does not depend on the order sets are found in. Each cone
+ * test is a linear program (phase one of the simplex method, with Bland's rule), after the rows
+ * that settle it at once. Past a budget of pivots, t's set counts as exposed (refusing is always
+ * safe). People in `options.known` are taken as known (`EquationOptions.known`).
+ *
+ * @param records every record any of the releases held (`HeldRecord`)
+ * @param releases every release, oldest first; the last is the one being planned
+ * @returns the people of every minimal exposed set, ascending, or null
+ */
+export function exposedByBounds(records: readonly HeldRecord[], releases: readonly ReleaseShape[], options: EquationOptions): number[] | null {
+  const { columns, rows } = releaseEquations(records, releases, options);
+  return boundsExposure(columns, rows, options.k, options.known);
+}
+
+/** `exposedByBounds` on rows already worked out: atoms and rows as `releaseEquations` gives them. */
+function boundsExposure(columns: readonly Atom[], rows: readonly Map<number, number>[], k: number, known: ReadonlySet<number> = new Set()): number[] | null {
+  // People counted towards a set's size: those not already known.
+  const unknownPeople = (people: Iterable<number>) => [...people].filter((p) => !known.has(p)).length;
+  if (columns.every((c) => unknownPeople(c.people) >= k || unknownPeople(c.people) === 0)) return null;
+  // Each atom's column: row index → coefficient.
+  const byColumn = columns.map(() => new Map<number, number>());
+  rows.forEach((row, r) => {
+    for (const [atom, c] of row) byColumn[atom]!.set(r, c);
+  });
+  const index = coneIndex(byColumn);
+  const exposed = new Set<number>();
+  let budget = MAX_PIVOTS;
+  const spend = (used: number) => (budget -= used) > 0;
+  for (const atom of columns) {
+    if (unknownPeople(atom.people) >= k || unknownPeople(atom.people) === 0) continue;
+    const seen = new Set<string>();
+    const found: Set<number>[] = [];
+    // Depth first over sets of people P (fewer than k), each tried once; an exposed P is not grown.
+    const tryPeople = (people: ReadonlySet<number>) => {
+      const key = [...people].sort((a, b) => a - b).join(",");
+      if (seen.has(key)) return;
+      seen.add(key);
+      // T: the atoms whose people are all in P (the atom itself among them).
+      const inside = new Set(columns.filter((c) => [...c.people].every((p) => people.has(p) || known.has(p))).map((c) => c.index));
+      const used = budget > 0 ? coneCombination(byColumn[atom.index]!, byColumn, spend, inside, index) : null;
+      if (used === null) {
+        found.push(new Set(people));
+        return;
+      }
+      for (const j of used) {
+        const c = columns[j]!;
+        if (unknownPeople(c.people) >= k) continue;
+        const more = new Set([...people, ...[...c.people].filter((p) => !known.has(p))]);
+        if (more.size < k) tryPeople(more);
+      }
+    };
+    tryPeople(new Set([...atom.people].filter((p) => !known.has(p))));
+    // The minimal exposed sets (none holds another), so the answer does not depend on the order.
+    const minimal = found.filter((set) => !found.some((other) => other.size < set.size && [...other].every((p) => set.has(p))));
+    for (const set of minimal) for (const person of set) exposed.add(person);
+  }
+  return exposed.size === 0 ? null : [...exposed].sort((a, b) => a - b);
+}
+
+/** Per row, the generators touching it and how many do so positively and negatively (`coneCombination`). */
+interface ConeIndex {
+  touching: Map<number, number[]>;
+  positive: Map<number, number>;
+  negative: Map<number, number>;
+}
+
+function coneIndex(generators: readonly ReadonlyMap<number, number>[]): ConeIndex {
+  const touching = new Map<number, number[]>();
+  const positive = new Map<number, number>();
+  const negative = new Map<number, number>();
+  generators.forEach((g, j) => {
+    for (const [r, c] of g) {
+      if (c === 0) continue;
+      const list = touching.get(r);
+      if (list) list.push(j);
+      else touching.set(r, [j]);
+      const signs = c > 0 ? positive : negative;
+      signs.set(r, (signs.get(r) ?? 0) + 1);
+    }
+  });
+  return { touching, positive, negative };
+}
+
+/** Past this many simplex pivots in one test, the atoms not yet shown covered count as exposed. */
+const MAX_PIVOTS = 20_000;
+/** Below this, a floating-point value is zero (coefficients are small whole numbers). */
+const EPSILON = 1e-9;
+
+/**
+ * Whether `target` is a non-negative combination of `generators` (all sparse: row → value).
+ *
+ * @returns whether some μ ≥ 0 has Σ μ_j·generator_j = target (`coneCombination`)
+ */
+export function inCone(target: ReadonlyMap<number, number>, generators: readonly ReadonlyMap<number, number>[], spend: (pivots: number) => boolean = () => true): boolean {
+  return coneCombination(target, generators, spend) !== null;
+}
+
+/**
+ * A non-negative combination of `generators` equal to `target` (all sparse: row → value), as the
+ * indices of the generators it weighs positively; null when there is none. First the rows that
+ * settle it at once: a row where the target is zero and every generator touching it has one sign
+ * rules those generators out; a row where the target is nonzero and no remaining generator can
+ * reach its sign rules the target out. Then phase one of the simplex method (artificial
+ * variables, Bland's rule, so it cannot cycle) on what remains.
+ *
+ * @param spend told of each pivot made; returns false to stop (the answer is then null: refusing is safe)
+ * @param excluded indices of generators left out (the atoms of the set being tried)
+ * @param index `coneIndex(generators)`, when several targets share the generators
+ */
+function coneCombination(
+  target: ReadonlyMap<number, number>,
+  generators: readonly ReadonlyMap<number, number>[],
+  spend: (pivots: number) => boolean,
+  excluded: ReadonlySet<number> = new Set(),
+  index: ConeIndex = coneIndex(generators),
+): number[] | null {
+  // Which generators touch each row, and with which signs; a generator ruled out leaves every row
+  // it touched to be looked at again.
+  const alive = generators.map((g, j) => g.size > 0 && !excluded.has(j));
+  const { touching } = index;
+  const positive = new Map(index.positive);
+  const negative = new Map(index.negative);
+  const remove = (j: number) => {
+    for (const [r, c] of generators[j]!) {
+      if (c === 0) continue;
+      const signs = c > 0 ? positive : negative;
+      signs.set(r, signs.get(r)! - 1);
+    }
+  };
+  for (const j of excluded) if (generators[j] && generators[j]!.size > 0) remove(j);
+  const queue = [...new Set([...target.keys(), ...touching.keys()])];
+  while (queue.length > 0) {
+    const r = queue.pop()!;
+    const want = target.get(r) ?? 0;
+    const up = positive.get(r) ?? 0;
+    const down = negative.get(r) ?? 0;
+    if (want > 0 && up === 0) return null;
+    if (want < 0 && down === 0) return null;
+    if (want !== 0 || up + down === 0 || (up > 0 && down > 0)) continue;
+    for (const j of touching.get(r) ?? []) {
+      if (!alive[j]) continue;
+      alive[j] = false;
+      remove(j);
+      for (const r2 of generators[j]!.keys()) queue.push(r2);
+    }
+  }
+  const live = generators.flatMap((g, index) => (alive[index] ? [{ g, index }] : []));
+  if (target.size === 0) return [];
+  const rowKeys = [...new Set([...target.keys(), ...live.flatMap(({ g }) => [...g.keys()])])];
+  const m = rowKeys.length;
+  const n = live.length;
+  // Tableau: m constraint rows over n generators and m artificials, right-hand side last; each row
+  // signed so its right-hand side is non-negative.
+  const width = n + m + 1;
+  const tableau = rowKeys.map((r, i) => {
+    const sign = (target.get(r) ?? 0) < 0 ? -1 : 1;
+    const row = new Float64Array(width);
+    live.forEach(({ g }, j) => (row[j] = sign * (g.get(r) ?? 0)));
+    row[n + i] = 1;
+    row[width - 1] = sign * (target.get(r) ?? 0);
+    return row;
+  });
+  const basis = rowKeys.map((_, i) => n + i);
+  // Phase one minimises the artificials' sum: a generator's reduced cost is minus the sum of its
+  // entries in the rows whose basic variable is an artificial. An artificial that leaves stays out.
+  for (;;) {
+    let entering = -1;
+    for (let j = 0; j < n && entering === -1; j += 1) {
+      let gain = 0;
+      for (let i = 0; i < m; i += 1) if (basis[i]! >= n) gain += tableau[i]![j]!;
+      if (gain > EPSILON) entering = j;
+    }
+    if (entering === -1) break;
+    let leaving = -1;
+    let best = Infinity;
+    for (let i = 0; i < m; i += 1) {
+      const a = tableau[i]![entering]!;
+      if (a <= EPSILON) continue;
+      const ratio = tableau[i]![width - 1]! / a;
+      if (ratio < best - EPSILON || (Math.abs(ratio - best) <= EPSILON && basis[i]! < basis[leaving]!)) {
+        best = ratio;
+        leaving = i;
+      }
+    }
+    // Phase one is bounded below by zero, so some row always limits the step.
+    if (leaving === -1) break;
+    if (!spend(1)) return null;
+    const pivotRow = tableau[leaving]!;
+    const scale = pivotRow[entering]!;
+    for (let c = 0; c < width; c += 1) pivotRow[c]! /= scale;
+    for (let i = 0; i < m; i += 1) {
+      if (i === leaving) continue;
+      const factor = tableau[i]![entering]!;
+      if (factor === 0) continue;
+      const row = tableau[i]!;
+      for (let c = 0; c < width; c += 1) row[c]! -= factor * pivotRow[c]!;
+    }
+    basis[leaving] = entering;
+  }
+  let residual = 0;
+  for (let i = 0; i < m; i += 1) if (basis[i]! >= n) residual += tableau[i]![width - 1]!;
+  if (residual > 1e-7) return null;
+  return basis.flatMap((j, i) => (j < n && tableau[i]![width - 1]! > EPSILON ? [live[j]!.index] : [])).sort((a, b) => a - b);
+}
+
 /** An argument whose persuasion figure a release shows (persuasion.ts), with who may name it. */
 export interface NamedArgument {
   id: number;
@@ -325,8 +580,9 @@ export function exposedByPersuasion(records: readonly HeldRecord[], releases: re
       const shown = (release.perspectives ?? options.perspectives).includes(perspective);
       return { grouping: none, perspectives: shown ? ["moved"] : [], populations: shown ? { moved: populations } : undefined };
     });
-    const settings = { perspectives: ["moved"], gap: false, from: options.from, k: options.k };
-    for (const person of [...(exposedBySeveralReleases(eligible, shapes, settings) ?? []), ...(exposedByRowChurn(eligible, shapes, { ...settings, firstAnswers: false }) ?? [])]) exposed.add(person);
+    const settings = { perspectives: ["moved"], gap: false, from: options.from, k: options.k, known: options.known };
+    const found = [...(exposedJointly(eligible, shapes, settings) ?? []), ...(exposedByRowChurn(eligible, shapes, { ...settings, firstAnswers: false }) ?? [])];
+    for (const person of found) exposed.add(person);
   }
   return exposed.size === 0 ? null : [...exposed].sort((a, b) => a - b);
 }

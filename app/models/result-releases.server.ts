@@ -512,7 +512,7 @@ async function writePlan(trx: DB, caseId: number, inputs: PlanInputs, plan: Rele
   const people = Object.values(standings).reduce((sum, n) => sum + n, 0);
   const changed = [...new Set(pending.filter((person) => taken.has(person.id)).map((person) => person.standing))].sort();
   const grouping: GroupingHistory = {
-    history: [...history, { breakdown: plan.grouping, released: standings, changed, retired, populations, perspectives }],
+    history: [...history, { breakdown: plan.grouping, released: standings, changed, retired, populations, perspectives, known: plan.known }],
     answers,
     jointFrom: stateBefore.jointFrom,
     scoresShown: scoresNow.everShown,

@@ -115,3 +115,115 @@ export function exposure(rows: Row[], owner: (unknown: string) => string, k: num
   }
   return new Set(minimal.flat());
 }
+
+/**
+ * The people whom `rows` single out by bounds (ADR 009, "Bars are counts: bounds across rows"),
+ * for the reference model, kept independent of the app's simplex: an answer is a count vector,
+ * so a combination of rows positive only on the unknowns of 1 to k − 1 people and nowhere
+ * positive on anyone else gives, where its value is positive, a bar those people hold. Unknowns
+ * touched by exactly the same rows with the same coefficients form an atom (with its people). By
+ * Farkas' lemma such a combination, positive on atom t, exists exactly when t's column is not a
+ * non-negative combination (a cone) of the columns of the atoms outside its positive support.
+ * So for each atom t of fewer than k people, every set P of fewer than k people holding t's is
+ * tried, smallest first, with the atoms whose people are all in P left out: P is exposed when t
+ * is outside the cone of the rest, and the people of the minimal exposed sets are exposed. Here
+ * by brute force over the sets of people (scenarios hold a dozen people at most), and the cone
+ * test is non-negative least squares (Lawson and Hanson's active-set method), in floating point
+ * on these small systems: inside when the residual vanishes.
+ *
+ * @returns the exposed people (empty when none): the union of the minimal exposed sets per atom
+ */
+export function boundsExposure(rows: Row[], owner: (unknown: string) => string, k: number): Set<string> {
+  // Each unknown's column: which rows touch it with what coefficient.
+  const columns = new Map<string, Map<number, number>>();
+  rows.forEach((row, r) => {
+    for (const [unknown, c] of row) {
+      if (c === 0) continue;
+      const column = columns.get(unknown) ?? new Map<number, number>();
+      column.set(r, (column.get(r) ?? 0) + c);
+      columns.set(unknown, column);
+    }
+  });
+  const atoms = new Map<string, { column: Map<number, number>; people: Set<string> }>();
+  for (const [unknown, column] of columns) {
+    const entries = [...column].filter(([, c]) => c !== 0).sort(([a], [b]) => a - b);
+    if (entries.length === 0) continue;
+    const key = entries.map(([r, c]) => `${r}:${c}`).join(",");
+    const atom = atoms.get(key) ?? { column: new Map(entries), people: new Set<string>() };
+    atom.people.add(owner(unknown));
+    atoms.set(key, atom);
+  }
+  const everyone = [...new Set([...atoms.values()].flatMap((a) => [...a.people]))].sort();
+  const exposed = new Set<string>();
+  for (const atom of atoms.values()) {
+    if (atom.people.size >= k) continue;
+    const others = everyone.filter((p) => !atom.people.has(p));
+    // Sets P ⊇ t's people with fewer than k people, smallest first; an exposed P holding an
+    // exposed set found before is not minimal.
+    const minimal: Set<string>[] = [];
+    for (let extra = 0; atom.people.size + extra < k; extra += 1) {
+      for (const added of subsetsOfSize(others, extra)) {
+        const P = new Set([...atom.people, ...added]);
+        if (minimal.some((set) => [...set].every((p) => P.has(p)))) continue;
+        const rest = [...atoms.values()].filter((a) => ![...a.people].every((p) => P.has(p)));
+        if (!nonNegativeCombination(atom.column, rest.map((a) => a.column), rows.length)) minimal.push(P);
+      }
+    }
+    for (const set of minimal) for (const person of set) exposed.add(person);
+  }
+  return exposed;
+}
+
+/** Whether `target` = Σ μ_j generators_j for some μ ≥ 0 (Lawson–Hanson NNLS; residual below 1e-6). */
+function nonNegativeCombination(target: Map<number, number>, generators: Map<number, number>[], height: number): boolean {
+  const a = Array.from({ length: height }, (_, r) => target.get(r) ?? 0);
+  const B = generators.map((g) => Array.from({ length: height }, (_, r) => g.get(r) ?? 0));
+  const n = B.length;
+  const x = new Array<number>(n).fill(0);
+  const passive = new Set<number>();
+  const residual = () => a.map((v, r) => v - B.reduce((sum, column, j) => sum + column[r]! * x[j]!, 0));
+  const gradient = () => {
+    const res = residual();
+    return B.map((column) => column.reduce((sum, v, r) => sum + v * res[r]!, 0));
+  };
+  /** Least squares over the passive columns (normal equations, Gaussian elimination with partial pivoting). */
+  const leastSquares = (set: number[]): number[] => {
+    const m = set.length;
+    const M = set.map((i) => [...set.map((j) => B[i]!.reduce((s, v, r) => s + v * B[j]![r]!, 0)), B[i]!.reduce((s, v, r) => s + v * a[r]!, 0)]);
+    for (let c = 0; c < m; c += 1) {
+      let p = c;
+      for (let i = c + 1; i < m; i += 1) if (Math.abs(M[i]![c]!) > Math.abs(M[p]![c]!)) p = i;
+      [M[c], M[p]] = [M[p]!, M[c]!];
+      if (Math.abs(M[c]![c]!) < 1e-12) continue;
+      for (let i = 0; i < m; i += 1) {
+        if (i === c) continue;
+        const f = M[i]![c]! / M[c]![c]!;
+        for (let j = c; j <= m; j += 1) M[i]![j]! -= f * M[c]![j]!;
+      }
+    }
+    return M.map((row, i) => (Math.abs(row[i]!) < 1e-12 ? 0 : row[m]! / row[i]!));
+  };
+  for (let outer = 0; outer < 10 * (n + 1); outer += 1) {
+    const w = gradient();
+    let best = -1;
+    for (let j = 0; j < n; j += 1) if (!passive.has(j) && w[j]! > 1e-9 && (best === -1 || w[j]! > w[best]!)) best = j;
+    if (best === -1) break;
+    passive.add(best);
+    for (let inner = 0; inner < 10 * (n + 1); inner += 1) {
+      const set = [...passive];
+      const s = leastSquares(set);
+      if (s.every((v) => v > 1e-12)) {
+        x.fill(0);
+        set.forEach((j, i) => (x[j] = s[i]!));
+        break;
+      }
+      let alpha = Infinity;
+      set.forEach((j, i) => {
+        if (s[i]! <= 1e-12) alpha = Math.min(alpha, x[j]! / (x[j]! - s[i]!));
+      });
+      set.forEach((j, i) => (x[j] = x[j]! + alpha * (s[i]! - x[j]!)));
+      for (const j of set) if (x[j]! <= 1e-12) passive.delete(j), (x[j] = 0);
+    }
+  }
+  return residual().every((v) => Math.abs(v) < 1e-6);
+}

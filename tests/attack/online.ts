@@ -8,7 +8,7 @@ import { mergeSmallGroups } from "../../app/domain/disclosure";
 import type { AttackApp, Account } from "./harness";
 import { canonical, settle } from "./harness";
 import { replayRecorder, type Replay } from "./differential";
-import { exposure, type Row } from "./exposure";
+import { boundsExposure, exposure, type Row } from "./exposure";
 
 export const SLUG = "background-check";
 export const PERSPECTIVES = ["employee", "employer"] as const;
@@ -515,7 +515,9 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
       let exposed = new Set<string>();
       for (const merged of tries) {
         const candidate = mergeSmallGroups(counts, s.k, new Set(merged.map(([key]) => key)));
-        exposed = exposure([...earlierRows, ...rowsOf(heldAfter(S, candidate))], (unknown) => unknown.split("/")[0]!, s.k);
+        const rows = [...earlierRows, ...rowsOf(heldAfter(S, candidate))];
+        exposed = exposure(rows, (unknown) => unknown.split("/")[0]!, s.k);
+        if (exposed.size === 0) exposed = boundsExposure(rows, (unknown) => unknown.split("/")[0]!, s.k);
         if (exposed.size === 0) exposed = churn(heldAfter(S, candidate));
         if (exposed.size === 0) return { candidate };
       }

@@ -286,4 +286,40 @@ describe("the per-group rules of online releases, each as the attack it stops", 
     };
     await assertOnlineHolds(app, s);
   });
+
+  it("15. an earlier batch's bars minus the bars now show nothing of the one of that batch who changed (bounds)", async () => {
+    // k = 3 (tenth review). B1, B2 and B3 are released, then H1, H2 and B4; B1, B2 and B3 answer
+    // again as the employee; then H1 and the three again (all three, so that the re-answers
+    // naming R's argument, a row of their own, also leave whole). Against every earlier release
+    // 0 or at least 3 people's records enter and leave, and nothing is linearly isolated; but
+    // total(2) − total(1) − total(4) is H1's first answer minus the answers held now (H2's and
+    // B4's are in both): a bar positive there is H1's. So H1's change waits.
+    const s: OnlineScenario = {
+      k: 3,
+      hidden: ["frontline", "frontline"],
+      bystanders: ["frontline", "frontline", "frontline", "frontline"],
+      attackers: [],
+      actions: [
+        ...bystanderBoth(0, 0),
+        ...bystanderBoth(1, 0),
+        ...bystanderBoth(2, 0),
+        readResults,
+        ...both(0),
+        ...both(1),
+        ...bystanderBoth(3, 0),
+        readResults,
+        bystanderAnswer(0, 0, 1),
+        bystanderAnswer(1, 0, 1),
+        bystanderAnswer(2, 0, 1),
+        readResults,
+        { kind: "hidden-answer", person: 0, perspective: 0 },
+        bystanderAnswer(0, 0, 3),
+        bystanderAnswer(1, 0, 3),
+        bystanderAnswer(2, 0, 3),
+        readResults,
+      ],
+      truth: [2, 0, 1, 0, 1],
+    };
+    await assertOnlineHolds(app, s);
+  });
 });

@@ -57,6 +57,6 @@ export function benchReleasePlan(checkpoints: readonly number[], batch = 20, k =
       released[person.standing] = (released[person.standing] ?? 0) + 1;
       for (const perspective of PERSPECTIVES) records.push({ person: person.id, perspective, standing: person.standing, version: 1, reanswer: false, from: history.length, until: null });
     }
-    history.push({ breakdown: plan.grouping, released: { ...released }, changed: [...new Set(pending.filter((p) => taken.has(p.id)).map((p) => p.standing))] });
+    history.push({ breakdown: plan.grouping, released: { ...released }, changed: [...new Set(pending.filter((p) => taken.has(p.id)).map((p) => p.standing))], known: plan.known });
   }
 }

@@ -125,7 +125,11 @@ describe("a perspective the author removes and later restores", () => {
     await answerOne(reader, slug, "employee", 0, 0);
     const release2 = await readResults(reader, slug);
     expect(release2.released?.people).toBe(3 + 2 * K);
-    expect(perspectiveOf(release2, "employee").byStanding.groups.map((g) => g.key).sort()).toEqual(["frontline", "manager"]);
+    // Until the tenth review this release showed front line and managers apart, which is how the
+    // customer row below came to hold Mara alone. It no longer may: release 1's total minus this
+    // release's front-line row is Mara's answers minus three newcomers' (a bar positive there is
+    // hers; ADR 009, "Bars are counts: bounds across rows"), so the six are released unbroken.
+    expect(perspectiveOf(release2, "employee").byStanding.groups.map((g) => g.key).sort()).toEqual([]);
 
     await publish(slug, withCustomer);
     const restored = await readResults(reader, slug);

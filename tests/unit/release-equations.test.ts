@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { OTHER_GROUP, planRelease, type Breakdown, type PendingPerson, type ReleasedGrouping } from "../../app/domain/disclosure";
-import { exposedByPersuasion, exposedByRowChurn, exposedBySeveralReleases, releaseEquations, type HeldRecord, type ReleaseShape } from "../../app/domain/release-equations";
+import { exposedByBounds, exposedByPersuasion, exposedByRowChurn, exposedBySeveralReleases, inCone, releaseEquations, type HeldRecord, type ReleaseShape } from "../../app/domain/release-equations";
 
 const K = 3;
 const BOTH = ["employee", "employer"];
@@ -229,5 +229,122 @@ describe("exposedByPersuasion (an argument's count is over who could name it)", 
     expect(exposedByPersuasion([...first, ...again], releases, [argument], options)).toEqual([2, 3]);
     // Posted before every re-answer and by someone else, it could be named by all three.
     expect(exposedByPersuasion([...first, ...again], releases, [{ ...argument, author: 99, fromPositionId: 0 }], options)).toBeNull();
+  });
+});
+
+describe("inCone (a column as a non-negative combination of others)", () => {
+  const col = (entries: Record<number, number>) => new Map(Object.entries(entries).map(([r, c]) => [Number(r), c]));
+  it("finds sums of generators, with signs that cancel", () => {
+    expect(inCone(col({ 0: 1, 1: 1 }), [col({ 0: 1 }), col({ 1: 1 })])).toBe(true);
+    expect(inCone(col({ 0: 1 }), [col({ 0: 1, 1: 1 }), col({ 1: -1 })])).toBe(true);
+    expect(inCone(col({ 0: 2, 1: 1, 2: 1 }), [col({ 0: 1, 1: 1 }), col({ 0: 1, 2: 1 }), col({ 1: 1, 2: 1 })])).toBe(true);
+  });
+  it("refuses what only a negative weight or a missing row would give", () => {
+    expect(inCone(col({ 0: 1, 1: 1 }), [col({ 0: 1, 2: 1 }), col({ 1: 1 })])).toBe(false);
+    expect(inCone(col({ 0: 1 }), [col({ 0: 1, 1: 1 }), col({ 1: 1 })])).toBe(false);
+    expect(inCone(col({ 0: -1 }), [col({ 0: 1 })])).toBe(false);
+    // Needs the simplex: every row is reachable with both signs, but no μ ≥ 0 fits.
+    expect(inCone(col({ 0: 1, 1: -1 }), [col({ 0: 1, 1: 1 }), col({ 0: -1, 1: 1 }), col({ 0: 1, 1: 1, 2: 1 }), col({ 2: -1, 1: -1, 0: -1 })])).toBe(false);
+  });
+  it("stops, answering no, when it may spend no more pivots", () => {
+    expect(inCone(col({ 0: 2, 1: 1, 2: 1 }), [col({ 0: 1, 1: 1 }), col({ 0: 1, 2: 1 }), col({ 1: 1, 2: 1 })], () => false)).toBe(false);
+  });
+});
+
+describe("exposedByBounds (bars are counts: bounds across rows, tenth review)", () => {
+  const employeeOnly = { perspectives: ["employee"], gap: false, k: K };
+  const one = (id: number, from: number, until: number | null = null, reanswer = false, standing = "frontline"): HeldRecord => ({ person: id, perspective: "employee", standing, version: 1, reanswer, from, until });
+  const shape: ReleaseShape = { grouping: none, perspectives: ["employee"] };
+
+  it("finds an earlier batch's bars minus the bars now: the first answer of the one of that batch who changed", () => {
+    // Release 0: 1, 2, 3; release 1: 4 (Bob), 5, 6; release 2: 1, 2, 3 answer again; release 3:
+    // Bob, 1 and 2 answer again. Against every earlier release 0 or 3 people left, and no
+    // combination is zero on all but a few; but total(1) − total(0) − total(3) = Bob's first
+    // answer − the four others held now: a bar positive there is Bob's.
+    const records = [
+      ...[1, 2].flatMap((id) => [one(id, 0, 2), one(id, 2, 3, true), one(id, 3, null, true)]),
+      one(3, 0, 2),
+      one(3, 2, null, true),
+      one(4, 1, 3),
+      one(4, 3, null, true),
+      one(5, 1),
+      one(6, 1),
+    ];
+    const releases = [shape, shape, shape, shape];
+    expect(exposedBySeveralReleases(records, releases, employeeOnly)).toBeNull();
+    expect(exposedByRowChurn(records, releases, employeeOnly)).toBeNull();
+    expect(exposedByBounds(records, releases, employeeOnly)).toContain(4);
+    // Without release 3 nothing is bounded: every small set is covered by whole batches.
+    const upTo2 = records.filter((r) => r.from < 3).map((r) => (r.until === 3 ? { ...r, until: null } : r));
+    expect(exposedByBounds(upTo2, releases.slice(0, 3), employeeOnly)).toBeNull();
+    // With 5 and 6 changing beside Bob, his batch leaves whole; but 1 and 2 then leave their second
+    // answers as two (total(2) − total(3) − (total(1) − total(0)) = theirs − the five new ones).
+    const bBatch = [5, 6].flatMap((id) => [one(id, 1, 3), one(id, 3, null, true)]);
+    const withFiveAndSix = records.filter((r) => r.person !== 5 && r.person !== 6).concat(bBatch);
+    // Person 3's second answer is no combination of large atoms alone (it is 1's and 2's second
+    // answers plus the five new ones): any combination singling it out also weighs 1 and 2, three
+    // people together, so 3 is not exposed.
+    expect(exposedByBounds(withFiveAndSix, releases, employeeOnly)).toEqual([1, 2]);
+    // Bob, 5 and 6 alone (1 and 2 keep their second answers): every batch leaves whole.
+    const batches = [1, 2, 3].flatMap((id) => [one(id, 0, 2), one(id, 2, null, true)]).concat([one(4, 1, 3), one(4, 3, null, true)], bBatch);
+    expect(exposedByBounds(batches, releases, employeeOnly)).toBeNull();
+  });
+
+  it("finds 'other' then minus a standing shown alone now: the one other person who was merged with it", () => {
+    // Release 0: front line 1–3; managers 4–6 and Hal (7, HR) merged as 'other'. Release 1:
+    // managers 8–10 and HR 11–13 join, and every standing is shown alone. other(0) −
+    // manager(1) = Hal − the three new managers.
+    const records = [
+      ...[1, 2, 3].map((id) => one(id, 0)),
+      ...[4, 5, 6].map((id) => one(id, 0, null, false, "manager")),
+      one(7, 0, null, false, "hr"),
+      ...[8, 9, 10].map((id) => one(id, 1, null, false, "manager")),
+      ...[11, 12, 13].map((id) => one(id, 1, null, false, "hr")),
+    ];
+    const merged: ReleaseShape = { grouping: groups("frontline", [OTHER_GROUP, ["hr", "manager"]]), perspectives: ["employee"] };
+    const split: ReleaseShape = { grouping: groups("frontline", "manager", "hr"), perspectives: ["employee"] };
+    expect(exposedBySeveralReleases(records, [merged, split], employeeOnly)).toBeNull();
+    expect(exposedByRowChurn(records, [merged, split], employeeOnly)).toBeNull();
+    expect(exposedByBounds(records, [merged, split], employeeOnly)).toEqual([7]);
+    // Kept merged, 'other' only grows by whole batches.
+    expect(exposedByBounds(records, [merged, merged], employeeOnly)).toBeNull();
+  });
+
+  it("tests what a new release adds to a history that already bounds someone (releases made before the rule)", () => {
+    // The four releases of the first test, made before the bounds test: they bound Bob (4). The
+    // combination stays in every later system; counted again, it would refuse every release.
+    const records = [
+      ...[1, 2].flatMap((id) => [one(id, 0, 2), one(id, 2, 3, true), one(id, 3, null, true)]),
+      one(3, 0, 2),
+      one(3, 2, null, true),
+      one(4, 1, 3),
+      one(4, 3, null, true),
+      one(5, 1),
+      one(6, 1),
+    ];
+    expect(exposedByBounds(records, [shape, shape, shape, shape], employeeOnly)).toContain(4);
+    const entry = (people: number): ReleasedGrouping => ({ breakdown: none, released: { frontline: people }, changed: ["frontline"], perspectives: ["employee"] });
+    const history = [entry(3), entry(6), entry(6), entry(6)];
+    const newcomer = (id: number): PendingPerson => ({ id, standing: "frontline", released: false, wrote: ["employee"], reanswered: [] });
+    const plan = planRelease({ perspectives: ["employee"], gap: false, history, records, jointFrom: 0, pending: [newcomer(7), newcomer(8), newcomer(9)], k: K });
+    expect(plan?.people).toEqual([7, 8, 9]);
+    // Bob known does not let a new set of others through: 5 and 6 answering again alone still wait.
+    const again = (id: number): PendingPerson => ({ id, standing: "frontline", released: true, wrote: ["employee"], reanswered: ["employee"] });
+    expect(planRelease({ perspectives: ["employee"], gap: false, history, records, jointFrom: 0, pending: [again(5), again(6), newcomer(7)], k: K })).toBeNull();
+  });
+
+  it("lets planRelease keep a merged group merged rather than split it around one person", () => {
+    const history: ReleasedGrouping[] = [
+      { breakdown: groups("frontline", [OTHER_GROUP, ["hr", "manager"]]), released: { frontline: 3, manager: 3, hr: 1 }, changed: ["frontline", "manager", "hr"], perspectives: ["employee"] },
+    ];
+    const records = [...[1, 2, 3].map((id) => one(id, 0)), ...[4, 5, 6].map((id) => one(id, 0, null, false, "manager")), one(7, 0, null, false, "hr")];
+    const newcomer = (id: number, standing: string): PendingPerson => ({ id, standing, released: false, wrote: ["employee"], reanswered: [] });
+    const pending = [8, 9, 10].map((id) => newcomer(id, "manager")).concat([11, 12, 13].map((id) => newcomer(id, "hr")));
+    const plan = planRelease({ perspectives: ["employee"], gap: false, history, records, jointFrom: 0, pending, k: K });
+    expect(plan?.people).toEqual([8, 9, 10, 11, 12, 13]);
+    expect(plan?.grouping.shown.map((g) => [g.key, g.members])).toEqual([
+      ["frontline", ["frontline"]],
+      [OTHER_GROUP, ["hr", "manager"]],
+    ]);
   });
 });
