@@ -66,6 +66,39 @@ const median = (xs: number[]) => {
 /** Each run's figure divided by the same run's limit. */
 const ratios = (row: Row) => (row.limit ? row.values.map((v, i) => v / row.limit!.values[i]!).filter(Number.isFinite) : []);
 
+// The table: median (min–max) of the runs, the limit likewise, and the median of the runs' ratios.
+const digitsOf = (unit: string) => (["req/s", "votes", "MB", "frames/s"].includes(unit) ? 0 : 1);
+const spread = (xs: number[], digits: number) => {
+  const s = sorted(xs);
+  return s.length > 1 ? ` (${fmt(s[0]!, digits)}–${fmt(s.at(-1)!, digits)})` : "";
+};
+/** Ratios far from 1 keep two significant figures, so a 0.0004× is not printed as 0.00×. */
+const fmtRatio = (x: number) => (Math.abs(x) >= 0.1 || x === 0 ? fmt(x, 2) : x.toPrecision(2));
+const verdict = (row: Row) => {
+  const missed = (row.targets ?? []).filter((t) => !t.met(t.on === "value" ? median(row.values) : median(ratios(row))));
+  return { missed, text: row.targets?.length ? (missed.length ? `MISSED ${missed.map((t) => t.text).join(", ")}` : "ok") : "" };
+};
+/** A row's cells: figure, median (min–max), limit, ratio, targets, verdict. */
+function cells(row: Row): string[] {
+  const digits = digitsOf(row.unit);
+  const r = ratios(row);
+  return [
+    row.figure,
+    `${fmt(median(row.values), digits)} ${row.unit}${spread(row.values, digits)}`,
+    row.limit ? `${row.limit.label} ${fmt(median(row.limit.values), digits)}${spread(row.limit.values, digits)}` : "",
+    r.length ? `${fmtRatio(median(r))}×${r.length > 1 ? ` (${fmtRatio(sorted(r)[0]!)}–${fmtRatio(sorted(r).at(-1)!)})` : ""}` : "",
+    (row.targets ?? []).map((t) => t.text).join("; "),
+    verdict(row).text,
+  ];
+}
+
+// Each part's rows as soon as it is done, so a long or interrupted run still shows what it measured.
+let printed = 0;
+function flush(): void {
+  for (const row of rows.slice(printed)) console.log(`  ${cells(row).filter(Boolean).join(" | ")}`);
+  printed = rows.length;
+}
+
 /** Whole-machine CPU counters in ms: busy, and stolen by the hypervisor (other tenants of the host). */
 function machineCpu(): { busy: number; steal: number; total: number } {
   const [, ...fields] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
@@ -74,7 +107,10 @@ function machineCpu(): { busy: number; steal: number; total: number } {
   return { busy: busy * 10, steal: steal! * 10, total: (busy + idle! + iowait! + steal!) * 10 };
 }
 const machineBefore = machineCpu();
-const step = (what: string) => process.stdout.write(`… ${what} (${Math.round((Date.now() - started) / 1000)} s)\n`);
+const step = (what: string) => {
+  flush();
+  process.stdout.write(`… ${what} (${Math.round((Date.now() - started) / 1000)} s)\n`);
+};
 
 console.log(
   `Casebook benchmarks${quick ? " (quick)" : ""}, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ` +
@@ -288,31 +324,9 @@ if (scaleParticipants > 0) {
   }
 }
 
-// The table: median (min–max) of the runs, the limit likewise, and the median of the runs' ratios.
-const digitsOf = (unit: string) => (["req/s", "votes", "MB", "frames/s"].includes(unit) ? 0 : 1);
-const spread = (xs: number[], digits: number) => {
-  const s = sorted(xs);
-  return s.length > 1 ? ` (${fmt(s[0]!, digits)}–${fmt(s.at(-1)!, digits)})` : "";
-};
-/** Ratios far from 1 keep two significant figures, so a 0.0004× is not printed as 0.00×. */
-const fmtRatio = (x: number) => (Math.abs(x) >= 0.1 || x === 0 ? fmt(x, 2) : x.toPrecision(2));
-const verdict = (row: Row) => {
-  const missed = (row.targets ?? []).filter((t) => !t.met(t.on === "value" ? median(row.values) : median(ratios(row))));
-  return { missed, text: row.targets?.length ? (missed.length ? `MISSED ${missed.map((t) => t.text).join(", ")}` : "ok") : "" };
-};
 const header = ["figure", "median (min–max)", "limit, same run", "ratio (min–max)", "target", ""];
-const lines = rows.map((row) => {
-  const digits = digitsOf(row.unit);
-  const r = ratios(row);
-  return [
-    row.figure,
-    `${fmt(median(row.values), digits)} ${row.unit}${spread(row.values, digits)}`,
-    row.limit ? `${row.limit.label} ${fmt(median(row.limit.values), digits)}${spread(row.limit.values, digits)}` : "",
-    r.length ? `${fmtRatio(median(r))}×${r.length > 1 ? ` (${fmtRatio(sorted(r)[0]!)}–${fmtRatio(sorted(r).at(-1)!)})` : ""}` : "",
-    (row.targets ?? []).map((t) => t.text).join("; "),
-    verdict(row).text,
-  ];
-});
+flush();
+const lines = rows.map(cells);
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
 const align = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ").trimEnd();
 console.log("");
