@@ -1,7 +1,10 @@
 /**
  * Results-page loader time as the number of positions on one case grows. Seeds a temporary
  * SQLite file directly (people answering both perspectives, 10% having changed their mind),
- * then times the same work the results loader does.
+ * then times the same work the results loader does, and beside it the limit: one raw `GROUP BY`
+ * (better-sqlite3, a prepared statement, no query builder) over the released positions the
+ * loader's release reads, grouped as `releasedResultRows` groups them. That is the floor for
+ * aggregating those positions on this machine; a loader below it is serving a stored release.
  */
 import type { CaseOption } from "../../app/domain/option-identity";
 import SQLite from "better-sqlite3";
@@ -12,9 +15,22 @@ import { performance } from "node:perf_hooks";
 
 export interface ResultsTiming {
   positions: number;
-  medianMs: number;
-  p95Ms: number;
+  /** Per run: one loader call right after NEWCOMERS more people answered, which plans and stores a release first, in ms. */
+  releaseMs: number[];
+  /** Per run: the loader's median of seven, in ms (it reads the stored release). */
+  loaderMs: number[];
+  /** Per run, measured right after the loader's: the raw GROUP BY's median of seven, in ms. */
+  rawGroupByMs: number[];
+  /** Rows the raw GROUP BY returns (0 would make it no limit at all). */
+  rawGroups: number;
 }
+
+/** The released positions of a case grouped as `releasedResultRows` groups them, as plain SQL. */
+const RAW_GROUP_BY = `
+  select p.perspective, p.standing, p.option_id, p.judgement, p.legal, p.case_version_id, p.judgement_change, p.option_changed, count(*) as count
+  from released_positions r join positions p on p.id = r.position_id
+  where r.case_id = ?
+  group by p.perspective, p.standing, p.option_id, p.judgement, p.legal, p.case_version_id, p.judgement_change, p.option_changed`;
 
 /** Times `load` seven times after one warm-up run (page cache, statement cache): median and slowest. */
 export async function timeLoader(load: () => Promise<unknown>): Promise<{ medianMs: number; p95Ms: number }> {
@@ -29,10 +45,14 @@ export async function timeLoader(load: () => Promise<unknown>): Promise<{ median
   return { medianMs: samples[3]!, p95Ms: samples[6]! };
 }
 
+/** People who answer between two runs, so each run's first read makes a new release. */
+export const NEWCOMERS = 20;
+
 const STANDINGS = ["frontline", "manager", "hr", "other", null] as const;
 const LEGAL = ["yes", "no", "unsure"] as const;
 
-function seed(path: string, caseId: number, versionId: number, people: number, options: { employee: CaseOption[]; employer: CaseOption[] }): number {
+/** Adds `people` people on the case, each answering both perspectives; returns the positions written. */
+export function seed(path: string, caseId: number, versionId: number, people: number, options: { employee: CaseOption[]; employer: CaseOption[] }): number {
   const sqlite = new SQLite(path);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = OFF");
@@ -85,7 +105,12 @@ function seed(path: string, caseId: number, versionId: number, people: number, o
   return positions;
 }
 
-export async function benchResultsLoader(sizes: number[]): Promise<ResultsTiming[]> {
+/**
+ * For each size (positions, approximately): seeds once and makes the first release (one loader
+ * call, not timed); then per run adds NEWCOMERS people and times the first loader call after
+ * them (it makes a release), the loader reading that release, and the raw GROUP BY over it.
+ */
+export async function benchResultsLoader(sizes: number[], runs = 3): Promise<ResultsTiming[]> {
   const timings: ResultsTiming[] = [];
   for (const target of sizes) {
     const dir = mkdtempSync(join(tmpdir(), "casebook-bench-"));
@@ -103,7 +128,23 @@ export async function benchResultsLoader(sizes: number[]): Promise<ResultsTiming
     // Each person contributes 2.2 positions on average (10% changed their mind once per perspective).
     const positions = seed(process.env.DATABASE_PATH, found.id, found.versionId, Math.round(target / 2.2), options);
 
-    const timing = await timeLoader(() => loadCaseResults(found));
+    await loadCaseResults(found);
+    const releaseMs: number[] = [];
+    const loaderMs: number[] = [];
+    const rawGroupByMs: number[] = [];
+    const raw = new SQLite(process.env.DATABASE_PATH, { readonly: true, fileMustExist: true });
+    const groupBy = raw.prepare(RAW_GROUP_BY);
+    let rawGroups = 0;
+    for (let run = 0; run < runs; run += 1) {
+      seed(process.env.DATABASE_PATH, found.id, found.versionId, NEWCOMERS, options);
+      const started = performance.now();
+      await loadCaseResults(found);
+      releaseMs.push(performance.now() - started);
+      loaderMs.push((await timeLoader(() => loadCaseResults(found))).medianMs);
+      rawGroupByMs.push((await timeLoader(async () => (rawGroups = groupBy.all(found.id).length))).medianMs);
+    }
+    raw.close();
+    if (rawGroups === 0) throw new Error("The raw GROUP BY found no released positions: the loader made no release to read.");
     if (process.env.BENCH_PROFILE) {
       const models = await import("../../app/models/positions.server");
       const args = await import("../../app/models/arguments.server");
@@ -118,7 +159,7 @@ export async function benchResultsLoader(sizes: number[]): Promise<ResultsTiming
         console.log(`  ${name}: ${(performance.now() - t).toFixed(1)} ms`);
       }
     }
-    timings.push({ positions, ...timing });
+    timings.push({ positions, releaseMs, loaderMs, rawGroupByMs, rawGroups });
     await db().destroy();
     (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
     rmSync(dir, { recursive: true, force: true });

@@ -19,11 +19,15 @@
  * action and the whole page). BENCH_NODE_ARGS adds flags to the servers' node (e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof"); BENCH_STREAMS=<k> lets only the first k phones open a stream.
  * The build in build/ is used as it is: rebuild after changing app/ (npm run build).
+ *
+ * `benchBareWorkshop` runs the same room, joins, streams and burst against the bare baseline
+ * (tests/bench/baseline-server.ts), which gives the limits the app's figures are read against.
  */
 import pg from "pg";
 import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { emergencyCleanup, ensureBuild, Http, joinWorkshop, makeWorkspace, openForChecks, pool, Server, signUp, sleep, vote, VOTE_ACK, voteForm, voteValues, createWorkshop, control } from "../reliability/harness";
+import { emergencyCleanup, ensureBuild, Http, joinWorkshop, makeWorkspace, openForChecks, pool, Server, signUp, sleep, vote, VOTE_ACK, voteForm, voteValues, createWorkshop, control, type Reply } from "../reliability/harness";
+import { BASELINE_WORKSHOP, LATENCY_FLOOR_GAP_MS, startBaselineServer, type BaselineProcess } from "./baseline-server";
 
 export interface ScaleOut {
   databaseUrl: string;
@@ -36,43 +40,6 @@ export interface WorkshopBenchOptions {
   /** Server processes; above 1 they need `scaleOut` (PostgreSQL and Redis). */
   processes: number;
   scaleOut?: ScaleOut;
-}
-
-export interface WorkshopBenchResult {
-  participants: number;
-  processes: number;
-  backend: string;
-  joined: number;
-  streams: number;
-  votesSent: number;
-  acknowledged: number;
-  stored: number;
-  lost: number;
-  /** Votes stored although their request failed or timed out (so not counted as acknowledged). */
-  storedUnacknowledged: number;
-  /** Acknowledged votes the projector never showed within the wait after the burst. */
-  unseen: number;
-  /** Send → projector. */
-  p50Ms: number;
-  p99Ms: number;
-  /** Send → HTTP answer, for comparison with send → projector. */
-  ackP50Ms: number;
-  ackP99Ms: number;
-  voteWindowMs: number;
-  burstMs: number;
-  /** Per process, in process order. */
-  peakRssMb: number[];
-  idleRssMb: number[];
-  projectorEvents: number;
-  phoneEventsAvg: number;
-  clientLagP99Ms: number;
-  /** Server CPU (all processes, all threads) from the first vote until the projector showed the last, per acknowledged vote. */
-  serverCpuMsPerVote: number;
-  /** Cores busy from the first vote until the projector showed the last: the servers, and this benchmark. */
-  serverCpuShare: number;
-  clientCpuShare: number;
-  votePath: "json" | "document";
-  failures: Record<string, number>;
 }
 
 export const VOTES_PER_SECOND = 400;
@@ -162,118 +129,164 @@ async function storedVoters(options: WorkshopBenchOptions, databasePath: string,
       await client.end();
     }
   }
+  return countInFile(databasePath, query.replace("$1", "?"), workshopId);
+}
+
+function countInFile(databasePath: string, query: string, ...params: unknown[]): number {
   const sqlite = openForChecks(databasePath);
   try {
-    return (sqlite.prepare(query.replace("$1", "?")).get(workshopId) as { n: number }).n;
+    return (sqlite.prepare(query).get(...params) as { n: number }).n;
   } finally {
     sqlite.close();
   }
 }
 
-export async function benchWorkshop(options: WorkshopBenchOptions): Promise<WorkshopBenchResult> {
-  const n = options.participants;
-  if (options.processes > 1 && !options.scaleOut) throw new Error("Several processes need PostgreSQL and Redis (scaleOut).");
-  ensureBuild();
-  const workspace = makeWorkspace("bench");
-  const env: Record<string, string> = { TRUST_PROXY: "loopback" };
-  if (options.scaleOut) Object.assign(env, { DATABASE_URL: options.scaleOut.databaseUrl, REDIS_URL: options.scaleOut.redisUrl, REDIS_PREFIX: options.scaleOut.redisPrefix });
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const servers = Array.from({ length: options.processes }, () => new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env, nodeArgs }));
-  const clients: Http[] = [];
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  let sampler: ReturnType<typeof setInterval> | undefined;
-  const overallTimeoutMs = 120_000 + n * 40;
-  let deadline: ReturnType<typeof setTimeout> | undefined;
+interface Projector {
+  events: ProjectorEvent[];
+  /** Resolves once `check` holds (re-checked on every projector event, or every 100 ms); rejects after `ms`. */
+  until: (check: () => boolean, ms: number, what: string) => Promise<void>;
+}
 
-  const run = async (): Promise<WorkshopBenchResult> => {
-    // The first process migrates and imports the cases; the others find it done.
-    for (const server of servers) await server.start(60_000);
-    for (const server of servers) clients.push(new Http(server.port, { maxSockets: Infinity }));
-    const main = clients[0]!;
-    const network = (i: number) => ({ "X-Forwarded-For": `10.0.${Math.floor(i / PHONES_PER_NETWORK) % 250}.1` });
-
-    const session = await signUp(main, "facilitator@casebook.test", "Facilitator", network(n));
-    const workshop = await createWorkshop(main, session);
-
-    const projector: ProjectorEvent[] = [];
-    const waiters = new Set<() => void>();
-    await main.stream(`/workshops/${workshop.id}/events?view=room`, session, projectorParser(projector, () => waiters.forEach((wake) => wake())));
-    const until = async (check: () => boolean, ms: number, what: string) => {
-      const stop = performance.now() + ms;
-      while (!check()) {
-        if (performance.now() > stop) throw new Error(`Timed out waiting for ${what}.`);
-        await new Promise<void>((wake) => {
-          const timer = setTimeout(wake, 100);
-          waiters.add(() => {
-            clearTimeout(timer);
-            wake();
-          });
+/** Opens the projector's stream at `path` and keeps every state it shows, time-stamped. */
+async function watchProjector(client: Http, path: string, cookie: string): Promise<Projector> {
+  const events: ProjectorEvent[] = [];
+  const waiters = new Set<() => void>();
+  await client.stream(path, cookie, projectorParser(events, () => waiters.forEach((wake) => wake())));
+  const until = async (check: () => boolean, ms: number, what: string) => {
+    const stop = performance.now() + ms;
+    while (!check()) {
+      if (performance.now() > stop) throw new Error(`Timed out waiting for ${what}.`);
+      await new Promise<void>((wake) => {
+        const timer = setTimeout(wake, 100);
+        waiters.add(() => {
+          clearTimeout(timer);
+          wake();
         });
-        waiters.clear();
-      }
-    };
-
-    // Phones join and open their streams, each on its own process.
-    const failures: Record<string, number> = {};
-    const fail = (what: string) => (failures[what] = (failures[what] ?? 0) + 1);
-    const streamCount = Number(process.env.BENCH_STREAMS ?? n);
-    const phones = await pool(n, SETUP_CONCURRENCY, async (i) => {
-      const client = clients[i % clients.length]!;
-      const cookie = await joinWorkshop(client, workshop.code, `Phone ${i + 1}`, network(i));
-      const counter = eventCounter();
-      if (i >= streamCount) return { i, cookie, counter: null };
-      try {
-        await client.stream(`/workshops/${workshop.id}/events`, cookie, counter.onData);
-        return { i, cookie, counter };
-      } catch {
-        fail("stream");
-        return { i, cookie, counter: null };
-      }
-    });
-    for (const phone of phones) if (phone instanceof Error) fail(`join: ${phone.message.slice(0, 60)}`);
-    const joined = phones.filter((p): p is Exclude<typeof p, Error> => !(p instanceof Error));
-    const streams = joined.filter((p) => p.counter !== null).length;
-
-    // Through the case stages to the first vote, as the projector sees it.
-    await sleep(300); // the joins' last coalesced broadcast
-    for (let step = 0; step < 10 && projector.at(-1)?.stage !== "vote-1"; step += 1) {
-      const from = projector.at(-1)?.stage;
-      const reply = await control(main, session, workshop.id, "next");
-      if (reply.status !== 200) throw new Error(`"next" answered ${reply.status}: ${reply.body.slice(0, 200)}`);
-      await until(() => projector.at(-1)?.stage !== from, 10_000, "the projector to see the next stage");
-    }
-    await until(() => projector.at(-1)?.stage === "vote-1" && projector.at(-1)!.votingOpen, 10_000, "voting to open");
-    const openedAt = projector.length;
-    await sleep(500); // let the stage change reach every phone first
-    const pids = servers.map((s) => s.pid);
-    const idleRss = pids.map(rssMb);
-
-    // The burst: every phone votes once at its moment in the window.
-    const votePath = process.env.BENCH_VOTE_PATH === "document" ? "document" : "json";
-    const voteWindowMs = (joined.length / VOTES_PER_SECOND) * 1000;
-    const peakRss = [...idleRss];
-    sampler = setInterval(() => {
-      pids.forEach((pid, i) => {
-        const rss = rssMb(pid);
-        if (rss > peakRss[i]!) peakRss[i] = rss;
       });
-    }, 250);
+      waiters.clear();
+    }
+  };
+  return { events, until };
+}
+
+interface Phone {
+  i: number;
+  cookie: string;
+  counter: ReturnType<typeof eventCounter> | null;
+}
+
+type Failures = Record<string, number>;
+const failWith = (failures: Failures) => (what: string) => (failures[what] = (failures[what] ?? 0) + 1);
+
+/**
+ * Phone i joins on `clients[i mod P]` (with `join`, which returns its device cookie) and opens its
+ * stream at `streamPath` there; BENCH_STREAMS=<k> lets only the first k phones open one.
+ */
+async function joinPhones(n: number, clients: Http[], join: (client: Http, i: number) => Promise<string>, streamPath: string, failures: Failures): Promise<Phone[]> {
+  const fail = failWith(failures);
+  const streamCount = Number(process.env.BENCH_STREAMS ?? n);
+  const phones = await pool(n, SETUP_CONCURRENCY, async (i): Promise<Phone> => {
+    const client = clients[i % clients.length]!;
+    const cookie = await join(client, i);
+    const counter = eventCounter();
+    if (i >= streamCount) return { i, cookie, counter: null };
+    try {
+      await client.stream(streamPath, cookie, counter.onData);
+      return { i, cookie, counter };
+    } catch {
+      fail("stream");
+      return { i, cookie, counter: null };
+    }
+  });
+  for (const phone of phones) if (phone instanceof Error) fail(`join: ${phone.message.slice(0, 60)}`);
+  return phones.filter((p): p is Phone => !(p instanceof Error));
+}
+
+/** What one room's burst of votes measured, on the app or on the bare baseline. */
+export interface BurstResult {
+  participants: number;
+  joined: number;
+  streams: number;
+  votesSent: number;
+  acknowledged: number;
+  stored: number;
+  lost: number;
+  /** Votes stored although their request failed or timed out (so not counted as acknowledged). */
+  storedUnacknowledged: number;
+  /** Acknowledged votes the projector never showed within the wait after the burst. */
+  unseen: number;
+  /** Send → projector. */
+  p50Ms: number;
+  p99Ms: number;
+  /** Send → HTTP answer, for comparison with send → projector. */
+  ackP50Ms: number;
+  ackP99Ms: number;
+  voteWindowMs: number;
+  burstMs: number;
+  /** Per process, in process order. */
+  peakRssMb: number[];
+  idleRssMb: number[];
+  projectorEvents: number;
+  phoneEventsAvg: number;
+  /** Stream frames that reached the phones and the projector from the first vote until the projector showed the last, per second. */
+  framesPerSecond: number;
+  clientLagP99Ms: number;
+  /** Server CPU (all processes, all threads) from the first vote until the projector showed the last, per acknowledged vote. */
+  serverCpuMsPerVote: number;
+  /** Cores busy from the first vote until the projector showed the last: the servers, and this benchmark. */
+  serverCpuShare: number;
+  clientCpuShare: number;
+  failures: Failures;
+}
+
+export interface WorkshopBenchResult extends BurstResult {
+  processes: number;
+  backend: string;
+  votePath: "json" | "document";
+}
+
+/**
+ * The burst: every phone votes once at its moment in the window (VOTES_PER_SECOND, at most
+ * VOTE_CONCURRENCY in flight) with `send`, which answers VOTE_ACK for a vote taken. Then waits
+ * for the projector to show every acknowledged vote and matches the k-th acknowledged vote to
+ * the first projector state at or after its send that counts k.
+ */
+async function voteBurst(room: {
+  participants: number;
+  phones: Phone[];
+  projector: Projector;
+  pids: number[];
+  send: (phone: Phone) => Promise<Reply>;
+  storedVoters: () => Promise<number>;
+  failures: Failures;
+}): Promise<BurstResult> {
+  const { phones, projector, pids } = room;
+  const fail = failWith(room.failures);
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  const idleRss = pids.map(rssMb);
+  const peakRss = [...idleRss];
+  const sampler = setInterval(() => {
+    pids.forEach((pid, i) => {
+      const rss = rssMb(pid);
+      if (rss > peakRss[i]!) peakRss[i] = rss;
+    });
+  }, 250);
+  const framesSeen = () => phones.reduce((sum, p) => sum + (p.counter?.count() ?? 0), 0) + projector.events.length;
+  try {
+    const openedAt = projector.events.length;
+    const framesBefore = framesSeen();
+    const voteWindowMs = (phones.length / VOTES_PER_SECOND) * 1000;
     lag.enable();
     const cpuBefore = pids.map(cpuMs);
     const clientCpuBefore = process.cpuUsage();
     const burstStart = performance.now();
-    const votes = await pool(joined.length, VOTE_CONCURRENCY, async (k) => {
-      const phone = joined[k]!;
-      const wait = burstStart + (k * voteWindowMs) / joined.length - performance.now();
+    const votes = await pool(phones.length, VOTE_CONCURRENCY, async (k) => {
+      const phone = phones[k]!;
+      const wait = burstStart + (k * voteWindowMs) / phones.length - performance.now();
       if (wait > 0) await sleep(wait);
-      const client = clients[phone.i % clients.length]!;
-      const values = voteValues(phone.i, 0);
       const sentAt = performance.now();
       try {
-        const reply =
-          votePath === "json"
-            ? await vote(client, workshop.code, phone.cookie, values, 30_000, network(phone.i))
-            : await client.request("POST", `/w/${workshop.code}`, { cookie: phone.cookie, form: voteForm(values), headers: network(phone.i), timeoutMs: 30_000 });
+        const reply = await room.send(phone);
         const ok = reply.status === 200 && reply.body.includes(VOTE_ACK);
         if (!ok) fail(`vote ${reply.status}`);
         return { sentAt, ackAt: performance.now(), ok };
@@ -285,20 +298,19 @@ export async function benchWorkshop(options: WorkshopBenchOptions): Promise<Work
     const burstMs = performance.now() - burstStart;
     const sent = votes.filter((v): v is Exclude<typeof v, Error> => !(v instanceof Error));
     const acked = sent.filter((v) => v.ok).sort((a, b) => a.ackAt - b.ackAt);
-    // Give the last coalesced broadcasts time to arrive.
-    await until(() => (projector.at(-1)?.answered ?? 0) >= acked.length, 10_000, "the projector to show every vote").catch(() => {});
+    // Give the last broadcasts time to arrive.
+    await projector.until(() => (projector.events.at(-1)?.answered ?? 0) >= acked.length, 10_000, "the projector to show every vote").catch(() => {});
     const burstWallMs = performance.now() - burstStart;
     const serverCpu = pids.map(cpuMs).reduce((sum, after, i) => sum + (after - cpuBefore[i]!), 0);
     const clientCpu = process.cpuUsage(clientCpuBefore);
+    const frames = framesSeen() - framesBefore;
     lag.disable();
-    clearInterval(sampler);
-    sampler = undefined;
     pids.forEach((pid, i) => (peakRss[i] = Math.max(peakRss[i]!, rssMb(pid))));
 
     // What reached the projector, and when: the k-th acknowledged vote is shown once the count reaches k.
     const latencies: number[] = [];
     let unseen = 0;
-    const events = projector.slice(openedAt);
+    const events = projector.events.slice(openedAt);
     acked.forEach((ack, index) => {
       const shown = events.find((e) => e.at >= ack.sentAt && e.answered >= index + 1);
       if (shown) latencies.push(shown.at - ack.sentAt);
@@ -306,15 +318,12 @@ export async function benchWorkshop(options: WorkshopBenchOptions): Promise<Work
     });
     latencies.sort((a, b) => a - b);
     const ackTimes = acked.map((v) => v.ackAt - v.sentAt).sort((a, b) => a - b);
-    const stored = await storedVoters(options, workspace.databasePath, workshop.id);
-    const phoneCounts = joined.filter((p) => p.counter).map((p) => p.counter!.count());
-
+    const stored = await room.storedVoters();
+    const phoneCounts = phones.filter((p) => p.counter).map((p) => p.counter!.count());
     return {
-      participants: n,
-      processes: options.processes,
-      backend: options.scaleOut ? "PostgreSQL + Redis" : "SQLite",
-      joined: joined.length,
-      streams,
+      participants: room.participants,
+      joined: phones.length,
+      streams: phoneCounts.length,
       votesSent: sent.length,
       acknowledged: acked.length,
       stored,
@@ -329,34 +338,139 @@ export async function benchWorkshop(options: WorkshopBenchOptions): Promise<Work
       burstMs,
       peakRssMb: peakRss,
       idleRssMb: idleRss,
-      projectorEvents: projector.length,
+      projectorEvents: projector.events.length,
       phoneEventsAvg: phoneCounts.reduce((s, x) => s + x, 0) / Math.max(1, phoneCounts.length),
+      framesPerSecond: (frames / burstWallMs) * 1000,
       clientLagP99Ms: lag.percentile(99) / 1e6,
       serverCpuMsPerVote: serverCpu / Math.max(1, acked.length),
       serverCpuShare: serverCpu / burstWallMs,
       clientCpuShare: (clientCpu.user + clientCpu.system) / 1000 / burstWallMs,
-      votePath,
-      failures,
+      failures: room.failures,
     };
-  };
+  } finally {
+    clearInterval(sampler);
+    lag.disable();
+  }
+}
 
+/** Runs `run` with an overall time limit; the message names what timed out. */
+async function within<T>(ms: number, what: string, run: () => Promise<T>): Promise<T> {
+  let deadline: ReturnType<typeof setTimeout> | undefined;
   try {
     return await Promise.race([
       run(),
       new Promise<never>((_, reject) => {
-        deadline = setTimeout(() => reject(new Error(`The workshop benchmark took longer than ${overallTimeoutMs / 1000} s.`)), overallTimeoutMs);
+        deadline = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s.`)), ms);
       }),
     ]);
+  } finally {
+    clearTimeout(deadline);
+  }
+}
+
+export async function benchWorkshop(options: WorkshopBenchOptions): Promise<WorkshopBenchResult> {
+  const n = options.participants;
+  if (options.processes > 1 && !options.scaleOut) throw new Error("Several processes need PostgreSQL and Redis (scaleOut).");
+  ensureBuild();
+  const workspace = makeWorkspace("bench");
+  const env: Record<string, string> = { TRUST_PROXY: "loopback" };
+  if (options.scaleOut) Object.assign(env, { DATABASE_URL: options.scaleOut.databaseUrl, REDIS_URL: options.scaleOut.redisUrl, REDIS_PREFIX: options.scaleOut.redisPrefix });
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const servers = Array.from({ length: options.processes }, () => new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env, nodeArgs }));
+  const clients: Http[] = [];
+
+  const run = async (): Promise<WorkshopBenchResult> => {
+    // The first process migrates and imports the cases; the others find it done.
+    for (const server of servers) await server.start(60_000);
+    for (const server of servers) clients.push(new Http(server.port, { maxSockets: Infinity }));
+    const main = clients[0]!;
+    const network = (i: number) => ({ "X-Forwarded-For": `10.0.${Math.floor(i / PHONES_PER_NETWORK) % 250}.1` });
+
+    const session = await signUp(main, "facilitator@casebook.test", "Facilitator", network(n));
+    const workshop = await createWorkshop(main, session);
+    const projector = await watchProjector(main, `/workshops/${workshop.id}/events?view=room`, session);
+
+    // Phones join and open their streams, each on its own process.
+    const failures: Failures = {};
+    const phones = await joinPhones(n, clients, (client, i) => joinWorkshop(client, workshop.code, `Phone ${i + 1}`, network(i)), `/workshops/${workshop.id}/events`, failures);
+
+    // Through the case stages to the first vote, as the projector sees it.
+    await sleep(300); // the joins' last coalesced broadcast
+    for (let step = 0; step < 10 && projector.events.at(-1)?.stage !== "vote-1"; step += 1) {
+      const from = projector.events.at(-1)?.stage;
+      const reply = await control(main, session, workshop.id, "next");
+      if (reply.status !== 200) throw new Error(`"next" answered ${reply.status}: ${reply.body.slice(0, 200)}`);
+      await projector.until(() => projector.events.at(-1)?.stage !== from, 10_000, "the projector to see the next stage");
+    }
+    await projector.until(() => projector.events.at(-1)?.stage === "vote-1" && projector.events.at(-1)!.votingOpen, 10_000, "voting to open");
+    await sleep(500); // let the stage change reach every phone first
+
+    const votePath = process.env.BENCH_VOTE_PATH === "document" ? "document" : "json";
+    const burst = await voteBurst({
+      participants: n,
+      phones,
+      projector,
+      pids: servers.map((s) => s.pid),
+      failures,
+      send: (phone) => {
+        const client = clients[phone.i % clients.length]!;
+        const values = voteValues(phone.i, 0);
+        return votePath === "json"
+          ? vote(client, workshop.code, phone.cookie, values, 30_000, network(phone.i))
+          : client.request("POST", `/w/${workshop.code}`, { cookie: phone.cookie, form: voteForm(values), headers: network(phone.i), timeoutMs: 30_000 });
+      },
+      storedVoters: () => storedVoters(options, workspace.databasePath, workshop.id),
+    });
+    return { ...burst, processes: options.processes, backend: options.scaleOut ? "PostgreSQL + Redis" : "SQLite", votePath };
+  };
+
+  try {
+    return await within(120_000 + n * 40, "The workshop benchmark", run);
   } catch (error) {
     const tails = servers.map((s, i) => `process ${i + 1}:\n${s.tail(10)}`).join("\n");
     throw new Error(`${(error as Error).message}\n${tails}`);
   } finally {
-    clearTimeout(deadline);
-    if (sampler) clearInterval(sampler);
-    lag.disable();
     for (const client of clients) client.close();
     await Promise.all(servers.map((s) => s.stop(5_000)));
     workspace.remove();
     emergencyCleanup();
+  }
+}
+
+/**
+ * The same room on the bare baseline (tests/bench/baseline-server.ts, one process, SQLite): the
+ * same phones join and open streams, the projector watches, and the same burst votes with the
+ * same form. Its figures are the limits the workshop's are read against: with
+ * LATENCY_FLOOR_GAP_MS between frames (the default) the floor for latency and CPU per vote, with
+ * 0 the ceiling for fan-out.
+ */
+export async function benchBareWorkshop(participants: number, fanOutGapMs = LATENCY_FLOOR_GAP_MS): Promise<BurstResult> {
+  const workspace = makeWorkspace("bench-bare");
+  const clients: Http[] = [];
+  let server: BaselineProcess | null = null;
+  try {
+    return await within(120_000 + participants * 40, "The bare workshop benchmark", async () => {
+      server = await startBaselineServer(workspace.databasePath, fanOutGapMs);
+      const client = new Http(server.port, { maxSockets: Infinity });
+      clients.push(client);
+      const { id, code } = BASELINE_WORKSHOP;
+      const projector = await watchProjector(client, `/workshops/${id}/events`, "");
+      const failures: Failures = {};
+      const phones = await joinPhones(participants, clients, (c, i) => joinWorkshop(c, code, `Phone ${i + 1}`), `/workshops/${id}/events`, failures);
+      await sleep(500); // as on the app: the room settles before the first vote
+      return voteBurst({
+        participants,
+        phones,
+        projector,
+        pids: [server.pid],
+        failures,
+        send: (phone) => vote(client, code, phone.cookie, voteValues(phone.i, 0), 30_000),
+        storedVoters: async () => countInFile(workspace.databasePath, "select count(distinct device_id) as n from votes where round = 1"),
+      });
+    });
+  } finally {
+    for (const client of clients) client.close();
+    await (server as BaselineProcess | null)?.stop();
+    workspace.remove();
   }
 }
