@@ -78,6 +78,8 @@ const lateInvoice: CaseDraft = {
     { title: "The request", markdown: "On the last day of the quarter, the sales director asks Ana to date an invoice early." },
     { title: "What she did", markdown: "She refused.\n\n```\n## not a heading in a fence\n```" },
   ],
+  roles: [],
+  rehearsals: [],
   facilitatorNotes: "Most rooms split.\n\n### Timing\n\n30 minutes.",
   sources: null,
 };
