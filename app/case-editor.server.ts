@@ -38,6 +38,19 @@ export function previewOf(doc: CaseDraft): EditorPreview {
     stages: doc.stages.map((s) => ({ title: s.title, html: renderMarkdownCached(s.markdown) })),
     perspectives: doc.perspectives.map((p) => ({ key: p.key, prompt: p.prompt, options: p.options.map((o) => o.text) })),
     judgement: doc.judgement,
+    rolePlay: doc.perspectives.flatMap((p) => {
+      const brief = doc.roles.find((role) => role.perspective === p.key)?.markdown;
+      const rehearsal = doc.rehearsals.find((r) => r.perspective === p.key);
+      if (!brief && !rehearsal) return [];
+      return [
+        {
+          perspective: p.key,
+          briefHtml: brief ? renderMarkdownCached(brief) : null,
+          rehearsalHtml: rehearsal ? renderMarkdownCached(rehearsal.prompt) : null,
+          modelAnswersHtml: rehearsal?.modelAnswers ? renderMarkdownCached(rehearsal.modelAnswers) : null,
+        },
+      ];
+    }),
     facilitatorNotesHtml: doc.facilitatorNotes ? renderMarkdownCached(doc.facilitatorNotes) : null,
   };
 }

@@ -17,6 +17,8 @@ export interface EditorPreview {
   stages: { title: string; html: string }[];
   perspectives: { key: string; prompt: string; options: string[] }[];
   judgement: string;
+  /** Role briefs, rehearsal prompts and model answers per perspective (ADR 027), as the author wrote them. */
+  rolePlay: { perspective: string; briefHtml: string | null; rehearsalHtml: string | null; modelAnswersHtml: string | null }[];
   facilitatorNotesHtml: string | null;
 }
 
@@ -110,6 +112,29 @@ export function CasePreviewPanel({ preview }: { preview: EditorPreview }) {
             ))}
           </ul>
         </div>
+      ))}
+      {preview.rolePlay.map((role) => (
+        <section key={role.perspective} className="facilitator-notes">
+          <h4>Role-play as the {role.perspective}</h4>
+          {role.briefHtml ? (
+            <>
+              <h5>Role brief</h5>
+              <div dir="auto" dangerouslySetInnerHTML={{ __html: role.briefHtml }} />
+            </>
+          ) : null}
+          {role.rehearsalHtml ? (
+            <>
+              <h5>Rehearsal</h5>
+              <div dir="auto" dangerouslySetInnerHTML={{ __html: role.rehearsalHtml }} />
+            </>
+          ) : null}
+          {role.modelAnswersHtml ? (
+            <>
+              <h5>Model answers</h5>
+              <div dir="auto" dangerouslySetInnerHTML={{ __html: role.modelAnswersHtml }} />
+            </>
+          ) : null}
+        </section>
       ))}
       {preview.facilitatorNotesHtml ? (
         <section className="facilitator-notes">
@@ -254,6 +279,20 @@ export function CaseEditor({ mode, pageKey, status, values, errors, stageSlots, 
                   <textarea id={`${key}-options`} name={`${key}-options`} rows={4} defaultValue={text(values, `${key}-options`)} {...described(`${key}-options`, errors, true)} />
                 </Labelled>
                 {optionQuestions?.[i]?.length ? <OptionOrigins questions={optionQuestions[i]} errors={errors} /> : null}
+                <Labelled
+                  name={`${key}-brief`}
+                  label="Role brief (optional)"
+                  hint="What people playing this role know and feel that the other side does not. Private: shown only to authors and admins."
+                  errors={errors}
+                >
+                  <textarea id={`${key}-brief`} name={`${key}-brief`} rows={5} defaultValue={text(values, `${key}-brief`)} {...described(`${key}-brief`, errors, true)} />
+                </Labelled>
+                <Labelled name={`${key}-rehearsal`} label="Rehearsal prompt (optional)" hint="What this role practises saying, and to whom." errors={errors}>
+                  <textarea id={`${key}-rehearsal`} name={`${key}-rehearsal`} rows={2} defaultValue={text(values, `${key}-rehearsal`)} {...described(`${key}-rehearsal`, errors, true)} />
+                </Labelled>
+                <Labelled name={`${key}-model-answers`} label="Model answers (optional)" hint="Your own answers to the rehearsal prompt, for the debrief; a list works well." errors={errors}>
+                  <textarea id={`${key}-model-answers`} name={`${key}-model-answers`} rows={4} defaultValue={text(values, `${key}-model-answers`)} {...described(`${key}-model-answers`, errors, true)} />
+                </Labelled>
               </div>
             );
           })}

@@ -1,6 +1,6 @@
 import { Lexer, type Token, type Tokens } from "marked";
-import type { CaseFileProblem, CaseStage } from "./case-file";
-import { lengthProblem, singleLineProblem, STAGE_LIMITS } from "./case-file-schema";
+import type { CaseFileProblem, CaseStage, Rehearsal, RoleBrief } from "./case-file";
+import { lengthProblem, PERSPECTIVE_KEYS, singleLineProblem, STAGE_LIMITS, type PerspectiveKey } from "./case-file-schema";
 import { tryRenderMarkdown } from "./markdown";
 import { describeMarkdownNestingProblem, findMarkdownNestingProblem } from "./markdown-limits";
 import { findSingleLineProblem } from "./single-line";
@@ -8,19 +8,26 @@ import { visibleLengthProblem } from "./visible-length";
 
 export interface CaseBody {
   stages: CaseStage[];
+  roles: RoleBrief[];
+  rehearsals: Rehearsal[];
   facilitatorNotes: string | null;
   sources: string | null;
 }
 
-type SectionKind = "stage" | "facilitator notes" | "sources" | "role" | "unknown";
+type SectionKind = "stage" | "role" | "rehearsal" | "model answers" | "facilitator notes" | "sources" | "unknown";
+
+/** The sections that belong to one perspective, named after it: "## Role: employee". */
+type PerspectiveSectionKind = "role" | "rehearsal" | "model answers";
 
 interface Section {
   kind: SectionKind;
   /** The heading's text, e.g. "Stage: The request". */
   heading: string;
-  /** For stages: the text after "Stage:". */
-  stageTitle: string;
+  /** The text after the colon: a stage's title, or the perspective a role, rehearsal or model answers section is for. */
+  subject: string;
   headingLine: number;
+  /** Where the heading starts in bodyText. */
+  headingStart: number;
   /** The line textStart is on. */
   textStartLine: number;
   /** The section's text after its heading, as written: bodyText from textStart to textEnd. */
@@ -28,26 +35,55 @@ interface Section {
   textEnd: number;
 }
 
-const ALLOWED_HEADINGS = `"## Stage: <title>", "## Facilitator notes" or "## Sources"`;
+const ALLOWED_HEADINGS = `"## Stage: <title>", "## Role: <perspective>", "## Rehearsal: <perspective>", "## Model answers: <perspective>", "## Facilitator notes" or "## Sources"`;
 
 /**
- * What a heading's text names: a stage ("Stage: <title>"), one of the other reserved sections
- * ("Facilitator notes", "Sources", and "Role: <name>", which a later feature will use), or
- * nothing reserved. Case, spacing, emphasis markers and a trailing colon are ignored, so
- * "**Facilitator  notes:**" is reserved too.
+ * The order sections come in (ADR 027): stages, then role briefs, then rehearsal prompts (each
+ * perspective's model answers after its prompt), then facilitator notes and sources (those two
+ * in either order, as before).
  */
-function classifyHeading(heading: string): { kind: SectionKind; stageTitle: string } {
+const SECTION_RANK: Record<Exclude<SectionKind, "unknown">, number> = {
+  stage: 0,
+  role: 1,
+  rehearsal: 2,
+  "model answers": 2,
+  "facilitator notes": 3,
+  sources: 3,
+};
+
+/** How a problem names a kind of section. */
+const SECTION_NAME: Record<Exclude<SectionKind, "unknown">, string> = {
+  stage: "stages",
+  role: '"## Role: …" sections',
+  rehearsal: '"## Rehearsal: …" sections',
+  "model answers": '"## Model answers: …" sections',
+  "facilitator notes": "Facilitator notes",
+  sources: "Sources",
+};
+
+/**
+ * What a heading's text names: a stage ("Stage: <title>"), a section for one perspective
+ * ("Role: <perspective>", "Rehearsal: <perspective>", "Model answers: <perspective>"), one of the
+ * other reserved sections ("Facilitator notes", "Sources"), or nothing reserved. Case, spacing,
+ * emphasis markers and a trailing colon are ignored, so "**Facilitator  notes:**" is reserved too.
+ */
+function classifyHeading(heading: string): { kind: SectionKind; subject: string } {
   const plain = heading.replace(/[*_~`\\]/g, "").replace(/\s+/g, " ").trim();
   const stage = /^stage[ \t]*(?::(.*))?$/i.exec(plain);
   // The title as written when the heading is plainly "Stage: …", so the single-line check sees
   // any control character in it (the normalised text above has folded them into spaces).
   const written = /^stage[ \t]*:(.*)$/is.exec(heading.trim());
-  if (stage) return { kind: "stage", stageTitle: (written ? written[1]! : (stage[1] ?? "")).trim() };
-  if (/^role[ \t]*(?::.*)?$/i.test(plain)) return { kind: "role", stageTitle: "" };
+  if (stage) return { kind: "stage", subject: (written ? written[1]! : (stage[1] ?? "")).trim() };
+  const perspectiveSection = /^(role|rehearsal|model answers?)[ \t]*(?::(.*))?$/i.exec(plain);
+  if (perspectiveSection) {
+    const word = perspectiveSection[1]!.toLowerCase();
+    const kind: PerspectiveSectionKind = word === "role" ? "role" : word === "rehearsal" ? "rehearsal" : "model answers";
+    return { kind, subject: (perspectiveSection[2] ?? "").trim() };
+  }
   const normalized = plain.replace(/:$/, "").trim().toLowerCase();
-  if (normalized === "facilitator notes") return { kind: "facilitator notes", stageTitle: "" };
-  if (normalized === "sources") return { kind: "sources", stageTitle: "" };
-  return { kind: "unknown", stageTitle: "" };
+  if (normalized === "facilitator notes") return { kind: "facilitator notes", subject: "" };
+  if (normalized === "sources") return { kind: "sources", subject: "" };
+  return { kind: "unknown", subject: "" };
 }
 
 /** Drops leading blank lines and trailing whitespace but keeps the first line's indent. */
@@ -196,6 +232,8 @@ const RESERVED_WORD: Record<Exclude<SectionKind, "unknown">, string> = {
   "facilitator notes": "facilitator",
   sources: "sources",
   role: "role",
+  rehearsal: "rehearsal",
+  "model answers": "model",
 };
 
 /**
@@ -218,7 +256,7 @@ function splitSections(
       const written = (token as Tokens.Heading).text;
       const heading = written.replace(/\s+/g, " ").trim();
       const textStartLine = line + linesIn(token.raw);
-      current = { ...classifyHeading(written), heading, headingLine: line, textStartLine, textStart: end, textEnd: bodyText.length };
+      current = { ...classifyHeading(written), heading, headingLine: line, headingStart: start, textStartLine, textStart: end, textEnd: bodyText.length };
       sections.push(current);
     } else {
       if (!current && token.type !== "space" && firstStrayLine === null) firstStrayLine = line;
@@ -282,12 +320,49 @@ function lineOfHeading(lines: string[], seen: string[], heading: string, word: s
   return -1;
 }
 
+/**
+ * Where the role, rehearsal and model answers sections of a body are, as [start, end) offsets in
+ * `bodyText`, heading included, in order: what `withoutRoleSections` cuts out. Check the text
+ * with findMarkdownNestingProblem first (a stored file always passed it).
+ */
+export function perspectiveSectionSpans(bodyText: string): [number, number][] {
+  return splitSections(bodyText, 1)
+    .sections.filter((section) => section.kind === "role" || section.kind === "rehearsal" || section.kind === "model answers")
+    .map((section) => [section.headingStart, section.textEnd]);
+}
+
+/** A perspective key as a "## Role: …" heading may write it (any case); null when it names none. */
+function perspectiveKeyOf(subject: string): PerspectiveKey | null {
+  const key = subject.toLowerCase();
+  return (PERSPECTIVE_KEYS as readonly string[]).includes(key) ? (key as PerspectiveKey) : null;
+}
+
+/**
+ * The problem field of a section: "stage 2", "role employee", "facilitator notes"; "body" for
+ * an unknown section.
+ */
+function fieldOfSection(section: Section, stageNumber: number): string {
+  if (section.kind === "stage") return `stage ${stageNumber}`;
+  if (section.kind === "role" || section.kind === "rehearsal" || section.kind === "model answers") {
+    return section.subject === "" ? section.kind : `${section.kind} ${section.subject.toLowerCase()}`;
+  }
+  if (section.kind === "facilitator notes" || section.kind === "sources") return section.kind;
+  return "body";
+}
+
+/**
+ * Reads the body of a case file: its sections in order, each checked, with every problem at its
+ * line in the whole file. `perspectives` are the keys the front matter names, when it could be
+ * read: a role, rehearsal or model answers section for a perspective the case does not ask for is
+ * a problem (null: only unknown keys are).
+ */
 export function parseCaseBody(
   bodyText: string,
   bodyFirstLine: number,
   closingLine: number,
+  perspectives: readonly string[] | null = null,
 ): { body: CaseBody; problems: CaseFileProblem[] } {
-  const body: CaseBody = { stages: [], facilitatorNotes: null, sources: null };
+  const body: CaseBody = { stages: [], roles: [], rehearsals: [], facilitatorNotes: null, sources: null };
   // Checked before lexing: the lexer itself recurses into what is nested.
   const nesting = findMarkdownNestingProblem(bodyText);
   if (nesting) {
@@ -302,6 +377,12 @@ export function parseCaseBody(
   const renderedMisplaced: CaseFileProblem[] = [];
   const stageCount = sections.filter((section) => section.kind === "stage").length;
   const firstLineOf: Partial<Record<SectionKind, number>> = {};
+  /** Where each perspective's role, rehearsal and model answers section was first written. */
+  const perspectiveSectionLines = new Map<string, number>();
+  /** Model answers wait for the end: their rehearsal may be missing altogether. */
+  const modelAnswers: { key: PerspectiveKey; markdown: string; line: number; field: string }[] = [];
+  /** The highest-ranked kind of section seen so far, to say when one comes too late. */
+  let latest: { kind: Exclude<SectionKind, "unknown">; rank: number } | null = null;
 
   if (firstStrayLine !== null) {
     problems.push({
@@ -313,11 +394,11 @@ export function parseCaseBody(
 
   for (const section of sections) {
     const markdown = sectionMarkdown(bodyText.slice(section.textStart, section.textEnd));
-    const sectionField = section.kind === "stage" ? `stage ${body.stages.length + 1}` : section.kind === "facilitator notes" || section.kind === "sources" ? section.kind : "body";
+    const sectionField = fieldOfSection(section, body.stages.length + 1);
     fieldOf.set(section, sectionField);
     const rendering = tryRenderMarkdown(markdown);
     if (!rendering.ok) problems.push({ line: section.headingLine, field: sectionField, message: `cannot be rendered: ${rendering.reason}` });
-    else if (section.kind === "stage" || section.kind === "facilitator notes" || section.kind === "sources") {
+    else if (section.kind !== "unknown") {
       // The backstop to splitSections: whatever the spelling (entities, tags, comments, links,
       // tables), a heading the page would display that names a reserved section is refused.
       let lines: string[] | null = null;
@@ -342,25 +423,67 @@ export function parseCaseBody(
         renderedMisplaced.push({ line, field: sectionField, message: misplacedMessage(text, "a heading in the text as the page displays it") });
       }
     }
+    if (section.kind !== "unknown") {
+      const rank = SECTION_RANK[section.kind];
+      if (latest && latest.rank > rank) {
+        // The message stages had before role sections existed, for the case it covered.
+        const message =
+          section.kind === "stage" && latest.rank === SECTION_RANK["facilitator notes"]
+            ? "stages must come before Facilitator notes and Sources"
+            : `${SECTION_NAME[section.kind]} must come before ${SECTION_NAME[latest.kind]}; the order is stages, roles, rehearsals (each followed by its model answers), then Facilitator notes and Sources`;
+        problems.push({ line: section.headingLine, field: sectionField, message });
+      } else {
+        latest = { kind: section.kind, rank };
+      }
+    }
     switch (section.kind) {
       case "stage": {
         const field = sectionField;
-        if (firstLineOf["facilitator notes"] !== undefined || firstLineOf.sources !== undefined) {
-          problems.push({ line: section.headingLine, field, message: "stages must come before Facilitator notes and Sources" });
-        }
         if (body.stages.length === STAGE_LIMITS.max) {
           problems.push({ line: section.headingLine, field, message: `at most ${STAGE_LIMITS.max} stages, found ${stageCount}` });
         }
-        if (section.stageTitle === "") {
+        if (section.subject === "") {
           problems.push({ line: section.headingLine, field, message: "stage title is required, e.g. '## Stage: The request'" });
         } else {
-          const tooLong = visibleLengthProblem(section.stageTitle, STAGE_LIMITS.titleLength);
+          const tooLong = visibleLengthProblem(section.subject, STAGE_LIMITS.titleLength);
           if (tooLong) problems.push({ line: section.headingLine, field, message: `stage title ${lengthProblem(tooLong, STAGE_LIMITS.titleLength)}` });
         }
-        const finding = findSingleLineProblem(section.stageTitle);
+        const finding = findSingleLineProblem(section.subject);
         if (finding) problems.push({ line: section.headingLine, field, message: `stage title ${singleLineProblem(finding)}` });
         if (markdown === "") problems.push({ line: section.headingLine, field, message: "stage is empty" });
-        body.stages.push({ title: section.stageTitle, markdown });
+        body.stages.push({ title: section.subject, markdown });
+        break;
+      }
+      case "role":
+      case "rehearsal":
+      case "model answers": {
+        const field = sectionField;
+        const key = perspectiveKeyOf(section.subject);
+        if (section.subject === "") {
+          problems.push({ line: section.headingLine, field, message: `needs the perspective it is for, e.g. "## ${section.heading.replace(/:.*$/, "").trim()}: employee"` });
+          break;
+        }
+        if (key === null) {
+          problems.push({ line: section.headingLine, field, message: `unknown perspective "${section.subject}"; use one of ${PERSPECTIVE_KEYS.join(", ")}` });
+          break;
+        }
+        if (perspectives !== null && !perspectives.includes(key)) {
+          problems.push({ line: section.headingLine, field, message: `the case asks for no ${key} perspective; write sections only for ${perspectives.join(" and ")}` });
+          break;
+        }
+        const firstLine = perspectiveSectionLines.get(`${section.kind} ${key}`);
+        if (firstLine !== undefined) {
+          problems.push({ line: section.headingLine, field, message: `appears twice; the first is at line ${firstLine}` });
+          break;
+        }
+        perspectiveSectionLines.set(`${section.kind} ${key}`, section.headingLine);
+        if (markdown === "") {
+          problems.push({ line: section.headingLine, field, message: "section is empty; add text or remove the heading" });
+          break;
+        }
+        if (section.kind === "role") body.roles.push({ perspective: key, markdown });
+        else if (section.kind === "rehearsal") body.rehearsals.push({ perspective: key, prompt: markdown, modelAnswers: null });
+        else modelAnswers.push({ key, markdown, line: section.headingLine, field });
         break;
       }
       case "facilitator notes":
@@ -378,7 +501,6 @@ export function parseCaseBody(
         else body.facilitatorNotes = markdown;
         break;
       }
-      case "role":
       case "unknown":
         problems.push({
           line: section.headingLine,
@@ -386,6 +508,18 @@ export function parseCaseBody(
           message: `unknown section "## ${section.heading}"; use ${ALLOWED_HEADINGS}`,
         });
         break;
+    }
+  }
+
+  for (const answers of modelAnswers) {
+    const rehearsal = body.rehearsals.find((candidate) => candidate.perspective === answers.key);
+    const rehearsalLine = perspectiveSectionLines.get(`rehearsal ${answers.key}`);
+    if (rehearsalLine === undefined) {
+      problems.push({ line: answers.line, field: answers.field, message: `model answers answer a rehearsal prompt; add a "## Rehearsal: ${answers.key}" section before them` });
+    } else if (rehearsalLine > answers.line) {
+      problems.push({ line: answers.line, field: answers.field, message: `model answers must come after the "## Rehearsal: ${answers.key}" section they answer (line ${rehearsalLine})` });
+    } else if (rehearsal) {
+      rehearsal.modelAnswers = answers.markdown;
     }
   }
 

@@ -1,10 +1,12 @@
 /**
  * Case files: `cases/<slug>.md`, YAML front matter between `---` lines, then a Markdown body
- * of `## Stage: <title>` sections, optional `## Facilitator notes` and `## Sources`.
+ * of `## Stage: <title>` sections, optional `## Role: <perspective>`, `## Rehearsal: <perspective>`
+ * and `## Model answers: <perspective>` sections (ADR 027), optional `## Facilitator notes` and
+ * `## Sources`.
  * Pure: no I/O. Every problem carries the 1-based line in the whole file.
  */
 import { Document, isMap, isSeq } from "yaml";
-import { parseCaseBody } from "./case-file-body";
+import { parseCaseBody, perspectiveSectionSpans } from "./case-file-body";
 import { lineOfField, readFrontMatter, splitCaseFile, yaml11Warnings } from "./case-file-front-matter";
 import {
   checkPerspectiveKeys,
@@ -38,6 +40,29 @@ export interface CaseStage {
   markdown: string;
 }
 
+/**
+ * What one role knows and feels that the other side does not (ADR 027): the `## Role: <perspective>`
+ * section. Withheld by the server like facilitator notes, from everyone but authors and admins.
+ */
+export interface RoleBrief {
+  perspective: PerspectiveKey;
+  /** The section's Markdown, trimmed as a stage's is. */
+  markdown: string;
+}
+
+/**
+ * A rehearsal prompt for people in one role, with the author's model answers shown at a debrief
+ * (ADR 027): `## Rehearsal: <perspective>` and its optional `## Model answers: <perspective>`.
+ * Withheld like role briefs.
+ */
+export interface Rehearsal {
+  perspective: PerspectiveKey;
+  /** Markdown: what to say, and to whom ("The caller is still shouting. What do you say?"). */
+  prompt: string;
+  /** Markdown, usually a list of answers; null when the file gives none. */
+  modelAnswers: string | null;
+}
+
 export interface CaseDocument<O extends OptionDraft = CaseOption> {
   slug: string;
   title: string;
@@ -49,6 +74,10 @@ export interface CaseDocument<O extends OptionDraft = CaseOption> {
   lenses: Lens[];
   discussion: string[];
   stages: CaseStage[];
+  /** In file order, at most one per perspective of the case. Kept apart from `perspectives`, which pages send whole. */
+  roles: RoleBrief[];
+  /** In file order, at most one per perspective of the case. */
+  rehearsals: Rehearsal[];
   facilitatorNotes: string | null;
   sources: string | null;
 }
@@ -124,7 +153,7 @@ function parseCaseFileOrThrow(source: string): CaseParseResult {
     problems.push(...frontMatter.problems);
   }
 
-  const { body, problems: bodyProblems } = parseCaseBody(bodyText, bodyFirstLine, closingLine);
+  const { body, problems: bodyProblems } = parseCaseBody(bodyText, bodyFirstLine, closingLine, frontMatter.ok ? perspectiveKeysIn(frontMatter.data) : null);
   problems.push(...bodyProblems);
 
   if (problems.length > 0 || validFrontMatter === null) {
@@ -148,10 +177,20 @@ function parseCaseFileOrThrow(source: string): CaseParseResult {
       lenses: validFrontMatter.lenses,
       discussion: validFrontMatter.discussion,
       stages: body.stages,
+      roles: body.roles,
+      rehearsals: body.rehearsals,
       facilitatorNotes: body.facilitatorNotes,
       sources: body.sources,
     },
   };
+}
+
+/** The perspective keys front matter names, when `perspectives` is a mapping; null otherwise. */
+function perspectiveKeysIn(data: unknown): string[] | null {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return null;
+  const perspectives = (data as Record<string, unknown>).perspectives;
+  if (typeof perspectives !== "object" || perspectives === null || Array.isArray(perspectives)) return null;
+  return Object.keys(perspectives);
 }
 
 /** A hostile file could produce thousands of problems; a person needs the first screenful. */
@@ -172,7 +211,9 @@ function fieldName(path: readonly (string | number)[]): string {
 
 /**
  * Writes a case file that `parseCaseFile` reads back as an equal document. Empty tag and lens
- * lists, and null (or blank) notes and sources, are left out. An option with an id is written as
+ * lists, and null (or blank) notes, sources, role briefs, rehearsal prompts and model answers, are
+ * left out; role briefs, then rehearsals (each followed by its model answers), are written in the
+ * document's order. An option with an id is written as
  * `{id: "…", text: "…"}`, so the file itself says which option each is, whatever the case's
  * history (ADR 017: a plain wording is matched against earlier versions' wordings, and a reworded
  * option's new wording matches none); an option without one (new in the editor) as its wording.
@@ -211,9 +252,37 @@ export function serializeCaseFile(doc: CaseDraft): string {
   const yamlText = yamlDocument.toString({ lineWidth: 0, flowCollectionPadding: false, defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" });
 
   const sections = doc.stages.map((stage) => `## Stage: ${stage.title}\n\n${stage.markdown}`);
+  for (const role of doc.roles) if (role.markdown.trim()) sections.push(`## Role: ${role.perspective}\n\n${role.markdown}`);
+  const rehearsals = doc.rehearsals.filter((rehearsal) => rehearsal.prompt.trim());
+  for (const rehearsal of rehearsals) {
+    sections.push(`## Rehearsal: ${rehearsal.perspective}\n\n${rehearsal.prompt}`);
+    if (rehearsal.modelAnswers?.trim()) sections.push(`## Model answers: ${rehearsal.perspective}\n\n${rehearsal.modelAnswers}`);
+  }
   if (doc.facilitatorNotes?.trim()) sections.push(`## Facilitator notes\n\n${doc.facilitatorNotes}`);
   if (doc.sources?.trim()) sections.push(`## Sources\n\n${doc.sources}`);
   return `---\n${yamlText}---\n\n${sections.join("\n\n")}\n`;
+}
+
+/**
+ * The case file without its role, rehearsal and model answers sections (ADR 027): what
+ * /cases/:slug/source gives people who may read the file but not the role briefs (facilitators).
+ * The rest is kept exactly as written, so the result still passes `cases:check`. Line endings are
+ * normalized to LF and a byte-order mark dropped, as the parser reads them. A file that does not
+ * split into front matter and body is returned as it is (a stored file always does).
+ */
+export function withoutRoleSections(source: string): string {
+  const normalized = normalizeSource(source);
+  const split = splitCaseFile(normalized);
+  if (!split.ok) return normalized;
+  const { bodyText } = split.parts;
+  const head = normalized.slice(0, normalized.length - bodyText.length);
+  let kept = "";
+  let from = 0;
+  for (const [start, end] of perspectiveSectionSpans(bodyText)) {
+    kept += bodyText.slice(from, start);
+    from = end;
+  }
+  return head + kept + bodyText.slice(from);
 }
 
 export function formatCaseFileProblem(file: string, problem: CaseFileProblem): string {

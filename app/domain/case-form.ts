@@ -22,6 +22,8 @@ import {
   type Lens,
   type OptionDraft,
   type PerspectiveKey,
+  type Rehearsal,
+  type RoleBrief,
 } from "./case-file";
 import { firstSectionHeadingLine } from "./case-file-body";
 import { optionIdFor } from "./option-identity";
@@ -56,7 +58,20 @@ export interface CaseFormReading {
   problems: CaseFormProblem[];
 }
 
-export function perspectiveFieldName(slot: number, part: "key" | "prompt" | "options"): string {
+/**
+ * A perspective slot's fields: its key, prompt and options, and the role-play sections for it
+ * (ADR 027): the role brief, the rehearsal prompt and its model answers.
+ */
+export type PerspectiveFieldPart = "key" | "prompt" | "options" | "brief" | "rehearsal" | "model-answers";
+
+/** The Markdown fields of a perspective slot (a section of the case file each), with how a problem names them. */
+const ROLE_PLAY_PARTS = [
+  { part: "brief", where: "a role brief" },
+  { part: "rehearsal", where: "a rehearsal prompt" },
+  { part: "model-answers", where: "model answers" },
+] as const satisfies readonly { part: PerspectiveFieldPart; where: string }[];
+
+export function perspectiveFieldName(slot: number, part: PerspectiveFieldPart): string {
   return `perspective-${slot}-${part}`;
 }
 
@@ -69,6 +84,9 @@ interface PerspectiveSlot {
   key: string;
   prompt: string;
   options: string;
+  brief: string;
+  rehearsal: string;
+  modelAnswers: string;
 }
 
 /** One stage slot as typed. */
@@ -93,16 +111,19 @@ export function readCaseForm(formData: FormData): CaseFormReading {
     isBlankStage,
   );
 
+  const perspectives = perspectiveSlots.filter((slot, index) => index < 2 || !isBlankPerspective(slot));
   const doc: CaseDraft = {
     slug: field("slug").trim(),
     title: field("title").trim(),
     summary: field("summary").trim(),
     tags: commaSeparated(field("tags")),
-    perspectives: perspectiveSlots.filter((slot, index) => index < 2 || !isBlankPerspective(slot)).map(toPerspective),
+    perspectives: perspectives.map(toPerspective),
     judgement: field("judgement").trim(),
     lenses: lenses.map((lens) => lens.trim()).filter((lens) => lens !== "") as Lens[],
     discussion: nonBlankLines(field("discussion")),
     stages: stages.filter((stage) => !isBlankStage(stage)).map(toStage),
+    roles: perspectives.flatMap(toRoleBrief),
+    rehearsals: perspectives.flatMap(toRehearsal),
     facilitatorNotes: optionalMarkdown(field("facilitatorNotes")),
     sources: optionalMarkdown(field("sources")),
   };
@@ -125,6 +146,7 @@ export function readCaseForm(formData: FormData): CaseFormReading {
   const problems = [
     ...slugProblems(field("slug")),
     ...perspectiveKeyProblems(perspectiveSlots),
+    ...perspectiveSlots.flatMap(rolePlayProblems),
     ...stages.flatMap(stageProblems),
     ...markdownSectionProblems("facilitatorNotes", field("facilitatorNotes"), "facilitator notes"),
     ...markdownSectionProblems("sources", field("sources"), "sources"),
@@ -155,6 +177,9 @@ function readPerspectiveSlots(field: (name: string) => string): PerspectiveSlot[
     key: slot < REQUIRED_PERSPECTIVE_KEYS.length ? REQUIRED_PERSPECTIVE_KEYS[slot] : field(perspectiveFieldName(slot, "key")),
     prompt: field(perspectiveFieldName(slot, "prompt")),
     options: field(perspectiveFieldName(slot, "options")),
+    brief: field(perspectiveFieldName(slot, "brief")),
+    rehearsal: field(perspectiveFieldName(slot, "rehearsal")),
+    modelAnswers: field(perspectiveFieldName(slot, "model-answers")),
   }));
   const required = slots.slice(0, REQUIRED_PERSPECTIVE_KEYS.length);
   const extras = slots.slice(REQUIRED_PERSPECTIVE_KEYS.length);
@@ -167,7 +192,7 @@ function filledFirst<T>(items: T[], isBlank: (item: T) => boolean): T[] {
 }
 
 function isBlankPerspective(slot: PerspectiveSlot): boolean {
-  return slot.key.trim() === "" && slot.prompt.trim() === "" && slot.options.trim() === "";
+  return [slot.key, slot.prompt, slot.options, slot.brief, slot.rehearsal, slot.modelAnswers].every((text) => text.trim() === "");
 }
 
 function isBlankStage(slot: StageSlot): boolean {
@@ -177,6 +202,17 @@ function isBlankStage(slot: StageSlot): boolean {
 /** An extra slot with content but no key keeps key "", so the validator reports it. */
 function toPerspective(slot: PerspectiveSlot): CasePerspective<OptionDraft> {
   return { key: slot.key.trim() as PerspectiveKey, prompt: slot.prompt.trim(), options: nonBlankLines(slot.options).map((text) => ({ text })) };
+}
+
+function toRoleBrief(slot: PerspectiveSlot): RoleBrief[] {
+  const markdown = optionalMarkdown(slot.brief);
+  return markdown === null ? [] : [{ perspective: slot.key.trim() as PerspectiveKey, markdown }];
+}
+
+/** Model answers without a prompt are the form's problem to report (`rolePlayProblems`), not dropped silently. */
+function toRehearsal(slot: PerspectiveSlot): Rehearsal[] {
+  const prompt = optionalMarkdown(slot.rehearsal);
+  return prompt === null ? [] : [{ perspective: slot.key.trim() as PerspectiveKey, prompt, modelAnswers: optionalMarkdown(slot.modelAnswers) }];
 }
 
 function toStage(slot: StageSlot): CaseStage {
@@ -222,6 +258,9 @@ function perspectiveValues(slots: PerspectiveSlot[]): CaseFormValues {
     values[perspectiveFieldName(index, "key")] = slot.key;
     values[perspectiveFieldName(index, "prompt")] = slot.prompt;
     values[perspectiveFieldName(index, "options")] = slot.options;
+    values[perspectiveFieldName(index, "brief")] = slot.brief;
+    values[perspectiveFieldName(index, "rehearsal")] = slot.rehearsal;
+    values[perspectiveFieldName(index, "model-answers")] = slot.modelAnswers;
   });
   return values;
 }
@@ -269,6 +308,16 @@ function perspectiveKeyProblems(slots: PerspectiveSlot[]): CaseFormProblem[] {
       problems.push({ field, message: `The ${key} perspective is already in this case; choose another or leave this one blank.` });
     }
   });
+  return problems;
+}
+
+/** A role brief, rehearsal prompt or model answers must not end its section; model answers need their prompt. */
+function rolePlayProblems(slot: PerspectiveSlot, index: number): CaseFormProblem[] {
+  const texts: Record<(typeof ROLE_PLAY_PARTS)[number]["part"], string> = { brief: slot.brief, rehearsal: slot.rehearsal, "model-answers": slot.modelAnswers };
+  const problems = ROLE_PLAY_PARTS.flatMap(({ part, where }) => markdownSectionProblems(perspectiveFieldName(index, part), texts[part], where));
+  if (slot.modelAnswers.trim() !== "" && slot.rehearsal.trim() === "") {
+    problems.push({ field: perspectiveFieldName(index, "model-answers"), message: "Model answers answer a rehearsal prompt; write the prompt too, or clear these." });
+  }
   return problems;
 }
 
@@ -343,10 +392,15 @@ export function caseFormValues(doc: CaseDraft): CaseFormValues {
   const slots: PerspectiveSlot[] = Array.from({ length: PERSPECTIVE_SLOTS }, (_, slot) => {
     const isRequired = slot < REQUIRED_PERSPECTIVE_KEYS.length;
     const perspective = isRequired ? byKey(REQUIRED_PERSPECTIVE_KEYS[slot]) : extras[slot - REQUIRED_PERSPECTIVE_KEYS.length];
+    const key = isRequired ? REQUIRED_PERSPECTIVE_KEYS[slot] : (perspective?.key ?? "");
+    const rehearsal = perspective ? doc.rehearsals.find((r) => r.perspective === key) : undefined;
     return {
-      key: isRequired ? REQUIRED_PERSPECTIVE_KEYS[slot] : (perspective?.key ?? ""),
+      key,
       prompt: perspective?.prompt ?? "",
       options: perspective?.options.map((option) => option.text).join("\n") ?? "",
+      brief: (perspective && doc.roles.find((role) => role.perspective === key)?.markdown) || "",
+      rehearsal: rehearsal?.prompt ?? "",
+      modelAnswers: rehearsal?.modelAnswers ?? "",
     };
   });
   const stageSlots = Math.min(doc.stages.length + 1, MAX_STAGE_SLOTS);
@@ -401,6 +455,12 @@ export function formFieldForProblem(problem: CaseFileProblem, doc: CaseDraft): s
   if (Object.hasOwn(FIELDS_BY_NAME, listField)) return FIELDS_BY_NAME[listField];
   if (field === "perspectives" || field.startsWith("perspectives.")) {
     return perspectiveField(field.slice("perspectives.".length), doc);
+  }
+  const rolePlay = /^(role|rehearsal|model answers) (.+)$/.exec(field);
+  if (rolePlay) {
+    const slot = doc.perspectives.findIndex((perspective) => perspective.key === rolePlay[2]);
+    const part = rolePlay[1] === "role" ? "brief" : rolePlay[1] === "rehearsal" ? "rehearsal" : "model-answers";
+    return slot === -1 ? WHOLE_FORM : perspectiveFieldName(slot, part);
   }
   const stage = /^stage (\d+)$/.exec(field);
   if (stage) {

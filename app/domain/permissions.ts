@@ -26,6 +26,9 @@ export const STANDING_LABELS: Record<Standing, string> = {
 export const PERMISSIONS = {
   "case.read-facilitator-notes": ["facilitator", "author", "admin"],
   "case.read-source": ["facilitator", "author", "admin"],
+  // Role briefs, rehearsal prompts and model answers (ADR 027): those who write cases. A later
+  // role-play workshop gives each person their own role's brief, never this permission.
+  "case.read-role-briefs": ["author", "admin"],
   "case-problems.read": ["author", "admin"],
   // Writing cases in the app, drafts, versions, archive; reading drafts and archived cases.
   "case.edit": ["author", "admin"],
@@ -49,6 +52,8 @@ export function can(role: Role | null | undefined, permission: Permission): bool
  * The parts of a case a viewer may reach, each behind its own URL or page section:
  * - "page": the case page (stages, perspectives, discussion, sources) and its `.data`;
  * - "facilitator-notes": the notes section of the page;
+ * - "role-briefs": role briefs, rehearsal prompts and model answers (ADR 027), wherever shown; the
+ *   source without them is served to those who may read the source but not them;
  * - "source": the case file at /cases/:slug/source (it holds the notes);
  * - "history": versions and diffs at /cases/:slug/history;
  * - "results": /cases/:slug/results and a workshop comparison's online line (answered-first is checked there);
@@ -56,13 +61,14 @@ export function can(role: Role | null | undefined, permission: Permission): bool
  * - "debate": answering and arguing on the case page (POST /cases/:slug);
  * - "workshop": creating a workshop on the case at /workshops.
  */
-export const CASE_PARTS = ["page", "facilitator-notes", "source", "history", "results", "edit", "debate", "workshop"] as const;
+export const CASE_PARTS = ["page", "facilitator-notes", "role-briefs", "source", "history", "results", "edit", "debate", "workshop"] as const;
 export type CasePart = (typeof CASE_PARTS)[number];
 
 /** What each part needs of the viewer on a published case; "signed-in" is any account. */
 const PUBLISHED_CASE_PARTS: Record<CasePart, "anyone" | "signed-in" | Permission> = {
   page: "anyone",
   "facilitator-notes": "case.read-facilitator-notes",
+  "role-briefs": "case.read-role-briefs",
   source: "case.read-source",
   history: "case.edit",
   results: "signed-in",
@@ -72,7 +78,7 @@ const PUBLISHED_CASE_PARTS: Record<CasePart, "anyone" | "signed-in" | Permission
 };
 
 /** Drafts and archived cases take no answers, results or workshops; the rest is for those who write cases. */
-const UNPUBLISHED_CASE_PARTS: readonly CasePart[] = ["page", "facilitator-notes", "source", "history", "edit"];
+const UNPUBLISHED_CASE_PARTS: readonly CasePart[] = ["page", "facilitator-notes", "role-briefs", "source", "history", "edit"];
 
 /**
  * Who may see which part of a case, from its status and the viewer's role (null: no account), in

@@ -268,7 +268,8 @@ const parsedDocuments = new Map<string, CaseDocument>();
 function parsedDocument(json: string): CaseDocument {
   let doc = parsedDocuments.get(json);
   if (!doc) {
-    doc = JSON.parse(json) as CaseDocument;
+    // Versions stored before role briefs existed (ADR 027) have none.
+    doc = { roles: [], rehearsals: [], ...(JSON.parse(json) as Omit<CaseDocument, "roles" | "rehearsals">) } as CaseDocument;
     if (parsedDocuments.size >= 500) parsedDocuments.delete(parsedDocuments.keys().next().value!);
     parsedDocuments.set(json, doc);
   }

@@ -43,6 +43,8 @@ function caseOf(texts: string[], slugs: string[]): CaseDraft {
     lenses: ["rights", "care"],
     discussion: distinct(8, 3),
     stages: [{ title: "The request", markdown: "Ana is asked to date an invoice early." }],
+    roles: [],
+    rehearsals: [],
     facilitatorNotes: null,
     sources: null,
   };

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   findDuplicateSlugs,
@@ -8,6 +9,7 @@ import {
   LENSES,
   parseCaseFile,
   serializeCaseFile,
+  withoutRoleSections,
   type CaseDraft,
   type CaseFileProblem,
 } from "../../app/domain/case-file";
@@ -81,6 +83,18 @@ const lateInvoice: CaseDraft = {
         "```",
       ].join("\n"),
     },
+  ],
+  roles: [
+    { perspective: "employee", markdown: "You know the sales manager moved two other invoices last quarter, and **nobody** noticed." },
+    { perspective: "employer", markdown: "Your bank covenant is tested on this quarter's revenue." },
+  ],
+  rehearsals: [
+    {
+      perspective: "employee",
+      prompt: "The sales manager is at your desk, waiting. What do you say?",
+      modelAnswers: '- "I can see the quarter matters to you. I can\'t put a date on it that isn\'t true; I can ask finance today whether it can count."',
+    },
+    { perspective: "employer", prompt: "Priya has come to you with the request. What do you say to her?", modelAnswers: null },
   ],
   facilitatorNotes: "Start with the employer vote; people are gentler as owners than they expect.",
   sources: "Written for Casebook; no real firm is described.",
@@ -178,7 +192,8 @@ const brokenFixtures: BrokenFixtureExpectation[] = [
       {
         line: 28,
         field: "body",
-        message: 'unknown section "## Background"; use "## Stage: <title>", "## Facilitator notes" or "## Sources"',
+        message:
+          'unknown section "## Background"; use "## Stage: <title>", "## Role: <perspective>", "## Rehearsal: <perspective>", "## Model answers: <perspective>", "## Facilitator notes" or "## Sources"',
       },
     ],
   },
@@ -558,9 +573,9 @@ describe("reserved section headings, however they are written", () => {
     });
   }
 
-  it("refuses a level-2 role section, which no feature reads yet, as an unknown section", () => {
+  it("refuses a level-2 role section for a perspective that does not exist, at its line", () => {
     const { source, bodyLine } = withBody(`${stage}## Role: HR\n\nSecret.\n`);
-    expect(problemsOf(source)).toEqual([{ line: bodyLine + 4, field: "body", message: expect.stringContaining('unknown section "## Role: HR"') }]);
+    expect(problemsOf(source)).toEqual([{ line: bodyLine + 4, field: "role hr", message: expect.stringContaining('unknown perspective "HR"') }]);
   });
 
   it("reads a hostile body of unfinished HTML headings and thousands of misplaced ones in good time", () => {
@@ -591,7 +606,16 @@ describe("reserved section headings, however they are written", () => {
       const doc = parseOk(source);
       // The sections by the old rule: lines starting with "## " outside fences.
       const headings = source.split("\n").filter((line) => /^## /.test(line) && !line.includes("inside a code block"));
-      expect([...doc.stages.map((s) => `## Stage: ${s.title}`), ...(doc.facilitatorNotes ? ["## Facilitator notes"] : []), ...(doc.sources ? ["## Sources"] : [])], file).toEqual(headings);
+      expect(
+        [
+          ...doc.stages.map((s) => `## Stage: ${s.title}`),
+          ...doc.roles.map((r) => `## Role: ${r.perspective}`),
+          ...doc.rehearsals.flatMap((r) => [`## Rehearsal: ${r.perspective}`, ...(r.modelAnswers ? [`## Model answers: ${r.perspective}`] : [])]),
+          ...(doc.facilitatorNotes ? ["## Facilitator notes"] : []),
+          ...(doc.sources ? ["## Sources"] : []),
+        ],
+        file,
+      ).toEqual(headings);
     }
   });
 });
@@ -640,5 +664,94 @@ describe("a reserved heading however it is spelled is refused, by what the page 
     const text = "The public story.\n\n### What happened next\n\nThe facilitator notes that nobody spoke. See the sources, stage by stage.";
     const doc = parseOk(withBody(`## Stage: One\n\n${text}\n`).source);
     expect(doc.stages).toEqual([{ title: "One", markdown: text }]);
+  });
+});
+
+describe("role briefs, rehearsal prompts and model answers (ADR 027)", () => {
+  const stage = "## Stage: One\n\nThe public story.\n\n";
+
+  it("reads each role's brief and rehearsal with its model answers, apart from the perspectives", () => {
+    const doc = parseOk(
+      withBody(
+        `${stage}## Role: employer\n\nThe owner's secret.\n\n## Role: Employee\n\nThe worker's secret.\n\n## Rehearsal: employee\n\nWhat do you say?\n\n## Model answers: employee\n\n- "I hear you."\n`,
+      ).source,
+    );
+    expect(doc.roles).toEqual([
+      { perspective: "employer", markdown: "The owner's secret." },
+      { perspective: "employee", markdown: "The worker's secret." },
+    ]);
+    expect(doc.rehearsals).toEqual([{ perspective: "employee", prompt: "What do you say?", modelAnswers: '- "I hear you."' }]);
+    expect(JSON.stringify(doc.perspectives)).not.toContain("secret");
+  });
+
+  it("gives a case without them no roles and no rehearsals", () => {
+    expect(parseOk(fixture("good/minimal-case.md"))).toMatchObject({ roles: [], rehearsals: [] });
+  });
+
+  const refused: { how: string; body: string; offset: number; field: string; message: string }[] = [
+    { how: "a role for a perspective that does not exist", body: `${stage}## Role: manager\n\nX.\n`, offset: 4, field: "role manager", message: 'unknown perspective "manager"; use one of employee, employer' },
+    { how: "a role for a perspective the case does not ask for", body: `${stage}## Role: customer\n\nX.\n`, offset: 4, field: "role customer", message: "the case asks for no customer perspective; write sections only for employee and employer" },
+    { how: "a role without a perspective", body: `${stage}## Role\n\nX.\n`, offset: 4, field: "role", message: 'needs the perspective it is for, e.g. "## Role: employee"' },
+    { how: "a second role for one perspective", body: `${stage}## Role: employee\n\nX.\n\n## Role: employee\n\nY.\n`, offset: 8, field: "role employee", message: "appears twice; the first is at line" },
+    { how: "an empty role", body: `${stage}## Role: employee\n\n## Role: employer\n\nY.\n`, offset: 4, field: "role employee", message: "section is empty; add text or remove the heading" },
+    { how: "a role before the stages", body: `## Role: employee\n\nX.\n\n${stage}`, offset: 4, field: "stage 1", message: '"## Role: …" sections; the order is stages, roles' },
+    { how: "a role after the facilitator notes", body: `${stage}## Facilitator notes\n\nN.\n\n## Role: employee\n\nX.\n`, offset: 8, field: "role employee", message: '"## Role: …" sections must come before Facilitator notes' },
+    { how: "a rehearsal before a role", body: `${stage}## Rehearsal: employee\n\nSay?\n\n## Role: employee\n\nX.\n`, offset: 8, field: "role employee", message: 'must come before "## Rehearsal: …" sections' },
+    { how: "model answers before their rehearsal", body: `${stage}## Model answers: employee\n\n- A.\n\n## Rehearsal: employee\n\nSay?\n`, offset: 4, field: "model answers employee", message: 'must come after the "## Rehearsal: employee" section they answer' },
+    { how: "a rehearsal after the sources", body: `${stage}## Sources\n\nS.\n\n## Rehearsal: employee\n\nSay?\n`, offset: 8, field: "rehearsal employee", message: '"## Rehearsal: …" sections must come before Sources' },
+    { how: "model answers without a rehearsal", body: `${stage}## Model answers: employer\n\n- A.\n`, offset: 4, field: "model answers employer", message: 'add a "## Rehearsal: employer" section before them' },
+    { how: "an empty rehearsal", body: `${stage}## Rehearsal: employer\n`, offset: 4, field: "rehearsal employer", message: "section is empty" },
+  ];
+  for (const { how, body, offset, field, message } of refused) {
+    it(`refuses ${how} at its heading's line`, () => {
+      const { source, bodyLine } = withBody(body);
+      expect(problemsOf(source)).toEqual([{ line: bodyLine + offset, field, message: expect.stringContaining(message) }]);
+    });
+  }
+
+  it("refuses a role heading at another level inside a stage, and a reserved heading inside a role brief", () => {
+    const nested = withBody(`${stage}### Role: employee\n\nX.\n`);
+    expect(problemsOf(nested.source)).toEqual([{ line: nested.bodyLine + 4, field: "stage 1", message: expect.stringContaining('"Role: employee" is a level-3 heading') }]);
+    const inBrief = withBody(`${stage}## Role: employee\n\nX.\n\n<h3>Facilitator&nbsp;notes</h3>\n`);
+    expect(problemsOf(inBrief.source)).toEqual([{ line: inBrief.bodyLine + 8, field: "role employee", message: expect.stringContaining('"Facilitator notes" is ') }]);
+  });
+
+  it("parses any arrangement of sections exactly when they come in order without repeats, and round-trips it", () => {
+    const sections = [
+      { kind: "stage", rank: 0, text: "## Stage: Two\n\nMore story." },
+      { kind: "role employee", rank: 1, text: "## Role: employee\n\nThe rep's brief." },
+      { kind: "role employer", rank: 1, text: "## Role: employer\n\nThe manager's brief." },
+      { kind: "rehearsal employee", rank: 2, text: "## Rehearsal: employee\n\nWhat do you say?" },
+      { kind: "model answers employee", rank: 2, text: "## Model answers: employee\n\n- This." },
+      { kind: "rehearsal employer", rank: 2, text: "## Rehearsal: employer\n\nWhat do you tell the rep?" },
+      { kind: "facilitator notes", rank: 3, text: "## Facilitator notes\n\nNotes." },
+      { kind: "sources", rank: 3, text: "## Sources\n\nWritten for Casebook." },
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...sections), { maxLength: 8 }), (chosen) => {
+        const { source } = withBody(`${stage}${chosen.map((section) => section.text).join("\n\n")}\n`);
+        const result = parseCaseFile(source);
+        const inOrder = chosen.every((section, i) => i === 0 || chosen[i - 1]!.rank <= section.rank);
+        const answersAt = chosen.findIndex((s) => s.kind === "model answers employee");
+        const promptAt = chosen.findIndex((s) => s.kind === "rehearsal employee");
+        const answersHavePrompt = answersAt === -1 || (promptAt !== -1 && promptAt < answersAt);
+        const unique = chosen.every((s) => s.kind === "stage" || chosen.filter((t) => t.kind === s.kind).length === 1);
+        expect(result.ok, source).toBe(inOrder && unique && answersHavePrompt);
+        if (result.ok) {
+          expect(parseOk(serializeCaseFile(result.doc))).toEqual(result.doc);
+          const without = parseOk(withoutRoleSections(source));
+          expect(without).toEqual({ ...result.doc, roles: [], rehearsals: [] });
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("cuts only the role, rehearsal and model answers sections out of a file, keeping the rest byte for byte", () => {
+    const original = fixture("good/the-late-invoice.md");
+    const cut = withoutRoleSections(original);
+    expect(cut).not.toMatch(/Role:|Rehearsal:|Model answers:|covenant|nobody|What do you say/);
+    expect(cut).toBe(original.replace(/## Role: employee[\s\S]*?(?=## Facilitator notes)/, ""));
+    expect(withoutRoleSections(original.replace(/\n/g, "\r\n"))).toBe(cut);
   });
 });

@@ -78,6 +78,8 @@ const lateInvoice: CaseDraft = {
     { title: "The request", markdown: "On the last day of the quarter, the sales director asks Ana to date an invoice early." },
     { title: "What she did", markdown: "She refused.\n\n```\n## not a heading in a fence\n```" },
   ],
+  roles: [],
+  rehearsals: [],
   facilitatorNotes: "Most rooms split.\n\n### Timing\n\n30 minutes.",
   sources: null,
 };
@@ -445,5 +447,63 @@ describe("caseFormValues", () => {
     const reading = readCaseForm(formOf(caseFormValues(parsed.doc)));
     expect(reading.doc).toEqual(parsed.doc);
     expect(reading.problems).toEqual([]);
+  });
+});
+
+describe("role-play fields (ADR 027)", () => {
+  const rolePlay = {
+    "perspective-0-brief": "The rep knows *this*.\r\n\r\n- and this",
+    "perspective-1-brief": "   ",
+    "perspective-2-brief": "The client knows that.",
+    "perspective-0-rehearsal": "What do you say to the caller?",
+    "perspective-0-model-answers": "- \"I hear you.\"",
+    "perspective-2-rehearsal": "What do you say to the firm?",
+  };
+
+  it("reads each perspective's brief, rehearsal prompt and model answers, dropping blank ones, and the validator accepts them", () => {
+    const reading = read(rolePlay);
+    expect(reading.doc.roles).toEqual([
+      { perspective: "employee", markdown: "The rep knows *this*.\n\n- and this" },
+      { perspective: "client", markdown: "The client knows that." },
+    ]);
+    expect(reading.doc.rehearsals).toEqual([
+      { perspective: "employee", prompt: "What do you say to the caller?", modelAnswers: '- "I hear you."' },
+      { perspective: "client", prompt: "What do you say to the firm?", modelAnswers: null },
+    ]);
+    expect(reading.problems).toEqual([]);
+    expect(parseCaseFile(serializeCaseFile(reading.doc))).toEqual({ ok: true, doc: reading.doc });
+  });
+
+  it("gives the fields back from a case, so a brief round-trips through the form", () => {
+    const doc = read(rolePlay).doc;
+    const values = caseFormValues(doc);
+    expect(values).toMatchObject({ "perspective-0-brief": "The rep knows *this*.\n\n- and this", "perspective-1-brief": "", "perspective-2-rehearsal": "What do you say to the firm?", "perspective-2-model-answers": "" });
+    expect(readCaseForm(formOf(values)).doc).toEqual(doc);
+  });
+
+  it("rejects a '## ' line in a brief, which would start a section, on that field", () => {
+    expect(read({ "perspective-1-brief": "Fine.\n## Sources\nsneaky" }).problems).toEqual([
+      { field: "perspective-1-brief", message: 'Line 2 starts with "##". Use ### for headings inside a role brief; ## starts a new section.' },
+    ]);
+  });
+
+  it("rejects model answers without a rehearsal prompt rather than dropping them", () => {
+    const reading = read({ "perspective-1-model-answers": "- An answer." });
+    expect(reading.problems).toEqual([{ field: "perspective-1-model-answers", message: expect.stringContaining("write the prompt too") }]);
+    expect(reading.doc.rehearsals).toEqual([]);
+  });
+
+  it("keeps an extra slot with only a brief, so its missing key is reported rather than the brief lost", () => {
+    const reading = read({ "perspective-3-brief": "A brief for nobody." });
+    expect(reading.doc.perspectives).toHaveLength(4);
+  });
+
+  it("puts a role, rehearsal or model answers problem on that perspective's field", () => {
+    const doc = read(rolePlay).doc;
+    const on = (field: string) => formFieldForProblem({ line: 1, field, message: "section is empty" }, doc);
+    expect(on("role employee")).toBe("perspective-0-brief");
+    expect(on("rehearsal employer")).toBe("perspective-1-rehearsal");
+    expect(on("model answers client")).toBe("perspective-2-model-answers");
+    expect(on("role manager")).toBe("form");
   });
 });

@@ -18,6 +18,8 @@ function draftWith(employee: (string | { id: string; text: string })[], employer
     lenses: [],
     discussion: ["Who is harmed?"],
     stages: [{ title: "The request", markdown: "Text." }],
+    roles: [],
+    rehearsals: [],
     facilitatorNotes: null,
     sources: null,
   };

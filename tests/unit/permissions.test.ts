@@ -5,6 +5,9 @@ describe("permissions", () => {
   it("let only facilitators, authors and admins read facilitator notes", () => {
     expect(ROLES.filter((role) => can(role, "case.read-facilitator-notes"))).toEqual(["facilitator", "author", "admin"]);
   });
+  it("let only authors and admins read role briefs, rehearsal prompts and model answers", () => {
+    expect(ROLES.filter((role) => can(role, "case.read-role-briefs"))).toEqual(["author", "admin"]);
+  });
   it("keep user management to admins", () => {
     expect(ROLES.filter((role) => can(role, "users.manage"))).toEqual(["admin"]);
   });
@@ -27,7 +30,7 @@ describe("caseVisibility", () => {
     expect(partsFor("published", "facilitator")).toEqual(["page", "facilitator-notes", "source", "results", "debate", "workshop"]);
   });
   it("gives authors and admins everything on a published case, workshops only to admins", () => {
-    expect(partsFor("published", "author")).toEqual(["page", "facilitator-notes", "source", "history", "results", "edit", "debate"]);
+    expect(partsFor("published", "author")).toEqual(["page", "facilitator-notes", "role-briefs", "source", "history", "results", "edit", "debate"]);
     expect(partsFor("published", "admin")).toEqual([...CASE_PARTS]);
   });
   it("hides every part of a draft or archived case, its source included, from everyone but authors and admins", () => {
@@ -37,7 +40,7 @@ describe("caseVisibility", () => {
   });
   it("lets authors and admins read and edit drafts and archived cases, which take no answers, results or workshops", () => {
     for (const status of ["draft", "archived"] as const) {
-      for (const role of ["author", "admin"] as const) expect(partsFor(status, role), `${status} as ${role}`).toEqual(["page", "facilitator-notes", "source", "history", "edit"]);
+      for (const role of ["author", "admin"] as const) expect(partsFor(status, role), `${status} as ${role}`).toEqual(["page", "facilitator-notes", "role-briefs", "source", "history", "edit"]);
     }
   });
   it("never shows a part of a case whose page the viewer cannot see", () => {
