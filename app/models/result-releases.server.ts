@@ -477,10 +477,16 @@ async function writePlan(trx: DB, caseId: number, inputs: PlanInputs, plan: Rele
     .flatMap((person) =>
       person.wrote.map((perspective) => ({ case_id: caseId, user_id: person.id, perspective, position_id: currentRows.get(person.id)!.get(perspective)!, from_release: releaseIndex, until_release: null })),
     );
+  // Only a person whose answer to a perspective was released before has a record of it to close.
+  // Asking for the others too cost a scan per batch on PostgreSQL (a case's first release of a
+  // million answers, in one transaction whose table statistics still say "empty", never ended).
+  const heldBefore = new Set(
+    pending.filter((person) => taken.has(person.id)).flatMap((person) => person.wrote.filter((perspective) => person.versions![perspective]!.released !== null).map((perspective) => `${person.id} ${perspective}`)),
+  );
   for (let i = 0; i < newRecords.length; i += 500) {
     const batch = newRecords.slice(i, i + 500);
     for (const perspective of perspectives) {
-      const users = batch.filter((r) => r.perspective === perspective).map((r) => r.user_id);
+      const users = batch.filter((r) => r.perspective === perspective && heldBefore.has(`${r.user_id} ${perspective}`)).map((r) => r.user_id);
       if (users.length === 0) continue;
       await trx
         .updateTable("release_records")
