@@ -12,12 +12,15 @@
  *    1 again after; during a Redis outage casebook_redis_up is 0, and 1 after.
  *  - `cold-start`: two processes started while PostgreSQL *and* Redis are down: they wait for
  *    PostgreSQL, serve, and a stage change made on one reaches the other's projector stream
- *    within 5 s while Redis is still away, and again once Redis is back.
+ *    within 5 s while Redis is still away, and again once Redis is back. Each process logs the
+ *    wait for PostgreSQL in one line (it logged two, one promising 503s while nothing was served).
  *  - `deploy`: three processes behind the README's nginx, phones voting and holding live streams
  *    through it: nginx reloaded (SIGHUP) under the streams (old workers must not keep them for
  *    ever: the README's worker_shutdown_timeout), then SIGTERM to two processes 300 ms
  *    apart (a careless deploy, not drained at nginx): no vote answered but 200 or a clean 503, both
  *    exit 0 within 10 s, the streams come back, 0 acknowledged votes lost.
+ *  - `bad-url`: a DATABASE_URL PostgreSQL refuses (a role that does not exist) stops start-up with
+ *    one plain line on stderr naming the problem, not an uncaught exception's stack trace.
  *  - `long-outage`: PostgreSQL away for 20 s under steady requests is one line when it starts and
  *    one when it ends, not more.
  *
@@ -162,11 +165,15 @@ async function coldStart(cleanups: Cleanups): Promise<void> {
   await redis.kill();
   say("cold-start: PostgreSQL and Redis down; starting two processes");
   const starting = Promise.all(servers.map((s) => s.start(90_000)));
+  // Until each has found PostgreSQL away (node's start-up takes a few seconds on a busy machine), and 3 s more.
+  await within(30_000, () => servers.every((s) => events(s, "database-outage").length > 0));
   await sleep(3_000);
   check(servers.every((s) => s.running), "cold-start: both processes wait instead of exiting");
   cluster.start();
   await starting;
   say("cold-start: both serving, Redis still down");
+  const waits = servers.map((s) => events(s, "database-outage").length);
+  check(waits.every((n) => n === 1), `cold-start: each process logged the wait for PostgreSQL in one line (${waits.join(", ")}: ${events(servers[0]!, "database-outage").join(" | ").slice(0, 400)})`);
   const [a, b] = servers.map((s) => new Http(s.port, { maxSockets: Infinity })) as [Http, Http];
   cleanups.push(() => (a.close(), b.close()));
   const session = (await signUp(a, "facilitator@cold.test", "Facilitator")).replace(/^__Host-/, "");
@@ -319,6 +326,19 @@ async function deploy(cleanups: Cleanups): Promise<void> {
   }
 }
 
+/** A DATABASE_URL PostgreSQL refuses: one plain line, exit 1. */
+async function badUrl(cleanups: Cleanups): Promise<void> {
+  const cluster = await PrivatePostgres.create();
+  cleanups.push(() => cluster.remove());
+  const workspace = makeWorkspace("ops-bad-url");
+  cleanups.push(() => workspace.remove());
+  const url = cluster.url.replace("postgres@", "nosuchrole@");
+  const run = spawnSync(process.execPath, ["build/server.js"], { encoding: "utf8", timeout: 20_000, env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: "39917", DATABASE_URL: url, CASES_DIR: workspace.casesDir, REDIS_URL: "" } });
+  const stderr = run.stderr.trim();
+  check(run.status === 1, `bad-url: start-up stops with exit 1 (${run.status ?? run.signal})`);
+  check(/^Casebook cannot start: .*role "nosuchrole" does not exist/.test(stderr) && !/\n\s+at /.test(stderr), `bad-url: stderr is one plain line naming the problem (${stderr.slice(0, 300)})`);
+}
+
 /** A 20 s PostgreSQL outage under steady requests: one line when it starts, one when it ends. */
 async function longOutage(cleanups: Cleanups): Promise<void> {
   const cluster = await PrivatePostgres.create();
@@ -352,7 +372,7 @@ async function longOutage(cleanups: Cleanups): Promise<void> {
   check(written.length <= 4, `long-outage: a few lines over the whole outage, not one per request or per probe (${written.length}: ${written.slice(0, 4).join(" | ").slice(0, 400)})`);
 }
 
-const SCENARIOS: Record<string, (cleanups: Cleanups) => Promise<void>> = { secret, metrics, "cold-start": coldStart, deploy, "long-outage": longOutage };
+const SCENARIOS: Record<string, (cleanups: Cleanups) => Promise<void>> = { secret, metrics, "cold-start": coldStart, deploy, "bad-url": badUrl, "long-outage": longOutage };
 
 async function main(): Promise<number> {
   if (!postgresBinaries()) {
