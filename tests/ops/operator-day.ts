@@ -22,7 +22,8 @@
  *  - `bad-url`: a DATABASE_URL PostgreSQL refuses (a role that does not exist) stops start-up with
  *    one plain line on stderr naming the problem, not an uncaught exception's stack trace.
  *  - `long-outage`: PostgreSQL away for 20 s under steady requests is one line when it starts and
- *    one when it ends, not more.
+ *    one when it ends, not more, and neither carries a request's id (the recovery line carried
+ *    the id of the request that noticed the outage, 20 s earlier).
  *
  * Prints "N passed, M failed"; exits 1 on any failure. Skips without PostgreSQL's server
  * binaries (or redis-server for `metrics`), unless CASEBOOK_REQUIRE_SERVICES=1.
@@ -131,6 +132,9 @@ async function metrics(cleanups: Cleanups): Promise<void> {
   check((await within(4_000, async () => (seen = await gauge("casebook_redis_up")) === "0")) !== null, `metrics: casebook_redis_up is 0 while Redis is down (${seen})`);
   await redis.restart();
   check((await within(5_000, async () => (seen = await gauge("casebook_redis_up")) === "1")) !== null, `metrics: casebook_redis_up is 1 again after (${seen})`);
+  // Found by the probe's timer or a connection's event, long after the request that set them up.
+  const attributed = ["redis-outage", "redis-recovered", "database-outage", "database-recovered"].flatMap((event) => events(server, event)).filter((line) => line.includes('"reqId"'));
+  check(attributed.length === 0, `metrics: outage lines carry no request's id (${attributed.length} did: ${attributed.join(" | ").slice(0, 300)})`);
 }
 
 /** The stage of the last `state` event of a room stream held open on one process. */
@@ -369,6 +373,8 @@ async function longOutage(cleanups: Cleanups): Promise<void> {
   await load;
   const written = server.log.slice(linesBefore);
   check(events(server, "database-outage").length === 1 && events(server, "database-recovered").length === 1, `long-outage: one database-outage and one database-recovered line (${events(server, "database-outage").length}, ${events(server, "database-recovered").length})`);
+  const attributed = [...events(server, "database-outage"), ...events(server, "database-recovered")].filter((line) => line.includes('"reqId"'));
+  check(attributed.length === 0, `long-outage: the outage's lines carry no request's id (they are the process's; ${attributed.length} did: ${attributed.join(" | ").slice(0, 300)})`);
   check(written.length <= 4, `long-outage: a few lines over the whole outage, not one per request or per probe (${written.length}: ${written.slice(0, 4).join(" | ").slice(0, 400)})`);
 }
 
