@@ -14,6 +14,9 @@
  *    PostgreSQL, serve, and a stage change made on one reaches the other's projector stream
  *    within 5 s while Redis is still away, and again once Redis is back. Each process logs the
  *    wait for PostgreSQL in one line (it logged two, one promising 503s while nothing was served).
+ *  - `redis-flap`: Redis restarted at once (empty: no persistence) five times, a stage change made
+ *    on process 1 just before, during or just after each restart: process 2's projector stream
+ *    follows within 5 s every time.
  *  - `deploy`: three processes behind the README's nginx, phones voting and holding live streams
  *    through it: nginx reloaded (SIGHUP) under the streams (old workers must not keep them for
  *    ever: the README's worker_shutdown_timeout), then SIGTERM to two processes 300 ms
@@ -212,6 +215,49 @@ async function coldStart(cleanups: Cleanups): Promise<void> {
   await follows("after going back a stage");
 }
 
+/** Redis restarted at once (its data lost) while stage changes are made on another process. */
+async function redisFlap(cleanups: Cleanups): Promise<void> {
+  if (!redisServerAvailable()) return void check(!required, "redis-flap: redis-server is installed");
+  const cluster = await PrivatePostgres.create();
+  cleanups.push(() => cluster.remove());
+  const redis = await startPrivateRedis();
+  cleanups.push(() => redis.stop());
+  const workspace = makeWorkspace("ops-flap");
+  cleanups.push(() => workspace.remove());
+  const env = { DATABASE_URL: cluster.url, REDIS_URL: redis.url, REDIS_PREFIX: "casebook-opsday:", SESSION_SECRET: "a-long-enough-session-secret-for-tests" };
+  const servers = [0, 1].map(() => new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env, entry: "built" }));
+  cleanups.push(() => Promise.all(servers.map((s) => s.stop(3_000))));
+  await Promise.all(servers.map((s) => s.start(90_000)));
+  const [a, b] = servers.map((s) => new Http(s.port, { maxSockets: Infinity })) as [Http, Http];
+  cleanups.push(() => (a.close(), b.close()));
+  const session = (await signUp(a, "facilitator@flap.test", "Facilitator")).replace(/^__Host-/, "");
+  const workshop = await createWorkshop(a, session);
+  const view = roomStage(b, `/workshops/${workshop.id}/events?view=room`, session);
+  await view.ready;
+  const database = new pg.Pool({ connectionString: cluster.url, max: 1 });
+  cleanups.push(() => database.end());
+  const truth = async () => (await database.query<{ stage: string }>("select stage from workshops where id = $1", [workshop.id])).rows[0]!.stage;
+  const timings: [string, number][] = [["just before the restart", -50], ["as Redis dies", 0], ["while it starts", 30], ["just after", 150], ["as Redis dies", 0]];
+  let forward = true;
+  for (const [when, offsetMs] of timings) {
+    const change = async () => {
+      if (offsetMs > 0) await sleep(offsetMs);
+      await control(a, session, workshop.id, forward ? "next" : "back");
+    };
+    const restart = async () => {
+      if (offsetMs < 0) await sleep(-offsetMs);
+      await redis.kill();
+      await redis.restart();
+    };
+    await Promise.all([change(), restart()]);
+    forward = !forward;
+    const expected = await truth();
+    const took = await within(5_000, () => view.stage() === expected);
+    check(took !== null, `redis-flap: a stage change on process 1 ${when} reaches process 2's projector within 5 s (${expected}; ${took ?? `still ${view.stage()}`} ms)`);
+    await sleep(2_500);
+  }
+}
+
 /** nginx's worker processes under its master (found by its configuration file): running and shutting down. */
 function nginxWorkers(configPath: string): { running: number; shuttingDown: number } {
   const master = spawnSync("pgrep", ["-f", "-o", configPath], { encoding: "utf8" }).stdout.trim();
@@ -378,7 +424,7 @@ async function longOutage(cleanups: Cleanups): Promise<void> {
   check(written.length <= 4, `long-outage: a few lines over the whole outage, not one per request or per probe (${written.length}: ${written.slice(0, 4).join(" | ").slice(0, 400)})`);
 }
 
-const SCENARIOS: Record<string, (cleanups: Cleanups) => Promise<void>> = { secret, metrics, "cold-start": coldStart, deploy, "bad-url": badUrl, "long-outage": longOutage };
+const SCENARIOS: Record<string, (cleanups: Cleanups) => Promise<void>> = { secret, metrics, "cold-start": coldStart, "redis-flap": redisFlap, deploy, "bad-url": badUrl, "long-outage": longOutage };
 
 async function main(): Promise<number> {
   if (!postgresBinaries()) {
