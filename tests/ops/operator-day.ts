@@ -14,6 +14,8 @@
  *    PostgreSQL, serve, and a stage change made on one reaches the other's projector stream
  *    within 5 s while Redis is still away, and again once Redis is back. Each process logs the
  *    wait for PostgreSQL in one line (it logged two, one promising 503s while nothing was served).
+ *  - `hung-start`: a process started while PostgreSQL hangs (SIGSTOP: connections are accepted
+ *    by the kernel, nothing answers) says so in one line and serves within 10 s of it answering.
  *  - `redis-flap`: Redis restarted at once (empty: no persistence) five times, a stage change made
  *    on process 1 just before, during or just after each restart: process 2's projector stream
  *    follows within 5 s every time.
@@ -213,6 +215,31 @@ async function coldStart(cleanups: Cleanups): Promise<void> {
   const stopped = await control(a, session, workshop.id, "back");
   check(stopped.status === 200, `cold-start: a control works (${stopped.status})`);
   await follows("after going back a stage");
+}
+
+/** A process started while PostgreSQL hangs. */
+async function hungStart(cleanups: Cleanups): Promise<void> {
+  const cluster = await PrivatePostgres.create();
+  cleanups.push(() => cluster.remove());
+  const workspace = makeWorkspace("ops-hung-start");
+  cleanups.push(() => workspace.remove());
+  const server = new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env: { DATABASE_URL: cluster.url, SESSION_SECRET: "a-long-enough-session-secret-for-tests" }, entry: "built" });
+  cleanups.push(() => server.stop(3_000));
+  cluster.freeze();
+  say("hung-start: PostgreSQL frozen; starting a process");
+  const starting = server.start(120_000).then(
+    () => Date.now(),
+    (error: Error) => error,
+  );
+  const said = await within(30_000, () => events(server, "database-outage").length > 0);
+  check(said !== null && server.running, `hung-start: the process says it is waiting for the database (${said ?? "nothing"} ms after start; ${server.tail(3).slice(0, 300)})`);
+  await sleep(8_000);
+  check(events(server, "database-outage").length === 1, `hung-start: one line while it waits (${events(server, "database-outage").length})`);
+  const thawedAt = Date.now();
+  cluster.thaw();
+  say("hung-start: PostgreSQL thawed");
+  const result = await Promise.race([starting, sleep(30_000).then(() => new Error("not serving 30 s after PostgreSQL answered"))]);
+  check(typeof result === "number" && result - thawedAt < 10_000, `hung-start: serving within 10 s of PostgreSQL answering (${typeof result === "number" ? `${result - thawedAt} ms` : result.message}; ${server.tail(4).slice(0, 400)})`);
 }
 
 /** Redis restarted at once (its data lost) while stage changes are made on another process. */
@@ -424,7 +451,7 @@ async function longOutage(cleanups: Cleanups): Promise<void> {
   check(written.length <= 4, `long-outage: a few lines over the whole outage, not one per request or per probe (${written.length}: ${written.slice(0, 4).join(" | ").slice(0, 400)})`);
 }
 
-const SCENARIOS: Record<string, (cleanups: Cleanups) => Promise<void>> = { secret, metrics, "cold-start": coldStart, "redis-flap": redisFlap, deploy, "bad-url": badUrl, "long-outage": longOutage };
+const SCENARIOS: Record<string, (cleanups: Cleanups) => Promise<void>> = { secret, metrics, "cold-start": coldStart, "hung-start": hungStart, "redis-flap": redisFlap, deploy, "bad-url": badUrl, "long-outage": longOutage };
 
 async function main(): Promise<number> {
   if (!postgresBinaries()) {
