@@ -106,7 +106,14 @@ for (let attempt = 1; ; attempt += 1) {
     await prepareDatabase();
     break;
   } catch (error) {
-    if (!isConnectionLoss(error)) throw error;
+    // Anything but an unreachable database (a wrong password, role or database name in
+    // DATABASE_URL, a failing migration) will not cure itself: say so in one plain line for the
+    // person starting the server, with the details (stack) in the log, and stop.
+    if (!isConnectionLoss(error)) {
+      log().fatal({ event: "start-failed", ...errorFields(error) }, "Start-up failed");
+      console.error(`Casebook cannot start: database ${databaseLabel(config)}: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
     if (attempt === 1) log().error({ event: "database-outage" }, `Database ${databaseLabel(config)} cannot be reached (${(error as Error).message}); trying again every ${START_RETRY_MS / 1000} s before serving.`);
     await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
   }

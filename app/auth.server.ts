@@ -8,15 +8,23 @@ import { safeRedirectTarget } from "./domain/redirect-target";
 import { createSession, deleteSession, deleteSessionsOfUser, findSessionUser, SESSION_LIFETIME_MS } from "./models/sessions.server";
 import { getOrCreateSessionSecret } from "./models/settings.server";
 import type { PublicUser } from "./models/users.server";
-import { singleton } from "./singleton.server";
+import { forgetSingleton, singleton } from "./singleton.server";
 
 export type { PublicUser };
 
-/** The cookie-signing secret: SESSION_SECRET, else the one generated and stored on first start. */
+/**
+ * The cookie-signing secret: SESSION_SECRET, else the one generated and stored on first start.
+ * Read once per process; a read that failed (the database away when the first page was asked
+ * for) is forgotten, so the next request reads it again instead of failing for the process's life.
+ */
 export function sessionSecret(): Promise<string> {
   return singleton("session-secret", () => {
     const configured = readConfig().sessionSecret;
-    return configured ? Promise.resolve(configured) : getOrCreateSessionSecret(db());
+    if (configured) return Promise.resolve(configured);
+    return getOrCreateSessionSecret(db()).catch((error: unknown) => {
+      forgetSingleton("session-secret");
+      throw error;
+    });
   });
 }
 

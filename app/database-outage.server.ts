@@ -7,7 +7,7 @@
  * the outage starts and one when it ends, never one per request.
  */
 import type { Request, Response } from "express";
-import { log } from "./log.server";
+import { log, outsideRequest } from "./log.server";
 
 /** What clients are told to wait before trying again (seconds): about one PostgreSQL restart. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -50,11 +50,14 @@ export class DatabaseOutage {
   /** The pool lost or could not open a connection: the database is down until a probe answers. */
   lost(error: Error): void {
     this.lastLoss = this.now();
-    if (this.downSince === null) {
-      this.downSince = this.now();
-      this.out.error(`Database unreachable (${error.message.split("\n")[0]}); answering 503 with Retry-After until it answers again.`);
-    }
-    void this.probe();
+    // The process's lines, not the request's that happened to notice (nor its later probe's).
+    outsideRequest(() => {
+      if (this.downSince === null) {
+        this.downSince = this.now();
+        this.out.error(`Database unreachable (${error.message.split("\n")[0]}); answering 503 with Retry-After until it answers again.`);
+      }
+      void this.probe();
+    });
   }
 
   /** Whether a connection was lost at or after `time` (ms), or the database is down now: a 5xx of a request started then is the outage's. */

@@ -25,7 +25,9 @@ export function db(): DB {
 export function migrationDatabase(): { db: DB; done: () => Promise<void> } {
   const config = readConfig();
   if (!config.databaseUrl) return { db: db(), done: async () => {} };
-  const own = openDatabase(config.databaseUrl, { poolSize: 1, onConnectionLoss: (error) => databaseOutage().lost(error) });
+  // No outage state for it: start-up, its only user, waits for an unreachable database itself and
+  // says so in one line (a second "answering 503" line would be wrong: nothing is served yet).
+  const own = openDatabase(config.databaseUrl, { poolSize: 1, onConnectionLoss: () => {} });
   return { db: own, done: () => own.destroy() };
 }
 

@@ -6,7 +6,8 @@
  * request a user or the proxy reports. LOG_LEVEL sets the least severe level written (ADR 022).
  *
  * Outages are logged as one line when they start and one when they end, per kind (database,
- * Redis, live updates), never one per request (ADR 019, ADR 020).
+ * Redis, live updates), never one per request (ADR 019, ADR 020), and without a `reqId`: they
+ * are about the process (outsideRequest).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { NextFunction, Request, Response } from "express";
@@ -56,6 +57,16 @@ export function log(): Logger {
     }
     return createLogger(level);
   });
+}
+
+/**
+ * Runs `fn` outside any request, so what it logs (now, or later from timers and sockets it sets
+ * up) carries no `reqId`: for the process's own lines, such as an outage starting or ending,
+ * which would otherwise carry the id of whichever request happened to set up the timer or open
+ * the connection, possibly long finished.
+ */
+export function outsideRequest<T>(fn: () => T): T {
+  return requestContext().exit(fn);
 }
 
 /** The id of the request being handled, or undefined outside one. */

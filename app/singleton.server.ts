@@ -13,3 +13,8 @@ export function singleton<T>(name: string, create: () => T): T {
 export function existingSingleton<T>(name: string): T | undefined {
   return (globalThis as unknown as { __casebook?: Map<string, unknown> }).__casebook?.get(name) as T | undefined;
 }
+
+/** Drops the instance made under `name`, so the next `singleton(name, …)` makes a new one (e.g. after a failed load). */
+export function forgetSingleton(name: string): void {
+  (globalThis as unknown as { __casebook?: Map<string, unknown> }).__casebook?.delete(name);
+}

@@ -7,7 +7,7 @@
  * voting, the list they upvote), otherwise at most once a second.
  */
 import { Coalescer } from "../domain/coalescer";
-import { errorFields, log } from "../log.server";
+import { errorFields, log, outsideRequest } from "../log.server";
 import type { LiveBus, WithdrawnRight } from "./bus.server";
 
 export const BROADCAST_INTERVAL_MS = 100;
@@ -259,13 +259,13 @@ export class WorkshopBroadcaster {
     } catch (error) {
       // One line per failing spell (the database away), not one per room per second of it.
       if (changedAt !== undefined && !this.changedSince.has(workshopId)) this.changedSince.set(workshopId, changedAt);
-      if (!this.loadFailing) log().error({ event: "live-updates-failing", ...errorFields(error) }, `Live updates cannot be built (${error instanceof Error ? error.message : String(error)}); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`);
+      if (!this.loadFailing) outsideRequest(() => log().error({ event: "live-updates-failing", ...errorFields(error) }, `Live updates cannot be built (${error instanceof Error ? error.message : String(error)}); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`));
       this.loadFailing = true;
       // The change that asked for this snapshot is in the database (or was refused): try again, or clients would keep a stale state until the next change.
       setTimeout(() => this.connections.has(workshopId) && this.coalescer.notify(workshopId), LOAD_RETRY_MS).unref?.();
       return;
     }
-    if (this.loadFailing) log().info({ event: "live-updates-recovered" }, "Live updates are built again.");
+    if (this.loadFailing) outsideRequest(() => log().info({ event: "live-updates-recovered" }, "Live updates are built again."));
     this.loadFailing = false;
     this.snapshotsBuilt += 1;
     if (!snapshots) return;

@@ -8,7 +8,7 @@
  * is what notices a Redis that hangs while nothing else is sent. ADR 020.
  */
 import type { RedisOptions } from "ioredis";
-import { log } from "../log.server";
+import { log, outsideRequest } from "../log.server";
 import { singleton } from "../singleton.server";
 
 /** No Redis command waits longer than this, in milliseconds; a healthy Redis answers in well under one. */
@@ -45,7 +45,8 @@ export class RedisHealth {
   private readonly options: RedisHealthOptions;
 
   constructor(options: Partial<RedisHealthOptions> = {}) {
-    this.options = { probeIntervalMs: REDIS_PROBE_INTERVAL_MS, log: (line, level) => log()[level]({ event: level === "error" ? "redis-outage" : "redis-recovered" }, line), now: () => Date.now(), ...options };
+    // Outage lines are the process's, not the request's whose command or connection noticed.
+    this.options = { probeIntervalMs: REDIS_PROBE_INTERVAL_MS, log: (line, level) => outsideRequest(() => log()[level]({ event: level === "error" ? "redis-outage" : "redis-recovered" }, line)), now: () => Date.now(), ...options };
   }
 
   /** False from the first failure until every connection answers the probe again. */
@@ -65,7 +66,7 @@ export class RedisHealth {
   /** Adds a connection's probe (a PING under the command time limit); returns its removal. Probing starts with the first. */
   watch(probe: () => Promise<unknown>): () => void {
     this.probes.add(probe);
-    this.timer ??= setInterval(() => void this.probe(), this.options.probeIntervalMs);
+    this.timer ??= outsideRequest(() => setInterval(() => void this.probe(), this.options.probeIntervalMs));
     this.timer.unref?.();
     return () => {
       this.probes.delete(probe);
