@@ -19,7 +19,9 @@
  *   newcomers would split off: the per-group, shift and sticky-grouping rules of ADR 009
  *   ("Release per cell, per person, with a sticky grouping"), and the joint test of every release
  *   so far ("Several releases read together"), which 3 hidden people alone would rarely reach
- *   (onlineScenarios).
+ *   (onlineScenarios). In three scenarios of five, runs of answers come in bursts, planned
+ *   together as when answers arrive during a plan (a merged group split by a burst of newcomers,
+ *   a first batch split by a breakdown: the tenth review's leaks).
  * - Live: a workshop on the same case run by the attacker as its facilitator. Hidden
  *   participants join with a standing and vote or re-vote while rounds are open (in one round or
  *   in both); the attacker's own phones (0 to k − 2) vote too; the attacker moves stages, opens,
@@ -86,7 +88,9 @@
  * A hidden vote the app refused (voting closed, phone removed) was stored nowhere and is no slot.
  * The reference models follow the app's timing where the policy leaves it open: an online
  * release is attempted after every answer (the answer action releases), per cell and per person
- * (ADR 009, "Release per cell, per person, with a sticky grouping"; onlineReference's comment).
+ * (ADR 009, "Release per cell, per person, with a sticky grouping"; onlineReference's comment),
+ * or once after a burst of answers planned together (a plan in flight meanwhile: ADR 024's
+ * paced planning folds them into one trailing plan; onlineScenarios' "Bursts").
  *
  * Residual risks excluded by construction, as ADR 009 accepts them: k − 1 sybil accounts or
  * phones ("Several accounts"); live bars of a released cell moving with each vote ("What is not
