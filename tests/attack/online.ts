@@ -716,11 +716,14 @@ export async function replayOnline(app: AttackApp, s: OnlineScenario, world: num
   // so each answer's trigger folds into the one trailing plan (`PacedSingleFlight`, ADR 024),
   // which plans them together. The plan in flight is held open here while the burst's answers are
   // sent (as tests/integration/review-online-leaks-10.test.ts's `inOneBurst` does), then the
-  // trailing plan is awaited, so the next action meets an idle case as before.
+  // trailing plan is awaited, so the next action meets an idle case as before. The app's
+  // planner is made here, before the app makes its own: with no pause before the trailing plan
+  // (gap factor 0; the pause only paces CPU, and nothing is written while it is awaited, so the
+  // plan is the same), and with a trailing plan's error thrown here rather than logged.
   const { singleton } = await import("../../app/singleton.server");
   const { PacedSingleFlight } = await import("../../app/paced-single-flight.server");
   let trailingError: unknown;
-  const planning = singleton("result-release-planning", () => new PacedSingleFlight<number>(1, (error) => (trailingError ??= error)));
+  const planning = singleton("result-release-planning", () => new PacedSingleFlight<number>(0, (error) => (trailingError ??= error)));
   const caseId = (await app.db().selectFrom("cases").select("id").where("slug", "=", SLUG).executeTakeFirstOrThrow()).id;
   let burst: { open: () => void; held: Promise<unknown> } | null = null;
   const startBurst = () => {
