@@ -16,6 +16,8 @@ export const PERSPECTIVES = ["employee", "employer"] as const;
 export const MAX_SLOTS = 6;
 /** Endorsements move bridging scores (a release of the endorsers' standings, ADR 018): on unless ATTACK_ENDORSEMENTS=0. */
 export const WITH_ENDORSEMENTS = process.env.ATTACK_ENDORSEMENTS !== "0";
+/** Bursts of answers planned together (onlineScenarios' "Bursts"): on unless ATTACK_BURSTS=0, which plans after every answer as the suite did before. */
+export const WITH_BURSTS = process.env.ATTACK_BURSTS !== "0";
 
 /** One answer's secret value: option 0 or 1, judgement −2 or +2 (four values). */
 export function answerOf(value: number): { option: number; judgement: number } {
@@ -26,11 +28,16 @@ export function describeAnswer(value: number): string {
   return `option ${option}, judgement ${judgement > 0 ? "+" : ""}${judgement}`;
 }
 
+/**
+ * `burst`: answers next to each other with the same burst number are one burst, planned together
+ * (one plan after the last of them, in the app and in the reference); an answer without one is
+ * planned on its own, as it arrives.
+ */
 export type OnlineAction =
-  | { kind: "hidden-answer"; person: number; perspective: 0 | 1 }
+  | { kind: "hidden-answer"; person: number; perspective: 0 | 1; burst?: number }
   /** A bystander's answer: its value is part of the scenario, the same in every world (no slot). */
-  | { kind: "bystander-answer"; person: number; perspective: 0 | 1; value: number }
-  | { kind: "attacker-answer"; account: number; perspective: 0 | 1; value: number }
+  | { kind: "bystander-answer"; person: number; perspective: 0 | 1; value: number; burst?: number }
+  | { kind: "attacker-answer"; account: number; perspective: 0 | 1; value: number; burst?: number }
   | { kind: "attacker-standing"; account: number; standing: Standing | null }
   | { kind: "read"; page: "results" | "library" | "case" | "me"; account: number }
   | { kind: "endorse"; who: "hidden" | "attacker" | "bystander"; index: number };
@@ -106,6 +113,15 @@ function population(k: number): fc.Arbitrary<(Standing | null)[]> {
  * two). So, with endorsements, in half the scenarios each person endorses R's argument or not as
  * they arrive, and in the wave one person in four endorses or withdraws before re-answering:
  * scores are shown, replaced, withheld and kept (the rule over every score ever shown).
+ *
+ * **Bursts.** In a busy case answers arrive while a plan is in flight, and the paced planning of
+ * ADR 024 folds them into one trailing plan: several answers planned together. Three of the
+ * tenth review's four leaks needed one. So in three scenarios of five, runs of answers (anyone's:
+ * hidden people, bystanders, the attacker's accounts) are cut into bursts at random (`inBursts`):
+ * each answer joins the one before it with a chance of 1/2, 4/5 or always (always: every run of
+ * answers between two other actions is one burst, e.g. the introductions, then the wave). The
+ * replay holds a plan open while a burst's answers are sent, and the reference plans once after
+ * its last answer.
  *
  * **Why bystanders are no weakening.** ADR 009's limit of k − 1 sybil accounts (the attacker gets
  * at most k − 2 here) is about what the *policy* reveals: with k − 1 known answers in a group of
@@ -207,9 +223,50 @@ export function onlineScenarios(): fc.Arbitrary<OnlineScenario> {
       // Always end with a read of the results: a scenario whose last writes are never read tests nothing more.
       return { ...s, actions: [...actions, { kind: "read" as const, page: "results" as const, account: 0 }] };
     })
+    .chain((s) =>
+      // Bursts (see above): in three scenarios of five, each answer joins the answer before it
+      // (when the action before it is an answer) with a chance of 1/2, 4/5 or always.
+      fc
+        .record({ burstiness: WITH_BURSTS ? fc.constantFrom(0, 0, 5, 8, 10) : fc.constant(0), draws: fc.array(fc.nat({ max: 9 }), { minLength: s.actions.length, maxLength: s.actions.length }) })
+        .map(({ burstiness, draws }) => ({ ...s, actions: inBursts(s.actions, (i) => draws[i]! < burstiness) })),
+    )
     .chain((s) => fc.array(fc.nat({ max: 3 }), { minLength: countSlots(s.actions), maxLength: countSlots(s.actions) }).map((truth) => ({ ...s, truth })))
     // Plain objects, so a counterexample prints as plain JSON.
     .map((s) => JSON.parse(JSON.stringify(s)) as OnlineScenario);
+}
+
+const isAnswer = (a: OnlineAction | undefined): a is Extract<OnlineAction, { burst?: number }> => a?.kind === "hidden-answer" || a?.kind === "bystander-answer" || a?.kind === "attacker-answer";
+
+/**
+ * `actions` with answers grouped into bursts: answer i joins the burst of the action before it
+ * when that is an answer too and `joins(i)`. A burst of one answer is no burst (no number).
+ */
+export function inBursts(actions: OnlineAction[], joins: (i: number) => boolean): OnlineAction[] {
+  const numbers: (number | undefined)[] = [];
+  let next = 0;
+  actions.forEach((a, i) => {
+    if (!isAnswer(a)) return;
+    numbers[i] = i > 0 && isAnswer(actions[i - 1]) && joins(i) ? numbers[i - 1] : next++;
+  });
+  const size = (n: number | undefined) => numbers.filter((m) => m === n).length;
+  return actions.map((a, i) => {
+    if (!isAnswer(a)) return a;
+    const { burst: _, ...plain } = a;
+    return size(numbers[i]) > 1 ? { ...plain, burst: numbers[i] } : plain;
+  });
+}
+
+/** Whether action i is an answer of a burst that goes on with action i + 1 (so it is planned with the answers after it). */
+export function burstGoesOn(actions: OnlineAction[], i: number): boolean {
+  const a = actions[i];
+  const b = actions[i + 1];
+  return isAnswer(a) && a.burst !== undefined && isAnswer(b) && b.burst === a.burst;
+}
+
+/** Whether action i is the first answer of a burst. */
+export function burstStarts(actions: OnlineAction[], i: number): boolean {
+  const a = actions[i];
+  return isAnswer(a) && a.burst !== undefined && !burstGoesOn(actions, i - 1);
 }
 
 export function countSlots(actions: OnlineAction[]): number {
@@ -239,9 +296,10 @@ export function describeOnlineScenario(s: OnlineScenario): string {
   let slot = 0;
   for (const [i, a] of s.actions.entries()) {
     const step = `${i + 1}.`;
-    if (a.kind === "hidden-answer") lines.push(`${step} H${a.person + 1} answers as ${PERSPECTIVES[a.perspective]} [slot ${slot}: truly ${describeAnswer(s.truth[slot++]!)}]`);
-    else if (a.kind === "bystander-answer") lines.push(`${step} B${a.person + 1} answers as ${PERSPECTIVES[a.perspective]}: ${describeAnswer(a.value)}`);
-    else if (a.kind === "attacker-answer") lines.push(`${step} A${a.account + 1} answers as ${PERSPECTIVES[a.perspective]}: ${describeAnswer(a.value)}`);
+    const together = isAnswer(a) && a.burst !== undefined ? ` (burst ${a.burst}: planned with the answers of that burst around it)` : "";
+    if (a.kind === "hidden-answer") lines.push(`${step} H${a.person + 1} answers as ${PERSPECTIVES[a.perspective]} [slot ${slot}: truly ${describeAnswer(s.truth[slot++]!)}]${together}`);
+    else if (a.kind === "bystander-answer") lines.push(`${step} B${a.person + 1} answers as ${PERSPECTIVES[a.perspective]}: ${describeAnswer(a.value)}${together}`);
+    else if (a.kind === "attacker-answer") lines.push(`${step} A${a.account + 1} answers as ${PERSPECTIVES[a.perspective]}: ${describeAnswer(a.value)}${together}`);
     else if (a.kind === "attacker-standing") lines.push(`${step} A${a.account + 1} changes their standing to ${a.standing ?? "none"} on /me`);
     else if (a.kind === "read") lines.push(`${step} reads the ${a.page} page's loader data${a.page === "results" || a.page === "library" ? " (as R)" : ` (as ${s.attackers.length ? `A${a.account + 1}` : "R"})`}`);
     else lines.push(`${step} ${ENDORSER[a.who]}${a.index + 1} endorses R's argument (or withdraws their endorsement)`);
@@ -281,9 +339,9 @@ const plannedReleases = new WeakMap<OnlineScenario, Map<number, { keys: string[]
  * What ADR 009 lets the attacker see of the online results ("Release per cell, per person, with
  * a sticky grouping" and "Several releases read together"), written independently of the app's
  * `planRelease`. Each person has a released record (or none): per perspective, the answer a
- * release took and their first answer. After every answer (hidden, bystander or attacker) a
- * release is attempted, decided from public facts only (who wrote which perspective when, and
- * standings), never from a value:
+ * release took and their first answer. After every answer (hidden, bystander or attacker), or,
+ * for a burst, once after its last answer, a release is attempted, decided from public facts
+ * only (who wrote which perspective when, and standings), never from a value:
  * - Pending: people who answered every perspective and wrote an answer since their released
  *   record (or have none). S starts as all of them.
  * - Grouping: mergeSmallGroups over the released people and S, by standing counted (their
@@ -589,7 +647,7 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
       return (text ??= JSON.stringify({ overall: records(holds), groups, score: shownScore }));
     };
   };
-  for (const a of s.actions) {
+  for (const [i, a] of s.actions.entries()) {
     if (a.kind === "hidden-answer") answer(`H${a.person}`, a.perspective, world[slot++]!);
     else if (a.kind === "bystander-answer") answer(`B${a.person}`, a.perspective, a.value);
     else if (a.kind === "attacker-answer") answer(`A${a.account}`, a.perspective, a.value);
@@ -598,7 +656,8 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
       const key = `${ENDORSER[a.who]}${a.index}`;
       if (!endorsers.delete(key)) endorsers.add(key);
     } else if (a.kind === "read" && (a.page === "results" || (WITH_ENDORSEMENTS && a.page === "case"))) out.push(release());
-    if (a.kind === "hidden-answer" || a.kind === "bystander-answer" || a.kind === "attacker-answer") releaseIfDue();
+    // A burst is planned once, after its last answer.
+    if (isAnswer(a) && !burstGoesOn(s.actions, i)) releaseIfDue();
   }
   return out.join("\n");
 }
@@ -653,8 +712,37 @@ export async function replayOnline(app: AttackApp, s: OnlineScenario, world: num
   };
   const viewer = (account: number) => attackers[account] ?? reader;
 
-  for (const a of s.actions) {
+  // A burst, as a busy case meets one: the answers arrive while a plan of the case is in flight,
+  // so each answer's trigger folds into the one trailing plan (`PacedSingleFlight`, ADR 024),
+  // which plans them together. The plan in flight is held open here while the burst's answers are
+  // sent (as tests/integration/review-online-leaks-10.test.ts's `inOneBurst` does), then the
+  // trailing plan is awaited, so the next action meets an idle case as before. The app's
+  // planner is made here, before the app makes its own: with no pause before the trailing plan
+  // (gap factor 0; the pause only paces CPU, and nothing is written while it is awaited, so the
+  // plan is the same), and with a trailing plan's error thrown here rather than logged.
+  const { singleton } = await import("../../app/singleton.server");
+  const { PacedSingleFlight } = await import("../../app/paced-single-flight.server");
+  let trailingError: unknown;
+  const planning = singleton("result-release-planning", () => new PacedSingleFlight<number>(0, (error) => (trailingError ??= error)));
+  const caseId = (await app.db().selectFrom("cases").select("id").where("slug", "=", SLUG).executeTakeFirstOrThrow()).id;
+  let burst: { open: () => void; held: Promise<unknown> } | null = null;
+  const startBurst = () => {
+    let open!: () => void;
+    const held = planning.run(caseId, () => new Promise<void>((resolve) => (open = resolve)), "fresh");
+    burst = { open, held };
+  };
+  const endBurst = async () => {
+    if (!burst) return;
+    burst.open();
+    await burst.held;
+    burst = null;
+    while (planning.busy(caseId)) await new Promise((resolve) => setTimeout(resolve, 1));
+    if (trailingError !== undefined) throw trailingError;
+  };
+
+  for (const [i, a] of s.actions.entries()) {
     let ok = true;
+    if (burstStarts(s.actions, i)) startBurst();
     if (a.kind === "hidden-answer") await answer(hidden[a.person]!, a.perspective, world[slot++]!);
     else if (a.kind === "bystander-answer") await answer(bystanders[a.person]!, a.perspective, a.value);
     else if (a.kind === "attacker-answer") ok = read(await answer(attackers[a.account]!, a.perspective, a.value));
@@ -675,6 +763,7 @@ export async function replayOnline(app: AttackApp, s: OnlineScenario, world: num
       if (response.status !== 200) throw new Error(`${who.name}'s endorsement was refused: ${response.status} ${await response.text()}`);
       if (a.who === "attacker") ok = read(await response.json());
     }
+    if (!ok || !burstGoesOn(s.actions, i)) await endBurst();
     if (!ok) return replay;
   }
   return replay;

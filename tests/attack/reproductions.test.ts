@@ -322,4 +322,33 @@ describe("the per-group rules of online releases, each as the attack it stops", 
     };
     await assertOnlineHolds(app, s);
   });
+
+  it("16. a first batch released unbroken, then split by a burst's breakdown, shows nothing of the one HR person in it (bounds)", async () => {
+    // Found by the attacker suite once it played bursts (seed 691797712, with the bounds test
+    // switched off; the same scenario planned answer by answer passed). k = 3. One burst: H1
+    // (HR), B1 (no standing) and B2 (other), released as one total, no breakdown. A second
+    // burst: H2 and B5 (other), B3 and B4 (HR), so HR and other each hold three at once.
+    // Showing them (B1, alone, merged into one of them) would let total(1) minus the group
+    // without H1 be H1 (with B1 when B1 is not in that group) minus two newcomers, B2 being in
+    // both, unchanged: a bar positive there is theirs, fewer than three people. So the breakdown
+    // waits (a first batch is split only into groups that each hold k of it).
+    const bystander = (person: number, employee: number, employer: number): OnlineAction[] => [
+      { kind: "bystander-answer", person, perspective: 0, value: employee },
+      { kind: "bystander-answer", person, perspective: 1, value: employer },
+    ];
+    const burst = (n: number, actions: OnlineAction[]) => actions.map((a) => ({ ...a, burst: n }));
+    const s: OnlineScenario = {
+      k: 3,
+      hidden: ["hr", "other"],
+      bystanders: [null, "other", "hr", "hr", "other"],
+      attackers: [],
+      actions: [
+        ...burst(0, [...both(0), ...bystander(0, 1, 0), ...bystander(1, 0, 0)]),
+        ...burst(1, [...both(1), ...bystander(2, 0, 0), ...bystander(3, 2, 0), ...bystander(4, 2, 2)]),
+        readResults,
+      ],
+      truth: [0, 0, 0, 1],
+    };
+    await assertOnlineHolds(app, s);
+  });
 });
