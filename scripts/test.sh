@@ -33,5 +33,6 @@ suite "security suite" npm run -s test:security
 suite "reliability suite" npm run -s test:reliability
 suite "scale suite (PostgreSQL, Redis, three processes)" npm run -s test:scale
 suite "operations suite (three processes behind nginx; PostgreSQL, Redis and the processes fail)" npm run -s test:ops
+suite "operator scenarios (secrets, cold and hung starts, Redis flapping, a careless deploy, long outages)" npx tsx tests/ops/operator-day.ts
 echo
 echo "All suites: $PASSED passed, 0 failed"

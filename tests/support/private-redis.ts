@@ -54,13 +54,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | null = null;
   const start = async () => {
-    const started = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--enable-debug-command", "local"], { stdio: "ignore" });
-    // A test that times out or crashes must not leave its Redis behind (frozen or not).
-    process.once("exit", () => {
-      started.kill("SIGCONT");
-      started.kill("SIGKILL");
-    });
-    child = started;
+    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--enable-debug-command", "local"], { stdio: "ignore" });
     await waitForPort(port, true);
   };
   const kill = async () => {
@@ -72,6 +66,12 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     await new Promise((resolve) => running.once("exit", resolve));
     await waitForPort(port, false);
   };
+  // A test that times out or crashes must not leave its Redis behind (frozen or not); one
+  // listener for every restart.
+  process.once("exit", () => {
+    child?.kill("SIGCONT");
+    child?.kill("SIGKILL");
+  });
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
