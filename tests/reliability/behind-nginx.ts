@@ -122,7 +122,9 @@ export const behindNginx: ReliabilityTest = {
     if (arrived !== null) ctx.note("change to event through nginx (ms)", arrived);
 
     // Metrics stay private.
-    const metrics = await request(port, "GET", "/metrics");
-    ctx.check(metrics.status === 404 && !metrics.body.includes("casebook_"), `/metrics is not served through nginx (${metrics.status})`);
+    for (const path of ["/metrics", "/metrics/", "/metrics?format=text"]) {
+      const metrics = await request(port, "GET", path);
+      ctx.check(metrics.status === 404 && !metrics.body.includes("casebook_"), `${path} is not served through nginx (${metrics.status})`);
+    }
   },
 };
