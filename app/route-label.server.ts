@@ -3,6 +3,7 @@
  * ("routes/workshops.$id_.events"), never the path itself, so the number of series stays the
  * number of routes however many workshops, codes and hostile URLs there are.
  */
+import { LRUCache } from "lru-cache";
 import type { ServerBuild } from "@remix-run/node";
 import { matchRoutes } from "@remix-run/react";
 
@@ -33,11 +34,10 @@ export function routeLabeler(manifest: Manifest): (pathname: string) => string {
   // matchRoutes flattens and compiles the whole tree on every call: a busy server spent about 2%
   // of its time labelling. Paths repeat (ids vary, but a room's phones share theirs), so the
   // labels are kept, up to LABEL_CACHE_SIZE paths at a time.
-  const labels = new Map<string, string>();
+  const labels = new LRUCache<string, string>({ max: LABEL_CACHE_SIZE });
   return (pathname) => {
     const known = labels.get(pathname);
     if (known !== undefined) return known;
-    if (labels.size >= LABEL_CACHE_SIZE) labels.clear();
     const label = labelOf(pathname);
     labels.set(pathname, label);
     return label;

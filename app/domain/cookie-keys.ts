@@ -6,6 +6,7 @@
  * per purpose (HKDF-SHA256, RFC 5869, with the purpose as its "info") binds each signed value
  * to what it was signed for, and the operator still keeps a single SESSION_SECRET.
  */
+import { LRUCache } from "lru-cache";
 import { hkdfSync } from "node:crypto";
 
 /** What a signed cookie is for. */
@@ -21,14 +22,12 @@ export function cookieKey(secret: string, purpose: CookiePurpose): string {
   const known = derivedKeys.get(`${purpose}\u0000${secret}`);
   if (known !== undefined) return known;
   const key = Buffer.from(hkdfSync("sha256", secret, "casebook cookie keys", `casebook ${purpose} cookie`, 32)).toString("hex");
-  // A process has one secret (or a few, across a rotation or in tests): a small cache is enough.
-  if (derivedKeys.size >= 64) derivedKeys.clear();
   derivedKeys.set(`${purpose}\u0000${secret}`, key);
   return key;
 }
 
-/** Keys derived so far, by purpose and secret. */
-const derivedKeys = new Map<string, string>();
+/** Keys derived so far, by purpose and secret: a process has one secret (or a few, across a rotation or in tests). */
+const derivedKeys = new LRUCache<string, string>({ max: 64 });
 
 /**
  * A key for the server's own use rather than for signing a cookie: 32 bytes from HKDF-SHA256 over
