@@ -39,28 +39,9 @@ import { redisServerAvailable, startPrivateRedis } from "../support/private-redi
 import { spawnSync } from "node:child_process";
 import { advanceTo, control, createWorkshop, emergencyCleanup, ensureBuild, Http, joinWorkshop, makeWorkspace, Server, signUp, sleep, vote, VOTE_ACK, voteValues, type VoteValues } from "../reliability/harness";
 import { startPrivateNginx } from "../support/private-nginx";
+import { check, clock, required, runCleanups, say, summary, within } from "./report";
 
-const required = process.env.CASEBOOK_REQUIRE_SERVICES === "1";
-let passed = 0;
-let failed = 0;
-const started = Date.now();
-const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s`;
-function check(condition: boolean, message: string): void {
-  if (condition) passed += 1;
-  else failed += 1;
-  console.log(`  ${clock()}  ${condition ? "✓" : "✗"} ${message}`);
-}
-const say = (message: string) => console.log(`  ${clock()}  ${message}`);
 
-/** Polls `condition` every 100 ms; the milliseconds it took, or null after `timeoutMs`. */
-async function within(timeoutMs: number, condition: () => Promise<boolean> | boolean): Promise<number | null> {
-  const from = Date.now();
-  for (;;) {
-    if (await Promise.resolve(condition()).catch(() => false)) return Date.now() - from;
-    if (Date.now() - from > timeoutMs) return null;
-    await sleep(100);
-  }
-}
 
 async function status(client: Http, path: string, timeoutMs = 15_000): Promise<string> {
   const reply = await client.request("GET", path, { timeoutMs, headers: { Accept: "text/html" } }).catch((e: Error) => e);
@@ -467,15 +448,13 @@ async function main(): Promise<number> {
     try {
       await run(cleanups);
     } catch (error) {
-      failed += 1;
-      console.log(`  ${clock()}  ✗ ${name} stopped: ${(error as Error).stack ?? error}`);
+      check(false, `${name} stopped: ${(error as Error).stack ?? error}`);
     } finally {
-      for (const cleanup of cleanups.reverse()) await Promise.race([Promise.resolve().then(cleanup).catch(() => {}), sleep(10_000)]);
+      await runCleanups(cleanups);
     }
   }
   emergencyCleanup();
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  return summary();
 }
 
 process.exit(await main());

@@ -60,8 +60,8 @@ import {
 } from "../reliability/harness";
 import { startPrivateNginx, type PrivateNginx } from "../support/private-nginx";
 import { redisServerAvailable, startPrivateRedis, type PrivateRedis } from "../support/private-redis";
+import { anyFailed, check, clock, required, runCleanups, say, summary, within } from "./report";
 
-const required = process.env.CASEBOOK_REQUIRE_SERVICES === "1";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const PHONES = 30;
 /** Phones that join but vote only once each, one per failure, so the answered count moves during outages. */
@@ -79,16 +79,6 @@ const QUERY_TIMEOUT_MS = 2_000;
 /** The whole scenario's limit: it takes about 80 s; past this something is stuck, and the run fails and cleans up. */
 const SCENARIO_LIMIT_MS = 5 * 60_000;
 
-let passed = 0;
-let failed = 0;
-const started = Date.now();
-const clock = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s`;
-function check(condition: boolean, message: string): void {
-  if (condition) passed += 1;
-  else failed += 1;
-  console.log(`  ${clock()}  ${condition ? "✓" : "✗"} ${message}`);
-}
-const say = (message: string) => console.log(`  ${clock()}  ${message}`);
 
 /** What a live stream's `state` event carries that this test compares. */
 interface LiveState {
@@ -174,15 +164,6 @@ function freshState(server: Server, path: string, cookie: string): Promise<LiveS
   });
 }
 
-/** Polls `condition` every 100 ms; the milliseconds it took, or null after `timeoutMs`. */
-async function within(timeoutMs: number, condition: () => Promise<boolean> | boolean): Promise<number | null> {
-  const from = Date.now();
-  for (;;) {
-    if (await Promise.resolve(condition()).catch(() => false)) return Date.now() - from;
-    if (Date.now() - from > timeoutMs) return null;
-    await sleep(100);
-  }
-}
 
 /** How one reply is counted: by what it is, and whether a process was supposed to be up. */
 interface Tally {
@@ -231,16 +212,14 @@ async function main(): Promise<number> {
       }),
     ]);
   } catch (error) {
-    failed += 1;
-    console.log(`  ${clock()}  ✗ stopped: ${(error as Error).stack ?? error}`);
+    check(false, `stopped: ${(error as Error).stack ?? error}`);
   } finally {
     clearTimeout(deadline);
-    for (const cleanup of cleanups.reverse()) await Promise.race([Promise.resolve().then(cleanup).catch(() => {}), sleep(10_000)]);
+    await runCleanups(cleanups);
     emergencyCleanup();
   }
-  console.log(`test:ops finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  console.log(`test:ops finished in ${clock().trim()}`);
+  return summary();
 }
 
 async function scenario(cleanups: (() => unknown)[]): Promise<void> {
@@ -337,6 +316,16 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
   database.on("error", () => {});
   cleanups.push(() => database.end());
   /** The truth, read from PostgreSQL: the stage, whether voting is open, and how many answered round 1 (both perspectives). */
+  /** Whether every process answers /readyz with 200 (each asked directly, not through nginx). */
+  const allReady = async () => {
+    const probes = servers.map((s) => new Http(s.port));
+    try {
+      const replies = await Promise.all(probes.map((probe) => probe.request("GET", "/readyz", { timeoutMs: 2_000 }).then((r) => r.status)));
+      return replies.every((status) => status === 200);
+    } finally {
+      probes.forEach((probe) => probe.close());
+    }
+  };
   const truthOf = async () => {
     const row = (await database.query<{ stage: string; voting_open: number }>("select stage, voting_open from workshops where id = $1", [workshop.id])).rows[0]!;
     const answered = (await database.query<{ n: string }>("select count(*) as n from (select participant_id from workshop_votes where workshop_id = $1 and round = 1 group by participant_id having count(*) >= 2) a", [workshop.id])).rows[0]!.n;
@@ -508,15 +497,7 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
     say("pg_ctl start");
     phase = `PostgreSQL back (${mode})`;
     cluster.start();
-    const back = await within(15_000, async () => {
-      const probes = servers.map((s) => new Http(s.port));
-      try {
-        const replies = await Promise.all(probes.map((probe) => probe.request("GET", "/readyz", { timeoutMs: 2_000 }).then((r) => r.status)));
-        return replies.every((status) => status === 200);
-      } finally {
-        probes.forEach((probe) => probe.close());
-      }
-    });
+    const back = await within(15_000, allReady);
     check(back !== null, `every process is ready again by itself after PostgreSQL returned (-m ${mode}; ${back ?? "never"} ms)`);
     before = ackedBy();
     await sleep(2_000);
@@ -542,15 +523,7 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
   cluster.thaw();
   say("PostgreSQL thawed");
   phase = "PostgreSQL back (hung)";
-  const thawed = await within(15_000, async () => {
-    const probes = servers.map((s) => new Http(s.port));
-    try {
-      const replies = await Promise.all(probes.map((probe) => probe.request("GET", "/readyz", { timeoutMs: 2_000 }).then((r) => r.status)));
-      return replies.every((status) => status === 200);
-    } finally {
-      probes.forEach((probe) => probe.close());
-    }
-  });
+  const thawed = await within(15_000, allReady);
   check(thawed !== null, `every process is ready again by itself after PostgreSQL answered again (${thawed ?? "never"} ms)`);
   await sleep(2_000);
   await pause();
@@ -636,7 +609,7 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
     await client.end();
   }
   const lines = servers.map((s) => logLines.get(s) ?? 0);
-  if (failed > 0) {
+  if (anyFailed()) {
     console.log(`--- nginx's error log (last 15 lines):\n${nginx.errors().trim().split("\n").slice(-15).join("\n")}`);
     servers.forEach((server, i) => console.log(`--- process ${i + 1} (last 15 lines):\n${server.tail(15)}`));
   }
