@@ -16,6 +16,11 @@
  * call, and neither lets one caller wait for the next run while another only triggers it.
  */
 
+/**
+ * `"fresh"`: the caller needs what it wrote to be covered and waits for the run that covers it
+ * (at most `maxWaitMs`, when given); `"trigger"`: the caller only starts work (it waits for a run
+ * it starts itself, at most `maxWaitMs`, and never for a trailing run).
+ */
 export type Demand = "fresh" | "trigger";
 
 export type Outcome<T> = { ran: true; value: T } | { ran: false };
@@ -46,19 +51,31 @@ export class PacedSingleFlight<K> {
   /**
    * Runs `task` for `key` now when nothing runs for it, else folds this demand into the trailing run.
    *
-   * @returns `{ ran: true, value }` when this call ran the task; `{ ran: false }` when it was
-   *   folded (with `"fresh"`, after the trailing run finished; with `"trigger"`, at once)
+   * @param maxWaitMs longest this caller waits for the run it started or awaits (ms; default: until
+   *   it ends). A run outlasting it goes on behind; its error then goes to `onTrailingError`.
+   * @returns `{ ran: true, value }` when this call ran the task and saw it end; `{ ran: false }`
+   *   when it was folded (with `"fresh"`, after the trailing run finished; with `"trigger"`, at
+   *   once) or stopped waiting after `maxWaitMs`
    * @throws the task's error, to the caller that ran it or (with `"fresh"`) waited for it
    */
-  async run<T>(key: K, task: () => Promise<T>, demand: Demand): Promise<Outcome<T>> {
+  async run<T>(key: K, task: () => Promise<T>, demand: Demand, maxWaitMs = Infinity): Promise<Outcome<T>> {
     const state = this.states.get(key);
-    if (!state) return { ran: true, value: await this.start(key, task) };
+    if (!state) {
+      const running = this.start(key, task);
+      if (maxWaitMs === Infinity) return { ran: true, value: await running };
+      const outcome = await withinMs(running.then((value): Outcome<T> => ({ ran: true, value })), maxWaitMs);
+      if (outcome === TIMED_OUT) {
+        running.catch(this.onTrailingError);
+        return { ran: false };
+      }
+      return outcome;
+    }
     state.trailing ??= deferred();
     const waitFor = state.trailing.done;
     // (A key with a state is running or has its trailing run's timer set: `start` schedules it.)
     state.task = task;
     if (demand === "trigger") return { ran: false };
-    await waitFor;
+    await withinMs(waitFor, maxWaitMs);
     return { ran: false };
   }
 
@@ -95,6 +112,20 @@ export class PacedSingleFlight<K> {
         },
       );
     }, gapMs);
+  }
+}
+
+const TIMED_OUT = Symbol("timed out");
+
+/** `promise`'s value, or TIMED_OUT when `ms` pass first (its rejection, if first, is thrown). */
+async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  if (ms === Infinity) return promise;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -97,4 +97,62 @@ describe("PacedSingleFlight", () => {
     expect(runs.length).toBeLessThanOrEqual(5);
     for (let i = 1; i < runs.length; i += 1) expect(runs[i]!.start).toBeGreaterThanOrEqual(runs[i - 1]!.end);
   });
+
+  describe("with a longest wait (maxWaitMs)", () => {
+    /** A task that ends only when `finish` is called. */
+    function heldTask() {
+      let finish!: (value: string) => void;
+      let fail!: (error: Error) => void;
+      let runs = 0;
+      const task = () => {
+        runs += 1;
+        return new Promise<string>((resolve, reject) => {
+          finish = resolve;
+          fail = reject;
+        });
+      };
+      return { task, finish: (value: string) => finish(value), fail: (error: Error) => fail(error), runs: () => runs };
+    }
+
+    it("a caller that starts a run longer than its wait returns without it, and the run goes on behind", async () => {
+      const flight = new PacedSingleFlight<number>(0);
+      const held = heldTask();
+      expect(await flight.run(1, held.task, "fresh", 5)).toEqual({ ran: false });
+      expect(flight.busy(1)).toBe(true);
+      held.finish("done");
+      await sleep(1);
+      expect(flight.busy(1)).toBe(false);
+      expect(held.runs()).toBe(1);
+    });
+
+    it("a run ending within the wait is returned as if there were no limit", async () => {
+      const flight = new PacedSingleFlight<number>(0);
+      const { task } = timedTask(1);
+      expect(await flight.run(1, task, "fresh", 1_000)).toEqual({ ran: true, value: 1 });
+    });
+
+    it("a fresh caller folded into a trailing run stops waiting after its wait", async () => {
+      const flight = new PacedSingleFlight<number>(0);
+      const held = heldTask();
+      void flight.run(1, held.task, "trigger", 0);
+      expect(await flight.run(1, held.task, "fresh", 5)).toEqual({ ran: false });
+      held.finish("first");
+      await sleep(5);
+      // The trailing run started; it is the one the fresh caller had asked for.
+      expect(held.runs()).toBe(2);
+      held.finish("second");
+    });
+
+    it("the error of a run nobody waits for any more goes to onTrailingError, never unhandled", async () => {
+      const reported: unknown[] = [];
+      const flight = new PacedSingleFlight<number>(0, (error) => reported.push(error));
+      const held = heldTask();
+      expect(await flight.run(1, held.task, "fresh", 1)).toEqual({ ran: false });
+      held.fail(new Error("late failure"));
+      await sleep(1);
+      expect(reported).toEqual([new Error("late failure")]);
+      expect(flight.busy(1)).toBe(false);
+    });
+  });
 });
+
