@@ -26,7 +26,7 @@ import { tallyMovedBy, type MovedByArgument } from "../domain/persuasion";
 import { countedEndorsers } from "./arguments.server";
 import { findCaseVersionDocument } from "./cases.server";
 import { nowIso } from "./clock";
-import { releasedGapCells, releasedMovedByRows, releasedResultRows } from "./positions.server";
+import { releasedAggregateChanges, releasedGapCells, releasedMovedByRows, releasedResultRows } from "./positions.server";
 import { singleton } from "../singleton.server";
 import { errorFields, log } from "../log.server";
 import { PacedSingleFlight, type Demand } from "../paced-single-flight.server";
@@ -72,6 +72,12 @@ interface GroupingHistory {
    * missing answer was to a perspective removed since is now complete).
    */
   plannedVersion?: number | null;
+  /**
+   * Set when a plan changed the released answers without working out the aggregates again (it
+   * took back a perspective and released nobody): the next release then scans every released
+   * answer instead of adding its changes to the stored aggregates (`releasedAggregateChanges`).
+   */
+  aggregatesStale?: true;
 }
 
 function parseGroupingHistory(json: string): GroupingHistory {
@@ -128,10 +134,12 @@ interface CurrentPerspective {
  *
  * @param k the k-threshold
  * @param demand `"fresh"` (readers): the release returned covers every answer written before the
- *   call; `"trigger"` (the answer form): plan when idle, else leave it to the trailing plan and
- *   return the stored release at once
+ *   call, unless the case is large (`readerWaitMs`); `"trigger"` (the answer form): plan when
+ *   idle, else leave it to the trailing plan and return the stored release at once
+ * @param options.maxWaitMs longest to wait for a plan (ms), instead of `readerWaitMs`'s; a plan
+ *   still running then goes on behind, and the stored release is returned with `waiting` set
  */
-export async function currentRelease(db: DB, caseId: number, k: number, demand: Demand = "fresh"): Promise<ResultRelease | null> {
+export async function currentRelease(db: DB, caseId: number, k: number, demand: Demand = "fresh", options: { maxWaitMs?: number } = {}): Promise<ResultRelease | null> {
   const readRow = () => db.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
   const readVersion = () => db.selectFrom("cases").select("current_version_id").where("id", "=", caseId).executeTakeFirst();
   const [stored, newest, current] = await Promise.all([readRow(), newestPositionId(db, caseId), readVersion()]);
@@ -139,17 +147,50 @@ export async function currentRelease(db: DB, caseId: number, k: number, demand: 
   const checked = Math.max(stored?.through_position_id ?? 0, checkedWithoutRelease().get(caseId) ?? 0);
   const versionChanged = !!stored?.grouping && plannedVersionOf(caseId, stored) !== (current?.current_version_id ?? null);
   if (newest > checked || (stored && stored.grouping === null) || versionChanged) {
-    const planned = await releasePlanning().run(caseId, () => planAndRelease(db, caseId, k), demand);
+    const waitMs = readerWaitMs(stored?.grouping ? stored.people : 0, options.maxWaitMs);
+    const planned = await releasePlanning().run(caseId, () => planAndRelease(db, caseId, k), demand, waitMs);
     if (planned.ran && planned.value) return planned.value;
+    if (!planned.ran && waitMs !== Infinity) {
+      // The plan goes on behind: the release read above is served, marked as leaving answers
+      // waiting. Not read again: on SQLite the plan's read transaction holds the one connection.
+      return stored?.grouping ? { ...(await releaseOfRow(db, caseId, stored, k)), waiting: true } : null;
+    }
     // Nothing released by this call, but a plan moved the row's cursor and waiting mark (or
     // adopted a release made before migration 0008), or another request's plan released: the row
     // read above is stale.
     row = await readRow();
   }
-  if (!row?.grouping) return null;
+  return row?.grouping ? releaseOfRow(db, caseId, row, k) : null;
+}
+
+/** A stored release row with its grouping, as pages use it (parsed once per process and release). */
+function releaseOfRow(db: DB, caseId: number, row: Selectable<ResultReleasesTable>, k: number): Promise<ResultRelease> | ResultRelease {
   const cached = parsedReleases().get(caseId);
   if (cached && cached.through === row.through_position_id && cached.release.releasedAt === row.released_at) return cached.release;
-  return parseStored(db, caseId, row, row.grouping, k);
+  return parseStored(db, caseId, row, row.grouping!, k);
+}
+
+/**
+ * Releases holding at least this many people are large: their readers wait for a plan at most
+ * READER_WAIT_MS. A plan reads the case's whole release history, so its time grows with the
+ * people released (about 0.3 s at 10,000 answers, 3 s at 100,000); a reader of a large case gets
+ * the release already made while the plan goes on behind (ADR 024, "Readers of large cases do not
+ * wait"). Smaller cases plan in milliseconds and their readers always see a plan that covers what
+ * was written before they asked.
+ */
+export const LARGE_RELEASE_PEOPLE = 2_000;
+/** Longest a reader of a large case waits for a plan (ms) before the stored release is served. */
+export const READER_WAIT_MS = 50;
+
+/**
+ * How long a reader waits for a plan of a case whose stored release holds `people` people (0: no
+ * release yet): until it ends (Infinity) for small cases, READER_WAIT_MS for large ones.
+ *
+ * @param override a caller's own limit (ms), used instead when given
+ */
+export function readerWaitMs(people: number, override?: number): number {
+  if (override !== undefined) return override;
+  return people >= LARGE_RELEASE_PEOPLE ? READER_WAIT_MS : Infinity;
 }
 
 /** Longest the event loop runs a plan without a turn for other work (ms). */
@@ -359,6 +400,10 @@ interface PlanInputs {
   answersBefore: Record<string, number>;
   retired: Record<string, number[]>;
   populations: Record<string, number[][]>;
+  /** The candidates' released positions row per `${user}:${perspective}` (before this plan). */
+  releasedIds: Map<string, number>;
+  /** Whether reading them wrote (adopted an old release or took back perspectives). */
+  wrote: boolean;
 }
 
 /**
@@ -416,6 +461,8 @@ async function readPlanInputs(trx: DB, caseId: number, k: number, mode: "read" |
   const versionsSeen = [...rows.map((r) => r.case_version_id), ...Object.keys(answersBefore).map((key) => Number(key.split("\u0000")[1]))];
   const { retired, populations } = await versionPopulationsOf(trx, current, versionId, versionsSeen);
   const { pending, currentRows } = pendingPeople(rows, releasedRows, perspectives);
+  const releasedIds = new Map(releasedRows.map((r) => [`${r.user_id}:${r.perspective}`, r.position_id]));
+  const wrote = (stored !== undefined && (parsed === null || parsed.jointFrom === undefined)) || (versionChanged && !!lastShown && perspectives.some((p) => !lastShown.includes(p)));
   const input: ReleasePlanInput = {
     perspectives,
     gap: perspectives.includes("employee") && perspectives.includes("employer"),
@@ -429,7 +476,7 @@ async function readPlanInputs(trx: DB, caseId: number, k: number, mode: "read" |
     pending,
     k,
   };
-  return { kind: "inputs", input, fingerprint, k, versionId, perspectives, stored, stateBefore, newest, pending, currentRows, answersBefore, retired, populations };
+  return { kind: "inputs", input, fingerprint, k, versionId, perspectives, stored, stateBefore, newest, pending, currentRows, answersBefore, retired, populations, releasedIds, wrote };
 }
 
 /**
@@ -439,7 +486,7 @@ async function readPlanInputs(trx: DB, caseId: number, k: number, mode: "read" |
  * release lock, with nothing written since `inputs` were read.
  */
 async function writePlan(trx: DB, caseId: number, inputs: PlanInputs, plan: ReleasePlan | null): Promise<ResultRelease | null> {
-  const { k, versionId, perspectives, stored, stateBefore, newest, pending, currentRows, answersBefore, retired, populations } = inputs;
+  const { k, versionId, perspectives, stored, stateBefore, newest, pending, currentRows, answersBefore, retired, populations, releasedIds } = inputs;
   const history = stateBefore.history;
   const taken = new Set(plan?.people ?? []);
   const waiting = pending.filter((p) => !taken.has(p.id));
@@ -449,7 +496,11 @@ async function writePlan(trx: DB, caseId: number, inputs: PlanInputs, plan: Rele
     if (stored) {
       await trx
         .updateTable("result_releases")
-        .set({ through_position_id: newest, waiting_from_position_id: waitingFrom, grouping: JSON.stringify({ ...stateBefore, plannedVersion: versionId } satisfies GroupingHistory) })
+        .set({
+          through_position_id: newest,
+          waiting_from_position_id: waitingFrom,
+          grouping: JSON.stringify({ ...stateBefore, plannedVersion: versionId, ...(inputs.wrote ? { aggregatesStale: true as const } : {}) } satisfies GroupingHistory),
+        })
         .where("case_id", "=", caseId)
         .execute();
     } else checkedWithoutRelease().set(caseId, newest);
@@ -508,12 +559,7 @@ async function writePlan(trx: DB, caseId: number, inputs: PlanInputs, plan: Rele
   }
   const standings = { ...(history.at(-1)?.released ?? {}) };
   for (const person of pending) if (taken.has(person.id) && !person.released) standings[person.standing] = (standings[person.standing] ?? 0) + 1;
-  const [resultRowsNow, gaps, endorsers, movedRows] = await Promise.all([
-    releasedResultRows(trx, caseId),
-    releasedGapCells(trx, caseId),
-    countedEndorsers(trx, caseId),
-    releasedMovedByRows(trx, caseId),
-  ]);
+  const [{ rows: resultRowsNow, gaps, movedBy: movedByNow }, endorsers] = await Promise.all([releasedAggregates(trx, caseId, inputs, plan.people), countedEndorsers(trx, caseId)]);
   const { scores, ...scoresNow } = releaseShownScores(stored?.argument_scores ? (JSON.parse(stored.argument_scores) as ArgumentScores) : {}, endorsers, k, stateBefore.scoresShown ?? []);
   const people = Object.values(standings).reduce((sum, n) => sum + n, 0);
   const changed = [...new Set(pending.filter((person) => taken.has(person.id)).map((person) => person.standing))].sort();
@@ -531,7 +577,7 @@ async function writePlan(trx: DB, caseId: number, inputs: PlanInputs, plan: Rele
     waiting: waitingFrom !== null,
     argumentScores: scoresNow.shown,
     // Only the current version's perspectives, like the rows (`ofReleasedPerspectives`).
-    movedBy: tallyMovedBy(movedRows.filter((row) => perspectives.includes(row.perspective))),
+    movedBy: movedByNow,
     releasedAt: nowIso(),
   };
   const record = {
@@ -549,6 +595,65 @@ async function writePlan(trx: DB, caseId: number, inputs: PlanInputs, plan: Rele
   else await trx.insertInto("result_releases").values({ case_id: caseId, ...record }).execute();
   parsedReleases().set(caseId, { through: newest, release: made, plannedVersion: versionId });
   return made;
+}
+
+/**
+ * The aggregates of the released answers once `taken` people's answers moved to their current
+ * rows (the rows `writePlan` has just written). When the stored release's aggregates are known to
+ * match its released answers (`GroupingHistory.aggregatesStale` unset, and this plan wrote
+ * nothing while reading, against the same case version), its rows, gap cells and moved-by counts change by what left and what
+ * entered (`releasedAggregateChanges`): the cost follows the people taken, not the people ever
+ * released. Otherwise every released answer is scanned, as every release did before.
+ *
+ * @returns result rows and gap cells as `releasedResultRows` and `releasedGapCells` give them, and
+ *   moved-by counts tallied (`tallyMovedBy`) for the plan's perspectives
+ */
+async function releasedAggregates(trx: DB, caseId: number, inputs: PlanInputs, taken: readonly number[]): Promise<{ rows: ResultRow[]; gaps: GapCell[]; movedBy: MovedByArgument[] }> {
+  const { stored, perspectives, currentRows, releasedIds, stateBefore } = inputs;
+  // A version change can drop a perspective whose moved-by counts the stored tally holds merged.
+  const incremental =
+    stored !== undefined && !inputs.wrote && !stateBefore.aggregatesStale && stateBefore.plannedVersion === inputs.versionId && stored.moved_by !== null && stateBefore.history.length > 0;
+  if (!incremental) {
+    const [rows, gaps, moved] = await Promise.all([releasedResultRows(trx, caseId), releasedGapCells(trx, caseId), releasedMovedByRows(trx, caseId)]);
+    return { rows, gaps, movedBy: tallyMovedBy(moved.filter((row) => perspectives.includes(row.perspective))) };
+  }
+  const entered: number[] = [];
+  const left: number[] = [];
+  const gapPairs: { before: [number, number] | null; after: [number, number] }[] = [];
+  const both = perspectives.includes("employee") && perspectives.includes("employer");
+  for (const userId of taken) {
+    const now = currentRows.get(userId)!;
+    for (const perspective of perspectives) {
+      const before = releasedIds.get(`${userId}:${perspective}`);
+      const after = now.get(perspective)!;
+      if (before === after) continue;
+      entered.push(after);
+      if (before !== undefined) left.push(before);
+    }
+    if (!both) continue;
+    const [employeeBefore, employerBefore] = [releasedIds.get(`${userId}:employee`), releasedIds.get(`${userId}:employer`)];
+    const after: [number, number] = [now.get("employee")!, now.get("employer")!];
+    const before: [number, number] | null = employeeBefore !== undefined && employerBefore !== undefined ? [employeeBefore, employerBefore] : null;
+    if (!before || before[0] !== after[0] || before[1] !== after[1]) gapPairs.push({ before, after });
+  }
+  const changes = await releasedAggregateChanges(trx, caseId, entered, left, gapPairs);
+  const previousMovedBy = (JSON.parse(stored.moved_by!) as MovedByArgument[]).map((m) => ({ argumentId: m.argumentId, perspective: "", count: m.count }));
+  return {
+    rows: addCounts(JSON.parse(stored.result_rows) as ResultRow[], changes.rows, (r) => JSON.stringify([r.perspective, r.standing, r.optionId, r.judgement, r.legal, r.caseVersionId, r.judgementChange, r.optionChanged])),
+    gaps: addCounts(JSON.parse(stored.gap_cells) as GapCell[], changes.gaps, (g) => JSON.stringify([g.standing, g.gap])),
+    movedBy: tallyMovedBy([...previousMovedBy, ...changes.movedBy.filter((row) => perspectives.includes(row.perspective)).map((row) => ({ ...row, perspective: "" }))]),
+  };
+}
+
+/** `base` with `changes` added by key (counts summed; entries reaching 0 dropped), in `base`'s order then the new keys'. */
+function addCounts<T extends { count: number }>(base: readonly T[], changes: readonly T[], keyOf: (x: T) => string): T[] {
+  const merged = new Map(base.map((x) => [keyOf(x), { ...x }]));
+  for (const change of changes) {
+    const existing = merged.get(keyOf(change));
+    if (existing) existing.count += change.count;
+    else merged.set(keyOf(change), { ...change });
+  }
+  return [...merged.values()].filter((x) => x.count !== 0);
 }
 
 /**

@@ -154,9 +154,17 @@ step("results loader");
 const timings = await benchResultsLoader(sizes, runs);
 for (const t of timings) {
   rows.push({
-    figure: `results loader after ${NEWCOMERS} new people, ${n(t.positions)} positions (SQLite)`,
+    figure: `results loader right after ${NEWCOMERS} new people, ${n(t.positions)} positions (SQLite)`,
     unit: "ms",
-    values: t.releaseMs,
+    values: t.readAfterNewcomersMs,
+    limit: { label: "raw GROUP BY", values: t.rawGroupByMs },
+    // Issue #13 ("Keep"): the results page at 1,000,000 positions, whatever was answered just before.
+    targets: t.positions >= 1_000_000 ? [{ text: "< 200 ms", on: "value", met: (v) => v < 200 }] : undefined,
+  });
+  rows.push({
+    figure: `release taking those ${NEWCOMERS} stored (planned behind the page), ${n(t.positions)} positions (SQLite)`,
+    unit: "ms",
+    values: t.releaseLandsMs,
     limit: { label: "raw GROUP BY", values: t.rawGroupByMs },
   });
   rows.push({
@@ -171,7 +179,7 @@ const smallest = timings[0]!;
 const largest = timings.at(-1)!;
 if (timings.length > 1) {
   for (const [what, of] of [
-    [`after ${NEWCOMERS} new people`, (t: typeof smallest) => t.releaseMs],
+    [`right after ${NEWCOMERS} new people`, (t: typeof smallest) => t.readAfterNewcomersMs],
     ["reading the release", (t: typeof smallest) => t.loaderMs],
   ] as const) {
     rows.push({
