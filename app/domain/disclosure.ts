@@ -10,7 +10,7 @@
  * leans and their standings, which are protected: ADR 009 "Bridging scores", ADR 018).
  */
 import { bridgingScore, type PublicLean } from "./bridging";
-import { exposedByBounds, exposedByPersuasion, exposedByRowChurn, exposedJointly, type HeldRecord, type NamedArgument } from "./release-equations";
+import { exposedByBounds, exposedByPersuasion, exposedByRowChurn, exposedJointly, withoutInterchangeableSurplus, type HeldRecord, type NamedArgument } from "./release-equations";
 
 // ---------------------------------------------------------------------------------------------
 // Small-group suppression within one release: every breakdown (pages, exports, JSON).
@@ -290,6 +290,18 @@ function recordsWith(input: ReleasePlanInput, taken: readonly PendingPerson[]): 
 }
 
 /**
+ * The input with the records of interchangeable people beyond k of each class left out
+ * (`withoutInterchangeableSurplus`): every history test gives the same answer without them, and a
+ * case of a million answers is planned in the time of its variety. Pending people, people taken
+ * as known and argument authors keep all their records.
+ */
+function withoutSurplusPeople(input: ReleasePlanInput): ReleasePlanInput {
+  if (!input.records) return input;
+  const keepAll = new Set([...input.pending.map((person) => person.id), ...(input.history.at(-1)?.known ?? []), ...(input.namedArguments ?? []).map((a) => a.author)]);
+  return { ...input, records: withoutInterchangeableSurplus(input.records, input.k, keepAll, input.namedArguments ?? []) };
+}
+
+/**
  * The sets of standings a release may keep merged, tried in order (ADR 009, sticky grouping):
  * none (the grouping `mergeSmallGroups` makes of the sizes as they are); the standings the
  * previous release merged that hold 1 to k−1 released people; every standing it merged (a
@@ -448,7 +460,8 @@ export function planRelease(input: ReleasePlanInput): ReleasePlan | null {
  * the model), so a long plan never holds the loop: Node accepts one new connection per turn, and
  * a plan held in one piece left connections waiting for seconds under load.
  */
-export function* planReleaseSteps(input: ReleasePlanInput): Generator<void, ReleasePlan | null, void> {
+export function* planReleaseSteps(given: ReleasePlanInput): Generator<void, ReleasePlan | null, void> {
+  const input = withoutSurplusPeople(given);
   const { k, perspectives } = input;
   const previous = input.history.at(-1)?.breakdown ?? null;
   const candidates = groupingCandidates(input);
