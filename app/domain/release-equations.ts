@@ -588,6 +588,25 @@ export function exposedByPersuasion(records: readonly HeldRecord[], releases: re
 }
 
 /**
+ * The class of one person's records for `withoutInterchangeableSurplus`: two people with the same
+ * class are interchangeable in every test (see there for what it holds).
+ *
+ * @param records every record of one person, in any order
+ * @param named the arguments re-answers may name
+ */
+export function interchangeabilityClass(records: readonly HeldRecord[], named: readonly NamedArgument[]): string {
+  const mine = [...records].sort((a, b) => (a.perspective < b.perspective ? -1 : a.perspective > b.perspective ? 1 : a.from - b.from || (a.positionId ?? 0) - (b.positionId ?? 0)));
+  return mine
+    .map((r, i) => {
+      // Records without a positions row are each their own unknown (`unknownOf`).
+      const sameRow = r.positionId === undefined ? i : mine.findIndex((other) => other.positionId === r.positionId);
+      const mayName = r.reanswer ? named.map((a) => (a.perspective === r.perspective && (r.positionId ?? Number.MAX_SAFE_INTEGER) >= a.fromPositionId ? "1" : "0")).join("") : "";
+      return `${r.perspective}|${r.standing}|${r.version}|${r.reanswer}|${r.from}|${r.until}|${sameRow}|${mayName}`;
+    })
+    .join("\n");
+}
+
+/**
  * The records with the surplus of every class of interchangeable people left out, so the tests
  * cost what a case's variety costs rather than its size (issue #19). Two people are
  * interchangeable when their records are alike in everything the tests read: per record its
@@ -617,15 +636,7 @@ export function withoutInterchangeableSurplus(records: readonly HeldRecord[], k:
   const classes = new Map<string, number[]>();
   for (const [person, indices] of byPerson) {
     if (keepAll.has(person)) continue;
-    const mine = indices.map((i) => records[i]!).sort((a, b) => a.perspective.localeCompare(b.perspective) || a.from - b.from || (a.positionId ?? 0) - (b.positionId ?? 0));
-    const signature = mine
-      .map((r, i) => {
-        // Records without a positions row are each their own unknown (`unknownOf`).
-        const sameRow = r.positionId === undefined ? i : mine.findIndex((other) => other.positionId === r.positionId);
-        const mayName = r.reanswer ? named.map((a) => (a.perspective === r.perspective && (r.positionId ?? Number.MAX_SAFE_INTEGER) >= a.fromPositionId ? "1" : "0")).join("") : "";
-        return `${r.perspective}|${r.standing}|${r.version}|${r.reanswer}|${r.from}|${r.until}|${sameRow}|${mayName}`;
-      })
-      .join("\n");
+    const signature = interchangeabilityClass(indices.map((i) => records[i]!), named);
     const members = classes.get(signature);
     if (members) members.push(person);
     else classes.set(signature, [person]);
