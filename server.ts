@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describeImport, importCaseDirectory } from "./app/case-files.server";
-import { databaseLabel, readConfig, readMailConfig } from "./app/config.server";
+import { databaseLabel, readConfigOrExit } from "./app/config.server";
 import { isCrossSiteWrite } from "./app/csrf";
 import { answerUnavailable } from "./app/database-outage.server";
 import { databaseOutage, db, migrationDatabase } from "./app/db.server";
@@ -30,19 +30,9 @@ import { sharedRedisHealth } from "./app/live/redis-health.server";
 import type { WorkshopBroadcaster } from "./app/live/broadcaster.server";
 import { existingSingleton } from "./app/singleton.server";
 
-// A bad setting stops start-up with its message alone (it names the variable and what to set).
-const config = (() => {
-  try {
-    // Mail settings are checked here too, so a wrong SMTP variable stops start-up rather than a reset.
-    readMailConfig();
-    return readConfig();
-  } catch (error) {
-    // Plain text on stderr, not a JSON line: it is for the person starting the server, and the
-    // logger's own setting (LOG_LEVEL) may be what was refused.
-    console.error(`Casebook cannot start: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  }
-})();
+// A bad setting stops start-up with one line per problem (each names the variable and what to
+// set), mail settings included, so a wrong SMTP variable stops start-up rather than a reset.
+const config = readConfigOrExit();
 
 async function prepareDatabase(): Promise<void> {
   const migrations = migrationDatabase();
@@ -149,7 +139,7 @@ metrics().setSources({
   streams: () => existingSingleton<WorkshopBroadcaster>("workshop-broadcaster")?.connectionsByAudience() ?? {},
   databaseUp: () => !databaseOutage().down,
   pool: () => poolState(db()),
-  redisUp: process.env.REDIS_URL ? () => sharedRedisHealth().isUp() : undefined,
+  redisUp: config.redisUrl ? () => sharedRedisHealth().isUp() : undefined,
 });
 // Before the outage's 503: metrics matter most while the database is away. Who may read them: ADR 022.
 app.get("/metrics", (_req, res, next) => {
@@ -243,7 +233,7 @@ app.use(((error, req, res, _next) => {
   res.status(status).type("text/plain").set("Cache-Control", "no-store").send(STATUS_CODES[status] ?? "Error");
 }) as express.ErrorRequestHandler);
 
-const host = process.env.HOST || "0.0.0.0";
+const host = config.host;
 const server = app.listen(config.port, host, () => {
   log().info({ event: "serving", port: config.port }, `Casebook is serving on http://${host === "0.0.0.0" ? "localhost" : host}:${config.port}`);
 });

@@ -9,6 +9,7 @@ import { isConnectionLoss } from "../db/connection-loss";
 import { errorFields, log } from "./log.server";
 import { NonceProvider } from "./nonce";
 import { securityHeaders } from "./security-headers";
+import { readConfig } from "./config.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -30,7 +31,7 @@ export default function handleRequest(
   _loadContext: AppLoadContext,
 ) {
   const nonce = randomBytes(16).toString("base64");
-  for (const [name, value] of Object.entries(securityHeaders(nonce, { development: process.env.NODE_ENV !== "production" }))) {
+  for (const [name, value] of Object.entries(securityHeaders(nonce, { development: !readConfig().production }))) {
     responseHeaders.set(name, value);
   }
   // Bots get the whole page at once; browsers get it streamed as soon as the shell is ready.

@@ -12,7 +12,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { NextFunction, Request, Response } from "express";
 import pino, { type DestinationStream, type Logger } from "pino";
-import { readLogLevel, type LogLevel } from "./config.server";
+import { readConfig, type LogLevel } from "./config.server";
 import { REQUEST_ID_HEADER, requestIdFrom } from "./domain/request-id";
 import { singleton } from "./singleton.server";
 
@@ -46,14 +46,14 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
   );
 }
 
-/** The process's logger, at LOG_LEVEL ("info" when LOG_LEVEL is unset or not a level: start-up reports that). */
+/** The process's logger, at LOG_LEVEL ("info" when LOG_LEVEL is unset, or while the configuration is wrong: start-up reports that and stops). */
 export function log(): Logger {
   return singleton("log", () => {
     let level: LogLevel = "info";
     try {
-      level = readLogLevel();
+      level = readConfig().logLevel;
     } catch {
-      // readConfig() at start-up names the bad variable and stops; until then, "info".
+      // readConfigOrExit() at start-up names the bad variable and stops; until then, "info".
     }
     return createLogger(level);
   });

@@ -1,17 +1,17 @@
 import nodemailer from "nodemailer";
-import { readMailConfig, type MailConfig } from "./config.server";
+import { readConfig, type MailConfig } from "./config.server";
 import { resetLink, RESET_LIFETIME_MS } from "./domain/accounts";
 
-/** Whether the app can send mail: SMTP is configured (readMailConfig). Throws on a wrong setting. */
+/** Whether the app can send mail: SMTP is configured. Throws on a wrong setting. */
 export function mailConfigured(): boolean {
-  return readMailConfig() !== null;
+  return readConfig().mail !== null;
 }
 
 /**
  * Sends the reset link for `token` to `to`, through the configured SMTP server. Resolves when
  * the server accepted the message; rejects when mail is not configured or the server refuses.
  */
-export async function sendResetMail(to: string, token: string, config: MailConfig | null = readMailConfig()): Promise<void> {
+export async function sendResetMail(to: string, token: string, config: MailConfig | null = readConfig().mail): Promise<void> {
   if (!config) throw new Error("Mail is not configured: set SMTP_URL or SMTP_HOST, MAIL_FROM and PUBLIC_URL");
   const link = resetLink(config.publicUrl, token);
   const minutes = RESET_LIFETIME_MS / 60_000;

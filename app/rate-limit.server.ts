@@ -6,6 +6,7 @@ import { sharedRedisHealth } from "./live/redis-health.server";
 import { countHits, peekHits } from "./models/rate-limits.server";
 import { onShutdown } from "./shutdown.server";
 import { singleton } from "./singleton.server";
+import { readConfig } from "./config.server";
 
 /** Limits per kind of request; generous for people, tight enough to stop scripted guessing. */
 export const RATE_LIMITS = {
@@ -49,9 +50,9 @@ export function checkRateLimit(kind: RateLimitKind, identity: string): Promise<R
 /** With REDIS_URL (several processes), counters live in Redis; otherwise in the database. */
 function redisCounter(): RedisWindowCounter | null {
   return singleton("rate-limit-redis", () => {
-    const url = process.env.REDIS_URL;
-    if (!url) return null;
-    const counter = new RedisWindowCounter(url, process.env.REDIS_PREFIX ?? "casebook:", sharedRedisHealth());
+    const { redisUrl, redisPrefix } = readConfig();
+    if (!redisUrl) return null;
+    const counter = new RedisWindowCounter(redisUrl, redisPrefix, sharedRedisHealth());
     // After the last request: a vote still in flight at SIGTERM checks its limits here.
     onShutdown(() => counter.close(), "after-requests");
     return counter;

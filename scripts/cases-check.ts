@@ -11,7 +11,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { databaseLocation, readConfig } from "../app/config.server";
+import { databaseLocation, readConfigOrExit } from "../app/config.server";
 import { checkCaseFiles, findOptionIdentityWarnings, formatCaseFileProblem, formatCaseFileWarning, type CaseDraft, type CaseFileProblem } from "../app/domain/case-file";
 import { caseVersionDocuments } from "../app/models/cases.server";
 import { isPostgresUrl, openDatabase } from "../db/client";
@@ -61,7 +61,7 @@ function collectFiles(args: string[]): { files: string[]; problems: FileProblem[
  * when there is no database yet (a SQLite file is never created here) or it cannot be read.
  */
 async function optionWarnings(valid: { file: string; source: string; doc: CaseDraft }[]): Promise<FileWarning[]> {
-  const location = databaseLocation(readConfig());
+  const location = databaseLocation(readConfigOrExit("cases:check cannot run"));
   if (valid.length === 0 || (!isPostgresUrl(location) && (location === ":memory:" || !existsSync(location)))) return [];
   const db = openDatabase(location, { poolSize: 1 });
   try {

@@ -1,9 +1,9 @@
 import { describeImport, importCaseDirectory } from "../app/case-files.server";
-import { databaseLabel, databaseLocation, readConfig } from "../app/config.server";
+import { databaseLabel, databaseLocation, readConfigOrExit } from "../app/config.server";
 import { formatCaseFileProblem, formatCaseFileWarning } from "../app/domain/case-file";
 import { migrateToLatest, openDatabase } from "../db/client";
 
-const config = readConfig();
+const config = readConfigOrExit("cases:import cannot run");
 const databasePath = databaseLabel(config);
 const { casesDirectory } = config;
 const force = process.argv.includes("--force");

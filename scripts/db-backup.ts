@@ -9,7 +9,7 @@
 import SQLite from "better-sqlite3";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { DEFAULT_DATABASE_PATH } from "../db/client";
+import { readConfigOrExit } from "../app/config.server";
 import {
   errorMessage,
   fileSize,
@@ -47,8 +47,9 @@ async function main(): Promise<void> {
     return;
   }
   if (options.to === true) throw new UsageError("--to needs a path.");
-  if (process.env.DATABASE_URL) throw new Error("DATABASE_URL is set: this command backs up the SQLite file at DATABASE_PATH only. For PostgreSQL use pg_dump / pg_restore.");
-  const source = resolve(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+  const config = readConfigOrExit("db:backup cannot run");
+  if (config.databaseUrl) throw new Error("DATABASE_URL is set: this command backs up the SQLite file at DATABASE_PATH only. For PostgreSQL use pg_dump / pg_restore.");
+  const source = resolve(config.databasePath);
   if (!existsSync(source)) throw new Error(`There is no database at ${source}. Check DATABASE_PATH.`);
   const destination = resolve(typeof options.to === "string" ? options.to : defaultDestination(source));
   if (destination === source) throw new Error("The backup cannot be written over the database it copies.");

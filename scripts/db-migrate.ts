@@ -1,7 +1,7 @@
-import { databaseLabel, databaseLocation, readConfig } from "../app/config.server";
+import { databaseLabel, databaseLocation, readConfigOrExit } from "../app/config.server";
 import { migrateToLatest, openDatabase } from "../db/client";
 
-const config = readConfig();
+const config = readConfigOrExit("db:migrate cannot run");
 const databasePath = databaseLabel(config);
 const db = openDatabase(databaseLocation(config), { poolSize: config.databasePoolSize });
 try {

@@ -14,7 +14,7 @@
 import SQLite from "better-sqlite3";
 import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { DEFAULT_DATABASE_PATH } from "../db/client";
+import { readConfigOrExit } from "../app/config.server";
 import {
   errorMessage,
   fileSize,
@@ -92,9 +92,10 @@ async function main(): Promise<void> {
     return;
   }
   if (typeof options.from !== "string") throw new UsageError("Say which backup to restore with --from.");
-  if (process.env.DATABASE_URL) throw new Error("DATABASE_URL is set: this command restores the SQLite file at DATABASE_PATH only. For PostgreSQL use pg_dump / pg_restore.");
+  const config = readConfigOrExit("db:restore cannot run");
+  if (config.databaseUrl) throw new Error("DATABASE_URL is set: this command restores the SQLite file at DATABASE_PATH only. For PostgreSQL use pg_dump / pg_restore.");
   const from = resolve(options.from);
-  const target = resolve(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+  const target = resolve(config.databasePath);
   if (!existsSync(from) || !statSync(from).isFile()) throw new Refusal(`There is no backup file at ${from}.`);
   if (from === target) throw new Refusal("The backup is the database itself; nothing to restore.");
 

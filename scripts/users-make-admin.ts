@@ -1,4 +1,4 @@
-import { databaseLabel, databaseLocation, readConfig } from "../app/config.server";
+import { databaseLabel, databaseLocation, readConfigOrExit } from "../app/config.server";
 import { recordAudit } from "../app/models/audit.server";
 import { findUserByEmail, setUserRole } from "../app/models/users.server";
 import { migrateToLatest, openDatabase } from "../db/client";
@@ -8,7 +8,7 @@ if (!email) {
   console.error("Usage: npm run users:make-admin -- someone@example.com");
   process.exit(2);
 }
-const config = readConfig();
+const config = readConfigOrExit("users:make-admin cannot run");
 const databasePath = databaseLabel(config);
 const db = openDatabase(databaseLocation(config), { poolSize: config.databasePoolSize });
 try {

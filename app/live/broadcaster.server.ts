@@ -1,14 +1,15 @@
 /**
  * Fans workshop changes out to this process's Server-Sent Event connections. Notices from the
  * bus are coalesced per workshop (at most one snapshot every BROADCAST_INTERVAL_MS); the snapshot
- * is built once, each audience's event is serialized and encoded once, and every connection is
- * handed the same bytes. Phones get a calmer stream: their own view (only what the phone page
+ * is built once, each audience's event is serialized and framed once (frameEvent), and every
+ * connection is handed the same bytes. Phones get a calmer stream: their own view (only what the phone page
  * shows), sent only when it changed, at once when something they act on changes (the stage,
  * voting, the list they upvote), otherwise at most once a second.
  */
 import { Coalescer } from "../domain/coalescer";
 import { errorFields, log, outsideRequest } from "../log.server";
 import type { LiveBus, WithdrawnRight } from "./bus.server";
+import { frameEvent, type FramedEvent } from "./event-stream.server";
 
 export const BROADCAST_INTERVAL_MS = 100;
 export const PHONE_INTERVAL_MS = 1000;
@@ -24,11 +25,13 @@ export const LOAD_RETRY_MS = 1000;
 /** "room" is the projector's view; "phone" what a joined device shows of it; "facilitator" everything. */
 export type Audience = "room" | "phone" | "facilitator";
 
+/** One event of a live stream: framed once (frameEvent), the same bytes for every connection it goes to. */
+export type LiveEvent = FramedEvent<{ event: string; data: string; id: number }>;
+
 export interface LiveConnection {
   audience: Audience;
-  send(event: string, data: string, id: number): void;
-  /** Writes an already encoded event; preferred when present, so bytes are shared. */
-  write?(frame: Uint8Array): void;
+  /** Delivers one event (the route's is the event stream's `send`). */
+  send(event: LiveEvent): void;
   /** Ends the stream (shutdown); optional so simple test doubles need not implement it. */
   close?(): void;
   /** The phone's participant, for a phone's stream: removing it ends the stream. */
@@ -63,10 +66,9 @@ interface PhoneSchedule {
   trailing: ReturnType<typeof setTimeout> | null;
 }
 
-const encoder = new TextEncoder();
-
-export function encodeEvent(event: string, data: string, id: number): Uint8Array {
-  return encoder.encode(`id: ${id}\nevent: ${event}\ndata: ${data}\n\n`);
+/** An event for this process's streams, framed once. */
+function liveEvent(event: string, data: string, id: number): LiveEvent {
+  return frameEvent({ event, data, id });
 }
 
 export class WorkshopBroadcaster {
@@ -159,9 +161,7 @@ export class WorkshopBroadcaster {
 
   /** Sends the last event and closes the stream (which disconnects it). */
   end(connection: LiveConnection, message: string): void {
-    const id = this.nextEventId();
-    const data = JSON.stringify({ message });
-    this.deliver(connection, WITHDRAWN_EVENT, data, id, encodeEvent(WITHDRAWN_EVENT, data, id));
+    connection.send(liveEvent(WITHDRAWN_EVENT, JSON.stringify({ message }), this.nextEventId()));
     connection.close?.();
   }
 
@@ -178,8 +178,7 @@ export class WorkshopBroadcaster {
    */
   connect(workshopId: number, connection: LiveConnection): () => void {
     if (this.closing) {
-      const id = this.nextEventId();
-      this.deliver(connection, RECONNECT_EVENT, RECONNECT_DATA, id, encodeEvent(RECONNECT_EVENT, RECONNECT_DATA, id));
+      connection.send(liveEvent(RECONNECT_EVENT, RECONNECT_DATA, this.nextEventId()));
       connection.close?.();
       return () => {};
     }
@@ -229,9 +228,8 @@ export class WorkshopBroadcaster {
 
   /** Tells every client to reconnect (to another process, or to this one once it is back). */
   sendToAll(event: string, data: string): void {
-    const id = this.nextEventId();
-    const frame = encodeEvent(event, data, id);
-    for (const set of this.connections.values()) for (const connection of set) this.deliver(connection, event, data, id, frame);
+    const framed = liveEvent(event, data, this.nextEventId());
+    for (const set of this.connections.values()) for (const connection of set) connection.send(framed);
   }
 
   /** On shutdown: tell every client to reconnect (elsewhere, or here once back), then end the streams. */
@@ -239,11 +237,6 @@ export class WorkshopBroadcaster {
     this.closing = true;
     this.sendToAll(RECONNECT_EVENT, RECONNECT_DATA);
     for (const set of this.connections.values()) for (const connection of [...set]) connection.close?.();
-  }
-
-  private deliver(connection: LiveConnection, event: string, data: string, id: number, frame: Uint8Array): void {
-    if (connection.write) connection.write(frame);
-    else connection.send(event, data, id);
   }
 
   private async flush(workshopId: number): Promise<void> {
@@ -271,15 +264,14 @@ export class WorkshopBroadcaster {
     if (!snapshots) return;
     const states: Snapshots = { ...snapshots, phone: snapshots.phone ?? snapshots.room };
     const id = this.nextEventId();
-    const prepared = new Map<Audience, { data: string; frame: Uint8Array }>();
+    const prepared = new Map<Audience, LiveEvent>();
     const prepare = (audience: Audience) => {
-      let entry = prepared.get(audience);
-      if (!entry) {
-        const data = JSON.stringify(states[audience]);
-        entry = { data, frame: encodeEvent("state", data, id) };
-        prepared.set(audience, entry);
+      let framed = prepared.get(audience);
+      if (!framed) {
+        framed = liveEvent("state", JSON.stringify(states[audience]), id);
+        prepared.set(audience, framed);
       }
-      return entry;
+      return framed;
     };
     let sendPhones: boolean | undefined;
     for (const connection of set) {
@@ -292,8 +284,7 @@ export class WorkshopBroadcaster {
         sendPhones ??= this.phonesDue(workshopId, states.phone, prepare("phone").data);
         if (!sendPhones) continue;
       }
-      const { data, frame } = prepare(connection.audience);
-      this.deliver(connection, "state", data, id, frame);
+      connection.send(prepare(connection.audience));
     }
     if (changedAt !== undefined) {
       const lag = Date.now() - changedAt;

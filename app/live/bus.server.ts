@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { singleton } from "../singleton.server";
+import { readConfig } from "../config.server";
 import { RedisHealth, redisOptions, sharedRedisHealth } from "./redis-health.server";
 
 export type BusHealth = "ok" | "unreachable" | "not configured";
@@ -244,7 +245,7 @@ export class RedisBus implements LiveBus {
 
 export function liveBus(): LiveBus {
   return singleton("live-bus", () => {
-    const url = process.env.REDIS_URL;
-    return url ? new RedisBus(url, process.env.REDIS_PREFIX ?? "casebook:", sharedRedisHealth()) : new InProcessBus();
+    const { redisUrl, redisPrefix } = readConfig();
+    return redisUrl ? new RedisBus(redisUrl, redisPrefix, sharedRedisHealth()) : new InProcessBus();
   });
 }

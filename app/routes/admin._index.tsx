@@ -4,7 +4,7 @@ import { requirePermission } from "~/auth.server";
 import { db } from "~/db.server";
 import { accountActionForm, roleForm } from "~/domain/account-forms";
 import { deactivationRefusal, resetLink } from "~/domain/accounts";
-import { readMailConfig } from "~/config.server";
+import { readConfig } from "~/config.server";
 import { createPasswordReset } from "~/models/password-resets.server";
 import { isolate } from "~/domain/bidi";
 import { ROLE_LABELS, ROLES, STANDING_LABELS, type Role } from "~/domain/permissions";
@@ -66,7 +66,7 @@ async function accountAction(request: Request, adminId: number, formData: FormDa
     const { token } = await createPasswordReset(db(), target.id, adminId);
     await audit("user.reset-link-created", "one-time password reset link made");
     // The admin's own request names the site they are on; PUBLIC_URL wins when it is set.
-    const link = resetLink(readMailConfig()?.publicUrl ?? new URL(request.url).origin, token);
+    const link = resetLink(readConfig().mail?.publicUrl ?? new URL(request.url).origin, token);
     return { name: target.display_name, message: "can choose a new password with this link, once, within an hour. Copy it now: it is not shown again.", link };
   }
   if (form.data.intent === "deactivate") {

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getUser } from "~/auth.server";
 import { db } from "~/db.server";
-import { SIGNED_OUT_MESSAGE, type Audience } from "~/live/broadcaster.server";
+import { SIGNED_OUT_MESSAGE, type Audience, type LiveConnection } from "~/live/broadcaster.server";
+import { eventStream } from "~/live/event-stream.server";
 import { findWorkshop } from "~/models/workshops.server";
 import { currentParticipant, runsWorkshop } from "~/workshop-access.server";
 import { recentWorkshopStates, workshopBroadcaster } from "~/workshop-live.server";
@@ -42,66 +43,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const initial = JSON.stringify(audience === "facilitator" ? states.facilitator! : audience === "phone" ? states.phone : states.room!);
 
   const live = workshopBroadcaster();
-  const encoder = new TextEncoder();
-  let cleanup = () => {};
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      let open = true;
-      let heartbeat: ReturnType<typeof setInterval> | undefined;
-      let disconnect = () => {};
-      const close = () => {
-        if (!open) return;
-        open = false;
-        clearInterval(heartbeat);
-        disconnect();
-        try {
-          controller.close();
-        } catch {
-          // Already closed by the client going away.
-        }
-      };
-      const write = (text: string) => {
-        if (!open) return;
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          close();
-        }
-      };
-      const send = (event: string, data: string, id: number) => write(`id: ${id}\nevent: ${event}\ndata: ${data}\n\n`);
-      cleanup = close;
-      request.signal.addEventListener("abort", close);
+  let connection: LiveConnection | undefined;
+  return eventStream(
+    request.signal,
+    (send, close) => {
       // Every connection, first or resumed, starts with the whole current state.
-      write("retry: 2000\n\n");
-      send("state", initial, live.nextEventId());
-      const writeFrame = (frame: Uint8Array) => {
-        if (!open) return;
-        try {
-          controller.enqueue(frame);
-        } catch {
-          close();
-        }
-      };
-      const connection = { audience, participantId: watcher.participantId, userId: watcher.userId, stillAllowed, send, write: writeFrame, close };
-      disconnect = live.connect(workshopId, connection);
-      heartbeat = setInterval(() => {
-        write(": heartbeat\n\n");
-        // An account's stream checks its right on every heartbeat too: a session that expired, or
-        // a withdrawal message lost on the way, ends it within HEARTBEAT_MS. (Phones are many and
-        // are ended by the withdrawal itself.)
-        if (watcher.userId !== undefined) void stillAllowed().then((allowed) => allowed || live.end(connection, SIGNED_OUT_MESSAGE), () => {});
-      }, HEARTBEAT_MS);
+      send({ event: "state", data: initial, id: live.nextEventId() });
+      connection = { audience, participantId: watcher.participantId, userId: watcher.userId, stillAllowed, send, close };
+      return live.connect(workshopId, connection);
     },
-    cancel() {
-      cleanup();
+    {
+      retry: 2000,
+      heartbeatMs: HEARTBEAT_MS,
+      // An account's stream checks its right on every heartbeat too: a session that expired, or
+      // a withdrawal message lost on the way, ends it within HEARTBEAT_MS. (Phones are many and
+      // are ended by the withdrawal itself.)
+      onHeartbeat: () => {
+        const watching = connection;
+        if (watching && watcher.userId !== undefined) void stillAllowed().then((allowed) => allowed || live.end(watching, SIGNED_OUT_MESSAGE), () => {});
+      },
     },
-  });
-  return new Response(stream, {
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-      Connection: "keep-alive",
-      "X-Accel-Buffering": "no",
-    },
-  });
+  );
 }

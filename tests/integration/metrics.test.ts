@@ -87,7 +87,7 @@ describe("GET /metrics", () => {
 
     // A projector watching the room: votes reach it, and the time that took is the lag.
     const received: string[] = [];
-    const disconnect = workshopBroadcaster().connect(workshopId, { audience: "room", send: (_event, data) => received.push(data) });
+    const disconnect = workshopBroadcaster().connect(workshopId, { audience: "room", send: ({ data }) => received.push(data) });
     try {
       const phones = await Promise.all(["Ann", "Bob", "Cy"].map(joinDevice));
       const keys = phones.map((_, index) => `metrics-vote-${index}-${Date.now()}`);

@@ -78,7 +78,7 @@ export async function redisOutageRoom(options: { phones: number }) {
     const disconnect = broadcaster.connect(workshopId, {
       audience,
       participantId,
-      send: (event, data) => {
+      send: ({ event, data }) => {
         events.push(event);
         if (event === "state") states.push(JSON.parse(data));
       },

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json, settle, startApp } from "./app-under-test";
+import { EventStreamReader } from "../support/sse";
 
 const app = await startApp({ kThreshold: 5 });
 const listRoute = await import("../../app/routes/workshops._index");
@@ -78,23 +79,14 @@ async function openStream(workshopId: number, cookie: string, query = "") {
   const response = (await eventsRoute.loader({ request, params: { id: String(workshopId) }, context: {} })) as Response;
   expect(response.status).toBe(200);
   const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
   const events: { event: string; data: string }[] = [];
   let closed = false;
-  let buffer = "";
+  const stream = new EventStreamReader();
   const pump = (async () => {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data !== undefined) events.push({ event, data });
-      }
+      for (const { event, data } of stream.push(value)) events.push({ event, data });
     }
     closed = true;
   })();

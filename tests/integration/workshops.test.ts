@@ -238,8 +238,8 @@ describe("live updates", () => {
     );
     const phone: number[] = [];
     const projector: number[] = [];
-    live.connect(2, { audience: "phone", send: (_e, data) => phone.push((JSON.parse(data) as { tally: number }).tally) });
-    live.connect(2, { audience: "room", send: (_e, data) => projector.push((JSON.parse(data) as { tally: number }).tally) });
+    live.connect(2, { audience: "phone", send: ({ data }) => phone.push((JSON.parse(data) as { tally: number }).tally) });
+    live.connect(2, { audience: "room", send: ({ data }) => projector.push((JSON.parse(data) as { tally: number }).tally) });
     for (let i = 1; i <= 10; i += 1) {
       tally = i;
       bus.publish(2);
@@ -264,8 +264,8 @@ describe("live updates", () => {
     const live = new WorkshopBroadcaster(bus, async () => ({ room: { stage, answered }, facilitator: { stage, answered }, phone: { stage } }), 20, (phone) => (phone as { stage: string }).stage);
     const phone: string[] = [];
     const projector: number[] = [];
-    live.connect(3, { audience: "phone", send: (_e, data) => phone.push(data) });
-    live.connect(3, { audience: "room", send: (_e, data) => projector.push((JSON.parse(data) as { answered: number }).answered) });
+    live.connect(3, { audience: "phone", send: ({ data }) => phone.push(data) });
+    live.connect(3, { audience: "room", send: ({ data }) => projector.push((JSON.parse(data) as { answered: number }).answered) });
     for (let i = 1; i <= 6; i += 1) {
       answered = i;
       bus.publish(3);
@@ -294,7 +294,7 @@ describe("live updates", () => {
     live.connect(4, { audience: "room", send: () => {} });
     bus.publish(4);
     await new Promise((resolve) => setTimeout(resolve, 40));
-    const leave = live.connect(4, { audience: "facilitator", send: (_e, data) => facilitatorSaw.push(data) });
+    const leave = live.connect(4, { audience: "facilitator", send: ({ data }) => facilitatorSaw.push(data) });
     bus.publish(4);
     await new Promise((resolve) => setTimeout(resolve, 40));
     leave();
@@ -351,7 +351,7 @@ describe("live updates", () => {
       return { room: { version }, facilitator: { version } };
     });
     const received: number[] = [];
-    live.connect(1, { audience: "room", send: (_event, data) => received.push((JSON.parse(data) as { version: number }).version) });
+    live.connect(1, { audience: "room", send: ({ data }) => received.push((JSON.parse(data) as { version: number }).version) });
     for (let i = 1; i <= 500; i += 1) {
       version = i;
       bus.publish(1);

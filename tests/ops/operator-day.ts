@@ -39,6 +39,7 @@ import { redisServerAvailable, startPrivateRedis } from "../support/private-redi
 import { spawnSync } from "node:child_process";
 import { advanceTo, control, createWorkshop, emergencyCleanup, ensureBuild, Http, joinWorkshop, makeWorkspace, Server, signUp, sleep, vote, VOTE_ACK, voteValues, type VoteValues } from "../reliability/harness";
 import { startPrivateNginx } from "../support/private-nginx";
+import { EventStreamReader } from "../support/sse";
 import { check, clock, required, runCleanups, say, summary, within } from "./report";
 
 
@@ -126,15 +127,9 @@ async function metrics(cleanups: Cleanups): Promise<void> {
 /** The stage of the last `state` event of a room stream held open on one process. */
 function roomStage(client: Http, path: string, cookie: string): { stage: () => string | null; ready: Promise<unknown> } {
   let stage: string | null = null;
-  let buffer = "";
+  const reader = new EventStreamReader();
   const ready = client.stream(path, cookie, (chunk) => {
-    buffer += chunk.toString("utf8");
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) !== -1) {
-      const data = /^event: state\ndata: (.*)$/m.exec(buffer.slice(0, end))?.[1];
-      buffer = buffer.slice(end + 2);
-      if (data) stage = (JSON.parse(data) as { stage: string }).stage;
-    }
+    for (const { event, data } of reader.push(chunk)) if (event === "state") stage = (JSON.parse(data) as { stage: string }).stage;
   });
   return { stage: () => stage, ready };
 }

@@ -60,6 +60,7 @@ import {
 } from "../reliability/harness";
 import { startPrivateNginx, type PrivateNginx } from "../support/private-nginx";
 import { redisServerAvailable, startPrivateRedis, type PrivateRedis } from "../support/private-redis";
+import { EventStreamReader } from "../support/sse";
 import { anyFailed, check, clock, required, runCleanups, say, summary, within } from "./report";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -108,7 +109,7 @@ class Follower {
 
   private open(): void {
     if (this.stopped) return;
-    let buffer = "";
+    const reader = new EventStreamReader();
     const again = () => {
       if (this.req !== req) return;
       this.req = null;
@@ -120,16 +121,8 @@ class Follower {
         res.on("end", again);
         return;
       }
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf("\n\n")) !== -1) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = /^event: state\ndata: (.*)$/m.exec(frame)?.[1];
-          if (data) this.last = JSON.parse(data) as LiveState;
-        }
+      res.on("data", (chunk: Buffer) => {
+        for (const { event, data } of reader.push(chunk)) if (event === "state") this.last = JSON.parse(data) as LiveState;
       });
       res.on("close", again);
       res.on("error", () => {});
@@ -148,14 +141,12 @@ class Follower {
 function freshState(server: Server, path: string, cookie: string): Promise<LiveState> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: "127.0.0.1", port: server.port, path, headers: { Cookie: cookie, Accept: "text/event-stream" } }, (res) => {
-      let buffer = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        buffer += chunk;
-        const data = /^event: state\ndata: (.*)$/m.exec(buffer)?.[1];
-        if (data && buffer.includes("\n\n")) {
+      const reader = new EventStreamReader();
+      res.on("data", (chunk: Buffer) => {
+        const state = reader.push(chunk).find(({ event }) => event === "state");
+        if (state) {
           req.destroy();
-          resolve(JSON.parse(data) as LiveState);
+          resolve(JSON.parse(state.data) as LiveState);
         }
       });
     });

@@ -30,6 +30,7 @@ import {
   voteValues,
 } from "../reliability/harness";
 import { REDIS_URL, servicesMissing } from "./services";
+import { EventStreamReader } from "../support/sse";
 
 const require = process.env.CASEBOOK_REQUIRE_SERVICES === "1";
 
@@ -61,18 +62,9 @@ function openStream(port: number, path: string, cookie: string): Stream {
     closed: false,
   };
   const req = http.get({ host: "127.0.0.1", port, path, headers: { Cookie: cookie, Accept: "text/event-stream" } }, (res) => {
-    let buffer = "";
-    res.setEncoding("utf8");
-    res.on("data", (chunk: string) => {
-      buffer += chunk;
-      let end: number;
-      while ((end = buffer.indexOf("\n\n")) !== -1) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(frame)?.[1];
-        const data = /^data: (.*)$/m.exec(frame)?.[1];
-        if (event === "state" && data) stream.states.push(JSON.parse(data));
-      }
+    const reader = new EventStreamReader();
+    res.on("data", (chunk: Buffer) => {
+      for (const { event, data } of reader.push(chunk)) if (event === "state") stream.states.push(JSON.parse(data));
     });
     res.on("close", () => (stream.closed = true));
   });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { checkReset, deactivationRefusal, looksLikeResetToken, newResetToken, RESET_LIFETIME_MS, resetExpiry, resetLink, resetTokenHash } from "../../app/domain/accounts";
-import { readMailConfig } from "../../app/config.server";
 import { passwordResetForm, signupForm } from "../../app/domain/account-forms";
 
 const NOW = new Date("2026-11-30T02:00:00Z");
@@ -66,24 +65,5 @@ describe("reset form", () => {
       const signup = signupForm.safeParse({ email: "a@b.co", displayName: "A", password }).success;
       expect(reset).toBe(signup);
     }
-  });
-});
-
-describe("readMailConfig", () => {
-  it("is null without SMTP_URL or SMTP_HOST", () => {
-    expect(readMailConfig({})).toBeNull();
-    expect(readMailConfig({ SMTP_URL: "", MAIL_FROM: "" })).toBeNull();
-  });
-  it("reads SMTP_URL, or host, port and credentials", () => {
-    expect(readMailConfig({ SMTP_URL: "smtp://u:p@mail.test:2525", MAIL_FROM: "a@b.co", PUBLIC_URL: "https://c.test/" })).toEqual({ transport: "smtp://u:p@mail.test:2525", from: "a@b.co", publicUrl: "https://c.test" });
-    expect(readMailConfig({ SMTP_HOST: "mail.test", SMTP_PORT: "465", SMTP_USER: "u", SMTP_PASS: "p", MAIL_FROM: "a@b.co", PUBLIC_URL: "https://c.test" })?.transport).toEqual({ host: "mail.test", port: 465, secure: true, auth: { user: "u", pass: "p" } });
-  });
-  it("names the variable that is wrong or missing", () => {
-    expect(() => readMailConfig({ SMTP_HOST: "mail.test", PUBLIC_URL: "https://c.test" })).toThrow(/MAIL_FROM/);
-    expect(() => readMailConfig({ SMTP_HOST: "mail.test", MAIL_FROM: "a@b.co" })).toThrow(/PUBLIC_URL/);
-    expect(() => readMailConfig({ SMTP_HOST: "mail.test", SMTP_PORT: "port", MAIL_FROM: "a@b.co", PUBLIC_URL: "https://c.test" })).toThrow(/SMTP_PORT/);
-    expect(() => readMailConfig({ SMTP_URL: "http://mail.test", MAIL_FROM: "a@b.co", PUBLIC_URL: "https://c.test" })).toThrow(/SMTP_URL/);
-    expect(() => readMailConfig({ SMTP_HOST: "mail.test", SMTP_USER: "u", MAIL_FROM: "a@b.co", PUBLIC_URL: "https://c.test" })).toThrow(/SMTP_PASS/);
-    expect(() => readMailConfig({ SMTP_PORT: "25" })).toThrow(/SMTP_PORT is set but SMTP_HOST is not/);
   });
 });

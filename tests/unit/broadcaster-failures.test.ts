@@ -23,7 +23,7 @@ describe("a live update that cannot be built", () => {
       10,
     );
     const received: string[] = [];
-    live.connect(4, { audience: "room", send: (_event, data) => received.push(data) });
+    live.connect(4, { audience: "room", send: ({ data }) => received.push(data) });
     bus.publish(4);
     await vi.waitFor(() => expect(received).toEqual(['{"answered":7}']), { timeout: LOAD_RETRY_MS * 5, interval: 50 });
     expect(lines).toEqual([
@@ -39,7 +39,7 @@ describe("a process that is shutting down", () => {
     const live = new WorkshopBroadcaster(new InProcessBus(), async () => ({ room: {} }), 10);
     const events: string[] = [];
     const closed: string[] = [];
-    const client = (name: string) => ({ audience: "room" as const, send: (event: string) => events.push(`${name} ${event}`), close: () => closed.push(name) });
+    const client = (name: string) => ({ audience: "room" as const, send: ({ event }: { event: string }) => events.push(`${name} ${event}`), close: () => closed.push(name) });
     live.connect(4, client("before"));
     live.closeAll();
     // The listener can still accept a connection the kernel queued before it closed.

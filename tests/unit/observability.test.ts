@@ -2,7 +2,6 @@ import express from "express";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { readLogLevel, readMetricsToken } from "../../app/config.server";
 import { isLoopback, metricsAccess } from "../../app/domain/metrics-access";
 import { requestIdFrom } from "../../app/domain/request-id";
 import { createLogger, requestIds } from "../../app/log.server";
@@ -39,29 +38,6 @@ describe("who may read /metrics", () => {
   it("knows loopback addresses", () => {
     expect(["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"].every(isLoopback)).toBe(true);
     expect(["128.0.0.1", "1127.0.0.1", "::2", "", "localhost"].some(isLoopback)).toBe(false);
-  });
-});
-
-describe("LOG_LEVEL and METRICS_TOKEN", () => {
-  it("read levels and refuse others, naming the variable", () => {
-    expect(readLogLevel(undefined)).toBe("info");
-    expect(readLogLevel("")).toBe("info");
-    expect(readLogLevel("WARN")).toBe("warn");
-    expect(() => readLogLevel("verbose")).toThrow(/^LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got "verbose"$/);
-  });
-
-  it("take a long enough token and refuse a short or spaced one without echoing it", () => {
-    expect(readMetricsToken(undefined)).toBeNull();
-    expect(readMetricsToken(TOKEN)).toBe(TOKEN);
-    expect(() => readMetricsToken("short")).toThrow(/^METRICS_TOKEN must be at least 16 characters long \(it was 5 characters\)/);
-    let message = "";
-    try {
-      readMetricsToken("has spaces in the token value");
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message).toMatch(/^METRICS_TOKEN must be visible ASCII/);
-    expect(message).not.toContain("has spaces");
   });
 });
 
