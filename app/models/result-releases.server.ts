@@ -21,7 +21,7 @@ import {
   releasedAnswersKey,
   type ShownScore,
 } from "../domain/disclosure";
-import type { HeldRecord, NamedArgument } from "../domain/release-equations";
+import { interchangeabilityClass, type HeldRecord, type NamedArgument } from "../domain/release-equations";
 import { tallyMovedBy, type MovedByArgument } from "../domain/persuasion";
 import { countedEndorsers } from "./arguments.server";
 import { findCaseVersionDocument } from "./cases.server";
@@ -356,20 +356,30 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
   for (let attempt = 0; attempt < MAX_PLAN_ATTEMPTS; attempt += 1) {
     const inputs = await db.transaction().execute((trx) => readPlanInputs(trx, caseId, k, "read"));
     if (inputs.kind === "writes-due") break;
-    // The records grow with every answer ever released: read outside the transaction, a slice at
-    // a time with a turn for other work between slices, so neither the connection (SQLite has
-    // one) nor the event loop is held for the whole read. Consistent with the rest: records
-    // change only when a plan is written, and a plan written since is caught below (fingerprint).
-    inputs.input = { ...inputs.input, records: await heldRecords(db, caseId, () => new Promise<void>((resolve) => setImmediate(resolve))) };
+    // The records grow with every answer ever released. They are kept between plans in the
+    // process (`KeptRecords`) and read again only when another plan was written since: then
+    // outside the transaction, a slice at a time with a turn for other work between slices, so
+    // neither the connection (SQLite has one) nor the event loop is held for the whole read.
+    // Consistent with the rest: records change only when a plan is written, and a plan written
+    // since is caught below (fingerprint).
+    const kept = await keptRecordsFor(db, caseId, inputs);
+    inputs.input = { ...inputs.input, records: await recordsForPlan(db, caseId, kept, inputs.pending, k) };
     const plan = await planReleaseCooperatively(inputs.input);
     const written = await db.transaction().execute(async (trx) => {
       await lockForTransaction(trx, `casebook:release:${caseId}`);
       const now = await trx.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
       if (fingerprintOf(now) !== inputs.fingerprint) return STALE;
-      return writePlan(trx, caseId, inputs, plan);
+      const made = await writePlan(trx, caseId, inputs, plan);
+      // What the records now are, for the next plan: only the people taken have new ones.
+      const after = await trx.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
+      return { made, fingerprint: fingerprintOf(after), taken: await recordsOfPeople(trx, caseId, plan?.people ?? []) };
     });
-    if (written !== STALE) return written;
+    if (written !== STALE) {
+      keepTaken(kept, written.taken, plan?.people ?? [], written.fingerprint, k);
+      return written.made;
+    }
   }
+  keptRecordsByCase().delete(caseId);
   // Writes are due before planning (rare: see readPlanInputs), or plans kept being overtaken
   // (several processes planning the same case at once): plan and write in one transaction, as
   // every plan did before ADR 024, so this one certainly lands.
@@ -682,6 +692,132 @@ async function takeBackRestoredPerspectives(trx: DB, caseId: number, restored: r
 }
 
 /**
+ * A case's release records as this process last planned with them, without most of the people
+ * the plan would leave out anyway (`withoutInterchangeableSurplus`): every person's class
+ * (`interchangeabilityClass`) is remembered, and the records of enough of each class to plan
+ * with. Each plan written by this process updates it with the records of the people it took (the
+ * only records a plan changes), so a plan reads what changed, not the case's whole history;
+ * when the release row is not the one it was kept for (another process planned, a restore), or
+ * the named arguments or known people changed, it is read again.
+ */
+interface KeptRecords {
+  /** The release row (`fingerprintOf`) these records are of. */
+  fingerprint: string;
+  /** The named arguments and people taken as known the classes were made with. */
+  classesOf: string;
+  /** People who are never left out (argument authors, people taken as known). */
+  keepAll: ReadonlySet<number>;
+  named: readonly NamedArgument[];
+  /** Records of some people: every person of no class, and at least k of each class. */
+  people: Map<number, HeldRecord[]>;
+  /** Each class's people, ascending. */
+  classes: Map<string, number[]>;
+  classOf: Map<number, string>;
+}
+
+function keptRecordsByCase(): Map<number, KeptRecords> {
+  return singleton("kept-release-records", () => new Map());
+}
+
+/** The kept records of the case for a plan on `inputs`, read again when they are not of its release row. */
+async function keptRecordsFor(db: DB, caseId: number, inputs: PlanInputs): Promise<KeptRecords> {
+  const named = inputs.input.namedArguments ?? [];
+  const known = inputs.stateBefore.history.at(-1)?.known ?? [];
+  const classesOf = JSON.stringify([named, known]);
+  const found = keptRecordsByCase().get(caseId);
+  if (found && found.fingerprint === inputs.fingerprint && found.classesOf === classesOf) return found;
+  const records = await heldRecords(db, caseId, () => new Promise<void>((resolve) => setImmediate(resolve)));
+  const kept: KeptRecords = { fingerprint: inputs.fingerprint, classesOf, keepAll: new Set([...named.map((a) => a.author), ...known]), named, people: new Map(), classes: new Map(), classOf: new Map() };
+  const byPerson = new Map<number, HeldRecord[]>();
+  for (const record of records) {
+    const mine = byPerson.get(record.person);
+    if (mine) mine.push(record);
+    else byPerson.set(record.person, [record]);
+  }
+  for (const [person, mine] of byPerson) classify(kept, person, mine);
+  for (const members of kept.classes.values()) for (const person of members.slice(inputs.k)) kept.people.delete(person);
+  keptRecordsByCase().set(caseId, kept);
+  return kept;
+}
+
+/** Files `person`'s records in `kept`: under their class (in order), or as a person of no class. */
+function classify(kept: KeptRecords, person: number, records: HeldRecord[]): void {
+  kept.people.set(person, records);
+  if (kept.keepAll.has(person) || records.length === 0) return;
+  const key = interchangeabilityClass(records, kept.named);
+  const members = kept.classes.get(key);
+  if (!members) kept.classes.set(key, [person]);
+  else {
+    let at = members.length;
+    while (at > 0 && members[at - 1]! > person) at -= 1;
+    members.splice(at, 0, person);
+  }
+  kept.classOf.set(person, key);
+}
+
+/**
+ * The records a plan needs from `kept`: every person of no class, the first k people of each
+ * class who are not pending, and every pending person's (read from the database when not kept);
+ * sorted as `heldRecords` returns them, so the plan is the one the whole history would give.
+ */
+async function recordsForPlan(db: DB, caseId: number, kept: KeptRecords, pending: readonly PendingPerson[], k: number): Promise<HeldRecord[]> {
+  const pendingIds = new Set(pending.map((person) => person.id));
+  const wanted = new Set<number>();
+  for (const person of kept.people.keys()) if (!kept.classOf.has(person)) wanted.add(person);
+  for (const members of kept.classes.values()) {
+    let taken = 0;
+    for (const person of members) {
+      if (pendingIds.has(person)) continue;
+      if (taken === k) break;
+      taken += 1;
+      wanted.add(person);
+    }
+  }
+  for (const person of pendingIds) if (kept.classOf.has(person) || kept.people.has(person)) wanted.add(person);
+  const missing = [...wanted].filter((person) => !kept.people.has(person));
+  const read = await recordsOfPeople(db, caseId, missing);
+  for (const person of missing) kept.people.set(person, read.get(person) ?? []);
+  const records = [...wanted].flatMap((person) => kept.people.get(person)!);
+  return records.sort((a, b) => a.person - b.person || (a.perspective < b.perspective ? -1 : a.perspective > b.perspective ? 1 : 0) || a.from - b.from);
+}
+
+/** After a plan of this process was written: the people it took have these records now. */
+function keepTaken(kept: KeptRecords, records: Map<number, HeldRecord[]>, taken: readonly number[], fingerprint: string, k: number): void {
+  for (const person of taken) {
+    const key = kept.classOf.get(person);
+    if (key !== undefined) {
+      const members = kept.classes.get(key)!;
+      members.splice(members.indexOf(person), 1);
+      if (members.length === 0) kept.classes.delete(key);
+      kept.classOf.delete(person);
+    }
+    classify(kept, person, records.get(person) ?? []);
+    // A taken person beyond the first k of their new class is not needed for the next plan.
+    const members = kept.classes.get(kept.classOf.get(person) ?? "");
+    if (members && members.indexOf(person) >= k) kept.people.delete(person);
+  }
+  kept.fingerprint = fingerprint;
+}
+
+/** The release records of the given people (`heldRecords`' shape), by person. */
+async function recordsOfPeople(db: DB, caseId: number, people: readonly number[]): Promise<Map<number, HeldRecord[]>> {
+  const byPerson = new Map<number, HeldRecord[]>();
+  for (let i = 0; i < people.length; i += 500) {
+    const batch = people.slice(i, i + 500);
+    const [rows, firsts] = await Promise.all([
+      heldRecordRows(db, caseId).where("rr.user_id", "in", batch).execute(),
+      firstAnswers(db, caseId).where("user_id", "in", batch).execute(),
+    ]);
+    for (const record of toHeldRecords(rows, firsts)) {
+      const mine = byPerson.get(record.person);
+      if (mine) mine.push(record);
+      else byPerson.set(record.person, [record]);
+    }
+  }
+  return byPerson;
+}
+
+/**
  * Every record the case's releases held since the records were kept (`release_records`), as
  * the joint test reads them (`HeldRecord`): standing and case version from the positions row,
  * and whether it is a re-answer (not the person's first positions row for that perspective).
@@ -689,50 +825,60 @@ async function takeBackRestoredPerspectives(trx: DB, caseId: number, restored: r
  */
 async function heldRecords(db: DB, caseId: number, between: () => Promise<void> = async () => {}): Promise<HeldRecord[]> {
   const records: HeldRecord[] = [];
-  const query = () =>
-    db
-      .selectFrom("release_records as rr")
-      .innerJoin("positions as p", "p.id", "rr.position_id")
-      .select(["rr.user_id", "rr.perspective", "rr.position_id", "rr.from_release", "rr.until_release", "p.standing", "p.case_version_id"])
-      .where("rr.case_id", "=", caseId)
-      .orderBy("rr.user_id")
-      .orderBy("rr.perspective")
-      .orderBy("rr.from_release");
   let after = 0;
   for (;;) {
-    let rows = await query().where("rr.user_id", ">", after).limit(HELD_RECORDS_SLICE).execute();
+    let rows = await heldRecordRows(db, caseId).where("rr.user_id", ">", after).limit(HELD_RECORDS_SLICE).execute();
     if (rows.length === 0) return records;
     if (rows.length === HELD_RECORDS_SLICE) {
       // The slice may end inside its last person's records: they are read with the next slice.
       const lastPerson = rows.at(-1)!.user_id;
       const whole = rows.filter((r) => r.user_id !== lastPerson);
-      rows = whole.length > 0 ? whole : await query().where("rr.user_id", "=", lastPerson).execute();
+      rows = whole.length > 0 ? whole : await heldRecordRows(db, caseId).where("rr.user_id", "=", lastPerson).execute();
     }
     const [low, high] = [rows[0]!.user_id, rows.at(-1)!.user_id];
-    const firsts = await db
-      .selectFrom("positions")
-      .select(["user_id", "perspective", (eb) => eb.fn.min("id").as("first_id")])
-      .where("case_id", "=", caseId)
-      .where("user_id", ">=", low)
-      .where("user_id", "<=", high)
-      .groupBy(["user_id", "perspective"])
-      .execute();
-    const firstId = new Map(firsts.map((f) => [`${f.user_id}:${f.perspective}`, Number(f.first_id)]));
-    for (const r of rows) {
-      records.push({
-        person: r.user_id,
-        perspective: r.perspective,
-        standing: standingKey(r.standing),
-        version: r.case_version_id,
-        reanswer: firstId.get(`${r.user_id}:${r.perspective}`) !== r.position_id,
-        from: r.from_release,
-        until: r.until_release,
-        positionId: r.position_id,
-      });
-    }
+    const firsts = await firstAnswers(db, caseId).where("user_id", ">=", low).where("user_id", "<=", high).execute();
+    records.push(...toHeldRecords(rows, firsts));
     after = high;
     await between();
   }
+}
+
+/** The case's release records with their positions rows' standing and version, by person, perspective and run. */
+function heldRecordRows(db: DB, caseId: number) {
+  return db
+    .selectFrom("release_records as rr")
+    .innerJoin("positions as p", "p.id", "rr.position_id")
+    .select(["rr.user_id", "rr.perspective", "rr.position_id", "rr.from_release", "rr.until_release", "p.standing", "p.case_version_id"])
+    .where("rr.case_id", "=", caseId)
+    .orderBy("rr.user_id")
+    .orderBy("rr.perspective")
+    .orderBy("rr.from_release");
+}
+
+/** Each person's first positions row per perspective on the case (a record that is not it is a re-answer). */
+function firstAnswers(db: DB, caseId: number) {
+  return db
+    .selectFrom("positions")
+    .select(["user_id", "perspective", (eb) => eb.fn.min("id").as("first_id")])
+    .where("case_id", "=", caseId)
+    .groupBy(["user_id", "perspective"]);
+}
+
+function toHeldRecords(
+  rows: readonly { user_id: number; perspective: string; position_id: number; from_release: number; until_release: number | null; standing: string | null; case_version_id: number }[],
+  firsts: readonly { user_id: number; perspective: string; first_id: unknown }[],
+): HeldRecord[] {
+  const firstId = new Map(firsts.map((f) => [`${f.user_id}:${f.perspective}`, Number(f.first_id)]));
+  return rows.map((r) => ({
+    person: r.user_id,
+    perspective: r.perspective,
+    standing: standingKey(r.standing),
+    version: r.case_version_id,
+    reanswer: firstId.get(`${r.user_id}:${r.perspective}`) !== r.position_id,
+    from: r.from_release,
+    until: r.until_release,
+    positionId: r.position_id,
+  }));
 }
 
 /** Records read per query by `heldRecords` (about 20 ms of work on the bench machine). */
