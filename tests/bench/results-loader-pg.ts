@@ -6,10 +6,14 @@
 import pg from "pg";
 import { createPostgresDatabase } from "../integration/test-database";
 import { servicesMissing } from "../scale/services";
-import { timeLoader } from "./results-loader";
+import { NEWCOMERS, timeLoader } from "./results-loader";
 
 export interface PgTiming {
   positions: number;
+  /** Per run: one loader call right after NEWCOMERS more people answered, in ms (as on SQLite). */
+  readAfterNewcomersMs: number[];
+  /** Per run: from that call until a plan covering the newcomers is stored, in ms. */
+  releaseLandsMs: number[];
   /** Per run: the loader's median of seven, in ms. */
   loaderMs: number[];
 }
@@ -38,13 +42,14 @@ export async function benchResultsLoaderPostgres(positions: number, runs = 3): P
 
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    try {
+    /** Adds `count` people answering both perspectives (user ids from `firstId`), all in SQL. */
+    const addPeople = async (firstId: number, count: number) => {
       await client.query(
         `insert into users (email, display_name, password_hash, role, standing, created_at, updated_at)
          select 'bench' || g || '@casebook.test', 'Bench ' || g, 'x', 'participant',
                 (array['frontline','manager','hr','other',null])[1 + g % 5], now()::text, now()::text
-         from generate_series(1, $1::int) g`,
-        [people],
+         from generate_series($1::int, $2::int) g`,
+        [firstId, firstId + count - 1],
       );
       await client.query(
         `insert into positions (case_id, case_version_id, user_id, perspective, option, option_id, judgement, legal, confidence, standing,
@@ -57,9 +62,12 @@ export async function benchResultsLoaderPostgres(positions: number, runs = 3): P
                 (case p.key when 'employee' then $5::text[] else $6::text[] end)[1], 0, (u.id * 3 + p.n) % 7 - 3,
                 case when (u.id * 7 + p.n) % 4 = 0 then 0 else 1 end, 1, now()::text
          from users u cross join (values ('employee', 1), ('employer', 2)) as p(key, n)
-         where u.email like 'bench%'`,
+         where u.email like 'bench%' and u.id not in (select user_id from positions where case_id = $1::int)`,
         [found.id, found.versionId, texts.employee, texts.employer, ids.employee, ids.employer],
       );
+    };
+    try {
+      await addPeople(1, people);
       await client.query(
         `insert into empathy_gaps (case_id, user_id, standing, employee_judgement, employer_judgement, gap, updated_at)
          select e.case_id, e.user_id, e.standing, e.judgement, r.judgement, e.judgement - r.judgement, now()::text
@@ -68,14 +76,32 @@ export async function benchResultsLoaderPostgres(positions: number, runs = 3): P
         [found.id],
       );
       await client.query("analyze");
+
+      // The first release (not timed), then per run: newcomers, the page right after them, the
+      // release that takes them, and reads of it.
+      await loadCaseResults(found);
+      const readAfterNewcomersMs: number[] = [];
+      const releaseLandsMs: number[] = [];
+      const loaderMs: number[] = [];
+      for (let run = 0; run < runs; run += 1) {
+        await addPeople(people + 1 + run * NEWCOMERS, NEWCOMERS);
+        const newest = Number((await client.query("select max(id) as id from positions where case_id = $1", [found.id])).rows[0].id);
+        const started = performance.now();
+        await loadCaseResults(found);
+        readAfterNewcomersMs.push(performance.now() - started);
+        for (;;) {
+          const { rows } = await client.query("select through_position_id as through from result_releases where case_id = $1", [found.id]);
+          if (Number(rows[0]?.through ?? 0) >= newest) break;
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+        releaseLandsMs.push(performance.now() - started);
+        loaderMs.push((await timeLoader(() => loadCaseResults(found))).medianMs);
+      }
+      await db().destroy();
+      return { positions: people * 2 + runs * NEWCOMERS * 2, readAfterNewcomersMs, releaseLandsMs, loaderMs };
     } finally {
       await client.end();
     }
-
-    const loaderMs: number[] = [];
-    for (let run = 0; run < runs; run += 1) loaderMs.push((await timeLoader(() => loadCaseResults(found))).medianMs);
-    await db().destroy();
-    return { positions: people * 2, loaderMs };
   } finally {
     (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
     if (previous === undefined) delete process.env.DATABASE_URL;
