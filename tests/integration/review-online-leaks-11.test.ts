@@ -13,7 +13,7 @@ import { tallyMovedBy } from "../../app/domain/persuasion";
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const { crowd, readResults, argueOn, actOn } = await releaseAttacks(app);
+const { crowd, readResults, argueOn, actOn, answerOne } = await releaseAttacks(app);
 afterAll(() => app.cleanup());
 
 const caseIdOf = async (slug: string) => (await app.db().selectFrom("cases").select("id").where("slug", "=", slug).executeTakeFirstOrThrow()).id;
@@ -61,5 +61,58 @@ describe("(b) aggregates kept as the stored ones plus what a plan moved", () => 
     expect(after.changedMinds.find((a) => a.id === argumentId)).toBeUndefined();
     const { stored, scanned } = await storedAndScanned(slug);
     expect(stored).toEqual(scanned);
+  });
+});
+
+/** The case's author publishes a new version made from the current one's source by `edit` (as the fifth review did). */
+async function publish(slug: string, edit: (source: string) => string) {
+  const { findCaseBySlug, findCaseVersionSource, saveCaseVersion } = await import("../../app/models/cases.server");
+  const { parseCaseFile } = await import("../../app/domain/case-file");
+  const found = (await findCaseBySlug(app.db(), slug))!;
+  const source = edit((await findCaseVersionSource(app.db(), found.id, found.version))!);
+  const parsed = parseCaseFile(source);
+  if (!parsed.ok) throw new Error(`the edited case must parse: ${JSON.stringify(parsed.problems)}`);
+  await saveCaseVersion(app.db(), { doc: parsed.doc, source, origin: "app", filePath: null, userId: null });
+}
+const CUSTOMER = "\n  customer:\n    prompt: You are the patient. What do you do?\n    options:\n      - Thank the nurse\n      - Report the nurse\n      - Say nothing\n";
+const withCustomer = (source: string) => source.replace("\njudgement:", `${CUSTOMER}judgement:`);
+const withoutCustomer = (source: string) => source.replace(CUSTOMER, "\n");
+
+describe("(b) after a version removed a perspective", () => {
+  // Found: a release made incrementally after a version change that released nobody kept the
+  // moved-by counts of a perspective the version removed (the stored tally merges perspectives,
+  // so the plan's perspectives cannot filter it; a scan does). A release shows only the
+  // perspectives it was planned with (fifth review): "changed 3 people's minds" as the customer
+  // stayed on the page although the customer perspective was gone.
+  it("shows no persuasion figure of a perspective the release does not show", async () => {
+    const slug = "empathy-from-the-top";
+    const reader = await app.person("facilitator", "other");
+    await publish(slug, withCustomer);
+    const people = [];
+    for (const standing of ["frontline", "frontline", "frontline", "manager", "manager", "manager"] as const) {
+      const person = await app.person("participant", standing);
+      for (const perspective of ["employee", "employer", "customer"] as const) await answerOne(person, slug, perspective, 0, 1);
+      people.push(person);
+    }
+    expect((await readResults(reader, slug)).released?.people).toBe(6);
+    await actOn(slug, people[3]!, { intent: "argument", perspective: "customer", side: "for", lens: "", body: "A patient owes the nurse the truth about what went wrong." });
+    const argumentId = (await app.db().selectFrom("arguments").select("id").where("body", "=", "A patient owes the nurse the truth about what went wrong.").executeTakeFirstOrThrow()).id;
+    for (const person of people.slice(0, 3)) {
+      await actOn(slug, person, { intent: "position", perspective: "customer", ...(await app.ballot(slug, "customer", 1)), judgement: "-1", legal: "unsure", confidence: "medium", movedBy: String(argumentId) });
+    }
+    expect((await readResults(reader, slug)).changedMinds.find((a) => a.id === argumentId)?.count).toBe(K);
+
+    // The author removes the customer perspective; the next read plans against it and releases
+    // nobody (nothing is pending). Three newcomers then answer the two perspectives left.
+    await publish(slug, withoutCustomer);
+    await readResults(reader, slug);
+    await crowd(slug, "frontline", K, [1, 1], [1, 1]);
+    const after = await readResults(reader, slug);
+    expect(after.released?.people).toBe(6 + K);
+    expect(after.perspectives.map((p) => p.key)).not.toContain("customer");
+    expect(after.changedMinds.map((a) => a.perspective)).not.toContain("customer");
+    const id = await caseIdOf(slug);
+    const stored = JSON.parse((await app.db().selectFrom("result_releases").select("moved_by").where("case_id", "=", id).executeTakeFirstOrThrow()).moved_by!) as { argumentId: number }[];
+    expect(stored.map((m) => m.argumentId)).not.toContain(argumentId);
   });
 });
