@@ -8,7 +8,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp } from "./app-under-test";
 import { releaseAttacks } from "./release-attacks";
-import { releasedGapCells, releasedMovedByRows, releasedResultRows } from "../../app/models/positions.server";
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from "kysely";
+import { recordPosition, releasedGapCells, releasedMovedByRows, releasedResultRows } from "../../app/models/positions.server";
+import { findCaseBySlug } from "../../app/models/cases.server";
+import { currentRelease } from "../../app/models/result-releases.server";
 import { tallyMovedBy } from "../../app/domain/persuasion";
 
 const K = 3;
@@ -114,5 +117,50 @@ describe("(b) after a version removed a perspective", () => {
     const id = await caseIdOf(slug);
     const stored = JSON.parse((await app.db().selectFrom("result_releases").select("moved_by").where("case_id", "=", id).executeTakeFirstOrThrow()).moved_by!) as { argumentId: number }[];
     expect(stored.map((m) => m.argumentId)).not.toContain(argumentId);
+  });
+});
+
+/** Every query takes `ms` longer: a plan of many queries outlasts a short wait (as release-readers.test.ts does). */
+class SlowQueries implements KyselyPlugin {
+  constructor(private readonly ms: number) {}
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    await new Promise((resolve) => setTimeout(resolve, this.ms));
+    return args.result;
+  }
+}
+
+describe("(a) a reader served the stored release while a plan runs", () => {
+  // Refused: a reader who waits at most a few ms gets the release already stored, exactly as
+  // every earlier reader got it (rows, gap, persuasion, grouping, time), marked waiting; never a
+  // mixture with the answers the running plan is about to take. Seeing an older release after a
+  // newer one adds nothing: both are in the history the joint test reads whole, in any order.
+  it("serves exactly a release of the history, never a part of the next one", async () => {
+    const slug = "the-lockout";
+    const reader = await app.person("facilitator", "other");
+    await crowd(slug, "frontline", K, [0, 1], [1, 1]);
+    await crowd(slug, "manager", K, [1, 2], [0, 0]);
+    const id = await caseIdOf(slug);
+    const first = await currentRelease(app.db(), id, K);
+    expect(first?.people).toBe(2 * K);
+
+    const found = (await findCaseBySlug(app.db(), slug))!;
+    for (let i = 0; i < K; i += 1) {
+      const person = await app.person("participant", "hr");
+      for (const perspective of found.doc.perspectives) {
+        await recordPosition(app.db(), { caseId: id, caseVersionId: found.versionId, userId: person.id, perspective: perspective.key, option: perspective.options[1]!, judgement: -3, legal: "no", confidence: "high", standing: "hr", movedByArgumentId: null });
+      }
+    }
+    const served = await currentRelease(app.db().withPlugin(new SlowQueries(20)), id, K, "fresh", { maxWaitMs: 20 });
+    expect(served).toEqual({ ...first, waiting: true });
+    // The plan lands behind; the next reader gets it whole.
+    for (let i = 0; i < 200; i += 1) {
+      const row = await app.db().selectFrom("result_releases").select("people").where("case_id", "=", id).executeTakeFirstOrThrow();
+      if (row.people === 3 * K) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect((await readResults(reader, slug)).released?.people).toBe(3 * K);
   });
 });
