@@ -29,20 +29,24 @@ export interface MovedByArgument {
 
 /**
  * Folds grouped rows into one entry per argument, most persuasive first (then lowest id, so the
- * order is stable).
+ * order is stable). Counts are summed before anything is dropped, so signed changes (a release's
+ * aggregates kept as the stored ones plus what its plan moved: −1 for an answer naming the
+ * argument that leaves, +1 for one that enters) fold into the stored counts; an argument whose
+ * total is zero or less is left out (eleventh attacker review: changes of −1 were skipped, so a
+ * count never went down).
  *
- * @param rows released answers naming an argument, grouped by argument and perspective
- * @returns one entry per argument named at least once
+ * @param rows released answers naming an argument, grouped by argument and perspective (counts
+ *   may be negative: changes to add)
+ * @returns one entry per argument whose total is positive
  */
 export function tallyMovedBy(rows: readonly MovedByRow[]): MovedByArgument[] {
   const byArgument = new Map<number, MovedByArgument>();
   for (const row of rows) {
-    if (row.count <= 0) continue;
     const entry = byArgument.get(row.argumentId) ?? { argumentId: row.argumentId, count: 0 };
     entry.count += row.count;
     byArgument.set(row.argumentId, entry);
   }
-  return [...byArgument.values()].sort((a, b) => b.count - a.count || a.argumentId - b.argumentId);
+  return [...byArgument.values()].filter((entry) => entry.count > 0).sort((a, b) => b.count - a.count || a.argumentId - b.argumentId);
 }
 
 /**

@@ -749,14 +749,21 @@ export function releaseEquations(
     own.entries.push(entries);
     parts.set(unknown, own);
   };
-  const firstRecord = new Map<string, string>();
+  // The first answer's record: of its runs (the same row held again after a release that did not
+  // show the perspective), the earliest, whatever the records' order; runs without a positions row
+  // are separate unknowns, and taking the last one met made two people alike in every attribute
+  // differ in the equations by the order of their records (eleventh review).
+  const firstRecord = new Map<string, { unknown: string; from: number }>();
   records.forEach((record, i) => {
-    if (!record.reanswer) firstRecord.set(`${record.person}:${record.perspective}`, unknownOf(record, i));
+    if (record.reanswer) return;
+    const key = `${record.person}:${record.perspective}`;
+    const found = firstRecord.get(key);
+    if (!found || record.from < found.from) firstRecord.set(key, { unknown: unknownOf(record, i), from: record.from });
   });
   records.forEach((record, i) => {
     const entries = classOf(record);
     addPart(unknownOf(record, i), record.person, entries.own);
-    if (entries.shift !== null) addPart(firstRecord.get(`${record.person}:${record.perspective}`) ?? `f${record.person}:${record.perspective}`, record.person, entries.shift);
+    if (entries.shift !== null) addPart(firstRecord.get(`${record.person}:${record.perspective}`)?.unknown ?? `f${record.person}:${record.perspective}`, record.person, entries.shift);
   });
   // Atoms: unknowns made of the same entries (so with identical columns).
   const atoms = new Map<string, { atom: Atom; entries: Map<number, number> }>();

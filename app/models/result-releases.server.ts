@@ -628,9 +628,18 @@ async function writePlan(trx: DB, caseId: number, inputs: PlanInputs, plan: Rele
  */
 async function releasedAggregates(trx: DB, caseId: number, inputs: PlanInputs, taken: readonly number[]): Promise<{ rows: ResultRow[]; gaps: GapCell[]; movedBy: MovedByArgument[] }> {
   const { stored, perspectives, currentRows, releasedIds, stateBefore } = inputs;
-  // A version change can drop a perspective whose moved-by counts the stored tally holds merged.
+  // A version change can drop a perspective whose moved-by counts the stored tally holds merged:
+  // also when the plan at the change released nobody (eleventh review), so the stored release
+  // must have been made for these perspectives.
+  const samePerspectives = JSON.stringify(stateBefore.history.at(-1)?.perspectives ?? null) === JSON.stringify(perspectives);
   const incremental =
-    stored !== undefined && !inputs.wrote && !stateBefore.aggregatesStale && stateBefore.plannedVersion === inputs.versionId && stored.moved_by !== null && stateBefore.history.length > 0;
+    stored !== undefined &&
+    !inputs.wrote &&
+    !stateBefore.aggregatesStale &&
+    stateBefore.plannedVersion === inputs.versionId &&
+    samePerspectives &&
+    stored.moved_by !== null &&
+    stateBefore.history.length > 0;
   // A case's first release starts from nothing released: its aggregates are its changes alone
   // (on PostgreSQL the scans' joins, planned inside the transaction on statistics that still say
   // the tables are empty, took 23 s for 10,000 people).

@@ -22,6 +22,22 @@ describe("tallyMovedBy", () => {
     expect(tallyMovedBy(rows).map((m) => m.argumentId)).toEqual([2, 5]);
     expect(tallyMovedBy([])).toEqual([]);
   });
+
+  it("adds signed changes to stored counts, so a count goes down and an argument at zero leaves (eleventh review)", () => {
+    const stored = [
+      { argumentId: 4, perspective: "", count: 3 },
+      { argumentId: 6, perspective: "", count: 2 },
+    ];
+    const changes = [
+      { argumentId: 4, perspective: "employee", count: -3 },
+      { argumentId: 6, perspective: "employee", count: -1 },
+      { argumentId: 8, perspective: "employee", count: 1 },
+    ];
+    expect(tallyMovedBy([...stored, ...changes])).toEqual([
+      { argumentId: 6, count: 1 },
+      { argumentId: 8, count: 1 },
+    ]);
+  });
 });
 
 describe("persuasionNews", () => {
