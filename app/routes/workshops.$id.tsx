@@ -202,7 +202,10 @@ function RolePlayPanel({ state, ended }: { state: FacilitatorState; ended: boole
           <Control intent="assign-roles" name={`assign-roles-${state.rolesVersion}`} label={assigned ? "Assign roles again" : "Assign roles"} />
         </div>
       ) : null}
-      <p className="muted">Roles are balanced and mix standings; nobody&apos;s standing is shown. Move one person from the participant list below.</p>
+      <p className="muted">
+        Roles are balanced and mix standings; nobody&apos;s standing is shown. Move one person from the participant list below. Assigning again splits the room afresh once people have joined or left; the same
+        people always split the same way.
+      </p>
       <h3>Step timer</h3>
       <StepTimerView timer={state.timer} now={data.now} />
       {!ended ? (
