@@ -42,7 +42,9 @@ export function assignRoles(input: { candidates: readonly RoleCandidate[]; roles
   // Sorted first, so the result depends on the candidates, not on the order they were listed in.
   for (const candidate of [...candidates].sort((a, b) => a.id - b.id)) {
     const key = candidate.standing !== null && sizes.get(candidate.standing)! >= minGroup ? candidate.standing : "";
-    groups.set(key, [...(groups.get(key) ?? []), candidate]);
+    const group = groups.get(key);
+    if (group) group.push(candidate);
+    else groups.set(key, [candidate]);
   }
   const groupOrder = shuffle([...groups.keys()].sort(), random);
   const assignment = new Map<number, string>();

@@ -521,7 +521,11 @@ export async function roleCandidates(db: DB, workshopId: number): Promise<{ id: 
 export async function saveRoleAssignment(db: DB, workshopId: number, assignment: ReadonlyMap<number, string>): Promise<void> {
   await db.updateTable("workshop_participants").set({ role: null }).where("workshop_id", "=", workshopId).execute();
   const byRole = new Map<string, number[]>();
-  for (const [id, role] of assignment) byRole.set(role, [...(byRole.get(role) ?? []), id]);
+  for (const [id, role] of assignment) {
+    const ids = byRole.get(role);
+    if (ids) ids.push(id);
+    else byRole.set(role, [id]);
+  }
   for (const [role, ids] of byRole) await db.updateTable("workshop_participants").set({ role }).where("workshop_id", "=", workshopId).where("id", "in", ids).execute();
   await db.updateTable("workshops").set((eb) => ({ roles_version: eb("roles_version", "+", 1), updated_at: nowIso() })).where("id", "=", workshopId).execute();
 }
