@@ -8,6 +8,7 @@ import { can } from "./domain/permissions";
 import { findParticipant, findWorkshop, hashDeviceToken, type Participant, type Workshop } from "./models/workshops.server";
 import { findCaseVersionDocument } from "./models/cases.server";
 import { renderMarkdownCached } from "./markdown-cache.server";
+import { roleName } from "./domain/role-assignment";
 
 /** A workshop is run by the facilitator who made it; admins may open any. */
 export function runsWorkshop(user: Pick<PublicUser, "id" | "role"> | null, workshop: Pick<Workshop, "facilitatorUserId">): boolean {
@@ -34,6 +35,40 @@ export async function facilitatorNotesHtml(user: Pick<PublicUser, "role">, works
   if (!can(user.role, "case.read-facilitator-notes")) return null;
   const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
   return doc.facilitatorNotes?.trim() ? renderMarkdownCached(doc.facilitatorNotes) : null;
+}
+
+/** A role and its brief, rendered by the sanitizing Markdown renderer. */
+export interface RoleCard {
+  key: string;
+  name: string;
+  html: string;
+}
+
+/**
+ * A phone's role card in a role-play workshop (ADR 028): the name and brief of the role this
+ * participant plays, and no other role's; null before roles are assigned or in an ordinary room.
+ * Read by the phone's own loader, never put in the room's shared state or stream.
+ */
+export async function roleCardFor(workshop: Pick<Workshop, "roles" | "caseVersionId">, participant: Pick<Participant, "role" | "removed">): Promise<RoleCard | null> {
+  if (!workshop.roles || participant.removed || participant.role === null || !workshop.roles.includes(participant.role)) return null;
+  const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
+  const brief = doc.roles.find((r) => r.perspective === participant.role);
+  return brief ? { key: brief.perspective, name: roleName(brief.perspective), html: renderMarkdownCached(brief.markdown) } : null;
+}
+
+/**
+ * Every role brief of a role-play room's case, for the control panel of the one who runs that
+ * room (its facilitator or an admin: the caller checked `runsWorkshop`). ADR 028: the person
+ * running a role-play needs what each side was told; the case's source stays without briefs for
+ * facilitators (ADR 027). Null for an ordinary workshop.
+ */
+export async function roomRoleBriefs(workshop: Pick<Workshop, "roles" | "caseVersionId">): Promise<RoleCard[] | null> {
+  if (!workshop.roles) return null;
+  const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
+  return workshop.roles.flatMap((role) => {
+    const brief = doc.roles.find((r) => r.perspective === role);
+    return brief ? [{ key: role, name: roleName(role), html: renderMarkdownCached(brief.markdown) }] : [];
+  });
 }
 
 /** A long-lived random token per device, so a reload or a lost connection rejoins as the same participant. */

@@ -3,7 +3,13 @@
  * Every control is idempotent per submission (ADR 016): a form's key gets its first answer
  * again, and a stage move names the stage it starts from, so a repeat changes nothing.
  */
+import { createHmac } from "node:crypto";
+import { sessionSecret } from "./auth.server";
+import { serverKey } from "./domain/cookie-keys";
 import { readConfig } from "./config.server";
+import { lockForTransaction } from "../db/dialect";
+import { assignRoles, roleCounts, roleName } from "./domain/role-assignment";
+import { readTimerMinutes, timerDeadline } from "./domain/step-timer";
 import { db } from "./db.server";
 import type { DB } from "../db/client";
 import { contributionCounts, submissionContribution } from "./domain/counting";
@@ -21,7 +27,11 @@ import {
   countJoinedBetween,
   findSubmission,
   findWorkshop,
+  moveParticipantRole,
   removeParticipant,
+  roleCandidates,
+  saveRoleAssignment,
+  setStepTimer,
   removeParticipantsJoinedBetween,
   setRoomCapacity,
   setRoomLocked,
@@ -63,14 +73,25 @@ export async function handleControl(workshop: Workshop, user: Pick<PublicUser, "
   const plan: WorkshopPlan = { caseStages: caseStages.length, twoRounds: workshop.twoRounds, resultsMode: workshop.resultsMode };
   const titles = caseStages.map((s) => s.title);
   const after: AfterCommit[] = [];
-  const once = await answerOnce<ControlResult>(db(), read.submission, (trx) => control(trx, workshop.id, plan, titles, intent, formData, after));
+  // Read before the transaction: the secret may have to be read from the database the first time.
+  const roleSeed = intent === "assign-roles" ? await workshopRoleSeed(workshop.id) : "";
+  const once = await answerOnce<ControlResult>(db(), read.submission, (trx) => control(trx, workshop.id, plan, titles, intent, formData, after, roleSeed));
   if (once.kind === "reused") return { status: 422, body: { ok: false, message: KEY_REUSED_MESSAGE }, replayed: false };
   if (once.kind === "first") for (const run of after) run();
   return { status: once.answer.status, body: once.answer.body, replayed: once.kind === "repeat" };
 }
 
+/**
+ * The seed a workshop's role assignments are shuffled with (ADR 028): the room's own, from a key
+ * only the server has, so nobody can redo the shuffle, and assigning an unchanged room again gives
+ * the same split (no fresh draws to compare, which would show who always lands apart).
+ */
+async function workshopRoleSeed(workshopId: number): Promise<string> {
+  return createHmac("sha256", serverKey(await sessionSecret(), "role assignment")).update(String(workshopId)).digest("hex");
+}
+
 /** One control's work, all through `trx`; what must follow the commit goes on `after`. */
-async function control(trx: DB, workshopId: number, plan: WorkshopPlan, titles: string[], intent: string, formData: FormData, after: AfterCommit[]): Promise<{ status: number; body: ControlResult }> {
+async function control(trx: DB, workshopId: number, plan: WorkshopPlan, titles: string[], intent: string, formData: FormData, after: AfterCommit[], roleSeed: string): Promise<{ status: number; body: ControlResult }> {
   const refuse = (status: number, message: string) => ({ status, body: { ok: false, message } });
   const done = (message: string) => {
     after.push(() => announceWorkshopChange(workshopId, { structural: true }));
@@ -167,6 +188,40 @@ async function control(trx: DB, workshopId: number, plan: WorkshopPlan, titles: 
       await setSubmissionHidden(trx, id, intent === "hide-submission");
       if (intent === "hide-submission" && workshop.spotlightSubmissionId === id) await setSpotlight(trx, workshopId, null);
       return done(intent === "hide-submission" ? "Hidden from the room." : "Shown to the room again.");
+    }
+    case "assign-roles": {
+      if (!workshop.roles) return refuse(409, "This workshop is not run as role-play: it has no roles to assign.");
+      // The join lock: a phone joining now is either in this assignment or a newcomer after it.
+      await lockForTransaction(trx, `workshop-join:${workshopId}`);
+      const candidates = await roleCandidates(trx, workshopId);
+      if (candidates.length === 0) return refuse(409, "Nobody is in the room yet: assign roles once people have joined.");
+      // The room's own seed, and only standings of at least k people spread on their own (ADR 028).
+      const assignment = assignRoles({ candidates, roles: workshop.roles, seed: roleSeed, minGroup: k });
+      await saveRoleAssignment(trx, workshopId, assignment);
+      const counts = roleCounts(workshop.roles, [...assignment.values()]);
+      return done(`Roles assigned: ${workshop.roles.map((r) => `${roleName(r)} ${counts[r]}`).join(", ")}. Each phone now shows its role card.`);
+    }
+    case "move-role": {
+      if (!workshop.roles) return refuse(409, "This workshop is not run as role-play: it has no roles.");
+      if (workshop.rolesVersion === 0) return refuse(409, "Assign roles first; then you can move people between them.");
+      const role = String(formData.get("role") ?? "");
+      if (!workshop.roles.includes(role)) return refuse(400, `role: choose one of this room's roles (${workshop.roles.map(roleName).join(", ")}).`);
+      const id = Number(formData.get("participantId"));
+      const moved = Number.isInteger(id) ? await moveParticipantRole(trx, workshopId, id, role) : "not-found";
+      if (moved === "not-found") return refuse(404, "That participant is not in this workshop.");
+      return done(moved === "moved" ? `Moved to ${roleName(role)}.` : `Already playing ${roleName(role)}: nothing changed.`);
+    }
+    case "start-timer": {
+      if (!workshop.roles) return refuse(409, "The step timer is for role-play workshops.");
+      const read = readTimerMinutes(formData.get("minutes"));
+      if (!read.ok) return refuse(400, read.message);
+      await setStepTimer(trx, workshopId, { endsAt: timerDeadline(Date.now(), read.minutes), minutes: read.minutes });
+      return done(`Timer started: ${read.minutes} ${read.minutes === 1 ? "minute" : "minutes"}.`);
+    }
+    case "stop-timer": {
+      if (!workshop.timer) return done("No timer is running: nothing changed.");
+      await setStepTimer(trx, workshopId, null);
+      return done("Timer stopped.");
     }
     default:
       return refuse(400, "Unknown control.");

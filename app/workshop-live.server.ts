@@ -26,6 +26,8 @@ import { onShutdown } from "./shutdown.server";
 import { metrics } from "./metrics.server";
 import { findCaseVersionDocument } from "./models/cases.server";
 import { singleton } from "./singleton.server";
+import { roleName } from "./domain/role-assignment";
+import type { StepTimer } from "./domain/step-timer";
 
 export interface RoomState {
   workshopId: number;
@@ -55,6 +57,15 @@ export interface RoomState {
   shift: ShiftRow[] | null;
   spotlight: { id: number; kind: string; body: string; upvotes: number } | null;
   submissions: { id: number; kind: string; body: string; upvotes: number }[];
+  /**
+   * Role-play (ADR 028): the room's roles by key and name, never their briefs (each phone's loader
+   * reads its own); null for an ordinary workshop.
+   */
+  roles: { key: string; name: string }[] | null;
+  /** Role assignments and moves so far (0: not assigned yet): a phone reads its role card again when it changes. */
+  rolesVersion: number;
+  /** The step timer running now: its deadline and minutes (ADR 028). */
+  timer: StepTimer | null;
 }
 
 export interface FacilitatorState extends RoomState {
@@ -63,7 +74,7 @@ export interface FacilitatorState extends RoomState {
    * in k-protected breakdowns. Nor whether each has voted (ADR 009): beside counts that move with
    * each vote that would say who voted what; the control panel shows how many answered instead.
    */
-  participantList: { id: number; name: string | null; removed: boolean }[];
+  participantList: { id: number; name: string | null; removed: boolean; role: string | null }[];
   hiddenSubmissions: { id: number; kind: string; body: string; upvotes: number }[];
   roomSeesTallies: Round[];
   /** The room's door: locked (no new joins) and its capacity (null: no limit). */
@@ -193,6 +204,9 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
       shift: workshop.twoRounds && roundTwoVisible ? shiftRows(shiftCells, perspectives.map((p) => p.key), k, oneRoundOnly) : null,
       spotlight: spotlight ? visible(spotlight) : null,
       submissions: shown.map(visible),
+      roles: workshop.roles ? workshop.roles.map((key) => ({ key, name: roleName(key) })) : null,
+      rolesVersion: workshop.rolesVersion,
+      timer: workshop.timer,
     };
   };
 
@@ -203,7 +217,8 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
     facilitator: people
       ? {
           ...stateFor("facilitator"),
-          participantList: people.map((p) => ({ id: p.id, name: p.display_name, removed: p.removed === 1 })),
+          // The role each phone plays is shown (assigned, not answered); the standing never (ADR 028).
+          participantList: people.map((p) => ({ id: p.id, name: p.display_name, removed: p.removed === 1, role: p.role })),
           hiddenSubmissions: listed.hidden.map(visible),
           roomSeesTallies: visibleRounds(state, plan, "room"),
           locked: workshop.locked,
@@ -242,10 +257,10 @@ export function recentWorkshopStates(workshopId: number, detail: Detail): Promis
   return usable ? cached.promise : freshWorkshopStates(workshopId, detail);
 }
 
-/** What phones must see at once: the stage, voting, and the list they read and upvote. */
+/** What phones must see at once: the stage, voting, the list they read and upvote, their roles and the timer. */
 function phoneUrgency(phone: unknown): string {
   const state = phone as RoomState;
-  return JSON.stringify([state.stage, state.votingOpen, state.ended, state.submissions.map((s) => [s.id, s.upvotes])]);
+  return JSON.stringify([state.stage, state.votingOpen, state.ended, state.submissions.map((s) => [s.id, s.upvotes]), state.rolesVersion, state.timer]);
 }
 
 export function workshopBroadcaster(): WorkshopBroadcaster {

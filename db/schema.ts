@@ -257,6 +257,13 @@ export interface WorkshopsTable {
   locked: ColumnType<number, number | undefined, number>;
   /** Most participants (not removed) the room takes; null for no limit. */
   capacity: number | null;
+  /** Role-play (migration 0016, ADR 028): JSON array of the role perspectives the room is split into; null for an ordinary workshop. */
+  roles: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Role assignments and moves so far: 0 until roles are assigned; phones follow it to read their role card again. */
+  roles_version: ColumnType<number, number | undefined, number>;
+  /** The running step timer's deadline (ISO UTC) and the minutes it was set to; null when none runs. */
+  timer_ends_at: ColumnType<string | null, string | null | undefined, string | null>;
+  timer_minutes: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface WorkshopParticipantsTable {
@@ -269,6 +276,8 @@ export interface WorkshopParticipantsTable {
   removed: ColumnType<number, number | undefined, number>;
   /** 1 once the removed participant's votes are withdrawn from the room's counts (ADR 009, "Removals"). */
   withdrawn: ColumnType<number, number | undefined, number>;
+  /** The role (a perspective key) this participant plays in a role-play workshop; null until assigned (ADR 028). */
+  role: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 

@@ -32,8 +32,9 @@ const derivedKeys = new LRUCache<string, string>({ max: 64 });
 /**
  * A key for the server's own use rather than for signing a cookie: 32 bytes from HKDF-SHA256 over
  * `secret`, with the use as its "info", so it is unrelated to every cookie key. "device token":
- * turns a new phone's seed into its device token (ADR 016, joins).
+ * turns a new phone's seed into its device token (ADR 016, joins); "role assignment": a role-play
+ * room's shuffle seed (ADR 028).
  */
-export function serverKey(secret: string, use: "device token"): Buffer {
+export function serverKey(secret: string, use: "device token" | "role assignment"): Buffer {
   return Buffer.from(hkdfSync("sha256", secret, "casebook server keys", `casebook ${use}`, 32));
 }

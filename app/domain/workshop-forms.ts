@@ -21,6 +21,8 @@ export const createWorkshopForm = z.object({
   twoRounds: z.boolean(),
   resultsMode: z.enum(["live", "reveal"], { errorMap: () => ({ message: "Choose when the room sees results." }) }),
   askStanding: z.boolean(),
+  /** Run as role-play (ADR 028): only on a case with role briefs, which the action checks. */
+  rolePlay: z.boolean(),
 });
 
 /** Reads the create form, whose perspectives are checkboxes (several values under one name). */
@@ -32,6 +34,7 @@ export function readCreateWorkshopForm(formData: FormData) {
     twoRounds: formData.get("twoRounds") === "on",
     resultsMode: formData.get("resultsMode") ?? undefined,
     askStanding: formData.get("askStanding") === "on",
+    rolePlay: formData.get("rolePlay") === "on",
   });
 }
 

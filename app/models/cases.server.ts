@@ -6,6 +6,7 @@ import { containsText } from "../../db/text-search";
 import type { CaseStatus } from "../../db/schema";
 import { checkCaseFiles, findOptionIdentityWarnings, type CaseDocument, type CaseDraft, type CaseFileProblem } from "../domain/case-file";
 import { identifyOptions } from "../domain/option-identity";
+import { rolePlayRoles } from "../domain/role-assignment";
 import { nowIso } from "./clock";
 
 export interface CaseFile {
@@ -235,6 +236,24 @@ async function tagsOf(db: DB, caseIds: number[]): Promise<Map<number, string[]>>
   const rows = await db.selectFrom("case_tags").select(["case_id", "tag"]).where("case_id", "in", caseIds).orderBy("tag").execute();
   for (const row of rows) byCase.set(row.case_id, [...(byCase.get(row.case_id) ?? []), row.tag]);
   return byCase;
+}
+
+/**
+ * The published cases whose current version can be run as a role-play workshop (role briefs for
+ * at least two perspectives, `rolePlayRoles`): their slugs only, never a brief (ADR 028).
+ */
+export async function rolePlayCaseSlugs(db: DB): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom("cases")
+    .select(["cases.slug", "cases.current_version_id"])
+    .where("cases.status", "=", "published")
+    .execute();
+  const slugs = new Set<string>();
+  for (const row of rows) {
+    if (row.current_version_id === null) continue;
+    if (rolePlayRoles(await findCaseVersionDocument(db, row.current_version_id))) slugs.add(row.slug);
+  }
+  return slugs;
 }
 
 export async function listLibraryTags(db: DB): Promise<{ tag: string; count: number }[]> {

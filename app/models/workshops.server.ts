@@ -10,6 +10,8 @@ import { joinRefusal } from "../domain/room-defences";
 import { countsHolding, withdrawalIsSafe, workshopCellKey, type StandingVoters, type VoteCell } from "../domain/disclosure";
 import { creditMayCount, type CreditFacts, type CreditKind } from "../domain/counting";
 import { nowIso } from "./clock";
+import { roleForNewcomer } from "../domain/role-assignment";
+import type { StepTimer } from "../domain/step-timer";
 
 export interface Workshop {
   id: number;
@@ -32,6 +34,12 @@ export interface Workshop {
   capacity: number | null;
   /** How many times round votes were reset: phones follow it, to void what they show as their vote. */
   voteResets: number;
+  /** Role-play (ADR 028): the roles the room is split into, in the case's order; null for an ordinary workshop. */
+  roles: string[] | null;
+  /** Role assignments and moves so far (0: roles not assigned yet); phones follow it to read their role card again. */
+  rolesVersion: number;
+  /** The step timer running now, if any. */
+  timer: StepTimer | null;
 }
 
 type WorkshopRow = {
@@ -54,6 +62,10 @@ type WorkshopRow = {
   ended_at: string | null;
   locked: number;
   capacity: number | null;
+  roles: string | null;
+  roles_version: number;
+  timer_ends_at: string | null;
+  timer_minutes: number | null;
 };
 
 function toWorkshop(row: WorkshopRow): Workshop {
@@ -75,6 +87,9 @@ function toWorkshop(row: WorkshopRow): Workshop {
     locked: Number(row.locked) === 1,
     capacity: row.capacity === null ? null : Number(row.capacity),
     voteResets: Number(row.vote_resets),
+    roles: row.roles === null ? null : (JSON.parse(row.roles) as string[]),
+    rolesVersion: Number(row.roles_version),
+    timer: row.timer_ends_at === null ? null : { endsAt: row.timer_ends_at, minutes: Number(row.timer_minutes) },
   };
 }
 
@@ -98,6 +113,10 @@ const workshopColumns = [
   "ended_at",
   "locked",
   "capacity",
+  "roles",
+  "roles_version",
+  "timer_ends_at",
+  "timer_minutes",
 ] as const;
 
 export interface NewWorkshop {
@@ -111,6 +130,8 @@ export interface NewWorkshop {
   askStanding: boolean;
   /** Most participants the room takes; null or left out for no limit. */
   capacity?: number | null;
+  /** Role-play (ADR 028): the roles to split the room into; null or left out for an ordinary workshop. */
+  roles?: string[] | null;
 }
 
 export async function createWorkshop(db: DB, input: NewWorkshop): Promise<Workshop> {
@@ -138,6 +159,7 @@ export async function createWorkshop(db: DB, input: NewWorkshop): Promise<Worksh
         updated_at: now,
         ended_at: null,
         capacity: input.capacity ?? null,
+        roles: input.roles ? JSON.stringify(input.roles) : null,
       })
       .onConflict((oc) => oc.column("code").doNothing())
       .returning(workshopColumns)
@@ -243,6 +265,8 @@ export async function changeStageState(db: DB, workshopId: number, decide: (stat
     if (!workshop) throw new Error(`Workshop ${workshopId} does not exist`);
     const transition = decide(workshop.state);
     if (transition.ok && !transition.already) await saveStageState(trx, workshopId, transition.state, transition.effects);
+    // A step's timer belongs to its step (ADR 028): moving on stops it.
+    if (transition.ok && !transition.already && transition.state.stage !== workshop.state.stage && workshop.timer) await setStepTimer(trx, workshopId, null);
     return { before: workshop.state, transition };
   });
 }
@@ -261,16 +285,18 @@ export interface Participant {
   displayName: string | null;
   standing: Standing | null;
   removed: boolean;
+  /** The role this participant plays in a role-play workshop (ADR 028); null until assigned. */
+  role: string | null;
 }
 
 export async function findParticipant(db: DB, workshopId: number, tokenHash: string): Promise<Participant | undefined> {
   const row = await db
     .selectFrom("workshop_participants")
-    .select(["id", "workshop_id", "display_name", "standing", "removed"])
+    .select(["id", "workshop_id", "display_name", "standing", "removed", "role"])
     .where("workshop_id", "=", workshopId)
     .where("token_hash", "=", tokenHash)
     .executeTakeFirst();
-  return row && { id: row.id, workshopId: row.workshop_id, displayName: row.display_name, standing: row.standing, removed: row.removed === 1 };
+  return row && { id: row.id, workshopId: row.workshop_id, displayName: row.display_name, standing: row.standing, removed: row.removed === 1, role: row.role };
 }
 
 /** The workshop with this join code, and the participant holding this device token (if it joined): one query. */
@@ -279,14 +305,21 @@ export async function findWorkshopAndParticipant(db: DB, code: string, tokenHash
     .selectFrom("workshops as w")
     .leftJoin("workshop_participants as p", (join) => join.onRef("p.workshop_id", "=", "w.id").on("p.token_hash", "=", tokenHash ?? ""))
     .select(workshopColumns.map((column) => `w.${column}` as const))
-    .select(["p.id as participant_id", "p.display_name as participant_name", "p.standing as participant_standing", "p.removed as participant_removed"])
+    .select(["p.id as participant_id", "p.display_name as participant_name", "p.standing as participant_standing", "p.removed as participant_removed", "p.role as participant_role"])
     .where("w.code", "=", code)
     .executeTakeFirst();
   if (!row) return undefined;
   const participant: Participant | null =
     row.participant_id === null || tokenHash === null
       ? null
-      : { id: row.participant_id, workshopId: row.id, displayName: row.participant_name, standing: row.participant_standing, removed: row.participant_removed === 1 };
+      : {
+          id: row.participant_id,
+          workshopId: row.id,
+          displayName: row.participant_name,
+          standing: row.participant_standing,
+          removed: row.participant_removed === 1,
+          role: row.participant_role ?? null,
+        };
   return { workshop: toWorkshop(row), participant };
 }
 
@@ -309,6 +342,8 @@ export async function joinWorkshop(
       .select((eb) => [
         "w.locked",
         "w.capacity",
+        "w.roles",
+        "w.roles_version",
         eb
           .selectFrom("workshop_participants")
           .select(eb.fn.countAll<number>().as("n"))
@@ -336,6 +371,14 @@ export async function joinWorkshop(
       .values({ workshop_id: input.workshopId, token_hash: input.tokenHash, display_name: input.displayName, standing: input.standing, created_at: nowIso() })
       .onConflict((oc) => oc.columns(["workshop_id", "token_hash"]).doUpdateSet({ display_name: input.displayName, standing: input.standing }))
       .execute();
+    // Someone new after roles were assigned plays the role with the fewest people (ADR 028); one
+    // rejoining keeps theirs. The join lock above also keeps an assignment from interleaving.
+    const isNew = door.existing_id === null || door.existing_id === undefined;
+    if (isNew && door.roles !== null && Number(door.roles_version) > 0) {
+      const present = await trx.selectFrom("workshop_participants").select("role").where("workshop_id", "=", input.workshopId).where("removed", "=", 0).execute();
+      const role = roleForNewcomer(JSON.parse(door.roles) as string[], present.map((p) => p.role));
+      await trx.updateTable("workshop_participants").set({ role }).where("workshop_id", "=", input.workshopId).where("token_hash", "=", input.tokenHash).execute();
+    }
     return { joined: true, participant: (await findParticipant(trx, input.workshopId, input.tokenHash))! };
   });
 }
@@ -456,9 +499,56 @@ async function withdrawRemovedVotersIfSafe(trx: DB, workshopId: number, k: numbe
 export async function listParticipants(db: DB, workshopId: number) {
   return db
     .selectFrom("workshop_participants")
-    .select(["id", "display_name", "standing", "removed", "created_at"])
+    .select(["id", "display_name", "standing", "removed", "created_at", "role"])
     .where("workshop_id", "=", workshopId)
     .orderBy("id")
+    .execute();
+}
+
+/**
+ * The people in the room now (not removed) with their declared standing, for the role
+ * assignment only: the standing never leaves the server (ADR 028).
+ */
+export async function roleCandidates(db: DB, workshopId: number): Promise<{ id: number; standing: string | null }[]> {
+  return db.selectFrom("workshop_participants").select(["id", "standing"]).where("workshop_id", "=", workshopId).where("removed", "=", 0).orderBy("id").execute();
+}
+
+/**
+ * Stores a whole assignment of roles (every participant in it gets their role; anyone not in it
+ * keeps none) and counts it as a new version of the room's roles. Call inside a transaction that
+ * holds the room's join lock, so a phone joining meanwhile is either assigned or a newcomer.
+ */
+export async function saveRoleAssignment(db: DB, workshopId: number, assignment: ReadonlyMap<number, string>): Promise<void> {
+  await db.updateTable("workshop_participants").set({ role: null }).where("workshop_id", "=", workshopId).execute();
+  const byRole = new Map<string, number[]>();
+  for (const [id, role] of assignment) {
+    const ids = byRole.get(role);
+    if (ids) ids.push(id);
+    else byRole.set(role, [id]);
+  }
+  for (const [role, ids] of byRole) await db.updateTable("workshop_participants").set({ role }).where("workshop_id", "=", workshopId).where("id", "in", ids).execute();
+  await db.updateTable("workshops").set((eb) => ({ roles_version: eb("roles_version", "+", 1), updated_at: nowIso() })).where("id", "=", workshopId).execute();
+}
+
+/**
+ * Moves one participant still in the room to `role`. Returns "moved", "unchanged" (they already
+ * play it: a repeat changes nothing), or "not-found" (not in this room, or removed).
+ */
+export async function moveParticipantRole(db: DB, workshopId: number, participantId: number, role: string): Promise<"moved" | "unchanged" | "not-found"> {
+  const row = await db.selectFrom("workshop_participants").select(["role", "removed"]).where("workshop_id", "=", workshopId).where("id", "=", participantId).executeTakeFirst();
+  if (!row || row.removed === 1) return "not-found";
+  if (row.role === role) return "unchanged";
+  await db.updateTable("workshop_participants").set({ role }).where("id", "=", participantId).execute();
+  await db.updateTable("workshops").set((eb) => ({ roles_version: eb("roles_version", "+", 1), updated_at: nowIso() })).where("id", "=", workshopId).execute();
+  return "moved";
+}
+
+/** Starts (or replaces) the step timer, or stops it with null. */
+export async function setStepTimer(db: DB, workshopId: number, timer: StepTimer | null): Promise<void> {
+  await db
+    .updateTable("workshops")
+    .set({ timer_ends_at: timer?.endsAt ?? null, timer_minutes: timer?.minutes ?? null, updated_at: nowIso() })
+    .where("id", "=", workshopId)
     .execute();
 }
 

@@ -17,7 +17,8 @@ import { TEXT_LIMITS } from "~/domain/text-limits";
 import { isVoteStage, roundOf } from "~/domain/workshop-stages";
 import { submittedBy, upvotedBy, votesOf } from "~/models/workshops.server";
 import { clientAddress } from "~/rate-limit.server";
-import { isHttps } from "~/workshop-access.server";
+import { isHttps, roleCardFor } from "~/workshop-access.server";
+import { RoleCard, StepTimerView } from "~/components/role-play";
 import { recentWorkshopStates, type RoomState } from "~/workshop-live.server";
 import { findPhone, participateByCode, type ParticipationResult, type PhoneLookup } from "~/workshop-participation.server";
 import { readFormData } from "~/forms";
@@ -44,11 +45,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (found.kind !== "joined") throw notThere(found);
   const { workshop, participant } = found;
   if (participant.removed) return { removed: true as const, title: workshop.title };
-  const [states, votes, upvoted, mine] = await Promise.all([
+  const [states, votes, upvoted, mine, roleCard] = await Promise.all([
     recentWorkshopStates(workshop.id, "phone"),
     votesOf(db(), workshop.id, participant.id),
     upvotedBy(db(), workshop.id, participant.id),
     submittedBy(db(), workshop.id, participant.id),
+    // This participant's own role and brief only (ADR 028); the room's state carries no brief.
+    roleCardFor(workshop, participant),
   ]);
   return {
     removed: false as const,
@@ -57,6 +60,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     myUpvotes: [...upvoted],
     mySubmissions: [...mine],
     name: participant.displayName,
+    roleCard,
+    /** The server's clock, for the step timer's text without JavaScript (and its correction with it). */
+    now: Date.now(),
     /** New on every load: each form's idempotency key is this plus the form's name (ADR 016). */
     pageKey: newPageKey(),
   };
@@ -112,6 +118,8 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
   const { state, status } = useLiveState<RoomState>(`/workshops/${data.state.workshopId}/events`, data.state, (next, previous) => {
     // A reset voids this phone's vote: what it shows as its own is read again.
     const reset = next.voteResets !== previous.voteResets;
+    // Roles assigned again, or someone moved: this phone reads its own role card again.
+    if (next.rolesVersion !== previous.rolesVersion) revalidate();
     if (next.stage !== previous.stage || next.votingOpen !== previous.votingOpen || reset) {
       // A new stage, voting opened or closed, or a reset: "your vote is in" no longer holds.
       setVoteAnswer(undefined);
@@ -138,6 +146,15 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
       {result?.message ? (
         <p className="notice" role="status">
           {result.message}
+        </p>
+      ) : null}
+
+      {state.roles && !state.ended ? <StepTimerView timer={state.timer} now={data.now} /> : null}
+      {data.roleCard ? (
+        <RoleCard card={data.roleCard} />
+      ) : state.roles && !state.ended ? (
+        <p className="notice" data-testid="role-pending">
+          This is a role-play: the facilitator will give you a role soon, and your role card will appear here.
         </p>
       ) : null}
 

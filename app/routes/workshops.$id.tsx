@@ -6,7 +6,10 @@ import { useLiveState } from "~/components/use-live-state";
 import { TableScroll } from "~/components/table-scroll";
 import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
 import { isVoteStage } from "~/domain/workshop-stages";
-import { facilitatorNotesHtml, requireWorkshopFacilitator } from "~/workshop-access.server";
+import { facilitatorNotesHtml, requireWorkshopFacilitator, roomRoleBriefs } from "~/workshop-access.server";
+import { StepTimerView } from "~/components/role-play";
+import { roleCounts } from "~/domain/role-assignment";
+import { TIMER_MINUTES } from "~/domain/step-timer";
 import { handleControl, type ControlResult } from "~/workshop-control.server";
 import { loadWorkshopStates, type FacilitatorState } from "~/workshop-live.server";
 import { MAX_CAPACITY, VOID_WINDOWS_MINUTES } from "~/domain/room-defences";
@@ -33,6 +36,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     twoRounds: workshop.twoRounds,
     // The notes of the case version the workshop runs; only this page's loader sends them (never the room's state).
     facilitatorNotesHtml: await facilitatorNotesHtml(user, workshop),
+    // Role-play: every role's brief of the room's case, for the one running this room only (ADR 028).
+    roleBriefs: await roomRoleBriefs(workshop),
+    /** The server's clock, for the step timer's text without JavaScript. */
+    now: Date.now(),
     // pageKey: new on every load; each control's idempotency key is this plus the control's name (ADR 016).
     pageKey: newPageKey(),
   };
@@ -171,6 +178,64 @@ function RoomDoor({ state, result, ended }: { state: FacilitatorState; result: C
   );
 }
 
+/**
+ * Role-play controls (ADR 028): assigning roles (again), how many play each, the step timer, and
+ * every role's brief for the one running the room. Plain forms: they work without JavaScript.
+ */
+function RolePlayPanel({ state, ended }: { state: FacilitatorState; ended: boolean }) {
+  const data = useLoaderData<typeof loader>();
+  const timerKey = useControlKey("start-timer");
+  if (!state.roles) return null;
+  const present = state.participantList.filter((p) => !p.removed);
+  const counts = roleCounts(state.roles.map((r) => r.key), present.map((p) => p.role));
+  const assigned = state.rolesVersion > 0;
+  return (
+    <section aria-labelledby="role-play-heading" className="role-play-panel">
+      <h2 id="role-play-heading">Role-play</h2>
+      <p data-testid="role-counts">
+        {assigned
+          ? `Roles: ${state.roles.map((r) => `${r.name} ${counts[r.key]}`).join(", ")}. People who join now get the role with the fewest people.`
+          : `Roles are not assigned yet. ${present.length} ${present.length === 1 ? "person is" : "people are"} in the room.`}
+      </p>
+      {!ended ? (
+        <div className="controls">
+          <Control intent="assign-roles" name={`assign-roles-${state.rolesVersion}`} label={assigned ? "Assign roles again" : "Assign roles"} />
+        </div>
+      ) : null}
+      <p className="muted">
+        Roles are balanced and mix standings; nobody&apos;s standing is shown. Move one person from the participant list below. Assigning again splits the room afresh once people have joined or left; the same
+        people always split the same way.
+      </p>
+      <h3>Step timer</h3>
+      <StepTimerView timer={state.timer} now={data.now} />
+      {!ended ? (
+        <div className="controls">
+          <Form method="post" className="inline-form" preventScrollReset>
+            <IdempotencyKeyField value={timerKey} />
+            <input type="hidden" name="intent" value="start-timer" />
+            <label htmlFor="timer-minutes">Minutes</label>{" "}
+            <input id="timer-minutes" name="minutes" type="number" inputMode="numeric" min={TIMER_MINUTES.min} max={TIMER_MINUTES.max} defaultValue={state.timer?.minutes ?? 5} required className="narrow" />{" "}
+            <SendButton sendingKey={timerKey}>{state.timer ? "Restart timer" : "Start timer"}</SendButton>
+          </Form>
+          {state.timer ? <Control intent="stop-timer" name={`stop-timer-${state.timer.endsAt}`} label="Stop timer" secondary /> : null}
+        </div>
+      ) : null}
+      {data.roleBriefs && data.roleBriefs.length > 0 ? (
+        <section aria-labelledby="role-briefs-heading" className="facilitator-notes" data-testid="room-role-briefs">
+          <h3 id="role-briefs-heading">Role briefs</h3>
+          <p className="muted">For you: each phone shows only its own role&apos;s brief; the projector shows none.</p>
+          {data.roleBriefs.map((brief) => (
+            <section key={brief.key} aria-labelledby={`brief-${brief.key}`}>
+              <h4 id={`brief-${brief.key}`}>{brief.name}</h4>
+              <div dir="auto" dangerouslySetInnerHTML={{ __html: brief.html }} />
+            </section>
+          ))}
+        </section>
+      ) : null}
+    </section>
+  );
+}
+
 export default function ControlPanel() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<ControlResult>();
@@ -250,6 +315,8 @@ export default function ControlPanel() {
         ) : null}
       </section>
 
+      <RolePlayPanel state={state} ended={ended} />
+
       {data.facilitatorNotesHtml ? (
         <section className="facilitator-notes" aria-labelledby="notes-heading" data-testid="facilitator-notes">
           <h2 id="notes-heading">Facilitator notes</h2>
@@ -314,6 +381,27 @@ export default function ControlPanel() {
             return (
               <li key={p.id}>
                 <bdi>{name}</bdi> {p.removed ? <span className="muted">(removed)</span> : null}
+                {state.roles && p.role && !p.removed ? <span className="role-tag" data-testid="participant-role"> · {state.roles.find((r) => r.key === p.role)?.name ?? p.role}</span> : null}
+                {state.roles && state.rolesVersion > 0 && !p.removed && !ended
+                  ? state.roles
+                      .filter((r) => r.key !== p.role)
+                      .map((r) => (
+                        <Form key={r.key} method="post" preventScrollReset className="inline-form">
+                          <IdempotencyKeyField value={formKey(data.pageKey, `move-${p.id}-${r.key}-${state.rolesVersion}`)} />
+                          <input type="hidden" name="intent" value="move-role" />
+                          <input type="hidden" name="participantId" value={p.id} />
+                          <input type="hidden" name="role" value={r.key} />
+                          <SendButton sendingKey={formKey(data.pageKey, `move-${p.id}-${r.key}-${state.rolesVersion}`)} className="secondary small">
+                            Move
+                            <span className="visually-hidden">
+                              {" "}
+                              <bdi>{name}</bdi>
+                            </span>{" "}
+                            to {r.name}
+                          </SendButton>
+                        </Form>
+                      ))
+                  : null}
                 {!p.removed && !ended ? (
                   <details className="confirm-remove">
                     <summary>

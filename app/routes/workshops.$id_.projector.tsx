@@ -10,6 +10,7 @@ import { isVoteStage } from "~/domain/workshop-stages";
 import { isolate } from "~/domain/bidi";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
 import { loadWorkshopStates } from "~/workshop-live.server";
+import { StepTimerView } from "~/components/role-play";
 
 /** The projector fills the screen: no site header or footer. */
 export const handle = { chrome: false, mainClass: "full-screen" };
@@ -22,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const states = (await loadWorkshopStates(workshop.id))!;
   const origin = new URL(request.url).origin;
   const joinUrl = `${origin}/join/${workshop.code}`;
-  return { state: states.room, joinHost: `${origin.replace(/^https?:\/\//, "")}/join`, qrSvg: await QRCode.toString(joinUrl, { type: "svg", margin: 1 }) };
+  return { state: states.room, now: Date.now(), joinHost: `${origin.replace(/^https?:\/\//, "")}/join`, qrSvg: await QRCode.toString(joinUrl, { type: "svg", margin: 1 }) };
 }
 
 export default function Projector() {
@@ -59,6 +60,16 @@ export default function Projector() {
             </p>
           </div>
           <div className="qr projector-qr" role="img" aria-label="QR code to join" dangerouslySetInnerHTML={{ __html: data.qrSvg }} />
+        </section>
+      ) : null}
+
+      {state.roles && !state.ended ? (
+        <section className="projector-role-play" aria-label="Role-play">
+          <p>
+            Role-play: {state.roles.map((r) => r.name).join(" and ")}
+            {state.rolesVersion > 0 ? ". Your phone shows your role card." : ". Roles are assigned soon."}
+          </p>
+          <StepTimerView timer={state.timer} now={data.now} large />
         </section>
       ) : null}
 

@@ -14,7 +14,8 @@ import { caseVisibility } from "~/domain/permissions";
 import { readCreateWorkshopForm } from "~/domain/workshop-forms";
 import { TEXT_LIMITS } from "~/domain/text-limits";
 import { codeUnitCap } from "~/domain/visible-length";
-import { findCaseBySlug, listLibrary } from "~/models/cases.server";
+import { findCaseBySlug, listLibrary, rolePlayCaseSlugs } from "~/models/cases.server";
+import { rolePlayRoles } from "~/domain/role-assignment";
 import { createWorkshop, listWorkshops } from "~/models/workshops.server";
 import { stageLabelFor } from "~/workshop-labels";
 import { readFormData } from "~/forms";
@@ -23,10 +24,10 @@ export const meta: MetaFunction = () => [{ title: "Workshops · Casebook" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "workshops.run");
-  const [workshops, cases] = await Promise.all([listWorkshops(db(), { facilitatorUserId: user.id }), listLibrary(db())]);
+  const [workshops, cases, rolePlay] = await Promise.all([listWorkshops(db(), { facilitatorUserId: user.id }), listLibrary(db()), rolePlayCaseSlugs(db())]);
   const preselected = new URL(request.url).searchParams.get("case") ?? "";
   // pageKey: new on every load; the create form's idempotency key is this plus its name (ADR 016).
-  return { workshops, cases: cases.map((c) => ({ slug: c.slug, title: c.title })), preselected, pageKey: newPageKey() };
+  return { workshops, cases: cases.map((c) => ({ slug: c.slug, title: c.title, rolePlay: rolePlay.has(c.slug) })), preselected, pageKey: newPageKey() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -55,6 +56,11 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!offered.some((p) => chosen.includes(p))) {
     return Response.json({ errors: { perspectives: "Poll at least one of this case's perspectives." }, values }, { status: 400 });
   }
+  // Role-play needs role briefs to hand out (ADR 028): refused on its field, never silently ignored.
+  const roles = parsed.data.rolePlay ? rolePlayRoles(found.doc) : null;
+  if (parsed.data.rolePlay && !roles) {
+    return Response.json({ errors: { rolePlay: "This case has no role briefs for two perspectives, so it cannot be run as role-play. Choose a case marked “role-play”, or untick role-play." }, values }, { status: 400 });
+  }
   // A double click makes one workshop: the form's key gets the first answer (ADR 016).
   const read = readSubmission(formData, null, `user:${user.id}`, "workshops", "create-workshop");
   if (!read.ok) return Response.json({ errors: { form: read.message }, values }, { status: 400 });
@@ -69,6 +75,7 @@ export async function action({ request }: ActionFunctionArgs) {
       resultsMode: parsed.data.resultsMode,
       askStanding: parsed.data.askStanding,
       capacity: capacity.capacity,
+      roles,
     });
     return { status: 302, body: { location: `/workshops/${workshop.id}` } };
   });
@@ -100,7 +107,7 @@ export default function Workshops() {
               <option value="">Choose a case…</option>
               {cases.map((c) => (
                 <option key={c.slug} value={c.slug}>
-                  {c.title}
+                  {c.rolePlay ? `${c.title} · role-play` : c.title}
                 </option>
               ))}
             </select>
@@ -148,6 +155,19 @@ export default function Workshops() {
               Ask participants for their standing (optional for them; breakdowns only for groups of at least k)
             </label>
           </fieldset>
+          {cases.some((c) => c.rolePlay) ? (
+            <fieldset className="field">
+              <legend>Role-play</legend>
+              <label className="choice">
+                <input type="checkbox" name="rolePlay" aria-describedby="role-play-hint" aria-invalid={errors.rolePlay ? true : undefined} />
+                Run as role-play: split the room into the case&apos;s roles, each phone showing its own role card
+              </label>
+              <p className="hint" id="role-play-hint">
+                Only for cases marked “role-play” in the list (they have a brief for each role). You assign roles and set a timer from the control panel.
+              </p>
+              {errors.rolePlay ? <p className="field-error">{errors.rolePlay}</p> : null}
+            </fieldset>
+          ) : null}
           <TextField
             name="capacity"
             label="Capacity (optional)"

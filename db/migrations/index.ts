@@ -14,6 +14,7 @@ import * as m0012 from "./0012_released_persuasion";
 import * as m0013 from "./0013_vote_resets";
 import * as m0014 from "./0014_accounts";
 import * as m0015 from "./0015_recorded_leans";
+import * as m0016 from "./0016_role_play";
 
 /**
  * Migrations are listed here rather than read from the folder, so they are bundled into the
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   "0013_vote_resets": m0013,
   "0014_accounts": m0014,
   "0015_recorded_leans": m0015,
+  "0016_role_play": m0016,
 };

@@ -441,4 +441,35 @@ test.describe("the axe check", () => {
     await visit(panel, `${workshopUrl}/compare`, "workshop comparison");
     await visit(joiner, `/join/${code}`, "join a workshop that has ended", { phone: true, desktop: false, status: 400 });
   });
+
+  test("a role-play workshop: the control panel with roles and briefs, a phone's role card, the step timer", async ({ browser }) => {
+    test.setTimeout(120_000);
+    const facilitator = await browser.newContext({ viewport: DESKTOP });
+    const panel = await facilitator.newPage();
+    await logInAsNew(panel, "facilitator", "Rita Role-play");
+    await panel.goto("/workshops");
+    await panel.getByLabel("Case", { exact: true }).selectOption("the-shouting-caller");
+    await panel.getByLabel("Title", { exact: true }).fill("Axe role-play");
+    await panel.getByRole("checkbox", { name: /Run as role-play/ }).check();
+    await panel.getByRole("button", { name: "Create workshop" }).click();
+    await expect(panel.getByRole("heading", { level: 1, name: "Axe role-play" })).toBeVisible();
+    const code = (await panel.locator(".join-code").first().textContent())!.trim();
+    const workshopUrl = new URL(panel.url()).pathname;
+    const ana = await joinOnPhone(browser, code, "Ana", "frontline");
+    await joinOnPhone(browser, code, "Ben", "manager");
+    await axeAtSizes(ana, "phone: role-play, waiting for a role", { phone: true, desktop: false });
+    await panel.reload();
+    await panel.getByRole("button", { name: "Assign roles", exact: true }).click();
+    await expect(ana.getByTestId("role-card")).toBeVisible();
+    await panel.getByLabel("Minutes", { exact: true }).fill("3");
+    await panel.getByRole("button", { name: "Start timer" }).click();
+    await expect(ana.getByTestId("step-timer-clock")).toBeVisible();
+    await axeAtSizes(ana, "phone: role card and timer", { phone: true, desktop: false });
+    await axeAtSizes(panel, "control panel: role-play with roles, briefs and a timer");
+    await focusVisible(panel, "control panel: role-play");
+    const projector = await facilitator.newPage();
+    await projector.goto(`${workshopUrl}/projector`);
+    await expect(projector.getByTestId("step-timer-clock")).toBeVisible();
+    await axeAtSizes(projector, "projector: role-play with a timer");
+  });
 });

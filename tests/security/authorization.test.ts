@@ -212,6 +212,10 @@ const PROBES: Record<string, Probe> = {
   "POST /workshops/:id spotlight": controlProbe("spotlight", { submissionId: "999999" }),
   "POST /workshops/:id hide-submission": controlProbe("hide-submission", { submissionId: "999999" }),
   "POST /workshops/:id show-submission": controlProbe("show-submission", { submissionId: "999999" }),
+  "POST /workshops/:id assign-roles": controlProbe("assign-roles"),
+  "POST /workshops/:id move-role": controlProbe("move-role", { participantId: "999999", role: "employer" }),
+  "POST /workshops/:id start-timer": controlProbe("start-timer", { minutes: "5" }),
+  "POST /workshops/:id stop-timer": controlProbe("stop-timer"),
   "GET /workshops/:id/projector": { send: getPage("/workshops/:id/projector"), allowed: status(200, "Join: ") },
   "GET /workshops/:id/compare": { send: getPage("/workshops/:id/compare"), allowed: status(200, "Compare") },
   "GET /workshops/:id/debrief.md": {

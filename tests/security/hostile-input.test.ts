@@ -30,7 +30,7 @@ import { CORPUS, hostileCaseFiles, RAW_BODIES, type HostileInput } from "./hosti
 
 test.describe.configure({ mode: "parallel" });
 
-const CONTROL_INTENTS = ["next", "back", "open-voting", "close-voting", "reveal-results", "end", "reset-round", "remove-participant", "spotlight", "hide-submission", "show-submission", "lock-room", "unlock-room", "set-capacity", "void-burst", "void-burst-confirm"];
+const CONTROL_INTENTS = ["next", "back", "open-voting", "close-voting", "reveal-results", "end", "reset-round", "remove-participant", "spotlight", "hide-submission", "show-submission", "lock-room", "unlock-room", "set-capacity", "void-burst", "void-burst-confirm", "assign-roles", "move-role", "start-timer", "stop-timer"];
 const CASE_INTENTS = ["position", "preview", "argument", "reply", "endorse", "edit", "delete", "hide", "restore"];
 const EDITOR_INTENTS = ["preview", "save", "publish", "add-stage"];
 const EDIT_CASE = "the-fee-waiver";
@@ -256,14 +256,14 @@ function formTargets(): FormTarget[] {
       path: "/workshops",
       who: ["facilitator", "admin"],
       base: () => ({ caseSlug: f.cases.authz, title: "Corpus room", perspectives: ["employee", "employer"], twoRounds: "on", resultsMode: "live", askStanding: "on", capacity: "" }),
-      fields: ["caseSlug", "title", "perspectives", "twoRounds", "resultsMode", "askStanding", "capacity"],
+      fields: ["caseSlug", "title", "perspectives", "twoRounds", "resultsMode", "askStanding", "capacity", "rolePlay"],
     },
     {
       name: "POST /workshops/:id (controls)",
       path: () => `/workshops/${corpusWorkshop.id}`,
       who: ["facilitator", "admin"],
-      base: () => ({ round: "1", confirm: "no", participantId: "1", submissionId: "1", capacity: "", minutes: "5", since: "2026-01-01T00:00:00.000Z", until: "2026-01-01T00:05:00.000Z" }),
-      fields: ["intent", "round", "confirm", "participantId", "submissionId", "capacity", "minutes", "since", "until"],
+      base: () => ({ round: "1", confirm: "no", participantId: "1", submissionId: "1", capacity: "", minutes: "5", since: "2026-01-01T00:00:00.000Z", until: "2026-01-01T00:05:00.000Z", role: "employer" }),
+      fields: ["intent", "round", "confirm", "participantId", "submissionId", "capacity", "minutes", "since", "until", "role"],
       intents: CONTROL_INTENTS,
     },
     { name: "POST /join", path: "/join", who: ["anonymous"], base: () => ({ code: corpusWorkshop.code, displayName: "Corpus phone", standing: "manager" }), fields: ["code", "displayName", "standing"] },

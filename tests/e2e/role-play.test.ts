@@ -1,0 +1,120 @@
+import { expect, test, type Page } from "@playwright/test";
+import { logInAsNew } from "./utils";
+import { joinOnPhone } from "./workshop-helpers";
+
+/** One line of each role's brief in cases/the-shouting-caller.md: each phone must see its own and never the other. */
+const BRIEF_LINE = {
+  Employee: "You have been sworn at four times today.",
+  Employer: "Two advisers resigned last month",
+} as const;
+type RoleName = keyof typeof BRIEF_LINE;
+const other = (role: RoleName): RoleName => (role === "Employee" ? "Employer" : "Employee");
+
+/** The role a phone's card names, after checking it shows that role's brief and not the other's. */
+async function roleCardOf(phone: Page): Promise<RoleName> {
+  const card = phone.getByTestId("role-card");
+  await expect(card).toBeVisible();
+  const role = ((await card.getByRole("heading", { level: 2 }).textContent()) ?? "").replace("Your role: ", "").trim() as RoleName;
+  expect(["Employee", "Employer"]).toContain(role);
+  await expect(card).toContainText(BRIEF_LINE[role]);
+  await expect(phone.locator("body")).not.toContainText(BRIEF_LINE[other(role)]);
+  return role;
+}
+
+test("a facilitator runs a role-play with six phones: roles assigned, each phone its own role card, one person moved, a step timer on the projector and the phones", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const facilitator = await browser.newContext();
+  const panel = await facilitator.newPage();
+  await logInAsNew(panel, "admin", "A facilitating admin");
+  await panel.goto("/workshops");
+
+  // A case without role briefs cannot be run as role-play: refused with a message on the field.
+  await panel.getByLabel("Case", { exact: true }).selectOption("background-check");
+  await panel.getByLabel("Title", { exact: true }).fill("Contact centre role-play");
+  await panel.getByRole("checkbox", { name: /Run as role-play/ }).check();
+  await panel.getByRole("button", { name: "Create workshop" }).click();
+  await expect(panel.getByText(/This case has no role briefs for two perspectives/)).toBeVisible();
+
+  await panel.getByLabel("Case", { exact: true }).selectOption("the-shouting-caller");
+  await expect(panel.getByLabel("Case", { exact: true }).locator("option:checked")).toHaveText("The shouting caller · role-play");
+  await panel.getByLabel("Title", { exact: true }).fill("Contact centre role-play");
+  await panel.getByRole("checkbox", { name: /Run as role-play/ }).check();
+  await panel.getByRole("button", { name: "Create workshop" }).click();
+  await expect(panel.getByRole("heading", { level: 1, name: "Contact centre role-play" })).toBeVisible();
+  const code = (await panel.locator(".join-code").first().textContent())!.trim();
+  const workshopUrl = panel.url();
+  const projector = await facilitator.newPage();
+  await projector.goto(`${workshopUrl}/projector`);
+  await expect(projector.getByText("Role-play: Employee and Employer. Roles are assigned soon.")).toBeVisible();
+
+  // Five phones with JavaScript, one without.
+  const people = [
+    ["Ana", "frontline"],
+    ["Ben", "frontline"],
+    ["Chi", "frontline"],
+    ["Dee", "manager"],
+    ["Eve", "hr"],
+  ] as const;
+  const phones = new Map<string, Page>();
+  for (const [name, standing] of people) phones.set(name, await joinOnPhone(browser, code, name, standing));
+  const noScript = await (await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } })).newPage();
+  await noScript.goto(`/join/${code}`);
+  await noScript.getByLabel("Your name (optional)").fill("Nadia");
+  await noScript.getByLabel("Your standing at work (optional)").selectOption("manager");
+  await noScript.getByRole("button", { name: "Join" }).click();
+  await expect(noScript.getByRole("heading", { level: 1, name: /Lobby/ })).toBeVisible();
+  await expect(noScript.getByTestId("role-pending")).toBeVisible();
+  phones.set("Nadia", noScript);
+  await expect(phones.get("Ana")!.getByTestId("role-pending")).toBeVisible();
+
+  // The facilitator's list shows names (and, once assigned, roles), never a standing.
+  const list = panel.locator("ul.participant-list");
+  /** A person's row of the participant list, by their exact name. */
+  const row = (name: string) => list.locator(":scope > li").filter({ has: panel.locator(":scope > bdi", { hasText: new RegExp(`^${name}$`) }) });
+  await expect(list.locator(":scope > li")).toHaveCount(6);
+  for (const standing of ["frontline", "Front line", "manager", "Manager", "hr", "HR"]) await expect(list).not.toContainText(standing);
+
+  await panel.getByRole("button", { name: "Assign roles", exact: true }).click();
+  await expect(panel.getByTestId("role-counts")).toContainText("Roles: Employee 3, Employer 3.");
+  await expect(panel.getByRole("button", { name: "Assign roles again" })).toBeVisible();
+  // The facilitator of this room reads both briefs; the projector none.
+  await expect(panel.getByTestId("room-role-briefs")).toContainText(BRIEF_LINE.Employee);
+  await expect(panel.getByTestId("room-role-briefs")).toContainText(BRIEF_LINE.Employer);
+  await expect(projector.getByText("Role-play: Employee and Employer. Your phone shows your role card.")).toBeVisible();
+  for (const line of Object.values(BRIEF_LINE)) await expect(projector.locator("body")).not.toContainText(line);
+
+  // Each phone shows its own role card, as the control panel lists it (the phone without JavaScript after a reload).
+  await noScript.reload();
+  const roles = new Map<string, RoleName>();
+  for (const [name, phone] of phones) {
+    const role = await roleCardOf(phone);
+    roles.set(name, role);
+    await expect(row(name).getByTestId("participant-role")).toHaveText(new RegExp(`· ${role}$`));
+  }
+  expect([...roles.values()].filter((r) => r === "Employee")).toHaveLength(3);
+
+  // The facilitator moves Ana to the other role: her phone follows without a reload.
+  const anaWas = roles.get("Ana")!;
+  await row("Ana").getByRole("button", { name: `Move Ana to ${other(anaWas)}` }).click();
+  await expect(row("Ana").getByTestId("participant-role")).toHaveText(new RegExp(`· ${other(anaWas)}$`));
+  await expect(panel.getByTestId("role-counts")).toContainText(anaWas === "Employee" ? "Employee 2, Employer 4" : "Employee 4, Employer 2");
+  await expect(phones.get("Ana")!.getByTestId("role-card").getByRole("heading", { level: 2 })).toHaveText(`Your role: ${other(anaWas)}`);
+  expect(await roleCardOf(phones.get("Ana")!)).toBe(other(anaWas));
+
+  // A five-minute step timer: the projector and the phones count down; without JavaScript the phone says how long is left.
+  await panel.getByLabel("Minutes", { exact: true }).fill("5");
+  await panel.getByRole("button", { name: "Start timer" }).click();
+  await expect(panel.getByRole("status").filter({ hasText: "Timer started: 5 minutes." }).first()).toBeAttached();
+  await expect(projector.getByTestId("step-timer-clock")).toHaveText(/^[45]:\d\d$/);
+  await expect(phones.get("Ben")!.getByTestId("step-timer-clock")).toHaveText(/^[45]:\d\d$/);
+  const before = await projector.getByTestId("step-timer-clock").textContent();
+  await expect(projector.getByTestId("step-timer-clock")).not.toHaveText(before!, { timeout: 3_000 });
+  await noScript.reload();
+  await expect(noScript.getByTestId("step-timer-text")).toHaveText(/^About [45] minutes left\.$/);
+  await expect(noScript.getByTestId("step-timer")).toContainText(/until \d\d:\d\d UTC/);
+
+  // Moving on stops the step's timer everywhere.
+  await panel.getByRole("button", { name: "Next stage →" }).click();
+  await expect(projector.getByTestId("step-timer-clock")).toHaveCount(0);
+  await facilitator.close();
+});
