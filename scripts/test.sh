@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: installs what it needs, then typecheck, the case
+# The whole test suite, from a fresh clone: installs what it needs, then typecheck, lint, the case
 # library, unit and integration tests (SQLite, then PostgreSQL), a production build, the
 # end-to-end, security, reliability, scale and operations suites. Suites that need PostgreSQL or Redis say
 # so and skip when those are missing, unless CASEBOOK_REQUIRE_SERVICES=1 (CI sets it).
@@ -24,6 +24,7 @@ suite() {
 }
 
 echo "== typecheck"; npx tsc --noEmit
+echo "== lint"; npm run -s lint
 echo "== case library"; npx tsx scripts/cases-check.ts
 suite "unit and integration tests and the attacker suite (SQLite)" npx vitest run
 suite "integration tests (PostgreSQL)" npm run -s test:integration:pg

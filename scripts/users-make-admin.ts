@@ -1,4 +1,4 @@
-import { databaseLabel, databaseLocation, readConfigOrExit } from "../app/config.server";
+import { databaseLocation, readConfigOrExit } from "../app/config.server";
 import { recordAudit } from "../app/models/audit.server";
 import { findUserByEmail, setUserRole } from "../app/models/users.server";
 import { migrateToLatest, openDatabase } from "../db/client";
@@ -9,7 +9,6 @@ if (!email) {
   process.exit(2);
 }
 const config = readConfigOrExit("users:make-admin cannot run");
-const databasePath = databaseLabel(config);
 const db = openDatabase(databaseLocation(config), { poolSize: config.databasePoolSize });
 try {
   await migrateToLatest(db);

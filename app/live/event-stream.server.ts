@@ -92,6 +92,8 @@ export function eventStream(signal: AbortSignal, init: (send: SendFunction, clos
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       let open = true;
+      // Assigned once, after `close` (which reads it) exists: `init` may call `close` first.
+      // eslint-disable-next-line prefer-const
       let cleanup: CleanupFunction | void;
       let heartbeat: ReturnType<typeof setInterval> | undefined;
       close = () => {

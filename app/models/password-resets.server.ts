@@ -39,7 +39,7 @@ export async function checkPasswordReset(db: DB, token: string, now = new Date()
  * Uses the token: marks it used and returns the account's id, or the refusal. The mark is a
  * conditional update (still unused), so two submits at once cannot both succeed.
  */
-export async function usePasswordReset(db: DB, token: string, now = new Date()): Promise<{ ok: true; userId: number } | { ok: false; message: string }> {
+export async function redeemPasswordReset(db: DB, token: string, now = new Date()): Promise<{ ok: true; userId: number } | { ok: false; message: string }> {
   const row = await findReset(db, token);
   const verdict = checkReset(row && { expiresAt: row.expires_at, usedAt: row.used_at, deactivatedAt: row.deactivated_at }, now);
   if (!verdict.ok || !row) return { ok: false, message: RESET_REFUSED_MESSAGE };

@@ -503,7 +503,7 @@ async function readPlanInputs(trx: DB, caseId: number, k: number, mode: "read" |
  * release lock, with nothing written since `inputs` were read.
  */
 async function writePlan(trx: DB, caseId: number, inputs: PlanInputs, plan: ReleasePlan | null): Promise<ResultRelease | null> {
-  const { k, versionId, perspectives, stored, stateBefore, newest, pending, currentRows, answersBefore, retired, populations, releasedIds } = inputs;
+  const { k, versionId, perspectives, stored, stateBefore, newest, pending, currentRows, answersBefore, retired, populations } = inputs;
   const history = stateBefore.history;
   const taken = new Set(plan?.people ?? []);
   const waiting = pending.filter((p) => !taken.has(p.id));

@@ -8,7 +8,7 @@ import { looksLikeResetToken, RESET_REFUSED_MESSAGE } from "~/domain/accounts";
 import { PASSWORD_LIMITS } from "~/domain/text-limits";
 import { parseForm, readFormData } from "~/forms";
 import { recordAudit } from "~/models/audit.server";
-import { checkPasswordReset, usePasswordReset } from "~/models/password-resets.server";
+import { checkPasswordReset, redeemPasswordReset } from "~/models/password-resets.server";
 import { updatePasswordHash } from "~/models/users.server";
 import { hashPassword } from "~/password.server";
 
@@ -26,7 +26,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!form.ok) return Response.json({ errors: form.errors }, { status: 400 });
   if (!looksLikeResetToken(params.token)) return Response.json({ errors: { form: RESET_REFUSED_MESSAGE } }, { status: 400 });
   const passwordHash = await hashPassword(form.data.newPassword);
-  const used = await usePasswordReset(db(), params.token);
+  const used = await redeemPasswordReset(db(), params.token);
   if (!used.ok) return Response.json({ errors: { form: used.message } }, { status: 400 });
   await updatePasswordHash(db(), used.userId, passwordHash);
   await recordAudit(db(), { actorUserId: used.userId, action: "user.password-reset", subjectType: "user", subjectId: String(used.userId), detail: "New password set with a reset link" });

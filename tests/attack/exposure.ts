@@ -222,7 +222,11 @@ function nonNegativeCombination(target: Map<number, number>, generators: Map<num
         if (s[i]! <= 1e-12) alpha = Math.min(alpha, x[j]! / (x[j]! - s[i]!));
       });
       set.forEach((j, i) => (x[j] = x[j]! + alpha * (s[i]! - x[j]!)));
-      for (const j of set) if (x[j]! <= 1e-12) passive.delete(j), (x[j] = 0);
+      for (const j of set) {
+        if (x[j]! > 1e-12) continue;
+        passive.delete(j);
+        x[j] = 0;
+      }
     }
   }
   return residual().every((v) => Math.abs(v) < 1e-6);

@@ -428,7 +428,7 @@ export async function benchWorkshop(options: WorkshopBenchOptions): Promise<Work
     return await within(120_000 + n * 40, "The workshop benchmark", run);
   } catch (error) {
     const tails = servers.map((s, i) => `process ${i + 1}:\n${s.tail(10)}`).join("\n");
-    throw new Error(`${(error as Error).message}\n${tails}`);
+    throw new Error(`${(error as Error).message}\n${tails}`, { cause: error });
   } finally {
     for (const client of clients) client.close();
     await Promise.all(servers.map((s) => s.stop(5_000)));

@@ -12,7 +12,6 @@ const K = 3;
 const app = await startApp({ kThreshold: K });
 const { answer, crowd, readResults, perspectiveOf, groupOf, overallRow, argueOn, scoresOn, endorse } = await releaseAttacks(app);
 
-type Person = Awaited<ReturnType<typeof app.person>>;
 type Results = Awaited<ReturnType<typeof readResults>>;
 afterAll(() => app.cleanup());
 

@@ -141,7 +141,7 @@ describe("an option a later version adds, beside answers given before it", () =>
       expect((await readResults(reader, slug)).released).toBeNull();
       await publish(slug, (source) =>
         source.replace(
-          /(employee:\n(?:.*\n)*?    options:\n(?:      - .*\n)*)/,
+          /(employee:\n(?:.*\n)*? {4}options:\n(?: {6}- .*\n)*)/,
           `$1${line}`
         )
       );

@@ -76,7 +76,7 @@ function grown(before: Results, after: Results, key: Perspective): Record<string
 
 describe("a perspective taken back and asked again beside a new one", () => {
   const slug = "the-frightened-rep";
-  const CUSTOMER = /  customer:\n(?: {4}.*\n)+/;
+  const CUSTOMER = / {2}customer:\n(?: {4}.*\n)+/;
   const COLLEAGUE = [
     "  colleague:",
     "    prompt: You sit next to her on the phones and heard the whole call. What do you do?",
@@ -253,7 +253,7 @@ describe("a standing that leaves the merged group while one newcomer joins it", 
 describe("persuasion (issue 16) when a perspective is taken back and asked again beside a new one", () => {
   const slug = "the-covering-nurse";
   const THIRD = "colleague" as Perspective;
-  const BLOCK = /  colleague:\n(?: {4}.*\n)+/;
+  const BLOCK = / {2}colleague:\n(?: {4}.*\n)+/;
   const ADDED = ["  customer:", "    prompt: You are a patient on the ward that night. What do you do?", "    options:", "      - Ask for another nurse", "      - Say nothing", ""].join("\n");
 
   // What is learned: which argument changed Tess's mind as the colleague, and the lean of her new

@@ -161,7 +161,7 @@ function firstJudgements(r: Results, key: Perspective): Record<string, number> {
 
 describe("the judgements at first answers (\"Since people first answered\") when a perspective is taken back and asked again", () => {
   const slug = "the-frightened-rep";
-  const CUSTOMER = /  customer:\n(?: {4}.*\n)+/;
+  const CUSTOMER = / {2}customer:\n(?: {4}.*\n)+/;
   const COLLEAGUE = [
     "  colleague:",
     "    prompt: You sit next to her on the phones and heard the whole call. What do you do?",

@@ -40,7 +40,7 @@ import { spawnSync } from "node:child_process";
 import { advanceTo, control, createWorkshop, emergencyCleanup, ensureBuild, Http, joinWorkshop, makeWorkspace, Server, signUp, sleep, vote, VOTE_ACK, voteValues, type VoteValues } from "../reliability/harness";
 import { startPrivateNginx } from "../support/private-nginx";
 import { EventStreamReader } from "../support/sse";
-import { check, clock, required, runCleanups, say, summary, within } from "./report";
+import { check, required, runCleanups, say, summary, within } from "./report";
 
 
 

@@ -134,7 +134,7 @@ export const crashSafety: ReliabilityTest = {
     });
     const db = openForChecks(ws.databasePath);
     let stagePanel: { stage: string; voting_open: number };
-    let storedAnswered = 0;
+    let storedAnswered: number;
     try {
       const integrity = db.prepare("pragma integrity_check").all() as { integrity_check: string }[];
       ctx.check(integrity.length === 1 && integrity[0]!.integrity_check === "ok", `integrity_check: ${integrity.map((r) => r.integrity_check).join("; ")}`);
