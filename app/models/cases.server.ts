@@ -195,53 +195,52 @@ export interface LibraryCard {
   tags: string[];
 }
 
-export async function listLibrary(db: DB, filter: { query?: string; tag?: string } = {}): Promise<LibraryCard[]> {
-  let q = db
-    .selectFrom("cases")
-    .innerJoin("case_versions", "case_versions.id", "cases.current_version_id")
-    .select(["cases.id", "cases.slug", "case_versions.title", "case_versions.summary"])
-    .where("cases.status", "=", "published");
-  if (filter.tag) {
-    const tag = filter.tag;
-    q = q.where((eb) =>
-      eb.exists(
-        eb.selectFrom("case_tags").select("case_tags.tag").whereRef("case_tags.case_id", "=", "cases.id").where("case_tags.tag", "=", tag),
-      ),
-    );
-  }
+/**
+ * The published cases a library search finds, by title, each with its tags; and every tag of a
+ * published case with how many use it (the library's filter). Two queries in plain SQL: the
+ * library is the most read page, and building its queries with the query builder cost about as
+ * much as running them (issue #19).
+ *
+ * @param filter.query text the title, summary or a tag contains (case-insensitive, literal)
+ * @param filter.tag a tag the case has
+ */
+export async function readLibrary(db: DB, filter: { query?: string; tag?: string } = {}): Promise<{ cards: LibraryCard[]; tags: { tag: string; count: number }[] }> {
+  const conditions = [sql`c.status = 'published'`];
+  if (filter.tag) conditions.push(sql`exists (select 1 from case_tags t where t.case_id = c.id and t.tag = ${filter.tag})`);
   if (filter.query) {
     const text = filter.query;
-    q = q.where((eb) =>
-      eb.or([
-        containsText(eb.ref("case_versions.title"), text),
-        containsText(eb.ref("case_versions.summary"), text),
-        eb.exists(
-          eb
-            .selectFrom("case_tags")
-            .select("case_tags.tag")
-            .whereRef("case_tags.case_id", "=", "cases.id")
-            .where((inner) => containsText(inner.ref("case_tags.tag"), text)),
-        ),
-      ]),
+    conditions.push(
+      sql`(${containsText(sql.ref("v.title"), text)} or ${containsText(sql.ref("v.summary"), text)} or exists (select 1 from case_tags t where t.case_id = c.id and ${containsText(sql.ref("t.tag"), text)}))`,
     );
   }
-  const rows = await q.orderBy("case_versions.title").execute();
-  const tagsByCase = await tagsOf(db, rows.map((r) => r.id));
-  return rows.map((r) => ({ id: r.id, slug: r.slug, title: r.title, summary: r.summary, tags: tagsByCase.get(r.id) ?? [] }));
-}
-
-async function tagsOf(db: DB, caseIds: number[]): Promise<Map<number, string[]>> {
+  const [cards, tagged] = await Promise.all([
+    sql<{ id: number; slug: string; title: string; summary: string }>`
+      select c.id, c.slug, v.title, v.summary
+      from cases c join case_versions v on v.id = c.current_version_id
+      where ${sql.join(conditions, sql` and `)}
+      order by v.title`.execute(db),
+    sql<{ case_id: number; tag: string }>`
+      select t.case_id, t.tag from case_tags t join cases c on c.id = t.case_id
+      where c.status = 'published'
+      order by t.tag`.execute(db),
+  ]);
   const byCase = new Map<number, string[]>();
-  if (caseIds.length === 0) return byCase;
-  const rows = await db.selectFrom("case_tags").select(["case_id", "tag"]).where("case_id", "in", caseIds).orderBy("tag").execute();
-  for (const row of rows) byCase.set(row.case_id, [...(byCase.get(row.case_id) ?? []), row.tag]);
-  return byCase;
+  const counts = new Map<string, number>();
+  for (const row of tagged.rows) {
+    byCase.set(row.case_id, [...(byCase.get(row.case_id) ?? []), row.tag]);
+    counts.set(row.tag, (counts.get(row.tag) ?? 0) + 1);
+  }
+  return {
+    cards: cards.rows.map((r) => ({ id: r.id, slug: r.slug, title: r.title, summary: r.summary, tags: byCase.get(r.id) ?? [] })),
+    tags: [...counts].map(([tag, count]) => ({ tag, count })),
+  };
 }
 
-/**
- * The published cases whose current version can be run as a role-play workshop (role briefs for
- * at least two perspectives, `rolePlayRoles`): their slugs only, never a brief (ADR 028).
- */
+/** The published cases, by title, with their tags (`readLibrary` without a search). */
+export async function listLibrary(db: DB): Promise<LibraryCard[]> {
+  return (await readLibrary(db)).cards;
+}
+
 export async function rolePlayCaseSlugs(db: DB): Promise<Set<string>> {
   const rows = await db
     .selectFrom("cases")
@@ -254,18 +253,6 @@ export async function rolePlayCaseSlugs(db: DB): Promise<Set<string>> {
     if (rolePlayRoles(await findCaseVersionDocument(db, row.current_version_id))) slugs.add(row.slug);
   }
   return slugs;
-}
-
-export async function listLibraryTags(db: DB): Promise<{ tag: string; count: number }[]> {
-  const rows = await db
-    .selectFrom("case_tags")
-    .innerJoin("cases", "cases.id", "case_tags.case_id")
-    .select(["case_tags.tag", (eb) => eb.fn.countAll<number>().as("count")])
-    .where("cases.status", "=", "published")
-    .groupBy("case_tags.tag")
-    .orderBy("case_tags.tag")
-    .execute();
-  return rows.map((r) => ({ tag: r.tag, count: Number(r.count) }));
 }
 
 export interface CaseRecord {

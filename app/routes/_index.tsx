@@ -7,7 +7,7 @@ import { TEXT_LIMITS } from "~/domain/text-limits";
 import { codeUnitCap } from "~/domain/visible-length";
 import { getUser } from "~/auth.server";
 import { can, caseVisibility } from "~/domain/permissions";
-import { listLibrary, listLibraryTags, listUnpublished } from "~/models/cases.server";
+import { listUnpublished, readLibrary } from "~/models/cases.server";
 import { readConfig } from "~/config.server";
 import { casesAnsweredBy } from "~/models/positions.server";
 import { releasedParticipantCounts } from "~/models/result-releases.server";
@@ -21,9 +21,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     tag: url.searchParams.get("tag") ?? undefined,
   });
   const user = await getUser(request);
-  const [cases, tags, participants, answered] = await Promise.all([
-    listLibrary(db(), { query: filter.q, tag: filter.tag }),
-    listLibraryTags(db()),
+  const [{ cards: cases, tags }, participants, answered] = await Promise.all([
+    readLibrary(db(), { query: filter.q, tag: filter.tag }),
     releasedParticipantCounts(db()),
     user ? casesAnsweredBy(db(), user.id) : Promise.resolve(new Set<number>()),
   ]);

@@ -5,8 +5,7 @@ import {
   findCaseBySlug,
   importCaseFiles,
   listCaseFileProblems,
-  listLibrary,
-  listLibraryTags,
+  readLibrary,
   type CaseFile,
 } from "../../app/models/cases.server";
 import { createTestDatabase, type TestDatabase } from "./test-database";
@@ -88,20 +87,25 @@ describe("the library", () => {
   });
 
   it("filters by tag", async () => {
-    const hiring = await listLibrary(testDb.db, { tag: "hiring" });
+    const { cards: hiring } = await readLibrary(testDb.db, { tag: "hiring" });
     expect(hiring.map((c) => c.slug)).toContain("background-check");
     expect(hiring.every((c) => c.tags.includes("hiring"))).toBe(true);
-    expect((await listLibraryTags(testDb.db)).find((t) => t.tag === "hiring")?.count).toBe(hiring.length);
+    const { cards: all, tags } = await readLibrary(testDb.db);
+    expect(tags.find((t) => t.tag === "hiring")?.count).toBe(hiring.length);
+    expect(all.length).toBeGreaterThan(hiring.length);
+    // Every card's tags, in order, and the counts agree with them.
+    for (const card of all) expect(card.tags).toEqual([...card.tags].sort());
+    expect(tags.reduce((sum, t) => sum + t.count, 0)).toBe(all.reduce((sum, c) => sum + c.tags.length, 0));
   });
 
   it("searches titles and summaries without regard to case", async () => {
-    expect((await listLibrary(testDb.db, { query: "BACKGROUND" })).map((c) => c.slug)).toContain("background-check");
-    expect(await listLibrary(testDb.db, { query: "no case mentions this phrase" })).toEqual([]);
+    expect((await readLibrary(testDb.db, { query: "BACKGROUND" })).cards.map((c) => c.slug)).toContain("background-check");
+    expect((await readLibrary(testDb.db, { query: "no case mentions this phrase" })).cards).toEqual([]);
   });
 
   it("treats LIKE wildcards in a search as plain text", async () => {
-    expect(await listLibrary(testDb.db, { query: "%" })).toEqual([]);
-    expect(await listLibrary(testDb.db, { query: "_" })).toEqual([]);
+    expect((await readLibrary(testDb.db, { query: "%" })).cards).toEqual([]);
+    expect((await readLibrary(testDb.db, { query: "_" })).cards).toEqual([]);
   });
 });
 
@@ -139,12 +143,12 @@ describe("files and the in-app editor", () => {
     await importCaseFiles(testDb.db, library());
     const found = (await findCaseBySlug(testDb.db, "background-check"))!;
     await setCaseStatus(testDb.db, found.id, "archived");
-    expect((await listLibrary(testDb.db)).map((c) => c.slug)).not.toContain("background-check");
+    expect((await readLibrary(testDb.db)).cards.map((c) => c.slug)).not.toContain("background-check");
     expect((await listUnpublished(testDb.db)).map((c) => [c.slug, c.status])).toEqual([["background-check", "archived"]]);
     await importCaseFiles(testDb.db, library());
     expect((await findCaseBySlug(testDb.db, "background-check"))?.status).toBe("archived");
     await setCaseStatus(testDb.db, found.id, "published");
-    expect((await listLibrary(testDb.db)).map((c) => c.slug)).toContain("background-check");
+    expect((await readLibrary(testDb.db)).cards.map((c) => c.slug)).toContain("background-check");
   });
 });
 
