@@ -617,7 +617,7 @@ export function interchangeabilityClass(records: readonly HeldRecord[], named: r
  * singles out in part, and no test reports any of them. Keeping k of them (the lowest ids) keeps
  * every atom large and every entering or leaving set at k or more, so each test
  * (`exposedJointly`, `exposedByRowChurn`, `exposedByPersuasion`) returns the same people
- * (tested by a property: tests/unit/release-equations-interchangeable.test.ts).
+ * (tested by properties over random histories and plans: tests/unit/release-equations-review11.test.ts).
  *
  * @param records every record the releases held (`HeldRecord`), in any order
  * @param k the k-threshold

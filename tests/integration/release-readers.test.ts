@@ -5,7 +5,7 @@
  * - a release's aggregates are the stored ones plus what its plan moved, equal to a scan of
  *   every released answer whatever happened before (re-answers, persuasion, new people).
  */
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from "kysely";
+import { SlowQueries } from "./slow-queries";
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp } from "./app-under-test";
 import { releaseAttacks } from "./release-attacks";
@@ -19,17 +19,6 @@ const app = await startApp({ kThreshold: K });
 const { crowd, readResults, answer, argueOn, actOn } = await releaseAttacks(app);
 afterAll(() => app.cleanup());
 
-/** Every query takes `ms` longer: a plan of many queries outlasts a short wait, whatever the machine. */
-class SlowQueries implements KyselyPlugin {
-  constructor(private readonly ms: number) {}
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    await new Promise((resolve) => setTimeout(resolve, this.ms));
-    return args.result;
-  }
-}
 
 /** Polls `done` every 25 ms, at most 5 s. */
 const eventually = async (done: () => Promise<boolean>) => {

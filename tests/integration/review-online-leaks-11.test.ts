@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp } from "./app-under-test";
 import { releaseAttacks } from "./release-attacks";
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from "kysely";
+import { SlowQueries } from "./slow-queries";
 import { recordPosition, releasedGapCells, releasedMovedByRows, releasedResultRows } from "../../app/models/positions.server";
 import { findCaseBySlug } from "../../app/models/cases.server";
 import { currentRelease } from "../../app/models/result-releases.server";
@@ -120,17 +120,6 @@ describe("(b) after a version removed a perspective", () => {
   });
 });
 
-/** Every query takes `ms` longer: a plan of many queries outlasts a short wait (as release-readers.test.ts does). */
-class SlowQueries implements KyselyPlugin {
-  constructor(private readonly ms: number) {}
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    await new Promise((resolve) => setTimeout(resolve, this.ms));
-    return args.result;
-  }
-}
 
 describe("(a) a reader served the stored release while a plan runs", () => {
   // Refused: a reader who waits at most a few ms gets the release already stored, exactly as
