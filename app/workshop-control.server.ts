@@ -17,7 +17,7 @@ import { removalNotice } from "./domain/disclosure";
 import { KEY_REUSED_MESSAGE } from "./domain/idempotency";
 import { findCaseVersionDocument } from "./models/cases.server";
 import { answerOnce } from "./models/idempotency-keys.server";
-import { applyStageAction, isStageId, stageLabel, type StageAction, type WorkshopPlan } from "./domain/workshop-stages";
+import { applyStageAction, hasSwap, isStageId, planRounds, stageLabel, type Round, type StageAction, type WorkshopPlan } from "./domain/workshop-stages";
 import { burstWindow, readBurstWindow, readCapacity, VOID_WINDOWS_MINUTES } from "./domain/room-defences";
 import { readSubmission } from "./idempotency.server";
 import { withdrawRights } from "./live/rights.server";
@@ -70,7 +70,7 @@ export async function handleControl(workshop: Workshop, user: Pick<PublicUser, "
   const read = readSubmission(formData, null, `user:${user.id}`, `workshop:${workshop.id}`, intent);
   if (!read.ok) return { status: 400, body: { ok: false, message: read.message }, replayed: false };
   const caseStages = (await findCaseVersionDocument(db(), workshop.caseVersionId)).stages;
-  const plan: WorkshopPlan = { caseStages: caseStages.length, twoRounds: workshop.twoRounds, resultsMode: workshop.resultsMode };
+  const plan: WorkshopPlan = { caseStages: caseStages.length, twoRounds: workshop.twoRounds, resultsMode: workshop.resultsMode, swap: hasSwap(workshop) };
   const titles = caseStages.map((s) => s.title);
   const after: AfterCommit[] = [];
   // Read before the transaction: the secret may have to be read from the database the first time.
@@ -98,13 +98,19 @@ async function control(trx: DB, workshopId: number, plan: WorkshopPlan, titles: 
     return { status: 200, body: { ok: true, message } };
   };
 
-  if (STAGE_INTENTS.has(intent) || intent === "reset-round") {
+  if (STAGE_INTENTS.has(intent) || intent === "reset-round" || intent === "swap-roles") {
     let action: StageAction;
     if (intent === "reset-round") {
-      const round = Number(formData.get("round"));
-      if (round !== 1 && round !== 2) return refuse(400, "Choose round 1 or 2 to reset.");
+      const rounds = planRounds(plan);
+      const round = Number(formData.get("round")) as Round;
+      if (!rounds.includes(round)) return refuse(400, `Choose round ${rounds.slice(0, -1).join(", ")} or ${rounds.at(-1)} to reset.`);
       if (formData.get("confirm") !== "yes") return refuse(400, `Tick the box to confirm: resetting round ${round} deletes its votes.`);
       action = { type: "reset-round", round };
+    } else if (intent === "swap-roles") {
+      // The swap is the move from the shift summary to the swap stage (ADR 032): a repeat, from
+      // this page or another, finds the workshop already there and swaps nothing again.
+      if (!plan.swap) return refuse(409, "Only a role-play workshop with two rounds swaps roles.");
+      action = { type: "next", from: "shift" };
     } else if (intent === "next" || intent === "back") {
       // The stage the page showed: a repeat of the move finds the workshop already moved.
       const from = formData.get("from");
@@ -120,6 +126,9 @@ async function control(trx: DB, workshopId: number, plan: WorkshopPlan, titles: 
       return refuse(409, movedOn ? `${transition.reason} Now: ${stageLabel(before.stage, titles)}.` : transition.reason);
     }
     if (transition.already) return { status: 200, body: { ok: true, message: `Already on ${stageLabel(transition.state.stage, titles)}: nothing changed.` } };
+    if (transition.effects.some((e) => e.type === "rotate-roles")) {
+      return done(transition.state.stage === "swap" ? "Roles swapped: each phone now shows its new role card." : "Back before the swap: everyone plays their earlier role again.");
+    }
     return done(intent === "reset-round" ? `Round ${formData.get("round")} is reset.` : "Done.");
   }
 

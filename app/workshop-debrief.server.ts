@@ -12,7 +12,8 @@ import { buildDebrief, buildPositionsCsv, exportFileName } from "./domain/worksh
 import { standingBreakdownReleased, workshopGrouping } from "./domain/disclosure";
 import { countCredits, roomSubmissions, submissionContribution } from "./domain/counting";
 import { roomGap, roundTallies, shiftRows } from "./domain/workshop-view";
-import type { Round } from "./domain/workshop-stages";
+import { hasSwap, planRounds } from "./domain/workshop-stages";
+import { phaseComparison } from "./domain/role-play-phases";
 import {
   countedVoterStandings,
   countJoined,
@@ -35,7 +36,8 @@ function standingsReleased(workshop: Workshop): boolean {
 export async function workshopDebrief(workshop: Workshop): Promise<string> {
   const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
   const k = readConfig().kThreshold;
-  const rounds: Round[] = workshop.twoRounds ? [1, 2] : [1];
+  const swap = hasSwap(workshop);
+  const rounds = planRounds({ twoRounds: workshop.twoRounds, swap });
   const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));
   const [tallyRows, byStanding, standings, gapRows, shifts, oneRoundOnly, participants, submissions, movedBy] = await Promise.all([
     workshopTallies(db(), workshop.id),
@@ -52,6 +54,8 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
   const { shown } = roomSubmissions(submissions.submissions, submissions.upvotes);
   const moved = countCredits("moved-by", submissions.submissions.map(submissionContribution), movedBy);
   const spotlight = shown.find((s) => s.id === workshop.spotlightSubmissionId);
+  const tallies = roundTallies(tallyRows, perspectives, rounds, k);
+  const gaps = rounds.map((r) => roomGap(gapRows, r, k));
   return buildDebrief({
     title: workshop.title,
     code: workshop.code,
@@ -64,11 +68,13 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
     participants,
     k,
     rounds,
-    tallies: roundTallies(tallyRows, perspectives, rounds, k),
+    tallies,
     byStanding,
     grouping: workshopGrouping(standings, k),
     standingsReleased: standingsReleased(workshop),
-    gaps: rounds.map((r) => roomGap(gapRows, r, k)).filter((g) => g !== null),
+    gaps: gaps.filter((g) => g !== null),
+    // Role-play with the swap (ADR 032): the same released tallies and gaps, phase by phase.
+    phases: swap ? phaseComparison(tallies, Object.fromEntries(rounds.map((r, i) => [r, gaps[i]])), perspectives.map((p) => p.key), k) : null,
     shift: workshop.twoRounds ? shiftRows(shifts, perspectives.map((p) => p.key), k, oneRoundOnly) : null,
     spotlight: spotlight ? { kind: spotlight.kind, body: spotlight.body, upvotes: spotlight.upvotes } : null,
     topSubmissions: shown.slice(0, 10).map((s) => ({ kind: s.kind, body: s.body, upvotes: s.upvotes, movedPeople: moved.get(s.id) ?? 0 })),

@@ -5,7 +5,7 @@
 import { readConfig } from "./config.server";
 import { db } from "./db.server";
 import { renderMarkdownCached } from "./markdown-cache.server";
-import { caseStageIndex, isVoteStage, stageLabel, type Round, type StageId } from "./domain/workshop-stages";
+import { caseStageIndex, hasSwap, isVoteStage, stageLabel, type Round, type StageId } from "./domain/workshop-stages";
 import { currentRound, roomGap, roundTallies, shiftRows, visibleRounds, type RoomGap, type RoundTally, type ShiftRow } from "./domain/workshop-view";
 import { joinsPerMinute } from "./domain/room-defences";
 import { roomSubmissions } from "./domain/counting";
@@ -28,6 +28,7 @@ import { findCaseVersionDocument } from "./models/cases.server";
 import { singleton } from "./singleton.server";
 import { roleName } from "./domain/role-assignment";
 import type { StepTimer } from "./domain/step-timer";
+import { phaseComparison, type PhaseRow } from "./domain/role-play-phases";
 
 export interface RoomState {
   workshopId: number;
@@ -66,6 +67,12 @@ export interface RoomState {
   rolesVersion: number;
   /** The step timer running now: its deadline and minutes (ADR 028). */
   timer: StepTimer | null;
+  /**
+   * Role-play with the swap (ADR 032): whether the empathy gap moved, phase by phase, from the
+   * released tallies and gaps; the room (projector, phones) sees it once the workshop has ended,
+   * the facilitator always. Null otherwise.
+   */
+  phases: PhaseRow[] | null;
 }
 
 export interface FacilitatorState extends RoomState {
@@ -146,7 +153,7 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
   if (!workshop) return null;
   const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
   const k = readConfig().kThreshold;
-  const plan = { caseStages: doc.stages.length, twoRounds: workshop.twoRounds, resultsMode: workshop.resultsMode };
+  const plan = { caseStages: doc.stages.length, twoRounds: workshop.twoRounds, resultsMode: workshop.resultsMode, swap: hasSwap(workshop) };
   const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));
   // The room sees the gap and the shift only at the stages that show them; the facilitator always.
   // Skipping them otherwise keeps a vote burst's snapshots to the tallies and counts.
@@ -178,6 +185,8 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
 
   const stateFor = (audience: "room" | "facilitator"): RoomState => {
     const rounds = visibleRounds(state, plan, audience);
+    const tallies = roundTallies(tallyRows, perspectives, rounds, k);
+    const showPhases = plan.swap && (audience === "facilitator" || state.stage === "ended");
     const latestRound = [...rounds].reverse().find((r) => tallyRows.some((t) => t.round === r));
     const roundTwoVisible = rounds.includes(2) && (roomSeesShift || audience === "facilitator");
     return {
@@ -199,7 +208,7 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
       perspectives,
       participants,
       answered,
-      tallies: roundTallies(tallyRows, perspectives, rounds, k),
+      tallies,
       gap: latestRound && (roomSeesGap || audience === "facilitator") ? roomGap(gapRows, latestRound, k) : null,
       shift: workshop.twoRounds && roundTwoVisible ? shiftRows(shiftCells, perspectives.map((p) => p.key), k, oneRoundOnly) : null,
       spotlight: spotlight ? visible(spotlight) : null,
@@ -207,6 +216,7 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
       roles: workshop.roles ? workshop.roles.map((key) => ({ key, name: roleName(key) })) : null,
       rolesVersion: workshop.rolesVersion,
       timer: workshop.timer,
+      phases: showPhases ? phaseComparison(tallies, Object.fromEntries(rounds.map((r) => [r, roomGap(gapRows, r, k)])), perspectives.map((p) => p.key), k) : null,
     };
   };
 

@@ -8,9 +8,9 @@
 import type { RoomState } from "~/workshop-live.server";
 import { lastTalliedRound } from "~/domain/projector-view";
 import { JudgementDistribution, RoomMovement } from "./projector-panels";
-import { RoomGapLine, RoundTallies, ShiftTable } from "./workshop-panels";
+import { PhaseTable, RoomGapLine, RoundTallies, ShiftTable } from "./workshop-panels";
 
-type ResultsState = Pick<RoomState, "tallies" | "shift" | "perspectives" | "gap">;
+type ResultsState = Pick<RoomState, "tallies" | "shift" | "perspectives" | "gap"> & Partial<Pick<RoomState, "phases">>;
 
 /** At the shift stage: round 1 beside round 2 and who moved, then the empathy gap. */
 export function ShiftResults({ state }: { state: ResultsState }) {
@@ -27,7 +27,7 @@ export function ShiftResults({ state }: { state: ResultsState }) {
   );
 }
 
-/** Once the workshop has ended: the last round's results, how the room moved, and the gap. */
+/** Once the workshop has ended: the last round's results, how the room moved, the gap, and in a role-play with the swap whether the gap moved (ADR 032). */
 export function EndResults({ state }: { state: ResultsState }) {
   const round = lastTalliedRound(state.tallies);
   return (
@@ -37,6 +37,7 @@ export function EndResults({ state }: { state: ResultsState }) {
       {state.shift ? <RoomMovement state={state} /> : null}
       <ShiftTable state={state} />
       <RoomGapLine state={state} />
+      <PhaseTable state={{ phases: state.phases ?? null }} />
     </>
   );
 }

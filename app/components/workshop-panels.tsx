@@ -3,6 +3,7 @@ import { BarChart } from "./bar-chart";
 import { TableScroll } from "./table-scroll";
 import { countOf, formatSigned, formatSignedPoints } from "~/domain/format";
 import { resultsAppearAt } from "~/domain/disclosure";
+import { PHASE_CHANGES, PHASES } from "~/domain/role-play-phases";
 
 /**
  * Live tallies for one round: what people would do, and how they judge it, per perspective. A
@@ -120,5 +121,57 @@ export function LiveStatusBadge({ status, ended = false }: { status: string; end
     <span className={`live-status live-status-${status}`} role="status" aria-live="polite">
       {label}
     </span>
+  );
+}
+
+/**
+ * "Did the empathy gap move?" (role-play with the swap, ADR 032): per perspective the room's
+ * average judgement, then the empathy gap, before the role-play, after it and after the swap,
+ * with the changes. Every figure is one the room releases; a withheld one says when it appears,
+ * and a change shows only where both its phases do (`phaseComparison`).
+ */
+export function PhaseTable({ state }: { state: Pick<RoomState, "phases"> }) {
+  if (!state.phases) return null;
+  const name = (figure: string) => (figure === "gap" ? "Empathy gap (employee minus employer)" : `Judgement as the ${figure}`);
+  return (
+    <TableScroll label="Did the empathy gap move?">
+      <table className="phase-table" data-testid="phase-table">
+        <caption>Did the empathy gap move? Averages of everyone who answered in each phase</caption>
+        <thead>
+          <tr>
+            <th scope="col">Figure</th>
+            {PHASES.map((p) => (
+              <th scope="col" key={p.key}>
+                {p.label}
+              </th>
+            ))}
+            {PHASE_CHANGES.map((c) => (
+              <th scope="col" key={c.label}>
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {state.phases.map((row) => (
+            <tr key={row.figure} data-figure={row.figure}>
+              <th scope="row">{name(row.figure)}</th>
+              {row.phases.map((p, i) => (
+                <td key={i}>
+                  {p.released ? (
+                    `${formatSigned(p.value)} (${countOf(p.people, "person", "people")})`
+                  ) : (
+                    <span className="withheld">{row.figure === "gap" ? `Appears when ${p.k} people have answered both perspectives` : resultsAppearAt(p.k)}</span>
+                  )}
+                </td>
+              ))}
+              {row.changes.map((c, i) => (
+                <td key={`change-${i}`}>{c === null ? <span aria-label="not shown">—</span> : formatSigned(c)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }

@@ -905,6 +905,21 @@ export function shiftReleased(peopleInBothRounds: number, k: number, onlyRoundOn
 }
 
 /**
+ * A role-play room's change between two phases (ADR 032: before the role-play, after it, after
+ * the swap) of one figure (a perspective's average judgement, or the empathy gap): shown only
+ * when the figure is released in both phases (`cellReleased`, `gapReleased`), and then it is the
+ * difference of the two released figures, which tells nothing the two do not. It is never a
+ * figure of the people who answered both phases (that would be a cohort of its own, whose
+ * difference from a whole round is the late joiners' or early leavers' answers).
+ *
+ * @param fromReleased whether the earlier phase's figure is released
+ * @param toReleased whether the later phase's figure is released
+ */
+export function phaseChangeReleased(fromReleased: boolean, toReleased: boolean): boolean {
+  return fromReleased && toReleased;
+}
+
+/**
  * Whether the debrief may say how many people named an argument as what moved them: a change of
  * mind is a protected answer, so only when at least `k` counted people did.
  */

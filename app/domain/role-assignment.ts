@@ -115,3 +115,16 @@ export function rolePlayRoles(doc: { roles: readonly { perspective: string; mark
   const roles = [...new Set(doc.roles.filter((r) => r.markdown.trim() !== "").map((r) => r.perspective))];
   return roles.length >= 2 ? roles : null;
 }
+
+/**
+ * The swap (ADR 032): every role passes to the next one in the room's roles, in the case's order,
+ * the last to the first, so with two roles each person plays the other side; `steps` −1 undoes
+ * it (going back from the swap stage). Roles the room does not have map to themselves.
+ *
+ * @param roles the room's roles in the case's order, e.g. `["employee", "employer"]`
+ * @returns each role's role after the swap, e.g. `Map { "employee" => "employer", "employer" => "employee" }`
+ */
+export function swappedRoles(roles: readonly string[], steps: 1 | -1 = 1): Map<string, string> {
+  const n = roles.length;
+  return new Map(roles.map((role, i) => [role, roles[(((i + steps) % n) + n) % n]!]));
+}

@@ -18,6 +18,7 @@ import { judgementLabel } from "./scales";
 import { mean } from "./stats";
 import type { RoomGap, RoundTally, ShiftRow } from "./workshop-view";
 import type { Round } from "./workshop-stages";
+import { PHASE_CHANGES, PHASES, type PhaseFigure, type PhaseRow } from "./role-play-phases";
 import { countOf, formatPercent, formatSigned } from "./format";
 import { blockquote, emphasis, heading, lines, list, oneLine, paragraph, strong, table, writeMarkdown } from "./markdown-writer";
 import type { BlockContent } from "mdast";
@@ -45,6 +46,8 @@ export interface DebriefInput {
   standingsReleased: boolean;
   gaps: RoomGap[];
   shift: ShiftRow[] | null;
+  /** Role-play with the swap (ADR 032): the phase comparison (`phaseComparison`); null otherwise. */
+  phases?: PhaseRow[] | null;
   spotlight: { kind: string; body: string; upvotes: number } | null;
   topSubmissions: { kind: string; body: string; upvotes: number; movedPeople: number }[];
   standingLabels: Record<string, string>;
@@ -82,6 +85,38 @@ function standingTable(input: DebriefInput, tally: Extract<RoundTally, { release
   );
 }
 
+/** What a round's heading says of it: "(before discussion)", or in a role-play with the swap its phase ("(before the role-play)"). */
+function roundNote(round: Round, input: DebriefInput): string {
+  if (input.phases) return ` (${PHASES.find((p) => p.round === round)!.label.toLowerCase()})`;
+  if (input.rounds.length === 1) return "";
+  return round === 1 ? " (before discussion)" : " (after discussion)";
+}
+
+/** One phase's figure in the comparison table: "+1.2 (6 people)", or the k it waits for. */
+function phaseCell(figure: PhaseFigure, gap: boolean): string {
+  if (!figure.released) return gap ? `not shown (fewer than ${figure.k} answered both perspectives)` : `${resultsAppearAt(figure.k)}`;
+  return `${formatSigned(figure.value)} (${countOf(figure.people, "person", "people")})`;
+}
+
+/**
+ * "Did the empathy gap move?": per perspective the average judgement and then the empathy gap,
+ * before the role-play, after it and after the swap, with the changes (ADR 032). Every figure is
+ * one the room's tallies and gaps release; a change only where both phases are released.
+ */
+function phaseSection(rows: PhaseRow[], k: number): BlockContent[] {
+  const name = (figure: string) => (figure === "gap" ? "Empathy gap (employee minus employer)" : `Judgement as the ${oneLine(figure)}`);
+  return [
+    heading(2, "Did the empathy gap move?"),
+    paragraph(
+      `Averages of everyone who answered in each phase (round 1 before the role-play, round 2 after it, round 3 after the roles swapped); people who joined late or left count only where they answered. A figure appears once at least ${k} people answered it; a change, once both its phases appear.`,
+    ),
+    table(
+      ["Figure", ...PHASES.map((p) => p.label), ...PHASE_CHANGES.map((c) => c.label)],
+      rows.map((r) => [name(r.figure), ...r.phases.map((p) => phaseCell(p, r.figure === "gap")), ...r.changes.map((c) => (c === null ? "—" : formatSigned(c)))]),
+    ),
+  ];
+}
+
 /**
  * The debrief as GFM Markdown, built as a syntax tree and written by `writeMarkdown`, so every
  * text from the room and from the case (titles, options, questions, submissions) stays text.
@@ -102,8 +137,10 @@ export function buildDebrief(input: DebriefInput): string {
   );
   out.push(heading(2, "The case"), paragraph(oneLine(input.caseSummary)), paragraph("Judgement question: ", emphasis(oneLine(input.judgementQuestion))));
 
+  if (input.phases) out.push(...phaseSection(input.phases, input.k));
+
   for (const round of input.rounds) {
-    out.push(heading(2, `Round ${round}${input.rounds.length > 1 ? (round === 1 ? " (before discussion)" : " (after discussion)") : ""}`));
+    out.push(heading(2, `Round ${round}${roundNote(round, input)}`));
     for (const tally of input.tallies.filter((t) => t.round === round)) {
       if (!tally.released) {
         out.push(heading(3, `As the ${oneLine(tally.perspective)}`), paragraph(`${resultsAppearAt(tally.k)}.`));

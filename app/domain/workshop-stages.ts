@@ -1,13 +1,16 @@
 /**
  * The live workshop's stage machine: lobby → case stages → vote (round 1) → results →
- * discussion → vote (round 2) → shift summary, then ended. Pure: a state and an action in,
- * the next state (and what the database must do about it) or a refusal out.
+ * discussion → vote (round 2) → shift summary, then ended; a role-play workshop with two rounds
+ * goes on from the shift summary to the swap (every role passes to the other side) and a third
+ * vote (ADR 032). Pure: a state and an action in, the next state (and what the database must do
+ * about it) or a refusal out.
  */
 import { isolate } from "./bidi";
 
-export type StageId = "lobby" | `case-${number}` | "vote-1" | "results-1" | "discussion" | "vote-2" | "shift" | "ended";
+export type StageId = "lobby" | `case-${number}` | "vote-1" | "results-1" | "discussion" | "vote-2" | "shift" | "swap" | "vote-3" | "ended";
 export type ResultsMode = "live" | "reveal";
-export type Round = 1 | 2;
+/** A vote round: 1 and 2 in every two-round workshop, 3 (after the swap) in role-play ones (ADR 032). */
+export type Round = 1 | 2 | 3;
 
 export interface WorkshopPlan {
   /** How many `## Stage:` sections the case reveals. */
@@ -15,6 +18,16 @@ export interface WorkshopPlan {
   /** A vote before discussion and again after it. */
   twoRounds: boolean;
   resultsMode: ResultsMode;
+  /**
+   * Role-play with two rounds (ADR 032): after the shift summary the roles swap ("swap") and the
+   * room answers a third time ("vote-3"). Left out: false.
+   */
+  swap?: boolean;
+}
+
+/** Whether a workshop's plan has the swap and the third round: role-play (it has roles) with two rounds (ADR 032). */
+export function hasSwap(workshop: { roles: readonly string[] | null; twoRounds: boolean }): boolean {
+  return workshop.roles !== null && workshop.twoRounds;
 }
 
 export interface StageState {
@@ -38,8 +51,12 @@ export type StageAction =
   | { type: "reset-round"; round: Round }
   | { type: "end" };
 
-/** Work the caller must do in the database alongside the new state. */
-export type StageEffect = { type: "delete-round-votes"; round: Round };
+/**
+ * Work the caller must do in the database alongside the new state: delete a round's votes, or
+ * pass every participant's role on by `steps` places in the room's roles (1 entering the swap,
+ * −1 going back from it: ADR 032).
+ */
+export type StageEffect = { type: "delete-round-votes"; round: Round } | { type: "rotate-roles"; steps: 1 | -1 };
 
 /**
  * `already`: the move was made before (the workshop is where a move from `from` leads), so
@@ -52,7 +69,8 @@ export const INITIAL_STATE: StageState = { stage: "lobby", votingOpen: false, re
 /** Every stage in order, excluding "ended", which only the end action reaches. */
 export function stageSequence(plan: WorkshopPlan): StageId[] {
   const caseStages = Array.from({ length: plan.caseStages }, (_, i) => `case-${i + 1}` as StageId);
-  return ["lobby", ...caseStages, "vote-1", "results-1", "discussion", ...(plan.twoRounds ? (["vote-2", "shift"] as StageId[]) : [])];
+  const swap: StageId[] = plan.twoRounds && plan.swap ? ["swap", "vote-3"] : [];
+  return ["lobby", ...caseStages, "vote-1", "results-1", "discussion", ...(plan.twoRounds ? (["vote-2", "shift"] as StageId[]) : []), ...swap];
 }
 
 export function isStageId(value: string, plan: WorkshopPlan): value is StageId {
@@ -63,11 +81,18 @@ export function isStageId(value: string, plan: WorkshopPlan): value is StageId {
 export function roundOf(stage: StageId): Round | null {
   if (stage === "vote-1" || stage === "results-1") return 1;
   if (stage === "vote-2" || stage === "shift") return 2;
+  if (stage === "vote-3") return 3;
   return null;
 }
 
-export function isVoteStage(stage: StageId): stage is "vote-1" | "vote-2" {
-  return stage === "vote-1" || stage === "vote-2";
+export function isVoteStage(stage: StageId): stage is "vote-1" | "vote-2" | "vote-3" {
+  return stage === "vote-1" || stage === "vote-2" || stage === "vote-3";
+}
+
+/** The rounds a plan has: [1], [1, 2], or [1, 2, 3] with the swap (ADR 032). */
+export function planRounds(plan: Pick<WorkshopPlan, "twoRounds" | "swap">): Round[] {
+  if (!plan.twoRounds) return [1];
+  return plan.swap ? [1, 2, 3] : [1, 2];
 }
 
 export function caseStageIndex(stage: StageId): number | null {
@@ -79,9 +104,12 @@ export function caseStageIndex(stage: StageId): number | null {
 export function resultsVisible(state: StageState, plan: WorkshopPlan, round: Round): boolean {
   if (plan.resultsMode === "live" || state.revealedRounds.includes(round)) return true;
   const order = stageSequence(plan);
+  if (state.stage === "ended") return true;
+  // Round 3 (after the swap) has no results stage of its own: its results are public at the end.
+  if (round === 3) return false;
   const resultsStage: StageId = round === 1 ? "results-1" : "shift";
   // Once the workshop has reached a round's results stage, or moved past it, they are public.
-  return state.stage === "ended" || order.indexOf(state.stage) >= order.indexOf(resultsStage);
+  return order.indexOf(state.stage) >= order.indexOf(resultsStage);
 }
 
 function enter(stage: StageId, state: StageState): StageState {
@@ -102,12 +130,14 @@ export function applyStageAction(state: StageState, action: StageAction, plan: W
     case "next": {
       const next = order[position + 1];
       if (!next) return { ok: false, reason: "This is the last stage. End the workshop to finish." };
-      return { ok: true, state: enter(next, state), effects: [] };
+      // Entering the swap passes every role on to the other side (ADR 032).
+      return { ok: true, state: enter(next, state), effects: next === "swap" ? [{ type: "rotate-roles", steps: 1 }] : [] };
     }
     case "back": {
       const previous = order[position - 1];
       if (!previous) return { ok: false, reason: "This is the first stage." };
-      return { ok: true, state: enter(previous, state), effects: [] };
+      // Going back from the swap gives everyone their role before it again.
+      return { ok: true, state: enter(previous, state), effects: state.stage === "swap" ? [{ type: "rotate-roles", steps: -1 }] : [] };
     }
     case "open-voting":
       if (!isVoteStage(state.stage)) return { ok: false, reason: "Voting can only be opened on a vote stage." };
@@ -124,7 +154,7 @@ export function applyStageAction(state: StageState, action: StageAction, plan: W
       return { ok: true, state: { ...state, revealedRounds: [...state.revealedRounds, round].sort() as Round[] }, effects: [] };
     }
     case "reset-round": {
-      if (action.round === 2 && !plan.twoRounds) return { ok: false, reason: "This workshop has only one round." };
+      if (!planRounds(plan).includes(action.round)) return { ok: false, reason: plan.twoRounds ? "This workshop has no round 3." : "This workshop has only one round." };
       const next: StageState = { ...state, revealedRounds: state.revealedRounds.filter((r) => r !== action.round) };
       return { ok: true, state: next, effects: [{ type: "delete-round-votes", round: action.round }] };
     }
@@ -156,6 +186,8 @@ export function stageLabel(stage: StageId, caseStageTitles: string[]): string {
     discussion: "Discussion",
     "vote-2": "Vote, round 2",
     shift: "How the room moved",
+    swap: "Roles swapped: play the other side",
+    "vote-3": "Vote, round 3 (after the swap)",
     ended: "Ended",
   };
   return labels[stage] ?? stage;

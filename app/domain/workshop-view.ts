@@ -7,7 +7,7 @@
 import { cellReleased, gapReleased, release, shiftReleased, type Release } from "./disclosure";
 import { mean } from "./stats";
 import { JUDGEMENT_SCALE } from "./scales";
-import { roundOf, resultsVisible, type Round, type StageState, type WorkshopPlan } from "./workshop-stages";
+import { planRounds, roundOf, resultsVisible, type Round, type StageState, type WorkshopPlan } from "./workshop-stages";
 
 /** A (round, perspective) tally's figures, before the release rule. */
 export interface TallyFigures {
@@ -121,8 +121,7 @@ export function roomGap(rows: { round: number; gap: number; count: number }[], r
 
 /** Rounds whose tallies the room may see now (the facilitator always sees them all). */
 export function visibleRounds(state: StageState, plan: WorkshopPlan, audience: "room" | "facilitator"): Round[] {
-  const rounds: Round[] = plan.twoRounds ? [1, 2] : [1];
-  return rounds.filter((round) => audience === "facilitator" || resultsVisible(state, plan, round));
+  return planRounds(plan).filter((round) => audience === "facilitator" || resultsVisible(state, plan, round));
 }
 
 export function currentRound(state: StageState): Round | null {

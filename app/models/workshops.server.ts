@@ -10,7 +10,7 @@ import { joinRefusal } from "../domain/room-defences";
 import { countsHolding, withdrawalIsSafe, workshopCellKey, type StandingVoters, type VoteCell } from "../domain/disclosure";
 import { creditMayCount, type CreditFacts, type CreditKind } from "../domain/counting";
 import { nowIso } from "./clock";
-import { roleForNewcomer } from "../domain/role-assignment";
+import { roleForNewcomer, swappedRoles } from "../domain/role-assignment";
 import type { StepTimer } from "../domain/step-timer";
 
 export interface Workshop {
@@ -246,6 +246,7 @@ export async function saveStageState(db: DB, workshopId: number, state: StageSta
         await trx.deleteFrom("workshop_votes").where("workshop_id", "=", workshopId).where("round", "=", effect.round).execute();
         await trx.updateTable("workshops").set((eb) => ({ vote_resets: eb("vote_resets", "+", 1) })).where("id", "=", workshopId).execute();
       }
+      if (effect.type === "rotate-roles") await rotateRoles(trx, workshopId, effect.steps);
     }
   });
 }
@@ -541,6 +542,24 @@ export async function moveParticipantRole(db: DB, workshopId: number, participan
   await db.updateTable("workshop_participants").set({ role }).where("id", "=", participantId).execute();
   await db.updateTable("workshops").set((eb) => ({ roles_version: eb("roles_version", "+", 1), updated_at: nowIso() })).where("id", "=", workshopId).execute();
   return "moved";
+}
+
+/**
+ * The swap (ADR 032): every participant with a role, removed or not, passes to the next role
+ * (`swappedRoles`; `steps` −1 undoes it), all in one statement, and the room's roles version
+ * moves on so every phone reads its new role card. Holds the room's join lock, as an assignment
+ * does, so a phone joining meanwhile is either swapped with the room or joins after it and gets
+ * the role with the fewest people then. Nothing happens before roles are assigned. Call inside
+ * the stage change's transaction.
+ */
+async function rotateRoles(trx: DB, workshopId: number, steps: 1 | -1): Promise<void> {
+  const workshop = await trx.selectFrom("workshops").select(["roles", "roles_version"]).where("id", "=", workshopId).executeTakeFirstOrThrow();
+  if (workshop.roles === null || Number(workshop.roles_version) === 0) return;
+  await lockForTransaction(trx, `workshop-join:${workshopId}`);
+  const mapping = [...swappedRoles(JSON.parse(workshop.roles) as string[], steps)];
+  const role = sql<string>`case ${sql.join(mapping.map(([from, to]) => sql`when role = ${from} then ${to}`), sql` `)} else role end`;
+  await trx.updateTable("workshop_participants").set({ role }).where("workshop_id", "=", workshopId).where("role", "is not", null).execute();
+  await trx.updateTable("workshops").set((eb) => ({ roles_version: eb("roles_version", "+", 1) })).where("id", "=", workshopId).execute();
 }
 
 /** Starts (or replaces) the step timer, or stops it with null. */

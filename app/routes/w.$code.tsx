@@ -150,6 +150,11 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
       ) : null}
 
       {state.roles && !state.ended ? <StepTimerView timer={state.timer} now={data.now} /> : null}
+      {state.stage === "swap" && data.roleCard ? (
+        <p className="notice" data-testid="role-swapped">
+          The roles have swapped: you now play the other side. Read your new role card, then argue for it.
+        </p>
+      ) : null}
       {data.roleCard ? (
         <RoleCard card={data.roleCard} />
       ) : state.roles && !state.ended ? (

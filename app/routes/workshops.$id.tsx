@@ -4,8 +4,9 @@ import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix
 import QRCode from "qrcode";
 import { useLiveState } from "~/components/use-live-state";
 import { TableScroll } from "~/components/table-scroll";
-import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
-import { isVoteStage } from "~/domain/workshop-stages";
+import { CaseStage, LiveStatusBadge, PhaseTable, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
+import { hasSwap, isVoteStage, planRounds } from "~/domain/workshop-stages";
+import { PHASES } from "~/domain/role-play-phases";
 import { facilitatorNotesHtml, requireWorkshopFacilitator, roomRoleBriefs } from "~/workshop-access.server";
 import { StepTimerView } from "~/components/role-play";
 import { roleCounts } from "~/domain/role-assignment";
@@ -34,6 +35,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     joinUrl,
     qrSvg: await QRCode.toString(joinUrl, { type: "svg", margin: 1 }),
     twoRounds: workshop.twoRounds,
+    // The rounds it has: a role-play with two rounds adds round 3, after the swap (ADR 032).
+    rounds: planRounds({ twoRounds: workshop.twoRounds, swap: hasSwap(workshop) }),
+    swap: hasSwap(workshop),
     // The notes of the case version the workshop runs; only this page's loader sends them (never the room's state).
     facilitatorNotesHtml: await facilitatorNotesHtml(user, workshop),
     // Role-play: every role's brief of the room's case, for the one running this room only (ADR 028).
@@ -291,7 +295,12 @@ export default function ControlPanel() {
           <div className="controls">
             {/* A move names the stage it starts from, so a repeat of it changes nothing (ADR 016). */}
             <Control intent="back" label="← Back" secondary extra={{ from: state.stage }} />
-            <Control intent="next" label="Next stage →" extra={{ from: state.stage }} />
+            {/* Role-play with two rounds: leaving the shift summary swaps every role (ADR 032). */}
+            {data.swap && state.stage === "shift" ? (
+              <Control intent="swap-roles" label="Swap roles →" extra={{ from: state.stage }} />
+            ) : (
+              <Control intent="next" label="Next stage →" extra={{ from: state.stage }} />
+            )}
             {isVoteStage(state.stage) ? (
               state.votingOpen ? <Control intent="close-voting" label="Close voting" secondary /> : <Control intent="open-voting" label="Open voting" secondary />
             ) : null}
@@ -330,14 +339,18 @@ export default function ControlPanel() {
         {state.resultsMode === "reveal" ? (
           <p className="muted">You see every tally; the room sees them only when you reveal them or reach the results stage.</p>
         ) : null}
-        {[1, 2].filter((r) => r === 1 || data.twoRounds).map((round) => (
+        {data.rounds.map((round) => (
           <div key={round}>
-            <h3>Round {round}</h3>
+            <h3>
+              Round {round}
+              {data.swap ? `: ${PHASES.find((p) => p.round === round)!.label.toLowerCase()}` : ""}
+            </h3>
             <RoundTallies state={state} round={round} />
           </div>
         ))}
         <RoomGapLine state={state} />
         <ShiftTable state={state} />
+        <PhaseTable state={state} />
       </section>
 
       <section aria-labelledby="submissions-heading">
@@ -433,7 +446,7 @@ export default function ControlPanel() {
       {!ended ? (
         <section aria-labelledby="danger-heading" className="danger-zone">
           <h2 id="danger-heading">Reset or end</h2>
-          {[1, 2].filter((r) => r === 1 || data.twoRounds).map((round) => (
+          {data.rounds.map((round) => (
             <Form method="post" key={round} className="inline-form" preventScrollReset>
               <IdempotencyKeyField value={formKey(data.pageKey, `reset-round-${round}`)} />
               <input type="hidden" name="intent" value="reset-round" />

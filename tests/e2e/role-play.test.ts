@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { logInAsNew } from "./utils";
-import { joinOnPhone } from "./workshop-helpers";
+import { joinOnPhone, vote } from "./workshop-helpers";
 
 /** One line of each role's brief in cases/the-shouting-caller.md: each phone must see its own and never the other. */
 const BRIEF_LINE = {
@@ -116,5 +116,90 @@ test("a facilitator runs a role-play with six phones: roles assigned, each phone
   // Moving on stops the step's timer everywhere.
   await panel.getByRole("button", { name: "Next stage →" }).click();
   await expect(projector.getByTestId("step-timer-clock")).toHaveCount(0);
+  await facilitator.close();
+});
+
+test("a facilitator runs six phones through before, the role-play, the swap and the debrief, and sees whether the empathy gap moved", async ({ browser }) => {
+  test.setTimeout(240_000);
+  const facilitator = await browser.newContext();
+  const panel = await facilitator.newPage();
+  await logInAsNew(panel, "admin", "A swapping admin");
+  await panel.goto("/workshops");
+  await panel.getByLabel("Case", { exact: true }).selectOption("the-shouting-caller");
+  await panel.getByLabel("Title", { exact: true }).fill("Swap role-play");
+  await panel.getByRole("checkbox", { name: /Run as role-play/ }).check();
+  await panel.getByRole("button", { name: "Create workshop" }).click();
+  await expect(panel.getByRole("heading", { level: 1, name: "Swap role-play" })).toBeVisible();
+  const code = (await panel.locator(".join-code").first().textContent())!.trim();
+  const workshopUrl = panel.url();
+  const projector = await facilitator.newPage();
+  await projector.goto(`${workshopUrl}/projector`);
+
+  const people = [
+    ["Ana", "frontline"],
+    ["Ben", "frontline"],
+    ["Chi", "frontline"],
+    ["Dee", "manager"],
+    ["Eve", "manager"],
+    ["Fay", "hr"],
+  ] as const;
+  const phones = new Map<string, Page>();
+  for (const [name, standing] of people) phones.set(name, await joinOnPhone(browser, code, name, standing));
+  await panel.getByRole("button", { name: "Assign roles", exact: true }).click();
+  await expect(panel.getByTestId("role-counts")).toContainText("Roles: Employee 3, Employer 3.");
+  const before = new Map<string, RoleName>();
+  for (const [name, phone] of phones) before.set(name, await roleCardOf(phone));
+
+  /** Every phone votes the same: the employee's and the employer's judgement by label. */
+  const everyoneVotes = async (employee: string, employer: string) => {
+    for (const phone of phones.values()) await vote(phone, { option: 0, judgement: employee }, { option: 0, judgement: employer });
+  };
+  const nextTo = async (stage: string) => {
+    await panel.getByRole("button", { name: "Next stage →" }).click();
+    await expect(panel.getByRole("heading", { level: 2, name: new RegExp(`^Now: ${stage}`) })).toBeVisible();
+  };
+
+  // Before the role-play (round 1): the room is kind to the employee as the employee, hard as the employer.
+  for (const part of [1, 2, 3]) await nextTo(`Case, part ${part} of 3`);
+  await nextTo("Vote, round 1");
+  await everyoneVotes("Clearly right", "Clearly wrong");
+  // The role-play (the discussion), then round 2.
+  await nextTo("Results, round 1");
+  await nextTo("Discussion");
+  await nextTo("Vote, round 2");
+  await everyoneVotes("Mostly right", "Somewhat wrong");
+  await nextTo("How the room moved");
+
+  // The swap: every phone now shows the other role's card, without a reload.
+  await panel.getByRole("button", { name: "Swap roles →" }).click();
+  await expect(panel.getByRole("heading", { level: 2, name: /^Now: Roles swapped/ })).toBeVisible();
+  await expect(panel.getByTestId("role-counts")).toContainText("Roles: Employee 3, Employer 3.");
+  for (const [name, phone] of phones) {
+    await expect(phone.getByTestId("role-card").getByRole("heading", { level: 2 })).toHaveText(`Your role: ${other(before.get(name)!)}`);
+    expect(await roleCardOf(phone)).toBe(other(before.get(name)!));
+    await expect(phone.getByTestId("role-swapped")).toBeVisible();
+  }
+  await nextTo("Vote, round 3");
+  await everyoneVotes("Somewhat right", "Somewhat right");
+
+  // The control panel shows the gap per phase and its changes while the room runs.
+  const table = panel.getByTestId("phase-table");
+  const gapRow = table.locator('tr[data-figure="gap"]');
+  await expect(gapRow).toContainText("+6 (6 people)");
+  await expect(gapRow.locator("td")).toHaveText(["+6 (6 people)", "+3 (6 people)", "0 (6 people)", "-3", "-3", "-6"]);
+  await expect(table.locator('tr[data-figure="employer"] td')).toHaveText(["-3 (6 people)", "-1 (6 people)", "+1 (6 people)", "+2", "+2", "+4"]);
+  // The room does not see it before the end.
+  await expect(projector.getByTestId("phase-table")).toHaveCount(0);
+
+  await panel.getByRole("checkbox", { name: /Yes, end the workshop/ }).check();
+  await panel.getByRole("button", { name: "End workshop" }).click();
+  await expect(projector.getByTestId("phase-table").locator('tr[data-figure="gap"] td')).toHaveText(["+6 (6 people)", "+3 (6 people)", "0 (6 people)", "-3", "-3", "-6"]);
+  await expect(phones.get("Ana")!.getByTestId("phase-table").locator('tr[data-figure="gap"] td').first()).toHaveText("+6 (6 people)");
+
+  // The debrief says the same.
+  const debrief = await (await panel.request.get(`${workshopUrl}/debrief.md`)).text();
+  expect(debrief).toContain("## Did the empathy gap move?");
+  expect(debrief).toContain("| Empathy gap (employee minus employer) | +6 (6 people) | +3 (6 people) | 0 (6 people) | -3 | -3 | -6 |");
+  expect(debrief).toContain("## Round 3 (after the swap)");
   await facilitator.close();
 });

@@ -216,6 +216,7 @@ const PROBES: Record<string, Probe> = {
   "POST /workshops/:id move-role": controlProbe("move-role", { participantId: "999999", role: "employer" }),
   "POST /workshops/:id start-timer": controlProbe("start-timer", { minutes: "5" }),
   "POST /workshops/:id stop-timer": controlProbe("stop-timer"),
+  "POST /workshops/:id swap-roles": controlProbe("swap-roles"),
   "GET /workshops/:id/projector": { send: getPage("/workshops/:id/projector"), allowed: status(200, "Join: ") },
   "GET /workshops/:id/compare": { send: getPage("/workshops/:id/compare"), allowed: status(200, "Compare") },
   "GET /workshops/:id/debrief.md": {

@@ -30,7 +30,7 @@ import { CORPUS, hostileCaseFiles, RAW_BODIES, type HostileInput } from "./hosti
 
 test.describe.configure({ mode: "parallel" });
 
-const CONTROL_INTENTS = ["next", "back", "open-voting", "close-voting", "reveal-results", "end", "reset-round", "remove-participant", "spotlight", "hide-submission", "show-submission", "lock-room", "unlock-room", "set-capacity", "void-burst", "void-burst-confirm", "assign-roles", "move-role", "start-timer", "stop-timer"];
+const CONTROL_INTENTS = ["next", "back", "open-voting", "close-voting", "reveal-results", "end", "reset-round", "remove-participant", "spotlight", "hide-submission", "show-submission", "lock-room", "unlock-room", "set-capacity", "void-burst", "void-burst-confirm", "assign-roles", "move-role", "start-timer", "stop-timer", "swap-roles"];
 const CASE_INTENTS = ["position", "preview", "argument", "reply", "endorse", "edit", "delete", "hide", "restore"];
 const EDITOR_INTENTS = ["preview", "save", "publish", "add-stage"];
 const EDIT_CASE = "the-fee-waiver";

@@ -32,7 +32,7 @@ interface PlanCase {
   rounds: Round[];
 }
 
-const SHAPES: { caseStages: number; twoRounds: boolean; sequence: StageId[] }[] = [
+const SHAPES: { caseStages: number; twoRounds: boolean; swap?: boolean; sequence: StageId[] }[] = [
   { caseStages: 1, twoRounds: false, sequence: ["lobby", "case-1", "vote-1", "results-1", "discussion"] },
   { caseStages: 1, twoRounds: true, sequence: ["lobby", "case-1", "vote-1", "results-1", "discussion", "vote-2", "shift"] },
   { caseStages: 3, twoRounds: false, sequence: ["lobby", "case-1", "case-2", "case-3", "vote-1", "results-1", "discussion"] },
@@ -41,24 +41,28 @@ const SHAPES: { caseStages: number; twoRounds: boolean; sequence: StageId[] }[] 
     twoRounds: true,
     sequence: ["lobby", "case-1", "case-2", "case-3", "vote-1", "results-1", "discussion", "vote-2", "shift"],
   },
+  // Role-play with two rounds (ADR 032): the swap and a third vote after the shift summary.
+  { caseStages: 2, twoRounds: true, swap: true, sequence: ["lobby", "case-1", "case-2", "vote-1", "results-1", "discussion", "vote-2", "shift", "swap", "vote-3"] },
+  // The swap needs two rounds: a one-round plan asking for it has none.
+  { caseStages: 1, twoRounds: false, swap: true, sequence: ["lobby", "case-1", "vote-1", "results-1", "discussion"] },
 ];
 
 const MODES: ResultsMode[] = ["live", "reveal"];
 
 const PLANS: PlanCase[] = SHAPES.flatMap((shape) =>
   MODES.map((resultsMode) => ({
-    name: `${shape.caseStages} case stage${shape.caseStages === 1 ? "" : "s"}, ${shape.twoRounds ? "two rounds" : "one round"}, ${resultsMode} results`,
-    plan: { caseStages: shape.caseStages, twoRounds: shape.twoRounds, resultsMode },
+    name: `${shape.caseStages} case stage${shape.caseStages === 1 ? "" : "s"}, ${shape.twoRounds ? "two rounds" : "one round"}${shape.swap ? " with the swap" : ""}, ${resultsMode} results`,
+    plan: { caseStages: shape.caseStages, twoRounds: shape.twoRounds, resultsMode, ...(shape.swap ? { swap: true } : {}) },
     sequence: shape.sequence,
-    rounds: shape.twoRounds ? [1, 2] : [1],
+    rounds: shape.twoRounds ? (shape.swap ? [1, 2, 3] : [1, 2]) : [1],
   })),
 );
 
 function planNamed(caseStages: number, twoRounds: boolean, resultsMode: ResultsMode): PlanCase {
-  return PLANS.find((p) => p.plan.caseStages === caseStages && p.plan.twoRounds === twoRounds && p.plan.resultsMode === resultsMode)!;
+  return PLANS.find((p) => p.plan.caseStages === caseStages && p.plan.twoRounds === twoRounds && p.plan.resultsMode === resultsMode && !p.plan.swap)!;
 }
 
-const VOTE_ROUND: Partial<Record<StageId, Round>> = { "vote-1": 1, "vote-2": 2 };
+const VOTE_ROUND: Partial<Record<StageId, Round>> = { "vote-1": 1, "vote-2": 2, "vote-3": 3 };
 
 type Expected = { ok: false } | { ok: true; state: StageState; effects: StageEffect[] };
 
@@ -97,13 +101,24 @@ const ACTIONS: { name: string; action: StageAction }[] = [
   { name: "reveal-results", action: { type: "reveal-results" } },
   { name: "reset-round 1", action: { type: "reset-round", round: 1 } },
   { name: "reset-round 2", action: { type: "reset-round", round: 2 } },
+  { name: "reset-round 3", action: { type: "reset-round", round: 3 } },
   { name: "end", action: { type: "end" } },
 ];
 
 /** The whole machine, one rule per action (before "ended", which refuses everything). */
 const RULES: Record<string, Rule> = {
-  next: { allowed: (c) => c.index < c.planCase.sequence.length - 1, result: (c) => entered(c, c.planCase.sequence[c.index + 1]) },
-  back: { allowed: (c) => c.index > 0, result: (c) => entered(c, c.planCase.sequence[c.index - 1]) },
+  // Entering the swap passes every role on; leaving it backwards passes them back (ADR 032).
+  next: {
+    allowed: (c) => c.index < c.planCase.sequence.length - 1,
+    result: (c) => {
+      const to = c.planCase.sequence[c.index + 1];
+      return { ...entered(c, to), effects: to === "swap" ? [{ type: "rotate-roles", steps: 1 }] : [] };
+    },
+  },
+  back: {
+    allowed: (c) => c.index > 0,
+    result: (c) => ({ ...entered(c, c.planCase.sequence[c.index - 1]), effects: c.state.stage === "swap" ? [{ type: "rotate-roles", steps: -1 }] : [] }),
+  },
   "open-voting": {
     allowed: (c) => VOTE_ROUND[c.state.stage] !== undefined && !c.state.votingOpen,
     result: (c) => ({ state: { ...c.state, votingOpen: true }, effects: [] }),
@@ -116,11 +131,12 @@ const RULES: Record<string, Rule> = {
     },
     result: (c) => {
       const round = VOTE_ROUND[c.state.stage]!;
-      return { state: { ...c.state, revealedRounds: round === 1 ? [1, ...c.state.revealedRounds] : [...c.state.revealedRounds, 2] }, effects: [] };
+      return { state: { ...c.state, revealedRounds: ([1, 2, 3] as Round[]).filter((r) => r === round || c.state.revealedRounds.includes(r)) }, effects: [] };
     },
   },
   "reset-round 1": resetRule(1),
   "reset-round 2": resetRule(2),
+  "reset-round 3": resetRule(3),
   end: { allowed: () => true, result: (c) => ({ state: { stage: "ended", votingOpen: false, revealedRounds: c.state.revealedRounds }, effects: [] }) },
 };
 
@@ -132,7 +148,7 @@ function oracle(planCase: PlanCase, state: StageState, actionName: string): Expe
 }
 
 function subsets(rounds: Round[]): Round[][] {
-  return rounds.length === 1 ? [[], [1]] : [[], [1], [2], [1, 2]];
+  return rounds.reduce<Round[][]>((sets, round) => [...sets, ...sets.map((set) => [...set, round])], [[]]);
 }
 
 /** Every state a plan can be in: each stage, voting open or closed, each set of revealed rounds. */
@@ -149,7 +165,7 @@ function describeState(state: StageState): string {
 
 function describeExpected(expected: Expected): string {
   if (!expected.ok) return "is refused";
-  const effects = expected.effects.map((e) => `${e.type} ${e.round}`).join(", ");
+  const effects = expected.effects.map((e) => `${e.type} ${e.type === "rotate-roles" ? e.steps : e.round}`).join(", ");
   return `goes to ${describeState(expected.state)}${effects ? `, and asks to ${effects}` : ""}`;
 }
 
@@ -382,6 +398,8 @@ describe("roundOf, isVoteStage and caseStageIndex", () => {
     { stage: "vote-1", round: 1, vote: true, caseIndex: null },
     { stage: "results-1", round: 1, vote: false, caseIndex: null },
     { stage: "discussion", round: null, vote: false, caseIndex: null },
+    { stage: "swap", round: null, vote: false, caseIndex: null },
+    { stage: "vote-3", round: 3, vote: true, caseIndex: null },
     { stage: "vote-2", round: 2, vote: true, caseIndex: null },
     { stage: "shift", round: 2, vote: false, caseIndex: null },
     { stage: "ended", round: null, vote: false, caseIndex: null },
@@ -398,8 +416,9 @@ describe("roundOf, isVoteStage and caseStageIndex", () => {
 describe("resultsVisible", () => {
   /** Reveal mode, nothing revealed early: where each round's results become public, by hand. */
   const PUBLIC_AT: Record<Round, StageId[]> = {
-    1: ["results-1", "discussion", "vote-2", "shift", "ended"],
-    2: ["shift", "ended"],
+    1: ["results-1", "discussion", "vote-2", "shift", "swap", "vote-3", "ended"],
+    2: ["shift", "swap", "vote-3", "ended"],
+    3: ["ended"],
   };
 
   for (const planCase of PLANS) {
