@@ -99,7 +99,7 @@ export function SteelmanPrompt({
         return (
           <div key={slot.perspective} className="stack">
             <Form method="post" preventScrollReset className="stack steelman-form" aria-labelledby={id("heading")} id={target}>
-              <h4 id={id("heading")}>As the {slot.perspective}</h4>
+              <h4 id={id("heading")}>Steelman as the {slot.perspective}</h4>
               <input type="hidden" name="intent" value="steelman" />
               <input type="hidden" name="perspective" value={slot.perspective} />
               <IdempotencyKeyField value={key} />

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { logInAsNew } from "./utils";
 
@@ -6,6 +7,25 @@ import { logInAsNew } from "./utils";
 const SLUG = "the-lockout";
 
 test.use({ javaScriptEnabled: false });
+
+/**
+ * axe's findings on the page as its person sees it (WCAG 2.0/2.1 A and AA and best practices, as
+ * tests/e2e/accessibility.test.ts runs it), and ids used twice. axe runs in the page, so it runs in
+ * a browser with JavaScript holding the same session.
+ */
+async function axeFindings(page: Page): Promise<string[]> {
+  const context = await page.context().browser()!.newContext({ baseURL: test.info().project.use.baseURL, javaScriptEnabled: true });
+  try {
+    await context.addCookies(await page.context().cookies());
+    const twin = await context.newPage();
+    await twin.goto(page.url());
+    const results = await new AxeBuilder({ page: twin }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+    const ids = await twin.evaluate(() => [...document.querySelectorAll("[id]")].map((e) => e.id));
+    return [...results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`), ...ids.filter((id, i) => ids.indexOf(id) !== i)];
+  } finally {
+    await context.close();
+  }
+}
 
 /** A new participant, signed in, on the case page, in a browser without JavaScript. */
 async function participant(browser: Browser, name: string): Promise<Page> {
@@ -73,6 +93,7 @@ test("people answer, steelman the other side, rate the steelmen of their own sid
       await item.getByRole("button", { name: "Save rating" }).click();
       await expect(page.getByRole("status").filter({ hasText: "Your rating is saved. Nobody sees who rated." })).toBeVisible();
     }
+    if (r === 0) expect(await axeFindings(page)).toEqual([]);
     // The scores wait for the next release of the results.
     await expect(page.getByRole("region", { name: "The case for “wrong” as the employee" }).getByText("No steelman has a released score yet.")).toBeVisible();
   }
@@ -92,6 +113,7 @@ test("people answer, steelman the other side, rate the steelmen of their own sid
   await expect(best.nth(0)).toContainText("Fair to them: 4.5 of 5");
   await expect(best.nth(1)).toContainText("Fair to them: 3 of 5");
   await expect(best.nth(2)).toContainText("Fair to them: 1.5 of 5");
+  expect(await axeFindings(reader)).toEqual([]);
   // No author is named beside a steelman.
   await expect(reader.getByRole("region", { name: /^Steelmen/ })).not.toContainText("Writer");
   for (const page of raters) await page.context().close();
