@@ -244,7 +244,7 @@ async function act(database: DB, found: CaseRecord, user: PublicUser, formData: 
       if (sideProblem) return invalid(intent, target, { side: sideProblem }, formValues(formData));
       const mine = await findMySteelman(database, found.id, user.id, perspective);
       // Raters rate the text they read: once open, a steelman stays as it was rated (ADR 031).
-      if (mine && mine.status !== "deleted" && mine.opened) return refused(409, intent, target, "Your steelman is open for rating, so it can no longer be changed.");
+      if (mine && mine.opened) return refused(409, intent, target, "Your steelman is open for rating, so it can no longer be changed.");
       if (mine && mine.status === "hidden") return refused(403, intent, target, "A moderator has hidden your steelman; it cannot be changed.");
       const saved = await saveSteelman(database, { caseId: found.id, userId: user.id, perspective, side, body });
       return ok(intent, target, saved === "created" ? "Your steelman is saved. It opens for rating with others, at the next release of the results." : "Your steelman is updated.");

@@ -33,11 +33,10 @@ export async function loadSteelmen(
   mayReadResults: boolean,
   k: number
 ) {
-  await releaseSteelmenIfDue(db(), caseId, k);
-  const [steelmen, ratings] = await Promise.all([
-    listCaseSteelmen(db(), caseId),
-    user ? myRatings(db(), caseId, user.id) : Promise.resolve(new Map<number, number>()),
-  ]);
+  // A case nobody has steelmanned (most) costs one query: nothing to open or score.
+  let steelmen = await listCaseSteelmen(db(), caseId);
+  if (steelmen.length > 0 && (await releaseSteelmenIfDue(db(), caseId, k))) steelmen = await listCaseSteelmen(db(), caseId);
+  const ratings = user && steelmen.length > 0 ? await myRatings(db(), caseId, user.id) : new Map<number, number>();
   const mayModerate = can(user?.role, "argument.moderate");
   const view = (s: (typeof steelmen)[number]): SteelmanView => ({ id: s.id, perspective: s.perspective, side: s.side, html: renderMarkdownCached(s.body) });
   const counts = (s: (typeof steelmen)[number]) => contributionCounts(steelmanContribution(s));

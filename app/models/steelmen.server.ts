@@ -65,7 +65,7 @@ export async function listCaseSteelmen(db: DB, caseId: number): Promise<Steelman
   return rows.map(toSteelman);
 }
 
-/** The person's steelman on a perspective of a case (one at most), deleted ones included. */
+/** The person's steelman on a perspective of a case (one at most that is not deleted). */
 export async function findMySteelman(db: DB, caseId: number, userId: number, perspective: string): Promise<SteelmanRow | undefined> {
   const row = await db
     .selectFrom("steelmen")
@@ -73,55 +73,28 @@ export async function findMySteelman(db: DB, caseId: number, userId: number, per
     .where("case_id", "=", caseId)
     .where("user_id", "=", userId)
     .where("perspective", "=", perspective)
+    .where("status", "<>", "deleted")
     .executeTakeFirst();
   return row && toSteelman(row);
 }
 
 /**
  * Writes the person's steelman on a perspective: a new one, or new text and side for their
- * pending one (the action checks it is not open yet). A deleted one is written afresh in place,
- * as pending and visible: one row per person, case and perspective (unique index).
+ * pending one (the action checks it is not open yet). After a deletion a new one is a new row,
+ * pending, with no ratings: the deleted one stays as it was (soft deletion).
  */
-export async function saveSteelman(
-  db: DB,
-  input: { caseId: number; userId: number; perspective: string; side: SteelmanSide; body: string }
-): Promise<"created" | "edited"> {
+export async function saveSteelman(db: DB, input: { caseId: number; userId: number; perspective: string; side: SteelmanSide; body: string }): Promise<"created" | "edited"> {
   const now = nowIso();
   const existing = await findMySteelman(db, input.caseId, input.userId, input.perspective);
-  if (!existing) {
-    await db
-      .insertInto("steelmen")
-      .values({
-        case_id: input.caseId,
-        user_id: input.userId,
-        perspective: input.perspective,
-        side: input.side,
-        body: input.body,
-        status: "visible",
-        moderation_reason: null,
-        opened_at: null,
-        released_score: null,
-        edited_at: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    return "created";
+  if (existing) {
+    await db.updateTable("steelmen").set({ side: input.side, body: input.body, edited_at: now, updated_at: now }).where("id", "=", existing.id).execute();
+    return "edited";
   }
-  const fresh = existing.status === "deleted";
   await db
-    .updateTable("steelmen")
-    .set({
-      side: input.side,
-      body: input.body,
-      status: fresh ? "visible" : existing.status,
-      edited_at: fresh ? null : now,
-      updated_at: now,
-      ...(fresh ? { created_at: now } : {}),
-    })
-    .where("id", "=", existing.id)
+    .insertInto("steelmen")
+    .values({ case_id: input.caseId, user_id: input.userId, perspective: input.perspective, side: input.side, body: input.body, status: "visible", moderation_reason: null, opened_at: null, released_score: null, edited_at: null, created_at: now, updated_at: now })
     .execute();
-  return fresh ? "created" : "edited";
+  return "created";
 }
 
 export async function setSteelmanStatus(db: DB, id: number, status: ArgumentStatus, reason: string | null): Promise<void> {
@@ -157,17 +130,19 @@ export async function myRatings(db: DB, caseId: number, userId: number): Promise
  * of k (`steelmenToOpen`) and releases scores due (`releaseSteelmanScores`). Results releases
  * happen when k people have answered since the last (ADR 009), a moment no rating and no
  * steelman decides, so neither an opening nor a score change follows one person's action.
- * Cheap when nothing is due (one read of each release row); safe to call from any reader.
+ * Cheap when nothing is due (one read of the two release rows); safe to call from any reader.
  *
  * @returns whether steelmen were released by this call
  */
 export async function releaseSteelmenIfDue(db: DB, caseId: number, k: number): Promise<boolean> {
   const due = async (reader: DB) => {
-    const [results, steelmen] = await Promise.all([
-      reader.selectFrom("result_releases").select("released_at").where("case_id", "=", caseId).executeTakeFirst(),
-      reader.selectFrom("steelman_releases").select("results_released_at").where("case_id", "=", caseId).executeTakeFirst(),
-    ]);
-    return results?.released_at && results.released_at !== steelmen?.results_released_at ? results.released_at : null;
+    const row = await reader
+      .selectFrom("result_releases")
+      .leftJoin("steelman_releases", "steelman_releases.case_id", "result_releases.case_id")
+      .select(["result_releases.released_at", "steelman_releases.results_released_at"])
+      .where("result_releases.case_id", "=", caseId)
+      .executeTakeFirst();
+    return row && row.released_at !== row.results_released_at ? row.released_at : null;
   };
   if (!(await due(db))) return false;
   return inTransaction(db, async (trx) => {
@@ -179,14 +154,17 @@ export async function releaseSteelmenIfDue(db: DB, caseId: number, k: number): P
     const ratings = await trx
       .selectFrom("steelman_ratings")
       .innerJoin("steelmen", "steelmen.id", "steelman_ratings.steelman_id")
-      .select(["steelman_ratings.steelman_id", "steelman_ratings.user_id", "steelman_ratings.value", "steelman_ratings.released_value"])
+      .select(["steelman_ratings.steelman_id", "steelman_ratings.user_id", "steelman_ratings.value", "steelman_ratings.released_value", "steelman_ratings.updated_at"])
       .where("steelmen.case_id", "=", caseId)
       .execute();
+    // What the results release saw: steelmen written and ratings given by then. Whenever this
+    // runs, it releases the state at that moment, so a read never opens or scores on its own time.
+    const asOf = (r: { updated_at: string; value: number; released_value: number | null }) => (r.updated_at <= resultsReleasedAt ? r.value : r.released_value);
     const toOpen = steelmenToOpen(
       steelmen
-        .filter((s) => !s.opened)
+        .filter((s) => !s.opened && s.createdAt <= resultsReleasedAt)
         .map((s) => ({ id: s.id, perspective: s.perspective, side: s.side, counts: contributionCounts(steelmanContribution(s)) })),
-      k
+      k,
     );
     if (toOpen.length > 0) await trx.updateTable("steelmen").set({ opened_at: now, updated_at: now }).where("id", "in", toOpen).execute();
     const scores = releaseSteelmanScores(
@@ -197,11 +175,11 @@ export async function releaseSteelmenIfDue(db: DB, caseId: number, k: number): P
           counts: contributionCounts(contribution),
           releasedScore: s.releasedScore,
           ratings: ratings
-            .filter((r) => r.steelman_id === s.id && creditCounts("fair-rating", contribution, { byAuthor: r.user_id === s.userId, byWithdrawn: false }))
-            .map((r) => ({ value: r.value, releasedValue: r.released_value })),
+            .filter((r) => r.steelman_id === s.id && asOf(r) !== null && creditCounts("fair-rating", contribution, { byAuthor: r.user_id === s.userId, byWithdrawn: false }))
+            .map((r) => ({ value: asOf(r)!, releasedValue: r.released_value })),
         };
       }),
-      k
+      k,
     );
     for (const [id, score] of scores) {
       await trx.updateTable("steelmen").set({ released_score: score, updated_at: now }).where("id", "=", id).execute();
@@ -209,6 +187,7 @@ export async function releaseSteelmenIfDue(db: DB, caseId: number, k: number): P
         .updateTable("steelman_ratings")
         .set((eb) => ({ released_value: eb.ref("value") }))
         .where("steelman_id", "=", id)
+        .where("updated_at", "<=", resultsReleasedAt)
         .execute();
     }
     await trx

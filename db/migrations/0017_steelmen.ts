@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { autoIncrementId } from "../dialect";
 
 /**
@@ -29,7 +29,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("created_at", "text", (c) => c.notNull())
     .addColumn("updated_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("steelmen_one_per_person").on("steelmen").columns(["case_id", "user_id", "perspective"]).unique().execute();
+  // One steelman per person, case and perspective at a time; a deleted one stays (soft) beside a new one.
+  await db.schema
+    .createIndex("steelmen_one_per_person")
+    .on("steelmen")
+    .columns(["case_id", "user_id", "perspective"])
+    .unique()
+    .where(sql.ref("status"), "<>", "deleted")
+    .execute();
+  await db.schema.createIndex("steelmen_case").on("steelmen").column("case_id").execute();
 
   await db.schema
     .createTable("steelman_ratings")

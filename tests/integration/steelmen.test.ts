@@ -145,6 +145,17 @@ describe("steelmen on the case page", () => {
     expect(await score()).toBe("1 of 5");
   });
 
+  it("opens and scores only what the results release saw, whenever a reader happens to release the steelmen", async () => {
+    // As if a results release had been made where no steelman release followed it (a read of the results page).
+    await app.db().deleteFrom("steelman_releases").execute();
+    for (const w of writers) expect((await act(w, { intent: "steelman", perspective: "employer", side: "right", body: `Employer's case, by a torn writer ${w.id}.`, idempotencyKey: `k-${randomUUID()}` })).status).toBe(200);
+    await page(raters[0]!);
+    const employerSteelmen = async () => (await steelmenOf()).filter((s) => s.perspective === "employer");
+    expect((await employerSteelmen()).map((s) => s.opened_at)).toEqual([null, null, null]);
+    await nextRelease();
+    expect((await employerSteelmen()).every((s) => s.opened_at !== null)).toBe(true);
+  });
+
   it("withholds the best steelmen, like the results, from someone who has not answered every perspective", async () => {
     expect((await page(stranger)).steelmen.best).toBeNull();
     expect((await page(null)).steelmen.best).toBeNull();
@@ -172,5 +183,12 @@ describe("steelmen on the case page", () => {
     const seen = await page(raters[0]!);
     expect(seen.steelmen.best![0]!.sides.flatMap((s) => s.items.map((i) => i.id))).not.toContain(ids[2]);
     expect((await rate(raters[0]!, ids[2]!, 4)).status).toBe(400);
+    // A new one is a new steelman: pending, unrated, waiting for a batch; the deleted one stays stored.
+    expect((await write(writers[2]!, "wrong", "He knew the sensor was faulty.")).status).toBe(200);
+    const rows = (await steelmenOf()).filter((s) => s.user_id === writers[2]!.id && s.perspective === "employee");
+    expect(rows.map((s) => [s.status, s.opened_at === null, s.released_score])).toEqual([
+      ["deleted", false, 10],
+      ["visible", true, null],
+    ]);
   });
 });
