@@ -25,14 +25,7 @@ export interface SteelmanView {
  * @param mayReadResults whether the viewer may see results (answered every perspective, or a
  *   role that reads results without answering): the best steelmen are results, withheld as they are
  */
-export async function loadSteelmen(
-  doc: CaseDocument,
-  caseId: number,
-  user: PublicUser | null,
-  current: Record<string, { judgement: number }>,
-  mayReadResults: boolean,
-  k: number
-) {
+export async function loadSteelmen(doc: CaseDocument, caseId: number, user: PublicUser | null, current: Record<string, { judgement: number }>, mayReadResults: boolean, k: number) {
   // A case nobody has steelmanned (most) costs one query: nothing to open or score.
   let steelmen = await listCaseSteelmen(db(), caseId);
   if (steelmen.length > 0 && (await releaseSteelmenIfDue(db(), caseId, k))) steelmen = await listCaseSteelmen(db(), caseId);
@@ -83,8 +76,6 @@ export async function loadSteelmen(
     best,
     mayModerate,
     /** For moderators: every opened steelman that counts (to hide) and every hidden one (to restore). */
-    moderation: mayModerate
-      ? { open: steelmen.filter((s) => s.opened && counts(s)).map(view), hidden: steelmen.filter((s) => s.status === "hidden").map(view) }
-      : null,
+    moderation: mayModerate ? { open: steelmen.filter((s) => s.opened && counts(s)).map(view), hidden: steelmen.filter((s) => s.status === "hidden").map(view) } : null,
   };
 }

@@ -57,39 +57,27 @@ function DeleteOwn({ id, perspective }: { id: number; perspective: string }) {
  * The prompt after answering, before results (ADR 031): for each perspective answered, write the
  * best case for the side you did not take. Asked, never required: results stay one link away.
  */
-export function SteelmanPrompt({
-  slots,
-  judgementQuestion,
-  feedback,
-  pageKey,
-}: {
-  slots: WriteSlot[];
-  judgementQuestion: string;
-  feedback?: Feedback;
-  pageKey: string;
-}) {
+export function SteelmanPrompt({ slots, judgementQuestion, feedback, pageKey }: { slots: WriteSlot[]; judgementQuestion: string; feedback?: Feedback; pageKey: string }) {
   if (slots.length === 0) return null;
   return (
     <section aria-labelledby="steelman-prompt-heading" className="steelman-prompt" id="steelman">
       <h3 id="steelman-prompt-heading">Before you look: make the other side&apos;s best case</h3>
       <p>
-        Write the strongest case for the answer you did not give to <bdi>{judgementQuestion}</bdi>, as its own people would put it. People who gave that answer
-        rate how fair it is to them; the best are shown with the results, without your name. Optional: you can skip to the results.
+        Write the strongest case for the answer you did not give to <bdi>{judgementQuestion}</bdi>, as its own people would put it. People who gave that answer rate how fair it is to them; the best
+        are shown with the results, without your name. Optional: you can skip to the results.
       </p>
       {slots.map((slot) => {
         const target = `steelman-${slot.perspective}`;
         const mine = feedback?.target === target && ["steelman", "steelman-delete"].includes(feedback.intent) ? feedback : undefined;
         const key = formKey(pageKey, target);
         const id = (name: string) => `steelman-${slot.perspective}-${name}`;
-        const values = mine && Object.keys(mine.errors).length > 0 ? mine.values ?? {} : {};
+        const values = mine && Object.keys(mine.errors).length > 0 ? (mine.values ?? {}) : {};
         if (slot.mine && (slot.mine.opened || slot.mine.hidden)) {
           return (
             <article key={slot.perspective} className="steelman mine" aria-labelledby={id("heading")}>
               <h4 id={id("heading")}>Your steelman: the case for {sideWords(slot.perspective, slot.mine.side)}</h4>
               <div dir="auto" dangerouslySetInnerHTML={{ __html: slot.mine.html }} />
-              <p className="muted">
-                {slot.mine.hidden ? "A moderator has hidden it." : "It is open for rating, so it stays as it is."} You cannot rate your own steelman.
-              </p>
+              <p className="muted">{slot.mine.hidden ? "A moderator has hidden it." : "It is open for rating, so it stays as it is."} You cannot rate your own steelman.</p>
               <DeleteOwn id={slot.mine.id} perspective={slot.perspective} />
               <Message feedback={mine} />
             </article>
@@ -149,9 +137,7 @@ export function SteelmanPrompt({
                 ) : null}
               </div>
               <div>
-                <SendButton sendingKey={key}>
-                  {slot.mine ? `Update steelman as the ${slot.perspective}` : `Save steelman as the ${slot.perspective}`}
-                </SendButton>
+                <SendButton sendingKey={key}>{slot.mine ? `Update steelman as the ${slot.perspective}` : `Save steelman as the ${slot.perspective}`}</SendButton>
               </div>
               <Message feedback={mine} />
             </Form>
@@ -266,9 +252,8 @@ export function SteelmanBoard({
     <section aria-labelledby="steelmen-heading" id="steelmen">
       <h2 id="steelmen-heading">Steelmen: each side&apos;s case, made by the other</h2>
       <p className="muted">
-        Steelmen are shown without their authors&apos; names. They open for rating together, at least {k} at a time, and a score appears once at least {k}{" "}
-        people who took that side have rated one; it changes only after at least {k} ratings are new or changed, at a release of the results. Nobody sees who
-        rated or how many did.
+        Steelmen are shown without their authors&apos; names. They open for rating together, at least {k} at a time, and a score appears once at least {k} people who took that side have rated one; it
+        changes only after at least {k} ratings are new or changed, at a release of the results. Nobody sees who rated or how many did.
       </p>
       {toRate.map((group) => (
         <section key={group.perspective} aria-labelledby={`rate-${group.perspective}-heading`}>

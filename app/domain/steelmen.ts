@@ -49,8 +49,7 @@ export function ratableSide(judgement: number | undefined): SteelmanSide | null 
 /** Why a steelman may not be written on that side, or null. */
 export function steelmanSideRefusal(judgement: number | undefined, side: SteelmanSide): string | null {
   if (judgement === undefined) return "Answer this perspective first: a steelman makes the case for the side you did not take.";
-  if (!writableSides(judgement).includes(side))
-    return "A steelman makes the case for the side you did not take. Choose the other side, or change your answer first.";
+  if (!writableSides(judgement).includes(side)) return "A steelman makes the case for the side you did not take. Choose the other side, or change your answer first.";
   return null;
 }
 
@@ -103,7 +102,7 @@ export function scoreLabel(halfPoints: number): string {
  * `BEST_STEELMEN_SHOWN`.
  */
 export function bestSteelmen<T extends { id: number; userId: number; status: "visible" | "hidden" | "deleted"; releasedScore: number | null }>(
-  steelmen: readonly T[]
+  steelmen: readonly T[],
 ): (T & { releasedScore: number })[] {
   return steelmen
     .filter((s): s is T & { releasedScore: number } => contributionCounts(steelmanContribution(s)) && s.releasedScore !== null)

@@ -92,7 +92,20 @@ export async function saveSteelman(db: DB, input: { caseId: number; userId: numb
   }
   await db
     .insertInto("steelmen")
-    .values({ case_id: input.caseId, user_id: input.userId, perspective: input.perspective, side: input.side, body: input.body, status: "visible", moderation_reason: null, opened_at: null, released_score: null, edited_at: null, created_at: now, updated_at: now })
+    .values({
+      case_id: input.caseId,
+      user_id: input.userId,
+      perspective: input.perspective,
+      side: input.side,
+      body: input.body,
+      status: "visible",
+      moderation_reason: null,
+      opened_at: null,
+      released_score: null,
+      edited_at: null,
+      created_at: now,
+      updated_at: now,
+    })
     .execute();
   return "created";
 }
@@ -161,9 +174,7 @@ export async function releaseSteelmenIfDue(db: DB, caseId: number, k: number): P
     // runs, it releases the state at that moment, so a read never opens or scores on its own time.
     const asOf = (r: { updated_at: string; value: number; released_value: number | null }) => (r.updated_at <= resultsReleasedAt ? r.value : r.released_value);
     const toOpen = steelmenToOpen(
-      steelmen
-        .filter((s) => !s.opened && s.createdAt <= resultsReleasedAt)
-        .map((s) => ({ id: s.id, perspective: s.perspective, side: s.side, counts: contributionCounts(steelmanContribution(s)) })),
+      steelmen.filter((s) => !s.opened && s.createdAt <= resultsReleasedAt).map((s) => ({ id: s.id, perspective: s.perspective, side: s.side, counts: contributionCounts(steelmanContribution(s)) })),
       k,
     );
     if (toOpen.length > 0) await trx.updateTable("steelmen").set({ opened_at: now, updated_at: now }).where("id", "in", toOpen).execute();

@@ -30,13 +30,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("updated_at", "text", (c) => c.notNull())
     .execute();
   // One steelman per person, case and perspective at a time; a deleted one stays (soft) beside a new one.
-  await db.schema
-    .createIndex("steelmen_one_per_person")
-    .on("steelmen")
-    .columns(["case_id", "user_id", "perspective"])
-    .unique()
-    .where(sql.ref("status"), "<>", "deleted")
-    .execute();
+  await db.schema.createIndex("steelmen_one_per_person").on("steelmen").columns(["case_id", "user_id", "perspective"]).unique().where(sql.ref("status"), "<>", "deleted").execute();
   await db.schema.createIndex("steelmen_case").on("steelmen").column("case_id").execute();
 
   await db.schema

@@ -50,11 +50,7 @@ async function answer(page: Page, employeeJudgement: string) {
   }
 }
 
-const STEELMEN = [
-  "Twelve minutes of lockout is cheap next to **one** hand.",
-  "Rate targets were the manager's; the lead still owed the new starter the safe way.",
-  "He was tired.",
-];
+const STEELMEN = ["Twelve minutes of lockout is cheap next to **one** hand.", "Rate targets were the manager's; the lead still owed the new starter the safe way.", "He was tired."];
 
 test("people answer, steelman the other side, rate the steelmen of their own side, and the best appear", async ({ browser }) => {
   test.setTimeout(180_000);

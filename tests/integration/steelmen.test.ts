@@ -59,7 +59,10 @@ describe("steelmen on the case page", () => {
     expect(refused.body!.errors.side).toMatch(/side you did not take/);
     const unanswered = await write(stranger, "wrong", "Without answering.");
     expect(unanswered.body!.errors.side).toMatch(/Answer this perspective first/);
-    expect((await page(writers[0]!)).steelmen.write).toEqual([expect.objectContaining({ perspective: "employee", sides: ["wrong"], mine: null }), expect.objectContaining({ perspective: "employer", sides: ["right", "wrong"] })]);
+    expect((await page(writers[0]!)).steelmen.write).toEqual([
+      expect.objectContaining({ perspective: "employee", sides: ["wrong"], mine: null }),
+      expect.objectContaining({ perspective: "employer", sides: ["right", "wrong"] }),
+    ]);
   });
 
   it("keeps one steelman per person and perspective, editable while pending, and creates once per submission", async () => {
@@ -70,7 +73,9 @@ describe("steelmen on the case page", () => {
     const reused = await write(writers[0]!, "wrong", "Something else under the same key.", key);
     expect(reused.status).toBe(422);
     expect((await write(writers[0]!, "wrong", "Targets are no excuse: one injury costs more than a week of rate.")).status).toBe(200);
-    expect(await steelmenOf()).toEqual([expect.objectContaining({ user_id: writers[0]!.id, side: "wrong", body: "Targets are no excuse: one injury costs more than a week of rate.", opened_at: null })]);
+    expect(await steelmenOf()).toEqual([
+      expect.objectContaining({ user_id: writers[0]!.id, side: "wrong", body: "Targets are no excuse: one injury costs more than a week of rate.", opened_at: null }),
+    ]);
     await write(writers[1]!, "wrong", "A lockout takes twelve minutes; a hand takes a lifetime.");
     await write(writers[2]!, "wrong", "He taught a new starter to copy him.");
     ids = (await steelmenOf()).map((s) => s.id);
@@ -148,7 +153,8 @@ describe("steelmen on the case page", () => {
   it("opens and scores only what the results release saw, whenever a reader happens to release the steelmen", async () => {
     // As if a results release had been made where no steelman release followed it (a read of the results page).
     await app.db().deleteFrom("steelman_releases").execute();
-    for (const w of writers) expect((await act(w, { intent: "steelman", perspective: "employer", side: "right", body: `Employer's case, by a torn writer ${w.id}.`, idempotencyKey: `k-${randomUUID()}` })).status).toBe(200);
+    for (const w of writers)
+      expect((await act(w, { intent: "steelman", perspective: "employer", side: "right", body: `Employer's case, by a torn writer ${w.id}.`, idempotencyKey: `k-${randomUUID()}` })).status).toBe(200);
     await page(raters[0]!);
     const employerSteelmen = async () => (await steelmenOf()).filter((s) => s.perspective === "employer");
     expect((await employerSteelmen()).map((s) => s.opened_at)).toEqual([null, null, null]);
@@ -166,7 +172,11 @@ describe("steelmen on the case page", () => {
     expect((await act(moderator, { intent: "steelman-hide", steelmanId: String(ids[2]), reason: "Off topic" })).status).toBe(200);
     expect((await rate(raters[0]!, ids[2]!, 5)).status).toBe(400);
     // Ratings given before it was hidden stay stored but count for nothing while it is hidden.
-    await app.db().insertInto("steelman_ratings").values(raters.map((r) => ({ steelman_id: ids[2]!, user_id: r.id, value: 5, released_value: null, created_at: "2026-11-30T00:00:00.000Z", updated_at: "2026-11-30T00:00:00.000Z" }))).execute();
+    await app
+      .db()
+      .insertInto("steelman_ratings")
+      .values(raters.map((r) => ({ steelman_id: ids[2]!, user_id: r.id, value: 5, released_value: null, created_at: "2026-11-30T00:00:00.000Z", updated_at: "2026-11-30T00:00:00.000Z" })))
+      .execute();
     await nextRelease();
     const board = async () => (await page(raters[0]!)).steelmen;
     expect((await board()).best![0]!.sides.find((s) => s.side === "wrong")!.items.map((i) => i.id)).not.toContain(ids[2]);
