@@ -1,8 +1,9 @@
 /**
- * The case page's form actions: positions, arguments, replies, endorsements, edits and
- * moderation. Each checks who may do it and answers with field errors or what changed. The
- * creates (a position, an argument, a reply, an endorsement) are idempotent per submission: a
- * repeat of a form's key gets the first answer (ADR 016).
+ * The case page's form actions: positions, arguments, replies, endorsements, edits,
+ * steelmen and their ratings (ADR 031), and moderation. Each checks who may do it and answers
+ * with field errors or what changed. The creates (a position, an argument, a reply, an
+ * endorsement, a steelman, a rating) are idempotent per submission: a repeat of a form's key gets
+ * the first answer (ADR 016).
  */
 import type { DB } from "../db/client";
 import { readConfig } from "./config.server";
@@ -17,7 +18,13 @@ import {
   moderationForm,
   positionForm,
   replyForm,
+  steelmanForm,
+  steelmanIdForm,
+  steelmanModerationForm,
+  steelmanRatingForm,
 } from "./domain/debate-forms";
+import { ratingRefusal, steelmanSideRefusal } from "./domain/steelmen";
+import { findMySteelman, findSteelman, rateSteelman, releaseSteelmenIfDue, saveSteelman, setSteelmanStatus } from "./models/steelmen.server";
 import { KEY_REUSED_MESSAGE } from "./domain/idempotency";
 import { isolate } from "./domain/bidi";
 import { renderMarkdown } from "./domain/markdown";
@@ -37,7 +44,7 @@ import { recordAudit } from "./models/audit.server";
 import { answerOnce } from "./models/idempotency-keys.server";
 import { findCaseVersionByNumber, type CaseRecord } from "./models/cases.server";
 import { mapBallotOption } from "./domain/option-identity";
-import { answeredPerspectives, recordPosition } from "./models/positions.server";
+import { answeredPerspectives, currentJudgement, recordPosition } from "./models/positions.server";
 import { currentRelease } from "./models/result-releases.server";
 import type { PublicUser } from "./models/users.server";
 
@@ -84,6 +91,8 @@ const CREATES: Record<string, (formData: FormData) => string> = {
   argument: () => "new",
   reply: (formData) => String(formData.get("parentId") ?? ""),
   endorse: (formData) => String(formData.get("argumentId") ?? ""),
+  steelman: (formData) => `steelman-${String(formData.get("perspective") ?? "")}`,
+  "rate-steelman": (formData) => `steelman-${String(formData.get("steelmanId") ?? "")}`,
 };
 
 export async function handleCaseAction(found: CaseRecord, user: PublicUser, formData: FormData): Promise<Outcome> {
@@ -95,7 +104,11 @@ export async function handleCaseAction(found: CaseRecord, user: PublicUser, form
   const once = await answerOnce(db(), read.submission, (trx) => act(trx, found, user, formData, intent));
   if (once.kind === "reused") return refused(422, intent, targetOf(formData), KEY_REUSED_MESSAGE);
   // The k-th new answer since the last release releases the results (and the library's count).
-  if (once.kind === "first" && intent === "position" && once.answer.status === 200) await currentRelease(db(), found.id, readConfig().kThreshold, "trigger");
+  if (once.kind === "first" && intent === "position" && once.answer.status === 200) {
+    await currentRelease(db(), found.id, readConfig().kThreshold, "trigger");
+    // Steelmen open and their scores move only at a release of the results (ADR 031).
+    await releaseSteelmenIfDue(db(), found.id, readConfig().kThreshold);
+  }
   return { ...once.answer, replayed: once.kind === "repeat" };
 }
 
@@ -220,6 +233,65 @@ async function act(database: DB, found: CaseRecord, user: PublicUser, formData: 
         detail: `${found.slug}, by ${isolate(argument.authorName)}: ${isolate(form.data.reason)}`,
       });
       return ok(intent, target, intent === "hide" ? "Hidden; the reason is in the audit log." : "Restored.");
+    }
+
+    case "steelman": {
+      const target = `steelman-${String(formData.get("perspective") ?? "")}`;
+      const form = parseForm(steelmanForm(doc), formData);
+      if (!form.ok) return invalid(intent, target, form.errors, form.values);
+      const { perspective, side, body } = form.data;
+      const sideProblem = steelmanSideRefusal(await currentJudgement(database, user.id, found.id, perspective), side);
+      if (sideProblem) return invalid(intent, target, { side: sideProblem }, formValues(formData));
+      const mine = await findMySteelman(database, found.id, user.id, perspective);
+      // Raters rate the text they read: once open, a steelman stays as it was rated (ADR 031).
+      if (mine && mine.opened) return refused(409, intent, target, "Your steelman is open for rating, so it can no longer be changed.");
+      if (mine && mine.status === "hidden") return refused(403, intent, target, "A moderator has hidden your steelman; it cannot be changed.");
+      const saved = await saveSteelman(database, { caseId: found.id, userId: user.id, perspective, side, body });
+      return ok(intent, target, saved === "created" ? "Your steelman is saved. It opens for rating with others, at the next release of the results." : "Your steelman is updated.");
+    }
+
+    case "rate-steelman": {
+      const target = `steelman-${String(formData.get("steelmanId") ?? "")}`;
+      const form = parseForm(steelmanRatingForm, formData);
+      if (!form.ok) return invalid(intent, target, form.errors, form.values);
+      const steelman = await findSteelman(database, form.data.steelmanId);
+      const onCase = steelman && steelman.caseId === found.id ? steelman : undefined;
+      const refusal = ratingRefusal(onCase, user.id, onCase ? await currentJudgement(database, user.id, found.id, onCase.perspective) : undefined);
+      if (refusal) return refused(refusal.status, intent, target, refusal.message);
+      const rated = await rateSteelman(database, onCase!.id, user.id, form.data.rating);
+      return ok(intent, target, rated === "rated" ? "Your rating is saved. Nobody sees who rated." : "Your rating is changed.");
+    }
+
+    case "steelman-delete": {
+      const form = parseForm(steelmanIdForm, formData);
+      const target = `steelman-${String(formData.get("steelmanId") ?? "")}`;
+      if (!form.ok) return refused(400, intent, target, "That steelman does not exist.");
+      const steelman = await findSteelman(database, form.data.steelmanId);
+      if (!steelman || steelman.caseId !== found.id || steelman.status === "deleted") return refused(404, intent, target, "That steelman does not exist on this case.");
+      if (steelman.userId !== user.id) return refused(403, intent, target, "Only its author can delete a steelman.");
+      await setSteelmanStatus(database, steelman.id, "deleted", null);
+      return ok(intent, `steelman-${steelman.perspective}`, "Your steelman is deleted.");
+    }
+
+    case "steelman-hide":
+    case "steelman-restore": {
+      const target = `steelman-${String(formData.get("steelmanId") ?? "")}`;
+      if (!can(user.role, "argument.moderate")) return refused(403, intent, target, "Only facilitators and admins can hide or restore steelmen.");
+      const form = parseForm(steelmanModerationForm, formData);
+      if (!form.ok) return invalid(intent, target, form.errors, form.values);
+      const steelman = await findSteelman(database, form.data.steelmanId);
+      if (!steelman || steelman.caseId !== found.id || steelman.status === "deleted") return refused(404, intent, target, "That steelman does not exist on this case.");
+      const hide = intent === "steelman-hide";
+      await setSteelmanStatus(database, steelman.id, hide ? "hidden" : "visible", hide ? form.data.reason : null);
+      // No author name in the log's detail: steelmen are shown without one (ADR 031).
+      await recordAudit(database, {
+        actorUserId: user.id,
+        action: hide ? "steelman.hidden" : "steelman.restored",
+        subjectType: "steelman",
+        subjectId: String(steelman.id),
+        detail: `${found.slug}: ${isolate(form.data.reason)}`,
+      });
+      return ok(intent, target, hide ? "Hidden; the reason is in the audit log." : "Restored.");
     }
 
     default:

@@ -229,6 +229,45 @@ export interface EndorsementsTable {
   recorded_lean: ColumnType<"right" | "wrong" | null, "right" | "wrong" | null | undefined, "right" | "wrong" | null>;
 }
 
+/** The lean a steelman argues for (ADR 031): the side its author did not take. */
+export type SteelmanSide = "right" | "wrong";
+
+export interface SteelmenTable {
+  id: Generated<number>;
+  case_id: number;
+  user_id: number;
+  perspective: string;
+  side: SteelmanSide;
+  body: string;
+  status: ArgumentStatus;
+  moderation_reason: string | null;
+  /** When it opened for rating (a batch of k at a results release); null while pending. */
+  opened_at: Timestamp | null;
+  /** Twice the released mean rating (2 … 10); null until a score is released. */
+  released_score: number | null;
+  edited_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SteelmanRatingsTable {
+  steelman_id: number;
+  user_id: number;
+  /** "Fair to us", 1 … 5. */
+  value: number;
+  /** The value the steelman's released score counted; null when it counted none of this rater's. */
+  released_value: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SteelmanReleasesTable {
+  case_id: number;
+  /** The results release (result_releases.released_at) the case's steelmen were last released at. */
+  results_released_at: Timestamp;
+  created_at: Timestamp;
+}
+
 export interface WorkshopsTable {
   id: Generated<number>;
   case_id: number;
@@ -346,6 +385,9 @@ export interface Database {
   release_records: ReleaseRecordsTable;
   arguments: ArgumentsTable;
   endorsements: EndorsementsTable;
+  steelmen: SteelmenTable;
+  steelman_ratings: SteelmanRatingsTable;
+  steelman_releases: SteelmanReleasesTable;
   workshops: WorkshopsTable;
   workshop_participants: WorkshopParticipantsTable;
   workshop_votes: WorkshopVotesTable;

@@ -17,13 +17,16 @@
 import type { CaseStatus, Role } from "../../db/schema";
 import { caseVisibility } from "./permissions";
 
-/** What a credit is: a "this moved me" endorsement online, an upvote in a room, or naming it as what moved you. */
-export type CreditKind = "endorsement" | "upvote" | "moved-by";
+/**
+ * What a credit is: a "this moved me" endorsement online, an upvote in a room, naming it as what
+ * moved you, or rating a steelman "fair to us" (ADR 031).
+ */
+export type CreditKind = "endorsement" | "upvote" | "moved-by" | "fair-rating";
 
 export interface Contribution {
   id: number;
-  /** A top-level argument, a workshop question, or a reply to an online argument. */
-  kind: "argument" | "question" | "reply";
+  /** A top-level argument, a workshop question, a reply to an online argument, or a steelman (ADR 031). */
+  kind: "argument" | "question" | "reply" | "steelman";
   /** Not hidden by a moderator nor deleted by its author. */
   visible: boolean;
   /** The author was removed from the workshop (never true online: accounts are not removed). */
@@ -112,6 +115,12 @@ const MESSAGES: Record<CreditKind, Record<CreditRefusal["reason"], string>> = {
     own: "Your own argument cannot be what moved you. Choose someone else's from the list, or none.",
     "not-an-argument": "Only an argument can be what moved you, not a question or a reply. Choose one from the list, or none.",
   },
+  "fair-rating": {
+    missing: "That steelman does not exist on this case.",
+    gone: "That steelman has been hidden or deleted, so it can no longer be rated.",
+    own: "You cannot rate your own steelman.",
+    "not-an-argument": "That steelman can no longer be rated.",
+  },
 };
 
 /**
@@ -141,6 +150,11 @@ export function creditRefusal(
 /** An online argument or reply as the rule sees it (an account is never removed from a case). */
 export function argumentContribution(argument: { id: number; userId: number; parentId: number | null; status: "visible" | "hidden" | "deleted" }): Contribution & { authorId: number } {
   return { id: argument.id, kind: argument.parentId === null ? "argument" : "reply", visible: argument.status === "visible", authorRemoved: false, authorId: argument.userId };
+}
+
+/** A steelman as the rule sees it (ADR 031): it counts while visible; its "fair to us" ratings are its credits. */
+export function steelmanContribution(steelman: { id: number; userId: number; status: "visible" | "hidden" | "deleted" }): Contribution & { authorId: number } {
+  return { id: steelman.id, kind: "steelman", visible: steelman.status === "visible", authorRemoved: false, authorId: steelman.userId };
 }
 
 /** A reply to one of a person's posts, with what the rule reads: its author, status, and its case's status. */

@@ -4,6 +4,7 @@ import { markdownRenderProblem } from "./markdown";
 import { CONFIDENCE_LEVELS, LEGAL_ANSWERS, SIDES } from "./scales";
 import { OPTION_ID_MAX_LENGTH, OPTION_ID_PATTERN } from "./option-identity";
 import { oneLineMessage, singleLine } from "./single-line";
+import { STEELMAN_SIDES } from "./steelmen";
 import { TEXT_LIMITS } from "./text-limits";
 import { keepToMessage, maxVisible, minVisible, visibleLengthProblem } from "./visible-length";
 
@@ -12,14 +13,18 @@ export const MAX_REASON_LENGTH = TEXT_LIMITS.moderationReason;
 
 const id = (message: string) => z.coerce.number({ invalid_type_error: message }).int(message).positive(message);
 
-const body = maxVisible(z.string({ required_error: "Write your argument." }).trim().min(1, "Write something before posting."), MAX_ARGUMENT_LENGTH, keepToMessage("it", MAX_ARGUMENT_LENGTH))
-  // What is stored must render: one post the renderer cannot handle would otherwise be a notice on every view.
-  .superRefine((text: string, ctx) => {
-    // zod runs this even after the limit failed: a body over the limit is refused already, and not worth rendering.
-    if (visibleLengthProblem(text, MAX_ARGUMENT_LENGTH)) return;
-    const problem = markdownRenderProblem(text);
-    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `Your text ${problem}.` });
-  });
+/** A Markdown post up to the argument limit that the renderer can render (arguments, replies, steelmen). */
+const markdownBody = (missing: string) =>
+  maxVisible(z.string({ required_error: missing }).trim().min(1, "Write something before posting."), MAX_ARGUMENT_LENGTH, keepToMessage("it", MAX_ARGUMENT_LENGTH))
+    // What is stored must render: one post the renderer cannot handle would otherwise be a notice on every view.
+    .superRefine((text: string, ctx) => {
+      // zod runs this even after the limit failed: a body over the limit is refused already, and not worth rendering.
+      if (visibleLengthProblem(text, MAX_ARGUMENT_LENGTH)) return;
+      const problem = markdownRenderProblem(text);
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `Your text ${problem}.` });
+    });
+
+const body = markdownBody("Write your argument.");
 
 /** z.coerce.number turns "" into 0, which would record an unanswered field as the first option or "Torn". */
 const blankAsMissing = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
@@ -84,6 +89,45 @@ export const editForm = z.object({ argumentId: id("Unknown argument."), body });
 export const argumentIdForm = z.object({ argumentId: id("Unknown argument.") });
 export const moderationForm = z.object({
   argumentId: id("Unknown argument."),
+  reason: singleLine(
+    maxVisible(
+      minVisible(z.string({ required_error: "Give a reason; it is kept in the audit log." }).trim(), 3, "Give a reason; it is kept in the audit log."),
+      MAX_REASON_LENGTH,
+      keepToMessage("the reason", MAX_REASON_LENGTH),
+    ),
+    oneLineMessage("the reason"),
+  ),
+});
+
+/**
+ * A steelman (ADR 031): the best case for the side of a perspective the writer did not take. The
+ * side is the lean it argues for; whether the writer may argue it is the action's to check
+ * against their answer (`steelmanSideRefusal`).
+ */
+export function steelmanForm(doc: { perspectives: readonly { key: string }[] }) {
+  const keys = doc.perspectives.map((p) => p.key) as [string, ...string[]];
+  return z.object({
+    perspective: z.enum(keys, { errorMap: () => ({ message: "Choose one of this case's perspectives." }) }),
+    side: z.enum(STEELMAN_SIDES, { errorMap: () => ({ message: "Choose the side you are making the case for." }) }),
+    body: markdownBody("Write the other side's best case."),
+  });
+}
+
+/** A "fair to us" rating of one steelman, 1 to 5. */
+export const steelmanRatingForm = z.object({
+  steelmanId: id("Unknown steelman."),
+  rating: z.preprocess(
+    blankAsMissing,
+    z.coerce
+      .number({ required_error: "Choose how fair it is, from 1 to 5.", invalid_type_error: "Choose how fair it is, from 1 to 5." })
+      .int("Choose how fair it is, from 1 to 5.")
+      .min(1, "Choose how fair it is, from 1 to 5.")
+      .max(5, "Choose how fair it is, from 1 to 5."),
+  ),
+});
+export const steelmanIdForm = z.object({ steelmanId: id("Unknown steelman.") });
+export const steelmanModerationForm = z.object({
+  steelmanId: id("Unknown steelman."),
   reason: singleLine(
     maxVisible(
       minVisible(z.string({ required_error: "Give a reason; it is kept in the audit log." }).trim(), 3, "Give a reason; it is kept in the audit log."),

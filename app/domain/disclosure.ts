@@ -10,6 +10,7 @@
  * leans and their standings, which are protected: ADR 009 "Bridging scores", ADR 018).
  */
 import { bridgingScore, type PublicLean } from "./bridging";
+import { halfPointScore } from "./steelmen";
 import { exposedByBounds, exposedByPersuasion, exposedByRowChurn, exposedJointly, withoutInterchangeableSurplus, type HeldRecord, type NamedArgument } from "./release-equations";
 
 // ---------------------------------------------------------------------------------------------
@@ -1056,4 +1057,64 @@ export function groupOfStanding(grouping: Breakdown, standing: string | null): s
  */
 export function removalNotice(k: number): string {
   return `Votes they already cast keep counting until every count they are part of can lose at least ${k} removed people at once, so no count ever shows what one removed person answered. Their upvotes leave with their votes, under the same rule; what they sent leaves the room's list at once. To clear unwanted votes at once, reset the round.`;
+}
+
+/**
+ * Steelmen (ADR 031) written since the last opening, as `steelmenToOpen` reads them: pending
+ * (not yet open for rating), by side of a perspective.
+ */
+export interface PendingSteelman {
+  id: number;
+  perspective: string;
+  /** The lean it argues for; its author took the other (or neither). */
+  side: string;
+  /** Counts under the counting rule (visible): a hidden or deleted steelman neither opens nor pads a batch. */
+  counts: boolean;
+}
+
+/**
+ * Which pending steelmen open for rating at this release (ADR 031): for each perspective and
+ * side, all of its counted pending steelmen when they number at least k, else none. A steelman's
+ * side tells that its author did not take that side, so raters, who see steelmen as they open,
+ * must never see one arrive alone: a batch of k is k writers, none of them singled out.
+ */
+export function steelmenToOpen(pending: readonly PendingSteelman[], k: number): number[] {
+  const groups = new Map<string, number[]>();
+  for (const s of pending) {
+    if (!s.counts) continue;
+    const key = JSON.stringify([s.perspective, s.side]);
+    groups.set(key, [...(groups.get(key) ?? []), s.id]);
+  }
+  return [...groups.values()].filter((ids) => ids.length >= k).flat().sort((a, b) => a - b);
+}
+
+/** One steelman's ratings as `releaseSteelmanScores` reads them. */
+export interface SteelmanRatings {
+  id: number;
+  /** Counts under the counting rule (visible); one that does not keeps what was released and shows nothing. */
+  counts: boolean;
+  /** Twice the released mean (2 … 10), or null before its first released score. */
+  releasedScore: number | null;
+  /** Counted ratings (not the author's own): each rater's value now and the value the released score counted (null: not counted). */
+  ratings: readonly { value: number; releasedValue: number | null }[];
+}
+
+/**
+ * Steelman scores due at this release (ADR 031): the ids whose score is released now, with the
+ * new score (twice the mean, in half points). A score is first released when at least k people
+ * rated the steelman; a released score changes only when at least k raters rated it or changed
+ * their rating since (a rating is never withdrawn, so a change is a new rater or a new value).
+ * Between those, the released score stands, whatever single raters do; with no count shown,
+ * nobody's rating, nor whether a known person rated, can be read off a change.
+ */
+export function releaseSteelmanScores(steelmen: readonly SteelmanRatings[], k: number): Map<number, number> {
+  const released = new Map<number, number>();
+  for (const s of steelmen) {
+    if (!s.counts || s.ratings.length < k) continue;
+    const changed = s.ratings.filter((r) => r.releasedValue !== r.value).length;
+    // Before a first score every rating is new, so this is also "at least k ratings".
+    if (changed < k) continue;
+    released.set(s.id, halfPointScore(s.ratings.map((r) => r.value)));
+  }
+  return released;
 }

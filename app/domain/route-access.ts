@@ -51,7 +51,7 @@ export interface Visitor {
 export type AccessOutcome = "allow" | "login" | "forbidden" | "not-found" | "join";
 
 const CONTROL_INTENTS = ["next", "back", "open-voting", "close-voting", "reveal-results", "end", "reset-round", "remove-participant", "spotlight", "hide-submission", "show-submission"];
-const CASE_INTENTS = ["position", "preview", "argument", "reply", "endorse", "edit", "delete"];
+const CASE_INTENTS = ["position", "preview", "argument", "reply", "endorse", "edit", "delete", "steelman", "rate-steelman", "steelman-delete"];
 const EDITOR_INTENTS = ["preview", "add-stage", "save", "publish"];
 
 export const ROUTE_ACCESS: readonly RouteAccess[] = [
@@ -86,6 +86,8 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   ...CASE_INTENTS.map((intent): RouteAccess => ({ method: "POST", path: "/cases/:slug", intent, rule: "signed-in", file: "cases.$slug.tsx" })),
   { method: "POST", path: "/cases/:slug", intent: "hide", rule: "argument.moderate", file: "cases.$slug.tsx" },
   { method: "POST", path: "/cases/:slug", intent: "restore", rule: "argument.moderate", file: "cases.$slug.tsx" },
+  { method: "POST", path: "/cases/:slug", intent: "steelman-hide", rule: "argument.moderate", file: "cases.$slug.tsx" },
+  { method: "POST", path: "/cases/:slug", intent: "steelman-restore", rule: "argument.moderate", file: "cases.$slug.tsx" },
   { method: "GET", path: "/cases/:slug/results", rule: "signed-in", file: "cases.$slug_.results.tsx" },
   { method: "GET", path: "/cases/:slug/source", rule: "case.read-source", file: "cases.$slug_.source.ts" },
   { method: "GET", path: "/cases/:slug/history", rule: "case.edit", file: "cases.$slug_.history.tsx" },

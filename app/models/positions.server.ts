@@ -377,3 +377,16 @@ export async function versionNumbers(db: DB, versionIds: number[]): Promise<numb
   const rows = await db.selectFrom("case_versions").select("version").where("id", "in", versionIds).orderBy("version").execute();
   return rows.map((r) => r.version);
 }
+
+/** The person's current judgement on one perspective of a case, or undefined before they have answered it. */
+export async function currentJudgement(db: DB, userId: number, caseId: number, perspective: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom("positions")
+    .select("judgement")
+    .where("user_id", "=", userId)
+    .where("case_id", "=", caseId)
+    .where("perspective", "=", perspective)
+    .where("is_current", "=", 1)
+    .executeTakeFirst();
+  return row?.judgement;
+}

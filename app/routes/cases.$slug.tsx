@@ -6,6 +6,8 @@ import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } fro
 import { loadCaseFor, loadCaseForAccount } from "~/case-access.server";
 import { handleCaseAction, type CaseActionResult } from "~/case-actions.server";
 import { loadDebate, parseSort } from "~/case-page.server";
+import { loadSteelmen } from "~/steelman-page.server";
+import { SteelmanBoard, SteelmanPrompt } from "~/components/steelmen";
 import { ArgumentForm } from "~/components/argument-form";
 import { ArgumentThread } from "~/components/argument-thread";
 import { OnlinePrivacyStatement } from "~/components/online-privacy-statement";
@@ -39,6 +41,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Drafts and archived cases exist only for the people who write cases (caseVisibility).
   const { user, found, visible } = await loadCaseFor(request, params.slug, "page");
   const { doc } = found;
+  const { kThreshold } = readConfig();
+  const debate = await loadDebate(found, user, parseSort(new URL(request.url).searchParams.get("sort")), kThreshold);
   return {
     slug: found.slug,
     status: found.status,
@@ -59,8 +63,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     facilitatorNotesHtml: visible["facilitator-notes"] && doc.facilitatorNotes ? renderMarkdownCached(doc.facilitatorNotes) : null,
     sourcesHtml: doc.sources ? renderMarkdownCached(doc.sources) : null,
     mayReadSource: visible.source,
-    kThreshold: readConfig().kThreshold,
-    debate: await loadDebate(found, user, parseSort(new URL(request.url).searchParams.get("sort")), readConfig().kThreshold),
+    kThreshold,
+    debate,
+    steelmen: await loadSteelmen(doc, found.id, user, debate.current, debate.mayReadResults, kThreshold),
     /** New on every load: each form's idempotency key is this plus the form's name (ADR 016). */
     pageKey: newPageKey(),
   };
@@ -87,6 +92,17 @@ function fieldsShownInPlace(result: CaseActionResult, data: ReturnType<typeof us
     // The "which argument moved you" list is only there once you have answered and there are arguments.
     const movedByShown = result.target in data.debate.current && (data.debate.movableBy[result.target]?.length ?? 0) > 0;
     return ["form", "option", "version", "judgement", "legal", "confidence", ...(movedByShown ? ["movedBy"] : [])];
+  }
+  if (result.intent === "steelman" || result.intent === "steelman-delete") {
+    const slot = data.steelmen.write.find((w) => `steelman-${w.perspective}` === result.target);
+    return slot ? (slot.mine?.opened || slot.mine?.hidden ? ["form"] : ["form", "side", "body"]) : [];
+  }
+  if (result.intent === "rate-steelman") {
+    return data.steelmen.rate.some((g) => g.items.some((i) => `steelman-${i.id}` === result.target)) ? ["form", "rating"] : [];
+  }
+  if (result.intent === "steelman-hide" || result.intent === "steelman-restore") {
+    const listed = [...(data.steelmen.moderation?.open ?? []), ...(data.steelmen.moderation?.hidden ?? [])];
+    return listed.some((i) => `steelman-${i.id}` === result.target) ? ["form", "reason"] : [];
   }
   type Node = (typeof data.debate.threads)[number];
   const nodes = new Map<string, Node>();
@@ -241,6 +257,7 @@ export default function CasePage() {
             </ol>
           </details>
         ) : null}
+        {debate.signedIn ? <SteelmanPrompt slots={data.steelmen.write} judgementQuestion={data.judgement} feedback={result} pageKey={data.pageKey} /> : null}
         {debate.mayReadResults ? (
           <p>
             <Link to={`/cases/${data.slug}/results`} className="button">
@@ -251,6 +268,8 @@ export default function CasePage() {
           <p className="muted">Results appear here once you have answered every perspective, so they cannot sway your first answer.</p>
         ) : null}
       </section>
+
+      <SteelmanBoard rate={data.steelmen.rate} best={data.steelmen.best} moderation={data.steelmen.moderation} k={data.kThreshold} feedback={result} pageKey={data.pageKey} />
 
       <section aria-labelledby="arguments-heading" id="arguments">
         <h2 id="arguments-heading">Arguments</h2>

@@ -15,6 +15,7 @@ import * as m0013 from "./0013_vote_resets";
 import * as m0014 from "./0014_accounts";
 import * as m0015 from "./0015_recorded_leans";
 import * as m0016 from "./0016_role_play";
+import * as m0017 from "./0017_steelmen";
 
 /**
  * Migrations are listed here rather than read from the folder, so they are bundled into the
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   "0014_accounts": m0014,
   "0015_recorded_leans": m0015,
   "0016_role_play": m0016,
+  "0017_steelmen": m0017,
 };

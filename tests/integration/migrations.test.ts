@@ -75,7 +75,7 @@ describe("migration 0010: stable option ids (ADR 017)", () => {
     const rows = [{ perspective: "employee", standing: null, option: "Decline", judgement: 1, legal: "unsure", caseVersionId: v2, judgementChange: -1, optionChanged: true, count: 5 }];
     await db.insertInto("result_releases").values({ case_id: caseId, through_position_id: 5, people: 5, result_rows: JSON.stringify(rows), gap_cells: "[]", released_at: T }).execute();
 
-    expect((await migrateToLatest(testDb.db)).applied).toEqual(["0010_stable_option_ids", "0011_release_records", "0012_released_persuasion", "0013_vote_resets", "0014_accounts", "0015_recorded_leans", "0016_role_play"]);
+    expect((await migrateToLatest(testDb.db)).applied).toEqual(["0010_stable_option_ids", "0011_release_records", "0012_released_persuasion", "0013_vote_resets", "0014_accounts", "0015_recorded_leans", "0016_role_play", "0017_steelmen"]);
     // 0016 (ADR 028): a workshop from before role-play is an ordinary one, with no roles and no timer.
     expect(await db.selectFrom("workshops").select(["roles", "roles_version", "timer_ends_at", "timer_minutes"]).where("id", "=", workshopId).executeTakeFirstOrThrow()).toEqual({ roles: null, roles_version: 0, timer_ends_at: null, timer_minutes: null });
     expect((await db.selectFrom("workshop_participants").select("role").where("id", "=", participant).executeTakeFirstOrThrow()).role).toBeNull();

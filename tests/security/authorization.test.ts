@@ -160,6 +160,11 @@ const PROBES: Record<string, Probe> = {
   "POST /cases/:slug delete": caseAction(() => ({ intent: "delete", argumentId: "999999" }), 404, "That argument does not exist on this case."),
   "POST /cases/:slug hide": caseAction(() => ({ intent: "hide", argumentId: String(fixtures().moderationArgumentId), reason: "Checked by the security suite" }), 200, "Hidden; the reason is in the audit log."),
   "POST /cases/:slug restore": caseAction(() => ({ intent: "restore", argumentId: String(fixtures().moderationArgumentId), reason: "Checked by the security suite" }), 200, "Restored."),
+  "POST /cases/:slug steelman": caseAction(() => ({ intent: "steelman", perspective: "employee", side: "wrong", body: "" }), 400, "Write something before posting."),
+  "POST /cases/:slug rate-steelman": caseAction(() => ({ intent: "rate-steelman", steelmanId: "999999", rating: "3" }), 404, "That steelman does not exist on this case."),
+  "POST /cases/:slug steelman-delete": caseAction(() => ({ intent: "steelman-delete", steelmanId: "999999" }), 404, "That steelman does not exist on this case."),
+  "POST /cases/:slug steelman-hide": caseAction(() => ({ intent: "steelman-hide", steelmanId: "999999", reason: "Checked by the security suite" }), 404, "That steelman does not exist on this case."),
+  "POST /cases/:slug steelman-restore": caseAction(() => ({ intent: "steelman-restore", steelmanId: "999999", reason: "Checked by the security suite" }), 404, "That steelman does not exist on this case."),
   "GET /cases/:slug/results": { send: getPage("/cases/:slug/results"), allowed: status(200, "Where people stand") },
   "GET /cases/:slug/source": {
     send: getPage("/cases/:slug/source"),

@@ -31,7 +31,7 @@ import { CORPUS, hostileCaseFiles, RAW_BODIES, type HostileInput } from "./hosti
 test.describe.configure({ mode: "parallel" });
 
 const CONTROL_INTENTS = ["next", "back", "open-voting", "close-voting", "reveal-results", "end", "reset-round", "remove-participant", "spotlight", "hide-submission", "show-submission", "lock-room", "unlock-room", "set-capacity", "void-burst", "void-burst-confirm", "assign-roles", "move-role", "start-timer", "stop-timer", "swap-roles"];
-const CASE_INTENTS = ["position", "preview", "argument", "reply", "endorse", "edit", "delete", "hide", "restore"];
+const CASE_INTENTS = ["position", "preview", "argument", "reply", "endorse", "edit", "delete", "hide", "restore", "steelman", "rate-steelman", "steelman-delete", "steelman-hide", "steelman-restore"];
 const EDITOR_INTENTS = ["preview", "save", "publish", "add-stage"];
 const EDIT_CASE = "the-fee-waiver";
 const FILE_CASE = "corpus-upload";
