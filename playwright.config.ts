@@ -15,7 +15,24 @@ if (!process.env.CASEBOOK_E2E_DIR) {
   for (const name of readdirSync("cases").filter((n) => n.endsWith(".md"))) copyFileSync(join("cases", name), join(casesDir, name));
   writeFileSync(
     join(casesDir, "zz-broken-example.md"),
-    ["---", "slug: broken-example", "title: A broken case", "summary: Missing its employer perspective.", "perspectives:", "  employee:", "    prompt: What do you do?", "    options: [Only one option]", "judgement: Right?", "discussion: [Why?]", "---", "", "## Stage: One", "", "Text.", ""].join("\n"),
+    [
+      "---",
+      "slug: broken-example",
+      "title: A broken case",
+      "summary: Missing its employer perspective.",
+      "perspectives:",
+      "  employee:",
+      "    prompt: What do you do?",
+      "    options: [Only one option]",
+      "judgement: Right?",
+      "discussion: [Why?]",
+      "---",
+      "",
+      "## Stage: One",
+      "",
+      "Text.",
+      "",
+    ].join("\n"),
   );
   process.env.CASEBOOK_E2E_DIR = dir;
 }

@@ -104,7 +104,8 @@ for (let attempt = 1; ; attempt += 1) {
       console.error(`Casebook cannot start: database ${databaseLabel(config)}: ${error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
     }
-    if (attempt === 1) log().error({ event: "database-outage" }, `Database ${databaseLabel(config)} cannot be reached (${(error as Error).message}); trying again every ${START_RETRY_MS / 1000} s before serving.`);
+    if (attempt === 1)
+      log().error({ event: "database-outage" }, `Database ${databaseLabel(config)} cannot be reached (${(error as Error).message}); trying again every ${START_RETRY_MS / 1000} s before serving.`);
     await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
   }
 }
@@ -131,7 +132,12 @@ app.use(
 app.use((req, res, next) => {
   if (!log().isLevelEnabled("debug")) return next();
   const started = Date.now();
-  res.once("finish", () => log().debug({ event: "request", reqId: res.locals.reqId as string, method: req.method, path: req.path, status: res.statusCode, ms: Date.now() - started, ip: req.ip, protocol: req.protocol }, "request answered"));
+  res.once("finish", () =>
+    log().debug(
+      { event: "request", reqId: res.locals.reqId as string, method: req.method, path: req.path, status: res.statusCode, ms: Date.now() - started, ip: req.ip, protocol: req.protocol },
+      "request answered",
+    ),
+  );
   next();
 });
 metrics().setSources({
@@ -142,10 +148,14 @@ metrics().setSources({
   redisUp: config.redisUrl ? () => sharedRedisHealth().isUp() : undefined,
 });
 // Before the outage's 503: metrics matter most while the database is away. Who may read them: ADR 022.
-app.get("/metrics", (_req, res, next) => {
-  res.locals.routeLabel = "metrics";
-  next();
-}, metrics().handler(config.metricsToken));
+app.get(
+  "/metrics",
+  (_req, res, next) => {
+    res.locals.routeLabel = "metrics";
+    next();
+  },
+  metrics().handler(config.metricsToken),
+);
 
 const build = await loadBuild(app);
 void Promise.resolve(typeof build === "function" ? build() : build).then(
@@ -230,7 +240,11 @@ app.use(((error, req, res, _next) => {
     req.socket.destroy();
     return;
   }
-  res.status(status).type("text/plain").set("Cache-Control", "no-store").send(STATUS_CODES[status] ?? "Error");
+  res
+    .status(status)
+    .type("text/plain")
+    .set("Cache-Control", "no-store")
+    .send(STATUS_CODES[status] ?? "Error");
 }) as express.ErrorRequestHandler);
 
 const host = config.host;

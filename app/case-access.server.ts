@@ -17,11 +17,7 @@ export function caseNotFound(): Response {
  * to /login without an account and a 403 with one. Returns the viewer (null without an account),
  * the case and everything the viewer may see of it.
  */
-export async function loadCaseFor(
-  request: Request,
-  slug: string | undefined,
-  part: CasePart,
-): Promise<{ user: PublicUser | null; found: CaseRecord; visible: Record<CasePart, boolean> }> {
+export async function loadCaseFor(request: Request, slug: string | undefined, part: CasePart): Promise<{ user: PublicUser | null; found: CaseRecord; visible: Record<CasePart, boolean> }> {
   const [user, found] = await Promise.all([getUser(request), findCaseBySlug(db(), slug ?? "")]);
   if (!found) throw caseNotFound();
   const visible = caseVisibility(found.status, user?.role);
@@ -44,11 +40,7 @@ function toLogin(request: Request): Response {
 }
 
 /** `loadCaseFor` for parts only accounts use (answering, results, editing): the viewer is never null. */
-export async function loadCaseForAccount(
-  request: Request,
-  slug: string | undefined,
-  part: CasePart,
-): Promise<{ user: PublicUser; found: CaseRecord; visible: Record<CasePart, boolean> }> {
+export async function loadCaseForAccount(request: Request, slug: string | undefined, part: CasePart): Promise<{ user: PublicUser; found: CaseRecord; visible: Record<CasePart, boolean> }> {
   const loaded = await loadCaseFor(request, slug, part);
   if (!loaded.user) throw toLogin(request);
   return { ...loaded, user: loaded.user };

@@ -11,18 +11,7 @@ import { db } from "./db.server";
 import { canEditArgument, MAX_THREAD_DEPTH } from "./domain/argument-threads";
 import type { CaseDocument } from "./domain/case-file";
 import { argumentContribution, creditRefusal } from "./domain/counting";
-import {
-  argumentForm,
-  argumentIdForm,
-  editForm,
-  moderationForm,
-  positionForm,
-  replyForm,
-  steelmanForm,
-  steelmanIdForm,
-  steelmanModerationForm,
-  steelmanRatingForm,
-} from "./domain/debate-forms";
+import { argumentForm, argumentIdForm, editForm, moderationForm, positionForm, replyForm, steelmanForm, steelmanIdForm, steelmanModerationForm, steelmanRatingForm } from "./domain/debate-forms";
 import { ratingRefusal, steelmanSideRefusal } from "./domain/steelmen";
 import { findMySteelman, findSteelman, rateSteelman, releaseSteelmenIfDue, saveSteelman, setSteelmanStatus } from "./models/steelmen.server";
 import { KEY_REUSED_MESSAGE } from "./domain/idempotency";
@@ -31,15 +20,7 @@ import { renderMarkdown } from "./domain/markdown";
 import { readSubmission } from "./idempotency.server";
 import { can } from "./domain/permissions";
 import { parseForm, type FieldErrors } from "./forms";
-import {
-  createArgument,
-  createReply,
-  depthOf,
-  editArgumentBody,
-  findArgument,
-  setArgumentStatus,
-  toggleEndorsement,
-} from "./models/arguments.server";
+import { createArgument, createReply, depthOf, editArgumentBody, findArgument, setArgumentStatus, toggleEndorsement } from "./models/arguments.server";
 import { recordAudit } from "./models/audit.server";
 import { answerOnce } from "./models/idempotency-keys.server";
 import { findCaseVersionByNumber, type CaseRecord } from "./models/cases.server";

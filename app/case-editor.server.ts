@@ -20,7 +20,6 @@ import { caseVersionDocuments, findCaseBySlug, saveCaseVersion, setCaseStatus, t
 import { answerOnce } from "./models/idempotency-keys.server";
 import type { PublicUser } from "./models/users.server";
 
-
 export interface EditorResult {
   errors: Record<string, string>;
   values: CaseFormValues;

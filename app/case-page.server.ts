@@ -55,10 +55,7 @@ export async function loadDebate(found: CaseRecord, user: PublicUser | null, sor
   const mayModerate = can(user?.role, "argument.moderate");
   const [items, history] = await Promise.all([listCaseArguments(db(), found.id), user ? listMyPositions(db(), user.id, found.id) : Promise.resolve([])]);
   // A case nobody has argued yet (every new one) has nothing to endorse or score: two queries fewer.
-  const [endorsements, released] = await Promise.all([
-    items.length > 0 ? listCaseEndorsements(db(), found.id) : [],
-    items.length > 0 ? currentRelease(db(), found.id, k) : null,
-  ]);
+  const [endorsements, released] = await Promise.all([items.length > 0 ? listCaseEndorsements(db(), found.id) : [], items.length > 0 ? currentRelease(db(), found.id, k) : null]);
   const changedMinds = new Map((released?.movedBy ?? []).map((m) => [m.argumentId, m.count]));
   const threads = buildThreads(items, endorsements, { userId: user?.id ?? null, mayModerate }, sort, new Date(), released?.argumentScores);
   const current = Object.fromEntries(
@@ -82,9 +79,6 @@ export async function loadDebate(found: CaseRecord, user: PublicUser | null, sor
     answeredAll,
     mayReadResults: answeredAll || can(user?.role, "results.read-without-answering"),
     // Shown only to the person themselves.
-    myGap:
-      employee && employer
-        ? { employee: judgementLabel(employee.judgement), employer: judgementLabel(employer.judgement), gap: employee.judgement - employer.judgement }
-        : null,
+    myGap: employee && employer ? { employee: judgementLabel(employee.judgement), employer: judgementLabel(employer.judgement), gap: employee.judgement - employer.judgement } : null,
   };
 }

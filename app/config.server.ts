@@ -92,9 +92,7 @@ function withoutPassword(raw: string): string {
  */
 const variables = {
   PORT: wholeNumber(3000, { max: 65535 }),
-  HOST: text
-    .refine((raw) => raw === undefined || /^[\w.:%[\]-]+$/.test(raw), "must be an address to listen on, like 127.0.0.1, 0.0.0.0 or ::")
-    .transform((raw) => raw ?? "0.0.0.0"),
+  HOST: text.refine((raw) => raw === undefined || /^[\w.:%[\]-]+$/.test(raw), "must be an address to listen on, like 127.0.0.1, 0.0.0.0 or ::").transform((raw) => raw ?? "0.0.0.0"),
   DATABASE_PATH: text.transform((raw) => raw ?? DEFAULT_DATABASE_PATH),
   DATABASE_URL: text.transform((raw, ctx) => {
     if (raw === undefined) return null;
@@ -199,10 +197,7 @@ function parseConfig(env: Record<string, string | undefined>): AppConfig {
     if (value !== undefined && value !== "") present[name] = value;
   }
   const parsed = environmentSchema.safeParse(present);
-  const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((issue) => ({ name: String(issue.path[0]), message: issue.message }))),
-    ...mailProblems(present),
-  ];
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => ({ name: String(issue.path[0]), message: issue.message }))), ...mailProblems(present)];
   if (!parsed.success || problems.length > 0) {
     const order = (name: string) => VARIABLE_NAMES.indexOf(name as VariableName);
     throw new ConfigError(problems.sort((a, b) => order(a.name) - order(b.name)).map(({ name, message }) => problemLine(name, message)));

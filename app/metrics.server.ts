@@ -59,10 +59,26 @@ export class CasebookMetrics {
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
-    this.httpRequests = new Counter({ name: "casebook_http_requests_total", help: "HTTP requests answered, by method, route (Remix route id or fixed name) and status.", labelNames: ["method", "route", "status"], registers });
-    this.httpDuration = new Histogram({ name: "casebook_http_request_duration_seconds", help: "Time from a request's arrival to the end of its answer, by method and route (event streams excluded).", labelNames: ["method", "route"], buckets: LATENCY_BUCKETS, registers });
+    this.httpRequests = new Counter({
+      name: "casebook_http_requests_total",
+      help: "HTTP requests answered, by method, route (Remix route id or fixed name) and status.",
+      labelNames: ["method", "route", "status"],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: "casebook_http_request_duration_seconds",
+      help: "Time from a request's arrival to the end of its answer, by method and route (event streams excluded).",
+      labelNames: ["method", "route"],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
     this.votesStored = new Counter({ name: "casebook_votes_stored_total", help: "Phone votes stored (a replayed idempotent request is not counted again).", registers });
-    this.broadcastLag = new Histogram({ name: "casebook_broadcast_lag_seconds", help: "Time from this process hearing of a workshop change to sending its clients the new state.", buckets: LAG_BUCKETS, registers });
+    this.broadcastLag = new Histogram({
+      name: "casebook_broadcast_lag_seconds",
+      help: "Time from this process hearing of a workshop change to sending its clients the new state.",
+      buckets: LAG_BUCKETS,
+      registers,
+    });
     const sources = () => this.sources;
     new Gauge({
       name: "casebook_live_streams",

@@ -63,7 +63,10 @@ export class PacedSingleFlight<K> {
     if (!state) {
       const running = this.start(key, task);
       if (maxWaitMs === Infinity) return { ran: true, value: await running };
-      const outcome = await withinMs(running.then((value): Outcome<T> => ({ ran: true, value })), maxWaitMs);
+      const outcome = await withinMs(
+        running.then((value): Outcome<T> => ({ ran: true, value })),
+        maxWaitMs,
+      );
       if (outcome === TIMED_OUT) {
         running.catch(this.onTrailingError);
         return { ran: false };

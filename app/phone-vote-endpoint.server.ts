@@ -30,7 +30,13 @@ const MAX_VOTE_FIELDS = 50;
 /** The body must be a UTF-8 urlencoded form; what else a vote might be is refused with a reason. */
 const readVoteBody = readBodyWithin(MAX_VOTE_BYTES, ({ status }, _req, res) => {
   res.set("Cache-Control", "no-store");
-  res.status(status).json(refusal(status === 413 ? "That vote is too large to read." : status === 415 ? "Votes are sent uncompressed, as a UTF-8 form." : "This vote could not be read. Send it again from the workshop page."));
+  res
+    .status(status)
+    .json(
+      refusal(
+        status === 413 ? "That vote is too large to read." : status === 415 ? "Votes are sent uncompressed, as a UTF-8 form." : "This vote could not be read. Send it again from the workshop page.",
+      ),
+    );
 });
 
 /**

@@ -78,12 +78,18 @@ async function inRedisElseDatabase(redisOp: (redis: RedisWindowCounter) => Promi
 
 /** Counts the hits (Redis, else the database). */
 function countWindowHits(hits: WindowHit[]): Promise<WindowCounts> {
-  return inRedisElseDatabase((redis) => redis.countHits(hits), () => countHits(db(), hits));
+  return inRedisElseDatabase(
+    (redis) => redis.countHits(hits),
+    () => countHits(db(), hits),
+  );
 }
 
 /** The count so far in each key's current window, without counting a hit (Redis, else the database). */
 function peekWindowHits(hits: WindowHit[]): Promise<WindowCounts> {
-  return inRedisElseDatabase((redis) => redis.peekHits(hits), () => peekHits(db(), hits));
+  return inRedisElseDatabase(
+    (redis) => redis.peekHits(hits),
+    () => peekHits(db(), hits),
+  );
 }
 
 /**

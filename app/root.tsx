@@ -35,8 +35,7 @@ export const meta: MetaFunction = () => [{ title: "Casebook" }];
 export const headers = retryAfterHeaders;
 
 /** A phone's workshop actions change nothing the header shows; skipping this keeps a vote to one request. */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) =>
-  formAction?.startsWith("/w/") ? false : defaultShouldRevalidate;
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) => (formAction?.startsWith("/w/") ? false : defaultShouldRevalidate);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
@@ -155,8 +154,8 @@ export function Layout({ children }: { children: ReactNode }) {
         {chrome ? (
           <footer className="site-footer">
             <p>
-            Casebook: workplace ethics, argued from both sides. · <Link to="/privacy">Privacy</Link>
-          </p>
+              Casebook: workplace ethics, argued from both sides. · <Link to="/privacy">Privacy</Link>
+            </p>
           </footer>
         ) : null}
         <ScrollRestoration nonce={nonce} />
@@ -173,14 +172,9 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error)) {
-    const title =
-      error.status === 404 ? "Page not found" : error.status === 403 ? "Not allowed" : error.status === 429 ? "Too many attempts" : `Something went wrong (${error.status})`;
+    const title = error.status === 404 ? "Page not found" : error.status === 403 ? "Not allowed" : error.status === 429 ? "Too many attempts" : `Something went wrong (${error.status})`;
     const message =
-      typeof error.data === "string" && error.data
-        ? error.data
-        : error.status === 404
-          ? "There is no page at this address. It may have moved, or the link may be mistyped."
-          : error.statusText;
+      typeof error.data === "string" && error.data ? error.data : error.status === 404 ? "There is no page at this address. It may have moved, or the link may be mistyped." : error.statusText;
     return (
       <section className="error-page">
         <h1>{title}</h1>

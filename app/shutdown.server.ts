@@ -12,7 +12,14 @@ type Hook = () => void | Promise<void>;
 export type ShutdownMoment = "drain" | "after-requests";
 
 function hooks(): Map<ShutdownMoment, Set<Hook>> {
-  return singleton("shutdown-hooks-by-moment", () => new Map<ShutdownMoment, Set<Hook>>([["drain", new Set()], ["after-requests", new Set()]]));
+  return singleton(
+    "shutdown-hooks-by-moment",
+    () =>
+      new Map<ShutdownMoment, Set<Hook>>([
+        ["drain", new Set()],
+        ["after-requests", new Set()],
+      ]),
+  );
 }
 
 /** Registers `hook` to run at `moment` of a shutdown (default: "drain", when the server stops accepting). */

@@ -87,11 +87,22 @@ export async function handleControl(workshop: Workshop, user: Pick<PublicUser, "
  * the same split (no fresh draws to compare, which would show who always lands apart).
  */
 async function workshopRoleSeed(workshopId: number): Promise<string> {
-  return createHmac("sha256", serverKey(await sessionSecret(), "role assignment")).update(String(workshopId)).digest("hex");
+  return createHmac("sha256", serverKey(await sessionSecret(), "role assignment"))
+    .update(String(workshopId))
+    .digest("hex");
 }
 
 /** One control's work, all through `trx`; what must follow the commit goes on `after`. */
-async function control(trx: DB, workshopId: number, plan: WorkshopPlan, titles: string[], intent: string, formData: FormData, after: AfterCommit[], roleSeed: string): Promise<{ status: number; body: ControlResult }> {
+async function control(
+  trx: DB,
+  workshopId: number,
+  plan: WorkshopPlan,
+  titles: string[],
+  intent: string,
+  formData: FormData,
+  after: AfterCommit[],
+  roleSeed: string,
+): Promise<{ status: number; body: ControlResult }> {
   const refuse = (status: number, message: string) => ({ status, body: { ok: false, message } });
   const done = (message: string) => {
     after.push(() => announceWorkshopChange(workshopId, { structural: true }));
@@ -153,7 +164,9 @@ async function control(trx: DB, workshopId: number, plan: WorkshopPlan, titles: 
       const read = readCapacity(formData.get("capacity"));
       if (!read.ok) return refuse(400, read.message);
       await setRoomCapacity(trx, workshopId, read.capacity);
-      return done(read.capacity === null ? "No capacity: the room takes everyone (unless locked)." : `Capacity set: the room takes at most ${read.capacity} ${read.capacity === 1 ? "person" : "people"}.`);
+      return done(
+        read.capacity === null ? "No capacity: the room takes everyone (unless locked)." : `Capacity set: the room takes at most ${read.capacity} ${read.capacity === 1 ? "person" : "people"}.`,
+      );
     }
     case "void-burst": {
       // The first step only counts: the facilitator confirms the count before anyone is removed.

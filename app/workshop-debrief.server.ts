@@ -74,8 +74,22 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
     standingsReleased: standingsReleased(workshop),
     gaps: gaps.filter((g) => g !== null),
     // Role-play with the swap (ADR 032): the same released tallies and gaps, phase by phase.
-    phases: swap ? phaseComparison(tallies, Object.fromEntries(rounds.map((r, i) => [r, gaps[i]])), perspectives.map((p) => p.key), k) : null,
-    shift: workshop.twoRounds ? shiftRows(shifts, perspectives.map((p) => p.key), k, oneRoundOnly) : null,
+    phases: swap
+      ? phaseComparison(
+          tallies,
+          Object.fromEntries(rounds.map((r, i) => [r, gaps[i]])),
+          perspectives.map((p) => p.key),
+          k,
+        )
+      : null,
+    shift: workshop.twoRounds
+      ? shiftRows(
+          shifts,
+          perspectives.map((p) => p.key),
+          k,
+          oneRoundOnly,
+        )
+      : null,
     spotlight: spotlight ? { kind: spotlight.kind, body: spotlight.body, upvotes: spotlight.upvotes } : null,
     topSubmissions: shown.slice(0, 10).map((s) => ({ kind: s.kind, body: s.body, upvotes: s.upvotes, movedPeople: moved.get(s.id) ?? 0 })),
     standingLabels: STANDING_LABELS,

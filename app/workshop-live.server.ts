@@ -11,17 +11,7 @@ import { joinsPerMinute } from "./domain/room-defences";
 import { roomSubmissions } from "./domain/counting";
 import { liveBus } from "./live/bus.server";
 import { WorkshopBroadcaster } from "./live/broadcaster.server";
-import {
-  answeredPerRound,
-  countJoined,
-  findWorkshop,
-  listParticipants,
-  listSubmissions,
-  workshopGaps,
-  votersInOneRoundOnly,
-  workshopShifts,
-  workshopTallies,
-} from "./models/workshops.server";
+import { answeredPerRound, countJoined, findWorkshop, listParticipants, listSubmissions, workshopGaps, votersInOneRoundOnly, workshopShifts, workshopTallies } from "./models/workshops.server";
 import { onShutdown } from "./shutdown.server";
 import { metrics } from "./metrics.server";
 import { findCaseVersionDocument } from "./models/cases.server";
@@ -162,7 +152,7 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
   // Phones alone show no counts while they vote (phoneView): a process serving only phones
   // then builds its snapshots without a single tally query.
   const counts = detail !== "phone" || phonesShowCounts(workshop.state.stage, currentRound(workshop.state));
-  const none = <T,>(empty: T) => Promise.resolve(empty);
+  const none = <T>(empty: T) => Promise.resolve(empty);
   const needsShift = workshop.twoRounds && (withFacilitator || (counts && roomSeesShift));
   const [tallyRows, gapRows, shiftCells, oneRoundOnly, participants, answered, submissions, people] = await Promise.all([
     counts ? workshopTallies(db(), workshopId) : none([]),
@@ -197,7 +187,10 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
       judgementQuestion: doc.judgement,
       discussionQuestions: doc.discussion,
       stage: state.stage,
-      stageLabel: stageLabel(state.stage, doc.stages.map((s) => s.title)),
+      stageLabel: stageLabel(
+        state.stage,
+        doc.stages.map((s) => s.title),
+      ),
       votingOpen: state.votingOpen,
       voteResets: workshop.voteResets,
       round: currentRound(state),
@@ -210,13 +203,28 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
       answered,
       tallies,
       gap: latestRound && (roomSeesGap || audience === "facilitator") ? roomGap(gapRows, latestRound, k) : null,
-      shift: workshop.twoRounds && roundTwoVisible ? shiftRows(shiftCells, perspectives.map((p) => p.key), k, oneRoundOnly) : null,
+      shift:
+        workshop.twoRounds && roundTwoVisible
+          ? shiftRows(
+              shiftCells,
+              perspectives.map((p) => p.key),
+              k,
+              oneRoundOnly,
+            )
+          : null,
       spotlight: spotlight ? visible(spotlight) : null,
       submissions: shown.map(visible),
       roles: workshop.roles ? workshop.roles.map((key) => ({ key, name: roleName(key) })) : null,
       rolesVersion: workshop.rolesVersion,
       timer: workshop.timer,
-      phases: showPhases ? phaseComparison(tallies, Object.fromEntries(rounds.map((r) => [r, roomGap(gapRows, r, k)])), perspectives.map((p) => p.key), k) : null,
+      phases: showPhases
+        ? phaseComparison(
+            tallies,
+            Object.fromEntries(rounds.map((r) => [r, roomGap(gapRows, r, k)])),
+            perspectives.map((p) => p.key),
+            k,
+          )
+        : null,
     };
   };
 
@@ -234,7 +242,11 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
           locked: workshop.locked,
           capacity: workshop.capacity,
           // Removed phones count too: a burst that was voided still happened.
-          joinsPerMinute: joinsPerMinute(people.map((p) => p.created_at), Date.now(), JOIN_RATE_MINUTES),
+          joinsPerMinute: joinsPerMinute(
+            people.map((p) => p.created_at),
+            Date.now(),
+            JOIN_RATE_MINUTES,
+          ),
         }
       : undefined,
   };

@@ -68,7 +68,12 @@ function openSqlite(path: string): DB {
   return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: new StatementCachingDatabase(sqlite) }) });
 }
 
-function openPostgres(url: string, poolSize: number, onConnectionLoss = (error: Error) => console.error(`PostgreSQL ${describeLocation(url)}: connection lost: ${error.message}`), queryTimeoutMs?: number): DB {
+function openPostgres(
+  url: string,
+  poolSize: number,
+  onConnectionLoss = (error: Error) => console.error(`PostgreSQL ${describeLocation(url)}: connection lost: ${error.message}`),
+  queryTimeoutMs?: number,
+): DB {
   const types = new pg.TypeOverrides();
   types.setTypeParser(POSTGRES_BIGINT_OID, parsePostgresBigint);
   // A connection attempt that hangs (a host that drops packets) fails after CONNECT_TIMEOUT_MS

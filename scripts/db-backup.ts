@@ -10,20 +10,7 @@ import SQLite from "better-sqlite3";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { readConfigOrExit } from "../app/config.server";
-import {
-  errorMessage,
-  fileSize,
-  foreignKeyProblems,
-  formatCounts,
-  fsyncDirectoryOf,
-  fsyncFile,
-  humanSize,
-  integrityProblems,
-  parseOptions,
-  tableCounts,
-  UsageError,
-  utcStamp,
-} from "./db-tools";
+import { errorMessage, fileSize, foreignKeyProblems, formatCounts, fsyncDirectoryOf, fsyncFile, humanSize, integrityProblems, parseOptions, tableCounts, UsageError, utcStamp } from "./db-tools";
 
 const USAGE = "Usage: npm run db:backup [-- --to path/to/copy.sqlite]   (reads DATABASE_PATH, default data/casebook.sqlite)";
 
@@ -76,9 +63,7 @@ async function main(): Promise<void> {
       copy.pragma("journal_mode = DELETE");
       const problems = integrityProblems(copy);
       if (problems.length > 0) {
-        throw new Error(
-          `The copy failed PRAGMA integrity_check, so it was not kept:\n  ${problems.join("\n  ")}\nCheck the live database with: sqlite3 ${source} "pragma integrity_check"`,
-        );
+        throw new Error(`The copy failed PRAGMA integrity_check, so it was not kept:\n  ${problems.join("\n  ")}\nCheck the live database with: sqlite3 ${source} "pragma integrity_check"`);
       }
       foreignKeys = foreignKeyProblems(copy);
       counts = tableCounts(copy);

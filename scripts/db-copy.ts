@@ -62,7 +62,10 @@ async function rowsOf(db: Kysely<any>, table: string, key: string[], offset: num
 }
 
 async function countOf(db: Kysely<any>, table: string): Promise<number> {
-  const row = (await db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()) as { n: unknown };
+  const row = (await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as("n"))
+    .executeTakeFirstOrThrow()) as { n: unknown };
   return Number(row.n);
 }
 

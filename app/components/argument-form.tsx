@@ -31,7 +31,11 @@ export function ArgumentForm({ perspectives, lenses, errors, values, previewHtml
             </option>
           ))}
         </select>
-        {errors.perspective ? <p className="field-error" id="argument-perspective-error">{errors.perspective}</p> : null}
+        {errors.perspective ? (
+          <p className="field-error" id="argument-perspective-error">
+            {errors.perspective}
+          </p>
+        ) : null}
       </div>
       <fieldset className="field" aria-describedby={described("side")}>
         <legend>Your side, on what the person in the case did</legend>
@@ -43,7 +47,11 @@ export function ArgumentForm({ perspectives, lenses, errors, values, previewHtml
             </label>
           ))}
         </div>
-        {errors.side ? <p className="field-error" id="argument-side-error">{errors.side}</p> : null}
+        {errors.side ? (
+          <p className="field-error" id="argument-side-error">
+            {errors.side}
+          </p>
+        ) : null}
       </fieldset>
       <div className="field">
         <label htmlFor="argument-lens">Ethical lens (optional)</label>
@@ -55,7 +63,11 @@ export function ArgumentForm({ perspectives, lenses, errors, values, previewHtml
             </option>
           ))}
         </select>
-        {errors.lens ? <p className="field-error" id="argument-lens-error">{errors.lens}</p> : null}
+        {errors.lens ? (
+          <p className="field-error" id="argument-lens-error">
+            {errors.lens}
+          </p>
+        ) : null}
       </div>
       <div className="field">
         <label htmlFor="argument-body">Your argument</label>
@@ -71,7 +83,11 @@ export function ArgumentForm({ perspectives, lenses, errors, values, previewHtml
           aria-invalid={errors.body ? true : undefined}
           aria-describedby={["argument-body-hint", described("body")].filter(Boolean).join(" ")}
         />
-        {errors.body ? <p className="field-error" id="argument-body-error">{errors.body}</p> : null}
+        {errors.body ? (
+          <p className="field-error" id="argument-body-error">
+            {errors.body}
+          </p>
+        ) : null}
       </div>
       {previewHtml !== undefined ? (
         <section className="preview" aria-label="Preview">

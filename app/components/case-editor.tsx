@@ -155,10 +155,7 @@ function OptionOrigins({ questions, errors }: { questions: OptionOriginQuestion[
   return (
     <fieldset className="field option-origins">
       <legend>Changed options: reworded, or new?</legend>
-      <p className="hint">
-        A reworded option keeps the answers already given to it. A new option starts with none, and an option that left the list keeps its answers, shown as
-        no longer offered.
-      </p>
+      <p className="hint">A reworded option keeps the answers already given to it. A new option starts with none, and an option that left the list keeps its answers, shown as no longer offered.</p>
       {questions.map((question) => (
         <div key={question.field} className="field">
           <label htmlFor={question.field}>
@@ -219,9 +216,7 @@ export function CaseEditor({ mode, pageKey, status, values, errors, stageSlots, 
       <Form method="post" className="stack case-editor" ref={formRef} onChange={schedulePreview} noValidate>
         {errorCount > 0 ? (
           <div className="form-error" role="alert" tabIndex={-1} ref={summaryRef}>
-            <p>
-              {errorCount === 1 ? "One thing needs fixing" : `${errorCount} things need fixing`} before this case can be saved. Everything you typed is still here.
-            </p>
+            <p>{errorCount === 1 ? "One thing needs fixing" : `${errorCount} things need fixing`} before this case can be saved. Everything you typed is still here.</p>
             {formError ? <p>{formError}</p> : null}
           </div>
         ) : null}
@@ -234,7 +229,12 @@ export function CaseEditor({ mode, pageKey, status, values, errors, stageSlots, 
           <Labelled name="title" label="Title" errors={errors}>
             <input id="title" name="title" type="text" maxLength={codeUnitCap(TEXT_LIMITS.caseTitle)} defaultValue={text(values, "title")} {...described("title", errors)} />
           </Labelled>
-          <Labelled name="slug" label="Address (slug)" hint={mode === "edit" ? "Fixed once a case exists, so links keep working." : "Lowercase letters, digits and hyphens, e.g. the-late-report."} errors={errors}>
+          <Labelled
+            name="slug"
+            label="Address (slug)"
+            hint={mode === "edit" ? "Fixed once a case exists, so links keep working." : "Lowercase letters, digits and hyphens, e.g. the-late-report."}
+            errors={errors}
+          >
             <input id="slug" name="slug" type="text" maxLength={80} defaultValue={text(values, "slug")} readOnly={mode === "edit"} {...described("slug", errors, true)} />
           </Labelled>
           <Labelled name="summary" label="Summary" hint="One sentence for the library card." errors={errors}>
@@ -273,7 +273,14 @@ export function CaseEditor({ mode, pageKey, status, values, errors, stageSlots, 
                   </Labelled>
                 )}
                 <Labelled name={`${key}-prompt`} label="Prompt" errors={errors}>
-                  <input id={`${key}-prompt`} name={`${key}-prompt`} type="text" maxLength={codeUnitCap(TEXT_LIMITS.prompt)} defaultValue={text(values, `${key}-prompt`)} {...described(`${key}-prompt`, errors)} />
+                  <input
+                    id={`${key}-prompt`}
+                    name={`${key}-prompt`}
+                    type="text"
+                    maxLength={codeUnitCap(TEXT_LIMITS.prompt)}
+                    defaultValue={text(values, `${key}-prompt`)}
+                    {...described(`${key}-prompt`, errors)}
+                  />
                 </Labelled>
                 <Labelled name={`${key}-options`} label="Options" hint="One per line; 2 to 6." errors={errors}>
                   <textarea id={`${key}-options`} name={`${key}-options`} rows={4} defaultValue={text(values, `${key}-options`)} {...described(`${key}-options`, errors, true)} />
@@ -291,7 +298,13 @@ export function CaseEditor({ mode, pageKey, status, values, errors, stageSlots, 
                   <textarea id={`${key}-rehearsal`} name={`${key}-rehearsal`} rows={2} defaultValue={text(values, `${key}-rehearsal`)} {...described(`${key}-rehearsal`, errors, true)} />
                 </Labelled>
                 <Labelled name={`${key}-model-answers`} label="Model answers (optional)" hint="Your own answers to the rehearsal prompt, for the debrief; a list works well." errors={errors}>
-                  <textarea id={`${key}-model-answers`} name={`${key}-model-answers`} rows={4} defaultValue={text(values, `${key}-model-answers`)} {...described(`${key}-model-answers`, errors, true)} />
+                  <textarea
+                    id={`${key}-model-answers`}
+                    name={`${key}-model-answers`}
+                    rows={4}
+                    defaultValue={text(values, `${key}-model-answers`)}
+                    {...described(`${key}-model-answers`, errors, true)}
+                  />
                 </Labelled>
               </div>
             );
@@ -324,7 +337,14 @@ export function CaseEditor({ mode, pageKey, status, values, errors, stageSlots, 
           {Array.from({ length: stageSlots }, (_, i) => (
             <div key={i} className="editor-stage">
               <Labelled name={`stage-${i}-title`} label={`Stage ${i + 1} title`} errors={errors}>
-                <input id={`stage-${i}-title`} name={`stage-${i}-title`} type="text" maxLength={codeUnitCap(TEXT_LIMITS.stageTitle)} defaultValue={text(values, `stage-${i}-title`)} {...described(`stage-${i}-title`, errors)} />
+                <input
+                  id={`stage-${i}-title`}
+                  name={`stage-${i}-title`}
+                  type="text"
+                  maxLength={codeUnitCap(TEXT_LIMITS.stageTitle)}
+                  defaultValue={text(values, `stage-${i}-title`)}
+                  {...described(`stage-${i}-title`, errors)}
+                />
               </Labelled>
               <Labelled name={`stage-${i}-body`} label={`Stage ${i + 1} text`} errors={errors}>
                 <textarea id={`stage-${i}-body`} name={`stage-${i}-body`} rows={8} defaultValue={text(values, `stage-${i}-body`)} {...described(`stage-${i}-body`, errors)} />

@@ -13,7 +13,9 @@ export function LivePrivacyStatement({ k }: { k: number }) {
       <h2 id="live-privacy-heading">Who sees your answers</h2>
       <ul>
         <li>No name is shown with an answer. A name, if you give one, appears only with arguments you send.</li>
-        <li>Counts appear only once {k} people have voted; until then every screen says that results appear when {k} people have voted.</li>
+        <li>
+          Counts appear only once {k} people have voted; until then every screen says that results appear when {k} people have voted.
+        </li>
         <li>In a room of {k} or more, everyone sees the room&apos;s bars move while voting is open.</li>
         <li>The facilitator sees how many people have voted, not who voted what.</li>
         <li>The debrief and the CSV the facilitator downloads carry no names.</li>

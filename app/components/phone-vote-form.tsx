@@ -126,9 +126,7 @@ export function PhoneVoteForm({
     <form method="post" className="stack phone-vote" onSubmit={submit} aria-busy={sending}>
       <input type="hidden" name="intent" value="vote" />
       <IdempotencyKeyField value={key} />
-      {round === 2 && !hasVoted && perspectives.some((p) => earlier(p.key)) ? (
-        <p className="muted">Your round 1 answers are filled in: change what you now see differently, then send.</p>
-      ) : null}
+      {round === 2 && !hasVoted && perspectives.some((p) => earlier(p.key)) ? <p className="muted">Your round 1 answers are filled in: change what you now see differently, then send.</p> : null}
       {count > 1 ? (
         <div className="vote-progress">
           <p className="vote-step" ref={stepHeading} tabIndex={-1} data-testid="vote-step">

@@ -107,9 +107,7 @@ export function JudgementDistribution({ state, round }: { state: Pick<RoomState,
       <figcaption>{caption}</figcaption>
       <div className="distribution-layout">
         <div className="distribution-chart">
-          {tallies.map((t) =>
-            t.released ? <DivergingBar key={t.perspective} tally={t} label={`As the ${t.perspective}`} /> : null,
-          )}
+          {tallies.map((t) => (t.released ? <DivergingBar key={t.perspective} tally={t} label={`As the ${t.perspective}`} /> : null))}
           <ScaleKey />
         </div>
         <JudgementTable caption={caption} columns={tallies.map((t) => ({ key: t.perspective, label: `As the ${t.perspective}`, tally: t }))} />
@@ -173,7 +171,11 @@ function JudgementTable({ caption, columns }: { caption: string; columns: { key:
  * released shift says (nothing of a withheld one).
  */
 export function RoomMovement({ state }: { state: Pick<RoomState, "tallies" | "shift" | "perspectives"> }) {
-  const movement = roomMovement(state.tallies, state.shift, state.perspectives.map((p) => p.key));
+  const movement = roomMovement(
+    state.tallies,
+    state.shift,
+    state.perspectives.map((p) => p.key),
+  );
   return (
     <div className="movement-grid" data-testid="room-movement">
       {movement.map((m) => (
@@ -201,18 +203,18 @@ export function RoomMovement({ state }: { state: Pick<RoomState, "tallies" | "sh
           <figure className="distribution">
             <figcaption>Judgement, round 1 and round 2</figcaption>
             <div className="distribution-layout">
-            <div className="distribution-chart">
-              {m.before ? <DivergingBar tally={m.before} label="Round 1" /> : null}
-              {m.after ? <DivergingBar tally={m.after} label="Round 2" /> : null}
-              {m.before || m.after ? <ScaleKey /> : null}
-            </div>
-            <JudgementTable
-              caption={`Judgement as the ${m.perspective}, round 1 and round 2`}
-              columns={[1, 2].flatMap((round) => {
-                const tally = state.tallies.find((t) => t.round === round && t.perspective === m.perspective);
-                return tally ? [{ key: `r${round}`, label: `Round ${round}`, tally }] : [];
-              })}
-            />
+              <div className="distribution-chart">
+                {m.before ? <DivergingBar tally={m.before} label="Round 1" /> : null}
+                {m.after ? <DivergingBar tally={m.after} label="Round 2" /> : null}
+                {m.before || m.after ? <ScaleKey /> : null}
+              </div>
+              <JudgementTable
+                caption={`Judgement as the ${m.perspective}, round 1 and round 2`}
+                columns={[1, 2].flatMap((round) => {
+                  const tally = state.tallies.find((t) => t.round === round && t.perspective === m.perspective);
+                  return tally ? [{ key: `r${round}`, label: `Round ${round}`, tally }] : [];
+                })}
+              />
             </div>
           </figure>
           {m.options ? (

@@ -23,12 +23,7 @@ const REFUSALS = new Set([401, 403, 404, 410]);
  * "withdrawn": the stream stops for good and `onWithdrawn` gets the server's message (pages
  * reload their data, which then shows why).
  */
-export function useLiveState<T>(
-  url: string,
-  initial: T,
-  onSnapshot?: (next: T, previous: T) => void,
-  onWithdrawn?: (message: string) => void,
-): { state: T; status: LiveStatus } {
+export function useLiveState<T>(url: string, initial: T, onSnapshot?: (next: T, previous: T) => void, onWithdrawn?: (message: string) => void): { state: T; status: LiveStatus } {
   const [state, setState] = useState(initial);
   const [status, setStatus] = useState<LiveStatus>("connecting");
   const latest = useRef(initial);

@@ -22,14 +22,10 @@ export function RoundTallies({ state, round, showJudgements = true }: { state: P
             </p>
           </div>
         ) : (
-        <div key={t.perspective} className="tally" data-perspective={t.perspective}>
-          <BarChart title={`As the ${t.perspective}: ${t.respondents} answered`} rows={t.options.map((o) => ({ label: o.label, count: o.count }))} />
-          {showJudgements && t.respondents > 0 ? (
-            <p className="muted">
-              Average judgement {formatSigned(t.meanJudgement)} on the scale from −3 (clearly wrong) to +3 (clearly right).
-            </p>
-          ) : null}
-        </div>
+          <div key={t.perspective} className="tally" data-perspective={t.perspective}>
+            <BarChart title={`As the ${t.perspective}: ${t.respondents} answered`} rows={t.options.map((o) => ({ label: o.label, count: o.count }))} />
+            {showJudgements && t.respondents > 0 ? <p className="muted">Average judgement {formatSigned(t.meanJudgement)} on the scale from −3 (clearly wrong) to +3 (clearly right).</p> : null}
+          </div>
         ),
       )}
     </div>
@@ -40,8 +36,8 @@ export function RoomGapLine({ state }: { state: Pick<RoomState, "gap"> }) {
   if (!state.gap) return null;
   return (
     <p className="room-gap">
-      The room&apos;s empathy gap (round {state.gap.round}): <strong>{formatSignedPoints(state.gap.meanGap)}</strong> on average across {countOf(state.gap.people, "person", "people")}: how much
-      kinder they were to the employee as the employee than as the employer.
+      The room&apos;s empathy gap (round {state.gap.round}): <strong>{formatSignedPoints(state.gap.meanGap)}</strong> on average across {countOf(state.gap.people, "person", "people")}: how much kinder
+      they were to the employee as the employee than as the employer.
     </p>
   );
 }

@@ -59,7 +59,13 @@ export const roleForm = z.object({
 
 export const librarySearch = z.object({
   q: maxVisible(z.string().trim(), TEXT_LIMITS.search, keepToMessage("the search", TEXT_LIMITS.search)).optional().catch(undefined),
-  tag: z.string().trim().max(40).regex(/^[a-z0-9-]*$/).optional().catch(undefined),
+  tag: z
+    .string()
+    .trim()
+    .max(40)
+    .regex(/^[a-z0-9-]*$/)
+    .optional()
+    .catch(undefined),
 });
 
 export const passwordChangeForm = z.object({

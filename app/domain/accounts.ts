@@ -4,8 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 export const RESET_LIFETIME_MS = 60 * 60 * 1000;
 
 /** The one answer the "forgot password" form gives, whether or not an account has the email (ADR 023). */
-export const RESET_REQUESTED_MESSAGE =
-  "If an account uses that email, we have sent it a link to choose a new password. The link works once, for one hour.";
+export const RESET_REQUESTED_MESSAGE = "If an account uses that email, we have sent it a link to choose a new password. The link works once, for one hour.";
 
 /**
  * A new reset token: 32 random bytes as base64url (43 characters, 256 bits), for the link only;

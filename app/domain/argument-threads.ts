@@ -68,11 +68,7 @@ export interface ThreadNode {
 }
 
 export function canEditArgument(argument: { userId: number; createdAt: string; status: string }, viewerId: number | null, now: Date): boolean {
-  return (
-    viewerId === argument.userId &&
-    argument.status === "visible" &&
-    now.getTime() - new Date(argument.createdAt).getTime() <= EDIT_WINDOW_MS
-  );
+  return viewerId === argument.userId && argument.status === "visible" && now.getTime() - new Date(argument.createdAt).getTime() <= EDIT_WINDOW_MS;
 }
 
 /**
@@ -89,11 +85,7 @@ export function buildThreads(
 ): ThreadNode[] {
   const endorsersOf = new Map<number, EndorsementInput[]>();
   for (const e of endorsements) endorsersOf.set(e.argumentId, [...(endorsersOf.get(e.argumentId) ?? []), e]);
-  const counted = countCredits(
-    "endorsement",
-    items.map(argumentContribution),
-    endorsementCredits(new Map(items.map((item) => [item.id, item.userId])), endorsements),
-  );
+  const counted = countCredits("endorsement", items.map(argumentContribution), endorsementCredits(new Map(items.map((item) => [item.id, item.userId])), endorsements));
   const childrenOf = new Map<number | null, ThreadInput[]>();
   for (const item of items) childrenOf.set(item.parentId, [...(childrenOf.get(item.parentId) ?? []), item]);
 
@@ -124,9 +116,7 @@ export function buildThreads(
       canReply: viewer.userId !== null && item.status === "visible" && depth < MAX_THREAD_DEPTH - 1,
       depth,
       // Replies read as a conversation: oldest first.
-      replies: [...(childrenOf.get(item.id) ?? [])]
-        .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id)
-        .map((child) => toNode(child, depth + 1)),
+      replies: [...(childrenOf.get(item.id) ?? [])].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id).map((child) => toNode(child, depth + 1)),
     };
   };
 
@@ -142,11 +132,16 @@ export function buildThreads(
 export function movedByChoices(threads: ThreadNode[], viewerId: number | null, perspective: string): { id: number; label: string }[] {
   return threads
     .filter((t) => t.perspective === perspective)
-    .filter((t) => t.body !== null && viewerId !== null && creditRefusal("moved-by", { kind: "argument", visible: t.status === "visible", authorRemoved: false, authorId: t.authorId }, viewerId) === null)
+    .filter(
+      (t) => t.body !== null && viewerId !== null && creditRefusal("moved-by", { kind: "argument", visible: t.status === "visible", authorRemoved: false, authorId: t.authorId }, viewerId) === null,
+    )
     .map((t) => {
       // A plain-text label for a <select>: Markdown emphasis and heading marks dropped; name and
       // text isolated, since an <option> cannot hold <bdi>.
-      const text = t.body!.replace(/[*_`#>]+/g, "").replace(/\s+/g, " ").trim();
+      const text = t
+        .body!.replace(/[*_`#>]+/g, "")
+        .replace(/\s+/g, " ")
+        .trim();
       return { id: t.id, label: `${isolate(t.authorName)}: ${isolate(truncateVisible(text, 80))}` };
     });
 }

@@ -79,12 +79,10 @@ export interface SidedArgument {
  * @param endorsements every endorsement of the case's arguments: who endorsed which argument
  * @returns argument id → endorser user id → lean (null: none), for every endorsement of a sided argument
  */
-export function publicLeans(
-  sided: readonly SidedArgument[],
-  endorsements: readonly { argumentId: number; userId: number }[],
-): Map<number, Map<number, PublicLean | null>> {
+export function publicLeans(sided: readonly SidedArgument[], endorsements: readonly { argumentId: number; userId: number }[]): Map<number, Map<number, PublicLean | null>> {
   const byId = new Map(sided.map((a) => [a.id, a]));
-  const counts = (a: SidedArgument, userId: number) => creditCounts("endorsement", { kind: "argument", visible: a.visible, authorRemoved: false }, { byAuthor: a.userId === userId, byWithdrawn: false });
+  const counts = (a: SidedArgument, userId: number) =>
+    creditCounts("endorsement", { kind: "argument", visible: a.visible, authorRemoved: false }, { byAuthor: a.userId === userId, byWithdrawn: false });
   // Per person and perspective: "for" minus "against" over every counted endorsement.
   const net = new Map<string, number>();
   const key = (userId: number, perspective: string) => JSON.stringify([userId, perspective]);
@@ -154,8 +152,7 @@ export interface Sortable {
 export function sortArguments<T extends Sortable>(items: T[], sort: ArgumentSort): T[] {
   const newest = (a: T, b: T) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id;
   const byEndorsed = (a: T, b: T) => b.endorsements - a.endorsements || newest(a, b);
-  const byBridging = (a: T, b: T) =>
-    Number(b.bridging !== null) - Number(a.bridging !== null) || (b.bridging ?? 0) - (a.bridging ?? 0) || byEndorsed(a, b);
+  const byBridging = (a: T, b: T) => Number(b.bridging !== null) - Number(a.bridging !== null) || (b.bridging ?? 0) - (a.bridging ?? 0) || byEndorsed(a, b);
   const compare = sort === "newest" ? newest : sort === "endorsed" ? byEndorsed : byBridging;
   return [...items].sort(compare);
 }

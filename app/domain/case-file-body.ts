@@ -68,7 +68,10 @@ const SECTION_NAME: Record<Exclude<SectionKind, "unknown">, string> = {
  * emphasis markers and a trailing colon are ignored, so "**Facilitator  notes:**" is reserved too.
  */
 function classifyHeading(heading: string): { kind: SectionKind; subject: string } {
-  const plain = heading.replace(/[*_~`\\]/g, "").replace(/\s+/g, " ").trim();
+  const plain = heading
+    .replace(/[*_~`\\]/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
   const stage = /^stage[ \t]*(?::(.*))?$/i.exec(plain);
   // The title as written when the heading is plainly "Stage: …", so the single-line check sees
   // any control character in it (the normalised text above has folded them into spaces).
@@ -176,8 +179,21 @@ const HTML_HEADING = /<h([1-6])\b[^<>]*>([^<]*)<\/h\1\s*>/gi;
 
 /** Entities sanitize-html and marked may leave or that stand for (invisible) spacing; the rest stay as written. */
 const NAMED_ENTITIES: Record<string, string> = {
-  amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0", ensp: "\u2002", emsp: "\u2003",
-  thinsp: "\u2009", shy: "\u00ad", zwsp: "\u200b", zwj: "\u200d", zwnj: "\u200c", lrm: "\u200e", rlm: "\u200f",
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: "\u00a0",
+  ensp: "\u2002",
+  emsp: "\u2003",
+  thinsp: "\u2009",
+  shy: "\u00ad",
+  zwsp: "\u200b",
+  zwj: "\u200d",
+  zwnj: "\u200c",
+  lrm: "\u200e",
+  rlm: "\u200f",
 };
 
 /** Tags that break the line or start a block where they are displayed: read as a space. Other tags are read as nothing. */
@@ -197,7 +213,11 @@ function displayedText(html: string): string {
       const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
       return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : "\ufffd";
     });
-  return text.normalize("NFKC").replace(/\p{Default_Ignorable_Code_Point}/gu, "").replace(/\s+/g, " ").trim();
+  return text
+    .normalize("NFKC")
+    .replace(/\p{Default_Ignorable_Code_Point}/gu, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /**
@@ -241,10 +261,7 @@ const RESERVED_WORD: Record<Exclude<SectionKind, "unknown">, string> = {
  * underlined with `---`) at the top level starts a section; headings in code blocks are code.
  * Headings that name a reserved section anywhere else are returned as misplaced.
  */
-function splitSections(
-  bodyText: string,
-  bodyFirstLine: number,
-): { sections: Section[]; firstStrayLine: number | null; misplaced: MisplacedHeading[] } {
+function splitSections(bodyText: string, bodyFirstLine: number): { sections: Section[]; firstStrayLine: number | null; misplaced: MisplacedHeading[] } {
   const sections: Section[] = [];
   const misplaced: MisplacedHeading[] = [];
   let firstStrayLine: number | null = null;
@@ -286,7 +303,11 @@ function misplacedMessage(heading: string, where: string): string {
 
 /** Text compared the way classifyHeading compares it: emphasis markers dropped, spacing folded, lower case. */
 function comparable(text: string): string {
-  return text.replace(/[*_~`\\]/g, "").replace(/\s+/g, " ").trim().toLowerCase();
+  return text
+    .replace(/[*_~`\\]/g, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .toLowerCase();
 }
 
 /**
@@ -356,12 +377,7 @@ function fieldOfSection(section: Section, stageNumber: number): string {
  * read: a role, rehearsal or model answers section for a perspective the case does not ask for is
  * a problem (null: only unknown keys are).
  */
-export function parseCaseBody(
-  bodyText: string,
-  bodyFirstLine: number,
-  closingLine: number,
-  perspectives: readonly string[] | null = null,
-): { body: CaseBody; problems: CaseFileProblem[] } {
+export function parseCaseBody(bodyText: string, bodyFirstLine: number, closingLine: number, perspectives: readonly string[] | null = null): { body: CaseBody; problems: CaseFileProblem[] } {
   const body: CaseBody = { stages: [], roles: [], rehearsals: [], facilitatorNotes: null, sources: null };
   // Checked before lexing: the lexer itself recurses into what is nested.
   const nesting = findMarkdownNestingProblem(bodyText);

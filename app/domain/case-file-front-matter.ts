@@ -1,17 +1,4 @@
-import {
-  isMap,
-  isNode,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parse,
-  parseDocument,
-  Scalar,
-  visit,
-  type Document,
-  type ErrorCode,
-  type YAMLError,
-} from "yaml";
+import { isMap, isNode, isScalar, isSeq, LineCounter, parse, parseDocument, Scalar, visit, type Document, type ErrorCode, type YAMLError } from "yaml";
 import type { CaseFileProblem } from "./case-file";
 
 /** Aliases have no business in a case file; a small cap stops "billion laughs" expansion. */
@@ -67,9 +54,7 @@ export function splitCaseFile(text: string): SplitResult {
 /** The file line of a front matter field path, e.g. ["perspectives", "employee", "options"]; see makeLocator. */
 export type FieldLineLocator = (path: readonly (string | number)[]) => number;
 
-export type FrontMatterReading =
-  | { ok: true; data: unknown; lineOf: FieldLineLocator }
-  | { ok: false; problems: CaseFileProblem[]; lineOf: FieldLineLocator };
+export type FrontMatterReading = { ok: true; data: unknown; lineOf: FieldLineLocator } | { ok: false; problems: CaseFileProblem[]; lineOf: FieldLineLocator };
 
 export function readFrontMatter(yamlText: string, yamlFirstLine: number): FrontMatterReading {
   const lineCounter = new LineCounter();

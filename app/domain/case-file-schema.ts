@@ -129,11 +129,7 @@ export const frontMatterSchema = z
       .refine((slug) => !RESERVED_SLUGS.includes(slug), { message: `is reserved for the app's own pages (${RESERVED_SLUGS.join(", ")}); choose another slug` }),
     title: text(TEXT_LIMITS.caseTitle),
     summary: text(TEXT_LIMITS.caseSummary),
-    tags: z
-      .array(z.string().trim().min(1).max(40).regex(SLUG_PATTERN, SLUG_FORMAT_MESSAGE))
-      .max(10)
-      .superRefine(rejectDuplicates<string>("tag"))
-      .default([]),
+    tags: z.array(z.string().trim().min(1).max(40).regex(SLUG_PATTERN, SLUG_FORMAT_MESSAGE)).max(10).superRefine(rejectDuplicates<string>("tag")).default([]),
     perspectives: z.record(z.string(), perspectiveSchema),
     judgement: text(TEXT_LIMITS.judgement),
     lenses: z.array(z.enum(LENSES)).superRefine(rejectDuplicates<string>("lens")).default([]),
@@ -218,7 +214,9 @@ export function describeZodIssue(issue: z.ZodIssue, input: unknown): FieldIssue[
       // An option (the only union): text fails as text, a mapping as a mapping; anything else is neither.
       const branch = typeof value === "string" ? issue.unionErrors[0] : isPlainObject(value) ? issue.unionErrors[1] : undefined;
       if (branch) return branch.issues.flatMap((inner) => describeZodIssue(inner, input));
-      return [{ path, message: `must be text, or a mapping of id and text (e.g. { id: refuse, text: Decline }), found ${typeName(value === null ? "null" : Array.isArray(value) ? "array" : typeof value)}` }];
+      return [
+        { path, message: `must be text, or a mapping of id and text (e.g. { id: refuse, text: Decline }), found ${typeName(value === null ? "null" : Array.isArray(value) ? "array" : typeof value)}` },
+      ];
     }
     case z.ZodIssueCode.invalid_string:
       // An empty value already gets "must not be empty"; its format is beside the point.

@@ -8,15 +8,7 @@
 import { Document, isMap, isSeq } from "yaml";
 import { parseCaseBody, perspectiveSectionSpans } from "./case-file-body";
 import { lineOfField, readFrontMatter, splitCaseFile, yaml11Warnings } from "./case-file-front-matter";
-import {
-  checkPerspectiveKeys,
-  describeZodIssue,
-  frontMatterSchema,
-  type FieldIssue,
-  type FrontMatter,
-  type Lens,
-  type PerspectiveKey,
-} from "./case-file-schema";
+import { checkPerspectiveKeys, describeZodIssue, frontMatterSchema, type FieldIssue, type FrontMatter, type Lens, type PerspectiveKey } from "./case-file-schema";
 import { optionIdentityWarnings, type CaseDraft, type CaseOption, type OptionDraft } from "./option-identity";
 
 export { LENS_LABELS, LENSES, PERSPECTIVE_KEYS } from "./case-file-schema";
@@ -141,10 +133,7 @@ function parseCaseFileOrThrow(source: string): CaseParseResult {
   let validFrontMatter: FrontMatter | null = null;
   if (frontMatter.ok) {
     const parsed = frontMatterSchema.safeParse(frontMatter.data);
-    const issues: FieldIssue[] = [
-      ...checkPerspectiveKeys(frontMatter.data),
-      ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => describeZodIssue(issue, frontMatter.data))),
-    ];
+    const issues: FieldIssue[] = [...checkPerspectiveKeys(frontMatter.data), ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => describeZodIssue(issue, frontMatter.data)))];
     for (const issue of issues) {
       problems.push({ line: frontMatter.lineOf(issue.path), field: fieldName(issue.path), message: issue.message });
     }
@@ -320,9 +309,7 @@ export function findOptionIdentityWarnings(source: string, draft: CaseDraft, his
 }
 
 /** The first file to use a slug keeps it; each later one gets a problem at its `slug` line. */
-export function findDuplicateSlugs(
-  files: { file: string; source: string; doc: CaseDraft }[],
-): { file: string; problem: CaseFileProblem }[] {
+export function findDuplicateSlugs(files: { file: string; source: string; doc: CaseDraft }[]): { file: string; problem: CaseFileProblem }[] {
   const firstFileBySlug = new Map<string, string>();
   const duplicates: { file: string; problem: CaseFileProblem }[] = [];
   for (const { file, source, doc } of files) {

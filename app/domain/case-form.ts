@@ -374,7 +374,12 @@ function markdownSectionProblems(field: string, text: string, where: string): Ca
     return [{ field, message: "This text cannot be read as Markdown; simplify its nesting (block quotes, lists, emphasis)." }];
   }
   if (headingLine !== null) {
-    return [{ field, message: `Line ${headingLine} is underlined with "---", which makes it a heading that starts a new section. Use ### for headings inside ${where}, or leave a blank line above the "---" to draw a line.` }];
+    return [
+      {
+        field,
+        message: `Line ${headingLine} is underlined with "---", which makes it a heading that starts a new section. Use ### for headings inside ${where}, or leave a blank line above the "---" to draw a line.`,
+      },
+    ];
   }
   return [];
 }

@@ -54,7 +54,15 @@ export function foldResultRows(rows: readonly ResultRow[]): { cells: (PositionCe
     const cell = cells.get(cellKey);
     if (cell) cell.count += row.count;
     else
-      cells.set(cellKey, { perspective: row.perspective, standing: row.standing, optionId: row.optionId, judgement: row.judgement, legal: row.legal, caseVersionId: row.caseVersionId, count: row.count });
+      cells.set(cellKey, {
+        perspective: row.perspective,
+        standing: row.standing,
+        optionId: row.optionId,
+        judgement: row.judgement,
+        legal: row.legal,
+        caseVersionId: row.caseVersionId,
+        count: row.count,
+      });
     const firstJudgement = row.judgement - row.judgementChange;
     const shiftKey = JSON.stringify([row.perspective, firstJudgement]);
     const shift = shifts.get(shiftKey);
@@ -132,9 +140,7 @@ function optionCounts(cells: PositionCell[], perspective: PerspectiveInput): Opt
   const offered = new Map(perspective.options.map((option) => [option.id, option.text]));
   const counts = new Map<string, number>([...offered.keys()].map((id) => [id, 0]));
   for (const cell of cells) counts.set(cell.optionId, (counts.get(cell.optionId) ?? 0) + cell.count);
-  return [...counts]
-    .map(([id, count]) => ({ id, label: offered.get(id) ?? perspective.labels?.get(id) ?? id, count, offered: offered.has(id) }))
-    .filter((o) => o.offered || o.count > 0);
+  return [...counts].map(([id, count]) => ({ id, label: offered.get(id) ?? perspective.labels?.get(id) ?? id, count, offered: offered.has(id) })).filter((o) => o.offered || o.count > 0);
 }
 
 function standingOf(standing: string | null): string {
@@ -150,9 +156,16 @@ export function summarizeShift(cells: ShiftCell[]): ShiftSummary {
     firstJudgements: JUDGEMENT_SCALE.map((step) => ({
       value: step.value,
       label: step.label,
-      count: sum(cells.filter((c) => c.firstJudgement === step.value), (c) => c.count),
+      count: sum(
+        cells.filter((c) => c.firstJudgement === step.value),
+        (c) => c.count,
+      ),
     })),
-    firstMeanJudgement: mean(cells, (c) => c.firstJudgement, (c) => c.count),
+    firstMeanJudgement: mean(
+      cells,
+      (c) => c.firstJudgement,
+      (c) => c.count,
+    ),
   };
 }
 
@@ -161,7 +174,13 @@ export function summarizeShift(cells: ShiftCell[]): ShiftSummary {
  * otherwise small standings merged by `mergeSmallGroups` over the cells' people.
  */
 function breakdownOf(standings: Map<string, number>, k: number, grouping: Breakdown | undefined): Breakdown {
-  return grouping ?? mergeSmallGroups([...standings].map(([key, count]) => ({ key, count })), k);
+  return (
+    grouping ??
+    mergeSmallGroups(
+      [...standings].map(([key, count]) => ({ key, count })),
+      k,
+    )
+  );
 }
 
 /** Groups a breakdown shows, with the cells each one counts (a standing a grouping does not name counts in "other"). */
@@ -179,13 +198,7 @@ function cellsByGroup<C extends { standing: string | null }>(breakdown: Breakdow
  * @param grouping the release's grouping by standing (ADR 009, sticky across releases); when
  *   omitted, small standings are merged over these cells alone
  */
-export function perspectiveResult(
-  perspective: PerspectiveInput,
-  allCells: PositionCell[],
-  shiftCells: ShiftCell[],
-  k: number,
-  grouping?: Breakdown,
-): PerspectiveResult {
+export function perspectiveResult(perspective: PerspectiveInput, allCells: PositionCell[], shiftCells: ShiftCell[], k: number, grouping?: Breakdown): PerspectiveResult {
   const cells = allCells.filter((c) => c.perspective === perspective.key);
   const respondents = sum(cells, (c) => c.count);
   const empty: PerspectiveResult = {
@@ -215,7 +228,11 @@ export function perspectiveResult(
       key: group.key,
       count: sum(groupCells, (c) => c.count),
       options: optionCounts(groupCells, perspective),
-      meanJudgement: mean(groupCells, (c) => c.judgement, (c) => c.count),
+      meanJudgement: mean(
+        groupCells,
+        (c) => c.judgement,
+        (c) => c.count,
+      ),
     };
   });
 
@@ -225,9 +242,16 @@ export function perspectiveResult(
     judgements: JUDGEMENT_SCALE.map((step) => ({
       value: step.value,
       label: step.label,
-      count: sum(cells.filter((c) => c.judgement === step.value), (c) => c.count),
+      count: sum(
+        cells.filter((c) => c.judgement === step.value),
+        (c) => c.count,
+      ),
     })),
-    meanJudgement: mean(cells, (c) => c.judgement, (c) => c.count),
+    meanJudgement: mean(
+      cells,
+      (c) => c.judgement,
+      (c) => c.count,
+    ),
     legalByLean: LEGAL_ANSWERS.map((legal) => {
       const row = cells.filter((c) => c.legal === legal);
       const counts = { wrong: 0, torn: 0, right: 0 } as Record<Lean, number>;
@@ -262,11 +286,23 @@ export function gapResult(cells: GapCell[], k: number, grouping?: Breakdown): Ga
   return {
     people,
     withheld: null,
-    meanGap: mean(cells, (c) => c.gap, (c) => c.count),
+    meanGap: mean(
+      cells,
+      (c) => c.gap,
+      (c) => c.count,
+    ),
     byStanding: {
       groups: breakdown.shown.map((group) => {
         const groupCells = byGroup.get(group.key)!;
-        return { key: group.key, count: sum(groupCells, (c) => c.count), meanGap: mean(groupCells, (c) => c.gap, (c) => c.count) };
+        return {
+          key: group.key,
+          count: sum(groupCells, (c) => c.count),
+          meanGap: mean(
+            groupCells,
+            (c) => c.gap,
+            (c) => c.count,
+          ),
+        };
       }),
       suppressed: breakdown.suppressed ? breakdown.reason : null,
     },

@@ -28,7 +28,11 @@ export function comparisonLine(label: string, options: readonly { id: string }[]
     label,
     respondents,
     shares: options.map((o) => cells.filter((c) => c.optionId === o.id).reduce((s, c) => s + c.count, 0) / respondents),
-    meanJudgement: mean(cells, (c) => c.judgement, (c) => c.count),
+    meanJudgement: mean(
+      cells,
+      (c) => c.judgement,
+      (c) => c.count,
+    ),
   };
 }
 

@@ -22,7 +22,10 @@ export function safeFileName(name: string): string {
  * tidied; "download" when nothing of its stem is left ("مرحبا.md" → "download.md").
  */
 function asciiFileName(safe: string): string {
-  const folded = safe.normalize("NFKD").replace(/\p{M}/gu, "").replace(/[^A-Za-z0-9._-]+/g, "-");
+  const folded = safe
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[^A-Za-z0-9._-]+/g, "-");
   const dot = folded.lastIndexOf(".");
   const extension = dot > 0 && /^\.[A-Za-z0-9]{1,10}$/.test(folded.slice(dot)) ? folded.slice(dot) : "";
   const stem = (extension ? folded.slice(0, dot) : folded).replace(/-{2,}/g, "-").replace(/^[-.]+|[-.]+$/g, "");

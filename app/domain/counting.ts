@@ -134,11 +134,7 @@ const MESSAGES: Record<CreditKind, Record<CreditRefusal["reason"], string>> = {
  * @param actorId the account (online) or participant (room) giving the credit
  * @returns null when allowed, else the reason and a message for the person
  */
-export function creditRefusal(
-  kind: CreditKind,
-  contribution: (Pick<Contribution, "kind" | "visible" | "authorRemoved"> & { authorId: number }) | undefined,
-  actorId: number,
-): CreditRefusal | null {
+export function creditRefusal(kind: CreditKind, contribution: (Pick<Contribution, "kind" | "visible" | "authorRemoved"> & { authorId: number }) | undefined, actorId: number): CreditRefusal | null {
   const refuse = (reason: CreditRefusal["reason"]): CreditRefusal => ({ reason, message: MESSAGES[kind][reason] });
   if (!contribution) return refuse("missing");
   if (contribution.authorId === actorId) return refuse("own");
@@ -223,7 +219,10 @@ export function roomSubmissions<T extends { id: number; kind: "argument" | "ques
   const counted = countCredits("upvote", submissions.map(submissionContribution), upvotes);
   return {
     shown: rankByCredits(submissions, counted).map((s) => ({ ...s, upvotes: counted.get(s.id)! })),
-    hidden: submissions.filter((s) => s.hidden && !s.authorRemoved).sort((a, b) => a.id - b.id).map((s) => ({ ...s, upvotes: 0 })),
+    hidden: submissions
+      .filter((s) => s.hidden && !s.authorRemoved)
+      .sort((a, b) => a.id - b.id)
+      .map((s) => ({ ...s, upvotes: 0 })),
   };
 }
 

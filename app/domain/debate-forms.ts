@@ -44,13 +44,7 @@ export function positionForm(doc: CaseDocument) {
       .min(1, "Choose what you would do.")
       .max(OPTION_ID_MAX_LENGTH, "Choose one of the options shown.")
       .regex(OPTION_ID_PATTERN, "Choose one of the options shown."),
-    version: z.preprocess(
-      blankAsMissing,
-      z.coerce
-        .number({ required_error: STALE_FORM_MESSAGE, invalid_type_error: STALE_FORM_MESSAGE })
-        .int(STALE_FORM_MESSAGE)
-        .positive(STALE_FORM_MESSAGE),
-    ),
+    version: z.preprocess(blankAsMissing, z.coerce.number({ required_error: STALE_FORM_MESSAGE, invalid_type_error: STALE_FORM_MESSAGE }).int(STALE_FORM_MESSAGE).positive(STALE_FORM_MESSAGE)),
     judgement: z.preprocess(
       blankAsMissing,
       z.coerce

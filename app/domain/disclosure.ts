@@ -270,9 +270,7 @@ function groupingHistoryAllows(history: readonly ReleasedGrouping[], next: Break
 function recordsWith(input: ReleasePlanInput, taken: readonly PendingPerson[]): HeldRecord[] {
   const next = input.history.length;
   const replaced = new Set(taken.flatMap((person) => person.wrote.map((perspective) => `${person.id}:${perspective}`)));
-  const records = (input.records ?? []).map((record) =>
-    record.until === null && replaced.has(`${record.person}:${record.perspective}`) ? { ...record, until: next } : record,
-  );
+  const records = (input.records ?? []).map((record) => (record.until === null && replaced.has(`${record.person}:${record.perspective}`) ? { ...record, until: next } : record));
   for (const person of taken) {
     for (const perspective of person.wrote) {
       records.push({
@@ -311,9 +309,7 @@ function withoutSurplusPeople(input: ReleasePlanInput): ReleasePlanInput {
 function groupingCandidates(input: ReleasePlanInput): ReadonlySet<string>[] {
   const previous = input.history.at(-1);
   if (!previous) return [new Set()];
-  const mergedBefore = Object.entries(previous.released).filter(
-    ([standing, people]) => people > 0 && (previous.breakdown.suppressed || groupUnder(previous.breakdown, standing) === OTHER_GROUP),
-  );
+  const mergedBefore = Object.entries(previous.released).filter(([standing, people]) => people > 0 && (previous.breakdown.suppressed || groupUnder(previous.breakdown, standing) === OTHER_GROUP));
   return [new Set(), new Set(mergedBefore.filter(([, people]) => people < input.k).map(([standing]) => standing)), new Set(mergedBefore.map(([standing]) => standing))];
 }
 
@@ -335,7 +331,11 @@ function stickyGrouping(
 ): { grouping: Breakdown } | { grouping: null; exposed: readonly number[] } {
   const standingSizes = new Map(Object.entries(input.history.at(-1)?.released ?? {}));
   for (const person of taken) if (!person.released) standingSizes.set(person.standing, (standingSizes.get(person.standing) ?? 0) + 1);
-  const grouping = mergeSmallGroups([...standingSizes].map(([key, count]) => ({ key, count })), input.k, mustMerge);
+  const grouping = mergeSmallGroups(
+    [...standingSizes].map(([key, count]) => ({ key, count })),
+    input.k,
+    mustMerge,
+  );
   const jointFrom = input.records ? (input.jointFrom ?? 0) : input.history.length;
   // For each earlier release, the standings that took a new or changed answer after it.
   const changedSince: Set<string>[] = [];
@@ -397,10 +397,12 @@ function versionPopulations(input: ReleasePlanInput): Map<string, (readonly numb
   const populations = new Map<string, (readonly number[])[]>();
   for (const perspective of input.perspectives) {
     const sets = [...(input.retiredVersions?.[perspective] ?? []).map((version) => [version]), ...(input.optionPopulations?.[perspective] ?? [])];
-    const byKey = new Map(sets.map((set) => {
-      const sorted = [...set].sort((a, b) => a - b);
-      return [sorted.join("."), sorted] as const;
-    }));
+    const byKey = new Map(
+      sets.map((set) => {
+        const sorted = [...set].sort((a, b) => a - b);
+        return [sorted.join("."), sorted] as const;
+      }),
+    );
     if (byKey.size > 0) populations.set(perspective, [...byKey.values()]);
   }
   return populations;
@@ -681,7 +683,10 @@ export function standingsForScore(standings: readonly (string | null)[], k: numb
   const UNDECLARED = "_undeclared";
   const sizes = new Map<string, number>();
   for (const s of standings) sizes.set(s ?? UNDECLARED, (sizes.get(s ?? UNDECLARED) ?? 0) + 1);
-  const breakdown = mergeSmallGroups([...sizes].map(([key, count]) => ({ key, count })), k);
+  const breakdown = mergeSmallGroups(
+    [...sizes].map(([key, count]) => ({ key, count })),
+    k,
+  );
   if (breakdown.suppressed) return standings.map(() => OTHER_GROUP);
   const lookup = groupLookup(breakdown);
   return standings.map((s) => {
@@ -714,7 +719,10 @@ export function releaseArgumentScores(previous: ArgumentScores, endorsers: reado
       // Nothing counted and nothing shown is the same as no entry.
       if (now.length > 0) next[id] = { score: null, counted };
     } else {
-      const groups = standingsForScore(now.map((e) => e.standing), k);
+      const groups = standingsForScore(
+        now.map((e) => e.standing),
+        k,
+      );
       next[id] = { score: bridgingScore(now.map((e, i) => ({ lean: e.lean, standing: groups[i]! }))), counted };
     }
   }
@@ -1085,7 +1093,10 @@ export function steelmenToOpen(pending: readonly PendingSteelman[], k: number): 
     const key = JSON.stringify([s.perspective, s.side]);
     groups.set(key, [...(groups.get(key) ?? []), s.id]);
   }
-  return [...groups.values()].filter((ids) => ids.length >= k).flat().sort((a, b) => a - b);
+  return [...groups.values()]
+    .filter((ids) => ids.length >= k)
+    .flat()
+    .sort((a, b) => a - b);
 }
 
 /** One steelman's ratings as `releaseSteelmanScores` reads them. */

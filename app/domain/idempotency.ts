@@ -18,8 +18,7 @@ export const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{16,128}$/;
 
 /** What a client is told when it reuses a key for something else (answered 422, as the IETF draft says). */
-export const KEY_REUSED_MESSAGE =
-  "This form was already sent with different content, so this was not saved. Reload the page to see what was saved, then send it again.";
+export const KEY_REUSED_MESSAGE = "This form was already sent with different content, so this was not saved. Reload the page to see what was saved, then send it again.";
 
 /**
  * The key of one form on a rendered page: the page's random key (made by its loader, new on every

@@ -125,8 +125,7 @@ export function findMarkdownNestingProblem(markdown: string): MarkdownNestingPro
 
 /** Updates the paragraph's counters with one line's content; returns a problem when a limit is passed. */
 function scanInline(line: string, start: number, lineNumber: number, counters: ParagraphCounters): MarkdownNestingProblem | null {
-  const over = (construct: MarkdownConstruct, found: number, limit: number): MarkdownNestingProblem | null =>
-    found > limit ? { line: lineNumber, construct, found, limit } : null;
+  const over = (construct: MarkdownConstruct, found: number, limit: number): MarkdownNestingProblem | null => (found > limit ? { line: lineNumber, construct, found, limit } : null);
   let i = start;
   while (i < line.length) {
     const c = line[i];

@@ -69,7 +69,10 @@ export function identifyOptions(draft: CaseDraft, history: readonly CaseDocument
     ...draft,
     perspectives: draft.perspectives.map((perspective) => ({
       ...perspective,
-      options: identifyPerspectiveOptions(perspective, history.map((doc) => doc.perspectives.find((p) => p.key === perspective.key)?.options ?? [])),
+      options: identifyPerspectiveOptions(
+        perspective,
+        history.map((doc) => doc.perspectives.find((p) => p.key === perspective.key)?.options ?? []),
+      ),
     })),
   };
 }
@@ -116,11 +119,7 @@ export interface OptionWarning {
  * @param history the case's stored versions, newest first
  * @param lineOf the file line of option `index` of perspective `key`
  */
-export function optionIdentityWarnings(
-  draft: CaseDraft,
-  history: readonly CaseDocument[],
-  lineOf: (key: string, index: number) => number,
-): OptionWarning[] {
+export function optionIdentityWarnings(draft: CaseDraft, history: readonly CaseDocument[], lineOf: (key: string, index: number) => number): OptionWarning[] {
   if (history.length === 0) return [];
   const identified = identifyOptions(draft, history);
   const warnings: OptionWarning[] = [];
@@ -170,9 +169,7 @@ export function optionLabels(versions: readonly CaseDocument[], perspective: str
 }
 
 /** What a ballot's chosen option becomes on the case's current version (`mapBallotOption`). */
-export type BallotMapping =
-  | { ok: true; option: CaseOption }
-  | { ok: false; status: 400 | 409; field: "option" | "version"; message: string };
+export type BallotMapping = { ok: true; option: CaseOption } | { ok: false; status: 400 | 409; field: "option" | "version"; message: string };
 
 /**
  * Maps the option a ballot names (by id) onto the case's current version. The ballot carries the
@@ -186,12 +183,7 @@ export type BallotMapping =
  * @param optionId the posted option id
  * @param currentVersion the current version's number, for the message
  */
-export function mapBallotOption(
-  shown: CasePerspective | undefined,
-  current: CasePerspective,
-  optionId: string,
-  currentVersion: number,
-): BallotMapping {
+export function mapBallotOption(shown: CasePerspective | undefined, current: CasePerspective, optionId: string, currentVersion: number): BallotMapping {
   const offeredThen = shown?.options.find((option) => option.id === optionId);
   if (!offeredThen) return { ok: false, status: 400, field: "option", message: "Choose one of the options shown." };
   const offeredNow = current.options.find((option) => option.id === optionId);

@@ -224,11 +224,7 @@ function linearExposure(columns: readonly Atom[], rows: readonly Map<number, num
  * @param releases every release, oldest first; the last is the one being planned
  * @returns the people of every entering or leaving set of 1 to k−1 people, ascending, or null
  */
-export function exposedByRowChurn(
-  records: readonly HeldRecord[],
-  releases: readonly ReleaseShape[],
-  options: EquationOptions & { firstAnswers?: boolean },
-): number[] | null {
+export function exposedByRowChurn(records: readonly HeldRecord[], releases: readonly ReleaseShape[], options: EquationOptions & { firstAnswers?: boolean }): number[] | null {
   // The judgements at first answers are a row of the results (one per person released); a
   // system of other figures (persuasion's) has none.
   const firstAnswers = options.firstAnswers ?? true;
@@ -636,7 +632,10 @@ export function withoutInterchangeableSurplus(records: readonly HeldRecord[], k:
   const classes = new Map<string, number[]>();
   for (const [person, indices] of byPerson) {
     if (keepAll.has(person)) continue;
-    const signature = interchangeabilityClass(indices.map((i) => records[i]!), named);
+    const signature = interchangeabilityClass(
+      indices.map((i) => records[i]!),
+      named,
+    );
     const members = classes.get(signature);
     if (members) members.push(person);
     else classes.set(signature, [person]);
@@ -703,7 +702,10 @@ export function releaseEquations(
   }
   const entriesById = new Map<string, Map<number, number>>();
   const intern = (entries: Map<number, number>): string => {
-    const key = [...entries].sort(([x], [y]) => x - y).map(([row, c]) => `${row}=${c}`).join(";");
+    const key = [...entries]
+      .sort(([x], [y]) => x - y)
+      .map(([row, c]) => `${row}=${c}`)
+      .join(";");
     if (!entriesById.has(key)) entriesById.set(key, entries);
     return key;
   };
@@ -790,7 +792,10 @@ export function releaseEquations(
   }
   const distinct = new Map<string, Map<number, number>>();
   for (const row of byRow.values()) {
-    const key = [...row].sort(([x], [y]) => x - y).map(([column, c]) => `${column}=${c}`).join(";");
+    const key = [...row]
+      .sort(([x], [y]) => x - y)
+      .map(([column, c]) => `${column}=${c}`)
+      .join(";");
     distinct.set(key, row);
   }
   return { columns: [...atoms.values()].map((a) => a.atom), rows: [...distinct.values()] };

@@ -33,7 +33,10 @@ function problemWithEntry(entry: string): string | null {
   if (/^\d{1,3}$/.test(mask)) prefix = Number(mask);
   else if (family === 4 && isIP(mask) === 4) {
     // A dotted netmask must be contiguous ones (255.255.0.0), which proxy-addr also requires.
-    const binary = mask.split(".").map((octet) => Number(octet).toString(2).padStart(8, "0")).join("");
+    const binary = mask
+      .split(".")
+      .map((octet) => Number(octet).toString(2).padStart(8, "0"))
+      .join("");
     if (!/^1*0*$/.test(binary)) return `"${entry}" has a netmask that is not a run of ones then zeros`;
     prefix = binary.indexOf("0") === -1 ? 32 : binary.indexOf("0");
   } else return `"${entry}" has a prefix that is neither a number nor an IPv4 netmask`;

@@ -3,16 +3,7 @@
  * only what `disclosure.ts` releases (ADR 009): tallies of at least k counted voters, the
  * workshop's one grouping by standing in every table and column, and no name, token or account.
  */
-import {
-  cellReleased,
-  groupOfStanding,
-  movedByShown,
-  resultsAppearAt,
-  STANDINGS_AT_END,
-  UNDECLARED_STANDING,
-  workshopCellKey,
-  workshopGrouping,
-} from "./disclosure";
+import { cellReleased, groupOfStanding, movedByShown, resultsAppearAt, STANDINGS_AT_END, UNDECLARED_STANDING, workshopCellKey, workshopGrouping } from "./disclosure";
 import { OTHER_GROUP, type Breakdown } from "./disclosure";
 import { judgementLabel } from "./scales";
 import { mean } from "./stats";
@@ -80,7 +71,20 @@ function standingTable(input: DebriefInput, tally: Extract<RoundTally, { release
       const cells = rows.filter((r) => groupOfStanding(input.grouping, r.standing) === group.key);
       const people = cells.reduce((s, c) => s + c.count, 0);
       const counts = tally.options.map((o) => cells.filter((c) => c.optionId === o.id).reduce((s, c) => s + c.count, 0));
-      return [oneLine(standingName(group.key, input.standingLabels)), String(people), ...counts.map(String), people > 0 ? formatSigned(mean(cells, (c) => c.judgement, (c) => c.count)) : "none"];
+      return [
+        oneLine(standingName(group.key, input.standingLabels)),
+        String(people),
+        ...counts.map(String),
+        people > 0
+          ? formatSigned(
+              mean(
+                cells,
+                (c) => c.judgement,
+                (c) => c.count,
+              ),
+            )
+          : "none",
+      ];
     }),
   );
 }
@@ -154,7 +158,12 @@ export function buildDebrief(input: DebriefInput): string {
         ),
       );
       out.push(paragraph(`Judgement: average ${formatSigned(tally.meanJudgement)} (${judgementLabel(Math.round(tally.meanJudgement)).toLowerCase()}).`));
-      out.push(table(["Judgement", "People"], tally.judgements.map((j) => [j.label, String(j.count)])));
+      out.push(
+        table(
+          ["Judgement", "People"],
+          tally.judgements.map((j) => [j.label, String(j.count)]),
+        ),
+      );
       out.push(standingTable(input, tally));
     }
     const gap = input.gaps.find((g) => g.round === round);
@@ -193,7 +202,12 @@ export function buildDebrief(input: DebriefInput): string {
   }
 
   out.push(heading(2, "Questions for discussion"));
-  out.push(list(true, input.discussion.map((q) => [oneLine(q)])));
+  out.push(
+    list(
+      true,
+      input.discussion.map((q) => [oneLine(q)]),
+    ),
+  );
   return writeMarkdown(out);
 }
 
@@ -233,7 +247,10 @@ function groupingOfVotes(votes: CsvVote[], k: number): Breakdown {
     const key = workshopCellKey(v.round, v.perspective);
     cells[key] = (cells[key] ?? 0) + 1;
   }
-  return workshopGrouping([...byStanding].map(([standing, entry]) => ({ standing, ...entry })), k);
+  return workshopGrouping(
+    [...byStanding].map(([standing, entry]) => ({ standing, ...entry })),
+    k,
+  );
 }
 
 const UTF8_BOM = "\uFEFF";
@@ -256,12 +273,7 @@ const UTF8_BOM = "\uFEFF";
  * @param options.standingsReleased false while the workshop runs (default true)
  * @returns the file's text, starting with a UTF-8 byte-order mark (for Excel)
  */
-export function buildPositionsCsv(
-  votes: CsvVote[],
-  k: number,
-  shuffle: <T>(items: T[]) => T[],
-  options: { grouping?: Breakdown; standingsReleased?: boolean } = {},
-): string {
+export function buildPositionsCsv(votes: CsvVote[], k: number, shuffle: <T>(items: T[]) => T[], options: { grouping?: Breakdown; standingsReleased?: boolean } = {}): string {
   const grouping = options.grouping ?? groupingOfVotes(votes, k);
   const standingsReleased = options.standingsReleased ?? true;
   const cellSizes = new Map<string, number>();
@@ -298,7 +310,11 @@ export function buildPositionsCsv(
  * `contentDisposition` puts it in the header, with an ASCII twin.
  */
 export function exportFileName(title: string, code: string, extension: string): string {
-  const words = title.normalize("NFC").toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u).filter((word) => word !== "");
+  const words = title
+    .normalize("NFC")
+    .toLowerCase()
+    .split(/[^\p{L}\p{M}\p{N}]+/u)
+    .filter((word) => word !== "");
   const slug = visibleCharacters(words.join("-")).slice(0, 40).join("").replace(/-$/, "") || "workshop";
   return `${slug}-${code.replace(/[^A-Za-z0-9]/g, "")}.${extension.replace(/[^a-z0-9]/g, "")}`;
 }

@@ -76,7 +76,11 @@ export function roundTallies(rows: RawTally[], perspectives: { key: string; opti
           label: step.label,
           count: cells.filter((c) => c.judgement === step.value).reduce((s, c) => s + c.count, 0),
         })),
-        meanJudgement: mean(cells, (c) => c.judgement, (c) => c.count),
+        meanJudgement: mean(
+          cells,
+          (c) => c.judgement,
+          (c) => c.count,
+        ),
       };
       result.push(release(figures, cellReleased(respondents, k), k, ["round", "perspective"]));
     }
@@ -116,7 +120,15 @@ export function roomGap(rows: { round: number; gap: number; count: number }[], r
   const cells = rows.filter((r) => r.round === round);
   const people = cells.reduce((s, c) => s + c.count, 0);
   if (!gapReleased(people, k)) return null;
-  return { round, people, meanGap: mean(cells, (c) => c.gap, (c) => c.count) };
+  return {
+    round,
+    people,
+    meanGap: mean(
+      cells,
+      (c) => c.gap,
+      (c) => c.count,
+    ),
+  };
 }
 
 /** Rounds whose tallies the room may see now (the facilitator always sees them all). */

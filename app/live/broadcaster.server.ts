@@ -252,7 +252,13 @@ export class WorkshopBroadcaster {
     } catch (error) {
       // One line per failing spell (the database away), not one per room per second of it.
       if (changedAt !== undefined && !this.changedSince.has(workshopId)) this.changedSince.set(workshopId, changedAt);
-      if (!this.loadFailing) outsideRequest(() => log().error({ event: "live-updates-failing", ...errorFields(error) }, `Live updates cannot be built (${error instanceof Error ? error.message : String(error)}); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`));
+      if (!this.loadFailing)
+        outsideRequest(() =>
+          log().error(
+            { event: "live-updates-failing", ...errorFields(error) },
+            `Live updates cannot be built (${error instanceof Error ? error.message : String(error)}); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`,
+          ),
+        );
       this.loadFailing = true;
       // The change that asked for this snapshot is in the database (or was refused): try again, or clients would keep a stale state until the next change.
       setTimeout(() => this.connections.has(workshopId) && this.coalescer.notify(workshopId), LOAD_RETRY_MS).unref?.();
@@ -313,11 +319,14 @@ export class WorkshopBroadcaster {
       return true;
     }
     if (!schedule.trailing) {
-      schedule.trailing = setTimeout(() => {
-        schedule.trailing = null;
-        schedule.lastSentAt = 0; // due on the next flush
-        this.coalescer.notify(workshopId);
-      }, schedule.lastSentAt + PHONE_INTERVAL_MS - now);
+      schedule.trailing = setTimeout(
+        () => {
+          schedule.trailing = null;
+          schedule.lastSentAt = 0; // due on the next flush
+          this.coalescer.notify(workshopId);
+        },
+        schedule.lastSentAt + PHONE_INTERVAL_MS - now,
+      );
     }
     return false;
   }

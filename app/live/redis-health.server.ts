@@ -46,7 +46,12 @@ export class RedisHealth {
 
   constructor(options: Partial<RedisHealthOptions> = {}) {
     // Outage lines are the process's, not the request's whose command or connection noticed.
-    this.options = { probeIntervalMs: REDIS_PROBE_INTERVAL_MS, log: (line, level) => outsideRequest(() => log()[level]({ event: level === "error" ? "redis-outage" : "redis-recovered" }, line)), now: () => Date.now(), ...options };
+    this.options = {
+      probeIntervalMs: REDIS_PROBE_INTERVAL_MS,
+      log: (line, level) => outsideRequest(() => log()[level]({ event: level === "error" ? "redis-outage" : "redis-recovered" }, line)),
+      now: () => Date.now(),
+      ...options,
+    };
   }
 
   /** False from the first failure until every connection answers the probe again. */

@@ -23,10 +23,7 @@ export interface ArgumentRow {
   createdAt: string;
 }
 
-export async function createArgument(
-  db: DB,
-  input: { caseId: number; userId: number; perspective: string; side: ArgumentSide; lens: string | null; body: string },
-): Promise<number> {
+export async function createArgument(db: DB, input: { caseId: number; userId: number; perspective: string; side: ArgumentSide; lens: string | null; body: string }): Promise<number> {
   return insertArgument(db, { ...input, parentId: null });
 }
 
@@ -112,12 +109,7 @@ function toArgument(r: SelectedArgument): ArgumentRow {
 }
 
 export async function findArgument(db: DB, id: number): Promise<ArgumentRow | undefined> {
-  const row = await db
-    .selectFrom("arguments")
-    .innerJoin("users", "users.id", "arguments.user_id")
-    .select(argumentColumns)
-    .where("arguments.id", "=", id)
-    .executeTakeFirst();
+  const row = await db.selectFrom("arguments").innerJoin("users", "users.id", "arguments.user_id").select(argumentColumns).where("arguments.id", "=", id).executeTakeFirst();
   return row && toArgument(row);
 }
 
@@ -150,21 +142,13 @@ export async function editArgumentBody(db: DB, id: number, body: string): Promis
 }
 
 export async function setArgumentStatus(db: DB, id: number, status: ArgumentStatus, reason: string | null): Promise<void> {
-  await db
-    .updateTable("arguments")
-    .set({ status, moderation_reason: reason, updated_at: nowIso() })
-    .where("id", "=", id)
-    .execute();
+  await db.updateTable("arguments").set({ status, moderation_reason: reason, updated_at: nowIso() }).where("id", "=", id).execute();
 }
 
 /** Toggles one person's endorsement; the primary key makes a double endorsement impossible. */
 export async function toggleEndorsement(db: DB, argumentId: number, userId: number): Promise<"endorsed" | "withdrawn"> {
   return inTransaction(db, async (trx) => {
-    const removed = await trx
-      .deleteFrom("endorsements")
-      .where("argument_id", "=", argumentId)
-      .where("user_id", "=", userId)
-      .executeTakeFirst();
+    const removed = await trx.deleteFrom("endorsements").where("argument_id", "=", argumentId).where("user_id", "=", userId).executeTakeFirst();
     if (Number(removed.numDeletedRows) > 0) {
       await recordKnownLeans(trx, argumentId, userId);
       return "withdrawn";
@@ -199,8 +183,14 @@ async function recordKnownLeans(trx: DB, argumentId: number, userId: number): Pr
       .where("endorsements.user_id", "=", userId)
       .execute(),
   ]);
-  const current = publicLeans(sided, mine.map((e) => ({ argumentId: e.argument_id, userId })));
-  for (const { argumentId: endorsed, lean } of leansToRecord(mine.map((e) => ({ argumentId: e.argument_id, userId, recorded: e.recorded_lean })), current)) {
+  const current = publicLeans(
+    sided,
+    mine.map((e) => ({ argumentId: e.argument_id, userId })),
+  );
+  for (const { argumentId: endorsed, lean } of leansToRecord(
+    mine.map((e) => ({ argumentId: e.argument_id, userId, recorded: e.recorded_lean })),
+    current,
+  )) {
     await trx.updateTable("endorsements").set({ recorded_lean: lean }).where("argument_id", "=", endorsed).where("user_id", "=", userId).where("recorded_lean", "is", null).execute();
   }
 }
@@ -281,15 +271,7 @@ export async function listArgumentsBy(db: DB, userId: number): Promise<MyArgumen
     .selectFrom("arguments")
     .innerJoin("cases", "cases.id", "arguments.case_id")
     .innerJoin("case_versions", "case_versions.id", "cases.current_version_id")
-    .select([
-      "arguments.id",
-      "cases.slug",
-      "case_versions.title",
-      "arguments.parent_id",
-      "arguments.body",
-      "arguments.status",
-      "arguments.created_at",
-    ])
+    .select(["arguments.id", "cases.slug", "case_versions.title", "arguments.parent_id", "arguments.body", "arguments.status", "arguments.created_at"])
     .where("arguments.user_id", "=", userId)
     .where("arguments.status", "!=", "deleted")
     .orderBy("arguments.id", "desc")
@@ -336,9 +318,7 @@ function replyFactsQuery(db: DB, userId: number, unreadOnly: boolean) {
     .select(["reply.id", "reply.user_id", "reply.parent_id", "reply.status", "reply.created_at", "cases.status as case_status"])
     .where("mine.user_id", "=", userId);
   if (unreadOnly) {
-    query = query
-      .innerJoin("users", "users.id", "mine.user_id")
-      .where((eb) => eb.or([eb("users.replies_seen_at", "is", null), eb("reply.created_at", ">", eb.ref("users.replies_seen_at"))]));
+    query = query.innerJoin("users", "users.id", "mine.user_id").where((eb) => eb.or([eb("users.replies_seen_at", "is", null), eb("reply.created_at", ">", eb.ref("users.replies_seen_at"))]));
   }
   return query.orderBy("reply.id", "desc");
 }
@@ -364,7 +344,10 @@ export async function listRepliesTo(db: DB, reader: { id: number; role: Role }, 
     .select(["cases.slug", "case_versions.title", "author.display_name", "reply.body"])
     .limit(REPLIES_READ)
     .execute();
-  const told = repliesToTell(facts.map((r) => ({ ...toReplyFacts(r), row: r })), reader).slice(0, REPLIES_LISTED);
+  const told = repliesToTell(
+    facts.map((r) => ({ ...toReplyFacts(r), row: r })),
+    reader,
+  ).slice(0, REPLIES_LISTED);
   return told.map(({ row: r }) => ({
     id: r.id,
     caseSlug: r.slug,

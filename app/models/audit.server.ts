@@ -27,15 +27,7 @@ export async function listAudit(db: DB, limit = 200) {
   return db
     .selectFrom("audit_log")
     .leftJoin("users", "users.id", "audit_log.actor_user_id")
-    .select([
-      "audit_log.id",
-      "audit_log.action",
-      "audit_log.subject_type",
-      "audit_log.subject_id",
-      "audit_log.detail",
-      "audit_log.created_at",
-      "users.display_name as actor_name",
-    ])
+    .select(["audit_log.id", "audit_log.action", "audit_log.subject_type", "audit_log.subject_id", "audit_log.detail", "audit_log.created_at", "users.display_name as actor_name"])
     .orderBy("audit_log.id", "desc")
     .limit(limit)
     .execute();

@@ -242,11 +242,7 @@ export async function listLibrary(db: DB): Promise<LibraryCard[]> {
 }
 
 export async function rolePlayCaseSlugs(db: DB): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom("cases")
-    .select(["cases.slug", "cases.current_version_id"])
-    .where("cases.status", "=", "published")
-    .execute();
+  const rows = await db.selectFrom("cases").select(["cases.slug", "cases.current_version_id"]).where("cases.status", "=", "published").execute();
   const slugs = new Set<string>();
   for (const row of rows) {
     if (row.current_version_id === null) continue;

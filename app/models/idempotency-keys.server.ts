@@ -21,7 +21,13 @@ export interface Submission {
  * nothing a person typed is kept beside the key. Leave secrets out of `fields`.
  */
 export function keyedSubmission(scope: string, key: string, target: string, intent: string, fields: Iterable<[string, string]>): Submission {
-  return { scope, key, fingerprint: createHash("sha256").update(canonicalSubmission(target, intent, fields)).digest("hex") };
+  return {
+    scope,
+    key,
+    fingerprint: createHash("sha256")
+      .update(canonicalSubmission(target, intent, fields))
+      .digest("hex"),
+  };
 }
 
 /** An answer as the first request got it: its HTTP status and JSON body. */
@@ -77,12 +83,7 @@ export async function answerOnce<T>(db: DB, submission: Submission | null, act: 
             .execute();
           return { kind: "first", answer };
         }
-        const kept = await trx
-          .selectFrom("idempotency_keys")
-          .select(["fingerprint", "status", "response"])
-          .where("scope", "=", submission.scope)
-          .where("key", "=", submission.key)
-          .executeTakeFirst();
+        const kept = await trx.selectFrom("idempotency_keys").select(["fingerprint", "status", "response"]).where("scope", "=", submission.scope).where("key", "=", submission.key).executeTakeFirst();
         if (!kept) continue;
         if (kept.fingerprint !== submission.fingerprint) return { kind: "reused" };
         // The claim and its answer commit together, so a kept key always has its answer.
@@ -118,6 +119,9 @@ async function claim(trx: DB, submission: Submission, now: number): Promise<bool
 
 /** Deletes every key older than IDEMPOTENCY_KEY_LIFETIME_MS; returns how many. */
 export async function sweepIdempotencyKeys(db: DB, now = Date.now()): Promise<number> {
-  const result = await db.deleteFrom("idempotency_keys").where("created_at", "<", new Date(now - IDEMPOTENCY_KEY_LIFETIME_MS).toISOString()).executeTakeFirst();
+  const result = await db
+    .deleteFrom("idempotency_keys")
+    .where("created_at", "<", new Date(now - IDEMPOTENCY_KEY_LIFETIME_MS).toISOString())
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -32,10 +32,7 @@ export async function changedMindsByAuthor(db: DB, userId: number): Promise<Map<
 
 /** A person's persuasion total and what is new since they last opened /me (`persuasionNews`). */
 export async function persuasionNewsFor(db: DB, userId: number): Promise<{ total: number; unread: number; seen: number; byArgument: Map<number, number> }> {
-  const [byArgument, seen] = await Promise.all([
-    changedMindsByAuthor(db, userId),
-    db.selectFrom("users").select("moved_seen").where("id", "=", userId).executeTakeFirst(),
-  ]);
+  const [byArgument, seen] = await Promise.all([changedMindsByAuthor(db, userId), db.selectFrom("users").select("moved_seen").where("id", "=", userId).executeTakeFirst()]);
   return { ...persuasionNews([...byArgument.values()], seen?.moved_seen ?? 0), seen: seen?.moved_seen ?? 0, byArgument };
 }
 

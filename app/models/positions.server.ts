@@ -41,14 +41,7 @@ export async function recordPosition(db: DB, input: NewPosition): Promise<{ id: 
       .where("perspective", "=", input.perspective)
       .where("is_current", "=", 1)
       .executeTakeFirst();
-    const first = await trx
-      .selectFrom("positions")
-      .select("standing")
-      .where("user_id", "=", input.userId)
-      .where("case_id", "=", input.caseId)
-      .orderBy("id")
-      .limit(1)
-      .executeTakeFirst();
+    const first = await trx.selectFrom("positions").select("standing").where("user_id", "=", input.userId).where("case_id", "=", input.caseId).orderBy("id").limit(1).executeTakeFirst();
     const standing = standingForAnswer(first?.standing, input.standing);
     if (previous) {
       await trx.updateTable("positions").set({ is_current: 0 }).where("id", "=", previous.id).execute();
@@ -165,13 +158,7 @@ export async function listMyPositions(db: DB, userId: number, caseId: number): P
 }
 
 export async function answeredPerspectives(db: DB, userId: number, caseId: number): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom("positions")
-    .select("perspective")
-    .where("user_id", "=", userId)
-    .where("case_id", "=", caseId)
-    .where("is_current", "=", 1)
-    .execute();
+  const rows = await db.selectFrom("positions").select("perspective").where("user_id", "=", userId).where("case_id", "=", caseId).where("is_current", "=", 1).execute();
   return new Set(rows.map((r) => r.perspective));
 }
 
@@ -223,7 +210,10 @@ export async function releasedAggregateChanges(
   gapPairs: readonly { before: [number, number] | null; after: [number, number] }[],
 ): Promise<{ rows: ResultRow[]; gaps: GapCell[]; movedBy: MovedByRow[] }> {
   const ids = [...new Set([...entered, ...left, ...gapPairs.flatMap((pair) => [...(pair.before ?? []), ...pair.after])])];
-  const byId = new Map<number, { perspective: string; standing: string | null; option_id: string; judgement: number; legal: string; case_version_id: number; judgement_change: number; option_changed: number }>();
+  const byId = new Map<
+    number,
+    { perspective: string; standing: string | null; option_id: string; judgement: number; legal: string; case_version_id: number; judgement_change: number; option_changed: number }
+  >();
   const naming = new Map<number, number>();
   for (let i = 0; i < ids.length; i += 500) {
     const batch = ids.slice(i, i + 500);
@@ -244,7 +234,17 @@ export async function releasedAggregateChanges(
   const count = (id: number, sign: 1 | -1) => {
     const p = byId.get(id)!;
     const key = JSON.stringify([p.perspective, p.standing, p.option_id, p.judgement, p.legal, p.case_version_id, p.judgement_change, p.option_changed]);
-    const row = rows.get(key) ?? { perspective: p.perspective, standing: p.standing, optionId: p.option_id, judgement: p.judgement, legal: p.legal as ResultRow["legal"], caseVersionId: p.case_version_id, judgementChange: p.judgement_change, optionChanged: p.option_changed === 1, count: 0 };
+    const row = rows.get(key) ?? {
+      perspective: p.perspective,
+      standing: p.standing,
+      optionId: p.option_id,
+      judgement: p.judgement,
+      legal: p.legal as ResultRow["legal"],
+      caseVersionId: p.case_version_id,
+      judgementChange: p.judgement_change,
+      optionChanged: p.option_changed === 1,
+      count: 0,
+    };
     row.count += sign;
     rows.set(key, row);
     const argumentId = naming.get(id);
@@ -349,15 +349,7 @@ export async function listPositionsOfUser(db: DB, userId: number): Promise<MyCas
     .selectFrom("positions")
     .innerJoin("cases", "cases.id", "positions.case_id")
     .innerJoin("case_versions", "case_versions.id", "cases.current_version_id")
-    .select([
-      "cases.slug",
-      "case_versions.title",
-      "positions.perspective",
-      "positions.option",
-      "positions.judgement",
-      "positions.is_current",
-      "positions.created_at",
-    ])
+    .select(["cases.slug", "case_versions.title", "positions.perspective", "positions.option", "positions.judgement", "positions.is_current", "positions.created_at"])
     .where("positions.user_id", "=", userId)
     .orderBy("positions.id", "desc")
     .limit(500)

@@ -31,7 +31,11 @@ export async function peekHits(db: DB, hits: readonly WindowHit[], now = Date.no
   const rows = await db
     .selectFrom("rate_limits")
     .select(["key", "count", "window_start"])
-    .where("key", "in", windows.map((w) => w.key))
+    .where(
+      "key",
+      "in",
+      windows.map((w) => w.key),
+    )
     .execute();
   const current = new Map(rows.map((row) => [row.key, row]));
   return new Map(
@@ -45,5 +49,8 @@ export async function peekHits(db: DB, hits: readonly WindowHit[], now = Date.no
 
 // Old windows are dead weight; sweep them now and then rather than on every hit.
 async function sweepOldWindows(db: DB, now: number): Promise<void> {
-  await db.deleteFrom("rate_limits").where("window_start", "<", new Date(now - 24 * 60 * 60 * 1000).toISOString()).execute();
+  await db
+    .deleteFrom("rate_limits")
+    .where("window_start", "<", new Date(now - 24 * 60 * 60 * 1000).toISOString())
+    .execute();
 }

@@ -76,7 +76,7 @@ interface GroupingHistory {
    * Set when a plan changed the released answers without working out the aggregates again (it
    * took back a perspective and released nobody): the next release then scans every released
    * answer instead of adding its changes to the stored aggregates (`releasedAggregateChanges`); a
- * case's first release adds its changes to nothing.
+   * case's first release adds its changes to nothing.
    */
   aggregatesStale?: true;
 }
@@ -221,7 +221,10 @@ async function planReleaseCooperatively(input: ReleasePlanInput): Promise<Releas
  * with the case's history, and a burst of answers must not turn into a queue of plans.
  */
 function releasePlanning(): PacedSingleFlight<number> {
-  return singleton("result-release-planning", () => new PacedSingleFlight<number>(1, (error) => log().error({ event: "release-plan-failed", ...errorFields(error) }, "Planning a results release failed")));
+  return singleton(
+    "result-release-planning",
+    () => new PacedSingleFlight<number>(1, (error) => log().error({ event: "release-plan-failed", ...errorFields(error) }, "Planning a results release failed")),
+  );
 }
 
 /** The version a stored release's last plan was made against (`GroupingHistory.plannedVersion`), read from the parsed cache when it is current. */
@@ -232,7 +235,11 @@ function plannedVersionOf(caseId: number, stored: Selectable<ResultReleasesTable
 }
 
 async function newestPositionId(db: DB, caseId: number): Promise<number> {
-  const row = await db.selectFrom("positions").select((eb) => eb.fn.max("id").as("id")).where("case_id", "=", caseId).executeTakeFirst();
+  const row = await db
+    .selectFrom("positions")
+    .select((eb) => eb.fn.max("id").as("id"))
+    .where("case_id", "=", caseId)
+    .executeTakeFirst();
   return Number(row?.id ?? 0);
 }
 
@@ -309,7 +316,10 @@ async function versionPopulationsOf(
       const offeredNow = new Set(perspective.options.map((option) => option.id));
       const then = doc.perspectives.find((p) => p.key === perspective.key)?.options;
       if (!then) continue;
-      offered.get(perspective.key)!.set(versionId, then.map((option) => option.id));
+      offered.get(perspective.key)!.set(
+        versionId,
+        then.map((option) => option.id),
+      );
       if (then.some((option) => !offeredNow.has(option.id))) retired[perspective.key]!.push(versionId);
     }
   }
@@ -450,7 +460,13 @@ async function readPlanInputs(trx: DB, caseId: number, k: number, mode: "read" |
   const history = stateBefore.history;
   const versionChanged = stored !== undefined && stateBefore.plannedVersion !== versionId;
   const lastShown = history.at(-1)?.perspectives;
-  if (versionChanged && lastShown) await takeBackRestoredPerspectives(trx, caseId, perspectives.filter((p) => !lastShown.includes(p)), history.length);
+  if (versionChanged && lastShown)
+    await takeBackRestoredPerspectives(
+      trx,
+      caseId,
+      perspectives.filter((p) => !lastShown.includes(p)),
+      history.length,
+    );
   const through = stored?.through_position_id ?? 0;
   // After a version change every answer is looked at again: someone whose missing answer was to
   // a perspective removed since is complete now, though they wrote nothing new.
@@ -526,9 +542,7 @@ async function writePlan(trx: DB, caseId: number, inputs: PlanInputs, plan: Rele
 
   // Only the current version's perspectives are released: an answer to one the author removed
   // would otherwise ride in with the others and move that perspective's line by one person.
-  const values = plan.people.flatMap((userId) =>
-    perspectives.map((perspective) => ({ case_id: caseId, user_id: userId, perspective, position_id: currentRows.get(userId)!.get(perspective)! })),
-  );
+  const values = plan.people.flatMap((userId) => perspectives.map((perspective) => ({ case_id: caseId, user_id: userId, perspective, position_id: currentRows.get(userId)!.get(perspective)! })));
   const answers = { ...answersBefore };
   for (const person of pending) {
     if (!taken.has(person.id)) continue;
@@ -543,13 +557,22 @@ async function writePlan(trx: DB, caseId: number, inputs: PlanInputs, plan: Rele
   const newRecords = pending
     .filter((person) => taken.has(person.id))
     .flatMap((person) =>
-      person.wrote.map((perspective) => ({ case_id: caseId, user_id: person.id, perspective, position_id: currentRows.get(person.id)!.get(perspective)!, from_release: releaseIndex, until_release: null })),
+      person.wrote.map((perspective) => ({
+        case_id: caseId,
+        user_id: person.id,
+        perspective,
+        position_id: currentRows.get(person.id)!.get(perspective)!,
+        from_release: releaseIndex,
+        until_release: null,
+      })),
     );
   // Only a person whose answer to a perspective was released before has a record of it to close.
   // Asking for the others too cost a scan per batch on PostgreSQL (a case's first release of a
   // million answers, in one transaction whose table statistics still say "empty", never ended).
   const heldBefore = new Set(
-    pending.filter((person) => taken.has(person.id)).flatMap((person) => person.wrote.filter((perspective) => person.versions![perspective]!.released !== null).map((perspective) => `${person.id} ${perspective}`)),
+    pending
+      .filter((person) => taken.has(person.id))
+      .flatMap((person) => person.wrote.filter((perspective) => person.versions![perspective]!.released !== null).map((perspective) => `${person.id} ${perspective}`)),
   );
   for (let i = 0; i < newRecords.length; i += 500) {
     const batch = newRecords.slice(i, i + 500);
@@ -609,7 +632,11 @@ async function writePlan(trx: DB, caseId: number, inputs: PlanInputs, plan: Rele
     released_at: made.releasedAt,
   };
   if (stored) await trx.updateTable("result_releases").set(record).where("case_id", "=", caseId).execute();
-  else await trx.insertInto("result_releases").values({ case_id: caseId, ...record }).execute();
+  else
+    await trx
+      .insertInto("result_releases")
+      .values({ case_id: caseId, ...record })
+      .execute();
   parsedReleases().set(caseId, { through: newest, release: made, plannedVersion: versionId });
   return made;
 }
@@ -670,7 +697,9 @@ async function releasedAggregates(trx: DB, caseId: number, inputs: PlanInputs, t
   const changes = await releasedAggregateChanges(trx, caseId, entered, left, gapPairs);
   const previousMovedBy = first ? [] : (JSON.parse(stored.moved_by!) as MovedByArgument[]).map((m) => ({ argumentId: m.argumentId, perspective: "", count: m.count }));
   return {
-    rows: addCounts(first ? [] : (JSON.parse(stored.result_rows) as ResultRow[]), changes.rows, (r) => JSON.stringify([r.perspective, r.standing, r.optionId, r.judgement, r.legal, r.caseVersionId, r.judgementChange, r.optionChanged])),
+    rows: addCounts(first ? [] : (JSON.parse(stored.result_rows) as ResultRow[]), changes.rows, (r) =>
+      JSON.stringify([r.perspective, r.standing, r.optionId, r.judgement, r.legal, r.caseVersionId, r.judgementChange, r.optionChanged]),
+    ),
     gaps: addCounts(first ? [] : (JSON.parse(stored.gap_cells) as GapCell[]), changes.gaps, (g) => JSON.stringify([g.standing, g.gap])),
     movedBy: tallyMovedBy([...previousMovedBy, ...changes.movedBy.filter((row) => perspectives.includes(row.perspective)).map((row) => ({ ...row, perspective: "" }))]),
   };
@@ -696,7 +725,11 @@ function addCounts<T extends { count: number }>(base: readonly T[], changes: rea
  */
 async function takeBackRestoredPerspectives(trx: DB, caseId: number, restored: readonly string[], nextRelease: number): Promise<void> {
   if (restored.length === 0) return;
-  await trx.deleteFrom("released_positions").where("case_id", "=", caseId).where("perspective", "in", [...restored]).execute();
+  await trx
+    .deleteFrom("released_positions")
+    .where("case_id", "=", caseId)
+    .where("perspective", "in", [...restored])
+    .execute();
   await trx
     .updateTable("release_records")
     .set({ until_release: nextRelease })
@@ -742,7 +775,15 @@ async function keptRecordsFor(db: DB, caseId: number, inputs: PlanInputs): Promi
   const found = keptRecordsByCase().get(caseId);
   if (found && found.fingerprint === inputs.fingerprint && found.classesOf === classesOf) return found;
   const records = await heldRecords(db, caseId, () => new Promise<void>((resolve) => setImmediate(resolve)));
-  const kept: KeptRecords = { fingerprint: inputs.fingerprint, classesOf, keepAll: new Set([...named.map((a) => a.author), ...known]), named, people: new Map(), classes: new Map(), classOf: new Map() };
+  const kept: KeptRecords = {
+    fingerprint: inputs.fingerprint,
+    classesOf,
+    keepAll: new Set([...named.map((a) => a.author), ...known]),
+    named,
+    people: new Map(),
+    classes: new Map(),
+    classOf: new Map(),
+  };
   const byPerson = new Map<number, HeldRecord[]>();
   for (const record of records) {
     const mine = byPerson.get(record.person);
@@ -819,10 +860,7 @@ async function recordsOfPeople(db: DB, caseId: number, people: readonly number[]
   const byPerson = new Map<number, HeldRecord[]>();
   for (let i = 0; i < people.length; i += 500) {
     const batch = people.slice(i, i + 500);
-    const [rows, firsts] = await Promise.all([
-      heldRecordRows(db, caseId).where("rr.user_id", "in", batch).execute(),
-      firstAnswers(db, caseId).where("user_id", "in", batch).execute(),
-    ]);
+    const [rows, firsts] = await Promise.all([heldRecordRows(db, caseId).where("rr.user_id", "in", batch).execute(), firstAnswers(db, caseId).where("user_id", "in", batch).execute()]);
     for (const record of toHeldRecords(rows, firsts)) {
       const mine = byPerson.get(record.person);
       if (mine) mine.push(record);
@@ -908,7 +946,12 @@ async function adoptRecordsMadeBeforeThem(trx: DB, caseId: number, state: Groupi
   const last = Math.max(0, state.history.length - 1);
   const released = await trx.selectFrom("released_positions").select(["user_id", "perspective", "position_id"]).where("case_id", "=", caseId).execute();
   const values = released.map((r) => ({ case_id: caseId, user_id: r.user_id, perspective: r.perspective, position_id: r.position_id, from_release: last, until_release: null }));
-  for (let i = 0; i < values.length; i += 500) await trx.insertInto("release_records").values(values.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
+  for (let i = 0; i < values.length; i += 500)
+    await trx
+      .insertInto("release_records")
+      .values(values.slice(i, i + 500))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   return { ...state, jointFrom: last };
 }
 
@@ -969,13 +1012,7 @@ function pendingPeople(
  * merged), so the next release is planned against what readers saw.
  */
 async function adoptReleaseMadeBeforePeople(trx: DB, caseId: number, perspectives: readonly string[], through: number, k: number): Promise<void> {
-  const rows = await trx
-    .selectFrom("positions")
-    .select(["user_id", "perspective", "id", "standing"])
-    .where("case_id", "=", caseId)
-    .where("id", "<=", through)
-    .orderBy("id")
-    .execute();
+  const rows = await trx.selectFrom("positions").select(["user_id", "perspective", "id", "standing"]).where("case_id", "=", caseId).where("id", "<=", through).orderBy("id").execute();
   const latest = new Map<number, { standing: string; answers: Map<string, number> }>();
   for (const row of rows) {
     const person = latest.get(row.user_id) ?? { standing: standingKey(row.standing), answers: new Map<string, number>() };
@@ -989,8 +1026,16 @@ async function adoptReleaseMadeBeforePeople(trx: DB, caseId: number, perspective
     standings[person.standing] = (standings[person.standing] ?? 0) + 1;
     for (const [perspective, positionId] of person.answers) if (perspectives.includes(perspective)) values.push({ case_id: caseId, user_id: userId, perspective, position_id: positionId });
   }
-  for (let i = 0; i < values.length; i += 500) await trx.insertInto("released_positions").values(values.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
-  const breakdown = mergeSmallGroups(Object.entries(standings).map(([key, count]) => ({ key, count })), k);
+  for (let i = 0; i < values.length; i += 500)
+    await trx
+      .insertInto("released_positions")
+      .values(values.slice(i, i + 500))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  const breakdown = mergeSmallGroups(
+    Object.entries(standings).map(([key, count]) => ({ key, count })),
+    k,
+  );
   const answers = await countReleasedAnswers(trx, caseId);
   await trx
     .updateTable("result_releases")

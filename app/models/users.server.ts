@@ -12,10 +12,7 @@ export function normalizeEmail(email: string): string {
 }
 
 /** The first account on a fresh install becomes admin, so someone can hand out roles. */
-export async function createUser(
-  db: DB,
-  input: { email: string; displayName: string; passwordHash: string },
-): Promise<PublicUser> {
+export async function createUser(db: DB, input: { email: string; displayName: string; passwordHash: string }): Promise<PublicUser> {
   const user = await createUserUnlessTaken(db, input);
   if (!user) throw new Error(`An account with the email ${normalizeEmail(input.email)} already exists`);
   return user;
@@ -25,10 +22,7 @@ export async function createUser(
  * As createUser, but null when the email already has an account. The check and the insert run
  * under one lock, so two sign-ups with one email at once make one account and no error.
  */
-export async function createUserUnlessTaken(
-  db: DB,
-  input: { email: string; displayName: string; passwordHash: string },
-): Promise<PublicUser | null> {
+export async function createUserUnlessTaken(db: DB, input: { email: string; displayName: string; passwordHash: string }): Promise<PublicUser | null> {
   return inTransaction(db, async (trx) => {
     // Two sign-ups at once on a fresh install must not both find no one and both become admin.
     await lockForTransaction(trx, "casebook:create-user");
@@ -67,16 +61,8 @@ export async function findUserById(db: DB, id: number): Promise<PublicUser | und
   return db.selectFrom("users").select(publicColumns).where("id", "=", id).executeTakeFirst();
 }
 
-export async function updateProfile(
-  db: DB,
-  userId: number,
-  profile: { displayName: string; standing: Standing | null },
-): Promise<void> {
-  await db
-    .updateTable("users")
-    .set({ display_name: profile.displayName.trim(), standing: profile.standing, updated_at: nowIso() })
-    .where("id", "=", userId)
-    .execute();
+export async function updateProfile(db: DB, userId: number, profile: { displayName: string; standing: Standing | null }): Promise<void> {
+  await db.updateTable("users").set({ display_name: profile.displayName.trim(), standing: profile.standing, updated_at: nowIso() }).where("id", "=", userId).execute();
 }
 
 export async function setUserRole(db: DB, userId: number, role: Role): Promise<void> {
@@ -94,7 +80,12 @@ export async function countAdmins(db: DB): Promise<number> {
 
 /** Every account, oldest first, with when it was deactivated (null while active). */
 export async function listUsers(db: DB): Promise<(PublicUser & { deactivated_at: string | null })[]> {
-  return db.selectFrom("users").select([...publicColumns, "deactivated_at"]).orderBy("created_at").orderBy("id").execute();
+  return db
+    .selectFrom("users")
+    .select([...publicColumns, "deactivated_at"])
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
 }
 
 /** Admins whose accounts are active: the ones who can still manage people. */

@@ -244,7 +244,11 @@ export async function saveStageState(db: DB, workshopId: number, state: StageSta
     for (const effect of effects) {
       if (effect.type === "delete-round-votes") {
         await trx.deleteFrom("workshop_votes").where("workshop_id", "=", workshopId).where("round", "=", effect.round).execute();
-        await trx.updateTable("workshops").set((eb) => ({ vote_resets: eb("vote_resets", "+", 1) })).where("id", "=", workshopId).execute();
+        await trx
+          .updateTable("workshops")
+          .set((eb) => ({ vote_resets: eb("vote_resets", "+", 1) }))
+          .where("id", "=", workshopId)
+          .execute();
       }
       if (effect.type === "rotate-roles") await rotateRoles(trx, workshopId, effect.steps);
     }
@@ -332,10 +336,7 @@ export type JoinOutcome = { joined: true; participant: Participant } | { joined:
  * in one transaction that holds the room's join lock, so two phones racing for the last place
  * cannot both get in (PostgreSQL would otherwise count the room in both before either inserts).
  */
-export async function joinWorkshop(
-  db: DB,
-  input: { workshopId: number; tokenHash: string; displayName: string | null; standing: Standing | null },
-): Promise<JoinOutcome> {
+export async function joinWorkshop(db: DB, input: { workshopId: number; tokenHash: string; displayName: string | null; standing: Standing | null }): Promise<JoinOutcome> {
   return inTransaction(db, async (trx) => {
     await lockForTransaction(trx, `workshop-join:${input.workshopId}`);
     const door = await trx
@@ -377,7 +378,10 @@ export async function joinWorkshop(
     const isNew = door.existing_id === null || door.existing_id === undefined;
     if (isNew && door.roles !== null && Number(door.roles_version) > 0) {
       const present = await trx.selectFrom("workshop_participants").select("role").where("workshop_id", "=", input.workshopId).where("removed", "=", 0).execute();
-      const role = roleForNewcomer(JSON.parse(door.roles) as string[], present.map((p) => p.role));
+      const role = roleForNewcomer(
+        JSON.parse(door.roles) as string[],
+        present.map((p) => p.role),
+      );
       await trx.updateTable("workshop_participants").set({ role }).where("workshop_id", "=", input.workshopId).where("token_hash", "=", input.tokenHash).execute();
     }
     return { joined: true, participant: (await findParticipant(trx, input.workshopId, input.tokenHash))! };
@@ -386,7 +390,11 @@ export async function joinWorkshop(
 
 /** Locks or unlocks the room's door (phones already in are not affected). */
 export async function setRoomLocked(db: DB, workshopId: number, locked: boolean): Promise<void> {
-  await db.updateTable("workshops").set({ locked: locked ? 1 : 0, updated_at: nowIso() }).where("id", "=", workshopId).execute();
+  await db
+    .updateTable("workshops")
+    .set({ locked: locked ? 1 : 0, updated_at: nowIso() })
+    .where("id", "=", workshopId)
+    .execute();
 }
 
 /** Sets the room's capacity (null: no limit). Phones already in stay, even above it. */
@@ -493,17 +501,22 @@ async function withdrawRemovedVotersIfSafe(trx: DB, workshopId: number, k: numbe
       credited.set(Number(c.giver), [...(credited.get(Number(c.giver)) ?? []), `${c.kind} ${c.submission_id}`]);
     }
   }
-  if (!withdrawalIsSafe([...cells].map(([id, own]) => countsHolding(own, perspectives, credited.get(id) ?? [])), k)) return;
-  await trx.updateTable("workshop_participants").set({ withdrawn: 1 }).where("id", "in", [...cells.keys()]).execute();
+  if (
+    !withdrawalIsSafe(
+      [...cells].map(([id, own]) => countsHolding(own, perspectives, credited.get(id) ?? [])),
+      k,
+    )
+  )
+    return;
+  await trx
+    .updateTable("workshop_participants")
+    .set({ withdrawn: 1 })
+    .where("id", "in", [...cells.keys()])
+    .execute();
 }
 
 export async function listParticipants(db: DB, workshopId: number) {
-  return db
-    .selectFrom("workshop_participants")
-    .select(["id", "display_name", "standing", "removed", "created_at", "role"])
-    .where("workshop_id", "=", workshopId)
-    .orderBy("id")
-    .execute();
+  return db.selectFrom("workshop_participants").select(["id", "display_name", "standing", "removed", "created_at", "role"]).where("workshop_id", "=", workshopId).orderBy("id").execute();
 }
 
 /**
@@ -528,7 +541,11 @@ export async function saveRoleAssignment(db: DB, workshopId: number, assignment:
     else byRole.set(role, [id]);
   }
   for (const [role, ids] of byRole) await db.updateTable("workshop_participants").set({ role }).where("workshop_id", "=", workshopId).where("id", "in", ids).execute();
-  await db.updateTable("workshops").set((eb) => ({ roles_version: eb("roles_version", "+", 1), updated_at: nowIso() })).where("id", "=", workshopId).execute();
+  await db
+    .updateTable("workshops")
+    .set((eb) => ({ roles_version: eb("roles_version", "+", 1), updated_at: nowIso() }))
+    .where("id", "=", workshopId)
+    .execute();
 }
 
 /**
@@ -540,7 +557,11 @@ export async function moveParticipantRole(db: DB, workshopId: number, participan
   if (!row || row.removed === 1) return "not-found";
   if (row.role === role) return "unchanged";
   await db.updateTable("workshop_participants").set({ role }).where("id", "=", participantId).execute();
-  await db.updateTable("workshops").set((eb) => ({ roles_version: eb("roles_version", "+", 1), updated_at: nowIso() })).where("id", "=", workshopId).execute();
+  await db
+    .updateTable("workshops")
+    .set((eb) => ({ roles_version: eb("roles_version", "+", 1), updated_at: nowIso() }))
+    .where("id", "=", workshopId)
+    .execute();
   return "moved";
 }
 
@@ -557,9 +578,16 @@ async function rotateRoles(trx: DB, workshopId: number, steps: 1 | -1): Promise<
   if (workshop.roles === null || Number(workshop.roles_version) === 0) return;
   await lockForTransaction(trx, `workshop-join:${workshopId}`);
   const mapping = [...swappedRoles(JSON.parse(workshop.roles) as string[], steps)];
-  const role = sql<string>`case ${sql.join(mapping.map(([from, to]) => sql`when role = ${from} then ${to}`), sql` `)} else role end`;
+  const role = sql<string>`case ${sql.join(
+    mapping.map(([from, to]) => sql`when role = ${from} then ${to}`),
+    sql` `,
+  )} else role end`;
   await trx.updateTable("workshop_participants").set({ role }).where("workshop_id", "=", workshopId).where("role", "is not", null).execute();
-  await trx.updateTable("workshops").set((eb) => ({ roles_version: eb("roles_version", "+", 1) })).where("id", "=", workshopId).execute();
+  await trx
+    .updateTable("workshops")
+    .set((eb) => ({ roles_version: eb("roles_version", "+", 1) }))
+    .where("id", "=", workshopId)
+    .execute();
 }
 
 /** Starts (or replaces) the step timer, or stops it with null. */
@@ -791,7 +819,11 @@ export async function votersInOneRoundOnly(db: DB, workshopId: number): Promise<
  * capacity checks count only those present (countParticipants).
  */
 export async function countJoined(db: DB, workshopId: number): Promise<number> {
-  const row = await db.selectFrom("workshop_participants").select((eb) => eb.fn.countAll<number>().as("n")).where("workshop_id", "=", workshopId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("workshop_participants")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("workshop_id", "=", workshopId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -832,17 +864,7 @@ export interface SubmissionFacts {
   createdAt: string;
 }
 
-const submissionFactColumns = [
-  "s.id",
-  "s.workshop_id",
-  "s.kind",
-  "s.body",
-  "s.hidden",
-  "s.participant_id",
-  "a.removed",
-  "a.display_name",
-  "s.created_at",
-] as const;
+const submissionFactColumns = ["s.id", "s.workshop_id", "s.kind", "s.body", "s.hidden", "s.participant_id", "a.removed", "a.display_name", "s.created_at"] as const;
 
 function toSubmissionFacts(r: {
   id: number;
@@ -879,7 +901,11 @@ export async function findSubmission(db: DB, id: number): Promise<SubmissionFact
 }
 
 export async function setSubmissionHidden(db: DB, id: number, hidden: boolean): Promise<void> {
-  await db.updateTable("workshop_submissions").set({ hidden: hidden ? 1 : 0 }).where("id", "=", id).execute();
+  await db
+    .updateTable("workshop_submissions")
+    .set({ hidden: hidden ? 1 : 0 })
+    .where("id", "=", id)
+    .execute();
 }
 
 /**
@@ -973,14 +999,7 @@ export async function exportVotes(db: DB, workshopId: number) {
   return db
     .selectFrom("workshop_votes")
     .innerJoin("workshop_participants", "workshop_participants.id", "workshop_votes.participant_id")
-    .select([
-      "workshop_votes.participant_id",
-      "workshop_votes.round",
-      "workshop_votes.perspective",
-      "workshop_votes.option",
-      "workshop_votes.judgement",
-      "workshop_participants.standing",
-    ])
+    .select(["workshop_votes.participant_id", "workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement", "workshop_participants.standing"])
     .where("workshop_votes.workshop_id", "=", workshopId)
     .where(countedVote("workshop_votes", workshopId))
     .execute();
@@ -994,14 +1013,7 @@ export async function caseWorkshopTallies(db: DB, caseId: number): Promise<(Tall
   const rows = await db
     .selectFrom("workshop_votes")
     .innerJoin("workshops", "workshops.id", "workshop_votes.workshop_id")
-    .select([
-      "workshop_votes.workshop_id",
-      "workshop_votes.round",
-      "workshop_votes.perspective",
-      "workshop_votes.option_id",
-      "workshop_votes.judgement",
-      (eb) => eb.fn.countAll<number>().as("count"),
-    ])
+    .select(["workshop_votes.workshop_id", "workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option_id", "workshop_votes.judgement", (eb) => eb.fn.countAll<number>().as("count")])
     .where("workshops.case_id", "=", caseId)
     .where(sql<boolean>`workshop_votes.participant_id not in ${withdrawnParticipants({ caseId })}`)
     .groupBy(["workshop_votes.workshop_id", "workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option_id", "workshop_votes.judgement"])

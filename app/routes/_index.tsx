@@ -61,9 +61,7 @@ export default function Library() {
           <Link to="/cases/upload">Upload a case file</Link>
         </p>
       ) : null}
-      <p className="muted">
-        Each case is a real-feeling workplace dilemma. Take a side twice: as the employee, and as the employer.
-      </p>
+      <p className="muted">Each case is a real-feeling workplace dilemma. Take a side twice: as the employee, and as the employer.</p>
       <Form method="get" role="search" className="library-tools">
         <div className="field">
           <label htmlFor="q">Search cases</label>

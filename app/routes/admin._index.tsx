@@ -112,9 +112,7 @@ export default function Admin() {
         </p>
       ) : null}
       <h2>People and roles</h2>
-      <p className="muted">
-        Participants debate cases. Facilitators run workshops and read facilitator notes. Authors write cases. Admins manage people.
-      </p>
+      <p className="muted">Participants debate cases. Facilitators run workshops and read facilitator notes. Authors write cases. Admins manage people.</p>
       <TableScroll label="Accounts and their roles">
         <table>
           <caption className="visually-hidden">Accounts and their roles</caption>
@@ -147,7 +145,11 @@ export default function Admin() {
                       ))}
                     </select>
                     <button type="submit" className="secondary" disabled={navigation.state === "submitting"}>
-                      Save role<span className="visually-hidden"> for <bdi>{user.display_name}</bdi></span>
+                      Save role
+                      <span className="visually-hidden">
+                        {" "}
+                        for <bdi>{user.display_name}</bdi>
+                      </span>
                     </button>
                   </Form>
                 </td>
@@ -157,15 +159,27 @@ export default function Admin() {
                     <input type="hidden" name="userId" value={user.id} />
                     {user.deactivated_at ? (
                       <button type="submit" name="intent" value="reactivate" className="secondary">
-                        Reactivate<span className="visually-hidden"> <bdi>{user.display_name}</bdi></span>
+                        Reactivate
+                        <span className="visually-hidden">
+                          {" "}
+                          <bdi>{user.display_name}</bdi>
+                        </span>
                       </button>
                     ) : (
                       <>
                         <button type="submit" name="intent" value="reset-link" className="secondary">
-                          Make reset link<span className="visually-hidden"> for <bdi>{user.display_name}</bdi></span>
+                          Make reset link
+                          <span className="visually-hidden">
+                            {" "}
+                            for <bdi>{user.display_name}</bdi>
+                          </span>
                         </button>
                         <button type="submit" name="intent" value="deactivate" className="secondary">
-                          Deactivate<span className="visually-hidden"> <bdi>{user.display_name}</bdi></span>
+                          Deactivate
+                          <span className="visually-hidden">
+                            {" "}
+                            <bdi>{user.display_name}</bdi>
+                          </span>
                         </button>
                       </>
                     )}

@@ -18,8 +18,8 @@ export default function CaseProblems() {
     <>
       <h1>Case file problems</h1>
       <p className="muted">
-        Files in <code>cases/</code> that could not be imported at the last start or <code>npm run cases:import</code>. The rest of
-        the library is unaffected. Fix the file and import again; <code>npm run cases:check</code> shows the same list.
+        Files in <code>cases/</code> that could not be imported at the last start or <code>npm run cases:import</code>. The rest of the library is unaffected. Fix the file and import again;{" "}
+        <code>npm run cases:check</code> shows the same list.
       </p>
       {problems.length === 0 ? (
         <p className="notice" role="status">

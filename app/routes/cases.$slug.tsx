@@ -208,8 +208,7 @@ export default function CasePage() {
         {Object.keys(debate.current).length === 0 ? <OnlinePrivacyStatement k={data.kThreshold} /> : null}
         {!debate.signedIn ? (
           <p className="notice">
-            <Link to={`/login?redirectTo=/cases/${data.slug}`}>Log in</Link> or <Link to={`/signup?redirectTo=/cases/${data.slug}`}>sign up</Link> to
-            record your answers and argue.
+            <Link to={`/login?redirectTo=/cases/${data.slug}`}>Log in</Link> or <Link to={`/signup?redirectTo=/cases/${data.slug}`}>sign up</Link> to record your answers and argue.
           </p>
         ) : (
           <>
@@ -235,8 +234,7 @@ export default function CasePage() {
         )}
         {debate.myGap ? (
           <p className="my-gap">
-            Just for you: as the employee you judged it <strong>{debate.myGap.employee.toLowerCase()}</strong>; as the employer,{" "}
-            <strong>{debate.myGap.employer.toLowerCase()}</strong>
+            Just for you: as the employee you judged it <strong>{debate.myGap.employee.toLowerCase()}</strong>; as the employer, <strong>{debate.myGap.employer.toLowerCase()}</strong>
             {debate.myGap.gap === 0 ? ": no empathy gap." : `: an empathy gap of ${Math.abs(debate.myGap.gap)} point${Math.abs(debate.myGap.gap) === 1 ? "" : "s"}.`}
           </p>
         ) : null}
@@ -250,8 +248,7 @@ export default function CasePage() {
                   <strong>
                     <bdi>{p.option}</bdi>
                   </strong>
-                  , {p.judgementLabel.toLowerCase()} ({p.createdAt.replace("T", " ").slice(0, 16)} UTC, version{" "}
-                  {p.version}){p.isCurrent ? " · current" : ""}
+                  , {p.judgementLabel.toLowerCase()} ({p.createdAt.replace("T", " ").slice(0, 16)} UTC, version {p.version}){p.isCurrent ? " · current" : ""}
                 </li>
               ))}
             </ol>
@@ -283,13 +280,11 @@ export default function CasePage() {
         </nav>
         {debate.threads.length > 0 ? (
           <p className="muted">
-            &ldquo;Most bridging&rdquo; puts first the arguments endorsed by people on both sides and of different standings. Nobody&apos;s answers go
-            into those scores: an endorser counts on a side from the other arguments they endorsed (more &ldquo;for&rdquo; than &ldquo;against&rdquo;
-            what the person in the case did, or the reverse). Because scores count endorsers&apos; standings, they are released with the results, in
-            steps: an argument gets a score once at least {data.kThreshold} people have endorsed it, and its score changes only after at least{" "}
-            {data.kThreshold} of its endorsers have endorsed, withdrawn, or changed side or standing, at the next release of the results.{" "}
-            {debate.scoresReleasedAt ? `Scores as released ${debate.scoresReleasedAt.replace("T", " ").slice(0, 16)} UTC. ` : ""}How many people each
-            argument moved is counted as it happens.
+            &ldquo;Most bridging&rdquo; puts first the arguments endorsed by people on both sides and of different standings. Nobody&apos;s answers go into those scores: an endorser counts on a side
+            from the other arguments they endorsed (more &ldquo;for&rdquo; than &ldquo;against&rdquo; what the person in the case did, or the reverse). Because scores count endorsers&apos; standings,
+            they are released with the results, in steps: an argument gets a score once at least {data.kThreshold} people have endorsed it, and its score changes only after at least {data.kThreshold}{" "}
+            of its endorsers have endorsed, withdrawn, or changed side or standing, at the next release of the results.{" "}
+            {debate.scoresReleasedAt ? `Scores as released ${debate.scoresReleasedAt.replace("T", " ").slice(0, 16)} UTC. ` : ""}How many people each argument moved is counted as it happens.
           </p>
         ) : null}
         {debate.threads.length === 0 ? <p>No arguments yet. Be the first to make the case for one side.</p> : null}

@@ -56,8 +56,7 @@ export default function EditCase() {
         <Link to={`/cases/${data.slug}`}>
           <bdi>{data.title}</bdi>
         </Link>{" "}
-        / edit · <Link to={`/cases/${data.slug}/history`}>History</Link> ·{" "}
-        <a href={`/cases/${data.slug}/source?download=1`}>Export as .md</a>
+        / edit · <Link to={`/cases/${data.slug}/history`}>History</Link> · <a href={`/cases/${data.slug}/source?download=1`}>Export as .md</a>
       </p>
       <h1>
         Edit: <bdi>{data.title}</bdi> <span className="badge-muted">{data.status}</span>

@@ -35,10 +35,7 @@ export default function Results() {
         <h1>
           Where people stand: <bdi>{data.title}</bdi>
         </h1>
-        <p className="notice">
-          Results are shown once you have answered every perspective, so they cannot sway your own answer. Still to answer: as the{" "}
-          {data.missing.join(" and as the ")}.
-        </p>
+        <p className="notice">Results are shown once you have answered every perspective, so they cannot sway your own answer. Still to answer: as the {data.missing.join(" and as the ")}.</p>
         <p>
           <Link to={`/cases/${data.slug}#positions`} className="button">
             Answer the case
@@ -56,14 +53,12 @@ export default function Results() {
       <h1>
         Where people stand: <bdi>{data.title}</bdi>
       </h1>
-      <p className="muted">
-        Totals only. No group smaller than {results.k} people is broken down: smaller groups are merged, so no one&apos;s answer can be picked out.
-      </p>
+      <p className="muted">Totals only. No group smaller than {results.k} people is broken down: smaller groups are merged, so no one&apos;s answer can be picked out.</p>
       {results.released ? (
         <p className="muted" data-testid="release-note">
           Results as released on <time dateTime={results.released.at}>{results.released.at.slice(0, 16).replace("T", " at ")} UTC</time>, counting{" "}
-          {countOf(results.released.people, "person", "people")}. They change only in steps where every figure shown (each perspective, each group, the change of mind) moves by
-          none or at least {results.k} people&apos;s answers, so no one&apos;s answer or change of mind shows up on its own.
+          {countOf(results.released.people, "person", "people")}. They change only in steps where every figure shown (each perspective, each group, the change of mind) moves by none or at least{" "}
+          {results.k} people&apos;s answers, so no one&apos;s answer or change of mind shows up on its own.
           {results.released.waiting ? " Some answers given since are waiting for enough others in their group; yours may be one of them." : " Yours may not be counted yet."}
         </p>
       ) : (
@@ -73,9 +68,8 @@ export default function Results() {
       )}
       {results.versions ? (
         <p className="notice" role="note">
-          Answers were given on version{results.versions.spanned.length > 1 ? "s" : ""} {results.versions.spanned.join(", ")} of this case; it is now at version{" "}
-          {results.versions.current}. A reworded or moved option counts as the same option; options removed since keep their votes and are marked
-          &ldquo;option no longer offered&rdquo;.
+          Answers were given on version{results.versions.spanned.length > 1 ? "s" : ""} {results.versions.spanned.join(", ")} of this case; it is now at version {results.versions.current}. A reworded
+          or moved option counts as the same option; options removed since keep their votes and are marked &ldquo;option no longer offered&rdquo;.
         </p>
       ) : null}
       {results.movedSinceFirst.length > 0 ? (
@@ -99,10 +93,7 @@ export default function Results() {
           ) : (
             <>
               <div className="chart-grid">
-                <BarChart
-                  title="What they would do"
-                  rows={p.options.map((o) => ({ label: o.offered ? o.label : `${o.label} (option no longer offered)`, count: o.count }))}
-                />
+                <BarChart title="What they would do" rows={p.options.map((o) => ({ label: o.offered ? o.label : `${o.label} (option no longer offered)`, count: o.count }))} />
                 <BarChart
                   title={`${isolate(data.judgement)} (average: ${judgementLabel(Math.round(p.meanJudgement)).toLowerCase()}, ${formatSigned(p.meanJudgement)})`}
                   rows={p.judgements.map((j) => ({ label: j.label, count: j.count }))}
@@ -173,8 +164,8 @@ export default function Results() {
 
               <h3>Since people first answered</h3>
               <p className="muted">
-                The same people&apos;s judgements as the {p.key} when they first answered, and now (average {formatSigned(p.shift.firstMeanJudgement)}, now{" "}
-                {formatSigned(p.meanJudgement)}). Who changed their mind is not shown: only totals, so no one&apos;s change shows up on its own.
+                The same people&apos;s judgements as the {p.key} when they first answered, and now (average {formatSigned(p.shift.firstMeanJudgement)}, now {formatSigned(p.meanJudgement)}). Who
+                changed their mind is not shown: only totals, so no one&apos;s change shows up on its own.
               </p>
               <TableScroll label={`Judgements at first answers and now, as the ${p.key}`}>
                 <table data-testid={`since-first-${p.key}`}>
@@ -206,8 +197,8 @@ export default function Results() {
         <section aria-labelledby="gap-heading">
           <h2 id="gap-heading">Empathy gap</h2>
           <p className="muted">
-            The average, over people, of their judgement as the employee minus their judgement as the employer, from −6 to +6. Positive means they judged the
-            employee more kindly in the employee&apos;s shoes than in the employer&apos;s.
+            The average, over people, of their judgement as the employee minus their judgement as the employer, from −6 to +6. Positive means they judged the employee more kindly in the
+            employee&apos;s shoes than in the employer&apos;s.
           </p>
           {results.gap.withheld ? (
             <p className="notice">{results.gap.withheld}</p>
@@ -282,8 +273,8 @@ export default function Results() {
       <section aria-labelledby="bridging-heading">
         <h2 id="bridging-heading">Top bridging arguments</h2>
         <p className="muted">
-          Arguments that moved people on both sides, and of different standings. Scores are released with these results: an argument gets one once at least{" "}
-          {results.k} people who answered have endorsed it, and it changes only after {results.k} of its endorsers have changed.
+          Arguments that moved people on both sides, and of different standings. Scores are released with these results: an argument gets one once at least {results.k} people who answered have
+          endorsed it, and it changes only after {results.k} of its endorsers have changed.
         </p>
         {results.topBridging.length === 0 ? (
           <p>No argument has a released score showing it moved people on both sides yet.</p>
@@ -295,8 +286,7 @@ export default function Results() {
                   <strong>
                     <bdi>{a.authorName}</bdi>
                   </strong>{" "}
-                  {a.side ? SIDE_LABELS[a.side as Side] : ""} as the {a.perspective} · bridging {a.bridging.toFixed(1)} ·{" "}
-                  {a.endorsements} moved
+                  {a.side ? SIDE_LABELS[a.side as Side] : ""} as the {a.perspective} · bridging {a.bridging.toFixed(1)} · {a.endorsements} moved
                 </p>
                 <div className="argument-body" dir="auto" dangerouslySetInnerHTML={{ __html: a.html }} />
               </li>
@@ -308,8 +298,8 @@ export default function Results() {
       <section aria-labelledby="changed-minds-heading" data-testid="changed-minds-section">
         <h2 id="changed-minds-heading">Arguments that changed minds</h2>
         <p className="muted">
-          When people change an answer they can name the argument that changed their mind. These are counted from released answers only, in the same steps
-          as the results. Nothing else about those people&apos;s answers is shown here: not which way they moved, nor how they judge it now.
+          When people change an answer they can name the argument that changed their mind. These are counted from released answers only, in the same steps as the results. Nothing else about those
+          people&apos;s answers is shown here: not which way they moved, nor how they judge it now.
         </p>
         {results.changedMinds.length === 0 ? (
           <p>No released answer names an argument as what changed the person&apos;s mind yet.</p>

@@ -36,8 +36,8 @@ export default function UploadCase() {
       </p>
       <h1>Upload a case file</h1>
       <p>
-        A Markdown file in the case file format (see the README): front matter, then <code>## Stage:</code> sections. A file whose slug is new
-        creates a draft; a file whose slug exists adds a new version of that case.
+        A Markdown file in the case file format (see the README): front matter, then <code>## Stage:</code> sections. A file whose slug is new creates a draft; a file whose slug exists adds a new
+        version of that case.
       </p>
       {result?.problems.length ? (
         <div className="form-error" role="alert">

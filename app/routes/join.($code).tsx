@@ -50,7 +50,14 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const found = await openWorkshop(params.code, clientAddress(context));
   if (found.status === 429) throw new Response(found.error, { status: 429, headers: { "Retry-After": String(found.retryAfter) } });
   // A locked or full room says so before anyone fills the form in (a phone that joined before still gets back in).
-  const door = found.workshop && joinRefusal({ locked: found.workshop.locked, capacity: found.workshop.capacity, present: found.workshop.capacity === null ? 0 : await countParticipants(db(), found.workshop.id), alreadyJoined: false });
+  const door =
+    found.workshop &&
+    joinRefusal({
+      locked: found.workshop.locked,
+      capacity: found.workshop.capacity,
+      present: found.workshop.capacity === null ? 0 : await countParticipants(db(), found.workshop.id),
+      alreadyJoined: false,
+    });
   // An unknown code is a 404 (a malformed one a 400), as at every other door that looks codes up.
   return data({ code: found.code, title: found.workshop?.title ?? null, askStanding: found.workshop?.askStanding ?? true, error: found.error ?? door ?? null, k, pageKey }, init(found.status));
 }
@@ -137,7 +144,14 @@ export default function Join() {
           error={errors.code}
           className="code-input"
         />
-        <TextField name="displayName" label="Your name (optional)" hint="Shown only with arguments you send, never with your votes." maxLength={codeUnitCap(TEXT_LIMITS.participantName)} defaultValue={result?.values.displayName} error={errors.displayName} />
+        <TextField
+          name="displayName"
+          label="Your name (optional)"
+          hint="Shown only with arguments you send, never with your votes."
+          maxLength={codeUnitCap(TEXT_LIMITS.participantName)}
+          defaultValue={result?.values.displayName}
+          error={errors.displayName}
+        />
         {data.askStanding ? (
           <div className="field">
             <label htmlFor="standing">Your standing at work (optional)</label>

@@ -30,10 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // One message and the same scrypt work for both cases, so neither the form nor its timing reveals which emails have accounts.
   const matches = await verifyPasswordInConstantCost(form.data.password, user?.password_hash);
   if (!user || !matches) {
-    return Response.json(
-      { errors: { form: "That email and password do not match an account." }, values: { email: form.data.email } },
-      { status: 400 },
-    );
+    return Response.json({ errors: { form: "That email and password do not match an account." }, values: { email: form.data.email } }, { status: 400 });
   }
   // Told only to someone who knows the password, so it reveals nothing a stranger could use.
   if (user.deactivated_at !== null) {

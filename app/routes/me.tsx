@@ -86,9 +86,7 @@ export default function Me() {
   return (
     <>
       <h1>My profile and activity</h1>
-      {searchParams.get("welcome") && !result ? (
-        <p className="notice">Welcome to Casebook. Tell us your standing at work so results can show how different roles see each case.</p>
-      ) : null}
+      {searchParams.get("welcome") && !result ? <p className="notice">Welcome to Casebook. Tell us your standing at work so results can show how different roles see each case.</p> : null}
       {result?.saved ? (
         <p className="notice" role="status">
           Profile saved.
@@ -140,7 +138,15 @@ export default function Me() {
         <Form method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="password" />
           <TextField name="currentPassword" label="Current password" type="password" autoComplete="current-password" maxLength={PASSWORD_LIMITS.inputMaxLength} error={errors.currentPassword} />
-          <TextField name="newPassword" label="New password" type="password" autoComplete="new-password" hint="At least 10 characters. Other devices will be signed out." maxLength={PASSWORD_LIMITS.inputMaxLength} error={errors.newPassword} />
+          <TextField
+            name="newPassword"
+            label="New password"
+            type="password"
+            autoComplete="new-password"
+            hint="At least 10 characters. Other devices will be signed out."
+            maxLength={PASSWORD_LIMITS.inputMaxLength}
+            error={errors.newPassword}
+          />
           <div>
             <button type="submit">Change password</button>
           </div>
@@ -204,8 +210,8 @@ export default function Me() {
         {user.persuasion.total > 0 ? (
           <p data-testid="persuasion-total">
             Your arguments {changedMindsLabel(user.persuasion.total)}
-            {user.persuasion.unread > 0 ? <strong> ({user.persuasion.unread} new since you last looked)</strong> : null}: people named them when they changed an
-            answer. Counted from released results, so they arrive in steps.
+            {user.persuasion.unread > 0 ? <strong> ({user.persuasion.unread} new since you last looked)</strong> : null}: people named them when they changed an answer. Counted from released results,
+            so they arrive in steps.
           </p>
         ) : null}
         {user.myArguments.length === 0 ? (

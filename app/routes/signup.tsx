@@ -74,8 +74,7 @@ export default function Signup() {
       <h1>Create your account</h1>
       {firstAccount ? (
         <p className="notice" role="note">
-          No one has an account on this Casebook yet. The first account becomes its <strong>admin</strong>, who gives everyone else their roles, so
-          create yours before you share the address.
+          No one has an account on this Casebook yet. The first account becomes its <strong>admin</strong>, who gives everyone else their roles, so create yours before you share the address.
         </p>
       ) : null}
       {errors.form ? (
@@ -97,7 +96,17 @@ export default function Signup() {
           defaultValue={result?.values.displayName}
           error={errors.displayName}
         />
-        <TextField name="password" label="Password" type="password" autoComplete="new-password" hint="At least 10 characters." required minLength={PASSWORD_LIMITS.min} maxLength={PASSWORD_LIMITS.inputMaxLength} error={errors.password} />
+        <TextField
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          hint="At least 10 characters."
+          required
+          minLength={PASSWORD_LIMITS.min}
+          maxLength={PASSWORD_LIMITS.inputMaxLength}
+          error={errors.password}
+        />
         <div>
           <SendButton sendingKey={key}>Sign up</SendButton>
         </div>

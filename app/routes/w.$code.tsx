@@ -115,18 +115,23 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
   }, [actionResult]);
   const result = voteAnswer ?? actionResult;
   // A new stage or round changes what this person has answered: fetch their own data again.
-  const { state, status } = useLiveState<RoomState>(`/workshops/${data.state.workshopId}/events`, data.state, (next, previous) => {
-    // A reset voids this phone's vote: what it shows as its own is read again.
-    const reset = next.voteResets !== previous.voteResets;
-    // Roles assigned again, or someone moved: this phone reads its own role card again.
-    if (next.rolesVersion !== previous.rolesVersion) revalidate();
-    if (next.stage !== previous.stage || next.votingOpen !== previous.votingOpen || reset) {
-      // A new stage, voting opened or closed, or a reset: "your vote is in" no longer holds.
-      setVoteAnswer(undefined);
-      if (reset) setVoteGeneration((n) => n + 1);
-      revalidate();
-    }
-  }, revalidate);
+  const { state, status } = useLiveState<RoomState>(
+    `/workshops/${data.state.workshopId}/events`,
+    data.state,
+    (next, previous) => {
+      // A reset voids this phone's vote: what it shows as its own is read again.
+      const reset = next.voteResets !== previous.voteResets;
+      // Roles assigned again, or someone moved: this phone reads its own role card again.
+      if (next.rolesVersion !== previous.rolesVersion) revalidate();
+      if (next.stage !== previous.stage || next.votingOpen !== previous.votingOpen || reset) {
+        // A new stage, voting opened or closed, or a reset: "your vote is in" no longer holds.
+        setVoteAnswer(undefined);
+        if (reset) setVoteGeneration((n) => n + 1);
+        revalidate();
+      }
+    },
+    revalidate,
+  );
   const round = roundOf(state.stage);
   // Votes just acknowledged (the page does not reload its data after a vote) override the loaded ones.
   const fresh = result?.intent === "vote" ? (result.myVotes ?? []) : [];
@@ -184,7 +189,10 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
         state.votingOpen ? (
           <PhoneVoteForm
             // Drawn afresh on a reset, and when the reloaded data says what this phone's vote is now.
-            key={`${voteGeneration}:${data.myVotes.filter((v) => v.round === round).map((v) => `${v.perspective}=${v.option_id}/${v.judgement}`).join(",")}`}
+            key={`${voteGeneration}:${data.myVotes
+              .filter((v) => v.round === round)
+              .map((v) => `${v.perspective}=${v.option_id}/${v.judgement}`)
+              .join(",")}`}
             counter={{ answered: votesAnswered, setAnswered: setVotesAnswered }}
             state={state}
             mine={myVotes}
@@ -225,7 +233,15 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
               {result?.intent === "submit" && result.errors.kind ? <p className="field-error">{result.errors.kind}</p> : null}
             </fieldset>
             <label htmlFor="body">Your argument or question</label>
-            <textarea key={sent} id="body" name="body" rows={3} maxLength={codeUnitCap(TEXT_LIMITS.submission)} required defaultValue={result?.intent === "submit" && result.errors.body ? result.values?.body : ""} />
+            <textarea
+              key={sent}
+              id="body"
+              name="body"
+              rows={3}
+              maxLength={codeUnitCap(TEXT_LIMITS.submission)}
+              required
+              defaultValue={result?.intent === "submit" && result.errors.body ? result.values?.body : ""}
+            />
             {result?.intent === "submit" && result.errors.body ? <p className="field-error">{result.errors.body}</p> : null}
             <div>
               <SendButton sendingKey={formKey(data.pageKey, "submit")}>Send</SendButton>
@@ -258,7 +274,11 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
                     {/* Only this phone's own upvotes are marked: the loader reads this participant's, never anyone else's. */}
                     <SendButton sendingKey={formKey(data.pageKey, `upvote-${s.id}`)} className="secondary small upvote" aria-pressed={data.myUpvotes.includes(s.id)}>
                       ▲ {s.upvotes}
-                      <span className="visually-hidden"> {plural(s.upvotes, "upvote", "upvotes")}{data.myUpvotes.includes(s.id) ? ", remove my upvote" : ", upvote"}</span>
+                      <span className="visually-hidden">
+                        {" "}
+                        {plural(s.upvotes, "upvote", "upvotes")}
+                        {data.myUpvotes.includes(s.id) ? ", remove my upvote" : ", upvote"}
+                      </span>
                     </SendButton>
                     {data.myUpvotes.includes(s.id) ? <span className="upvoted-mark">You upvoted</span> : null}
                   </Form>
@@ -268,7 +288,6 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
           </ul>
         </section>
       ) : null}
-
     </div>
   );
 }

@@ -143,9 +143,7 @@ function RoomDoor({ state, result, ended }: { state: FacilitatorState; result: C
       {!ended ? (
         <>
           <h3>Void a burst</h3>
-          <p className="muted">
-            Remove every phone that joined in a recent window: they cannot vote again. {removalNotice(state.k)}
-          </p>
+          <p className="muted">Remove every phone that joined in a recent window: they cannot vote again. {removalNotice(state.k)}</p>
           <Form method="post" className="inline-form" preventScrollReset>
             <IdempotencyKeyField value={countKey} />
             <input type="hidden" name="intent" value="void-burst" />
@@ -191,7 +189,10 @@ function RolePlayPanel({ state, ended }: { state: FacilitatorState; ended: boole
   const timerKey = useControlKey("start-timer");
   if (!state.roles) return null;
   const present = state.participantList.filter((p) => !p.removed);
-  const counts = roleCounts(state.roles.map((r) => r.key), present.map((p) => p.role));
+  const counts = roleCounts(
+    state.roles.map((r) => r.key),
+    present.map((p) => p.role),
+  );
   const assigned = state.rolesVersion > 0;
   return (
     <section aria-labelledby="role-play-heading" className="role-play-panel">
@@ -207,8 +208,8 @@ function RolePlayPanel({ state, ended }: { state: FacilitatorState; ended: boole
         </div>
       ) : null}
       <p className="muted">
-        Roles are balanced and mix standings; nobody&apos;s standing is shown. Move one person from the participant list below. Assigning again splits the room afresh once people have joined or left; the same
-        people always split the same way.
+        Roles are balanced and mix standings; nobody&apos;s standing is shown. Move one person from the participant list below. Assigning again splits the room afresh once people have joined or left;
+        the same people always split the same way.
       </p>
       <h3>Step timer</h3>
       <StepTimerView timer={state.timer} now={data.now} />
@@ -218,7 +219,17 @@ function RolePlayPanel({ state, ended }: { state: FacilitatorState; ended: boole
             <IdempotencyKeyField value={timerKey} />
             <input type="hidden" name="intent" value="start-timer" />
             <label htmlFor="timer-minutes">Minutes</label>{" "}
-            <input id="timer-minutes" name="minutes" type="number" inputMode="numeric" min={TIMER_MINUTES.min} max={TIMER_MINUTES.max} defaultValue={state.timer?.minutes ?? 5} required className="narrow" />{" "}
+            <input
+              id="timer-minutes"
+              name="minutes"
+              type="number"
+              inputMode="numeric"
+              min={TIMER_MINUTES.min}
+              max={TIMER_MINUTES.max}
+              defaultValue={state.timer?.minutes ?? 5}
+              required
+              className="narrow"
+            />{" "}
             <SendButton sendingKey={timerKey}>{state.timer ? "Restart timer" : "Start timer"}</SendButton>
           </Form>
           {state.timer ? <Control intent="stop-timer" name={`stop-timer-${state.timer.endsAt}`} label="Stop timer" secondary /> : null}
@@ -301,9 +312,7 @@ export default function ControlPanel() {
             ) : (
               <Control intent="next" label="Next stage →" extra={{ from: state.stage }} />
             )}
-            {isVoteStage(state.stage) ? (
-              state.votingOpen ? <Control intent="close-voting" label="Close voting" secondary /> : <Control intent="open-voting" label="Open voting" secondary />
-            ) : null}
+            {isVoteStage(state.stage) ? state.votingOpen ? <Control intent="close-voting" label="Close voting" secondary /> : <Control intent="open-voting" label="Open voting" secondary /> : null}
             {isVoteStage(state.stage) && state.resultsMode === "reveal" && !state.roomSeesTallies.includes(state.round!) ? (
               <Control intent="reveal-results" label="Reveal results to the room" secondary />
             ) : null}
@@ -336,9 +345,7 @@ export default function ControlPanel() {
 
       <section aria-labelledby="tallies-heading">
         <h2 id="tallies-heading">Answers</h2>
-        {state.resultsMode === "reveal" ? (
-          <p className="muted">You see every tally; the room sees them only when you reveal them or reach the results stage.</p>
-        ) : null}
+        {state.resultsMode === "reveal" ? <p className="muted">You see every tally; the room sees them only when you reveal them or reach the results stage.</p> : null}
         {data.rounds.map((round) => (
           <div key={round}>
             <h3>
@@ -362,7 +369,13 @@ export default function ControlPanel() {
               <span className="kind">{s.kind}</span> <bdi>{s.body}</bdi> <span className="muted">({countOf(s.upvotes, "upvote", "upvotes")})</span>
               {!ended ? (
                 <span className="inline-form">
-                  <Control intent="spotlight" name={`spotlight-${s.id}`} label={state.spotlight?.id === s.id ? "Remove spotlight" : "Spotlight"} secondary extra={{ submissionId: s.id, spotlight: state.spotlight?.id === s.id ? "off" : "on" }} />
+                  <Control
+                    intent="spotlight"
+                    name={`spotlight-${s.id}`}
+                    label={state.spotlight?.id === s.id ? "Remove spotlight" : "Spotlight"}
+                    secondary
+                    extra={{ submissionId: s.id, spotlight: state.spotlight?.id === s.id ? "off" : "on" }}
+                  />
                   <Control intent="hide-submission" name={`hide-${s.id}`} label="Hide" secondary extra={{ submissionId: s.id }} />
                 </span>
               ) : null}
@@ -394,7 +407,12 @@ export default function ControlPanel() {
             return (
               <li key={p.id}>
                 <bdi>{name}</bdi> {p.removed ? <span className="muted">(removed)</span> : null}
-                {state.roles && p.role && !p.removed ? <span className="role-tag" data-testid="participant-role"> · {state.roles.find((r) => r.key === p.role)?.name ?? p.role}</span> : null}
+                {state.roles && p.role && !p.removed ? (
+                  <span className="role-tag" data-testid="participant-role">
+                    {" "}
+                    · {state.roles.find((r) => r.key === p.role)?.name ?? p.role}
+                  </span>
+                ) : null}
                 {state.roles && state.rolesVersion > 0 && !p.removed && !ended
                   ? state.roles
                       .filter((r) => r.key !== p.role)

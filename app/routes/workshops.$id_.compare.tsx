@@ -39,9 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       // in front of a facilitator outside the room, even before that room has seen anything (ADR 009).
       const others = siblings
         .filter((w) => w.id !== workshop.id && w.stage === "ended")
-        .map((w) =>
-          comparisonLine(`${isolate(w.title)} (${w.createdAt.slice(0, 10)})`, p.options, finalRound(workshopRows.filter((r) => r.workshopId === w.id && r.perspective === p.key)), k),
-        )
+        .map((w) => comparisonLine(`${isolate(w.title)} (${w.createdAt.slice(0, 10)})`, p.options, finalRound(workshopRows.filter((r) => r.workshopId === w.id && r.perspective === p.key)), k))
         .filter((line) => line.respondents > 0);
       return {
         key: p.key,
@@ -49,7 +47,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         lines: [
           // Withheld below k like any other line: the room's own tallies are withheld there too (ADR 009).
           comparisonLine("This workshop", p.options, mine, k),
-          ...(showOnline ? [comparisonLine("Everyone online (async debate)", p.options, asyncCells.filter((c) => c.perspective === p.key), k)] : []),
+          ...(showOnline
+            ? [
+                comparisonLine(
+                  "Everyone online (async debate)",
+                  p.options,
+                  asyncCells.filter((c) => c.perspective === p.key),
+                  k,
+                ),
+              ]
+            : []),
           ...others,
         ],
       };
@@ -72,8 +79,7 @@ export default function Compare() {
         <strong>
           <bdi>{data.caseTitle}</bdi>
         </strong>{" "}
-        beside everyone who debated it online and other workshops on the same case that have ended. Workshops count their final
-        round. Groups under {data.k} people show only their size.
+        beside everyone who debated it online and other workshops on the same case that have ended. Workshops count their final round. Groups under {data.k} people show only their size.
       </p>
       {data.perspectives.map((p) => (
         <section key={p.key} aria-labelledby={`compare-${p.key}`}>

@@ -60,7 +60,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       // are ended by the withdrawal itself.)
       onHeartbeat: () => {
         const watching = connection;
-        if (watching && watcher.userId !== undefined) void stillAllowed().then((allowed) => allowed || live.end(watching, SIGNED_OUT_MESSAGE), () => {});
+        if (watching && watcher.userId !== undefined)
+          void stillAllowed().then(
+            (allowed) => allowed || live.end(watching, SIGNED_OUT_MESSAGE),
+            () => {},
+          );
       },
     },
   );

@@ -44,9 +44,7 @@ export default function Projector() {
           </span>
         ) : null}
         <LiveStatusBadge status={status} ended={state.ended} />
-        {state.stage !== "lobby" && !state.ended ? (
-          <div className="qr projector-qr-small" role="img" aria-label="QR code to join" dangerouslySetInnerHTML={{ __html: data.qrSvg }} />
-        ) : null}
+        {state.stage !== "lobby" && !state.ended ? <div className="qr projector-qr-small" role="img" aria-label="QR code to join" dangerouslySetInnerHTML={{ __html: data.qrSvg }} /> : null}
       </header>
 
       {state.stage === "lobby" ? (

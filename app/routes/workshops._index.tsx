@@ -46,9 +46,7 @@ export async function action({ request }: ActionFunctionArgs) {
   // Only a case whose workshops this facilitator may run (published ones): others look like no case at all.
   if (!found || !caseVisibility(found.status, user.role).workshop) return Response.json({ errors: { caseSlug: "Choose a case from the list." }, values }, { status: 400 });
   const offered: string[] = found.doc.perspectives.map((p) => p.key);
-  const chosen = parsed.data.perspectives.includes("others")
-    ? [...parsed.data.perspectives, ...offered.filter((p) => p !== "employee" && p !== "employer")]
-    : parsed.data.perspectives;
+  const chosen = parsed.data.perspectives.includes("others") ? [...parsed.data.perspectives, ...offered.filter((p) => p !== "employee" && p !== "employer")] : parsed.data.perspectives;
   const unknown = chosen.filter((p) => p !== "others" && !offered.includes(p));
   if (unknown.length > 0) {
     return Response.json({ errors: { perspectives: `This case has no ${unknown.join(", ")} perspective; choose from ${offered.join(", ")}.` }, values }, { status: 400 });
@@ -59,7 +57,10 @@ export async function action({ request }: ActionFunctionArgs) {
   // Role-play needs role briefs to hand out (ADR 028): refused on its field, never silently ignored.
   const roles = parsed.data.rolePlay ? rolePlayRoles(found.doc) : null;
   if (parsed.data.rolePlay && !roles) {
-    return Response.json({ errors: { rolePlay: "This case has no role briefs for two perspectives, so it cannot be run as role-play. Choose a case marked “role-play”, or untick role-play." }, values }, { status: 400 });
+    return Response.json(
+      { errors: { rolePlay: "This case has no role briefs for two perspectives, so it cannot be run as role-play. Choose a case marked “role-play”, or untick role-play." }, values },
+      { status: 400 },
+    );
   }
   // A double click makes one workshop: the form's key gets the first answer (ADR 016).
   const read = readSubmission(formData, null, `user:${user.id}`, "workshops", "create-workshop");
@@ -113,7 +114,14 @@ export default function Workshops() {
             </select>
             {errors.caseSlug ? <p className="field-error">{errors.caseSlug}</p> : null}
           </div>
-          <TextField name="title" label="Title" hint="What the room sees, e.g. “Team leads, March session”." maxLength={codeUnitCap(TEXT_LIMITS.workshopTitle)} defaultValue={result?.values.title} error={errors.title} />
+          <TextField
+            name="title"
+            label="Title"
+            hint="What the room sees, e.g. “Team leads, March session”."
+            maxLength={codeUnitCap(TEXT_LIMITS.workshopTitle)}
+            defaultValue={result?.values.title}
+            error={errors.title}
+          />
           <fieldset className="field">
             <legend>Perspectives to poll</legend>
             <p className="hint">Both, unless you have a reason: the gap between them is the point.</p>

@@ -95,21 +95,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("window_start", "text", (c) => c.notNull())
     .addColumn("count", "integer", (c) => c.notNull())
     .execute();
-
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of [
-    "rate_limits",
-    "audit_log",
-    "case_file_problems",
-    "case_tags",
-    "case_versions",
-    "cases",
-    "app_settings",
-    "sessions",
-    "users",
-  ]) {
+  for (const table of ["rate_limits", "audit_log", "case_file_problems", "case_tags", "case_versions", "cases", "app_settings", "sessions", "users"]) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }

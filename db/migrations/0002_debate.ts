@@ -24,13 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
   // One current position per person, case and perspective, enforced by the database.
-  await db.schema
-    .createIndex("positions_one_current")
-    .on("positions")
-    .columns(["case_id", "user_id", "perspective"])
-    .unique()
-    .where(sql.ref("is_current"), "=", 1)
-    .execute();
+  await db.schema.createIndex("positions_one_current").on("positions").columns(["case_id", "user_id", "perspective"]).unique().where(sql.ref("is_current"), "=", 1).execute();
   // Covers the results page's grouped query without touching the table.
   await db.schema
     .createIndex("positions_results")

@@ -6,7 +6,10 @@ import type { Kysely } from "kysely";
  * an index on participants' join time serves "joins per minute" and "void a burst".
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable("workshops").addColumn("locked", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("workshops")
+    .addColumn("locked", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable("workshops").addColumn("capacity", "integer").execute();
   await db.schema.createIndex("workshop_participants_joined").on("workshop_participants").columns(["workshop_id", "created_at"]).execute();
 }

@@ -7,7 +7,10 @@ import type { Kysely } from "kysely";
  * never recount who was withdrawn and bring one removed person's votes back.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable("workshop_participants").addColumn("withdrawn", "integer", (col) => col.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("workshop_participants")
+    .addColumn("withdrawn", "integer", (col) => col.notNull().defaultTo(0))
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

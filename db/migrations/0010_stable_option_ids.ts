@@ -26,11 +26,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     for (const perspective of doc.perspectives) {
       perspective.options = perspective.options.map((option) => (typeof option === "string" ? { id: ids.of(version.case_id, perspective.key, option), text: option } : option));
     }
-    await db.updateTable("case_versions").set({ document: JSON.stringify(doc) }).where("id", "=", version.id).execute();
+    await db
+      .updateTable("case_versions")
+      .set({ document: JSON.stringify(doc) })
+      .where("id", "=", version.id)
+      .execute();
   }
 
-  await db.schema.alterTable("positions").addColumn("option_id", "text", (c) => c.notNull().defaultTo("")).execute();
-  await db.schema.alterTable("positions").addColumn("initial_option_id", "text", (c) => c.notNull().defaultTo("")).execute();
+  await db.schema
+    .alterTable("positions")
+    .addColumn("option_id", "text", (c) => c.notNull().defaultTo(""))
+    .execute();
+  await db.schema
+    .alterTable("positions")
+    .addColumn("initial_option_id", "text", (c) => c.notNull().defaultTo(""))
+    .execute();
   for (const column of ["option", "initial_option"] as const) {
     const wordings = await db.selectFrom("positions").select(["case_id", "perspective", column]).distinct().orderBy("case_id").execute();
     for (const row of wordings as Record<string, string | number>[]) {
@@ -51,7 +61,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(["case_id", "is_current", "perspective", "standing", "option_id", "judgement", "legal", "case_version_id", "judgement_change", "option_changed"])
     .execute();
 
-  await db.schema.alterTable("workshop_votes").addColumn("option_id", "text", (c) => c.notNull().defaultTo("")).execute();
+  await db.schema
+    .alterTable("workshop_votes")
+    .addColumn("option_id", "text", (c) => c.notNull().defaultTo(""))
+    .execute();
   const voted = await db
     .selectFrom("workshop_votes as v")
     .innerJoin("workshops as w", "w.id", "v.workshop_id")
@@ -75,7 +88,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     const rows = (JSON.parse(release.result_rows) as ({ perspective: string; option?: string; optionId?: string } & Record<string, unknown>)[]).map(({ option, ...row }) =>
       option === undefined ? row : { ...row, optionId: ids.of(release.case_id, row.perspective, option) },
     );
-    await db.updateTable("result_releases").set({ result_rows: JSON.stringify(rows) }).where("case_id", "=", release.case_id).execute();
+    await db
+      .updateTable("result_releases")
+      .set({ result_rows: JSON.stringify(rows) })
+      .where("case_id", "=", release.case_id)
+      .execute();
   }
 }
 
@@ -91,14 +108,22 @@ export async function down(db: Kysely<any>): Promise<void> {
         return option.text;
       });
     }
-    await db.updateTable("case_versions").set({ document: JSON.stringify(doc) }).where("id", "=", version.id).execute();
+    await db
+      .updateTable("case_versions")
+      .set({ document: JSON.stringify(doc) })
+      .where("id", "=", version.id)
+      .execute();
   }
   const releases = await db.selectFrom("result_releases").select(["case_id", "result_rows"]).execute();
   for (const release of releases as { case_id: number; result_rows: string }[]) {
     const rows = (JSON.parse(release.result_rows) as ({ perspective: string; optionId?: string } & Record<string, unknown>)[]).map(({ optionId, ...row }) =>
       optionId === undefined ? row : { ...row, option: wordings.get(JSON.stringify([release.case_id, row.perspective, optionId])) ?? optionId },
     );
-    await db.updateTable("result_releases").set({ result_rows: JSON.stringify(rows) }).where("case_id", "=", release.case_id).execute();
+    await db
+      .updateTable("result_releases")
+      .set({ result_rows: JSON.stringify(rows) })
+      .where("case_id", "=", release.case_id)
+      .execute();
   }
   await db.schema.dropIndex("workshop_votes_tally").execute();
   await db.schema.alterTable("workshop_votes").dropColumn("option_id").execute();

@@ -10,7 +10,10 @@ import type { Kysely } from "kysely";
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable("workshops").addColumn("roles", "text").execute();
-  await db.schema.alterTable("workshops").addColumn("roles_version", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("workshops")
+    .addColumn("roles_version", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable("workshops").addColumn("timer_ends_at", "text").execute();
   await db.schema.alterTable("workshops").addColumn("timer_minutes", "integer").execute();
   await db.schema.alterTable("workshop_participants").addColumn("role", "text").execute();

@@ -136,19 +136,27 @@ const settings = (runs: number): fc.Parameters<[unknown]> => ({
 const TIMEOUT = LIMITED ? 120_000 : 24 * 3_600_000;
 
 describe("the online adversary (results, library, case page, /me)", () => {
-  it("learns nothing about a hidden answer beyond ADR 009's releases", async () => {
-    await fc.assert(
-      fc.asyncProperty(onlineScenarios(), (s) => assertOnlineHolds(app, s)),
-      settings(ONLINE_RUNS),
-    );
-  }, TIMEOUT);
+  it(
+    "learns nothing about a hidden answer beyond ADR 009's releases",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(onlineScenarios(), (s) => assertOnlineHolds(app, s)),
+        settings(ONLINE_RUNS),
+      );
+    },
+    TIMEOUT,
+  );
 });
 
 describe("the live adversary (the facilitator: control panel, projector, phones, debrief.md, positions.csv)", () => {
-  it("learns nothing about a hidden vote beyond the live-room policy's releases", async () => {
-    await fc.assert(
-      fc.asyncProperty(liveScenarios(), (s) => assertLiveHolds(app, s)),
-      settings(LIVE_RUNS),
-    );
-  }, TIMEOUT);
+  it(
+    "learns nothing about a hidden vote beyond the live-room policy's releases",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(liveScenarios(), (s) => assertLiveHolds(app, s)),
+        settings(LIVE_RUNS),
+      );
+    },
+    TIMEOUT,
+  );
 });

@@ -12,13 +12,15 @@ export function expectNoViolation(result: DifferentialResult, script: string, sl
   if (process.env.ATTACK_VERBOSE) console.log(`${result.worlds} worlds, ${result.referenceConsistent} policy-consistent, ${result.replays} replays, ${result.violations.length} violations`);
   if (result.violations.length === 0) return;
   // The first three are enough to read the attack; the rest usually repeat it for other slots.
-  const found = result.violations.slice(0, 3).map((v) =>
-    v.kind === "joint"
-      ? `The app tells apart two worlds the policy's releases cannot (every answer still has all its values open, but jointly they are narrowed).\n${v.evidence}`
-      : v.kind === "proven"
-        ? `${slot(v.slot)} is truly ${value(v.truth)}; the policy leaves ${v.missing.map(value).join(" and ")} open, but the app's transcript rules ${v.missing.length > 1 ? "them" : "it"} out.\n${v.evidence}`
-        : `The app tells apart worlds the policy's releases cannot; within the replay budget no world with ${slot(v.slot)} = ${v.missing.map(value).join(" or ")} (truly ${value(v.truth)}) gave the true world's transcript.\n${v.evidence}`,
-  );
+  const found = result.violations
+    .slice(0, 3)
+    .map((v) =>
+      v.kind === "joint"
+        ? `The app tells apart two worlds the policy's releases cannot (every answer still has all its values open, but jointly they are narrowed).\n${v.evidence}`
+        : v.kind === "proven"
+          ? `${slot(v.slot)} is truly ${value(v.truth)}; the policy leaves ${v.missing.map(value).join(" and ")} open, but the app's transcript rules ${v.missing.length > 1 ? "them" : "it"} out.\n${v.evidence}`
+          : `The app tells apart worlds the policy's releases cannot; within the replay budget no world with ${slot(v.slot)} = ${v.missing.map(value).join(" or ")} (truly ${value(v.truth)}) gave the true world's transcript.\n${v.evidence}`,
+    );
   throw new Error(
     `The app reveals more than the policy (${result.worlds} worlds, ${result.referenceConsistent} consistent with the policy's releases, ${result.replays} replays):\n${found.join("\n")}${result.violations.length > 3 ? `\n(and ${result.violations.length - 3} more slots)` : ""}\nScenario:\n${script}`,
   );

@@ -59,9 +59,7 @@ export interface DifferentialInput {
  *   different app transcripts: the app releases something the policy does not (information
  *   about answers jointly), which a larger or luckier scenario turns into a narrowed answer.
  */
-export type Violation =
-  | { kind: "proven" | "unresolved"; slot: number; truth: number; missing: number[]; evidence: string }
-  | { kind: "joint"; evidence: string };
+export type Violation = { kind: "proven" | "unresolved"; slot: number; truth: number; missing: number[]; evidence: string } | { kind: "joint"; evidence: string };
 
 export interface DifferentialResult {
   worlds: number;
@@ -115,7 +113,9 @@ export async function differentialCheck(input: DifferentialInput): Promise<Diffe
     const again = await input.replay(truth, expected);
     replays += 1;
     if (again.mismatch) {
-      throw new Error(`Two replays of the same world differ at entry ${again.mismatch.index}, so the transcript holds something random or timed:\n${entryDiff(expected.entries[again.mismatch.index]!, again.mismatch.got)}`);
+      throw new Error(
+        `Two replays of the same world differ at entry ${again.mismatch.index}, so the transcript holds something random or timed:\n${entryDiff(expected.entries[again.mismatch.index]!, again.mismatch.got)}`,
+      );
     }
   };
 

@@ -166,7 +166,14 @@ export function boundsExposure(rows: Row[], owner: (unknown: string) => string, 
         const P = new Set([...atom.people, ...added]);
         if (minimal.some((set) => [...set].every((p) => P.has(p)))) continue;
         const rest = [...atoms.values()].filter((a) => ![...a.people].every((p) => P.has(p)));
-        if (!nonNegativeCombination(atom.column, rest.map((a) => a.column), rows.length)) minimal.push(P);
+        if (
+          !nonNegativeCombination(
+            atom.column,
+            rest.map((a) => a.column),
+            rows.length,
+          )
+        )
+          minimal.push(P);
       }
     }
     for (const set of minimal) for (const person of set) exposed.add(person);

@@ -61,78 +61,95 @@ const hiddenStanding = fc.oneof({ weight: 1, arbitrary: standing }, { weight: 2,
  * made again after the end (breakdowns by standing are released then).
  */
 export function liveScenarios(): fc.Arbitrary<LiveScenario> {
-  return fc
-    .record({
-      k: fc.integer({ min: 2, max: 3 }),
-      twoRounds: fc.boolean(),
-      resultsMode: fc.constantFrom<"live" | "reveal">("live", "reveal"),
-      sybilCount: fc.nat({ max: 1 }),
-    })
-    .chain(({ sybilCount, ...s }) => {
-      const sybils = Math.min(sybilCount, s.k - 2);
-      // Mostly rooms that can reach k voters, sometimes any size from 1 to 4.
-      const hidden = fc.oneof({ weight: 1, arbitrary: fc.array(hiddenStanding, { minLength: 1, maxLength: 4, size: "max" }) }, { weight: 3, arbitrary: fc.array(hiddenStanding, { minLength: Math.max(1, s.k - sybils), maxLength: 4, size: "max" }) });
-      return hidden.chain((people) => {
-        const person = fc.nat({ max: people.length - 1 });
-        const one = (a: fc.Arbitrary<LiveAction>) => a.map((x) => [x]);
-        // `freshFrom` (dropped below) restarts the fresh voters at P1 or P2.
-        const toRound2 = fc.nat({ max: 1 }).map((from): LiveAction[] => ["next", "next", "next"].map((intent, i) => ({ kind: "control", intent: intent as Intent, ...(i === 2 ? { freshFrom: from } : {}) })));
-        // Mostly at least k fresh voters (a released round without the attacker's phones), sometimes any number.
-        const burstSize = fc.oneof({ weight: 1, arbitrary: fc.nat({ max: people.length }) }, { weight: 3, arbitrary: fc.integer({ min: Math.min(s.k, people.length), max: people.length }) });
-        const burst = burstSize.map((n) => Array.from({ length: n }, (): LiveAction => ({ kind: "hidden-vote", person: -1 })));
-        const steps: fc.WeightedArbitrary<LiveAction[]>[] = [
-          { weight: 5, arbitrary: fc.constant<LiveAction[]>([{ kind: "hidden-vote", person: -1 }]) },
-          { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("hidden-vote" as const), person })) },
-          { weight: 4, arbitrary: one(fc.record({ kind: fc.constant("read" as const), what: fc.constantFrom<"snapshots" | "debrief" | "csv">("snapshots", "snapshots", "debrief", "csv") })) },
-          { weight: 1, arbitrary: toRound2 },
-          { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("control" as const), intent: fc.constantFrom<Intent>("next", "back", "open-voting", "close-voting", "reveal-results", "end") })) },
-          { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("remove" as const), who: fc.constant("hidden" as const), index: person })) },
-          { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("reset" as const), round: fc.constantFrom<1 | 2>(1, 2) })) },
-        ];
-        if (sybils > 0) {
-          const phone = fc.nat({ max: sybils - 1 });
-          steps.push(
-            { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("sybil-vote" as const), phone, value: fc.nat({ max: 3 }) })) },
-            { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("remove" as const), who: fc.constant("sybil" as const), index: phone })) },
-          );
-        }
-        return fc.record({
-          ...s,
-          k: fc.constant(s.k),
-          twoRounds: fc.constant(s.twoRounds),
-          resultsMode: fc.constant(s.resultsMode),
-          hidden: fc.constant(people),
-          sybils: fc.array(standing, { minLength: sybils, maxLength: sybils }),
-          actions: fc
-            .tuple(burst, fc.array(fc.oneof(...steps), { minLength: 1, maxLength: 4 }), fc.nat({ max: 3 }).map((n) => n > 0), toRound2, burst, fc.array(fc.oneof(...steps), { minLength: 1, maxLength: 6 }))
-            .map(([votes1, steps1, second, move, votes2, steps2]) => [...votes1, ...steps1.flat(), ...(s.twoRounds && second ? [...move, ...votes2] : []), ...steps2.flat()]),
-          ends: fc.nat({ max: 3 }).map((n) => n > 0),
+  return (
+    fc
+      .record({
+        k: fc.integer({ min: 2, max: 3 }),
+        twoRounds: fc.boolean(),
+        resultsMode: fc.constantFrom<"live" | "reveal">("live", "reveal"),
+        sybilCount: fc.nat({ max: 1 }),
+      })
+      .chain(({ sybilCount, ...s }) => {
+        const sybils = Math.min(sybilCount, s.k - 2);
+        // Mostly rooms that can reach k voters, sometimes any size from 1 to 4.
+        const hidden = fc.oneof(
+          { weight: 1, arbitrary: fc.array(hiddenStanding, { minLength: 1, maxLength: 4, size: "max" }) },
+          { weight: 3, arbitrary: fc.array(hiddenStanding, { minLength: Math.max(1, s.k - sybils), maxLength: 4, size: "max" }) },
+        );
+        return hidden.chain((people) => {
+          const person = fc.nat({ max: people.length - 1 });
+          const one = (a: fc.Arbitrary<LiveAction>) => a.map((x) => [x]);
+          // `freshFrom` (dropped below) restarts the fresh voters at P1 or P2.
+          const toRound2 = fc
+            .nat({ max: 1 })
+            .map((from): LiveAction[] => ["next", "next", "next"].map((intent, i) => ({ kind: "control", intent: intent as Intent, ...(i === 2 ? { freshFrom: from } : {}) })));
+          // Mostly at least k fresh voters (a released round without the attacker's phones), sometimes any number.
+          const burstSize = fc.oneof({ weight: 1, arbitrary: fc.nat({ max: people.length }) }, { weight: 3, arbitrary: fc.integer({ min: Math.min(s.k, people.length), max: people.length }) });
+          const burst = burstSize.map((n) => Array.from({ length: n }, (): LiveAction => ({ kind: "hidden-vote", person: -1 })));
+          const steps: fc.WeightedArbitrary<LiveAction[]>[] = [
+            { weight: 5, arbitrary: fc.constant<LiveAction[]>([{ kind: "hidden-vote", person: -1 }]) },
+            { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("hidden-vote" as const), person })) },
+            { weight: 4, arbitrary: one(fc.record({ kind: fc.constant("read" as const), what: fc.constantFrom<"snapshots" | "debrief" | "csv">("snapshots", "snapshots", "debrief", "csv") })) },
+            { weight: 1, arbitrary: toRound2 },
+            {
+              weight: 1,
+              arbitrary: one(fc.record({ kind: fc.constant("control" as const), intent: fc.constantFrom<Intent>("next", "back", "open-voting", "close-voting", "reveal-results", "end") })),
+            },
+            { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("remove" as const), who: fc.constant("hidden" as const), index: person })) },
+            { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("reset" as const), round: fc.constantFrom<1 | 2>(1, 2) })) },
+          ];
+          if (sybils > 0) {
+            const phone = fc.nat({ max: sybils - 1 });
+            steps.push(
+              { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("sybil-vote" as const), phone, value: fc.nat({ max: 3 }) })) },
+              { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("remove" as const), who: fc.constant("sybil" as const), index: phone })) },
+            );
+          }
+          return fc.record({
+            ...s,
+            k: fc.constant(s.k),
+            twoRounds: fc.constant(s.twoRounds),
+            resultsMode: fc.constant(s.resultsMode),
+            hidden: fc.constant(people),
+            sybils: fc.array(standing, { minLength: sybils, maxLength: sybils }),
+            actions: fc
+              .tuple(
+                burst,
+                fc.array(fc.oneof(...steps), { minLength: 1, maxLength: 4 }),
+                fc.nat({ max: 3 }).map((n) => n > 0),
+                toRound2,
+                burst,
+                fc.array(fc.oneof(...steps), { minLength: 1, maxLength: 6 }),
+              )
+              .map(([votes1, steps1, second, move, votes2, steps2]) => [...votes1, ...steps1.flat(), ...(s.twoRounds && second ? [...move, ...votes2] : []), ...steps2.flat()]),
+            ends: fc.nat({ max: 3 }).map((n) => n > 0),
+          });
         });
-      });
-    })
-    .map(({ ends, ...s }) => {
-      // Round 1's votes leave room for two in round 2; a fresh vote once everyone has had one in
-      // the round is dropped (re-votes come from the votes by a random participant).
-      const move = s.actions.findIndex((a) => a.kind === "control" && "freshFrom" in a);
-      let slots = 0;
-      let fresh = -1;
-      const actions = s.actions.flatMap((a, i): LiveAction[] => {
-        if (a.kind === "control" && "freshFrom" in a) {
-          fresh = Math.min(Number(a.freshFrom), s.hidden.length) - 1;
-          return [{ kind: "control", intent: a.intent }];
-        }
-        if (a.kind !== "hidden-vote") return [a];
-        if (a.person === -1 && fresh >= s.hidden.length - 1) return [];
-        if (slots >= MAX_LIVE_SLOTS || (i < move && slots >= MAX_LIVE_SLOTS - 2)) return [];
-        slots += 1;
-        return [a.person === -1 ? { ...a, person: (fresh += 1) } : a];
-      });
-      const reads = (["snapshots", "debrief", "csv"] as const).map((what): LiveAction => ({ kind: "read", what }));
-      return { ...s, actions: [...actions, ...reads, ...(ends ? [{ kind: "control", intent: "end" } as LiveAction, ...reads] : [])] };
-    })
-    .chain((s) => fc.array(fc.nat({ max: 3 }), { minLength: countLiveSlots(s.actions), maxLength: countLiveSlots(s.actions) }).map((truth) => ({ ...s, truth })))
-    // Plain objects, so a counterexample prints as plain JSON.
-    .map((s) => JSON.parse(JSON.stringify(s)) as LiveScenario);
+      })
+      .map(({ ends, ...s }) => {
+        // Round 1's votes leave room for two in round 2; a fresh vote once everyone has had one in
+        // the round is dropped (re-votes come from the votes by a random participant).
+        const move = s.actions.findIndex((a) => a.kind === "control" && "freshFrom" in a);
+        let slots = 0;
+        let fresh = -1;
+        const actions = s.actions.flatMap((a, i): LiveAction[] => {
+          if (a.kind === "control" && "freshFrom" in a) {
+            fresh = Math.min(Number(a.freshFrom), s.hidden.length) - 1;
+            return [{ kind: "control", intent: a.intent }];
+          }
+          if (a.kind !== "hidden-vote") return [a];
+          if (a.person === -1 && fresh >= s.hidden.length - 1) return [];
+          if (slots >= MAX_LIVE_SLOTS || (i < move && slots >= MAX_LIVE_SLOTS - 2)) return [];
+          slots += 1;
+          return [a.person === -1 ? { ...a, person: (fresh += 1) } : a];
+        });
+        const reads = (["snapshots", "debrief", "csv"] as const).map((what): LiveAction => ({ kind: "read", what }));
+        return { ...s, actions: [...actions, ...reads, ...(ends ? [{ kind: "control", intent: "end" } as LiveAction, ...reads] : [])] };
+      })
+      .chain((s) => fc.array(fc.nat({ max: 3 }), { minLength: countLiveSlots(s.actions), maxLength: countLiveSlots(s.actions) }).map((truth) => ({ ...s, truth })))
+      // Plain objects, so a counterexample prints as plain JSON.
+      .map((s) => JSON.parse(JSON.stringify(s)) as LiveScenario)
+  );
 }
 
 export function countLiveSlots(actions: LiveAction[]): number {
@@ -247,7 +264,16 @@ export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: n
   };
   // Every phone votes both perspectives at once, so a round's two cells have the same voters.
   const releasedRounds = () => rounds.filter((round) => counted(round).length >= s.k);
-  const cells = () => releasedRounds().flatMap((round) => PERSPECTIVES.map((_, p) => ({ round, p, values: counted(round).map(([, v]) => (v >> p) & 1).sort() })));
+  const cells = () =>
+    releasedRounds().flatMap((round) =>
+      PERSPECTIVES.map((_, p) => ({
+        round,
+        p,
+        values: counted(round)
+          .map(([, v]) => (v >> p) & 1)
+          .sort(),
+      })),
+    );
   const shift = () => {
     if (!s.twoRounds) return null;
     const second = new Map(counted(2));
@@ -273,14 +299,22 @@ export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: n
     const isThin = (members: string[]) => releasedRounds().some((round) => inCell(members, round) > 0 && inCell(members, round) < s.k);
     const alone = (g: { key: string; members: string[] }) => g.members.length === 1 && g.key === g.members[0];
     const merged = new Set<string>();
-    let breakdown = mergeSmallGroups([...sizes].map(([key, count]) => ({ key, count })), s.k, merged);
+    let breakdown = mergeSmallGroups(
+      [...sizes].map(([key, count]) => ({ key, count })),
+      s.k,
+      merged,
+    );
     for (;;) {
       const thin = breakdown.shown.filter((g) => isThin(g.members));
       if (thin.length === 0) break;
       // A thin standing shown alone is merged; when only the merged group is thin, the smallest standing shown alone joins it.
       const thinAlone = thin.filter(alone);
       for (const g of thinAlone.length > 0 ? thinAlone : [breakdown.shown.filter(alone).at(-1)!]) merged.add(g.key);
-      breakdown = mergeSmallGroups([...sizes].map(([key, count]) => ({ key, count })), s.k, merged);
+      breakdown = mergeSmallGroups(
+        [...sizes].map(([key, count]) => ({ key, count })),
+        s.k,
+        merged,
+      );
     }
     const shown = breakdown;
     return (pid: string) => (shown.suppressed ? "not shown" : (shown.shown.find((g) => g.members.includes(standingOf(pid)))?.key ?? "?"));
@@ -306,7 +340,13 @@ export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: n
           ? cells().map((cell) => {
               const voters = counted(cell.round);
               const groups = [...new Set(voters.map(([pid]) => groupOf(pid)))].sort();
-              return groups.map((g) => [g, voters.filter(([pid]) => groupOf(pid) === g).map(([, v]) => (v >> cell.p) & 1).sort()]);
+              return groups.map((g) => [
+                g,
+                voters
+                  .filter(([pid]) => groupOf(pid) === g)
+                  .map(([, v]) => (v >> cell.p) & 1)
+                  .sort(),
+              ]);
             })
           : "shown when the workshop has ended";
         out.push(JSON.stringify({ cells: cells(), shift: shift(), byGroup }));
@@ -347,7 +387,11 @@ export async function replayLive(app: AttackApp, s: LiveScenario, world: number[
   const facilitator = await app.person("facilitator", null, "Facilitator");
   const created = (await settle(() =>
     list.action({
-      request: app.post("/workshops", { caseSlug: SLUG, title: "Attacked room", perspectives: "employee", ...(s.twoRounds ? { twoRounds: "on" } : {}), resultsMode: s.resultsMode, askStanding: "on" }, facilitator.cookie),
+      request: app.post(
+        "/workshops",
+        { caseSlug: SLUG, title: "Attacked room", perspectives: "employee", ...(s.twoRounds ? { twoRounds: "on" } : {}), resultsMode: s.resultsMode, askStanding: "on" },
+        facilitator.cookie,
+      ),
       params: {},
       context: {},
     }),
@@ -355,7 +399,12 @@ export async function replayLive(app: AttackApp, s: LiveScenario, world: number[
   if (created.status !== 302) throw new Error(`The workshop was not created: ${created.status} ${await created.text()}`);
   const id = Number(created.headers.get("Location")!.split("/").pop());
   // The form's checkboxes send "perspectives" twice; URLSearchParams in a test keeps one, so add the employer here.
-  await app.db().updateTable("workshops").set({ perspectives: JSON.stringify(PERSPECTIVES) }).where("id", "=", id).execute();
+  await app
+    .db()
+    .updateTable("workshops")
+    .set({ perspectives: JSON.stringify(PERSPECTIVES) })
+    .where("id", "=", id)
+    .execute();
   const { code } = await app.db().selectFrom("workshops").select("code").where("id", "=", id).executeTakeFirstOrThrow();
   const params = { id: String(id) };
 

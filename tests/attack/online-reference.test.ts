@@ -87,11 +87,11 @@ describe("the online reference model (ADR 009, release per cell, per person)", (
 
   it("holds a lone re-answerer among newcomers (the shift), until k people re-answered", () => {
     const reanswer = (person: number): Step => ({ person, perspective: 0, value: 3 });
-    const [first, newcomers, shifted] = releases(3, [F, F, F, F, F, F], [
-      ...both(0), ...both(1), ...both(2), read,
-      reanswer(0), ...both(3), ...both(4), ...both(5), read,
-      reanswer(1), reanswer(2), read,
-    ]);
+    const [first, newcomers, shifted] = releases(
+      3,
+      [F, F, F, F, F, F],
+      [...both(0), ...both(1), ...both(2), read, reanswer(0), ...both(3), ...both(4), ...both(5), read, reanswer(1), reanswer(2), read],
+    );
     expect(first?.overall).toEqual(["00/00", "00/00", "00/00"]);
     // The newcomers are released; H1's re-answer waits, their record stays as released.
     expect(newcomers?.overall).toEqual(Array(6).fill("00/00"));
@@ -99,21 +99,37 @@ describe("the online reference model (ADR 009, release per cell, per person)", (
   });
 
   it("holds re-answers that move one perspective by fewer than k people", () => {
-    const [before, after] = releases(3, [F, F, F], [
-      ...both(0), ...both(1), ...both(2), read,
-      { person: 0, perspective: 0, value: 3 }, { person: 1, perspective: 1, value: 3 }, { person: 2, perspective: 1, value: 3 }, read,
-    ]);
+    const [before, after] = releases(
+      3,
+      [F, F, F],
+      [...both(0), ...both(1), ...both(2), read, { person: 0, perspective: 0, value: 3 }, { person: 1, perspective: 1, value: 3 }, { person: 2, perspective: 1, value: 3 }, read],
+    );
     expect(after).toEqual(before);
   });
 
   it("holds a group's changes to a perspective made by fewer than k of its people", () => {
     // Overall, each perspective moves by 4 or 5 people and frontline's gap by 3, but frontline's
     // employee row would move by H1 alone and its employer row by H2 and H3: they all wait.
-    const [before, after] = releases(3, [F, F, F, M, M, M], [
-      ...both(0), ...both(1), ...both(2), ...both(3), ...both(4), ...both(5), read,
-      { person: 0, perspective: 0, value: 3 }, { person: 1, perspective: 1, value: 3 }, { person: 2, perspective: 1, value: 3 },
-      ...both(3, 3), ...both(4, 3), ...both(5, 3), read,
-    ]);
+    const [before, after] = releases(
+      3,
+      [F, F, F, M, M, M],
+      [
+        ...both(0),
+        ...both(1),
+        ...both(2),
+        ...both(3),
+        ...both(4),
+        ...both(5),
+        read,
+        { person: 0, perspective: 0, value: 3 },
+        { person: 1, perspective: 1, value: 3 },
+        { person: 2, perspective: 1, value: 3 },
+        ...both(3, 3),
+        ...both(4, 3),
+        ...both(5, 3),
+        read,
+      ],
+    );
     expect(after?.groups.find(([g]) => g === F)).toEqual(before?.groups.find(([g]) => g === F));
     expect(after?.groups.find(([g]) => g === M)?.[1]).toEqual(["03/03", "03/03", "03/03"]);
   });
@@ -123,10 +139,11 @@ describe("the online reference model (ADR 009, release per cell, per person)", (
     // managers and three more HR people arrive one by one: whichever standing reaches k first is
     // released with "other" kept whole (a row of it beside an unchanged remainder would give
     // that remainder's old answers), so HR and the managers are never shown apart here.
-    const reads = releases(3, [F, F, F, HR, M, M, M, HR, HR, HR, M, M], [
-      ...both(0), ...both(1), ...both(2), ...both(3), ...both(4), ...both(5), read,
-      ...both(6), read, ...both(7), read, ...both(8), read, ...both(9), read, ...both(10), read, ...both(11), read,
-    ]);
+    const reads = releases(
+      3,
+      [F, F, F, HR, M, M, M, HR, HR, HR, M, M],
+      [...both(0), ...both(1), ...both(2), ...both(3), ...both(4), ...both(5), read, ...both(6), read, ...both(7), read, ...both(8), read, ...both(9), read, ...both(10), read, ...both(11), read],
+    );
     expect(groupKeys(reads[0]!)).toEqual([F, "_other"]);
     for (const release of reads) expect(groupKeys(release)?.includes(HR) && groupKeys(release)?.includes(M)).toBeFalsy();
     expect(reads.at(-1)!.overall.length).toBeGreaterThan(reads[0]!.overall.length);
@@ -136,10 +153,11 @@ describe("the online reference model (ADR 009, release per cell, per person)", (
     // "other" holds H3 (HR) and three managers; three frontline newcomers arrive, and nobody in
     // "other" answered since: a manager row would equal the managers' old share of "other", and
     // "other" then minus it would be H3's answer. So the managers stay merged.
-    const [merged, after] = releases(3, [F, F, F, HR, M, M, M, F, F, F], [
-      ...both(0), ...both(1), ...both(2), ...both(3), ...both(4), ...both(5), ...both(6), read,
-      ...both(7), ...both(8), ...both(9), read,
-    ]);
+    const [merged, after] = releases(
+      3,
+      [F, F, F, HR, M, M, M, F, F, F],
+      [...both(0), ...both(1), ...both(2), ...both(3), ...both(4), ...both(5), ...both(6), read, ...both(7), ...both(8), ...both(9), read],
+    );
     expect(groupKeys(merged)).toEqual([F, "_other"]);
     expect(groupKeys(after)).not.toContain(M);
   });
@@ -149,10 +167,11 @@ describe("the online reference model (ADR 009, release per cell, per person)", (
     // one). Three managers then make a breakdown possible, but frontline against "other" (HR and
     // managers) would not do: the total before minus frontline after would be the HR person's
     // answer. Frontline and HR stay merged together, beside the managers' own row.
-    const [suppressed, broken] = releases(3, [F, F, F, HR, F, F, M, M, M], [
-      ...both(0), ...both(1), ...both(2), ...both(3), ...both(4), ...both(5), read,
-      ...both(6, 3), ...both(7, 3), ...both(8, 3), read,
-    ]);
+    const [suppressed, broken] = releases(
+      3,
+      [F, F, F, HR, F, F, M, M, M],
+      [...both(0), ...both(1), ...both(2), ...both(3), ...both(4), ...both(5), read, ...both(6, 3), ...both(7, 3), ...both(8, 3), read],
+    );
     expect(suppressed?.overall).toHaveLength(6);
     expect(suppressed?.groups).toEqual([]);
     expect(groupKeys(broken)).toEqual([M, "_other"]);
@@ -164,13 +183,26 @@ describe("the online reference model (ADR 009, release per cell, per person)", (
     // three managers, all without breakdown. A manager row would be Mara and the three managers,
     // and total(3) − total(2) is the three managers: the row minus it is Mara. So release 3, and
     // release 4 (three more frontline), show no breakdown, whichever grouping is tried.
-    const batches = [[...both(0), ...both(1), ...both(2)], [...both(3), ...both(4), ...both(5)], [...both(6), ...both(7), ...both(8)], [...both(9), ...both(10), ...both(11)]];
-    const mara = releases(3, [M, F, F, F, F, F, M, M, M, F, F, F], batches.flatMap((batch) => [...batch, read]));
+    const batches = [
+      [...both(0), ...both(1), ...both(2)],
+      [...both(3), ...both(4), ...both(5)],
+      [...both(6), ...both(7), ...both(8)],
+      [...both(9), ...both(10), ...both(11)],
+    ];
+    const mara = releases(
+      3,
+      [M, F, F, F, F, F, M, M, M, F, F, F],
+      batches.flatMap((batch) => [...batch, read]),
+    );
     expect(mara.map((r) => r?.overall.length)).toEqual([3, 6, 9, 12]);
     expect(mara.map(groupKeys)).toEqual([[], [], [], []]);
     // The same batches with a frontline person in Mara's place: the manager row is the three
     // managers' batch, released whole, so release 3 shows the breakdown.
-    const control = releases(3, [F, F, F, F, F, F, M, M, M, F, F, F], batches.flatMap((batch) => [...batch, read]));
+    const control = releases(
+      3,
+      [F, F, F, F, F, F, M, M, M, F, F, F],
+      batches.flatMap((batch) => [...batch, read]),
+    );
     expect(control.map(groupKeys)).toEqual([[], [], [F, M], [F, M]]);
   });
 
@@ -179,15 +211,26 @@ describe("the online reference model (ADR 009, release per cell, per person)", (
     // then Fred answers again. Released together, total(2) − total(1) − shift(2) would be the two
     // correctors' first answers (Fred's change cancels out): everyone waits.
     const correct = (person: number): Step[] => [...both(person, 1), ...both(person, 2)];
-    const [first, withFred, withNewcomer] = releases(3, [F, F, F, F, F, F], [
-      ...both(0), ...both(1), ...both(2), read,
-      ...correct(3), ...correct(4), ...both(0, 3), read,
-      // A newcomer's first answer would join the correctors' in that difference (three people),
-      // but against release 1 Fred alone would leave its bars (bars only grow by who entered):
-      // he waits, so the correctors' shift is theirs alone (two) and they wait, and so does the
-      // newcomer, alone.
-      ...both(5, 1), read,
-    ]);
+    const [first, withFred, withNewcomer] = releases(
+      3,
+      [F, F, F, F, F, F],
+      [
+        ...both(0),
+        ...both(1),
+        ...both(2),
+        read,
+        ...correct(3),
+        ...correct(4),
+        ...both(0, 3),
+        read,
+        // A newcomer's first answer would join the correctors' in that difference (three people),
+        // but against release 1 Fred alone would leave its bars (bars only grow by who entered):
+        // he waits, so the correctors' shift is theirs alone (two) and they wait, and so does the
+        // newcomer, alone.
+        ...both(5, 1),
+        read,
+      ],
+    );
     expect(first?.overall).toHaveLength(3);
     expect(withFred).toEqual(first);
     expect(withNewcomer).toEqual(first);

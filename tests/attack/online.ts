@@ -136,103 +136,112 @@ function population(k: number): fc.Arbitrary<(Standing | null)[]> {
 export function onlineScenarios(): fc.Arbitrary<OnlineScenario> {
   const perspective = fc.constantFrom<0 | 1>(0, 1);
   const value = fc.nat({ max: 3 });
-  return fc
-    .record({ k: fc.constantFrom(2, 2, 2, 3), attackerCount: fc.nat({ max: 1 }) })
-    .chain(({ k, attackerCount }) => population(k).map((people) => ({ k, people, accounts: Math.min(attackerCount, k - 2) })))
-    .chain(({ k, people, accounts }) =>
-      fc.uniqueArray(fc.nat({ max: people.length - 1 }), { minLength: 1, maxLength: Math.min(3, people.length) }).map((hiddenAt) => ({ k, people, accounts, hiddenAt: new Set(hiddenAt) })),
-    )
-    .chain(({ k, people, accounts, hiddenAt }) => {
-      // Each person's index among the hidden people or among the bystanders.
-      const roles = people.map((_, i) => ({ hidden: hiddenAt.has(i), index: [...Array(i).keys()].filter((j) => hiddenAt.has(j) === hiddenAt.has(i)).length }));
-      const hidden = people.filter((_, i) => hiddenAt.has(i));
-      const bystanders = people.filter((_, i) => !hiddenAt.has(i));
-      const person = fc.nat({ max: hidden.length - 1 });
-      const bystander = fc.nat({ max: Math.max(0, bystanders.length - 1) });
-      const account = fc.nat({ max: Math.max(0, accounts - 1) });
-      const both = (kind: "hidden" | "bystander", index: number, values: [number, number]) =>
-        ([0, 1] as const).map((q): OnlineAction => (kind === "hidden" ? { kind: "hidden-answer", person: index, perspective: q } : { kind: "bystander-answer", person: index, perspective: q, value: values[q] }));
-      /** The i-th person of the population answers perspective q (with `value`, when a bystander). */
-      const answerBy = (i: number, q: 0 | 1, value: number): OnlineAction =>
-        roles[i]!.hidden ? { kind: "hidden-answer", person: roles[i]!.index, perspective: q } : { kind: "bystander-answer", person: roles[i]!.index, perspective: q, value };
-      /** The i-th person of the population endorses R's argument (or withdraws their endorsement). */
-      const endorseBy = (i: number): OnlineAction => ({ kind: "endorse", who: roles[i]!.hidden ? "hidden" : "bystander", index: roles[i]!.index });
-      // A wave: each person of the population in turn keeps their answers or re-answers one
-      // perspective or both, so a group's two perspectives (and two groups) move by different
-      // people; with endorsements, one in four also endorses or withdraws first.
-      const toggles = WITH_ENDORSEMENTS ? fc.constantFrom(false, false, false, true) : fc.constant(false);
-      const wave = fc
-        .array(fc.tuple(fc.constantFrom<"none" | 0 | 1 | "both">("none", 0, 0, 1, 1, "both"), value, value, toggles), { minLength: people.length, maxLength: people.length })
-        .map((changes) =>
-          changes.flatMap(([change, e, r, toggle], i) => [
-            ...(toggle ? [endorseBy(i)] : []),
-            ...(change === "none" ? [] : change === "both" ? ([0, 1] as const) : [change]).map((q) => answerBy(i, q, q ? r : e)),
-          ]),
-        );
-      const steps: fc.WeightedArbitrary<OnlineAction[]>[] = [
-        { weight: 2, arbitrary: fc.record({ kind: fc.constant("hidden-answer" as const), person, perspective }).map((a) => [a]) },
-        { weight: 1, arbitrary: person.map((p) => both("hidden", p, [0, 0])) },
-        { weight: 3, arbitrary: account.map((a): OnlineAction[] => [{ kind: "read", page: "results", account: a }]) },
-        { weight: 1, arbitrary: fc.record({ kind: fc.constant("read" as const), page: fc.constantFrom<"library" | "case" | "me">("library", "case", "me"), account }).map((a) => [a]) },
-      ];
-      if (bystanders.length > 0) {
-        steps.push(
-          { weight: 2, arbitrary: fc.record({ kind: fc.constant("bystander-answer" as const), person: bystander, perspective, value }).map((a) => [a]) },
-          { weight: 1, arbitrary: fc.tuple(bystander, value, value).map(([b, e, r]) => both("bystander", b, [e, r])) },
-        );
-      }
-      if (WITH_ENDORSEMENTS) {
-        steps.push({ weight: 2, arbitrary: person.map((p): OnlineAction[] => [{ kind: "endorse", who: "hidden", index: p }]) });
-        if (bystanders.length > 0) steps.push({ weight: 1, arbitrary: bystander.map((b): OnlineAction[] => [{ kind: "endorse", who: "bystander", index: b }]) });
-        if (accounts > 0) steps.push({ weight: 1, arbitrary: account.map((a): OnlineAction[] => [{ kind: "endorse", who: "attacker", index: a }]) });
-      }
-      if (accounts > 0) {
-        steps.push(
-          { weight: 2, arbitrary: fc.tuple(account, value, value).map(([a, e, r]) => [0, 1].map((q): OnlineAction => ({ kind: "attacker-answer", account: a, perspective: q as 0 | 1, value: q ? r : e }))) },
-          { weight: 1, arbitrary: fc.record({ kind: fc.constant("attacker-answer" as const), account, perspective, value }).map((a) => [a]) },
-          { weight: 1, arbitrary: fc.record({ kind: fc.constant("attacker-standing" as const), account, standing }).map((a) => [a]) },
-        );
-      }
-      // A random step's place: after the introduction of that many people, mostly after all of them.
-      const at = fc.oneof({ weight: 2, arbitrary: fc.constant(people.length) }, { weight: 1, arbitrary: fc.nat({ max: people.length }) });
-      return fc.record({
-        k: fc.constant(k),
-        hidden: fc.constant(hidden),
-        bystanders: fc.constant(bystanders),
-        attackers: fc.array(standing, { minLength: accounts, maxLength: accounts }),
-        introductions: fc.array(fc.tuple(value, value), { minLength: people.length, maxLength: people.length }),
-        extra: fc.array(fc.record({ at, step: fc.oneof(...steps) }), { minLength: 1, maxLength: 4 }),
-        waved: fc.option(wave, { freq: 3 }),
-        // In half the scenarios with endorsements, who endorses R's argument as they arrive.
-        supporters: WITH_ENDORSEMENTS ? fc.option(fc.array(fc.boolean(), { minLength: people.length, maxLength: people.length }), { freq: 2 }) : fc.constant(null),
-      }).map(({ introductions, extra, waved, supporters, ...s }) => {
-        const actions: OnlineAction[] = [];
-        for (let i = 0; i <= people.length; i += 1) {
-          // Read just before the wave and (at the end) after it: the before-and-after attack.
-          if (i === people.length && waved) actions.push({ kind: "read", page: "results", account: 0 }, ...waved);
-          for (const e of extra) if (e.at === i) actions.push(...e.step);
-          if (i < people.length && supporters?.[i]) actions.push(endorseBy(i));
-          if (i < people.length) actions.push(...both(roles[i]!.hidden ? "hidden" : "bystander", roles[i]!.index, introductions[i]!));
+  return (
+    fc
+      .record({ k: fc.constantFrom(2, 2, 2, 3), attackerCount: fc.nat({ max: 1 }) })
+      .chain(({ k, attackerCount }) => population(k).map((people) => ({ k, people, accounts: Math.min(attackerCount, k - 2) })))
+      .chain(({ k, people, accounts }) =>
+        fc.uniqueArray(fc.nat({ max: people.length - 1 }), { minLength: 1, maxLength: Math.min(3, people.length) }).map((hiddenAt) => ({ k, people, accounts, hiddenAt: new Set(hiddenAt) })),
+      )
+      .chain(({ k, people, accounts, hiddenAt }) => {
+        // Each person's index among the hidden people or among the bystanders.
+        const roles = people.map((_, i) => ({ hidden: hiddenAt.has(i), index: [...Array(i).keys()].filter((j) => hiddenAt.has(j) === hiddenAt.has(i)).length }));
+        const hidden = people.filter((_, i) => hiddenAt.has(i));
+        const bystanders = people.filter((_, i) => !hiddenAt.has(i));
+        const person = fc.nat({ max: hidden.length - 1 });
+        const bystander = fc.nat({ max: Math.max(0, bystanders.length - 1) });
+        const account = fc.nat({ max: Math.max(0, accounts - 1) });
+        const both = (kind: "hidden" | "bystander", index: number, values: [number, number]) =>
+          ([0, 1] as const).map((q): OnlineAction =>
+            kind === "hidden" ? { kind: "hidden-answer", person: index, perspective: q } : { kind: "bystander-answer", person: index, perspective: q, value: values[q] },
+          );
+        /** The i-th person of the population answers perspective q (with `value`, when a bystander). */
+        const answerBy = (i: number, q: 0 | 1, value: number): OnlineAction =>
+          roles[i]!.hidden ? { kind: "hidden-answer", person: roles[i]!.index, perspective: q } : { kind: "bystander-answer", person: roles[i]!.index, perspective: q, value };
+        /** The i-th person of the population endorses R's argument (or withdraws their endorsement). */
+        const endorseBy = (i: number): OnlineAction => ({ kind: "endorse", who: roles[i]!.hidden ? "hidden" : "bystander", index: roles[i]!.index });
+        // A wave: each person of the population in turn keeps their answers or re-answers one
+        // perspective or both, so a group's two perspectives (and two groups) move by different
+        // people; with endorsements, one in four also endorses or withdraws first.
+        const toggles = WITH_ENDORSEMENTS ? fc.constantFrom(false, false, false, true) : fc.constant(false);
+        const wave = fc
+          .array(fc.tuple(fc.constantFrom<"none" | 0 | 1 | "both">("none", 0, 0, 1, 1, "both"), value, value, toggles), { minLength: people.length, maxLength: people.length })
+          .map((changes) =>
+            changes.flatMap(([change, e, r, toggle], i) => [
+              ...(toggle ? [endorseBy(i)] : []),
+              ...(change === "none" ? [] : change === "both" ? ([0, 1] as const) : [change]).map((q) => answerBy(i, q, q ? r : e)),
+            ]),
+          );
+        const steps: fc.WeightedArbitrary<OnlineAction[]>[] = [
+          { weight: 2, arbitrary: fc.record({ kind: fc.constant("hidden-answer" as const), person, perspective }).map((a) => [a]) },
+          { weight: 1, arbitrary: person.map((p) => both("hidden", p, [0, 0])) },
+          { weight: 3, arbitrary: account.map((a): OnlineAction[] => [{ kind: "read", page: "results", account: a }]) },
+          { weight: 1, arbitrary: fc.record({ kind: fc.constant("read" as const), page: fc.constantFrom<"library" | "case" | "me">("library", "case", "me"), account }).map((a) => [a]) },
+        ];
+        if (bystanders.length > 0) {
+          steps.push(
+            { weight: 2, arbitrary: fc.record({ kind: fc.constant("bystander-answer" as const), person: bystander, perspective, value }).map((a) => [a]) },
+            { weight: 1, arbitrary: fc.tuple(bystander, value, value).map(([b, e, r]) => both("bystander", b, [e, r])) },
+          );
         }
-        return { ...s, actions };
-      });
-    })
-    .map((s) => {
-      let slots = 0;
-      const actions = s.actions.filter((a) => a.kind !== "hidden-answer" || (slots += 1) <= MAX_SLOTS);
-      // Always end with a read of the results: a scenario whose last writes are never read tests nothing more.
-      return { ...s, actions: [...actions, { kind: "read" as const, page: "results" as const, account: 0 }] };
-    })
-    .chain((s) =>
-      // Bursts (see above): in three scenarios of five, each answer joins the answer before it
-      // (when the action before it is an answer) with a chance of 1/2, 4/5 or always.
-      fc
-        .record({ burstiness: WITH_BURSTS ? fc.constantFrom(0, 0, 5, 8, 10) : fc.constant(0), draws: fc.array(fc.nat({ max: 9 }), { minLength: s.actions.length, maxLength: s.actions.length }) })
-        .map(({ burstiness, draws }) => ({ ...s, actions: inBursts(s.actions, (i) => draws[i]! < burstiness) })),
-    )
-    .chain((s) => fc.array(fc.nat({ max: 3 }), { minLength: countSlots(s.actions), maxLength: countSlots(s.actions) }).map((truth) => ({ ...s, truth })))
-    // Plain objects, so a counterexample prints as plain JSON.
-    .map((s) => JSON.parse(JSON.stringify(s)) as OnlineScenario);
+        if (WITH_ENDORSEMENTS) {
+          steps.push({ weight: 2, arbitrary: person.map((p): OnlineAction[] => [{ kind: "endorse", who: "hidden", index: p }]) });
+          if (bystanders.length > 0) steps.push({ weight: 1, arbitrary: bystander.map((b): OnlineAction[] => [{ kind: "endorse", who: "bystander", index: b }]) });
+          if (accounts > 0) steps.push({ weight: 1, arbitrary: account.map((a): OnlineAction[] => [{ kind: "endorse", who: "attacker", index: a }]) });
+        }
+        if (accounts > 0) {
+          steps.push(
+            {
+              weight: 2,
+              arbitrary: fc.tuple(account, value, value).map(([a, e, r]) => [0, 1].map((q): OnlineAction => ({ kind: "attacker-answer", account: a, perspective: q as 0 | 1, value: q ? r : e }))),
+            },
+            { weight: 1, arbitrary: fc.record({ kind: fc.constant("attacker-answer" as const), account, perspective, value }).map((a) => [a]) },
+            { weight: 1, arbitrary: fc.record({ kind: fc.constant("attacker-standing" as const), account, standing }).map((a) => [a]) },
+          );
+        }
+        // A random step's place: after the introduction of that many people, mostly after all of them.
+        const at = fc.oneof({ weight: 2, arbitrary: fc.constant(people.length) }, { weight: 1, arbitrary: fc.nat({ max: people.length }) });
+        return fc
+          .record({
+            k: fc.constant(k),
+            hidden: fc.constant(hidden),
+            bystanders: fc.constant(bystanders),
+            attackers: fc.array(standing, { minLength: accounts, maxLength: accounts }),
+            introductions: fc.array(fc.tuple(value, value), { minLength: people.length, maxLength: people.length }),
+            extra: fc.array(fc.record({ at, step: fc.oneof(...steps) }), { minLength: 1, maxLength: 4 }),
+            waved: fc.option(wave, { freq: 3 }),
+            // In half the scenarios with endorsements, who endorses R's argument as they arrive.
+            supporters: WITH_ENDORSEMENTS ? fc.option(fc.array(fc.boolean(), { minLength: people.length, maxLength: people.length }), { freq: 2 }) : fc.constant(null),
+          })
+          .map(({ introductions, extra, waved, supporters, ...s }) => {
+            const actions: OnlineAction[] = [];
+            for (let i = 0; i <= people.length; i += 1) {
+              // Read just before the wave and (at the end) after it: the before-and-after attack.
+              if (i === people.length && waved) actions.push({ kind: "read", page: "results", account: 0 }, ...waved);
+              for (const e of extra) if (e.at === i) actions.push(...e.step);
+              if (i < people.length && supporters?.[i]) actions.push(endorseBy(i));
+              if (i < people.length) actions.push(...both(roles[i]!.hidden ? "hidden" : "bystander", roles[i]!.index, introductions[i]!));
+            }
+            return { ...s, actions };
+          });
+      })
+      .map((s) => {
+        let slots = 0;
+        const actions = s.actions.filter((a) => a.kind !== "hidden-answer" || (slots += 1) <= MAX_SLOTS);
+        // Always end with a read of the results: a scenario whose last writes are never read tests nothing more.
+        return { ...s, actions: [...actions, { kind: "read" as const, page: "results" as const, account: 0 }] };
+      })
+      .chain((s) =>
+        // Bursts (see above): in three scenarios of five, each answer joins the answer before it
+        // (when the action before it is an answer) with a chance of 1/2, 4/5 or always.
+        fc
+          .record({ burstiness: WITH_BURSTS ? fc.constantFrom(0, 0, 5, 8, 10) : fc.constant(0), draws: fc.array(fc.nat({ max: 9 }), { minLength: s.actions.length, maxLength: s.actions.length }) })
+          .map(({ burstiness, draws }) => ({ ...s, actions: inBursts(s.actions, (i) => draws[i]! < burstiness) })),
+      )
+      .chain((s) => fc.array(fc.nat({ max: 3 }), { minLength: countSlots(s.actions), maxLength: countSlots(s.actions) }).map((truth) => ({ ...s, truth })))
+      // Plain objects, so a counterexample prints as plain JSON.
+      .map((s) => JSON.parse(JSON.stringify(s)) as OnlineScenario)
+  );
 }
 
 const isAnswer = (a: OnlineAction | undefined): a is Extract<OnlineAction, { burst?: number }> => a?.kind === "hidden-answer" || a?.kind === "bystander-answer" || a?.kind === "attacker-answer";
@@ -301,7 +310,8 @@ export function describeOnlineScenario(s: OnlineScenario): string {
     else if (a.kind === "bystander-answer") lines.push(`${step} B${a.person + 1} answers as ${PERSPECTIVES[a.perspective]}: ${describeAnswer(a.value)}${together}`);
     else if (a.kind === "attacker-answer") lines.push(`${step} A${a.account + 1} answers as ${PERSPECTIVES[a.perspective]}: ${describeAnswer(a.value)}${together}`);
     else if (a.kind === "attacker-standing") lines.push(`${step} A${a.account + 1} changes their standing to ${a.standing ?? "none"} on /me`);
-    else if (a.kind === "read") lines.push(`${step} reads the ${a.page} page's loader data${a.page === "results" || a.page === "library" ? " (as R)" : ` (as ${s.attackers.length ? `A${a.account + 1}` : "R"})`}`);
+    else if (a.kind === "read")
+      lines.push(`${step} reads the ${a.page} page's loader data${a.page === "results" || a.page === "library" ? " (as R)" : ` (as ${s.attackers.length ? `A${a.account + 1}` : "R"})`}`);
     else lines.push(`${step} ${ENDORSER[a.who]}${a.index + 1} endorses R's argument (or withdraws their endorsement)`);
   }
   return lines.join("\n");
@@ -495,10 +505,24 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
           new Map(
             inside
               .filter(([key, w]) => w[p] !== first(key, p))
-              .flatMap(([key, w]) => [[unknown(key, p, w[p]!), 1], [unknown(key, p, first(key, p)), -1]] as const),
+              .flatMap(
+                ([key, w]) =>
+                  [
+                    [unknown(key, p, w[p]!), 1],
+                    [unknown(key, p, first(key, p)), -1],
+                  ] as const,
+              ),
           ),
         ]),
-        new Map(inside.flatMap(([key, w]) => [[unknown(key, 0, w[0]!), 1], [unknown(key, 1, w[1]!), -1]] as const)),
+        new Map(
+          inside.flatMap(
+            ([key, w]) =>
+              [
+                [unknown(key, 0, w[0]!), 1],
+                [unknown(key, 1, w[1]!), -1],
+              ] as const,
+          ),
+        ),
         // Persuasion (issue 16): R's argument (as the employee) may be named by re-answers to the
         // employee: what they name is a part of each no other row shows, one row over them.
         ...(members || !WITH_ENDORSEMENTS ? [] : [new Map(inside.filter(([key, w]) => w[0] !== first(key, 0)).map(([key, w]) => [`${unknown(key, 0, w[0]!)}/named`, 1] as const))]),
@@ -528,7 +552,8 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
       }
       return rows;
     };
-    const shownRows = (held: Held) => new Set([...(WITH_ENDORSEMENTS ? ["named"] : []), ...PERSPECTIVES.flatMap((_, p) => [`${p}|all`, `${p}|first`, ...held.breakdown.shown.map((g) => `${p}|g${g.key}`)])]);
+    const shownRows = (held: Held) =>
+      new Set([...(WITH_ENDORSEMENTS ? ["named"] : []), ...PERSPECTIVES.flatMap((_, p) => [`${p}|all`, `${p}|first`, ...held.breakdown.shown.map((g) => `${p}|g${g.key}`)])]);
     const exposed = new Set<string>();
     const now = rowsIn(candidate);
     const nowShown = shownRows(candidate);
@@ -614,7 +639,11 @@ export function onlineReference(s: OnlineScenario, world: number[]): string {
       }
       const { candidate } = choice;
       // Whoever changes a cell by 1 to k − 1 waits for a later release; S only shrinks.
-      const waiting = new Set(cells(S, candidate).filter((c) => counting(c.length)).flat());
+      const waiting = new Set(
+        cells(S, candidate)
+          .filter((c) => counting(c.length))
+          .flat(),
+      );
       if (waiting.size === 0) return { S, candidate };
       S = S.filter((r) => !waiting.has(r));
     }
@@ -681,7 +710,11 @@ export async function replayOnline(app: AttackApp, s: OnlineScenario, world: num
   let argumentId = 0;
   if (WITH_ENDORSEMENTS) {
     const posted = (await settle(() =>
-      cases.action({ request: app.post(`/cases/${SLUG}`, { intent: "argument", perspective: "employee", side: "for", lens: "", body: "The record was lawfully expungeable." }, reader.cookie), params: { slug: SLUG }, context: {} }),
+      cases.action({
+        request: app.post(`/cases/${SLUG}`, { intent: "argument", perspective: "employee", side: "for", lens: "", body: "The record was lawfully expungeable." }, reader.cookie),
+        params: { slug: SLUG },
+        context: {},
+      }),
     )) as Response;
     if (posted.status !== 200) throw new Error(`R's argument was refused: ${posted.status} ${await posted.text()}`);
     argumentId = (await app.db().selectFrom("arguments").select("id").where("user_id", "=", reader.id).executeTakeFirstOrThrow()).id;
@@ -702,7 +735,11 @@ export async function replayOnline(app: AttackApp, s: OnlineScenario, world: num
     const { option, judgement } = answerOf(value);
     const response = (await settle(() =>
       cases.action({
-        request: app.post(`/cases/${SLUG}`, { intent: "position", perspective: PERSPECTIVES[perspective]!, ...ballot(perspective, option), judgement: String(judgement), legal: "unsure", confidence: "medium" }, who.cookie),
+        request: app.post(
+          `/cases/${SLUG}`,
+          { intent: "position", perspective: PERSPECTIVES[perspective]!, ...ballot(perspective, option), judgement: String(judgement), legal: "unsure", confidence: "medium" },
+          who.cookie,
+        ),
         params: { slug: SLUG },
         context: {},
       }),
@@ -754,8 +791,7 @@ export async function replayOnline(app: AttackApp, s: OnlineScenario, world: num
       else if (a.page === "library") ok = read(await index.loader({ request: app.get("/", reader.cookie), params: {}, context: {} }));
       else if (a.page === "case") ok = read(await cases.loader({ request: app.get(`/cases/${SLUG}`, viewer(a.account).cookie), params: { slug: SLUG }, context: {} }));
       else ok = read(await me.loader({ request: app.get("/me", viewer(a.account).cookie), params: {}, context: {} }));
-    }
-    else if (a.kind === "endorse") {
+    } else if (a.kind === "endorse") {
       const who = { hidden, bystander: bystanders, attacker: attackers }[a.who][a.index]!;
       const response = (await settle(() =>
         cases.action({ request: app.post(`/cases/${SLUG}`, { intent: "endorse", argumentId: String(argumentId) }, who.cookie), params: { slug: SLUG }, context: {} }),

@@ -62,17 +62,13 @@ export function seed(path: string, caseId: number, versionId: number, people: nu
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = OFF");
   const now = new Date().toISOString();
-  const insertUser = sqlite.prepare(
-    "insert into users (email, display_name, password_hash, role, standing, created_at, updated_at) values (?, ?, 'x', 'participant', ?, ?, ?)",
-  );
+  const insertUser = sqlite.prepare("insert into users (email, display_name, password_hash, role, standing, created_at, updated_at) values (?, ?, 'x', 'participant', ?, ?, ?)");
   const insertPosition = sqlite.prepare(
     `insert into positions (case_id, case_version_id, user_id, perspective, option, option_id, judgement, legal, confidence, standing,
        moved_by_argument_id, initial_option, initial_option_id, initial_judgement, judgement_change, option_changed, is_current, created_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, 'medium', ?, null, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertGap = sqlite.prepare(
-    "insert into empathy_gaps (case_id, user_id, standing, employee_judgement, employer_judgement, gap, updated_at) values (?, ?, ?, ?, ?, ?, ?)",
-  );
+  const insertGap = sqlite.prepare("insert into empathy_gaps (case_id, user_id, standing, employee_judgement, employer_judgement, gap, updated_at) values (?, ?, ?, ?, ?, ?, ?)");
   let positions = 0;
   let random = 12345;
   // A small deterministic generator, so every run seeds the same data.
@@ -94,7 +90,24 @@ export function seed(path: string, caseId: number, versionId: number, people: nu
         if (i % 10 === 0) {
           // This person changed their mind once: an old row, then the current one.
           insertPosition.run(caseId, versionId, userId, perspective, list[0]!.text, list[0]!.id, -judgement, LEGAL[next(3)]!, standing, list[0]!.text, list[0]!.id, -judgement, 0, 0, 0, now);
-          insertPosition.run(caseId, versionId, userId, perspective, option.text, option.id, judgement, LEGAL[next(3)]!, standing, list[0]!.text, list[0]!.id, -judgement, 2 * judgement, option === list[0] ? 0 : 1, 1, now);
+          insertPosition.run(
+            caseId,
+            versionId,
+            userId,
+            perspective,
+            option.text,
+            option.id,
+            judgement,
+            LEGAL[next(3)]!,
+            standing,
+            list[0]!.text,
+            list[0]!.id,
+            -judgement,
+            2 * judgement,
+            option === list[0] ? 0 : 1,
+            1,
+            now,
+          );
           positions += 2;
         } else {
           insertPosition.run(caseId, versionId, userId, perspective, option.text, option.id, judgement, LEGAL[next(3)]!, standing, option.text, option.id, judgement, 0, 0, 1, now);

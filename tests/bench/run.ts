@@ -210,7 +210,12 @@ if (enabled("BENCH_POSTGRES", !quick)) {
       values: onPostgres.releaseLandsMs,
       limit: { label: "SQLite, same size", values: largest.releaseLandsMs },
     });
-    rows.push({ figure: `results loader reading the release, ${n(onPostgres.positions)} positions (PostgreSQL)`, unit: "ms", values: onPostgres.loaderMs, limit: { label: "SQLite, same size", values: largest.loaderMs } });
+    rows.push({
+      figure: `results loader reading the release, ${n(onPostgres.positions)} positions (PostgreSQL)`,
+      unit: "ms",
+      values: onPostgres.loaderMs,
+      limit: { label: "SQLite, same size", values: largest.loaderMs },
+    });
   }
 }
 
@@ -310,7 +315,11 @@ if (single.length > 0) {
     limit: { label: "bare, same streams", values: pick(floor, (w) => Math.max(...w.peakRssMb)) },
     targets: [{ text: "< 300 MB", on: "value", met: (v) => v < 300 }],
   });
-  notes.push(roomNote(room, single), roomNote(`bare server, a frame at most every ${LATENCY_FLOOR_GAP_MS} ms (floor)`, floor), roomNote("bare server, a frame at the next turn after each vote (fan-out ceiling)", ceiling));
+  notes.push(
+    roomNote(room, single),
+    roomNote(`bare server, a frame at most every ${LATENCY_FLOOR_GAP_MS} ms (floor)`, floor),
+    roomNote("bare server, a frame at the next turn after each vote (fan-out ceiling)", ceiling),
+  );
 }
 
 const scaleParticipants = count("BENCH_SCALE_PARTICIPANTS", quick ? 0 : 3000);
@@ -366,7 +375,11 @@ const header = ["figure", "median (minâ€“max)", "limit, same run", "ratio (minâ€
 flush();
 const lines = rows.map(cells);
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-const align = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ").trimEnd();
+const align = (cells: string[]) =>
+  cells
+    .map((c, i) => c.padEnd(widths[i]!))
+    .join(" | ")
+    .trimEnd();
 console.log("");
 console.log(align(header));
 console.log(widths.map((w) => "-".repeat(w)).join("-|-"));

@@ -26,7 +26,25 @@
 import pg from "pg";
 import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { emergencyCleanup, ensureBuild, Http, joinWorkshop, makeWorkspace, openForChecks, pool, Server, signUp, sleep, vote, VOTE_ACK, voteForm, voteValues, createWorkshop, control, type Reply } from "../reliability/harness";
+import {
+  emergencyCleanup,
+  ensureBuild,
+  Http,
+  joinWorkshop,
+  makeWorkspace,
+  openForChecks,
+  pool,
+  Server,
+  signUp,
+  sleep,
+  vote,
+  VOTE_ACK,
+  voteForm,
+  voteValues,
+  createWorkshop,
+  control,
+  type Reply,
+} from "../reliability/harness";
 import { BASELINE_WORKSHOP, LATENCY_FLOOR_GAP_MS, startBaselineServer, type BaselineProcess } from "./baseline-server";
 
 export interface ScaleOut {
@@ -55,7 +73,9 @@ function percentile(sorted: number[], p: number): number {
 /** CPU time the process has used, user plus system, in ms (Linux clock ticks are 10 ms). */
 function cpuMs(pid: number): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ");
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
+      .replace(/^.*\) /s, "")
+      .split(" ");
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return Number.NaN;
@@ -151,7 +171,11 @@ interface Projector {
 async function watchProjector(client: Http, path: string, cookie: string): Promise<Projector> {
   const events: ProjectorEvent[] = [];
   const waiters = new Set<() => void>();
-  await client.stream(path, cookie, projectorParser(events, () => waiters.forEach((wake) => wake())));
+  await client.stream(
+    path,
+    cookie,
+    projectorParser(events, () => waiters.forEach((wake) => wake())),
+  );
   const until = async (check: () => boolean, ms: number, what: string) => {
     const stop = performance.now() + ms;
     while (!check()) {

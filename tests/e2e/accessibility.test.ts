@@ -148,7 +148,13 @@ async function unmarkedFocus(page: Page, presses = 150): Promise<string[]> {
       }
       const text = (element.getAttribute("aria-label") ?? element.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 40);
       const describe = `${element.tagName.toLowerCase()}${element.className ? `.${String(element.className).trim().split(/\s+/).join(".")}` : ""} "${text}"`;
-      const problem = shadow ? null : !outline ? "no outline" : contrast < 3 ? `outline ${style.outlineColor} on rgb(${background.r}, ${background.g}, ${background.b}) is ${contrast.toFixed(2)}:1, under 3:1` : null;
+      const problem = shadow
+        ? null
+        : !outline
+          ? "no outline"
+          : contrast < 3
+            ? `outline ${style.outlineColor} on rgb(${background.r}, ${background.g}, ${background.b}) is ${contrast.toFixed(2)}:1, under 3:1`
+            : null;
       return { path: path.join(" > "), describe, problem };
     });
     if (!found) continue;

@@ -87,7 +87,14 @@ test("a text input without a type is styled like the typed ones", async ({ page 
   await logIn(page, { email });
   await page.goto("/me");
   expect(await page.locator("#displayName").getAttribute("type")).toBeNull();
-  const style = (selector: string) => page.locator(selector).first().evaluate((el) => { const s = getComputedStyle(el); return [s.borderTopWidth, s.borderRadius, s.paddingTop]; });
+  const style = (selector: string) =>
+    page
+      .locator(selector)
+      .first()
+      .evaluate((el) => {
+        const s = getComputedStyle(el);
+        return [s.borderTopWidth, s.borderRadius, s.paddingTop];
+      });
   await page.evaluate(() => {
     const typed = document.createElement("input");
     typed.type = "text";

@@ -16,26 +16,29 @@ const REFUSAL = `Your display name cannot contain invisible formatting character
  * to right: each of its letters starts to the right of the one before. A reversed run fails this.
  */
 async function readsLeftToRight(page: Page, selector: string, text: string): Promise<boolean> {
-  return page.locator(selector).first().evaluate((root, wanted) => {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    const places: { node: Node; offset: number }[] = [];
-    let all = "";
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      for (let offset = 0; offset < node.textContent!.length; offset++) places.push({ node, offset });
-      all += node.textContent;
-    }
-    const at = all.indexOf(wanted);
-    if (at === -1) throw new Error(`"${wanted}" is not in the page`);
-    const lefts: number[] = [];
-    for (let i = at; i < at + wanted.length; i++) {
-      if (/\s/.test(all[i]!)) continue;
-      const range = document.createRange();
-      range.setStart(places[i]!.node, places[i]!.offset);
-      range.setEnd(places[i]!.node, places[i]!.offset + 1);
-      lefts.push(range.getBoundingClientRect().left);
-    }
-    return lefts.every((left, i) => i === 0 || left > lefts[i - 1]!);
-  }, text);
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((root, wanted) => {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      const places: { node: Node; offset: number }[] = [];
+      let all = "";
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let offset = 0; offset < node.textContent!.length; offset++) places.push({ node, offset });
+        all += node.textContent;
+      }
+      const at = all.indexOf(wanted);
+      if (at === -1) throw new Error(`"${wanted}" is not in the page`);
+      const lefts: number[] = [];
+      for (let i = at; i < at + wanted.length; i++) {
+        if (/\s/.test(all[i]!)) continue;
+        const range = document.createRange();
+        range.setStart(places[i]!.node, places[i]!.offset);
+        range.setEnd(places[i]!.node, places[i]!.offset + 1);
+        lefts.push(range.getBoundingClientRect().left);
+      }
+      return lefts.every((left, i) => i === 0 || left > lefts[i - 1]!);
+    }, text);
 }
 
 /** An account with `name` as stored, signed in on its own browser context; made through the users model, not the form (see createAccount). */

@@ -163,7 +163,10 @@ test("a hostile argument renders inert", async ({ page }) => {
   await expect(body).toBeVisible();
   await expect(body.locator("script, img, [onerror]")).toHaveCount(0);
   for (const link of await body.locator("a").all()) expect((await link.getAttribute("href")) ?? "").not.toMatch(/^javascript:/i);
-  await body.getByText("click me").click().catch(() => undefined);
+  await body
+    .getByText("click me")
+    .click()
+    .catch(() => undefined);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 });
 

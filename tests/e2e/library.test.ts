@@ -17,7 +17,10 @@ test("a newcomer signs up, sets a standing, filters the library and reads the ba
   const total = await cards.count();
   expect(total).toBeGreaterThanOrEqual(7);
 
-  await page.getByRole("navigation", { name: "Filter by tag" }).getByRole("link", { name: /^hiring/ }).click();
+  await page
+    .getByRole("navigation", { name: "Filter by tag" })
+    .getByRole("link", { name: /^hiring/ })
+    .click();
   await expect(page).toHaveURL(/tag=hiring/);
   await expect(page.getByRole("status")).toContainText("tagged hiring");
   const filtered = await cards.count();

@@ -107,7 +107,9 @@ async function roomBehind(proxy: Awaited<ReturnType<typeof outageProxy>>, browse
   return { panel, projector, watchingPanel, phone, phones, next };
 }
 
-test("after every process restarts behind a balancer answering 502, the projector, the control panel and phones come back live by themselves, with the stages and the vote of the outage", async ({ browser }) => {
+test("after every process restarts behind a balancer answering 502, the projector, the control panel and phones come back live by themselves, with the stages and the vote of the outage", async ({
+  browser,
+}) => {
   test.setTimeout(60_000);
   const proxy = await outageProxy(Number(new URL(baseURL).port));
   try {

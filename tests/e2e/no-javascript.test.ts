@@ -99,7 +99,10 @@ test("without JavaScript a phone's upvote, sent from two pages that both showed 
 
   const writerContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, javaScriptEnabled: false });
   const writer = await writerContext.newPage();
-  for (const [phone, name] of [[writer, "Wren"], [page, "Nadia"]] as const) {
+  for (const [phone, name] of [
+    [writer, "Wren"],
+    [page, "Nadia"],
+  ] as const) {
     await phone.goto(`/join/${code}`);
     await phone.getByLabel("Your name (optional)").fill(name);
     await phone.getByRole("button", { name: "Join" }).click();

@@ -168,7 +168,9 @@ test("phones vote one perspective per screen (with and without JavaScript), see 
   const item = (phone: Page, text: string) => phone.locator(".submission-list li").filter({ hasText: text });
   const nadiaItem = (phone: Page) => item(phone, "found the record on its own");
   const benItem = (phone: Page) => item(phone, "still true today");
-  await nadiaItem(ana).getByRole("button", { name: /upvote$/ }).click();
+  await nadiaItem(ana)
+    .getByRole("button", { name: /upvote$/ })
+    .click();
   await expect(nadiaItem(ana).getByRole("button", { name: /remove my upvote$/ })).toHaveAttribute("aria-pressed", "true");
   await expect(nadiaItem(ana)).toContainText("You upvoted");
   // Ana's upvote is hers alone: Ben sees the count go up, not whose it is.
@@ -177,7 +179,9 @@ test("phones vote one perspective per screen (with and without JavaScript), see 
   await expect(nadiaItem(ben)).not.toContainText("You upvoted");
   // Nadia upvotes Ben's item without JavaScript.
   await nadia.reload();
-  await benItem(nadia).getByRole("button", { name: /upvote$/ }).click();
+  await benItem(nadia)
+    .getByRole("button", { name: /upvote$/ })
+    .click();
   await expect(benItem(nadia).getByRole("button", { name: /remove my upvote$/ })).toHaveAttribute("aria-pressed", "true");
   // After a reload each phone still marks its own upvote, and only its own.
   for (const phone of [ana, nadia, ben]) await phone.reload();

@@ -210,15 +210,35 @@ test("the projector shows the choices, the judgement as a distribution, how the 
     await expect(employer.locator(".diverging-row")).toHaveCount(2);
     const actions = employer.getByRole("table", { name: /What people would do, round 1 → round 2/ });
     const options = CASE.perspectives.find((p) => p.key === "employer")!.options;
-    await expect(actions.getByRole("row", { name: new RegExp(escape(options[0]!.text)) }).getByRole("cell").first()).toHaveText("2 (67%)");
-    await expect(actions.getByRole("row", { name: new RegExp(escape(options[0]!.text)) }).getByRole("cell").nth(1)).toHaveText("1 (33%)");
-    await expect(actions.getByRole("row", { name: new RegExp(escape(options[2]!.text)) }).getByRole("cell").nth(1)).toHaveText("2 (67%)");
+    await expect(
+      actions
+        .getByRole("row", { name: new RegExp(escape(options[0]!.text)) })
+        .getByRole("cell")
+        .first(),
+    ).toHaveText("2 (67%)");
+    await expect(
+      actions
+        .getByRole("row", { name: new RegExp(escape(options[0]!.text)) })
+        .getByRole("cell")
+        .nth(1),
+    ).toHaveText("1 (33%)");
+    await expect(
+      actions
+        .getByRole("row", { name: new RegExp(escape(options[2]!.text)) })
+        .getByRole("cell")
+        .nth(1),
+    ).toHaveText("2 (67%)");
     // An arrow down for the option that lost people, up for the one that gained them; hidden from assistive technology.
     await expect(actions.getByRole("row", { name: new RegExp(escape(options[0]!.text)) }).locator(".move-cell")).toHaveAttribute("aria-hidden", "true");
     await expect(actions.getByRole("row", { name: new RegExp(escape(options[0]!.text)) }).locator(".move-down")).toHaveCount(1);
     await expect(actions.getByRole("row", { name: new RegExp(escape(options[2]!.text)) }).locator(".move-up")).toHaveCount(1);
     // The exact shift table stays.
-    await expect(projector.locator("table.shift-table").getByRole("row", { name: /As the employer/ }).getByRole("cell")).toHaveText(["3", "2", "2", "0", "2"]);
+    await expect(
+      projector
+        .locator("table.shift-table")
+        .getByRole("row", { name: /As the employer/ })
+        .getByRole("cell"),
+    ).toHaveText(["3", "2", "2", "0", "2"]);
     expect(await onFirstScreen(projector, projector.getByTestId("header-join"))).toBe(true);
     await noSidewaysScroll(projector);
   }

@@ -2,12 +2,7 @@ import { expect, test } from "@playwright/test";
 import { logInAsNew, signUp, uniqueEmail } from "./utils";
 
 // Sentences from cases/the-long-call.md: one from each role brief, the rehearsal prompt and a model answer.
-const WITHHELD = [
-  "You grew up in a flat with a prepayment meter",
-  "The energy regulator fined a rival supplier last year",
-  "been passed around all day",
-  "I'm not going to pass you on and leave you",
-];
+const WITHHELD = ["You grew up in a flat with a prepayment meter", "The energy regulator fined a rival supplier last year", "been passed around all day", "I'm not going to pass you on and leave you"];
 
 async function expectNothingWithheld(page: import("@playwright/test").Page, who: string) {
   const response = await page.goto("/cases/the-long-call");

@@ -95,7 +95,9 @@ test("a facilitator runs a role-play with six phones: roles assigned, each phone
 
   // The facilitator moves Ana to the other role: her phone follows without a reload.
   const anaWas = roles.get("Ana")!;
-  await row("Ana").getByRole("button", { name: `Move Ana to ${other(anaWas)}` }).click();
+  await row("Ana")
+    .getByRole("button", { name: `Move Ana to ${other(anaWas)}` })
+    .click();
   await expect(row("Ana").getByTestId("participant-role")).toHaveText(new RegExp(`· ${other(anaWas)}$`));
   await expect(panel.getByTestId("role-counts")).toContainText(anaWas === "Employee" ? "Employee 2, Employer 4" : "Employee 4, Employer 2");
   await expect(phones.get("Ana")!.getByTestId("role-card").getByRole("heading", { level: 2 })).toHaveText(`Your role: ${other(anaWas)}`);

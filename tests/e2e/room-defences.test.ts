@@ -52,7 +52,9 @@ test("a facilitator sees a burst of joins, locks the room, voids the burst, and 
   await expect(panel.getByText("2 phones joined in the last 5 minutes. Confirm below to remove them.")).toBeVisible();
   await panel.getByLabel("Yes, remove the 2 phones that joined in the last 5 minutes").check();
   await panel.getByRole("button", { name: "Remove 2 phones" }).click();
-  await expect(panel.getByText(/^Removed 2 phones: they cannot vote again\. Votes they already cast keep counting until every count they are part of can lose at least 3 removed people at once/)).toBeVisible();
+  await expect(
+    panel.getByText(/^Removed 2 phones: they cannot vote again\. Votes they already cast keep counting until every count they are part of can lose at least 3 removed people at once/),
+  ).toBeVisible();
   for (const phone of [ana, ben]) await expect(phone.getByText("The facilitator removed you from this workshop.")).toBeVisible();
   await expect(panel.locator(".participant-list")).toContainText("Ana (removed)");
 

@@ -35,7 +35,10 @@ export async function backToFirstScreen(phone: Page) {
  */
 export async function vote(phone: Page, employee: { option: number; judgement: string }, employer: { option: number; judgement: string }, movedBy?: string) {
   await backToFirstScreen(phone);
-  for (const [perspective, choice] of [["employee", employee], ["employer", employer]] as const) {
+  for (const [perspective, choice] of [
+    ["employee", employee],
+    ["employer", employer],
+  ] as const) {
     const screen = perspectiveScreen(phone, perspective);
     await expect(phone.getByTestId("vote-step")).toContainText(`${perspective === "employee" ? 1 : 2} of 2`);
     await screen.getByRole("radio").nth(choice.option).check();

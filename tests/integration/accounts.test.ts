@@ -102,7 +102,9 @@ describe("sign-up", () => {
   });
 
   it("refuses an email that already has an account, ignoring case, without saying that it has one", async () => {
-    const result = (await run(() => signupRoute.action({ request: post("/signup", { email: "PAT@casebook.test", displayName: "Pat again", password: "a long enough password" }), params: {}, context: {} }))) as Response;
+    const result = (await run(() =>
+      signupRoute.action({ request: post("/signup", { email: "PAT@casebook.test", displayName: "Pat again", password: "a long enough password" }), params: {}, context: {} }),
+    )) as Response;
     expect(result.status).toBe(400);
     const message = ((await result.json()) as { errors: Record<string, string> }).errors.email;
     expect(message).toBe("We could not create an account with this email. If you have signed up before, log in instead.");
@@ -120,9 +122,7 @@ describe("authorization", () => {
   it("refuses the admin page and its action to a participant, even by URL", async () => {
     const page = (await run(() => adminRoute.loader({ request: get("/admin", participantCookie), params: {}, context: {} }))) as Response;
     expect(page.status).toBe(403);
-    const change = (await run(() =>
-      adminRoute.action({ request: post("/admin", { userId: String(participantId), role: "admin" }, participantCookie), params: {}, context: {} }),
-    )) as Response;
+    const change = (await run(() => adminRoute.action({ request: post("/admin", { userId: String(participantId), role: "admin" }, participantCookie), params: {}, context: {} }))) as Response;
     expect(change.status).toBe(403);
     expect((await findUserById(db(), participantId))?.role).toBe("participant");
   });
@@ -167,9 +167,13 @@ describe("sessions", () => {
     const user = await createUser(db(), { email: "rotate@casebook.test", displayName: "Rotate", passwordHash: await hashPassword("old password!!") });
     const laptop = await cookieFor(user.id);
     const phone = await cookieFor(user.id);
-    const wrong = (await run(() => meRoute.action({ request: post("/me", { intent: "password", currentPassword: "nope", newPassword: "a brand new password" }, laptop), params: {}, context: {} }))) as Response;
+    const wrong = (await run(() =>
+      meRoute.action({ request: post("/me", { intent: "password", currentPassword: "nope", newPassword: "a brand new password" }, laptop), params: {}, context: {} }),
+    )) as Response;
     expect(wrong.status).toBe(400);
-    const changed = (await run(() => meRoute.action({ request: post("/me", { intent: "password", currentPassword: "old password!!", newPassword: "a brand new password" }, laptop), params: {}, context: {} }))) as Response;
+    const changed = (await run(() =>
+      meRoute.action({ request: post("/me", { intent: "password", currentPassword: "old password!!", newPassword: "a brand new password" }, laptop), params: {}, context: {} }),
+    )) as Response;
     expect(changed.status).toBe(302);
     const fresh = (changed.headers.get("Set-Cookie") ?? "").split(";")[0]!;
     expect(fresh).not.toBe(laptop);

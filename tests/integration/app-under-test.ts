@@ -81,7 +81,10 @@ export async function startApp(options: { kThreshold?: number } = {}) {
      */
     async answerCase(person: { cookie: string }, slug: string, employee: [number, number], employer: [number, number]) {
       const caseRoute = await import("../../app/routes/cases.$slug");
-      for (const [perspective, [option, judgement]] of [["employee", employee], ["employer", employer]] as const) {
+      for (const [perspective, [option, judgement]] of [
+        ["employee", employee],
+        ["employer", employer],
+      ] as const) {
         const ballot = await this.ballot(slug, perspective, option);
         const response = await settle(() =>
           caseRoute.action({

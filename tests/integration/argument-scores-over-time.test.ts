@@ -25,7 +25,10 @@ async function act(person: Person, slug: string, fields: Record<string, string>)
 
 /** Answers both perspectives: `judgement` as the employee (the arguments' perspective), 0 as the employer. */
 async function answer(person: Person, slug: string, judgement: number) {
-  for (const [perspective, value] of [["employee", judgement], ["employer", 0]] as const) {
+  for (const [perspective, value] of [
+    ["employee", judgement],
+    ["employer", 0],
+  ] as const) {
     await act(person, slug, { intent: "position", perspective, ...(await app.ballot(slug, perspective, 0)), judgement: String(value), legal: "unsure", confidence: "medium" });
   }
 }
@@ -149,7 +152,10 @@ describe("the standings term", () => {
     const first = await argue(author, slug, "A: stick to what you were trained to do.");
     const second = await argue(author, slug, "B: stick to what you were trained to do.");
     const sides = await sideArguments(author, slug);
-    for (const [argumentId, lastStanding] of [[first, "hr"], [second, "frontline"]] as const) {
+    for (const [argumentId, lastStanding] of [
+      [first, "hr"],
+      [second, "frontline"],
+    ] as const) {
       const right = [...(await answering(slug, "frontline", 2)), ...(await answering(slug, lastStanding, 3))];
       const wrong = await answering(slug, "frontline", -2, K - 2);
       for (const endorser of right) await endorse(endorser, slug, sides.right);
@@ -219,12 +225,7 @@ describe("released scores", () => {
     }
     await answering(slug, "manager", 0, K);
     expect(await scoreOn(reader, slug, argumentId)).toBe(K);
-    const recorded = await app
-      .db()
-      .selectFrom("endorsements")
-      .select(["user_id", "recorded_lean"])
-      .where("argument_id", "=", argumentId)
-      .execute();
+    const recorded = await app.db().selectFrom("endorsements").select(["user_id", "recorded_lean"]).where("argument_id", "=", argumentId).execute();
     expect(recorded.filter((r) => r.recorded_lean === "right")).toHaveLength(K);
     expect(recorded.filter((r) => r.recorded_lean === "wrong")).toHaveLength(K);
   });

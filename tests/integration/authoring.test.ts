@@ -37,7 +37,9 @@ describe("the case editor", () => {
       const someone = await app.person(role);
       expect(((await settle(() => newRoute.loader({ request: app.get("/cases/new", someone.cookie), params: {}, context: {} }))) as Response).status).toBe(403);
       expect((await submit(newRoute.action, "/cases/new", { title: "x" }, someone.cookie)).status).toBe(403);
-      const edit = (await settle(() => editRoute.action({ request: app.post("/cases/background-check/edit", { intent: "archive" }, someone.cookie), params: { slug: "background-check" }, context: {} }))) as Response;
+      const edit = (await settle(() =>
+        editRoute.action({ request: app.post("/cases/background-check/edit", { intent: "archive" }, someone.cookie), params: { slug: "background-check" }, context: {} }),
+      )) as Response;
       expect(edit.status).toBe(403);
     }
     expect((await findCaseBySlug(app.db(), "background-check"))?.status).toBe("published");
@@ -90,7 +92,9 @@ describe("the case editor", () => {
 
   it("archives and restores, keeping the case's data", async () => {
     const author = await app.person("author");
-    const archive = (await settle(() => editRoute.action({ request: app.post("/cases/background-check/edit", { intent: "archive" }, author.cookie), params: { slug: "background-check" }, context: {} }))) as Response;
+    const archive = (await settle(() =>
+      editRoute.action({ request: app.post("/cases/background-check/edit", { intent: "archive" }, author.cookie), params: { slug: "background-check" }, context: {} }),
+    )) as Response;
     expect(archive.status).toBe(302);
     expect((await findCaseBySlug(app.db(), "background-check"))?.status).toBe("archived");
     await settle(() => editRoute.action({ request: app.post("/cases/background-check/edit", { intent: "restore" }, author.cookie), params: { slug: "background-check" }, context: {} }));

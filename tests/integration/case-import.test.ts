@@ -1,13 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readCaseFiles } from "../../app/case-files.server";
-import {
-  findCaseBySlug,
-  importCaseFiles,
-  listCaseFileProblems,
-  readLibrary,
-  type CaseFile,
-} from "../../app/models/cases.server";
+import { findCaseBySlug, importCaseFiles, listCaseFileProblems, readLibrary, type CaseFile } from "../../app/models/cases.server";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
 let testDb: TestDatabase;

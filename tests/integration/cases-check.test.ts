@@ -39,7 +39,14 @@ function handWritten(slug: string, replacements: [RegExp, string][]): string {
 describe("cases:check", () => {
   it("warns of each plain Yes, date or 1:20 at its file and line, and passes a file the app reads", async () => {
     const file = join(dir, "plain-values.md");
-    writeFileSync(file, handWritten("plain-values", [[/^title: .*$/m, "title: 2024-04-01"], [/- Follow the script step by step/, "- Yes"], [/- Review the script itself/, "- '1:20'"]]));
+    writeFileSync(
+      file,
+      handWritten("plain-values", [
+        [/^title: .*$/m, "title: 2024-04-01"],
+        [/- Follow the script step by step/, "- Yes"],
+        [/- Review the script itself/, "- '1:20'"],
+      ]),
+    );
     const { code, lines } = await casesCheck(file);
     expect(lines).toEqual([
       `${file}:3: warning: title: 2024-04-01 is text to Casebook, but YAML 1.1 tools (PyYAML, Ruby, many editors) read it as a date (2024-04-01); write it in quotes: "2024-04-01"`,
@@ -51,7 +58,13 @@ describe("cases:check", () => {
 
   it("still fails on a problem, listing problems and warnings together in line order", async () => {
     const file = join(dir, "with-a-problem.md");
-    writeFileSync(file, handWritten("with-a-problem", [[/^title: .*$/m, "title: On"], [/^judgement: .*$/m, "judgement: 12"]]));
+    writeFileSync(
+      file,
+      handWritten("with-a-problem", [
+        [/^title: .*$/m, "title: On"],
+        [/^judgement: .*$/m, "judgement: 12"],
+      ]),
+    );
     const { code, lines } = await casesCheck(file);
     expect(lines[0]).toBe(`${file}:3: warning: title: On is text to Casebook, but YAML 1.1 tools (PyYAML, Ruby, many editors) read it as the boolean true; write it in quotes: "On"`);
     expect(lines[1]).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+: judgement: `));

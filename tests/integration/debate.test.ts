@@ -47,7 +47,11 @@ describe("positions", () => {
   });
 
   it("answers bad input with 400 and the field at fault, saving nothing", async () => {
-    const before = await app.db().selectFrom("positions").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const before = await app
+      .db()
+      .selectFrom("positions")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     const outOfRange = await vote(pat, "employer", 9, 1);
     expect(outOfRange.status).toBe(400);
     expect(outOfRange.body.errors).toHaveProperty("option");
@@ -55,7 +59,11 @@ describe("positions", () => {
     expect(badJudgement.body.errors).toHaveProperty("judgement");
     const unknownPerspective = await vote(pat, "shareholder", 0, 1);
     expect(unknownPerspective.body.errors).toHaveProperty("perspective");
-    const after = await app.db().selectFrom("positions").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const after = await app
+      .db()
+      .selectFrom("positions")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
@@ -121,8 +129,7 @@ describe("results", () => {
     const before = await resultsRoute.loader({ request: app.get(`/cases/${slug}/results`, movers[0]!.cookie), params: { slug }, context: {} });
     if (before.locked) throw new Error("answered both");
     // People now at a judgement minus people first at it (the same people).
-    const net = (p: (typeof before.results.perspectives)[number], value: number) =>
-      p.judgements.find((j) => j.value === value)!.count - p.shift.firstJudgements.find((j) => j.value === value)!.count;
+    const net = (p: (typeof before.results.perspectives)[number], value: number) => p.judgements.find((j) => j.value === value)!.count - p.shift.firstJudgements.find((j) => j.value === value)!.count;
     const employerBefore = before.results.perspectives.find((p) => p.key === "employer")!;
     for (const mover of movers) await vote(mover, "employer", 3, 2, {}, slug);
     await flush();
@@ -139,8 +146,7 @@ describe("results", () => {
 describe("the empathy gap", () => {
   it("follows each person's latest employee and employer answers", async () => {
     const person = await app.person("participant", "hr");
-    const gapOf = async () =>
-      (await app.db().selectFrom("empathy_gaps").select("gap").where("user_id", "=", person.id).executeTakeFirstOrThrow()).gap;
+    const gapOf = async () => (await app.db().selectFrom("empathy_gaps").select("gap").where("user_id", "=", person.id).executeTakeFirstOrThrow()).gap;
     await vote(person, "employee", 0, 3);
     expect(await gapOf()).toBeNull();
     await vote(person, "employer", 0, -2);
@@ -210,7 +216,12 @@ describe("arguments", () => {
   it("lets only the author edit, within 15 minutes", async () => {
     expect((await act(other, { intent: "edit", argumentId: String(argumentId), body: "Hijacked" })).status).toBe(403);
     expect((await act(author, { intent: "edit", argumentId: String(argumentId), body: "He made the record true first." })).status).toBe(200);
-    await app.db().updateTable("arguments").set({ created_at: new Date(Date.now() - 16 * 60 * 1000).toISOString() }).where("id", "=", argumentId).execute();
+    await app
+      .db()
+      .updateTable("arguments")
+      .set({ created_at: new Date(Date.now() - 16 * 60 * 1000).toISOString() })
+      .where("id", "=", argumentId)
+      .execute();
     const late = await act(author, { intent: "edit", argumentId: String(argumentId), body: "Too late" });
     expect(late.status).toBe(403);
     expect(late.body.errors.form).toMatch(/15 minutes/);

@@ -39,7 +39,15 @@ type Body = { errors: Record<string, string>; message?: string; myVotes?: { pers
 /** A fresh key, as a rendered form would carry. */
 const newKey = () => `test-${randomUUID()}`;
 const count = async (table: "arguments" | "positions" | "endorsements" | "workshop_submissions" | "workshop_upvotes" | "workshop_participants" | "users" | "workshops") =>
-  Number((await app.db().selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await app
+        .db()
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe("on the case page", () => {
   const SLUG = "background-check";
@@ -193,7 +201,14 @@ describe("in a workshop", () => {
     return joined.cookie!;
   }
 
-  const vote = (judgement: number, key: string) => ({ intent: "vote", "option-employee": "delay-the-report-and-help-him-get-it-expunged", "judgement-employee": String(judgement), "option-employer": "fire-the-screener", "judgement-employer": "-1", idempotencyKey: key });
+  const vote = (judgement: number, key: string) => ({
+    intent: "vote",
+    "option-employee": "delay-the-report-and-help-him-get-it-expunged",
+    "judgement-employee": String(judgement),
+    "option-employer": "fire-the-screener",
+    "judgement-employer": "-1",
+    idempotencyKey: key,
+  });
 
   beforeAll(async () => {
     const workshop = await app.backgroundCheckWorkshop("Idempotent room", { twoRounds: true });
@@ -297,7 +312,9 @@ describe("in a workshop", () => {
     let facilitator: Person;
     type Control = { status: number; replayed: string | null; body: { ok: boolean; message: string } };
     async function control(fields: Record<string, string>): Promise<Control> {
-      const response = (await settle(() => panelRoute.action({ request: app.post(`/workshops/${workshopId}`, fields, facilitator.cookie), params: { id: String(workshopId) }, context: {} }))) as Response;
+      const response = (await settle(() =>
+        panelRoute.action({ request: app.post(`/workshops/${workshopId}`, fields, facilitator.cookie), params: { id: String(workshopId) }, context: {} }),
+      )) as Response;
       return { status: response.status, replayed: response.headers.get("Idempotent-Replayed"), body: await json(response) };
     }
     const stageNow = async () => (await findWorkshop(app.db(), workshopId))!.state.stage;
@@ -380,7 +397,10 @@ describe("in a workshop", () => {
       expect((await phone(cookie, { intent: "submit", kind: "question", body: "Is a warning a favour?" })).status).toBe(200);
       const id = (await app.db().selectFrom("workshop_submissions").select("id").where("body", "=", "Is a warning a favour?").executeTakeFirstOrThrow()).id;
       expect((await control({ intent: "spotlight", submissionId: String(id), spotlight: "on", idempotencyKey: newKey() })).body.message).toBe("Spotlighted.");
-      const offs = [await control({ intent: "spotlight", submissionId: String(id), spotlight: "off", idempotencyKey: newKey() }), await control({ intent: "spotlight", submissionId: String(id), spotlight: "off", idempotencyKey: newKey() })];
+      const offs = [
+        await control({ intent: "spotlight", submissionId: String(id), spotlight: "off", idempotencyKey: newKey() }),
+        await control({ intent: "spotlight", submissionId: String(id), spotlight: "off", idempotencyKey: newKey() }),
+      ];
       expect(offs.map((r) => [r.status, r.body.message])).toEqual([
         [200, "Spotlight removed."],
         [200, "Not spotlighted: nothing changed."],
@@ -528,7 +548,8 @@ describe("a facilitator's new workshop and a sign-up", () => {
   it("makes one account when the sign-up form is sent twice at the same moment, and signs both answers in", async () => {
     const before = await count("users");
     const fields = { email: "double@casebook.test", displayName: "Double", password: "a long enough password", redirectTo: "", idempotencyKey: newKey() };
-    const signUp = (password = fields.password) => settle(() => signupRoute.action({ request: app.post("/signup", { ...fields, password }), params: {}, context: { clientIp: "198.51.100.41" } })) as Promise<Response>;
+    const signUp = (password = fields.password) =>
+      settle(() => signupRoute.action({ request: app.post("/signup", { ...fields, password }), params: {}, context: { clientIp: "198.51.100.41" } })) as Promise<Response>;
     const both = await Promise.all([signUp(), signUp()]);
     expect(both.map((r) => r.status)).toEqual([302, 302]);
     for (const response of both) expect(response.headers.get("Set-Cookie")).toMatch(/^casebook_session=/);

@@ -107,7 +107,15 @@ describe.skipIf(!reachable)("withdrawn rights through Redis", () => {
     const seen = new Map<string, string[]>();
     const stream = (name: string, extra: { participantId?: number; userId?: number; stillAllowed?: () => Promise<boolean> }, audience: "phone" | "facilitator") => {
       seen.set(name, []);
-      const connection = { audience, ...extra, send: ({ event }: { event: string }) => seen.get(name)!.push(event), close: () => { seen.get(name)!.push("closed"); disconnect(); } };
+      const connection = {
+        audience,
+        ...extra,
+        send: ({ event }: { event: string }) => seen.get(name)!.push(event),
+        close: () => {
+          seen.get(name)!.push("closed");
+          disconnect();
+        },
+      };
       const disconnect = live.connect(9, connection);
     };
     stream("removed phone", { participantId: 31 }, "phone");

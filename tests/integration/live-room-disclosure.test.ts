@@ -158,7 +158,12 @@ describe("the debrief beside the CSV (attack 3)", async () => {
     // The debrief's standing tables, one per round and perspective: the first cell of each row.
     const tables = debrief
       .split(/\n(?=###? )/)
-      .map((section) => section.split("\n").filter((line) => /^\| (Manager|HR|Front line|Not declared|Other standings)/.test(line)).map((line) => line.split("|")[1]!.trim()))
+      .map((section) =>
+        section
+          .split("\n")
+          .filter((line) => /^\| (Manager|HR|Front line|Not declared|Other standings)/.test(line))
+          .map((line) => line.split("|")[1]!.trim()),
+      )
       .filter((groups) => groups.length > 0);
     expect(tables).toHaveLength(4);
     const label: Record<string, string> = { "Other standings (merged)": "merged small groups", Manager: "manager", "Front line": "frontline" };
@@ -203,7 +208,11 @@ describe("a group of k in the workshop but fewer in one round (attack 3, per rou
 
   it("does not let the CSV link one person's rows across rounds (a late joiner or an early leaver stands out)", async () => {
     const csv = await workshopPositionsCsv((await findWorkshop(app.db(), room.id))!);
-    const rows = csv.trim().split("\r\n").slice(1).map((line) => line.split(","));
+    const rows = csv
+      .trim()
+      .split("\r\n")
+      .slice(1)
+      .map((line) => line.split(","));
     const roundsOf = new Map<string, Set<string>>();
     for (const [respondent, round] of rows) roundsOf.set(respondent!, (roundsOf.get(respondent!) ?? new Set()).add(round!));
     expect([...roundsOf.values()].every((rounds) => rounds.size === 1)).toBe(true);
@@ -223,7 +232,15 @@ describe("exports read before and after a known person votes, while the room run
     const csv = await workshopPositionsCsv(workshop);
     return {
       tables: debrief.split("\n").filter((line) => /^\| (Manager|HR|Front line|Not declared|Other standings)/.test(line) || /^By standing/.test(line)),
-      csvStandings: [...new Set(csv.trim().split("\r\n").slice(1).map((line) => line.split(",").at(-1)))],
+      csvStandings: [
+        ...new Set(
+          csv
+            .trim()
+            .split("\r\n")
+            .slice(1)
+            .map((line) => line.split(",").at(-1)),
+        ),
+      ],
     };
   };
 

@@ -27,7 +27,11 @@ let workshopId: number;
 function serve(token: string | null): Promise<Server> {
   const web = express();
   web.use(requestIds());
-  web.use(metrics().httpMiddleware((req, res) => (typeof res.locals.routeLabel === "string" ? res.locals.routeLabel : req.method === "POST" && /^\/w\/[^/]+\/vote$/.test(req.path) ? "phone-vote" : "routes/$")));
+  web.use(
+    metrics().httpMiddleware((req, res) =>
+      typeof res.locals.routeLabel === "string" ? res.locals.routeLabel : req.method === "POST" && /^\/w\/[^/]+\/vote$/.test(req.path) ? "phone-vote" : "routes/$",
+    ),
+  );
   web.get("/metrics", (_req, res, next) => ((res.locals.routeLabel = "metrics"), next()), metrics().handler(token));
   web.use(phoneVoteEndpoint());
   return new Promise((ready) => {
@@ -75,7 +79,12 @@ async function joinDevice(displayName: string): Promise<string> {
   return response.headers.get("Set-Cookie")!.split(";")[0]!;
 }
 
-const aVote = new URLSearchParams({ "option-employee": "delay-the-report-and-help-him-get-it-expunged", "judgement-employee": "2", "option-employer": "fire-the-screener", "judgement-employer": "-1" }).toString();
+const aVote = new URLSearchParams({
+  "option-employee": "delay-the-report-and-help-him-get-it-expunged",
+  "judgement-employee": "2",
+  "option-employer": "fire-the-screener",
+  "judgement-employer": "-1",
+}).toString();
 
 describe("GET /metrics", () => {
   it("counts votes stored, requests by route and status, open streams by audience and the broadcast lag", async () => {
@@ -92,12 +101,20 @@ describe("GET /metrics", () => {
       const phones = await Promise.all(["Ann", "Bob", "Cy"].map(joinDevice));
       const keys = phones.map((_, index) => `metrics-vote-${index}-${Date.now()}`);
       for (const [index, cookie] of phones.entries()) {
-        const answer = await fetch(`${base}/w/${code}/vote`, { method: "POST", body: aVote, headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie, "Idempotency-Key": keys[index]! } });
+        const answer = await fetch(`${base}/w/${code}/vote`, {
+          method: "POST",
+          body: aVote,
+          headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie, "Idempotency-Key": keys[index]! },
+        });
         expect(answer.status).toBe(200);
         expect(answer.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
       }
       // A replay of the last vote is answered again but is not a second vote stored.
-      const replay = await fetch(`${base}/w/${code}/vote`, { method: "POST", body: aVote, headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: phones[2]!, "Idempotency-Key": keys[2]! } });
+      const replay = await fetch(`${base}/w/${code}/vote`, {
+        method: "POST",
+        body: aVote,
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: phones[2]!, "Idempotency-Key": keys[2]! },
+      });
       expect(replay.headers.get("idempotent-replayed")).toBe("true");
       const refused = await fetch(`${base}/w/${code}/vote`, { method: "POST", body: aVote, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
       expect(refused.status).toBe(403);

@@ -74,7 +74,11 @@ describe("password reset by email", () => {
     const user = await createUser(app.db(), { email: "mia@casebook.test", displayName: "Mia", passwordHash: await hashPassword("old password here") });
     const otherDevice = await cookieFor(user.id);
     // A forged Host header does not change where the link points.
-    const request = new Request("http://evil.test/forgot-password", { method: "POST", body: new URLSearchParams({ email: "MIA@casebook.test" }), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    const request = new Request("http://evil.test/forgot-password", {
+      method: "POST",
+      body: new URLSearchParams({ email: "MIA@casebook.test" }),
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
     const answer = (await forgotRoute.action({ request, params: {}, context: { clientIp: "10.0.0.1" } })) as { sent: string };
     expect(answer.sent).toMatch(/If an account uses that email/);
 
@@ -155,7 +159,12 @@ describe("admin account actions", () => {
 
   it("deactivates an account: sessions end, sign-in refused, answers kept; reactivation lets it back in", async () => {
     const person = await app.person("participant");
-    await app.db().updateTable("users").set({ password_hash: await hashPassword("person password") }).where("id", "=", person.id).execute();
+    await app
+      .db()
+      .updateTable("users")
+      .set({ password_hash: await hashPassword("person password") })
+      .where("id", "=", person.id)
+      .execute();
     await app.answerCase(person, "background-check", [0, 1], [1, -1]);
     const answersBefore = await app.db().selectFrom("positions").select("id").where("user_id", "=", person.id).execute();
     expect(answersBefore.length).toBeGreaterThan(0);

@@ -31,10 +31,17 @@ async function post(path: string, body: string, headers: Record<string, string> 
   return { status: response.status, body: JSON.parse(text) as Answer, headers: response.headers };
 }
 
-const aVote = new URLSearchParams({ "option-employee": "delay-the-report-and-help-him-get-it-expunged", "judgement-employee": "2", "option-employer": "fire-the-screener", "judgement-employer": "-1" }).toString();
+const aVote = new URLSearchParams({
+  "option-employee": "delay-the-report-and-help-him-get-it-expunged",
+  "judgement-employee": "2",
+  "option-employer": "fire-the-screener",
+  "judgement-employer": "-1",
+}).toString();
 
 async function control(intent: string) {
-  const response = (await settle(() => panelRoute.action({ request: app.post(`/workshops/${workshopId}`, { intent }, facilitatorCookie), params: { id: String(workshopId) }, context: {} }))) as Response;
+  const response = (await settle(() =>
+    panelRoute.action({ request: app.post(`/workshops/${workshopId}`, { intent }, facilitatorCookie), params: { id: String(workshopId) }, context: {} }),
+  )) as Response;
   expect(response.status).toBe(200);
 }
 
@@ -55,7 +62,12 @@ beforeAll(async () => {
     }),
   )) as Response;
   workshopId = Number(created.headers.get("Location")!.split("/").pop());
-  await app.db().updateTable("workshops").set({ perspectives: JSON.stringify(["employee", "employer"]) }).where("id", "=", workshopId).execute();
+  await app
+    .db()
+    .updateTable("workshops")
+    .set({ perspectives: JSON.stringify(["employee", "employer"]) })
+    .where("id", "=", workshopId)
+    .execute();
   code = (await findWorkshop(app.db(), workshopId))!.code;
 
   const web = express();

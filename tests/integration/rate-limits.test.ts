@@ -36,7 +36,10 @@ describe("rate limits", () => {
     const t = Date.UTC(2026, 0, 1, 14, 0, 0);
     await countHit(app.db(), "miss:10.0.0.9", 60_000, t);
     await countHit(app.db(), "miss:10.0.0.9", 60_000, t + 1_000);
-    const hits = [{ key: "miss:10.0.0.9", windowMs: 60_000 }, { key: "miss:never", windowMs: 60_000 }];
+    const hits = [
+      { key: "miss:10.0.0.9", windowMs: 60_000 },
+      { key: "miss:never", windowMs: 60_000 },
+    ];
     expect((await peekHits(app.db(), hits, t + 2_000)).get("miss:10.0.0.9")).toEqual({ count: 2, resetAt: t + 60_000 });
     expect((await peekHits(app.db(), hits, t + 3_000)).get("miss:10.0.0.9")!.count).toBe(2);
     expect((await peekHits(app.db(), hits, t + 3_000)).get("miss:never")!.count).toBe(0);
@@ -44,10 +47,7 @@ describe("rate limits", () => {
   });
 
   it("answer the eleventh failed sign-in for one account with 429 and a clear message", async () => {
-    const attempt = () =>
-      settle(() =>
-        loginRoute.action({ request: app.post("/login", { email: "victim@casebook.test", password: "guess" }), params: {}, context: { clientIp: "203.0.113.9" } }),
-      );
+    const attempt = () => settle(() => loginRoute.action({ request: app.post("/login", { email: "victim@casebook.test", password: "guess" }), params: {}, context: { clientIp: "203.0.113.9" } }));
     for (let i = 0; i < 10; i += 1) expect(((await attempt()) as Response).status).toBe(400);
     const blocked = (await attempt()) as Response;
     expect(blocked.status).toBe(429);

@@ -42,13 +42,19 @@ export async function redisOutageRoom(options: { phones: number }) {
 
   const facilitator = await app.person("facilitator");
   const created = (await settle(() =>
-    listRoute.action({ request: app.post("/workshops", { caseSlug: "background-check", title: "Outage drill", perspectives: "employee", resultsMode: "live" }, facilitator.cookie), params: {}, context: {} }),
+    listRoute.action({
+      request: app.post("/workshops", { caseSlug: "background-check", title: "Outage drill", perspectives: "employee", resultsMode: "live" }, facilitator.cookie),
+      params: {},
+      context: {},
+    }),
   )) as Response;
   const workshopId = Number(created.headers.get("Location")!.split("/").pop());
   const code = (await findWorkshop(app.db(), workshopId))!.code;
 
   const control = async (intent: string, fields: Record<string, string> = {}) => {
-    const response = (await settle(() => panelRoute.action({ request: app.post(`/workshops/${workshopId}`, { intent, ...fields }, facilitator.cookie), params: { id: String(workshopId) }, context: {} }))) as Response;
+    const response = (await settle(() =>
+      panelRoute.action({ request: app.post(`/workshops/${workshopId}`, { intent, ...fields }, facilitator.cookie), params: { id: String(workshopId) }, context: {} }),
+    )) as Response;
     expect(response.status).toBe(200);
   };
   const phones: string[] = [];

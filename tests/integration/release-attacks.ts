@@ -30,7 +30,11 @@ export async function releaseAttacks(app: App) {
   /** One answer to one perspective, as the case page's form sends it. */
   async function answerOne(person: Person, slug: string, perspective: Perspective, option: number, judgement: number) {
     const response = await caseRoute.action({
-      request: app.post(`/cases/${slug}`, { intent: "position", perspective, ...(await app.ballot(slug, perspective, option)), judgement: String(judgement), legal: "unsure", confidence: "medium" }, person.cookie),
+      request: app.post(
+        `/cases/${slug}`,
+        { intent: "position", perspective, ...(await app.ballot(slug, perspective, option)), judgement: String(judgement), legal: "unsure", confidence: "medium" },
+        person.cookie,
+      ),
       params: { slug },
       context: {},
     });

@@ -19,7 +19,6 @@ const app = await startApp({ kThreshold: K });
 const { crowd, readResults, answer, argueOn, actOn } = await releaseAttacks(app);
 afterAll(() => app.cleanup());
 
-
 /** Polls `done` every 25 ms, at most 5 s. */
 const eventually = async (done: () => Promise<boolean>) => {
   for (let i = 0; i < 200 && !(await done()); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
@@ -38,7 +37,18 @@ describe("readers and slow release plans", () => {
     for (let i = 0; i < K; i += 1) {
       const person = await app.person("participant", "frontline");
       for (const perspective of found.doc.perspectives) {
-        await recordPosition(app.db(), { caseId: id, caseVersionId: found.versionId, userId: person.id, perspective: perspective.key, option: perspective.options[0]!, judgement: 1, legal: "unsure", confidence: "medium", standing: "frontline", movedByArgumentId: null });
+        await recordPosition(app.db(), {
+          caseId: id,
+          caseVersionId: found.versionId,
+          userId: person.id,
+          perspective: perspective.key,
+          option: perspective.options[0]!,
+          judgement: 1,
+          legal: "unsure",
+          confidence: "medium",
+          standing: "frontline",
+          movedByArgumentId: null,
+        });
       }
     }
     const slow = app.db().withPlugin(new SlowQueries(20));
@@ -82,7 +92,15 @@ describe("readers and slow release plans", () => {
 
     const argumentId = await argueOn(slug, managers[0]!, "The fix hid the fault from the customers who were owed the truth.");
     for (const person of frontline) {
-      await actOn(slug, person, { intent: "position", perspective: "employee", ...(await app.ballot(slug, "employee", 1)), judgement: "-2", legal: "no", confidence: "high", movedBy: String(argumentId) });
+      await actOn(slug, person, {
+        intent: "position",
+        perspective: "employee",
+        ...(await app.ballot(slug, "employee", 1)),
+        judgement: "-2",
+        legal: "no",
+        confidence: "high",
+        movedBy: String(argumentId),
+      });
     }
     await readResults(reader, slug);
     await expectScanned();
@@ -94,4 +112,3 @@ describe("readers and slow release plans", () => {
     await expectScanned();
   });
 });
-

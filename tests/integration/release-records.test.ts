@@ -16,7 +16,15 @@ async function caseId(slug: string): Promise<number> {
   return (await app.db().selectFrom("cases").select("id").where("slug", "=", slug).executeTakeFirstOrThrow()).id;
 }
 async function recordsOf(slug: string) {
-  return app.db().selectFrom("release_records").selectAll().where("case_id", "=", await caseId(slug)).orderBy("user_id").orderBy("perspective").orderBy("from_release").execute();
+  return app
+    .db()
+    .selectFrom("release_records")
+    .selectAll()
+    .where("case_id", "=", await caseId(slug))
+    .orderBy("user_id")
+    .orderBy("perspective")
+    .orderBy("from_release")
+    .execute();
 }
 
 describe("release records", () => {
@@ -33,7 +41,10 @@ describe("release records", () => {
     expect(second.released?.people).toBe(K);
     const records = await recordsOf(slug);
     expect(records.filter((r) => r.perspective === "employee").map((r) => [r.from_release, r.until_release])).toEqual(
-      Array.from({ length: K }, () => [[0, 1], [1, null]]).flat(),
+      Array.from({ length: K }, () => [
+        [0, 1],
+        [1, null],
+      ]).flat(),
     );
     // Their employer answers were written again too (answerCase answers both), so they moved as well.
     expect(records.every((r) => r.until_release === null || r.until_release === 1)).toBe(true);
@@ -52,7 +63,12 @@ describe("release records", () => {
     const state = JSON.parse(stored.grouping!) as { jointFrom?: number; history: unknown[] };
     delete state.jointFrom;
     const last = state.history.length - 1;
-    await app.db().updateTable("result_releases").set({ grouping: JSON.stringify(state) }).where("case_id", "=", id).execute();
+    await app
+      .db()
+      .updateTable("result_releases")
+      .set({ grouping: JSON.stringify(state) })
+      .where("case_id", "=", id)
+      .execute();
 
     await crowd(slug, "frontline", K, [2, -1], [0, 2]);
     const after = await readResults(reader, slug);

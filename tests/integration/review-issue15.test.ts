@@ -52,7 +52,15 @@ describe("the editor's rewording question (ADR 017)", () => {
     const author = await app.person("author");
     const v1 = await employeeOptions(slug);
     const [, removedFirst, comesBack] = v1;
-    expect((await editOptions(author, slug, v1.filter((o) => o.id !== comesBack!.id).map((o) => o.text))).status).toBe(302);
+    expect(
+      (
+        await editOptions(
+          author,
+          slug,
+          v1.filter((o) => o.id !== comesBack!.id).map((o) => o.text),
+        )
+      ).status,
+    ).toBe(302);
 
     const texts = v1.filter((o) => o.id !== removedFirst!.id).map((o) => o.text);
     const index = texts.indexOf(comesBack!.text);
@@ -74,7 +82,9 @@ describe("toggles sent from two pages (ADR 016)", () => {
     const workshop = await app.backgroundCheckWorkshop(`Two tabs ${randomUUID().slice(0, 6)}`);
     await saveStageState(app.db(), workshop.id, { stage: "discussion", votingOpen: false, revealedRounds: [] }, []);
     const newPhone = async (name: string) => {
-      const response = (await settle(() => joinRoute.action({ request: app.post("/join", { code: workshop.code, displayName: name, idempotencyKey: newKey() }), params: {}, context: address }))) as Response;
+      const response = (await settle(() =>
+        joinRoute.action({ request: app.post("/join", { code: workshop.code, displayName: name, idempotencyKey: newKey() }), params: {}, context: address }),
+      )) as Response;
       return response.headers.get("Set-Cookie")!.split(";")[0]!;
     };
     const phone = async (cookie: string, fields: Record<string, string>) => {
@@ -142,7 +152,10 @@ describe("rewording an option in a case file (ADR 017)", () => {
    * listing the case's ids for that perspective), since an explicit id exists to say "same option".
    */
   it("tells the author when a file names an option id this case never had", async () => {
-    const edited = original.replace(`      - ${REPORT}\n`, `      - { id: report-it-through-the-normal-process-and-say-nothing-to-him, text: Report it through the usual process and say nothing to him }\n`);
+    const edited = original.replace(
+      `      - ${REPORT}\n`,
+      `      - { id: report-it-through-the-normal-process-and-say-nothing-to-him, text: Report it through the usual process and say nothing to him }\n`,
+    );
     expect(edited).not.toBe(original);
     const report = await importCaseFiles(app.db(), [{ path, source: edited }]);
     expect(report.updated).toEqual([slug]);

@@ -60,7 +60,10 @@ function groupRow(r: Results, group: string): Row {
 }
 
 /** The options whose count is positive in a combination: a bar that grew, which only its positive side's people can hold. */
-const grown = (c: ReturnType<typeof combine>) => Object.entries(c.options).filter(([, n]) => n > 0).map(([label]) => label);
+const grown = (c: ReturnType<typeof combine>) =>
+  Object.entries(c.options)
+    .filter(([, n]) => n > 0)
+    .map(([label]) => label);
 
 describe("a merged group split apart", () => {
   // What is learned: Hal's option (the one HR person who answered), by any reader of the results
@@ -101,7 +104,10 @@ describe("a merged group split apart", () => {
     // The reader's working: 'other' then held the three managers and Hal; the managers' row now
     // holds the same three managers (none answered again: public) and three newcomers. So
     // other(then) − manager(now) = Hal − the newcomers: a bar positive there is Hal's.
-    const difference = combine([[1, groupRow(first, "_other")], [-1, groupRow(second, "manager")]]);
+    const difference = combine([
+      [1, groupRow(first, "_other")],
+      [-1, groupRow(second, "manager")],
+    ]);
     const shown = groupOf(second, "employee", "manager") !== undefined;
     expect(shown ? grown(difference) : [], `released ${second.released?.people}; groups ${JSON.stringify(second.perspectives[0]!.byStanding.groups.map((g) => [g.key, g.count]))}`).toEqual([]);
   });
@@ -142,7 +148,11 @@ describe("a batch's bars, less the bars now", () => {
     // have not answered again since (public), so their answers are in release 4's bars too.
     // (release 2 − release 1) − release 4 = Bob's first answer − the four others' answers now:
     // a bar positive there is Bob's.
-    const difference = combine([[1, overallRow(release2, "employee")], [-1, overallRow(release1, "employee")], [-1, overallRow(release4, "employee")]]);
+    const difference = combine([
+      [1, overallRow(release2, "employee")],
+      [-1, overallRow(release1, "employee")],
+      [-1, overallRow(release4, "employee")],
+    ]);
     const released = [release3, release4].map((r) => r.released?.at).join(" then ");
     expect(grown(difference), `${released}; ${JSON.stringify(difference)}`).toEqual([]);
 
@@ -150,7 +160,10 @@ describe("a batch's bars, less the bars now", () => {
     // the bars together and the three changes are released.
     for (const who of [b2, b3]) await answerOne(who, slug, "employee", 1, 1);
     const release5 = await readResults(reader, slug);
-    expect(overallRow(release5, "employee").options.find((o) => o.count > 0 && o.label !== overallRow(release5, "employee").options[1]!.label), "every answer now on the second option").toBeUndefined();
+    expect(
+      overallRow(release5, "employee").options.find((o) => o.count > 0 && o.label !== overallRow(release5, "employee").options[1]!.label),
+      "every answer now on the second option",
+    ).toBeUndefined();
   });
 });
 
@@ -181,7 +194,10 @@ describe("a first batch released unbroken, then split by a breakdown", () => {
     // The reader's working: release 1 held Mara and the two front-line colleagues; the front-line
     // row now holds those two (unchanged: public) and three newcomers. total(1) − frontline(2) =
     // Mara − the newcomers: a bar positive there is Mara's.
-    const difference = combine([[1, overallRow(release1, "employee")], [-1, groupRow(release2, "frontline")]]);
+    const difference = combine([
+      [1, overallRow(release1, "employee")],
+      [-1, groupRow(release2, "frontline")],
+    ]);
     const shown = groupOf(release2, "employee", "frontline") !== undefined;
     expect(shown ? grown(difference) : [], JSON.stringify(release2.perspectives[0]!.byStanding)).toEqual([]);
   });
@@ -215,7 +231,10 @@ describe("a judgement at the end of the scale, in a merged group split apart", (
     expect(second.released?.people, "the six newcomers are released").toBe(13);
 
     const shown = groupOf(second, "employee", "manager") !== undefined;
-    const difference = combine([[1, groupRow(first, "_other")], [-1, groupRow(second, "manager")]]);
+    const difference = combine([
+      [1, groupRow(first, "_other")],
+      [-1, groupRow(second, "manager")],
+    ]);
     // Hal's judgement minus three newcomers' (each −3 or more): 12 pins Hal at +3.
     const halAtLeast = difference.judgementSum - 3 * 3;
     expect(shown && halAtLeast > -3 ? halAtLeast : null, `groups ${JSON.stringify(second.perspectives[0]!.byStanding.groups.map((g) => [g.key, g.count]))}`).toBeNull();
@@ -235,7 +254,12 @@ describe("a standing shown alone, then merged into 'other'", () => {
     const slug = "the-fee-waiver";
     const reader = await app.person("facilitator", "other");
     await inOneBurst(slug, async () => {
-      for (const [standing, n] of [["frontline", 6], ["manager", 6], ["hr", 3]] as const) for (let i = 0; i < n; i += 1) await answer(await app.person("participant", standing), slug, [0, -1], [0, 0]);
+      for (const [standing, n] of [
+        ["frontline", 6],
+        ["manager", 6],
+        ["hr", 3],
+      ] as const)
+        for (let i = 0; i < n; i += 1) await answer(await app.person("participant", standing), slug, [0, -1], [0, 0]);
     });
     const first = await readResults(reader, slug);
     expect(first.perspectives[0]!.byStanding.groups.map((g) => g.key).sort()).toEqual(["frontline", "hr", "manager"]);

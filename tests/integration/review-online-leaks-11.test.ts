@@ -50,7 +50,15 @@ describe("(b) aggregates kept as the stored ones plus what a plan moved", () => 
 
     const argumentId = await argueOn(slug, managers[0]!, "The fix hid the fault from the customers who were owed the truth.");
     for (const person of frontline) {
-      await actOn(slug, person, { intent: "position", perspective: "employee", ...(await app.ballot(slug, "employee", 1)), judgement: "-2", legal: "no", confidence: "high", movedBy: String(argumentId) });
+      await actOn(slug, person, {
+        intent: "position",
+        perspective: "employee",
+        ...(await app.ballot(slug, "employee", 1)),
+        judgement: "-2",
+        legal: "no",
+        confidence: "high",
+        movedBy: String(argumentId),
+      });
     }
     const named = await readResults(reader, slug);
     expect(named.changedMinds.find((a) => a.id === argumentId)?.count).toBe(K);
@@ -101,7 +109,15 @@ describe("(b) after a version removed a perspective", () => {
     await actOn(slug, people[3]!, { intent: "argument", perspective: "customer", side: "for", lens: "", body: "A patient owes the nurse the truth about what went wrong." });
     const argumentId = (await app.db().selectFrom("arguments").select("id").where("body", "=", "A patient owes the nurse the truth about what went wrong.").executeTakeFirstOrThrow()).id;
     for (const person of people.slice(0, 3)) {
-      await actOn(slug, person, { intent: "position", perspective: "customer", ...(await app.ballot(slug, "customer", 1)), judgement: "-1", legal: "unsure", confidence: "medium", movedBy: String(argumentId) });
+      await actOn(slug, person, {
+        intent: "position",
+        perspective: "customer",
+        ...(await app.ballot(slug, "customer", 1)),
+        judgement: "-1",
+        legal: "unsure",
+        confidence: "medium",
+        movedBy: String(argumentId),
+      });
     }
     expect((await readResults(reader, slug)).changedMinds.find((a) => a.id === argumentId)?.count).toBe(K);
 
@@ -119,7 +135,6 @@ describe("(b) after a version removed a perspective", () => {
     expect(stored.map((m) => m.argumentId)).not.toContain(argumentId);
   });
 });
-
 
 describe("(a) a reader served the stored release while a plan runs", () => {
   // Refused: a reader who waits at most a few ms gets the release already stored, exactly as
@@ -139,7 +154,18 @@ describe("(a) a reader served the stored release while a plan runs", () => {
     for (let i = 0; i < K; i += 1) {
       const person = await app.person("participant", "hr");
       for (const perspective of found.doc.perspectives) {
-        await recordPosition(app.db(), { caseId: id, caseVersionId: found.versionId, userId: person.id, perspective: perspective.key, option: perspective.options[1]!, judgement: -3, legal: "no", confidence: "high", standing: "hr", movedByArgumentId: null });
+        await recordPosition(app.db(), {
+          caseId: id,
+          caseVersionId: found.versionId,
+          userId: person.id,
+          perspective: perspective.key,
+          option: perspective.options[1]!,
+          judgement: -3,
+          legal: "no",
+          confidence: "high",
+          standing: "hr",
+          movedByArgumentId: null,
+        });
       }
     }
     const served = await currentRelease(app.db().withPlugin(new SlowQueries(20)), id, K, "fresh", { maxWaitMs: 20 });

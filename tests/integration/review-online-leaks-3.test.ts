@@ -60,12 +60,17 @@ describe("a first breakdown whose new group is the only one newcomers joined", (
     const after = await readResults(reader, slug);
     expect(after.released?.at).not.toBe(before.released?.at);
     const hrRow = groupOf(after, "employee", "hr");
-    const recovered = hrRow ? combine([[1, overallRow(after, "employee")], [-1, hrRow], [-1, overallRow(before, "employee")]]) : null;
+    const recovered = hrRow
+      ? combine([
+          [1, overallRow(after, "employee")],
+          [-1, hrRow],
+          [-1, overallRow(before, "employee")],
+        ])
+      : null;
     // On the current code: { count: 1, options: { "<Xavier's option>": 1 }, judgementSum: 3 }.
     expect(recovered === null || recovered.count === 0 || recovered.count >= K, `recovered ${JSON.stringify(recovered)}`).toBe(true);
   });
 });
-
 
 /** The case's author publishes a new version with one option reworded. */
 async function reword(slug: string, from: string, to: string) {
@@ -175,7 +180,10 @@ describe("the last answer left on a version whose options changed", () => {
 
       // The author rewords the first option; the three others answer again on version 2.
       await reword(world.slug, world.reworded, "Something else entirely");
-      const bars = async () => perspectiveOf(await readResults(reader, world.slug), "employee").options.filter((o) => !o.offered).map((o) => o.count);
+      const bars = async () =>
+        perspectiveOf(await readResults(reader, world.slug), "employee")
+          .options.filter((o) => !o.offered)
+          .map((o) => o.count);
       // Until then the old option's bar counts four people's answers (release 1): no one's alone.
       const before = await bars();
       for (const person of others) await answerOne(person, world.slug, "employee", 1, -1);
@@ -206,7 +214,10 @@ describe("a bridging score beside the results it should be a release of", () => 
     if (!parsed.ok) throw new Error("the copied case must parse");
     await saveCaseVersion(app.db(), { doc: parsed.doc, source, origin: "app", filePath: null, userId: null, status: "published" });
     const seen: (number | null | undefined)[] = [];
-    for (const [slug, vicJudgement] of [["the-quiet-fix", 3], ["the-quiet-fix-again", -3]] as const) {
+    for (const [slug, vicJudgement] of [
+      ["the-quiet-fix", 3],
+      ["the-quiet-fix-again", -3],
+    ] as const) {
       const reader = await app.person("facilitator", "other");
       const first = [...(await crowd(slug, "frontline", 1, [0, 2])), ...(await crowd(slug, "frontline", 2, [0, -2]))];
       const before = await readResults(reader, slug);
@@ -267,7 +278,11 @@ describe("a merged group read two releases apart", () => {
     for (const key of ["employee", "employer"] as const) {
       const merged1 = groupOf(release1, key, "_other");
       const managers3 = groupOf(release3, key, "manager");
-      if (merged1 && managers3) recovered[key] = combine([[1, merged1], [-1, managers3]]);
+      if (merged1 && managers3)
+        recovered[key] = combine([
+          [1, merged1],
+          [-1, managers3],
+        ]);
     }
     // On the current code: { employee: { count: 1, options: { "Raise a formal complaint with HR": 1 }, judgementSum: 3 },
     //                        employer: { count: 1, options: { <her option>: 1 }, judgementSum: -3 } }.
@@ -376,6 +391,9 @@ describe("a perspective the author adds after people were released", () => {
     const after = await readResults(reader, slug);
     const rows = perspectiveOf(after, "customer").byStanding.groups.map((g) => ({ key: g.key, count: g.count }));
     // On the current code: [{ frontline, 7 }, { manager, 2 }].
-    expect(rows.every((row) => row.count === 0 || row.count >= K), JSON.stringify(rows)).toBe(true);
+    expect(
+      rows.every((row) => row.count === 0 || row.count >= K),
+      JSON.stringify(rows),
+    ).toBe(true);
   });
 });

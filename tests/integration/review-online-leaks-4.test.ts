@@ -56,11 +56,19 @@ describe("a group whose standing grew by a batch released without a breakdown", 
     const recovered: Record<string, { count: number }> = {};
     for (const key of ["employee", "employer"] as const) {
       const managers = groupOf(release4, key, "manager");
-      if (managers) recovered[key] = combine([[1, managers], [-1, totalOf(release3, key)], [1, totalOf(release2, key)]]);
+      if (managers)
+        recovered[key] = combine([
+          [1, managers],
+          [-1, totalOf(release3, key)],
+          [1, totalOf(release2, key)],
+        ]);
     }
     // Before the joint test: employee { count: 1, options: { <Mara's option>: 1 }, judgementSum: 3 },
     // employer { count: 1, options: { <her option>: 1 }, judgementSum: -3 }.
-    expect(Object.values(recovered).every((r) => r.count === 0 || r.count >= K), JSON.stringify(recovered)).toBe(true);
+    expect(
+      Object.values(recovered).every((r) => r.count === 0 || r.count >= K),
+      JSON.stringify(recovered),
+    ).toBe(true);
   });
 });
 
@@ -108,14 +116,21 @@ describe("a change of mind released beside a batch that a later breakdown takes 
     const recovered: Record<string, ReturnType<typeof combine>> = {};
     for (const key of ["employee", "employer"] as const) {
       const managers = groupOf(release4, key, "manager");
-      if (managers) recovered[key] = combine([[1, totalOf(release3, key)], [-1, totalOf(release1, key)], [-1, managers]]);
+      if (managers)
+        recovered[key] = combine([
+          [1, totalOf(release3, key)],
+          [-1, totalOf(release1, key)],
+          [-1, managers],
+        ]);
     }
     // Before the joint test: employee { count: 0, options: { <old>: -1, <new>: 1 }, judgementSum: 5 },
     // employer { count: 0, options: { <old>: -1, <new>: 1 }, judgementSum: -3 }: Fred's change.
-    expect(Object.values(recovered).every((r) => Object.keys(r.options).length === 0 && r.judgementSum === 0), JSON.stringify(recovered)).toBe(true);
+    expect(
+      Object.values(recovered).every((r) => Object.keys(r.options).length === 0 && r.judgementSum === 0),
+      JSON.stringify(recovered),
+    ).toBe(true);
   });
 });
-
 
 describe("two arguments' scores read at different releases", () => {
   // What was learned: whether Xena leans right as the employee (scores counted answers then; they
@@ -129,7 +144,10 @@ describe("two arguments' scores read at different releases", () => {
   // compares the scores of one release only; the reader keeps A's earlier score.
   it("shows the same scores whatever one known endorser's lean", async () => {
     const seen: (number | null | undefined)[][] = [];
-    for (const [slug, xenaJudgement] of [["the-overpayment", 2], ["no-authority", -2]] as const) {
+    for (const [slug, xenaJudgement] of [
+      ["the-overpayment", 2],
+      ["no-authority", -2],
+    ] as const) {
       const reader = await app.person("facilitator", "other");
       const colleagues = [...(await crowd(slug, "frontline", 1, [0, 2])), ...(await crowd(slug, "frontline", 2, [0, -2]))];
       const xena = (await crowd(slug, "frontline", 1, [0, xenaJudgement]))[0]!;

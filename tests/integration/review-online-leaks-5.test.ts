@@ -15,7 +15,6 @@ const { answer, answerOne, crowd, readResults, perspectiveOf, argueOn, scoresOn,
 type Person = Awaited<ReturnType<typeof app.person>>;
 afterAll(() => app.cleanup());
 
-
 describe("a bridging score read beside the results", () => {
   // What was learned: whether Mara leans right or wrong as the employee. Release 1 is Mara and two
   // colleagues (one leans right, two wrong: the judgement bars say so, not who). Release 2 is three
@@ -39,7 +38,10 @@ describe("a bridging score read beside the results", () => {
         key === "prompt" || key === "label" || key === "id" ? undefined : key === "options" && Array.isArray(value) ? value.filter((o: { count: number }) => o.count > 0) : value;
       return JSON.stringify({ perspectives, gap, people: released?.people }, unworded);
     };
-    for (const [slug, maraJudgement, colleagueJudgement] of [["the-fee-waiver", 2, -2], ["off-script", -2, 2]] as const) {
+    for (const [slug, maraJudgement, colleagueJudgement] of [
+      ["the-fee-waiver", 2, -2],
+      ["off-script", -2, 2],
+    ] as const) {
       const reader = await app.person("facilitator", "other");
       const mara = await app.person("participant", "frontline");
       await answer(mara, slug, [0, maraJudgement]);
@@ -129,12 +131,19 @@ describe("a perspective the author removes and later restores", () => {
     // customer row below came to hold Mara alone. It no longer may: release 1's total minus this
     // release's front-line row is Mara's answers minus three newcomers' (a bar positive there is
     // hers; ADR 009, "Bars are counts: bounds across rows"), so the six are released unbroken.
-    expect(perspectiveOf(release2, "employee").byStanding.groups.map((g) => g.key).sort()).toEqual([]);
+    expect(
+      perspectiveOf(release2, "employee")
+        .byStanding.groups.map((g) => g.key)
+        .sort(),
+    ).toEqual([]);
 
     await publish(slug, withCustomer);
     const restored = await readResults(reader, slug);
     const rows = perspectiveOf(restored, "customer").byStanding.groups.map((g) => ({ key: g.key, count: g.count, options: g.options.filter((o) => o.count > 0), mean: g.meanJudgement }));
     // With the leak: manager { count: 1, options: [Say nothing: 1], mean: -3 }: Mara's answer (and a front-line row of 2).
-    expect(rows.every((row) => row.count === 0 || row.count >= K), JSON.stringify(rows)).toBe(true);
+    expect(
+      rows.every((row) => row.count === 0 || row.count >= K),
+      JSON.stringify(rows),
+    ).toBe(true);
   });
 });

@@ -11,8 +11,7 @@ import { releaseAttacks } from "./release-attacks";
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const { answer, answerOne, crowd, readResults, perspectiveOf } =
-  await releaseAttacks(app);
+const { answer, answerOne, crowd, readResults, perspectiveOf } = await releaseAttacks(app);
 
 type Person = Awaited<ReturnType<typeof app.person>>;
 type Results = Awaited<ReturnType<typeof readResults>>;
@@ -20,22 +19,13 @@ afterAll(() => app.cleanup());
 
 /** The case's author publishes a new version made from the current one's source by `edit`. */
 async function publish(slug: string, edit: (source: string) => string) {
-  const { findCaseBySlug, findCaseVersionSource, saveCaseVersion } =
-    await import("../../app/models/cases.server");
+  const { findCaseBySlug, findCaseVersionSource, saveCaseVersion } = await import("../../app/models/cases.server");
   const { parseCaseFile } = await import("../../app/domain/case-file");
   const found = (await findCaseBySlug(app.db(), slug))!;
-  const source = edit(
-    (await findCaseVersionSource(app.db(), found.id, found.version))!
-  );
-  if (
-    source === (await findCaseVersionSource(app.db(), found.id, found.version))
-  )
-    throw new Error("the edit must change the case");
+  const source = edit((await findCaseVersionSource(app.db(), found.id, found.version))!);
+  if (source === (await findCaseVersionSource(app.db(), found.id, found.version))) throw new Error("the edit must change the case");
   const parsed = parseCaseFile(source);
-  if (!parsed.ok)
-    throw new Error(
-      `the edited case must parse: ${JSON.stringify(parsed.problems)}`
-    );
+  if (!parsed.ok) throw new Error(`the edited case must parse: ${JSON.stringify(parsed.problems)}`);
   await saveCaseVersion(app.db(), {
     doc: parsed.doc,
     source,
@@ -52,15 +42,11 @@ async function publish(slug: string, edit: (source: string) => string) {
  */
 function figures(r: Results, skip: readonly string[] = []): string {
   const unworded = (key: string, value: unknown) =>
-    key === "prompt" ||
-    key === "label" ||
-    key === "id" ||
-    key === "at" ||
-    skip.includes(key)
+    key === "prompt" || key === "label" || key === "id" || key === "at" || skip.includes(key)
       ? undefined
       : key === "options" && Array.isArray(value)
-      ? value.filter((o: { count: number }) => o.count > 0)
-      : value;
+        ? value.filter((o: { count: number }) => o.count > 0)
+        : value;
   return JSON.stringify(
     {
       perspectives: r.perspectives,
@@ -68,7 +54,7 @@ function figures(r: Results, skip: readonly string[] = []): string {
       released: r.released,
       movedSinceFirst: r.movedSinceFirst,
     },
-    unworded
+    unworded,
   );
 }
 
@@ -91,80 +77,46 @@ describe("an option a later version adds, beside answers given before it", () =>
   // new option: the bar is a sum over three people in the model, over one person in fact.
   // The same holds for an option removed and later restored (answers given while it was gone
   // cannot be on it: the next test), and would for a standing row's bar (the same sum, per group).
-  it(
-    "never shows a bar whose only possible voters are 1 to k-1 people",
-    async () => {
-      const reader = await app.person("facilitator", "other");
-      await crowd(slug, "frontline", 2, [0, 1], [0, 0]);
-      expect((await readResults(reader, slug)).released).toBeNull();
-      await publish(slug, (source) =>
-        source.replace(
-          "      - Pass the decision to a supervisor\n",
-          `      - Pass the decision to a supervisor\n      - ${ADDED}\n`
-        )
-      );
-      const tess = await app.person("participant", "frontline");
-      await answer(tess, slug, [4, 1], [0, 0]); // option 4 on version 2: the added one
-      const results = await readResults(reader, slug);
-      // Either Tess waits (for k people on version 2) or the added option's bar is not shown while
-      // she is the only released person who could be in it.
-      const bar = results.released
-        ? perspectiveOf(results, "employee").options.find(
-            (o) => o.label === ADDED
-          )
-        : undefined;
-      // On the current code: all three are released and the bar is 1 (Tess chose it; 0 would say she did not).
-      expect(
-        bar,
-        `"${ADDED}" shown with ${bar?.count} among ${results.released?.people} released, of whom one answered version 2`
-      ).toBeUndefined();
-    }
-  );
+  it("never shows a bar whose only possible voters are 1 to k-1 people", async () => {
+    const reader = await app.person("facilitator", "other");
+    await crowd(slug, "frontline", 2, [0, 1], [0, 0]);
+    expect((await readResults(reader, slug)).released).toBeNull();
+    await publish(slug, (source) => source.replace("      - Pass the decision to a supervisor\n", `      - Pass the decision to a supervisor\n      - ${ADDED}\n`));
+    const tess = await app.person("participant", "frontline");
+    await answer(tess, slug, [4, 1], [0, 0]); // option 4 on version 2: the added one
+    const results = await readResults(reader, slug);
+    // Either Tess waits (for k people on version 2) or the added option's bar is not shown while
+    // she is the only released person who could be in it.
+    const bar = results.released ? perspectiveOf(results, "employee").options.find((o) => o.label === ADDED) : undefined;
+    // On the current code: all three are released and the bar is 1 (Tess chose it; 0 would say she did not).
+    expect(bar, `"${ADDED}" shown with ${bar?.count} among ${results.released?.people} released, of whom one answered version 2`).toBeUndefined();
+  });
 
   // What is learned: Tess's exact employee option, as above, through an option the author
   // removed (version 2) and brought back word for word (version 3, the same option, ADR 017).
   // Two colleagues answered while it was gone (version 2): neither can be on it. Tess answers on
   // version 3 and the first release takes the three. Version 2 offered nothing that version 3
   // removed, so it is no "retired version" and has no cell; the option's bar is Tess alone.
-  it(
-    "never shows a restored option's bar whose only possible voters are 1 to k-1 people",
-    async () => {
-      const slug = "the-quiet-fix";
-      const reader = await app.person("facilitator", "other");
-      const { findCaseBySlug } = await import("../../app/models/cases.server");
-      const last = (await findCaseBySlug(app.db(), slug))!.doc.perspectives
-        .find((p) => p.key === "employee")!
-        .options.at(-1)!.text;
-      const line = `      - ${last}\n`;
-      await publish(slug, (source) => source.replace(line, ""));
-      await crowd(slug, "frontline", 2, [0, 1], [0, 0]);
-      expect((await readResults(reader, slug)).released).toBeNull();
-      await publish(slug, (source) =>
-        source.replace(
-          /(employee:\n(?:.*\n)*? {4}options:\n(?: {6}- .*\n)*)/,
-          `$1${line}`
-        )
-      );
-      const found = (await findCaseBySlug(app.db(), slug))!;
-      const index = found.doc.perspectives
-        .find((p) => p.key === "employee")!
-        .options.findIndex((o) => o.text === last);
-      expect(index, "the option is back").toBeGreaterThanOrEqual(0);
-      const tess = await app.person("participant", "frontline");
-      await answer(tess, slug, [index, 1], [0, 0]);
-      const results = await readResults(reader, slug);
-      const bar = results.released
-        ? perspectiveOf(results, "employee").options.find(
-            (o) => o.label === last
-          )
-        : undefined;
-      // On the current code: all three are released and the restored option's bar is 1 (Tess's).
-      expect(
-        bar,
-        `"${last}" shown with ${bar?.count} among ${results.released?.people} released, of whom one answered version 3`
-      ).toBeUndefined();
-    }
-  );
+  it("never shows a restored option's bar whose only possible voters are 1 to k-1 people", async () => {
+    const slug = "the-quiet-fix";
+    const reader = await app.person("facilitator", "other");
+    const { findCaseBySlug } = await import("../../app/models/cases.server");
+    const last = (await findCaseBySlug(app.db(), slug))!.doc.perspectives.find((p) => p.key === "employee")!.options.at(-1)!.text;
+    const line = `      - ${last}\n`;
+    await publish(slug, (source) => source.replace(line, ""));
+    await crowd(slug, "frontline", 2, [0, 1], [0, 0]);
+    expect((await readResults(reader, slug)).released).toBeNull();
+    await publish(slug, (source) => source.replace(/(employee:\n(?:.*\n)*? {4}options:\n(?: {6}- .*\n)*)/, `$1${line}`));
+    const found = (await findCaseBySlug(app.db(), slug))!;
+    const index = found.doc.perspectives.find((p) => p.key === "employee")!.options.findIndex((o) => o.text === last);
+    expect(index, "the option is back").toBeGreaterThanOrEqual(0);
+    const tess = await app.person("participant", "frontline");
+    await answer(tess, slug, [index, 1], [0, 0]);
+    const results = await readResults(reader, slug);
+    const bar = results.released ? perspectiveOf(results, "employee").options.find((o) => o.label === last) : undefined;
+    // On the current code: all three are released and the restored option's bar is 1 (Tess's).
+    expect(bar, `"${last}" shown with ${bar?.count} among ${results.released?.people} released, of whom one answered version 3`).toBeUndefined();
+  });
 });
 
 /**
@@ -180,7 +132,7 @@ async function twoBatchesThenThreeAgain(
   slug: string,
   perspective: "employee" | "employer",
   again: { tess: number; cal: number; dev: number },
-  nonlinear: readonly string[]
+  nonlinear: readonly string[],
 ): Promise<{ all: string[]; linear: string[] }> {
   const reader = await app.person("facilitator", "other");
   const releases: Results[] = [];
@@ -206,10 +158,7 @@ async function twoBatchesThenThreeAgain(
   // Since the seventh review (bars only grow by who entered, `exposedByRowChurn`), the third
   // release waits: against release 1, Tess alone would leave the bars. Either way, the two worlds
   // must read the same.
-  expect(
-    new Set(releases.map((r) => r.released?.at)).size,
-    "two or three releases"
-  ).toBeGreaterThanOrEqual(2);
+  expect(new Set(releases.map((r) => r.released?.at)).size, "two or three releases").toBeGreaterThanOrEqual(2);
   return {
     all: releases.map((r) => figures(r)),
     linear: releases.map((r) => figures(r, nonlinear)),
@@ -230,27 +179,14 @@ describe("the empathy gap's distribution after one perspective is answered again
   // would show 2, 2 and 1: neither is there, so she moved to +2. Below, two worlds differ only
   // in whether Tess or Cal moved to +2 (the other to −2): every bar, mean, the gap's mean and the
   // shift summary are the same in both; the distribution is 0, 0 in one and +4, −4 in the other.
-  it(
-    "shows the same results whoever of a batch of re-answers moved which way",
-    async () => {
-      const tessRight = await twoBatchesThenThreeAgain(
-        "off-script",
-        "employer",
-        { tess: 2, cal: -2, dev: 0 },
-        ["distribution"]
-      );
-      const calRight = await twoBatchesThenThreeAgain(
-        "the-lockout",
-        "employer",
-        { tess: -2, cal: 2, dev: 0 },
-        ["distribution"]
-      );
-      // Everything but the gap's distribution is the same in both worlds.
-      expect(tessRight.linear).toEqual(calRight.linear);
-      // On the current code, release 3's distribution differs: gaps 0, 0 (Tess to +2) against +4, −4 (Cal to +2).
-      expect(tessRight.all).toEqual(calRight.all);
-    }
-  );
+  it("shows the same results whoever of a batch of re-answers moved which way", async () => {
+    const tessRight = await twoBatchesThenThreeAgain("off-script", "employer", { tess: 2, cal: -2, dev: 0 }, ["distribution"]);
+    const calRight = await twoBatchesThenThreeAgain("the-lockout", "employer", { tess: -2, cal: 2, dev: 0 }, ["distribution"]);
+    // Everything but the gap's distribution is the same in both worlds.
+    expect(tessRight.linear).toEqual(calRight.linear);
+    // On the current code, release 3's distribution differs: gaps 0, 0 (Tess to +2) against +4, −4 (Cal to +2).
+    expect(tessRight.all).toEqual(calRight.all);
+  });
 });
 
 describe("the shift summary after one perspective is answered again", () => {
@@ -267,25 +203,12 @@ describe("the shift summary after one perspective is answered again", () => {
   // right", either Tess, whose first answer was positive, moved to a negative one, or Cal and Dev
   // traded −2 and −1 (possible only if one of them was the −1); had batch 2 answered −2, −2, −2
   // (unanimity, which is not protected) it would be Tess, certainly.
-  it(
-    "shows the same results whether a batch of re-answers changed their minds or not",
-    async () => {
-      const tessMoved = await twoBatchesThenThreeAgain(
-        "the-overpayment",
-        "employee",
-        { tess: -2, cal: 2, dev: -2 },
-        ["shift", "movedSinceFirst"]
-      );
-      const nobodyMoved = await twoBatchesThenThreeAgain(
-        "no-authority",
-        "employee",
-        { tess: 2, cal: -2, dev: -2 },
-        ["shift", "movedSinceFirst"]
-      );
-      // Everything but the shift summary is the same in both worlds.
-      expect(tessMoved.linear).toEqual(nobodyMoved.linear);
-      // On the current code, release 3: "2 answers have changed" (1 towards right, 1 towards wrong) against "No one has changed their mind yet".
-      expect(tessMoved.all).toEqual(nobodyMoved.all);
-    }
-  );
+  it("shows the same results whether a batch of re-answers changed their minds or not", async () => {
+    const tessMoved = await twoBatchesThenThreeAgain("the-overpayment", "employee", { tess: -2, cal: 2, dev: -2 }, ["shift", "movedSinceFirst"]);
+    const nobodyMoved = await twoBatchesThenThreeAgain("no-authority", "employee", { tess: 2, cal: -2, dev: -2 }, ["shift", "movedSinceFirst"]);
+    // Everything but the shift summary is the same in both worlds.
+    expect(tessMoved.linear).toEqual(nobodyMoved.linear);
+    // On the current code, release 3: "2 answers have changed" (1 towards right, 1 towards wrong) against "No one has changed their mind yet".
+    expect(tessMoved.all).toEqual(nobodyMoved.all);
+  });
 });

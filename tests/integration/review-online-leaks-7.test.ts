@@ -246,7 +246,10 @@ describe("a standing that leaves the merged group while one newcomer joins it", 
     const grew = { employee: grewOf("employee"), employer: grewOf("employer") };
     // On the current code, release 4 holds 15 people with a managers' row, and "other standings"
     // grew by Tess's options only: employee { <option 3>: 1 }, employer { <option 4>: 1 }.
-    expect(grew, `release 4 (${release4.released?.people} people, groups ${JSON.stringify(perspectiveOf(release4, "employee").byStanding.groups.map((g) => [g.key, g.count]))})`).toEqual({ employee: {}, employer: {} });
+    expect(grew, `release 4 (${release4.released?.people} people, groups ${JSON.stringify(perspectiveOf(release4, "employee").byStanding.groups.map((g) => [g.key, g.count]))})`).toEqual({
+      employee: {},
+      employer: {},
+    });
   });
 });
 

@@ -72,7 +72,12 @@ describe("persuasion figures of two arguments read together (one answer names at
   it("never shows two arguments' counts whose sum exceeds who could name both", async () => {
     const reader = await app.person("facilitator", "other");
     const ada = await app.person("participant", "frontline");
-    const [vic, pat, pia, pam] = [await app.person("participant", "frontline"), await app.person("participant", "frontline"), await app.person("participant", "frontline"), await app.person("participant", "frontline")];
+    const [vic, pat, pia, pam] = [
+      await app.person("participant", "frontline"),
+      await app.person("participant", "frontline"),
+      await app.person("participant", "frontline"),
+      await app.person("participant", "frontline"),
+    ];
     for (const who of [vic, pat, pia, pam]) await answer(who!, slug, [0, -1], [0, -1]);
     for (let i = 0; i < 2; i += 1) await answer(await app.person("participant", "frontline"), slug, [0, -1], [0, -1]);
     const first = await readResults(reader, slug);
@@ -112,7 +117,12 @@ describe("persuasion figures of two arguments read together (one answer names at
     const slug = "the-overpayment";
     const reader = await app.person("facilitator", "other");
     const ada = await app.person("participant", "frontline");
-    const [vic, pat, pia, pam] = [await app.person("participant", "frontline"), await app.person("participant", "frontline"), await app.person("participant", "frontline"), await app.person("participant", "frontline")];
+    const [vic, pat, pia, pam] = [
+      await app.person("participant", "frontline"),
+      await app.person("participant", "frontline"),
+      await app.person("participant", "frontline"),
+      await app.person("participant", "frontline"),
+    ];
     for (const who of [vic, pat, pia, pam]) await answer(who!, slug, [0, -1], [0, -1]);
     for (let i = 0; i < 2; i += 1) await answer(await app.person("participant", "frontline"), slug, [0, -1], [0, -1]);
     const first = await readResults(reader, slug);
@@ -159,7 +169,7 @@ function firstJudgements(r: Results, key: Perspective): Record<string, number> {
   return out;
 }
 
-describe("the judgements at first answers (\"Since people first answered\") when a perspective is taken back and asked again", () => {
+describe('the judgements at first answers ("Since people first answered") when a perspective is taken back and asked again', () => {
   const slug = "the-frightened-rep";
   const CUSTOMER = / {2}customer:\n(?: {4}.*\n)+/;
   const COLLEAGUE = [
@@ -231,7 +241,10 @@ describe("the judgements at first answers (\"Since people first answered\") when
     const grew: Record<string, number> = {};
     for (const [step, count] of Object.entries(after)) if (count > (before[step] ?? 0)) grew[step] = count - (before[step] ?? 0);
     // On the current code: release 4 (9 people) and the first judgements went from { -2: 2, -1: 4 } to { 3: 1, -1: 4 }: grew by { "3": 1 }, Tess's.
-    expect(grew, `release 4 (${release4.released?.people} people); first judgements ${JSON.stringify(before)} then ${JSON.stringify(after)}; bars now ${JSON.stringify(perspectiveOf(release4, "customer").judgements)}`).toEqual({});
+    expect(
+      grew,
+      `release 4 (${release4.released?.people} people); first judgements ${JSON.stringify(before)} then ${JSON.stringify(after)}; bars now ${JSON.stringify(perspectiveOf(release4, "customer").judgements)}`,
+    ).toEqual({});
   });
 });
 
@@ -267,7 +280,9 @@ describe("an option removed while one answer on it waits, then offered again", (
     await publish(slug, (s) => s.replace(`      - ${OPTION}\n`, ""));
     for (let i = 0; i < 2; i += 1) await answer(await person(), slug, [0, 1], [1, 0]);
     for (const who of [leo, lou, lee]) await answerOne(who, slug, "employee", 1, 0);
-    await publish(slug, (s) => s.replace("    options:\n      - Do the full lockout every time and miss the rate\n", `    options:\n      - Do the full lockout every time and miss the rate\n      - ${OPTION}\n`));
+    await publish(slug, (s) =>
+      s.replace("    options:\n      - Do the full lockout every time and miss the rate\n", `    options:\n      - Do the full lockout every time and miss the rate\n      - ${OPTION}\n`),
+    );
     const stuck = await readResults(reader, slug);
     expect(stuck.released?.at, "Tess, the only one entering the option's population, waits").toBe(release2.released?.at);
     for (let i = 0; i < K - 1; i += 1) await answer(await person(), slug, [0, 1], [1, 0]);

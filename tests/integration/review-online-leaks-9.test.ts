@@ -209,7 +209,14 @@ async function publish(slug: string, edit: (source: string) => string) {
 /** Whether `who`'s answer to `perspective` is held by the case's release now. */
 async function isReleased(slug: string, who: Person, perspective: string): Promise<boolean> {
   const found = (await app.db().selectFrom("cases").select("id").where("slug", "=", slug).executeTakeFirstOrThrow()).id;
-  const row = await app.db().selectFrom("released_positions").select("position_id").where("case_id", "=", found).where("user_id", "=", who.id).where("perspective", "=", perspective).executeTakeFirst();
+  const row = await app
+    .db()
+    .selectFrom("released_positions")
+    .select("position_id")
+    .where("case_id", "=", found)
+    .where("user_id", "=", who.id)
+    .where("perspective", "=", perspective)
+    .executeTakeFirst();
   return row !== undefined;
 }
 

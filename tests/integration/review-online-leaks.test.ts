@@ -78,7 +78,10 @@ describe("a change of mind by the only returning person in a release", () => {
     const shiftAfter = after.perspectives.find((p) => p.key === "employee")!.shift;
     // Each step of the judgements at first answers moves by none or at least K people.
     const moves = shiftAfter.firstJudgements.map((step, i) => Math.abs(step.count - shiftBefore.firstJudgements[i]!.count));
-    expect(moves.every((moved) => moved === 0 || moved >= K), `first answers moved by ${moves.join(", ")}`).toBe(true);
+    expect(
+      moves.every((moved) => moved === 0 || moved >= K),
+      `first answers moved by ${moves.join(", ")}`,
+    ).toBe(true);
   });
 });
 
@@ -94,7 +97,11 @@ describe("one perspective re-answered by one person while others re-answer the o
     const reanswer = async (person: Person, perspective: "employee" | "employer", option: number, judgement: number) => {
       const caseRoute = await import("../../app/routes/cases.$slug");
       await caseRoute.action({
-        request: app.post(`/cases/${slug}`, { intent: "position", perspective, ...(await app.ballot(slug, perspective, option)), judgement: String(judgement), legal: "unsure", confidence: "medium" }, person.cookie),
+        request: app.post(
+          `/cases/${slug}`,
+          { intent: "position", perspective, ...(await app.ballot(slug, perspective, option)), judgement: String(judgement), legal: "unsure", confidence: "medium" },
+          person.cookie,
+        ),
         params: { slug },
         context: {},
       });

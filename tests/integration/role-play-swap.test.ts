@@ -61,7 +61,12 @@ async function newRoom(extra: Record<string, string> = { rolePlay: "on", twoRoun
   )) as Response;
   expect(created.status, await created.clone().text()).toBe(302);
   const id = Number(created.headers.get("Location")!.split("/").pop());
-  await app.db().updateTable("workshops").set({ perspectives: JSON.stringify(["employee", "employer"]) }).where("id", "=", id).execute();
+  await app
+    .db()
+    .updateTable("workshops")
+    .set({ perspectives: JSON.stringify(["employee", "employer"]) })
+    .where("id", "=", id)
+    .execute();
   return { id, code: (await findWorkshop(app.db(), id))!.code };
 }
 
@@ -98,7 +103,17 @@ async function phoneData(code: string, cookie: string) {
 async function vote(code: string, cookie: string, employee: number, employer: number) {
   const response = (await settle(() =>
     phoneRoute.action({
-      request: app.post(`/w/${code}`, { intent: "vote", "option-employee": "delay-the-report-and-help-him-get-it-expunged", "judgement-employee": String(employee), "option-employer": "fire-the-screener", "judgement-employer": String(employer) }, cookie),
+      request: app.post(
+        `/w/${code}`,
+        {
+          intent: "vote",
+          "option-employee": "delay-the-report-and-help-him-get-it-expunged",
+          "judgement-employee": String(employee),
+          "option-employer": "fire-the-screener",
+          "judgement-employer": String(employer),
+        },
+        cookie,
+      ),
       params: { code },
       context: { clientIp: newAddress() },
     }),

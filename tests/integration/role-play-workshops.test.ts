@@ -53,7 +53,11 @@ beforeAll(async () => {
 
 async function create(caseSlug: string, extra: Record<string, string> = { rolePlay: "on" }, who: Person = facilitator) {
   const response = (await settle(() =>
-    listRoute.action({ request: app.post("/workshops", { caseSlug, title: "Role-play room", perspectives: "employee", twoRounds: "on", resultsMode: "live", askStanding: "on", ...extra }, who.cookie), params: {}, context: {} }),
+    listRoute.action({
+      request: app.post("/workshops", { caseSlug, title: "Role-play room", perspectives: "employee", twoRounds: "on", resultsMode: "live", askStanding: "on", ...extra }, who.cookie),
+      params: {},
+      context: {},
+    }),
   )) as Response;
   return response;
 }
@@ -93,7 +97,11 @@ async function roles(workshopId: number) {
 /** The first event of a phone's live stream, then hangs up. */
 async function firstEvent(workshopId: number, cookie: string): Promise<string> {
   const abort = new AbortController();
-  const response = (await eventsRoute.loader({ request: new Request(`http://casebook.test/workshops/${workshopId}/events`, { headers: { Cookie: cookie }, signal: abort.signal }), params: { id: String(workshopId) }, context: {} })) as Response;
+  const response = (await eventsRoute.loader({
+    request: new Request(`http://casebook.test/workshops/${workshopId}/events`, { headers: { Cookie: cookie }, signal: abort.signal }),
+    params: { id: String(workshopId) },
+    context: {},
+  })) as Response;
   expect(response.status).toBe(200);
   const reader = response.body!.getReader();
   let text = "";

@@ -42,7 +42,9 @@ async function newWorkshop(title: string, extra: Record<string, string> = {}): P
 }
 
 async function control(workshopId: number, intent: string, extra: Record<string, string> = {}, who: Person = facilitator) {
-  const response = (await settle(() => panelRoute.action({ request: app.post(`/workshops/${workshopId}`, { intent, ...extra }, who.cookie), params: { id: String(workshopId) }, context: {} }))) as Response;
+  const response = (await settle(() =>
+    panelRoute.action({ request: app.post(`/workshops/${workshopId}`, { intent, ...extra }, who.cookie), params: { id: String(workshopId) }, context: {} }),
+  )) as Response;
   return { status: response.status, body: await json<{ ok: boolean; message: string; voidPreview?: { since: string; until: string; minutes: number; count: number } }>(response) };
 }
 
@@ -68,7 +70,9 @@ async function openVoting(workshopId: number) {
 }
 
 async function panel(workshopId: number, who: Person = facilitator) {
-  const loaded = (await settle(() => panelRoute.loader({ request: app.get(`/workshops/${workshopId}`, who.cookie), params: { id: String(workshopId) }, context: {} }))) as { state: { locked: boolean; capacity: number | null; joinsPerMinute: number[]; participants: number } };
+  const loaded = (await settle(() => panelRoute.loader({ request: app.get(`/workshops/${workshopId}`, who.cookie), params: { id: String(workshopId) }, context: {} }))) as {
+    state: { locked: boolean; capacity: number | null; joinsPerMinute: number[]; participants: number };
+  };
   return loaded.state;
 }
 
@@ -207,7 +211,11 @@ describe("a room's capacity", () => {
     expect((await control(room.id, "set-capacity", { capacity: "" })).body.message).toMatch(/No capacity/);
     expect((await join(room.code, address)).status).toBe(302);
     const invalidAtCreation = (await settle(() =>
-      listRoute.action({ request: app.post("/workshops", { caseSlug: "background-check", title: "Bad capacity", perspectives: "employee", resultsMode: "live", capacity: "none" }, facilitator.cookie), params: {}, context: {} }),
+      listRoute.action({
+        request: app.post("/workshops", { caseSlug: "background-check", title: "Bad capacity", perspectives: "employee", resultsMode: "live", capacity: "none" }, facilitator.cookie),
+        params: {},
+        context: {},
+      }),
     )) as Response;
     expect(invalidAtCreation.status).toBe(400);
     expect((await json<{ errors: Record<string, string> }>(invalidAtCreation)).errors.capacity).toMatch(/Capacity must be a whole number/);
@@ -224,7 +232,16 @@ describe("joins per minute on the control panel", () => {
     expect(early.map((j) => j.status)).toEqual([302, 302]);
     const fourMinutesAgo = new Date(Date.now() - 4 * 60_000 - 5_000).toISOString();
     const ids = await app.db().selectFrom("workshop_participants").select("id").where("workshop_id", "=", room.id).orderBy("id", "desc").limit(2).execute();
-    await app.db().updateTable("workshop_participants").set({ created_at: fourMinutesAgo }).where("id", "in", ids.map((r) => r.id)).execute();
+    await app
+      .db()
+      .updateTable("workshop_participants")
+      .set({ created_at: fourMinutesAgo })
+      .where(
+        "id",
+        "in",
+        ids.map((r) => r.id),
+      )
+      .execute();
     const state = await panel(room.id);
     expect(state.joinsPerMinute).toHaveLength(10);
     expect(state.joinsPerMinute.at(-1)).toBe(12);
@@ -239,12 +256,20 @@ describe("voiding a burst", () => {
     const address = newAddress();
     const honest = await Promise.all(Array.from({ length: 3 }, () => join(room.code, address)));
     // The honest phones joined twenty minutes ago; then a script joined six times in a row.
-    await app.db().updateTable("workshop_participants").set({ created_at: new Date(Date.now() - 20 * 60_000).toISOString() }).where("workshop_id", "=", room.id).execute();
+    await app
+      .db()
+      .updateTable("workshop_participants")
+      .set({ created_at: new Date(Date.now() - 20 * 60_000).toISOString() })
+      .where("workshop_id", "=", room.id)
+      .execute();
     const stuffed = await Promise.all(Array.from({ length: 6 }, () => join(room.code, address)));
     await openVoting(room.id);
     for (const phone of honest) expect((await vote(room.code, phone.cookie, address, "1")).status).toBe(200);
     for (const phone of stuffed) expect((await vote(room.code, phone.cookie, address, "0")).status).toBe(200);
-    const countFor = async (option: number) => (await workshopTallies(app.db(), room.id)).filter((t) => t.optionId === (option === 0 ? "report-the-record-as-found" : "delay-the-report-and-help-him-get-it-expunged")).reduce((n, t) => n + t.count, 0);
+    const countFor = async (option: number) =>
+      (await workshopTallies(app.db(), room.id))
+        .filter((t) => t.optionId === (option === 0 ? "report-the-record-as-found" : "delay-the-report-and-help-him-get-it-expunged"))
+        .reduce((n, t) => n + t.count, 0);
     expect(await countFor(0)).toBe(6);
 
     const preview = await control(room.id, "void-burst", { minutes: "5" });
@@ -348,7 +373,9 @@ describe("a withdrawn right ends the streams that used it", () => {
     await app.db().updateTable("workshops").set({ facilitator_user_id: demoted.id }).where("id", "=", other.id).execute();
     const watching = await openStream(other.id, demoted.cookie);
     const admin = await app.person("admin");
-    const changed = (await settle(() => adminRoute.action({ request: app.post("/admin", { userId: String(demoted.id), role: "participant" }, admin.cookie), params: {}, context: {} }))) as { message: string };
+    const changed = (await settle(() => adminRoute.action({ request: app.post("/admin", { userId: String(demoted.id), role: "participant" }, admin.cookie), params: {}, context: {} }))) as {
+      message: string;
+    };
     expect(changed.message).toMatch(/is now participant/);
     await watching.ended();
     expect(watching.events.at(-1)!.event).toBe("withdrawn");

@@ -23,8 +23,18 @@ describe("StatementCachingDatabase", () => {
   it("prepares a repeated query once and still returns fresh results", async () => {
     const cache = open(10);
     await sql`create table notes (id integer primary key, body text not null)`.execute(db!);
-    for (let i = 1; i <= 5; i += 1) await db!.insertInto("notes").values({ body: `note ${i}` }).execute();
-    const count = async () => (await db!.selectFrom("notes").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n;
+    for (let i = 1; i <= 5; i += 1)
+      await db!
+        .insertInto("notes")
+        .values({ body: `note ${i}` })
+        .execute();
+    const count = async () =>
+      (
+        await db!
+          .selectFrom("notes")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n;
     expect(await count()).toBe(5);
     const prepared = cache.cachedStatements;
     await db!.insertInto("notes").values({ body: "note 6" }).execute();

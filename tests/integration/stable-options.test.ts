@@ -47,7 +47,10 @@ async function editEmployeeOptions(author: Person, options: string[], answers: R
   for (const [key, value] of Object.entries(values)) for (const v of Array.isArray(value) ? value : [value]) fields.append(key, v);
   const request = new Request(`http://casebook.test/cases/${slug}/edit`, { method: "POST", body: fields, headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: author.cookie } });
   const response = (await settle(() => editRoute.action({ request, params: { slug }, context: {} }))) as Response;
-  return { status: response.status, body: response.status === 302 ? null : await json<{ errors: Record<string, string>; optionQuestions?: Record<number, { field: string; text: string }[]> }>(response) };
+  return {
+    status: response.status,
+    body: response.status === 302 ? null : await json<{ errors: Record<string, string>; optionQuestions?: Record<number, { field: string; text: string }[]> }>(response),
+  };
 }
 
 async function currentAnswer(person: Person, slug = SLUG) {
@@ -78,7 +81,14 @@ describe("a ballot shown before the author changed the options (issue 15, item 1
     const page = await casePage(eli);
     const stale = ballotFor(page, HAND, -1);
     const options = page.perspectives.find((p) => p.key === "employee")!.options.map((o) => o.text);
-    expect((await editEmployeeOptions(author, options.filter((o) => o !== HAND))).status).toBe(302);
+    expect(
+      (
+        await editEmployeeOptions(
+          author,
+          options.filter((o) => o !== HAND),
+        )
+      ).status,
+    ).toBe(302);
 
     const sent = await send(eli, stale);
     expect(sent.status).toBe(409);
@@ -118,7 +128,9 @@ describe("a rewording is the same option (issue 15, item 2)", () => {
       const page = await casePage(person, slug);
       for (const perspective of ["employee", "employer"] as const) {
         const option = page.perspectives.find((p) => p.key === perspective)!.options[0]!;
-        expect((await send(person, { intent: "position", perspective, option: option.id, version: String(page.version), judgement: "3", legal: "unsure", confidence: "medium" }, slug)).status).toBe(200);
+        expect((await send(person, { intent: "position", perspective, option: option.id, version: String(page.version), judgement: "3", legal: "unsure", confidence: "medium" }, slug)).status).toBe(
+          200,
+        );
       }
     }
 
@@ -137,7 +149,9 @@ describe("a rewording is the same option (issue 15, item 2)", () => {
       const page = await casePage(person, slug);
       const option = page.perspectives.find((p) => p.key === "employee")!.options.find((o) => o.text === reworded)!;
       expect(option.id).toBe(original.id);
-      expect((await send(person, { intent: "position", perspective: "employee", option: option.id, version: String(page.version), judgement: "1", legal: "unsure", confidence: "medium" }, slug)).status).toBe(200);
+      expect(
+        (await send(person, { intent: "position", perspective: "employee", option: option.id, version: String(page.version), judgement: "1", legal: "unsure", confidence: "medium" }, slug)).status,
+      ).toBe(200);
     }
 
     const data = await resultsRoute.loader({ request: app.get(`/cases/${slug}/results`, reader.cookie), params: { slug }, context: {} });
@@ -174,7 +188,13 @@ describe("workshops on different versions of a case", () => {
       for (let i = 0; i < K; i += 1) {
         const joined = await joinWorkshop(app.db(), { workshopId: workshop.id, tokenHash: `${title}-${i}`, displayName: null, standing: null });
         if (!joined.joined) throw new Error("the phone must join");
-        await castWorkshopVotes(app.db(), { workshopId: workshop.id, participantId: joined.participant.id, round: 1, movedBySubmissionId: null, answers: [{ perspective: "employee", option, judgement: 1 }] });
+        await castWorkshopVotes(app.db(), {
+          workshopId: workshop.id,
+          participantId: joined.participant.id,
+          round: 1,
+          movedBySubmissionId: null,
+          answers: [{ perspective: "employee", option, judgement: 1 }],
+        });
       }
       return workshop;
     };

@@ -32,7 +32,9 @@ describe("in a workshop", () => {
   let code: string;
 
   async function control(intent: string, extra: Record<string, string> = {}) {
-    const response = (await settle(() => panelRoute.action({ request: app.post(`/workshops/${workshopId}`, { intent, ...extra }, facilitator.cookie), params: { id: String(workshopId) }, context: {} }))) as Response;
+    const response = (await settle(() =>
+      panelRoute.action({ request: app.post(`/workshops/${workshopId}`, { intent, ...extra }, facilitator.cookie), params: { id: String(workshopId) }, context: {} }),
+    )) as Response;
     return { status: response.status, body: await json<{ ok: boolean; message: string }>(response) };
   }
 
@@ -62,7 +64,14 @@ describe("in a workshop", () => {
   const roomList = async () => (await loadWorkshopStates(workshopId))!.room.submissions.map((s) => [s.body, s.upvotes]);
   const debrief = async () => workshopDebrief((await findWorkshop(app.db(), workshopId))!);
   const vote = (cookie: string, movedBy: string) =>
-    phone(cookie, { intent: "vote", "option-employee": "report-the-record-as-found", "judgement-employee": "1", "option-employer": "keep-him-with-a-final-written-warning", "judgement-employer": "-1", movedBy });
+    phone(cookie, {
+      intent: "vote",
+      "option-employee": "report-the-record-as-found",
+      "judgement-employee": "1",
+      "option-employer": "keep-him-with-a-final-written-warning",
+      "judgement-employer": "-1",
+      movedBy,
+    });
 
   beforeAll(async () => {
     const workshop = await app.backgroundCheckWorkshop("Counting room", { twoRounds: true });
@@ -163,7 +172,22 @@ describe("in a workshop", () => {
       const name = async (who: { id: number }, id: number | null) =>
         app.db().updateTable("workshop_votes").set({ moved_by_submission_id: id }).where("workshop_id", "=", workshopId).where("participant_id", "=", who.id).execute();
       for (const v of voters) expect((await vote(v.cookie, "")).status).toBe(200);
-      await app.db().insertInto("workshop_votes").values({ workshop_id: workshopId, participant_id: author.id, round: 2, perspective: "employee", option: "x", option_id: "x", judgement: 0, moved_by_submission_id: null, created_at: "2026-01-01T00:00:00.000Z", updated_at: "2026-01-01T00:00:00.000Z" }).execute();
+      await app
+        .db()
+        .insertInto("workshop_votes")
+        .values({
+          workshop_id: workshopId,
+          participant_id: author.id,
+          round: 2,
+          perspective: "employee",
+          option: "x",
+          option_id: "x",
+          judgement: 0,
+          moved_by_submission_id: null,
+          created_at: "2026-01-01T00:00:00.000Z",
+          updated_at: "2026-01-01T00:00:00.000Z",
+        })
+        .execute();
 
       // k voters named the question: a question is not an argument one is moved by.
       for (const v of voters) await name(v, question);

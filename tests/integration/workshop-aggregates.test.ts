@@ -48,7 +48,18 @@ describe("a workshop's gap and shift aggregates", async () => {
       await app
         .db()
         .insertInto("workshop_votes")
-        .values({ workshop_id: workshop.id, participant_id: participant.id, round, perspective, option, option_id: option.toLowerCase(), judgement, moved_by_submission_id: null, created_at: now, updated_at: now })
+        .values({
+          workshop_id: workshop.id,
+          participant_id: participant.id,
+          round,
+          perspective,
+          option,
+          option_id: option.toLowerCase(),
+          judgement,
+          moved_by_submission_id: null,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
     }
   }

@@ -58,7 +58,12 @@ beforeAll(async () => {
   expect(created.status).toBe(302);
   workshopId = Number(created.headers.get("Location")!.split("/").pop());
   // URLSearchParams keeps only one "perspectives": add the employer through the database like a second checkbox would.
-  await app.db().updateTable("workshops").set({ perspectives: JSON.stringify(["employee", "employer"]) }).where("id", "=", workshopId).execute();
+  await app
+    .db()
+    .updateTable("workshops")
+    .set({ perspectives: JSON.stringify(["employee", "employer"]) })
+    .where("id", "=", workshopId)
+    .execute();
   code = (await findWorkshop(app.db(), workshopId))!.code;
 });
 
@@ -67,7 +72,9 @@ describe("creating a workshop", () => {
     const participant = await app.person("participant");
     const refused = (await settle(() => listRoute.action({ request: app.post("/workshops", { title: "x" }, participant.cookie), params: {}, context: {} }))) as Response;
     expect(refused.status).toBe(403);
-    const invalid = await settle(() => listRoute.action({ request: app.post("/workshops", { title: "No case", resultsMode: "live", perspectives: "employee" }, facilitator.cookie), params: {}, context: {} }));
+    const invalid = await settle(() =>
+      listRoute.action({ request: app.post("/workshops", { title: "No case", resultsMode: "live", perspectives: "employee" }, facilitator.cookie), params: {}, context: {} }),
+    );
     expect((invalid as Response).status).toBe(400);
     expect((await json<{ errors: Record<string, string> }>(invalid)).errors.caseSlug).toBe("Choose a case.");
   });
@@ -218,7 +225,10 @@ describe("download names", () => {
   it("keep a title's accents and other scripts in filename*, with a plain ASCII filename before it (RFC 6266)", async () => {
     const room = await app.backgroundCheckWorkshop("Émoji CSV 会議");
     const { cookie } = await app.person("admin"); // admins may open any workshop
-    for (const [route, extension] of [[csvRoute, "csv"], [debriefRoute, "md"]] as const) {
+    for (const [route, extension] of [
+      [csvRoute, "csv"],
+      [debriefRoute, "md"],
+    ] as const) {
       const response = (await route.loader({ request: app.get(`/workshops/${room.id}/positions.${extension}`, cookie), params: { id: String(room.id) }, context: {} })) as Response;
       expect(response.headers.get("Content-Disposition")).toBe(
         `attachment; filename="emoji-csv-${room.code}.${extension}"; filename*=UTF-8''%C3%A9moji-csv-%E4%BC%9A%E8%AD%B0-${room.code}.${extension}`,
@@ -263,7 +273,12 @@ describe("live updates", () => {
     const bus = new InProcessBus();
     let answered = 0;
     let stage = "vote-1";
-    const live = new WorkshopBroadcaster(bus, async () => ({ room: { stage, answered }, facilitator: { stage, answered }, phone: { stage } }), 20, (phone) => (phone as { stage: string }).stage);
+    const live = new WorkshopBroadcaster(
+      bus,
+      async () => ({ room: { stage, answered }, facilitator: { stage, answered }, phone: { stage } }),
+      20,
+      (phone) => (phone as { stage: string }).stage,
+    );
     const phone: string[] = [];
     const projector: number[] = [];
     live.connect(3, { audience: "phone", send: ({ data }) => phone.push(data) });
@@ -287,10 +302,14 @@ describe("live updates", () => {
   it("build the facilitator's state (every participant listed) only while a facilitator is watching", async () => {
     const bus = new InProcessBus();
     const asked: string[][] = [];
-    const live = new WorkshopBroadcaster(bus, async (_id, audiences) => {
-      asked.push([...audiences].sort());
-      return { room: { n: asked.length }, facilitator: audiences.has("facilitator") ? { n: asked.length, everyone: true } : undefined };
-    }, 10);
+    const live = new WorkshopBroadcaster(
+      bus,
+      async (_id, audiences) => {
+        asked.push([...audiences].sort());
+        return { room: { n: asked.length }, facilitator: audiences.has("facilitator") ? { n: asked.length, everyone: true } : undefined };
+      },
+      10,
+    );
     const facilitatorSaw: string[] = [];
     live.connect(4, { audience: "phone", send: () => {} });
     live.connect(4, { audience: "room", send: () => {} });
@@ -302,7 +321,11 @@ describe("live updates", () => {
     leave();
     bus.publish(4);
     await new Promise((resolve) => setTimeout(resolve, 40));
-    expect(asked).toEqual([["phone", "room"], ["facilitator", "phone", "room"], ["phone", "room"]]);
+    expect(asked).toEqual([
+      ["phone", "room"],
+      ["facilitator", "phone", "room"],
+      ["phone", "room"],
+    ]);
     expect(facilitatorSaw).toEqual(['{"n":2,"everyone":true}']);
     const { recentWorkshopStates } = await import("../../app/workshop-live.server");
     expect((await recentWorkshopStates(workshopId, "room"))!.facilitator).toBeUndefined();

@@ -37,12 +37,26 @@ import pg from "pg";
 import { postgresBinaries, PrivatePostgres } from "../support/private-postgres";
 import { redisServerAvailable, startPrivateRedis } from "../support/private-redis";
 import { spawnSync } from "node:child_process";
-import { advanceTo, control, createWorkshop, emergencyCleanup, ensureBuild, Http, joinWorkshop, makeWorkspace, Server, signUp, sleep, vote, VOTE_ACK, voteValues, type VoteValues } from "../reliability/harness";
+import {
+  advanceTo,
+  control,
+  createWorkshop,
+  emergencyCleanup,
+  ensureBuild,
+  Http,
+  joinWorkshop,
+  makeWorkspace,
+  Server,
+  signUp,
+  sleep,
+  vote,
+  VOTE_ACK,
+  voteValues,
+  type VoteValues,
+} from "../reliability/harness";
 import { startPrivateNginx } from "../support/private-nginx";
 import { EventStreamReader } from "../support/sse";
 import { check, required, runCleanups, say, summary, within } from "./report";
-
-
 
 async function status(client: Http, path: string, timeoutMs = 15_000): Promise<string> {
   const reply = await client.request("GET", path, { timeoutMs, headers: { Accept: "text/html" } }).catch((e: Error) => e);
@@ -93,7 +107,12 @@ async function metrics(cleanups: Cleanups): Promise<void> {
   cleanups.push(() => redis.stop());
   const workspace = makeWorkspace("ops-metrics");
   cleanups.push(() => workspace.remove());
-  const server = new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env: { DATABASE_URL: cluster.url, REDIS_URL: redis.url, REDIS_PREFIX: "casebook-opsday:" }, entry: "built" });
+  const server = new Server({
+    databasePath: workspace.databasePath,
+    casesDir: workspace.casesDir,
+    env: { DATABASE_URL: cluster.url, REDIS_URL: redis.url, REDIS_PREFIX: "casebook-opsday:" },
+    entry: "built",
+  });
   cleanups.push(() => server.stop(3_000));
   await server.start(60_000);
   const client = new Http(server.port);
@@ -153,12 +172,18 @@ async function coldStart(cleanups: Cleanups): Promise<void> {
   // Until each has found PostgreSQL away (node's start-up takes a few seconds on a busy machine), and 3 s more.
   await within(30_000, () => servers.every((s) => events(s, "database-outage").length > 0));
   await sleep(3_000);
-  check(servers.every((s) => s.running), "cold-start: both processes wait instead of exiting");
+  check(
+    servers.every((s) => s.running),
+    "cold-start: both processes wait instead of exiting",
+  );
   cluster.start();
   await starting;
   say("cold-start: both serving, Redis still down");
   const waits = servers.map((s) => events(s, "database-outage").length);
-  check(waits.every((n) => n === 1), `cold-start: each process logged the wait for PostgreSQL in one line (${waits.join(", ")}: ${events(servers[0]!, "database-outage").join(" | ").slice(0, 400)})`);
+  check(
+    waits.every((n) => n === 1),
+    `cold-start: each process logged the wait for PostgreSQL in one line (${waits.join(", ")}: ${events(servers[0]!, "database-outage").join(" | ").slice(0, 400)})`,
+  );
   const [a, b] = servers.map((s) => new Http(s.port, { maxSockets: Infinity })) as [Http, Http];
   cleanups.push(() => (a.close(), b.close()));
   const session = (await signUp(a, "facilitator@cold.test", "Facilitator")).replace(/^__Host-/, "");
@@ -199,7 +224,12 @@ async function hungStart(cleanups: Cleanups): Promise<void> {
   cleanups.push(() => cluster.remove());
   const workspace = makeWorkspace("ops-hung-start");
   cleanups.push(() => workspace.remove());
-  const server = new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env: { DATABASE_URL: cluster.url, SESSION_SECRET: "a-long-enough-session-secret-for-tests" }, entry: "built" });
+  const server = new Server({
+    databasePath: workspace.databasePath,
+    casesDir: workspace.casesDir,
+    env: { DATABASE_URL: cluster.url, SESSION_SECRET: "a-long-enough-session-secret-for-tests" },
+    entry: "built",
+  });
   cleanups.push(() => server.stop(3_000));
   cluster.freeze();
   say("hung-start: PostgreSQL frozen; starting a process");
@@ -215,7 +245,10 @@ async function hungStart(cleanups: Cleanups): Promise<void> {
   cluster.thaw();
   say("hung-start: PostgreSQL thawed");
   const result = await Promise.race([starting, sleep(30_000).then(() => new Error("not serving 30 s after PostgreSQL answered"))]);
-  check(typeof result === "number" && result - thawedAt < 10_000, `hung-start: serving within 10 s of PostgreSQL answering (${typeof result === "number" ? `${result - thawedAt} ms` : result.message}; ${server.tail(4).slice(0, 400)})`);
+  check(
+    typeof result === "number" && result - thawedAt < 10_000,
+    `hung-start: serving within 10 s of PostgreSQL answering (${typeof result === "number" ? `${result - thawedAt} ms` : result.message}; ${server.tail(4).slice(0, 400)})`,
+  );
 }
 
 /** Redis restarted at once (its data lost) while stage changes are made on another process. */
@@ -240,7 +273,13 @@ async function redisFlap(cleanups: Cleanups): Promise<void> {
   const database = new pg.Pool({ connectionString: cluster.url, max: 1 });
   cleanups.push(() => database.end());
   const truth = async () => (await database.query<{ stage: string }>("select stage from workshops where id = $1", [workshop.id])).rows[0]!.stage;
-  const timings: [string, number][] = [["just before the restart", -50], ["as Redis dies", 0], ["while it starts", 30], ["just after", 150], ["as Redis dies", 0]];
+  const timings: [string, number][] = [
+    ["just before the restart", -50],
+    ["as Redis dies", 0],
+    ["while it starts", 30],
+    ["just after", 150],
+    ["as Redis dies", 0],
+  ];
   let forward = true;
   for (const [when, offsetMs] of timings) {
     const change = async () => {
@@ -281,7 +320,10 @@ async function deploy(cleanups: Cleanups): Promise<void> {
   const servers = [0, 1, 2].map(() => new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env, entry: "built" }));
   cleanups.push(() => Promise.all(servers.map((s) => s.stop(3_000))));
   await Promise.all(servers.map((s) => s.start(90_000)));
-  const nginx = await startPrivateNginx(servers.map((s) => s.port), say);
+  const nginx = await startPrivateNginx(
+    servers.map((s) => s.port),
+    say,
+  );
   if (!nginx) return void check(!required, "deploy: nginx is installed or can be fetched");
   cleanups.push(() => nginx.stop());
   const proxy = new Http(nginx.port, { tls: true, maxSockets: Infinity });
@@ -339,9 +381,15 @@ async function deploy(cleanups: Cleanups): Promise<void> {
   await nginx.setUpstreams(servers.map((s) => ({ port: s.port })));
   let after = nginxWorkers(nginx.configPath);
   const gone = await within(15_000, () => (after = nginxWorkers(nginx.configPath)).shuttingDown === 0);
-  check(gone !== null, `deploy: within 15 s of a reload no old nginx worker is left holding live streams (before: ${before.running} running; after: ${after.running} running, ${after.shuttingDown} shutting down)`);
+  check(
+    gone !== null,
+    `deploy: within 15 s of a reload no old nginx worker is left holding live streams (before: ${before.running} running; after: ${after.running} running, ${after.shuttingDown} shutting down)`,
+  );
   await sleep(3_000);
-  check(streamStarts.every((n, i) => n > opensBeforeReload[i]!), `deploy: every stream the old worker cut was opened again through the new one (${opensBeforeReload.join(", ")} → ${streamStarts.join(", ")} opens)`);
+  check(
+    streamStarts.every((n, i) => n > opensBeforeReload[i]!),
+    `deploy: every stream the old worker cut was opened again through the new one (${opensBeforeReload.join(", ")} → ${streamStarts.join(", ")} opens)`,
+  );
 
   // SIGTERM to two processes 300 ms apart, neither taken out of nginx first.
   const exits = [servers[0]!, servers[1]!].map((server) => new Promise<string>((done) => server.child!.once("exit", (code, signal) => done(String(signal ?? code)))));
@@ -351,9 +399,15 @@ async function deploy(cleanups: Cleanups): Promise<void> {
   await sleep(300);
   servers[1]!.child!.kill("SIGTERM");
   const how = await Promise.all(exits.map((exit) => Promise.race([exit, sleep(15_000).then(() => "still running after 15 s")])));
-  check(how.every((h) => h === "0"), `deploy: both processes exit 0 within 10 s of SIGTERM (${how.join(", ")}; ${Date.now() - sentAt} ms)`);
+  check(
+    how.every((h) => h === "0"),
+    `deploy: both processes exit 0 within 10 s of SIGTERM (${how.join(", ")}; ${Date.now() - sentAt} ms)`,
+  );
   await sleep(3_000);
-  check(streamStarts.reduce((a, b) => a + b, 0) > reopened.reduce((a, b) => a + b, 0), `deploy: the streams of the stopped processes reopen through nginx (${reopened.join(", ")} → ${streamStarts.join(", ")} opens)`);
+  check(
+    streamStarts.reduce((a, b) => a + b, 0) > reopened.reduce((a, b) => a + b, 0),
+    `deploy: the streams of the stopped processes reopen through nginx (${reopened.join(", ")} → ${streamStarts.join(", ")} opens)`,
+  );
   await Promise.all([servers[0]!, servers[1]!].map((s) => s.start(60_000, { samePort: true })));
   await sleep(3_000);
   running = false;
@@ -364,7 +418,10 @@ async function deploy(cleanups: Cleanups): Promise<void> {
   const client = new pg.Client({ connectionString: cluster.url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ display_name: string; perspective: string; judgement: number }>("select p.display_name, v.perspective, v.judgement from workshop_votes v join workshop_participants p on p.id = v.participant_id where v.workshop_id = $1 and v.round = 1", [workshop.id]);
+    const { rows } = await client.query<{ display_name: string; perspective: string; judgement: number }>(
+      "select p.display_name, v.perspective, v.judgement from workshop_votes v join workshop_participants p on p.id = v.participant_id where v.workshop_id = $1 and v.round = 1",
+      [workshop.id],
+    );
     const wrong = attempts.flatMap((list, phone) => {
       const last = list.map((a) => a.acked).lastIndexOf(true);
       if (last < 0) return [];
@@ -386,7 +443,11 @@ async function badUrl(cleanups: Cleanups): Promise<void> {
   const workspace = makeWorkspace("ops-bad-url");
   cleanups.push(() => workspace.remove());
   const url = cluster.url.replace("postgres@", "nosuchrole@");
-  const run = spawnSync(process.execPath, ["build/server.js"], { encoding: "utf8", timeout: 20_000, env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: "39917", DATABASE_URL: url, CASES_DIR: workspace.casesDir, REDIS_URL: "" } });
+  const run = spawnSync(process.execPath, ["build/server.js"], {
+    encoding: "utf8",
+    timeout: 20_000,
+    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: "39917", DATABASE_URL: url, CASES_DIR: workspace.casesDir, REDIS_URL: "" },
+  });
   const stderr = run.stderr.trim();
   check(run.status === 1, `bad-url: start-up stops with exit 1 (${run.status ?? run.signal})`);
   check(/^Casebook cannot start: .*role "nosuchrole" does not exist/.test(stderr) && !/\n\s+at /.test(stderr), `bad-url: stderr is one plain line naming the problem (${stderr.slice(0, 300)})`);
@@ -398,7 +459,12 @@ async function longOutage(cleanups: Cleanups): Promise<void> {
   cleanups.push(() => cluster.remove());
   const workspace = makeWorkspace("ops-long");
   cleanups.push(() => workspace.remove());
-  const server = new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env: { DATABASE_URL: cluster.url, SESSION_SECRET: "a-long-enough-session-secret-for-tests" }, entry: "built" });
+  const server = new Server({
+    databasePath: workspace.databasePath,
+    casesDir: workspace.casesDir,
+    env: { DATABASE_URL: cluster.url, SESSION_SECRET: "a-long-enough-session-secret-for-tests" },
+    entry: "built",
+  });
   cleanups.push(() => server.stop(3_000));
   await server.start(60_000);
   const client = new Http(server.port);
@@ -421,13 +487,25 @@ async function longOutage(cleanups: Cleanups): Promise<void> {
   running = false;
   await load;
   const written = server.log.slice(linesBefore);
-  check(events(server, "database-outage").length === 1 && events(server, "database-recovered").length === 1, `long-outage: one database-outage and one database-recovered line (${events(server, "database-outage").length}, ${events(server, "database-recovered").length})`);
+  check(
+    events(server, "database-outage").length === 1 && events(server, "database-recovered").length === 1,
+    `long-outage: one database-outage and one database-recovered line (${events(server, "database-outage").length}, ${events(server, "database-recovered").length})`,
+  );
   const attributed = [...events(server, "database-outage"), ...events(server, "database-recovered")].filter((line) => line.includes('"reqId"'));
   check(attributed.length === 0, `long-outage: the outage's lines carry no request's id (they are the process's; ${attributed.length} did: ${attributed.join(" | ").slice(0, 300)})`);
   check(written.length <= 4, `long-outage: a few lines over the whole outage, not one per request or per probe (${written.length}: ${written.slice(0, 4).join(" | ").slice(0, 400)})`);
 }
 
-const SCENARIOS: Record<string, (cleanups: Cleanups) => Promise<void>> = { secret, metrics, "cold-start": coldStart, "hung-start": hungStart, "redis-flap": redisFlap, deploy, "bad-url": badUrl, "long-outage": longOutage };
+const SCENARIOS: Record<string, (cleanups: Cleanups) => Promise<void>> = {
+  secret,
+  metrics,
+  "cold-start": coldStart,
+  "hung-start": hungStart,
+  "redis-flap": redisFlap,
+  deploy,
+  "bad-url": badUrl,
+  "long-outage": longOutage,
+};
 
 async function main(): Promise<number> {
   if (!postgresBinaries()) {

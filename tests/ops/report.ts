@@ -46,5 +46,11 @@ export async function within(timeoutMs: number, condition: () => Promise<boolean
 
 /** Runs `cleanups` last first, each given at most 10 s and its failure ignored. */
 export async function runCleanups(cleanups: (() => unknown)[]): Promise<void> {
-  for (const cleanup of [...cleanups].reverse()) await Promise.race([Promise.resolve().then(cleanup).catch(() => {}), sleep(10_000)]);
+  for (const cleanup of [...cleanups].reverse())
+    await Promise.race([
+      Promise.resolve()
+        .then(cleanup)
+        .catch(() => {}),
+      sleep(10_000),
+    ]);
 }

@@ -80,7 +80,6 @@ const QUERY_TIMEOUT_MS = 2_000;
 /** The whole scenario's limit: it takes about 80 s; past this something is stuck, and the run fails and cleans up. */
 const SCENARIO_LIMIT_MS = 5 * 60_000;
 
-
 /** What a live stream's `state` event carries that this test compares. */
 interface LiveState {
   stage: string;
@@ -155,7 +154,6 @@ function freshState(server: Server, path: string, cookie: string): Promise<LiveS
   });
 }
 
-
 /** How one reply is counted: by what it is, and whether a process was supposed to be up. */
 interface Tally {
   acked: number;
@@ -223,7 +221,15 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
   const workspace = makeWorkspace("ops");
   cleanups.push(() => workspace.remove());
   // A 2 s statement limit (default 10 s) keeps the hung-database step short; it is the same code path.
-  const env = { DATABASE_URL: cluster.url, REDIS_URL: redis.url, REDIS_PREFIX: "casebook-ops:", SESSION_SECRET, TRUST_PROXY: "1", HOST: "127.0.0.1", DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS) };
+  const env = {
+    DATABASE_URL: cluster.url,
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: "casebook-ops:",
+    SESSION_SECRET,
+    TRUST_PROXY: "1",
+    HOST: "127.0.0.1",
+    DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
+  };
   const servers = [1, 2, 3].map(() => new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env, entry: "built" }));
   cleanups.push(() => Promise.all(servers.map((s) => s.stop(3_000))));
 
@@ -248,12 +254,18 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
   cluster.stop("fast");
   const starting = startAll(false);
   await sleep(3_000);
-  check(servers.every((s) => s.running), "all three processes wait for a database that is not up yet instead of exiting");
+  check(
+    servers.every((s) => s.running),
+    "all three processes wait for a database that is not up yet instead of exiting",
+  );
   cluster.start();
   await starting;
   say(`processes on ports ${servers.map((s) => s.port).join(", ")}`);
 
-  const nginx: PrivateNginx | null = await startPrivateNginx(servers.map((s) => s.port), say);
+  const nginx: PrivateNginx | null = await startPrivateNginx(
+    servers.map((s) => s.port),
+    say,
+  );
   if (!nginx) {
     check(!required, "nginx is installed or Debian's package can be fetched");
     say("skipped: no nginx, and Debian's package could not be fetched");
@@ -319,14 +331,20 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
   };
   const truthOf = async () => {
     const row = (await database.query<{ stage: string; voting_open: number }>("select stage, voting_open from workshops where id = $1", [workshop.id])).rows[0]!;
-    const answered = (await database.query<{ n: string }>("select count(*) as n from (select participant_id from workshop_votes where workshop_id = $1 and round = 1 group by participant_id having count(*) >= 2) a", [workshop.id])).rows[0]!.n;
+    const answered = (
+      await database.query<{ n: string }>("select count(*) as n from (select participant_id from workshop_votes where workshop_id = $1 and round = 1 group by participant_id having count(*) >= 2) a", [
+        workshop.id,
+      ])
+    ).rows[0]!.n;
     return { stage: row.stage, votingOpen: Number(row.voting_open) === 1, answered: Number(answered), participants: PHONES + LATE_PHONES };
   };
   const converged = async (label: string) => {
     const truth = await truthOf();
     const answeredText = `${truth.answered} of ${truth.participants} answered`;
     const lagging = () => {
-      const out = followers.filter((f) => !f.last || f.last.stage !== truth.stage || f.last.votingOpen !== truth.votingOpen || (f.label.startsWith("projector") && f.last.answered?.["1"] !== truth.answered)).map((f) => f.label);
+      const out = followers
+        .filter((f) => !f.last || f.last.stage !== truth.stage || f.last.votingOpen !== truth.votingOpen || (f.label.startsWith("projector") && f.last.answered?.["1"] !== truth.answered))
+        .map((f) => f.label);
       // The three processes' projector snapshots are one snapshot: built from the same rows, they are equal.
       const projectors = new Set(followers.filter((f) => f.label.startsWith("projector")).map((f) => JSON.stringify(f.last)));
       if (projectors.size > 1) out.push("projector snapshots differ between processes");
@@ -334,8 +352,13 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
     };
     const browserLagging = async () => {
       const out: string[] = [];
-      const projectorText = (await projectorPage.locator('[data-testid="answered-count"]').textContent({ timeout: 1_000 }).catch(() => null)) ?? "";
-      if (!projectorText.includes(answeredText) || (await projectorPage.getAttribute(".projector", "data-stage", { timeout: 1_000 }).catch(() => null)) !== truth.stage) out.push(`browser projector ("${projectorText.trim()}")`);
+      const projectorText =
+        (await projectorPage
+          .locator('[data-testid="answered-count"]')
+          .textContent({ timeout: 1_000 })
+          .catch(() => null)) ?? "";
+      if (!projectorText.includes(answeredText) || (await projectorPage.getAttribute(".projector", "data-stage", { timeout: 1_000 }).catch(() => null)) !== truth.stage)
+        out.push(`browser projector ("${projectorText.trim()}")`);
       if ((await phonePage.getAttribute(".phone", "data-stage", { timeout: 1_000 }).catch(() => null)) !== truth.stage) out.push("browser phone");
       return out;
     };
@@ -346,7 +369,10 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
     });
     const fresh = await freshState(servers[0]!, roomPath, plain(session)).catch(() => null);
     if (took !== null && JSON.stringify(fresh) !== JSON.stringify(followers[0]!.last)) behind.push("a new stream's first state differs from the followed one");
-    check(took !== null && behind.length === 0, `${label}: every view shows the current state (${truth.stage}, ${answeredText}, voting ${truth.votingOpen ? "open" : "closed"}) within ${CONVERGE_MS / 1000} s${took === null ? `; behind: ${behind.join(", ")}` : ` (${took} ms)`}`);
+    check(
+      took !== null && behind.length === 0,
+      `${label}: every view shows the current state (${truth.stage}, ${answeredText}, voting ${truth.votingOpen ? "open" : "closed"}) within ${CONVERGE_MS / 1000} s${took === null ? `; behind: ${behind.join(", ")}` : ` (${took} ms)`}`,
+    );
   };
 
   // ---- The load: phones vote through nginx, each at most once per PHONE_VOTE_INTERVAL_MS.
@@ -415,7 +441,10 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
   const lateVote = async (when: string) => {
     const phone = PHONES + lateVoters++;
     const reply = await vote(proxy, workshop.code, devices[phone]!, voteValues(phone, 0), 10_000).catch((e: Error) => e);
-    check(!(reply instanceof Error) && reply.status === 200 && reply.body.includes(VOTE_ACK), `${when}: a phone's first vote is acknowledged (${reply instanceof Error ? reply.message : reply.status})`);
+    check(
+      !(reply instanceof Error) && reply.status === 200 && reply.body.includes(VOTE_ACK),
+      `${when}: a phone's first vote is acknowledged (${reply instanceof Error ? reply.message : reply.status})`,
+    );
   };
 
   await sleep(3_000);
@@ -481,7 +510,10 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
     direct.close();
     check(!(live instanceof Error) && live.status === 200, `PostgreSQL down (${mode}): /livez answers 200 (${live instanceof Error ? live.message : live.status})`);
     check(!(ready instanceof Error) && ready.status === 503, `PostgreSQL down (${mode}): /readyz answers 503 (${ready instanceof Error ? ready.message : ready.status})`);
-    check(!(panel instanceof Error) && isCleanUnavailable(panel), `PostgreSQL down (${mode}): a page through nginx answers 503 with Retry-After and a message (${panel instanceof Error ? panel.message : `${panel.status} ${panel.body.slice(0, 120)}`})`);
+    check(
+      !(panel instanceof Error) && isCleanUnavailable(panel),
+      `PostgreSQL down (${mode}): a page through nginx answers 503 with Retry-After and a message (${panel instanceof Error ? panel.message : `${panel.status} ${panel.body.slice(0, 120)}`})`,
+    );
     const unavailableBefore = tally.unavailable;
     await sleep(1_500);
     check(tally.unavailable > unavailableBefore, `PostgreSQL down (${mode}): phones' votes are answered 503 with Retry-After (${tally.unavailable - unavailableBefore})`);
@@ -510,7 +542,10 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
   // A process learns that the database hangs when one of its own queries passes the limit (the
   // server's 2 s, then the client's 2 s grace): the page may be the query that finds out.
   const heldAtMost = QUERY_TIMEOUT_MS + QUERY_TIMEOUT_GRACE_MS + 1_500;
-  check(!(whileHung instanceof Error) && isCleanUnavailable(whileHung) && answeredIn < heldAtMost, `PostgreSQL hung: a page is answered 503 with Retry-After within the query time limit, not held (${whileHung instanceof Error ? whileHung.message : whileHung.status} in ${answeredIn} ms, limit ${heldAtMost} ms)`);
+  check(
+    !(whileHung instanceof Error) && isCleanUnavailable(whileHung) && answeredIn < heldAtMost,
+    `PostgreSQL hung: a page is answered 503 with Retry-After within the query time limit, not held (${whileHung instanceof Error ? whileHung.message : whileHung.status} in ${answeredIn} ms, limit ${heldAtMost} ms)`,
+  );
   cluster.thaw();
   say("PostgreSQL thawed");
   phase = "PostgreSQL back (hung)";
@@ -562,7 +597,10 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
   const live = await within(CONVERGE_MS, async () => (await projectorPage.locator(".live-status-live").count()) > 0 && (await phonePage.locator(".live-status-live").count()) > 0);
   check(live !== null, `the browser's projector and phone are live again by themselves within ${CONVERGE_MS / 1000} s (${live ?? "never"} ms)`);
   const marks = await Promise.all([projectorPage, phonePage].map((p) => p.evaluate(() => (window as unknown as { opsMarker?: string }).opsMarker)));
-  check(marks.every((m) => m === "never reloaded"), "neither page was reloaded to get there");
+  check(
+    marks.every((m) => m === "never reloaded"),
+    "neither page was reloaded to get there",
+  );
   await sleep(2_000);
   await pause();
   await lateVote("every process restarted");
@@ -577,8 +615,13 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
 
   // ---- What was promised over the whole run.
   check(deaths.length === 0, `no process died but those the test killed${deaths.length ? `: ${deaths.join("\n")}` : ""}`);
-  check(tally.faults.length === 0, `no vote or control panel got a 500, a stack trace, a 502 while processes were up, or no answer (${tally.faults.length}: ${[...new Set(tally.faults)].slice(0, 5).join(" | ")})`);
-  say(`votes: ${tally.acked} acknowledged; control panels: ${tally.pages} served; ${tally.unavailable} answered 503 while the database was away, ${tally.proxyErrors} answered 502 by nginx while every process was down`);
+  check(
+    tally.faults.length === 0,
+    `no vote or control panel got a 500, a stack trace, a 502 while processes were up, or no answer (${tally.faults.length}: ${[...new Set(tally.faults)].slice(0, 5).join(" | ")})`,
+  );
+  say(
+    `votes: ${tally.acked} acknowledged; control panels: ${tally.pages} served; ${tally.unavailable} answered 503 while the database was away, ${tally.proxyErrors} answered 502 by nginx while every process was down`,
+  );
   const client = new pg.Client({ connectionString: cluster.url });
   await client.connect();
   try {
@@ -595,7 +638,10 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
       const employer = stored.find((r) => r.perspective === "employer")?.judgement;
       if (!list.slice(last).some((a) => a.values.judgementEmployee === employee && a.values.judgementEmployer === employer)) wrong.push(`Phone ${phone}`);
     });
-    check(wrong.length === 0 && tally.acked > 0, `0 acknowledged votes lost: every phone holds its last acknowledged vote or a later one (${wrong.length} phones hold something else${wrong.length ? `: ${wrong.slice(0, 5).join(", ")}` : ""})`);
+    check(
+      wrong.length === 0 && tally.acked > 0,
+      `0 acknowledged votes lost: every phone holds its last acknowledged vote or a later one (${wrong.length} phones hold something else${wrong.length ? `: ${wrong.slice(0, 5).join(", ")}` : ""})`,
+    );
   } finally {
     await client.end();
   }
@@ -604,7 +650,10 @@ async function scenario(cleanups: (() => unknown)[]): Promise<void> {
     console.log(`--- nginx's error log (last 15 lines):\n${nginx.errors().trim().split("\n").slice(-15).join("\n")}`);
     servers.forEach((server, i) => console.log(`--- process ${i + 1} (last 15 lines):\n${server.tail(15)}`));
   }
-  check(lines.every((n) => n < 60), `each outage is a line or two in the logs, not one per request (lines per process over the whole run: ${lines.join(", ")})`);
+  check(
+    lines.every((n) => n < 60),
+    `each outage is a line or two in the logs, not one per request (lines per process over the whole run: ${lines.join(", ")})`,
+  );
 }
 
 // Exit rather than wait for the event loop: after a failure a worker or a stream may still be pending.

@@ -59,13 +59,11 @@ function roomCounts(path: string, workshopId: number): RoomCounts & { votes: str
   try {
     const participants = (db.prepare("select count(*) as n from workshop_participants where workshop_id = ? and removed = 0").get(workshopId) as { n: number }).n;
     const answered = (
-      db
-        .prepare("select count(*) as n from (select participant_id from workshop_votes where workshop_id = ? and round = 1 group by participant_id having count(*) >= 2)")
-        .get(workshopId) as { n: number }
+      db.prepare("select count(*) as n from (select participant_id from workshop_votes where workshop_id = ? and round = 1 group by participant_id having count(*) >= 2)").get(workshopId) as {
+        n: number;
+      }
     ).n;
-    const votes = JSON.stringify(
-      db.prepare("select participant_id, round, perspective, option, judgement from workshop_votes where workshop_id = ? order by 1, 2, 3").all(workshopId),
-    );
+    const votes = JSON.stringify(db.prepare("select participant_id, round, perspective, option, judgement from workshop_votes where workshop_id = ? order by 1, 2, 3").all(workshopId));
     return { participants, answered, votes };
   } finally {
     db.close();
@@ -144,32 +142,21 @@ export const backupRestore: ReliabilityTest = {
     const all = attempts.flat();
     ctx.note("votes acknowledged before / during / in all", `${ackedBeforeBackup} / ${ackedDuringBackup} / ${acked}`);
     ctx.note("db:backup under load", `${backup.ms} ms`);
-    ctx.log(
-      `db:backup exited ${backup.status} after ${backup.ms} ms; ${ackedDuringBackup} votes acknowledged meanwhile, ${acked} of ${all.length} in all (${
-        Date.now() - t0
-      } ms of voting)`,
-    );
+    ctx.log(`db:backup exited ${backup.status} after ${backup.ms} ms; ${ackedDuringBackup} votes acknowledged meanwhile, ${acked} of ${all.length} in all (${Date.now() - t0} ms of voting)`);
     ctx.check(backup.status === 0, `db:backup exited ${backup.status}: ${backup.stderr.trim() || backup.stdout.trim()}`);
     ctx.check(
       backup.stdout.includes(backupPath) && /integrity_check ok/.test(backup.stdout) && /workshop_votes\s+\d+/.test(backup.stdout),
       `db:backup did not print the path, integrity and row counts:\n${backup.stdout}`,
     );
     ctx.check(ackedDuringBackup > 0, "no vote was acknowledged while the backup ran: the backup did not overlap the burst");
-    ctx.check(
-      faults.length === 0,
-      `${faults.length} votes failed on the server side (server log: ${loggedDatabaseErrors(server) || "no database errors"}): ${faults.slice(0, 3).join(" | ")}`,
-    );
+    ctx.check(faults.length === 0, `${faults.length} votes failed on the server side (server log: ${loggedDatabaseErrors(server) || "no database errors"}): ${faults.slice(0, 3).join(" | ")}`);
     ctx.check(refusals.length === 0, `${refusals.length} votes were refused: ${refusals.slice(0, 3).join(" | ")}`);
     if (backup.status !== 0 || !existsSync(backupPath)) return;
-    ctx.check(
-      !existsSync(`${backupPath}-wal`) && readdirSync(dirname(backupPath)).length === 1,
-      `the backup is not one self-contained file: ${readdirSync(dirname(backupPath)).join(", ")}`,
-    );
+    ctx.check(!existsSync(`${backupPath}-wal`) && readdirSync(dirname(backupPath)).length === 1, `the backup is not one self-contained file: ${readdirSync(dirname(backupPath)).join(", ")}`);
 
     // The copy: whole, consistent, and holding everything acknowledged before it started.
     const options = caseOptions(backupPath);
-    const label = (values: VoteValues) =>
-      `${options.employee![values.optionEmployee]}|${values.judgementEmployee} / ${options.employer![values.optionEmployer]}|${values.judgementEmployer}`;
+    const label = (values: VoteValues) => `${options.employee![values.optionEmployee]}|${values.judgementEmployee} / ${options.employer![values.optionEmployer]}|${values.judgementEmployer}`;
     const copy = openForChecks(backupPath);
     try {
       const integrity = copy.prepare("pragma integrity_check").all() as { integrity_check: string }[];
@@ -247,10 +234,7 @@ export const backupRestore: ReliabilityTest = {
     const folder = readdirSync(dirname(ws.databasePath));
     const kept = folder.find((f) => f.startsWith(`${basename(ws.databasePath)}.before-restore-`) && !f.endsWith("-wal"));
     ctx.check(kept !== undefined && restore.stdout.includes(kept), `the replaced database was not kept as <name>.before-restore-<time> (folder: ${folder.join(", ")})`);
-    ctx.check(
-      !folder.includes(`${basename(ws.databasePath)}-wal`) && !folder.includes(`${basename(ws.databasePath)}-shm`),
-      `stale -wal/-shm files beside the restored database: ${folder.join(", ")}`,
-    );
+    ctx.check(!folder.includes(`${basename(ws.databasePath)}-wal`) && !folder.includes(`${basename(ws.databasePath)}-shm`), `stale -wal/-shm files beside the restored database: ${folder.join(", ")}`);
     ctx.check(!folder.some((f) => f.includes(".restore-") && f.endsWith(".tmp")), `a temporary restore file was left behind: ${folder.join(", ")}`);
     if (kept) ctx.check(roomCounts(join(dirname(ws.databasePath), kept), workshop.id).votes === live.votes, "the kept previous database does not hold the live data it replaced");
     ctx.check(roomCounts(ws.databasePath, workshop.id).votes === inBackup.votes, "the restored database's votes differ from the backup's");

@@ -25,11 +25,22 @@ interface Answer {
 /** One HTTPS request to nginx from 127.0.0.2, accepting the throwaway certificate. */
 function request(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: "127.0.0.1", port, method, path, localAddress: "127.0.0.2", rejectUnauthorized: false, headers: { ...headers, ...(body !== undefined ? { "Content-Length": String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-    });
+    const req = https.request(
+      {
+        host: "127.0.0.1",
+        port,
+        method,
+        path,
+        localAddress: "127.0.0.2",
+        rejectUnauthorized: false,
+        headers: { ...headers, ...(body !== undefined ? { "Content-Length": String(Buffer.byteLength(body)) } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+      },
+    );
     req.setTimeout(20_000, () => req.destroy(new Error(`${method} ${path} timed out`)));
     req.on("error", reject);
     req.end(body);
@@ -70,7 +81,13 @@ export const behindNginx: ReliabilityTest = {
     const form = { "Content-Type": "application/x-www-form-urlencoded", Origin: origin, "Sec-Fetch-Site": "same-origin" };
 
     // A browser's sign-up: its Origin and Host carry the port; a forged X-Forwarded-For must not be believed.
-    const signup = await request(port, "POST", "/signup", { ...form, "X-Forwarded-For": "203.0.113.9" }, new URLSearchParams({ email: "nginx@casebook.test", displayName: "Proxy", password: "reliability-password-1", redirectTo: "" }).toString());
+    const signup = await request(
+      port,
+      "POST",
+      "/signup",
+      { ...form, "X-Forwarded-For": "203.0.113.9" },
+      new URLSearchParams({ email: "nginx@casebook.test", displayName: "Proxy", password: "reliability-password-1", redirectTo: "" }).toString(),
+    );
     ctx.check(signup.status === 302, `a browser's sign-up through nginx is accepted (302), not refused as cross-site (${signup.status} ${signup.body.slice(0, 120)})`);
     const session = cookieOf(signup, "__Host-casebook_session");
     ctx.check(session !== null && /;\s*Secure/i.test(session), `the app saw https: its session cookie is the __Host- one, Secure (${JSON.stringify(signup.headers["set-cookie"])})`);
@@ -81,13 +98,15 @@ export const behindNginx: ReliabilityTest = {
 
     // What the app logged for it: the client's address (127.0.0.2), not nginx's nor the forged one, and https.
     await sleep(200);
-    const line = app.log.map((text) => {
-      try {
-        return JSON.parse(text) as Record<string, unknown>;
-      } catch {
-        return null;
-      }
-    }).find((entry) => entry?.event === "request" && entry.reqId === requestId);
+    const line = app.log
+      .map((text) => {
+        try {
+          return JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          return null;
+        }
+      })
+      .find((entry) => entry?.event === "request" && entry.reqId === requestId);
     ctx.check(line?.ip === "127.0.0.2", `the app saw the client's address 127.0.0.2 (${String(line?.ip)})`);
     ctx.check(line?.protocol === "https", `the app saw https (${String(line?.protocol)})`);
     ctx.check(line?.level === "debug" && typeof line?.time === "string" && line?.msg === "request answered", `the app's log line is JSON with level, time, msg and reqId (${JSON.stringify(line)})`);
@@ -102,13 +121,16 @@ export const behindNginx: ReliabilityTest = {
 
     // The control panel's live stream: the first state at once, then each change as it happens.
     const events: { name: string; at: number }[] = [];
-    const stream = https.get({ host: "127.0.0.1", port, path: `/workshops/${workshopId}/events`, localAddress: "127.0.0.2", rejectUnauthorized: false, headers: { Cookie: cookie, Accept: "text/event-stream" } }, (res) => {
-      ctx.check(res.statusCode === 200 && String(res.headers["content-type"]).startsWith("text/event-stream"), `the live stream opens through nginx (${res.statusCode})`);
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        for (const match of chunk.matchAll(/^event: (.*)$/gm)) events.push({ name: match[1]!, at: Date.now() });
-      });
-    });
+    const stream = https.get(
+      { host: "127.0.0.1", port, path: `/workshops/${workshopId}/events`, localAddress: "127.0.0.2", rejectUnauthorized: false, headers: { Cookie: cookie, Accept: "text/event-stream" } },
+      (res) => {
+        ctx.check(res.statusCode === 200 && String(res.headers["content-type"]).startsWith("text/event-stream"), `the live stream opens through nginx (${res.statusCode})`);
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          for (const match of chunk.matchAll(/^event: (.*)$/gm)) events.push({ name: match[1]!, at: Date.now() });
+        });
+      },
+    );
     stream.on("error", () => {});
     ctx.defer(() => void stream.destroy());
     for (let i = 0; i < 100 && events.length === 0; i += 1) await sleep(50);

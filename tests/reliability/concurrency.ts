@@ -180,8 +180,7 @@ async function storm(ctx: TestContext, plan: StormPlan): Promise<void> {
       return null;
     }
   };
-  const caseAction = (u: number, form: Record<string, string>) => () =>
-    pick().request("POST", `/cases/${CASE}.data`, { cookie: sessions[u], headers: address(u), form: new URLSearchParams(form) });
+  const caseAction = (u: number, form: Record<string, string>) => () => pick().request("POST", `/cases/${CASE}.data`, { cookie: sessions[u], headers: address(u), form: new URLSearchParams(form) });
 
   const positionsAcked: PositionSent[][][] = sessions.map(() => PERSPECTIVES.map(() => []));
   const endorsementDelta = sessions.map(() => 0);
@@ -337,10 +336,7 @@ async function storm(ctx: TestContext, plan: StormPlan): Promise<void> {
     const expectedEndorsers = endorsementDelta.filter((d) => d === 1).length;
     const mismatched = endorsementDelta.filter((d, u) => (d === 1) !== endorsers.has(userIds.get(`person${u}@reliability.test`)!)).length;
     ctx.note("endorsements expected / stored", `${expectedEndorsers} / ${endorsers.size}`);
-    ctx.check(
-      endorsers.size === expectedEndorsers && mismatched === 0,
-      `endorsements: ${endorsers.size} stored, ${expectedEndorsers} expected from the answers, ${mismatched} people differ`,
-    );
+    ctx.check(endorsers.size === expectedEndorsers && mismatched === 0, `endorsements: ${endorsers.size} stored, ${expectedEndorsers} expected from the answers, ${mismatched} people differ`);
 
     // The workshop: a valid stage, and only acknowledged votes stored, whole.
     const state = db.prepare("select stage, voting_open from workshops where id = ?").get(workshop.id) as { stage: string; voting_open: number };
@@ -361,8 +357,7 @@ async function storm(ctx: TestContext, plan: StormPlan): Promise<void> {
       rounds.set(v.round, entry);
       byPhone.set(v.token_hash, rounds);
     }
-    const label = (values: VoteValues) =>
-      `${options.employee![values.optionEmployee]}|${values.judgementEmployee} / ${options.employer![values.optionEmployer]}|${values.judgementEmployer}`;
+    const label = (values: VoteValues) => `${options.employee![values.optionEmployee]}|${values.judgementEmployee} / ${options.employer![values.optionEmployer]}|${values.judgementEmployer}`;
     let foreign = 0;
     let missingLast = 0;
     let acked = 0;

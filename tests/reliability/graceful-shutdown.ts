@@ -120,7 +120,9 @@ export const inFlightAtSigterm: ReliabilityTest = {
     // Half the phones hold keep-alive connections, opened by a first vote and now idle.
     const keepAlive = new http.Agent({ keepAlive: true, maxSockets: BURST_PHONES });
     ctx.defer(() => keepAlive.destroy());
-    const warm = await Promise.all(devices.slice(0, BURST_PHONES / 2).map((device, i) => send(server.port, keepAlive, `/w/${workshop.code}/vote`, device, voteForm(voteValues(i, 0)).toString()).reply));
+    const warm = await Promise.all(
+      devices.slice(0, BURST_PHONES / 2).map((device, i) => send(server.port, keepAlive, `/w/${workshop.code}/vote`, device, voteForm(voteValues(i, 0)).toString()).reply),
+    );
     ctx.check(
       warm.every((r) => !(r instanceof Error) && r.status === 200),
       `the first votes were answered (${warm.filter((r) => !(r instanceof Error) && r.status === 200).length}/${warm.length})`,

@@ -245,19 +245,16 @@ export class Http {
   /** Opens a Server-Sent Events stream and hands every chunk to `onData`; resolves once the headers arrive. */
   stream(path: string, cookie: string, onData: (chunk: Buffer) => void): Promise<http.ClientRequest> {
     return new Promise((ok, fail) => {
-      const req = this.send(
-        { host: "127.0.0.1", port: this.port, method: "GET", path, headers: { Cookie: cookie, Accept: "text/event-stream" }, agent: this.agent },
-        (res) => {
-          if (res.statusCode !== 200) {
-            res.resume();
-            fail(new Error(`GET ${path} answered ${res.statusCode}`));
-            return;
-          }
-          res.on("data", onData);
-          res.on("error", () => {});
-          ok(req);
-        },
-      );
+      const req = this.send({ host: "127.0.0.1", port: this.port, method: "GET", path, headers: { Cookie: cookie, Accept: "text/event-stream" }, agent: this.agent }, (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          fail(new Error(`GET ${path} answered ${res.statusCode}`));
+          return;
+        }
+        res.on("data", onData);
+        res.on("error", () => {});
+        ok(req);
+      });
       this.inFlight.add(req);
       req.on("close", () => this.inFlight.delete(req));
       req.on("error", fail);

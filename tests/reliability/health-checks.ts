@@ -19,7 +19,10 @@ async function expectDegraded(ctx: TestContext, server: Server, label: string): 
       const reply = await client.request("GET", path, { timeoutMs: 5_000 }).catch((error: Error) => error);
       const ms = Date.now() - started;
       const body = reply instanceof Error ? reply.message : reply.body;
-      ctx.check(!(reply instanceof Error) && reply.status === 200 && /"status":"degraded"/.test(body) && /"database":"ok"/.test(body), `${path} with ${label}: 200 and "degraded", not unready (${reply instanceof Error ? "" : reply.status} ${body})`);
+      ctx.check(
+        !(reply instanceof Error) && reply.status === 200 && /"status":"degraded"/.test(body) && /"database":"ok"/.test(body),
+        `${path} with ${label}: 200 and "degraded", not unready (${reply instanceof Error ? "" : reply.status} ${body})`,
+      );
       ctx.check(ms < ANSWER_WITHIN_MS, `${path} with ${label} answered within ${ANSWER_WITHIN_MS} ms (${ms} ms)`);
       ctx.note(`${path} with ${label} (ms)`, ms);
     }

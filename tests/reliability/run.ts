@@ -60,7 +60,7 @@ async function runOne(test: ReliabilityTest): Promise<Result> {
   } catch (error) {
     cancelled = true;
     failures.push(`stopped: ${error instanceof Error ? error.message : String(error)}`);
-    console.log(`    ✗ stopped: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    console.log(`    ✗ stopped: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
     clearTimeout(deadline);
     for (const cleanup of cleanups.reverse()) {

@@ -41,11 +41,10 @@ if (reason !== null) {
   process.exit(0);
 }
 
-const vitest = spawnSync(
-  process.execPath,
-  ["node_modules/vitest/vitest.mjs", "run", "--config", "tests/scale/vitest.postgres.config.ts", "--project", "integration", ...process.argv.slice(2)],
-  { stdio: "inherit", env: { ...process.env, CASEBOOK_TEST_DATABASE: "postgres" } },
-);
+const vitest = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--config", "tests/scale/vitest.postgres.config.ts", "--project", "integration", ...process.argv.slice(2)], {
+  stdio: "inherit",
+  env: { ...process.env, CASEBOOK_TEST_DATABASE: "postgres" },
+});
 if (vitest.error) {
   console.error(`Could not start Vitest: ${vitest.error.message}`);
   process.exit(1);

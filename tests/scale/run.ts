@@ -148,7 +148,15 @@ async function threeProcesses(databaseUrl: string, redisPrefix: string): Promise
     // Phones do not show the count while they vote; the results stage brings them the final tallies.
     const { status } = await one.request("POST", `/workshops/${workshop.id}`, { cookie: session, form: new URLSearchParams({ intent: "next" }) });
     const results = await until(
-      () => phones.every((p) => p.stream.last()?.stage === "results-1" && p.stream.last()!.tallies.filter((t) => t.round === 1).every((t) => t.respondents === acked.size)),
+      () =>
+        phones.every(
+          (p) =>
+            p.stream.last()?.stage === "results-1" &&
+            p.stream
+              .last()!
+              .tallies.filter((t) => t.round === 1)
+              .every((t) => t.respondents === acked.size),
+        ),
       5000,
     );
     check(status === 200 && results, "the results stage, set on process 1, reached every phone (now on process 3) with the final tallies");
@@ -195,8 +203,14 @@ async function copiedResultsMatch(databaseUrl: string): Promise<void> {
         });
       }
     }
-    await client.request("POST", "/cases/background-check", { cookie: admin, form: new URLSearchParams({ intent: "position", perspective: "employee", ...ballotFields("employee", 1), judgement: "2", legal: "yes", confidence: "high" }) });
-    await client.request("POST", "/cases/background-check", { cookie: admin, form: new URLSearchParams({ intent: "position", perspective: "employer", ...ballotFields("employer", 2), judgement: "-2", legal: "no", confidence: "high" }) });
+    await client.request("POST", "/cases/background-check", {
+      cookie: admin,
+      form: new URLSearchParams({ intent: "position", perspective: "employee", ...ballotFields("employee", 1), judgement: "2", legal: "yes", confidence: "high" }),
+    });
+    await client.request("POST", "/cases/background-check", {
+      cookie: admin,
+      form: new URLSearchParams({ intent: "position", perspective: "employer", ...ballotFields("employer", 2), judgement: "-2", legal: "no", confidence: "high" }),
+    });
     const sqlitePage = await client.request("GET", "/cases/background-check/results.data", { cookie: admin });
     await sqliteServer.stop();
 
@@ -209,7 +223,13 @@ async function copiedResultsMatch(databaseUrl: string): Promise<void> {
     clients.push(pgClient);
     const login = await pgClient.request("POST", "/login", { form: new URLSearchParams({ email: "copy-admin@casebook.test", password: "reliability-password-1" }) });
     const session = (login.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).find((c) => c?.startsWith("casebook_session=")) ?? "";
-    if (!session) console.log(`    sign-in on PostgreSQL answered ${login.status}: ${login.body.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 300)}`);
+    if (!session)
+      console.log(
+        `    sign-in on PostgreSQL answered ${login.status}: ${login.body
+          .replace(/<[^>]+>/g, " ")
+          .replace(/\s+/g, " ")
+          .slice(0, 300)}`,
+      );
     const pgPage = await pgClient.request("GET", "/cases/background-check/results.data", { cookie: session });
     await pgServer.stop();
     if (sqlitePage.body !== pgPage.body) {

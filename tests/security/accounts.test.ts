@@ -27,7 +27,10 @@ test("a wrong password takes comparable time for an unknown email and for a real
   const timings = { real: [] as number[], unknown: [] as number[] };
   // Interleaved, so a busy moment on the machine falls on both sides; medians ignore the odd outlier.
   for (let i = 0; i < 7; i += 1) {
-    for (const [side, who] of [["real", email], ["unknown", unknown]] as const) {
+    for (const [side, who] of [
+      ["real", email],
+      ["unknown", unknown],
+    ] as const) {
       const started = performance.now();
       const response = await rawForm("/login", { email: who, password: `wrong password ${i}`, redirectTo: "" }, "127.0.0.61");
       timings[side].push(performance.now() - started);

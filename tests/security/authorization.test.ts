@@ -8,20 +8,7 @@ import { expect, request, test, type APIRequestContext, type APIResponse } from 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { accessOutcome, ROUTE_ACCESS, type AccessOutcome, type RouteAccess } from "../../app/domain/route-access";
-import {
-  baseURL,
-  contextFor,
-  fixtures,
-  get,
-  leakedInternals,
-  logIn,
-  peekStream,
-  postForm,
-  visitorFacts,
-  VISITORS,
-  type FormFields,
-  type VisitorName,
-} from "./helpers";
+import { baseURL, contextFor, fixtures, get, leakedInternals, logIn, peekStream, postForm, visitorFacts, VISITORS, type FormFields, type VisitorName } from "./helpers";
 
 // Tests in this file run in order in one worker (fullyParallel is off): archive before restore, next before back.
 
@@ -48,11 +35,7 @@ async function sent(response: APIResponse): Promise<Sent> {
 
 function fill(path: string): string {
   const f = fixtures();
-  return path
-    .replace(":slug", f.cases.authz)
-    .replace(":draft", f.draftSlug)
-    .replace(":id", String(f.workshop.id))
-    .replace(":code", f.workshop.code);
+  return path.replace(":slug", f.cases.authz).replace(":draft", f.draftSlug).replace(":id", String(f.workshop.id)).replace(":code", f.workshop.code);
 }
 
 /** Paths may hold the table's placeholders; they are filled when the request is sent, after setup. */
@@ -114,7 +97,10 @@ const PROBES: Record<string, Probe> = {
   "GET /no-such-page": { send: getPage("/no-such-page"), allowed: status(404, "There is no page at this address") },
   "GET /signup": { send: getPage("/signup"), allowed: pageOrAway("/me") },
   // Signed in, the re-rendered form's loader sends people on, as it does for GET.
-  "POST /signup": { send: post("/signup", () => ({ email: "", displayName: "", password: "" })), allowed: (s, v) => (hasAccount(v) ? redirectTo("/me")(s) : status(400, "Enter your email address.")(s)) },
+  "POST /signup": {
+    send: post("/signup", () => ({ email: "", displayName: "", password: "" })),
+    allowed: (s, v) => (hasAccount(v) ? redirectTo("/me")(s) : status(400, "Enter your email address.")(s)),
+  },
   "GET /login": { send: getPage("/login"), allowed: pageOrAway("/") },
   "POST /login": { send: post("/login", () => ({ email: "", password: "" })), allowed: (s, v) => (hasAccount(v) ? redirectTo("/")(s) : status(400, "Enter your email address.")(s)) },
   "GET /logout": { send: getPage("/logout"), allowed: redirectTo("/") },
@@ -158,13 +144,21 @@ const PROBES: Record<string, Probe> = {
   "POST /cases/:slug endorse": caseAction(() => ({ intent: "endorse", argumentId: "999999" }), 404, "That argument does not exist on this case."),
   "POST /cases/:slug edit": caseAction(() => ({ intent: "edit", argumentId: String(fixtures().argumentId), body: "" }), 400, "Write something before posting."),
   "POST /cases/:slug delete": caseAction(() => ({ intent: "delete", argumentId: "999999" }), 404, "That argument does not exist on this case."),
-  "POST /cases/:slug hide": caseAction(() => ({ intent: "hide", argumentId: String(fixtures().moderationArgumentId), reason: "Checked by the security suite" }), 200, "Hidden; the reason is in the audit log."),
+  "POST /cases/:slug hide": caseAction(
+    () => ({ intent: "hide", argumentId: String(fixtures().moderationArgumentId), reason: "Checked by the security suite" }),
+    200,
+    "Hidden; the reason is in the audit log.",
+  ),
   "POST /cases/:slug restore": caseAction(() => ({ intent: "restore", argumentId: String(fixtures().moderationArgumentId), reason: "Checked by the security suite" }), 200, "Restored."),
   "POST /cases/:slug steelman": caseAction(() => ({ intent: "steelman", perspective: "employee", side: "wrong", body: "" }), 400, "Write something before posting."),
   "POST /cases/:slug rate-steelman": caseAction(() => ({ intent: "rate-steelman", steelmanId: "999999", rating: "3" }), 404, "That steelman does not exist on this case."),
   "POST /cases/:slug steelman-delete": caseAction(() => ({ intent: "steelman-delete", steelmanId: "999999" }), 404, "That steelman does not exist on this case."),
   "POST /cases/:slug steelman-hide": caseAction(() => ({ intent: "steelman-hide", steelmanId: "999999", reason: "Checked by the security suite" }), 404, "That steelman does not exist on this case."),
-  "POST /cases/:slug steelman-restore": caseAction(() => ({ intent: "steelman-restore", steelmanId: "999999", reason: "Checked by the security suite" }), 404, "That steelman does not exist on this case."),
+  "POST /cases/:slug steelman-restore": caseAction(
+    () => ({ intent: "steelman-restore", steelmanId: "999999", reason: "Checked by the security suite" }),
+    404,
+    "That steelman does not exist on this case.",
+  ),
   "GET /cases/:slug/results": { send: getPage("/cases/:slug/results"), allowed: status(200, "Where people stand") },
   "GET /cases/:slug/source": {
     send: getPage("/cases/:slug/source"),
@@ -300,8 +294,16 @@ test("every route module is in the access table, and every table entry has a pro
     const source = readFileSync(join(routesDir, file), "utf8");
     const entries = ROUTE_ACCESS.filter((e) => e.file === file);
     // A loader or a page component answers GET; an action answers POST.
-    if (/export (async )?function loader|export const loader|export default/.test(source)) expect(entries.some((e) => e.method === "GET"), `GET ${file} in ROUTE_ACCESS`).toBe(true);
-    if (/export (async )?function action|export const action/.test(source)) expect(entries.some((e) => e.method === "POST"), `POST ${file} in ROUTE_ACCESS`).toBe(true);
+    if (/export (async )?function loader|export const loader|export default/.test(source))
+      expect(
+        entries.some((e) => e.method === "GET"),
+        `GET ${file} in ROUTE_ACCESS`,
+      ).toBe(true);
+    if (/export (async )?function action|export const action/.test(source))
+      expect(
+        entries.some((e) => e.method === "POST"),
+        `POST ${file} in ROUTE_ACCESS`,
+      ).toBe(true);
   }
   for (const entry of ROUTE_ACCESS) {
     expect(existsSync(join(routesDir, entry.file)), `${keyOf(entry)}: ${entry.file} exists`).toBe(true);

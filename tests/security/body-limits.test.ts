@@ -150,7 +150,13 @@ test.describe("the body cap counts the bytes read", () => {
 
   test("a Content-Length over the cap is refused before any body is sent", async () => {
     const answer = await new Promise<{ status: number; body: string; connection: string | undefined }>((resolve, reject) => {
-      const req = httpRequest({ host: hostname, port, path: "/login", method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(60 * MB), Origin: baseURL } });
+      const req = httpRequest({
+        host: hostname,
+        port,
+        path: "/login",
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(60 * MB), Origin: baseURL },
+      });
       req.on("response", (res) => {
         let body = "";
         res.on("data", (c: Buffer) => (body += c.toString()));
@@ -187,7 +193,10 @@ test.describe("the body cap counts the bytes read", () => {
       });
     });
     const statuses = [...answers.text.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((m) => Number(m[1]));
-    expect(statuses.filter((s) => s >= 500), answers.text.slice(0, 300)).toEqual([]);
+    expect(
+      statuses.filter((s) => s >= 500),
+      answers.text.slice(0, 300),
+    ).toEqual([]);
     expect(answers.sent, "the server hung up before the whole body was sent").toBeLessThan(5 * MB);
   });
 

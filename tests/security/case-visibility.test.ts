@@ -107,7 +107,8 @@ const ROUTES: readonly Route[] = [
   {
     part: "workshop",
     name: "POST /workshops",
-    send: (ctx, c) => postForm(ctx, "/workshops", { caseSlug: c.slug, title: "Visibility probe room", perspectives: ["employee", "employer"], twoRounds: "on", resultsMode: "live", askStanding: "on" }),
+    send: (ctx, c) =>
+      postForm(ctx, "/workshops", { caseSlug: c.slug, title: "Visibility probe room", perspectives: ["employee", "employer"], twoRounds: "on", resultsMode: "live", askStanding: "on" }),
     allowed: () => undefined,
   },
 ];

@@ -28,8 +28,8 @@ interface Texts {
 
 const HOSTILE: Texts = {
   caseTitle: "</blockquote><h1>Injected</h1> ~~struck~~ [x](javascript:alert(1))",
-  summary: "<script>alert(document.domain)</script> <img src=x onerror=\"alert(1)\"> https://evil.example www.evil.example",
-    // Five phones vote for the first five.
+  summary: '<script>alert(document.domain)</script> <img src=x onerror="alert(1)"> https://evil.example www.evil.example',
+  // Five phones vote for the first five.
   employeeOptions: [":--|--:", "@SUM(1+1)*cmd|' /C calc'!A0", '=HYPERLINK("https://evil.example")', "| a | b |", "- item", "# Injected heading"],
   employerOptions: ["+1 <b>bold</b> *em*", "Title ###", "-2+3 `code`"],
   judgement: "**bold** _em_ `code` <!-- comment --> <javascript:alert(1)>",
@@ -154,7 +154,6 @@ test("every hostile text reaches the debrief as text", () => {
   const texts = [HOSTILE.caseTitle, HOSTILE.summary, ...HOSTILE.employeeOptions, ...HOSTILE.employerOptions, HOSTILE.judgement, ...HOSTILE.discussion, HOSTILE.workshopTitle, ...HOSTILE.submissions];
   for (const text of texts) expect(seen, text).toContain(words(text));
 });
-
 
 test("the CSV keeps every row's seven cells, and no text cell starts like a formula", () => {
   const rows = parseCsv(hostile.csv);

@@ -5,22 +5,7 @@
  */
 import { expect, request, test as setup } from "@playwright/test";
 import { join } from "node:path";
-import {
-  ACCOUNTS,
-  baseURL,
-  createWorkshop,
-  get,
-  joinWorkshop,
-  postForm,
-  ROLE_OF,
-  saveFixtures,
-  securityDir,
-  setProfile,
-  signUp,
-  type Account,
-  type AccountName,
-  type Fixtures,
-} from "./helpers";
+import { ACCOUNTS, baseURL, createWorkshop, get, joinWorkshop, postForm, ROLE_OF, saveFixtures, securityDir, setProfile, signUp, type Account, type AccountName, type Fixtures } from "./helpers";
 
 const NAMES: Record<AccountName, string> = {
   admin: "Ada Admin",

@@ -151,7 +151,10 @@ export async function setProfile(ctx: APIRequestContext, displayName: string, st
 /** The values of the `<input>`s named `name` in some HTML, in page order, whatever order their attributes come in. */
 function inputValues(html: string, name: string): string[] {
   const attribute = (tag: string, key: string) => new RegExp(`\\s${key}="([^"]*)"`).exec(tag)?.[1];
-  return [...html.matchAll(/<input\b[^>]*>/g)].map((m) => m[0]).filter((tag) => attribute(tag, "name") === name).map((tag) => attribute(tag, "value") ?? "");
+  return [...html.matchAll(/<input\b[^>]*>/g)]
+    .map((m) => m[0])
+    .filter((tag) => attribute(tag, "name") === name)
+    .map((tag) => attribute(tag, "value") ?? "");
 }
 
 /**

@@ -9,7 +9,11 @@ const MALFORMED_HOSTS = ["a b", "a<b", "x:99999", "[::1", "a%b", "a^b"];
 
 test("a malformed Host header gets a 400 with a message on pages and forms, never a 500", async () => {
   for (const host of MALFORMED_HOSTS) {
-    for (const [method, path] of [["GET", "/"], ["GET", "/cases/background-check.data"], ["POST", "/login"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/"],
+      ["GET", "/cases/background-check.data"],
+      ["POST", "/login"],
+    ] as const) {
       const response = await rawRequest({ method, path, from: "127.0.0.1", headers: { Host: host }, body: method === "POST" ? "email=a%40b.c&password=x" : undefined });
       expect(response.status, `${method} ${path} with Host: ${host}`).toBe(400);
       expect(response.body).toContain("Host header");

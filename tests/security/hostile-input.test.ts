@@ -30,7 +30,29 @@ import { CORPUS, hostileCaseFiles, RAW_BODIES, type HostileInput } from "./hosti
 
 test.describe.configure({ mode: "parallel" });
 
-const CONTROL_INTENTS = ["next", "back", "open-voting", "close-voting", "reveal-results", "end", "reset-round", "remove-participant", "spotlight", "hide-submission", "show-submission", "lock-room", "unlock-room", "set-capacity", "void-burst", "void-burst-confirm", "assign-roles", "move-role", "start-timer", "stop-timer", "swap-roles"];
+const CONTROL_INTENTS = [
+  "next",
+  "back",
+  "open-voting",
+  "close-voting",
+  "reveal-results",
+  "end",
+  "reset-round",
+  "remove-participant",
+  "spotlight",
+  "hide-submission",
+  "show-submission",
+  "lock-room",
+  "unlock-room",
+  "set-capacity",
+  "void-burst",
+  "void-burst-confirm",
+  "assign-roles",
+  "move-role",
+  "start-timer",
+  "stop-timer",
+  "swap-roles",
+];
 const CASE_INTENTS = ["position", "preview", "argument", "reply", "endorse", "edit", "delete", "hide", "restore", "steelman", "rate-steelman", "steelman-delete", "steelman-hide", "steelman-restore"];
 const EDITOR_INTENTS = ["preview", "save", "publish", "add-stage"];
 const EDIT_CASE = "the-fee-waiver";
@@ -51,13 +73,25 @@ const statuses = new Map<number, number>();
 
 /** Fails the test with the first problems in the message and every one of them attached. */
 async function expectNoProblems(): Promise<void> {
-  test.info().annotations.push({ type: "statuses", description: [...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(" ") });
+  test.info().annotations.push({
+    type: "statuses",
+    description: [...statuses]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s}×${n}`)
+      .join(" "),
+  });
   statuses.clear();
   if (problems.length > 0) {
     writeFileSync(test.info().outputPath("problems.txt"), problems.join("\n"));
     await test.info().attach("problems.txt", { path: test.info().outputPath("problems.txt"), contentType: "text/plain" });
   }
-  expect(problems, `${problems.length} problems, first ones:\n${problems.slice(0, 10).map((p) => p.slice(0, 300)).join("\n")}`).toEqual([]);
+  expect(
+    problems,
+    `${problems.length} problems, first ones:\n${problems
+      .slice(0, 10)
+      .map((p) => p.slice(0, 300))
+      .join("\n")}`,
+  ).toEqual([]);
 }
 
 /** 2xx, 3xx, or a 4xx that says something; never a 5xx or internals. */
@@ -241,16 +275,73 @@ function formTargets(): FormTarget[] {
     facilitatorNotes: "Notes.",
     sources: "",
   });
-  const editorFields = ["title", "slug", "summary", "tags", "perspective-0-prompt", "perspective-0-options", "perspective-1-options", "perspective-2-key", "judgement", "discussion", "lenses", "stageCount", "stage-0-title", "stage-0-body", "stage-7-body", "facilitatorNotes", "sources", "intent"];
+  const editorFields = [
+    "title",
+    "slug",
+    "summary",
+    "tags",
+    "perspective-0-prompt",
+    "perspective-0-options",
+    "perspective-1-options",
+    "perspective-2-key",
+    "judgement",
+    "discussion",
+    "lenses",
+    "stageCount",
+    "stage-0-title",
+    "stage-0-body",
+    "stage-7-body",
+    "facilitatorNotes",
+    "sources",
+    "intent",
+  ];
   return [
-    { name: "POST /signup", path: "/signup", who: ["anonymous"], base: (i) => ({ email: `corpus-${i}@security.test`, displayName: "Corpus", password: PASSWORD, redirectTo: "/me" }), fields: ["email", "displayName", "password", "redirectTo"] },
-    { name: "POST /login", path: "/login", who: ["anonymous"], base: () => ({ email: f.accounts.participant.email, password: "not the password", redirectTo: "/" }), fields: ["email", "password", "redirectTo"] },
-    { name: "POST /me (profile)", path: "/me", who: ["participant", "author"], base: () => ({ intent: "profile", displayName: "Corpus Person", standing: "manager" }), fields: ["displayName", "standing", "intent"] },
-    { name: "POST /me (password)", path: "/me", who: ["other-facilitator"], base: () => ({ intent: "password", currentPassword: "wrong current password", newPassword: "a new long password" }), fields: ["currentPassword", "newPassword"] },
+    {
+      name: "POST /signup",
+      path: "/signup",
+      who: ["anonymous"],
+      base: (i) => ({ email: `corpus-${i}@security.test`, displayName: "Corpus", password: PASSWORD, redirectTo: "/me" }),
+      fields: ["email", "displayName", "password", "redirectTo"],
+    },
+    {
+      name: "POST /login",
+      path: "/login",
+      who: ["anonymous"],
+      base: () => ({ email: f.accounts.participant.email, password: "not the password", redirectTo: "/" }),
+      fields: ["email", "password", "redirectTo"],
+    },
+    {
+      name: "POST /me (profile)",
+      path: "/me",
+      who: ["participant", "author"],
+      base: () => ({ intent: "profile", displayName: "Corpus Person", standing: "manager" }),
+      fields: ["displayName", "standing", "intent"],
+    },
+    {
+      name: "POST /me (password)",
+      path: "/me",
+      who: ["other-facilitator"],
+      base: () => ({ intent: "password", currentPassword: "wrong current password", newPassword: "a new long password" }),
+      fields: ["currentPassword", "newPassword"],
+    },
     { name: "POST /admin", path: "/admin", who: ["admin"], base: () => ({ userId: accountIds[0], role: "admin" }), fields: ["userId", "role"] },
-    { name: `POST /cases/:slug (${CASE_INTENTS.join(", ")})`, path: `/cases/${f.cases.authz}`, who: [...ACCOUNTS], base: caseBase, fields: ["intent", "perspective", "option", "judgement", "legal", "confidence", "movedBy", "side", "lens", "body", "parentId", "argumentId", "reason"], intents: CASE_INTENTS },
+    {
+      name: `POST /cases/:slug (${CASE_INTENTS.join(", ")})`,
+      path: `/cases/${f.cases.authz}`,
+      who: [...ACCOUNTS],
+      base: caseBase,
+      fields: ["intent", "perspective", "option", "judgement", "legal", "confidence", "movedBy", "side", "lens", "body", "parentId", "argumentId", "reason"],
+      intents: CASE_INTENTS,
+    },
     { name: "POST /cases/new", path: "/cases/new", who: ["author", "admin"], base: (i) => editorBase(`corpus-new-${i}`)(), fields: editorFields, intents: EDITOR_INTENTS },
-    { name: "POST /cases/:slug/edit", path: `/cases/${EDIT_CASE}/edit`, who: ["author", "admin"], base: editorBase(EDIT_CASE), fields: editorFields, intents: [...EDITOR_INTENTS, "archive", "restore"] },
+    {
+      name: "POST /cases/:slug/edit",
+      path: `/cases/${EDIT_CASE}/edit`,
+      who: ["author", "admin"],
+      base: editorBase(EDIT_CASE),
+      fields: editorFields,
+      intents: [...EDITOR_INTENTS, "archive", "restore"],
+    },
     {
       name: "POST /workshops",
       path: "/workshops",
@@ -262,11 +353,27 @@ function formTargets(): FormTarget[] {
       name: "POST /workshops/:id (controls)",
       path: () => `/workshops/${corpusWorkshop.id}`,
       who: ["facilitator", "admin"],
-      base: () => ({ round: "1", confirm: "no", participantId: "1", submissionId: "1", capacity: "", minutes: "5", since: "2026-01-01T00:00:00.000Z", until: "2026-01-01T00:05:00.000Z", role: "employer" }),
+      base: () => ({
+        round: "1",
+        confirm: "no",
+        participantId: "1",
+        submissionId: "1",
+        capacity: "",
+        minutes: "5",
+        since: "2026-01-01T00:00:00.000Z",
+        until: "2026-01-01T00:05:00.000Z",
+        role: "employer",
+      }),
       fields: ["intent", "round", "confirm", "participantId", "submissionId", "capacity", "minutes", "since", "until", "role"],
       intents: CONTROL_INTENTS,
     },
-    { name: "POST /join", path: "/join", who: ["anonymous"], base: () => ({ code: corpusWorkshop.code, displayName: "Corpus phone", standing: "manager" }), fields: ["code", "displayName", "standing"] },
+    {
+      name: "POST /join",
+      path: "/join",
+      who: ["anonymous"],
+      base: () => ({ code: corpusWorkshop.code, displayName: "Corpus phone", standing: "manager" }),
+      fields: ["code", "displayName", "standing"],
+    },
   ];
 }
 
@@ -337,7 +444,19 @@ test("the corpus has at least 200 inputs of every kind the brief names", () => {
   expect(RAW_BODIES.some((b) => b.chunked && b.body.length > 2 * 1024 * 1024)).toBe(true);
 });
 
-for (const name of ["POST /signup", "POST /login", "POST /me (profile)", "POST /me (password)", "POST /admin", "POST /cases/:slug", "POST /cases/new", "POST /cases/:slug/edit", "POST /workshops", "POST /workshops/:id (controls)", "POST /join"]) {
+for (const name of [
+  "POST /signup",
+  "POST /login",
+  "POST /me (profile)",
+  "POST /me (password)",
+  "POST /admin",
+  "POST /cases/:slug",
+  "POST /cases/new",
+  "POST /cases/:slug/edit",
+  "POST /workshops",
+  "POST /workshops/:id (controls)",
+  "POST /join",
+]) {
   test(`${name}: every hostile input is answered without a crash or a leak`, async () => {
     test.setTimeout(120_000);
     problems.length = 0;
@@ -358,7 +477,17 @@ test("POST /w/:code (vote, submit, upvote): every hostile input is answered with
   const fields = ["intent", "option-employee", "judgement-employee", "option-employer", "judgement-employer", "movedBy", "kind", "body", "submissionId", "step"];
   try {
     await pool(CORPUS, 4, async (input, index) => {
-      const base: FormFields = { intent: intents[index % 3], "option-employee": "0", "judgement-employee": "1", "option-employer": "1", "judgement-employer": "-1", movedBy: "", kind: "question", body: "Why?", submissionId: "1" };
+      const base: FormFields = {
+        intent: intents[index % 3],
+        "option-employee": "0",
+        "judgement-employee": "1",
+        "option-employer": "1",
+        "judgement-employer": "-1",
+        movedBy: "",
+        kind: "question",
+        body: "Why?",
+        submissionId: "1",
+      };
       const path = index % 13 === 12 ? `/w/${segment(input.value)}` : `/w/${corpusWorkshop.code}`;
       judge(await outcomeOf(`POST ${path.slice(0, 60)} ${describe(input, index)}`, post(phones[index % phones.length]!, path, place(base, fields, input, index))));
     });
@@ -429,7 +558,22 @@ test("the editor takes hostile case files' YAML as text, not structure", async (
     for (const file of hostileCaseFiles().slice(0, 12)) {
       const text = file.content.toString("utf8").slice(0, 250_000);
       for (const field of ["title", "summary", "stage-0-body", "facilitatorNotes", "perspective-0-options", "discussion"]) {
-        const fields: FormFields = { intent: "save", title: "YAML in the editor", slug: "corpus-yaml", summary: "s", "perspective-0-prompt": "p", "perspective-0-options": "A\nB", "perspective-1-prompt": "p", "perspective-1-options": "A\nB", judgement: "j", discussion: "d", stageCount: "1", "stage-0-title": "t", "stage-0-body": "b", [field]: text };
+        const fields: FormFields = {
+          intent: "save",
+          title: "YAML in the editor",
+          slug: "corpus-yaml",
+          summary: "s",
+          "perspective-0-prompt": "p",
+          "perspective-0-options": "A\nB",
+          "perspective-1-prompt": "p",
+          "perspective-1-options": "A\nB",
+          judgement: "j",
+          discussion: "d",
+          stageCount: "1",
+          "stage-0-title": "t",
+          "stage-0-body": "b",
+          [field]: text,
+        };
         judge(await outcomeOf(`POST /cases/new ${file.name.slice(0, 30)} in ${field}`, post(author, "/cases/new", fields)));
       }
     }

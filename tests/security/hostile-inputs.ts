@@ -401,9 +401,17 @@ function multipart(boundary: string, parts: string[]): Buffer {
 }
 
 export const RAW_BODIES: readonly RawBody[] = [
-  { name: "invalid UTF-8 bytes", contentType: "application/x-www-form-urlencoded", body: Buffer.from([0x69, 0x6e, 0x74, 0x65, 0x6e, 0x74, 0x3d, 0xff, 0xfe, 0xc3, 0x28, 0x26, 0x62, 0x6f, 0x64, 0x79, 0x3d, 0xe2, 0x82, 0x28, 0xf0, 0x28, 0x8c, 0xbc]) },
+  {
+    name: "invalid UTF-8 bytes",
+    contentType: "application/x-www-form-urlencoded",
+    body: Buffer.from([0x69, 0x6e, 0x74, 0x65, 0x6e, 0x74, 0x3d, 0xff, 0xfe, 0xc3, 0x28, 0x26, 0x62, 0x6f, 0x64, 0x79, 0x3d, 0xe2, 0x82, 0x28, 0xf0, 0x28, 0x8c, 0xbc]),
+  },
   { name: "invalid UTF-8 percent-encoded", contentType: "application/x-www-form-urlencoded", body: Buffer.from("intent=%FF%FE&body=%C3%28%E2%82%28&displayName=%ED%A0%80&email=%C0%AF") },
-  { name: "overlong and surrogate UTF-8", contentType: "application/x-www-form-urlencoded; charset=utf-8", body: Buffer.from([0x62, 0x6f, 0x64, 0x79, 0x3d, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80]) },
+  {
+    name: "overlong and surrogate UTF-8",
+    contentType: "application/x-www-form-urlencoded; charset=utf-8",
+    body: Buffer.from([0x62, 0x6f, 0x64, 0x79, 0x3d, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80]),
+  },
   { name: "NUL bytes everywhere", contentType: "application/x-www-form-urlencoded", body: Buffer.from("intent\u0000=a\u0000b&body=\u0000&\u0000=\u0000", "utf8") },
   { name: "a JSON body", contentType: "application/json", body: Buffer.from(JSON.stringify({ intent: "argument", body: ["x"], email: { $gt: "" }, __proto__: { admin: true } })) },
   { name: "an XML body", contentType: "application/xml", body: Buffer.from(`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>`) },
@@ -415,9 +423,13 @@ export const RAW_BODIES: readonly RawBody[] = [
   { name: "10,000 copies of one field", contentType: "application/x-www-form-urlencoded", body: Buffer.from(Array.from({ length: 10_000 }, () => "intent=x").join("&")) },
   { name: "a 1 MB field name", contentType: "application/x-www-form-urlencoded", body: Buffer.from(`${"k".repeat(1024 * 1024)}=v`) },
   { name: "a 1 MB body of percent signs", contentType: "application/x-www-form-urlencoded", body: Buffer.from("body=" + "%".repeat(1024 * 1024)) },
-  { name: "multipart without a boundary", contentType: "multipart/form-data", body: Buffer.from("--x\r\nContent-Disposition: form-data; name=\"intent\"\r\n\r\nargument\r\n--x--\r\n") },
+  { name: "multipart without a boundary", contentType: "multipart/form-data", body: Buffer.from('--x\r\nContent-Disposition: form-data; name="intent"\r\n\r\nargument\r\n--x--\r\n') },
   { name: "multipart with a wrong boundary", contentType: "multipart/form-data; boundary=zzz", body: multipart("aaa", [`Content-Disposition: form-data; name="intent"${CRLF}${CRLF}argument`]) },
-  { name: "truncated multipart", contentType: "multipart/form-data; boundary=b", body: Buffer.from(`--b${CRLF}Content-Disposition: form-data; name="file"; filename="x.md"${CRLF}${CRLF}---\nslug: x`) },
+  {
+    name: "truncated multipart",
+    contentType: "multipart/form-data; boundary=b",
+    body: Buffer.from(`--b${CRLF}Content-Disposition: form-data; name="file"; filename="x.md"${CRLF}${CRLF}---\nslug: x`),
+  },
   {
     name: "multipart with a file where text is expected",
     contentType: "multipart/form-data; boundary=b",
@@ -429,10 +441,25 @@ export const RAW_BODIES: readonly RawBody[] = [
       `Content-Disposition: form-data; name="code"; filename="x"${CRLF}${CRLF}ABCDEF`,
     ]),
   },
-  { name: "multipart with invalid UTF-8 names", contentType: "multipart/form-data; boundary=b", body: Buffer.concat([Buffer.from(`--b${CRLF}Content-Disposition: form-data; name="`), Buffer.from([0xff, 0xfe]), Buffer.from(`"${CRLF}${CRLF}`), Buffer.from([0xc3, 0x28]), Buffer.from(`${CRLF}--b--${CRLF}`)]) },
+  {
+    name: "multipart with invalid UTF-8 names",
+    contentType: "multipart/form-data; boundary=b",
+    body: Buffer.concat([
+      Buffer.from(`--b${CRLF}Content-Disposition: form-data; name="`),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(`"${CRLF}${CRLF}`),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from(`${CRLF}--b--${CRLF}`),
+    ]),
+  },
   { name: "gzip claimed but not gzip", contentType: "application/x-www-form-urlencoded", body: Buffer.from("intent=argument") },
   { name: "a small chunked form", contentType: "application/x-www-form-urlencoded", body: Buffer.from("intent=argument&body=hello&displayName=x&code=ABCDEF"), chunked: true },
-  { name: "a chunked multipart", contentType: "multipart/form-data; boundary=b", body: multipart("b", [`Content-Disposition: form-data; name="intent"${CRLF}${CRLF}argument`, `Content-Disposition: form-data; name="file"; filename="x.md"${CRLF}${CRLF}---\nslug: x\n---\n`]), chunked: true },
+  {
+    name: "a chunked multipart",
+    contentType: "multipart/form-data; boundary=b",
+    body: multipart("b", [`Content-Disposition: form-data; name="intent"${CRLF}${CRLF}argument`, `Content-Disposition: form-data; name="file"; filename="x.md"${CRLF}${CRLF}---\nslug: x\n---\n`]),
+    chunked: true,
+  },
   { name: "a chunked 3 MB form, over every cap", contentType: "application/x-www-form-urlencoded", body: Buffer.from("body=" + "a".repeat(3 * 1024 * 1024)), chunked: true },
   { name: "an empty chunked body", contentType: "application/x-www-form-urlencoded", body: Buffer.alloc(0), chunked: true },
 ];
@@ -451,8 +478,13 @@ export function hostileCaseFiles(): { name: string; content: Buffer; refusedAt?:
     return { name, content: Buffer.from(`${head}\n${markdown}\n`), refusedAt: { line: head.split("\n").length + lineInMarkdown, message } };
   };
   const indented = (levels: number) => Array.from({ length: levels }, (_, i) => `${"  ".repeat(i)}- level ${i + 1}`).join("\n");
-  const laughs = ["lol: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]"];
-  for (let i = 0; i < 9; i += 1) laughs.push(`l${i}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(",")}]`);
+  const laughs = ['lol: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  for (let i = 0; i < 9; i += 1)
+    laughs.push(
+      `l${i}: &${String.fromCharCode(98 + i)} [${Array(9)
+        .fill(`*${String.fromCharCode(97 + i)}`)
+        .join(",")}]`,
+    );
   return [
     { name: "billion-laughs.md", content: Buffer.from(front(laughs.join("\n") + "\n")) },
     { name: "alias-loop.md", content: Buffer.from(front("x: &x\n  y: *x\n")) },
@@ -474,7 +506,10 @@ export function hostileCaseFiles(): { name: string; content: Buffer; refusedAt?:
     { name: "no-front-matter.md", content: Buffer.from("## Stage: One\n\nText\n") },
     { name: "unterminated.md", content: Buffer.from("---\nslug: x\n") },
     { name: "empty-front-matter.md", content: Buffer.from("---\n---\n") },
-    { name: "wrong-types.md", content: Buffer.from(front("").replace("options: [A, B]", "options: 42").replace("discussion: [Why?]", "discussion: {a: 1}").replace("title: Hostile", "title: [1, 2]")) },
+    {
+      name: "wrong-types.md",
+      content: Buffer.from(front("").replace("options: [A, B]", "options: 42").replace("discussion: [Why?]", "discussion: {a: 1}").replace("title: Hostile", "title: [1, 2]")),
+    },
     { name: "many-stages.md", content: Buffer.from(front("") + Array.from({ length: 5000 }, (_, i) => `## Stage: S${i}\n\nT\n`).join("\n")) },
     { name: "script-everywhere.md", content: Buffer.from(front("").replace("title: Hostile", `title: "${SHORT_XSS[0]}"`) + "\n" + MARKDOWN_XSS + "\n") },
     { name: "a".repeat(5000) + ".md", content: Buffer.from(front("")) },

@@ -62,9 +62,7 @@ export function plainText(tokens: Token[]): string {
 }
 
 function decode(value: string): string {
-  return value
-    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
-    .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)));
+  return value.replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16))).replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)));
 }
 
 /**
@@ -77,4 +75,3 @@ export function words(value: string): string {
     .replace(/[\u0000-\u001F\u007F-\u009F]/g, "\uFFFD")
     .trim();
 }
-

@@ -21,7 +21,13 @@ const TWO_THOUSAND_QUOTES = `${">".repeat(1990)} Disagree`;
 const NOTICE = "This text cannot be shown: its formatting is nested too deeply or is too complex to display.";
 
 /** Page text with the entities React writes turned back into characters. */
-const decoded = (html: string) => html.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const decoded = (html: string) =>
+  html
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 
 function bodyErrorOf(page: string): string | null {
   return /<p class="field-error" id="[^"]*body-error">([^<]*)<\/p>/.exec(page)?.[1] ?? null;
@@ -40,9 +46,7 @@ test("an argument of 2,000 nested block quotes is refused with an error on its b
   await withContext("participant", async (participant) => {
     const response = await postForm(participant, `/cases/${SLUG}`, { intent: "argument", perspective: "employee", side: "against", lens: "", body: TWO_THOUSAND_QUOTES });
     expect(response.status()).toBe(400);
-    expect(decoded(bodyErrorOf(await response.text()) ?? "")).toBe(
-      "Your text nests block quotes (>), lists or indentation 1990 levels deep at line 1; at most 16 levels are allowed.",
-    );
+    expect(decoded(bodyErrorOf(await response.text()) ?? "")).toBe("Your text nests block quotes (>), lists or indentation 1990 levels deep at line 1; at most 16 levels are allowed.");
     const page = await (await get(participant, `/cases/${SLUG}`)).text();
     expect(page).not.toContain(">>>>>>>>>>>>>>>>");
   });

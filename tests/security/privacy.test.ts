@@ -93,7 +93,10 @@ test.describe("online results", () => {
       expect(page.includes("10 people answered"), "the released totals are shown").toBe(true);
       expectAbsent(page, HR_LABEL, "the results page");
       // One manager group next to a merged remainder would give the remainder away, so nothing is broken down.
-      expect(page.match(/Not broken down: [^<.]*/g)).toEqual(["Not broken down: any breakdown would single out a group of fewer than 5 people", "Not broken down: any breakdown would single out a group of fewer than 5 people"]);
+      expect(page.match(/Not broken down: [^<.]*/g)).toEqual([
+        "Not broken down: any breakdown would single out a group of fewer than 5 people",
+        "Not broken down: any breakdown would single out a group of fewer than 5 people",
+      ]);
     }
   });
 
@@ -157,7 +160,13 @@ test.describe("workshop exports and live views", () => {
       const option = standing === "hr" ? HR_OPTION : 0;
       const judgement = standing === "hr" ? "3" : standing === "manager" ? "-2" : "-1";
       const ids = { employee: await phoneOptionId(ctx, workshop.code, "employee", option), employer: await phoneOptionId(ctx, workshop.code, "employer", option) };
-      const response = await postForm(ctx, `/w/${workshop.code}`, { intent: "vote", "option-employee": ids.employee, "judgement-employee": judgement, "option-employer": ids.employer, "judgement-employer": judgement });
+      const response = await postForm(ctx, `/w/${workshop.code}`, {
+        intent: "vote",
+        "option-employee": ids.employee,
+        "judgement-employee": judgement,
+        "option-employer": ids.employer,
+        "judgement-employer": judgement,
+      });
       expect(response.status()).toBe(200);
       await ctx.dispose();
     }
@@ -186,7 +195,11 @@ test.describe("workshop exports and live views", () => {
 
   test("while the workshop runs, neither export breaks anything down by standing", async () => {
     const csv = await (await get(facilitator, `/workshops/${workshop.id}/positions.csv`)).text();
-    const rows = csv.trim().split("\r\n").slice(1).map((line) => line.split(","));
+    const rows = csv
+      .trim()
+      .split("\r\n")
+      .slice(1)
+      .map((line) => line.split(","));
     expect(rows).toHaveLength(19 * 2);
     expect(new Set(rows.map((r) => r[6]))).toEqual(new Set(["shown when the workshop has ended"]));
     const debrief = await (await get(facilitator, `/workshops/${workshop.id}/debrief.md`)).text();
@@ -195,7 +208,13 @@ test.describe("workshop exports and live views", () => {
   });
 
   test("the control panel, projector, comparison and their JSON carry no per-person standing or vote", async () => {
-    for (const path of [`/workshops/${workshop.id}`, `/workshops/${workshop.id}.data`, `/workshops/${workshop.id}/projector.data`, `/workshops/${workshop.id}/compare`, `/workshops/${workshop.id}/compare.data`]) {
+    for (const path of [
+      `/workshops/${workshop.id}`,
+      `/workshops/${workshop.id}.data`,
+      `/workshops/${workshop.id}/projector.data`,
+      `/workshops/${workshop.id}/compare`,
+      `/workshops/${workshop.id}/compare.data`,
+    ]) {
       const body = await (await get(facilitator, path)).text();
       expectAbsent(body, HR_LABEL, path);
       expect(dataStrings(body), `${path}: a standing in the data`).not.toContain("hr");
@@ -229,7 +248,10 @@ test.describe("workshop exports and live views", () => {
     expect(response.status()).toBe(200);
     const csv = await response.text();
     for (const id of identifiers()) expectAbsent(csv, id, "the CSV");
-    const [header, ...rows] = csv.trim().split("\r\n").map((line) => line.split(","));
+    const [header, ...rows] = csv
+      .trim()
+      .split("\r\n")
+      .map((line) => line.split(","));
     expect(header).toEqual(["respondent", "round", "perspective", "option", "judgement", "judgement_label", "standing"]);
     expect(rows).toHaveLength(19 * 2);
     expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(Array.from({ length: 19 }, (_, i) => `r1-${i + 1}`)));

@@ -18,7 +18,14 @@ export function rawRequest(options: { method: "GET" | "POST"; path: string; from
   const url = new URL(options.path, baseURL);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method, localAddress: options.from, headers: { ...options.headers, ...(options.body ? { "Content-Length": Buffer.byteLength(options.body) } : {}) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method: options.method,
+        localAddress: options.from,
+        headers: { ...options.headers, ...(options.body ? { "Content-Length": Buffer.byteLength(options.body) } : {}) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -22,10 +22,13 @@ async function newAccount(from: string): Promise<string> {
 test("with JavaScript on, logging in with redirectTo=/<TAB>/evil.example/path ends on this site", async ({ page }) => {
   const email = await newAccount("127.0.0.40");
   const offsite: string[] = [];
-  await page.route((url) => url.origin !== baseURL, async (route) => {
-    offsite.push(route.request().url());
-    await route.abort();
-  });
+  await page.route(
+    (url) => url.origin !== baseURL,
+    async (route) => {
+      offsite.push(route.request().url());
+      await route.abort();
+    },
+  );
   await page.goto(`/login?redirectTo=${encodeURIComponent("/\t/evil.example/path")}`);
   // The form is the client-side (Remix) one once hydrated; without hydration the test would prove nothing.
   await page.waitForFunction(() => (window as unknown as { __remixContext?: unknown }).__remixContext !== undefined);

@@ -254,7 +254,12 @@ test.describe("security headers", () => {
       const response = await get(ctx, path);
       const headers = response.headers();
       const csp = headers["content-security-policy"] ?? "";
-      const directives = new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+      const directives = new Map(
+        csp
+          .split(";")
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name, ...values]) => [name!, values]),
+      );
       const scriptSrc = directives.get("script-src") ?? directives.get("default-src") ?? [];
       const nonce = scriptSrc.find((v) => v.startsWith("'nonce-"))?.slice(7, -1);
       expect(nonce, `script-src ${scriptSrc.join(" ")}`).toBeTruthy();

@@ -21,7 +21,17 @@ function startServer(port: number, env: Record<string, string>): { child: ChildP
   let output = "";
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: process.cwd(),
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: join(dir, "casebook.sqlite"), CASES_DIR: join(dir, "cases"), DATABASE_URL: "", REDIS_URL: "", ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_PATH: join(dir, "casebook.sqlite"),
+      CASES_DIR: join(dir, "cases"),
+      DATABASE_URL: "",
+      REDIS_URL: "",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
@@ -80,7 +90,10 @@ test.describe("TRUST_PROXY", () => {
       const statuses: number[] = [];
       for (let i = 0; i < 51; i += 1) statuses.push((await logIn(i, "203.0.113.7")).status);
       // 50 sign-in attempts per address per 15 minutes (RATE_LIMITS["login-address"]).
-      expect(statuses.slice(0, 50).every((s) => s === 400), statuses.join(",")).toBe(true);
+      expect(
+        statuses.slice(0, 50).every((s) => s === 400),
+        statuses.join(","),
+      ).toBe(true);
       const limited = await logIn(51, "203.0.113.7");
       expect(limited.status).toBe(429);
       expect(await limited.text()).toContain("Too many sign-in attempts from your network");

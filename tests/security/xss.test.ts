@@ -230,7 +230,10 @@ async function visit(browser: Browser, visitor: VisitorName | "xss-phone", path:
     expect(hits, `scripts that ran on ${path}`).toEqual([]);
     expect(dialogs, `dialogs on ${path}`).toEqual([]);
     expect(await page.evaluate(domProblems), `dangerous markup on ${path}`).toEqual([]);
-    expect(pageErrors.filter((e) => /__xss/.test(e)), "errors from injected code").toEqual([]);
+    expect(
+      pageErrors.filter((e) => /__xss/.test(e)),
+      "errors from injected code",
+    ).toEqual([]);
     return page;
   } finally {
     await context.close();

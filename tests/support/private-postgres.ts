@@ -95,7 +95,10 @@ export class PrivatePostgres {
     const pidFile = join(this.dataDir, "postmaster.pid");
     if (!existsSync(pidFile)) return [];
     const postmaster = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-    const children = spawnSync("pgrep", ["-P", String(postmaster)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+    const children = spawnSync("pgrep", ["-P", String(postmaster)], { encoding: "utf8" })
+      .stdout.split("\n")
+      .filter(Boolean)
+      .map(Number);
     return [postmaster, ...children];
   }
 

@@ -54,12 +54,7 @@ function only(threads: ThreadNode[]): ThreadNode {
 
 describe("buildThreads", () => {
   it("nests replies under the argument they answer, and replies to replies under those", () => {
-    const items = [
-      argument(1),
-      argument(2, { parentId: 1, userId: BOB, authorName: "Bob", side: null, perspective: null }),
-      argument(3, { parentId: 2 }),
-      argument(4),
-    ];
+    const items = [argument(1), argument(2, { parentId: 1, userId: BOB, authorName: "Bob", side: null, perspective: null }), argument(3, { parentId: 2 }), argument(4)];
     const threads = buildThreads(items, [], bob, "newest", NOW);
     expect(threads.map((t) => t.id)).toEqual([4, 1]);
     const first = threads[1];
@@ -92,7 +87,19 @@ describe("buildThreads", () => {
 
   it("counts endorsements as they are and takes the bridging score from the release", () => {
     const endorsements = [endorsement(1, BOB), endorsement(1, CAROL), endorsement(1, 4), endorsement(9, BOB)];
-    const thread = only(buildThreads([argument(1)], endorsements, anonymous, "bridging", NOW, new Map([[1, 2], [9, 5]])));
+    const thread = only(
+      buildThreads(
+        [argument(1)],
+        endorsements,
+        anonymous,
+        "bridging",
+        NOW,
+        new Map([
+          [1, 2],
+          [9, 5],
+        ]),
+      ),
+    );
     expect([thread.endorsements, thread.bridging]).toEqual([3, 2]);
   });
 
@@ -105,9 +112,17 @@ describe("buildThreads", () => {
   it("gives a hidden or deleted argument no counted endorsements and no score, so it neither shows them nor sorts by them", () => {
     const items = [argument(1, { status: "hidden", moderationReason: "Off topic" }), argument(2, { status: "deleted" }), argument(3)];
     const endorsements = [BOB, CAROL, 4].flatMap((userId) => [endorsement(1, userId), endorsement(2, userId)]).concat(endorsement(3, BOB));
-    const released = new Map([[1, 4], [2, 4], [3, 1]]);
+    const released = new Map([
+      [1, 4],
+      [2, 4],
+      [3, 1],
+    ]);
     const threads = buildThreads(items, endorsements, moderator, "endorsed", NOW, released);
-    expect(threads.map((t) => [t.id, t.endorsements, t.bridging])).toEqual([[3, 1, 1], [2, 0, null], [1, 0, null]]);
+    expect(threads.map((t) => [t.id, t.endorsements, t.bridging])).toEqual([
+      [3, 1, 1],
+      [2, 0, null],
+      [1, 0, null],
+    ]);
     expect(buildThreads(items, endorsements, moderator, "bridging", NOW, released).map((t) => t.id)[0]).toBe(3);
   });
 
@@ -179,11 +194,7 @@ describe("buildThreads", () => {
   });
 
   it("lets the author delete their own argument, hidden or not, but not someone else's", () => {
-    const items = [
-      argument(1, { createdAt: minutesAgo(500) }),
-      argument(2, { status: "hidden", moderationReason: "Off topic" }),
-      argument(3, { userId: BOB, authorName: "Bob" }),
-    ];
+    const items = [argument(1, { createdAt: minutesAgo(500) }), argument(2, { status: "hidden", moderationReason: "Off topic" }), argument(3, { userId: BOB, authorName: "Bob" })];
     const threads = buildThreads(items, [], alice, "newest", NOW);
     expect(threads.map((t) => [t.id, t.canDelete])).toEqual([
       [3, false],
@@ -235,10 +246,7 @@ describe("buildThreads", () => {
   });
 
   it("shows a deleted argument with neither body nor author name, even to moderators, but keeps its replies", () => {
-    const items = [
-      argument(1, { body: "Something I regret", status: "deleted", moderationReason: "left over" }),
-      argument(2, { parentId: 1, userId: BOB, authorName: "Bob", body: "I disagree" }),
-    ];
+    const items = [argument(1, { body: "Something I regret", status: "deleted", moderationReason: "left over" }), argument(2, { parentId: 1, userId: BOB, authorName: "Bob", body: "I disagree" })];
     const thread = only(buildThreads(items, [], moderator, "newest", NOW));
     expect(thread).toMatchObject({ status: "deleted", body: null, authorName: "", moderationReason: null });
     expect(thread.replies.map((r) => [r.authorName, r.body])).toEqual([["Bob", "I disagree"]]);
@@ -285,10 +293,7 @@ describe("canEditArgument", () => {
   });
 
   it("does not let the author edit a hidden or deleted argument within the window", () => {
-    expect([
-      canEditArgument({ ...posted, status: "hidden" }, ALICE, at(1000)),
-      canEditArgument({ ...posted, status: "deleted" }, ALICE, at(1000)),
-    ]).toEqual([false, false]);
+    expect([canEditArgument({ ...posted, status: "hidden" }, ALICE, at(1000)), canEditArgument({ ...posted, status: "deleted" }, ALICE, at(1000))]).toEqual([false, false]);
   });
 });
 

@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { ARGUMENT_SORTS, bridgingScore, countedLean, leansToRecord, publicLean, publicLeans, sortArguments, type Endorser, type PublicLean, type SidedArgument, type Sortable } from "../../app/domain/bridging";
+import {
+  ARGUMENT_SORTS,
+  bridgingScore,
+  countedLean,
+  leansToRecord,
+  publicLean,
+  publicLeans,
+  sortArguments,
+  type Endorser,
+  type PublicLean,
+  type SidedArgument,
+  type Sortable,
+} from "../../app/domain/bridging";
 
 /** Endorsers with these leans: "+" right, "-" wrong, "0" none. */
 function endorsers(leans: string, standing: string | null = "frontline"): Endorser[] {
@@ -78,17 +90,17 @@ describe("bridgingScore", () => {
 });
 
 describe("publicLean", () => {
-  it("reads \"for\" (the person in the case was right) as right and \"against\" as wrong", () => {
+  it('reads "for" (the person in the case was right) as right and "against" as wrong', () => {
     expect(publicLean(["for"])).toBe("right");
     expect(publicLean(["against"])).toBe("wrong");
   });
 
-  it("takes the side endorsed more often, ignoring \"it depends\"", () => {
+  it('takes the side endorsed more often, ignoring "it depends"', () => {
     expect(publicLean(["for", "for", "against", "depends", "depends"])).toBe("right");
     expect(publicLean(["for", "against", "against"])).toBe("wrong");
   });
 
-  it("gives no lean on a tie, for \"it depends\" alone, or for nothing endorsed", () => {
+  it('gives no lean on a tie, for "it depends" alone, or for nothing endorsed', () => {
     expect(publicLean(["for", "against"])).toBeNull();
     expect(publicLean(["depends"])).toBeNull();
     expect(publicLean([])).toBeNull();
@@ -103,7 +115,12 @@ describe("publicLeans", () => {
   it("reads a person's lean on an argument from the other arguments of its perspective they endorsed", () => {
     const sided = [argument(1, "depends"), argument(2, "for"), argument(3, "against"), argument(4, "for")];
     const leans = publicLeans(sided, [...endorse(7, 1, 2, 4), ...endorse(8, 1, 3)]);
-    expect(leans.get(1)).toEqual(new Map([[7, "right"], [8, "wrong"]]));
+    expect(leans.get(1)).toEqual(
+      new Map([
+        [7, "right"],
+        [8, "wrong"],
+      ]),
+    );
   });
 
   it("leaves the argument's own side out: endorsing it alone gives no lean on it", () => {
@@ -117,12 +134,20 @@ describe("publicLeans", () => {
 
   it("counts only arguments of the same perspective", () => {
     const sided = [argument(1, "depends"), argument(2, "for", "employer"), argument(3, "for", "employer")];
-    expect(publicLeans(sided, endorse(7, 1, 2, 3)).get(1)!.get(7)).toBeNull();
+    expect(
+      publicLeans(sided, endorse(7, 1, 2, 3))
+        .get(1)!
+        .get(7),
+    ).toBeNull();
   });
 
   it("counts no hidden or deleted argument's endorsements, as the counting rule says", () => {
     const sided = [argument(1, "depends"), argument(2, "for", "employee", false)];
-    expect(publicLeans(sided, endorse(7, 1, 2)).get(1)!.get(7)).toBeNull();
+    expect(
+      publicLeans(sided, endorse(7, 1, 2))
+        .get(1)!
+        .get(7),
+    ).toBeNull();
   });
 
   it("gives every endorser of a top-level argument an entry, and replies none", () => {
@@ -130,14 +155,25 @@ describe("publicLeans", () => {
     // Argument 5 is a reply: not sided, so neither it nor its endorsers get a lean.
     const leans = publicLeans(sided, [...endorse(7, 1), ...endorse(8, 5), ...endorse(9, 1, 5)]);
     expect([...leans.keys()]).toEqual([1]);
-    expect(leans.get(1)).toEqual(new Map([[7, null], [9, null]]));
+    expect(leans.get(1)).toEqual(
+      new Map([
+        [7, null],
+        [9, null],
+      ]),
+    );
   });
 
   it("gives the same leans whatever order the endorsements come in", () => {
     const sided = [argument(1, "depends"), argument(2, "for"), argument(3, "against")];
     const facts = [...endorse(7, 1, 2), ...endorse(8, 1, 3), ...endorse(9, 1, 2, 3)];
     expect(publicLeans(sided, facts)).toEqual(publicLeans(sided, [...facts].reverse()));
-    expect(publicLeans(sided, facts).get(1)).toEqual(new Map([[7, "right"], [8, "wrong"], [9, null]]));
+    expect(publicLeans(sided, facts).get(1)).toEqual(
+      new Map([
+        [7, "right"],
+        [8, "wrong"],
+        [9, null],
+      ]),
+    );
   });
 });
 
@@ -156,12 +192,7 @@ describe("sortArguments", () => {
   });
 
   it("breaks bridging ties by endorsements, then by newest, then by the later id", () => {
-    const items = [
-      arg(1, 2, 3, "2025-01-01T09:00:00Z"),
-      arg(2, 2, 5, "2025-01-01T08:00:00Z"),
-      arg(3, 2, 3, "2025-01-01T10:00:00Z"),
-      arg(4, 2, 3, "2025-01-01T10:00:00Z"),
-    ];
+    const items = [arg(1, 2, 3, "2025-01-01T09:00:00Z"), arg(2, 2, 5, "2025-01-01T08:00:00Z"), arg(3, 2, 3, "2025-01-01T10:00:00Z"), arg(4, 2, 3, "2025-01-01T10:00:00Z")];
     expect(sortArguments(items, "bridging").map((a) => a.id)).toEqual([2, 4, 3, 1]);
   });
 
@@ -171,21 +202,12 @@ describe("sortArguments", () => {
   });
 
   it("breaks endorsement ties by newest, then by the later id, ignoring bridging", () => {
-    const items = [
-      arg(1, 9, 3, "2025-01-01T09:00:00Z"),
-      arg(2, 0, 3, "2025-01-02T09:00:00Z"),
-      arg(3, 5, 3, "2025-01-01T09:00:00Z"),
-    ];
+    const items = [arg(1, 9, 3, "2025-01-01T09:00:00Z"), arg(2, 0, 3, "2025-01-02T09:00:00Z"), arg(3, 5, 3, "2025-01-01T09:00:00Z")];
     expect(sortArguments(items, "endorsed").map((a) => a.id)).toEqual([2, 3, 1]);
   });
 
   it("puts the newest argument first when sorting by newest, whatever its endorsements", () => {
-    const items = [
-      arg(1, 5, 10, "2025-01-01T09:00:00Z"),
-      arg(2, 0, 0, "2025-03-01T09:00:00Z"),
-      arg(3, 1, 1, "2025-02-01T09:00:00Z"),
-      arg(4, 1, 1, "2025-02-01T09:00:00Z"),
-    ];
+    const items = [arg(1, 5, 10, "2025-01-01T09:00:00Z"), arg(2, 0, 0, "2025-03-01T09:00:00Z"), arg(3, 1, 1, "2025-02-01T09:00:00Z"), arg(4, 1, 1, "2025-02-01T09:00:00Z")];
     expect(sortArguments(items, "newest").map((a) => a.id)).toEqual([2, 4, 3, 1]);
   });
 
@@ -222,7 +244,13 @@ describe("sortArguments", () => {
 
 describe("leansToRecord and countedLean (issue 16: a lean is kept from when it is first known)", () => {
   const current = new Map([
-    [1, new Map<number, "right" | "wrong" | null>([[7, "wrong"], [8, null]])],
+    [
+      1,
+      new Map<number, "right" | "wrong" | null>([
+        [7, "wrong"],
+        [8, null],
+      ]),
+    ],
     [2, new Map<number, "right" | "wrong" | null>([[7, "right"]])],
   ]);
 

@@ -75,13 +75,7 @@ const lateInvoice: CaseDraft = {
     },
     {
       title: "What she did",
-      markdown: [
-        "Priya dates the invoice correctly and writes to the finance director.",
-        "",
-        "```markdown",
-        "## This is inside a code block, not a section",
-        "```",
-      ].join("\n"),
+      markdown: ["Priya dates the invoice correctly and writes to the finance director.", "", "```markdown", "## This is inside a code block, not a section", "```"].join("\n"),
     },
   ],
   roles: [
@@ -92,7 +86,7 @@ const lateInvoice: CaseDraft = {
     {
       perspective: "employee",
       prompt: "The sales manager is at your desk, waiting. What do you say?",
-      modelAnswers: '- "I can see the quarter matters to you. I can\'t put a date on it that isn\'t true; I can ask finance today whether it can count."',
+      modelAnswers: "- \"I can see the quarter matters to you. I can't put a date on it that isn't true; I can ask finance today whether it can count.\"",
     },
     { perspective: "employer", prompt: "Priya has come to you with the request. What do you say to her?", modelAnswers: null },
   ],
@@ -166,9 +160,7 @@ const brokenFixtures: BrokenFixtureExpectation[] = [
   {
     behaviour: "reports a duplicate option, ignoring case and spaces, at the later copy",
     fixture: "duplicate-options.md",
-    problems: [
-      { line: 17, field: "perspectives.employer.options.1", message: 'duplicate option "back the bookkeeper" (same as option 1)' },
-    ],
+    problems: [{ line: 17, field: "perspectives.employer.options.1", message: 'duplicate option "back the bookkeeper" (same as option 1)' }],
   },
   {
     behaviour: "reports a missing title at line 1",
@@ -278,9 +270,7 @@ describe("parseCaseFile with broken files", () => {
 
   it("reports a repeated front matter field as a YAML error at the repeat", () => {
     const source = fixture("good/minimal-case.md").replace("judgement:", "title: Again\njudgement:");
-    expect(problemsOf(source)).toEqual([
-      { line: 12, field: "front matter", message: expect.stringContaining("Map keys must be unique") },
-    ]);
+    expect(problemsOf(source)).toEqual([{ line: 12, field: "front matter", message: expect.stringContaining("Map keys must be unique") }]);
   });
 
   it("reports a file over 200 KB with one clear problem instead of parsing it", () => {
@@ -428,7 +418,9 @@ describe("serializeCaseFile", () => {
   // Cases that do not parse are the CLI's business (npm run cases:check); here we only round-trip.
   const libraryDocs = new Map<string, CaseDraft>();
   if (existsSync(casesDirectory)) {
-    for (const name of readdirSync(casesDirectory).filter((entry) => entry.endsWith(".md")).sort()) {
+    for (const name of readdirSync(casesDirectory)
+      .filter((entry) => entry.endsWith(".md"))
+      .sort()) {
       const result = parseCaseFile(readFileSync(`${casesDirectory}${name}`, "utf8"));
       if (result.ok) libraryDocs.set(name, result.doc);
     }
@@ -466,9 +458,7 @@ describe("findDuplicateSlugs", () => {
 
 describe("formatCaseFileProblem", () => {
   it("formats a problem as file:line: field: message", () => {
-    expect(formatCaseFileProblem("cases/a.md", { line: 7, field: "perspectives.boss", message: "unknown perspective" })).toBe(
-      "cases/a.md:7: perspectives.boss: unknown perspective",
-    );
+    expect(formatCaseFileProblem("cases/a.md", { line: 7, field: "perspectives.boss", message: "unknown perspective" })).toBe("cases/a.md:7: perspectives.boss: unknown perspective");
   });
 });
 
@@ -510,9 +500,7 @@ function withBody(body: string): { source: string; bodyLine: number } {
 describe("Markdown the renderer cannot render", () => {
   it("refuses a stage with 2,000 nested block quotes at its line, before lexing it", () => {
     const { source, bodyLine } = withBody(`## Stage: Deep\n\nFine text.\n\n${">".repeat(2000)} too deep\n`);
-    expect(problemsOf(source)).toEqual([
-      { line: bodyLine + 4, field: "body", message: "nests block quotes (>), lists or indentation 2000 levels deep; at most 16 levels are allowed" },
-    ]);
+    expect(problemsOf(source)).toEqual([{ line: bodyLine + 4, field: "body", message: "nests block quotes (>), lists or indentation 2000 levels deep; at most 16 levels are allowed" }]);
   });
 
   it("refuses lists nested by indentation in the facilitator notes at the first line too deep", () => {
@@ -562,7 +550,13 @@ describe("reserved section headings, however they are written", () => {
     { how: "as an HTML heading inside a block quote", body: `${stage}> Quoted.\n>\n> <h4>Sources</h4>\n`, offset: 6, heading: "Sources", field: "stage 1" },
     { how: "as an HTML heading", body: `${stage}<h2>Facilitator notes</h2>\n\nSecret.\n`, offset: 4, heading: "Facilitator notes", field: "stage 1" },
     { how: "as a role section (a later feature's) at level 3", body: `${stage}### Role: HR\n\nSecret.\n`, offset: 4, heading: "Role: HR", field: "stage 1" },
-    { how: "in the facilitator notes, as a level-4 sources heading", body: `${stage}## Facilitator notes\n\nNotes.\n\n#### Sources\n\nA book.\n`, offset: 8, heading: "Sources", field: "facilitator notes" },
+    {
+      how: "in the facilitator notes, as a level-4 sources heading",
+      body: `${stage}## Facilitator notes\n\nNotes.\n\n#### Sources\n\nA book.\n`,
+      offset: 8,
+      heading: "Sources",
+      field: "facilitator notes",
+    },
   ];
   for (const { how, body, offset, heading, field } of misplaced) {
     it(`refuses "${heading}" written ${how}, at its line`, () => {
@@ -660,7 +654,7 @@ describe("a reserved heading however it is spelled is refused, by what the page 
     expect(problemsOf(source).map((problem) => problem.line)).toEqual([bodyLine + 6, bodyLine + 8]);
   });
 
-  it("accepts ordinary headings and the words \"facilitator notes\" in running text", () => {
+  it('accepts ordinary headings and the words "facilitator notes" in running text', () => {
     const text = "The public story.\n\n### What happened next\n\nThe facilitator notes that nobody spoke. See the sources, stage by stage.";
     const doc = parseOk(withBody(`## Stage: One\n\n${text}\n`).source);
     expect(doc.stages).toEqual([{ title: "One", markdown: text }]);
@@ -689,17 +683,65 @@ describe("role briefs, rehearsal prompts and model answers (ADR 027)", () => {
   });
 
   const refused: { how: string; body: string; offset: number; field: string; message: string }[] = [
-    { how: "a role for a perspective that does not exist", body: `${stage}## Role: manager\n\nX.\n`, offset: 4, field: "role manager", message: 'unknown perspective "manager"; use one of employee, employer' },
-    { how: "a role for a perspective the case does not ask for", body: `${stage}## Role: customer\n\nX.\n`, offset: 4, field: "role customer", message: "the case asks for no customer perspective; write sections only for employee and employer" },
+    {
+      how: "a role for a perspective that does not exist",
+      body: `${stage}## Role: manager\n\nX.\n`,
+      offset: 4,
+      field: "role manager",
+      message: 'unknown perspective "manager"; use one of employee, employer',
+    },
+    {
+      how: "a role for a perspective the case does not ask for",
+      body: `${stage}## Role: customer\n\nX.\n`,
+      offset: 4,
+      field: "role customer",
+      message: "the case asks for no customer perspective; write sections only for employee and employer",
+    },
     { how: "a role without a perspective", body: `${stage}## Role\n\nX.\n`, offset: 4, field: "role", message: 'needs the perspective it is for, e.g. "## Role: employee"' },
-    { how: "a second role for one perspective", body: `${stage}## Role: employee\n\nX.\n\n## Role: employee\n\nY.\n`, offset: 8, field: "role employee", message: "appears twice; the first is at line" },
+    {
+      how: "a second role for one perspective",
+      body: `${stage}## Role: employee\n\nX.\n\n## Role: employee\n\nY.\n`,
+      offset: 8,
+      field: "role employee",
+      message: "appears twice; the first is at line",
+    },
     { how: "an empty role", body: `${stage}## Role: employee\n\n## Role: employer\n\nY.\n`, offset: 4, field: "role employee", message: "section is empty; add text or remove the heading" },
     { how: "a role before the stages", body: `## Role: employee\n\nX.\n\n${stage}`, offset: 4, field: "stage 1", message: '"## Role: …" sections; the order is stages, roles' },
-    { how: "a role after the facilitator notes", body: `${stage}## Facilitator notes\n\nN.\n\n## Role: employee\n\nX.\n`, offset: 8, field: "role employee", message: '"## Role: …" sections must come before Facilitator notes' },
-    { how: "a rehearsal before a role", body: `${stage}## Rehearsal: employee\n\nSay?\n\n## Role: employee\n\nX.\n`, offset: 8, field: "role employee", message: 'must come before "## Rehearsal: …" sections' },
-    { how: "model answers before their rehearsal", body: `${stage}## Model answers: employee\n\n- A.\n\n## Rehearsal: employee\n\nSay?\n`, offset: 4, field: "model answers employee", message: 'must come after the "## Rehearsal: employee" section they answer' },
-    { how: "a rehearsal after the sources", body: `${stage}## Sources\n\nS.\n\n## Rehearsal: employee\n\nSay?\n`, offset: 8, field: "rehearsal employee", message: '"## Rehearsal: …" sections must come before Sources' },
-    { how: "model answers without a rehearsal", body: `${stage}## Model answers: employer\n\n- A.\n`, offset: 4, field: "model answers employer", message: 'add a "## Rehearsal: employer" section before them' },
+    {
+      how: "a role after the facilitator notes",
+      body: `${stage}## Facilitator notes\n\nN.\n\n## Role: employee\n\nX.\n`,
+      offset: 8,
+      field: "role employee",
+      message: '"## Role: …" sections must come before Facilitator notes',
+    },
+    {
+      how: "a rehearsal before a role",
+      body: `${stage}## Rehearsal: employee\n\nSay?\n\n## Role: employee\n\nX.\n`,
+      offset: 8,
+      field: "role employee",
+      message: 'must come before "## Rehearsal: …" sections',
+    },
+    {
+      how: "model answers before their rehearsal",
+      body: `${stage}## Model answers: employee\n\n- A.\n\n## Rehearsal: employee\n\nSay?\n`,
+      offset: 4,
+      field: "model answers employee",
+      message: 'must come after the "## Rehearsal: employee" section they answer',
+    },
+    {
+      how: "a rehearsal after the sources",
+      body: `${stage}## Sources\n\nS.\n\n## Rehearsal: employee\n\nSay?\n`,
+      offset: 8,
+      field: "rehearsal employee",
+      message: '"## Rehearsal: …" sections must come before Sources',
+    },
+    {
+      how: "model answers without a rehearsal",
+      body: `${stage}## Model answers: employer\n\n- A.\n`,
+      offset: 4,
+      field: "model answers employer",
+      message: 'add a "## Rehearsal: employer" section before them',
+    },
     { how: "an empty rehearsal", body: `${stage}## Rehearsal: employer\n`, offset: 4, field: "rehearsal employer", message: "section is empty" },
   ];
   for (const { how, body, offset, field, message } of refused) {

@@ -1,19 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import {
-  parseCaseFile,
-  serializeCaseFile,
-  type CaseDraft,
-  type CaseFileProblem,
-} from "../../app/domain/case-file";
-import {
-  caseFormValues,
-  formFieldForProblem,
-  MAX_STAGE_SLOTS,
-  readCaseForm,
-  type CaseFormValues,
-} from "../../app/domain/case-form";
+import { parseCaseFile, serializeCaseFile, type CaseDraft, type CaseFileProblem } from "../../app/domain/case-file";
+import { caseFormValues, formFieldForProblem, MAX_STAGE_SLOTS, readCaseForm, type CaseFormValues } from "../../app/domain/case-form";
 
 const casesDirectory = fileURLToPath(new URL("../../cases/", import.meta.url));
 
@@ -230,7 +219,10 @@ describe("readCaseForm", () => {
 
     it("rejects a line underlined with ---, which is a level-2 heading, but not a --- after a blank line", () => {
       expect(read({ "stage-1-body": "She refused.\n\nWhat next\n---\nMore." }).problems).toEqual([
-        { field: "stage-1-body", message: 'Line 3 is underlined with "---", which makes it a heading that starts a new section. Use ### for headings inside a stage, or leave a blank line above the "---" to draw a line.' },
+        {
+          field: "stage-1-body",
+          message: 'Line 3 is underlined with "---", which makes it a heading that starts a new section. Use ### for headings inside a stage, or leave a blank line above the "---" to draw a line.',
+        },
       ]);
       expect(read({ "stage-1-body": "She refused.\n\n---\n\nMore." }).problems).toEqual([]);
     });
@@ -242,9 +234,7 @@ describe("readCaseForm", () => {
     });
 
     it("rejects a code fence that is never closed, since it would swallow the sections after it", () => {
-      expect(read({ "stage-0-body": "Text\n````\ncode\n```" }).problems).toEqual([
-        { field: "stage-0-body", message: "The code block opened on line 2 is never closed; add a ```` line after it." },
-      ]);
+      expect(read({ "stage-0-body": "Text\n````\ncode\n```" }).problems).toEqual([{ field: "stage-0-body", message: "The code block opened on line 2 is never closed; add a ```` line after it." }]);
     });
 
     it("rejects a stage title with a line break", () => {
@@ -254,9 +244,7 @@ describe("readCaseForm", () => {
     });
 
     it("rejects a slug typed with spaces or capitals, suggesting one that is allowed", () => {
-      expect(read({ slug: "The Late Invoice" }).problems).toEqual([
-        { field: "slug", message: "Use only lowercase letters, digits and single hyphens, no spaces, e.g. the-late-invoice." },
-      ]);
+      expect(read({ slug: "The Late Invoice" }).problems).toEqual([{ field: "slug", message: "Use only lowercase letters, digits and single hyphens, no spaces, e.g. the-late-invoice." }]);
       expect(read({ slug: "late invoice" }).problems.map((p) => p.field)).toEqual(["slug"]);
       expect(read({ slug: "  the-late-invoice  " }).problems).toEqual([]);
     });
@@ -272,9 +260,7 @@ describe("readCaseForm", () => {
 
     it("rejects an extra perspective key used by another slot, which the file could not hold twice", () => {
       const twice = read({ "perspective-3-key": "client", "perspective-3-prompt": "Again?", "perspective-3-options": "a\nb" });
-      expect(twice.problems).toEqual([
-        { field: "perspective-3-key", message: "The client perspective is already in this case; choose another or leave this one blank." },
-      ]);
+      expect(twice.problems).toEqual([{ field: "perspective-3-key", message: "The client perspective is already in this case; choose another or leave this one blank." }]);
       expect(read({ "perspective-2-key": "employer" }).problems.map((p) => p.field)).toEqual(["perspective-2-key"]);
     });
 
@@ -339,9 +325,7 @@ describe("formFieldForProblem", () => {
   });
 
   it("puts a missing employer prompt on the employer's prompt field", () => {
-    expect(problemFields({ "perspective-1-prompt": " " })).toEqual([
-      { field: "perspectives.employer.prompt", formField: "perspective-1-prompt", message: "must not be empty" },
-    ]);
+    expect(problemFields({ "perspective-1-prompt": " " })).toEqual([{ field: "perspectives.employer.prompt", formField: "perspective-1-prompt", message: "must not be empty" }]);
   });
 
   it("puts an unknown or empty extra key on that slot's key field, and an empty key's prompt on its prompt", () => {
@@ -354,9 +338,7 @@ describe("formFieldForProblem", () => {
   });
 
   it("matches a typed key containing a dot as a whole", () => {
-    expect(problemFields({ "perspective-2-key": "a.options" }).map((p) => [p.field, p.formField])).toEqual([
-      ["perspectives.a.options", "perspective-2-key"],
-    ]);
+    expect(problemFields({ "perspective-2-key": "a.options" }).map((p) => [p.field, p.formField])).toEqual([["perspectives.a.options", "perspective-2-key"]]);
   });
 
   it("puts a missing employee or employer perspective on its prompt field", () => {
@@ -387,9 +369,7 @@ describe("formFieldForProblem", () => {
 
   it("puts an empty stage on its body, and a missing title on its title", () => {
     expect(problemFields({ "stage-1-body": "  " })).toEqual([{ field: "stage 2", formField: "stage-1-body", message: "stage is empty" }]);
-    expect(problemFields({ "stage-1-title": "" })).toEqual([
-      { field: "stage 2", formField: "stage-1-title", message: "stage title is required, e.g. '## Stage: The request'" },
-    ]);
+    expect(problemFields({ "stage-1-title": "" })).toEqual([{ field: "stage 2", formField: "stage-1-title", message: "stage title is required, e.g. '## Stage: The request'" }]);
     expect(problemFields({ "stage-0-title": "x".repeat(121) }).map((p) => p.formField)).toEqual(["stage-0-title"]);
   });
 
@@ -456,7 +436,7 @@ describe("role-play fields (ADR 027)", () => {
     "perspective-1-brief": "   ",
     "perspective-2-brief": "The client knows that.",
     "perspective-0-rehearsal": "What do you say to the caller?",
-    "perspective-0-model-answers": "- \"I hear you.\"",
+    "perspective-0-model-answers": '- "I hear you."',
     "perspective-2-rehearsal": "What do you say to the firm?",
   };
 
@@ -477,7 +457,12 @@ describe("role-play fields (ADR 027)", () => {
   it("gives the fields back from a case, so a brief round-trips through the form", () => {
     const doc = read(rolePlay).doc;
     const values = caseFormValues(doc);
-    expect(values).toMatchObject({ "perspective-0-brief": "The rep knows *this*.\n\n- and this", "perspective-1-brief": "", "perspective-2-rehearsal": "What do you say to the firm?", "perspective-2-model-answers": "" });
+    expect(values).toMatchObject({
+      "perspective-0-brief": "The rep knows *this*.\n\n- and this",
+      "perspective-1-brief": "",
+      "perspective-2-rehearsal": "What do you say to the firm?",
+      "perspective-2-model-answers": "",
+    });
     expect(readCaseForm(formOf(values)).doc).toEqual(doc);
   });
 

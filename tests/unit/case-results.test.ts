@@ -96,7 +96,10 @@ describe("perspectiveResult", () => {
     const reworded: PerspectiveInput = {
       ...employee,
       options: [{ id: "refuse", text: "Decline" }, ...employee.options],
-      labels: new Map([["refuse", "Decline"], ["call-the-applicant", "Call the applicant"]]),
+      labels: new Map([
+        ["refuse", "Decline"],
+        ["call-the-applicant", "Call the applicant"],
+      ]),
     };
     const result = perspectiveResult(reworded, cells, [], K);
     expect(result.options.filter((o) => o.count > 0)).toEqual([
@@ -112,12 +115,7 @@ describe("perspectiveResult", () => {
   });
 
   it("spreads judgements over all seven points of the scale, from clearly wrong to clearly right", () => {
-    const cells = [
-      cell({ judgement: -3, count: 1 }),
-      cell({ judgement: 2, count: 3 }),
-      cell({ judgement: 2, standing: "manager", count: 2 }),
-      cell({ judgement: 0, count: 1 }),
-    ];
+    const cells = [cell({ judgement: -3, count: 1 }), cell({ judgement: 2, count: 3 }), cell({ judgement: 2, standing: "manager", count: 2 }), cell({ judgement: 0, count: 1 })];
     const result = perspectiveResult(employee, cells, [], K);
     expect(result.judgements).toEqual([
       { value: -3, label: "Clearly wrong", count: 1 },
@@ -208,11 +206,7 @@ describe("perspectiveResult", () => {
   });
 
   it("hides a standing with fewer than k people by merging it with the smallest other standing", () => {
-    const cells = [
-      cell({ standing: "frontline", count: 10 }),
-      cell({ standing: "manager", judgement: 2, count: 6 }),
-      cell({ standing: "hr", judgement: -1, count: 2 }),
-    ];
+    const cells = [cell({ standing: "frontline", count: 10 }), cell({ standing: "manager", judgement: 2, count: 6 }), cell({ standing: "hr", judgement: -1, count: 2 })];
     const result = perspectiveResult(employee, cells, [], K);
     expect(result.byStanding.groups.map((g) => [g.key, g.count, g.meanJudgement])).toEqual([
       ["frontline", 10, 0],
@@ -221,10 +215,7 @@ describe("perspectiveResult", () => {
   });
 
   it("groups people who have not declared a standing as 'undeclared'", () => {
-    const cells = [
-      cell({ standing: null, judgement: -2, count: 5 }),
-      cell({ standing: "manager", judgement: 2, count: 5 }),
-    ];
+    const cells = [cell({ standing: null, judgement: -2, count: 5 }), cell({ standing: "manager", judgement: 2, count: 5 })];
     const result = perspectiveResult(employee, cells, [], K);
     expect(result.byStanding.groups.map((g) => [g.key, g.count, g.meanJudgement])).toEqual([
       ["manager", 5, 2],
@@ -233,12 +224,7 @@ describe("perspectiveResult", () => {
   });
 
   it("merges a handful of undeclared people into 'other' like any small standing", () => {
-    const cells = [
-      cell({ standing: "frontline", count: 8 }),
-      cell({ standing: "manager", count: 9 }),
-      cell({ standing: null, count: 3 }),
-      cell({ standing: "hr", count: 2 }),
-    ];
+    const cells = [cell({ standing: "frontline", count: 8 }), cell({ standing: "manager", count: 9 }), cell({ standing: null, count: 3 }), cell({ standing: "hr", count: 2 })];
     const result = perspectiveResult(employee, cells, [], K);
     expect(result.byStanding.groups.map((g) => [g.key, g.count])).toEqual([
       ["manager", 9],

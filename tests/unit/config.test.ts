@@ -60,7 +60,23 @@ describe("the configuration schema", () => {
       REDIS_URL: "redis://127.0.0.1:6379",
       REDIS_PREFIX: "staging:",
     });
-    expect(config).toMatchObject({ port: 8080, host: "127.0.0.1", databasePath: "/srv/casebook.sqlite", databaseUrl: "postgres://casebook:pw@db:5432/casebook", databasePoolSize: 20, databaseQueryTimeoutMs: 5000, casesDirectory: "/srv/cases", sessionSecret: "a-long-enough-session-secret", kThreshold: 7, production: true, trustProxy: 1, logLevel: "warn", metricsToken: "s3cret-metrics-token-0123456789", redisUrl: "redis://127.0.0.1:6379", redisPrefix: "staging:" });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: "127.0.0.1",
+      databasePath: "/srv/casebook.sqlite",
+      databaseUrl: "postgres://casebook:pw@db:5432/casebook",
+      databasePoolSize: 20,
+      databaseQueryTimeoutMs: 5000,
+      casesDirectory: "/srv/cases",
+      sessionSecret: "a-long-enough-session-secret",
+      kThreshold: 7,
+      production: true,
+      trustProxy: 1,
+      logLevel: "warn",
+      metricsToken: "s3cret-metrics-token-0123456789",
+      redisUrl: "redis://127.0.0.1:6379",
+      redisPrefix: "staging:",
+    });
   });
 
   it("names the variable and what is wrong, one line for each bad value", () => {
@@ -96,7 +112,14 @@ describe("the configuration schema", () => {
   });
 
   it("never echoes a value that may be a secret", () => {
-    const secrets = { DATABASE_URL: "mysql://root:hunter2@db/casebook", METRICS_TOKEN: "has spaces hunter2", REDIS_URL: "http://:hunter2@redis:6379", SMTP_URL: "http://u:hunter2@mail.test", MAIL_FROM: "a@b.co", PUBLIC_URL: "https://c.test" };
+    const secrets = {
+      DATABASE_URL: "mysql://root:hunter2@db/casebook",
+      METRICS_TOKEN: "has spaces hunter2",
+      REDIS_URL: "http://:hunter2@redis:6379",
+      SMTP_URL: "http://u:hunter2@mail.test",
+      MAIL_FROM: "a@b.co",
+      PUBLIC_URL: "https://c.test",
+    };
     const found = problems(secrets);
     expect(found.length).toBe(4);
     for (const line of found) expect(line).not.toContain("hunter2");
@@ -104,8 +127,17 @@ describe("the configuration schema", () => {
 
   it("reads the mail settings from SMTP_URL, or host, port and credentials", () => {
     expect(readConfig({ SMTP_URL: "", MAIL_FROM: "" }).mail).toBeNull();
-    expect(readConfig({ SMTP_URL: "smtp://u:p@mail.test:2525", MAIL_FROM: "a@b.co", PUBLIC_URL: "https://c.test/" }).mail).toEqual({ transport: "smtp://u:p@mail.test:2525", from: "a@b.co", publicUrl: "https://c.test" });
-    expect(readConfig({ SMTP_HOST: "mail.test", SMTP_PORT: "465", SMTP_USER: "u", SMTP_PASS: "p", MAIL_FROM: "a@b.co", PUBLIC_URL: "https://c.test" }).mail?.transport).toEqual({ host: "mail.test", port: 465, secure: true, auth: { user: "u", pass: "p" } });
+    expect(readConfig({ SMTP_URL: "smtp://u:p@mail.test:2525", MAIL_FROM: "a@b.co", PUBLIC_URL: "https://c.test/" }).mail).toEqual({
+      transport: "smtp://u:p@mail.test:2525",
+      from: "a@b.co",
+      publicUrl: "https://c.test",
+    });
+    expect(readConfig({ SMTP_HOST: "mail.test", SMTP_PORT: "465", SMTP_USER: "u", SMTP_PASS: "p", MAIL_FROM: "a@b.co", PUBLIC_URL: "https://c.test" }).mail?.transport).toEqual({
+      host: "mail.test",
+      port: 465,
+      secure: true,
+      auth: { user: "u", pass: "p" },
+    });
     expect(readConfig({ SMTP_HOST: "mail.test", MAIL_FROM: "a@b.co", PUBLIC_URL: "https://c.test" }).mail?.transport).toEqual({ host: "mail.test", port: 587, secure: false });
   });
 

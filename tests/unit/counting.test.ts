@@ -59,7 +59,16 @@ describe("what counts", () => {
 
   it("ranks what counts by counted credits, then oldest first, leaving out what does not count", () => {
     const items = [{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }];
-    expect(rankByCredits(items, new Map([[1, 1], [2, 3], [4, 1]])).map((i) => i.id)).toEqual([2, 1, 4]);
+    expect(
+      rankByCredits(
+        items,
+        new Map([
+          [1, 1],
+          [2, 3],
+          [4, 1],
+        ]),
+      ).map((i) => i.id),
+    ).toEqual([2, 1, 4]);
   });
 });
 

@@ -12,9 +12,13 @@ describe("DatabaseOutage", () => {
   it("is down from the first lost connection until a probe answers, then serves by itself", async () => {
     let answering = false;
     const { lines, out } = quietLog();
-    const outage = new DatabaseOutage(async () => {
-      if (!answering) throw new Error("ECONNREFUSED");
-    }, out, 5);
+    const outage = new DatabaseOutage(
+      async () => {
+        if (!answering) throw new Error("ECONNREFUSED");
+      },
+      out,
+      5,
+    );
     expect(outage.down).toBe(false);
     outage.lost(new Error("terminating connection due to administrator command"));
     outage.lost(new Error("connect ECONNREFUSED 127.0.0.1:5432"));
@@ -32,7 +36,12 @@ describe("DatabaseOutage", () => {
 
   it("tells whether a request that started at a time saw the loss", async () => {
     let now = 1_000;
-    const outage = new DatabaseOutage(async () => {}, quietLog().out, 1, () => now);
+    const outage = new DatabaseOutage(
+      async () => {},
+      quietLog().out,
+      1,
+      () => now,
+    );
     expect(outage.lostSince(900)).toBe(false);
     now = 1_100;
     outage.lost(new Error("Connection terminated unexpectedly"));

@@ -2,17 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseCaseFile, type CaseDocument } from "../../app/domain/case-file";
-import {
-  argumentForm,
-  argumentIdForm,
-  editForm,
-  MAX_ARGUMENT_LENGTH,
-  MAX_REASON_LENGTH,
-  moderationForm,
-  positionForm,
-  replyForm,
-  STALE_FORM_MESSAGE,
-} from "../../app/domain/debate-forms";
+import { argumentForm, argumentIdForm, editForm, MAX_ARGUMENT_LENGTH, MAX_REASON_LENGTH, moderationForm, positionForm, replyForm, STALE_FORM_MESSAGE } from "../../app/domain/debate-forms";
 import { parseForm } from "../../app/forms";
 import { identifyOptions } from "../../app/domain/option-identity";
 
@@ -30,7 +20,14 @@ const withClient: CaseDocument = {
   ...doc,
   perspectives: [
     ...doc.perspectives,
-    { key: "client", prompt: "You are the client. What do you do?", options: [{ id: "drop-the-firm", text: "Drop the firm" }, { id: "keep-the-firm", text: "Keep the firm" }] },
+    {
+      key: "client",
+      prompt: "You are the client. What do you do?",
+      options: [
+        { id: "drop-the-firm", text: "Drop the firm" },
+        { id: "keep-the-firm", text: "Keep the firm" },
+      ],
+    },
   ],
 };
 

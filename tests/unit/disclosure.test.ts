@@ -51,8 +51,7 @@ describe("planRelease", () => {
   const BOTH = ["employee", "employer"];
   let nextId = 1;
   /** `count` newcomers of one standing who answered both perspectives once. */
-  const newcomers = (standing: string, count: number): PendingPerson[] =>
-    Array.from({ length: count }, () => ({ id: nextId++, standing, released: false, wrote: BOTH, reanswered: [] }));
+  const newcomers = (standing: string, count: number): PendingPerson[] => Array.from({ length: count }, () => ({ id: nextId++, standing, released: false, wrote: BOTH, reanswered: [] }));
   const returning = (standing: string, wrote: string[], reanswered = wrote): PendingPerson => ({ id: nextId++, standing, released: true, wrote, reanswered });
   const plan = (pending: PendingPerson[], released: Record<string, number> = {}, previous: Breakdown | null = null) =>
     planRelease({ perspectives: BOTH, gap: true, history: previous ? [{ breakdown: previous, released }] : [], pending, k: K });
@@ -116,7 +115,14 @@ describe("planRelease", () => {
 
   it("keeps a small standing merged while 1 to k-1 of its people are released (sticky grouping)", () => {
     // Released: frontline 3, manager 3, and one HR person inside "other" with 2 "undeclared".
-    const previous: Breakdown = { shown: [{ key: "frontline", members: ["frontline"], count: 3 }, { key: "manager", members: ["manager"], count: 3 }, { key: OTHER_GROUP, members: ["hr", "undeclared"], count: 3 }], suppressed: false };
+    const previous: Breakdown = {
+      shown: [
+        { key: "frontline", members: ["frontline"], count: 3 },
+        { key: "manager", members: ["manager"], count: 3 },
+        { key: OTHER_GROUP, members: ["hr", "undeclared"], count: 3 },
+      ],
+      suppressed: false,
+    };
     const released = { frontline: 3, manager: 3, hr: 1, undeclared: 2 };
     // Three more HR people: HR alone would now hold 4, but its one released person may not leave "other".
     const next = plan(newcomers("hr", K), released, previous);
@@ -148,8 +154,7 @@ describe("planRelease", () => {
 
   it("holds a lone answer on the only version offering an option (added later, or removed and brought back)", () => {
     const onVersionTwo = { employee: { released: null, current: 2 }, employer: { released: null, current: 2 } };
-    const populationPlan = (pending: PendingPerson[]) =>
-      planRelease({ perspectives: BOTH, gap: true, history: [], optionPopulations: { employee: [[2]], employer: [] }, pending, k: K });
+    const populationPlan = (pending: PendingPerson[]) => planRelease({ perspectives: BOTH, gap: true, history: [], optionPopulations: { employee: [[2]], employer: [] }, pending, k: K });
     const tess: PendingPerson = { ...newcomers("frontline", 1)[0]!, versions: onVersionTwo };
     const onVersionOne = newcomers("frontline", K).map((p) => ({ ...p, versions: { employee: { released: null, current: 1 }, employer: { released: null, current: 1 } } }));
     expect(populationPlan([tess, ...onVersionOne])?.people).toEqual(onVersionOne.map((p) => p.id));
@@ -171,13 +176,19 @@ describe("planRelease", () => {
   it("never splits a group two releases later so that one released person is left apart (every earlier release is checked)", () => {
     // Release 1: front line shown; "other" = three managers and Hana, the only HR person.
     const merged: Breakdown = {
-      shown: [{ key: "frontline", members: ["frontline"], count: 3 }, { key: OTHER_GROUP, members: ["hr", "manager"], count: 4 }],
+      shown: [
+        { key: "frontline", members: ["frontline"], count: 3 },
+        { key: OTHER_GROUP, members: ["hr", "manager"], count: 4 },
+      ],
       suppressed: false,
     };
     const release1 = { breakdown: merged, released: { frontline: 3, manager: 3, hr: 1 }, changed: ["frontline", "hr", "manager"] };
     // Release 2: two "other" newcomers and one undeclared join "other".
     const merged2: Breakdown = {
-      shown: [{ key: "frontline", members: ["frontline"], count: 3 }, { key: OTHER_GROUP, members: ["hr", "manager", "other", "undeclared"], count: 7 }],
+      shown: [
+        { key: "frontline", members: ["frontline"], count: 3 },
+        { key: OTHER_GROUP, members: ["hr", "manager", "other", "undeclared"], count: 7 },
+      ],
       suppressed: false,
     };
     const release2 = { breakdown: merged2, released: { frontline: 3, manager: 3, hr: 1, other: 2, undeclared: 1 }, changed: ["other", "undeclared"] };
@@ -231,8 +242,22 @@ describe("optionPopulations", () => {
   });
 
   it("gives none when every version offered the same options, and sets each once", () => {
-    expect(optionPopulations(new Map([[1, ["a", "b"]], [2, ["b", "a"]]]))).toEqual([]);
-    expect(optionPopulations(new Map([[1, ["a"]], [2, ["a", "b", "c"]]]))).toEqual([[2]]);
+    expect(
+      optionPopulations(
+        new Map([
+          [1, ["a", "b"]],
+          [2, ["b", "a"]],
+        ]),
+      ),
+    ).toEqual([]);
+    expect(
+      optionPopulations(
+        new Map([
+          [1, ["a"]],
+          [2, ["a", "b", "c"]],
+        ]),
+      ),
+    ).toEqual([[2]]);
   });
 });
 
@@ -436,9 +461,7 @@ describe("countsHolding and withdrawalIsSafe (removals never move a count by few
   ];
 
   it("names every count a person's votes are part of: cells, rounds answered in full, shifts", () => {
-    expect(countsHolding([...both(1), { round: 2, perspective: "employee" }], PERSPECTIVES)).toEqual(
-      new Set(["cell 1 employee", "cell 1 employer", "cell 2 employee", "round 1", "shift employee"]),
-    );
+    expect(countsHolding([...both(1), { round: 2, perspective: "employee" }], PERSPECTIVES)).toEqual(new Set(["cell 1 employee", "cell 1 employer", "cell 2 employee", "round 1", "shift employee"]));
     expect(countsHolding([], PERSPECTIVES)).toEqual(new Set());
   });
 
@@ -537,7 +560,13 @@ describe("workshopGrouping and groupOfStanding (one grouping per workshop)", () 
     expect(groupOfStanding(grouping, "frontline")).toBe("frontline");
     expect(groupOfStanding(grouping, "manager")).toBe(OTHER_GROUP);
     expect(groupOfStanding(grouping, "hr")).toBe(OTHER_GROUP);
-    const withUndeclared = workshopGrouping([{ standing: null, people: 6 }, { standing: "hr", people: 5 }], 5);
+    const withUndeclared = workshopGrouping(
+      [
+        { standing: null, people: 6 },
+        { standing: "hr", people: 5 },
+      ],
+      5,
+    );
     expect(groupOfStanding(withUndeclared, null)).toBe("undeclared");
   });
 
@@ -592,7 +621,10 @@ describe("workshopGrouping and groupOfStanding (one grouping per workshop)", () 
           for (const cell of v.cells) entry.cells[cell] = (entry.cells[cell] ?? 0) + 1;
           byStanding.set(v.standing, entry);
         }
-        const grouping = workshopGrouping([...byStanding].map(([s, e]) => ({ standing: s, ...e })), K);
+        const grouping = workshopGrouping(
+          [...byStanding].map(([s, e]) => ({ standing: s, ...e })),
+          K,
+        );
         if (grouping.suppressed) return;
         for (const cell of ["1:employee", "1:employer", "2:employee", "2:employer"]) {
           const total = voters.filter((v) => v.cells.includes(cell)).length;

@@ -149,7 +149,8 @@ describe("eventStream", () => {
 
 describe("the tests' event stream reader (tests/support/sse.ts)", () => {
   it("reads what the helper writes, however the bytes are split, as EventSource would", () => {
-    const wire = "retry: 2000\n\n" + formatEvent({ id: 1, event: "state", data: '{"stage":"vote-1","title":"Café ☕"}' }) + formatComment("heartbeat") + formatEvent({ id: 2, event: "withdrawn", data: "a\nb" });
+    const wire =
+      "retry: 2000\n\n" + formatEvent({ id: 1, event: "state", data: '{"stage":"vote-1","title":"Café ☕"}' }) + formatComment("heartbeat") + formatEvent({ id: 2, event: "withdrawn", data: "a\nb" });
     const bytes = new TextEncoder().encode(wire);
     for (const size of [1, 2, 3, 7, bytes.length]) {
       const reader = new EventStreamReader();

@@ -10,10 +10,9 @@ import { buildPositionsCsv, exportFileName, type CsvVote } from "../../app/domai
 import { CORPUS, EXPORT_MARKDOWN } from "../security/hostile-inputs";
 import { parseCsv } from "../support/csv-reader";
 
-
 /** What a spreadsheet runs as a formula when a cell starts with it (OWASP), and line feed as carriage return's twin. */
 const FORMULA_START = /^[=+\-@\t\r\n]/;
-const keepOrder = <T,>(items: T[]): T[] => [...items];
+const keepOrder = <T>(items: T[]): T[] => [...items];
 
 /** Two people (k = 1, so standings are shown), every text cell holding `text`. */
 function csvOf(text: string): string[][] {
@@ -47,7 +46,7 @@ describe("buildPositionsCsv against formula injection", () => {
   );
 
   it("neutralises a cell that starts with a line feed", () => {
-    expect(csvOf("\n=HYPERLINK(\"https://evil.example\")")[1]![3]).toBe("'\n=HYPERLINK(\"https://evil.example\")");
+    expect(csvOf('\n=HYPERLINK("https://evil.example")')[1]![3]).toBe('\'\n=HYPERLINK("https://evil.example")');
   });
 
   it("keeps numbers, including negative judgements, as plain numbers", () => {

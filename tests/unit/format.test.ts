@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { countOf, formatSignedPoints, plural } from "../../app/domain/format";
 
-describe("plurals (issue 16: no \"1 points\", \"1 upvotes\")", () => {
+describe('plurals (issue 16: no "1 points", "1 upvotes")', () => {
   it("use the singular for exactly one", () => {
     expect(countOf(1, "upvote", "upvotes")).toBe("1 upvote");
     expect(countOf(0, "upvote", "upvotes")).toBe("0 upvotes");

@@ -24,8 +24,18 @@ describe("readIdempotencyKey", () => {
 
 describe("canonicalSubmission", () => {
   it("is the same whatever the order of the fields, and leaves out the key and the intent", () => {
-    const one = canonicalSubmission("case:1", "argument", [["body", "B"], ["side", "for"], ["idempotencyKey", "k1"], ["intent", "argument"]]);
-    const two = canonicalSubmission("case:1", "argument", [["intent", "argument"], ["side", "for"], ["idempotencyKey", "k2"], ["body", "B"]]);
+    const one = canonicalSubmission("case:1", "argument", [
+      ["body", "B"],
+      ["side", "for"],
+      ["idempotencyKey", "k1"],
+      ["intent", "argument"],
+    ]);
+    const two = canonicalSubmission("case:1", "argument", [
+      ["intent", "argument"],
+      ["side", "for"],
+      ["idempotencyKey", "k2"],
+      ["body", "B"],
+    ]);
     expect(one).toBe(two);
   });
 
@@ -34,7 +44,17 @@ describe("canonicalSubmission", () => {
     expect(canonicalSubmission("case:2", "argument", [["body", "B"]])).not.toBe(base);
     expect(canonicalSubmission("case:1", "reply", [["body", "B"]])).not.toBe(base);
     expect(canonicalSubmission("case:1", "argument", [["body", "C"]])).not.toBe(base);
-    expect(canonicalSubmission("w", "create", [["p", "a"], ["p", "b"]])).not.toBe(canonicalSubmission("w", "create", [["p", "b"], ["p", "a"]]));
+    expect(
+      canonicalSubmission("w", "create", [
+        ["p", "a"],
+        ["p", "b"],
+      ]),
+    ).not.toBe(
+      canonicalSubmission("w", "create", [
+        ["p", "b"],
+        ["p", "a"],
+      ]),
+    );
   });
 });
 

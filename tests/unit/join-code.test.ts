@@ -1,13 +1,6 @@
 import { webcrypto } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import {
-  generateJoinCode,
-  isWellFormedJoinCode,
-  JOIN_CODE_ALPHABET,
-  JOIN_CODE_LENGTH,
-  joinCodeProblem,
-  normalizeJoinCode,
-} from "../../app/domain/join-code";
+import { generateJoinCode, isWellFormedJoinCode, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, joinCodeProblem, normalizeJoinCode } from "../../app/domain/join-code";
 
 const LOOK_ALIKES = ["O", "0", "I", "1", "L"];
 const WELL_FORMED = /^[A-HJKMNP-Z2-9]{6}$/;

@@ -88,7 +88,13 @@ describe("identifyOptions: which option each line of a new version is", () => {
   });
 
   it("matches a wording against the newest version that had it", () => {
-    const v2 = identifyOptions(draftWith([{ id: "refuse", text: "Decline" }, { id: "refuse-2", text: "Refuse" }]), [v1]);
+    const v2 = identifyOptions(
+      draftWith([
+        { id: "refuse", text: "Decline" },
+        { id: "refuse-2", text: "Refuse" },
+      ]),
+      [v1],
+    );
     const v3 = identifyOptions(draftWith(["Refuse", "Decline"]), [v2, v1]);
     expect(employeeOptions(v3).map((o) => o.id)).toEqual(["refuse-2", "refuse"]);
   });

@@ -19,8 +19,7 @@ describe("permissions", () => {
 });
 
 describe("caseVisibility", () => {
-  const partsFor = (status: "published" | "draft" | "archived", role: (typeof ROLES)[number] | null) =>
-    CASE_PARTS.filter((part) => caseVisibility(status, role)[part]);
+  const partsFor = (status: "published" | "draft" | "archived", role: (typeof ROLES)[number] | null) => CASE_PARTS.filter((part) => caseVisibility(status, role)[part]);
 
   it("shows a published case's page to everyone, and its debate and results to any account", () => {
     expect(partsFor("published", null)).toEqual(["page"]);

@@ -16,7 +16,10 @@ function row(round: number, perspective: string, optionId: string, judgement: nu
 
 /** The markup's text, without tags, with runs of space made one. */
 function text(html: string): string {
-  return html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+  return html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 describe("JudgementDistribution", () => {

@@ -20,7 +20,10 @@ describe("safeRedirectTarget", () => {
 
   it("answers, for any input at all, a path that a browser resolves to this site and a Location header can carry", () => {
     const alphabet = fc.constantFrom("/", "\\", ".", "@", ":", "%", "?", "#", "\t", "\n", "\r", " ", "\u0000", "\u0085", "e", "v", "l", "x", "2", "F", "h", "t", "p", "s");
-    const hostile = fc.oneof(fc.string(), fc.array(alphabet, { maxLength: 12 }).map((chars) => chars.join("")));
+    const hostile = fc.oneof(
+      fc.string(),
+      fc.array(alphabet, { maxLength: 12 }).map((chars) => chars.join("")),
+    );
     fc.assert(
       fc.property(hostile, (target) => {
         const result = safeRedirectTarget(target);

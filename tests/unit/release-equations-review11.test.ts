@@ -103,7 +103,10 @@ describe("withoutInterchangeableSurplus, attacked", () => {
           }
         }
         const releases: ReleaseShape[] = Array.from({ length: h.releases }, (_, r) => ({
-          grouping: mergeSmallGroups(STANDINGS.map((key, i) => ({ key, count: h.groupings[r]![i]! })), h.k),
+          grouping: mergeSmallGroups(
+            STANDINGS.map((key, i) => ({ key, count: h.groupings[r]![i]! })),
+            h.k,
+          ),
           perspectives: r === h.hidden ? ["employer"] : PERSPECTIVES,
           retired: h.retired ? { employee: [2] } : undefined,
           populations: h.populations ? { employer: [[1, 3]] } : undefined,
@@ -293,7 +296,15 @@ function rankModulo(rows: readonly (readonly number[])[], p: number): number {
  */
 function latticePins(matrix: readonly (readonly number[])[], sizes: readonly number[], k: number, p: number): number[] {
   const full = rankModulo(matrix, p);
-  return sizes.flatMap((size, a) => (size < k && rankModulo(matrix.map((row) => row.filter((_, j) => j !== a)), p) < full ? [a] : []));
+  return sizes.flatMap((size, a) =>
+    size < k &&
+    rankModulo(
+      matrix.map((row) => row.filter((_, j) => j !== a)),
+      p,
+    ) < full
+      ? [a]
+      : [],
+  );
 }
 
 /**
@@ -353,7 +364,13 @@ describe("integer (lattice) reasoning beyond the linear and bounds tests", () =>
   it("the enumeration sees a small set pinned without unanimity of k (so it can fail)", () => {
     // One release holding two people's answers beside a third alone in another row.
     const columns = [{ people: new Set([1, 2, 3, 4]) }, { people: new Set([5]) }];
-    const rows = [new Map([[0, 1], [1, 1]]), new Map([[1, 1]])];
+    const rows = [
+      new Map([
+        [0, 1],
+        [1, 1],
+      ]),
+      new Map([[1, 1]]),
+    ];
     expect(integerPins(columns, rows, 3)?.unaccompanied).toBeGreaterThan(0);
   });
 

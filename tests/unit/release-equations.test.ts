@@ -101,7 +101,10 @@ describe("exposedBySeveralReleases", () => {
     const three = ["employee", "employer", "customer"];
     const customer = (id: number, from: number): HeldRecord => ({ person: id, perspective: "customer", standing: "frontline", version: 1, reanswer: false, from, until: null });
     const records = [...people(1, 3, "frontline", 0), ...[1, 2, 3].map((id) => customer(id, 0)), ...people(4, 3, "frontline", 1)];
-    const releases: ReleaseShape[] = [{ grouping: none, perspectives: three }, { grouping: none, perspectives: BOTH }];
+    const releases: ReleaseShape[] = [
+      { grouping: none, perspectives: three },
+      { grouping: none, perspectives: BOTH },
+    ];
     const { rows } = releaseEquations(records, releases, { perspectives: BOTH, gap: true });
     // Release 0: three perspectives and the gap; release 1: two perspectives and the gap.
     expect(rows).toHaveLength(4 + 3);
@@ -116,9 +119,7 @@ describe("exposedBySeveralReleases", () => {
 });
 
 describe("planRelease with the records of earlier releases", () => {
-  const history: ReleasedGrouping[] = [
-    { breakdown: none, released: { frontline: 3 }, changed: ["frontline"] },
-  ];
+  const history: ReleasedGrouping[] = [{ breakdown: none, released: { frontline: 3 }, changed: ["frontline"] }];
   const records = [...person(1, "frontline", 0), ...people(2, 2, "frontline", 0)];
   const corrector = (id: number, standing: string): PendingPerson => ({ id, standing, released: false, wrote: BOTH, reanswered: BOTH });
   const newcomer = (id: number, standing: string): PendingPerson => ({ id, standing, released: false, wrote: BOTH, reanswered: [] });
@@ -186,7 +187,15 @@ describe("exposedByRowChurn (bars only grow by who entered)", () => {
     // (the population overall: 10, 8, 9 in, six out; the front line: six in, six out), and the
     // linear test finds nothing; but within the front line the population gained 10 alone while
     // 1, 2, 3 left, so its bar that grew is 10's (and within the managers, 8's and 9's).
-    const one = (id: number, standing: string, version: number, from: number, until: number | null = null, reanswer = false): HeldRecord => ({ person: id, perspective: "employee", standing, version, reanswer, from, until });
+    const one = (id: number, standing: string, version: number, from: number, until: number | null = null, reanswer = false): HeldRecord => ({
+      person: id,
+      perspective: "employee",
+      standing,
+      version,
+      reanswer,
+      from,
+      until,
+    });
     const again = (id: number, standing: string, from: number, to: number) => [one(id, standing, from, 0, 1), one(id, standing, to, 1, null, true)];
     const records = [
       ...[1, 2, 3].flatMap((id) => again(id, "frontline", 2, 3)),
@@ -253,7 +262,15 @@ describe("inCone (a column as a non-negative combination of others)", () => {
 
 describe("exposedByBounds (bars are counts: bounds across rows, tenth review)", () => {
   const employeeOnly = { perspectives: ["employee"], gap: false, k: K };
-  const one = (id: number, from: number, until: number | null = null, reanswer = false, standing = "frontline"): HeldRecord => ({ person: id, perspective: "employee", standing, version: 1, reanswer, from, until });
+  const one = (id: number, from: number, until: number | null = null, reanswer = false, standing = "frontline"): HeldRecord => ({
+    person: id,
+    perspective: "employee",
+    standing,
+    version: 1,
+    reanswer,
+    from,
+    until,
+  });
   const shape: ReleaseShape = { grouping: none, perspectives: ["employee"] };
 
   it("finds an earlier batch's bars minus the bars now: the first answer of the one of that batch who changed", () => {

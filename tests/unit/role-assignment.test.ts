@@ -63,11 +63,7 @@ describe("assignRoles", () => {
   });
 
   it("does not always split a standing smaller than minGroup: two HR people may play the same role", () => {
-    const candidates: RoleCandidate[] = [
-      { id: 1, standing: "hr" },
-      { id: 2, standing: "hr" },
-      ...Array.from({ length: 8 }, (_, i) => ({ id: 10 + i, standing: null })),
-    ];
+    const candidates: RoleCandidate[] = [{ id: 1, standing: "hr" }, { id: 2, standing: "hr" }, ...Array.from({ length: 8 }, (_, i) => ({ id: 10 + i, standing: null }))];
     const together = Array.from({ length: 40 }, (_, i) => assignRoles({ candidates, roles: ["employee", "employer"], seed: String(i), minGroup: 5 })).filter((a) => a.get(1) === a.get(2));
     expect(together.length).toBeGreaterThan(0);
     // Spread on its own (minGroup 1), the pair is always split.
@@ -129,9 +125,23 @@ describe("roleForNewcomer", () => {
 
 describe("rolePlayRoles", () => {
   it("lists the perspectives with a brief in the author's order, when there are at least two", () => {
-    expect(rolePlayRoles({ roles: [{ perspective: "employer", markdown: "B" }, { perspective: "employee", markdown: "A" }] })).toEqual(["employer", "employee"]);
+    expect(
+      rolePlayRoles({
+        roles: [
+          { perspective: "employer", markdown: "B" },
+          { perspective: "employee", markdown: "A" },
+        ],
+      }),
+    ).toEqual(["employer", "employee"]);
     expect(rolePlayRoles({ roles: [{ perspective: "employee", markdown: "A" }] })).toBeNull();
-    expect(rolePlayRoles({ roles: [{ perspective: "employee", markdown: "A" }, { perspective: "employer", markdown: "  " }] })).toBeNull();
+    expect(
+      rolePlayRoles({
+        roles: [
+          { perspective: "employee", markdown: "A" },
+          { perspective: "employer", markdown: "  " },
+        ],
+      }),
+    ).toBeNull();
     expect(rolePlayRoles({ roles: [] })).toBeNull();
   });
 

@@ -71,7 +71,11 @@ describe("phaseComparison", () => {
   it("ends with the empathy gap, withheld where fewer than k answered both perspectives", () => {
     const gap = table.at(-1)!;
     expect(gap.figure).toBe("gap");
-    expect(gap.phases).toEqual([{ released: true, value: 3, people: 3 }, { released: true, value: 1 / 3, people: 3 }, { released: false, k: 3 }]);
+    expect(gap.phases).toEqual([
+      { released: true, value: 3, people: 3 },
+      { released: true, value: 1 / 3, people: 3 },
+      { released: false, k: 3 },
+    ]);
     expect(gap.changes[0]).toBeCloseTo(1 / 3 - 3);
     expect(gap.changes.slice(1)).toEqual([null, null]);
   });
@@ -81,7 +85,12 @@ describe("phaseComparison", () => {
   });
 
   it("withholds everything in a room under k: no value, no people, no change", () => {
-    const small = roundTallies(rows.map((r) => ({ ...r, count: 1 })), PERSPECTIVES, [1, 2, 3], k);
+    const small = roundTallies(
+      rows.map((r) => ({ ...r, count: 1 })),
+      PERSPECTIVES,
+      [1, 2, 3],
+      k,
+    );
     const none = phaseComparison(small, { 1: null, 2: null, 3: null }, ["employee", "employer"], k);
     for (const r of none) {
       expect(r.phases).toEqual(PHASES.map(() => ({ released: false, k })));
@@ -111,12 +120,21 @@ describe("phaseComparison", () => {
 
 describe("swappedRoles", () => {
   it("gives each of two roles the other", () => {
-    expect(swappedRoles(["employee", "employer"])).toEqual(new Map([["employee", "employer"], ["employer", "employee"]]));
+    expect(swappedRoles(["employee", "employer"])).toEqual(
+      new Map([
+        ["employee", "employer"],
+        ["employer", "employee"],
+      ]),
+    );
   });
 
   it("passes each of more roles to the next in the case's order, the last to the first, and -1 undoes it", () => {
     const roles = ["employee", "employer", "customer"];
-    expect([...swappedRoles(roles)]).toEqual([["employee", "employer"], ["employer", "customer"], ["customer", "employee"]]);
+    expect([...swappedRoles(roles)]).toEqual([
+      ["employee", "employer"],
+      ["employer", "customer"],
+      ["customer", "employee"],
+    ]);
     fc.assert(
       fc.property(fc.uniqueArray(fc.string({ minLength: 1 }), { minLength: 1, maxLength: 6 }), (roles) => {
         const forward = swappedRoles(roles, 1);

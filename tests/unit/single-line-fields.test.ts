@@ -46,8 +46,7 @@ describe("findControlCharacter", () => {
 });
 
 describe("single-line fields in forms", () => {
-  const workshop = (title: string) =>
-    readCreateWorkshopForm(formData({ caseSlug: "the-fee-waiver", title, perspectives: ["employee", "employer"], resultsMode: "live" }));
+  const workshop = (title: string) => readCreateWorkshopForm(formData({ caseSlug: "the-fee-waiver", title, perspectives: ["employee", "employer"], resultsMode: "live" }));
 
   it("accepts a workshop title on one line, and trims line breaks at its ends", () => {
     const result = workshop("\r\nTuesday ethics lab\n");
@@ -55,17 +54,13 @@ describe("single-line fields in forms", () => {
   });
 
   it.each(CONTROLS)("refuses a workshop title with %j inside, saying where", (character, name) => {
-    expect(messagesFor(workshop(`Tuesday${character}# Injected`), "title")).toEqual([
-      `Keep the workshop title on one line, without tabs or control characters (it has ${name} at character 8).`,
-    ]);
+    expect(messagesFor(workshop(`Tuesday${character}# Injected`), "title")).toEqual([`Keep the workshop title on one line, without tabs or control characters (it has ${name} at character 8).`]);
   });
 
   it("refuses a display name with a line break when joining a workshop, signing up or changing a profile", () => {
     const name = "Ana\r\nSouza";
     const found = "a line break at character 4";
-    expect(messagesFor(joinForm.safeParse({ code: "K7M2QP", displayName: name }), "displayName")).toEqual([
-      `Keep your name on one line, without tabs or control characters (it has ${found}).`,
-    ]);
+    expect(messagesFor(joinForm.safeParse({ code: "K7M2QP", displayName: name }), "displayName")).toEqual([`Keep your name on one line, without tabs or control characters (it has ${found}).`]);
     const message = `Keep your display name on one line, without tabs or control characters (it has ${found}).`;
     expect(messagesFor(signupForm.safeParse({ email: "ana@example.com", displayName: name, password: "a long enough password" }), "displayName")).toEqual([message]);
     expect(messagesFor(profileForm.safeParse({ displayName: name, standing: "" }), "displayName")).toEqual([message]);
@@ -247,9 +242,7 @@ describe("invisible formatting characters in single-line fields", () => {
     const message = `Your display name cannot contain invisible formatting characters; remove ${found}.`;
     expect(messagesFor(signupForm.safeParse({ email: "ana@example.com", displayName: RLO_NAME, password: "a long enough password" }), "displayName")).toEqual([message]);
     expect(messagesFor(profileForm.safeParse({ displayName: RLO_NAME, standing: "" }), "displayName")).toEqual([message]);
-    expect(messagesFor(joinForm.safeParse({ code: "K7M2QP", displayName: RLO_NAME }), "displayName")).toEqual([
-      `Your name cannot contain invisible formatting characters; remove ${found}.`,
-    ]);
+    expect(messagesFor(joinForm.safeParse({ code: "K7M2QP", displayName: RLO_NAME }), "displayName")).toEqual([`Your name cannot contain invisible formatting characters; remove ${found}.`]);
   });
 
   it("refuses a workshop title and a moderation reason with a zero width space", () => {

@@ -179,11 +179,19 @@ describe("mergeSmallGroups", () => {
       // At least two groups, or the breakdown would just repeat the total.
       expect(breakdown.shown.length, context).toBeGreaterThanOrEqual(2);
       for (const group of breakdown.shown) expect(group.count, context).toBeGreaterThanOrEqual(k);
-      expect(breakdown.shown.reduce((s, g) => s + g.count, 0), context).toBe(total);
+      expect(
+        breakdown.shown.reduce((s, g) => s + g.count, 0),
+        context,
+      ).toBe(total);
       // Each shown count is exactly the sum of the groups it stands for, and every person is in one shown group.
       const members = breakdown.shown.flatMap((g) => g.members);
       expect(new Set(members).size, context).toBe(members.length);
-      expect([...members].sort(), context).toEqual(groups.filter((g) => g.count > 0).map((g) => g.key).sort());
+      expect([...members].sort(), context).toEqual(
+        groups
+          .filter((g) => g.count > 0)
+          .map((g) => g.key)
+          .sort(),
+      );
       for (const group of breakdown.shown) {
         const membersTotal = group.members.reduce((s, m) => s + groups.find((g) => g.key === m)!.count, 0);
         expect(group.count, context).toBe(membersTotal);

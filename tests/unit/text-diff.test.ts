@@ -106,8 +106,7 @@ describe("diffLines", () => {
   it("finds a minimal diff that reproduces both texts, on many random edits", () => {
     const random = randomSource(42);
     const vocabulary = ["alpha", "beta", "gamma", "delta", "", "## Stage: x"];
-    const randomLines = (count: number): string[] =>
-      Array.from({ length: count }, () => vocabulary[Math.floor(random() * vocabulary.length)]);
+    const randomLines = (count: number): string[] => Array.from({ length: count }, () => vocabulary[Math.floor(random() * vocabulary.length)]);
     for (let round = 0; round < 300; round++) {
       const before = randomLines(Math.floor(random() * 25));
       const after = randomLines(Math.floor(random() * 25));
@@ -173,17 +172,7 @@ describe("collapseUnchanged", () => {
   it("keeps context on both sides of a long unchanged run between two changes", () => {
     const before = text(...numbered(1, 20));
     const after = text("one", ...numbered(2, 19), "twenty");
-    expect(render(collapseUnchanged(diffLines(before, after), 2))).toEqual([
-      "- 1",
-      "+ one",
-      "  2",
-      "  3",
-      "… 14",
-      "  18",
-      "  19",
-      "- 20",
-      "+ twenty",
-    ]);
+    expect(render(collapseUnchanged(diffLines(before, after), 2))).toEqual(["- 1", "+ one", "  2", "  3", "… 14", "  18", "  19", "- 20", "+ twenty"]);
   });
 
   it("leaves a run alone when hiding it would hide a single line or none", () => {

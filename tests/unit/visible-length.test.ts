@@ -94,8 +94,20 @@ const FORM_FIELDS: { name: string; max: number; check: (value: string) => SafePa
     field: "displayName",
     message: (n) => `Keep your display name to 60 characters or fewer (it has ${n}).`,
   },
-  { name: "a display name on the profile", max: 60, check: (displayName) => profileForm.safeParse({ displayName, standing: "" }), field: "displayName", message: (n) => `Keep your display name to 60 characters or fewer (it has ${n}).` },
-  { name: "a name when joining a workshop", max: 40, check: (displayName) => joinForm.safeParse({ code: "K7M2QP", displayName }), field: "displayName", message: (n) => `Keep your name to 40 characters or fewer (it has ${n}).` },
+  {
+    name: "a display name on the profile",
+    max: 60,
+    check: (displayName) => profileForm.safeParse({ displayName, standing: "" }),
+    field: "displayName",
+    message: (n) => `Keep your display name to 60 characters or fewer (it has ${n}).`,
+  },
+  {
+    name: "a name when joining a workshop",
+    max: 40,
+    check: (displayName) => joinForm.safeParse({ code: "K7M2QP", displayName }),
+    field: "displayName",
+    message: (n) => `Keep your name to 40 characters or fewer (it has ${n}).`,
+  },
   {
     name: "a workshop title",
     max: 120,
@@ -111,9 +123,27 @@ const FORM_FIELDS: { name: string; max: number; check: (value: string) => SafePa
     field: "body",
     message: (n) => `Keep it to 2,000 characters or fewer (it has ${n.toLocaleString("en")}).`,
   },
-  { name: "a reply", max: 2000, check: (body) => replyForm.safeParse({ parentId: "3", body }), field: "body", message: (n) => `Keep it to 2,000 characters or fewer (it has ${n.toLocaleString("en")}).` },
-  { name: "an edit", max: 2000, check: (body) => editForm.safeParse({ argumentId: "3", body }), field: "body", message: (n) => `Keep it to 2,000 characters or fewer (it has ${n.toLocaleString("en")}).` },
-  { name: "a moderation reason", max: 300, check: (reason) => moderationForm.safeParse({ argumentId: "3", reason }), field: "reason", message: (n) => `Keep the reason to 300 characters or fewer (it has ${n}).` },
+  {
+    name: "a reply",
+    max: 2000,
+    check: (body) => replyForm.safeParse({ parentId: "3", body }),
+    field: "body",
+    message: (n) => `Keep it to 2,000 characters or fewer (it has ${n.toLocaleString("en")}).`,
+  },
+  {
+    name: "an edit",
+    max: 2000,
+    check: (body) => editForm.safeParse({ argumentId: "3", body }),
+    field: "body",
+    message: (n) => `Keep it to 2,000 characters or fewer (it has ${n.toLocaleString("en")}).`,
+  },
+  {
+    name: "a moderation reason",
+    max: 300,
+    check: (reason) => moderationForm.safeParse({ argumentId: "3", reason }),
+    field: "reason",
+    message: (n) => `Keep the reason to 300 characters or fewer (it has ${n}).`,
+  },
 ];
 
 describe("form fields count visible characters", () => {

@@ -55,18 +55,7 @@ const ROUND_2: StandingRow[] = [
   answers(2, "employer", null, "Warn and retrain", 1, 2),
 ];
 
-const HOSTILE = [
-  "# heading",
-  "| table | x |",
-  "|---|---|",
-  "<script>alert('x')</script>",
-  "- a list item",
-  "> a nested quote",
-  "",
-  "```",
-  "a code fence",
-  "```",
-].join("\n");
+const HOSTILE = ["# heading", "| table | x |", "|---|---|", "<script>alert('x')</script>", "- a list item", "> a nested quote", "", "```", "a code fence", "```"].join("\n");
 
 /**
  * The workshop grouping of the people behind these rows: everyone here answered the cell in
@@ -80,7 +69,10 @@ function groupingOf(byStanding: StandingRow[], k: number) {
   }
   const people = new Map<string | null, number>();
   for (const r of byStanding) people.set(r.standing, Math.max(people.get(r.standing) ?? 0, cells.get(`${r.round}/${r.perspective}/${r.standing}`)!));
-  return workshopGrouping([...people].map(([standing, count]) => ({ standing, people: count })), k);
+  return workshopGrouping(
+    [...people].map(([standing, count]) => ({ standing, people: count })),
+    k,
+  );
 }
 
 function debriefInput(overrides: Partial<DebriefInput> = {}): DebriefInput {
@@ -248,10 +240,7 @@ describe("buildDebrief", () => {
   });
 
   it("shows a standing nobody labelled under its key, and people without a standing as not declared", () => {
-    const byStanding = [
-      answers(1, "employee", "contractor", "Report the record", 1, 5),
-      answers(1, "employee", null, "Delay and help", -1, 6),
-    ];
+    const byStanding = [answers(1, "employee", "contractor", "Report the record", 1, 5), answers(1, "employee", null, "Delay and help", -1, 6)];
     const employee = section(buildDebrief(debriefInput({ rounds: [1], byStanding, shift: null })), "### As the employee: 11 answered");
     expect(employee).toContain("| Not declared | 6 | 0 | 6 | 0 | -1 |");
     expect(employee).toContain("| contractor | 5 | 5 | 0 | 0 | +1 |");
@@ -275,11 +264,7 @@ describe("buildDebrief", () => {
 
   it("breaks every round down by the one workshop grouping it is given, even where a round alone would group differently", () => {
     // Round 2 alone has five managers and five front-line staff; the workshop merged managers with the HR pair.
-    const round1 = [
-      answers(1, "employee", "frontline", "Report the record", 1, 5),
-      answers(1, "employee", "manager", "Delay and help", -1, 5),
-      answers(1, "employee", "hr", "Ask your manager", 2, 2),
-    ];
+    const round1 = [answers(1, "employee", "frontline", "Report the record", 1, 5), answers(1, "employee", "manager", "Delay and help", -1, 5), answers(1, "employee", "hr", "Ask your manager", 2, 2)];
     const round2 = [answers(2, "employee", "frontline", "Report the record", 2, 5), answers(2, "employee", "manager", "Delay and help", 0, 5)];
     const debrief = buildDebrief(debriefInput({ byStanding: [...round1, ...round2], shift: null }));
     const round2Table = section(debrief, "### As the employee: 10 answered").filter((l) => /^\| (Frontline|Manager|Other)/.test(l));
@@ -295,19 +280,13 @@ describe("buildDebrief", () => {
 
   it("gives the empathy gap for a round with enough people and a not-shown line for one without", () => {
     const debrief = buildDebrief(debriefInput());
-    expect(section(debrief, "## Round 1 (before discussion)")).toContain(
-      "Empathy gap (employee judgement minus employer judgement): average +1.3 across 18 people.",
-    );
-    expect(section(debrief, "## Round 2 (after discussion)")).toContain(
-      "Empathy gap: not shown (fewer than 5 people answered both as employee and as employer).",
-    );
+    expect(section(debrief, "## Round 1 (before discussion)")).toContain("Empathy gap (employee judgement minus employer judgement): average +1.3 across 18 people.");
+    expect(section(debrief, "## Round 2 (after discussion)")).toContain("Empathy gap: not shown (fewer than 5 people answered both as employee and as employer).");
   });
 
   it("writes a negative empathy gap with its minus sign", () => {
     const debrief = buildDebrief(debriefInput({ gaps: [{ round: 2, people: 7, meanGap: -0.84 }] }));
-    expect(section(debrief, "## Round 2 (after discussion)")).toContain(
-      "Empathy gap (employee judgement minus employer judgement): average -0.8 across 7 people.",
-    );
+    expect(section(debrief, "## Round 2 (after discussion)")).toContain("Empathy gap (employee judgement minus employer judgement): average -0.8 across 7 people.");
   });
 
   it("has a table of how the room moved when there is a shift, and no such section without one", () => {
@@ -330,14 +309,7 @@ describe("buildDebrief", () => {
     const argument = room.indexOf("- Argument (9 upvotes, named by 6 as what moved them):");
     expect(room.slice(argument, argument + 4)).toEqual(["- Argument (9 upvotes, named by 6 as what moved them):", "", "> Compassion is not a policy.", ""]);
     const question = room.indexOf("- Question (4 upvotes):");
-    expect(room.slice(question, question + 6)).toEqual([
-      "- Question (4 upvotes):",
-      "",
-      "> What would the client want?",
-      "> \\# Not a heading",
-      "> \\| not a table |",
-      "",
-    ]);
+    expect(room.slice(question, question + 6)).toEqual(["- Question (4 upvotes):", "", "> What would the client want?", "> \\# Not a heading", "> \\| not a table |", ""]);
   });
 
   it("says how many named an argument as what moved them only when at least k did (a change of mind is an answer)", () => {
@@ -408,17 +380,20 @@ describe("buildDebrief", () => {
   });
 });
 
-
 const HEADER = ["respondent", "round", "perspective", "option", "judgement", "judgement_label", "standing"];
-const reverse = <T,>(items: T[]): T[] => [...items].reverse();
-const keepOrder = <T,>(items: T[]): T[] => [...items];
+const reverse = <T>(items: T[]): T[] => [...items].reverse();
+const keepOrder = <T>(items: T[]): T[] => [...items];
 
 function vote(respondentKey: number, round: number, perspective: string, option: string, judgement: number, standing: string | null): CsvVote {
   return { respondentKey, round, perspective, option, judgement, standing };
 }
 
 function standingsOf(csv: string): Record<string, string> {
-  return Object.fromEntries(parseCsv(csv).slice(1).map((cells) => [cells[0], cells[6]]));
+  return Object.fromEntries(
+    parseCsv(csv)
+      .slice(1)
+      .map((cells) => [cells[0], cells[6]]),
+  );
 }
 
 describe("buildPositionsCsv", () => {
@@ -453,12 +428,7 @@ describe("buildPositionsCsv", () => {
   });
 
   it("orders one person's rows by round, then perspective", () => {
-    const votes = [
-      vote(1, 2, "employer", "Fire", 1, null),
-      vote(1, 1, "employer", "Fire", 1, null),
-      vote(1, 2, "employee", "A", 1, null),
-      vote(1, 1, "employee", "A", 1, null),
-    ];
+    const votes = [vote(1, 2, "employer", "Fire", 1, null), vote(1, 1, "employer", "Fire", 1, null), vote(1, 2, "employee", "A", 1, null), vote(1, 1, "employee", "A", 1, null)];
     const rows = parseCsv(buildPositionsCsv(votes, 1, keepOrder)).slice(1);
     expect(rows.map((r) => `${r[1]} ${r[2]}`)).toEqual(["1 employee", "1 employer", "2 employee", "2 employer"]);
   });
@@ -542,13 +512,24 @@ describe("buildPositionsCsv", () => {
       ...[1, 2].map((key) => vote(key, 1, "employer", "B", 1, "manager")),
       ...[1, 2, 3].map((key) => vote(key, 2, "employee", "A", 2, "manager")),
     ];
-    expect(parseCsv(buildPositionsCsv(votes, 3, keepOrder)).slice(1).map((r) => `${r[1]} ${r[2]}`)).toEqual(["1 employee", "1 employee", "1 employee", "2 employee", "2 employee", "2 employee"]);
+    expect(
+      parseCsv(buildPositionsCsv(votes, 3, keepOrder))
+        .slice(1)
+        .map((r) => `${r[1]} ${r[2]}`),
+    ).toEqual(["1 employee", "1 employee", "1 employee", "2 employee", "2 employee", "2 employee"]);
     expect(buildPositionsCsv(votes.slice(0, 2), 3, keepOrder)).toBe(`\uFEFF${HEADER.join(",")}\r\n`);
   });
 
   it("writes the standing column from the workshop grouping it is given, the debrief's", () => {
     const votes = [1, 2, 3, 4].map((key) => vote(key, 1, "employee", "A", 0, key <= 2 ? "manager" : "frontline"));
-    const grouping = workshopGrouping([{ standing: "manager", people: 2 }, { standing: "frontline", people: 2 }, { standing: "hr", people: 1 }], 2);
+    const grouping = workshopGrouping(
+      [
+        { standing: "manager", people: 2 },
+        { standing: "frontline", people: 2 },
+        { standing: "hr", people: 1 },
+      ],
+      2,
+    );
     expect(standingsOf(buildPositionsCsv(votes, 2, keepOrder, { grouping }))).toEqual({ "r1-1": "merged small groups", "r1-2": "merged small groups", "r1-3": "frontline", "r1-4": "frontline" });
   });
 
@@ -568,7 +549,11 @@ describe("buildPositionsCsv", () => {
     expect(csv).toContain(',"Warn, then retrain",');
     expect(csv).toContain(',"Say ""no""",');
     expect(csv).toContain(',"Line one\nLine two",');
-    expect(parseCsv(csv).slice(1).map((r) => r[3])).toEqual(["Warn, then retrain", 'Say "no"', "Line one\nLine two", "Carriage\rreturn"]);
+    expect(
+      parseCsv(csv)
+        .slice(1)
+        .map((r) => r[3]),
+    ).toEqual(["Warn, then retrain", 'Say "no"', "Line one\nLine two", "Carriage\rreturn"]);
     expect(parseCsv(csv).every((r) => r.length === HEADER.length)).toBe(true);
   });
 
@@ -583,7 +568,11 @@ describe("buildPositionsCsv", () => {
       vote(7, 1, "employee", "1+1", 0, null),
     ];
     const csv = buildPositionsCsv(votes, 5, keepOrder);
-    expect(parseCsv(csv).slice(1).map((r) => r[3])).toEqual(["'=SUM(1)", "'+1", "'-1", "'@x", "'\tcmd", "'=1,2", "1+1"]);
+    expect(
+      parseCsv(csv)
+        .slice(1)
+        .map((r) => r[3]),
+    ).toEqual(["'=SUM(1)", "'+1", "'-1", "'@x", "'\tcmd", "'=1,2", "1+1"]);
     expect(csv).toContain(`,"'=1,2",`);
   });
 
@@ -607,7 +596,11 @@ describe("buildPositionsCsv", () => {
     const csv = buildPositionsCsv(fromDatabase, 1, keepOrder);
     for (const secret of [...NAMES, "90210", "31337", "4242", "4343", "tok_"]) expect(csv).not.toContain(secret);
     expect(parseCsv(csv)[0]).toEqual(HEADER);
-    expect(parseCsv(csv).slice(1).map((r) => r[0])).toEqual(["r1-1", "r1-2"]);
+    expect(
+      parseCsv(csv)
+        .slice(1)
+        .map((r) => r[0]),
+    ).toEqual(["r1-1", "r1-2"]);
   });
 
   it("never links one person's rows across rounds: each round numbers its own respondents", () => {

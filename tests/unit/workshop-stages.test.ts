@@ -154,9 +154,7 @@ function subsets(rounds: Round[]): Round[][] {
 /** Every state a plan can be in: each stage, voting open or closed, each set of revealed rounds. */
 function allStates(planCase: PlanCase): StageState[] {
   const stages: StageId[] = [...planCase.sequence, "ended"];
-  return stages.flatMap((stage) =>
-    [false, true].flatMap((votingOpen) => subsets(planCase.rounds).map((revealedRounds) => ({ stage, votingOpen, revealedRounds }))),
-  );
+  return stages.flatMap((stage) => [false, true].flatMap((votingOpen) => subsets(planCase.rounds).map((revealedRounds) => ({ stage, votingOpen, revealedRounds }))));
 }
 
 function describeState(state: StageState): string {
@@ -424,8 +422,7 @@ describe("resultsVisible", () => {
   for (const planCase of PLANS) {
     for (const state of allStates(planCase)) {
       for (const round of planCase.rounds) {
-        const visible =
-          planCase.plan.resultsMode === "live" || state.revealedRounds.includes(round) || PUBLIC_AT[round].includes(state.stage);
+        const visible = planCase.plan.resultsMode === "live" || state.revealedRounds.includes(round) || PUBLIC_AT[round].includes(state.stage);
         it(`${planCase.name}: round ${round} results are ${visible ? "shown" : "hidden"} at ${describeState(state)}`, () => {
           expect(resultsVisible(state, planCase.plan, round)).toBe(visible);
         });

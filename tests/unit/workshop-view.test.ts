@@ -32,11 +32,7 @@ describe("roundTallies", () => {
   });
 
   it("counts options in the case's order, keeping options nobody chose at zero", () => {
-    const rows = [
-      row(1, "employee", "Ask your manager", 1, 2),
-      row(1, "employee", "Report the record", -2, 5),
-      row(1, "employee", "Ask your manager", 3, 1),
-    ];
+    const rows = [row(1, "employee", "Ask your manager", 1, 2), row(1, "employee", "Report the record", -2, 5), row(1, "employee", "Ask your manager", 3, 1)];
     const [employeeTally] = roundTallies(rows, PERSPECTIVES.slice(0, 1), [1], 1);
     expect(figures(employeeTally).options).toEqual([
       { id: "Report the record", label: "Report the record", count: 5 },
@@ -46,12 +42,7 @@ describe("roundTallies", () => {
   });
 
   it("appends options the case no longer lists (votes on an older version) after the case's own, once each", () => {
-    const rows = [
-      row(1, "employee", "Tell the client", 0, 2),
-      row(1, "employee", "Report the record", 0, 1),
-      row(1, "employee", "Quit", 1, 1),
-      row(1, "employee", "Tell the client", 2, 1),
-    ];
+    const rows = [row(1, "employee", "Tell the client", 0, 2), row(1, "employee", "Report the record", 0, 1), row(1, "employee", "Quit", 1, 1), row(1, "employee", "Tell the client", 2, 1)];
     const [employeeTally] = roundTallies(rows, PERSPECTIVES.slice(0, 1), [1], 1);
     expect(figures(employeeTally).options).toEqual([
       { id: "Report the record", label: "Report the record", count: 1 },
@@ -202,15 +193,6 @@ describe("visibleRounds", () => {
 describe("currentRound", () => {
   it("is the round of the vote or results on screen, and none elsewhere", () => {
     const at = (stage: StageId) => currentRound({ stage, votingOpen: false, revealedRounds: [] });
-    expect([at("lobby"), at("case-1"), at("vote-1"), at("results-1"), at("discussion"), at("vote-2"), at("shift"), at("ended")]).toEqual([
-      null,
-      null,
-      1,
-      1,
-      null,
-      2,
-      2,
-      null,
-    ]);
+    expect([at("lobby"), at("case-1"), at("vote-1"), at("results-1"), at("discussion"), at("vote-2"), at("shift"), at("ended")]).toEqual([null, null, 1, 1, null, 2, 2, null]);
   });
 });
