@@ -162,7 +162,16 @@ export function PhaseTable({ state }: { state: Pick<RoomState, "phases"> }) {
                 </td>
               ))}
               {row.changes.map((c, i) => (
-                <td key={`change-${i}`}>{c === null ? <span aria-label="not shown">—</span> : formatSigned(c)}</td>
+                <td key={`change-${i}`}>
+                  {c === null ? (
+                    <>
+                      <span aria-hidden="true">—</span>
+                      <span className="visually-hidden">not shown</span>
+                    </>
+                  ) : (
+                    formatSigned(c)
+                  )}
+                </td>
               ))}
             </tr>
           ))}
