@@ -81,16 +81,18 @@ export function argumentForm(doc: { perspectives: readonly { key: string }[] }) 
 export const replyForm = z.object({ parentId: id("Reply to an argument on this page."), body });
 export const editForm = z.object({ argumentId: id("Unknown argument."), body });
 export const argumentIdForm = z.object({ argumentId: id("Unknown argument.") });
+/** Why a moderator hides something: one line, 3 to MAX_REASON_LENGTH visible characters, kept in the audit log. */
+const moderationReason = singleLine(
+  maxVisible(
+    minVisible(z.string({ required_error: "Give a reason; it is kept in the audit log." }).trim(), 3, "Give a reason; it is kept in the audit log."),
+    MAX_REASON_LENGTH,
+    keepToMessage("the reason", MAX_REASON_LENGTH),
+  ),
+  oneLineMessage("the reason"),
+);
 export const moderationForm = z.object({
   argumentId: id("Unknown argument."),
-  reason: singleLine(
-    maxVisible(
-      minVisible(z.string({ required_error: "Give a reason; it is kept in the audit log." }).trim(), 3, "Give a reason; it is kept in the audit log."),
-      MAX_REASON_LENGTH,
-      keepToMessage("the reason", MAX_REASON_LENGTH),
-    ),
-    oneLineMessage("the reason"),
-  ),
+  reason: moderationReason,
 });
 
 /**
@@ -122,12 +124,5 @@ export const steelmanRatingForm = z.object({
 export const steelmanIdForm = z.object({ steelmanId: id("Unknown steelman.") });
 export const steelmanModerationForm = z.object({
   steelmanId: id("Unknown steelman."),
-  reason: singleLine(
-    maxVisible(
-      minVisible(z.string({ required_error: "Give a reason; it is kept in the audit log." }).trim(), 3, "Give a reason; it is kept in the audit log."),
-      MAX_REASON_LENGTH,
-      keepToMessage("the reason", MAX_REASON_LENGTH),
-    ),
-    oneLineMessage("the reason"),
-  ),
+  reason: moderationReason,
 });
