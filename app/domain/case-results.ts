@@ -42,6 +42,16 @@ export interface ResultRow extends PositionCell {
   optionChanged: boolean;
 }
 
+/** The group a result row counts: every field but its count (rows with one key add up). */
+export function resultRowKey(row: Omit<ResultRow, "count">): string {
+  return JSON.stringify([row.perspective, row.standing, row.optionId, row.judgement, row.legal, row.caseVersionId, row.judgementChange, row.optionChanged]);
+}
+
+/** The group a gap cell counts: its standing and gap. */
+export function gapCellKey(cell: Omit<GapCell, "count">): string {
+  return JSON.stringify([cell.standing, cell.gap]);
+}
+
 /**
  * Splits the one grouped scan into the answer cells (by perspective, standing, option, judgement,
  * legal answer and version) and the shift cells (the same answers by their first judgement).

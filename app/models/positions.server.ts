@@ -3,7 +3,7 @@ import type { DB } from "../../db/client";
 import { inTransaction, lockForTransaction } from "../../db/dialect";
 import type { Confidence, LegalAnswer, Standing } from "../../db/schema";
 import { standingForAnswer } from "../domain/disclosure";
-import type { GapCell, ResultRow } from "../domain/case-results";
+import { gapCellKey, resultRowKey, type GapCell, type ResultRow } from "../domain/case-results";
 import type { MovedByRow } from "../domain/persuasion";
 import type { CaseOption } from "../domain/option-identity";
 import { nowIso } from "./clock";
@@ -233,8 +233,7 @@ export async function releasedAggregateChanges(
   const movedBy = new Map<string, MovedByRow>();
   const count = (id: number, sign: 1 | -1) => {
     const p = byId.get(id)!;
-    const key = JSON.stringify([p.perspective, p.standing, p.option_id, p.judgement, p.legal, p.case_version_id, p.judgement_change, p.option_changed]);
-    const row = rows.get(key) ?? {
+    const group: Omit<ResultRow, "count"> = {
       perspective: p.perspective,
       standing: p.standing,
       optionId: p.option_id,
@@ -243,8 +242,9 @@ export async function releasedAggregateChanges(
       caseVersionId: p.case_version_id,
       judgementChange: p.judgement_change,
       optionChanged: p.option_changed === 1,
-      count: 0,
     };
+    const key = resultRowKey(group);
+    const row = rows.get(key) ?? { ...group, count: 0 };
     row.count += sign;
     rows.set(key, row);
     const argumentId = naming.get(id);
@@ -259,7 +259,7 @@ export async function releasedAggregateChanges(
   const gap = ([employee, employer]: [number, number], sign: 1 | -1) => {
     const pe = byId.get(employee)!;
     const value = pe.judgement - byId.get(employer)!.judgement;
-    const key = JSON.stringify([pe.standing, value]);
+    const key = gapCellKey({ standing: pe.standing, gap: value });
     const cell = gaps.get(key) ?? { standing: pe.standing, gap: value, count: 0 };
     cell.count += sign;
     gaps.set(key, cell);

@@ -1,7 +1,7 @@
 import type { Selectable } from "kysely";
 import type { DB } from "../../db/client";
 import type { ResultReleasesTable } from "../../db/schema";
-import type { GapCell, ResultRow } from "../domain/case-results";
+import { gapCellKey, resultRowKey, type GapCell, type ResultRow } from "../domain/case-results";
 import type { CaseOption } from "../domain/option-identity";
 import { lockForTransaction } from "../../db/dialect";
 import {
@@ -697,10 +697,8 @@ async function releasedAggregates(trx: DB, caseId: number, inputs: PlanInputs, t
   const changes = await releasedAggregateChanges(trx, caseId, entered, left, gapPairs);
   const previousMovedBy = first ? [] : (JSON.parse(stored.moved_by!) as MovedByArgument[]).map((m) => ({ argumentId: m.argumentId, perspective: "", count: m.count }));
   return {
-    rows: addCounts(first ? [] : (JSON.parse(stored.result_rows) as ResultRow[]), changes.rows, (r) =>
-      JSON.stringify([r.perspective, r.standing, r.optionId, r.judgement, r.legal, r.caseVersionId, r.judgementChange, r.optionChanged]),
-    ),
-    gaps: addCounts(first ? [] : (JSON.parse(stored.gap_cells) as GapCell[]), changes.gaps, (g) => JSON.stringify([g.standing, g.gap])),
+    rows: addCounts(first ? [] : (JSON.parse(stored.result_rows) as ResultRow[]), changes.rows, resultRowKey),
+    gaps: addCounts(first ? [] : (JSON.parse(stored.gap_cells) as GapCell[]), changes.gaps, gapCellKey),
     movedBy: tallyMovedBy([...previousMovedBy, ...changes.movedBy.filter((row) => perspectives.includes(row.perspective)).map((row) => ({ ...row, perspective: "" }))]),
   };
 }
