@@ -584,6 +584,19 @@ export function exposedByPersuasion(records: readonly HeldRecord[], releases: re
 }
 
 /**
+ * `records` grouped by their person, each person's in the order given; added to `into` when given
+ * (a person already there gets the new records after theirs).
+ */
+export function recordsByPerson(records: Iterable<HeldRecord>, into: Map<number, HeldRecord[]> = new Map()): Map<number, HeldRecord[]> {
+  for (const record of records) {
+    const mine = into.get(record.person);
+    if (mine) mine.push(record);
+    else into.set(record.person, [record]);
+  }
+  return into;
+}
+
+/**
  * The class of one person's records for `withoutInterchangeableSurplus`: two people with the same
  * class are interchangeable in every test (see there for what it holds).
  *
@@ -623,19 +636,10 @@ export function interchangeabilityClass(records: readonly HeldRecord[], named: r
  * @returns the kept records, in their order in `records`
  */
 export function withoutInterchangeableSurplus(records: readonly HeldRecord[], k: number, keepAll: ReadonlySet<number>, named: readonly NamedArgument[] = []): HeldRecord[] {
-  const byPerson = new Map<number, number[]>();
-  records.forEach((record, i) => {
-    const mine = byPerson.get(record.person);
-    if (mine) mine.push(i);
-    else byPerson.set(record.person, [i]);
-  });
   const classes = new Map<string, number[]>();
-  for (const [person, indices] of byPerson) {
+  for (const [person, mine] of recordsByPerson(records)) {
     if (keepAll.has(person)) continue;
-    const signature = interchangeabilityClass(
-      indices.map((i) => records[i]!),
-      named,
-    );
+    const signature = interchangeabilityClass(mine, named);
     const members = classes.get(signature);
     if (members) members.push(person);
     else classes.set(signature, [person]);

@@ -21,7 +21,7 @@ import {
   releasedAnswersKey,
   type ShownScore,
 } from "../domain/disclosure";
-import { interchangeabilityClass, type HeldRecord, type NamedArgument } from "../domain/release-equations";
+import { interchangeabilityClass, recordsByPerson, type HeldRecord, type NamedArgument } from "../domain/release-equations";
 import { tallyMovedBy, type MovedByArgument } from "../domain/persuasion";
 import { countedEndorsers } from "./arguments.server";
 import { findCaseVersionDocument } from "./cases.server";
@@ -782,13 +782,7 @@ async function keptRecordsFor(db: DB, caseId: number, inputs: PlanInputs): Promi
     classes: new Map(),
     classOf: new Map(),
   };
-  const byPerson = new Map<number, HeldRecord[]>();
-  for (const record of records) {
-    const mine = byPerson.get(record.person);
-    if (mine) mine.push(record);
-    else byPerson.set(record.person, [record]);
-  }
-  for (const [person, mine] of byPerson) classify(kept, person, mine);
+  for (const [person, mine] of recordsByPerson(records)) classify(kept, person, mine);
   for (const members of kept.classes.values()) for (const person of members.slice(inputs.k)) kept.people.delete(person);
   keptRecordsByCase().set(caseId, kept);
   return kept;
@@ -859,11 +853,7 @@ async function recordsOfPeople(db: DB, caseId: number, people: readonly number[]
   for (let i = 0; i < people.length; i += 500) {
     const batch = people.slice(i, i + 500);
     const [rows, firsts] = await Promise.all([heldRecordRows(db, caseId).where("rr.user_id", "in", batch).execute(), firstAnswers(db, caseId).where("user_id", "in", batch).execute()]);
-    for (const record of toHeldRecords(rows, firsts)) {
-      const mine = byPerson.get(record.person);
-      if (mine) mine.push(record);
-      else byPerson.set(record.person, [record]);
-    }
+    recordsByPerson(toHeldRecords(rows, firsts), byPerson);
   }
   return byPerson;
 }
