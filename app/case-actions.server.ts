@@ -19,7 +19,7 @@ import { isolate } from "./domain/bidi";
 import { renderMarkdown } from "./domain/markdown";
 import { readSubmission } from "./idempotency.server";
 import { can } from "./domain/permissions";
-import { parseForm, type FieldErrors } from "./forms";
+import { parseForm, type ActionOutcome, type FieldErrors } from "./forms";
 import { createArgument, createReply, depthOf, editArgumentBody, findArgument, setArgumentStatus, toggleEndorsement } from "./models/arguments.server";
 import { recordAudit } from "./models/audit.server";
 import { answerOnce } from "./models/idempotency-keys.server";
@@ -39,15 +39,33 @@ export interface CaseActionResult {
   previewHtml?: string;
 }
 
-/** `replayed`: the first answer to this submission's idempotency key, sent again. */
-type Outcome = { status: number; body: CaseActionResult; replayed?: boolean };
+type Outcome = ActionOutcome<CaseActionResult>;
 
-const ok = (intent: string, target: string, message: string): Outcome => ({ status: 200, body: { intent, target, errors: {}, message } });
-const refused = (status: number, intent: string, target: string, message: string): Outcome => ({
+/** What every intent's handler is given: the case, who acts, the form, and the database to use (a create's is its idempotency key's transaction). */
+interface IntentContext {
+  database: DB;
+  found: CaseRecord;
+  doc: CaseDocument;
+  user: PublicUser;
+  formData: FormData;
+  intent: string;
+  /** The form on the page this intent answers (`CaseIntent.target`). */
+  target: string;
+}
+
+/** One intent of the case page: the form it answers, whether it creates something (once per submission, ADR 016), and its handler. */
+interface CaseIntent {
+  target: (formData: FormData) => string;
+  creates?: true;
+  run: (context: IntentContext) => Promise<Outcome>;
+}
+
+const ok = ({ intent, target }: IntentContext, message: string, to = target): Outcome => ({ status: 200, body: { intent, target: to, errors: {}, message } });
+const refused = ({ intent, target }: Pick<IntentContext, "intent" | "target">, status: number, message: string): Outcome => ({
   status,
   body: { intent, target, errors: { form: message }, message: undefined },
 });
-const invalid = (intent: string, target: string, errors: FieldErrors, values: Record<string, string>): Outcome => ({
+const invalid = ({ intent, target }: IntentContext, errors: FieldErrors, values: Record<string, string>): Outcome => ({
   status: 400,
   body: { intent, target, errors, values },
 });
@@ -58,32 +76,50 @@ function formValues(formData: FormData): Record<string, string> {
   return values;
 }
 
-async function argumentOnCase(database: DB, caseId: number, formData: FormData, intent: string) {
-  const form = parseForm(argumentIdForm, formData);
-  if (!form.ok) return { error: refused(400, intent, "", "That argument does not exist.") };
-  const argument = await findArgument(database, form.data.argumentId);
-  if (!argument || argument.caseId !== caseId) return { error: refused(404, intent, String(form.data.argumentId), "That argument does not exist on this case.") };
+const field = (name: string) => (formData: FormData) => String(formData.get(name) ?? "");
+
+async function argumentOnCase(context: IntentContext) {
+  const form = parseForm(argumentIdForm, context.formData);
+  if (!form.ok) return { error: refused({ ...context, target: "" }, 400, "That argument does not exist.") };
+  const argument = await findArgument(context.database, form.data.argumentId);
+  if (!argument || argument.caseId !== context.found.id) return { error: refused(context, 404, "That argument does not exist on this case.") };
   return { argument };
 }
 
-/** The intents that create something, and the form each answers to (a perspective key, "new", an argument id). */
-const CREATES: Record<string, (formData: FormData) => string> = {
-  position: (formData) => String(formData.get("perspective") ?? ""),
-  argument: () => "new",
-  reply: (formData) => String(formData.get("parentId") ?? ""),
-  endorse: (formData) => String(formData.get("argumentId") ?? ""),
-  steelman: (formData) => `steelman-${String(formData.get("perspective") ?? "")}`,
-  "rate-steelman": (formData) => `steelman-${String(formData.get("steelmanId") ?? "")}`,
+/** Every intent the case page's forms send, by name. */
+const INTENTS: Record<string, CaseIntent> = {
+  position: { target: field("perspective"), creates: true, run: answerPerspective },
+  preview: { target: () => "new", run: postArgument },
+  argument: { target: () => "new", creates: true, run: postArgument },
+  reply: { target: field("parentId"), creates: true, run: postReply },
+  endorse: { target: field("argumentId"), creates: true, run: toggleEndorsementOf },
+  edit: { target: field("argumentId"), run: editArgument },
+  delete: { target: field("argumentId"), run: deleteArgument },
+  hide: { target: field("argumentId"), run: moderateArgument },
+  restore: { target: field("argumentId"), run: moderateArgument },
+  steelman: { target: (formData) => `steelman-${field("perspective")(formData)}`, creates: true, run: writeSteelman },
+  "rate-steelman": { target: (formData) => `steelman-${field("steelmanId")(formData)}`, creates: true, run: rateSteelmanOf },
+  "steelman-delete": { target: (formData) => `steelman-${field("steelmanId")(formData)}`, run: deleteSteelman },
+  "steelman-hide": { target: (formData) => `steelman-${field("steelmanId")(formData)}`, run: moderateSteelman },
+  "steelman-restore": { target: (formData) => `steelman-${field("steelmanId")(formData)}`, run: moderateSteelman },
 };
 
+/**
+ * Runs one form of the case page (`intent` names it, INTENTS lists them). A create runs once per
+ * idempotency key: a repeat gets the first answer (`replayed`), a key reused for another form a
+ * 422. An answer that is the k-th since the last release releases the results and the steelmen.
+ */
 export async function handleCaseAction(found: CaseRecord, user: PublicUser, formData: FormData): Promise<Outcome> {
   const intent = String(formData.get("intent") ?? "");
-  const targetOf = CREATES[intent];
-  if (!targetOf) return act(db(), found, user, formData, intent);
+  const handler = Object.hasOwn(INTENTS, intent) ? INTENTS[intent]! : undefined;
+  if (!handler) return refused({ intent, target: "" }, 400, "Unknown action.");
+  const target = handler.target(formData);
+  const contextIn = (database: DB): IntentContext => ({ database, found, doc: found.doc, user, formData, intent, target });
+  if (!handler.creates) return handler.run(contextIn(db()));
   const read = readSubmission(formData, null, `user:${user.id}`, `case:${found.id}`, intent);
-  if (!read.ok) return refused(400, intent, targetOf(formData), read.message);
-  const once = await answerOnce(db(), read.submission, (trx) => act(trx, found, user, formData, intent));
-  if (once.kind === "reused") return refused(422, intent, targetOf(formData), KEY_REUSED_MESSAGE);
+  if (!read.ok) return refused({ intent, target }, 400, read.message);
+  const once = await answerOnce(db(), read.submission, (trx) => handler.run(contextIn(trx)));
+  if (once.kind === "reused") return refused({ intent, target }, 422, KEY_REUSED_MESSAGE);
   // The k-th new answer since the last release releases the results (and the library's count).
   if (once.kind === "first" && intent === "position" && once.answer.status === 200) {
     await currentRelease(db(), found.id, readConfig().kThreshold, "trigger");
@@ -93,189 +129,190 @@ export async function handleCaseAction(found: CaseRecord, user: PublicUser, form
   return { ...once.answer, replayed: once.kind === "repeat" };
 }
 
-/** One action; a create runs inside its idempotency key's transaction, so every query goes through `database`. */
-async function act(database: DB, found: CaseRecord, user: PublicUser, formData: FormData, intent: string): Promise<Outcome> {
-  const doc: CaseDocument = found.doc;
-
-  switch (intent) {
-    case "position": {
-      const target = String(formData.get("perspective") ?? "");
-      const form = parseForm(positionForm(doc), formData);
-      if (!form.ok) return invalid(intent, target, form.errors, form.values);
-      const { perspective, option, judgement, legal, confidence, movedBy } = form.data;
-      if (movedBy !== null) {
-        // Only a visible argument by someone else can be what moved you (counting.ts).
-        const argument = await findArgument(database, movedBy);
-        const refusal = creditRefusal("moved-by", argument && argument.caseId === found.id ? argumentContribution(argument) : undefined, user.id);
-        if (refusal) return invalid(intent, target, { movedBy: refusal.message }, formValues(formData));
-        // What changed your mind on this perspective is an argument about it, named when you change
-        // an answer: a first answer names nothing (persuasion.ts counts re-answers only).
-        if (argument!.perspective !== perspective) {
-          return invalid(intent, target, { movedBy: `Name an argument made as the ${perspective}, or "No particular argument".` }, formValues(formData));
-        }
-        if (!(await answeredPerspectives(database, user.id, found.id)).has(perspective)) {
-          return invalid(intent, target, { movedBy: "You can name what changed your mind once you change an answer; this is your first answer here." }, formValues(formData));
-        }
-      }
-      // The form names its option by id and says which version it showed (ADR 017).
-      const shown = form.data.version === found.version ? { id: found.versionId, doc } : await findCaseVersionByNumber(database, found.id, form.data.version);
-      if (!shown || form.data.version > found.version) {
-        return invalid(intent, target, { version: "This form names a version of the case that does not exist. Reload the page and answer again." }, formValues(formData));
-      }
-      const mapped = mapBallotOption(
-        shown.doc.perspectives.find((p) => p.key === perspective),
-        doc.perspectives.find((p) => p.key === perspective)!,
-        option,
-        found.version,
-      );
-      if (!mapped.ok) return { status: mapped.status, body: { intent, target, errors: { [mapped.field]: mapped.message }, values: formValues(formData) } };
-      const saved = await recordPosition(database, {
-        caseId: found.id,
-        // Counted on the current version, which offers the option (moved or reworded, it is the same one).
-        caseVersionId: found.versionId,
-        userId: user.id,
-        perspective,
-        option: mapped.option,
-        judgement,
-        legal,
-        confidence,
-        standing: user.standing,
-        movedByArgumentId: movedBy,
-      });
-      return ok(intent, perspective, saved.changed ? `Your new answer as the ${perspective} is saved; your earlier one stays in your history.` : `Your answer as the ${perspective} is saved.`);
+/** A position on one perspective: option, judgement, legal answer, confidence, and what changed the person's mind. */
+async function answerPerspective(context: IntentContext): Promise<Outcome> {
+  const { database, found, doc, user, formData } = context;
+  const form = parseForm(positionForm(doc), formData);
+  if (!form.ok) return invalid(context, form.errors, form.values);
+  const { perspective, option, judgement, legal, confidence, movedBy } = form.data;
+  if (movedBy !== null) {
+    // Only a visible argument by someone else can be what moved you (counting.ts).
+    const argument = await findArgument(database, movedBy);
+    const refusal = creditRefusal("moved-by", argument && argument.caseId === found.id ? argumentContribution(argument) : undefined, user.id);
+    if (refusal) return invalid(context, { movedBy: refusal.message }, formValues(formData));
+    // What changed your mind on this perspective is an argument about it, named when you change
+    // an answer: a first answer names nothing (persuasion.ts counts re-answers only).
+    if (argument!.perspective !== perspective) {
+      return invalid(context, { movedBy: `Name an argument made as the ${perspective}, or "No particular argument".` }, formValues(formData));
     }
-
-    case "preview":
-    case "argument": {
-      const form = parseForm(argumentForm(doc), formData);
-      if (!form.ok) return invalid(intent, "new", form.errors, form.values);
-      if (intent === "preview") {
-        return { status: 200, body: { intent, target: "new", errors: {}, values: formValues(formData), previewHtml: renderMarkdown(form.data.body) } };
-      }
-      await createArgument(database, { caseId: found.id, userId: user.id, ...form.data });
-      return ok(intent, "new", "Your argument is posted.");
+    if (!(await answeredPerspectives(database, user.id, found.id)).has(perspective)) {
+      return invalid(context, { movedBy: "You can name what changed your mind once you change an answer; this is your first answer here." }, formValues(formData));
     }
-
-    case "reply": {
-      const form = parseForm(replyForm, formData);
-      const target = String(formData.get("parentId") ?? "");
-      if (!form.ok) return invalid(intent, target, form.errors, form.values);
-      const parent = await findArgument(database, form.data.parentId);
-      if (!parent || parent.caseId !== found.id || parent.status !== "visible") return refused(404, intent, target, "That argument is no longer open for replies.");
-      if ((await depthOf(database, parent.id)) >= MAX_THREAD_DEPTH - 1) return refused(400, intent, target, "Replies go at most two levels deep; reply to the post above instead.");
-      await createReply(database, { caseId: found.id, userId: user.id, parentId: parent.id, body: form.data.body });
-      return ok(intent, target, "Your reply is posted.");
-    }
-
-    case "endorse": {
-      const { argument, error } = await argumentOnCase(database, found.id, formData, intent);
-      if (error) return error;
-      const refusal = creditRefusal("endorsement", argumentContribution(argument), user.id);
-      if (refusal) return refused(refusal.reason === "own" ? 403 : 400, intent, String(argument.id), refusal.message);
-      const result = await toggleEndorsement(database, argument.id, user.id);
-      return ok(intent, String(argument.id), result === "endorsed" ? "Marked as an argument that moved you." : "Endorsement withdrawn.");
-    }
-
-    case "edit": {
-      const form = parseForm(editForm, formData);
-      const target = String(formData.get("argumentId") ?? "");
-      if (!form.ok) return invalid(intent, target, form.errors, form.values);
-      const argument = await findArgument(database, form.data.argumentId);
-      if (!argument || argument.caseId !== found.id) return refused(404, intent, target, "That argument does not exist on this case.");
-      if (argument.userId !== user.id) return refused(403, intent, target, "Only its author can edit an argument.");
-      if (!canEditArgument(argument, user.id, new Date())) return refused(403, intent, target, "Arguments can be edited for 15 minutes after posting.");
-      await editArgumentBody(database, argument.id, form.data.body);
-      return ok(intent, target, "Your edit is saved.");
-    }
-
-    case "delete": {
-      const { argument, error } = await argumentOnCase(database, found.id, formData, intent);
-      if (error) return error;
-      if (argument.userId !== user.id) return refused(403, intent, String(argument.id), "Only its author can delete an argument.");
-      await setArgumentStatus(database, argument.id, "deleted", null);
-      await recordAudit(database, { actorUserId: user.id, action: "argument.deleted", subjectType: "argument", subjectId: String(argument.id), detail: `by its author on ${found.slug}` });
-      return ok(intent, String(argument.id), "Deleted.");
-    }
-
-    case "hide":
-    case "restore": {
-      const target = String(formData.get("argumentId") ?? "");
-      if (!can(user.role, "argument.moderate")) return refused(403, intent, target, "Only facilitators and admins can hide or restore arguments.");
-      const form = parseForm(moderationForm, formData);
-      if (!form.ok) return invalid(intent, target, form.errors, form.values);
-      const argument = await findArgument(database, form.data.argumentId);
-      if (!argument || argument.caseId !== found.id || argument.status === "deleted") return refused(404, intent, target, "That argument does not exist on this case.");
-      await setArgumentStatus(database, argument.id, intent === "hide" ? "hidden" : "visible", intent === "hide" ? form.data.reason : null);
-      await recordAudit(database, {
-        actorUserId: user.id,
-        action: intent === "hide" ? "argument.hidden" : "argument.restored",
-        subjectType: "argument",
-        subjectId: String(argument.id),
-        detail: `${found.slug}, by ${isolate(argument.authorName)}: ${isolate(form.data.reason)}`,
-      });
-      return ok(intent, target, intent === "hide" ? "Hidden; the reason is in the audit log." : "Restored.");
-    }
-
-    case "steelman": {
-      const target = `steelman-${String(formData.get("perspective") ?? "")}`;
-      const form = parseForm(steelmanForm(doc), formData);
-      if (!form.ok) return invalid(intent, target, form.errors, form.values);
-      const { perspective, side, body } = form.data;
-      const sideProblem = steelmanSideRefusal(await currentJudgement(database, user.id, found.id, perspective), side);
-      if (sideProblem) return invalid(intent, target, { side: sideProblem }, formValues(formData));
-      const mine = await findMySteelman(database, found.id, user.id, perspective);
-      // Raters rate the text they read: once open, a steelman stays as it was rated (ADR 031).
-      if (mine && mine.opened) return refused(409, intent, target, "Your steelman is open for rating, so it can no longer be changed.");
-      if (mine && mine.status === "hidden") return refused(403, intent, target, "A moderator has hidden your steelman; it cannot be changed.");
-      const saved = await saveSteelman(database, { caseId: found.id, userId: user.id, perspective, side, body });
-      return ok(intent, target, saved === "created" ? "Your steelman is saved. It opens for rating with others, at the next release of the results." : "Your steelman is updated.");
-    }
-
-    case "rate-steelman": {
-      const target = `steelman-${String(formData.get("steelmanId") ?? "")}`;
-      const form = parseForm(steelmanRatingForm, formData);
-      if (!form.ok) return invalid(intent, target, form.errors, form.values);
-      const steelman = await findSteelman(database, form.data.steelmanId);
-      const onCase = steelman && steelman.caseId === found.id ? steelman : undefined;
-      const refusal = ratingRefusal(onCase, user.id, onCase ? await currentJudgement(database, user.id, found.id, onCase.perspective) : undefined);
-      if (refusal) return refused(refusal.status, intent, target, refusal.message);
-      const rated = await rateSteelman(database, onCase!.id, user.id, form.data.rating);
-      return ok(intent, target, rated === "rated" ? "Your rating is saved. Nobody sees who rated." : "Your rating is changed.");
-    }
-
-    case "steelman-delete": {
-      const form = parseForm(steelmanIdForm, formData);
-      const target = `steelman-${String(formData.get("steelmanId") ?? "")}`;
-      if (!form.ok) return refused(400, intent, target, "That steelman does not exist.");
-      const steelman = await findSteelman(database, form.data.steelmanId);
-      if (!steelman || steelman.caseId !== found.id || steelman.status === "deleted") return refused(404, intent, target, "That steelman does not exist on this case.");
-      if (steelman.userId !== user.id) return refused(403, intent, target, "Only its author can delete a steelman.");
-      await setSteelmanStatus(database, steelman.id, "deleted", null);
-      return ok(intent, `steelman-${steelman.perspective}`, "Your steelman is deleted.");
-    }
-
-    case "steelman-hide":
-    case "steelman-restore": {
-      const target = `steelman-${String(formData.get("steelmanId") ?? "")}`;
-      if (!can(user.role, "argument.moderate")) return refused(403, intent, target, "Only facilitators and admins can hide or restore steelmen.");
-      const form = parseForm(steelmanModerationForm, formData);
-      if (!form.ok) return invalid(intent, target, form.errors, form.values);
-      const steelman = await findSteelman(database, form.data.steelmanId);
-      if (!steelman || steelman.caseId !== found.id || steelman.status === "deleted") return refused(404, intent, target, "That steelman does not exist on this case.");
-      const hide = intent === "steelman-hide";
-      await setSteelmanStatus(database, steelman.id, hide ? "hidden" : "visible", hide ? form.data.reason : null);
-      // No author name in the log's detail: steelmen are shown without one (ADR 031).
-      await recordAudit(database, {
-        actorUserId: user.id,
-        action: hide ? "steelman.hidden" : "steelman.restored",
-        subjectType: "steelman",
-        subjectId: String(steelman.id),
-        detail: `${found.slug}: ${isolate(form.data.reason)}`,
-      });
-      return ok(intent, target, hide ? "Hidden; the reason is in the audit log." : "Restored.");
-    }
-
-    default:
-      return refused(400, intent, "", "Unknown action.");
   }
+  // The form names its option by id and says which version it showed (ADR 017).
+  const shown = form.data.version === found.version ? { id: found.versionId, doc } : await findCaseVersionByNumber(database, found.id, form.data.version);
+  if (!shown || form.data.version > found.version) {
+    return invalid(context, { version: "This form names a version of the case that does not exist. Reload the page and answer again." }, formValues(formData));
+  }
+  const mapped = mapBallotOption(
+    shown.doc.perspectives.find((p) => p.key === perspective),
+    doc.perspectives.find((p) => p.key === perspective)!,
+    option,
+    found.version,
+  );
+  if (!mapped.ok) return { status: mapped.status, body: { intent: context.intent, target: context.target, errors: { [mapped.field]: mapped.message }, values: formValues(formData) } };
+  const saved = await recordPosition(database, {
+    caseId: found.id,
+    // Counted on the current version, which offers the option (moved or reworded, it is the same one).
+    caseVersionId: found.versionId,
+    userId: user.id,
+    perspective,
+    option: mapped.option,
+    judgement,
+    legal,
+    confidence,
+    standing: user.standing,
+    movedByArgumentId: movedBy,
+  });
+  return ok(context, saved.changed ? `Your new answer as the ${perspective} is saved; your earlier one stays in your history.` : `Your answer as the ${perspective} is saved.`);
+}
+
+/** A new argument, or its preview (rendered, nothing saved). */
+async function postArgument(context: IntentContext): Promise<Outcome> {
+  const form = parseForm(argumentForm(context.doc), context.formData);
+  if (!form.ok) return invalid(context, form.errors, form.values);
+  if (context.intent === "preview") {
+    return { status: 200, body: { intent: context.intent, target: context.target, errors: {}, values: formValues(context.formData), previewHtml: renderMarkdown(form.data.body) } };
+  }
+  await createArgument(context.database, { caseId: context.found.id, userId: context.user.id, ...form.data });
+  return ok(context, "Your argument is posted.");
+}
+
+async function postReply(context: IntentContext): Promise<Outcome> {
+  const { database, found, user } = context;
+  const form = parseForm(replyForm, context.formData);
+  if (!form.ok) return invalid(context, form.errors, form.values);
+  const parent = await findArgument(database, form.data.parentId);
+  if (!parent || parent.caseId !== found.id || parent.status !== "visible") return refused(context, 404, "That argument is no longer open for replies.");
+  if ((await depthOf(database, parent.id)) >= MAX_THREAD_DEPTH - 1) return refused(context, 400, "Replies go at most two levels deep; reply to the post above instead.");
+  await createReply(database, { caseId: found.id, userId: user.id, parentId: parent.id, body: form.data.body });
+  return ok(context, "Your reply is posted.");
+}
+
+/** Marks an argument as one that moved the person, or withdraws the mark. */
+async function toggleEndorsementOf(context: IntentContext): Promise<Outcome> {
+  const { argument, error } = await argumentOnCase(context);
+  if (error) return error;
+  const at = { ...context, target: String(argument.id) };
+  const refusal = creditRefusal("endorsement", argumentContribution(argument), context.user.id);
+  if (refusal) return refused(at, refusal.reason === "own" ? 403 : 400, refusal.message);
+  const result = await toggleEndorsement(context.database, argument.id, context.user.id);
+  return ok(at, result === "endorsed" ? "Marked as an argument that moved you." : "Endorsement withdrawn.");
+}
+
+/** Its author's edit, within 15 minutes of posting. */
+async function editArgument(context: IntentContext): Promise<Outcome> {
+  const form = parseForm(editForm, context.formData);
+  if (!form.ok) return invalid(context, form.errors, form.values);
+  const argument = await findArgument(context.database, form.data.argumentId);
+  if (!argument || argument.caseId !== context.found.id) return refused(context, 404, "That argument does not exist on this case.");
+  if (argument.userId !== context.user.id) return refused(context, 403, "Only its author can edit an argument.");
+  if (!canEditArgument(argument, context.user.id, new Date())) return refused(context, 403, "Arguments can be edited for 15 minutes after posting.");
+  await editArgumentBody(context.database, argument.id, form.data.body);
+  return ok(context, "Your edit is saved.");
+}
+
+async function deleteArgument(context: IntentContext): Promise<Outcome> {
+  const { argument, error } = await argumentOnCase(context);
+  if (error) return error;
+  const at = { ...context, target: String(argument.id) };
+  if (argument.userId !== context.user.id) return refused(at, 403, "Only its author can delete an argument.");
+  await setArgumentStatus(context.database, argument.id, "deleted", null);
+  await recordAudit(context.database, {
+    actorUserId: context.user.id,
+    action: "argument.deleted",
+    subjectType: "argument",
+    subjectId: String(argument.id),
+    detail: `by its author on ${context.found.slug}`,
+  });
+  return ok(at, "Deleted.");
+}
+
+/** A moderator hides an argument (with a reason, kept in the audit log) or restores it. */
+async function moderateArgument(context: IntentContext): Promise<Outcome> {
+  const { database, found, user, intent } = context;
+  if (!can(user.role, "argument.moderate")) return refused(context, 403, "Only facilitators and admins can hide or restore arguments.");
+  const form = parseForm(moderationForm, context.formData);
+  if (!form.ok) return invalid(context, form.errors, form.values);
+  const argument = await findArgument(database, form.data.argumentId);
+  if (!argument || argument.caseId !== found.id || argument.status === "deleted") return refused(context, 404, "That argument does not exist on this case.");
+  const hide = intent === "hide";
+  await setArgumentStatus(database, argument.id, hide ? "hidden" : "visible", hide ? form.data.reason : null);
+  await recordAudit(database, {
+    actorUserId: user.id,
+    action: hide ? "argument.hidden" : "argument.restored",
+    subjectType: "argument",
+    subjectId: String(argument.id),
+    detail: `${found.slug}, by ${isolate(argument.authorName)}: ${isolate(form.data.reason)}`,
+  });
+  return ok(context, hide ? "Hidden; the reason is in the audit log." : "Restored.");
+}
+
+/** Writes or rewrites the person's steelman of one perspective's other side (ADR 031). */
+async function writeSteelman(context: IntentContext): Promise<Outcome> {
+  const { database, found, user, formData } = context;
+  const form = parseForm(steelmanForm(context.doc), formData);
+  if (!form.ok) return invalid(context, form.errors, form.values);
+  const { perspective, side, body } = form.data;
+  const sideProblem = steelmanSideRefusal(await currentJudgement(database, user.id, found.id, perspective), side);
+  if (sideProblem) return invalid(context, { side: sideProblem }, formValues(formData));
+  const mine = await findMySteelman(database, found.id, user.id, perspective);
+  // Raters rate the text they read: once open, a steelman stays as it was rated (ADR 031).
+  if (mine && mine.opened) return refused(context, 409, "Your steelman is open for rating, so it can no longer be changed.");
+  if (mine && mine.status === "hidden") return refused(context, 403, "A moderator has hidden your steelman; it cannot be changed.");
+  const saved = await saveSteelman(database, { caseId: found.id, userId: user.id, perspective, side, body });
+  return ok(context, saved === "created" ? "Your steelman is saved. It opens for rating with others, at the next release of the results." : "Your steelman is updated.");
+}
+
+/** A "fair to us" rating by someone on the steelman's side (`ratingRefusal`). */
+async function rateSteelmanOf(context: IntentContext): Promise<Outcome> {
+  const { database, found, user } = context;
+  const form = parseForm(steelmanRatingForm, context.formData);
+  if (!form.ok) return invalid(context, form.errors, form.values);
+  const steelman = await findSteelman(database, form.data.steelmanId);
+  const onCase = steelman && steelman.caseId === found.id ? steelman : undefined;
+  const refusal = ratingRefusal(onCase, user.id, onCase ? await currentJudgement(database, user.id, found.id, onCase.perspective) : undefined);
+  if (refusal) return refused(context, refusal.status, refusal.message);
+  const rated = await rateSteelman(database, onCase!.id, user.id, form.data.rating);
+  return ok(context, rated === "rated" ? "Your rating is saved. Nobody sees who rated." : "Your rating is changed.");
+}
+
+async function deleteSteelman(context: IntentContext): Promise<Outcome> {
+  const form = parseForm(steelmanIdForm, context.formData);
+  if (!form.ok) return refused(context, 400, "That steelman does not exist.");
+  const steelman = await findSteelman(context.database, form.data.steelmanId);
+  if (!steelman || steelman.caseId !== context.found.id || steelman.status === "deleted") return refused(context, 404, "That steelman does not exist on this case.");
+  if (steelman.userId !== context.user.id) return refused(context, 403, "Only its author can delete a steelman.");
+  await setSteelmanStatus(context.database, steelman.id, "deleted", null);
+  return ok(context, "Your steelman is deleted.", `steelman-${steelman.perspective}`);
+}
+
+/** A moderator hides a steelman (with a reason) or restores it; the log names no author (ADR 031). */
+async function moderateSteelman(context: IntentContext): Promise<Outcome> {
+  const { database, found, user } = context;
+  if (!can(user.role, "argument.moderate")) return refused(context, 403, "Only facilitators and admins can hide or restore steelmen.");
+  const form = parseForm(steelmanModerationForm, context.formData);
+  if (!form.ok) return invalid(context, form.errors, form.values);
+  const steelman = await findSteelman(database, form.data.steelmanId);
+  if (!steelman || steelman.caseId !== found.id || steelman.status === "deleted") return refused(context, 404, "That steelman does not exist on this case.");
+  const hide = context.intent === "steelman-hide";
+  await setSteelmanStatus(database, steelman.id, hide ? "hidden" : "visible", hide ? form.data.reason : null);
+  await recordAudit(database, {
+    actorUserId: user.id,
+    action: hide ? "steelman.hidden" : "steelman.restored",
+    subjectType: "steelman",
+    subjectId: String(steelman.id),
+    detail: `${found.slug}: ${isolate(form.data.reason)}`,
+  });
+  return ok(context, hide ? "Hidden; the reason is in the audit log." : "Restored.");
 }

@@ -2,6 +2,13 @@ import type { z, ZodTypeAny } from "zod";
 
 export type FieldErrors = Record<string, string>;
 
+/**
+ * What a page's action handler answers: the HTTP status and the body the page reads (its own
+ * shape per page: field errors, a message, what to refill). `replayed`: the first answer to this
+ * submission's idempotency key, sent again (ADR 016).
+ */
+export type ActionOutcome<B> = { status: number; body: B; replayed?: boolean };
+
 /** `values` are the submitted strings, to refill a form; passwords are never among them. */
 export type FormResult<T> = { ok: true; data: T; values: Record<string, string> } | { ok: false; errors: FieldErrors; values: Record<string, string> };
 
