@@ -9,7 +9,7 @@ import { STATUS_CODES } from "node:http";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { describeImport, importCaseDirectory } from "./app/case-files.server";
+import { describeImport, importCaseDirectory } from "./app/cases/files.server";
 import { databaseLabel, readConfigOrExit } from "./app/config.server";
 import { isCrossSiteWrite } from "./app/csrf";
 import { answerUnavailable } from "./app/database-outage.server";

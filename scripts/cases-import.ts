@@ -1,4 +1,4 @@
-import { describeImport, importCaseDirectory } from "../app/case-files.server";
+import { describeImport, importCaseDirectory } from "../app/cases/files.server";
 import { databaseLabel, databaseLocation, readConfigOrExit } from "../app/config.server";
 import { formatCaseFileProblem, formatCaseFileWarning } from "../app/domain/case-file";
 import { migrateToLatest, openDatabase } from "../db/client";

@@ -83,7 +83,7 @@ const UNPUBLISHED_CASE_PARTS: readonly CasePart[] = ["page", "facilitator-notes"
 /**
  * Who may see which part of a case, from its status and the viewer's role (null: no account), in
  * one place: every route that loads a case by its slug asks this (through `loadCaseFor` in
- * app/case-access.server.ts), and the security suite generates its case matrix from it.
+ * app/cases/access.server.ts), and the security suite generates its case matrix from it.
  *
  * A published case is open to everyone, its parts to the roles in PUBLISHED_CASE_PARTS. A draft or
  * archived case exists only for people with "case.edit" (authors, admins): for anyone else every

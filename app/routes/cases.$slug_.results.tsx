@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { loadCaseForAccount } from "~/case-access.server";
-import { loadCaseResults } from "~/case-results.server";
+import { loadCaseForAccount } from "~/cases/access.server";
+import { loadCaseResults } from "~/cases/results.server";
 import { BarChart } from "~/components/bar-chart";
 import { TableScroll } from "~/components/table-scroll";
 import { db } from "~/db.server";

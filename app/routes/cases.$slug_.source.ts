@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { loadCaseFor } from "~/case-access.server";
+import { loadCaseFor } from "~/cases/access.server";
 import { db } from "~/db.server";
 import { withoutRoleSections } from "~/domain/case-file";
 import { contentDisposition } from "~/domain/content-disposition";

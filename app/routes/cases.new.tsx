@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth.server";
-import { handleEditor, type EditorResult } from "~/case-editor.server";
+import { handleEditor, type EditorResult } from "~/cases/editor.server";
 import { CaseEditor } from "~/components/case-editor";
 import { readFormData } from "~/forms";
 import { answerHeaders, newPageKey, replayedInit } from "~/idempotency.server";

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth.server";
-import { handleUpload, type UploadResult } from "~/case-editor.server";
+import { handleUpload, type UploadResult } from "~/cases/editor.server";
 import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { formKey } from "~/domain/idempotency";
 import { readFormData } from "~/forms";

@@ -57,7 +57,7 @@ export async function startAttackApp(): Promise<AttackApp> {
   const { db } = await import("../../app/db.server");
   const { migrateToLatest } = await import("../../db/client");
   const { importCaseFiles } = await import("../../app/models/cases.server");
-  const { readCaseFiles } = await import("../../app/case-files.server");
+  const { readCaseFiles } = await import("../../app/cases/files.server");
   const { signIn } = await import("../../app/auth.server");
   const { createUser } = await import("../../app/models/users.server");
   const { sql } = await import("kysely");

@@ -138,8 +138,8 @@ export async function benchResultsLoader(sizes: number[], runs = 3): Promise<Res
     const { db } = await import("../../app/db.server");
     const { migrateToLatest } = await import("../../db/client");
     const { importCaseFiles, findCaseBySlug } = await import("../../app/models/cases.server");
-    const { readCaseFiles } = await import("../../app/case-files.server");
-    const { loadCaseResults } = await import("../../app/case-results.server");
+    const { readCaseFiles } = await import("../../app/cases/files.server");
+    const { loadCaseResults } = await import("../../app/cases/results.server");
     await migrateToLatest(db());
     await importCaseFiles(db(), readCaseFiles("cases"));
     const found = (await findCaseBySlug(db(), "background-check"))!;

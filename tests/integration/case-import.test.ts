@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readCaseFiles } from "../../app/case-files.server";
+import { readCaseFiles } from "../../app/cases/files.server";
 import { findCaseBySlug, importCaseFiles, listCaseFileProblems, readLibrary, type CaseFile } from "../../app/models/cases.server";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 

@@ -153,7 +153,7 @@ describe("single-line fields in the case editor", () => {
       ...changes,
     });
 
-  /** The editor's check (case-editor.server.ts): its own problems first, then the case file validator's, one per form field. */
+  /** The editor's check (app/cases/editor.server.ts): its own problems first, then the case file validator's, one per form field. */
   function editorProblems(changes: Record<string, string>): Record<string, string> {
     const reading = readCaseForm(editorForm(changes));
     const errors: Record<string, string> = {};

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { DB } from "../db/client";
-import { importCaseFiles, type CaseFile, type ImportReport } from "./models/cases.server";
+import type { DB } from "../../db/client";
+import { importCaseFiles, type CaseFile, type ImportReport } from "../models/cases.server";
 
 /** Every `*.md` in the folder, named by its path relative to the working directory. */
 export function readCaseFiles(directory: string): CaseFile[] {

@@ -1,17 +1,17 @@
 /** Everything the case page shows one viewer, gathered in one place so the route stays thin. */
-import type { ThreadView } from "./components/argument-thread";
-import { db } from "./db.server";
-import { buildThreads, movedByChoices, type ThreadNode } from "./domain/argument-threads";
-import { ARGUMENT_SORTS, type ArgumentSort } from "./domain/bridging";
-import { LENS_LABELS, type Lens } from "./domain/case-file";
-import { renderMarkdownCached } from "./markdown-cache.server";
-import { can } from "./domain/permissions";
-import { judgementLabel } from "./domain/scales";
-import { listCaseArguments, listCaseEndorsements } from "./models/arguments.server";
-import type { CaseRecord } from "./models/cases.server";
-import { listMyPositions } from "./models/positions.server";
-import { currentRelease } from "./models/result-releases.server";
-import type { PublicUser } from "./models/users.server";
+import type { ThreadView } from "../components/argument-thread";
+import { db } from "../db.server";
+import { buildThreads, movedByChoices, type ThreadNode } from "../domain/argument-threads";
+import { ARGUMENT_SORTS, type ArgumentSort } from "../domain/bridging";
+import { LENS_LABELS, type Lens } from "../domain/case-file";
+import { renderMarkdownCached } from "../markdown-cache.server";
+import { can } from "../domain/permissions";
+import { judgementLabel } from "../domain/scales";
+import { listCaseArguments, listCaseEndorsements } from "../models/arguments.server";
+import type { CaseRecord } from "../models/cases.server";
+import { listMyPositions } from "../models/positions.server";
+import { currentRelease } from "../models/result-releases.server";
+import type { PublicUser } from "../models/users.server";
 
 export function parseSort(value: string | null): ArgumentSort {
   return (ARGUMENT_SORTS as readonly string[]).includes(value ?? "") ? (value as ArgumentSort) : "bridging";

@@ -5,29 +5,29 @@
  * endorsement, a steelman, a rating) are idempotent per submission: a repeat of a form's key gets
  * the first answer (ADR 016).
  */
-import type { DB } from "../db/client";
-import { readConfig } from "./config.server";
-import { db } from "./db.server";
-import { canEditArgument, MAX_THREAD_DEPTH } from "./domain/argument-threads";
-import type { CaseDocument } from "./domain/case-file";
-import { argumentContribution, creditRefusal } from "./domain/counting";
-import { argumentForm, argumentIdForm, editForm, moderationForm, positionForm, replyForm, steelmanForm, steelmanIdForm, steelmanModerationForm, steelmanRatingForm } from "./domain/debate-forms";
-import { ratingRefusal, steelmanSideRefusal } from "./domain/steelmen";
-import { findMySteelman, findSteelman, rateSteelman, releaseSteelmenIfDue, saveSteelman, setSteelmanStatus } from "./models/steelmen.server";
-import { KEY_REUSED_MESSAGE } from "./domain/idempotency";
-import { isolate } from "./domain/bidi";
-import { renderMarkdown } from "./domain/markdown";
-import { readSubmission } from "./idempotency.server";
-import { can } from "./domain/permissions";
-import { parseForm, type ActionOutcome, type FieldErrors } from "./forms";
-import { createArgument, createReply, depthOf, editArgumentBody, findArgument, setArgumentStatus, toggleEndorsement } from "./models/arguments.server";
-import { recordAudit } from "./models/audit.server";
-import { answerOnce } from "./models/idempotency-keys.server";
-import { findCaseVersionByNumber, type CaseRecord } from "./models/cases.server";
-import { mapBallotOption } from "./domain/option-identity";
-import { answeredPerspectives, currentJudgement, recordPosition } from "./models/positions.server";
-import { currentRelease } from "./models/result-releases.server";
-import type { PublicUser } from "./models/users.server";
+import type { DB } from "../../db/client";
+import { readConfig } from "../config.server";
+import { db } from "../db.server";
+import { canEditArgument, MAX_THREAD_DEPTH } from "../domain/argument-threads";
+import type { CaseDocument } from "../domain/case-file";
+import { argumentContribution, creditRefusal } from "../domain/counting";
+import { argumentForm, argumentIdForm, editForm, moderationForm, positionForm, replyForm, steelmanForm, steelmanIdForm, steelmanModerationForm, steelmanRatingForm } from "../domain/debate-forms";
+import { ratingRefusal, steelmanSideRefusal } from "../domain/steelmen";
+import { findMySteelman, findSteelman, rateSteelman, releaseSteelmenIfDue, saveSteelman, setSteelmanStatus } from "../models/steelmen.server";
+import { KEY_REUSED_MESSAGE } from "../domain/idempotency";
+import { isolate } from "../domain/bidi";
+import { renderMarkdown } from "../domain/markdown";
+import { readSubmission } from "../idempotency.server";
+import { can } from "../domain/permissions";
+import { parseForm, type ActionOutcome, type FieldErrors } from "../forms";
+import { createArgument, createReply, depthOf, editArgumentBody, findArgument, setArgumentStatus, toggleEndorsement } from "../models/arguments.server";
+import { recordAudit } from "../models/audit.server";
+import { answerOnce } from "../models/idempotency-keys.server";
+import { findCaseVersionByNumber, type CaseRecord } from "../models/cases.server";
+import { mapBallotOption } from "../domain/option-identity";
+import { answeredPerspectives, currentJudgement, recordPosition } from "../models/positions.server";
+import { currentRelease } from "../models/result-releases.server";
+import type { PublicUser } from "../models/users.server";
 
 export interface CaseActionResult {
   intent: string;

@@ -1,9 +1,9 @@
 /** Loading a case for a viewer: the one door every route that takes a case's slug goes through. */
 import { redirect } from "@remix-run/node";
-import { getUser, type PublicUser } from "./auth.server";
-import { db } from "./db.server";
-import { caseVisibility, type CasePart } from "./domain/permissions";
-import { findCaseBySlug, type CaseRecord } from "./models/cases.server";
+import { getUser, type PublicUser } from "../auth.server";
+import { db } from "../db.server";
+import { caseVisibility, type CasePart } from "../domain/permissions";
+import { findCaseBySlug, type CaseRecord } from "../models/cases.server";
 
 export function caseNotFound(): Response {
   return new Response("There is no case at this address.", { status: 404, statusText: "Not Found" });
