@@ -18,6 +18,7 @@ import { renderMarkdownCached } from "../markdown-cache.server";
 import { recordAudit } from "../models/audit.server";
 import { caseVersionDocuments, findCaseBySlug, saveCaseVersion, setCaseStatus, type CaseRecord } from "../models/cases.server";
 import { answerOnce } from "../models/idempotency-keys.server";
+import type { ActionOutcome } from "../forms";
 import type { PublicUser } from "../models/users.server";
 
 export interface EditorResult {
@@ -55,7 +56,10 @@ export function previewOf(doc: CaseDraft): EditorPreview {
 }
 
 /** A refusal or a page to show again (`status`, `body`), or where to go after saving; `replayed` when that is a repeat's first answer. */
-type Outcome<B> = { status: number; body: B } | { redirect: string; replayed: boolean };
+type Outcome<B> = ActionOutcome<B> | { redirect: string; replayed: boolean };
+
+/** The editor's buttons: two that only answer with the form again, two that save (a form sent without one saves). */
+const EDITOR_INTENTS = ["add-stage", "preview", "save", "publish"] as const;
 
 /**
  * Runs the editor's form: "add-stage" and "preview" only answer with the form again; "save" and
@@ -70,6 +74,7 @@ export async function handleEditor(formData: FormData, user: PublicUser, existin
   const typed: CaseDraft = existing ? { ...form.doc, slug: existing.slug } : form.doc;
   const values: CaseFormValues = existing ? { ...form.values, slug: existing.slug } : form.values;
 
+  if (!(EDITOR_INTENTS as readonly string[]).includes(intent)) return { status: 400, body: { errors: { form: "Unknown action." }, values, stageSlots: form.stageSlots } };
   if (intent === "add-stage") return { status: 200, body: { errors: {}, values, stageSlots: form.stageSlots + 1 } };
   if (intent === "preview") return { status: 200, body: { errors: {}, values, stageSlots: form.stageSlots, preview: previewOf(typed) } };
 

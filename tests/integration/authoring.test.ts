@@ -90,6 +90,16 @@ describe("the case editor", () => {
     expect((await findCaseBySlug(app.db(), "background-check"))?.version).toBe(2);
   });
 
+  it("refuses a form naming an action the editor does not have (400), saving nothing", async () => {
+    const author = await app.person("author");
+    const before = (await findCaseBySlug(app.db(), "background-check"))?.version;
+    const values = { ...caseFormValues(background.doc), summary: "Changed by an unknown action" };
+    const response = await submit(editRoute.action, "/cases/background-check/edit", formOf(values, "overwrite"), author.cookie, { slug: "background-check" });
+    expect(response.status).toBe(400);
+    expect((await json<{ errors: Record<string, string> }>(response)).errors.form).toBe("Unknown action.");
+    expect((await findCaseBySlug(app.db(), "background-check"))?.version).toBe(before);
+  });
+
   it("archives and restores, keeping the case's data", async () => {
     const author = await app.person("author");
     const archive = (await settle(() =>
