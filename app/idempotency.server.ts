@@ -2,10 +2,10 @@
  * Reading a submission's idempotency key (ADR 016) and making the page keys its forms carry.
  * The rule lives in app/domain/idempotency.ts; the keys' store in app/models/idempotency-keys.server.ts.
  */
-import type { HeadersFunction } from "@remix-run/node";
+import { redirect, type HeadersFunction } from "@remix-run/node";
 import { randomBytes } from "node:crypto";
 import { IDEMPOTENCY_KEY_FIELD, readIdempotencyKey } from "./domain/idempotency";
-import type { FormFields } from "./forms";
+import type { ActionOutcome, FormFields } from "./forms";
 import { keyedSubmission, type Submission } from "./models/idempotency-keys.server";
 import { retryAfterHeaders } from "./rate-limit.server";
 
@@ -52,6 +52,16 @@ export const REPLAYED_HEADER = "Idempotent-Replayed";
 /** A redirect's or answer's init that says `Idempotent-Replayed: true` when it repeats a first answer. */
 export function replayedInit(replayed: boolean): ResponseInit | undefined {
   return replayed ? { headers: { [REPLAYED_HEADER]: "true" } } : undefined;
+}
+
+/**
+ * An action handler's answer as the route's response: the body as JSON with its status, or a
+ * redirect after a save; either way `Idempotent-Replayed: true` when it repeats a submission's
+ * first answer (ADR 016).
+ */
+export function actionResponse<B>(outcome: ActionOutcome<B> | { redirect: string; replayed: boolean }): Response {
+  if ("redirect" in outcome) return redirect(outcome.redirect, replayedInit(outcome.replayed));
+  return Response.json(outcome.body, { status: outcome.status, ...replayedInit(outcome.replayed ?? false) });
 }
 
 /**

@@ -19,7 +19,7 @@ import { isolate } from "~/domain/bidi";
 import { renderMarkdownCached } from "~/markdown-cache.server";
 import { checkRateLimit, tooManyRequests } from "~/rate-limit.server";
 import { readFormData } from "~/forms";
-import { answerHeaders, newPageKey, REPLAYED_HEADER } from "~/idempotency.server";
+import { actionResponse, answerHeaders, newPageKey } from "~/idempotency.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${isolate(data.title)} · Casebook` : "Case · Casebook" }];
 
@@ -78,8 +78,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const body: CaseActionResult = { intent: "", target: "", errors: { form: verdict.message } };
     return tooManyRequests(body, verdict);
   }
-  const { status, body, replayed } = await handleCaseAction(found, user, await readFormData(request));
-  return Response.json(body, { status, headers: replayed ? { [REPLAYED_HEADER]: "true" } : undefined });
+  return actionResponse(await handleCaseAction(found, user, await readFormData(request)));
 }
 
 const SORT_LABELS = { bridging: "Most bridging", endorsed: "Most endorsed", newest: "Newest" } as const;

@@ -8,7 +8,7 @@ import { CaseEditor } from "~/components/case-editor";
 import { isolate } from "~/domain/bidi";
 import { caseFormValues } from "~/domain/case-form";
 import { readFormData } from "~/forms";
-import { answerHeaders, newPageKey, replayedInit } from "~/idempotency.server";
+import { answerHeaders, newPageKey, actionResponse } from "~/idempotency.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit: ${isolate(data.title)} · Casebook` : "Edit case · Casebook" }];
 
@@ -43,8 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return redirect(casePathWithNotice(found.slug, intent === "archive" ? "archived" : "restored"));
   }
   const outcome = await handleEditor(formData, user, found);
-  if ("redirect" in outcome) return redirect(outcome.redirect, replayedInit(outcome.replayed));
-  return Response.json(outcome.body, { status: outcome.status });
+  return actionResponse(outcome);
 }
 
 export default function EditCase() {

@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth.server";
 import { handleEditor, type EditorResult } from "~/cases/editor.server";
 import { CaseEditor } from "~/components/case-editor";
 import { readFormData } from "~/forms";
-import { answerHeaders, newPageKey, replayedInit } from "~/idempotency.server";
+import { answerHeaders, newPageKey, actionResponse } from "~/idempotency.server";
 
 export const meta: MetaFunction = () => [{ title: "New case · Casebook" }];
 
@@ -21,8 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "case.edit");
   const outcome = await handleEditor(await readFormData(request), user, null);
-  if ("redirect" in outcome) return redirect(outcome.redirect, replayedInit(outcome.replayed));
-  return Response.json(outcome.body, { status: outcome.status });
+  return actionResponse(outcome);
 }
 
 export default function NewCase() {

@@ -1,12 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth.server";
 import { handleUpload, type UploadResult } from "~/cases/editor.server";
 import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { formKey } from "~/domain/idempotency";
 import { readFormData } from "~/forms";
-import { answerHeaders, newPageKey, replayedInit } from "~/idempotency.server";
+import { answerHeaders, newPageKey, actionResponse } from "~/idempotency.server";
 
 export const meta: MetaFunction = () => [{ title: "Upload a case file · Casebook" }];
 
@@ -22,8 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "case.edit");
   const outcome = await handleUpload(await readFormData(request), user);
-  if ("redirect" in outcome) return redirect(outcome.redirect, replayedInit(outcome.replayed));
-  return Response.json(outcome.body, { status: outcome.status });
+  return actionResponse(outcome);
 }
 
 export default function UploadCase() {
