@@ -3,6 +3,7 @@ import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { SIDES, SIDE_LABELS } from "~/domain/scales";
 import { TEXT_LIMITS } from "~/domain/text-limits";
 import { codeUnitCap } from "~/domain/visible-length";
+import { FormNotice } from "./form-feedback";
 
 interface Props {
   perspectives: string[];
@@ -103,11 +104,7 @@ export function ArgumentForm({ perspectives, lenses, errors, values, previewHtml
           Post argument
         </SendButton>
       </div>
-      {message ? (
-        <p className="notice" role="status">
-          {message}
-        </p>
-      ) : null}
+      <FormNotice message={message} />
     </Form>
   );
 }

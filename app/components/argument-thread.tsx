@@ -5,6 +5,7 @@ import { changedMindsLabel } from "~/domain/persuasion";
 import { SIDE_LABELS, type Side } from "~/domain/scales";
 import { TEXT_LIMITS } from "~/domain/text-limits";
 import { codeUnitCap } from "~/domain/visible-length";
+import { FormProblem, FormNotice } from "./form-feedback";
 
 export interface ThreadView {
   id: number;
@@ -125,16 +126,8 @@ export function ArgumentThread({ node, mayModerate, feedback, pageKey }: Props) 
           ) : null}
         </div>
 
-        {mine?.errors.form ? (
-          <p className="form-error" role="alert">
-            {mine.errors.form}
-          </p>
-        ) : null}
-        {mine?.message ? (
-          <p className="notice" role="status">
-            {mine.message}
-          </p>
-        ) : null}
+        <FormProblem message={mine?.errors.form} />
+        <FormNotice message={mine?.message} />
 
         {node.canEdit && node.body !== null ? (
           <details open={mine?.intent === "edit" && Object.keys(mine.errors).length > 0}>

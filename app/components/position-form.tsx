@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { CONFIDENCE_LEVELS, JUDGEMENT_SCALE, LEGAL_ANSWERS, LEGAL_LABELS } from "~/domain/scales";
+import { FormProblem, FormNotice } from "./form-feedback";
 
 export interface CurrentPosition {
   /** The wording the person chose, as the version they answered on offered it. */
@@ -56,11 +57,7 @@ export function PositionForm({ perspective, version, judgementQuestion, current,
           . Changing it keeps your earlier answer in your history.
         </p>
       ) : null}
-      {errors.form ? (
-        <p className="form-error" role="alert">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormProblem message={errors.form} />
       {errors.version ? (
         <p className="form-error" role="alert" id={id("version-error")}>
           {errors.version}
@@ -137,11 +134,7 @@ export function PositionForm({ perspective, version, judgementQuestion, current,
       <div>
         <SendButton sendingKey={formKey}>{current ? `Change my answer as the ${perspective.key}` : `Save my answer as the ${perspective.key}`}</SendButton>
       </div>
-      {message ? (
-        <p className="notice" role="status">
-          {message}
-        </p>
-      ) : null}
+      <FormNotice message={message} />
     </Form>
   );
 }

@@ -13,6 +13,7 @@ import { recordAudit } from "~/models/audit.server";
 import { countActiveAdmins, findDeactivatedAt, findUserById, listUsers, setDeactivated, setUserRole } from "~/models/users.server";
 import { withdrawRights } from "~/live/rights.server";
 import { TableScroll } from "~/components/table-scroll";
+import { FormProblem } from "~/components/form-feedback";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Casebook" }];
 
@@ -106,11 +107,7 @@ export default function Admin() {
           ) : null}
         </p>
       ) : null}
-      {result?.error ? (
-        <p className="form-error" role="alert">
-          {result.error}
-        </p>
-      ) : null}
+      <FormProblem message={result?.error} />
       <h2>People and roles</h2>
       <p className="muted">Participants debate cases. Facilitators run workshops and read facilitator notes. Authors write cases. Admins manage people.</p>
       <TableScroll label="Accounts and their roles">

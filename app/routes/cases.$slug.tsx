@@ -20,6 +20,7 @@ import { renderMarkdownCached } from "~/markdown-cache.server";
 import { checkRateLimit, tooManyRequests } from "~/rate-limit.server";
 import { readFormData } from "~/forms";
 import { actionResponse, answerHeaders, newPageKey } from "~/idempotency.server";
+import { FormProblem, FormNotice } from "~/components/form-feedback";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${isolate(data.title)} · Casebook` : "Case · Casebook" }];
 
@@ -149,11 +150,7 @@ export default function CasePage() {
             {data.status === "draft" ? "Draft: only authors and admins can see this case." : "Archived: hidden from the library; its answers and arguments are kept."}
           </p>
         ) : null}
-        {data.notice ? (
-          <p className="notice" role="status">
-            {data.notice}
-          </p>
-        ) : null}
+        <FormNotice message={data.notice} />
         <h1 dir="auto">{data.title}</h1>
         <p className="summary" dir="auto">
           {data.summary}
@@ -190,11 +187,7 @@ export default function CasePage() {
         </section>
       ))}
 
-      {unplaced ? (
-        <p className="form-error" role="alert">
-          {unplaced}
-        </p>
-      ) : null}
+      <FormProblem message={unplaced} />
 
       <section aria-labelledby="positions-heading" id="positions">
         <h2 id="positions-heading">Take a side, twice</h2>

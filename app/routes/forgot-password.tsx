@@ -12,6 +12,7 @@ import { mailConfigured, sendResetMail } from "~/mail.server";
 import { createPasswordReset } from "~/models/password-resets.server";
 import { findUserByEmail, normalizeEmail } from "~/models/users.server";
 import { checkRateLimits, clientAddress, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
+import { FormProblem, FormNotice } from "~/components/form-feedback";
 
 export const meta: MetaFunction = () => [{ title: "Forgot password · Casebook" }];
 
@@ -52,16 +53,8 @@ export default function ForgotPassword() {
   return (
     <>
       <h1>Forgot your password?</h1>
-      {result?.sent ? (
-        <p className="notice" role="status">
-          {result.sent}
-        </p>
-      ) : null}
-      {errors.form ? (
-        <p className="form-error" role="alert">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormNotice message={result?.sent} />
+      <FormProblem message={errors.form} />
       {mail ? (
         <Form method="post" className="stack" noValidate>
           <TextField name="email" label="Email" type="email" autoComplete="email" required maxLength={254} defaultValue={result?.values?.email} error={errors.email} />

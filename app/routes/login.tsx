@@ -10,6 +10,7 @@ import { parseForm, readFormData } from "~/forms";
 import { findUserByEmail } from "~/models/users.server";
 import { verifyPasswordInConstantCost } from "~/password.server";
 import { checkSignInLimits, clientAddress, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
+import { FormProblem } from "~/components/form-feedback";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Casebook" }];
 
@@ -46,11 +47,7 @@ export default function Login() {
   return (
     <>
       <h1>Log in</h1>
-      {errors.form ? (
-        <p className="form-error" role="alert">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormProblem message={errors.form} />
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
         <TextField name="email" label="Email" type="email" autoComplete="email" required maxLength={254} defaultValue={result?.values.email} error={errors.email} />

@@ -11,6 +11,7 @@ import { recordAudit } from "~/models/audit.server";
 import { checkPasswordReset, redeemPasswordReset } from "~/models/password-resets.server";
 import { updatePasswordHash } from "~/models/users.server";
 import { hashPassword } from "~/password.server";
+import { FormProblem } from "~/components/form-feedback";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Casebook" }, { name: "referrer", content: "no-referrer" }];
 
@@ -51,11 +52,7 @@ export default function ResetPassword() {
         </>
       ) : (
         <>
-          {errors.form ? (
-            <p className="form-error" role="alert">
-              {errors.form}
-            </p>
-          ) : null}
+          <FormProblem message={errors.form} />
           <Form method="post" className="stack" noValidate>
             <TextField
               name="newPassword"

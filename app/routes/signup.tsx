@@ -15,6 +15,7 @@ import { answerOnce } from "~/models/idempotency-keys.server";
 import { answerHeaders, newPageKey, readSubmission } from "~/idempotency.server";
 import { formKey, KEY_REUSED_MESSAGE } from "~/domain/idempotency";
 import { IdempotencyKeyField, SendButton } from "~/components/send-once";
+import { FormProblem } from "~/components/form-feedback";
 
 export const meta: MetaFunction = () => [{ title: "Sign up · Casebook" }];
 
@@ -77,11 +78,7 @@ export default function Signup() {
           No one has an account on this Casebook yet. The first account becomes its <strong>admin</strong>, who gives everyone else their roles, so create yours before you share the address.
         </p>
       ) : null}
-      {errors.form ? (
-        <p className="form-error" role="alert">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormProblem message={errors.form} />
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
         <IdempotencyKeyField value={key} />

@@ -19,6 +19,7 @@ import { rolePlayRoles } from "~/domain/role-assignment";
 import { createWorkshop, listWorkshops } from "~/models/workshops.server";
 import { stageLabelFor } from "~/workshop-labels";
 import { readFormData } from "~/forms";
+import { FormProblem } from "~/components/form-feedback";
 
 export const meta: MetaFunction = () => [{ title: "Workshops · Casebook" }];
 
@@ -97,11 +98,7 @@ export default function Workshops() {
         <h2 id="new-workshop">New workshop</h2>
         <Form method="post" className="stack" noValidate>
           <IdempotencyKeyField value={key} />
-          {errors.form ? (
-            <p className="form-error" role="alert">
-              {errors.form}
-            </p>
-          ) : null}
+          <FormProblem message={errors.form} />
           <div className="field">
             <label htmlFor="caseSlug">Case</label>
             <select id="caseSlug" name="caseSlug" defaultValue={result?.values.caseSlug ?? preselected} aria-invalid={errors.caseSlug ? true : undefined}>
