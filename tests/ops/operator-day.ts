@@ -55,7 +55,7 @@ import {
   type VoteValues,
 } from "../reliability/harness";
 import { startPrivateNginx } from "../support/private-nginx";
-import { EventStreamReader } from "../support/sse";
+import { stateEvents } from "../support/sse";
 import { check, required, runCleanups, say, summary, within } from "./report";
 
 async function status(client: Http, path: string, timeoutMs = 15_000): Promise<string> {
@@ -146,10 +146,11 @@ async function metrics(cleanups: Cleanups): Promise<void> {
 /** The stage of the last `state` event of a room stream held open on one process. */
 function roomStage(client: Http, path: string, cookie: string): { stage: () => string | null; ready: Promise<unknown> } {
   let stage: string | null = null;
-  const reader = new EventStreamReader();
-  const ready = client.stream(path, cookie, (chunk) => {
-    for (const { event, data } of reader.push(chunk)) if (event === "state") stage = (JSON.parse(data) as { stage: string }).stage;
-  });
+  const ready = client.stream(
+    path,
+    cookie,
+    stateEvents<{ stage: string }>((state) => (stage = state.stage)),
+  );
   return { stage: () => stage, ready };
 }
 
