@@ -55,6 +55,7 @@ import {
   type VoteValues,
 } from "../reliability/harness";
 import { startPrivateNginx } from "../support/private-nginx";
+import { isCleanUnavailable } from "../support/replies";
 import { stateEvents } from "../support/sse";
 import { check, required, runCleanups, say, summary, within } from "./report";
 
@@ -369,7 +370,7 @@ async function deploy(cleanups: Cleanups): Promise<void> {
       const reply = await vote(proxy, workshop.code, devices[i]!, values, 15_000).catch((e: Error) => e);
       if (reply instanceof Error) faults.push(`no answer at ${((Date.now() - sigtermAt) / 1000).toFixed(1)} s after the first SIGTERM (${reply.message})`);
       else if (reply.status === 200 && reply.body.includes(VOTE_ACK)) attempt.acked = true;
-      else if (!(reply.status === 503 && reply.headers["retry-after"])) faults.push(`${reply.status} ${reply.body.slice(0, 100).replace(/\s+/g, " ")}`);
+      else if (!isCleanUnavailable(reply)) faults.push(`${reply.status} ${reply.body.slice(0, 100).replace(/\s+/g, " ")}`);
       await sleep(2_200);
     }
   };

@@ -55,11 +55,11 @@ import {
   vote,
   VOTE_ACK,
   voteValues,
-  type Reply,
   type VoteValues,
 } from "../reliability/harness";
 import { startPrivateNginx, type PrivateNginx } from "../support/private-nginx";
 import { redisServerAvailable, startPrivateRedis, type PrivateRedis } from "../support/private-redis";
+import { isCleanUnavailable } from "../support/replies";
 import { followStates } from "../support/sse";
 import { anyFailed, check, clock, required, runCleanups, say, summary, within } from "./report";
 
@@ -151,10 +151,6 @@ interface Tally {
   /** 502/504 from nginx: allowed only while every process is down. */
   proxyErrors: number;
   faults: string[];
-}
-
-function isCleanUnavailable(reply: Reply): boolean {
-  return reply.status === 503 && /^\d+$/.test(String(reply.headers["retry-after"] ?? "")) && !/\n\s+at |Error:|ECONNREFUSED|terminating connection/.test(reply.body);
 }
 
 const ACCEPT_PROXY_ERRORS = { now: false };
