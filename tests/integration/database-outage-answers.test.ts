@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerUnavailable, RETRY_AFTER_SECONDS } from "../../app/database-outage.server";
+import { isCleanUnavailable } from "../support/replies";
 
 // What a request gets while the database is away (ADR 019), through Express as the server uses it:
 // at the top level, and from an error handler mounted on the vote's path (as the vote endpoint's is).
@@ -53,5 +54,23 @@ describe("the answer while the database is away", () => {
       expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
       expect(await response.text()).toMatch(/cannot reach its database/);
     }
+  });
+
+  it("is, every kind of it, what the operations tests count as a clean 503 (isCleanUnavailable), and nothing else is", async () => {
+    const read = async (response: Response) => ({ status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() });
+    for (const [path, init] of [
+      ["/w/ABCD/vote", { method: "POST", body: new URLSearchParams({ intent: "vote" }) }],
+      ["/workshops/1", { headers: { Accept: "text/html" } }],
+      ["/workshops/1.data", { headers: { Accept: "text/html" } }],
+    ] as const) {
+      expect(isCleanUnavailable(await read(await fetch(`${base}${path}`, init))), path).toBe(true);
+    }
+    const clean = { status: 503, headers: { "retry-after": "5" }, body: "Casebook cannot reach its database." };
+    expect(isCleanUnavailable(clean)).toBe(true);
+    expect(isCleanUnavailable({ ...clean, status: 502 })).toBe(false);
+    expect(isCleanUnavailable({ ...clean, headers: {} })).toBe(false);
+    expect(isCleanUnavailable({ ...clean, headers: { "retry-after": "soon" } })).toBe(false);
+    expect(isCleanUnavailable({ ...clean, body: "Error: connect ECONNREFUSED 127.0.0.1:5432\n    at TCPConnectWrap.afterConnect" })).toBe(false);
+    expect(isCleanUnavailable({ ...clean, body: "terminating connection due to administrator command" })).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
  * case page's action, the results page's data as a reader gets it, and the subtraction a reader
  * does between rows. Shared by the review-online-leaks test files.
  */
-import type { Standing } from "../../db/schema";
+import type { Confidence, LegalAnswer, Standing } from "../../db/schema";
 import type { startApp } from "./app-under-test";
 
 type App = Awaited<ReturnType<typeof startApp>>;
@@ -15,7 +15,8 @@ export type Row = { count: number; options: { label: string; count: number }[]; 
  * The helpers bound to one app under test.
  *
  * @returns answer (both perspectives), answerOne (one, as the form sends it), crowd (`count`
- *   new people of one standing answering both), readResults (the results page's data; throws
+ *   new people of one standing answering both), newcomersThroughModel (likewise, written
+ *   through the model so that no answer plans a release), readResults (the results page's data; throws
  *   while the reader is locked out), row accessors, and the case page's debate: actOn (any
  *   form), argueOn, endorse and scoresOn (every argument's bridging score)
  */
@@ -51,6 +52,38 @@ export async function releaseAttacks(app: App) {
     return people;
   }
 
+  /**
+   * `count` new people of `standing` answer every perspective of the case's current version
+   * through the model (`recordPosition`), not the case page's form, so no answer triggers a
+   * release plan: the next plan is the next reader's. Each answers the option at index `option`
+   * of each perspective's list, with the same judgement, legal answer and confidence.
+   */
+  async function newcomersThroughModel(slug: string, standing: Standing, count: number, answer: { option: number; judgement: number; legal: LegalAnswer; confidence: Confidence }): Promise<Person[]> {
+    const { findCaseBySlug } = await import("../../app/models/cases.server");
+    const { recordPosition } = await import("../../app/models/positions.server");
+    const found = (await findCaseBySlug(app.db(), slug))!;
+    const people: Person[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const person = await app.person("participant", standing);
+      for (const perspective of found.doc.perspectives) {
+        await recordPosition(app.db(), {
+          caseId: found.id,
+          caseVersionId: found.versionId,
+          userId: person.id,
+          perspective: perspective.key,
+          option: perspective.options[answer.option]!,
+          judgement: answer.judgement,
+          legal: answer.legal,
+          confidence: answer.confidence,
+          standing,
+          movedByArgumentId: null,
+        });
+      }
+      people.push(person);
+    }
+    return people;
+  }
+
   async function readResults(reader: Person, slug: string) {
     const data = await resultsRoute.loader({ request: app.get(`/cases/${slug}/results`, reader.cookie), params: { slug }, context: {} });
     if (data.locked) throw new Error("locked");
@@ -81,7 +114,7 @@ export async function releaseAttacks(app: App) {
   }
   const endorse = (slug: string, person: Person, id: number) => actOn(slug, person, { intent: "endorse", argumentId: String(id) });
 
-  return { caseRoute, answer, answerOne, crowd, readResults, perspectiveOf, groupOf, overallRow, actOn, argueOn, scoresOn, endorse };
+  return { caseRoute, answer, answerOne, crowd, newcomersThroughModel, readResults, perspectiveOf, groupOf, overallRow, actOn, argueOn, scoresOn, endorse };
 }
 
 /** a − b (+ c …) of rows, as option counts and a judgement sum: what a reader works out by subtraction. */

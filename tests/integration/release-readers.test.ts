@@ -9,14 +9,13 @@ import { SlowQueries } from "./slow-queries";
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp } from "./app-under-test";
 import { releaseAttacks } from "./release-attacks";
-import { findCaseBySlug } from "../../app/models/cases.server";
-import { recordPosition, releasedGapCells, releasedMovedByRows, releasedResultRows } from "../../app/models/positions.server";
+import { releasedGapCells, releasedMovedByRows, releasedResultRows } from "../../app/models/positions.server";
 import { tallyMovedBy } from "../../app/domain/persuasion";
 import { currentRelease, LARGE_RELEASE_PEOPLE, READER_WAIT_MS, readerWaitMs } from "../../app/models/result-releases.server";
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const { crowd, readResults, answer, argueOn, actOn } = await releaseAttacks(app);
+const { crowd, newcomersThroughModel, readResults, answer, argueOn, actOn } = await releaseAttacks(app);
 afterAll(() => app.cleanup());
 
 /** Polls `done` every 25 ms, at most 5 s. */
@@ -33,24 +32,7 @@ describe("readers and slow release plans", () => {
     const { id } = await app.db().selectFrom("cases").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
 
     // Newcomers answer through the model, so no answer form triggers a plan before the reader's.
-    const found = (await findCaseBySlug(app.db(), slug))!;
-    for (let i = 0; i < K; i += 1) {
-      const person = await app.person("participant", "frontline");
-      for (const perspective of found.doc.perspectives) {
-        await recordPosition(app.db(), {
-          caseId: id,
-          caseVersionId: found.versionId,
-          userId: person.id,
-          perspective: perspective.key,
-          option: perspective.options[0]!,
-          judgement: 1,
-          legal: "unsure",
-          confidence: "medium",
-          standing: "frontline",
-          movedByArgumentId: null,
-        });
-      }
-    }
+    await newcomersThroughModel(slug, "frontline", K, { option: 0, judgement: 1, legal: "unsure", confidence: "medium" });
     const slow = app.db().withPlugin(new SlowQueries(20));
     const served = await currentRelease(slow, id, K, "fresh", { maxWaitMs: 30 });
     expect(served?.people).toBe(K);

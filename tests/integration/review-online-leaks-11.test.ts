@@ -9,14 +9,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startApp } from "./app-under-test";
 import { releaseAttacks } from "./release-attacks";
 import { SlowQueries } from "./slow-queries";
-import { recordPosition, releasedGapCells, releasedMovedByRows, releasedResultRows } from "../../app/models/positions.server";
-import { findCaseBySlug } from "../../app/models/cases.server";
+import { releasedGapCells, releasedMovedByRows, releasedResultRows } from "../../app/models/positions.server";
 import { currentRelease } from "../../app/models/result-releases.server";
 import { tallyMovedBy } from "../../app/domain/persuasion";
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const { crowd, readResults, argueOn, actOn, answerOne } = await releaseAttacks(app);
+const { crowd, newcomersThroughModel, readResults, argueOn, actOn, answerOne } = await releaseAttacks(app);
 afterAll(() => app.cleanup());
 
 const caseIdOf = async (slug: string) => (await app.db().selectFrom("cases").select("id").where("slug", "=", slug).executeTakeFirstOrThrow()).id;
@@ -150,24 +149,7 @@ describe("(a) a reader served the stored release while a plan runs", () => {
     const first = await currentRelease(app.db(), id, K);
     expect(first?.people).toBe(2 * K);
 
-    const found = (await findCaseBySlug(app.db(), slug))!;
-    for (let i = 0; i < K; i += 1) {
-      const person = await app.person("participant", "hr");
-      for (const perspective of found.doc.perspectives) {
-        await recordPosition(app.db(), {
-          caseId: id,
-          caseVersionId: found.versionId,
-          userId: person.id,
-          perspective: perspective.key,
-          option: perspective.options[1]!,
-          judgement: -3,
-          legal: "no",
-          confidence: "high",
-          standing: "hr",
-          movedByArgumentId: null,
-        });
-      }
-    }
+    await newcomersThroughModel(slug, "hr", K, { option: 1, judgement: -3, legal: "no", confidence: "high" });
     const served = await currentRelease(app.db().withPlugin(new SlowQueries(20)), id, K, "fresh", { maxWaitMs: 20 });
     expect(served).toEqual({ ...first, waiting: true });
     // The plan lands behind; the next reader gets it whole.

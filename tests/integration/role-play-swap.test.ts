@@ -7,19 +7,16 @@
  * withheld under k.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { json, settle, startApp } from "./app-under-test";
+import { settle, startApp } from "./app-under-test";
+import { importRolePlayCase, rolePlayForms } from "../support/role-play";
 
 const app = await startApp({ kThreshold: 5 });
 const listRoute = await import("../../app/routes/workshops._index");
 const panelRoute = await import("../../app/routes/workshops.$id");
-const joinRoute = await import("../../app/routes/join.($code)");
 const phoneRoute = await import("../../app/routes/w.$code");
 const debriefRoute = await import("../../app/routes/workshops.$id_.debrief[.]md");
 const { findWorkshop } = await import("../../app/models/workshops.server");
 const { loadWorkshopStates } = await import("../../app/workshop-live.server");
-const { importCaseFiles } = await import("../../app/models/cases.server");
-const { parseCaseFile, serializeCaseFile } = await import("../../app/domain/case-file");
-const { readFileSync } = await import("node:fs");
 
 afterAll(() => app.cleanup());
 
@@ -29,24 +26,10 @@ const EMPLOYER_MARKER = "EMPLOYERBRIEF9921";
 
 type Person = Awaited<ReturnType<typeof app.person>>;
 let facilitator: Person;
-let address = 0;
-const newAddress = () => `203.0.113.${(address += 1)}`;
+const { newAddress, control, join, phoneData } = await rolePlayForms(app, () => facilitator);
 
 beforeAll(async () => {
-  const background = parseCaseFile(readFileSync("cases/background-check.md", "utf8"));
-  if (!background.ok) throw new Error("fixture must parse");
-  const doc = {
-    ...background.doc,
-    slug: SLUG,
-    title: "The swapped roles",
-    roles: [
-      { perspective: "employee" as const, markdown: `You are the screener: ${EMPLOYEE_MARKER}.` },
-      { perspective: "employer" as const, markdown: `You run the firm: ${EMPLOYER_MARKER}.` },
-    ],
-    rehearsals: [],
-  };
-  const report = await importCaseFiles(app.db(), [{ path: `cases/${SLUG}.md`, source: serializeCaseFile(doc) }]);
-  expect(report.problems).toEqual([]);
+  await importRolePlayCase(app, SLUG, "The swapped roles", { employee: `You are the screener: ${EMPLOYEE_MARKER}.`, employer: `You run the firm: ${EMPLOYER_MARKER}.` });
   facilitator = await app.person("facilitator");
 });
 
@@ -70,14 +53,6 @@ async function newRoom(extra: Record<string, string> = { rolePlay: "on", twoRoun
   return { id, code: (await findWorkshop(app.db(), id))!.code };
 }
 
-let keys = 0;
-async function control(workshopId: number, intent: string, extra: Record<string, string> = {}, who: Person = facilitator, key = `swap-key-${(keys += 1)}-abcdefghijklmnop`) {
-  const response = (await settle(() =>
-    panelRoute.action({ request: app.post(`/workshops/${workshopId}`, { intent, idempotencyKey: key, ...extra }, who.cookie), params: { id: String(workshopId) }, context: {} }),
-  )) as Response;
-  return { status: response.status, replayed: response.headers.get("Idempotent-Replayed") === "true", body: await json<{ ok: boolean; message: string }>(response) };
-}
-
 /** Moves the workshop on with "Next" until it reaches `stage`. */
 async function moveTo(workshopId: number, stage: string) {
   for (let i = 0; i < 20; i += 1) {
@@ -86,18 +61,6 @@ async function moveTo(workshopId: number, stage: string) {
     expect((await control(workshopId, "next", { from: now })).status).toBe(200);
   }
   throw new Error(`never reached ${stage}`);
-}
-
-async function join(code: string, displayName: string, standing: string) {
-  const response = (await settle(() => joinRoute.action({ request: app.post("/join", { code, displayName, standing }), params: {}, context: { clientIp: newAddress() } }))) as Response;
-  expect(response.status).toBe(302);
-  return response.headers.get("Set-Cookie")!.split(";")[0]!;
-}
-
-async function phoneData(code: string, cookie: string) {
-  const data = await phoneRoute.loader({ request: app.get(`/w/${code}`, cookie), params: { code }, context: { clientIp: newAddress() } });
-  if (data.removed) throw new Error("removed");
-  return data;
 }
 
 async function vote(code: string, cookie: string, employee: number, employer: number) {

@@ -7,19 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json, settle, startApp } from "./app-under-test";
+import { importRolePlayCase, rolePlayForms } from "../support/role-play";
 
 const app = await startApp({ kThreshold: 5 });
 const listRoute = await import("../../app/routes/workshops._index");
 const panelRoute = await import("../../app/routes/workshops.$id");
 const projectorRoute = await import("../../app/routes/workshops.$id_.projector");
-const joinRoute = await import("../../app/routes/join.($code)");
-const phoneRoute = await import("../../app/routes/w.$code");
 const eventsRoute = await import("../../app/routes/workshops.$id_.events");
 const { findWorkshop } = await import("../../app/models/workshops.server");
 const { loadWorkshopStates } = await import("../../app/workshop-live.server");
-const { importCaseFiles } = await import("../../app/models/cases.server");
-const { parseCaseFile, serializeCaseFile } = await import("../../app/domain/case-file");
-const { readFileSync } = await import("node:fs");
 
 afterAll(() => app.cleanup());
 
@@ -29,25 +25,14 @@ const EMPLOYER_MARKER = "EMPLOYERBRIEF2208";
 
 type Person = Awaited<ReturnType<typeof app.person>>;
 let facilitator: Person;
-let address = 0;
-const newAddress = () => `203.0.113.${(address += 1)}`;
+const { control, join, phoneData } = await rolePlayForms(app, () => facilitator);
 
 beforeAll(async () => {
   // A published case with a marker in each role's brief (and a link the sanitizer must drop).
-  const background = parseCaseFile(readFileSync("cases/background-check.md", "utf8"));
-  if (!background.ok) throw new Error("fixture must parse");
-  const doc = {
-    ...background.doc,
-    slug: SLUG,
-    title: "The marked roles",
-    roles: [
-      { perspective: "employee" as const, markdown: `You are the screener: **${EMPLOYEE_MARKER}**. [Click](javascript:alert(1))` },
-      { perspective: "employer" as const, markdown: `You run the firm: ${EMPLOYER_MARKER}.` },
-    ],
-    rehearsals: [],
-  };
-  const report = await importCaseFiles(app.db(), [{ path: `cases/${SLUG}.md`, source: serializeCaseFile(doc) }]);
-  expect(report.problems).toEqual([]);
+  await importRolePlayCase(app, SLUG, "The marked roles", {
+    employee: `You are the screener: **${EMPLOYEE_MARKER}**. [Click](javascript:alert(1))`,
+    employer: `You run the firm: ${EMPLOYER_MARKER}.`,
+  });
   facilitator = await app.person("facilitator");
 });
 
@@ -67,27 +52,6 @@ async function newRoom(): Promise<{ id: number; code: string }> {
   expect(created.status, await created.clone().text()).toBe(302);
   const id = Number(created.headers.get("Location")!.split("/").pop());
   return { id, code: (await findWorkshop(app.db(), id))!.code };
-}
-
-let keys = 0;
-/** A control as the panel's form posts it, with a fresh idempotency key unless one is given. */
-async function control(workshopId: number, intent: string, extra: Record<string, string> = {}, who: Person = facilitator, key = `test-key-${(keys += 1)}-abcdefghijklmnop`) {
-  const response = (await settle(() =>
-    panelRoute.action({ request: app.post(`/workshops/${workshopId}`, { intent, idempotencyKey: key, ...extra }, who.cookie), params: { id: String(workshopId) }, context: {} }),
-  )) as Response;
-  return { status: response.status, replayed: response.headers.get("Idempotent-Replayed") === "true", body: await json<{ ok: boolean; message: string }>(response) };
-}
-
-async function join(code: string, displayName: string, standing: string) {
-  const response = (await settle(() => joinRoute.action({ request: app.post("/join", { code, displayName, standing }), params: {}, context: { clientIp: newAddress() } }))) as Response;
-  expect(response.status).toBe(302);
-  return response.headers.get("Set-Cookie")!.split(";")[0]!;
-}
-
-async function phoneData(code: string, cookie: string) {
-  const data = await phoneRoute.loader({ request: app.get(`/w/${code}`, cookie), params: { code }, context: { clientIp: newAddress() } });
-  if (data.removed) throw new Error("removed");
-  return data;
 }
 
 async function roles(workshopId: number) {

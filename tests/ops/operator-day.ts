@@ -55,7 +55,8 @@ import {
   type VoteValues,
 } from "../reliability/harness";
 import { startPrivateNginx } from "../support/private-nginx";
-import { EventStreamReader } from "../support/sse";
+import { isCleanUnavailable } from "../support/replies";
+import { stateEvents } from "../support/sse";
 import { check, required, runCleanups, say, summary, within } from "./report";
 
 async function status(client: Http, path: string, timeoutMs = 15_000): Promise<string> {
@@ -146,10 +147,11 @@ async function metrics(cleanups: Cleanups): Promise<void> {
 /** The stage of the last `state` event of a room stream held open on one process. */
 function roomStage(client: Http, path: string, cookie: string): { stage: () => string | null; ready: Promise<unknown> } {
   let stage: string | null = null;
-  const reader = new EventStreamReader();
-  const ready = client.stream(path, cookie, (chunk) => {
-    for (const { event, data } of reader.push(chunk)) if (event === "state") stage = (JSON.parse(data) as { stage: string }).stage;
-  });
+  const ready = client.stream(
+    path,
+    cookie,
+    stateEvents<{ stage: string }>((state) => (stage = state.stage)),
+  );
   return { stage: () => stage, ready };
 }
 
@@ -368,7 +370,7 @@ async function deploy(cleanups: Cleanups): Promise<void> {
       const reply = await vote(proxy, workshop.code, devices[i]!, values, 15_000).catch((e: Error) => e);
       if (reply instanceof Error) faults.push(`no answer at ${((Date.now() - sigtermAt) / 1000).toFixed(1)} s after the first SIGTERM (${reply.message})`);
       else if (reply.status === 200 && reply.body.includes(VOTE_ACK)) attempt.acked = true;
-      else if (!(reply.status === 503 && reply.headers["retry-after"])) faults.push(`${reply.status} ${reply.body.slice(0, 100).replace(/\s+/g, " ")}`);
+      else if (!isCleanUnavailable(reply)) faults.push(`${reply.status} ${reply.body.slice(0, 100).replace(/\s+/g, " ")}`);
       await sleep(2_200);
     }
   };

@@ -35,7 +35,7 @@
  * CASEBOOK_REQUIRE_SERVICES=1 (CI).
  */
 import { randomBytes } from "node:crypto";
-import http from "node:http";
+import type http from "node:http";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import pg from "pg";
 import { QUERY_TIMEOUT_GRACE_MS } from "../../db/client";
@@ -55,12 +55,12 @@ import {
   vote,
   VOTE_ACK,
   voteValues,
-  type Reply,
   type VoteValues,
 } from "../reliability/harness";
 import { startPrivateNginx, type PrivateNginx } from "../support/private-nginx";
 import { redisServerAvailable, startPrivateRedis, type PrivateRedis } from "../support/private-redis";
-import { EventStreamReader } from "../support/sse";
+import { isCleanUnavailable } from "../support/replies";
+import { followStates } from "../support/sse";
 import { anyFailed, check, clock, required, runCleanups, say, summary, within } from "./report";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -108,25 +108,16 @@ class Follower {
 
   private open(): void {
     if (this.stopped) return;
-    const reader = new EventStreamReader();
-    const again = () => {
-      if (this.req !== req) return;
-      this.req = null;
-      setTimeout(() => this.open(), 300);
-    };
-    const req = http.get({ host: "127.0.0.1", port: this.server.port, path: this.path, headers: { Cookie: this.cookie, Accept: "text/event-stream" } }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        res.on("end", again);
-        return;
-      }
-      res.on("data", (chunk: Buffer) => {
-        for (const { event, data } of reader.push(chunk)) if (event === "state") this.last = JSON.parse(data) as LiveState;
-      });
-      res.on("close", again);
-      res.on("error", () => {});
-    });
-    req.on("error", again);
+    // Reconnects once per stream, however it ended (refused, closed or failed).
+    const req = followStates<LiveState>(
+      { port: this.server.port, path: this.path, cookie: this.cookie },
+      (state) => (this.last = state),
+      () => {
+        if (this.req !== req) return;
+        this.req = null;
+        setTimeout(() => this.open(), 300);
+      },
+    );
     this.req = req;
   }
 
@@ -139,18 +130,15 @@ class Follower {
 /** The first state a new stream on `server` is sent: what the database says now. */
 function freshState(server: Server, path: string, cookie: string): Promise<LiveState> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port: server.port, path, headers: { Cookie: cookie, Accept: "text/event-stream" } }, (res) => {
-      const reader = new EventStreamReader();
-      res.on("data", (chunk: Buffer) => {
-        const state = reader.push(chunk).find(({ event }) => event === "state");
-        if (state) {
-          req.destroy();
-          resolve(JSON.parse(state.data) as LiveState);
-        }
-      });
-    });
+    const req = followStates<LiveState>(
+      { port: server.port, path, cookie },
+      (state) => {
+        resolve(state);
+        req.destroy();
+      },
+      (error) => reject(error ?? new Error(`the stream on port ${server.port} ended before its first state`)),
+    );
     req.setTimeout(5_000, () => req.destroy(new Error(`no state from port ${server.port} within 5 s`)));
-    req.on("error", reject);
   });
 }
 
@@ -163,10 +151,6 @@ interface Tally {
   /** 502/504 from nginx: allowed only while every process is down. */
   proxyErrors: number;
   faults: string[];
-}
-
-function isCleanUnavailable(reply: Reply): boolean {
-  return reply.status === 503 && /^\d+$/.test(String(reply.headers["retry-after"] ?? "")) && !/\n\s+at |Error:|ECONNREFUSED|terminating connection/.test(reply.body);
 }
 
 const ACCEPT_PROXY_ERRORS = { now: false };

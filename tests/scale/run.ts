@@ -9,7 +9,6 @@
  * Without PostgreSQL or Redis it prints one line and skips, unless CASEBOOK_REQUIRE_SERVICES=1.
  */
 import { randomBytes } from "node:crypto";
-import http from "node:http";
 import pg from "pg";
 import { createPostgresDatabase } from "../integration/test-database";
 import {
@@ -30,7 +29,7 @@ import {
   voteValues,
 } from "../reliability/harness";
 import { REDIS_URL, servicesMissing } from "./services";
-import { EventStreamReader } from "../support/sse";
+import { followStates } from "../support/sse";
 
 const require = process.env.CASEBOOK_REQUIRE_SERVICES === "1";
 
@@ -61,14 +60,11 @@ function openStream(port: number, path: string, cookie: string): Stream {
     close: () => req.destroy(),
     closed: false,
   };
-  const req = http.get({ host: "127.0.0.1", port, path, headers: { Cookie: cookie, Accept: "text/event-stream" } }, (res) => {
-    const reader = new EventStreamReader();
-    res.on("data", (chunk: Buffer) => {
-      for (const { event, data } of reader.push(chunk)) if (event === "state") stream.states.push(JSON.parse(data));
-    });
-    res.on("close", () => (stream.closed = true));
-  });
-  req.on("error", () => (stream.closed = true));
+  const req = followStates<Stream["states"][number]>(
+    { port, path, cookie },
+    (state) => stream.states.push(state),
+    () => (stream.closed = true),
+  );
   return stream;
 }
 

@@ -4,6 +4,7 @@
  * joined with "\n"; comments and blocks without data dispatch nothing. Any test that follows a
  * live stream over HTTP or from a loader's Response reads it with this.
  */
+import http from "node:http";
 
 /** One dispatched event. */
 export interface StreamEvent {
@@ -58,4 +59,44 @@ export class EventStreamReader {
     else if (field === "retry" && /^\d+$/.test(value)) this.retry = Number(value);
     return null;
   }
+}
+
+/**
+ * A chunk handler that reads a stream with one `EventStreamReader` and hands each `state`
+ * event's data, parsed as JSON, to `onState` (the live views' whole state, ADR 030); other
+ * events are passed over. Feed it every chunk of one stream, in order.
+ */
+export function stateEvents<State>(onState: (state: State) => void): (chunk: string | Uint8Array) => void {
+  const reader = new EventStreamReader();
+  return (chunk) => {
+    for (const { event, data } of reader.push(chunk)) if (event === "state") onState(JSON.parse(data) as State);
+  };
+}
+
+/**
+ * Opens a live stream straight on one process (`127.0.0.1:port`, no proxy) with `cookie`, and
+ * hands each `state` event's data, parsed as JSON, to `onState`. `onEnd` is called once, when the
+ * stream is over: refused (a status other than 200, with that status in the error, after its
+ * body), closed by either side (no error; also after `destroy()` on the returned request), or
+ * failed (the request's error).
+ */
+export function followStates<State>(target: { port: number; path: string; cookie: string }, onState: (state: State) => void, onEnd: (error?: Error) => void = () => {}): http.ClientRequest {
+  let ended = false;
+  const end = (error?: Error) => {
+    if (ended) return;
+    ended = true;
+    onEnd(error);
+  };
+  const req = http.get({ host: "127.0.0.1", port: target.port, path: target.path, headers: { Cookie: target.cookie, Accept: "text/event-stream" } }, (res) => {
+    if (res.statusCode !== 200) {
+      res.resume();
+      res.on("close", () => end(new Error(`GET ${target.path} answered ${res.statusCode}`)));
+      return;
+    }
+    res.on("data", stateEvents(onState));
+    res.on("close", () => end());
+    res.on("error", () => {});
+  });
+  req.on("error", end);
+  return req;
 }

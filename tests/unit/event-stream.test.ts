@@ -3,9 +3,11 @@
  * place, byte for byte what the live pages and the test readers parse today; clean-up once, on
  * abort, cancel or close; nothing written after the stream closed.
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { eventStream, formatComment, formatEvent, frameEvent, type SendFunction } from "../../app/live/event-stream.server";
-import { EventStreamReader } from "../support/sse";
+import { EventStreamReader, followStates, stateEvents } from "../support/sse";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -171,5 +173,50 @@ describe("the tests' event stream reader (tests/support/sse.ts)", () => {
       { event: "message", data: "one\ntwo", id: "" },
       { event: "x", data: "y", id: "" },
     ]);
+  });
+
+  it("hands on each state event's data as JSON, and nothing of other events", () => {
+    const states: unknown[] = [];
+    const read = stateEvents((state) => states.push(state));
+    const wire =
+      formatEvent({ id: 1, event: "state", data: '{"stage":"lobby"}' }) + formatEvent({ event: "withdrawn", data: "{}" }) + formatEvent({ id: 2, event: "state", data: '{"stage":"vote-1"}' });
+    read(wire.slice(0, 9));
+    read(wire.slice(9));
+    expect(states).toEqual([{ stage: "lobby" }, { stage: "vote-1" }]);
+  });
+
+  it("follows a stream over HTTP, and says once when it closed or was refused", async () => {
+    const server = http.createServer((req, res) => {
+      if (req.url === "/refused") return void res.writeHead(403).end("no");
+      expect(req.headers.accept).toBe("text/event-stream");
+      expect(req.headers.cookie).toBe("casebook_device=abc");
+      res.writeHead(200, { "Content-Type": "text/event-stream" });
+      res.write(formatEvent({ event: "state", data: '{"stage":"lobby"}' }) + formatComment("heartbeat"));
+      setTimeout(() => res.end(formatEvent({ event: "state", data: '{"stage":"end"}' })), 20);
+    });
+    await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const states: unknown[] = [];
+      const ends: (Error | undefined)[] = [];
+      await new Promise<void>((done) =>
+        followStates(
+          { port, path: "/events", cookie: "casebook_device=abc" },
+          (state) => states.push(state),
+          (error) => {
+            ends.push(error);
+            done();
+          },
+        ),
+      );
+      expect(states).toEqual([{ stage: "lobby" }, { stage: "end" }]);
+      const refused = await new Promise<Error | undefined>((done) => followStates({ port, path: "/refused", cookie: "" }, () => states.push("refused"), done));
+      expect(refused?.message).toBe("GET /refused answered 403");
+      expect(states).toHaveLength(2);
+      await new Promise((later) => setTimeout(later, 20));
+      expect(ends).toEqual([undefined]);
+    } finally {
+      server.close();
+    }
   });
 });

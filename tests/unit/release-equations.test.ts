@@ -272,21 +272,26 @@ describe("exposedByBounds (bars are counts: bounds across rows, tenth review)", 
     until,
   });
   const shape: ReleaseShape = { grouping: none, perspectives: ["employee"] };
+  /**
+   * Four releases of one perspective: 1, 2, 3 answer (release 0); 4 (Bob), 5, 6 answer (release
+   * 1); 1, 2, 3 answer again (release 2); Bob, 1 and 2 answer again (release 3).
+   */
+  const bobChanges: HeldRecord[] = [
+    ...[1, 2].flatMap((id) => [one(id, 0, 2), one(id, 2, 3, true), one(id, 3, null, true)]),
+    one(3, 0, 2),
+    one(3, 2, null, true),
+    one(4, 1, 3),
+    one(4, 3, null, true),
+    one(5, 1),
+    one(6, 1),
+  ];
 
   it("finds an earlier batch's bars minus the bars now: the first answer of the one of that batch who changed", () => {
     // Release 0: 1, 2, 3; release 1: 4 (Bob), 5, 6; release 2: 1, 2, 3 answer again; release 3:
     // Bob, 1 and 2 answer again. Against every earlier release 0 or 3 people left, and no
     // combination is zero on all but a few; but total(1) − total(0) − total(3) = Bob's first
     // answer − the four others held now: a bar positive there is Bob's.
-    const records = [
-      ...[1, 2].flatMap((id) => [one(id, 0, 2), one(id, 2, 3, true), one(id, 3, null, true)]),
-      one(3, 0, 2),
-      one(3, 2, null, true),
-      one(4, 1, 3),
-      one(4, 3, null, true),
-      one(5, 1),
-      one(6, 1),
-    ];
+    const records = bobChanges;
     const releases = [shape, shape, shape, shape];
     expect(exposedBySeveralReleases(records, releases, employeeOnly)).toBeNull();
     expect(exposedByRowChurn(records, releases, employeeOnly)).toBeNull();
@@ -330,15 +335,7 @@ describe("exposedByBounds (bars are counts: bounds across rows, tenth review)", 
   it("tests what a new release adds to a history that already bounds someone (releases made before the rule)", () => {
     // The four releases of the first test, made before the bounds test: they bound Bob (4). The
     // combination stays in every later system; counted again, it would refuse every release.
-    const records = [
-      ...[1, 2].flatMap((id) => [one(id, 0, 2), one(id, 2, 3, true), one(id, 3, null, true)]),
-      one(3, 0, 2),
-      one(3, 2, null, true),
-      one(4, 1, 3),
-      one(4, 3, null, true),
-      one(5, 1),
-      one(6, 1),
-    ];
+    const records = bobChanges;
     expect(exposedByBounds(records, [shape, shape, shape, shape], employeeOnly)).toContain(4);
     const entry = (people: number): ReleasedGrouping => ({ breakdown: none, released: { frontline: people }, changed: ["frontline"], perspectives: ["employee"] });
     const history = [entry(3), entry(6), entry(6), entry(6)];
