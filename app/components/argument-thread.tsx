@@ -1,34 +1,24 @@
 import { Form } from "@remix-run/react";
 import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { formKey } from "~/domain/idempotency";
+import type { ThreadNode } from "~/domain/argument-threads";
 import { changedMindsLabel } from "~/domain/persuasion";
 import { SIDE_LABELS, type Side } from "~/domain/scales";
 import { TEXT_LIMITS } from "~/domain/text-limits";
 import { codeUnitCap } from "~/domain/visible-length";
 import { FormProblem, FormNotice } from "./form-feedback";
 
-export interface ThreadView {
-  id: number;
-  authorName: string;
-  perspective: string | null;
-  side: string | null;
+/**
+ * One post of a thread as the page receives it: the domain's node without who wrote it (server
+ * only) or whether it is the viewer's, with its lens named, its body rendered, and how many minds
+ * it changed.
+ */
+export interface ThreadView extends Omit<ThreadNode, "authorId" | "lens" | "mine" | "depth" | "replies"> {
   lensLabel: string | null;
+  /** The body rendered and sanitized; null when the viewer may not read it. */
   html: string | null;
-  body: string | null;
-  status: "visible" | "hidden" | "deleted";
-  moderationReason: string | null;
-  edited: boolean;
-  createdAt: string;
-  endorsements: number;
-  /** The released bridging score; null while the release gives this argument none. */
-  bridging: number | null;
   /** Released answers naming it as what changed the person's mind (persuasion.ts); 0 for a reply or one that does not count. */
   changedMinds: number;
-  endorsedByViewer: boolean;
-  canEndorse: boolean;
-  canEdit: boolean;
-  canDelete: boolean;
-  canReply: boolean;
   replies: ThreadView[];
 }
 
