@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { loadCaseForAccount } from "~/cases/access.server";
@@ -167,27 +168,14 @@ export default function Results() {
                 The same people&apos;s judgements as the {p.key} when they first answered, and now (average {formatSigned(p.shift.firstMeanJudgement)}, now {formatSigned(p.meanJudgement)}). Who
                 changed their mind is not shown: only totals, so no one&apos;s change shows up on its own.
               </p>
-              <TableScroll label={`Judgements at first answers and now, as the ${p.key}`}>
-                <table data-testid={`since-first-${p.key}`}>
-                  <caption className="visually-hidden">Judgements as the {p.key} at first answers and now</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Judgement</th>
-                      <th scope="col">At first answers</th>
-                      <th scope="col">Now</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {p.shift.firstJudgements.map((step, i) => (
-                      <tr key={step.value}>
-                        <th scope="row">{step.label}</th>
-                        <td>{step.count}</td>
-                        <td>{p.judgements[i]?.count ?? 0}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableScroll>
+              <JudgementColumns
+                label={`Judgements at first answers and now, as the ${p.key}`}
+                testId={`since-first-${p.key}`}
+                caption={<caption className="visually-hidden">Judgements as the {p.key} at first answers and now</caption>}
+                headings={["At first answers", "Now"]}
+                first={p.shift.firstJudgements}
+                second={p.judgements}
+              />
             </>
           )}
         </section>
@@ -333,22 +321,43 @@ function GapSides({ perspectives }: { perspectives: { key: string; withheld: str
   const employer = perspectives.find((p) => p.key === "employer");
   if (!employee || !employer || employee.withheld || employer.withheld) return null;
   return (
-    <TableScroll label="How each role judged it">
-      <table data-testid="gap-sides">
-        <caption>How the same people judged it in each role</caption>
+    <JudgementColumns
+      label="How each role judged it"
+      testId="gap-sides"
+      caption={<caption>How the same people judged it in each role</caption>}
+      headings={["As the employee", "As the employer"]}
+      first={employee.judgements}
+      second={employer.judgements}
+    />
+  );
+}
+
+/** Two released judgement distributions side by side, one row per step of the scale (the steps of `first`). */
+function JudgementColumns(props: {
+  label: string;
+  testId: string;
+  caption: ReactNode;
+  headings: [string, string];
+  first: readonly { value: number; label: string; count: number }[];
+  second: readonly { count: number }[];
+}) {
+  return (
+    <TableScroll label={props.label}>
+      <table data-testid={props.testId}>
+        {props.caption}
         <thead>
           <tr>
             <th scope="col">Judgement</th>
-            <th scope="col">As the employee</th>
-            <th scope="col">As the employer</th>
+            <th scope="col">{props.headings[0]}</th>
+            <th scope="col">{props.headings[1]}</th>
           </tr>
         </thead>
         <tbody>
-          {employee.judgements.map((step, i) => (
+          {props.first.map((step, i) => (
             <tr key={step.value}>
               <th scope="row">{step.label}</th>
               <td>{step.count}</td>
-              <td>{employer.judgements[i]?.count ?? 0}</td>
+              <td>{props.second[i]?.count ?? 0}</td>
             </tr>
           ))}
         </tbody>
