@@ -8,7 +8,7 @@ import { readConfig } from "~/config.server";
 import { db } from "~/db.server";
 import { formKey, KEY_REUSED_MESSAGE } from "~/domain/idempotency";
 import { joinCodeProblem, normalizeJoinCode } from "~/domain/join-code";
-import { STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions";
+import { type Standing } from "~/domain/permissions";
 import { joinForm } from "~/domain/workshop-forms";
 import { TEXT_LIMITS } from "~/domain/text-limits";
 import { codeUnitCap } from "~/domain/visible-length";
@@ -21,6 +21,7 @@ import { answerHeaders, newPageKey, readSubmission, REPLAYED_HEADER } from "~/id
 import { answerOnce } from "~/models/idempotency-keys.server";
 import { deviceCookieHeader, deviceTokenMinter, newDeviceSeed, readDeviceToken } from "~/workshop-access.server";
 import { announceWorkshopChange } from "~/workshop-live.server";
+import { StandingOptions } from "~/components/standing-options";
 
 export const meta: MetaFunction = () => [{ title: "Join a workshop · Casebook" }];
 
@@ -156,12 +157,7 @@ export default function Join() {
           <div className="field">
             <label htmlFor="standing">Your standing at work (optional)</label>
             <select id="standing" name="standing" defaultValue={result?.values.standing ?? ""}>
-              <option value="">Prefer not to say</option>
-              {STANDINGS.map((s) => (
-                <option key={s} value={s}>
-                  {STANDING_LABELS[s]}
-                </option>
-              ))}
+              <StandingOptions />
             </select>
             {errors.standing ? <p className="field-error">{errors.standing}</p> : null}
           </div>

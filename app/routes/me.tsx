@@ -7,7 +7,7 @@ import { readConfig } from "~/config.server";
 import { db } from "~/db.server";
 import { passwordChangeForm, profileForm } from "~/domain/account-forms";
 import { PASSWORD_LIMITS, TEXT_LIMITS } from "~/domain/text-limits";
-import { ROLE_LABELS, STANDING_LABELS, STANDINGS, type Standing } from "~/domain/permissions";
+import { ROLE_LABELS, type Standing } from "~/domain/permissions";
 import { parseForm, readFormData } from "~/forms";
 import { judgementLabel } from "~/domain/scales";
 import { codeUnitCap, truncateVisible } from "~/domain/visible-length";
@@ -19,6 +19,7 @@ import { findPasswordHash, findUserSeenAt, updatePasswordHash, updateProfile } f
 import { recordAudit } from "~/models/audit.server";
 import { hashPassword, verifyPassword } from "~/password.server";
 import { checkRateLimit, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
+import { StandingOptions } from "~/components/standing-options";
 
 export const meta: MetaFunction = () => [{ title: "My profile · Casebook" }];
 
@@ -115,12 +116,7 @@ export default function Me() {
             aria-describedby={errors.standing ? "standing-hint standing-error" : "standing-hint"}
             aria-invalid={errors.standing ? true : undefined}
           >
-            <option value="">Prefer not to say</option>
-            {STANDINGS.map((s) => (
-              <option key={s} value={s}>
-                {STANDING_LABELS[s]}
-              </option>
-            ))}
+            <StandingOptions />
           </select>
           {errors.standing ? (
             <p className="field-error" id="standing-error">
