@@ -107,6 +107,8 @@ export async function saveText(
       created_at: now,
       updated_at: now,
     })
+    // Two submissions of one phone at the same moment (two keys) meet here: the later rewrites the text.
+    .onConflict((oc) => oc.columns(["workshop_id", "participant_id", "kind"]).doUpdateSet({ body: input.body, role: input.role, target_role: input.targetRole, updated_at: now }))
     .returning("id")
     .executeTakeFirstOrThrow();
   return { id: row.id, created: true };
