@@ -17,7 +17,8 @@ import { removalNotice } from "./domain/disclosure";
 import { KEY_REUSED_MESSAGE } from "./domain/idempotency";
 import { findCaseVersionDocument } from "./models/cases.server";
 import { answerOnce } from "./models/idempotency-keys.server";
-import { applyStageAction, hasSwap, isStageId, planRounds, stageLabel, type Round, type StageAction, type WorkshopPlan } from "./domain/workshop-stages";
+import { applyStageAction, isStageId, planRounds, stageLabel, workshopPlan, type Round, type StageAction, type WorkshopPlan } from "./domain/workshop-stages";
+import { findText, releaseTextScores, setTextHidden } from "./models/role-play-texts.server";
 import { burstWindow, readBurstWindow, readCapacity, VOID_WINDOWS_MINUTES } from "./domain/room-defences";
 import { readSubmission } from "./idempotency.server";
 import { withdrawRights } from "./live/rights.server";
@@ -69,9 +70,9 @@ export async function handleControl(workshop: Workshop, user: Pick<PublicUser, "
   const intent = String(formData.get("intent") ?? "");
   const read = readSubmission(formData, null, `user:${user.id}`, `workshop:${workshop.id}`, intent);
   if (!read.ok) return { status: 400, body: { ok: false, message: read.message }, replayed: false };
-  const caseStages = (await findCaseVersionDocument(db(), workshop.caseVersionId)).stages;
-  const plan: WorkshopPlan = { caseStages: caseStages.length, twoRounds: workshop.twoRounds, resultsMode: workshop.resultsMode, swap: hasSwap(workshop) };
-  const titles = caseStages.map((s) => s.title);
+  const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
+  const plan: WorkshopPlan = workshopPlan(workshop, doc);
+  const titles = doc.stages.map((s) => s.title);
   const after: AfterCommit[] = [];
   // Read before the transaction: the secret may have to be read from the database the first time.
   const roleSeed = intent === "assign-roles" ? await workshopRoleSeed(workshop.id) : "";
@@ -137,6 +138,8 @@ async function control(
       return refuse(409, movedOn ? `${transition.reason} Now: ${stageLabel(before.stage, titles)}.` : transition.reason);
     }
     if (transition.already) return { status: 200, body: { ok: true, message: `Already on ${stageLabel(transition.state.stage, titles)}: nothing changed.` } };
+    // Rating closed: the step's scores are released now, in the stage change's transaction (ADR 034).
+    for (const effect of transition.effects) if (effect.type === "release-ratings") await releaseTextScores(trx, workshopId, effect.kind, readConfig().kThreshold);
     if (transition.effects.some((e) => e.type === "rotate-roles")) {
       return done(transition.state.stage === "swap" ? "Roles swapped: each phone now shows its new role card." : "Back before the swap: everyone plays their earlier role again.");
     }
@@ -210,6 +213,18 @@ async function control(
       await setSubmissionHidden(trx, id, intent === "hide-submission");
       if (intent === "hide-submission" && workshop.spotlightSubmissionId === id) await setSpotlight(trx, workshopId, null);
       return done(intent === "hide-submission" ? "Hidden from the room." : "Shown to the room again.");
+    }
+    case "hide-text":
+    case "show-text": {
+      // Moderation of a steelman or rehearsal line (ADR 034): hidden from everyone but the
+      // facilitator, its ratings kept and counting again when it is shown again (counting.ts).
+      const id = Number(formData.get("textId"));
+      const text = Number.isInteger(id) ? await findText(trx, id) : undefined;
+      if (!text || text.workshopId !== workshopId) return refuse(404, "textId: that text is not in this workshop.");
+      const hide = intent === "hide-text";
+      if (text.hidden === hide) return done(hide ? "Already hidden: nothing changed." : "Already shown: nothing changed.");
+      await setTextHidden(trx, id, hide);
+      return done(hide ? "Hidden: only you see it now." : "Shown again.");
     }
     case "assign-roles": {
       if (!workshop.roles) return refuse(409, "This workshop is not run as role-play: it has no roles to assign.");

@@ -9,10 +9,12 @@ import { STANDING_LABELS } from "./domain/permissions";
 import { findCaseVersionDocument } from "./models/cases.server";
 import { contentDisposition } from "./domain/content-disposition";
 import { buildDebrief, buildPositionsCsv, exportFileName } from "./domain/workshop-exports";
-import { standingBreakdownReleased, workshopGrouping } from "./domain/disclosure";
+import { ratingsByStanding, standingBreakdownReleased, workshopGrouping } from "./domain/disclosure";
 import { countCredits, roomSubmissions, submissionContribution } from "./domain/counting";
 import { roomGap, roundTallies, shiftRows } from "./domain/workshop-view";
-import { hasSwap, planRounds } from "./domain/workshop-stages";
+import { hasSwap, planRounds, TEXT_KINDS, workshopPlan } from "./domain/workshop-stages";
+import { countedRatingsWithStanding } from "./models/role-play-texts.server";
+import { roomBestTexts, roomModelAnswers } from "./role-play-steps.server";
 import { phaseComparison } from "./domain/role-play-phases";
 import {
   countedVoterStandings,
@@ -56,6 +58,18 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
   const spotlight = shown.find((s) => s.id === workshop.spotlightSubmissionId);
   const tallies = roundTallies(tallyRows, perspectives, rounds, k);
   const gaps = rounds.map((r) => roomGap(gapRows, r, k));
+  // Role-play's written steps (ADR 034): the best texts, and ratings by standing under the workshop's one grouping.
+  const plan = workshopPlan(workshop, doc);
+  const grouping = workshopGrouping(standings, k);
+  const best = await roomBestTexts(db(), workshop.id, plan);
+  const textSteps = await Promise.all(
+    TEXT_KINDS.filter((kind) => plan[kind]).map(async (kind) => ({
+      kind,
+      best: best.find((b) => b.kind === kind)!.texts.map((t) => ({ body: t.body, score: t.score })),
+      byStanding: ratingsByStanding(grouping, await countedRatingsWithStanding(db(), workshop.id, kind), k, workshop.state.stage === "ended"),
+    })),
+  );
+  const modelAnswers = roomModelAnswers(workshop, doc, plan);
   return buildDebrief({
     title: workshop.title,
     code: workshop.code,
@@ -70,7 +84,7 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
     rounds,
     tallies,
     byStanding,
-    grouping: workshopGrouping(standings, k),
+    grouping,
     standingsReleased: standingsReleased(workshop),
     gaps: gaps.filter((g) => g !== null),
     // Role-play with the swap (ADR 032): the same released tallies and gaps, phase by phase.
@@ -93,6 +107,8 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
     spotlight: spotlight ? { kind: spotlight.kind, body: spotlight.body, upvotes: spotlight.upvotes } : null,
     topSubmissions: shown.slice(0, 10).map((s) => ({ kind: s.kind, body: s.body, upvotes: s.upvotes, movedPeople: moved.get(s.id) ?? 0 })),
     standingLabels: STANDING_LABELS,
+    textSteps,
+    modelAnswers: modelAnswers && modelAnswers.map((m) => ({ name: m.name, prompt: m.prompt, markdown: doc.rehearsals.find((r) => r.perspective === m.role)!.modelAnswers! })),
   });
 }
 

@@ -5,7 +5,9 @@
 import { readConfig } from "./config.server";
 import { db } from "./db.server";
 import { renderMarkdownCached } from "./markdown-cache.server";
-import { caseStageIndex, hasSwap, isVoteStage, stageLabel, type Round, type StageId } from "./domain/workshop-stages";
+import { caseStageIndex, isVoteStage, stageLabel, textStepOf, workshopPlan, type Round, type StageId } from "./domain/workshop-stages";
+import { facilitatorTexts, roomBestTexts, roomModelAnswers, type BestTexts, type ModelAnswers } from "./role-play-steps.server";
+import type { TextKind } from "./domain/role-play-texts";
 import { currentRound, roomGap, roundTallies, shiftRows, visibleRounds, type RoomGap, type RoundTally, type ShiftRow } from "./domain/workshop-view";
 import { joinsPerMinute } from "./domain/room-defences";
 import { roomSubmissions } from "./domain/counting";
@@ -63,6 +65,14 @@ export interface RoomState {
    * the facilitator always. Null otherwise.
    */
   phases: PhaseRow[] | null;
+  /**
+   * Role-play's written steps (ADR 034): the best texts of each step whose rating has closed,
+   * with coarse released scores, no author, no count. The room sees a step's best at its "best"
+   * stage and once the workshop has ended; the facilitator always.
+   */
+  bestTexts: BestTexts[];
+  /** The case author's model answers for the room's roles, once a role-play room with a rehearsal step has ended (ADR 034); not sent to phones. */
+  modelAnswers: ModelAnswers[] | null;
 }
 
 export interface FacilitatorState extends RoomState {
@@ -79,6 +89,8 @@ export interface FacilitatorState extends RoomState {
   capacity: number | null;
   /** Joins per minute over the last JOIN_RATE_MINUTES minutes, oldest first, the current minute last: a burst shows. */
   joinsPerMinute: number[];
+  /** Every steelman and rehearsal line, for moderation (ADR 034): words, hidden or not, released score; never an author. */
+  texts: { id: number; kind: TextKind; body: string; hidden: boolean; score: string | null }[];
 }
 
 /** How many minutes of joins the control panel shows. */
@@ -99,6 +111,8 @@ export function phoneView(room: RoomState): RoomState {
     shift: room.stage === "shift" || room.stage === "ended" ? room.shift : null,
     spotlight: null,
     submissions: room.stage === "discussion" || room.stage === "vote-2" ? room.submissions : [],
+    // The model answers are for the debrief's screens (projector, control panel), not phones (ADR 034).
+    modelAnswers: null,
   };
 }
 
@@ -143,7 +157,10 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
   if (!workshop) return null;
   const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
   const k = readConfig().kThreshold;
-  const plan = { caseStages: doc.stages.length, twoRounds: workshop.twoRounds, resultsMode: workshop.resultsMode, swap: hasSwap(workshop) };
+  const plan = workshopPlan(workshop, doc);
+  // A step's best texts are shown at its "best" stage and at the end (the facilitator's panel always).
+  const step = textStepOf(workshop.state.stage);
+  const roomSeesBest = workshop.state.stage === "ended" || step?.part === "best";
   const perspectives = doc.perspectives.filter((p) => workshop.perspectives.includes(p.key));
   // The room sees the gap and the shift only at the stages that show them; the facilitator always.
   // Skipping them otherwise keeps a vote burst's snapshots to the tallies and counts.
@@ -154,7 +171,7 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
   const counts = detail !== "phone" || phonesShowCounts(workshop.state.stage, currentRound(workshop.state));
   const none = <T>(empty: T) => Promise.resolve(empty);
   const needsShift = workshop.twoRounds && (withFacilitator || (counts && roomSeesShift));
-  const [tallyRows, gapRows, shiftCells, oneRoundOnly, participants, answered, submissions, people] = await Promise.all([
+  const [tallyRows, gapRows, shiftCells, oneRoundOnly, participants, answered, submissions, people, best, texts] = await Promise.all([
     counts ? workshopTallies(db(), workshopId) : none([]),
     withFacilitator || (counts && roomSeesGap) ? workshopGaps(db(), workshopId) : none([]),
     needsShift ? workshopShifts(db(), workshopId) : none([]),
@@ -163,6 +180,8 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
     counts ? answeredPerRound(db(), workshopId, perspectives.length) : none({}),
     listSubmissions(db(), workshopId),
     withFacilitator ? listParticipants(db(), workshopId) : none(null),
+    withFacilitator || roomSeesBest ? roomBestTexts(db(), workshopId, plan) : none([]),
+    withFacilitator ? facilitatorTexts(db(), workshopId, plan) : none([]),
   ]);
   const state = workshop.state;
   const caseIndex = caseStageIndex(state.stage);
@@ -225,6 +244,8 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
             k,
           )
         : null,
+      bestTexts: audience === "facilitator" ? best : roomSeesBest ? best.filter((b) => state.stage === "ended" || b.kind === step?.kind) : [],
+      modelAnswers: roomModelAnswers(workshop, doc, plan),
     };
   };
 
@@ -247,6 +268,7 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
             Date.now(),
             JOIN_RATE_MINUTES,
           ),
+          texts,
         }
       : undefined,
   };

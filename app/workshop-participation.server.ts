@@ -26,6 +26,7 @@ import {
   type StoredWorkshopVote,
   type Workshop,
 } from "./models/workshops.server";
+import { rateTextOnPhone, writeText } from "./role-play-steps.server";
 import { guardCodeLookup } from "./join-code-guard.server";
 import { checkRateLimits } from "./rate-limit.server";
 import { readDeviceTokenFrom } from "./workshop-access.server";
@@ -200,6 +201,13 @@ async function act(database: DB, workshop: Workshop, doc: CaseDocument, particip
       const messages = { added: "Upvoted.", removed: "Upvote removed.", unchanged: wanted === "yes" ? "Already upvoted: nothing changed." : "Not upvoted: nothing changed." };
       return { status: 200, body: { intent, errors: {}, message: messages[result] } };
     }
+
+    case "write":
+      // A steelman or rehearsal line (ADR 034): authorized and checked in role-play-steps.server.ts.
+      return writeText(database, workshop, participant, formData);
+
+    case "rate":
+      return rateTextOnPhone(database, workshop, participant, formData);
 
     default:
       return refuse(400, "Unknown action.");

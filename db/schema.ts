@@ -352,6 +352,37 @@ export interface WorkshopUpvotesTable {
   created_at: Timestamp;
 }
 
+/** A role-play room's steelman or rehearsal line (migration 0018, ADR 034): one per participant, workshop and kind. */
+export interface RolePlayTextsTable {
+  id: Generated<number>;
+  workshop_id: number;
+  participant_id: number;
+  kind: "steelman" | "rehearsal";
+  /** The role its author played when writing. */
+  role: string;
+  /** A steelman: the role it argues for (its raters'); null for a rehearsal line. */
+  target_role: string | null;
+  body: string;
+  hidden: ColumnType<number, number | undefined, number>;
+  /** Twice the released mean rating (half points); null until a score is released. */
+  released_score: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RolePlayRatingsTable {
+  text_id: number;
+  participant_id: number;
+  /** "Fair to us" 1 … 5, or a rehearsal line's criteria met, 0 … 3. */
+  value: number;
+  /** A rehearsal rating's criteria met, a bit per criterion in order; null for a steelman. */
+  criteria: number | null;
+  /** The value the text's released score counted; null when it counted none of this rater's. */
+  released_value: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 /**
  * The first answer to each idempotency key (ADR 016), per scope ("user:12", "participant:34",
  * "device:<token hash>", "signup"), kept for IDEMPOTENCY_KEY_LIFETIME_MS.
@@ -393,6 +424,8 @@ export interface Database {
   workshop_votes: WorkshopVotesTable;
   workshop_submissions: WorkshopSubmissionsTable;
   workshop_upvotes: WorkshopUpvotesTable;
+  role_play_texts: RolePlayTextsTable;
+  role_play_ratings: RolePlayRatingsTable;
   idempotency_keys: IdempotencyKeysTable;
 }
 

@@ -36,6 +36,8 @@ const TABLES: { name: string; key: string[]; identity: boolean }[] = [
   { name: "workshop_submissions", key: ["id"], identity: true },
   { name: "workshop_votes", key: ["id"], identity: true },
   { name: "workshop_upvotes", key: ["submission_id", "participant_id"], identity: false },
+  { name: "role_play_texts", key: ["id"], identity: true },
+  { name: "role_play_ratings", key: ["text_id", "participant_id"], identity: false },
 ];
 
 const BATCH = 500;

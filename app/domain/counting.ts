@@ -19,14 +19,15 @@ import { caseVisibility } from "./permissions";
 
 /**
  * What a credit is: a "this moved me" endorsement online, an upvote in a room, naming it as what
- * moved you, or rating a steelman "fair to us" (ADR 031).
+ * moved you, rating a steelman "fair to us" (ADR 031), or rating a role-play room's steelman or
+ * rehearsal line (ADR 034).
  */
-export type CreditKind = "endorsement" | "upvote" | "moved-by" | "fair-rating";
+export type CreditKind = "endorsement" | "upvote" | "moved-by" | "fair-rating" | "text-rating";
 
 export interface Contribution {
   id: number;
   /** A top-level argument, a workshop question, a reply to an online argument, or a steelman (ADR 031). */
-  kind: "argument" | "question" | "reply" | "steelman";
+  kind: "argument" | "question" | "reply" | "steelman" | "role-play-text";
   /** Not hidden by a moderator nor deleted by its author. */
   visible: boolean;
   /** The author was removed from the workshop (never true online: accounts are not removed). */
@@ -115,6 +116,12 @@ const MESSAGES: Record<CreditKind, Record<CreditRefusal["reason"], string>> = {
     own: "Your own argument cannot be what moved you. Choose someone else's from the list, or none.",
     "not-an-argument": "Only an argument can be what moved you, not a question or a reply. Choose one from the list, or none.",
   },
+  "text-rating": {
+    missing: "That text is not in this workshop's step.",
+    gone: "That text has been hidden, or its author left the room, so it can no longer be rated.",
+    own: "You cannot rate what you wrote yourself.",
+    "not-an-argument": "That text can no longer be rated.",
+  },
   "fair-rating": {
     missing: "That steelman does not exist on this case.",
     gone: "That steelman has been hidden or deleted, so it can no longer be rated.",
@@ -151,6 +158,14 @@ export function argumentContribution(argument: { id: number; userId: number; par
 /** A steelman as the rule sees it (ADR 031): it counts while visible; its "fair to us" ratings are its credits. */
 export function steelmanContribution(steelman: { id: number; userId: number; status: "visible" | "hidden" | "deleted" }): Contribution & { authorId: number } {
   return { id: steelman.id, kind: "steelman", visible: steelman.status === "visible", authorRemoved: false, authorId: steelman.userId };
+}
+
+/**
+ * A role-play room's written text, a steelman or a rehearsal line (ADR 034), as the rule sees it:
+ * it counts while not hidden and its author is still in the room; its ratings are its credits.
+ */
+export function rolePlayTextContribution(text: { id: number; authorId: number; hidden: boolean; authorRemoved: boolean }): Contribution & { authorId: number } {
+  return { id: text.id, kind: "role-play-text", visible: !text.hidden, authorRemoved: text.authorRemoved, authorId: text.authorId };
 }
 
 /** A reply to one of a person's posts, with what the rule reads: its author, status, and its case's status. */

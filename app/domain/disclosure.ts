@@ -1129,3 +1129,44 @@ export function releaseSteelmanScores(steelmen: readonly SteelmanRatings[], k: n
   }
   return released;
 }
+
+/** One counted rating of a role-play step (ADR 034), with its rater's declared standing, as `ratingsByStanding` reads it. */
+export interface StandingRating {
+  raterId: number;
+  /** The standing the rater declared on joining; null when none. */
+  standing: string | null;
+  value: number;
+}
+
+/** A step's ratings by standing as released: per group of the workshop's grouping, twice the mean rating given (null: nobody in it rated); or withheld, with why. */
+export type RatingsByStanding = { released: true; rows: { group: string; members: string[]; halfPoints: number | null }[] } | { released: false; reason: string };
+
+/**
+ * The mean rating a role-play step's raters gave, by their declared standing (issue 17, "ratings by
+ * standing follow the k rules"; ADR 034). It uses the workshop's one grouping (`workshopGrouping`,
+ * ADR 009) and is released with the other standing breakdowns, once the workshop has ended
+ * (`standingBreakdownReleased`). All or nothing: every group that rated must hold at least k
+ * distinct raters, and every rater must fall in a shown group; otherwise nothing is shown, so
+ * no group's figure can be read off the others (complementary suppression). A group with no
+ * raters says so (that nobody of a group of k or more rated tells nothing of one person). No
+ * count of raters is shown. Scores are half points of the mean (`halfPointScore`).
+ */
+export function ratingsByStanding(grouping: Breakdown, ratings: readonly StandingRating[], k: number, workshopEnded: boolean): RatingsByStanding {
+  if (!standingBreakdownReleased(workshopEnded)) return { released: false, reason: STANDINGS_AT_END };
+  if (grouping.suppressed) return { released: false, reason: grouping.reason };
+  const byGroup = new Map(grouping.shown.map((g) => [g.key, { raters: new Set<number>(), values: [] as number[] }]));
+  for (const rating of ratings) {
+    const group = byGroup.get(groupOfStanding(grouping, rating.standing) ?? "");
+    if (!group) return { released: false, reason: "not shown: some raters are in no group of this workshop's grouping" };
+    group.raters.add(rating.raterId);
+    group.values.push(rating.value);
+  }
+  if ([...byGroup.values()].some((g) => g.raters.size > 0 && g.raters.size < k)) return { released: false, reason: `not shown: a group has fewer than ${k} raters` };
+  return {
+    released: true,
+    rows: grouping.shown.map((g) => {
+      const values = byGroup.get(g.key)!.values;
+      return { group: g.key, members: g.members, halfPoints: values.length > 0 ? halfPointScore(values) : null };
+    }),
+  };
+}

@@ -116,7 +116,8 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   { method: "POST", path: "/join", rule: "public", file: "join.($code).tsx" },
   { method: "POST", path: "/join/:code", rule: "public", file: "join.($code).tsx" },
   { method: "GET", path: "/w/:code", rule: "workshop-participant", refusal: "join", file: "w.$code.tsx" },
-  ...["vote", "submit", "upvote"].map((intent): RouteAccess => ({ method: "POST", path: "/w/:code", intent, rule: "workshop-participant", refusal: "join", file: "w.$code.tsx" })),
+  // "write" and "rate": a role-play room's steelman and rehearsal steps (ADR 034).
+  ...["vote", "submit", "upvote", "write", "rate"].map((intent): RouteAccess => ({ method: "POST", path: "/w/:code", intent, rule: "workshop-participant", refusal: "join", file: "w.$code.tsx" })),
   // The phone page's JavaScript sends votes here (JSON); a device that has not joined gets a 403 saying where to join.
   { method: "POST", path: "/w/:code/vote", rule: "workshop-participant", refusal: "forbidden", file: "../phone-vote-endpoint.server.ts" },
 ];

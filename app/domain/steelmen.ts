@@ -104,8 +104,19 @@ export function scoreLabel(halfPoints: number): string {
 export function bestSteelmen<T extends { id: number; userId: number; status: "visible" | "hidden" | "deleted"; releasedScore: number | null }>(
   steelmen: readonly T[],
 ): (T & { releasedScore: number })[] {
-  return steelmen
-    .filter((s): s is T & { releasedScore: number } => contributionCounts(steelmanContribution(s)) && s.releasedScore !== null)
+  return bestReleased(steelmen, (s) => contributionCounts(steelmanContribution(s)), BEST_STEELMEN_SHOWN);
+}
+
+/**
+ * The best of rated texts (online steelmen, ADR 031; a role-play room's steelmen and rehearsal
+ * lines, ADR 034): those that count with a released score, highest score first, then the
+ * earliest written (lowest id), at most `shown`.
+ *
+ * @param counts whether an item counts under the counting rule (counting.ts)
+ */
+export function bestReleased<T extends { id: number; releasedScore: number | null }>(items: readonly T[], counts: (item: T) => boolean, shown: number): (T & { releasedScore: number })[] {
+  return items
+    .filter((s): s is T & { releasedScore: number } => counts(s) && s.releasedScore !== null)
     .sort((a, b) => b.releasedScore - a.releasedScore || a.id - b.id)
-    .slice(0, BEST_STEELMEN_SHOWN);
+    .slice(0, shown);
 }

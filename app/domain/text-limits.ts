@@ -9,6 +9,8 @@ export const TEXT_LIMITS = {
   participantName: 40,
   workshopTitle: 120,
   submission: 500,
+  /** A role-play room's steelman or rehearsal line (ADR 034). */
+  rolePlayText: 1000,
   argument: 2000,
   moderationReason: 300,
   search: 100,

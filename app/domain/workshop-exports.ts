@@ -4,7 +4,7 @@
  * workshop's one grouping by standing in every table and column, and no name, token or account.
  */
 import { cellReleased, groupOfStanding, movedByShown, resultsAppearAt, STANDINGS_AT_END, UNDECLARED_STANDING, workshopCellKey, workshopGrouping } from "./disclosure";
-import { OTHER_GROUP, type Breakdown } from "./disclosure";
+import { OTHER_GROUP, type Breakdown, type RatingsByStanding } from "./disclosure";
 import { judgementLabel } from "./scales";
 import { mean } from "./stats";
 import type { RoomGap, RoundTally, ShiftRow } from "./workshop-view";
@@ -42,6 +42,13 @@ export interface DebriefInput {
   spotlight: { kind: string; body: string; upvotes: number } | null;
   topSubmissions: { kind: string; body: string; upvotes: number; movedPeople: number }[];
   standingLabels: Record<string, string>;
+  /**
+   * Role-play's written steps (ADR 034): each step's best texts with their released scores (no
+   * author, no count) and its ratings by standing (`ratingsByStanding`); none outside role-play.
+   */
+  textSteps?: { kind: "steelman" | "rehearsal"; best: { body: string; score: string }[]; byStanding: RatingsByStanding }[];
+  /** The case author's model answers per role (ADR 034), the author's Markdown kept as text; null when none are shown. */
+  modelAnswers?: { name: string; prompt: string; markdown: string }[] | null;
 }
 
 const UNDECLARED = UNDECLARED_STANDING;
@@ -119,6 +126,25 @@ function phaseSection(rows: PhaseRow[], k: number): BlockContent[] {
       rows.map((r) => [name(r.figure), ...r.phases.map((p) => phaseCell(p, r.figure === "gap")), ...r.changes.map((c) => (c === null ? "—" : formatSigned(c)))]),
     ),
   ];
+}
+
+/** A role-play step's section: the best texts (scores released when rating closed, at k raters) and the ratings by standing. */
+function textStepSection(step: NonNullable<DebriefInput["textSteps"]>[number], input: DebriefInput): BlockContent[] {
+  const steelman = step.kind === "steelman";
+  const out: BlockContent[] = [heading(2, steelman ? "Steelmen: the other side's best case, rated by that side" : "Rehearsal: the best lines, rated by the people spoken to")];
+  if (step.best.length === 0) out.push(paragraph(`None scored: a score appears when rating closes, once at least ${input.k} people rated.`));
+  for (const text of step.best) out.push(list(false, [[`${text.score}:`]]), quote(text.body));
+  const by = step.byStanding;
+  out.push(heading(3, steelman ? "How fair raters found them, by standing" : "Criteria met, by raters' standing"));
+  out.push(
+    by.released
+      ? table(
+          ["Raters' standing", steelman ? "Average “fair to us” (1–5)" : "Average criteria met (0–3)"],
+          by.rows.map((row) => [standingName(row.group, input.standingLabels), row.halfPoints === null ? "no ratings" : String(row.halfPoints / 2)]),
+        )
+      : paragraph(`By standing: ${by.reason}.`),
+  );
+  return out;
 }
 
 /**
@@ -199,6 +225,12 @@ export function buildDebrief(input: DebriefInput): string {
     // A change of mind is a protected answer: how many named it only once at least k did.
     const moved = movedByShown(s.movedPeople, input.k) ? `, named by ${s.movedPeople} as what moved them` : "";
     out.push(list(false, [[`${s.kind === "question" ? "Question" : "Argument"} (${countOf(s.upvotes, "upvote", "upvotes")}${moved}):`]]), quote(s.body));
+  }
+
+  for (const step of input.textSteps ?? []) out.push(...textStepSection(step, input));
+  if (input.modelAnswers && input.modelAnswers.length > 0) {
+    out.push(heading(2, "Model answers from the case's author"));
+    for (const answer of input.modelAnswers) out.push(heading(3, `${oneLine(answer.name)}: ${oneLine(answer.prompt)}`), quote(answer.markdown));
   }
 
   out.push(heading(2, "Questions for discussion"));

@@ -7,7 +7,15 @@
  */
 import { isolate } from "./bidi";
 
-export type StageId = "lobby" | `case-${number}` | "vote-1" | "results-1" | "discussion" | "vote-2" | "shift" | "swap" | "vote-3" | "ended";
+export type StageId = "lobby" | `case-${number}` | "vote-1" | "results-1" | "discussion" | TextStepStage | "vote-2" | "shift" | "swap" | "vote-3" | "ended";
+
+/**
+ * A role-play's written steps (ADR 034): each is written ("steelman"), then rated by the other
+ * side ("steelman-rating"), then its best shown ("steelman-best"), the same for "rehearsal".
+ */
+export type TextKind = "steelman" | "rehearsal";
+export type TextStepStage = TextKind | `${TextKind}-rating` | `${TextKind}-best`;
+export const TEXT_KINDS = ["steelman", "rehearsal"] as const satisfies readonly TextKind[];
 export type ResultsMode = "live" | "reveal";
 /** A vote round: 1 and 2 in every two-round workshop, 3 (after the swap) in role-play ones (ADR 032). */
 export type Round = 1 | 2 | 3;
@@ -23,6 +31,40 @@ export interface WorkshopPlan {
    * room answers a third time ("vote-3"). Left out: false.
    */
   swap?: boolean;
+  /** Role-play (ADR 034): the steelman step (write, rate, best) after the discussion. Left out: false. */
+  steelman?: boolean;
+  /** Role-play on a case with a rehearsal prompt for every role of the room (ADR 034): the rehearsal step after the steelman. */
+  rehearsal?: boolean;
+}
+
+/**
+ * A workshop's plan from its settings and its case version: role-play rooms (they have roles)
+ * get the steelman step, the rehearsal step when the case has a rehearsal prompt for each of the
+ * room's roles, and with two rounds the swap (ADR 032, 034).
+ */
+export function workshopPlan(
+  workshop: { roles: readonly string[] | null; twoRounds: boolean; resultsMode: ResultsMode },
+  doc: { stages: readonly unknown[]; rehearsals: readonly { perspective: string; prompt: string }[] },
+): WorkshopPlan {
+  const roles = workshop.roles;
+  return {
+    caseStages: doc.stages.length,
+    twoRounds: workshop.twoRounds,
+    resultsMode: workshop.resultsMode,
+    swap: hasSwap(workshop),
+    steelman: roles !== null,
+    rehearsal: roles !== null && roles.length > 0 && roles.every((role) => doc.rehearsals.some((r) => r.perspective === role && r.prompt.trim() !== "")),
+  };
+}
+
+/** The kind and part of a written step's stage ("write", "rate", "best"), or null for any other stage. */
+export function textStepOf(stage: StageId): { kind: TextKind; part: "write" | "rate" | "best" } | null {
+  for (const kind of TEXT_KINDS) {
+    if (stage === kind) return { kind, part: "write" };
+    if (stage === `${kind}-rating`) return { kind, part: "rate" };
+    if (stage === `${kind}-best`) return { kind, part: "best" };
+  }
+  return null;
 }
 
 /** Whether a workshop's plan has the swap and the third round: role-play (it has roles) with two rounds (ADR 032). */
@@ -56,7 +98,16 @@ export type StageAction =
  * pass every participant's role on by `steps` places in the room's roles (1 entering the swap,
  * −1 going back from it: ADR 032).
  */
-export type StageEffect = { type: "delete-round-votes"; round: Round } | { type: "rotate-roles"; steps: 1 | -1 };
+export type StageEffect = { type: "delete-round-votes"; round: Round } | { type: "rotate-roles"; steps: 1 | -1 } | { type: "release-ratings"; kind: TextKind };
+
+/**
+ * Leaving a rating stage, by any move or the end, closes its rating: its texts' scores are
+ * released then, under the k rules (ADR 034), never while people rate.
+ */
+function closingEffects(stage: StageId): StageEffect[] {
+  const step = textStepOf(stage);
+  return step?.part === "rate" ? [{ type: "release-ratings", kind: step.kind }] : [];
+}
 
 /**
  * `already`: the move was made before (the workshop is where a move from `from` leads), so
@@ -70,7 +121,8 @@ export const INITIAL_STATE: StageState = { stage: "lobby", votingOpen: false, re
 export function stageSequence(plan: WorkshopPlan): StageId[] {
   const caseStages = Array.from({ length: plan.caseStages }, (_, i) => `case-${i + 1}` as StageId);
   const swap: StageId[] = plan.twoRounds && plan.swap ? ["swap", "vote-3"] : [];
-  return ["lobby", ...caseStages, "vote-1", "results-1", "discussion", ...(plan.twoRounds ? (["vote-2", "shift"] as StageId[]) : []), ...swap];
+  const steps = TEXT_KINDS.filter((kind) => plan[kind]).flatMap((kind): StageId[] => [kind, `${kind}-rating`, `${kind}-best`]);
+  return ["lobby", ...caseStages, "vote-1", "results-1", "discussion", ...steps, ...(plan.twoRounds ? (["vote-2", "shift"] as StageId[]) : []), ...swap];
 }
 
 export function isStageId(value: string, plan: WorkshopPlan): value is StageId {
@@ -131,13 +183,13 @@ export function applyStageAction(state: StageState, action: StageAction, plan: W
       const next = order[position + 1];
       if (!next) return { ok: false, reason: "This is the last stage. End the workshop to finish." };
       // Entering the swap passes every role on to the other side (ADR 032).
-      return { ok: true, state: enter(next, state), effects: next === "swap" ? [{ type: "rotate-roles", steps: 1 }] : [] };
+      return { ok: true, state: enter(next, state), effects: next === "swap" ? [{ type: "rotate-roles", steps: 1 }] : closingEffects(state.stage) };
     }
     case "back": {
       const previous = order[position - 1];
       if (!previous) return { ok: false, reason: "This is the first stage." };
       // Going back from the swap gives everyone their role before it again.
-      return { ok: true, state: enter(previous, state), effects: state.stage === "swap" ? [{ type: "rotate-roles", steps: -1 }] : [] };
+      return { ok: true, state: enter(previous, state), effects: state.stage === "swap" ? [{ type: "rotate-roles", steps: -1 }] : closingEffects(state.stage) };
     }
     case "open-voting":
       if (!isVoteStage(state.stage)) return { ok: false, reason: "Voting can only be opened on a vote stage." };
@@ -159,7 +211,7 @@ export function applyStageAction(state: StageState, action: StageAction, plan: W
       return { ok: true, state: next, effects: [{ type: "delete-round-votes", round: action.round }] };
     }
     case "end":
-      return { ok: true, state: { stage: "ended", votingOpen: false, revealedRounds: state.revealedRounds }, effects: [] };
+      return { ok: true, state: { stage: "ended", votingOpen: false, revealedRounds: state.revealedRounds }, effects: closingEffects(state.stage) };
   }
 }
 
@@ -184,6 +236,12 @@ export function stageLabel(stage: StageId, caseStageTitles: string[]): string {
     "vote-1": "Vote, round 1",
     "results-1": "Results, round 1",
     discussion: "Discussion",
+    steelman: "Steelman: make the other side's best case",
+    "steelman-rating": "Steelman: rate how fair they are to you",
+    "steelman-best": "Steelman: the fairest to the other side",
+    rehearsal: "Rehearsal: write what you would say",
+    "rehearsal-rating": "Rehearsal: rate the other side's lines",
+    "rehearsal-best": "Rehearsal: the best lines",
     "vote-2": "Vote, round 2",
     shift: "How the room moved",
     swap: "Roles swapped: play the other side",

@@ -19,6 +19,9 @@ import { submittedBy, upvotedBy, votesOf } from "~/models/workshops.server";
 import { clientAddress } from "~/rate-limit.server";
 import { isHttps, roleCardFor } from "~/workshop-access.server";
 import { RoleCard, StepTimerView } from "~/components/role-play";
+import { BestTextsView, PhoneTextStepView } from "~/components/role-play-texts";
+import { phoneTextStep } from "~/role-play-steps.server";
+import { findCaseVersionDocument } from "~/models/cases.server";
 import { recentWorkshopStates, type RoomState } from "~/workshop-live.server";
 import { findPhone, participateByCode, type ParticipationResult, type PhoneLookup } from "~/workshop-participation.server";
 import { readFormData } from "~/forms";
@@ -45,13 +48,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (found.kind !== "joined") throw notThere(found);
   const { workshop, participant } = found;
   if (participant.removed) return { removed: true as const, title: workshop.title };
-  const [states, votes, upvoted, mine, roleCard] = await Promise.all([
+  const doc = await findCaseVersionDocument(db(), workshop.caseVersionId);
+  const [states, votes, upvoted, mine, roleCard, textStep] = await Promise.all([
     recentWorkshopStates(workshop.id, "phone"),
     votesOf(db(), workshop.id, participant.id),
     upvotedBy(db(), workshop.id, participant.id),
     submittedBy(db(), workshop.id, participant.id),
     // This participant's own role and brief only (ADR 028); the room's state carries no brief.
     roleCardFor(workshop, participant),
+    // Role-play's written steps (ADR 034): this phone's prompt, own text and what it rates, from its own loader only.
+    phoneTextStep(db(), workshop, doc, participant),
   ]);
   return {
     removed: false as const,
@@ -61,6 +67,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     mySubmissions: [...mine],
     name: participant.displayName,
     roleCard,
+    textStep,
     /** The server's clock, for the step timer's text without JavaScript (and its correction with it). */
     now: Date.now(),
     /** New on every load: each form's idempotency key is this plus the form's name (ADR 016). */
@@ -205,6 +212,9 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
           <p className="notice">Voting is closed{myRoundVotes.length > 0 ? "; your vote is counted." : "."}</p>
         )
       ) : null}
+
+      {data.textStep && data.textStep.part !== "best" ? <PhoneTextStepView step={data.textStep} pageKey={data.pageKey} result={result} /> : null}
+      {state.bestTexts.length > 0 ? <BestTextsView best={state.bestTexts} /> : null}
 
       {state.stage === "results-1" && state.tallies.some((t) => t.round === 1) ? <RoundTallies state={state} round={1} /> : null}
       {state.stage === "results-1" ? <RoomGapLine state={state} /> : null}

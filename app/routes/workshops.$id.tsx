@@ -5,7 +5,8 @@ import QRCode from "qrcode";
 import { useLiveState } from "~/components/use-live-state";
 import { TableScroll } from "~/components/table-scroll";
 import { CaseStage, LiveStatusBadge, PhaseTable, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
-import { hasSwap, isVoteStage, planRounds } from "~/domain/workshop-stages";
+import { hasSwap, isVoteStage, planRounds, textStepOf } from "~/domain/workshop-stages";
+import { BestTextsView, ModelAnswersView } from "~/components/role-play-texts";
 import { PHASES } from "~/domain/role-play-phases";
 import { facilitatorNotesHtml, requireWorkshopFacilitator, roomRoleBriefs } from "~/workshop-access.server";
 import { StepTimerView } from "~/components/role-play";
@@ -251,6 +252,52 @@ function RolePlayPanel({ state, ended }: { state: FacilitatorState; ended: boole
   );
 }
 
+/**
+ * Role-play's written steps for the facilitator (ADR 034): every steelman and rehearsal line,
+ * without its author, to hide an abusive one (or show it again), with its score once released;
+ * the best per step; and, once ended, the case author's model answers.
+ */
+function TextStepsPanel({ state, ended }: { state: FacilitatorState; ended: boolean }) {
+  if (!state.roles || (state.texts.length === 0 && !state.modelAnswers && !textStepOf(state.stage))) return null;
+  const kinds = [
+    ["steelman", "Steelmen"],
+    ["rehearsal", "Rehearsal lines"],
+  ] as const;
+  return (
+    <section aria-labelledby="texts-heading" className="text-steps-panel" data-testid="text-steps-panel">
+      <h2 id="texts-heading">Steelmen and rehearsal lines</h2>
+      <p className="muted">Nobody&apos;s name is shown with what they wrote, here or anywhere. Scores appear when rating closes (when you move on), for texts at least {state.k} people rated.</p>
+      {kinds.map(([kind, label]) => {
+        const texts = state.texts.filter((t) => t.kind === kind);
+        if (texts.length === 0) return null;
+        return (
+          <section key={kind} aria-labelledby={`texts-${kind}`}>
+            <h3 id={`texts-${kind}`}>
+              {label} ({texts.filter((t) => !t.hidden).length} shown)
+            </h3>
+            <ul className="submission-list">
+              {texts.map((t) => (
+                <li key={t.id} data-testid={`text-${t.id}`}>
+                  <bdi>{t.body}</bdi> {t.hidden ? <span className="muted">(hidden)</span> : null} {t.score ? <span className="muted">({t.score})</span> : null}
+                  {!ended ? (
+                    t.hidden ? (
+                      <Control intent="show-text" name={`show-text-${t.id}`} label="Show again" secondary extra={{ textId: t.id }} />
+                    ) : (
+                      <Control intent="hide-text" name={`hide-text-${t.id}`} label="Hide" secondary extra={{ textId: t.id }} />
+                    )
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </section>
+        );
+      })}
+      <BestTextsView best={state.bestTexts.filter((b) => b.texts.length > 0)} headingLevel={3} />
+      <ModelAnswersView answers={state.modelAnswers} />
+    </section>
+  );
+}
+
 export default function ControlPanel() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<ControlResult>();
@@ -334,6 +381,7 @@ export default function ControlPanel() {
       </section>
 
       <RolePlayPanel state={state} ended={ended} />
+      <TextStepsPanel state={state} ended={ended} />
 
       {data.facilitatorNotesHtml ? (
         <section className="facilitator-notes" aria-labelledby="notes-heading" data-testid="facilitator-notes">

@@ -6,7 +6,8 @@ import { useLiveState } from "~/components/use-live-state";
 import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies } from "~/components/workshop-panels";
 import { JudgementDistribution, VoteChoices } from "~/components/projector-panels";
 import { EndResults, ShiftResults } from "~/components/room-results";
-import { isVoteStage } from "~/domain/workshop-stages";
+import { isVoteStage, textStepOf } from "~/domain/workshop-stages";
+import { BestTextsView, ModelAnswersView } from "~/components/role-play-texts";
 import { isolate } from "~/domain/bidi";
 import { requireWorkshopFacilitator } from "~/workshop-access.server";
 import { loadWorkshopStates } from "~/workshop-live.server";
@@ -34,6 +35,7 @@ export default function Projector() {
   const showTallies = state.round !== null && state.tallies.some((t) => t.round === state.round);
   // The spotlit item is shown big above the list, never again in it.
   const listed = state.submissions.filter((s) => s.id !== state.spotlight?.id).slice(0, 6);
+  const textStep = textStepOf(state.stage);
   return (
     <div className="projector" data-stage={state.stage}>
       <header className="projector-header">
@@ -136,11 +138,28 @@ export default function Projector() {
         </section>
       ) : null}
 
+      {textStep ? (
+        <section className="projector-text-step" data-testid="projector-text-step">
+          <h1>{state.stageLabel}</h1>
+          {textStep.part === "write" ? (
+            <p>
+              {textStep.kind === "steelman"
+                ? "On your phone: make the strongest case for the other role, the one its players would call fair. They rate it without seeing who wrote it."
+                : "On your phone: your role's rehearsal prompt. Write the words you would say. The other side rates them without seeing who wrote them."}
+            </p>
+          ) : null}
+          {textStep.part === "rate" ? <p>On your phone: rate what the other side wrote for you. Scores appear when rating closes.</p> : null}
+          {textStep.part === "best" ? <BestTextsView best={state.bestTexts} headingLevel={2} /> : null}
+        </section>
+      ) : null}
+
       {state.ended ? (
         <section>
           <h1>Thank you</h1>
           <p>This workshop has ended.</p>
           <EndResults state={state} />
+          <BestTextsView best={state.bestTexts} />
+          <ModelAnswersView answers={state.modelAnswers} />
         </section>
       ) : null}
     </div>

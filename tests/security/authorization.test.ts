@@ -216,6 +216,8 @@ const PROBES: Record<string, Probe> = {
   "POST /workshops/:id start-timer": controlProbe("start-timer", { minutes: "5" }),
   "POST /workshops/:id stop-timer": controlProbe("stop-timer"),
   "POST /workshops/:id swap-roles": controlProbe("swap-roles"),
+  "POST /workshops/:id hide-text": controlProbe("hide-text", { textId: "999999" }),
+  "POST /workshops/:id show-text": controlProbe("show-text", { textId: "999999" }),
   "GET /workshops/:id/projector": { send: getPage("/workshops/:id/projector"), allowed: status(200, "Join: ") },
   "GET /workshops/:id/compare": { send: getPage("/workshops/:id/compare"), allowed: status(200, "Compare") },
   "GET /workshops/:id/debrief.md": {
@@ -257,6 +259,8 @@ const PROBES: Record<string, Probe> = {
   "POST /w/:code vote": phoneProbe({ intent: "vote" }, [400, 409], /Voting is not open right now|Choose what you would do/),
   "POST /w/:code submit": phoneProbe({ intent: "submit", kind: "question", body: "" }, [400, 409], /Arguments and questions can be sent during the discussion|Write something first/),
   "POST /w/:code upvote": phoneProbe({ intent: "upvote", submissionId: "999999" }, [404, 409], /That is no longer on the list|This workshop has ended/),
+  "POST /w/:code write": phoneProbe({ intent: "write", kind: "steelman", body: "Their best case" }, [409], /Only a role-play workshop has steelman and rehearsal steps|This workshop has ended/),
+  "POST /w/:code rate": phoneProbe({ intent: "rate", kind: "steelman", textId: "999999", fair: "3" }, [409], /Rating is open only during the step's rating stage|This workshop has ended/),
   "POST /w/:code/vote": {
     send: post("/w/:code/vote", () => ({})),
     allowed: (s) => {

@@ -52,6 +52,8 @@ const CONTROL_INTENTS = [
   "start-timer",
   "stop-timer",
   "swap-roles",
+  "hide-text",
+  "show-text",
 ];
 const CASE_INTENTS = ["position", "preview", "argument", "reply", "endorse", "edit", "delete", "hide", "restore", "steelman", "rate-steelman", "steelman-delete", "steelman-hide", "steelman-restore"];
 const EDITOR_INTENTS = ["preview", "save", "publish", "add-stage"];
@@ -467,18 +469,18 @@ for (const name of [
   });
 }
 
-test("POST /w/:code (vote, submit, upvote): every hostile input is answered without a crash or a leak", async () => {
+test("POST /w/:code (vote, submit, upvote, write, rate): every hostile input is answered without a crash or a leak", async () => {
   test.setTimeout(120_000);
   problems.length = 0;
   statuses.clear();
   const phones = await Promise.all(phoneStates.map((storageState) => request.newContext({ baseURL, storageState })));
-  const intents = ["vote", "submit", "upvote"];
+  const intents = ["vote", "submit", "upvote", "write", "rate"];
   // "step": the vote's Next and Back without JavaScript (ADR 025).
-  const fields = ["intent", "option-employee", "judgement-employee", "option-employer", "judgement-employer", "movedBy", "kind", "body", "submissionId", "step"];
+  const fields = ["intent", "option-employee", "judgement-employee", "option-employer", "judgement-employer", "movedBy", "kind", "body", "submissionId", "step", "textId", "fair"];
   try {
     await pool(CORPUS, 4, async (input, index) => {
       const base: FormFields = {
-        intent: intents[index % 3],
+        intent: intents[index % intents.length],
         "option-employee": "0",
         "judgement-employee": "1",
         "option-employer": "1",
@@ -487,6 +489,8 @@ test("POST /w/:code (vote, submit, upvote): every hostile input is answered with
         kind: "question",
         body: "Why?",
         submissionId: "1",
+        textId: "1",
+        fair: "3",
       };
       const path = index % 13 === 12 ? `/w/${segment(input.value)}` : `/w/${corpusWorkshop.code}`;
       judge(await outcomeOf(`POST ${path.slice(0, 60)} ${describe(input, index)}`, post(phones[index % phones.length]!, path, place(base, fields, input, index))));

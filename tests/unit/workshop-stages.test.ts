@@ -16,6 +16,8 @@ import {
   type StageId,
   type StageState,
   type WorkshopPlan,
+  textStepOf,
+  workshopPlan,
 } from "../../app/domain/workshop-stages";
 
 /*
@@ -32,7 +34,7 @@ interface PlanCase {
   rounds: Round[];
 }
 
-const SHAPES: { caseStages: number; twoRounds: boolean; swap?: boolean; sequence: StageId[] }[] = [
+const SHAPES: { caseStages: number; twoRounds: boolean; swap?: boolean; steelman?: boolean; rehearsal?: boolean; sequence: StageId[] }[] = [
   { caseStages: 1, twoRounds: false, sequence: ["lobby", "case-1", "vote-1", "results-1", "discussion"] },
   { caseStages: 1, twoRounds: true, sequence: ["lobby", "case-1", "vote-1", "results-1", "discussion", "vote-2", "shift"] },
   { caseStages: 3, twoRounds: false, sequence: ["lobby", "case-1", "case-2", "case-3", "vote-1", "results-1", "discussion"] },
@@ -45,21 +47,62 @@ const SHAPES: { caseStages: number; twoRounds: boolean; swap?: boolean; sequence
   { caseStages: 2, twoRounds: true, swap: true, sequence: ["lobby", "case-1", "case-2", "vote-1", "results-1", "discussion", "vote-2", "shift", "swap", "vote-3"] },
   // The swap needs two rounds: a one-round plan asking for it has none.
   { caseStages: 1, twoRounds: false, swap: true, sequence: ["lobby", "case-1", "vote-1", "results-1", "discussion"] },
+  // Role-play's written steps (ADR 034): after the discussion, each written, rated, then its best shown.
+  {
+    caseStages: 1,
+    twoRounds: true,
+    swap: true,
+    steelman: true,
+    rehearsal: true,
+    sequence: [
+      "lobby",
+      "case-1",
+      "vote-1",
+      "results-1",
+      "discussion",
+      "steelman",
+      "steelman-rating",
+      "steelman-best",
+      "rehearsal",
+      "rehearsal-rating",
+      "rehearsal-best",
+      "vote-2",
+      "shift",
+      "swap",
+      "vote-3",
+    ],
+  },
+  // One round and no rehearsal prompt for the room's roles: the steelman step ends the role-play.
+  { caseStages: 1, twoRounds: false, steelman: true, sequence: ["lobby", "case-1", "vote-1", "results-1", "discussion", "steelman", "steelman-rating", "steelman-best"] },
 ];
+
+/** Leaving a rating stage, whichever way, closes rating and asks for its scores' release (ADR 034). */
+const RATING_KIND: Partial<Record<StageId, "steelman" | "rehearsal">> = { "steelman-rating": "steelman", "rehearsal-rating": "rehearsal" };
+function closing(stage: StageId): StageEffect[] {
+  const kind = RATING_KIND[stage];
+  return kind ? [{ type: "release-ratings", kind }] : [];
+}
 
 const MODES: ResultsMode[] = ["live", "reveal"];
 
 const PLANS: PlanCase[] = SHAPES.flatMap((shape) =>
   MODES.map((resultsMode) => ({
-    name: `${shape.caseStages} case stage${shape.caseStages === 1 ? "" : "s"}, ${shape.twoRounds ? "two rounds" : "one round"}${shape.swap ? " with the swap" : ""}, ${resultsMode} results`,
-    plan: { caseStages: shape.caseStages, twoRounds: shape.twoRounds, resultsMode, ...(shape.swap ? { swap: true } : {}) },
+    name: `${shape.caseStages} case stage${shape.caseStages === 1 ? "" : "s"}, ${shape.twoRounds ? "two rounds" : "one round"}${shape.swap ? " with the swap" : ""}${shape.steelman ? " and the steelman" : ""}${shape.rehearsal ? " and the rehearsal" : ""}, ${resultsMode} results`,
+    plan: {
+      caseStages: shape.caseStages,
+      twoRounds: shape.twoRounds,
+      resultsMode,
+      ...(shape.swap ? { swap: true } : {}),
+      ...(shape.steelman ? { steelman: true } : {}),
+      ...(shape.rehearsal ? { rehearsal: true } : {}),
+    },
     sequence: shape.sequence,
     rounds: shape.twoRounds ? (shape.swap ? [1, 2, 3] : [1, 2]) : [1],
   })),
 );
 
 function planNamed(caseStages: number, twoRounds: boolean, resultsMode: ResultsMode): PlanCase {
-  return PLANS.find((p) => p.plan.caseStages === caseStages && p.plan.twoRounds === twoRounds && p.plan.resultsMode === resultsMode && !p.plan.swap)!;
+  return PLANS.find((p) => p.plan.caseStages === caseStages && p.plan.twoRounds === twoRounds && p.plan.resultsMode === resultsMode && !p.plan.swap && !p.plan.steelman)!;
 }
 
 const VOTE_ROUND: Partial<Record<StageId, Round>> = { "vote-1": 1, "vote-2": 2, "vote-3": 3 };
@@ -112,12 +155,12 @@ const RULES: Record<string, Rule> = {
     allowed: (c) => c.index < c.planCase.sequence.length - 1,
     result: (c) => {
       const to = c.planCase.sequence[c.index + 1];
-      return { ...entered(c, to), effects: to === "swap" ? [{ type: "rotate-roles", steps: 1 }] : [] };
+      return { ...entered(c, to), effects: to === "swap" ? [{ type: "rotate-roles", steps: 1 }] : closing(c.state.stage) };
     },
   },
   back: {
     allowed: (c) => c.index > 0,
-    result: (c) => ({ ...entered(c, c.planCase.sequence[c.index - 1]), effects: c.state.stage === "swap" ? [{ type: "rotate-roles", steps: -1 }] : [] }),
+    result: (c) => ({ ...entered(c, c.planCase.sequence[c.index - 1]), effects: c.state.stage === "swap" ? [{ type: "rotate-roles", steps: -1 }] : closing(c.state.stage) }),
   },
   "open-voting": {
     allowed: (c) => VOTE_ROUND[c.state.stage] !== undefined && !c.state.votingOpen,
@@ -137,7 +180,7 @@ const RULES: Record<string, Rule> = {
   "reset-round 1": resetRule(1),
   "reset-round 2": resetRule(2),
   "reset-round 3": resetRule(3),
-  end: { allowed: () => true, result: (c) => ({ state: { stage: "ended", votingOpen: false, revealedRounds: c.state.revealedRounds }, effects: [] }) },
+  end: { allowed: () => true, result: (c) => ({ state: { stage: "ended", votingOpen: false, revealedRounds: c.state.revealedRounds }, effects: closing(c.state.stage) }) },
 };
 
 function oracle(planCase: PlanCase, state: StageState, actionName: string): Expected {
@@ -163,7 +206,7 @@ function describeState(state: StageState): string {
 
 function describeExpected(expected: Expected): string {
   if (!expected.ok) return "is refused";
-  const effects = expected.effects.map((e) => `${e.type} ${e.type === "rotate-roles" ? e.steps : e.round}`).join(", ");
+  const effects = expected.effects.map((e) => `${e.type} ${e.type === "rotate-roles" ? e.steps : e.type === "release-ratings" ? e.kind : e.round}`).join(", ");
   return `goes to ${describeState(expected.state)}${effects ? `, and asks to ${effects}` : ""}`;
 }
 
@@ -397,6 +440,9 @@ describe("roundOf, isVoteStage and caseStageIndex", () => {
     { stage: "results-1", round: 1, vote: false, caseIndex: null },
     { stage: "discussion", round: null, vote: false, caseIndex: null },
     { stage: "swap", round: null, vote: false, caseIndex: null },
+    { stage: "steelman", round: null, vote: false, caseIndex: null },
+    { stage: "steelman-rating", round: null, vote: false, caseIndex: null },
+    { stage: "rehearsal-best", round: null, vote: false, caseIndex: null },
     { stage: "vote-3", round: 3, vote: true, caseIndex: null },
     { stage: "vote-2", round: 2, vote: true, caseIndex: null },
     { stage: "shift", round: 2, vote: false, caseIndex: null },
@@ -414,7 +460,7 @@ describe("roundOf, isVoteStage and caseStageIndex", () => {
 describe("resultsVisible", () => {
   /** Reveal mode, nothing revealed early: where each round's results become public, by hand. */
   const PUBLIC_AT: Record<Round, StageId[]> = {
-    1: ["results-1", "discussion", "vote-2", "shift", "swap", "vote-3", "ended"],
+    1: ["results-1", "discussion", "steelman", "steelman-rating", "steelman-best", "rehearsal", "rehearsal-rating", "rehearsal-best", "vote-2", "shift", "swap", "vote-3", "ended"],
     2: ["shift", "swap", "vote-3", "ended"],
     3: ["ended"],
   };
@@ -462,5 +508,44 @@ describe("stageLabel", () => {
     expect(stageLabel("vote-2", titles)).toBe("Vote, round 2");
     expect(stageLabel("shift", titles)).toBe("How the room moved");
     expect(stageLabel("ended", titles)).toBe("Ended");
+    expect(stageLabel("steelman", titles)).toBe("Steelman: make the other side's best case");
+    expect(stageLabel("steelman-rating", titles)).toBe("Steelman: rate how fair they are to you");
+    expect(stageLabel("rehearsal", titles)).toBe("Rehearsal: write what you would say");
+  });
+});
+
+describe("workshopPlan (ADR 034)", () => {
+  const doc = (rehearsals: { perspective: string; prompt: string }[]) => ({ stages: [1, 2, 3], rehearsals });
+  const roles = ["employee", "employer"];
+
+  it("gives a role-play room the steelman step, and the rehearsal step only when every role of the room has a rehearsal prompt", () => {
+    const both = doc([
+      { perspective: "employee", prompt: "What do you say?" },
+      { perspective: "employer", prompt: "And you?" },
+    ]);
+    expect(workshopPlan({ roles, twoRounds: true, resultsMode: "live" }, both)).toEqual({ caseStages: 3, twoRounds: true, resultsMode: "live", swap: true, steelman: true, rehearsal: true });
+    expect(workshopPlan({ roles, twoRounds: false, resultsMode: "live" }, doc([{ perspective: "employee", prompt: "What do you say?" }])).rehearsal).toBe(false);
+    expect(
+      workshopPlan(
+        { roles, twoRounds: false, resultsMode: "live" },
+        doc([
+          { perspective: "employee", prompt: "x" },
+          { perspective: "employer", prompt: "  " },
+        ]),
+      ).rehearsal,
+    ).toBe(false);
+  });
+
+  it("gives an ordinary workshop neither step, whatever its case holds", () => {
+    const plan = workshopPlan({ roles: null, twoRounds: true, resultsMode: "reveal" }, doc([{ perspective: "employee", prompt: "x" }]));
+    expect(plan).toMatchObject({ swap: false, steelman: false, rehearsal: false });
+    expect(stageSequence(plan)).not.toContain("steelman");
+  });
+
+  it("names each written step's stages by kind and part", () => {
+    expect(textStepOf("steelman")).toEqual({ kind: "steelman", part: "write" });
+    expect(textStepOf("rehearsal-rating")).toEqual({ kind: "rehearsal", part: "rate" });
+    expect(textStepOf("steelman-best")).toEqual({ kind: "steelman", part: "best" });
+    expect(textStepOf("discussion")).toBeNull();
   });
 });
