@@ -7,13 +7,27 @@
  */
 import type { DB } from "../db/client";
 import type { CaseDocument } from "./domain/case-file";
-import { bestTexts, rateRefusal, readRating, targetRoleFor, textForm, textScoreLabel, textsToRate, writeInstruction, writeRefusal, type TextKind, type TextRating } from "./domain/role-play-texts";
+import {
+  bestTexts,
+  rateRefusal,
+  ratingSample,
+  readRating,
+  targetRoleFor,
+  textForm,
+  textScoreLabel,
+  textsToRate,
+  writeInstruction,
+  writeRefusal,
+  type TextKind,
+  type TextRating,
+} from "./domain/role-play-texts";
 import { roleName } from "./domain/role-assignment";
 import { textStepOf, TEXT_KINDS, type WorkshopPlan } from "./domain/workshop-stages";
 import { parseForm, type FieldErrors, type FormFields } from "./forms";
 import { renderMarkdownCached } from "./markdown-cache.server";
 import { findText, ownRatings, ownText, rateText, saveText, textsOfStep } from "./models/role-play-texts.server";
-import type { Participant, Workshop } from "./models/workshops.server";
+import { participantsOfRole, type Participant, type Workshop } from "./models/workshops.server";
+import { readConfig } from "./config.server";
 
 /** What a phone shows during a written step, from its own loader (never the room's shared state). */
 export interface PhoneTextStep {
@@ -38,18 +52,22 @@ export async function phoneTextStep(database: DB, workshop: Workshop, doc: CaseD
   if (!step || !workshop.roles || participant.removed || participant.role === null || !workshop.roles.includes(participant.role)) return null;
   const target = targetRoleFor(step.kind, workshop.roles, participant.role);
   const prompt = step.kind === "rehearsal" ? doc.rehearsals.find((r) => r.perspective === participant.role)?.prompt : undefined;
-  const [own, all, mine] = await Promise.all([
+  const rating = step.part === "rate";
+  const [own, all, mine, raters] = await Promise.all([
     ownText(database, workshop.id, participant.id, step.kind),
-    step.part === "rate" ? textsOfStep(database, workshop.id, step.kind) : Promise.resolve([]),
-    step.part === "rate" ? ownRatings(database, workshop.id, participant.id, step.kind) : Promise.resolve(new Map<number, TextRating>()),
+    rating ? textsOfStep(database, workshop.id, step.kind) : Promise.resolve([]),
+    rating ? ownRatings(database, workshop.id, participant.id, step.kind) : Promise.resolve(new Map<number, TextRating>()),
+    rating ? participantsOfRole(database, workshop.id, participant.role) : Promise.resolve([]),
   ]);
+  // A large room's raters each see a balanced handful, every text reaching k of them (ratingSample).
+  const shown = ratingSample(textsToRate(all, participant), raters.indexOf(participant.id), raters.length, readConfig().kThreshold, new Set(mine.keys()));
   return {
     kind: step.kind,
     part: step.part,
     instruction: writeInstruction(step.kind, target && roleName(target)),
     promptHtml: prompt?.trim() ? renderMarkdownCached(prompt) : null,
     own: own && !own.hidden ? { body: own.body, rated: own.rated } : null,
-    toRate: textsToRate(all, participant).map((t) => ({ id: t.id, body: t.body, mine: mine.get(t.id) ?? null })),
+    toRate: shown.map((t) => ({ id: t.id, body: t.body, mine: mine.get(t.id) ?? null })),
   };
 }
 

@@ -126,6 +126,33 @@ export function textsToRate<T extends TextFacts>(texts: readonly T[], rater: { i
   return texts.filter((t) => t.authorId !== rater.id && contributionCounts(rolePlayTextContribution(t)) && ratesText(t, rater.role)).sort((a, b) => a.id - b.id);
 }
 
+/** How many texts a rater is shown at least, when there are more (a room of hundreds cannot read every other text). */
+export const RATING_SAMPLE = 5;
+
+/**
+ * The part of `eligible` (the texts a rater may rate, `textsToRate`, oldest first) this rater is
+ * shown, so that each text gets about as many raters as any other and, when the room allows it,
+ * at least k. Raters who see the same texts (those of one role) are numbered 0 … `raterCount` − 1
+ * by participant id; rater r is shown s consecutive texts from position r·s (wrapping), where
+ * s = min(|eligible|, max(RATING_SAMPLE, ⌈k·|eligible| / raterCount⌉)). Those windows tile the
+ * texts evenly, so every text is shown to ⌊raterCount·s / |eligible|⌋ or one more raters, which
+ * is at least k whenever raterCount ≥ k (a round-robin allocation, as in balanced incomplete
+ * designs for peer review). A small room (|eligible| ≤ s) rates everything. Texts the rater has
+ * already rated stay in the list, so a rating can be changed after the room changed.
+ *
+ * @param raterIndex this rater's position among `raterCount` raters of the same texts, 0-based;
+ *   outside 0 … raterCount − 1 (a rater the count did not include) gets the whole list
+ * @param rated ids of texts this rater has rated
+ */
+export function ratingSample<T extends { id: number }>(eligible: readonly T[], raterIndex: number, raterCount: number, k: number, rated: ReadonlySet<number> = new Set()): T[] {
+  if (raterIndex < 0 || raterIndex >= raterCount) return [...eligible];
+  const size = Math.min(eligible.length, Math.max(RATING_SAMPLE, Math.ceil((k * eligible.length) / raterCount)));
+  if (size >= eligible.length) return [...eligible];
+  const shown = new Set<number>();
+  for (let j = 0; j < size; j += 1) shown.add((raterIndex * size + j) % eligible.length);
+  return eligible.filter((text, i) => shown.has(i) || rated.has(text.id));
+}
+
 /** The text form: `body`, 1 to `TEXT_LIMITS.rolePlayText` characters, plain text (shown escaped). */
 export const textForm = z.object({
   body: maxVisible(z.string({ required_error: "Write something first." }).trim().min(1, "Write something first."), TEXT_LIMITS.rolePlayText, keepToMessage("it", TEXT_LIMITS.rolePlayText)),

@@ -527,6 +527,12 @@ export async function roleCandidates(db: DB, workshopId: number): Promise<{ id: 
   return db.selectFrom("workshop_participants").select(["id", "standing"]).where("workshop_id", "=", workshopId).where("removed", "=", 0).orderBy("id").execute();
 }
 
+/** The ids of the people playing `role` in the room now (not removed), ascending: the raters who see the same texts (`ratingSample`). */
+export async function participantsOfRole(db: DB, workshopId: number, role: string): Promise<number[]> {
+  const rows = await db.selectFrom("workshop_participants").select("id").where("workshop_id", "=", workshopId).where("role", "=", role).where("removed", "=", 0).orderBy("id").execute();
+  return rows.map((r) => r.id);
+}
+
 /**
  * Stores a whole assignment of roles (every participant in it gets their role; anyone not in it
  * keeps none) and counts it as a new version of the room's roles. Call inside a transaction that

@@ -298,6 +298,41 @@ describe("the steelman step", () => {
   });
 });
 
+describe("rating in a large room", () => {
+  it("shows each phone a balanced handful of the other side's texts, every text to at least k phones, and still takes a rating of any text the phone may rate", async () => {
+    const room = await newRoom();
+    const cookies: string[] = [];
+    for (let i = 0; i < 24; i += 1) cookies.push(await join(room.code, `Phone ${i + 1}`, i % 2 === 0 ? "frontline" : "manager"));
+    expect((await control(room.id, "assign-roles")).status).toBe(200);
+    const phones = (await participantRoles(room.id)).map((r, i) => ({ id: r.id, role: r.role!, cookie: cookies[i]! }));
+    await moveTo(room.id, "steelman");
+    for (const p of phones) expect((await phonePost(room.code, p.cookie, { intent: "write", kind: "steelman", body: `Steelman ${p.id}` })).status).toBe(200);
+    await moveTo(room.id, "steelman-rating");
+    const texts = await textIds(room.id, "steelman");
+    const authorRole = new Map(phones.map((p) => [p.id, p.role]));
+    const shownTo = new Map<number, number>();
+    for (const rater of phones) {
+      const listed = (await phoneData(room.code, rater.cookie)).textStep!.toRate.map((t) => t.id);
+      // Twelve texts are written for each role; each of its twelve raters sees five of them (k = 3).
+      expect(listed).toHaveLength(5);
+      for (const id of listed) {
+        const text = texts.find((t) => t.id === id)!;
+        expect(authorRole.get(text.participant_id)).not.toBe(rater.role);
+        shownTo.set(id, (shownTo.get(id) ?? 0) + 1);
+      }
+    }
+    expect(shownTo.size).toBe(24);
+    expect(Math.min(...shownTo.values())).toBeGreaterThanOrEqual(3);
+    // The list is for reading, not a rule: a text of the other side outside one's list can be rated.
+    const rater = phones[0]!;
+    const listed = new Set((await phoneData(room.code, rater.cookie)).textStep!.toRate.map((t) => t.id));
+    const unlisted = texts.find((t) => authorRole.get(t.participant_id) !== rater.role && !listed.has(t.id))!;
+    expect((await phonePost(room.code, rater.cookie, { intent: "rate", kind: "steelman", textId: String(unlisted.id), fair: "4" })).status).toBe(200);
+    // ... and then stays in the rater's list, to be changed.
+    expect((await phoneData(room.code, rater.cookie)).textStep!.toRate.map((t) => t.id)).toContain(unlisted.id);
+  });
+});
+
 describe("the rehearsal step", () => {
   it("prompts each phone with its own role's rehearsal only, is rated on the rubric by the other side, and ends with the author's model answers", async () => {
     const { room, phones } = await sixPhones();
