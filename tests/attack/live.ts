@@ -276,11 +276,10 @@ export interface LiveOutcome {
  * rules: its cells are released at k counted voters, its records are positions.csv rows of their
  * own, its cells count in the one grouping, and the shift stays round 1 → round 2. Withdrawal
  * keys a person's counts by round number; the shift's count is the people in both rounds 1 and 2
- * (ADR 009: every count loses none or at least k). ADR 032 lets the app key the shift for
- * everyone with votes in two rounds or more (`countsHolding`), as a stricter rule; but "none or
- * at least k" is no monotone test: a batch whose true shift loss is one person can reach k there
- * (reproductions.test.ts, 18). So a batch is withdrawn here only when both keyings find it safe:
- * the app may wait where the policy would not, never withdraw where it would not. Its phase table ("Did the empathy gap move?") shows, per perspective and for the gap,
+ * (ADR 009: every count loses none or at least k). Keying the shift for everyone in two rounds or
+ * more, as ADR 032 first had it, is not a stricter rule: "none or at least k" is no monotone test,
+ * and a batch whose true shift loss is one person could reach k there (reproductions.test.ts, 18).
+ * Its phase table ("Did the empathy gap move?") shows, per perspective and for the gap,
  * each round's released figure (the mean judgement of a released cell; the room gap, each
  * person's employee minus employer judgement averaged, when k people answered both), and a change
  * only between two released phases: a function of the released cells, written out to say so.
@@ -303,21 +302,15 @@ export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: n
   /** After a removal: the pending removed people leave together, if every count loses 0 or ≥ k of them. */
   const withdrawIfSafe = () => {
     const pending = [...removed].filter((pid) => !withdrawnForGood.has(pid));
-    // The policy's counts (a phone answers every perspective at once, so its cells and its round
-    // move together; the shift is the people in both rounds 1 and 2), and the app's stricter
-    // keying of the shift (anyone in two rounds or more): both must lose none or at least k.
-    const safe = (shiftKey: (inRounds: number[]) => boolean) => {
-      const losses = new Map<string, number>();
-      for (const pid of pending) {
-        const inRounds = rounds.filter((round) => votes.get(round)!.has(pid));
-        const counts = [...inRounds.map((round) => `round ${round}`), ...(shiftKey(inRounds) ? ["shift"] : [])];
-        for (const key of counts) losses.set(key, (losses.get(key) ?? 0) + 1);
-      }
-      return [...losses.values()].every((lost) => lost >= s.k);
-    };
-    const policy = safe((inRounds) => inRounds.includes(1) && inRounds.includes(2));
-    const specified = safe((inRounds) => inRounds.length >= 2);
-    if (policy && specified) for (const pid of pending) withdrawnForGood.add(pid);
+    const losses = new Map<string, number>();
+    for (const pid of pending) {
+      const inRounds = rounds.filter((round) => votes.get(round)!.has(pid));
+      // A phone answers every perspective at once: its cells and its round move together, and
+      // its shift when it voted in both rounds 1 and 2 (round 3, after the swap, is in no shift).
+      const counts = [...inRounds.map((round) => `round ${round}`), ...(inRounds.includes(1) && inRounds.includes(2) ? ["shift"] : [])];
+      for (const key of counts) losses.set(key, (losses.get(key) ?? 0) + 1);
+    }
+    if ([...losses.values()].every((lost) => lost >= s.k)) for (const pid of pending) withdrawnForGood.add(pid);
   };
   const counted = (round: number) => {
     const out = withdrawn();
