@@ -500,7 +500,7 @@ export async function replayLive(app: AttackApp, s: LiveScenario, world: number[
   };
   // A role-play room's people get their roles once all have joined (ADR 028); the swap passes them on.
   if (s.rolePlay) {
-    // With its form's idempotency key, as the control panel sends it (without one the app answers 500: reproductions.test.ts).
+    // With its form's idempotency key, as the control panel sends it.
     const assigned = await control({ intent: "assign-roles", idempotencyKey: "attack-assign-roles-abcdefghijklmnop" });
     if (assigned.status !== 200) throw new Error(`Roles were not assigned: ${assigned.status} ${JSON.stringify(assigned.body)}`);
   }

@@ -399,9 +399,9 @@ describe("role-play rooms with the swap: round 3 and the phase table", () => {
     // 3, D rounds 1 and 3, D' and D'' round 1 only. The facilitator reads the shift summary, then
     // removes A, C, C' and D by name: rounds 1, 2 and 3 each lose two or more of them, but the
     // shift (people in both rounds 1 and 2) loses A alone. ADR 009 ("Removals") withdraws a batch
-    // only when every count loses none or at least k; `countsHolding` (ADR 032) gives everyone in
-    // two rounds or more the "shift" count, so the batch is 4 there and withdrawn, and the shift
-    // summary read again is B and E's: its difference from the first is A's change of mind.
+    // only when every count loses none or at least k. `countsHolding` gave everyone in two rounds
+    // or more the "shift" count, so the batch was 4 there and withdrawn, and the shift summary read
+    // again was B and E's: its difference from the first was A's change of mind.
     const [A, B, E, C, C2, D, D2, D3] = [0, 1, 2, 3, 4, 5, 6, 7];
     const remove = (index: number): LiveAction => ({ kind: "remove", who: "hidden", index });
     const s: LiveScenario = {
