@@ -7,7 +7,7 @@ import { createHmac } from "node:crypto";
 import { sessionSecret } from "./auth.server";
 import { serverKey } from "./domain/cookie-keys";
 import { readConfig } from "./config.server";
-import { lockForTransaction } from "../db/dialect";
+import { inTransaction, lockForTransaction } from "../db/dialect";
 import { assignRoles, roleCounts, roleName } from "./domain/role-assignment";
 import { readTimerMinutes, timerDeadline } from "./domain/step-timer";
 import { db } from "./db.server";
@@ -227,16 +227,20 @@ async function control(
       return done(hide ? "Hidden: only you see it now." : "Shown again.");
     }
     case "assign-roles": {
-      if (!workshop.roles) return refuse(409, "This workshop is not run as role-play: it has no roles to assign.");
-      // The join lock: a phone joining now is either in this assignment or a newcomer after it.
-      await lockForTransaction(trx, `workshop-join:${workshopId}`);
-      const candidates = await roleCandidates(trx, workshopId);
-      if (candidates.length === 0) return refuse(409, "Nobody is in the room yet: assign roles once people have joined.");
-      // The room's own seed, and only standings of at least k people spread on their own (ADR 028).
-      const assignment = assignRoles({ candidates, roles: workshop.roles, seed: roleSeed, minGroup: k });
-      await saveRoleAssignment(trx, workshopId, assignment);
-      const counts = roleCounts(workshop.roles, [...assignment.values()]);
-      return done(`Roles assigned: ${workshop.roles.map((r) => `${roleName(r)} ${counts[r]}`).join(", ")}. Each phone now shows its role card.`);
+      const roles = workshop.roles;
+      if (!roles) return refuse(409, "This workshop is not run as role-play: it has no roles to assign.");
+      // A form without an idempotency key runs outside a transaction (ADR 016); the lock needs one.
+      return inTransaction(trx, async (tx) => {
+        // The join lock: a phone joining now is either in this assignment or a newcomer after it.
+        await lockForTransaction(tx, `workshop-join:${workshopId}`);
+        const candidates = await roleCandidates(tx, workshopId);
+        if (candidates.length === 0) return refuse(409, "Nobody is in the room yet: assign roles once people have joined.");
+        // The room's own seed, and only standings of at least k people spread on their own (ADR 028).
+        const assignment = assignRoles({ candidates, roles, seed: roleSeed, minGroup: k });
+        await saveRoleAssignment(tx, workshopId, assignment);
+        const counts = roleCounts(roles, [...assignment.values()]);
+        return done(`Roles assigned: ${roles.map((r) => `${roleName(r)} ${counts[r]}`).join(", ")}. Each phone now shows its role card.`);
+      });
     }
     case "move-role": {
       if (!workshop.roles) return refuse(409, "This workshop is not run as role-play: it has no roles.");

@@ -845,7 +845,7 @@ export interface VoteCell {
 /**
  * Every count of a room a participant's votes and credits are part of: each (round, perspective)
  * tally, each round's "answered" count and empathy gap (every polled perspective in the round),
- * each perspective's shift (both rounds), and each count of a submission they credited (its
+ * each perspective's shift (rounds 1 and 2 both), and each count of a submission they credited (its
  * upvotes, or how many named it as what moved them). Withdrawing a person changes exactly these
  * counts. Upvotes name no one, so a removed person's upvotes leaving at once would say which
  * submissions that known person upvoted: they leave with the votes, under the same rule.
@@ -861,7 +861,10 @@ export function countsHolding(cells: readonly VoteCell[], perspectives: readonly
   const rounds = new Set(cells.map((c) => c.round));
   for (const c of cells) keys.add(`cell ${c.round} ${c.perspective}`);
   for (const round of rounds) if (perspectives.every((p) => cells.some((c) => c.round === round && c.perspective === p))) keys.add(`round ${round}`);
-  for (const p of perspectives) if (cells.filter((c) => c.perspective === p).length >= 2) keys.add(`shift ${p}`);
+  // The shift is round 1 -> round 2 only (ADR 032): a third round's vote is in no shift. Keying
+  // anyone in two rounds would be no stricter: "none or at least k" is not monotone, so extra
+  // people in a key can carry a batch whose true shift loses one person past k.
+  for (const p of perspectives) if ([1, 2].every((round) => cells.some((c) => c.round === round && c.perspective === p))) keys.add(`shift ${p}`);
   return keys;
 }
 

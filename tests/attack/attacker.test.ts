@@ -27,7 +27,10 @@
  *   in both); the attacker's own phones (0 to k − 2) vote too; the attacker moves stages, opens,
  *   closes and resets rounds, removes participants by name, ends the workshop, and reads the
  *   control panel's, projector's and phones' snapshots, debrief.md and positions.csv, before
- *   and after the end.
+ *   and after the end. One room in four is a role-play room with the swap (ADR 032, on a
+ *   role-play case): after the shift summary the attacker swaps roles and the room votes a third
+ *   time, so people answer in any of rounds 1 to 3; the snapshots and debrief.md then carry the
+ *   phase table ("Did the empathy gap move?") too.
  * Everything read is appended to the attacker's transcript, whole, minus wall-clock times and
  * the join code (which differ between two replays of the same world) and with the CSV's
  * shuffled respondent labels dropped, keeping which rows share one. (So a link between rounds

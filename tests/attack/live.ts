@@ -11,6 +11,9 @@ import { canonical, settle } from "./harness";
 import { replayRecorder, type Replay } from "./differential";
 import { SLUG } from "./online";
 
+/** The case a role-play room runs: it has a role brief for each of the two perspectives (`## Role:`). */
+export const ROLE_PLAY_SLUG = "the-shouting-caller";
+
 /** At most this many hidden votes per scenario: 4^6 = 4,096 worlds. */
 export const MAX_LIVE_SLOTS = 6;
 const PERSPECTIVES = ["employee", "employer"] as const;
@@ -25,10 +28,11 @@ export function describeVote(value: number): string {
     .join(", ");
 }
 
-export type Intent = "next" | "back" | "open-voting" | "close-voting" | "reveal-results" | "end";
+export type Intent = "next" | "back" | "open-voting" | "close-voting" | "reveal-results" | "end" | "swap-roles";
+export type Round = 1 | 2 | 3;
 export type LiveAction =
   | { kind: "control"; intent: Intent }
-  | { kind: "reset"; round: 1 | 2 }
+  | { kind: "reset"; round: Round }
   /** `refused`: the true world's replay showed the app refused it, so its value was never stored and is no slot. */
   | { kind: "hidden-vote"; person: number; refused?: number }
   | { kind: "sybil-vote"; phone: number; value: number }
@@ -38,6 +42,12 @@ export type LiveAction =
 export interface LiveScenario {
   k: number;
   twoRounds: boolean;
+  /**
+   * A role-play room with the swap (ADR 032; only with two rounds): run on a role-play case,
+   * roles assigned once everyone has joined, and a third round after the shift summary and the
+   * swap. Left out: false.
+   */
+  rolePlay?: boolean;
   resultsMode: "live" | "reveal";
   /** Hidden participants' standings as declared on joining (known; their votes are secret). */
   hidden: (Standing | null)[];
@@ -59,6 +69,14 @@ const hiddenStanding = fc.oneof({ weight: 1, arbitrary: standing }, { weight: 2,
  * step (results, discussion, vote), after which the next fresh voter is P1 or P2 again, so some
  * people vote in both rounds and others in only one. Three in four workshops end, with every read
  * made again after the end (breakdowns by standing are released then).
+ *
+ * One room in four is a role-play room with the swap (ADR 032: two rounds, a role-play case,
+ * roles assigned). Most of them go on from round 2 to round 3 in one step (the shift summary,
+ * the swap, by "Swap roles" or "Next", and round 3's vote), with a burst of fresh voters from P1
+ * or P2 again, so people answer in any of the three rounds: 1 and 3 only, 2 and 3 only, all
+ * three. Their random steps also swap, reset round 3 and go back across the swap. The hidden
+ * votes are spread over the rounds: at most 2 (k = 2) or 3 (k = 3) before round 2, and 2 more
+ * before round 3.
  */
 export function liveScenarios(): fc.Arbitrary<LiveScenario> {
   return (
@@ -66,9 +84,11 @@ export function liveScenarios(): fc.Arbitrary<LiveScenario> {
       .record({
         k: fc.integer({ min: 2, max: 3 }),
         twoRounds: fc.boolean(),
+        rolePlay: fc.nat({ max: 3 }).map((n) => n === 0),
         resultsMode: fc.constantFrom<"live" | "reveal">("live", "reveal"),
         sybilCount: fc.nat({ max: 1 }),
       })
+      .map((s) => ({ ...s, twoRounds: s.twoRounds || s.rolePlay }))
       .chain(({ sybilCount, ...s }) => {
         const sybils = Math.min(sybilCount, s.k - 2);
         // Mostly rooms that can reach k voters, sometimes any size from 1 to 4.
@@ -83,20 +103,23 @@ export function liveScenarios(): fc.Arbitrary<LiveScenario> {
           const toRound2 = fc
             .nat({ max: 1 })
             .map((from): LiveAction[] => ["next", "next", "next"].map((intent, i) => ({ kind: "control", intent: intent as Intent, ...(i === 2 ? { freshFrom: from } : {}) })));
+          // From round 2's vote: the shift summary, the swap ("Swap roles" or "Next"), round 3's vote.
+          const toRound3 = fc
+            .tuple(fc.nat({ max: 1 }), fc.constantFrom<Intent>("swap-roles", "next"))
+            .map(([from, swap]): LiveAction[] => ["next", swap, "next"].map((intent, i) => ({ kind: "control", intent: intent as Intent, ...(i === 2 ? { freshFrom: from } : {}) })));
           // Mostly at least k fresh voters (a released round without the attacker's phones), sometimes any number.
           const burstSize = fc.oneof({ weight: 1, arbitrary: fc.nat({ max: people.length }) }, { weight: 3, arbitrary: fc.integer({ min: Math.min(s.k, people.length), max: people.length }) });
           const burst = burstSize.map((n) => Array.from({ length: n }, (): LiveAction => ({ kind: "hidden-vote", person: -1 })));
+          const intents: Intent[] = ["next", "back", "open-voting", "close-voting", "reveal-results", "end", ...(s.rolePlay ? (["swap-roles"] as Intent[]) : [])];
+          const rounds: Round[] = s.rolePlay ? [1, 2, 3] : [1, 2];
           const steps: fc.WeightedArbitrary<LiveAction[]>[] = [
             { weight: 5, arbitrary: fc.constant<LiveAction[]>([{ kind: "hidden-vote", person: -1 }]) },
             { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("hidden-vote" as const), person })) },
             { weight: 4, arbitrary: one(fc.record({ kind: fc.constant("read" as const), what: fc.constantFrom<"snapshots" | "debrief" | "csv">("snapshots", "snapshots", "debrief", "csv") })) },
             { weight: 1, arbitrary: toRound2 },
-            {
-              weight: 1,
-              arbitrary: one(fc.record({ kind: fc.constant("control" as const), intent: fc.constantFrom<Intent>("next", "back", "open-voting", "close-voting", "reveal-results", "end") })),
-            },
+            { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("control" as const), intent: fc.constantFrom<Intent>(...intents) })) },
             { weight: 2, arbitrary: one(fc.record({ kind: fc.constant("remove" as const), who: fc.constant("hidden" as const), index: person })) },
-            { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("reset" as const), round: fc.constantFrom<1 | 2>(1, 2) })) },
+            { weight: 1, arbitrary: one(fc.record({ kind: fc.constant("reset" as const), round: fc.constantFrom<Round>(...rounds) })) },
           ];
           if (sybils > 0) {
             const phone = fc.nat({ max: sybils - 1 });
@@ -109,6 +132,7 @@ export function liveScenarios(): fc.Arbitrary<LiveScenario> {
             ...s,
             k: fc.constant(s.k),
             twoRounds: fc.constant(s.twoRounds),
+            rolePlay: fc.constant(s.rolePlay),
             resultsMode: fc.constant(s.resultsMode),
             hidden: fc.constant(people),
             sybils: fc.array(standing, { minLength: sybils, maxLength: sybils }),
@@ -120,26 +144,42 @@ export function liveScenarios(): fc.Arbitrary<LiveScenario> {
                 toRound2,
                 burst,
                 fc.array(fc.oneof(...steps), { minLength: 1, maxLength: 6 }),
+                // Role-play rooms: whether round 3 is played, steps before it, the move and its burst.
+                fc.nat({ max: 3 }).map((n) => n > 0),
+                fc.array(fc.oneof(...steps), { minLength: 0, maxLength: 3 }),
+                toRound3,
+                burst,
               )
-              .map(([votes1, steps1, second, move, votes2, steps2]) => [...votes1, ...steps1.flat(), ...(s.twoRounds && second ? [...move, ...votes2] : []), ...steps2.flat()]),
+              .map(([votes1, steps1, second, move, votes2, steps2, third, steps3, move3, votes3]) => [
+                ...votes1,
+                ...steps1.flat(),
+                ...(s.twoRounds && second ? [...move, ...votes2] : []),
+                ...(s.rolePlay && second && third ? [...steps3.flat(), ...move3, ...votes3] : []),
+                ...steps2.flat(),
+              ]),
             ends: fc.nat({ max: 3 }).map((n) => n > 0),
           });
         });
       })
       .map(({ ends, ...s }) => {
-        // Round 1's votes leave room for two in round 2; a fresh vote once everyone has had one in
-        // the round is dropped (re-votes come from the votes by a random participant).
-        const move = s.actions.findIndex((a) => a.kind === "control" && "freshFrom" in a);
+        // Each round's votes leave room for the next rounds': before the first move, at most
+        // MAX_LIVE_SLOTS − 2 (two rounds) or k (three); before the second, k + 2. A fresh vote
+        // once everyone has had one in the round is dropped (re-votes come from the votes by a
+        // random participant).
+        const caps = s.rolePlay ? [s.k, s.k + 2] : [MAX_LIVE_SLOTS - 2];
+        const moves = s.actions.filter((a) => a.kind === "control" && "freshFrom" in a).length;
+        let movesSeen = 0;
         let slots = 0;
         let fresh = -1;
-        const actions = s.actions.flatMap((a, i): LiveAction[] => {
+        const actions = s.actions.flatMap((a): LiveAction[] => {
           if (a.kind === "control" && "freshFrom" in a) {
             fresh = Math.min(Number(a.freshFrom), s.hidden.length) - 1;
+            movesSeen += 1;
             return [{ kind: "control", intent: a.intent }];
           }
           if (a.kind !== "hidden-vote") return [a];
           if (a.person === -1 && fresh >= s.hidden.length - 1) return [];
-          if (slots >= MAX_LIVE_SLOTS || (i < move && slots >= MAX_LIVE_SLOTS - 2)) return [];
+          if (slots >= (movesSeen < moves ? (caps[movesSeen] ?? MAX_LIVE_SLOTS) : MAX_LIVE_SLOTS)) return [];
           slots += 1;
           return [a.person === -1 ? { ...a, person: (fresh += 1) } : a];
         });
@@ -188,7 +228,7 @@ export function describeLiveSlot(s: LiveScenario, slot: number): string {
 
 export function describeLiveScenario(s: LiveScenario): string {
   const lines = [
-    `k = ${s.k}; ${s.twoRounds ? "two rounds" : "one round"}, results ${s.resultsMode}; hidden participants: ${s.hidden.map((st, i) => `P${i + 1} (${st ?? "no standing"})`).join(", ")}; attacker's phones: ${s.sybils.map((st, i) => `S${i + 1} (${st ?? "no standing"})`).join(", ") || "none"}. All join; the facilitator (the attacker) moves to round 1's vote.`,
+    `k = ${s.k}; ${s.rolePlay ? "role-play with the swap (three rounds; roles assigned once all have joined)" : s.twoRounds ? "two rounds" : "one round"}, results ${s.resultsMode}; hidden participants: ${s.hidden.map((st, i) => `P${i + 1} (${st ?? "no standing"})`).join(", ")}; attacker's phones: ${s.sybils.map((st, i) => `S${i + 1} (${st ?? "no standing"})`).join(", ") || "none"}. All join; the facilitator (the attacker) moves to round 1's vote.`,
   ];
   let slot = 0;
   for (const [i, a] of s.actions.entries()) {
@@ -208,7 +248,7 @@ export function describeLiveScenario(s: LiveScenario): string {
 export interface LiveOutcome {
   accepted: boolean;
   /** The round a vote was stored in. */
-  round?: 1 | 2;
+  round?: Round;
 }
 
 /**
@@ -231,16 +271,29 @@ export interface LiveOutcome {
  * of each shown group's values. positions.csv is, per released round, the multiset of counted
  * voters' records of that round (both perspectives' values, and once ended their group): one
  * round's records are never linked to another's.
+ *
+ * A role-play room with the swap (ADR 032) has a third round (after the swap) under the same
+ * rules: its cells are released at k counted voters, its records are positions.csv rows of their
+ * own, its cells count in the one grouping, and the shift stays round 1 → round 2. Withdrawal
+ * keys a person's counts by round number; the shift's count is the people in both rounds 1 and 2
+ * (ADR 009: every count loses none or at least k). Keying the shift for everyone in two rounds or
+ * more, as ADR 032 first had it, is not a stricter rule: "none or at least k" is no monotone test,
+ * and a batch whose true shift loss is one person could reach k there (reproductions.test.ts, 18).
+ * Its phase table ("Did the empathy gap move?") shows, per perspective and for the gap,
+ * each round's released figure (the mean judgement of a released cell; the room gap, each
+ * person's employee minus employer judgement averaged, when k people answered both), and a change
+ * only between two released phases: a function of the released cells, written out to say so.
  */
 export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: number[]): string {
   const votes = new Map<number, Map<string, number>>([
     [1, new Map()],
     [2, new Map()],
+    [3, new Map()],
   ]);
   const joined = new Map<string, Standing | null>([...s.hidden.map((st, i) => [`P${i}`, st] as const), ...s.sybils.map((st, i) => [`S${i}`, st] as const)]);
   const removed = new Set<string>();
   const withdrawnForGood = new Set<string>();
-  const rounds = s.twoRounds ? [1, 2] : [1];
+  const rounds = s.rolePlay ? [1, 2, 3] : s.twoRounds ? [1, 2] : [1];
   const out: string[] = [];
   let slot = 0;
   let ended = false;
@@ -252,8 +305,9 @@ export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: n
     const losses = new Map<string, number>();
     for (const pid of pending) {
       const inRounds = rounds.filter((round) => votes.get(round)!.has(pid));
-      // A phone answers every perspective at once: its cells, its round and (both rounds) its shift move together.
-      const counts = [...inRounds.map((round) => `round ${round}`), ...(inRounds.length === 2 ? ["shift"] : [])];
+      // A phone answers every perspective at once: its cells and its round move together, and
+      // its shift when it voted in both rounds 1 and 2 (round 3, after the swap, is in no shift).
+      const counts = [...inRounds.map((round) => `round ${round}`), ...(inRounds.includes(1) && inRounds.includes(2) ? ["shift"] : [])];
       for (const key of counts) losses.set(key, (losses.get(key) ?? 0) + 1);
     }
     if ([...losses.values()].every((lost) => lost >= s.k)) for (const pid of pending) withdrawnForGood.add(pid);
@@ -287,6 +341,18 @@ export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: n
       const pairs = both.map(([pid, v]) => [(v >> p) & 1, (second.get(pid)! >> p) & 1] as const);
       return [pairs.filter(([a, b]) => a !== b).length, pairs.filter(([a, b]) => b > a).length, pairs.filter(([a, b]) => b < a).length];
     });
+  };
+  /** The phase table of a role-play room with the swap: per figure, each round's released value, and the changes 1 → 2, 2 → 3, 1 → 3. */
+  const phases = () => {
+    if (!s.rolePlay) return null;
+    const judgement = (v: number, p: number) => ((v >> p) & 1 ? 2 : -2);
+    const released = new Set(releasedRounds());
+    const figure = (of: (v: number) => number) => {
+      const values = rounds.map((round) => (released.has(round) ? counted(round).reduce((sum, [, v]) => sum + of(v), 0) / counted(round).length : null));
+      const change = (a: number, b: number) => (values[a] !== null && values[b] !== null ? values[b]! - values[a]! : null);
+      return { values, people: rounds.map((round) => (released.has(round) ? counted(round).length : null)), changes: [change(0, 1), change(1, 2), change(0, 2)] };
+    };
+    return [...PERSPECTIVES.map((_, p) => figure((v) => judgement(v, p))), figure((v) => judgement(v, 0) - judgement(v, 1))];
   };
   /** The workshop grouping: who is counted in which shown group ("not shown" when suppressed). */
   const grouping = () => {
@@ -333,7 +399,7 @@ export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: n
       removed.add(pid);
       withdrawIfSafe();
     } else if (a.kind === "read") {
-      if (a.what === "snapshots") out.push(JSON.stringify({ cells: cells(), shift: shift() }));
+      if (a.what === "snapshots") out.push(JSON.stringify({ cells: cells(), shift: shift(), phases: phases() }));
       else if (a.what === "debrief") {
         const groupOf = grouping();
         const byGroup = ended
@@ -349,7 +415,7 @@ export function liveReference(s: LiveScenario, outcomes: LiveOutcome[], world: n
               ]);
             })
           : "shown when the workshop has ended";
-        out.push(JSON.stringify({ cells: cells(), shift: shift(), byGroup }));
+        out.push(JSON.stringify({ cells: cells(), shift: shift(), phases: phases(), byGroup }));
       } else {
         const groupOf = grouping();
         const records = releasedRounds().map((round) =>
@@ -384,12 +450,21 @@ function canonicalCsv(text: string): unknown {
 export async function replayLive(app: AttackApp, s: LiveScenario, world: number[], expected?: Replay, outcomes: LiveOutcome[] = []): Promise<Replay> {
   const [list, panel, join, phone, debrief, csv, { loadWorkshopStates }] = await Promise.all([listRoute(), panelRoute(), joinRoute(), phoneRoute(), debriefRoute(), csvRoute(), live()]);
   await app.fresh(s.k);
+  const slug = s.rolePlay ? ROLE_PLAY_SLUG : SLUG;
   const facilitator = await app.person("facilitator", null, "Facilitator");
   const created = (await settle(() =>
     list.action({
       request: app.post(
         "/workshops",
-        { caseSlug: SLUG, title: "Attacked room", perspectives: "employee", ...(s.twoRounds ? { twoRounds: "on" } : {}), resultsMode: s.resultsMode, askStanding: "on" },
+        {
+          caseSlug: slug,
+          title: "Attacked room",
+          perspectives: "employee",
+          ...(s.twoRounds ? { twoRounds: "on" } : {}),
+          ...(s.rolePlay ? { rolePlay: "on" } : {}),
+          resultsMode: s.resultsMode,
+          askStanding: "on",
+        },
         facilitator.cookie,
       ),
       params: {},
@@ -423,8 +498,18 @@ export async function replayLive(app: AttackApp, s: LiveScenario, world: number[
     const response = (await settle(() => panel.action({ request: app.post(`/workshops/${id}`, fields, facilitator.cookie), params, context: {} }))) as Response;
     return { status: response.status, body: await response.json() };
   };
-  // Lobby, the case's four stages, then round 1's vote (voting opens with it).
-  for (let i = 0; i < 5; i += 1) await control({ intent: "next" });
+  // A role-play room's people get their roles once all have joined (ADR 028); the swap passes them on.
+  if (s.rolePlay) {
+    // With its form's idempotency key, as the control panel sends it.
+    const assigned = await control({ intent: "assign-roles", idempotencyKey: "attack-assign-roles-abcdefghijklmnop" });
+    if (assigned.status !== 200) throw new Error(`Roles were not assigned: ${assigned.status} ${JSON.stringify(assigned.body)}`);
+  }
+  // Lobby, the case's stages, then round 1's vote (voting opens with it).
+  const { findWorkshop } = await import("../../app/models/workshops.server");
+  while ((await findWorkshop(app.db(), id))!.state.stage !== "vote-1") {
+    const moved = await control({ intent: "next" });
+    if (moved.status !== 200) throw new Error(`Could not move to round 1's vote: ${moved.status} ${JSON.stringify(moved.body)}`);
+  }
 
   let slot = 0;
   const recorder = replayRecorder(expected, () => slot);
@@ -432,7 +517,7 @@ export async function replayLive(app: AttackApp, s: LiveScenario, world: number[
   const read = (value: unknown): boolean => recorder.read(canonical(value, [[code, "<code>"]]));
   // A phone sends each option by its stable id (ADR 017).
   const { findCaseBySlug } = await import("../../app/models/cases.server");
-  const shown = (await findCaseBySlug(app.db(), SLUG))!;
+  const shown = (await findCaseBySlug(app.db(), slug))!;
   const optionId = (p: number, option: number) => shown.doc.perspectives.find((q) => q.key === PERSPECTIVES[p])!.options[option]!.id;
   const vote = async (who: number, value: number) => {
     const fields: Record<string, string> = { intent: "vote" };
@@ -442,7 +527,7 @@ export async function replayLive(app: AttackApp, s: LiveScenario, world: number[
     }
     const response = (await settle(() => phone.action({ request: app.post(`/w/${code}`, fields, phones[who]!.cookie), params: { code }, context: { clientIp: phones[who]!.ip } }))) as Response;
     const body = (await response.json()) as { myVotes?: { round: number }[] };
-    return { status: response.status, body, round: body.myVotes?.[0]?.round as 1 | 2 | undefined };
+    return { status: response.status, body, round: body.myVotes?.[0]?.round as Round | undefined };
   };
 
   for (const [i, a] of s.actions.entries()) {

@@ -3,10 +3,10 @@
  * scenario put through the same exact differential check as the random ones (method:
  * attacker.test.ts): the app must leave open every hidden value the policy leaves open.
  */
-import { afterAll, describe, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { assertLiveHolds, assertOnlineHolds } from "./checks";
-import { startAttackApp } from "./harness";
-import type { LiveAction, LiveScenario } from "./live";
+import { settle, startAttackApp } from "./harness";
+import { replayLive, ROLE_PLAY_SLUG, type LiveAction, type LiveScenario } from "./live";
 import type { OnlineAction, OnlineScenario } from "./online";
 
 const app = await startAttackApp();
@@ -370,5 +370,102 @@ describe("the per-group rules of online releases, each as the attack it stops", 
       truth: [0, 0, 0, 1],
     };
     await assertOnlineHolds(app, s);
+  });
+});
+
+// Role-play rooms with the swap (ADR 032): a third round after the shift summary, under the same
+// cell rules, and the phase table of released figures.
+describe("role-play rooms with the swap: round 3 and the phase table", () => {
+  const swap: LiveAction[] = [next, { kind: "control", intent: "swap-roles" }, next];
+
+  it("17. a round of fewer than k voters between two released ones shows nothing in the phase table, its changes or round 3's rows", async () => {
+    // k = 2. P1 and P2 answer before the role-play, P1 alone after it, all three after the swap:
+    // round 2's figures and both changes through it are withheld; 1 -> 3 is shown.
+    const s: LiveScenario = {
+      k: 2,
+      twoRounds: true,
+      rolePlay: true,
+      resultsMode: "live",
+      hidden: ["frontline", "frontline", "manager"],
+      sybils: [],
+      actions: [vote(0), vote(1), next, next, next, vote(0), ...swap, vote(0), vote(1), vote(2), read("snapshots"), read("debrief"), read("csv"), end, read("snapshots"), read("debrief"), read("csv")],
+      truth: [0, 3, 1, 2, 1, 3],
+    };
+    await assertLiveHolds(app, s);
+  });
+
+  it("18. removing people who answered rounds 2 and 3, or 1 and 3, takes no lone person out of the shift (round 1 -> round 2)", async () => {
+    // k = 2. A answers rounds 1 and 2 (the shift's people: A, B, E); C and C' answer rounds 2 and
+    // 3, D rounds 1 and 3, D' and D'' round 1 only. The facilitator reads the shift summary, then
+    // removes A, C, C' and D by name: rounds 1, 2 and 3 each lose two or more of them, but the
+    // shift (people in both rounds 1 and 2) loses A alone. ADR 009 ("Removals") withdraws a batch
+    // only when every count loses none or at least k. `countsHolding` gave everyone in two rounds
+    // or more the "shift" count, so the batch was 4 there and withdrawn, and the shift summary read
+    // again was B and E's: its difference from the first was A's change of mind.
+    const [A, B, E, C, C2, D, D2, D3] = [0, 1, 2, 3, 4, 5, 6, 7];
+    const remove = (index: number): LiveAction => ({ kind: "remove", who: "hidden", index });
+    const s: LiveScenario = {
+      k: 2,
+      twoRounds: true,
+      rolePlay: true,
+      resultsMode: "live",
+      hidden: Array(8).fill("frontline"),
+      sybils: [],
+      actions: [
+        ...[A, B, E, D, D2, D3].map(vote),
+        next,
+        next,
+        next,
+        ...[A, B, E, C, C2].map(vote),
+        ...swap,
+        ...[C, C2, D].map(vote),
+        read("snapshots"),
+        ...[A, C, C2, D].map(remove),
+        read("snapshots"),
+      ],
+      // A moves from option 0 (−2) to option 1 (+2) in both perspectives; B and E keep theirs.
+      truth: [0, 1, 2, 1, 0, 2, 3, 1, 2, 0, 3, 1, 2, 3],
+    };
+    const replay = await replayLive(app, s, s.truth);
+    const shifts = replay.entries
+      .filter((entry) => entry.includes('"facilitator"'))
+      .map((entry) => (JSON.parse(entry) as { facilitator: { shift: { perspective: string; released: boolean; people?: number; moved?: number }[] | null } }).facilitator.shift!);
+    const [before, after] = [shifts.at(-2)!, shifts.at(-1)!];
+    expect(before.map((row) => [row.released, row.people])).toEqual([
+      [true, 3],
+      [true, 3],
+    ]);
+    // Either the batch waits (the shift is read again unchanged) or the shift loses none or at least k people.
+    for (const [i, row] of after.entries()) {
+      if (!row.released) continue;
+      const lost = before[i]!.people! - row.people!;
+      expect(lost === 0 || lost >= s.k, `the shift of ${row.perspective} lost ${lost} removed person: ${JSON.stringify([before[i], row])}`).toBe(true);
+    }
+  });
+
+  it("19. assigning roles from a form without an idempotency key (a script, a page from before keys) works as with one", async () => {
+    // ADR 016: a form without a key is served as before, without a transaction; the assignment
+    // takes the room's join lock, which needs one.
+    await app.fresh(2);
+    const facilitator = await app.person("facilitator", null, "Facilitator");
+    const list = await import("../../app/routes/workshops._index");
+    const panel = await import("../../app/routes/workshops.$id");
+    const join = await import("../../app/routes/join.($code)");
+    const created = (await settle(() =>
+      list.action({
+        request: app.post("/workshops", { caseSlug: ROLE_PLAY_SLUG, title: "Roles", perspectives: "employee", twoRounds: "on", rolePlay: "on", resultsMode: "live" }, facilitator.cookie),
+        params: {},
+        context: {},
+      }),
+    )) as Response;
+    expect(created.status).toBe(302);
+    const id = Number(created.headers.get("Location")!.split("/").pop());
+    const { code } = await app.db().selectFrom("workshops").select("code").where("id", "=", id).executeTakeFirstOrThrow();
+    const joined = (await settle(() => join.action({ request: app.post("/join", { code, displayName: "P1", standing: "" }), params: {}, context: { clientIp: "198.51.100.9" } }))) as Response;
+    expect(joined.status).toBe(302);
+    const answer = await settle(() => panel.action({ request: app.post(`/workshops/${id}`, { intent: "assign-roles" }, facilitator.cookie), params: { id: String(id) }, context: {} })).catch(
+      (error: unknown) => new Response(String(error), { status: 500 }),
+    );
+    expect((answer as Response).status, await (answer as Response).clone().text()).toBe(200);
   });
 });

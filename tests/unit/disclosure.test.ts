@@ -485,6 +485,38 @@ describe("countsHolding and withdrawalIsSafe (removals never move a count by few
     expect(withdrawalIsSafe([new Set(), new Set()], 3)).toBe(true);
   });
 
+  it("keys the shift only for people in both rounds 1 and 2: round 3 (after the swap, ADR 032) is in no shift", () => {
+    const round = (r: number, perspective = "employee") => ({ round: r, perspective });
+    expect(countsHolding([round(2), round(3)], PERSPECTIVES)).toEqual(new Set(["cell 2 employee", "cell 3 employee"]));
+    expect(countsHolding([round(1), round(3)], PERSPECTIVES)).toEqual(new Set(["cell 1 employee", "cell 3 employee"]));
+    expect(countsHolding([round(1), round(2), round(3)], PERSPECTIVES)).toEqual(new Set(["cell 1 employee", "cell 2 employee", "cell 3 employee", "shift employee"]));
+    // k = 2: A in rounds 1 and 2, C and C' in 2 and 3, D in 1 and 3. Each round loses two or more,
+    // but the shift (round 1 -> round 2) loses A alone: not safe (reproductions.test.ts, 18).
+    const [a, c, d] = [both(1).concat(both(2)), both(2).concat(both(3)), both(1).concat(both(3))].map((cells) => countsHolding(cells, PERSPECTIVES));
+    expect(withdrawalIsSafe([a!, c!, c!, d!], 2)).toBe(false);
+  });
+
+  it("never lets a withdrawal move the shift's people (both rounds 1 and 2) by 1 to k-1, with a third round (property)", () => {
+    // Phones answer every perspective of a round at once: a person is the rounds they voted in.
+    const person = fc.subarray([1, 2, 3]).map((rounds) => rounds.flatMap(both));
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 3 }), fc.array(person, { maxLength: 8 }), (k, people) => {
+        if (
+          !withdrawalIsSafe(
+            people.map((cells) => countsHolding(cells, PERSPECTIVES)),
+            k,
+          )
+        )
+          return;
+        for (const p of PERSPECTIVES) {
+          const lost = people.filter((cells) => [1, 2].every((r) => cells.some((c) => c.round === r && c.perspective === p))).length;
+          expect(lost === 0 || lost >= k, `the ${p} shift loses ${lost}`).toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("never lets a withdrawal move any count by 1 to k-1 people (property)", () => {
     const cell = fc.record({ round: fc.constantFrom(1, 2), perspective: fc.constantFrom("employee", "employer") });
     fc.assert(
