@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { countOf } from "~/domain/format";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useDelegatedLinkClicks } from "~/components/delegated-links";
 import { db } from "~/db.server";
 import { librarySearch } from "~/domain/account-forms";
 import { TEXT_LIMITS } from "~/domain/text-limits";
@@ -33,7 +34,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     mayEdit,
     kThreshold: readConfig().kThreshold,
     unpublished: seesUnpublished ? (await listUnpublished(db())).filter((c) => caseVisibility(c.status, user?.role).page) : [],
-    cases: cases.map((c) => ({ ...c, participants: participants.get(c.id) ?? null, answeredByMe: answered.has(c.id) })),
+    // The id stays on the server: the page links by slug, and every field sent is serialized on every request.
+    cases: cases.map(({ id, ...c }) => ({ ...c, participants: participants.get(id) ?? null, answeredByMe: answered.has(id) })),
     tags,
     query: filter.q ?? "",
     tag: filter.tag ?? "",
@@ -50,6 +52,9 @@ function tagHref(tag: string, query: string): string {
 
 export default function Library() {
   const { cases, tags, query, tag, mayEdit, unpublished, kThreshold } = useLoaderData<typeof loader>();
+  // The tag filter and the cards are plain links with one click handler each list (ADR 035);
+  // each text is one string, so React writes no <!-- --> between its parts.
+  const onLinkClick = useDelegatedLinkClicks();
   return (
     <>
       <h1>Case library</h1>
@@ -70,52 +75,43 @@ export default function Library() {
         {tag ? <input type="hidden" name="tag" value={tag} /> : null}
         <button type="submit">Search</button>
       </Form>
-      <nav aria-label="Filter by tag">
+      <nav aria-label="Filter by tag" onClick={onLinkClick}>
         <ul className="tag-filter">
           <li>
-            <Link to={tagHref("", query)} aria-current={tag === "" ? "true" : undefined}>
+            <a href={tagHref("", query)} aria-current={tag === "" ? "true" : undefined}>
               All tags
-            </Link>
+            </a>
           </li>
           {tags.map((t) => (
             <li key={t.tag}>
-              <Link to={tagHref(t.tag, query)} aria-current={tag === t.tag ? "true" : undefined}>
-                {t.tag} <span className="visually-hidden">({countOf(t.count, "case", "cases")})</span>
-              </Link>
+              <a href={tagHref(t.tag, query)} aria-current={tag === t.tag ? "true" : undefined}>
+                {`${t.tag} `}
+                <span className="visually-hidden">{`(${countOf(t.count, "case", "cases")})`}</span>
+              </a>
             </li>
           ))}
         </ul>
       </nav>
       <p role="status">
-        {cases.length === 1 ? "1 case" : `${cases.length} cases`}
-        {query ? (
-          <>
-            {" "}
-            matching “<bdi>{query}</bdi>”
-          </>
-        ) : null}
-        {tag ? ` tagged ${tag}` : ""}
+        {`${cases.length === 1 ? "1 case" : `${cases.length} cases`}${query ? " matching “" : ""}`}
+        {query ? <bdi>{query}</bdi> : null}
+        {`${query ? "”" : ""}${tag ? ` tagged ${tag}` : ""}`}
       </p>
       {cases.length === 0 ? (
         <p>
           No cases match. <Link to="/">Show the whole library</Link>.
         </p>
       ) : (
-        <ul className="case-grid">
+        <ul className="case-grid" onClick={onLinkClick}>
           {cases.map((c) => (
             <li key={c.slug} className="case-card">
               <h2 dir="auto">
-                <Link to={`/cases/${c.slug}`}>{c.title}</Link>
+                <a href={`/cases/${c.slug}`}>{c.title}</a>
               </h2>
               <p dir="auto">{c.summary}</p>
               <p className="card-meta">
-                {c.participants === null ? `Fewer than ${kThreshold} people have taken part` : `At least ${countOf(c.participants, "person has", "people have")} taken part`}
-                {c.answeredByMe ? (
-                  <>
-                    {" "}
-                    · <span className="badge">You answered</span>
-                  </>
-                ) : null}
+                {`${c.participants === null ? `Fewer than ${kThreshold} people have taken part` : `At least ${countOf(c.participants, "person has", "people have")} taken part`}${c.answeredByMe ? " · " : ""}`}
+                {c.answeredByMe ? <span className="badge">You answered</span> : null}
               </p>
               <ul className="tags" aria-label="Tags">
                 {c.tags.map((t) => (

@@ -17,11 +17,16 @@ test("a newcomer signs up, sets a standing, filters the library and reads the ba
   const total = await cards.count();
   expect(total).toBeGreaterThanOrEqual(7);
 
+  // The tag filter and the cards are plain links with one click handler per list (ADR 035): a
+  // click is still a client-side navigation, so a value kept in the page survives it.
+  await page.evaluate(() => ((window as unknown as { stillThisDocument: boolean }).stillThisDocument = true));
+  const sameDocument = () => page.evaluate(() => (window as unknown as { stillThisDocument?: boolean }).stillThisDocument === true);
   await page
     .getByRole("navigation", { name: "Filter by tag" })
     .getByRole("link", { name: /^hiring/ })
     .click();
   await expect(page).toHaveURL(/tag=hiring/);
+  expect(await sameDocument()).toBe(true);
   await expect(page.getByRole("status")).toContainText("tagged hiring");
   const filtered = await cards.count();
   expect(filtered).toBeGreaterThanOrEqual(1);
@@ -36,6 +41,7 @@ test("a newcomer signs up, sets a standing, filters the library and reads the ba
 
   await page.getByRole("link", { name: "The background check" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "The background check" })).toBeVisible();
+  expect(await sameDocument()).toBe(true);
   const stages = page.locator("section.stage");
   const stageCount = await stages.count();
   expect(stageCount).toBeGreaterThanOrEqual(2);
