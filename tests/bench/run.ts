@@ -12,7 +12,8 @@
  * BENCH_POSTGRES=0 skips the PostgreSQL rows; BENCH_PAGES=0 the page and vote rows;
  * BENCH_PARTICIPANTS (default 1000) and BENCH_SCALE_PARTICIPANTS (default 3000, over 3 processes
  * on PostgreSQL + Redis) size the live-workshop rows, 0 skips them; BENCH_RELEASE_PLAN=0 skips
- * the release-plan rows; BENCH_STARTUP=0 the start-up row. `--quick`: shorter page turns, sizes
+ * the release-plan rows; BENCH_STARTUP=0 the start-up row; BENCH_ROLE_PLAY (default 1000, 0 skips)
+ * sizes the role-play room (tests/bench/role-play.ts). `--quick`: shorter page turns, sizes
  * 10000,100000, the 1,000-phone room, and no PostgreSQL, scale-out, release-plan or start-up rows
  * (each can be turned back on with its variable, e.g. BENCH_STARTUP=1).
  */
@@ -24,6 +25,7 @@ import { REDIS_URL, servicesMissing } from "../scale/services";
 import { LATENCY_FLOOR_GAP_MS } from "./baseline-server";
 import { benchPages } from "./pages";
 import { benchReleasePlan } from "./release-plan";
+import { benchRolePlay, type RolePlayBenchResult } from "./role-play";
 import { benchResultsLoader, NEWCOMERS } from "./results-loader";
 import { benchResultsLoaderPostgres } from "./results-loader-pg";
 import { benchStartup } from "./startup";
@@ -320,6 +322,52 @@ if (single.length > 0) {
     roomNote(`bare server, a frame at most every ${LATENCY_FLOOR_GAP_MS} ms (floor)`, floor),
     roomNote("bare server, a frame at the next turn after each vote (fan-out ceiling)", ceiling),
   );
+}
+
+// Role-play (issue 17): roles assigned, every phone writes and rates a steelman, and the room's votes still reach the projector in time.
+const rolePlayParticipants = count("BENCH_ROLE_PLAY", quick ? 0 : 1000);
+if (rolePlayParticipants > 0) {
+  const played: RolePlayBenchResult[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    step(`role-play room, ${rolePlayParticipants} phones, run ${run + 1} of ${runs}`);
+    try {
+      played.push(await benchRolePlay(rolePlayParticipants));
+    } catch (error) {
+      notes.push(`role-play room, ${rolePlayParticipants} phones, run ${run + 1} failed and is left out: ${firstLine(error)}`);
+    }
+  }
+  if (played.length > 0) {
+    const room = `role-play room (1 process, SQLite, ${n(rolePlayParticipants)} phones)`;
+    // Read against the plain room of the same run when it ran (same phones, same burst).
+    const plain = single.length === played.length ? { label: "plain room", values: pick(single, (w) => w.p99Ms) } : undefined;
+    const under250 = { text: "< 250 ms", on: "value" as const, met: (v: number) => v < 250 };
+    rows.push({ figure: `${room}: assign roles, to the projector`, unit: "ms", values: pick(played, (r) => r.assignToProjectorMs) });
+    rows.push({ figure: `${room}: vote → projector p99 after the assignment (round 1)`, unit: "ms", values: pick(played, (r) => r.roundOne.p99Ms), limit: plain, targets: [under250] });
+    rows.push({ figure: `${room}: rating page p99 (a handful of texts each, 50 at a time)`, unit: "ms", values: pick(played, (r) => r.ratingPages.p99Ms) });
+    rows.push({ figure: `${room}: rating → answer p99 (50 phones at a time, back to back)`, unit: "ms", values: pick(played, (r) => r.ratings.p99Ms) });
+    rows.push({
+      figure: `${room}: ratings lost`,
+      unit: "votes",
+      values: pick(played, (r) => Math.max(0, r.ratings.ok - r.ratingsStored)),
+      targets: [{ text: "0", on: "value", met: (v) => v === 0 }],
+    });
+    rows.push({ figure: `${room}: closing rating (every score released)`, unit: "ms", values: pick(played, (r) => r.closeRatingMs) });
+    rows.push({ figure: `${room}: vote → projector p99 after rating (round 2)`, unit: "ms", values: pick(played, (r) => r.roundTwo.p99Ms), limit: plain, targets: [under250] });
+    rows.push({
+      figure: `${room}: lost votes`,
+      unit: "votes",
+      values: pick(played, (r) => r.roundOne.lost + r.roundTwo.lost),
+      targets: [{ text: "0", on: "value", met: (v) => v === 0 }],
+    });
+    const last = played.at(-1)!;
+    const failures = new Map<string, number>();
+    for (const r of played) for (const [what, k] of Object.entries(r.failures)) failures.set(what, (failures.get(what) ?? 0) + k);
+    notes.push(
+      `${room}, last run: assign roles answered in ${fmt(last.assignAnswerMs, 0)} ms; ${last.writes.ok}/${last.writes.sent} steelmen written (p99 ${fmt(last.writes.p99Ms, 0)} ms); ` +
+        `${fmt(last.textsPerPage)} texts per rating page; ${last.ratings.ok}/${last.ratings.sent} ratings answered, ${last.ratingsStored} stored` +
+        (failures.size ? `; failures over ${played.length} runs: ${[...failures].map(([what, k]) => `${what} ×${k}`).join(", ")}` : ""),
+    );
+  }
 }
 
 const scaleParticipants = count("BENCH_SCALE_PARTICIPANTS", quick ? 0 : 3000);

@@ -61,11 +61,11 @@ export interface WorkshopBenchOptions {
 }
 
 export const VOTES_PER_SECOND = 400;
-const VOTE_CONCURRENCY = 100;
-const SETUP_CONCURRENCY = 50;
-const PHONES_PER_NETWORK = 500;
+export const VOTE_CONCURRENCY = 100;
+export const SETUP_CONCURRENCY = 50;
+export const PHONES_PER_NETWORK = 500;
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
@@ -82,7 +82,7 @@ function cpuMs(pid: number): number {
   }
 }
 
-function rssMb(pid: number): number {
+export function rssMb(pid: number): number {
   try {
     const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return match ? Number(match[1]) / 1024 : Number.NaN;
@@ -93,9 +93,12 @@ function rssMb(pid: number): number {
 
 interface ProjectorEvent {
   at: number;
-  answered: number;
+  /** Counted voters of the round the burst reads (`voteBurst`'s `round`), by round. */
+  answered: Record<string, number>;
   stage: string;
   votingOpen: boolean;
+  /** Counts role assignments, moves and swaps (ADR 028); 0 outside role-play. */
+  rolesVersion: number;
 }
 
 const STATE_MARK = Buffer.from("event: state");
@@ -131,15 +134,15 @@ function projectorParser(events: ProjectorEvent[], onEvent: () => void): (chunk:
         .filter((line) => line.startsWith("data: "))
         .map((line) => line.slice(6))
         .join("");
-      const state = JSON.parse(data) as { stage: string; votingOpen: boolean; answered: Record<string, number> };
-      events.push({ at, answered: state.answered["1"] ?? 0, stage: state.stage, votingOpen: state.votingOpen });
+      const state = JSON.parse(data) as { stage: string; votingOpen: boolean; answered: Record<string, number>; rolesVersion?: number };
+      events.push({ at, answered: state.answered, stage: state.stage, votingOpen: state.votingOpen, rolesVersion: state.rolesVersion ?? 0 });
       onEvent();
     }
   };
 }
 
-async function storedVoters(options: WorkshopBenchOptions, databasePath: string, workshopId: number): Promise<number> {
-  const query = "select count(distinct participant_id) as n from workshop_votes where workshop_id = $1 and round = 1";
+export async function storedVoters(options: WorkshopBenchOptions, databasePath: string, workshopId: number, round = 1): Promise<number> {
+  const query = `select count(distinct participant_id) as n from workshop_votes where workshop_id = $1 and round = ${round}`;
   if (options.scaleOut) {
     const client = new pg.Client({ connectionString: options.scaleOut.databaseUrl });
     await client.connect();
@@ -161,14 +164,14 @@ function countInFile(databasePath: string, query: string, ...params: unknown[]):
   }
 }
 
-interface Projector {
+export interface Projector {
   events: ProjectorEvent[];
   /** Resolves once `check` holds (re-checked on every projector event, or every 100 ms); rejects after `ms`. */
   until: (check: () => boolean, ms: number, what: string) => Promise<void>;
 }
 
 /** Opens the projector's stream at `path` and keeps every state it shows, time-stamped. */
-async function watchProjector(client: Http, path: string, cookie: string): Promise<Projector> {
+export async function watchProjector(client: Http, path: string, cookie: string): Promise<Projector> {
   const events: ProjectorEvent[] = [];
   const waiters = new Set<() => void>();
   await client.stream(
@@ -193,20 +196,20 @@ async function watchProjector(client: Http, path: string, cookie: string): Promi
   return { events, until };
 }
 
-interface Phone {
+export interface Phone {
   i: number;
   cookie: string;
   counter: ReturnType<typeof eventCounter> | null;
 }
 
-type Failures = Record<string, number>;
-const failWith = (failures: Failures) => (what: string) => (failures[what] = (failures[what] ?? 0) + 1);
+export type Failures = Record<string, number>;
+export const failWith = (failures: Failures) => (what: string) => (failures[what] = (failures[what] ?? 0) + 1);
 
 /**
  * Phone i joins on `clients[i mod P]` (with `join`, which returns its device cookie) and opens its
  * stream at `streamPath` there; BENCH_STREAMS=<k> lets only the first k phones open one.
  */
-async function joinPhones(n: number, clients: Http[], join: (client: Http, i: number) => Promise<string>, streamPath: string, failures: Failures): Promise<Phone[]> {
+export async function joinPhones(n: number, clients: Http[], join: (client: Http, i: number) => Promise<string>, streamPath: string, failures: Failures): Promise<Phone[]> {
   const fail = failWith(failures);
   const streamCount = Number(process.env.BENCH_STREAMS ?? n);
   const phones = await pool(n, SETUP_CONCURRENCY, async (i): Promise<Phone> => {
@@ -275,7 +278,9 @@ export interface WorkshopBenchResult extends BurstResult {
  * for the projector to show every acknowledged vote and matches the k-th acknowledged vote to
  * the first projector state at or after its send that counts k.
  */
-async function voteBurst(room: {
+export async function voteBurst(room: {
+  /** The round the phones vote in (its count on the projector is what the burst reads); 1 when left out. */
+  round?: number;
   participants: number;
   phones: Phone[];
   projector: Projector;
@@ -285,6 +290,7 @@ async function voteBurst(room: {
   failures: Failures;
 }): Promise<BurstResult> {
   const { phones, projector, pids } = room;
+  const shownFor = (e: ProjectorEvent) => e.answered[String(room.round ?? 1)] ?? 0;
   const fail = failWith(room.failures);
   const lag = monitorEventLoopDelay({ resolution: 10 });
   const idleRss = pids.map(rssMb);
@@ -323,7 +329,7 @@ async function voteBurst(room: {
     const sent = votes.filter((v): v is Exclude<typeof v, Error> => !(v instanceof Error));
     const acked = sent.filter((v) => v.ok).sort((a, b) => a.ackAt - b.ackAt);
     // Give the last broadcasts time to arrive.
-    await projector.until(() => (projector.events.at(-1)?.answered ?? 0) >= acked.length, 10_000, "the projector to show every vote").catch(() => {});
+    await projector.until(() => shownFor(projector.events.at(-1) ?? ({ answered: {} } as ProjectorEvent)) >= acked.length, 10_000, "the projector to show every vote").catch(() => {});
     const burstWallMs = performance.now() - burstStart;
     const serverCpu = pids.map(cpuMs).reduce((sum, after, i) => sum + (after - cpuBefore[i]!), 0);
     const clientCpu = process.cpuUsage(clientCpuBefore);
@@ -336,7 +342,7 @@ async function voteBurst(room: {
     let unseen = 0;
     const events = projector.events.slice(openedAt);
     acked.forEach((ack, index) => {
-      const shown = events.find((e) => e.at >= ack.sentAt && e.answered >= index + 1);
+      const shown = events.find((e) => e.at >= ack.sentAt && shownFor(e) >= index + 1);
       if (shown) latencies.push(shown.at - ack.sentAt);
       else unseen += 1;
     });
@@ -378,7 +384,7 @@ async function voteBurst(room: {
 }
 
 /** Runs `run` with an overall time limit; the message names what timed out. */
-async function within<T>(ms: number, what: string, run: () => Promise<T>): Promise<T> {
+export async function within<T>(ms: number, what: string, run: () => Promise<T>): Promise<T> {
   let deadline: ReturnType<typeof setTimeout> | undefined;
   try {
     return await Promise.race([
