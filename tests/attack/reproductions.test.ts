@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { assertLiveHolds, assertOnlineHolds } from "./checks";
 import { settle, startAttackApp } from "./harness";
-import { replayLive, ROLE_PLAY_SLUG, type LiveAction, type LiveScenario } from "./live";
+import { nextsToRoundTwo, replayLive, ROLE_PLAY_SLUG, type LiveAction, type LiveScenario } from "./live";
 import type { OnlineAction, OnlineScenario } from "./online";
 
 const app = await startAttackApp();
@@ -377,6 +377,7 @@ describe("the per-group rules of online releases, each as the attack it stops", 
 // cell rules, and the phase table of released figures.
 describe("role-play rooms with the swap: round 3 and the phase table", () => {
   const swap: LiveAction[] = [next, { kind: "control", intent: "swap-roles" }, next];
+  const toRoundTwo: LiveAction[] = Array.from({ length: nextsToRoundTwo(true) }, () => next);
 
   it("17. a round of fewer than k voters between two released ones shows nothing in the phase table, its changes or round 3's rows", async () => {
     // k = 2. P1 and P2 answer before the role-play, P1 alone after it, all three after the swap:
@@ -388,7 +389,7 @@ describe("role-play rooms with the swap: round 3 and the phase table", () => {
       resultsMode: "live",
       hidden: ["frontline", "frontline", "manager"],
       sybils: [],
-      actions: [vote(0), vote(1), next, next, next, vote(0), ...swap, vote(0), vote(1), vote(2), read("snapshots"), read("debrief"), read("csv"), end, read("snapshots"), read("debrief"), read("csv")],
+      actions: [vote(0), vote(1), ...toRoundTwo, vote(0), ...swap, vote(0), vote(1), vote(2), read("snapshots"), read("debrief"), read("csv"), end, read("snapshots"), read("debrief"), read("csv")],
       truth: [0, 3, 1, 2, 1, 3],
     };
     await assertLiveHolds(app, s);
@@ -411,18 +412,7 @@ describe("role-play rooms with the swap: round 3 and the phase table", () => {
       resultsMode: "live",
       hidden: Array(8).fill("frontline"),
       sybils: [],
-      actions: [
-        ...[A, B, E, D, D2, D3].map(vote),
-        next,
-        next,
-        next,
-        ...[A, B, E, C, C2].map(vote),
-        ...swap,
-        ...[C, C2, D].map(vote),
-        read("snapshots"),
-        ...[A, C, C2, D].map(remove),
-        read("snapshots"),
-      ],
+      actions: [...[A, B, E, D, D2, D3].map(vote), ...toRoundTwo, ...[A, B, E, C, C2].map(vote), ...swap, ...[C, C2, D].map(vote), read("snapshots"), ...[A, C, C2, D].map(remove), read("snapshots")],
       // A moves from option 0 (−2) to option 1 (+2) in both perspectives; B and E keep theirs.
       truth: [0, 1, 2, 1, 0, 2, 3, 1, 2, 0, 3, 1, 2, 3],
     };
