@@ -92,6 +92,21 @@ export function PhoneTextStepView({ step, pageKey, result }: { step: PhoneTextSt
   );
 }
 
+/**
+ * A write or rate answer's problem that the step's view does not show beside its field (the view
+ * shows a write's `body` while writing, a rating's `fair`, criteria and `textId` on that text's own
+ * form while rating): the page shows it at the top, so no refusal is ever silent. Null when there is none.
+ */
+export function textProblemOutOfPlace(result: Answer | undefined, step: PhoneTextStep | null): string | null {
+  if (!result || (result.intent !== "write" && result.intent !== "rate")) return null;
+  const shown = new Set<string>();
+  if (result.intent === "write" && step?.part === "write") shown.add("body");
+  if (result.intent === "rate" && step?.part === "rate" && step.toRate.some((text) => String(text.id) === result.values?.textId)) {
+    for (const field of ["fair", "textId", ...REHEARSAL_CRITERIA.map((c) => c.key)]) shown.add(field);
+  }
+  return Object.entries(result.errors).find(([field, message]) => field !== "form" && message && !shown.has(field))?.[1] ?? null;
+}
+
 function RateForm({ kind, text, pageKey, result }: { kind: TextKind; text: PhoneTextStep["toRate"][number]; pageKey: string; result: Answer | undefined }) {
   const key = formKey(pageKey, `rate-${text.id}`);
   const mine = text.mine;

@@ -19,7 +19,8 @@ import { submittedBy, upvotedBy, votesOf } from "~/models/workshops.server";
 import { clientAddress } from "~/rate-limit.server";
 import { isHttps, roleCardFor } from "~/workshop-access.server";
 import { RoleCard, StepTimerView } from "~/components/role-play";
-import { BestTextsView, PhoneTextStepView } from "~/components/role-play-texts";
+import { BestTextsView, PhoneTextStepView, textProblemOutOfPlace } from "~/components/role-play-texts";
+import { FormProblem } from "~/components/form-feedback";
 import { phoneTextStep } from "~/role-play-steps.server";
 import { findCaseVersionDocument } from "~/models/cases.server";
 import { recentWorkshopStates, type RoomState } from "~/workshop-live.server";
@@ -150,11 +151,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
         <bdi>{state.title}</bdi> · <LiveStatusBadge status={status} ended={state.ended} />
       </p>
       <h1>{state.stageLabel}</h1>
-      {result?.errors.form ? (
-        <p className="form-error" role="alert">
-          {result.errors.form}
-        </p>
-      ) : null}
+      <FormProblem message={result?.errors.form ?? textProblemOutOfPlace(result, data.textStep)} />
       {result?.message ? (
         <p className="notice" role="status">
           {result.message}
