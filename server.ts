@@ -10,25 +10,25 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describeImport, importCaseDirectory } from "./app/cases/files.server";
-import { databaseLabel, readConfigOrExit } from "./app/config.server";
-import { isCrossSiteWrite } from "./app/csrf";
-import { answerUnavailable } from "./app/database-outage.server";
-import { databaseOutage, db, migrationDatabase } from "./app/db.server";
+import { databaseLabel, readConfigOrExit } from "./app/platform/config.server";
+import { isCrossSiteWrite } from "./app/http/csrf";
+import { answerUnavailable } from "./app/platform/database-outage.server";
+import { databaseOutage, db, migrationDatabase } from "./app/platform/db.server";
 import { formatCaseFileProblem, formatCaseFileWarning } from "./app/domain/case-file";
 import { migrateToLatest } from "./db/client";
 import { isConnectionLoss } from "./db/connection-loss";
 import { liveBus } from "./app/live/bus.server";
-import { phoneVoteEndpoint } from "./app/phone-vote-endpoint.server";
-import { createRequestHandler, MAX_BODY_BYTES, readBodyWithin } from "./app/request-body.server";
-import { drainable } from "./app/http-drain.server";
-import { runShutdownHooks } from "./app/shutdown.server";
-import { errorFields, log, requestIds } from "./app/log.server";
-import { metrics } from "./app/metrics.server";
-import { routeLabeler, UNMATCHED_ROUTE } from "./app/route-label.server";
+import { phoneVoteEndpoint } from "./app/workshops/phone-vote-endpoint.server";
+import { createRequestHandler, MAX_BODY_BYTES, readBodyWithin } from "./app/http/request-body.server";
+import { drainable } from "./app/platform/http-drain.server";
+import { runShutdownHooks } from "./app/platform/shutdown.server";
+import { errorFields, log, requestIds } from "./app/platform/log.server";
+import { metrics } from "./app/platform/metrics.server";
+import { routeLabeler, UNMATCHED_ROUTE } from "./app/platform/route-label.server";
 import { poolState } from "./db/client";
 import { sharedRedisHealth } from "./app/live/redis-health.server";
 import type { WorkshopBroadcaster } from "./app/live/broadcaster.server";
-import { existingSingleton } from "./app/singleton.server";
+import { existingSingleton } from "./app/platform/singleton.server";
 
 // A bad setting stops start-up with one line per problem (each names the variable and what to
 // set), mail settings included, so a wrong SMTP variable stops start-up rather than a reset.
@@ -117,7 +117,7 @@ app.disable("x-powered-by");
 app.use(requestIds());
 
 // Requests by route and status, and their latency. The route is the Remix route id the path
-// matches, or a fixed name, never the URL itself (bounded series; app/route-label.server.ts).
+// matches, or a fixed name, never the URL itself (bounded series; app/platform/route-label.server.ts).
 let labelPath: (path: string) => string = () => UNMATCHED_ROUTE;
 const PHONE_VOTE = /^\/w\/[^/]+\/vote$/;
 app.use(
@@ -264,7 +264,7 @@ const drainer = drainable(server);
 const SHUTDOWN_BACKSTOP_MS = 10_000;
 
 // Stop accepting, end the live streams (they would hold their connections open for ever), answer
-// every request already sent, then close the database and exit (ADR 019, app/http-drain.server.ts).
+// every request already sent, then close the database and exit (ADR 019, app/platform/http-drain.server.ts).
 async function shutdown(signal: string): Promise<void> {
   if (drainer.draining) return;
   log().info({ event: "draining", signal }, `${signal}: no new connections; live clients told to reconnect; finishing requests in flight.`);

@@ -6,10 +6,10 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { isConnectionLoss } from "../db/connection-loss";
-import { errorFields, log } from "./log.server";
-import { NonceProvider } from "./nonce";
-import { securityHeaders } from "./security-headers";
-import { readConfig } from "./config.server";
+import { errorFields, log } from "./platform/log.server";
+import { NonceProvider } from "./http/nonce";
+import { securityHeaders } from "./http/security-headers";
+import { readConfig } from "./platform/config.server";
 
 const ABORT_DELAY = 5_000;
 

@@ -15,13 +15,13 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { getUser } from "./auth.server";
-import { db } from "./db.server";
-import { retryAfterHeaders } from "./rate-limit.server";
+import { getUser } from "./accounts/auth.server";
+import { db } from "./platform/db.server";
+import { retryAfterHeaders } from "./http/rate-limit.server";
 import { countUnreadReplies } from "./models/arguments.server";
 import { persuasionNewsFor } from "./models/persuasion.server";
 import { can } from "./domain/permissions";
-import { useNonce } from "./nonce";
+import { useNonce } from "./http/nonce";
 import stylesheet from "./styles/app.css?url";
 
 export const links: LinksFunction = () => [

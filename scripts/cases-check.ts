@@ -11,7 +11,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { databaseLocation, readConfigOrExit } from "../app/config.server";
+import { databaseLocation, readConfigOrExit } from "../app/platform/config.server";
 import { checkCaseFiles, findOptionIdentityWarnings, formatCaseFileProblem, formatCaseFileWarning, type CaseDraft, type CaseFileProblem } from "../app/domain/case-file";
 import { caseVersionDocuments } from "../app/models/cases.server";
 import { isPostgresUrl, openDatabase } from "../db/client";

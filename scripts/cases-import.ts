@@ -1,5 +1,5 @@
 import { describeImport, importCaseDirectory } from "../app/cases/files.server";
-import { databaseLabel, databaseLocation, readConfigOrExit } from "../app/config.server";
+import { databaseLabel, databaseLocation, readConfigOrExit } from "../app/platform/config.server";
 import { formatCaseFileProblem, formatCaseFileWarning } from "../app/domain/case-file";
 import { migrateToLatest, openDatabase } from "../db/client";
 

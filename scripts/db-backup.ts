@@ -9,7 +9,7 @@
 import SQLite from "better-sqlite3";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { readConfigOrExit } from "../app/config.server";
+import { readConfigOrExit } from "../app/platform/config.server";
 import { errorMessage, fileSize, foreignKeyProblems, formatCounts, fsyncDirectoryOf, fsyncFile, humanSize, integrityProblems, parseOptions, tableCounts, UsageError, utcStamp } from "./db-tools";
 
 const USAGE = "Usage: npm run db:backup [-- --to path/to/copy.sqlite]   (reads DATABASE_PATH, default data/casebook.sqlite)";

@@ -1,4 +1,4 @@
-import { databaseLabel, databaseLocation, readConfigOrExit } from "../app/config.server";
+import { databaseLabel, databaseLocation, readConfigOrExit } from "../app/platform/config.server";
 import { migrateToLatest, openDatabase } from "../db/client";
 
 const config = readConfigOrExit("db:migrate cannot run");

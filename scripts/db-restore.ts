@@ -14,7 +14,7 @@
 import SQLite from "better-sqlite3";
 import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { readConfigOrExit } from "../app/config.server";
+import { readConfigOrExit } from "../app/platform/config.server";
 import {
   errorMessage,
   fileSize,

@@ -1,4 +1,4 @@
-import { databaseLocation, readConfigOrExit } from "../app/config.server";
+import { databaseLocation, readConfigOrExit } from "../app/platform/config.server";
 import { recordAudit } from "../app/models/audit.server";
 import { findUserByEmail, setUserRole } from "../app/models/users.server";
 import { migrateToLatest, openDatabase } from "../db/client";

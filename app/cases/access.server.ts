@@ -1,7 +1,7 @@
 /** Loading a case for a viewer: the one door every route that takes a case's slug goes through. */
 import { redirect } from "@remix-run/node";
-import { getUser, type PublicUser } from "../auth.server";
-import { db } from "../db.server";
+import { getUser, type PublicUser } from "../accounts/auth.server";
+import { db } from "../platform/db.server";
 import { caseVisibility, type CasePart } from "../domain/permissions";
 import { findCaseBySlug, type CaseRecord } from "../models/cases.server";
 

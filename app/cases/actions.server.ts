@@ -6,8 +6,8 @@
  * the first answer (ADR 016).
  */
 import type { DB } from "../../db/client";
-import { readConfig } from "../config.server";
-import { db } from "../db.server";
+import { readConfig } from "../platform/config.server";
+import { db } from "../platform/db.server";
 import { canEditArgument, MAX_THREAD_DEPTH } from "../domain/argument-threads";
 import type { CaseDocument } from "../domain/case-file";
 import { argumentContribution, creditRefusal } from "../domain/counting";
@@ -17,9 +17,9 @@ import { findMySteelman, findSteelman, rateSteelman, releaseSteelmenIfDue, saveS
 import { KEY_REUSED_MESSAGE } from "../domain/idempotency";
 import { isolate } from "../domain/bidi";
 import { renderMarkdown } from "../domain/markdown";
-import { readSubmission } from "../idempotency.server";
+import { readSubmission } from "../http/idempotency.server";
 import { can } from "../domain/permissions";
-import { parseForm, type ActionOutcome, type FieldErrors } from "../forms";
+import { parseForm, type ActionOutcome, type FieldErrors } from "../http/forms";
 import { createArgument, createReply, depthOf, editArgumentBody, findArgument, setArgumentStatus, toggleEndorsement } from "../models/arguments.server";
 import { recordAudit } from "../models/audit.server";
 import { answerOnce } from "../models/idempotency-keys.server";

@@ -7,18 +7,18 @@
 import { casePathWithNotice } from "../domain/case-notices";
 import { createHash } from "node:crypto";
 import type { DB } from "../../db/client";
-import { db } from "../db.server";
+import { db } from "../platform/db.server";
 import { isolate } from "../domain/bidi";
 import { formatCaseFileProblem, MAX_CASE_FILE_BYTES, parseCaseFile, serializeCaseFile, type CaseDraft } from "../domain/case-file";
 import { decideOptionIdentities, formFieldForProblem, readCaseForm, type CaseFormValues, type OptionOriginQuestion } from "../domain/case-form";
 import { KEY_REUSED_MESSAGE } from "../domain/idempotency";
 import type { EditorPreview } from "../components/case-editor";
-import { readSubmission } from "../idempotency.server";
-import { renderMarkdownCached } from "../markdown-cache.server";
+import { readSubmission } from "../http/idempotency.server";
+import { renderMarkdownCached } from "../platform/markdown-cache.server";
 import { recordAudit } from "../models/audit.server";
 import { caseVersionDocuments, findCaseBySlug, saveCaseVersion, setCaseStatus, type CaseRecord } from "../models/cases.server";
 import { answerOnce } from "../models/idempotency-keys.server";
-import type { ActionOutcome } from "../forms";
+import type { ActionOutcome } from "../http/forms";
 import type { PublicUser } from "../models/users.server";
 
 export interface EditorResult {

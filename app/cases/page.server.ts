@@ -1,10 +1,10 @@
 /** Everything the case page shows one viewer, gathered in one place so the route stays thin. */
 import type { ThreadView } from "../components/argument-thread";
-import { db } from "../db.server";
+import { db } from "../platform/db.server";
 import { buildThreads, movedByChoices, type ThreadNode } from "../domain/argument-threads";
 import { ARGUMENT_SORTS, type ArgumentSort } from "../domain/bridging";
 import { LENS_LABELS, type Lens } from "../domain/case-file";
-import { renderMarkdownCached } from "../markdown-cache.server";
+import { renderMarkdownCached } from "../platform/markdown-cache.server";
 import { can } from "../domain/permissions";
 import { judgementLabel } from "../domain/scales";
 import { listCaseArguments, listCaseEndorsements } from "../models/arguments.server";

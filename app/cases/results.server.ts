@@ -1,10 +1,10 @@
 /** The results page's data for one case: grouped in SQL, shaped and k-protected by the domain. */
-import { readConfig } from "../config.server";
-import { db } from "../db.server";
+import { readConfig } from "../platform/config.server";
+import { db } from "../platform/db.server";
 import { LENS_LABELS, type Lens } from "../domain/case-file";
 import { argumentContribution, countCredits, countLensUsage, endorsementCredits } from "../domain/counting";
 import { foldResultRows, gapResult, perspectiveResult } from "../domain/case-results";
-import { renderMarkdownCached } from "../markdown-cache.server";
+import { renderMarkdownCached } from "../platform/markdown-cache.server";
 import { listCaseArguments, listCaseEndorsements } from "../models/arguments.server";
 import { caseVersionDocuments, type CaseRecord } from "../models/cases.server";
 import { optionLabels } from "../domain/option-identity";

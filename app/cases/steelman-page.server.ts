@@ -3,12 +3,12 @@
  * may rate, and the best steelmen released so far. Steelmen are shown without their authors'
  * names: a steelman's side says which side its author did not take.
  */
-import { db } from "../db.server";
+import { db } from "../platform/db.server";
 import { contributionCounts, steelmanContribution } from "../domain/counting";
 import type { CaseDocument } from "../domain/case-file";
 import { can } from "../domain/permissions";
 import { bestSteelmen, ratableSide, scoreLabel, STEELMAN_SIDES, writableSides, type SteelmanSide } from "../domain/steelmen";
-import { renderMarkdownCached } from "../markdown-cache.server";
+import { renderMarkdownCached } from "../platform/markdown-cache.server";
 import { listCaseSteelmen, myRatings, releaseSteelmenIfDue } from "../models/steelmen.server";
 import type { PublicUser } from "../models/users.server";
 

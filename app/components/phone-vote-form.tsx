@@ -15,8 +15,8 @@ import { isolate } from "~/domain/bidi";
 import { truncateVisible } from "~/domain/visible-length";
 import { firstStepWithError } from "~/domain/vote-steps";
 import type { StoredWorkshopVote } from "~/models/workshops.server";
-import type { RoomState } from "~/workshop-live.server";
-import type { ParticipationResult } from "~/workshop-participation.server";
+import type { RoomState } from "~/workshops/live-state.server";
+import type { ParticipationResult } from "~/workshops/participation.server";
 
 /** Votes answered on this page, kept by the page so the form can be drawn afresh. */
 export interface VoteCounter {

@@ -5,7 +5,7 @@
  * assistive technology and has its exact table beside it, which is its text equivalent.
  */
 import type { CSSProperties } from "react";
-import type { RoomState } from "~/workshop-live.server";
+import type { RoomState } from "~/workshops/live-state.server";
 import { divergingSegments, roomMovement, type ReleasedTally } from "~/domain/projector-view";
 import { resultsAppearAt } from "~/domain/disclosure";
 import { formatPercent, formatSigned } from "~/domain/format";

@@ -10,7 +10,7 @@ import { formKey } from "~/domain/idempotency";
 import { codeUnitCap } from "~/domain/visible-length";
 import { TEXT_LIMITS } from "~/domain/text-limits";
 import { criterionMet, FAIRNESS_LABELS, REHEARSAL_CRITERIA, type TextKind } from "~/domain/role-play-texts";
-import type { PhoneTextStep, BestTexts, ModelAnswers } from "~/role-play-steps.server";
+import type { PhoneTextStep, BestTexts, ModelAnswers } from "~/workshops/role-play-steps.server";
 
 /** A phone's answer to a write or rate form, as the page shows its errors and values. */
 interface Answer {

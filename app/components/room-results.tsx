@@ -5,7 +5,7 @@
  * carries as released are drawn (ADR 009, ADR 021): a withheld cell or shift says when it
  * appears, and nothing here counts anyone.
  */
-import type { RoomState } from "~/workshop-live.server";
+import type { RoomState } from "~/workshops/live-state.server";
 import { lastTalliedRound } from "~/domain/projector-view";
 import { JudgementDistribution, RoomMovement } from "./projector-panels";
 import { PhaseTable, RoomGapLine, RoundTallies, ShiftTable } from "./workshop-panels";

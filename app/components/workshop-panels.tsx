@@ -1,4 +1,4 @@
-import type { RoomState } from "~/workshop-live.server";
+import type { RoomState } from "~/workshops/live-state.server";
 import { BarChart } from "./bar-chart";
 import { TableScroll } from "./table-scroll";
 import { countOf, formatSigned, formatSignedPoints } from "~/domain/format";

@@ -7,7 +7,7 @@
  * voting, the list they upvote), otherwise at most once a second.
  */
 import { Coalescer } from "../domain/coalescer";
-import { errorFields, log, outsideRequest } from "../log.server";
+import { errorFields, log, outsideRequest } from "../platform/log.server";
 import type { LiveBus, WithdrawnRight } from "./bus.server";
 import { frameEvent, type FramedEvent } from "./event-stream.server";
 

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import { singleton } from "../singleton.server";
-import { readConfig } from "../config.server";
+import { singleton } from "../platform/singleton.server";
+import { readConfig } from "../platform/config.server";
 import { RedisHealth, redisOptions, sharedRedisHealth } from "./redis-health.server";
 
 export type BusHealth = "ok" | "unreachable" | "not configured";

@@ -8,8 +8,8 @@
  * is what notices a Redis that hangs while nothing else is sent. ADR 020.
  */
 import type { RedisOptions } from "ioredis";
-import { log, outsideRequest } from "../log.server";
-import { singleton } from "../singleton.server";
+import { log, outsideRequest } from "../platform/log.server";
+import { singleton } from "../platform/singleton.server";
 
 /** No Redis command waits longer than this, in milliseconds; a healthy Redis answers in well under one. */
 export const REDIS_COMMAND_TIMEOUT_MS = 500;

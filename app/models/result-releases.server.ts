@@ -27,9 +27,9 @@ import { countedEndorsers } from "./arguments.server";
 import { findCaseVersionDocument } from "./cases.server";
 import { nowIso } from "./clock";
 import { releasedAggregateChanges, releasedGapCells, releasedMovedByRows, releasedResultRows } from "./positions.server";
-import { singleton } from "../singleton.server";
-import { errorFields, log } from "../log.server";
-import { PacedSingleFlight, type Demand } from "../paced-single-flight.server";
+import { singleton } from "../platform/singleton.server";
+import { errorFields, log } from "../platform/log.server";
+import { PacedSingleFlight, type Demand } from "../platform/paced-single-flight.server";
 
 /**
  * A case's released online results: aggregates only (ADR 009), of each released person's

@@ -2,14 +2,14 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { countOf } from "~/domain/format";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useDelegatedLinkClicks } from "~/components/delegated-links";
-import { db } from "~/db.server";
+import { db } from "~/platform/db.server";
 import { librarySearch } from "~/domain/account-forms";
 import { TEXT_LIMITS } from "~/domain/text-limits";
 import { codeUnitCap } from "~/domain/visible-length";
-import { getUser } from "~/auth.server";
+import { getUser } from "~/accounts/auth.server";
 import { can, caseVisibility } from "~/domain/permissions";
 import { listUnpublished, readLibrary } from "~/models/cases.server";
-import { readConfig } from "~/config.server";
+import { readConfig } from "~/platform/config.server";
 import { casesAnsweredBy } from "~/models/positions.server";
 import { releasedParticipantCounts } from "~/models/result-releases.server";
 

@@ -1,14 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requirePermission } from "~/auth.server";
-import { db } from "~/db.server";
+import { requirePermission } from "~/accounts/auth.server";
+import { db } from "~/platform/db.server";
 import { accountActionForm, roleForm } from "~/domain/account-forms";
 import { deactivationRefusal, resetLink } from "~/domain/accounts";
-import { readConfig } from "~/config.server";
+import { readConfig } from "~/platform/config.server";
 import { createPasswordReset } from "~/models/password-resets.server";
 import { isolate } from "~/domain/bidi";
 import { ROLE_LABELS, ROLES, STANDING_LABELS, type Role } from "~/domain/permissions";
-import { parseForm, readFormData } from "~/forms";
+import { parseForm, readFormData } from "~/http/forms";
 import { recordAudit } from "~/models/audit.server";
 import { countActiveAdmins, findDeactivatedAt, findUserById, listUsers, setDeactivated, setUserRole } from "~/models/users.server";
 import { withdrawRights } from "~/live/rights.server";

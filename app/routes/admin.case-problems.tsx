@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/auth.server";
-import { db } from "~/db.server";
+import { requirePermission } from "~/accounts/auth.server";
+import { db } from "~/platform/db.server";
 import { listCaseFileProblems } from "~/models/cases.server";
 import { TableScroll } from "~/components/table-scroll";
 

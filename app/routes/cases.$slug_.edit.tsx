@@ -7,8 +7,8 @@ import { archiveCase, handleEditor, previewOf, type EditorResult } from "~/cases
 import { CaseEditor } from "~/components/case-editor";
 import { isolate } from "~/domain/bidi";
 import { caseFormValues } from "~/domain/case-form";
-import { readFormData } from "~/forms";
-import { answerHeaders, newPageKey, actionResponse } from "~/idempotency.server";
+import { readFormData } from "~/http/forms";
+import { answerHeaders, newPageKey, actionResponse } from "~/http/idempotency.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit: ${isolate(data.title)} · Casebook` : "Edit case · Casebook" }];
 

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { TableScroll } from "~/components/table-scroll";
 import { loadCaseFor } from "~/cases/access.server";
-import { db } from "~/db.server";
+import { db } from "~/platform/db.server";
 import { collapseUnchanged, diffLines } from "~/domain/text-diff";
 import { findCaseVersionSource, listCaseVersions } from "~/models/cases.server";
 

@@ -5,7 +5,7 @@ import { loadCaseForAccount } from "~/cases/access.server";
 import { loadCaseResults } from "~/cases/results.server";
 import { BarChart } from "~/components/bar-chart";
 import { TableScroll } from "~/components/table-scroll";
-import { db } from "~/db.server";
+import { db } from "~/platform/db.server";
 import { groupLabel, LEAN_LABELS } from "~/domain/case-results";
 import { can, STANDING_LABELS } from "~/domain/permissions";
 import { judgementLabel, LEGAL_LABELS, SIDE_LABELS, SIDES, type Side } from "~/domain/scales";

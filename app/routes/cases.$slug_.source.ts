@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { loadCaseFor } from "~/cases/access.server";
-import { db } from "~/db.server";
+import { db } from "~/platform/db.server";
 import { withoutRoleSections } from "~/domain/case-file";
 import { contentDisposition } from "~/domain/content-disposition";
 import { findCaseVersionSource } from "~/models/cases.server";

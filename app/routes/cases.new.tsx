@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/auth.server";
+import { requirePermission } from "~/accounts/auth.server";
 import { handleEditor, type EditorResult } from "~/cases/editor.server";
 import { CaseEditor } from "~/components/case-editor";
-import { readFormData } from "~/forms";
-import { answerHeaders, newPageKey, actionResponse } from "~/idempotency.server";
+import { readFormData } from "~/http/forms";
+import { answerHeaders, newPageKey, actionResponse } from "~/http/idempotency.server";
 
 export const meta: MetaFunction = () => [{ title: "New case · Casebook" }];
 

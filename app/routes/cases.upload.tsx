@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/auth.server";
+import { requirePermission } from "~/accounts/auth.server";
 import { handleUpload, type UploadResult } from "~/cases/editor.server";
 import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { formKey } from "~/domain/idempotency";
-import { readFormData } from "~/forms";
-import { answerHeaders, newPageKey, actionResponse } from "~/idempotency.server";
+import { readFormData } from "~/http/forms";
+import { answerHeaders, newPageKey, actionResponse } from "~/http/idempotency.server";
 
 export const meta: MetaFunction = () => [{ title: "Upload a case file · Casebook" }];
 

@@ -1,17 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { getUser } from "~/auth.server";
+import { getUser } from "~/accounts/auth.server";
 import { TextField } from "~/components/field";
-import { db } from "~/db.server";
+import { db } from "~/platform/db.server";
 import { forgotPasswordForm } from "~/domain/account-forms";
 import { RESET_REQUESTED_MESSAGE } from "~/domain/accounts";
-import { parseForm, readFormData } from "~/forms";
-import { errorFields, log } from "~/log.server";
-import { mailConfigured, sendResetMail } from "~/mail.server";
+import { parseForm, readFormData } from "~/http/forms";
+import { errorFields, log } from "~/platform/log.server";
+import { mailConfigured, sendResetMail } from "~/accounts/mail.server";
 import { createPasswordReset } from "~/models/password-resets.server";
 import { findUserByEmail, normalizeEmail } from "~/models/users.server";
-import { checkRateLimits, clientAddress, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
+import { checkRateLimits, clientAddress, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
 import { FormProblem, FormNotice } from "~/components/form-feedback";
 
 export const meta: MetaFunction = () => [{ title: "Forgot password · Casebook" }];

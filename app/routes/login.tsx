@@ -1,15 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
-import { getUser, safeRedirectPath, signIn } from "~/auth.server";
+import { getUser, safeRedirectPath, signIn } from "~/accounts/auth.server";
 import { TextField } from "~/components/field";
-import { db } from "~/db.server";
+import { db } from "~/platform/db.server";
 import { loginForm } from "~/domain/account-forms";
 import { PASSWORD_LIMITS } from "~/domain/text-limits";
-import { parseForm, readFormData } from "~/forms";
+import { parseForm, readFormData } from "~/http/forms";
 import { findUserByEmail } from "~/models/users.server";
-import { verifyPasswordInConstantCost } from "~/password.server";
-import { checkSignInLimits, clientAddress, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
+import { verifyPasswordInConstantCost } from "~/accounts/password.server";
+import { checkSignInLimits, clientAddress, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
 import { FormProblem } from "~/components/form-feedback";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Casebook" }];

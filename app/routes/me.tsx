@@ -1,14 +1,14 @@
 import { markdownPlainText } from "~/domain/markdown";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { requireUser, restartSessions } from "~/auth.server";
+import { requireUser, restartSessions } from "~/accounts/auth.server";
 import { TextField } from "~/components/field";
-import { readConfig } from "~/config.server";
-import { db } from "~/db.server";
+import { readConfig } from "~/platform/config.server";
+import { db } from "~/platform/db.server";
 import { passwordChangeForm, profileForm } from "~/domain/account-forms";
 import { PASSWORD_LIMITS, TEXT_LIMITS } from "~/domain/text-limits";
 import { ROLE_LABELS, type Standing } from "~/domain/permissions";
-import { parseForm, readFormData } from "~/forms";
+import { parseForm, readFormData } from "~/http/forms";
 import { judgementLabel } from "~/domain/scales";
 import { codeUnitCap, truncateVisible } from "~/domain/visible-length";
 import { listArgumentsBy, listRepliesTo, markRepliesSeen } from "~/models/arguments.server";
@@ -17,8 +17,8 @@ import { markPersuasionSeen, persuasionNewsFor } from "~/models/persuasion.serve
 import { changedMindsLabel } from "~/domain/persuasion";
 import { findPasswordHash, findUserSeenAt, updatePasswordHash, updateProfile } from "~/models/users.server";
 import { recordAudit } from "~/models/audit.server";
-import { hashPassword, verifyPassword } from "~/password.server";
-import { checkRateLimit, retryAfterHeaders, tooManyRequests } from "~/rate-limit.server";
+import { hashPassword, verifyPassword } from "~/accounts/password.server";
+import { checkRateLimit, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
 import { StandingOptions } from "~/components/standing-options";
 
 export const meta: MetaFunction = () => [{ title: "My profile · Casebook" }];

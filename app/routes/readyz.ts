@@ -1,4 +1,4 @@
-import { readinessResponse } from "~/health.server";
+import { readinessResponse } from "~/platform/health.server";
 
 /**
  * Readiness, for a load balancer: 200 when the database answers within 1 s (`"status":"ok"`, or

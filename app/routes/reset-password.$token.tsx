@@ -1,16 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { restartSessions } from "~/auth.server";
+import { restartSessions } from "~/accounts/auth.server";
 import { TextField } from "~/components/field";
-import { db } from "~/db.server";
+import { db } from "~/platform/db.server";
 import { passwordResetForm } from "~/domain/account-forms";
 import { looksLikeResetToken, RESET_REFUSED_MESSAGE } from "~/domain/accounts";
 import { PASSWORD_LIMITS } from "~/domain/text-limits";
-import { parseForm, readFormData } from "~/forms";
+import { parseForm, readFormData } from "~/http/forms";
 import { recordAudit } from "~/models/audit.server";
 import { checkPasswordReset, redeemPasswordReset } from "~/models/password-resets.server";
 import { updatePasswordHash } from "~/models/users.server";
-import { hashPassword } from "~/password.server";
+import { hashPassword } from "~/accounts/password.server";
 import { FormProblem } from "~/components/form-feedback";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Casebook" }, { name: "referrer", content: "no-referrer" }];

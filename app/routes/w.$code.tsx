@@ -9,24 +9,24 @@ import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies } from "~/compone
 import { EndResults, ShiftResults } from "~/components/room-results";
 import { LivePrivacyStatement } from "~/components/live-privacy";
 import { PhoneVoteForm } from "~/components/phone-vote-form";
-import { db } from "~/db.server";
+import { db } from "~/platform/db.server";
 import { formKey } from "~/domain/idempotency";
 import { isolate } from "~/domain/bidi";
 import { codeUnitCap } from "~/domain/visible-length";
 import { TEXT_LIMITS } from "~/domain/text-limits";
 import { isVoteStage, roundOf } from "~/domain/workshop-stages";
 import { submittedBy, upvotedBy, votesOf } from "~/models/workshops.server";
-import { clientAddress } from "~/rate-limit.server";
-import { isHttps, roleCardFor } from "~/workshop-access.server";
+import { clientAddress } from "~/http/rate-limit.server";
+import { isHttps, roleCardFor } from "~/workshops/access.server";
 import { RoleCard, StepTimerView } from "~/components/role-play";
 import { BestTextsView, PhoneTextStepView, textProblemOutOfPlace } from "~/components/role-play-texts";
 import { FormProblem } from "~/components/form-feedback";
-import { phoneTextStep } from "~/role-play-steps.server";
+import { phoneTextStep } from "~/workshops/role-play-steps.server";
 import { findCaseVersionDocument } from "~/models/cases.server";
-import { recentWorkshopStates, type RoomState } from "~/workshop-live.server";
-import { findPhone, participateByCode, type ParticipationResult, type PhoneLookup } from "~/workshop-participation.server";
-import { readFormData } from "~/forms";
-import { answerHeaders, newPageKey, REPLAYED_HEADER } from "~/idempotency.server";
+import { recentWorkshopStates, type RoomState } from "~/workshops/live-state.server";
+import { findPhone, participateByCode, type ParticipationResult, type PhoneLookup } from "~/workshops/participation.server";
+import { readFormData } from "~/http/forms";
+import { answerHeaders, newPageKey, REPLAYED_HEADER } from "~/http/idempotency.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data && !data.removed && data.state ? `${isolate(data.state.title)} · Casebook` : "Workshop · Casebook" }];
 

@@ -8,19 +8,19 @@ import { CaseStage, LiveStatusBadge, PhaseTable, RoomGapLine, RoundTallies, Shif
 import { hasSwap, isVoteStage, planRounds, textStepOf } from "~/domain/workshop-stages";
 import { BestTextsView, ModelAnswersView } from "~/components/role-play-texts";
 import { PHASES } from "~/domain/role-play-phases";
-import { facilitatorNotesHtml, requireWorkshopFacilitator, roomRoleBriefs } from "~/workshop-access.server";
+import { facilitatorNotesHtml, requireWorkshopFacilitator, roomRoleBriefs } from "~/workshops/access.server";
 import { StepTimerView } from "~/components/role-play";
 import { roleCounts } from "~/domain/role-assignment";
 import { TIMER_MINUTES } from "~/domain/step-timer";
-import { handleControl, type ControlResult } from "~/workshop-control.server";
-import { loadWorkshopStates, type FacilitatorState } from "~/workshop-live.server";
+import { handleControl, type ControlResult } from "~/workshops/control.server";
+import { loadWorkshopStates, type FacilitatorState } from "~/workshops/live-state.server";
 import { MAX_CAPACITY, VOID_WINDOWS_MINUTES } from "~/domain/room-defences";
-import { readFormData } from "~/forms";
+import { readFormData } from "~/http/forms";
 import { removalNotice } from "~/domain/disclosure";
 import { isolate } from "~/domain/bidi";
 import { formKey } from "~/domain/idempotency";
 import { IdempotencyKeyField, SendButton } from "~/components/send-once";
-import { answerHeaders, newPageKey, REPLAYED_HEADER } from "~/idempotency.server";
+import { answerHeaders, newPageKey, REPLAYED_HEADER } from "~/http/idempotency.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${isolate(data.state.title)} · Workshop · Casebook` : "Workshop · Casebook" }];
 

@@ -1,15 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { TableScroll } from "~/components/table-scroll";
-import { readConfig } from "~/config.server";
-import { db } from "~/db.server";
+import { readConfig } from "~/platform/config.server";
+import { db } from "~/platform/db.server";
 import { comparisonLine, finalRound } from "~/domain/comparison";
 import { caseWorkshopTallies, listWorkshops } from "~/models/workshops.server";
 import { caseVisibility } from "~/domain/permissions";
 import { foldResultRows } from "~/domain/case-results";
 import { findCaseStatus, findCaseVersionDocument } from "~/models/cases.server";
 import { currentRelease } from "~/models/result-releases.server";
-import { requireWorkshopFacilitator } from "~/workshop-access.server";
+import { requireWorkshopFacilitator } from "~/workshops/access.server";
 import { formatPercent } from "~/domain/format";
 import { isolate } from "~/domain/bidi";
 

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireWorkshopFacilitator } from "~/workshop-access.server";
-import { exportDisposition, workshopDebrief } from "~/workshop-debrief.server";
+import { requireWorkshopFacilitator } from "~/workshops/access.server";
+import { exportDisposition, workshopDebrief } from "~/workshops/debrief.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { workshop } = await requireWorkshopFacilitator(request, params.id);

@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getUser } from "~/auth.server";
-import { db } from "~/db.server";
+import { getUser } from "~/accounts/auth.server";
+import { db } from "~/platform/db.server";
 import { SIGNED_OUT_MESSAGE, type Audience, type LiveConnection } from "~/live/broadcaster.server";
 import { eventStream } from "~/live/event-stream.server";
 import { findWorkshop } from "~/models/workshops.server";
-import { currentParticipant, runsWorkshop } from "~/workshop-access.server";
-import { recentWorkshopStates, workshopBroadcaster } from "~/workshop-live.server";
+import { currentParticipant, runsWorkshop } from "~/workshops/access.server";
+import { recentWorkshopStates, workshopBroadcaster } from "~/workshops/live-state.server";
 
 const HEARTBEAT_MS = 15_000;
 

@@ -9,8 +9,8 @@ import { EndResults, ShiftResults } from "~/components/room-results";
 import { isVoteStage, textStepOf } from "~/domain/workshop-stages";
 import { BestTextsView, ModelAnswersView } from "~/components/role-play-texts";
 import { isolate } from "~/domain/bidi";
-import { requireWorkshopFacilitator } from "~/workshop-access.server";
-import { loadWorkshopStates } from "~/workshop-live.server";
+import { requireWorkshopFacilitator } from "~/workshops/access.server";
+import { loadWorkshopStates } from "~/workshops/live-state.server";
 import { StepTimerView } from "~/components/role-play";
 
 /** The projector fills the screen: no site header or footer. */

@@ -1,14 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/auth.server";
+import { requirePermission } from "~/accounts/auth.server";
 import { TextField } from "~/components/field";
 import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { formKey, KEY_REUSED_MESSAGE } from "~/domain/idempotency";
-import { newPageKey, readSubmission, REPLAYED_HEADER } from "~/idempotency.server";
+import { newPageKey, readSubmission, REPLAYED_HEADER } from "~/http/idempotency.server";
 import { answerOnce } from "~/models/idempotency-keys.server";
 import { TableScroll } from "~/components/table-scroll";
-import { db } from "~/db.server";
+import { db } from "~/platform/db.server";
 import { MAX_CAPACITY, readCapacity } from "~/domain/room-defences";
 import { caseVisibility } from "~/domain/permissions";
 import { readCreateWorkshopForm } from "~/domain/workshop-forms";
@@ -17,8 +17,8 @@ import { codeUnitCap } from "~/domain/visible-length";
 import { findCaseBySlug, listLibrary, rolePlayCaseSlugs } from "~/models/cases.server";
 import { rolePlayRoles } from "~/domain/role-assignment";
 import { createWorkshop, listWorkshops } from "~/models/workshops.server";
-import { stageLabelFor } from "~/workshop-labels";
-import { readFormData } from "~/forms";
+import { stageLabelFor } from "~/workshops/labels";
+import { readFormData } from "~/http/forms";
 import { FormProblem } from "~/components/form-feedback";
 
 export const meta: MetaFunction = () => [{ title: "Workshops · Casebook" }];

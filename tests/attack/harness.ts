@@ -37,7 +37,7 @@ export interface AttackApp {
 async function closeWorld(): Promise<void> {
   const store = (globalThis as Store).__casebook;
   if (!store) return;
-  const { runShutdownHooks } = await import("../../app/shutdown.server");
+  const { runShutdownHooks } = await import("../../app/platform/shutdown.server");
   await runShutdownHooks();
   const open = store.get("db") as DB | undefined;
   if (open) await open.destroy();
@@ -54,11 +54,11 @@ export async function startAttackApp(): Promise<AttackApp> {
   process.env.DATABASE_PATH = template;
   await closeWorld();
 
-  const { db } = await import("../../app/db.server");
+  const { db } = await import("../../app/platform/db.server");
   const { migrateToLatest } = await import("../../db/client");
   const { importCaseFiles } = await import("../../app/models/cases.server");
   const { readCaseFiles } = await import("../../app/cases/files.server");
-  const { signIn } = await import("../../app/auth.server");
+  const { signIn } = await import("../../app/accounts/auth.server");
   const { createUser } = await import("../../app/models/users.server");
   const { sql } = await import("kysely");
   await migrateToLatest(db());

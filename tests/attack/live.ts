@@ -448,7 +448,7 @@ const joinRoute = () => import("../../app/routes/join.($code)");
 const phoneRoute = () => import("../../app/routes/w.$code");
 const debriefRoute = () => import("../../app/routes/workshops.$id_.debrief[.]md");
 const csvRoute = () => import("../../app/routes/workshops.$id_.positions[.]csv");
-const live = () => import("../../app/workshop-live.server");
+const live = () => import("../../app/workshops/live-state.server");
 
 /** positions.csv with its shuffled respondent numbers replaced by a canonical order of whole records. */
 function canonicalCsv(text: string): unknown {

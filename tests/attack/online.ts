@@ -757,8 +757,8 @@ export async function replayOnline(app: AttackApp, s: OnlineScenario, world: num
   // planner is made here, before the app makes its own: with no pause before the trailing plan
   // (gap factor 0; the pause only paces CPU, and nothing is written while it is awaited, so the
   // plan is the same), and with a trailing plan's error thrown here rather than logged.
-  const { singleton } = await import("../../app/singleton.server");
-  const { PacedSingleFlight } = await import("../../app/paced-single-flight.server");
+  const { singleton } = await import("../../app/platform/singleton.server");
+  const { PacedSingleFlight } = await import("../../app/platform/paced-single-flight.server");
   let trailingError: unknown;
   const planning = singleton("result-release-planning", () => new PacedSingleFlight<number>(0, (error) => (trailingError ??= error)));
   const caseId = (await app.db().selectFrom("cases").select("id").where("slug", "=", SLUG).executeTakeFirstOrThrow()).id;

@@ -28,7 +28,7 @@ export async function benchResultsLoaderPostgres(positions: number, runs = 3): P
   process.env.DATABASE_URL = url;
   (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
   try {
-    const { db } = await import("../../app/db.server");
+    const { db } = await import("../../app/platform/db.server");
     const { migrateToLatest } = await import("../../db/client");
     const { importCaseFiles, findCaseBySlug } = await import("../../app/models/cases.server");
     const { readCaseFiles } = await import("../../app/cases/files.server");

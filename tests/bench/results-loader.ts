@@ -135,7 +135,7 @@ export async function benchResultsLoader(sizes: number[], runs = 3): Promise<Res
     const dir = mkdtempSync(join(tmpdir(), "casebook-bench-"));
     process.env.DATABASE_PATH = join(dir, "casebook.sqlite");
     (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
-    const { db } = await import("../../app/db.server");
+    const { db } = await import("../../app/platform/db.server");
     const { migrateToLatest } = await import("../../db/client");
     const { importCaseFiles, findCaseBySlug } = await import("../../app/models/cases.server");
     const { readCaseFiles } = await import("../../app/cases/files.server");

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { openDatabase } from "../../db/client";
 import type { Role } from "../../db/schema";
 import { createUser } from "../../app/models/users.server";
-import { hashPassword } from "../../app/password.server";
+import { hashPassword } from "../../app/accounts/password.server";
 
 export const ADMIN = { email: "admin@casebook.test", name: "Ada Admin", password: "correct horse battery" };
 

@@ -7,15 +7,15 @@ import { join } from "node:path";
 const dir = mkdtempSync(join(tmpdir(), "casebook-accounts-"));
 process.env.DATABASE_PATH = join(dir, "casebook.sqlite");
 
-const { db } = await import("../../app/db.server");
+const { db } = await import("../../app/platform/db.server");
 const { migrateToLatest } = await import("../../db/client");
 const { importCaseFiles } = await import("../../app/models/cases.server");
 const { readCaseFiles } = await import("../../app/cases/files.server");
-const { signIn, getUser } = await import("../../app/auth.server");
+const { signIn, getUser } = await import("../../app/accounts/auth.server");
 const meRoute = await import("../../app/routes/me");
 const logoutRoute = await import("../../app/routes/logout");
 const { createUser, findUserById } = await import("../../app/models/users.server");
-const { hashPassword, verifyPassword, verifyPasswordInConstantCost } = await import("../../app/password.server");
+const { hashPassword, verifyPassword, verifyPasswordInConstantCost } = await import("../../app/accounts/password.server");
 const adminRoute = await import("../../app/routes/admin._index");
 const caseRoute = await import("../../app/routes/cases.$slug");
 const problemsRoute = await import("../../app/routes/admin.case-problems");

@@ -18,11 +18,11 @@ export async function startApp(options: { kThreshold?: number } = {}) {
   process.env.K_THRESHOLD = String(options.kThreshold ?? 5);
   (globalThis as { __casebook?: Map<string, unknown> }).__casebook?.clear();
 
-  const { db } = await import("../../app/db.server");
+  const { db } = await import("../../app/platform/db.server");
   const { migrateToLatest } = await import("../../db/client");
   const { importCaseFiles } = await import("../../app/models/cases.server");
   const { readCaseFiles } = await import("../../app/cases/files.server");
-  const { signIn } = await import("../../app/auth.server");
+  const { signIn } = await import("../../app/accounts/auth.server");
   const { createUser } = await import("../../app/models/users.server");
   await migrateToLatest(db());
   await importCaseFiles(db(), readCaseFiles("cases"));

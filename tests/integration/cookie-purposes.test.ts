@@ -3,8 +3,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startApp } from "./app-under-test";
 
 const app = await startApp();
-const { getUser, sessionSecret } = await import("../../app/auth.server");
-const { deviceCookieHeader, deviceTokenMinter, newDeviceSeed, readDeviceToken } = await import("../../app/workshop-access.server");
+const { getUser, sessionSecret } = await import("../../app/accounts/auth.server");
+const { deviceCookieHeader, deviceTokenMinter, newDeviceSeed, readDeviceToken } = await import("../../app/workshops/access.server");
 
 afterAll(() => app.cleanup());
 

@@ -2,7 +2,7 @@ import express from "express";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { answerUnavailable, RETRY_AFTER_SECONDS } from "../../app/database-outage.server";
+import { answerUnavailable, RETRY_AFTER_SECONDS } from "../../app/platform/database-outage.server";
 import { isCleanUnavailable } from "../support/replies";
 
 // What a request gets while the database is away (ADR 019), through Express as the server uses it:

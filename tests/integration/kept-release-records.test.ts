@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { startApp } from "./app-under-test";
 import { releaseAttacks } from "./release-attacks";
-import { forgetSingleton } from "../../app/singleton.server";
+import { forgetSingleton } from "../../app/platform/singleton.server";
 
 const K = 3;
 const SLUG = "the-lockout";

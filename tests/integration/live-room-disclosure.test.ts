@@ -11,8 +11,8 @@ import { startApp } from "./app-under-test";
 const K = 5;
 const app = await startApp({ kThreshold: K });
 const { castWorkshopVotes, exportVotes, findWorkshop, joinWorkshop, removeParticipant, saveStageState } = await import("../../app/models/workshops.server");
-const { loadWorkshopStates } = await import("../../app/workshop-live.server");
-const { workshopDebrief, workshopPositionsCsv } = await import("../../app/workshop-debrief.server");
+const { loadWorkshopStates } = await import("../../app/workshops/live-state.server");
+const { workshopDebrief, workshopPositionsCsv } = await import("../../app/workshops/debrief.server");
 
 afterAll(() => app.cleanup());
 

@@ -8,12 +8,12 @@ import { settle, startApp } from "./app-under-test";
 // through the phone vote endpoint and a projector's stream on the live broadcaster.
 const app = await startApp({ kThreshold: 5 });
 const joinRoute = await import("../../app/routes/join.($code)");
-const { phoneVoteEndpoint } = await import("../../app/phone-vote-endpoint.server");
+const { phoneVoteEndpoint } = await import("../../app/workshops/phone-vote-endpoint.server");
 const { findWorkshop } = await import("../../app/models/workshops.server");
-const { metrics } = await import("../../app/metrics.server");
-const { requestIds } = await import("../../app/log.server");
-const { workshopBroadcaster } = await import("../../app/workshop-live.server");
-const { databaseOutage, db } = await import("../../app/db.server");
+const { metrics } = await import("../../app/platform/metrics.server");
+const { requestIds } = await import("../../app/platform/log.server");
+const { workshopBroadcaster } = await import("../../app/workshops/live-state.server");
+const { databaseOutage, db } = await import("../../app/platform/db.server");
 const { poolState } = await import("../../db/client");
 
 const TOKEN = "metrics-token-for-the-test-0123";

@@ -11,9 +11,9 @@ let smtp: SmtpInbox;
 
 const BASE = "http://casebook.test";
 const app = await startApp();
-const { hashPassword, verifyPassword } = await import("../../app/password.server");
+const { hashPassword, verifyPassword } = await import("../../app/accounts/password.server");
 const { createUser, findUserByEmail } = await import("../../app/models/users.server");
-const { getUser, signIn } = await import("../../app/auth.server");
+const { getUser, signIn } = await import("../../app/accounts/auth.server");
 const forgotRoute = await import("../../app/routes/forgot-password");
 const resetRoute = await import("../../app/routes/reset-password.$token");
 const loginRoute = await import("../../app/routes/login");

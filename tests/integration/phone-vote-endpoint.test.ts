@@ -8,7 +8,7 @@ const app = await startApp({ kThreshold: 5 });
 const listRoute = await import("../../app/routes/workshops._index");
 const panelRoute = await import("../../app/routes/workshops.$id");
 const joinRoute = await import("../../app/routes/join.($code)");
-const { phoneVoteEndpoint } = await import("../../app/phone-vote-endpoint.server");
+const { phoneVoteEndpoint } = await import("../../app/workshops/phone-vote-endpoint.server");
 const { findWorkshop } = await import("../../app/models/workshops.server");
 
 let server: Server;

@@ -5,7 +5,7 @@ const app = await startApp();
 const loginRoute = await import("../../app/routes/login");
 const { countHits, peekHits } = await import("../../app/models/rate-limits.server");
 const { createUser } = await import("../../app/models/users.server");
-const { hashPassword } = await import("../../app/password.server");
+const { hashPassword } = await import("../../app/accounts/password.server");
 const countHit = async (db: Parameters<typeof countHits>[0], key: string, windowMs: number, now: number) => (await countHits(db, [{ key, windowMs }], now)).get(key)!;
 afterAll(() => app.cleanup());
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { log } from "../../app/log.server";
+import { log } from "../../app/platform/log.server";
 import { redisServerAvailable } from "../support/private-redis";
 import { redisOutageRoom, until } from "./redis-outage-room";
 

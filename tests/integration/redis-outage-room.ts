@@ -37,8 +37,8 @@ export async function redisOutageRoom(options: { phones: number }) {
   const { RedisBus, liveBus } = await import("../../app/live/bus.server");
   const { WorkshopBroadcaster } = await import("../../app/live/broadcaster.server");
   const { RedisHealth, sharedRedisHealth } = await import("../../app/live/redis-health.server");
-  const { workshopBroadcaster, freshWorkshopStates, detailFor } = await import("../../app/workshop-live.server");
-  const { runShutdownHooks } = await import("../../app/shutdown.server");
+  const { workshopBroadcaster, freshWorkshopStates, detailFor } = await import("../../app/workshops/live-state.server");
+  const { runShutdownHooks } = await import("../../app/platform/shutdown.server");
 
   const facilitator = await app.person("facilitator");
   const created = (await settle(() =>

@@ -13,8 +13,8 @@ const K = 3;
 const app = await startApp({ kThreshold: K });
 const { findCaseBySlug } = await import("../../app/models/cases.server");
 const { castWorkshopVotes, createWorkshop, findWorkshop, joinWorkshop, removeParticipant, saveStageState } = await import("../../app/models/workshops.server");
-const { loadWorkshopStates } = await import("../../app/workshop-live.server");
-const { workshopPositionsCsv } = await import("../../app/workshop-debrief.server");
+const { loadWorkshopStates } = await import("../../app/workshops/live-state.server");
+const { workshopPositionsCsv } = await import("../../app/workshops/debrief.server");
 
 afterAll(() => app.cleanup());
 

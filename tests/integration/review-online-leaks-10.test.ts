@@ -39,8 +39,8 @@ afterAll(() => app.cleanup());
  * burst is the same on every run.
  */
 async function inOneBurst(slug: string, answers: () => Promise<void>) {
-  const { singleton } = await import("../../app/singleton.server");
-  const { PacedSingleFlight } = await import("../../app/paced-single-flight.server");
+  const { singleton } = await import("../../app/platform/singleton.server");
+  const { PacedSingleFlight } = await import("../../app/platform/paced-single-flight.server");
   const planning = singleton("result-release-planning", () => new PacedSingleFlight<number>(1));
   const caseId = (await app.db().selectFrom("cases").select("id").where("slug", "=", slug).executeTakeFirstOrThrow()).id;
   let open!: () => void;

@@ -16,7 +16,7 @@ const panelRoute = await import("../../app/routes/workshops.$id");
 const phoneRoute = await import("../../app/routes/w.$code");
 const debriefRoute = await import("../../app/routes/workshops.$id_.debrief[.]md");
 const { findWorkshop } = await import("../../app/models/workshops.server");
-const { loadWorkshopStates } = await import("../../app/workshop-live.server");
+const { loadWorkshopStates } = await import("../../app/workshops/live-state.server");
 
 afterAll(() => app.cleanup());
 

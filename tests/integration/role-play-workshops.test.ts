@@ -15,7 +15,7 @@ const panelRoute = await import("../../app/routes/workshops.$id");
 const projectorRoute = await import("../../app/routes/workshops.$id_.projector");
 const eventsRoute = await import("../../app/routes/workshops.$id_.events");
 const { findWorkshop } = await import("../../app/models/workshops.server");
-const { loadWorkshopStates } = await import("../../app/workshop-live.server");
+const { loadWorkshopStates } = await import("../../app/workshops/live-state.server");
 
 afterAll(() => app.cleanup());
 

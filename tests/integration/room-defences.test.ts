@@ -18,7 +18,7 @@ const logoutRoute = await import("../../app/routes/logout");
 const adminRoute = await import("../../app/routes/admin._index");
 const { findWorkshop, workshopTallies } = await import("../../app/models/workshops.server");
 const { removalNotice } = await import("../../app/domain/disclosure");
-const { restartSessions, signIn } = await import("../../app/auth.server");
+const { restartSessions, signIn } = await import("../../app/accounts/auth.server");
 
 afterAll(() => app.cleanup());
 

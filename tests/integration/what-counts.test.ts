@@ -15,8 +15,8 @@ const joinRoute = await import("../../app/routes/join.($code)");
 const phoneRoute = await import("../../app/routes/w.$code");
 const caseRoute = await import("../../app/routes/cases.$slug");
 const { findWorkshop, saveStageState } = await import("../../app/models/workshops.server");
-const { loadWorkshopStates } = await import("../../app/workshop-live.server");
-const { workshopDebrief } = await import("../../app/workshop-debrief.server");
+const { loadWorkshopStates } = await import("../../app/workshops/live-state.server");
+const { workshopDebrief } = await import("../../app/workshops/debrief.server");
 const meRoute = await import("../../app/routes/me");
 const { countUnreadReplies } = await import("../../app/models/arguments.server");
 const { findCaseBySlug, setCaseStatus } = await import("../../app/models/cases.server");
@@ -79,7 +79,7 @@ describe("in a workshop", () => {
     code = workshop.code;
     facilitator = { id: workshop.facilitatorUserId, name: "", cookie: "" };
     // The workshop's own facilitator signs in: a fresh session for the same account.
-    const { signIn } = await import("../../app/auth.server");
+    const { signIn } = await import("../../app/accounts/auth.server");
     facilitator.cookie = ((await signIn(new Request("http://casebook.test/login"), workshop.facilitatorUserId, "/")).headers.get("Set-Cookie") ?? "").split(";")[0]!;
     await stage("discussion");
   });

@@ -327,13 +327,13 @@ describe("live updates", () => {
       ["phone", "room"],
     ]);
     expect(facilitatorSaw).toEqual(['{"n":2,"everyone":true}']);
-    const { recentWorkshopStates } = await import("../../app/workshop-live.server");
+    const { recentWorkshopStates } = await import("../../app/workshops/live-state.server");
     expect((await recentWorkshopStates(workshopId, "room"))!.facilitator).toBeUndefined();
     expect((await recentWorkshopStates(workshopId, "facilitator"))!.facilitator!.participantList.length).toBeGreaterThan(0);
   });
 
   it("build a phones-only snapshot without the counts phones do not show, giving phones the same view", async () => {
-    const { freshWorkshopStates, loadWorkshopStates } = await import("../../app/workshop-live.server");
+    const { freshWorkshopStates, loadWorkshopStates } = await import("../../app/workshops/live-state.server");
     const { saveStageState } = await import("../../app/models/workshops.server");
     const before = (await findWorkshop(app.db(), workshopId))!.state;
     try {
@@ -350,7 +350,7 @@ describe("live updates", () => {
   });
 
   it("show phones only what the phone page renders at each stage", async () => {
-    const { loadWorkshopStates, phoneView } = await import("../../app/workshop-live.server");
+    const { loadWorkshopStates, phoneView } = await import("../../app/workshops/live-state.server");
     const states = (await loadWorkshopStates(workshopId))!;
     expect(states.phone).toEqual(phoneView(states.room));
     const room = { ...states.room, participants: 12, answered: { 1: 9 }, round: 1 as const, submissions: [{ id: 1, kind: "argument", body: "B", upvotes: 2 }] };

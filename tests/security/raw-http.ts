@@ -58,7 +58,7 @@ export function rawForm(path: string, fields: FormFields, from: string, cookie =
   });
 }
 
-/** The sign-in limits' window (RATE_LIMITS in app/rate-limit.server.ts): fixed 15-minute windows, starting on the quarter hour. */
+/** The sign-in limits' window (RATE_LIMITS in app/http/rate-limit.server.ts): fixed 15-minute windows, starting on the quarter hour. */
 export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 
 /**

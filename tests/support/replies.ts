@@ -12,7 +12,7 @@ export interface ReplyRead {
 
 /**
  * Whether `reply` is the app's clean answer while the database is away (ADR 019,
- * `app/database-outage.server.ts`): status 503 with a `Retry-After` in whole seconds, and a body
+ * `app/platform/database-outage.server.ts`): status 503 with a `Retry-After` in whole seconds, and a body
  * without a stack trace or a driver's error ("Error:", ECONNREFUSED, "terminating connection").
  * Anything else with 503 (no Retry-After, an error page that leaks the failure) is not clean.
  */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { profileForm, signupForm } from "../../app/domain/account-forms";
-import { parseForm } from "../../app/forms";
+import { parseForm } from "../../app/http/forms";
 
 function form(fields: Record<string, string>): FormData {
   const data = new FormData();

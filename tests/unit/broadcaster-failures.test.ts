@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { InProcessBus } from "../../app/live/bus.server";
 import { LOAD_RETRY_MS, WorkshopBroadcaster } from "../../app/live/broadcaster.server";
-import { log } from "../../app/log.server";
+import { log } from "../../app/platform/log.server";
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,11 +1,11 @@
 /**
- * The configuration schema (app/config.server.ts, ADR 029): every variable the app reads, its
+ * The configuration schema (app/platform/config.server.ts, ADR 029): every variable the app reads, its
  * default, and a one-line message naming the variable for each wrong value. The README's
  * configuration table lists exactly the schema's variables.
  */
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError, readConfig, VARIABLE_NAMES } from "../../app/config.server";
+import { ConfigError, readConfig, VARIABLE_NAMES } from "../../app/platform/config.server";
 
 /** The problems readConfig reports for `env`, one line each (none when it is accepted). */
 function problems(env: Record<string, string>): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isCrossSiteWrite } from "../../app/csrf";
+import { isCrossSiteWrite } from "../../app/http/csrf";
 
 const request = (overrides: Partial<Parameters<typeof isCrossSiteWrite>[0]>) => ({
   method: "POST",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DatabaseOutage } from "../../app/database-outage.server";
+import { DatabaseOutage } from "../../app/platform/database-outage.server";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseCaseFile, type CaseDocument } from "../../app/domain/case-file";
 import { argumentForm, argumentIdForm, editForm, MAX_ARGUMENT_LENGTH, MAX_REASON_LENGTH, moderationForm, positionForm, replyForm, STALE_FORM_MESSAGE } from "../../app/domain/debate-forms";
-import { parseForm } from "../../app/forms";
+import { parseForm } from "../../app/http/forms";
 import { identifyOptions } from "../../app/domain/option-identity";
 
 const caseFile = fileURLToPath(new URL("../../cases/background-check.md", import.meta.url));

@@ -4,8 +4,8 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { isLoopback, metricsAccess } from "../../app/domain/metrics-access";
 import { requestIdFrom } from "../../app/domain/request-id";
-import { createLogger, requestIds } from "../../app/log.server";
-import { routeLabeler, UNMATCHED_ROUTE } from "../../app/route-label.server";
+import { createLogger, requestIds } from "../../app/platform/log.server";
+import { routeLabeler, UNMATCHED_ROUTE } from "../../app/platform/route-label.server";
 
 // ADR 022: who may read /metrics, request ids, JSON log lines, bounded route labels.
 

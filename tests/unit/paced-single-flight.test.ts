@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PacedSingleFlight } from "../../app/paced-single-flight.server";
+import { PacedSingleFlight } from "../../app/platform/paced-single-flight.server";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CaseDocument } from "../../app/domain/case-file";
 import { workshopVoteForm } from "../../app/domain/workshop-forms";
-import { parseForm } from "../../app/forms";
+import { parseForm } from "../../app/http/forms";
 
 type Perspectives = CaseDocument["perspectives"];
 const options = (...texts: string[]) => texts.map((text) => ({ id: text.toLowerCase().replace(/ /g, "-"), text }));

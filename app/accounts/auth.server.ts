@@ -1,14 +1,14 @@
 import { createCookie, redirect } from "@remix-run/node";
-import { readConfig } from "./config.server";
-import { db } from "./db.server";
-import { cookieKey, type CookiePurpose } from "./domain/cookie-keys";
-import { withdrawRights } from "./live/rights.server";
-import { can, type Permission } from "./domain/permissions";
-import { safeRedirectTarget } from "./domain/redirect-target";
-import { createSession, deleteSession, deleteSessionsOfUser, findSessionUser, SESSION_LIFETIME_MS } from "./models/sessions.server";
-import { getOrCreateSessionSecret } from "./models/settings.server";
-import type { PublicUser } from "./models/users.server";
-import { forgetSingleton, singleton } from "./singleton.server";
+import { readConfig } from "../platform/config.server";
+import { db } from "../platform/db.server";
+import { cookieKey, type CookiePurpose } from "../domain/cookie-keys";
+import { withdrawRights } from "../live/rights.server";
+import { can, type Permission } from "../domain/permissions";
+import { safeRedirectTarget } from "../domain/redirect-target";
+import { createSession, deleteSession, deleteSessionsOfUser, findSessionUser, SESSION_LIFETIME_MS } from "../models/sessions.server";
+import { getOrCreateSessionSecret } from "../models/settings.server";
+import type { PublicUser } from "../models/users.server";
+import { forgetSingleton, singleton } from "../platform/singleton.server";
 
 export type { PublicUser };
 

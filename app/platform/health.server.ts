@@ -2,10 +2,10 @@
  * The checks behind /livez and /readyz (ADR 019), each with a time limit so a hung dependency
  * cannot hang the check that should report it.
  */
-import { pingDatabase } from "../db/client";
+import { pingDatabase } from "../../db/client";
 import { db } from "./db.server";
-import { readiness, type DatabaseCheck, type Readiness, type RedisCheck } from "./domain/readiness";
-import { liveBus } from "./live/bus.server";
+import { readiness, type DatabaseCheck, type Readiness, type RedisCheck } from "../domain/readiness";
+import { liveBus } from "../live/bus.server";
 
 /** How long each readiness check waits for its dependency (ms). */
 export const CHECK_TIMEOUT_MS = 1_000;

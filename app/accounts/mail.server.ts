@@ -1,6 +1,6 @@
 import nodemailer from "nodemailer";
-import { readConfig, type MailConfig } from "./config.server";
-import { resetLink, RESET_LIFETIME_MS } from "./domain/accounts";
+import { readConfig, type MailConfig } from "../platform/config.server";
+import { resetLink, RESET_LIFETIME_MS } from "../domain/accounts";
 
 /** Whether the app can send mail: SMTP is configured. Throws on a wrong setting. */
 export function mailConfigured(): boolean {

@@ -5,7 +5,7 @@
  *
  * - `casebook_http_requests_total{method,route,status}` and
  *   `casebook_http_request_duration_seconds{method,route}`: `route` is a Remix route id or one
- *   of a few fixed names, never a raw URL (app/route-label.server.ts), so series stay bounded.
+ *   of a few fixed names, never a raw URL (app/platform/route-label.server.ts), so series stay bounded.
  *   Event streams are counted when they end but kept out of the latency histogram (they last
  *   as long as the page is open).
  * - `casebook_live_streams{audience}`: open Server-Sent Event streams on this process by audience
@@ -20,9 +20,9 @@
  */
 import type { NextFunction, Request, Response } from "express";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { PoolState } from "../db/client";
-import { metricsAccess } from "./domain/metrics-access";
-import type { Audience } from "./live/broadcaster.server";
+import type { PoolState } from "../../db/client";
+import { metricsAccess } from "../domain/metrics-access";
+import type { Audience } from "../live/broadcaster.server";
 import { singleton } from "./singleton.server";
 
 /** The audience names operators see: the projector's room view, a phone, the facilitator's control panel. */

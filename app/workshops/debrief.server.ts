@@ -3,19 +3,19 @@
  * (disclosure.ts) and the same workshop grouping by standing.
  */
 import { randomInt } from "node:crypto";
-import { readConfig } from "./config.server";
-import { db } from "./db.server";
-import { STANDING_LABELS } from "./domain/permissions";
-import { findCaseVersionDocument } from "./models/cases.server";
-import { contentDisposition } from "./domain/content-disposition";
-import { buildDebrief, buildPositionsCsv, exportFileName } from "./domain/workshop-exports";
-import { ratingsByStanding, standingBreakdownReleased, workshopGrouping } from "./domain/disclosure";
-import { countCredits, roomSubmissions, submissionContribution } from "./domain/counting";
-import { roomGap, roundTallies, shiftRows } from "./domain/workshop-view";
-import { hasSwap, planRounds, TEXT_KINDS, workshopPlan } from "./domain/workshop-stages";
-import { countedRatingsWithStanding } from "./models/role-play-texts.server";
+import { readConfig } from "../platform/config.server";
+import { db } from "../platform/db.server";
+import { STANDING_LABELS } from "../domain/permissions";
+import { findCaseVersionDocument } from "../models/cases.server";
+import { contentDisposition } from "../domain/content-disposition";
+import { buildDebrief, buildPositionsCsv, exportFileName } from "../domain/workshop-exports";
+import { ratingsByStanding, standingBreakdownReleased, workshopGrouping } from "../domain/disclosure";
+import { countCredits, roomSubmissions, submissionContribution } from "../domain/counting";
+import { roomGap, roundTallies, shiftRows } from "../domain/workshop-view";
+import { hasSwap, planRounds, TEXT_KINDS, workshopPlan } from "../domain/workshop-stages";
+import { countedRatingsWithStanding } from "../models/role-play-texts.server";
 import { roomBestTexts, roomModelAnswers } from "./role-play-steps.server";
-import { phaseComparison } from "./domain/role-play-phases";
+import { phaseComparison } from "../domain/role-play-phases";
 import {
   countedVoterStandings,
   countJoined,
@@ -28,7 +28,7 @@ import {
   workshopTallies,
   workshopTalliesByStanding,
   type Workshop,
-} from "./models/workshops.server";
+} from "../models/workshops.server";
 
 /** Whether the exports may break answers down by standing yet (`standingBreakdownReleased`: once the workshop has ended). */
 function standingsReleased(workshop: Workshop): boolean {

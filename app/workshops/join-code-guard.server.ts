@@ -7,8 +7,8 @@
  * 429, real code or not, until the window ends. A device that already joined the room it names
  * is not a guess and is never checked (a room's votes must not cost a query more).
  */
-import { clientNetwork } from "./domain/rate-windows";
-import { checkRateLimit, peekRateLimit, type RateLimitVerdict } from "./rate-limit.server";
+import { clientNetwork } from "../domain/rate-windows";
+import { checkRateLimit, peekRateLimit, type RateLimitVerdict } from "../http/rate-limit.server";
 
 /**
  * Call after looking a join code up: `found` is whether a workshop has the code. Counts a miss

@@ -13,7 +13,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { NextFunction, Request, Response } from "express";
 import pino, { type DestinationStream, type Logger } from "pino";
 import { readConfig, type LogLevel } from "./config.server";
-import { REQUEST_ID_HEADER, requestIdFrom } from "./domain/request-id";
+import { REQUEST_ID_HEADER, requestIdFrom } from "../domain/request-id";
 import { singleton } from "./singleton.server";
 
 export type { Logger };

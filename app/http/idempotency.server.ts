@@ -4,9 +4,9 @@
  */
 import { redirect, type HeadersFunction } from "@remix-run/node";
 import { randomBytes } from "node:crypto";
-import { IDEMPOTENCY_KEY_FIELD, readIdempotencyKey } from "./domain/idempotency";
+import { IDEMPOTENCY_KEY_FIELD, readIdempotencyKey } from "../domain/idempotency";
 import type { ActionOutcome, FormFields } from "./forms";
-import { keyedSubmission, type Submission } from "./models/idempotency-keys.server";
+import { keyedSubmission, type Submission } from "../models/idempotency-keys.server";
 import { retryAfterHeaders } from "./rate-limit.server";
 
 /** A new page key for a loader: 128 random bits, base64url (22 characters); each form adds its name (`formKey`). */

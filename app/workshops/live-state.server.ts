@@ -2,25 +2,25 @@
  * What each audience of a live workshop sees, built in one place: the loaders' first render and
  * every Server-Sent Event come from here, so the page and its live updates never disagree.
  */
-import { readConfig } from "./config.server";
-import { db } from "./db.server";
-import { renderMarkdownCached } from "./markdown-cache.server";
-import { caseStageIndex, isVoteStage, stageLabel, textStepOf, workshopPlan, type Round, type StageId } from "./domain/workshop-stages";
+import { readConfig } from "../platform/config.server";
+import { db } from "../platform/db.server";
+import { renderMarkdownCached } from "../platform/markdown-cache.server";
+import { caseStageIndex, isVoteStage, stageLabel, textStepOf, workshopPlan, type Round, type StageId } from "../domain/workshop-stages";
 import { facilitatorTexts, roomBestTexts, roomModelAnswers, type BestTexts, type ModelAnswers } from "./role-play-steps.server";
-import type { TextKind } from "./domain/role-play-texts";
-import { currentRound, roomGap, roundTallies, shiftRows, visibleRounds, type RoomGap, type RoundTally, type ShiftRow } from "./domain/workshop-view";
-import { joinsPerMinute } from "./domain/room-defences";
-import { roomSubmissions } from "./domain/counting";
-import { liveBus } from "./live/bus.server";
-import { WorkshopBroadcaster } from "./live/broadcaster.server";
-import { answeredPerRound, countJoined, findWorkshop, listParticipants, listSubmissions, workshopGaps, votersInOneRoundOnly, workshopShifts, workshopTallies } from "./models/workshops.server";
-import { onShutdown } from "./shutdown.server";
-import { metrics } from "./metrics.server";
-import { findCaseVersionDocument } from "./models/cases.server";
-import { singleton } from "./singleton.server";
-import { roleName } from "./domain/role-assignment";
-import type { StepTimer } from "./domain/step-timer";
-import { phaseComparison, type PhaseRow } from "./domain/role-play-phases";
+import type { TextKind } from "../domain/role-play-texts";
+import { currentRound, roomGap, roundTallies, shiftRows, visibleRounds, type RoomGap, type RoundTally, type ShiftRow } from "../domain/workshop-view";
+import { joinsPerMinute } from "../domain/room-defences";
+import { roomSubmissions } from "../domain/counting";
+import { liveBus } from "../live/bus.server";
+import { WorkshopBroadcaster } from "../live/broadcaster.server";
+import { answeredPerRound, countJoined, findWorkshop, listParticipants, listSubmissions, workshopGaps, votersInOneRoundOnly, workshopShifts, workshopTallies } from "../models/workshops.server";
+import { onShutdown } from "../platform/shutdown.server";
+import { metrics } from "../platform/metrics.server";
+import { findCaseVersionDocument } from "../models/cases.server";
+import { singleton } from "../platform/singleton.server";
+import { roleName } from "../domain/role-assignment";
+import type { StepTimer } from "../domain/step-timer";
+import { phaseComparison, type PhaseRow } from "../domain/role-play-phases";
 
 export interface RoomState {
   workshopId: number;

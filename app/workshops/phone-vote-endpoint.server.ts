@@ -11,15 +11,15 @@
  * header (ADR 016); a repeat is answered with the first answer and `Idempotent-Replayed: true`.
  */
 import express, { type ErrorRequestHandler, type Request, type Router } from "express";
-import { isConnectionLoss } from "../db/connection-loss";
-import { answerUnavailable } from "./database-outage.server";
-import { databaseOutage } from "./db.server";
-import { IDEMPOTENCY_KEY_HEADER } from "./domain/idempotency";
-import { errorFields, log } from "./log.server";
-import { REPLAYED_HEADER } from "./idempotency.server";
-import { readBodyWithin } from "./request-body.server";
-import type { ParticipationResult } from "./workshop-participation.server";
-import { participateByCode } from "./workshop-participation.server";
+import { isConnectionLoss } from "../../db/connection-loss";
+import { answerUnavailable } from "../platform/database-outage.server";
+import { databaseOutage } from "../platform/db.server";
+import { IDEMPOTENCY_KEY_HEADER } from "../domain/idempotency";
+import { errorFields, log } from "../platform/log.server";
+import { REPLAYED_HEADER } from "../http/idempotency.server";
+import { readBodyWithin } from "../http/request-body.server";
+import type { ParticipationResult } from "./participation.server";
+import { participateByCode } from "./participation.server";
 
 export const PHONE_VOTE_PATH = "/w/:code/vote";
 

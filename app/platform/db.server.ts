@@ -1,4 +1,4 @@
-import { openDatabase, pingDatabase, type DB } from "../db/client";
+import { openDatabase, pingDatabase, type DB } from "../../db/client";
 import { databaseLocation, readConfig } from "./config.server";
 import { DatabaseOutage, PROBE_TIMEOUT_MS } from "./database-outage.server";
 import { singleton } from "./singleton.server";

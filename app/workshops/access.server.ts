@@ -1,14 +1,14 @@
 /** Who may see and do what with a workshop: its facilitator (or an admin), or a joined device. */
 import { createCookie } from "@remix-run/node";
 import { createHmac, randomBytes } from "node:crypto";
-import { cookieSecrets, requirePermission, sessionSecret, type PublicUser } from "./auth.server";
-import { serverKey } from "./domain/cookie-keys";
-import { db } from "./db.server";
-import { can } from "./domain/permissions";
-import { findParticipant, findWorkshop, hashDeviceToken, type Participant, type Workshop } from "./models/workshops.server";
-import { findCaseVersionDocument } from "./models/cases.server";
-import { renderMarkdownCached } from "./markdown-cache.server";
-import { roleName } from "./domain/role-assignment";
+import { cookieSecrets, requirePermission, sessionSecret, type PublicUser } from "../accounts/auth.server";
+import { serverKey } from "../domain/cookie-keys";
+import { db } from "../platform/db.server";
+import { can } from "../domain/permissions";
+import { findParticipant, findWorkshop, hashDeviceToken, type Participant, type Workshop } from "../models/workshops.server";
+import { findCaseVersionDocument } from "../models/cases.server";
+import { renderMarkdownCached } from "../platform/markdown-cache.server";
+import { roleName } from "../domain/role-assignment";
 
 /** A workshop is run by the facilitator who made it; admins may open any. */
 export function runsWorkshop(user: Pick<PublicUser, "id" | "role"> | null, workshop: Pick<Workshop, "facilitatorUserId">): boolean {

@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { renderMarkdown } from "./domain/markdown";
+import { renderMarkdown } from "../domain/markdown";
 import { log } from "./log.server";
 import { singleton } from "./singleton.server";
 

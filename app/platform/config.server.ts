@@ -5,8 +5,8 @@
  * be a secret is never echoed (ADR 029).
  */
 import { z } from "zod";
-import { parseTrustProxy, type TrustProxy } from "./domain/trust-proxy";
-import { DEFAULT_DATABASE_PATH, DEFAULT_POOL_SIZE, DEFAULT_QUERY_TIMEOUT_MS, describeLocation, isPostgresUrl } from "../db/client";
+import { parseTrustProxy, type TrustProxy } from "../domain/trust-proxy";
+import { DEFAULT_DATABASE_PATH, DEFAULT_POOL_SIZE, DEFAULT_QUERY_TIMEOUT_MS, describeLocation, isPostgresUrl } from "../../db/client";
 
 /** pino's levels, most severe last; "silent" writes nothing. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
@@ -46,7 +46,7 @@ export interface AppConfig {
   production: boolean;
   /** Express's `trust proxy` from TRUST_PROXY: false, a hop count, or proxy addresses (never "trust everyone"). */
   trustProxy: TrustProxy;
-  /** The least severe log level written, from LOG_LEVEL (default "info"); see app/log.server.ts. */
+  /** The least severe log level written, from LOG_LEVEL (default "info"); see app/platform/log.server.ts. */
   logLevel: LogLevel;
   /** From METRICS_TOKEN: when set, /metrics answers anyone sending it as a Bearer token; when null, only loopback connections (ADR 022). */
   metricsToken: string | null;

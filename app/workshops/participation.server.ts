@@ -2,19 +2,19 @@
  * What a joined phone can do: vote while a round is open, send arguments or questions, upvote.
  * Each is idempotent per submission: a repeat of a form's key gets the first answer (ADR 016).
  */
-import type { DB } from "../db/client";
-import { db } from "./db.server";
-import type { CaseDocument } from "./domain/case-file";
-import { normalizeJoinCode } from "./domain/join-code";
-import { creditRefusal, submissionContribution } from "./domain/counting";
-import { isVoteStage, roundOf } from "./domain/workshop-stages";
-import { idForm, submissionForm, workshopVoteForm } from "./domain/workshop-forms";
-import { parseVoteStep, voteStepToShow } from "./domain/vote-steps";
-import { parseForm, type FieldErrors, type FormFields } from "./forms";
-import { KEY_REUSED_MESSAGE } from "./domain/idempotency";
-import { readSubmission } from "./idempotency.server";
-import { answerOnce } from "./models/idempotency-keys.server";
-import { findCaseVersionDocument } from "./models/cases.server";
+import type { DB } from "../../db/client";
+import { db } from "../platform/db.server";
+import type { CaseDocument } from "../domain/case-file";
+import { normalizeJoinCode } from "../domain/join-code";
+import { creditRefusal, submissionContribution } from "../domain/counting";
+import { isVoteStage, roundOf } from "../domain/workshop-stages";
+import { idForm, submissionForm, workshopVoteForm } from "../domain/workshop-forms";
+import { parseVoteStep, voteStepToShow } from "../domain/vote-steps";
+import { parseForm, type FieldErrors, type FormFields } from "../http/forms";
+import { KEY_REUSED_MESSAGE } from "../domain/idempotency";
+import { readSubmission } from "../http/idempotency.server";
+import { answerOnce } from "../models/idempotency-keys.server";
+import { findCaseVersionDocument } from "../models/cases.server";
 import {
   addSubmission,
   castWorkshopVotes,
@@ -25,13 +25,13 @@ import {
   type Participant,
   type StoredWorkshopVote,
   type Workshop,
-} from "./models/workshops.server";
+} from "../models/workshops.server";
 import { rateTextOnPhone, writeText } from "./role-play-steps.server";
 import { guardCodeLookup } from "./join-code-guard.server";
-import { checkRateLimits } from "./rate-limit.server";
-import { readDeviceTokenFrom } from "./workshop-access.server";
-import { announceWorkshopChange } from "./workshop-live.server";
-import { metrics } from "./metrics.server";
+import { checkRateLimits } from "../http/rate-limit.server";
+import { readDeviceTokenFrom } from "./access.server";
+import { announceWorkshopChange } from "./live-state.server";
+import { metrics } from "../platform/metrics.server";
 
 export interface ParticipationResult {
   intent: string;

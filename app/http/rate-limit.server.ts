@@ -1,12 +1,12 @@
 import type { HeadersFunction } from "@remix-run/node";
-import { db } from "./db.server";
-import type { WindowCounts, WindowHit } from "./domain/rate-windows";
-import { RedisWindowCounter } from "./live/redis-counter.server";
-import { sharedRedisHealth } from "./live/redis-health.server";
-import { countHits, peekHits } from "./models/rate-limits.server";
-import { onShutdown } from "./shutdown.server";
-import { singleton } from "./singleton.server";
-import { readConfig } from "./config.server";
+import { db } from "../platform/db.server";
+import type { WindowCounts, WindowHit } from "../domain/rate-windows";
+import { RedisWindowCounter } from "../live/redis-counter.server";
+import { sharedRedisHealth } from "../live/redis-health.server";
+import { countHits, peekHits } from "../models/rate-limits.server";
+import { onShutdown } from "../platform/shutdown.server";
+import { singleton } from "../platform/singleton.server";
+import { readConfig } from "../platform/config.server";
 
 /** Limits per kind of request; generous for people, tight enough to stop scripted guessing. */
 export const RATE_LIMITS = {

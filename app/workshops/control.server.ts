@@ -4,25 +4,25 @@
  * again, and a stage move names the stage it starts from, so a repeat changes nothing.
  */
 import { createHmac } from "node:crypto";
-import { sessionSecret } from "./auth.server";
-import { serverKey } from "./domain/cookie-keys";
-import { readConfig } from "./config.server";
-import { inTransaction, lockForTransaction } from "../db/dialect";
-import { assignRoles, roleCounts, roleName } from "./domain/role-assignment";
-import { readTimerMinutes, timerDeadline } from "./domain/step-timer";
-import { db } from "./db.server";
-import type { DB } from "../db/client";
-import { contributionCounts, submissionContribution } from "./domain/counting";
-import { removalNotice } from "./domain/disclosure";
-import { KEY_REUSED_MESSAGE } from "./domain/idempotency";
-import { findCaseVersionDocument } from "./models/cases.server";
-import { answerOnce } from "./models/idempotency-keys.server";
-import { applyStageAction, isStageId, planRounds, stageLabel, workshopPlan, type Round, type StageAction, type WorkshopPlan } from "./domain/workshop-stages";
-import { findText, releaseTextScores, setTextHidden } from "./models/role-play-texts.server";
-import { burstWindow, readBurstWindow, readCapacity, VOID_WINDOWS_MINUTES } from "./domain/room-defences";
-import { readSubmission } from "./idempotency.server";
-import { withdrawRights } from "./live/rights.server";
-import type { PublicUser } from "./models/users.server";
+import { sessionSecret } from "../accounts/auth.server";
+import { serverKey } from "../domain/cookie-keys";
+import { readConfig } from "../platform/config.server";
+import { inTransaction, lockForTransaction } from "../../db/dialect";
+import { assignRoles, roleCounts, roleName } from "../domain/role-assignment";
+import { readTimerMinutes, timerDeadline } from "../domain/step-timer";
+import { db } from "../platform/db.server";
+import type { DB } from "../../db/client";
+import { contributionCounts, submissionContribution } from "../domain/counting";
+import { removalNotice } from "../domain/disclosure";
+import { KEY_REUSED_MESSAGE } from "../domain/idempotency";
+import { findCaseVersionDocument } from "../models/cases.server";
+import { answerOnce } from "../models/idempotency-keys.server";
+import { applyStageAction, isStageId, planRounds, stageLabel, workshopPlan, type Round, type StageAction, type WorkshopPlan } from "../domain/workshop-stages";
+import { findText, releaseTextScores, setTextHidden } from "../models/role-play-texts.server";
+import { burstWindow, readBurstWindow, readCapacity, VOID_WINDOWS_MINUTES } from "../domain/room-defences";
+import { readSubmission } from "../http/idempotency.server";
+import { withdrawRights } from "../live/rights.server";
+import type { PublicUser } from "../models/users.server";
 import {
   changeStageState,
   countJoinedBetween,
@@ -39,8 +39,8 @@ import {
   setSpotlight,
   setSubmissionHidden,
   type Workshop,
-} from "./models/workshops.server";
-import { announceWorkshopChange } from "./workshop-live.server";
+} from "../models/workshops.server";
+import { announceWorkshopChange } from "./live-state.server";
 
 export interface ControlResult {
   ok: boolean;

@@ -5,8 +5,8 @@
  * (the best texts with released scores; the model answers once the room has ended). No author
  * name or rater count leaves here.
  */
-import type { DB } from "../db/client";
-import type { CaseDocument } from "./domain/case-file";
+import type { DB } from "../../db/client";
+import type { CaseDocument } from "../domain/case-file";
 import {
   bestTexts,
   rateRefusal,
@@ -20,14 +20,14 @@ import {
   writeRefusal,
   type TextKind,
   type TextRating,
-} from "./domain/role-play-texts";
-import { roleName } from "./domain/role-assignment";
-import { textStepOf, TEXT_KINDS, type WorkshopPlan } from "./domain/workshop-stages";
-import { parseForm, type FieldErrors, type FormFields } from "./forms";
-import { renderMarkdownCached } from "./markdown-cache.server";
-import { findText, ownRatings, ownText, rateText, saveText, textsOfStep } from "./models/role-play-texts.server";
-import { participantsOfRole, type Participant, type Workshop } from "./models/workshops.server";
-import { readConfig } from "./config.server";
+} from "../domain/role-play-texts";
+import { roleName } from "../domain/role-assignment";
+import { textStepOf, TEXT_KINDS, type WorkshopPlan } from "../domain/workshop-stages";
+import { parseForm, type FieldErrors, type FormFields } from "../http/forms";
+import { renderMarkdownCached } from "../platform/markdown-cache.server";
+import { findText, ownRatings, ownText, rateText, saveText, textsOfStep } from "../models/role-play-texts.server";
+import { participantsOfRole, type Participant, type Workshop } from "../models/workshops.server";
+import { readConfig } from "../platform/config.server";
 
 /** What a phone shows during a written step, from its own loader (never the room's shared state). */
 export interface PhoneTextStep {
