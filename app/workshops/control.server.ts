@@ -26,7 +26,6 @@ import type { PublicUser } from "../models/users.server";
 import {
   changeStageState,
   countJoinedBetween,
-  findSubmission,
   findWorkshop,
   moveParticipantRole,
   removeParticipant,
@@ -37,9 +36,9 @@ import {
   setRoomCapacity,
   setRoomLocked,
   setSpotlight,
-  setSubmissionHidden,
   type Workshop,
 } from "../models/workshops.server";
+import { findSubmission, setSubmissionHidden } from "../models/submissions.server";
 import { announceWorkshopChange } from "./live-state.server";
 
 export interface ControlResult {

@@ -20,8 +20,6 @@ import {
   countedVoterStandings,
   countJoined,
   exportVotes,
-  listSubmissions,
-  movedByFacts,
   workshopGaps,
   votersInOneRoundOnly,
   workshopShifts,
@@ -29,6 +27,7 @@ import {
   workshopTalliesByStanding,
   type Workshop,
 } from "../models/workshops.server";
+import { listSubmissions, movedByFacts } from "../models/submissions.server";
 
 /** Whether the exports may break answers down by standing yet (`standingBreakdownReleased`: once the workshop has ended). */
 function standingsReleased(workshop: Workshop): boolean {
