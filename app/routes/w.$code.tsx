@@ -15,7 +15,7 @@ import { isolate } from "~/domain/bidi";
 import { codeUnitCap } from "~/domain/visible-length";
 import { TEXT_LIMITS } from "~/domain/text-limits";
 import { isVoteStage, roundOf } from "~/domain/workshop-stages";
-import { votesOf } from "~/models/workshops.server";
+import { votesOf } from "~/models/workshop-votes.server";
 import { submittedBy, upvotedBy } from "~/models/submissions.server";
 import { clientAddress } from "~/http/rate-limit.server";
 import { isHttps, roleCardFor } from "~/workshops/access.server";
