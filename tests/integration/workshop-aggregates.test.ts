@@ -3,7 +3,8 @@ import { startApp } from "./app-under-test";
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const { joinWorkshop, removeParticipant, saveStageState, workshopGaps, workshopShifts } = await import("../../app/models/workshops.server");
+const { joinWorkshop, removeParticipant, saveStageState } = await import("../../app/models/workshops.server");
+const { workshopGaps, workshopShifts } = await import("../../app/models/workshop-tallies.server");
 const { castWorkshopVotes } = await import("../../app/models/workshop-votes.server");
 type JoinOutcome = Awaited<ReturnType<typeof joinWorkshop>>;
 
