@@ -9,7 +9,7 @@ import { sql } from "kysely";
 import type { DB } from "../../db/client";
 import { workshopCellKey, type StandingVoters } from "../domain/disclosure";
 import type { TallyRow } from "../domain/workshop-view";
-import { withdrawnParticipants } from "./workshops.server";
+import { withdrawnParticipants } from "./participants.server";
 
 /** A where-clause for vote rows (aliased `alias`) of counted voters: not withdrawn. */
 function countedVote(alias: string, workshopId: number) {

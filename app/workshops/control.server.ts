@@ -23,21 +23,8 @@ import { burstWindow, readBurstWindow, readCapacity, VOID_WINDOWS_MINUTES } from
 import { readSubmission } from "../http/idempotency.server";
 import { withdrawRights } from "../live/rights.server";
 import type { PublicUser } from "../models/users.server";
-import {
-  changeStageState,
-  countJoinedBetween,
-  findWorkshop,
-  moveParticipantRole,
-  removeParticipant,
-  roleCandidates,
-  saveRoleAssignment,
-  setStepTimer,
-  removeParticipantsJoinedBetween,
-  setRoomCapacity,
-  setRoomLocked,
-  setSpotlight,
-  type Workshop,
-} from "../models/workshops.server";
+import { changeStageState, findWorkshop, setStepTimer, setRoomCapacity, setRoomLocked, setSpotlight, type Workshop } from "../models/workshops.server";
+import { countJoinedBetween, moveParticipantRole, removeParticipant, roleCandidates, saveRoleAssignment, removeParticipantsJoinedBetween } from "../models/participants.server";
 import { findSubmission, setSubmissionHidden } from "../models/submissions.server";
 import { announceWorkshopChange } from "./live-state.server";
 

@@ -16,7 +16,8 @@ import { hasSwap, planRounds, TEXT_KINDS, workshopPlan } from "../domain/worksho
 import { countedRatingsWithStanding } from "../models/role-play-texts.server";
 import { roomBestTexts, roomModelAnswers } from "./role-play-steps.server";
 import { phaseComparison } from "../domain/role-play-phases";
-import { countJoined, type Workshop } from "../models/workshops.server";
+import type { Workshop } from "../models/workshops.server";
+import { countJoined } from "../models/participants.server";
 import { countedVoterStandings, exportVotes, workshopGaps, votersInOneRoundOnly, workshopShifts, workshopTallies, workshopTalliesByStanding } from "../models/workshop-tallies.server";
 import { listSubmissions, movedByFacts } from "../models/submissions.server";
 
