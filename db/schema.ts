@@ -434,3 +434,9 @@ export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
 export type CaseRow = Selectable<CasesTable>;
 export type CaseVersionRow = Selectable<CaseVersionsTable>;
+
+/** A snake_case column name as the app's objects spell it: `case_version_id` → `caseVersionId`. */
+export type CamelCase<Column extends string> = Column extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : Column;
+
+/** A row with its columns named as the app's objects name them, each of the column's type. */
+export type CamelCased<Row> = { [Column in keyof Row & string as CamelCase<Column>]: Row[Column] };

@@ -14,7 +14,7 @@ import { JUDGEMENT_SCALE } from "~/domain/scales";
 import { isolate } from "~/domain/bidi";
 import { truncateVisible } from "~/domain/visible-length";
 import { firstStepWithError } from "~/domain/vote-steps";
-import type { StoredWorkshopVote } from "~/models/workshops.server";
+import type { StoredWorkshopVote } from "~/models/workshop-votes.server";
 import type { RoomState } from "~/workshops/live-state.server";
 import type { ParticipationResult } from "~/workshops/participation.server";
 

@@ -42,9 +42,11 @@ export interface RoomGap {
   meanGap: number;
 }
 
-interface RawTally {
+/** Counted votes of one round, perspective, option and judgement (read by workshop-tallies.server.ts). */
+export interface TallyRow {
   round: number;
   perspective: string;
+  /** The option's stable id (ADR 017); its wording comes from the case version shown. */
   optionId: string;
   judgement: number;
   count: number;
@@ -57,7 +59,7 @@ interface RawTally {
  * @param rows counted votes grouped by round, perspective, option and judgement
  * @param k the k-threshold
  */
-export function roundTallies(rows: RawTally[], perspectives: { key: string; options: readonly { id: string; text: string }[] }[], rounds: Round[], k: number): RoundTally[] {
+export function roundTallies(rows: TallyRow[], perspectives: { key: string; options: readonly { id: string; text: string }[] }[], rounds: Round[], k: number): RoundTally[] {
   const result: RoundTally[] = [];
   for (const round of rounds) {
     for (const perspective of perspectives) {

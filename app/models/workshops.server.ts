@@ -1,72 +1,45 @@
-import { createHash, getRandomValues } from "node:crypto";
-import { sql } from "kysely";
+/**
+ * A live room (workshop) as one row: creating it with its join code, finding and listing rooms,
+ * its stage state and the stage changes' effects, the spotlight, the door (lock and capacity) and
+ * the step timer. Its phones are participants.server.ts; their votes workshop-votes.server.ts,
+ * what the votes add up to workshop-tallies.server.ts, what they send submissions.server.ts.
+ */
+import { getRandomValues } from "node:crypto";
+import type { Selectable, Updateable } from "kysely";
 import type { DB } from "../../db/client";
-import type { CaseOption } from "../domain/option-identity";
-import type { Standing } from "../../db/schema";
+import type { CamelCased, CaseVersionsTable, WorkshopsTable } from "../../db/schema";
+import { inTransaction, lockForTransaction } from "../../db/dialect";
 import { generateJoinCode } from "../domain/join-code";
-import type { ResultsMode, Round, StageEffect, StageId, StageState, Transition } from "../domain/workshop-stages";
-import { forShareOf, inTransaction, lockForTransaction } from "../../db/dialect";
-import { joinRefusal } from "../domain/room-defences";
-import { countsHolding, withdrawalIsSafe, workshopCellKey, type StandingVoters, type VoteCell } from "../domain/disclosure";
-import { creditMayCount, type CreditFacts, type CreditKind } from "../domain/counting";
-import { nowIso } from "./clock";
-import { roleForNewcomer, swappedRoles } from "../domain/role-assignment";
+import type { Round, StageEffect, StageId, StageState, Transition } from "../domain/workshop-stages";
 import type { StepTimer } from "../domain/step-timer";
+import { nowIso } from "./clock";
+import { presentParticipants, rotateRoles, toParticipant, type Participant } from "./participants.server";
+import { deleteRoundVotes } from "./workshop-votes.server";
 
-export interface Workshop {
-  id: number;
-  caseId: number;
-  caseVersionId: number;
-  facilitatorUserId: number;
-  title: string;
-  code: string;
+type WorkshopRow = Omit<Selectable<WorkshopsTable>, "updated_at">;
+
+/** The columns the app reads parsed (JSON, 0/1) or together (the stage state, the timer). */
+interface ParsedWorkshopColumns {
   perspectives: string[];
   twoRounds: boolean;
-  resultsMode: ResultsMode;
   askStanding: boolean;
+  /** stage, voting_open and revealed_rounds. */
   state: StageState;
-  spotlightSubmissionId: number | null;
-  createdAt: string;
-  endedAt: string | null;
   /** No new joins while locked; phones already in keep voting. */
   locked: boolean;
-  /** Most participants (not removed) the room takes; null for no limit. */
-  capacity: number | null;
-  /** How many times round votes were reset: phones follow it, to void what they show as their vote. */
-  voteResets: number;
   /** Role-play (ADR 028): the roles the room is split into, in the case's order; null for an ordinary workshop. */
   roles: string[] | null;
-  /** Role assignments and moves so far (0: roles not assigned yet); phones follow it to read their role card again. */
-  rolesVersion: number;
-  /** The step timer running now, if any. */
+  /** The step timer running now (timer_ends_at, timer_minutes), if any. */
   timer: StepTimer | null;
 }
 
-type WorkshopRow = {
-  id: number;
-  case_id: number;
-  case_version_id: number;
-  facilitator_user_id: number;
-  title: string;
-  code: string;
-  perspectives: string;
-  two_rounds: number;
-  results_mode: ResultsMode;
-  ask_standing: number;
-  stage: string;
-  voting_open: number;
-  revealed_rounds: string;
-  vote_resets: number;
-  spotlight_submission_id: number | null;
-  created_at: string;
-  ended_at: string | null;
-  locked: number;
-  capacity: number | null;
-  roles: string | null;
-  roles_version: number;
-  timer_ends_at: string | null;
-  timer_minutes: number | null;
-};
+/**
+ * A workshop as the app reads it: its row with camelCase names (`capacity`: most participants
+ * not removed, null for no limit; `voteResets`: how many times round votes were reset, which
+ * phones follow to void the vote they show; `rolesVersion`: role assignments and moves so far,
+ * 0 before roles are assigned), and the parsed columns.
+ */
+export type Workshop = Omit<CamelCased<Omit<WorkshopRow, "stage" | "voting_open" | "revealed_rounds" | "timer_ends_at" | "timer_minutes">>, keyof ParsedWorkshopColumns> & ParsedWorkshopColumns;
 
 function toWorkshop(row: WorkshopRow): Workshop {
   return {
@@ -119,20 +92,12 @@ const workshopColumns = [
   "timer_minutes",
 ] as const;
 
-export interface NewWorkshop {
-  caseId: number;
-  caseVersionId: number;
-  facilitatorUserId: number;
-  title: string;
-  perspectives: string[];
-  twoRounds: boolean;
-  resultsMode: ResultsMode;
-  askStanding: boolean;
+export type NewWorkshop = Pick<Workshop, "caseId" | "caseVersionId" | "facilitatorUserId" | "title" | "perspectives" | "twoRounds" | "resultsMode" | "askStanding"> & {
   /** Most participants the room takes; null or left out for no limit. */
   capacity?: number | null;
   /** Role-play (ADR 028): the roles to split the room into; null or left out for an ordinary workshop. */
   roles?: string[] | null;
-}
+};
 
 export async function createWorkshop(db: DB, input: NewWorkshop): Promise<Workshop> {
   // A clash among 31^6 codes is rare; the unique constraint catches it and we draw again.
@@ -179,33 +144,24 @@ export async function findWorkshopByCode(db: DB, code: string): Promise<Workshop
   return row && toWorkshop(row);
 }
 
-export interface WorkshopListItem {
-  id: number;
-  title: string;
-  code: string;
-  caseTitle: string;
-  stage: string;
-  createdAt: string;
+/** A room in a list: its row, its case's title, and how many are in it now. */
+export type WorkshopListItem = CamelCased<Pick<WorkshopRow, "id" | "title" | "code" | "stage" | "created_at">> & {
+  caseTitle: Selectable<CaseVersionsTable>["title"];
   participants: number;
-}
+};
 
 export async function listWorkshops(db: DB, filter: { facilitatorUserId?: number; caseId?: number }): Promise<WorkshopListItem[]> {
   let query = db
     .selectFrom("workshops")
     .innerJoin("case_versions", "case_versions.id", "workshops.case_version_id")
-    .select((eb) => [
+    .select([
       "workshops.id",
       "workshops.title",
       "workshops.code",
       "workshops.stage",
       "workshops.created_at",
       "case_versions.title as case_title",
-      eb
-        .selectFrom("workshop_participants")
-        .select(eb.fn.countAll<number>().as("n"))
-        .whereRef("workshop_participants.workshop_id", "=", "workshops.id")
-        .where("workshop_participants.removed", "=", 0)
-        .as("participants"),
+      presentParticipants("workshops.id").as("participants"),
     ]);
   if (filter.facilitatorUserId !== undefined) query = query.where("workshops.facilitator_user_id", "=", filter.facilitatorUserId);
   if (filter.caseId !== undefined) query = query.where("workshops.case_id", "=", filter.caseId);
@@ -243,7 +199,7 @@ export async function saveStageState(db: DB, workshopId: number, state: StageSta
       .execute();
     for (const effect of effects) {
       if (effect.type === "delete-round-votes") {
-        await trx.deleteFrom("workshop_votes").where("workshop_id", "=", workshopId).where("round", "=", effect.round).execute();
+        await deleteRoundVotes(trx, workshopId, effect.round);
         await trx
           .updateTable("workshops")
           .set((eb) => ({ vote_resets: eb("vote_resets", "+", 1) }))
@@ -277,31 +233,7 @@ export async function changeStageState(db: DB, workshopId: number, decide: (stat
 }
 
 export async function setSpotlight(db: DB, workshopId: number, submissionId: number | null): Promise<void> {
-  await db.updateTable("workshops").set({ spotlight_submission_id: submissionId, updated_at: nowIso() }).where("id", "=", workshopId).execute();
-}
-
-export function hashDeviceToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
-
-export interface Participant {
-  id: number;
-  workshopId: number;
-  displayName: string | null;
-  standing: Standing | null;
-  removed: boolean;
-  /** The role this participant plays in a role-play workshop (ADR 028); null until assigned. */
-  role: string | null;
-}
-
-export async function findParticipant(db: DB, workshopId: number, tokenHash: string): Promise<Participant | undefined> {
-  const row = await db
-    .selectFrom("workshop_participants")
-    .select(["id", "workshop_id", "display_name", "standing", "removed", "role"])
-    .where("workshop_id", "=", workshopId)
-    .where("token_hash", "=", tokenHash)
-    .executeTakeFirst();
-  return row && { id: row.id, workshopId: row.workshop_id, displayName: row.display_name, standing: row.standing, removed: row.removed === 1, role: row.role };
+  await updateWorkshop(db, workshopId, { spotlight_submission_id: submissionId });
 }
 
 /** The workshop with this join code, and the participant holding this device token (if it joined): one query. */
@@ -317,712 +249,37 @@ export async function findWorkshopAndParticipant(db: DB, code: string, tokenHash
   const participant: Participant | null =
     row.participant_id === null || tokenHash === null
       ? null
-      : {
+      : toParticipant({
           id: row.participant_id,
-          workshopId: row.id,
-          displayName: row.participant_name,
+          workshop_id: row.id,
+          display_name: row.participant_name,
           standing: row.participant_standing,
-          removed: row.participant_removed === 1,
-          role: row.participant_role ?? null,
-        };
+          removed: Number(row.participant_removed),
+          role: row.participant_role,
+        });
   return { workshop: toWorkshop(row), participant };
-}
-
-export type JoinOutcome = { joined: true; participant: Participant } | { joined: false; refusal: string };
-
-/**
- * Joins, or rejoins as the same participant when this device has joined before, unless the
- * room's door refuses a new phone (locked, or full: joinRefusal). The check and the insert run
- * in one transaction that holds the room's join lock, so two phones racing for the last place
- * cannot both get in (PostgreSQL would otherwise count the room in both before either inserts).
- */
-export async function joinWorkshop(db: DB, input: { workshopId: number; tokenHash: string; displayName: string | null; standing: Standing | null }): Promise<JoinOutcome> {
-  return inTransaction(db, async (trx) => {
-    await lockForTransaction(trx, `workshop-join:${input.workshopId}`);
-    const door = await trx
-      .selectFrom("workshops as w")
-      .select((eb) => [
-        "w.locked",
-        "w.capacity",
-        "w.roles",
-        "w.roles_version",
-        eb
-          .selectFrom("workshop_participants")
-          .select(eb.fn.countAll<number>().as("n"))
-          .whereRef("workshop_participants.workshop_id", "=", "w.id")
-          .where("workshop_participants.removed", "=", 0)
-          .as("present"),
-        eb
-          .selectFrom("workshop_participants")
-          .select("workshop_participants.id")
-          .whereRef("workshop_participants.workshop_id", "=", "w.id")
-          .where("workshop_participants.token_hash", "=", input.tokenHash)
-          .as("existing_id"),
-      ])
-      .where("w.id", "=", input.workshopId)
-      .executeTakeFirstOrThrow();
-    const refusal = joinRefusal({
-      locked: Number(door.locked) === 1,
-      capacity: door.capacity === null ? null : Number(door.capacity),
-      present: Number(door.present ?? 0),
-      alreadyJoined: door.existing_id !== null && door.existing_id !== undefined,
-    });
-    if (refusal) return { joined: false, refusal };
-    await trx
-      .insertInto("workshop_participants")
-      .values({ workshop_id: input.workshopId, token_hash: input.tokenHash, display_name: input.displayName, standing: input.standing, created_at: nowIso() })
-      .onConflict((oc) => oc.columns(["workshop_id", "token_hash"]).doUpdateSet({ display_name: input.displayName, standing: input.standing }))
-      .execute();
-    // Someone new after roles were assigned plays the role with the fewest people (ADR 028); one
-    // rejoining keeps theirs. The join lock above also keeps an assignment from interleaving.
-    const isNew = door.existing_id === null || door.existing_id === undefined;
-    if (isNew && door.roles !== null && Number(door.roles_version) > 0) {
-      const present = await trx.selectFrom("workshop_participants").select("role").where("workshop_id", "=", input.workshopId).where("removed", "=", 0).execute();
-      const role = roleForNewcomer(
-        JSON.parse(door.roles) as string[],
-        present.map((p) => p.role),
-      );
-      await trx.updateTable("workshop_participants").set({ role }).where("workshop_id", "=", input.workshopId).where("token_hash", "=", input.tokenHash).execute();
-    }
-    return { joined: true, participant: (await findParticipant(trx, input.workshopId, input.tokenHash))! };
-  });
 }
 
 /** Locks or unlocks the room's door (phones already in are not affected). */
 export async function setRoomLocked(db: DB, workshopId: number, locked: boolean): Promise<void> {
-  await db
-    .updateTable("workshops")
-    .set({ locked: locked ? 1 : 0, updated_at: nowIso() })
-    .where("id", "=", workshopId)
-    .execute();
+  await updateWorkshop(db, workshopId, { locked: locked ? 1 : 0 });
 }
 
 /** Sets the room's capacity (null: no limit). Phones already in stay, even above it. */
 export async function setRoomCapacity(db: DB, workshopId: number, capacity: number | null): Promise<void> {
-  await db.updateTable("workshops").set({ capacity, updated_at: nowIso() }).where("id", "=", workshopId).execute();
-}
-
-/** How many participants still in the room joined within [since, until] (ISO-8601 UTC, inclusive). */
-export async function countJoinedBetween(db: DB, workshopId: number, since: string, until: string): Promise<number> {
-  const row = await db
-    .selectFrom("workshop_participants")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("workshop_id", "=", workshopId)
-    .where("removed", "=", 0)
-    .where("created_at", ">=", since)
-    .where("created_at", "<=", until)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/**
- * Voids a burst: removes every participant still in the room who joined within [since, until]
- * (ISO-8601 UTC, inclusive), with the same meaning as removeParticipant (their arguments and
- * questions leave the room's list at once; their votes and upvotes when `withdrawalIsSafe`).
- * Returns the ids removed.
- *
- * @param k the k-threshold, for withdrawing removed voters' votes
- */
-export async function removeParticipantsJoinedBetween(db: DB, workshopId: number, since: string, until: string, k: number): Promise<number[]> {
-  return inTransaction(db, async (trx) => {
-    const rows = await trx
-      .updateTable("workshop_participants")
-      .set({ removed: 1 })
-      .where("workshop_id", "=", workshopId)
-      .where("removed", "=", 0)
-      .where("created_at", ">=", since)
-      .where("created_at", "<=", until)
-      .returning("id")
-      .execute();
-    await withdrawRemovedVotersIfSafe(trx, workshopId, k);
-    return rows.map((r) => r.id);
-  });
-}
-
-/**
- * Removes a participant: they cannot vote, submit or upvote again, and what they sent leaves the
- * room's list at once (counting.ts). Votes they already cast and upvotes they gave keep counting
- * until every count they are part of can lose at least k removed people at once
- * (`withdrawalIsSafe`). Removing someone already removed changes nothing.
- *
- * @param k the k-threshold, for withdrawing removed voters' votes
- * @returns false when no such participant is in this workshop
- */
-export async function removeParticipant(db: DB, workshopId: number, participantId: number, k: number): Promise<boolean> {
-  return inTransaction(db, async (trx) => {
-    const result = await trx.updateTable("workshop_participants").set({ removed: 1 }).where("workshop_id", "=", workshopId).where("id", "=", participantId).executeTakeFirst();
-    await withdrawRemovedVotersIfSafe(trx, workshopId, k);
-    return Number(result.numUpdatedRows) > 0;
-  });
-}
-
-/**
- * Withdraws every removed participant whose votes and credits still count, all together, when
- * `withdrawalIsSafe` allows it (each count loses none or at least k of them: every tally, gap and
- * shift their votes are in, and each submission's upvote count and "what moved me" count their
- * upvotes and round-2 votes are part of, or may be once a hidden submission is shown again);
- * otherwise nothing. Runs in the removal's transaction, after the removal.
- */
-async function withdrawRemovedVotersIfSafe(trx: DB, workshopId: number, k: number): Promise<void> {
-  await lockForTransaction(trx, `casebook:withdraw:${workshopId}`);
-  const pending = sql`(select p.id from workshop_participants p where p.workshop_id = ${workshopId} and p.removed = 1 and p.withdrawn = 0)`;
-  const [workshop, rows, credits] = await Promise.all([
-    trx.selectFrom("workshops").select("perspectives").where("id", "=", workshopId).executeTakeFirstOrThrow(),
-    trx
-      .selectFrom("workshop_participants as p")
-      .leftJoin("workshop_votes as v", (join) => join.onRef("v.participant_id", "=", "p.id").onRef("v.workshop_id", "=", "p.workshop_id"))
-      .select(["p.id as id", "v.round as round", "v.perspective as perspective"])
-      .where("p.workshop_id", "=", workshopId)
-      .where("p.removed", "=", 1)
-      .where("p.withdrawn", "=", 0)
-      .execute(),
-    // Each pending person's upvotes and "what moved me", with the facts the counting rule reads.
-    sql<{ kind: CreditKind; giver: number; submission_id: number; submission_kind: "argument" | "question"; author_id: number; author_removed: number }>`
-      select 'upvote' as kind, u.participant_id as giver, s.id as submission_id, s.kind as submission_kind, s.participant_id as author_id, a.removed as author_removed
-      from workshop_upvotes u join workshop_submissions s on s.id = u.submission_id join workshop_participants a on a.id = s.participant_id
-      where s.workshop_id = ${workshopId} and u.participant_id in ${pending}
-      union
-      select 'moved-by' as kind, v.participant_id as giver, s.id as submission_id, s.kind as submission_kind, s.participant_id as author_id, a.removed as author_removed
-      from workshop_votes v join workshop_submissions s on s.id = v.moved_by_submission_id join workshop_participants a on a.id = s.participant_id
-      where v.workshop_id = ${workshopId} and v.participant_id in ${pending}`.execute(trx),
-  ]);
-  if (rows.length === 0) return;
-  const perspectives = JSON.parse(workshop.perspectives) as string[];
-  const cells = new Map<number, VoteCell[]>();
-  for (const r of rows) {
-    const own = cells.get(r.id) ?? [];
-    if (r.round !== null && r.perspective !== null) own.push({ round: r.round, perspective: r.perspective });
-    cells.set(r.id, own);
-  }
-  const credited = new Map<number, string[]>();
-  for (const c of credits.rows) {
-    const contribution = { kind: c.submission_kind, authorRemoved: Number(c.author_removed) === 1 };
-    if (creditMayCount(c.kind, contribution, { byAuthor: Number(c.giver) === Number(c.author_id) })) {
-      credited.set(Number(c.giver), [...(credited.get(Number(c.giver)) ?? []), `${c.kind} ${c.submission_id}`]);
-    }
-  }
-  if (
-    !withdrawalIsSafe(
-      [...cells].map(([id, own]) => countsHolding(own, perspectives, credited.get(id) ?? [])),
-      k,
-    )
-  )
-    return;
-  await trx
-    .updateTable("workshop_participants")
-    .set({ withdrawn: 1 })
-    .where("id", "in", [...cells.keys()])
-    .execute();
-}
-
-export async function listParticipants(db: DB, workshopId: number) {
-  return db.selectFrom("workshop_participants").select(["id", "display_name", "standing", "removed", "created_at", "role"]).where("workshop_id", "=", workshopId).orderBy("id").execute();
-}
-
-/**
- * The people in the room now (not removed) with their declared standing, for the role
- * assignment only: the standing never leaves the server (ADR 028).
- */
-export async function roleCandidates(db: DB, workshopId: number): Promise<{ id: number; standing: string | null }[]> {
-  return db.selectFrom("workshop_participants").select(["id", "standing"]).where("workshop_id", "=", workshopId).where("removed", "=", 0).orderBy("id").execute();
-}
-
-/** The ids of the people playing `role` in the room now (not removed), ascending: the raters who see the same texts (`ratingSample`). */
-export async function participantsOfRole(db: DB, workshopId: number, role: string): Promise<number[]> {
-  const rows = await db.selectFrom("workshop_participants").select("id").where("workshop_id", "=", workshopId).where("role", "=", role).where("removed", "=", 0).orderBy("id").execute();
-  return rows.map((r) => r.id);
-}
-
-/**
- * Stores a whole assignment of roles (every participant in it gets their role; anyone not in it
- * keeps none) and counts it as a new version of the room's roles. Call inside a transaction that
- * holds the room's join lock, so a phone joining meanwhile is either assigned or a newcomer.
- */
-export async function saveRoleAssignment(db: DB, workshopId: number, assignment: ReadonlyMap<number, string>): Promise<void> {
-  await db.updateTable("workshop_participants").set({ role: null }).where("workshop_id", "=", workshopId).execute();
-  const byRole = new Map<string, number[]>();
-  for (const [id, role] of assignment) {
-    const ids = byRole.get(role);
-    if (ids) ids.push(id);
-    else byRole.set(role, [id]);
-  }
-  for (const [role, ids] of byRole) await db.updateTable("workshop_participants").set({ role }).where("workshop_id", "=", workshopId).where("id", "in", ids).execute();
-  await db
-    .updateTable("workshops")
-    .set((eb) => ({ roles_version: eb("roles_version", "+", 1), updated_at: nowIso() }))
-    .where("id", "=", workshopId)
-    .execute();
-}
-
-/**
- * Moves one participant still in the room to `role`. Returns "moved", "unchanged" (they already
- * play it: a repeat changes nothing), or "not-found" (not in this room, or removed).
- */
-export async function moveParticipantRole(db: DB, workshopId: number, participantId: number, role: string): Promise<"moved" | "unchanged" | "not-found"> {
-  const row = await db.selectFrom("workshop_participants").select(["role", "removed"]).where("workshop_id", "=", workshopId).where("id", "=", participantId).executeTakeFirst();
-  if (!row || row.removed === 1) return "not-found";
-  if (row.role === role) return "unchanged";
-  await db.updateTable("workshop_participants").set({ role }).where("id", "=", participantId).execute();
-  await db
-    .updateTable("workshops")
-    .set((eb) => ({ roles_version: eb("roles_version", "+", 1), updated_at: nowIso() }))
-    .where("id", "=", workshopId)
-    .execute();
-  return "moved";
-}
-
-/**
- * The swap (ADR 032): every participant with a role, removed or not, passes to the next role
- * (`swappedRoles`; `steps` −1 undoes it), all in one statement, and the room's roles version
- * moves on so every phone reads its new role card. Holds the room's join lock, as an assignment
- * does, so a phone joining meanwhile is either swapped with the room or joins after it and gets
- * the role with the fewest people then. Nothing happens before roles are assigned. Call inside
- * the stage change's transaction.
- */
-async function rotateRoles(trx: DB, workshopId: number, steps: 1 | -1): Promise<void> {
-  const workshop = await trx.selectFrom("workshops").select(["roles", "roles_version"]).where("id", "=", workshopId).executeTakeFirstOrThrow();
-  if (workshop.roles === null || Number(workshop.roles_version) === 0) return;
-  await lockForTransaction(trx, `workshop-join:${workshopId}`);
-  const mapping = [...swappedRoles(JSON.parse(workshop.roles) as string[], steps)];
-  const role = sql<string>`case ${sql.join(
-    mapping.map(([from, to]) => sql`when role = ${from} then ${to}`),
-    sql` `,
-  )} else role end`;
-  await trx.updateTable("workshop_participants").set({ role }).where("workshop_id", "=", workshopId).where("role", "is not", null).execute();
-  await trx
-    .updateTable("workshops")
-    .set((eb) => ({ roles_version: eb("roles_version", "+", 1) }))
-    .where("id", "=", workshopId)
-    .execute();
+  await updateWorkshop(db, workshopId, { capacity });
 }
 
 /** Starts (or replaces) the step timer, or stops it with null. */
 export async function setStepTimer(db: DB, workshopId: number, timer: StepTimer | null): Promise<void> {
+  await updateWorkshop(db, workshopId, { timer_ends_at: timer?.endsAt ?? null, timer_minutes: timer?.minutes ?? null });
+}
+
+/** Sets columns of the room's row, and its updated_at. */
+async function updateWorkshop(db: DB, workshopId: number, changes: Updateable<WorkshopsTable>): Promise<void> {
   await db
     .updateTable("workshops")
-    .set({ timer_ends_at: timer?.endsAt ?? null, timer_minutes: timer?.minutes ?? null, updated_at: nowIso() })
+    .set({ ...changes, updated_at: nowIso() })
     .where("id", "=", workshopId)
     .execute();
-}
-
-export interface WorkshopAnswer {
-  perspective: string;
-  /** The chosen option of the workshop's case version: its stable id and wording (ADR 017). */
-  option: CaseOption;
-  judgement: number;
-}
-
-export interface StoredWorkshopVote {
-  round: number;
-  perspective: string;
-  /** The option's wording in the workshop's case version. */
-  option: string;
-  option_id: string;
-  judgement: number;
-  moved_by_submission_id: number | null;
-}
-
-/**
- * Records or replaces a participant's answers for the round, every perspective in one
- * statement, but only while that round's vote stage is open. The check and the write are one
- * statement holding the workshop row shared (forShareOf), so a vote racing the facilitator's
- * "close voting" or "reset" is either in before it or judged by the new state: no transaction,
- * no lock round trip. Returns the rows as stored; none when voting was not open.
- */
-export async function castWorkshopVotes(
-  db: DB,
-  vote: { workshopId: number; participantId: number; round: number; movedBySubmissionId: number | null; answers: WorkshopAnswer[] },
-): Promise<StoredWorkshopVote[]> {
-  if (vote.answers.length === 0) return [];
-  const now = nowIso();
-  // VALUES columns are column1, column2, … in both databases; the judgement is cast because
-  // PostgreSQL types an untyped parameter inside VALUES as text.
-  const answers = sql.join(vote.answers.map((a) => sql`(${a.perspective}, ${a.option.text}, ${a.option.id}, cast(${a.judgement} as integer))`));
-  const result = await sql<StoredWorkshopVote>`
-    insert into workshop_votes (workshop_id, participant_id, round, perspective, option, option_id, judgement, moved_by_submission_id, created_at, updated_at)
-    select w.id, p.id, ${vote.round}, a.column1, a.column2, a.column3, a.column4, ${vote.movedBySubmissionId}, ${now}, ${now}
-    from workshops w
-    join workshop_participants p on p.workshop_id = w.id
-    cross join (values ${answers}) as a
-    where w.id = ${vote.workshopId} and w.stage = ${`vote-${vote.round}`} and w.voting_open = 1 and p.id = ${vote.participantId} and p.removed = 0
-    ${forShareOf(db, "w")}
-    on conflict (workshop_id, participant_id, round, perspective) do update set
-      option = excluded.option, option_id = excluded.option_id, judgement = excluded.judgement, moved_by_submission_id = excluded.moved_by_submission_id, updated_at = excluded.updated_at
-    returning round, perspective, option, option_id, judgement, moved_by_submission_id`.execute(db);
-  return result.rows.map((r) => ({ ...r, round: Number(r.round), judgement: Number(r.judgement) }));
-}
-
-export async function votesOf(db: DB, workshopId: number, participantId: number) {
-  return db
-    .selectFrom("workshop_votes")
-    .select(["round", "perspective", "option", "option_id", "judgement", "moved_by_submission_id"])
-    .where("workshop_id", "=", workshopId)
-    .where("participant_id", "=", participantId)
-    .execute();
-}
-
-/**
- * The workshop's withdrawn participants, as an SQL subquery of ids (`withdrawn` is set by
- * withdrawRemovedVotersIfSafe). Every aggregate of a room's votes leaves these out, and only
- * these: removed participants not yet withdrawn keep counting.
- */
-function withdrawnParticipants(scope: { workshopId: number } | { caseId: number }) {
-  const within = "workshopId" in scope ? sql`p.workshop_id = ${scope.workshopId}` : sql`p.workshop_id in (select id from workshops where case_id = ${scope.caseId})`;
-  return sql`(select p.id from workshop_participants p where ${within} and p.withdrawn = 1)`;
-}
-
-/** A where-clause for vote rows (aliased `alias`) of counted voters: not withdrawn. */
-function countedVote(alias: string, workshopId: number) {
-  return sql<boolean>`${sql.ref(`${alias}.participant_id`)} not in ${withdrawnParticipants({ workshopId })}`;
-}
-
-export interface TallyRow {
-  round: number;
-  perspective: string;
-  /** The option's stable id (ADR 017); its wording comes from the case version shown. */
-  optionId: string;
-  judgement: number;
-  count: number;
-}
-
-/** Counted votes (withdrawn participants left out) per round, perspective, option and judgement. */
-export async function workshopTallies(db: DB, workshopId: number): Promise<TallyRow[]> {
-  const rows = await db
-    .selectFrom("workshop_votes")
-    .select(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option_id", "workshop_votes.judgement", (eb) => eb.fn.countAll<number>().as("count")])
-    .where("workshop_votes.workshop_id", "=", workshopId)
-    .where(countedVote("workshop_votes", workshopId))
-    .groupBy(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option_id", "workshop_votes.judgement"])
-    .execute();
-  return rows.map((r) => ({ round: r.round, perspective: r.perspective, optionId: r.option_id, judgement: r.judgement, count: Number(r.count) }));
-}
-
-export interface StandingTallyRow extends TallyRow {
-  standing: string | null;
-}
-
-/** As workshopTallies, split by the standing each voter declared on joining (for the workshop grouping's tables). */
-export async function workshopTalliesByStanding(db: DB, workshopId: number): Promise<StandingTallyRow[]> {
-  const rows = await db
-    .selectFrom("workshop_votes")
-    .innerJoin("workshop_participants", "workshop_participants.id", "workshop_votes.participant_id")
-    .select([
-      "workshop_votes.round",
-      "workshop_votes.perspective",
-      "workshop_votes.option_id",
-      "workshop_votes.judgement",
-      "workshop_participants.standing",
-      (eb) => eb.fn.countAll<number>().as("count"),
-    ])
-    .where("workshop_votes.workshop_id", "=", workshopId)
-    .where(countedVote("workshop_votes", workshopId))
-    .groupBy(["workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option_id", "workshop_votes.judgement", "workshop_participants.standing"])
-    .execute();
-  return rows.map((r) => ({ round: r.round, perspective: r.perspective, optionId: r.option_id, judgement: r.judgement, standing: r.standing, count: Number(r.count) }));
-}
-
-/**
- * How many counted voters (at least one counted vote in the workshop) declared each standing on
- * joining, in all and per (round, perspective) cell (keyed `workshopCellKey`): the input of the
- * workshop's one grouping (disclosure.ts `workshopGrouping`).
- */
-export async function countedVoterStandings(db: DB, workshopId: number): Promise<StandingVoters[]> {
-  const [people, cells] = await Promise.all([
-    sql<{ standing: string | null; people: number }>`
-      select p.standing as standing, count(*) as people from workshop_participants p
-      where p.workshop_id = ${workshopId}
-        and exists (select 1 from workshop_votes v where v.workshop_id = ${workshopId} and v.participant_id = p.id)
-        and p.id not in ${withdrawnParticipants({ workshopId })}
-      group by p.standing`.execute(db),
-    // One vote row per participant, round and perspective (the votes' unique key), so rows count people.
-    sql<{ standing: string | null; round: number; perspective: string; people: number }>`
-      select p.standing as standing, v.round as round, v.perspective as perspective, count(*) as people
-      from workshop_votes v join workshop_participants p on p.id = v.participant_id
-      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId)}
-      group by p.standing, v.round, v.perspective`.execute(db),
-  ]);
-  return people.rows.map((r) => ({
-    standing: r.standing,
-    people: Number(r.people),
-    cells: Object.fromEntries(cells.rows.filter((c) => c.standing === r.standing).map((c) => [workshopCellKey(Number(c.round), c.perspective), Number(c.people)])),
-  }));
-}
-
-/**
- * Per counted participant and round: their employee and employer judgements, for the room's
- * empathy gap. One pass over the votes, grouped per person: a self-join of workshop_votes planned
- * on stale statistics (a room's votes all arrive within seconds of an empty table) became a
- * nested loop of sequential scans on PostgreSQL, 370 ms for 1,500 people instead of 5 ms.
- */
-export async function workshopGaps(db: DB, workshopId: number): Promise<{ round: number; standing: string | null; gap: number; count: number }[]> {
-  const rows = await sql<{ round: number; standing: string | null; gap: number; count: number }>`
-    select round, standing, gap, count(*) as count from (
-      select v.round as round, p.standing as standing,
-        max(case when v.perspective = 'employee' then v.judgement end) - max(case when v.perspective = 'employer' then v.judgement end) as gap
-      from workshop_votes v
-      join workshop_participants p on p.id = v.participant_id
-      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId)}
-      group by v.round, v.participant_id, p.standing
-    ) per_person
-    where gap is not null
-    group by round, standing, gap`.execute(db);
-  return rows.rows.map((r) => ({ round: Number(r.round), standing: r.standing, gap: Number(r.gap), count: Number(r.count) }));
-}
-
-/** Round 1 against round 2, per counted participant and perspective: who moved, and which way (one pass, as workshopGaps). */
-export async function workshopShifts(db: DB, workshopId: number): Promise<{ perspective: string; judgementChange: number; optionChanged: boolean; count: number }[]> {
-  const rows = await sql<{ perspective: string; change: number; option_changed: number; count: number }>`
-    select perspective, change, option_changed, count(*) as count from (
-      select v.perspective as perspective,
-        max(case when v.round = 2 then v.judgement end) - max(case when v.round = 1 then v.judgement end) as change,
-        case when max(case when v.round = 1 then v.option_id end) = max(case when v.round = 2 then v.option_id end) then 0 else 1 end as option_changed
-      from workshop_votes v
-      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId)}
-      group by v.participant_id, v.perspective
-    ) per_person
-    where change is not null
-    group by perspective, change, option_changed`.execute(db);
-  return rows.rows.map((r) => ({ perspective: r.perspective, judgementChange: Number(r.change), optionChanged: Number(r.option_changed) === 1, count: Number(r.count) }));
-}
-
-/** Participants in the room now (not removed): who could still answer. */
-export async function countParticipants(db: DB, workshopId: number): Promise<number> {
-  const row = await db
-    .selectFrom("workshop_participants")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("workshop_id", "=", workshopId)
-    .where("removed", "=", 0)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/**
- * Per perspective, counted people who answered it in only one of the two rounds (early leavers,
- * late joiners): the input of `shiftReleased`.
- */
-export async function votersInOneRoundOnly(db: DB, workshopId: number): Promise<Record<string, { roundOne: number; roundTwo: number }>> {
-  const rows = await sql<{ perspective: string; round: number; people: number }>`
-    select perspective, round, count(*) as people from (
-      select v.perspective as perspective, v.participant_id, max(v.round) as round, count(*) as rounds
-      from workshop_votes v
-      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId)}
-      group by v.perspective, v.participant_id
-    ) per_person
-    where rounds = 1
-    group by perspective, round`.execute(db);
-  const result: Record<string, { roundOne: number; roundTwo: number }> = {};
-  for (const r of rows.rows) {
-    const entry = (result[r.perspective] ??= { roundOne: 0, roundTwo: 0 });
-    if (Number(r.round) === 1) entry.roundOne = Number(r.people);
-    else entry.roundTwo = Number(r.people);
-  }
-  return result;
-}
-
-/**
- * Everyone who joined the room, removed or not: the "of M" in "N of M answered". A removal never
- * changes it, so removing a named phone says nothing about whether that phone had voted (ADR 009);
- * capacity checks count only those present (countParticipants).
- */
-export async function countJoined(db: DB, workshopId: number): Promise<number> {
-  const row = await db
-    .selectFrom("workshop_participants")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("workshop_id", "=", workshopId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/** How many counted voters answered every polled perspective, per round. */
-export async function answeredPerRound(db: DB, workshopId: number, perspectives: number): Promise<Record<number, number>> {
-  const rows = await sql<{ round: number; people: number }>`
-    select round, count(*) as people from (
-      select v.round as round, v.participant_id from workshop_votes v
-      where v.workshop_id = ${workshopId} and ${countedVote("v", workshopId)}
-      group by v.round, v.participant_id having count(*) >= ${perspectives}
-    ) answered group by round`.execute(db);
-  return Object.fromEntries(rows.rows.map((r) => [Number(r.round), Number(r.people)]));
-}
-
-export async function addSubmission(db: DB, input: { workshopId: number; participantId: number; kind: "argument" | "question"; body: string }): Promise<number> {
-  const row = await db
-    .insertInto("workshop_submissions")
-    .values({ workshop_id: input.workshopId, participant_id: input.participantId, kind: input.kind, body: input.body, created_at: nowIso() })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-/**
- * A workshop submission with the facts the counting rule reads (app/domain/counting.ts): whether
- * a moderator hid it, who wrote it and whether they were removed.
- */
-export interface SubmissionFacts {
-  id: number;
-  workshopId: number;
-  kind: "argument" | "question";
-  body: string;
-  hidden: boolean;
-  /** The participant who sent it. */
-  authorId: number;
-  authorRemoved: boolean;
-  authorName: string | null;
-  createdAt: string;
-}
-
-const submissionFactColumns = ["s.id", "s.workshop_id", "s.kind", "s.body", "s.hidden", "s.participant_id", "a.removed", "a.display_name", "s.created_at"] as const;
-
-function toSubmissionFacts(r: {
-  id: number;
-  workshop_id: number;
-  kind: "argument" | "question";
-  body: string;
-  hidden: number;
-  participant_id: number;
-  removed: number;
-  display_name: string | null;
-  created_at: string;
-}): SubmissionFacts {
-  return {
-    id: r.id,
-    workshopId: r.workshop_id,
-    kind: r.kind,
-    body: r.body,
-    hidden: Number(r.hidden) === 1,
-    authorId: r.participant_id,
-    authorRemoved: Number(r.removed) === 1,
-    authorName: r.display_name,
-    createdAt: r.created_at,
-  };
-}
-
-export async function findSubmission(db: DB, id: number): Promise<SubmissionFacts | undefined> {
-  const row = await db
-    .selectFrom("workshop_submissions as s")
-    .innerJoin("workshop_participants as a", "a.id", "s.participant_id")
-    .select(submissionFactColumns)
-    .where("s.id", "=", id)
-    .executeTakeFirst();
-  return row && toSubmissionFacts(row);
-}
-
-export async function setSubmissionHidden(db: DB, id: number, hidden: boolean): Promise<void> {
-  await db
-    .updateTable("workshop_submissions")
-    .set({ hidden: hidden ? 1 : 0 })
-    .where("id", "=", id)
-    .execute();
-}
-
-/**
- * Sets one phone's upvote of a submission to the state its form asked for (ADR 016: state-based,
- * so a repeat, or the same button sent from a second page, changes nothing). Says what changed:
- * "added", "removed", or "unchanged" when the upvote already was as asked.
- *
- * @param upvoted true to upvote, false to take the upvote back
- */
-export async function setUpvote(db: DB, submissionId: number, participantId: number, upvoted: boolean): Promise<"added" | "removed" | "unchanged"> {
-  if (!upvoted) {
-    const removed = await db.deleteFrom("workshop_upvotes").where("submission_id", "=", submissionId).where("participant_id", "=", participantId).executeTakeFirst();
-    return Number(removed.numDeletedRows) > 0 ? "removed" : "unchanged";
-  }
-  const added = await db
-    .insertInto("workshop_upvotes")
-    .values({ submission_id: submissionId, participant_id: participantId, created_at: nowIso() })
-    .onConflict((oc) => oc.columns(["submission_id", "participant_id"]).doNothing())
-    .executeTakeFirst();
-  return Number(added.numInsertedOrUpdatedRows ?? 0) > 0 ? "added" : "unchanged";
-}
-
-/**
- * Every submission of a workshop, oldest first, removed authors' and hidden ones included, with
- * the room's upvotes grouped by what the counting rule reads (one row per submission, whether
- * the author gave it, and whether the giver was withdrawn). `roomSubmissions` (counting.ts)
- * turns them into the lists every screen and the debrief show.
- */
-export async function listSubmissions(db: DB, workshopId: number): Promise<{ submissions: SubmissionFacts[]; upvotes: CreditFacts[] }> {
-  const [submissions, upvotes] = await Promise.all([
-    db
-      .selectFrom("workshop_submissions as s")
-      .innerJoin("workshop_participants as a", "a.id", "s.participant_id")
-      .select(submissionFactColumns)
-      .where("s.workshop_id", "=", workshopId)
-      .orderBy("s.id")
-      .execute(),
-    sql<{ submission_id: number; by_author: number; by_withdrawn: number; people: number }>`
-      select u.submission_id as submission_id, case when u.participant_id = s.participant_id then 1 else 0 end as by_author,
-        g.withdrawn as by_withdrawn, count(*) as people
-      from workshop_upvotes u
-      join workshop_submissions s on s.id = u.submission_id
-      join workshop_participants g on g.id = u.participant_id
-      where s.workshop_id = ${workshopId}
-      group by u.submission_id, case when u.participant_id = s.participant_id then 1 else 0 end, g.withdrawn`.execute(db),
-  ]);
-  return { submissions: submissions.map(toSubmissionFacts), upvotes: upvotes.rows.map(toCreditFacts) };
-}
-
-function toCreditFacts(r: { submission_id: number; by_author: number; by_withdrawn: number; people: number }): CreditFacts {
-  return { contributionId: Number(r.submission_id), byAuthor: Number(r.by_author) === 1, byWithdrawn: Number(r.by_withdrawn) === 1, people: Number(r.people) };
-}
-
-/** The submissions this participant sent (their phone offers no upvote, nor "what moved me", on them). */
-export async function submittedBy(db: DB, workshopId: number, participantId: number): Promise<Set<number>> {
-  const rows = await db.selectFrom("workshop_submissions").select("id").where("workshop_id", "=", workshopId).where("participant_id", "=", participantId).execute();
-  return new Set(rows.map((r) => r.id));
-}
-
-export async function upvotedBy(db: DB, workshopId: number, participantId: number): Promise<Set<number>> {
-  const rows = await db
-    .selectFrom("workshop_upvotes")
-    .innerJoin("workshop_submissions", "workshop_submissions.id", "workshop_upvotes.submission_id")
-    .select("workshop_upvotes.submission_id")
-    .where("workshop_submissions.workshop_id", "=", workshopId)
-    .where("workshop_upvotes.participant_id", "=", participantId)
-    .execute();
-  return new Set(rows.map((r) => r.submission_id));
-}
-
-/**
- * Who named each submission as "the argument that moved me" in round 2, grouped by what the
- * counting rule reads (whether the voter wrote it, whether the voter was withdrawn); one person
- * counts once per submission whatever the perspectives they answered. `countCredits("moved-by")`
- * says how many of them count.
- */
-export async function movedByFacts(db: DB, workshopId: number): Promise<CreditFacts[]> {
-  const rows = await sql<{ submission_id: number; by_author: number; by_withdrawn: number; people: number }>`
-    select v.moved_by_submission_id as submission_id, case when v.participant_id = s.participant_id then 1 else 0 end as by_author,
-      g.withdrawn as by_withdrawn, count(distinct v.participant_id) as people
-    from workshop_votes v
-    join workshop_submissions s on s.id = v.moved_by_submission_id
-    join workshop_participants g on g.id = v.participant_id
-    where v.workshop_id = ${workshopId} and v.moved_by_submission_id is not null
-    group by v.moved_by_submission_id, case when v.participant_id = s.participant_id then 1 else 0 end, g.withdrawn`.execute(db);
-  return rows.rows.map(toCreditFacts);
-}
-
-/** Counted votes for the CSV export, with the voter's id (renumbered before it leaves) and declared standing: no token, name or account. */
-export async function exportVotes(db: DB, workshopId: number) {
-  return db
-    .selectFrom("workshop_votes")
-    .innerJoin("workshop_participants", "workshop_participants.id", "workshop_votes.participant_id")
-    .select(["workshop_votes.participant_id", "workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option", "workshop_votes.judgement", "workshop_participants.standing"])
-    .where("workshop_votes.workshop_id", "=", workshopId)
-    .where(countedVote("workshop_votes", workshopId))
-    .execute();
-}
-
-/**
- * Counted tallies of every workshop on a case, for comparisons: one row per workshop, round and
- * answer, options by stable id (ADR 017), so rooms run on different versions line up.
- */
-export async function caseWorkshopTallies(db: DB, caseId: number): Promise<(TallyRow & { workshopId: number })[]> {
-  const rows = await db
-    .selectFrom("workshop_votes")
-    .innerJoin("workshops", "workshops.id", "workshop_votes.workshop_id")
-    .select(["workshop_votes.workshop_id", "workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option_id", "workshop_votes.judgement", (eb) => eb.fn.countAll<number>().as("count")])
-    .where("workshops.case_id", "=", caseId)
-    .where(sql<boolean>`workshop_votes.participant_id not in ${withdrawnParticipants({ caseId })}`)
-    .groupBy(["workshop_votes.workshop_id", "workshop_votes.round", "workshop_votes.perspective", "workshop_votes.option_id", "workshop_votes.judgement"])
-    .execute();
-  return rows.map((r) => ({ workshopId: r.workshop_id, round: r.round, perspective: r.perspective, optionId: r.option_id, judgement: r.judgement, count: Number(r.count) }));
 }

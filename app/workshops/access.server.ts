@@ -5,7 +5,8 @@ import { cookieSecrets, requirePermission, sessionSecret, type PublicUser } from
 import { serverKey } from "../domain/cookie-keys";
 import { db } from "../platform/db.server";
 import { can } from "../domain/permissions";
-import { findParticipant, findWorkshop, hashDeviceToken, type Participant, type Workshop } from "../models/workshops.server";
+import { findWorkshop, type Workshop } from "../models/workshops.server";
+import { findParticipant, hashDeviceToken, type Participant } from "../models/participants.server";
 import { findCaseVersionDocument } from "../models/cases.server";
 import { renderMarkdownCached } from "../platform/markdown-cache.server";
 import { roleName } from "../domain/role-assignment";

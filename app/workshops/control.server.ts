@@ -23,23 +23,9 @@ import { burstWindow, readBurstWindow, readCapacity, VOID_WINDOWS_MINUTES } from
 import { readSubmission } from "../http/idempotency.server";
 import { withdrawRights } from "../live/rights.server";
 import type { PublicUser } from "../models/users.server";
-import {
-  changeStageState,
-  countJoinedBetween,
-  findSubmission,
-  findWorkshop,
-  moveParticipantRole,
-  removeParticipant,
-  roleCandidates,
-  saveRoleAssignment,
-  setStepTimer,
-  removeParticipantsJoinedBetween,
-  setRoomCapacity,
-  setRoomLocked,
-  setSpotlight,
-  setSubmissionHidden,
-  type Workshop,
-} from "../models/workshops.server";
+import { changeStageState, findWorkshop, setStepTimer, setRoomCapacity, setRoomLocked, setSpotlight, type Workshop } from "../models/workshops.server";
+import { countJoinedBetween, moveParticipantRole, removeParticipant, roleCandidates, saveRoleAssignment, removeParticipantsJoinedBetween } from "../models/participants.server";
+import { findSubmission, setSubmissionHidden } from "../models/submissions.server";
 import { announceWorkshopChange } from "./live-state.server";
 
 export interface ControlResult {

@@ -16,19 +16,10 @@ import { hasSwap, planRounds, TEXT_KINDS, workshopPlan } from "../domain/worksho
 import { countedRatingsWithStanding } from "../models/role-play-texts.server";
 import { roomBestTexts, roomModelAnswers } from "./role-play-steps.server";
 import { phaseComparison } from "../domain/role-play-phases";
-import {
-  countedVoterStandings,
-  countJoined,
-  exportVotes,
-  listSubmissions,
-  movedByFacts,
-  workshopGaps,
-  votersInOneRoundOnly,
-  workshopShifts,
-  workshopTallies,
-  workshopTalliesByStanding,
-  type Workshop,
-} from "../models/workshops.server";
+import type { Workshop } from "../models/workshops.server";
+import { countJoined } from "../models/participants.server";
+import { countedVoterStandings, exportVotes, workshopGaps, votersInOneRoundOnly, workshopShifts, workshopTallies, workshopTalliesByStanding } from "../models/workshop-tallies.server";
+import { listSubmissions, movedByFacts } from "../models/submissions.server";
 
 /** Whether the exports may break answers down by standing yet (`standingBreakdownReleased`: once the workshop has ended). */
 function standingsReleased(workshop: Workshop): boolean {

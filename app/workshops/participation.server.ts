@@ -15,17 +15,10 @@ import { KEY_REUSED_MESSAGE } from "../domain/idempotency";
 import { readSubmission } from "../http/idempotency.server";
 import { answerOnce } from "../models/idempotency-keys.server";
 import { findCaseVersionDocument } from "../models/cases.server";
-import {
-  addSubmission,
-  castWorkshopVotes,
-  findSubmission,
-  findWorkshopAndParticipant,
-  hashDeviceToken,
-  setUpvote,
-  type Participant,
-  type StoredWorkshopVote,
-  type Workshop,
-} from "../models/workshops.server";
+import { findWorkshopAndParticipant, type Workshop } from "../models/workshops.server";
+import { hashDeviceToken, type Participant } from "../models/participants.server";
+import { castWorkshopVotes, type StoredWorkshopVote } from "../models/workshop-votes.server";
+import { addSubmission, findSubmission, setUpvote } from "../models/submissions.server";
 import { rateTextOnPhone, writeText } from "./role-play-steps.server";
 import { guardCodeLookup } from "./join-code-guard.server";
 import { checkRateLimits } from "../http/rate-limit.server";

@@ -26,7 +26,8 @@ import { textStepOf, TEXT_KINDS, type WorkshopPlan } from "../domain/workshop-st
 import { parseForm, type FieldErrors, type FormFields } from "../http/forms";
 import { renderMarkdownCached } from "../platform/markdown-cache.server";
 import { findText, ownRatings, ownText, rateText, saveText, textsOfStep } from "../models/role-play-texts.server";
-import { participantsOfRole, type Participant, type Workshop } from "../models/workshops.server";
+import type { Workshop } from "../models/workshops.server";
+import { participantsOfRole, type Participant } from "../models/participants.server";
 import { readConfig } from "../platform/config.server";
 
 /** What a phone shows during a written step, from its own loader (never the room's shared state). */

@@ -10,7 +10,10 @@ import { startApp } from "./app-under-test";
 
 const K = 5;
 const app = await startApp({ kThreshold: K });
-const { castWorkshopVotes, exportVotes, findWorkshop, joinWorkshop, removeParticipant, saveStageState } = await import("../../app/models/workshops.server");
+const { findWorkshop, saveStageState } = await import("../../app/models/workshops.server");
+const { joinWorkshop, removeParticipant } = await import("../../app/models/participants.server");
+const { castWorkshopVotes } = await import("../../app/models/workshop-votes.server");
+const { exportVotes } = await import("../../app/models/workshop-tallies.server");
 const { loadWorkshopStates } = await import("../../app/workshops/live-state.server");
 const { workshopDebrief, workshopPositionsCsv } = await import("../../app/workshops/debrief.server");
 

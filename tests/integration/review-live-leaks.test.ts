@@ -12,7 +12,9 @@ import { startApp } from "./app-under-test";
 const K = 3;
 const app = await startApp({ kThreshold: K });
 const { findCaseBySlug } = await import("../../app/models/cases.server");
-const { castWorkshopVotes, createWorkshop, findWorkshop, joinWorkshop, removeParticipant, saveStageState } = await import("../../app/models/workshops.server");
+const { createWorkshop, findWorkshop, saveStageState } = await import("../../app/models/workshops.server");
+const { joinWorkshop, removeParticipant } = await import("../../app/models/participants.server");
+const { castWorkshopVotes } = await import("../../app/models/workshop-votes.server");
 const { loadWorkshopStates } = await import("../../app/workshops/live-state.server");
 const { workshopPositionsCsv } = await import("../../app/workshops/debrief.server");
 

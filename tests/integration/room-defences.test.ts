@@ -16,7 +16,8 @@ const phoneRoute = await import("../../app/routes/w.$code");
 const eventsRoute = await import("../../app/routes/workshops.$id_.events");
 const logoutRoute = await import("../../app/routes/logout");
 const adminRoute = await import("../../app/routes/admin._index");
-const { findWorkshop, workshopTallies } = await import("../../app/models/workshops.server");
+const { findWorkshop } = await import("../../app/models/workshops.server");
+const { workshopTallies } = await import("../../app/models/workshop-tallies.server");
 const { removalNotice } = await import("../../app/domain/disclosure");
 const { restartSessions, signIn } = await import("../../app/accounts/auth.server");
 

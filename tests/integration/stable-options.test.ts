@@ -15,7 +15,9 @@ const resultsRoute = await import("../../app/routes/cases.$slug_.results");
 const compareRoute = await import("../../app/routes/workshops.$id_.compare");
 const { caseFormValues } = await import("../../app/domain/case-form");
 const { findCaseBySlug } = await import("../../app/models/cases.server");
-const { castWorkshopVotes, createWorkshop, joinWorkshop, saveStageState } = await import("../../app/models/workshops.server");
+const { createWorkshop, saveStageState } = await import("../../app/models/workshops.server");
+const { joinWorkshop } = await import("../../app/models/participants.server");
+const { castWorkshopVotes } = await import("../../app/models/workshop-votes.server");
 afterAll(() => app.cleanup());
 
 type Person = Awaited<ReturnType<typeof app.person>>;

@@ -3,7 +3,10 @@ import { startApp } from "./app-under-test";
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const { castWorkshopVotes, joinWorkshop, removeParticipant, saveStageState, workshopGaps, workshopShifts } = await import("../../app/models/workshops.server");
+const { saveStageState } = await import("../../app/models/workshops.server");
+const { joinWorkshop, removeParticipant } = await import("../../app/models/participants.server");
+const { castWorkshopVotes } = await import("../../app/models/workshop-votes.server");
+const { workshopGaps, workshopShifts } = await import("../../app/models/workshop-tallies.server");
 type JoinOutcome = Awaited<ReturnType<typeof joinWorkshop>>;
 
 /** The participant a join made; these rooms have no lock or capacity, so every join gets in. */
