@@ -32,7 +32,7 @@ async function roundsPlayed(s: LiveScenario): Promise<Set<Round>> {
 
 describe("the live adversary's generated rooms", () => {
   it("store hidden votes in every round they are built to reach", async () => {
-    const played = [];
+    const played: { s: LiveScenario; rounds: Set<Round> }[] = [];
     for (const s of SAMPLE) played.push({ s, rounds: await roundsPlayed(s) });
     const share = (of: typeof played, round: Round) => of.filter((p) => p.rounds.has(round)).length / of.length;
     const plain = played.filter((p) => p.s.twoRounds && !p.s.rolePlay);
