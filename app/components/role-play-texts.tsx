@@ -20,6 +20,8 @@ interface Answer {
 }
 
 const STEP_HEADINGS: Record<TextKind, string> = { steelman: "Your steelman", rehearsal: "Your lines" };
+/** While rating, the section holds others' texts, not one's own. */
+const RATE_HEADINGS: Record<TextKind, string> = { steelman: "Steelmen written for your side", rehearsal: "The other side's lines" };
 
 /** The phone's part of a written step: write (with the prompt), rate (each text its own form), or the best (from the room's state). */
 export function PhoneTextStepView({ step, pageKey, result }: { step: PhoneTextStep; pageKey: string; result: Answer | undefined }) {
@@ -27,7 +29,7 @@ export function PhoneTextStepView({ step, pageKey, result }: { step: PhoneTextSt
   const writeError = result?.intent === "write" ? result.errors : {};
   return (
     <section aria-labelledby="text-step-heading" className="text-step" data-testid={`text-step-${step.kind}`}>
-      <h2 id="text-step-heading">{STEP_HEADINGS[step.kind]}</h2>
+      <h2 id="text-step-heading">{(step.part === "rate" ? RATE_HEADINGS : STEP_HEADINGS)[step.kind]}</h2>
       {step.part === "write" ? (
         <>
           <p>{step.instruction}</p>

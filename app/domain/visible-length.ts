@@ -144,6 +144,16 @@ export function minVisible<T extends z.ZodTypeAny>(schema: T, min: number, messa
   });
 }
 
+/**
+ * Whether `text` shows anything at all: a character other than white space, a control character
+ * or an invisible one (Unicode's Default_Ignorable_Code_Point: zero-width spaces, direction
+ * controls, joiners alone). "\u0007\u0000" or a lone zero-width space trims to a non-empty
+ * string and would be stored, then shown as a blank card.
+ */
+export function hasVisibleText(text: string): boolean {
+  return /[^\s\p{Cc}\p{Default_Ignorable_Code_Point}]/u.test(text);
+}
+
 /** The form fields' wording of the cap on code units, for a limit of `max` characters. */
 export function tooLargeMessage(max: number): (codeUnits: number) => string {
   return () => `This text is built from too many invisible parts (combining marks or joined symbols) to store; it may hold up to ${max} characters of ordinary text.`;

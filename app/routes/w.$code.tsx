@@ -118,6 +118,8 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
   // Bumped after each thing sent to the room: the text box starts empty again.
   const [sent, setSent] = useState(0);
   const [votesAnswered, setVotesAnswered] = useState(0);
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   useEffect(() => {
     setVoteAnswer(undefined);
     if (actionResult?.intent === "submit" && !actionResult.errors.body && !actionResult.errors.form) setSent((n) => n + 1);
@@ -151,6 +153,8 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
       <p className="muted">
         <bdi>{state.title}</bdi> · <LiveStatusBadge status={status} ended={state.ended} />
       </p>
+      {/* Drawn by the server, gone once scripts run: a phone without JavaScript learns to reload. */}
+      {hydrated || state.ended ? null : <p className="notice">Without JavaScript this page does not update by itself: reload it when the facilitator moves on.</p>}
       <h1>{state.stageLabel}</h1>
       <FormProblem message={result?.errors.form ?? textProblemOutOfPlace(result, data.textStep)} />
       {result?.message ? (
@@ -182,7 +186,7 @@ function LiveParticipant({ data, result: actionResult, revalidate }: { data: Loa
               , <bdi>{data.name}</bdi>
             </>
           ) : null}
-          . The facilitator will start soon; this page follows along by itself.
+          . The facilitator will start soon.
         </p>
       ) : null}
       <CaseStage state={state} />

@@ -62,6 +62,9 @@ test("without JavaScript a phone joins a workshop, follows it by reloading, and 
   await page.getByRole("button", { name: "Join" }).click();
   await expect(page.getByRole("heading", { level: 1, name: /Lobby/ })).toBeVisible();
   expect(await deviceCookies()).toHaveLength(1);
+  // Nothing updates this page by itself: it says to reload, and never that it follows along.
+  await expect(page.getByText("Without JavaScript this page does not update by itself: reload it when the facilitator moves on.")).toBeVisible();
+  await expect(page.locator("main")).not.toContainText("follows along by itself");
 
   // Lobby, three case stages, then the vote.
   for (const stage of ["Case, part 1 of 3", "Case, part 2 of 3", "Case, part 3 of 3", "Vote, round 1"]) {

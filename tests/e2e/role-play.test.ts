@@ -207,6 +207,8 @@ test("a facilitator runs six phones (one without JavaScript) through before, the
     await fresh(phone);
     const forms = phone.locator("form.rate-form");
     await expect(forms).toHaveCount(3);
+    // The section names what is rated: others' steelmen, not "Your steelman".
+    await expect(phone.getByTestId("text-step-steelman").getByRole("heading", { level: 2 })).toHaveText("Steelmen written for your side");
     // Written for this phone's role by the other role, never its own, and no author's name.
     for (const [author] of phones) {
       const step = phone.getByTestId("text-step-steelman");
@@ -248,6 +250,7 @@ test("a facilitator runs six phones (one without JavaScript) through before, the
     await fresh(phone);
     const forms = phone.locator("form.rate-form");
     await expect(forms).toHaveCount(3);
+    await expect(phone.getByTestId("text-step-rehearsal").getByRole("heading", { level: 2 })).toHaveText("The other side's lines");
     for (let i = 0; i < 3; i += 1) {
       const form = forms.nth(i);
       await form

@@ -15,6 +15,8 @@ export async function joinOnPhone(browser: Browser, code: string, name: string, 
   await expect(phone).toHaveURL(new RegExp(`/w/${code}$`));
   expect((await context.cookies()).map((c) => c.name)).toEqual(["casebook_device"]);
   await expect(phone.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
+  // Only a phone without JavaScript is told to reload.
+  await expect(phone.getByText("Without JavaScript this page does not update by itself")).toHaveCount(0);
   return phone;
 }
 

@@ -184,6 +184,19 @@ describe("the steelman step", () => {
     expect((await phoneData(room.code, ana!.cookie)).textStep).toMatchObject({ kind: "steelman", part: "write", own: { body: "Their best case, better put", rated: false } });
   });
 
+  it("refuses a text with nothing visible in it (control or invisible formatting characters only), so no blank card reaches the raters or the projector", async () => {
+    const { room, phones } = await sixPhones();
+    await moveTo(room.id, "steelman");
+    const [ana] = phones;
+    for (const body of ["\u0007\u0000", " \u200b\u2060\u202e ", "\u001b\t\u0085"]) {
+      expect(await phonePost(room.code, ana!.cookie, { intent: "write", kind: "steelman", body })).toMatchObject({ status: 400, body: { errors: { body: expect.any(String) } } });
+    }
+    expect(await textIds(room.id, "steelman")).toHaveLength(0);
+    // Visible words around such characters are still taken as written.
+    expect(await phonePost(room.code, ana!.cookie, { intent: "write", kind: "steelman", body: "\u200bA fair case" })).toMatchObject({ status: 200 });
+    expect(await textIds(room.id, "steelman")).toHaveLength(1);
+  });
+
   it("is rated by the other role only, anonymously, and scored only when rating closes, at k raters", async () => {
     const { room, phones } = await sixPhones();
     await moveTo(room.id, "steelman");

@@ -65,6 +65,15 @@ describe("steelmen on the case page", () => {
     ]);
   });
 
+  it("refuses a steelman with nothing visible in it (control or invisible characters only), which raters would see as a blank card", async () => {
+    for (const body of ["\u0007\u0000", " \u200b\u2060 ", "\u202e\u001b"]) {
+      const refused = await write(writers[0]!, "wrong", body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.body!.errors.body).toEqual(expect.any(String));
+    }
+    expect(await steelmenOf()).toEqual([]);
+  });
+
   it("keeps one steelman per person and perspective, editable while pending, and creates once per submission", async () => {
     const key = randomUUID();
     const first = await write(writers[0]!, "wrong", "Targets **are** no excuse.", key);

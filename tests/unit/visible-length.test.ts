@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { librarySearch, passwordChangeForm, profileForm, signupForm } from "../../app/domain/account-forms";
 import { parseCaseFile, type CaseFileProblem } from "../../app/domain/case-file";
 import { argumentForm, editForm, moderationForm, replyForm } from "../../app/domain/debate-forms";
-import { codeUnitCap, graphemes, truncateVisible, visibleLength } from "../../app/domain/visible-length";
+import { codeUnitCap, graphemes, hasVisibleText, truncateVisible, visibleLength } from "../../app/domain/visible-length";
 import { joinForm, readCreateWorkshopForm, submissionForm } from "../../app/domain/workshop-forms";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -59,6 +59,16 @@ describe("graphemes", () => {
     expect(visibleLength("a".repeat(200_000))).toBe(200_000);
     expect(visibleLength("a" + "\u0301".repeat(100_000))).toBe(1);
     expect(performance.now() - started).toBeLessThan(3_000);
+  });
+});
+
+describe("hasVisibleText", () => {
+  it("is false for text made only of white space, control characters and invisible ones", () => {
+    for (const text of ["", "   ", "\u0007\u0000", "\u200b\u2060", "\u202e\t\n", "\u00ad\ufeff"]) expect(hasVisibleText(text), JSON.stringify(text)).toBe(false);
+  });
+
+  it("is true once any character shows, in any script or as an emoji", () => {
+    for (const text of ["a", "\u200bé", "日", "👩‍👩‍👧", " . "]) expect(hasVisibleText(text), JSON.stringify(text)).toBe(true);
   });
 });
 
