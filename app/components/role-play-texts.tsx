@@ -171,6 +171,7 @@ export function BestTextsView({ best, headingLevel = 2 }: { best: BestTexts[]; h
             <ol>
               {step.texts.map((text) => (
                 <li key={text.id}>
+                  <p className="best-side">{text.side}</p>
                   <blockquote dir="auto">{text.body}</blockquote>
                   <p className="muted">{text.score}</p>
                 </li>

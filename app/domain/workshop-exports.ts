@@ -46,7 +46,7 @@ export interface DebriefInput {
    * Role-play's written steps (ADR 034): each step's best texts with their released scores (no
    * author, no count) and its ratings by standing (`ratingsByStanding`); none outside role-play.
    */
-  textSteps?: { kind: "steelman" | "rehearsal"; best: { body: string; score: string }[]; byStanding: RatingsByStanding }[];
+  textSteps?: { kind: "steelman" | "rehearsal"; best: { body: string; side: string; score: string }[]; byStanding: RatingsByStanding }[];
   /** The case author's model answers per role (ADR 034), the author's Markdown kept as text; null when none are shown. */
   modelAnswers?: { name: string; prompt: string; markdown: string }[] | null;
 }
@@ -131,9 +131,9 @@ function phaseSection(rows: PhaseRow[], k: number): BlockContent[] {
 /** A role-play step's section: the best texts (scores released when rating closed, at k raters) and the ratings by standing. */
 function textStepSection(step: NonNullable<DebriefInput["textSteps"]>[number], input: DebriefInput): BlockContent[] {
   const steelman = step.kind === "steelman";
-  const out: BlockContent[] = [heading(2, steelman ? "Steelmen: the other side's best case, rated by that side" : "Rehearsal: the best lines, rated by the people spoken to")];
+  const out: BlockContent[] = [heading(2, steelman ? "Steelmen: the other side's best case, rated by that side" : "Rehearsal: the best lines, rated by the other side")];
   if (step.best.length === 0) out.push(paragraph(`None scored: a score appears when rating closes, once at least ${input.k} people rated.`));
-  for (const text of step.best) out.push(list(false, [[`${text.score}:`]]), quote(text.body));
+  for (const text of step.best) out.push(list(false, [[`${oneLine(text.side)}, ${text.score}:`]]), quote(text.body));
   const by = step.byStanding;
   out.push(heading(3, steelman ? "How fair raters found them, by standing" : "Criteria met, by raters' standing"));
   out.push(

@@ -56,7 +56,7 @@ export async function workshopDebrief(workshop: Workshop): Promise<string> {
   const textSteps = await Promise.all(
     TEXT_KINDS.filter((kind) => plan[kind]).map(async (kind) => ({
       kind,
-      best: best.find((b) => b.kind === kind)!.texts.map((t) => ({ body: t.body, score: t.score })),
+      best: best.find((b) => b.kind === kind)!.texts.map((t) => ({ body: t.body, side: t.side, score: t.score })),
       byStanding: ratingsByStanding(grouping, await countedRatingsWithStanding(db(), workshop.id, kind), k, workshop.state.stage === "ended"),
     })),
   );

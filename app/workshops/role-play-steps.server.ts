@@ -18,6 +18,7 @@ import {
   textsToRate,
   writeInstruction,
   writeRefusal,
+  type TextFacts,
   type TextKind,
   type TextRating,
 } from "../domain/role-play-texts";
@@ -129,10 +130,19 @@ export async function rateTextOnPhone(database: DB, workshop: Workshop, particip
   return { status: 200, body: { intent, errors: {}, values, message: result === "unchanged" ? "Already rated so: nothing changed." : "Rating saved. Scores appear when rating closes." } };
 }
 
-/** A step's best texts as every audience sees them: words and a coarse released score, no author, no count. */
+/**
+ * A step's best texts as every audience sees them: words, the side they speak for, and a coarse
+ * released score; no author, no count. `side`: a steelman says whom it makes the case for ("For
+ * the Employer"), a rehearsal line which role's prompt it answers ("As the Employee"); roles are
+ * the room's own split, not answers, and each holds about half the room.
+ */
 export interface BestTexts {
   kind: TextKind;
-  texts: { id: number; body: string; score: string }[];
+  texts: { id: number; body: string; side: string; score: string }[];
+}
+
+function sideOf(text: Pick<TextFacts, "kind" | "role" | "targetRole">): string {
+  return text.kind === "steelman" && text.targetRole ? `For the ${roleName(text.targetRole)}` : `As the ${roleName(text.role)}`;
 }
 
 /** The best texts of each step the plan has, released scores only (a step before its rating closed shows none). */
@@ -141,7 +151,7 @@ export async function roomBestTexts(database: DB, workshopId: number, plan: Work
   return Promise.all(
     kinds.map(async (kind) => ({
       kind,
-      texts: bestTexts(await textsOfStep(database, workshopId, kind)).map((t) => ({ id: t.id, body: t.body, score: textScoreLabel(kind, t.releasedScore) })),
+      texts: bestTexts(await textsOfStep(database, workshopId, kind)).map((t) => ({ id: t.id, body: t.body, side: sideOf(t), score: textScoreLabel(kind, t.releasedScore) })),
     })),
   );
 }

@@ -315,8 +315,8 @@ test("a facilitator runs six phones (one without JavaScript) through before, the
   // The debrief says the same.
   const debrief = await (await panel.request.get(`${workshopUrl}/debrief.md`)).text();
   expect(debrief).toContain("## Steelmen: the other side's best case, rated by that side");
-  expect(debrief).toContain("5 of 5 fair to the other side:");
-  expect(debrief).toContain("## Rehearsal: the best lines, rated by the people spoken to");
+  expect(debrief).toMatch(/For the Employe[er], 5 of 5 fair to the other side:/);
+  expect(debrief).toContain("## Rehearsal: the best lines, rated by the other side");
   expect(debrief).toContain("## Model answers from the case's author");
   expect(debrief).toContain(MODEL_LINE.Employer);
   for (const [name] of phones) expect(debrief).not.toMatch(new RegExp(`\\b${name}\\b`));

@@ -273,6 +273,8 @@ describe("the steelman step", () => {
     const room1 = await projectorState(room.id);
     const steelmen = room1.bestTexts.find((b) => b.kind === "steelman")!;
     expect(steelmen.texts.map((t) => t.score)).toEqual(["5 of 5 fair to the other side", "4 of 5 fair to the other side", "2 of 5 fair to the other side"]);
+    // Each says whom it makes the case for: the employees' steelmen are the employer's case.
+    expect(steelmen.texts.map((t) => t.side)).toEqual(["For the Employer", "For the Employer", "For the Employer"]);
     const shown = JSON.stringify(room1);
     for (const name of NAMES) expect(shown).not.toContain(name);
     // Phones see the same best at this stage.
@@ -381,7 +383,7 @@ describe("the rehearsal step", () => {
 
     await moveTo(room.id, "rehearsal-best");
     const best = (await projectorState(room.id)).bestTexts;
-    expect(best).toEqual([{ kind: "rehearsal", texts: [{ id: Number(line), body: `I hear you, employee ${employees[0]!.id}`, score: "2 of 3 criteria met" }] }]);
+    expect(best).toEqual([{ kind: "rehearsal", texts: [{ id: Number(line), body: `I hear you, employee ${employees[0]!.id}`, side: "As the Employee", score: "2 of 3 criteria met" }] }]);
 
     // The model answers: only once the room has ended, on the projector and the control panel, and in the debrief; not on phones.
     expect(JSON.stringify(await projectorState(room.id))).not.toContain(MARK.employeeModel);
@@ -395,7 +397,7 @@ describe("the rehearsal step", () => {
     expect(text).toContain("## Model answers from the case's author");
     expect(text).toContain(MARK.employeeModel);
     expect(text).toContain(MARK.employerModel);
-    expect(text).toContain("## Rehearsal: the best lines, rated by the people spoken to");
+    expect(text).toContain("## Rehearsal: the best lines, rated by the other side");
     expect(text).toContain("2 of 3 criteria met");
     for (const name of NAMES) expect(text).not.toContain(name);
   });
