@@ -5,6 +5,7 @@ import { loadCaseFor } from "~/cases/access.server";
 import { db } from "~/platform/db.server";
 import { collapseUnchanged, diffLines } from "~/domain/text-diff";
 import { findCaseVersionSource, listCaseVersions } from "~/models/cases.server";
+import { formatUtc } from "~/domain/format";
 
 export const meta: MetaFunction = () => [{ title: "Case history · Casebook" }];
 
@@ -54,7 +55,7 @@ export default function History() {
                   {v.version}
                   {v.version === data.current ? " (current)" : ""}
                 </td>
-                <td>{v.createdAt.replace("T", " ").slice(0, 16)}</td>
+                <td>{formatUtc(v.createdAt)}</td>
                 <td>{v.origin === "file" ? "case file" : "the app"}</td>
                 <td dir="auto">{v.authorName ?? "—"}</td>
                 <td dir="auto">{v.title}</td>
