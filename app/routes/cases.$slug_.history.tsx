@@ -70,22 +70,8 @@ export default function History() {
             Changes from version {data.diff.from} to version {data.diff.to}
           </h2>
           <Form method="get" className="inline-form">
-            <label htmlFor="from">From</label>
-            <select id="from" name="from" defaultValue={data.diff.from}>
-              {data.versions.map((v) => (
-                <option key={v.version} value={v.version}>
-                  {v.version}
-                </option>
-              ))}
-            </select>
-            <label htmlFor="to">to</label>
-            <select id="to" name="to" defaultValue={data.diff.to}>
-              {data.versions.map((v) => (
-                <option key={v.version} value={v.version}>
-                  {v.version}
-                </option>
-              ))}
-            </select>
+            <VersionSelect name="from" label="From" versions={data.versions} chosen={data.diff.from} />
+            <VersionSelect name="to" label="to" versions={data.versions} chosen={data.diff.to} />
             <button type="submit" className="secondary">
               Compare
             </button>
@@ -108,6 +94,22 @@ export default function History() {
       ) : (
         <p className="muted">Only one version so far.</p>
       )}
+    </>
+  );
+}
+
+/** One end of the comparison: a labelled list of the case's versions. */
+function VersionSelect({ name, label, versions, chosen }: { name: string; label: string; versions: readonly { version: number }[]; chosen: number }) {
+  return (
+    <>
+      <label htmlFor={name}>{label}</label>
+      <select id={name} name={name} defaultValue={chosen}>
+        {versions.map((v) => (
+          <option key={v.version} value={v.version}>
+            {v.version}
+          </option>
+        ))}
+      </select>
     </>
   );
 }
