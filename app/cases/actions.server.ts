@@ -6,6 +6,8 @@
  * the first answer (ADR 016).
  */
 import type { DB } from "../../db/client";
+import type { ArgumentStatus } from "../../db/schema";
+import type { ZodType, ZodTypeDef } from "zod";
 import { readConfig } from "../platform/config.server";
 import { db } from "../platform/db.server";
 import { canEditArgument, MAX_THREAD_DEPTH } from "../domain/argument-threads";
@@ -85,6 +87,26 @@ async function argumentOnCase(context: IntentContext) {
   if (!argument || argument.caseId !== context.found.id) return { error: refused(context, 404, "That argument does not exist on this case.") };
   return { argument };
 }
+
+// Built before INTENTS names them (`moderate` itself is hoisted). The log names an argument's author.
+const moderateArgument = moderate({
+  kind: "argument",
+  plural: "arguments",
+  form: moderationForm,
+  find: (database, form) => findArgument(database, form.argumentId),
+  setStatus: setArgumentStatus,
+  detail: (slug, argument, reason) => `${slug}, by ${isolate(argument.authorName)}: ${isolate(reason)}`,
+});
+
+/** A steelman's log names no author (ADR 031). */
+const moderateSteelman = moderate({
+  kind: "steelman",
+  plural: "steelmen",
+  form: steelmanModerationForm,
+  find: (database, form) => findSteelman(database, form.steelmanId),
+  setStatus: setSteelmanStatus,
+  detail: (slug, _steelman, reason) => `${slug}: ${isolate(reason)}`,
+});
 
 /** Every intent the case page's forms send, by name. */
 const INTENTS: Record<string, CaseIntent> = {
@@ -238,26 +260,6 @@ async function deleteArgument(context: IntentContext): Promise<Outcome> {
   return ok(at, "Deleted.");
 }
 
-/** A moderator hides an argument (with a reason, kept in the audit log) or restores it. */
-async function moderateArgument(context: IntentContext): Promise<Outcome> {
-  const { database, found, user, intent } = context;
-  if (!can(user.role, "argument.moderate")) return refused(context, 403, "Only facilitators and admins can hide or restore arguments.");
-  const form = parseForm(moderationForm, context.formData);
-  if (!form.ok) return invalid(context, form.errors, form.values);
-  const argument = await findArgument(database, form.data.argumentId);
-  if (!argument || argument.caseId !== found.id || argument.status === "deleted") return refused(context, 404, "That argument does not exist on this case.");
-  const hide = intent === "hide";
-  await setArgumentStatus(database, argument.id, hide ? "hidden" : "visible", hide ? form.data.reason : null);
-  await recordAudit(database, {
-    actorUserId: user.id,
-    action: hide ? "argument.hidden" : "argument.restored",
-    subjectType: "argument",
-    subjectId: String(argument.id),
-    detail: `${found.slug}, by ${isolate(argument.authorName)}: ${isolate(form.data.reason)}`,
-  });
-  return ok(context, hide ? "Hidden; the reason is in the audit log." : "Restored.");
-}
-
 /** Writes or rewrites the person's steelman of one perspective's other side (ADR 031). */
 async function writeSteelman(context: IntentContext): Promise<Outcome> {
   const { database, found, user, formData } = context;
@@ -297,22 +299,36 @@ async function deleteSteelman(context: IntentContext): Promise<Outcome> {
   return ok(context, "Your steelman is deleted.", `steelman-${steelman.perspective}`);
 }
 
-/** A moderator hides a steelman (with a reason) or restores it; the log names no author (ADR 031). */
-async function moderateSteelman(context: IntentContext): Promise<Outcome> {
-  const { database, found, user } = context;
-  if (!can(user.role, "argument.moderate")) return refused(context, 403, "Only facilitators and admins can hide or restore steelmen.");
-  const form = parseForm(steelmanModerationForm, context.formData);
-  if (!form.ok) return invalid(context, form.errors, form.values);
-  const steelman = await findSteelman(database, form.data.steelmanId);
-  if (!steelman || steelman.caseId !== found.id || steelman.status === "deleted") return refused(context, 404, "That steelman does not exist on this case.");
-  const hide = context.intent === "steelman-hide";
-  await setSteelmanStatus(database, steelman.id, hide ? "hidden" : "visible", hide ? form.data.reason : null);
-  await recordAudit(database, {
-    actorUserId: user.id,
-    action: hide ? "steelman.hidden" : "steelman.restored",
-    subjectType: "steelman",
-    subjectId: String(steelman.id),
-    detail: `${found.slug}: ${isolate(form.data.reason)}`,
-  });
-  return ok(context, hide ? "Hidden; the reason is in the audit log." : "Restored.");
+/** What moderating one kind of text needs: its form, how it is found and hidden, and what the audit log says of it. */
+interface Moderated<F, T extends { id: number; caseId: number; status: ArgumentStatus }> {
+  kind: "argument" | "steelman";
+  /** The refusal's words for the kind: "arguments", "steelmen". */
+  plural: string;
+  form: ZodType<F, ZodTypeDef, unknown>;
+  find: (database: DB, form: F) => Promise<T | undefined>;
+  setStatus: (database: DB, id: number, status: ArgumentStatus, reason: string | null) => Promise<void>;
+  /** The audit log's detail: where, and (for an argument) whose. */
+  detail: (slug: string, text: T, reason: string) => string;
+}
+
+/** A moderator hides a text of one kind (with a reason, kept in the audit log) or restores it. */
+function moderate<F extends { reason: string }, T extends { id: number; caseId: number; status: ArgumentStatus }>(kind: Moderated<F, T>) {
+  return async (context: IntentContext): Promise<Outcome> => {
+    const { database, found, user, intent } = context;
+    if (!can(user.role, "argument.moderate")) return refused(context, 403, `Only facilitators and admins can hide or restore ${kind.plural}.`);
+    const form = parseForm(kind.form, context.formData);
+    if (!form.ok) return invalid(context, form.errors, form.values);
+    const text = await kind.find(database, form.data);
+    if (!text || text.caseId !== found.id || text.status === "deleted") return refused(context, 404, `That ${kind.kind} does not exist on this case.`);
+    const hide = intent === "hide" || intent === "steelman-hide";
+    await kind.setStatus(database, text.id, hide ? "hidden" : "visible", hide ? form.data.reason : null);
+    await recordAudit(database, {
+      actorUserId: user.id,
+      action: `${kind.kind}.${hide ? "hidden" : "restored"}`,
+      subjectType: kind.kind,
+      subjectId: String(text.id),
+      detail: kind.detail(found.slug, text, form.data.reason),
+    });
+    return ok(context, hide ? "Hidden; the reason is in the audit log." : "Restored.");
+  };
 }

@@ -13,13 +13,16 @@ import { formatCaseFileProblem, MAX_CASE_FILE_BYTES, parseCaseFile, serializeCas
 import { decideOptionIdentities, formFieldForProblem, readCaseForm, type CaseFormValues, type OptionOriginQuestion } from "../domain/case-form";
 import { KEY_REUSED_MESSAGE } from "../domain/idempotency";
 import type { EditorPreview } from "../components/case-editor";
-import { readSubmission } from "../http/idempotency.server";
+import { actionResponse, newPageKey, readSubmission } from "../http/idempotency.server";
+import { readFormData } from "../http/forms";
+import { requirePermission } from "../accounts/auth.server";
 import { renderMarkdownCached } from "../platform/markdown-cache.server";
 import { recordAudit } from "../models/audit.server";
 import { caseVersionDocuments, findCaseBySlug, saveCaseVersion, setCaseStatus, type CaseRecord } from "../models/cases.server";
 import { answerOnce } from "../models/idempotency-keys.server";
 import type { ActionOutcome } from "../http/forms";
 import type { PublicUser } from "../models/users.server";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
 export interface EditorResult {
   errors: Record<string, string>;
@@ -57,6 +60,20 @@ export function previewOf(doc: CaseDraft): EditorPreview {
 
 /** A refusal or a page to show again (`status`, `body`), or where to go after saving; `replayed` when that is a repeat's first answer. */
 type Outcome<B> = ActionOutcome<B> | { redirect: string; replayed: boolean };
+
+/** The loader of the pages that start a case (new, upload): the right to edit cases, and a new page key for their keyed forms (ADR 016). */
+export async function startCaseLoader({ request }: LoaderFunctionArgs): Promise<{ pageKey: string }> {
+  await requirePermission(request, "case.edit");
+  return { pageKey: newPageKey() };
+}
+
+/** Their action: the right to edit cases, then `handle` on the form, answered as the key's answer (ADR 016). */
+export function startCaseAction<B>(handle: (formData: FormData, user: PublicUser) => Promise<Outcome<B>>) {
+  return async ({ request }: ActionFunctionArgs): Promise<Response> => {
+    const user = await requirePermission(request, "case.edit");
+    return actionResponse(await handle(await readFormData(request), user));
+  };
+}
 
 /** The editor's buttons: two that only answer with the form again, two that save (a form sent without one saves). */
 const EDITOR_INTENTS = ["add-stage", "preview", "save", "publish"] as const;

@@ -3,6 +3,7 @@ import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { formKey } from "~/domain/idempotency";
 import type { ThreadNode } from "~/domain/argument-threads";
 import { changedMindsLabel } from "~/domain/persuasion";
+import { formatUtc } from "~/domain/format";
 import { SIDE_LABELS, type Side } from "~/domain/scales";
 import { TEXT_LIMITS } from "~/domain/text-limits";
 import { codeUnitCap } from "~/domain/visible-length";
@@ -38,7 +39,7 @@ interface Props {
 }
 
 function when(iso: string): string {
-  return iso.replace("T", " ").slice(0, 16) + " UTC";
+  return `${formatUtc(iso)} UTC`;
 }
 
 /** An argument and its replies. Every control is a small form, so it all works without JavaScript. */

@@ -1,4 +1,5 @@
 import type { InputHTMLAttributes } from "react";
+import { PASSWORD_LIMITS } from "~/domain/text-limits";
 
 interface TextFieldProps extends InputHTMLAttributes<HTMLInputElement> {
   name: string;
@@ -26,5 +27,22 @@ export function TextField({ name, label, error, hint, id = name, ...input }: Tex
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** A new password's field: the same length rules and hint wherever one is chosen (sign-up, reset, change). */
+export function NewPasswordField({ name, label, hint, error }: { name: string; label: string; hint?: string; error?: string }) {
+  return (
+    <TextField
+      name={name}
+      label={label}
+      type="password"
+      autoComplete="new-password"
+      required
+      minLength={PASSWORD_LIMITS.min}
+      maxLength={PASSWORD_LIMITS.inputMaxLength}
+      hint={`At least ${PASSWORD_LIMITS.min} characters.${hint ? ` ${hint}` : ""}`}
+      error={error}
+    />
   );
 }

@@ -100,6 +100,19 @@ export function CaseStage({ state, headingLevel = 2 }: { state: Pick<RoomState, 
   );
 }
 
+/** The case's questions for the discussion, as the control panel and the projector list them. */
+export function DiscussionQuestions({ state }: { state: Pick<RoomState, "discussionQuestions"> }) {
+  return (
+    <ol>
+      {state.discussionQuestions.map((q, i) => (
+        <li key={i} dir="auto">
+          {q}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 /**
  * Whether the page is receiving live updates. Once the workshop has ended nothing is live any
  * more, whatever the stream's state: the badge says "Ended".

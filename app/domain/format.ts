@@ -26,3 +26,8 @@ export function formatSignedPoints(value: number): string {
   const shown = formatSigned(value);
   return `${shown} ${plural(Number(shown), "point", "points")}`;
 }
+
+/** A stored ISO time as pages show it, in UTC: "2026-03-01 14:05", or with `seconds` "2026-03-01 14:05:09". */
+export function formatUtc(iso: string, precision: "minute" | "second" = "minute"): string {
+  return iso.replace("T", " ").slice(0, precision === "minute" ? 16 : 19);
+}

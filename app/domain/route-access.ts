@@ -51,8 +51,17 @@ export interface Visitor {
 export type AccessOutcome = "allow" | "login" | "forbidden" | "not-found" | "join";
 
 const CONTROL_INTENTS = ["next", "back", "open-voting", "close-voting", "reveal-results", "end", "reset-round", "remove-participant", "spotlight", "hide-submission", "show-submission"];
+const MODERATION_INTENTS = ["hide", "restore", "steelman-hide", "steelman-restore"];
 const CASE_INTENTS = ["position", "preview", "argument", "reply", "endorse", "edit", "delete", "steelman", "rate-steelman", "steelman-delete"];
 const EDITOR_INTENTS = ["preview", "add-stage", "save", "publish"];
+
+/** A page whose form posts to itself under the same rule as the page. */
+function getAndPost(path: string, rule: AccessRule, file: string): RouteAccess[] {
+  return [
+    { method: "GET", path, rule, file },
+    { method: "POST", path, rule, file },
+  ];
+}
 
 export const ROUTE_ACCESS: readonly RouteAccess[] = [
   { method: "GET", path: "/", rule: "public", file: "_index.tsx" },
@@ -61,33 +70,24 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   { method: "GET", path: "/readyz", rule: "public", file: "readyz.ts" },
   { method: "GET", path: "/no-such-page", rule: "public", file: "$.tsx" },
   { method: "GET", path: "/privacy", rule: "public", file: "privacy.tsx" },
-  { method: "GET", path: "/signup", rule: "public", file: "signup.tsx" },
-  { method: "POST", path: "/signup", rule: "public", file: "signup.tsx" },
-  { method: "GET", path: "/login", rule: "public", file: "login.tsx" },
-  { method: "POST", path: "/login", rule: "public", file: "login.tsx" },
-  { method: "GET", path: "/logout", rule: "public", file: "logout.tsx" },
-  { method: "GET", path: "/forgot-password", rule: "public", file: "forgot-password.tsx" },
-  { method: "POST", path: "/forgot-password", rule: "public", file: "forgot-password.tsx" },
-  { method: "GET", path: "/reset-password/not-a-reset-token", rule: "public", file: "reset-password.$token.tsx" },
-  { method: "POST", path: "/reset-password/not-a-reset-token", rule: "public", file: "reset-password.$token.tsx" },
-  { method: "POST", path: "/logout", rule: "public", file: "logout.tsx" },
+  ...getAndPost("/signup", "public", "signup.tsx"),
+  ...getAndPost("/login", "public", "login.tsx"),
+  ...getAndPost("/logout", "public", "logout.tsx"),
+  ...getAndPost("/forgot-password", "public", "forgot-password.tsx"),
+  ...getAndPost("/reset-password/not-a-reset-token", "public", "reset-password.$token.tsx"),
 
   { method: "GET", path: "/me", rule: "signed-in", file: "me.tsx" },
   { method: "POST", path: "/me", intent: "profile", rule: "signed-in", file: "me.tsx" },
   { method: "POST", path: "/me", intent: "password", rule: "signed-in", file: "me.tsx" },
 
-  { method: "GET", path: "/admin", rule: "users.manage", file: "admin._index.tsx" },
-  { method: "POST", path: "/admin", rule: "users.manage", file: "admin._index.tsx" },
+  ...getAndPost("/admin", "users.manage", "admin._index.tsx"),
   { method: "GET", path: "/admin/audit", rule: "audit.read", file: "admin.audit.tsx" },
   { method: "GET", path: "/admin/case-problems", rule: "case-problems.read", file: "admin.case-problems.tsx" },
 
   { method: "GET", path: "/cases/:slug", rule: "public", file: "cases.$slug.tsx" },
   { method: "GET", path: "/cases/:draft", rule: "case.edit", refusal: "not-found", file: "cases.$slug.tsx" },
   ...CASE_INTENTS.map((intent): RouteAccess => ({ method: "POST", path: "/cases/:slug", intent, rule: "signed-in", file: "cases.$slug.tsx" })),
-  { method: "POST", path: "/cases/:slug", intent: "hide", rule: "argument.moderate", file: "cases.$slug.tsx" },
-  { method: "POST", path: "/cases/:slug", intent: "restore", rule: "argument.moderate", file: "cases.$slug.tsx" },
-  { method: "POST", path: "/cases/:slug", intent: "steelman-hide", rule: "argument.moderate", file: "cases.$slug.tsx" },
-  { method: "POST", path: "/cases/:slug", intent: "steelman-restore", rule: "argument.moderate", file: "cases.$slug.tsx" },
+  ...MODERATION_INTENTS.map((intent): RouteAccess => ({ method: "POST", path: "/cases/:slug", intent, rule: "argument.moderate", file: "cases.$slug.tsx" })),
   { method: "GET", path: "/cases/:slug/results", rule: "signed-in", file: "cases.$slug_.results.tsx" },
   { method: "GET", path: "/cases/:slug/source", rule: "case.read-source", file: "cases.$slug_.source.ts" },
   { method: "GET", path: "/cases/:slug/history", rule: "case.edit", file: "cases.$slug_.history.tsx" },
@@ -98,11 +98,9 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   { method: "POST", path: "/cases/:slug/edit", intent: "restore", rule: "case.edit", refusal: "not-found", file: "cases.$slug_.edit.tsx" },
   { method: "GET", path: "/cases/new", rule: "case.edit", file: "cases.new.tsx" },
   ...EDITOR_INTENTS.map((intent): RouteAccess => ({ method: "POST", path: "/cases/new", intent, rule: "case.edit", file: "cases.new.tsx" })),
-  { method: "GET", path: "/cases/upload", rule: "case.edit", file: "cases.upload.tsx" },
-  { method: "POST", path: "/cases/upload", rule: "case.edit", file: "cases.upload.tsx" },
+  ...getAndPost("/cases/upload", "case.edit", "cases.upload.tsx"),
 
-  { method: "GET", path: "/workshops", rule: "workshops.run", file: "workshops._index.tsx" },
-  { method: "POST", path: "/workshops", rule: "workshops.run", file: "workshops._index.tsx" },
+  ...getAndPost("/workshops", "workshops.run", "workshops._index.tsx"),
   { method: "GET", path: "/workshops/:id", rule: "workshop-facilitator", file: "workshops.$id.tsx" },
   ...CONTROL_INTENTS.map((intent): RouteAccess => ({ method: "POST", path: "/workshops/:id", intent, rule: "workshop-facilitator", file: "workshops.$id.tsx" })),
   { method: "GET", path: "/workshops/:id/projector", rule: "workshop-facilitator", file: "workshops.$id_.projector.tsx" },
@@ -111,10 +109,8 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   { method: "GET", path: "/workshops/:id/positions.csv", rule: "workshop-facilitator", file: "workshops.$id_.positions[.]csv.ts" },
   { method: "GET", path: "/workshops/:id/events", rule: ["workshop-facilitator", "workshop-participant"], refusal: "forbidden", file: "workshops.$id_.events.ts" },
 
-  { method: "GET", path: "/join", rule: "public", file: "join.($code).tsx" },
-  { method: "GET", path: "/join/:code", rule: "public", file: "join.($code).tsx" },
-  { method: "POST", path: "/join", rule: "public", file: "join.($code).tsx" },
-  { method: "POST", path: "/join/:code", rule: "public", file: "join.($code).tsx" },
+  ...getAndPost("/join", "public", "join.($code).tsx"),
+  ...getAndPost("/join/:code", "public", "join.($code).tsx"),
   { method: "GET", path: "/w/:code", rule: "workshop-participant", refusal: "join", file: "w.$code.tsx" },
   // "write" and "rate": a role-play room's steelman and rehearsal steps (ADR 034).
   ...["vote", "submit", "upvote", "write", "rate"].map((intent): RouteAccess => ({ method: "POST", path: "/w/:code", intent, rule: "workshop-participant", refusal: "join", file: "w.$code.tsx" })),

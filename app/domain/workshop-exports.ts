@@ -10,7 +10,7 @@ import { mean } from "./stats";
 import type { RoomGap, RoundTally, ShiftRow } from "./workshop-view";
 import type { Round } from "./workshop-stages";
 import { PHASE_CHANGES, PHASES, type PhaseFigure, type PhaseRow } from "./role-play-phases";
-import { countOf, formatPercent, formatSigned } from "./format";
+import { countOf, formatPercent, formatSigned, formatUtc } from "./format";
 import { blockquote, emphasis, heading, lines, list, oneLine, paragraph, strong, table, writeMarkdown } from "./markdown-writer";
 import type { BlockContent } from "mdast";
 import { visibleCharacters } from "./visible-length";
@@ -154,13 +154,12 @@ function textStepSection(step: NonNullable<DebriefInput["textSteps"]>[number], i
  */
 export function buildDebrief(input: DebriefInput): string {
   const out: BlockContent[] = [];
-  const minute = (iso: string) => iso.replace("T", " ").slice(0, 16);
   out.push(heading(1, `Debrief: ${oneLine(input.title)}`));
   out.push(
     list(false, [
       ["Case: ", strong(oneLine(input.caseTitle))],
       [`Join code: ${input.code}`],
-      [`Started: ${minute(input.startedAt)} UTC${input.endedAt ? `; ended ${minute(input.endedAt)} UTC` : " (still running when exported)"}`],
+      [`Started: ${formatUtc(input.startedAt)} UTC${input.endedAt ? `; ended ${formatUtc(input.endedAt)} UTC` : " (still running when exported)"}`],
       [`Participants: ${input.participants}`],
       [`Breakdowns by standing show only groups of at least ${input.k} people.`],
     ]),

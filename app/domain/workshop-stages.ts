@@ -227,26 +227,34 @@ function movedSince(state: StageState, direction: "next" | "back", from: StageId
   return { ok: false, reason: "The workshop has moved on since this page showed it, so nothing changed." };
 }
 
-/** A stage's name for people: "Case, part 1 of 3: The request" (the case's stage title isolated, as it is shown as plain text), "Vote, round 1". */
-export function stageLabel(stage: StageId, caseStageTitles: string[]): string {
+/**
+ * A stage's name for people, from one table: "Vote, round 1", "Case, part 1 of 3: The request"
+ * (the case's stage title isolated, as it is shown as plain text). Without the case's stage
+ * titles (a list of workshops) a case part is "Case, part 1".
+ */
+export function stageLabel(stage: StageId, caseStageTitles?: readonly string[]): string {
   const caseIndex = caseStageIndex(stage);
-  if (caseIndex !== null) return `Case, part ${caseIndex} of ${caseStageTitles.length}: ${isolate(caseStageTitles[caseIndex - 1] ?? "")}`;
-  const labels: Record<string, string> = {
-    lobby: "Lobby: people are joining",
-    "vote-1": "Vote, round 1",
-    "results-1": "Results, round 1",
-    discussion: "Discussion",
-    steelman: "Steelman: make the other side's best case",
-    "steelman-rating": "Steelman: rate how fair they are to you",
-    "steelman-best": "Steelman: the fairest to the other side",
-    rehearsal: "Rehearsal: write what you would say",
-    "rehearsal-rating": "Rehearsal: rate the other side's lines",
-    "rehearsal-best": "Rehearsal: the best lines",
-    "vote-2": "Vote, round 2",
-    shift: "How the room moved",
-    swap: "Roles swapped: play the other side",
-    "vote-3": "Vote, round 3 (after the swap)",
-    ended: "Ended",
-  };
-  return labels[stage] ?? stage;
+  if (caseIndex !== null) {
+    return caseStageTitles ? `Case, part ${caseIndex} of ${caseStageTitles.length}: ${isolate(caseStageTitles[caseIndex - 1] ?? "")}` : `Case, part ${caseIndex}`;
+  }
+  return STAGE_LABELS[stage as Exclude<StageId, `case-${number}`>] ?? stage;
 }
+
+/** Every stage but a case part, in words: typed so a new stage cannot go without a name. */
+const STAGE_LABELS: Record<Exclude<StageId, `case-${number}`>, string> = {
+  lobby: "Lobby: people are joining",
+  "vote-1": "Vote, round 1",
+  "results-1": "Results, round 1",
+  discussion: "Discussion",
+  steelman: "Steelman: make the other side's best case",
+  "steelman-rating": "Steelman: rate how fair they are to you",
+  "steelman-best": "Steelman: the fairest to the other side",
+  rehearsal: "Rehearsal: write what you would say",
+  "rehearsal-rating": "Rehearsal: rate the other side's lines",
+  "rehearsal-best": "Rehearsal: the best lines",
+  "vote-2": "Vote, round 2",
+  shift: "How the room moved",
+  swap: "Roles swapped: play the other side",
+  "vote-3": "Vote, round 3 (after the swap)",
+  ended: "Ended",
+};

@@ -141,13 +141,7 @@ export default function Admin() {
                         </option>
                       ))}
                     </select>
-                    <button type="submit" className="secondary" disabled={navigation.state === "submitting"}>
-                      Save role
-                      <span className="visually-hidden">
-                        {" "}
-                        for <bdi>{user.display_name}</bdi>
-                      </span>
-                    </button>
+                    <AccountButton label="Save role" whose={user.display_name} linkWord="for" disabled={navigation.state === "submitting"} />
                   </Form>
                 </td>
                 <td>
@@ -155,29 +149,11 @@ export default function Admin() {
                   <Form method="post" className="inline-form">
                     <input type="hidden" name="userId" value={user.id} />
                     {user.deactivated_at ? (
-                      <button type="submit" name="intent" value="reactivate" className="secondary">
-                        Reactivate
-                        <span className="visually-hidden">
-                          {" "}
-                          <bdi>{user.display_name}</bdi>
-                        </span>
-                      </button>
+                      <AccountButton intent="reactivate" label="Reactivate" whose={user.display_name} />
                     ) : (
                       <>
-                        <button type="submit" name="intent" value="reset-link" className="secondary">
-                          Make reset link
-                          <span className="visually-hidden">
-                            {" "}
-                            for <bdi>{user.display_name}</bdi>
-                          </span>
-                        </button>
-                        <button type="submit" name="intent" value="deactivate" className="secondary">
-                          Deactivate
-                          <span className="visually-hidden">
-                            {" "}
-                            <bdi>{user.display_name}</bdi>
-                          </span>
-                        </button>
+                        <AccountButton intent="reset-link" label="Make reset link" whose={user.display_name} linkWord="for" />
+                        <AccountButton intent="deactivate" label="Deactivate" whose={user.display_name} />
                       </>
                     )}
                   </Form>
@@ -188,5 +164,19 @@ export default function Admin() {
         </table>
       </TableScroll>
     </>
+  );
+}
+
+/** A button on one account's row: its accessible name says whose account ("Deactivate Ana", "Save role for Ana"). */
+function AccountButton({ intent, label, whose, linkWord, disabled }: { intent?: string; label: string; whose: string; linkWord?: string; disabled?: boolean }) {
+  return (
+    <button type="submit" name={intent ? "intent" : undefined} value={intent} className="secondary" disabled={disabled}>
+      {label}
+      <span className="visually-hidden">
+        {" "}
+        {linkWord ? `${linkWord} ` : null}
+        <bdi>{whose}</bdi>
+      </span>
+    </button>
   );
 }

@@ -4,6 +4,7 @@ import { requirePermission } from "~/accounts/auth.server";
 import { db } from "~/platform/db.server";
 import { listAudit } from "~/models/audit.server";
 import { TableScroll } from "~/components/table-scroll";
+import { formatUtc } from "~/domain/format";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Casebook" }];
 
@@ -34,7 +35,7 @@ export default function AuditLog() {
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id}>
-                  <td>{e.created_at.replace("T", " ").slice(0, 19)}</td>
+                  <td>{formatUtc(e.created_at, "second")}</td>
                   <td>{e.actor_name === null ? "system" : <bdi>{e.actor_name}</bdi>}</td>
                   <td>{e.action}</td>
                   <td>{e.detail}</td>

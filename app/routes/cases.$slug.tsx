@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { countOf } from "~/domain/format";
+import { countOf, formatUtc } from "~/domain/format";
 import { can } from "~/domain/permissions";
 import { caseNoticeText } from "~/domain/case-notices";
 import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
@@ -240,7 +240,7 @@ export default function CasePage() {
                   <strong>
                     <bdi>{p.option}</bdi>
                   </strong>
-                  , {p.judgementLabel.toLowerCase()} ({p.createdAt.replace("T", " ").slice(0, 16)} UTC, version {p.version}){p.isCurrent ? " · current" : ""}
+                  , {p.judgementLabel.toLowerCase()} ({formatUtc(p.createdAt)} UTC, version {p.version}){p.isCurrent ? " · current" : ""}
                 </li>
               ))}
             </ol>
@@ -276,7 +276,7 @@ export default function CasePage() {
             from the other arguments they endorsed (more &ldquo;for&rdquo; than &ldquo;against&rdquo; what the person in the case did, or the reverse). Because scores count endorsers&apos; standings,
             they are released with the results, in steps: an argument gets a score once at least {data.kThreshold} people have endorsed it, and its score changes only after at least {data.kThreshold}{" "}
             of its endorsers have endorsed, withdrawn, or changed side or standing, at the next release of the results.{" "}
-            {debate.scoresReleasedAt ? `Scores as released ${debate.scoresReleasedAt.replace("T", " ").slice(0, 16)} UTC. ` : ""}How many people each argument moved is counted as it happens.
+            {debate.scoresReleasedAt ? `Scores as released ${formatUtc(debate.scoresReleasedAt)} UTC. ` : ""}How many people each argument moved is counted as it happens.
           </p>
         ) : null}
         {debate.threads.length === 0 ? <p>No arguments yet. Be the first to make the case for one side.</p> : null}

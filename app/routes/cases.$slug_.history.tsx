@@ -5,6 +5,7 @@ import { loadCaseFor } from "~/cases/access.server";
 import { db } from "~/platform/db.server";
 import { collapseUnchanged, diffLines } from "~/domain/text-diff";
 import { findCaseVersionSource, listCaseVersions } from "~/models/cases.server";
+import { formatUtc } from "~/domain/format";
 
 export const meta: MetaFunction = () => [{ title: "Case history · Casebook" }];
 
@@ -54,7 +55,7 @@ export default function History() {
                   {v.version}
                   {v.version === data.current ? " (current)" : ""}
                 </td>
-                <td>{v.createdAt.replace("T", " ").slice(0, 16)}</td>
+                <td>{formatUtc(v.createdAt)}</td>
                 <td>{v.origin === "file" ? "case file" : "the app"}</td>
                 <td dir="auto">{v.authorName ?? "—"}</td>
                 <td dir="auto">{v.title}</td>
@@ -69,22 +70,8 @@ export default function History() {
             Changes from version {data.diff.from} to version {data.diff.to}
           </h2>
           <Form method="get" className="inline-form">
-            <label htmlFor="from">From</label>
-            <select id="from" name="from" defaultValue={data.diff.from}>
-              {data.versions.map((v) => (
-                <option key={v.version} value={v.version}>
-                  {v.version}
-                </option>
-              ))}
-            </select>
-            <label htmlFor="to">to</label>
-            <select id="to" name="to" defaultValue={data.diff.to}>
-              {data.versions.map((v) => (
-                <option key={v.version} value={v.version}>
-                  {v.version}
-                </option>
-              ))}
-            </select>
+            <VersionSelect name="from" label="From" versions={data.versions} chosen={data.diff.from} />
+            <VersionSelect name="to" label="to" versions={data.versions} chosen={data.diff.to} />
             <button type="submit" className="secondary">
               Compare
             </button>
@@ -107,6 +94,22 @@ export default function History() {
       ) : (
         <p className="muted">Only one version so far.</p>
       )}
+    </>
+  );
+}
+
+/** One end of the comparison: a labelled list of the case's versions. */
+function VersionSelect({ name, label, versions, chosen }: { name: string; label: string; versions: readonly { version: number }[]; chosen: number }) {
+  return (
+    <>
+      <label htmlFor={name}>{label}</label>
+      <select id={name} name={name} defaultValue={chosen}>
+        {versions.map((v) => (
+          <option key={v.version} value={v.version}>
+            {v.version}
+          </option>
+        ))}
+      </select>
     </>
   );
 }

@@ -1,27 +1,17 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/accounts/auth.server";
-import { handleEditor, type EditorResult } from "~/cases/editor.server";
+import { handleEditor, startCaseAction, startCaseLoader, type EditorResult } from "~/cases/editor.server";
 import { CaseEditor } from "~/components/case-editor";
-import { readFormData } from "~/http/forms";
-import { answerHeaders, newPageKey, actionResponse } from "~/http/idempotency.server";
+import { answerHeaders } from "~/http/idempotency.server";
 
 export const meta: MetaFunction = () => [{ title: "New case · Casebook" }];
 
 /** Keeps Idempotent-Replayed on a repeat (see answerHeaders). */
 export const headers = answerHeaders;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "case.edit");
-  // pageKey: new on every load; the editor's idempotency key is this plus its name (ADR 016).
-  return { pageKey: newPageKey() };
-}
+export const loader = startCaseLoader;
 
-export async function action({ request }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "case.edit");
-  const outcome = await handleEditor(await readFormData(request), user, null);
-  return actionResponse(outcome);
-}
+export const action = startCaseAction((formData, user) => handleEditor(formData, user, null));
 
 export default function NewCase() {
   const { pageKey } = useLoaderData<typeof loader>();

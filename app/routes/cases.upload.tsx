@@ -1,28 +1,18 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requirePermission } from "~/accounts/auth.server";
-import { handleUpload, type UploadResult } from "~/cases/editor.server";
+import { handleUpload, startCaseAction, startCaseLoader, type UploadResult } from "~/cases/editor.server";
 import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { formKey } from "~/domain/idempotency";
-import { readFormData } from "~/http/forms";
-import { answerHeaders, newPageKey, actionResponse } from "~/http/idempotency.server";
+import { answerHeaders } from "~/http/idempotency.server";
 
 export const meta: MetaFunction = () => [{ title: "Upload a case file · Casebook" }];
 
 /** Keeps Idempotent-Replayed on a repeat (see answerHeaders). */
 export const headers = answerHeaders;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "case.edit");
-  // pageKey: new on every load; the upload form's idempotency key is this plus its name (ADR 016).
-  return { pageKey: newPageKey() };
-}
+export const loader = startCaseLoader;
 
-export async function action({ request }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "case.edit");
-  const outcome = await handleUpload(await readFormData(request), user);
-  return actionResponse(outcome);
-}
+export const action = startCaseAction(handleUpload);
 
 export default function UploadCase() {
   const key = formKey(useLoaderData<typeof loader>().pageKey, "upload");

@@ -2,7 +2,7 @@ import { markdownPlainText } from "~/domain/markdown";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser, restartSessions } from "~/accounts/auth.server";
-import { TextField } from "~/components/field";
+import { NewPasswordField, TextField } from "~/components/field";
 import { readConfig } from "~/platform/config.server";
 import { db } from "~/platform/db.server";
 import { passwordChangeForm, profileForm } from "~/domain/account-forms";
@@ -134,15 +134,7 @@ export default function Me() {
         <Form method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="password" />
           <TextField name="currentPassword" label="Current password" type="password" autoComplete="current-password" maxLength={PASSWORD_LIMITS.inputMaxLength} error={errors.currentPassword} />
-          <TextField
-            name="newPassword"
-            label="New password"
-            type="password"
-            autoComplete="new-password"
-            hint="At least 10 characters. Other devices will be signed out."
-            maxLength={PASSWORD_LIMITS.inputMaxLength}
-            error={errors.newPassword}
-          />
+          <NewPasswordField name="newPassword" label="New password" hint="Other devices will be signed out." error={errors.newPassword} />
           <div>
             <button type="submit">Change password</button>
           </div>

@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { restartSessions } from "~/accounts/auth.server";
-import { TextField } from "~/components/field";
+import { NewPasswordField } from "~/components/field";
 import { db } from "~/platform/db.server";
 import { passwordResetForm } from "~/domain/account-forms";
 import { looksLikeResetToken, RESET_REFUSED_MESSAGE } from "~/domain/accounts";
-import { PASSWORD_LIMITS } from "~/domain/text-limits";
 import { parseForm, readFormData } from "~/http/forms";
 import { recordAudit } from "~/models/audit.server";
 import { checkPasswordReset, redeemPasswordReset } from "~/models/password-resets.server";
@@ -54,17 +53,7 @@ export default function ResetPassword() {
         <>
           <FormProblem message={errors.form} />
           <Form method="post" className="stack" noValidate>
-            <TextField
-              name="newPassword"
-              label="New password"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={PASSWORD_LIMITS.min}
-              maxLength={PASSWORD_LIMITS.inputMaxLength}
-              hint={`At least ${PASSWORD_LIMITS.min} characters. Setting it signs you out everywhere else.`}
-              error={errors.newPassword}
-            />
+            <NewPasswordField name="newPassword" label="New password" hint="Setting it signs you out everywhere else." error={errors.newPassword} />
             <div>
               <button type="submit">Set new password</button>
             </div>

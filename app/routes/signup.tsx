@@ -2,10 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getUser, safeRedirectPath, signIn } from "~/accounts/auth.server";
-import { TextField } from "~/components/field";
+import { NewPasswordField, TextField } from "~/components/field";
 import { db } from "~/platform/db.server";
 import { signupForm } from "~/domain/account-forms";
-import { PASSWORD_LIMITS, TEXT_LIMITS } from "~/domain/text-limits";
+import { TEXT_LIMITS } from "~/domain/text-limits";
 import { codeUnitCap } from "~/domain/visible-length";
 import { parseForm, readFormData } from "~/http/forms";
 import { hashPassword, verifyPassword } from "~/accounts/password.server";
@@ -93,17 +93,7 @@ export default function Signup() {
           defaultValue={result?.values.displayName}
           error={errors.displayName}
         />
-        <TextField
-          name="password"
-          label="Password"
-          type="password"
-          autoComplete="new-password"
-          hint="At least 10 characters."
-          required
-          minLength={PASSWORD_LIMITS.min}
-          maxLength={PASSWORD_LIMITS.inputMaxLength}
-          error={errors.password}
-        />
+        <NewPasswordField name="password" label="Password" error={errors.password} />
         <div>
           <SendButton sendingKey={key}>Sign up</SendButton>
         </div>

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix
 import QRCode from "qrcode";
 import { useLiveState } from "~/components/use-live-state";
 import { TableScroll } from "~/components/table-scroll";
-import { CaseStage, LiveStatusBadge, PhaseTable, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
+import { CaseStage, DiscussionQuestions, LiveStatusBadge, PhaseTable, RoomGapLine, RoundTallies, ShiftTable } from "~/components/workshop-panels";
 import { hasSwap, isVoteStage, planRounds, textStepOf } from "~/domain/workshop-stages";
 import { BestTextsView, ModelAnswersView } from "~/components/role-play-texts";
 import { PHASES } from "~/domain/role-play-phases";
@@ -369,13 +369,7 @@ export default function ControlPanel() {
         {state.stage === "discussion" ? (
           <section aria-labelledby="questions-heading">
             <h3 id="questions-heading">Questions to discuss (on the projector)</h3>
-            <ol>
-              {state.discussionQuestions.map((q, i) => (
-                <li key={i} dir="auto">
-                  {q}
-                </li>
-              ))}
-            </ol>
+            <DiscussionQuestions state={state} />
           </section>
         ) : null}
       </section>

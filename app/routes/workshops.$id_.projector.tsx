@@ -3,7 +3,7 @@ import { countOf } from "~/domain/format";
 import { useLoaderData, useRevalidator } from "@remix-run/react";
 import QRCode from "qrcode";
 import { useLiveState } from "~/components/use-live-state";
-import { CaseStage, LiveStatusBadge, RoomGapLine, RoundTallies } from "~/components/workshop-panels";
+import { CaseStage, DiscussionQuestions, LiveStatusBadge, RoomGapLine, RoundTallies } from "~/components/workshop-panels";
 import { JudgementDistribution, VoteChoices } from "~/components/projector-panels";
 import { EndResults, ShiftResults } from "~/components/room-results";
 import { isVoteStage, textStepOf } from "~/domain/workshop-stages";
@@ -104,13 +104,7 @@ export default function Projector() {
           <div className="discussion-layout">
             <section aria-labelledby="questions-heading" className="discussion-questions">
               <h2 id="questions-heading">Questions to discuss</h2>
-              <ol>
-                {state.discussionQuestions.map((q, i) => (
-                  <li key={i} dir="auto">
-                    {q}
-                  </li>
-                ))}
-              </ol>
+              <DiscussionQuestions state={state} />
             </section>
             <section aria-labelledby="room-items-heading" className="discussion-room">
               <h2 id="room-items-heading">From the room</h2>

@@ -17,7 +17,7 @@ import { codeUnitCap } from "~/domain/visible-length";
 import { findCaseBySlug, listLibrary, rolePlayCaseSlugs } from "~/models/cases.server";
 import { rolePlayRoles } from "~/domain/role-assignment";
 import { createWorkshop, listWorkshops } from "~/models/workshops.server";
-import { stageLabelFor } from "~/workshops/labels";
+import { stageLabel, type StageId } from "~/domain/workshop-stages";
 import { readFormData } from "~/http/forms";
 import { FormProblem } from "~/components/form-feedback";
 
@@ -215,7 +215,7 @@ export default function Workshops() {
                     <td>
                       <code>{w.code}</code>
                     </td>
-                    <td>{stageLabelFor(w.stage)}</td>
+                    <td>{stageLabel(w.stage as StageId)}</td>
                     <td>{w.participants}</td>
                   </tr>
                 ))}

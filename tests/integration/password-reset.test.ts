@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
-import { startApp } from "./app-under-test";
+import { settle, startApp } from "./app-under-test";
 
 /**
  * Password reset and deactivation (issue 16, ADR 023), through the routes as the server calls
@@ -19,22 +19,6 @@ const resetRoute = await import("../../app/routes/reset-password.$token");
 const loginRoute = await import("../../app/routes/login");
 const adminRoute = await import("../../app/routes/admin._index");
 const { createPasswordReset } = await import("../../app/models/password-resets.server");
-
-function post(path: string, fields: Record<string, string>, cookie?: string): Request {
-  return new Request(`${BASE}${path}`, {
-    method: "POST",
-    body: new URLSearchParams(fields),
-    headers: { "Content-Type": "application/x-www-form-urlencoded", ...(cookie ? { Cookie: cookie } : {}) },
-  });
-}
-
-async function run(fn: () => Promise<unknown>): Promise<unknown> {
-  try {
-    return await fn();
-  } catch (thrown) {
-    return thrown;
-  }
-}
 
 async function cookieFor(userId: number): Promise<string> {
   const response = await signIn(new Request(`${BASE}/login`), userId, "/");
@@ -91,10 +75,10 @@ describe("password reset by email", () => {
     expect(stored[0]!.token_hash).not.toContain(token);
 
     expect(await resetRoute.loader({ request: new Request(`${BASE}/reset-password/${token}`), params: { token }, context: {} })).toEqual({ usable: true, message: "" });
-    const tooShort = (await resetRoute.action({ request: post(`/reset-password/${token}`, { newPassword: "short" }), params: { token }, context: {} })) as Response;
+    const tooShort = (await resetRoute.action({ request: app.post(`/reset-password/${token}`, { newPassword: "short" }), params: { token }, context: {} })) as Response;
     expect(tooShort.status).toBe(400);
 
-    const done = (await run(() => resetRoute.action({ request: post(`/reset-password/${token}`, { newPassword: "brand new password" }), params: { token }, context: {} }))) as Response;
+    const done = (await settle(() => resetRoute.action({ request: app.post(`/reset-password/${token}`, { newPassword: "brand new password" }), params: { token }, context: {} }))) as Response;
     expect(done.status).toBe(302);
     const newCookie = (done.headers.get("Set-Cookie") ?? "").split(";")[0]!;
     expect((await getUser(new Request(BASE, { headers: { Cookie: newCookie } })))?.id).toBe(user.id);
@@ -104,15 +88,15 @@ describe("password reset by email", () => {
     expect(audit.map((a) => a.action)).toContain("user.password-reset");
 
     // Single use.
-    const again = (await resetRoute.action({ request: post(`/reset-password/${token}`, { newPassword: "another new password" }), params: { token }, context: {} })) as Response;
+    const again = (await resetRoute.action({ request: app.post(`/reset-password/${token}`, { newPassword: "another new password" }), params: { token }, context: {} })) as Response;
     expect(again.status).toBe(400);
     expect(((await again.json()) as { errors: { form: string } }).errors.form).toMatch(/does not work any more/);
   });
 
   it("answers the same for an email with no account, and sends nothing", async () => {
     await createUser(app.db(), { email: "known@casebook.test", displayName: "Known", passwordHash: "scrypt$test" });
-    const known = await forgotRoute.action({ request: post("/forgot-password", { email: "known@casebook.test" }), params: {}, context: { clientIp: "10.0.0.2" } });
-    const unknown = await forgotRoute.action({ request: post("/forgot-password", { email: "nobody@casebook.test" }), params: {}, context: { clientIp: "10.0.0.2" } });
+    const known = await forgotRoute.action({ request: app.post("/forgot-password", { email: "known@casebook.test" }), params: {}, context: { clientIp: "10.0.0.2" } });
+    const unknown = await forgotRoute.action({ request: app.post("/forgot-password", { email: "nobody@casebook.test" }), params: {}, context: { clientIp: "10.0.0.2" } });
     expect(unknown).toEqual(known);
     await waitForMail("known@casebook.test");
     await new Promise((r) => setTimeout(r, 300));
@@ -123,7 +107,7 @@ describe("password reset by email", () => {
     const statuses: number[] = [];
     for (const email of ["known@casebook.test", "ghost@casebook.test"]) {
       let last: unknown;
-      for (let i = 0; i < 4; i++) last = await forgotRoute.action({ request: post("/forgot-password", { email }), params: {}, context: { clientIp: `10.1.${i}.${email.length}` } });
+      for (let i = 0; i < 4; i++) last = await forgotRoute.action({ request: app.post("/forgot-password", { email }), params: {}, context: { clientIp: `10.1.${i}.${email.length}` } });
       statuses.push(last instanceof Response ? last.status : 200);
     }
     expect(statuses).toEqual([429, 429]);
@@ -133,7 +117,7 @@ describe("password reset by email", () => {
     const user = await createUser(app.db(), { email: "old@casebook.test", displayName: "Old", passwordHash: "scrypt$test" });
     const { token } = await createPasswordReset(app.db(), user.id, null, new Date(Date.now() - 61 * 60 * 1000));
     expect(await resetRoute.loader({ request: new Request(`${BASE}/reset-password/${token}`), params: { token }, context: {} })).toMatchObject({ usable: false });
-    const result = (await resetRoute.action({ request: post(`/reset-password/${token}`, { newPassword: "brand new password" }), params: { token }, context: {} })) as Response;
+    const result = (await resetRoute.action({ request: app.post(`/reset-password/${token}`, { newPassword: "brand new password" }), params: { token }, context: {} })) as Response;
     expect(result.status).toBe(400);
   });
 
@@ -148,10 +132,10 @@ describe("password reset by email", () => {
 describe("admin account actions", () => {
   it("makes a one-time reset link shown once, audited", async () => {
     const user = await createUser(app.db(), { email: "lin@casebook.test", displayName: "Lin", passwordHash: "scrypt$test" });
-    const result = (await adminRoute.action({ request: post("/admin", { userId: String(user.id), intent: "reset-link" }, adminCookie), params: {}, context: {} })) as { link: string };
+    const result = (await adminRoute.action({ request: app.post("/admin", { userId: String(user.id), intent: "reset-link" }, adminCookie), params: {}, context: {} })) as { link: string };
     const token = /\/reset-password\/([A-Za-z0-9_-]{43})$/.exec(result.link)![1]!;
     expect(result.link.startsWith("https://casebook.example.org/")).toBe(true);
-    const done = (await run(() => resetRoute.action({ request: post(`/reset-password/${token}`, { newPassword: "lin's new password" }), params: { token }, context: {} }))) as Response;
+    const done = (await settle(() => resetRoute.action({ request: app.post(`/reset-password/${token}`, { newPassword: "lin's new password" }), params: { token }, context: {} }))) as Response;
     expect(done.status).toBe(302);
     const audit = await app.db().selectFrom("audit_log").select(["action", "actor_user_id"]).where("subject_id", "=", String(user.id)).execute();
     expect(audit).toContainEqual({ action: "user.reset-link-created", actor_user_id: adminId });
@@ -169,25 +153,25 @@ describe("admin account actions", () => {
     const answersBefore = await app.db().selectFrom("positions").select("id").where("user_id", "=", person.id).execute();
     expect(answersBefore.length).toBeGreaterThan(0);
 
-    await adminRoute.action({ request: post("/admin", { userId: String(person.id), intent: "deactivate" }, adminCookie), params: {}, context: {} });
+    await adminRoute.action({ request: app.post("/admin", { userId: String(person.id), intent: "deactivate" }, adminCookie), params: {}, context: {} });
     expect(await getUser(new Request(BASE, { headers: { Cookie: person.cookie } }))).toBeNull();
     const email = (await app.db().selectFrom("users").select("email").where("id", "=", person.id).executeTakeFirstOrThrow()).email;
-    const login = (await run(() => loginRoute.action({ request: post("/login", { email, password: "person password" }), params: {}, context: { clientIp: "10.2.0.1" } }))) as Response;
+    const login = (await settle(() => loginRoute.action({ request: app.post("/login", { email, password: "person password" }), params: {}, context: { clientIp: "10.2.0.1" } }))) as Response;
     expect(login.status).toBe(403);
     expect(await app.db().selectFrom("positions").select("id").where("user_id", "=", person.id).execute()).toEqual(answersBefore);
     // No reset for a deactivated account, by mail or by link.
-    const link = (await adminRoute.action({ request: post("/admin", { userId: String(person.id), intent: "reset-link" }, adminCookie), params: {}, context: {} })) as Response;
+    const link = (await adminRoute.action({ request: app.post("/admin", { userId: String(person.id), intent: "reset-link" }, adminCookie), params: {}, context: {} })) as Response;
     expect(link.status).toBe(400);
 
-    await adminRoute.action({ request: post("/admin", { userId: String(person.id), intent: "reactivate" }, adminCookie), params: {}, context: {} });
-    const back = (await run(() => loginRoute.action({ request: post("/login", { email, password: "person password" }), params: {}, context: { clientIp: "10.2.0.1" } }))) as Response;
+    await adminRoute.action({ request: app.post("/admin", { userId: String(person.id), intent: "reactivate" }, adminCookie), params: {}, context: {} });
+    const back = (await settle(() => loginRoute.action({ request: app.post("/login", { email, password: "person password" }), params: {}, context: { clientIp: "10.2.0.1" } }))) as Response;
     expect(back.status).toBe(302);
     const audit = await app.db().selectFrom("audit_log").select("action").where("subject_id", "=", String(person.id)).execute();
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["user.deactivated", "user.reactivated"]));
   });
 
   it("never deactivates the last active admin", async () => {
-    const result = (await adminRoute.action({ request: post("/admin", { userId: String(adminId), intent: "deactivate" }, adminCookie), params: {}, context: {} })) as Response;
+    const result = (await adminRoute.action({ request: app.post("/admin", { userId: String(adminId), intent: "deactivate" }, adminCookie), params: {}, context: {} })) as Response;
     expect(result.status).toBe(400);
     expect(((await result.json()) as { error: string }).error).toMatch(/at least one active admin/);
     expect(await getUser(new Request(BASE, { headers: { Cookie: adminCookie } }))).not.toBeNull();

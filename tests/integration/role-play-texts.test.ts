@@ -9,19 +9,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json, settle, startApp } from "./app-under-test";
+import { importRolePlayCase, rolePlayForms } from "../support/role-play";
 
 const app = await startApp({ kThreshold: 3 });
 const listRoute = await import("../../app/routes/workshops._index");
 const panelRoute = await import("../../app/routes/workshops.$id");
 const projectorRoute = await import("../../app/routes/workshops.$id_.projector");
-const joinRoute = await import("../../app/routes/join.($code)");
 const phoneRoute = await import("../../app/routes/w.$code");
 const debriefRoute = await import("../../app/routes/workshops.$id_.debrief[.]md");
 const { findWorkshop } = await import("../../app/models/workshops.server");
 const { loadWorkshopStates } = await import("../../app/workshops/live-state.server");
-const { importCaseFiles } = await import("../../app/models/cases.server");
-const { parseCaseFile, serializeCaseFile } = await import("../../app/domain/case-file");
-const { readFileSync } = await import("node:fs");
 
 afterAll(() => app.cleanup());
 
@@ -37,27 +34,13 @@ const NAMES = ["Ana", "Ben", "Chi", "Dee", "Eve", "Fay"];
 type Person = Awaited<ReturnType<typeof app.person>>;
 let facilitator: Person;
 let stranger: Person;
-let address = 0;
-const newAddress = () => `198.51.100.${(address += 1)}`;
+const { newAddress, control, join, phoneData } = await rolePlayForms(app, () => facilitator);
 
 beforeAll(async () => {
-  const background = parseCaseFile(readFileSync("cases/background-check.md", "utf8"));
-  if (!background.ok) throw new Error("fixture must parse");
-  const doc = {
-    ...background.doc,
-    slug: SLUG,
-    title: "The written steps",
-    roles: [
-      { perspective: "employee" as const, markdown: "You are the screener." },
-      { perspective: "employer" as const, markdown: "You run the firm." },
-    ],
-    rehearsals: [
-      { perspective: "employee" as const, prompt: `What do you tell the applicant? ${MARK.employeePrompt}`, modelAnswers: `- I am sorry, ${MARK.employeeModel}.` },
-      { perspective: "employer" as const, prompt: `What do you tell the screener? ${MARK.employerPrompt}`, modelAnswers: `- You did well, ${MARK.employerModel}.` },
-    ],
-  };
-  const report = await importCaseFiles(app.db(), [{ path: `cases/${SLUG}.md`, source: serializeCaseFile(doc) }]);
-  expect(report.problems).toEqual([]);
+  await importRolePlayCase(app, SLUG, "The written steps", { employee: "You are the screener.", employer: "You run the firm." }, [
+    { perspective: "employee", prompt: `What do you tell the applicant? ${MARK.employeePrompt}`, modelAnswers: `- I am sorry, ${MARK.employeeModel}.` },
+    { perspective: "employer", prompt: `What do you tell the screener? ${MARK.employerPrompt}`, modelAnswers: `- You did well, ${MARK.employerModel}.` },
+  ]);
   facilitator = await app.person("facilitator");
   stranger = await app.person("facilitator");
 });
@@ -77,12 +60,6 @@ async function newRoom(): Promise<{ id: number; code: string }> {
 }
 
 let keys = 0;
-async function control(workshopId: number, intent: string, extra: Record<string, string> = {}, who: Person = facilitator, key = `text-key-${(keys += 1)}-abcdefghijklmnop`) {
-  const response = (await settle(() =>
-    panelRoute.action({ request: app.post(`/workshops/${workshopId}`, { intent, idempotencyKey: key, ...extra }, who.cookie), params: { id: String(workshopId) }, context: {} }),
-  )) as Response;
-  return { status: response.status, replayed: response.headers.get("Idempotent-Replayed") === "true", body: await json<{ ok: boolean; message: string }>(response) };
-}
 
 /** Moves the workshop on with "Next" until it reaches `stage`. */
 async function moveTo(workshopId: number, stage: string) {
@@ -92,18 +69,6 @@ async function moveTo(workshopId: number, stage: string) {
     expect((await control(workshopId, "next", { from: now })).status).toBe(200);
   }
   throw new Error(`never reached ${stage}`);
-}
-
-async function join(code: string, displayName: string, standing: string) {
-  const response = (await settle(() => joinRoute.action({ request: app.post("/join", { code, displayName, standing }), params: {}, context: { clientIp: newAddress() } }))) as Response;
-  expect(response.status).toBe(302);
-  return response.headers.get("Set-Cookie")!.split(";")[0]!;
-}
-
-async function phoneData(code: string, cookie: string) {
-  const data = await phoneRoute.loader({ request: app.get(`/w/${code}`, cookie), params: { code }, context: { clientIp: newAddress() } });
-  if (data.removed) throw new Error("removed");
-  return data;
 }
 
 async function debrief(workshopId: number): Promise<string> {

@@ -14,9 +14,16 @@ type Person = Awaited<ReturnType<App["person"]>>;
 /**
  * Imports `cases/background-check.md` as a published case `slug` titled `title`, with one role
  * per perspective whose brief is the Markdown given (put a marker in each to find where a brief
- * reaches), and no rehearsals. Fails the test if the import reports a problem.
+ * reaches), and the rehearsal prompts given (none unless asked). Fails the test if the import
+ * reports a problem.
  */
-export async function importRolePlayCase(app: App, slug: string, title: string, briefs: { employee: string; employer: string }): Promise<void> {
+export async function importRolePlayCase(
+  app: App,
+  slug: string,
+  title: string,
+  briefs: { employee: string; employer: string },
+  rehearsals: { perspective: "employee" | "employer"; prompt: string; modelAnswers: string }[] = [],
+): Promise<void> {
   const { importCaseFiles } = await import("../../app/models/cases.server");
   const { parseCaseFile, serializeCaseFile } = await import("../../app/domain/case-file");
   const background = parseCaseFile(readFileSync("cases/background-check.md", "utf8"));
@@ -29,7 +36,7 @@ export async function importRolePlayCase(app: App, slug: string, title: string, 
       { perspective: "employee" as const, markdown: briefs.employee },
       { perspective: "employer" as const, markdown: briefs.employer },
     ],
-    rehearsals: [],
+    rehearsals,
   };
   const report = await importCaseFiles(app.db(), [{ path: `cases/${slug}.md`, source: serializeCaseFile(doc) }]);
   expect(report.problems).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countOf, formatSignedPoints, plural } from "../../app/domain/format";
+import { countOf, formatSignedPoints, formatUtc, plural } from "../../app/domain/format";
 
 describe('plurals (issue 16: no "1 points", "1 upvotes")', () => {
   it("use the singular for exactly one", () => {
@@ -14,5 +14,12 @@ describe('plurals (issue 16: no "1 points", "1 upvotes")', () => {
     expect(formatSignedPoints(-1)).toBe("-1 point");
     expect(formatSignedPoints(1.3)).toBe("+1.3 points");
     expect(formatSignedPoints(0)).toBe("0 points");
+  });
+});
+
+describe("times", () => {
+  it("shows a stored time in UTC to the minute, or to the second", () => {
+    expect(formatUtc("2026-03-01T14:05:09.123Z")).toBe("2026-03-01 14:05");
+    expect(formatUtc("2026-03-01T14:05:09.123Z", "second")).toBe("2026-03-01 14:05:09");
   });
 });

@@ -512,6 +512,16 @@ describe("stageLabel", () => {
     expect(stageLabel("steelman-rating", titles)).toBe("Steelman: rate how fair they are to you");
     expect(stageLabel("rehearsal", titles)).toBe("Rehearsal: write what you would say");
   });
+
+  it("names every stage in words in a list, where the case's stage titles are not at hand", () => {
+    const everyStage: StageId[] = [...stageSequence({ caseStages: 3, twoRounds: true, resultsMode: "live", swap: true, steelman: true, rehearsal: true }), "ended"];
+    for (const stage of everyStage) {
+      const label = stageLabel(stage);
+      expect(label, stage).not.toBe(stage);
+      expect(label, stage).toMatch(/^[A-Z]/);
+    }
+    expect(stageLabel("case-2")).toBe("Case, part 2");
+  });
 });
 
 describe("workshopPlan (ADR 034)", () => {
