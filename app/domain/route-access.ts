@@ -119,7 +119,7 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   // "write" and "rate": a role-play room's steelman and rehearsal steps (ADR 034).
   ...["vote", "submit", "upvote", "write", "rate"].map((intent): RouteAccess => ({ method: "POST", path: "/w/:code", intent, rule: "workshop-participant", refusal: "join", file: "w.$code.tsx" })),
   // The phone page's JavaScript sends votes here (JSON); a device that has not joined gets a 403 saying where to join.
-  { method: "POST", path: "/w/:code/vote", rule: "workshop-participant", refusal: "forbidden", file: "../phone-vote-endpoint.server.ts" },
+  { method: "POST", path: "/w/:code/vote", rule: "workshop-participant", refusal: "forbidden", file: "../workshops/phone-vote-endpoint.server.ts" },
 ];
 
 function satisfies(rule: AccessRule, visitor: Visitor): boolean {
