@@ -50,9 +50,10 @@ export async function readFormData(request: Request): Promise<FormData> {
 }
 
 /**
- * An outcome as a page's action returns it: on success the body itself (the page's action data),
- * otherwise the body as JSON with its status.
+ * An outcome of a page without idempotency keys as its action returns it: on success the body
+ * itself (the page's action data), otherwise the body as JSON with its status. Keyed pages use
+ * `actionResponse`, which also says when an answer is replayed.
  */
 export function outcomeData<B>(outcome: ActionOutcome<B>): B | Response {
-  return outcome.status === 200 && !outcome.replayed ? outcome.body : Response.json(outcome.body, { status: outcome.status });
+  return outcome.status === 200 ? outcome.body : Response.json(outcome.body, { status: outcome.status });
 }
