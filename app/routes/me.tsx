@@ -18,6 +18,7 @@ import { changedMindsLabel } from "~/domain/persuasion";
 import { findUserSeenAt } from "~/models/users.server";
 import { retryAfterHeaders } from "~/http/rate-limit.server";
 import { StandingOptions } from "~/components/standing-options";
+import { FormProblem } from "~/components/form-feedback";
 
 export const meta: MetaFunction = () => [{ title: "My profile · Casebook" }];
 
@@ -67,6 +68,8 @@ export default function Me() {
   return (
     <>
       <h1>My profile and activity</h1>
+      {/* A form the page does not have (an unknown intent) is answered here, at the top. */}
+      <FormProblem message={errors.form} />
       {searchParams.get("welcome") && !result ? <p className="notice">Welcome to Casebook. Tell us your standing at work so results can show how different roles see each case.</p> : null}
       {result?.saved ? (
         <p className="notice" role="status">
