@@ -1,6 +1,10 @@
 import { z } from "zod";
 import type { CaseDocument } from "./case-file";
 import { STANDINGS } from "./permissions";
+import { readRating } from "./role-play-texts";
+import { readCapacity } from "./room-defences";
+import { readTimerMinutes } from "./step-timer";
+import { isStageId, TEXT_KINDS, type TextKind, type WorkshopPlan } from "./workshop-stages";
 import { oneLineMessage, singleLine } from "./single-line";
 import { TEXT_LIMITS } from "./text-limits";
 import { keepToMessage, maxVisible } from "./visible-length";
@@ -97,3 +101,91 @@ export const submissionForm = z.object({
 });
 
 export const idForm = (field: string, message: string) => z.object({ [field]: z.coerce.number({ invalid_type_error: message }).int(message).positive(message) });
+
+// The facilitator's controls (app/workshops/control.server.ts). Each schema reads one step of a
+// control's form, in the order the control checks it, so the first refusal stays the same.
+
+/** A confirmation box: true only when ticked ("yes"); the control says what ticking it means. */
+const confirmed = z
+  .string()
+  .optional()
+  .transform((v) => v === "yes");
+
+export const confirmForm = z.object({ confirm: confirmed });
+
+/** Next or Back may name the stage the page showed (ADR 016): a repeat then finds the workshop already moved. */
+export const stageMoveForm = (plan: WorkshopPlan) =>
+  z.object({
+    from: z
+      .string()
+      .refine((from) => isStageId(from, plan) && from !== "ended", "from: name the stage you are moving from, as the control panel shows it.")
+      .optional(),
+  });
+
+/** Which of the plan's rounds to reset, and the box that confirms its votes go. */
+export const resetRoundForm = (rounds: readonly number[]) => {
+  const message = `Choose round ${rounds.slice(0, -1).join(", ")} or ${rounds.at(-1)} to reset.`;
+  return z.object({
+    round: z.coerce.number({ message }).refine((round) => rounds.includes(round), message),
+    confirm: confirmed,
+  });
+};
+
+/** A schema that hands one field to a domain reader, whose message becomes the field's error. */
+function readField<T>(field: string, read: (raw: string | null) => { ok: true; value: T } | { ok: false; message: string }) {
+  return z.object({ [field]: z.string().optional() }).transform((form, ctx) => {
+    const result = read(form[field] ?? null);
+    if (result.ok) return result.value;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field], message: result.message });
+    return z.NEVER;
+  });
+}
+
+/** The room's capacity: empty for none (readCapacity). */
+export const capacityForm = readField("capacity", (raw) => {
+  const read = readCapacity(raw);
+  return read.ok ? { ok: true, value: read.capacity } : read;
+});
+
+/** The step timer's minutes (readTimerMinutes). */
+export const timerForm = readField("minutes", (raw) => {
+  const read = readTimerMinutes(raw);
+  return read.ok ? { ok: true, value: read.minutes } : read;
+});
+
+/** How far back to count joins; burstWindow decides which windows there are. */
+export const voidBurstForm = (message: string) => z.object({ minutes: z.coerce.number({ message }) });
+
+/** The window the count showed (readBurstWindow checks it), and the box that confirms the removal. */
+export const voidBurstConfirmForm = z.object({ since: z.string().optional(), until: z.string().optional(), confirm: confirmed });
+
+/** The state the spotlight button asked for: "on" (also when absent) or "off". */
+export const spotlightForm = z.object({
+  spotlight: z.enum(["on", "off"], { errorMap: () => ({ message: "spotlight: must be on or off." }) }).default("on"),
+});
+
+/** One of this room's roles. */
+export const roleChoiceForm = (roles: readonly string[], message: string) =>
+  z.object({
+    role: z.string({ message }).refine((role) => roles.includes(role), message),
+  });
+
+// A phone's role-play steps (app/workshops/role-play-steps.server.ts).
+
+export const textKindForm = z.object({
+  kind: z.enum(TEXT_KINDS, { errorMap: () => ({ message: "kind: choose steelman or rehearsal." }) }),
+});
+
+/** A rating of a text of `kind` (readRating: 1 to 5 for a steelman, yes or no per criterion for a rehearsal line). */
+export const textRatingForm = (kind: TextKind) =>
+  z.record(z.string()).transform((values, ctx) => {
+    const read = readRating(kind, { get: (name) => values[name] ?? null });
+    if (read.ok) return read.rating;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [read.field], message: read.message });
+    return z.NEVER;
+  });
+
+/** The state the upvote button showed it would give: "yes" (also when absent) or "no". */
+export const upvoteForm = z.object({
+  upvoted: z.enum(["yes", "no"], { errorMap: () => ({ message: "upvoted: must be yes or no." }) }).default("yes"),
+});

@@ -48,3 +48,12 @@ export async function readFormData(request: Request): Promise<FormData> {
     throw new Response("This form could not be read. Please send it again from Casebook's own pages.", { status: 400, statusText: "Bad Request" });
   }
 }
+
+/**
+ * An outcome of a page without idempotency keys as its action returns it: on success the body
+ * itself (the page's action data), otherwise the body as JSON with its status. Keyed pages use
+ * `actionResponse`, which also says when an answer is replayed.
+ */
+export function outcomeData<B>(outcome: ActionOutcome<B>): B | Response {
+  return outcome.status === 200 ? outcome.body : Response.json(outcome.body, { status: outcome.status });
+}

@@ -1,25 +1,24 @@
 import { markdownPlainText } from "~/domain/markdown";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { requireUser, restartSessions } from "~/accounts/auth.server";
+import { requireUser } from "~/accounts/auth.server";
+import { handleProfileAction, type ProfileResult } from "~/accounts/profile-actions.server";
 import { NewPasswordField, TextField } from "~/components/field";
 import { readConfig } from "~/platform/config.server";
 import { db } from "~/platform/db.server";
-import { passwordChangeForm, profileForm } from "~/domain/account-forms";
 import { PASSWORD_LIMITS, TEXT_LIMITS } from "~/domain/text-limits";
-import { ROLE_LABELS, type Standing } from "~/domain/permissions";
-import { parseForm, readFormData } from "~/http/forms";
+import { ROLE_LABELS } from "~/domain/permissions";
+import { outcomeData, readFormData } from "~/http/forms";
 import { judgementLabel } from "~/domain/scales";
 import { codeUnitCap, truncateVisible } from "~/domain/visible-length";
 import { listArgumentsBy, listRepliesTo, markRepliesSeen } from "~/models/arguments.server";
 import { listPositionsOfUser } from "~/models/positions.server";
 import { markPersuasionSeen, persuasionNewsFor } from "~/models/persuasion.server";
 import { changedMindsLabel } from "~/domain/persuasion";
-import { findPasswordHash, findUserSeenAt, updatePasswordHash, updateProfile } from "~/models/users.server";
-import { recordAudit } from "~/models/audit.server";
-import { hashPassword, verifyPassword } from "~/accounts/password.server";
-import { checkRateLimit, retryAfterHeaders, tooManyRequests } from "~/http/rate-limit.server";
+import { findUserSeenAt } from "~/models/users.server";
+import { retryAfterHeaders } from "~/http/rate-limit.server";
 import { StandingOptions } from "~/components/standing-options";
+import { FormProblem } from "~/components/form-feedback";
 
 export const meta: MetaFunction = () => [{ title: "My profile · Casebook" }];
 
@@ -52,26 +51,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const formData = await readFormData(request);
-  if (formData.get("intent") === "password") {
-    const form = parseForm(passwordChangeForm, formData);
-    if (!form.ok) return Response.json({ errors: form.errors, saved: false }, { status: 400 });
-    const verdict = await checkRateLimit("login-account", user.email);
-    if (!verdict.allowed) {
-      return tooManyRequests({ errors: { currentPassword: verdict.message }, saved: false }, verdict);
-    }
-    const stored = await findPasswordHash(db(), user.id);
-    if (!stored || !(await verifyPassword(form.data.currentPassword, stored))) {
-      return Response.json({ errors: { currentPassword: "That is not your current password." }, saved: false }, { status: 400 });
-    }
-    await updatePasswordHash(db(), user.id, await hashPassword(form.data.newPassword));
-    await recordAudit(db(), { actorUserId: user.id, action: "user.password-changed", subjectType: "user", subjectId: String(user.id), detail: "other sessions signed out" });
-    return restartSessions(request, user.id, "/me?password=changed");
-  }
-  const form = parseForm(profileForm, formData);
-  if (!form.ok) return Response.json({ errors: form.errors, saved: false }, { status: 400 });
-  await updateProfile(db(), user.id, { displayName: form.data.displayName, standing: form.data.standing as Standing | null });
-  return { errors: {} as Record<string, string>, saved: true };
+  const answer = await handleProfileAction(request, user, await readFormData(request));
+  return answer instanceof Response ? answer : outcomeData(answer);
 }
 
 /** A one-line plain-text excerpt: the words without Markdown marks (issue 16), at most 120 visible characters. */
@@ -81,12 +62,14 @@ function excerpt(text: string): string {
 
 export default function Me() {
   const user = useLoaderData<typeof loader>();
-  const result = useActionData<{ errors: Record<string, string>; saved: boolean }>();
+  const result = useActionData<ProfileResult>();
   const [searchParams] = useSearchParams();
   const errors = result?.errors ?? {};
   return (
     <>
       <h1>My profile and activity</h1>
+      {/* A form the page does not have (an unknown intent) is answered here, at the top. */}
+      <FormProblem message={errors.form} />
       {searchParams.get("welcome") && !result ? <p className="notice">Welcome to Casebook. Tell us your standing at work so results can show how different roles see each case.</p> : null}
       {result?.saved ? (
         <p className="notice" role="status">

@@ -27,7 +27,7 @@ import { findCaseVersionDocument } from "~/models/cases.server";
 import { recentWorkshopStates, type RoomState } from "~/workshops/live-state.server";
 import { findPhone, participateByCode, type ParticipationResult, type PhoneLookup } from "~/workshops/participation.server";
 import { readFormData } from "~/http/forms";
-import { answerHeaders, newPageKey, REPLAYED_HEADER } from "~/http/idempotency.server";
+import { actionResponse, answerHeaders, newPageKey } from "~/http/idempotency.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data && !data.removed && data.state ? `${isolate(data.state.title)} · Casebook` : "Workshop · Casebook" }];
 
@@ -87,10 +87,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     form: await readFormData(request),
   });
   if (outcome.kind !== "answer") throw notThere(outcome);
-  const headers = new Headers();
-  if (outcome.retryAfterSeconds) headers.set("Retry-After", String(outcome.retryAfterSeconds));
-  if (outcome.replayed) headers.set(REPLAYED_HEADER, "true");
-  return Response.json(outcome.body, { status: outcome.status, headers });
+  const response = actionResponse(outcome);
+  if (outcome.retryAfterSeconds) response.headers.set("Retry-After", String(outcome.retryAfterSeconds));
+  return response;
 }
 
 type Loaded = Extract<Awaited<ReturnType<typeof loader>>, { removed: false }>;

@@ -20,7 +20,7 @@ import { removalNotice } from "~/domain/disclosure";
 import { isolate } from "~/domain/bidi";
 import { formKey } from "~/domain/idempotency";
 import { IdempotencyKeyField, SendButton } from "~/components/send-once";
-import { answerHeaders, newPageKey, REPLAYED_HEADER } from "~/http/idempotency.server";
+import { actionResponse, answerHeaders, newPageKey } from "~/http/idempotency.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${isolate(data.state.title)} · Workshop · Casebook` : "Workshop · Casebook" }];
 
@@ -52,8 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, workshop } = await requireWorkshopFacilitator(request, params.id);
-  const { status, body, replayed } = await handleControl(workshop, user, await readFormData(request));
-  return Response.json(body, { status, headers: replayed ? { [REPLAYED_HEADER]: "true" } : undefined });
+  return actionResponse(await handleControl(workshop, user, await readFormData(request)));
 }
 
 /** The idempotency key of the control form named `name` on this rendering of the page. */

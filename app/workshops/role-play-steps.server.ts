@@ -11,7 +11,6 @@ import {
   bestTexts,
   rateRefusal,
   ratingSample,
-  readRating,
   targetRoleFor,
   textForm,
   textScoreLabel,
@@ -24,7 +23,8 @@ import {
 } from "../domain/role-play-texts";
 import { roleName } from "../domain/role-assignment";
 import { textStepOf, TEXT_KINDS, type WorkshopPlan } from "../domain/workshop-stages";
-import { parseForm, type FieldErrors, type FormFields } from "../http/forms";
+import { parseForm, type ActionOutcome, type FieldErrors, type FormFields } from "../http/forms";
+import { idForm, textKindForm, textRatingForm } from "../domain/workshop-forms";
 import { renderMarkdownCached } from "../platform/markdown-cache.server";
 import { findText, ownRatings, ownText, rateText, saveText, textsOfStep } from "../models/role-play-texts.server";
 import type { Workshop } from "../models/workshops.server";
@@ -73,13 +73,8 @@ export async function phoneTextStep(database: DB, workshop: Workshop, doc: CaseD
   };
 }
 
-type Answer = { status: number; body: { intent: string; errors: FieldErrors; message?: string; values?: Record<string, string> } };
-
-/** Reads the form's `kind`: one of the written steps, else a 400 on the field. */
-function readKind(formData: FormFields): TextKind | null {
-  const kind = formData.get("kind");
-  return TEXT_KINDS.find((k) => k === kind) ?? null;
-}
+/** A phone's answer to "write" or "rate", as participation.server.ts sends it. */
+type Answer = ActionOutcome<{ intent: string; errors: FieldErrors; message?: string; values?: Record<string, string> }>;
 
 /**
  * A phone writes (or rewrites) its text of the current step: authorized by `writeRefusal` (the
@@ -88,8 +83,9 @@ function readKind(formData: FormFields): TextKind | null {
  */
 export async function writeText(database: DB, workshop: Workshop, participant: Participant, formData: FormFields): Promise<Answer> {
   const intent = "write";
-  const kind = readKind(formData);
-  if (!kind) return { status: 400, body: { intent, errors: { kind: "kind: choose steelman or rehearsal." } } };
+  const kindRead = parseForm(textKindForm, formData);
+  if (!kindRead.ok) return { status: 400, body: { intent, errors: { kind: kindRead.errors.kind! } } };
+  const { kind } = kindRead.data;
   const own = await ownText(database, workshop.id, participant.id, kind);
   const refusal = writeRefusal(kind, workshop.state.stage, workshop.roles, participant, own?.rated ?? false);
   if (refusal) return { status: refusal.status, body: { intent, errors: { [refusal.field]: refusal.message } } };
@@ -111,22 +107,24 @@ export async function writeText(database: DB, workshop: Workshop, participant: P
 /**
  * A phone rates a text of the current step: authorized by `rateRefusal` (the rating stage, a
  * text of this room that counts, not one's own, the rater's role rates it), then the rating
- * checked (`readRating`: a 400 naming the field). Runs in the idempotency key's transaction.
+ * checked (`textRatingForm`: a 400 naming the field). Runs in the idempotency key's transaction.
  */
 export async function rateTextOnPhone(database: DB, workshop: Workshop, participant: Participant, formData: FormFields): Promise<Answer> {
   const intent = "rate";
-  const kind = readKind(formData);
-  if (!kind) return { status: 400, body: { intent, errors: { kind: "kind: choose steelman or rehearsal." } } };
-  const id = Number(formData.get("textId"));
-  if (!Number.isInteger(id) || id <= 0) return { status: 400, body: { intent, errors: { textId: "textId: choose a text from the list." } } };
+  const kindRead = parseForm(textKindForm, formData);
+  if (!kindRead.ok) return { status: 400, body: { intent, errors: { kind: kindRead.errors.kind! } } };
+  const { kind } = kindRead.data;
+  const idRead = parseForm(idForm("textId", "textId: choose a text from the list."), formData);
+  if (!idRead.ok) return { status: 400, body: { intent, errors: { textId: idRead.errors.textId! } } };
+  const id = idRead.data.textId as number;
   const text = await findText(database, id);
   // The text's id comes back with every answer, so the page puts an error beside its own form.
   const values = { textId: String(id) };
   const refusal = rateRefusal(kind, workshop.state.stage, text && text.workshopId === workshop.id ? text : undefined, participant);
   if (refusal) return { status: refusal.status, body: { intent, errors: { [refusal.field]: refusal.message }, values } };
-  const read = readRating(kind, formData);
-  if (!read.ok) return { status: 400, body: { intent, errors: { [read.field]: read.message }, values } };
-  const result = await rateText(database, id, participant.id, read.rating);
+  const rating = parseForm(textRatingForm(kind), formData);
+  if (!rating.ok) return { status: 400, body: { intent, errors: rating.errors, values } };
+  const result = await rateText(database, id, participant.id, rating.data);
   return { status: 200, body: { intent, errors: {}, values, message: result === "unchanged" ? "Already rated so: nothing changed." : "Rating saved. Scores appear when rating closes." } };
 }
 
