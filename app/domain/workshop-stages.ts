@@ -67,6 +67,19 @@ export function textStepOf(stage: StageId): { kind: TextKind; part: "write" | "r
   return null;
 }
 
+/**
+ * Why the room's roles may not change at this stage (assigning again, moving a person), or null.
+ * While a written step (ADR 034) is written or rated, a person's role decides which texts they
+ * rate: a move in the middle would let one person rate both sides' texts. Before the step and
+ * once its rating has closed ("best"), roles may change.
+ */
+export function roleChangeRefusal(stage: StageId): string | null {
+  const step = textStepOf(stage);
+  if (!step || step.part === "best") return null;
+  const texts = step.kind === "steelman" ? "steelmen" : "rehearsal lines";
+  return `Roles cannot change while the room ${step.part === "write" ? "writes" : "rates"} ${texts}: each person rates the texts written for their role. Move people before the step, or once rating has closed.`;
+}
+
 /** Whether a workshop's plan has the swap and the third round: role-play (it has roles) with two rounds (ADR 032). */
 export function hasSwap(workshop: { roles: readonly string[] | null; twoRounds: boolean }): boolean {
   return workshop.roles !== null && workshop.twoRounds;

@@ -18,7 +18,7 @@ import { removalNotice } from "../domain/disclosure";
 import { KEY_REUSED_MESSAGE } from "../domain/idempotency";
 import { findCaseVersionDocument } from "../models/cases.server";
 import { answerOnce } from "../models/idempotency-keys.server";
-import { applyStageAction, planRounds, stageLabel, workshopPlan, type Round, type StageAction, type WorkshopPlan } from "../domain/workshop-stages";
+import { applyStageAction, planRounds, roleChangeRefusal, stageLabel, workshopPlan, type Round, type StageAction, type WorkshopPlan } from "../domain/workshop-stages";
 import { capacityForm, confirmForm, idForm, resetRoundForm, roleChoiceForm, spotlightForm, stageMoveForm, timerForm, voidBurstConfirmForm, voidBurstForm } from "../domain/workshop-forms";
 import { parseForm, type ActionOutcome } from "../http/forms";
 import { findText, releaseTextScores, setTextHidden } from "../models/role-play-texts.server";
@@ -307,6 +307,8 @@ async function assignRoomRoles(context: RoomContext): Promise<Outcome> {
   const { workshopId, k } = context;
   const roles = context.workshop.roles;
   if (!roles) return refuse(409, "This workshop is not run as role-play: it has no roles to assign.");
+  const frozen = roleChangeRefusal(context.workshop.state.stage);
+  if (frozen) return refuse(409, frozen);
   // A form without an idempotency key runs outside a transaction (ADR 016); the lock needs one.
   return inTransaction(context.trx, async (tx) => {
     // The join lock: a phone joining now is either in this assignment or a newcomer after it.
@@ -325,6 +327,8 @@ async function moveRole(context: RoomContext): Promise<Outcome> {
   const { workshop, trx, workshopId } = context;
   if (!workshop.roles) return refuse(409, "This workshop is not run as role-play: it has no roles.");
   if (workshop.rolesVersion === 0) return refuse(409, "Assign roles first; then you can move people between them.");
+  const frozen = roleChangeRefusal(workshop.state.stage);
+  if (frozen) return refuse(409, frozen);
   const roleForm = parseForm(roleChoiceForm(workshop.roles, `role: choose one of this room's roles (${workshop.roles.map(roleName).join(", ")}).`), context.formData);
   if (!roleForm.ok) return refuse(400, roleForm.errors.role!);
   const role = roleForm.data.role;

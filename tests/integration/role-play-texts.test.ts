@@ -250,6 +250,21 @@ describe("the steelman step", () => {
     expect(Object.keys(panel.texts[0]!).sort()).toEqual(["body", "hidden", "id", "kind", "score"]);
   });
 
+  it("keeps the roles fixed while the room writes and rates, so nobody is moved across to rate the other side's texts too", async () => {
+    const { room, phones } = await sixPhones();
+    const someone = phones.find((p) => p.role === "employee")!;
+    for (const stage of ["steelman", "steelman-rating"]) {
+      await moveTo(room.id, stage);
+      const moved = await control(room.id, "move-role", { participantId: String(someone.id), role: "employer" });
+      expect(moved).toMatchObject({ status: 409, body: { message: expect.stringMatching(/^Roles cannot change while the room (writes|rates) steelmen/) } });
+      expect((await control(room.id, "assign-roles")).status).toBe(409);
+      expect((await participantRoles(room.id)).find((r) => r.id === someone.id)!.role).toBe("employee");
+    }
+    // Once rating has closed, the facilitator may move people again.
+    await moveTo(room.id, "steelman-best");
+    expect((await control(room.id, "move-role", { participantId: String(someone.id), role: "employer" })).status).toBe(200);
+  });
+
   it("lets only the room's facilitator hide and show a text, once per submission; a hidden text leaves the best and cannot be rated", async () => {
     const { room, phones } = await sixPhones();
     await moveTo(room.id, "steelman");

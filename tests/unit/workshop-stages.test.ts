@@ -6,6 +6,7 @@ import {
   isStageId,
   isVoteStage,
   resultsVisible,
+  roleChangeRefusal,
   roundOf,
   stageLabel,
   stageSequence,
@@ -557,5 +558,14 @@ describe("workshopPlan (ADR 034)", () => {
     expect(textStepOf("rehearsal-rating")).toEqual({ kind: "rehearsal", part: "rate" });
     expect(textStepOf("steelman-best")).toEqual({ kind: "steelman", part: "best" });
     expect(textStepOf("discussion")).toBeNull();
+  });
+});
+
+describe("roleChangeRefusal", () => {
+  it("fixes the roles while a written step is written or rated, and only then", () => {
+    const plan: WorkshopPlan = { caseStages: 2, twoRounds: true, resultsMode: "live", swap: true, steelman: true, rehearsal: true };
+    const frozen = stageSequence(plan).filter((stage) => roleChangeRefusal(stage) !== null);
+    expect(frozen).toEqual(["steelman", "steelman-rating", "rehearsal", "rehearsal-rating"]);
+    expect(roleChangeRefusal("rehearsal-rating")).toMatch(/rates rehearsal lines/);
   });
 });
