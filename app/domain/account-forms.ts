@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ROLES, STANDINGS } from "./permissions";
 import { oneLineMessage, singleLine } from "./single-line";
 import { PASSWORD_LIMITS, TEXT_LIMITS } from "./text-limits";
-import { keepToMessage, maxVisible } from "./visible-length";
+import { keepToMessage, maxVisible, requiredText } from "./visible-length";
 
 // zod's email pattern takes ASCII only, so here code units are the characters people see.
 const email = z
@@ -13,7 +13,7 @@ const email = z
   .email("Enter an email address like name@example.com.");
 
 const displayName = singleLine(
-  maxVisible(z.string({ required_error: "Enter a display name." }).trim().min(1, "Enter a display name."), TEXT_LIMITS.displayName, keepToMessage("your display name", TEXT_LIMITS.displayName)),
+  maxVisible(requiredText("Enter a display name."), TEXT_LIMITS.displayName, keepToMessage("your display name", TEXT_LIMITS.displayName)),
   oneLineMessage("your display name"),
 );
 

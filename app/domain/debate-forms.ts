@@ -6,7 +6,7 @@ import { OPTION_ID_MAX_LENGTH, OPTION_ID_PATTERN } from "./option-identity";
 import { oneLineMessage, singleLine } from "./single-line";
 import { STEELMAN_SIDES } from "./steelmen";
 import { TEXT_LIMITS } from "./text-limits";
-import { hasVisibleText, keepToMessage, maxVisible, minVisible, visibleLengthProblem } from "./visible-length";
+import { keepToMessage, maxVisible, minVisible, requiredText, visibleLengthProblem } from "./visible-length";
 
 export const MAX_ARGUMENT_LENGTH = TEXT_LIMITS.argument;
 export const MAX_REASON_LENGTH = TEXT_LIMITS.moderationReason;
@@ -16,12 +16,8 @@ const id = (message: string) => z.coerce.number({ invalid_type_error: message })
 /** A Markdown post up to the argument limit that the renderer can render (arguments, replies, steelmen). */
 const markdownBody = (missing: string) =>
   maxVisible(
-    z
-      .string({ required_error: missing })
-      .trim()
-      .min(1, "Write something before posting.")
-      // Control or invisible characters alone trim to non-empty and would show as a blank post.
-      .refine(hasVisibleText, "Write something before posting: this has no visible characters."),
+    // Control or invisible characters alone trim to non-empty and would show as a blank post.
+    requiredText(missing, "Write something before posting."),
     MAX_ARGUMENT_LENGTH,
     keepToMessage("it", MAX_ARGUMENT_LENGTH),
   )

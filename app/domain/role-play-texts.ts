@@ -15,7 +15,7 @@ import { creditRefusal, contributionCounts, rolePlayTextContribution } from "./c
 import { swappedRoles } from "./role-assignment";
 import { bestReleased, FAIRNESS_LABELS, halfPointScore } from "./steelmen";
 import { TEXT_LIMITS } from "./text-limits";
-import { hasVisibleText, keepToMessage, maxVisible } from "./visible-length";
+import { keepToMessage, maxVisible, requiredText } from "./visible-length";
 import { textStepOf, type StageId, type TextKind } from "./workshop-stages";
 
 export type { TextKind };
@@ -155,16 +155,8 @@ export function ratingSample<T extends { id: number }>(eligible: readonly T[], r
 
 /** The text form: `body`, 1 to `TEXT_LIMITS.rolePlayText` characters, plain text (shown escaped). */
 export const textForm = z.object({
-  body: maxVisible(
-    z
-      .string({ required_error: "Write something first." })
-      .trim()
-      .min(1, "Write something first.")
-      // Raters and the projector would see a blank card (issue 17 try-out).
-      .refine(hasVisibleText, "Write something first: this has no visible characters."),
-    TEXT_LIMITS.rolePlayText,
-    keepToMessage("it", TEXT_LIMITS.rolePlayText),
-  ),
+  // Raters and the projector would see a blank card (issue 17 try-out).
+  body: maxVisible(requiredText("Write something first."), TEXT_LIMITS.rolePlayText, keepToMessage("it", TEXT_LIMITS.rolePlayText)),
 });
 
 /** A rating as stored: its value (1–5, or 0–3 yeses) and, for a rehearsal line, which criteria it met (a bit per criterion, in order). */

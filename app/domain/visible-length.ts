@@ -154,6 +154,22 @@ export function hasVisibleText(text: string): boolean {
   return /[^\s\p{Cc}\p{Default_Ignorable_Code_Point}]/u.test(text);
 }
 
+/**
+ * A required text field: present, not empty once trimmed, and with at least one visible character
+ * (`hasVisibleText`); `missing` is the message for an absent field, `empty` (by default the same)
+ * for an empty or blank one ("Write something first."). Every field a
+ * person must fill with words uses it, so no form stores a blank title, name or post.
+ *
+ * @returns a zod schema of the trimmed string, to wrap in `maxVisible` and the like
+ */
+export function requiredText(missing: string, empty: string = missing) {
+  return z
+    .string({ required_error: missing })
+    .trim()
+    .min(1, empty)
+    .refine(hasVisibleText, `${empty.replace(/\.$/, "")}: this has no visible characters.`);
+}
+
 /** The form fields' wording of the cap on code units, for a limit of `max` characters. */
 export function tooLargeMessage(max: number): (codeUnits: number) => string {
   return () => `This text is built from too many invisible parts (combining marks or joined symbols) to store; it may hold up to ${max} characters of ordinary text.`;

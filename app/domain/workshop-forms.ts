@@ -7,20 +7,13 @@ import { readTimerMinutes } from "./step-timer";
 import { isStageId, TEXT_KINDS, type TextKind, type WorkshopPlan } from "./workshop-stages";
 import { oneLineMessage, singleLine } from "./single-line";
 import { TEXT_LIMITS } from "./text-limits";
-import { keepToMessage, maxVisible } from "./visible-length";
+import { keepToMessage, maxVisible, requiredText } from "./visible-length";
 
 export const MAX_SUBMISSION_LENGTH = TEXT_LIMITS.submission;
 
 export const createWorkshopForm = z.object({
   caseSlug: z.string({ required_error: "Choose a case." }).trim().min(1, "Choose a case.").max(80, "Choose a case from the list."),
-  title: singleLine(
-    maxVisible(
-      z.string({ required_error: "Give the workshop a title." }).trim().min(1, "Give the workshop a title."),
-      TEXT_LIMITS.workshopTitle,
-      keepToMessage("the title", TEXT_LIMITS.workshopTitle),
-    ),
-    oneLineMessage("the workshop title"),
-  ),
+  title: singleLine(maxVisible(requiredText("Give the workshop a title."), TEXT_LIMITS.workshopTitle, keepToMessage("the title", TEXT_LIMITS.workshopTitle)), oneLineMessage("the workshop title")),
   perspectives: z.array(z.string().max(40)).min(1, "Poll at least one perspective."),
   twoRounds: z.boolean(),
   resultsMode: z.enum(["live", "reveal"], { errorMap: () => ({ message: "Choose when the room sees results." }) }),
@@ -97,7 +90,7 @@ function buildVoteForm(perspectives: CaseDocument["perspectives"]) {
 
 export const submissionForm = z.object({
   kind: z.enum(["argument", "question"], { errorMap: () => ({ message: "Choose argument or question." }) }),
-  body: maxVisible(z.string({ required_error: "Write something first." }).trim().min(1, "Write something first."), MAX_SUBMISSION_LENGTH, keepToMessage("it", MAX_SUBMISSION_LENGTH)),
+  body: maxVisible(requiredText("Write something first."), MAX_SUBMISSION_LENGTH, keepToMessage("it", MAX_SUBMISSION_LENGTH)),
 });
 
 export const idForm = (field: string, message: string) => z.object({ [field]: z.coerce.number({ invalid_type_error: message }).int(message).positive(message) });
