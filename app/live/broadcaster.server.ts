@@ -1,16 +1,18 @@
 /**
  * Fans workshop changes out to this process's Server-Sent Event connections. Notices from the
- * bus are coalesced per workshop (at most one snapshot every BROADCAST_INTERVAL_MS); the snapshot
+ * bus are coalesced per workshop (at most one snapshot per window: by default the window follows
+ * how long the room's last snapshot took to build, 25–100 ms, adaptiveWindowMs); the snapshot
  * is built once, each audience's event is serialized and framed once (frameEvent), and every
  * connection is handed the same bytes. Phones get a calmer stream: their own view (only what the phone page
  * shows), sent only when it changed, at once when something they act on changes (the stage,
  * voting, the list they upvote), otherwise at most once a second.
  */
-import { Coalescer } from "../domain/coalescer";
+import { adaptiveWindowMs, Coalescer } from "../domain/coalescer";
 import { errorFields, log, outsideRequest } from "../platform/log.server";
 import type { LiveBus, WithdrawnRight } from "./bus.server";
 import { frameEvent, type FramedEvent } from "./event-stream.server";
 
+/** A fixed coalescing window, in ms, for callers that want one (tests); the default follows the build time. */
 export const BROADCAST_INTERVAL_MS = 100;
 export const PHONE_INTERVAL_MS = 1000;
 /**
@@ -85,16 +87,19 @@ export class WorkshopBroadcaster {
   /** When this process first heard of a change of each workshop not yet sent to its clients (ms). */
   private readonly changedSince = new Map<number, number>();
   private readonly fanOutListeners = new Set<(lagMs: number) => void>();
+  /** How long each watched workshop's last snapshot took to build, in ms (wall time). */
+  private readonly buildMs = new Map<number, number>();
 
   constructor(
     bus: LiveBus,
     private readonly loadSnapshots: SnapshotLoader,
-    intervalMs = BROADCAST_INTERVAL_MS,
+    /** A fixed window in ms, or "adaptive": adaptiveWindowMs of the room's last build time. */
+    intervalMs: number | "adaptive" = "adaptive",
     /** What must reach phones without delay; the rest can wait for PHONE_INTERVAL_MS. */
     private readonly phoneUrgency: (phone: unknown) => string = (phone) => JSON.stringify(phone),
     private readonly outageResyncMs = BUS_OUTAGE_RESYNC_MS,
   ) {
-    this.coalescer = new Coalescer(intervalMs, (workshopId) => void this.flush(workshopId));
+    this.coalescer = new Coalescer(intervalMs === "adaptive" ? (workshopId) => adaptiveWindowMs(this.buildMs.get(workshopId)) : intervalMs, (workshopId) => void this.flush(workshopId));
     this.stopListening.push(
       bus.subscribe((workshopId) => {
         // Only workshops someone in this process is watching cost a snapshot.
@@ -191,6 +196,7 @@ export class WorkshopBroadcaster {
         this.connections.delete(workshopId);
         this.coalescer.forget(workshopId);
         this.changedSince.delete(workshopId);
+        this.buildMs.delete(workshopId);
         const phone = this.phones.get(workshopId);
         if (phone?.trailing) clearTimeout(phone.trailing);
         this.phones.delete(workshopId);
@@ -247,8 +253,10 @@ export class WorkshopBroadcaster {
     // The snapshot built now includes every change heard of until here.
     const changedAt = this.changedSince.get(workshopId);
     this.changedSince.delete(workshopId);
+    const buildStarted = performance.now();
     try {
       snapshots = await this.loadSnapshots(workshopId, audiences);
+      if (this.connections.has(workshopId)) this.buildMs.set(workshopId, performance.now() - buildStarted);
     } catch (error) {
       // One line per failing spell (the database away), not one per room per second of it.
       if (changedAt !== undefined && !this.changedSince.has(workshopId)) this.changedSince.set(workshopId, changedAt);

@@ -386,4 +386,33 @@ describe("live updates", () => {
     expect(built).toBeLessThanOrEqual(3);
     expect(received.at(-1)).toBe(500);
   });
+
+  it("build a cheap room's snapshots every 25 ms under a steady stream of changes, and a slow one's at most every 100 ms", async () => {
+    /** Snapshots built while a change is published every 2 ms for `forMs`, each build taking `buildMs`. */
+    async function snapshotsBuilt(buildMs: number, forMs: number): Promise<number[]> {
+      const bus = new InProcessBus();
+      const builtAt: number[] = [];
+      const live = new WorkshopBroadcaster(bus, async () => {
+        builtAt.push(performance.now());
+        await new Promise((resolve) => setTimeout(resolve, buildMs));
+        return { room: {}, facilitator: {} };
+      });
+      const leave = live.connect(1, { audience: "room", send: () => {} });
+      const changes = setInterval(() => bus.publish(1), 2);
+      await new Promise((resolve) => setTimeout(resolve, forMs));
+      clearInterval(changes);
+      leave();
+      live.stop();
+      return builtAt;
+    }
+    // The first builds run before any build time is known (the shortest window): skip them.
+    const gaps = (at: number[]) => at.slice(3).map((t, i) => t - at[i + 2]!);
+    const cheap = gaps(await snapshotsBuilt(0, 600));
+    const slow = gaps(await snapshotsBuilt(40, 600));
+    // Timers fire a little late on a busy machine; the medians tell the windows apart.
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    expect(median(cheap)).toBeGreaterThanOrEqual(24);
+    expect(median(cheap)).toBeLessThan(60);
+    expect(Math.min(...slow)).toBeGreaterThanOrEqual(95);
+  });
 });

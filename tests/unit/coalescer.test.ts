@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Coalescer, type Clock } from "../../app/domain/coalescer";
+import { adaptiveWindowMs, BUILD_SHARE, Coalescer, MAX_WINDOW_MS, MIN_WINDOW_MS, type Clock } from "../../app/domain/coalescer";
 
 /** A clock whose time moves only when the test says so; timers run at their own due time. */
 class ManualClock implements Clock {
@@ -308,5 +308,63 @@ describe("Coalescer with the system clock", () => {
     coalescer.forget("w1");
     vi.advanceTimersByTime(1_000);
     expect(flushed).toHaveLength(2);
+  });
+});
+
+describe("a window that follows the build time", () => {
+  it("is five times the last build, between the bare server's 25 ms gap and the old fixed 100 ms", () => {
+    expect(adaptiveWindowMs(undefined)).toBe(MIN_WINDOW_MS);
+    expect(adaptiveWindowMs(Number.NaN)).toBe(MIN_WINDOW_MS);
+    expect(adaptiveWindowMs(1)).toBe(25);
+    expect(adaptiveWindowMs(8)).toBe(40);
+    expect(adaptiveWindowMs(19)).toBeCloseTo(95);
+    expect(adaptiveWindowMs(60)).toBe(MAX_WINDOW_MS);
+    expect(MIN_WINDOW_MS).toBe(25);
+    expect(MAX_WINDOW_MS).toBe(100);
+  });
+
+  it("keeps building one room's snapshots to at most a fifth of the time, whatever a build costs", () => {
+    for (const buildMs of [1, 4, 10, 20, 35, 80]) {
+      const clock = new ManualClock();
+      let busyMs = 0;
+      const coalescer = new Coalescer<string>(
+        () => adaptiveWindowMs(buildMs),
+        () => {
+          busyMs += buildMs;
+        },
+        clock,
+      );
+      for (let t = 0; t < 10_000; t += 2) {
+        clock.advanceTo(t);
+        coalescer.notify("w1");
+      }
+      clock.advanceTo(11_000);
+      // The share is of the window at most: a build over 20 ms is capped by MAX_WINDOW_MS instead.
+      expect(busyMs / 10_000, `build ${buildMs} ms`).toBeLessThanOrEqual(Math.max(BUILD_SHARE, buildMs / MAX_WINDOW_MS) + 0.01);
+    }
+  });
+
+  it("reads the window at each notice, so a room whose builds got slower is flushed less often", () => {
+    const clock = new ManualClock();
+    let window = 25;
+    const flushes: number[] = [];
+    const coalescer = new Coalescer<string>(
+      () => window,
+      () => flushes.push(clock.now()),
+      clock,
+    );
+    for (let t = 0; t < 200; t++) {
+      clock.advanceTo(t);
+      coalescer.notify("w1");
+    }
+    window = 100;
+    for (let t = 200; t < 600; t++) {
+      clock.advanceTo(t);
+      coalescer.notify("w1");
+    }
+    clock.advanceTo(1_000);
+    const gaps = flushes.slice(1).map((at, i) => at - flushes[i]!);
+    expect(gaps.slice(0, 7).every((gap) => gap === 25)).toBe(true);
+    expect(gaps.slice(-3).every((gap) => gap === 100)).toBe(true);
   });
 });
