@@ -65,7 +65,7 @@ export async function benchPages(options: { runs?: number; seconds?: number; war
   ensureBuild();
   const workspace = makeWorkspace("bench-pages");
   // Each voter signs up from its own forwarded address, as behind a proxy, so sign-up limits per address do not apply.
-  const server = new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env: { TRUST_PROXY: "loopback" } });
+  const server = new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env: { TRUST_PROXY: "loopback" }, entry: "built" });
   try {
     await server.start();
     const client = new Http(server.port);

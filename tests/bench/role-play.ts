@@ -114,7 +114,7 @@ export async function benchRolePlay(participants: number): Promise<RolePlayBench
   ensureBuild();
   const workspace = makeWorkspace("bench-role-play");
   writeRolePlayCase(workspace.casesDir);
-  const server = new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env: { TRUST_PROXY: "loopback" } });
+  const server = new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env: { TRUST_PROXY: "loopback" }, entry: "built" });
   const clients: Http[] = [];
   const run = async (): Promise<RolePlayBenchResult> => {
     await server.start(60_000);

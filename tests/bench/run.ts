@@ -10,11 +10,12 @@
  *
  * Full run: BENCH_SIZES (default 10000,100000,1000000) sets the results-loader sizes;
  * BENCH_POSTGRES=0 skips the PostgreSQL rows; BENCH_PAGES=0 the page and vote rows;
- * BENCH_PARTICIPANTS (default 1000) and BENCH_SCALE_PARTICIPANTS (default 3000, over 3 processes
- * on PostgreSQL + Redis) size the live-workshop rows, 0 skips them; BENCH_RELEASE_PLAN=0 skips
+ * BENCH_PARTICIPANTS (default 1000, beside the bare server), BENCH_LARGE_ROOM (default 10000, one
+ * process) and BENCH_SCALE_PARTICIPANTS (default 9000, over 3 processes on PostgreSQL + Redis) size
+ * the live-workshop rows, 0 skips them; BENCH_RELEASE_PLAN=0 skips
  * the release-plan rows; BENCH_STARTUP=0 the start-up row; BENCH_ROLE_PLAY (default 1000, 0 skips)
  * sizes the role-play room (tests/bench/role-play.ts). `--quick`: shorter page turns, sizes
- * 10000,100000, the 1,000-phone room, and no PostgreSQL, scale-out, release-plan or start-up rows
+ * 10000,100000, the 1,000-phone room, and no PostgreSQL, 10,000-phone, scale-out, release-plan or start-up rows
  * (each can be turned back on with its variable, e.g. BENCH_STARTUP=1).
  */
 import { randomBytes } from "node:crypto";
@@ -174,23 +175,24 @@ for (const t of timings) {
     unit: "ms",
     values: t.loaderMs,
     limit: { label: "raw GROUP BY", values: t.rawGroupByMs },
-    targets: t.positions >= 1_000_000 ? [{ text: "< 200 ms", on: "value", met: (v) => v < 200 }] : undefined,
+    // Issue #13 at a million; issue #19 at ten million: the page reads what is kept, not the answers.
+    targets: t.positions >= 10_000_000 ? [{ text: "< 50 ms", on: "value", met: (v) => v < 50 }] : t.positions >= 1_000_000 ? [{ text: "< 200 ms", on: "value", met: (v) => v < 200 }] : undefined,
   });
 }
 const smallest = timings[0]!;
 const largest = timings.at(-1)!;
-if (timings.length > 1) {
+// Each size from a million up against the smallest (issue #19: the results page must not slow down with the number of answers).
+for (const large of timings.slice(1).filter((t, i) => t.positions >= 1_000_000 || i === timings.length - 2)) {
   for (const [what, of] of [
     [`right after ${NEWCOMERS} new people`, (t: typeof smallest) => t.readAfterNewcomersMs],
     ["reading the release", (t: typeof smallest) => t.loaderMs],
   ] as const) {
     rows.push({
-      figure: `results loader ${what}, ${n(largest.positions)} against ${n(smallest.positions)} positions`,
+      figure: `results loader ${what}, ${n(large.positions)} against ${n(smallest.positions)} positions`,
       unit: "ms",
-      values: of(largest),
+      values: of(large),
       limit: { label: `${n(smallest.positions)} positions`, values: of(smallest) },
-      // Issue #19: the results page must not slow down with the number of answers.
-      targets: largest.positions >= 1_000_000 && smallest.positions <= 10_000 ? [{ text: "≤ 2.00× 10,000", on: "ratio", met: (r) => r <= 2 }] : undefined,
+      targets: large.positions >= 1_000_000 && smallest.positions <= 10_000 ? [{ text: "≤ 2.00× 10,000", on: "ratio", met: (r) => r <= 2 }] : undefined,
     });
   }
 }
@@ -324,6 +326,44 @@ if (single.length > 0) {
   );
 }
 
+// Ten times the room (issue 19): one process on SQLite with 10,000 phones, read against the 1,000-phone room of the same run.
+// No bare room beside it: at 10,000 streams the bare server's 40 frames a second each are more than this benchmark's own process can read.
+const largeRoom = count("BENCH_LARGE_ROOM", quick ? 0 : 10_000);
+if (largeRoom > 0) {
+  const large: WorkshopBenchResult[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    step(`live workshop, ${n(largeRoom)} phones on 1 process, run ${run + 1} of ${runs}`);
+    try {
+      large.push(await benchWorkshop({ participants: largeRoom, processes: 1 }));
+    } catch (error) {
+      notes.push(`live workshop, ${largeRoom} phones, run ${run + 1} failed and is left out: ${firstLine(error)}`);
+    }
+  }
+  if (large.length > 0) {
+    const room = `workshop (${where(large[0]!)})`;
+    const small = single.length === large.length ? single : null;
+    const beside = (label: string, of: (w: WorkshopBenchResult) => number) => (small ? { label, values: pick(small, of) } : undefined);
+    rows.push({ figure: `${room}: lost votes`, unit: "votes", values: pick(large, (w) => w.lost), targets: [{ text: "0", on: "value", met: (v) => v === 0 }] });
+    rows.push({ figure: `${room}: vote → projector p50`, unit: "ms", values: pick(large, (w) => w.p50Ms), limit: beside(`${n(participants)} phones`, (w) => w.p50Ms) });
+    rows.push({
+      figure: `${room}: vote → projector p99`,
+      unit: "ms",
+      values: pick(large, (w) => w.p99Ms),
+      limit: beside(`${n(participants)} phones`, (w) => w.p99Ms),
+      targets: [{ text: "< 250 ms", on: "value", met: (v) => v < 250 }],
+    });
+    rows.push({ figure: `${room}: server CPU per vote`, unit: "ms", values: pick(large, (w) => w.serverCpuMsPerVote), limit: beside(`${n(participants)} phones`, (w) => w.serverCpuMsPerVote) });
+    rows.push({
+      figure: `${room}: peak memory`,
+      unit: "MB",
+      values: pick(large, (w) => Math.max(...w.peakRssMb)),
+      limit: beside(`${n(participants)} phones`, (w) => Math.max(...w.peakRssMb)),
+      targets: [{ text: "< 600 MB", on: "value", met: (v) => v < 600 }],
+    });
+    notes.push(roomNote(room, large));
+  }
+}
+
 // Role-play (issue 17): roles assigned, every phone writes and rates a steelman, and the room's votes still reach the projector in time.
 const rolePlayParticipants = count("BENCH_ROLE_PLAY", quick ? 0 : 1000);
 if (rolePlayParticipants > 0) {
@@ -370,7 +410,7 @@ if (rolePlayParticipants > 0) {
   }
 }
 
-const scaleParticipants = count("BENCH_SCALE_PARTICIPANTS", quick ? 0 : 3000);
+const scaleParticipants = count("BENCH_SCALE_PARTICIPANTS", quick ? 0 : 9000);
 if (scaleParticipants > 0) {
   const missing = await servicesMissing();
   const scaled: WorkshopBenchResult[] = [];

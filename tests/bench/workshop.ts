@@ -18,7 +18,9 @@
  * BENCH_VOTE_PATH=document posts the page's form as a browser without JavaScript does (the Remix
  * action and the whole page). BENCH_NODE_ARGS adds flags to the servers' node (e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof"); BENCH_STREAMS=<k> lets only the first k phones open a stream.
- * The build in build/ is used as it is: rebuild after changing app/ (npm run build).
+ * The servers run what `npm start` runs in production (node build/server.js, no tsx: the loader's
+ * own memory is not the app's). The build in build/ is used as it is: rebuild after changing app/
+ * (npm run build).
  *
  * `benchBareWorkshop` runs the same room, joins, streams and burst against the bare baseline
  * (tests/bench/baseline-server.ts), which gives the limits the app's figures are read against.
@@ -406,7 +408,7 @@ export async function benchWorkshop(options: WorkshopBenchOptions): Promise<Work
   const env: Record<string, string> = { TRUST_PROXY: "loopback" };
   if (options.scaleOut) Object.assign(env, { DATABASE_URL: options.scaleOut.databaseUrl, REDIS_URL: options.scaleOut.redisUrl, REDIS_PREFIX: options.scaleOut.redisPrefix });
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const servers = Array.from({ length: options.processes }, () => new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env, nodeArgs }));
+  const servers = Array.from({ length: options.processes }, () => new Server({ databasePath: workspace.databasePath, casesDir: workspace.casesDir, env, nodeArgs, entry: "built" }));
   const clients: Http[] = [];
 
   const run = async (): Promise<WorkshopBenchResult> => {
