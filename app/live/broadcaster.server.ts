@@ -12,8 +12,6 @@ import { errorFields, log, outsideRequest } from "../platform/log.server";
 import type { LiveBus, WithdrawnRight } from "./bus.server";
 import { frameEvent, type FramedEvent } from "./event-stream.server";
 
-/** A fixed coalescing window, in ms, for callers that want one (tests); the default follows the build time. */
-export const BROADCAST_INTERVAL_MS = 100;
 export const PHONE_INTERVAL_MS = 1000;
 /**
  * While the bus is losing messages (Redis down or hung), every room with a client here is
