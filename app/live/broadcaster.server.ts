@@ -72,11 +72,10 @@ function liveEvent(event: string, data: string, id: number): LiveEvent {
 }
 
 export class WorkshopBroadcaster {
-  private readonly connections = new Map<number, Set<LiveConnection>>();
   /**
-   * The same connections grouped by audience, per workshop (an audience with none is absent): a
-   * flush reads which audiences watch and skips a room's phones between their sends without
-   * walking every connection, which at 10,000 phones was most of a flush's time.
+   * Every connection here, per workshop, grouped by audience (a workshop with none and an audience
+   * with none are absent): a flush reads which audiences watch and skips a room's phones between
+   * their sends without walking every connection, which at 10,000 phones was most of a flush's time.
    */
   private readonly audiences = new Map<number, Map<Audience, Set<LiveConnection>>>();
   private readonly phones = new Map<number, PhoneSchedule>();
@@ -107,7 +106,7 @@ export class WorkshopBroadcaster {
     this.stopListening.push(
       bus.subscribe((workshopId) => {
         // Only workshops someone in this process is watching cost a snapshot.
-        if (!this.connections.has(workshopId)) return;
+        if (!this.audiences.has(workshopId)) return;
         if (!this.changedSince.has(workshopId)) this.changedSince.set(workshopId, Date.now());
         this.coalescer.notify(workshopId);
       }),
@@ -135,7 +134,7 @@ export class WorkshopBroadcaster {
 
   /** Sends every room watched here its current state, built from the database (coalesced as usual). */
   resyncAll(): void {
-    for (const workshopId of this.connections.keys()) this.coalescer.notify(workshopId);
+    for (const workshopId of this.audiences.keys()) this.coalescer.notify(workshopId);
   }
 
   /** Stops listening to the bus and resyncing (tests; the process's own broadcaster lives as long as it does). */
@@ -154,12 +153,12 @@ export class WorkshopBroadcaster {
   async withdraw(right: WithdrawnRight): Promise<void> {
     if (right.kind === "participants") {
       const ids = new Set(right.participantIds);
-      for (const connection of [...(this.connections.get(right.workshopId) ?? [])]) {
+      for (const connection of [...this.connectionsHere(right.workshopId)]) {
         if (connection.participantId !== undefined && ids.has(connection.participantId)) this.end(connection, REMOVED_MESSAGE);
       }
       return;
     }
-    const watching = [...this.connections.values()].flatMap((set) => [...set]).filter((connection) => connection.userId === right.userId);
+    const watching = [...this.connectionsHere()].filter((connection) => connection.userId === right.userId);
     await Promise.all(
       watching.map(async (connection) => {
         const allowed = await (connection.stillAllowed?.() ?? Promise.resolve(false)).catch(() => false);
@@ -191,21 +190,16 @@ export class WorkshopBroadcaster {
       connection.close?.();
       return () => {};
     }
-    const set = this.connections.get(workshopId) ?? new Set<LiveConnection>();
-    set.add(connection);
-    this.connections.set(workshopId, set);
     const groups = this.audiences.get(workshopId) ?? new Map<Audience, Set<LiveConnection>>();
     this.audiences.set(workshopId, groups);
     const group = groups.get(connection.audience) ?? new Set<LiveConnection>();
     group.add(connection);
     groups.set(connection.audience, group);
     return () => {
-      set.delete(connection);
       group.delete(connection);
       if (group.size === 0 && groups.get(connection.audience) === group) groups.delete(connection.audience);
-      if (set.size === 0) {
+      if (groups.size === 0 && this.audiences.get(workshopId) === groups) {
         this.audiences.delete(workshopId);
-        this.connections.delete(workshopId);
         this.coalescer.forget(workshopId);
         this.changedSince.delete(workshopId);
         this.buildMs.delete(workshopId);
@@ -229,14 +223,20 @@ export class WorkshopBroadcaster {
   /** Open streams on this process by audience (for metrics). */
   connectionsByAudience(): Record<Audience, number> {
     const counts: Record<Audience, number> = { room: 0, phone: 0, facilitator: 0 };
-    for (const set of this.connections.values()) for (const connection of set) counts[connection.audience] += 1;
+    for (const groups of this.audiences.values()) for (const [audience, members] of groups) counts[audience] += members.size;
     return counts;
   }
 
   connectionCount(): number {
     let count = 0;
-    for (const set of this.connections.values()) count += set.size;
+    for (const groups of this.audiences.values()) for (const members of groups.values()) count += members.size;
     return count;
+  }
+
+  /** This process's connections to one workshop, or to every workshop when none is given. */
+  private *connectionsHere(workshopId?: number): Generator<LiveConnection> {
+    const rooms = workshopId === undefined ? this.audiences.values() : [this.audiences.get(workshopId) ?? new Map<Audience, Set<LiveConnection>>()];
+    for (const groups of rooms) for (const members of groups.values()) yield* members;
   }
 
   /** For the benchmark and tests: how many snapshots the coalescing let through. */
@@ -247,14 +247,14 @@ export class WorkshopBroadcaster {
   /** Tells every client to reconnect (to another process, or to this one once it is back). */
   sendToAll(event: string, data: string): void {
     const framed = liveEvent(event, data, this.nextEventId());
-    for (const set of this.connections.values()) for (const connection of set) connection.send(framed);
+    for (const connection of this.connectionsHere()) connection.send(framed);
   }
 
   /** On shutdown: tell every client to reconnect (elsewhere, or here once back), then end the streams. */
   closeAll(): void {
     this.closing = true;
     this.sendToAll(RECONNECT_EVENT, RECONNECT_DATA);
-    for (const set of this.connections.values()) for (const connection of [...set]) connection.close?.();
+    for (const connection of [...this.connectionsHere()]) connection.close?.();
   }
 
   private async flush(workshopId: number): Promise<void> {
@@ -268,7 +268,7 @@ export class WorkshopBroadcaster {
     const buildStarted = performance.now();
     try {
       snapshots = await this.loadSnapshots(workshopId, audiences);
-      if (this.connections.has(workshopId)) this.buildMs.set(workshopId, performance.now() - buildStarted);
+      if (this.audiences.has(workshopId)) this.buildMs.set(workshopId, performance.now() - buildStarted);
     } catch (error) {
       // One line per failing spell (the database away), not one per room per second of it.
       if (changedAt !== undefined && !this.changedSince.has(workshopId)) this.changedSince.set(workshopId, changedAt);
@@ -281,7 +281,7 @@ export class WorkshopBroadcaster {
         );
       this.loadFailing = true;
       // The change that asked for this snapshot is in the database (or was refused): try again, or clients would keep a stale state until the next change.
-      setTimeout(() => this.connections.has(workshopId) && this.coalescer.notify(workshopId), LOAD_RETRY_MS).unref?.();
+      setTimeout(() => this.audiences.has(workshopId) && this.coalescer.notify(workshopId), LOAD_RETRY_MS).unref?.();
       return;
     }
     if (this.loadFailing) outsideRequest(() => log().info({ event: "live-updates-recovered" }, "Live updates are built again."));
