@@ -218,12 +218,15 @@ export async function releasedAggregateChanges(
   for (let i = 0; i < ids.length; i += 500) {
     const batch = ids.slice(i, i + 500);
     const [rows, named] = await Promise.all([
+      // By primary key only, the case checked on the rows: with `case_id = ?` in the query, SQLite
+      // walks the case's whole results index for each batch (every position of the case), which
+      // made a plan's cost grow with the case's size (issue #19).
       db
         .selectFrom("positions")
-        .select(["id", "perspective", "standing", "option_id", "judgement", "legal", "case_version_id", "judgement_change", "option_changed"])
-        .where("case_id", "=", caseId)
+        .select(["id", "case_id", "perspective", "standing", "option_id", "judgement", "legal", "case_version_id", "judgement_change", "option_changed"])
         .where("id", "in", batch)
-        .execute(),
+        .execute()
+        .then((found) => found.filter((row) => Number(row.case_id) === caseId)),
       movedByQuery(db, caseId).select(["p.id", "p.moved_by_argument_id"]).where("p.id", "in", batch).execute(),
     ]);
     for (const row of rows) byId.set(row.id, row);
