@@ -140,10 +140,15 @@ function linearExposure(columns: readonly Atom[], rows: readonly Map<number, num
   if (small.length === 0) return null;
   // Combinations that are zero on every large atom: the echelon rows whose pivot is a small atom.
   const order = [...large, ...small];
-  const echelon = rowEchelon(
-    rows.map((row) => order.map((column) => row.get(column) ?? 0)),
-    order.length,
-  );
+  const position = new Map(order.map((column, i) => [column, i]));
+  // Dense rows filled from the sparse ones: asking each row's map for every column was most of a
+  // long history's plan time (rows × atoms lookups, issue #19).
+  const dense = rows.map((row) => {
+    const values = new Float64Array(order.length);
+    for (const [column, c] of row) values[position.get(column)!] = c;
+    return values;
+  });
+  const echelon = rowEchelon(dense, order.length);
   // A basis of the combinations that vanish on every large atom, over the small atoms, reduced so
   // each row is 1 on its own pivot atom and 0 on every other row's.
   const basis = reduce(echelon.filter((r) => r.pivot >= large.length).map((r) => ({ pivot: r.pivot - large.length, values: r.values.slice(large.length) })));
@@ -828,12 +833,15 @@ function inverse(a: number): number {
  * @param rows integer rows of length `width`
  * @returns the nonzero echelon rows, each with its pivot column, in pivot order
  */
-function rowEchelon(rows: readonly (readonly number[])[], width: number): { pivot: number; values: number[] }[] {
+function rowEchelon(rows: readonly ArrayLike<number>[], width: number): { pivot: number; values: number[] }[] {
   const basis: { pivot: number; values: number[] }[] = [];
   // Pivot rows by pivot column, with the columns where each is nonzero (rows are sparse).
   const byPivot = new Map<number, { values: Float64Array; nonzero: Int32Array }>();
   for (const source of rows) {
-    const row = Float64Array.from(source, toResidue);
+    // A copy as residues; most entries are 0, so only the others are reduced (a call per entry
+    // was a tenth of a long history's plan).
+    const row = Float64Array.from(source);
+    for (let c = 0; c < width; c += 1) if (row[c] !== 0) row[c] = toResidue(row[c]!);
     for (let c = 0; c < width; c += 1) {
       if (row[c] === 0) continue;
       const pivotRow = byPivot.get(c);
