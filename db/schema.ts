@@ -320,6 +320,18 @@ export interface WorkshopParticipantsTable {
   created_at: Timestamp;
 }
 
+/**
+ * How many participants are in a room now (not removed), per role they play (ADR 040): kept by
+ * joinWorkshop (one more) and counted again by every other change of who is present or of a
+ * present participant's role (participants.server.ts, `recountPresence`).
+ */
+export interface WorkshopPresenceTable {
+  workshop_id: number;
+  /** The role played, or '' for none (a room without roles, or before the assignment). */
+  role: string;
+  present: number;
+}
+
 export interface WorkshopVotesTable {
   id: Generated<number>;
   workshop_id: number;
@@ -421,6 +433,7 @@ export interface Database {
   steelman_releases: SteelmanReleasesTable;
   workshops: WorkshopsTable;
   workshop_participants: WorkshopParticipantsTable;
+  workshop_presence: WorkshopPresenceTable;
   workshop_votes: WorkshopVotesTable;
   workshop_submissions: WorkshopSubmissionsTable;
   workshop_upvotes: WorkshopUpvotesTable;

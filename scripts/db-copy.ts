@@ -33,6 +33,7 @@ const TABLES: { name: string; key: string[]; identity: boolean }[] = [
   { name: "steelman_releases", key: ["case_id"], identity: false },
   { name: "workshops", key: ["id"], identity: true },
   { name: "workshop_participants", key: ["id"], identity: true },
+  { name: "workshop_presence", key: ["workshop_id", "role"], identity: false },
   { name: "workshop_submissions", key: ["id"], identity: true },
   { name: "workshop_votes", key: ["id"], identity: true },
   { name: "workshop_upvotes", key: ["submission_id", "participant_id"], identity: false },

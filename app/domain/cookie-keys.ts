@@ -26,7 +26,7 @@ export function cookieKey(secret: string, purpose: CookiePurpose): string {
   return key;
 }
 
-/** Keys derived so far, by purpose and secret: a process has one secret (or a few, across a rotation or in tests). */
+/** Keys derived so far (cookieKey's and serverKey's), by purpose or use and secret: a process has one secret (or a few, across a rotation or in tests). */
 const derivedKeys = new LRUCache<string, string>({ max: 64 });
 
 /**
@@ -36,5 +36,13 @@ const derivedKeys = new LRUCache<string, string>({ max: 64 });
  * room's shuffle seed (ADR 028).
  */
 export function serverKey(secret: string, use: "device token" | "role assignment"): Buffer {
-  return Buffer.from(hkdfSync("sha256", secret, "casebook server keys", `casebook ${use}`, 32));
+  // Every join mints a device token with it; cached as hex, as cookieKey does, so each caller gets
+  // its own Buffer and one that writes into it cannot change the key the next caller gets.
+  const cacheKey = `server ${use}\u0000${secret}`;
+  let key = derivedKeys.get(cacheKey);
+  if (key === undefined) {
+    key = Buffer.from(hkdfSync("sha256", secret, "casebook server keys", `casebook ${use}`, 32)).toString("hex");
+    derivedKeys.set(cacheKey, key);
+  }
+  return Buffer.from(key, "hex");
 }

@@ -63,12 +63,13 @@ export function assignRoles(input: { candidates: readonly RoleCandidate[]; roles
  * now, the first in the case's order on a tie.
  *
  * @param roles the room's roles, in the case's order
- * @param present the roles of the people in the room now (removed people left out), e.g. `["employee", "employer", "employee"]`
+ * @param present how many people in the room now (removed people left out) play each role, e.g.
+ *   `{ employee: 2, employer: 1 }` (`roleCounts` of their roles); a role left out counts 0, other keys are ignored
  */
-export function roleForNewcomer(roles: readonly string[], present: readonly (string | null)[]): string {
+export function roleForNewcomer(roles: readonly string[], present: Readonly<Record<string, number>>): string {
   if (roles.length === 0) throw new Error("roleForNewcomer needs at least one role");
-  const counts = roleCounts(roles, present);
-  return roles.reduce((best, role) => (counts[role]! < counts[best]! ? role : best), roles[0]!);
+  const count = (role: string) => (Object.hasOwn(present, role) ? present[role]! : 0);
+  return roles.reduce((best, role) => (count(role) < count(best) ? role : best), roles[0]!);
 }
 
 /** How many people play each role, e.g. `{ employee: 3, employer: 2 }` (roles nobody plays count 0; unknown roles are ignored). */

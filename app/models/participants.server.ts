@@ -42,9 +42,26 @@ export async function findParticipant(db: DB, workshopId: number, tokenHash: str
 /**
  * How many participants are in the room now (not removed), as a subquery of the room whose id is
  * the column `workshopId` of the outer query: the room list's count and the door's (joinWorkshop).
+ * Reads the kept count (workshop_presence, ADR 040): a row per role, not a row per participant.
  */
 export function presentParticipants(workshopId: string): RawBuilder<number> {
-  return sql<number>`(select count(*) from workshop_participants present where present.workshop_id = ${sql.ref(workshopId)} and present.removed = 0)`;
+  return sql<number>`(select coalesce(sum(kept.present), 0) from workshop_presence kept where kept.workshop_id = ${sql.ref(workshopId)})`;
+}
+
+/**
+ * Counts again who is in the room now, per role (workshop_presence, ADR 040), from the
+ * participants as they are in this transaction. Every change of who is present or of a present
+ * participant's role calls it before committing, except a join, which adds its one (joinWorkshop).
+ * Takes the room's join lock (first, if the caller has not: see removeParticipant), so no join
+ * adds to the count between this count and the commit. O(people in the room): for the
+ * facilitator's rare changes, never for a join.
+ */
+async function recountPresence(trx: DB, workshopId: number): Promise<void> {
+  await lockForTransaction(trx, `workshop-join:${workshopId}`);
+  await trx.deleteFrom("workshop_presence").where("workshop_id", "=", workshopId).execute();
+  await sql`
+    insert into workshop_presence (workshop_id, role, present)
+    select workshop_id, coalesce(role, ''), count(*) from workshop_participants where workshop_id = ${workshopId} and removed = 0 group by workshop_id, coalesce(role, '')`.execute(trx);
 }
 
 /** How many joined the room: everyone, or only those in it now (not removed), and only those who joined within [since, until] when given. */
@@ -60,9 +77,14 @@ async function countJoinedWhere(db: DB, workshopId: number, which: { present: bo
   return Number(row.n);
 }
 
-/** Participants in the room now (not removed): who could still answer. */
+/** Participants in the room now (not removed): who could still answer. Reads the kept count (ADR 040). */
 export async function countParticipants(db: DB, workshopId: number): Promise<number> {
-  return countJoinedWhere(db, workshopId, { present: true });
+  const row = await db
+    .selectFrom("workshop_presence")
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("present"), eb.lit(0)).as("n"))
+    .where("workshop_id", "=", workshopId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /**
@@ -86,6 +108,9 @@ export type JoinOutcome = { joined: true; participant: Participant } | { joined:
  * room's door refuses a new phone (locked, or full: joinRefusal). The check and the insert run
  * in one transaction that holds the room's join lock, so two phones racing for the last place
  * cannot both get in (PostgreSQL would otherwise count the room in both before either inserts).
+ * The room is not counted: the door and a newcomer's role read the kept count (workshop_presence,
+ * ADR 040), which a new participant adds one to here, so a join costs the same in a full room as in
+ * an empty one.
  */
 export async function joinWorkshop(db: DB, input: { workshopId: number; tokenHash: string; displayName: string | null; standing: Standing | null }): Promise<JoinOutcome> {
   return inTransaction(db, async (trx) => {
@@ -114,21 +139,27 @@ export async function joinWorkshop(db: DB, input: { workshopId: number; tokenHas
       alreadyJoined: door.existing_id !== null && door.existing_id !== undefined,
     });
     if (refusal) return { joined: false, refusal };
-    await trx
-      .insertInto("workshop_participants")
-      .values({ workshop_id: input.workshopId, token_hash: input.tokenHash, display_name: input.displayName, standing: input.standing, created_at: nowIso() })
-      .onConflict((oc) => oc.columns(["workshop_id", "token_hash"]).doUpdateSet({ display_name: input.displayName, standing: input.standing }))
-      .execute();
     // Someone new after roles were assigned plays the role with the fewest people (ADR 028); one
     // rejoining keeps theirs. The join lock above also keeps an assignment from interleaving.
     const isNew = door.existing_id === null || door.existing_id === undefined;
+    let role: string | null = null;
     if (isNew && door.roles !== null && Number(door.roles_version) > 0) {
-      const present = await trx.selectFrom("workshop_participants").select("role").where("workshop_id", "=", input.workshopId).where("removed", "=", 0).execute();
-      const role = roleForNewcomer(
-        JSON.parse(door.roles) as string[],
-        present.map((p) => p.role),
-      );
-      await trx.updateTable("workshop_participants").set({ role }).where("workshop_id", "=", input.workshopId).where("token_hash", "=", input.tokenHash).execute();
+      const kept = await trx.selectFrom("workshop_presence").select(["role", "present"]).where("workshop_id", "=", input.workshopId).execute();
+      role = roleForNewcomer(JSON.parse(door.roles) as string[], Object.fromEntries(kept.map((k) => [k.role, Number(k.present)])));
+    }
+    await trx
+      .insertInto("workshop_participants")
+      .values({ workshop_id: input.workshopId, token_hash: input.tokenHash, display_name: input.displayName, standing: input.standing, role, created_at: nowIso() })
+      .onConflict((oc) => oc.columns(["workshop_id", "token_hash"]).doUpdateSet({ display_name: input.displayName, standing: input.standing }))
+      .execute();
+    // Only a new participant is one more in the room (a rejoin, even of a removed one, is not).
+    // Participants are inserted only here, under the join lock, so `existing_id` still holds.
+    if (isNew) {
+      await trx
+        .insertInto("workshop_presence")
+        .values({ workshop_id: input.workshopId, role: role ?? "", present: 1 })
+        .onConflict((oc) => oc.columns(["workshop_id", "role"]).doUpdateSet((eb) => ({ present: eb("workshop_presence.present", "+", 1) })))
+        .execute();
     }
     return { joined: true, participant: (await findParticipant(trx, input.workshopId, input.tokenHash))! };
   });
@@ -144,6 +175,7 @@ export async function joinWorkshop(db: DB, input: { workshopId: number; tokenHas
  */
 export async function removeParticipantsJoinedBetween(db: DB, workshopId: number, since: string, until: string, k: number): Promise<number[]> {
   return inTransaction(db, async (trx) => {
+    await lockForTransaction(trx, `workshop-join:${workshopId}`);
     const rows = await trx
       .updateTable("workshop_participants")
       .set({ removed: 1 })
@@ -153,6 +185,7 @@ export async function removeParticipantsJoinedBetween(db: DB, workshopId: number
       .where("created_at", "<=", until)
       .returning("id")
       .execute();
+    await recountPresence(trx, workshopId);
     await withdrawRemovedVotersIfSafe(trx, workshopId, k);
     return rows.map((r) => r.id);
   });
@@ -169,7 +202,10 @@ export async function removeParticipantsJoinedBetween(db: DB, workshopId: number
  */
 export async function removeParticipant(db: DB, workshopId: number, participantId: number, k: number): Promise<boolean> {
   return inTransaction(db, async (trx) => {
+    // The join lock before the row: a join of this very phone holds the lock and then its row.
+    await lockForTransaction(trx, `workshop-join:${workshopId}`);
     const result = await trx.updateTable("workshop_participants").set({ removed: 1 }).where("workshop_id", "=", workshopId).where("id", "=", participantId).executeTakeFirst();
+    await recountPresence(trx, workshopId);
     await withdrawRemovedVotersIfSafe(trx, workshopId, k);
     return Number(result.numUpdatedRows) > 0;
   });
@@ -268,6 +304,7 @@ export async function participantsOfRole(db: DB, workshopId: number, role: strin
  * holds the room's join lock, so a phone joining meanwhile is either assigned or a newcomer.
  */
 export async function saveRoleAssignment(db: DB, workshopId: number, assignment: ReadonlyMap<number, string>): Promise<void> {
+  if (!db.isTransaction) throw new Error("saveRoleAssignment needs the transaction that holds the room's join lock");
   await db.updateTable("workshop_participants").set({ role: null }).where("workshop_id", "=", workshopId).execute();
   const byRole = new Map<string, number[]>();
   for (const [id, role] of assignment) {
@@ -276,6 +313,7 @@ export async function saveRoleAssignment(db: DB, workshopId: number, assignment:
     else byRole.set(role, [id]);
   }
   for (const [role, ids] of byRole) await db.updateTable("workshop_participants").set({ role }).where("workshop_id", "=", workshopId).where("id", "in", ids).execute();
+  await recountPresence(db, workshopId);
   await nextRolesVersion(db, workshopId);
 }
 
@@ -284,12 +322,17 @@ export async function saveRoleAssignment(db: DB, workshopId: number, assignment:
  * play it: a repeat changes nothing), or "not-found" (not in this room, or removed).
  */
 export async function moveParticipantRole(db: DB, workshopId: number, participantId: number, role: string): Promise<"moved" | "unchanged" | "not-found"> {
-  const row = await db.selectFrom("workshop_participants").select(["role", "removed"]).where("workshop_id", "=", workshopId).where("id", "=", participantId).executeTakeFirst();
-  if (!row || row.removed === 1) return "not-found";
-  if (row.role === role) return "unchanged";
-  await db.updateTable("workshop_participants").set({ role }).where("id", "=", participantId).execute();
-  await nextRolesVersion(db, workshopId);
-  return "moved";
+  return inTransaction(db, async (trx) => {
+    // The join lock before the row, as removeParticipant: the count per role changes too.
+    await lockForTransaction(trx, `workshop-join:${workshopId}`);
+    const row = await trx.selectFrom("workshop_participants").select(["role", "removed"]).where("workshop_id", "=", workshopId).where("id", "=", participantId).executeTakeFirst();
+    if (!row || Number(row.removed) === 1) return "not-found";
+    if (row.role === role) return "unchanged";
+    await trx.updateTable("workshop_participants").set({ role }).where("id", "=", participantId).execute();
+    await recountPresence(trx, workshopId);
+    await nextRolesVersion(trx, workshopId);
+    return "moved";
+  });
 }
 
 /**
@@ -310,6 +353,7 @@ export async function rotateRoles(trx: DB, workshopId: number, steps: 1 | -1): P
     sql` `,
   )} else role end`;
   await trx.updateTable("workshop_participants").set({ role }).where("workshop_id", "=", workshopId).where("role", "is not", null).execute();
+  await recountPresence(trx, workshopId);
   await nextRolesVersion(trx, workshopId);
 }
 

@@ -17,6 +17,7 @@ import * as m0015 from "./0015_recorded_leans";
 import * as m0016 from "./0016_role_play";
 import * as m0017 from "./0017_steelmen";
 import * as m0018 from "./0018_role_play_texts";
+import * as m0019 from "./0019_room_presence";
 
 /**
  * Migrations are listed here rather than read from the folder, so they are bundled into the
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   "0016_role_play": m0016,
   "0017_steelmen": m0017,
   "0018_role_play_texts": m0018,
+  "0019_room_presence": m0019,
 };

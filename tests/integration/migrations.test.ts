@@ -141,6 +141,14 @@ describe("migration 0010: stable option ids (ADR 017)", () => {
         .executeTakeFirstOrThrow()
     ).id as number;
     const participant = (await db.insertInto("workshop_participants").values({ workshop_id: workshopId, token_hash: "t", created_at: T }).returning("id").executeTakeFirstOrThrow()).id as number;
+    // Two more in the room, one of them removed: 0019 counts who is in it (ADR 040).
+    await db
+      .insertInto("workshop_participants")
+      .values([
+        { workshop_id: workshopId, token_hash: "t2", created_at: T, removed: 0 },
+        { workshop_id: workshopId, token_hash: "t3", created_at: T, removed: 1 },
+      ])
+      .execute();
     await db
       .insertInto("workshop_votes")
       .values({ workshop_id: workshopId, participant_id: participant, round: 1, perspective: "employee", option: "Refuse", judgement: 1, created_at: T, updated_at: T })
@@ -161,6 +169,7 @@ describe("migration 0010: stable option ids (ADR 017)", () => {
       "0016_role_play",
       "0017_steelmen",
       "0018_role_play_texts",
+      "0019_room_presence",
     ]);
     // 0016 (ADR 028): a workshop from before role-play is an ordinary one, with no roles and no timer.
     expect(await db.selectFrom("workshops").select(["roles", "roles_version", "timer_ends_at", "timer_minutes"]).where("id", "=", workshopId).executeTakeFirstOrThrow()).toEqual({
@@ -170,6 +179,8 @@ describe("migration 0010: stable option ids (ADR 017)", () => {
       timer_minutes: null,
     });
     expect((await db.selectFrom("workshop_participants").select("role").where("id", "=", participant).executeTakeFirstOrThrow()).role).toBeNull();
+    // 0019 (ADR 040): the room's kept count, filled from its participants: two present, without roles.
+    expect(await db.selectFrom("workshop_presence").select(["workshop_id", "role", "present"]).execute()).toEqual([{ workshop_id: workshopId, role: "", present: 2 }]);
 
     const documents = await db.selectFrom("case_versions").select(["version", "document"]).where("case_id", "=", caseId).orderBy("version").execute();
     const employeeOptions = documents.map((d) => (JSON.parse(d.document as string) as { perspectives: { options: unknown }[] }).perspectives[0]!.options);

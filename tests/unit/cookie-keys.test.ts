@@ -1,5 +1,18 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { cookieKey, serverKey } from "../../app/domain/cookie-keys";
+
+// The real HKDF, watched: serverKey derives each key once (every join mints a device token).
+const { hkdf } = vi.hoisted(() => ({ hkdf: { calls: 0 } }));
+vi.mock("node:crypto", async (importOriginal) => {
+  const crypto = await importOriginal<typeof import("node:crypto")>();
+  return {
+    ...crypto,
+    hkdfSync: (...args: Parameters<typeof crypto.hkdfSync>) => {
+      hkdf.calls += 1;
+      return crypto.hkdfSync(...args);
+    },
+  };
+});
 
 const SECRET = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
@@ -29,5 +42,17 @@ describe("serverKey", () => {
     expect([cookieKey(SECRET, "session"), cookieKey(SECRET, "device"), SECRET]).not.toContain(key);
     expect(serverKey(SECRET, "device token").toString("hex")).toBe(key);
     expect(serverKey(`${SECRET}x`, "device token").toString("hex")).not.toBe(key);
+  });
+
+  it("derives each key once, and a caller that writes into the key it got does not change the next caller's", () => {
+    const secret = `${SECRET}-cached`;
+    const before = hkdf.calls;
+    const first = serverKey(secret, "device token");
+    const expected = first.toString("hex");
+    first.fill(0);
+    expect(serverKey(secret, "device token").toString("hex")).toBe(expected);
+    expect(serverKey(secret, "role assignment").toString("hex")).not.toBe(expected);
+    serverKey(secret, "role assignment");
+    expect(hkdf.calls - before).toBe(2);
   });
 });

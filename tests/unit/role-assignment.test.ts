@@ -106,17 +106,18 @@ describe("assignRoles", () => {
 
 describe("roleForNewcomer", () => {
   it("gives the role with the fewest people, the first in the case's order on a tie", () => {
-    expect(roleForNewcomer(["employee", "employer"], ["employee", "employer", "employee"])).toBe("employer");
-    expect(roleForNewcomer(["employee", "employer"], ["employer", "employee"])).toBe("employee");
-    expect(roleForNewcomer(["employer", "employee"], [])).toBe("employer");
-    expect(roleForNewcomer(["employee", "employer"], [null, "employee"])).toBe("employer");
+    expect(roleForNewcomer(["employee", "employer"], { employee: 2, employer: 1 })).toBe("employer");
+    expect(roleForNewcomer(["employee", "employer"], { employer: 1, employee: 1 })).toBe("employee");
+    expect(roleForNewcomer(["employer", "employee"], {})).toBe("employer");
+    expect(roleForNewcomer(["employee", "employer"], { employee: 1 })).toBe("employer");
+    expect(roleForNewcomer(["employee", "employer"], { employee: 1, "": 4, client: 0 })).toBe("employer");
   });
 
   it("keeps an assigned room balanced as people keep joining", () => {
     fc.assert(
       fc.property(room, roleSets, seed, fc.integer({ min: 0, max: 30 }), (candidates, roles, s, newcomers) => {
         const present = [...assignRoles({ candidates, roles, seed: s }).values()];
-        for (let i = 0; i < newcomers; i += 1) present.push(roleForNewcomer(roles, present));
+        for (let i = 0; i < newcomers; i += 1) present.push(roleForNewcomer(roles, roleCounts(roles, present)));
         expect(spread(Object.values(roleCounts(roles, present)))).toBeLessThanOrEqual(1);
       }),
     );
