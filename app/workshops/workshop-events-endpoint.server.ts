@@ -18,7 +18,7 @@
 import express, { type ErrorRequestHandler, type Router } from "express";
 import { isConnectionLoss } from "../../db/connection-loss";
 import { getUserFromCookie } from "../accounts/auth.server";
-import { SIGNED_OUT_MESSAGE, type Audience, type LiveConnection } from "../live/broadcaster.server";
+import { SIGNED_OUT_MESSAGE, type Audience, type LiveConnection, type WorkshopBroadcaster } from "../live/broadcaster.server";
 import { serveEventStream } from "../live/event-stream.server";
 import { findWorkshop } from "../models/workshops.server";
 import { answerUnavailable } from "../platform/database-outage.server";
@@ -72,6 +72,36 @@ async function watcherFor(asker: Asker, workshopId: number): Promise<Watcher | n
   return participant && !participant.removed ? { audience: "phone", participantId: participant.id } : null;
 }
 
+/**
+ * What an open stream keeps for its whole life: the broadcaster's connection, and for checking
+ * its right again only the asker's strings and the ids. Made outside the request's handler so
+ * that nothing of the handler (the first state's text, the snapshot) stays reachable from the
+ * closures that live as long as the stream.
+ */
+function followWorkshop(live: WorkshopBroadcaster, workshopId: number, watcher: Watcher, asker: Asker) {
+  const { audience, participantId, userId } = watcher;
+  // The same asker asks again: the session and role it came with must still let it see this.
+  const stillAllowed = async () => (await watcherFor(asker, workshopId))?.audience === audience;
+  let connection: LiveConnection | undefined;
+  return {
+    connect(send: LiveConnection["send"], close: () => void): () => void {
+      connection = { audience, participantId, userId, stillAllowed, send, close };
+      return live.connect(workshopId, connection);
+    },
+    // An account's stream checks its right on every heartbeat too: a session that expired, or a
+    // withdrawal message lost on the way, ends it within HEARTBEAT_MS. (Phones are many and are
+    // ended by the withdrawal itself.)
+    onHeartbeat(): void {
+      const watching = connection;
+      if (watching && userId !== undefined)
+        void stillAllowed().then(
+          (allowed) => allowed || live.end(watching, SIGNED_OUT_MESSAGE),
+          () => {},
+        );
+    },
+  };
+}
+
 /** A positive whole number in decimal digits, as the Remix route read `Number(params.id)`; otherwise null. */
 function workshopIdFrom(param: string | undefined): number | null {
   const id = Number(param);
@@ -91,45 +121,27 @@ export function workshopEventsEndpoint(): Router {
       const workshopId = workshopIdFrom(req.params.id);
       if (workshopId === null) return refuse(res, 404, NO_WORKSHOP);
       // Read once; the stream and its rechecks keep these strings, not the request.
-      const asker: Asker = { cookieHeader: req.get("cookie") ?? null, secure: req.secure, roomView: req.query.view === "room" };
+      // The view as URLSearchParams reads it (the first `view`), as the Remix route did.
+      const view = new URLSearchParams(req.originalUrl.split("?")[1] ?? "").get("view");
+      const asker: Asker = { cookieHeader: req.get("cookie") ?? null, secure: req.secure, roomView: view === "room" };
       const watcher = await watcherFor(asker, workshopId);
       // A workshop that does not exist is refused like one the asker may not watch (as the Remix
       // route did): 404 only for an id that cannot be one, or a workshop gone since the check.
       if (!watcher) return refuse(res, 403, NOT_JOINED);
-      const { audience, participantId, userId } = watcher;
-      // The same asker asks again: the session and role it came with must still let it see this.
-      const stillAllowed = async () => (await watcherFor(asker, workshopId))?.audience === audience;
-      const states = await recentWorkshopStates(workshopId, audience);
+      const states = await recentWorkshopStates(workshopId, watcher.audience);
       if (!states) return refuse(res, 404, NO_WORKSHOP);
-      // Only the serialized first event outlives this function: a thousand open streams must not
-      // each keep a whole snapshot (with the participant list) alive.
-      const initial = JSON.stringify(audience === "facilitator" ? states.facilitator! : audience === "phone" ? states.phone : states.room!);
-
+      // recentWorkshopStates built (or found) the snapshot to this audience's detail.
+      const initial = JSON.stringify(watcher.audience === "facilitator" ? states.facilitator! : watcher.audience === "phone" ? states.phone : states.room!);
       const live = workshopBroadcaster();
-      let connection: LiveConnection | undefined;
+      const follower = followWorkshop(live, workshopId, watcher, asker);
       serveEventStream(
         res,
         (send, close) => {
           // Every connection, first or resumed, starts with the whole current state.
           send({ event: "state", data: initial, id: live.nextEventId() });
-          connection = { audience, participantId, userId, stillAllowed, send, close };
-          return live.connect(workshopId, connection);
+          return follower.connect(send, close);
         },
-        {
-          retry: RETRY_MS,
-          heartbeatMs: HEARTBEAT_MS,
-          // An account's stream checks its right on every heartbeat too: a session that expired,
-          // or a withdrawal message lost on the way, ends it within HEARTBEAT_MS. (Phones are many
-          // and are ended by the withdrawal itself.)
-          onHeartbeat: () => {
-            const watching = connection;
-            if (watching && userId !== undefined)
-              void stillAllowed().then(
-                (allowed) => allowed || live.end(watching, SIGNED_OUT_MESSAGE),
-                () => {},
-              );
-          },
-        },
+        { retry: RETRY_MS, heartbeatMs: HEARTBEAT_MS, onHeartbeat: follower.onHeartbeat },
       );
     } catch (error) {
       next(error);
