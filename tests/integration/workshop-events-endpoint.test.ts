@@ -101,6 +101,19 @@ describe("GET /workshops/:id/events, served ahead of Remix", () => {
     phone.hangUp();
   });
 
+  it("reads the view as the page's URL has it: the first `view` counts, anything but room is the facilitator's", async () => {
+    for (const [query, room] of [
+      ["?view=room&view=other", true],
+      ["?view=other&view=room", false],
+      ["?view=ROOM", false],
+    ] as const) {
+      const stream = await server.open(`${events()}${query}`, facilitator.cookie);
+      await waitFor(() => stream.events.length > 0);
+      expect("participantList" in (JSON.parse(stream.events[0]!.data) as object), query).toBe(!room);
+      stream.hangUp();
+    }
+  });
+
   it("refuses anyone else with 403 and a message, an unknown workshop too, and an id that cannot be one with 404", async () => {
     const other = await app.person("facilitator");
     const stranger = await app.person("participant");
