@@ -19,6 +19,7 @@ import { migrateToLatest } from "./db/client";
 import { isConnectionLoss } from "./db/connection-loss";
 import { liveBus } from "./app/live/bus.server";
 import { phoneVoteEndpoint } from "./app/workshops/phone-vote-endpoint.server";
+import { WORKSHOP_EVENTS_ROUTE_LABEL, workshopEventsEndpoint } from "./app/workshops/workshop-events-endpoint.server";
 import { createRequestHandler, MAX_BODY_BYTES, readBodyWithin } from "./app/http/request-body.server";
 import { drainable } from "./app/platform/http-drain.server";
 import { runShutdownHooks } from "./app/platform/shutdown.server";
@@ -120,10 +121,12 @@ app.use(requestIds());
 // matches, or a fixed name, never the URL itself (bounded series; app/platform/route-label.server.ts).
 let labelPath: (path: string) => string = () => UNMATCHED_ROUTE;
 const PHONE_VOTE = /^\/w\/[^/]+\/vote$/;
+const WORKSHOP_EVENTS = /^\/workshops\/[^/]+\/events$/;
 app.use(
   metrics().httpMiddleware((req, res) => {
     if (typeof res.locals.routeLabel === "string") return res.locals.routeLabel;
     if (req.method === "POST" && PHONE_VOTE.test(req.path)) return "phone-vote";
+    if (req.method === "GET" && WORKSHOP_EVENTS.test(req.path)) return WORKSHOP_EVENTS_ROUTE_LABEL;
     return labelPath(req.path);
   }),
 );
@@ -204,6 +207,10 @@ app.use(phoneVoteEndpoint());
 // Every other body is read here, counting the bytes as they arrive (chunked or not), and handed
 // to Remix whole; past the cap the client gets a 413 and the connection is closed unread.
 app.use(readBodyWithin(MAX_BODY_BYTES, ({ status, message }, _req, res) => res.status(status).type("text/plain").send(message)));
+
+// The live streams skip Remix too: an open stream keeps only the Node response and its
+// connection's few fields, not a web Request, signal and stream (ADR 039).
+app.use(workshopEventsEndpoint());
 
 // app.use rather than app.all("*"): a path Express cannot decode still reaches the app's own 404.
 app.use(

@@ -41,9 +41,15 @@ export async function cookieSecrets(purpose: CookiePurpose): Promise<string[]> {
   return purpose === "session" ? [cookieKey(secret, "session"), secret] : [cookieKey(secret, purpose)];
 }
 
+/** Whether the request came over https (behind TRUST_PROXY, as the proxy saw it): cookies then take the `__Host-` prefix. */
+const overHttps = (request: Request) => new URL(request.url).protocol === "https:";
+
 /** Over HTTPS the cookie takes the `__Host-` prefix, which browsers only accept with Secure and Path=/. */
 async function sessionCookie(request: Request) {
-  const secure = new URL(request.url).protocol === "https:";
+  return sessionCookieFor(overHttps(request));
+}
+
+async function sessionCookieFor(secure: boolean) {
   return createCookie(secure ? "__Host-casebook_session" : "casebook_session", {
     httpOnly: true,
     sameSite: "lax",
@@ -55,13 +61,26 @@ async function sessionCookie(request: Request) {
 }
 
 async function sessionIdFrom(request: Request): Promise<string | null> {
-  const cookie = await sessionCookie(request);
-  const value: unknown = await cookie.parse(request.headers.get("Cookie"));
+  return sessionIdFromHeader(request.headers.get("Cookie"), overHttps(request));
+}
+
+async function sessionIdFromHeader(cookieHeader: string | null, secure: boolean): Promise<string | null> {
+  const value: unknown = await (await sessionCookieFor(secure)).parse(cookieHeader);
   return typeof value === "string" ? value : null;
 }
 
+/** The signed-in account of a request, or null (no session cookie, a bad signature, an expired or deleted session). */
 export async function getUser(request: Request): Promise<PublicUser | null> {
-  const sessionId = await sessionIdFrom(request);
+  return getUserFromCookie(request.headers.get("Cookie"), overHttps(request));
+}
+
+/**
+ * getUser from a Cookie header string (`secure`: the request came over https, so the cookie has
+ * the `__Host-` prefix), for code outside Remix that must not keep a web Request: the live
+ * stream's endpoint reads the header once and checks again with it on every heartbeat.
+ */
+export async function getUserFromCookie(cookieHeader: string | null, secure: boolean): Promise<PublicUser | null> {
+  const sessionId = await sessionIdFromHeader(cookieHeader, secure);
   if (!sessionId) return null;
   return (await findSessionUser(db(), sessionId)) ?? null;
 }

@@ -35,7 +35,7 @@ export interface RouteAccess {
   /** Any one of these rules lets the visitor in. */
   rule: AccessRule | readonly AccessRule[];
   refusal?: Refusal;
-  /** The module that serves it, as a path from app/routes: a route module, or `../…` for the one endpoint Express serves ahead of Remix. */
+  /** The module that serves it, as a path from app/routes: a route module, or `../…` for the endpoints Express serves ahead of Remix (the phone vote, the live stream). */
   file: string;
 }
 
@@ -107,7 +107,7 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   { method: "GET", path: "/workshops/:id/compare", rule: "workshop-facilitator", file: "workshops.$id_.compare.tsx" },
   { method: "GET", path: "/workshops/:id/debrief.md", rule: "workshop-facilitator", file: "workshops.$id_.debrief[.]md.ts" },
   { method: "GET", path: "/workshops/:id/positions.csv", rule: "workshop-facilitator", file: "workshops.$id_.positions[.]csv.ts" },
-  { method: "GET", path: "/workshops/:id/events", rule: ["workshop-facilitator", "workshop-participant"], refusal: "forbidden", file: "workshops.$id_.events.ts" },
+  { method: "GET", path: "/workshops/:id/events", rule: ["workshop-facilitator", "workshop-participant"], refusal: "forbidden", file: "../workshops/workshop-events-endpoint.server.ts" },
 
   ...getAndPost("/join", "public", "join.($code).tsx"),
   ...getAndPost("/join/:code", "public", "join.($code).tsx"),

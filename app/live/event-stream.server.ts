@@ -1,10 +1,11 @@
 /**
- * Server-Sent Events, in the shape of remix-utils' `eventStream`: a route hands the request's
- * AbortSignal and an `init(send, close)` that subscribes and returns its cleanup; this module
+ * Server-Sent Events, in the shape of remix-utils' `eventStream`: the endpoint hands the Node
+ * response and an `init(send, close)` that subscribes and returns its cleanup; this module
  * owns the headers, the framing, the heartbeat and the clean-up, so they are written once
- * (ADR 030). Framing happens in one place, `frameEvent`: a caller that sends the same event to
+ * (ADR 030; written to the Node response rather than a web Response since ADR 039). Framing happens in one place, `frameEvent`: a caller that sends the same event to
  * many streams frames it once and hands every stream the same bytes.
  */
+import type { ServerResponse } from "node:http";
 
 /** One event as the SSE format has it; every field is optional (`{ retry }` alone sets the client's reconnection delay). */
 export interface ServerSentEvent {
@@ -81,57 +82,83 @@ export function frameEvent<E extends ServerSentEvent>(event: E): FramedEvent<E> 
 
 const HEARTBEAT = encoder.encode(formatComment("heartbeat"));
 
+/** Where a stream's bytes go (a Node response). */
+interface EventSink {
+  /** Writes the bytes; false when the stream can no longer be written (the client went away). */
+  write(bytes: Uint8Array): boolean;
+  /** Ends the stream; called once, after the cleanup. */
+  end(): void;
+}
+
 /**
- * A `text/event-stream` Response. `init(send, close)` runs when the stream starts (not at all
- * when `signal` has already aborted) and returns its cleanup. The stream closes, and the cleanup
- * runs once, when the client goes away (`signal` aborts or the body is cancelled), when `close`
- * is called (also from inside `init`), or when a write fails; nothing is written after that.
+ * The stream's life: retry first, then `init`, then the
+ * heartbeat; `close` (returned, and handed to `init`) stops the heartbeat, runs the cleanup once
+ * and ends the sink. A write that fails closes the stream; nothing is written after that.
  */
-export function eventStream(signal: AbortSignal, init: (send: SendFunction, close: () => void) => CleanupFunction | void, options: EventStreamOptions = {}): Response {
+function runEventStream(sink: EventSink, init: (send: SendFunction, close: () => void) => CleanupFunction | void, options: EventStreamOptions): () => void {
+  let open = true;
+  // Assigned once, after `close` (which reads it) exists: `init` may call `close` first.
+  // eslint-disable-next-line prefer-const
+  let cleanup: CleanupFunction | void;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    clearInterval(heartbeat);
+    cleanup?.();
+    sink.end();
+  };
+  const write = (bytes: Uint8Array) => {
+    if (open && !sink.write(bytes)) close();
+  };
+  if (options.retry !== undefined) write(encoder.encode(formatEvent({ retry: options.retry })));
+  cleanup = init((event) => write("bytes" in event ? event.bytes : encoder.encode(formatEvent(event))), close);
+  // `init` may have closed the stream itself, before its cleanup was known.
+  if (!open) {
+    cleanup?.();
+    return close;
+  }
+  if (options.heartbeatMs !== undefined) {
+    heartbeat = setInterval(() => {
+      write(HEARTBEAT);
+      if (open) options.onHeartbeat?.();
+    }, options.heartbeatMs);
+  }
+  return close;
+}
+
+/**
+ * A `text/event-stream` answer written straight to a Node response (Express, ahead of Remix: ADR
+ * 039): no web Request, AbortSignal or ReadableStream is kept per stream, only the response and
+ * what `init` keeps. `init(send, close)` runs at once and returns its cleanup. The
+ * status is 200 with the event-stream headers (added to what the response already has, such as
+ * X-Request-Id; a `Connection: close` set by a draining server is kept). The stream closes, and
+ * the cleanup runs once, when the connection closes (the client went away), when `close` is
+ * called (also from inside `init`), or when a write fails. A response whose connection is
+ * already gone is not started: `init` does not run.
+ */
+export function serveEventStream(res: ServerResponse, init: (send: SendFunction, close: () => void) => CleanupFunction | void, options: EventStreamOptions = {}): void {
+  if (res.destroyed || res.writableEnded || res.socket?.destroyed !== false) {
+    if (!res.writableEnded) res.destroy();
+    return;
+  }
+  for (const [name, value] of Object.entries({ ...EVENT_STREAM_HEADERS, ...options.headers })) {
+    if (name === "Connection" && res.hasHeader(name)) continue;
+    res.setHeader(name, value);
+  }
+  res.writeHead(200);
+  const sink: EventSink = {
+    write: (bytes) => {
+      if (res.destroyed || res.writableEnded) return false;
+      res.write(bytes);
+      return true;
+    },
+    end: () => {
+      if (!res.writableEnded) res.end();
+    },
+  };
   let close = () => {};
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      let open = true;
-      // Assigned once, after `close` (which reads it) exists: `init` may call `close` first.
-      // eslint-disable-next-line prefer-const
-      let cleanup: CleanupFunction | void;
-      let heartbeat: ReturnType<typeof setInterval> | undefined;
-      close = () => {
-        if (!open) return;
-        open = false;
-        clearInterval(heartbeat);
-        signal.removeEventListener("abort", close);
-        cleanup?.();
-        try {
-          controller.close();
-        } catch {
-          // Already closed by the client going away.
-        }
-      };
-      const write = (bytes: Uint8Array) => {
-        if (!open) return;
-        try {
-          controller.enqueue(bytes);
-        } catch {
-          close();
-        }
-      };
-      if (signal.aborted) return close();
-      signal.addEventListener("abort", close);
-      if (options.retry !== undefined) write(encoder.encode(formatEvent({ retry: options.retry })));
-      cleanup = init((event) => write("bytes" in event ? event.bytes : encoder.encode(formatEvent(event))), close);
-      // `init` may have closed the stream itself, before its cleanup was known.
-      if (!open) return void cleanup?.();
-      if (options.heartbeatMs !== undefined) {
-        heartbeat = setInterval(() => {
-          write(HEARTBEAT);
-          if (open) options.onHeartbeat?.();
-        }, options.heartbeatMs);
-      }
-    },
-    cancel() {
-      close();
-    },
-  });
-  return new Response(body, { headers: { ...EVENT_STREAM_HEADERS, ...options.headers } });
+  // The connection closing (the client gone, or the end written) closes the stream; once closed, again is nothing.
+  res.once("close", () => close());
+  close = runEventStream(sink, init, options);
 }

@@ -1,6 +1,6 @@
 /**
  * The `route` label of the HTTP metrics (ADR 022): the id of the Remix route that serves a path
- * ("routes/workshops.$id_.events"), never the path itself, so the number of series stays the
+ * ("routes/workshops.$id"), never the path itself, so the number of series stays the
  * number of routes however many workshops, codes and hostile URLs there are.
  */
 import { LRUCache } from "lru-cache";

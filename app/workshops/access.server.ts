@@ -119,8 +119,17 @@ export async function deviceTokenMinter(): Promise<(seed: string) => string> {
   return (seed) => createHmac("sha256", key).update(seed).digest("base64url");
 }
 
-export async function currentParticipant(request: Request, workshop: Workshop): Promise<Participant | null> {
-  const token = await readDeviceToken(request);
+/** The participant this request's device joined `workshop` as (removed or not), or null. */
+export function currentParticipant(request: Request, workshop: Pick<Workshop, "id">): Promise<Participant | null> {
+  return currentParticipantFrom(request.headers.get("Cookie"), isHttps(request), workshop);
+}
+
+/**
+ * currentParticipant from a Cookie header string (`secure`: over https, the `__Host-` cookie),
+ * for code outside Remix that must not keep a web Request (the live stream's endpoint).
+ */
+export async function currentParticipantFrom(cookieHeader: string | null, secure: boolean, workshop: Pick<Workshop, "id">): Promise<Participant | null> {
+  const token = await readDeviceTokenFrom(cookieHeader, secure);
   if (!token) return null;
   return (await findParticipant(db(), workshop.id, hashDeviceToken(token))) ?? null;
 }

@@ -8,12 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json, settle, startApp } from "./app-under-test";
 import { importRolePlayCase, rolePlayForms } from "../support/role-play";
+import { serveWorkshopEvents } from "../support/workshop-events";
 
 const app = await startApp({ kThreshold: 5 });
 const listRoute = await import("../../app/routes/workshops._index");
 const panelRoute = await import("../../app/routes/workshops.$id");
 const projectorRoute = await import("../../app/routes/workshops.$id_.projector");
-const eventsRoute = await import("../../app/routes/workshops.$id_.events");
 const { findWorkshop } = await import("../../app/models/workshops.server");
 const { loadWorkshopStates } = await import("../../app/workshops/live-state.server");
 
@@ -58,21 +58,20 @@ async function roles(workshopId: number) {
   return app.db().selectFrom("workshop_participants").select(["id", "display_name", "standing", "role"]).where("workshop_id", "=", workshopId).orderBy("id").execute();
 }
 
-/** The first event of a phone's live stream, then hangs up. */
+const events = await serveWorkshopEvents();
+afterAll(() => events.close());
+
+/** The first event of a phone's live stream (through its endpoint over HTTP), then hangs up. */
 async function firstEvent(workshopId: number, cookie: string): Promise<string> {
-  const abort = new AbortController();
-  const response = (await eventsRoute.loader({
-    request: new Request(`http://casebook.test/workshops/${workshopId}/events`, { headers: { Cookie: cookie }, signal: abort.signal }),
-    params: { id: String(workshopId) },
-    context: {},
-  })) as Response;
-  expect(response.status).toBe(200);
-  const reader = response.body!.getReader();
-  let text = "";
-  while (!text.includes("event: state")) text += new TextDecoder().decode((await reader.read()).value);
-  while (!/event: state\ndata: .*\n\n/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
-  abort.abort();
-  return text;
+  const stream = await events.open(`/workshops/${workshopId}/events`, cookie);
+  expect(stream.status).toBe(200);
+  const start = Date.now();
+  while (!/event: state\ndata: .*\n\n/.test(stream.text())) {
+    if (Date.now() - start > 3000) throw new Error("no state event");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  stream.hangUp();
+  return stream.text();
 }
 
 const STANDINGS = ["frontline", "frontline", "manager", "manager", "hr", "other"];

@@ -6,14 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json, settle, startApp } from "./app-under-test";
-import { EventStreamReader } from "../support/sse";
+import { serveWorkshopEvents } from "../support/workshop-events";
 
 const app = await startApp({ kThreshold: 5 });
 const listRoute = await import("../../app/routes/workshops._index");
 const panelRoute = await import("../../app/routes/workshops.$id");
 const joinRoute = await import("../../app/routes/join.($code)");
 const phoneRoute = await import("../../app/routes/w.$code");
-const eventsRoute = await import("../../app/routes/workshops.$id_.events");
 const logoutRoute = await import("../../app/routes/logout");
 const adminRoute = await import("../../app/routes/admin._index");
 const { findWorkshop } = await import("../../app/models/workshops.server");
@@ -77,32 +76,21 @@ async function panel(workshopId: number, who: Person = facilitator) {
   return loaded.state;
 }
 
-/** Opens the event stream as the browser would and reads what it sends, event by event. */
+const events = await serveWorkshopEvents();
+afterAll(() => events.close());
+
+/** Opens the event stream as the browser would, through its endpoint over HTTP, and reads what it sends, event by event. */
 async function openStream(workshopId: number, cookie: string, query = "") {
-  const abort = new AbortController();
-  const request = new Request(`http://casebook.test/workshops/${workshopId}/events${query}`, { headers: { Cookie: cookie }, signal: abort.signal });
-  const response = (await eventsRoute.loader({ request, params: { id: String(workshopId) }, context: {} })) as Response;
-  expect(response.status).toBe(200);
-  const reader = response.body!.getReader();
-  const events: { event: string; data: string }[] = [];
-  let closed = false;
-  const stream = new EventStreamReader();
-  const pump = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      for (const { event, data } of stream.push(value)) events.push({ event, data });
-    }
-    closed = true;
-  })();
+  const stream = await events.open(`/workshops/${workshopId}/events${query}`, cookie);
+  expect(stream.status).toBe(200);
   return {
-    events,
-    isClosed: () => closed,
-    /** Waits until the stream has ended (by the server), or fails after `ms`. */
-    async ended(ms = 3000) {
-      await Promise.race([pump, new Promise((_, reject) => setTimeout(() => reject(new Error("the stream is still open")), ms))]);
+    get events() {
+      return stream.events.map(({ event, data }) => ({ event, data }));
     },
-    hangUp: () => abort.abort(),
+    isClosed: stream.isClosed,
+    /** Waits until the stream has ended (by the server), or fails after `ms`. */
+    ended: (ms = 3000) => stream.ended(ms),
+    hangUp: stream.hangUp,
   };
 }
 
@@ -320,7 +308,7 @@ describe("a withdrawn right ends the streams that used it", () => {
     expect(goneStream.events).toHaveLength(seen);
     expect(keptStream.isClosed()).toBe(false);
     // And the stream cannot be opened again.
-    const again = (await eventsRoute.loader({ request: app.get(`/workshops/${room.id}/events`, gone.cookie), params: { id: String(room.id) }, context: {} })) as Response;
+    const again = await events.open(`/workshops/${room.id}/events`, gone.cookie);
     expect(again.status).toBe(403);
     keptStream.hangUp();
   });

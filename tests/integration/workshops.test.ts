@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json, settle, startApp } from "./app-under-test";
+import { serveWorkshopEvents } from "../support/workshop-events";
 
 const app = await startApp({ kThreshold: 5 });
 const listRoute = await import("../../app/routes/workshops._index");
@@ -8,7 +9,6 @@ const joinRoute = await import("../../app/routes/join.($code)");
 const phoneRoute = await import("../../app/routes/w.$code");
 const debriefRoute = await import("../../app/routes/workshops.$id_.debrief[.]md");
 const csvRoute = await import("../../app/routes/workshops.$id_.positions[.]csv");
-const eventsRoute = await import("../../app/routes/workshops.$id_.events");
 const { findWorkshop } = await import("../../app/models/workshops.server");
 const { WorkshopBroadcaster } = await import("../../app/live/broadcaster.server");
 const { InProcessBus } = await import("../../app/live/bus.server");
@@ -93,8 +93,12 @@ describe("who may run it", () => {
       expect(response.status).toBe(403);
     }
     expect((await control("next", {}, otherFacilitator)).status).toBe(403);
-    const events = (await eventsRoute.loader({ request: app.get(`/workshops/${workshopId}/events`, otherFacilitator.cookie), params, context: {} })) as Response;
-    expect(events.status).toBe(403);
+    const events = await serveWorkshopEvents();
+    try {
+      expect((await events.open(`/workshops/${workshopId}/events`, otherFacilitator.cookie)).status).toBe(403);
+    } finally {
+      await events.close();
+    }
   });
 });
 

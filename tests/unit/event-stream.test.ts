@@ -1,30 +1,16 @@
 /**
  * The one Server-Sent Events helper (app/live/event-stream.server.ts, ADR 030): framing in one
- * place, byte for byte what the live pages and the test readers parse today; clean-up once, on
- * abort, cancel or close; nothing written after the stream closed.
+ * place, byte for byte what the live pages and the test readers parse today; clean-up once, when
+ * the client goes away or the stream is closed; nothing written after the stream closed.
  */
-import http from "node:http";
+import { EventEmitter } from "node:events";
+import http, { type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { eventStream, formatComment, formatEvent, frameEvent, type SendFunction } from "../../app/live/event-stream.server";
+import { serveEventStream, formatComment, formatEvent, frameEvent, type SendFunction } from "../../app/live/event-stream.server";
 import { EventStreamReader, followStates, stateEvents } from "../support/sse";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-
-/** Reads everything the stream writes until it ends (or `untilMs` passes with nothing new). */
-async function readAll(response: Response, untilMs = 200): Promise<{ text: string; ended: boolean }> {
-  const reader = response.body!.getReader();
-  let out = "";
-  for (;;) {
-    const next = await Promise.race([reader.read(), new Promise<"idle">((resolve) => setTimeout(() => resolve("idle"), untilMs))]);
-    if (next === "idle") {
-      reader.releaseLock();
-      return { text: out, ended: false };
-    }
-    if (next.done) return { text: out, ended: true };
-    out += text(next.value);
-  }
-}
 
 describe("framing", () => {
   it("writes id, event and data in the order the live pages and test readers expect", () => {
@@ -59,24 +45,77 @@ describe("framing", () => {
   });
 });
 
-describe("eventStream", () => {
+/**
+ * What serveEventStream uses of a Node response, recorded: headers, status, the bytes written,
+ * whether it ended; `clientGone()` is the connection closing under it.
+ */
+class FakeResponse extends EventEmitter {
+  headers: Record<string, string> = {};
+  statusCode = 0;
+  written = "";
+  destroyed = false;
+  writableEnded = false;
+  socket: { destroyed: boolean } | null = { destroyed: false };
+  setHeader(name: string, value: string) {
+    this.headers[name.toLowerCase()] = value;
+  }
+  hasHeader(name: string) {
+    return name.toLowerCase() in this.headers;
+  }
+  writeHead(status: number) {
+    this.statusCode = status;
+  }
+  write(bytes: Uint8Array) {
+    this.written += text(bytes);
+    return true;
+  }
+  end() {
+    this.writableEnded = true;
+    setImmediate(() => this.emit("close"));
+  }
+  destroy() {
+    this.destroyed = true;
+  }
+  clientGone() {
+    this.destroyed = true;
+    this.emit("close");
+  }
+  get res(): ServerResponse {
+    return this as unknown as ServerResponse;
+  }
+}
+
+describe("serveEventStream", () => {
   afterEach(() => vi.useRealTimers());
 
-  it("answers with the event-stream headers proxies and compression need", () => {
-    const response = eventStream(new AbortController().signal, () => {});
-    expect(Object.fromEntries(response.headers)).toMatchObject({
+  it("answers 200 with the event-stream headers proxies and compression need, beside those already set", () => {
+    const response = new FakeResponse();
+    response.setHeader("X-Request-Id", "abc");
+    serveEventStream(response.res, () => {});
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toEqual({
+      "x-request-id": "abc",
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache, no-transform",
       connection: "keep-alive",
       "x-accel-buffering": "no",
     });
-    void response.body!.cancel();
+    response.clientGone();
   });
 
-  it("writes retry first, then what init sends, framed or already framed, as the same bytes", async () => {
+  it("keeps the Connection: close a draining server set", () => {
+    const response = new FakeResponse();
+    response.setHeader("Connection", "close");
+    serveEventStream(response.res, () => {});
+    expect(response.headers.connection).toBe("close");
+    response.clientGone();
+  });
+
+  it("writes retry first, then what init sends, framed or already framed, as the same bytes", () => {
     const shared = frameEvent({ event: "state", data: '{"n":2}', id: 2 });
-    const response = eventStream(
-      new AbortController().signal,
+    const response = new FakeResponse();
+    serveEventStream(
+      response.res,
       (send, close) => {
         send({ event: "state", data: '{"n":1}', id: 1 });
         send(shared);
@@ -84,68 +123,64 @@ describe("eventStream", () => {
       },
       { retry: 2000 },
     );
-    expect(await readAll(response)).toEqual({ text: 'retry: 2000\n\nid: 1\nevent: state\ndata: {"n":1}\n\nid: 2\nevent: state\ndata: {"n":2}\n\n', ended: true });
+    expect(response.written).toBe('retry: 2000\n\nid: 1\nevent: state\ndata: {"n":1}\n\nid: 2\nevent: state\ndata: {"n":2}\n\n');
+    expect(response.writableEnded).toBe(true);
   });
 
-  it("runs the cleanup once when the request aborts, ends the stream, and writes nothing after", async () => {
-    const abort = new AbortController();
+  it("runs the cleanup once when the client goes away, and writes nothing after", () => {
+    const response = new FakeResponse();
     const cleanup = vi.fn();
     let send: SendFunction = () => {};
-    const response = eventStream(abort.signal, (s) => {
+    serveEventStream(response.res, (s) => {
       send = s;
       s({ data: "before" });
       return cleanup;
     });
-    abort.abort();
-    abort.abort();
+    response.clientGone();
+    response.clientGone();
     expect(() => send({ data: "after" })).not.toThrow();
     expect(cleanup).toHaveBeenCalledTimes(1);
-    expect(await readAll(response)).toEqual({ text: "data: before\n\n", ended: true });
+    expect(response.written).toBe("data: before\n\n");
   });
 
-  it("runs the cleanup when the body is cancelled (the client went away)", async () => {
+  it("runs the cleanup when init closes the stream before returning it, and ends the response", () => {
+    const response = new FakeResponse();
     const cleanup = vi.fn();
-    const response = eventStream(new AbortController().signal, () => cleanup);
-    await response.body!.cancel();
-    expect(cleanup).toHaveBeenCalledTimes(1);
-  });
-
-  it("runs the cleanup when init closes the stream before returning it", async () => {
-    const cleanup = vi.fn();
-    const response = eventStream(new AbortController().signal, (send, close) => {
+    serveEventStream(response.res, (send, close) => {
       send({ event: "reconnect", data: "{}" });
       close();
       send({ data: "too late" });
       return cleanup;
     });
     expect(cleanup).toHaveBeenCalledTimes(1);
-    expect(await readAll(response)).toEqual({ text: "event: reconnect\ndata: {}\n\n", ended: true });
+    expect(response.written).toBe("event: reconnect\ndata: {}\n\n");
+    expect(response.writableEnded).toBe(true);
   });
 
-  it("does not start for a request already gone", async () => {
-    const abort = new AbortController();
-    abort.abort();
+  it("does not start for a client already gone", () => {
+    const response = new FakeResponse();
+    response.socket!.destroyed = true;
     const init = vi.fn();
-    const response = eventStream(abort.signal, init, { retry: 2000 });
+    serveEventStream(response.res, init, { retry: 2000 });
     expect(init).not.toHaveBeenCalled();
-    expect(await readAll(response)).toEqual({ text: "", ended: true });
+    expect(response.written).toBe("");
+    expect(response.statusCode).toBe(0);
   });
 
-  it("writes a heartbeat comment on time, then asks onHeartbeat, and stops both when closed", async () => {
+  it("writes a heartbeat comment on time, then asks onHeartbeat, and stops both when closed", () => {
     vi.useFakeTimers();
-    const abort = new AbortController();
+    const response = new FakeResponse();
     const beats = vi.fn();
-    const response = eventStream(abort.signal, () => {}, { heartbeatMs: 15_000, onHeartbeat: beats });
-    const reader = response.body!.getReader();
+    serveEventStream(response.res, () => {}, { heartbeatMs: 15_000, onHeartbeat: beats });
     vi.advanceTimersByTime(14_999);
     expect(beats).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1);
     expect(beats).toHaveBeenCalledTimes(1);
-    expect(text((await reader.read()).value!)).toBe(": heartbeat\n\n");
-    abort.abort();
+    expect(response.written).toBe(": heartbeat\n\n");
+    response.clientGone();
     vi.advanceTimersByTime(60_000);
     expect(beats).toHaveBeenCalledTimes(1);
-    expect((await reader.read()).done).toBe(true);
+    expect(response.written).toBe(": heartbeat\n\n");
   });
 });
 
