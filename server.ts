@@ -126,7 +126,7 @@ app.use(
   metrics().httpMiddleware((req, res) => {
     if (typeof res.locals.routeLabel === "string") return res.locals.routeLabel;
     if (req.method === "POST" && PHONE_VOTE.test(req.path)) return "phone-vote";
-    if (req.method === "GET" && WORKSHOP_EVENTS.test(req.path)) return WORKSHOP_EVENTS_ROUTE_LABEL;
+    if ((req.method === "GET" || req.method === "HEAD") && WORKSHOP_EVENTS.test(req.path)) return WORKSHOP_EVENTS_ROUTE_LABEL;
     return labelPath(req.path);
   }),
 );

@@ -135,7 +135,7 @@ function runEventStream(sink: EventSink, init: (send: SendFunction, close: () =>
  * X-Request-Id; a `Connection: close` set by a draining server is kept). The stream closes, and
  * the cleanup runs once, when the connection closes (the client went away), when `close` is
  * called (also from inside `init`), or when a write fails. A response whose connection is
- * already gone is not started: `init` does not run.
+ * already gone is not started, and a HEAD gets the headers alone: `init` does not run.
  */
 export function serveEventStream(res: ServerResponse, init: (send: SendFunction, close: () => void) => CleanupFunction | void, options: EventStreamOptions = {}): void {
   if (res.destroyed || res.writableEnded || res.socket?.destroyed !== false) {
@@ -147,6 +147,12 @@ export function serveEventStream(res: ServerResponse, init: (send: SendFunction,
     res.setHeader(name, value);
   }
   res.writeHead(200);
+  // A HEAD (a monitor, a proxy's check) gets the stream's headers and no stream: Node sends no
+  // body for it, so a stream begun here would never reach the client yet count as open.
+  if (res.req?.method === "HEAD") {
+    res.end();
+    return;
+  }
   const sink: EventSink = {
     write: (bytes) => {
       if (res.destroyed || res.writableEnded) return false;
