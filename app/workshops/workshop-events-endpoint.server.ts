@@ -102,7 +102,7 @@ function followWorkshop(live: WorkshopBroadcaster, workshopId: number, watcher: 
   };
 }
 
-/** A positive whole number in decimal digits, as the Remix route read `Number(params.id)`; otherwise null. */
+/** A positive whole number as `Number()` reads it (so `0x1` and `1e0` too), as the Remix route and the workshop pages read `params.id`; otherwise null. */
 function workshopIdFrom(param: string | undefined): number | null {
   const id = Number(param);
   return Number.isInteger(id) && id > 0 ? id : null;
