@@ -42,11 +42,11 @@ export async function cookieSecrets(purpose: CookiePurpose): Promise<string[]> {
 }
 
 /** Whether the request came over https (behind TRUST_PROXY, as the proxy saw it): cookies then take the `__Host-` prefix. */
-const overHttps = (request: Request) => new URL(request.url).protocol === "https:";
+export const isHttps = (request: Request) => new URL(request.url).protocol === "https:";
 
 /** Over HTTPS the cookie takes the `__Host-` prefix, which browsers only accept with Secure and Path=/. */
 async function sessionCookie(request: Request) {
-  return sessionCookieFor(overHttps(request));
+  return sessionCookieFor(isHttps(request));
 }
 
 async function sessionCookieFor(secure: boolean) {
@@ -61,7 +61,7 @@ async function sessionCookieFor(secure: boolean) {
 }
 
 async function sessionIdFrom(request: Request): Promise<string | null> {
-  return sessionIdFromHeader(request.headers.get("Cookie"), overHttps(request));
+  return sessionIdFromHeader(request.headers.get("Cookie"), isHttps(request));
 }
 
 async function sessionIdFromHeader(cookieHeader: string | null, secure: boolean): Promise<string | null> {
@@ -71,7 +71,7 @@ async function sessionIdFromHeader(cookieHeader: string | null, secure: boolean)
 
 /** The signed-in account of a request, or null (no session cookie, a bad signature, an expired or deleted session). */
 export async function getUser(request: Request): Promise<PublicUser | null> {
-  return getUserFromCookie(request.headers.get("Cookie"), overHttps(request));
+  return getUserFromCookie(request.headers.get("Cookie"), isHttps(request));
 }
 
 /**

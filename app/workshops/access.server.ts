@@ -1,7 +1,7 @@
 /** Who may see and do what with a workshop: its facilitator (or an admin), or a joined device. */
 import { createCookie } from "@remix-run/node";
 import { createHmac, randomBytes } from "node:crypto";
-import { cookieSecrets, requirePermission, sessionSecret, type PublicUser } from "../accounts/auth.server";
+import { cookieSecrets, isHttps, requirePermission, sessionSecret, type PublicUser } from "../accounts/auth.server";
 import { serverKey } from "../domain/cookie-keys";
 import { db } from "../platform/db.server";
 import { can } from "../domain/permissions";
@@ -83,9 +83,6 @@ async function deviceCookie(secure: boolean) {
     secrets: await cookieSecrets("device"),
   });
 }
-
-/** Whether the request came over https (behind TRUST_PROXY, as the proxy saw it): the device cookie is then `__Host-` prefixed. */
-export const isHttps = (request: Request) => new URL(request.url).protocol === "https:";
 
 /** The device token from a Cookie header (over https the cookie has the __Host- prefix). */
 export async function readDeviceTokenFrom(cookieHeader: string | null, secure: boolean): Promise<string | null> {
