@@ -151,7 +151,7 @@ function linearExposure(columns: readonly Atom[], rows: readonly Map<number, num
   const echelon = rowEchelon(dense, order.length);
   // A basis of the combinations that vanish on every large atom, over the small atoms, reduced so
   // each row is 1 on its own pivot atom and 0 on every other row's.
-  const basis = reduce(echelon.filter((r) => r.pivot >= large.length).map((r) => ({ pivot: r.pivot - large.length, values: r.values.slice(large.length) })));
+  const basis = reduce(echelon.filter((r) => r.pivot >= large.length).map((r) => ({ pivot: r.pivot - large.length, values: Array.from(r.values.subarray(large.length)) })));
   if (basis.length === 0) return null;
   const peopleOf = (i: number) => columns[small[i]!]!.people;
   const pivots = new Set(basis.map((r) => r.pivot));
@@ -175,14 +175,16 @@ function linearExposure(columns: readonly Atom[], rows: readonly Map<number, num
       if ((budget -= 1) < 0) return;
       const kept_ = new Set(kept);
       const cancelled = reach.filter((atom) => !kept_.has(atom));
-      const matrix = rows.map((row) => cancelled.map((atom) => basis[row]!.values[atom]!));
+      const matrix = rows.map((row) => Float64Array.from(cancelled, (atom) => basis[row]!.values[atom]!));
       if (cancelled.length === 0 || rowEchelon(matrix, cancelled.length).length < rows.length) {
         const sorted = [...who].sort((x, y) => x - y);
         exposedSets.set(sorted.join(","), sorted);
       }
       for (let t = from; t < reach.length; t += 1) {
-        const more = new Set([...who, ...peopleOf(reach[t]!)]);
-        if (more.size < options.k) pick(t + 1, [...kept, reach[t]!], more);
+        // Counted before the set is made: most atoms take the set to k or past it.
+        let newcomers = 0;
+        for (const person of peopleOf(reach[t]!)) if (!who.has(person)) newcomers += 1;
+        if (who.size + newcomers < options.k) pick(t + 1, [...kept, reach[t]!], new Set([...who, ...peopleOf(reach[t]!)]));
       }
     };
     pick(0, [], people);
@@ -238,37 +240,69 @@ export function exposedByRowChurn(records: readonly HeldRecord[], releases: read
   const from = Math.max(options.from ?? 0, 0);
   const lookups = releases.map((release) => (release.grouping.suppressed ? null : groupLookup(release.grouping)));
   const shownPerspectives = releases.map((release) => release.perspectives ?? options.perspectives);
-  // Per release, row key → the records (by unknown) it holds; and whose each unknown is.
-  const rows = releases.map(() => new Map<string, Set<string>>());
-  const personOf = new Map<string, number>();
-  const hold = (r: number, key: string, unknown: string) => {
-    const set = rows[r]!.get(key);
-    if (set) set.add(unknown);
-    else rows[r]!.set(key, new Set([unknown]));
+  // Unknowns and people as small integers, so each row a release holds is a bitset over the
+  // unknowns (a Set of strings per row and release was nearly half of a long history's plan).
+  const unknownIds = new Map<string, number>();
+  const personOfUnknown: number[] = [];
+  const idOf = (unknown: string, person: number): number => {
+    let id = unknownIds.get(unknown);
+    if (id === undefined) {
+      unknownIds.set(unknown, (id = personOfUnknown.length));
+      personOfUnknown.push(person);
+    }
+    return id;
+  };
+  const recordIds = records.map((record, i) => idOf(unknownOf(record, i), record.person));
+  const firstIds = firstAnswers ? records.map((record) => idOf(`f${record.person}:${record.perspective}`, record.person)) : [];
+  const words = Math.ceil(personOfUnknown.length / 32);
+  // Per release, row key → the unknowns it holds.
+  const rows = releases.map(() => new Map<string, Uint32Array>());
+  const rowAt = (r: number, key: string): Uint32Array => {
+    let set = rows[r]!.get(key);
+    if (!set) rows[r]!.set(key, (set = new Uint32Array(words)));
+    return set;
+  };
+  // The rows a record's answer to `p` is held in at release r (beside `${p}|first`), worked out
+  // once per release and kind of record rather than once per record.
+  const rowsByKind = new Map<string, Uint32Array[][]>();
+  const rowsOfKind = (record: HeldRecord): Uint32Array[][] => {
+    const kind = `${record.perspective}\u0000${record.standing}\u0000${record.version}`;
+    let perRelease = rowsByKind.get(kind);
+    if (!perRelease) rowsByKind.set(kind, (perRelease = []));
+    return perRelease;
+  };
+  const rowsAt = (r: number, record: HeldRecord, perRelease: Uint32Array[][]): Uint32Array[] => {
+    const known = perRelease[r];
+    if (known) return known;
+    const p = record.perspective;
+    const keys = [`${p}|all`];
+    if (firstAnswers) keys.push(`${p}|first`);
+    const group = lookups[r]?.get(record.standing);
+    // Overall, and within the record's shown group: a group's bars show its answers on a
+    // retired version and an option population apart too (ninth review).
+    const scopes = group === undefined ? [p] : [p, `${p}|g${group}`];
+    if (group !== undefined) keys.push(`${p}|g${group}`);
+    for (const scope of scopes) {
+      if (releases[r]!.retired?.[p]?.includes(record.version)) keys.push(`${scope}|v${record.version}`);
+      for (const versions of releases[r]!.populations?.[p] ?? []) {
+        if (versions.includes(record.version)) keys.push(`${scope}|${populationKey(versions)}`);
+      }
+    }
+    return (perRelease[r] = keys.map((key) => rowAt(r, key)));
   };
   records.forEach((record, i) => {
-    const unknown = unknownOf(record, i);
-    personOf.set(unknown, record.person);
     const until = Math.min(record.until ?? releases.length, releases.length);
+    const own = recordIds[i]!;
+    const first = firstIds[i]!;
+    const ofKind = rowsOfKind(record);
     for (let r = Math.max(record.from, from); r < until; r += 1) {
       if (!shownPerspectives[r]!.includes(record.perspective)) continue;
-      const p = record.perspective;
-      hold(r, `${p}|all`, unknown);
-      // The judgements at first answers ("Since people first answered"): one per person released.
-      if (firstAnswers) {
-        hold(r, `${p}|first`, `f${record.person}:${p}`);
-        personOf.set(`f${record.person}:${p}`, record.person);
-      }
-      const group = lookups[r]?.get(record.standing);
-      // Overall, and within the record's shown group: a group's bars show its answers on a
-      // retired version and an option population apart too (ninth review).
-      const scopes = group === undefined ? [p] : [p, `${p}|g${group}`];
-      if (group !== undefined) hold(r, `${p}|g${group}`, unknown);
-      for (const scope of scopes) {
-        if (releases[r]!.retired?.[p]?.includes(record.version)) hold(r, `${scope}|v${record.version}`, unknown);
-        for (const versions of releases[r]!.populations?.[p] ?? []) {
-          if (versions.includes(record.version)) hold(r, `${scope}|${populationKey(versions)}`, unknown);
-        }
+      const held = rowsAt(r, record, ofKind);
+      // With first answers, held[1] is `${p}|first`: the judgements at first answers ("Since
+      // people first answered"), one per person released.
+      for (let h = 0; h < held.length; h += 1) {
+        const unknown = firstAnswers && h === 1 ? first : own;
+        held[h]![unknown >>> 5]! |= 1 << (unknown & 31);
       }
     }
   });
@@ -291,16 +325,28 @@ export function exposedByRowChurn(records: readonly HeldRecord[], releases: read
   };
   const now = shownRows(last);
   const exposed = new Set<number>();
-  const peopleIn = (unknowns: Iterable<string>) => new Set([...unknowns].map((unknown) => personOf.get(unknown)!));
+  const none = new Uint32Array(words);
+  // The people of the unknowns in `a` and not in `b`, when they are 1 to k−1 (the scan stops at k).
+  const fewPeopleIn = (a: Uint32Array, b: Uint32Array): Set<number> | null => {
+    const people = new Set<number>();
+    for (let w = 0; w < words; w += 1) {
+      let bits = a[w]! & ~b[w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        people.add(personOfUnknown[w * 32 + 31 - Math.clz32(low)]!);
+        if (people.size >= options.k) return null;
+        bits ^= low;
+      }
+    }
+    return people.size > 0 ? people : null;
+  };
   for (let i = from; i < last; i += 1) {
     const then = shownRows(i);
     for (const key of now) {
       if (!then.has(key)) continue;
-      const before = rows[i]!.get(key) ?? new Set<string>();
-      const after = rows[last]!.get(key) ?? new Set<string>();
-      const entered = peopleIn([...after].filter((unknown) => !before.has(unknown)));
-      const left = peopleIn([...before].filter((unknown) => !after.has(unknown)));
-      for (const set of [entered, left]) if (set.size > 0 && set.size < options.k) for (const person of set) exposed.add(person);
+      const before = rows[i]!.get(key) ?? none;
+      const after = rows[last]!.get(key) ?? none;
+      for (const few of [fewPeopleIn(after, before), fewPeopleIn(before, after)]) if (few) for (const person of few) exposed.add(person);
     }
   }
   return exposed.size === 0 ? null : [...exposed].sort((a, b) => a - b);
@@ -670,7 +716,7 @@ function reduce(rows: { pivot: number; values: number[] }[]): { pivot: number; v
       const other = sorted[j]!.values;
       const factor = other[pivot]!;
       if (factor === 0) continue;
-      for (let c = pivot; c < values.length; c += 1) if (values[c] !== 0) other[c] = toResidue(other[c]! - mulMod(factor, values[c]!));
+      for (let c = pivot; c < values.length; c += 1) if (values[c] !== 0) other[c] = residueDifference(other[c]!, mulMod(factor, values[c]!));
     }
   }
   return sorted;
@@ -704,51 +750,94 @@ export function releaseEquations(
     return found;
   };
   const lookups = releases.map((release) => (release.grouping.suppressed ? null : groupLookup(release.grouping)));
+  const entriesById = new Map<string, Map<number, number>>();
+  // A release's part of a class's entries, interned by content: a small id per distinct part.
+  // Row ids belong to one release each, so a class's entries, as the ids of its parts in release
+  // order, are a key that is equal exactly when the entries are (sorting every class's entries
+  // into a string was a tenth of a long history's plan).
+  const partIds = new Map<string, number>();
+  interface ReleasePart {
+    own: [number, number][];
+    ownId: number;
+    shift: [number, number][];
+    shiftId: number;
+  }
+  const partId = (entries: Map<number, number>): number => {
+    if (entries.size === 0) return -1;
+    const key = [...entries]
+      .sort(([x], [y]) => x - y)
+      .map(([row, c]) => `${row}=${c}`)
+      .join(";");
+    let id = partIds.get(key);
+    if (id === undefined) partIds.set(key, (id = partIds.size));
+    return id;
+  };
+  // A record's part at release r depends on its perspective, standing, version and re-answer
+  // only: worked out once per release and kind (the row ids in the order the rows were first met).
+  const partsByKind = new Map<string, (ReleasePart | null)[]>();
+  const releasePart = (kind: string, record: HeldRecord, r: number): ReleasePart | null => {
+    let perRelease = partsByKind.get(kind);
+    if (!perRelease) partsByKind.set(kind, (perRelease = []));
+    const known = perRelease[r];
+    if (known !== undefined) return known;
+    // A release shows the perspectives of the case's version then (all of `options` if unknown).
+    const shown = releases[r]!.perspectives ?? options.perspectives;
+    if (!shown.includes(record.perspective)) return (perRelease[r] = null);
+    const own = new Map<number, number>();
+    const shift = new Map<number, number>();
+    const gapShown = shown.includes("employee") && shown.includes("employer") && (releases[r]!.perspectives !== undefined || options.gap);
+    const group = lookups[r]?.get(record.standing);
+    const populations = group === undefined ? ["all"] : ["all", `g${group}`];
+    const retired = releases[r]!.retired?.[record.perspective]?.includes(record.version) ?? false;
+    const optionPopulations = (releases[r]!.populations?.[record.perspective] ?? []).filter((versions) => versions.includes(record.version));
+    for (const population of populations) {
+      own.set(rowId(`${r}|${record.perspective}|${population}`), 1);
+      if (record.reanswer) {
+        own.set(rowId(`${r}|${record.perspective}|${population}|shift`), 1);
+        shift.set(rowId(`${r}|${record.perspective}|${population}|shift`), -1);
+      }
+      if (retired) own.set(rowId(`${r}|${record.perspective}|${population}|v${record.version}`), 1);
+      for (const versions of optionPopulations) own.set(rowId(`${r}|${record.perspective}|${population}|${populationKey(versions)}`), 1);
+      if (gapShown && (record.perspective === "employee" || record.perspective === "employer")) {
+        own.set(rowId(`${r}|gap|${population}`), record.perspective === "employee" ? 1 : -1);
+      }
+    }
+    return (perRelease[r] = { own: [...own], ownId: partId(own), shift: [...shift], shiftId: partId(shift) });
+  };
+  // The entries of the parts at `releaseParts` (one side of each), interned; the Map is only
+  // built for entries not met before.
+  const intern = (releaseParts: readonly ReleasePart[], side: "own" | "shift"): string => {
+    const ids: number[] = [];
+    for (const part of releaseParts) {
+      const id = side === "own" ? part.ownId : part.shiftId;
+      if (id >= 0) ids.push(id);
+    }
+    const key = ids.join(",");
+    if (!entriesById.has(key)) {
+      const entries = new Map<number, number>();
+      for (const part of releaseParts) for (const [row, c] of side === "own" ? part.own : part.shift) entries.set(row, c);
+      entriesById.set(key, entries);
+    }
+    return key;
+  };
   /** A class's entries: `own` for its records' unknowns; `shift` (re-answers) for the first answers they are compared with, negated. */
   interface ClassEntries {
     own: string;
     shift: string | null;
   }
-  const entriesById = new Map<string, Map<number, number>>();
-  const intern = (entries: Map<number, number>): string => {
-    const key = [...entries]
-      .sort(([x], [y]) => x - y)
-      .map(([row, c]) => `${row}=${c}`)
-      .join(";");
-    if (!entriesById.has(key)) entriesById.set(key, entries);
-    return key;
-  };
   const classes = new Map<string, ClassEntries>();
   const classOf = (record: HeldRecord): ClassEntries => {
     const key = `${record.perspective}|${record.standing}|${record.version}|${record.reanswer}|${record.from}|${record.until}`;
     const known = classes.get(key);
     if (known) return known;
-    const own = new Map<number, number>();
-    const shift = new Map<number, number>();
+    const kind = `${record.perspective}\u0000${record.standing}\u0000${record.version}\u0000${record.reanswer}`;
+    const releaseParts: ReleasePart[] = [];
     const last = Math.min(record.until ?? releases.length, releases.length);
     for (let r = Math.max(record.from, from); r < last; r += 1) {
-      // A release shows the perspectives of the case's version then (all of `options` if unknown).
-      const shown = releases[r]!.perspectives ?? options.perspectives;
-      if (!shown.includes(record.perspective)) continue;
-      const gapShown = shown.includes("employee") && shown.includes("employer") && (releases[r]!.perspectives !== undefined || options.gap);
-      const group = lookups[r]?.get(record.standing);
-      const populations = group === undefined ? ["all"] : ["all", `g${group}`];
-      const retired = releases[r]!.retired?.[record.perspective]?.includes(record.version) ?? false;
-      const optionPopulations = (releases[r]!.populations?.[record.perspective] ?? []).filter((versions) => versions.includes(record.version));
-      for (const population of populations) {
-        own.set(rowId(`${r}|${record.perspective}|${population}`), 1);
-        if (record.reanswer) {
-          own.set(rowId(`${r}|${record.perspective}|${population}|shift`), 1);
-          shift.set(rowId(`${r}|${record.perspective}|${population}|shift`), -1);
-        }
-        if (retired) own.set(rowId(`${r}|${record.perspective}|${population}|v${record.version}`), 1);
-        for (const versions of optionPopulations) own.set(rowId(`${r}|${record.perspective}|${population}|${populationKey(versions)}`), 1);
-        if (gapShown && (record.perspective === "employee" || record.perspective === "employer")) {
-          own.set(rowId(`${r}|gap|${population}`), record.perspective === "employee" ? 1 : -1);
-        }
-      }
+      const part = releasePart(kind, record, r);
+      if (part) releaseParts.push(part);
     }
-    const made = { own: intern(own), shift: record.reanswer ? intern(shift) : null };
+    const made = { own: intern(releaseParts, "own"), shift: record.reanswer ? intern(releaseParts, "shift") : null };
     classes.set(key, made);
     return made;
   };
@@ -782,8 +871,9 @@ export function releaseEquations(
     const key = entries.length === 1 ? entries[0]! : [...entries].sort().join("+");
     let found = atoms.get(key);
     if (!found) {
-      const sum = new Map<number, number>();
-      for (const part of entries) for (const [row, c] of entriesById.get(part)!) sum.set(row, (sum.get(row) ?? 0) + c);
+      // One part's entries are ±1 each, so its sum is itself (read only from here on).
+      const sum = entries.length === 1 ? entriesById.get(entries[0]!)! : new Map<number, number>();
+      if (entries.length > 1) for (const part of entries) for (const [row, c] of entriesById.get(part)!) sum.set(row, (sum.get(row) ?? 0) + c);
       for (const [row, c] of sum) if (c === 0) sum.delete(row);
       if (sum.size === 0) continue;
       found = { atom: { index: atoms.size, people: new Set() }, entries: sum };
@@ -791,28 +881,50 @@ export function releaseEquations(
     }
     found.atom.people.add(person);
   }
-  const byRow = new Map<number, Map<number, number>>();
+  // Each row's entries by atom, the rows in the order first met (row ids are dense, so an array
+  // indexes them).
+  const byRowId: (Map<number, number> | undefined)[] = new Array(rowIds.size);
+  const byRow: Map<number, number>[] = [];
   for (const { atom, entries } of atoms.values()) {
     for (const [row, c] of entries) {
-      const own = byRow.get(row) ?? new Map<number, number>();
+      let own = byRowId[row];
+      if (!own) byRow.push((byRowId[row] = own = new Map<number, number>()));
       own.set(atom.index, c);
-      byRow.set(row, own);
     }
   }
-  const distinct = new Map<string, Map<number, number>>();
-  for (const row of byRow.values()) {
-    const key = [...row]
-      .sort(([x], [y]) => x - y)
-      .map(([column, c]) => `${column}=${c}`)
-      .join(";");
-    distinct.set(key, row);
+  // Rows without repeats, in the order first met. Each row's entries are in column order (the
+  // atoms were visited in index order), so equal rows list equal entries: a hash of them finds
+  // the candidates, and a comparison decides.
+  const distinct: Map<number, number>[] = [];
+  const byHash = new Map<number, Map<number, number>[]>();
+  for (const row of byRow) {
+    let hash = row.size;
+    for (const [column, c] of row) hash = Math.imul(hash ^ column, 0x9e3779b1) ^ c;
+    const alike = byHash.get(hash);
+    if (alike?.some((other) => sameEntries(other, row))) continue;
+    if (alike) alike.push(row);
+    else byHash.set(hash, [row]);
+    distinct.push(row);
   }
-  return { columns: [...atoms.values()].map((a) => a.atom), rows: [...distinct.values()] };
+  return { columns: [...atoms.values()].map((a) => a.atom), rows: distinct };
+}
+
+/** Whether two rows have the same entries in the same order. */
+function sameEntries(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): boolean {
+  if (a.size !== b.size) return false;
+  const other = b.entries();
+  for (const [column, c] of a) {
+    const [otherColumn, otherC] = other.next().value as [number, number];
+    if (column !== otherColumn || c !== otherC) return false;
+  }
+  return true;
 }
 
 /** (a · b) mod PRIME, exact for residues below 2^26. */
 const mulMod = (a: number, b: number) => (a * b) % PRIME;
-const toResidue = (x: number) => ((x % PRIME) + PRIME) % PRIME;
+const toResidue = (x: number) => (x >= 0 && x < PRIME ? x : ((x % PRIME) + PRIME) % PRIME);
+/** (a − b) mod PRIME for residues a and b, without a division (the elimination's inner step). */
+const residueDifference = (a: number, b: number) => (a >= b ? a - b : a - b + PRIME);
 
 /** a^(PRIME−2) mod PRIME: the inverse of a nonzero residue (Fermat). */
 function inverse(a: number): number {
@@ -830,17 +942,18 @@ function inverse(a: number): number {
  * equals the rank over the rationals except when the prime divides every maximal minor, which
  * for coefficients of ±1 and a few thousand rows does not happen in practice).
  *
- * @param rows integer rows of length `width`
- * @returns the nonzero echelon rows, each with its pivot column, in pivot order
+ * @param rows integer rows of length `width`, reduced in place (the callers build them for this)
+ * @returns the nonzero echelon rows, each with its pivot column, in pivot order (the values are
+ *   the rows' own residues, not copies: a long history's plan spent a tenth of its time copying them)
  */
-function rowEchelon(rows: readonly ArrayLike<number>[], width: number): { pivot: number; values: number[] }[] {
-  const basis: { pivot: number; values: number[] }[] = [];
+function rowEchelon(rows: readonly Float64Array[], width: number): { pivot: number; values: Float64Array }[] {
+  const basis: { pivot: number; values: Float64Array }[] = [];
   // Pivot rows by pivot column, with the columns where each is nonzero (rows are sparse).
   const byPivot = new Map<number, { values: Float64Array; nonzero: Int32Array }>();
   for (const source of rows) {
-    // A copy as residues; most entries are 0, so only the others are reduced (a call per entry
-    // was a tenth of a long history's plan).
-    const row = Float64Array.from(source);
+    // As residues; most entries are 0, so only the others are reduced (a call per entry was a
+    // tenth of a long history's plan).
+    const row = source;
     for (let c = 0; c < width; c += 1) if (row[c] !== 0) row[c] = toResidue(row[c]!);
     for (let c = 0; c < width; c += 1) {
       if (row[c] === 0) continue;
@@ -854,11 +967,11 @@ function rowEchelon(rows: readonly ArrayLike<number>[], width: number): { pivot:
           nonzero.push(j);
         }
         byPivot.set(c, { values: row, nonzero: Int32Array.from(nonzero) });
-        basis.push({ pivot: c, values: Array.from(row) });
+        basis.push({ pivot: c, values: row });
         break;
       }
       const factor = row[c]!;
-      for (const j of pivotRow.nonzero) row[j] = toResidue(row[j]! - mulMod(factor, pivotRow.values[j]!));
+      for (const j of pivotRow.nonzero) row[j] = residueDifference(row[j]!, mulMod(factor, pivotRow.values[j]!));
     }
   }
   return basis.sort((a, b) => a.pivot - b.pivot);

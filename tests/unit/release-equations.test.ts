@@ -225,6 +225,17 @@ describe("exposedByRowChurn (bars only grow by who entered)", () => {
     expect(exposedByRowChurn(records, [{ grouping: none }, { grouping: none }, { grouping: none }], options)).toBeNull();
     expect(exposedByRowChurn(records, [{ grouping: none }], options)).toBeNull();
   });
+
+  it("finds one person among many, whatever their place in the records (the rows are bitsets of 32 unknowns a word)", () => {
+    // 70 people in release 0 (140 records, with first answers 280 unknowns: nine words); in
+    // release 1 the one at `leaving` has gone. Each place puts the leaver in another word or bit,
+    // the last bit of a word included.
+    for (const leaving of [1, 16, 17, 32, 33, 64, 70]) {
+      const records = Array.from({ length: 70 }, (_, i) => person(i + 1, "frontline", 0, i + 1 === leaving ? 1 : null)).flat();
+      const releases: ReleaseShape[] = [{ grouping: none }, { grouping: none }];
+      expect(exposedByRowChurn(records, releases, options)).toEqual([leaving]);
+    }
+  });
 });
 
 describe("exposedByPersuasion (an argument's count is over who could name it)", () => {
