@@ -18,16 +18,8 @@ export type CookiePurpose = "session" | "device";
  * same key; different purposes give unrelated keys.
  */
 export function cookieKey(secret: string, purpose: CookiePurpose): string {
-  // Every request derives its cookie keys; HKDF is cheap but not free (about 1% of a busy server's time).
-  const known = derivedKeys.get(`${purpose}\u0000${secret}`);
-  if (known !== undefined) return known;
-  const key = Buffer.from(hkdfSync("sha256", secret, "casebook cookie keys", `casebook ${purpose} cookie`, 32)).toString("hex");
-  derivedKeys.set(`${purpose}\u0000${secret}`, key);
-  return key;
+  return derivedKey(secret, "casebook cookie keys", `casebook ${purpose} cookie`);
 }
-
-/** Keys derived so far (cookieKey's and serverKey's), by purpose or use and secret: a process has one secret (or a few, across a rotation or in tests). */
-const derivedKeys = new LRUCache<string, string>({ max: 64 });
 
 /**
  * A key for the server's own use rather than for signing a cookie: 32 bytes from HKDF-SHA256 over
@@ -36,13 +28,24 @@ const derivedKeys = new LRUCache<string, string>({ max: 64 });
  * room's shuffle seed (ADR 028).
  */
 export function serverKey(secret: string, use: "device token" | "role assignment"): Buffer {
-  // Every join mints a device token with it; cached as hex, as cookieKey does, so each caller gets
-  // its own Buffer and one that writes into it cannot change the key the next caller gets.
-  const cacheKey = `server ${use}\u0000${secret}`;
+  // A Buffer of its own for each caller, so one that writes into it cannot change the next one's key.
+  return Buffer.from(derivedKey(secret, "casebook server keys", `casebook ${use}`), "hex");
+}
+
+/** Keys derived so far, by salt, info and secret: a process has one secret (or a few, across a rotation or in tests). */
+const derivedKeys = new LRUCache<string, string>({ max: 64 });
+
+/**
+ * 32 bytes of HKDF-SHA256 (RFC 5869) over `secret` with this salt and info, as hex, derived once
+ * per process: every request derives its cookie keys and every join a device token, and HKDF is
+ * cheap but not free (about 1% of a busy server's time).
+ */
+function derivedKey(secret: string, salt: string, info: string): string {
+  const cacheKey = `${salt}\u0000${info}\u0000${secret}`;
   let key = derivedKeys.get(cacheKey);
   if (key === undefined) {
-    key = Buffer.from(hkdfSync("sha256", secret, "casebook server keys", `casebook ${use}`, 32)).toString("hex");
+    key = Buffer.from(hkdfSync("sha256", secret, salt, info, 32)).toString("hex");
     derivedKeys.set(cacheKey, key);
   }
-  return Buffer.from(key, "hex");
+  return key;
 }

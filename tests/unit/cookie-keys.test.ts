@@ -56,3 +56,14 @@ describe("serverKey", () => {
     expect(hkdf.calls - before).toBe(2);
   });
 });
+
+describe("derived keys, pinned", () => {
+  // A change to a salt, an info string or the encoding would sign every session out and make
+  // every phone's device token unknown: these are the keys every deployment has derived so far.
+  it("stays the same for each purpose and use", () => {
+    expect(cookieKey(SECRET, "session")).toBe("7148a0076d7b6e4cd4a7b94c3a51bc8485cf4ad811aa7a6c3a83dd514f122e76");
+    expect(cookieKey(SECRET, "device")).toBe("2eec9ade95019bdce0fc1033574578aff1f8ff408a4734429f0eea894ee99efd");
+    expect(serverKey(SECRET, "device token").toString("hex")).toBe("c73461245c6f2a0b76a8b600d56d8600a867a409f20f6852546ad9fe0e408d78");
+    expect(serverKey(SECRET, "role assignment").toString("hex")).toBe("364b2f4eab874c006693ca2387c8035d89001f9b227c661b964fd498d3767156");
+  });
+});
