@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { settle, startApp } from "./app-under-test";
 import { serveWorkshopEvents, type WorkshopEventsServer } from "../support/workshop-events";
@@ -149,6 +150,27 @@ describe("GET /workshops/:id/events, served ahead of Remix", () => {
     await waitFor(() => workshopBroadcaster().connectionCount() === before + 1);
     stream.hangUp();
     await waitFor(() => workshopBroadcaster().connectionCount() === before);
+  });
+
+  // Found trying the endpoint by hand: Express routes HEAD to the GET handler, and a HEAD response
+  // never sends its headers (Node ignores writes to a body-less response), so the facilitator's
+  // HEAD got no status line at all while it was counted as an open stream.
+  it("answers a HEAD of the stream at once, and keeps no stream open for it", async () => {
+    const before = workshopBroadcaster().connectionCount();
+    const status = await new Promise<number | "no answer">((resolve) => {
+      const req = http.request({ host: "127.0.0.1", port: server.port, method: "HEAD", path: events(), headers: { Cookie: facilitator.cookie } }, (res) => {
+        resolve(res.statusCode ?? 0);
+        res.resume();
+      });
+      req.on("error", () => resolve("no answer"));
+      setTimeout(() => {
+        resolve("no answer");
+        req.destroy();
+      }, 2000);
+      req.end();
+    });
+    expect(status).toBe(200);
+    expect(workshopBroadcaster().connectionCount()).toBe(before);
   });
 
   it("checks an account's right again with the cookie it came with: a deleted session is no longer allowed", async () => {
