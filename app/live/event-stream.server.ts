@@ -82,20 +82,13 @@ export function frameEvent<E extends ServerSentEvent>(event: E): FramedEvent<E> 
 
 const HEARTBEAT = encoder.encode(formatComment("heartbeat"));
 
-/** Where a stream's bytes go (a Node response). */
-interface EventSink {
-  /** Writes the bytes; false when the stream can no longer be written (the client went away). */
-  write(bytes: Uint8Array): boolean;
-  /** Ends the stream; called once, after the cleanup. */
-  end(): void;
-}
-
 /**
- * The stream's life: retry first, then `init`, then the
- * heartbeat; `close` (returned, and handed to `init`) stops the heartbeat, runs the cleanup once
- * and ends the sink. A write that fails closes the stream; nothing is written after that.
+ * The stream's life on `res`: retry first, then `init`, then the heartbeat; `close` (returned,
+ * and handed to `init`) stops the heartbeat, runs the cleanup once and ends the response. A write
+ * to a response that can no longer be written (the client went away) closes the stream; nothing
+ * is written after that.
  */
-function runEventStream(sink: EventSink, init: (send: SendFunction, close: () => void) => CleanupFunction | void, options: EventStreamOptions): () => void {
+function runEventStream(res: ServerResponse, init: (send: SendFunction, close: () => void) => CleanupFunction | void, options: EventStreamOptions): () => void {
   let open = true;
   // Assigned once, after `close` (which reads it) exists: `init` may call `close` first.
   // eslint-disable-next-line prefer-const
@@ -106,10 +99,12 @@ function runEventStream(sink: EventSink, init: (send: SendFunction, close: () =>
     open = false;
     clearInterval(heartbeat);
     cleanup?.();
-    sink.end();
+    if (!res.writableEnded) res.end();
   };
   const write = (bytes: Uint8Array) => {
-    if (open && !sink.write(bytes)) close();
+    if (!open) return;
+    if (res.destroyed || res.writableEnded) close();
+    else res.write(bytes);
   };
   if (options.retry !== undefined) write(encoder.encode(formatEvent({ retry: options.retry })));
   cleanup = init((event) => write("bytes" in event ? event.bytes : encoder.encode(formatEvent(event))), close);
@@ -153,18 +148,8 @@ export function serveEventStream(res: ServerResponse, init: (send: SendFunction,
     res.end();
     return;
   }
-  const sink: EventSink = {
-    write: (bytes) => {
-      if (res.destroyed || res.writableEnded) return false;
-      res.write(bytes);
-      return true;
-    },
-    end: () => {
-      if (!res.writableEnded) res.end();
-    },
-  };
   let close = () => {};
   // The connection closing (the client gone, or the end written) closes the stream; once closed, again is nothing.
   res.once("close", () => close());
-  close = runEventStream(sink, init, options);
+  close = runEventStream(res, init, options);
 }
