@@ -871,10 +871,15 @@ export function releaseEquations(
     const key = entries.length === 1 ? entries[0]! : [...entries].sort().join("+");
     let found = atoms.get(key);
     if (!found) {
-      // One part's entries are ±1 each, so its sum is itself (read only from here on).
-      const sum = entries.length === 1 ? entriesById.get(entries[0]!)! : new Map<number, number>();
-      if (entries.length > 1) for (const part of entries) for (const [row, c] of entriesById.get(part)!) sum.set(row, (sum.get(row) ?? 0) + c);
-      for (const [row, c] of sum) if (c === 0) sum.delete(row);
+      // One part's entries are ±1 each, so its sum is the interned part itself (read only from
+      // here on); only a sum of several parts can cancel to zero somewhere.
+      let sum: Map<number, number>;
+      if (entries.length === 1) sum = entriesById.get(entries[0]!)!;
+      else {
+        sum = new Map<number, number>();
+        for (const part of entries) for (const [row, c] of entriesById.get(part)!) sum.set(row, (sum.get(row) ?? 0) + c);
+        for (const [row, c] of sum) if (c === 0) sum.delete(row);
+      }
       if (sum.size === 0) continue;
       found = { atom: { index: atoms.size, people: new Set() }, entries: sum };
       atoms.set(key, found);
