@@ -139,8 +139,10 @@ interface CurrentPerspective {
  *   idle, else leave it to the trailing plan and return the stored release at once
  * @param options.maxWaitMs longest to wait for a plan (ms), instead of `readerWaitMs`'s; a plan
  *   still running then goes on behind, and the stored release is returned with `waiting` set
+ * @param options.planPositions most new positions one plan looks at (default PLAN_POSITIONS); a
+ *   larger backlog is released in several plans, one after the other
  */
-export async function currentRelease(db: DB, caseId: number, k: number, demand: Demand = "fresh", options: { maxWaitMs?: number } = {}): Promise<ResultRelease | null> {
+export async function currentRelease(db: DB, caseId: number, k: number, demand: Demand = "fresh", options: { maxWaitMs?: number; planPositions?: number } = {}): Promise<ResultRelease | null> {
   const readRow = () => db.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
   const readVersion = () => db.selectFrom("cases").select("current_version_id").where("id", "=", caseId).executeTakeFirst();
   const [stored, newest, current] = await Promise.all([readRow(), newestPositionId(db, caseId), readVersion()]);
@@ -149,7 +151,7 @@ export async function currentRelease(db: DB, caseId: number, k: number, demand: 
   const versionChanged = !!stored?.grouping && plannedVersionOf(caseId, stored) !== (current?.current_version_id ?? null);
   if (newest > checked || (stored && stored.grouping === null) || versionChanged) {
     const waitMs = readerWaitMs(stored?.grouping ? stored.people : 0, options.maxWaitMs);
-    const planned = await releasePlanning().run(caseId, () => planAndRelease(db, caseId, k), demand, waitMs);
+    const planned = await releasePlanning().run(caseId, () => planAndRelease(db, caseId, k, options.planPositions), demand, waitMs);
     if (planned.ran && planned.value) return planned.value;
     if (!planned.ran && waitMs !== Infinity) {
       // The plan goes on behind: the release read above is served, marked as leaving answers
@@ -232,6 +234,23 @@ function plannedVersionOf(caseId: number, stored: Selectable<ResultReleasesTable
   const cached = parsedReleases().get(caseId);
   if (cached && cached.through === stored.through_position_id && cached.release.releasedAt === stored.released_at) return cached.plannedVersion;
   return parseGroupingHistory(stored.grouping!).plannedVersion;
+}
+
+/**
+ * The last position of the case a plan covers: the `planPositions`-th after `through` (by id), or
+ * the case's newest when fewer were written since.
+ */
+async function lastPositionToPlan(db: DB, caseId: number, through: number, planPositions: number): Promise<number> {
+  const bounded = await db
+    .selectFrom("positions")
+    .select("id")
+    .where("case_id", "=", caseId)
+    .where("id", ">", through)
+    .orderBy("id")
+    .limit(1)
+    .offset(planPositions - 1)
+    .executeTakeFirst();
+  return bounded ? bounded.id : newestPositionId(db, caseId);
 }
 
 async function newestPositionId(db: DB, caseId: number): Promise<number> {
@@ -360,12 +379,38 @@ async function argumentsNamable(db: DB, caseId: number): Promise<NamedArgument[]
  * the new release, or null when nothing was released (the stored one stays, and the planned
  * position is remembered so the next read does not plan again for nothing).
  */
-async function planAndRelease(db: DB, caseId: number, k: number): Promise<ResultRelease | null> {
+/**
+ * Most new positions (after the stored release's cursor) one plan looks at. A larger backlog (a
+ * case first read with millions of answers, a restore, an import) is released a slice at a time,
+ * each slice planned and written before the next is read, so a plan's memory follows the slice
+ * and not the backlog: a first plan of 1,000,000 positions at once peaked at 1.7–2.5 GB resident,
+ * and one of 10,000,000 passed 13 GB (ADR 041).
+ */
+export const PLAN_POSITIONS = 200_000;
+
+/**
+ * Plans and writes releases of the case until they cover every position written before the
+ * call: one slice of at most `planPositions` new positions at a time (`planSlice`).
+ *
+ * @returns the last slice's release, or null when it released nobody (the caller reads the row)
+ */
+async function planAndRelease(db: DB, caseId: number, k: number, planPositions = PLAN_POSITIONS): Promise<ResultRelease | null> {
+  const until = await newestPositionId(db, caseId);
+  for (;;) {
+    const slice = await planSlice(db, caseId, k, planPositions);
+    // A slice always covers at least one new position, so this ends; answers written meanwhile
+    // are the next call's (`currentRelease` sees them past the cursor).
+    if (slice.through >= until) return slice.made;
+  }
+}
+
+/** One plan of at most `planPositions` new positions, written; `through` is the last position it covered. */
+async function planSlice(db: DB, caseId: number, k: number, planPositions: number): Promise<{ made: ResultRelease | null; through: number }> {
   // The plan itself is CPU work (tens to hundreds of ms on a long history): it is made between two
   // short transactions, so the process's other queries (SQLite has one connection) go on meanwhile
   // (ADR 024). The release is written only if no other plan was written in between; else planned again.
   for (let attempt = 0; attempt < MAX_PLAN_ATTEMPTS; attempt += 1) {
-    const inputs = await db.transaction().execute((trx) => readPlanInputs(trx, caseId, k, "read"));
+    const inputs = await db.transaction().execute((trx) => readPlanInputs(trx, caseId, k, "read", planPositions));
     if (inputs.kind === "writes-due") break;
     // The records grow with every answer ever released. They are kept between plans in the
     // process (`KeptRecords`) and read again only when another plan was written since: then
@@ -387,7 +432,7 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
     });
     if (written !== STALE) {
       keepTaken(kept, written.taken, plan?.people ?? [], written.fingerprint, k);
-      return written.made;
+      return { made: written.made, through: inputs.newest };
     }
   }
   keptRecordsByCase().delete(caseId);
@@ -395,9 +440,9 @@ async function planAndRelease(db: DB, caseId: number, k: number): Promise<Result
   // (several processes planning the same case at once): plan and write in one transaction, as
   // every plan did before ADR 024, so this one certainly lands.
   return db.transaction().execute(async (trx) => {
-    const inputs = await readPlanInputs(trx, caseId, k, "read-and-write");
+    const inputs = await readPlanInputs(trx, caseId, k, "read-and-write", planPositions);
     if (inputs.kind === "writes-due") throw new Error("readPlanInputs reported writes due in read-and-write mode");
-    return writePlan(trx, caseId, inputs, await planReleaseCooperatively(inputs.input));
+    return { made: await writePlan(trx, caseId, inputs, await planReleaseCooperatively(inputs.input)), through: inputs.newest };
   });
 }
 
@@ -439,7 +484,7 @@ interface PlanInputs {
  * in one transaction; rare: once per migration or version change) and `"read-and-write"` mode
  * makes them.
  */
-async function readPlanInputs(trx: DB, caseId: number, k: number, mode: "read" | "read-and-write"): Promise<PlanInputs | { kind: "writes-due" }> {
+async function readPlanInputs(trx: DB, caseId: number, k: number, mode: "read" | "read-and-write", planPositions: number): Promise<PlanInputs | { kind: "writes-due" }> {
   // One plan of a case at a time, so each is made against the release before it.
   await lockForTransaction(trx, `casebook:release:${caseId}`);
   const { current_version_id: versionId } = await trx.selectFrom("cases").select("current_version_id").where("id", "=", caseId).executeTakeFirstOrThrow();
@@ -471,8 +516,13 @@ async function readPlanInputs(trx: DB, caseId: number, k: number, mode: "read" |
   // After a version change every answer is looked at again: someone whose missing answer was to
   // a perspective removed since is complete now, though they wrote nothing new.
   const from = versionChanged ? 0 : Math.min(through, stored?.waiting_from_position_id ?? through);
-  const candidates = trx.selectFrom("positions").select("user_id").distinct().where("case_id", "=", caseId).where("id", ">", from);
-  const [rows, releasedRows, newest] = await Promise.all([
+  // The plan covers at most planPositions positions past the cursor (PLAN_POSITIONS): `newest` is
+  // the last of them, so the next plan starts after it. With nothing released yet the cursor is
+  // the last position this process planned with (everyone up to it is looked at again).
+  const cursor = stored ? through : (checkedWithoutRelease().get(caseId) ?? 0);
+  const newest = await lastPositionToPlan(trx, caseId, cursor, planPositions);
+  const candidates = trx.selectFrom("positions").select("user_id").distinct().where("case_id", "=", caseId).where("id", ">", from).where("id", "<=", newest);
+  const [rows, releasedRows] = await Promise.all([
     trx
       .selectFrom("positions")
       .select(["user_id", "perspective", "id", "standing", "is_current", "case_version_id"])
@@ -486,7 +536,6 @@ async function readPlanInputs(trx: DB, caseId: number, k: number, mode: "read" |
       .where("r.case_id", "=", caseId)
       .where("r.user_id", "in", candidates)
       .execute(),
-    newestPositionId(trx, caseId),
   ]);
   // In "read" mode the records are read after this transaction, a slice at a time (`planAndRelease`).
   const [records, namedArguments] = await Promise.all([mode === "read" ? [] : heldRecords(trx, caseId), argumentsNamable(trx, caseId)]);
@@ -756,9 +805,16 @@ interface KeptRecords {
   named: readonly NamedArgument[];
   /** Records of some people: every person of no class, and at least k of each class. */
   people: Map<number, HeldRecord[]>;
-  /** Each class's people, ascending. */
-  classes: Map<string, number[]>;
-  classOf: Map<number, string>;
+  /** Each class by its key (`interchangeabilityClass`). */
+  classes: Map<string, InterchangeableClass>;
+  /** Each classified person's class: the same object for all its people, so its key is held once, not once per person. */
+  classOf: Map<number, InterchangeableClass>;
+}
+
+interface InterchangeableClass {
+  key: string;
+  /** Its people, ascending. */
+  people: number[];
 }
 
 function keptRecordsByCase(): Map<number, KeptRecords> {
@@ -772,7 +828,6 @@ async function keptRecordsFor(db: DB, caseId: number, inputs: PlanInputs): Promi
   const classesOf = JSON.stringify([named, known]);
   const found = keptRecordsByCase().get(caseId);
   if (found && found.fingerprint === inputs.fingerprint && found.classesOf === classesOf) return found;
-  const records = await heldRecords(db, caseId, () => new Promise<void>((resolve) => setImmediate(resolve)));
   const kept: KeptRecords = {
     fingerprint: inputs.fingerprint,
     classesOf,
@@ -782,8 +837,16 @@ async function keptRecordsFor(db: DB, caseId: number, inputs: PlanInputs): Promi
     classes: new Map(),
     classOf: new Map(),
   };
-  for (const [person, mine] of recordsByPerson(records)) classify(kept, person, mine);
-  for (const members of kept.classes.values()) for (const person of members.slice(inputs.k)) kept.people.delete(person);
+  // Filed a slice at a time, and a person beyond the first k of their class is dropped at once:
+  // the whole history as records (9 million at 10,000,000 positions) is never held.
+  await eachHeldRecordSlice(db, caseId, async (records) => {
+    for (const [person, mine] of recordsByPerson(records)) {
+      classify(kept, person, mine);
+      // Slices come in ascending people, so `person` is their class's last.
+      if ((kept.classOf.get(person)?.people.length ?? 0) > inputs.k) kept.people.delete(person);
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  });
   keptRecordsByCase().set(caseId, kept);
   return kept;
 }
@@ -793,10 +856,10 @@ function classify(kept: KeptRecords, person: number, records: HeldRecord[]): voi
   kept.people.set(person, records);
   if (kept.keepAll.has(person) || records.length === 0) return;
   const key = interchangeabilityClass(records, kept.named);
-  const members = kept.classes.get(key);
-  if (!members) kept.classes.set(key, [person]);
-  else members.splice(sortedIndex(members, person), 0, person);
-  kept.classOf.set(person, key);
+  let found = kept.classes.get(key);
+  if (!found) kept.classes.set(key, (found = { key, people: [person] }));
+  else found.people.splice(sortedIndex(found.people, person), 0, person);
+  kept.classOf.set(person, found);
 }
 
 /**
@@ -823,7 +886,7 @@ async function recordsForPlan(db: DB, caseId: number, kept: KeptRecords, pending
   const pendingIds = new Set(pending.map((person) => person.id));
   const wanted = new Set<number>();
   for (const person of kept.people.keys()) if (!kept.classOf.has(person)) wanted.add(person);
-  for (const members of kept.classes.values()) {
+  for (const { people: members } of kept.classes.values()) {
     let taken = 0;
     for (const person of members) {
       if (pendingIds.has(person)) continue;
@@ -843,16 +906,15 @@ async function recordsForPlan(db: DB, caseId: number, kept: KeptRecords, pending
 /** After a plan of this process was written: the people it took have these records now. */
 function keepTaken(kept: KeptRecords, records: Map<number, HeldRecord[]>, taken: readonly number[], fingerprint: string, k: number): void {
   for (const person of taken) {
-    const key = kept.classOf.get(person);
-    if (key !== undefined) {
-      const members = kept.classes.get(key)!;
-      members.splice(sortedIndex(members, person), 1);
-      if (members.length === 0) kept.classes.delete(key);
+    const before = kept.classOf.get(person);
+    if (before !== undefined) {
+      before.people.splice(sortedIndex(before.people, person), 1);
+      if (before.people.length === 0) kept.classes.delete(before.key);
       kept.classOf.delete(person);
     }
     classify(kept, person, records.get(person) ?? []);
     // A taken person beyond the first k of their new class is not needed for the next plan.
-    const members = kept.classes.get(kept.classOf.get(person) ?? "");
+    const members = kept.classOf.get(person)?.people;
     if (members && sortedIndex(members, person) >= k) kept.people.delete(person);
   }
   kept.fingerprint = fingerprint;
@@ -873,14 +935,25 @@ async function recordsOfPeople(db: DB, caseId: number, people: readonly number[]
  * Every record the case's releases held since the records were kept (`release_records`), as
  * the joint test reads them (`HeldRecord`): standing and case version from the positions row,
  * and whether it is a re-answer (not the person's first positions row for that perspective).
- * Read HELD_RECORDS_SLICE records at a time, by person; `between` is awaited between slices.
+ * Read HELD_RECORDS_SLICE records at a time, by person (`eachHeldRecordSlice`).
  */
-async function heldRecords(db: DB, caseId: number, between: () => Promise<void> = async () => {}): Promise<HeldRecord[]> {
+async function heldRecords(db: DB, caseId: number): Promise<HeldRecord[]> {
   const records: HeldRecord[] = [];
+  await eachHeldRecordSlice(db, caseId, (slice) => {
+    for (const record of slice) records.push(record);
+  });
+  return records;
+}
+
+/**
+ * `heldRecords`, HELD_RECORDS_SLICE records at a time: `onSlice` is called (and awaited) with each
+ * slice's records in `heldRecords`' order, every person's records in one slice.
+ */
+async function eachHeldRecordSlice(db: DB, caseId: number, onSlice: (records: HeldRecord[]) => void | Promise<void>): Promise<void> {
   let after = 0;
   for (;;) {
     let rows = await heldRecordRows(db, caseId).where("rr.user_id", ">", after).limit(HELD_RECORDS_SLICE).execute();
-    if (rows.length === 0) return records;
+    if (rows.length === 0) return;
     if (rows.length === HELD_RECORDS_SLICE) {
       // The slice may end inside its last person's records: they are read with the next slice.
       const lastPerson = rows.at(-1)!.user_id;
@@ -889,9 +962,8 @@ async function heldRecords(db: DB, caseId: number, between: () => Promise<void> 
     }
     const [low, high] = [rows[0]!.user_id, rows.at(-1)!.user_id];
     const firsts = await firstAnswers(db, caseId).where("user_id", ">=", low).where("user_id", "<=", high).execute();
-    records.push(...toHeldRecords(rows, firsts));
+    await onSlice(toHeldRecords(rows, firsts));
     after = high;
-    await between();
   }
 }
 

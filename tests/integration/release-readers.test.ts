@@ -3,7 +3,9 @@
  * - a reader of a case whose plans are slow waits for a plan at most its limit, then gets the
  *   release already made, marked as leaving answers waiting, while the plan goes on behind;
  * - a release's aggregates are the stored ones plus what its plan moved, equal to a scan of
- *   every released answer whatever happened before (re-answers, persuasion, new people).
+ *   every released answer whatever happened before (re-answers, persuasion, new people);
+ * - a backlog larger than one plan's slice (PLAN_POSITIONS) is released in several plans, each
+ *   reading at most that many new positions, and a reader still gets all of it.
  */
 import { SlowQueries } from "./slow-queries";
 import { afterAll, describe, expect, it } from "vitest";
@@ -92,5 +94,40 @@ describe("readers and slow release plans", () => {
     await crowd(slug, "hr", K, [1, -3], [1, 3]);
     expect((await readResults(reader, slug)).released?.people).toBe(3 * K);
     await expectScanned();
+  });
+
+  it("releases a backlog larger than one plan's slice a slice at a time, and the reader gets all of it", async () => {
+    const slug = "the-long-call";
+    const { id } = await app.db().selectFrom("cases").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
+    // Four groups of K people answering alike: 2K positions each, one group per slice.
+    for (let group = 0; group < 4; group += 1) await newcomersThroughModel(slug, "frontline", K, { option: 0, judgement: 1, legal: "unsure", confidence: "medium" });
+    const newest = await app
+      .db()
+      .selectFrom("positions")
+      .select((eb) => eb.fn.max("id").as("id"))
+      .where("case_id", "=", id)
+      .executeTakeFirstOrThrow();
+
+    const release = await currentRelease(app.db(), id, K, "fresh", { planPositions: 2 * K });
+    expect(release?.people).toBe(4 * K);
+    expect(release?.waiting).toBe(false);
+    const row = await app.db().selectFrom("result_releases").select(["grouping", "through_position_id"]).where("case_id", "=", id).executeTakeFirstOrThrow();
+    expect(row.through_position_id).toBe(Number(newest.id));
+    // One release per slice, each holding one more group: no plan read the whole backlog.
+    const history = (JSON.parse(row.grouping!) as { history: { released: Record<string, number> }[] }).history;
+    expect(history.map((entry) => entry.released.frontline)).toEqual([K, 2 * K, 3 * K, 4 * K]);
+  });
+
+  it("a person left waiting by one slice is taken with the next slice's people", async () => {
+    const slug = "the-overpayment";
+    const { id } = await app.db().selectFrom("cases").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
+    // Eight people answering alike, two to a slice: fewer than K in a slice wait for the next one.
+    await newcomersThroughModel(slug, "frontline", 8, { option: 0, judgement: 1, legal: "unsure", confidence: "medium" });
+    const release = await currentRelease(app.db(), id, K, "fresh", { planPositions: 4 });
+    expect(release?.people).toBe(8);
+    expect(release?.waiting).toBe(false);
+    const row = await app.db().selectFrom("result_releases").select("grouping").where("case_id", "=", id).executeTakeFirstOrThrow();
+    const history = (JSON.parse(row.grouping!) as { history: { released: Record<string, number> }[] }).history;
+    expect(history.map((entry) => entry.released.frontline)).toEqual([4, 8]);
   });
 });
