@@ -8,8 +8,10 @@
  * ratios (figure ÷ limit of the same run), so a machine that drifts moves both sides together.
  * Targets (issue #19 and earlier ones) are judged on the medians.
  *
- * Full run: BENCH_SIZES (default 10000,100000,1000000) sets the results-loader sizes;
- * BENCH_POSTGRES=0 skips the PostgreSQL rows; BENCH_PAGES=0 the page and vote rows;
+ * Full run: BENCH_SIZES (default 10000,100000,1000000,10000000) sets the results-loader sizes
+ * (ten million positions take about 10 of the run's minutes: seeding, the first release a slice at
+ * a time, and the raw GROUP BY); BENCH_POSTGRES=0 skips the PostgreSQL rows, which are measured at
+ * the largest size up to BENCH_POSTGRES_POSITIONS (default 1000000); BENCH_PAGES=0 the page and vote rows;
  * BENCH_PARTICIPANTS (default 1000, beside the bare server), BENCH_LARGE_ROOM (default 10000, one
  * process) and BENCH_SCALE_PARTICIPANTS (default 9000, over 3 processes on PostgreSQL + Redis) size
  * the live-workshop rows, 0 skips them; BENCH_RELEASE_PLAN=0 skips
@@ -57,7 +59,7 @@ const setting = (name: string) => process.env[name];
 const enabled = (name: string, byDefault: boolean) => (setting(name) === undefined ? byDefault : setting(name) !== "0");
 const count = (name: string, fallback: number) => Number(setting(name) ?? fallback);
 const runs = count("BENCH_RUNS", 3);
-const sizes = (setting("BENCH_SIZES") ?? (quick ? "10000,100000" : "10000,100000,1000000")).split(",").map(Number);
+const sizes = (setting("BENCH_SIZES") ?? (quick ? "10000,100000" : "10000,100000,1000000,10000000")).split(",").map(Number);
 const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "n/a");
 const n = (x: number) => x.toLocaleString("en");
 
@@ -192,33 +194,37 @@ for (const large of timings.slice(1).filter((t) => t.positions >= 1_000_000 || t
       unit: "ms",
       values: of(large),
       limit: { label: `${n(smallest.positions)} positions`, values: of(smallest) },
-      targets: large.positions >= 1_000_000 && smallest.positions <= 10_000 ? [{ text: "≤ 2.00× 10,000", on: "ratio", met: (r) => r <= 2 }] : undefined,
+      // The issue sets the ratio at a million (ten million has its own bound, < 50 ms, above); larger sizes print theirs beside it.
+      targets: large.positions >= 1_000_000 && large.positions < 2_000_000 && smallest.positions <= 10_000 ? [{ text: "≤ 2.00× 10,000", on: "ratio", met: (r) => r <= 2 }] : undefined,
     });
   }
 }
 if (enabled("BENCH_POSTGRES", !quick)) {
   step("results loader on PostgreSQL");
-  const onPostgres = await benchResultsLoaderPostgres(largest.positions, runs);
+  // PostgreSQL at the largest size up to a million by default: the issue's PostgreSQL target.
+  const postgresLimit = count("BENCH_POSTGRES_POSITIONS", 1_000_000);
+  const onPostgresSize = timings.filter((t) => t.positions <= postgresLimit * 1.01).at(-1) ?? smallest;
+  const onPostgres = await benchResultsLoaderPostgres(onPostgresSize.positions, runs);
   if (typeof onPostgres === "string") notes.push(`results loader on PostgreSQL ${onPostgres}`);
   else {
     rows.push({
       figure: `results loader right after ${NEWCOMERS} new people, ${n(onPostgres.positions)} positions (PostgreSQL)`,
       unit: "ms",
       values: onPostgres.readAfterNewcomersMs,
-      limit: { label: "SQLite, same size", values: largest.readAfterNewcomersMs },
+      limit: { label: "SQLite, same size", values: onPostgresSize.readAfterNewcomersMs },
       targets: onPostgres.positions >= 1_000_000 ? [{ text: "< 200 ms", on: "value", met: (v) => v < 200 }] : undefined,
     });
     rows.push({
       figure: `release taking those ${NEWCOMERS} stored, ${n(onPostgres.positions)} positions (PostgreSQL)`,
       unit: "ms",
       values: onPostgres.releaseLandsMs,
-      limit: { label: "SQLite, same size", values: largest.releaseLandsMs },
+      limit: { label: "SQLite, same size", values: onPostgresSize.releaseLandsMs },
     });
     rows.push({
       figure: `results loader reading the release, ${n(onPostgres.positions)} positions (PostgreSQL)`,
       unit: "ms",
       values: onPostgres.loaderMs,
-      limit: { label: "SQLite, same size", values: largest.loaderMs },
+      limit: { label: "SQLite, same size", values: onPostgresSize.loaderMs },
     });
   }
 }
