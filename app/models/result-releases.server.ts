@@ -372,14 +372,6 @@ async function argumentsNamable(db: DB, caseId: number): Promise<NamedArgument[]
 }
 
 /**
- * Plans a release with what was written since the last plan and, if `planRelease` takes anyone,
- * makes it: their released answers move to their current rows, and the aggregates, people,
- * and grouping are worked out again from the released answers alone, and the bridging scores from
- * endorsements and standings (`countedEndorsers`: no answer goes into them, ADR 018). Returns
- * the new release, or null when nothing was released (the stored one stays, and the planned
- * position is remembered so the next read does not plan again for nothing).
- */
-/**
  * Most new positions (after the stored release's cursor) one plan looks at. A larger backlog (a
  * case first read with millions of answers, a restore, an import) is released a slice at a time,
  * each slice planned and written before the next is read, so a plan's memory follows the slice
@@ -404,7 +396,15 @@ async function planAndRelease(db: DB, caseId: number, k: number, planPositions =
   }
 }
 
-/** One plan of at most `planPositions` new positions, written; `through` is the last position it covered. */
+/**
+ * Plans a release with at most `planPositions` positions written since the last plan and, if
+ * `planRelease` takes anyone, makes it: their released answers move to their current rows, and
+ * the aggregates, people and grouping are worked out again from the released answers alone, and
+ * the bridging scores from endorsements and standings (`countedEndorsers`: no answer goes into
+ * them, ADR 018). `made` is the new release, or null when nothing was released (the stored one
+ * stays, and the planned position is remembered so the next read does not plan again for
+ * nothing); `through` is the last position it covered.
+ */
 async function planSlice(db: DB, caseId: number, k: number, planPositions: number): Promise<{ made: ResultRelease | null; through: number }> {
   // The plan itself is CPU work (tens to hundreds of ms on a long history): it is made between two
   // short transactions, so the process's other queries (SQLite has one connection) go on meanwhile
