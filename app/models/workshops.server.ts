@@ -179,12 +179,17 @@ export async function listWorkshops(db: DB, filter: { facilitatorUserId?: number
 
 /**
  * Stores a new stage state, with its effects, in one transaction. The workshop row is updated
- * first: that waits for votes in flight (they hold the row shared, castWorkshopVotes) and makes
- * later ones wait for this commit and check the new state, so a vote lands either before a
- * close or a reset (and a reset deletes it) or after it, judged by the new state.
+ * first (after the room's join lock, for the swap): that waits for votes in flight (they hold
+ * the row shared, castWorkshopVotes) and makes later ones wait for this commit and check the
+ * new state, so a vote lands either before a close or a reset (and a reset deletes it) or after
+ * it, judged by the new state.
  */
 export async function saveStageState(db: DB, workshopId: number, state: StageState, effects: StageEffect[]): Promise<void> {
   await inTransaction(db, async (trx) => {
+    // The swap takes the room's join lock (rotateRoles). It comes before the workshop row, as in
+    // an assignment, a move and a join (ADR 040): updating the row first let an assignment holding
+    // the lock wait for the row while this waited for the lock, a deadlock on PostgreSQL.
+    if (effects.some((effect) => effect.type === "rotate-roles")) await lockForTransaction(trx, `workshop-join:${workshopId}`);
     const now = nowIso();
     await trx
       .updateTable("workshops")

@@ -12,7 +12,7 @@ import type { Participant } from "../../app/models/participants.server";
 
 const K = 3;
 const app = await startApp({ kThreshold: K });
-const { createWorkshop, listWorkshops } = await import("../../app/models/workshops.server");
+const { createWorkshop, findWorkshop, listWorkshops, saveStageState } = await import("../../app/models/workshops.server");
 const { findCaseBySlug } = await import("../../app/models/cases.server");
 const participants = await import("../../app/models/participants.server");
 const { inTransaction, lockForTransaction } = await import("../../db/dialect");
@@ -177,6 +177,35 @@ describe("the kept count of who is in a room", () => {
     ]);
     const { counted, kept } = await presence(room.id);
     expect(Object.values(counted).reduce((a, b) => a + b, 0)).toBe(23);
+    expect(kept).toEqual(counted);
+  });
+
+  it("lets an assignment and the swap arriving together both land: each takes the join lock before the workshop row", async () => {
+    const room = await newRoom("Assign and swap", { roles: ["employee", "employer"] });
+    const people: Participant[] = [];
+    for (let i = 0; i < 4; i += 1) people.push(await admitted(room.id, `order-${i}`));
+    const assign = (roleOfFirst: string) =>
+      inTransaction(app.db(), async (trx) => {
+        await lockForTransaction(trx, `workshop-join:${room.id}`);
+        await saveRoleAssignment(trx, room.id, new Map(people.map((p, i) => [p.id, i === 0 ? roleOfFirst : i % 2 === 0 ? "employee" : "employer"])));
+      });
+    await assign("employee");
+    const stored = (await findWorkshop(app.db(), room.id))!;
+    // A join holds the room's join lock while the assignment, then the swap, queue for it in that
+    // order; on PostgreSQL the swap holds the workshop row meanwhile if it updates the row first,
+    // and the assignment, granted the lock first, then waits for that row: a deadlock.
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 150));
+    const outcomes = await inTransaction(app.db(), async (trx) => {
+      await lockForTransaction(trx, `workshop-join:${room.id}`);
+      const assigning = assign("employer");
+      await pause();
+      const swapping = saveStageState(app.db(), room.id, stored.state, [{ type: "rotate-roles", steps: 1 }]);
+      await pause();
+      return [assigning, swapping] as const;
+    });
+    const settled = await Promise.allSettled(outcomes);
+    expect(settled.map((s) => (s.status === "rejected" ? String(s.reason) : "ok"))).toEqual(["ok", "ok"]);
+    const { counted, kept } = await presence(room.id);
     expect(kept).toEqual(counted);
   });
 });
