@@ -5,7 +5,7 @@ import { logInAsNew } from "./utils";
 const CASE = "/cases/the-covering-nurse";
 
 test("an answer records the option picked, though the author reordered the options while the page was open", async ({ browser }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   const voter = await (await browser.newContext()).newPage();
   await logInAsNew(voter, "participant", "Nadia");
   await voter.goto(CASE);
@@ -35,7 +35,7 @@ test("an answer records the option picked, though the author reordered the optio
 });
 
 test("a ballot for an option the author removed meanwhile is refused beside the options, which are shown as they are now", async ({ browser }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   const CASE_TWO = "/cases/empathy-from-the-top";
   const voter = await (await browser.newContext()).newPage();
   await logInAsNew(voter, "participant", "Omar");

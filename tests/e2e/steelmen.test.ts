@@ -53,7 +53,8 @@ async function answer(page: Page, employeeJudgement: string) {
 const STEELMEN = ["Twelve minutes of lockout is cheap next to **one** hand.", "Rate targets were the manager's; the lead still owed the new starter the safe way.", "He was tired."];
 
 test("people answer, steelman the other side, rate the steelmen of their own side, and the best appear", async ({ browser }) => {
-  test.setTimeout(180_000);
+  // About 75 s alone; over 180 s on a CI machine running two workers beside the server.
+  test.setTimeout(360_000);
   // Three people who think the shift lead was right make the case that he was wrong.
   for (const [i, text] of STEELMEN.entries()) {
     const page = await participant(browser, `Writer ${i + 1}`);
