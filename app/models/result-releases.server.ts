@@ -151,7 +151,7 @@ export async function currentRelease(db: DB, caseId: number, k: number, demand: 
   const versionChanged = !!stored?.grouping && plannedVersionOf(caseId, stored) !== (current?.current_version_id ?? null);
   if (newest > checked || (stored && stored.grouping === null) || versionChanged) {
     const waitMs = readerWaitMs(stored?.grouping ? stored.people : 0, options.maxWaitMs);
-    const planned = await releasePlanning().run(caseId, () => planAndRelease(db, caseId, k, options.planPositions), demand, waitMs);
+    const planned = await releasePlanning().run(caseId, () => planAndRelease(db, caseId, k, newest, options.planPositions), demand, waitMs);
     if (planned.ran && planned.value) return planned.value;
     if (!planned.ran && waitMs !== Infinity) {
       // The plan goes on behind: the release read above is served, marked as leaving answers
@@ -238,19 +238,17 @@ function plannedVersionOf(caseId: number, stored: Selectable<ResultReleasesTable
 
 /**
  * The last position of the case a plan covers: the `planPositions`-th after `through` (by id), or
- * the case's newest when fewer were written since.
+ * the case's newest when fewer were written since. One query when anything was written since
+ * (the largest id among the next `planPositions`, read from the `positions_case_sequence` index);
+ * the case's newest otherwise.
  */
 async function lastPositionToPlan(db: DB, caseId: number, through: number, planPositions: number): Promise<number> {
-  const bounded = await db
-    .selectFrom("positions")
-    .select("id")
-    .where("case_id", "=", caseId)
-    .where("id", ">", through)
-    .orderBy("id")
-    .limit(1)
-    .offset(planPositions - 1)
+  const next = db.selectFrom("positions").select("id").where("case_id", "=", caseId).where("id", ">", through).orderBy("id").limit(planPositions).as("next");
+  const row = await db
+    .selectFrom(next)
+    .select((eb) => eb.fn.max("next.id").as("id"))
     .executeTakeFirst();
-  return bounded ? bounded.id : newestPositionId(db, caseId);
+  return row?.id != null ? Number(row.id) : newestPositionId(db, caseId);
 }
 
 async function newestPositionId(db: DB, caseId: number): Promise<number> {
@@ -381,13 +379,13 @@ async function argumentsNamable(db: DB, caseId: number): Promise<NamedArgument[]
 export const PLAN_POSITIONS = 200_000;
 
 /**
- * Plans and writes releases of the case until they cover every position written before the
- * call: one slice of at most `planPositions` new positions at a time (`planSlice`).
+ * Plans and writes releases of the case until they cover every position up to `until` (a
+ * position id: the case's newest when the caller read it): one slice of at most `planPositions`
+ * new positions at a time (`planSlice`).
  *
  * @returns the last slice's release, or null when it released nobody (the caller reads the row)
  */
-async function planAndRelease(db: DB, caseId: number, k: number, planPositions = PLAN_POSITIONS): Promise<ResultRelease | null> {
-  const until = await newestPositionId(db, caseId);
+async function planAndRelease(db: DB, caseId: number, k: number, until: number, planPositions = PLAN_POSITIONS): Promise<ResultRelease | null> {
   for (;;) {
     const slice = await planSlice(db, caseId, k, planPositions);
     // A slice always covers at least one new position, so this ends; answers written meanwhile
