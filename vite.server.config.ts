@@ -1,7 +1,9 @@
 /**
  * `npm run build`'s second step: server.ts compiled once into build/server.js, so `npm start`
- * runs plain JavaScript and start-up does no compile work (ADR 019). Packages stay imports from
- * node_modules (Vite's default for SSR builds); only the project's own modules are bundled.
+ * runs plain JavaScript and start-up does no compile work (ADR 019), and the release-plan worker
+ * thread's entry into build/release-plan-worker.js, beside the Remix build that starts it (ADR
+ * 042). Packages stay imports from node_modules (Vite's default for SSR builds); only the
+ * project's own modules are bundled.
  */
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
@@ -12,12 +14,15 @@ export default defineConfig({
   publicDir: false,
   logLevel: "warn",
   build: {
-    ssr: "server.ts",
+    ssr: true,
     outDir: "build",
     // build/client and build/server are the Remix build's, made just before.
     emptyOutDir: false,
     target: "node20",
     sourcemap: true,
-    rollupOptions: { output: { entryFileNames: "server.js", format: "esm" } },
+    rollupOptions: {
+      input: { server: "server.ts", "release-plan-worker": "app/domain/release-plan-worker.ts" },
+      output: { entryFileNames: "[name].js", chunkFileNames: "server-chunks/[name]-[hash].js", format: "esm" },
+    },
   },
 });

@@ -30,6 +30,8 @@ import { releasedAggregateChanges, releasedGapCells, releasedMovedByRows, releas
 import { singleton } from "../platform/singleton.server";
 import { errorFields, log } from "../platform/log.server";
 import { PacedSingleFlight, type Demand } from "../platform/paced-single-flight.server";
+import { metrics } from "../platform/metrics.server";
+import { planOnWorkerThread } from "./release-plan-thread.server";
 
 /**
  * A case's released online results: aggregates only (ADR 009), of each released person's
@@ -194,6 +196,40 @@ export const READER_WAIT_MS = 50;
 export function readerWaitMs(people: number, override?: number): number {
   if (override !== undefined) return override;
   return people >= LARGE_RELEASE_PEOPLE ? READER_WAIT_MS : Infinity;
+}
+
+/**
+ * Whether a plan is made on the release-plan thread (`planOnWorkerThread`, ADR 042) rather than on
+ * the event loop: for a large case (its release holds LARGE_RELEASE_PEOPLE or more, so its readers
+ * wait at most READER_WAIT_MS) and for a backlog as large. A small case's plan takes milliseconds,
+ * less than copying it to a thread and back, and its readers wait for it anyway.
+ *
+ * @param releasedPeople people the stored release holds (0 without one)
+ * @param pendingPeople people the plan looks at
+ */
+export function plansOnWorkerThread(releasedPeople: number, pendingPeople: number): boolean {
+  return releasedPeople >= LARGE_RELEASE_PEOPLE || pendingPeople >= LARGE_RELEASE_PEOPLE;
+}
+
+/**
+ * The plan of `inputs` (`planRelease`), made on the release-plan thread when `plansOnWorkerThread`
+ * says so, else on the event loop a slice at a time. A thread that cannot start or fails (a build
+ * without the worker, a crash) is logged and the plan is made on the event loop: results keep
+ * being released, only less smoothly. Counted in `casebook_release_plans_total{thread}`.
+ */
+async function makePlan(inputs: PlanInputs): Promise<ReleasePlan | null> {
+  if (plansOnWorkerThread(inputs.stored?.people ?? 0, inputs.pending.length)) {
+    try {
+      const plan = await planOnWorkerThread(inputs.input);
+      metrics().releasePlans.inc({ thread: "worker" });
+      return plan;
+    } catch (error) {
+      log().error({ event: "release-plan-thread-failed", ...errorFields(error) }, "Planning a results release on its worker thread failed; planning on the event loop instead");
+    }
+  }
+  const plan = await planReleaseCooperatively(inputs.input);
+  metrics().releasePlans.inc({ thread: "event-loop" });
+  return plan;
 }
 
 /** Longest the event loop runs a plan without a turn for other work (ms). */
@@ -418,7 +454,7 @@ async function planSlice(db: DB, caseId: number, k: number, planPositions: numbe
     // since is caught below (fingerprint).
     const kept = await keptRecordsFor(db, caseId, inputs);
     inputs.input = { ...inputs.input, records: await recordsForPlan(db, caseId, kept, inputs.pending, k) };
-    const plan = await planReleaseCooperatively(inputs.input);
+    const plan = await makePlan(inputs);
     const written = await db.transaction().execute(async (trx) => {
       await lockForTransaction(trx, `casebook:release:${caseId}`);
       const now = await trx.selectFrom("result_releases").selectAll().where("case_id", "=", caseId).executeTakeFirst();
@@ -440,7 +476,7 @@ async function planSlice(db: DB, caseId: number, k: number, planPositions: numbe
   return db.transaction().execute(async (trx) => {
     const inputs = await readPlanInputs(trx, caseId, k, "read-and-write", planPositions);
     if (inputs.kind === "writes-due") throw new Error("readPlanInputs reported writes due in read-and-write mode");
-    return { made: await writePlan(trx, caseId, inputs, await planReleaseCooperatively(inputs.input)), through: inputs.newest };
+    return { made: await writePlan(trx, caseId, inputs, await makePlan(inputs)), through: inputs.newest };
   });
 }
 

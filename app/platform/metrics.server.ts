@@ -13,6 +13,8 @@
  * - `casebook_votes_stored_total`: votes stored (each accepted ballot once; a replay is not counted).
  * - `casebook_broadcast_lag_seconds`: from the moment this process hears of a change (its own, at
  *   once; another process's, when the bus delivers it) to the moment its clients are sent the new state.
+ * - `casebook_release_plans_total{thread}`: results release plans made, `worker` (a large case's,
+ *   on the release-plan thread, ADR 042) or `event-loop`.
  * - `casebook_database_up`, and with PostgreSQL `casebook_database_pool_connections{state}`
  *   (`open`, `idle`, `waiting`) and `casebook_database_pool_max`.
  * - `casebook_redis_up` (only with REDIS_URL): 0 during a Redis outage as the process's shared
@@ -55,6 +57,7 @@ export class CasebookMetrics {
   readonly httpDuration: Histogram<"method" | "route">;
   readonly votesStored: Counter;
   readonly broadcastLag: Histogram;
+  readonly releasePlans: Counter<"thread">;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -77,6 +80,12 @@ export class CasebookMetrics {
       name: "casebook_broadcast_lag_seconds",
       help: "Time from this process hearing of a workshop change to sending its clients the new state.",
       buckets: LAG_BUCKETS,
+      registers,
+    });
+    this.releasePlans = new Counter({
+      name: "casebook_release_plans_total",
+      help: "Results release plans made, by where: on the release-plan worker thread (large cases) or on the event loop.",
+      labelNames: ["thread"],
       registers,
     });
     const sources = () => this.sources;

@@ -1,6 +1,6 @@
 /**
  * `npm run test:reliability [-- name…]`: crash safety, concurrency (one server, then two on one
- * database file), backup/restore, graceful shutdown, `npm start`'s signals, the health checks with Redis away and the README's nginx configuration in front of the app, against
+ * database file), backup/restore, graceful shutdown, `npm start`'s signals, the health checks with Redis away, the README's nginx configuration in front of the app and a large case's release planned on the worker thread, against
  * the built server (built first if build/server/index.js is missing). Each test runs alone with
  * a hard time limit; its server processes and temporary folders are removed whatever happens.
  * Exits 1 if any check failed. Pass words from the test names to run only some, e.g. `-- crash`.
@@ -15,8 +15,9 @@ import { gracefulShutdown, inFlightAtSigterm } from "./graceful-shutdown";
 import { healthChecks } from "./health-checks";
 import { emergencyCleanup, ensureBuild } from "./harness";
 import { npmStart } from "./npm-start";
+import { releasePlanThread } from "./release-plan-thread";
 
-const TESTS: ReliabilityTest[] = [crashSafety, concurrency, twoServers, backupRestore, gracefulShutdown, inFlightAtSigterm, npmStart, healthChecks, behindNginx];
+const TESTS: ReliabilityTest[] = [crashSafety, concurrency, twoServers, backupRestore, gracefulShutdown, inFlightAtSigterm, npmStart, healthChecks, behindNginx, releasePlanThread];
 /** The whole suite, including the build when one is needed, must finish in this time. */
 const SUITE_LIMIT_MS = 8 * 60_000;
 
