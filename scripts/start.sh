@@ -4,7 +4,7 @@
 # Nothing is compiled here; `npm run build` made build/server.js (ADR 019).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f build/server.js ] || [ ! -f build/server/index.js ]; then
+if [ ! -f build/server.js ] || [ ! -f build/server/index.js ] || [ ! -f build/release-plan-worker.js ]; then
   echo "No production build found. Run \`npm run build\` first (or \`npm run app\`, which does it)." >&2
   exit 1
 fi

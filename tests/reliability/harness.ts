@@ -44,7 +44,7 @@ export function emergencyCleanup(): void {
 
 /** Runs `npm run build` unless both halves of the production build exist (the Remix build, and build/server.js for `npm start`). */
 export function ensureBuild(): void {
-  if (existsSync(join(ROOT, "build/server/index.js")) && existsSync(join(ROOT, "build/server.js"))) return;
+  if (["build/server/index.js", "build/server.js", "build/release-plan-worker.js"].every((file) => existsSync(join(ROOT, file)))) return;
   console.log("No production build: running npm run build …");
   const built = spawnSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], timeout: 300_000 });
   if (built.status !== 0) throw new Error("The production build failed.");
