@@ -188,7 +188,7 @@ test.describe("the axe check", () => {
   test.use({ viewport: DESKTOP });
 
   test("pages anyone can open, signed out", async ({ page }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(360_000);
     await visit(page, "/", "the case library", { phone: true });
     await focusVisible(page, "the case library");
     await visit(page, "/?q=fee", "the case library, searched", { phone: true });
@@ -219,7 +219,7 @@ test.describe("the axe check", () => {
   });
 
   test("a participant's pages: the case before and after answering, an argument, results and /me", async ({ browser }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(360_000);
     const slug = "the-quiet-fix";
     const people: Page[] = [];
     for (const [i, standing] of ["frontline", "manager", "hr"].entries()) {
@@ -269,7 +269,7 @@ test.describe("the axe check", () => {
   });
 
   test("an author's pages: new case, upload, editor, history, case file problems", async ({ page }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(360_000);
     await logInAsNew(page, "author", "Ari Author");
     await visit(page, "/cases/new", "a new case");
     await focusVisible(page, "a new case");
@@ -305,7 +305,7 @@ test.describe("the axe check", () => {
   });
 
   test("an admin's pages: users, a reset link, the audit log", async ({ page, browser }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(360_000);
     const email = uniqueEmail("forgetful");
     const name = `Forgetful ${Date.now().toString(36)}`;
     await createAccount({ email, name });
@@ -450,7 +450,7 @@ test.describe("the axe check", () => {
   });
 
   test("a role-play workshop: the control panel with roles and briefs, a phone's role card, the step timer, the steelman and rehearsal steps and the model answers", async ({ browser }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(360_000);
     const facilitator = await browser.newContext({ viewport: DESKTOP });
     const panel = await facilitator.newPage();
     await logInAsNew(panel, "facilitator", "Rita Role-play");
