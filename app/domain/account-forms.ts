@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { wholeNumberField } from "./whole-number";
 import { ROLES, STANDINGS } from "./permissions";
 import { oneLineMessage, singleLine } from "./single-line";
 import { PASSWORD_LIMITS, TEXT_LIMITS } from "./text-limits";
@@ -53,7 +54,7 @@ export const profileForm = z.object({
 });
 
 export const roleForm = z.object({
-  userId: z.coerce.number({ invalid_type_error: "Unknown user." }).int().positive("Unknown user."),
+  userId: wholeNumberField("Unknown user.", { min: 1 }),
   role: z.enum(ROLES as [string, ...string[]], { errorMap: () => ({ message: "Choose one of the listed roles." }) }),
 });
 
@@ -83,6 +84,6 @@ export const passwordResetForm = z.object({
 
 /** The admin page's account actions: a reset link, deactivate, reactivate. */
 export const accountActionForm = z.object({
-  userId: z.coerce.number({ invalid_type_error: "Unknown user." }).int().positive("Unknown user."),
+  userId: wholeNumberField("Unknown user.", { min: 1 }),
   intent: z.enum(["reset-link", "deactivate", "reactivate"], { errorMap: () => ({ message: "Unknown action." }) }),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { wholeNumberField } from "./whole-number";
 import { LENSES, type CaseDocument } from "./case-file";
 import { markdownRenderProblem } from "./markdown";
 import { CONFIDENCE_LEVELS, LEGAL_ANSWERS, SIDES } from "./scales";
@@ -11,7 +12,7 @@ import { keepToMessage, maxVisible, minVisible, requiredText, visibleLengthProbl
 export const MAX_ARGUMENT_LENGTH = TEXT_LIMITS.argument;
 export const MAX_REASON_LENGTH = TEXT_LIMITS.moderationReason;
 
-const id = (message: string) => z.coerce.number({ invalid_type_error: message }).int(message).positive(message);
+const id = (message: string) => wholeNumberField(message, { min: 1 });
 
 /** A Markdown post up to the argument limit that the renderer can render (arguments, replies, steelmen). */
 const markdownBody = (missing: string) =>
@@ -31,9 +32,6 @@ const markdownBody = (missing: string) =>
 
 const body = markdownBody("Write your argument.");
 
-/** z.coerce.number turns "" into 0, which would record an unanswered field as the first option or "Torn". */
-const blankAsMissing = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
-
 /**
  * A position on one perspective of this case. The option arrives as its stable id (ADR 017), with
  * the case version the form was shown with (`version`); which option that is on the current
@@ -49,15 +47,8 @@ export function positionForm(doc: CaseDocument) {
       .min(1, "Choose what you would do.")
       .max(OPTION_ID_MAX_LENGTH, "Choose one of the options shown.")
       .regex(OPTION_ID_PATTERN, "Choose one of the options shown."),
-    version: z.preprocess(blankAsMissing, z.coerce.number({ required_error: STALE_FORM_MESSAGE, invalid_type_error: STALE_FORM_MESSAGE }).int(STALE_FORM_MESSAGE).positive(STALE_FORM_MESSAGE)),
-    judgement: z.preprocess(
-      blankAsMissing,
-      z.coerce
-        .number({ invalid_type_error: "Choose a judgement on the scale." })
-        .int("Choose a judgement on the scale.")
-        .min(-3, "Choose a judgement on the scale.")
-        .max(3, "Choose a judgement on the scale."),
-    ),
+    version: wholeNumberField(STALE_FORM_MESSAGE, { min: 1 }),
+    judgement: wholeNumberField("Choose a judgement on the scale.", { min: -3, max: 3 }),
     legal: z.enum(LEGAL_ANSWERS, { errorMap: () => ({ message: "Say whether it was legal or within policy (yes, no or unsure)." }) }),
     confidence: z.enum(CONFIDENCE_LEVELS, { errorMap: () => ({ message: "Choose how confident you are." }) }),
     movedBy: z
@@ -117,14 +108,7 @@ export function steelmanForm(doc: { perspectives: readonly { key: string }[] }) 
 /** A "fair to us" rating of one steelman, 1 to 5. */
 export const steelmanRatingForm = z.object({
   steelmanId: id("Unknown steelman."),
-  rating: z.preprocess(
-    blankAsMissing,
-    z.coerce
-      .number({ required_error: "Choose how fair it is, from 1 to 5.", invalid_type_error: "Choose how fair it is, from 1 to 5." })
-      .int("Choose how fair it is, from 1 to 5.")
-      .min(1, "Choose how fair it is, from 1 to 5.")
-      .max(5, "Choose how fair it is, from 1 to 5."),
-  ),
+  rating: wholeNumberField("Choose how fair it is, from 1 to 5.", { min: 1, max: 5 }),
 });
 export const steelmanIdForm = z.object({ steelmanId: id("Unknown steelman.") });
 export const steelmanModerationForm = z.object({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { wholeNumberField } from "./whole-number";
 import type { CaseDocument } from "./case-file";
 import { STANDINGS } from "./permissions";
 import { readRating } from "./role-play-texts";
@@ -69,21 +70,14 @@ export function workshopVoteForm(perspectives: CaseDocument["perspectives"]) {
 function buildVoteForm(perspectives: CaseDocument["perspectives"]) {
   const shape: Record<string, z.ZodTypeAny> = {
     movedBy: z
-      .union([z.literal(""), z.coerce.number().int().positive()], { errorMap: () => ({ message: "Choose an argument from the list." }) })
+      .union([z.literal(""), wholeNumberField("Choose an argument from the list.", { min: 1 })], { errorMap: () => ({ message: "Choose an argument from the list." }) })
       .optional()
       .transform((v) => (v === "" || v === undefined ? null : v)),
   };
   for (const p of perspectives) {
     const ids = p.options.map((o) => o.id) as [string, ...string[]];
     shape[`option-${p.key}`] = z.enum(ids, { errorMap: () => ({ message: `Choose what you would do as the ${p.key}.` }) });
-    shape[`judgement-${p.key}`] = z.preprocess(
-      (v) => (v === "" ? undefined : v),
-      z.coerce
-        .number({ required_error: `Choose a judgement as the ${p.key}.`, invalid_type_error: `Choose a judgement as the ${p.key}.` })
-        .int()
-        .min(-3, `Choose a judgement as the ${p.key}.`)
-        .max(3, `Choose a judgement as the ${p.key}.`),
-    );
+    shape[`judgement-${p.key}`] = wholeNumberField(`Choose a judgement as the ${p.key}.`, { min: -3, max: 3 });
   }
   return z.object(shape);
 }
@@ -93,7 +87,7 @@ export const submissionForm = z.object({
   body: maxVisible(requiredText("Write something first."), MAX_SUBMISSION_LENGTH, keepToMessage("it", MAX_SUBMISSION_LENGTH)),
 });
 
-export const idForm = (field: string, message: string) => z.object({ [field]: z.coerce.number({ invalid_type_error: message }).int(message).positive(message) });
+export const idForm = (field: string, message: string) => z.object({ [field]: wholeNumberField(message, { min: 1 }) });
 
 // The facilitator's controls (app/workshops/control.server.ts). Each schema reads one step of a
 // control's form, in the order the control checks it, so the first refusal stays the same.
@@ -119,7 +113,7 @@ export const stageMoveForm = (plan: WorkshopPlan) =>
 export const resetRoundForm = (rounds: readonly number[]) => {
   const message = `Choose round ${rounds.slice(0, -1).join(", ")} or ${rounds.at(-1)} to reset.`;
   return z.object({
-    round: z.coerce.number({ message }).refine((round) => rounds.includes(round), message),
+    round: wholeNumberField(message).refine((round) => rounds.includes(round), message),
     confirm: confirmed,
   });
 };
@@ -147,7 +141,7 @@ export const timerForm = readField("minutes", (raw) => {
 });
 
 /** How far back to count joins; burstWindow decides which windows there are. */
-export const voidBurstForm = (message: string) => z.object({ minutes: z.coerce.number({ message }) });
+export const voidBurstForm = (message: string) => z.object({ minutes: wholeNumberField(message) });
 
 /** The window the count showed (readBurstWindow checks it), and the box that confirms the removal. */
 export const voidBurstConfirmForm = z.object({ since: z.string().optional(), until: z.string().optional(), confirm: confirmed });

@@ -6,6 +6,7 @@ import { db } from "~/platform/db.server";
 import { collapseUnchanged, diffLines } from "~/domain/text-diff";
 import { findCaseVersionSource, listCaseVersions } from "~/models/cases.server";
 import { formatUtc } from "~/domain/format";
+import { readWholeNumber } from "~/domain/whole-number";
 
 export const meta: MetaFunction = () => [{ title: "Case history · Casebook" }];
 
@@ -13,10 +14,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { found } = await loadCaseFor(request, params.slug, "history");
   const versions = await listCaseVersions(db(), found.id);
   const url = new URL(request.url);
-  const to = Number(url.searchParams.get("to") ?? found.version);
-  const from = Number(url.searchParams.get("from") ?? Math.max(1, to - 1));
+  const asked = (name: string, otherwise: number) => (url.searchParams.has(name) ? readWholeNumber(url.searchParams.get(name), { min: 1 }) : otherwise);
+  const to = asked("to", found.version);
+  const from = asked("from", Math.max(1, (to ?? found.version) - 1));
   let diff = null;
-  if (versions.length > 1 && Number.isInteger(from) && Number.isInteger(to)) {
+  // A version written any way but decimal digits ("1e0", "0x1") is no version.
+  if (from === null || to === null) throw new Response("There is no such version of this case.", { status: 404 });
+  if (versions.length > 1) {
     const [before, after] = await Promise.all([findCaseVersionSource(db(), found.id, from), findCaseVersionSource(db(), found.id, to)]);
     if (before === undefined || after === undefined) throw new Response("There is no such version of this case.", { status: 404 });
     diff = { from, to, lines: collapseUnchanged(diffLines(before, after)) };

@@ -10,6 +10,7 @@ import { findParticipant, hashDeviceToken, type Participant } from "../models/pa
 import { findCaseVersionDocument } from "../models/cases.server";
 import { renderMarkdownCached } from "../platform/markdown-cache.server";
 import { roleName } from "../domain/role-assignment";
+import { readWholeNumber } from "../domain/whole-number";
 
 /** A workshop is run by the facilitator who made it; admins may open any. */
 export function runsWorkshop(user: Pick<PublicUser, "id" | "role"> | null, workshop: Pick<Workshop, "facilitatorUserId">): boolean {
@@ -18,8 +19,8 @@ export function runsWorkshop(user: Pick<PublicUser, "id" | "role"> | null, works
 
 export async function requireWorkshopFacilitator(request: Request, idParam: string | undefined): Promise<{ user: PublicUser; workshop: Workshop }> {
   const user = await requirePermission(request, "workshops.run");
-  const id = Number(idParam);
-  const workshop = Number.isInteger(id) && id > 0 ? await findWorkshop(db(), id) : undefined;
+  const id = readWholeNumber(idParam, { min: 1 });
+  const workshop = id === null ? undefined : await findWorkshop(db(), id);
   if (!workshop) throw new Response("There is no workshop at this address.", { status: 404 });
   if (!runsWorkshop(user, workshop)) {
     throw new Response("Only this workshop's facilitator can open it.", { status: 403 });

@@ -15,6 +15,7 @@
  * Every stream starts with a `state` event holding the whole current state, sets `retry: 2000`,
  * and has a heartbeat every HEARTBEAT_MS, on which an account's stream checks its right again.
  */
+import { readWholeNumber } from "../domain/whole-number";
 import express, { type ErrorRequestHandler, type Router } from "express";
 import { isConnectionLoss } from "../../db/connection-loss";
 import { getUserFromCookie } from "../accounts/auth.server";
@@ -102,10 +103,9 @@ function followWorkshop(live: WorkshopBroadcaster, workshopId: number, watcher: 
   };
 }
 
-/** A positive whole number as `Number()` reads it (so `0x1` and `1e0` too), as the Remix route and the workshop pages read `params.id`; otherwise null. */
+/** A workshop id in decimal digits, as the Remix route and the workshop pages read `params.id` (`readWholeNumber`); otherwise null. */
 function workshopIdFrom(param: string | undefined): number | null {
-  const id = Number(param);
-  return Number.isInteger(id) && id > 0 ? id : null;
+  return readWholeNumber(param, { min: 1 });
 }
 
 function refuse(res: express.Response, status: 403 | 404, message: string): void {
