@@ -32,11 +32,10 @@ export function readWholeNumber(raw: string | null | undefined, range: { min?: n
  * @returns a schema whose output is the number
  */
 export function wholeNumberField(message: string, range: { min?: number; max?: number } = {}) {
-  const min = range.min ?? -DATABASE_INTEGER_MAX;
-  const max = range.max ?? DATABASE_INTEGER_MAX;
   return z.union([z.string(), z.number()], { errorMap: () => ({ message }) }).transform((value, ctx) => {
-    const number = typeof value === "number" ? value : WHOLE_NUMBER.test(value) ? Number(value) : Number.NaN;
-    if (Number.isInteger(number) && number >= min && number <= max) return number;
+    // A number is read as its decimal text, so a fraction, NaN or 1e21 is refused as that text would be.
+    const number = readWholeNumber(typeof value === "number" ? String(value) : value, range);
+    if (number !== null) return number;
     ctx.addIssue({ code: z.ZodIssueCode.custom, message });
     return z.NEVER;
   });

@@ -103,11 +103,6 @@ function followWorkshop(live: WorkshopBroadcaster, workshopId: number, watcher: 
   };
 }
 
-/** A workshop id in decimal digits, as the Remix route and the workshop pages read `params.id` (`readWholeNumber`); otherwise null. */
-function workshopIdFrom(param: string | undefined): number | null {
-  return readWholeNumber(param, { min: 1 });
-}
-
 function refuse(res: express.Response, status: 403 | 404, message: string): void {
   res.status(status).type("text/plain").set("Cache-Control", "no-store").send(message);
 }
@@ -118,7 +113,8 @@ export function workshopEventsEndpoint(): Router {
 
   router.get(WORKSHOP_EVENTS_PATH, async (req, res, next) => {
     try {
-      const workshopId = workshopIdFrom(req.params.id);
+      // Read as the Remix route and the workshop pages read `params.id` (requireWorkshopFacilitator).
+      const workshopId = readWholeNumber(req.params.id, { min: 1 });
       if (workshopId === null) return refuse(res, 404, NO_WORKSHOP);
       // Read once; the stream and its rechecks keep these strings, not the request.
       // The view as URLSearchParams reads it (the first `view`), as the Remix route did.
