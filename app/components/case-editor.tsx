@@ -213,7 +213,9 @@ export function CaseEditor({ mode, pageKey, status, values, errors, stageSlots, 
 
   return (
     <div className="editor-layout">
-      <Form method="post" className="stack case-editor" ref={formRef} onChange={schedulePreview} noValidate>
+      {/* A preview still waiting when the form is sent would post beside the save, and its
+          revalidation could land on the navigation the save began; the save makes it moot. */}
+      <Form method="post" className="stack case-editor" ref={formRef} onChange={schedulePreview} onSubmit={() => clearTimeout(timer.current)} noValidate>
         {errorCount > 0 ? (
           <div className="form-error" role="alert" tabIndex={-1} ref={summaryRef}>
             <p>{errorCount === 1 ? "One thing needs fixing" : `${errorCount} things need fixing`} before this case can be saved. Everything you typed is still here.</p>

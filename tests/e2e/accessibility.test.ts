@@ -293,6 +293,7 @@ test.describe("the axe check", () => {
     await page.locator("#stage-0-title").fill("The invoice");
     await page.locator("#stage-0-body").fill("Dana finds the **invoice** on Friday.");
     await page.getByRole("button", { name: /Save draft/ }).click();
+    await expect(page, "the saved draft's own page").toHaveURL(new RegExp(`/cases/${slug}$`));
     await expect(page.getByRole("status").first()).toBeVisible();
     await axeAtSizes(page, "a draft, saved");
     await visit(page, `/cases/${slug}`, "a draft's page");

@@ -115,3 +115,39 @@ test("participants and facilitators cannot open the editor, even by address", as
   const post = await page.request.post("/cases/new", { form: { title: "Sneaky" } });
   expect(post.status()).toBe(403);
 });
+
+test("a save sent while the typing's preview is still waiting sends no preview after it, and lands on the draft", async ({ page }) => {
+  await logInAsNew(page, "author", "Sam Saver");
+  await page.goto("/cases/new");
+  await page.waitForLoadState("networkidle");
+  const slug = `the-quick-save-${Date.now().toString(36)}`;
+  await page.getByLabel("Title", { exact: true }).fill("The quick save");
+  await page.getByLabel("Address (slug)").fill(slug);
+  await page.getByLabel("Summary").fill("Saved the moment the last field is typed.");
+  await page.locator("#perspective-0-prompt").fill("You are Dana. What do you do?");
+  await page.locator("#perspective-0-options").fill("Pay it\nHold it");
+  await page.locator("#perspective-1-prompt").fill("You run finance. What do you do?");
+  await page.locator("#perspective-1-options").fill("Back Dana\nReverse it");
+  await page.getByLabel("Judgement question").fill("Was Dana right?");
+  await page.getByLabel("Discussion questions").fill("Who is hurt?");
+  await page.locator("#stage-0-title").fill("The invoice");
+  await page.waitForLoadState("networkidle");
+  // The save is held for 1.5 s, as on a busy server, so the preview's 400 ms wait runs out meanwhile.
+  const postsAfterSave: string[] = [];
+  let saveSent = false;
+  page.on("request", (request) => {
+    if (saveSent && request.method() === "POST") postsAfterSave.push(new URLSearchParams(request.postData() ?? "").get("intent") ?? "?");
+  });
+  await page.route(/\/cases\/new/, async (route) => {
+    if (route.request().method() === "POST" && (route.request().postData() ?? "").includes("intent=save")) {
+      saveSent = true;
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+    }
+    await route.continue();
+  });
+  await page.locator("#stage-0-body").fill("Dana finds the invoice on Friday.");
+  await page.getByRole("button", { name: /Save draft/ }).click();
+  await expect(page).toHaveURL(new RegExp(`/cases/${slug}$`));
+  await expect(page.getByRole("status").first()).toContainText("Draft");
+  expect(postsAfterSave, "posts sent after the save").toEqual([]);
+});
