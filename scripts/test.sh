@@ -12,16 +12,20 @@ LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
 PASSED=0
 
-# Runs one suite, shows its output, and adds the last "N passed" it printed to the total.
+# Runs one suite, shows its output and how long it took, and adds the last "N passed" it printed
+# to the total.
 suite() {
   local name=$1
   shift
   echo "== $name"
+  local started=$SECONDS
   "$@" 2>&1 | tee "$LOG"
   local count
   count=$(sed 's/\x1b\[[0-9;]*m//g' "$LOG" | grep -Eo '[0-9]+ passed' | tail -1 | grep -Eo '[0-9]+' || true)
   PASSED=$((PASSED + ${count:-0}))
+  TIMES="$TIMES  $name: $(((SECONDS - started) / 60)) min $(((SECONDS - started) % 60)) s"$'\n'
 }
+TIMES=""
 
 echo "== typecheck"; npx tsc --noEmit
 echo "== lint"; npm run -s lint
@@ -36,4 +40,6 @@ suite "scale suite (PostgreSQL, Redis, three processes)" npm run -s test:scale
 suite "operations suite (three processes behind nginx; PostgreSQL, Redis and the processes fail)" npm run -s test:ops
 suite "operator scenarios (secrets, cold and hung starts, Redis flapping, a careless deploy, long outages)" npx tsx tests/ops/operator-day.ts
 echo
-echo "All suites: $PASSED passed, 0 failed"
+echo "Time per suite:"
+printf '%s' "$TIMES"
+echo "All suites: $PASSED passed, 0 failed, in $((SECONDS / 60)) min"
