@@ -224,7 +224,9 @@ async function makePlan(inputs: PlanInputs): Promise<ReleasePlan | null> {
       metrics().releasePlans.inc({ thread: "worker" });
       return plan;
     } catch (error) {
-      log().error({ event: "release-plan-thread-failed", ...errorFields(error) }, "Planning a results release on its worker thread failed; planning on the event loop instead");
+      // A warning of its own: a thread that could not start was already logged as an error, once
+      // for the pool (release-plan-thread-failed); this line is about the one plan.
+      log().warn({ event: "release-plan-on-event-loop", ...errorFields(error) }, "A results release is planned on the event loop: its worker thread failed");
     }
   }
   const plan = await planReleaseCooperatively(inputs.input);

@@ -17,6 +17,20 @@ const { createPlanThreads, planOnWorkerThread, releasePlanWorkerFile } = await i
 const { findCaseBySlug } = await import("../../app/models/cases.server");
 const { metrics } = await import("../../app/platform/metrics.server");
 const { forgetSingleton, singleton } = await import("../../app/platform/singleton.server");
+const { createLogger } = await import("../../app/platform/log.server");
+
+/** Runs `fn` with the process's log written to a list; returns the events logged, with their levels. */
+async function eventsLogged(fn: () => Promise<void>): Promise<{ event: string; level: string }[]> {
+  const lines: string[] = [];
+  forgetSingleton("log");
+  singleton("log", () => createLogger("info", { write: (line: string) => void lines.push(line) }));
+  try {
+    await fn();
+  } finally {
+    forgetSingleton("log");
+  }
+  return lines.map((line) => JSON.parse(line) as { event: string; level: string }).map(({ event, level }) => ({ event, level }));
+}
 
 const BOTH = ["employee", "employer"];
 const STANDINGS: Standing[] = ["frontline", "manager", "hr", "other"];
@@ -148,10 +162,17 @@ describe("release plans on the worker thread", () => {
     try {
       const before = await plansCounted();
       const id = await crowdInTables("the-fee-waiver", LARGE_RELEASE_PEOPLE, 5_000);
-      expect((await currentRelease(app.db(), id, K))?.people).toBe(LARGE_RELEASE_PEOPLE);
+      const logged = await eventsLogged(async () => {
+        expect((await currentRelease(app.db(), id, K))?.people).toBe(LARGE_RELEASE_PEOPLE);
+      });
       const after = await plansCounted();
       expect(after["event-loop"]).toBeGreaterThan(before["event-loop"] ?? 0);
       expect(after.worker ?? 0).toBe(before.worker ?? 0);
+      // One error for the thread that could not start, one warning for the plan made without it.
+      expect(logged.filter((line) => line.event.startsWith("release-plan"))).toEqual([
+        { event: "release-plan-thread-failed", level: "error" },
+        { event: "release-plan-on-event-loop", level: "warn" },
+      ]);
     } finally {
       await broken.destroy();
       forgetSingleton("release-plan-threads");
