@@ -79,7 +79,9 @@ async function loadBuild(app: express.Express): Promise<ServerBuild | (() => Pro
       process.exit(1);
     }
     app.use("/assets", labelled(express.static("build/client/assets", { immutable: true, maxAge: "1y" })));
-    app.use(labelled(express.static("build/client", { maxAge: "1h" })));
+    // No index.html in build/client: without `index: false` every request for "/" (the library,
+    // the most read page) looked for one on disk before Remix answered it.
+    app.use(labelled(express.static("build/client", { maxAge: "1h", index: false })));
     return (await import(pathToFileURL(buildPath).href)) as ServerBuild;
   }
   const vite = await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
