@@ -193,47 +193,58 @@ export interface LibraryCard {
   title: string;
   summary: string;
   tags: string[];
+  /** People counted in the case's stored release (ADR 009), or null before its first release. */
+  releasedPeople: number | null;
+}
+
+/** What `readLibrary` returns. */
+export interface Library {
+  cards: LibraryCard[];
+  tags: { tag: string; count: number }[];
 }
 
 /**
- * The published cases a library search finds, by title, each with its tags; and every tag of a
- * published case with how many use it (the library's filter). Two queries in plain SQL: the
- * library is the most read page, and building its queries with the query builder cost about as
- * much as running them (issue #19).
+ * The published cases a library search finds, by title, each with its tags and the number of
+ * people its stored release counts; and every tag of a published case with how many use it (the
+ * library's filter, so it counts cases the search does not find). One query in plain SQL, one row
+ * per case and tag, with whether the case matches the search: one round trip on PostgreSQL
+ * instead of three for the most read page (on SQLite, about 0.1 ms either way).
  *
  * @param filter.query text the title, summary or a tag contains (case-insensitive, literal)
  * @param filter.tag a tag the case has
+ * @returns cards by title (then id); tags in code-unit order, each with its count of published cases
  */
-export async function readLibrary(db: DB, filter: { query?: string; tag?: string } = {}): Promise<{ cards: LibraryCard[]; tags: { tag: string; count: number }[] }> {
-  const conditions = [sql`c.status = 'published'`];
-  if (filter.tag) conditions.push(sql`exists (select 1 from case_tags t where t.case_id = c.id and t.tag = ${filter.tag})`);
+export async function readLibrary(db: DB, filter: { query?: string; tag?: string } = {}): Promise<Library> {
+  const conditions = [sql`1 = 1`];
+  if (filter.tag) conditions.push(sql`exists (select 1 from case_tags ft where ft.case_id = c.id and ft.tag = ${filter.tag})`);
   if (filter.query) {
     const text = filter.query;
     conditions.push(
-      sql`(${containsText(sql.ref("v.title"), text)} or ${containsText(sql.ref("v.summary"), text)} or exists (select 1 from case_tags t where t.case_id = c.id and ${containsText(sql.ref("t.tag"), text)}))`,
+      sql`(${containsText(sql.ref("v.title"), text)} or ${containsText(sql.ref("v.summary"), text)} or exists (select 1 from case_tags qt where qt.case_id = c.id and ${containsText(sql.ref("qt.tag"), text)}))`,
     );
   }
-  const [cards, tagged] = await Promise.all([
-    sql<{ id: number; slug: string; title: string; summary: string }>`
-      select c.id, c.slug, v.title, v.summary
-      from cases c join case_versions v on v.id = c.current_version_id
-      where ${sql.join(conditions, sql` and `)}
-      order by v.title`.execute(db),
-    sql<{ case_id: number; tag: string }>`
-      select t.case_id, t.tag from case_tags t join cases c on c.id = t.case_id
-      where c.status = 'published'
-      order by t.tag`.execute(db),
-  ]);
-  const byCase = new Map<number, string[]>();
+  const { rows } = await sql<{ id: number; slug: string; title: string; summary: string; people: number | null; tag: string | null; matches: number }>`
+    select c.id, c.slug, v.title, v.summary, r.people, t.tag,
+      case when ${sql.join(conditions, sql` and `)} then 1 else 0 end as matches
+    from cases c
+      join case_versions v on v.id = c.current_version_id
+      left join case_tags t on t.case_id = c.id
+      left join result_releases r on r.case_id = c.id
+    where c.status = 'published'
+    order by v.title, c.id, t.tag`.execute(db);
+  const cards: LibraryCard[] = [];
   const counts = new Map<string, number>();
-  for (const row of tagged.rows) {
-    byCase.set(row.case_id, [...(byCase.get(row.case_id) ?? []), row.tag]);
+  let card: LibraryCard | undefined;
+  for (const row of rows) {
+    if (card?.id !== row.id) {
+      card = { id: row.id, slug: row.slug, title: row.title, summary: row.summary, tags: [], releasedPeople: row.people === null ? null : Number(row.people) };
+      if (Number(row.matches) === 1) cards.push(card);
+    }
+    if (row.tag === null) continue;
+    card.tags.push(row.tag);
     counts.set(row.tag, (counts.get(row.tag) ?? 0) + 1);
   }
-  return {
-    cards: cards.rows.map((r) => ({ id: r.id, slug: r.slug, title: r.title, summary: r.summary, tags: byCase.get(r.id) ?? [] })),
-    tags: [...counts].map(([tag, count]) => ({ tag, count })),
-  };
+  return { cards, tags: [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([tag, count]) => ({ tag, count })) };
 }
 
 /** The published cases, by title, with their tags (`readLibrary` without a search). */

@@ -1167,9 +1167,3 @@ async function backfillArgumentScores(db: DB, caseId: number, through: number, k
     .execute();
   return scores;
 }
-
-/** How many people took part in each case, as of each case's last release (the library's count). */
-export async function releasedParticipantCounts(db: DB): Promise<Map<number, number>> {
-  const rows = await db.selectFrom("result_releases").select(["case_id", "people"]).execute();
-  return new Map(rows.map((r) => [r.case_id, r.people]));
-}

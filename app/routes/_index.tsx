@@ -11,7 +11,6 @@ import { can, caseVisibility } from "~/domain/permissions";
 import { listUnpublished, readLibrary } from "~/models/cases.server";
 import { readConfig } from "~/platform/config.server";
 import { casesAnsweredBy } from "~/models/positions.server";
-import { releasedParticipantCounts } from "~/models/result-releases.server";
 
 export const meta: MetaFunction = () => [{ title: "Case library · Casebook" }];
 
@@ -22,11 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     tag: url.searchParams.get("tag") ?? undefined,
   });
   const user = await getUser(request);
-  const [{ cards: cases, tags }, participants, answered] = await Promise.all([
-    readLibrary(db(), { query: filter.q, tag: filter.tag }),
-    releasedParticipantCounts(db()),
-    user ? casesAnsweredBy(db(), user.id) : Promise.resolve(new Set<number>()),
-  ]);
+  const [{ cards: cases, tags }, answered] = await Promise.all([readLibrary(db(), { query: filter.q, tag: filter.tag }), user ? casesAnsweredBy(db(), user.id) : Promise.resolve(new Set<number>())]);
   const mayEdit = can(user?.role, "case.edit");
   // Drafts and archived cases are listed to those who may open them (caseVisibility), and only asked for then.
   const seesUnpublished = (["draft", "archived"] as const).some((status) => caseVisibility(status, user?.role).page);
@@ -35,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     kThreshold: readConfig().kThreshold,
     unpublished: seesUnpublished ? (await listUnpublished(db())).filter((c) => caseVisibility(c.status, user?.role).page) : [],
     // The id stays on the server: the page links by slug, and every field sent is serialized on every request.
-    cases: cases.map(({ id, ...c }) => ({ ...c, participants: participants.get(id) ?? null, answeredByMe: answered.has(id) })),
+    cases: cases.map(({ id, releasedPeople, ...c }) => ({ ...c, participants: releasedPeople, answeredByMe: answered.has(id) })),
     tags,
     query: filter.q ?? "",
     tag: filter.tag ?? "",

@@ -349,7 +349,7 @@ describe("an author's /me and the library, read around one answer", () => {
   // answers for the first time). If either moved with one answer, Ada would learn that Vic named
   // her argument (and the library that Nia's answer counted). Refused today: /me reads each
   // case's stored release (`changedMindsByAuthor`), the library its released people
-  // (`releasedParticipantCounts`), and a release takes 0 or at least k people: both stay put
+  // (`readLibrary`'s `releasedPeople`), and a release takes 0 or at least k people: both stay put
   // until k people have changed, and then move with the case page.
   it("moves /me's persuasion and the library's count only with a release of k people", async () => {
     const slug = "the-quiet-fix";
