@@ -26,7 +26,10 @@ export interface LiveBus {
   onWithdrawn(listener: (right: WithdrawnRight) => void): () => void;
   /** False while the bus may be losing messages (Redis not answering): listeners must then look at the database themselves. */
   healthy(): boolean;
-  /** Called with false when the bus starts losing messages and true when it carries them again; returns the removal. */
+  /**
+   * Called with false when the bus starts losing messages and true when it carries them again
+   * (after an outage, and when this process first starts hearing the others); returns the removal.
+   */
   onHealthChange(listener: (healthy: boolean) => void): () => void;
   health(): Promise<BusHealth>;
   close(): Promise<void>;
@@ -116,6 +119,8 @@ export class RedisBus implements LiveBus {
   private readonly unpublished = new Set<number>();
   private readonly unpublishedWithdrawals: WithdrawnRight[] = [];
   private readonly stopWatching: Array<() => void> = [];
+  /** onHealthChange's listeners, also told (true) each time a subscription takes effect. */
+  private readonly subscribed = new Set<(healthy: boolean) => void>();
   private closed = false;
 
   constructor(
@@ -137,8 +142,15 @@ export class RedisBus implements LiveBus {
     }
     // Subscribe on every (re)connection, not once: a SUBSCRIBE that failed while Redis was away
     // (a process started during an outage) would otherwise never be sent again. It is idempotent.
+    // Until a SUBSCRIBE takes effect, other processes' messages are lost (at start-up as after a
+    // reconnection): once it has, the listeners of onHealthChange resync from the database.
     this.subscriber.on("ready", () => {
-      this.subscriber.subscribe(this.channel, this.withdrawnChannel).catch((error: unknown) => this.closed || this.redisHealth.reportFailure(error));
+      this.subscriber
+        .subscribe(this.channel, this.withdrawnChannel)
+        .then(() => {
+          if (!this.closed && this.redisHealth.isUp()) for (const listener of this.subscribed) listener(true);
+        })
+        .catch((error: unknown) => this.closed || this.redisHealth.reportFailure(error));
     });
     this.subscriber.on("message", (channel: string, message: string) => {
       if (channel === this.withdrawnChannel) {
@@ -220,8 +232,18 @@ export class RedisBus implements LiveBus {
     return this.redisHealth.isUp();
   }
 
+  /**
+   * Calls `listener(false)` when Redis stops answering and `listener(true)` when it answers again,
+   * and also `listener(true)` each time this process's subscription takes effect (the first one
+   * included): messages published before that were not heard here. Returns the removal.
+   */
   onHealthChange(listener: (healthy: boolean) => void): () => void {
-    return this.redisHealth.onChange(listener);
+    const stopHealth = this.redisHealth.onChange(listener);
+    this.subscribed.add(listener);
+    return () => {
+      stopHealth();
+      this.subscribed.delete(listener);
+    };
   }
 
   async health(): Promise<BusHealth> {
@@ -238,6 +260,7 @@ export class RedisBus implements LiveBus {
     for (const stop of this.stopWatching) stop();
     this.listeners.clear();
     this.withdrawals.clear();
+    this.subscribed.clear();
     this.publisher.disconnect();
     this.subscriber.disconnect();
   }

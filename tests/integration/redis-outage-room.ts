@@ -6,6 +6,7 @@
  * Each process has clients (the room's view, a phone's) that keep every state they are sent.
  */
 import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
 import { expect } from "vitest";
 import { settle, startApp } from "./app-under-test";
 import { startPrivateRedis, type PrivateRedis } from "../support/private-redis";
@@ -103,7 +104,11 @@ export async function redisOutageRoom(options: { phones: number }) {
   const healthB = new RedisHealth({ log: () => {} });
   const busB = new RedisBus(redis.url, process.env.REDIS_PREFIX, healthB);
   const processB = { bus: busB, health: healthB, broadcaster: new WorkshopBroadcaster(busB, (id, audiences) => freshWorkshopStates(id, detailFor(audiences))) };
-  await until(() => false, 200); // subscriptions settle
+  // Both processes' subscriptions have taken effect (each bus also resyncs its rooms when they do).
+  const probe = new Redis(redis.url);
+  const subscribers = async () => Number(((await probe.pubsub("NUMSUB", `${process.env.REDIS_PREFIX}workshop-changed`)) as [string, number])[1]);
+  for (const deadline = Date.now() + 10_000; (await subscribers()) < 2 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
+  probe.disconnect();
 
   /** What the database says now: the room's state built fresh. */
   const stored = async () => (await freshWorkshopStates(workshopId, "room"))!.room!;
