@@ -264,7 +264,7 @@ const pick = <T>(xs: T[], f: (x: T) => number) => xs.map(f);
 const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
 
 /** One line on a room's last run; failures and lost votes are summed over all runs. */
-function roomNote(label: string, all: BurstResult[]): string {
+function roomNote(label: string, all: (BurstResult & Partial<Pick<WorkshopBenchResult, "panelFrames" | "panelBytes">>)[]): string {
   const w = all.at(-1)!;
   const failures = new Map<string, number>();
   for (const r of all) for (const [what, k] of Object.entries(r.failures)) failures.set(what, (failures.get(what) ?? 0) + k);
@@ -272,6 +272,7 @@ function roomNote(label: string, all: BurstResult[]): string {
     `${label}, last run: ${w.joined} joined, ${w.streams} streams, ${w.acknowledged}/${w.votesSent} votes acknowledged within a ${fmt(w.voteWindowMs / 1000)} s window (${VOTES_PER_SECOND}/s), ` +
     `${w.stored} stored, ${w.unseen} never shown on the projector; server CPU ${fmt(w.serverCpuMsPerVote, 2)} ms per vote, ${fmt(w.serverCpuShare, 2)} cores busy ` +
     `(benchmark ${fmt(w.clientCpuShare, 2)}, its event-loop lag p99 ${fmt(w.clientLagP99Ms, 0)} ms); ${fmt(w.phoneEventsAvg)} frames per phone` +
+    (w.panelFrames !== undefined ? `; the facilitator's panel: ${w.panelFrames} frames, ${fmt(w.panelBytes! / 1024, 0)} KB in all` : "") +
     (failures.size ? `; failures over ${all.length} runs: ${[...failures].map(([what, k]) => `${what} ×${k}`).join(", ")}` : "")
   );
 }

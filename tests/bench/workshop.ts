@@ -1,7 +1,7 @@
 /**
- * Live-workshop benchmark against the built server: a facilitator runs a workshop, N phones join
- * and keep a Server-Sent Events stream open, a projector watches the room view, then every phone
- * votes once. Measures votes acknowledged against votes stored, the time from a vote's send to
+ * Live-workshop benchmark against the built server: a facilitator runs a workshop with the
+ * control panel open, N phones join and keep a Server-Sent Events stream open, a projector
+ * watches the room view, then every phone votes once. Measures votes acknowledged against votes stored, the time from a vote's send to
  * the projector showing it, and each server process's peak memory.
  *
  * One process on SQLite (the embedded default), or several processes on one PostgreSQL database
@@ -272,6 +272,9 @@ export interface WorkshopBenchResult extends BurstResult {
   processes: number;
   backend: string;
   votePath: "json" | "document";
+  /** The facilitator's control panel, open through the run as in a real room: state frames and bytes it was sent. */
+  panelFrames: number;
+  panelBytes: number;
 }
 
 /**
@@ -421,6 +424,14 @@ export async function benchWorkshop(options: WorkshopBenchOptions): Promise<Work
     const session = await signUp(main, "facilitator@casebook.test", "Facilitator", network(n));
     const workshop = await createWorkshop(main, session);
     const projector = await watchProjector(main, `/workshops/${workshop.id}/events?view=room`, session);
+    // The facilitator keeps the control panel open, as in any real room: its stream carries the
+    // facilitator's state (participant list, role counts, joins per minute) with every change.
+    const panel = eventCounter();
+    let panelBytes = 0;
+    await main.stream(`/workshops/${workshop.id}/events`, session, (chunk) => {
+      panelBytes += chunk.length;
+      panel.onData(chunk);
+    });
 
     // Phones join and open their streams, each on its own process.
     const failures: Failures = {};
@@ -453,7 +464,7 @@ export async function benchWorkshop(options: WorkshopBenchOptions): Promise<Work
       },
       storedVoters: () => storedVoters(options, workspace.databasePath, workshop.id),
     });
-    return { ...burst, processes: options.processes, backend: options.scaleOut ? "PostgreSQL + Redis" : "SQLite", votePath };
+    return { ...burst, processes: options.processes, backend: options.scaleOut ? "PostgreSQL + Redis" : "SQLite", votePath, panelFrames: panel.count(), panelBytes };
   };
 
   try {
