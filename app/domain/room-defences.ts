@@ -35,20 +35,27 @@ export function joinRefusal(door: RoomDoor): string | null {
 }
 
 /**
- * Joins per minute over the last `minutes` minutes, oldest first: bucket i counts the joins
- * in [now - (minutes - i) min, now - (minutes - i - 1) min). Times are ISO-8601 strings (as
- * stored) or epoch milliseconds; joins outside the span are ignored.
+ * Joins per minute over the last `minutes` minutes, oldest first: bucket i counts the joins in
+ * [now - (minutes - i) min, now - (minutes - i - 1) min). The joins come counted per second,
+ * `second` being an ISO-8601 time to the second ("YYYY-MM-DDTHH:MM:SS", as joinsBySecond reads
+ * them): at most 60 × `minutes` rows, however many joined. Seconds outside the span are ignored.
+ * `now` in epoch ms.
  */
-export function joinsPerMinute(joinedAt: readonly (string | number)[], now: number, minutes = 10): number[] {
+export function joinsPerMinute(perSecond: readonly { second: string; count: number }[], now: number, minutes = 10): number[] {
   const buckets = new Array<number>(minutes).fill(0);
   const start = now - minutes * 60_000;
-  for (const at of joinedAt) {
-    const t = typeof at === "number" ? at : Date.parse(at);
-    if (!(t >= start && t < now + 1)) continue;
-    const index = Math.min(minutes - 1, Math.floor((t - start) / 60_000));
-    buckets[index]! += 1;
+  for (const { second, count } of perSecond) {
+    const t = Date.parse(`${second}Z`);
+    if (!(t >= start - 999 && t < now + 1)) continue;
+    const index = Math.min(minutes - 1, Math.max(0, Math.floor((t - start) / 60_000)));
+    buckets[index]! += count;
   }
   return buckets;
+}
+
+/** Where joinsPerMinute's span starts (ISO-8601): joins are counted from here. */
+export function joinRateSince(now: number, minutes = 10): string {
+  return new Date(now - minutes * 60_000).toISOString();
 }
 
 export interface BurstWindow {

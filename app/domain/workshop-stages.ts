@@ -130,6 +130,18 @@ export type Transition = { ok: true; state: StageState; effects: StageEffect[]; 
 
 export const INITIAL_STATE: StageState = { stage: "lobby", votingOpen: false, revealedRounds: [] };
 
+/**
+ * Whether the room is at round 2's vote or past it (or has ended): only then can anyone have
+ * answered twice, so before it there is no shift to read (a room taken back before round 2 waits
+ * until it reaches it again). False in a one-round workshop.
+ */
+export function reachedRoundTwo(stage: StageId, plan: WorkshopPlan): boolean {
+  if (!plan.twoRounds) return false;
+  if (stage === "ended") return true;
+  const order = stageSequence(plan);
+  return order.indexOf(stage) >= order.indexOf("vote-2");
+}
+
 /** Every stage in order, excluding "ended", which only the end action reaches. */
 export function stageSequence(plan: WorkshopPlan): StageId[] {
   const caseStages = Array.from({ length: plan.caseStages }, (_, i) => `case-${i + 1}` as StageId);

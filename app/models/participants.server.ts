@@ -13,6 +13,7 @@ import { joinRefusal } from "../domain/room-defences";
 import { countsHolding, withdrawalIsSafe, type VoteCell } from "../domain/disclosure";
 import { creditMayCount, type CreditKind } from "../domain/counting";
 import { roleForNewcomer, swappedRoles } from "../domain/role-assignment";
+import { containsText } from "../../db/text-search";
 import { nowIso } from "./clock";
 
 export function hashDeviceToken(token: string): string {
@@ -278,6 +279,76 @@ async function withdrawRemovedVotersIfSafe(trx: DB, workshopId: number, k: numbe
 export function withdrawnParticipants(scope: { workshopId: number } | { caseId: number }) {
   const within = "workshopId" in scope ? sql`p.workshop_id = ${scope.workshopId}` : sql`p.workshop_id in (select id from workshops where case_id = ${scope.caseId})`;
   return sql`(select p.id from workshop_participants p where ${within} and p.withdrawn = 1)`;
+}
+
+/** A participant as the control panel lists them: no standing (ADR 028), no token. */
+export interface ListedParticipant {
+  id: number;
+  name: string | null;
+  removed: boolean;
+  role: string | null;
+}
+
+const listed = (row: { id: number; display_name: string | null; removed: number; role: string | null }): ListedParticipant => ({
+  id: row.id,
+  name: row.display_name,
+  removed: Number(row.removed) === 1,
+  role: row.role,
+});
+
+/**
+ * The last `limit` participants to join (removed ones included), in join order: what the control
+ * panel lists live. One indexed read of at most `limit` rows, whatever the room's size.
+ */
+export async function newestParticipants(db: DB, workshopId: number, limit: number): Promise<ListedParticipant[]> {
+  const rows = await db.selectFrom("workshop_participants").select(["id", "display_name", "removed", "role"]).where("workshop_id", "=", workshopId).orderBy("id", "desc").limit(limit).execute();
+  return rows.reverse().map(listed);
+}
+
+/**
+ * Participants whose name contains `text` (case-insensitive, taken literally), removed ones
+ * included, in join order, at most `limit`; and whether there were more. Anonymous participants
+ * are found by their number ("#12" or "12").
+ */
+export async function findParticipantsByName(db: DB, workshopId: number, text: string, limit: number): Promise<{ found: ListedParticipant[]; more: boolean }> {
+  const number = /^#?(\d{1,9})$/.exec(text.trim());
+  const rows = await db
+    .selectFrom("workshop_participants")
+    .select(["id", "display_name", "removed", "role"])
+    .where("workshop_id", "=", workshopId)
+    .where((eb) => {
+      const byName = containsText(sql.ref("display_name"), text);
+      return number ? eb.or([byName, eb.and([eb("display_name", "is", null), eb("id", "=", Number(number[1]))])]) : byName;
+    })
+    .orderBy("id")
+    .limit(limit + 1)
+    .execute();
+  return { found: rows.slice(0, limit).map(listed), more: rows.length > limit };
+}
+
+/** People in the room now by role ("" for none), from the kept count (ADR 040): as many rows as roles, whatever the room's size. */
+export async function presentByRole(db: DB, workshopId: number): Promise<Map<string, number>> {
+  const rows = await db.selectFrom("workshop_presence").select(["role", "present"]).where("workshop_id", "=", workshopId).execute();
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.role, (counts.get(row.role) ?? 0) + Number(row.present));
+  return counts;
+}
+
+/**
+ * Joins per second since `since` (ISO-8601), removed phones included, as
+ * { second: "YYYY-MM-DDTHH:MM:SS", count }: at most one row a second, read from the
+ * (workshop_id, created_at) index, however many joined.
+ */
+export async function joinsBySecond(db: DB, workshopId: number, since: string): Promise<{ second: string; count: number }[]> {
+  const second = sql<string>`substr(created_at, 1, 19)`;
+  const rows = await db
+    .selectFrom("workshop_participants")
+    .select([second.as("second"), (eb) => eb.fn.countAll<number>().as("count")])
+    .where("workshop_id", "=", workshopId)
+    .where("created_at", ">=", since)
+    .groupBy(second)
+    .execute();
+  return rows.map((r) => ({ second: r.second, count: Number(r.count) }));
 }
 
 export async function listParticipants(db: DB, workshopId: number) {

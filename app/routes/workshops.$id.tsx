@@ -10,17 +10,23 @@ import { BestTextsView, ModelAnswersView } from "~/components/role-play-texts";
 import { PHASES } from "~/domain/role-play-phases";
 import { facilitatorNotesHtml, requireWorkshopFacilitator, roomRoleBriefs } from "~/workshops/access.server";
 import { StepTimerView } from "~/components/role-play";
-import { roleCounts } from "~/domain/role-assignment";
 import { TIMER_MINUTES } from "~/domain/step-timer";
 import { handleControl, type ControlResult } from "~/workshops/control.server";
 import { loadWorkshopStates, type FacilitatorState } from "~/workshops/live-state.server";
 import { MAX_CAPACITY, VOID_WINDOWS_MINUTES } from "~/domain/room-defences";
 import { readFormData } from "~/http/forms";
+import { db } from "~/platform/db.server";
+import { findParticipantsByName } from "~/models/participants.server";
+import { TEXT_LIMITS } from "~/domain/text-limits";
+import { codeUnitCap } from "~/domain/visible-length";
 import { removalNotice } from "~/domain/disclosure";
 import { isolate } from "~/domain/bidi";
 import { formKey } from "~/domain/idempotency";
 import { IdempotencyKeyField, SendButton } from "~/components/send-once";
 import { actionResponse, answerHeaders, newPageKey } from "~/http/idempotency.server";
+
+/** How many participants a search on the control panel lists at most. */
+const PARTICIPANTS_FOUND_LIMIT = 50;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${isolate(data.state.title)} · Workshop · Casebook` : "Workshop · Casebook" }];
 
@@ -30,8 +36,12 @@ export const headers = answerHeaders;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, workshop } = await requireWorkshopFacilitator(request, params.id);
   const states = (await loadWorkshopStates(workshop.id))!;
-  const joinUrl = `${new URL(request.url).origin}/join/${workshop.code}`;
+  const url = new URL(request.url);
+  const joinUrl = `${url.origin}/join/${workshop.code}`;
+  // The live list holds the last PARTICIPANT_LIST_LIMIT to join; anyone is found by name here.
+  const person = url.searchParams.get("person")?.trim().slice(0, codeUnitCap(TEXT_LIMITS.displayName)) ?? "";
   return {
+    person: person ? { text: person, ...(await findParticipantsByName(db(), workshop.id, person, PARTICIPANTS_FOUND_LIMIT)) } : null,
     state: states.facilitator,
     joinUrl,
     qrSvg: await QRCode.toString(joinUrl, { type: "svg", margin: 1 }),
@@ -188,11 +198,7 @@ function RolePlayPanel({ state, ended }: { state: FacilitatorState; ended: boole
   const data = useLoaderData<typeof loader>();
   const timerKey = useControlKey("start-timer");
   if (!state.roles) return null;
-  const present = state.participantList.filter((p) => !p.removed);
-  const counts = roleCounts(
-    state.roles.map((r) => r.key),
-    present.map((p) => p.role),
-  );
+  const counts = state.roleCounts;
   const assigned = state.rolesVersion > 0;
   return (
     <section aria-labelledby="role-play-heading" className="role-play-panel">
@@ -200,7 +206,7 @@ function RolePlayPanel({ state, ended }: { state: FacilitatorState; ended: boole
       <p data-testid="role-counts">
         {assigned
           ? `Roles: ${state.roles.map((r) => `${r.name} ${counts[r.key]}`).join(", ")}. People who join now get the role with the fewest people.`
-          : `Roles are not assigned yet. ${present.length} ${present.length === 1 ? "person is" : "people are"} in the room.`}
+          : `Roles are not assigned yet. ${countOf(state.inRoom, "person is", "people are")} in the room.`}
       </p>
       {!ended ? (
         <div className="controls">
@@ -294,6 +300,65 @@ function TextStepsPanel({ state, ended }: { state: FacilitatorState; ended: bool
       <BestTextsView best={state.bestTexts.filter((b) => b.texts.length > 0)} headingLevel={3} />
       <ModelAnswersView answers={state.modelAnswers} />
     </section>
+  );
+}
+
+/** One participant on the control panel: name, role, and the controls to move or remove them. */
+function ParticipantRow({ participant: p, state, ended }: { participant: FacilitatorState["participantList"][number]; state: FacilitatorState; ended: boolean }) {
+  const data = useLoaderData<typeof loader>();
+  const name = p.name ?? `Anonymous #${p.id}`;
+  return (
+    <li>
+      <bdi>{name}</bdi> {p.removed ? <span className="muted">(removed)</span> : null}
+      {state.roles && p.role && !p.removed ? (
+        <span className="role-tag" data-testid="participant-role">
+          {" "}
+          · {state.roles.find((r) => r.key === p.role)?.name ?? p.role}
+        </span>
+      ) : null}
+      {state.roles && state.rolesVersion > 0 && !p.removed && !ended
+        ? state.roles
+            .filter((r) => r.key !== p.role)
+            .map((r) => (
+              <Form key={r.key} method="post" preventScrollReset className="inline-form">
+                <IdempotencyKeyField value={formKey(data.pageKey, `move-${p.id}-${r.key}-${state.rolesVersion}`)} />
+                <input type="hidden" name="intent" value="move-role" />
+                <input type="hidden" name="participantId" value={p.id} />
+                <input type="hidden" name="role" value={r.key} />
+                <SendButton sendingKey={formKey(data.pageKey, `move-${p.id}-${r.key}-${state.rolesVersion}`)} className="secondary small">
+                  Move
+                  <span className="visually-hidden">
+                    {" "}
+                    <bdi>{name}</bdi>
+                  </span>{" "}
+                  to {r.name}
+                </SendButton>
+              </Form>
+            ))
+        : null}
+      {!p.removed && !ended ? (
+        <details className="confirm-remove">
+          <summary>
+            Remove
+            <span className="visually-hidden">
+              {" "}
+              <bdi>{name}</bdi>
+            </span>
+          </summary>
+          <p id={`remove-note-${p.id}`}>
+            <bdi>{name}</bdi> will not be able to vote again. {removalNotice(state.k)}
+          </p>
+          <Form method="post" preventScrollReset>
+            <IdempotencyKeyField value={formKey(data.pageKey, `remove-${p.id}`)} />
+            <input type="hidden" name="intent" value="remove-participant" />
+            <input type="hidden" name="participantId" value={p.id} />
+            <SendButton sendingKey={formKey(data.pageKey, `remove-${p.id}`)} className="secondary" aria-describedby={`remove-note-${p.id}`}>
+              Yes, remove <bdi>{name}</bdi>
+            </SendButton>
+          </Form>
+        </details>
+      ) : null}
+    </li>
   );
 }
 
@@ -442,64 +507,41 @@ export default function ControlPanel() {
       <section aria-labelledby="people-heading">
         <h2 id="people-heading">Participants</h2>
         <p className="muted">Names are optional and never shown beside answers. This list does not say who has voted; how many answered is shown above.</p>
-        <ul className="participant-list">
-          {state.participantList.map((p) => {
-            const name = p.name ?? `Anonymous #${p.id}`;
-            return (
-              <li key={p.id}>
-                <bdi>{name}</bdi> {p.removed ? <span className="muted">(removed)</span> : null}
-                {state.roles && p.role && !p.removed ? (
-                  <span className="role-tag" data-testid="participant-role">
-                    {" "}
-                    · {state.roles.find((r) => r.key === p.role)?.name ?? p.role}
-                  </span>
-                ) : null}
-                {state.roles && state.rolesVersion > 0 && !p.removed && !ended
-                  ? state.roles
-                      .filter((r) => r.key !== p.role)
-                      .map((r) => (
-                        <Form key={r.key} method="post" preventScrollReset className="inline-form">
-                          <IdempotencyKeyField value={formKey(data.pageKey, `move-${p.id}-${r.key}-${state.rolesVersion}`)} />
-                          <input type="hidden" name="intent" value="move-role" />
-                          <input type="hidden" name="participantId" value={p.id} />
-                          <input type="hidden" name="role" value={r.key} />
-                          <SendButton sendingKey={formKey(data.pageKey, `move-${p.id}-${r.key}-${state.rolesVersion}`)} className="secondary small">
-                            Move
-                            <span className="visually-hidden">
-                              {" "}
-                              <bdi>{name}</bdi>
-                            </span>{" "}
-                            to {r.name}
-                          </SendButton>
-                        </Form>
-                      ))
-                  : null}
-                {!p.removed && !ended ? (
-                  <details className="confirm-remove">
-                    <summary>
-                      Remove
-                      <span className="visually-hidden">
-                        {" "}
-                        <bdi>{name}</bdi>
-                      </span>
-                    </summary>
-                    <p id={`remove-note-${p.id}`}>
-                      <bdi>{name}</bdi> will not be able to vote again. {removalNotice(state.k)}
-                    </p>
-                    <Form method="post" preventScrollReset>
-                      <IdempotencyKeyField value={formKey(data.pageKey, `remove-${p.id}`)} />
-                      <input type="hidden" name="intent" value="remove-participant" />
-                      <input type="hidden" name="participantId" value={p.id} />
-                      <SendButton sendingKey={formKey(data.pageKey, `remove-${p.id}`)} className="secondary" aria-describedby={`remove-note-${p.id}`}>
-                        Yes, remove <bdi>{name}</bdi>
-                      </SendButton>
-                    </Form>
-                  </details>
-                ) : null}
-              </li>
-            );
-          })}
-        </ul>
+        <Form method="get" role="search" className="inline-form" preventScrollReset>
+          <label htmlFor="person">Find a participant</label>{" "}
+          <input id="person" type="search" name="person" defaultValue={data.person?.text ?? ""} maxLength={codeUnitCap(TEXT_LIMITS.displayName)} placeholder="Name, or # and a number" />{" "}
+          <button type="submit" className="secondary small">
+            Find
+          </button>
+        </Form>
+        {data.person ? (
+          <>
+            <p role="status">
+              {data.person.found.length === 0
+                ? "No participant's name contains "
+                : `${data.person.more ? "The first " : ""}${countOf(data.person.found.length, "participant", "participants")} whose name contains `}
+              “<bdi>{data.person.text}</bdi>”{data.person.more ? ": add to the name to narrow it down." : "."} <Link to=".">Show the list again</Link>
+            </p>
+            <ul className="participant-list" aria-label="Participants found">
+              {data.person.found.map((p) => (
+                <ParticipantRow key={p.id} participant={p} state={state} ended={ended} />
+              ))}
+            </ul>
+          </>
+        ) : (
+          <>
+            {state.participantList.length < state.participants ? (
+              <p>
+                The {countOf(state.participantList.length, "person", "people")} who joined last, of {state.participants}. Find anyone else by name above.
+              </p>
+            ) : null}
+            <ul className="participant-list">
+              {state.participantList.map((p) => (
+                <ParticipantRow key={p.id} participant={p} state={state} ended={ended} />
+              ))}
+            </ul>
+          </>
+        )}
       </section>
 
       {!ended ? (

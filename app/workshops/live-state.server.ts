@@ -5,16 +5,16 @@
 import { readConfig } from "../platform/config.server";
 import { db } from "../platform/db.server";
 import { renderMarkdownCached } from "../platform/markdown-cache.server";
-import { caseStageIndex, isVoteStage, stageLabel, textStepOf, workshopPlan, type Round, type StageId } from "../domain/workshop-stages";
+import { caseStageIndex, isVoteStage, reachedRoundTwo, stageLabel, textStepOf, workshopPlan, type Round, type StageId } from "../domain/workshop-stages";
 import { facilitatorTexts, roomBestTexts, roomModelAnswers, type BestTexts, type ModelAnswers } from "./role-play-steps.server";
 import type { TextKind } from "../domain/role-play-texts";
 import { currentRound, roomGap, roundTallies, shiftRows, visibleRounds, type RoomGap, type RoundTally, type ShiftRow } from "../domain/workshop-view";
-import { joinsPerMinute } from "../domain/room-defences";
+import { joinRateSince, joinsPerMinute } from "../domain/room-defences";
 import { roomSubmissions } from "../domain/counting";
 import { liveBus } from "../live/bus.server";
 import { WorkshopBroadcaster } from "../live/broadcaster.server";
 import { findWorkshop } from "../models/workshops.server";
-import { countJoined, listParticipants } from "../models/participants.server";
+import { countJoined, joinsBySecond, newestParticipants, presentByRole, type ListedParticipant } from "../models/participants.server";
 import { answeredPerRound, workshopGaps, votersInOneRoundOnly, workshopShifts, workshopTallies } from "../models/workshop-tallies.server";
 import { listSubmissions } from "../models/submissions.server";
 import { onShutdown } from "../platform/shutdown.server";
@@ -80,11 +80,17 @@ export interface RoomState {
 
 export interface FacilitatorState extends RoomState {
   /**
+   * The last PARTICIPANT_LIST_LIMIT to join, in join order; the panel finds anyone else by name
+   * (findParticipantsByName), so a frame costs the same in a room of 10,000 as in one of 200.
    * No standing here: it would single out people in groups smaller than k; standings appear only
    * in k-protected breakdowns. Nor whether each has voted (ADR 009): beside counts that move with
    * each vote that would say who voted what; the control panel shows how many answered instead.
    */
-  participantList: { id: number; name: string | null; removed: boolean; role: string | null }[];
+  participantList: ListedParticipant[];
+  /** People in the room now playing each of the case's roles (empty without roles): counted, not listed, so it holds in any room. */
+  roleCounts: Record<string, number>;
+  /** People in the room now: everyone who joined less those removed. */
+  inRoom: number;
   hiddenSubmissions: { id: number; kind: string; body: string; upvotes: number }[];
   roomSeesTallies: Round[];
   /** The room's door: locked (no new joins) and its capacity (null: no limit). */
@@ -98,6 +104,8 @@ export interface FacilitatorState extends RoomState {
 
 /** How many minutes of joins the control panel shows. */
 export const JOIN_RATE_MINUTES = 10;
+/** How many participants, the last to join, each facilitator frame lists. */
+export const PARTICIPANT_LIST_LIMIT = 200;
 
 /**
  * The room's view as a phone shows it: only what the phone page renders at this stage. Phones
@@ -149,6 +157,17 @@ export async function loadWorkshopStates(workshopId: number): Promise<WorkshopSt
   return (await buildStates(workshopId, "facilitator")) as WorkshopStates | null;
 }
 
+/** What the facilitator's frame says of the people in the room: reads bounded by PARTICIPANT_LIST_LIMIT and the number of roles, not the room's size. */
+async function facilitatorPeople(workshopId: number) {
+  const now = Date.now();
+  const [newest, present, joins] = await Promise.all([
+    newestParticipants(db(), workshopId, PARTICIPANT_LIST_LIMIT),
+    presentByRole(db(), workshopId),
+    joinsBySecond(db(), workshopId, joinRateSince(now, JOIN_RATE_MINUTES)),
+  ]);
+  return { newest, present, joins, now };
+}
+
 /** The detail the connected audiences need. */
 export function detailFor(audiences: ReadonlySet<string>): Detail {
   return audiences.has("facilitator") ? "facilitator" : audiences.has("room") ? "room" : "phone";
@@ -173,7 +192,8 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
   // then builds its snapshots without a single tally query.
   const counts = detail !== "phone" || phonesShowCounts(workshop.state.stage, currentRound(workshop.state));
   const none = <T>(empty: T) => Promise.resolve(empty);
-  const needsShift = workshop.twoRounds && (withFacilitator || (counts && roomSeesShift));
+  // The shift reads every vote of both rounds; before round 2 there is none to show.
+  const needsShift = reachedRoundTwo(workshop.state.stage, plan) && (withFacilitator || (counts && roomSeesShift));
   const [tallyRows, gapRows, shiftCells, oneRoundOnly, participants, answered, submissions, people, best, texts] = await Promise.all([
     counts ? workshopTallies(db(), workshopId) : none([]),
     withFacilitator || (counts && roomSeesGap) ? workshopGaps(db(), workshopId) : none([]),
@@ -182,7 +202,7 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
     counts ? countJoined(db(), workshopId) : none(0),
     counts ? answeredPerRound(db(), workshopId, perspectives.length) : none({}),
     listSubmissions(db(), workshopId),
-    withFacilitator ? listParticipants(db(), workshopId) : none(null),
+    withFacilitator ? facilitatorPeople(workshopId) : none(null),
     withFacilitator || roomSeesBest ? roomBestTexts(db(), workshopId, plan) : none([]),
     withFacilitator ? facilitatorTexts(db(), workshopId, plan) : none([]),
   ]);
@@ -260,17 +280,15 @@ async function buildStates(workshopId: number, detail: Detail): Promise<LiveStat
       ? {
           ...stateFor("facilitator"),
           // The role each phone plays is shown (assigned, not answered); the standing never (ADR 028).
-          participantList: people.map((p) => ({ id: p.id, name: p.display_name, removed: p.removed === 1, role: p.role })),
+          participantList: people.newest,
+          roleCounts: Object.fromEntries((workshop.roles ?? []).map((role) => [role, people.present.get(role) ?? 0])),
+          inRoom: [...people.present.values()].reduce((sum, n) => sum + n, 0),
           hiddenSubmissions: listed.hidden.map(visible),
           roomSeesTallies: visibleRounds(state, plan, "room"),
           locked: workshop.locked,
           capacity: workshop.capacity,
           // Removed phones count too: a burst that was voided still happened.
-          joinsPerMinute: joinsPerMinute(
-            people.map((p) => p.created_at),
-            Date.now(),
-            JOIN_RATE_MINUTES,
-          ),
+          joinsPerMinute: joinsPerMinute(people.joins, people.now, JOIN_RATE_MINUTES),
           texts,
         }
       : undefined,

@@ -18,6 +18,7 @@ import * as m0016 from "./0016_role_play";
 import * as m0017 from "./0017_steelmen";
 import * as m0018 from "./0018_role_play_texts";
 import * as m0019 from "./0019_room_presence";
+import * as m0020 from "./0020_newest_participants";
 
 /**
  * Migrations are listed here rather than read from the folder, so they are bundled into the
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   "0017_steelmen": m0017,
   "0018_role_play_texts": m0018,
   "0019_room_presence": m0019,
+  "0020_newest_participants": m0020,
 };

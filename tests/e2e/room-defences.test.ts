@@ -65,3 +65,42 @@ test("a facilitator sees a burst of joins, locks the room, voids the burst, and 
   await expect(welcome).toHaveURL(new RegExp(`/w/${code}$`));
   await facilitator.close();
 });
+
+test("a facilitator finds a participant by name and removes them from the result", async ({ browser, playwright, baseURL }) => {
+  test.setTimeout(60_000);
+  const facilitator = await browser.newContext();
+  const panel = await facilitator.newPage();
+  await logInAsNew(panel, "facilitator", "A facilitator");
+  await panel.goto("/workshops");
+  await panel.getByLabel("Case", { exact: true }).selectOption("background-check");
+  await panel.getByLabel("Title", { exact: true }).fill("Search drill");
+  await panel.getByRole("button", { name: "Create workshop" }).click();
+  await expect(panel.getByRole("heading", { level: 1, name: "Search drill" })).toBeVisible();
+  const code = (await panel.locator(".join-code").first().textContent())!.trim();
+  // Phones join as a browser without JavaScript would: the join form, posted.
+  for (const name of ["Ana", "Bea", "Beatriz", "Carl"]) {
+    const phone = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL! } });
+    expect((await phone.post("/join", { form: { code, displayName: name }, maxRedirects: 0 })).status()).toBe(302);
+    await phone.dispose();
+  }
+  await expect(panel.locator(".participant-list li")).toHaveCount(4);
+
+  await panel.getByLabel("Find a participant").fill("bea");
+  await panel.getByRole("button", { name: "Find" }).click();
+  await expect(panel.getByRole("status").filter({ hasText: "whose name contains" })).toHaveText("2 participants whose name contains “bea”. Show the list again");
+  const found = panel.getByRole("list", { name: "Participants found" });
+  await expect(found.locator("li")).toHaveCount(2);
+  const removeBea = found
+    .locator("li")
+    .filter({ hasText: /^Bea\b/ })
+    .locator("details");
+  await removeBea.locator("summary").click();
+  await removeBea.getByRole("button", { name: "Yes, remove Bea" }).click();
+  await expect(found.locator("li").filter({ hasText: /^Bea\b/ })).toContainText("Bea (removed)");
+  await expect(panel).toHaveURL(/\?person=bea$/);
+
+  await panel.getByRole("link", { name: "Show the list again" }).click();
+  await expect(panel.locator(".participant-list li")).toHaveCount(4);
+  await expect(panel.locator(".participant-list")).toContainText("Bea (removed)");
+  await facilitator.close();
+});

@@ -170,6 +170,7 @@ describe("migration 0010: stable option ids (ADR 017)", () => {
       "0017_steelmen",
       "0018_role_play_texts",
       "0019_room_presence",
+      "0020_newest_participants",
     ]);
     // 0016 (ADR 028): a workshop from before role-play is an ordinary one, with no roles and no timer.
     expect(await db.selectFrom("workshops").select(["roles", "roles_version", "timer_ends_at", "timer_minutes"]).where("id", "=", workshopId).executeTakeFirstOrThrow()).toEqual({

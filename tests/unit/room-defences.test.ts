@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { burstWindow, joinRefusal, joinsPerMinute, MAX_CAPACITY, readBurstWindow, readCapacity } from "../../app/domain/room-defences";
+import { burstWindow, joinRateSince, joinRefusal, joinsPerMinute, MAX_CAPACITY, readBurstWindow, readCapacity } from "../../app/domain/room-defences";
 
 describe("joinRefusal", () => {
   const open = { locked: false, capacity: null, present: 40, alreadyJoined: false };
@@ -25,16 +25,28 @@ describe("joinRefusal", () => {
 
 describe("joinsPerMinute", () => {
   const now = Date.UTC(2026, 10, 29, 14, 0, 0);
-  const ago = (seconds: number) => new Date(now - seconds * 1000).toISOString();
+  /** Joins counted per second, as the database reads them. */
+  const perSecond = (...secondsAgo: number[]) => {
+    const counts = new Map<string, number>();
+    for (const ago of secondsAgo) {
+      const second = new Date(now - ago * 1000).toISOString().slice(0, 19);
+      counts.set(second, (counts.get(second) ?? 0) + 1);
+    }
+    return [...counts].map(([second, count]) => ({ second, count }));
+  };
 
   it("counts the joins of each of the last minutes, oldest first, the last minute last", () => {
-    const joins = [ago(5), ago(30), ago(59), ago(61), ago(150), ago(9 * 60 + 59), ago(10 * 60 + 1), ago(3600)];
-    expect(joinsPerMinute(joins, now, 10)).toEqual([1, 0, 0, 0, 0, 0, 0, 1, 1, 3]);
+    expect(joinsPerMinute(perSecond(5, 30, 59, 61, 150, 9 * 60 + 59, 10 * 60 + 1, 3600), now, 10)).toEqual([1, 0, 0, 0, 0, 0, 0, 1, 1, 3]);
   });
 
-  it("shows a burst: 120 joins within 40 seconds land in one minute", () => {
-    const burst = Array.from({ length: 120 }, (_, i) => now - 40_000 + i * 333);
+  it("shows a burst: 120 joins within 40 seconds land in one minute, from at most 40 rows", () => {
+    const burst = perSecond(...Array.from({ length: 120 }, (_, i) => 40 - i / 3));
+    expect(burst.length).toBeLessThanOrEqual(41);
     expect(joinsPerMinute(burst, now, 3)).toEqual([0, 0, 120]);
+  });
+
+  it("counts from `minutes` minutes before now", () => {
+    expect(joinRateSince(now, 10)).toBe("2026-11-29T13:50:00.000Z");
   });
 });
 

@@ -5,6 +5,7 @@ import {
   INITIAL_STATE,
   isStageId,
   isVoteStage,
+  reachedRoundTwo,
   resultsVisible,
   roleChangeRefusal,
   roundOf,
@@ -402,6 +403,17 @@ describe("stageSequence", () => {
 
   it("never includes ended, which only the end action reaches", () => {
     for (const { plan } of PLANS) expect(stageSequence(plan)).not.toContain("ended");
+  });
+});
+
+describe("reachedRoundTwo", () => {
+  it("holds from round 2's vote on, and at the end, in every plan with two rounds; never in one round", () => {
+    for (const { plan, sequence, name } of PLANS) {
+      const vote2 = sequence.indexOf("vote-2");
+      for (const [i, stage] of sequence.entries()) expect(reachedRoundTwo(stage, plan), `${name} at ${stage}`).toBe(plan.twoRounds && i >= vote2);
+      expect(reachedRoundTwo("ended", plan), name).toBe(plan.twoRounds);
+      expect(vote2 === -1).toBe(!plan.twoRounds);
+    }
   });
 });
 
