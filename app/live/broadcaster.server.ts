@@ -14,6 +14,13 @@ import { frameEvent, type FramedEvent } from "./event-stream.server";
 
 export const PHONE_INTERVAL_MS = 1000;
 /**
+ * The least time between two facilitator frames of one room, in ms. The control panel is read by
+ * one person, not watched as the projector is, and its frame is the dearest snapshot (the gap,
+ * the list, the texts): between its frames the room's snapshots are built without it. The last
+ * change always follows within this long (ADR 043).
+ */
+export const FACILITATOR_INTERVAL_MS = 250;
+/**
  * While the bus is losing messages (Redis down or hung), every room with a client here is
  * rebuilt from the database this often, in milliseconds: changes made on other processes reach
  * this one's clients within about this long (ADR 020).
@@ -79,6 +86,8 @@ export class WorkshopBroadcaster {
    */
   private readonly audiences = new Map<number, Map<Audience, Set<LiveConnection>>>();
   private readonly phones = new Map<number, PhoneSchedule>();
+  /** Per room: when its facilitators were last sent a frame, and the timer of the one held back. */
+  private readonly facilitators = new Map<number, { lastSentAt: number; trailing: ReturnType<typeof setTimeout> | null }>();
   private readonly coalescer: Coalescer<number>;
   private eventId = 0;
   private snapshotsBuilt = 0;
@@ -206,6 +215,9 @@ export class WorkshopBroadcaster {
         const phone = this.phones.get(workshopId);
         if (phone?.trailing) clearTimeout(phone.trailing);
         this.phones.delete(workshopId);
+        const facilitator = this.facilitators.get(workshopId);
+        if (facilitator?.trailing) clearTimeout(facilitator.trailing);
+        this.facilitators.delete(workshopId);
       }
     };
   }
@@ -262,6 +274,10 @@ export class WorkshopBroadcaster {
     if (!groups || groups.size === 0) return;
     let snapshots: Snapshots | null;
     const audiences = new Set(groups.keys());
+    // A facilitator sent a frame less than FACILITATOR_INTERVAL_MS ago waits for the trailing one.
+    const facilitatorHeld = audiences.has("facilitator") && !this.facilitatorDue(workshopId);
+    if (facilitatorHeld) audiences.delete("facilitator");
+    if (audiences.size === 0) return;
     // The snapshot built now includes every change heard of until here.
     const changedAt = this.changedSince.get(workshopId);
     this.changedSince.delete(workshopId);
@@ -301,12 +317,14 @@ export class WorkshopBroadcaster {
     };
     // The groups as they are now: an audience may have connected while the snapshot was built.
     for (const [audience, members] of groups) {
+      if (audience === "facilitator" && facilitatorHeld) continue;
       if (states[audience] === undefined) {
         // This audience connected while the snapshot was being built without its part: another one follows.
         this.coalescer.notify(workshopId);
         continue;
       }
       if (audience === "phone" && !this.phonesDue(workshopId, states.phone, prepare("phone").data)) continue;
+      if (audience === "facilitator") this.facilitators.set(workshopId, { lastSentAt: Date.now(), trailing: this.facilitators.get(workshopId)?.trailing ?? null });
       const framed = prepare(audience);
       for (const connection of members) connection.send(framed);
     }
@@ -314,6 +332,22 @@ export class WorkshopBroadcaster {
       const lag = Date.now() - changedAt;
       for (const listener of this.fanOutListeners) listener(lag);
     }
+  }
+
+  /**
+   * Whether this room's facilitators get a frame from the flush starting now; if not, a trailing
+   * flush FACILITATOR_INTERVAL_MS after their last frame makes sure they get the last state.
+   */
+  private facilitatorDue(workshopId: number): boolean {
+    const schedule = this.facilitators.get(workshopId) ?? { lastSentAt: 0, trailing: null };
+    this.facilitators.set(workshopId, schedule);
+    const wait = schedule.lastSentAt + FACILITATOR_INTERVAL_MS - Date.now();
+    if (wait <= 0) return true;
+    schedule.trailing ??= setTimeout(() => {
+      schedule.trailing = null;
+      if (this.audiences.has(workshopId)) this.coalescer.notify(workshopId);
+    }, wait);
+    return false;
   }
 
   /** Whether phones get this state now; if not, a trailing flush makes sure they get the last one. */

@@ -1,0 +1,56 @@
+import { describe, expect, it, vi } from "vitest";
+import { InProcessBus } from "../../app/live/bus.server";
+import { FACILITATOR_INTERVAL_MS, WorkshopBroadcaster } from "../../app/live/broadcaster.server";
+
+/** A room whose loader counts the changes made so far and says which detail it was asked for. */
+function room() {
+  const bus = new InProcessBus();
+  let changes = 0;
+  const details: string[] = [];
+  const live = new WorkshopBroadcaster(
+    bus,
+    async (_id, audiences) => {
+      const withFacilitator = audiences.has("facilitator");
+      details.push(withFacilitator ? "facilitator" : "room");
+      return withFacilitator ? { room: { changes }, facilitator: { changes, list: "every participant" } } : { room: { changes } };
+    },
+    5,
+  );
+  const frames = { room: [] as { at: number; changes: number }[], facilitator: [] as { at: number; changes: number }[] };
+  for (const audience of ["room", "facilitator"] as const) live.connect(4, { audience, send: ({ data }) => frames[audience].push({ at: Date.now(), changes: JSON.parse(data).changes }) });
+  const change = () => {
+    changes += 1;
+    bus.publish(4);
+  };
+  return { live, change, frames, details, total: () => changes };
+}
+
+describe("the facilitator's frames in a room changing fast", () => {
+  it("come at most once per FACILITATOR_INTERVAL_MS while the projector keeps its pace, the dear snapshot is built only for them, and the last change always arrives", async () => {
+    const { live, change, frames, details, total } = room();
+    const started = Date.now();
+    while (Date.now() - started < 3 * FACILITATOR_INTERVAL_MS) {
+      change();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await vi.waitFor(() => expect(frames.facilitator.at(-1)?.changes).toBe(total()), { timeout: 2 * FACILITATOR_INTERVAL_MS, interval: 10 });
+    await vi.waitFor(() => expect(frames.room.at(-1)?.changes).toBe(total()), { timeout: 500, interval: 10 });
+    expect(frames.room.length).toBeGreaterThan(2 * frames.facilitator.length);
+    expect(frames.facilitator.length).toBeLessThanOrEqual(5);
+    for (let i = 1; i < frames.facilitator.length; i += 1) expect(frames.facilitator[i]!.at - frames.facilitator[i - 1]!.at).toBeGreaterThanOrEqual(FACILITATOR_INTERVAL_MS - 5);
+    expect(details.filter((d) => d === "facilitator")).toHaveLength(frames.facilitator.length);
+    live.stop();
+  });
+
+  it("come at once after a quiet spell", async () => {
+    const { live, change, frames } = room();
+    change();
+    await vi.waitFor(() => expect(frames.facilitator).toHaveLength(1), { timeout: 200, interval: 5 });
+    await new Promise((r) => setTimeout(r, FACILITATOR_INTERVAL_MS + 20));
+    const before = Date.now();
+    change();
+    await vi.waitFor(() => expect(frames.facilitator).toHaveLength(2), { timeout: 200, interval: 5 });
+    expect(frames.facilitator[1]!.at - before).toBeLessThan(FACILITATOR_INTERVAL_MS / 2);
+    live.stop();
+  });
+});
