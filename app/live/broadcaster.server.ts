@@ -150,6 +150,9 @@ export class WorkshopBroadcaster {
   stop(): void {
     clearInterval(this.outageResync);
     this.outageResync = undefined;
+    for (const schedule of [...this.facilitators.values(), ...this.phones.values()]) if (schedule.trailing) clearTimeout(schedule.trailing);
+    this.facilitators.clear();
+    this.phones.clear();
     for (const stop of this.stopListening.splice(0)) stop();
   }
 
@@ -324,7 +327,7 @@ export class WorkshopBroadcaster {
         continue;
       }
       if (audience === "phone" && !this.phonesDue(workshopId, states.phone, prepare("phone").data)) continue;
-      if (audience === "facilitator") this.facilitators.set(workshopId, { lastSentAt: Date.now(), trailing: this.facilitators.get(workshopId)?.trailing ?? null });
+      if (audience === "facilitator") this.facilitatorSchedule(workshopId).lastSentAt = Date.now();
       const framed = prepare(audience);
       for (const connection of members) connection.send(framed);
     }
@@ -339,15 +342,21 @@ export class WorkshopBroadcaster {
    * flush FACILITATOR_INTERVAL_MS after their last frame makes sure they get the last state.
    */
   private facilitatorDue(workshopId: number): boolean {
-    const schedule = this.facilitators.get(workshopId) ?? { lastSentAt: 0, trailing: null };
-    this.facilitators.set(workshopId, schedule);
+    const schedule = this.facilitatorSchedule(workshopId);
     const wait = schedule.lastSentAt + FACILITATOR_INTERVAL_MS - Date.now();
     if (wait <= 0) return true;
+    // One schedule object per room, changed in place: the timer's callback clears the handle it was set on.
     schedule.trailing ??= setTimeout(() => {
       schedule.trailing = null;
-      if (this.audiences.has(workshopId)) this.coalescer.notify(workshopId);
+      if (this.facilitators.get(workshopId) === schedule && this.audiences.has(workshopId)) this.coalescer.notify(workshopId);
     }, wait);
     return false;
+  }
+
+  private facilitatorSchedule(workshopId: number): { lastSentAt: number; trailing: ReturnType<typeof setTimeout> | null } {
+    let schedule = this.facilitators.get(workshopId);
+    if (!schedule) this.facilitators.set(workshopId, (schedule = { lastSentAt: 0, trailing: null }));
+    return schedule;
   }
 
   /** Whether phones get this state now; if not, a trailing flush makes sure they get the last one. */
