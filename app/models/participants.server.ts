@@ -351,10 +351,6 @@ export async function joinsBySecond(db: DB, workshopId: number, since: string): 
   return rows.map((r) => ({ second: r.second, count: Number(r.count) }));
 }
 
-export async function listParticipants(db: DB, workshopId: number) {
-  return db.selectFrom("workshop_participants").select(["id", "display_name", "standing", "removed", "created_at", "role"]).where("workshop_id", "=", workshopId).orderBy("id").execute();
-}
-
 /**
  * The people in the room now (not removed) with their declared standing, for the role
  * assignment only: the standing never leaves the server (ADR 028).
