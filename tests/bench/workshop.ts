@@ -1,8 +1,9 @@
 /**
  * Live-workshop benchmark against the built server: a facilitator runs a workshop with the
  * control panel open, N phones join and keep a Server-Sent Events stream open, a projector
- * watches the room view, then every phone votes once. Measures votes acknowledged against votes stored, the time from a vote's send to
- * the projector showing it, and each server process's peak memory.
+ * watches the room view, then every phone votes once. Measures votes acknowledged against votes
+ * stored, the time from a vote's send to the projector showing it, and each server process's peak
+ * memory.
  *
  * One process on SQLite (the embedded default), or several processes on one PostgreSQL database
  * and one Redis (the scale-out deployment): phone i joins, listens and votes on process i mod P;

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { logInAsNew } from "./utils";
+import { createWorkshopOnPanel } from "./workshop-helpers";
 
 async function phoneAt(browser: Browser, code: string, name: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -16,14 +17,8 @@ test("a facilitator sees a burst of joins, locks the room, voids the burst, and 
   const facilitator = await browser.newContext();
   const panel = await facilitator.newPage();
   await logInAsNew(panel, "admin", "An admin");
-  await panel.goto("/workshops");
-  await panel.getByLabel("Case", { exact: true }).selectOption("background-check");
-  await panel.getByLabel("Title", { exact: true }).fill("Stuffing drill");
-  await panel.getByLabel("Capacity (optional)").fill("5");
-  await panel.getByRole("button", { name: "Create workshop" }).click();
-  await expect(panel.getByRole("heading", { level: 1, name: "Stuffing drill" })).toBeVisible();
+  const code = await createWorkshopOnPanel(panel, "Stuffing drill", (form) => form.getByLabel("Capacity (optional)").fill("5"));
   await expect(panel.getByTestId("room-door-status")).toContainText("Capacity: 5 people.");
-  const code = (await panel.locator(".join-code").first().textContent())!.trim();
 
   // Two phones join; the panel's joins per minute follows without a reload.
   const ana = await phoneAt(browser, code, "Ana");
@@ -71,12 +66,7 @@ test("a facilitator finds a participant by name and removes them from the result
   const facilitator = await browser.newContext();
   const panel = await facilitator.newPage();
   await logInAsNew(panel, "facilitator", "A facilitator");
-  await panel.goto("/workshops");
-  await panel.getByLabel("Case", { exact: true }).selectOption("background-check");
-  await panel.getByLabel("Title", { exact: true }).fill("Search drill");
-  await panel.getByRole("button", { name: "Create workshop" }).click();
-  await expect(panel.getByRole("heading", { level: 1, name: "Search drill" })).toBeVisible();
-  const code = (await panel.locator(".join-code").first().textContent())!.trim();
+  const code = await createWorkshopOnPanel(panel, "Search drill");
   // Phones join as a browser without JavaScript would: the join form, posted.
   for (const name of ["Ana", "Bea", "Beatriz", "Carl"]) {
     const phone = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL! } });

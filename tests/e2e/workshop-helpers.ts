@@ -1,6 +1,20 @@
 /** Driving a live workshop from the control panel and phones, for the end-to-end tests. */
 import { expect, type Browser, type Page } from "@playwright/test";
 
+/**
+ * Creates a workshop on the background check from the facilitator's workshops page, with `fill`
+ * setting any further field before it is sent; waits for its control panel and returns the join code.
+ */
+export async function createWorkshopOnPanel(panel: Page, title: string, fill: (panel: Page) => Promise<void> = async () => {}): Promise<string> {
+  await panel.goto("/workshops");
+  await panel.getByLabel("Case", { exact: true }).selectOption("background-check");
+  await panel.getByLabel("Title", { exact: true }).fill(title);
+  await fill(panel);
+  await panel.getByRole("button", { name: "Create workshop" }).click();
+  await expect(panel.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  return (await panel.locator(".join-code").first().textContent())!.trim();
+}
+
 /** Joins the workshop `code` from a new phone (390×844), with a name and a standing; returns the phone's page. */
 export async function joinOnPhone(browser: Browser, code: string, name: string, standing: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
