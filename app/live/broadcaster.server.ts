@@ -73,6 +73,20 @@ interface PhoneSchedule {
   trailing: ReturnType<typeof setTimeout> | null;
 }
 
+/** Per room, its facilitators' frames: the last one's time, the one held back, the one being built. */
+interface FacilitatorSchedule {
+  /** When the last frame was sent (ms since the epoch). */
+  lastSentAt: number;
+  trailing: ReturnType<typeof setTimeout> | null;
+  building: boolean;
+  /** A change arrived while the frame was being built: another follows. */
+  stale: boolean;
+  /** When this process heard of the first change only a facilitator's frame will carry (ms), for onFanOut. */
+  changedAt: number | undefined;
+}
+
+const FACILITATOR_ONLY: ReadonlySet<Audience> = new Set(["facilitator"]);
+
 /** An event for this process's streams, framed once. */
 function liveEvent(event: string, data: string, id: number): LiveEvent {
   return frameEvent({ event, data, id });
@@ -87,7 +101,7 @@ export class WorkshopBroadcaster {
   private readonly audiences = new Map<number, Map<Audience, Set<LiveConnection>>>();
   private readonly phones = new Map<number, PhoneSchedule>();
   /** Per room: when its facilitators were last sent a frame, and the timer of the one held back. */
-  private readonly facilitators = new Map<number, { lastSentAt: number; trailing: ReturnType<typeof setTimeout> | null }>();
+  private readonly facilitators = new Map<number, FacilitatorSchedule>();
   private readonly coalescer: Coalescer<number>;
   private eventId = 0;
   private snapshotsBuilt = 0;
@@ -272,40 +286,28 @@ export class WorkshopBroadcaster {
     for (const connection of [...this.connectionsHere()]) connection.close?.();
   }
 
+  /**
+   * Builds and sends the room's and the phones' states. The facilitator's frame is built apart
+   * (facilitatorFlush), so the projector and the phones never wait for the dearest snapshot and
+   * the coalescing window follows what their own snapshot costs.
+   */
   private async flush(workshopId: number): Promise<void> {
     const groups = this.audiences.get(workshopId);
     if (!groups || groups.size === 0) return;
-    let snapshots: Snapshots | null;
     const audiences = new Set(groups.keys());
-    // A facilitator sent a frame less than FACILITATOR_INTERVAL_MS ago waits for the trailing one.
-    const facilitatorHeld = audiences.has("facilitator") && !this.facilitatorDue(workshopId);
-    if (facilitatorHeld) audiences.delete("facilitator");
-    if (audiences.size === 0) return;
     // The snapshot built now includes every change heard of until here.
     const changedAt = this.changedSince.get(workshopId);
     this.changedSince.delete(workshopId);
-    const buildStarted = performance.now();
-    try {
-      snapshots = await this.loadSnapshots(workshopId, audiences);
-      if (this.audiences.has(workshopId)) this.buildMs.set(workshopId, performance.now() - buildStarted);
-    } catch (error) {
-      // One line per failing spell (the database away), not one per room per second of it.
-      if (changedAt !== undefined && !this.changedSince.has(workshopId)) this.changedSince.set(workshopId, changedAt);
-      if (!this.loadFailing)
-        outsideRequest(() =>
-          log().error(
-            { event: "live-updates-failing", ...errorFields(error) },
-            `Live updates cannot be built (${error instanceof Error ? error.message : String(error)}); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`,
-          ),
-        );
-      this.loadFailing = true;
-      // The change that asked for this snapshot is in the database (or was refused): try again, or clients would keep a stale state until the next change.
-      setTimeout(() => this.audiences.has(workshopId) && this.coalescer.notify(workshopId), LOAD_RETRY_MS).unref?.();
-      return;
+    if (audiences.delete("facilitator")) {
+      // Only facilitators watch here: their frame is what carries the change.
+      if (audiences.size === 0 && changedAt !== undefined) this.facilitatorSchedule(workshopId).changedAt ??= changedAt;
+      this.facilitatorNotify(workshopId);
     }
-    if (this.loadFailing) outsideRequest(() => log().info({ event: "live-updates-recovered" }, "Live updates are built again."));
-    this.loadFailing = false;
-    this.snapshotsBuilt += 1;
+    if (audiences.size === 0) return;
+    const buildStarted = performance.now();
+    const snapshots = await this.load(workshopId, audiences, changedAt);
+    if (snapshots === undefined) return;
+    if (this.audiences.has(workshopId)) this.buildMs.set(workshopId, performance.now() - buildStarted);
     if (!snapshots) return;
     const states: Snapshots = { ...snapshots, phone: snapshots.phone ?? snapshots.room };
     const id = this.nextEventId();
@@ -320,42 +322,105 @@ export class WorkshopBroadcaster {
     };
     // The groups as they are now: an audience may have connected while the snapshot was built.
     for (const [audience, members] of groups) {
-      if (audience === "facilitator" && facilitatorHeld) continue;
+      if (audience === "facilitator") continue;
       if (states[audience] === undefined) {
         // This audience connected while the snapshot was being built without its part: another one follows.
         this.coalescer.notify(workshopId);
         continue;
       }
       if (audience === "phone" && !this.phonesDue(workshopId, states.phone, prepare("phone").data)) continue;
-      if (audience === "facilitator") this.facilitatorSchedule(workshopId).lastSentAt = Date.now();
       const framed = prepare(audience);
       for (const connection of members) connection.send(framed);
     }
-    if (changedAt !== undefined) {
-      const lag = Date.now() - changedAt;
-      for (const listener of this.fanOutListeners) listener(lag);
-    }
+    this.reportFanOut(changedAt);
   }
 
   /**
-   * Whether this room's facilitators get a frame from the flush starting now; if not, a trailing
-   * flush FACILITATOR_INTERVAL_MS after their last frame makes sure they get the last state.
+   * The snapshots for `audiences`, or undefined when they could not be built: the failure is
+   * logged once per failing spell, the change kept (`changedAt`) and the room tried again
+   * LOAD_RETRY_MS later. Null: the workshop is gone.
    */
-  private facilitatorDue(workshopId: number): boolean {
+  private async load(workshopId: number, audiences: ReadonlySet<Audience>, changedAt: number | undefined): Promise<Snapshots | null | undefined> {
+    let snapshots: Snapshots | null;
+    try {
+      snapshots = await this.loadSnapshots(workshopId, audiences);
+    } catch (error) {
+      // One line per failing spell (the database away), not one per room per second of it.
+      if (changedAt !== undefined && !this.changedSince.has(workshopId)) this.changedSince.set(workshopId, changedAt);
+      if (!this.loadFailing)
+        outsideRequest(() =>
+          log().error(
+            { event: "live-updates-failing", ...errorFields(error) },
+            `Live updates cannot be built (${error instanceof Error ? error.message : String(error)}); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`,
+          ),
+        );
+      this.loadFailing = true;
+      // The change that asked for this snapshot is in the database (or was refused): try again, or clients would keep a stale state until the next change.
+      setTimeout(() => this.audiences.has(workshopId) && this.coalescer.notify(workshopId), LOAD_RETRY_MS).unref?.();
+      return undefined;
+    }
+    if (this.loadFailing) outsideRequest(() => log().info({ event: "live-updates-recovered" }, "Live updates are built again."));
+    this.loadFailing = false;
+    this.snapshotsBuilt += 1;
+    return snapshots;
+  }
+
+  private reportFanOut(changedAt: number | undefined): void {
+    if (changedAt === undefined) return;
+    const lag = Date.now() - changedAt;
+    for (const listener of this.fanOutListeners) listener(lag);
+  }
+
+  /**
+   * The room changed and facilitators watch it here: their frame is built now if none was sent in
+   * the last FACILITATOR_INTERVAL_MS and none is being built; otherwise once the interval is up,
+   * or once the build in flight is done. One build at a time per room, the last change always
+   * following within about FACILITATOR_INTERVAL_MS plus a build.
+   */
+  private facilitatorNotify(workshopId: number): void {
     const schedule = this.facilitatorSchedule(workshopId);
+    if (schedule.building) {
+      schedule.stale = true;
+      return;
+    }
     const wait = schedule.lastSentAt + FACILITATOR_INTERVAL_MS - Date.now();
-    if (wait <= 0) return true;
+    if (wait <= 0) {
+      if (schedule.trailing) clearTimeout(schedule.trailing);
+      schedule.trailing = null;
+      void this.facilitatorFlush(workshopId, schedule);
+      return;
+    }
     // One schedule object per room, changed in place: the timer's callback clears the handle it was set on.
     schedule.trailing ??= setTimeout(() => {
       schedule.trailing = null;
-      if (this.facilitators.get(workshopId) === schedule && this.audiences.has(workshopId)) this.coalescer.notify(workshopId);
+      if (this.facilitators.get(workshopId) === schedule && this.audiences.get(workshopId)?.has("facilitator")) this.facilitatorNotify(workshopId);
     }, wait);
-    return false;
   }
 
-  private facilitatorSchedule(workshopId: number): { lastSentAt: number; trailing: ReturnType<typeof setTimeout> | null } {
+  /** Builds the facilitator's snapshot alone and sends it to this room's facilitators. */
+  private async facilitatorFlush(workshopId: number, schedule: FacilitatorSchedule): Promise<void> {
+    schedule.building = true;
+    schedule.stale = false;
+    const changedAt = schedule.changedAt;
+    schedule.changedAt = undefined;
+    try {
+      const snapshots = await this.load(workshopId, FACILITATOR_ONLY, changedAt);
+      const members = this.audiences.get(workshopId)?.get("facilitator");
+      if (!snapshots?.facilitator || !members || this.facilitators.get(workshopId) !== schedule) return;
+      schedule.lastSentAt = Date.now();
+      const framed = liveEvent("state", JSON.stringify(snapshots.facilitator), this.nextEventId());
+      for (const connection of members) connection.send(framed);
+      // Only when no room or phone here carried the change is the facilitator's frame its fan-out.
+      this.reportFanOut(changedAt);
+    } finally {
+      schedule.building = false;
+      if (schedule.stale && this.facilitators.get(workshopId) === schedule) this.facilitatorNotify(workshopId);
+    }
+  }
+
+  private facilitatorSchedule(workshopId: number): FacilitatorSchedule {
     let schedule = this.facilitators.get(workshopId);
-    if (!schedule) this.facilitators.set(workshopId, (schedule = { lastSentAt: 0, trailing: null }));
+    if (!schedule) this.facilitators.set(workshopId, (schedule = { lastSentAt: 0, trailing: null, building: false, stale: false, changedAt: undefined }));
     return schedule;
   }
 

@@ -270,7 +270,7 @@ function roomNote(label: string, all: (BurstResult & Partial<Pick<WorkshopBenchR
   for (const r of all) for (const [what, k] of Object.entries(r.failures)) failures.set(what, (failures.get(what) ?? 0) + k);
   return (
     `${label}, last run: ${w.joined} joined, ${w.streams} streams, ${w.acknowledged}/${w.votesSent} votes acknowledged within a ${fmt(w.voteWindowMs / 1000)} s window (${VOTES_PER_SECOND}/s), ` +
-    `${w.stored} stored, ${w.unseen} never shown on the projector; server CPU ${fmt(w.serverCpuMsPerVote, 2)} ms per vote, ${fmt(w.serverCpuShare, 2)} cores busy ` +
+    `${w.stored} stored, ${w.unseen} never shown on the projector; vote → HTTP answer p50 ${fmt(w.ackP50Ms, 0)} ms, p99 ${fmt(w.ackP99Ms, 0)} ms; ${w.projectorEvents} projector frames; server CPU ${fmt(w.serverCpuMsPerVote, 2)} ms per vote, ${fmt(w.serverCpuShare, 2)} cores busy ` +
     `(benchmark ${fmt(w.clientCpuShare, 2)}, its event-loop lag p99 ${fmt(w.clientLagP99Ms, 0)} ms); ${fmt(w.phoneEventsAvg)} frames per phone` +
     (w.panelFrames !== undefined ? `; the facilitator's panel: ${w.panelFrames} frames, ${fmt(w.panelBytes! / 1024, 0)} KB in all` : "") +
     (failures.size ? `; failures over ${all.length} runs: ${[...failures].map(([what, k]) => `${what} ×${k}`).join(", ")}` : "")

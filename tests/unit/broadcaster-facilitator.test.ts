@@ -2,8 +2,11 @@ import { describe, expect, it, vi } from "vitest";
 import { InProcessBus } from "../../app/live/bus.server";
 import { FACILITATOR_INTERVAL_MS, WorkshopBroadcaster } from "../../app/live/broadcaster.server";
 
-/** A room whose loader counts the changes made so far and says which detail it was asked for. */
-function room() {
+/**
+ * A room whose loader counts the changes made so far and says which detail it was asked for;
+ * the facilitator's snapshot takes `facilitatorBuildMs` to build (the dear one: the gap, the list, the texts).
+ */
+function room(facilitatorBuildMs = 0) {
   const bus = new InProcessBus();
   let changes = 0;
   const details: string[] = [];
@@ -12,6 +15,11 @@ function room() {
     async (_id, audiences) => {
       const withFacilitator = audiences.has("facilitator");
       details.push(withFacilitator ? "facilitator" : "room");
+      const seen = changes;
+      if (withFacilitator && facilitatorBuildMs > 0) {
+        await new Promise((r) => setTimeout(r, facilitatorBuildMs));
+        return { room: { changes: seen }, facilitator: { changes: seen, list: "every participant" } };
+      }
       return withFacilitator ? { room: { changes }, facilitator: { changes, list: "every participant" } } : { room: { changes } };
     },
     5,
@@ -51,6 +59,24 @@ describe("the facilitator's frames in a room changing fast", () => {
     change();
     await vi.waitFor(() => expect(frames.facilitator).toHaveLength(2), { timeout: 200, interval: 5 });
     expect(frames.facilitator[1]!.at - before).toBeLessThan(FACILITATOR_INTERVAL_MS / 2);
+    live.stop();
+  });
+
+  it("never hold the projector's frame back: the room's snapshot is sent as soon as it is built, however long the facilitator's takes", async () => {
+    const slowBuildMs = 200;
+    const { live, change, frames, details, total } = room(slowBuildMs);
+    const before = Date.now();
+    change();
+    await vi.waitFor(() => expect(frames.room).toHaveLength(1), { timeout: slowBuildMs, interval: 5 });
+    expect(frames.room[0]!.at - before).toBeLessThan(slowBuildMs / 2);
+    // Changes while the facilitator's frame is being built: it is built once at a time, and the last change follows.
+    for (let i = 0; i < 5; i += 1) {
+      await new Promise((r) => setTimeout(r, 30));
+      change();
+    }
+    await vi.waitFor(() => expect(frames.facilitator.at(-1)?.changes).toBe(total()), { timeout: 3 * slowBuildMs + FACILITATOR_INTERVAL_MS, interval: 10 });
+    expect(frames.room.at(-1)?.changes).toBe(total());
+    expect(details.filter((d) => d === "facilitator").length).toBeLessThanOrEqual(3);
     live.stop();
   });
 });
