@@ -6,7 +6,7 @@
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { STATUS_CODES } from "node:http";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describeImport, importCaseDirectory } from "./app/cases/files.server";
@@ -79,9 +79,12 @@ async function loadBuild(app: express.Express): Promise<ServerBuild | (() => Pro
       process.exit(1);
     }
     app.use("/assets", labelled(express.static("build/client/assets", { immutable: true, maxAge: "1y" })));
-    // No index.html in build/client: without `index: false` every request for "/" (the library,
-    // the most read page) looked for one on disk before Remix answered it.
-    app.use(labelled(express.static("build/client", { maxAge: "1h", index: false })));
+    // build/client's top level (favicon.svg) is fixed once built: a page's path is not looked
+    // for on disk. Before, every page request cost a failed stat, and "/" (the library, the most
+    // read page) a 403 error object for the directory, before Remix answered it.
+    const topLevelFiles = new Set(readdirSync("build/client").map((name) => `/${name}`));
+    const topLevelStatic = labelled(express.static("build/client", { maxAge: "1h", index: false }));
+    app.use((req, res, next) => (topLevelFiles.has(req.path) ? topLevelStatic(req, res, next) : next()));
     return (await import(pathToFileURL(buildPath).href)) as ServerBuild;
   }
   const vite = await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
