@@ -55,7 +55,10 @@ export const npmStart: ReliabilityTest = {
     ctx.note("npm start to first /livez answer (ms)", ready);
     // build/client's top-level files are served from disk; page paths go straight to Remix (server.ts).
     const favicon = await client.request("GET", "/favicon.svg");
-    ctx.check(favicon.status === 200 && /image\/svg\+xml/.test(String(favicon.headers["content-type"])) && /max-age=3600/.test(String(favicon.headers["cache-control"])), `the favicon is served from build/client with an hour's caching (${favicon.status}, ${favicon.headers["content-type"]}, ${favicon.headers["cache-control"]})`);
+    ctx.check(
+      favicon.status === 200 && /image\/svg\+xml/.test(String(favicon.headers["content-type"])) && /max-age=3600/.test(String(favicon.headers["cache-control"])),
+      `the favicon is served from build/client with an hour's caching (${favicon.status}, ${favicon.headers["content-type"]}, ${favicon.headers["cache-control"]})`,
+    );
     const library = await client.request("GET", "/");
     ctx.check(library.status === 200 && library.body.includes("Case library"), `the library answers "/" (${library.status})`);
     client.close();
