@@ -7,6 +7,7 @@ import { POSTGRES_BIGINT_OID, dialectOf, describeLocation, isPostgresUrl, parseP
 import { migrations } from "./migrations/index";
 import { preparingPool } from "./postgres-prepared";
 import { ImmediateSqliteDialect, StatementCachingDatabase } from "./sqlite-immediate";
+import { SQLITE_CASEFOLD_FUNCTION, sqliteCasefold } from "./text-search";
 import type { Database } from "./schema";
 
 export type DB = Kysely<Database>;
@@ -63,6 +64,8 @@ function openSqlite(path: string): DB {
   // Writers queue behind each other for up to 5 s instead of surfacing SQLITE_BUSY to a user.
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
+  // Searches fold case for every script, as PostgreSQL's lower() does (text-search.ts).
+  sqlite.function(SQLITE_CASEFOLD_FUNCTION, { deterministic: true }, sqliteCasefold);
   // BEGIN IMMEDIATE: a read-then-write transaction must not fail when another process writes;
   // prepared statements are reused rather than prepared per query (both in sqlite-immediate.ts).
   return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: new StatementCachingDatabase(sqlite) }) });

@@ -224,7 +224,7 @@ export async function readLibrary(db: DB, filter: { query?: string; tag?: string
   if (filter.query) {
     const text = filter.query;
     conditions.push(
-      sql`(${containsText(sql.ref("v.title"), text)} or ${containsText(sql.ref("v.summary"), text)} or exists (select 1 from case_tags qt where qt.case_id = c.id and ${containsText(sql.ref("qt.tag"), text)}))`,
+      sql`(${containsText(db, sql.ref("v.title"), text)} or ${containsText(db, sql.ref("v.summary"), text)} or exists (select 1 from case_tags qt where qt.case_id = c.id and ${containsText(db, sql.ref("qt.tag"), text)}))`,
     );
   }
   const { rows } = await sql<{ id: number; slug: string; title: string; summary: string; people: number | null; tags: string | null; matches: number }>`

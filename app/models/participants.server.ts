@@ -308,16 +308,17 @@ export async function newestParticipants(db: DB, workshopId: number, limit: numb
 /**
  * Participants whose name contains `text` (case-insensitive, taken literally), removed ones
  * included, in join order, at most `limit`; and whether there were more. Anonymous participants
- * are found by their number ("#12" or "12").
+ * are found by their number, as the panel shows it ("Anonymous #12") or alone ("#12", "12").
  */
 export async function findParticipantsByName(db: DB, workshopId: number, text: string, limit: number): Promise<{ found: ListedParticipant[]; more: boolean }> {
-  const number = /^#?(\d{1,9})$/.exec(text.trim());
+  // As the panel names them: "Anonymous #12", "#12" or "12".
+  const number = /^(?:anonymous\s*)?#?\s*(\d{1,9})$/i.exec(text.trim());
   const rows = await db
     .selectFrom("workshop_participants")
     .select(["id", "display_name", "removed", "role"])
     .where("workshop_id", "=", workshopId)
     .where((eb) => {
-      const byName = containsText(sql.ref("display_name"), text);
+      const byName = containsText(db, sql.ref("display_name"), text);
       return number ? eb.or([byName, eb.and([eb("display_name", "is", null), eb("id", "=", Number(number[1]))])]) : byName;
     })
     .orderBy("id")

@@ -82,6 +82,11 @@ describe("the control panel of a large room", () => {
     expect(many!.more).toBe(true);
     // Literal text: a LIKE wildcard matches nothing here.
     expect((await search("%"))!.found).toEqual([]);
+    // Case folds for every script, not only ASCII (SQLite's own lower() and LIKE fold ASCII only).
+    await join(room.code, "Élise Øberg", "frontline");
+    for (const typed of ["élise", "ÉLISE", "øberg", "ØBERG"]) expect((await search(typed))!.found.map((p) => p.name), typed).toEqual(["Élise Øberg"]);
+    // She leaves again, so the later tests' room counts stay as they were.
+    expect((await control(room.id, "remove-participant", { participantId: String((await search("élise"))!.found[0]!.id) })).status).toBe(200);
     // An empty search is the live list.
     expect(await search("   ")).toBeNull();
   });
@@ -91,6 +96,9 @@ describe("the control panel of a large room", () => {
     const anonymous = (await app.db().selectFrom("workshop_participants").select("id").where("workshop_id", "=", room.id).where("display_name", "is", null).executeTakeFirstOrThrow()).id;
     expect((await search(`#${anonymous}`))!.found.map((p) => p.id)).toEqual([anonymous]);
     expect((await search(String(anonymous)))!.found.map((p) => p.id)).toContain(anonymous);
+    // As the panel shows them, typed whole.
+    expect((await search(`Anonymous #${anonymous}`))!.found.map((p) => p.id)).toEqual([anonymous]);
+    expect((await search(`anonymous ${anonymous}`))!.found.map((p) => p.id)).toEqual([anonymous]);
 
     const seven = (await search("Person 7"))!.found[0]!;
     expect(seven.removed).toBe(false);
