@@ -514,14 +514,19 @@ export default function ControlPanel() {
             Find
           </button>
         </Form>
-        {data.person ? (
-          <>
-            <p role="status">
+        {/* The live region is always there, empty without a search, so a screen reader announces each search's outcome: one created with its text may not be. */}
+        <div role="status" id="participant-search-status">
+          {data.person ? (
+            <p>
               {data.person.found.length === 0
                 ? "No participant's name contains "
                 : `${data.person.more ? "The first " : ""}${countOf(data.person.found.length, "participant", "participants")} whose name contains `}
               “<bdi>{data.person.text}</bdi>”{data.person.more ? ": add to the name to narrow it down." : "."} <Link to=".">Show the list again</Link>
             </p>
+          ) : null}
+        </div>
+        {data.person ? (
+          <>
             <ul className="participant-list" aria-label="Participants found">
               {data.person.found.map((p) => (
                 <ParticipantRow key={p.id} participant={p} state={state} ended={ended} />

@@ -75,9 +75,16 @@ test("a facilitator finds a participant by name and removes them from the result
   }
   await expect(panel.locator(".participant-list li")).toHaveCount(4);
 
+  // The search's live region is on the page before any search, empty, and the same element then
+  // carries the outcome: a region created with its text may not be announced.
+  const searchStatus = panel.locator("#participant-search-status");
+  await expect(searchStatus).toHaveAttribute("role", "status");
+  await expect(searchStatus).toBeEmpty();
+  await searchStatus.evaluate((region) => region.setAttribute("data-before-search", ""));
   await panel.getByLabel("Find a participant").fill("bea");
   await panel.getByRole("button", { name: "Find" }).click();
   await expect(panel.getByRole("status").filter({ hasText: "whose name contains" })).toHaveText("2 participants whose name contains “bea”. Show the list again");
+  await expect(searchStatus).toHaveAttribute("data-before-search", "");
   const found = panel.getByRole("list", { name: "Participants found" });
   await expect(found.locator("li")).toHaveCount(2);
   const removeBea = found
