@@ -107,7 +107,14 @@ export async function redisOutageRoom(options: { phones: number }) {
   // Both processes' subscriptions have taken effect (each bus also resyncs its rooms when they do).
   const probe = new Redis(redis.url);
   const subscribers = async () => Number(((await probe.pubsub("NUMSUB", `${process.env.REDIS_PREFIX}workshop-changed`)) as [string, number])[1]);
-  for (const deadline = Date.now() + 10_000; (await subscribers()) < 2 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
+  for (const deadline = Date.now() + 10_000; (await subscribers()) < 2;) {
+    if (Date.now() > deadline) {
+      const seen = await subscribers();
+      probe.disconnect();
+      throw new Error(`Only ${seen} of the 2 processes' Redis subscriptions took effect within 10 s.`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
   probe.disconnect();
 
   /** What the database says now: the room's state built fresh. */
