@@ -95,7 +95,11 @@ describe("the library", () => {
   it("searches titles and summaries without regard to case", async () => {
     expect((await readLibrary(testDb.db, { query: "BACKGROUND" })).cards.map((c) => c.slug)).toContain("background-check");
     // Beyond ASCII too: a title with "É" is found by "é" and the other way round.
-    await testDb.db.updateTable("case_versions").set({ title: "Écran de vérification" }).where("id", "=", (await findCaseBySlug(testDb.db, "background-check"))!.versionId).execute();
+    await testDb.db
+      .updateTable("case_versions")
+      .set({ title: "Écran de vérification" })
+      .where("id", "=", (await findCaseBySlug(testDb.db, "background-check"))!.versionId)
+      .execute();
     expect((await readLibrary(testDb.db, { query: "écran" })).cards.map((c) => c.slug)).toEqual(["background-check"]);
     expect((await readLibrary(testDb.db, { query: "VÉRIFICATION" })).cards.map((c) => c.slug)).toEqual(["background-check"]);
     expect((await readLibrary(testDb.db, { query: "no case mentions this phrase" })).cards).toEqual([]);

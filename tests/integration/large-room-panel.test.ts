@@ -84,7 +84,11 @@ describe("the control panel of a large room", () => {
     expect((await search("%"))!.found).toEqual([]);
     // Case folds for every script, not only ASCII (SQLite's own lower() and LIKE fold ASCII only).
     await join(room.code, "Élise Øberg", "frontline");
-    for (const typed of ["élise", "ÉLISE", "øberg", "ØBERG"]) expect((await search(typed))!.found.map((p) => p.name), typed).toEqual(["Élise Øberg"]);
+    for (const typed of ["élise", "ÉLISE", "øberg", "ØBERG"])
+      expect(
+        (await search(typed))!.found.map((p) => p.name),
+        typed,
+      ).toEqual(["Élise Øberg"]);
     // She leaves again, so the later tests' room counts stay as they were.
     expect((await control(room.id, "remove-participant", { participantId: String((await search("élise"))!.found[0]!.id) })).status).toBe(200);
     // An empty search is the live list.
