@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { logInAsNew, uniqueEmail } from "./utils";
+import { createWorkshopOnPanel } from "./workshop-helpers";
 
 test.use({ javaScriptEnabled: false });
 
@@ -42,11 +43,7 @@ test("without JavaScript a phone joins a workshop, follows it by reloading, and 
   const facilitatorContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, javaScriptEnabled: true });
   const panel = await facilitatorContext.newPage();
   await logInAsNew(panel, "admin", "An admin");
-  await panel.goto("/workshops");
-  await panel.getByLabel("Case", { exact: true }).selectOption("off-script");
-  await panel.getByLabel("Title", { exact: true }).fill("No-script room");
-  await panel.getByRole("button", { name: "Create workshop" }).click();
-  const code = (await panel.locator(".join-code").first().textContent())!.trim();
+  const code = await createWorkshopOnPanel(panel, "No-script room", { caseSlug: "off-script" });
 
   await page.goto(`/join/${code}`);
   // What is and is not protected, said before anyone votes, with the k the server uses (3 in e2e).
@@ -94,11 +91,7 @@ test("without JavaScript a phone's upvote, sent from two pages that both showed 
   const facilitatorContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, javaScriptEnabled: true });
   const panel = await facilitatorContext.newPage();
   await logInAsNew(panel, "admin", "An admin");
-  await panel.goto("/workshops");
-  await panel.getByLabel("Case", { exact: true }).selectOption("off-script");
-  await panel.getByLabel("Title", { exact: true }).fill("No-script upvotes");
-  await panel.getByRole("button", { name: "Create workshop" }).click();
-  const code = (await panel.locator(".join-code").first().textContent())!.trim();
+  const code = await createWorkshopOnPanel(panel, "No-script upvotes", { caseSlug: "off-script" });
 
   const writerContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, javaScriptEnabled: false });
   const writer = await writerContext.newPage();

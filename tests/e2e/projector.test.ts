@@ -8,7 +8,7 @@ import { expect, test, type Locator, type Page, type TestInfo } from "@playwrigh
 import { readFileSync } from "node:fs";
 import { parseCaseFile } from "../../app/domain/case-file";
 import { logInAsNew } from "./utils";
-import { joinOnPhone, next, vote } from "./workshop-helpers";
+import { createWorkshopOnPanel, joinOnPhone, next, vote } from "./workshop-helpers";
 
 const parsed = parseCaseFile(readFileSync("cases/background-check.md", "utf8"));
 if (!parsed.ok) throw new Error("cases/background-check.md does not parse");
@@ -65,13 +65,7 @@ test("the projector shows the choices, the judgement as a distribution, how the 
   const facilitator = await browser.newContext();
   const panel = await facilitator.newPage();
   await logInAsNew(panel, "facilitator", "Fay Facilitator");
-  await panel.goto("/workshops");
-  await panel.getByLabel("Case", { exact: true }).selectOption("background-check");
-  await panel.getByLabel("Title", { exact: true }).fill("Projector session");
-  await panel.getByRole("radio", { name: /Live, while people vote/ }).check();
-  await panel.getByRole("button", { name: "Create workshop" }).click();
-  await expect(panel.getByRole("heading", { level: 1, name: "Projector session" })).toBeVisible();
-  const code = (await panel.locator(".join-code").first().textContent())!.trim();
+  const code = await createWorkshopOnPanel(panel, "Projector session", { fill: (form) => form.getByRole("radio", { name: /Live, while people vote/ }).check() });
   const workshopUrl = panel.url();
 
   // Facilitator notes are on the control panel, for the facilitator.

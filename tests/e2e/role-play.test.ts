@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { logInAsNew } from "./utils";
-import { joinOnPhone, vote } from "./workshop-helpers";
+import { createWorkshopOnPanel, joinOnPhone, vote } from "./workshop-helpers";
 
 /** One line of each role's brief in cases/the-shouting-caller.md: each phone must see its own and never the other. */
 const BRIEF_LINE = {
@@ -135,13 +135,7 @@ test("a facilitator runs six phones (one without JavaScript) through before, the
   const facilitator = await browser.newContext();
   const panel = await facilitator.newPage();
   await logInAsNew(panel, "admin", "A swapping admin");
-  await panel.goto("/workshops");
-  await panel.getByLabel("Case", { exact: true }).selectOption("the-shouting-caller");
-  await panel.getByLabel("Title", { exact: true }).fill("Swap role-play");
-  await panel.getByRole("checkbox", { name: /Run as role-play/ }).check();
-  await panel.getByRole("button", { name: "Create workshop" }).click();
-  await expect(panel.getByRole("heading", { level: 1, name: "Swap role-play" })).toBeVisible();
-  const code = (await panel.locator(".join-code").first().textContent())!.trim();
+  const code = await createWorkshopOnPanel(panel, "Swap role-play", { caseSlug: "the-shouting-caller", fill: (form) => form.getByRole("checkbox", { name: /Run as role-play/ }).check() });
   const workshopUrl = panel.url();
   const projector = await facilitator.newPage();
   await projector.goto(`${workshopUrl}/projector`);

@@ -17,7 +17,7 @@ test("a facilitator sees a burst of joins, locks the room, voids the burst, and 
   const facilitator = await browser.newContext();
   const panel = await facilitator.newPage();
   await logInAsNew(panel, "admin", "An admin");
-  const code = await createWorkshopOnPanel(panel, "Stuffing drill", (form) => form.getByLabel("Capacity (optional)").fill("5"));
+  const code = await createWorkshopOnPanel(panel, "Stuffing drill", { fill: (form) => form.getByLabel("Capacity (optional)").fill("5") });
   await expect(panel.getByTestId("room-door-status")).toContainText("Capacity: 5 people.");
 
   // Two phones join; the panel's joins per minute follows without a reload.

@@ -2,14 +2,15 @@
 import { expect, type Browser, type Page } from "@playwright/test";
 
 /**
- * Creates a workshop on the background check from the facilitator's workshops page, with `fill`
- * setting any further field before it is sent; waits for its control panel and returns the join code.
+ * Creates a workshop from the facilitator's workshops page: on `options.caseSlug` (the background
+ * check when left out), with `options.fill` setting any further field before it is sent; waits for
+ * its control panel and returns the join code (the panel's URL is then `panel.url()`).
  */
-export async function createWorkshopOnPanel(panel: Page, title: string, fill: (panel: Page) => Promise<void> = async () => {}): Promise<string> {
+export async function createWorkshopOnPanel(panel: Page, title: string, options: { caseSlug?: string; fill?: (panel: Page) => Promise<unknown> } = {}): Promise<string> {
   await panel.goto("/workshops");
-  await panel.getByLabel("Case", { exact: true }).selectOption("background-check");
+  await panel.getByLabel("Case", { exact: true }).selectOption(options.caseSlug ?? "background-check");
   await panel.getByLabel("Title", { exact: true }).fill(title);
-  await fill(panel);
+  await options.fill?.(panel);
   await panel.getByRole("button", { name: "Create workshop" }).click();
   await expect(panel.getByRole("heading", { level: 1, name: title })).toBeVisible();
   return (await panel.locator(".join-code").first().textContent())!.trim();
