@@ -108,7 +108,9 @@ export class WorkshopBroadcaster {
   /** Set by closeAll: the process is draining and takes no new streams. */
   private closing = false;
   private outageResync: ReturnType<typeof setInterval> | undefined;
-  private loadFailing = false;
+  /** Which builds are failing now (the room's, the facilitator's): one log line when the first starts failing, one when the last recovers. */
+  private readonly loadFailing = new Set<"room" | "facilitator">();
+  private stopped = false;
   private readonly stopListening: Array<() => void> = [];
   /** When this process first heard of a change of each workshop not yet sent to its clients (ms). */
   private readonly changedSince = new Map<number, number>();
@@ -162,6 +164,7 @@ export class WorkshopBroadcaster {
 
   /** Stops listening to the bus and resyncing (tests; the process's own broadcaster lives as long as it does). */
   stop(): void {
+    this.stopped = true;
     clearInterval(this.outageResync);
     this.outageResync = undefined;
     for (const schedule of [...this.facilitators.values(), ...this.phones.values()]) if (schedule.trailing) clearTimeout(schedule.trailing);
@@ -218,12 +221,19 @@ export class WorkshopBroadcaster {
     }
     const groups = this.audiences.get(workshopId) ?? new Map<Audience, Set<LiveConnection>>();
     this.audiences.set(workshopId, groups);
+    // A new audience in a room already watched here: a build in flight was started without its
+    // part (the room's and the facilitator's are built apart), so one more follows.
+    if (groups.size > 0 && !groups.has(connection.audience)) this.coalescer.notify(workshopId);
     const group = groups.get(connection.audience) ?? new Set<LiveConnection>();
     group.add(connection);
     groups.set(connection.audience, group);
     return () => {
       group.delete(connection);
-      if (group.size === 0 && groups.get(connection.audience) === group) groups.delete(connection.audience);
+      if (group.size === 0 && groups.get(connection.audience) === group) {
+        groups.delete(connection.audience);
+        // The last facilitator left: no frame is owed to anyone, and none is built for nobody.
+        if (connection.audience === "facilitator") this.forgetFacilitators(workshopId);
+      }
       if (groups.size === 0 && this.audiences.get(workshopId) === groups) {
         this.audiences.delete(workshopId);
         this.coalescer.forget(workshopId);
@@ -232,11 +242,16 @@ export class WorkshopBroadcaster {
         const phone = this.phones.get(workshopId);
         if (phone?.trailing) clearTimeout(phone.trailing);
         this.phones.delete(workshopId);
-        const facilitator = this.facilitators.get(workshopId);
-        if (facilitator?.trailing) clearTimeout(facilitator.trailing);
-        this.facilitators.delete(workshopId);
+        this.forgetFacilitators(workshopId);
       }
     };
+  }
+
+  /** Drops a room's facilitator schedule: its held-back frame, and the change it was owed (a build in flight then sends nothing). */
+  private forgetFacilitators(workshopId: number): void {
+    const schedule = this.facilitators.get(workshopId);
+    if (schedule?.trailing) clearTimeout(schedule.trailing);
+    this.facilitators.delete(workshopId);
   }
 
   /**
@@ -292,6 +307,7 @@ export class WorkshopBroadcaster {
    * the coalescing window follows what their own snapshot costs.
    */
   private async flush(workshopId: number): Promise<void> {
+    if (this.stopped) return;
     const groups = this.audiences.get(workshopId);
     if (!groups || groups.size === 0) return;
     const audiences = new Set(groups.keys());
@@ -305,8 +321,13 @@ export class WorkshopBroadcaster {
     }
     if (audiences.size === 0) return;
     const buildStarted = performance.now();
-    const snapshots = await this.load(workshopId, audiences, changedAt);
-    if (snapshots === undefined) return;
+    const snapshots = await this.load(workshopId, audiences, "room");
+    if (snapshots === undefined) {
+      // The change is kept for the retry, LOAD_RETRY_MS later, which every client here then gets.
+      if (changedAt !== undefined && !this.changedSince.has(workshopId)) this.changedSince.set(workshopId, changedAt);
+      setTimeout(() => this.audiences.has(workshopId) && this.coalescer.notify(workshopId), LOAD_RETRY_MS).unref?.();
+      return;
+    }
     if (this.audiences.has(workshopId)) this.buildMs.set(workshopId, performance.now() - buildStarted);
     if (!snapshots) return;
     const states: Snapshots = { ...snapshots, phone: snapshots.phone ?? snapshots.room };
@@ -337,30 +358,26 @@ export class WorkshopBroadcaster {
 
   /**
    * The snapshots for `audiences`, or undefined when they could not be built: the failure is
-   * logged once per failing spell, the change kept (`changedAt`) and the room tried again
+   * logged once per failing spell (of either kind of build), and the caller tries again
    * LOAD_RETRY_MS later. Null: the workshop is gone.
    */
-  private async load(workshopId: number, audiences: ReadonlySet<Audience>, changedAt: number | undefined): Promise<Snapshots | null | undefined> {
+  private async load(workshopId: number, audiences: ReadonlySet<Audience>, kind: "room" | "facilitator"): Promise<Snapshots | null | undefined> {
     let snapshots: Snapshots | null;
     try {
       snapshots = await this.loadSnapshots(workshopId, audiences);
     } catch (error) {
       // One line per failing spell (the database away), not one per room per second of it.
-      if (changedAt !== undefined && !this.changedSince.has(workshopId)) this.changedSince.set(workshopId, changedAt);
-      if (!this.loadFailing)
+      if (this.loadFailing.size === 0)
         outsideRequest(() =>
           log().error(
             { event: "live-updates-failing", ...errorFields(error) },
             `Live updates cannot be built (${error instanceof Error ? error.message : String(error)}); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`,
           ),
         );
-      this.loadFailing = true;
-      // The change that asked for this snapshot is in the database (or was refused): try again, or clients would keep a stale state until the next change.
-      setTimeout(() => this.audiences.has(workshopId) && this.coalescer.notify(workshopId), LOAD_RETRY_MS).unref?.();
+      this.loadFailing.add(kind);
       return undefined;
     }
-    if (this.loadFailing) outsideRequest(() => log().info({ event: "live-updates-recovered" }, "Live updates are built again."));
-    this.loadFailing = false;
+    if (this.loadFailing.delete(kind) && this.loadFailing.size === 0) outsideRequest(() => log().info({ event: "live-updates-recovered" }, "Live updates are built again."));
     this.snapshotsBuilt += 1;
     return snapshots;
   }
@@ -393,7 +410,7 @@ export class WorkshopBroadcaster {
     // One schedule object per room, changed in place: the timer's callback clears the handle it was set on.
     schedule.trailing ??= setTimeout(() => {
       schedule.trailing = null;
-      if (this.facilitators.get(workshopId) === schedule && this.audiences.get(workshopId)?.has("facilitator")) this.facilitatorNotify(workshopId);
+      if (this.facilitators.get(workshopId) === schedule && this.audiences.get(workshopId)?.has("facilitator") && !this.stopped) this.facilitatorNotify(workshopId);
     }, wait);
   }
 
@@ -403,10 +420,19 @@ export class WorkshopBroadcaster {
     schedule.stale = false;
     const changedAt = schedule.changedAt;
     schedule.changedAt = undefined;
+    const current = () => this.facilitators.get(workshopId) === schedule && this.audiences.get(workshopId)?.has("facilitator") === true;
+    let failed = false;
     try {
-      const snapshots = await this.load(workshopId, FACILITATOR_ONLY, changedAt);
+      const snapshots = await this.load(workshopId, FACILITATOR_ONLY, "facilitator");
+      if (snapshots === undefined) {
+        failed = true;
+        schedule.changedAt ??= changedAt;
+        // Tried again on its own: the room's clients, served by their own builds, are not rebuilt for it.
+        setTimeout(() => current() && this.facilitatorNotify(workshopId), LOAD_RETRY_MS).unref?.();
+        return;
+      }
       const members = this.audiences.get(workshopId)?.get("facilitator");
-      if (!snapshots?.facilitator || !members || this.facilitators.get(workshopId) !== schedule) return;
+      if (!snapshots?.facilitator || !members || !current()) return;
       schedule.lastSentAt = Date.now();
       const framed = liveEvent("state", JSON.stringify(snapshots.facilitator), this.nextEventId());
       for (const connection of members) connection.send(framed);
@@ -414,7 +440,8 @@ export class WorkshopBroadcaster {
       this.reportFanOut(changedAt);
     } finally {
       schedule.building = false;
-      if (schedule.stale && this.facilitators.get(workshopId) === schedule) this.facilitatorNotify(workshopId);
+      // After a failure the retry above follows; otherwise a change during the build gets its frame.
+      if (!failed && schedule.stale && current()) this.facilitatorNotify(workshopId);
     }
   }
 

@@ -79,4 +79,35 @@ describe("the facilitator's frames in a room changing fast", () => {
     expect(details.filter((d) => d === "facilitator").length).toBeLessThanOrEqual(3);
     live.stop();
   });
+
+  it("reach a facilitator who opens the panel while the room's snapshot is being built, and are not built once the last facilitator leaves", async () => {
+    const bus = new InProcessBus();
+    let changes = 0;
+    const asked: string[] = [];
+    const live = new WorkshopBroadcaster(
+      bus,
+      async (_id, audiences) => {
+        const withFacilitator = audiences.has("facilitator");
+        asked.push(withFacilitator ? "facilitator" : "room");
+        const seen = changes;
+        if (!withFacilitator) await new Promise((r) => setTimeout(r, 50)); // the room's build is under way
+        return withFacilitator ? { room: { changes: seen }, facilitator: { changes: seen } } : { room: { changes: seen } };
+      },
+      5,
+    );
+    const panel: number[] = [];
+    live.connect(4, { audience: "room", send: () => {} });
+    changes += 1;
+    bus.publish(4);
+    await new Promise((r) => setTimeout(r, 10));
+    const leave = live.connect(4, { audience: "facilitator", send: ({ data }) => panel.push(JSON.parse(data).changes) });
+    await vi.waitFor(() => expect(panel).toEqual([1]), { timeout: 500, interval: 5 });
+    leave();
+    const facilitatorBuilds = asked.filter((d) => d === "facilitator").length;
+    changes += 1;
+    bus.publish(4);
+    await new Promise((r) => setTimeout(r, FACILITATOR_INTERVAL_MS + 100));
+    expect(asked.filter((d) => d === "facilitator")).toHaveLength(facilitatorBuilds);
+    live.stop();
+  });
 });

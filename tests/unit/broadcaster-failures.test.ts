@@ -34,6 +34,43 @@ describe("a live update that cannot be built", () => {
   });
 });
 
+describe("a facilitator's frame that cannot be built while the room's can", () => {
+  it("logs one line for the spell, rebuilds only the facilitator's frame to try again, and sends it once it builds", async () => {
+    const lines: string[] = [];
+    for (const level of ["error", "info"] as const) vi.spyOn(log(), level).mockImplementation(((_fields: object, message: string) => void lines.push(`${level}: ${message}`)) as never);
+    const bus = new InProcessBus();
+    let facilitatorFailures = 2;
+    const asked: string[] = [];
+    const live = new WorkshopBroadcaster(
+      bus,
+      async (_id, audiences) => {
+        const kind = audiences.has("facilitator") ? "facilitator" : "room";
+        asked.push(kind);
+        if (kind === "facilitator" && facilitatorFailures > 0) {
+          facilitatorFailures -= 1;
+          throw new Error("canceling statement due to statement timeout");
+        }
+        return kind === "facilitator" ? { room: { answered: 7 }, facilitator: { answered: 7, list: [] } } : { room: { answered: 7 } };
+      },
+      10,
+    );
+    const projector: string[] = [];
+    const panel: string[] = [];
+    live.connect(4, { audience: "room", send: ({ data }) => projector.push(data) });
+    live.connect(4, { audience: "facilitator", send: ({ data }) => panel.push(data) });
+    bus.publish(4);
+    await vi.waitFor(() => expect(panel).toEqual(['{"answered":7,"list":[]}']), { timeout: LOAD_RETRY_MS * 4, interval: 50 });
+    // The room's frame came at once, and was not rebuilt for the facilitator's retries.
+    expect(projector).toEqual(['{"answered":7}']);
+    expect(asked.filter((kind) => kind === "facilitator")).toHaveLength(3);
+    expect(lines).toEqual([
+      `error: Live updates cannot be built (canceling statement due to statement timeout); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`,
+      "info: Live updates are built again.",
+    ]);
+    live.stop();
+  });
+});
+
 describe("a process that is shutting down", () => {
   it("tells open streams to reconnect and ends them, and ends a stream that arrives afterwards the same way", () => {
     const live = new WorkshopBroadcaster(new InProcessBus(), async () => ({ room: {} }), 10);
