@@ -91,6 +91,14 @@ describe("the control panel of a large room", () => {
       ).toEqual(["Élise Øberg"]);
     // She leaves again, so the later tests' room counts stay as they were.
     expect((await control(room.id, "remove-participant", { participantId: String((await search("élise"))!.found[0]!.id) })).status).toBe(200);
+    // A Greek capital sigma lowers to "ς" at a word's end, "σ" inside it: "ΟΔΟΣ" still finds "Οδοστρωμα".
+    await join(room.code, "Οδοστρωμα", "frontline");
+    for (const typed of ["ΟΔΟΣ", "οδος", "οδοσ"])
+      expect(
+        (await search(typed))!.found.map((p) => p.name),
+        typed,
+      ).toEqual(["Οδοστρωμα"]);
+    expect((await control(room.id, "remove-participant", { participantId: String((await search("οδοσ"))!.found[0]!.id) })).status).toBe(200);
     // An empty search is the live list.
     expect(await search("   ")).toBeNull();
   });
