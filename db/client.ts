@@ -68,7 +68,29 @@ function openSqlite(path: string): DB {
   sqlite.function(SQLITE_CASEFOLD_FUNCTION, { deterministic: true }, sqliteCasefold);
   // BEGIN IMMEDIATE: a read-then-write transaction must not fail when another process writes;
   // prepared statements are reused rather than prepared per query (both in sqlite-immediate.ts).
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: new StatementCachingDatabase(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: new StatementCachingDatabase(sqlite) }) });
+  changeStamps.set(db, sqlite.prepare("select data_version as version, total_changes() as changes from pragma_data_version"));
+  return db;
+}
+
+/** Per SQLite database opened here: the statement that reads its change stamp (changeStamp). */
+const changeStamps = new WeakMap<DB, SQLite.Statement<[], { version: number; changes: number }>>();
+
+/**
+ * A value that differs whenever the SQLite file may have changed since it was last read: any
+ * row this connection inserted, updated or deleted (`total_changes()`, triggers and cascades
+ * included) or any commit by another connection or process (`PRAGMA data_version`). Equal stamps
+ * mean nothing was written in between, so a result read under the first is still current.
+ * (A rolled-back write changes it too: a cache keyed on it is emptied more often, never stale.)
+ * About 5 µs, no round trip.
+ *
+ * @returns "version:changes", or null for PostgreSQL and for a transaction (no cheap equivalent:
+ *   callers read afresh)
+ * @see https://sqlite.org/pragma.html#pragma_data_version and https://sqlite.org/lang_corefunc.html#total_changes
+ */
+export function changeStamp(db: DB): string | null {
+  const row = changeStamps.get(db)?.get();
+  return row ? `${row.version}:${row.changes}` : null;
 }
 
 function openPostgres(

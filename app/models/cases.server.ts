@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
-import type { DB } from "../../db/client";
+import { changeStamp, type DB } from "../../db/client";
 import { lockForTransaction } from "../../db/dialect";
 import { containsText } from "../../db/text-search";
 import type { CaseStatus } from "../../db/schema";
@@ -202,8 +202,8 @@ const TAG_SEPARATOR = "\u001f";
 
 /** What `readLibrary` returns. */
 export interface Library {
-  cards: LibraryCard[];
-  tags: { tag: string; count: number }[];
+  readonly cards: readonly Readonly<LibraryCard>[];
+  readonly tags: readonly Readonly<{ tag: string; count: number }>[];
 }
 
 /**
@@ -214,11 +214,32 @@ export interface Library {
  * the case matches the search: one round trip on PostgreSQL for the most read page, and on
  * SQLite a row per case rather than per case and tag (each row carries the summary).
  *
+ * The whole library (no filter) is kept per SQLite database while its changeStamp stays the
+ * same: it is the most requested page and changes only when something is written. PostgreSQL
+ * and filtered reads query every time.
+ *
  * @param filter.query text the title, summary or a tag contains (case-insensitive, literal)
  * @param filter.tag a tag the case has
- * @returns cards by title (then id); tags in code-unit order, each with its count of published cases
+ * @returns cards by title (then id); tags in code-unit order, each with its count of published
+ *   cases. Frozen: it may be the kept copy that later requests get too.
  */
 export async function readLibrary(db: DB, filter: { query?: string; tag?: string } = {}): Promise<Library> {
+  if (filter.query || filter.tag) return queryLibrary(db, filter);
+  // The stamp is read before the query: a write landing while it runs changes the stamp, so
+  // the copy kept under the earlier one is never served after that write.
+  const stamp = changeStamp(db);
+  if (stamp === null) return queryLibrary(db, filter);
+  const kept = keptLibraries.get(db);
+  if (kept?.stamp === stamp) return kept.library;
+  const library = await queryLibrary(db, filter);
+  keptLibraries.set(db, { stamp, library });
+  return library;
+}
+
+/** The unfiltered library per SQLite database, with the changeStamp it was read under. */
+const keptLibraries = new WeakMap<DB, { stamp: string; library: Library }>();
+
+async function queryLibrary(db: DB, filter: { query?: string; tag?: string }): Promise<Library> {
   const conditions = [sql`1 = 1`];
   if (filter.tag) conditions.push(sql`exists (select 1 from case_tags ft where ft.case_id = c.id and ft.tag = ${filter.tag})`);
   if (filter.query) {
@@ -243,11 +264,16 @@ export async function readLibrary(db: DB, filter: { query?: string; tag?: string
     if (Number(row.matches) === 1) cards.push({ id: row.id, slug: row.slug, title: row.title, summary: row.summary, tags, releasedPeople: row.people === null ? null : Number(row.people) });
     for (const tag of tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
   }
-  return { cards, tags: [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([tag, count]) => ({ tag, count })) };
+  const tags = [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([tag, count]) => Object.freeze({ tag, count }));
+  for (const card of cards) {
+    Object.freeze(card.tags);
+    Object.freeze(card);
+  }
+  return Object.freeze({ cards: Object.freeze(cards), tags: Object.freeze(tags) });
 }
 
 /** The published cases, by title, with their tags (`readLibrary` without a search). */
-export async function listLibrary(db: DB): Promise<LibraryCard[]> {
+export async function listLibrary(db: DB): Promise<Library["cards"]> {
   return (await readLibrary(db)).cards;
 }
 

@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readCaseFiles } from "../../app/cases/files.server";
 import { findCaseBySlug, importCaseFiles, listCaseFileProblems, readLibrary, type CaseFile } from "../../app/models/cases.server";
+import { sql } from "kysely";
+import { openDatabase } from "../../db/client";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
 let testDb: TestDatabase;
@@ -151,6 +153,38 @@ describe("files and the in-app editor", () => {
     expect((await findCaseBySlug(testDb.db, "background-check"))?.status).toBe("archived");
     await setCaseStatus(testDb.db, found.id, "published");
     expect((await readLibrary(testDb.db)).cards.map((c) => c.slug)).toContain("background-check");
+  });
+});
+
+describe("the library read (kept between writes on SQLite)", () => {
+  const titles = async (db = testDb.db) => (await readLibrary(db)).cards.map((c) => c.title);
+
+  it("is read afresh after a write on the same connection, though the write is not to a case", async () => {
+    await importCaseFiles(testDb.db, [backgroundCheck()]);
+    expect(await titles()).toEqual(["The background check"]);
+    // A write the library code never hears about: a plain UPDATE outside the case model.
+    await sql`update case_versions set title = 'Renamed in place'`.execute(testDb.db);
+    expect(await titles()).toEqual(["Renamed in place"]);
+  });
+
+  it("is read afresh after another process writes to the same database", async () => {
+    await importCaseFiles(testDb.db, [backgroundCheck()]);
+    expect(await titles()).toEqual(["The background check"]);
+    const other = openDatabase(testDb.path, { poolSize: 1 });
+    try {
+      await sql`update case_versions set title = 'Renamed by another process'`.execute(other);
+    } finally {
+      await other.destroy();
+    }
+    expect(await titles()).toEqual(["Renamed by another process"]);
+  });
+
+  it("hands out a frozen result, so no caller can change what the next request gets", async () => {
+    await importCaseFiles(testDb.db, [backgroundCheck()]);
+    const first = await readLibrary(testDb.db);
+    expect(() => ((first.cards as { title: string }[])[0]!.title = "changed")).toThrow(TypeError);
+    expect(() => (first.cards[0]!.tags as string[]).push("extra")).toThrow(TypeError);
+    expect((await readLibrary(testDb.db)).cards[0]!.title).toBe("The background check");
   });
 });
 
