@@ -182,8 +182,8 @@ describe("the library read (kept between writes on SQLite)", () => {
   it("hands out a frozen result, so no caller can change what the next request gets", async () => {
     await importCaseFiles(testDb.db, [backgroundCheck()]);
     const first = await readLibrary(testDb.db);
-    expect(() => ((first.cards as { title: string }[])[0]!.title = "changed")).toThrow(TypeError);
-    expect(() => (first.cards[0]!.tags as string[]).push("extra")).toThrow(TypeError);
+    expect(() => ((first.cards as unknown as { title: string }[])[0]!.title = "changed")).toThrow(TypeError);
+    expect(() => (first.cards[0]!.tags as unknown as string[]).push("extra")).toThrow(TypeError);
     expect((await readLibrary(testDb.db)).cards[0]!.title).toBe("The background check");
   });
 });
