@@ -344,11 +344,8 @@ export class WorkshopBroadcaster {
     // The groups as they are now: an audience may have connected while the snapshot was built.
     for (const [audience, members] of groups) {
       if (audience === "facilitator") continue;
-      if (states[audience] === undefined) {
-        // This audience connected while the snapshot was being built without its part: another one follows.
-        this.coalescer.notify(workshopId);
-        continue;
-      }
+      // Connected while the snapshot was built without its part: connect() asked for the next frame.
+      if (states[audience] === undefined) continue;
       if (audience === "phone" && !this.phonesDue(workshopId, states.phone, prepare("phone").data)) continue;
       const framed = prepare(audience);
       for (const connection of members) connection.send(framed);
