@@ -2,35 +2,39 @@ import { describe, expect, it, vi } from "vitest";
 import { InProcessBus } from "../../app/live/bus.server";
 import { FACILITATOR_INTERVAL_MS, WorkshopBroadcaster } from "../../app/live/broadcaster.server";
 
+type Watcher = "room" | "facilitator";
+
 /**
- * A room whose loader counts the changes made so far and says which detail it was asked for;
- * the facilitator's snapshot takes `facilitatorBuildMs` to build (the dear one: the gap, the list, the texts).
+ * A room whose loader counts the changes made so far and says which detail it was asked for.
+ * `roomBuildMs` and `facilitatorBuildMs`: how long the room's and the facilitator's snapshots
+ * take to build (the facilitator's is the dear one: the gap, the list, the texts); each reports
+ * the changes as they were when its build began. `watching`: who is connected from the start;
+ * `watch` connects one more and returns its leaving.
  */
-function room(facilitatorBuildMs = 0) {
+function room({ roomBuildMs = 0, facilitatorBuildMs = 0, watching = ["room", "facilitator"] as Watcher[] } = {}) {
   const bus = new InProcessBus();
   let changes = 0;
   const details: string[] = [];
+  const pause = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : undefined);
   const live = new WorkshopBroadcaster(
     bus,
     async (_id, audiences) => {
       const withFacilitator = audiences.has("facilitator");
       details.push(withFacilitator ? "facilitator" : "room");
       const seen = changes;
-      if (withFacilitator && facilitatorBuildMs > 0) {
-        await new Promise((r) => setTimeout(r, facilitatorBuildMs));
-        return { room: { changes: seen }, facilitator: { changes: seen, list: "every participant" } };
-      }
-      return withFacilitator ? { room: { changes }, facilitator: { changes, list: "every participant" } } : { room: { changes } };
+      await pause(withFacilitator ? facilitatorBuildMs : roomBuildMs);
+      return withFacilitator ? { room: { changes: seen }, facilitator: { changes: seen, list: "every participant" } } : { room: { changes: seen } };
     },
     5,
   );
   const frames = { room: [] as { at: number; changes: number }[], facilitator: [] as { at: number; changes: number }[] };
-  for (const audience of ["room", "facilitator"] as const) live.connect(4, { audience, send: ({ data }) => frames[audience].push({ at: Date.now(), changes: JSON.parse(data).changes }) });
+  const watch = (audience: Watcher) => live.connect(4, { audience, send: ({ data }) => frames[audience].push({ at: Date.now(), changes: JSON.parse(data).changes }) });
+  for (const audience of watching) watch(audience);
   const change = () => {
     changes += 1;
     bus.publish(4);
   };
-  return { live, change, frames, details, total: () => changes };
+  return { live, change, frames, details, watch, total: () => changes };
 }
 
 describe("the facilitator's frames in a room changing fast", () => {
@@ -64,7 +68,7 @@ describe("the facilitator's frames in a room changing fast", () => {
 
   it("never hold the projector's frame back: the room's snapshot is sent as soon as it is built, however long the facilitator's takes", async () => {
     const slowBuildMs = 200;
-    const { live, change, frames, details, total } = room(slowBuildMs);
+    const { live, change, frames, details, total } = room({ facilitatorBuildMs: slowBuildMs });
     const before = Date.now();
     change();
     await vi.waitFor(() => expect(frames.room).toHaveLength(1), { timeout: slowBuildMs, interval: 5 });
@@ -81,33 +85,16 @@ describe("the facilitator's frames in a room changing fast", () => {
   });
 
   it("reach a facilitator who opens the panel while the room's snapshot is being built, and are not built once the last facilitator leaves", async () => {
-    const bus = new InProcessBus();
-    let changes = 0;
-    const asked: string[] = [];
-    const live = new WorkshopBroadcaster(
-      bus,
-      async (_id, audiences) => {
-        const withFacilitator = audiences.has("facilitator");
-        asked.push(withFacilitator ? "facilitator" : "room");
-        const seen = changes;
-        if (!withFacilitator) await new Promise((r) => setTimeout(r, 50)); // the room's build is under way
-        return withFacilitator ? { room: { changes: seen }, facilitator: { changes: seen } } : { room: { changes: seen } };
-      },
-      5,
-    );
-    const panel: number[] = [];
-    live.connect(4, { audience: "room", send: () => {} });
-    changes += 1;
-    bus.publish(4);
-    await new Promise((r) => setTimeout(r, 10));
-    const leave = live.connect(4, { audience: "facilitator", send: ({ data }) => panel.push(JSON.parse(data).changes) });
-    await vi.waitFor(() => expect(panel).toEqual([1]), { timeout: 500, interval: 5 });
+    const { live, change, frames, details, watch } = room({ roomBuildMs: 50, watching: ["room"] });
+    change();
+    await new Promise((r) => setTimeout(r, 10)); // the room's build is under way
+    const leave = watch("facilitator");
+    await vi.waitFor(() => expect(frames.facilitator.map((f) => f.changes)).toEqual([1]), { timeout: 500, interval: 5 });
     leave();
-    const facilitatorBuilds = asked.filter((d) => d === "facilitator").length;
-    changes += 1;
-    bus.publish(4);
+    const facilitatorBuilds = details.filter((d) => d === "facilitator").length;
+    change();
     await new Promise((r) => setTimeout(r, FACILITATOR_INTERVAL_MS + 100));
-    expect(asked.filter((d) => d === "facilitator")).toHaveLength(facilitatorBuilds);
+    expect(details.filter((d) => d === "facilitator")).toHaveLength(facilitatorBuilds);
     live.stop();
   });
 });

@@ -5,10 +5,19 @@ import { log } from "../../app/platform/log.server";
 
 afterEach(() => vi.restoreAllMocks());
 
+/** The error and info lines logged from now on, as "level: message". */
+function logLines(): string[] {
+  const lines: string[] = [];
+  for (const level of ["error", "info"] as const) vi.spyOn(log(), level).mockImplementation(((_fields: object, message: string) => void lines.push(`${level}: ${message}`)) as never);
+  return lines;
+}
+
+/** The line logged once when a spell of failing builds begins. */
+const failingLine = (message: string) => `error: Live updates cannot be built (${message}); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`;
+
 describe("a live update that cannot be built", () => {
   it("is tried again until it can, so clients do not keep a stale state, with one log line for the whole spell", async () => {
-    const lines: string[] = [];
-    for (const level of ["error", "info"] as const) vi.spyOn(log(), level).mockImplementation(((_fields: object, message: string) => void lines.push(`${level}: ${message}`)) as never);
+    const lines = logLines();
     const bus = new InProcessBus();
     let failures = 3;
     const live = new WorkshopBroadcaster(
@@ -26,18 +35,14 @@ describe("a live update that cannot be built", () => {
     live.connect(4, { audience: "room", send: ({ data }) => received.push(data) });
     bus.publish(4);
     await vi.waitFor(() => expect(received).toEqual(['{"answered":7}']), { timeout: LOAD_RETRY_MS * 5, interval: 50 });
-    expect(lines).toEqual([
-      `error: Live updates cannot be built (Connection terminated unexpectedly); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`,
-      "info: Live updates are built again.",
-    ]);
+    expect(lines).toEqual([failingLine("Connection terminated unexpectedly"), "info: Live updates are built again."]);
     live.stop();
   });
 });
 
 describe("a facilitator's frame that cannot be built while the room's can", () => {
   it("logs one line for the spell, rebuilds only the facilitator's frame to try again, and sends it once it builds", async () => {
-    const lines: string[] = [];
-    for (const level of ["error", "info"] as const) vi.spyOn(log(), level).mockImplementation(((_fields: object, message: string) => void lines.push(`${level}: ${message}`)) as never);
+    const lines = logLines();
     const bus = new InProcessBus();
     let facilitatorFailures = 2;
     const asked: string[] = [];
@@ -63,10 +68,7 @@ describe("a facilitator's frame that cannot be built while the room's can", () =
     // The room's frame came at once, and was not rebuilt for the facilitator's retries.
     expect(projector).toEqual(['{"answered":7}']);
     expect(asked.filter((kind) => kind === "facilitator")).toHaveLength(3);
-    expect(lines).toEqual([
-      `error: Live updates cannot be built (canceling statement due to statement timeout); clients keep their last state and it is tried again every ${LOAD_RETRY_MS / 1000} s.`,
-      "info: Live updates are built again.",
-    ]);
+    expect(lines).toEqual([failingLine("canceling statement due to statement timeout"), "info: Live updates are built again."]);
     live.stop();
   });
 });
