@@ -31,7 +31,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     unpublished: seesUnpublished ? (await listUnpublished(db())).filter((c) => caseVisibility(c.status, user?.role).page) : [],
     // The id stays on the server: the page links by slug, and every field sent is serialized on every request.
     cases: cases.map(({ id, releasedPeople, ...c }) => ({ ...c, participants: releasedPeople, answeredByMe: answered.has(id) })),
-    tags,
+    // [tag, count] pairs: the filter's forty-odd entries without a key name each to serialize.
+    tags: tags.map((t) => [t.tag, t.count] as const),
     query: filter.q ?? "",
     tag: filter.tag ?? "",
   };
@@ -77,11 +78,11 @@ export default function Library() {
               All tags
             </a>
           </li>
-          {tags.map((t) => (
-            <li key={t.tag}>
-              <a href={tagHref(t.tag, query)} aria-current={tag === t.tag ? "true" : undefined}>
-                {`${t.tag} `}
-                <span className="visually-hidden">{`(${countOf(t.count, "case", "cases")})`}</span>
+          {tags.map(([name, count]) => (
+            <li key={name}>
+              <a href={tagHref(name, query)} aria-current={tag === name ? "true" : undefined}>
+                {`${name} `}
+                <span className="visually-hidden">{`(${countOf(count, "case", "cases")})`}</span>
               </a>
             </li>
           ))}
