@@ -117,6 +117,12 @@ export class WorkshopBroadcaster {
   private readonly fanOutListeners = new Set<(lagMs: number) => void>();
   /** How long each watched workshop's last snapshot took to build, in ms (wall time). */
   private readonly buildMs = new Map<number, number>();
+  /**
+   * Per room: the number of the last room build begun and of the last one sent. Builds overlap
+   * when one outlasts the window (or a new audience asks for its own), and one begun earlier can
+   * finish later: its frame, older than the one already sent, is dropped.
+   */
+  private readonly roomBuilds = new Map<number, { begun: number; sent: number }>();
 
   constructor(
     bus: LiveBus,
@@ -239,6 +245,7 @@ export class WorkshopBroadcaster {
         this.coalescer.forget(workshopId);
         this.changedSince.delete(workshopId);
         this.buildMs.delete(workshopId);
+        this.roomBuilds.delete(workshopId);
         const phone = this.phones.get(workshopId);
         if (phone?.trailing) clearTimeout(phone.trailing);
         this.phones.delete(workshopId);
@@ -320,6 +327,9 @@ export class WorkshopBroadcaster {
       this.facilitatorNotify(workshopId);
     }
     if (audiences.size === 0) return;
+    const builds = this.roomBuilds.get(workshopId) ?? { begun: 0, sent: 0 };
+    this.roomBuilds.set(workshopId, builds);
+    const build = (builds.begun += 1);
     const buildStarted = performance.now();
     const snapshots = await this.load(workshopId, audiences, "room");
     if (snapshots === undefined) {
@@ -330,6 +340,9 @@ export class WorkshopBroadcaster {
     }
     if (this.audiences.has(workshopId)) this.buildMs.set(workshopId, performance.now() - buildStarted);
     if (!snapshots) return;
+    // A build begun after this one has been sent already: it holds every change this one does.
+    if (build < builds.sent) return;
+    builds.sent = build;
     const states: Snapshots = { ...snapshots, phone: snapshots.phone ?? snapshots.room };
     const id = this.nextEventId();
     const prepared = new Map<Audience, LiveEvent>();

@@ -7,14 +7,15 @@ type Watcher = "room" | "facilitator";
 /**
  * A room whose loader counts the changes made so far and says which detail it was asked for.
  * `roomBuildMs` and `facilitatorBuildMs`: how long the room's and the facilitator's snapshots
- * take to build (the facilitator's is the dear one: the gap, the list, the texts); each reports
+ * take to build (the room's may depend on the build's number, from 1) (the facilitator's is the dear one: the gap, the list, the texts); each reports
  * the changes as they were when its build began. `watching`: who is connected from the start;
  * `watch` connects one more and returns its leaving.
  */
-function room({ roomBuildMs = 0, facilitatorBuildMs = 0, watching = ["room", "facilitator"] as Watcher[] } = {}) {
+function room({ roomBuildMs = 0 as number | ((build: number) => number), facilitatorBuildMs = 0, watching = ["room", "facilitator"] as Watcher[] } = {}) {
   const bus = new InProcessBus();
   let changes = 0;
   const details: string[] = [];
+  let roomBuilds = 0;
   const pause = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : undefined);
   const live = new WorkshopBroadcaster(
     bus,
@@ -22,7 +23,8 @@ function room({ roomBuildMs = 0, facilitatorBuildMs = 0, watching = ["room", "fa
       const withFacilitator = audiences.has("facilitator");
       details.push(withFacilitator ? "facilitator" : "room");
       const seen = changes;
-      await pause(withFacilitator ? facilitatorBuildMs : roomBuildMs);
+      roomBuilds += withFacilitator ? 0 : 1;
+      await pause(withFacilitator ? facilitatorBuildMs : typeof roomBuildMs === "number" ? roomBuildMs : roomBuildMs(roomBuilds));
       return withFacilitator ? { room: { changes: seen }, facilitator: { changes: seen, list: "every participant" } } : { room: { changes: seen } };
     },
     5,
@@ -95,6 +97,21 @@ describe("the facilitator's frames in a room changing fast", () => {
     change();
     await new Promise((r) => setTimeout(r, FACILITATOR_INTERVAL_MS + 100));
     expect(details.filter((d) => d === "facilitator")).toHaveLength(facilitatorBuilds);
+    live.stop();
+  });
+});
+
+describe("the room's frames when its builds overlap", () => {
+  it("never end on an older state: a build that finishes after a later one has been sent is dropped", async () => {
+    // The first build is slow and the second quick, so the second finishes first.
+    const { live, change, frames, total } = room({ roomBuildMs: (build) => (build === 1 ? 150 : 5), watching: ["room"] });
+    change();
+    await new Promise((r) => setTimeout(r, 30));
+    change();
+    await vi.waitFor(() => expect(frames.room.map((f) => f.changes)).toContain(2), { timeout: 500, interval: 5 });
+    await new Promise((r) => setTimeout(r, 200)); // the first build is done by now
+    expect(frames.room.at(-1)?.changes).toBe(total());
+    expect(frames.room.map((f) => f.changes)).toEqual([2]);
     live.stop();
   });
 });
