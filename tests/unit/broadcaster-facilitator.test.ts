@@ -7,9 +7,10 @@ type Watcher = "room" | "facilitator";
 /**
  * A room whose loader counts the changes made so far and says which detail it was asked for.
  * `roomBuildMs` and `facilitatorBuildMs`: how long the room's and the facilitator's snapshots
- * take to build (the room's may depend on the build's number, from 1) (the facilitator's is the dear one: the gap, the list, the texts); each reports
- * the changes as they were when its build began. `watching`: who is connected from the start;
- * `watch` connects one more and returns its leaving.
+ * take to build (the facilitator's is the dear one: the gap, the list, the texts); the room's may
+ * be a function of the build's number, from 1. Each build reports the changes as they were when
+ * it began. `watching`: who is connected from the start; `watch` connects one more and returns
+ * its leaving.
  */
 function room({ roomBuildMs = 0 as number | ((build: number) => number), facilitatorBuildMs = 0, watching = ["room", "facilitator"] as Watcher[] } = {}) {
   const bus = new InProcessBus();
