@@ -29,24 +29,38 @@ export default function handleRequest(request: Request, responseStatusCode: numb
     responseHeaders.set(name, value);
   }
   // Bots get the whole page at once; browsers get it streamed as soon as the shell is ready.
-  const readyEvent = isbot(request.headers.get("user-agent") || "") ? "onAllReady" : "onShellReady";
+  const forBot = isbot(request.headers.get("user-agent") || "");
 
   return new Promise((resolve, reject) => {
     let shellRendered = false;
+    let allReady = false;
+    // Cleared once everything is rendered: a pending timer keeps the whole render reachable
+    // (and so out of the young generation's cheap collections) for ABORT_DELAY.
+    let abortTimer: ReturnType<typeof setTimeout> | undefined;
+    const startBody = () => {
+      shellRendered = true;
+      const body = new PassThrough();
+      responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+      resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
+      pipe(body);
+    };
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
       </NonceProvider>,
       {
         nonce,
-        [readyEvent]() {
-          shellRendered = true;
-          const body = new PassThrough();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
+        onShellReady() {
+          if (!forBot) startBody();
+        },
+        onAllReady() {
+          allReady = true;
+          clearTimeout(abortTimer);
+          if (forBot) startBody();
         },
         onShellError(error: unknown) {
+          allReady = true;
+          clearTimeout(abortTimer);
           reject(error);
         },
         onError(error: unknown) {
@@ -56,6 +70,6 @@ export default function handleRequest(request: Request, responseStatusCode: numb
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
+    if (!allReady) abortTimer = setTimeout(abort, ABORT_DELAY);
   });
 }
