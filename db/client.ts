@@ -69,28 +69,49 @@ function openSqlite(path: string): DB {
   // BEGIN IMMEDIATE: a read-then-write transaction must not fail when another process writes;
   // prepared statements are reused rather than prepared per query (both in sqlite-immediate.ts).
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: new StatementCachingDatabase(sqlite) }) });
-  changeStamps.set(db, sqlite.prepare("select data_version as version, total_changes() as changes from pragma_data_version"));
+  changeStamps.set(db, {
+    changes: sqlite.prepare<[], number>("select total_changes()").pluck(),
+    dataVersion: sqlite.prepare<[], number>("pragma data_version").pluck(),
+    version: 0,
+    versionReadAt: Number.NEGATIVE_INFINITY,
+  });
   return db;
 }
 
-/** Per SQLite database opened here: the statement that reads its change stamp (changeStamp). */
-const changeStamps = new WeakMap<DB, SQLite.Statement<[], { version: number; changes: number }>>();
+/**
+ * How long changeStamp goes on trusting the data version it last read, in ms: a commit by
+ * another connection (the import command, a script) is seen within this. Reading `data_version`
+ * begins a read transaction, about 20 µs between page renders (file and shared-memory locks),
+ * where `total_changes()` touches no table and costs about 1.5 µs.
+ */
+export const OTHER_WRITERS_CHECK_MS = 1_000;
+
+/** Per SQLite database opened here: what changeStamp reads, and the data version it read last. */
+const changeStamps = new WeakMap<DB, { changes: SQLite.Statement<[], number>; dataVersion: SQLite.Statement<[], number>; version: number; versionReadAt: number }>();
 
 /**
- * A value that differs whenever the SQLite file may have changed since it was last read: any
- * row this connection inserted, updated or deleted (`total_changes()`, triggers and cascades
- * included) or any commit by another connection or process (`PRAGMA data_version`). Equal stamps
- * mean nothing was written in between, so a result read under the first is still current.
- * (A rolled-back write changes it too: a cache keyed on it is emptied more often, never stale.)
- * No round trip: about 5 µs in a tight loop, a few times that between page renders (colder caches).
+ * A value that differs whenever the SQLite file may have changed since it was last read:
+ * - at once, for any row this connection inserted, updated or deleted (`total_changes()`,
+ *   triggers and cascades included): every write this process makes, since it has one connection;
+ * - within OTHER_WRITERS_CHECK_MS, for a commit by another connection or process (`PRAGMA
+ *   data_version`, read at most that often because it costs a read transaction).
+ * Equal stamps mean nothing was written in between, so a result read under the first is still
+ * current, give or take that bound for other processes' writes. (A rolled-back write changes it
+ * too: a cache keyed on it is emptied more often, never kept past the bound.)
  *
+ * @param now a monotonic clock reading in ms (performance.now(), the default)
  * @returns "version:changes", or null for PostgreSQL and for a transaction (no cheap equivalent:
  *   callers read afresh)
  * @see https://sqlite.org/pragma.html#pragma_data_version and https://sqlite.org/lang_corefunc.html#total_changes
  */
-export function changeStamp(db: DB): string | null {
-  const row = changeStamps.get(db)?.get();
-  return row ? `${row.version}:${row.changes}` : null;
+export function changeStamp(db: DB, now = performance.now()): string | null {
+  const stamp = changeStamps.get(db);
+  if (!stamp) return null;
+  if (now - stamp.versionReadAt >= OTHER_WRITERS_CHECK_MS) {
+    stamp.version = stamp.dataVersion.get()!;
+    stamp.versionReadAt = now;
+  }
+  return `${stamp.version}:${stamp.changes.get()}`;
 }
 
 function openPostgres(

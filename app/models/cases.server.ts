@@ -215,8 +215,9 @@ export interface Library {
  * SQLite a row per case rather than per case and tag (each row carries the summary).
  *
  * The whole library (no filter) is kept per SQLite database while its changeStamp stays the
- * same: it is the most requested page and changes only when something is written. PostgreSQL
- * and filtered reads query every time.
+ * same: it is the most requested page and changes only when something is written. A write by
+ * this process is seen at once, one by another process within OTHER_WRITERS_CHECK_MS (db/client.ts).
+ * PostgreSQL and filtered reads query every time.
  *
  * @param filter.query text the title, summary or a tag contains (case-insensitive, literal)
  * @param filter.tag a tag the case has
@@ -225,8 +226,9 @@ export interface Library {
  */
 export async function readLibrary(db: DB, filter: { query?: string; tag?: string } = {}): Promise<Library> {
   if (filter.query || filter.tag) return queryLibrary(db, filter);
-  // The stamp is read before the query: a write landing while it runs changes the stamp, so
-  // the copy kept under the earlier one is never served after that write.
+  // The stamp is read before the query: a write landing while it runs changes the stamp (or,
+  // from another process, the next data version read), so the copy kept under the earlier one
+  // is not served after that write.
   const stamp = changeStamp(db);
   if (stamp === null) return queryLibrary(db, filter);
   const kept = keptLibraries.get(db);
