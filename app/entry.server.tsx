@@ -33,10 +33,10 @@ export default function handleRequest(request: Request, responseStatusCode: numb
 
   return new Promise((resolve, reject) => {
     let shellRendered = false;
-    let allReady = false;
     // Cleared once everything is rendered: a pending timer keeps the whole render reachable
-    // (and so out of the young generation's cheap collections) for ABORT_DELAY.
-    let abortTimer: ReturnType<typeof setTimeout> | undefined;
+    // (and so out of the young generation's cheap collections) for ABORT_DELAY. Set first, so
+    // any callback can clear it; `abort`, assigned just below, is long there when it fires.
+    const abortTimer = setTimeout(() => abort(), ABORT_DELAY);
     const startBody = () => {
       shellRendered = true;
       const body = new PassThrough();
@@ -54,12 +54,10 @@ export default function handleRequest(request: Request, responseStatusCode: numb
           if (!forBot) startBody();
         },
         onAllReady() {
-          allReady = true;
           clearTimeout(abortTimer);
           if (forBot) startBody();
         },
         onShellError(error: unknown) {
-          allReady = true;
           clearTimeout(abortTimer);
           reject(error);
         },
@@ -70,6 +68,5 @@ export default function handleRequest(request: Request, responseStatusCode: numb
         },
       },
     );
-    if (!allReady) abortTimer = setTimeout(abort, ABORT_DELAY);
   });
 }

@@ -99,14 +99,15 @@ const changeStamps = new WeakMap<DB, { changes: SQLite.Statement<[], number>; da
  * current, give or take that bound for other processes' writes. (A rolled-back write changes it
  * too: a cache keyed on it is emptied more often, never kept past the bound.)
  *
- * @param now a monotonic clock reading in ms (performance.now(), the default)
  * @returns "version:changes", or null for PostgreSQL and for a transaction (no cheap equivalent:
  *   callers read afresh)
  * @see https://sqlite.org/pragma.html#pragma_data_version and https://sqlite.org/lang_corefunc.html#total_changes
  */
-export function changeStamp(db: DB, now = performance.now()): string | null {
+export function changeStamp(db: DB): string | null {
   const stamp = changeStamps.get(db);
   if (!stamp) return null;
+  // A monotonic clock: the bound holds when the wall clock is set back.
+  const now = performance.now();
   if (now - stamp.versionReadAt >= OTHER_WRITERS_CHECK_MS) {
     stamp.version = stamp.dataVersion.get()!;
     stamp.versionReadAt = now;
